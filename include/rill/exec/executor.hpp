@@ -1,0 +1,20 @@
+#pragma once
+// The executor interface the RDD layer runs its tasks on. A task is one
+// partition; erasure happens here, once per task, never per element. A
+// distributed executor (one process per worker, MPI) implements the same call.
+#include <cstddef>
+#include <functional>
+
+namespace rill::exec {
+
+class Executor {
+ public:
+  virtual ~Executor() = default;
+  /// How many tasks can run at once.
+  virtual std::size_t parallelism() const = 0;
+  /// Runs task(0) .. task(n-1), returns when all have finished. The first
+  /// exception a task throws is rethrown here; tasks not yet started are skipped.
+  virtual void runTasks(std::size_t n, const std::function<void(std::size_t)>& task) = 0;
+};
+
+}  // namespace rill::exec

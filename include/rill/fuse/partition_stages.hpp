@@ -1,0 +1,149 @@
+#pragma once
+// Stages that see a whole partition (mapPartitions, glom) or its position
+// (mapPartitionsWithIndex, zipWithIndex, sample). They still sit inside the
+// fused chain: the elements before them flow in one loop, and what they emit
+// flows on through the stages after them in the same loop.
+#include <rill/fuse/element_stages.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <utility>
+#include <vector>
+
+namespace rill::fuse {
+
+namespace detail {
+template <class R, class Next>
+bool pushAll(R&& range, Next& next) {
+  for (auto&& y : range) {
+    bool goOn;
+    if constexpr (!std::is_reference_v<R> && owns_elements<std::remove_cvref_t<R>>)
+      goOn = next.push(std::move(y));
+    else
+      goOn = next.push(std::forward<decltype(y)>(y));
+    if (!goOn) return false;
+  }
+  return true;
+}
+}  // namespace detail
+
+/// mapPartitionsWithIndex(f): f(partitionIndex, std::vector<T>& partition) -> range.
+/// mapPartitions is the same stage with the index dropped.
+template <class F, bool WithIndex>
+struct MapPartitionsStage {
+  F f;
+  template <class In>
+  using range_t = std::conditional_t<WithIndex, std::invoke_result_t<const F&, std::size_t, std::vector<In>&>,
+                                     std::invoke_result_t<const F&, std::vector<In>&>>;
+  template <class In>
+  using out = iterable_value_t<std::remove_reference_t<range_t<In>>>;
+
+  template <class In, class Next>
+  struct Bound {
+    const F* f;
+    std::size_t partition;
+    Next next;
+    std::vector<In> buffer;
+    template <class X>
+    bool push(X&& x) {
+      buffer.emplace_back(std::forward<X>(x));
+      return true;
+    }
+    bool finish() {
+      bool goOn;
+      if constexpr (WithIndex)
+        goOn = detail::pushAll(std::invoke(*f, partition, buffer), next);
+      else
+        goOn = detail::pushAll(std::invoke(*f, buffer), next);
+      return goOn && next.finish();
+    }
+  };
+  template <class In, class Next>
+  Bound<In, Next> bind(std::size_t partition, Next next) const {
+    return {&f, partition, std::move(next), {}};
+  }
+};
+
+/// glom(): one std::vector<T> per partition.
+struct GlomStage {
+  template <class In>
+  using out = std::vector<In>;
+  template <class In, class Next>
+  struct Bound {
+    Next next;
+    std::vector<In> buffer;
+    template <class X>
+    bool push(X&& x) {
+      buffer.emplace_back(std::forward<X>(x));
+      return true;
+    }
+    bool finish() { return next.push(std::move(buffer)) && next.finish(); }
+  };
+  template <class In, class Next>
+  Bound<In, Next> bind(std::size_t, Next next) const {
+    return {std::move(next), {}};
+  }
+};
+
+/// zipWithIndex(): (x, global index); the start index of each partition comes
+/// from a count of the partitions before it, computed once when the RDD is defined.
+struct ZipWithIndexStage {
+  std::shared_ptr<const std::vector<std::int64_t>> starts;
+  template <class In>
+  using out = std::pair<In, std::int64_t>;
+  template <class Next>
+  struct Bound {
+    std::int64_t index;
+    Next next;
+    template <class X>
+    bool push(X&& x) {
+      using In = std::remove_cvref_t<X>;
+      return next.push(std::pair<In, std::int64_t>(std::forward<X>(x), index++));
+    }
+    bool finish() { return next.finish(); }
+  };
+  template <class In, class Next>
+  Bound<Next> bind(std::size_t partition, Next next) const {
+    return {(*starts)[partition], std::move(next)};
+  }
+};
+
+/// sample(withReplacement, fraction, seed): Bernoulli or Poisson sampling with a
+/// generator seeded from (seed, partition), so a seed gives the same sample
+/// whatever the number of workers.
+struct SampleStage {
+  bool withReplacement;
+  double fraction;
+  std::uint64_t seed;
+  template <class In>
+  using out = In;
+  template <class Next>
+  struct Bound {
+    bool withReplacement;
+    double fraction;
+    std::mt19937_64 rng;
+    Next next;
+    template <class X>
+    bool push(X&& x) {
+      if (!withReplacement) {
+        if (std::uniform_real_distribution<double>(0.0, 1.0)(rng) >= fraction) return true;
+        return next.push(std::forward<X>(x));
+      }
+      auto copies = std::poisson_distribution<int>(fraction)(rng);
+      for (int i = 0; i < copies; ++i)
+        if (!next.push(std::as_const(x))) return false;
+      return true;
+    }
+    bool finish() { return next.finish(); }
+  };
+  template <class In, class Next>
+  Bound<Next> bind(std::size_t partition, Next next) const {
+    std::seed_seq seq{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32),
+                      static_cast<std::uint32_t>(partition)};
+    return {withReplacement, fraction, std::mt19937_64(seq), std::move(next)};
+  }
+};
+
+}  // namespace rill::fuse

@@ -1,0 +1,168 @@
+#pragma once
+// Crash-safe replacement of a file: readers (and a DirectoryWatcher) see either
+// the old contents or the complete new contents, never a partial write.
+//
+// Protocol: write a hidden temporary ".<name>.tmp-<pid>-<counter>" in the same
+// directory (rename is only atomic within one file system), fsync it, rename
+// it over the target, then fsync the directory so the rename itself survives
+// a power loss. The leading '.' keeps the temporary invisible to
+// DirectoryWatcher and to Hadoop-style hidden-file filters.
+#include <rill/io/system_error.hpp>
+#include <rill/io/unique_fd.hpp>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace rill::io {
+
+namespace detail {
+
+struct SplitPath {
+  std::string dir;   // "." when the path has no directory part
+  std::string name;
+};
+
+inline SplitPath splitPath(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  if (slash == std::string::npos) return {".", path};
+  return {slash == 0 ? "/" : path.substr(0, slash), path.substr(slash + 1)};
+}
+
+inline std::string tempPathFor(const SplitPath& target) {
+  // The counter keeps concurrent writers in one process apart; the pid keeps
+  // processes apart.
+  static std::atomic<unsigned long long> counter{0};
+  const std::string prefix = target.dir == "/" ? "/" : target.dir + "/";
+  return prefix + "." + target.name + ".tmp-" + std::to_string(::getpid()) + "-" +
+         std::to_string(counter.fetch_add(1, std::memory_order_relaxed));
+}
+
+// Makes a completed rename durable; without it the directory entry may still
+// point at the old file after a crash.
+inline void fsyncDirectory(const std::string& dir, const std::string& forPath) {
+  UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd.valid() || ::fsync(fd.get()) != 0) {
+    throwSystemError("cannot sync directory '" + dir + "' after writing '" + forPath + "'",
+                     errno);
+  }
+}
+
+}  // namespace detail
+
+/// Streams a new version of a file and publishes it atomically on commit().
+/// Destroying the writer without commit() removes the temporary, so a failed
+/// job leaves the previous file untouched. Not thread-safe.
+class AtomicFileWriter {
+ public:
+  explicit AtomicFileWriter(std::string path)
+      : path_(std::move(path)), parts_(detail::splitPath(path_)),
+        tempPath_(detail::tempPathFor(parts_)) {
+    if (parts_.name.empty()) {
+      throw IoError("rill: cannot write file '" + path_ + "': path names a directory");
+    }
+    fd_.reset(::open(tempPath_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+    if (!fd_.valid()) {
+      throwSystemError("cannot create temporary file '" + tempPath_ + "' for '" + path_ + "'",
+                       errno);
+    }
+    buffer_.reserve(kBufferSize);
+  }
+
+  AtomicFileWriter(const AtomicFileWriter&) = delete;
+  AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
+  AtomicFileWriter(AtomicFileWriter&&) = delete;
+  AtomicFileWriter& operator=(AtomicFileWriter&&) = delete;
+
+  ~AtomicFileWriter() {
+    if (!committed_) {
+      fd_.reset();
+      ::unlink(tempPath_.c_str());
+    }
+  }
+
+  /// Appends bytes. Small writes are buffered so writing line by line does
+  /// not cost a system call per line.
+  void write(std::string_view bytes) {
+    requireOpen();
+    if (buffer_.size() + bytes.size() > kBufferSize) flush();
+    if (bytes.size() >= kBufferSize) {
+      writeFully(bytes);
+    } else {
+      buffer_.append(bytes);
+    }
+  }
+
+  /// Flushes, fsyncs, and renames the temporary over the target path. After
+  /// a failed commit() the temporary is removed by the destructor.
+  void commit() {
+    requireOpen();
+    flush();
+    if (::fsync(fd_.get()) != 0) fail("cannot sync temporary file '" + tempPath_ + "'");
+    // close() can report deferred write errors (e.g. NFS), so check it.
+    if (::close(fd_.release()) != 0) fail("cannot close temporary file '" + tempPath_ + "'");
+    if (::rename(tempPath_.c_str(), path_.c_str()) != 0) {
+      fail("cannot rename '" + tempPath_ + "'");
+    }
+    committed_ = true;
+    detail::fsyncDirectory(parts_.dir, path_);
+  }
+
+  const std::string& path() const noexcept { return path_; }
+  const std::string& tempPath() const noexcept { return tempPath_; }
+
+ private:
+  static constexpr std::size_t kBufferSize = std::size_t{64} << 10;
+
+  void requireOpen() const {
+    if (committed_ || !fd_.valid()) {
+      throw IoError("rill: cannot write file '" + path_ + "': writer already committed or failed");
+    }
+  }
+
+  void flush() {
+    writeFully(buffer_);
+    buffer_.clear();
+  }
+
+  void writeFully(std::string_view bytes) {
+    while (!bytes.empty()) {
+      const ssize_t n = ::write(fd_.get(), bytes.data(), bytes.size());
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        fail("cannot write temporary file '" + tempPath_ + "'");
+      }
+      bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
+  }
+
+  // Every failure names the target too: the temp name alone would puzzle users.
+  [[noreturn]] void fail(const std::string& what) {
+    const int err = errno;
+    fd_.reset();
+    throwSystemError(what + " for '" + path_ + "'", err);
+  }
+
+  std::string path_;
+  detail::SplitPath parts_;
+  std::string tempPath_;
+  UniqueFd fd_;
+  std::string buffer_;
+  bool committed_ = false;
+};
+
+/// Replaces (or creates) `path` with `contents` atomically and durably.
+inline void writeFileAtomically(const std::string& path, std::string_view contents) {
+  AtomicFileWriter writer(path);
+  writer.write(contents);
+  writer.commit();
+}
+
+}  // namespace rill::io

@@ -1,0 +1,287 @@
+#pragma once
+// Actions: they run the fused chain of every partition in parallel on the
+// executor and combine the per-partition results on the caller's thread.
+#include <rill/core/concepts.hpp>
+#include <rill/core/errors.hpp>
+#include <rill/rdd/fwd.hpp>
+
+#include <algorithm>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <queue>
+#include <type_traits>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace rill {
+
+namespace detail {
+
+template <class T>
+struct CollectSink {
+  std::vector<T> out;
+  template <class X>
+  bool push(X&& x) {
+    out.emplace_back(std::forward<X>(x));
+    return true;
+  }
+  bool finish() { return true; }
+  std::vector<T> result() && { return std::move(out); }
+};
+
+/// Folds a partition into an accumulator: acc = step(acc, x).
+template <class Acc, class Step>
+struct FoldSink {
+  Acc acc;
+  const Step* step;
+  template <class X>
+  bool push(X&& x) {
+    acc = (*step)(std::move(acc), std::forward<X>(x));
+    return true;
+  }
+  bool finish() { return true; }
+  Acc result() && { return std::move(acc); }
+};
+
+/// Reduces a partition with f, empty partitions giving nullopt.
+template <class T, class F>
+struct ReduceSink {
+  std::optional<T> acc;
+  const F* f;
+  template <class X>
+  bool push(X&& x) {
+    if (acc)
+      *acc = (*f)(std::move(*acc), std::forward<X>(x));
+    else
+      acc.emplace(std::forward<X>(x));
+    return true;
+  }
+  bool finish() { return true; }
+  std::optional<T> result() && { return std::move(acc); }
+};
+
+/// Keeps the n smallest elements by `less` seen so far (a bounded max-heap).
+template <class T, class Less>
+struct BoundedHeapSink {
+  std::size_t n;
+  Less less;
+  std::vector<T> heap;
+  template <class X>
+  bool push(X&& x) {
+    if (heap.size() < n) {
+      heap.emplace_back(std::forward<X>(x));
+      std::push_heap(heap.begin(), heap.end(), less);
+    } else if (n > 0 && less(x, heap.front())) {
+      std::pop_heap(heap.begin(), heap.end(), less);
+      heap.back() = std::forward<X>(x);
+      std::push_heap(heap.begin(), heap.end(), less);
+    }
+    return true;
+  }
+  bool finish() { return true; }
+  std::vector<T> result() && { return std::move(heap); }
+};
+
+/// Appends to `out` until it holds n elements, then asks the producer to stop.
+template <class T>
+struct TakeSink {
+  std::vector<T>* out;
+  std::size_t n;
+  template <class X>
+  bool push(X&& x) {
+    out->emplace_back(std::forward<X>(x));
+    return out->size() < n;
+  }
+  bool finish() { return true; }
+};
+
+template <class T>
+struct CountByValueSink {
+  std::unordered_map<T, std::int64_t> counts;
+  template <class X>
+  bool push(X&& x) {
+    ++counts[std::forward<X>(x)];
+    return true;
+  }
+  bool finish() { return true; }
+  std::unordered_map<T, std::int64_t> result() && { return std::move(counts); }
+};
+
+struct CountSink {
+  std::int64_t n = 0;
+  template <class X>
+  bool push(X&&) {
+    ++n;
+    return true;
+  }
+  bool finish() { return true; }
+  std::int64_t result() && { return n; }
+};
+
+}  // namespace detail
+
+template <class D>
+class ActionOps {
+  const D& d() const { return static_cast<const D&>(*this); }
+
+ public:
+  /// All elements, partition by partition, in order.
+  auto collect() const {
+    using T = typename D::value_type;
+    auto parts = detail::runPerPartition(d(), [](std::size_t) { return detail::CollectSink<T>{}; });
+    std::size_t total = 0;
+    for (auto& p : parts) total += p.size();
+    std::vector<T> out;
+    out.reserve(total);
+    for (auto& p : parts) std::move(p.begin(), p.end(), std::back_inserter(out));
+    return out;
+  }
+
+  std::int64_t count() const {
+    auto counts = detail::runPerPartition(d(), [](std::size_t) { return detail::CountSink{}; });
+    std::int64_t total = 0;
+    for (auto c : counts) total += c;
+    return total;
+  }
+
+  /// The first n elements. Scans partitions in order and stops as soon as it has n,
+  /// so take(5) over a range of 10^12 elements returns at once.
+  auto take(std::size_t n) const {
+    using T = typename D::value_type;
+    std::vector<T> out;
+    if (n == 0) return out;
+    for (std::size_t p = 0; p < d().numPartitions() && out.size() < n; ++p) {
+      detail::TakeSink<T> sink{&out, n};
+      d().runPartition(p, sink);
+    }
+    return out;
+  }
+
+  auto first() const {
+    auto one = take(1);
+    if (one.empty()) throw UnsupportedOperationException("rill: first() on an empty RDD: empty collection");
+    return std::move(one.front());
+  }
+
+  bool isEmpty() const { return take(1).empty(); }
+
+  /// The n smallest elements by `less` (default <), in ascending order.
+  template <class Less = std::less<>>
+  auto takeOrdered(std::size_t n, Less less = {}) const {
+    using T = typename D::value_type;
+    static_assert(std::strict_weak_order<const Less&, const T&, const T&>,
+                  "rill: takeOrdered(n, cmp) needs cmp(const T&, const T&) -> bool, a strict weak order "
+                  "(the default needs operator< on T)");
+    auto parts = detail::runPerPartition(
+        d(), [&](std::size_t) { return detail::BoundedHeapSink<T, Less>{n, less, {}}; });
+    std::vector<T> all;
+    for (auto& p : parts) std::move(p.begin(), p.end(), std::back_inserter(all));
+    std::sort(all.begin(), all.end(), less);
+    if (all.size() > n) all.resize(n);
+    return all;
+  }
+
+  /// The n largest elements, in descending order.
+  template <class Less = std::less<>>
+  auto top(std::size_t n, Less less = {}) const {
+    return takeOrdered(n, [less](const auto& a, const auto& b) { return less(b, a); });
+  }
+
+  /// reduce(f): f(T, T) -> T, associative and commutative. Throws on an empty RDD.
+  template <class F>
+  auto reduce(F f) const {
+    using T = typename D::value_type;
+    static_assert(ReduceFunction<F, T>,
+                  "rill: reduce(f) needs f callable as f(const T&, const T&) returning T, where T is "
+                  "the RDD's element type");
+    auto parts = detail::runPerPartition(d(), [&](std::size_t) { return detail::ReduceSink<T, F>{{}, &f}; });
+    std::optional<T> acc;
+    for (auto& p : parts) {
+      if (!p) continue;
+      if (acc)
+        *acc = f(std::move(*acc), std::move(*p));
+      else
+        acc = std::move(p);
+    }
+    if (!acc) throw UnsupportedOperationException("rill: reduce() on an empty RDD: empty collection");
+    return std::move(*acc);
+  }
+
+  /// fold(zero, op): like reduce, with `zero` starting every partition and the merge.
+  template <class Zero, class F>
+  auto fold(const Zero& zeroValue, F op) const {
+    using T = typename D::value_type;
+    const T zero(zeroValue);
+    static_assert(ReduceFunction<F, T>,
+                  "rill: fold(zero, op) needs op callable as op(const T&, const T&) returning T");
+    auto parts = detail::runPerPartition(d(), [&](std::size_t) { return detail::FoldSink<T, F>{zero, &op}; });
+    T acc = zero;
+    for (auto& p : parts) acc = op(std::move(acc), std::move(p));
+    return acc;
+  }
+
+  /// aggregate(zero, seqOp, combOp): seqOp(U, T) -> U within a partition, combOp(U, U) -> U across.
+  template <class U, class Seq, class Comb>
+  U aggregate(U zero, Seq seqOp, Comb combOp) const {
+    using T = typename D::value_type;
+    static_assert(std::is_convertible_v<std::invoke_result_t<const Seq&, U, const T&>, U>,
+                  "rill: aggregate(zero, seqOp, combOp) needs seqOp(U, const T&) -> U, with U the type of zero");
+    static_assert(ReduceFunction<Comb, U>,
+                  "rill: aggregate(zero, seqOp, combOp) needs combOp(const U&, const U&) -> U");
+    auto parts = detail::runPerPartition(d(), [&](std::size_t) { return detail::FoldSink<U, Seq>{zero, &seqOp}; });
+    U acc = zero;
+    for (auto& p : parts) acc = combOp(std::move(acc), std::move(p));
+    return acc;
+  }
+
+  /// foreach(f): f(const T&) on every element, in parallel.
+  template <class F>
+  void foreach(F f) const {
+    using T = typename D::value_type;
+    static_assert(std::invocable<const F&, const T&>, "rill: foreach(f) needs f callable as f(const T&)");
+    detail::forEachPartition(d(), [&](std::size_t p) {
+      auto sink = fuse::FunctionSink{[&](const auto& x) { f(x); }};
+      d().runPartition(p, sink);
+    });
+  }
+
+  /// foreachPartition(f): f(std::vector<T>& partition) once per partition, in parallel.
+  template <class F>
+  void foreachPartition(F f) const {
+    using T = typename D::value_type;
+    static_assert(std::invocable<const F&, std::vector<T>&>,
+                  "rill: foreachPartition(f) needs f callable as f(std::vector<T>& partition)");
+    detail::forEachPartition(d(), [&](std::size_t p) {
+      detail::CollectSink<T> sink;
+      d().runPartition(p, sink);
+      f(sink.out);
+    });
+  }
+
+  /// countByValue(): how many times each element occurs.
+  auto countByValue() const {
+    using T = typename D::value_type;
+    static_assert(HashableKey<T>, "rill: countByValue needs elements with std::hash and ==");
+    auto parts = detail::runPerPartition(d(), [](std::size_t) { return detail::CountByValueSink<T>{}; });
+    std::unordered_map<T, std::int64_t> total;
+    for (auto& p : parts)
+      for (auto& [k, c] : p) total[k] += c;
+    return total;
+  }
+
+  /// min()/max(), by `less` (default <). Throw on an empty RDD.
+  template <class Less = std::less<>>
+  auto min(Less less = {}) const {
+    return reduce([less](const auto& a, const auto& b) { return less(b, a) ? b : a; });
+  }
+  template <class Less = std::less<>>
+  auto max(Less less = {}) const {
+    return reduce([less](const auto& a, const auto& b) { return less(a, b) ? b : a; });
+  }
+};
+
+}  // namespace rill

@@ -1,0 +1,133 @@
+#pragma once
+// Nodes built from other RDDs without a shuffle: a fused chain turned into a
+// storable RDD, a union, a cache, a coalesce.
+#include <rill/rdd/node.hpp>
+
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <utility>
+#include <vector>
+
+namespace rill::detail {
+
+inline constexpr std::size_t kChunkSize = 1024;
+
+/// Collects pushed elements into chunks and hands each full chunk on.
+template <class T>
+struct ChunkingSink {
+  ChunkSink<T>* out;
+  std::vector<T> chunk;
+  bool stopped = false;
+  template <class X>
+  bool push(X&& x) {
+    chunk.emplace_back(std::forward<X>(x));
+    if (chunk.size() < kChunkSize) return true;
+    return flush();
+  }
+  bool flush() {
+    if (!chunk.empty() && !out->consume(std::span<const T>(chunk.data(), chunk.size()))) {
+      stopped = true;
+      return false;
+    }
+    chunk.clear();
+    return true;
+  }
+  bool finish() { return flush(); }
+};
+
+/// A fused chain (any RDD-like value: source plus stages) as a node.
+template <class Chain>
+class ChainNode final : public RDDNode<typename Chain::value_type> {
+  using T = typename Chain::value_type;
+
+ public:
+  explicit ChainNode(Chain chain) : chain_(std::move(chain)) {}
+  std::size_t numPartitions() const override { return chain_.numPartitions(); }
+  bool compute(std::size_t p, ChunkSink<T>& out) const override {
+    ChunkingSink<T> sink{&out, {}};
+    sink.chunk.reserve(kChunkSize);
+    chain_.runPartition(p, sink);
+    return !sink.stopped;
+  }
+
+ private:
+  Chain chain_;
+};
+
+template <class T>
+class UnionNode final : public RDDNode<T> {
+ public:
+  explicit UnionNode(std::vector<std::shared_ptr<const RDDNode<T>>> parents)
+      : parents_(std::move(parents)) {}
+  std::size_t numPartitions() const override {
+    std::size_t n = 0;
+    for (auto& p : parents_) n += p->numPartitions();
+    return n;
+  }
+  bool compute(std::size_t p, ChunkSink<T>& out) const override {
+    for (auto& parent : parents_) {
+      if (p < parent->numPartitions()) return parent->compute(p, out);
+      p -= parent->numPartitions();
+    }
+    return true;
+  }
+
+ private:
+  std::vector<std::shared_ptr<const RDDNode<T>>> parents_;
+};
+
+/// Materialises each partition of its parent the first time it is computed.
+template <class T>
+class CachedNode final : public RDDNode<T> {
+ public:
+  explicit CachedNode(std::shared_ptr<const RDDNode<T>> parent)
+      : parent_(std::move(parent)), slots_(parent_->numPartitions()) {}
+  std::size_t numPartitions() const override { return slots_.size(); }
+  bool compute(std::size_t p, ChunkSink<T>& out) const override {
+    auto& slot = slots_[p];
+    std::call_once(slot.once, [&] {
+      struct Collect final : ChunkSink<T> {
+        std::vector<T>* data;
+        bool consume(std::span<const T> c) override {
+          data->insert(data->end(), c.begin(), c.end());
+          return true;
+        }
+      } collect;
+      slot.data.clear();  // a failed earlier attempt may have left a part
+      collect.data = &slot.data;
+      parent_->compute(p, collect);
+    });
+    return slot.data.empty() || out.consume(std::span<const T>(slot.data.data(), slot.data.size()));
+  }
+
+ private:
+  struct Slot {
+    std::once_flag once;
+    std::vector<T> data;
+  };
+  std::shared_ptr<const RDDNode<T>> parent_;
+  mutable std::vector<Slot> slots_;
+};
+
+/// coalesce(n) without a shuffle: partition i reads a contiguous run of parents.
+template <class T>
+class CoalescedNode final : public RDDNode<T> {
+ public:
+  CoalescedNode(std::shared_ptr<const RDDNode<T>> parent, std::size_t n)
+      : parent_(std::move(parent)), n_(n) {}
+  std::size_t numPartitions() const override { return n_; }
+  bool compute(std::size_t p, ChunkSink<T>& out) const override {
+    const std::size_t total = parent_->numPartitions();
+    for (std::size_t q = sliceBegin(p, total, n_); q < sliceBegin(p + 1, total, n_); ++q)
+      if (!parent_->compute(q, out)) return false;
+    return true;
+  }
+
+ private:
+  std::shared_ptr<const RDDNode<T>> parent_;
+  std::size_t n_;
+};
+
+}  // namespace rill::detail

@@ -1,0 +1,63 @@
+#pragma once
+// The storable side of an RDD: a node computes one partition and hands it on
+// in chunks. This is the one place where types are erased — one virtual call
+// per chunk of elements, never per element — so RDD<T> can be named, stored
+// and passed around while the chains built on it still fuse.
+#include <cstddef>
+#include <memory>
+#include <span>
+#include <type_traits>
+#include <vector>
+
+namespace rill {
+
+/// Receives a partition chunk by chunk; returns false to stop early.
+template <class T>
+class ChunkSink {
+ public:
+  virtual bool consume(std::span<const T> chunk) = 0;
+
+ protected:
+  ~ChunkSink() = default;
+};
+
+template <class T>
+class RDDNode {
+ public:
+  virtual ~RDDNode() = default;
+  virtual std::size_t numPartitions() const = 0;
+  /// Pushes partition `p` into `out`; false when `out` asked to stop.
+  virtual bool compute(std::size_t p, ChunkSink<T>& out) const = 0;
+};
+
+/// Partitions held in memory: parallelize, shuffle output, cached data, batches.
+template <class T>
+class StoredNode final : public RDDNode<T> {
+  static_assert(!std::is_same_v<T, bool>,
+                "rill: an RDD of bool cannot be stored (std::vector<bool> has no contiguous storage); "
+                "map the elements to char or int");
+
+ public:
+  using Partitions = std::vector<std::vector<T>>;
+  explicit StoredNode(std::shared_ptr<const Partitions> parts) : parts_(std::move(parts)) {}
+  explicit StoredNode(Partitions parts)
+      : parts_(std::make_shared<const Partitions>(std::move(parts))) {}
+
+  std::size_t numPartitions() const override { return parts_->size(); }
+  bool compute(std::size_t p, ChunkSink<T>& out) const override {
+    const auto& part = (*parts_)[p];
+    return part.empty() || out.consume(std::span<const T>(part.data(), part.size()));
+  }
+  const Partitions& partitions() const { return *parts_; }
+
+ private:
+  std::shared_ptr<const Partitions> parts_;
+};
+
+/// Splits `n` items into `slices` contiguous ranges the way Spark slices a
+/// collection: slice i covers [i*n/slices, (i+1)*n/slices).
+inline std::size_t sliceBegin(std::size_t i, std::size_t n, std::size_t slices) {
+  return static_cast<std::size_t>((static_cast<unsigned __int128>(i) * n) / slices);
+}
+
+}  // namespace rill

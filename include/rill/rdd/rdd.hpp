@@ -1,0 +1,103 @@
+#pragma once
+// RDD<T>, the named, storable RDD, and PipedRDD<T, Pipe>, an RDD<T> with a
+// fused chain of stages on top. Both get every operation from the same mixins;
+// a PipedRDD converts to RDD<U> (implicitly, or with toRDD()).
+#include <rill/fuse/pipeline.hpp>
+#include <rill/rdd/actions.hpp>
+#include <rill/rdd/derived_nodes.hpp>
+#include <rill/rdd/fwd.hpp>
+#include <rill/rdd/node.hpp>
+#include <rill/rdd/numeric.hpp>
+#include <rill/rdd/pair_ops.hpp>
+#include <rill/rdd/transformations.hpp>
+
+#include <cstddef>
+#include <memory>
+#include <span>
+#include <utility>
+
+namespace rill {
+
+/// Everything an RDD can do. D provides value_type, numPartitions(), context(),
+/// runPartition(p, sink), then(stage) and toRDD().
+template <class D>
+class RDDApi : public TransformOps<D>, public ActionOps<D>, public NumericOps<D>, public PairOps<D> {};
+
+template <class T>
+class RDD : public RDDApi<RDD<T>> {
+ public:
+  using value_type = T;
+
+  /// An RDD with no partitions and no context (a placeholder to assign to).
+  RDD() = default;
+  RDD(SparkContext& sc, std::shared_ptr<const RDDNode<T>> node) : sc_(&sc), node_(std::move(node)) {}
+  /// A chain converts to the storable form.
+  template <class Src, class Pipe>
+    requires std::is_same_v<typename PipedRDD<Src, Pipe>::value_type, T>
+  RDD(const PipedRDD<Src, Pipe>& chain) : RDD(chain.toRDD()) {}  // NOLINT: implicit by design
+
+  std::size_t numPartitions() const { return node_ ? node_->numPartitions() : 0; }
+  std::size_t getNumPartitions() const { return numPartitions(); }
+  SparkContext& context() const { return *sc_; }
+  const std::shared_ptr<const RDDNode<T>>& node() const { return node_; }
+  const RDD& toRDD() const { return *this; }
+
+  /// Pushes partition p into `sink` (push/finish); false when the sink stopped early.
+  template <class Sink>
+  bool runPartition(std::size_t p, Sink& sink) const {
+    struct Adapter final : ChunkSink<T> {
+      Sink* sink;
+      explicit Adapter(Sink* s) : sink(s) {}
+      bool consume(std::span<const T> chunk) override {
+        for (const T& x : chunk)
+          if (!sink->push(x)) return false;
+        return true;
+      }
+    } adapter(&sink);
+    return node_->compute(p, adapter) && sink.finish();
+  }
+
+  template <class Stage>
+  auto then(Stage stage) const {
+    return PipedRDD<T, fuse::Pipeline<Stage>>(*this, fuse::Pipeline<Stage>{{std::move(stage)}});
+  }
+
+ private:
+  SparkContext* sc_ = nullptr;
+  std::shared_ptr<const RDDNode<T>> node_;
+};
+
+template <class Src, class Pipe>
+class PipedRDD : public RDDApi<PipedRDD<Src, Pipe>> {
+ public:
+  using value_type = typename Pipe::template out<Src>;
+
+  PipedRDD(RDD<Src> source, Pipe pipe) : source_(std::move(source)), pipe_(std::move(pipe)) {}
+
+  std::size_t numPartitions() const { return source_.numPartitions(); }
+  std::size_t getNumPartitions() const { return numPartitions(); }
+  SparkContext& context() const { return source_.context(); }
+
+  template <class Sink>
+  bool runPartition(std::size_t p, Sink& sink) const {
+    auto bound = pipe_.template bind<Src>(p, sink);
+    return source_.runPartition(p, bound);
+  }
+
+  template <class Stage>
+  auto then(Stage stage) const {
+    auto longer = pipe_.append(std::move(stage));
+    return PipedRDD<Src, decltype(longer)>(source_, std::move(longer));
+  }
+
+  /// The storable form: the chain runs when a partition of the result is computed.
+  RDD<value_type> toRDD() const {
+    return RDD<value_type>(context(), std::make_shared<detail::ChainNode<PipedRDD>>(*this));
+  }
+
+ private:
+  RDD<Src> source_;
+  Pipe pipe_;
+};
+
+}  // namespace rill

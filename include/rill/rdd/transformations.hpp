@@ -1,0 +1,195 @@
+#pragma once
+// Narrow transformations. Element-wise ones (map, filter, flatMap, keyBy,
+// mapPartitions, glom, sample, zipWithIndex) only append a stage to the chain's
+// type; union, coalesce and cache build a new node; repartition and distinct
+// shuffle.
+#include <rill/core/concepts.hpp>
+#include <rill/fuse/element_stages.hpp>
+#include <rill/fuse/partition_stages.hpp>
+#include <rill/rdd/actions.hpp>
+#include <rill/rdd/derived_nodes.hpp>
+#include <rill/rdd/fwd.hpp>
+#include <rill/rdd/shuffle.hpp>
+
+#include <algorithm>
+#include <concepts>
+#include <stdexcept>
+#include <string>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <type_traits>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+namespace rill {
+
+template <class D>
+class TransformOps {
+  const D& d() const { return static_cast<const D&>(*this); }
+
+ public:
+  /// map(f): f(const T&) -> U. Fused.
+  template <class F>
+  auto map(F f) const {
+    using T = typename D::value_type;
+    static_assert(std::invocable<const F&, const T&>,
+                  "rill: map(f) needs f callable as f(const T&) with the RDD's element type T");
+    if constexpr (std::invocable<const F&, const T&>) {
+      static_assert(!std::is_void_v<std::invoke_result_t<const F&, const T&>>,
+                    "rill: map(f): f returns void; use foreach(f) for side effects");
+      return d().then(fuse::MapStage<F>{std::move(f)});
+    }
+  }
+
+  /// filter(p): p(const T&) -> bool. Fused.
+  template <class F>
+  auto filter(F f) const {
+    using T = typename D::value_type;
+    static_assert(std::predicate<const F&, const T&>,
+                  "rill: filter(p) needs a predicate p(const T&) -> bool on the RDD's element type T");
+    if constexpr (std::predicate<const F&, const T&>) return d().then(fuse::FilterStage<F>{std::move(f)});
+  }
+
+  /// flatMap(f): f(const T&) -> any range (container, view, tokenizer). Fused.
+  template <class F>
+  auto flatMap(F f) const {
+    using T = typename D::value_type;
+    static_assert(std::invocable<const F&, const T&>,
+                  "rill: flatMap(f) needs f callable as f(const T&) with the RDD's element type T");
+    if constexpr (std::invocable<const F&, const T&>) {
+      static_assert(fuse::Iterable<std::remove_reference_t<std::invoke_result_t<const F&, const T&>>>,
+                    "rill: flatMap(f) needs f to return a range (a container, a view, or anything "
+                    "with begin()/end())");
+      return d().then(fuse::FlatMapStage<F>{std::move(f)});
+    }
+  }
+
+  /// keyBy(f): x -> (f(x), x). Fused.
+  template <class F>
+  auto keyBy(F f) const {
+    using T = typename D::value_type;
+    static_assert(std::invocable<const F&, const T&>,
+                  "rill: keyBy(f) needs f callable as f(const T&) with the RDD's element type T");
+    if constexpr (std::invocable<const F&, const T&>) return d().then(fuse::KeyByStage<F>{std::move(f)});
+  }
+
+  /// mapPartitions(f): f(std::vector<T>& partition) -> range.
+  template <class F>
+  auto mapPartitions(F f) const {
+    using T = typename D::value_type;
+    static_assert(std::invocable<const F&, std::vector<T>&>,
+                  "rill: mapPartitions(f) needs f callable as f(std::vector<T>& partition) returning a range");
+    if constexpr (std::invocable<const F&, std::vector<T>&>)
+      return d().then(fuse::MapPartitionsStage<F, false>{std::move(f)});
+  }
+
+  /// mapPartitionsWithIndex(f): f(std::size_t index, std::vector<T>& partition) -> range.
+  template <class F>
+  auto mapPartitionsWithIndex(F f) const {
+    using T = typename D::value_type;
+    static_assert(std::invocable<const F&, std::size_t, std::vector<T>&>,
+                  "rill: mapPartitionsWithIndex(f) needs f callable as f(std::size_t index, "
+                  "std::vector<T>& partition) returning a range");
+    if constexpr (std::invocable<const F&, std::size_t, std::vector<T>&>)
+      return d().then(fuse::MapPartitionsStage<F, true>{std::move(f)});
+  }
+
+  /// glom(): each partition as one std::vector<T>.
+  auto glom() const { return d().then(fuse::GlomStage{}); }
+
+  /// sample(withReplacement, fraction, seed): deterministic for a seed and a partitioning.
+  auto sample(bool withReplacement, double fraction, std::uint64_t seed = 42) const {
+    if (fraction < 0 || (!withReplacement && fraction > 1))
+      throw std::invalid_argument("rill: sample: fraction must be in [0, 1] without replacement and >= 0 "
+                                  "with replacement, got " + std::to_string(fraction));
+    return d().then(fuse::SampleStage{withReplacement, fraction, seed});
+  }
+
+  /// zipWithIndex(): (x, index), indices ordered by partition then position. Like
+  /// Spark, this runs a job to count the partitions before the last one.
+  auto zipWithIndex() const {
+    auto counts = detail::runPerPartition(d(), [](std::size_t) { return detail::CountSink{}; });
+    auto starts = std::make_shared<std::vector<std::int64_t>>(counts.size(), 0);
+    for (std::size_t p = 1; p < counts.size(); ++p) (*starts)[p] = (*starts)[p - 1] + counts[p - 1];
+    return d().then(fuse::ZipWithIndexStage{std::move(starts)});
+  }
+
+  /// union_(other): the partitions of both (Spark's union; `union` is a C++ keyword).
+  template <class Other>
+  auto union_(const Other& other) const {
+    using T = typename D::value_type;
+    static_assert(std::is_same_v<T, typename Other::value_type>,
+                  "rill: union_ needs two RDDs of the same element type");
+    std::vector<std::shared_ptr<const RDDNode<T>>> parents{d().toRDD().node(), other.toRDD().node()};
+    return RDD<T>(d().context(), std::make_shared<detail::UnionNode<T>>(std::move(parents)));
+  }
+
+  /// cache() / persist(): computes each partition once, on first use, and keeps it.
+  auto cache() const {
+    using T = typename D::value_type;
+    return RDD<T>(d().context(), std::make_shared<detail::CachedNode<T>>(d().toRDD().node()));
+  }
+  auto persist() const { return cache(); }
+
+  /// coalesce(n): fewer partitions by merging neighbours, no shuffle; coalesce(n, true)
+  /// is repartition(n).
+  auto coalesce(std::size_t n, bool shuffle = false) const {
+    using T = typename D::value_type;
+    requirePositive(n, "coalesce");
+    if (shuffle) return repartition(n);
+    auto parent = d().toRDD();
+    if (n >= parent.numPartitions()) return parent;
+    return RDD<T>(d().context(), std::make_shared<detail::CoalescedNode<T>>(parent.node(), n));
+  }
+
+  /// repartition(n): spreads elements round-robin over n partitions (a shuffle).
+  auto repartition(std::size_t n) const {
+    using T = typename D::value_type;
+    requirePositive(n, "repartition");
+    auto parts = detail::shuffle(
+        d(), n,
+        [n](std::size_t p) {
+          auto next = std::make_shared<std::size_t>(p % n);
+          auto route = [next, n](const T&) {
+            std::size_t r = *next;
+            *next = (r + 1 == n) ? 0 : r + 1;
+            return r;
+          };
+          return detail::RoutingWriter<T, decltype(route)>{route, std::vector<std::vector<T>>(n)};
+        },
+        [](std::size_t, std::vector<std::vector<T>>& in) { return detail::concatenate(in); });
+    return RDD<T>(d().context(), std::make_shared<StoredNode<T>>(std::move(parts)));
+  }
+
+  /// distinct([numPartitions]): each element once (a shuffle by hash).
+  auto distinct(std::size_t numPartitions = 0) const {
+    using T = typename D::value_type;
+    static_assert(HashableKey<T>, "rill: distinct needs elements with std::hash and ==");
+    const std::size_t n = numPartitions ? numPartitions : std::max<std::size_t>(d().numPartitions(), 1);
+    auto parts = detail::shuffle(
+        d(), n,
+        [n](std::size_t) {
+          auto route = [n](const T& x) { return std::hash<T>{}(x) % n; };
+          return detail::RoutingWriter<T, decltype(route)>{route, std::vector<std::vector<T>>(n)};
+        },
+        [](std::size_t, std::vector<std::vector<T>>& in) {
+          std::unordered_set<T> seen;
+          std::vector<T> out;
+          for (auto& bucket : in)
+            for (auto& x : bucket)
+              if (seen.insert(x).second) out.push_back(std::move(x));
+          return out;
+        });
+    return RDD<T>(d().context(), std::make_shared<StoredNode<T>>(std::move(parts)));
+  }
+
+ private:
+  static void requirePositive(std::size_t n, const char* op) {
+    if (n == 0) throw std::invalid_argument(std::string("rill: ") + op + ": the number of partitions must be positive");
+  }
+};
+
+}  // namespace rill

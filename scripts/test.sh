@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Builds and runs every test in four configurations, each in build/<name>:
+#   gcc    g++ -O1 -g: tests + examples + benchmarks (benchmarks compiled, not run)
+#   clang  clang++ -O1 -g: tests + examples
+#   asan   g++ with RILL_SANITIZE=address,undefined: tests + examples
+#   tsan   g++ with RILL_SANITIZE=thread: tests only
+# RILL_CONFIGS="gcc clang" restricts the set (default: all four).
+# Exits non-zero on any configure/build/test failure and ends with a line
+# "N passed, N failed" summed over the configs. Budget: < 30 min on 2 cores
+# (builds are -j2; per-test CTest timeout is 300 s).
+set -uo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+bash scripts/deps.sh || { echo "deps.sh failed"; echo "0 passed, 1 failed"; exit 1; }
+
+configs=${RILL_CONFIGS:-gcc clang asan tsan}
+jobs=${RILL_JOBS:-2}
+total_pass=0 total_fail=0 status=0
+failed_configs=()
+
+run_config() {  # name, then env assignments..., --, then cmake args
+  local name=$1; shift
+  local -a envs=() args=()
+  while [[ $1 != -- ]]; do envs+=("$1"); shift; done; shift
+  args=("$@")
+  local dir="build/$name" log="build/$name/ctest.log"
+  rm -f "$log"
+  echo "=== [$name] configure ==="
+  if ! cmake -S . -B "$dir" -G Ninja "${args[@]}"; then
+    echo "[$name] configure FAILED"; total_fail=$((total_fail + 1)); return 1
+  fi
+  echo "=== [$name] build ==="
+  if ! cmake --build "$dir" -j "$jobs"; then
+    echo "[$name] build FAILED"; total_fail=$((total_fail + 1)); return 1
+  fi
+  echo "=== [$name] test ==="
+  # setarch -R (no ASLR): gcc-12 TSan aborts on kernels with high mmap entropy
+  local -a wrap=()
+  if [[ $name == tsan ]] && setarch "$(uname -m)" -R true 2>/dev/null; then
+    wrap=(setarch "$(uname -m)" -R)
+  fi
+  "${wrap[@]}" env "${envs[@]}" ctest --test-dir "$dir" --output-on-failure -j "$jobs" 2>&1 | tee "$log"
+  local rc=${PIPESTATUS[0]}
+  # "100% tests passed, 0 tests failed out of 7"
+  local line failed of
+  line=$(grep -E 'tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -1 || true)
+  if [[ -n $line ]]; then
+    failed=$(sed -E 's/.*tests passed, ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"$line")
+    of=$(sed -E 's/.*tests passed, ([0-9]+) tests? failed out of ([0-9]+).*/\2/' <<<"$line")
+    total_pass=$((total_pass + of - failed))
+    total_fail=$((total_fail + failed))
+  elif [[ $rc -ne 0 ]]; then
+    total_fail=$((total_fail + 1))
+  fi
+  return "$rc"
+}
+
+common=(-DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS="-O1 -g")
+for c in $configs; do
+  case $c in
+    gcc)
+      run_config gcc -- -DCMAKE_CXX_COMPILER=g++ "${common[@]}" \
+        -DRILL_BUILD_TESTS=ON -DRILL_BUILD_EXAMPLES=ON -DRILL_BUILD_BENCHMARKS=ON -DRILL_SANITIZE= ;;
+    clang)
+      run_config clang -- -DCMAKE_CXX_COMPILER=clang++ "${common[@]}" \
+        -DRILL_BUILD_TESTS=ON -DRILL_BUILD_EXAMPLES=ON -DRILL_BUILD_BENCHMARKS=OFF -DRILL_SANITIZE= ;;
+    asan)
+      run_config asan ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 -- \
+        -DCMAKE_CXX_COMPILER=g++ "${common[@]}" \
+        -DRILL_BUILD_TESTS=ON -DRILL_BUILD_EXAMPLES=ON -DRILL_BUILD_BENCHMARKS=OFF \
+        -DRILL_SANITIZE=address,undefined ;;
+    tsan)
+      run_config tsan "TSAN_OPTIONS=halt_on_error=1 second_deadlock_stack=1" -- \
+        -DCMAKE_CXX_COMPILER=g++ "${common[@]}" \
+        -DRILL_BUILD_TESTS=ON -DRILL_BUILD_EXAMPLES=OFF -DRILL_BUILD_BENCHMARKS=OFF \
+        -DRILL_SANITIZE=thread ;;
+    *) echo "unknown config '$c' (known: gcc clang asan tsan)"; total_fail=$((total_fail + 1)); false ;;
+  esac
+  rc=$?
+  if [[ $rc -ne 0 ]]; then
+    status=1; failed_configs+=("$c")
+  fi
+done
+
+if [[ ${#failed_configs[@]} -gt 0 ]]; then
+  echo "FAILED configs: ${failed_configs[*]}"
+fi
+echo "$total_pass passed, $total_fail failed"
+exit "$status"

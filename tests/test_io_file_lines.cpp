@@ -1,0 +1,175 @@
+// Tests for rill::io file reading: whole-file lines, and byte-range splits
+// that must together yield every line exactly once.
+#include <doctest/doctest.h>
+#include <rill/io/file_lines.hpp>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+using Lines = std::vector<std::string>;
+
+// A fresh directory under $RILL_TEST_TMP (or the system temp dir), removed on
+// destruction.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& tag) {
+    const char* env = std::getenv("RILL_TEST_TMP");
+    base_ = (env != nullptr && *env != '\0')
+                ? fs::path(env)
+                : fs::temp_directory_path() / ("rill-test-" + std::to_string(::getpid()));
+    static int counter = 0;
+    path_ = base_ / ("io-" + tag + "-" + std::to_string(++counter));
+    fs::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+    fs::remove(base_, ec);  // only succeeds once no other test uses it
+  }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  fs::path base_;
+  fs::path path_;
+};
+
+void writeFile(const std::string& path, std::string_view contents) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
+}
+
+Lines readAll(const std::string& path) {
+  Lines out;
+  rill::io::forEachLine(path, [&](std::string_view line) { out.emplace_back(line); });
+  return out;
+}
+
+// Reads the file as `parts` ranges cut at equal byte offsets.
+Lines readInParts(const std::string& path, std::uintmax_t parts) {
+  const std::uintmax_t size = rill::io::fileSize(path);
+  Lines out;
+  for (std::uintmax_t i = 0; i < parts; ++i) {
+    const bool done = rill::io::forEachLineInRange(
+        path, size * i / parts, size * (i + 1) / parts, [&](std::string_view line) {
+          out.emplace_back(line);
+          return true;
+        });
+    CHECK(done);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("forEachLine reads exact lines") {
+  TempDir dir("file-lines");
+  struct Case {
+    std::string contents;
+    Lines expected;
+  };
+  const std::vector<Case> cases{
+      {"", {}},
+      {"\n", {""}},
+      {"a", {"a"}},
+      {"a\n", {"a"}},
+      {"a\nb", {"a", "b"}},
+      {"a\n\n\nb\n", {"a", "", "", "b"}},
+      {"one\r\ntwo\r\n", {"one", "two"}},
+      {"one\r\ntwo", {"one", "two"}},
+      {"x\r\r\n\r\n", {"x\r", ""}},
+  };
+  for (const auto& c : cases) {
+    const std::string path = dir.file("f.txt");
+    writeFile(path, c.contents);
+    CHECK(rill::io::fileSize(path) == c.contents.size());
+    CHECK(readAll(path) == c.expected);
+  }
+}
+
+TEST_CASE("splitting a file into 1..7 ranges yields every line exactly once") {
+  TempDir dir("file-split");
+  const std::vector<std::string> contents{
+      "",
+      "\n",
+      "single",
+      "alpha\nbeta\ngamma\n",
+      "alpha\nbeta\ngamma",
+      "\n\nx\n\n\ny\n\n",
+      "crlf one\r\ncrlf two\r\n\r\nlast\r\n",
+      "a\nbb\nccc\ndddd\neeeee\nffffff\nggggggg\nhhhhhhhh\n",
+  };
+  for (const auto& text : contents) {
+    const std::string path = dir.file("split.txt");
+    writeFile(path, text);
+    const Lines whole = readAll(path);
+    for (std::uintmax_t parts = 1; parts <= 7; ++parts) {
+      INFO("contents: '" << text << "', parts: " << parts);
+      CHECK(readInParts(path, parts) == whole);
+    }
+  }
+}
+
+TEST_CASE("ranges own the lines that start inside them") {
+  TempDir dir("file-range");
+  const std::string path = dir.file("r.txt");
+  writeFile(path, "aa\nbb\ncc\n");  // lines start at offsets 0, 3, 6
+  auto range = [&](std::uintmax_t b, std::uintmax_t e) {
+    Lines out;
+    rill::io::forEachLineInRange(path, b, e, [&](std::string_view l) {
+      out.emplace_back(l);
+      return true;
+    });
+    return out;
+  };
+  CHECK(range(0, 1) == Lines{"aa"});
+  CHECK(range(1, 3) == Lines{});
+  CHECK(range(1, 4) == Lines{"bb"});
+  CHECK(range(3, 4) == Lines{"bb"});
+  CHECK(range(3, 7) == Lines{"bb", "cc"});
+  CHECK(range(4, 9) == Lines{"cc"});
+  CHECK(range(7, 100) == Lines{});
+  CHECK(range(2, 2) == Lines{});
+}
+
+TEST_CASE("lines longer than the read buffer are read whole and split correctly") {
+  TempDir dir("file-long");
+  const std::string path = dir.file("long.txt");
+  const std::string big(3 * (1 << 20) + 17, 'L');
+  writeFile(path, "head\n" + big + "\r\nmid\n" + big + "\ntail");
+  const Lines expected{"head", big, "mid", big, "tail"};
+  CHECK(readAll(path) == expected);
+  for (std::uintmax_t parts = 1; parts <= 7; ++parts) CHECK(readInParts(path, parts) == expected);
+}
+
+TEST_CASE("returning false stops the scan early") {
+  TempDir dir("file-stop");
+  const std::string path = dir.file("s.txt");
+  writeFile(path, "1\n2\n3\n");
+  Lines seen;
+  const bool done = rill::io::forEachLineInRange(path, 0, 6, [&](std::string_view l) {
+    seen.emplace_back(l);
+    return seen.size() < 2;
+  });
+  CHECK_FALSE(done);
+  CHECK(seen == Lines{"1", "2"});
+}
+
+TEST_CASE("missing files produce errors naming the path") {
+  TempDir dir("file-missing");
+  const std::string path = dir.file("nope.txt");
+  const std::string expected = "rill: cannot open file '" + path + "': No such file or directory";
+  CHECK_THROWS_WITH_AS(rill::io::fileSize(path), expected.c_str(), rill::IoError);
+  CHECK_THROWS_WITH_AS(readAll(path), expected.c_str(), rill::IoError);
+  CHECK_THROWS_WITH_AS(
+      rill::io::forEachLineInRange(path, 0, 0, [](std::string_view) { return true; }),
+      expected.c_str(), rill::IoError);
+}

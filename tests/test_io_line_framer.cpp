@@ -1,0 +1,143 @@
+// Tests for rill::io::LineFramer: exact framing, CRLF, partial tails across
+// every split point, and the memory bound for overlong lines.
+#include <doctest/doctest.h>
+#include <rill/io/line_framer.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace {
+
+using rill::io::LineFramer;
+using Lines = std::vector<std::string>;
+
+// Feeds `input` in one piece (or in the given pieces) and finishes.
+Lines frameAll(LineFramer& framer, const std::vector<std::string_view>& pieces) {
+  Lines out;
+  auto collect = [&](std::string_view line) { out.emplace_back(line); };
+  for (auto piece : pieces) framer.feed(piece, collect);
+  framer.finish(collect);
+  return out;
+}
+
+Lines frame(std::string_view input, std::size_t maxLen = 1 << 20) {
+  LineFramer framer(maxLen);
+  return frameAll(framer, {input});
+}
+
+}  // namespace
+
+TEST_CASE("LineFramer splits on newline and keeps empty lines") {
+  CHECK(frame("") == Lines{});
+  CHECK(frame("a") == Lines{"a"});
+  CHECK(frame("a\n") == Lines{"a"});
+  CHECK(frame("a\nb") == Lines{"a", "b"});
+  CHECK(frame("a\n\nb\n") == Lines{"a", "", "b"});
+  CHECK(frame("\n") == Lines{""});
+  CHECK(frame("\n\n") == Lines{"", ""});
+}
+
+TEST_CASE("LineFramer strips exactly one carriage return before newline") {
+  CHECK(frame("a\r\nb\r\n") == Lines{"a", "b"});
+  CHECK(frame("a\r\r\n") == Lines{"a\r"});
+  CHECK(frame("a\rb\n") == Lines{"a\rb"});
+  CHECK(frame("\r\n") == Lines{""});
+  CHECK(frame("last\r") == Lines{"last"});
+  CHECK(frame("x\n\r") == Lines{"x", ""});
+}
+
+TEST_CASE("LineFramer passes arbitrary bytes through unchanged") {
+  const std::string binary("\xff\xfe\x00z\x80\n\xc3(\n", 9);
+  CHECK(frame(binary) == Lines{std::string("\xff\xfe\x00z\x80", 5), "\xc3("});
+}
+
+TEST_CASE("LineFramer gives the same lines for every split into two and three pieces") {
+  const std::string input = "alpha\r\nbeta\n\ngamma\r\n\rdelta";
+  const Lines expected{"alpha", "beta", "", "gamma", "\rdelta"};
+  const std::string_view all(input);
+  for (std::size_t i = 0; i <= input.size(); ++i) {
+    LineFramer two;
+    CHECK(frameAll(two, {all.substr(0, i), all.substr(i)}) == expected);
+    for (std::size_t j = i; j <= input.size(); ++j) {
+      LineFramer three;
+      CHECK(frameAll(three, {all.substr(0, i), all.substr(i, j - i), all.substr(j)}) == expected);
+    }
+  }
+  LineFramer bytewise;
+  std::vector<std::string_view> singles;
+  for (std::size_t i = 0; i < input.size(); ++i) singles.push_back(all.substr(i, 1));
+  CHECK(frameAll(bytewise, singles) == expected);
+}
+
+TEST_CASE("LineFramer treats lines at exactly the limit as valid, one more as overlong") {
+  const std::size_t limit = 8;
+  const std::string exact(limit, 'x');
+  const std::string over(limit + 1, 'y');
+  const std::string input = exact + "\n" + over + "\n" + exact + "\r\n" + over + "\r\nok\n";
+  const std::string_view all(input);
+  for (std::size_t i = 0; i <= input.size(); ++i) {
+    LineFramer framer(limit);
+    CHECK(frameAll(framer, {all.substr(0, i), all.substr(i)}) == Lines{exact, exact, "ok"});
+    CHECK(framer.overlongLines() == 2);
+    CHECK(framer.bufferCapacity() <= limit);
+  }
+}
+
+TEST_CASE("LineFramer drops an overlong unterminated last line at finish") {
+  LineFramer framer(4);
+  CHECK(frameAll(framer, {"abc\n", "toolong"}) == Lines{"abc"});
+  CHECK(framer.overlongLines() == 1);
+  CHECK(framer.bufferedBytes() == 0);
+}
+
+TEST_CASE("LineFramer keeps memory bounded for a 10 MB line") {
+  const std::size_t limit = 1024;
+  LineFramer framer(limit);
+  Lines out;
+  auto collect = [&](std::string_view line) { out.emplace_back(line); };
+  framer.feed("before\n", collect);
+  const std::string chunk(64 * 1024, 'z');
+  for (int i = 0; i < 160; ++i) {  // 10 MiB without a newline, in pieces
+    framer.feed(chunk, collect);
+    CHECK(framer.bufferedBytes() <= limit);
+    CHECK(framer.bufferCapacity() <= limit);
+  }
+  framer.feed("still the long line\nafter\n", collect);
+  framer.finish(collect);
+  CHECK(out == Lines{"before", "after"});
+  CHECK(framer.overlongLines() == 1);
+  CHECK(framer.bufferCapacity() <= limit);
+
+  // The same line delivered in a single feed is counted without buffering.
+  LineFramer single(limit);
+  Lines out2;
+  single.feed(std::string(10 << 20, 'q') + "\nend\n", [&](std::string_view l) { out2.emplace_back(l); });
+  CHECK(out2 == Lines{"end"});
+  CHECK(single.overlongLines() == 1);
+  CHECK(single.bufferCapacity() == 0);
+}
+
+TEST_CASE("LineFramer buffers only the partial tail between feeds") {
+  LineFramer framer;
+  Lines out;
+  auto collect = [&](std::string_view line) { out.emplace_back(line); };
+  framer.feed("one\ntw", collect);
+  CHECK(out == Lines{"one"});
+  CHECK(framer.bufferedBytes() == 2);
+  framer.feed("o\nthree", collect);
+  CHECK(out == Lines{"one", "two"});
+  CHECK(framer.bufferedBytes() == 5);
+  framer.finish(collect);
+  CHECK(out == Lines{"one", "two", "three"});
+  CHECK(framer.bufferedBytes() == 0);
+  framer.finish(collect);  // a second finish has nothing left to emit
+  CHECK(out.size() == 3);
+}
+
+TEST_CASE("LineFramer with a zero limit accepts only empty lines") {
+  LineFramer framer(0);
+  CHECK(frameAll(framer, {"\na\n\r\n", "\r", "\n"}) == Lines{"", "", ""});
+  CHECK(framer.overlongLines() == 1);
+  CHECK(framer.bufferCapacity() == 0);
+}
