@@ -93,6 +93,17 @@ class UnsupportedOperationException : public SparkException {
 };
 
 }  // namespace rill
+
+namespace rill {
+
+/// A call that is not allowed in the object's current state, e.g. defining a
+/// DStream after StreamingContext::start() (Spark's IllegalStateException).
+class IllegalStateException : public SparkException {
+ public:
+  using SparkException::SparkException;
+};
+
+}  // namespace rill
 // ---- end rill/core/errors.hpp ----
 
 // ---- begin rill/core/show.hpp ----
@@ -560,6 +571,16 @@ inline std::size_t readAt(int fd, const std::string& path, char* buf,
   }
 }
 
+// Small files get a small buffer; the size is only a hint, since reading
+// continues until EOF even if the file grows meanwhile.
+inline std::size_t readBufferSize(int fd, std::uintmax_t from) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || st.st_size < 0) return kFileReadChunk;
+  const auto size = static_cast<std::uintmax_t>(st.st_size);
+  const std::uintmax_t left = size > from ? size - from : 0;
+  return static_cast<std::size_t>(std::clamp<std::uintmax_t>(left + 1, 4096, kFileReadChunk));
+}
+
 inline std::string_view stripCR(std::string_view line) noexcept {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   return line;
@@ -592,7 +613,7 @@ bool forEachLineInRange(const std::string& path, std::uintmax_t begin,
   bool skipping = begin > 0;
   std::uintmax_t chunkBase = skipping ? begin - 1 : 0;
   std::uintmax_t lineStart = chunkBase;
-  std::vector<char> buf(detail::kFileReadChunk);
+  std::vector<char> buf(detail::readBufferSize(fd.get(), chunkBase));
   std::string carry;  // a line that spans chunk boundaries
 
   for (;;) {
@@ -1684,7 +1705,7 @@ class ActionOps {
   template <class U, class Seq, class Comb>
   U aggregate(U zero, Seq seqOp, Comb combOp) const {
     using T = typename D::value_type;
-    static_assert(std::is_convertible_v<std::invoke_result_t<const Seq&, U, const T&>, U>,
+    static_assert(std::is_invocable_r_v<U, const Seq&, U, const T&>,
                   "rill: aggregate(zero, seqOp, combOp) needs seqOp(U, const T&) -> U, with U the type of zero");
     static_assert(ReduceFunction<Comb, U>,
                   "rill: aggregate(zero, seqOp, combOp) needs combOp(const U&, const U&) -> U");
@@ -1765,6 +1786,9 @@ struct ChunkingSink {
     return flush();
   }
   bool flush() {
+    // Once the consumer said stop, the chunk it saw must not be handed on again
+    // (a producer that calls finish() after a refused push would duplicate it).
+    if (stopped) return false;
     if (!chunk.empty() && !out->consume(std::span<const T>(chunk.data(), chunk.size()))) {
       stopped = true;
       return false;
@@ -2015,11 +2039,153 @@ class PairOps {
 }  // namespace rill
 // ---- end rill/rdd/pair_ops.hpp ----
 
+// ---- begin rill/rdd/save.hpp ----
+// saveAsTextFile: one part file per partition, written in parallel, then an
+// empty _SUCCESS marker — the layout Spark (through Hadoop's output committer)
+// leaves, so tools that wait for _SUCCESS work unchanged.
+//
+// Every file is published with io::AtomicFileWriter, so a reader never sees a
+// half-written part. _SUCCESS is written only after every partition has been
+// committed; a failed job removes the parts it had committed and leaves the
+// (empty) directory, as Hadoop's abortJob does.
+
+#include <cstdio>
+#include <filesystem>
+#include <ios>
+#include <streambuf>
+#include <system_error>
+
+namespace rill {
+
+namespace detail {
+
+/// Hadoop's part file name: part-00000, part-00001, ... (five digits at least).
+inline std::string partFileName(std::size_t partition) {
+  char name[32];
+  std::snprintf(name, sizeof name, "part-%05zu", partition);
+  return name;
+}
+
+/// A std::streambuf over an AtomicFileWriter, so elements are formatted by
+/// rill::show straight into the file's buffer instead of through one
+/// std::string per element.
+class AtomicFileStreamBuf final : public std::streambuf {
+ public:
+  explicit AtomicFileStreamBuf(io::AtomicFileWriter& out) : out_(&out) { setp(buf_, buf_ + sizeof buf_); }
+  /// Hands what is buffered to the writer; call before commit().
+  void drain() {
+    out_->write(std::string_view(pbase(), static_cast<std::size_t>(pptr() - pbase())));
+    setp(buf_, buf_ + sizeof buf_);
+  }
+
+ protected:
+  int_type overflow(int_type ch) override {
+    drain();
+    if (!traits_type::eq_int_type(ch, traits_type::eof())) sputc(traits_type::to_char_type(ch));
+    return traits_type::not_eof(ch);
+  }
+  int sync() override {
+    drain();
+    return 0;
+  }
+
+ private:
+  io::AtomicFileWriter* out_;
+  char buf_[8192];
+};
+
+/// The sink one partition's elements go to: "toString(x)\n" per element.
+struct TextLineSink {
+  std::ostream* os;
+  template <class X>
+  bool push(const X& x) {
+    // A user operator<< may leave std::fixed or a width set; reset per element
+    // so every line reads exactly as rill::toString(x) would.
+    os->flags(std::ios_base::dec | std::ios_base::skipws);
+    os->precision(6);
+    os->width(0);
+    os->fill(' ');
+    show(*os, x);
+    os->put('\n');
+    return true;
+  }
+  bool finish() { return true; }
+};
+
+/// Creates `dir` (and its parents); throws IoError if it already exists, as
+/// Spark refuses to overwrite an output directory.
+inline void createOutputDirectory(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path path(dir);
+  if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
+  if (!ec && !fs::create_directory(path, ec) && !ec) ec = std::make_error_code(std::errc::file_exists);
+  if (ec == std::errc::file_exists) throw IoError("rill: Output directory '" + dir + "' already exists");
+  if (ec) throw IoError("rill: cannot create output directory '" + dir + "': " + ec.message());
+}
+
+/// Hadoop's abortJob: take back the parts a failed job had already published.
+inline void removeCommittedParts(const std::string& dir, std::size_t partitions) {
+  std::error_code ignored;  // best effort: the job's own failure is what the user must see
+  for (std::size_t p = 0; p < partitions; ++p) std::filesystem::remove(dir + "/" + partFileName(p), ignored);
+}
+
+inline std::string withoutTrailingSlashes(std::string dir) {
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  return dir;
+}
+
+}  // namespace detail
+
+template <class D>
+class SaveOps {
+  const D& d() const { return static_cast<const D&>(*this); }
+
+ public:
+  /// saveAsTextFile(dir): writes dir/part-00000, dir/part-00001, ... (one per partition,
+  /// each element as rill::toString(x) + '\n') in parallel, then dir/_SUCCESS. Throws
+  /// rill::IoError when `dir` already exists; rethrows a failure of the job after
+  /// removing the parts already written, so no _SUCCESS and no partial output remain.
+  void saveAsTextFile(const std::string& path) const {
+    const std::string dir = detail::withoutTrailingSlashes(path);
+    if (dir.empty()) throw IoError("rill: saveAsTextFile needs an output directory, got an empty path");
+    detail::createOutputDirectory(dir);
+    try {
+      detail::forEachPartition(d(), [&](std::size_t p) { writePart(dir, p); });
+    } catch (...) {
+      detail::removeCommittedParts(dir, d().numPartitions());
+      throw;
+    }
+    io::writeFileAtomically(dir + "/_SUCCESS", "");
+  }
+
+ private:
+  void writePart(const std::string& dir, std::size_t p) const {
+    io::AtomicFileWriter file(dir + "/" + detail::partFileName(p));
+    detail::AtomicFileStreamBuf buf(file);
+    std::ostream os(&buf);
+    os.exceptions(std::ios_base::badbit);  // a failed write throws the writer's IoError, not a silent badbit
+    detail::TextLineSink sink{&os};
+    d().runPartition(p, sink);
+    buf.drain();
+    file.commit();
+  }
+};
+
+}  // namespace rill
+// ---- end rill/rdd/save.hpp ----
+
 // ---- begin rill/rdd/transformations.hpp ----
 // Narrow transformations. Element-wise ones (map, filter, flatMap, keyBy,
 // mapPartitions, glom, sample, zipWithIndex) only append a stage to the chain's
 // type; union, coalesce and cache build a new node; repartition and distinct
 // shuffle.
+
+// ---- begin rill/fuse/checks.hpp ----
+// The compile-time rules for the functions users pass to element-wise stages,
+// shared by RDD and DStream so both say the same thing when a call is wrong.
+// Each check static_asserts with a message naming the rule and returns whether
+// it held, so the caller can `if constexpr` on it and report one error only.
 
 // ---- begin rill/fuse/element_stages.hpp ----
 // Per-element stages: map, filter, flatMap, keyBy. Each is a plain struct
@@ -2165,6 +2331,73 @@ struct KeyByStage {
 }  // namespace rill::fuse
 // ---- end rill/fuse/element_stages.hpp ----
 
+
+namespace rill::fuse {
+
+template <class F, class T>
+constexpr bool checkMap() {
+  static_assert(std::invocable<const F&, const T&>,
+                "rill: map(f) needs f callable as f(const T&) with the element type T");
+  if constexpr (std::invocable<const F&, const T&>) {
+    static_assert(!std::is_void_v<std::invoke_result_t<const F&, const T&>>,
+                  "rill: map(f): f returns void; use foreach(f) for side effects");
+    return !std::is_void_v<std::invoke_result_t<const F&, const T&>>;
+  } else {
+    return false;
+  }
+}
+
+template <class F, class T>
+constexpr bool checkFilter() {
+  static_assert(std::predicate<const F&, const T&>,
+                "rill: filter(p) needs a predicate p(const T&) -> bool on the element type T");
+  return std::predicate<const F&, const T&>;
+}
+
+template <class F, class T>
+constexpr bool checkFlatMap() {
+  static_assert(std::invocable<const F&, const T&>,
+                "rill: flatMap(f) needs f callable as f(const T&) with the element type T");
+  if constexpr (std::invocable<const F&, const T&>) {
+    constexpr bool isRange = Iterable<std::remove_reference_t<std::invoke_result_t<const F&, const T&>>>;
+    static_assert(isRange,
+                  "rill: flatMap(f) needs f to return a range (a container, a view, or anything with "
+                  "begin()/end())");
+    return isRange;
+  } else {
+    return false;
+  }
+}
+
+template <class F, class T>
+constexpr bool checkKeyBy() {
+  static_assert(std::invocable<const F&, const T&>,
+                "rill: keyBy(f) needs f callable as f(const T&) with the element type T");
+  return std::invocable<const F&, const T&>;
+}
+
+template <class F, class T>
+constexpr bool checkMapPartitions() {
+  constexpr bool ok = std::invocable<const F&, std::vector<T>&> &&
+                      Iterable<std::remove_reference_t<std::invoke_result_t<const F&, std::vector<T>&>>>;
+  static_assert(ok, "rill: mapPartitions(f) needs f callable as f(std::vector<T>& partition) returning a range");
+  return ok;
+}
+
+template <class F, class T>
+constexpr bool checkMapPartitionsWithIndex() {
+  constexpr bool ok =
+      std::invocable<const F&, std::size_t, std::vector<T>&> &&
+      Iterable<std::remove_reference_t<std::invoke_result_t<const F&, std::size_t, std::vector<T>&>>>;
+  static_assert(ok,
+                "rill: mapPartitionsWithIndex(f) needs f callable as f(std::size_t index, std::vector<T>& "
+                "partition) returning a range");
+  return ok;
+}
+
+}  // namespace rill::fuse
+// ---- end rill/fuse/checks.hpp ----
+
 // ---- begin rill/fuse/partition_stages.hpp ----
 // Stages that see a whole partition (mapPartitions, glom) or its position
 // (mapPartitionsWithIndex, zipWithIndex, sample). They still sit inside the
@@ -2292,6 +2525,7 @@ struct SampleStage {
         if (std::uniform_real_distribution<double>(0.0, 1.0)(rng) >= fraction) return true;
         return next.push(std::forward<X>(x));
       }
+      if (!(fraction > 0)) return true;  // poisson_distribution needs a positive mean
       auto copies = std::poisson_distribution<int>(fraction)(rng);
       for (int i = 0; i < copies; ++i)
         if (!next.push(std::as_const(x))) return false;
@@ -2409,71 +2643,46 @@ namespace rill {
 template <class D>
 class TransformOps {
   const D& d() const { return static_cast<const D&>(*this); }
+  // The element type, named late: D is incomplete while this base is instantiated.
+  template <class Late = void>
+  using T_ = typename std::conditional_t<true, D, Late>::value_type;
 
  public:
   /// map(f): f(const T&) -> U. Fused.
   template <class F>
   auto map(F f) const {
-    using T = typename D::value_type;
-    static_assert(std::invocable<const F&, const T&>,
-                  "rill: map(f) needs f callable as f(const T&) with the RDD's element type T");
-    if constexpr (std::invocable<const F&, const T&>) {
-      static_assert(!std::is_void_v<std::invoke_result_t<const F&, const T&>>,
-                    "rill: map(f): f returns void; use foreach(f) for side effects");
-      return d().then(fuse::MapStage<F>{std::move(f)});
-    }
+    if constexpr (fuse::checkMap<F, T_<>>()) return d().then(fuse::MapStage<F>{std::move(f)});
   }
 
   /// filter(p): p(const T&) -> bool. Fused.
   template <class F>
   auto filter(F f) const {
-    using T = typename D::value_type;
-    static_assert(std::predicate<const F&, const T&>,
-                  "rill: filter(p) needs a predicate p(const T&) -> bool on the RDD's element type T");
-    if constexpr (std::predicate<const F&, const T&>) return d().then(fuse::FilterStage<F>{std::move(f)});
+    if constexpr (fuse::checkFilter<F, T_<>>()) return d().then(fuse::FilterStage<F>{std::move(f)});
   }
 
   /// flatMap(f): f(const T&) -> any range (container, view, tokenizer). Fused.
   template <class F>
   auto flatMap(F f) const {
-    using T = typename D::value_type;
-    static_assert(std::invocable<const F&, const T&>,
-                  "rill: flatMap(f) needs f callable as f(const T&) with the RDD's element type T");
-    if constexpr (std::invocable<const F&, const T&>) {
-      static_assert(fuse::Iterable<std::remove_reference_t<std::invoke_result_t<const F&, const T&>>>,
-                    "rill: flatMap(f) needs f to return a range (a container, a view, or anything "
-                    "with begin()/end())");
-      return d().then(fuse::FlatMapStage<F>{std::move(f)});
-    }
+    if constexpr (fuse::checkFlatMap<F, T_<>>()) return d().then(fuse::FlatMapStage<F>{std::move(f)});
   }
 
   /// keyBy(f): x -> (f(x), x). Fused.
   template <class F>
   auto keyBy(F f) const {
-    using T = typename D::value_type;
-    static_assert(std::invocable<const F&, const T&>,
-                  "rill: keyBy(f) needs f callable as f(const T&) with the RDD's element type T");
-    if constexpr (std::invocable<const F&, const T&>) return d().then(fuse::KeyByStage<F>{std::move(f)});
+    if constexpr (fuse::checkKeyBy<F, T_<>>()) return d().then(fuse::KeyByStage<F>{std::move(f)});
   }
 
   /// mapPartitions(f): f(std::vector<T>& partition) -> range.
   template <class F>
   auto mapPartitions(F f) const {
-    using T = typename D::value_type;
-    static_assert(std::invocable<const F&, std::vector<T>&>,
-                  "rill: mapPartitions(f) needs f callable as f(std::vector<T>& partition) returning a range");
-    if constexpr (std::invocable<const F&, std::vector<T>&>)
+    if constexpr (fuse::checkMapPartitions<F, T_<>>())
       return d().then(fuse::MapPartitionsStage<F, false>{std::move(f)});
   }
 
   /// mapPartitionsWithIndex(f): f(std::size_t index, std::vector<T>& partition) -> range.
   template <class F>
   auto mapPartitionsWithIndex(F f) const {
-    using T = typename D::value_type;
-    static_assert(std::invocable<const F&, std::size_t, std::vector<T>&>,
-                  "rill: mapPartitionsWithIndex(f) needs f callable as f(std::size_t index, "
-                  "std::vector<T>& partition) returning a range");
-    if constexpr (std::invocable<const F&, std::size_t, std::vector<T>&>)
+    if constexpr (fuse::checkMapPartitionsWithIndex<F, T_<>>())
       return d().then(fuse::MapPartitionsStage<F, true>{std::move(f)});
   }
 
@@ -2482,7 +2691,7 @@ class TransformOps {
 
   /// sample(withReplacement, fraction, seed): deterministic for a seed and a partitioning.
   auto sample(bool withReplacement, double fraction, std::uint64_t seed = 42) const {
-    if (fraction < 0 || (!withReplacement && fraction > 1))
+    if (!(fraction >= 0) || (!withReplacement && fraction > 1))  // !(>= 0) also rejects NaN
       throw std::invalid_argument("rill: sample: fraction must be in [0, 1] without replacement and >= 0 "
                                   "with replacement, got " + std::to_string(fraction));
     return d().then(fuse::SampleStage{withReplacement, fraction, seed});
@@ -2581,7 +2790,8 @@ namespace rill {
 /// Everything an RDD can do. D provides value_type, numPartitions(), context(),
 /// runPartition(p, sink), then(stage) and toRDD().
 template <class D>
-class RDDApi : public TransformOps<D>, public ActionOps<D>, public NumericOps<D>, public PairOps<D> {};
+class RDDApi : public TransformOps<D>, public ActionOps<D>, public NumericOps<D>, public PairOps<D>,
+               public SaveOps<D> {};
 
 template <class T>
 class RDD : public RDDApi<RDD<T>> {
@@ -2675,10 +2885,11 @@ class RangeNode final : public RDDNode<std::int64_t> {
  public:
   RangeNode(std::int64_t start, std::int64_t end, std::int64_t step, std::size_t slices)
       : start_(start), step_(step), slices_(slices) {
+    // In 128 bits: end - start and -step overflow int64 for ranges wider than 2^63.
     const bool empty = step > 0 ? start >= end : start <= end;
-    const auto span = step > 0 ? static_cast<unsigned __int128>(end - start)
-                               : static_cast<unsigned __int128>(start - end);
-    const auto stride = static_cast<unsigned __int128>(step > 0 ? step : -step);
+    const __int128 diff = static_cast<__int128>(end) - start;
+    const auto span = static_cast<unsigned __int128>(diff < 0 ? -diff : diff);
+    const auto stride = static_cast<unsigned __int128>(step < 0 ? -static_cast<__int128>(step) : step);
     count_ = empty ? 0 : static_cast<std::size_t>((span + stride - 1) / stride);
   }
   std::size_t numPartitions() const override { return slices_; }
@@ -2688,13 +2899,20 @@ class RangeNode final : public RDDNode<std::int64_t> {
     const std::size_t end = sliceBegin(p + 1, count_, slices_);
     while (i < end) {
       std::size_t n = 0;
-      for (; n < kChunkSize && i < end; ++n, ++i) buf[n] = start_ + static_cast<std::int64_t>(i) * step_;
+      for (; n < kChunkSize && i < end; ++n, ++i) buf[n] = at(i);
       if (!out.consume(std::span<const std::int64_t>(buf, n))) return false;
     }
     return true;
   }
 
  private:
+  // start + i*step wraps in uint64 (defined) and lands back inside int64, where the
+  // element is; signed arithmetic could overflow in i*step on its way there.
+  std::int64_t at(std::size_t i) const {
+    return static_cast<std::int64_t>(static_cast<std::uint64_t>(start_) +
+                                     static_cast<std::uint64_t>(i) * static_cast<std::uint64_t>(step_));
+  }
+
   std::int64_t start_, step_;
   std::size_t slices_, count_ = 0;
 };
@@ -2707,8 +2925,10 @@ class TextFileNode final : public RDDNode<std::string> {
   std::size_t numPartitions() const override { return splits_; }
   bool compute(std::size_t p, ChunkSink<std::string>& out) const override {
     ChunkingSink<std::string> sink{&out, {}};
-    io::forEachLineInRange(path_, sliceBegin(p, size_, splits_), sliceBegin(p + 1, size_, splits_),
-                           [&](std::string_view line) { return sink.push(std::string(line)); });
+    // Stopped early (take): the last chunk was already handed on, so no finish().
+    if (!io::forEachLineInRange(path_, sliceBegin(p, size_, splits_), sliceBegin(p + 1, size_, splits_),
+                                [&](std::string_view line) { return sink.push(std::string(line)); }))
+      return false;
     return sink.finish();
   }
 
@@ -2816,4 +3036,1254 @@ inline exec::Executor& executorOf(SparkContext& sc) { return sc.executor(); }
 
 }  // namespace rill
 // ---- end rill/rdd/spark_context.hpp ----
+
+// ---- begin rill/stream/stream.hpp ----
+// The streaming layer: StreamingContext, DStream and its operations.
+
+// ---- begin rill/stream/clock.hpp ----
+// Every streaming component reads time from a Clock. The system clock runs by
+// itself; a ManualClock moves only when a test calls advance(), which returns
+// once every batch that became due has completed — so tests never sleep.
+
+namespace rill {
+
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual std::int64_t getTimeMillis() const = 0;
+  /// Blocks until the clock reads at least `target` or stopRequested() is true
+  /// (checked whenever wake() is called). Returns the time it woke at.
+  virtual std::int64_t waitTillTime(std::int64_t target, const std::function<bool()>& stopRequested) = 0;
+  /// Wakes waiters so they re-check their stop condition.
+  virtual void wake() = 0;
+
+  /// A scheduler that runs batches off this clock; `idleAt(now)` says it has
+  /// completed every batch due at or before `now` (or has stopped).
+  class Observer {
+   public:
+    virtual bool idleAt(std::int64_t now) const = 0;
+
+   protected:
+    ~Observer() = default;
+  };
+  virtual void addObserver(const Observer*) {}
+  virtual void removeObserver(const Observer*) {}
+  /// Called by an observer when its progress changed.
+  virtual void notifyProgress() {}
+};
+
+class SystemClock final : public Clock {
+ public:
+  std::int64_t getTimeMillis() const override {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+  std::int64_t waitTillTime(std::int64_t target, const std::function<bool()>& stopRequested) override {
+    std::unique_lock lock(mutex_);
+    const auto deadline = std::chrono::system_clock::time_point(std::chrono::milliseconds(target));
+    while (!stopRequested() && getTimeMillis() < target) cv_.wait_until(lock, deadline);
+    return getTimeMillis();
+  }
+  void wake() override {
+    std::lock_guard lock(mutex_);
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+};
+
+class ManualClock final : public Clock {
+ public:
+  explicit ManualClock(std::int64_t startMillis = 0) : now_(startMillis) {}
+
+  std::int64_t getTimeMillis() const override {
+    std::lock_guard lock(mutex_);
+    return now_;
+  }
+  std::int64_t waitTillTime(std::int64_t target, const std::function<bool()>& stopRequested) override {
+    std::unique_lock lock(mutex_);
+    cv_.wait(lock, [&] { return now_ >= target || stopRequested(); });
+    return now_;
+  }
+  void wake() override {
+    std::lock_guard lock(mutex_);
+    cv_.notify_all();
+  }
+
+  /// Moves time forward and returns once every observing scheduler has run
+  /// all the batches that are now due. Do not call it from inside a batch.
+  template <class Rep, class Period>
+  void advance(std::chrono::duration<Rep, Period> d) {
+    setTime(getTimeMillis() + std::chrono::duration_cast<std::chrono::milliseconds>(d).count());
+  }
+  void setTime(std::int64_t millis) {
+    std::unique_lock lock(mutex_);
+    now_ = millis;
+    cv_.notify_all();
+    cv_.wait(lock, [&] {
+      return std::all_of(observers_.begin(), observers_.end(), [&](const Observer* o) { return o->idleAt(now_); });
+    });
+  }
+
+  void addObserver(const Observer* o) override {
+    std::lock_guard lock(mutex_);
+    observers_.push_back(o);
+  }
+  void removeObserver(const Observer* o) override {
+    std::lock_guard lock(mutex_);
+    observers_.erase(std::remove(observers_.begin(), observers_.end(), o), observers_.end());
+    cv_.notify_all();
+  }
+  void notifyProgress() override {
+    std::lock_guard lock(mutex_);
+    cv_.notify_all();
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::condition_variable cv_;
+  std::int64_t now_;
+  std::vector<const Observer*> observers_;
+};
+
+}  // namespace rill
+// ---- end rill/stream/clock.hpp ----
+
+// ---- begin rill/stream/dstream.hpp ----
+// DStream<T>, the named, storable stream, and PipedDStream<T, Pipe>, a stream
+// with a fused chain of stages on top: per batch, the chain runs as one loop
+// into whatever consumes the batch (an action, a shuffle's combine table).
+
+// ---- begin rill/stream/dstream_node.hpp ----
+// The storable side of a DStream: a node makes at most one RDD per batch time
+// and remembers it for as long as a window downstream may ask for it again.
+// Types are erased here, once per batch — never per element.
+
+// ---- begin rill/stream/time.hpp ----
+// Batch times and durations. A Time is milliseconds on the streaming clock and
+// prints as Spark's does ("1000 ms"); durations are std::chrono durations.
+#include <compare>
+
+namespace rill {
+
+using Duration = std::chrono::milliseconds;
+
+inline Duration Milliseconds(std::int64_t ms) { return Duration(ms); }
+inline Duration Seconds(std::int64_t s) { return std::chrono::seconds(s); }
+inline Duration Minutes(std::int64_t m) { return std::chrono::minutes(m); }
+
+/// A point on the streaming clock, in milliseconds (Spark's Time).
+class Time {
+ public:
+  constexpr Time() = default;
+  constexpr explicit Time(std::int64_t ms) : ms_(ms) {}
+  constexpr std::int64_t milliseconds() const { return ms_; }
+  constexpr auto operator<=>(const Time&) const = default;
+  Time operator+(Duration d) const { return Time(ms_ + d.count()); }
+  Time operator-(Duration d) const { return Time(ms_ - d.count()); }
+  Duration operator-(Time o) const { return Duration(ms_ - o.ms_); }
+  bool isMultipleOf(Duration d) const { return d.count() != 0 && ms_ % d.count() == 0; }
+  std::string toString() const { return std::to_string(ms_) + " ms"; }
+
+ private:
+  std::int64_t ms_ = 0;
+};
+
+inline std::ostream& operator<<(std::ostream& os, Time t) { return os << t.toString(); }
+
+inline bool isMultipleOf(Duration d, Duration of) { return of.count() > 0 && d.count() % of.count() == 0; }
+
+inline std::string toString(Duration d) { return std::to_string(d.count()) + " ms"; }
+
+/// Converts any std::chrono duration to milliseconds, refusing what a batch
+/// interval or window cannot be: zero, negative, or finer than a millisecond.
+template <class Rep, class Period>
+Duration requirePositiveDuration(std::chrono::duration<Rep, Period> d, const char* what) {
+  const auto ms = std::chrono::duration_cast<Duration>(d);
+  if (d <= d.zero())
+    throw std::invalid_argument(std::string("rill: ") + what + " must be positive, got " +
+                                std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(d).count()) +
+                                " us");
+  if (std::chrono::duration_cast<decltype(d)>(ms) != d)
+    throw std::invalid_argument(std::string("rill: ") + what + " must be a whole number of milliseconds, got " +
+                                std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(d).count()) +
+                                " us");
+  return ms;
+}
+
+}  // namespace rill
+// ---- end rill/stream/time.hpp ----
+
+
+namespace rill {
+
+class DStreamGraph;
+
+class DStreamBase {
+ public:
+  DStreamBase(DStreamGraph& graph, Duration slide, std::vector<std::shared_ptr<DStreamBase>> parents)
+      : graph_(&graph), slide_(slide), parents_(std::move(parents)) {}
+  virtual ~DStreamBase() = default;
+
+  DStreamGraph& graph() const { return *graph_; }
+  Duration slideDuration() const { return slide_; }
+  const std::vector<std::shared_ptr<DStreamBase>>& parents() const { return parents_; }
+  std::optional<Time> zeroTime() const { return zeroTime_; }
+
+  /// A stream makes an RDD only at times after its start that fall on its slide.
+  bool isTimeValid(Time t) const {
+    return zeroTime_ && t > *zeroTime_ && (t - *zeroTime_).count() % slide_.count() == 0;
+  }
+
+  /// Sets the zero time (one batch before the first) on this stream and its parents.
+  /// Every stream keeps at least its last batch (Spark's default remember duration).
+  void initialize(Time zero) {
+    if (zeroTime_ == zero) return;
+    zeroTime_ = zero;
+    rememberDuration_ = std::max(rememberDuration_, slide_);
+    for (auto& p : parents_) p->initialize(zero);
+  }
+  /// How far back generated RDDs must be kept (a window asks its parent for its length).
+  void remember(Duration d) {
+    rememberDuration_ = std::max(rememberDuration_, d);
+    for (auto& p : parents_) p->remember(parentRememberDuration());
+  }
+  Duration rememberDuration() const { return rememberDuration_; }
+  /// Forgets RDDs older than the remember duration; parents likewise.
+  void clearMetadata(Time now) {
+    forgetBefore(now - rememberDuration_);
+    for (auto& p : parents_) p->clearMetadata(now);
+  }
+
+  /// Called at the start of every batch, before any RDD of it is computed.
+  virtual void onBatchStart(Time) {}
+
+ protected:
+  /// What this stream needs its parents to remember (a window: its length).
+  virtual Duration parentRememberDuration() const { return rememberDuration_; }
+  virtual void forgetBefore(Time) = 0;
+
+ private:
+  DStreamGraph* graph_;
+  Duration slide_;
+  std::vector<std::shared_ptr<DStreamBase>> parents_;
+  std::optional<Time> zeroTime_;
+  Duration rememberDuration_{0};
+};
+
+template <class T>
+class DStreamNode : public DStreamBase {
+ public:
+  using DStreamBase::DStreamBase;
+  using value_type = T;
+
+  /// The RDD of batch `t`, computed once; nullopt when this stream has none at t.
+  std::optional<RDD<T>> getOrCompute(Time t) {
+    std::lock_guard lock(mutex_);
+    if (auto it = generated_.find(t); it != generated_.end()) return it->second;
+    if (!isTimeValid(t)) return std::nullopt;
+    auto rdd = compute(t);
+    if (rdd && cached_) rdd = rdd->cache();
+    if (rdd) generated_.emplace(t, *rdd);
+    return rdd;
+  }
+
+  /// The RDDs at the valid times in [from, to] (Spark's slice), skipping times
+  /// before the stream started.
+  std::vector<RDD<T>> slice(Time from, Time to) {
+    std::vector<RDD<T>> out;
+    if (!zeroTime()) throw SparkException("rill: slice() on a DStream that has not been initialized");
+    const auto step = slideDuration().count();
+    auto first = *zeroTime() + Duration(((std::max(from, *zeroTime() + slideDuration()) - *zeroTime()).count() + step - 1) / step * step);
+    for (Time t = first; t <= to; t = t + slideDuration())
+      if (auto r = getOrCompute(t)) out.push_back(std::move(*r));
+    return out;
+  }
+
+  void setCached() { cached_ = true; }
+  /// Stores an RDD for time t (checkpoint recovery restores state this way).
+  void restore(Time t, RDD<T> rdd) {
+    std::lock_guard lock(mutex_);
+    generated_.insert_or_assign(t, std::move(rdd));
+  }
+  std::map<Time, RDD<T>> generatedRDDs() const {
+    std::lock_guard lock(mutex_);
+    return generated_;
+  }
+
+ protected:
+  virtual std::optional<RDD<T>> compute(Time t) = 0;
+  void forgetBefore(Time limit) override {
+    std::lock_guard lock(mutex_);
+    generated_.erase(generated_.begin(), generated_.lower_bound(limit + Duration(1)));
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<Time, RDD<T>> generated_;
+  bool cached_ = false;
+};
+
+/// A node whose batch RDD is a function of time (and of its parents, which the
+/// function reads): every transformation that is not fused into a chain.
+template <class T>
+class FunctionNode final : public DStreamNode<T> {
+ public:
+  using Fn = std::function<std::optional<RDD<T>>(Time)>;
+  FunctionNode(DStreamGraph& graph, Duration slide, std::vector<std::shared_ptr<DStreamBase>> parents, Fn fn)
+      : DStreamNode<T>(graph, slide, std::move(parents)), fn_(std::move(fn)) {}
+
+ protected:
+  std::optional<RDD<T>> compute(Time t) override { return fn_(t); }
+
+ private:
+  Fn fn_;
+};
+
+}  // namespace rill
+// ---- end rill/stream/dstream_node.hpp ----
+
+// ---- begin rill/stream/dstream_ops.hpp ----
+// DStream transformations. Element-wise ones append a stage to the stream's
+// chain type, so per batch they fuse with whatever the batch RDD does next;
+// the others derive a new stream whose batch is an RDD operation on the parent's.
+
+// ---- begin rill/stream/derive.hpp ----
+// How every non-fused DStream operation is built: a new node whose RDD at
+// batch t is a function of its parents' RDDs at t. The function runs once per
+// batch; inside it the RDD operations fuse as usual.
+
+// ---- begin rill/stream/graph.hpp ----
+// The DStream graph of one StreamingContext: its input streams (which cut
+// received data into batches) and its output operations (which turn a batch
+// into jobs, in the order they were defined).
+
+#include <iostream>
+
+namespace rill {
+
+/// A source of batches: receiver-based streams buffer records between batches.
+class InputStream {
+ public:
+  virtual ~InputStream() = default;
+  virtual void start() {}
+  /// Stops receiving; data already received stays buffered for the next cut.
+  virtual void stop() {}
+  /// Moves what was received so far into batch t; returns the number of records.
+  virtual std::int64_t cut(Time t) = 0;
+  virtual bool hasPendingData() const { return false; }
+};
+
+/// An output operation (print, foreachRDD, saveAsTextFiles): one job per batch
+/// in which its stream has an RDD.
+class OutputOperation {
+ public:
+  virtual ~OutputOperation() = default;
+  virtual std::optional<std::function<void()>> generateJob(Time t) = 0;
+  virtual std::shared_ptr<DStreamBase> stream() const = 0;
+};
+
+class DStreamGraph {
+ public:
+  DStreamGraph(SparkContext& sc, Duration batchDuration) : sc_(&sc), batchDuration_(batchDuration) {}
+
+  SparkContext& sparkContext() const { return *sc_; }
+  Duration batchDuration() const { return batchDuration_; }
+
+  void checkNotStarted() const {
+    if (started_)
+      throw IllegalStateException(
+          "rill: adding new inputs, transformations, and output operations after starting a context is not "
+          "supported");
+  }
+  int addInput(std::shared_ptr<InputStream> in) {
+    checkNotStarted();
+    inputs_.push_back(std::move(in));
+    return static_cast<int>(inputs_.size()) - 1;
+  }
+  void addOutput(std::shared_ptr<OutputOperation> out) {
+    checkNotStarted();
+    outputs_.push_back(std::move(out));
+  }
+  const std::vector<std::shared_ptr<InputStream>>& inputs() const { return inputs_; }
+  std::size_t numOutputs() const { return outputs_.size(); }
+
+  /// Where print()/pprint() write; std::cout unless redirected.
+  std::ostream& printStream() const { return *printStream_; }
+  void setPrintStream(std::ostream& os) { printStream_ = &os; }
+
+  void start(Time zeroTime, Duration rememberAtLeast) {
+    if (outputs_.empty())
+      throw IllegalStateException("rill: no output operations registered, so nothing to execute");
+    for (auto& o : outputs_) o->stream()->initialize(zeroTime);
+    for (auto& o : outputs_) o->stream()->remember(rememberAtLeast);
+    started_ = true;
+  }
+  bool started() const { return started_; }
+
+  std::int64_t cutBatch(Time t) {
+    std::int64_t n = 0;
+    for (auto& in : inputs_) n += in->cut(t);
+    return n;
+  }
+  bool hasPendingData() const {
+    for (auto& in : inputs_)
+      if (in->hasPendingData()) return true;
+    return false;
+  }
+  std::vector<std::function<void()>> generateJobs(Time t) {
+    std::vector<std::function<void()>> jobs;
+    for (auto& o : outputs_)
+      if (auto job = o->generateJob(t)) jobs.push_back(std::move(*job));
+    return jobs;
+  }
+  void clearMetadata(Time t) {
+    for (auto& o : outputs_) o->stream()->clearMetadata(t);
+  }
+
+ private:
+  SparkContext* sc_;
+  Duration batchDuration_;
+  std::vector<std::shared_ptr<InputStream>> inputs_;
+  std::vector<std::shared_ptr<OutputOperation>> outputs_;
+  std::ostream* printStream_ = &std::cout;
+  bool started_ = false;
+};
+
+}  // namespace rill
+// ---- end rill/stream/graph.hpp ----
+
+
+namespace rill {
+
+template <class T>
+class DStream;
+
+namespace detail {
+
+template <class D>
+using batch_rdd_t = std::remove_cvref_t<decltype(*std::declval<const D&>().rddAt(Time()))>;
+
+/// A stream whose batch is perBatch(parent's batch, t). When the parent has no
+/// RDD at t the result has none either, unless requireParent (Spark's transform).
+template <class D, class F>
+auto deriveStreamTimed(const D& parent, F perBatch, bool requireParent = true) {
+  using R = std::remove_cvref_t<std::invoke_result_t<F&, const batch_rdd_t<D>&, Time>>;
+  using U = typename R::value_type;
+  parent.graph().checkNotStarted();
+  auto fn = [parent, perBatch = std::move(perBatch), requireParent](Time t) mutable -> std::optional<RDD<U>> {
+    auto rdd = parent.rddAt(t);
+    if (!rdd) {
+      if (requireParent) throw SparkException("rill: couldn't generate RDD from parent at time " + t.toString());
+      return std::nullopt;
+    }
+    return RDD<U>(perBatch(*rdd, t));
+  };
+  return DStream<U>(std::make_shared<FunctionNode<U>>(
+      parent.graph(), parent.slideDuration(), std::vector<std::shared_ptr<DStreamBase>>{parent.baseNode()},
+      std::move(fn)));
+}
+
+template <class D, class F>
+auto deriveStream(const D& parent, F perBatch, bool requireParent = false) {
+  return deriveStreamTimed(
+      parent, [perBatch = std::move(perBatch)](const auto& rdd, Time) mutable { return perBatch(rdd); },
+      requireParent);
+}
+
+/// A stream whose batch is f(left's batch, right's batch); both must have one
+/// (Spark's transformWith, union and joins fail otherwise).
+template <class L, class R, class F>
+auto deriveStream2(const L& left, const R& right, F perBatch, const char* op) {
+  using Out = std::remove_cvref_t<std::invoke_result_t<F&, const batch_rdd_t<L>&, const batch_rdd_t<R>&>>;
+  using U = typename Out::value_type;
+  left.graph().checkNotStarted();
+  if (&left.graph() != &right.graph())
+    throw std::invalid_argument(std::string("rill: ") + op + " of DStreams from different StreamingContexts");
+  if (left.slideDuration() != right.slideDuration())
+    throw std::invalid_argument(std::string("rill: ") + op + " of DStreams with different slide durations (" +
+                                toString(left.slideDuration()) + " and " + toString(right.slideDuration()) + ")");
+  auto fn = [left, right, perBatch = std::move(perBatch), op](Time t) mutable -> std::optional<RDD<U>> {
+    auto a = left.rddAt(t);
+    auto b = right.rddAt(t);
+    if (!a || !b)
+      throw SparkException(std::string("rill: could not generate RDD from a parent for ") + op + " at time " +
+                           t.toString());
+    return RDD<U>(perBatch(*a, *b));
+  };
+  return DStream<U>(std::make_shared<FunctionNode<U>>(
+      left.graph(), left.slideDuration(),
+      std::vector<std::shared_ptr<DStreamBase>>{left.baseNode(), right.baseNode()}, std::move(fn)));
+}
+
+}  // namespace detail
+}  // namespace rill
+// ---- end rill/stream/derive.hpp ----
+
+
+namespace rill {
+
+template <class D>
+class DStreamOps {
+  const D& d() const { return static_cast<const D&>(*this); }
+  template <class Late = void>
+  using T_ = typename std::conditional_t<true, D, Late>::value_type;
+
+ public:
+  template <class F>
+  auto map(F f) const {
+    if constexpr (fuse::checkMap<F, T_<>>()) return d().then(fuse::MapStage<F>{std::move(f)});
+  }
+  template <class F>
+  auto filter(F f) const {
+    if constexpr (fuse::checkFilter<F, T_<>>()) return d().then(fuse::FilterStage<F>{std::move(f)});
+  }
+  template <class F>
+  auto flatMap(F f) const {
+    if constexpr (fuse::checkFlatMap<F, T_<>>()) return d().then(fuse::FlatMapStage<F>{std::move(f)});
+  }
+  template <class F>
+  auto keyBy(F f) const {
+    if constexpr (fuse::checkKeyBy<F, T_<>>()) return d().then(fuse::KeyByStage<F>{std::move(f)});
+  }
+  template <class F>
+  auto mapPartitions(F f) const {
+    if constexpr (fuse::checkMapPartitions<F, T_<>>())
+      return d().then(fuse::MapPartitionsStage<F, false>{std::move(f)});
+  }
+  /// glom(): each partition of each batch as one std::vector<T>.
+  auto glom() const { return d().then(fuse::GlomStage{}); }
+
+  auto repartition(std::size_t numPartitions) const {
+    return detail::deriveStream(d(), [numPartitions](const auto& rdd) { return rdd.repartition(numPartitions); });
+  }
+
+  /// union_(other): both streams' batches together (`union` is a C++ keyword).
+  template <class Other>
+  auto union_(const Other& other) const {
+    static_assert(std::is_same_v<T_<>, typename Other::value_type>,
+                  "rill: union_ needs two DStreams of the same element type");
+    return detail::deriveStream2(
+        d(), other, [](const auto& a, const auto& b) { return a.union_(b); }, "union");
+  }
+
+  /// count(): one element per batch, the number of records (0 for an empty batch).
+  auto count() const {
+    return detail::deriveStream(d(), [](const auto& rdd) {
+      return rdd.context().parallelize(std::vector<std::int64_t>{rdd.count()}, 1);
+    });
+  }
+
+  /// reduce(f): one element per batch, nothing for an empty batch.
+  template <class F>
+  auto reduce(F f) const {
+    using T = T_<>;
+    static_assert(ReduceFunction<F, T>,
+                  "rill: reduce(f) needs f callable as f(const T&, const T&) returning T, where T is "
+                  "the DStream's element type");
+    return detail::deriveStream(d(), [f](const auto& rdd) {
+      auto merge = [&f](std::optional<T> acc, const auto& x) -> std::optional<T> {
+        if (!acc) return T(x);
+        return T(f(std::move(*acc), x));
+      };
+      auto combine = [&f](std::optional<T> a, std::optional<T> b) -> std::optional<T> {
+        if (!a) return b;
+        if (!b) return a;
+        return T(f(std::move(*a), std::move(*b)));
+      };
+      auto result = rdd.aggregate(std::optional<T>(), merge, combine);
+      std::vector<T> out;
+      if (result) out.push_back(std::move(*result));
+      return rdd.context().parallelize(std::move(out), 1);
+    });
+  }
+
+  /// countByValue([numPartitions]): (value, count) pairs per batch.
+  auto countByValue(std::size_t numPartitions = 0) const {
+    using T = T_<>;
+    return d()
+        .map([](const T& x) { return std::pair<T, std::int64_t>(x, 1); })
+        .reduceByKey([](std::int64_t a, std::int64_t b) { return a + b; }, numPartitions);
+  }
+
+  /// transform(f): f(rdd) or f(rdd, time) -> an RDD, any RDD operation per batch.
+  template <class F>
+  auto transform(F f) const {
+    using R = detail::batch_rdd_t<D>;
+    if constexpr (std::invocable<F&, const R&, Time>) {
+      return detail::deriveStreamTimed(d(), std::move(f));
+    } else {
+      static_assert(std::invocable<F&, const R&>,
+                    "rill: transform(f) needs f callable as f(rdd) or f(rdd, rill::Time) returning an RDD");
+      return detail::deriveStream(d(), std::move(f), true);
+    }
+  }
+
+  /// transformWith(other, f): f(rdd, otherRdd) -> an RDD.
+  template <class Other, class F>
+  auto transformWith(const Other& other, F f) const {
+    return detail::deriveStream2(d(), other, std::move(f), "transformWith");
+  }
+
+  /// cache() / persist(): each batch RDD is computed once however many outputs use it.
+  auto cache() const {
+    auto stream = d().toDStream();
+    stream.node()->setCached();
+    return stream;
+  }
+  auto persist() const { return cache(); }
+};
+
+}  // namespace rill
+// ---- end rill/stream/dstream_ops.hpp ----
+
+// ---- begin rill/stream/dstream_pair_ops.hpp ----
+// DStream operations on key/value streams (Spark's PairDStreamFunctions): each
+// applies the RDD operation of the same name to every batch.
+
+
+namespace rill {
+
+namespace detail {
+/// Calls op(rdd) or op(rdd, n): Spark's optional numPartitions argument, 0 = default.
+template <class Rdd, class Op>
+auto withPartitions(const Rdd& rdd, std::size_t numPartitions, Op&& op) {
+  return op(rdd, numPartitions ? numPartitions : rdd.context().defaultParallelism());
+}
+}  // namespace detail
+
+template <class D>
+class DStreamPairOps {
+  const D& d() const { return static_cast<const D&>(*this); }
+  template <class Late = void>
+  using T_ = typename std::conditional_t<true, D, Late>::value_type;
+  template <class Late = void>
+  static constexpr bool requirePairs() {
+    static_assert(PairLike<T_<Late>>, "rill: this operation needs a DStream of key/value pairs");
+    return PairLike<T_<Late>>;
+  }
+
+ public:
+  template <class F>
+  auto reduceByKey(F f, std::size_t numPartitions = 0) const {
+    if constexpr (requirePairs())
+      return detail::deriveStream(d(), [f, numPartitions](const auto& rdd) {
+        return detail::withPartitions(rdd, numPartitions, [&](const auto& r, std::size_t n) { return r.reduceByKey(f, n); });
+      });
+  }
+  auto groupByKey(std::size_t numPartitions = 0) const {
+    if constexpr (requirePairs())
+      return detail::deriveStream(d(), [numPartitions](const auto& rdd) {
+        return detail::withPartitions(rdd, numPartitions, [](const auto& r, std::size_t n) { return r.groupByKey(n); });
+      });
+  }
+  template <class C, class M, class MC>
+  auto combineByKey(C createCombiner, M mergeValue, MC mergeCombiners, std::size_t numPartitions = 0) const {
+    if constexpr (requirePairs())
+      return detail::deriveStream(d(), [=](const auto& rdd) {
+        return detail::withPartitions(rdd, numPartitions, [&](const auto& r, std::size_t n) {
+          return r.combineByKey(createCombiner, mergeValue, mergeCombiners, n);
+        });
+      });
+  }
+  template <class F>
+  auto mapValues(F f) const {
+    if constexpr (requirePairs()) return detail::deriveStream(d(), [f](const auto& rdd) { return rdd.mapValues(f); });
+  }
+  template <class F>
+  auto flatMapValues(F f) const {
+    if constexpr (requirePairs()) return detail::deriveStream(d(), [f](const auto& rdd) { return rdd.flatMapValues(f); });
+  }
+
+  template <class Other>
+  auto join(const Other& other, std::size_t numPartitions = 0) const {
+    return joinWith(other, numPartitions, "join", [](const auto& a, const auto& b, std::size_t n) { return a.join(b, n); });
+  }
+  template <class Other>
+  auto leftOuterJoin(const Other& other, std::size_t numPartitions = 0) const {
+    return joinWith(other, numPartitions, "leftOuterJoin",
+                    [](const auto& a, const auto& b, std::size_t n) { return a.leftOuterJoin(b, n); });
+  }
+  template <class Other>
+  auto rightOuterJoin(const Other& other, std::size_t numPartitions = 0) const {
+    return joinWith(other, numPartitions, "rightOuterJoin",
+                    [](const auto& a, const auto& b, std::size_t n) { return a.rightOuterJoin(b, n); });
+  }
+  template <class Other>
+  auto fullOuterJoin(const Other& other, std::size_t numPartitions = 0) const {
+    return joinWith(other, numPartitions, "fullOuterJoin",
+                    [](const auto& a, const auto& b, std::size_t n) { return a.fullOuterJoin(b, n); });
+  }
+  template <class Other>
+  auto cogroup(const Other& other, std::size_t numPartitions = 0) const {
+    return joinWith(other, numPartitions, "cogroup",
+                    [](const auto& a, const auto& b, std::size_t n) { return a.cogroup(b, n); });
+  }
+
+ private:
+  template <class Other, class Op>
+  auto joinWith(const Other& other, std::size_t numPartitions, const char* name, Op op) const {
+    if constexpr (requirePairs())
+      return detail::deriveStream2(
+          d(), other,
+          [op, numPartitions](const auto& a, const auto& b) {
+            return op(a, b, numPartitions ? numPartitions : a.context().defaultParallelism());
+          },
+          name);
+  }
+};
+
+}  // namespace rill
+// ---- end rill/stream/dstream_pair_ops.hpp ----
+
+// ---- begin rill/stream/output_ops.hpp ----
+// Output operations: the only things that make a streaming program do work.
+// Each one registers with the graph and yields one job per batch in which its
+// stream has an RDD; jobs of a batch run in the order the outputs were defined.
+
+
+namespace rill {
+
+namespace detail {
+
+template <class D, class F>
+class ForEachOutput final : public OutputOperation, public std::enable_shared_from_this<ForEachOutput<D, F>> {
+ public:
+  ForEachOutput(D stream, F fn) : stream_(std::move(stream)), fn_(std::move(fn)) {}
+  std::optional<std::function<void()>> generateJob(Time t) override {
+    auto rdd = stream_.rddAt(t);
+    if (!rdd) return std::nullopt;
+    return [self = this->shared_from_this(), rdd = std::move(*rdd), t] {
+      if constexpr (std::invocable<F&, const decltype(rdd)&, Time>)
+        self->fn_(rdd, t);
+      else
+        self->fn_(rdd);
+    };
+  }
+  std::shared_ptr<DStreamBase> stream() const override { return stream_.baseNode(); }
+
+ private:
+  D stream_;
+  F fn_;
+};
+
+}  // namespace detail
+
+template <class D>
+class DStreamOutputOps {
+  const D& d() const { return static_cast<const D&>(*this); }
+
+ public:
+  /// foreachRDD(f): f(rdd) or f(rdd, rill::Time) once per batch, on the scheduler thread.
+  template <class F>
+  void foreachRDD(F f) const {
+    using R = detail::batch_rdd_t<D>;
+    static_assert(std::invocable<F&, const R&, Time> || std::invocable<F&, const R&>,
+                  "rill: foreachRDD(f) needs f callable as f(rdd) or f(rdd, rill::Time)");
+    d().graph().checkNotStarted();
+    d().graph().addOutput(std::make_shared<detail::ForEachOutput<D, F>>(d(), std::move(f)));
+  }
+
+  /// print(num = 10): Spark's layout — a line of dashes, "Time: <ms> ms", dashes,
+  /// the first num elements, "..." if there are more, and an empty line.
+  void print(std::size_t num = 10) const {
+    std::ostream* os = &d().graph().printStream();
+    foreachRDD([num, os](const auto& rdd, Time t) {
+      auto first = rdd.take(num + 1);
+      std::string text = "-------------------------------------------\nTime: " + t.toString() +
+                         "\n-------------------------------------------\n";
+      for (std::size_t i = 0; i < first.size() && i < num; ++i) text += rill::toString(first[i]) + "\n";
+      if (first.size() > num) text += "...\n";
+      text += "\n";
+      *os << text << std::flush;
+    });
+  }
+  /// pprint is PySpark's name for print.
+  void pprint(std::size_t num = 10) const { print(num); }
+
+  /// saveAsTextFiles(prefix, suffix): each batch into the directory
+  /// "<prefix>-<time ms>[.<suffix>]", as Spark names them.
+  void saveAsTextFiles(std::string prefix, std::string suffix = "") const {
+    foreachRDD([prefix = std::move(prefix), suffix = std::move(suffix)](const auto& rdd, Time t) {
+      rdd.saveAsTextFile(prefix + "-" + std::to_string(t.milliseconds()) + (suffix.empty() ? "" : "." + suffix));
+    });
+  }
+};
+
+}  // namespace rill
+// ---- end rill/stream/output_ops.hpp ----
+
+
+namespace rill {
+
+template <class T, class Pipe>
+class PipedDStream;
+
+/// Everything a DStream can do. D provides value_type, graph(), slideDuration(),
+/// rddAt(t), baseNode(), then(stage) and toDStream().
+template <class D>
+class DStreamApi : public DStreamOps<D>, public DStreamPairOps<D>, public DStreamOutputOps<D> {};
+
+template <class T>
+class DStream : public DStreamApi<DStream<T>> {
+ public:
+  using value_type = T;
+
+  DStream() = default;
+  explicit DStream(std::shared_ptr<DStreamNode<T>> node) : node_(std::move(node)) {}
+  template <class Src, class Pipe>
+    requires std::is_same_v<typename PipedDStream<Src, Pipe>::value_type, T>
+  DStream(const PipedDStream<Src, Pipe>& chain) : DStream(chain.toDStream()) {}  // NOLINT: implicit by design
+
+  DStreamGraph& graph() const { return node_->graph(); }
+  SparkContext& sparkContext() const { return graph().sparkContext(); }
+  Duration slideDuration() const { return node_->slideDuration(); }
+  const std::shared_ptr<DStreamNode<T>>& node() const { return node_; }
+  std::shared_ptr<DStreamBase> baseNode() const { return node_; }
+  const DStream& toDStream() const { return *this; }
+
+  /// The batch RDD at time t, or nullopt where the stream has none.
+  std::optional<RDD<T>> rddAt(Time t) const { return node_->getOrCompute(t); }
+  /// The RDDs of the batches with times in [from, to].
+  std::vector<RDD<T>> slice(Time from, Time to) const { return node_->slice(from, to); }
+
+  template <class Stage>
+  auto then(Stage stage) const {
+    graph().checkNotStarted();
+    return PipedDStream<T, fuse::Pipeline<Stage>>(*this, fuse::Pipeline<Stage>{{std::move(stage)}});
+  }
+
+ private:
+  std::shared_ptr<DStreamNode<T>> node_;
+};
+
+template <class Src, class Pipe>
+class PipedDStream : public DStreamApi<PipedDStream<Src, Pipe>> {
+ public:
+  using value_type = typename Pipe::template out<Src>;
+
+  PipedDStream(DStream<Src> source, Pipe pipe) : source_(std::move(source)), pipe_(std::move(pipe)) {}
+
+  DStreamGraph& graph() const { return source_.graph(); }
+  SparkContext& sparkContext() const { return source_.sparkContext(); }
+  Duration slideDuration() const { return source_.slideDuration(); }
+  std::shared_ptr<DStreamBase> baseNode() const { return source_.baseNode(); }
+
+  std::optional<PipedRDD<Src, Pipe>> rddAt(Time t) const {
+    auto rdd = source_.rddAt(t);
+    if (!rdd) return std::nullopt;
+    return PipedRDD<Src, Pipe>(std::move(*rdd), pipe_);
+  }
+
+  template <class Stage>
+  auto then(Stage stage) const {
+    graph().checkNotStarted();
+    auto longer = pipe_.append(std::move(stage));
+    return PipedDStream<Src, decltype(longer)>(source_, std::move(longer));
+  }
+
+  /// The storable form: a node that runs the chain on each batch.
+  DStream<value_type> toDStream() const {
+    return detail::deriveStream(source_, [pipe = pipe_](const RDD<Src>& rdd) { return PipedRDD<Src, Pipe>(rdd, pipe); });
+  }
+
+ private:
+  DStream<Src> source_;
+  Pipe pipe_;
+};
+
+}  // namespace rill
+// ---- end rill/stream/dstream.hpp ----
+
+// ---- begin rill/stream/listener.hpp ----
+// StreamingListener: what happens to batches and receivers, as events. Events
+// are delivered one at a time (a bus with one lock), so a listener needs no
+// locking of its own unless other threads read what it records.
+
+
+namespace rill {
+
+struct BatchInfo {
+  Time batchTime;
+  std::int64_t numRecords = 0;  // input records in this batch, over all input streams
+  Time submissionTime;          // clock time when the batch was generated
+  std::optional<Time> processingStartTime;
+  std::optional<Time> processingEndTime;
+  std::optional<std::string> failureReason;  // set when a job of the batch threw
+
+  /// How long the batch waited for earlier batches to finish.
+  std::optional<Duration> schedulingDelay() const {
+    if (!processingStartTime) return std::nullopt;
+    return *processingStartTime - batchTime;
+  }
+  std::optional<Duration> processingDelay() const {
+    if (!processingStartTime || !processingEndTime) return std::nullopt;
+    return *processingEndTime - *processingStartTime;
+  }
+  std::optional<Duration> totalDelay() const {
+    if (!processingEndTime) return std::nullopt;
+    return *processingEndTime - batchTime;
+  }
+};
+
+struct ReceiverInfo {
+  int streamId = 0;
+  std::string name;
+  bool active = false;
+  std::string lastErrorMessage;
+  std::optional<Time> lastErrorTime;
+};
+
+class StreamingListener {
+ public:
+  virtual ~StreamingListener() = default;
+  virtual void onStreamingStarted(Time /*startTime*/) {}
+  virtual void onBatchSubmitted(const BatchInfo&) {}
+  virtual void onBatchStarted(const BatchInfo&) {}
+  virtual void onBatchCompleted(const BatchInfo&) {}
+  virtual void onReceiverStarted(const ReceiverInfo&) {}
+  virtual void onReceiverError(const ReceiverInfo&) {}
+  virtual void onReceiverStopped(const ReceiverInfo&) {}
+  /// Warnings that need no action but should be seen (e.g. a corrupt checkpoint skipped).
+  virtual void onWarning(const std::string& /*message*/) {}
+};
+
+/// Delivers events to every listener, one event at a time.
+class ListenerBus {
+ public:
+  void add(std::shared_ptr<StreamingListener> l) {
+    std::lock_guard lock(mutex_);
+    listeners_.push_back(std::move(l));
+  }
+  template <class Event, class... Args>
+  void post(Event event, const Args&... args) {
+    std::lock_guard lock(mutex_);
+    for (auto& l : listeners_) ((*l).*event)(args...);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::shared_ptr<StreamingListener>> listeners_;
+};
+
+}  // namespace rill
+// ---- end rill/stream/listener.hpp ----
+
+// ---- begin rill/stream/queue_stream.hpp ----
+// queueStream: batches taken from a queue of RDDs the program fills (for tests
+// and demos, as Spark's queueStream).
+
+
+namespace rill {
+
+/// A thread-safe queue of RDDs; push while the context runs.
+template <class T>
+class RDDQueue {
+ public:
+  void push(RDD<T> rdd) {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(std::move(rdd));
+  }
+  std::size_t size() const {
+    std::lock_guard lock(mutex_);
+    return queue_.size();
+  }
+  /// Takes one RDD (oneAtATime) or all of them; empty when there are none.
+  std::vector<RDD<T>> take(bool oneAtATime) {
+    std::lock_guard lock(mutex_);
+    std::vector<RDD<T>> out;
+    while (!queue_.empty() && (out.empty() || !oneAtATime)) {
+      out.push_back(std::move(queue_.front()));
+      queue_.pop_front();
+    }
+    return out;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::deque<RDD<T>> queue_;
+};
+
+namespace detail {
+
+template <class T>
+std::int64_t storedCount(const RDD<T>& rdd) {
+  // Input record counts for the listener: free for in-memory RDDs; other RDDs
+  // would have to be computed, so they count as 0 rather than run twice.
+  auto stored = std::dynamic_pointer_cast<const StoredNode<T>>(rdd.node());
+  if (!stored) return 0;
+  std::int64_t n = 0;
+  for (auto& p : stored->partitions()) n += static_cast<std::int64_t>(p.size());
+  return n;
+}
+
+template <class T>
+class QueueInputNode final : public DStreamNode<T>, public InputStream {
+ public:
+  QueueInputNode(DStreamGraph& graph, std::shared_ptr<RDDQueue<T>> queue, bool oneAtATime,
+                 std::optional<RDD<T>> defaultRDD)
+      : DStreamNode<T>(graph, graph.batchDuration(), {}),
+        queue_(std::move(queue)),
+        oneAtATime_(oneAtATime),
+        default_(std::move(defaultRDD)) {}
+
+  std::int64_t cut(Time t) override {
+    auto taken = queue_->take(oneAtATime_);
+    RDD<T> batch;
+    if (taken.empty())
+      batch = default_ ? *default_ : this->graph().sparkContext().template emptyRDD<T>();
+    else {
+      batch = taken.front();
+      for (std::size_t i = 1; i < taken.size(); ++i) batch = batch.union_(taken[i]);
+    }
+    std::lock_guard lock(mutex_);
+    const auto n = storedCount(batch);
+    cut_.insert_or_assign(t, std::move(batch));
+    return n;
+  }
+  bool hasPendingData() const override { return queue_->size() > 0; }
+
+ protected:
+  std::optional<RDD<T>> compute(Time t) override {
+    std::lock_guard lock(mutex_);
+    auto it = cut_.find(t);
+    if (it == cut_.end()) return this->graph().sparkContext().template emptyRDD<T>();
+    auto rdd = std::move(it->second);
+    cut_.erase(cut_.begin(), std::next(it));
+    return rdd;
+  }
+
+ private:
+  std::shared_ptr<RDDQueue<T>> queue_;
+  bool oneAtATime_;
+  std::optional<RDD<T>> default_;
+  std::mutex mutex_;
+  std::map<Time, RDD<T>> cut_;
+};
+
+}  // namespace detail
+}  // namespace rill
+// ---- end rill/stream/queue_stream.hpp ----
+
+// ---- begin rill/stream/streaming_context.hpp ----
+// StreamingContext: cuts input into batches every batch interval on its clock
+// and runs each batch's jobs (the output operations, in definition order), one
+// batch at a time. A batch that takes longer than the interval delays the next
+// one; nothing is skipped, and the delay is reported to listeners.
+
+
+namespace rill {
+
+class StreamingContext : private Clock::Observer {
+ public:
+  enum class State { INITIALIZED, ACTIVE, STOPPED };
+
+  /// StreamingContext(sc, batchDuration[, clock]): any std::chrono duration of at
+  /// least a millisecond; the system clock unless a clock (e.g. ManualClock) is given.
+  template <class Rep, class Period>
+  StreamingContext(SparkContext& sc, std::chrono::duration<Rep, Period> batchDuration,
+                   std::shared_ptr<Clock> clock = nullptr)
+      : sc_(&sc),
+        clock_(clock ? std::move(clock) : std::make_shared<SystemClock>()),
+        graph_(std::make_unique<DStreamGraph>(sc, requirePositiveDuration(batchDuration, "batch duration"))) {}
+  StreamingContext(const StreamingContext&) = delete;
+  StreamingContext& operator=(const StreamingContext&) = delete;
+  ~StreamingContext() {
+    try {
+      stop(false, false);
+    } catch (...) {  // a destructor must not throw; awaitTermination reports errors
+    }
+  }
+
+  SparkContext& sparkContext() const { return *sc_; }
+  Duration batchDuration() const { return graph_->batchDuration(); }
+  Clock& clock() const { return *clock_; }
+  DStreamGraph& graph() const { return *graph_; }
+  State getState() const {
+    std::lock_guard lock(mutex_);
+    return state_;
+  }
+
+  void addStreamingListener(std::shared_ptr<StreamingListener> listener) { bus_.add(std::move(listener)); }
+  ListenerBus& listenerBus() { return bus_; }
+  /// Where print()/pprint() write (std::cout by default).
+  void setPrintStream(std::ostream& os) { graph_->setPrintStream(os); }
+  /// Keep each batch's RDDs at least this long (Spark's remember).
+  void remember(Duration d) { rememberAtLeast_ = d; }
+
+  // ---- input streams -------------------------------------------------------
+
+  /// queueStream(queue, oneAtATime = true, defaultRDD): each batch takes the next RDD
+  /// (or all queued RDDs), else defaultRDD, else an empty RDD.
+  template <class T>
+  DStream<T> queueStream(std::shared_ptr<RDDQueue<T>> queue, bool oneAtATime = true,
+                         std::optional<RDD<T>> defaultRDD = std::nullopt) {
+    auto node = std::make_shared<detail::QueueInputNode<T>>(*graph_, std::move(queue), oneAtATime,
+                                                            std::move(defaultRDD));
+    graph_->addInput(node);
+    return DStream<T>(node);
+  }
+
+  /// union_(streams...): all the streams' batches together.
+  template <class First, class... Rest>
+  auto union_(const First& first, const Rest&... rest) {
+    DStream<typename First::value_type> out = first.toDStream();
+    ((out = out.union_(rest)), ...);
+    return out;
+  }
+
+  // ---- lifecycle -----------------------------------------------------------
+
+  /// Starts receiving and the batch scheduler. The first batch falls on the
+  /// first multiple of the batch interval after the clock's current time.
+  void start() {
+    std::unique_lock lock(mutex_);
+    if (state_ == State::ACTIVE) throw IllegalStateException("rill: StreamingContext has already been started");
+    if (state_ == State::STOPPED)
+      throw IllegalStateException("rill: StreamingContext has already been stopped; create a new one");
+    const auto interval = batchDuration().count();
+    const auto now = clock_->getTimeMillis();
+    const Time first((now / interval + 1) * interval);
+    graph_->start(first - batchDuration(), rememberAtLeast_);
+    nextBatch_ = first.milliseconds();
+    state_ = State::ACTIVE;
+    lock.unlock();
+    clock_->addObserver(this);
+    for (auto& in : graph_->inputs()) in->start();
+    bus_.post(&StreamingListener::onStreamingStarted, first);
+    scheduler_ = std::thread([this, first] { runScheduler(first); });
+  }
+
+  /// stop(stopSparkContext = true, stopGracefully = false). Graceful: stop
+  /// receiving, then process everything already received before returning.
+  /// Otherwise: finish the batch in progress; received data not yet in a batch is dropped.
+  void stop(bool stopSparkContext = true, bool stopGracefully = false) {
+    (void)stopSparkContext;  // the SparkContext is the caller's object; it stays usable
+    {
+      std::lock_guard lock(mutex_);
+      if (state_ == State::INITIALIZED) {
+        state_ = State::STOPPED;
+        terminated_.notify_all();
+        return;
+      }
+      if (state_ == State::STOPPED && !scheduler_.joinable()) return;
+    }
+    for (auto& in : graph_->inputs()) in->stop();
+    graceful_ = stopGracefully;
+    stopRequested_ = true;
+    clock_->wake();
+    if (scheduler_.joinable() && scheduler_.get_id() != std::this_thread::get_id()) scheduler_.join();
+    clock_->removeObserver(this);
+    std::lock_guard lock(mutex_);
+    state_ = State::STOPPED;
+    terminated_.notify_all();
+  }
+
+  /// Waits until the context stops; rethrows the first exception a batch raised.
+  void awaitTermination() {
+    std::unique_lock lock(mutex_);
+    terminated_.wait(lock, [&] { return state_ == State::STOPPED || error_; });
+    rethrowError();
+  }
+  /// Like awaitTermination, but gives up after `timeout` of real time; true if stopped.
+  template <class Rep, class Period>
+  bool awaitTerminationOrTimeout(std::chrono::duration<Rep, Period> timeout) {
+    std::unique_lock lock(mutex_);
+    terminated_.wait_for(lock, timeout, [&] { return state_ == State::STOPPED || error_; });
+    rethrowError();
+    return state_ == State::STOPPED;
+  }
+
+ private:
+  bool idleAt(std::int64_t now) const override { return nextBatch_.load() > now || schedulerDone_.load(); }
+
+  void rethrowError() {
+    if (error_) {
+      auto e = std::exchange(error_, nullptr);
+      std::rethrow_exception(e);
+    }
+  }
+
+  void runScheduler(Time first) {
+    for (Time t = first;; t = t + batchDuration()) {
+      clock_->waitTillTime(t.milliseconds(), [&] { return stopRequested_.load(); });
+      if (stopRequested_ && !(graceful_ && graph_->hasPendingData())) break;
+      runBatch(t);
+      nextBatch_ = (t + batchDuration()).milliseconds();
+      clock_->notifyProgress();
+    }
+    schedulerDone_ = true;
+    clock_->notifyProgress();
+  }
+
+  void runBatch(Time t) {
+    BatchInfo info;
+    info.batchTime = t;
+    info.submissionTime = Time(clock_->getTimeMillis());
+    std::exception_ptr failure;
+    std::vector<std::function<void()>> jobs;
+    try {
+      info.numRecords = graph_->cutBatch(t);
+      jobs = graph_->generateJobs(t);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    bus_.post(&StreamingListener::onBatchSubmitted, info);
+    info.processingStartTime = Time(clock_->getTimeMillis());
+    bus_.post(&StreamingListener::onBatchStarted, info);
+    for (auto& job : jobs) {
+      try {
+        job();
+      } catch (...) {
+        if (!failure) failure = std::current_exception();
+      }
+    }
+    info.processingEndTime = Time(clock_->getTimeMillis());
+    if (failure) info.failureReason = describe(failure);
+    try {
+      graph_->clearMetadata(t);
+    } catch (...) {
+      if (!failure) failure = std::current_exception();
+    }
+    bus_.post(&StreamingListener::onBatchCompleted, info);
+    if (failure) {
+      std::lock_guard lock(mutex_);
+      if (!error_) error_ = failure;
+      terminated_.notify_all();
+    }
+  }
+
+  static std::string describe(const std::exception_ptr& e) {
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+      return ex.what();
+    } catch (...) {
+      return "unknown exception";
+    }
+  }
+
+  SparkContext* sc_;
+  std::shared_ptr<Clock> clock_;
+  std::unique_ptr<DStreamGraph> graph_;
+  ListenerBus bus_;
+  Duration rememberAtLeast_{0};
+
+  mutable std::mutex mutex_;
+  std::condition_variable terminated_;
+  State state_ = State::INITIALIZED;
+  std::exception_ptr error_;
+  std::thread scheduler_;
+  std::atomic<bool> stopRequested_{false};
+  std::atomic<bool> graceful_{false};
+  std::atomic<bool> schedulerDone_{false};
+  std::atomic<std::int64_t> nextBatch_{0};
+};
+
+}  // namespace rill
+// ---- end rill/stream/streaming_context.hpp ----
+// ---- end rill/stream/stream.hpp ----
 // ---- end rill/rill.hpp ----

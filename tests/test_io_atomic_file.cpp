@@ -25,9 +25,9 @@ class TempDir {
  public:
   explicit TempDir(const std::string& tag) {
     const char* env = std::getenv("RILL_TEST_TMP");
-    base_ = (env != nullptr && *env != '\0')
-                ? fs::path(env)
-                : fs::temp_directory_path() / ("rill-test-" + std::to_string(::getpid()));
+    ownsBase_ = env == nullptr || *env == '\0';
+    base_ = ownsBase_ ? fs::temp_directory_path() / ("rill-test-" + std::to_string(::getpid()))
+                      : fs::path(env);
     static int counter = 0;
     path_ = base_ / ("io-" + tag + "-" + std::to_string(++counter));
     fs::create_directories(path_);
@@ -35,13 +35,16 @@ class TempDir {
   ~TempDir() {
     std::error_code ec;
     fs::remove_all(path_, ec);
-    fs::remove(base_, ec);  // only succeeds once no other test uses it
+    // The per-process base goes once empty; an RILL_TEST_TMP directory belongs
+    // to the test runner (it is our working directory under CTest).
+    if (ownsBase_) fs::remove(base_, ec);
   }
   std::string file(const std::string& name) const { return (path_ / name).string(); }
 
  private:
   fs::path base_;
   fs::path path_;
+  bool ownsBase_ = true;
 };
 
 std::string readFile(const std::string& path) {

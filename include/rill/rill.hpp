@@ -5,3 +5,4 @@
 #include <rill/core/show.hpp>
 #include <rill/io/io.hpp>
 #include <rill/rdd/spark_context.hpp>
+#include <rill/stream/stream.hpp>

@@ -37,3 +37,14 @@ class UnsupportedOperationException : public SparkException {
 };
 
 }  // namespace rill
+
+namespace rill {
+
+/// A call that is not allowed in the object's current state, e.g. defining a
+/// DStream after StreamingContext::start() (Spark's IllegalStateException).
+class IllegalStateException : public SparkException {
+ public:
+  using SparkException::SparkException;
+};
+
+}  // namespace rill

@@ -131,6 +131,7 @@ struct SampleStage {
         if (std::uniform_real_distribution<double>(0.0, 1.0)(rng) >= fraction) return true;
         return next.push(std::forward<X>(x));
       }
+      if (!(fraction > 0)) return true;  // poisson_distribution needs a positive mean
       auto copies = std::poisson_distribution<int>(fraction)(rng);
       for (int i = 0; i < copies; ++i)
         if (!next.push(std::as_const(x))) return false;

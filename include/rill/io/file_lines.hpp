@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
@@ -57,6 +58,16 @@ inline std::size_t readAt(int fd, const std::string& path, char* buf,
   }
 }
 
+// Small files get a small buffer; the size is only a hint, since reading
+// continues until EOF even if the file grows meanwhile.
+inline std::size_t readBufferSize(int fd, std::uintmax_t from) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || st.st_size < 0) return kFileReadChunk;
+  const auto size = static_cast<std::uintmax_t>(st.st_size);
+  const std::uintmax_t left = size > from ? size - from : 0;
+  return static_cast<std::size_t>(std::clamp<std::uintmax_t>(left + 1, 4096, kFileReadChunk));
+}
+
 inline std::string_view stripCR(std::string_view line) noexcept {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   return line;
@@ -89,7 +100,7 @@ bool forEachLineInRange(const std::string& path, std::uintmax_t begin,
   bool skipping = begin > 0;
   std::uintmax_t chunkBase = skipping ? begin - 1 : 0;
   std::uintmax_t lineStart = chunkBase;
-  std::vector<char> buf(detail::kFileReadChunk);
+  std::vector<char> buf(detail::readBufferSize(fd.get(), chunkBase));
   std::string carry;  // a line that spans chunk boundaries
 
   for (;;) {

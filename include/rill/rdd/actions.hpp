@@ -228,7 +228,7 @@ class ActionOps {
   template <class U, class Seq, class Comb>
   U aggregate(U zero, Seq seqOp, Comb combOp) const {
     using T = typename D::value_type;
-    static_assert(std::is_convertible_v<std::invoke_result_t<const Seq&, U, const T&>, U>,
+    static_assert(std::is_invocable_r_v<U, const Seq&, U, const T&>,
                   "rill: aggregate(zero, seqOp, combOp) needs seqOp(U, const T&) -> U, with U the type of zero");
     static_assert(ReduceFunction<Comb, U>,
                   "rill: aggregate(zero, seqOp, combOp) needs combOp(const U&, const U&) -> U");

@@ -27,6 +27,9 @@ struct ChunkingSink {
     return flush();
   }
   bool flush() {
+    // Once the consumer said stop, the chunk it saw must not be handed on again
+    // (a producer that calls finish() after a refused push would duplicate it).
+    if (stopped) return false;
     if (!chunk.empty() && !out->consume(std::span<const T>(chunk.data(), chunk.size()))) {
       stopped = true;
       return false;

@@ -9,6 +9,7 @@
 #include <rill/rdd/node.hpp>
 #include <rill/rdd/numeric.hpp>
 #include <rill/rdd/pair_ops.hpp>
+#include <rill/rdd/save.hpp>
 #include <rill/rdd/transformations.hpp>
 
 #include <cstddef>
@@ -21,7 +22,8 @@ namespace rill {
 /// Everything an RDD can do. D provides value_type, numPartitions(), context(),
 /// runPartition(p, sink), then(stage) and toRDD().
 template <class D>
-class RDDApi : public TransformOps<D>, public ActionOps<D>, public NumericOps<D>, public PairOps<D> {};
+class RDDApi : public TransformOps<D>, public ActionOps<D>, public NumericOps<D>, public PairOps<D>,
+               public SaveOps<D> {};
 
 template <class T>
 class RDD : public RDDApi<RDD<T>> {

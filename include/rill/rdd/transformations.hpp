@@ -4,6 +4,7 @@
 // type; union, coalesce and cache build a new node; repartition and distinct
 // shuffle.
 #include <rill/core/concepts.hpp>
+#include <rill/fuse/checks.hpp>
 #include <rill/fuse/element_stages.hpp>
 #include <rill/fuse/partition_stages.hpp>
 #include <rill/rdd/actions.hpp>
@@ -29,71 +30,46 @@ namespace rill {
 template <class D>
 class TransformOps {
   const D& d() const { return static_cast<const D&>(*this); }
+  // The element type, named late: D is incomplete while this base is instantiated.
+  template <class Late = void>
+  using T_ = typename std::conditional_t<true, D, Late>::value_type;
 
  public:
   /// map(f): f(const T&) -> U. Fused.
   template <class F>
   auto map(F f) const {
-    using T = typename D::value_type;
-    static_assert(std::invocable<const F&, const T&>,
-                  "rill: map(f) needs f callable as f(const T&) with the RDD's element type T");
-    if constexpr (std::invocable<const F&, const T&>) {
-      static_assert(!std::is_void_v<std::invoke_result_t<const F&, const T&>>,
-                    "rill: map(f): f returns void; use foreach(f) for side effects");
-      return d().then(fuse::MapStage<F>{std::move(f)});
-    }
+    if constexpr (fuse::checkMap<F, T_<>>()) return d().then(fuse::MapStage<F>{std::move(f)});
   }
 
   /// filter(p): p(const T&) -> bool. Fused.
   template <class F>
   auto filter(F f) const {
-    using T = typename D::value_type;
-    static_assert(std::predicate<const F&, const T&>,
-                  "rill: filter(p) needs a predicate p(const T&) -> bool on the RDD's element type T");
-    if constexpr (std::predicate<const F&, const T&>) return d().then(fuse::FilterStage<F>{std::move(f)});
+    if constexpr (fuse::checkFilter<F, T_<>>()) return d().then(fuse::FilterStage<F>{std::move(f)});
   }
 
   /// flatMap(f): f(const T&) -> any range (container, view, tokenizer). Fused.
   template <class F>
   auto flatMap(F f) const {
-    using T = typename D::value_type;
-    static_assert(std::invocable<const F&, const T&>,
-                  "rill: flatMap(f) needs f callable as f(const T&) with the RDD's element type T");
-    if constexpr (std::invocable<const F&, const T&>) {
-      static_assert(fuse::Iterable<std::remove_reference_t<std::invoke_result_t<const F&, const T&>>>,
-                    "rill: flatMap(f) needs f to return a range (a container, a view, or anything "
-                    "with begin()/end())");
-      return d().then(fuse::FlatMapStage<F>{std::move(f)});
-    }
+    if constexpr (fuse::checkFlatMap<F, T_<>>()) return d().then(fuse::FlatMapStage<F>{std::move(f)});
   }
 
   /// keyBy(f): x -> (f(x), x). Fused.
   template <class F>
   auto keyBy(F f) const {
-    using T = typename D::value_type;
-    static_assert(std::invocable<const F&, const T&>,
-                  "rill: keyBy(f) needs f callable as f(const T&) with the RDD's element type T");
-    if constexpr (std::invocable<const F&, const T&>) return d().then(fuse::KeyByStage<F>{std::move(f)});
+    if constexpr (fuse::checkKeyBy<F, T_<>>()) return d().then(fuse::KeyByStage<F>{std::move(f)});
   }
 
   /// mapPartitions(f): f(std::vector<T>& partition) -> range.
   template <class F>
   auto mapPartitions(F f) const {
-    using T = typename D::value_type;
-    static_assert(std::invocable<const F&, std::vector<T>&>,
-                  "rill: mapPartitions(f) needs f callable as f(std::vector<T>& partition) returning a range");
-    if constexpr (std::invocable<const F&, std::vector<T>&>)
+    if constexpr (fuse::checkMapPartitions<F, T_<>>())
       return d().then(fuse::MapPartitionsStage<F, false>{std::move(f)});
   }
 
   /// mapPartitionsWithIndex(f): f(std::size_t index, std::vector<T>& partition) -> range.
   template <class F>
   auto mapPartitionsWithIndex(F f) const {
-    using T = typename D::value_type;
-    static_assert(std::invocable<const F&, std::size_t, std::vector<T>&>,
-                  "rill: mapPartitionsWithIndex(f) needs f callable as f(std::size_t index, "
-                  "std::vector<T>& partition) returning a range");
-    if constexpr (std::invocable<const F&, std::size_t, std::vector<T>&>)
+    if constexpr (fuse::checkMapPartitionsWithIndex<F, T_<>>())
       return d().then(fuse::MapPartitionsStage<F, true>{std::move(f)});
   }
 
@@ -102,7 +78,7 @@ class TransformOps {
 
   /// sample(withReplacement, fraction, seed): deterministic for a seed and a partitioning.
   auto sample(bool withReplacement, double fraction, std::uint64_t seed = 42) const {
-    if (fraction < 0 || (!withReplacement && fraction > 1))
+    if (!(fraction >= 0) || (!withReplacement && fraction > 1))  // !(>= 0) also rejects NaN
       throw std::invalid_argument("rill: sample: fraction must be in [0, 1] without replacement and >= 0 "
                                   "with replacement, got " + std::to_string(fraction));
     return d().then(fuse::SampleStage{withReplacement, fraction, seed});

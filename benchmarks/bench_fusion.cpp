@@ -1,0 +1,355 @@
+// What fusion costs: the same two pipelines written six ways, timed side by side.
+//
+//   sum:   10^7 ints -> map -> filter -> map -> sum
+//   words: ~100 MB of text in lines of ~80 chars -> flatMap(tokenize) -> count
+//
+// Each case runs as (a) a hand-written loop, (b) rill on "local[1]", (c) range-v3
+// views, (d) std::ranges views (g++ only: clang 14 cannot compile libstdc++ 12's
+// <ranges>), (e) naive stage-by-stage vectors and (f) rill on "local[2]". All
+// variants share the same lambdas and the same tokenizer, so the differences are
+// the plumbing, not the work. main() checks that every variant gets the same
+// answer, then prints, after Google Benchmark's own table, each median as a ratio
+// to the hand-written loop and the 2-worker speedup.
+//
+//   build/bench/bench_fusion                         # 5 repetitions, medians
+//   build/bench/bench_fusion --benchmark_filter=sum  # one case
+#include <rill/rill.hpp>
+
+#include <benchmark/benchmark.h>
+
+#include <range/v3/numeric/accumulate.hpp>
+#include <range/v3/range/operations.hpp>
+#include <range/v3/view/filter.hpp>
+#include <range/v3/view/join.hpp>
+#include <range/v3/view/split.hpp>
+#include <range/v3/view/transform.hpp>
+
+#if !defined(__clang__)
+#include <ranges>
+#endif
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <iterator>
+#include <map>
+#include <numeric>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace {
+
+constexpr std::size_t kInts = 10'000'000;
+constexpr std::size_t kTextBytes = 100u << 20;
+constexpr std::size_t kLineChars = 80;
+constexpr std::size_t kSlices = 4;  // partitions of each rill input: a few more than the workers
+
+// ---------------------------------------------------------------------------
+// The work, shared by every variant.
+
+const auto mapIn = [](int x) { return x * 3 + 1; };
+const auto keep = [](int y) { return y % 7 != 0; };
+const auto mapOut = [](int y) { return y ^ (y >> 3); };
+
+/// The words of a line (runs of non-blanks), as string_views into it. A forward
+/// range both range-v3 and std::ranges accept, so every variant tokenizes alike.
+class Words {
+ public:
+  class iterator {
+   public:
+    using value_type = std::string_view;
+    using difference_type = std::ptrdiff_t;
+    using reference = std::string_view;
+    using iterator_category = std::forward_iterator_tag;
+    iterator() = default;
+    iterator(const char* p, const char* end) : end_(end) { seek(p); }
+    std::string_view operator*() const { return {begin_, static_cast<std::size_t>(stop_ - begin_)}; }
+    iterator& operator++() {
+      seek(stop_);
+      return *this;
+    }
+    iterator operator++(int) {
+      auto old = *this;
+      ++*this;
+      return old;
+    }
+    bool operator==(const iterator& o) const { return begin_ == o.begin_; }
+
+   private:
+    void seek(const char* p) {
+      while (p != end_ && *p == ' ') ++p;
+      begin_ = p;
+      while (p != end_ && *p != ' ') ++p;
+      stop_ = p;
+    }
+    const char* begin_ = nullptr;
+    const char* stop_ = nullptr;
+    const char* end_ = nullptr;
+  };
+
+  Words() = default;
+  explicit Words(std::string_view s) : s_(s) {}
+  iterator begin() const { return {s_.data(), s_.data() + s_.size()}; }
+  iterator end() const { return {s_.data() + s_.size(), s_.data() + s_.size()}; }
+
+ private:
+  std::string_view s_;
+};
+
+const auto tokenize = [](const std::string& line) { return Words(line); };
+
+// ---------------------------------------------------------------------------
+// The data, generated once, deterministically.
+
+std::uint32_t lcg(std::uint32_t& state) {
+  state = state * 1664525u + 1013904223u;
+  return state >> 8;
+}
+
+const std::vector<int>& ints() {
+  static const std::vector<int> data = [] {
+    std::vector<int> v(kInts);
+    std::uint32_t s = 12345;
+    for (auto& x : v) x = static_cast<int>(lcg(s) & 0xffff);
+    return v;
+  }();
+  return data;
+}
+
+const std::vector<std::string>& lines() {
+  static const std::vector<std::string> data = [] {
+    std::uint32_t s = 67890;
+    std::vector<std::string> vocabulary(2000);
+    for (auto& w : vocabulary) {
+      const std::size_t len = 2 + lcg(s) % 9;
+      for (std::size_t i = 0; i < len; ++i) w += static_cast<char>('a' + lcg(s) % 26);
+    }
+    std::vector<std::string> out;
+    out.reserve(kTextBytes / kLineChars + 1);
+    for (std::size_t bytes = 0; bytes < kTextBytes;) {
+      std::string line;
+      while (line.size() < kLineChars) {
+        if (!line.empty()) line += ' ';
+        line += vocabulary[lcg(s) % vocabulary.size()];
+      }
+      bytes += line.size() + 1;
+      out.push_back(std::move(line));
+    }
+    return out;
+  }();
+  return data;
+}
+
+// ---------------------------------------------------------------------------
+// The variants. Each returns its answer; the benchmark loop passes it to
+// DoNotOptimize (whose memory clobber also stops the input reads being hoisted
+// out of the loop), the same way for every variant.
+
+std::int64_t sumHand(const std::vector<int>& in) {
+  std::int64_t total = 0;
+  for (int x : in) {
+    const int y = mapIn(x);
+    if (!keep(y)) continue;
+    total += mapOut(y);
+  }
+  return total;
+}
+
+std::int64_t sumRangeV3(const std::vector<int>& in) {
+  namespace rv = ranges::views;
+  return ranges::accumulate(in | rv::transform(mapIn) | rv::filter(keep) | rv::transform(mapOut), std::int64_t{0});
+}
+
+#if !defined(__clang__)
+std::int64_t sumStdRanges(const std::vector<int>& in) {
+  std::int64_t total = 0;
+  for (int z : in | std::views::transform(mapIn) | std::views::filter(keep) | std::views::transform(mapOut))
+    total += z;
+  return total;
+}
+#endif
+
+std::int64_t sumNaive(const std::vector<int>& in) {
+  std::vector<int> mapped(in.size());
+  std::transform(in.begin(), in.end(), mapped.begin(), mapIn);
+  std::vector<int> kept;
+  std::copy_if(mapped.begin(), mapped.end(), std::back_inserter(kept), keep);
+  std::vector<int> out(kept.size());
+  std::transform(kept.begin(), kept.end(), out.begin(), mapOut);
+  return std::accumulate(out.begin(), out.end(), std::int64_t{0});
+}
+
+std::int64_t sumRill(const rill::RDD<int>& rdd) { return rdd.map(mapIn).filter(keep).map(mapOut).sum(); }
+
+std::int64_t wordsHand(const std::vector<std::string>& in) {
+  std::int64_t n = 0;
+  for (const std::string& line : in) {
+    const char* p = line.data();
+    const char* end = p + line.size();
+    for (;;) {
+      while (p != end && *p == ' ') ++p;
+      if (p == end) break;
+      while (p != end && *p != ' ') ++p;
+      ++n;  // a word ends at p
+    }
+  }
+  return n;
+}
+
+std::int64_t wordsRangeV3(const std::vector<std::string>& in) {
+  namespace rv = ranges::views;
+  return ranges::distance(in | rv::transform(tokenize) | rv::join);
+}
+
+/// range-v3 with its own splitter, as most range-v3 code would write it (the
+/// generated text has single blanks only, so split(' ') gives the same words).
+std::int64_t wordsRangeV3Split(const std::vector<std::string>& in) {
+  namespace rv = ranges::views;
+  return ranges::distance(in | rv::transform([](const std::string& l) { return l | rv::split(' '); }) | rv::join);
+}
+
+#if !defined(__clang__)
+std::int64_t wordsStdRanges(const std::vector<std::string>& in) {
+  return std::ranges::distance(in | std::views::transform(tokenize) | std::views::join);
+}
+#endif
+
+std::int64_t wordsNaive(const std::vector<std::string>& in) {
+  std::vector<std::string_view> words;
+  for (const std::string& line : in)
+    for (std::string_view w : Words(line)) words.push_back(w);
+  return static_cast<std::int64_t>(words.size());
+}
+
+std::int64_t wordsRill(const rill::RDD<std::string>& rdd) { return rdd.flatMap(tokenize).count(); }
+
+// ---------------------------------------------------------------------------
+// Registration and the ratio table.
+
+struct Variant {
+  const char* name;
+  std::int64_t (*sum)();
+  std::int64_t (*words)();
+};
+
+rill::SparkContext& context(int workers) {
+  static rill::SparkContext one(rill::SparkConf().setAppName("bench_fusion").setMaster("local[1]"));
+  static rill::SparkContext two(rill::SparkConf().setAppName("bench_fusion").setMaster("local[2]"));
+  return workers == 1 ? one : two;
+}
+// The RDDs are built on first use (outside every timed loop: main() computes each
+// answer once before the benchmarks run).
+template <int Workers>
+const rill::RDD<int>& intRDD() {
+  static const rill::RDD<int> rdd = context(Workers).parallelize(ints(), kSlices);
+  return rdd;
+}
+template <int Workers>
+const rill::RDD<std::string>& lineRDD() {
+  static const rill::RDD<std::string> rdd = context(Workers).parallelize(lines(), kSlices);
+  return rdd;
+}
+
+const Variant kVariants[] = {
+    {"a_hand", [] { return sumHand(ints()); }, [] { return wordsHand(lines()); }},
+    {"b_rill_1w", [] { return sumRill(intRDD<1>()); }, [] { return wordsRill(lineRDD<1>()); }},
+    {"c_range_v3", [] { return sumRangeV3(ints()); }, [] { return wordsRangeV3(lines()); }},
+    {"c_range_v3_split", nullptr, [] { return wordsRangeV3Split(lines()); }},
+#if !defined(__clang__)
+    {"d_std_ranges", [] { return sumStdRanges(ints()); }, [] { return wordsStdRanges(lines()); }},
+#endif
+    {"e_naive_stages", [] { return sumNaive(ints()); }, [] { return wordsNaive(lines()); }},
+    {"f_rill_2w", [] { return sumRill(intRDD<2>()); }, [] { return wordsRill(lineRDD<2>()); }},
+};
+
+void runVariant(benchmark::State& state, std::int64_t (*fn)()) {
+  for (auto _ : state) {
+    auto result = fn();
+    benchmark::DoNotOptimize(result);
+  }
+}
+
+/// Google Benchmark's console output, plus the median (or, without repetitions,
+/// the single) real time of every benchmark, for the ratio table.
+class RatioReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const Run& r : runs) {
+      const bool median = r.run_type == Run::RT_Aggregate && r.aggregate_name == "median";
+      if (median || (r.run_type == Run::RT_Iteration && r.repetitions <= 1))
+        medians[r.run_name.function_name] = r.GetAdjustedRealTime();
+    }
+  }
+  std::map<std::string, double> medians;  // name -> ms
+};
+
+void printRatios(const std::map<std::string, double>& ms) {
+  for (const char* kase : {"sum", "words"}) {
+    const auto hand = ms.find(std::string(kase) + "/a_hand");
+    std::printf("\n%-26s %12s %10s\n", kase, "median ms", "x hand");
+    for (const auto& [name, t] : ms) {
+      if (name.rfind(std::string(kase) + "/", 0) != 0) continue;
+      if (hand != ms.end())
+        std::printf("%-26s %12.2f %10.2f\n", name.c_str(), t, t / hand->second);
+      else
+        std::printf("%-26s %12.2f %10s\n", name.c_str(), t, "-");
+    }
+    const auto one = ms.find(std::string(kase) + "/b_rill_1w");
+    const auto two = ms.find(std::string(kase) + "/f_rill_2w");
+    if (one != ms.end() && two != ms.end())
+      std::printf("%-26s %12s %10.2f\n", "speedup 2w over 1w", "", one->second / two->second);
+  }
+}
+
+/// Every variant must agree before any of them is timed.
+bool checkAnswers() {
+  bool ok = true;
+  for (auto pick : {&Variant::sum, &Variant::words}) {
+    const std::int64_t expected = (kVariants[0].*pick)();
+    for (const Variant& v : kVariants) {
+      if (!(v.*pick)) continue;
+      const std::int64_t got = (v.*pick)();
+      if (got != expected) {
+        std::fprintf(stderr, "bench_fusion: %s gives %lld, the hand loop %lld\n", v.name,
+                     static_cast<long long>(got), static_cast<long long>(expected));
+        ok = false;
+      }
+    }
+  }
+  return ok;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Defaults first, so flags given on the command line override them.
+  std::vector<char*> args{argv[0]};
+  std::string reps = "--benchmark_repetitions=5", aggregates = "--benchmark_report_aggregates_only=true";
+  args.push_back(reps.data());
+  args.push_back(aggregates.data());
+  for (int i = 1; i < argc; ++i) args.push_back(argv[i]);
+  int n = static_cast<int>(args.size());
+  benchmark::Initialize(&n, args.data());
+  if (benchmark::ReportUnrecognizedArguments(n, args.data())) return 1;
+
+  if (!checkAnswers()) return 1;
+  for (const Variant& v : kVariants) {
+    if (v.sum)
+      benchmark::RegisterBenchmark((std::string("sum/") + v.name).c_str(), runVariant, v.sum)
+          ->Unit(benchmark::kMillisecond)
+          ->UseRealTime();
+    benchmark::RegisterBenchmark((std::string("words/") + v.name).c_str(), runVariant, v.words)
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
+  }
+  RatioReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  benchmark::Shutdown();
+  printRatios(reporter.medians);
+  return 0;
+}

@@ -1,0 +1,143 @@
+#pragma once
+// saveAsTextFile: one part file per partition, written in parallel, then an
+// empty _SUCCESS marker — the layout Spark (through Hadoop's output committer)
+// leaves, so tools that wait for _SUCCESS work unchanged.
+//
+// Every file is published with io::AtomicFileWriter, so a reader never sees a
+// half-written part. _SUCCESS is written only after every partition has been
+// committed; a failed job removes the parts it had committed and leaves the
+// (empty) directory, as Hadoop's abortJob does.
+#include <rill/core/errors.hpp>
+#include <rill/core/show.hpp>
+#include <rill/io/atomic_file.hpp>
+#include <rill/rdd/fwd.hpp>
+
+#include <cstddef>
+#include <cstdio>
+#include <filesystem>
+#include <ios>
+#include <ostream>
+#include <streambuf>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+namespace rill {
+
+namespace detail {
+
+/// Hadoop's part file name: part-00000, part-00001, ... (five digits at least).
+inline std::string partFileName(std::size_t partition) {
+  char name[32];
+  std::snprintf(name, sizeof name, "part-%05zu", partition);
+  return name;
+}
+
+/// A std::streambuf over an AtomicFileWriter, so elements are formatted by
+/// rill::show straight into the file's buffer instead of through one
+/// std::string per element.
+class AtomicFileStreamBuf final : public std::streambuf {
+ public:
+  explicit AtomicFileStreamBuf(io::AtomicFileWriter& out) : out_(&out) { setp(buf_, buf_ + sizeof buf_); }
+  /// Hands what is buffered to the writer; call before commit().
+  void drain() {
+    out_->write(std::string_view(pbase(), static_cast<std::size_t>(pptr() - pbase())));
+    setp(buf_, buf_ + sizeof buf_);
+  }
+
+ protected:
+  int_type overflow(int_type ch) override {
+    drain();
+    if (!traits_type::eq_int_type(ch, traits_type::eof())) sputc(traits_type::to_char_type(ch));
+    return traits_type::not_eof(ch);
+  }
+  int sync() override {
+    drain();
+    return 0;
+  }
+
+ private:
+  io::AtomicFileWriter* out_;
+  char buf_[8192];
+};
+
+/// The sink one partition's elements go to: "toString(x)\n" per element.
+struct TextLineSink {
+  std::ostream* os;
+  template <class X>
+  bool push(const X& x) {
+    // A user operator<< may leave std::fixed or a width set; reset per element
+    // so every line reads exactly as rill::toString(x) would.
+    os->flags(std::ios_base::dec | std::ios_base::skipws);
+    os->precision(6);
+    os->width(0);
+    os->fill(' ');
+    show(*os, x);
+    os->put('\n');
+    return true;
+  }
+  bool finish() { return true; }
+};
+
+/// Creates `dir` (and its parents); throws IoError if it already exists, as
+/// Spark refuses to overwrite an output directory.
+inline void createOutputDirectory(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path path(dir);
+  if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
+  if (!ec && !fs::create_directory(path, ec) && !ec) ec = std::make_error_code(std::errc::file_exists);
+  if (ec == std::errc::file_exists) throw IoError("rill: Output directory '" + dir + "' already exists");
+  if (ec) throw IoError("rill: cannot create output directory '" + dir + "': " + ec.message());
+}
+
+/// Hadoop's abortJob: take back the parts a failed job had already published.
+inline void removeCommittedParts(const std::string& dir, std::size_t partitions) {
+  std::error_code ignored;  // best effort: the job's own failure is what the user must see
+  for (std::size_t p = 0; p < partitions; ++p) std::filesystem::remove(dir + "/" + partFileName(p), ignored);
+}
+
+inline std::string withoutTrailingSlashes(std::string dir) {
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  return dir;
+}
+
+}  // namespace detail
+
+template <class D>
+class SaveOps {
+  const D& d() const { return static_cast<const D&>(*this); }
+
+ public:
+  /// saveAsTextFile(dir): writes dir/part-00000, dir/part-00001, ... (one per partition,
+  /// each element as rill::toString(x) + '\n') in parallel, then dir/_SUCCESS. Throws
+  /// rill::IoError when `dir` already exists; rethrows a failure of the job after
+  /// removing the parts already written, so no _SUCCESS and no partial output remain.
+  void saveAsTextFile(const std::string& path) const {
+    const std::string dir = detail::withoutTrailingSlashes(path);
+    if (dir.empty()) throw IoError("rill: saveAsTextFile needs an output directory, got an empty path");
+    detail::createOutputDirectory(dir);
+    try {
+      detail::forEachPartition(d(), [&](std::size_t p) { writePart(dir, p); });
+    } catch (...) {
+      detail::removeCommittedParts(dir, d().numPartitions());
+      throw;
+    }
+    io::writeFileAtomically(dir + "/_SUCCESS", "");
+  }
+
+ private:
+  void writePart(const std::string& dir, std::size_t p) const {
+    io::AtomicFileWriter file(dir + "/" + detail::partFileName(p));
+    detail::AtomicFileStreamBuf buf(file);
+    std::ostream os(&buf);
+    os.exceptions(std::ios_base::badbit);  // a failed write throws the writer's IoError, not a silent badbit
+    detail::TextLineSink sink{&os};
+    d().runPartition(p, sink);
+    buf.drain();
+    file.commit();
+  }
+};
+
+}  // namespace rill

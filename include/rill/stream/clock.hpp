@@ -1,0 +1,117 @@
+#pragma once
+// Every streaming component reads time from a Clock. The system clock runs by
+// itself; a ManualClock moves only when a test calls advance(), which returns
+// once every batch that became due has completed — so tests never sleep.
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <vector>
+
+namespace rill {
+
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual std::int64_t getTimeMillis() const = 0;
+  /// Blocks until the clock reads at least `target` or stopRequested() is true
+  /// (checked whenever wake() is called). Returns the time it woke at.
+  virtual std::int64_t waitTillTime(std::int64_t target, const std::function<bool()>& stopRequested) = 0;
+  /// Wakes waiters so they re-check their stop condition.
+  virtual void wake() = 0;
+
+  /// A scheduler that runs batches off this clock; `idleAt(now)` says it has
+  /// completed every batch due at or before `now` (or has stopped).
+  class Observer {
+   public:
+    virtual bool idleAt(std::int64_t now) const = 0;
+
+   protected:
+    ~Observer() = default;
+  };
+  virtual void addObserver(const Observer*) {}
+  virtual void removeObserver(const Observer*) {}
+  /// Called by an observer when its progress changed.
+  virtual void notifyProgress() {}
+};
+
+class SystemClock final : public Clock {
+ public:
+  std::int64_t getTimeMillis() const override {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+  std::int64_t waitTillTime(std::int64_t target, const std::function<bool()>& stopRequested) override {
+    std::unique_lock lock(mutex_);
+    const auto deadline = std::chrono::system_clock::time_point(std::chrono::milliseconds(target));
+    while (!stopRequested() && getTimeMillis() < target) cv_.wait_until(lock, deadline);
+    return getTimeMillis();
+  }
+  void wake() override {
+    std::lock_guard lock(mutex_);
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+};
+
+class ManualClock final : public Clock {
+ public:
+  explicit ManualClock(std::int64_t startMillis = 0) : now_(startMillis) {}
+
+  std::int64_t getTimeMillis() const override {
+    std::lock_guard lock(mutex_);
+    return now_;
+  }
+  std::int64_t waitTillTime(std::int64_t target, const std::function<bool()>& stopRequested) override {
+    std::unique_lock lock(mutex_);
+    cv_.wait(lock, [&] { return now_ >= target || stopRequested(); });
+    return now_;
+  }
+  void wake() override {
+    std::lock_guard lock(mutex_);
+    cv_.notify_all();
+  }
+
+  /// Moves time forward and returns once every observing scheduler has run
+  /// all the batches that are now due. Do not call it from inside a batch.
+  template <class Rep, class Period>
+  void advance(std::chrono::duration<Rep, Period> d) {
+    setTime(getTimeMillis() + std::chrono::duration_cast<std::chrono::milliseconds>(d).count());
+  }
+  void setTime(std::int64_t millis) {
+    std::unique_lock lock(mutex_);
+    now_ = millis;
+    cv_.notify_all();
+    cv_.wait(lock, [&] {
+      return std::all_of(observers_.begin(), observers_.end(), [&](const Observer* o) { return o->idleAt(now_); });
+    });
+  }
+
+  void addObserver(const Observer* o) override {
+    std::lock_guard lock(mutex_);
+    observers_.push_back(o);
+  }
+  void removeObserver(const Observer* o) override {
+    std::lock_guard lock(mutex_);
+    observers_.erase(std::remove(observers_.begin(), observers_.end(), o), observers_.end());
+    cv_.notify_all();
+  }
+  void notifyProgress() override {
+    std::lock_guard lock(mutex_);
+    cv_.notify_all();
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::condition_variable cv_;
+  std::int64_t now_;
+  std::vector<const Observer*> observers_;
+};
+
+}  // namespace rill

@@ -1,0 +1,144 @@
+#pragma once
+// The storable side of a DStream: a node makes at most one RDD per batch time
+// and remembers it for as long as a window downstream may ask for it again.
+// Types are erased here, once per batch — never per element.
+#include <rill/core/errors.hpp>
+#include <rill/rdd/rdd.hpp>
+#include <rill/stream/time.hpp>
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace rill {
+
+class DStreamGraph;
+
+class DStreamBase {
+ public:
+  DStreamBase(DStreamGraph& graph, Duration slide, std::vector<std::shared_ptr<DStreamBase>> parents)
+      : graph_(&graph), slide_(slide), parents_(std::move(parents)) {}
+  virtual ~DStreamBase() = default;
+
+  DStreamGraph& graph() const { return *graph_; }
+  Duration slideDuration() const { return slide_; }
+  const std::vector<std::shared_ptr<DStreamBase>>& parents() const { return parents_; }
+  std::optional<Time> zeroTime() const { return zeroTime_; }
+
+  /// A stream makes an RDD only at times after its start that fall on its slide.
+  bool isTimeValid(Time t) const {
+    return zeroTime_ && t > *zeroTime_ && (t - *zeroTime_).count() % slide_.count() == 0;
+  }
+
+  /// Sets the zero time (one batch before the first) on this stream and its parents.
+  /// Every stream keeps at least its last batch (Spark's default remember duration).
+  void initialize(Time zero) {
+    if (zeroTime_ == zero) return;
+    zeroTime_ = zero;
+    rememberDuration_ = std::max(rememberDuration_, slide_);
+    for (auto& p : parents_) p->initialize(zero);
+  }
+  /// How far back generated RDDs must be kept (a window asks its parent for its length).
+  void remember(Duration d) {
+    rememberDuration_ = std::max(rememberDuration_, d);
+    for (auto& p : parents_) p->remember(parentRememberDuration());
+  }
+  Duration rememberDuration() const { return rememberDuration_; }
+  /// Forgets RDDs older than the remember duration; parents likewise.
+  void clearMetadata(Time now) {
+    forgetBefore(now - rememberDuration_);
+    for (auto& p : parents_) p->clearMetadata(now);
+  }
+
+  /// Called at the start of every batch, before any RDD of it is computed.
+  virtual void onBatchStart(Time) {}
+
+ protected:
+  /// What this stream needs its parents to remember (a window: its length).
+  virtual Duration parentRememberDuration() const { return rememberDuration_; }
+  virtual void forgetBefore(Time) = 0;
+
+ private:
+  DStreamGraph* graph_;
+  Duration slide_;
+  std::vector<std::shared_ptr<DStreamBase>> parents_;
+  std::optional<Time> zeroTime_;
+  Duration rememberDuration_{0};
+};
+
+template <class T>
+class DStreamNode : public DStreamBase {
+ public:
+  using DStreamBase::DStreamBase;
+  using value_type = T;
+
+  /// The RDD of batch `t`, computed once; nullopt when this stream has none at t.
+  std::optional<RDD<T>> getOrCompute(Time t) {
+    std::lock_guard lock(mutex_);
+    if (auto it = generated_.find(t); it != generated_.end()) return it->second;
+    if (!isTimeValid(t)) return std::nullopt;
+    auto rdd = compute(t);
+    if (rdd && cached_) rdd = rdd->cache();
+    if (rdd) generated_.emplace(t, *rdd);
+    return rdd;
+  }
+
+  /// The RDDs at the valid times in [from, to] (Spark's slice), skipping times
+  /// before the stream started.
+  std::vector<RDD<T>> slice(Time from, Time to) {
+    std::vector<RDD<T>> out;
+    if (!zeroTime()) throw SparkException("rill: slice() on a DStream that has not been initialized");
+    const auto step = slideDuration().count();
+    auto first = *zeroTime() + Duration(((std::max(from, *zeroTime() + slideDuration()) - *zeroTime()).count() + step - 1) / step * step);
+    for (Time t = first; t <= to; t = t + slideDuration())
+      if (auto r = getOrCompute(t)) out.push_back(std::move(*r));
+    return out;
+  }
+
+  void setCached() { cached_ = true; }
+  /// Stores an RDD for time t (checkpoint recovery restores state this way).
+  void restore(Time t, RDD<T> rdd) {
+    std::lock_guard lock(mutex_);
+    generated_.insert_or_assign(t, std::move(rdd));
+  }
+  std::map<Time, RDD<T>> generatedRDDs() const {
+    std::lock_guard lock(mutex_);
+    return generated_;
+  }
+
+ protected:
+  virtual std::optional<RDD<T>> compute(Time t) = 0;
+  void forgetBefore(Time limit) override {
+    std::lock_guard lock(mutex_);
+    generated_.erase(generated_.begin(), generated_.lower_bound(limit + Duration(1)));
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<Time, RDD<T>> generated_;
+  bool cached_ = false;
+};
+
+/// A node whose batch RDD is a function of time (and of its parents, which the
+/// function reads): every transformation that is not fused into a chain.
+template <class T>
+class FunctionNode final : public DStreamNode<T> {
+ public:
+  using Fn = std::function<std::optional<RDD<T>>(Time)>;
+  FunctionNode(DStreamGraph& graph, Duration slide, std::vector<std::shared_ptr<DStreamBase>> parents, Fn fn)
+      : DStreamNode<T>(graph, slide, std::move(parents)), fn_(std::move(fn)) {}
+
+ protected:
+  std::optional<RDD<T>> compute(Time t) override { return fn_(t); }
+
+ private:
+  Fn fn_;
+};
+
+}  // namespace rill

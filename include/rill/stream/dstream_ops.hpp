@@ -1,0 +1,131 @@
+#pragma once
+// DStream transformations. Element-wise ones append a stage to the stream's
+// chain type, so per batch they fuse with whatever the batch RDD does next;
+// the others derive a new stream whose batch is an RDD operation on the parent's.
+#include <rill/fuse/checks.hpp>
+#include <rill/fuse/element_stages.hpp>
+#include <rill/fuse/partition_stages.hpp>
+#include <rill/stream/derive.hpp>
+
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace rill {
+
+template <class D>
+class DStreamOps {
+  const D& d() const { return static_cast<const D&>(*this); }
+  template <class Late = void>
+  using T_ = typename std::conditional_t<true, D, Late>::value_type;
+
+ public:
+  template <class F>
+  auto map(F f) const {
+    if constexpr (fuse::checkMap<F, T_<>>()) return d().then(fuse::MapStage<F>{std::move(f)});
+  }
+  template <class F>
+  auto filter(F f) const {
+    if constexpr (fuse::checkFilter<F, T_<>>()) return d().then(fuse::FilterStage<F>{std::move(f)});
+  }
+  template <class F>
+  auto flatMap(F f) const {
+    if constexpr (fuse::checkFlatMap<F, T_<>>()) return d().then(fuse::FlatMapStage<F>{std::move(f)});
+  }
+  template <class F>
+  auto keyBy(F f) const {
+    if constexpr (fuse::checkKeyBy<F, T_<>>()) return d().then(fuse::KeyByStage<F>{std::move(f)});
+  }
+  template <class F>
+  auto mapPartitions(F f) const {
+    if constexpr (fuse::checkMapPartitions<F, T_<>>())
+      return d().then(fuse::MapPartitionsStage<F, false>{std::move(f)});
+  }
+  /// glom(): each partition of each batch as one std::vector<T>.
+  auto glom() const { return d().then(fuse::GlomStage{}); }
+
+  auto repartition(std::size_t numPartitions) const {
+    return detail::deriveStream(d(), [numPartitions](const auto& rdd) { return rdd.repartition(numPartitions); });
+  }
+
+  /// union_(other): both streams' batches together (`union` is a C++ keyword).
+  template <class Other>
+  auto union_(const Other& other) const {
+    static_assert(std::is_same_v<T_<>, typename Other::value_type>,
+                  "rill: union_ needs two DStreams of the same element type");
+    return detail::deriveStream2(
+        d(), other, [](const auto& a, const auto& b) { return a.union_(b); }, "union");
+  }
+
+  /// count(): one element per batch, the number of records (0 for an empty batch).
+  auto count() const {
+    return detail::deriveStream(d(), [](const auto& rdd) {
+      return rdd.context().parallelize(std::vector<std::int64_t>{rdd.count()}, 1);
+    });
+  }
+
+  /// reduce(f): one element per batch, nothing for an empty batch.
+  template <class F>
+  auto reduce(F f) const {
+    using T = T_<>;
+    static_assert(ReduceFunction<F, T>,
+                  "rill: reduce(f) needs f callable as f(const T&, const T&) returning T, where T is "
+                  "the DStream's element type");
+    return detail::deriveStream(d(), [f](const auto& rdd) {
+      auto merge = [&f](std::optional<T> acc, const auto& x) -> std::optional<T> {
+        if (!acc) return T(x);
+        return T(f(std::move(*acc), x));
+      };
+      auto combine = [&f](std::optional<T> a, std::optional<T> b) -> std::optional<T> {
+        if (!a) return b;
+        if (!b) return a;
+        return T(f(std::move(*a), std::move(*b)));
+      };
+      auto result = rdd.aggregate(std::optional<T>(), merge, combine);
+      std::vector<T> out;
+      if (result) out.push_back(std::move(*result));
+      return rdd.context().parallelize(std::move(out), 1);
+    });
+  }
+
+  /// countByValue([numPartitions]): (value, count) pairs per batch.
+  auto countByValue(std::size_t numPartitions = 0) const {
+    using T = T_<>;
+    return d()
+        .map([](const T& x) { return std::pair<T, std::int64_t>(x, 1); })
+        .reduceByKey([](std::int64_t a, std::int64_t b) { return a + b; }, numPartitions);
+  }
+
+  /// transform(f): f(rdd) or f(rdd, time) -> an RDD, any RDD operation per batch.
+  template <class F>
+  auto transform(F f) const {
+    using R = detail::batch_rdd_t<D>;
+    if constexpr (std::invocable<F&, const R&, Time>) {
+      return detail::deriveStreamTimed(d(), std::move(f));
+    } else {
+      static_assert(std::invocable<F&, const R&>,
+                    "rill: transform(f) needs f callable as f(rdd) or f(rdd, rill::Time) returning an RDD");
+      return detail::deriveStream(d(), std::move(f), true);
+    }
+  }
+
+  /// transformWith(other, f): f(rdd, otherRdd) -> an RDD.
+  template <class Other, class F>
+  auto transformWith(const Other& other, F f) const {
+    return detail::deriveStream2(d(), other, std::move(f), "transformWith");
+  }
+
+  /// cache() / persist(): each batch RDD is computed once however many outputs use it.
+  auto cache() const {
+    auto stream = d().toDStream();
+    stream.node()->setCached();
+    return stream;
+  }
+  auto persist() const { return cache(); }
+};
+
+}  // namespace rill

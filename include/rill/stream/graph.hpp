@@ -1,0 +1,109 @@
+#pragma once
+// The DStream graph of one StreamingContext: its input streams (which cut
+// received data into batches) and its output operations (which turn a batch
+// into jobs, in the order they were defined).
+#include <rill/core/errors.hpp>
+#include <rill/rdd/spark_context.hpp>
+#include <rill/stream/dstream_node.hpp>
+#include <rill/stream/time.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rill {
+
+/// A source of batches: receiver-based streams buffer records between batches.
+class InputStream {
+ public:
+  virtual ~InputStream() = default;
+  virtual void start() {}
+  /// Stops receiving; data already received stays buffered for the next cut.
+  virtual void stop() {}
+  /// Moves what was received so far into batch t; returns the number of records.
+  virtual std::int64_t cut(Time t) = 0;
+  virtual bool hasPendingData() const { return false; }
+};
+
+/// An output operation (print, foreachRDD, saveAsTextFiles): one job per batch
+/// in which its stream has an RDD.
+class OutputOperation {
+ public:
+  virtual ~OutputOperation() = default;
+  virtual std::optional<std::function<void()>> generateJob(Time t) = 0;
+  virtual std::shared_ptr<DStreamBase> stream() const = 0;
+};
+
+class DStreamGraph {
+ public:
+  DStreamGraph(SparkContext& sc, Duration batchDuration) : sc_(&sc), batchDuration_(batchDuration) {}
+
+  SparkContext& sparkContext() const { return *sc_; }
+  Duration batchDuration() const { return batchDuration_; }
+
+  void checkNotStarted() const {
+    if (started_)
+      throw IllegalStateException(
+          "rill: adding new inputs, transformations, and output operations after starting a context is not "
+          "supported");
+  }
+  int addInput(std::shared_ptr<InputStream> in) {
+    checkNotStarted();
+    inputs_.push_back(std::move(in));
+    return static_cast<int>(inputs_.size()) - 1;
+  }
+  void addOutput(std::shared_ptr<OutputOperation> out) {
+    checkNotStarted();
+    outputs_.push_back(std::move(out));
+  }
+  const std::vector<std::shared_ptr<InputStream>>& inputs() const { return inputs_; }
+  std::size_t numOutputs() const { return outputs_.size(); }
+
+  /// Where print()/pprint() write; std::cout unless redirected.
+  std::ostream& printStream() const { return *printStream_; }
+  void setPrintStream(std::ostream& os) { printStream_ = &os; }
+
+  void start(Time zeroTime, Duration rememberAtLeast) {
+    if (outputs_.empty())
+      throw IllegalStateException("rill: no output operations registered, so nothing to execute");
+    for (auto& o : outputs_) o->stream()->initialize(zeroTime);
+    for (auto& o : outputs_) o->stream()->remember(rememberAtLeast);
+    started_ = true;
+  }
+  bool started() const { return started_; }
+
+  std::int64_t cutBatch(Time t) {
+    std::int64_t n = 0;
+    for (auto& in : inputs_) n += in->cut(t);
+    return n;
+  }
+  bool hasPendingData() const {
+    for (auto& in : inputs_)
+      if (in->hasPendingData()) return true;
+    return false;
+  }
+  std::vector<std::function<void()>> generateJobs(Time t) {
+    std::vector<std::function<void()>> jobs;
+    for (auto& o : outputs_)
+      if (auto job = o->generateJob(t)) jobs.push_back(std::move(*job));
+    return jobs;
+  }
+  void clearMetadata(Time t) {
+    for (auto& o : outputs_) o->stream()->clearMetadata(t);
+  }
+
+ private:
+  SparkContext* sc_;
+  Duration batchDuration_;
+  std::vector<std::shared_ptr<InputStream>> inputs_;
+  std::vector<std::shared_ptr<OutputOperation>> outputs_;
+  std::ostream* printStream_ = &std::cout;
+  bool started_ = false;
+};
+
+}  // namespace rill

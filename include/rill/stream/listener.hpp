@@ -1,0 +1,79 @@
+#pragma once
+// StreamingListener: what happens to batches and receivers, as events. Events
+// are delivered one at a time (a bus with one lock), so a listener needs no
+// locking of its own unless other threads read what it records.
+#include <rill/stream/time.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rill {
+
+struct BatchInfo {
+  Time batchTime;
+  std::int64_t numRecords = 0;  // input records in this batch, over all input streams
+  Time submissionTime;          // clock time when the batch was generated
+  std::optional<Time> processingStartTime;
+  std::optional<Time> processingEndTime;
+  std::optional<std::string> failureReason;  // set when a job of the batch threw
+
+  /// How long the batch waited for earlier batches to finish.
+  std::optional<Duration> schedulingDelay() const {
+    if (!processingStartTime) return std::nullopt;
+    return *processingStartTime - batchTime;
+  }
+  std::optional<Duration> processingDelay() const {
+    if (!processingStartTime || !processingEndTime) return std::nullopt;
+    return *processingEndTime - *processingStartTime;
+  }
+  std::optional<Duration> totalDelay() const {
+    if (!processingEndTime) return std::nullopt;
+    return *processingEndTime - batchTime;
+  }
+};
+
+struct ReceiverInfo {
+  int streamId = 0;
+  std::string name;
+  bool active = false;
+  std::string lastErrorMessage;
+  std::optional<Time> lastErrorTime;
+};
+
+class StreamingListener {
+ public:
+  virtual ~StreamingListener() = default;
+  virtual void onStreamingStarted(Time /*startTime*/) {}
+  virtual void onBatchSubmitted(const BatchInfo&) {}
+  virtual void onBatchStarted(const BatchInfo&) {}
+  virtual void onBatchCompleted(const BatchInfo&) {}
+  virtual void onReceiverStarted(const ReceiverInfo&) {}
+  virtual void onReceiverError(const ReceiverInfo&) {}
+  virtual void onReceiverStopped(const ReceiverInfo&) {}
+  /// Warnings that need no action but should be seen (e.g. a corrupt checkpoint skipped).
+  virtual void onWarning(const std::string& /*message*/) {}
+};
+
+/// Delivers events to every listener, one event at a time.
+class ListenerBus {
+ public:
+  void add(std::shared_ptr<StreamingListener> l) {
+    std::lock_guard lock(mutex_);
+    listeners_.push_back(std::move(l));
+  }
+  template <class Event, class... Args>
+  void post(Event event, const Args&... args) {
+    std::lock_guard lock(mutex_);
+    for (auto& l : listeners_) ((*l).*event)(args...);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::shared_ptr<StreamingListener>> listeners_;
+};
+
+}  // namespace rill

@@ -1,0 +1,86 @@
+#pragma once
+// Output operations: the only things that make a streaming program do work.
+// Each one registers with the graph and yields one job per batch in which its
+// stream has an RDD; jobs of a batch run in the order the outputs were defined.
+#include <rill/core/show.hpp>
+#include <rill/stream/derive.hpp>
+#include <rill/stream/graph.hpp>
+
+#include <concepts>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <utility>
+
+namespace rill {
+
+namespace detail {
+
+template <class D, class F>
+class ForEachOutput final : public OutputOperation, public std::enable_shared_from_this<ForEachOutput<D, F>> {
+ public:
+  ForEachOutput(D stream, F fn) : stream_(std::move(stream)), fn_(std::move(fn)) {}
+  std::optional<std::function<void()>> generateJob(Time t) override {
+    auto rdd = stream_.rddAt(t);
+    if (!rdd) return std::nullopt;
+    return [self = this->shared_from_this(), rdd = std::move(*rdd), t] {
+      if constexpr (std::invocable<F&, const decltype(rdd)&, Time>)
+        self->fn_(rdd, t);
+      else
+        self->fn_(rdd);
+    };
+  }
+  std::shared_ptr<DStreamBase> stream() const override { return stream_.baseNode(); }
+
+ private:
+  D stream_;
+  F fn_;
+};
+
+}  // namespace detail
+
+template <class D>
+class DStreamOutputOps {
+  const D& d() const { return static_cast<const D&>(*this); }
+
+ public:
+  /// foreachRDD(f): f(rdd) or f(rdd, rill::Time) once per batch, on the scheduler thread.
+  template <class F>
+  void foreachRDD(F f) const {
+    using R = detail::batch_rdd_t<D>;
+    static_assert(std::invocable<F&, const R&, Time> || std::invocable<F&, const R&>,
+                  "rill: foreachRDD(f) needs f callable as f(rdd) or f(rdd, rill::Time)");
+    d().graph().checkNotStarted();
+    d().graph().addOutput(std::make_shared<detail::ForEachOutput<D, F>>(d(), std::move(f)));
+  }
+
+  /// print(num = 10): Spark's layout — a line of dashes, "Time: <ms> ms", dashes,
+  /// the first num elements, "..." if there are more, and an empty line.
+  void print(std::size_t num = 10) const {
+    std::ostream* os = &d().graph().printStream();
+    foreachRDD([num, os](const auto& rdd, Time t) {
+      auto first = rdd.take(num + 1);
+      std::string text = "-------------------------------------------\nTime: " + t.toString() +
+                         "\n-------------------------------------------\n";
+      for (std::size_t i = 0; i < first.size() && i < num; ++i) text += rill::toString(first[i]) + "\n";
+      if (first.size() > num) text += "...\n";
+      text += "\n";
+      *os << text << std::flush;
+    });
+  }
+  /// pprint is PySpark's name for print.
+  void pprint(std::size_t num = 10) const { print(num); }
+
+  /// saveAsTextFiles(prefix, suffix): each batch into the directory
+  /// "<prefix>-<time ms>[.<suffix>]", as Spark names them.
+  void saveAsTextFiles(std::string prefix, std::string suffix = "") const {
+    foreachRDD([prefix = std::move(prefix), suffix = std::move(suffix)](const auto& rdd, Time t) {
+      rdd.saveAsTextFile(prefix + "-" + std::to_string(t.milliseconds()) + (suffix.empty() ? "" : "." + suffix));
+    });
+  }
+};
+
+}  // namespace rill

@@ -1,0 +1,104 @@
+#pragma once
+// queueStream: batches taken from a queue of RDDs the program fills (for tests
+// and demos, as Spark's queueStream).
+#include <rill/stream/dstream_node.hpp>
+#include <rill/stream/graph.hpp>
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <utility>
+#include <vector>
+
+namespace rill {
+
+/// A thread-safe queue of RDDs; push while the context runs.
+template <class T>
+class RDDQueue {
+ public:
+  void push(RDD<T> rdd) {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(std::move(rdd));
+  }
+  std::size_t size() const {
+    std::lock_guard lock(mutex_);
+    return queue_.size();
+  }
+  /// Takes one RDD (oneAtATime) or all of them; empty when there are none.
+  std::vector<RDD<T>> take(bool oneAtATime) {
+    std::lock_guard lock(mutex_);
+    std::vector<RDD<T>> out;
+    while (!queue_.empty() && (out.empty() || !oneAtATime)) {
+      out.push_back(std::move(queue_.front()));
+      queue_.pop_front();
+    }
+    return out;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::deque<RDD<T>> queue_;
+};
+
+namespace detail {
+
+template <class T>
+std::int64_t storedCount(const RDD<T>& rdd) {
+  // Input record counts for the listener: free for in-memory RDDs; other RDDs
+  // would have to be computed, so they count as 0 rather than run twice.
+  auto stored = std::dynamic_pointer_cast<const StoredNode<T>>(rdd.node());
+  if (!stored) return 0;
+  std::int64_t n = 0;
+  for (auto& p : stored->partitions()) n += static_cast<std::int64_t>(p.size());
+  return n;
+}
+
+template <class T>
+class QueueInputNode final : public DStreamNode<T>, public InputStream {
+ public:
+  QueueInputNode(DStreamGraph& graph, std::shared_ptr<RDDQueue<T>> queue, bool oneAtATime,
+                 std::optional<RDD<T>> defaultRDD)
+      : DStreamNode<T>(graph, graph.batchDuration(), {}),
+        queue_(std::move(queue)),
+        oneAtATime_(oneAtATime),
+        default_(std::move(defaultRDD)) {}
+
+  std::int64_t cut(Time t) override {
+    auto taken = queue_->take(oneAtATime_);
+    RDD<T> batch;
+    if (taken.empty())
+      batch = default_ ? *default_ : this->graph().sparkContext().template emptyRDD<T>();
+    else {
+      batch = taken.front();
+      for (std::size_t i = 1; i < taken.size(); ++i) batch = batch.union_(taken[i]);
+    }
+    std::lock_guard lock(mutex_);
+    const auto n = storedCount(batch);
+    cut_.insert_or_assign(t, std::move(batch));
+    return n;
+  }
+  bool hasPendingData() const override { return queue_->size() > 0; }
+
+ protected:
+  std::optional<RDD<T>> compute(Time t) override {
+    std::lock_guard lock(mutex_);
+    auto it = cut_.find(t);
+    if (it == cut_.end()) return this->graph().sparkContext().template emptyRDD<T>();
+    auto rdd = std::move(it->second);
+    cut_.erase(cut_.begin(), std::next(it));
+    return rdd;
+  }
+
+ private:
+  std::shared_ptr<RDDQueue<T>> queue_;
+  bool oneAtATime_;
+  std::optional<RDD<T>> default_;
+  std::mutex mutex_;
+  std::map<Time, RDD<T>> cut_;
+};
+
+}  // namespace detail
+}  // namespace rill
