@@ -4,6 +4,7 @@
 #   clang  clang++ -O1 -g: tests + examples
 #   asan   g++ with RILL_SANITIZE=address,undefined: tests + examples
 #   tsan   g++ with RILL_SANITIZE=thread: tests only
+#   fuzz   clang++ libFuzzer targets (fuzz/), a bounded number of runs each
 # RILL_CONFIGS="gcc clang" restricts the set (default: all four).
 # Exits non-zero on any configure/build/test failure and ends with a line
 # "N passed, N failed" summed over the configs. Budget: < 30 min on 2 cores
@@ -14,7 +15,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 bash scripts/deps.sh || { echo "deps.sh failed"; echo "0 passed, 1 failed"; exit 1; }
 
-configs=${RILL_CONFIGS:-gcc clang asan tsan}
+configs=${RILL_CONFIGS:-gcc clang asan tsan fuzz}
 jobs=${RILL_JOBS:-2}
 total_pass=0 total_fail=0 status=0
 failed_configs=()
@@ -75,7 +76,10 @@ for c in $configs; do
         -DCMAKE_CXX_COMPILER=g++ "${common[@]}" \
         -DRILL_BUILD_TESTS=ON -DRILL_BUILD_EXAMPLES=OFF -DRILL_BUILD_BENCHMARKS=OFF \
         -DRILL_SANITIZE=thread ;;
-    *) echo "unknown config '$c' (known: gcc clang asan tsan)"; total_fail=$((total_fail + 1)); false ;;
+    fuzz)
+      run_config fuzz -- -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        -DRILL_BUILD_TESTS=OFF -DRILL_BUILD_EXAMPLES=OFF -DRILL_BUILD_BENCHMARKS=OFF -DRILL_BUILD_FUZZERS=ON ;;
+    *) echo "unknown config '$c' (known: gcc clang asan tsan fuzz)"; total_fail=$((total_fail + 1)); false ;;
   esac
   rc=$?
   if [[ $rc -ne 0 ]]; then
