@@ -1189,13 +1189,14 @@ class ThreadPool final : public Executor {
           return false;
         });
         if (stopping_) return;
+        // Claiming is lock-free, so the job seen in the predicate may be used up by now.
         for (auto& j : queue_)
           if (j->hasWork()) {
             job = j;
             break;
           }
       }
-      job->work();
+      if (job) job->work();
     }
   }
 
@@ -1331,6 +1332,36 @@ struct SinkRef {
   bool finish() { return sink->finish(); }
 };
 
+/// A sink the fused loop may copy into a local for the length of a chunk and
+/// copy back after. A sink reached through a pointer that escaped (as every sink
+/// behind the per-chunk virtual call has) is loaded and stored around each
+/// element; a local one, a running sum say, stays in a register. Only small
+/// trivially copyable sinks qualify, so the copies are a few moves and run no user code.
+template <class S>
+concept LocalizableSink = std::is_trivially_copyable_v<S> && std::is_copy_constructible_v<S> && sizeof(S) <= 256;
+
+/// Copies a LocalizableSink's state back: by assignment where the type has one
+/// (a closure member deletes it), else by re-creating the trivially destructible object.
+template <LocalizableSink S>
+void copyBack(S& to, const S& from) {
+  if constexpr (std::is_copy_assignable_v<S>)
+    to = from;
+  else
+    std::construct_at(std::addressof(to), from);
+}
+
+/// Holds a LocalizableSink by value at the end of a bound chain, so a copy of
+/// the chain carries the sink's state with it.
+template <class S>
+struct SinkValue {
+  S sink;
+  template <class X>
+  bool push(X&& x) {
+    return sink.push(std::forward<X>(x));
+  }
+  bool finish() { return sink.finish(); }
+};
+
 }  // namespace rill::fuse
 // ---- end rill/fuse/sink.hpp ----
 
@@ -1360,17 +1391,38 @@ struct Pipeline {
     return {std::tuple_cat(stages, std::tuple<Stage>(std::move(s)))};
   }
 
-  /// The per-partition sink that runs every stage and ends in `sink`.
+  /// The per-partition sink that runs every stage and ends in `sink`, or in a
+  /// copy of it when it is a LocalizableSink (finalSink() reaches that copy).
   template <class In, class Sink>
   auto bind(std::size_t partition, Sink& sink) const {
     return bindFrom<In, 0>(partition, sink);
   }
 
+  /// The last sink of a chain bind() returned.
+  template <class Bound>
+  static auto& finalSink(Bound& bound) {
+    return nextOf<sizeof...(Stages)>(bound).sink;
+  }
+
  private:
+  template <std::size_t N, class Bound>
+  static auto& nextOf(Bound& bound) {
+    if constexpr (N == 0) {
+      return bound;
+    } else {
+      static_assert(requires { bound.next; },
+                    "rill: a stage's bound sink must keep the rest of the chain in a member named `next`");
+      return nextOf<N - 1>(bound.next);
+    }
+  }
+
   template <class In, std::size_t I, class Sink>
   auto bindFrom(std::size_t partition, Sink& sink) const {
     if constexpr (I == sizeof...(Stages)) {
-      return SinkRef<Sink>{&sink};
+      if constexpr (LocalizableSink<Sink>)
+        return SinkValue<Sink>{sink};
+      else
+        return SinkRef<Sink>{&sink};
     } else {
       const auto& stage = std::get<I>(stages);
       using Stage = std::remove_cvref_t<decltype(stage)>;
@@ -1849,26 +1901,35 @@ class CachedNode final : public RDDNode<T> {
   std::size_t numPartitions() const override { return slots_.size(); }
   bool compute(std::size_t p, ChunkSink<T>& out) const override {
     auto& slot = slots_[p];
-    std::call_once(slot.once, [&] {
-      struct Collect final : ChunkSink<T> {
-        std::vector<T>* data;
-        bool consume(std::span<const T> c) override {
-          data->insert(data->end(), c.begin(), c.end());
-          return true;
-        }
-      } collect;
-      slot.data.clear();  // a failed earlier attempt may have left a part
-      collect.data = &slot.data;
-      parent_->compute(p, collect);
-    });
+    if (!slot.ready.load(std::memory_order_acquire)) fill(p, slot);
     return slot.data.empty() || out.consume(std::span<const T>(slot.data.data(), slot.data.size()));
   }
 
  private:
+  // A mutex and a flag, not std::call_once: a parent that throws must leave the
+  // slot empty for the next action to retry, and call_once after a throwing call
+  // deadlocks with libstdc++ under TSan (and on some targets, GCC bug 66146).
   struct Slot {
-    std::once_flag once;
+    std::mutex m;
+    std::atomic<bool> ready{false};
     std::vector<T> data;
   };
+
+  void fill(std::size_t p, Slot& slot) const {
+    std::lock_guard lock(slot.m);
+    if (slot.ready.load(std::memory_order_relaxed)) return;  // another task filled it meanwhile
+    struct Collect final : ChunkSink<T> {
+      std::vector<T> data;
+      bool consume(std::span<const T> c) override {
+        data.insert(data.end(), c.begin(), c.end());
+        return true;
+      }
+    } collect;
+    parent_->compute(p, collect);  // may throw: the slot stays empty
+    slot.data = std::move(collect.data);
+    slot.ready.store(true, std::memory_order_release);
+  }
+
   std::shared_ptr<const RDDNode<T>> parent_;
   mutable std::vector<Slot> slots_;
 };
@@ -2025,15 +2086,1866 @@ class NumericOps {
 // ---- end rill/rdd/numeric.hpp ----
 
 // ---- begin rill/rdd/pair_ops.hpp ----
-// Operations on RDDs of key/value pairs (Spark's PairRDDFunctions).
+// Operations on RDDs of key/value pairs (Spark's PairRDDFunctions) and the
+// two-RDD set operations. Members here only check types and pick the
+// machinery: combine.hpp (aggregation, groupByKey), join.hpp (joins, cogroup,
+// subtract, intersection), sort.hpp, value_stages.hpp (fused mapValues,
+// flatMapValues), cartesian.hpp.
+//
+// The element is std::pair<K, V> or a 2-tuple. Shuffled results are
+// std::pair<owned_key_t<K>, ...> (a std::string_view key comes back as
+// std::string) and remember their partitioner. The optional last argument of
+// the hash-keyed ops is a number of partitions (0: as the input; see
+// detail::choosePartitioner) or a partitioner (rill::HashPartitioner(n) or any
+// type with numPartitions() and getPartition(const K&)).
+
+// ---- begin rill/fuse/element_stages.hpp ----
+// Per-element stages: map, filter, flatMap, keyBy. Each is a plain struct
+// holding the user's function; bind() wraps the next sink, so a chain of them
+// folds at compile time into one function per element with no buffer between
+// stages (the Thrill function-stack idea, written with C++20 concepts).
+
+#include <array>
+#include <iterator>
+#include <list>
+
+namespace rill::fuse {
+
+namespace detail {
+// Elements of a container that the user's function returned by value are ours
+// to move; elements reached through a view may belong to the user.
+template <class R>
+inline constexpr bool owns_elements = false;
+template <class T, class A>
+inline constexpr bool owns_elements<std::vector<T, A>> = true;
+template <class T, class A>
+inline constexpr bool owns_elements<std::deque<T, A>> = true;
+template <class T, class A>
+inline constexpr bool owns_elements<std::list<T, A>> = true;
+template <class T, std::size_t N>
+inline constexpr bool owns_elements<std::array<T, N>> = true;
+}  // namespace detail
+
+/// Anything a range-for can walk: a container, a std or range-v3 view, a tokenizer.
+template <class R>
+concept Iterable = requires(R& r) {
+  std::begin(r);
+  std::end(r);
+};
+
+template <Iterable R>
+using iterable_value_t = std::remove_cvref_t<decltype(*std::begin(std::declval<R&>()))>;
+
+template <class F>
+struct MapStage {
+  F f;
+  template <class In>
+  using out = result_of_t<F, In>;
+
+  template <class Next>
+  struct Bound {
+    const F* f;
+    Next next;
+    template <class X>
+    bool push(X&& x) {
+      return next.push(std::invoke(*f, std::forward<X>(x)));
+    }
+    bool finish() { return next.finish(); }
+  };
+  template <class In, class Next>
+  Bound<Next> bind(std::size_t, Next next) const {
+    return {&f, std::move(next)};
+  }
+};
+
+template <class F>
+struct FilterStage {
+  F f;
+  template <class In>
+  using out = In;
+
+  template <class Next>
+  struct Bound {
+    const F* f;
+    Next next;
+    template <class X>
+    bool push(X&& x) {
+      if (!std::invoke(*f, std::as_const(x))) return true;
+      return next.push(std::forward<X>(x));
+    }
+    bool finish() { return next.finish(); }
+  };
+  template <class In, class Next>
+  Bound<Next> bind(std::size_t, Next next) const {
+    return {&f, std::move(next)};
+  }
+};
+
+template <class F>
+struct FlatMapStage {
+  F f;
+  template <class In>
+  using range_t = std::invoke_result_t<const F&, const In&>;
+  template <class In>
+  using out = iterable_value_t<std::remove_reference_t<range_t<In>>>;
+
+  template <class Next>
+  struct Bound {
+    const F* f;
+    Next next;
+    template <class X>
+    bool push(X&& x) {
+      using R = decltype(std::invoke(*f, std::forward<X>(x)));
+      decltype(auto) range = std::invoke(*f, std::forward<X>(x));
+      for (auto&& y : range) {
+        bool goOn;
+        if constexpr (!std::is_reference_v<R> && detail::owns_elements<R>)
+          goOn = next.push(std::move(y));
+        else
+          goOn = next.push(std::forward<decltype(y)>(y));
+        if (!goOn) return false;
+      }
+      return true;
+    }
+    bool finish() { return next.finish(); }
+  };
+  template <class In, class Next>
+  Bound<Next> bind(std::size_t, Next next) const {
+    return {&f, std::move(next)};
+  }
+};
+
+/// keyBy(f): x -> (f(x), x).
+template <class F>
+struct KeyByStage {
+  F f;
+  template <class In>
+  using out = std::pair<result_of_t<F, In>, In>;
+
+  template <class Next>
+  struct Bound {
+    const F* f;
+    Next next;
+    template <class X>
+    bool push(X&& x) {
+      using In = std::remove_cvref_t<X>;
+      auto key = std::invoke(*f, std::as_const(x));
+      return next.push(std::pair<result_of_t<F, In>, In>(std::move(key), std::forward<X>(x)));
+    }
+    bool finish() { return next.finish(); }
+  };
+  template <class In, class Next>
+  Bound<Next> bind(std::size_t, Next next) const {
+    return {&f, std::move(next)};
+  }
+};
+
+}  // namespace rill::fuse
+// ---- end rill/fuse/element_stages.hpp ----
+
+// ---- begin rill/rdd/cartesian.hpp ----
+// cartesian: partition (i, j) of the result pairs every element of partition
+// i of the left RDD with every element of partition j of the right, as
+// Spark's CartesianRDD. Computed lazily, chunk by chunk (the product can be far
+// larger than either side); the right partition is read once per output
+// partition and held while the left one streams past it.
+
+
+namespace rill::detail {
+
+template <class T>
+struct AppendChunks final : ChunkSink<T> {
+  std::vector<T> data;
+  bool consume(std::span<const T> chunk) override {
+    data.insert(data.end(), chunk.begin(), chunk.end());
+    return true;
+  }
+};
+
+template <class T, class U>
+class CartesianNode final : public RDDNode<std::pair<T, U>> {
+ public:
+  CartesianNode(std::shared_ptr<const RDDNode<T>> left, std::shared_ptr<const RDDNode<U>> right)
+      : left_(std::move(left)), right_(std::move(right)) {}
+
+  std::size_t numPartitions() const override { return left_->numPartitions() * right_->numPartitions(); }
+
+  bool compute(std::size_t p, ChunkSink<std::pair<T, U>>& out) const override {
+    AppendChunks<U> right;
+    right_->compute(p % right_->numPartitions(), right);
+    struct Pairing final : ChunkSink<T> {
+      const std::vector<U>* right;
+      ChunkingSink<std::pair<T, U>> sink;
+      bool consume(std::span<const T> chunk) override {
+        for (const T& a : chunk)
+          for (const U& b : *right)
+            if (!sink.push(std::pair<T, U>(a, b))) return false;
+        return true;
+      }
+    } pairing;
+    pairing.right = &right.data;
+    pairing.sink.out = &out;
+    pairing.sink.chunk.reserve(kChunkSize);
+    return left_->compute(p / right_->numPartitions(), pairing) && pairing.sink.finish();
+  }
+
+ private:
+  std::shared_ptr<const RDDNode<T>> left_;
+  std::shared_ptr<const RDDNode<U>> right_;
+};
+
+}  // namespace rill::detail
+// ---- end rill/rdd/cartesian.hpp ----
+
+// ---- begin rill/rdd/combine.hpp ----
+// Keyed aggregation: combineByKey, which reduceByKey, foldByKey,
+// aggregateByKey and countByKey are built on, and groupByKey.
+//
+// Map side: each input partition's fused chain ends in a CombineWriter that
+// folds every pair into that partition's own FlatMap as it arrives (no vector
+// of pairs in between). The finished table is cut into one bucket per target
+// partition; each target then merges the buckets it received into one table,
+// in parallel on the executor. groupByKey does no map-side combine (as Spark:
+// it would not shrink the data). An RDD already partitioned as asked is
+// combined or grouped in place, without a shuffle.
+
+// ---- begin rill/rdd/hash_table.hpp ----
+// The hash table behind every keyed operation (map-side combine, merges,
+// groupByKey, joins). Chosen over std::unordered_map by measurement (see
+// benchmarks/bench_keyed.cpp, BM_CombineTable): on a Zipf word count it does
+// the per-word combine about twice as fast, and it allocates nothing per key.
+//
+// FlatIndex is open addressing with linear probing over 8-byte slots. A slot
+// packs the top 32 bits of the mixed hash (its fragment) with an id + 1 (0 =
+// empty). The fragment turns away nearly every probe of another key without
+// touching that key, and because a slot's home position is the top bits of the
+// same mixed hash, growing the table never hashes a key again. What an id means
+// is the caller's: FlatMap keeps its entries densely in a vector, the joins
+// index rows they already hold, so keys are never copied into the index.
+
+// ---- begin rill/rdd/keys.hpp ----
+// What the keyed operations need of a key: the form in which they store it, how
+// they hash it, and the row type every keyed shuffle moves.
+//
+// A std::string_view key is stored as std::string: the view usually points into
+// a line that is gone once the chain has pushed it on (textFile, flatMap over a
+// line), so a table or a shuffle output must own its keys. Lookups still take
+// the view, so an existing key costs no string construction.
+
+// ---- begin rill/rdd/byte_hash.hpp ----
+// hashBytes: the hash DefaultHash uses for std::string and std::string_view keys.
+//
+// Why not std::hash: on a word count (keys of a few bytes) libstdc++'s
+// murmur-based std::hash<std::string_view> costs about a third of the whole
+// per-word combine; this hash, after Wang Yi's wyhash (public domain: two
+// 64x64->128-bit multiplies for a key of up to 16 bytes, no loop, no
+// byte-by-byte tail), brings the table to the speed of absl::flat_hash_map
+// without the dependency (measured in notes/keyed_results.md).
+
+namespace rill::detail {
+
+namespace byte_hash {
+inline constexpr std::uint64_t kSecret0 = 0x2d358dccaa6c78a5ull;
+inline constexpr std::uint64_t kSecret1 = 0x8bb84b93962eacc9ull;
+
+/// a, b = the low and high halves of their 128-bit product.
+inline void multiply(std::uint64_t& a, std::uint64_t& b) {
+  const unsigned __int128 r = static_cast<unsigned __int128>(a) * b;
+  a = static_cast<std::uint64_t>(r);
+  b = static_cast<std::uint64_t>(r >> 64);
+}
+/// The 128-bit product of a and b, folded: its halves xor-ed.
+inline std::uint64_t mix(std::uint64_t a, std::uint64_t b) {
+  multiply(a, b);
+  return a ^ b;
+}
+inline std::uint64_t read8(const unsigned char* p) {
+  std::uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+inline std::uint64_t read4(const unsigned char* p) {
+  std::uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+}  // namespace byte_hash
+
+inline std::size_t hashBytes(const void* data, std::size_t len) {
+  using namespace byte_hash;
+  const auto* p = static_cast<const unsigned char*>(data);
+  std::uint64_t seed = kSecret0, a, b;
+  if (len <= 16) {
+    if (len >= 4) {  // two overlapping 4-byte reads from each end cover 4..16 bytes
+      const std::size_t mid = (len >> 3) << 2;
+      a = (read4(p) << 32) | read4(p + mid);
+      b = (read4(p + len - 4) << 32) | read4(p + len - 4 - mid);
+    } else if (len > 0) {
+      a = (std::uint64_t{p[0]} << 16) | (std::uint64_t{p[len >> 1]} << 8) | p[len - 1];
+      b = 0;
+    } else {
+      a = b = 0;
+    }
+  } else {
+    std::size_t i = len;
+    for (; i > 16; i -= 16, p += 16) seed = mix(read8(p) ^ kSecret1, read8(p + 8) ^ seed);
+    a = read8(p + i - 16);  // the last 16 bytes, overlapping the loop's when len % 16 != 0
+    b = read8(p + i - 8);
+  }
+  a ^= kSecret1;
+  b ^= seed;
+  multiply(a, b);
+  return static_cast<std::size_t>(mix(a ^ kSecret0 ^ len, b ^ kSecret1));
+}
+
+}  // namespace rill::detail
+// ---- end rill/rdd/byte_hash.hpp ----
+
 
 namespace rill {
+
+namespace detail {
+template <class K>
+struct OwnedKey {
+  using type = K;
+};
+template <class C, class Tr>
+struct OwnedKey<std::basic_string_view<C, Tr>> {
+  using type = std::basic_string<C, Tr>;
+};
+}  // namespace detail
+
+/// The type a keyed operation stores a key of type K as (std::string for std::string_view).
+template <class K>
+using owned_key_t = typename detail::OwnedKey<std::remove_cvref_t<K>>::type;
+
+/// The keyed operations' hasher: std::hash<K>, except for std::string and
+/// std::string_view, which both get detail::hashBytes (faster on short keys, see
+/// byte_hash.hpp) and hash alike, so a table of std::string keys is probed with
+/// a view (is_transparent) without building a string.
+struct DefaultHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return detail::hashBytes(s.data(), s.size()); }
+  std::size_t operator()(const std::string& s) const { return detail::hashBytes(s.data(), s.size()); }
+  template <class K>
+    requires(!std::is_convertible_v<const K&, std::string_view>) && requires(const K& k) {
+      { std::hash<K>{}(k) } -> std::convertible_to<std::size_t>;
+    }
+  std::size_t operator()(const K& k) const {
+    return std::hash<K>{}(k);
+  }
+};
+
+/// K can be hashed with H and compared with ==.
+template <class K, class H>
+concept HashableWith = std::equality_comparable<K> && requires(const H& h, const K& k) {
+  { h(k) } -> std::convertible_to<std::size_t>;
+};
+
+namespace detail {
+
+/// The row a keyed shuffle moves for an element T (a pair or a 2-tuple).
+template <class T>
+using row_t = std::pair<owned_key_t<key_of_t<T>>, mapped_of_t<T>>;
+
+/// An element as a row, moving what an rvalue element lets us move.
+template <class Row, class X>
+Row toRow(X&& x) {
+  return Row(std::get<0>(std::forward<X>(x)), std::get<1>(std::forward<X>(x)));
+}
+
+template <class P>
+struct HasherOf {
+  using type = DefaultHash;
+};
+template <class P>
+  requires requires { typename P::hasher_type; }
+struct HasherOf<P> {
+  using type = typename P::hasher_type;
+};
+
+}  // namespace detail
+
+/// The hasher the keyed tables use with partitioner P: P::hasher_type when P
+/// names one (HashPartitioner(n, hasher) does), else DefaultHash.
+template <class P>
+using hasher_of_t = typename detail::HasherOf<P>::type;
+
+}  // namespace rill
+// ---- end rill/rdd/keys.hpp ----
+
+
+namespace rill::detail {
+
+class FlatIndex {
+ public:
+  static constexpr std::uint32_t npos = std::numeric_limits<std::uint32_t>::max();
+
+  FlatIndex() = default;
+
+  std::size_t size() const { return size_; }
+
+  /// Makes room for n ids without growing on the way.
+  void reserve(std::size_t n) {
+    unsigned bits = kMinBits;
+    while (maxLoad(bits) < n) ++bits;
+    if (slots_.empty() || bits > bits_) rebuild(bits);
+  }
+
+  /// The id stored under `hash` that same(id) accepts, or npos.
+  template <class Same>
+  std::uint32_t find(std::size_t hash, Same&& same) const {
+    if (slots_.empty()) return npos;
+    const std::uint64_t frag = fragment(hash);
+    for (std::size_t pos = home(frag);; pos = next(pos)) {
+      const std::uint64_t s = slots_[pos];
+      if (s == 0) return npos;
+      if ((s >> 32) == frag && same(idOf(s))) return idOf(s);
+    }
+  }
+
+  /// find(hash, same), or else stores the id makeId() returns. Gives {id, inserted}.
+  /// makeId() runs before anything is stored, so if it throws the index is unchanged.
+  template <class Same, class MakeId>
+  std::pair<std::uint32_t, bool> findOrInsert(std::size_t hash, Same&& same, MakeId&& makeId) {
+    if (slots_.empty() || size_ >= maxLoad(bits_)) rebuild(slots_.empty() ? kMinBits : bits_ + 1);
+    const std::uint64_t frag = fragment(hash);
+    std::size_t pos = home(frag);
+    for (;; pos = next(pos)) {
+      const std::uint64_t s = slots_[pos];
+      if (s == 0) break;
+      if ((s >> 32) == frag && same(idOf(s))) return {idOf(s), false};
+    }
+    const std::uint32_t id = makeId();
+    slots_[pos] = (frag << 32) | (std::uint64_t{id} + 1);
+    ++size_;
+    return {id, true};
+  }
+
+ private:
+  static constexpr unsigned kMinBits = 4;
+  static constexpr unsigned kMaxBits = 32;  // ids and home positions are 32-bit
+
+  // At most half full: linear probing stays at ~1.5 probes for a hit, ~2.5 for a miss.
+  static std::size_t maxLoad(unsigned bits) { return (std::size_t{1} << bits) / 2; }
+  // Fibonacci hashing spreads even an identity std::hash<int> over the top bits.
+  static std::uint64_t fragment(std::size_t hash) {
+    return (static_cast<std::uint64_t>(hash) * 0x9E3779B97F4A7C15ull) >> 32;
+  }
+  static std::uint32_t idOf(std::uint64_t slot) { return static_cast<std::uint32_t>(slot) - 1; }
+  std::size_t home(std::uint64_t frag) const { return static_cast<std::size_t>(frag >> (32 - bits_)); }
+  std::size_t next(std::size_t pos) const { return (pos + 1) & (slots_.size() - 1); }
+
+  void rebuild(unsigned bits) {
+    if (bits > kMaxBits) throw std::length_error("rill: a keyed table cannot hold more than 2^31 keys");
+    std::vector<std::uint64_t> old(std::size_t{1} << bits, 0);
+    old.swap(slots_);
+    bits_ = bits;
+    for (std::uint64_t s : old) {
+      if (s == 0) continue;
+      std::size_t pos = home(s >> 32);
+      while (slots_[pos] != 0) pos = next(pos);
+      slots_[pos] = s;
+    }
+  }
+
+  std::vector<std::uint64_t> slots_;
+  unsigned bits_ = 0;
+  std::size_t size_ = 0;
+};
+
+/// A map from K to C over FlatIndex, its entries in insertion order in one
+/// vector, so the finished table *is* the output partition (take()).
+/// Lookups accept any key type Hash and Eq accept (a std::string_view for
+/// std::string keys); the stored key is built only when a key is new.
+template <class K, class C, class Hash = DefaultHash, class Eq = std::equal_to<>>
+class FlatMap {
+ public:
+  using Entry = std::pair<K, C>;
+
+  explicit FlatMap(Hash hash = Hash(), Eq eq = Eq()) : hash_(std::move(hash)), eq_(std::move(eq)) {}
+
+  std::size_t size() const { return entries_.size(); }
+  void reserve(std::size_t n) {
+    index_.reserve(n);
+    entries_.reserve(n);
+  }
+
+  /// When `key` is new, stores (key, make()); otherwise calls update(value).
+  template <class KK, class Make, class Update>
+  void upsert(KK&& key, Make&& make, Update&& update) {
+    auto [id, inserted] = index_.findOrInsert(
+        hash_(std::as_const(key)), [&](std::uint32_t i) { return eq_(entries_[i].first, std::as_const(key)); },
+        [&] {
+          entries_.emplace_back(std::piecewise_construct, std::forward_as_tuple(std::forward<KK>(key)),
+                                std::forward_as_tuple(make()));
+          return static_cast<std::uint32_t>(entries_.size() - 1);
+        });
+    if (!inserted) update(entries_[id].second);
+  }
+
+  /// The value stored for `key`, or nullptr.
+  template <class KK>
+  C* find(const KK& key) {
+    const auto id = index_.find(hash_(key), [&](std::uint32_t i) { return eq_(entries_[i].first, key); });
+    return id == FlatIndex::npos ? nullptr : &entries_[id].second;
+  }
+
+  std::vector<Entry>& entries() { return entries_; }
+  std::vector<Entry> take() && { return std::move(entries_); }
+
+ private:
+  std::vector<Entry> entries_;
+  FlatIndex index_;
+  [[no_unique_address]] Hash hash_;
+  [[no_unique_address]] Eq eq_;
+};
+
+}  // namespace rill::detail
+// ---- end rill/rdd/hash_table.hpp ----
+
+// ---- begin rill/rdd/keyed_shuffle.hpp ----
+// Moving key/value rows to the partitions a partitioner picks: the shuffle
+// step shared by partitionBy, groupByKey, the joins and cogroup (the combining
+// ops use combine.hpp's writer instead). When the RDD is already partitioned
+// that way, the rows are read in place and nothing moves.
+
+// ---- begin rill/rdd/partitioner.hpp ----
+// Partitioners decide which partition a key belongs to. HashPartitioner is
+// Spark's (hash(key) mod n); a user partitioner is any copyable type with
+// numPartitions() and getPartition(const K&) -> size_t.
+//
+// An RDD made by a keyed shuffle remembers its partitioner as an
+// AnyPartitioner (type-erased once per RDD, never consulted per element), so a
+// later reduceByKey/groupByKey/join with an equal partitioner skips its
+// shuffle, lookup(key) reads one partition, and mapValues/filter keep it.
+
+#include <typeinfo>
+
+namespace rill {
+
+/// Spark's HashPartitioner: key -> hash(key) mod numPartitions. The hasher
+/// defaults to std::hash (DefaultHash); pass one for keys without std::hash —
+/// the keyed operations then use it for their tables too.
+template <class Hash = DefaultHash>
+class HashPartitioner {
+ public:
+  using hasher_type = Hash;
+
+  explicit HashPartitioner(std::size_t numPartitions, Hash hash = Hash())
+      : n_(numPartitions), hash_(std::move(hash)) {
+    if (n_ == 0) throw std::invalid_argument("rill: HashPartitioner needs at least one partition");
+  }
+  std::size_t numPartitions() const { return n_; }
+  template <class K>
+  std::size_t getPartition(const K& key) const {
+    return static_cast<std::size_t>(hash_(key)) % n_;
+  }
+  const Hash& hasher() const { return hash_; }
+  friend bool operator==(const HashPartitioner& a, const HashPartitioner& b) { return a.n_ == b.n_; }
+
+ private:
+  std::size_t n_;
+  [[no_unique_address]] Hash hash_;
+};
+
+/// Anything that can partition: numPartitions() -> size_t.
+template <class P>
+concept PartitionerLike = std::copy_constructible<P> && requires(const P& p) {
+  { p.numPartitions() } -> std::convertible_to<std::size_t>;
+};
+
+/// A partitioner for keys of type K: numPartitions() and getPartition(const K&) -> size_t.
+template <class P, class K>
+concept PartitionerFor = PartitionerLike<P> && requires(const P& p, const K& k) {
+  { p.getPartition(k) } -> std::convertible_to<std::size_t>;
+};
+
+/// How an RDD is partitioned, type-erased (Spark's rdd.partitioner).
+class AnyPartitioner {
+ public:
+  virtual ~AnyPartitioner() = default;
+  virtual std::size_t numPartitions() const = 0;
+  /// The partitioner itself when it is a P, else nullptr (as std::function::target).
+  template <class P>
+  const P* target() const {
+    return type() == typeid(P) ? static_cast<const P*>(address()) : nullptr;
+  }
+
+ private:
+  virtual const std::type_info& type() const = 0;
+  virtual const void* address() const = 0;
+};
+
+/// An AnyPartitioner that can place a key of type K (what lookup(key) needs).
+template <class K>
+class AnyKeyPartitioner : public AnyPartitioner {
+ public:
+  virtual std::size_t partitionOf(const K& key) const = 0;
+};
+
+namespace detail {
+
+template <class P, class K>
+class PartitionerHolder final : public AnyKeyPartitioner<K> {
+ public:
+  explicit PartitionerHolder(P p) : p_(std::move(p)) {}
+  std::size_t numPartitions() const override { return p_.numPartitions(); }
+  std::size_t partitionOf(const K& key) const override { return p_.getPartition(key); }
+
+ private:
+  const std::type_info& type() const override { return typeid(P); }
+  const void* address() const override { return &p_; }
+  P p_;
+};
+
+/// What an RDD of keys K partitioned by `p` remembers.
+template <class K, class P>
+std::shared_ptr<const AnyPartitioner> rememberPartitioner(const P& p) {
+  return std::make_shared<const PartitionerHolder<P, K>>(p);
+}
+
+/// True when `info` says the RDD is already partitioned exactly as `p` would
+/// (same type and ==; a partitioner without == never counts as equal).
+template <class P>
+bool partitionedBy(const AnyPartitioner* info, const P& p) {
+  const P* mine = info ? info->template target<P>() : nullptr;
+  if constexpr (std::equality_comparable<P>)
+    return mine && *mine == p && mine->numPartitions() == p.numPartitions();
+  else
+    return false;
+}
+
+/// getPartition(key), checked: a user partitioner answering out of range is an error, not a crash.
+template <class P, class K>
+std::size_t partitionOf(const P& p, const K& key, std::size_t n) {
+  const auto r = static_cast<std::size_t>(p.getPartition(key));
+  if (r >= n)
+    throw std::out_of_range("rill: partitioner returned partition " + std::to_string(r) + " of " +
+                            std::to_string(n));
+  return r;
+}
+
+}  // namespace detail
+}  // namespace rill
+// ---- end rill/rdd/partitioner.hpp ----
+
+// ---- begin rill/rdd/shuffle.hpp ----
+// The one shuffle every wide operation is built from (repartition, distinct,
+// the keyed aggregations, sorts and joins):
+//   1. map side: each input partition runs its fused chain into a writer that
+//      cuts its output into one bucket per target partition (and may combine
+//      on the way, as reduceByKey does);
+//   2. exchange: buckets move to their target partitions (exec::LocalExchange
+//      here; a distributed exchange later);
+//   3. reduce side: each target partition turns what it received into its
+//      output, in parallel on the executor.
+
+// ---- begin rill/exec/exchange.hpp ----
+// The shuffle's data movement, behind one small interface: every map task has
+// cut its output into one bucket per target partition; the exchange hands each
+// target partition all buckets addressed to it. In one process that is a move;
+// a distributed exchange (MPI alltoallv over serialised buckets) replaces this
+// class without touching the operations that build the buckets.
+
+
+namespace rill::exec {
+
+/// buckets[m][r]: what map task m sends to reduce partition r.
+template <class T>
+using Buckets = std::vector<std::vector<std::vector<T>>>;
+
+class LocalExchange {
+ public:
+  /// Returns, for each reduce partition r, the buckets addressed to it in map
+  /// order (incoming[r][m]), consuming `buckets`.
+  template <class T>
+  static std::vector<std::vector<std::vector<T>>> exchange(Buckets<T>&& buckets,
+                                                           std::size_t numReduce) {
+    std::vector<std::vector<std::vector<T>>> incoming(numReduce);
+    for (auto& row : incoming) row.reserve(buckets.size());
+    for (auto& fromMap : buckets)
+      for (std::size_t r = 0; r < numReduce; ++r) incoming[r].push_back(std::move(fromMap[r]));
+    buckets.clear();
+    return incoming;
+  }
+};
+
+}  // namespace rill::exec
+// ---- end rill/exec/exchange.hpp ----
+
+
+namespace rill::detail {
+
+/// Runs fn(r) for r in [0, n) in parallel on the context's executor (the
+/// reduce side of a shuffle, or work on partitions that are already in place).
+template <class Fn>
+void forEachTarget(SparkContext& sc, std::size_t n, Fn&& fn) {
+  if (n == 0) return;
+  std::function<void(std::size_t)> task = [&](std::size_t r) { fn(r); };
+  executorOf(sc).runTasks(n, task);
+}
+
+/// makeWriter(p) -> a sink whose result() is std::vector<std::vector<U>> with one
+/// bucket per target; reduce(r, std::vector<std::vector<U>>& incoming) -> std::vector<V>.
+/// Returns the target partitions.
+template <class R, class MakeWriter, class Reduce>
+auto shuffle(const R& rdd, std::size_t numTargets, MakeWriter&& makeWriter, Reduce&& reduce) {
+  auto buckets = runPerPartition(rdd, makeWriter);
+  using U = typename decltype(buckets)::value_type::value_type::value_type;
+  if (buckets.empty()) buckets.emplace_back(numTargets);  // so every target still runs reduce
+  auto incoming = exec::LocalExchange::exchange<U>(std::move(buckets), numTargets);
+  using V = typename std::invoke_result_t<Reduce&, std::size_t, std::vector<std::vector<U>>&>::value_type;
+  std::vector<std::vector<V>> out(numTargets);
+  forEachTarget(rdd.context(), numTargets, [&](std::size_t r) { out[r] = reduce(r, incoming[r]); });
+  return out;
+}
+
+/// A map-side writer that routes each element to target(x) without combining.
+template <class T, class Target>
+struct RoutingWriter {
+  Target target;
+  std::vector<std::vector<T>> buckets;
+  template <class X>
+  bool push(X&& x) {
+    auto r = target(std::as_const(x));
+    buckets[r].emplace_back(std::forward<X>(x));
+    return true;
+  }
+  bool finish() { return true; }
+  std::vector<std::vector<T>> result() && { return std::move(buckets); }
+};
+
+/// Concatenates the buckets a target partition received, in map order.
+template <class T>
+std::vector<T> concatenate(std::vector<std::vector<T>>& incoming) {
+  std::size_t total = 0;
+  for (auto& b : incoming) total += b.size();
+  std::vector<T> out;
+  out.reserve(total);
+  for (auto& b : incoming)
+    for (auto& x : b) out.push_back(std::move(x));
+  return out;
+}
+
+}  // namespace rill::detail
+// ---- end rill/rdd/shuffle.hpp ----
+
+#include <initializer_list>
+
+namespace rill::detail {
+
+/// Map side: each element becomes a Row and goes to the bucket of its key's partition.
+template <class Row, class P>
+struct KeyRoutingWriter {
+  const P* part;
+  std::vector<std::vector<Row>> buckets;
+  template <class X>
+  bool push(X&& x) {
+    Row row = toRow<Row>(std::forward<X>(x));
+    buckets[partitionOf(*part, row.first, buckets.size())].push_back(std::move(row));
+    return true;
+  }
+  bool finish() { return true; }
+  std::vector<std::vector<Row>> result() && { return std::move(buckets); }
+};
+
+/// Collects a partition as Rows.
+template <class Row>
+struct RowSink {
+  std::vector<Row> rows;
+  template <class X>
+  bool push(X&& x) {
+    rows.push_back(toRow<Row>(std::forward<X>(x)));
+    return true;
+  }
+  bool finish() { return true; }
+  std::vector<Row> result() && { return std::move(rows); }
+};
+
+/// The rows of a pair RDD in the partitions of `part`, one vector per partition.
+template <class R, class P>
+auto partitionRows(const R& rdd, const P& part) {
+  using Row = row_t<typename R::value_type>;
+  if (partitionedBy(rdd.partitioner().get(), part))
+    return runPerPartition(rdd, [](std::size_t) { return RowSink<Row>{}; });
+  const std::size_t n = part.numPartitions();
+  return shuffle(
+      rdd, n, [&](std::size_t) { return KeyRoutingWriter<Row, P>{&part, std::vector<std::vector<Row>>(n)}; },
+      [](std::size_t, std::vector<std::vector<Row>>& incoming) { return concatenate(incoming); });
+}
+
+/// The partitioner an op uses when given `part`: a partitioner as it is; a
+/// number n > 0 as HashPartitioner(n); 0 (the default) as the first inputs'
+/// HashPartitioner if one has it, else HashPartitioner(the most partitions of
+/// any input), as Spark's defaultPartitioner.
+template <class Part, class... Rs>
+auto choosePartitioner(const Part& part, const Rs&... rdds) {
+  if constexpr (std::is_integral_v<Part>) {
+    if constexpr (std::is_signed_v<Part>)
+      if (part < 0) throw std::invalid_argument("rill: the number of partitions must not be negative");
+    if (part != 0) return HashPartitioner<>(static_cast<std::size_t>(part));
+    for (const auto& info : {std::shared_ptr<const AnyPartitioner>(rdds.partitioner())...})
+      if (const auto* hash = info ? info->template target<HashPartitioner<>>() : nullptr) return *hash;
+    return HashPartitioner<>(std::max<std::size_t>({std::size_t{1}, rdds.numPartitions()...}));
+  } else {
+    return part;
+  }
+}
+
+/// Stored partitions that remember `part` as their partitioner.
+template <class Row, class P>
+RDD<Row> keyedRDD(SparkContext& sc, std::vector<std::vector<Row>> parts, const P& part) {
+  return RDD<Row>(sc, std::make_shared<StoredNode<Row>>(std::move(parts)),
+                  rememberPartitioner<typename Row::first_type>(part));
+}
+
+/// out[r] = fn(r) -> std::vector<Out> for every partition r, in parallel.
+template <class Fn>
+auto perPartition(SparkContext& sc, std::size_t n, Fn&& fn) {
+  std::vector<std::invoke_result_t<Fn&, std::size_t>> out(n);
+  forEachTarget(sc, n, [&](std::size_t r) { out[r] = fn(r); });
+  return out;
+}
+
+/// The elements of any RDD in the partitions of `part`, placed by the whole element
+/// (intersection, subtract).
+template <class R, class P>
+auto partitionElements(const R& rdd, const P& part) {
+  using T = typename R::value_type;
+  const std::size_t n = part.numPartitions();
+  return shuffle(
+      rdd, n,
+      [&](std::size_t) {
+        auto route = [&part, n](const T& x) { return partitionOf(part, x, n); };
+        return RoutingWriter<T, decltype(route)>{route, std::vector<std::vector<T>>(n)};
+      },
+      [](std::size_t, std::vector<std::vector<T>>& incoming) { return concatenate(incoming); });
+}
+
+/// The table hasher for partitioner P: the partitioner's own when it has one.
+template <class Hash, class P>
+Hash hasherFrom(const P& part) {
+  if constexpr (requires { Hash(part.hasher()); })
+    return Hash(part.hasher());
+  else
+    return Hash();
+}
+
+/// An RDD-like value (RDD<T> or a chain): what the two-RDD operations accept as `other`.
+template <class R>
+concept RDDLike = requires(const R& r) {
+  typename R::value_type;
+  { r.numPartitions() } -> std::convertible_to<std::size_t>;
+  r.partitioner();
+  r.toRDD();
+};
+
+}  // namespace rill::detail
+// ---- end rill/rdd/keyed_shuffle.hpp ----
+
+
+namespace rill::detail {
+
+/// Spark's Aggregator: how the values of a key start a combiner, join it, and how combiners merge.
+template <class Create, class MergeValue, class MergeCombiners>
+struct Aggregator {
+  Create create;
+  MergeValue mergeValue;
+  MergeCombiners mergeCombiners;
+};
+template <class A, class B, class C>
+Aggregator(A, B, C) -> Aggregator<A, B, C>;
+
+/// reduceByKey's createCombiner: the first value is the combiner.
+struct Identity {
+  template <class X>
+  std::remove_cvref_t<X> operator()(X&& x) const {
+    return std::forward<X>(x);
+  }
+};
+
+/// Sends every key to partition 0: the writer of an in-place combine.
+struct SinglePartition {
+  std::size_t numPartitions() const { return 1; }
+  template <class K>
+  std::size_t getPartition(const K&) const {
+    return 0;
+  }
+};
+
+/// The end of a map task's fused chain: combines each pair into the partition's table.
+template <class K, class C, class Agg, class P, class Hash>
+struct CombineWriter {
+  const Agg* agg;
+  const P* part;
+  FlatMap<K, C, Hash> table;
+
+  template <class X>
+  bool push(X&& x) {
+    table.upsert(
+        std::get<0>(std::forward<X>(x)), [&] { return C(agg->create(std::get<1>(std::forward<X>(x)))); },
+        [&](C& c) { c = agg->mergeValue(std::move(c), std::get<1>(std::forward<X>(x))); });
+    return true;
+  }
+  bool finish() { return true; }
+  /// The table cut into one bucket per target partition.
+  std::vector<std::vector<std::pair<K, C>>> result() && {
+    const std::size_t n = part->numPartitions();
+    std::vector<std::vector<std::pair<K, C>>> buckets(n);
+    if (n == 1) {
+      buckets[0] = std::move(table).take();
+      return buckets;
+    }
+    for (auto& e : table.entries()) buckets[partitionOf(*part, e.first, n)].push_back(std::move(e));
+    return buckets;
+  }
+};
+
+/// Reduce side: merges the combined buckets one target received.
+template <class K, class C, class Merge, class Hash>
+std::vector<std::pair<K, C>> mergeCombined(std::vector<std::vector<std::pair<K, C>>>& incoming,
+                                           const Merge& merge, const Hash& hash) {
+  std::vector<std::pair<K, C>>* only = nullptr;
+  std::size_t nonEmpty = 0, largest = 0;
+  for (auto& bucket : incoming) {
+    if (bucket.empty()) continue;
+    ++nonEmpty;
+    only = &bucket;
+    largest = std::max(largest, bucket.size());
+  }
+  if (nonEmpty == 0) return {};
+  if (nonEmpty == 1) return std::move(*only);  // one map table holds each key once already
+  FlatMap<K, C, Hash> table(hash);
+  table.reserve(largest);
+  for (auto& bucket : incoming)
+    for (auto& e : bucket)
+      table.upsert(
+          std::move(e.first), [&] { return std::move(e.second); },
+          [&](C& c) { c = merge(std::move(c), std::move(e.second)); });
+  return std::move(table).take();
+}
+
+/// The RDD's own partitioner when `partArg` lets the op keep it: the default
+/// (0) on an RDD that has one, or a partitioner equal to the RDD's. Null otherwise.
+template <class R, class Part>
+std::shared_ptr<const AnyPartitioner> keptPartitioner(const R& rdd, const Part& partArg) {
+  std::shared_ptr<const AnyPartitioner> info = rdd.partitioner();
+  if (!info) return info;
+  if constexpr (std::is_integral_v<Part>)
+    if (partArg == 0) return info;
+  return partitionedBy(info.get(), choosePartitioner(partArg, rdd)) ? info : nullptr;
+}
+
+/// combineByKey(rdd, aggregator, numPartitions or partitioner).
+template <class R, class Agg, class Part>
+auto combineByKey(const R& rdd, const Agg& agg, const Part& partArg) {
+  using T = typename R::value_type;
+  using K = owned_key_t<key_of_t<T>>;
+  using C = result_of_t<decltype(agg.create), mapped_of_t<T>>;
+  using Entry = std::pair<K, C>;
+  using Hash = hasher_of_t<Part>;
+  auto& sc = rdd.context();
+  if (auto kept = keptPartitioner(rdd, partArg)) {
+    const SinglePartition whole;
+    auto tables = runPerPartition(rdd, [&](std::size_t) {
+      return CombineWriter<K, C, Agg, SinglePartition, Hash>{&agg, &whole, FlatMap<K, C, Hash>()};
+    });
+    std::vector<std::vector<Entry>> parts(tables.size());
+    for (std::size_t p = 0; p < parts.size(); ++p) parts[p] = std::move(tables[p][0]);
+    return RDD<Entry>(sc, std::make_shared<StoredNode<Entry>>(std::move(parts)), std::move(kept));
+  }
+  const auto part = choosePartitioner(partArg, rdd);
+  using P = std::remove_cvref_t<decltype(part)>;
+  const Hash hash = hasherFrom<Hash>(part);
+  auto parts = shuffle(
+      rdd, part.numPartitions(),
+      [&](std::size_t) { return CombineWriter<K, C, Agg, P, Hash>{&agg, &part, FlatMap<K, C, Hash>(hash)}; },
+      [&](std::size_t, std::vector<std::vector<Entry>>& incoming) {
+        return mergeCombined(incoming, agg.mergeCombiners, hash);
+      });
+  return keyedRDD<Entry>(sc, std::move(parts), part);
+}
+
+/// groupByKey(rdd, numPartitions or partitioner): (key, all its values).
+template <class R, class Part>
+auto groupByKey(const R& rdd, const Part& partArg) {
+  using T = typename R::value_type;
+  using Row = row_t<T>;
+  using K = typename Row::first_type;
+  using V = typename Row::second_type;
+  using Out = std::pair<K, std::vector<V>>;
+  using Hash = hasher_of_t<Part>;
+  auto kept = keptPartitioner(rdd, partArg);
+  const auto part = choosePartitioner(partArg, rdd);
+  auto rows = kept ? runPerPartition(rdd, [](std::size_t) { return RowSink<Row>{}; }) : partitionRows(rdd, part);
+  const Hash hash = hasherFrom<Hash>(part);
+  auto groups = perPartition(rdd.context(), rows.size(), [&](std::size_t r) {
+    FlatMap<K, std::vector<V>, Hash> table(hash);
+    for (auto& row : rows[r])
+      table.upsert(
+          std::move(row.first),
+          [&] {
+            std::vector<V> values;
+            values.push_back(std::move(row.second));
+            return values;
+          },
+          [&](std::vector<V>& values) { values.push_back(std::move(row.second)); });
+    return std::move(table).take();
+  });
+  return RDD<Out>(rdd.context(), std::make_shared<StoredNode<Out>>(std::move(groups)),
+                  kept ? std::move(kept) : rememberPartitioner<K>(part));
+}
+
+}  // namespace rill::detail
+// ---- end rill/rdd/combine.hpp ----
+
+// ---- begin rill/rdd/join.hpp ----
+// Joins and the set-like operations on two RDDs: both sides are brought into
+// the same partitions (partitionRows: a shuffle unless a side is already
+// partitioned so), then every partition is joined in parallel with a hash
+// join: a RowIndex over the right side's rows, probed with the left's.
+//
+// join, leftOuterJoin, rightOuterJoin and fullOuterJoin are one function: the
+// two flags say which side keeps its unmatched rows (with the other side as
+// std::nullopt). cogroup groups every side's values per key.
+
+
+namespace rill::detail {
+
+/// Groups rows[i] by keyOf(rows[i]) without copying a key: the index maps a key
+/// to a group whose rows are chained (first[g], next[first[g]], ...) in row order.
+template <class Row, class KeyOf, class Hash>
+class RowIndex {
+ public:
+  static constexpr std::uint32_t npos = FlatIndex::npos;
+
+  RowIndex(const std::vector<Row>& rows, KeyOf keyOf, Hash hash)
+      : rows_(rows), keyOf_(keyOf), hash_(std::move(hash)), next_(rows.size(), npos) {
+    if (rows.size() >= npos) throw std::length_error("rill: a join partition cannot hold 2^32 rows");
+    index_.reserve(rows.size());
+    for (std::size_t i = rows.size(); i-- > 0;) {  // backwards, so each chain runs in row order
+      const auto& key = keyOf_(rows[i]);
+      auto [g, inserted] = index_.findOrInsert(
+          hash_(key), [&](std::uint32_t h) { return keyOf_(rows_[first_[h]]) == key; },
+          [&] {
+            first_.push_back(static_cast<std::uint32_t>(i));
+            return static_cast<std::uint32_t>(first_.size() - 1);
+          });
+      if (!inserted) {
+        next_[i] = first_[g];
+        first_[g] = static_cast<std::uint32_t>(i);
+      }
+    }
+  }
+
+  std::size_t groups() const { return first_.size(); }
+  /// The group of `key`, or npos.
+  template <class K>
+  std::uint32_t find(const K& key) const {
+    return index_.find(hash_(key), [&](std::uint32_t g) { return keyOf_(rows_[first_[g]]) == key; });
+  }
+  /// The rows of group g, in order: for (i = first(g); i != npos; i = next(i)).
+  std::uint32_t first(std::uint32_t g) const { return first_[g]; }
+  std::uint32_t next(std::uint32_t i) const { return next_[i]; }
+
+ private:
+  const std::vector<Row>& rows_;
+  [[no_unique_address]] KeyOf keyOf_;
+  [[no_unique_address]] Hash hash_;
+  FlatIndex index_;
+  std::vector<std::uint32_t> first_, next_;
+};
+
+struct RowKey {
+  template <class Row>
+  const auto& operator()(const Row& row) const {
+    return row.first;
+  }
+};
+struct Whole {
+  template <class X>
+  const X& operator()(const X& x) const {
+    return x;
+  }
+};
+
+/// A value, or the optional of it when that side may be missing.
+template <class V, bool MayBeMissing>
+using joined_t = std::conditional_t<MayBeMissing, std::optional<V>, V>;
+
+/// One partition of a join of `left` with `right` (both moved from). KeepLeft /
+/// KeepRight: the side whose unmatched rows are kept (left/right/full outer).
+template <bool KeepLeft, bool KeepRight, class K, class V, class W, class Hash>
+auto joinPartition(std::vector<std::pair<K, V>>& left, std::vector<std::pair<K, W>>& right, const Hash& hash) {
+  using Out = std::pair<K, std::pair<joined_t<V, KeepRight>, joined_t<W, KeepLeft>>>;
+  std::vector<Out> out;
+  const RowIndex index(right, RowKey{}, hash);
+  std::vector<char> matched(KeepRight ? index.groups() : 0, 0);
+  for (auto& [k, v] : left) {
+    const auto g = index.find(k);
+    if (g == index.npos) {
+      if constexpr (KeepLeft) out.emplace_back(std::move(k), typename Out::second_type(std::move(v), std::nullopt));
+      continue;
+    }
+    if constexpr (KeepRight) matched[g] = 1;
+    for (auto i = index.first(g); i != index.npos; i = index.next(i)) {
+      // The last match may take the left row; earlier ones copy it.
+      if (index.next(i) == index.npos)
+        out.emplace_back(std::move(k), typename Out::second_type(std::move(v), right[i].second));
+      else
+        out.emplace_back(k, typename Out::second_type(v, right[i].second));
+    }
+  }
+  if constexpr (KeepRight)
+    for (std::uint32_t g = 0; g < matched.size(); ++g)
+      if (!matched[g])
+        for (auto i = index.first(g); i != index.npos; i = index.next(i))
+          out.emplace_back(std::move(right[i].first),
+                           typename Out::second_type(std::nullopt, std::move(right[i].second)));
+  return out;
+}
+
+/// The left rows whose key (keyOf) is absent from `right` (subtract, subtractByKey).
+template <class L, class R, class KeyOf, class Hash>
+std::vector<L> withoutMatches(std::vector<L>& left, const std::vector<R>& right, KeyOf keyOf, const Hash& hash) {
+  const RowIndex index(right, keyOf, hash);
+  std::vector<L> out;
+  for (auto& x : left)
+    if (index.find(keyOf(x)) == index.npos) out.push_back(std::move(x));
+  return out;
+}
+
+/// The distinct elements of `left` that occur in `right` (intersection).
+template <class T, class Hash>
+std::vector<T> commonElements(std::vector<T>& left, const std::vector<T>& right, const Hash& hash) {
+  const RowIndex index(right, Whole{}, hash);
+  std::vector<char> taken(index.groups(), 0);
+  std::vector<T> out;
+  for (auto& x : left) {
+    const auto g = index.find(x);
+    if (g != index.npos && !taken[g]) {
+      taken[g] = 1;
+      out.push_back(std::move(x));
+    }
+  }
+  return out;
+}
+
+/// One partition of cogroup: per key, the values of every side (sides... moved from).
+/// Groups is std::pair<std::vector<V>, std::vector<W>> or a std::tuple of vectors.
+template <class K, class Groups, class Hash, class... Sides>
+std::vector<std::pair<K, Groups>> cogroupPartition(const Hash& hash, Sides&... sides) {
+  FlatMap<K, Groups, Hash> table(hash);
+  auto add = [&]<std::size_t I>(std::integral_constant<std::size_t, I>, auto& rows) {
+    for (auto& row : rows) {
+      auto append = [&](Groups& groups) { std::get<I>(groups).push_back(std::move(row.second)); };
+      table.upsert(
+          std::move(row.first),
+          [&] {
+            Groups groups;
+            append(groups);
+            return groups;
+          },
+          append);
+    }
+  };
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    (add(std::integral_constant<std::size_t, I>{}, sides), ...);
+  }(std::index_sequence_for<Sides...>{});
+  return std::move(table).take();
+}
+
+/// Both RDDs' rows in the partitions of `part`, then fn(leftRows, rightRows) per partition.
+template <class A, class B, class P, class Fn>
+auto coPartitioned(const A& a, const B& b, const P& part, Fn&& fn) {
+  auto left = partitionRows(a, part);
+  auto right = partitionRows(b, part);
+  return perPartition(a.context(), part.numPartitions(), [&](std::size_t r) { return fn(left[r], right[r]); });
+}
+
+/// cogroup of any number of pair RDDs: (key, (values of the first, of the second, ...)).
+template <class Groups, class Part, class... Rs>
+auto cogroup(const Part& partArg, const Rs&... rdds) {
+  using K = owned_key_t<key_of_t<typename std::tuple_element_t<0, std::tuple<Rs...>>::value_type>>;
+  const auto part = choosePartitioner(partArg, rdds...);
+  const auto hash = hasherFrom<hasher_of_t<Part>>(part);
+  auto sides = std::tuple(partitionRows(rdds, part)...);
+  auto& sc = std::get<0>(std::tie(rdds...)).context();
+  auto parts = perPartition(sc, part.numPartitions(), [&](std::size_t r) {
+    return std::apply([&](auto&... side) { return cogroupPartition<K, Groups>(hash, side[r]...); }, sides);
+  });
+  return keyedRDD<std::pair<K, Groups>>(sc, std::move(parts), part);
+}
+
+}  // namespace rill::detail
+// ---- end rill/rdd/join.hpp ----
+
+// ---- begin rill/rdd/sort.hpp ----
+// sortByKey and sortBy. A sample of the keys fixes the bounds of key ranges
+// (Spark's RangePartitioner); every element goes to the partition of its
+// range, and the partitions sort in parallel. All keys of partition i precede
+// those of partition i+1, so the output is ordered across partitions.
+
+#include <random>
+
+namespace rill {
+
+/// Partition i holds the keys k with bounds[i-1] < k <= bounds[i] (by `less`);
+/// numPartitions() is bounds.size() + 1.
+template <class K, class Less = std::less<>>
+class RangePartitioner {
+ public:
+  explicit RangePartitioner(std::vector<K> bounds, Less less = Less())
+      : bounds_(std::make_shared<const std::vector<K>>(std::move(bounds))), less_(std::move(less)) {}
+  std::size_t numPartitions() const { return bounds_->size() + 1; }
+  template <class KK>
+  std::size_t getPartition(const KK& key) const {
+    return static_cast<std::size_t>(std::lower_bound(bounds_->begin(), bounds_->end(), key, less_) -
+                                    bounds_->begin());
+  }
+  const std::vector<K>& bounds() const { return *bounds_; }
+  const Less& comparator() const { return less_; }
+  /// Equal bounds (keys without == never compare equal).
+  friend bool operator==(const RangePartitioner& a, const RangePartitioner& b) {
+    if constexpr (std::equality_comparable<K>)
+      return a.bounds() == b.bounds();
+    else
+      return false;
+  }
+
+ private:
+  std::shared_ptr<const std::vector<K>> bounds_;  // shared: the partitioner is copied into every writer
+  [[no_unique_address]] Less less_;
+};
+
+namespace detail {
+
+/// `less` with its arguments swapped: a descending sort is an ascending one by Reversed.
+template <class Less>
+struct Reversed {
+  Less less;
+  template <class A, class B>
+  bool operator()(const A& a, const B& b) const {
+    return less(b, a);
+  }
+};
+
+/// A uniform sample of up to `capacity` keys of one partition, and its element
+/// count (reservoir sampling, Li's Algorithm L: one random draw per *replaced*
+/// key, not per element).
+template <class K>
+struct KeySampleSink {
+  std::size_t capacity;
+  std::mt19937_64 rng;
+  std::vector<K> sample;
+  std::int64_t seen = 0;
+  std::int64_t nextPick = 0;  // 0-based index of the next element to take
+  double w = 0;
+
+  template <class X>
+  bool push(X&& x) {
+    if (sample.size() < capacity) {
+      sample.emplace_back(std::get<0>(std::forward<X>(x)));
+      if (sample.size() == capacity) {
+        w = std::exp(std::log(uniform()) / static_cast<double>(capacity));
+        skip();
+      }
+    } else if (seen == nextPick) {
+      sample[std::uniform_int_distribution<std::size_t>(0, capacity - 1)(rng)] = K(std::get<0>(std::forward<X>(x)));
+      w *= std::exp(std::log(uniform()) / static_cast<double>(capacity));
+      skip();
+    }
+    ++seen;
+    return true;
+  }
+  bool finish() { return true; }
+  std::pair<std::int64_t, std::vector<K>> result() && { return {seen, std::move(sample)}; }
+
+ private:
+  double uniform() { return 1.0 - std::uniform_real_distribution<double>(0.0, 1.0)(rng); }  // (0, 1]
+  void skip() {
+    const double gap = std::floor(std::log(uniform()) / std::log1p(-w));
+    const double far = static_cast<double>(std::numeric_limits<std::int64_t>::max() / 2);
+    nextPick = seen + 1 + (gap < far ? static_cast<std::int64_t>(gap) : static_cast<std::int64_t>(far));
+  }
+};
+
+/// Spark's RangePartitioner.determineBounds: weighted quantiles of the samples
+/// (a key sampled from a partition of c elements with s samples weighs c/s),
+/// skipping duplicate bounds, so a few distinct keys give fewer partitions.
+template <class K, class Cmp>
+std::vector<K> rangeBounds(std::vector<std::pair<std::int64_t, std::vector<K>>>& samples, std::size_t n,
+                           const Cmp& cmp) {
+  std::vector<std::pair<K*, double>> candidates;
+  double total = 0;
+  for (auto& [count, keys] : samples) {
+    if (keys.empty()) continue;
+    const double weight = static_cast<double>(count) / static_cast<double>(keys.size());
+    for (auto& k : keys) candidates.emplace_back(&k, weight);
+    total += static_cast<double>(count);
+  }
+  std::sort(candidates.begin(), candidates.end(), [&](const auto& a, const auto& b) { return cmp(*a.first, *b.first); });
+  std::vector<K> bounds;
+  const double step = total / static_cast<double>(n);
+  double cumulative = 0, target = step;
+  for (std::size_t i = 0; i < candidates.size() && bounds.size() + 1 < n; ++i) {
+    cumulative += candidates[i].second;
+    if (cumulative < target) continue;
+    const K& key = *candidates[i].first;
+    if (bounds.empty() || cmp(bounds.back(), key)) {
+      bounds.push_back(key);
+      target += step;
+    }
+  }
+  return bounds;
+}
+
+/// Samples the keys of a pair RDD (one job, as Spark's sortByKey) and returns the
+/// range partitioner for about n partitions by cmp.
+template <class R, class Cmp>
+auto sampleRangePartitioner(const R& rdd, std::size_t n, const Cmp& cmp) {
+  using K = owned_key_t<key_of_t<typename R::value_type>>;
+  const std::size_t sampleSize = std::min<std::size_t>(20 * n, 1'000'000);
+  const std::size_t perPartition = (3 * sampleSize + rdd.numPartitions() - 1) / std::max<std::size_t>(rdd.numPartitions(), 1);
+  auto samples = runPerPartition(rdd, [&](std::size_t p) {
+    std::seed_seq seed{0x5EED'0000u + static_cast<unsigned>(p), static_cast<unsigned>(p >> 32)};
+    return KeySampleSink<K>{std::max<std::size_t>(perPartition, 1), std::mt19937_64(seed), {}};
+  });
+  return RangePartitioner<K, Cmp>(rangeBounds(samples, n, cmp), cmp);
+}
+
+/// The elements of a pair RDD in range partitions by key, each partition sorted
+/// by cmp on the key and then handed to finish(rows) -> std::vector<Out>.
+template <class R, class Cmp, class Finish>
+auto sortByKey(const R& rdd, std::size_t n, const Cmp& cmp, Finish finish) {
+  const auto part = sampleRangePartitioner(rdd, n ? n : std::max<std::size_t>(rdd.numPartitions(), 1), cmp);
+  auto rows = partitionRows(rdd, part);
+  using Row = typename decltype(rows)::value_type::value_type;
+  auto parts = perPartition(rdd.context(), rows.size(), [&](std::size_t r) {
+    std::sort(rows[r].begin(), rows[r].end(), [&](const Row& a, const Row& b) { return cmp(a.first, b.first); });
+    return finish(std::move(rows[r]));
+  });
+  return std::pair(std::move(parts), part);
+}
+
+}  // namespace detail
+}  // namespace rill
+// ---- end rill/rdd/sort.hpp ----
+
+// ---- begin rill/rdd/value_stages.hpp ----
+// Fused stages on the value of a key/value element (mapValues, flatMapValues)
+// and the trait saying which stages keep an RDD's partitioning: a stage that
+// never changes a key leaves every element in the partition its key belongs
+// to, so the partitioner survives it (as Spark's mapValues, flatMapValues and
+// filter keep rdd.partitioner).
+
+
+namespace rill::detail {
+
+/// mapValues(f): (k, v) -> (k, f(v)).
+template <class F>
+struct MapValuesStage {
+  F f;
+  template <class In>
+  using out = std::pair<key_of_t<In>, result_of_t<F, mapped_of_t<In>>>;
+
+  template <class In, class Next>
+  struct Bound {
+    const F* f;
+    Next next;
+    template <class X>
+    bool push(X&& x) {
+      return next.push(out<In>(std::get<0>(std::forward<X>(x)), std::invoke(*f, std::as_const(std::get<1>(x)))));
+    }
+    bool finish() { return next.finish(); }
+  };
+  template <class In, class Next>
+  Bound<In, Next> bind(std::size_t, Next next) const {
+    return {&f, std::move(next)};
+  }
+};
+
+/// flatMapValues(f): (k, v) -> (k, y) for every y in f(v).
+template <class F>
+struct FlatMapValuesStage {
+  F f;
+  template <class In>
+  using range_t = std::invoke_result_t<const F&, const mapped_of_t<In>&>;
+  template <class In>
+  using out = std::pair<key_of_t<In>, fuse::iterable_value_t<std::remove_reference_t<range_t<In>>>>;
+
+  template <class In, class Next>
+  struct Bound {
+    const F* f;
+    Next next;
+    template <class X>
+    bool push(X&& x) {
+      using R = range_t<In>;
+      decltype(auto) range = std::invoke(*f, std::as_const(std::get<1>(x)));
+      const auto& key = std::get<0>(x);
+      for (auto&& y : range) {
+        bool goOn;
+        if constexpr (!std::is_reference_v<R> && fuse::detail::owns_elements<R>)
+          goOn = next.push(out<In>(key, std::move(y)));
+        else
+          goOn = next.push(out<In>(key, std::forward<decltype(y)>(y)));
+        if (!goOn) return false;
+      }
+      return true;
+    }
+    bool finish() { return next.finish(); }
+  };
+  template <class In, class Next>
+  Bound<In, Next> bind(std::size_t, Next next) const {
+    return {&f, std::move(next)};
+  }
+};
+
+/// keys() / values(): the key or the value of a pair, moved out of an rvalue.
+template <std::size_t I>
+struct Member {
+  template <class P>
+  auto operator()(P&& p) const {
+    return std::get<I>(std::forward<P>(p));
+  }
+};
+
+/// Whether a stage leaves every key where it was.
+template <class Stage>
+inline constexpr bool keeps_partitioning = false;
+template <class F>
+inline constexpr bool keeps_partitioning<fuse::FilterStage<F>> = true;
+template <class F>
+inline constexpr bool keeps_partitioning<MapValuesStage<F>> = true;
+template <class F>
+inline constexpr bool keeps_partitioning<FlatMapValuesStage<F>> = true;
+template <class... Stages>
+inline constexpr bool keeps_partitioning<fuse::Pipeline<Stages...>> = (keeps_partitioning<Stages> && ...);
+
+}  // namespace rill::detail
+// ---- end rill/rdd/value_stages.hpp ----
+
+
+namespace rill {
+
+namespace detail {
+
+/// What every hash-keyed op asks of its keys and of its last argument, once
+/// the element is known to be a pair. The instantiation trace names the op.
+template <class T, class Part>
+constexpr bool checkKeyed() {
+  using K = owned_key_t<key_of_t<T>>;
+  constexpr bool partOk = std::is_integral_v<Part> || PartitionerFor<Part, K>;
+  static_assert(partOk,
+                "rill: the last argument of a keyed operation must be a number of partitions or a partitioner "
+                "(numPartitions() and getPartition(const K&) -> size_t)");
+  constexpr bool hashOk = HashableWith<K, hasher_of_t<Part>>;
+  static_assert(hashOk,
+                "rill: keyed operations need keys with std::hash and == (or a partitioner naming a "
+                "hasher_type, e.g. rill::HashPartitioner(n, hasher))");
+  return partOk && hashOk;
+}
+
+/// Both RDDs hold pairs with the same key type (joins, cogroup, subtractByKey).
+template <class T, class U>
+constexpr bool sameKeys() {
+  if constexpr (PairLike<T> && PairLike<U>)
+    return std::is_same_v<owned_key_t<key_of_t<T>>, owned_key_t<key_of_t<U>>>;
+  else
+    return false;
+}
+
+/// The values of one key in a partition (lookup).
+template <class V, class Key>
+struct LookupSink {
+  const Key* key;
+  std::vector<V> out;
+  template <class X>
+  bool push(X&& x) {
+    if (std::get<0>(x) == *key) out.push_back(std::get<1>(std::forward<X>(x)));
+    return true;
+  }
+  bool finish() { return true; }
+  std::vector<V> result() && { return std::move(out); }
+};
+
+template <class V>
+std::vector<V> takeValues(auto&& rows) {
+  std::vector<V> out;
+  out.reserve(rows.size());
+  for (auto& row : rows) out.push_back(std::move(row.second));
+  return out;
+}
+
+}  // namespace detail
 
 template <class D>
 class PairOps {
   const D& d() const { return static_cast<const D&>(*this); }
 
  public:
+  // ---- aggregation ---------------------------------------------------------------------------
+
+  /// reduceByKey(f[, n | partitioner]): f(V, V) -> V, associative and commutative.
+  template <class F, class Part = std::size_t>
+  auto reduceByKey(F f, Part part = 0) const {
+    using T = typename D::value_type;
+    static_assert(PairLike<T>, "rill: reduceByKey needs an RDD of key/value pairs (std::pair<K, V> or a 2-tuple)");
+    if constexpr (PairLike<T>) {
+      static_assert(ReduceFunction<F, mapped_of_t<T>>,
+                    "rill: reduceByKey(f) needs f callable as f(const V&, const V&) returning V");
+      if constexpr (ReduceFunction<F, mapped_of_t<T>> && detail::checkKeyed<T, Part>())
+        return detail::combineByKey(d(), detail::Aggregator{detail::Identity{}, f, f}, part);
+    }
+  }
+
+  /// foldByKey(zero, f[, n | partitioner]): like reduceByKey, each key's values in a map
+  /// partition folded starting from zero.
+  template <class Z, class F, class Part = std::size_t>
+  auto foldByKey(const Z& zero, F f, Part part = 0) const {
+    using T = typename D::value_type;
+    static_assert(PairLike<T>, "rill: foldByKey needs an RDD of key/value pairs (std::pair<K, V> or a 2-tuple)");
+    if constexpr (PairLike<T>) {
+      using V = mapped_of_t<T>;
+      static_assert(ReduceFunction<F, V> && std::convertible_to<const Z&, V>,
+                    "rill: foldByKey(zero, f) needs zero convertible to V and f(const V&, const V&) returning V");
+      if constexpr (ReduceFunction<F, V> && std::convertible_to<const Z&, V> && detail::checkKeyed<T, Part>()) {
+        auto start = [z = V(zero), f](const V& v) { return V(f(z, v)); };
+        return detail::combineByKey(d(), detail::Aggregator{start, f, f}, part);
+      }
+    }
+  }
+
+  /// aggregateByKey(zero, seqOp, combOp[, n | partitioner]): seqOp(U, V) -> U folds a key's
+  /// values in a map partition starting from zero, combOp(U, U) -> U merges.
+  template <class U, class Seq, class Comb, class Part = std::size_t>
+  auto aggregateByKey(U zero, Seq seqOp, Comb combOp, Part part = 0) const {
+    using T = typename D::value_type;
+    static_assert(PairLike<T>, "rill: aggregateByKey needs an RDD of key/value pairs (std::pair<K, V> or a 2-tuple)");
+    if constexpr (PairLike<T>) {
+      using V = mapped_of_t<T>;
+      constexpr bool seqOk = std::is_convertible_v<std::invoke_result_t<const Seq&, const U&, const V&>, U>;
+      static_assert(seqOk, "rill: aggregateByKey(zero, seqOp, combOp) needs seqOp(U, const V&) -> U, U the type of zero");
+      static_assert(ReduceFunction<Comb, U>, "rill: aggregateByKey(zero, seqOp, combOp) needs combOp(U, U) -> U");
+      if constexpr (seqOk && ReduceFunction<Comb, U> && detail::checkKeyed<T, Part>()) {
+        auto start = [zero, seqOp](const V& v) { return U(seqOp(zero, v)); };
+        return detail::combineByKey(d(), detail::Aggregator{start, seqOp, combOp}, part);
+      }
+    }
+  }
+
+  /// combineByKey(createCombiner, mergeValue, mergeCombiners[, n | partitioner]):
+  /// createCombiner(V) -> C, mergeValue(C, V) -> C, mergeCombiners(C, C) -> C.
+  template <class Create, class MergeValue, class MergeCombiners, class Part = std::size_t>
+  auto combineByKey(Create createCombiner, MergeValue mergeValue, MergeCombiners mergeCombiners,
+                    Part part = 0) const {
+    using T = typename D::value_type;
+    static_assert(PairLike<T>, "rill: combineByKey needs an RDD of key/value pairs (std::pair<K, V> or a 2-tuple)");
+    if constexpr (PairLike<T>) {
+      using V = mapped_of_t<T>;
+      static_assert(std::invocable<const Create&, const V&>,
+                    "rill: combineByKey needs createCombiner callable as createCombiner(const V&) -> C");
+      if constexpr (std::invocable<const Create&, const V&>) {
+        using C = result_of_t<Create, V>;
+        constexpr bool mergeOk = std::is_convertible_v<std::invoke_result_t<const MergeValue&, C, const V&>, C>;
+        static_assert(mergeOk, "rill: combineByKey needs mergeValue(C, const V&) -> C");
+        static_assert(ReduceFunction<MergeCombiners, C>, "rill: combineByKey needs mergeCombiners(C, C) -> C");
+        if constexpr (mergeOk && ReduceFunction<MergeCombiners, C> && detail::checkKeyed<T, Part>())
+          return detail::combineByKey(d(), detail::Aggregator{createCombiner, mergeValue, mergeCombiners}, part);
+      }
+    }
+  }
+
+  /// groupByKey([n | partitioner]): (key, std::vector of its values). No map-side combine.
+  template <class Part = std::size_t>
+  auto groupByKey(Part part = 0) const {
+    using T = typename D::value_type;
+    static_assert(PairLike<T>, "rill: groupByKey needs an RDD of key/value pairs (std::pair<K, V> or a 2-tuple)");
+    if constexpr (PairLike<T>)
+      if constexpr (detail::checkKeyed<T, Part>()) return detail::groupByKey(d(), part);
+  }
+
+  /// countByKey(): an action, the number of elements per key.
+  auto countByKey() const {
+    using T = typename D::value_type;
+    static_assert(PairLike<T>, "rill: countByKey needs an RDD of key/value pairs (std::pair<K, V> or a 2-tuple)");
+    if constexpr (PairLike<T>)
+      if constexpr (detail::checkKeyed<T, std::size_t>()) {
+        auto one = [](const auto&) { return std::int64_t{1}; };
+        auto add = [](std::int64_t c, const auto&) { return c + 1; };
+        auto counts = detail::combineByKey(d(), detail::Aggregator{one, add, std::plus<std::int64_t>()},
+                                           std::size_t{0}).collect();
+        return std::unordered_map<owned_key_t<key_of_t<T>>, std::int64_t>(
+            std::make_move_iterator(counts.begin()), std::make_move_iterator(counts.end()));
+      }
+  }
+
+  // ---- per-key values ------------------------------------------------------------------------
+
+  /// mapValues(f): (k, v) -> (k, f(v)). Fused; keeps the partitioner.
+  template <class F>
+  auto mapValues(F f) const {
+    using T = typename D::value_type;
+    static_assert(PairLike<T>, "rill: mapValues needs an RDD of key/value pairs (std::pair<K, V> or a 2-tuple)");
+    if constexpr (PairLike<T>) {
+      static_assert(std::invocable<const F&, const mapped_of_t<T>&>,
+                    "rill: mapValues(f) needs f callable as f(const V&), V the value type");
+      if constexpr (std::invocable<const F&, const mapped_of_t<T>&>) return d().then(detail::MapValuesStage<F>{std::move(f)});
+    }
+  }
+
+  /// flatMapValues(f): (k, v) -> (k, y) for each y in f(v), a range. Fused; keeps the partitioner.
+  template <class F>
+  auto flatMapValues(F f) const {
+    using T = typename D::value_type;
+    static_assert(PairLike<T>, "rill: flatMapValues needs an RDD of key/value pairs (std::pair<K, V> or a 2-tuple)");
+    if constexpr (PairLike<T>) {
+      static_assert(std::invocable<const F&, const mapped_of_t<T>&>,
+                    "rill: flatMapValues(f) needs f callable as f(const V&) returning a range");
+      if constexpr (std::invocable<const F&, const mapped_of_t<T>&>) {
+        using R = std::remove_reference_t<std::invoke_result_t<const F&, const mapped_of_t<T>&>>;
+        static_assert(fuse::Iterable<R>, "rill: flatMapValues(f) needs f to return a range (begin()/end())");
+        if constexpr (fuse::Iterable<R>) return d().then(detail::FlatMapValuesStage<F>{std::move(f)});
+      }
+    }
+  }
+
+  /// keys() / values(): fused maps to the first / second member.
+  auto keys() const {
+    static_assert(PairLike<typename D::value_type>, "rill: keys needs an RDD of key/value pairs");
+    return d().then(fuse::MapStage<detail::Member<0>>{{}});
+  }
+  auto values() const {
+    static_assert(PairLike<typename D::value_type>, "rill: values needs an RDD of key/value pairs");
+    return d().then(fuse::MapStage<detail::Member<1>>{{}});
+  }
+
+  /// lookup(key): an action, the values of `key`. Reads only the key's partition when
+  /// the RDD knows its partitioner.
+  template <class Key>
+  auto lookup(const Key& key) const {
+    using T = typename D::value_type;
+    static_assert(PairLike<T>, "rill: lookup needs an RDD of key/value pairs (std::pair<K, V> or a 2-tuple)");
+    if constexpr (PairLike<T>) {
+      using K = owned_key_t<key_of_t<T>>;
+      static_assert(std::equality_comparable_with<key_of_t<T>, Key> && std::constructible_from<K, const Key&>,
+                    "rill: lookup(key) needs a key comparable with == to the RDD's key type");
+      using Sink = detail::LookupSink<mapped_of_t<T>, Key>;
+      const auto info = d().partitioner();
+      if (const auto* keyed = dynamic_cast<const AnyKeyPartitioner<K>*>(info.get())) {
+        Sink sink{&key, {}};
+        d().runPartition(keyed->partitionOf(K(key)), sink);
+        return std::move(sink).result();
+      }
+      auto found = detail::runPerPartition(d(), [&](std::size_t) { return Sink{&key, {}}; });
+      return detail::concatenate(found);
+    }
+  }
+
+  /// collectAsMap(): an action; for a key present more than once, the last value wins.
+  auto collectAsMap() const {
+    using T = typename D::value_type;
+    static_assert(PairLike<T>, "rill: collectAsMap needs an RDD of key/value pairs (std::pair<K, V> or a 2-tuple)");
+    if constexpr (PairLike<T>)
+      if constexpr (detail::checkKeyed<T, std::size_t>()) {
+        std::unordered_map<owned_key_t<key_of_t<T>>, mapped_of_t<T>> map;
+        for (auto& x : d().collect()) map.insert_or_assign(std::get<0>(std::move(x)), std::get<1>(std::move(x)));
+        return map;
+      }
+  }
+
+  // ---- partitioning and sorting --------------------------------------------------------------
+
+  /// partitionBy(partitioner): elements moved to the partitions the partitioner picks
+  /// for their keys; the result remembers it.
+  template <class P>
+  auto partitionBy(const P& partitioner) const {
+    using T = typename D::value_type;
+    static_assert(PairLike<T>, "rill: partitionBy needs an RDD of key/value pairs (std::pair<K, V> or a 2-tuple)");
+    if constexpr (PairLike<T>) {
+      using Row = detail::row_t<T>;
+      static_assert(PartitionerFor<P, typename Row::first_type>,
+                    "rill: partitionBy(p) needs a partitioner: numPartitions() and getPartition(const K&) -> size_t");
+      if constexpr (PartitionerFor<P, typename Row::first_type>) {
+        if constexpr (std::is_same_v<T, Row>)
+          if (detail::partitionedBy(d().partitioner().get(), partitioner)) return RDD<Row>(d().toRDD());
+        return detail::keyedRDD<Row>(d().context(), detail::partitionRows(d(), partitioner), partitioner);
+      }
+    }
+  }
+
+  /// sortByKey([ascending, numPartitions, less]): ordered within and across partitions.
+  template <class Less = std::less<>>
+  auto sortByKey(bool ascending = true, std::size_t numPartitions = 0, Less less = Less()) const {
+    using T = typename D::value_type;
+    static_assert(PairLike<T>, "rill: sortByKey needs an RDD of key/value pairs (std::pair<K, V> or a 2-tuple)");
+    if constexpr (PairLike<T>) {
+      using K = owned_key_t<key_of_t<T>>;
+      static_assert(std::strict_weak_order<const Less&, const K&, const K&>,
+                    "rill: sortByKey needs keys ordered by < (or pass a comparator: sortByKey(ascending, n, less))");
+      if constexpr (std::strict_weak_order<const Less&, const K&, const K&>) {
+        auto sorted = [&](const auto& cmp) {
+          auto [parts, part] = detail::sortByKey(d(), numPartitions, cmp, [](auto&& rows) { return std::move(rows); });
+          return detail::keyedRDD<detail::row_t<T>>(d().context(), std::move(parts), part);
+        };
+        return ascending ? sorted(less) : sorted(detail::Reversed<Less>{less});
+      }
+    }
+  }
+
+  /// sortBy(f[, ascending, numPartitions, less]): the elements ordered by f(x).
+  template <class F, class Less = std::less<>>
+  auto sortBy(F f, bool ascending = true, std::size_t numPartitions = 0, Less less = Less()) const {
+    using T = typename D::value_type;
+    static_assert(std::invocable<const F&, const T&>, "rill: sortBy(f) needs f callable as f(const T&)");
+    if constexpr (std::invocable<const F&, const T&>) {
+      using K = owned_key_t<result_of_t<F, T>>;
+      static_assert(std::strict_weak_order<const Less&, const K&, const K&>,
+                    "rill: sortBy(f) needs f's results ordered by < (or pass a comparator: sortBy(f, ascending, n, less))");
+      if constexpr (std::strict_weak_order<const Less&, const K&, const K&>) {
+        auto keyed = d().keyBy(std::move(f));
+        auto sorted = [&](const auto& cmp) {
+          auto strip = [](auto&& rows) { return detail::takeValues<T>(rows); };
+          return RDD<T>(d().context(),
+                        std::make_shared<StoredNode<T>>(detail::sortByKey(keyed, numPartitions, cmp, strip).first));
+        };
+        return ascending ? sorted(less) : sorted(detail::Reversed<Less>{less});
+      }
+    }
+  }
+
+  // ---- joins -------------------------------------------------------------------------------------
+
+  /// join(other[, n | partitioner]) -> (k, (v, w)) for every pair of matching elements.
+  template <class Other, class Part = std::size_t>
+  auto join(const Other& other, Part part = 0) const {
+    return joined<false, false>(other, part);
+  }
+  /// leftOuterJoin -> (k, (v, optional<w>)); rightOuterJoin -> (k, (optional<v>, w));
+  /// fullOuterJoin -> (k, (optional<v>, optional<w>)). A missing side is std::nullopt.
+  template <class Other, class Part = std::size_t>
+  auto leftOuterJoin(const Other& other, Part part = 0) const {
+    return joined<true, false>(other, part);
+  }
+  template <class Other, class Part = std::size_t>
+  auto rightOuterJoin(const Other& other, Part part = 0) const {
+    return joined<false, true>(other, part);
+  }
+  template <class Other, class Part = std::size_t>
+  auto fullOuterJoin(const Other& other, Part part = 0) const {
+    return joined<true, true>(other, part);
+  }
+
+  /// cogroup(other[, n | partitioner]) -> (k, (vector<V>, vector<W>));
+  /// cogroup(other1, other2[, n | partitioner]) -> (k, tuple<vector<V>, vector<W1>, vector<W2>>).
+  template <class Other, class Part = std::size_t>
+    requires(!detail::RDDLike<Part>)
+  auto cogroup(const Other& other, Part part = 0) const {
+    using T = typename D::value_type;
+    using U = typename Other::value_type;
+    static_assert(detail::sameKeys<T, U>(),
+                  "rill: cogroup needs two RDDs of key/value pairs with the same key type");
+    if constexpr (detail::sameKeys<T, U>())
+      if constexpr (detail::checkKeyed<T, Part>())
+        return detail::cogroup<std::pair<std::vector<mapped_of_t<T>>, std::vector<mapped_of_t<U>>>>(part, d(), other);
+  }
+  template <class Other1, class Other2, class Part = std::size_t>
+    requires detail::RDDLike<Other2>
+  auto cogroup(const Other1& other1, const Other2& other2, Part part = 0) const {
+    using T = typename D::value_type;
+    using U1 = typename Other1::value_type;
+    using U2 = typename Other2::value_type;
+    constexpr bool ok = detail::sameKeys<T, U1>() && detail::sameKeys<T, U2>();
+    static_assert(ok, "rill: cogroup needs RDDs of key/value pairs with the same key type");
+    if constexpr (ok)
+      if constexpr (detail::checkKeyed<T, Part>())
+        return detail::cogroup<
+            std::tuple<std::vector<mapped_of_t<T>>, std::vector<mapped_of_t<U1>>, std::vector<mapped_of_t<U2>>>>(
+            part, d(), other1, other2);
+  }
+
+  /// subtractByKey(other[, n | partitioner]): the elements whose key is not in other.
+  template <class Other, class Part = std::size_t>
+  auto subtractByKey(const Other& other, Part part = 0) const {
+    using T = typename D::value_type;
+    static_assert(detail::sameKeys<T, typename Other::value_type>(),
+                  "rill: subtractByKey needs two RDDs of key/value pairs with the same key type");
+    if constexpr (detail::sameKeys<T, typename Other::value_type>())
+      if constexpr (detail::checkKeyed<T, Part>()) {
+        const auto p = detail::choosePartitioner(part, d(), other);
+        const auto hash = detail::hasherFrom<hasher_of_t<Part>>(p);
+        auto parts = detail::coPartitioned(d(), other, p, [&](auto& left, auto& right) {
+          return detail::withoutMatches(left, right, detail::RowKey{}, hash);
+        });
+        return detail::keyedRDD<detail::row_t<T>>(d().context(), std::move(parts), p);
+      }
+  }
+
+  // ---- set operations on any element type -------------------------------------------------------
+
+  /// intersection(other[, n]): the distinct elements present in both.
+  template <class Other>
+  auto intersection(const Other& other, std::size_t numPartitions = 0) const {
+    return setOperation<true>(other, numPartitions);
+  }
+  /// subtract(other[, n]): the elements of this RDD (duplicates kept) that are not in other.
+  template <class Other>
+  auto subtract(const Other& other, std::size_t numPartitions = 0) const {
+    return setOperation<false>(other, numPartitions);
+  }
+
+  /// cartesian(other): every (t, u); partition (i, j) pairs partition i with partition j.
+  template <class Other>
+  auto cartesian(const Other& other) const {
+    using T = typename D::value_type;
+    using U = typename Other::value_type;
+    return RDD<std::pair<T, U>>(d().context(),
+                                std::make_shared<detail::CartesianNode<T, U>>(d().toRDD().node(), other.toRDD().node()));
+  }
+
+ private:
+  template <bool KeepLeft, bool KeepRight, class Other, class Part>
+  auto joined(const Other& other, const Part& part) const {
+    using T = typename D::value_type;
+    static_assert(detail::sameKeys<T, typename Other::value_type>(),
+                  "rill: join, leftOuterJoin, rightOuterJoin and fullOuterJoin need two RDDs of key/value pairs "
+                  "with the same key type");
+    if constexpr (detail::sameKeys<T, typename Other::value_type>())
+      if constexpr (detail::checkKeyed<T, Part>()) {
+        const auto p = detail::choosePartitioner(part, d(), other);
+        const auto hash = detail::hasherFrom<hasher_of_t<Part>>(p);
+        auto parts = detail::coPartitioned(d(), other, p, [&](auto& left, auto& right) {
+          return detail::joinPartition<KeepLeft, KeepRight>(left, right, hash);
+        });
+        using Out = typename decltype(parts)::value_type::value_type;
+        return detail::keyedRDD<Out>(d().context(), std::move(parts), p);
+      }
+  }
+
+  template <bool Intersect, class Other>
+  auto setOperation(const Other& other, std::size_t numPartitions) const {
+    using T = typename D::value_type;
+    static_assert(std::is_same_v<T, typename Other::value_type>,
+                  "rill: intersection and subtract need two RDDs of the same element type");
+    static_assert(HashableKey<T>, "rill: intersection and subtract need elements with std::hash and ==");
+    if constexpr (std::is_same_v<T, typename Other::value_type> && HashableKey<T>) {
+      // Spark: intersection defaults to the larger partition count, subtract to this RDD's.
+      const std::size_t n = numPartitions ? numPartitions
+                            : Intersect  ? std::max({std::size_t{1}, d().numPartitions(), other.numPartitions()})
+                                         : std::max<std::size_t>(1, d().numPartitions());
+      const HashPartitioner<> p(n);
+      auto left = detail::partitionElements(d(), p);
+      auto right = detail::partitionElements(other, p);
+      auto parts = detail::perPartition(d().context(), n, [&](std::size_t r) {
+        if constexpr (Intersect)
+          return detail::commonElements(left[r], right[r], DefaultHash());
+        else
+          return detail::withoutMatches(left[r], right[r], detail::Whole{}, DefaultHash());
+      });
+      return RDD<T>(d().context(), std::make_shared<StoredNode<T>>(std::move(parts)));
+    }
+  }
 };
 
 }  // namespace rill
@@ -2187,150 +4099,6 @@ class SaveOps {
 // Each check static_asserts with a message naming the rule and returns whether
 // it held, so the caller can `if constexpr` on it and report one error only.
 
-// ---- begin rill/fuse/element_stages.hpp ----
-// Per-element stages: map, filter, flatMap, keyBy. Each is a plain struct
-// holding the user's function; bind() wraps the next sink, so a chain of them
-// folds at compile time into one function per element with no buffer between
-// stages (the Thrill function-stack idea, written with C++20 concepts).
-
-#include <array>
-#include <iterator>
-#include <list>
-
-namespace rill::fuse {
-
-namespace detail {
-// Elements of a container that the user's function returned by value are ours
-// to move; elements reached through a view may belong to the user.
-template <class R>
-inline constexpr bool owns_elements = false;
-template <class T, class A>
-inline constexpr bool owns_elements<std::vector<T, A>> = true;
-template <class T, class A>
-inline constexpr bool owns_elements<std::deque<T, A>> = true;
-template <class T, class A>
-inline constexpr bool owns_elements<std::list<T, A>> = true;
-template <class T, std::size_t N>
-inline constexpr bool owns_elements<std::array<T, N>> = true;
-}  // namespace detail
-
-/// Anything a range-for can walk: a container, a std or range-v3 view, a tokenizer.
-template <class R>
-concept Iterable = requires(R& r) {
-  std::begin(r);
-  std::end(r);
-};
-
-template <Iterable R>
-using iterable_value_t = std::remove_cvref_t<decltype(*std::begin(std::declval<R&>()))>;
-
-template <class F>
-struct MapStage {
-  F f;
-  template <class In>
-  using out = result_of_t<F, In>;
-
-  template <class Next>
-  struct Bound {
-    const F* f;
-    Next next;
-    template <class X>
-    bool push(X&& x) {
-      return next.push(std::invoke(*f, std::forward<X>(x)));
-    }
-    bool finish() { return next.finish(); }
-  };
-  template <class In, class Next>
-  Bound<Next> bind(std::size_t, Next next) const {
-    return {&f, std::move(next)};
-  }
-};
-
-template <class F>
-struct FilterStage {
-  F f;
-  template <class In>
-  using out = In;
-
-  template <class Next>
-  struct Bound {
-    const F* f;
-    Next next;
-    template <class X>
-    bool push(X&& x) {
-      if (!std::invoke(*f, std::as_const(x))) return true;
-      return next.push(std::forward<X>(x));
-    }
-    bool finish() { return next.finish(); }
-  };
-  template <class In, class Next>
-  Bound<Next> bind(std::size_t, Next next) const {
-    return {&f, std::move(next)};
-  }
-};
-
-template <class F>
-struct FlatMapStage {
-  F f;
-  template <class In>
-  using range_t = std::invoke_result_t<const F&, const In&>;
-  template <class In>
-  using out = iterable_value_t<std::remove_reference_t<range_t<In>>>;
-
-  template <class Next>
-  struct Bound {
-    const F* f;
-    Next next;
-    template <class X>
-    bool push(X&& x) {
-      using R = decltype(std::invoke(*f, std::forward<X>(x)));
-      decltype(auto) range = std::invoke(*f, std::forward<X>(x));
-      for (auto&& y : range) {
-        bool goOn;
-        if constexpr (!std::is_reference_v<R> && detail::owns_elements<R>)
-          goOn = next.push(std::move(y));
-        else
-          goOn = next.push(std::forward<decltype(y)>(y));
-        if (!goOn) return false;
-      }
-      return true;
-    }
-    bool finish() { return next.finish(); }
-  };
-  template <class In, class Next>
-  Bound<Next> bind(std::size_t, Next next) const {
-    return {&f, std::move(next)};
-  }
-};
-
-/// keyBy(f): x -> (f(x), x).
-template <class F>
-struct KeyByStage {
-  F f;
-  template <class In>
-  using out = std::pair<result_of_t<F, In>, In>;
-
-  template <class Next>
-  struct Bound {
-    const F* f;
-    Next next;
-    template <class X>
-    bool push(X&& x) {
-      using In = std::remove_cvref_t<X>;
-      auto key = std::invoke(*f, std::as_const(x));
-      return next.push(std::pair<result_of_t<F, In>, In>(std::move(key), std::forward<X>(x)));
-    }
-    bool finish() { return next.finish(); }
-  };
-  template <class In, class Next>
-  Bound<Next> bind(std::size_t, Next next) const {
-    return {&f, std::move(next)};
-  }
-};
-
-}  // namespace rill::fuse
-// ---- end rill/fuse/element_stages.hpp ----
-
 
 namespace rill::fuse {
 
@@ -2376,19 +4144,23 @@ constexpr bool checkKeyBy() {
   return std::invocable<const F&, const T&>;
 }
 
+/// f(args...) returns a range. A concept, so the conjunction short-circuits: with a
+/// plain `&&` the invoke_result_t of an f that cannot be called is a hard error
+/// that hides the static_assert's message.
+template <class F, class... Args>
+concept ReturnsRange = std::invocable<const F&, Args...> &&
+                       Iterable<std::remove_reference_t<std::invoke_result_t<const F&, Args...>>>;
+
 template <class F, class T>
 constexpr bool checkMapPartitions() {
-  constexpr bool ok = std::invocable<const F&, std::vector<T>&> &&
-                      Iterable<std::remove_reference_t<std::invoke_result_t<const F&, std::vector<T>&>>>;
+  constexpr bool ok = ReturnsRange<F, std::vector<T>&>;
   static_assert(ok, "rill: mapPartitions(f) needs f callable as f(std::vector<T>& partition) returning a range");
   return ok;
 }
 
 template <class F, class T>
 constexpr bool checkMapPartitionsWithIndex() {
-  constexpr bool ok =
-      std::invocable<const F&, std::size_t, std::vector<T>&> &&
-      Iterable<std::remove_reference_t<std::invoke_result_t<const F&, std::size_t, std::vector<T>&>>>;
+  constexpr bool ok = ReturnsRange<F, std::size_t, std::vector<T>&>;
   static_assert(ok,
                 "rill: mapPartitionsWithIndex(f) needs f callable as f(std::size_t index, std::vector<T>& "
                 "partition) returning a range");
@@ -2404,7 +4176,6 @@ constexpr bool checkMapPartitionsWithIndex() {
 // fused chain: the elements before them flow in one loop, and what they emit
 // flows on through the stages after them in the same loop.
 
-#include <random>
 
 namespace rill::fuse {
 
@@ -2421,6 +4192,17 @@ bool pushAll(R&& range, Next& next) {
   }
   return true;
 }
+
+// What f returns for a partition. A specialisation rather than std::conditional_t,
+// which would name both invoke results and fail on the signature f does not have.
+template <class F, bool WithIndex, class In>
+struct PartitionResult {
+  using type = std::invoke_result_t<const F&, std::vector<In>&>;
+};
+template <class F, class In>
+struct PartitionResult<F, true, In> {
+  using type = std::invoke_result_t<const F&, std::size_t, std::vector<In>&>;
+};
 }  // namespace detail
 
 /// mapPartitionsWithIndex(f): f(partitionIndex, std::vector<T>& partition) -> range.
@@ -2429,8 +4211,7 @@ template <class F, bool WithIndex>
 struct MapPartitionsStage {
   F f;
   template <class In>
-  using range_t = std::conditional_t<WithIndex, std::invoke_result_t<const F&, std::size_t, std::vector<In>&>,
-                                     std::invoke_result_t<const F&, std::vector<In>&>>;
+  using range_t = typename detail::PartitionResult<F, WithIndex, In>::type;
   template <class In>
   using out = iterable_value_t<std::remove_reference_t<range_t<In>>>;
 
@@ -2543,99 +4324,6 @@ struct SampleStage {
 
 }  // namespace rill::fuse
 // ---- end rill/fuse/partition_stages.hpp ----
-
-// ---- begin rill/rdd/shuffle.hpp ----
-// The one shuffle every wide operation is built from (repartition, distinct,
-// the keyed aggregations, sorts and joins):
-//   1. map side: each input partition runs its fused chain into a writer that
-//      cuts its output into one bucket per target partition (and may combine
-//      on the way, as reduceByKey does);
-//   2. exchange: buckets move to their target partitions (exec::LocalExchange
-//      here; a distributed exchange later);
-//   3. reduce side: each target partition turns what it received into its
-//      output, in parallel on the executor.
-
-// ---- begin rill/exec/exchange.hpp ----
-// The shuffle's data movement, behind one small interface: every map task has
-// cut its output into one bucket per target partition; the exchange hands each
-// target partition all buckets addressed to it. In one process that is a move;
-// a distributed exchange (MPI alltoallv over serialised buckets) replaces this
-// class without touching the operations that build the buckets.
-
-
-namespace rill::exec {
-
-/// buckets[m][r]: what map task m sends to reduce partition r.
-template <class T>
-using Buckets = std::vector<std::vector<std::vector<T>>>;
-
-class LocalExchange {
- public:
-  /// Returns, for each reduce partition r, the buckets addressed to it in map
-  /// order (incoming[r][m]), consuming `buckets`.
-  template <class T>
-  static std::vector<std::vector<std::vector<T>>> exchange(Buckets<T>&& buckets,
-                                                           std::size_t numReduce) {
-    std::vector<std::vector<std::vector<T>>> incoming(numReduce);
-    for (auto& row : incoming) row.reserve(buckets.size());
-    for (auto& fromMap : buckets)
-      for (std::size_t r = 0; r < numReduce; ++r) incoming[r].push_back(std::move(fromMap[r]));
-    buckets.clear();
-    return incoming;
-  }
-};
-
-}  // namespace rill::exec
-// ---- end rill/exec/exchange.hpp ----
-
-
-namespace rill::detail {
-
-/// makeWriter(p) -> a sink whose result() is std::vector<std::vector<U>> with one
-/// bucket per target; reduce(r, std::vector<std::vector<U>>& incoming) -> std::vector<V>.
-/// Returns the target partitions.
-template <class R, class MakeWriter, class Reduce>
-auto shuffle(const R& rdd, std::size_t numTargets, MakeWriter&& makeWriter, Reduce&& reduce) {
-  auto buckets = runPerPartition(rdd, makeWriter);
-  using U = typename decltype(buckets)::value_type::value_type::value_type;
-  if (buckets.empty()) buckets.emplace_back(numTargets);  // so every target still runs reduce
-  auto incoming = exec::LocalExchange::exchange<U>(std::move(buckets), numTargets);
-  using V = typename std::invoke_result_t<Reduce&, std::size_t, std::vector<std::vector<U>>&>::value_type;
-  std::vector<std::vector<V>> out(numTargets);
-  std::function<void(std::size_t)> task = [&](std::size_t r) { out[r] = reduce(r, incoming[r]); };
-  executorOf(rdd.context()).runTasks(numTargets, task);
-  return out;
-}
-
-/// A map-side writer that routes each element to target(x) without combining.
-template <class T, class Target>
-struct RoutingWriter {
-  Target target;
-  std::vector<std::vector<T>> buckets;
-  template <class X>
-  bool push(X&& x) {
-    auto r = target(std::as_const(x));
-    buckets[r].emplace_back(std::forward<X>(x));
-    return true;
-  }
-  bool finish() { return true; }
-  std::vector<std::vector<T>> result() && { return std::move(buckets); }
-};
-
-/// Concatenates the buckets a target partition received, in map order.
-template <class T>
-std::vector<T> concatenate(std::vector<std::vector<T>>& incoming) {
-  std::size_t total = 0;
-  for (auto& b : incoming) total += b.size();
-  std::vector<T> out;
-  out.reserve(total);
-  for (auto& b : incoming)
-    for (auto& x : b) out.push_back(std::move(x));
-  return out;
-}
-
-}  // namespace rill::detail
-// ---- end rill/rdd/shuffle.hpp ----
 
 
 namespace rill {
@@ -2800,7 +4488,10 @@ class RDD : public RDDApi<RDD<T>> {
 
   /// An RDD with no partitions and no context (a placeholder to assign to).
   RDD() = default;
-  RDD(SparkContext& sc, std::shared_ptr<const RDDNode<T>> node) : sc_(&sc), node_(std::move(node)) {}
+  /// `partitioner`: how a keyed shuffle placed the keys (null when unknown).
+  RDD(SparkContext& sc, std::shared_ptr<const RDDNode<T>> node,
+      std::shared_ptr<const AnyPartitioner> partitioner = nullptr)
+      : sc_(&sc), node_(std::move(node)), partitioner_(std::move(partitioner)) {}
   /// A chain converts to the storable form.
   template <class Src, class Pipe>
     requires std::is_same_v<typename PipedRDD<Src, Pipe>::value_type, T>
@@ -2811,6 +4502,8 @@ class RDD : public RDDApi<RDD<T>> {
   SparkContext& context() const { return *sc_; }
   const std::shared_ptr<const RDDNode<T>>& node() const { return node_; }
   const RDD& toRDD() const { return *this; }
+  /// Spark's rdd.partitioner: set on keyed shuffle results, kept by mapValues/filter.
+  const std::shared_ptr<const AnyPartitioner>& partitioner() const { return partitioner_; }
 
   /// Pushes partition p into `sink` (push/finish); false when the sink stopped early.
   template <class Sink>
@@ -2819,8 +4512,18 @@ class RDD : public RDDApi<RDD<T>> {
       Sink* sink;
       explicit Adapter(Sink* s) : sink(s) {}
       bool consume(std::span<const T> chunk) override {
+        if constexpr (fuse::LocalizableSink<Sink>) {
+          Sink local(*sink);  // keeps the sink's state in registers: see LocalizableSink
+          const bool goOn = pushAll(chunk, local);
+          fuse::copyBack(*sink, local);
+          return goOn;
+        } else {
+          return pushAll(chunk, *sink);
+        }
+      }
+      static bool pushAll(std::span<const T> chunk, Sink& to) {
         for (const T& x : chunk)
-          if (!sink->push(x)) return false;
+          if (!to.push(x)) return false;
         return true;
       }
     } adapter(&sink);
@@ -2835,6 +4538,7 @@ class RDD : public RDDApi<RDD<T>> {
  private:
   SparkContext* sc_ = nullptr;
   std::shared_ptr<const RDDNode<T>> node_;
+  std::shared_ptr<const AnyPartitioner> partitioner_;
 };
 
 template <class Src, class Pipe>
@@ -2847,11 +4551,17 @@ class PipedRDD : public RDDApi<PipedRDD<Src, Pipe>> {
   std::size_t numPartitions() const { return source_.numPartitions(); }
   std::size_t getNumPartitions() const { return numPartitions(); }
   SparkContext& context() const { return source_.context(); }
+  std::shared_ptr<const AnyPartitioner> partitioner() const {
+    if constexpr (detail::keeps_partitioning<Pipe>) return source_.partitioner();
+    else return nullptr;
+  }
 
   template <class Sink>
   bool runPartition(std::size_t p, Sink& sink) const {
     auto bound = pipe_.template bind<Src>(p, sink);
-    return source_.runPartition(p, bound);
+    const bool goOn = source_.runPartition(p, bound);
+    if constexpr (fuse::LocalizableSink<Sink>) fuse::copyBack(sink, Pipe::finalSink(bound));
+    return goOn;
   }
 
   template <class Stage>
@@ -2862,7 +4572,7 @@ class PipedRDD : public RDDApi<PipedRDD<Src, Pipe>> {
 
   /// The storable form: the chain runs when a partition of the result is computed.
   RDD<value_type> toRDD() const {
-    return RDD<value_type>(context(), std::make_shared<detail::ChainNode<PipedRDD>>(*this));
+    return RDD<value_type>(context(), std::make_shared<detail::ChainNode<PipedRDD>>(*this), partitioner());
   }
 
  private:
@@ -3361,6 +5071,61 @@ class FunctionNode final : public DStreamNode<T> {
 // received data into batches) and its output operations (which turn a batch
 // into jobs, in the order they were defined).
 
+// ---- begin rill/stream/checkpoint_participant.hpp ----
+// What a checkpoint saves. Every stream whose data a restarted program needs
+// (running state, the previous window of an incremental reduce, the batches a
+// window still covers) registers a participant with its graph when it is
+// defined. The order of definition is the participant's id across restarts:
+// C++ cannot serialise closures, so a restarted program rebuilds its graph with
+// the same code (StreamingContext::getOrCreate calls the factory again) and the
+// checkpoint fills the data back in, participant by participant.
+//
+// This header is light on purpose (the graph includes it); the participants
+// themselves, which need the serialisation code, live with their streams.
+
+
+namespace rill {
+
+class CheckpointParticipant {
+ public:
+  virtual ~CheckpointParticipant() = default;
+  /// What is saved, with its types, e.g. "updateStateByKey state (std::string -> long)".
+  /// A checkpoint is only restored into a graph whose participants describe themselves alike.
+  virtual std::string describe() const = 0;
+  /// Why this data cannot be saved (a type with no serialisation), or nullopt.
+  virtual std::optional<std::string> unsupportedReason() const { return std::nullopt; }
+  /// The data as of the completed batch at `t` (called on the scheduler thread).
+  virtual std::string save(Time t) const = 0;
+  /// Puts saved data back (before the context starts).
+  virtual void restore(std::string_view bytes) = 0;
+  /// Participants with the same identity save the same data, so only the first
+  /// registered is kept (two windows over one stream save its batches once).
+  virtual const void* identity() const { return this; }
+};
+
+/// A graph's participants in definition order, and how often to checkpoint.
+class CheckpointRegistry {
+ public:
+  void add(std::shared_ptr<CheckpointParticipant> p) {
+    const void* id = p->identity();
+    auto same = [id](const auto& q) { return q->identity() == id; };
+    if (std::none_of(participants_.begin(), participants_.end(), same)) participants_.push_back(std::move(p));
+  }
+  const std::vector<std::shared_ptr<CheckpointParticipant>>& participants() const { return participants_; }
+
+  /// DStream::checkpoint(interval) asks for a checkpoint at least this often;
+  /// the smallest interval asked for wins. Without any, every batch is checkpointed.
+  void requestInterval(Duration d) { interval_ = interval_ ? std::min(*interval_, d) : d; }
+  std::optional<Duration> interval() const { return interval_; }
+
+ private:
+  std::vector<std::shared_ptr<CheckpointParticipant>> participants_;
+  std::optional<Duration> interval_;
+};
+
+}  // namespace rill
+// ---- end rill/stream/checkpoint_participant.hpp ----
+
 #include <iostream>
 
 namespace rill {
@@ -3444,6 +5209,10 @@ class DStreamGraph {
     for (auto& o : outputs_) o->stream()->clearMetadata(t);
   }
 
+  /// The streams whose data checkpoints save, in definition order (see checkpoint_participant.hpp).
+  CheckpointRegistry& checkpoints() { return checkpoints_; }
+  const CheckpointRegistry& checkpoints() const { return checkpoints_; }
+
  private:
   SparkContext* sc_;
   Duration batchDuration_;
@@ -3451,6 +5220,7 @@ class DStreamGraph {
   std::vector<std::shared_ptr<OutputOperation>> outputs_;
   std::ostream* printStream_ = &std::cout;
   bool started_ = false;
+  CheckpointRegistry checkpoints_;
 };
 
 }  // namespace rill
@@ -3790,15 +5560,17 @@ class DStreamOutputOps {
   /// print(num = 10): Spark's layout — a line of dashes, "Time: <ms> ms", dashes,
   /// the first num elements, "..." if there are more, and an empty line.
   void print(std::size_t num = 10) const {
-    std::ostream* os = &d().graph().printStream();
-    foreachRDD([num, os](const auto& rdd, Time t) {
+    // The stream is looked up per batch, so ssc.setPrintStream() before start()
+    // applies to print()s defined earlier too.
+    const DStreamGraph* graph = &d().graph();
+    foreachRDD([num, graph](const auto& rdd, Time t) {
       auto first = rdd.take(num + 1);
       std::string text = "-------------------------------------------\nTime: " + t.toString() +
                          "\n-------------------------------------------\n";
       for (std::size_t i = 0; i < first.size() && i < num; ++i) text += rill::toString(first[i]) + "\n";
       if (first.size() > num) text += "...\n";
       text += "\n";
-      *os << text << std::flush;
+      graph->printStream() << text << std::flush;
     });
   }
   /// pprint is PySpark's name for print.
@@ -3816,6 +5588,1569 @@ class DStreamOutputOps {
 }  // namespace rill
 // ---- end rill/stream/output_ops.hpp ----
 
+// ---- begin rill/stream/state_ops.hpp ----
+// DStream state operations: updateStateByKey, mapWithState, and checkpoint(interval).
+// The keyed forms take, as the keyed RDD ops do, a number of partitions (0: the
+// context's default parallelism) or a partitioner for the state.
+
+// ---- begin rill/core/serialization.hpp ----
+// How checkpoints write keys, values and state: cereal's binary archives.
+//
+// Serialisable out of the box: arithmetic types and enums, std::string, pairs,
+// tuples, optionals, vectors, deques, maps, sets and their unordered forms, and
+// any nesting of those. A type of your own joins by giving cereal a serialize
+// function, as a member
+//     template <class Archive> void serialize(Archive& ar) { ar(x, y); }
+// or as a free function next to the type (same namespace)
+//     template <class Archive> void serialize(Archive& ar, Point& p) { ar(p.x, p.y); }
+// (cereal's save/load pairs work too); it must be default-constructible to be read back.
+//
+// Checkpointable<T> says whether all that holds. Checkpoint code checks it
+// where it is instantiated, so a type that cannot be serialised only matters
+// to a program that checkpoints it. Checkpoint files are read back by the same
+// program on the same machine: the archive is cereal's native binary form.
+
+#include <cereal/archives/binary.hpp>
+#include <cereal/types/common.hpp>
+#include <cereal/types/deque.hpp>
+#include <cereal/types/map.hpp>
+#include <cereal/types/optional.hpp>
+#include <cereal/types/set.hpp>
+#include <cereal/types/string.hpp>
+#include <cereal/types/tuple.hpp>
+#include <cereal/types/unordered_map.hpp>
+#include <cereal/types/unordered_set.hpp>
+#include <cereal/types/utility.hpp>
+#include <cereal/types/vector.hpp>
+
+#include <cxxabi.h>
+
+#include <cstdlib>
+#include <set>
+
+namespace rill {
+
+namespace detail {
+
+// cereal's own traits accept std::vector<X> for any X (its vector code is an
+// unconstrained template) and fail deep inside on use; so containers are
+// looked through here and the leaves asked of cereal.
+template <class T>
+struct CheckpointableLeaf
+    : std::bool_constant<cereal::traits::is_output_serializable<T, cereal::BinaryOutputArchive>::value &&
+                         cereal::traits::is_input_serializable<T, cereal::BinaryInputArchive>::value &&
+                         std::is_default_constructible_v<T>> {};
+
+template <class T>
+struct CheckpointableTraits : CheckpointableLeaf<T> {};
+template <class T>
+  requires(std::is_arithmetic_v<T> || std::is_enum_v<T>)
+struct CheckpointableTraits<T> : std::true_type {};
+template <class C, class Tr, class A>
+struct CheckpointableTraits<std::basic_string<C, Tr, A>> : std::is_arithmetic<C> {};
+template <class A, class B>
+struct CheckpointableTraits<std::pair<A, B>>
+    : std::bool_constant<CheckpointableTraits<std::remove_cv_t<A>>::value &&
+                         CheckpointableTraits<std::remove_cv_t<B>>::value> {};
+template <class... Ts>
+struct CheckpointableTraits<std::tuple<Ts...>>
+    : std::bool_constant<(CheckpointableTraits<std::remove_cv_t<Ts>>::value && ...)> {};
+template <class T>
+struct CheckpointableTraits<std::optional<T>> : CheckpointableTraits<T> {};
+template <class T, class A>
+struct CheckpointableTraits<std::vector<T, A>> : CheckpointableTraits<T> {};
+template <class T, class A>
+struct CheckpointableTraits<std::deque<T, A>> : CheckpointableTraits<T> {};
+template <class T, class C, class A>
+struct CheckpointableTraits<std::set<T, C, A>> : CheckpointableTraits<T> {};
+template <class T, class H, class E, class A>
+struct CheckpointableTraits<std::unordered_set<T, H, E, A>> : CheckpointableTraits<T> {};
+template <class K, class V, class C, class A>
+struct CheckpointableTraits<std::map<K, V, C, A>>
+    : std::bool_constant<CheckpointableTraits<K>::value && CheckpointableTraits<V>::value> {};
+template <class K, class V, class H, class E, class A>
+struct CheckpointableTraits<std::unordered_map<K, V, H, E, A>>
+    : std::bool_constant<CheckpointableTraits<K>::value && CheckpointableTraits<V>::value> {};
+
+}  // namespace detail
+
+/// T can be written to a checkpoint and read back (see the top of this header).
+template <class T>
+concept Checkpointable = detail::CheckpointableTraits<std::remove_cv_t<T>>::value;
+
+namespace detail {
+
+/// A read-only stream buffer over bytes that stay owned by the caller.
+class BytesBuffer : public std::streambuf {
+ public:
+  explicit BytesBuffer(std::string_view bytes) {
+    char* begin = const_cast<char*>(bytes.data());  // only ever read through the get area
+    setg(begin, begin, begin + bytes.size());
+  }
+};
+
+template <Checkpointable T>
+std::string toBytes(const T& value) {
+  std::ostringstream os(std::ios::binary);
+  {
+    cereal::BinaryOutputArchive archive(os);
+    archive(value);
+  }
+  return std::move(os).str();
+}
+
+/// Reads a value written by toBytes; malformed bytes throw SparkException (the
+/// checkpoint file's checksum catches corruption before it gets here).
+template <Checkpointable T>
+T fromBytes(std::string_view bytes) {
+  BytesBuffer buffer(bytes);
+  std::istream is(&buffer);
+  T value{};
+  try {
+    cereal::BinaryInputArchive archive(is);
+    archive(value);
+  } catch (const cereal::Exception& e) {
+    throw SparkException(std::string("rill: cannot read checkpointed data: ") + e.what());
+  }
+  return value;
+}
+
+/// The readable name of a type, for messages ("std::pair<std::string, long>" style).
+template <class T>
+std::string typeName() {
+  int status = 0;
+  std::unique_ptr<char, void (*)(void*)> name(abi::__cxa_demangle(typeid(T).name(), nullptr, nullptr, &status),
+                                               std::free);
+  return status == 0 && name ? std::string(name.get()) : std::string(typeid(T).name());
+}
+
+}  // namespace detail
+}  // namespace rill
+// ---- end rill/core/serialization.hpp ----
+
+// ---- begin rill/stream/checkpoint_streams.hpp ----
+// Saving stream data in checkpoints: the helpers every participant uses, and
+// the participant that saves the batches a stream still remembers (what a
+// window or an incremental reduce needs again after a restart).
+
+
+namespace rill::detail {
+
+/// An RDD's partitions as vectors, partition by partition (computed in parallel).
+template <class T>
+std::vector<std::vector<T>> collectPartitions(const RDD<T>& rdd) {
+  return runPerPartition(rdd, [](std::size_t) { return CollectSink<T>{}; });
+}
+
+/// Why data made of Ts cannot be checkpointed, or nullopt when it can.
+template <class... Ts>
+std::optional<std::string> unsupportedTypes(const std::string& what) {
+  if constexpr ((Checkpointable<Ts> && ...)) {
+    return std::nullopt;
+  } else {
+    std::string missing;
+    ((missing += Checkpointable<Ts> ? "" : (missing.empty() ? "" : ", ") + typeName<Ts>()), ...);
+    return "rill: checkpointing needs to save " + what + ", but " + missing +
+           " cannot be serialised; give it a cereal serialize function (see rill/core/serialization.hpp)";
+  }
+}
+
+/// What a participant throws when asked to save types it cannot (the context
+/// refuses to start first, so this is a safety net).
+[[noreturn]] inline void throwUnsupported(const std::optional<std::string>& reason) {
+  throw std::logic_error(reason.value_or("rill: this data cannot be checkpointed"));
+}
+
+/// DStream::checkpoint(interval)'s rule (Spark's): a positive multiple of the stream's slide.
+inline void requireCheckpointInterval(Duration interval, Duration slide) {
+  requirePositiveDuration(interval, "checkpoint interval");
+  if (!isMultipleOf(interval, slide))
+    throw std::invalid_argument("rill: the checkpoint interval (" + toString(interval) +
+                                ") must be a multiple of the DStream's slide duration (" + toString(slide) + ")");
+}
+
+/// Saves the batch RDDs a stream remembers and puts them back on restore.
+template <class T>
+class BatchesParticipant final : public CheckpointParticipant {
+ public:
+  BatchesParticipant(std::shared_ptr<DStreamNode<T>> node, std::string what)
+      : node_(std::move(node)), what_(std::move(what)) {}
+
+  std::string describe() const override { return what_ + " (" + typeName<T>() + ")"; }
+  std::optional<std::string> unsupportedReason() const override { return unsupportedTypes<T>(describe()); }
+  const void* identity() const override { return node_.get(); }
+
+  std::string save(Time t) const override {
+    if constexpr (Checkpointable<T>) {
+      std::map<std::int64_t, std::vector<std::vector<T>>> batches;
+      for (auto& [time, rdd] : node_->generatedRDDs())
+        if (time <= t) batches.emplace(time.milliseconds(), collectPartitions(rdd));
+      return toBytes(batches);
+    } else {
+      throwUnsupported(unsupportedReason());
+    }
+  }
+  void restore(std::string_view bytes) override {
+    if constexpr (Checkpointable<T>) {
+      auto batches = fromBytes<std::map<std::int64_t, std::vector<std::vector<T>>>>(bytes);
+      auto& sc = node_->graph().sparkContext();
+      for (auto& [ms, parts] : batches) node_->restore(Time(ms), sc.fromPartitions(std::move(parts)));
+    } else {
+      throwUnsupported(unsupportedReason());
+    }
+  }
+
+ private:
+  std::shared_ptr<DStreamNode<T>> node_;
+  std::string what_;
+};
+
+}  // namespace rill::detail
+// ---- end rill/stream/checkpoint_streams.hpp ----
+
+// ---- begin rill/stream/state.hpp ----
+// State<S>: the handle mapWithState's function gets for its key's state
+// (Spark's State): read it, update it, remove it, and see whether the key is
+// being called because it timed out.
+
+
+namespace rill {
+
+/// Reading a state that does not exist (Spark's NoSuchElementException).
+class NoSuchElementException : public SparkException {
+ public:
+  using SparkException::SparkException;
+};
+
+namespace detail {
+struct StateAccess;
+}
+
+template <class S>
+class State {
+ public:
+  State() = default;
+
+  bool exists() const { return state_.has_value(); }
+  /// The state; throws NoSuchElementException when there is none.
+  const S& get() const {
+    if (!state_) throw NoSuchElementException("rill: State is not set");
+    return *state_;
+  }
+  std::optional<S> getOption() const { return state_; }
+  /// Sets the state. Not allowed after remove() or while timing out (std::invalid_argument).
+  void update(S newState) {
+    if (removed_) throw std::invalid_argument("rill: cannot update the state after it has been removed");
+    if (timingOut_) throw std::invalid_argument("rill: cannot update the state that is timing out");
+    state_ = std::move(newState);
+    updated_ = true;
+  }
+  /// Removes the key's state. Not allowed twice or while timing out (std::invalid_argument).
+  void remove() {
+    if (timingOut_) throw std::invalid_argument("rill: cannot remove the state that is timing out");
+    if (removed_) throw std::invalid_argument("rill: cannot remove the state that has already been removed");
+    state_.reset();
+    updated_ = false;
+    removed_ = true;
+  }
+  /// True in the one call a key gets when it times out (the state is removed after it).
+  bool isTimingOut() const { return timingOut_; }
+  bool isUpdated() const { return updated_; }
+  bool isRemoved() const { return removed_; }
+
+ private:
+  friend struct detail::StateAccess;
+  std::optional<S> state_;
+  bool timingOut_ = false;
+  bool updated_ = false;
+  bool removed_ = false;
+};
+
+namespace detail {
+
+/// How mapWithState hands a key's state to the user function and takes it back.
+struct StateAccess {
+  template <class S>
+  static void wrap(State<S>& s, std::optional<S> current) {
+    s = State<S>();
+    s.state_ = std::move(current);
+  }
+  template <class S>
+  static void wrapTimingOut(State<S>& s, S current) {
+    wrap(s, std::optional<S>(std::move(current)));
+    s.timingOut_ = true;
+  }
+  template <class S>
+  static std::optional<S> take(State<S>& s) {
+    return std::move(s.state_);
+  }
+};
+
+}  // namespace detail
+}  // namespace rill
+// ---- end rill/stream/state.hpp ----
+
+// ---- begin rill/stream/state_mapping.hpp ----
+// mapWithState (Spark's MapWithStateDStream): the mapping function is called
+// once per input record with its key's State<S>, and the stream emits what it
+// returns; stateSnapshots() gives every (key, state) after each batch.
+//
+// The state lives in hash partitions (the stream's partitioner), each a hash
+// table updated in place by one task on the pool, so a batch costs what its
+// records cost, not what the whole state costs. Timeouts: a key whose state was
+// last updated (or that last had data) more than the timeout before the batch
+// time is called once with isTimingOut() == true, after the batch's records,
+// and removed. rill checks timeouts in every batch; Spark only in its full-scan
+// (checkpoint) batches, every 10 batches by default, so Spark reports them later.
+
+// ---- begin rill/stream/window_keyed.hpp ----
+// Keyed windows and state keep every RDD they make partitioned by one
+// partitioner (Spark's partitioner argument), so merging a window's batches,
+// the previous window or the previous state is done partition by partition
+// with no shuffle: partition r of the result reads partition r of each input.
+
+
+namespace rill::detail {
+
+/// The partitioner of a keyed stream op: a number n > 0 as HashPartitioner(n),
+/// 0 as HashPartitioner(defaultParallelism) (Spark Streaming's default), a
+/// partitioner as it is.
+template <class Part>
+auto streamPartitioner(const Part& part, SparkContext& sc) {
+  if constexpr (std::is_integral_v<Part>) {
+    if constexpr (std::is_signed_v<Part>)
+      if (part < 0) throw std::invalid_argument("rill: the number of partitions must not be negative");
+    return HashPartitioner<>(part != 0 ? static_cast<std::size_t>(part) : sc.defaultParallelism());
+  } else {
+    return part;
+  }
+}
+
+/// The partitioner type streamPartitioner gives for a last argument of type Part.
+template <class Part>
+using stream_partitioner_t = decltype(streamPartitioner(std::declval<const Part&>(), std::declval<SparkContext&>()));
+
+/// Runs fn(r, inputs) for every partition r of `part`, in parallel; inputs[i]
+/// holds the rows of partition r of rdds[i] (an RDD not yet partitioned by
+/// `part` is shuffled first). fn returns the rows of partition r of the
+/// result, which remembers `part`.
+template <class Row, class P, class Fn>
+auto mergeAligned(SparkContext& sc, const P& part, std::vector<RDD<Row>> rdds, Fn&& fn) {
+  for (auto& rdd : rdds)
+    if (!partitionedBy(rdd.partitioner().get(), part)) rdd = keyedRDD<Row>(sc, partitionRows(rdd, part), part);
+  using Out = typename std::invoke_result_t<Fn&, std::size_t, std::vector<std::vector<Row>>&>::value_type;
+  auto parts = perPartition(sc, part.numPartitions(), [&](std::size_t r) {
+    std::vector<std::vector<Row>> inputs;
+    inputs.reserve(rdds.size());
+    for (const auto& rdd : rdds) {
+      RowSink<Row> sink;
+      rdd.runPartition(r, sink);
+      inputs.push_back(std::move(sink).result());
+    }
+    return fn(r, inputs);
+  });
+  return keyedRDD<Out>(sc, std::move(parts), part);
+}
+
+/// table[key] = merge(table[key], value) for every row, or value for a new key.
+template <class K, class V, class Hash, class Merge>
+void foldRows(FlatMap<K, V, Hash>& table, std::vector<std::pair<K, V>>& rows, const Merge& merge) {
+  for (auto& row : rows)
+    table.upsert(
+        std::move(row.first), [&] { return std::move(row.second); },
+        [&](V& v) { v = V(merge(std::move(v), std::move(row.second))); });
+}
+
+}  // namespace rill::detail
+// ---- end rill/stream/window_keyed.hpp ----
+
+
+namespace rill {
+
+template <class T>
+class DStream;
+
+namespace detail {
+
+/// Where stateSnapshots() reads the state of a batch from.
+template <class K, class S>
+class StateSnapshots {
+ public:
+  /// Every (key, state) after the batch at t (computing the batch if needed); nullopt
+  /// when the stream has no batch at t.
+  virtual std::optional<RDD<std::pair<K, S>>> snapshotAt(Time t) = 0;
+
+ protected:
+  ~StateSnapshots() = default;
+};
+
+template <class R>
+struct EngagedOnly : std::false_type {};
+template <class M>
+struct EngagedOnly<std::optional<M>> : std::true_type {};
+
+/// What mapWithState's stream holds for a function returning R: the function
+/// with the batch time first returns std::optional<M> and only engaged results are
+/// emitted (Spark's form with Time); otherwise every result is.
+template <class R, bool Timed>
+struct MappedOf {
+  using type = R;
+};
+template <class M>
+struct MappedOf<std::optional<M>, true> {
+  using type = M;
+};
+
+template <class K, class V, class S, class M, class F, class P, bool Timed>
+class MapWithStateNode final : public DStreamNode<M>, public CheckpointParticipant, public StateSnapshots<K, S> {
+  using Hash = hasher_of_t<P>;
+  struct Entry {
+    S state;
+    std::int64_t updated;  // batch time (ms) of the last update, for timeouts
+  };
+  struct Partition {
+    std::unordered_map<K, Entry, Hash, std::equal_to<>> table;
+    std::deque<std::pair<std::int64_t, K>> touched;  // (time, key) in time order; only with a timeout
+  };
+  using Saved = std::tuple<std::optional<std::int64_t>, bool, std::vector<std::vector<std::tuple<K, S, std::int64_t>>>>;
+
+ public:
+  using Batch = std::function<std::optional<std::vector<std::vector<std::pair<K, V>>>>(Time)>;
+
+  MapWithStateNode(DStreamGraph& graph, Duration slide, std::shared_ptr<DStreamBase> parent, Batch batch, F fn, P part,
+                   std::optional<RDD<std::pair<K, S>>> initial, std::optional<Duration> timeout)
+      : DStreamNode<M>(graph, slide, {std::move(parent)}),
+        batch_(std::move(batch)),
+        fn_(std::move(fn)),
+        part_(std::move(part)),
+        initial_(std::move(initial)),
+        timeout_(timeout),
+        parts_(makePartitions()) {}
+
+  std::optional<RDD<std::pair<K, S>>> snapshotAt(Time t) override {
+    if (!this->getOrCompute(t)) return std::nullopt;
+    std::vector<std::vector<std::pair<K, S>>> out(parts_.size());
+    for (std::size_t r = 0; r < parts_.size(); ++r)
+      for (const auto& [key, entry] : parts_[r].table) out[r].emplace_back(key, entry.state);
+    return keyedRDD<std::pair<K, S>>(this->graph().sparkContext(), std::move(out), part_);
+  }
+
+  std::string describe() const override {
+    return "the state of mapWithState (" + typeName<std::pair<K, S>>() + ")";
+  }
+  std::optional<std::string> unsupportedReason() const override { return unsupportedTypes<K, S>(describe()); }
+  std::string save(Time) const override {
+    if constexpr (Checkpointable<std::pair<K, S>>) {
+      Saved saved{last_ ? std::optional(last_->milliseconds()) : std::nullopt, initialized_, {}};
+      auto& parts = std::get<2>(saved);
+      parts.resize(parts_.size());
+      for (std::size_t r = 0; r < parts_.size(); ++r)
+        for (const auto& [key, entry] : parts_[r].table) parts[r].emplace_back(key, entry.state, entry.updated);
+      return toBytes(saved);
+    } else {
+      throwUnsupported(unsupportedReason());
+    }
+  }
+  void restore(std::string_view bytes) override {
+    if constexpr (Checkpointable<std::pair<K, S>>) {
+      auto [last, initialized, saved] = fromBytes<Saved>(bytes);
+      if (last) last_ = Time(*last);
+      initialized_ = initialized;
+      parts_ = makePartitions();
+      std::vector<std::tuple<K, S, std::int64_t>> all;
+      for (auto& part : saved) std::move(part.begin(), part.end(), std::back_inserter(all));
+      // The time order the timeout queue needs.
+      std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return std::get<2>(a) < std::get<2>(b); });
+      for (auto& [key, state, updated] : all) {
+        const std::size_t r = partitionOfKey(key);
+        store(r, std::move(key), std::move(state), updated);
+      }
+    } else {
+      throwUnsupported(unsupportedReason());
+    }
+  }
+
+ protected:
+  std::optional<RDD<M>> compute(Time t) override {
+    if (last_ && t <= *last_)
+      throw SparkException("rill: mapWithState: the batch at " + t.toString() +
+                           " was already applied to the state (an earlier attempt failed part-way)");
+    // Batches nothing asked for still change the state: apply them first, in order.
+    const Time first = last_ ? *last_ + this->slideDuration() : t;
+    for (Time u = first; u < t; u = u + this->slideDuration())
+      if (this->isTimeValid(u)) apply(u);
+    return apply(t);
+  }
+
+ private:
+  std::vector<Partition> makePartitions() const {
+    std::vector<Partition> parts;
+    parts.reserve(part_.numPartitions());
+    const Hash hash = hasherFrom<Hash>(part_);
+    for (std::size_t r = 0; r < part_.numPartitions(); ++r)
+      parts.push_back(Partition{std::unordered_map<K, Entry, Hash, std::equal_to<>>(0, hash), {}});
+    return parts;
+  }
+  std::size_t partitionOfKey(const K& key) const { return partitionOf(part_, key, parts_.size()); }
+
+  /// Sets key's state (its update time `updated`); with a timeout, queues the key for it.
+  void store(std::size_t r, K key, S state, std::int64_t updated) {
+    auto& part = parts_[r];
+    auto it = part.table.find(key);
+    const bool requeue = timeout_ && (it == part.table.end() || it->second.updated != updated);
+    if (requeue) part.touched.emplace_back(updated, key);
+    if (it == part.table.end())
+      part.table.emplace(std::move(key), Entry{std::move(state), updated});
+    else
+      it->second = Entry{std::move(state), updated};
+  }
+
+  RDD<M> apply(Time t) {
+    auto& sc = this->graph().sparkContext();
+    if (!initialized_) loadInitial(t);
+    auto rows = batch_(t);
+    last_ = t;  // before running: a batch that fails part-way is not applied twice
+    auto out = perPartition(sc, parts_.size(), [&](std::size_t r) {
+      std::vector<M> mapped;
+      if (rows) applyRecords(r, (*rows)[r], t, mapped);
+      if (timeout_) applyTimeouts(r, t, mapped);
+      return mapped;
+    });
+    return sc.fromPartitions(std::move(out));
+  }
+
+  void loadInitial(Time t) {
+    initialized_ = true;
+    if (!initial_) return;
+    for (auto& part : partitionRows(*initial_, part_))
+      for (auto& [key, state] : part) {
+        const std::size_t r = partitionOfKey(key);
+        store(r, std::move(key), std::move(state), t.milliseconds());
+      }
+  }
+
+  void applyRecords(std::size_t r, std::vector<std::pair<K, V>>& records, Time t, std::vector<M>& mapped) {
+    auto& table = parts_[r].table;
+    State<S> state;
+    for (auto& [key, value] : records) {
+      auto it = table.find(key);
+      StateAccess::wrap(state, it == table.end() ? std::optional<S>() : std::optional<S>(std::move(it->second.state)));
+      emit(mapped, call(t, key, std::optional<V>(std::move(value)), state));
+      if (state.isRemoved()) {
+        if (it != table.end()) table.erase(it);
+      } else if (state.isUpdated() || (state.exists() && timeout_)) {
+        store(r, std::move(key), std::move(*StateAccess::take(state)), t.milliseconds());
+      } else if (it != table.end()) {
+        it->second.state = std::move(*StateAccess::take(state));  // unchanged: put it back
+      }
+    }
+  }
+
+  /// Spark's rule: keys last updated before batchTime - timeout time out.
+  void applyTimeouts(std::size_t r, Time t, std::vector<M>& mapped) {
+    auto& [table, touched] = parts_[r];
+    const std::int64_t threshold = (t - *timeout_).milliseconds();
+    State<S> state;
+    while (!touched.empty() && touched.front().first < threshold) {
+      auto [time, key] = std::move(touched.front());
+      touched.pop_front();
+      auto it = table.find(key);
+      if (it == table.end() || it->second.updated != time) continue;  // removed, or updated since
+      StateAccess::wrapTimingOut(state, std::move(it->second.state));
+      emit(mapped, call(t, it->first, std::optional<V>(), state));
+      table.erase(it);
+    }
+  }
+
+  decltype(auto) call(Time t, const K& key, std::optional<V> value, State<S>& state) const {
+    if constexpr (Timed)
+      return fn_(t, key, std::move(value), state);
+    else
+      return fn_(key, std::move(value), state);
+  }
+  template <class R>
+  static void emit(std::vector<M>& mapped, R&& result) {
+    if constexpr (Timed && EngagedOnly<std::remove_cvref_t<R>>::value) {
+      if (result) mapped.push_back(std::move(*result));
+    } else {
+      mapped.push_back(std::forward<R>(result));
+    }
+  }
+
+  Batch batch_;
+  F fn_;
+  P part_;
+  std::optional<RDD<std::pair<K, S>>> initial_;
+  std::optional<Duration> timeout_;
+  // Touched only on the scheduler thread and, partition by partition, by its tasks.
+  std::vector<Partition> parts_;
+  std::optional<Time> last_;
+  bool initialized_ = false;
+};
+
+}  // namespace detail
+
+/// The stream mapWithState returns: the mapped values, and stateSnapshots().
+template <class K, class S, class M>
+class MapWithStateDStream : public DStream<M> {
+ public:
+  MapWithStateDStream(std::shared_ptr<DStreamNode<M>> node, std::shared_ptr<detail::StateSnapshots<K, S>> snapshots)
+      : DStream<M>(std::move(node)), snapshots_(std::move(snapshots)) {}
+
+  /// Every (key, state) after each batch.
+  DStream<std::pair<K, S>> stateSnapshots() const {
+    this->graph().checkNotStarted();
+    return DStream<std::pair<K, S>>(std::make_shared<FunctionNode<std::pair<K, S>>>(
+        this->graph(), this->slideDuration(), std::vector<std::shared_ptr<DStreamBase>>{this->baseNode()},
+        [src = snapshots_](Time t) { return src->snapshotAt(t); }));
+  }
+
+  /// checkpoint(interval): checkpoint at least this often (the state is always saved
+  /// when the context checkpoints); the key and state types must be serialisable.
+  DStream<M> checkpoint(Duration interval) const {
+    static_assert(Checkpointable<std::pair<K, S>>,
+                  "rill: checkpoint(interval) on a mapWithState stream saves its state, so the key and state types "
+                  "must be serialisable: give them a cereal serialize function (see rill/core/serialization.hpp)");
+    detail::requireCheckpointInterval(interval, this->slideDuration());
+    this->graph().checkpoints().requestInterval(interval);
+    return *this;
+  }
+
+ private:
+  std::shared_ptr<detail::StateSnapshots<K, S>> snapshots_;
+};
+
+}  // namespace rill
+// ---- end rill/stream/state_mapping.hpp ----
+
+// ---- begin rill/stream/state_signature.hpp ----
+// Which state type a state function works on, when the program does not name
+// it (updateStateByKey<S>(f), StateSpec::function<S>(f)): read off f's last
+// parameter, std::optional<S> or State<S>&. Only possible for a function with
+// one call signature; a generic lambda has none, so it needs S named (or, for
+// mapWithState, an initial state RDD to take it from).
+
+
+namespace rill::detail {
+
+/// "No state type named": replaced by the deduced one, or reported by a static_assert.
+struct DeduceState {};
+
+template <class M>
+struct MemberArgs {
+  using type = void;
+};
+template <class R, class C, class... A>
+struct MemberArgs<R (C::*)(A...)> {
+  using type = std::tuple<A...>;
+};
+template <class R, class C, class... A>
+struct MemberArgs<R (C::*)(A...) const> {
+  using type = std::tuple<A...>;
+};
+template <class R, class C, class... A>
+struct MemberArgs<R (C::*)(A...) noexcept> {
+  using type = std::tuple<A...>;
+};
+template <class R, class C, class... A>
+struct MemberArgs<R (C::*)(A...) const noexcept> {
+  using type = std::tuple<A...>;
+};
+
+/// f's parameter types as a std::tuple, or void when f has no single signature.
+template <class F>
+struct CallArgs {
+  using type = void;
+};
+template <class F>
+  requires requires { &F::operator(); }
+struct CallArgs<F> : MemberArgs<decltype(&F::operator())> {};
+template <class R, class... A>
+struct CallArgs<R (*)(A...)> {
+  using type = std::tuple<A...>;
+};
+template <class R, class... A>
+struct CallArgs<R (*)(A...) noexcept> {
+  using type = std::tuple<A...>;
+};
+
+template <class Args>
+struct LastParam {
+  using type = DeduceState;
+};
+template <class A0, class... A>
+struct LastParam<std::tuple<A0, A...>> {
+  using type = std::remove_cvref_t<std::tuple_element_t<sizeof...(A), std::tuple<A0, A...>>>;
+};
+
+template <class T>
+struct UnwrapState {
+  using type = DeduceState;
+};
+template <class S>
+struct UnwrapState<State<S>> {
+  using type = S;
+};
+template <class S>
+struct UnwrapState<std::optional<S>> {
+  using type = S;
+};
+
+/// The S of f's last parameter (std::optional<S> or State<S>&), or DeduceState.
+template <class F>
+using state_param_t = typename UnwrapState<typename LastParam<typename CallArgs<F>::type>::type>::type;
+
+/// S when named, else what f's signature says.
+template <class S, class F>
+using state_type_t = std::conditional_t<std::is_same_v<S, DeduceState>, state_param_t<F>, S>;
+
+/// What updateStateByKey's function returns (Timed: the form with time and key first).
+template <bool Timed, class F, class K, class V, class S>
+struct UpdateResult {
+  using type = std::invoke_result_t<const F&, const std::vector<V>&, std::optional<S>>;
+};
+template <class F, class K, class V, class S>
+struct UpdateResult<true, F, K, V, S> {
+  using type = std::invoke_result_t<const F&, Time, const K&, const std::vector<V>&, std::optional<S>>;
+};
+
+/// What mapWithState's function returns (Timed: the form with the batch time first).
+template <bool Timed, class F, class K, class V, class S>
+struct MappingResult {
+  using type = std::invoke_result_t<const F&, const K&, std::optional<V>, State<S>&>;
+};
+template <class F, class K, class V, class S>
+struct MappingResult<true, F, K, V, S> {
+  using type = std::invoke_result_t<const F&, Time, const K&, std::optional<V>, State<S>&>;
+};
+
+}  // namespace rill::detail
+// ---- end rill/stream/state_signature.hpp ----
+
+// ---- begin rill/stream/state_spec.hpp ----
+// StateSpec: what mapWithState runs, built as in Spark:
+//   StateSpec::function(fn).initialState(rdd).numPartitions(n).timeout(d)
+// fn is called as fn(key, std::optional<V> value, State<S>& state) -> mapped value,
+// or fn(rill::Time batchTime, key, std::optional<V> value, State<S>& state) ->
+// std::optional<mapped> (only engaged results are emitted, as Spark's form with
+// the batch time). S is read off fn's State<S>& parameter; name it,
+// StateSpec::function<S>(fn), when fn is a generic lambda (or give an initial state).
+
+
+namespace rill {
+
+namespace detail {
+struct NoInitialState {};
+}  // namespace detail
+
+/// The built specification: F the function, S the state type, Init the initial
+/// state RDD (or none), Part a number of partitions or a partitioner.
+template <class F, class S, class Init = detail::NoInitialState, class Part = std::size_t>
+class StateSpecOf {
+ public:
+  using state_type = S;
+
+  StateSpecOf(F fn, Init initial, Part part, std::optional<Duration> timeout)
+      : fn_(std::move(fn)), initial_(std::move(initial)), part_(std::move(part)), timeout_(timeout) {}
+
+  /// initialState(rdd): the state each key starts with (pairs of key and state).
+  template <class R>
+  auto initialState(const R& rdd) const {
+    using Row = typename R::value_type;
+    static_assert(PairLike<Row>, "rill: StateSpec::initialState(rdd) needs an RDD of (key, state) pairs");
+    using St = std::conditional_t<std::is_same_v<S, detail::DeduceState>, mapped_of_t<Row>, S>;
+    return StateSpecOf<F, St, RDD<Row>, Part>(fn_, rdd.toRDD(), part_, timeout_);
+  }
+  /// numPartitions(n): the state lives in n hash partitions (default: the context's parallelism).
+  auto numPartitions(std::size_t n) const { return StateSpecOf<F, S, Init, std::size_t>(fn_, initial_, n, timeout_); }
+  /// partitioner(p): the state is partitioned by p (rill::HashPartitioner(n) or your own).
+  template <class P>
+  auto partitioner(P p) const {
+    return StateSpecOf<F, S, Init, P>(fn_, initial_, std::move(p), timeout_);
+  }
+  /// timeout(d): a key with no data for longer than d is called once with
+  /// isTimingOut() true and then removed.
+  StateSpecOf timeout(Duration d) const {
+    requirePositiveDuration(d, "StateSpec timeout");
+    return StateSpecOf(fn_, initial_, part_, d);
+  }
+
+  const F& mappingFunction() const { return fn_; }
+  const Init& getInitialState() const { return initial_; }
+  const Part& getPartitioner() const { return part_; }
+  std::optional<Duration> getTimeout() const { return timeout_; }
+
+ private:
+  F fn_;
+  Init initial_;
+  Part part_;
+  std::optional<Duration> timeout_;
+};
+
+struct StateSpec {
+  /// StateSpec::function(fn) or StateSpec::function<S>(fn).
+  template <class S = detail::DeduceState, class F>
+  static auto function(F fn) {
+    return StateSpecOf<F, detail::state_type_t<S, F>>(std::move(fn), {}, 0, std::nullopt);
+  }
+};
+
+}  // namespace rill
+// ---- end rill/stream/state_spec.hpp ----
+
+// ---- begin rill/stream/state_update.hpp ----
+// updateStateByKey (Spark's StateDStream): every batch, the update function is
+// called for every key that has new values or a state, as
+// updateFn(values, std::optional<S> state) -> std::optional<S> (or with the
+// batch time and key first); std::nullopt removes the key. The output of each
+// batch is the whole state.
+//
+// The state is an RDD hash-partitioned by key (the stream's partitioner); a
+// batch's values are shuffled to the same partitions, and each partition's
+// state is updated by one task on the pool, in parallel.
+
+
+namespace rill::detail {
+
+template <class K, class V, class S, class F, class P, bool Timed>
+class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public CheckpointParticipant {
+  using StateRow = std::pair<K, S>;
+  using Hash = hasher_of_t<P>;
+
+ public:
+  /// A batch's (key, value) rows, already in the partitions of the stream's partitioner.
+  using Batch = std::function<std::optional<std::vector<std::vector<std::pair<K, V>>>>(Time)>;
+
+  UpdateStateNode(DStreamGraph& graph, Duration slide, std::shared_ptr<DStreamBase> parent, Batch batch, F fn,
+                  P part, std::optional<RDD<StateRow>> initial)
+      : DStreamNode<StateRow>(graph, slide, {std::move(parent)}),
+        batch_(std::move(batch)),
+        fn_(std::move(fn)),
+        part_(std::move(part)),
+        initial_(std::move(initial)) {}
+
+  std::string describe() const override { return "the state of updateStateByKey (" + typeName<StateRow>() + ")"; }
+  std::optional<std::string> unsupportedReason() const override { return unsupportedTypes<K, S>(describe()); }
+  std::string save(Time) const override {
+    if constexpr (Checkpointable<StateRow>) {
+      std::optional<std::pair<std::int64_t, std::optional<std::vector<std::vector<StateRow>>>>> saved;
+      if (auto last = lastState()) {
+        saved.emplace(last->first.milliseconds(), std::nullopt);
+        if (last->second) saved->second = collectPartitions(*last->second);
+      }
+      return toBytes(saved);
+    } else {
+      throwUnsupported(unsupportedReason());
+    }
+  }
+  void restore(std::string_view bytes) override {
+    if constexpr (Checkpointable<StateRow>) {
+      auto saved = fromBytes<std::optional<std::pair<std::int64_t, std::optional<std::vector<std::vector<StateRow>>>>>>(bytes);
+      if (!saved) return;
+      std::optional<RDD<StateRow>> state;
+      if (saved->second) state = restoredRDD(std::move(*saved->second));
+      std::lock_guard lock(lastMutex_);
+      last_.emplace(Time(saved->first), std::move(state));
+    } else {
+      throwUnsupported(unsupportedReason());
+    }
+  }
+
+ protected:
+  std::optional<RDD<StateRow>> compute(Time t) override {
+    auto [previous, fromInitial] = previousState(t);
+    auto values = batch_(t);
+    std::optional<RDD<StateRow>> out;
+    // Spark: no previous state and no batch RDD (or only the initial state) gives no RDD.
+    if (values || (previous && !fromInitial)) {
+      std::vector<RDD<StateRow>> inputs{previous ? *previous : this->graph().sparkContext().template emptyRDD<StateRow>()};
+      out = mergeAligned(this->graph().sparkContext(), part_, std::move(inputs),
+                         [&](std::size_t r, std::vector<std::vector<StateRow>>& in) {
+                           return update(t, in[0], values ? &(*values)[r] : nullptr);
+                         });
+    }
+    std::lock_guard lock(lastMutex_);
+    last_.emplace(t, out);
+    return out;
+  }
+
+ private:
+  // A key's new values, and whether it had a state (so it was already called).
+  struct Group {
+    std::vector<V> values;
+    bool called = false;
+  };
+
+  std::optional<std::pair<Time, std::optional<RDD<StateRow>>>> lastState() const {
+    std::lock_guard lock(lastMutex_);
+    return last_;
+  }
+
+  /// The state a slide before t, else the initial state (as Spark, also when
+  /// the previous batch had no state); second: whether it is the initial state.
+  std::pair<std::optional<RDD<StateRow>>, bool> previousState(Time t) {
+    const Time previous = t - this->slideDuration();
+    std::optional<RDD<StateRow>> state;
+    if (auto last = lastState(); last && last->first == previous)
+      state = last->second;
+    else if (this->isTimeValid(previous))
+      state = compute(previous);  // a batch nothing asked for; not through getOrCompute, which holds this node's lock
+    if (state) return {std::move(state), false};
+    return {initial_, initial_.has_value()};
+  }
+
+  std::vector<StateRow> update(Time t, std::vector<StateRow>& states, std::vector<std::pair<K, V>>* rows) const {
+    FlatMap<K, Group, Hash> fresh(hasherFrom<Hash>(part_));
+    if (rows)
+      for (auto& row : *rows)
+        fresh.upsert(
+            std::move(row.first), [&] { return Group{{std::move(row.second)}, false}; },
+            [&](Group& g) { g.values.push_back(std::move(row.second)); });
+    std::vector<StateRow> out;
+    out.reserve(states.size() + fresh.size());
+    const std::vector<V> none;
+    for (auto& [key, state] : states) {
+      Group* g = fresh.find(key);
+      if (g) g->called = true;
+      keep(out, key, call(t, key, g ? g->values : none, std::optional<S>(std::move(state))));
+    }
+    for (auto& [key, g] : fresh.entries())
+      if (!g.called) keep(out, key, call(t, key, g.values, std::optional<S>()));
+    return out;
+  }
+
+  std::optional<S> call(Time t, const K& key, const std::vector<V>& values, std::optional<S> state) const {
+    if constexpr (Timed)
+      return fn_(t, key, values, std::move(state));
+    else
+      return fn_(values, std::move(state));
+  }
+  static void keep(std::vector<StateRow>& out, K& key, std::optional<S> state) {
+    if (state) out.emplace_back(std::move(key), std::move(*state));
+  }
+
+  RDD<StateRow> restoredRDD(std::vector<std::vector<StateRow>> parts) const {
+    auto& sc = this->graph().sparkContext();
+    if (parts.size() == part_.numPartitions()) return keyedRDD<StateRow>(sc, std::move(parts), part_);
+    return sc.fromPartitions(std::move(parts));  // saved with other partitions: shuffled on use
+  }
+
+  Batch batch_;
+  F fn_;
+  P part_;
+  std::optional<RDD<StateRow>> initial_;
+  mutable std::mutex lastMutex_;
+  std::optional<std::pair<Time, std::optional<RDD<StateRow>>>> last_;  // guarded by lastMutex_
+};
+
+}  // namespace rill::detail
+// ---- end rill/stream/state_update.hpp ----
+
+
+namespace rill {
+
+template <class D>
+class DStreamStateOps {
+  const D& d() const { return static_cast<const D&>(*this); }
+  template <class Late = void>
+  using T_ = typename std::conditional_t<true, D, Late>::value_type;
+
+ public:
+  /// updateStateByKey(updateFn[, n | partitioner]): updateFn(const std::vector<V>& newValues,
+  /// std::optional<S> state) -> std::optional<S>, or updateFn(rill::Time, const K&, values, state),
+  /// called every batch for every key with new values or a state; std::nullopt removes
+  /// the key. Each batch's output is the whole state. S is read off updateFn's last
+  /// parameter, or named: updateStateByKey<S>(updateFn).
+  template <class S = detail::DeduceState, class F, class Part = std::size_t>
+  auto updateStateByKey(F updateFn, Part part = 0) const {
+    return updateState<detail::state_type_t<S, F>>(std::move(updateFn), part, detail::NoInitialState{});
+  }
+  /// updateStateByKey(updateFn, n | partitioner, initialRDD): keys start with the
+  /// (key, state) pairs of initialRDD.
+  template <class S = detail::DeduceState, class F, class Part, class R>
+  auto updateStateByKey(F updateFn, Part part, const R& initialRDD) const {
+    using Named = detail::state_type_t<S, F>;
+    using St = std::conditional_t<std::is_same_v<Named, detail::DeduceState>, mapped_of_t<typename R::value_type>, Named>;
+    return updateState<St>(std::move(updateFn), part, initialRDD.toRDD());
+  }
+
+  /// mapWithState(StateSpec::function(fn)...): see state_spec.hpp. Returns a
+  /// MapWithStateDStream: the mapped values, and stateSnapshots().
+  template <class F, class S, class Init, class Part>
+  auto mapWithState(const StateSpecOf<F, S, Init, Part>& spec) const {
+    using T = T_<F>;
+    if constexpr (checkState<T, S, Part>("mapWithState")) {
+      using K = owned_key_t<key_of_t<T>>;
+      using V = mapped_of_t<T>;
+      constexpr bool timed = std::invocable<const F&, Time, const K&, std::optional<V>, State<S>&>;
+      constexpr bool plain = std::invocable<const F&, const K&, std::optional<V>, State<S>&>;
+      static_assert(timed || plain,
+                    "rill: mapWithState needs the StateSpec function callable as f(const K&, std::optional<V>, "
+                    "rill::State<S>&) or f(rill::Time, const K&, std::optional<V>, rill::State<S>&)");
+      if constexpr (timed || plain) {
+        using R = std::remove_cvref_t<typename detail::MappingResult<timed, F, K, V, S>::type>;
+        static_assert(!std::is_void_v<R>, "rill: mapWithState's function must return the mapped value");
+        if constexpr (!std::is_void_v<R>) {
+          using M = typename detail::MappedOf<R, timed>::type;
+          const auto p = detail::streamPartitioner(spec.getPartitioner(), d().sparkContext());
+          using P = std::remove_cvref_t<decltype(p)>;
+          auto node = std::make_shared<detail::MapWithStateNode<K, V, S, M, F, P, timed>>(
+              d().graph(), d().slideDuration(), d().baseNode(), batchRows(p), spec.mappingFunction(), p,
+              initialRows<K, S>(spec.getInitialState()), spec.getTimeout());
+          d().graph().checkpoints().add(node);
+          return MapWithStateDStream<K, S, M>(node, node);
+        }
+      }
+    }
+  }
+
+  /// checkpoint(interval): checkpoints save this stream's remembered batches, and are
+  /// written at least this often (default: every batch). The element type must be
+  /// serialisable (a compile-time check). State and incremental windows are saved
+  /// whenever the context checkpoints, without this call.
+  auto checkpoint(Duration interval) const {
+    using T = T_<>;
+    static_assert(Checkpointable<T>,
+                  "rill: checkpoint(interval) saves this DStream's batches, so its element type must be "
+                  "serialisable: give it a cereal serialize function (see rill/core/serialization.hpp)");
+    detail::requireCheckpointInterval(interval, d().slideDuration());
+    auto stream = d().toDStream();
+    auto& registry = d().graph().checkpoints();
+    if (!std::dynamic_pointer_cast<CheckpointParticipant>(stream.node()))  // a state stream saves itself
+      registry.add(std::make_shared<detail::BatchesParticipant<T>>(stream.node(), "checkpointed batches"));
+    registry.requestInterval(interval);
+    return stream;
+  }
+
+ private:
+  template <class T, class S, class Part>
+  static constexpr bool checkState(const char*) {
+    static_assert(PairLike<T>, "rill: state operations need a DStream of key/value pairs");
+    if constexpr (PairLike<T>) {
+      constexpr bool named = !std::is_same_v<S, detail::DeduceState>;
+      static_assert(named,
+                    "rill: the state type S could not be read off the function (a generic lambda?): name it, as "
+                    "updateStateByKey<S>(f) or StateSpec::function<S>(f), or give an initial state RDD");
+      using K = owned_key_t<key_of_t<T>>;
+      constexpr bool partOk = std::is_integral_v<Part> || PartitionerFor<Part, K>;
+      static_assert(partOk, "rill: the partitions of a state operation must be a number or a partitioner "
+                            "(numPartitions() and getPartition(const K&) -> size_t)");
+      constexpr bool hashOk = HashableWith<K, hasher_of_t<Part>>;
+      static_assert(hashOk, "rill: state operations need keys with std::hash and == (or a partitioner naming a "
+                            "hasher_type)");
+      return named && partOk && hashOk;
+    }
+    return false;
+  }
+
+  template <class S, class F, class Part, class Init>
+  auto updateState(F updateFn, Part part, Init initial) const {
+    using T = T_<F>;
+    if constexpr (checkState<T, S, Part>("updateStateByKey")) {
+      using K = owned_key_t<key_of_t<T>>;
+      using V = mapped_of_t<T>;
+      using Values = const std::vector<V>&;
+      constexpr bool timed = std::invocable<const F&, Time, const K&, Values, std::optional<S>>;
+      constexpr bool plain = std::invocable<const F&, Values, std::optional<S>>;
+      static_assert(timed || plain,
+                    "rill: updateStateByKey needs updateFn callable as f(const std::vector<V>&, std::optional<S>) or "
+                    "f(rill::Time, const K&, const std::vector<V>&, std::optional<S>), returning std::optional<S>");
+      if constexpr (timed || plain) {
+        using R = typename detail::UpdateResult<timed, F, K, V, S>::type;
+        static_assert(std::is_convertible_v<R, std::optional<S>>,
+                      "rill: updateStateByKey's updateFn must return std::optional<S> (std::nullopt removes the key)");
+        const auto p = detail::streamPartitioner(part, d().sparkContext());
+        using P = std::remove_cvref_t<decltype(p)>;
+        auto node = std::make_shared<detail::UpdateStateNode<K, V, S, F, P, timed>>(
+            d().graph(), d().slideDuration(), d().baseNode(), batchRows(p), std::move(updateFn), p,
+            initialRows<K, S>(initial));
+        d().graph().checkpoints().add(node);
+        return DStream<std::pair<K, S>>(std::move(node));
+      }
+    }
+  }
+
+  /// The parent's batch at t as rows in the partitions of p (erased once per batch).
+  template <class P>
+  auto batchRows(const P& p) const {
+    using Row = detail::row_t<T_<P>>;
+    return [parent = d(), p](Time t) -> std::optional<std::vector<std::vector<Row>>> {
+      auto rdd = parent.rddAt(t);
+      if (!rdd) return std::nullopt;
+      return detail::partitionRows(*rdd, p);
+    };
+  }
+
+  template <class K, class S, class Init>
+  static std::optional<RDD<std::pair<K, S>>> initialRows(const Init& initial) {
+    if constexpr (std::is_same_v<Init, detail::NoInitialState>) {
+      return std::nullopt;
+    } else {
+      static_assert(PairLike<typename Init::value_type>, "rill: the initial state must be an RDD of (key, state) pairs");
+      return RDD<std::pair<K, S>>(initial.map([](const auto& kv) {
+        return std::pair<K, S>(K(std::get<0>(kv)), S(std::get<1>(kv)));
+      }));
+    }
+  }
+};
+
+}  // namespace rill
+// ---- end rill/stream/state_ops.hpp ----
+
+// ---- begin rill/stream/window_ops.hpp ----
+// DStream window operations (Spark's window, countByWindow, reduceByWindow,
+// reduceByKeyAndWindow, countByValueAndWindow, groupByKeyAndWindow).
+//
+// A window of length w and slide s is output at every multiple of s and holds
+// the batches with times in (t - w, t]; both must be multiples of the parent's
+// slide (std::invalid_argument when the stream is defined). Windows reaching
+// back before the stream's start hold only the batches that exist.
+// The keyed forms take an optional last argument as the keyed RDD ops do: a
+// number of partitions (0: the context's default parallelism, as Spark
+// Streaming) or a partitioner (rill::HashPartitioner(n) or your own).
+
+// ---- begin rill/stream/reduced_window.hpp ----
+// reduceByKeyAndWindow with an inverse function (Spark's ReducedWindowedDStream):
+// each window is the previous window's result with the batches that left
+// inverse-reduced out and the batches that entered reduced in, so a slide costs
+// the same however long the window is. Per-batch values are reduced first
+// (reduceByKey with the stream's partitioner), and every RDD involved shares
+// that partitioner, so the merge runs partition by partition with no shuffle.
+//
+// As in Spark, a key whose values all left stays, with the value invF(x, x)
+// (0 for +/-), unless filterFunc removes it; what filterFunc removes is also
+// forgotten for the next window.
+
+
+namespace rill::detail {
+
+/// reduceByKeyAndWindow's filterFunc when none is given (Spark's null).
+struct NoFilter {};
+
+template <class K, class V, class F, class G, class Filter, class P>
+class ReducedWindowNode final : public DStreamNode<std::pair<K, V>>, public CheckpointParticipant {
+  using Row = std::pair<K, V>;
+  using Hash = hasher_of_t<P>;
+
+ public:
+  ReducedWindowNode(std::shared_ptr<DStreamNode<Row>> reduced, Duration window, Duration slide, F f, G invF,
+                    Filter filter, P part)
+      : DStreamNode<Row>(reduced->graph(), slide, {reduced}),
+        reduced_(std::move(reduced)),
+        window_(window),
+        f_(std::move(f)),
+        invF_(std::move(invF)),
+        filter_(std::move(filter)),
+        part_(std::move(part)) {}
+
+  std::string describe() const override {
+    return "the previous window of reduceByKeyAndWindow (" + typeName<Row>() + ")";
+  }
+  std::optional<std::string> unsupportedReason() const override { return unsupportedTypes<K, V>(describe()); }
+  std::string save(Time) const override {
+    if constexpr (Checkpointable<Row>) {
+      std::optional<std::pair<std::int64_t, std::vector<std::vector<Row>>>> saved;
+      if (auto last = lastWindow()) saved.emplace(last->first.milliseconds(), collectPartitions(last->second));
+      return toBytes(saved);
+    } else {
+      throwUnsupported(unsupportedReason());
+    }
+  }
+  void restore(std::string_view bytes) override {
+    if constexpr (Checkpointable<Row>) {
+      auto saved = fromBytes<std::optional<std::pair<std::int64_t, std::vector<std::vector<Row>>>>>(bytes);
+      if (!saved) return;
+      auto& sc = this->graph().sparkContext();
+      auto rdd = saved->second.size() == part_.numPartitions()
+                     ? keyedRDD<Row>(sc, std::move(saved->second), part_)
+                     : sc.fromPartitions(std::move(saved->second));  // partitioned otherwise: shuffled on use
+      std::lock_guard lock(lastMutex_);
+      last_.emplace(Time(saved->first), std::move(rdd));
+    } else {
+      throwUnsupported(unsupportedReason());
+    }
+  }
+
+ protected:
+  std::optional<RDD<Row>> compute(Time t) override {
+    // Spark's intervals: the current window is [t - window + ps, t] and the
+    // previous one the same a slide earlier; what is in the previous window but
+    // not the current one leaves, what is in the current but not the previous enters.
+    const Duration ps = reduced_->slideDuration();
+    const Duration slide = this->slideDuration();
+    const Time begin = t - window_ + ps;
+    auto leaving = reduced_->slice(begin - slide, begin - ps);
+    auto entering = reduced_->slice(t - slide + ps, t);
+    std::vector<RDD<Row>> inputs;
+    inputs.reserve(1 + leaving.size() + entering.size());
+    inputs.push_back(previousWindow(t));
+    inputs.insert(inputs.end(), leaving.begin(), leaving.end());
+    inputs.insert(inputs.end(), entering.begin(), entering.end());
+    const std::size_t numLeaving = leaving.size();
+    auto out = mergeAligned(this->graph().sparkContext(), part_, std::move(inputs),
+                            [&](std::size_t, std::vector<std::vector<Row>>& in) { return merge(in, numLeaving); });
+    std::lock_guard lock(lastMutex_);
+    last_.emplace(t, out);
+    return out;
+  }
+  Duration parentRememberDuration() const override { return this->rememberDuration() + window_; }
+
+ private:
+  // What one key has in the previous window, in the batches leaving and in those entering.
+  struct Slot {
+    std::optional<V> previous, leaving, entering;
+  };
+
+  std::optional<std::pair<Time, RDD<Row>>> lastWindow() const {
+    std::lock_guard lock(lastMutex_);
+    return last_;
+  }
+
+  /// This stream's RDD a slide before t: empty before the stream's start.
+  RDD<Row> previousWindow(Time t) {
+    const Time previous = t - this->slideDuration();
+    if (auto last = lastWindow(); last && last->first == previous) return last->second;
+    if (!this->isTimeValid(previous)) return this->graph().sparkContext().template emptyRDD<Row>();
+    // Nothing asked for that window when it was due (a consumer that skips
+    // slides): make it now. Not through getOrCompute, which holds this node's lock.
+    return *compute(previous);
+  }
+
+  std::vector<Row> merge(std::vector<std::vector<Row>>& in, std::size_t numLeaving) const {
+    FlatMap<K, Slot, Hash> table(hasherFrom<Hash>(part_));
+    auto fold = [&](std::vector<Row>& rows, std::optional<V> Slot::*member) {
+      for (auto& row : rows) {
+        auto add = [&](Slot& slot) {
+          auto& acc = slot.*member;
+          acc = acc ? V(f_(std::move(*acc), std::move(row.second))) : std::move(row.second);
+        };
+        table.upsert(
+            std::move(row.first),
+            [&] {
+              Slot slot;
+              add(slot);
+              return slot;
+            },
+            add);
+      }
+    };
+    fold(in[0], &Slot::previous);
+    for (std::size_t i = 1; i <= numLeaving; ++i) fold(in[i], &Slot::leaving);
+    for (std::size_t i = numLeaving + 1; i < in.size(); ++i) fold(in[i], &Slot::entering);
+
+    std::vector<Row> out;
+    out.reserve(table.size());
+    for (auto& [key, slot] : table.entries()) {
+      auto value = windowValue(slot);
+      if (!value) continue;
+      Row row(std::move(key), std::move(*value));
+      if constexpr (!std::is_same_v<Filter, NoFilter>)
+        if (!filter_(std::as_const(row))) continue;
+      out.push_back(std::move(row));
+    }
+    return out;
+  }
+
+  /// Spark's mergeValues. A key with no previous value and nothing entering
+  /// (possible only after filterFunc dropped it) is not in the window; Spark
+  /// throws there instead.
+  std::optional<V> windowValue(Slot& slot) const {
+    if (!slot.previous) return std::move(slot.entering);
+    V value = std::move(*slot.previous);
+    if (slot.leaving) value = V(invF_(std::move(value), std::move(*slot.leaving)));
+    if (slot.entering) value = V(f_(std::move(value), std::move(*slot.entering)));
+    return value;
+  }
+
+  std::shared_ptr<DStreamNode<Row>> reduced_;
+  Duration window_;
+  F f_;
+  G invF_;
+  [[no_unique_address]] Filter filter_;
+  P part_;
+  mutable std::mutex lastMutex_;
+  std::optional<std::pair<Time, RDD<Row>>> last_;  // guarded by lastMutex_
+};
+
+}  // namespace rill::detail
+// ---- end rill/stream/reduced_window.hpp ----
+
+// ---- begin rill/stream/window.hpp ----
+// A windowed stream: at every multiple of its slide it combines the parent's
+// batches with times in (t - window, t] (Spark's WindowedDStream). A window
+// reaching back before the stream's start holds only the batches that exist.
+// What "combine" means is the op's: a union for window(), a per-key merge of
+// aligned partitions for the keyed window ops.
+
+
+namespace rill {
+
+template <class T>
+class DStream;
+
+namespace detail {
+
+/// Spark's rule, checked when the stream is defined: window and slide are positive
+/// multiples of the parent's slide. `what` names the operation in the message.
+inline void requireWindowDurations(const char* what, Duration window, Duration slide, Duration parentSlide) {
+  requirePositiveDuration(window, "window duration");
+  requirePositiveDuration(slide, "slide duration");
+  auto require = [&](const char* name, Duration d) {
+    if (!isMultipleOf(d, parentSlide))
+      throw std::invalid_argument(std::string("rill: ") + what + ": the " + name + " (" + toString(d) +
+                                  ") must be a multiple of the parent DStream's slide duration (" +
+                                  toString(parentSlide) + ")");
+  };
+  require("window duration", window);
+  require("slide duration", slide);
+}
+
+template <class In, class Out>
+class WindowNode final : public DStreamNode<Out> {
+ public:
+  /// combine(the parent's RDDs in the window, oldest first) -> the window's RDD.
+  using Combine = std::function<RDD<Out>(std::vector<RDD<In>>)>;
+
+  WindowNode(std::shared_ptr<DStreamNode<In>> parent, Duration window, Duration slide, Combine combine)
+      : DStreamNode<Out>(parent->graph(), slide, {parent}),
+        parent_(std::move(parent)),
+        window_(window),
+        combine_(std::move(combine)) {}
+
+  Duration windowDuration() const { return window_; }
+
+ protected:
+  std::optional<RDD<Out>> compute(Time t) override {
+    return combine_(parent_->slice(t - window_ + parent_->slideDuration(), t));
+  }
+  // The parent keeps what the oldest window that may still be asked for covers.
+  Duration parentRememberDuration() const override { return this->rememberDuration() + window_; }
+
+ private:
+  std::shared_ptr<DStreamNode<In>> parent_;
+  Duration window_;
+  Combine combine_;
+};
+
+/// The parent's batches in each window, combined. Validates the durations and
+/// has checkpoints save the parent's batches a restarted window still needs.
+template <class Out, class In, class Combine>
+DStream<Out> windowStream(const char* what, const DStream<In>& parent, Duration window, Duration slide,
+                          Combine combine) {
+  parent.graph().checkNotStarted();
+  requireWindowDurations(what, window, slide, parent.slideDuration());
+  parent.graph().checkpoints().add(std::make_shared<BatchesParticipant<In>>(parent.node(), "the batches windows read"));
+  return DStream<Out>(std::make_shared<WindowNode<In, Out>>(parent.node(), window, slide, std::move(combine)));
+}
+
+/// The RDDs as one (Spark's UnionRDD): their partitions one after the other.
+template <class T>
+RDD<T> unionOf(SparkContext& sc, const std::vector<RDD<T>>& rdds) {
+  std::vector<std::shared_ptr<const RDDNode<T>>> nodes;
+  nodes.reserve(rdds.size());
+  for (const auto& r : rdds) nodes.push_back(r.node());
+  return RDD<T>(sc, std::make_shared<UnionNode<T>>(std::move(nodes)));
+}
+
+}  // namespace detail
+}  // namespace rill
+// ---- end rill/stream/window.hpp ----
+
+
+namespace rill {
+
+template <class D>
+class DStreamWindowOps {
+  const D& d() const { return static_cast<const D&>(*this); }
+  template <class Late = void>
+  using T_ = typename std::conditional_t<true, D, Late>::value_type;
+
+  // The checks every keyed window op makes; the instantiation trace names the op.
+  template <class F, class Part>
+  static constexpr bool checkKeyedReduce() {
+    using T = T_<F>;
+    static_assert(PairLike<T>, "rill: this window operation needs a DStream of key/value pairs");
+    if constexpr (PairLike<T>) {
+      constexpr bool reduceOk = ReduceFunction<F, mapped_of_t<T>>;
+      static_assert(reduceOk, "rill: reduceByKeyAndWindow needs f (and invF) callable as f(const V&, const V&) "
+                              "returning V, where V is the value type");
+      return reduceOk && checkKeyed<Part>();
+    }
+    return false;
+  }
+  template <class Part>
+  static constexpr bool checkKeyed() {
+    using T = T_<Part>;
+    using K = owned_key_t<key_of_t<T>>;
+    constexpr bool partOk = std::is_integral_v<Part> || PartitionerFor<Part, K>;
+    static_assert(partOk, "rill: the last argument of a keyed window operation must be a number of partitions or "
+                          "a partitioner (numPartitions() and getPartition(const K&) -> size_t)");
+    constexpr bool hashOk = HashableWith<K, hasher_of_t<Part>>;
+    static_assert(hashOk, "rill: keyed window operations need keys with std::hash and == (or a partitioner naming a "
+                          "hasher_type)");
+    return partOk && hashOk;
+  }
+
+ public:
+  /// window(windowDuration[, slideDuration]): the batches in each window, every slide
+  /// (the slide defaults to the parent's).
+  auto window(Duration windowDuration) const { return window(windowDuration, d().slideDuration()); }
+  auto window(Duration windowDuration, Duration slideDuration) const {
+    using T = T_<>;
+    auto parent = d().toDStream();
+    SparkContext* sc = &parent.sparkContext();
+    return detail::windowStream<T>("window", parent, windowDuration, slideDuration,
+                                   [sc](std::vector<RDD<T>> rdds) { return detail::unionOf(*sc, rdds); });
+  }
+
+  /// countByWindow(window, slide): the number of elements in each window, one int64.
+  /// Incremental, as Spark: once data was seen, an emptied window gives 0.
+  auto countByWindow(Duration windowDuration, Duration slideDuration) const {
+    return d()
+        .map([](const auto&) { return std::int64_t{1}; })
+        .reduceByWindow(std::plus<std::int64_t>(), std::minus<std::int64_t>(), windowDuration, slideDuration);
+  }
+
+  /// reduceByWindow(f, window, slide): f(T, T) -> T over each window; nothing for an empty window.
+  template <class F>
+  auto reduceByWindow(F f, Duration windowDuration, Duration slideDuration) const {
+    detail::requireWindowDurations("reduceByWindow", windowDuration, slideDuration, d().slideDuration());
+    return d().reduce(f).window(windowDuration, slideDuration).reduce(f);
+  }
+
+  /// reduceByWindow(f, invF, window, slide): incremental; invF(a, b) undoes f(a, b).
+  template <class F, class G>
+    requires(!std::is_convertible_v<G, Duration>)
+  auto reduceByWindow(F f, G invF, Duration windowDuration, Duration slideDuration) const {
+    using T = T_<F>;
+    static_assert(ReduceFunction<F, T> && ReduceFunction<G, T>,
+                  "rill: reduceByWindow(f, invF, ...) needs f and invF callable as f(const T&, const T&) returning T");
+    if constexpr (ReduceFunction<F, T> && ReduceFunction<G, T>)
+      return d()
+          .map([](const T& x) { return std::pair<int, T>(1, x); })
+          .reduceByKeyAndWindow(std::move(f), std::move(invF), windowDuration, slideDuration, 1)
+          .map([](const std::pair<int, T>& kv) { return kv.second; });
+  }
+
+  /// reduceByKeyAndWindow(f, window[, slide[, n | partitioner]]): (key, f over its values
+  /// in the window); a key is present only when it has values in the window.
+  template <class F>
+  auto reduceByKeyAndWindow(F f, Duration windowDuration) const {
+    return reduceByKeyAndWindow(std::move(f), windowDuration, d().slideDuration());
+  }
+  template <class F, class Part = std::size_t>
+  auto reduceByKeyAndWindow(F f, Duration windowDuration, Duration slideDuration, Part part = 0) const {
+    if constexpr (checkKeyedReduce<F, Part>()) {
+      using Row = detail::row_t<T_<F>>;
+      detail::requireWindowDurations("reduceByKeyAndWindow", windowDuration, slideDuration, d().slideDuration());
+      SparkContext* sc = &d().sparkContext();
+      const auto p = detail::streamPartitioner(part, *sc);
+      DStream<Row> perBatch = detail::deriveStream(d(), [f, p](const auto& rdd) { return rdd.reduceByKey(f, p); });
+      return detail::windowStream<Row>(
+          "reduceByKeyAndWindow", perBatch, windowDuration, slideDuration, [f, p, sc](std::vector<RDD<Row>> rdds) {
+            return detail::mergeAligned(*sc, p, std::move(rdds), [&](std::size_t, std::vector<std::vector<Row>>& in) {
+              return foldWindow(in, p, f);
+            });
+          });
+    }
+  }
+
+  /// reduceByKeyAndWindow(f, invF, window, slide[, n | partitioner[, filterFunc]]):
+  /// incremental, each slide adds the batches entering and removes (invF) those
+  /// leaving. Keys stay with invF's result (e.g. 0) when their values leave, unless
+  /// filterFunc(const std::pair<K, V>&) -> bool drops them.
+  template <class F, class G, class Part = std::size_t, class Filter = detail::NoFilter>
+    requires(!std::is_convertible_v<G, Duration>)
+  auto reduceByKeyAndWindow(F f, G invF, Duration windowDuration, Duration slideDuration, Part part = 0,
+                            Filter filterFunc = {}) const {
+    if constexpr (checkKeyedReduce<F, Part>() && checkKeyedReduce<G, Part>() && checkFilter<Filter>()) {
+      using Row = detail::row_t<T_<F>>;
+      using K = typename Row::first_type;
+      using V = typename Row::second_type;
+      detail::requireWindowDurations("reduceByKeyAndWindow", windowDuration, slideDuration, d().slideDuration());
+      const auto p = detail::streamPartitioner(part, d().sparkContext());
+      using P = std::remove_cvref_t<decltype(p)>;
+      DStream<Row> perBatch = detail::deriveStream(d(), [f, p](const auto& rdd) { return rdd.reduceByKey(f, p); });
+      auto node = std::make_shared<detail::ReducedWindowNode<K, V, F, G, Filter, P>>(
+          perBatch.node(), windowDuration, slideDuration, std::move(f), std::move(invF), std::move(filterFunc), p);
+      auto& checkpoints = d().graph().checkpoints();
+      checkpoints.add(std::make_shared<detail::BatchesParticipant<Row>>(
+          perBatch.node(), "the per-batch reductions an incremental window subtracts"));
+      checkpoints.add(node);
+      return DStream<Row>(std::move(node));
+    }
+  }
+
+  /// countByValueAndWindow(window, slide[, n | partitioner]): (value, int64 count in the
+  /// window); values whose count drops to 0 are removed.
+  template <class Part = std::size_t>
+  auto countByValueAndWindow(Duration windowDuration, Duration slideDuration, Part part = 0) const {
+    using T = T_<Part>;
+    return d()
+        .map([](const T& x) { return std::pair<T, std::int64_t>(x, 1); })
+        .reduceByKeyAndWindow(std::plus<std::int64_t>(), std::minus<std::int64_t>(), windowDuration, slideDuration,
+                              part, [](const auto& kv) { return kv.second != 0; });
+  }
+
+  /// groupByKeyAndWindow(window[, slide[, n | partitioner]]): (key, std::vector of its
+  /// values in the window, oldest batch first).
+  auto groupByKeyAndWindow(Duration windowDuration) const {
+    return groupByKeyAndWindow(windowDuration, d().slideDuration());
+  }
+  template <class Part = std::size_t>
+  auto groupByKeyAndWindow(Duration windowDuration, Duration slideDuration, Part part = 0) const {
+    if constexpr (checkPairs<Part>() && checkKeyed<Part>()) {
+      using Row = detail::row_t<T_<Part>>;
+      using Group = std::pair<typename Row::first_type, std::vector<typename Row::second_type>>;
+      detail::requireWindowDurations("groupByKeyAndWindow", windowDuration, slideDuration, d().slideDuration());
+      SparkContext* sc = &d().sparkContext();
+      const auto p = detail::streamPartitioner(part, *sc);
+      DStream<Group> perBatch = detail::deriveStream(d(), [p](const auto& rdd) { return rdd.groupByKey(p); });
+      auto concat = [](auto a, auto b) {
+        a.insert(a.end(), std::make_move_iterator(b.begin()), std::make_move_iterator(b.end()));
+        return a;
+      };
+      return detail::windowStream<Group>(
+          "groupByKeyAndWindow", perBatch, windowDuration, slideDuration, [p, sc, concat](std::vector<RDD<Group>> rdds) {
+            return detail::mergeAligned(*sc, p, std::move(rdds), [&](std::size_t, std::vector<std::vector<Group>>& in) {
+              return foldWindow(in, p, concat);
+            });
+          });
+    }
+  }
+
+ private:
+  template <class Late>
+  static constexpr bool checkPairs() {
+    static_assert(PairLike<T_<Late>>, "rill: this window operation needs a DStream of key/value pairs");
+    return PairLike<T_<Late>>;
+  }
+  template <class Filter>
+  static constexpr bool checkFilter() {
+    if constexpr (std::is_same_v<Filter, detail::NoFilter>) {
+      return true;
+    } else {
+      using Row = detail::row_t<T_<Filter>>;
+      constexpr bool ok = std::is_invocable_r_v<bool, const Filter&, const Row&>;
+      static_assert(ok, "rill: reduceByKeyAndWindow's filterFunc must be callable as f(const std::pair<K, V>&) -> bool");
+      return ok;
+    }
+  }
+
+  /// One partition of a window: every batch's rows of the partition folded per key with merge.
+  template <class Row, class P, class Merge>
+  static std::vector<Row> foldWindow(std::vector<std::vector<Row>>& batches, const P& part, const Merge& merge) {
+    using Hash = hasher_of_t<P>;
+    detail::FlatMap<typename Row::first_type, typename Row::second_type, Hash> table(
+        detail::hasherFrom<Hash>(part));
+    for (auto& rows : batches) detail::foldRows(table, rows, merge);
+    return std::move(table).take();
+  }
+};
+
+}  // namespace rill
+// ---- end rill/stream/window_ops.hpp ----
+
 
 namespace rill {
 
@@ -3825,7 +7160,11 @@ class PipedDStream;
 /// Everything a DStream can do. D provides value_type, graph(), slideDuration(),
 /// rddAt(t), baseNode(), then(stage) and toDStream().
 template <class D>
-class DStreamApi : public DStreamOps<D>, public DStreamPairOps<D>, public DStreamOutputOps<D> {};
+class DStreamApi : public DStreamOps<D>,
+                   public DStreamPairOps<D>,
+                   public DStreamWindowOps<D>,
+                   public DStreamStateOps<D>,
+                   public DStreamOutputOps<D> {};
 
 template <class T>
 class DStream : public DStreamApi<DStream<T>> {
@@ -3897,6 +7236,84 @@ class PipedDStream : public DStreamApi<PipedDStream<Src, Pipe>> {
 
 }  // namespace rill
 // ---- end rill/stream/dstream.hpp ----
+
+// ---- begin rill/stream/file_stream.hpp ----
+// textFileStream(dir): the lines of files that appear in a directory, as
+// Spark's FileInputDStream. It is not a receiver: at each batch time the
+// directory is listed and every file that appeared since the last batch is
+// read into that batch, each file once. Files must be written elsewhere and
+// moved in (rename), so they are complete when they appear; files present at
+// start and names starting with '.' or '_' are ignored (io::DirectoryWatcher).
+
+// ---- begin rill/stream/input_node.hpp ----
+// The common part of every input stream: at batch time the scheduler cuts what
+// the input has gathered into an RDD for that batch (InputStream::cut); the
+// stream hands that RDD out when the batch is computed. Inputs differ only in
+// where the records come from (takeBatch).
+
+
+namespace rill::detail {
+
+/// A batch of received records as an RDD: contiguous runs in
+/// sc.defaultParallelism() partitions (none for an empty batch, as Spark's
+/// receiver streams make an RDD with no blocks).
+template <class T>
+RDD<T> receivedBatch(SparkContext& sc, std::vector<T> records) {
+  if (records.empty()) return sc.template emptyRDD<T>();
+  const std::size_t n = std::min(sc.defaultParallelism(), records.size());
+  std::vector<std::vector<T>> parts(n);
+  if (n == 1) {
+    parts[0] = std::move(records);
+  } else {
+    for (std::size_t i = 0; i < n; ++i) {
+      auto b = records.begin() + static_cast<std::ptrdiff_t>(sliceBegin(i, records.size(), n));
+      auto e = records.begin() + static_cast<std::ptrdiff_t>(sliceBegin(i + 1, records.size(), n));
+      parts[i].assign(std::make_move_iterator(b), std::make_move_iterator(e));
+    }
+  }
+  return sc.fromPartitions(std::move(parts));
+}
+
+template <class T>
+class InputNode : public DStreamNode<T>, public InputStream {
+ public:
+  explicit InputNode(DStreamGraph& graph) : DStreamNode<T>(graph, graph.batchDuration(), {}) {}
+
+  std::int64_t cut(Time t) final {
+    auto [rdd, records] = takeBatch(t);
+    std::lock_guard lock(cutMutex_);
+    cut_.insert_or_assign(t, std::move(rdd));
+    // Batches nothing asked for (an input no output reads, or batches a window
+    // skips) are dropped once no window can reach back to them.
+    const Duration keep = std::max(this->rememberDuration(), this->slideDuration());
+    cut_.erase(cut_.begin(), cut_.lower_bound(t - keep));
+    return records;
+  }
+
+ protected:
+  struct Batch {
+    RDD<T> rdd;
+    std::int64_t records = 0;  // for the listener's BatchInfo.numRecords
+  };
+  /// What arrived since the last cut, as batch t's RDD.
+  virtual Batch takeBatch(Time t) = 0;
+
+  std::optional<RDD<T>> compute(Time t) override {
+    std::lock_guard lock(cutMutex_);
+    auto it = cut_.find(t);
+    if (it == cut_.end()) return this->graph().sparkContext().template emptyRDD<T>();
+    auto rdd = std::move(it->second);
+    cut_.erase(it);
+    return rdd;
+  }
+
+ private:
+  std::mutex cutMutex_;
+  std::map<Time, RDD<T>> cut_;  // guarded by cutMutex_
+};
+
+}  // namespace rill::detail
+// ---- end rill/stream/input_node.hpp ----
 
 // ---- begin rill/stream/listener.hpp ----
 // StreamingListener: what happens to batches and receivers, as events. Events
@@ -3972,6 +7389,63 @@ class ListenerBus {
 }  // namespace rill
 // ---- end rill/stream/listener.hpp ----
 
+
+namespace rill::detail {
+
+class FileInputNode final : public InputNode<std::string> {
+ public:
+  /// Throws IoError now if `dir` cannot be listed, rather than at the first batch.
+  FileInputNode(DStreamGraph& graph, std::string dir, ListenerBus& bus)
+      : InputNode<std::string>(graph), dir_(std::move(dir)), bus_(&bus), watcher_(io::DirectoryWatcher(dir_)) {}
+
+  /// Files already there when the context starts are not new.
+  void start() override { watcher_.emplace(dir_); }
+
+ protected:
+  Batch takeBatch(Time t) override {
+    std::vector<std::string> lines;
+    for (const auto& path : newFiles(t)) {
+      try {
+        io::forEachLine(path, [&lines](std::string_view line) { lines.emplace_back(line); });
+      } catch (const IoError& e) {  // e.g. deleted before its batch: skip it, keep the stream going
+        warn(t, e.what());
+      }
+    }
+    const auto n = static_cast<std::int64_t>(lines.size());
+    return {receivedBatch(graph().sparkContext(), std::move(lines)), n};
+  }
+
+ private:
+  // A directory that cannot be listed gives an empty batch and a warning, as in
+  // Spark, so a passing problem (a remount) does not end the stream.
+  std::vector<std::string> newFiles(Time t) {
+    try {
+      return watcher_->poll();
+    } catch (const IoError& e) {
+      warn(t, e.what());
+      return {};
+    }
+  }
+  void warn(Time t, const std::string& what) {
+    bus_->post(&StreamingListener::onWarning, "rill: textFileStream " + dir_ + ", batch " + t.toString() + ": " + what);
+  }
+
+  std::string dir_;
+  ListenerBus* bus_;
+  std::optional<io::DirectoryWatcher> watcher_;
+};
+
+/// Registers a textFileStream with the graph.
+inline DStream<std::string> addFileStream(DStreamGraph& graph, ListenerBus& bus, std::string dir) {
+  graph.checkNotStarted();
+  auto node = std::make_shared<FileInputNode>(graph, std::move(dir), bus);
+  graph.addInput(node);
+  return DStream<std::string>(node);
+}
+
+}  // namespace rill::detail
+// ---- end rill/stream/file_stream.hpp ----
+
 // ---- begin rill/stream/queue_stream.hpp ----
 // queueStream: batches taken from a queue of RDDs the program fills (for tests
 // and demos, as Spark's queueStream).
@@ -4021,16 +7495,16 @@ std::int64_t storedCount(const RDD<T>& rdd) {
 }
 
 template <class T>
-class QueueInputNode final : public DStreamNode<T>, public InputStream {
+class QueueInputNode final : public InputNode<T> {
  public:
   QueueInputNode(DStreamGraph& graph, std::shared_ptr<RDDQueue<T>> queue, bool oneAtATime,
                  std::optional<RDD<T>> defaultRDD)
-      : DStreamNode<T>(graph, graph.batchDuration(), {}),
-        queue_(std::move(queue)),
-        oneAtATime_(oneAtATime),
-        default_(std::move(defaultRDD)) {}
+      : InputNode<T>(graph), queue_(std::move(queue)), oneAtATime_(oneAtATime), default_(std::move(defaultRDD)) {}
 
-  std::int64_t cut(Time t) override {
+  bool hasPendingData() const override { return queue_->size() > 0; }
+
+ protected:
+  typename InputNode<T>::Batch takeBatch(Time) override {
     auto taken = queue_->take(oneAtATime_);
     RDD<T> batch;
     if (taken.empty())
@@ -4039,40 +7513,933 @@ class QueueInputNode final : public DStreamNode<T>, public InputStream {
       batch = taken.front();
       for (std::size_t i = 1; i < taken.size(); ++i) batch = batch.union_(taken[i]);
     }
-    std::lock_guard lock(mutex_);
     const auto n = storedCount(batch);
-    cut_.insert_or_assign(t, std::move(batch));
-    return n;
-  }
-  bool hasPendingData() const override { return queue_->size() > 0; }
-
- protected:
-  std::optional<RDD<T>> compute(Time t) override {
-    std::lock_guard lock(mutex_);
-    auto it = cut_.find(t);
-    if (it == cut_.end()) return this->graph().sparkContext().template emptyRDD<T>();
-    auto rdd = std::move(it->second);
-    cut_.erase(cut_.begin(), std::next(it));
-    return rdd;
+    return {std::move(batch), n};
   }
 
  private:
   std::shared_ptr<RDDQueue<T>> queue_;
   bool oneAtATime_;
   std::optional<RDD<T>> default_;
-  std::mutex mutex_;
-  std::map<Time, RDD<T>> cut_;
 };
 
 }  // namespace detail
 }  // namespace rill
 // ---- end rill/stream/queue_stream.hpp ----
 
+// ---- begin rill/stream/rate_limiter.hpp ----
+// A receiver's rate limit (spark.streaming.receiver.maxRate). Spark's receivers
+// use Guava's "smooth bursty" RateLimiter: permits are spaced 1/rate apart, and
+// permits not used while the source was idle are saved, up to one second's
+// worth, for a later burst. This is the same algorithm, but it reads time from
+// the streaming Clock, so on a ManualClock a test decides exactly which
+// records get through before each batch.
+
+
+namespace rill {
+
+class RateLimiter {
+ public:
+  /// ratePerSecond == 0 means unlimited (acquire never waits).
+  RateLimiter(Clock& clock, double ratePerSecond) : clock_(&clock), rate_(ratePerSecond) {
+    if (!(ratePerSecond >= 0) || !std::isfinite(ratePerSecond))
+      throw std::invalid_argument("rill: a receiver's maximum rate must be >= 0 records per second, got " +
+                                  std::to_string(ratePerSecond));
+    if (limited()) {
+      intervalMicros_ = 1e6 / rate_;
+      maxStored_ = rate_;  // one second's worth, as Guava's default burst
+      nextFreeMicros_ = nowMicros();
+    }
+  }
+
+  bool limited() const { return rate_ > 0; }
+  double rate() const { return rate_; }
+
+  /// Waits until one more record may pass. Returns early (false) once
+  /// stopRequested() is true, checked whenever the clock is woken.
+  bool acquire(const std::function<bool()>& stopRequested) {
+    if (!limited()) return true;
+    const double moment = reserve();
+    const auto target = static_cast<std::int64_t>(std::ceil(moment / 1000.0));
+    if (clock_->getTimeMillis() >= target) return true;
+    return clock_->waitTillTime(target, stopRequested) >= target;
+  }
+
+ private:
+  double nowMicros() const { return static_cast<double>(clock_->getTimeMillis()) * 1000.0; }
+
+  // Guava's reserveEarliestAvailable(1): the caller may go at the returned
+  // moment; what it takes beyond the saved permits pushes the next caller back.
+  double reserve() {
+    std::lock_guard lock(mutex_);
+    const double now = nowMicros();
+    if (now > nextFreeMicros_) {
+      stored_ = std::min(maxStored_, stored_ + (now - nextFreeMicros_) / intervalMicros_);
+      nextFreeMicros_ = now;
+    }
+    const double moment = nextFreeMicros_;
+    const double fromStore = std::min(1.0, stored_);
+    nextFreeMicros_ += (1.0 - fromStore) * intervalMicros_;
+    stored_ -= fromStore;
+    return moment;
+  }
+
+  Clock* clock_;
+  double rate_;
+  double intervalMicros_ = 0;
+  double maxStored_ = 0;
+  std::mutex mutex_;
+  double stored_ = 0;          // guarded by mutex_
+  double nextFreeMicros_ = 0;  // guarded by mutex_
+};
+
+}  // namespace rill
+// ---- end rill/stream/rate_limiter.hpp ----
+
+// ---- begin rill/stream/receiver.hpp ----
+// Receiver<T>: a user-written source of records (Spark's Receiver). Subclass it,
+// implement onStart() (set up and begin receiving, usually on a thread made
+// with spawn(); it should not block for long) and onStop() (release what
+// onStart set up), and call store() with what arrives. Feed it to
+// ssc.receiverStream(receiver); every batch takes what was stored since the last.
+//
+// store() blocks while the receiver's buffer is full or its rate limit is
+// reached. restart(reason) makes the supervisor call onStop(), report the
+// reason to the listeners (onReceiverError), wait the restart delay and call
+// onStart() again; an exception from onStart() or from a spawn()ed thread
+// does the same. stop(reason) ends the receiver for good (the context runs on).
+// Receiving loops poll isStopped(), which turns true as soon as a restart or a
+// stop is requested.
+
+// ---- begin rill/stream/receiver_supervisor.hpp ----
+// Runs one Receiver on its own thread, as Spark's ReceiverSupervisor does:
+// starts it, restarts it after a failure (onStop, report, wait, onStart), and
+// stops it when the StreamingContext stops. The wait between restarts starts
+// at spark.streaming.receiverRestartDelay and doubles while the receiver keeps
+// failing without storing anything, up to rill.streaming.receiverRestartDelayMax.
+// The restart wait is real time, not the streaming clock: a test on a
+// ManualClock need not advance batches to let a receiver reconnect.
+
+// ---- begin rill/stream/block_buffer.hpp ----
+// The records a receiver has stored and no batch has taken yet. The buffer is
+// bounded (rill.streaming.receiver.maxBufferedRecords): a receiver that gets
+// ahead of the batches waits in store() instead of growing memory without
+// limit. While its receiver is being stopped the buffer stops blocking (a
+// stop must not wait for a batch that may never come) and takes the records
+// of the store() calls already in progress, so nothing received is lost.
+
+namespace rill::detail {
+
+template <class T>
+class BlockBuffer {
+ public:
+  explicit BlockBuffer(std::size_t capacity) : capacity_(capacity) {
+    if (capacity == 0) throw std::invalid_argument("rill: rill.streaming.receiver.maxBufferedRecords must be positive");
+  }
+
+  /// Appends one record, waiting while the buffer is full and blocking.
+  void push(T record) {
+    std::unique_lock lock(mutex_);
+    waitForSpace(lock);
+    records_.push_back(std::move(record));
+    changed_.notify_all();
+  }
+
+  /// Appends records in order, as many at a time as there is room for.
+  void pushAll(std::vector<T>&& records) {
+    std::size_t i = 0;
+    std::unique_lock lock(mutex_);
+    while (i < records.size()) {
+      waitForSpace(lock);
+      const std::size_t room = blocking_ ? capacity_ - records_.size() : records.size() - i;
+      const std::size_t n = std::min(room, records.size() - i);
+      for (std::size_t k = 0; k < n; ++k) records_.push_back(std::move(records[i + k]));
+      i += n;
+      changed_.notify_all();
+    }
+  }
+
+  /// Takes everything buffered so far (the batch cut) and wakes waiting writers.
+  std::vector<T> drain() {
+    std::vector<T> out;
+    std::lock_guard lock(mutex_);
+    out.swap(records_);
+    changed_.notify_all();
+    return out;
+  }
+
+  /// While false, writers never wait (their receiver is stopping).
+  void setBlocking(bool blocking) {
+    std::lock_guard lock(mutex_);
+    blocking_ = blocking;
+    changed_.notify_all();
+  }
+
+  std::size_t size() const {
+    std::lock_guard lock(mutex_);
+    return records_.size();
+  }
+  std::size_t capacity() const { return capacity_; }
+
+  /// Waits until at least n records are buffered; false on timeout (tests and
+  /// demos use it to know data has arrived without sleeping).
+  template <class Rep, class Period>
+  bool awaitSize(std::size_t n, std::chrono::duration<Rep, Period> timeout) const {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, timeout, [&] { return records_.size() >= n; });
+  }
+
+ private:
+  void waitForSpace(std::unique_lock<std::mutex>& lock) {
+    changed_.wait(lock, [&] { return !blocking_ || records_.size() < capacity_; });
+  }
+
+  const std::size_t capacity_;
+  mutable std::mutex mutex_;
+  mutable std::condition_variable changed_;
+  std::vector<T> records_;
+  bool blocking_ = true;
+};
+
+}  // namespace rill::detail
+// ---- end rill/stream/block_buffer.hpp ----
+
+// ---- begin rill/stream/receiver_settings.hpp ----
+// The knobs of every receiver, read once from the SparkConf when a receiver
+// stream is defined, so a bad value fails at definition, not in a thread.
+
+
+namespace rill {
+
+struct ReceiverSettings {
+  /// Records per second per receiver, 0 = unlimited (spark.streaming.receiver.maxRate).
+  std::int64_t maxRate = 0;
+  /// Records a receiver may hold before store() blocks (rill.streaming.receiver.maxBufferedRecords).
+  std::size_t maxBufferedRecords = 1'000'000;
+  /// First wait before restarting a failed receiver; doubles per failure in a row
+  /// (spark.streaming.receiverRestartDelay, in ms).
+  Duration restartDelay{100};
+  /// The longest wait between restarts (rill.streaming.receiverRestartDelayMax, in ms).
+  Duration maxRestartDelay{2000};
+  /// Longest line socketTextStream accepts; longer ones are dropped and reported
+  /// (rill.streaming.maxLineLength, in bytes).
+  std::size_t maxLineLength = std::size_t{1} << 20;
+  /// How long socketTextStream waits for a connection before retrying
+  /// (rill.streaming.socket.connectTimeout, in ms).
+  Duration connectTimeout{2000};
+
+  static ReceiverSettings fromConf(const SparkConf& conf) {
+    ReceiverSettings s;
+    s.maxRate = conf.getLong("spark.streaming.receiver.maxRate", s.maxRate);
+    s.maxBufferedRecords = positive(conf, "rill.streaming.receiver.maxBufferedRecords", s.maxBufferedRecords);
+    s.restartDelay = Duration(nonNegative(conf, "spark.streaming.receiverRestartDelay", s.restartDelay.count()));
+    s.maxRestartDelay = Duration(nonNegative(conf, "rill.streaming.receiverRestartDelayMax", s.maxRestartDelay.count()));
+    s.maxLineLength = positive(conf, "rill.streaming.maxLineLength", s.maxLineLength);
+    s.connectTimeout = Duration(positive(conf, "rill.streaming.socket.connectTimeout", s.connectTimeout.count()));
+    if (s.maxRate < 0) throw std::invalid_argument(message("spark.streaming.receiver.maxRate", ">= 0", s.maxRate));
+    return s;
+  }
+
+ private:
+  static std::string message(const char* key, const char* rule, long long got) {
+    return std::string("rill: setting '") + key + "' must be " + rule + ", got " + std::to_string(got);
+  }
+  template <class V>
+  static V positive(const SparkConf& conf, const char* key, V dflt) {
+    const long long v = conf.getLong(key, static_cast<long long>(dflt));
+    if (v <= 0) throw std::invalid_argument(message(key, "positive", v));
+    return static_cast<V>(v);
+  }
+  template <class V>
+  static V nonNegative(const SparkConf& conf, const char* key, V dflt) {
+    const long long v = conf.getLong(key, static_cast<long long>(dflt));
+    if (v < 0) throw std::invalid_argument(message(key, ">= 0", v));
+    return static_cast<V>(v);
+  }
+};
+
+}  // namespace rill
+// ---- end rill/stream/receiver_settings.hpp ----
+
+
+namespace rill {
+
+template <class T>
+class Receiver;
+
+namespace detail {
+
+inline std::string describeException(const std::exception_ptr& e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    return ex.what();
+  } catch (...) {
+    return "unknown exception";
+  }
+}
+
+template <class T>
+class ReceiverSupervisor {
+ public:
+  ReceiverSupervisor(std::shared_ptr<Receiver<T>> receiver, int streamId, const ReceiverSettings& settings,
+                     ListenerBus& bus, Clock& clock, BlockBuffer<T>& buffer)
+      : receiver_(std::move(receiver)),
+        streamId_(streamId),
+        settings_(settings),
+        bus_(&bus),
+        clock_(&clock),
+        buffer_(&buffer),
+        name_(receiver_->name() + "-" + std::to_string(streamId)) {
+    ReceiverSupervisor* expected = nullptr;
+    if (!receiver_->supervisor_.compare_exchange_strong(expected, this))
+      throw std::invalid_argument("rill: receiverStream: this Receiver already feeds another stream");
+  }
+  ReceiverSupervisor(const ReceiverSupervisor&) = delete;
+  ReceiverSupervisor& operator=(const ReceiverSupervisor&) = delete;
+  ~ReceiverSupervisor() {
+    stop();
+    receiver_->supervisor_ = nullptr;
+  }
+
+  /// Starts the supervising thread (which calls the receiver's onStart).
+  void start() {
+    limiter_.emplace(*clock_, static_cast<double>(settings_.maxRate));
+    thread_ = std::thread([this] { run(); });
+  }
+
+  /// Stops the receiver for good and waits for its threads; what it stored stays buffered.
+  void stop() {
+    {
+      std::lock_guard lock(mutex_);
+      if (!thread_.joinable()) return;
+      finalStop_ = true;
+      running_ = false;
+      requested_.notify_all();
+    }
+    releaseWriters();
+    thread_.join();
+  }
+
+  // ---- what Receiver<T> calls ------------------------------------------------
+
+  void store(T record) {
+    limiter_->acquire([this] { return !running_.load(); });
+    buffer_->push(std::move(record));
+    stored_ = true;
+  }
+  void storeAll(std::vector<T> records) {
+    if (records.empty()) return;
+    if (limiter_->limited()) {
+      for (auto& r : records) store(std::move(r));
+      return;
+    }
+    buffer_->pushAll(std::move(records));
+    stored_ = true;
+  }
+  void requestRestart(std::string reason) {
+    std::lock_guard lock(mutex_);
+    if (!restartReason_) restartReason_ = std::move(reason);
+    running_ = false;
+    requested_.notify_all();
+  }
+  void requestStop(std::string reason) {
+    std::lock_guard lock(mutex_);
+    finalStop_ = true;
+    stopReason_ = std::move(reason);
+    running_ = false;
+    requested_.notify_all();
+  }
+  bool isStopped() const { return !running_.load(); }
+  void reportError(const std::string& message) { bus_->post(&StreamingListener::onReceiverError, errorInfo(message)); }
+
+  /// Runs body on a thread of the receiver; joined after onStop. An exception
+  /// escaping body restarts the receiver.
+  void spawn(std::function<void()> body) {
+    std::lock_guard lock(threadsMutex_);
+    threads_.emplace_back([this, body = std::move(body)] {
+      try {
+        body();
+      } catch (...) {
+        requestRestart("rill: receiver " + name_ + " thread failed: " + describeException(std::current_exception()));
+      }
+    });
+  }
+
+  const std::string& name() const { return name_; }
+  int streamId() const { return streamId_; }
+
+ private:
+  ReceiverInfo info(bool active) const {
+    ReceiverInfo i;
+    i.streamId = streamId_;
+    i.name = name_;
+    i.active = active;
+    return i;
+  }
+  ReceiverInfo errorInfo(const std::string& message) const {
+    ReceiverInfo i = info(!isStopped());
+    i.lastErrorMessage = message;
+    i.lastErrorTime = Time(clock_->getTimeMillis());
+    return i;
+  }
+
+  // One start of the receiver; returns the restart reason, or nullopt on a final stop.
+  std::optional<std::string> runOnce() {
+    {
+      std::lock_guard lock(mutex_);
+      if (finalStop_) return std::nullopt;
+      restartReason_.reset();
+      running_ = true;
+    }
+    stored_ = false;
+    buffer_->setBlocking(true);
+    bus_->post(&StreamingListener::onReceiverStarted, info(true));
+    try {
+      receiver_->onStart();
+    } catch (...) {
+      requestRestart("rill: receiver " + name_ + " failed to start: " + describeException(std::current_exception()));
+    }
+    std::optional<std::string> reason;
+    {
+      std::unique_lock lock(mutex_);
+      requested_.wait(lock, [&] { return finalStop_ || restartReason_; });
+      if (!finalStop_) reason = restartReason_;
+    }
+    releaseWriters();
+    try {
+      receiver_->onStop();
+    } catch (...) {
+      reportError("rill: receiver " + name_ + " failed to stop: " + describeException(std::current_exception()));
+    }
+    joinThreads();
+    return reason;
+  }
+
+  void run() {
+    Duration delay = settings_.restartDelay;
+    while (auto reason = runOnce()) {
+      bus_->post(&StreamingListener::onReceiverError, errorInfo(*reason));
+      if (stored_) delay = settings_.restartDelay;  // it worked for a while: not a failure in a row
+      std::unique_lock lock(mutex_);
+      if (requested_.wait_for(lock, delay, [&] { return finalStop_; })) break;
+      delay = std::min(delay * 2, std::max(settings_.maxRestartDelay, settings_.restartDelay));
+    }
+    ReceiverInfo stopped = info(false);
+    {
+      std::lock_guard lock(mutex_);
+      stopped.lastErrorMessage = stopReason_;
+    }
+    bus_->post(&StreamingListener::onReceiverStopped, stopped);
+  }
+
+  // A writer blocked on a full buffer or on the rate limit must not hold up a stop.
+  void releaseWriters() {
+    buffer_->setBlocking(false);
+    clock_->wake();
+  }
+
+  void joinThreads() {
+    for (;;) {
+      std::vector<std::thread> threads;
+      {
+        std::lock_guard lock(threadsMutex_);
+        threads.swap(threads_);
+      }
+      if (threads.empty()) return;
+      for (auto& t : threads) t.join();
+    }
+  }
+
+  std::shared_ptr<Receiver<T>> receiver_;
+  int streamId_;
+  ReceiverSettings settings_;
+  ListenerBus* bus_;
+  Clock* clock_;
+  BlockBuffer<T>* buffer_;
+  std::string name_;
+  std::optional<RateLimiter> limiter_;
+
+  std::mutex mutex_;
+  std::condition_variable requested_;
+  bool finalStop_ = false;                    // guarded by mutex_
+  std::optional<std::string> restartReason_;  // guarded by mutex_
+  std::string stopReason_;                    // guarded by mutex_
+  std::atomic<bool> running_{false};
+  std::atomic<bool> stored_{false};
+  std::thread thread_;
+
+  std::mutex threadsMutex_;
+  std::vector<std::thread> threads_;  // guarded by threadsMutex_
+};
+
+}  // namespace detail
+}  // namespace rill
+// ---- end rill/stream/receiver_supervisor.hpp ----
+
+
+namespace rill {
+
+template <class T>
+class Receiver {
+ public:
+  using record_type = T;
+
+  Receiver() = default;
+  Receiver(const Receiver&) = delete;
+  Receiver& operator=(const Receiver&) = delete;
+  virtual ~Receiver() = default;
+
+  virtual void onStart() = 0;
+  virtual void onStop() = 0;
+  /// Names the receiver in listener events ("<name>-<streamId>").
+  virtual std::string name() const { return "Receiver"; }
+
+  /// Stores one record for the next batch; blocks while the buffer is full or
+  /// the rate limit is reached.
+  void store(T record) { control().store(std::move(record)); }
+  /// Stores records in order (cheaper than one at a time: one lock per call).
+  void store(std::vector<T> records) { control().storeAll(std::move(records)); }
+  /// Asks the supervisor to stop and start this receiver again, after the restart delay.
+  void restart(const std::string& reason) { control().requestRestart(reason); }
+  /// Stops this receiver for good.
+  void stop(const std::string& reason) { control().requestStop(reason); }
+  /// True once a restart or a stop was requested, and before the receiver runs.
+  bool isStopped() const {
+    auto* s = supervisor_.load();
+    return s == nullptr || s->isStopped();
+  }
+  /// Reports a problem to the listeners (onReceiverError) without restarting.
+  void reportError(const std::string& message) { control().reportError(message); }
+  int streamId() const { return control().streamId(); }
+
+ protected:
+  /// Runs body on a new thread, joined after onStop(); an exception escaping it
+  /// restarts the receiver. Bodies should return soon after isStopped() turns true.
+  void spawn(std::function<void()> body) { control().spawn(std::move(body)); }
+
+ private:
+  friend class detail::ReceiverSupervisor<T>;
+  detail::ReceiverSupervisor<T>& control() const {
+    auto* s = supervisor_.load();
+    if (s == nullptr)
+      throw IllegalStateException("rill: a Receiver can store, restart or stop only while a StreamingContext runs it "
+                                  "(ssc.receiverStream(receiver))");
+    return *s;
+  }
+
+  std::atomic<detail::ReceiverSupervisor<T>*> supervisor_{nullptr};
+};
+
+}  // namespace rill
+// ---- end rill/stream/receiver.hpp ----
+
+// ---- begin rill/stream/receiver_stream.hpp ----
+// A receiver-based input stream (Spark's ReceiverInputDStream): the receiver
+// runs on its own threads from ssc.start() to ssc.stop() and stores records
+// into a bounded buffer; every batch takes what the buffer holds.
+
+
+namespace rill::detail {
+
+template <class T>
+class ReceiverInputNode final : public InputNode<T> {
+ public:
+  ReceiverInputNode(DStreamGraph& graph, std::shared_ptr<Receiver<T>> receiver, int streamId,
+                    const ReceiverSettings& settings, ListenerBus& bus, Clock& clock)
+      : InputNode<T>(graph),
+        buffer_(settings.maxBufferedRecords),
+        supervisor_(std::move(receiver), streamId, settings, bus, clock, buffer_) {}
+  ~ReceiverInputNode() override { supervisor_.stop(); }
+
+  void start() override { supervisor_.start(); }
+  void stop() override { supervisor_.stop(); }
+  bool hasPendingData() const override { return buffer_.size() > 0; }
+
+  std::size_t bufferedRecords() const { return buffer_.size(); }
+  template <class Rep, class Period>
+  bool awaitBuffered(std::size_t n, std::chrono::duration<Rep, Period> timeout) const {
+    return buffer_.awaitSize(n, timeout);
+  }
+
+ protected:
+  typename InputNode<T>::Batch takeBatch(Time) override {
+    auto records = buffer_.drain();
+    const auto n = static_cast<std::int64_t>(records.size());
+    return {receivedBatch(this->graph().sparkContext(), std::move(records)), n};
+  }
+
+ private:
+  BlockBuffer<T> buffer_;
+  ReceiverSupervisor<T> supervisor_;
+};
+
+/// Registers a receiver stream with the graph; settings come from the SparkConf.
+template <class T>
+DStream<T> addReceiverStream(DStreamGraph& graph, ListenerBus& bus, Clock& clock,
+                             std::shared_ptr<Receiver<T>> receiver) {
+  graph.checkNotStarted();
+  if (!receiver) throw std::invalid_argument("rill: receiverStream needs a receiver, got a null pointer");
+  const auto settings = ReceiverSettings::fromConf(graph.sparkContext().getConf());
+  const int streamId = static_cast<int>(graph.inputs().size());
+  auto node = std::make_shared<ReceiverInputNode<T>>(graph, std::move(receiver), streamId, settings, bus, clock);
+  graph.addInput(node);
+  return DStream<T>(node);
+}
+
+/// Waits until a receiver stream holds at least n records not yet cut into a
+/// batch; false on timeout. Lets tests and demos on a ManualClock know data
+/// has arrived before they advance time, without sleeping.
+template <class T, class Rep, class Period>
+bool awaitBuffered(const DStream<T>& input, std::size_t n, std::chrono::duration<Rep, Period> timeout) {
+  auto node = std::dynamic_pointer_cast<ReceiverInputNode<T>>(input.node());
+  if (!node) throw std::invalid_argument("rill: awaitBuffered needs the stream a receiver feeds");
+  return node->awaitBuffered(n, timeout);
+}
+
+}  // namespace rill::detail
+// ---- end rill/stream/receiver_stream.hpp ----
+
+// ---- begin rill/stream/socket_stream.hpp ----
+// socketTextStream's receiver: connects to host:port and stores every line it
+// reads (what `nc -lk 9999` sends), as Spark's SocketReceiver. A refused or
+// dropped connection, or the end of the stream, restarts the receiver (which
+// reconnects after the restart delay); lines received before are kept. Lines
+// longer than rill.streaming.maxLineLength are dropped, counted and reported.
+
+
+namespace rill {
+
+class SocketReceiver final : public Receiver<std::string> {
+ public:
+  SocketReceiver(std::string host, int port, const ReceiverSettings& settings)
+      : host_(std::move(host)), port_(port), maxLineLength_(settings.maxLineLength),
+        connectTimeout_(settings.connectTimeout) {}
+
+  void onStart() override {
+    spawn([this] { receive(); });
+  }
+  void onStop() override {}  // receive() sees isStopped() within one poll interval and returns
+  std::string name() const override { return "SocketReceiver"; }
+
+  /// Lines dropped so far for exceeding the maximum line length.
+  std::size_t overlongLines() const { return overlong_.load(); }
+
+ private:
+  // How often a waiting read looks at isStopped(): bounds how long ssc.stop() takes.
+  static constexpr std::chrono::milliseconds kPoll{50};
+  static constexpr std::size_t kReadSize = 64 * 1024;
+
+  std::string endpoint() const { return host_ + ":" + std::to_string(port_); }
+
+  void receive() {
+    io::TcpConnection conn;
+    try {
+      conn = io::TcpConnection::connect(host_, port_, connectTimeout_);
+    } catch (const IoError& e) {
+      restart(e.what());
+      return;
+    }
+    io::LineFramer framer(maxLineLength_);
+    std::vector<std::string> lines;
+    auto collect = [&lines](std::string_view line) { lines.emplace_back(line); };
+    std::vector<char> buf(kReadSize);
+    std::size_t reported = 0;
+    try {
+      for (;;) {
+        // Once stopping, take only what already arrived (a graceful stop loses
+        // nothing the peer has delivered), then leave; a partial line is dropped.
+        const bool stopping = isStopped();
+        const auto n = conn.readSome(buf.data(), buf.size(), stopping ? std::chrono::milliseconds(0) : kPoll);
+        if (n < 0) {
+          if (stopping) return;
+          continue;
+        }
+        if (n == 0) {
+          framer.finish(collect);
+          storeLines(lines);
+          if (!isStopped()) restart("rill: socketTextStream " + endpoint() + ": the peer closed the connection");
+          return;
+        }
+        framer.feed(std::string_view(buf.data(), static_cast<std::size_t>(n)), collect);
+        storeLines(lines);
+        reportOverlong(framer, reported);
+      }
+    } catch (const IoError& e) {
+      storeLines(lines);
+      restart("rill: socketTextStream " + endpoint() + ": connection lost: " + e.what());
+    }
+  }
+
+  void storeLines(std::vector<std::string>& lines) {
+    if (lines.empty()) return;
+    store(std::move(lines));
+    lines.clear();
+  }
+
+  void reportOverlong(const io::LineFramer& framer, std::size_t& reported) {
+    const std::size_t now = framer.overlongLines();
+    if (now == reported) return;
+    const std::size_t fresh = now - reported;
+    overlong_ += fresh;
+    reported = now;
+    reportError("rill: socketTextStream " + endpoint() + ": dropped " + std::to_string(fresh) +
+                (fresh == 1 ? " line" : " lines") + " longer than " + std::to_string(maxLineLength_) +
+                " bytes (rill.streaming.maxLineLength); " + std::to_string(overlong_.load()) + " dropped so far");
+  }
+
+  std::string host_;
+  int port_;
+  std::size_t maxLineLength_;
+  std::chrono::milliseconds connectTimeout_;
+  std::atomic<std::size_t> overlong_{0};
+};
+
+}  // namespace rill
+// ---- end rill/stream/socket_stream.hpp ----
+
 // ---- begin rill/stream/streaming_context.hpp ----
 // StreamingContext: cuts input into batches every batch interval on its clock
 // and runs each batch's jobs (the output operations, in definition order), one
 // batch at a time. A batch that takes longer than the interval delays the next
 // one; nothing is skipped, and the delay is reported to listeners.
+
+// ---- begin rill/stream/checkpoint.hpp ----
+// Checkpointing a StreamingContext: after a completed batch, every registered
+// participant (state, incremental windows, the batches windows still need; see
+// checkpoint_participant.hpp) saves its data, and the whole is written as one
+// checkpoint file for that batch time. A restarted program rebuilds its graph
+// with the same code and restore() puts the data back participant by
+// participant, checking that the graph has the same participants.
+
+// ---- begin rill/stream/checkpoint_file.hpp ----
+// Checkpoint files: "checkpoint-<batch time ms>" in the checkpoint directory,
+// each a 32-byte header and a payload:
+//   magic "RILLCKPT" (8 bytes), format version (u32), reserved (u32),
+//   payload length (u64), FNV-1a 64 checksum of the payload (u64); little-endian.
+// A truncated or corrupted file fails the length or checksum test and the
+// reader falls back to the previous file. Files are written atomically (temp
+// file, fsync, rename) and only the newest few are kept.
+
+#include <fstream>
+
+namespace rill::detail {
+
+inline constexpr std::string_view kCheckpointMagic = "RILLCKPT";
+inline constexpr std::uint32_t kCheckpointVersion = 1;
+inline constexpr std::size_t kCheckpointHeaderSize = 32;
+inline constexpr std::string_view kCheckpointPrefix = "checkpoint-";
+
+inline std::uint64_t fnv1a64(std::string_view bytes) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 0x100000001b3ull;
+  }
+  return h;
+}
+
+inline void putLittleEndian(std::string& out, std::uint64_t v, int bytes) {
+  for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+inline std::uint64_t getLittleEndian(std::string_view in, std::size_t at, int bytes) {
+  std::uint64_t v = 0;
+  for (int i = 0; i < bytes; ++i) v |= std::uint64_t{static_cast<unsigned char>(in[at + i])} << (8 * i);
+  return v;
+}
+
+/// The file contents for a payload: header then payload.
+inline std::string encodeCheckpoint(std::string_view payload) {
+  std::string out(kCheckpointMagic);
+  putLittleEndian(out, kCheckpointVersion, 4);
+  putLittleEndian(out, 0, 4);
+  putLittleEndian(out, payload.size(), 8);
+  putLittleEndian(out, fnv1a64(payload), 8);
+  out.append(payload);
+  return out;
+}
+
+/// The payload of a checkpoint file, or why the file cannot be used.
+struct DecodedCheckpoint {
+  std::optional<std::string_view> payload;
+  std::string problem;
+};
+
+inline DecodedCheckpoint decodeCheckpoint(std::string_view file) {
+  if (file.size() < kCheckpointHeaderSize) return {std::nullopt, "truncated header"};
+  if (file.substr(0, kCheckpointMagic.size()) != kCheckpointMagic) return {std::nullopt, "not a rill checkpoint"};
+  const auto version = getLittleEndian(file, 8, 4);
+  if (version != kCheckpointVersion)
+    return {std::nullopt, "unsupported format version " + std::to_string(version)};
+  const auto length = getLittleEndian(file, 16, 8);
+  const auto payload = file.substr(kCheckpointHeaderSize);
+  if (payload.size() != length)
+    return {std::nullopt, "length mismatch (header says " + std::to_string(length) + " bytes, file has " +
+                              std::to_string(payload.size()) + ")"};
+  if (fnv1a64(payload) != getLittleEndian(file, 24, 8)) return {std::nullopt, "checksum mismatch"};
+  return {payload, {}};
+}
+
+inline std::string checkpointPath(const std::string& dir, std::int64_t timeMs) {
+  return (std::filesystem::path(dir) / (std::string(kCheckpointPrefix) + std::to_string(timeMs))).string();
+}
+
+/// The checkpoint files in dir as (batch time, path), newest first. Other names
+/// (hidden temporaries of interrupted writes among them) are ignored.
+inline std::vector<std::pair<std::int64_t, std::string>> listCheckpoints(const std::string& dir) {
+  std::vector<std::pair<std::int64_t, std::string>> found;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() <= kCheckpointPrefix.size() || name.compare(0, kCheckpointPrefix.size(), kCheckpointPrefix) != 0)
+      continue;
+    const std::string digits = name.substr(kCheckpointPrefix.size());
+    if (digits.size() > 18 || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      continue;
+    found.emplace_back(std::stoll(digits), entry.path().string());
+  }
+  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  return found;
+}
+
+inline std::string readWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+/// Writes the checkpoint of batch timeMs atomically, then deletes all but the newest `keep`.
+inline void writeCheckpointFile(const std::string& dir, std::int64_t timeMs, std::string_view payload,
+                                std::size_t keep) {
+  io::writeFileAtomically(checkpointPath(dir, timeMs), encodeCheckpoint(payload));
+  auto files = listCheckpoints(dir);
+  std::error_code ec;
+  for (std::size_t i = keep; i < files.size(); ++i) std::filesystem::remove(files[i].second, ec);
+}
+
+/// Removes the hidden temporaries of checkpoint writes a killed program left behind.
+inline void removeStaleCheckpointTemps(const std::string& dir) {
+  const std::string prefix = "." + std::string(kCheckpointPrefix);
+  std::error_code ec;
+  std::vector<std::filesystem::path> stale;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.compare(0, prefix.size(), prefix) == 0 && name.find(".tmp-") != std::string::npos)
+      stale.push_back(entry.path());
+  }
+  for (const auto& p : stale) std::filesystem::remove(p, ec);
+}
+
+}  // namespace rill::detail
+// ---- end rill/stream/checkpoint_file.hpp ----
+
+
+namespace rill::detail {
+
+/// What a checkpoint file holds.
+struct CheckpointData {
+  std::int64_t batchDuration = 0;  // ms
+  std::int64_t zeroTime = 0;       // ms: one batch before the first
+  std::int64_t time = 0;           // ms: the batch the checkpoint was taken after
+  std::vector<std::pair<std::string, std::string>> streams;  // (participant description, its data)
+
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(batchDuration, zeroTime, time, streams);
+  }
+};
+
+class Checkpointer {
+ public:
+  /// Creates the directory if needed.
+  Checkpointer(std::string directory, std::size_t keep) : dir_(std::move(directory)), keep_(keep) {
+    if (dir_.empty()) throw std::invalid_argument("rill: checkpoint directory must not be empty");
+    if (keep_ == 0) throw std::invalid_argument("rill: checkpoint: the number of checkpoints to keep must be positive");
+    std::error_code ec;
+    std::filesystem::create_directories(dir_, ec);
+    if (ec) throw IoError("rill: cannot create checkpoint directory '" + dir_ + "': " + ec.message());
+    removeStaleCheckpointTemps(dir_);
+  }
+
+  const std::string& directory() const { return dir_; }
+
+  /// Refuses to start when some data could not be saved (a type without serialisation).
+  void start(const DStreamGraph& graph, Time zero) {
+    for (const auto& p : graph.checkpoints().participants())
+      if (auto reason = p->unsupportedReason()) throw IllegalStateException(*reason);
+    zero_ = zero;
+  }
+
+  /// Writes the checkpoint of batch t when one is due (every batch, unless
+  /// DStream::checkpoint(interval) asked otherwise). A failed write is reported
+  /// as a warning and the program goes on, as in Spark.
+  void afterBatch(const DStreamGraph& graph, Time t, ListenerBus& bus) {
+    const Duration interval = graph.checkpoints().interval().value_or(graph.batchDuration());
+    if ((t - zero_).count() % interval.count() != 0) return;
+    try {
+      write(graph, t);
+    } catch (const std::exception& e) {
+      bus.post(&StreamingListener::onWarning,
+               std::string("rill: could not write the checkpoint of batch ") + t.toString() + ": " + e.what());
+    }
+  }
+
+  void write(const DStreamGraph& graph, Time t) const {
+    CheckpointData data{graph.batchDuration().count(), zero_.milliseconds(), t.milliseconds(), {}};
+    for (const auto& p : graph.checkpoints().participants()) data.streams.emplace_back(p->describe(), p->save(t));
+    writeCheckpointFile(dir_, t.milliseconds(), toBytes(data), keep_);
+  }
+
+  /// The newest usable checkpoint in dir; unusable files (truncated, corrupt) are
+  /// skipped with a warning. nullopt when there is none; throws when there are
+  /// checkpoint files but none can be read (as Spark).
+  static std::optional<CheckpointData> readLatest(const std::string& dir, ListenerBus& bus) {
+    const auto files = listCheckpoints(dir);
+    for (const auto& [time, path] : files) {
+      const std::string bytes = readWholeFile(path);
+      auto decoded = decodeCheckpoint(bytes);
+      std::string problem = decoded.problem;
+      if (decoded.payload) {
+        try {
+          return fromBytes<CheckpointData>(*decoded.payload);
+        } catch (const SparkException& e) {
+          problem = e.what();
+        }
+      }
+      bus.post(&StreamingListener::onWarning,
+               "rill: checkpoint file '" + path + "' is unusable (" + problem + "); trying the previous one");
+    }
+    if (!files.empty())
+      throw SparkException("rill: failed to read a checkpoint from '" + dir + "': all " +
+                           std::to_string(files.size()) + " checkpoint files are unusable");
+    return std::nullopt;
+  }
+
+  /// Puts the checkpointed data into a graph rebuilt by the same program.
+  static void restore(DStreamGraph& graph, const CheckpointData& data, const std::string& dir) {
+    if (data.batchDuration != graph.batchDuration().count())
+      throw SparkException("rill: the checkpoint in '" + dir + "' was written with a batch duration of " +
+                           toString(Duration(data.batchDuration)) + "; this program uses " +
+                           toString(graph.batchDuration()));
+    const auto& participants = graph.checkpoints().participants();
+    for (std::size_t i = 0; i < std::max(participants.size(), data.streams.size()); ++i) {
+      const std::string now = i < participants.size() ? participants[i]->describe() : "nothing";
+      const std::string then = i < data.streams.size() ? data.streams[i].first : "nothing";
+      if (now != then)
+        throw SparkException("rill: the checkpoint in '" + dir + "' does not fit this program's DStream graph: "
+                             "stateful stream #" + std::to_string(i + 1) + " was " + then + ", and is now " + now +
+                             " (the program must define its streams as when the checkpoint was written)");
+    }
+    for (std::size_t i = 0; i < participants.size(); ++i) participants[i]->restore(data.streams[i].second);
+  }
+
+ private:
+  std::string dir_;
+  std::size_t keep_;
+  Time zero_;
+};
+
+}  // namespace rill::detail
+// ---- end rill/stream/checkpoint.hpp ----
 
 
 namespace rill {
@@ -4114,6 +8481,46 @@ class StreamingContext : private Clock::Observer {
   /// Keep each batch's RDDs at least this long (Spark's remember).
   void remember(Duration d) { rememberAtLeast_ = d; }
 
+  // ---- checkpointing (checkpoint.hpp) ------------------------------------------
+
+  /// checkpoint(directory[, keep = 3]): after every batch (or as often as
+  /// DStream::checkpoint(interval) asks) save the state, the incremental windows and
+  /// the batches windows still need as "directory/checkpoint-<batch time>", keeping
+  /// the newest `keep` files. A batch that failed is not checkpointed.
+  void checkpoint(const std::string& directory, std::size_t keep = 3) {
+    if (getState() != State::INITIALIZED)
+      throw IllegalStateException("rill: checkpoint(directory) must be set before the context starts");
+    checkpointer_.emplace(directory, keep);
+  }
+
+  /// getOrCreate(directory, factory): factory() -> std::unique_ptr<StreamingContext>
+  /// defines the context and its DStreams (Spark's pattern). Unlike Spark, rill always
+  /// calls it: C++ cannot serialise the closures of a graph, so the same code rebuilds
+  /// it. When `directory` holds a checkpoint, its data (state, windows, the last
+  /// checkpointed batch) is then put back into the rebuilt streams, matched by their
+  /// order of definition, and start() goes on with the batch after the checkpointed
+  /// one. An unusable newest file is skipped for the one before it, with a warning to
+  /// the listeners (StreamingListener::onWarning) the factory registered.
+  template <class Factory>
+  static std::unique_ptr<StreamingContext> getOrCreate(const std::string& directory, Factory&& factory) {
+    static_assert(std::is_convertible_v<std::invoke_result_t<Factory&>, std::unique_ptr<StreamingContext>>,
+                  "rill: getOrCreate(directory, factory) needs factory() to return a "
+                  "std::unique_ptr<StreamingContext>");
+    std::unique_ptr<StreamingContext> ssc = factory();
+    if (!ssc) throw std::invalid_argument("rill: getOrCreate: the factory returned no StreamingContext");
+    if (!ssc->checkpointer_) ssc->checkpoint(directory);
+    if (auto data = detail::Checkpointer::readLatest(directory, ssc->bus_)) {
+      detail::Checkpointer::restore(*ssc->graph_, *data, directory);
+      ssc->recovered_ = std::move(data);
+    }
+    return ssc;
+  }
+
+  /// The batch time of the checkpoint getOrCreate restored, if it restored one.
+  std::optional<Time> restoredBatchTime() const {
+    return recovered_ ? std::optional<Time>(Time(recovered_->time)) : std::nullopt;
+  }
+
   // ---- input streams -------------------------------------------------------
 
   /// queueStream(queue, oneAtATime = true, defaultRDD): each batch takes the next RDD
@@ -4125,6 +8532,28 @@ class StreamingContext : private Clock::Observer {
                                                             std::move(defaultRDD));
     graph_->addInput(node);
     return DStream<T>(node);
+  }
+
+  /// socketTextStream(host, port): the lines a TCP server sends (e.g. `nc -lk 9999`),
+  /// received on a thread; reconnects after a refused or dropped connection.
+  DStream<std::string> socketTextStream(const std::string& host, int port) {
+    const auto settings = ReceiverSettings::fromConf(sc_->getConf());
+    return receiverStream(std::make_shared<SocketReceiver>(host, port, settings));
+  }
+
+  /// textFileStream(directory): the lines of each file moved into the directory
+  /// after start(), read in the batch during which it appeared.
+  DStream<std::string> textFileStream(const std::string& directory) {
+    return detail::addFileStream(*graph_, bus_, directory);
+  }
+
+  /// receiverStream(receiver): the records a user-written rill::Receiver<T> stores.
+  template <class R>
+  DStream<typename R::record_type> receiverStream(std::shared_ptr<R> receiver) {
+    static_assert(std::is_base_of_v<Receiver<typename R::record_type>, R>,
+                  "rill: receiverStream(receiver) needs a std::shared_ptr to a subclass of rill::Receiver<T>");
+    using T = typename R::record_type;
+    return detail::addReceiverStream<T>(*graph_, bus_, *clock_, std::move(receiver));
   }
 
   /// union_(streams...): all the streams' batches together.
@@ -4146,8 +8575,11 @@ class StreamingContext : private Clock::Observer {
       throw IllegalStateException("rill: StreamingContext has already been stopped; create a new one");
     const auto interval = batchDuration().count();
     const auto now = clock_->getTimeMillis();
-    const Time first((now / interval + 1) * interval);
-    graph_->start(first - batchDuration(), rememberAtLeast_);
+    // A restored context goes on after its checkpointed batch, on its old time line.
+    const Time first = recovered_ ? Time(recovered_->time) + batchDuration() : Time((now / interval + 1) * interval);
+    const Time zero = recovered_ ? Time(recovered_->zeroTime) : first - batchDuration();
+    if (checkpointer_) checkpointer_->start(*graph_, zero);
+    graph_->start(zero, rememberAtLeast_);
     nextBatch_ = first.milliseconds();
     state_ = State::ACTIVE;
     lock.unlock();
@@ -4227,13 +8659,19 @@ class StreamingContext : private Clock::Observer {
     std::vector<std::function<void()>> jobs;
     try {
       info.numRecords = graph_->cutBatch(t);
-      jobs = graph_->generateJobs(t);
     } catch (...) {
       failure = std::current_exception();
     }
     bus_.post(&StreamingListener::onBatchSubmitted, info);
     info.processingStartTime = Time(clock_->getTimeMillis());
     bus_.post(&StreamingListener::onBatchStarted, info);
+    // Generating jobs computes the batch's shuffles (keyed ops run eagerly), so
+    // it counts as processing, not as scheduling delay.
+    try {
+      if (!failure) jobs = graph_->generateJobs(t);
+    } catch (...) {
+      failure = std::current_exception();
+    }
     for (auto& job : jobs) {
       try {
         job();
@@ -4242,12 +8680,13 @@ class StreamingContext : private Clock::Observer {
       }
     }
     info.processingEndTime = Time(clock_->getTimeMillis());
-    if (failure) info.failureReason = describe(failure);
+    if (failure) info.failureReason = detail::describeException(failure);
     try {
       graph_->clearMetadata(t);
     } catch (...) {
       if (!failure) failure = std::current_exception();
     }
+    if (checkpointer_ && !failure) checkpointer_->afterBatch(*graph_, t, bus_);
     bus_.post(&StreamingListener::onBatchCompleted, info);
     if (failure) {
       std::lock_guard lock(mutex_);
@@ -4256,21 +8695,13 @@ class StreamingContext : private Clock::Observer {
     }
   }
 
-  static std::string describe(const std::exception_ptr& e) {
-    try {
-      std::rethrow_exception(e);
-    } catch (const std::exception& ex) {
-      return ex.what();
-    } catch (...) {
-      return "unknown exception";
-    }
-  }
-
   SparkContext* sc_;
   std::shared_ptr<Clock> clock_;
   std::unique_ptr<DStreamGraph> graph_;
   ListenerBus bus_;
   Duration rememberAtLeast_{0};
+  std::optional<detail::Checkpointer> checkpointer_;
+  std::optional<detail::CheckpointData> recovered_;
 
   mutable std::mutex mutex_;
   std::condition_variable terminated_;

@@ -104,13 +104,14 @@ class ThreadPool final : public Executor {
           return false;
         });
         if (stopping_) return;
+        // Claiming is lock-free, so the job seen in the predicate may be used up by now.
         for (auto& j : queue_)
           if (j->hasWork()) {
             job = j;
             break;
           }
       }
-      job->work();
+      if (job) job->work();
     }
   }
 

@@ -54,19 +54,23 @@ constexpr bool checkKeyBy() {
   return std::invocable<const F&, const T&>;
 }
 
+/// f(args...) returns a range. A concept, so the conjunction short-circuits: with a
+/// plain `&&` the invoke_result_t of an f that cannot be called is a hard error
+/// that hides the static_assert's message.
+template <class F, class... Args>
+concept ReturnsRange = std::invocable<const F&, Args...> &&
+                       Iterable<std::remove_reference_t<std::invoke_result_t<const F&, Args...>>>;
+
 template <class F, class T>
 constexpr bool checkMapPartitions() {
-  constexpr bool ok = std::invocable<const F&, std::vector<T>&> &&
-                      Iterable<std::remove_reference_t<std::invoke_result_t<const F&, std::vector<T>&>>>;
+  constexpr bool ok = ReturnsRange<F, std::vector<T>&>;
   static_assert(ok, "rill: mapPartitions(f) needs f callable as f(std::vector<T>& partition) returning a range");
   return ok;
 }
 
 template <class F, class T>
 constexpr bool checkMapPartitionsWithIndex() {
-  constexpr bool ok =
-      std::invocable<const F&, std::size_t, std::vector<T>&> &&
-      Iterable<std::remove_reference_t<std::invoke_result_t<const F&, std::size_t, std::vector<T>&>>>;
+  constexpr bool ok = ReturnsRange<F, std::size_t, std::vector<T>&>;
   static_assert(ok,
                 "rill: mapPartitionsWithIndex(f) needs f callable as f(std::size_t index, std::vector<T>& "
                 "partition) returning a range");

@@ -27,6 +27,17 @@ bool pushAll(R&& range, Next& next) {
   }
   return true;
 }
+
+// What f returns for a partition. A specialisation rather than std::conditional_t,
+// which would name both invoke results and fail on the signature f does not have.
+template <class F, bool WithIndex, class In>
+struct PartitionResult {
+  using type = std::invoke_result_t<const F&, std::vector<In>&>;
+};
+template <class F, class In>
+struct PartitionResult<F, true, In> {
+  using type = std::invoke_result_t<const F&, std::size_t, std::vector<In>&>;
+};
 }  // namespace detail
 
 /// mapPartitionsWithIndex(f): f(partitionIndex, std::vector<T>& partition) -> range.
@@ -35,8 +46,7 @@ template <class F, bool WithIndex>
 struct MapPartitionsStage {
   F f;
   template <class In>
-  using range_t = std::conditional_t<WithIndex, std::invoke_result_t<const F&, std::size_t, std::vector<In>&>,
-                                     std::invoke_result_t<const F&, std::vector<In>&>>;
+  using range_t = typename detail::PartitionResult<F, WithIndex, In>::type;
   template <class In>
   using out = iterable_value_t<std::remove_reference_t<range_t<In>>>;
 

@@ -33,17 +33,38 @@ struct Pipeline {
     return {std::tuple_cat(stages, std::tuple<Stage>(std::move(s)))};
   }
 
-  /// The per-partition sink that runs every stage and ends in `sink`.
+  /// The per-partition sink that runs every stage and ends in `sink`, or in a
+  /// copy of it when it is a LocalizableSink (finalSink() reaches that copy).
   template <class In, class Sink>
   auto bind(std::size_t partition, Sink& sink) const {
     return bindFrom<In, 0>(partition, sink);
   }
 
+  /// The last sink of a chain bind() returned.
+  template <class Bound>
+  static auto& finalSink(Bound& bound) {
+    return nextOf<sizeof...(Stages)>(bound).sink;
+  }
+
  private:
+  template <std::size_t N, class Bound>
+  static auto& nextOf(Bound& bound) {
+    if constexpr (N == 0) {
+      return bound;
+    } else {
+      static_assert(requires { bound.next; },
+                    "rill: a stage's bound sink must keep the rest of the chain in a member named `next`");
+      return nextOf<N - 1>(bound.next);
+    }
+  }
+
   template <class In, std::size_t I, class Sink>
   auto bindFrom(std::size_t partition, Sink& sink) const {
     if constexpr (I == sizeof...(Stages)) {
-      return SinkRef<Sink>{&sink};
+      if constexpr (LocalizableSink<Sink>)
+        return SinkValue<Sink>{sink};
+      else
+        return SinkRef<Sink>{&sink};
     } else {
       const auto& stage = std::get<I>(stages);
       using Stage = std::remove_cvref_t<decltype(stage)>;

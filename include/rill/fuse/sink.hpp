@@ -3,6 +3,7 @@
 // push(x) and the end of its partition with finish(); both return false to ask
 // the producer to stop early (take(n) over a huge range returns at once).
 #include <concepts>
+#include <memory>
 #include <type_traits>
 #include <utility>
 
@@ -41,6 +42,36 @@ struct SinkRef {
     return sink->push(std::forward<X>(x));
   }
   bool finish() { return sink->finish(); }
+};
+
+/// A sink the fused loop may copy into a local for the length of a chunk and
+/// copy back after. A sink reached through a pointer that escaped (as every sink
+/// behind the per-chunk virtual call has) is loaded and stored around each
+/// element; a local one, a running sum say, stays in a register. Only small
+/// trivially copyable sinks qualify, so the copies are a few moves and run no user code.
+template <class S>
+concept LocalizableSink = std::is_trivially_copyable_v<S> && std::is_copy_constructible_v<S> && sizeof(S) <= 256;
+
+/// Copies a LocalizableSink's state back: by assignment where the type has one
+/// (a closure member deletes it), else by re-creating the trivially destructible object.
+template <LocalizableSink S>
+void copyBack(S& to, const S& from) {
+  if constexpr (std::is_copy_assignable_v<S>)
+    to = from;
+  else
+    std::construct_at(std::addressof(to), from);
+}
+
+/// Holds a LocalizableSink by value at the end of a bound chain, so a copy of
+/// the chain carries the sink's state with it.
+template <class S>
+struct SinkValue {
+  S sink;
+  template <class X>
+  bool push(X&& x) {
+    return sink.push(std::forward<X>(x));
+  }
+  bool finish() { return sink.finish(); }
 };
 
 }  // namespace rill::fuse

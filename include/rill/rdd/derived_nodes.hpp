@@ -3,6 +3,7 @@
 // storable RDD, a union, a cache, a coalesce.
 #include <rill/rdd/node.hpp>
 
+#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <mutex>
@@ -90,26 +91,35 @@ class CachedNode final : public RDDNode<T> {
   std::size_t numPartitions() const override { return slots_.size(); }
   bool compute(std::size_t p, ChunkSink<T>& out) const override {
     auto& slot = slots_[p];
-    std::call_once(slot.once, [&] {
-      struct Collect final : ChunkSink<T> {
-        std::vector<T>* data;
-        bool consume(std::span<const T> c) override {
-          data->insert(data->end(), c.begin(), c.end());
-          return true;
-        }
-      } collect;
-      slot.data.clear();  // a failed earlier attempt may have left a part
-      collect.data = &slot.data;
-      parent_->compute(p, collect);
-    });
+    if (!slot.ready.load(std::memory_order_acquire)) fill(p, slot);
     return slot.data.empty() || out.consume(std::span<const T>(slot.data.data(), slot.data.size()));
   }
 
  private:
+  // A mutex and a flag, not std::call_once: a parent that throws must leave the
+  // slot empty for the next action to retry, and call_once after a throwing call
+  // deadlocks with libstdc++ under TSan (and on some targets, GCC bug 66146).
   struct Slot {
-    std::once_flag once;
+    std::mutex m;
+    std::atomic<bool> ready{false};
     std::vector<T> data;
   };
+
+  void fill(std::size_t p, Slot& slot) const {
+    std::lock_guard lock(slot.m);
+    if (slot.ready.load(std::memory_order_relaxed)) return;  // another task filled it meanwhile
+    struct Collect final : ChunkSink<T> {
+      std::vector<T> data;
+      bool consume(std::span<const T> c) override {
+        data.insert(data.end(), c.begin(), c.end());
+        return true;
+      }
+    } collect;
+    parent_->compute(p, collect);  // may throw: the slot stays empty
+    slot.data = std::move(collect.data);
+    slot.ready.store(true, std::memory_order_release);
+  }
+
   std::shared_ptr<const RDDNode<T>> parent_;
   mutable std::vector<Slot> slots_;
 };

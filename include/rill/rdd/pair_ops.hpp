@@ -1,15 +1,459 @@
 #pragma once
-// Operations on RDDs of key/value pairs (Spark's PairRDDFunctions).
+// Operations on RDDs of key/value pairs (Spark's PairRDDFunctions) and the
+// two-RDD set operations. Members here only check types and pick the
+// machinery: combine.hpp (aggregation, groupByKey), join.hpp (joins, cogroup,
+// subtract, intersection), sort.hpp, value_stages.hpp (fused mapValues,
+// flatMapValues), cartesian.hpp.
+//
+// The element is std::pair<K, V> or a 2-tuple. Shuffled results are
+// std::pair<owned_key_t<K>, ...> (a std::string_view key comes back as
+// std::string) and remember their partitioner. The optional last argument of
+// the hash-keyed ops is a number of partitions (0: as the input; see
+// detail::choosePartitioner) or a partitioner (rill::HashPartitioner(n) or any
+// type with numPartitions() and getPartition(const K&)).
 #include <rill/core/concepts.hpp>
+#include <rill/fuse/element_stages.hpp>
+#include <rill/rdd/cartesian.hpp>
+#include <rill/rdd/combine.hpp>
 #include <rill/rdd/fwd.hpp>
+#include <rill/rdd/join.hpp>
+#include <rill/rdd/keyed_shuffle.hpp>
+#include <rill/rdd/keys.hpp>
+#include <rill/rdd/partitioner.hpp>
+#include <rill/rdd/sort.hpp>
+#include <rill/rdd/value_stages.hpp>
+
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <tuple>
+#include <type_traits>
+#include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace rill {
+
+namespace detail {
+
+/// What every hash-keyed op asks of its keys and of its last argument, once
+/// the element is known to be a pair. The instantiation trace names the op.
+template <class T, class Part>
+constexpr bool checkKeyed() {
+  using K = owned_key_t<key_of_t<T>>;
+  constexpr bool partOk = std::is_integral_v<Part> || PartitionerFor<Part, K>;
+  static_assert(partOk,
+                "rill: the last argument of a keyed operation must be a number of partitions or a partitioner "
+                "(numPartitions() and getPartition(const K&) -> size_t)");
+  constexpr bool hashOk = HashableWith<K, hasher_of_t<Part>>;
+  static_assert(hashOk,
+                "rill: keyed operations need keys with std::hash and == (or a partitioner naming a "
+                "hasher_type, e.g. rill::HashPartitioner(n, hasher))");
+  return partOk && hashOk;
+}
+
+/// Both RDDs hold pairs with the same key type (joins, cogroup, subtractByKey).
+template <class T, class U>
+constexpr bool sameKeys() {
+  if constexpr (PairLike<T> && PairLike<U>)
+    return std::is_same_v<owned_key_t<key_of_t<T>>, owned_key_t<key_of_t<U>>>;
+  else
+    return false;
+}
+
+/// The values of one key in a partition (lookup).
+template <class V, class Key>
+struct LookupSink {
+  const Key* key;
+  std::vector<V> out;
+  template <class X>
+  bool push(X&& x) {
+    if (std::get<0>(x) == *key) out.push_back(std::get<1>(std::forward<X>(x)));
+    return true;
+  }
+  bool finish() { return true; }
+  std::vector<V> result() && { return std::move(out); }
+};
+
+template <class V>
+std::vector<V> takeValues(auto&& rows) {
+  std::vector<V> out;
+  out.reserve(rows.size());
+  for (auto& row : rows) out.push_back(std::move(row.second));
+  return out;
+}
+
+}  // namespace detail
 
 template <class D>
 class PairOps {
   const D& d() const { return static_cast<const D&>(*this); }
 
  public:
+  // ---- aggregation ---------------------------------------------------------------------------
+
+  /// reduceByKey(f[, n | partitioner]): f(V, V) -> V, associative and commutative.
+  template <class F, class Part = std::size_t>
+  auto reduceByKey(F f, Part part = 0) const {
+    using T = typename D::value_type;
+    static_assert(PairLike<T>, "rill: reduceByKey needs an RDD of key/value pairs (std::pair<K, V> or a 2-tuple)");
+    if constexpr (PairLike<T>) {
+      static_assert(ReduceFunction<F, mapped_of_t<T>>,
+                    "rill: reduceByKey(f) needs f callable as f(const V&, const V&) returning V");
+      if constexpr (ReduceFunction<F, mapped_of_t<T>> && detail::checkKeyed<T, Part>())
+        return detail::combineByKey(d(), detail::Aggregator{detail::Identity{}, f, f}, part);
+    }
+  }
+
+  /// foldByKey(zero, f[, n | partitioner]): like reduceByKey, each key's values in a map
+  /// partition folded starting from zero.
+  template <class Z, class F, class Part = std::size_t>
+  auto foldByKey(const Z& zero, F f, Part part = 0) const {
+    using T = typename D::value_type;
+    static_assert(PairLike<T>, "rill: foldByKey needs an RDD of key/value pairs (std::pair<K, V> or a 2-tuple)");
+    if constexpr (PairLike<T>) {
+      using V = mapped_of_t<T>;
+      static_assert(ReduceFunction<F, V> && std::convertible_to<const Z&, V>,
+                    "rill: foldByKey(zero, f) needs zero convertible to V and f(const V&, const V&) returning V");
+      if constexpr (ReduceFunction<F, V> && std::convertible_to<const Z&, V> && detail::checkKeyed<T, Part>()) {
+        auto start = [z = V(zero), f](const V& v) { return V(f(z, v)); };
+        return detail::combineByKey(d(), detail::Aggregator{start, f, f}, part);
+      }
+    }
+  }
+
+  /// aggregateByKey(zero, seqOp, combOp[, n | partitioner]): seqOp(U, V) -> U folds a key's
+  /// values in a map partition starting from zero, combOp(U, U) -> U merges.
+  template <class U, class Seq, class Comb, class Part = std::size_t>
+  auto aggregateByKey(U zero, Seq seqOp, Comb combOp, Part part = 0) const {
+    using T = typename D::value_type;
+    static_assert(PairLike<T>, "rill: aggregateByKey needs an RDD of key/value pairs (std::pair<K, V> or a 2-tuple)");
+    if constexpr (PairLike<T>) {
+      using V = mapped_of_t<T>;
+      constexpr bool seqOk = std::is_convertible_v<std::invoke_result_t<const Seq&, const U&, const V&>, U>;
+      static_assert(seqOk, "rill: aggregateByKey(zero, seqOp, combOp) needs seqOp(U, const V&) -> U, U the type of zero");
+      static_assert(ReduceFunction<Comb, U>, "rill: aggregateByKey(zero, seqOp, combOp) needs combOp(U, U) -> U");
+      if constexpr (seqOk && ReduceFunction<Comb, U> && detail::checkKeyed<T, Part>()) {
+        auto start = [zero, seqOp](const V& v) { return U(seqOp(zero, v)); };
+        return detail::combineByKey(d(), detail::Aggregator{start, seqOp, combOp}, part);
+      }
+    }
+  }
+
+  /// combineByKey(createCombiner, mergeValue, mergeCombiners[, n | partitioner]):
+  /// createCombiner(V) -> C, mergeValue(C, V) -> C, mergeCombiners(C, C) -> C.
+  template <class Create, class MergeValue, class MergeCombiners, class Part = std::size_t>
+  auto combineByKey(Create createCombiner, MergeValue mergeValue, MergeCombiners mergeCombiners,
+                    Part part = 0) const {
+    using T = typename D::value_type;
+    static_assert(PairLike<T>, "rill: combineByKey needs an RDD of key/value pairs (std::pair<K, V> or a 2-tuple)");
+    if constexpr (PairLike<T>) {
+      using V = mapped_of_t<T>;
+      static_assert(std::invocable<const Create&, const V&>,
+                    "rill: combineByKey needs createCombiner callable as createCombiner(const V&) -> C");
+      if constexpr (std::invocable<const Create&, const V&>) {
+        using C = result_of_t<Create, V>;
+        constexpr bool mergeOk = std::is_convertible_v<std::invoke_result_t<const MergeValue&, C, const V&>, C>;
+        static_assert(mergeOk, "rill: combineByKey needs mergeValue(C, const V&) -> C");
+        static_assert(ReduceFunction<MergeCombiners, C>, "rill: combineByKey needs mergeCombiners(C, C) -> C");
+        if constexpr (mergeOk && ReduceFunction<MergeCombiners, C> && detail::checkKeyed<T, Part>())
+          return detail::combineByKey(d(), detail::Aggregator{createCombiner, mergeValue, mergeCombiners}, part);
+      }
+    }
+  }
+
+  /// groupByKey([n | partitioner]): (key, std::vector of its values). No map-side combine.
+  template <class Part = std::size_t>
+  auto groupByKey(Part part = 0) const {
+    using T = typename D::value_type;
+    static_assert(PairLike<T>, "rill: groupByKey needs an RDD of key/value pairs (std::pair<K, V> or a 2-tuple)");
+    if constexpr (PairLike<T>)
+      if constexpr (detail::checkKeyed<T, Part>()) return detail::groupByKey(d(), part);
+  }
+
+  /// countByKey(): an action, the number of elements per key.
+  auto countByKey() const {
+    using T = typename D::value_type;
+    static_assert(PairLike<T>, "rill: countByKey needs an RDD of key/value pairs (std::pair<K, V> or a 2-tuple)");
+    if constexpr (PairLike<T>)
+      if constexpr (detail::checkKeyed<T, std::size_t>()) {
+        auto one = [](const auto&) { return std::int64_t{1}; };
+        auto add = [](std::int64_t c, const auto&) { return c + 1; };
+        auto counts = detail::combineByKey(d(), detail::Aggregator{one, add, std::plus<std::int64_t>()},
+                                           std::size_t{0}).collect();
+        return std::unordered_map<owned_key_t<key_of_t<T>>, std::int64_t>(
+            std::make_move_iterator(counts.begin()), std::make_move_iterator(counts.end()));
+      }
+  }
+
+  // ---- per-key values ------------------------------------------------------------------------
+
+  /// mapValues(f): (k, v) -> (k, f(v)). Fused; keeps the partitioner.
+  template <class F>
+  auto mapValues(F f) const {
+    using T = typename D::value_type;
+    static_assert(PairLike<T>, "rill: mapValues needs an RDD of key/value pairs (std::pair<K, V> or a 2-tuple)");
+    if constexpr (PairLike<T>) {
+      static_assert(std::invocable<const F&, const mapped_of_t<T>&>,
+                    "rill: mapValues(f) needs f callable as f(const V&), V the value type");
+      if constexpr (std::invocable<const F&, const mapped_of_t<T>&>) return d().then(detail::MapValuesStage<F>{std::move(f)});
+    }
+  }
+
+  /// flatMapValues(f): (k, v) -> (k, y) for each y in f(v), a range. Fused; keeps the partitioner.
+  template <class F>
+  auto flatMapValues(F f) const {
+    using T = typename D::value_type;
+    static_assert(PairLike<T>, "rill: flatMapValues needs an RDD of key/value pairs (std::pair<K, V> or a 2-tuple)");
+    if constexpr (PairLike<T>) {
+      static_assert(std::invocable<const F&, const mapped_of_t<T>&>,
+                    "rill: flatMapValues(f) needs f callable as f(const V&) returning a range");
+      if constexpr (std::invocable<const F&, const mapped_of_t<T>&>) {
+        using R = std::remove_reference_t<std::invoke_result_t<const F&, const mapped_of_t<T>&>>;
+        static_assert(fuse::Iterable<R>, "rill: flatMapValues(f) needs f to return a range (begin()/end())");
+        if constexpr (fuse::Iterable<R>) return d().then(detail::FlatMapValuesStage<F>{std::move(f)});
+      }
+    }
+  }
+
+  /// keys() / values(): fused maps to the first / second member.
+  auto keys() const {
+    static_assert(PairLike<typename D::value_type>, "rill: keys needs an RDD of key/value pairs");
+    return d().then(fuse::MapStage<detail::Member<0>>{{}});
+  }
+  auto values() const {
+    static_assert(PairLike<typename D::value_type>, "rill: values needs an RDD of key/value pairs");
+    return d().then(fuse::MapStage<detail::Member<1>>{{}});
+  }
+
+  /// lookup(key): an action, the values of `key`. Reads only the key's partition when
+  /// the RDD knows its partitioner.
+  template <class Key>
+  auto lookup(const Key& key) const {
+    using T = typename D::value_type;
+    static_assert(PairLike<T>, "rill: lookup needs an RDD of key/value pairs (std::pair<K, V> or a 2-tuple)");
+    if constexpr (PairLike<T>) {
+      using K = owned_key_t<key_of_t<T>>;
+      static_assert(std::equality_comparable_with<key_of_t<T>, Key> && std::constructible_from<K, const Key&>,
+                    "rill: lookup(key) needs a key comparable with == to the RDD's key type");
+      using Sink = detail::LookupSink<mapped_of_t<T>, Key>;
+      const auto info = d().partitioner();
+      if (const auto* keyed = dynamic_cast<const AnyKeyPartitioner<K>*>(info.get())) {
+        Sink sink{&key, {}};
+        d().runPartition(keyed->partitionOf(K(key)), sink);
+        return std::move(sink).result();
+      }
+      auto found = detail::runPerPartition(d(), [&](std::size_t) { return Sink{&key, {}}; });
+      return detail::concatenate(found);
+    }
+  }
+
+  /// collectAsMap(): an action; for a key present more than once, the last value wins.
+  auto collectAsMap() const {
+    using T = typename D::value_type;
+    static_assert(PairLike<T>, "rill: collectAsMap needs an RDD of key/value pairs (std::pair<K, V> or a 2-tuple)");
+    if constexpr (PairLike<T>)
+      if constexpr (detail::checkKeyed<T, std::size_t>()) {
+        std::unordered_map<owned_key_t<key_of_t<T>>, mapped_of_t<T>> map;
+        for (auto& x : d().collect()) map.insert_or_assign(std::get<0>(std::move(x)), std::get<1>(std::move(x)));
+        return map;
+      }
+  }
+
+  // ---- partitioning and sorting --------------------------------------------------------------
+
+  /// partitionBy(partitioner): elements moved to the partitions the partitioner picks
+  /// for their keys; the result remembers it.
+  template <class P>
+  auto partitionBy(const P& partitioner) const {
+    using T = typename D::value_type;
+    static_assert(PairLike<T>, "rill: partitionBy needs an RDD of key/value pairs (std::pair<K, V> or a 2-tuple)");
+    if constexpr (PairLike<T>) {
+      using Row = detail::row_t<T>;
+      static_assert(PartitionerFor<P, typename Row::first_type>,
+                    "rill: partitionBy(p) needs a partitioner: numPartitions() and getPartition(const K&) -> size_t");
+      if constexpr (PartitionerFor<P, typename Row::first_type>) {
+        if constexpr (std::is_same_v<T, Row>)
+          if (detail::partitionedBy(d().partitioner().get(), partitioner)) return RDD<Row>(d().toRDD());
+        return detail::keyedRDD<Row>(d().context(), detail::partitionRows(d(), partitioner), partitioner);
+      }
+    }
+  }
+
+  /// sortByKey([ascending, numPartitions, less]): ordered within and across partitions.
+  template <class Less = std::less<>>
+  auto sortByKey(bool ascending = true, std::size_t numPartitions = 0, Less less = Less()) const {
+    using T = typename D::value_type;
+    static_assert(PairLike<T>, "rill: sortByKey needs an RDD of key/value pairs (std::pair<K, V> or a 2-tuple)");
+    if constexpr (PairLike<T>) {
+      using K = owned_key_t<key_of_t<T>>;
+      static_assert(std::strict_weak_order<const Less&, const K&, const K&>,
+                    "rill: sortByKey needs keys ordered by < (or pass a comparator: sortByKey(ascending, n, less))");
+      if constexpr (std::strict_weak_order<const Less&, const K&, const K&>) {
+        auto sorted = [&](const auto& cmp) {
+          auto [parts, part] = detail::sortByKey(d(), numPartitions, cmp, [](auto&& rows) { return std::move(rows); });
+          return detail::keyedRDD<detail::row_t<T>>(d().context(), std::move(parts), part);
+        };
+        return ascending ? sorted(less) : sorted(detail::Reversed<Less>{less});
+      }
+    }
+  }
+
+  /// sortBy(f[, ascending, numPartitions, less]): the elements ordered by f(x).
+  template <class F, class Less = std::less<>>
+  auto sortBy(F f, bool ascending = true, std::size_t numPartitions = 0, Less less = Less()) const {
+    using T = typename D::value_type;
+    static_assert(std::invocable<const F&, const T&>, "rill: sortBy(f) needs f callable as f(const T&)");
+    if constexpr (std::invocable<const F&, const T&>) {
+      using K = owned_key_t<result_of_t<F, T>>;
+      static_assert(std::strict_weak_order<const Less&, const K&, const K&>,
+                    "rill: sortBy(f) needs f's results ordered by < (or pass a comparator: sortBy(f, ascending, n, less))");
+      if constexpr (std::strict_weak_order<const Less&, const K&, const K&>) {
+        auto keyed = d().keyBy(std::move(f));
+        auto sorted = [&](const auto& cmp) {
+          auto strip = [](auto&& rows) { return detail::takeValues<T>(rows); };
+          return RDD<T>(d().context(),
+                        std::make_shared<StoredNode<T>>(detail::sortByKey(keyed, numPartitions, cmp, strip).first));
+        };
+        return ascending ? sorted(less) : sorted(detail::Reversed<Less>{less});
+      }
+    }
+  }
+
+  // ---- joins -------------------------------------------------------------------------------------
+
+  /// join(other[, n | partitioner]) -> (k, (v, w)) for every pair of matching elements.
+  template <class Other, class Part = std::size_t>
+  auto join(const Other& other, Part part = 0) const {
+    return joined<false, false>(other, part);
+  }
+  /// leftOuterJoin -> (k, (v, optional<w>)); rightOuterJoin -> (k, (optional<v>, w));
+  /// fullOuterJoin -> (k, (optional<v>, optional<w>)). A missing side is std::nullopt.
+  template <class Other, class Part = std::size_t>
+  auto leftOuterJoin(const Other& other, Part part = 0) const {
+    return joined<true, false>(other, part);
+  }
+  template <class Other, class Part = std::size_t>
+  auto rightOuterJoin(const Other& other, Part part = 0) const {
+    return joined<false, true>(other, part);
+  }
+  template <class Other, class Part = std::size_t>
+  auto fullOuterJoin(const Other& other, Part part = 0) const {
+    return joined<true, true>(other, part);
+  }
+
+  /// cogroup(other[, n | partitioner]) -> (k, (vector<V>, vector<W>));
+  /// cogroup(other1, other2[, n | partitioner]) -> (k, tuple<vector<V>, vector<W1>, vector<W2>>).
+  template <class Other, class Part = std::size_t>
+    requires(!detail::RDDLike<Part>)
+  auto cogroup(const Other& other, Part part = 0) const {
+    using T = typename D::value_type;
+    using U = typename Other::value_type;
+    static_assert(detail::sameKeys<T, U>(),
+                  "rill: cogroup needs two RDDs of key/value pairs with the same key type");
+    if constexpr (detail::sameKeys<T, U>())
+      if constexpr (detail::checkKeyed<T, Part>())
+        return detail::cogroup<std::pair<std::vector<mapped_of_t<T>>, std::vector<mapped_of_t<U>>>>(part, d(), other);
+  }
+  template <class Other1, class Other2, class Part = std::size_t>
+    requires detail::RDDLike<Other2>
+  auto cogroup(const Other1& other1, const Other2& other2, Part part = 0) const {
+    using T = typename D::value_type;
+    using U1 = typename Other1::value_type;
+    using U2 = typename Other2::value_type;
+    constexpr bool ok = detail::sameKeys<T, U1>() && detail::sameKeys<T, U2>();
+    static_assert(ok, "rill: cogroup needs RDDs of key/value pairs with the same key type");
+    if constexpr (ok)
+      if constexpr (detail::checkKeyed<T, Part>())
+        return detail::cogroup<
+            std::tuple<std::vector<mapped_of_t<T>>, std::vector<mapped_of_t<U1>>, std::vector<mapped_of_t<U2>>>>(
+            part, d(), other1, other2);
+  }
+
+  /// subtractByKey(other[, n | partitioner]): the elements whose key is not in other.
+  template <class Other, class Part = std::size_t>
+  auto subtractByKey(const Other& other, Part part = 0) const {
+    using T = typename D::value_type;
+    static_assert(detail::sameKeys<T, typename Other::value_type>(),
+                  "rill: subtractByKey needs two RDDs of key/value pairs with the same key type");
+    if constexpr (detail::sameKeys<T, typename Other::value_type>())
+      if constexpr (detail::checkKeyed<T, Part>()) {
+        const auto p = detail::choosePartitioner(part, d(), other);
+        const auto hash = detail::hasherFrom<hasher_of_t<Part>>(p);
+        auto parts = detail::coPartitioned(d(), other, p, [&](auto& left, auto& right) {
+          return detail::withoutMatches(left, right, detail::RowKey{}, hash);
+        });
+        return detail::keyedRDD<detail::row_t<T>>(d().context(), std::move(parts), p);
+      }
+  }
+
+  // ---- set operations on any element type -------------------------------------------------------
+
+  /// intersection(other[, n]): the distinct elements present in both.
+  template <class Other>
+  auto intersection(const Other& other, std::size_t numPartitions = 0) const {
+    return setOperation<true>(other, numPartitions);
+  }
+  /// subtract(other[, n]): the elements of this RDD (duplicates kept) that are not in other.
+  template <class Other>
+  auto subtract(const Other& other, std::size_t numPartitions = 0) const {
+    return setOperation<false>(other, numPartitions);
+  }
+
+  /// cartesian(other): every (t, u); partition (i, j) pairs partition i with partition j.
+  template <class Other>
+  auto cartesian(const Other& other) const {
+    using T = typename D::value_type;
+    using U = typename Other::value_type;
+    return RDD<std::pair<T, U>>(d().context(),
+                                std::make_shared<detail::CartesianNode<T, U>>(d().toRDD().node(), other.toRDD().node()));
+  }
+
+ private:
+  template <bool KeepLeft, bool KeepRight, class Other, class Part>
+  auto joined(const Other& other, const Part& part) const {
+    using T = typename D::value_type;
+    static_assert(detail::sameKeys<T, typename Other::value_type>(),
+                  "rill: join, leftOuterJoin, rightOuterJoin and fullOuterJoin need two RDDs of key/value pairs "
+                  "with the same key type");
+    if constexpr (detail::sameKeys<T, typename Other::value_type>())
+      if constexpr (detail::checkKeyed<T, Part>()) {
+        const auto p = detail::choosePartitioner(part, d(), other);
+        const auto hash = detail::hasherFrom<hasher_of_t<Part>>(p);
+        auto parts = detail::coPartitioned(d(), other, p, [&](auto& left, auto& right) {
+          return detail::joinPartition<KeepLeft, KeepRight>(left, right, hash);
+        });
+        using Out = typename decltype(parts)::value_type::value_type;
+        return detail::keyedRDD<Out>(d().context(), std::move(parts), p);
+      }
+  }
+
+  template <bool Intersect, class Other>
+  auto setOperation(const Other& other, std::size_t numPartitions) const {
+    using T = typename D::value_type;
+    static_assert(std::is_same_v<T, typename Other::value_type>,
+                  "rill: intersection and subtract need two RDDs of the same element type");
+    static_assert(HashableKey<T>, "rill: intersection and subtract need elements with std::hash and ==");
+    if constexpr (std::is_same_v<T, typename Other::value_type> && HashableKey<T>) {
+      // Spark: intersection defaults to the larger partition count, subtract to this RDD's.
+      const std::size_t n = numPartitions ? numPartitions
+                            : Intersect  ? std::max({std::size_t{1}, d().numPartitions(), other.numPartitions()})
+                                         : std::max<std::size_t>(1, d().numPartitions());
+      const HashPartitioner<> p(n);
+      auto left = detail::partitionElements(d(), p);
+      auto right = detail::partitionElements(other, p);
+      auto parts = detail::perPartition(d().context(), n, [&](std::size_t r) {
+        if constexpr (Intersect)
+          return detail::commonElements(left[r], right[r], DefaultHash());
+        else
+          return detail::withoutMatches(left[r], right[r], detail::Whole{}, DefaultHash());
+      });
+      return RDD<T>(d().context(), std::make_shared<StoredNode<T>>(std::move(parts)));
+    }
+  }
 };
 
 }  // namespace rill

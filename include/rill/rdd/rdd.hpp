@@ -9,6 +9,8 @@
 #include <rill/rdd/node.hpp>
 #include <rill/rdd/numeric.hpp>
 #include <rill/rdd/pair_ops.hpp>
+#include <rill/rdd/partitioner.hpp>
+#include <rill/rdd/value_stages.hpp>
 #include <rill/rdd/save.hpp>
 #include <rill/rdd/transformations.hpp>
 
@@ -32,7 +34,10 @@ class RDD : public RDDApi<RDD<T>> {
 
   /// An RDD with no partitions and no context (a placeholder to assign to).
   RDD() = default;
-  RDD(SparkContext& sc, std::shared_ptr<const RDDNode<T>> node) : sc_(&sc), node_(std::move(node)) {}
+  /// `partitioner`: how a keyed shuffle placed the keys (null when unknown).
+  RDD(SparkContext& sc, std::shared_ptr<const RDDNode<T>> node,
+      std::shared_ptr<const AnyPartitioner> partitioner = nullptr)
+      : sc_(&sc), node_(std::move(node)), partitioner_(std::move(partitioner)) {}
   /// A chain converts to the storable form.
   template <class Src, class Pipe>
     requires std::is_same_v<typename PipedRDD<Src, Pipe>::value_type, T>
@@ -43,6 +48,8 @@ class RDD : public RDDApi<RDD<T>> {
   SparkContext& context() const { return *sc_; }
   const std::shared_ptr<const RDDNode<T>>& node() const { return node_; }
   const RDD& toRDD() const { return *this; }
+  /// Spark's rdd.partitioner: set on keyed shuffle results, kept by mapValues/filter.
+  const std::shared_ptr<const AnyPartitioner>& partitioner() const { return partitioner_; }
 
   /// Pushes partition p into `sink` (push/finish); false when the sink stopped early.
   template <class Sink>
@@ -51,8 +58,18 @@ class RDD : public RDDApi<RDD<T>> {
       Sink* sink;
       explicit Adapter(Sink* s) : sink(s) {}
       bool consume(std::span<const T> chunk) override {
+        if constexpr (fuse::LocalizableSink<Sink>) {
+          Sink local(*sink);  // keeps the sink's state in registers: see LocalizableSink
+          const bool goOn = pushAll(chunk, local);
+          fuse::copyBack(*sink, local);
+          return goOn;
+        } else {
+          return pushAll(chunk, *sink);
+        }
+      }
+      static bool pushAll(std::span<const T> chunk, Sink& to) {
         for (const T& x : chunk)
-          if (!sink->push(x)) return false;
+          if (!to.push(x)) return false;
         return true;
       }
     } adapter(&sink);
@@ -67,6 +84,7 @@ class RDD : public RDDApi<RDD<T>> {
  private:
   SparkContext* sc_ = nullptr;
   std::shared_ptr<const RDDNode<T>> node_;
+  std::shared_ptr<const AnyPartitioner> partitioner_;
 };
 
 template <class Src, class Pipe>
@@ -79,11 +97,17 @@ class PipedRDD : public RDDApi<PipedRDD<Src, Pipe>> {
   std::size_t numPartitions() const { return source_.numPartitions(); }
   std::size_t getNumPartitions() const { return numPartitions(); }
   SparkContext& context() const { return source_.context(); }
+  std::shared_ptr<const AnyPartitioner> partitioner() const {
+    if constexpr (detail::keeps_partitioning<Pipe>) return source_.partitioner();
+    else return nullptr;
+  }
 
   template <class Sink>
   bool runPartition(std::size_t p, Sink& sink) const {
     auto bound = pipe_.template bind<Src>(p, sink);
-    return source_.runPartition(p, bound);
+    const bool goOn = source_.runPartition(p, bound);
+    if constexpr (fuse::LocalizableSink<Sink>) fuse::copyBack(sink, Pipe::finalSink(bound));
+    return goOn;
   }
 
   template <class Stage>
@@ -94,7 +118,7 @@ class PipedRDD : public RDDApi<PipedRDD<Src, Pipe>> {
 
   /// The storable form: the chain runs when a partition of the result is computed.
   RDD<value_type> toRDD() const {
-    return RDD<value_type>(context(), std::make_shared<detail::ChainNode<PipedRDD>>(*this));
+    return RDD<value_type>(context(), std::make_shared<detail::ChainNode<PipedRDD>>(*this), partitioner());
   }
 
  private:

@@ -19,6 +19,15 @@
 
 namespace rill::detail {
 
+/// Runs fn(r) for r in [0, n) in parallel on the context's executor (the
+/// reduce side of a shuffle, or work on partitions that are already in place).
+template <class Fn>
+void forEachTarget(SparkContext& sc, std::size_t n, Fn&& fn) {
+  if (n == 0) return;
+  std::function<void(std::size_t)> task = [&](std::size_t r) { fn(r); };
+  executorOf(sc).runTasks(n, task);
+}
+
 /// makeWriter(p) -> a sink whose result() is std::vector<std::vector<U>> with one
 /// bucket per target; reduce(r, std::vector<std::vector<U>>& incoming) -> std::vector<V>.
 /// Returns the target partitions.
@@ -30,8 +39,7 @@ auto shuffle(const R& rdd, std::size_t numTargets, MakeWriter&& makeWriter, Redu
   auto incoming = exec::LocalExchange::exchange<U>(std::move(buckets), numTargets);
   using V = typename std::invoke_result_t<Reduce&, std::size_t, std::vector<std::vector<U>>&>::value_type;
   std::vector<std::vector<V>> out(numTargets);
-  std::function<void(std::size_t)> task = [&](std::size_t r) { out[r] = reduce(r, incoming[r]); };
-  executorOf(rdd.context()).runTasks(numTargets, task);
+  forEachTarget(rdd.context(), numTargets, [&](std::size_t r) { out[r] = reduce(r, incoming[r]); });
   return out;
 }
 

@@ -9,6 +9,8 @@
 #include <rill/stream/dstream_pair_ops.hpp>
 #include <rill/stream/graph.hpp>
 #include <rill/stream/output_ops.hpp>
+#include <rill/stream/state_ops.hpp>
+#include <rill/stream/window_ops.hpp>
 
 #include <memory>
 #include <optional>
@@ -24,7 +26,11 @@ class PipedDStream;
 /// Everything a DStream can do. D provides value_type, graph(), slideDuration(),
 /// rddAt(t), baseNode(), then(stage) and toDStream().
 template <class D>
-class DStreamApi : public DStreamOps<D>, public DStreamPairOps<D>, public DStreamOutputOps<D> {};
+class DStreamApi : public DStreamOps<D>,
+                   public DStreamPairOps<D>,
+                   public DStreamWindowOps<D>,
+                   public DStreamStateOps<D>,
+                   public DStreamOutputOps<D> {};
 
 template <class T>
 class DStream : public DStreamApi<DStream<T>> {

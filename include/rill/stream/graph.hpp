@@ -4,6 +4,7 @@
 // into jobs, in the order they were defined).
 #include <rill/core/errors.hpp>
 #include <rill/rdd/spark_context.hpp>
+#include <rill/stream/checkpoint_participant.hpp>
 #include <rill/stream/dstream_node.hpp>
 #include <rill/stream/time.hpp>
 
@@ -97,6 +98,10 @@ class DStreamGraph {
     for (auto& o : outputs_) o->stream()->clearMetadata(t);
   }
 
+  /// The streams whose data checkpoints save, in definition order (see checkpoint_participant.hpp).
+  CheckpointRegistry& checkpoints() { return checkpoints_; }
+  const CheckpointRegistry& checkpoints() const { return checkpoints_; }
+
  private:
   SparkContext* sc_;
   Duration batchDuration_;
@@ -104,6 +109,7 @@ class DStreamGraph {
   std::vector<std::shared_ptr<OutputOperation>> outputs_;
   std::ostream* printStream_ = &std::cout;
   bool started_ = false;
+  CheckpointRegistry checkpoints_;
 };
 
 }  // namespace rill

@@ -60,15 +60,17 @@ class DStreamOutputOps {
   /// print(num = 10): Spark's layout — a line of dashes, "Time: <ms> ms", dashes,
   /// the first num elements, "..." if there are more, and an empty line.
   void print(std::size_t num = 10) const {
-    std::ostream* os = &d().graph().printStream();
-    foreachRDD([num, os](const auto& rdd, Time t) {
+    // The stream is looked up per batch, so ssc.setPrintStream() before start()
+    // applies to print()s defined earlier too.
+    const DStreamGraph* graph = &d().graph();
+    foreachRDD([num, graph](const auto& rdd, Time t) {
       auto first = rdd.take(num + 1);
       std::string text = "-------------------------------------------\nTime: " + t.toString() +
                          "\n-------------------------------------------\n";
       for (std::size_t i = 0; i < first.size() && i < num; ++i) text += rill::toString(first[i]) + "\n";
       if (first.size() > num) text += "...\n";
       text += "\n";
-      *os << text << std::flush;
+      graph->printStream() << text << std::flush;
     });
   }
   /// pprint is PySpark's name for print.

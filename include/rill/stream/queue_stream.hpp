@@ -3,10 +3,10 @@
 // and demos, as Spark's queueStream).
 #include <rill/stream/dstream_node.hpp>
 #include <rill/stream/graph.hpp>
+#include <rill/stream/input_node.hpp>
 
 #include <cstdint>
 #include <deque>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -57,16 +57,16 @@ std::int64_t storedCount(const RDD<T>& rdd) {
 }
 
 template <class T>
-class QueueInputNode final : public DStreamNode<T>, public InputStream {
+class QueueInputNode final : public InputNode<T> {
  public:
   QueueInputNode(DStreamGraph& graph, std::shared_ptr<RDDQueue<T>> queue, bool oneAtATime,
                  std::optional<RDD<T>> defaultRDD)
-      : DStreamNode<T>(graph, graph.batchDuration(), {}),
-        queue_(std::move(queue)),
-        oneAtATime_(oneAtATime),
-        default_(std::move(defaultRDD)) {}
+      : InputNode<T>(graph), queue_(std::move(queue)), oneAtATime_(oneAtATime), default_(std::move(defaultRDD)) {}
 
-  std::int64_t cut(Time t) override {
+  bool hasPendingData() const override { return queue_->size() > 0; }
+
+ protected:
+  typename InputNode<T>::Batch takeBatch(Time) override {
     auto taken = queue_->take(oneAtATime_);
     RDD<T> batch;
     if (taken.empty())
@@ -75,29 +75,14 @@ class QueueInputNode final : public DStreamNode<T>, public InputStream {
       batch = taken.front();
       for (std::size_t i = 1; i < taken.size(); ++i) batch = batch.union_(taken[i]);
     }
-    std::lock_guard lock(mutex_);
     const auto n = storedCount(batch);
-    cut_.insert_or_assign(t, std::move(batch));
-    return n;
-  }
-  bool hasPendingData() const override { return queue_->size() > 0; }
-
- protected:
-  std::optional<RDD<T>> compute(Time t) override {
-    std::lock_guard lock(mutex_);
-    auto it = cut_.find(t);
-    if (it == cut_.end()) return this->graph().sparkContext().template emptyRDD<T>();
-    auto rdd = std::move(it->second);
-    cut_.erase(cut_.begin(), std::next(it));
-    return rdd;
+    return {std::move(batch), n};
   }
 
  private:
   std::shared_ptr<RDDQueue<T>> queue_;
   bool oneAtATime_;
   std::optional<RDD<T>> default_;
-  std::mutex mutex_;
-  std::map<Time, RDD<T>> cut_;
 };
 
 }  // namespace detail

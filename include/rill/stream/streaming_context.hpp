@@ -5,22 +5,29 @@
 // one; nothing is skipped, and the delay is reported to listeners.
 #include <rill/core/errors.hpp>
 #include <rill/rdd/spark_context.hpp>
+#include <rill/stream/checkpoint.hpp>
 #include <rill/stream/clock.hpp>
 #include <rill/stream/dstream.hpp>
+#include <rill/stream/file_stream.hpp>
 #include <rill/stream/graph.hpp>
 #include <rill/stream/listener.hpp>
 #include <rill/stream/queue_stream.hpp>
+#include <rill/stream/receiver.hpp>
+#include <rill/stream/receiver_stream.hpp>
+#include <rill/stream/socket_stream.hpp>
 #include <rill/stream/time.hpp>
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstddef>
 #include <exception>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <utility>
 
 namespace rill {
@@ -62,6 +69,46 @@ class StreamingContext : private Clock::Observer {
   /// Keep each batch's RDDs at least this long (Spark's remember).
   void remember(Duration d) { rememberAtLeast_ = d; }
 
+  // ---- checkpointing (checkpoint.hpp) ------------------------------------------
+
+  /// checkpoint(directory[, keep = 3]): after every batch (or as often as
+  /// DStream::checkpoint(interval) asks) save the state, the incremental windows and
+  /// the batches windows still need as "directory/checkpoint-<batch time>", keeping
+  /// the newest `keep` files. A batch that failed is not checkpointed.
+  void checkpoint(const std::string& directory, std::size_t keep = 3) {
+    if (getState() != State::INITIALIZED)
+      throw IllegalStateException("rill: checkpoint(directory) must be set before the context starts");
+    checkpointer_.emplace(directory, keep);
+  }
+
+  /// getOrCreate(directory, factory): factory() -> std::unique_ptr<StreamingContext>
+  /// defines the context and its DStreams (Spark's pattern). Unlike Spark, rill always
+  /// calls it: C++ cannot serialise the closures of a graph, so the same code rebuilds
+  /// it. When `directory` holds a checkpoint, its data (state, windows, the last
+  /// checkpointed batch) is then put back into the rebuilt streams, matched by their
+  /// order of definition, and start() goes on with the batch after the checkpointed
+  /// one. An unusable newest file is skipped for the one before it, with a warning to
+  /// the listeners (StreamingListener::onWarning) the factory registered.
+  template <class Factory>
+  static std::unique_ptr<StreamingContext> getOrCreate(const std::string& directory, Factory&& factory) {
+    static_assert(std::is_convertible_v<std::invoke_result_t<Factory&>, std::unique_ptr<StreamingContext>>,
+                  "rill: getOrCreate(directory, factory) needs factory() to return a "
+                  "std::unique_ptr<StreamingContext>");
+    std::unique_ptr<StreamingContext> ssc = factory();
+    if (!ssc) throw std::invalid_argument("rill: getOrCreate: the factory returned no StreamingContext");
+    if (!ssc->checkpointer_) ssc->checkpoint(directory);
+    if (auto data = detail::Checkpointer::readLatest(directory, ssc->bus_)) {
+      detail::Checkpointer::restore(*ssc->graph_, *data, directory);
+      ssc->recovered_ = std::move(data);
+    }
+    return ssc;
+  }
+
+  /// The batch time of the checkpoint getOrCreate restored, if it restored one.
+  std::optional<Time> restoredBatchTime() const {
+    return recovered_ ? std::optional<Time>(Time(recovered_->time)) : std::nullopt;
+  }
+
   // ---- input streams -------------------------------------------------------
 
   /// queueStream(queue, oneAtATime = true, defaultRDD): each batch takes the next RDD
@@ -73,6 +120,28 @@ class StreamingContext : private Clock::Observer {
                                                             std::move(defaultRDD));
     graph_->addInput(node);
     return DStream<T>(node);
+  }
+
+  /// socketTextStream(host, port): the lines a TCP server sends (e.g. `nc -lk 9999`),
+  /// received on a thread; reconnects after a refused or dropped connection.
+  DStream<std::string> socketTextStream(const std::string& host, int port) {
+    const auto settings = ReceiverSettings::fromConf(sc_->getConf());
+    return receiverStream(std::make_shared<SocketReceiver>(host, port, settings));
+  }
+
+  /// textFileStream(directory): the lines of each file moved into the directory
+  /// after start(), read in the batch during which it appeared.
+  DStream<std::string> textFileStream(const std::string& directory) {
+    return detail::addFileStream(*graph_, bus_, directory);
+  }
+
+  /// receiverStream(receiver): the records a user-written rill::Receiver<T> stores.
+  template <class R>
+  DStream<typename R::record_type> receiverStream(std::shared_ptr<R> receiver) {
+    static_assert(std::is_base_of_v<Receiver<typename R::record_type>, R>,
+                  "rill: receiverStream(receiver) needs a std::shared_ptr to a subclass of rill::Receiver<T>");
+    using T = typename R::record_type;
+    return detail::addReceiverStream<T>(*graph_, bus_, *clock_, std::move(receiver));
   }
 
   /// union_(streams...): all the streams' batches together.
@@ -94,8 +163,11 @@ class StreamingContext : private Clock::Observer {
       throw IllegalStateException("rill: StreamingContext has already been stopped; create a new one");
     const auto interval = batchDuration().count();
     const auto now = clock_->getTimeMillis();
-    const Time first((now / interval + 1) * interval);
-    graph_->start(first - batchDuration(), rememberAtLeast_);
+    // A restored context goes on after its checkpointed batch, on its old time line.
+    const Time first = recovered_ ? Time(recovered_->time) + batchDuration() : Time((now / interval + 1) * interval);
+    const Time zero = recovered_ ? Time(recovered_->zeroTime) : first - batchDuration();
+    if (checkpointer_) checkpointer_->start(*graph_, zero);
+    graph_->start(zero, rememberAtLeast_);
     nextBatch_ = first.milliseconds();
     state_ = State::ACTIVE;
     lock.unlock();
@@ -175,13 +247,19 @@ class StreamingContext : private Clock::Observer {
     std::vector<std::function<void()>> jobs;
     try {
       info.numRecords = graph_->cutBatch(t);
-      jobs = graph_->generateJobs(t);
     } catch (...) {
       failure = std::current_exception();
     }
     bus_.post(&StreamingListener::onBatchSubmitted, info);
     info.processingStartTime = Time(clock_->getTimeMillis());
     bus_.post(&StreamingListener::onBatchStarted, info);
+    // Generating jobs computes the batch's shuffles (keyed ops run eagerly), so
+    // it counts as processing, not as scheduling delay.
+    try {
+      if (!failure) jobs = graph_->generateJobs(t);
+    } catch (...) {
+      failure = std::current_exception();
+    }
     for (auto& job : jobs) {
       try {
         job();
@@ -190,12 +268,13 @@ class StreamingContext : private Clock::Observer {
       }
     }
     info.processingEndTime = Time(clock_->getTimeMillis());
-    if (failure) info.failureReason = describe(failure);
+    if (failure) info.failureReason = detail::describeException(failure);
     try {
       graph_->clearMetadata(t);
     } catch (...) {
       if (!failure) failure = std::current_exception();
     }
+    if (checkpointer_ && !failure) checkpointer_->afterBatch(*graph_, t, bus_);
     bus_.post(&StreamingListener::onBatchCompleted, info);
     if (failure) {
       std::lock_guard lock(mutex_);
@@ -204,21 +283,13 @@ class StreamingContext : private Clock::Observer {
     }
   }
 
-  static std::string describe(const std::exception_ptr& e) {
-    try {
-      std::rethrow_exception(e);
-    } catch (const std::exception& ex) {
-      return ex.what();
-    } catch (...) {
-      return "unknown exception";
-    }
-  }
-
   SparkContext* sc_;
   std::shared_ptr<Clock> clock_;
   std::unique_ptr<DStreamGraph> graph_;
   ListenerBus bus_;
   Duration rememberAtLeast_{0};
+  std::optional<detail::Checkpointer> checkpointer_;
+  std::optional<detail::CheckpointData> recovered_;
 
   mutable std::mutex mutex_;
   std::condition_variable terminated_;

@@ -1,0 +1,303 @@
+// Keyed operations: word count, join, sortByKey, and the combine-table choice.
+//
+// Inputs are generated once, deterministically, in memory:
+//   - ~200 MB of text whose words follow a Zipf law (s = 1) over 10^5 distinct words;
+//   - 10^6 x 10^6 (key, value) records with keys uniform in [0, 10^6) for the join;
+//   - 10^7 (key, value) pairs with uniform 64-bit keys for the sort.
+// RILL_BENCH_SCALE=0.05 (say) shrinks all of them for a quick run.
+//
+//   cmake -S . -B build/bench -G Ninja -DCMAKE_BUILD_TYPE=Release && cmake --build build/bench --target bench_keyed
+//   build/bench/benchmarks/bench_keyed --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
+// Peak memory of the word count, in a process of its own (VmHWM counts the whole process):
+//   build/bench/benchmarks/bench_keyed --benchmark_filter=PeakRSS
+#include <benchmark/benchmark.h>
+
+#include <rill/rdd/spark_context.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <random>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+namespace {
+
+double scale() {
+  const char* s = std::getenv("RILL_BENCH_SCALE");
+  return s ? std::atof(s) : 1.0;
+}
+
+rill::SparkContext& context(int workers) {
+  static std::unique_ptr<rill::SparkContext> contexts[3];
+  auto& sc = contexts[workers];
+  if (!sc)
+    sc = std::make_unique<rill::SparkContext>(
+        rill::SparkConf().setAppName("bench_keyed").setMaster("local[" + std::to_string(workers) + "]"));
+  return *sc;
+}
+
+// ---- the Zipf text ------------------------------------------------------------------------------
+
+struct Text {
+  std::string bytes;                   // the whole text, lines separated by '\n'
+  std::vector<std::string_view> lines;  // views into bytes
+};
+
+const Text& zipfText() {
+  static const Text text = [] {
+    constexpr std::size_t kDistinct = 100'000;
+    const auto target = static_cast<std::size_t>(200e6 * scale());
+    std::mt19937_64 rng(20240601);
+    // Vocabulary: distinct lowercase words of 2..12 letters.
+    std::vector<std::string> words;
+    std::unordered_set<std::string> seen;
+    std::uniform_int_distribution<int> length(2, 12), letter('a', 'z');
+    while (words.size() < kDistinct) {
+      std::string w(static_cast<std::size_t>(length(rng)), ' ');
+      for (auto& c : w) c = static_cast<char>(letter(rng));
+      if (seen.insert(w).second) words.push_back(std::move(w));
+    }
+    std::vector<double> cdf(kDistinct);
+    double sum = 0;
+    for (std::size_t r = 0; r < kDistinct; ++r) cdf[r] = sum += 1.0 / static_cast<double>(r + 1);
+    for (auto& c : cdf) c /= sum;
+    Text t;
+    t.bytes.reserve(target + 256);
+    std::uniform_real_distribution<double> u(0.0, 1.0);
+    std::size_t lineStart = 0;
+    while (t.bytes.size() < target) {
+      const auto rank = static_cast<std::size_t>(std::upper_bound(cdf.begin(), cdf.end(), u(rng)) - cdf.begin());
+      t.bytes += words[std::min(rank, kDistinct - 1)];
+      if (t.bytes.size() - lineStart >= 100) {
+        t.bytes += '\n';
+        lineStart = t.bytes.size();
+      } else {
+        t.bytes += ' ';
+      }
+    }
+    std::string_view all(t.bytes);
+    for (std::size_t at = 0; at < all.size();) {
+      std::size_t end = all.find('\n', at);
+      if (end == all.npos) end = all.size();
+      t.lines.push_back(all.substr(at, end - at));
+      at = end + 1;
+    }
+    return t;
+  }();
+  return text;
+}
+
+/// The words of a line as string_views: a lazy range, no allocation.
+struct Words {
+  std::string_view line;
+  struct End {};
+  struct Iter {
+    std::string_view rest;
+    std::size_t len;
+    std::string_view operator*() const { return rest.substr(0, len); }
+    Iter& operator++() {
+      rest.remove_prefix(std::min(len + 1, rest.size()));
+      skip();
+      return *this;
+    }
+    bool operator==(End) const { return rest.empty(); }
+    void skip() {
+      while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+      len = std::min(rest.find(' '), rest.size());
+    }
+  };
+  Iter begin() const {
+    Iter it{line, 0};
+    it.skip();
+    return it;
+  }
+  End end() const { return {}; }
+};
+
+const auto plus = [](long a, long b) { return a + b; };
+
+// ---- word count -------------------------------------------------------------------------------
+
+void BM_WordCount_HandLoop(benchmark::State& state) {
+  const auto& text = zipfText();
+  for (auto _ : state) {
+    std::unordered_map<std::string, long> counts;
+    for (std::string_view line : text.lines)
+      for (std::string_view w : Words{line}) ++counts[std::string(w)];
+    benchmark::DoNotOptimize(counts.size());
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.bytes.size()));
+}
+
+template <class Counts>
+void wordCount(benchmark::State& state, Counts counts) {
+  const auto& text = zipfText();
+  auto lines = context(static_cast<int>(state.range(0))).parallelize(text.lines);
+  std::int64_t distinct = 0;
+  for (auto _ : state) distinct = counts(lines);
+  state.counters["distinct"] = static_cast<double>(distinct);
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.bytes.size()));
+}
+
+/// The fused chain ends in the combine: (string_view, 1) pairs probe the table without
+/// building a string; a word's std::string is made once per map task.
+auto countViews = [](const auto& lines) {
+  return lines.flatMap([](std::string_view line) { return Words{line}; })
+      .map([](std::string_view w) { return std::pair<std::string_view, long>(w, 1); })
+      .reduceByKey(plus)
+      .count();
+};
+/// The same with (std::string, 1) pairs, as one would write it in Spark.
+auto countStrings = [](const auto& lines) {
+  return lines.flatMap([](std::string_view line) { return Words{line}; })
+      .map([](std::string_view w) { return std::pair<std::string, long>(w, 1); })
+      .reduceByKey(plus)
+      .count();
+};
+
+void BM_WordCount_Rill(benchmark::State& state) { wordCount(state, countViews); }
+void BM_WordCount_RillStringPairs(benchmark::State& state) { wordCount(state, countStrings); }
+
+/// The combine table alone, single-threaded, on the same word stream: the
+/// measurement behind rill/rdd/hash_table.hpp. Both tables are probed with the
+/// string_view; std::unordered_map uses C++20 heterogeneous find.
+void BM_CombineTable_UnorderedMap(benchmark::State& state) {
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  const auto& text = zipfText();
+  for (auto _ : state) {
+    std::unordered_map<std::string, long, Hash, std::equal_to<>> counts;
+    for (std::string_view line : text.lines)
+      for (std::string_view w : Words{line}) {
+        auto it = counts.find(w);
+        if (it != counts.end())
+          ++it->second;
+        else
+          counts.emplace(std::string(w), 1);
+      }
+    benchmark::DoNotOptimize(counts.size());
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.bytes.size()));
+}
+
+void BM_CombineTable_FlatMap(benchmark::State& state) {
+  const auto& text = zipfText();
+  for (auto _ : state) {
+    rill::detail::FlatMap<std::string, long> counts;
+    for (std::string_view line : text.lines)
+      for (std::string_view w : Words{line}) counts.upsert(w, [] { return 1L; }, [](long& c) { ++c; });
+    benchmark::DoNotOptimize(counts.size());
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.bytes.size()));
+}
+
+/// Peak resident memory of a word count (2 workers), for a process running only this.
+std::int64_t vmHighWaterKiB() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::atoll(line.c_str() + 6);
+  return -1;
+}
+void BM_WordCount_PeakRSS(benchmark::State& state) {
+  const auto& text = zipfText();
+  const double inputKiB = static_cast<double>(text.bytes.size()) / 1024.0;
+  const double before = static_cast<double>(vmHighWaterKiB());
+  auto lines = context(2).parallelize(text.lines);
+  for (auto _ : state) benchmark::DoNotOptimize(countViews(lines));
+  const double after = static_cast<double>(vmHighWaterKiB());
+  state.counters["input_MiB"] = inputKiB / 1024.0;
+  state.counters["peakRSS_MiB"] = after / 1024.0;
+  state.counters["peak_over_input"] = after / inputKiB;
+  state.counters["wordcount_extra_MiB"] = (after - before) / 1024.0;
+}
+
+// ---- join -------------------------------------------------------------------------------------
+
+using Pair = std::pair<std::int64_t, std::int64_t>;
+
+std::vector<Pair> randomPairs(std::size_t n, std::uint64_t keyRange, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<Pair> out(n);
+  for (std::size_t i = 0; i < n; ++i)
+    out[i] = {static_cast<std::int64_t>(keyRange ? rng() % keyRange : rng() >> 1), static_cast<std::int64_t>(i)};
+  return out;
+}
+
+std::size_t joinSize() { return static_cast<std::size_t>(1e6 * scale()); }
+const std::vector<Pair>& joinLeft() {
+  static const auto v = randomPairs(joinSize(), joinSize(), 1);
+  return v;
+}
+const std::vector<Pair>& joinRight() {
+  static const auto v = randomPairs(joinSize(), joinSize(), 2);
+  return v;
+}
+
+void BM_Join_HandLoop(benchmark::State& state) {
+  for (auto _ : state) {
+    std::unordered_multimap<std::int64_t, std::int64_t> right(joinRight().begin(), joinRight().end());
+    std::vector<std::pair<std::int64_t, Pair>> out;
+    for (auto& [k, v] : joinLeft()) {
+      auto [b, e] = right.equal_range(k);
+      for (; b != e; ++b) out.push_back({k, {v, b->second}});
+    }
+    benchmark::DoNotOptimize(out.size());
+  }
+}
+
+void BM_Join_Rill(benchmark::State& state) {
+  auto& sc = context(static_cast<int>(state.range(0)));
+  auto left = sc.parallelize(joinLeft());
+  auto right = sc.parallelize(joinRight());
+  std::int64_t rows = 0;
+  for (auto _ : state) rows = left.join(right).count();
+  state.counters["rows"] = static_cast<double>(rows);
+}
+
+// ---- sort -------------------------------------------------------------------------------------
+
+const std::vector<Pair>& sortInput() {
+  static const auto v = randomPairs(static_cast<std::size_t>(1e7 * scale()), 0, 3);
+  return v;
+}
+
+void BM_Sort_StdSort(benchmark::State& state) {
+  for (auto _ : state) {
+    auto v = sortInput();  // the copy is part of it: rill leaves its input intact too
+    std::sort(v.begin(), v.end(), [](const Pair& a, const Pair& b) { return a.first < b.first; });
+    benchmark::DoNotOptimize(v.data());
+  }
+}
+
+void BM_Sort_RillSortByKey(benchmark::State& state) {
+  auto& sc = context(static_cast<int>(state.range(0)));
+  auto pairs = sc.parallelize(sortInput());
+  for (auto _ : state) benchmark::DoNotOptimize(pairs.sortByKey().getNumPartitions());
+}
+
+}  // namespace
+
+BENCHMARK(BM_CombineTable_UnorderedMap)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_CombineTable_FlatMap)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_WordCount_HandLoop)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_WordCount_Rill)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_WordCount_RillStringPairs)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_WordCount_PeakRSS)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Join_HandLoop)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Join_Rill)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Sort_StdSort)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Sort_RillSortByKey)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+BENCHMARK_MAIN();

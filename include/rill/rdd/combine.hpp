@@ -1,0 +1,178 @@
+#pragma once
+// Keyed aggregation: combineByKey, which reduceByKey, foldByKey,
+// aggregateByKey and countByKey are built on, and groupByKey.
+//
+// Map side: each input partition's fused chain ends in a CombineWriter that
+// folds every pair into that partition's own FlatMap as it arrives (no vector
+// of pairs in between). The finished table is cut into one bucket per target
+// partition; each target then merges the buckets it received into one table,
+// in parallel on the executor. groupByKey does no map-side combine (as Spark:
+// it would not shrink the data). An RDD already partitioned as asked is
+// combined or grouped in place, without a shuffle.
+#include <rill/rdd/fwd.hpp>
+#include <rill/rdd/hash_table.hpp>
+#include <rill/rdd/keyed_shuffle.hpp>
+#include <rill/rdd/keys.hpp>
+#include <rill/rdd/partitioner.hpp>
+#include <rill/rdd/shuffle.hpp>
+
+#include <cstddef>
+#include <memory>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace rill::detail {
+
+/// Spark's Aggregator: how the values of a key start a combiner, join it, and how combiners merge.
+template <class Create, class MergeValue, class MergeCombiners>
+struct Aggregator {
+  Create create;
+  MergeValue mergeValue;
+  MergeCombiners mergeCombiners;
+};
+template <class A, class B, class C>
+Aggregator(A, B, C) -> Aggregator<A, B, C>;
+
+/// reduceByKey's createCombiner: the first value is the combiner.
+struct Identity {
+  template <class X>
+  std::remove_cvref_t<X> operator()(X&& x) const {
+    return std::forward<X>(x);
+  }
+};
+
+/// Sends every key to partition 0: the writer of an in-place combine.
+struct SinglePartition {
+  std::size_t numPartitions() const { return 1; }
+  template <class K>
+  std::size_t getPartition(const K&) const {
+    return 0;
+  }
+};
+
+/// The end of a map task's fused chain: combines each pair into the partition's table.
+template <class K, class C, class Agg, class P, class Hash>
+struct CombineWriter {
+  const Agg* agg;
+  const P* part;
+  FlatMap<K, C, Hash> table;
+
+  template <class X>
+  bool push(X&& x) {
+    table.upsert(
+        std::get<0>(std::forward<X>(x)), [&] { return C(agg->create(std::get<1>(std::forward<X>(x)))); },
+        [&](C& c) { c = agg->mergeValue(std::move(c), std::get<1>(std::forward<X>(x))); });
+    return true;
+  }
+  bool finish() { return true; }
+  /// The table cut into one bucket per target partition.
+  std::vector<std::vector<std::pair<K, C>>> result() && {
+    const std::size_t n = part->numPartitions();
+    std::vector<std::vector<std::pair<K, C>>> buckets(n);
+    if (n == 1) {
+      buckets[0] = std::move(table).take();
+      return buckets;
+    }
+    for (auto& e : table.entries()) buckets[partitionOf(*part, e.first, n)].push_back(std::move(e));
+    return buckets;
+  }
+};
+
+/// Reduce side: merges the combined buckets one target received.
+template <class K, class C, class Merge, class Hash>
+std::vector<std::pair<K, C>> mergeCombined(std::vector<std::vector<std::pair<K, C>>>& incoming,
+                                           const Merge& merge, const Hash& hash) {
+  std::vector<std::pair<K, C>>* only = nullptr;
+  std::size_t nonEmpty = 0, largest = 0;
+  for (auto& bucket : incoming) {
+    if (bucket.empty()) continue;
+    ++nonEmpty;
+    only = &bucket;
+    largest = std::max(largest, bucket.size());
+  }
+  if (nonEmpty == 0) return {};
+  if (nonEmpty == 1) return std::move(*only);  // one map table holds each key once already
+  FlatMap<K, C, Hash> table(hash);
+  table.reserve(largest);
+  for (auto& bucket : incoming)
+    for (auto& e : bucket)
+      table.upsert(
+          std::move(e.first), [&] { return std::move(e.second); },
+          [&](C& c) { c = merge(std::move(c), std::move(e.second)); });
+  return std::move(table).take();
+}
+
+/// The RDD's own partitioner when `partArg` lets the op keep it: the default
+/// (0) on an RDD that has one, or a partitioner equal to the RDD's. Null otherwise.
+template <class R, class Part>
+std::shared_ptr<const AnyPartitioner> keptPartitioner(const R& rdd, const Part& partArg) {
+  std::shared_ptr<const AnyPartitioner> info = rdd.partitioner();
+  if (!info) return info;
+  if constexpr (std::is_integral_v<Part>)
+    if (partArg == 0) return info;
+  return partitionedBy(info.get(), choosePartitioner(partArg, rdd)) ? info : nullptr;
+}
+
+/// combineByKey(rdd, aggregator, numPartitions or partitioner).
+template <class R, class Agg, class Part>
+auto combineByKey(const R& rdd, const Agg& agg, const Part& partArg) {
+  using T = typename R::value_type;
+  using K = owned_key_t<key_of_t<T>>;
+  using C = result_of_t<decltype(agg.create), mapped_of_t<T>>;
+  using Entry = std::pair<K, C>;
+  using Hash = hasher_of_t<Part>;
+  auto& sc = rdd.context();
+  if (auto kept = keptPartitioner(rdd, partArg)) {
+    const SinglePartition whole;
+    auto tables = runPerPartition(rdd, [&](std::size_t) {
+      return CombineWriter<K, C, Agg, SinglePartition, Hash>{&agg, &whole, FlatMap<K, C, Hash>()};
+    });
+    std::vector<std::vector<Entry>> parts(tables.size());
+    for (std::size_t p = 0; p < parts.size(); ++p) parts[p] = std::move(tables[p][0]);
+    return RDD<Entry>(sc, std::make_shared<StoredNode<Entry>>(std::move(parts)), std::move(kept));
+  }
+  const auto part = choosePartitioner(partArg, rdd);
+  using P = std::remove_cvref_t<decltype(part)>;
+  const Hash hash = hasherFrom<Hash>(part);
+  auto parts = shuffle(
+      rdd, part.numPartitions(),
+      [&](std::size_t) { return CombineWriter<K, C, Agg, P, Hash>{&agg, &part, FlatMap<K, C, Hash>(hash)}; },
+      [&](std::size_t, std::vector<std::vector<Entry>>& incoming) {
+        return mergeCombined(incoming, agg.mergeCombiners, hash);
+      });
+  return keyedRDD<Entry>(sc, std::move(parts), part);
+}
+
+/// groupByKey(rdd, numPartitions or partitioner): (key, all its values).
+template <class R, class Part>
+auto groupByKey(const R& rdd, const Part& partArg) {
+  using T = typename R::value_type;
+  using Row = row_t<T>;
+  using K = typename Row::first_type;
+  using V = typename Row::second_type;
+  using Out = std::pair<K, std::vector<V>>;
+  using Hash = hasher_of_t<Part>;
+  auto kept = keptPartitioner(rdd, partArg);
+  const auto part = choosePartitioner(partArg, rdd);
+  auto rows = kept ? runPerPartition(rdd, [](std::size_t) { return RowSink<Row>{}; }) : partitionRows(rdd, part);
+  const Hash hash = hasherFrom<Hash>(part);
+  auto groups = perPartition(rdd.context(), rows.size(), [&](std::size_t r) {
+    FlatMap<K, std::vector<V>, Hash> table(hash);
+    for (auto& row : rows[r])
+      table.upsert(
+          std::move(row.first),
+          [&] {
+            std::vector<V> values;
+            values.push_back(std::move(row.second));
+            return values;
+          },
+          [&](std::vector<V>& values) { values.push_back(std::move(row.second)); });
+    return std::move(table).take();
+  });
+  return RDD<Out>(rdd.context(), std::make_shared<StoredNode<Out>>(std::move(groups)),
+                  kept ? std::move(kept) : rememberPartitioner<K>(part));
+}
+
+}  // namespace rill::detail

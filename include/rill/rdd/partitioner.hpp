@@ -1,0 +1,125 @@
+#pragma once
+// Partitioners decide which partition a key belongs to. HashPartitioner is
+// Spark's (hash(key) mod n); a user partitioner is any copyable type with
+// numPartitions() and getPartition(const K&) -> size_t.
+//
+// An RDD made by a keyed shuffle remembers its partitioner as an
+// AnyPartitioner (type-erased once per RDD, never consulted per element), so a
+// later reduceByKey/groupByKey/join with an equal partitioner skips its
+// shuffle, lookup(key) reads one partition, and mapValues/filter keep it.
+#include <rill/rdd/keys.hpp>
+
+#include <concepts>
+#include <cstddef>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <typeinfo>
+#include <utility>
+
+namespace rill {
+
+/// Spark's HashPartitioner: key -> hash(key) mod numPartitions. The hasher
+/// defaults to std::hash (DefaultHash); pass one for keys without std::hash —
+/// the keyed operations then use it for their tables too.
+template <class Hash = DefaultHash>
+class HashPartitioner {
+ public:
+  using hasher_type = Hash;
+
+  explicit HashPartitioner(std::size_t numPartitions, Hash hash = Hash())
+      : n_(numPartitions), hash_(std::move(hash)) {
+    if (n_ == 0) throw std::invalid_argument("rill: HashPartitioner needs at least one partition");
+  }
+  std::size_t numPartitions() const { return n_; }
+  template <class K>
+  std::size_t getPartition(const K& key) const {
+    return static_cast<std::size_t>(hash_(key)) % n_;
+  }
+  const Hash& hasher() const { return hash_; }
+  friend bool operator==(const HashPartitioner& a, const HashPartitioner& b) { return a.n_ == b.n_; }
+
+ private:
+  std::size_t n_;
+  [[no_unique_address]] Hash hash_;
+};
+
+/// Anything that can partition: numPartitions() -> size_t.
+template <class P>
+concept PartitionerLike = std::copy_constructible<P> && requires(const P& p) {
+  { p.numPartitions() } -> std::convertible_to<std::size_t>;
+};
+
+/// A partitioner for keys of type K: numPartitions() and getPartition(const K&) -> size_t.
+template <class P, class K>
+concept PartitionerFor = PartitionerLike<P> && requires(const P& p, const K& k) {
+  { p.getPartition(k) } -> std::convertible_to<std::size_t>;
+};
+
+/// How an RDD is partitioned, type-erased (Spark's rdd.partitioner).
+class AnyPartitioner {
+ public:
+  virtual ~AnyPartitioner() = default;
+  virtual std::size_t numPartitions() const = 0;
+  /// The partitioner itself when it is a P, else nullptr (as std::function::target).
+  template <class P>
+  const P* target() const {
+    return type() == typeid(P) ? static_cast<const P*>(address()) : nullptr;
+  }
+
+ private:
+  virtual const std::type_info& type() const = 0;
+  virtual const void* address() const = 0;
+};
+
+/// An AnyPartitioner that can place a key of type K (what lookup(key) needs).
+template <class K>
+class AnyKeyPartitioner : public AnyPartitioner {
+ public:
+  virtual std::size_t partitionOf(const K& key) const = 0;
+};
+
+namespace detail {
+
+template <class P, class K>
+class PartitionerHolder final : public AnyKeyPartitioner<K> {
+ public:
+  explicit PartitionerHolder(P p) : p_(std::move(p)) {}
+  std::size_t numPartitions() const override { return p_.numPartitions(); }
+  std::size_t partitionOf(const K& key) const override { return p_.getPartition(key); }
+
+ private:
+  const std::type_info& type() const override { return typeid(P); }
+  const void* address() const override { return &p_; }
+  P p_;
+};
+
+/// What an RDD of keys K partitioned by `p` remembers.
+template <class K, class P>
+std::shared_ptr<const AnyPartitioner> rememberPartitioner(const P& p) {
+  return std::make_shared<const PartitionerHolder<P, K>>(p);
+}
+
+/// True when `info` says the RDD is already partitioned exactly as `p` would
+/// (same type and ==; a partitioner without == never counts as equal).
+template <class P>
+bool partitionedBy(const AnyPartitioner* info, const P& p) {
+  const P* mine = info ? info->template target<P>() : nullptr;
+  if constexpr (std::equality_comparable<P>)
+    return mine && *mine == p && mine->numPartitions() == p.numPartitions();
+  else
+    return false;
+}
+
+/// getPartition(key), checked: a user partitioner answering out of range is an error, not a crash.
+template <class P, class K>
+std::size_t partitionOf(const P& p, const K& key, std::size_t n) {
+  const auto r = static_cast<std::size_t>(p.getPartition(key));
+  if (r >= n)
+    throw std::out_of_range("rill: partitioner returned partition " + std::to_string(r) + " of " +
+                            std::to_string(n));
+  return r;
+}
+
+}  // namespace detail
+}  // namespace rill

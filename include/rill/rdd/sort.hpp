@@ -1,0 +1,164 @@
+#pragma once
+// sortByKey and sortBy. A sample of the keys fixes the bounds of key ranges
+// (Spark's RangePartitioner); every element goes to the partition of its
+// range, and the partitions sort in parallel. All keys of partition i precede
+// those of partition i+1, so the output is ordered across partitions.
+#include <rill/rdd/fwd.hpp>
+#include <rill/rdd/keyed_shuffle.hpp>
+#include <rill/rdd/keys.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <random>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+namespace rill {
+
+/// Partition i holds the keys k with bounds[i-1] < k <= bounds[i] (by `less`);
+/// numPartitions() is bounds.size() + 1.
+template <class K, class Less = std::less<>>
+class RangePartitioner {
+ public:
+  explicit RangePartitioner(std::vector<K> bounds, Less less = Less())
+      : bounds_(std::make_shared<const std::vector<K>>(std::move(bounds))), less_(std::move(less)) {}
+  std::size_t numPartitions() const { return bounds_->size() + 1; }
+  template <class KK>
+  std::size_t getPartition(const KK& key) const {
+    return static_cast<std::size_t>(std::lower_bound(bounds_->begin(), bounds_->end(), key, less_) -
+                                    bounds_->begin());
+  }
+  const std::vector<K>& bounds() const { return *bounds_; }
+  const Less& comparator() const { return less_; }
+  /// Equal bounds (keys without == never compare equal).
+  friend bool operator==(const RangePartitioner& a, const RangePartitioner& b) {
+    if constexpr (std::equality_comparable<K>)
+      return a.bounds() == b.bounds();
+    else
+      return false;
+  }
+
+ private:
+  std::shared_ptr<const std::vector<K>> bounds_;  // shared: the partitioner is copied into every writer
+  [[no_unique_address]] Less less_;
+};
+
+namespace detail {
+
+/// `less` with its arguments swapped: a descending sort is an ascending one by Reversed.
+template <class Less>
+struct Reversed {
+  Less less;
+  template <class A, class B>
+  bool operator()(const A& a, const B& b) const {
+    return less(b, a);
+  }
+};
+
+/// A uniform sample of up to `capacity` keys of one partition, and its element
+/// count (reservoir sampling, Li's Algorithm L: one random draw per *replaced*
+/// key, not per element).
+template <class K>
+struct KeySampleSink {
+  std::size_t capacity;
+  std::mt19937_64 rng;
+  std::vector<K> sample;
+  std::int64_t seen = 0;
+  std::int64_t nextPick = 0;  // 0-based index of the next element to take
+  double w = 0;
+
+  template <class X>
+  bool push(X&& x) {
+    if (sample.size() < capacity) {
+      sample.emplace_back(std::get<0>(std::forward<X>(x)));
+      if (sample.size() == capacity) {
+        w = std::exp(std::log(uniform()) / static_cast<double>(capacity));
+        skip();
+      }
+    } else if (seen == nextPick) {
+      sample[std::uniform_int_distribution<std::size_t>(0, capacity - 1)(rng)] = K(std::get<0>(std::forward<X>(x)));
+      w *= std::exp(std::log(uniform()) / static_cast<double>(capacity));
+      skip();
+    }
+    ++seen;
+    return true;
+  }
+  bool finish() { return true; }
+  std::pair<std::int64_t, std::vector<K>> result() && { return {seen, std::move(sample)}; }
+
+ private:
+  double uniform() { return 1.0 - std::uniform_real_distribution<double>(0.0, 1.0)(rng); }  // (0, 1]
+  void skip() {
+    const double gap = std::floor(std::log(uniform()) / std::log1p(-w));
+    const double far = static_cast<double>(std::numeric_limits<std::int64_t>::max() / 2);
+    nextPick = seen + 1 + (gap < far ? static_cast<std::int64_t>(gap) : static_cast<std::int64_t>(far));
+  }
+};
+
+/// Spark's RangePartitioner.determineBounds: weighted quantiles of the samples
+/// (a key sampled from a partition of c elements with s samples weighs c/s),
+/// skipping duplicate bounds, so a few distinct keys give fewer partitions.
+template <class K, class Cmp>
+std::vector<K> rangeBounds(std::vector<std::pair<std::int64_t, std::vector<K>>>& samples, std::size_t n,
+                           const Cmp& cmp) {
+  std::vector<std::pair<K*, double>> candidates;
+  double total = 0;
+  for (auto& [count, keys] : samples) {
+    if (keys.empty()) continue;
+    const double weight = static_cast<double>(count) / static_cast<double>(keys.size());
+    for (auto& k : keys) candidates.emplace_back(&k, weight);
+    total += static_cast<double>(count);
+  }
+  std::sort(candidates.begin(), candidates.end(), [&](const auto& a, const auto& b) { return cmp(*a.first, *b.first); });
+  std::vector<K> bounds;
+  const double step = total / static_cast<double>(n);
+  double cumulative = 0, target = step;
+  for (std::size_t i = 0; i < candidates.size() && bounds.size() + 1 < n; ++i) {
+    cumulative += candidates[i].second;
+    if (cumulative < target) continue;
+    const K& key = *candidates[i].first;
+    if (bounds.empty() || cmp(bounds.back(), key)) {
+      bounds.push_back(key);
+      target += step;
+    }
+  }
+  return bounds;
+}
+
+/// Samples the keys of a pair RDD (one job, as Spark's sortByKey) and returns the
+/// range partitioner for about n partitions by cmp.
+template <class R, class Cmp>
+auto sampleRangePartitioner(const R& rdd, std::size_t n, const Cmp& cmp) {
+  using K = owned_key_t<key_of_t<typename R::value_type>>;
+  const std::size_t sampleSize = std::min<std::size_t>(20 * n, 1'000'000);
+  const std::size_t perPartition = (3 * sampleSize + rdd.numPartitions() - 1) / std::max<std::size_t>(rdd.numPartitions(), 1);
+  auto samples = runPerPartition(rdd, [&](std::size_t p) {
+    std::seed_seq seed{0x5EED'0000u + static_cast<unsigned>(p), static_cast<unsigned>(p >> 32)};
+    return KeySampleSink<K>{std::max<std::size_t>(perPartition, 1), std::mt19937_64(seed), {}};
+  });
+  return RangePartitioner<K, Cmp>(rangeBounds(samples, n, cmp), cmp);
+}
+
+/// The elements of a pair RDD in range partitions by key, each partition sorted
+/// by cmp on the key and then handed to finish(rows) -> std::vector<Out>.
+template <class R, class Cmp, class Finish>
+auto sortByKey(const R& rdd, std::size_t n, const Cmp& cmp, Finish finish) {
+  const auto part = sampleRangePartitioner(rdd, n ? n : std::max<std::size_t>(rdd.numPartitions(), 1), cmp);
+  auto rows = partitionRows(rdd, part);
+  using Row = typename decltype(rows)::value_type::value_type;
+  auto parts = perPartition(rdd.context(), rows.size(), [&](std::size_t r) {
+    std::sort(rows[r].begin(), rows[r].end(), [&](const Row& a, const Row& b) { return cmp(a.first, b.first); });
+    return finish(std::move(rows[r]));
+  });
+  return std::pair(std::move(parts), part);
+}
+
+}  // namespace detail
+}  // namespace rill

@@ -1,0 +1,99 @@
+#pragma once
+// Fused stages on the value of a key/value element (mapValues, flatMapValues)
+// and the trait saying which stages keep an RDD's partitioning: a stage that
+// never changes a key leaves every element in the partition its key belongs
+// to, so the partitioner survives it (as Spark's mapValues, flatMapValues and
+// filter keep rdd.partitioner).
+#include <rill/core/concepts.hpp>
+#include <rill/fuse/element_stages.hpp>
+#include <rill/fuse/pipeline.hpp>
+
+#include <cstddef>
+#include <functional>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+namespace rill::detail {
+
+/// mapValues(f): (k, v) -> (k, f(v)).
+template <class F>
+struct MapValuesStage {
+  F f;
+  template <class In>
+  using out = std::pair<key_of_t<In>, result_of_t<F, mapped_of_t<In>>>;
+
+  template <class In, class Next>
+  struct Bound {
+    const F* f;
+    Next next;
+    template <class X>
+    bool push(X&& x) {
+      return next.push(out<In>(std::get<0>(std::forward<X>(x)), std::invoke(*f, std::as_const(std::get<1>(x)))));
+    }
+    bool finish() { return next.finish(); }
+  };
+  template <class In, class Next>
+  Bound<In, Next> bind(std::size_t, Next next) const {
+    return {&f, std::move(next)};
+  }
+};
+
+/// flatMapValues(f): (k, v) -> (k, y) for every y in f(v).
+template <class F>
+struct FlatMapValuesStage {
+  F f;
+  template <class In>
+  using range_t = std::invoke_result_t<const F&, const mapped_of_t<In>&>;
+  template <class In>
+  using out = std::pair<key_of_t<In>, fuse::iterable_value_t<std::remove_reference_t<range_t<In>>>>;
+
+  template <class In, class Next>
+  struct Bound {
+    const F* f;
+    Next next;
+    template <class X>
+    bool push(X&& x) {
+      using R = range_t<In>;
+      decltype(auto) range = std::invoke(*f, std::as_const(std::get<1>(x)));
+      const auto& key = std::get<0>(x);
+      for (auto&& y : range) {
+        bool goOn;
+        if constexpr (!std::is_reference_v<R> && fuse::detail::owns_elements<R>)
+          goOn = next.push(out<In>(key, std::move(y)));
+        else
+          goOn = next.push(out<In>(key, std::forward<decltype(y)>(y)));
+        if (!goOn) return false;
+      }
+      return true;
+    }
+    bool finish() { return next.finish(); }
+  };
+  template <class In, class Next>
+  Bound<In, Next> bind(std::size_t, Next next) const {
+    return {&f, std::move(next)};
+  }
+};
+
+/// keys() / values(): the key or the value of a pair, moved out of an rvalue.
+template <std::size_t I>
+struct Member {
+  template <class P>
+  auto operator()(P&& p) const {
+    return std::get<I>(std::forward<P>(p));
+  }
+};
+
+/// Whether a stage leaves every key where it was.
+template <class Stage>
+inline constexpr bool keeps_partitioning = false;
+template <class F>
+inline constexpr bool keeps_partitioning<fuse::FilterStage<F>> = true;
+template <class F>
+inline constexpr bool keeps_partitioning<MapValuesStage<F>> = true;
+template <class F>
+inline constexpr bool keeps_partitioning<FlatMapValuesStage<F>> = true;
+template <class... Stages>
+inline constexpr bool keeps_partitioning<fuse::Pipeline<Stages...>> = (keeps_partitioning<Stages> && ...);
+
+}  // namespace rill::detail

@@ -1,0 +1,60 @@
+#pragma once
+// What a checkpoint saves. Every stream whose data a restarted program needs
+// (running state, the previous window of an incremental reduce, the batches a
+// window still covers) registers a participant with its graph when it is
+// defined. The order of definition is the participant's id across restarts:
+// C++ cannot serialise closures, so a restarted program rebuilds its graph with
+// the same code (StreamingContext::getOrCreate calls the factory again) and the
+// checkpoint fills the data back in, participant by participant.
+//
+// This header is light on purpose (the graph includes it); the participants
+// themselves, which need the serialisation code, live with their streams.
+#include <rill/stream/time.hpp>
+
+#include <algorithm>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rill {
+
+class CheckpointParticipant {
+ public:
+  virtual ~CheckpointParticipant() = default;
+  /// What is saved, with its types, e.g. "updateStateByKey state (std::string -> long)".
+  /// A checkpoint is only restored into a graph whose participants describe themselves alike.
+  virtual std::string describe() const = 0;
+  /// Why this data cannot be saved (a type with no serialisation), or nullopt.
+  virtual std::optional<std::string> unsupportedReason() const { return std::nullopt; }
+  /// The data as of the completed batch at `t` (called on the scheduler thread).
+  virtual std::string save(Time t) const = 0;
+  /// Puts saved data back (before the context starts).
+  virtual void restore(std::string_view bytes) = 0;
+  /// Participants with the same identity save the same data, so only the first
+  /// registered is kept (two windows over one stream save its batches once).
+  virtual const void* identity() const { return this; }
+};
+
+/// A graph's participants in definition order, and how often to checkpoint.
+class CheckpointRegistry {
+ public:
+  void add(std::shared_ptr<CheckpointParticipant> p) {
+    const void* id = p->identity();
+    auto same = [id](const auto& q) { return q->identity() == id; };
+    if (std::none_of(participants_.begin(), participants_.end(), same)) participants_.push_back(std::move(p));
+  }
+  const std::vector<std::shared_ptr<CheckpointParticipant>>& participants() const { return participants_; }
+
+  /// DStream::checkpoint(interval) asks for a checkpoint at least this often;
+  /// the smallest interval asked for wins. Without any, every batch is checkpointed.
+  void requestInterval(Duration d) { interval_ = interval_ ? std::min(*interval_, d) : d; }
+  std::optional<Duration> interval() const { return interval_; }
+
+ private:
+  std::vector<std::shared_ptr<CheckpointParticipant>> participants_;
+  std::optional<Duration> interval_;
+};
+
+}  // namespace rill

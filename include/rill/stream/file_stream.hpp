@@ -1,0 +1,75 @@
+#pragma once
+// textFileStream(dir): the lines of files that appear in a directory, as
+// Spark's FileInputDStream. It is not a receiver: at each batch time the
+// directory is listed and every file that appeared since the last batch is
+// read into that batch, each file once. Files must be written elsewhere and
+// moved in (rename), so they are complete when they appear; files present at
+// start and names starting with '.' or '_' are ignored (io::DirectoryWatcher).
+#include <rill/core/errors.hpp>
+#include <rill/io/directory_watcher.hpp>
+#include <rill/io/file_lines.hpp>
+#include <rill/stream/dstream.hpp>
+#include <rill/stream/input_node.hpp>
+#include <rill/stream/listener.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace rill::detail {
+
+class FileInputNode final : public InputNode<std::string> {
+ public:
+  /// Throws IoError now if `dir` cannot be listed, rather than at the first batch.
+  FileInputNode(DStreamGraph& graph, std::string dir, ListenerBus& bus)
+      : InputNode<std::string>(graph), dir_(std::move(dir)), bus_(&bus), watcher_(io::DirectoryWatcher(dir_)) {}
+
+  /// Files already there when the context starts are not new.
+  void start() override { watcher_.emplace(dir_); }
+
+ protected:
+  Batch takeBatch(Time t) override {
+    std::vector<std::string> lines;
+    for (const auto& path : newFiles(t)) {
+      try {
+        io::forEachLine(path, [&lines](std::string_view line) { lines.emplace_back(line); });
+      } catch (const IoError& e) {  // e.g. deleted before its batch: skip it, keep the stream going
+        warn(t, e.what());
+      }
+    }
+    const auto n = static_cast<std::int64_t>(lines.size());
+    return {receivedBatch(graph().sparkContext(), std::move(lines)), n};
+  }
+
+ private:
+  // A directory that cannot be listed gives an empty batch and a warning, as in
+  // Spark, so a passing problem (a remount) does not end the stream.
+  std::vector<std::string> newFiles(Time t) {
+    try {
+      return watcher_->poll();
+    } catch (const IoError& e) {
+      warn(t, e.what());
+      return {};
+    }
+  }
+  void warn(Time t, const std::string& what) {
+    bus_->post(&StreamingListener::onWarning, "rill: textFileStream " + dir_ + ", batch " + t.toString() + ": " + what);
+  }
+
+  std::string dir_;
+  ListenerBus* bus_;
+  std::optional<io::DirectoryWatcher> watcher_;
+};
+
+/// Registers a textFileStream with the graph.
+inline DStream<std::string> addFileStream(DStreamGraph& graph, ListenerBus& bus, std::string dir) {
+  graph.checkNotStarted();
+  auto node = std::make_shared<FileInputNode>(graph, std::move(dir), bus);
+  graph.addInput(node);
+  return DStream<std::string>(node);
+}
+
+}  // namespace rill::detail

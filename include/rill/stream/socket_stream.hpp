@@ -1,0 +1,108 @@
+#pragma once
+// socketTextStream's receiver: connects to host:port and stores every line it
+// reads (what `nc -lk 9999` sends), as Spark's SocketReceiver. A refused or
+// dropped connection, or the end of the stream, restarts the receiver (which
+// reconnects after the restart delay); lines received before are kept. Lines
+// longer than rill.streaming.maxLineLength are dropped, counted and reported.
+#include <rill/core/errors.hpp>
+#include <rill/io/line_framer.hpp>
+#include <rill/io/socket.hpp>
+#include <rill/stream/receiver.hpp>
+#include <rill/stream/receiver_settings.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace rill {
+
+class SocketReceiver final : public Receiver<std::string> {
+ public:
+  SocketReceiver(std::string host, int port, const ReceiverSettings& settings)
+      : host_(std::move(host)), port_(port), maxLineLength_(settings.maxLineLength),
+        connectTimeout_(settings.connectTimeout) {}
+
+  void onStart() override {
+    spawn([this] { receive(); });
+  }
+  void onStop() override {}  // receive() sees isStopped() within one poll interval and returns
+  std::string name() const override { return "SocketReceiver"; }
+
+  /// Lines dropped so far for exceeding the maximum line length.
+  std::size_t overlongLines() const { return overlong_.load(); }
+
+ private:
+  // How often a waiting read looks at isStopped(): bounds how long ssc.stop() takes.
+  static constexpr std::chrono::milliseconds kPoll{50};
+  static constexpr std::size_t kReadSize = 64 * 1024;
+
+  std::string endpoint() const { return host_ + ":" + std::to_string(port_); }
+
+  void receive() {
+    io::TcpConnection conn;
+    try {
+      conn = io::TcpConnection::connect(host_, port_, connectTimeout_);
+    } catch (const IoError& e) {
+      restart(e.what());
+      return;
+    }
+    io::LineFramer framer(maxLineLength_);
+    std::vector<std::string> lines;
+    auto collect = [&lines](std::string_view line) { lines.emplace_back(line); };
+    std::vector<char> buf(kReadSize);
+    std::size_t reported = 0;
+    try {
+      for (;;) {
+        // Once stopping, take only what already arrived (a graceful stop loses
+        // nothing the peer has delivered), then leave; a partial line is dropped.
+        const bool stopping = isStopped();
+        const auto n = conn.readSome(buf.data(), buf.size(), stopping ? std::chrono::milliseconds(0) : kPoll);
+        if (n < 0) {
+          if (stopping) return;
+          continue;
+        }
+        if (n == 0) {
+          framer.finish(collect);
+          storeLines(lines);
+          if (!isStopped()) restart("rill: socketTextStream " + endpoint() + ": the peer closed the connection");
+          return;
+        }
+        framer.feed(std::string_view(buf.data(), static_cast<std::size_t>(n)), collect);
+        storeLines(lines);
+        reportOverlong(framer, reported);
+      }
+    } catch (const IoError& e) {
+      storeLines(lines);
+      restart("rill: socketTextStream " + endpoint() + ": connection lost: " + e.what());
+    }
+  }
+
+  void storeLines(std::vector<std::string>& lines) {
+    if (lines.empty()) return;
+    store(std::move(lines));
+    lines.clear();
+  }
+
+  void reportOverlong(const io::LineFramer& framer, std::size_t& reported) {
+    const std::size_t now = framer.overlongLines();
+    if (now == reported) return;
+    const std::size_t fresh = now - reported;
+    overlong_ += fresh;
+    reported = now;
+    reportError("rill: socketTextStream " + endpoint() + ": dropped " + std::to_string(fresh) +
+                (fresh == 1 ? " line" : " lines") + " longer than " + std::to_string(maxLineLength_) +
+                " bytes (rill.streaming.maxLineLength); " + std::to_string(overlong_.load()) + " dropped so far");
+  }
+
+  std::string host_;
+  int port_;
+  std::size_t maxLineLength_;
+  std::chrono::milliseconds connectTimeout_;
+  std::atomic<std::size_t> overlong_{0};
+};
+
+}  // namespace rill

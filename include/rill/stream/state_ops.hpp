@@ -1,0 +1,172 @@
+#pragma once
+// DStream state operations: updateStateByKey, mapWithState, and checkpoint(interval).
+// The keyed forms take, as the keyed RDD ops do, a number of partitions (0: the
+// context's default parallelism) or a partitioner for the state.
+#include <rill/core/concepts.hpp>
+#include <rill/core/serialization.hpp>
+#include <rill/rdd/keys.hpp>
+#include <rill/stream/checkpoint_streams.hpp>
+#include <rill/stream/derive.hpp>
+#include <rill/stream/state.hpp>
+#include <rill/stream/state_mapping.hpp>
+#include <rill/stream/state_signature.hpp>
+#include <rill/stream/state_spec.hpp>
+#include <rill/stream/state_update.hpp>
+#include <rill/stream/window_keyed.hpp>
+
+#include <concepts>
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace rill {
+
+template <class D>
+class DStreamStateOps {
+  const D& d() const { return static_cast<const D&>(*this); }
+  template <class Late = void>
+  using T_ = typename std::conditional_t<true, D, Late>::value_type;
+
+ public:
+  /// updateStateByKey(updateFn[, n | partitioner]): updateFn(const std::vector<V>& newValues,
+  /// std::optional<S> state) -> std::optional<S>, or updateFn(rill::Time, const K&, values, state),
+  /// called every batch for every key with new values or a state; std::nullopt removes
+  /// the key. Each batch's output is the whole state. S is read off updateFn's last
+  /// parameter, or named: updateStateByKey<S>(updateFn).
+  template <class S = detail::DeduceState, class F, class Part = std::size_t>
+  auto updateStateByKey(F updateFn, Part part = 0) const {
+    return updateState<detail::state_type_t<S, F>>(std::move(updateFn), part, detail::NoInitialState{});
+  }
+  /// updateStateByKey(updateFn, n | partitioner, initialRDD): keys start with the
+  /// (key, state) pairs of initialRDD.
+  template <class S = detail::DeduceState, class F, class Part, class R>
+  auto updateStateByKey(F updateFn, Part part, const R& initialRDD) const {
+    using Named = detail::state_type_t<S, F>;
+    using St = std::conditional_t<std::is_same_v<Named, detail::DeduceState>, mapped_of_t<typename R::value_type>, Named>;
+    return updateState<St>(std::move(updateFn), part, initialRDD.toRDD());
+  }
+
+  /// mapWithState(StateSpec::function(fn)...): see state_spec.hpp. Returns a
+  /// MapWithStateDStream: the mapped values, and stateSnapshots().
+  template <class F, class S, class Init, class Part>
+  auto mapWithState(const StateSpecOf<F, S, Init, Part>& spec) const {
+    using T = T_<F>;
+    if constexpr (checkState<T, S, Part>("mapWithState")) {
+      using K = owned_key_t<key_of_t<T>>;
+      using V = mapped_of_t<T>;
+      constexpr bool timed = std::invocable<const F&, Time, const K&, std::optional<V>, State<S>&>;
+      constexpr bool plain = std::invocable<const F&, const K&, std::optional<V>, State<S>&>;
+      static_assert(timed || plain,
+                    "rill: mapWithState needs the StateSpec function callable as f(const K&, std::optional<V>, "
+                    "rill::State<S>&) or f(rill::Time, const K&, std::optional<V>, rill::State<S>&)");
+      if constexpr (timed || plain) {
+        using R = std::remove_cvref_t<typename detail::MappingResult<timed, F, K, V, S>::type>;
+        static_assert(!std::is_void_v<R>, "rill: mapWithState's function must return the mapped value");
+        if constexpr (!std::is_void_v<R>) {
+          using M = typename detail::MappedOf<R, timed>::type;
+          const auto p = detail::streamPartitioner(spec.getPartitioner(), d().sparkContext());
+          using P = std::remove_cvref_t<decltype(p)>;
+          auto node = std::make_shared<detail::MapWithStateNode<K, V, S, M, F, P, timed>>(
+              d().graph(), d().slideDuration(), d().baseNode(), batchRows(p), spec.mappingFunction(), p,
+              initialRows<K, S>(spec.getInitialState()), spec.getTimeout());
+          d().graph().checkpoints().add(node);
+          return MapWithStateDStream<K, S, M>(node, node);
+        }
+      }
+    }
+  }
+
+  /// checkpoint(interval): checkpoints save this stream's remembered batches, and are
+  /// written at least this often (default: every batch). The element type must be
+  /// serialisable (a compile-time check). State and incremental windows are saved
+  /// whenever the context checkpoints, without this call.
+  auto checkpoint(Duration interval) const {
+    using T = T_<>;
+    static_assert(Checkpointable<T>,
+                  "rill: checkpoint(interval) saves this DStream's batches, so its element type must be "
+                  "serialisable: give it a cereal serialize function (see rill/core/serialization.hpp)");
+    detail::requireCheckpointInterval(interval, d().slideDuration());
+    auto stream = d().toDStream();
+    auto& registry = d().graph().checkpoints();
+    if (!std::dynamic_pointer_cast<CheckpointParticipant>(stream.node()))  // a state stream saves itself
+      registry.add(std::make_shared<detail::BatchesParticipant<T>>(stream.node(), "checkpointed batches"));
+    registry.requestInterval(interval);
+    return stream;
+  }
+
+ private:
+  template <class T, class S, class Part>
+  static constexpr bool checkState(const char*) {
+    static_assert(PairLike<T>, "rill: state operations need a DStream of key/value pairs");
+    if constexpr (PairLike<T>) {
+      constexpr bool named = !std::is_same_v<S, detail::DeduceState>;
+      static_assert(named,
+                    "rill: the state type S could not be read off the function (a generic lambda?): name it, as "
+                    "updateStateByKey<S>(f) or StateSpec::function<S>(f), or give an initial state RDD");
+      using K = owned_key_t<key_of_t<T>>;
+      constexpr bool partOk = std::is_integral_v<Part> || PartitionerFor<Part, K>;
+      static_assert(partOk, "rill: the partitions of a state operation must be a number or a partitioner "
+                            "(numPartitions() and getPartition(const K&) -> size_t)");
+      constexpr bool hashOk = HashableWith<K, hasher_of_t<Part>>;
+      static_assert(hashOk, "rill: state operations need keys with std::hash and == (or a partitioner naming a "
+                            "hasher_type)");
+      return named && partOk && hashOk;
+    }
+    return false;
+  }
+
+  template <class S, class F, class Part, class Init>
+  auto updateState(F updateFn, Part part, Init initial) const {
+    using T = T_<F>;
+    if constexpr (checkState<T, S, Part>("updateStateByKey")) {
+      using K = owned_key_t<key_of_t<T>>;
+      using V = mapped_of_t<T>;
+      using Values = const std::vector<V>&;
+      constexpr bool timed = std::invocable<const F&, Time, const K&, Values, std::optional<S>>;
+      constexpr bool plain = std::invocable<const F&, Values, std::optional<S>>;
+      static_assert(timed || plain,
+                    "rill: updateStateByKey needs updateFn callable as f(const std::vector<V>&, std::optional<S>) or "
+                    "f(rill::Time, const K&, const std::vector<V>&, std::optional<S>), returning std::optional<S>");
+      if constexpr (timed || plain) {
+        using R = typename detail::UpdateResult<timed, F, K, V, S>::type;
+        static_assert(std::is_convertible_v<R, std::optional<S>>,
+                      "rill: updateStateByKey's updateFn must return std::optional<S> (std::nullopt removes the key)");
+        const auto p = detail::streamPartitioner(part, d().sparkContext());
+        using P = std::remove_cvref_t<decltype(p)>;
+        auto node = std::make_shared<detail::UpdateStateNode<K, V, S, F, P, timed>>(
+            d().graph(), d().slideDuration(), d().baseNode(), batchRows(p), std::move(updateFn), p,
+            initialRows<K, S>(initial));
+        d().graph().checkpoints().add(node);
+        return DStream<std::pair<K, S>>(std::move(node));
+      }
+    }
+  }
+
+  /// The parent's batch at t as rows in the partitions of p (erased once per batch).
+  template <class P>
+  auto batchRows(const P& p) const {
+    using Row = detail::row_t<T_<P>>;
+    return [parent = d(), p](Time t) -> std::optional<std::vector<std::vector<Row>>> {
+      auto rdd = parent.rddAt(t);
+      if (!rdd) return std::nullopt;
+      return detail::partitionRows(*rdd, p);
+    };
+  }
+
+  template <class K, class S, class Init>
+  static std::optional<RDD<std::pair<K, S>>> initialRows(const Init& initial) {
+    if constexpr (std::is_same_v<Init, detail::NoInitialState>) {
+      return std::nullopt;
+    } else {
+      static_assert(PairLike<typename Init::value_type>, "rill: the initial state must be an RDD of (key, state) pairs");
+      return RDD<std::pair<K, S>>(initial.map([](const auto& kv) {
+        return std::pair<K, S>(K(std::get<0>(kv)), S(std::get<1>(kv)));
+      }));
+    }
+  }
+};
+
+}  // namespace rill

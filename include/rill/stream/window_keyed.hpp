@@ -1,0 +1,69 @@
+#pragma once
+// Keyed windows and state keep every RDD they make partitioned by one
+// partitioner (Spark's partitioner argument), so merging a window's batches,
+// the previous window or the previous state is done partition by partition
+// with no shuffle: partition r of the result reads partition r of each input.
+#include <rill/rdd/hash_table.hpp>
+#include <rill/rdd/keyed_shuffle.hpp>
+#include <rill/rdd/keys.hpp>
+#include <rill/rdd/partitioner.hpp>
+#include <rill/rdd/spark_context.hpp>
+
+#include <cstddef>
+#include <stdexcept>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace rill::detail {
+
+/// The partitioner of a keyed stream op: a number n > 0 as HashPartitioner(n),
+/// 0 as HashPartitioner(defaultParallelism) (Spark Streaming's default), a
+/// partitioner as it is.
+template <class Part>
+auto streamPartitioner(const Part& part, SparkContext& sc) {
+  if constexpr (std::is_integral_v<Part>) {
+    if constexpr (std::is_signed_v<Part>)
+      if (part < 0) throw std::invalid_argument("rill: the number of partitions must not be negative");
+    return HashPartitioner<>(part != 0 ? static_cast<std::size_t>(part) : sc.defaultParallelism());
+  } else {
+    return part;
+  }
+}
+
+/// The partitioner type streamPartitioner gives for a last argument of type Part.
+template <class Part>
+using stream_partitioner_t = decltype(streamPartitioner(std::declval<const Part&>(), std::declval<SparkContext&>()));
+
+/// Runs fn(r, inputs) for every partition r of `part`, in parallel; inputs[i]
+/// holds the rows of partition r of rdds[i] (an RDD not yet partitioned by
+/// `part` is shuffled first). fn returns the rows of partition r of the
+/// result, which remembers `part`.
+template <class Row, class P, class Fn>
+auto mergeAligned(SparkContext& sc, const P& part, std::vector<RDD<Row>> rdds, Fn&& fn) {
+  for (auto& rdd : rdds)
+    if (!partitionedBy(rdd.partitioner().get(), part)) rdd = keyedRDD<Row>(sc, partitionRows(rdd, part), part);
+  using Out = typename std::invoke_result_t<Fn&, std::size_t, std::vector<std::vector<Row>>&>::value_type;
+  auto parts = perPartition(sc, part.numPartitions(), [&](std::size_t r) {
+    std::vector<std::vector<Row>> inputs;
+    inputs.reserve(rdds.size());
+    for (const auto& rdd : rdds) {
+      RowSink<Row> sink;
+      rdd.runPartition(r, sink);
+      inputs.push_back(std::move(sink).result());
+    }
+    return fn(r, inputs);
+  });
+  return keyedRDD<Out>(sc, std::move(parts), part);
+}
+
+/// table[key] = merge(table[key], value) for every row, or value for a new key.
+template <class K, class V, class Hash, class Merge>
+void foldRows(FlatMap<K, V, Hash>& table, std::vector<std::pair<K, V>>& rows, const Merge& merge) {
+  for (auto& row : rows)
+    table.upsert(
+        std::move(row.first), [&] { return std::move(row.second); },
+        [&](V& v) { v = V(merge(std::move(v), std::move(row.second))); });
+}
+
+}  // namespace rill::detail

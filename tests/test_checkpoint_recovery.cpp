@@ -1,0 +1,197 @@
+// Checkpointing and recovery in one process: a program stopped after batch k
+// and rebuilt with getOrCreate goes on with batch k + 1 and then produces
+// exactly what an uninterrupted run produces, state, windows and all. Also:
+// the newest checkpoint corrupt (the previous one is used, with a warning),
+// the last N kept, graphs that do not fit, types that cannot be saved.
+#include "checkpoint_program.hpp"
+#include "window_state_support.hpp"
+
+#include <rill/stream/streaming_context.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+using namespace ws_test;
+
+namespace {
+
+class Warnings final : public rill::StreamingListener {
+ public:
+  void onWarning(const std::string& w) override { seen.push_back(w); }
+  std::vector<std::string> seen;
+};
+
+struct Run {
+  std::map<std::int64_t, std::string> lines;
+  std::optional<rill::Time> restored;
+  std::vector<std::string> warnings;
+};
+
+/// Runs the program (getOrCreate on dir) until the clock reads untilMs.
+Run runProgram(const std::string& dir, std::uint64_t seed, std::int64_t untilMs) {
+  rill::SparkContext sc(conf());
+  auto clock = std::make_shared<rill::ManualClock>();
+  auto log = std::make_shared<ProgramLog>();
+  auto warnings = std::make_shared<Warnings>();
+  auto ssc = rill::StreamingContext::getOrCreate(dir, [&] {
+    auto made = buildProgram(sc, clock, dir, seed, log);
+    made->addStreamingListener(warnings);
+    return made;
+  });
+  ssc->start();
+  clock->setTime(untilMs);
+  ssc->stop(false);
+  return Run{log->lines(), ssc->restoredBatchTime(), warnings->seen};
+}
+
+std::vector<std::string> files(const std::string& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) names.push_back(e.path().filename().string());
+  return sorted(names);
+}
+
+void checkSameFrom(const Run& run, const Run& reference, std::int64_t fromMs) {
+  REQUIRE_FALSE(run.lines.empty());
+  CHECK(run.lines.begin()->first == fromMs);
+  for (const auto& [t, line] : run.lines) {
+    CAPTURE(t);
+    REQUIRE(reference.lines.count(t) == 1);
+    CHECK(line == reference.lines.at(t));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("a stopped program restarts with getOrCreate after its last batch and matches an uninterrupted run") {
+  for (std::uint64_t seed : {1u, 2u, 3u}) {
+    CAPTURE(seed);
+    const auto reference = runProgram(freshDir("reference"), seed, 20000);
+    REQUIRE(reference.lines.size() == 20);
+    CHECK_FALSE(reference.restored.has_value());
+    const std::string dir = freshDir("restarted");
+    const auto first = runProgram(dir, seed, 8000);
+    checkSameFrom(first, reference, 1000);
+    CHECK(files(dir) == std::vector<std::string>{"checkpoint-6000", "checkpoint-7000", "checkpoint-8000"});
+    const auto second = runProgram(dir, seed, 20000);
+    REQUIRE(second.restored.has_value());
+    CHECK(second.restored->milliseconds() == 8000);
+    checkSameFrom(second, reference, 9000);
+    CHECK(second.warnings.empty());
+  }
+}
+
+TEST_CASE("a corrupt or truncated newest checkpoint is skipped for the previous one, with a warning") {
+  const auto reference = runProgram(freshDir("reference"), 7, 12000);
+  for (bool truncate : {true, false}) {
+    CAPTURE(truncate);
+    const std::string dir = freshDir("corrupt");
+    runProgram(dir, 7, 6000);
+    const std::string newest = dir + "/checkpoint-6000";
+    auto bytes = rill::detail::readWholeFile(newest);
+    if (truncate)
+      bytes.resize(bytes.size() / 2);
+    else
+      bytes[bytes.size() - 3] ^= 0x5a;  // one flipped byte in the payload
+    std::ofstream(newest, std::ios::binary | std::ios::trunc) << bytes;
+
+    const auto resumed = runProgram(dir, 7, 12000);
+    REQUIRE(resumed.restored.has_value());
+    CHECK(resumed.restored->milliseconds() == 5000);
+    checkSameFrom(resumed, reference, 6000);
+    REQUIRE(resumed.warnings.size() == 1);
+    CHECK(resumed.warnings[0].find("checkpoint-6000' is unusable (" +
+                                   std::string(truncate ? "length mismatch" : "checksum mismatch")) !=
+          std::string::npos);
+  }
+}
+
+TEST_CASE("no usable checkpoint at all, or a checkpoint of another program, is an error") {
+  const std::string dir = freshDir("unusable");
+  runProgram(dir, 1, 2000);
+  for (const auto& name : files(dir)) std::ofstream(dir + "/" + name, std::ios::trunc) << "garbage";
+  CHECK_THROWS_WITH_AS(runProgram(dir, 1, 3000), doctest::Contains("all 2 checkpoint files are unusable"),
+                       rill::SparkException);
+
+  const std::string other = freshDir("other");
+  runProgram(other, 1, 2000);
+  rill::SparkContext sc(conf());
+  auto different = [&] {
+    auto ssc = std::make_unique<rill::StreamingContext>(sc, std::chrono::seconds(1), std::make_shared<rill::ManualClock>());
+    auto s = scriptedStream<std::string>(*ssc, present(Batches<std::string>{{"a"}}));
+    s.map([](const std::string& w) { return std::pair<std::string, long>(w, 1); })
+        .updateStateByKey([](const std::vector<long>& v, std::optional<long> st) {
+          return std::optional<long>(st.value_or(0) + static_cast<long>(v.size()));
+        })
+        .print();
+    return ssc;
+  };
+  CHECK_THROWS_WITH_AS(rill::StreamingContext::getOrCreate(other, different), doctest::Contains("does not fit"),
+                       rill::SparkException);
+}
+
+TEST_CASE("checkpoint(interval) sets how often checkpoints are written; only the newest `keep` stay") {
+  const std::string dir = freshDir("interval");
+  {
+    rill::SparkContext sc(conf());
+    auto clock = std::make_shared<rill::ManualClock>();
+    rill::StreamingContext ssc(sc, std::chrono::seconds(1), clock);
+    ssc.checkpoint(dir, 2);
+    auto s = scriptedStream<int>(ssc, present(Batches<int>{{1}, {2}}));
+    auto state = s.map([](int x) { return std::pair<int, int>(x % 2, x); })
+                     .updateStateByKey([](const std::vector<int>& v, std::optional<int> st) {
+                       return std::optional<int>(st.value_or(0) + static_cast<int>(v.size()));
+                     })
+                     .checkpoint(rill::Seconds(3));
+    state.print();
+    CHECK_THROWS_WITH_AS(state.checkpoint(rill::Milliseconds(1500)),
+                         "rill: the checkpoint interval (1500 ms) must be a multiple of the DStream's slide duration "
+                         "(1000 ms)",
+                         std::invalid_argument);
+    std::ostringstream sink;
+    ssc.setPrintStream(sink);
+    ssc.start();
+    clock->setTime(10000);
+    ssc.stop(false);
+  }
+  CHECK(files(dir) == std::vector<std::string>{"checkpoint-6000", "checkpoint-9000"});
+}
+
+namespace {
+struct NotSerialisable {
+  int value = 0;
+};
+}  // namespace
+
+TEST_CASE("state of a type that cannot be serialised: fine without checkpointing, refused at start with it") {
+  static_assert(!rill::Checkpointable<NotSerialisable>);
+  auto define = [](rill::StreamingContext& ssc) {
+    scriptedStream<int>(ssc, present(Batches<int>{{1}}))
+        .map([](int x) { return std::pair<int, int>(x, x); })
+        .updateStateByKey([](const std::vector<int>& v, std::optional<NotSerialisable> st) {
+          NotSerialisable s = st.value_or(NotSerialisable{});
+          s.value += static_cast<int>(v.size());
+          return std::optional<NotSerialisable>(s);
+        })
+        .foreachRDD([](const auto&) {});
+  };
+  rill::SparkContext sc(conf());
+  {
+    auto clock = std::make_shared<rill::ManualClock>();
+    rill::StreamingContext ssc(sc, std::chrono::seconds(1), clock);
+    define(ssc);
+    ssc.start();
+    clock->advance(std::chrono::seconds(2));
+    ssc.stop(false);
+  }
+  rill::StreamingContext ssc(sc, std::chrono::seconds(1), std::make_shared<rill::ManualClock>());
+  ssc.checkpoint(freshDir("unserialisable"));
+  define(ssc);
+  CHECK_THROWS_WITH_AS(ssc.start(), doctest::Contains("NotSerialisable cannot be serialised; give it a cereal serialize"),
+                       rill::IllegalStateException);
+}

@@ -1,0 +1,176 @@
+// partitionBy (HashPartitioner and a user partitioner), shuffle skipping on an
+// already partitioned RDD, sortByKey and sortBy (ordered across partitions).
+#include <doctest/doctest.h>
+
+#include "test_keyed_support.hpp"
+
+#include <rill/rdd/spark_context.hpp>
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <tuple>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+using keyed_test::KV;
+using keyed_test::sorted;
+
+namespace {
+
+/// Keys below `split` to partition 0, the rest to 1; counts its calls.
+struct SplitPartitioner {
+  int split;
+  std::shared_ptr<std::atomic<int>> calls = std::make_shared<std::atomic<int>>(0);
+  std::size_t numPartitions() const { return 2; }
+  std::size_t getPartition(int key) const {
+    ++*calls;
+    return key < split ? 0 : 1;
+  }
+  bool operator==(const SplitPartitioner& o) const { return split == o.split; }
+};
+
+struct BadPartitioner {
+  std::size_t numPartitions() const { return 2; }
+  std::size_t getPartition(int) const { return 5; }
+};
+
+const auto plus = [](long a, long b) { return a + b; };
+
+}  // namespace
+
+TEST_CASE("partitionBy places every key where the partitioner says") {
+  const auto data = keyed_test::randomPairs(11, 500, 60, 0.3);
+  for (auto* sc : keyed_test::contexts())
+    for (std::size_t n : {1, 2, 7, 16}) {
+      rill::HashPartitioner hash(n);
+      auto parted = sc->parallelize(data, 5).partitionBy(hash);
+      CHECK(parted.getNumPartitions() == n);
+      auto glommed = parted.glom().collect();
+      for (std::size_t p = 0; p < glommed.size(); ++p)
+        for (auto& kv : glommed[p]) CHECK(hash.getPartition(kv.first) == p);
+      CHECK(sorted(parted.collect()) == sorted(data));
+    }
+}
+
+TEST_CASE("a user partitioner: placement, remembered, and later shuffles skipped") {
+  auto* sc = keyed_test::contexts()[1];
+  const auto data = keyed_test::randomPairs(4, 200, 50);
+  SplitPartitioner split{25};
+  auto parted = sc->parallelize(data, 3).partitionBy(split);
+  auto glommed = parted.glom().collect();
+  REQUIRE(glommed.size() == 2);
+  for (auto& kv : glommed[0]) CHECK(kv.first < 25);
+  for (auto& kv : glommed[1]) CHECK(kv.first >= 25);
+  CHECK(*split.calls == static_cast<int>(data.size()));
+
+  *split.calls = 0;
+  auto sums = parted.reduceByKey(plus);  // the default keeps the RDD's partitioner: no shuffle
+  auto sums2 = parted.mapValues([](long v) { return v; }).reduceByKey(plus, split);
+  auto groups = parted.groupByKey(split);
+  auto again = parted.partitionBy(split);
+  CHECK(*split.calls == 0);
+  CHECK((sums.partitioner() == parted.partitioner()));
+  CHECK((sums2.partitioner() == parted.partitioner()));
+  CHECK((again.partitioner() == parted.partitioner()));
+  std::map<int, long> expected;
+  for (auto& [k, v] : data) expected[k] += v;
+  CHECK(sorted(sums.collect()) == std::vector<KV>(expected.begin(), expected.end()));
+  CHECK(sorted(sums2.collect()) == std::vector<KV>(expected.begin(), expected.end()));
+  CHECK(groups.count() == static_cast<std::int64_t>(expected.size()));
+
+  // A different partitioner does shuffle.
+  CHECK(sorted(parted.reduceByKey(plus, SplitPartitioner{10}).collect()) == std::vector<KV>(expected.begin(), expected.end()));
+  CHECK(*split.calls == 0);
+}
+
+TEST_CASE("a partitioner answering out of range is an error") {
+  auto* sc = keyed_test::contexts()[1];
+  auto rdd = sc->parallelize(std::vector<KV>{{1, 1}}, 1);
+  CHECK_THROWS_AS(rdd.partitionBy(BadPartitioner{}), std::out_of_range);
+  CHECK_THROWS_AS(rdd.reduceByKey(plus, BadPartitioner{}), std::out_of_range);
+  CHECK_THROWS_AS(rill::HashPartitioner(0), std::invalid_argument);
+}
+
+TEST_CASE("reduceByKey with the same HashPartitioner as its input does not shuffle") {
+  auto* sc = keyed_test::contexts()[1];
+  auto parted = sc->parallelize(keyed_test::randomPairs(8, 300, 30), 2).partitionBy(rill::HashPartitioner(6));
+  auto sums = parted.reduceByKey(plus, 6);
+  CHECK((sums.partitioner() == parted.partitioner()));  // the very same object: kept, not rebuilt
+  auto reshuffled = parted.reduceByKey(plus, 5);
+  CHECK((reshuffled.partitioner() != parted.partitioner()));
+  CHECK(sorted(sums.collect()) == sorted(reshuffled.collect()));
+}
+
+TEST_CASE("a HashPartitioner with a user hasher, for keys without std::hash") {
+  struct Point {
+    int x, y;
+    bool operator==(const Point&) const = default;
+    bool operator<(const Point& o) const { return std::tie(x, y) < std::tie(o.x, o.y); }
+  };
+  struct PointHash {
+    std::size_t operator()(const Point& p) const { return std::hash<int>{}(p.x * 31 + p.y); }
+  };
+  auto* sc = keyed_test::contexts()[2];
+  std::vector<std::pair<Point, int>> data;
+  for (int i = 0; i < 100; ++i) data.push_back({Point{i % 3, i % 5}, 1});
+  auto counts = sc->parallelize(data, 4).reduceByKey([](int a, int b) { return a + b; },
+                                                     rill::HashPartitioner(3, PointHash{}));
+  CHECK(counts.count() == 15);
+  long total = 0;
+  for (auto& [p, c] : counts.collect()) total += c;
+  CHECK(total == 100);
+}
+
+TEST_CASE("sortByKey orders globally across partitions, for every worker and partition count") {
+  for (unsigned seed : {1u, 2u})
+    for (double skew : {0.0, 0.9}) {
+      const auto data = keyed_test::randomPairs(seed, 600, 1000, skew);
+      auto expected = data;
+      std::stable_sort(expected.begin(), expected.end(), [](const KV& a, const KV& b) { return a.first < b.first; });
+      for (auto* sc : keyed_test::contexts())
+        for (std::size_t parts = 1; parts <= 16; parts += 3) {
+          CAPTURE(parts);
+          auto rdd = sc->parallelize(data, parts);
+          auto asc = rdd.sortByKey(true, parts % 4 + 1);
+          auto got = asc.collect();
+          CHECK(std::is_sorted(got.begin(), got.end(), [](const KV& a, const KV& b) { return a.first < b.first; }));
+          CHECK(sorted(got) == sorted(data));
+          CHECK(asc.getNumPartitions() <= parts % 4 + 1);
+          auto desc = rdd.sortByKey(false).collect();
+          CHECK(std::is_sorted(desc.begin(), desc.end(), [](const KV& a, const KV& b) { return a.first > b.first; }));
+          CHECK(sorted(desc) == sorted(data));
+        }
+    }
+}
+
+TEST_CASE("sortByKey with many partitions actually spreads the keys and remembers its range partitioner") {
+  auto* sc = keyed_test::contexts()[1];
+  const auto data = keyed_test::randomPairs(7, 5000, 100000);
+  auto sortedRdd = sc->parallelize(data, 4).sortByKey(true, 8);
+  CHECK(sortedRdd.getNumPartitions() == 8);
+  for (auto& part : sortedRdd.glom().collect()) CHECK(part.size() > 200);  // 625 expected per partition
+  REQUIRE(static_cast<bool>(sortedRdd.partitioner()));
+  const int key = data[17].first;
+  std::vector<long> expected;
+  for (auto& [k, v] : data)
+    if (k == key) expected.push_back(v);
+  CHECK(sorted(sortedRdd.lookup(key)) == sorted(expected));
+}
+
+TEST_CASE("sortByKey with a comparator, string keys, empty input; sortBy") {
+  auto* sc = keyed_test::contexts()[2];
+  auto words = sc->parallelize(std::vector<std::pair<std::string, int>>{{"pear", 1}, {"Apple", 2}, {"fig", 3}}, 2);
+  auto byLength = words.sortByKey(true, 2, [](const std::string& a, const std::string& b) { return a.size() < b.size(); });
+  CHECK(byLength.keys().collect() == std::vector<std::string>{"fig", "pear", "Apple"});
+  CHECK(words.sortByKey().keys().collect() == std::vector<std::string>{"Apple", "fig", "pear"});
+  CHECK(sc->emptyRDD<KV>().sortByKey().collect().empty());
+
+  auto nums = sc->parallelize(std::vector<int>{5, -3, 9, 0, -7, 2}, 3);
+  CHECK(nums.sortBy([](int x) { return x * x; }).collect() == std::vector<int>{0, 2, -3, 5, -7, 9});
+  CHECK(nums.sortBy([](int x) { return x; }, false, 2).collect() == std::vector<int>{9, 5, 2, 0, -3, -7});
+  CHECK(sc->parallelize(std::vector<std::string>{"bb", "a", "ccc"}, 2)
+            .sortBy([](const std::string& s) { return std::string_view(s); })
+            .collect() == std::vector<std::string>{"a", "bb", "ccc"});
+}

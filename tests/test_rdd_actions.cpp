@@ -1,0 +1,203 @@
+// Actions: exact results on every partition shape (empty, one partition, more
+// partitions than elements, more partitions than workers) with 1, 2 and 8
+// workers, checked against the same computation done on a std::vector.
+#include "rdd_test_support.hpp"
+
+#include <atomic>
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <numeric>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+using rill_test::iota;
+using rill_test::sorted;
+using VI = std::vector<int>;
+using VS = std::vector<std::string>;
+
+namespace {
+
+template <class Check>
+void forEveryShape(Check&& check) {
+  rill_test::withWorkers([&](rill::SparkContext& sc) {
+    for (const auto& shape : rill_test::shapes()) {
+      CAPTURE(shape.name);
+      // Through a fused chain, so the action consumes a PipedRDD as well as a stored one.
+      auto stored = sc.parallelize(shape.data, shape.slices);
+      REQUIRE(stored.getNumPartitions() == shape.slices);
+      check(stored, shape.data);
+      check(stored.map([](const auto& x) { return x; }), shape.data);
+    }
+  });
+}
+
+VI prefix(const VI& v, std::size_t n) { return VI(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(std::min(n, v.size()))); }
+
+}  // namespace
+
+TEST_CASE("collect, count, isEmpty, take and first on every shape") {
+  forEveryShape([](const auto& rdd, const VI& data) {
+    CHECK(rdd.collect() == data);
+    CHECK(rdd.count() == static_cast<std::int64_t>(data.size()));
+    CHECK(rdd.isEmpty() == data.empty());
+    for (std::size_t n : {0u, 1u, 2u, 5u, 1000u}) CHECK(rdd.take(n) == prefix(data, n));
+    if (data.empty())
+      CHECK_THROWS_AS(rdd.first(), rill::UnsupportedOperationException);
+    else
+      CHECK(rdd.first() == data.front());
+  });
+}
+
+TEST_CASE("takeOrdered and top on every shape") {
+  forEveryShape([](const auto& rdd, const VI& data) {
+    const auto asc = sorted(data);
+    auto desc = asc;
+    std::reverse(desc.begin(), desc.end());
+    for (std::size_t n : {0u, 1u, 3u, 200u}) {
+      CAPTURE(n);
+      CHECK(rdd.takeOrdered(n) == prefix(asc, n));
+      CHECK(rdd.top(n) == prefix(desc, n));
+      CHECK(rdd.takeOrdered(n, std::greater<>()) == prefix(desc, n));
+      CHECK(rdd.top(n, std::greater<>()) == prefix(asc, n));
+    }
+  });
+}
+
+TEST_CASE("reduce, fold, aggregate, sum, min, max on every shape") {
+  forEveryShape([](const auto& rdd, const VI& data) {
+    const long long total = std::accumulate(data.begin(), data.end(), 0LL);
+    CHECK(rdd.sum() == total);
+    static_assert(std::is_same_v<decltype(rdd.sum()), std::int64_t>);
+    CHECK(rdd.fold(0, [](const auto& a, const auto& b) { return a + b; }) == total);
+    // aggregate into (count, sum): U differs from T.
+    auto cs = rdd.aggregate(
+        std::pair<long long, long long>{0, 0},
+        [](auto acc, const auto& x) { return std::pair{acc.first + 1, acc.second + x}; },
+        [](auto a, const auto& b) { return std::pair{a.first + b.first, a.second + b.second}; });
+    CHECK(cs == std::pair<long long, long long>{static_cast<long long>(data.size()), total});
+    if (data.empty()) {
+      CHECK_THROWS_AS(rdd.reduce([](int a, int b) { return a + b; }), rill::UnsupportedOperationException);
+      CHECK_THROWS_AS(rdd.min(), rill::UnsupportedOperationException);
+      CHECK_THROWS_AS(rdd.max(), rill::UnsupportedOperationException);
+    } else {
+      CHECK(rdd.reduce([](const auto& a, const auto& b) { return a + b; }) == total);
+      CHECK(rdd.min() == *std::min_element(data.begin(), data.end()));
+      CHECK(rdd.max() == *std::max_element(data.begin(), data.end()));
+      CHECK(rdd.max(std::greater<>()) == *std::min_element(data.begin(), data.end()));
+    }
+  });
+}
+
+TEST_CASE("foreach, foreachPartition and countByValue on every shape") {
+  forEveryShape([](const auto& rdd, const VI& data) {
+    std::atomic<long long> sum{0};
+    std::atomic<int> seen{0};
+    rdd.foreach([&](const auto& x) {
+      sum += x;
+      ++seen;
+    });
+    CHECK(seen == static_cast<int>(data.size()));
+    CHECK(sum == std::accumulate(data.begin(), data.end(), 0LL));
+
+    std::atomic<std::size_t> partitions{0}, elements{0};
+    rdd.foreachPartition([&](auto& part) {
+      ++partitions;
+      elements += part.size();
+    });
+    CHECK(partitions == rdd.getNumPartitions());
+    CHECK(elements == data.size());
+
+    std::unordered_map<int, std::int64_t> expected;
+    for (int x : data) ++expected[x];
+    CHECK(rdd.countByValue() == expected);
+  });
+}
+
+TEST_CASE("mean and stats on every shape") {
+  forEveryShape([](const auto& rdd, const VI& data) {
+    const auto st = rdd.stats();
+    CHECK(st.count() == static_cast<std::int64_t>(data.size()));
+    if (data.empty()) {
+      CHECK(std::isnan(rdd.mean()));
+      CHECK(std::isnan(st.stdev()));
+      return;
+    }
+    const double mean = std::accumulate(data.begin(), data.end(), 0.0) / static_cast<double>(data.size());
+    double m2 = 0;
+    for (int x : data) m2 += (x - mean) * (x - mean);
+    CHECK(rdd.mean() == doctest::Approx(mean));
+    CHECK(st.stdev() == doctest::Approx(std::sqrt(m2 / static_cast<double>(data.size()))));
+    CHECK(st.min() == *std::min_element(data.begin(), data.end()));
+    CHECK(st.max() == *std::max_element(data.begin(), data.end()));
+  });
+}
+
+TEST_CASE("stats: exact count, mean, stdev, min and max for a small input") {
+  rill_test::withWorkers([](rill::SparkContext& sc) {
+    for (std::size_t slices : {1u, 3u, 8u, 11u}) {
+      CAPTURE(slices);
+      auto rdd = sc.parallelize(VI{2, 4, 4, 4, 5, 5, 7, 9}, slices);
+      const rill::StatCounter st = rdd.stats();
+      CHECK(st.count() == 8);
+      CHECK(st.mean() == 5.0);
+      CHECK(st.stdev() == 2.0);  // population stdev, as Spark's
+      CHECK(st.variance() == 4.0);
+      CHECK(st.sampleVariance() == doctest::Approx(32.0 / 7));
+      CHECK(st.min() == 2.0);
+      CHECK(st.max() == 9.0);
+      CHECK(st.sum() == 40.0);
+      CHECK(st.toString() == "(count: 8, mean: 5.000000, stdev: 2.000000, max: 9.000000, min: 2.000000)");
+      CHECK(rdd.mean() == 5.0);
+      CHECK(rdd.stdev() == 2.0);
+      CHECK(rdd.variance() == 4.0);
+    }
+  });
+}
+
+TEST_CASE("sum of doubles, unsigned and 64-bit overflow-free ints") {
+  rill::SparkContext sc(rill_test::conf(2));
+  auto d = sc.parallelize(std::vector<double>{0.5, 1.25, 2.0}, 2);
+  static_assert(std::is_same_v<decltype(d.sum()), double>);
+  CHECK(d.sum() == 3.75);
+  CHECK(d.mean() == 1.25);
+  auto u = sc.parallelize(std::vector<unsigned>{4000000000u, 4000000000u}, 2);
+  static_assert(std::is_same_v<decltype(u.sum()), std::uint64_t>);
+  CHECK(u.sum() == 8000000000ULL);
+  CHECK(sc.parallelize(std::vector<int>(3, 2000000000), 3).sum() == 6000000000LL);
+  CHECK(sc.emptyRDD<double>().sum() == 0.0);
+}
+
+TEST_CASE("actions on strings and pairs, with generic lambdas") {
+  rill_test::withWorkers([](rill::SparkContext& sc) {
+    auto words = sc.parallelize(VS{"pear", "fig", "apple", "fig", "kiwi"}, 3);
+    CHECK(words.takeOrdered(2) == VS{"apple", "fig"});
+    CHECK(words.top(2) == VS{"pear", "kiwi"});
+    auto longestFirst = [](const auto& a, const auto& b) { return a.size() != b.size() ? a.size() > b.size() : a < b; };
+    CHECK(words.takeOrdered(3, longestFirst) == VS{"apple", "kiwi", "pear"});
+    CHECK(words.reduce([](const auto& a, const auto& b) { return a.size() >= b.size() ? a : b; }) == "apple");
+    CHECK(words.fold(std::string(), [](const auto& a, const auto& b) { return a + b; }) == "pearfigapplefigkiwi");
+    CHECK(words.fold("", [](const auto& a, const auto& b) { return a + b; }) == "pearfigapplefigkiwi");
+    CHECK(words.min() == "apple");
+    CHECK(words.max() == "pear");
+    CHECK(words.countByValue() == std::unordered_map<std::string, std::int64_t>{{"pear", 1}, {"fig", 2}, {"apple", 1}, {"kiwi", 1}});
+    auto lengths = words.aggregate(std::size_t{0}, [](auto acc, const auto& w) { return acc + w.size(); },
+                                   [](auto a, auto b) { return a + b; });
+    CHECK(lengths == 19u);
+    auto pairs = words.keyBy([](const auto& w) { return w.size(); });
+    CHECK(pairs.first() == std::pair<std::size_t, std::string>{4, "pear"});
+    CHECK(pairs.top(1) == std::vector<std::pair<std::size_t, std::string>>{{5, "apple"}});
+  });
+}
+
+TEST_CASE("fold uses zero once per partition and once for the merge, as Spark") {
+  rill::SparkContext sc(rill_test::conf(2));
+  // 3 partitions: zero = 1 counted 3 + 1 times.
+  CHECK(sc.parallelize(VI{1, 2, 3, 4}, 3).fold(1, [](int a, int b) { return a + b; }) == 14);
+  CHECK(sc.parallelize(VI{}, 2).fold(1, [](int a, int b) { return a + b; }) == 3);
+  CHECK(sc.parallelize(VI{1, 2}, 2).aggregate(10, [](int a, int x) { return a + x; }, [](int a, int b) { return a + b; }) ==
+        33);  // partitions 10+1 and 10+2, merged onto 10
+}

@@ -1,0 +1,136 @@
+// Failures: a user function that throws inside a partition fails the action on
+// the caller's thread with the same exception; empty collections, missing files,
+// bad masters and bad arguments throw the documented types with useful text.
+#include "rdd_test_support.hpp"
+
+#include <atomic>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+using rill_test::iota;
+using VI = std::vector<int>;
+
+namespace {
+struct NotAStdException {
+  int code;
+};
+
+template <class Ex, class Action>
+std::string messageOf(Action&& action) {
+  try {
+    action();
+  } catch (const Ex& e) {
+    return e.what();
+  }
+  return "<no exception>";
+}
+}  // namespace
+
+TEST_CASE("a user function throwing in a partition fails the action with the same exception") {
+  rill_test::withWorkers([](rill::SparkContext& sc) {
+    auto rdd = sc.parallelize(iota(0, 100), 16);
+    auto bad = rdd.map([](int x) {
+      if (x == 37) throw std::domain_error("bad element 37");
+      return x;
+    });
+    const auto caller = std::this_thread::get_id();
+    CHECK_THROWS_WITH_AS(bad.collect(), "bad element 37", std::domain_error);
+    CHECK_THROWS_WITH_AS(bad.count(), "bad element 37", std::domain_error);
+    CHECK_THROWS_WITH_AS(bad.sum(), "bad element 37", std::domain_error);
+    CHECK_THROWS_WITH_AS(bad.reduce([](int a, int b) { return a + b; }), "bad element 37", std::domain_error);
+    CHECK_THROWS_WITH_AS(bad.distinct().count(), "bad element 37", std::domain_error);  // map side of a shuffle
+    CHECK_THROWS_WITH_AS(bad.repartition(3).collect(), "bad element 37", std::domain_error);
+    CHECK_THROWS_WITH_AS(bad.cache().count(), "bad element 37", std::domain_error);
+    CHECK(std::this_thread::get_id() == caller);
+    // Elements before the failing one are fine: take stops before reaching it.
+    CHECK(bad.take(3) == VI{0, 1, 2});
+    // Any exception type travels, not just std::exception.
+    try {
+      rdd.foreach([](int x) {
+        if (x == 99) throw NotAStdException{99};
+      });
+      FAIL("expected an exception");
+    } catch (const NotAStdException& e) {
+      CHECK(e.code == 99);
+    }
+    // The context is still usable after a failed job.
+    CHECK(rdd.count() == 100);
+  });
+}
+
+TEST_CASE("every partition throwing: one of the exceptions is rethrown, the pool survives") {
+  rill_test::withWorkers([](rill::SparkContext& sc) {
+    auto rdd = sc.parallelize(iota(0, 64), 8);
+    CHECK_THROWS_AS(rdd.foreach([](int) { throw std::runtime_error("each"); }), std::runtime_error);
+    std::atomic<int> n{0};
+    rdd.foreach([&](int) { ++n; });
+    CHECK(n == 64);
+  });
+}
+
+TEST_CASE("a failed cache computation is retried by the next action") {
+  rill::SparkContext sc(rill_test::conf(2));
+  std::atomic<bool> fail{true};
+  auto cached = sc.parallelize(iota(0, 10), 2)
+                    .map([&](int x) {
+                      if (fail && x == 7) throw std::runtime_error("transient");
+                      return x;
+                    })
+                    .cache();
+  CHECK_THROWS_WITH_AS(cached.count(), "transient", std::runtime_error);
+  fail = false;
+  CHECK(cached.collect() == iota(0, 10));
+}
+
+TEST_CASE("reduce, first, min and max on an empty RDD: UnsupportedOperationException(empty collection)") {
+  rill::SparkContext sc(rill_test::conf(2));
+  for (const auto& rdd : {sc.emptyRDD<int>(), sc.parallelize(VI{}, 3), sc.parallelize(VI{1, 2}, 2).filter([](int) { return false; }).toRDD()}) {
+    using E = rill::UnsupportedOperationException;
+    CHECK_THROWS_AS(rdd.reduce([](int a, int b) { return a + b; }), E);
+    CHECK(messageOf<E>([&] { rdd.reduce([](int a, int b) { return a + b; }); }).find("empty collection") != std::string::npos);
+    CHECK(messageOf<E>([&] { rdd.first(); }).find("empty collection") != std::string::npos);
+    CHECK(messageOf<E>([&] { rdd.min(); }).find("empty collection") != std::string::npos);
+    CHECK(messageOf<E>([&] { rdd.max(); }).find("empty collection") != std::string::npos);
+    // An UnsupportedOperationException is a SparkException.
+    CHECK_THROWS_AS(rdd.first(), rill::SparkException);
+    // These have an answer for an empty RDD.
+    CHECK(rdd.fold(0, [](int a, int b) { return a + b; }) == 0);
+    CHECK(rdd.sum() == 0);
+    CHECK(std::isnan(rdd.mean()));
+    CHECK(rdd.takeOrdered(3).empty());
+  }
+}
+
+TEST_CASE("textFile on a missing path throws rill::IoError naming the path") {
+  rill::SparkContext sc(rill_test::conf(2));
+  const std::string missing = rill_test::tmpPath("no/such/file.txt");
+  CHECK_THROWS_AS(sc.textFile(missing), rill::IoError);
+  CHECK(messageOf<rill::IoError>([&] { sc.textFile(missing); }).find(missing) != std::string::npos);
+  const std::string dir = rill_test::tmpPath("a_directory");
+  std::filesystem::create_directories(dir);
+  CHECK(messageOf<rill::IoError>([&] { sc.textFile(dir); }).find(dir) != std::string::npos);
+}
+
+TEST_CASE("setMaster(\"yarn\") throws std::invalid_argument naming the master") {
+  CHECK(messageOf<std::invalid_argument>([] { rill::SparkConf().setMaster("yarn"); }).find("yarn") != std::string::npos);
+  CHECK(messageOf<std::invalid_argument>([] { rill::SparkContext sc("mesos://x", "app"); }).find("mesos://x") !=
+        std::string::npos);
+}
+
+TEST_CASE("bad arguments: sample fraction, partition counts, range step") {
+  rill::SparkContext sc(rill_test::conf(2));
+  auto rdd = sc.parallelize(iota(0, 10), 2);
+  CHECK_THROWS_AS(rdd.sample(false, 1.5), std::invalid_argument);
+  CHECK_THROWS_AS(rdd.sample(false, -0.1), std::invalid_argument);
+  CHECK_THROWS_AS(rdd.sample(true, -1.0), std::invalid_argument);
+  CHECK_THROWS_AS(rdd.sample(false, std::numeric_limits<double>::quiet_NaN()), std::invalid_argument);
+  CHECK(messageOf<std::invalid_argument>([&] { rdd.sample(false, 1.5); }).find("1.5") != std::string::npos);
+  CHECK_NOTHROW(rdd.sample(true, 3.0));  // with replacement, fractions above 1 are expected counts
+  CHECK_THROWS_AS(rdd.repartition(0), std::invalid_argument);
+  CHECK_THROWS_AS(rdd.coalesce(0), std::invalid_argument);
+  CHECK_THROWS_AS(sc.range(0, 1, 0), std::invalid_argument);
+}

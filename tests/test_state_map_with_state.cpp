@@ -1,0 +1,189 @@
+// mapWithState and State<S>, batch by batch, with the inputs, mapped outputs and
+// state snapshots of Spark's MapWithStateSuite (1 s batches).
+#include "window_state_support.hpp"
+
+#include <rill/stream/streaming_context.hpp>
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+using namespace ws_test;
+using SI = std::pair<std::string, int>;
+
+namespace {
+
+const Batches<std::string> kInput = {{}, {"a"}, {"a", "b"}, {"a", "b", "c"}, {"a", "b"}, {"a"}, {}};
+const Batches<SI> kStates = {{},
+                             {{"a", 1}},
+                             {{"a", 2}, {"b", 1}},
+                             {{"a", 3}, {"b", 2}, {"c", 1}},
+                             {{"a", 4}, {"b", 3}, {"c", 1}},
+                             {{"a", 5}, {"b", 3}, {"c", 1}},
+                             {{"a", 5}, {"b", 3}, {"c", 1}}};
+
+/// The mapped values and the state snapshots of every batch (Spark's getOperationOutput).
+template <class Spec>
+auto mapWithState(const Batches<std::string>& input, Spec spec, std::size_t numBatches) {
+  rill::SparkContext sc(conf());
+  auto clock = std::make_shared<rill::ManualClock>();
+  rill::StreamingContext ssc(sc, 1s, clock);
+  auto stateful = scriptedStream<std::string>(ssc, present(input))
+                      .map([](const std::string& w) { return SI(w, 1); })
+                      .mapWithState(spec);
+  auto outputs = collect(stateful);
+  auto snapshots = collect(stateful.stateSnapshots());
+  ssc.start();
+  clock->advance(std::chrono::seconds(numBatches));
+  ssc.stop(false);
+  return std::pair(std::move(*outputs), std::move(*snapshots));
+}
+
+}  // namespace
+
+TEST_CASE("State: get, exists, update, remove and timing out, as Spark's StateImpl") {
+  rill::State<int> state;
+  CHECK_FALSE(state.exists());
+  CHECK_THROWS_AS(state.get(), rill::NoSuchElementException);
+  CHECK(state.getOption() == std::nullopt);
+  state.update(2);
+  CHECK(state.exists());
+  CHECK(state.get() == 2);
+  CHECK(state.isUpdated());
+  state.remove();
+  CHECK_FALSE(state.exists());
+  CHECK(state.isRemoved());
+  CHECK_FALSE(state.isUpdated());
+  CHECK_THROWS_AS(state.remove(), std::invalid_argument);
+  CHECK_THROWS_AS(state.update(-1), std::invalid_argument);
+
+  rill::detail::StateAccess::wrapTimingOut(state, 3);
+  CHECK(state.isTimingOut());
+  CHECK(state.get() == 3);
+  CHECK_THROWS_AS(state.remove(), std::invalid_argument);
+  CHECK_THROWS_AS(state.update(-1), std::invalid_argument);
+}
+
+TEST_CASE("mapWithState: the simple API, a running count returned for each record") {
+  auto spec = rill::StateSpec::function(
+      [](const std::string&, std::optional<int> value, rill::State<int>& state) {
+        const int sum = value.value_or(0) + state.getOption().value_or(0);
+        state.update(sum);
+        return sum;
+      });
+  auto [outputs, snapshots] = mapWithState(kInput, spec, 7);
+  checkSets(outputs.batches, Batches<int>{{}, {1}, {2, 1}, {3, 2, 1}, {4, 3}, {5}, {}});
+  checkSets(snapshots.batches, kStates);
+}
+
+TEST_CASE("mapWithState: the advanced API (batch time first, only engaged results emitted)") {
+  auto spec = rill::StateSpec::function([](rill::Time, const std::string& key, std::optional<int> value,
+                                           rill::State<int>& state) -> std::optional<std::string> {
+    state.update(value.value_or(0) + state.getOption().value_or(0));
+    return key + key;
+  });
+  auto [outputs, snapshots] = mapWithState(kInput, spec, 7);
+  checkSorted(outputs.batches, Batches<std::string>{{}, {"aa"}, {"aa", "bb"}, {"aa", "bb", "cc"}, {"aa", "bb"}, {"aa"}, {}});
+  checkSets(snapshots.batches, kStates);
+}
+
+TEST_CASE("mapWithState: states as mapped data") {
+  auto spec = rill::StateSpec::function([](rill::Time, const std::string& key, std::optional<int> value,
+                                           rill::State<int>& state) -> std::optional<SI> {
+    const int sum = value.value_or(0) + state.getOption().value_or(0);
+    state.update(sum);
+    return SI(key, sum);
+  });
+  auto [outputs, snapshots] = mapWithState(kInput, spec, 7);
+  checkSets(outputs.batches, Batches<SI>{{},
+                                         {{"a", 1}},
+                                         {{"a", 2}, {"b", 1}},
+                                         {{"a", 3}, {"b", 2}, {"c", 1}},
+                                         {{"a", 4}, {"b", 3}},
+                                         {{"a", 5}},
+                                         {}});
+  checkSets(snapshots.batches, kStates);
+}
+
+TEST_CASE("mapWithState: initial states, nothing returned from the function") {
+  rill::SparkContext sc(conf());
+  auto initial = sc.parallelize(std::vector<SI>{{"a", 5}, {"b", 10}, {"c", -20}, {"d", 0}});
+  auto spec = rill::StateSpec::function([](rill::Time, const std::string&, std::optional<int> value,
+                                           rill::State<int>& state) -> std::optional<int> {
+                state.update(value.value_or(0) + state.getOption().value_or(0));
+                return std::nullopt;
+              }).initialState(initial);
+  auto [outputs, snapshots] = mapWithState(kInput, spec, 7);
+  checkSets(outputs.batches, Batches<int>(7));
+  checkSets(snapshots.batches, Batches<SI>{{{"a", 5}, {"b", 10}, {"c", -20}, {"d", 0}},
+                                           {{"a", 6}, {"b", 10}, {"c", -20}, {"d", 0}},
+                                           {{"a", 7}, {"b", 11}, {"c", -20}, {"d", 0}},
+                                           {{"a", 8}, {"b", 12}, {"c", -19}, {"d", 0}},
+                                           {{"a", 9}, {"b", 13}, {"c", -19}, {"d", 0}},
+                                           {{"a", 10}, {"b", 13}, {"c", -19}, {"d", 0}},
+                                           {{"a", 10}, {"b", 13}, {"c", -19}, {"d", 0}}});
+}
+
+TEST_CASE("mapWithState: state removing") {
+  auto spec = rill::StateSpec::function([](rill::Time, const std::string& key, std::optional<int> value,
+                                           rill::State<int>& state) -> std::optional<std::string> {
+                if (state.exists()) {
+                  state.remove();
+                  return key;
+                }
+                state.update(*value);
+                return std::nullopt;
+              }).numPartitions(1);
+  const Batches<std::string> input = {{}, {"a"}, {"a", "b"}, {"a", "b", "c"}, {"a", "b", "c"}, {"a", "b"}, {"a"}, {}};
+  auto [outputs, snapshots] = mapWithState(input, spec, 8);
+  checkSets(outputs.batches, Batches<std::string>{{}, {}, {"a"}, {"b"}, {"a", "c"}, {"b"}, {"a"}, {}});
+  checkSets(snapshots.batches,
+            Batches<SI>{{}, {{"a", 1}}, {{"b", 1}}, {{"a", 1}, {"c", 1}}, {{"b", 1}}, {{"a", 1}}, {}, {}});
+}
+
+TEST_CASE("mapWithState: timing out (rill checks every batch: a key idle longer than the timeout goes next batch)") {
+  Batches<std::string> input = {{"a", "b", "c"}, {"a", "b"}, {"a"}, {}, {}, {"a"}};
+  input.resize(26, {"a"});
+  auto spec = rill::StateSpec::function([](rill::Time, const std::string& key, std::optional<int> value,
+                                           rill::State<int>& state) -> std::optional<std::string> {
+                if (value) state.update(1);
+                if (state.isTimingOut()) return key;
+                return std::nullopt;
+              }).timeout(rill::Seconds(3));
+  auto [outputs, snapshots] = mapWithState(input, spec, 20);
+  // c was last updated at 1 s, b at 2 s: they time out once the batch time is more
+  // than 3 s later (5 s and 6 s); a gets data at 6 s, before the timeouts are checked.
+  Batches<std::string> expected(20);
+  expected[4] = {"c"};
+  expected[5] = {"b"};
+  checkSets(outputs.batches, expected);
+  CHECK(rill::toString(sorted(snapshots.batches[0])) == "[(a,1), (b,1), (c,1)]");
+  CHECK(rill::toString(sorted(snapshots.batches[4])) == "[(a,1), (b,1)]");
+  CHECK(rill::toString(snapshots.batches.back()) == "[(a,1)]");
+}
+
+TEST_CASE("mapWithState: a generic lambda names its state type; a partitioner places the state") {
+  auto spec = rill::StateSpec::function<long>([](const auto& key, auto value, auto& state) {
+                state.update(state.getOption().value_or(0) + *value);
+                return key;
+              }).partitioner(rill::HashPartitioner<>(3));
+  rill::SparkContext sc(conf());
+  auto clock = std::make_shared<rill::ManualClock>();
+  rill::StreamingContext ssc(sc, 1s, clock);
+  auto stateful = scriptedStream<std::string>(ssc, present(Batches<std::string>{{"x", "y", "x"}}))
+                      .map([](const std::string& w) { return SI(w, 2); })
+                      .mapWithState(spec);
+  auto snapshots = collect(stateful.stateSnapshots().transform([](const auto& rdd) { return rdd.glom(); }));
+  auto outputs = collect(stateful);
+  ssc.start();
+  clock->advance(1s);
+  ssc.stop(false);
+  REQUIRE(snapshots->batches.size() == 1);
+  CHECK(snapshots->batches[0].size() == 3);
+  std::vector<std::pair<std::string, long>> all;
+  for (auto& part : snapshots->batches[0]) all.insert(all.end(), part.begin(), part.end());
+  CHECK(rill::toString(sorted(all)) == "[(x,4), (y,2)]");
+  CHECK(rill::toString(sorted(outputs->batches[0])) == "[x, x, y]");
+}

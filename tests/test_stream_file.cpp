@@ -1,0 +1,74 @@
+// textFileStream: files moved into a directory are read, each once, in the
+// batch during which they appeared; files there before start and hidden names
+// are ignored; an unlistable directory fails at definition.
+#include "stream_test_support.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+using namespace rill_stream_test;
+using Lines = std::vector<std::string>;
+
+namespace {
+
+// Written in a staging directory, then renamed in: the protocol textFileStream supports.
+void moveIn(const std::string& staging, const std::string& dir, const std::string& name, const std::string& text) {
+  const auto tmp = std::filesystem::path(staging) / name;
+  std::ofstream(tmp, std::ios::binary) << text;
+  std::filesystem::rename(tmp, std::filesystem::path(dir) / name);
+}
+
+}  // namespace
+
+TEST_CASE("files moved into the directory become the lines of the next batch, each file once") {
+  const auto dir = tmpDir("watched");
+  const auto staging = tmpDir("staging");
+  moveIn(staging, dir, "old.txt", "before start\n");
+  ManualContext m;
+  auto events = record(m.ssc);
+  auto lines = m.ssc.textFileStream(dir);
+  auto out = collectBatches(lines);
+  moveIn(staging, dir, "early.txt", "defined, not started\n");
+  m.ssc.start();
+
+  moveIn(staging, dir, "a.txt", "a1\na2\r\n\na4");
+  moveIn(staging, dir, ".hidden", "never\n");
+  moveIn(staging, dir, "_temporary", "never\n");
+  m.clock->advance(1s);
+  m.clock->advance(1s);
+  moveIn(staging, dir, "c.txt", "c1\n");
+  moveIn(staging, dir, "b.txt", "b1\nb2\n");
+  m.clock->advance(1s);
+  std::filesystem::remove(std::filesystem::path(dir) / "a.txt");
+  moveIn(staging, dir, "a.txt", "a again\n");  // same name: already seen
+  m.clock->advance(1s);
+  m.ssc.stop(false);
+
+  CHECK(out->values() == std::vector<Lines>{{"a1", "a2", "", "a4"}, {}, {"b1", "b2", "c1"}, {}});
+  std::vector<std::int64_t> counts;
+  for (const auto& b : events->completed()) counts.push_back(b.numRecords);
+  CHECK(counts == std::vector<std::int64_t>{4, 0, 3, 0});
+  CHECK(events->warnings().empty());
+}
+
+TEST_CASE("a directory that cannot be listed fails at definition, and later gives a warning") {
+  ManualContext m;
+  const auto missing = tmpDir("gone") + "/nope";
+  CHECK_THROWS_WITH_AS(m.ssc.textFileStream(missing),
+                       ("rill: cannot list directory '" + missing + "': No such file or directory").c_str(),
+                       rill::IoError);
+
+  const auto dir = tmpDir("vanishing");
+  auto events = record(m.ssc);
+  auto out = collectBatches(m.ssc.textFileStream(dir));
+  m.ssc.start();
+  std::filesystem::remove_all(dir);
+  m.clock->advance(1s);
+  m.ssc.stop(false);
+  CHECK(out->values() == std::vector<Lines>{{}});
+  REQUIRE(events->warnings().size() == 1);
+  CHECK(events->warnings()[0] == "rill: textFileStream " + dir + ", batch 1000 ms: rill: cannot list directory '" +
+                                     dir + "': No such file or directory");
+}

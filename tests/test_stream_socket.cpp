@@ -1,0 +1,137 @@
+// socketTextStream against a real TCP server on 127.0.0.1: exact lines per
+// batch, retries after a refused connection, records kept across a dropped
+// connection, overlong lines reported, and a graceful stop that loses nothing.
+#include "stream_test_support.hpp"
+
+#include <rill/io/socket.hpp>
+
+#include <sys/socket.h>
+
+#include <numeric>
+#include <string>
+#include <vector>
+
+using namespace rill_stream_test;
+using Lines = std::vector<std::string>;
+
+namespace {
+
+rill::SparkConf quickRestarts() { return conf().set("spark.streaming.receiverRestartDelay", "10"); }
+
+std::string endpoint(int port) { return "127.0.0.1:" + std::to_string(port); }
+
+// Closes with a TCP reset instead of an orderly shutdown, as a crashed peer would.
+void resetConnection(rill::io::TcpConnection& conn) {
+  const linger hard{1, 0};
+  REQUIRE(::setsockopt(conn.fd(), SOL_SOCKET, SO_LINGER, &hard, sizeof hard) == 0);
+  conn.close();
+}
+
+/// A started context reading host:port.
+InputCase<std::string> socketCase(rill::SparkConf c, const std::string& host, int port) {
+  return InputCase<std::string>(std::move(c), [&](rill::StreamingContext& ssc) { return ssc.socketTextStream(host, port); });
+}
+
+}  // namespace
+
+TEST_CASE("lines sent over TCP arrive in the batch being filled, exactly") {
+  rill::io::TcpListener server;
+  auto c = socketCase(conf(), "127.0.0.1", server.port());
+  auto conn = server.accept(kSafety);
+  conn.sendAll("hello world\nsecond\r\n\nthird\n");
+  REQUIRE(rill::detail::awaitBuffered(c.input, 4, kSafety));
+  c.m.clock->advance(1s);
+  c.m.clock->advance(1s);
+  conn.sendAll("4\n5");
+  conn.sendAll("\n");
+  REQUIRE(rill::detail::awaitBuffered(c.input, 2, kSafety));
+  c.m.clock->advance(1s);
+  c.m.ssc.stop(false);
+  CHECK(c.out->values() == std::vector<Lines>{{"hello world", "second", "", "third"}, {}, {"4", "5"}});
+}
+
+TEST_CASE("a refused connection is reported and retried until the server appears") {
+  int port = 0;
+  {
+    rill::io::TcpListener probe;  // a free port, closed again: connecting is refused
+    port = probe.port();
+  }
+  auto c = socketCase(quickRestarts(), "127.0.0.1", port);
+  REQUIRE(c.events->waitUntil([](const Recorder& r) { return r.receiverErrors().size() >= 2; }));
+  const auto first = c.events->receiverErrors()[0];
+  CHECK(first.name == "SocketReceiver-0");
+  CHECK(first.lastErrorMessage == "rill: cannot connect to " + endpoint(port) + ": Connection refused");
+
+  rill::io::TcpListener server(port);
+  auto conn = server.accept(kSafety);
+  conn.sendAll("a\nb\n");
+  REQUIRE(rill::detail::awaitBuffered(c.input, 2, kSafety));
+  c.m.clock->advance(1s);
+  c.m.ssc.stop(false);
+  CHECK(c.out->values() == std::vector<Lines>{{"a", "b"}});
+}
+
+TEST_CASE("records received before the peer disconnects are kept, and the receiver reconnects") {
+  rill::io::TcpListener server;
+  auto c = socketCase(quickRestarts(), "localhost", server.port());
+  {
+    auto conn = server.accept(kSafety);
+    conn.sendAll("a\nb\nunterminated");
+  }  // closed: the receiver sees the end of the stream
+  REQUIRE(c.events->waitUntil([](const Recorder& r) { return r.receiverErrors().size() == 1; }));
+  CHECK(c.events->receiverErrors()[0].lastErrorMessage ==
+        "rill: socketTextStream localhost:" + std::to_string(server.port()) + ": the peer closed the connection");
+  REQUIRE(rill::detail::awaitBuffered(c.input, 3, kSafety));
+  c.m.clock->advance(1s);
+
+  auto again = server.accept(kSafety);
+  again.sendAll("c\n");
+  REQUIRE(rill::detail::awaitBuffered(c.input, 1, kSafety));
+  resetConnection(again);
+  REQUIRE(c.events->waitUntil([](const Recorder& r) { return r.receiverErrors().size() == 2; }));
+  CHECK(c.events->receiverErrors()[1].lastErrorMessage ==
+        "rill: socketTextStream localhost:" + std::to_string(server.port()) +
+            ": connection lost: rill: cannot read from localhost:" + std::to_string(server.port()) +
+            ": Connection reset by peer");
+  auto third = server.accept(kSafety);
+  third.sendAll("d\n");
+  REQUIRE(rill::detail::awaitBuffered(c.input, 2, kSafety));
+  c.m.clock->advance(1s);
+  c.m.ssc.stop(false);
+  CHECK(c.out->values() == std::vector<Lines>{{"a", "b", "unterminated"}, {"c", "d"}});
+  CHECK(c.events->receiverStarted().size() == 3);
+}
+
+TEST_CASE("lines over rill.streaming.maxLineLength are dropped and reported, never buffered") {
+  rill::io::TcpListener server;
+  auto c = socketCase(conf().set("rill.streaming.maxLineLength", "8"), "127.0.0.1", server.port());
+  auto conn = server.accept(kSafety);
+  conn.sendAll("short\n0123456789abc\n12345678\n");
+  REQUIRE(c.events->waitUntil([](const Recorder& r) { return r.receiverErrors().size() == 1; }));
+  conn.sendAll(std::string(1 << 20, 'x'));  // a megabyte with no newline yet
+  conn.sendAll("\nok\n");
+  REQUIRE(rill::detail::awaitBuffered(c.input, 3, kSafety));
+  REQUIRE(c.events->waitUntil([](const Recorder& r) { return r.receiverErrors().size() == 2; }));
+  c.m.clock->advance(1s);
+  c.m.ssc.stop(false);
+  CHECK(c.out->values() == std::vector<Lines>{{"short", "12345678", "ok"}});
+  const auto errors = c.events->receiverErrors();
+  const std::string prefix = "rill: socketTextStream 127.0.0.1:" + std::to_string(server.port()) + ": dropped 1 line ";
+  CHECK(errors[0].lastErrorMessage == prefix + "longer than 8 bytes (rill.streaming.maxLineLength); 1 dropped so far");
+  CHECK(errors[1].lastErrorMessage == prefix + "longer than 8 bytes (rill.streaming.maxLineLength); 2 dropped so far");
+  CHECK(errors[1].active);  // reported, not restarted
+}
+
+TEST_CASE("a graceful stop counts every line the server sent") {
+  rill::io::TcpListener server;
+  auto c = socketCase(conf(), "127.0.0.1", server.port());
+  auto conn = server.accept(kSafety);
+  std::string text;
+  const int n = 5000;
+  for (int i = 0; i < n; ++i) text += "line " + std::to_string(i) + "\n";
+  conn.sendAll(text);
+  c.m.ssc.stop(false, true);
+  std::int64_t total = 0;
+  for (const auto& b : c.events->completed()) total += b.numRecords;
+  CHECK(total == n);
+}
