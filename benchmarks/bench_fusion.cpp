@@ -226,6 +226,11 @@ std::int64_t wordsNaive(const std::vector<std::string>& in) {
 
 std::int64_t wordsRill(const rill::RDD<std::string>& rdd) { return rdd.flatMap(tokenize).count(); }
 
+/// rill with range-v3's splitter, to compare with wordsRangeV3Split like for like.
+std::int64_t wordsRillSplit(const rill::RDD<std::string>& rdd) {
+  return rdd.flatMap([](const std::string& l) { return l | ranges::views::split(' '); }).count();
+}
+
 // ---------------------------------------------------------------------------
 // Registration and the ratio table.
 
@@ -257,6 +262,7 @@ const Variant kVariants[] = {
     {"a_hand", [] { return sumHand(ints()); }, [] { return wordsHand(lines()); }},
     {"b_rill_1w", [] { return sumRill(intRDD<1>()); }, [] { return wordsRill(lineRDD<1>()); }},
     {"c_range_v3", [] { return sumRangeV3(ints()); }, [] { return wordsRangeV3(lines()); }},
+    {"b_rill_1w_split", nullptr, [] { return wordsRillSplit(lineRDD<1>()); }},
     {"c_range_v3_split", nullptr, [] { return wordsRangeV3Split(lines()); }},
 #if !defined(__clang__)
     {"d_std_ranges", [] { return sumStdRanges(ints()); }, [] { return wordsStdRanges(lines()); }},

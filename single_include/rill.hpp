@@ -1134,7 +1134,9 @@ class ThreadPool final : public Executor {
     job->work();  // the caller helps; returns when no index is left to claim
     job->waitDone();
     if (n > 1 && !workers_.empty()) retire(job);
-    if (job->error) std::rethrow_exception(job->error);
+    // Take the exception out of the job: a worker may drop the last reference to
+    // the job after we return, and must not free the exception we are rethrowing.
+    if (std::exception_ptr error = std::move(job->error)) std::rethrow_exception(error);
   }
 
  private:
@@ -1162,7 +1164,11 @@ class ThreadPool final : public Executor {
           }
         }
         std::lock_guard lock(m);
-        if (failure && !error) error = failure;
+        // Keep or drop the exception under the lock: its reference count lives in
+        // uninstrumented libstdc++, so only the lock orders this thread's last
+        // touch of it before the caller's rethrow (TSan would see a race otherwise).
+        if (failure && !error) error = std::move(failure);
+        failure = nullptr;
         if (++done == n) finished.notify_all();
       }
     }
@@ -1391,14 +1397,20 @@ struct Pipeline {
     return {std::tuple_cat(stages, std::tuple<Stage>(std::move(s)))};
   }
 
-  /// The per-partition sink that runs every stage and ends in `sink`, or in a
-  /// copy of it when it is a LocalizableSink (finalSink() reaches that copy).
+  /// The per-partition sink that runs every stage and ends in `sink`.
   template <class In, class Sink>
   auto bind(std::size_t partition, Sink& sink) const {
-    return bindFrom<In, 0>(partition, sink);
+    return bindFrom<In, 0>(partition, SinkRef<Sink>{&sink});
   }
 
-  /// The last sink of a chain bind() returned.
+  /// Like bind(), but the chain ends in a copy of `sink`, so a copy of the whole
+  /// chain carries the sink's state (see LocalizableSink); finalSink() reaches it.
+  template <class In, LocalizableSink Sink>
+  auto bindCopy(std::size_t partition, const Sink& sink) const {
+    return bindFrom<In, 0>(partition, SinkValue<Sink>{sink});
+  }
+
+  /// The sink a chain from bindCopy() ends in.
   template <class Bound>
   static auto& finalSink(Bound& bound) {
     return nextOf<sizeof...(Stages)>(bound).sink;
@@ -1416,18 +1428,15 @@ struct Pipeline {
     }
   }
 
-  template <class In, std::size_t I, class Sink>
-  auto bindFrom(std::size_t partition, Sink& sink) const {
+  template <class In, std::size_t I, class Tail>
+  auto bindFrom(std::size_t partition, Tail tail) const {
     if constexpr (I == sizeof...(Stages)) {
-      if constexpr (LocalizableSink<Sink>)
-        return SinkValue<Sink>{sink};
-      else
-        return SinkRef<Sink>{&sink};
+      return tail;
     } else {
       const auto& stage = std::get<I>(stages);
       using Stage = std::remove_cvref_t<decltype(stage)>;
       using Next = typename Stage::template out<In>;
-      return stage.template bind<In>(partition, bindFrom<Next, I + 1>(partition, sink));
+      return stage.template bind<In>(partition, bindFrom<Next, I + 1>(partition, std::move(tail)));
     }
   }
 };
@@ -2816,9 +2825,22 @@ struct RoutingWriter {
   std::vector<std::vector<T>> result() && { return std::move(buckets); }
 };
 
+/// The only non-empty bucket a target received, or nullptr when none or several are.
+template <class T>
+std::vector<T>* soleBucket(std::vector<std::vector<T>>& incoming) {
+  std::vector<T>* only = nullptr;
+  for (auto& b : incoming) {
+    if (b.empty()) continue;
+    if (only) return nullptr;
+    only = &b;
+  }
+  return only;
+}
+
 /// Concatenates the buckets a target partition received, in map order.
 template <class T>
 std::vector<T> concatenate(std::vector<std::vector<T>>& incoming) {
+  if (auto* only = soleBucket(incoming)) return std::move(*only);  // one sender: nothing to copy
   std::size_t total = 0;
   for (auto& b : incoming) total += b.size();
   std::vector<T> out;
@@ -3006,16 +3028,9 @@ struct CombineWriter {
 template <class K, class C, class Merge, class Hash>
 std::vector<std::pair<K, C>> mergeCombined(std::vector<std::vector<std::pair<K, C>>>& incoming,
                                            const Merge& merge, const Hash& hash) {
-  std::vector<std::pair<K, C>>* only = nullptr;
-  std::size_t nonEmpty = 0, largest = 0;
-  for (auto& bucket : incoming) {
-    if (bucket.empty()) continue;
-    ++nonEmpty;
-    only = &bucket;
-    largest = std::max(largest, bucket.size());
-  }
-  if (nonEmpty == 0) return {};
-  if (nonEmpty == 1) return std::move(*only);  // one map table holds each key once already
+  if (auto* only = soleBucket(incoming)) return std::move(*only);  // one map table: keys are unique already
+  std::size_t largest = 0;
+  for (auto& bucket : incoming) largest = std::max(largest, bucket.size());
   FlatMap<K, C, Hash> table(hash);
   table.reserve(largest);
   for (auto& bucket : incoming)
@@ -3180,6 +3195,7 @@ template <bool KeepLeft, bool KeepRight, class K, class V, class W, class Hash>
 auto joinPartition(std::vector<std::pair<K, V>>& left, std::vector<std::pair<K, W>>& right, const Hash& hash) {
   using Out = std::pair<K, std::pair<joined_t<V, KeepRight>, joined_t<W, KeepLeft>>>;
   std::vector<Out> out;
+  out.reserve(left.size());  // exact for the common case of one match per left row
   const RowIndex index(right, RowKey{}, hash);
   std::vector<char> matched(KeepRight ? index.groups() : 0, 0);
   for (auto& [k, v] : left) {
@@ -3406,7 +3422,10 @@ std::vector<K> rangeBounds(std::vector<std::pair<std::int64_t, std::vector<K>>>&
 template <class R, class Cmp>
 auto sampleRangePartitioner(const R& rdd, std::size_t n, const Cmp& cmp) {
   using K = owned_key_t<key_of_t<typename R::value_type>>;
-  const std::size_t sampleSize = std::min<std::size_t>(20 * n, 1'000'000);
+  // Spark samples 20 keys per target partition; 100 costs little more (Algorithm L
+  // draws per taken key, not per element) and keeps partitions within a few percent
+  // of each other, which is what a parallel sort waits on.
+  const std::size_t sampleSize = std::min<std::size_t>(100 * n, 1'000'000);
   const std::size_t perPartition = (3 * sampleSize + rdd.numPartitions() - 1) / std::max<std::size_t>(rdd.numPartitions(), 1);
   auto samples = runPerPartition(rdd, [&](std::size_t p) {
     std::seed_seq seed{0x5EED'0000u + static_cast<unsigned>(p), static_cast<unsigned>(p >> 32)};
@@ -4558,10 +4577,17 @@ class PipedRDD : public RDDApi<PipedRDD<Src, Pipe>> {
 
   template <class Sink>
   bool runPartition(std::size_t p, Sink& sink) const {
-    auto bound = pipe_.template bind<Src>(p, sink);
-    const bool goOn = source_.runPartition(p, bound);
-    if constexpr (fuse::LocalizableSink<Sink>) fuse::copyBack(sink, Pipe::finalSink(bound));
-    return goOn;
+    if constexpr (fuse::LocalizableSink<Sink>) {
+      // The chain ends in a copy of the sink, so the source's loop can keep the
+      // whole chain in registers (see LocalizableSink); the state comes back after.
+      auto bound = pipe_.template bindCopy<Src>(p, sink);
+      const bool goOn = source_.runPartition(p, bound);
+      fuse::copyBack(sink, Pipe::finalSink(bound));
+      return goOn;
+    } else {
+      auto bound = pipe_.template bind<Src>(p, sink);
+      return source_.runPartition(p, bound);
+    }
   }
 
   template <class Stage>
@@ -5527,10 +5553,12 @@ class ForEachOutput final : public OutputOperation, public std::enable_shared_fr
     auto rdd = stream_.rddAt(t);
     if (!rdd) return std::nullopt;
     return [self = this->shared_from_this(), rdd = std::move(*rdd), t] {
-      if constexpr (std::invocable<F&, const decltype(rdd)&, Time>)
+      if constexpr (std::invocable<F&, const decltype(rdd)&, Time>) {
         self->fn_(rdd, t);
-      else
+      } else {
+        (void)t;  // clang: a capture unused in this instantiation
         self->fn_(rdd);
+      }
     };
   }
   std::shared_ptr<DStreamBase> stream() const override { return stream_.baseNode(); }
@@ -6773,14 +6801,16 @@ class ReducedWindowNode final : public DStreamNode<std::pair<K, V>>, public Chec
 
  protected:
   std::optional<RDD<Row>> compute(Time t) override {
-    // Spark's intervals: the current window is [t - window + ps, t] and the
-    // previous one the same a slide earlier; what is in the previous window but
-    // not the current one leaves, what is in the current but not the previous enters.
+    // The current window holds the batches in (t - window, t], the previous one
+    // those a slide earlier: what is only in the previous one leaves, what is
+    // only in the current one enters. For slide <= window these are Spark's
+    // intervals. For a slide longer than the window Spark subtracts and adds
+    // the batches between two windows as well, and so counts them for keys new
+    // to a window; rill leaves them out (they are in no window).
     const Duration ps = reduced_->slideDuration();
     const Duration slide = this->slideDuration();
-    const Time begin = t - window_ + ps;
-    auto leaving = reduced_->slice(begin - slide, begin - ps);
-    auto entering = reduced_->slice(t - slide + ps, t);
+    auto leaving = reduced_->slice(t - slide - window_ + ps, std::min(t - slide, t - window_));
+    auto entering = reduced_->slice(std::max(t - slide, t - window_) + ps, t);
     std::vector<RDD<Row>> inputs;
     inputs.reserve(1 + leaving.size() + entering.size());
     inputs.push_back(previousWindow(t));
@@ -7790,7 +7820,8 @@ class ReceiverSupervisor {
         bus_(&bus),
         clock_(&clock),
         buffer_(&buffer),
-        name_(receiver_->name() + "-" + std::to_string(streamId)) {
+        name_(receiver_->name() + "-" + std::to_string(streamId)),
+        limiter_(clock, static_cast<double>(settings.maxRate)) {
     ReceiverSupervisor* expected = nullptr;
     if (!receiver_->supervisor_.compare_exchange_strong(expected, this))
       throw std::invalid_argument("rill: receiverStream: this Receiver already feeds another stream");
@@ -7804,7 +7835,6 @@ class ReceiverSupervisor {
 
   /// Starts the supervising thread (which calls the receiver's onStart).
   void start() {
-    limiter_.emplace(*clock_, static_cast<double>(settings_.maxRate));
     thread_ = std::thread([this] { run(); });
   }
 
@@ -7824,13 +7854,13 @@ class ReceiverSupervisor {
   // ---- what Receiver<T> calls ------------------------------------------------
 
   void store(T record) {
-    limiter_->acquire([this] { return !running_.load(); });
+    limiter_.acquire([this] { return !running_.load(); });
     buffer_->push(std::move(record));
     stored_ = true;
   }
   void storeAll(std::vector<T> records) {
     if (records.empty()) return;
-    if (limiter_->limited()) {
+    if (limiter_.limited()) {
       for (auto& r : records) store(std::move(r));
       return;
     }
@@ -7958,7 +7988,7 @@ class ReceiverSupervisor {
   Clock* clock_;
   BlockBuffer<T>* buffer_;
   std::string name_;
-  std::optional<RateLimiter> limiter_;
+  RateLimiter limiter_;
 
   std::mutex mutex_;
   std::condition_variable requested_;
@@ -8444,7 +8474,7 @@ class Checkpointer {
 
 namespace rill {
 
-class StreamingContext : private Clock::Observer {
+class StreamingContext final : private Clock::Observer {  // final: getOrCreate hands it out by unique_ptr
  public:
   enum class State { INITIALIZED, ACTIVE, STOPPED };
 

@@ -120,9 +120,10 @@ TEST_CASE("a program killed with SIGKILL at a random batch resumes and ends as a
     // Every batch after the restart, the last one (the final running totals) included,
     // is what the uninterrupted run produced.
     CHECK(resumed.lines.size() == static_cast<std::size_t>(kBatches - resumed.restored / 1000));
-    for (const auto& [t, line] : resumed.lines) {
+    for (const auto& entry : resumed.lines) {
+      const std::int64_t t = entry.first;
       CAPTURE(t);
-      CHECK(line == reference.lines.at(t));
+      CHECK(entry.second == reference.lines.at(t));
     }
     if (resumed.restored < kBatches * 1000) CHECK(resumed.lines.at(kBatches * 1000) == reference.lines.at(kBatches * 1000));
   }

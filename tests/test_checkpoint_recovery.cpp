@@ -59,10 +59,11 @@ std::vector<std::string> files(const std::string& dir) {
 void checkSameFrom(const Run& run, const Run& reference, std::int64_t fromMs) {
   REQUIRE_FALSE(run.lines.empty());
   CHECK(run.lines.begin()->first == fromMs);
-  for (const auto& [t, line] : run.lines) {
+  for (const auto& entry : run.lines) {
+    const std::int64_t t = entry.first;
     CAPTURE(t);
     REQUIRE(reference.lines.count(t) == 1);
-    CHECK(line == reference.lines.at(t));
+    CHECK(entry.second == reference.lines.at(t));
   }
 }
 

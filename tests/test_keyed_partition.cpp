@@ -91,6 +91,21 @@ TEST_CASE("a partitioner answering out of range is an error") {
   CHECK_THROWS_AS(rdd.partitionBy(BadPartitioner{}), std::out_of_range);
   CHECK_THROWS_AS(rdd.reduceByKey(plus, BadPartitioner{}), std::out_of_range);
   CHECK_THROWS_AS(rill::HashPartitioner(0), std::invalid_argument);
+  CHECK_THROWS_AS(rdd.reduceByKey(plus, -1), std::invalid_argument);
+}
+
+TEST_CASE("an exception in a user function reaches the caller") {
+  for (auto* sc : keyed_test::contexts()) {
+    auto rdd = sc->parallelize(keyed_test::randomPairs(1, 100, 5), 4);
+    auto failing = [](long a, long b) -> long {
+      if (a + b > 500) throw std::runtime_error("too big");
+      return a + b;
+    };
+    CHECK_THROWS_WITH_AS(rdd.mapValues([](long v) { return v < 0 ? -v : v; }).reduceByKey(failing).count(),
+                         "too big", std::runtime_error);
+    CHECK_THROWS_AS(rdd.sortBy([](const KV& kv) -> int { throw std::logic_error(std::to_string(kv.first)); }),
+                    std::logic_error);
+  }
 }
 
 TEST_CASE("reduceByKey with the same HashPartitioner as its input does not shuffle") {

@@ -237,10 +237,16 @@ TEST_CASE("a receiver feeds one stream, and stores only while it runs") {
   auto inbox = std::make_shared<Inbox>();
   CHECK_THROWS_AS(inbox->store(1), rill::IllegalStateException);
   CHECK(inbox->isStopped());
-  m.ssc.receiverStream(inbox).print();
+  auto input = m.ssc.receiverStream(inbox);
+  auto out = collectBatches(input);
+  inbox->store(7);  // attached, not yet started: kept for the first batch
   CHECK_THROWS_WITH_AS(m.ssc.receiverStream(inbox), "rill: receiverStream: this Receiver already feeds another stream",
                        std::invalid_argument);
   CHECK_THROWS_AS(m.ssc.receiverStream(std::shared_ptr<Inbox>()), std::invalid_argument);
+  m.ssc.start();
+  m.clock->advance(1s);
+  m.ssc.stop(false);
+  CHECK(out->values() == std::vector<std::vector<int>>{{7}});
 }
 
 TEST_CASE("receiver settings are checked when the stream is defined") {

@@ -27,6 +27,9 @@ void resetConnection(rill::io::TcpConnection& conn) {
   conn.close();
 }
 
+/// A free port, listened on and closed again: connecting to it is refused.
+int refusedPort() { return rill::io::TcpListener().port(); }
+
 /// A started context reading host:port.
 InputCase<std::string> socketCase(rill::SparkConf c, const std::string& host, int port) {
   return InputCase<std::string>(std::move(c), [&](rill::StreamingContext& ssc) { return ssc.socketTextStream(host, port); });
@@ -51,11 +54,7 @@ TEST_CASE("lines sent over TCP arrive in the batch being filled, exactly") {
 }
 
 TEST_CASE("a refused connection is reported and retried until the server appears") {
-  int port = 0;
-  {
-    rill::io::TcpListener probe;  // a free port, closed again: connecting is refused
-    port = probe.port();
-  }
+  const int port = refusedPort();
   auto c = socketCase(quickRestarts(), "127.0.0.1", port);
   REQUIRE(c.events->waitUntil([](const Recorder& r) { return r.receiverErrors().size() >= 2; }));
   const auto first = c.events->receiverErrors()[0];
@@ -69,6 +68,15 @@ TEST_CASE("a refused connection is reported and retried until the server appears
   c.m.clock->advance(1s);
   c.m.ssc.stop(false);
   CHECK(c.out->values() == std::vector<Lines>{{"a", "b"}});
+}
+
+TEST_CASE("stop() does not wait out a receiver's restart delay") {
+  const int port = refusedPort();
+  // A 1000 s restart delay: were stop() to wait for it, the test would time out.
+  auto c = socketCase(conf().set("spark.streaming.receiverRestartDelay", "1000000"), "127.0.0.1", port);
+  REQUIRE(c.events->waitUntil([](const Recorder& r) { return r.receiverErrors().size() == 1; }));
+  c.m.ssc.stop(false);
+  CHECK(c.events->receiverStopped().size() == 1);
 }
 
 TEST_CASE("records received before the peer disconnects are kept, and the receiver reconnects") {
@@ -127,7 +135,7 @@ TEST_CASE("a graceful stop counts every line the server sent") {
   auto c = socketCase(conf(), "127.0.0.1", server.port());
   auto conn = server.accept(kSafety);
   std::string text;
-  const int n = 5000;
+  const int n = 1000;  // ~9 KB: well inside the initial TCP window, so all of it is delivered when sendAll returns
   for (int i = 0; i < n; ++i) text += "line " + std::to_string(i) + "\n";
   conn.sendAll(text);
   c.m.ssc.stop(false, true);

@@ -1,30 +1,6 @@
-// Built with single_include/ as the ONLY rill include directory: a tiny word
-// count proves the amalgamated header is complete and works, not just parses.
+// Built with single_include/ as the ONLY rill include directory.
 #include "rill.hpp"
+// (not a rill header: the shared word count check)
+#include "../word_count_check.inc"
 
-#include <cstdint>
-#include <iostream>
-#include <sstream>
-#include <string>
-#include <unordered_map>
-#include <vector>
-
-int main() {
-  rill::SparkContext sc(rill::SparkConf().setAppName("single-header").setMaster("local[2]"));
-  const std::vector<std::string> lines{"a b a", "c b a", ""};
-  const auto counts = sc.parallelize(lines, 2)
-                          .flatMap([](const std::string& line) {
-                            std::vector<std::string> words;
-                            std::istringstream in(line);
-                            for (std::string w; in >> w;) words.push_back(w);
-                            return words;
-                          })
-                          .countByValue();
-  const std::unordered_map<std::string, std::int64_t> expected{{"a", 3}, {"b", 2}, {"c", 1}};
-  if (counts != expected) {
-    std::cerr << "single header: word count mismatch\n";
-    return 1;
-  }
-  std::cout << "single header: word count OK\n";
-  return 0;
-}
+int main() { return runWordCountCheck("single-header"); }

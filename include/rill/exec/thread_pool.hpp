@@ -49,7 +49,9 @@ class ThreadPool final : public Executor {
     job->work();  // the caller helps; returns when no index is left to claim
     job->waitDone();
     if (n > 1 && !workers_.empty()) retire(job);
-    if (job->error) std::rethrow_exception(job->error);
+    // Take the exception out of the job: a worker may drop the last reference to
+    // the job after we return, and must not free the exception we are rethrowing.
+    if (std::exception_ptr error = std::move(job->error)) std::rethrow_exception(error);
   }
 
  private:
@@ -77,7 +79,11 @@ class ThreadPool final : public Executor {
           }
         }
         std::lock_guard lock(m);
-        if (failure && !error) error = failure;
+        // Keep or drop the exception under the lock: its reference count lives in
+        // uninstrumented libstdc++, so only the lock orders this thread's last
+        // touch of it before the caller's rethrow (TSan would see a race otherwise).
+        if (failure && !error) error = std::move(failure);
+        failure = nullptr;
         if (++done == n) finished.notify_all();
       }
     }

@@ -33,14 +33,20 @@ struct Pipeline {
     return {std::tuple_cat(stages, std::tuple<Stage>(std::move(s)))};
   }
 
-  /// The per-partition sink that runs every stage and ends in `sink`, or in a
-  /// copy of it when it is a LocalizableSink (finalSink() reaches that copy).
+  /// The per-partition sink that runs every stage and ends in `sink`.
   template <class In, class Sink>
   auto bind(std::size_t partition, Sink& sink) const {
-    return bindFrom<In, 0>(partition, sink);
+    return bindFrom<In, 0>(partition, SinkRef<Sink>{&sink});
   }
 
-  /// The last sink of a chain bind() returned.
+  /// Like bind(), but the chain ends in a copy of `sink`, so a copy of the whole
+  /// chain carries the sink's state (see LocalizableSink); finalSink() reaches it.
+  template <class In, LocalizableSink Sink>
+  auto bindCopy(std::size_t partition, const Sink& sink) const {
+    return bindFrom<In, 0>(partition, SinkValue<Sink>{sink});
+  }
+
+  /// The sink a chain from bindCopy() ends in.
   template <class Bound>
   static auto& finalSink(Bound& bound) {
     return nextOf<sizeof...(Stages)>(bound).sink;
@@ -58,18 +64,15 @@ struct Pipeline {
     }
   }
 
-  template <class In, std::size_t I, class Sink>
-  auto bindFrom(std::size_t partition, Sink& sink) const {
+  template <class In, std::size_t I, class Tail>
+  auto bindFrom(std::size_t partition, Tail tail) const {
     if constexpr (I == sizeof...(Stages)) {
-      if constexpr (LocalizableSink<Sink>)
-        return SinkValue<Sink>{sink};
-      else
-        return SinkRef<Sink>{&sink};
+      return tail;
     } else {
       const auto& stage = std::get<I>(stages);
       using Stage = std::remove_cvref_t<decltype(stage)>;
       using Next = typename Stage::template out<In>;
-      return stage.template bind<In>(partition, bindFrom<Next, I + 1>(partition, sink));
+      return stage.template bind<In>(partition, bindFrom<Next, I + 1>(partition, std::move(tail)));
     }
   }
 };

@@ -16,6 +16,7 @@
 #include <rill/rdd/partitioner.hpp>
 #include <rill/rdd/shuffle.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <memory>
 #include <tuple>
@@ -84,16 +85,9 @@ struct CombineWriter {
 template <class K, class C, class Merge, class Hash>
 std::vector<std::pair<K, C>> mergeCombined(std::vector<std::vector<std::pair<K, C>>>& incoming,
                                            const Merge& merge, const Hash& hash) {
-  std::vector<std::pair<K, C>>* only = nullptr;
-  std::size_t nonEmpty = 0, largest = 0;
-  for (auto& bucket : incoming) {
-    if (bucket.empty()) continue;
-    ++nonEmpty;
-    only = &bucket;
-    largest = std::max(largest, bucket.size());
-  }
-  if (nonEmpty == 0) return {};
-  if (nonEmpty == 1) return std::move(*only);  // one map table holds each key once already
+  if (auto* only = soleBucket(incoming)) return std::move(*only);  // one map table: keys are unique already
+  std::size_t largest = 0;
+  for (auto& bucket : incoming) largest = std::max(largest, bucket.size());
   FlatMap<K, C, Hash> table(hash);
   table.reserve(largest);
   for (auto& bucket : incoming)

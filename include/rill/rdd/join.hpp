@@ -93,6 +93,7 @@ template <bool KeepLeft, bool KeepRight, class K, class V, class W, class Hash>
 auto joinPartition(std::vector<std::pair<K, V>>& left, std::vector<std::pair<K, W>>& right, const Hash& hash) {
   using Out = std::pair<K, std::pair<joined_t<V, KeepRight>, joined_t<W, KeepLeft>>>;
   std::vector<Out> out;
+  out.reserve(left.size());  // exact for the common case of one match per left row
   const RowIndex index(right, RowKey{}, hash);
   std::vector<char> matched(KeepRight ? index.groups() : 0, 0);
   for (auto& [k, v] : left) {

@@ -12,10 +12,10 @@
 #include <algorithm>
 #include <concepts>
 #include <cstddef>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <stdexcept>
-#include <functional>
 #include <type_traits>
 #include <utility>
 #include <vector>

@@ -104,10 +104,17 @@ class PipedRDD : public RDDApi<PipedRDD<Src, Pipe>> {
 
   template <class Sink>
   bool runPartition(std::size_t p, Sink& sink) const {
-    auto bound = pipe_.template bind<Src>(p, sink);
-    const bool goOn = source_.runPartition(p, bound);
-    if constexpr (fuse::LocalizableSink<Sink>) fuse::copyBack(sink, Pipe::finalSink(bound));
-    return goOn;
+    if constexpr (fuse::LocalizableSink<Sink>) {
+      // The chain ends in a copy of the sink, so the source's loop can keep the
+      // whole chain in registers (see LocalizableSink); the state comes back after.
+      auto bound = pipe_.template bindCopy<Src>(p, sink);
+      const bool goOn = source_.runPartition(p, bound);
+      fuse::copyBack(sink, Pipe::finalSink(bound));
+      return goOn;
+    } else {
+      auto bound = pipe_.template bind<Src>(p, sink);
+      return source_.runPartition(p, bound);
+    }
   }
 
   template <class Stage>

@@ -58,9 +58,22 @@ struct RoutingWriter {
   std::vector<std::vector<T>> result() && { return std::move(buckets); }
 };
 
+/// The only non-empty bucket a target received, or nullptr when none or several are.
+template <class T>
+std::vector<T>* soleBucket(std::vector<std::vector<T>>& incoming) {
+  std::vector<T>* only = nullptr;
+  for (auto& b : incoming) {
+    if (b.empty()) continue;
+    if (only) return nullptr;
+    only = &b;
+  }
+  return only;
+}
+
 /// Concatenates the buckets a target partition received, in map order.
 template <class T>
 std::vector<T> concatenate(std::vector<std::vector<T>>& incoming) {
+  if (auto* only = soleBucket(incoming)) return std::move(*only);  // one sender: nothing to copy
   std::size_t total = 0;
   for (auto& b : incoming) total += b.size();
   std::vector<T> out;

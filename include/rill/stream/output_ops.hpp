@@ -27,10 +27,12 @@ class ForEachOutput final : public OutputOperation, public std::enable_shared_fr
     auto rdd = stream_.rddAt(t);
     if (!rdd) return std::nullopt;
     return [self = this->shared_from_this(), rdd = std::move(*rdd), t] {
-      if constexpr (std::invocable<F&, const decltype(rdd)&, Time>)
+      if constexpr (std::invocable<F&, const decltype(rdd)&, Time>) {
         self->fn_(rdd, t);
-      else
+      } else {
+        (void)t;  // clang: a capture unused in this instantiation
         self->fn_(rdd);
+      }
     };
   }
   std::shared_ptr<DStreamBase> stream() const override { return stream_.baseNode(); }

@@ -54,7 +54,8 @@ class ReceiverSupervisor {
         bus_(&bus),
         clock_(&clock),
         buffer_(&buffer),
-        name_(receiver_->name() + "-" + std::to_string(streamId)) {
+        name_(receiver_->name() + "-" + std::to_string(streamId)),
+        limiter_(clock, static_cast<double>(settings.maxRate)) {
     ReceiverSupervisor* expected = nullptr;
     if (!receiver_->supervisor_.compare_exchange_strong(expected, this))
       throw std::invalid_argument("rill: receiverStream: this Receiver already feeds another stream");
@@ -68,7 +69,6 @@ class ReceiverSupervisor {
 
   /// Starts the supervising thread (which calls the receiver's onStart).
   void start() {
-    limiter_.emplace(*clock_, static_cast<double>(settings_.maxRate));
     thread_ = std::thread([this] { run(); });
   }
 
@@ -88,13 +88,13 @@ class ReceiverSupervisor {
   // ---- what Receiver<T> calls ------------------------------------------------
 
   void store(T record) {
-    limiter_->acquire([this] { return !running_.load(); });
+    limiter_.acquire([this] { return !running_.load(); });
     buffer_->push(std::move(record));
     stored_ = true;
   }
   void storeAll(std::vector<T> records) {
     if (records.empty()) return;
-    if (limiter_->limited()) {
+    if (limiter_.limited()) {
       for (auto& r : records) store(std::move(r));
       return;
     }
@@ -222,7 +222,7 @@ class ReceiverSupervisor {
   Clock* clock_;
   BlockBuffer<T>* buffer_;
   std::string name_;
-  std::optional<RateLimiter> limiter_;
+  RateLimiter limiter_;
 
   std::mutex mutex_;
   std::condition_variable requested_;

@@ -16,6 +16,7 @@
 #include <rill/stream/graph.hpp>
 #include <rill/stream/window_keyed.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -76,14 +77,16 @@ class ReducedWindowNode final : public DStreamNode<std::pair<K, V>>, public Chec
 
  protected:
   std::optional<RDD<Row>> compute(Time t) override {
-    // Spark's intervals: the current window is [t - window + ps, t] and the
-    // previous one the same a slide earlier; what is in the previous window but
-    // not the current one leaves, what is in the current but not the previous enters.
+    // The current window holds the batches in (t - window, t], the previous one
+    // those a slide earlier: what is only in the previous one leaves, what is
+    // only in the current one enters. For slide <= window these are Spark's
+    // intervals. For a slide longer than the window Spark subtracts and adds
+    // the batches between two windows as well, and so counts them for keys new
+    // to a window; rill leaves them out (they are in no window).
     const Duration ps = reduced_->slideDuration();
     const Duration slide = this->slideDuration();
-    const Time begin = t - window_ + ps;
-    auto leaving = reduced_->slice(begin - slide, begin - ps);
-    auto entering = reduced_->slice(t - slide + ps, t);
+    auto leaving = reduced_->slice(t - slide - window_ + ps, std::min(t - slide, t - window_));
+    auto entering = reduced_->slice(std::max(t - slide, t - window_) + ps, t);
     std::vector<RDD<Row>> inputs;
     inputs.reserve(1 + leaving.size() + entering.size());
     inputs.push_back(previousWindow(t));

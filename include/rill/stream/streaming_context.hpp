@@ -32,7 +32,7 @@
 
 namespace rill {
 
-class StreamingContext : private Clock::Observer {
+class StreamingContext final : private Clock::Observer {  // final: getOrCreate hands it out by unique_ptr
  public:
   enum class State { INITIALIZED, ACTIVE, STOPPED };
 
