@@ -8,6 +8,8 @@
 //
 //   cmake -S . -B build/bench -G Ninja -DCMAKE_BUILD_TYPE=Release && cmake --build build/bench --target bench_keyed
 //   build/bench/benchmarks/bench_keyed --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
+// BM_Calibration_Spin/2 vs /1 shows how much a second worker can help on this machine at
+// all (a shared or virtual machine may be far from 2x); read the 2-worker numbers against it.
 // Peak memory of the word count, in a process of its own (VmHWM counts the whole process):
 //   build/bench/benchmarks/bench_keyed --benchmark_filter=PeakRSS
 #include <benchmark/benchmark.h>
@@ -141,7 +143,7 @@ void BM_WordCount_HandLoop(benchmark::State& state) {
 template <class Counts>
 void wordCount(benchmark::State& state, Counts counts) {
   const auto& text = zipfText();
-  auto lines = context(static_cast<int>(state.range(0))).parallelize(text.lines);
+  auto lines = context(static_cast<int>(state.range(0))).parallelize(text.lines);  // a partition per worker
   std::int64_t distinct = 0;
   for (auto _ : state) distinct = counts(lines);
   state.counters["distinct"] = static_cast<double>(distinct);
@@ -287,8 +289,25 @@ void BM_Sort_RillSortByKey(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(pairs.sortByKey().getNumPartitions());
 }
 
+// ---- calibration ------------------------------------------------------------------------------
+
+/// Pure arithmetic split over the workers: how much a second worker can help at all on
+/// this machine right now (on a shared or virtual machine it can be far from 2x).
+void BM_Calibration_Spin(benchmark::State& state) {
+  const auto workers = static_cast<std::size_t>(state.range(0));
+  auto& pool = context(static_cast<int>(workers)).executor();
+  const std::uint64_t total = 400'000'000;
+  for (auto _ : state)
+    pool.runTasks(workers, [&](std::size_t) {
+      std::uint64_t x = 1;
+      for (std::uint64_t i = 0; i < total / workers; ++i) x = x * 6364136223846793005ull + 1442695040888963407ull;
+      benchmark::DoNotOptimize(x);
+    });
+}
+
 }  // namespace
 
+BENCHMARK(BM_Calibration_Spin)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_CombineTable_UnorderedMap)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_CombineTable_FlatMap)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_WordCount_HandLoop)->Unit(benchmark::kMillisecond)->UseRealTime();

@@ -7,9 +7,10 @@
 // output operation sees which chunks its batch held: latency = (time the
 // batch's output has the marker) - (time the chunk was appended).
 //
-// The load is a fraction (RILL_BENCH_LOAD, default 0.8) of the capacity
+// The load is a fraction (RILL_BENCH_LOAD, default 0.6) of the capacity
 // measured first with back-to-back batches of the same size on a ManualClock;
-// "kept_up" says the run never fell a batch behind. Run length per case:
+// "kept_up" says the run never fell a batch behind. BM_StreamingWordCountAtRate
+// feeds a fixed rate instead (the 20 M words/s target). Run length per case:
 // RILL_BENCH_SECONDS (default 5; the spec's long run is 60).
 //   cmake -S . -B build/bench -G Ninja -DCMAKE_BUILD_TYPE=Release
 //   cmake --build build/bench --target bench_streaming && build/bench/benchmarks/bench_streaming
@@ -221,18 +222,7 @@ RunResult run(std::size_t workers, rill::Duration interval, double wordsPerSecon
   return r;
 }
 
-/// Args: workers, batch interval (ms), load (percent of capacity; 0 = RILL_BENCH_LOAD).
-void BM_StreamingWordCount(benchmark::State& state) {
-  const auto workers = static_cast<std::size_t>(state.range(0));
-  const rill::Duration interval(state.range(1));
-  const double load = state.range(2) ? static_cast<double>(state.range(2)) / 100 : envDouble("RILL_BENCH_LOAD", 0.8);
-  const double seconds = envDouble("RILL_BENCH_SECONDS", 5);
-  // Capacity at the batch size the run will use: a first guess of 20 M words/s, then once more.
-  double cap = capacity(workers, static_cast<std::size_t>(20e6 * static_cast<double>(interval.count()) / 1000));
-  cap = capacity(workers, static_cast<std::size_t>(load * cap * static_cast<double>(interval.count()) / 1000));
-  RunResult r;
-  for (auto _ : state) r = run(workers, interval, load * cap, seconds);
-  state.counters["capacity_words_per_s"] = cap;
+void report(benchmark::State& state, const RunResult& r, rill::Duration interval) {
   state.counters["words_per_s"] = r.wordsPerSecond;
   state.counters["latency_p50_ms"] = r.p50Ms;
   state.counters["latency_p99_ms"] = r.p99Ms;
@@ -246,6 +236,30 @@ void BM_StreamingWordCount(benchmark::State& state) {
   state.counters["rss_end_MiB"] = r.rssEndMiB;
 }
 
+/// Args: workers, batch interval (ms), load (percent of capacity; 0 = RILL_BENCH_LOAD).
+void BM_StreamingWordCount(benchmark::State& state) {
+  const auto workers = static_cast<std::size_t>(state.range(0));
+  const rill::Duration interval(state.range(1));
+  const double load = state.range(2) ? static_cast<double>(state.range(2)) / 100 : envDouble("RILL_BENCH_LOAD", 0.6);
+  // Capacity at the batch size the run will use: a first guess of 20 M words/s, then once more.
+  double cap = capacity(workers, static_cast<std::size_t>(20e6 * static_cast<double>(interval.count()) / 1000));
+  cap = capacity(workers, static_cast<std::size_t>(load * cap * static_cast<double>(interval.count()) / 1000));
+  RunResult r;
+  for (auto _ : state) r = run(workers, interval, load * cap, envDouble("RILL_BENCH_SECONDS", 5));
+  state.counters["capacity_words_per_s"] = cap;
+  report(state, r, interval);
+}
+
+/// Args: workers, batch interval (ms), input rate in millions of words per second.
+void BM_StreamingWordCountAtRate(benchmark::State& state) {
+  const rill::Duration interval(state.range(1));
+  RunResult r;
+  for (auto _ : state)
+    r = run(static_cast<std::size_t>(state.range(0)), interval, static_cast<double>(state.range(2)) * 1e6,
+            envDouble("RILL_BENCH_SECONDS", 5));
+  report(state, r, interval);
+}
+
 }  // namespace
 
 // Throughput at the configured load: {workers, interval ms, 0}.
@@ -257,6 +271,13 @@ BENCHMARK(BM_StreamingWordCount)
     // Latency at a light load (10% of capacity), 2 workers.
     ->Args({2, 10, 10})
     ->Args({2, 100, 10})
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+// The target: 20 M words/s on 2 workers at 100 ms batches (and the same at 10 ms).
+BENCHMARK(BM_StreamingWordCountAtRate)
+    ->Args({2, 100, 20})
+    ->Args({2, 10, 20})
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();

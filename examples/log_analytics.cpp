@@ -22,6 +22,7 @@
 #include <functional>
 #include <iostream>
 #include <map>
+#include <numeric>
 #include <optional>
 #include <string>
 #include <utility>
@@ -50,7 +51,8 @@ std::vector<std::string> generateTraffic(int b) {
   std::vector<std::string> lines;
   for (int i = 0; i < 16; ++i) {
     const std::string path = rng.pickSkewed(paths);
-    const std::string ip = "10.0." + std::to_string(rng.below(3)) + "." + std::to_string(rng.pickSkewed(hosts));
+    const auto subnet = rng.below(3);  // one draw per statement: the order of a + b's operands is unspecified
+    const std::string ip = "10.0." + std::to_string(subnet) + "." + std::to_string(rng.pickSkewed(hosts));
     int status = path == "/old-page" ? 404 : path == "/static/app.js" && rng.chance(50) ? 304 : 200;
     if (path == "/api/checkout" && (b == 2 || b == 3)) status = 503;
     if (path == "/login" && rng.chance(30)) status = 401;
@@ -69,7 +71,8 @@ std::vector<std::string> generateTraffic(int b) {
 
 std::string percent(std::int64_t part, std::int64_t whole) {
   char text[16];
-  std::snprintf(text, sizeof text, "%.1f%%", whole == 0 ? 0.0 : 100.0 * static_cast<double>(part) / static_cast<double>(whole));
+  const double ratio = whole == 0 ? 0.0 : static_cast<double>(part) / static_cast<double>(whole);
+  std::snprintf(text, sizeof text, "%.1f%%", 100 * ratio);
   return text;
 }
 
@@ -84,9 +87,13 @@ std::map<std::string, std::int64_t> countsOf(const R& rdd) {
 /// The k largest counts, ties in key order: rdd.top with a comparator, as in Spark.
 template <class R>
 std::string topList(const std::string& title, const R& rdd) {
-  auto byCount = [](const auto& a, const auto& b) { return a.second < b.second || (a.second == b.second && a.first > b.first); };
+  auto byCount = [](const auto& a, const auto& b) {
+    return a.second < b.second || (a.second == b.second && a.first > b.first);
+  };
   std::string text = "  top " + std::to_string(kTop) + " " + title + ":\n";
-  for (auto& [key, n] : rdd.top(kTop, byCount)) {
+  const auto top = rdd.top(kTop, byCount);
+  if (top.empty()) text += "          (none)\n";
+  for (auto& [key, n] : top) {
     char count[24];
     std::snprintf(count, sizeof count, "%8lld  ", static_cast<long long>(n));
     text += count + key + "\n";
@@ -97,7 +104,7 @@ std::string topList(const std::string& title, const R& rdd) {
 // ---- the streaming program ----------------------------------------------------------
 
 void defineAnalytics(const DStream<std::string>& lines) {
-  // Each line parsed once; cache() because three outputs read the parsed batch.
+  // Each line parsed once; cache() because several outputs read the parsed batch.
   auto parsed = lines.map([](const std::string& line) { return examples::parseAccessLog(line); }).cache();
 
   // Every line's kind: its status class, or "malformed" for a line that did not parse.
@@ -105,19 +112,20 @@ void defineAnalytics(const DStream<std::string>& lines) {
     return e ? examples::statusClass(e->status) : std::string("malformed");
   });
 
-  // Per batch: the lines and the malformed ones, counted with countByValue.
-  kinds.countByValue().foreachRDD([](const auto& rdd, Time t) {
+  // Per batch: (kind, count) with countByValue.
+  auto batchCounts = kinds.countByValue();
+  batchCounts.foreachRDD([](const auto& rdd, Time t) {
     std::int64_t total = 0, malformed = 0;
     for (auto& [kind, n] : countsOf(rdd)) (kind == "malformed" ? malformed : total) += n;
     std::cout << "[" << t << "] batch: " << total + malformed << " lines (malformed: " << malformed << ")\n";
   });
 
-  // Since the start: updateStateByKey keeps a running count per kind; the new
-  // values of a batch are its 1s, the state is the count so far.
-  auto runningTotals = kinds.map([](const std::string& k) { return std::pair(k, std::int64_t{1}); })
-                           .updateStateByKey([](const std::vector<std::int64_t>& ones, std::optional<std::int64_t> sum) {
-                             return std::optional<std::int64_t>(sum.value_or(0) + static_cast<std::int64_t>(ones.size()));
-                           });
+  // Since the start: updateStateByKey adds each batch's count of a kind to the
+  // state, its count so far (counts holds the kind's values in this batch).
+  auto runningTotals = batchCounts.updateStateByKey(
+      [](const std::vector<std::int64_t>& counts, std::optional<std::int64_t> total) {
+        return std::optional(std::accumulate(counts.begin(), counts.end(), total.value_or(0)));
+      });
   runningTotals.foreachRDD([](const auto& rdd, Time t) {
     auto totals = countsOf(rdd);
     const std::int64_t requests = totals["2xx"] + totals["3xx"] + totals["4xx"] + totals["5xx"] + totals["1xx"];

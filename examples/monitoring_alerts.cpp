@@ -95,15 +95,18 @@ struct HostState {
 void defineAlerts(const DStream<std::string>& lines, double threshold, const std::string& out) {
   auto samples = lines.flatMap(parseSample).cache();
 
-  // Host liveness: one record per host and batch (its newest timestamp and
-  // sample count), so the mapping function runs once per host per batch.
-  auto perHost = samples.map([](const Sample& s) { return std::pair(s.host, std::pair<std::int64_t, std::int64_t>(s.timestamp, 1)); })
-                     .reduceByKey([](auto a, auto b) { return std::pair(std::max(a.first, b.first), a.second + b.second); });
+  // Host liveness: one record per host and batch, so the mapping function
+  // runs once per host per batch, not once per sample.
+  using Seen = std::pair<std::int64_t, std::int64_t>;  // (newest timestamp, samples) in a batch
+  auto perHost = samples.map([](const Sample& s) { return std::pair(s.host, Seen(s.timestamp, 1)); })
+                     .reduceByKey([](const Seen& a, const Seen& b) {
+                       return Seen(std::max(a.first, b.first), a.second + b.second);
+                     });
   // The form with the batch time returns an optional: only alerts are emitted.
-  auto liveness = [](Time, const std::string& host, std::optional<std::pair<std::int64_t, std::int64_t>> batch,
+  auto liveness = [](Time, const std::string& host, std::optional<Seen> batch,
                      State<HostState>& state) -> std::optional<std::string> {
     if (state.isTimingOut())  // no data for longer than the timeout: the last call for this host
-      return "ALERT " + host + " down: no samples for " + std::to_string(kSilence.count() / 1000) +
+      return "ALERT " + host + " down: no samples for more than " + std::to_string(kSilence.count() / 1000) +
              " s (last at " + std::to_string(state.get().lastTimestamp) + ")";
     const HostState before = state.getOption().value_or(HostState{});
     state.update({std::max(before.lastTimestamp, batch->first), before.samples + batch->second});
@@ -124,10 +127,14 @@ void defineAlerts(const DStream<std::string>& lines, double threshold, const std
   // Mean per host and metric over the window. Sums of doubles would drift if
   // the window subtracted what leaves it (floating-point rounding), so this is
   // the plain form: the 3 batches are added up again every slide.
-  auto means = samples.map([](const Sample& s) { return std::pair(s.host + " " + s.metric, std::pair(s.value, 1)); })
-                   .reduceByKeyAndWindow([](auto a, auto b) { return std::pair(a.first + b.first, a.second + b.second); },
-                                         kWindow)
-                   .mapValues([](const std::pair<double, int>& sc) { return sc.first / sc.second; });
+  using SumCount = std::pair<double, int>;
+  auto means = samples.map([](const Sample& s) { return std::pair(s.host + " " + s.metric, SumCount(s.value, 1)); })
+                   .reduceByKeyAndWindow(
+                       [](const SumCount& a, const SumCount& b) {
+                         return SumCount(a.first + b.first, a.second + b.second);
+                       },
+                       kWindow)
+                   .mapValues([](const SumCount& sc) { return sc.first / sc.second; });
   // Crossing the threshold: the state is whether the mean was above it. Keys
   // that leave the window (a host down) time out and are forgotten.
   auto crossing = [threshold](Time, const std::string& key, std::optional<double> mean,
@@ -144,7 +151,7 @@ void defineAlerts(const DStream<std::string>& lines, double threshold, const std
   DStream<std::string> alerts = hosts.union_(thresholdAlerts);
   alerts.foreachRDD([](const auto& rdd, Time t) {
     auto lines = rdd.collect();
-    std::sort(lines.begin(), lines.end());  // partitions finish in any order; print in a fixed one
+    std::sort(lines.begin(), lines.end());  // hash-partition order means nothing to a reader
     for (auto& line : lines) std::cout << "[" << t << "] " << line << "\n";
     std::cout << std::flush;
   });

@@ -81,9 +81,10 @@ std::vector<std::string> generateClicks(int b) {
 // ---- the streaming program ----------------------------------------------------------------
 
 using Scored = std::pair<std::string, std::int64_t>;  // (recommended item, co-occurrences)
+using Basket = std::pair<std::string, std::vector<std::string>>;  // (user, items clicked in the window)
 
 /// Every ordered pair of distinct items one user clicked in the window.
-std::vector<std::pair<ItemPair, std::int64_t>> coOccurrences(const std::pair<std::string, std::vector<std::string>>& basket) {
+std::vector<std::pair<ItemPair, std::int64_t>> coOccurrences(const Basket& basket) {
   std::vector<std::string> items = basket.second;
   std::sort(items.begin(), items.end());
   items.erase(std::unique(items.begin(), items.end()), items.end());  // clicking twice counts once

@@ -2428,20 +2428,25 @@ struct OwnedKey<std::basic_string_view<C, Tr>> {
 template <class K>
 using owned_key_t = typename detail::OwnedKey<std::remove_cvref_t<K>>::type;
 
+/// std::string and std::string_view: the keys hashed and compared as bytes.
+template <class T>
+concept StringKey = std::same_as<T, std::string> || std::same_as<T, std::string_view>;
+
 /// The keyed operations' hasher: std::hash<K>, except for std::string and
 /// std::string_view, which both get detail::hashBytes (faster on short keys, see
 /// byte_hash.hpp) and hash alike, so a table of std::string keys is probed with
 /// a view (is_transparent) without building a string.
 struct DefaultHash {
   using is_transparent = void;
-  std::size_t operator()(std::string_view s) const { return detail::hashBytes(s.data(), s.size()); }
-  std::size_t operator()(const std::string& s) const { return detail::hashBytes(s.data(), s.size()); }
   template <class K>
-    requires(!std::is_convertible_v<const K&, std::string_view>) && requires(const K& k) {
+    requires StringKey<K> || requires(const K& k) {
       { std::hash<K>{}(k) } -> std::convertible_to<std::size_t>;
     }
   std::size_t operator()(const K& k) const {
-    return std::hash<K>{}(k);
+    if constexpr (StringKey<K>)
+      return detail::hashBytes(k.data(), k.size());
+    else
+      return std::hash<K>{}(k);
   }
 };
 
@@ -5660,13 +5665,66 @@ namespace rill {
 
 namespace detail {
 
+/// cereal's binary format, read from bytes in memory without trusting the
+/// sizes in them. cereal's BinaryInputArchive resizes a string or container to
+/// the size it reads before reading the elements, so one corrupt size in data
+/// that passed the checkpoint checksum (a file of another build, or crafted)
+/// made it allocate up to 2^64 bytes: std::bad_alloc, or the OOM killer. Here
+/// a size larger than the bytes left is an error, since every element takes
+/// at least one byte (so an allocation is at most a small multiple of the
+/// input). The one exception, elements that serialise to nothing (an empty
+/// struct), cannot be read back in vectors longer than the bytes that follow.
+class CheckpointInputArchive
+    : public cereal::InputArchive<CheckpointInputArchive, cereal::AllowEmptyClassElision> {
+ public:
+  explicit CheckpointInputArchive(std::string_view bytes)
+      : cereal::InputArchive<CheckpointInputArchive, cereal::AllowEmptyClassElision>(this), bytes_(bytes) {}
+
+  void loadBinary(void* data, std::size_t size) {
+    if (size > bytes_.size())
+      throw cereal::Exception("needs " + std::to_string(size) + " more bytes, " + std::to_string(bytes_.size()) +
+                              " left");
+    if (size == 0) return;  // data may be null (an empty vector)
+    std::memcpy(data, bytes_.data(), size);
+    bytes_.remove_prefix(size);
+  }
+  void checkSize(std::uint64_t elements) const {
+    if (elements > bytes_.size())
+      throw cereal::Exception("a size of " + std::to_string(elements) + " elements, with " +
+                              std::to_string(bytes_.size()) + " bytes left");
+  }
+
+ private:
+  std::string_view bytes_;
+};
+
+// What cereal needs of an input archive (as cereal/archives/binary.hpp gives
+// BinaryInputArchive), found by ADL.
+template <class T>
+std::enable_if_t<std::is_arithmetic_v<T>> CEREAL_LOAD_FUNCTION_NAME(CheckpointInputArchive& ar, T& t) {
+  ar.loadBinary(std::addressof(t), sizeof(t));
+}
+template <class T>
+void CEREAL_SERIALIZE_FUNCTION_NAME(CheckpointInputArchive& ar, cereal::NameValuePair<T>& t) {
+  ar(t.value);
+}
+template <class T>
+void CEREAL_SERIALIZE_FUNCTION_NAME(CheckpointInputArchive& ar, cereal::SizeTag<T>& t) {
+  ar(t.size);
+  ar.checkSize(static_cast<std::uint64_t>(t.size));
+}
+template <class T>
+void CEREAL_LOAD_FUNCTION_NAME(CheckpointInputArchive& ar, cereal::BinaryData<T>& bd) {
+  ar.loadBinary(bd.data, static_cast<std::size_t>(bd.size));
+}
+
 // cereal's own traits accept std::vector<X> for any X (its vector code is an
 // unconstrained template) and fail deep inside on use; so containers are
 // looked through here and the leaves asked of cereal.
 template <class T>
 struct CheckpointableLeaf
     : std::bool_constant<cereal::traits::is_output_serializable<T, cereal::BinaryOutputArchive>::value &&
-                         cereal::traits::is_input_serializable<T, cereal::BinaryInputArchive>::value &&
+                         cereal::traits::is_input_serializable<T, CheckpointInputArchive>::value &&
                          std::is_default_constructible_v<T>> {};
 
 template <class T>
@@ -5708,15 +5766,6 @@ concept Checkpointable = detail::CheckpointableTraits<std::remove_cv_t<T>>::valu
 
 namespace detail {
 
-/// A read-only stream buffer over bytes that stay owned by the caller.
-class BytesBuffer : public std::streambuf {
- public:
-  explicit BytesBuffer(std::string_view bytes) {
-    char* begin = const_cast<char*>(bytes.data());  // only ever read through the get area
-    setg(begin, begin, begin + bytes.size());
-  }
-};
-
 template <Checkpointable T>
 std::string toBytes(const T& value) {
   std::ostringstream os(std::ios::binary);
@@ -5728,14 +5777,13 @@ std::string toBytes(const T& value) {
 }
 
 /// Reads a value written by toBytes; malformed bytes throw SparkException (the
-/// checkpoint file's checksum catches corruption before it gets here).
+/// checkpoint file's checksum catches corruption before it gets here, but not
+/// a file of another build or a crafted one).
 template <Checkpointable T>
 T fromBytes(std::string_view bytes) {
-  BytesBuffer buffer(bytes);
-  std::istream is(&buffer);
   T value{};
   try {
-    cereal::BinaryInputArchive archive(is);
+    CheckpointInputArchive archive(bytes);
     archive(value);
   } catch (const cereal::Exception& e) {
     throw SparkException(std::string("rill: cannot read checkpointed data: ") + e.what());
@@ -5754,6 +5802,13 @@ std::string typeName() {
 
 }  // namespace detail
 }  // namespace rill
+
+// Tells cereal which output archive writes what CheckpointInputArchive reads
+// (used to check load_minimal/save_minimal pairs).
+template <>
+struct cereal::traits::detail::get_output_from_input<rill::detail::CheckpointInputArchive> {
+  using type = cereal::BinaryOutputArchive;
+};
 // ---- end rill/core/serialization.hpp ----
 
 // ---- begin rill/stream/checkpoint_streams.hpp ----
@@ -6046,7 +6101,7 @@ class MapWithStateNode final : public DStreamNode<M>, public CheckpointParticipa
   using Batch = std::function<std::optional<std::vector<std::vector<std::pair<K, V>>>>(Time)>;
 
   MapWithStateNode(DStreamGraph& graph, Duration slide, std::shared_ptr<DStreamBase> parent, Batch batch, F fn, P part,
-                   std::optional<RDD<std::pair<K, S>>> initial, std::optional<Duration> timeout)
+                   RDD<std::pair<K, S>> initial /* without a node: none */, std::optional<Duration> timeout)
       : DStreamNode<M>(graph, slide, {std::move(parent)}),
         batch_(std::move(batch)),
         fn_(std::move(fn)),
@@ -6149,8 +6204,8 @@ class MapWithStateNode final : public DStreamNode<M>, public CheckpointParticipa
 
   void loadInitial(Time t) {
     initialized_ = true;
-    if (!initial_) return;
-    for (auto& part : partitionRows(*initial_, part_))
+    if (!initial_.node()) return;
+    for (auto& part : partitionRows(initial_, part_))
       for (auto& [key, state] : part) {
         const std::size_t r = partitionOfKey(key);
         store(r, std::move(key), std::move(state), t.milliseconds());
@@ -6208,7 +6263,7 @@ class MapWithStateNode final : public DStreamNode<M>, public CheckpointParticipa
   Batch batch_;
   F fn_;
   P part_;
-  std::optional<RDD<std::pair<K, S>>> initial_;
+  RDD<std::pair<K, S>> initial_;  // without a node when there is none
   std::optional<Duration> timeout_;
   // Touched only on the scheduler thread and, partition by partition, by its tasks.
   std::vector<Partition> parts_;
@@ -6450,7 +6505,7 @@ class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public Checkp
   using Batch = std::function<std::optional<std::vector<std::vector<std::pair<K, V>>>>(Time)>;
 
   UpdateStateNode(DStreamGraph& graph, Duration slide, std::shared_ptr<DStreamBase> parent, Batch batch, F fn,
-                  P part, std::optional<RDD<StateRow>> initial)
+                  P part, RDD<StateRow> initial /* without a node: none */)
       : DStreamNode<StateRow>(graph, slide, {std::move(parent)}),
         batch_(std::move(batch)),
         fn_(std::move(fn)),
@@ -6524,7 +6579,8 @@ class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public Checkp
     else if (this->isTimeValid(previous))
       state = compute(previous);  // a batch nothing asked for; not through getOrCompute, which holds this node's lock
     if (state) return {std::move(state), false};
-    return {initial_, initial_.has_value()};
+    if (!initial_.node()) return {std::nullopt, false};
+    return {initial_, true};
   }
 
   std::vector<StateRow> update(Time t, std::vector<StateRow>& states, std::vector<std::pair<K, V>>* rows) const {
@@ -6566,7 +6622,7 @@ class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public Checkp
   Batch batch_;
   F fn_;
   P part_;
-  std::optional<RDD<StateRow>> initial_;
+  RDD<StateRow> initial_;  // without a node when there is none
   mutable std::mutex lastMutex_;
   std::optional<std::pair<Time, std::optional<RDD<StateRow>>>> last_;  // guarded by lastMutex_
 };
@@ -6709,10 +6765,12 @@ class DStreamStateOps {
     };
   }
 
+  /// The initial state as (K, S) rows; an RDD without a node when there is none
+  /// (not std::optional: moving an empty optional RDD trips g++'s -Wmaybe-uninitialized).
   template <class K, class S, class Init>
-  static std::optional<RDD<std::pair<K, S>>> initialRows(const Init& initial) {
+  static RDD<std::pair<K, S>> initialRows(const Init& initial) {
     if constexpr (std::is_same_v<Init, detail::NoInitialState>) {
-      return std::nullopt;
+      return RDD<std::pair<K, S>>();
     } else {
       static_assert(PairLike<typename Init::value_type>, "rill: the initial state must be an RDD of (key, state) pairs");
       return RDD<std::pair<K, S>>(initial.map([](const auto& kv) {

@@ -33,10 +33,10 @@ struct Run {
   std::vector<std::string> warnings;
 };
 
-/// Runs the program (getOrCreate on dir) until the clock reads untilMs.
-Run runProgram(const std::string& dir, std::uint64_t seed, std::int64_t untilMs) {
+/// Runs the program (getOrCreate on dir) from a clock reading clockMs until it reads untilMs.
+Run runProgram(const std::string& dir, std::uint64_t seed, std::int64_t untilMs, std::int64_t clockMs = 0) {
   rill::SparkContext sc(conf());
-  auto clock = std::make_shared<rill::ManualClock>();
+  auto clock = std::make_shared<rill::ManualClock>(clockMs);
   auto log = std::make_shared<ProgramLog>();
   auto warnings = std::make_shared<Warnings>();
   auto ssc = rill::StreamingContext::getOrCreate(dir, [&] {
@@ -85,6 +85,18 @@ TEST_CASE("a stopped program restarts with getOrCreate after its last batch and 
     checkSameFrom(second, reference, 9000);
     CHECK(second.warnings.empty());
   }
+}
+
+TEST_CASE("a program restarted long after its checkpoint first catches up on the batches it missed") {
+  const auto reference = runProgram(freshDir("reference"), 5, 16000);
+  const std::string dir = freshDir("late");
+  runProgram(dir, 5, 4000);
+  // The clock already reads 12 s: batches 5 s .. 12 s run back to back, then the rest.
+  const auto late = runProgram(dir, 5, 16000, 12000);
+  REQUIRE(late.restored.has_value());
+  CHECK(late.restored->milliseconds() == 4000);
+  checkSameFrom(late, reference, 5000);
+  CHECK(late.lines.size() == 12);
 }
 
 TEST_CASE("a corrupt or truncated newest checkpoint is skipped for the previous one, with a warning") {

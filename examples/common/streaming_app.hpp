@@ -56,7 +56,7 @@ struct InputOptions {
         .option("--dir", dir, "DIR", "read lines of files moved into DIR (textFileStream), until Ctrl-C")
         .option("--input", input, "FILE", "replay FILE through textFileStream, --lines-per-batch lines a batch")
         .option("--lines-per-batch", linesPerBatch, "N", "lines of --input per batch")
-        .option("--batches", batches, "N", "batches to run (with --input, at least the file's)")
+        .option("--batches", batches, "N", "batches to run; with --input at least the file's")
         .flag("--realtime", realtime, "with --input or the built-in data: run on the system clock");
   }
   /// The checks the parser cannot make alone: options that go together.

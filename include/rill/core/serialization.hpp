@@ -31,7 +31,9 @@
 
 #include <cxxabi.h>
 
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <map>
 #include <memory>
@@ -39,7 +41,6 @@
 #include <ostream>
 #include <set>
 #include <sstream>
-#include <streambuf>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -54,13 +55,66 @@ namespace rill {
 
 namespace detail {
 
+/// cereal's binary format, read from bytes in memory without trusting the
+/// sizes in them. cereal's BinaryInputArchive resizes a string or container to
+/// the size it reads before reading the elements, so one corrupt size in data
+/// that passed the checkpoint checksum (a file of another build, or crafted)
+/// made it allocate up to 2^64 bytes: std::bad_alloc, or the OOM killer. Here
+/// a size larger than the bytes left is an error, since every element takes
+/// at least one byte (so an allocation is at most a small multiple of the
+/// input). The one exception, elements that serialise to nothing (an empty
+/// struct), cannot be read back in vectors longer than the bytes that follow.
+class CheckpointInputArchive
+    : public cereal::InputArchive<CheckpointInputArchive, cereal::AllowEmptyClassElision> {
+ public:
+  explicit CheckpointInputArchive(std::string_view bytes)
+      : cereal::InputArchive<CheckpointInputArchive, cereal::AllowEmptyClassElision>(this), bytes_(bytes) {}
+
+  void loadBinary(void* data, std::size_t size) {
+    if (size > bytes_.size())
+      throw cereal::Exception("needs " + std::to_string(size) + " more bytes, " + std::to_string(bytes_.size()) +
+                              " left");
+    if (size == 0) return;  // data may be null (an empty vector)
+    std::memcpy(data, bytes_.data(), size);
+    bytes_.remove_prefix(size);
+  }
+  void checkSize(std::uint64_t elements) const {
+    if (elements > bytes_.size())
+      throw cereal::Exception("a size of " + std::to_string(elements) + " elements, with " +
+                              std::to_string(bytes_.size()) + " bytes left");
+  }
+
+ private:
+  std::string_view bytes_;
+};
+
+// What cereal needs of an input archive (as cereal/archives/binary.hpp gives
+// BinaryInputArchive), found by ADL.
+template <class T>
+std::enable_if_t<std::is_arithmetic_v<T>> CEREAL_LOAD_FUNCTION_NAME(CheckpointInputArchive& ar, T& t) {
+  ar.loadBinary(std::addressof(t), sizeof(t));
+}
+template <class T>
+void CEREAL_SERIALIZE_FUNCTION_NAME(CheckpointInputArchive& ar, cereal::NameValuePair<T>& t) {
+  ar(t.value);
+}
+template <class T>
+void CEREAL_SERIALIZE_FUNCTION_NAME(CheckpointInputArchive& ar, cereal::SizeTag<T>& t) {
+  ar(t.size);
+  ar.checkSize(static_cast<std::uint64_t>(t.size));
+}
+template <class T>
+void CEREAL_LOAD_FUNCTION_NAME(CheckpointInputArchive& ar, cereal::BinaryData<T>& bd) {
+  ar.loadBinary(bd.data, static_cast<std::size_t>(bd.size));
+}
+
 // cereal's own traits accept std::vector<X> for any X (its vector code is an
 // unconstrained template) and fail deep inside on use; so containers are
 // looked through here and the leaves asked of cereal.
 template <class T>
 struct CheckpointableLeaf
     : std::bool_constant<cereal::traits::is_output_serializable<T, cereal::BinaryOutputArchive>::value &&
-                         cereal::traits::is_input_serializable<T, cereal::BinaryInputArchive>::value &&
+                         cereal::traits::is_input_serializable<T, CheckpointInputArchive>::value &&
                          std::is_default_constructible_v<T>> {};
 
 template <class T>
@@ -102,15 +156,6 @@ concept Checkpointable = detail::CheckpointableTraits<std::remove_cv_t<T>>::valu
 
 namespace detail {
 
-/// A read-only stream buffer over bytes that stay owned by the caller.
-class BytesBuffer : public std::streambuf {
- public:
-  explicit BytesBuffer(std::string_view bytes) {
-    char* begin = const_cast<char*>(bytes.data());  // only ever read through the get area
-    setg(begin, begin, begin + bytes.size());
-  }
-};
-
 template <Checkpointable T>
 std::string toBytes(const T& value) {
   std::ostringstream os(std::ios::binary);
@@ -122,14 +167,13 @@ std::string toBytes(const T& value) {
 }
 
 /// Reads a value written by toBytes; malformed bytes throw SparkException (the
-/// checkpoint file's checksum catches corruption before it gets here).
+/// checkpoint file's checksum catches corruption before it gets here, but not
+/// a file of another build or a crafted one).
 template <Checkpointable T>
 T fromBytes(std::string_view bytes) {
-  BytesBuffer buffer(bytes);
-  std::istream is(&buffer);
   T value{};
   try {
-    cereal::BinaryInputArchive archive(is);
+    CheckpointInputArchive archive(bytes);
     archive(value);
   } catch (const cereal::Exception& e) {
     throw SparkException(std::string("rill: cannot read checkpointed data: ") + e.what());
@@ -148,3 +192,10 @@ std::string typeName() {
 
 }  // namespace detail
 }  // namespace rill
+
+// Tells cereal which output archive writes what CheckpointInputArchive reads
+// (used to check load_minimal/save_minimal pairs).
+template <>
+struct cereal::traits::detail::get_output_from_input<rill::detail::CheckpointInputArchive> {
+  using type = cereal::BinaryOutputArchive;
+};

@@ -34,20 +34,25 @@ struct OwnedKey<std::basic_string_view<C, Tr>> {
 template <class K>
 using owned_key_t = typename detail::OwnedKey<std::remove_cvref_t<K>>::type;
 
+/// std::string and std::string_view: the keys hashed and compared as bytes.
+template <class T>
+concept StringKey = std::same_as<T, std::string> || std::same_as<T, std::string_view>;
+
 /// The keyed operations' hasher: std::hash<K>, except for std::string and
 /// std::string_view, which both get detail::hashBytes (faster on short keys, see
 /// byte_hash.hpp) and hash alike, so a table of std::string keys is probed with
 /// a view (is_transparent) without building a string.
 struct DefaultHash {
   using is_transparent = void;
-  std::size_t operator()(std::string_view s) const { return detail::hashBytes(s.data(), s.size()); }
-  std::size_t operator()(const std::string& s) const { return detail::hashBytes(s.data(), s.size()); }
   template <class K>
-    requires(!std::is_convertible_v<const K&, std::string_view>) && requires(const K& k) {
+    requires StringKey<K> || requires(const K& k) {
       { std::hash<K>{}(k) } -> std::convertible_to<std::size_t>;
     }
   std::size_t operator()(const K& k) const {
-    return std::hash<K>{}(k);
+    if constexpr (StringKey<K>)
+      return detail::hashBytes(k.data(), k.size());
+    else
+      return std::hash<K>{}(k);
   }
 };
 

@@ -5,6 +5,7 @@
 #include <rill/stream/time.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 

@@ -85,7 +85,7 @@ class MapWithStateNode final : public DStreamNode<M>, public CheckpointParticipa
   using Batch = std::function<std::optional<std::vector<std::vector<std::pair<K, V>>>>(Time)>;
 
   MapWithStateNode(DStreamGraph& graph, Duration slide, std::shared_ptr<DStreamBase> parent, Batch batch, F fn, P part,
-                   std::optional<RDD<std::pair<K, S>>> initial, std::optional<Duration> timeout)
+                   RDD<std::pair<K, S>> initial /* without a node: none */, std::optional<Duration> timeout)
       : DStreamNode<M>(graph, slide, {std::move(parent)}),
         batch_(std::move(batch)),
         fn_(std::move(fn)),
@@ -188,8 +188,8 @@ class MapWithStateNode final : public DStreamNode<M>, public CheckpointParticipa
 
   void loadInitial(Time t) {
     initialized_ = true;
-    if (!initial_) return;
-    for (auto& part : partitionRows(*initial_, part_))
+    if (!initial_.node()) return;
+    for (auto& part : partitionRows(initial_, part_))
       for (auto& [key, state] : part) {
         const std::size_t r = partitionOfKey(key);
         store(r, std::move(key), std::move(state), t.milliseconds());
@@ -247,7 +247,7 @@ class MapWithStateNode final : public DStreamNode<M>, public CheckpointParticipa
   Batch batch_;
   F fn_;
   P part_;
-  std::optional<RDD<std::pair<K, S>>> initial_;
+  RDD<std::pair<K, S>> initial_;  // without a node when there is none
   std::optional<Duration> timeout_;
   // Touched only on the scheduler thread and, partition by partition, by its tasks.
   std::vector<Partition> parts_;

@@ -156,10 +156,12 @@ class DStreamStateOps {
     };
   }
 
+  /// The initial state as (K, S) rows; an RDD without a node when there is none
+  /// (not std::optional: moving an empty optional RDD trips g++'s -Wmaybe-uninitialized).
   template <class K, class S, class Init>
-  static std::optional<RDD<std::pair<K, S>>> initialRows(const Init& initial) {
+  static RDD<std::pair<K, S>> initialRows(const Init& initial) {
     if constexpr (std::is_same_v<Init, detail::NoInitialState>) {
-      return std::nullopt;
+      return RDD<std::pair<K, S>>();
     } else {
       static_assert(PairLike<typename Init::value_type>, "rill: the initial state must be an RDD of (key, state) pairs");
       return RDD<std::pair<K, S>>(initial.map([](const auto& kv) {

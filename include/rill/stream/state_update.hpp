@@ -37,7 +37,7 @@ class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public Checkp
   using Batch = std::function<std::optional<std::vector<std::vector<std::pair<K, V>>>>(Time)>;
 
   UpdateStateNode(DStreamGraph& graph, Duration slide, std::shared_ptr<DStreamBase> parent, Batch batch, F fn,
-                  P part, std::optional<RDD<StateRow>> initial)
+                  P part, RDD<StateRow> initial /* without a node: none */)
       : DStreamNode<StateRow>(graph, slide, {std::move(parent)}),
         batch_(std::move(batch)),
         fn_(std::move(fn)),
@@ -111,7 +111,8 @@ class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public Checkp
     else if (this->isTimeValid(previous))
       state = compute(previous);  // a batch nothing asked for; not through getOrCompute, which holds this node's lock
     if (state) return {std::move(state), false};
-    return {initial_, initial_.has_value()};
+    if (!initial_.node()) return {std::nullopt, false};
+    return {initial_, true};
   }
 
   std::vector<StateRow> update(Time t, std::vector<StateRow>& states, std::vector<std::pair<K, V>>* rows) const {
@@ -153,7 +154,7 @@ class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public Checkp
   Batch batch_;
   F fn_;
   P part_;
-  std::optional<RDD<StateRow>> initial_;
+  RDD<StateRow> initial_;  // without a node when there is none
   mutable std::mutex lastMutex_;
   std::optional<std::pair<Time, std::optional<RDD<StateRow>>>> last_;  // guarded by lastMutex_
 };

@@ -1,0 +1,69 @@
+// libFuzzer target: reading a checkpoint back. The input is the bytes of a
+// checkpoint file (the corpus holds real ones, written by the checkpointed
+// word count of tests/checkpoint_program.hpp). Each input is read twice:
+//   1. as it is: the header's length and checksum turn away almost every
+//      mutation, which is the point of the header;
+//   2. "repaired": the payload after the 32-byte header wrapped in a fresh,
+//      valid header, so mutations reach the payload decoder and the restore
+//      into the program's streams (what a checkpoint of another program
+//      version, or a checksum collision, would feed it).
+// Reading = Checkpointer::readLatest on a directory holding the file, then
+// Checkpointer::restore into a freshly built program. Either ends in a usable
+// checkpoint or in a rill::SparkException; anything else (a crash, UB, another
+// exception, an allocation out of proportion to the input) is a bug.
+#include "../tests/checkpoint_program.hpp"
+
+#include <rill/stream/checkpoint.hpp>
+
+#include <unistd.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace {
+
+const std::string& scratchDir() {
+  static const std::string dir = [] {
+    auto d = std::filesystem::temp_directory_path() / ("rill-fuzz-checkpoint-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(d);
+    return d.string();
+  }();
+  return dir;
+}
+
+void readAndRestore(std::string_view file) {
+  const std::string& dir = scratchDir();
+  {
+    std::ofstream out(rill::detail::checkpointPath(dir, 1000), std::ios::binary | std::ios::trunc);
+    out.write(file.data(), static_cast<std::streamsize>(file.size()));
+  }
+  rill::ListenerBus bus;
+  try {
+    auto data = rill::detail::Checkpointer::readLatest(dir, bus);
+    if (!data) std::abort();  // the file is there: it is either usable or an error
+    rill::SparkContext sc(rill::SparkConf().setAppName("fuzz").setMaster("local[1]"));
+    auto ssc = ws_test::buildProgram(sc, std::make_shared<rill::ManualClock>(), dir, 1,
+                                     std::make_shared<ws_test::ProgramLog>());
+    rill::detail::Checkpointer::restore(ssc->graph(), *data, dir);
+  } catch (const rill::SparkException&) {
+    // rejected cleanly
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t size) {
+  const std::string_view file(reinterpret_cast<const char*>(bytes), size);
+  readAndRestore(file);
+  if (size >= rill::detail::kCheckpointHeaderSize)
+    readAndRestore(rill::detail::encodeCheckpoint(file.substr(rill::detail::kCheckpointHeaderSize)));
+  return 0;
+}
