@@ -2320,9 +2320,11 @@ class CartesianNode final : public RDDNode<std::pair<T, U>> {
 
 // ---- begin rill/rdd/hash_table.hpp ----
 // The hash table behind every keyed operation (map-side combine, merges,
-// groupByKey, joins). Chosen over std::unordered_map by measurement (see
-// benchmarks/bench_keyed.cpp, BM_CombineTable): on a Zipf word count it does
-// the per-word combine about twice as fast, and it allocates nothing per key.
+// groupByKey, joins). Chosen by measurement (benchmarks/bench_keyed.cpp,
+// BM_CombineTable; numbers in notes/keyed_results.md): on a Zipf word count it
+// combines 1.9x as fast as std::unordered_map probed with a string_view, it
+// allocates nothing per key, and it comes within ~8% of absl::flat_hash_map,
+// which would add a compiled-library dependency to a header-only library.
 //
 // FlatIndex is open addressing with linear probing over 8-byte slots. A slot
 // packs the top 32 bits of the mixed hash (its fragment) with an id + 1 (0 =
@@ -2345,11 +2347,11 @@ class CartesianNode final : public RDDNode<std::pair<T, U>> {
 // hashBytes: the hash DefaultHash uses for std::string and std::string_view keys.
 //
 // Why not std::hash: on a word count (keys of a few bytes) libstdc++'s
-// murmur-based std::hash<std::string_view> costs about a third of the whole
-// per-word combine; this hash, after Wang Yi's wyhash (public domain: two
-// 64x64->128-bit multiplies for a key of up to 16 bytes, no loop, no
-// byte-by-byte tail), brings the table to the speed of absl::flat_hash_map
-// without the dependency (measured in notes/keyed_results.md).
+// murmur-based std::hash<std::string_view> took about 30% of the per-word
+// combine; this hash, after Wang Yi's wyhash (public domain: two
+// 64x64->128-bit multiplies for a key of up to 16 bytes, no byte loop), cut
+// the table's time from about 1.5x to 1.1x that of absl::flat_hash_map (measured
+// in notes/keyed_results.md).
 
 namespace rill::detail {
 
@@ -3467,20 +3469,18 @@ auto sortByKey(const R& rdd, std::size_t n, const Cmp& cmp, Finish finish) {
 
 namespace rill::detail {
 
-/// mapValues(f): (k, v) -> (k, f(v)).
-template <class F>
-struct MapValuesStage {
+/// What the value stages share: they hold f and bind to the next sink the same
+/// way; Stage::emit(f, x, next) says what one element becomes.
+template <class F, class Stage>
+struct ValueStage {
   F f;
-  template <class In>
-  using out = std::pair<key_of_t<In>, result_of_t<F, mapped_of_t<In>>>;
-
   template <class In, class Next>
   struct Bound {
     const F* f;
     Next next;
     template <class X>
     bool push(X&& x) {
-      return next.push(out<In>(std::get<0>(std::forward<X>(x)), std::invoke(*f, std::as_const(std::get<1>(x)))));
+      return Stage::template emit<In>(*f, std::forward<X>(x), next);
     }
     bool finish() { return next.finish(); }
   };
@@ -3490,39 +3490,40 @@ struct MapValuesStage {
   }
 };
 
+/// mapValues(f): (k, v) -> (k, f(v)).
+template <class F>
+struct MapValuesStage : ValueStage<F, MapValuesStage<F>> {
+  template <class In>
+  using out = std::pair<key_of_t<In>, result_of_t<F, mapped_of_t<In>>>;
+
+  template <class In, class X, class Next>
+  static bool emit(const F& f, X&& x, Next& next) {
+    return next.push(out<In>(std::get<0>(std::forward<X>(x)), std::invoke(f, std::as_const(std::get<1>(x)))));
+  }
+};
+
 /// flatMapValues(f): (k, v) -> (k, y) for every y in f(v).
 template <class F>
-struct FlatMapValuesStage {
-  F f;
+struct FlatMapValuesStage : ValueStage<F, FlatMapValuesStage<F>> {
   template <class In>
   using range_t = std::invoke_result_t<const F&, const mapped_of_t<In>&>;
   template <class In>
   using out = std::pair<key_of_t<In>, fuse::iterable_value_t<std::remove_reference_t<range_t<In>>>>;
 
-  template <class In, class Next>
-  struct Bound {
-    const F* f;
-    Next next;
-    template <class X>
-    bool push(X&& x) {
-      using R = range_t<In>;
-      decltype(auto) range = std::invoke(*f, std::as_const(std::get<1>(x)));
-      const auto& key = std::get<0>(x);
-      for (auto&& y : range) {
-        bool goOn;
-        if constexpr (!std::is_reference_v<R> && fuse::detail::owns_elements<R>)
-          goOn = next.push(out<In>(key, std::move(y)));
-        else
-          goOn = next.push(out<In>(key, std::forward<decltype(y)>(y)));
-        if (!goOn) return false;
-      }
-      return true;
+  template <class In, class X, class Next>
+  static bool emit(const F& f, X&& x, Next& next) {
+    using R = range_t<In>;
+    decltype(auto) range = std::invoke(f, std::as_const(std::get<1>(x)));
+    const auto& key = std::get<0>(x);
+    for (auto&& y : range) {
+      bool goOn;
+      if constexpr (!std::is_reference_v<R> && fuse::detail::owns_elements<R>)
+        goOn = next.push(out<In>(key, std::move(y)));
+      else
+        goOn = next.push(out<In>(key, std::forward<decltype(y)>(y)));
+      if (!goOn) return false;
     }
-    bool finish() { return next.finish(); }
-  };
-  template <class In, class Next>
-  Bound<In, Next> bind(std::size_t, Next next) const {
-    return {&f, std::move(next)};
+    return true;
   }
 };
 
@@ -3570,6 +3571,10 @@ constexpr bool checkKeyed() {
                 "hasher_type, e.g. rill::HashPartitioner(n, hasher))");
   return partOk && hashOk;
 }
+
+/// F callable with Args, returning something convertible to R.
+template <class F, class R, class... Args>
+concept InvocableTo = std::invocable<const F&, Args...> && std::convertible_to<std::invoke_result_t<const F&, Args...>, R>;
 
 /// Both RDDs hold pairs with the same key type (joins, cogroup, subtractByKey).
 template <class T, class U>
@@ -3649,7 +3654,7 @@ class PairOps {
     static_assert(PairLike<T>, "rill: aggregateByKey needs an RDD of key/value pairs (std::pair<K, V> or a 2-tuple)");
     if constexpr (PairLike<T>) {
       using V = mapped_of_t<T>;
-      constexpr bool seqOk = std::is_convertible_v<std::invoke_result_t<const Seq&, const U&, const V&>, U>;
+      constexpr bool seqOk = detail::InvocableTo<Seq, U, const U&, const V&>;
       static_assert(seqOk, "rill: aggregateByKey(zero, seqOp, combOp) needs seqOp(U, const V&) -> U, U the type of zero");
       static_assert(ReduceFunction<Comb, U>, "rill: aggregateByKey(zero, seqOp, combOp) needs combOp(U, U) -> U");
       if constexpr (seqOk && ReduceFunction<Comb, U> && detail::checkKeyed<T, Part>()) {
@@ -3672,7 +3677,7 @@ class PairOps {
                     "rill: combineByKey needs createCombiner callable as createCombiner(const V&) -> C");
       if constexpr (std::invocable<const Create&, const V&>) {
         using C = result_of_t<Create, V>;
-        constexpr bool mergeOk = std::is_convertible_v<std::invoke_result_t<const MergeValue&, C, const V&>, C>;
+        constexpr bool mergeOk = detail::InvocableTo<MergeValue, C, C, const V&>;
         static_assert(mergeOk, "rill: combineByKey needs mergeValue(C, const V&) -> C");
         static_assert(ReduceFunction<MergeCombiners, C>, "rill: combineByKey needs mergeCombiners(C, C) -> C");
         if constexpr (mergeOk && ReduceFunction<MergeCombiners, C> && detail::checkKeyed<T, Part>())
@@ -3715,7 +3720,7 @@ class PairOps {
     if constexpr (PairLike<T>) {
       static_assert(std::invocable<const F&, const mapped_of_t<T>&>,
                     "rill: mapValues(f) needs f callable as f(const V&), V the value type");
-      if constexpr (std::invocable<const F&, const mapped_of_t<T>&>) return d().then(detail::MapValuesStage<F>{std::move(f)});
+      if constexpr (std::invocable<const F&, const mapped_of_t<T>&>) return d().then(detail::MapValuesStage<F>{{std::move(f)}});
     }
   }
 
@@ -3730,7 +3735,7 @@ class PairOps {
       if constexpr (std::invocable<const F&, const mapped_of_t<T>&>) {
         using R = std::remove_reference_t<std::invoke_result_t<const F&, const mapped_of_t<T>&>>;
         static_assert(fuse::Iterable<R>, "rill: flatMapValues(f) needs f to return a range (begin()/end())");
-        if constexpr (fuse::Iterable<R>) return d().then(detail::FlatMapValuesStage<F>{std::move(f)});
+        if constexpr (fuse::Iterable<R>) return d().then(detail::FlatMapValuesStage<F>{{std::move(f)}});
       }
     }
   }
@@ -3738,11 +3743,11 @@ class PairOps {
   /// keys() / values(): fused maps to the first / second member.
   auto keys() const {
     static_assert(PairLike<typename D::value_type>, "rill: keys needs an RDD of key/value pairs");
-    return d().then(fuse::MapStage<detail::Member<0>>{{}});
+    if constexpr (PairLike<typename D::value_type>) return d().then(fuse::MapStage<detail::Member<0>>{{}});
   }
   auto values() const {
     static_assert(PairLike<typename D::value_type>, "rill: values needs an RDD of key/value pairs");
-    return d().then(fuse::MapStage<detail::Member<1>>{{}});
+    if constexpr (PairLike<typename D::value_type>) return d().then(fuse::MapStage<detail::Member<1>>{{}});
   }
 
   /// lookup(key): an action, the values of `key`. Reads only the key's partition when
@@ -5702,7 +5707,14 @@ class CheckpointInputArchive
 // BinaryInputArchive), found by ADL.
 template <class T>
 std::enable_if_t<std::is_arithmetic_v<T>> CEREAL_LOAD_FUNCTION_NAME(CheckpointInputArchive& ar, T& t) {
-  ar.loadBinary(std::addressof(t), sizeof(t));
+  if constexpr (std::is_same_v<T, bool>) {  // a byte other than 0 or 1 is no bool (reading it is UB)
+    unsigned char byte = 0;
+    ar.loadBinary(&byte, 1);
+    if (byte > 1) throw cereal::Exception("a bool of value " + std::to_string(byte));
+    t = byte == 1;
+  } else {
+    ar.loadBinary(std::addressof(t), sizeof(t));
+  }
 }
 template <class T>
 void CEREAL_SERIALIZE_FUNCTION_NAME(CheckpointInputArchive& ar, cereal::NameValuePair<T>& t) {

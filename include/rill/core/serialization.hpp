@@ -92,7 +92,14 @@ class CheckpointInputArchive
 // BinaryInputArchive), found by ADL.
 template <class T>
 std::enable_if_t<std::is_arithmetic_v<T>> CEREAL_LOAD_FUNCTION_NAME(CheckpointInputArchive& ar, T& t) {
-  ar.loadBinary(std::addressof(t), sizeof(t));
+  if constexpr (std::is_same_v<T, bool>) {  // a byte other than 0 or 1 is no bool (reading it is UB)
+    unsigned char byte = 0;
+    ar.loadBinary(&byte, 1);
+    if (byte > 1) throw cereal::Exception("a bool of value " + std::to_string(byte));
+    t = byte == 1;
+  } else {
+    ar.loadBinary(std::addressof(t), sizeof(t));
+  }
 }
 template <class T>
 void CEREAL_SERIALIZE_FUNCTION_NAME(CheckpointInputArchive& ar, cereal::NameValuePair<T>& t) {

@@ -55,6 +55,10 @@ constexpr bool checkKeyed() {
   return partOk && hashOk;
 }
 
+/// F callable with Args, returning something convertible to R.
+template <class F, class R, class... Args>
+concept InvocableTo = std::invocable<const F&, Args...> && std::convertible_to<std::invoke_result_t<const F&, Args...>, R>;
+
 /// Both RDDs hold pairs with the same key type (joins, cogroup, subtractByKey).
 template <class T, class U>
 constexpr bool sameKeys() {
@@ -133,7 +137,7 @@ class PairOps {
     static_assert(PairLike<T>, "rill: aggregateByKey needs an RDD of key/value pairs (std::pair<K, V> or a 2-tuple)");
     if constexpr (PairLike<T>) {
       using V = mapped_of_t<T>;
-      constexpr bool seqOk = std::is_convertible_v<std::invoke_result_t<const Seq&, const U&, const V&>, U>;
+      constexpr bool seqOk = detail::InvocableTo<Seq, U, const U&, const V&>;
       static_assert(seqOk, "rill: aggregateByKey(zero, seqOp, combOp) needs seqOp(U, const V&) -> U, U the type of zero");
       static_assert(ReduceFunction<Comb, U>, "rill: aggregateByKey(zero, seqOp, combOp) needs combOp(U, U) -> U");
       if constexpr (seqOk && ReduceFunction<Comb, U> && detail::checkKeyed<T, Part>()) {
@@ -156,7 +160,7 @@ class PairOps {
                     "rill: combineByKey needs createCombiner callable as createCombiner(const V&) -> C");
       if constexpr (std::invocable<const Create&, const V&>) {
         using C = result_of_t<Create, V>;
-        constexpr bool mergeOk = std::is_convertible_v<std::invoke_result_t<const MergeValue&, C, const V&>, C>;
+        constexpr bool mergeOk = detail::InvocableTo<MergeValue, C, C, const V&>;
         static_assert(mergeOk, "rill: combineByKey needs mergeValue(C, const V&) -> C");
         static_assert(ReduceFunction<MergeCombiners, C>, "rill: combineByKey needs mergeCombiners(C, C) -> C");
         if constexpr (mergeOk && ReduceFunction<MergeCombiners, C> && detail::checkKeyed<T, Part>())
@@ -199,7 +203,7 @@ class PairOps {
     if constexpr (PairLike<T>) {
       static_assert(std::invocable<const F&, const mapped_of_t<T>&>,
                     "rill: mapValues(f) needs f callable as f(const V&), V the value type");
-      if constexpr (std::invocable<const F&, const mapped_of_t<T>&>) return d().then(detail::MapValuesStage<F>{std::move(f)});
+      if constexpr (std::invocable<const F&, const mapped_of_t<T>&>) return d().then(detail::MapValuesStage<F>{{std::move(f)}});
     }
   }
 
@@ -214,7 +218,7 @@ class PairOps {
       if constexpr (std::invocable<const F&, const mapped_of_t<T>&>) {
         using R = std::remove_reference_t<std::invoke_result_t<const F&, const mapped_of_t<T>&>>;
         static_assert(fuse::Iterable<R>, "rill: flatMapValues(f) needs f to return a range (begin()/end())");
-        if constexpr (fuse::Iterable<R>) return d().then(detail::FlatMapValuesStage<F>{std::move(f)});
+        if constexpr (fuse::Iterable<R>) return d().then(detail::FlatMapValuesStage<F>{{std::move(f)}});
       }
     }
   }
@@ -222,11 +226,11 @@ class PairOps {
   /// keys() / values(): fused maps to the first / second member.
   auto keys() const {
     static_assert(PairLike<typename D::value_type>, "rill: keys needs an RDD of key/value pairs");
-    return d().then(fuse::MapStage<detail::Member<0>>{{}});
+    if constexpr (PairLike<typename D::value_type>) return d().then(fuse::MapStage<detail::Member<0>>{{}});
   }
   auto values() const {
     static_assert(PairLike<typename D::value_type>, "rill: values needs an RDD of key/value pairs");
-    return d().then(fuse::MapStage<detail::Member<1>>{{}});
+    if constexpr (PairLike<typename D::value_type>) return d().then(fuse::MapStage<detail::Member<1>>{{}});
   }
 
   /// lookup(key): an action, the values of `key`. Reads only the key's partition when

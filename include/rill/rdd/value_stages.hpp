@@ -16,20 +16,18 @@
 
 namespace rill::detail {
 
-/// mapValues(f): (k, v) -> (k, f(v)).
-template <class F>
-struct MapValuesStage {
+/// What the value stages share: they hold f and bind to the next sink the same
+/// way; Stage::emit(f, x, next) says what one element becomes.
+template <class F, class Stage>
+struct ValueStage {
   F f;
-  template <class In>
-  using out = std::pair<key_of_t<In>, result_of_t<F, mapped_of_t<In>>>;
-
   template <class In, class Next>
   struct Bound {
     const F* f;
     Next next;
     template <class X>
     bool push(X&& x) {
-      return next.push(out<In>(std::get<0>(std::forward<X>(x)), std::invoke(*f, std::as_const(std::get<1>(x)))));
+      return Stage::template emit<In>(*f, std::forward<X>(x), next);
     }
     bool finish() { return next.finish(); }
   };
@@ -39,39 +37,40 @@ struct MapValuesStage {
   }
 };
 
+/// mapValues(f): (k, v) -> (k, f(v)).
+template <class F>
+struct MapValuesStage : ValueStage<F, MapValuesStage<F>> {
+  template <class In>
+  using out = std::pair<key_of_t<In>, result_of_t<F, mapped_of_t<In>>>;
+
+  template <class In, class X, class Next>
+  static bool emit(const F& f, X&& x, Next& next) {
+    return next.push(out<In>(std::get<0>(std::forward<X>(x)), std::invoke(f, std::as_const(std::get<1>(x)))));
+  }
+};
+
 /// flatMapValues(f): (k, v) -> (k, y) for every y in f(v).
 template <class F>
-struct FlatMapValuesStage {
-  F f;
+struct FlatMapValuesStage : ValueStage<F, FlatMapValuesStage<F>> {
   template <class In>
   using range_t = std::invoke_result_t<const F&, const mapped_of_t<In>&>;
   template <class In>
   using out = std::pair<key_of_t<In>, fuse::iterable_value_t<std::remove_reference_t<range_t<In>>>>;
 
-  template <class In, class Next>
-  struct Bound {
-    const F* f;
-    Next next;
-    template <class X>
-    bool push(X&& x) {
-      using R = range_t<In>;
-      decltype(auto) range = std::invoke(*f, std::as_const(std::get<1>(x)));
-      const auto& key = std::get<0>(x);
-      for (auto&& y : range) {
-        bool goOn;
-        if constexpr (!std::is_reference_v<R> && fuse::detail::owns_elements<R>)
-          goOn = next.push(out<In>(key, std::move(y)));
-        else
-          goOn = next.push(out<In>(key, std::forward<decltype(y)>(y)));
-        if (!goOn) return false;
-      }
-      return true;
+  template <class In, class X, class Next>
+  static bool emit(const F& f, X&& x, Next& next) {
+    using R = range_t<In>;
+    decltype(auto) range = std::invoke(f, std::as_const(std::get<1>(x)));
+    const auto& key = std::get<0>(x);
+    for (auto&& y : range) {
+      bool goOn;
+      if constexpr (!std::is_reference_v<R> && fuse::detail::owns_elements<R>)
+        goOn = next.push(out<In>(key, std::move(y)));
+      else
+        goOn = next.push(out<In>(key, std::forward<decltype(y)>(y)));
+      if (!goOn) return false;
     }
-    bool finish() { return next.finish(); }
-  };
-  template <class In, class Next>
-  Bound<In, Next> bind(std::size_t, Next next) const {
-    return {&f, std::move(next)};
+    return true;
   }
 };
 
