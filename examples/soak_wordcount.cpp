@@ -10,7 +10,7 @@
 // Prints the figures and PASS, or FAIL (exit status 1).
 //
 //   soak_wordcount [--seconds 60] [--warmup 10] [--batch-ms 100] [--workers 2]
-//                  [--rate 0 (lines/s, 0 = as fast as the batches take them)]
+//                  [--rate 800000 (lines/s of 10 words; 0 = as fast as the batches take them)]
 //                  [--buffer 200000 (rill.streaming.receiver.maxBufferedRecords)]
 // scripts/soak.sh builds it in Release and runs it.
 #include <rill/rill.hpp>
@@ -45,7 +45,7 @@ struct Options {
   int warmup = 10;
   int batchMs = 100;
   int workers = 2;
-  long rate = 0;
+  long rate = 800'000;
   long buffer = 200'000;
 };
 

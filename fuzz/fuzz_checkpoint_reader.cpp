@@ -8,8 +8,9 @@
 //      into the program's streams (what a checkpoint of another program
 //      version, or a checksum collision, would feed it).
 // Reading = Checkpointer::readLatest on a directory holding the file, then
-// Checkpointer::restore into a freshly built program. Either ends in a usable
-// checkpoint or in a rill::SparkException; anything else (a crash, UB, another
+// StreamingContext::getOrCreate rebuilding the program and restoring into it,
+// then one batch run on what was restored. Either ends in a usable checkpoint
+// or in a rill::SparkException; anything else (a crash, UB, another
 // exception, an allocation out of proportion to the input) is a bug.
 #include "../tests/checkpoint_program.hpp"
 
@@ -19,9 +20,7 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <cstdlib>
-#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -39,8 +38,14 @@ const std::string& scratchDir() {
   return dir;
 }
 
+// Batch times this far from 0 overflow the batch arithmetic of start();
+// Checkpointer::restore does not check them yet (see notes/requests.md).
+bool runnable(std::int64_t t) { return t >= 0 && t < (std::int64_t{1} << 50); }
+
 void readAndRestore(std::string_view file) {
   const std::string& dir = scratchDir();
+  std::filesystem::remove_all(dir);  // also what the previous input's batch checkpointed
+  std::filesystem::create_directories(dir);
   {
     std::ofstream out(rill::detail::checkpointPath(dir, 1000), std::ios::binary | std::ios::trunc);
     out.write(file.data(), static_cast<std::streamsize>(file.size()));
@@ -50,9 +55,16 @@ void readAndRestore(std::string_view file) {
     auto data = rill::detail::Checkpointer::readLatest(dir, bus);
     if (!data) std::abort();  // the file is there: it is either usable or an error
     rill::SparkContext sc(rill::SparkConf().setAppName("fuzz").setMaster("local[1]"));
-    auto ssc = ws_test::buildProgram(sc, std::make_shared<rill::ManualClock>(), dir, 1,
-                                     std::make_shared<ws_test::ProgramLog>());
-    rill::detail::Checkpointer::restore(ssc->graph(), *data, dir);
+    auto clock = std::make_shared<rill::ManualClock>();
+    auto ssc = rill::StreamingContext::getOrCreate(dir, [&] {
+      return ws_test::buildProgram(sc, clock, dir, 1, std::make_shared<ws_test::ProgramLog>());
+    });
+    // A checkpoint the reader accepted must be usable: run the next batch on it.
+    const auto restored = ssc->restoredBatchTime();
+    if (!restored || !runnable(restored->milliseconds()) || !runnable(data->zeroTime)) return;
+    ssc->start();
+    clock->setTime(restored->milliseconds() + 1000);
+    ssc->stop(false);
   } catch (const rill::SparkException&) {
     // rejected cleanly
   }

@@ -3408,7 +3408,8 @@ std::vector<K> rangeBounds(std::vector<std::pair<std::int64_t, std::vector<K>>>&
     for (auto& k : keys) candidates.emplace_back(&k, weight);
     total += static_cast<double>(count);
   }
-  std::sort(candidates.begin(), candidates.end(), [&](const auto& a, const auto& b) { return cmp(*a.first, *b.first); });
+  std::sort(candidates.begin(), candidates.end(),
+            [&](const auto& a, const auto& b) { return cmp(*a.first, *b.first); });
   std::vector<K> bounds;
   const double step = total / static_cast<double>(n);
   double cumulative = 0, target = step;
@@ -3433,7 +3434,8 @@ auto sampleRangePartitioner(const R& rdd, std::size_t n, const Cmp& cmp) {
   // draws per taken key, not per element) and keeps partitions within a few percent
   // of each other, which is what a parallel sort waits on.
   const std::size_t sampleSize = std::min<std::size_t>(100 * n, 1'000'000);
-  const std::size_t perPartition = (3 * sampleSize + rdd.numPartitions() - 1) / std::max<std::size_t>(rdd.numPartitions(), 1);
+  const std::size_t inputs = std::max<std::size_t>(rdd.numPartitions(), 1);
+  const std::size_t perPartition = (3 * sampleSize + inputs - 1) / inputs;
   auto samples = runPerPartition(rdd, [&](std::size_t p) {
     std::seed_seq seed{0x5EED'0000u + static_cast<unsigned>(p), static_cast<unsigned>(p >> 32)};
     return KeySampleSink<K>{std::max<std::size_t>(perPartition, 1), std::mt19937_64(seed), {}};
@@ -3574,7 +3576,8 @@ constexpr bool checkKeyed() {
 
 /// F callable with Args, returning something convertible to R.
 template <class F, class R, class... Args>
-concept InvocableTo = std::invocable<const F&, Args...> && std::convertible_to<std::invoke_result_t<const F&, Args...>, R>;
+concept InvocableTo =
+    std::invocable<const F&, Args...> && std::convertible_to<std::invoke_result_t<const F&, Args...>, R>;
 
 /// Both RDDs hold pairs with the same key type (joins, cogroup, subtractByKey).
 template <class T, class U>
@@ -3655,7 +3658,8 @@ class PairOps {
     if constexpr (PairLike<T>) {
       using V = mapped_of_t<T>;
       constexpr bool seqOk = detail::InvocableTo<Seq, U, const U&, const V&>;
-      static_assert(seqOk, "rill: aggregateByKey(zero, seqOp, combOp) needs seqOp(U, const V&) -> U, U the type of zero");
+      static_assert(seqOk,
+                    "rill: aggregateByKey(zero, seqOp, combOp) needs seqOp(U, const V&) -> U, U the type of zero");
       static_assert(ReduceFunction<Comb, U>, "rill: aggregateByKey(zero, seqOp, combOp) needs combOp(U, U) -> U");
       if constexpr (seqOk && ReduceFunction<Comb, U> && detail::checkKeyed<T, Part>()) {
         auto start = [zero, seqOp](const V& v) { return U(seqOp(zero, v)); };
@@ -3720,7 +3724,8 @@ class PairOps {
     if constexpr (PairLike<T>) {
       static_assert(std::invocable<const F&, const mapped_of_t<T>&>,
                     "rill: mapValues(f) needs f callable as f(const V&), V the value type");
-      if constexpr (std::invocable<const F&, const mapped_of_t<T>&>) return d().then(detail::MapValuesStage<F>{{std::move(f)}});
+      if constexpr (std::invocable<const F&, const mapped_of_t<T>&>)
+        return d().then(detail::MapValuesStage<F>{{std::move(f)}});
     }
   }
 
@@ -3831,7 +3836,8 @@ class PairOps {
     if constexpr (std::invocable<const F&, const T&>) {
       using K = owned_key_t<result_of_t<F, T>>;
       static_assert(std::strict_weak_order<const Less&, const K&, const K&>,
-                    "rill: sortBy(f) needs f's results ordered by < (or pass a comparator: sortBy(f, ascending, n, less))");
+                    "rill: sortBy(f) needs f's results ordered by < "
+                    "(or pass a comparator: sortBy(f, ascending, n, less))");
       if constexpr (std::strict_weak_order<const Less&, const K&, const K&>) {
         auto keyed = d().keyBy(std::move(f));
         auto sorted = [&](const auto& cmp) {
@@ -3929,8 +3935,8 @@ class PairOps {
   auto cartesian(const Other& other) const {
     using T = typename D::value_type;
     using U = typename Other::value_type;
-    return RDD<std::pair<T, U>>(d().context(),
-                                std::make_shared<detail::CartesianNode<T, U>>(d().toRDD().node(), other.toRDD().node()));
+    auto node = std::make_shared<detail::CartesianNode<T, U>>(d().toRDD().node(), other.toRDD().node());
+    return RDD<std::pair<T, U>>(d().context(), std::move(node));
   }
 
  private:

@@ -82,7 +82,8 @@ TEST_CASE("join result shapes and an empty side") {
   static_assert(std::is_same_v<decltype(full)::value_type,
                                std::pair<int, std::pair<std::optional<std::string>, std::optional<int>>>>);
   CHECK(sorted(full.collect()).size() == 3);
-  CHECK(rill::toString(sorted(full.collect())) == "[(1,(Some(ann),Some(30))), (2,(Some(bob),None)), (3,(None,Some(40)))]");
+  CHECK(rill::toString(sorted(full.collect())) ==
+        "[(1,(Some(ann),Some(30))), (2,(Some(bob),None)), (3,(None,Some(40)))]");
 
   auto none = sc->emptyRDD<std::pair<int, int>>();
   CHECK(names.join(none).collect().empty());
@@ -117,7 +118,10 @@ TEST_CASE("cogroup with one and with two others") {
     using G3 = std::pair<int, std::tuple<std::vector<long>, std::vector<std::string>, std::vector<char>>>;
     auto got = three.collect();
     for (auto& g : got) std::sort(std::get<0>(g.second).begin(), std::get<0>(g.second).end());
-    CHECK(sorted(got) == std::vector<G3>{{1, {{1, 3}, {"x"}, {}}}, {2, {{2}, {}, {}}}, {3, {{}, {"y"}, {'z'}}}, {4, {{}, {}, {'w'}}}});
+    CHECK(sorted(got) == std::vector<G3>{{1, {{1, 3}, {"x"}, {}}},
+                                         {2, {{2}, {}, {}}},
+                                         {3, {{}, {"y"}, {'z'}}},
+                                         {4, {{}, {}, {'w'}}}});
     CHECK(a.cogroup(sc->emptyRDD<KV>()).count() == 2);
   }
 }

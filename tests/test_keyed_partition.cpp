@@ -81,7 +81,8 @@ TEST_CASE("a user partitioner: placement, remembered, and later shuffles skipped
   CHECK(groups.count() == static_cast<std::int64_t>(expected.size()));
 
   // A different partitioner does shuffle.
-  CHECK(sorted(parted.reduceByKey(plus, SplitPartitioner{10}).collect()) == std::vector<KV>(expected.begin(), expected.end()));
+  CHECK(sorted(parted.reduceByKey(plus, SplitPartitioner{10}).collect()) ==
+        std::vector<KV>(expected.begin(), expected.end()));
   CHECK(*split.calls == 0);
 }
 
@@ -177,7 +178,8 @@ TEST_CASE("sortByKey with many partitions actually spreads the keys and remember
 TEST_CASE("sortByKey with a comparator, string keys, empty input; sortBy") {
   auto* sc = keyed_test::contexts()[2];
   auto words = sc->parallelize(std::vector<std::pair<std::string, int>>{{"pear", 1}, {"Apple", 2}, {"fig", 3}}, 2);
-  auto byLength = words.sortByKey(true, 2, [](const std::string& a, const std::string& b) { return a.size() < b.size(); });
+  auto shorter = [](const std::string& a, const std::string& b) { return a.size() < b.size(); };
+  auto byLength = words.sortByKey(true, 2, shorter);
   CHECK(byLength.keys().collect() == std::vector<std::string>{"fig", "pear", "Apple"});
   CHECK(words.sortByKey().keys().collect() == std::vector<std::string>{"Apple", "fig", "pear"});
   CHECK(sc->emptyRDD<KV>().sortByKey().collect().empty());

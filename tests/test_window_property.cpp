@@ -40,7 +40,7 @@ std::vector<T> withoutZeros(std::vector<T> v) {
   return v;
 }
 
-/// Collects op(stream) per batch time.
+/// Collects a stream's batches per batch time, each sorted.
 template <class T>
 using ByTime = std::shared_ptr<std::map<std::int64_t, std::vector<T>>>;
 
@@ -53,11 +53,56 @@ auto byTime(const S& stream) {
 
 }  // namespace
 
+// One function per compared pair of forms, with external linkage so the
+// compiler keeps them apart (one huge test body is slow to compile).
+namespace window_property {
+
+struct Shape {
+  rill::DStream<SI> pairs;
+  rill::Duration window, slide;
+  std::size_t partitions;
+};
+const auto plus = [](int a, int b) { return a + b; };
+const auto minus = [](int a, int b) { return a - b; };
+
+struct KeyedSums {
+  ByTime<SI> naive, filtered, unfiltered, grouped;
+};
+KeyedSums keyedSums(const Shape& s) {
+  return {byTime(s.pairs.reduceByKeyAndWindow(plus, s.window, s.slide, s.partitions)),
+          byTime(s.pairs.reduceByKeyAndWindow(plus, minus, s.window, s.slide, s.partitions,
+                                              [](const SI& kv) { return kv.second != 0; })),
+          byTime(s.pairs.reduceByKeyAndWindow(plus, minus, s.window, s.slide, s.partitions)),
+          byTime(s.pairs.groupByKeyAndWindow(s.window, s.slide).map([](const auto& kv) {
+            int sum = 0;
+            for (int v : kv.second) sum += v;
+            return SI(kv.first, sum);
+          }))};
+}
+
+std::pair<ByTime<SL>, ByTime<SL>> valueCounts(const Shape& s) {
+  rill::DStream<std::string> keys = s.pairs.map([](const SI& kv) { return kv.first; });
+  return {byTime(keys.countByValueAndWindow(s.window, s.slide)), byTime(keys.window(s.window, s.slide).countByValue())};
+}
+
+std::pair<ByTime<int>, ByTime<int>> windowSums(const Shape& s) {
+  rill::DStream<int> values = s.pairs.map([](const SI& kv) { return kv.second; });
+  return {byTime(values.reduceByWindow(plus, minus, s.window, s.slide)),
+          byTime(values.reduceByWindow(plus, s.window, s.slide))};
+}
+
+std::pair<ByTime<std::int64_t>, ByTime<std::int64_t>> windowCounts(const Shape& s) {
+  rill::DStream<int> values = s.pairs.map([](const SI& kv) { return kv.second; });
+  return {byTime(values.countByWindow(s.window, s.slide)), byTime(values.window(s.window, s.slide).count())};
+}
+
+}  // namespace window_property
+
 TEST_CASE("incremental and naive window forms agree on random input") {
   const std::vector<std::pair<int, int>> shapes = {{1, 1}, {2, 1}, {3, 1}, {3, 2}, {4, 2}, {2, 3}, {5, 5}, {6, 4}};
   for (std::uint32_t seed : {1u, 2u, 3u, 4u}) {
-    for (const auto& shape : shapes) {
-      const int w = shape.first, s = shape.second;
+    for (const auto& dims : shapes) {
+      const int w = dims.first, s = dims.second;
       CAPTURE(seed);
       CAPTURE(w);
       CAPTURE(s);
@@ -68,49 +113,32 @@ TEST_CASE("incremental and naive window forms agree on random input") {
       rill::StreamingContext ssc(sc, 1s, clock);
       auto queue = std::make_shared<rill::RDDQueue<SI>>();
       for (const auto& batch : input) queue->push(sc.parallelize(batch, 2));
-      auto pairs = ssc.queueStream(queue);
-      auto plus = [](int a, int b) { return a + b; };
-      auto minus = [](int a, int b) { return a - b; };
-      const auto W = Seconds(w), S = Seconds(s);
-
-      auto naive = byTime(pairs.reduceByKeyAndWindow(plus, W, S, partitions));
-      auto filtered = byTime(pairs.reduceByKeyAndWindow(plus, minus, W, S, partitions,
-                                                        [](const SI& kv) { return kv.second != 0; }));
-      auto unfiltered = byTime(pairs.reduceByKeyAndWindow(plus, minus, W, S, partitions));
-      auto grouped = byTime(pairs.groupByKeyAndWindow(W, S).map([](const auto& kv) {
-        int sum = 0;
-        for (int v : kv.second) sum += v;
-        return SI(kv.first, sum);
-      }));
-      auto keys = pairs.map([](const SI& kv) { return kv.first; });
-      auto countsIncremental = byTime(keys.countByValueAndWindow(W, S));
-      auto countsNaive = byTime(keys.window(W, S).countByValue());
-      auto values = pairs.map([](const SI& kv) { return kv.second; });
-      auto sumIncremental = byTime(values.reduceByWindow(plus, minus, W, S));
-      auto sumNaive = byTime(values.reduceByWindow(plus, W, S));
-      auto countIncremental = byTime(values.countByWindow(W, S));
-      auto countNaive = byTime(values.window(W, S).count());
+      const window_property::Shape shape{ssc.queueStream(queue), Seconds(w), Seconds(s), partitions};
+      const auto sums = window_property::keyedSums(shape);
+      const auto counts = window_property::valueCounts(shape);    // (incremental, naive)
+      const auto totals = window_property::windowSums(shape);     // (incremental, naive)
+      const auto windowCounts = window_property::windowCounts(shape);  // (incremental, naive)
 
       ssc.start();
       clock->advance(std::chrono::seconds(kBatches + 2 * w));
       ssc.stop(false);
 
-      REQUIRE(naive->size() == (kBatches + 2 * w) / s);
-      for (const auto& entry : *naive) {
+      REQUIRE(sums.naive->size() == (kBatches + 2 * w) / s);
+      for (const auto& entry : *sums.naive) {
         const std::int64_t t = entry.first;
         const auto& expected = entry.second;
         CAPTURE(t);
-        CHECK(rill::toString(filtered->at(t)) == rill::toString(expected));
-        CHECK(rill::toString(withoutZeros(unfiltered->at(t))) == rill::toString(expected));
-        CHECK(rill::toString(grouped->at(t)) == rill::toString(expected));
-        CHECK(rill::toString(countsIncremental->at(t)) == rill::toString(countsNaive->at(t)));
+        CHECK(rill::toString(sums.filtered->at(t)) == rill::toString(expected));
+        CHECK(rill::toString(withoutZeros(sums.unfiltered->at(t))) == rill::toString(expected));
+        CHECK(rill::toString(sums.grouped->at(t)) == rill::toString(expected));
+        CHECK(rill::toString(counts.first->at(t)) == rill::toString(counts.second->at(t)));
         // Once data was seen, an emptied window gives invF's 0 where the naive form gives nothing.
-        const auto& inc = sumIncremental->at(t);
-        const auto& nai = sumNaive->at(t);
+        const auto& inc = totals.first->at(t);
+        const auto& nai = totals.second->at(t);
         CHECK(rill::toString(nai.empty() && inc == std::vector<int>{0} ? std::vector<int>{} : inc) ==
               rill::toString(nai));
-        const auto& ci = countIncremental->at(t);
-        CHECK(rill::toString(ci.empty() ? std::vector<std::int64_t>{0} : ci) == rill::toString(countNaive->at(t)));
+        const auto& ci = windowCounts.first->at(t);
+        CHECK(rill::toString(ci.empty() ? std::vector<std::int64_t>{0} : ci) == rill::toString(windowCounts.second->at(t)));
       }
     }
   }

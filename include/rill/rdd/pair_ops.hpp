@@ -57,7 +57,8 @@ constexpr bool checkKeyed() {
 
 /// F callable with Args, returning something convertible to R.
 template <class F, class R, class... Args>
-concept InvocableTo = std::invocable<const F&, Args...> && std::convertible_to<std::invoke_result_t<const F&, Args...>, R>;
+concept InvocableTo =
+    std::invocable<const F&, Args...> && std::convertible_to<std::invoke_result_t<const F&, Args...>, R>;
 
 /// Both RDDs hold pairs with the same key type (joins, cogroup, subtractByKey).
 template <class T, class U>
@@ -138,7 +139,8 @@ class PairOps {
     if constexpr (PairLike<T>) {
       using V = mapped_of_t<T>;
       constexpr bool seqOk = detail::InvocableTo<Seq, U, const U&, const V&>;
-      static_assert(seqOk, "rill: aggregateByKey(zero, seqOp, combOp) needs seqOp(U, const V&) -> U, U the type of zero");
+      static_assert(seqOk,
+                    "rill: aggregateByKey(zero, seqOp, combOp) needs seqOp(U, const V&) -> U, U the type of zero");
       static_assert(ReduceFunction<Comb, U>, "rill: aggregateByKey(zero, seqOp, combOp) needs combOp(U, U) -> U");
       if constexpr (seqOk && ReduceFunction<Comb, U> && detail::checkKeyed<T, Part>()) {
         auto start = [zero, seqOp](const V& v) { return U(seqOp(zero, v)); };
@@ -203,7 +205,8 @@ class PairOps {
     if constexpr (PairLike<T>) {
       static_assert(std::invocable<const F&, const mapped_of_t<T>&>,
                     "rill: mapValues(f) needs f callable as f(const V&), V the value type");
-      if constexpr (std::invocable<const F&, const mapped_of_t<T>&>) return d().then(detail::MapValuesStage<F>{{std::move(f)}});
+      if constexpr (std::invocable<const F&, const mapped_of_t<T>&>)
+        return d().then(detail::MapValuesStage<F>{{std::move(f)}});
     }
   }
 
@@ -314,7 +317,8 @@ class PairOps {
     if constexpr (std::invocable<const F&, const T&>) {
       using K = owned_key_t<result_of_t<F, T>>;
       static_assert(std::strict_weak_order<const Less&, const K&, const K&>,
-                    "rill: sortBy(f) needs f's results ordered by < (or pass a comparator: sortBy(f, ascending, n, less))");
+                    "rill: sortBy(f) needs f's results ordered by < "
+                    "(or pass a comparator: sortBy(f, ascending, n, less))");
       if constexpr (std::strict_weak_order<const Less&, const K&, const K&>) {
         auto keyed = d().keyBy(std::move(f));
         auto sorted = [&](const auto& cmp) {
@@ -412,8 +416,8 @@ class PairOps {
   auto cartesian(const Other& other) const {
     using T = typename D::value_type;
     using U = typename Other::value_type;
-    return RDD<std::pair<T, U>>(d().context(),
-                                std::make_shared<detail::CartesianNode<T, U>>(d().toRDD().node(), other.toRDD().node()));
+    auto node = std::make_shared<detail::CartesianNode<T, U>>(d().toRDD().node(), other.toRDD().node());
+    return RDD<std::pair<T, U>>(d().context(), std::move(node));
   }
 
  private:

@@ -116,7 +116,8 @@ std::vector<K> rangeBounds(std::vector<std::pair<std::int64_t, std::vector<K>>>&
     for (auto& k : keys) candidates.emplace_back(&k, weight);
     total += static_cast<double>(count);
   }
-  std::sort(candidates.begin(), candidates.end(), [&](const auto& a, const auto& b) { return cmp(*a.first, *b.first); });
+  std::sort(candidates.begin(), candidates.end(),
+            [&](const auto& a, const auto& b) { return cmp(*a.first, *b.first); });
   std::vector<K> bounds;
   const double step = total / static_cast<double>(n);
   double cumulative = 0, target = step;
@@ -141,7 +142,8 @@ auto sampleRangePartitioner(const R& rdd, std::size_t n, const Cmp& cmp) {
   // draws per taken key, not per element) and keeps partitions within a few percent
   // of each other, which is what a parallel sort waits on.
   const std::size_t sampleSize = std::min<std::size_t>(100 * n, 1'000'000);
-  const std::size_t perPartition = (3 * sampleSize + rdd.numPartitions() - 1) / std::max<std::size_t>(rdd.numPartitions(), 1);
+  const std::size_t inputs = std::max<std::size_t>(rdd.numPartitions(), 1);
+  const std::size_t perPartition = (3 * sampleSize + inputs - 1) / inputs;
   auto samples = runPerPartition(rdd, [&](std::size_t p) {
     std::seed_seq seed{0x5EED'0000u + static_cast<unsigned>(p), static_cast<unsigned>(p >> 32)};
     return KeySampleSink<K>{std::max<std::size_t>(perPartition, 1), std::mt19937_64(seed), {}};
