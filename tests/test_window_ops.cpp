@@ -7,6 +7,7 @@
 #include <rill/stream/streaming_context.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -20,6 +21,11 @@ using SL = std::pair<std::string, std::int64_t>;
 
 namespace {
 
+/// filterFunc dropping keys whose window value is 0 (one type for all the tests: fewer instantiations).
+struct NonZero {
+  bool operator()(const SI& kv) const { return kv.second != 0; }
+};
+
 const Batches<int> kSixInts = {{0}, {1}, {2}, {3}, {4}, {5}};
 
 Batches<int> window(const Batches<int>& in, Duration w, Duration s, std::size_t expectedOutputs) {
@@ -28,17 +34,16 @@ Batches<int> window(const Batches<int>& in, Duration w, Duration s, std::size_t 
 }
 
 auto naive(Duration w = Seconds(2), Duration s = Seconds(1)) {
-  return [=](auto stream) { return stream.reduceByKeyAndWindow([](int a, int b) { return a + b; }, w, s); };
+  return [=](auto stream) { return stream.reduceByKeyAndWindow(std::plus<int>(), w, s); };
 }
 auto withInverse(Duration w = Seconds(2), Duration s = Seconds(1)) {
   return [=](auto stream) {
-    return stream.reduceByKeyAndWindow([](int a, int b) { return a + b; }, [](int a, int b) { return a - b; }, w, s);
+    return stream.reduceByKeyAndWindow(std::plus<int>(), std::minus<int>(), w, s);
   };
 }
 auto withFilteredInverse(Duration w = Seconds(2), Duration s = Seconds(1)) {
   return [=](auto stream) {
-    return stream.reduceByKeyAndWindow([](int a, int b) { return a + b; }, [](int a, int b) { return a - b; }, w, s,
-                                       0, [](const SI& kv) { return kv.second != 0; });
+    return stream.reduceByKeyAndWindow(std::plus<int>(), std::minus<int>(), w, s, 0, NonZero());
   };
 }
 
@@ -142,11 +147,10 @@ TEST_CASE("window: durations that are not multiples of the parent's slide are re
         "rill: window: the slide duration (2500 ms) must be a multiple of the parent DStream's slide duration "
         "(1000 ms)");
   auto pairs = stream.map([](int x) { return std::pair<int, int>(x, 1); });
-  CHECK(message([&] { pairs.reduceByKeyAndWindow([](int a, int b) { return a + b; }, rill::Milliseconds(500)); })
+  CHECK(message([&] { pairs.reduceByKeyAndWindow(std::plus<int>(), rill::Milliseconds(500)); })
             .find("reduceByKeyAndWindow: the window duration (500 ms)") != std::string::npos);
   CHECK(message([&] {
-          pairs.reduceByKeyAndWindow([](int a, int b) { return a + b; }, [](int a, int b) { return a - b; },
-                                     Seconds(3), rill::Milliseconds(1200));
+          pairs.reduceByKeyAndWindow(std::plus<int>(), std::minus<int>(), Seconds(3), rill::Milliseconds(1200));
         }).find("the slide duration (1200 ms)") != std::string::npos);
   CHECK(message([&] { pairs.groupByKeyAndWindow(Seconds(0)); }).find("must be positive") != std::string::npos);
   // The window of a 2 s stream must be a multiple of 2 s.
@@ -219,8 +223,8 @@ TEST_CASE("reduceByKeyAndWindow: the number of partitions or a partitioner decid
         .batches[0]
         .size();
   };
-  auto plus = [](int a, int b) { return a + b; };
-  auto minus = [](int a, int b) { return a - b; };
+  const std::plus<int> plus;
+  const std::minus<int> minus;
   CHECK(partitions([&](auto s) { return s.reduceByKeyAndWindow(plus, Seconds(2), Seconds(1), 3); }) == 3);
   CHECK(partitions([&](auto s) { return s.reduceByKeyAndWindow(plus, minus, Seconds(2), Seconds(1), 5); }) == 5);
   CHECK(partitions([&](auto s) {
@@ -279,8 +283,8 @@ TEST_CASE("countByWindow and countByValueAndWindow: Spark's cases") {
 
 TEST_CASE("reduceByWindow: naive (empty window: nothing) and incremental (empty window after data: invF's 0)") {
   const Batches<int> in = {{1}, {2, 3}, {}, {4}, {}, {}};
-  auto plus = [](int a, int b) { return a + b; };
-  auto minus = [](int a, int b) { return a - b; };
+  const std::plus<int> plus;
+  const std::minus<int> minus;
   auto naiveOut = runOperation(in, [&](auto s) { return s.reduceByWindow(plus, Seconds(2), Seconds(1)); }, 6);
   checkSets(naiveOut.batches, Batches<int>{{1}, {6}, {5}, {4}, {4}, {}});
   auto incremental = runOperation(in, [&](auto s) { return s.reduceByWindow(plus, minus, Seconds(2), Seconds(1)); }, 6);

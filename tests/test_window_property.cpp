@@ -7,6 +7,7 @@
 #include <rill/stream/streaming_context.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <random>
@@ -62,8 +63,8 @@ struct Shape {
   rill::Duration window, slide;
   std::size_t partitions;
 };
-const auto plus = [](int a, int b) { return a + b; };
-const auto minus = [](int a, int b) { return a - b; };
+const std::plus<int> plus;
+const std::minus<int> minus;
 
 struct KeyedSums {
   ByTime<SI> naive, filtered, unfiltered, grouped;

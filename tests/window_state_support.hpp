@@ -53,6 +53,12 @@ auto collect(const S& stream) {
   return out;
 }
 
+/// The stream as a DStream<T>, so the collecting output is compiled once per element type.
+template <class S>
+rill::DStream<typename S::value_type> asDStream(const S& stream) {
+  return stream;
+}
+
 /// Runs op(input stream) for numBatches 1 s batches, the input as Spark's tests feed it.
 template <class In, class Op>
 auto runOperation(const Batches<In>& input, Op op, std::size_t numBatches, std::size_t partitions = 2,
@@ -62,7 +68,7 @@ auto runOperation(const Batches<In>& input, Op op, std::size_t numBatches, std::
   rill::StreamingContext ssc(sc, 1s, clock);
   auto queue = std::make_shared<rill::RDDQueue<In>>();
   for (const auto& batch : input) queue->push(sc.parallelize(batch, partitions));
-  auto out = collect(op(ssc.queueStream(queue)));
+  auto out = collect(asDStream(op(ssc.queueStream(queue))));
   ssc.start();
   clock->advance(std::chrono::seconds(numBatches));
   ssc.stop(false);
@@ -76,7 +82,7 @@ auto runScripted(std::vector<std::optional<std::vector<In>>> input, Op op, std::
   rill::SparkContext sc(conf());
   auto clock = std::make_shared<rill::ManualClock>();
   rill::StreamingContext ssc(sc, 1s, clock);
-  auto out = collect(op(scriptedStream<In>(ssc, std::move(input), partitions)));
+  auto out = collect(asDStream(op(scriptedStream<In>(ssc, std::move(input), partitions))));
   ssc.start();
   clock->advance(std::chrono::seconds(numBatches));
   ssc.stop(false);
