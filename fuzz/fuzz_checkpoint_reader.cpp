@@ -26,16 +26,23 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 namespace {
 
+// A directory of this process's own, removed when the fuzzer exits.
+struct ScratchDir {
+  std::string path = (std::filesystem::temp_directory_path() /
+                      ("rill-fuzz-checkpoint-" + std::to_string(::getpid()))).string();
+  ~ScratchDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+};
+
 const std::string& scratchDir() {
-  static const std::string dir = [] {
-    auto d = std::filesystem::temp_directory_path() / ("rill-fuzz-checkpoint-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(d);
-    return d.string();
-  }();
-  return dir;
+  static const ScratchDir dir;
+  return dir.path;
 }
 
 // Batch times this far from 0 overflow the batch arithmetic of start();
