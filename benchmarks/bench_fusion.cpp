@@ -11,8 +11,8 @@
 // answer, then prints, after Google Benchmark's own table, each median as a ratio
 // to the hand-written loop and the 2-worker speedup.
 //
-//   build/bench/bench_fusion                         # 5 repetitions, medians
-//   build/bench/bench_fusion --benchmark_filter=sum  # one case
+//   build/bench/benchmarks/bench_fusion                         # 5 repetitions, medians
+//   build/bench/benchmarks/bench_fusion --benchmark_filter=sum  # one case
 #include <rill/rdd/spark_context.hpp>
 
 #include <benchmark/benchmark.h>
