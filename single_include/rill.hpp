@@ -4123,10 +4123,19 @@ class SaveOps {
 // ---- end rill/rdd/save.hpp ----
 
 // ---- begin rill/rdd/transformations.hpp ----
-// Narrow transformations. Element-wise ones (map, filter, flatMap, keyBy,
-// mapPartitions, glom, sample, zipWithIndex) only append a stage to the chain's
-// type; union, coalesce and cache build a new node; repartition and distinct
-// shuffle.
+// Narrow transformations. The element-wise ones shared with DStream (map,
+// filter, flatMap, keyBy, mapPartitions, glom) come from fuse::ElementOps;
+// sample and zipWithIndex also only append a stage to the chain's type; union,
+// coalesce and cache build a new node; repartition and distinct shuffle.
+
+// ---- begin rill/fuse/element_ops.hpp ----
+// The element-wise operations RDD and DStream share: each checks the user's
+// function against the element type, then appends one stage to the chain's
+// type through D::then. Nothing runs here; the chain runs when an action (RDD)
+// or a batch job (DStream) folds it into one loop per partition.
+//
+// A CRTP mixin: D is RDD, a fused RDD chain, DStream or a fused DStream chain;
+// it provides value_type and then(stage).
 
 // ---- begin rill/fuse/checks.hpp ----
 // The compile-time rules for the functions users pass to element-wise stages,
@@ -4361,57 +4370,68 @@ struct SampleStage {
 // ---- end rill/fuse/partition_stages.hpp ----
 
 
-namespace rill {
+namespace rill::fuse {
 
 template <class D>
-class TransformOps {
+class ElementOps {
   const D& d() const { return static_cast<const D&>(*this); }
   // The element type, named late: D is incomplete while this base is instantiated.
   template <class Late = void>
   using T_ = typename std::conditional_t<true, D, Late>::value_type;
 
  public:
-  /// map(f): f(const T&) -> U. Fused.
+  /// map(f): f(const T&) -> U.
   template <class F>
   auto map(F f) const {
-    if constexpr (fuse::checkMap<F, T_<>>()) return d().then(fuse::MapStage<F>{std::move(f)});
+    if constexpr (checkMap<F, T_<>>()) return d().then(MapStage<F>{std::move(f)});
   }
 
-  /// filter(p): p(const T&) -> bool. Fused.
+  /// filter(p): p(const T&) -> bool.
   template <class F>
   auto filter(F f) const {
-    if constexpr (fuse::checkFilter<F, T_<>>()) return d().then(fuse::FilterStage<F>{std::move(f)});
+    if constexpr (checkFilter<F, T_<>>()) return d().then(FilterStage<F>{std::move(f)});
   }
 
-  /// flatMap(f): f(const T&) -> any range (container, view, tokenizer). Fused.
+  /// flatMap(f): f(const T&) -> any range (container, view, tokenizer).
   template <class F>
   auto flatMap(F f) const {
-    if constexpr (fuse::checkFlatMap<F, T_<>>()) return d().then(fuse::FlatMapStage<F>{std::move(f)});
+    if constexpr (checkFlatMap<F, T_<>>()) return d().then(FlatMapStage<F>{std::move(f)});
   }
 
-  /// keyBy(f): x -> (f(x), x). Fused.
+  /// keyBy(f): x -> (f(x), x).
   template <class F>
   auto keyBy(F f) const {
-    if constexpr (fuse::checkKeyBy<F, T_<>>()) return d().then(fuse::KeyByStage<F>{std::move(f)});
+    if constexpr (checkKeyBy<F, T_<>>()) return d().then(KeyByStage<F>{std::move(f)});
   }
 
   /// mapPartitions(f): f(std::vector<T>& partition) -> range.
   template <class F>
   auto mapPartitions(F f) const {
-    if constexpr (fuse::checkMapPartitions<F, T_<>>())
-      return d().then(fuse::MapPartitionsStage<F, false>{std::move(f)});
+    if constexpr (checkMapPartitions<F, T_<>>()) return d().then(MapPartitionsStage<F, false>{std::move(f)});
   }
 
   /// mapPartitionsWithIndex(f): f(std::size_t index, std::vector<T>& partition) -> range.
   template <class F>
   auto mapPartitionsWithIndex(F f) const {
-    if constexpr (fuse::checkMapPartitionsWithIndex<F, T_<>>())
-      return d().then(fuse::MapPartitionsStage<F, true>{std::move(f)});
+    if constexpr (checkMapPartitionsWithIndex<F, T_<>>())
+      return d().then(MapPartitionsStage<F, true>{std::move(f)});
   }
 
   /// glom(): each partition as one std::vector<T>.
-  auto glom() const { return d().then(fuse::GlomStage{}); }
+  auto glom() const { return d().then(GlomStage{}); }
+};
 
+}  // namespace rill::fuse
+// ---- end rill/fuse/element_ops.hpp ----
+
+
+namespace rill {
+
+template <class D>
+class TransformOps : public fuse::ElementOps<D> {
+  const D& d() const { return static_cast<const D&>(*this); }
+
+ public:
   /// sample(withReplacement, fraction, seed): deterministic for a seed and a partitioning.
   auto sample(bool withReplacement, double fraction, std::uint64_t seed = 42) const {
     if (!(fraction >= 0) || (!withReplacement && fraction > 1))  // !(>= 0) also rejects NaN
@@ -5099,8 +5119,9 @@ class FunctionNode final : public DStreamNode<T> {
 // ---- end rill/stream/dstream_node.hpp ----
 
 // ---- begin rill/stream/dstream_ops.hpp ----
-// DStream transformations. Element-wise ones append a stage to the stream's
-// chain type, so per batch they fuse with whatever the batch RDD does next;
+// DStream transformations. Element-wise ones (fuse::ElementOps, shared with
+// RDD) append a stage to the stream's chain type, so per batch they fuse with
+// whatever the batch RDD does next;
 // the others derive a new stream whose batch is an RDD operation on the parent's.
 
 // ---- begin rill/stream/derive.hpp ----
@@ -5339,36 +5360,12 @@ auto deriveStream2(const L& left, const R& right, F perBatch, const char* op) {
 namespace rill {
 
 template <class D>
-class DStreamOps {
+class DStreamOps : public fuse::ElementOps<D> {
   const D& d() const { return static_cast<const D&>(*this); }
   template <class Late = void>
   using T_ = typename std::conditional_t<true, D, Late>::value_type;
 
  public:
-  template <class F>
-  auto map(F f) const {
-    if constexpr (fuse::checkMap<F, T_<>>()) return d().then(fuse::MapStage<F>{std::move(f)});
-  }
-  template <class F>
-  auto filter(F f) const {
-    if constexpr (fuse::checkFilter<F, T_<>>()) return d().then(fuse::FilterStage<F>{std::move(f)});
-  }
-  template <class F>
-  auto flatMap(F f) const {
-    if constexpr (fuse::checkFlatMap<F, T_<>>()) return d().then(fuse::FlatMapStage<F>{std::move(f)});
-  }
-  template <class F>
-  auto keyBy(F f) const {
-    if constexpr (fuse::checkKeyBy<F, T_<>>()) return d().then(fuse::KeyByStage<F>{std::move(f)});
-  }
-  template <class F>
-  auto mapPartitions(F f) const {
-    if constexpr (fuse::checkMapPartitions<F, T_<>>())
-      return d().then(fuse::MapPartitionsStage<F, false>{std::move(f)});
-  }
-  /// glom(): each partition of each batch as one std::vector<T>.
-  auto glom() const { return d().then(fuse::GlomStage{}); }
-
   auto repartition(std::size_t numPartitions) const {
     return detail::deriveStream(d(), [numPartitions](const auto& rdd) { return rdd.repartition(numPartitions); });
   }

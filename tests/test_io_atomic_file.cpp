@@ -1,6 +1,7 @@
 // Tests for rill::io atomic writes: contents, replacement, no leftover
 // temporaries, and errors that name the path.
 #include <doctest/doctest.h>
+#include "temp_dir.hpp"
 #include <rill/io/atomic_file.hpp>
 
 #include <unistd.h>
@@ -19,33 +20,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A fresh directory under $RILL_TEST_TMP (or the system temp dir), removed on
-// destruction.
-class TempDir {
- public:
-  explicit TempDir(const std::string& tag) {
-    const char* env = std::getenv("RILL_TEST_TMP");
-    ownsBase_ = env == nullptr || *env == '\0';
-    base_ = ownsBase_ ? fs::temp_directory_path() / ("rill-test-" + std::to_string(::getpid()))
-                      : fs::path(env);
-    static int counter = 0;
-    path_ = base_ / ("io-" + tag + "-" + std::to_string(++counter));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-    // The per-process base goes once empty; an RILL_TEST_TMP directory belongs
-    // to the test runner (it is our working directory under CTest).
-    if (ownsBase_) fs::remove(base_, ec);
-  }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path base_;
-  fs::path path_;
-  bool ownsBase_ = true;
-};
+using rill_test::TempDir;
 
 std::string readFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -1,6 +1,7 @@
 // Tests for rill::io::DirectoryWatcher: each new visible regular file is
 // reported exactly once, sorted, with hidden names and subdirectories ignored.
 #include <doctest/doctest.h>
+#include "temp_dir.hpp"
 #include <rill/io/atomic_file.hpp>
 #include <rill/io/directory_watcher.hpp>
 
@@ -18,33 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 using Paths = std::vector<std::string>;
 
-// A fresh directory under $RILL_TEST_TMP (or the system temp dir), removed on
-// destruction.
-class TempDir {
- public:
-  explicit TempDir(const std::string& tag) {
-    const char* env = std::getenv("RILL_TEST_TMP");
-    ownsBase_ = env == nullptr || *env == '\0';
-    base_ = ownsBase_ ? fs::temp_directory_path() / ("rill-test-" + std::to_string(::getpid()))
-                      : fs::path(env);
-    static int counter = 0;
-    path_ = base_ / ("io-" + tag + "-" + std::to_string(++counter));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-    // The per-process base goes once empty; an RILL_TEST_TMP directory belongs
-    // to the test runner (it is our working directory under CTest).
-    if (ownsBase_) fs::remove(base_, ec);
-  }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path base_;
-  fs::path path_;
-  bool ownsBase_ = true;
-};
+using rill_test::TempDir;
 
 void touch(const std::string& path, const std::string& contents = "x\n") {
   std::ofstream(path, std::ios::binary) << contents;

@@ -74,6 +74,14 @@ TEST_CASE("partition operations: mapPartitions, glom, repartition") {
     });
   });
   CHECK(sums == Ints{{3, 12}, {0, 6}});
+  // Per batch, partition p of (1,2 | 3,4,5) becomes (p*100 + x).
+  auto indexed = runBatches(input, [](auto s) {
+    return s.mapPartitionsWithIndex([](std::size_t p, std::vector<int>& part) {
+      for (auto& x : part) x += static_cast<int>(p) * 100;
+      return part;
+    });
+  });
+  CHECK(indexed == Ints{{1, 2, 103, 104, 105}, {106}});
   CHECK(runBatches(input, [](auto s) { return s.glom(); }) == std::vector<Ints>{{{1, 2}, {3, 4, 5}}, {{}, {6}}});
   auto spread = runBatches(input, [](auto s) { return s.repartition(3).glom(); });
   REQUIRE(spread.size() == 2);

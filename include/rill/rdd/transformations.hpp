@@ -1,11 +1,10 @@
 #pragma once
-// Narrow transformations. Element-wise ones (map, filter, flatMap, keyBy,
-// mapPartitions, glom, sample, zipWithIndex) only append a stage to the chain's
-// type; union, coalesce and cache build a new node; repartition and distinct
-// shuffle.
+// Narrow transformations. The element-wise ones shared with DStream (map,
+// filter, flatMap, keyBy, mapPartitions, glom) come from fuse::ElementOps;
+// sample and zipWithIndex also only append a stage to the chain's type; union,
+// coalesce and cache build a new node; repartition and distinct shuffle.
 #include <rill/core/concepts.hpp>
-#include <rill/fuse/checks.hpp>
-#include <rill/fuse/element_stages.hpp>
+#include <rill/fuse/element_ops.hpp>
 #include <rill/fuse/partition_stages.hpp>
 #include <rill/rdd/actions.hpp>
 #include <rill/rdd/derived_nodes.hpp>
@@ -28,54 +27,10 @@
 namespace rill {
 
 template <class D>
-class TransformOps {
+class TransformOps : public fuse::ElementOps<D> {
   const D& d() const { return static_cast<const D&>(*this); }
-  // The element type, named late: D is incomplete while this base is instantiated.
-  template <class Late = void>
-  using T_ = typename std::conditional_t<true, D, Late>::value_type;
 
  public:
-  /// map(f): f(const T&) -> U. Fused.
-  template <class F>
-  auto map(F f) const {
-    if constexpr (fuse::checkMap<F, T_<>>()) return d().then(fuse::MapStage<F>{std::move(f)});
-  }
-
-  /// filter(p): p(const T&) -> bool. Fused.
-  template <class F>
-  auto filter(F f) const {
-    if constexpr (fuse::checkFilter<F, T_<>>()) return d().then(fuse::FilterStage<F>{std::move(f)});
-  }
-
-  /// flatMap(f): f(const T&) -> any range (container, view, tokenizer). Fused.
-  template <class F>
-  auto flatMap(F f) const {
-    if constexpr (fuse::checkFlatMap<F, T_<>>()) return d().then(fuse::FlatMapStage<F>{std::move(f)});
-  }
-
-  /// keyBy(f): x -> (f(x), x). Fused.
-  template <class F>
-  auto keyBy(F f) const {
-    if constexpr (fuse::checkKeyBy<F, T_<>>()) return d().then(fuse::KeyByStage<F>{std::move(f)});
-  }
-
-  /// mapPartitions(f): f(std::vector<T>& partition) -> range.
-  template <class F>
-  auto mapPartitions(F f) const {
-    if constexpr (fuse::checkMapPartitions<F, T_<>>())
-      return d().then(fuse::MapPartitionsStage<F, false>{std::move(f)});
-  }
-
-  /// mapPartitionsWithIndex(f): f(std::size_t index, std::vector<T>& partition) -> range.
-  template <class F>
-  auto mapPartitionsWithIndex(F f) const {
-    if constexpr (fuse::checkMapPartitionsWithIndex<F, T_<>>())
-      return d().then(fuse::MapPartitionsStage<F, true>{std::move(f)});
-  }
-
-  /// glom(): each partition as one std::vector<T>.
-  auto glom() const { return d().then(fuse::GlomStage{}); }
-
   /// sample(withReplacement, fraction, seed): deterministic for a seed and a partitioning.
   auto sample(bool withReplacement, double fraction, std::uint64_t seed = 42) const {
     if (!(fraction >= 0) || (!withReplacement && fraction > 1))  // !(>= 0) also rejects NaN

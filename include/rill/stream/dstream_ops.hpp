@@ -1,10 +1,9 @@
 #pragma once
-// DStream transformations. Element-wise ones append a stage to the stream's
-// chain type, so per batch they fuse with whatever the batch RDD does next;
+// DStream transformations. Element-wise ones (fuse::ElementOps, shared with
+// RDD) append a stage to the stream's chain type, so per batch they fuse with
+// whatever the batch RDD does next;
 // the others derive a new stream whose batch is an RDD operation on the parent's.
-#include <rill/fuse/checks.hpp>
-#include <rill/fuse/element_stages.hpp>
-#include <rill/fuse/partition_stages.hpp>
+#include <rill/fuse/element_ops.hpp>
 #include <rill/stream/derive.hpp>
 
 #include <concepts>
@@ -18,36 +17,12 @@
 namespace rill {
 
 template <class D>
-class DStreamOps {
+class DStreamOps : public fuse::ElementOps<D> {
   const D& d() const { return static_cast<const D&>(*this); }
   template <class Late = void>
   using T_ = typename std::conditional_t<true, D, Late>::value_type;
 
  public:
-  template <class F>
-  auto map(F f) const {
-    if constexpr (fuse::checkMap<F, T_<>>()) return d().then(fuse::MapStage<F>{std::move(f)});
-  }
-  template <class F>
-  auto filter(F f) const {
-    if constexpr (fuse::checkFilter<F, T_<>>()) return d().then(fuse::FilterStage<F>{std::move(f)});
-  }
-  template <class F>
-  auto flatMap(F f) const {
-    if constexpr (fuse::checkFlatMap<F, T_<>>()) return d().then(fuse::FlatMapStage<F>{std::move(f)});
-  }
-  template <class F>
-  auto keyBy(F f) const {
-    if constexpr (fuse::checkKeyBy<F, T_<>>()) return d().then(fuse::KeyByStage<F>{std::move(f)});
-  }
-  template <class F>
-  auto mapPartitions(F f) const {
-    if constexpr (fuse::checkMapPartitions<F, T_<>>())
-      return d().then(fuse::MapPartitionsStage<F, false>{std::move(f)});
-  }
-  /// glom(): each partition of each batch as one std::vector<T>.
-  auto glom() const { return d().then(fuse::GlomStage{}); }
-
   auto repartition(std::size_t numPartitions) const {
     return detail::deriveStream(d(), [numPartitions](const auto& rdd) { return rdd.repartition(numPartitions); });
   }
