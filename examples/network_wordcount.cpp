@@ -28,19 +28,6 @@ using namespace rill;
 
 namespace {
 
-/// The words of a line: the pieces between separators (empty pieces skipped).
-std::vector<std::string> split(const std::string& line, char sep) {
-  std::vector<std::string> words;
-  std::size_t start = 0;
-  while (start <= line.size()) {
-    std::size_t end = line.find(sep, start);
-    if (end == std::string::npos) end = line.size();
-    if (end > start) words.push_back(line.substr(start, end - start));
-    start = end + 1;
-  }
-  return words;
-}
-
 struct Options {
   std::string host;
   int port = 0;

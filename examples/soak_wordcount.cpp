@@ -125,19 +125,6 @@ class Generator final : public Receiver<std::string> {
   std::vector<std::string> pool_ = std::vector<std::string>(kChunk * 8);
 };
 
-std::vector<std::string> split(const std::string& line) {
-  std::vector<std::string> words;
-  words.reserve(kWordsPerLine);
-  std::size_t start = 0;
-  while (start < line.size()) {
-    std::size_t end = line.find(' ', start);
-    if (end == std::string::npos) end = line.size();
-    words.emplace_back(line, start, end - start);
-    start = end + 1;
-  }
-  return words;
-}
-
 template <class R>
 std::int64_t sumOfValues(const R& rdd) {
   return rdd.map([](const auto& kv) { return kv.second; }).fold(std::int64_t{0}, std::plus<std::int64_t>());
@@ -184,7 +171,9 @@ int main(int argc, char** argv) {
   using WordCount = std::pair<std::string, std::int64_t>;
   auto plus = [](std::int64_t a, std::int64_t b) { return a + b; };
   auto lines = ssc.receiverStream(generator);
-  auto counts = lines.flatMap(split).map([](const std::string& w) { return WordCount(w, 1); }).reduceByKey(plus);
+  auto counts = lines.flatMap([](const std::string& line) { return split(line, ' '); })
+                    .map([](const std::string& w) { return WordCount(w, 1); })
+                    .reduceByKey(plus);
   auto totals = counts.updateStateByKey([](const std::vector<std::int64_t>& values, std::optional<std::int64_t> state) {
     std::int64_t sum = state.value_or(0);
     for (auto v : values) sum += v;

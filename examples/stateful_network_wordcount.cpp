@@ -32,16 +32,11 @@ using namespace rill;
 
 namespace {
 
-std::vector<std::string> split(const std::string& line) {
-  std::istringstream in(line);
-  return {std::istream_iterator<std::string>(in), std::istream_iterator<std::string>()};
-}
-
 /// The streaming part of the program, given its lines: what Spark's example does.
 void defineCounts(SparkContext& sc, const DStream<std::string>& lines) {
   // Initial state RDD for mapWithState.
   auto initialRDD = sc.parallelize(std::vector<std::pair<std::string, int>>{{"hello", 1}, {"world", 1}});
-  auto words = lines.flatMap(split);
+  auto words = lines.flatMap([](const std::string& line) { return split(line, ' '); });
   auto wordDstream = words.map([](const std::string& w) { return std::pair<std::string, int>(w, 1); });
   // The mapped stream holds each word of the batch with its cumulative count.
   auto mappingFunc = [](const std::string& word, std::optional<int> one, State<int>& state) {

@@ -108,7 +108,10 @@ class IllegalStateException : public SparkException {
 
 // ---- begin rill/core/show.hpp ----
 // How elements are printed by print()/pprint() and saveAsTextFile: Spark uses
-// Scala's toString, so a pair prints as "(word,3)" with no space.
+// Scala's toString, so a pair prints as "(word,3)" with no space and a
+// double as Java prints it ("2.0", "1.0E-7").
+#include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -146,6 +149,60 @@ void showSequence(std::ostream& os, const Seq& seq) {
 template <class T>
 struct ShowTraits {
   static void write(std::ostream& os, const T& v) { os << v; }
+};
+/// Floating point as Java's Double.toString / Float.toString, which Scala's
+/// toString uses: the shortest digits that read back to the same value, in
+/// plain notation with at least one decimal ("2.0", "0.001") when
+/// 10^-3 <= |x| < 10^7, otherwise as "d.dddE<n>" ("1.0E-7", "1.2345678E7").
+template <class F>
+void showJavaFloating(std::ostream& os, F x) {
+  if (std::isnan(x)) {
+    os << "NaN";
+    return;
+  }
+  if (std::isinf(x)) {
+    os << (x < 0 ? "-Infinity" : "Infinity");
+    return;
+  }
+  if (x == 0) {
+    os << (std::signbit(x) ? "-0.0" : "0.0");
+    return;
+  }
+  char buf[64];
+  // Shortest round-trip digits, as "-d.ddde+XX": split into sign, digits and exponent.
+  const auto res = std::to_chars(buf, buf + sizeof buf, x, std::chars_format::scientific);
+  std::string_view sci(buf, static_cast<std::size_t>(res.ptr - buf));
+  const bool negative = sci.front() == '-';
+  if (negative) sci.remove_prefix(1);
+  const std::size_t e = sci.find('e');
+  std::string digits(sci.substr(0, e));
+  if (digits.size() > 1) digits.erase(1, 1);  // drop the '.'
+  const int exp10 = std::stoi(std::string(sci.substr(e + 1)));
+  std::string out = negative ? "-" : "";
+  const F magnitude = negative ? -x : x;
+  if (magnitude >= F(1e-3) && magnitude < F(1e7)) {
+    if (exp10 < 0) {
+      out += "0." + std::string(static_cast<std::size_t>(-exp10 - 1), '0') + digits;
+    } else {
+      const auto intDigits = static_cast<std::size_t>(exp10) + 1;
+      if (digits.size() <= intDigits)
+        out += digits + std::string(intDigits - digits.size(), '0') + ".0";
+      else
+        out += digits.substr(0, intDigits) + "." + digits.substr(intDigits);
+    }
+  } else {
+    out += digits.substr(0, 1) + "." + (digits.size() > 1 ? digits.substr(1) : "0") + "E" + std::to_string(exp10);
+  }
+  os << out;
+}
+
+template <>
+struct ShowTraits<double> {
+  static void write(std::ostream& os, double v) { showJavaFloating(os, v); }
+};
+template <>
+struct ShowTraits<float> {
+  static void write(std::ostream& os, float v) { showJavaFloating(os, v); }
 };
 template <>
 struct ShowTraits<bool> {
@@ -199,6 +256,30 @@ std::string toString(const T& value) {
 
 }  // namespace rill
 // ---- end rill/core/show.hpp ----
+
+// ---- begin rill/core/split.hpp ----
+// split(line, sep): the words of a line, for the flatMap of a word count
+// (Python's line.split(" ") in Spark's examples). Empty pieces between repeated
+// separators are skipped, so "a  b" gives {"a", "b"}, not {"a", "", "b"}: no
+// word count wants to count the empty word. Owned strings, not views, so the
+// words outlive the line (a collect() of them must not dangle).
+
+namespace rill {
+
+inline std::vector<std::string> split(std::string_view line, char sep = ' ') {
+  std::vector<std::string> words;
+  std::size_t start = 0;
+  while (start < line.size()) {
+    std::size_t end = line.find(sep, start);
+    if (end == std::string_view::npos) end = line.size();
+    if (end > start) words.emplace_back(line.substr(start, end - start));
+    start = end + 1;
+  }
+  return words;
+}
+
+}  // namespace rill
+// ---- end rill/core/split.hpp ----
 
 // ---- begin rill/io/io.hpp ----
 // The whole io layer: line framing, file reading, atomic writes, directory
@@ -1075,6 +1156,56 @@ class TcpListener {
 // so "local[N]" computes on exactly N threads and a task that itself runs a job
 // (an action inside foreachRDD, say) cannot deadlock the pool.
 
+// ---- begin rill/exec/cancellation.hpp ----
+// Stopping the other tasks of a job that has already failed. The executor marks
+// the job cancelled when a task throws and points a thread-local at that flag
+// while it runs each task; the partition loop (rdd.hpp) checks it between blocks
+// of elements, so a task over 10^12 elements stops within a few thousand of them
+// instead of running to the end. The check costs one thread-local load per
+// block, nothing per element.
+#include <exception>
+
+namespace rill::exec {
+
+/// Thrown by a task that stops because another task of its job failed. The job
+/// already holds that first failure, which is what the caller sees; this one is
+/// dropped. It unwinds like any failure, so nothing half-computed is kept (a
+/// cached partition stays empty).
+class TaskCancelled final : public std::exception {
+ public:
+  const char* what() const noexcept override {
+    return "rill: task cancelled because another task of its job failed";
+  }
+};
+
+namespace detail {
+inline thread_local const std::atomic<bool>* currentJobCancelled = nullptr;
+}
+
+/// Throws TaskCancelled when the job of the task running on this thread has failed.
+inline void throwIfCancelled() {
+  const std::atomic<bool>* flag = detail::currentJobCancelled;
+  if (flag != nullptr && flag->load(std::memory_order_relaxed)) throw TaskCancelled();
+}
+
+/// While alive, tasks on this thread belong to the job whose flag it names. Nested
+/// jobs (an action run inside a task) restore the outer job's flag on the way out.
+class CancellationScope {
+ public:
+  explicit CancellationScope(const std::atomic<bool>& flag) : outer_(detail::currentJobCancelled) {
+    detail::currentJobCancelled = &flag;
+  }
+  CancellationScope(const CancellationScope&) = delete;
+  CancellationScope& operator=(const CancellationScope&) = delete;
+  ~CancellationScope() { detail::currentJobCancelled = outer_; }
+
+ private:
+  const std::atomic<bool>* outer_;
+};
+
+}  // namespace rill::exec
+// ---- end rill/exec/cancellation.hpp ----
+
 // ---- begin rill/exec/executor.hpp ----
 // The executor interface the RDD layer runs its tasks on. A task is one
 // partition; erasure happens here, once per task, never per element. A
@@ -1088,7 +1219,8 @@ class Executor {
   /// How many tasks can run at once.
   virtual std::size_t parallelism() const = 0;
   /// Runs task(0) .. task(n-1), returns when all have finished. The first
-  /// exception a task throws is rethrown here; tasks not yet started are skipped.
+  /// exception a task throws is rethrown here; tasks not yet started are skipped
+  /// and running ones stop at their next exec::throwIfCancelled() check.
   virtual void runTasks(std::size_t n, const std::function<void(std::size_t)>& task) = 0;
 };
 
@@ -1097,7 +1229,6 @@ class Executor {
 
 #include <condition_variable>
 #include <deque>
-#include <exception>
 #include <mutex>
 #include <thread>
 
@@ -1157,6 +1288,7 @@ class ThreadPool final : public Executor {
         std::exception_ptr failure;
         if (!cancelled.load(std::memory_order_relaxed)) {
           try {
+            CancellationScope scope(cancelled);  // running tasks stop at their next check
             task(i);
           } catch (...) {
             failure = std::current_exception();
@@ -1968,7 +2100,6 @@ class CoalescedNode final : public RDDNode<T> {
 // ---- begin rill/rdd/numeric.hpp ----
 // Actions on RDDs of numbers: sum, mean, stats (Spark's DoubleRDDFunctions).
 
-#include <cmath>
 #include <limits>
 #include <ostream>
 
@@ -4576,9 +4707,14 @@ class RDD : public RDDApi<RDD<T>> {
           return pushAll(chunk, *sink);
         }
       }
+      // In blocks, so a task of a failed job stops within one block (see exec/cancellation.hpp).
       static bool pushAll(std::span<const T> chunk, Sink& to) {
-        for (const T& x : chunk)
-          if (!to.push(x)) return false;
+        constexpr std::size_t kBlock = 4096;
+        for (std::size_t at = 0; at < chunk.size(); at += kBlock) {
+          exec::throwIfCancelled();
+          for (const T& x : chunk.subspan(at, std::min(kBlock, chunk.size() - at)))
+            if (!to.push(x)) return false;
+        }
         return true;
       }
     } adapter(&sink);

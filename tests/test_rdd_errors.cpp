@@ -4,6 +4,8 @@
 #include "rdd_test_support.hpp"
 
 #include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -84,6 +86,65 @@ TEST_CASE("a failed cache computation is retried by the next action") {
   CHECK_THROWS_WITH_AS(cached.count(), "transient", std::runtime_error);
   fail = false;
   CHECK(cached.collect() == iota(0, 10));
+}
+
+namespace {
+/// True once the job of the task running on this thread has been marked failed.
+bool ownJobCancelled() {
+  const auto* flag = rill::exec::detail::currentJobCancelled;
+  return flag != nullptr && flag->load();
+}
+/// Waits (without sleeping) until `ready()`, failing loudly after 30 s instead of hanging.
+template <class Ready>
+void spinUntil(Ready ready) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!ready()) {
+    if (std::chrono::steady_clock::now() > deadline) throw std::logic_error("spinUntil: timed out");
+    std::this_thread::yield();
+  }
+}
+}  // namespace
+
+TEST_CASE("a failing partition stops the partitions still running; nothing half-computed is cached") {
+  // Two workers, two partitions running at once: partition 0 fails only once
+  // partition 1 is under way, and partition 1 then waits until the pool has marked
+  // the job failed, so it is certainly still running when the failure lands. It
+  // must stop within one block of 4096 elements; without cancellation it would
+  // run to its end.
+  rill::SparkContext sc(rill_test::conf(2));
+  std::atomic<bool> armed{true}, secondStarted{false};
+  std::atomic<std::int64_t> secondSeen{0};
+  auto failFirstStopSecond = [&](std::int64_t half) {
+    return [&, half](std::int64_t x) {
+      if (!armed) return x;
+      if (x == 0) {
+        spinUntil([&] { return secondStarted.load(); });
+        throw std::runtime_error("partition 0 failed");
+      }
+      if (x == half) {
+        secondStarted = true;
+        spinUntil(ownJobCancelled);
+      }
+      if (x >= half) ++secondSeen;
+      return x;
+    };
+  };
+  SUBCASE("a partition of 5 * 10^11 elements stops at once") {
+    const std::int64_t half = 500'000'000'000;
+    auto huge = sc.range(0, 2 * half, 1, 2).map(failFirstStopSecond(half));
+    CHECK_THROWS_WITH_AS(huge.count(), "partition 0 failed", std::runtime_error);
+    CHECK(secondSeen.load() >= 1);
+    CHECK(secondSeen.load() <= 4096);
+  }
+  SUBCASE("a cached partition cut short stays empty and is computed whole by the next action") {
+    const std::int64_t half = 1'000'000;
+    auto cached = sc.range(0, 2 * half, 1, 2).map(failFirstStopSecond(half)).cache();
+    CHECK_THROWS_WITH_AS(cached.count(), "partition 0 failed", std::runtime_error);
+    CHECK(secondSeen.load() <= 4096);
+    armed = false;
+    CHECK(cached.count() == 2 * half);
+    CHECK(cached.sum() == (2 * half - 1) * (2 * half) / 2);
+  }
 }
 
 TEST_CASE("reduce, first, min and max on an empty RDD: UnsupportedOperationException(empty collection)") {

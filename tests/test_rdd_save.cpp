@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <optional>
 #include <stdexcept>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -40,12 +41,45 @@ TEST_CASE("saveAsTextFile prints elements as Spark does: pairs, strings, doubles
 
   const auto doubles = rill_test::tmpPath("doubles");
   sc.parallelize(std::vector<double>{0.5, 2.0, 1e-7}, 1).saveAsTextFile(doubles);
-  CHECK(readFile(doubles + "/part-00000") == rill::toString(0.5) + "\n" + rill::toString(2.0) + "\n" +
-                                                 rill::toString(1e-7) + "\n");
+  CHECK(readFile(doubles + "/part-00000") == "0.5\n2.0\n1.0E-7\n");
 
   const auto optionals = rill_test::tmpPath("optionals");
   sc.parallelize(std::vector<std::optional<int>>{1, std::nullopt}, 1).saveAsTextFile(optionals);
   CHECK(readFile(optionals + "/part-00000") == "Some(1)\nNone\n");
+}
+
+TEST_CASE("doubles and floats print as Java's Double.toString / Float.toString (Scala's toString)") {
+  using rill::toString;
+  // Plain notation in [10^-3, 10^7), always with a decimal; shortest round-trip digits.
+  CHECK(toString(2.0) == "2.0");
+  CHECK(toString(-2.0) == "-2.0");
+  CHECK(toString(0.5) == "0.5");
+  CHECK(toString(0.1 + 0.2) == "0.30000000000000004");
+  CHECK(toString(100.0) == "100.0");
+  CHECK(toString(123456.789) == "123456.789");
+  CHECK(toString(9999999.0) == "9999999.0");
+  CHECK(toString(0.001) == "0.001");
+  CHECK(toString(0.0123) == "0.0123");
+  CHECK(toString(1.0 / 3) == "0.3333333333333333");
+  // Outside it: d.dddE<n>, no '+' and no leading zeros in the exponent.
+  CHECK(toString(1e7) == "1.0E7");
+  CHECK(toString(12345678.9) == "1.23456789E7");
+  CHECK(toString(1e-7) == "1.0E-7");
+  CHECK(toString(0.000999) == "9.99E-4");
+  CHECK(toString(-1.5e300) == "-1.5E300");
+  CHECK(toString(2.5e-10) == "2.5E-10");
+  // Specials.
+  CHECK(toString(0.0) == "0.0");
+  CHECK(toString(-0.0) == "-0.0");
+  CHECK(toString(std::numeric_limits<double>::infinity()) == "Infinity");
+  CHECK(toString(-std::numeric_limits<double>::infinity()) == "-Infinity");
+  CHECK(toString(std::numeric_limits<double>::quiet_NaN()) == "NaN");
+  // float uses float's own shortest digits (Java's Float.toString).
+  CHECK(toString(0.1f) == "0.1");
+  CHECK(toString(1.0e10f) == "1.0E10");
+  // Inside pairs and sequences too.
+  CHECK(toString(std::pair<std::string, double>("mean", 3.0)) == "(mean,3.0)");
+  CHECK(toString(std::vector<double>{1.0, 0.25}) == "[1.0, 0.25]");
 }
 
 TEST_CASE("saveAsTextFile: empty partitions give empty part files; no partitions give only _SUCCESS") {

@@ -3,6 +3,8 @@
 // zipWithIndex, cache, repartition and coalesce — with generic lambdas.
 #include "rdd_test_support.hpp"
 
+#include <rill/core/split.hpp>
+
 #include <range/v3/range/conversion.hpp>
 #include <range/v3/view/iota.hpp>
 #include <range/v3/view/split.hpp>
@@ -293,4 +295,16 @@ TEST_CASE("repartition and coalesce keep the elements and set the partition coun
     CHECK(rdd.coalesce(9).getNumPartitions() == 5);  // never more without a shuffle
     CHECK(sc.emptyRDD<int>().repartition(3).glom().collect() == VVI{{}, {}, {}});
   });
+}
+
+TEST_CASE("rill::split: the words of a line, empty pieces skipped, owned strings") {
+  using VS = std::vector<std::string>;
+  CHECK(rill::split("to be or not to be") == VS{"to", "be", "or", "not", "to", "be"});
+  CHECK(rill::split("  a  b ") == VS{"a", "b"});
+  CHECK(rill::split("") == VS{});
+  CHECK(rill::split("   ") == VS{});
+  CHECK(rill::split("k=v;x=y", ';') == VS{"k=v", "x=y"});
+  rill::SparkContext sc(rill_test::conf(2));
+  auto words = sc.parallelize(VS{"a b", "b  c", ""}, 2).flatMap([](const std::string& l) { return rill::split(l); });
+  CHECK(sorted(words.collect()) == VS{"a", "b", "b", "c"});
 }

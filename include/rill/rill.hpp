@@ -3,6 +3,7 @@
 #include <rill/core/concepts.hpp>
 #include <rill/core/errors.hpp>
 #include <rill/core/show.hpp>
+#include <rill/core/split.hpp>
 #include <rill/io/io.hpp>
 #include <rill/rdd/spark_context.hpp>
 #include <rill/stream/stream.hpp>

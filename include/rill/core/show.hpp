@@ -1,6 +1,9 @@
 #pragma once
 // How elements are printed by print()/pprint() and saveAsTextFile: Spark uses
-// Scala's toString, so a pair prints as "(word,3)" with no space.
+// Scala's toString, so a pair prints as "(word,3)" with no space and a
+// double as Java prints it ("2.0", "1.0E-7").
+#include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -42,6 +45,60 @@ void showSequence(std::ostream& os, const Seq& seq) {
 template <class T>
 struct ShowTraits {
   static void write(std::ostream& os, const T& v) { os << v; }
+};
+/// Floating point as Java's Double.toString / Float.toString, which Scala's
+/// toString uses: the shortest digits that read back to the same value, in
+/// plain notation with at least one decimal ("2.0", "0.001") when
+/// 10^-3 <= |x| < 10^7, otherwise as "d.dddE<n>" ("1.0E-7", "1.2345678E7").
+template <class F>
+void showJavaFloating(std::ostream& os, F x) {
+  if (std::isnan(x)) {
+    os << "NaN";
+    return;
+  }
+  if (std::isinf(x)) {
+    os << (x < 0 ? "-Infinity" : "Infinity");
+    return;
+  }
+  if (x == 0) {
+    os << (std::signbit(x) ? "-0.0" : "0.0");
+    return;
+  }
+  char buf[64];
+  // Shortest round-trip digits, as "-d.ddde+XX": split into sign, digits and exponent.
+  const auto res = std::to_chars(buf, buf + sizeof buf, x, std::chars_format::scientific);
+  std::string_view sci(buf, static_cast<std::size_t>(res.ptr - buf));
+  const bool negative = sci.front() == '-';
+  if (negative) sci.remove_prefix(1);
+  const std::size_t e = sci.find('e');
+  std::string digits(sci.substr(0, e));
+  if (digits.size() > 1) digits.erase(1, 1);  // drop the '.'
+  const int exp10 = std::stoi(std::string(sci.substr(e + 1)));
+  std::string out = negative ? "-" : "";
+  const F magnitude = negative ? -x : x;
+  if (magnitude >= F(1e-3) && magnitude < F(1e7)) {
+    if (exp10 < 0) {
+      out += "0." + std::string(static_cast<std::size_t>(-exp10 - 1), '0') + digits;
+    } else {
+      const auto intDigits = static_cast<std::size_t>(exp10) + 1;
+      if (digits.size() <= intDigits)
+        out += digits + std::string(intDigits - digits.size(), '0') + ".0";
+      else
+        out += digits.substr(0, intDigits) + "." + digits.substr(intDigits);
+    }
+  } else {
+    out += digits.substr(0, 1) + "." + (digits.size() > 1 ? digits.substr(1) : "0") + "E" + std::to_string(exp10);
+  }
+  os << out;
+}
+
+template <>
+struct ShowTraits<double> {
+  static void write(std::ostream& os, double v) { showJavaFloating(os, v); }
+};
+template <>
+struct ShowTraits<float> {
+  static void write(std::ostream& os, float v) { showJavaFloating(os, v); }
 };
 template <>
 struct ShowTraits<bool> {

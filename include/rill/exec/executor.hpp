@@ -13,7 +13,8 @@ class Executor {
   /// How many tasks can run at once.
   virtual std::size_t parallelism() const = 0;
   /// Runs task(0) .. task(n-1), returns when all have finished. The first
-  /// exception a task throws is rethrown here; tasks not yet started are skipped.
+  /// exception a task throws is rethrown here; tasks not yet started are skipped
+  /// and running ones stop at their next exec::throwIfCancelled() check.
   virtual void runTasks(std::size_t n, const std::function<void(std::size_t)>& task) = 0;
 };
 

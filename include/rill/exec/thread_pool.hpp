@@ -2,6 +2,7 @@
 // A fixed pool of N-1 threads; the thread that submits a job works on it too,
 // so "local[N]" computes on exactly N threads and a task that itself runs a job
 // (an action inside foreachRDD, say) cannot deadlock the pool.
+#include <rill/exec/cancellation.hpp>
 #include <rill/exec/executor.hpp>
 
 #include <algorithm>
@@ -72,6 +73,7 @@ class ThreadPool final : public Executor {
         std::exception_ptr failure;
         if (!cancelled.load(std::memory_order_relaxed)) {
           try {
+            CancellationScope scope(cancelled);  // running tasks stop at their next check
             task(i);
           } catch (...) {
             failure = std::current_exception();

@@ -2,6 +2,7 @@
 // RDD<T>, the named, storable RDD, and PipedRDD<T, Pipe>, an RDD<T> with a
 // fused chain of stages on top. Both get every operation from the same mixins;
 // a PipedRDD converts to RDD<U> (implicitly, or with toRDD()).
+#include <rill/exec/cancellation.hpp>
 #include <rill/fuse/pipeline.hpp>
 #include <rill/rdd/actions.hpp>
 #include <rill/rdd/derived_nodes.hpp>
@@ -14,6 +15,7 @@
 #include <rill/rdd/save.hpp>
 #include <rill/rdd/transformations.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <memory>
 #include <span>
@@ -67,9 +69,14 @@ class RDD : public RDDApi<RDD<T>> {
           return pushAll(chunk, *sink);
         }
       }
+      // In blocks, so a task of a failed job stops within one block (see exec/cancellation.hpp).
       static bool pushAll(std::span<const T> chunk, Sink& to) {
-        for (const T& x : chunk)
-          if (!to.push(x)) return false;
+        constexpr std::size_t kBlock = 4096;
+        for (std::size_t at = 0; at < chunk.size(); at += kBlock) {
+          exec::throwIfCancelled();
+          for (const T& x : chunk.subspan(at, std::min(kBlock, chunk.size() - at)))
+            if (!to.push(x)) return false;
+        }
         return true;
       }
     } adapter(&sink);
