@@ -9,7 +9,9 @@
 //   cmake -S . -B build/bench -G Ninja -DCMAKE_BUILD_TYPE=Release && cmake --build build/bench --target bench_keyed
 //   build/bench/benchmarks/bench_keyed --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
 // BM_Calibration_Spin/2 vs /1 shows how much a second worker can help on this machine at
-// all (a shared or virtual machine may be far from 2x); read the 2-worker numbers against it.
+// all (a shared or virtual machine may be far from 2x), and BM_Calibration_TableLoop/2 vs /1
+// how much it helps the word count's own table loop without rill; read the 2-worker numbers
+// against them.
 // Peak memory of the word count, in a process of its own (VmHWM counts the whole process):
 //   build/bench/benchmarks/bench_keyed --benchmark_filter=PeakRSS
 #include <benchmark/benchmark.h>
@@ -26,6 +28,7 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -305,8 +308,38 @@ void BM_Calibration_Spin(benchmark::State& state) {
     });
 }
 
+/// The map side of the word count with no rill at all: the combine-table loop over the
+/// lines, on 1 thread, or on 2 std::threads each with its own table over half the lines.
+/// Its 2/1 ratio is this machine's ceiling for the word count's scaling: the loop is
+/// bound by cache and memory traffic (two tables of the whole vocabulary), which a
+/// shared or virtual machine's second core may not double, whatever rill does.
+void BM_Calibration_TableLoop(benchmark::State& state) {
+  const auto threads = static_cast<std::size_t>(state.range(0));
+  const auto& text = zipfText();
+  auto countRange = [&](std::size_t begin, std::size_t end) {
+    rill::detail::FlatMap<std::string, long> counts;
+    for (std::size_t i = begin; i < end; ++i)
+      for (std::string_view w : Words{text.lines[i]}) counts.upsert(w, [] { return 1L; }, [](long& c) { ++c; });
+    return counts.size();
+  };
+  const std::size_t n = text.lines.size();
+  for (auto _ : state) {
+    if (threads == 1) {
+      benchmark::DoNotOptimize(countRange(0, n));
+    } else {
+      std::size_t other = 0;
+      std::thread second([&] { other = countRange(n / 2, n); });
+      benchmark::DoNotOptimize(countRange(0, n / 2));
+      second.join();
+      benchmark::DoNotOptimize(other);
+    }
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.bytes.size()));
+}
+
 }  // namespace
 
+BENCHMARK(BM_Calibration_TableLoop)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Calibration_Spin)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_CombineTable_UnorderedMap)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_CombineTable_FlatMap)->Unit(benchmark::kMillisecond)->UseRealTime();

@@ -6,8 +6,13 @@
 
 #include <rill/rdd/spark_context.hpp>
 
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -169,4 +174,257 @@ TEST_CASE("cartesian pairs every element, partition (i, j) = left i x right j") 
   auto big = sc->range(0, 100, 1, 3).cartesian(sc->range(0, 50, 1, 2));
   CHECK(big.count() == 5000);
   CHECK(big.take(3).size() == 3);
+}
+
+namespace {
+
+using Named = std::pair<int, std::string>;
+using G3 = std::tuple<std::vector<long>, std::vector<std::string>, std::vector<long>>;
+using Cogrouped3 = std::vector<std::pair<int, G3>>;
+
+/// Every side's values sorted, the groups sorted by key: cogroup output as a multiset.
+Cogrouped3 normalized3(Cogrouped3 groups) {
+  for (auto& g : groups) std::apply([](auto&... side) { (std::sort(side.begin(), side.end()), ...); }, g.second);
+  return sorted(std::move(groups));
+}
+
+/// cogroup of three sides through a std::map: the reference.
+Cogrouped3 referenceCogroup(const std::vector<KV>& a, const std::vector<Named>& b, const std::vector<KV>& c) {
+  std::map<int, G3> groups;
+  for (auto& [k, v] : a) std::get<0>(groups[k]).push_back(v);
+  for (auto& [k, v] : b) std::get<1>(groups[k]).push_back(v);
+  for (auto& [k, v] : c) std::get<2>(groups[k]).push_back(v);
+  return normalized3(Cogrouped3(groups.begin(), groups.end()));
+}
+
+/// Places an int by its value mod n: a user partitioner without == or a hasher.
+struct ModPartitioner {
+  std::size_t n;
+  std::size_t numPartitions() const { return n; }
+  std::size_t getPartition(int x) const { return static_cast<std::size_t>(x) % n; }
+};
+
+/// Every element of partition p is one the partitioner places in p.
+template <class P>
+bool placedBy(const std::vector<std::vector<int>>& parts, const P& p) {
+  for (std::size_t i = 0; i < parts.size(); ++i)
+    for (int x : parts[i])
+      if (p.getPartition(x) != i) return false;
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("cogroup of three RDDs: every key once, a missing side an empty vector") {
+  // Keys 0..19 in a, 10..29 in b, 20..39 in c: keys on one, two or all three sides.
+  auto a = keyed_test::randomPairs(31, 60, 20, 0.5);
+  std::vector<Named> b;
+  for (auto& [k, v] : keyed_test::randomPairs(32, 40, 20)) b.emplace_back(k + 10, "s" + std::to_string(v));
+  auto c = keyed_test::randomPairs(33, 30, 20);
+  for (auto& kv : c) kv.first += 20;
+  const std::vector<KV> none;
+  const std::vector<Named> noNames;
+  for (auto* sc : keyed_test::contexts())
+    for (std::size_t parts : {1, 3, 8}) {
+      CAPTURE(parts);
+      auto ra = sc->parallelize(a, parts);
+      auto rb = sc->parallelize(b, parts % 3 + 1);
+      auto rc = sc->parallelize(c, 2);
+      auto grouped = ra.cogroup(rb, rc);
+      static_assert(std::is_same_v<decltype(grouped)::value_type, std::pair<int, G3>>);
+      CHECK(grouped.getNumPartitions() == std::max<std::size_t>(parts, 2));  // the most of any input
+      CHECK(normalized3(grouped.collect()) == referenceCogroup(a, b, c));
+      CHECK(normalized3(ra.cogroup(rb, rc, 4).collect()) == referenceCogroup(a, b, c));
+      CHECK(ra.cogroup(rb, rc, 4).getNumPartitions() == 4);
+      auto byPartitioner = ra.cogroup(rb, rc, rill::HashPartitioner(5));
+      CHECK(byPartitioner.getNumPartitions() == 5);
+      CHECK(byPartitioner.partitioner()->target<rill::HashPartitioner<>>()->numPartitions() == 5);
+      CHECK(normalized3(byPartitioner.collect()) == referenceCogroup(a, b, c));
+      // Empty sides: the keys of the others, with empty vectors where a side is empty.
+      auto ea = sc->parallelize(none, parts);
+      auto eb = sc->parallelize(noNames, 2);
+      auto ec = sc->emptyRDD<KV>();
+      CHECK(normalized3(ea.cogroup(rb, rc, 3).collect()) == referenceCogroup(none, b, c));
+      CHECK(normalized3(ra.cogroup(eb, rc).collect()) == referenceCogroup(a, noNames, c));
+      CHECK(normalized3(ra.cogroup(eb, ec, 2).collect()) == referenceCogroup(a, noNames, none));
+      CHECK(ea.cogroup(eb, ec, rill::HashPartitioner(3)).collect().empty());
+      CHECK(ea.cogroup(eb, ec, rill::HashPartitioner(3)).getNumPartitions() == 3);
+    }
+}
+
+TEST_CASE("cogroup of three RDDs partitioned alike keeps their partitioner") {
+  auto* sc = keyed_test::contexts()[2];
+  const rill::HashPartitioner p(4);
+  auto a = sc->parallelize(std::vector<KV>{{1, 10}, {2, 20}, {1, 11}}, 2).partitionBy(p);
+  auto b = sc->parallelize(std::vector<Named>{{2, "x"}, {3, "y"}}, 3).partitionBy(p);
+  auto c = sc->parallelize(std::vector<KV>{{3, 30}, {5, 50}}, 1);
+  auto grouped = a.cogroup(b, c);  // the default picks a's HashPartitioner(4)
+  CHECK(grouped.getNumPartitions() == 4);
+  CHECK(grouped.partitioner()->target<rill::HashPartitioner<>>()->numPartitions() == 4);
+  CHECK(normalized3(grouped.collect()) == Cogrouped3{{1, {{10, 11}, {}, {}}},
+                                                     {2, {{20}, {"x"}, {}}},
+                                                     {3, {{}, {"y"}, {30}}},
+                                                     {5, {{}, {}, {50}}}});
+  // Each key sits in the partition p gives it.
+  auto placed = grouped.glom().collect();
+  for (std::size_t i = 0; i < placed.size(); ++i)
+    for (auto& g : placed[i]) CHECK(p.getPartition(g.first) == i);
+}
+
+TEST_CASE("subtractByKey with a number of partitions or a partitioner") {
+  const auto left = keyed_test::randomPairs(41, 150, 30, 0.3);
+  auto right = keyed_test::randomPairs(42, 40, 30);
+  for (auto& kv : right) kv.first += 15;  // keys 15..44: left keys 0..14 survive
+  std::set<int> rightKeys;
+  for (auto& kv : right) rightKeys.insert(kv.first);
+  std::vector<KV> kept;
+  for (auto& kv : left)
+    if (!rightKeys.count(kv.first)) kept.push_back(kv);
+  for (auto* sc : keyed_test::contexts())
+    for (std::size_t parts : {1, 4, 9}) {
+      CAPTURE(parts);
+      auto a = sc->parallelize(left, parts);
+      auto b = sc->parallelize(right, 2);
+      auto byCount = a.subtractByKey(b, 3);
+      CHECK(byCount.getNumPartitions() == 3);
+      CHECK(sorted(byCount.collect()) == sorted(kept));
+      auto byHash = a.subtractByKey(b, rill::HashPartitioner(6));
+      CHECK(byHash.partitioner()->target<rill::HashPartitioner<>>()->numPartitions() == 6);
+      CHECK(sorted(byHash.collect()) == sorted(kept));
+      auto byMod = a.subtractByKey(b, ModPartitioner{5});
+      CHECK(byMod.getNumPartitions() == 5);
+      CHECK(sorted(byMod.collect()) == sorted(kept));
+      CHECK(placedBy(byMod.keys().glom().collect(), ModPartitioner{5}));
+      CHECK(sc->emptyRDD<KV>().subtractByKey(b, 4).collect().empty());
+      CHECK(sorted(a.subtractByKey(sc->emptyRDD<KV>(), ModPartitioner{2}).collect()) == sorted(left));
+      CHECK(a.subtractByKey(a, rill::HashPartitioner(2)).collect().empty());
+    }
+}
+
+TEST_CASE("intersection and subtract with a number of partitions or a partitioner") {
+  std::vector<int> xs, ys;
+  for (auto& kv : keyed_test::randomPairs(51, 200, 40, 0.4)) xs.push_back(kv.first);       // 0..39, 0 hot
+  for (auto& kv : keyed_test::randomPairs(52, 60, 40)) ys.push_back(kv.first + 25);         // 25..64
+  const std::set<int> inYs(ys.begin(), ys.end());
+  std::vector<int> notInYs, common;
+  for (int x : xs)
+    if (!inYs.count(x)) notInYs.push_back(x);
+  for (int x : std::set<int>(xs.begin(), xs.end()))
+    if (inYs.count(x)) common.push_back(x);
+  notInYs = sorted(notInYs);
+  for (auto* sc : keyed_test::contexts())
+    for (std::size_t parts : {1, 4})
+      for (std::size_t n : {1, 3, 8}) {
+        CAPTURE(parts);
+        CAPTURE(n);
+        auto ax = sc->parallelize(xs, parts);
+        auto by = sc->parallelize(ys, 3);
+        auto both = ax.intersection(by, n);
+        CHECK(both.getNumPartitions() == n);
+        CHECK(sorted(both.collect()) == common);
+        CHECK(sorted(ax.intersection(by, rill::HashPartitioner(n)).collect()) == common);
+        auto bothMod = ax.intersection(by, ModPartitioner{n});
+        CHECK(sorted(bothMod.collect()) == common);
+        CHECK(placedBy(bothMod.glom().collect(), ModPartitioner{n}));
+        auto rest = ax.subtract(by, n);
+        CHECK(rest.getNumPartitions() == n);
+        CHECK(sorted(rest.collect()) == notInYs);  // duplicates kept
+        CHECK(sorted(ax.subtract(by, rill::HashPartitioner(n)).collect()) == notInYs);
+        auto restMod = ax.subtract(by, ModPartitioner{n});
+        CHECK(sorted(restMod.collect()) == notInYs);
+        CHECK(placedBy(restMod.glom().collect(), ModPartitioner{n}));
+        CHECK_FALSE(static_cast<bool>(restMod.partitioner()));  // as Spark: the results are not keyed
+        // Empty sides.
+        auto empty = sc->emptyRDD<int>();
+        CHECK(ax.intersection(empty, n).collect().empty());
+        CHECK(empty.intersection(by, ModPartitioner{n}).getNumPartitions() == n);
+        CHECK(sorted(ax.subtract(empty, rill::HashPartitioner(n)).collect()) == sorted(xs));
+        CHECK(empty.subtract(by, n).collect().empty());
+      }
+  auto* sc = keyed_test::contexts()[1];
+  CHECK_THROWS_AS(sc->parallelize(xs, 2).intersection(sc->parallelize(ys, 2), -1), std::invalid_argument);
+}
+
+namespace {
+/// std::pair has no std::hash: the partitioner's hasher is the only one the tables can use.
+struct PairHash {
+  std::size_t operator()(const std::pair<int, int>& p) const { return std::hash<int>{}(p.first * 31 + p.second); }
+};
+}  // namespace
+
+TEST_CASE("intersection and subtract hash with the partitioner's hasher") {
+  using Cell = std::pair<int, int>;
+  auto* sc = keyed_test::contexts()[1];
+  auto a = sc->parallelize(std::vector<Cell>{{1, 1}, {1, 2}, {2, 2}, {1, 2}, {3, 3}}, 2);
+  auto b = sc->parallelize(std::vector<Cell>{{1, 2}, {3, 3}, {4, 4}}, 3);
+  const rill::HashPartitioner p(3, PairHash{});
+  CHECK(sorted(a.intersection(b, p).collect()) == std::vector<Cell>{{1, 2}, {3, 3}});
+  CHECK(sorted(a.subtract(b, p).collect()) == std::vector<Cell>{{1, 1}, {2, 2}});
+}
+
+namespace {
+
+/// A string key that counts its copies. Moves are free and copy-assignment is
+/// deleted, so every copy a keyed op makes passes the counter.
+struct CopiedKey {
+  static inline std::atomic<long> copies{0};
+  std::string name;
+  explicit CopiedKey(std::string s) : name(std::move(s)) {}
+  CopiedKey(const CopiedKey& o) : name(o.name) { ++copies; }
+  CopiedKey(CopiedKey&&) noexcept = default;
+  CopiedKey& operator=(const CopiedKey&) = delete;
+  CopiedKey& operator=(CopiedKey&&) noexcept = default;
+  bool operator==(const CopiedKey& o) const { return name == o.name; }
+};
+
+}  // namespace
+
+template <>
+struct std::hash<CopiedKey> {
+  std::size_t operator()(const CopiedKey& k) const { return std::hash<std::string>{}(k.name); }
+};
+
+namespace {
+
+/// copies made by `op()` (a keyed op: they run their shuffle when called).
+template <class Op>
+long copiesOf(Op&& op) {
+  CopiedKey::copies = 0;
+  op();
+  return CopiedKey::copies;
+}
+
+}  // namespace
+
+TEST_CASE("join and cogroup copy a string key only for a second match or a row read from storage") {
+  // Left: keys k0..k29, each 3 times. Right: k0..k14 twice each, then 10 keys only it has.
+  constexpr long leftRows = 90, rightRows = 40, matchedLeftRows = 15 * 3;
+  auto key = [](std::int64_t i) { return CopiedKey("key" + std::to_string(i)); };
+  for (auto* sc : keyed_test::contexts())
+    for (std::size_t parts : {1, 4, 7}) {
+      CAPTURE(parts);
+      auto left = sc->range(0, leftRows, 1, parts).map([&](std::int64_t i) { return std::pair(key(i % 30), i); });
+      auto right = sc->range(0, rightRows, 1, 3).map([&](std::int64_t i) {
+        return std::pair(key(i < 30 ? i % 15 : 100 + i), i);
+      });
+      // Computed rows arrive as rvalues and are moved through the shuffle. A left row with
+      // m matches makes m output rows, each owning its key: the last takes the row's key,
+      // the m - 1 before it copy it (here m = 2). Unmatched rows are moved out.
+      CHECK(copiesOf([&] { return left.join(right, 5); }) == matchedLeftRows * (2 - 1));
+      CHECK(copiesOf([&] { return left.leftOuterJoin(right); }) == matchedLeftRows);
+      CHECK(copiesOf([&] { return left.fullOuterJoin(right, rill::HashPartitioner(2)); }) == matchedLeftRows);
+      CHECK(copiesOf([&] { return left.cogroup(right, 3); }) == 0);  // keys move into the groups
+      CHECK(copiesOf([&] { return left.cogroup(right, left, 3); }) == 0);
+      CHECK(copiesOf([&] { return left.subtractByKey(right); }) == 0);
+      // A stored RDD must stay intact, so its shuffle copies each row it reads, once.
+      auto storedLeft = sc->parallelize(left.collect(), parts);
+      auto storedRight = sc->parallelize(right.collect(), 2);
+      const long stored = leftRows + rightRows;
+      CHECK(copiesOf([&] { return storedLeft.join(storedRight); }) == stored + matchedLeftRows);
+      CHECK(copiesOf([&] { return storedLeft.cogroup(storedRight, 4); }) == stored);
+      CHECK(copiesOf([&] { return storedLeft.cogroup(storedRight, left, 4); }) == stored);
+      // The results are right, too.
+      CHECK(storedLeft.join(storedRight).count() == matchedLeftRows * 2);
+      CHECK(left.cogroup(right, left, 3).count() == 30 + 10);
+    }
 }

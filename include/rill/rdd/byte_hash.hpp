@@ -6,7 +6,7 @@
 // combine; this hash, after Wang Yi's wyhash (public domain: two
 // 64x64->128-bit multiplies for a key of up to 16 bytes, no byte loop), cut
 // the table's time from about 1.5x to 1.1x that of absl::flat_hash_map (measured
-// in notes/keyed_results.md).
+// in the README, "Combine table choice").
 #include <cstddef>
 #include <cstdint>
 #include <cstring>

@@ -14,9 +14,11 @@
 #include <rill/rdd/partitioner.hpp>
 #include <rill/rdd/shuffle.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <tuple>
@@ -170,6 +172,38 @@ std::vector<std::pair<K, Groups>> cogroupPartition(const Hash& hash, Sides&... s
   return std::move(table).take();
 }
 
+/// The partitioner of intersection and subtract: `part` itself, or HashPartitioner(n).
+/// n = 0 takes Spark's defaults: the larger partition count of the two for
+/// intersection, this RDD's for subtract (both partitioners are lost, as Spark's).
+template <bool Intersect, class Part, class A, class B>
+auto setPartitioner(const Part& part, const A& a, const B& b) {
+  if constexpr (std::is_integral_v<Part>) {
+    if (part != 0) return choosePartitioner(part, a, b);  // rejects a negative count
+    const std::size_t n = Intersect ? std::max(a.numPartitions(), b.numPartitions()) : a.numPartitions();
+    return HashPartitioner<>(std::max<std::size_t>(1, n));
+  } else {
+    return part;
+  }
+}
+
+/// intersection (Intersect) or subtract of two RDDs of T, both placed by the whole
+/// element; the tables hash with the partitioner's hasher, as the keyed ops do.
+template <bool Intersect, class A, class B, class Part>
+RDD<typename A::value_type> setOperation(const A& a, const B& b, const Part& partArg) {
+  using T = typename A::value_type;
+  const auto part = setPartitioner<Intersect>(partArg, a, b);
+  const auto hash = hasherFrom<hasher_of_t<Part>>(part);
+  auto left = partitionElements(a, part);
+  auto right = partitionElements(b, part);
+  auto parts = perPartition(a.context(), part.numPartitions(), [&](std::size_t r) {
+    if constexpr (Intersect)
+      return commonElements(left[r], right[r], hash);
+    else
+      return withoutMatches(left[r], right[r], Whole{}, hash);
+  });
+  return RDD<T>(a.context(), std::make_shared<StoredNode<T>>(std::move(parts)));
+}
+
 /// Both RDDs' rows in the partitions of `part`, then fn(leftRows, rightRows) per partition.
 template <class A, class B, class P, class Fn>
 auto coPartitioned(const A& a, const B& b, const P& part, Fn&& fn) {
@@ -177,6 +211,17 @@ auto coPartitioned(const A& a, const B& b, const P& part, Fn&& fn) {
   auto right = partitionRows(b, part);
   return perPartition(a.context(), part.numPartitions(), [&](std::size_t r) { return fn(left[r], right[r]); });
 }
+
+/// A cogroup's value for sides with values Vs...: Spark's (Iterable[V], Iterable[W]) pair for
+/// two sides, a std::tuple of vectors for more.
+template <class... Vs>
+struct CogroupValues {
+  using type = std::tuple<std::vector<Vs>...>;
+};
+template <class V, class W>
+struct CogroupValues<V, W> {
+  using type = std::pair<std::vector<V>, std::vector<W>>;
+};
 
 /// cogroup of any number of pair RDDs: (key, (values of the first, of the second, ...)).
 template <class Groups, class Part, class... Rs>

@@ -55,6 +55,19 @@ constexpr bool checkKeyed() {
   return partOk && hashOk;
 }
 
+/// What intersection and subtract ask of their elements T and of their last argument:
+/// the partitioner places, and its hasher hashes, whole elements.
+template <class T, class Part>
+constexpr bool checkSetElements() {
+  static_assert(std::is_integral_v<Part> || PartitionerFor<Part, T>,
+                "rill: the last argument of intersection and subtract must be a number of partitions or a "
+                "partitioner of the elements (numPartitions() and getPartition(const T&) -> size_t)");
+  static_assert(HashableWith<T, hasher_of_t<Part>>,
+                "rill: intersection and subtract need elements with std::hash and == (or a partitioner "
+                "naming a hasher_type, e.g. rill::HashPartitioner(n, hasher))");
+  return (std::is_integral_v<Part> || PartitionerFor<Part, T>) && HashableWith<T, hasher_of_t<Part>>;
+}
+
 /// F callable with Args, returning something convertible to R.
 template <class F, class R, class... Args>
 concept InvocableTo =
@@ -355,30 +368,16 @@ class PairOps {
 
   /// cogroup(other[, n | partitioner]) -> (k, (vector<V>, vector<W>));
   /// cogroup(other1, other2[, n | partitioner]) -> (k, tuple<vector<V>, vector<W1>, vector<W2>>).
+  /// Every key of any side appears once; a side without the key has an empty vector.
   template <class Other, class Part = std::size_t>
     requires(!detail::RDDLike<Part>)
   auto cogroup(const Other& other, Part part = 0) const {
-    using T = typename D::value_type;
-    using U = typename Other::value_type;
-    static_assert(detail::sameKeys<T, U>(),
-                  "rill: cogroup needs two RDDs of key/value pairs with the same key type");
-    if constexpr (detail::sameKeys<T, U>())
-      if constexpr (detail::checkKeyed<T, Part>())
-        return detail::cogroup<std::pair<std::vector<mapped_of_t<T>>, std::vector<mapped_of_t<U>>>>(part, d(), other);
+    return cogrouped(part, other);
   }
   template <class Other1, class Other2, class Part = std::size_t>
     requires detail::RDDLike<Other2>
   auto cogroup(const Other1& other1, const Other2& other2, Part part = 0) const {
-    using T = typename D::value_type;
-    using U1 = typename Other1::value_type;
-    using U2 = typename Other2::value_type;
-    constexpr bool ok = detail::sameKeys<T, U1>() && detail::sameKeys<T, U2>();
-    static_assert(ok, "rill: cogroup needs RDDs of key/value pairs with the same key type");
-    if constexpr (ok)
-      if constexpr (detail::checkKeyed<T, Part>())
-        return detail::cogroup<
-            std::tuple<std::vector<mapped_of_t<T>>, std::vector<mapped_of_t<U1>>, std::vector<mapped_of_t<U2>>>>(
-            part, d(), other1, other2);
+    return cogrouped(part, other1, other2);
   }
 
   /// subtractByKey(other[, n | partitioner]): the elements whose key is not in other.
@@ -400,15 +399,16 @@ class PairOps {
 
   // ---- set operations on any element type -------------------------------------------------------
 
-  /// intersection(other[, n]): the distinct elements present in both.
-  template <class Other>
-  auto intersection(const Other& other, std::size_t numPartitions = 0) const {
-    return setOperation<true>(other, numPartitions);
+  /// intersection(other[, n | partitioner]): the distinct elements present in both. The
+  /// partitioner places elements by the whole element (getPartition(const T&)).
+  template <class Other, class Part = std::size_t>
+  auto intersection(const Other& other, Part part = 0) const {
+    return setOperation<true>(other, part);
   }
-  /// subtract(other[, n]): the elements of this RDD (duplicates kept) that are not in other.
-  template <class Other>
-  auto subtract(const Other& other, std::size_t numPartitions = 0) const {
-    return setOperation<false>(other, numPartitions);
+  /// subtract(other[, n | partitioner]): the elements of this RDD (duplicates kept) that are not in other.
+  template <class Other, class Part = std::size_t>
+  auto subtract(const Other& other, Part part = 0) const {
+    return setOperation<false>(other, part);
   }
 
   /// cartesian(other): every (t, u); partition (i, j) pairs partition i with partition j.
@@ -439,28 +439,27 @@ class PairOps {
       }
   }
 
-  template <bool Intersect, class Other>
-  auto setOperation(const Other& other, std::size_t numPartitions) const {
+  /// cogroup of this RDD with others..., all with this RDD's key type.
+  template <class Part, class... Others>
+  auto cogrouped(const Part& part, const Others&... others) const {
     using T = typename D::value_type;
-    static_assert(std::is_same_v<T, typename Other::value_type>,
-                  "rill: intersection and subtract need two RDDs of the same element type");
-    static_assert(HashableKey<T>, "rill: intersection and subtract need elements with std::hash and ==");
-    if constexpr (std::is_same_v<T, typename Other::value_type> && HashableKey<T>) {
-      // Spark: intersection defaults to the larger partition count, subtract to this RDD's.
-      const std::size_t n = numPartitions ? numPartitions
-                            : Intersect  ? std::max({std::size_t{1}, d().numPartitions(), other.numPartitions()})
-                                         : std::max<std::size_t>(1, d().numPartitions());
-      const HashPartitioner<> p(n);
-      auto left = detail::partitionElements(d(), p);
-      auto right = detail::partitionElements(other, p);
-      auto parts = detail::perPartition(d().context(), n, [&](std::size_t r) {
-        if constexpr (Intersect)
-          return detail::commonElements(left[r], right[r], DefaultHash());
-        else
-          return detail::withoutMatches(left[r], right[r], detail::Whole{}, DefaultHash());
-      });
-      return RDD<T>(d().context(), std::make_shared<StoredNode<T>>(std::move(parts)));
-    }
+    constexpr bool ok = (detail::sameKeys<T, typename Others::value_type>() && ...);
+    static_assert(ok, "rill: cogroup needs RDDs of key/value pairs with the same key type");
+    if constexpr (ok)
+      if constexpr (detail::checkKeyed<T, Part>()) {
+        using Groups =
+            typename detail::CogroupValues<mapped_of_t<T>, mapped_of_t<typename Others::value_type>...>::type;
+        return detail::cogroup<Groups>(part, d(), others...);
+      }
+  }
+
+  template <bool Intersect, class Other, class Part>
+  auto setOperation(const Other& other, const Part& part) const {
+    using T = typename D::value_type;
+    constexpr bool sameType = std::is_same_v<T, typename Other::value_type>;
+    static_assert(sameType, "rill: intersection and subtract need two RDDs of the same element type");
+    if constexpr (sameType)
+      if constexpr (detail::checkSetElements<T, Part>()) return detail::setOperation<Intersect>(d(), other, part);
   }
 };
 
