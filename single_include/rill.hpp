@@ -1349,6 +1349,150 @@ class ThreadPool final : public Executor {
 }  // namespace rill::exec
 // ---- end rill/exec/thread_pool.hpp ----
 
+// ---- begin rill/fuse/element_stages.hpp ----
+// Per-element stages: map, filter, flatMap, keyBy. Each is a plain struct
+// holding the user's function; bind() wraps the next sink, so a chain of them
+// folds at compile time into one function per element with no buffer between
+// stages (the Thrill function-stack idea, written with C++20 concepts).
+
+#include <array>
+#include <iterator>
+#include <list>
+
+namespace rill::fuse {
+
+namespace detail {
+// Elements of a container that the user's function returned by value are ours
+// to move; elements reached through a view may belong to the user.
+template <class R>
+inline constexpr bool owns_elements = false;
+template <class T, class A>
+inline constexpr bool owns_elements<std::vector<T, A>> = true;
+template <class T, class A>
+inline constexpr bool owns_elements<std::deque<T, A>> = true;
+template <class T, class A>
+inline constexpr bool owns_elements<std::list<T, A>> = true;
+template <class T, std::size_t N>
+inline constexpr bool owns_elements<std::array<T, N>> = true;
+}  // namespace detail
+
+/// Anything a range-for can walk: a container, a std or range-v3 view, a tokenizer.
+template <class R>
+concept Iterable = requires(R& r) {
+  std::begin(r);
+  std::end(r);
+};
+
+template <Iterable R>
+using iterable_value_t = std::remove_cvref_t<decltype(*std::begin(std::declval<R&>()))>;
+
+template <class F>
+struct MapStage {
+  F f;
+  template <class In>
+  using out = result_of_t<F, In>;
+
+  template <class Next>
+  struct Bound {
+    const F* f;
+    Next next;
+    template <class X>
+    bool push(X&& x) {
+      return next.push(std::invoke(*f, std::forward<X>(x)));
+    }
+    bool finish() { return next.finish(); }
+  };
+  template <class In, class Next>
+  Bound<Next> bind(std::size_t, Next next) const {
+    return {&f, std::move(next)};
+  }
+};
+
+template <class F>
+struct FilterStage {
+  F f;
+  template <class In>
+  using out = In;
+
+  template <class Next>
+  struct Bound {
+    const F* f;
+    Next next;
+    template <class X>
+    bool push(X&& x) {
+      if (!std::invoke(*f, std::as_const(x))) return true;
+      return next.push(std::forward<X>(x));
+    }
+    bool finish() { return next.finish(); }
+  };
+  template <class In, class Next>
+  Bound<Next> bind(std::size_t, Next next) const {
+    return {&f, std::move(next)};
+  }
+};
+
+template <class F>
+struct FlatMapStage {
+  F f;
+  template <class In>
+  using range_t = std::invoke_result_t<const F&, const In&>;
+  template <class In>
+  using out = iterable_value_t<std::remove_reference_t<range_t<In>>>;
+
+  template <class Next>
+  struct Bound {
+    const F* f;
+    Next next;
+    template <class X>
+    bool push(X&& x) {
+      using R = decltype(std::invoke(*f, std::forward<X>(x)));
+      decltype(auto) range = std::invoke(*f, std::forward<X>(x));
+      for (auto&& y : range) {
+        bool goOn;
+        if constexpr (!std::is_reference_v<R> && detail::owns_elements<R>)
+          goOn = next.push(std::move(y));
+        else
+          goOn = next.push(std::forward<decltype(y)>(y));
+        if (!goOn) return false;
+      }
+      return true;
+    }
+    bool finish() { return next.finish(); }
+  };
+  template <class In, class Next>
+  Bound<Next> bind(std::size_t, Next next) const {
+    return {&f, std::move(next)};
+  }
+};
+
+/// keyBy(f): x -> (f(x), x).
+template <class F>
+struct KeyByStage {
+  F f;
+  template <class In>
+  using out = std::pair<result_of_t<F, In>, In>;
+
+  template <class Next>
+  struct Bound {
+    const F* f;
+    Next next;
+    template <class X>
+    bool push(X&& x) {
+      using In = std::remove_cvref_t<X>;
+      auto key = std::invoke(*f, std::as_const(x));
+      return next.push(std::pair<result_of_t<F, In>, In>(std::move(key), std::forward<X>(x)));
+    }
+    bool finish() { return next.finish(); }
+  };
+  template <class In, class Next>
+  Bound<Next> bind(std::size_t, Next next) const {
+    return {&f, std::move(next)};
+  }
+};
+
+}  // namespace rill::fuse
+// ---- end rill/fuse/element_stages.hpp ----
+
 // ---- begin rill/rdd/conf.hpp ----
 // SparkConf: the application name, the master ("local", "local[N]",
 // "local[*]") and free-form settings such as spark.streaming.receiver.maxRate.
@@ -2238,150 +2382,6 @@ class NumericOps {
 // the hash-keyed ops is a number of partitions (0: as the input; see
 // detail::choosePartitioner) or a partitioner (rill::HashPartitioner(n) or any
 // type with numPartitions() and getPartition(const K&)).
-
-// ---- begin rill/fuse/element_stages.hpp ----
-// Per-element stages: map, filter, flatMap, keyBy. Each is a plain struct
-// holding the user's function; bind() wraps the next sink, so a chain of them
-// folds at compile time into one function per element with no buffer between
-// stages (the Thrill function-stack idea, written with C++20 concepts).
-
-#include <array>
-#include <iterator>
-#include <list>
-
-namespace rill::fuse {
-
-namespace detail {
-// Elements of a container that the user's function returned by value are ours
-// to move; elements reached through a view may belong to the user.
-template <class R>
-inline constexpr bool owns_elements = false;
-template <class T, class A>
-inline constexpr bool owns_elements<std::vector<T, A>> = true;
-template <class T, class A>
-inline constexpr bool owns_elements<std::deque<T, A>> = true;
-template <class T, class A>
-inline constexpr bool owns_elements<std::list<T, A>> = true;
-template <class T, std::size_t N>
-inline constexpr bool owns_elements<std::array<T, N>> = true;
-}  // namespace detail
-
-/// Anything a range-for can walk: a container, a std or range-v3 view, a tokenizer.
-template <class R>
-concept Iterable = requires(R& r) {
-  std::begin(r);
-  std::end(r);
-};
-
-template <Iterable R>
-using iterable_value_t = std::remove_cvref_t<decltype(*std::begin(std::declval<R&>()))>;
-
-template <class F>
-struct MapStage {
-  F f;
-  template <class In>
-  using out = result_of_t<F, In>;
-
-  template <class Next>
-  struct Bound {
-    const F* f;
-    Next next;
-    template <class X>
-    bool push(X&& x) {
-      return next.push(std::invoke(*f, std::forward<X>(x)));
-    }
-    bool finish() { return next.finish(); }
-  };
-  template <class In, class Next>
-  Bound<Next> bind(std::size_t, Next next) const {
-    return {&f, std::move(next)};
-  }
-};
-
-template <class F>
-struct FilterStage {
-  F f;
-  template <class In>
-  using out = In;
-
-  template <class Next>
-  struct Bound {
-    const F* f;
-    Next next;
-    template <class X>
-    bool push(X&& x) {
-      if (!std::invoke(*f, std::as_const(x))) return true;
-      return next.push(std::forward<X>(x));
-    }
-    bool finish() { return next.finish(); }
-  };
-  template <class In, class Next>
-  Bound<Next> bind(std::size_t, Next next) const {
-    return {&f, std::move(next)};
-  }
-};
-
-template <class F>
-struct FlatMapStage {
-  F f;
-  template <class In>
-  using range_t = std::invoke_result_t<const F&, const In&>;
-  template <class In>
-  using out = iterable_value_t<std::remove_reference_t<range_t<In>>>;
-
-  template <class Next>
-  struct Bound {
-    const F* f;
-    Next next;
-    template <class X>
-    bool push(X&& x) {
-      using R = decltype(std::invoke(*f, std::forward<X>(x)));
-      decltype(auto) range = std::invoke(*f, std::forward<X>(x));
-      for (auto&& y : range) {
-        bool goOn;
-        if constexpr (!std::is_reference_v<R> && detail::owns_elements<R>)
-          goOn = next.push(std::move(y));
-        else
-          goOn = next.push(std::forward<decltype(y)>(y));
-        if (!goOn) return false;
-      }
-      return true;
-    }
-    bool finish() { return next.finish(); }
-  };
-  template <class In, class Next>
-  Bound<Next> bind(std::size_t, Next next) const {
-    return {&f, std::move(next)};
-  }
-};
-
-/// keyBy(f): x -> (f(x), x).
-template <class F>
-struct KeyByStage {
-  F f;
-  template <class In>
-  using out = std::pair<result_of_t<F, In>, In>;
-
-  template <class Next>
-  struct Bound {
-    const F* f;
-    Next next;
-    template <class X>
-    bool push(X&& x) {
-      using In = std::remove_cvref_t<X>;
-      auto key = std::invoke(*f, std::as_const(x));
-      return next.push(std::pair<result_of_t<F, In>, In>(std::move(key), std::forward<X>(x)));
-    }
-    bool finish() { return next.finish(); }
-  };
-  template <class In, class Next>
-  Bound<Next> bind(std::size_t, Next next) const {
-    return {&f, std::move(next)};
-  }
-};
-
-}  // namespace rill::fuse
-// ---- end rill/fuse/element_stages.hpp ----
 
 // ---- begin rill/rdd/cartesian.hpp ----
 // cartesian: partition (i, j) of the result pairs every element of partition
@@ -4891,16 +4891,33 @@ class TextFileNode final : public RDDNode<std::string> {
 }  // namespace rill::detail
 // ---- end rill/rdd/sources.hpp ----
 
-#include <range/v3/range/concepts.hpp>
-#include <range/v3/range/traits.hpp>
-
 
 namespace rill {
+
+namespace detail {
+// The element type parallelize copies: the iterator's value_type where it has one
+// (std and range-v3 iterators do; for vector<bool> it is bool, not the proxy),
+// else what dereferencing gives. Plain std, so this header needs no range library.
+template <class R, class It = decltype(std::begin(std::declval<R&>()))>
+struct ParallelizeValue {
+  using type = fuse::iterable_value_t<R>;
+};
+template <class R, class It>
+  requires requires { typename std::iter_value_t<It>; }
+struct ParallelizeValue<R, It> {
+  using type = std::remove_cvref_t<std::iter_value_t<It>>;
+};
+template <class R>
+using parallelize_value_t = typename ParallelizeValue<R>::type;
+}  // namespace detail
 
 class SparkContext {
  public:
   explicit SparkContext(SparkConf conf = SparkConf())
-      : conf_(std::move(conf)), pool_(std::make_unique<exec::ThreadPool>(conf_.threads())) {}
+      : conf_(std::move(conf)),
+        pool_(std::make_unique<exec::ThreadPool>(conf_.threads())),
+        parallelism_(pool_->parallelism()),
+        jobs_(*this) {}
   SparkContext(const std::string& master, const std::string& appName)
       : SparkContext(SparkConf().setMaster(master).setAppName(appName)) {}
   SparkContext(const SparkContext&) = delete;
@@ -4909,23 +4926,41 @@ class SparkContext {
   const SparkConf& getConf() const { return conf_; }
   const std::string& appName() const { return conf_.appName(); }
   /// Partitions used when none are asked for: the number of worker threads.
-  std::size_t defaultParallelism() const { return pool_->parallelism(); }
-  exec::Executor& executor() { return *pool_; }
+  std::size_t defaultParallelism() const { return parallelism_; }
+  /// Where jobs run; after stop() it refuses them.
+  exec::Executor& executor() { return jobs_; }
+
+  /// stop(): Spark's SparkContext.stop(). Waits for the jobs already running, then
+  /// joins the worker threads. Afterwards every job (any action) and every new RDD from
+  /// parallelize/makeRDD/range/textFile throws rill::IllegalStateException, as does
+  /// StreamingContext::start() on this context. Calling it again does nothing. Called
+  /// from inside a task of this context it only refuses new jobs; the threads are then
+  /// joined by a later stop() or the destructor.
+  void stop() {
+    std::unique_lock lock(jobsMutex_);
+    stopped_ = true;
+    if (insideTaskOf_ == this) return;  // a worker cannot join its own pool
+    jobsIdle_.wait(lock, [&] { return runningJobs_ == 0; });
+    pool_.reset();
+  }
+  bool isStopped() const { return stopped_.load(); }
 
   /// parallelize(range[, numSlices]): any input range — a container, a std or
   /// range-v3 view, a generator — copied once and cut into numSlices partitions.
   template <class R>
   auto parallelize(R&& range, std::size_t numSlices = 0) {
-    static_assert(ranges::input_range<R>,
+    static_assert(fuse::Iterable<std::remove_reference_t<R>>,
                   "rill: parallelize(range) needs an input range (a container, a view, or a generator)");
-    using T = std::remove_cvref_t<ranges::range_value_t<R>>;
+    assertNotStopped();
+    using T = detail::parallelize_value_t<std::remove_reference_t<R>>;
     std::vector<T> all;
-    if constexpr (ranges::sized_range<R>) all.reserve(static_cast<std::size_t>(ranges::size(range)));
+    if constexpr (requires { std::size(range); }) all.reserve(static_cast<std::size_t>(std::size(range)));
     for (auto&& x : range) all.emplace_back(std::forward<decltype(x)>(x));
     return fromVector(std::move(all), numSlices);
   }
   template <class T>
   RDD<T> parallelize(std::initializer_list<T> values, std::size_t numSlices = 0) {
+    assertNotStopped();
     return fromVector(std::vector<T>(values), numSlices);
   }
   /// makeRDD is Spark's other name for parallelize.
@@ -4937,12 +4972,14 @@ class SparkContext {
   /// range(start, end[, step, numSlices]): start, start+step, ... below end, generated lazily.
   RDD<std::int64_t> range(std::int64_t start, std::int64_t end, std::int64_t step = 1, std::size_t numSlices = 0) {
     if (step == 0) throw std::invalid_argument("rill: range: step must not be 0");
+    assertNotStopped();
     return RDD<std::int64_t>(*this, std::make_shared<detail::RangeNode>(start, end, step, slices(numSlices)));
   }
 
   /// textFile(path[, minPartitions]): the file's lines (without their newline). Throws
   /// rill::IoError naming the path when the file cannot be opened.
   RDD<std::string> textFile(const std::string& path, std::size_t minPartitions = 0) {
+    assertNotStopped();
     const auto size = io::fileSize(path);
     constexpr std::uintmax_t kSplit = 32u << 20;  // at least one split per 32 MiB, as Hadoop blocks
     std::size_t splits = std::max<std::size_t>(slices(minPartitions), static_cast<std::size_t>(size / kSplit + 1));
@@ -4964,6 +5001,45 @@ class SparkContext {
  private:
   std::size_t slices(std::size_t asked) const { return asked ? asked : defaultParallelism(); }
 
+  void assertNotStopped() const {
+    if (stopped_) throw IllegalStateException("rill: this SparkContext has been stopped");
+  }
+
+  // Every job enters through here: refused after stop(), counted so that stop()
+  // can wait for the running ones before it joins the pool.
+  class Jobs final : public exec::Executor {
+   public:
+    explicit Jobs(SparkContext& sc) : sc_(&sc) {}
+    std::size_t parallelism() const override { return sc_->parallelism_; }
+    void runTasks(std::size_t n, const std::function<void(std::size_t)>& task) override {
+      {
+        std::lock_guard lock(sc_->jobsMutex_);
+        sc_->assertNotStopped();
+        ++sc_->runningJobs_;
+      }
+      struct Leave {
+        SparkContext* sc;
+        ~Leave() {
+          std::lock_guard lock(sc->jobsMutex_);
+          if (--sc->runningJobs_ == 0) sc->jobsIdle_.notify_all();
+        }
+      } leave{sc_};
+      SparkContext* sc = sc_;
+      const std::function<void(std::size_t)> marked = [sc, &task](std::size_t i) {
+        SparkContext* outer = std::exchange(insideTaskOf_, sc);
+        struct Restore {
+          SparkContext* outer;
+          ~Restore() { insideTaskOf_ = outer; }
+        } restore{outer};
+        task(i);
+      };
+      sc_->pool_->runTasks(n, marked);
+    }
+
+   private:
+    SparkContext* sc_;
+  };
+
   template <class T>
   RDD<T> fromVector(std::vector<T> all, std::size_t numSlices) {
     const std::size_t n = slices(numSlices);
@@ -4977,7 +5053,14 @@ class SparkContext {
   }
 
   SparkConf conf_;
-  std::unique_ptr<exec::ThreadPool> pool_;
+  std::unique_ptr<exec::ThreadPool> pool_;  // reset (its threads joined) by stop()
+  std::size_t parallelism_;
+  Jobs jobs_;
+  std::mutex jobsMutex_;
+  std::condition_variable jobsIdle_;
+  std::size_t runningJobs_ = 0;  // guarded by jobsMutex_
+  std::atomic<bool> stopped_{false};
+  static inline thread_local SparkContext* insideTaskOf_ = nullptr;  // the context whose task this thread runs
 };
 
 namespace detail {
@@ -7633,6 +7716,9 @@ struct ReceiverInfo {
   bool active = false;
   std::string lastErrorMessage;
   std::optional<Time> lastErrorTime;
+  /// On an onReceiverError that restarts the receiver: how long the supervisor waits
+  /// (real time) before onStart() again; unset for errors reported without a restart.
+  std::optional<Duration> restartDelay;
 };
 
 class StreamingListener {
@@ -7788,13 +7874,18 @@ class QueueInputNode final : public InputNode<T> {
   typename InputNode<T>::Batch takeBatch(Time) override {
     auto taken = queue_->take(oneAtATime_);
     RDD<T> batch;
-    if (taken.empty())
+    std::int64_t n = 0;
+    if (taken.empty()) {
       batch = default_ ? *default_ : this->graph().sparkContext().template emptyRDD<T>();
-    else {
+      n = storedCount(batch);
+    } else {  // oneAtATime = false: every queued RDD, as one union (Spark's UnionRDD)
       batch = taken.front();
-      for (std::size_t i = 1; i < taken.size(); ++i) batch = batch.union_(taken[i]);
+      n = storedCount(batch);
+      for (std::size_t i = 1; i < taken.size(); ++i) {
+        batch = batch.union_(taken[i]);
+        n += storedCount(taken[i]);
+      }
     }
-    const auto n = storedCount(batch);
     return {std::move(batch), n};
   }
 
@@ -8200,8 +8291,10 @@ class ReceiverSupervisor {
   void run() {
     Duration delay = settings_.restartDelay;
     while (auto reason = runOnce()) {
-      bus_->post(&StreamingListener::onReceiverError, errorInfo(*reason));
       if (stored_) delay = settings_.restartDelay;  // it worked for a while: not a failure in a row
+      ReceiverInfo error = errorInfo(*reason);
+      error.restartDelay = delay;
+      bus_->post(&StreamingListener::onReceiverError, error);
       std::unique_lock lock(mutex_);
       if (requested_.wait_for(lock, delay, [&] { return finalStop_; })) break;
       delay = std::min(delay * 2, std::max(settings_.maxRestartDelay, settings_.restartDelay));
@@ -8805,10 +8898,10 @@ class StreamingContext final : private Clock::Observer {  // final: getOrCreate 
   // ---- input streams -------------------------------------------------------
 
   /// queueStream(queue, oneAtATime = true, defaultRDD): each batch takes the next RDD
-  /// (or all queued RDDs), else defaultRDD, else an empty RDD.
+  /// (or all queued RDDs, as one union), else defaultRDD, else an empty RDD.
   template <class T>
   DStream<T> queueStream(std::shared_ptr<RDDQueue<T>> queue, bool oneAtATime = true,
-                         std::optional<RDD<T>> defaultRDD = std::nullopt) {
+                         std::optional<std::type_identity_t<RDD<T>>> defaultRDD = std::nullopt) {
     auto node = std::make_shared<detail::QueueInputNode<T>>(*graph_, std::move(queue), oneAtATime,
                                                             std::move(defaultRDD));
     graph_->addInput(node);
@@ -8854,6 +8947,8 @@ class StreamingContext final : private Clock::Observer {  // final: getOrCreate 
     if (state_ == State::ACTIVE) throw IllegalStateException("rill: StreamingContext has already been started");
     if (state_ == State::STOPPED)
       throw IllegalStateException("rill: StreamingContext has already been stopped; create a new one");
+    if (sc_->isStopped())
+      throw IllegalStateException("rill: cannot start the StreamingContext: its SparkContext has been stopped");
     const auto interval = batchDuration().count();
     const auto now = clock_->getTimeMillis();
     // A restored context goes on after its checkpointed batch, on its old time line.
@@ -8870,11 +8965,38 @@ class StreamingContext final : private Clock::Observer {  // final: getOrCreate 
     scheduler_ = std::thread([this, first] { runScheduler(first); });
   }
 
-  /// stop(stopSparkContext = true, stopGracefully = false). Graceful: stop
-  /// receiving, then process everything already received before returning.
+  /// stop(stopSparkContext = true, stopGracefully = false), Spark's defaults. Graceful:
+  /// stop receiving, then process everything already received before returning.
   /// Otherwise: finish the batch in progress; received data not yet in a batch is dropped.
+  /// stopSparkContext: then SparkContext::stop(), even if this context had stopped
+  /// before (as Spark); called from inside a batch, once the scheduler has finished.
+  /// stop(false, ...) leaves the SparkContext usable.
   void stop(bool stopSparkContext = true, bool stopGracefully = false) {
-    (void)stopSparkContext;  // the SparkContext is the caller's object; it stays usable
+    stopStreaming(stopGracefully);
+    if (!stopSparkContext) return;
+    if (scheduler_.get_id() == std::this_thread::get_id())
+      stopSparkContextOnExit_ = true;  // runScheduler stops it after the batch in progress
+    else
+      sc_->stop();
+  }
+
+  /// Waits until the context stops; rethrows the first exception a batch raised.
+  void awaitTermination() {
+    std::unique_lock lock(mutex_);
+    terminated_.wait(lock, [&] { return state_ == State::STOPPED || error_; });
+    rethrowError();
+  }
+  /// Like awaitTermination, but gives up after `timeout` of real time; true if stopped.
+  template <class Rep, class Period>
+  bool awaitTerminationOrTimeout(std::chrono::duration<Rep, Period> timeout) {
+    std::unique_lock lock(mutex_);
+    terminated_.wait_for(lock, timeout, [&] { return state_ == State::STOPPED || error_; });
+    rethrowError();
+    return state_ == State::STOPPED;
+  }
+
+ private:
+  void stopStreaming(bool stopGracefully) {
     {
       std::lock_guard lock(mutex_);
       if (state_ == State::INITIALIZED) {
@@ -8895,22 +9017,6 @@ class StreamingContext final : private Clock::Observer {  // final: getOrCreate 
     terminated_.notify_all();
   }
 
-  /// Waits until the context stops; rethrows the first exception a batch raised.
-  void awaitTermination() {
-    std::unique_lock lock(mutex_);
-    terminated_.wait(lock, [&] { return state_ == State::STOPPED || error_; });
-    rethrowError();
-  }
-  /// Like awaitTermination, but gives up after `timeout` of real time; true if stopped.
-  template <class Rep, class Period>
-  bool awaitTerminationOrTimeout(std::chrono::duration<Rep, Period> timeout) {
-    std::unique_lock lock(mutex_);
-    terminated_.wait_for(lock, timeout, [&] { return state_ == State::STOPPED || error_; });
-    rethrowError();
-    return state_ == State::STOPPED;
-  }
-
- private:
   bool idleAt(std::int64_t now) const override { return nextBatch_.load() > now || schedulerDone_.load(); }
 
   void rethrowError() {
@@ -8930,6 +9036,7 @@ class StreamingContext final : private Clock::Observer {  // final: getOrCreate 
     }
     schedulerDone_ = true;
     clock_->notifyProgress();
+    if (stopSparkContextOnExit_) sc_->stop();
   }
 
   void runBatch(Time t) {
@@ -8992,6 +9099,7 @@ class StreamingContext final : private Clock::Observer {  // final: getOrCreate 
   std::atomic<bool> stopRequested_{false};
   std::atomic<bool> graceful_{false};
   std::atomic<bool> schedulerDone_{false};
+  bool stopSparkContextOnExit_ = false;  // set and read on the scheduler thread only
   std::atomic<std::int64_t> nextBatch_{0};
 };
 

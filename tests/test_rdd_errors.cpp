@@ -1,16 +1,21 @@
 // Failures: a user function that throws inside a partition fails the action on
 // the caller's thread with the same exception; empty collections, missing files,
-// bad masters and bad arguments throw the documented types with useful text.
+// bad masters and bad arguments throw the documented types with useful text;
+// a stopped SparkContext refuses jobs and new RDDs.
 #include "rdd_test_support.hpp"
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cmath>
+#include <condition_variable>
+#include <functional>
 #include <limits>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 using rill_test::iota;
@@ -194,4 +199,109 @@ TEST_CASE("bad arguments: sample fraction, partition counts, range step") {
   CHECK_THROWS_AS(rdd.repartition(0), std::invalid_argument);
   CHECK_THROWS_AS(rdd.coalesce(0), std::invalid_argument);
   CHECK_THROWS_AS(sc.range(0, 1, 0), std::invalid_argument);
+}
+
+// ---- SparkContext::stop() ------------------------------------------------------
+
+namespace {
+const char* const kStopped = "rill: this SparkContext has been stopped";
+
+/// A one-shot signal; wait() gives up (false) after 30 s so a bug fails the test.
+class Latch {
+ public:
+  void open() {
+    std::lock_guard lock(m_);
+    open_ = true;
+    cv_.notify_all();
+  }
+  bool wait() {
+    std::unique_lock lock(m_);
+    return cv_.wait_for(lock, std::chrono::seconds(30), [&] { return open_; });
+  }
+
+ private:
+  std::mutex m_;
+  std::condition_variable cv_;
+  bool open_ = false;
+};
+}  // namespace
+
+TEST_CASE("SparkContext::stop(): afterwards every job and new RDD throws; stopping again does nothing") {
+  rill_test::withWorkers([](rill::SparkContext& sc) {
+    const std::size_t workers = sc.defaultParallelism();
+    auto rdd = sc.parallelize(iota(0, 10), 4);
+    auto doubled = rdd.map([](int x) { return 2 * x; });
+    auto empty = sc.emptyRDD<int>();
+    CHECK(doubled.sum() == 90);
+    CHECK_FALSE(sc.isStopped());
+    sc.stop();
+    CHECK(sc.isStopped());
+    CHECK_THROWS_WITH_AS(rdd.collect(), kStopped, rill::IllegalStateException);
+    CHECK_THROWS_WITH_AS(doubled.count(), kStopped, rill::IllegalStateException);
+    auto pairs = rdd.map([](int x) { return std::pair<int, int>(x % 2, x); });
+    CHECK_THROWS_WITH_AS(pairs.reduceByKey([](int a, int b) { return a + b; }), kStopped,
+                         rill::IllegalStateException);
+    CHECK_THROWS_WITH_AS(sc.parallelize(iota(0, 3)), kStopped, rill::IllegalStateException);
+    CHECK_THROWS_WITH_AS(sc.parallelize({1, 2, 3}), kStopped, rill::IllegalStateException);
+    CHECK_THROWS_WITH_AS(sc.makeRDD(iota(0, 3)), kStopped, rill::IllegalStateException);
+    CHECK_THROWS_WITH_AS(sc.range(0, 10), kStopped, rill::IllegalStateException);
+    CHECK_THROWS_WITH_AS(sc.textFile("no-such-file.txt"), kStopped, rill::IllegalStateException);
+    const std::function<void(std::size_t)> nothing = [](std::size_t) {};
+    CHECK_THROWS_WITH_AS(sc.executor().runTasks(2, nothing), kStopped, rill::IllegalStateException);
+    CHECK(empty.collect().empty());  // no partitions: no task to run, as an empty local result
+    CHECK_NOTHROW(sc.stop());
+    CHECK(sc.isStopped());
+    CHECK(sc.defaultParallelism() == workers);
+  });
+}
+
+TEST_CASE("SparkContext::stop() waits for the job that is running, then joins the workers") {
+  rill::SparkContext sc(rill_test::conf(2));
+  auto rdd = sc.parallelize(iota(0, 4), 2);
+  Latch running, release;
+  std::atomic<bool> stopReturned{false};
+  std::atomic<bool> sawStopReturned{true};
+  std::string nestedError;
+  std::thread job([&] {
+    rdd.foreachPartition([&](const auto& part) {
+      if (part.empty() || part.front() != 0) return;
+      running.open();
+      if (!release.wait()) return;
+      sawStopReturned = stopReturned.load();
+      try {  // a new job started from the running one is refused: the context is stopping
+        sc.parallelize({1}).count();
+      } catch (const rill::IllegalStateException& e) {
+        nestedError = e.what();
+      }
+    });
+  });
+  REQUIRE(running.wait());
+  std::thread stopper([&] {
+    sc.stop();
+    stopReturned = true;
+  });
+  // stop() marks the context stopped at once, then waits for the job.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!sc.isStopped() && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  REQUIRE(sc.isStopped());
+  CHECK_FALSE(stopReturned.load());
+  release.open();
+  job.join();
+  stopper.join();
+  CHECK_FALSE(sawStopReturned.load());
+  CHECK(nestedError == kStopped);
+  CHECK(stopReturned.load());
+}
+
+TEST_CASE("SparkContext::stop() from inside a task refuses new jobs; a later stop() joins the workers") {
+  rill::SparkContext sc(rill_test::conf(2));
+  std::atomic<int> ran{0};
+  sc.parallelize(iota(0, 4), 4).foreach([&](int x) {
+    if (x == 2) sc.stop();  // must not wait for its own job
+    ++ran;
+  });
+  CHECK(ran == 4);  // the job that was running finishes
+  CHECK(sc.isStopped());
+  CHECK_THROWS_WITH_AS(sc.range(0, 3), kStopped, rill::IllegalStateException);
+  CHECK_NOTHROW(sc.stop());
 }

@@ -1,10 +1,17 @@
 // StreamingContext rules: argument and state checks, batch times on a
 // ManualClock, scheduling delay when batches fall behind, listener batch
-// events, failures of user code, termination.
+// events (exact processing times), failures of user code, termination, and
+// stop(stopSparkContext, stopGracefully).
 #include "stream_test_support.hpp"
 
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace rill_stream_test;
@@ -135,4 +142,202 @@ TEST_CASE("a graceful stop processes queued batches without waiting for the cloc
   m.ssc.stop(false, true);
   CHECK(out->values() == std::vector<std::vector<int>>{{1}, {2, 3}, {4}});
   CHECK(out->times() == std::vector<std::int64_t>{1000, 2000, 3000});
+}
+
+// ---- stop(stopSparkContext, stopGracefully) ------------------------------------
+
+namespace {
+const char* const kScStopped = "rill: this SparkContext has been stopped";
+}  // namespace
+
+TEST_CASE("stop() stops the SparkContext by default, as Spark's, after the last batch has run") {
+  SUBCASE("stop(true, true): the batches a graceful stop runs still use the SparkContext") {
+    ManualContext m;
+    auto out = collectBatches(m.ssc.queueStream(queueOf(m.sc, Ints{{1}, {2, 3}, {4}})).map([](int x) { return x * 10; }));
+    m.ssc.start();
+    m.clock->advance(1s);
+    m.ssc.stop(true, true);
+    CHECK(out->values() == Ints{{10}, {20, 30}, {40}});
+    CHECK(m.sc.isStopped());
+  }
+  SUBCASE("stop() with no arguments") {
+    ManualContext m;
+    auto out = collectBatches(m.ssc.queueStream(queueOf(m.sc, Ints{{1, 2}})));
+    m.ssc.start();
+    m.clock->advance(1s);
+    m.ssc.stop();
+    CHECK(out->values() == Ints{{1, 2}});
+    CHECK(m.sc.isStopped());
+  }
+  SUBCASE("stop() before start()") {
+    ManualContext m;
+    m.ssc.stop();
+    CHECK((m.ssc.getState() == rill::StreamingContext::State::STOPPED));
+    CHECK(m.sc.isStopped());
+  }
+  SUBCASE("afterwards no job runs on the SparkContext, and no StreamingContext starts on it") {
+    ManualContext m;
+    m.ssc.stop();
+    REQUIRE(m.sc.isStopped());
+    CHECK_THROWS_WITH_AS(m.sc.parallelize(std::vector<int>{1, 2}).collect(), kScStopped,
+                         rill::IllegalStateException);
+    rill::StreamingContext next(m.sc, 1s, m.clock);
+    next.queueStream(std::make_shared<rill::RDDQueue<int>>()).print();
+    CHECK_THROWS_WITH_AS(next.start(), "rill: cannot start the StreamingContext: its SparkContext has been stopped",
+                         rill::IllegalStateException);
+    CHECK((next.getState() == rill::StreamingContext::State::INITIALIZED));
+  }
+}
+
+TEST_CASE("stop(false) leaves the SparkContext usable; a later stop(true) still stops it") {
+  ManualContext m;
+  auto out = collectBatches(m.ssc.queueStream(queueOf(m.sc, Ints{{1, 2}})));
+  m.ssc.start();
+  m.clock->advance(1s);
+  m.ssc.stop(false);
+  CHECK(out->values() == Ints{{1, 2}});
+  CHECK_FALSE(m.sc.isStopped());
+  CHECK(m.sc.parallelize(std::vector<int>{1, 2, 3}, 2).map([](int x) { return x + 1; }).collect() ==
+        std::vector<int>{2, 3, 4});
+
+  // A new StreamingContext runs on the same SparkContext.
+  rill::StreamingContext again(m.sc, 1s, m.clock);
+  auto out2 = collectBatches(again.queueStream(queueOf(m.sc, Ints{{7, 8}})));
+  again.start();
+  m.clock->advance(1s);
+  again.stop(false);
+  CHECK(out2->values() == Ints{{7, 8}});
+  CHECK(out2->times() == std::vector<std::int64_t>{2000});
+  CHECK_FALSE(m.sc.isStopped());
+
+  // As Spark's: stop(true) on a context that has already stopped still stops the SparkContext.
+  m.ssc.stop(true);
+  CHECK(m.sc.isStopped());
+  CHECK_THROWS_WITH_AS(m.sc.range(0, 3).count(), kScStopped, rill::IllegalStateException);
+}
+
+TEST_CASE("stop(true) from inside a batch stops the SparkContext once the batch's jobs have run") {
+  ManualContext m;
+  auto input = m.ssc.queueStream(queueOf(m.sc, Ints{{1}, {2}, {3}}));
+  input.foreachRDD([&m](const auto&, rill::Time t) {
+    if (t.milliseconds() == 2000) m.ssc.stop(true);
+  });
+  auto out = collectBatches(input.map([](int x) { return x * 10; }));  // runs after the stop, in the same batch
+  m.ssc.start();
+  m.clock->advance(1s);
+  m.clock->advance(1s);
+  m.ssc.awaitTermination();
+  m.ssc.stop(false);  // joins the scheduler, which stopped the SparkContext as it finished
+  CHECK(out->values() == Ints{{10}, {20}});
+  CHECK(m.sc.isStopped());
+}
+
+// ---- exact processing times ----------------------------------------------------
+
+namespace {
+
+/// A manual clock that a batch's own job can move forward: ManualClock::advance
+/// waits for the batches it makes due, so it cannot be called from inside one.
+/// spend(d) stands for a job that takes d to run.
+class SpendingClock final : public rill::Clock {
+ public:
+  std::int64_t getTimeMillis() const override {
+    std::lock_guard lock(mutex_);
+    return now_;
+  }
+  std::int64_t waitTillTime(std::int64_t target, const std::function<bool()>& stopRequested) override {
+    std::unique_lock lock(mutex_);
+    cv_.wait(lock, [&] { return now_ >= target || stopRequested(); });
+    return now_;
+  }
+  void wake() override { notify(); }
+  void addObserver(const Observer* o) override {
+    std::lock_guard lock(mutex_);
+    observers_.push_back(o);
+  }
+  void removeObserver(const Observer* o) override {
+    std::lock_guard lock(mutex_);
+    std::erase(observers_, o);
+    cv_.notify_all();
+  }
+  void notifyProgress() override { notify(); }
+
+  /// From the test: sets the time; true once every batch that is due (also those
+  /// made due by time spent inside batches) has completed, false after kSafety.
+  bool setTime(std::int64_t millis) {
+    std::unique_lock lock(mutex_);
+    now_ = millis;
+    cv_.notify_all();
+    return cv_.wait_for(lock, kSafety, [&] {
+      return std::all_of(observers_.begin(), observers_.end(), [&](const Observer* o) { return o->idleAt(now_); });
+    });
+  }
+  /// From inside a batch: time passes while the job works; returns at once.
+  void spend(std::chrono::milliseconds d) {
+    std::lock_guard lock(mutex_);
+    now_ += d.count();
+    cv_.notify_all();
+  }
+
+ private:
+  void notify() {
+    std::lock_guard lock(mutex_);
+    cv_.notify_all();
+  }
+  mutable std::mutex mutex_;
+  std::condition_variable cv_;
+  std::int64_t now_ = 0;
+  std::vector<const Observer*> observers_;
+};
+
+}  // namespace
+
+TEST_CASE("the listener's processing and total delays are the time the batch's jobs took") {
+  rill::SparkContext sc(conf());
+  auto clock = std::make_shared<SpendingClock>();
+  rill::StreamingContext ssc(sc, 1s, clock);
+  auto events = record(ssc);
+  auto input = ssc.queueStream(queueOf(sc, Ints{{1, 2}, {3}, {4, 5, 6}}));
+  // Batch 1000's job takes 1.5 s, so batch 2000 starts late (at 2500) and takes 0.2 s.
+  input.foreachRDD([clock](const auto&, rill::Time t) {
+    if (t.milliseconds() == 1000) clock->spend(1500ms);
+    if (t.milliseconds() == 2000) clock->spend(150ms);
+  });
+  input.foreachRDD([clock](const auto&, rill::Time t) {
+    if (t.milliseconds() == 2000) clock->spend(50ms);  // a batch's processing time covers all its jobs
+  });
+  ssc.start();
+  REQUIRE(clock->setTime(1000));  // runs 1000, and 2000 which is due by then (the clock reads 2500)
+  CHECK(clock->getTimeMillis() == 2700);
+  REQUIRE(clock->setTime(3000));
+  ssc.stop(false);
+
+  struct Expected {
+    std::int64_t batch, records, submitted, started, ended;
+  };
+  const Expected expected[] = {{1000, 2, 1000, 1000, 2500}, {2000, 1, 2500, 2500, 2700}, {3000, 3, 3000, 3000, 3000}};
+  const auto done = events->completed();
+  REQUIRE(done.size() == 3);
+  for (std::size_t i = 0; i < 3; ++i) {
+    CAPTURE(i);
+    const auto& b = done[i];
+    const auto& e = expected[i];
+    CHECK(b.batchTime.milliseconds() == e.batch);
+    CHECK(b.numRecords == e.records);
+    CHECK(b.submissionTime.milliseconds() == e.submitted);
+    CHECK(b.processingStartTime.value().milliseconds() == e.started);
+    CHECK(b.processingEndTime.value().milliseconds() == e.ended);
+    CHECK(b.schedulingDelay().value().count() == e.started - e.batch);
+    CHECK(b.processingDelay().value().count() == e.ended - e.started);
+    CHECK(b.totalDelay().value().count() == e.ended - e.batch);
+  }
+  // Spelled out: 1000 -> 0 / 1500 / 1500 ms; 2000 -> 500 / 200 / 700 ms; 3000 -> 0 / 0 / 0.
+  CHECK(done[0].processingDelay().value().count() == 1500);
+  CHECK(done[1].schedulingDelay().value().count() == 500);
+  CHECK(done[1].processingDelay().value().count() == 200);
+  CHECK(done[1].totalDelay().value().count() == 700);
+  const auto started = events->started();
+  REQUIRE(started.size() == 3);
+  CHECK(started[1].processingStartTime.value().milliseconds() == 2500);
+  CHECK_FALSE(started[1].processingEndTime.has_value());
 }

@@ -3,11 +3,15 @@
 // input batch in 2 partitions, a ManualClock).
 #include "stream_test_support.hpp"
 
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <numeric>
+#include <optional>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -202,4 +206,153 @@ TEST_CASE("foreachRDD(f(rdd)) runs once per batch, outputs in the order they wer
   m.clock->advance(2s);
   m.ssc.stop(false);
   CHECK(log == std::vector<std::string>{"sum 3", "1000 ms count 2", "sum 3", "2000 ms count 1"});
+}
+
+TEST_CASE("queueStream(queue, oneAtATime = false, defaultRDD): a batch takes every queued RDD; none gives defaultRDD") {
+  ManualContext m;
+  auto events = record(m.ssc);
+  auto queue = queueOf(m.sc, Ints{{1, 2}, {3}});
+  auto input = m.ssc.queueStream(queue, false, m.sc.parallelize(std::vector<int>{-1, -2}, 1));
+  auto out = collectBatches(input);
+  auto parts = collectBatches(input.glom());
+  m.ssc.start();
+  m.clock->advance(1s);  // both queued RDDs, in one batch
+  queue->push(m.sc.parallelize(std::vector<int>{4}, 1));
+  queue->push(m.sc.parallelize(std::vector<int>{5, 6}, 1));
+  m.clock->advance(1s);
+  m.clock->advance(1s);  // the queue is empty: defaultRDD
+  m.clock->advance(1s);  // and again (it is not used up)
+  m.ssc.stop(false);
+  CHECK(out->values() == Ints{{1, 2, 3}, {4, 5, 6}, {-1, -2}, {-1, -2}});
+  CHECK(out->times() == std::vector<std::int64_t>{1000, 2000, 3000, 4000});
+  // The union keeps each RDD's partitions: {1}{2} + {}{3} (2 slices each), then {4} + {5,6}.
+  CHECK(parts->values() == std::vector<std::vector<std::vector<int>>>{
+                               {{1}, {2}, {}, {3}}, {{4}, {5, 6}}, {{-1, -2}}, {{-1, -2}}});
+  CHECK(queue->size() == 0);
+  std::vector<std::int64_t> records;
+  for (const auto& b : events->completed()) records.push_back(b.numRecords);
+  CHECK(records == std::vector<std::int64_t>{3, 3, 2, 2});
+}
+
+TEST_CASE("queueStream(queue, oneAtATime = true, defaultRDD): one RDD per batch, then defaultRDD") {
+  ManualContext m;
+  auto out = collectBatches(m.ssc.queueStream(queueOf(m.sc, Ints{{1, 2}, {3}}), true,
+                                              m.sc.parallelize(std::vector<int>{0}, 1)));
+  m.ssc.start();
+  for (int i = 0; i < 3; ++i) m.clock->advance(1s);
+  m.ssc.stop(false);
+  CHECK(out->values() == Ints{{1, 2}, {3}, {0}});
+}
+
+// ---- union / transform errors (Spark's UnionDStream and TransformedDStream) -------
+
+namespace {
+
+/// `parent`, except that it has no RDD at time `gapMs` (as a Spark test input whose
+/// batch is null).
+template <class T>
+rill::DStream<T> withGapAt(const rill::DStream<T>& parent, std::int64_t gapMs) {
+  auto node = std::make_shared<rill::FunctionNode<T>>(
+      parent.graph(), parent.slideDuration(), std::vector<std::shared_ptr<rill::DStreamBase>>{parent.baseNode()},
+      [parent, gapMs](rill::Time t) -> std::optional<rill::RDD<T>> {
+        if (t.milliseconds() == gapMs) return std::nullopt;
+        return parent.rddAt(t);
+      });
+  return rill::DStream<T>(node);
+}
+
+struct GapRun {
+  std::string error;  // what awaitTermination threw after batch 2000, as a rill::SparkException
+  Ints values;        // the batches the output saw
+  std::vector<std::int64_t> times;
+};
+
+/// Runs op(gappy, other) over 3 batches; `gappy` has no RDD at 2000.
+template <class Op>
+GapRun runWithGap(Op op) {
+  ManualContext m;
+  auto events = record(m.ssc);
+  auto gappy = withGapAt(m.ssc.queueStream(queueOf(m.sc, Ints{{1}, {2}, {3}})), 2000);
+  auto other = m.ssc.queueStream(queueOf(m.sc, Ints{{10}, {20}, {30}}));
+  auto out = collectBatches(op(gappy, other));
+  m.ssc.start();
+  m.clock->advance(1s);
+  m.clock->advance(1s);
+  GapRun run;
+  run.error = "<no exception>";
+  try {
+    if (m.ssc.awaitTerminationOrTimeout(0ms)) run.error = "<stopped>";
+  } catch (const rill::SparkException& e) {
+    run.error = e.what();
+  }
+  m.clock->advance(1s);  // the context runs on after a failed batch
+  m.ssc.stop(false);
+  run.values = out->values();
+  run.times = out->times();
+  const auto done = events->completed();
+  REQUIRE(done.size() == 3);
+  CHECK_FALSE(done[0].failureReason.has_value());
+  CHECK(done[1].failureReason.value_or("<none>") == (run.error == "<no exception>" ? "<none>" : run.error));
+  CHECK_FALSE(done[2].failureReason.has_value());
+  return run;
+}
+
+}  // namespace
+
+TEST_CASE("union_ and transformWith need parents with the same slide duration") {
+  ManualContext m;
+  auto a = m.ssc.queueStream(queueOf(m.sc, Ints{}));
+  auto w = a.window(2s, 2s);
+  auto both = [](const auto& x, const auto& y) { return x.union_(y); };
+  CHECK_THROWS_WITH_AS(a.union_(w), "rill: union of DStreams with different slide durations (1000 ms and 2000 ms)",
+                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(m.ssc.union_(w, a),
+                       "rill: union of DStreams with different slide durations (2000 ms and 1000 ms)",
+                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(a.transformWith(w, both),
+                       "rill: transformWith of DStreams with different slide durations (1000 ms and 2000 ms)",
+                       std::invalid_argument);
+  CHECK_NOTHROW(w.union_(a.window(3s, 2s)));  // same slide, different windows: fine
+}
+
+TEST_CASE("a parent with no RDD fails union_, transform and transformWith at that batch; map just skips it") {
+  SUBCASE("union_") {
+    const auto run = runWithGap([](auto g, auto o) { return g.union_(o); });
+    CHECK(run.error == "rill: could not generate RDD from a parent for union at time 2000 ms");
+    CHECK(run.values == Ints{{1, 10}, {3, 30}});
+    CHECK(run.times == std::vector<std::int64_t>{1000, 3000});
+  }
+  SUBCASE("union_ with the gap on the right") {
+    const auto run = runWithGap([](auto g, auto o) { return o.union_(g); });
+    CHECK(run.error == "rill: could not generate RDD from a parent for union at time 2000 ms");
+    CHECK(run.values == Ints{{10, 1}, {30, 3}});
+  }
+  SUBCASE("transform(f(rdd))") {
+    const auto run = runWithGap([](auto g, auto) {
+      return g.transform([](const auto& rdd) { return rdd.map([](int x) { return -x; }); });
+    });
+    CHECK(run.error == "rill: couldn't generate RDD from parent at time 2000 ms");
+    CHECK(run.values == Ints{{-1}, {-3}});
+    CHECK(run.times == std::vector<std::int64_t>{1000, 3000});
+  }
+  SUBCASE("transform(f(rdd, time))") {
+    const auto run = runWithGap([](auto g, auto) {
+      return g.transform([](const auto& rdd, rill::Time) { return rdd.map([](int x) { return x; }); });
+    });
+    CHECK(run.error == "rill: couldn't generate RDD from parent at time 2000 ms");
+    CHECK(run.values == Ints{{1}, {3}});
+  }
+  SUBCASE("transformWith") {
+    const auto run = runWithGap([](auto g, auto o) {
+      return o.transformWith(g, [](const auto& x, const auto& y) { return x.union_(y); });
+    });
+    CHECK(run.error == "rill: could not generate RDD from a parent for transformWith at time 2000 ms");
+    CHECK(run.values == Ints{{10, 1}, {30, 3}});
+  }
+  SUBCASE("map (as Spark's MappedDStream): no RDD, no output, no error") {
+    const auto run = runWithGap([](auto g, auto) { return g.map([](int x) { return x * 2; }).toDStream(); });
+    CHECK(run.error == "<no exception>");
+    CHECK(run.values == Ints{{2}, {6}});
+    CHECK(run.times == std::vector<std::int64_t>{1000, 3000});
+  }
 }

@@ -184,8 +184,8 @@ TEST_CASE("a full buffer blocks the receiver instead of growing; stop does not w
   REQUIRE(rill::detail::awaitBuffered(input, 1, kSafety));
   m.clock->advance(1s);
   CHECK(recordsPerBatch(*events) == std::vector<std::int64_t>{3, 3, 3, 1});
+  m.ssc.stop(false);  // joins the receiver's thread, which counts a record after store() returns
   CHECK(counter->stored == 10);
-  m.ssc.stop(false);
 }
 
 TEST_CASE("stop returns while the receiver is blocked on a full buffer") {
@@ -257,4 +257,55 @@ TEST_CASE("receiver settings are checked when the stream is defined") {
   CHECK_THROWS_WITH_AS(z.ssc.receiverStream(std::make_shared<Inbox>()),
                        "rill: setting 'rill.streaming.receiver.maxBufferedRecords' must be positive, got 0",
                        std::invalid_argument);
+}
+
+TEST_CASE("the restart delay doubles while the receiver keeps failing, up to receiverRestartDelayMax") {
+  // Fails every start, except the 4th, which stores a record before asking for a
+  // restart: having worked for a while, the next wait starts again from the first delay.
+  struct AlwaysFailing final : rill::Receiver<int> {
+    std::atomic<int> starts{0};
+    void onStart() override {
+      const int k = starts++;
+      if (k == 3) {
+        store(7);
+        restart("rill-test: stored one, restarting");
+        return;
+      }
+      throw std::runtime_error("start " + std::to_string(k) + " failed");
+    }
+    void onStop() override {}
+    std::string name() const override { return "AlwaysFailing"; }
+  };
+  const auto settings = conf()
+                            .set("spark.streaming.receiverRestartDelay", "10")
+                            .set("rill.streaming.receiverRestartDelayMax", "40");
+  auto receiver = std::make_shared<AlwaysFailing>();
+  InputCase<int> c(settings, [&](rill::StreamingContext& ssc) { return ssc.receiverStream(receiver); });
+  REQUIRE(c.events->waitUntil([](const Recorder& r) { return r.receiverErrors().size() >= 8; }));
+  c.m.ssc.stop(false);
+  const auto errors = c.events->receiverErrors();
+  REQUIRE(errors.size() >= 8);
+  // The wait the supervisor chose after each failure, as the onReceiverError event reports it.
+  const std::int64_t expected[] = {10, 20, 40, 10, 20, 40, 40, 40};
+  for (std::size_t i = 0; i < 8; ++i) {
+    CAPTURE(i);
+    REQUIRE(errors[i].restartDelay.has_value());
+    CHECK(errors[i].restartDelay->count() == expected[i]);
+    CHECK(errors[i].lastErrorMessage == (i == 3 ? std::string("rill-test: stored one, restarting")
+                                                : "rill: receiver AlwaysFailing-0 failed to start: start " +
+                                                      std::to_string(i) + " failed"));
+  }
+}
+
+TEST_CASE("an error a receiver reports without restarting carries no restart delay") {
+  auto inbox = std::make_shared<Inbox>();
+  auto c = receiverCase(inbox);
+  REQUIRE(c.events->waitUntil([](const Recorder& r) { return r.receiverStarted().size() == 1; }));
+  inbox->reportError("rill-test: just so you know");
+  c.m.ssc.stop(false);
+  const auto errors = c.events->receiverErrors();
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].lastErrorMessage == "rill-test: just so you know");
+  CHECK_FALSE(errors[0].restartDelay.has_value());
+  CHECK(inbox->starts == 1);
 }

@@ -42,6 +42,9 @@ struct ReceiverInfo {
   bool active = false;
   std::string lastErrorMessage;
   std::optional<Time> lastErrorTime;
+  /// On an onReceiverError that restarts the receiver: how long the supervisor waits
+  /// (real time) before onStart() again; unset for errors reported without a restart.
+  std::optional<Duration> restartDelay;
 };
 
 class StreamingListener {

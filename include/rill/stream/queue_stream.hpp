@@ -69,13 +69,18 @@ class QueueInputNode final : public InputNode<T> {
   typename InputNode<T>::Batch takeBatch(Time) override {
     auto taken = queue_->take(oneAtATime_);
     RDD<T> batch;
-    if (taken.empty())
+    std::int64_t n = 0;
+    if (taken.empty()) {
       batch = default_ ? *default_ : this->graph().sparkContext().template emptyRDD<T>();
-    else {
+      n = storedCount(batch);
+    } else {  // oneAtATime = false: every queued RDD, as one union (Spark's UnionRDD)
       batch = taken.front();
-      for (std::size_t i = 1; i < taken.size(); ++i) batch = batch.union_(taken[i]);
+      n = storedCount(batch);
+      for (std::size_t i = 1; i < taken.size(); ++i) {
+        batch = batch.union_(taken[i]);
+        n += storedCount(taken[i]);
+      }
     }
-    const auto n = storedCount(batch);
     return {std::move(batch), n};
   }
 

@@ -183,8 +183,10 @@ class ReceiverSupervisor {
   void run() {
     Duration delay = settings_.restartDelay;
     while (auto reason = runOnce()) {
-      bus_->post(&StreamingListener::onReceiverError, errorInfo(*reason));
       if (stored_) delay = settings_.restartDelay;  // it worked for a while: not a failure in a row
+      ReceiverInfo error = errorInfo(*reason);
+      error.restartDelay = delay;
+      bus_->post(&StreamingListener::onReceiverError, error);
       std::unique_lock lock(mutex_);
       if (requested_.wait_for(lock, delay, [&] { return finalStop_; })) break;
       delay = std::min(delay * 2, std::max(settings_.maxRestartDelay, settings_.restartDelay));

@@ -112,10 +112,10 @@ class StreamingContext final : private Clock::Observer {  // final: getOrCreate 
   // ---- input streams -------------------------------------------------------
 
   /// queueStream(queue, oneAtATime = true, defaultRDD): each batch takes the next RDD
-  /// (or all queued RDDs), else defaultRDD, else an empty RDD.
+  /// (or all queued RDDs, as one union), else defaultRDD, else an empty RDD.
   template <class T>
   DStream<T> queueStream(std::shared_ptr<RDDQueue<T>> queue, bool oneAtATime = true,
-                         std::optional<RDD<T>> defaultRDD = std::nullopt) {
+                         std::optional<std::type_identity_t<RDD<T>>> defaultRDD = std::nullopt) {
     auto node = std::make_shared<detail::QueueInputNode<T>>(*graph_, std::move(queue), oneAtATime,
                                                             std::move(defaultRDD));
     graph_->addInput(node);
@@ -161,6 +161,8 @@ class StreamingContext final : private Clock::Observer {  // final: getOrCreate 
     if (state_ == State::ACTIVE) throw IllegalStateException("rill: StreamingContext has already been started");
     if (state_ == State::STOPPED)
       throw IllegalStateException("rill: StreamingContext has already been stopped; create a new one");
+    if (sc_->isStopped())
+      throw IllegalStateException("rill: cannot start the StreamingContext: its SparkContext has been stopped");
     const auto interval = batchDuration().count();
     const auto now = clock_->getTimeMillis();
     // A restored context goes on after its checkpointed batch, on its old time line.
@@ -177,11 +179,38 @@ class StreamingContext final : private Clock::Observer {  // final: getOrCreate 
     scheduler_ = std::thread([this, first] { runScheduler(first); });
   }
 
-  /// stop(stopSparkContext = true, stopGracefully = false). Graceful: stop
-  /// receiving, then process everything already received before returning.
+  /// stop(stopSparkContext = true, stopGracefully = false), Spark's defaults. Graceful:
+  /// stop receiving, then process everything already received before returning.
   /// Otherwise: finish the batch in progress; received data not yet in a batch is dropped.
+  /// stopSparkContext: then SparkContext::stop(), even if this context had stopped
+  /// before (as Spark); called from inside a batch, once the scheduler has finished.
+  /// stop(false, ...) leaves the SparkContext usable.
   void stop(bool stopSparkContext = true, bool stopGracefully = false) {
-    (void)stopSparkContext;  // the SparkContext is the caller's object; it stays usable
+    stopStreaming(stopGracefully);
+    if (!stopSparkContext) return;
+    if (scheduler_.get_id() == std::this_thread::get_id())
+      stopSparkContextOnExit_ = true;  // runScheduler stops it after the batch in progress
+    else
+      sc_->stop();
+  }
+
+  /// Waits until the context stops; rethrows the first exception a batch raised.
+  void awaitTermination() {
+    std::unique_lock lock(mutex_);
+    terminated_.wait(lock, [&] { return state_ == State::STOPPED || error_; });
+    rethrowError();
+  }
+  /// Like awaitTermination, but gives up after `timeout` of real time; true if stopped.
+  template <class Rep, class Period>
+  bool awaitTerminationOrTimeout(std::chrono::duration<Rep, Period> timeout) {
+    std::unique_lock lock(mutex_);
+    terminated_.wait_for(lock, timeout, [&] { return state_ == State::STOPPED || error_; });
+    rethrowError();
+    return state_ == State::STOPPED;
+  }
+
+ private:
+  void stopStreaming(bool stopGracefully) {
     {
       std::lock_guard lock(mutex_);
       if (state_ == State::INITIALIZED) {
@@ -202,22 +231,6 @@ class StreamingContext final : private Clock::Observer {  // final: getOrCreate 
     terminated_.notify_all();
   }
 
-  /// Waits until the context stops; rethrows the first exception a batch raised.
-  void awaitTermination() {
-    std::unique_lock lock(mutex_);
-    terminated_.wait(lock, [&] { return state_ == State::STOPPED || error_; });
-    rethrowError();
-  }
-  /// Like awaitTermination, but gives up after `timeout` of real time; true if stopped.
-  template <class Rep, class Period>
-  bool awaitTerminationOrTimeout(std::chrono::duration<Rep, Period> timeout) {
-    std::unique_lock lock(mutex_);
-    terminated_.wait_for(lock, timeout, [&] { return state_ == State::STOPPED || error_; });
-    rethrowError();
-    return state_ == State::STOPPED;
-  }
-
- private:
   bool idleAt(std::int64_t now) const override { return nextBatch_.load() > now || schedulerDone_.load(); }
 
   void rethrowError() {
@@ -237,6 +250,7 @@ class StreamingContext final : private Clock::Observer {  // final: getOrCreate 
     }
     schedulerDone_ = true;
     clock_->notifyProgress();
+    if (stopSparkContextOnExit_) sc_->stop();
   }
 
   void runBatch(Time t) {
@@ -299,6 +313,7 @@ class StreamingContext final : private Clock::Observer {  // final: getOrCreate 
   std::atomic<bool> stopRequested_{false};
   std::atomic<bool> graceful_{false};
   std::atomic<bool> schedulerDone_{false};
+  bool stopSparkContextOnExit_ = false;  // set and read on the scheduler thread only
   std::atomic<std::int64_t> nextBatch_{0};
 };
 
