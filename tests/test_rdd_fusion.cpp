@@ -1,6 +1,7 @@
 // Proof that element-wise chains are fused: one pass per element through every
 // stage, no intermediate vector (no allocation per element), no copies beyond
 // what the user's functions make, and early exit for take() on a huge range.
+#include "counting_new.hpp"
 #include "rdd_test_support.hpp"
 
 #include <array>
@@ -11,84 +12,12 @@
 #include <string>
 #include <vector>
 
-// ---- a global allocation counter --------------------------------------------
-// Replacing operator new/delete is the only way to see allocations made inside
-// rill; counting is switched on only around the action being measured.
-namespace {
-std::atomic<bool> g_counting{false};
-std::atomic<long> g_allocations{0};
-void* countedAlloc(std::size_t n) {
-  if (g_counting.load(std::memory_order_relaxed)) g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void* countedAlignedAlloc(std::size_t n, std::align_val_t al) {
-  if (g_counting.load(std::memory_order_relaxed)) g_allocations.fetch_add(1, std::memory_order_relaxed);
-  const auto a = static_cast<std::size_t>(al);
-  if (void* p = std::aligned_alloc(a, (n + a - 1) / a * a)) return p;
-  throw std::bad_alloc();
-}
-}  // namespace
+using rill_test::Tracked;
+using rill_test::trackedInput;
 
-// g++ inlines these into callers and then mistakes the free() below for a
-// mismatch with the operator new it sees; they do pair up (malloc/free).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-void* operator new(std::size_t n) { return countedAlloc(n); }
-void* operator new[](std::size_t n) { return countedAlloc(n); }
-void* operator new(std::size_t n, const std::nothrow_t&) noexcept { return std::malloc(n ? n : 1); }
-void* operator new[](std::size_t n, const std::nothrow_t&) noexcept { return std::malloc(n ? n : 1); }
-void* operator new(std::size_t n, std::align_val_t a) { return countedAlignedAlloc(n, a); }
-void* operator new[](std::size_t n, std::align_val_t a) { return countedAlignedAlloc(n, a); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+using rill_test::allocationsDuring;
 
 namespace {
-
-template <class Action>
-long allocationsDuring(Action&& action) {
-  g_allocations = 0;
-  g_counting = true;
-  action();
-  g_counting = false;
-  return g_allocations.load();
-}
-
-/// An element that counts its copies and moves.
-struct Tracked {
-  int v = 0;
-  static inline std::atomic<long> copies{0}, moves{0};
-  static void reset() { copies = moves = 0; }
-  explicit Tracked(int x) : v(x) {}
-  Tracked(const Tracked& o) : v(o.v) { ++copies; }
-  Tracked(Tracked&& o) noexcept : v(o.v) { ++moves; }
-  Tracked& operator=(const Tracked& o) {
-    v = o.v;
-    ++copies;
-    return *this;
-  }
-  Tracked& operator=(Tracked&& o) noexcept {
-    v = o.v;
-    ++moves;
-    return *this;
-  }
-};
-
-std::vector<Tracked> trackedInput(int n) {
-  std::vector<Tracked> v;
-  v.reserve(static_cast<std::size_t>(n));
-  for (int i = 0; i < n; ++i) v.emplace_back(i);
-  return v;
-}
 
 constexpr int kN = 1000;  // elements; 500 pass the filter, 1000 come out of flatMap
 
@@ -169,9 +98,9 @@ TEST_CASE("fusion: count() over the chain allocates nothing per element") {
     auto small = fourStageChain(sc.parallelize(trackedInput(10), 4));
     auto large = fourStageChain(sc.parallelize(trackedInput(100000), 4));
     std::int64_t smallCount = 0, largeCount = 0, largeSum = -1;
-    const long forSmall = allocationsDuring([&] { smallCount = small.count(); });
-    const long forLarge = allocationsDuring([&] { largeCount = large.count(); });
-    const long forSum = allocationsDuring([&] { largeSum = large.sum(); });
+    const long forSmall = allocationsDuring([&] { smallCount = small.count(); }).allocations;
+    const long forLarge = allocationsDuring([&] { largeCount = large.count(); }).allocations;
+    const long forSum = allocationsDuring([&] { largeSum = large.sum(); }).allocations;
     CHECK(smallCount == 10);
     CHECK(largeCount == 100000);
     CHECK(largeSum == 0);
