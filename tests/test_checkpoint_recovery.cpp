@@ -2,10 +2,12 @@
 // and rebuilt with getOrCreate goes on with batch k + 1 and then produces
 // exactly what an uninterrupted run produces, state, windows and all. Also:
 // the newest checkpoint corrupt (the previous one is used, with a warning),
+// a kill during a checkpoint write (its temporaries ignored and removed),
 // the last N kept, graphs that do not fit, types that cannot be saved.
 #include "checkpoint_program.hpp"
 #include "window_state_support.hpp"
 
+#include <rill/stream/checkpoint_file.hpp>
 #include <rill/stream/streaming_context.hpp>
 
 #include <filesystem>
@@ -207,4 +209,58 @@ TEST_CASE("state of a type that cannot be serialised: fine without checkpointing
   define(ssc);
   CHECK_THROWS_WITH_AS(ssc.start(), doctest::Contains("NotSerialisable cannot be serialised; give it a cereal serialize"),
                        rill::IllegalStateException);
+}
+
+TEST_CASE("a kill during a checkpoint write: its temporaries are ignored, removed, and the last good file restores") {
+  namespace fs = std::filesystem;
+  const auto reference = runProgram(freshDir("reference"), 9, 12000);
+  const std::string dir = freshDir("killed-while-writing");
+  runProgram(dir, 9, 6000);
+  CHECK(files(dir) == std::vector<std::string>{"checkpoint-4000", "checkpoint-5000", "checkpoint-6000"});
+
+  // What a process killed inside writeFileAtomically leaves (temporaries are
+  // ".<name>.tmp-<pid>-<n>"): a complete, valid checkpoint of batch 7 that was
+  // written and synced but never renamed (killed before the rename), a
+  // checkpoint of batch 8 cut off halfway through its write, and an empty one
+  // (killed right after creating it). The complete one is newer than every
+  // real checkpoint and would restore fine: only its name says it never
+  // became a checkpoint.
+  const std::string other = freshDir("ahead");
+  runProgram(other, 9, 8000);
+  const std::string complete = rill::detail::readWholeFile(other + "/checkpoint-7000");
+  std::string half = rill::detail::readWholeFile(other + "/checkpoint-8000");
+  REQUIRE(rill::detail::decodeCheckpoint(complete).payload.has_value());
+  half.resize(half.size() / 2);
+  const std::vector<std::string> temps = {".checkpoint-7000.tmp-4242-0", ".checkpoint-8000.tmp-4242-1",
+                                          ".checkpoint-9000.tmp-4243-0"};
+  std::ofstream(dir + "/" + temps[0], std::ios::binary) << complete;
+  std::ofstream(dir + "/" + temps[1], std::ios::binary) << half;
+  std::ofstream(dir + "/" + temps[2], std::ios::binary);
+  std::ofstream(dir + "/notes.txt") << "not the checkpointer's";  // a file of someone else: left alone
+  for (const auto& t : temps) REQUIRE(fs::exists(dir + "/" + t));
+
+  // getOrCreate alone (before start) restores from checkpoint-6000 and clears the temporaries.
+  {
+    rill::SparkContext sc(conf());
+    auto clock = std::make_shared<rill::ManualClock>();
+    auto log = std::make_shared<ProgramLog>();
+    auto warnings = std::make_shared<Warnings>();
+    auto ssc = rill::StreamingContext::getOrCreate(dir, [&] {
+      auto made = buildProgram(sc, clock, dir, 9, log);
+      made->addStreamingListener(warnings);
+      return made;
+    });
+    REQUIRE(ssc->restoredBatchTime().has_value());
+    CHECK(ssc->restoredBatchTime()->milliseconds() == 6000);
+    CHECK(files(dir) == std::vector<std::string>{"checkpoint-4000", "checkpoint-5000", "checkpoint-6000", "notes.txt"});
+    CHECK(warnings->seen.empty());
+  }
+  // And the program goes on from batch 7 exactly as an uninterrupted run.
+  const auto resumed = runProgram(dir, 9, 12000);
+  REQUIRE(resumed.restored.has_value());
+  CHECK(resumed.restored->milliseconds() == 6000);
+  REQUIRE(resumed.lines.size() == 6);
+  checkSameFrom(resumed, reference, 7000);
+  CHECK(resumed.warnings.empty());
+  CHECK(files(dir) == std::vector<std::string>{"checkpoint-10000", "checkpoint-11000", "checkpoint-12000", "notes.txt"});
 }

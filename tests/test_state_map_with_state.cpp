@@ -4,9 +4,11 @@
 
 #include <rill/stream/streaming_context.hpp>
 
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -24,7 +26,8 @@ const Batches<SI> kStates = {{},
                              {{"a", 5}, {"b", 3}, {"c", 1}},
                              {{"a", 5}, {"b", 3}, {"c", 1}}};
 
-/// The mapped values and the state snapshots of every batch (Spark's getOperationOutput).
+/// The mapped values and the state snapshots of every batch (Spark's
+/// getOperationOutput); third: the layout of every batch's state snapshot.
 template <class Spec>
 auto mapWithState(const Batches<std::string>& input, Spec spec, std::size_t numBatches) {
   rill::SparkContext sc(conf());
@@ -35,11 +38,31 @@ auto mapWithState(const Batches<std::string>& input, Spec spec, std::size_t numB
                       .mapWithState(spec);
   auto outputs = collect(stateful);
   auto snapshots = collect(stateful.stateSnapshots());
+  auto layouts = std::make_shared<std::vector<Layout>>();
+  stateful.stateSnapshots().foreachRDD([layouts](const auto& rdd) { layouts->push_back(layoutOf(rdd)); });
   ssc.start();
   clock->advance(std::chrono::seconds(numBatches));
   ssc.stop(false);
-  return std::pair(std::move(*outputs), std::move(*snapshots));
+  return std::tuple(std::move(*outputs), std::move(*snapshots), std::move(*layouts));
 }
+
+/// Every batch's state snapshot has n partitions, each key where HashPartitioner(n) puts it.
+void checkLayouts(const std::vector<Layout>& layouts, std::size_t n, std::size_t numBatches) {
+  REQUIRE(layouts.size() == numBatches);
+  for (std::size_t i = 0; i < layouts.size(); ++i) {
+    CAPTURE(i);
+    CHECK(layouts[i].partitions == n);
+    CHECK(layouts[i].glommed == n);
+    CHECK(layouts[i].misplaced == 0);
+  }
+}
+
+/// The running count of the simple API.
+const auto runningCount = [](const std::string&, std::optional<int> value, rill::State<int>& state) {
+  const int sum = value.value_or(0) + state.getOption().value_or(0);
+  state.update(sum);
+  return sum;
+};
 
 }  // namespace
 
@@ -73,9 +96,9 @@ TEST_CASE("mapWithState: the simple API, a running count returned for each recor
         state.update(sum);
         return sum;
       });
-  auto [outputs, snapshots] = mapWithState(kInput, spec, 7);
-  checkSets(outputs.batches, Batches<int>{{}, {1}, {2, 1}, {3, 2, 1}, {4, 3}, {5}, {}});
-  checkSets(snapshots.batches, kStates);
+  auto [outputs, snapshots, layouts] = mapWithState(kInput, spec, 7);
+  checkSorted(outputs.batches, Batches<int>{{}, {1}, {2, 1}, {3, 2, 1}, {4, 3}, {5}, {}});
+  checkSorted(snapshots.batches, kStates);
 }
 
 TEST_CASE("mapWithState: the advanced API (batch time first, only engaged results emitted)") {
@@ -84,9 +107,9 @@ TEST_CASE("mapWithState: the advanced API (batch time first, only engaged result
     state.update(value.value_or(0) + state.getOption().value_or(0));
     return key + key;
   });
-  auto [outputs, snapshots] = mapWithState(kInput, spec, 7);
+  auto [outputs, snapshots, layouts] = mapWithState(kInput, spec, 7);
   checkSorted(outputs.batches, Batches<std::string>{{}, {"aa"}, {"aa", "bb"}, {"aa", "bb", "cc"}, {"aa", "bb"}, {"aa"}, {}});
-  checkSets(snapshots.batches, kStates);
+  checkSorted(snapshots.batches, kStates);
 }
 
 TEST_CASE("mapWithState: states as mapped data") {
@@ -96,15 +119,15 @@ TEST_CASE("mapWithState: states as mapped data") {
     state.update(sum);
     return SI(key, sum);
   });
-  auto [outputs, snapshots] = mapWithState(kInput, spec, 7);
-  checkSets(outputs.batches, Batches<SI>{{},
+  auto [outputs, snapshots, layouts] = mapWithState(kInput, spec, 7);
+  checkSorted(outputs.batches, Batches<SI>{{},
                                          {{"a", 1}},
                                          {{"a", 2}, {"b", 1}},
                                          {{"a", 3}, {"b", 2}, {"c", 1}},
                                          {{"a", 4}, {"b", 3}},
                                          {{"a", 5}},
                                          {}});
-  checkSets(snapshots.batches, kStates);
+  checkSorted(snapshots.batches, kStates);
 }
 
 TEST_CASE("mapWithState: initial states, nothing returned from the function") {
@@ -115,9 +138,9 @@ TEST_CASE("mapWithState: initial states, nothing returned from the function") {
                 state.update(value.value_or(0) + state.getOption().value_or(0));
                 return std::nullopt;
               }).initialState(initial);
-  auto [outputs, snapshots] = mapWithState(kInput, spec, 7);
-  checkSets(outputs.batches, Batches<int>(7));
-  checkSets(snapshots.batches, Batches<SI>{{{"a", 5}, {"b", 10}, {"c", -20}, {"d", 0}},
+  auto [outputs, snapshots, layouts] = mapWithState(kInput, spec, 7);
+  checkSorted(outputs.batches, Batches<int>(7));
+  checkSorted(snapshots.batches, Batches<SI>{{{"a", 5}, {"b", 10}, {"c", -20}, {"d", 0}},
                                            {{"a", 6}, {"b", 10}, {"c", -20}, {"d", 0}},
                                            {{"a", 7}, {"b", 11}, {"c", -20}, {"d", 0}},
                                            {{"a", 8}, {"b", 12}, {"c", -19}, {"d", 0}},
@@ -137,10 +160,25 @@ TEST_CASE("mapWithState: state removing") {
                 return std::nullopt;
               }).numPartitions(1);
   const Batches<std::string> input = {{}, {"a"}, {"a", "b"}, {"a", "b", "c"}, {"a", "b", "c"}, {"a", "b"}, {"a"}, {}};
-  auto [outputs, snapshots] = mapWithState(input, spec, 8);
-  checkSets(outputs.batches, Batches<std::string>{{}, {}, {"a"}, {"b"}, {"a", "c"}, {"b"}, {"a"}, {}});
-  checkSets(snapshots.batches,
+  auto [outputs, snapshots, layouts] = mapWithState(input, spec, 8);
+  checkSorted(outputs.batches, Batches<std::string>{{}, {}, {"a"}, {"b"}, {"a", "c"}, {"b"}, {"a"}, {}});
+  checkSorted(snapshots.batches,
             Batches<SI>{{}, {{"a", 1}}, {{"b", 1}}, {{"a", 1}, {"c", 1}}, {{"b", 1}}, {{"a", 1}}, {}, {}});
+  checkLayouts(layouts, 1, 8);  // numPartitions(1)
+}
+
+TEST_CASE("mapWithState: numPartitions(n) decides the state's partitions and where keys live") {
+  for (std::size_t n : {1u, 3u, 4u}) {
+    CAPTURE(n);
+    auto [outputs, snapshots, layouts] = mapWithState(kInput, rill::StateSpec::function(runningCount).numPartitions(n), 7);
+    checkSorted(outputs.batches, Batches<int>{{}, {1}, {2, 1}, {3, 2, 1}, {4, 3}, {5}, {}});
+    checkSorted(snapshots.batches, kStates);
+    checkLayouts(layouts, n, 7);
+  }
+  // Default: the context's parallelism (local[2]).
+  auto [outputs, snapshots, layouts] = mapWithState(kInput, rill::StateSpec::function(runningCount), 7);
+  checkSorted(snapshots.batches, kStates);
+  checkLayouts(layouts, 2, 7);
 }
 
 TEST_CASE("mapWithState: timing out (rill checks every batch: a key idle longer than the timeout goes next batch)") {
@@ -152,13 +190,13 @@ TEST_CASE("mapWithState: timing out (rill checks every batch: a key idle longer 
                 if (state.isTimingOut()) return key;
                 return std::nullopt;
               }).timeout(rill::Seconds(3));
-  auto [outputs, snapshots] = mapWithState(input, spec, 20);
+  auto [outputs, snapshots, layouts] = mapWithState(input, spec, 20);
   // c was last updated at 1 s, b at 2 s: they time out once the batch time is more
   // than 3 s later (5 s and 6 s); a gets data at 6 s, before the timeouts are checked.
   Batches<std::string> expected(20);
   expected[4] = {"c"};
   expected[5] = {"b"};
-  checkSets(outputs.batches, expected);
+  checkSorted(outputs.batches, expected);
   CHECK(rill::toString(sorted(snapshots.batches[0])) == "[(a,1), (b,1), (c,1)]");
   CHECK(rill::toString(sorted(snapshots.batches[4])) == "[(a,1), (b,1)]");
   CHECK(rill::toString(snapshots.batches.back()) == "[(a,1)]");

@@ -4,10 +4,18 @@
 
 #include <rill/stream/streaming_context.hpp>
 
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <numeric>
 #include <optional>
+#include <set>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -31,7 +39,7 @@ std::optional<int> runningSum(const std::vector<int>& values, std::optional<int>
 
 TEST_CASE("updateStateByKey: every key with data or state, every batch; the output is the whole state") {
   auto out = runOperation(kInput, [](auto s) { return s.map(ones()).updateStateByKey(runningSum); }, 6);
-  checkSets(out.batches, Batches<SI>{{{"a", 1}},
+  checkSorted(out.batches, Batches<SI>{{{"a", 1}},
                                      {{"a", 2}, {"b", 1}},
                                      {{"a", 3}, {"b", 2}, {"c", 1}},
                                      {{"a", 4}, {"b", 3}, {"c", 1}},
@@ -48,7 +56,7 @@ TEST_CASE("updateStateByKey: an initial state RDD, with a partitioner") {
         return s.map(ones()).updateStateByKey(runningSum, rill::HashPartitioner<>(2), initial);
       },
       6);
-  checkSets(out.batches, Batches<SI>{{{"a", 2}, {"c", 2}},
+  checkSorted(out.batches, Batches<SI>{{{"a", 2}, {"c", 2}},
                                      {{"a", 3}, {"b", 1}, {"c", 2}},
                                      {{"a", 4}, {"b", 2}, {"c", 3}},
                                      {{"a", 5}, {"b", 3}, {"c", 3}},
@@ -70,7 +78,7 @@ TEST_CASE("updateStateByKey: the form with batch time and key (Spark's time stam
       },
       6);
   // a: 1000, 3000, 6000, 10000, 15000, 15000; b: -, 2000, 5000, 9000, ...; c: 0 until 3000.
-  checkSets(out.batches, Batches<SL>{{{"a", 1000}, {"c", 0}},
+  checkSorted(out.batches, Batches<SL>{{{"a", 1000}, {"c", 0}},
                                      {{"a", 3000}, {"b", 2000}, {"c", 0}},
                                      {{"a", 6000}, {"b", 5000}, {"c", 3000}},
                                      {{"a", 10000}, {"b", 9000}, {"c", 3000}},
@@ -109,7 +117,7 @@ TEST_CASE("updateStateByKey: returning nullopt removes a key; batches without an
         return s.map(ones()).updateStateByKey(update).mapValues([](const StateObject& o) { return o.counter; });
       },
       6);
-  checkSets(out.batches, Batches<SI>{{{"a", 1}, {"b", 1}},
+  checkSorted(out.batches, Batches<SI>{{{"a", 1}, {"b", 1}},
                                      {{"a", 1}, {"b", 1}},
                                      {{"a", 3}, {"c", 1}},
                                      {{"a", 3}, {"c", 2}},
@@ -127,7 +135,7 @@ TEST_CASE("updateStateByKey: no RDD and no state gives no output; the initial st
       },
       3);
   CHECK(out.times == times({2000, 3000}));
-  checkSets(out.batches, Batches<SI>{{{"i", 10}, {"x", 1}}, {{"i", 10}, {"x", 1}}});
+  checkSorted(out.batches, Batches<SI>{{{"i", 10}, {"x", 1}}, {{"i", 10}, {"x", 1}}});
 }
 
 TEST_CASE("updateStateByKey: a generic lambda names its state type; the state has the partitions asked for") {
@@ -150,20 +158,110 @@ TEST_CASE("updateStateByKey: a generic lambda names its state type; the state ha
   CHECK(rill::toString(sorted(all)) == "[(a,++), (b,+)]");
 }
 
-TEST_CASE("updateStateByKey: every partition's state is updated by its own task on the pool") {
-  // Partitions by key with HashPartitioner(4): each partition's keys land in one task.
-  std::vector<std::string> words;
-  for (int i = 0; i < 200; ++i) words.push_back("w" + std::to_string(i % 50));
+namespace {
+
+/// The layouts of a state stream's RDDs, batch by batch.
+template <class Op>
+std::vector<Layout> stateLayouts(Op op) {
+  rill::SparkContext sc(conf());
+  auto clock = std::make_shared<rill::ManualClock>();
+  rill::StreamingContext ssc(sc, 1s, clock);
+  auto layouts = std::make_shared<std::vector<Layout>>();
+  op(scriptedStream<std::string>(ssc, present(kInput)).map(ones()))
+      .foreachRDD([layouts](const auto& rdd) { layouts->push_back(layoutOf(rdd)); });
+  ssc.start();
+  clock->advance(std::chrono::seconds(kInput.size()));
+  ssc.stop(false);
+  return std::move(*layouts);
+}
+
+void checkLayouts(const std::vector<Layout>& layouts, std::size_t n) {
+  REQUIRE(layouts.size() == kInput.size());
+  // The state grows to a, b and c and keeps them (kInput), every batch in n partitions.
+  const std::size_t rows[] = {1, 2, 3, 3, 3, 3};
+  for (std::size_t i = 0; i < layouts.size(); ++i) {
+    CAPTURE(i);
+    CHECK(layouts[i].partitions == n);
+    CHECK(layouts[i].glommed == n);
+    CHECK(layouts[i].rows == rows[i]);
+    CHECK(layouts[i].misplaced == 0);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("updateStateByKey: numPartitions or a partitioner decides the state's partitions and where keys live") {
+  for (std::size_t n : {1u, 3u, 5u}) {
+    CAPTURE(n);
+    checkLayouts(stateLayouts([n](auto s) { return s.updateStateByKey(runningSum, n); }), n);
+    checkLayouts(stateLayouts([n](auto s) { return s.updateStateByKey(runningSum, rill::HashPartitioner<>(n)); }), n);
+    checkLayouts(stateLayouts([n](auto s) {
+                   auto initial = s.sparkContext().parallelize(std::vector<SI>{{"a", 1}}, 4);
+                   return s.updateStateByKey(runningSum, rill::HashPartitioner<>(n), initial);
+                 }),
+                 n);
+  }
+  // 0: the context's default parallelism (local[2]).
+  checkLayouts(stateLayouts([](auto s) { return s.updateStateByKey(runningSum); }), 2);
+}
+
+namespace {
+
+/// Key k goes to partition k mod n: keys 0 and 1 are in different partitions of 2.
+struct IdentityHash {
+  std::size_t operator()(int k) const { return static_cast<std::size_t>(k); }
+};
+
+/// The threads that ran the update function, per batch; and a rendezvous: a
+/// call waits until the other partition's call of the same batch has started.
+struct UpdateThreads {
+  std::mutex mutex;
+  std::condition_variable arrived;
+  std::map<std::int64_t, int> calls;  // guarded by mutex
+  std::map<std::int64_t, std::set<std::thread::id>> threads;  // guarded by mutex
+  int timeouts = 0;  // guarded by mutex
+
+  void meet(std::int64_t t) {
+    std::unique_lock lock(mutex);
+    threads[t].insert(std::this_thread::get_id());
+    ++calls[t];
+    arrived.notify_all();
+    // Only the other partition's task can release this one: if the two ran one
+    // after the other, the first would wait here forever. The timeout fails the
+    // test instead of hanging it; it is never reached when the updates run in parallel.
+    if (!arrived.wait_for(lock, std::chrono::seconds(60), [&] { return calls[t] >= 2; })) ++timeouts;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("updateStateByKey: the state partitions are updated in parallel, by tasks on different threads") {
+  // 2 workers, the state in 2 partitions, one key in each (0 and 1), both keys in
+  // every batch: each partition's task calls the update function once per batch.
+  // Each call waits for the other partition's call of that batch to start, so
+  // every batch passes only if its two partition updates ran at the same time.
+  auto record = std::make_shared<UpdateThreads>();
   auto out = runOperation(
-      Batches<std::string>{words, words},
-      [](auto s) { return s.map(ones()).updateStateByKey(runningSum, rill::HashPartitioner<>(4)).count(); }, 2);
-  checkSorted(out.batches, Batches<std::int64_t>{{50}, {50}});
-  auto sums = runOperation(
-      Batches<std::string>{words, words},
-      [](auto s) {
-        return s.map(ones()).updateStateByKey(runningSum, 4).map([](const SI& kv) { return kv.second; }).reduce(
-            [](int a, int b) { return a + b; });
+      Batches<int>{{0, 1}, {1, 0, 1}, {1, 0}},
+      [record](auto s) {
+        return s.map([](int k) { return std::pair<int, int>(k, 1); })
+            .updateStateByKey(
+                [record](rill::Time t, const int&, const std::vector<int>& values,
+                         std::optional<int> state) -> std::optional<int> {
+                  record->meet(t.milliseconds());
+                  return state.value_or(0) + static_cast<int>(values.size());
+                },
+                rill::HashPartitioner<IdentityHash>(2));
       },
-      2);
-  checkSorted(sums.batches, Batches<int>{{200}, {400}});
+      3, 2, 2);
+  checkSorted(out.batches, Batches<std::pair<int, int>>{{{0, 1}, {1, 1}}, {{0, 2}, {1, 3}}, {{0, 3}, {1, 4}}});
+  std::lock_guard lock(record->mutex);
+  CHECK(record->timeouts == 0);
+  REQUIRE(record->threads.size() == 3);
+  for (const auto& entry : record->threads) {  // not a structured binding: clang 14 cannot capture those
+    const std::int64_t t = entry.first;
+    CAPTURE(t);
+    CHECK(record->calls.at(t) == 2);
+    CHECK(entry.second.size() == 2);  // two partitions, two threads at once
+  }
 }

@@ -1,16 +1,21 @@
 // The incremental window forms (inverse function: add what enters, subtract
 // what leaves) against the naive ones (reduce every batch of the window), on
 // random input with fixed seeds, for windows and slides of several sizes,
-// including slides longer than the window and empty batches.
+// including slides longer than the window and empty batches. The keyed sums
+// are also checked against an oracle computed in plain C++ from the input
+// alone, so a mistake shared by both forms (they share slicing and partial
+// windows) does not pass.
 #include "window_state_support.hpp"
 
 #include <rill/stream/streaming_context.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
 #include <random>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -50,6 +55,39 @@ auto byTime(const S& stream) {
   auto out = std::make_shared<std::map<std::int64_t, std::vector<typename S::value_type>>>();
   stream.foreachRDD([out](const auto& rdd, rill::Time t) { (*out)[t.milliseconds()] = sorted(rdd.collect()); });
   return out;
+}
+
+/// The oracle for reduceByKeyAndWindow(+, [-,] window w, slide s) in seconds, over
+/// the batches up to endSeconds (input batch i is the batch at (i + 1) s, later
+/// batches are empty), written from Spark's rules and not from rill's code:
+/// output only at t = k * s (k >= 1); the window at t sums each key's values
+/// over the batches at times in (t - w, t], those before the first batch simply
+/// missing (partial windows at the start). keepVanished: the form with invF and
+/// no filterFunc, where a key stays once it was in a window, with invF(x, x) = 0
+/// once its values left (batches between two windows, when s > w, are in no
+/// window and never counted: README, "Where rill differs from Spark", 7).
+std::map<std::int64_t, std::vector<SI>> oracle(const Batches<SI>& input, int w, int s, int endSeconds,
+                                               bool keepVanished) {
+  std::map<std::int64_t, std::vector<SI>> out;
+  std::set<std::string> seen;
+  for (int t = s; t <= endSeconds; t += s) {
+    std::map<std::string, int> sums;
+    for (int b = std::max(1, t - w + 1); b <= t; ++b)
+      if (b <= static_cast<int>(input.size()))
+        for (const auto& [key, value] : input[static_cast<std::size_t>(b - 1)]) sums[key] += value;
+    if (keepVanished) {
+      for (const auto& key : seen) sums.try_emplace(key, 0);
+      for (const auto& entry : sums) seen.insert(entry.first);
+    }
+    out[std::int64_t{t} * 1000] = std::vector<SI>(sums.begin(), sums.end());  // sorted, as byTime's batches
+  }
+  return out;
+}
+
+std::string show(const std::map<std::int64_t, std::vector<SI>>& byTime) {
+  std::string text;
+  for (const auto& [t, batch] : byTime) text += std::to_string(t) + ": " + rill::toString(batch) + "\n";
+  return text;
 }
 
 }  // namespace
@@ -123,6 +161,16 @@ TEST_CASE("incremental and naive window forms agree on random input") {
       ssc.start();
       clock->advance(std::chrono::seconds(kBatches + 2 * w));
       ssc.stop(false);
+
+      // All keyed forms against the oracle, every output time and nothing else.
+      const int end = static_cast<int>(kBatches) + 2 * w;
+      const auto expected = oracle(input, w, s, end, false);
+      const auto expectedKept = oracle(input, w, s, end, true);
+      REQUIRE(expected.size() == static_cast<std::size_t>(end / s));
+      CHECK(show(*sums.naive) == show(expected));
+      CHECK(show(*sums.filtered) == show(expected));
+      CHECK(show(*sums.grouped) == show(expected));
+      CHECK(show(*sums.unfiltered) == show(expectedKept));
 
       REQUIRE(sums.naive->size() == (kBatches + 2 * w) / s);
       for (const auto& entry : *sums.naive) {
