@@ -6,20 +6,22 @@
 // with the same code and restore() puts the data back participant by
 // participant, checking that the graph has the same participants.
 #include <rill/core/errors.hpp>
-#include <rill/core/serialization.hpp>
 #include <rill/stream/checkpoint_file.hpp>
 #include <rill/stream/checkpoint_participant.hpp>
 #include <rill/stream/graph.hpp>
 #include <rill/stream/listener.hpp>
 #include <rill/stream/time.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <exception>
 #include <filesystem>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -37,6 +39,81 @@ struct CheckpointData {
     ar(batchDuration, zeroTime, time, streams);
   }
 };
+
+// CheckpointData in exactly the bytes cereal's binary archive gives it (what
+// toBytes(data) writes: the three int64, the number of streams as a u64, then
+// per stream two strings, each a u64 length and its bytes; native byte order),
+// coded by hand: the Checkpointer is not a template, so calling cereal here
+// would instantiate cereal in every program that includes the stream layer,
+// checkpointing or not. Reading checks every size against the bytes left, as
+// CheckpointInputArchive does, and throws SparkException on malformed bytes.
+inline void appendCheckpointWord(std::string& out, std::uint64_t v) {
+  char bytes[sizeof v];
+  std::memcpy(bytes, &v, sizeof v);
+  out.append(bytes, sizeof v);
+}
+
+inline std::string encodeCheckpointData(const CheckpointData& data) {
+  std::string out;
+  for (std::int64_t v : {data.batchDuration, data.zeroTime, data.time})
+    appendCheckpointWord(out, static_cast<std::uint64_t>(v));
+  appendCheckpointWord(out, data.streams.size());
+  for (const auto& [description, bytes] : data.streams) {
+    appendCheckpointWord(out, description.size());
+    out.append(description);
+    appendCheckpointWord(out, bytes.size());
+    out.append(bytes);
+  }
+  return out;
+}
+
+class CheckpointDataReader {
+ public:
+  explicit CheckpointDataReader(std::string_view bytes) : bytes_(bytes) {}
+
+  CheckpointData read() {
+    CheckpointData data;
+    data.batchDuration = static_cast<std::int64_t>(word());
+    data.zeroTime = static_cast<std::int64_t>(word());
+    data.time = static_cast<std::int64_t>(word());
+    const std::uint64_t n = size();
+    data.streams.reserve(static_cast<std::size_t>(n));
+    for (std::uint64_t i = 0; i < n; ++i) {
+      std::string description = string();
+      data.streams.emplace_back(std::move(description), string());
+    }
+    return data;
+  }
+
+ private:
+  [[noreturn]] static void fail(const std::string& what) {
+    throw SparkException("rill: cannot read checkpointed data: " + what);
+  }
+  std::uint64_t word() {
+    std::uint64_t v = 0;
+    if (bytes_.size() < sizeof v)
+      fail("needs " + std::to_string(sizeof v) + " more bytes, " + std::to_string(bytes_.size()) + " left");
+    std::memcpy(&v, bytes_.data(), sizeof v);
+    bytes_.remove_prefix(sizeof v);
+    return v;
+  }
+  std::uint64_t size() {
+    const std::uint64_t n = word();
+    if (n > bytes_.size())
+      fail("a size of " + std::to_string(n) + " elements, with " + std::to_string(bytes_.size()) + " bytes left");
+    return n;
+  }
+  std::string string() {
+    const auto n = static_cast<std::size_t>(size());
+    std::string s(bytes_.substr(0, n));
+    bytes_.remove_prefix(n);
+    return s;
+  }
+
+  std::string_view bytes_;
+};
+
+inline CheckpointData decodeCheckpointData(std::string_view bytes) { return CheckpointDataReader(bytes).read(); }
 
 class Checkpointer {
  public:
@@ -76,7 +153,7 @@ class Checkpointer {
   void write(const DStreamGraph& graph, Time t) const {
     CheckpointData data{graph.batchDuration().count(), zero_.milliseconds(), t.milliseconds(), {}};
     for (const auto& p : graph.checkpoints().participants()) data.streams.emplace_back(p->describe(), p->save(t));
-    writeCheckpointFile(dir_, t.milliseconds(), toBytes(data), keep_);
+    writeCheckpointFile(dir_, t.milliseconds(), encodeCheckpointData(data), keep_);
   }
 
   /// The newest usable checkpoint in dir; unusable files (truncated, corrupt) are
@@ -90,7 +167,7 @@ class Checkpointer {
       std::string problem = decoded.problem;
       if (decoded.payload) {
         try {
-          return fromBytes<CheckpointData>(*decoded.payload);
+          return decodeCheckpointData(*decoded.payload);
         } catch (const SparkException& e) {
           problem = e.what();
         }
