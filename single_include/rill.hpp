@@ -8849,7 +8849,9 @@ class Checkpointer {
       std::string problem = decoded.problem;
       if (decoded.payload) {
         try {
-          return decodeCheckpointData(*decoded.payload);
+          CheckpointData data = decodeCheckpointData(*decoded.payload);
+          problem = implausibleTimes(data);
+          if (problem.empty()) return data;
         } catch (const SparkException& e) {
           problem = e.what();
         }
@@ -8861,6 +8863,20 @@ class Checkpointer {
       throw SparkException("rill: failed to read a checkpoint from '" + dir + "': all " +
                            std::to_string(files.size()) + " checkpoint files are unusable");
     return std::nullopt;
+  }
+
+  /// Why a record that decoded cleanly still cannot be a checkpoint this library
+  /// wrote (empty when it can): the checksum catches accidents, this catches a
+  /// record whose times would put the scheduler somewhere absurd.
+  static std::string implausibleTimes(const CheckpointData& data) {
+    constexpr std::int64_t kLimit = std::int64_t{1} << 53;  // ms: ~285,000 years
+    if (data.batchDuration <= 0) return "batch duration " + std::to_string(data.batchDuration) + " ms";
+    if (data.time <= -kLimit || data.time >= kLimit || data.zeroTime <= -kLimit || data.zeroTime >= kLimit)
+      return "batch time out of range";
+    if (data.time <= data.zeroTime || (data.time - data.zeroTime) % data.batchDuration != 0)
+      return "batch time " + std::to_string(data.time) + " ms is not a batch after the start (" +
+             std::to_string(data.zeroTime) + " ms, every " + std::to_string(data.batchDuration) + " ms)";
+    return {};
   }
 
   /// Puts the checkpointed data into a graph rebuilt by the same program.

@@ -133,6 +133,44 @@ TEST_CASE("a checkpoint payload that claims more data than it holds is rejected 
   }
 }
 
+TEST_CASE("a checkpoint whose times are not a batch of its stream is unusable, and the previous one is used") {
+  // Each record decodes and has a valid checksum; only its times are impossible.
+  const std::vector<std::pair<rill::detail::CheckpointData, std::string>> bad{
+      {{0, 0, 5000, {}}, "batch duration 0 ms"},
+      {{-1000, 0, 5000, {}}, "batch duration -1000 ms"},
+      {{1000, 0, std::int64_t{1} << 60, {}}, "batch time out of range"},
+      {{1000, std::int64_t{-1} << 60, 5000, {}}, "batch time out of range"},
+      {{1000, 5000, 5000, {}}, "batch time 5000 ms is not a batch after the start (5000 ms, every 1000 ms)"},
+      {{1000, 0, 5500, {}}, "batch time 5500 ms is not a batch after the start (0 ms, every 1000 ms)"},
+  };
+  for (const auto& entry : bad) {
+    const rill::detail::CheckpointData& data = entry.first;
+    const std::string& why = entry.second;  // not a structured binding: clang 14 cannot capture those
+    CAPTURE(why);
+    const std::string dir = freshDir("implausible");
+    const rill::detail::CheckpointData previous{1000, 0, 4000, {{"a stream", "older bytes"}}};
+    std::ofstream(rill::detail::checkpointPath(dir, 4000), std::ios::binary)
+        << withValidHeader(rill::detail::toBytes(previous));
+    std::ofstream(rill::detail::checkpointPath(dir, 5000), std::ios::binary)
+        << withValidHeader(rill::detail::toBytes(data));
+    rill::ListenerBus bus;
+    std::vector<std::string> warnings;
+    struct Warnings : rill::StreamingListener {
+      std::vector<std::string>* out;
+      explicit Warnings(std::vector<std::string>* o) : out(o) {}
+      void onWarning(const std::string& w) override { out->push_back(w); }
+    };
+    bus.add(std::make_shared<Warnings>(&warnings));
+    const auto read = rill::detail::Checkpointer::readLatest(dir, bus);
+    REQUIRE(read.has_value());
+    CHECK(read->time == 4000);
+    CHECK(read->streams == previous.streams);
+    REQUIRE(warnings.size() == 1);
+    CHECK(warnings[0] == "rill: checkpoint file '" + rill::detail::checkpointPath(dir, 5000) + "' is unusable (" +
+                             why + "); trying the previous one");
+  }
+}
+
 TEST_CASE("the checkpointer's own record coding is byte for byte cereal's, both ways") {
   // The Checkpointer codes CheckpointData by hand (so programs that never checkpoint
   // do not instantiate cereal); files must stay what cereal's binary archive wrote.
