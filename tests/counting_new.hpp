@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdlib>
 #include <new>
+#include <string>
 #include <vector>
 
 namespace {
@@ -101,6 +102,25 @@ std::vector<Tracked> trackedInput(int n) {
   v.reserve(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) v.emplace_back(i);
   return v;
+}
+
+/// map(x*10) -> filter(!= 20) -> flatMap({x, x+1}) over ints, each stage logging its
+/// calls, so a test can see whether the stages run element by element.
+template <class Source>
+auto loggedStages(const Source& source, std::vector<std::string>& log) {
+  return source
+      .map([&log](int x) {
+        log.push_back("map " + std::to_string(x));
+        return x * 10;
+      })
+      .filter([&log](int x) {
+        log.push_back("filter " + std::to_string(x));
+        return x != 20;
+      })
+      .flatMap([&log](int x) {
+        log.push_back("flatMap " + std::to_string(x));
+        return std::vector<int>{x, x + 1};
+      });
 }
 
 }  // namespace rill_test

@@ -114,19 +114,7 @@ TEST_CASE("fusion: count() over the chain allocates nothing per element") {
 TEST_CASE("fusion: stages run element by element, not stage by stage") {
   rill::SparkContext sc(rill_test::conf(1));
   std::vector<std::string> log;  // one partition, one worker: calls are sequential
-  auto chain = sc.parallelize(std::vector<int>{1, 2, 3}, 1)
-                   .map([&](int x) {
-                     log.push_back("map " + std::to_string(x));
-                     return x * 10;
-                   })
-                   .filter([&](int x) {
-                     log.push_back("filter " + std::to_string(x));
-                     return x != 20;
-                   })
-                   .flatMap([&](int x) {
-                     log.push_back("flatMap " + std::to_string(x));
-                     return std::vector<int>{x, x + 1};
-                   });
+  auto chain = rill_test::loggedStages(sc.parallelize(std::vector<int>{1, 2, 3}, 1), log);
   CHECK(log.empty());  // transformations are lazy
   CHECK(chain.collect() == std::vector<int>{10, 11, 30, 31});
   CHECK(log == std::vector<std::string>{"map 1", "filter 10", "flatMap 10", "map 2", "filter 20", "map 3",

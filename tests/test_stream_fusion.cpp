@@ -98,19 +98,7 @@ TEST_CASE("stream fusion: within a batch, stages run element by element, not sta
   std::vector<std::string> log;  // one worker, one partition: calls are sequential, on the scheduler thread
   auto queue = std::make_shared<rill::RDDQueue<int>>();
   queue->push(m.sc.parallelize(std::vector<int>{1, 2, 3}, 1));
-  auto chain = m.ssc.queueStream(queue)
-                   .map([&](int x) {
-                     log.push_back("map " + std::to_string(x));
-                     return x * 10;
-                   })
-                   .filter([&](int x) {
-                     log.push_back("filter " + std::to_string(x));
-                     return x != 20;
-                   })
-                   .flatMap([&](int x) {
-                     log.push_back("flatMap " + std::to_string(x));
-                     return std::vector<int>{x, x + 1};
-                   });
+  auto chain = rill_test::loggedStages(m.ssc.queueStream(queue), log);
   auto out = collectBatches(chain);
   m.ssc.start();
   CHECK(log.empty());
