@@ -1801,13 +1801,13 @@ class PipedRDD;
 namespace detail {
 exec::Executor& executorOf(SparkContext& sc);  // defined in spark_context.hpp
 
-/// Runs fn(p) for every partition of `rdd` on the context's executor.
+/// Runs fn(p) for every partition of `rdd` on the context's executor. An RDD
+/// without partitions still submits its (empty) job, so a stopped context
+/// refuses it as Spark's runJob does, instead of answering with an empty result.
 template <class R, class Fn>
 void forEachPartition(const R& rdd, Fn&& fn) {
-  const std::size_t n = rdd.numPartitions();
-  if (n == 0) return;
   std::function<void(std::size_t)> task = [&](std::size_t p) { fn(p); };
-  executorOf(rdd.context()).runTasks(n, task);
+  executorOf(rdd.context()).runTasks(rdd.numPartitions(), task);
 }
 
 /// Runs `rdd`'s partitions in parallel, each into the sink make(p) returns,
@@ -4989,6 +4989,7 @@ class SparkContext {
 
   template <class T>
   RDD<T> emptyRDD() {
+    assertNotStopped();
     return RDD<T>(*this, std::make_shared<StoredNode<T>>(typename StoredNode<T>::Partitions{}));
   }
 

@@ -248,7 +248,10 @@ TEST_CASE("SparkContext::stop(): afterwards every job and new RDD throws; stoppi
     CHECK_THROWS_WITH_AS(sc.textFile("no-such-file.txt"), kStopped, rill::IllegalStateException);
     const std::function<void(std::size_t)> nothing = [](std::size_t) {};
     CHECK_THROWS_WITH_AS(sc.executor().runTasks(2, nothing), kStopped, rill::IllegalStateException);
-    CHECK(empty.collect().empty());  // no partitions: no task to run, as an empty local result
+    // An RDD without partitions has no task to run, yet its job is refused too (Spark's runJob).
+    CHECK_THROWS_WITH_AS(empty.collect(), kStopped, rill::IllegalStateException);
+    CHECK_THROWS_WITH_AS(empty.count(), kStopped, rill::IllegalStateException);
+    CHECK_THROWS_WITH_AS(sc.emptyRDD<int>(), kStopped, rill::IllegalStateException);
     CHECK_NOTHROW(sc.stop());
     CHECK(sc.isStopped());
     CHECK(sc.defaultParallelism() == workers);

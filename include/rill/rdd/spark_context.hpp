@@ -120,6 +120,7 @@ class SparkContext {
 
   template <class T>
   RDD<T> emptyRDD() {
+    assertNotStopped();
     return RDD<T>(*this, std::make_shared<StoredNode<T>>(typename StoredNode<T>::Partitions{}));
   }
 
