@@ -295,6 +295,13 @@ inline std::vector<std::string> split(std::string_view line, char sep = ' ') {
 // a power loss. The leading '.' keeps the temporary invisible to
 // DirectoryWatcher and to Hadoop-style hidden-file filters.
 
+// ---- begin rill/io/directory.hpp ----
+// Directories on plain POSIX calls (mkdir, unlink, opendir/readdir): listing,
+// creating with parents, removing a file, joining paths. This is all that
+// saveAsTextFile, the checkpoint files and the directory watcher need, and it
+// keeps <filesystem> out of rill: that header alone costs every program that
+// includes rill about a quarter of a second of compile time.
+
 // ---- begin rill/io/system_error.hpp ----
 // One place that turns an errno value into the io layer's error text, so all
 // messages share the shape "rill: <what failed, naming the path/host>: <strerror>".
@@ -317,10 +324,93 @@ inline std::string systemErrorMessage(const std::string& what, int err) {
 }  // namespace rill::io
 // ---- end rill/io/system_error.hpp ----
 
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <memory>
+
+namespace rill::io {
+
+/// A path cut at its last '/': dir is "." when there is none, "/" for a file in the root.
+struct SplitPath {
+  std::string dir;
+  std::string name;
+};
+
+inline SplitPath splitPath(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  if (slash == std::string::npos) return {".", path};
+  return {slash == 0 ? "/" : path.substr(0, slash), path.substr(slash + 1)};
+}
+
+/// dir + "/" + name, without doubling a trailing slash of dir; just name for an empty dir.
+inline std::string joinPath(const std::string& dir, const std::string& name) {
+  if (dir.empty()) return name;
+  return dir.back() == '/' ? dir + name : dir + "/" + name;
+}
+
+/// Calls onEntry(dirFd, name) for every entry of `dir` except "." and ".." (dirFd
+/// serves fstatat). Returns 0, or the errno that stopped the listing (ENOENT for a
+/// missing directory); the caller decides whether that is an error.
+template <class OnEntry>
+int forEachDirectoryEntry(const std::string& dir, OnEntry&& onEntry) {
+  struct Closer {
+    void operator()(DIR* d) const noexcept { ::closedir(d); }
+  };
+  std::unique_ptr<DIR, Closer> d(::opendir(dir.c_str()));
+  if (!d) return errno;
+  const int fd = ::dirfd(d.get());
+  for (;;) {
+    errno = 0;
+    const dirent* entry = ::readdir(d.get());
+    if (entry == nullptr) return errno;
+    if (std::strcmp(entry->d_name, ".") == 0 || std::strcmp(entry->d_name, "..") == 0) continue;
+    onEntry(fd, static_cast<const char*>(entry->d_name));
+  }
+}
+
+/// The entry names of `dir` in directory order; throws IoError naming the
+/// directory when it cannot be listed.
+inline std::vector<std::string> listDirectory(const std::string& dir) {
+  std::vector<std::string> names;
+  if (const int err = forEachDirectoryEntry(dir, [&](int, const char* name) { names.emplace_back(name); }))
+    throwSystemError("cannot list directory '" + dir + "'", err);
+  return names;
+}
+
+/// mkdir(path): 0, or the errno of the failure (EEXIST when anything is there already).
+inline int makeDirectory(const std::string& path) noexcept {
+  return ::mkdir(path.c_str(), 0777) == 0 ? 0 : errno;
+}
+
+/// mkdir -p: creates `path` and its missing parents. Returns 0 (an existing
+/// directory included), or the errno of the first failure: EEXIST when `path`
+/// itself is something else than a directory, ENOTDIR when one of its parents is.
+inline int makeDirectories(const std::string& path) {
+  auto isDirectory = [](const std::string& p) {
+    struct stat st {};
+    return ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+  };
+  for (std::size_t slash = path.find('/', 1);; slash = path.find('/', slash + 1)) {
+    const std::string prefix = path.substr(0, slash);
+    const bool last = slash == std::string::npos;
+    if (const int err = makeDirectory(prefix); err != 0 && !(err == EEXIST && isDirectory(prefix)))
+      return err == EEXIST && !last ? ENOTDIR : err;
+    if (last) return 0;
+  }
+}
+
+/// unlink(path), best effort: false when the file could not be removed.
+inline bool removeFile(const std::string& path) noexcept { return ::unlink(path.c_str()) == 0; }
+
+}  // namespace rill::io
+// ---- end rill/io/directory.hpp ----
+
 // ---- begin rill/io/unique_fd.hpp ----
 // RAII ownership of a POSIX file descriptor, so every early return and
 // exception path in the io layer closes what it opened.
-#include <unistd.h>
 
 
 namespace rill::io {
@@ -358,25 +448,12 @@ class UniqueFd {
 // ---- end rill/io/unique_fd.hpp ----
 
 #include <fcntl.h>
-#include <sys/stat.h>
 
 #include <atomic>
-#include <cerrno>
 
 namespace rill::io {
 
 namespace detail {
-
-struct SplitPath {
-  std::string dir;   // "." when the path has no directory part
-  std::string name;
-};
-
-inline SplitPath splitPath(const std::string& path) {
-  const auto slash = path.find_last_of('/');
-  if (slash == std::string::npos) return {".", path};
-  return {slash == 0 ? "/" : path.substr(0, slash), path.substr(slash + 1)};
-}
 
 inline std::string tempPathFor(const SplitPath& target) {
   // The counter keeps concurrent writers in one process apart; the pid keeps
@@ -405,7 +482,7 @@ inline void fsyncDirectory(const std::string& dir, const std::string& forPath) {
 class AtomicFileWriter {
  public:
   explicit AtomicFileWriter(std::string path)
-      : path_(std::move(path)), parts_(detail::splitPath(path_)),
+      : path_(std::move(path)), parts_(splitPath(path_)),
         tempPath_(detail::tempPathFor(parts_)) {
     if (parts_.name.empty()) {
       throw IoError("rill: cannot write file '" + path_ + "': path names a directory");
@@ -493,7 +570,7 @@ class AtomicFileWriter {
   }
 
   std::string path_;
-  detail::SplitPath parts_;
+  SplitPath parts_;
   std::string tempPath_;
   UniqueFd fd_;
   std::string buffer_;
@@ -528,10 +605,8 @@ inline void writeFileAtomically(const std::string& path, std::string_view conten
 // grows with the number of files observed. Not thread-safe: poll from one
 // thread.
 
-#include <dirent.h>
 
 #include <algorithm>
-#include <memory>
 #include <unordered_set>
 
 namespace rill::io {
@@ -554,7 +629,7 @@ class DirectoryWatcher {
     std::vector<std::string> paths;
     paths.reserve(names.size());
     for (auto& name : names) {
-      paths.push_back(joined(name));
+      paths.push_back(joinPath(dir_, name));
       seen_.insert(std::move(name));
     }
     return paths;
@@ -563,38 +638,22 @@ class DirectoryWatcher {
   const std::string& directory() const noexcept { return dir_; }
 
  private:
-  struct DirCloser {
-    void operator()(DIR* d) const noexcept { ::closedir(d); }
-  };
-
   static bool hidden(const char* name) noexcept { return name[0] == '.' || name[0] == '_'; }
-
-  std::string joined(const std::string& name) const {
-    return (!dir_.empty() && dir_.back() == '/') ? dir_ + name : dir_ + "/" + name;
-  }
 
   // Visible regular files not reported before. Names are only stat()ed once
   // they are new, so a poll over a large, mostly-seen directory stays cheap.
   std::vector<std::string> newNames() const {
-    std::unique_ptr<DIR, DirCloser> d(::opendir(dir_.c_str()));
-    if (!d) throwSystemError("cannot list directory '" + dir_ + "'", errno);
-    const int dfd = ::dirfd(d.get());
     std::vector<std::string> names;
-    for (;;) {
-      errno = 0;
-      const dirent* entry = ::readdir(d.get());
-      if (entry == nullptr) {
-        if (errno != 0) throwSystemError("cannot list directory '" + dir_ + "'", errno);
-        break;
-      }
-      if (hidden(entry->d_name)) continue;  // also skips "." and ".."
-      std::string name(entry->d_name);
-      if (seen_.count(name) != 0) continue;
+    const int err = forEachDirectoryEntry(dir_, [&](int dirFd, const char* entry) {
+      if (hidden(entry)) return;
+      std::string name(entry);
+      if (seen_.count(name) != 0) return;
       // A file deleted between readdir and fstatat simply is not new yet.
       struct stat st {};
-      if (::fstatat(dfd, entry->d_name, &st, 0) != 0 || !S_ISREG(st.st_mode)) continue;
+      if (::fstatat(dirFd, entry, &st, 0) != 0 || !S_ISREG(st.st_mode)) return;
       names.push_back(std::move(name));
-    }
+    });
+    if (err != 0) throwSystemError("cannot list directory '" + dir_ + "'", err);
     return names;
   }
 
@@ -737,6 +796,20 @@ bool forEachLineInRange(const std::string& path, std::uintmax_t begin,
 template <class OnLine>
 void forEachLine(const std::string& path, OnLine&& onLine) {
   forEachLineInRange(path, 0, UINTMAX_MAX, onLine);
+}
+
+/// The whole content of `path`, bytes as they are; throws IoError naming the
+/// path when it cannot be opened or read.
+inline std::string readFile(const std::string& path) {
+  const UniqueFd fd = detail::openForReading(path);
+  std::string out;
+  for (;;) {
+    const std::size_t had = out.size();
+    out.resize(had + detail::readBufferSize(fd.get(), had));
+    const std::size_t got = detail::readAt(fd.get(), path, out.data() + had, out.size() - had, had);
+    out.resize(had + got);
+    if (got == 0) return out;
+  }
 }
 
 }  // namespace rill::io
@@ -4170,10 +4243,8 @@ class PairOps {
 // (empty) directory, as Hadoop's abortJob does.
 
 #include <cstdio>
-#include <filesystem>
 #include <ios>
 #include <streambuf>
-#include <system_error>
 
 namespace rill {
 
@@ -4235,19 +4306,16 @@ struct TextLineSink {
 /// Creates `dir` (and its parents); throws IoError if it already exists, as
 /// Spark refuses to overwrite an output directory.
 inline void createOutputDirectory(const std::string& dir) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  const fs::path path(dir);
-  if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
-  if (!ec && !fs::create_directory(path, ec) && !ec) ec = std::make_error_code(std::errc::file_exists);
-  if (ec == std::errc::file_exists) throw IoError("rill: Output directory '" + dir + "' already exists");
-  if (ec) throw IoError("rill: cannot create output directory '" + dir + "': " + ec.message());
+  int err = io::makeDirectories(io::splitPath(dir).dir);
+  if (err == 0) err = io::makeDirectory(dir);
+  if (err == EEXIST) throw IoError("rill: Output directory '" + dir + "' already exists");
+  if (err != 0) io::throwSystemError("cannot create output directory '" + dir + "'", err);
 }
 
 /// Hadoop's abortJob: take back the parts a failed job had already published.
 inline void removeCommittedParts(const std::string& dir, std::size_t partitions) {
-  std::error_code ignored;  // best effort: the job's own failure is what the user must see
-  for (std::size_t p = 0; p < partitions; ++p) std::filesystem::remove(dir + "/" + partFileName(p), ignored);
+  // Best effort: the job's own failure is what the user must see.
+  for (std::size_t p = 0; p < partitions; ++p) io::removeFile(dir + "/" + partFileName(p));
 }
 
 inline std::string withoutTrailingSlashes(std::string dir) {
@@ -8596,7 +8664,6 @@ class SocketReceiver final : public Receiver<std::string> {
 // reader falls back to the previous file. Files are written atomically (temp
 // file, fsync, rename) and only the newest few are kept.
 
-#include <fstream>
 
 namespace rill::detail {
 
@@ -8656,30 +8723,24 @@ inline DecodedCheckpoint decodeCheckpoint(std::string_view file) {
 }
 
 inline std::string checkpointPath(const std::string& dir, std::int64_t timeMs) {
-  return (std::filesystem::path(dir) / (std::string(kCheckpointPrefix) + std::to_string(timeMs))).string();
+  return io::joinPath(dir, std::string(kCheckpointPrefix) + std::to_string(timeMs));
 }
 
 /// The checkpoint files in dir as (batch time, path), newest first. Other names
-/// (hidden temporaries of interrupted writes among them) are ignored.
+/// (hidden temporaries of interrupted writes among them) are ignored; a missing
+/// or unreadable directory has none.
 inline std::vector<std::pair<std::int64_t, std::string>> listCheckpoints(const std::string& dir) {
   std::vector<std::pair<std::int64_t, std::string>> found;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.size() <= kCheckpointPrefix.size() || name.compare(0, kCheckpointPrefix.size(), kCheckpointPrefix) != 0)
-      continue;
-    const std::string digits = name.substr(kCheckpointPrefix.size());
+  io::forEachDirectoryEntry(dir, [&](int, std::string_view name) {
+    if (name.size() <= kCheckpointPrefix.size() || name.substr(0, kCheckpointPrefix.size()) != kCheckpointPrefix)
+      return;
+    const std::string digits(name.substr(kCheckpointPrefix.size()));
     if (digits.size() > 18 || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
-      continue;
-    found.emplace_back(std::stoll(digits), entry.path().string());
-  }
+      return;
+    found.emplace_back(std::stoll(digits), io::joinPath(dir, std::string(name)));
+  });
   std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   return found;
-}
-
-inline std::string readWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 /// Writes the checkpoint of batch timeMs atomically, then deletes all but the newest `keep`.
@@ -8687,21 +8748,18 @@ inline void writeCheckpointFile(const std::string& dir, std::int64_t timeMs, std
                                 std::size_t keep) {
   io::writeFileAtomically(checkpointPath(dir, timeMs), encodeCheckpoint(payload));
   auto files = listCheckpoints(dir);
-  std::error_code ec;
-  for (std::size_t i = keep; i < files.size(); ++i) std::filesystem::remove(files[i].second, ec);
+  for (std::size_t i = keep; i < files.size(); ++i) io::removeFile(files[i].second);
 }
 
 /// Removes the hidden temporaries of checkpoint writes a killed program left behind.
 inline void removeStaleCheckpointTemps(const std::string& dir) {
   const std::string prefix = "." + std::string(kCheckpointPrefix);
-  std::error_code ec;
-  std::vector<std::filesystem::path> stale;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.compare(0, prefix.size(), prefix) == 0 && name.find(".tmp-") != std::string::npos)
-      stale.push_back(entry.path());
-  }
-  for (const auto& p : stale) std::filesystem::remove(p, ec);
+  std::vector<std::string> stale;  // removed after the listing, not while readdir walks the directory
+  io::forEachDirectoryEntry(dir, [&](int, std::string_view name) {
+    if (name.substr(0, prefix.size()) == prefix && name.find(".tmp-") != std::string_view::npos)
+      stale.push_back(io::joinPath(dir, std::string(name)));
+  });
+  for (const auto& path : stale) io::removeFile(path);
 }
 
 }  // namespace rill::detail
@@ -8804,9 +8862,8 @@ class Checkpointer {
   Checkpointer(std::string directory, std::size_t keep) : dir_(std::move(directory)), keep_(keep) {
     if (dir_.empty()) throw std::invalid_argument("rill: checkpoint directory must not be empty");
     if (keep_ == 0) throw std::invalid_argument("rill: checkpoint: the number of checkpoints to keep must be positive");
-    std::error_code ec;
-    std::filesystem::create_directories(dir_, ec);
-    if (ec) throw IoError("rill: cannot create checkpoint directory '" + dir_ + "': " + ec.message());
+    if (const int err = io::makeDirectories(dir_))
+      io::throwSystemError("cannot create checkpoint directory '" + dir_ + "'", err);
     removeStaleCheckpointTemps(dir_);
   }
 
@@ -8845,10 +8902,15 @@ class Checkpointer {
   static std::optional<CheckpointData> readLatest(const std::string& dir, ListenerBus& bus) {
     const auto files = listCheckpoints(dir);
     for (const auto& [time, path] : files) {
-      const std::string bytes = readWholeFile(path);
+      std::string bytes, problem;
+      try {
+        bytes = io::readFile(path);
+      } catch (const IoError& e) {
+        problem = e.what();
+      }
       auto decoded = decodeCheckpoint(bytes);
-      std::string problem = decoded.problem;
-      if (decoded.payload) {
+      if (problem.empty()) problem = decoded.problem;
+      if (problem.empty() && decoded.payload) {
         try {
           CheckpointData data = decodeCheckpointData(*decoded.payload);
           problem = implausibleTimes(data);

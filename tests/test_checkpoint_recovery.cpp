@@ -108,7 +108,7 @@ TEST_CASE("a corrupt or truncated newest checkpoint is skipped for the previous 
     const std::string dir = freshDir("corrupt");
     runProgram(dir, 7, 6000);
     const std::string newest = dir + "/checkpoint-6000";
-    auto bytes = rill::detail::readWholeFile(newest);
+    auto bytes = rill::io::readFile(newest);
     if (truncate)
       bytes.resize(bytes.size() / 2);
     else
@@ -227,8 +227,8 @@ TEST_CASE("a kill during a checkpoint write: its temporaries are ignored, remove
   // became a checkpoint.
   const std::string other = freshDir("ahead");
   runProgram(other, 9, 8000);
-  const std::string complete = rill::detail::readWholeFile(other + "/checkpoint-7000");
-  std::string half = rill::detail::readWholeFile(other + "/checkpoint-8000");
+  const std::string complete = rill::io::readFile(other + "/checkpoint-7000");
+  std::string half = rill::io::readFile(other + "/checkpoint-8000");
   REQUIRE(rill::detail::decodeCheckpoint(complete).payload.has_value());
   half.resize(half.size() / 2);
   const std::vector<std::string> temps = {".checkpoint-7000.tmp-4242-0", ".checkpoint-8000.tmp-4242-1",

@@ -7,6 +7,7 @@
 // it over the target, then fsync the directory so the rename itself survives
 // a power loss. The leading '.' keeps the temporary invisible to
 // DirectoryWatcher and to Hadoop-style hidden-file filters.
+#include <rill/io/directory.hpp>
 #include <rill/io/system_error.hpp>
 #include <rill/io/unique_fd.hpp>
 
@@ -24,17 +25,6 @@
 namespace rill::io {
 
 namespace detail {
-
-struct SplitPath {
-  std::string dir;   // "." when the path has no directory part
-  std::string name;
-};
-
-inline SplitPath splitPath(const std::string& path) {
-  const auto slash = path.find_last_of('/');
-  if (slash == std::string::npos) return {".", path};
-  return {slash == 0 ? "/" : path.substr(0, slash), path.substr(slash + 1)};
-}
 
 inline std::string tempPathFor(const SplitPath& target) {
   // The counter keeps concurrent writers in one process apart; the pid keeps
@@ -63,7 +53,7 @@ inline void fsyncDirectory(const std::string& dir, const std::string& forPath) {
 class AtomicFileWriter {
  public:
   explicit AtomicFileWriter(std::string path)
-      : path_(std::move(path)), parts_(detail::splitPath(path_)),
+      : path_(std::move(path)), parts_(splitPath(path_)),
         tempPath_(detail::tempPathFor(parts_)) {
     if (parts_.name.empty()) {
       throw IoError("rill: cannot write file '" + path_ + "': path names a directory");
@@ -151,7 +141,7 @@ class AtomicFileWriter {
   }
 
   std::string path_;
-  detail::SplitPath parts_;
+  SplitPath parts_;
   std::string tempPath_;
   UniqueFd fd_;
   std::string buffer_;

@@ -15,15 +15,13 @@
 // the file is later deleted and recreated; the set of seen names therefore
 // grows with the number of files observed. Not thread-safe: poll from one
 // thread.
+#include <rill/io/directory.hpp>
 #include <rill/io/system_error.hpp>
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <memory>
 #include <string>
 #include <unordered_set>
 #include <utility>
@@ -49,7 +47,7 @@ class DirectoryWatcher {
     std::vector<std::string> paths;
     paths.reserve(names.size());
     for (auto& name : names) {
-      paths.push_back(joined(name));
+      paths.push_back(joinPath(dir_, name));
       seen_.insert(std::move(name));
     }
     return paths;
@@ -58,38 +56,22 @@ class DirectoryWatcher {
   const std::string& directory() const noexcept { return dir_; }
 
  private:
-  struct DirCloser {
-    void operator()(DIR* d) const noexcept { ::closedir(d); }
-  };
-
   static bool hidden(const char* name) noexcept { return name[0] == '.' || name[0] == '_'; }
-
-  std::string joined(const std::string& name) const {
-    return (!dir_.empty() && dir_.back() == '/') ? dir_ + name : dir_ + "/" + name;
-  }
 
   // Visible regular files not reported before. Names are only stat()ed once
   // they are new, so a poll over a large, mostly-seen directory stays cheap.
   std::vector<std::string> newNames() const {
-    std::unique_ptr<DIR, DirCloser> d(::opendir(dir_.c_str()));
-    if (!d) throwSystemError("cannot list directory '" + dir_ + "'", errno);
-    const int dfd = ::dirfd(d.get());
     std::vector<std::string> names;
-    for (;;) {
-      errno = 0;
-      const dirent* entry = ::readdir(d.get());
-      if (entry == nullptr) {
-        if (errno != 0) throwSystemError("cannot list directory '" + dir_ + "'", errno);
-        break;
-      }
-      if (hidden(entry->d_name)) continue;  // also skips "." and ".."
-      std::string name(entry->d_name);
-      if (seen_.count(name) != 0) continue;
+    const int err = forEachDirectoryEntry(dir_, [&](int dirFd, const char* entry) {
+      if (hidden(entry)) return;
+      std::string name(entry);
+      if (seen_.count(name) != 0) return;
       // A file deleted between readdir and fstatat simply is not new yet.
       struct stat st {};
-      if (::fstatat(dfd, entry->d_name, &st, 0) != 0 || !S_ISREG(st.st_mode)) continue;
+      if (::fstatat(dirFd, entry, &st, 0) != 0 || !S_ISREG(st.st_mode)) return;
       names.push_back(std::move(name));
-    }
+    });
+    if (err != 0) throwSystemError("cannot list directory '" + dir_ + "'", err);
     return names;
   }
 

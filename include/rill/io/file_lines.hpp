@@ -145,4 +145,18 @@ void forEachLine(const std::string& path, OnLine&& onLine) {
   forEachLineInRange(path, 0, UINTMAX_MAX, onLine);
 }
 
+/// The whole content of `path`, bytes as they are; throws IoError naming the
+/// path when it cannot be opened or read.
+inline std::string readFile(const std::string& path) {
+  const UniqueFd fd = detail::openForReading(path);
+  std::string out;
+  for (;;) {
+    const std::size_t had = out.size();
+    out.resize(had + detail::readBufferSize(fd.get(), had));
+    const std::size_t got = detail::readAt(fd.get(), path, out.data() + had, out.size() - had, had);
+    out.resize(had + got);
+    if (got == 0) return out;
+  }
+}
+
 }  // namespace rill::io

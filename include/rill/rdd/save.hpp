@@ -10,17 +10,18 @@
 #include <rill/core/errors.hpp>
 #include <rill/core/show.hpp>
 #include <rill/io/atomic_file.hpp>
+#include <rill/io/directory.hpp>
+#include <rill/io/system_error.hpp>
 #include <rill/rdd/fwd.hpp>
 
+#include <cerrno>
 #include <cstddef>
 #include <cstdio>
-#include <filesystem>
 #include <ios>
 #include <ostream>
 #include <streambuf>
 #include <string>
 #include <string_view>
-#include <system_error>
 #include <vector>
 
 namespace rill {
@@ -83,19 +84,16 @@ struct TextLineSink {
 /// Creates `dir` (and its parents); throws IoError if it already exists, as
 /// Spark refuses to overwrite an output directory.
 inline void createOutputDirectory(const std::string& dir) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  const fs::path path(dir);
-  if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
-  if (!ec && !fs::create_directory(path, ec) && !ec) ec = std::make_error_code(std::errc::file_exists);
-  if (ec == std::errc::file_exists) throw IoError("rill: Output directory '" + dir + "' already exists");
-  if (ec) throw IoError("rill: cannot create output directory '" + dir + "': " + ec.message());
+  int err = io::makeDirectories(io::splitPath(dir).dir);
+  if (err == 0) err = io::makeDirectory(dir);
+  if (err == EEXIST) throw IoError("rill: Output directory '" + dir + "' already exists");
+  if (err != 0) io::throwSystemError("cannot create output directory '" + dir + "'", err);
 }
 
 /// Hadoop's abortJob: take back the parts a failed job had already published.
 inline void removeCommittedParts(const std::string& dir, std::size_t partitions) {
-  std::error_code ignored;  // best effort: the job's own failure is what the user must see
-  for (std::size_t p = 0; p < partitions; ++p) std::filesystem::remove(dir + "/" + partFileName(p), ignored);
+  // Best effort: the job's own failure is what the user must see.
+  for (std::size_t p = 0; p < partitions; ++p) io::removeFile(dir + "/" + partFileName(p));
 }
 
 inline std::string withoutTrailingSlashes(std::string dir) {

@@ -6,6 +6,8 @@
 // with the same code and restore() puts the data back participant by
 // participant, checking that the graph has the same participants.
 #include <rill/core/errors.hpp>
+#include <rill/io/file_lines.hpp>
+#include <rill/io/system_error.hpp>
 #include <rill/stream/checkpoint_file.hpp>
 #include <rill/stream/checkpoint_participant.hpp>
 #include <rill/stream/graph.hpp>
@@ -17,7 +19,6 @@
 #include <cstdint>
 #include <cstring>
 #include <exception>
-#include <filesystem>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -121,9 +122,8 @@ class Checkpointer {
   Checkpointer(std::string directory, std::size_t keep) : dir_(std::move(directory)), keep_(keep) {
     if (dir_.empty()) throw std::invalid_argument("rill: checkpoint directory must not be empty");
     if (keep_ == 0) throw std::invalid_argument("rill: checkpoint: the number of checkpoints to keep must be positive");
-    std::error_code ec;
-    std::filesystem::create_directories(dir_, ec);
-    if (ec) throw IoError("rill: cannot create checkpoint directory '" + dir_ + "': " + ec.message());
+    if (const int err = io::makeDirectories(dir_))
+      io::throwSystemError("cannot create checkpoint directory '" + dir_ + "'", err);
     removeStaleCheckpointTemps(dir_);
   }
 
@@ -162,10 +162,15 @@ class Checkpointer {
   static std::optional<CheckpointData> readLatest(const std::string& dir, ListenerBus& bus) {
     const auto files = listCheckpoints(dir);
     for (const auto& [time, path] : files) {
-      const std::string bytes = readWholeFile(path);
+      std::string bytes, problem;
+      try {
+        bytes = io::readFile(path);
+      } catch (const IoError& e) {
+        problem = e.what();
+      }
       auto decoded = decodeCheckpoint(bytes);
-      std::string problem = decoded.problem;
-      if (decoded.payload) {
+      if (problem.empty()) problem = decoded.problem;
+      if (problem.empty() && decoded.payload) {
         try {
           CheckpointData data = decodeCheckpointData(*decoded.payload);
           problem = implausibleTimes(data);

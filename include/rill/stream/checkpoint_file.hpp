@@ -7,17 +7,15 @@
 // reader falls back to the previous file. Files are written atomically (temp
 // file, fsync, rename) and only the newest few are kept.
 #include <rill/io/atomic_file.hpp>
+#include <rill/io/directory.hpp>
+#include <rill/io/file_lines.hpp>
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -79,30 +77,24 @@ inline DecodedCheckpoint decodeCheckpoint(std::string_view file) {
 }
 
 inline std::string checkpointPath(const std::string& dir, std::int64_t timeMs) {
-  return (std::filesystem::path(dir) / (std::string(kCheckpointPrefix) + std::to_string(timeMs))).string();
+  return io::joinPath(dir, std::string(kCheckpointPrefix) + std::to_string(timeMs));
 }
 
 /// The checkpoint files in dir as (batch time, path), newest first. Other names
-/// (hidden temporaries of interrupted writes among them) are ignored.
+/// (hidden temporaries of interrupted writes among them) are ignored; a missing
+/// or unreadable directory has none.
 inline std::vector<std::pair<std::int64_t, std::string>> listCheckpoints(const std::string& dir) {
   std::vector<std::pair<std::int64_t, std::string>> found;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.size() <= kCheckpointPrefix.size() || name.compare(0, kCheckpointPrefix.size(), kCheckpointPrefix) != 0)
-      continue;
-    const std::string digits = name.substr(kCheckpointPrefix.size());
+  io::forEachDirectoryEntry(dir, [&](int, std::string_view name) {
+    if (name.size() <= kCheckpointPrefix.size() || name.substr(0, kCheckpointPrefix.size()) != kCheckpointPrefix)
+      return;
+    const std::string digits(name.substr(kCheckpointPrefix.size()));
     if (digits.size() > 18 || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
-      continue;
-    found.emplace_back(std::stoll(digits), entry.path().string());
-  }
+      return;
+    found.emplace_back(std::stoll(digits), io::joinPath(dir, std::string(name)));
+  });
   std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   return found;
-}
-
-inline std::string readWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 /// Writes the checkpoint of batch timeMs atomically, then deletes all but the newest `keep`.
@@ -110,21 +102,18 @@ inline void writeCheckpointFile(const std::string& dir, std::int64_t timeMs, std
                                 std::size_t keep) {
   io::writeFileAtomically(checkpointPath(dir, timeMs), encodeCheckpoint(payload));
   auto files = listCheckpoints(dir);
-  std::error_code ec;
-  for (std::size_t i = keep; i < files.size(); ++i) std::filesystem::remove(files[i].second, ec);
+  for (std::size_t i = keep; i < files.size(); ++i) io::removeFile(files[i].second);
 }
 
 /// Removes the hidden temporaries of checkpoint writes a killed program left behind.
 inline void removeStaleCheckpointTemps(const std::string& dir) {
   const std::string prefix = "." + std::string(kCheckpointPrefix);
-  std::error_code ec;
-  std::vector<std::filesystem::path> stale;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.compare(0, prefix.size(), prefix) == 0 && name.find(".tmp-") != std::string::npos)
-      stale.push_back(entry.path());
-  }
-  for (const auto& p : stale) std::filesystem::remove(p, ec);
+  std::vector<std::string> stale;  // removed after the listing, not while readdir walks the directory
+  io::forEachDirectoryEntry(dir, [&](int, std::string_view name) {
+    if (name.substr(0, prefix.size()) == prefix && name.find(".tmp-") != std::string_view::npos)
+      stale.push_back(io::joinPath(dir, std::string(name)));
+  });
+  for (const auto& path : stale) io::removeFile(path);
 }
 
 }  // namespace rill::detail
