@@ -21,11 +21,15 @@
 
 namespace rill::detail {
 
+// A template (on what lists the directory) so that its code, and the input node
+// and batch machinery it instantiates, is compiled only by programs that call
+// textFileStream: a non-template class here cost every program including rill.
+template <class Watcher = io::DirectoryWatcher>
 class FileInputNode final : public InputNode<std::string> {
  public:
   /// Throws IoError now if `dir` cannot be listed, rather than at the first batch.
   FileInputNode(DStreamGraph& graph, std::string dir, ListenerBus& bus)
-      : InputNode<std::string>(graph), dir_(std::move(dir)), bus_(&bus), watcher_(io::DirectoryWatcher(dir_)) {}
+      : InputNode<std::string>(graph), dir_(std::move(dir)), bus_(&bus), watcher_(Watcher(dir_)) {}
 
   /// Files already there when the context starts are not new.
   void start() override { watcher_.emplace(dir_); }
@@ -61,13 +65,14 @@ class FileInputNode final : public InputNode<std::string> {
 
   std::string dir_;
   ListenerBus* bus_;
-  std::optional<io::DirectoryWatcher> watcher_;
+  std::optional<Watcher> watcher_;
 };
 
 /// Registers a textFileStream with the graph.
-inline DStream<std::string> addFileStream(DStreamGraph& graph, ListenerBus& bus, std::string dir) {
+template <class Watcher = io::DirectoryWatcher>
+DStream<std::string> addFileStream(DStreamGraph& graph, ListenerBus& bus, std::string dir) {
   graph.checkNotStarted();
-  auto node = std::make_shared<FileInputNode>(graph, std::move(dir), bus);
+  auto node = std::make_shared<FileInputNode<Watcher>>(graph, std::move(dir), bus);
   graph.addInput(node);
   return DStream<std::string>(node);
 }
