@@ -351,23 +351,21 @@ inline std::string joinPath(const std::string& dir, const std::string& name) {
   return dir.back() == '/' ? dir + name : dir + "/" + name;
 }
 
-/// Calls onEntry(dirFd, name) for every entry of `dir` except "." and ".." (dirFd
-/// serves fstatat). Returns 0, or the errno that stopped the listing (ENOENT for a
-/// missing directory); the caller decides whether that is an error.
-template <class OnEntry>
-int forEachDirectoryEntry(const std::string& dir, OnEntry&& onEntry) {
+/// Appends the entry names of `dir` (all but "." and "..", in directory order) to
+/// `names`. Returns 0, or the errno that stopped the listing (ENOENT for a missing
+/// directory): the caller decides whether that is an error. Not a template (no
+/// callback) on purpose: every program that includes rill compiles it.
+inline int readDirectory(const std::string& dir, std::vector<std::string>& names) {
   struct Closer {
     void operator()(DIR* d) const noexcept { ::closedir(d); }
   };
   std::unique_ptr<DIR, Closer> d(::opendir(dir.c_str()));
   if (!d) return errno;
-  const int fd = ::dirfd(d.get());
   for (;;) {
     errno = 0;
     const dirent* entry = ::readdir(d.get());
     if (entry == nullptr) return errno;
-    if (std::strcmp(entry->d_name, ".") == 0 || std::strcmp(entry->d_name, "..") == 0) continue;
-    onEntry(fd, static_cast<const char*>(entry->d_name));
+    if (std::strcmp(entry->d_name, ".") != 0 && std::strcmp(entry->d_name, "..") != 0) names.emplace_back(entry->d_name);
   }
 }
 
@@ -375,8 +373,7 @@ int forEachDirectoryEntry(const std::string& dir, OnEntry&& onEntry) {
 /// directory when it cannot be listed.
 inline std::vector<std::string> listDirectory(const std::string& dir) {
   std::vector<std::string> names;
-  if (const int err = forEachDirectoryEntry(dir, [&](int, const char* name) { names.emplace_back(name); }))
-    throwSystemError("cannot list directory '" + dir + "'", err);
+  if (const int err = readDirectory(dir, names)) throwSystemError("cannot list directory '" + dir + "'", err);
   return names;
 }
 
@@ -644,16 +641,13 @@ class DirectoryWatcher {
   // they are new, so a poll over a large, mostly-seen directory stays cheap.
   std::vector<std::string> newNames() const {
     std::vector<std::string> names;
-    const int err = forEachDirectoryEntry(dir_, [&](int dirFd, const char* entry) {
-      if (hidden(entry)) return;
-      std::string name(entry);
-      if (seen_.count(name) != 0) return;
-      // A file deleted between readdir and fstatat simply is not new yet.
+    for (auto& name : listDirectory(dir_)) {
+      if (hidden(name.c_str()) || seen_.count(name) != 0) continue;
+      // A file deleted between readdir and stat simply is not new yet.
       struct stat st {};
-      if (::fstatat(dirFd, entry, &st, 0) != 0 || !S_ISREG(st.st_mode)) return;
+      if (::stat(joinPath(dir_, name).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
       names.push_back(std::move(name));
-    });
-    if (err != 0) throwSystemError("cannot list directory '" + dir_ + "'", err);
+    }
     return names;
   }
 
@@ -5229,6 +5223,16 @@ class ManualClock final : public Clock {
       return std::all_of(observers_.begin(), observers_.end(), [&](const Observer* o) { return o->idleAt(now_); });
     });
   }
+  /// Moves time forward and returns at once, without waiting for batches: what a
+  /// job calls from inside a batch to stand for the time it takes to run (later
+  /// batches then start late, as on a real clock). advance() waits for the batch
+  /// that called it, so it cannot be used there.
+  template <class Rep, class Period>
+  void spend(std::chrono::duration<Rep, Period> d) {
+    std::lock_guard lock(mutex_);
+    now_ += std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+    cv_.notify_all();
+  }
 
   void addObserver(const Observer* o) override {
     std::lock_guard lock(mutex_);
@@ -8735,15 +8739,17 @@ inline std::string checkpointPath(const std::string& dir, std::int64_t timeMs) {
 /// (hidden temporaries of interrupted writes among them) are ignored; a missing
 /// or unreadable directory has none.
 inline std::vector<std::pair<std::int64_t, std::string>> listCheckpoints(const std::string& dir) {
+  std::vector<std::string> names;
+  io::readDirectory(dir, names);
   std::vector<std::pair<std::int64_t, std::string>> found;
-  io::forEachDirectoryEntry(dir, [&](int, std::string_view name) {
-    if (name.size() <= kCheckpointPrefix.size() || name.substr(0, kCheckpointPrefix.size()) != kCheckpointPrefix)
-      return;
-    const std::string digits(name.substr(kCheckpointPrefix.size()));
+  for (const auto& name : names) {
+    if (name.size() <= kCheckpointPrefix.size() || name.compare(0, kCheckpointPrefix.size(), kCheckpointPrefix) != 0)
+      continue;
+    const std::string digits = name.substr(kCheckpointPrefix.size());
     if (digits.size() > 18 || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
-      return;
-    found.emplace_back(std::stoll(digits), io::joinPath(dir, std::string(name)));
-  });
+      continue;
+    found.emplace_back(std::stoll(digits), io::joinPath(dir, name));
+  }
   std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   return found;
 }
@@ -8759,12 +8765,11 @@ inline void writeCheckpointFile(const std::string& dir, std::int64_t timeMs, std
 /// Removes the hidden temporaries of checkpoint writes a killed program left behind.
 inline void removeStaleCheckpointTemps(const std::string& dir) {
   const std::string prefix = "." + std::string(kCheckpointPrefix);
-  std::vector<std::string> stale;  // removed after the listing, not while readdir walks the directory
-  io::forEachDirectoryEntry(dir, [&](int, std::string_view name) {
-    if (name.substr(0, prefix.size()) == prefix && name.find(".tmp-") != std::string_view::npos)
-      stale.push_back(io::joinPath(dir, std::string(name)));
-  });
-  for (const auto& path : stale) io::removeFile(path);
+  std::vector<std::string> names;
+  io::readDirectory(dir, names);
+  for (const auto& name : names)
+    if (name.compare(0, prefix.size(), prefix) == 0 && name.find(".tmp-") != std::string::npos)
+      io::removeFile(io::joinPath(dir, name));
 }
 
 }  // namespace rill::detail

@@ -89,9 +89,11 @@ TEST_CASE("listDirectory gives every entry but . and .., and names a directory i
   CHECK_THROWS_WITH_AS(rill::io::listDirectory(missing),
                        ("rill: cannot list directory '" + missing + "': No such file or directory").c_str(),
                        rill::IoError);
-  int calls = 0;
-  CHECK(rill::io::forEachDirectoryEntry(missing, [&](int, const char*) { ++calls; }) == ENOENT);
-  CHECK(calls == 0);
+  Names kept{"before"};
+  CHECK(rill::io::readDirectory(missing, kept) == ENOENT);
+  CHECK(kept == Names{"before"});
+  CHECK(rill::io::readDirectory(dir, kept) == 0);  // appends
+  CHECK(sorted(kept) == Names{".hidden", "b.txt", "before", "sub"});
 }
 
 TEST_CASE("removeFile removes a file and reports what it could not remove") {

@@ -36,23 +36,21 @@ inline std::string joinPath(const std::string& dir, const std::string& name) {
   return dir.back() == '/' ? dir + name : dir + "/" + name;
 }
 
-/// Calls onEntry(dirFd, name) for every entry of `dir` except "." and ".." (dirFd
-/// serves fstatat). Returns 0, or the errno that stopped the listing (ENOENT for a
-/// missing directory); the caller decides whether that is an error.
-template <class OnEntry>
-int forEachDirectoryEntry(const std::string& dir, OnEntry&& onEntry) {
+/// Appends the entry names of `dir` (all but "." and "..", in directory order) to
+/// `names`. Returns 0, or the errno that stopped the listing (ENOENT for a missing
+/// directory): the caller decides whether that is an error. Not a template (no
+/// callback) on purpose: every program that includes rill compiles it.
+inline int readDirectory(const std::string& dir, std::vector<std::string>& names) {
   struct Closer {
     void operator()(DIR* d) const noexcept { ::closedir(d); }
   };
   std::unique_ptr<DIR, Closer> d(::opendir(dir.c_str()));
   if (!d) return errno;
-  const int fd = ::dirfd(d.get());
   for (;;) {
     errno = 0;
     const dirent* entry = ::readdir(d.get());
     if (entry == nullptr) return errno;
-    if (std::strcmp(entry->d_name, ".") == 0 || std::strcmp(entry->d_name, "..") == 0) continue;
-    onEntry(fd, static_cast<const char*>(entry->d_name));
+    if (std::strcmp(entry->d_name, ".") != 0 && std::strcmp(entry->d_name, "..") != 0) names.emplace_back(entry->d_name);
   }
 }
 
@@ -60,8 +58,7 @@ int forEachDirectoryEntry(const std::string& dir, OnEntry&& onEntry) {
 /// directory when it cannot be listed.
 inline std::vector<std::string> listDirectory(const std::string& dir) {
   std::vector<std::string> names;
-  if (const int err = forEachDirectoryEntry(dir, [&](int, const char* name) { names.emplace_back(name); }))
-    throwSystemError("cannot list directory '" + dir + "'", err);
+  if (const int err = readDirectory(dir, names)) throwSystemError("cannot list directory '" + dir + "'", err);
   return names;
 }
 

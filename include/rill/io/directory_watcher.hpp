@@ -18,7 +18,6 @@
 #include <rill/io/directory.hpp>
 #include <rill/io/system_error.hpp>
 
-#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -62,16 +61,13 @@ class DirectoryWatcher {
   // they are new, so a poll over a large, mostly-seen directory stays cheap.
   std::vector<std::string> newNames() const {
     std::vector<std::string> names;
-    const int err = forEachDirectoryEntry(dir_, [&](int dirFd, const char* entry) {
-      if (hidden(entry)) return;
-      std::string name(entry);
-      if (seen_.count(name) != 0) return;
-      // A file deleted between readdir and fstatat simply is not new yet.
+    for (auto& name : listDirectory(dir_)) {
+      if (hidden(name.c_str()) || seen_.count(name) != 0) continue;
+      // A file deleted between readdir and stat simply is not new yet.
       struct stat st {};
-      if (::fstatat(dirFd, entry, &st, 0) != 0 || !S_ISREG(st.st_mode)) return;
+      if (::stat(joinPath(dir_, name).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
       names.push_back(std::move(name));
-    });
-    if (err != 0) throwSystemError("cannot list directory '" + dir_ + "'", err);
+    }
     return names;
   }
 

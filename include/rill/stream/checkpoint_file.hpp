@@ -84,15 +84,17 @@ inline std::string checkpointPath(const std::string& dir, std::int64_t timeMs) {
 /// (hidden temporaries of interrupted writes among them) are ignored; a missing
 /// or unreadable directory has none.
 inline std::vector<std::pair<std::int64_t, std::string>> listCheckpoints(const std::string& dir) {
+  std::vector<std::string> names;
+  io::readDirectory(dir, names);
   std::vector<std::pair<std::int64_t, std::string>> found;
-  io::forEachDirectoryEntry(dir, [&](int, std::string_view name) {
-    if (name.size() <= kCheckpointPrefix.size() || name.substr(0, kCheckpointPrefix.size()) != kCheckpointPrefix)
-      return;
-    const std::string digits(name.substr(kCheckpointPrefix.size()));
+  for (const auto& name : names) {
+    if (name.size() <= kCheckpointPrefix.size() || name.compare(0, kCheckpointPrefix.size(), kCheckpointPrefix) != 0)
+      continue;
+    const std::string digits = name.substr(kCheckpointPrefix.size());
     if (digits.size() > 18 || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
-      return;
-    found.emplace_back(std::stoll(digits), io::joinPath(dir, std::string(name)));
-  });
+      continue;
+    found.emplace_back(std::stoll(digits), io::joinPath(dir, name));
+  }
   std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   return found;
 }
@@ -108,12 +110,11 @@ inline void writeCheckpointFile(const std::string& dir, std::int64_t timeMs, std
 /// Removes the hidden temporaries of checkpoint writes a killed program left behind.
 inline void removeStaleCheckpointTemps(const std::string& dir) {
   const std::string prefix = "." + std::string(kCheckpointPrefix);
-  std::vector<std::string> stale;  // removed after the listing, not while readdir walks the directory
-  io::forEachDirectoryEntry(dir, [&](int, std::string_view name) {
-    if (name.substr(0, prefix.size()) == prefix && name.find(".tmp-") != std::string_view::npos)
-      stale.push_back(io::joinPath(dir, std::string(name)));
-  });
-  for (const auto& path : stale) io::removeFile(path);
+  std::vector<std::string> names;
+  io::readDirectory(dir, names);
+  for (const auto& name : names)
+    if (name.compare(0, prefix.size(), prefix) == 0 && name.find(".tmp-") != std::string::npos)
+      io::removeFile(io::joinPath(dir, name));
 }
 
 }  // namespace rill::detail
