@@ -4251,6 +4251,11 @@ inline std::string partFileName(std::size_t partition) {
   return name;
 }
 
+/// Where partition p of the output directory `dir` is written (and removed on abort).
+inline std::string partPath(const std::string& dir, std::size_t partition) {
+  return io::joinPath(dir, partFileName(partition));
+}
+
 /// A std::streambuf over an AtomicFileWriter, so elements are formatted by
 /// rill::show straight into the file's buffer instead of through one
 /// std::string per element.
@@ -4309,7 +4314,7 @@ inline void createOutputDirectory(const std::string& dir) {
 /// Hadoop's abortJob: take back the parts a failed job had already published.
 inline void removeCommittedParts(const std::string& dir, std::size_t partitions) {
   // Best effort: the job's own failure is what the user must see.
-  for (std::size_t p = 0; p < partitions; ++p) io::removeFile(dir + "/" + partFileName(p));
+  for (std::size_t p = 0; p < partitions; ++p) io::removeFile(partPath(dir, p));
 }
 
 inline std::string withoutTrailingSlashes(std::string dir) {
@@ -4343,7 +4348,7 @@ class SaveOps {
 
  private:
   void writePart(const std::string& dir, std::size_t p) const {
-    io::AtomicFileWriter file(dir + "/" + detail::partFileName(p));
+    io::AtomicFileWriter file(detail::partPath(dir, p));
     detail::AtomicFileStreamBuf buf(file);
     std::ostream os(&buf);
     os.exceptions(std::ios_base::badbit);  // a failed write throws the writer's IoError, not a silent badbit
@@ -8912,22 +8917,20 @@ class Checkpointer {
   static std::optional<CheckpointData> readLatest(const std::string& dir, ListenerBus& bus) {
     const auto files = listCheckpoints(dir);
     for (const auto& [time, path] : files) {
-      std::string bytes, problem;
+      std::string problem;
       try {
-        bytes = io::readFile(path);
-      } catch (const IoError& e) {
-        problem = e.what();
-      }
-      auto decoded = decodeCheckpoint(bytes);
-      if (problem.empty()) problem = decoded.problem;
-      if (problem.empty() && decoded.payload) {
-        try {
+        const std::string bytes = io::readFile(path);  // e.g. deleted since the listing: IoError
+        const auto decoded = decodeCheckpoint(bytes);
+        problem = decoded.problem;
+        if (decoded.payload) {
           CheckpointData data = decodeCheckpointData(*decoded.payload);
           problem = implausibleTimes(data);
           if (problem.empty()) return data;
-        } catch (const SparkException& e) {
-          problem = e.what();
         }
+      } catch (const IoError& e) {
+        problem = e.what();
+      } catch (const SparkException& e) {
+        problem = e.what();
       }
       bus.post(&StreamingListener::onWarning,
                "rill: checkpoint file '" + path + "' is unusable (" + problem + "); trying the previous one");

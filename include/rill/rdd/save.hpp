@@ -35,6 +35,11 @@ inline std::string partFileName(std::size_t partition) {
   return name;
 }
 
+/// Where partition p of the output directory `dir` is written (and removed on abort).
+inline std::string partPath(const std::string& dir, std::size_t partition) {
+  return io::joinPath(dir, partFileName(partition));
+}
+
 /// A std::streambuf over an AtomicFileWriter, so elements are formatted by
 /// rill::show straight into the file's buffer instead of through one
 /// std::string per element.
@@ -93,7 +98,7 @@ inline void createOutputDirectory(const std::string& dir) {
 /// Hadoop's abortJob: take back the parts a failed job had already published.
 inline void removeCommittedParts(const std::string& dir, std::size_t partitions) {
   // Best effort: the job's own failure is what the user must see.
-  for (std::size_t p = 0; p < partitions; ++p) io::removeFile(dir + "/" + partFileName(p));
+  for (std::size_t p = 0; p < partitions; ++p) io::removeFile(partPath(dir, p));
 }
 
 inline std::string withoutTrailingSlashes(std::string dir) {
@@ -127,7 +132,7 @@ class SaveOps {
 
  private:
   void writePart(const std::string& dir, std::size_t p) const {
-    io::AtomicFileWriter file(dir + "/" + detail::partFileName(p));
+    io::AtomicFileWriter file(detail::partPath(dir, p));
     detail::AtomicFileStreamBuf buf(file);
     std::ostream os(&buf);
     os.exceptions(std::ios_base::badbit);  // a failed write throws the writer's IoError, not a silent badbit

@@ -162,22 +162,20 @@ class Checkpointer {
   static std::optional<CheckpointData> readLatest(const std::string& dir, ListenerBus& bus) {
     const auto files = listCheckpoints(dir);
     for (const auto& [time, path] : files) {
-      std::string bytes, problem;
+      std::string problem;
       try {
-        bytes = io::readFile(path);
-      } catch (const IoError& e) {
-        problem = e.what();
-      }
-      auto decoded = decodeCheckpoint(bytes);
-      if (problem.empty()) problem = decoded.problem;
-      if (problem.empty() && decoded.payload) {
-        try {
+        const std::string bytes = io::readFile(path);  // e.g. deleted since the listing: IoError
+        const auto decoded = decodeCheckpoint(bytes);
+        problem = decoded.problem;
+        if (decoded.payload) {
           CheckpointData data = decodeCheckpointData(*decoded.payload);
           problem = implausibleTimes(data);
           if (problem.empty()) return data;
-        } catch (const SparkException& e) {
-          problem = e.what();
         }
+      } catch (const IoError& e) {
+        problem = e.what();
+      } catch (const SparkException& e) {
+        problem = e.what();
       }
       bus.post(&StreamingListener::onWarning,
                "rill: checkpoint file '" + path + "' is unusable (" + problem + "); trying the previous one");
