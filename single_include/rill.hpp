@@ -1278,6 +1278,40 @@ class CancellationScope {
 // partition; erasure happens here, once per task, never per element. A
 // distributed executor (one process per worker, MPI) implements the same call.
 
+// ---- begin rill/exec/task_ref.hpp ----
+// TaskRef: how a job's task body reaches the executor. A task is borrowed, not
+// owned (runTasks returns only when every task has finished), so two pointers
+// are enough: the callable's address and one function that calls it. Unlike a
+// std::function it neither allocates nor makes the compiler instantiate a
+// manager, a handler and a copy path for every lambda an operation passes.
+
+namespace rill::exec {
+
+class TaskRef {
+ public:
+  /// Refers to `task`, which must outlive the call it is passed to.
+  template <class F>
+    requires(!std::same_as<std::remove_cvref_t<F>, TaskRef>) && std::invocable<F&, std::size_t>
+  TaskRef(F&& task) noexcept  // NOLINT: implicit, so runTasks(n, [&](std::size_t i) { ... }) reads as it should
+      : task_(const_cast<void*>(static_cast<const void*>(std::addressof(task)))),
+        call_(&callAs<std::remove_reference_t<F>>) {}
+
+  void operator()(std::size_t i) const { call_(task_, i); }
+
+ private:
+  template <class F>
+  static void callAs(void* task, std::size_t i) {
+    (*static_cast<F*>(task))(i);
+  }
+
+  void* task_;
+  void (*call_)(void*, std::size_t);
+};
+
+}  // namespace rill::exec
+// ---- end rill/exec/task_ref.hpp ----
+
+
 namespace rill::exec {
 
 class Executor {
@@ -1288,14 +1322,13 @@ class Executor {
   /// Runs task(0) .. task(n-1), returns when all have finished. The first
   /// exception a task throws is rethrown here; tasks not yet started are skipped
   /// and running ones stop at their next exec::throwIfCancelled() check.
-  virtual void runTasks(std::size_t n, const std::function<void(std::size_t)>& task) = 0;
+  virtual void runTasks(std::size_t n, TaskRef task) = 0;
 };
 
 }  // namespace rill::exec
 // ---- end rill/exec/executor.hpp ----
 
 #include <condition_variable>
-#include <deque>
 #include <mutex>
 #include <thread>
 
@@ -1304,6 +1337,7 @@ namespace rill::exec {
 class ThreadPool final : public Executor {
  public:
   explicit ThreadPool(std::size_t threads) : parallelism_(std::max<std::size_t>(threads, 1)) {
+    queue_.reserve(kQueuedJobs);  // so a job allocates nothing to queue itself (nested jobs rarely exceed this)
     for (std::size_t i = 1; i < parallelism_; ++i) workers_.emplace_back([this] { workerLoop(); });
   }
   ThreadPool(const ThreadPool&) = delete;
@@ -1319,33 +1353,38 @@ class ThreadPool final : public Executor {
 
   std::size_t parallelism() const override { return parallelism_; }
 
-  void runTasks(std::size_t n, const std::function<void(std::size_t)>& task) override {
+  void runTasks(std::size_t n, TaskRef task) override {
     if (n == 0) return;
-    auto job = std::make_shared<Job>(n, task);
-    if (n > 1 && !workers_.empty()) {
+    Job job(n, task);  // on this stack: workers reach it only between join() and leave()
+    const bool shared = n > 1 && !workers_.empty();
+    if (shared) {
       {
         std::lock_guard lock(mutex_);
-        queue_.push_back(job);
+        queue_.push_back(&job);
       }
       wake_.notify_all();
     }
-    job->work();  // the caller helps; returns when no index is left to claim
-    job->waitDone();
-    if (n > 1 && !workers_.empty()) retire(job);
-    // Take the exception out of the job: a worker may drop the last reference to
-    // the job after we return, and must not free the exception we are rethrowing.
-    if (std::exception_ptr error = std::move(job->error)) std::rethrow_exception(error);
+    job.work();  // the caller helps; returns when no index is left to claim
+    if (shared) {
+      std::lock_guard lock(mutex_);
+      std::erase(queue_, &job);  // from here on no worker can join the job
+    }
+    job.waitDone();  // every task finished and every worker that joined has left
+    if (job.error) std::rethrow_exception(job.error);
   }
 
  private:
+  static constexpr std::size_t kQueuedJobs = 16;
+
   struct Job {
-    Job(std::size_t count, const std::function<void(std::size_t)>& fn) : n(count), task(fn) {}
+    Job(std::size_t count, TaskRef fn) : n(count), task(fn) {}
     const std::size_t n;
-    const std::function<void(std::size_t)>& task;
+    const TaskRef task;
     std::atomic<std::size_t> next{0};
     std::atomic<bool> cancelled{false};
     std::exception_ptr error;  // guarded by m
     std::size_t done = 0;      // guarded by m
+    std::size_t visitors = 0;  // workers inside work(); guarded by m
     std::mutex m;
     std::condition_variable finished;
 
@@ -1371,37 +1410,40 @@ class ThreadPool final : public Executor {
         if (++done == n) finished.notify_all();
       }
     }
+    // A worker joins under the pool's lock, while the job is still queued, so the
+    // caller's waitDone() cannot miss it; the last one out wakes the caller.
+    void join() {
+      std::lock_guard lock(m);
+      ++visitors;
+    }
+    void leave() {
+      std::lock_guard lock(m);
+      if (--visitors == 0 && done == n) finished.notify_all();
+    }
     void waitDone() {
       std::unique_lock lock(m);
-      finished.wait(lock, [&] { return done == n; });
+      finished.wait(lock, [&] { return done == n && visitors == 0; });
     }
   };
 
-  void retire(const std::shared_ptr<Job>& job) {
-    std::lock_guard lock(mutex_);
-    queue_.erase(std::remove(queue_.begin(), queue_.end(), job), queue_.end());
+  Job* claimable() const {
+    for (Job* j : queue_)
+      if (j->hasWork()) return j;
+    return nullptr;
   }
 
   void workerLoop() {
     for (;;) {
-      std::shared_ptr<Job> job;
+      Job* job = nullptr;
       {
         std::unique_lock lock(mutex_);
-        wake_.wait(lock, [&] {
-          if (stopping_) return true;
-          for (auto& j : queue_)
-            if (j->hasWork()) return true;
-          return false;
-        });
+        // Claiming an index is lock-free, so a queued job may be used up when we look.
+        wake_.wait(lock, [&] { return stopping_ || (job = claimable()) != nullptr; });
         if (stopping_) return;
-        // Claiming is lock-free, so the job seen in the predicate may be used up by now.
-        for (auto& j : queue_)
-          if (j->hasWork()) {
-            job = j;
-            break;
-          }
+        job->join();
       }
-      if (job) job->work();
+      job->work();
+      job->leave();
     }
   }
 
@@ -1409,7 +1451,7 @@ class ThreadPool final : public Executor {
   std::vector<std::thread> workers_;
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<std::shared_ptr<Job>> queue_;
+  std::vector<Job*> queue_;  // jobs with tasks left, each owned by the runTasks call that queued it
   bool stopping_ = false;
 };
 
@@ -1423,6 +1465,7 @@ class ThreadPool final : public Executor {
 // stages (the Thrill function-stack idea, written with C++20 concepts).
 
 #include <array>
+#include <deque>
 #include <iterator>
 #include <list>
 
@@ -1579,25 +1622,28 @@ class SparkConf {
     return *this;
   }
   SparkConf& set(const std::string& key, std::string value) {
-    settings_[key] = std::move(value);
+    if (std::string* old = find(key))
+      *old = std::move(value);
+    else
+      settings_.emplace_back(key, std::move(value));
     return *this;
   }
   std::string get(const std::string& key, const std::string& defaultValue = "") const {
-    auto it = settings_.find(key);
-    return it == settings_.end() ? defaultValue : it->second;
+    const std::string* value = find(key);
+    return value ? *value : defaultValue;
   }
   long long getLong(const std::string& key, long long defaultValue) const {
-    auto it = settings_.find(key);
-    if (it == settings_.end()) return defaultValue;
+    const std::string* value = find(key);
+    if (!value) return defaultValue;
     try {
       std::size_t used = 0;
-      long long v = std::stoll(it->second, &used);
-      if (used == it->second.size()) return v;
+      long long v = std::stoll(*value, &used);
+      if (used == value->size()) return v;
     } catch (const std::exception&) {
     }
-    throw std::invalid_argument("rill: setting '" + key + "' must be an integer, got '" + it->second + "'");
+    throw std::invalid_argument("rill: setting '" + key + "' must be an integer, got '" + *value + "'");
   }
-  bool contains(const std::string& key) const { return settings_.count(key) != 0; }
+  bool contains(const std::string& key) const { return find(key) != nullptr; }
 
   const std::string& appName() const { return appName_; }
   const std::string& master() const { return master_; }
@@ -1623,7 +1669,16 @@ class SparkConf {
   std::string appName_ = "rill";
   std::string master_ = "local";
   std::size_t threads_ = 1;
-  std::map<std::string, std::string> settings_;
+  // A handful of settings at most: a vector searched in order costs the compiler
+  // far less than a std::map (every program that makes a SparkConf compiles it).
+  std::vector<std::pair<std::string, std::string>> settings_;
+
+  const std::string* find(const std::string& key) const {
+    for (const auto& [k, v] : settings_)
+      if (k == key) return &v;
+    return nullptr;
+  }
+  std::string* find(const std::string& key) { return const_cast<std::string*>(std::as_const(*this).find(key)); }
 };
 
 }  // namespace rill
@@ -1873,8 +1928,7 @@ exec::Executor& executorOf(SparkContext& sc);  // defined in spark_context.hpp
 /// refuses it as Spark's runJob does, instead of answering with an empty result.
 template <class R, class Fn>
 void forEachPartition(const R& rdd, Fn&& fn) {
-  std::function<void(std::size_t)> task = [&](std::size_t p) { fn(p); };
-  executorOf(rdd.context()).runTasks(rdd.numPartitions(), task);
+  executorOf(rdd.context()).runTasks(rdd.numPartitions(), fn);
 }
 
 /// Runs `rdd`'s partitions in parallel, each into the sink make(p) returns,
@@ -2996,8 +3050,7 @@ namespace rill::detail {
 template <class Fn>
 void forEachTarget(SparkContext& sc, std::size_t n, Fn&& fn) {
   if (n == 0) return;
-  std::function<void(std::size_t)> task = [&](std::size_t r) { fn(r); };
-  executorOf(sc).runTasks(n, task);
+  executorOf(sc).runTasks(n, fn);
 }
 
 /// makeWriter(p) -> a sink whose result() is std::vector<std::vector<U>> with one
@@ -3192,20 +3245,11 @@ struct Identity {
   }
 };
 
-/// Sends every key to partition 0: the writer of an in-place combine.
-struct SinglePartition {
-  std::size_t numPartitions() const { return 1; }
-  template <class K>
-  std::size_t getPartition(const K&) const {
-    return 0;
-  }
-};
-
 /// The end of a map task's fused chain: combines each pair into the partition's table.
 template <class K, class C, class Agg, class P, class Hash>
 struct CombineWriter {
   const Agg* agg;
-  const P* part;
+  const P* part;  // null when combining in place: the whole table is one bucket
   FlatMap<K, C, Hash> table;
 
   template <class X>
@@ -3218,7 +3262,7 @@ struct CombineWriter {
   bool finish() { return true; }
   /// The table cut into one bucket per target partition.
   std::vector<std::vector<std::pair<K, C>>> result() && {
-    const std::size_t n = part->numPartitions();
+    const std::size_t n = part ? part->numPartitions() : 1;
     std::vector<std::vector<std::pair<K, C>>> buckets(n);
     if (n == 1) {
       buckets[0] = std::move(table).take();
@@ -3266,24 +3310,24 @@ auto combineByKey(const R& rdd, const Agg& agg, const Part& partArg) {
   using Entry = std::pair<K, C>;
   using Hash = hasher_of_t<Part>;
   auto& sc = rdd.context();
-  if (auto kept = keptPartitioner(rdd, partArg)) {
-    const SinglePartition whole;
-    auto tables = runPerPartition(rdd, [&](std::size_t) {
-      return CombineWriter<K, C, Agg, SinglePartition, Hash>{&agg, &whole, FlatMap<K, C, Hash>()};
-    });
+  auto kept = keptPartitioner(rdd, partArg);
+  const auto part = choosePartitioner(partArg, rdd);
+  using P = std::remove_cvref_t<decltype(part)>;
+  const Hash hash = hasherFrom<Hash>(part);
+  // One writer type for both paths, so the map side's fused loop is compiled once.
+  auto makeWriter = [&](std::size_t) {
+    return CombineWriter<K, C, Agg, P, Hash>{&agg, kept ? nullptr : &part, FlatMap<K, C, Hash>(hash)};
+  };
+  if (kept) {
+    auto tables = runPerPartition(rdd, makeWriter);
     std::vector<std::vector<Entry>> parts(tables.size());
     for (std::size_t p = 0; p < parts.size(); ++p) parts[p] = std::move(tables[p][0]);
     return RDD<Entry>(sc, std::make_shared<StoredNode<Entry>>(std::move(parts)), std::move(kept));
   }
-  const auto part = choosePartitioner(partArg, rdd);
-  using P = std::remove_cvref_t<decltype(part)>;
-  const Hash hash = hasherFrom<Hash>(part);
-  auto parts = shuffle(
-      rdd, part.numPartitions(),
-      [&](std::size_t) { return CombineWriter<K, C, Agg, P, Hash>{&agg, &part, FlatMap<K, C, Hash>(hash)}; },
-      [&](std::size_t, std::vector<std::vector<Entry>>& incoming) {
-        return mergeCombined(incoming, agg.mergeCombiners, hash);
-      });
+  auto parts = shuffle(rdd, part.numPartitions(), makeWriter,
+                       [&](std::size_t, std::vector<std::vector<Entry>>& incoming) {
+                         return mergeCombined(incoming, agg.mergeCombiners, hash);
+                       });
   return keyedRDD<Entry>(sc, std::move(parts), part);
 }
 
@@ -5079,7 +5123,7 @@ class SparkContext {
    public:
     explicit Jobs(SparkContext& sc) : sc_(&sc) {}
     std::size_t parallelism() const override { return sc_->parallelism_; }
-    void runTasks(std::size_t n, const std::function<void(std::size_t)>& task) override {
+    void runTasks(std::size_t n, exec::TaskRef task) override {
       {
         std::lock_guard lock(sc_->jobsMutex_);
         sc_->assertNotStopped();
@@ -5093,7 +5137,7 @@ class SparkContext {
         }
       } leave{sc_};
       SparkContext* sc = sc_;
-      const std::function<void(std::size_t)> marked = [sc, &task](std::size_t i) {
+      auto marked = [sc, task](std::size_t i) {
         SparkContext* outer = std::exchange(insideTaskOf_, sc);
         struct Restore {
           SparkContext* outer;

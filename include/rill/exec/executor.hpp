@@ -2,8 +2,9 @@
 // The executor interface the RDD layer runs its tasks on. A task is one
 // partition; erasure happens here, once per task, never per element. A
 // distributed executor (one process per worker, MPI) implements the same call.
+#include <rill/exec/task_ref.hpp>
+
 #include <cstddef>
-#include <functional>
 
 namespace rill::exec {
 
@@ -15,7 +16,7 @@ class Executor {
   /// Runs task(0) .. task(n-1), returns when all have finished. The first
   /// exception a task throws is rethrown here; tasks not yet started are skipped
   /// and running ones stop at their next exec::throwIfCancelled() check.
-  virtual void runTasks(std::size_t n, const std::function<void(std::size_t)>& task) = 0;
+  virtual void runTasks(std::size_t n, TaskRef task) = 0;
 };
 
 }  // namespace rill::exec

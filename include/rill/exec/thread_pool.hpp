@@ -4,15 +4,13 @@
 // (an action inside foreachRDD, say) cannot deadlock the pool.
 #include <rill/exec/cancellation.hpp>
 #include <rill/exec/executor.hpp>
+#include <rill/exec/task_ref.hpp>
 
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstddef>
-#include <deque>
 #include <exception>
-#include <functional>
-#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -22,6 +20,7 @@ namespace rill::exec {
 class ThreadPool final : public Executor {
  public:
   explicit ThreadPool(std::size_t threads) : parallelism_(std::max<std::size_t>(threads, 1)) {
+    queue_.reserve(kQueuedJobs);  // so a job allocates nothing to queue itself (nested jobs rarely exceed this)
     for (std::size_t i = 1; i < parallelism_; ++i) workers_.emplace_back([this] { workerLoop(); });
   }
   ThreadPool(const ThreadPool&) = delete;
@@ -37,33 +36,38 @@ class ThreadPool final : public Executor {
 
   std::size_t parallelism() const override { return parallelism_; }
 
-  void runTasks(std::size_t n, const std::function<void(std::size_t)>& task) override {
+  void runTasks(std::size_t n, TaskRef task) override {
     if (n == 0) return;
-    auto job = std::make_shared<Job>(n, task);
-    if (n > 1 && !workers_.empty()) {
+    Job job(n, task);  // on this stack: workers reach it only between join() and leave()
+    const bool shared = n > 1 && !workers_.empty();
+    if (shared) {
       {
         std::lock_guard lock(mutex_);
-        queue_.push_back(job);
+        queue_.push_back(&job);
       }
       wake_.notify_all();
     }
-    job->work();  // the caller helps; returns when no index is left to claim
-    job->waitDone();
-    if (n > 1 && !workers_.empty()) retire(job);
-    // Take the exception out of the job: a worker may drop the last reference to
-    // the job after we return, and must not free the exception we are rethrowing.
-    if (std::exception_ptr error = std::move(job->error)) std::rethrow_exception(error);
+    job.work();  // the caller helps; returns when no index is left to claim
+    if (shared) {
+      std::lock_guard lock(mutex_);
+      std::erase(queue_, &job);  // from here on no worker can join the job
+    }
+    job.waitDone();  // every task finished and every worker that joined has left
+    if (job.error) std::rethrow_exception(job.error);
   }
 
  private:
+  static constexpr std::size_t kQueuedJobs = 16;
+
   struct Job {
-    Job(std::size_t count, const std::function<void(std::size_t)>& fn) : n(count), task(fn) {}
+    Job(std::size_t count, TaskRef fn) : n(count), task(fn) {}
     const std::size_t n;
-    const std::function<void(std::size_t)>& task;
+    const TaskRef task;
     std::atomic<std::size_t> next{0};
     std::atomic<bool> cancelled{false};
     std::exception_ptr error;  // guarded by m
     std::size_t done = 0;      // guarded by m
+    std::size_t visitors = 0;  // workers inside work(); guarded by m
     std::mutex m;
     std::condition_variable finished;
 
@@ -89,37 +93,40 @@ class ThreadPool final : public Executor {
         if (++done == n) finished.notify_all();
       }
     }
+    // A worker joins under the pool's lock, while the job is still queued, so the
+    // caller's waitDone() cannot miss it; the last one out wakes the caller.
+    void join() {
+      std::lock_guard lock(m);
+      ++visitors;
+    }
+    void leave() {
+      std::lock_guard lock(m);
+      if (--visitors == 0 && done == n) finished.notify_all();
+    }
     void waitDone() {
       std::unique_lock lock(m);
-      finished.wait(lock, [&] { return done == n; });
+      finished.wait(lock, [&] { return done == n && visitors == 0; });
     }
   };
 
-  void retire(const std::shared_ptr<Job>& job) {
-    std::lock_guard lock(mutex_);
-    queue_.erase(std::remove(queue_.begin(), queue_.end(), job), queue_.end());
+  Job* claimable() const {
+    for (Job* j : queue_)
+      if (j->hasWork()) return j;
+    return nullptr;
   }
 
   void workerLoop() {
     for (;;) {
-      std::shared_ptr<Job> job;
+      Job* job = nullptr;
       {
         std::unique_lock lock(mutex_);
-        wake_.wait(lock, [&] {
-          if (stopping_) return true;
-          for (auto& j : queue_)
-            if (j->hasWork()) return true;
-          return false;
-        });
+        // Claiming an index is lock-free, so a queued job may be used up when we look.
+        wake_.wait(lock, [&] { return stopping_ || (job = claimable()) != nullptr; });
         if (stopping_) return;
-        // Claiming is lock-free, so the job seen in the predicate may be used up by now.
-        for (auto& j : queue_)
-          if (j->hasWork()) {
-            job = j;
-            break;
-          }
+        job->join();
       }
-      if (job) job->work();
+      job->work();
+      job->leave();
     }
   }
 
@@ -127,7 +134,7 @@ class ThreadPool final : public Executor {
   std::vector<std::thread> workers_;
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<std::shared_ptr<Job>> queue_;
+  std::vector<Job*> queue_;  // jobs with tasks left, each owned by the runTasks call that queued it
   bool stopping_ = false;
 };
 

@@ -44,20 +44,11 @@ struct Identity {
   }
 };
 
-/// Sends every key to partition 0: the writer of an in-place combine.
-struct SinglePartition {
-  std::size_t numPartitions() const { return 1; }
-  template <class K>
-  std::size_t getPartition(const K&) const {
-    return 0;
-  }
-};
-
 /// The end of a map task's fused chain: combines each pair into the partition's table.
 template <class K, class C, class Agg, class P, class Hash>
 struct CombineWriter {
   const Agg* agg;
-  const P* part;
+  const P* part;  // null when combining in place: the whole table is one bucket
   FlatMap<K, C, Hash> table;
 
   template <class X>
@@ -70,7 +61,7 @@ struct CombineWriter {
   bool finish() { return true; }
   /// The table cut into one bucket per target partition.
   std::vector<std::vector<std::pair<K, C>>> result() && {
-    const std::size_t n = part->numPartitions();
+    const std::size_t n = part ? part->numPartitions() : 1;
     std::vector<std::vector<std::pair<K, C>>> buckets(n);
     if (n == 1) {
       buckets[0] = std::move(table).take();
@@ -118,24 +109,24 @@ auto combineByKey(const R& rdd, const Agg& agg, const Part& partArg) {
   using Entry = std::pair<K, C>;
   using Hash = hasher_of_t<Part>;
   auto& sc = rdd.context();
-  if (auto kept = keptPartitioner(rdd, partArg)) {
-    const SinglePartition whole;
-    auto tables = runPerPartition(rdd, [&](std::size_t) {
-      return CombineWriter<K, C, Agg, SinglePartition, Hash>{&agg, &whole, FlatMap<K, C, Hash>()};
-    });
+  auto kept = keptPartitioner(rdd, partArg);
+  const auto part = choosePartitioner(partArg, rdd);
+  using P = std::remove_cvref_t<decltype(part)>;
+  const Hash hash = hasherFrom<Hash>(part);
+  // One writer type for both paths, so the map side's fused loop is compiled once.
+  auto makeWriter = [&](std::size_t) {
+    return CombineWriter<K, C, Agg, P, Hash>{&agg, kept ? nullptr : &part, FlatMap<K, C, Hash>(hash)};
+  };
+  if (kept) {
+    auto tables = runPerPartition(rdd, makeWriter);
     std::vector<std::vector<Entry>> parts(tables.size());
     for (std::size_t p = 0; p < parts.size(); ++p) parts[p] = std::move(tables[p][0]);
     return RDD<Entry>(sc, std::make_shared<StoredNode<Entry>>(std::move(parts)), std::move(kept));
   }
-  const auto part = choosePartitioner(partArg, rdd);
-  using P = std::remove_cvref_t<decltype(part)>;
-  const Hash hash = hasherFrom<Hash>(part);
-  auto parts = shuffle(
-      rdd, part.numPartitions(),
-      [&](std::size_t) { return CombineWriter<K, C, Agg, P, Hash>{&agg, &part, FlatMap<K, C, Hash>(hash)}; },
-      [&](std::size_t, std::vector<std::vector<Entry>>& incoming) {
-        return mergeCombined(incoming, agg.mergeCombiners, hash);
-      });
+  auto parts = shuffle(rdd, part.numPartitions(), makeWriter,
+                       [&](std::size_t, std::vector<std::vector<Entry>>& incoming) {
+                         return mergeCombined(incoming, agg.mergeCombiners, hash);
+                       });
   return keyedRDD<Entry>(sc, std::move(parts), part);
 }
 

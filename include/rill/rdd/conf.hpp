@@ -1,11 +1,14 @@
 #pragma once
 // SparkConf: the application name, the master ("local", "local[N]",
 // "local[*]") and free-form settings such as spark.streaming.receiver.maxRate.
+#include <algorithm>
 #include <cstddef>
-#include <map>
+#include <exception>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 namespace rill {
 
@@ -22,25 +25,28 @@ class SparkConf {
     return *this;
   }
   SparkConf& set(const std::string& key, std::string value) {
-    settings_[key] = std::move(value);
+    if (std::string* old = find(key))
+      *old = std::move(value);
+    else
+      settings_.emplace_back(key, std::move(value));
     return *this;
   }
   std::string get(const std::string& key, const std::string& defaultValue = "") const {
-    auto it = settings_.find(key);
-    return it == settings_.end() ? defaultValue : it->second;
+    const std::string* value = find(key);
+    return value ? *value : defaultValue;
   }
   long long getLong(const std::string& key, long long defaultValue) const {
-    auto it = settings_.find(key);
-    if (it == settings_.end()) return defaultValue;
+    const std::string* value = find(key);
+    if (!value) return defaultValue;
     try {
       std::size_t used = 0;
-      long long v = std::stoll(it->second, &used);
-      if (used == it->second.size()) return v;
+      long long v = std::stoll(*value, &used);
+      if (used == value->size()) return v;
     } catch (const std::exception&) {
     }
-    throw std::invalid_argument("rill: setting '" + key + "' must be an integer, got '" + it->second + "'");
+    throw std::invalid_argument("rill: setting '" + key + "' must be an integer, got '" + *value + "'");
   }
-  bool contains(const std::string& key) const { return settings_.count(key) != 0; }
+  bool contains(const std::string& key) const { return find(key) != nullptr; }
 
   const std::string& appName() const { return appName_; }
   const std::string& master() const { return master_; }
@@ -66,7 +72,16 @@ class SparkConf {
   std::string appName_ = "rill";
   std::string master_ = "local";
   std::size_t threads_ = 1;
-  std::map<std::string, std::string> settings_;
+  // A handful of settings at most: a vector searched in order costs the compiler
+  // far less than a std::map (every program that makes a SparkConf compiles it).
+  std::vector<std::pair<std::string, std::string>> settings_;
+
+  const std::string* find(const std::string& key) const {
+    for (const auto& [k, v] : settings_)
+      if (k == key) return &v;
+    return nullptr;
+  }
+  std::string* find(const std::string& key) { return const_cast<std::string*>(std::as_const(*this).find(key)); }
 };
 
 }  // namespace rill

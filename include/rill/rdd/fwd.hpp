@@ -5,7 +5,6 @@
 #include <rill/rdd/node.hpp>
 
 #include <cstddef>
-#include <functional>
 #include <vector>
 
 namespace rill {
@@ -24,8 +23,7 @@ exec::Executor& executorOf(SparkContext& sc);  // defined in spark_context.hpp
 /// refuses it as Spark's runJob does, instead of answering with an empty result.
 template <class R, class Fn>
 void forEachPartition(const R& rdd, Fn&& fn) {
-  std::function<void(std::size_t)> task = [&](std::size_t p) { fn(p); };
-  executorOf(rdd.context()).runTasks(rdd.numPartitions(), task);
+  executorOf(rdd.context()).runTasks(rdd.numPartitions(), fn);
 }
 
 /// Runs `rdd`'s partitions in parallel, each into the sink make(p) returns,

@@ -12,7 +12,6 @@
 #include <rill/rdd/fwd.hpp>
 
 #include <cstddef>
-#include <functional>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -24,8 +23,7 @@ namespace rill::detail {
 template <class Fn>
 void forEachTarget(SparkContext& sc, std::size_t n, Fn&& fn) {
   if (n == 0) return;
-  std::function<void(std::size_t)> task = [&](std::size_t r) { fn(r); };
-  executorOf(sc).runTasks(n, task);
+  executorOf(sc).runTasks(n, fn);
 }
 
 /// makeWriter(p) -> a sink whose result() is std::vector<std::vector<U>> with one

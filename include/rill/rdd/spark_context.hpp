@@ -14,7 +14,6 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <iterator>
 #include <memory>
 #include <mutex>
@@ -143,7 +142,7 @@ class SparkContext {
    public:
     explicit Jobs(SparkContext& sc) : sc_(&sc) {}
     std::size_t parallelism() const override { return sc_->parallelism_; }
-    void runTasks(std::size_t n, const std::function<void(std::size_t)>& task) override {
+    void runTasks(std::size_t n, exec::TaskRef task) override {
       {
         std::lock_guard lock(sc_->jobsMutex_);
         sc_->assertNotStopped();
@@ -157,7 +156,7 @@ class SparkContext {
         }
       } leave{sc_};
       SparkContext* sc = sc_;
-      const std::function<void(std::size_t)> marked = [sc, &task](std::size_t i) {
+      auto marked = [sc, task](std::size_t i) {
         SparkContext* outer = std::exchange(insideTaskOf_, sc);
         struct Restore {
           SparkContext* outer;
