@@ -294,6 +294,10 @@ inline std::vector<std::string> split(std::string_view line, char sep = ' ') {
 // it over the target, then fsync the directory so the rename itself survives
 // a power loss. The leading '.' keeps the temporary invisible to
 // DirectoryWatcher and to Hadoop-style hidden-file filters.
+//
+// `template <class Lazy = void>` on a function or class here means nothing but
+// "compile me only if called": a program that never uses it does not pay for it
+// (see README, "Compile cost").
 
 // ---- begin rill/io/directory.hpp ----
 // Directories on plain POSIX calls (mkdir, unlink, opendir/readdir): listing,
@@ -301,17 +305,26 @@ inline std::vector<std::string> split(std::string_view line, char sep = ' ') {
 // saveAsTextFile, the checkpoint files and the directory watcher need, and it
 // keeps <filesystem> out of rill: that header alone costs every program that
 // includes rill about a quarter of a second of compile time.
+//
+// `template <class Lazy = void>` on a function or class here means nothing but
+// "compile me only if called": a program that never uses it does not pay for it
+// (see README, "Compile cost").
 
 // ---- begin rill/io/system_error.hpp ----
 // One place that turns an errno value into the io layer's error text, so all
 // messages share the shape "rill: <what failed, naming the path/host>: <strerror>".
+//
+// `template <class Lazy = void>` on a function or class here means nothing but
+// "compile me only if called": a program that never uses it does not pay for it
+// (see README, "Compile cost").
 
 #include <cstring>
 
 namespace rill::io {
 
 /// Formats "rill: <what>: <strerror(err)>".
-inline std::string systemErrorMessage(const std::string& what, int err) {
+template <class Lazy = void>
+std::string systemErrorMessage(const std::string& what, int err) {
   return "rill: " + what + ": " + std::strerror(err);
 }
 
@@ -339,14 +352,16 @@ struct SplitPath {
   std::string name;
 };
 
-inline SplitPath splitPath(const std::string& path) {
+template <class Lazy = void>
+SplitPath splitPath(const std::string& path) {
   const auto slash = path.find_last_of('/');
   if (slash == std::string::npos) return {".", path};
   return {slash == 0 ? "/" : path.substr(0, slash), path.substr(slash + 1)};
 }
 
 /// dir + "/" + name, without doubling a trailing slash of dir; just name for an empty dir.
-inline std::string joinPath(const std::string& dir, const std::string& name) {
+template <class Lazy = void>
+std::string joinPath(const std::string& dir, const std::string& name) {
   if (dir.empty()) return name;
   return dir.back() == '/' ? dir + name : dir + "/" + name;
 }
@@ -355,7 +370,8 @@ inline std::string joinPath(const std::string& dir, const std::string& name) {
 /// `names`. Returns 0, or the errno that stopped the listing (ENOENT for a missing
 /// directory): the caller decides whether that is an error. Not a template (no
 /// callback) on purpose: every program that includes rill compiles it.
-inline int readDirectory(const std::string& dir, std::vector<std::string>& names) {
+template <class Lazy = void>
+int readDirectory(const std::string& dir, std::vector<std::string>& names) {
   struct Closer {
     void operator()(DIR* d) const noexcept { ::closedir(d); }
   };
@@ -371,21 +387,24 @@ inline int readDirectory(const std::string& dir, std::vector<std::string>& names
 
 /// The entry names of `dir` in directory order; throws IoError naming the
 /// directory when it cannot be listed.
-inline std::vector<std::string> listDirectory(const std::string& dir) {
+template <class Lazy = void>
+std::vector<std::string> listDirectory(const std::string& dir) {
   std::vector<std::string> names;
   if (const int err = readDirectory(dir, names)) throwSystemError("cannot list directory '" + dir + "'", err);
   return names;
 }
 
 /// mkdir(path): 0, or the errno of the failure (EEXIST when anything is there already).
-inline int makeDirectory(const std::string& path) noexcept {
+template <class Lazy = void>
+int makeDirectory(const std::string& path) noexcept {
   return ::mkdir(path.c_str(), 0777) == 0 ? 0 : errno;
 }
 
 /// mkdir -p: creates `path` and its missing parents. Returns 0 (an existing
 /// directory included), or the errno of the first failure: EEXIST when `path`
 /// itself is something else than a directory, ENOTDIR when one of its parents is.
-inline int makeDirectories(const std::string& path) {
+template <class Lazy = void>
+int makeDirectories(const std::string& path) {
   auto isDirectory = [](const std::string& p) {
     struct stat st {};
     return ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
@@ -400,7 +419,8 @@ inline int makeDirectories(const std::string& path) {
 }
 
 /// unlink(path), best effort: false when the file could not be removed.
-inline bool removeFile(const std::string& path) noexcept { return ::unlink(path.c_str()) == 0; }
+template <class Lazy = void>
+bool removeFile(const std::string& path) noexcept { return ::unlink(path.c_str()) == 0; }
 
 }  // namespace rill::io
 // ---- end rill/io/directory.hpp ----
@@ -452,7 +472,8 @@ namespace rill::io {
 
 namespace detail {
 
-inline std::string tempPathFor(const SplitPath& target) {
+template <class Lazy = void>
+std::string tempPathFor(const SplitPath& target) {
   // The counter keeps concurrent writers in one process apart; the pid keeps
   // processes apart.
   static std::atomic<unsigned long long> counter{0};
@@ -463,7 +484,8 @@ inline std::string tempPathFor(const SplitPath& target) {
 
 // Makes a completed rename durable; without it the directory entry may still
 // point at the old file after a crash.
-inline void fsyncDirectory(const std::string& dir, const std::string& forPath) {
+template <class Lazy = void>
+void fsyncDirectory(const std::string& dir, const std::string& forPath) {
   UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!fd.valid() || ::fsync(fd.get()) != 0) {
     throwSystemError("cannot sync directory '" + dir + "' after writing '" + forPath + "'",
@@ -476,9 +498,10 @@ inline void fsyncDirectory(const std::string& dir, const std::string& forPath) {
 /// Streams a new version of a file and publishes it atomically on commit().
 /// Destroying the writer without commit() removes the temporary, so a failed
 /// job leaves the previous file untouched. Not thread-safe.
-class AtomicFileWriter {
+template <class Lazy = void>
+class BasicAtomicFileWriter {
  public:
-  explicit AtomicFileWriter(std::string path)
+  explicit BasicAtomicFileWriter(std::string path)
       : path_(std::move(path)), parts_(splitPath(path_)),
         tempPath_(detail::tempPathFor(parts_)) {
     if (parts_.name.empty()) {
@@ -492,12 +515,12 @@ class AtomicFileWriter {
     buffer_.reserve(kBufferSize);
   }
 
-  AtomicFileWriter(const AtomicFileWriter&) = delete;
-  AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
-  AtomicFileWriter(AtomicFileWriter&&) = delete;
-  AtomicFileWriter& operator=(AtomicFileWriter&&) = delete;
+  BasicAtomicFileWriter(const BasicAtomicFileWriter&) = delete;
+  BasicAtomicFileWriter& operator=(const BasicAtomicFileWriter&) = delete;
+  BasicAtomicFileWriter(BasicAtomicFileWriter&&) = delete;
+  BasicAtomicFileWriter& operator=(BasicAtomicFileWriter&&) = delete;
 
-  ~AtomicFileWriter() {
+  ~BasicAtomicFileWriter() {
     if (!committed_) {
       fd_.reset();
       ::unlink(tempPath_.c_str());
@@ -573,9 +596,11 @@ class AtomicFileWriter {
   std::string buffer_;
   bool committed_ = false;
 };
+using AtomicFileWriter = BasicAtomicFileWriter<>;
 
 /// Replaces (or creates) `path` with `contents` atomically and durably.
-inline void writeFileAtomically(const std::string& path, std::string_view contents) {
+template <class Lazy = void>
+void writeFileAtomically(const std::string& path, std::string_view contents) {
   AtomicFileWriter writer(path);
   writer.write(contents);
   writer.commit();
@@ -608,11 +633,14 @@ inline void writeFileAtomically(const std::string& path, std::string_view conten
 
 namespace rill::io {
 
-class DirectoryWatcher {
+// A template only so that programs which never use it do not compile it (see
+// README, "Compile cost").
+template <class Lazy = void>
+class BasicDirectoryWatcher {
  public:
   /// Throws IoError if `dir` cannot be listed. With includeExisting == false
   /// (Spark's default) files already present are never reported.
-  explicit DirectoryWatcher(std::string dir, bool includeExisting = false)
+  explicit BasicDirectoryWatcher(std::string dir, bool includeExisting = false)
       : dir_(std::move(dir)) {
     std::vector<std::string> existing = newNames();
     if (!includeExisting) seen_.insert(existing.begin(), existing.end());
@@ -654,6 +682,7 @@ class DirectoryWatcher {
   std::string dir_;
   std::unordered_set<std::string> seen_;
 };
+using DirectoryWatcher = BasicDirectoryWatcher<>;
 
 }  // namespace rill::io
 // ---- end rill/io/directory_watcher.hpp ----
@@ -668,13 +697,18 @@ class DirectoryWatcher {
 // yields every line exactly once across the ranges. Lines end at '\n', one
 // trailing '\r' is stripped, empty lines are delivered, and an unterminated
 // last line is delivered too.
+//
+// `template <class Lazy = void>` on a function or class here means nothing but
+// "compile me only if called": a program that never uses it does not pay for it
+// (see README, "Compile cost").
 
 
 
 namespace rill::io {
 
 /// Size in bytes of the regular file at `path`.
-inline std::uintmax_t fileSize(const std::string& path) {
+template <class Lazy = void>
+std::uintmax_t fileSize(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     throwSystemError("cannot open file '" + path + "'", errno);
@@ -689,15 +723,17 @@ namespace detail {
 
 inline constexpr std::size_t kFileReadChunk = std::size_t{1} << 20;
 
-inline UniqueFd openForReading(const std::string& path) {
+template <class Lazy = void>
+UniqueFd openForReading(const std::string& path) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd.valid()) throwSystemError("cannot open file '" + path + "'", errno);
   return fd;
 }
 
 // Reads up to `n` bytes at `offset`; 0 means end of file.
-inline std::size_t readAt(int fd, const std::string& path, char* buf,
-                          std::size_t n, std::uintmax_t offset) {
+template <class Lazy = void>
+std::size_t readAt(int fd, const std::string& path, char* buf,
+                   std::size_t n, std::uintmax_t offset) {
   for (;;) {
     const ssize_t got = ::pread(fd, buf, n, static_cast<off_t>(offset));
     if (got >= 0) return static_cast<std::size_t>(got);
@@ -707,7 +743,8 @@ inline std::size_t readAt(int fd, const std::string& path, char* buf,
 
 // Small files get a small buffer; the size is only a hint, since reading
 // continues until EOF even if the file grows meanwhile.
-inline std::size_t readBufferSize(int fd, std::uintmax_t from) {
+template <class Lazy = void>
+std::size_t readBufferSize(int fd, std::uintmax_t from) {
   struct stat st {};
   if (::fstat(fd, &st) != 0 || st.st_size < 0) return kFileReadChunk;
   const auto size = static_cast<std::uintmax_t>(st.st_size);
@@ -715,7 +752,8 @@ inline std::size_t readBufferSize(int fd, std::uintmax_t from) {
   return static_cast<std::size_t>(std::clamp<std::uintmax_t>(left + 1, 4096, kFileReadChunk));
 }
 
-inline std::string_view stripCR(std::string_view line) noexcept {
+template <class Lazy = void>
+std::string_view stripCR(std::string_view line) noexcept {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   return line;
 }
@@ -794,7 +832,8 @@ void forEachLine(const std::string& path, OnLine&& onLine) {
 
 /// The whole content of `path`, bytes as they are; throws IoError naming the
 /// path when it cannot be opened or read.
-inline std::string readFile(const std::string& path) {
+template <class Lazy = void>
+std::string readFile(const std::string& path) {
   const UniqueFd fd = detail::openForReading(path);
   std::string out;
   for (;;) {
@@ -825,15 +864,18 @@ inline std::string readFile(const std::string& path) {
 
 namespace rill::io {
 
-class LineFramer {
+// A template only so that programs which never use it do not compile it (see
+// README, "Compile cost").
+template <class Lazy = void>
+class BasicLineFramer {
  public:
-  explicit LineFramer(std::size_t maxLineLength = std::size_t{1} << 20)
+  explicit BasicLineFramer(std::size_t maxLineLength = std::size_t{1} << 20)
       : maxLineLength_(maxLineLength) {}
 
-  LineFramer(const LineFramer&) = delete;
-  LineFramer& operator=(const LineFramer&) = delete;
-  LineFramer(LineFramer&&) noexcept = default;
-  LineFramer& operator=(LineFramer&&) noexcept = default;
+  BasicLineFramer(const BasicLineFramer&) = delete;
+  BasicLineFramer& operator=(const BasicLineFramer&) = delete;
+  BasicLineFramer(BasicLineFramer&&) noexcept = default;
+  BasicLineFramer& operator=(BasicLineFramer&&) noexcept = default;
 
   /// Splits `bytes` and calls onLine(std::string_view) for every line that is
   /// completed by it. The view is only valid during the call. Whatever
@@ -981,6 +1023,7 @@ class LineFramer {
   bool pendingCR_ = false;   // a '\r' at maxLineLength_+1 awaits its '\n'
   bool discarding_ = false;  // inside an overlong line, skipping to '\n'
 };
+using LineFramer = BasicLineFramer<>;
 
 }  // namespace rill::io
 // ---- end rill/io/line_framer.hpp ----
@@ -993,6 +1036,10 @@ class LineFramer {
 // so a receiver thread can notice its stop flag between reads instead of
 // hanging in recv() forever. Sends use MSG_NOSIGNAL so a vanished peer is an
 // IoError rather than a process-killing SIGPIPE.
+//
+// `template <class Lazy = void>` on a function or class here means nothing but
+// "compile me only if called": a program that never uses it does not pay for it
+// (see README, "Compile cost").
 
 #include <arpa/inet.h>
 #include <netdb.h>
@@ -1010,8 +1057,9 @@ namespace detail {
 
 // poll() on one descriptor; returns false on timeout. EINTR restarts the wait
 // with the remaining time so a signal cannot stretch or cut short a deadline.
-inline bool pollFor(int fd, short events, std::chrono::milliseconds timeout,
-                    const std::string& what) {
+template <class Lazy = void>
+bool pollFor(int fd, short events, std::chrono::milliseconds timeout,
+             const std::string& what) {
   using Clock = std::chrono::steady_clock;
   const auto deadline = Clock::now() + timeout;
   for (;;) {
@@ -1025,12 +1073,14 @@ inline bool pollFor(int fd, short events, std::chrono::milliseconds timeout,
   }
 }
 
-inline std::string endpointName(const std::string& host, int port) {
+template <class Lazy = void>
+std::string endpointName(const std::string& host, int port) {
   return host + ":" + std::to_string(port);
 }
 
 // "ip:port" of a connected socket's peer, used to name accepted connections.
-inline std::string peerName(int fd) {
+template <class Lazy = void>
+std::string peerName(int fd) {
   sockaddr_storage addr{};
   socklen_t len = sizeof addr;
   if (::getpeername(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return "unknown peer";
@@ -1048,14 +1098,15 @@ inline std::string peerName(int fd) {
 /// One connected TCP stream. Move-only; closes on destruction. readSome and
 /// sendAll may run on different threads; shutdownBoth() may be called from any
 /// thread to wake a reader, but close/destroy must not race with other calls.
-class TcpConnection {
+template <class Lazy = void>
+class BasicTcpConnection {
  public:
-  TcpConnection() = default;
-  TcpConnection(UniqueFd fd, std::string peer) : fd_(std::move(fd)), peer_(std::move(peer)) {}
+  BasicTcpConnection() = default;
+  BasicTcpConnection(UniqueFd fd, std::string peer) : fd_(std::move(fd)), peer_(std::move(peer)) {}
 
   /// Connects to host:port, trying every address getaddrinfo returns, within
   /// `timeout` per address. Throws IoError naming host:port and the reason.
-  static TcpConnection connect(const std::string& host, int port,
+  static BasicTcpConnection connect(const std::string& host, int port,
                                std::chrono::milliseconds timeout) {
     const std::string name = detail::endpointName(host, port);
     addrinfo hints{};
@@ -1072,7 +1123,7 @@ class TcpConnection {
     std::string lastError = "no addresses";
     for (const addrinfo* ai = found; ai != nullptr; ai = ai->ai_next) {
       UniqueFd fd = tryConnect(*ai, timeout, lastError);
-      if (fd.valid()) return TcpConnection(std::move(fd), name);
+      if (fd.valid()) return BasicTcpConnection(std::move(fd), name);
     }
     throw IoError("rill: cannot connect to " + name + ": " + lastError);
   }
@@ -1152,12 +1203,14 @@ class TcpConnection {
   UniqueFd fd_;
   std::string peer_;
 };
+using TcpConnection = BasicTcpConnection<>;
 
 /// A TCP server socket on 127.0.0.1, for tests and demos. Port 0 (the
 /// default) picks a free ephemeral port; port() reports it.
-class TcpListener {
+template <class Lazy = void>
+class BasicTcpListener {
  public:
-  explicit TcpListener(int port = 0) {
+  explicit BasicTcpListener(int port = 0) {
     const std::string name = detail::endpointName("127.0.0.1", port);
     fd_.reset(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
     if (!fd_.valid()) throwSystemError("cannot create socket to listen on " + name, errno);
@@ -1209,6 +1262,7 @@ class TcpListener {
   UniqueFd fd_;
   int port_ = 0;
 };
+using TcpListener = BasicTcpListener<>;
 
 }  // namespace rill::io
 // ---- end rill/io/socket.hpp ----
@@ -4279,6 +4333,10 @@ class PairOps {
 // half-written part. _SUCCESS is written only after every partition has been
 // committed; a failed job removes the parts it had committed and leaves the
 // (empty) directory, as Hadoop's abortJob does.
+//
+// `template <class Lazy = void>` on a function or class here means nothing but
+// "compile me only if called": a program that never uses it does not pay for it
+// (see README, "Compile cost").
 
 #include <cstdio>
 #include <ios>
@@ -4289,20 +4347,23 @@ namespace rill {
 namespace detail {
 
 /// Hadoop's part file name: part-00000, part-00001, ... (five digits at least).
-inline std::string partFileName(std::size_t partition) {
+template <class Lazy = void>
+std::string partFileName(std::size_t partition) {
   char name[32];
   std::snprintf(name, sizeof name, "part-%05zu", partition);
   return name;
 }
 
 /// Where partition p of the output directory `dir` is written (and removed on abort).
-inline std::string partPath(const std::string& dir, std::size_t partition) {
+template <class Lazy = void>
+std::string partPath(const std::string& dir, std::size_t partition) {
   return io::joinPath(dir, partFileName(partition));
 }
 
 /// A std::streambuf over an AtomicFileWriter, so elements are formatted by
 /// rill::show straight into the file's buffer instead of through one
 /// std::string per element.
+template <class Lazy = void>
 class AtomicFileStreamBuf final : public std::streambuf {
  public:
   explicit AtomicFileStreamBuf(io::AtomicFileWriter& out) : out_(&out) { setp(buf_, buf_ + sizeof buf_); }
@@ -4348,7 +4409,8 @@ struct TextLineSink {
 
 /// Creates `dir` (and its parents); throws IoError if it already exists, as
 /// Spark refuses to overwrite an output directory.
-inline void createOutputDirectory(const std::string& dir) {
+template <class Lazy = void>
+void createOutputDirectory(const std::string& dir) {
   int err = io::makeDirectories(io::splitPath(dir).dir);
   if (err == 0) err = io::makeDirectory(dir);
   if (err == EEXIST) throw IoError("rill: Output directory '" + dir + "' already exists");
@@ -4356,12 +4418,14 @@ inline void createOutputDirectory(const std::string& dir) {
 }
 
 /// Hadoop's abortJob: take back the parts a failed job had already published.
-inline void removeCommittedParts(const std::string& dir, std::size_t partitions) {
+template <class Lazy = void>
+void removeCommittedParts(const std::string& dir, std::size_t partitions) {
   // Best effort: the job's own failure is what the user must see.
   for (std::size_t p = 0; p < partitions; ++p) io::removeFile(partPath(dir, p));
 }
 
-inline std::string withoutTrailingSlashes(std::string dir) {
+template <class Lazy = void>
+std::string withoutTrailingSlashes(std::string dir) {
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   return dir;
 }
@@ -4393,7 +4457,7 @@ class SaveOps {
  private:
   void writePart(const std::string& dir, std::size_t p) const {
     io::AtomicFileWriter file(detail::partPath(dir, p));
-    detail::AtomicFileStreamBuf buf(file);
+    detail::AtomicFileStreamBuf<> buf(file);
     std::ostream os(&buf);
     os.exceptions(std::ios_base::badbit);  // a failed write throws the writer's IoError, not a silent badbit
     detail::TextLineSink sink{&os};
@@ -4941,7 +5005,12 @@ class PipedRDD : public RDDApi<PipedRDD<Src, Pipe>> {
 
 namespace rill::detail {
 
+// Both nodes are templates only so that a program which never calls range() or
+// textFile() does not compile them (the parameter means nothing; see README,
+// "Compile cost").
+
 /// start, start+step, ... below end (above end for a negative step); nothing is stored.
+template <class Lazy = void>
 class RangeNode final : public RDDNode<std::int64_t> {
  public:
   RangeNode(std::int64_t start, std::int64_t end, std::int64_t step, std::size_t slices)
@@ -4979,6 +5048,7 @@ class RangeNode final : public RDDNode<std::int64_t> {
 };
 
 /// textFile: split i reads the lines that start in its byte range, as Hadoop does.
+template <class Lazy = void>
 class TextFileNode final : public RDDNode<std::string> {
  public:
   TextFileNode(std::string path, std::uintmax_t size, std::size_t splits)
@@ -5081,21 +5151,24 @@ class SparkContext {
   }
 
   /// range(start, end[, step, numSlices]): start, start+step, ... below end, generated lazily.
+  /// (range and textFile are templates only so that programs not calling them do not compile them.)
+  template <class Lazy = void>
   RDD<std::int64_t> range(std::int64_t start, std::int64_t end, std::int64_t step = 1, std::size_t numSlices = 0) {
     if (step == 0) throw std::invalid_argument("rill: range: step must not be 0");
     assertNotStopped();
-    return RDD<std::int64_t>(*this, std::make_shared<detail::RangeNode>(start, end, step, slices(numSlices)));
+    return RDD<std::int64_t>(*this, std::make_shared<detail::RangeNode<Lazy>>(start, end, step, slices(numSlices)));
   }
 
   /// textFile(path[, minPartitions]): the file's lines (without their newline). Throws
   /// rill::IoError naming the path when the file cannot be opened.
+  template <class Lazy = void>
   RDD<std::string> textFile(const std::string& path, std::size_t minPartitions = 0) {
     assertNotStopped();
     const auto size = io::fileSize(path);
     constexpr std::uintmax_t kSplit = 32u << 20;  // at least one split per 32 MiB, as Hadoop blocks
     std::size_t splits = std::max<std::size_t>(slices(minPartitions), static_cast<std::size_t>(size / kSplit + 1));
     if (size == 0) splits = 1;
-    return RDD<std::string>(*this, std::make_shared<detail::TextFileNode>(path, size, splits));
+    return RDD<std::string>(*this, std::make_shared<detail::TextFileNode<Lazy>>(path, size, splits));
   }
 
   template <class T>
@@ -5375,7 +5448,9 @@ Duration requirePositiveDuration(std::chrono::duration<Rep, Period> d, const cha
 
 namespace rill {
 
-class DStreamGraph;
+template <class Lazy = void>
+class BasicDStreamGraph;
+using DStreamGraph = BasicDStreamGraph<>;
 
 class DStreamBase {
  public:
@@ -5597,9 +5672,13 @@ class OutputOperation {
   virtual std::shared_ptr<DStreamBase> stream() const = 0;
 };
 
-class DStreamGraph {
+// A class template only so that its members compile in programs that stream,
+// not in every program that includes rill (the parameter means nothing; see
+// README, "Compile cost"). Declared, with its default, in dstream_node.hpp.
+template <class Lazy>
+class BasicDStreamGraph {
  public:
-  DStreamGraph(SparkContext& sc, Duration batchDuration) : sc_(&sc), batchDuration_(batchDuration) {}
+  BasicDStreamGraph(SparkContext& sc, Duration batchDuration) : sc_(&sc), batchDuration_(batchDuration) {}
 
   SparkContext& sparkContext() const { return *sc_; }
   Duration batchDuration() const { return batchDuration_; }
@@ -6213,6 +6292,10 @@ struct cereal::traits::detail::get_output_from_input<rill::detail::CheckpointInp
 // Saving stream data in checkpoints: the helpers every participant uses, and
 // the participant that saves the batches a stream still remembers (what a
 // window or an incremental reduce needs again after a restart).
+//
+// `template <class Lazy = void>` on a function or class here means nothing but
+// "compile me only if called": a program that never uses it does not pay for it
+// (see README, "Compile cost").
 
 
 namespace rill::detail {
@@ -6243,7 +6326,8 @@ std::optional<std::string> unsupportedTypes(const std::string& what) {
 }
 
 /// DStream::checkpoint(interval)'s rule (Spark's): a positive multiple of the stream's slide.
-inline void requireCheckpointInterval(Duration interval, Duration slide) {
+template <class Lazy = void>
+void requireCheckpointInterval(Duration interval, Duration slide) {
   requirePositiveDuration(interval, "checkpoint interval");
   if (!isMultipleOf(interval, slide))
     throw std::invalid_argument("rill: the checkpoint interval (" + toString(interval) +
@@ -8118,6 +8202,10 @@ class RateLimiter {
 // failing without storing anything, up to rill.streaming.receiverRestartDelayMax.
 // The restart wait is real time, not the streaming clock: a test on a
 // ManualClock need not advance batches to let a receiver reconnect.
+//
+// `template <class Lazy = void>` on a function or class here means nothing but
+// "compile me only if called": a program that never uses it does not pay for it
+// (see README, "Compile cost").
 
 // ---- begin rill/stream/block_buffer.hpp ----
 // The records a receiver has stored and no batch has taken yet. The buffer is
@@ -8268,7 +8356,8 @@ class Receiver;
 
 namespace detail {
 
-inline std::string describeException(const std::exception_ptr& e) {
+template <class Lazy = void>
+std::string describeException(const std::exception_ptr& e) {
   try {
     std::rethrow_exception(e);
   } catch (const std::exception& ex) {
@@ -8611,9 +8700,12 @@ bool awaitBuffered(const DStream<T>& input, std::size_t n, std::chrono::duration
 
 namespace rill {
 
-class SocketReceiver final : public Receiver<std::string> {
+// A template only so that programs which never use it do not compile it (see
+// README, "Compile cost").
+template <class Lazy = void>
+class BasicSocketReceiver final : public Receiver<std::string> {
  public:
-  SocketReceiver(std::string host, int port, const ReceiverSettings& settings)
+  BasicSocketReceiver(std::string host, int port, const ReceiverSettings& settings)
       : host_(std::move(host)), port_(port), maxLineLength_(settings.maxLineLength),
         connectTimeout_(settings.connectTimeout) {}
 
@@ -8695,6 +8787,7 @@ class SocketReceiver final : public Receiver<std::string> {
   std::chrono::milliseconds connectTimeout_;
   std::atomic<std::size_t> overlong_{0};
 };
+using SocketReceiver = BasicSocketReceiver<>;
 
 }  // namespace rill
 // ---- end rill/stream/socket_stream.hpp ----
@@ -8712,6 +8805,10 @@ class SocketReceiver final : public Receiver<std::string> {
 // checkpoint file for that batch time. A restarted program rebuilds its graph
 // with the same code and restore() puts the data back participant by
 // participant, checking that the graph has the same participants.
+//
+// `template <class Lazy = void>` on a function or class here means nothing but
+// "compile me only if called": a program that never uses it does not pay for it
+// (see README, "Compile cost").
 
 // ---- begin rill/stream/checkpoint_file.hpp ----
 // Checkpoint files: "checkpoint-<batch time ms>" in the checkpoint directory,
@@ -8721,6 +8818,10 @@ class SocketReceiver final : public Receiver<std::string> {
 // A truncated or corrupted file fails the length or checksum test and the
 // reader falls back to the previous file. Files are written atomically (temp
 // file, fsync, rename) and only the newest few are kept.
+//
+// `template <class Lazy = void>` on a function or class here means nothing but
+// "compile me only if called": a program that never uses it does not pay for it
+// (see README, "Compile cost").
 
 
 namespace rill::detail {
@@ -8730,7 +8831,8 @@ inline constexpr std::uint32_t kCheckpointVersion = 1;
 inline constexpr std::size_t kCheckpointHeaderSize = 32;
 inline constexpr std::string_view kCheckpointPrefix = "checkpoint-";
 
-inline std::uint64_t fnv1a64(std::string_view bytes) {
+template <class Lazy = void>
+std::uint64_t fnv1a64(std::string_view bytes) {
   std::uint64_t h = 0xcbf29ce484222325ull;
   for (unsigned char c : bytes) {
     h ^= c;
@@ -8739,17 +8841,20 @@ inline std::uint64_t fnv1a64(std::string_view bytes) {
   return h;
 }
 
-inline void putLittleEndian(std::string& out, std::uint64_t v, int bytes) {
+template <class Lazy = void>
+void putLittleEndian(std::string& out, std::uint64_t v, int bytes) {
   for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
 }
-inline std::uint64_t getLittleEndian(std::string_view in, std::size_t at, int bytes) {
+template <class Lazy = void>
+std::uint64_t getLittleEndian(std::string_view in, std::size_t at, int bytes) {
   std::uint64_t v = 0;
   for (int i = 0; i < bytes; ++i) v |= std::uint64_t{static_cast<unsigned char>(in[at + i])} << (8 * i);
   return v;
 }
 
 /// The file contents for a payload: header then payload.
-inline std::string encodeCheckpoint(std::string_view payload) {
+template <class Lazy = void>
+std::string encodeCheckpoint(std::string_view payload) {
   std::string out(kCheckpointMagic);
   putLittleEndian(out, kCheckpointVersion, 4);
   putLittleEndian(out, 0, 4);
@@ -8765,7 +8870,8 @@ struct DecodedCheckpoint {
   std::string problem;
 };
 
-inline DecodedCheckpoint decodeCheckpoint(std::string_view file) {
+template <class Lazy = void>
+DecodedCheckpoint decodeCheckpoint(std::string_view file) {
   if (file.size() < kCheckpointHeaderSize) return {std::nullopt, "truncated header"};
   if (file.substr(0, kCheckpointMagic.size()) != kCheckpointMagic) return {std::nullopt, "not a rill checkpoint"};
   const auto version = getLittleEndian(file, 8, 4);
@@ -8780,14 +8886,16 @@ inline DecodedCheckpoint decodeCheckpoint(std::string_view file) {
   return {payload, {}};
 }
 
-inline std::string checkpointPath(const std::string& dir, std::int64_t timeMs) {
+template <class Lazy = void>
+std::string checkpointPath(const std::string& dir, std::int64_t timeMs) {
   return io::joinPath(dir, std::string(kCheckpointPrefix) + std::to_string(timeMs));
 }
 
 /// The checkpoint files in dir as (batch time, path), newest first. Other names
 /// (hidden temporaries of interrupted writes among them) are ignored; a missing
 /// or unreadable directory has none.
-inline std::vector<std::pair<std::int64_t, std::string>> listCheckpoints(const std::string& dir) {
+template <class Lazy = void>
+std::vector<std::pair<std::int64_t, std::string>> listCheckpoints(const std::string& dir) {
   std::vector<std::string> names;
   io::readDirectory(dir, names);
   std::vector<std::pair<std::int64_t, std::string>> found;
@@ -8804,15 +8912,17 @@ inline std::vector<std::pair<std::int64_t, std::string>> listCheckpoints(const s
 }
 
 /// Writes the checkpoint of batch timeMs atomically, then deletes all but the newest `keep`.
-inline void writeCheckpointFile(const std::string& dir, std::int64_t timeMs, std::string_view payload,
-                                std::size_t keep) {
+template <class Lazy = void>
+void writeCheckpointFile(const std::string& dir, std::int64_t timeMs, std::string_view payload,
+                         std::size_t keep) {
   io::writeFileAtomically(checkpointPath(dir, timeMs), encodeCheckpoint(payload));
   auto files = listCheckpoints(dir);
   for (std::size_t i = keep; i < files.size(); ++i) io::removeFile(files[i].second);
 }
 
 /// Removes the hidden temporaries of checkpoint writes a killed program left behind.
-inline void removeStaleCheckpointTemps(const std::string& dir) {
+template <class Lazy = void>
+void removeStaleCheckpointTemps(const std::string& dir) {
   const std::string prefix = "." + std::string(kCheckpointPrefix);
   std::vector<std::string> names;
   io::readDirectory(dir, names);
@@ -8843,17 +8953,18 @@ struct CheckpointData {
 // CheckpointData in exactly the bytes cereal's binary archive gives it (what
 // toBytes(data) writes: the three int64, the number of streams as a u64, then
 // per stream two strings, each a u64 length and its bytes; native byte order),
-// coded by hand: the Checkpointer is not a template, so calling cereal here
-// would instantiate cereal in every program that includes the stream layer,
-// checkpointing or not. Reading checks every size against the bytes left, as
+// coded by hand, so that writing it instantiates none of cereal's machinery
+// (the streams' own data still goes through cereal). Reading checks every size against the bytes left, as
 // CheckpointInputArchive does, and throws SparkException on malformed bytes.
-inline void appendCheckpointWord(std::string& out, std::uint64_t v) {
+template <class Lazy = void>
+void appendCheckpointWord(std::string& out, std::uint64_t v) {
   char bytes[sizeof v];
   std::memcpy(bytes, &v, sizeof v);
   out.append(bytes, sizeof v);
 }
 
-inline std::string encodeCheckpointData(const CheckpointData& data) {
+template <class Lazy = void>
+std::string encodeCheckpointData(const CheckpointData& data) {
   std::string out;
   for (std::int64_t v : {data.batchDuration, data.zeroTime, data.time})
     appendCheckpointWord(out, static_cast<std::uint64_t>(v));
@@ -8867,6 +8978,7 @@ inline std::string encodeCheckpointData(const CheckpointData& data) {
   return out;
 }
 
+template <class Lazy = void>
 class CheckpointDataReader {
  public:
   explicit CheckpointDataReader(std::string_view bytes) : bytes_(bytes) {}
@@ -8913,12 +9025,16 @@ class CheckpointDataReader {
   std::string_view bytes_;
 };
 
-inline CheckpointData decodeCheckpointData(std::string_view bytes) { return CheckpointDataReader(bytes).read(); }
+template <class Lazy = void>
+CheckpointData decodeCheckpointData(std::string_view bytes) { return CheckpointDataReader<Lazy>(bytes).read(); }
 
-class Checkpointer {
+// Templates only so that a program which never checkpoints does not compile
+// them (the parameter means nothing; see README, "Compile cost").
+template <class Lazy = void>
+class BasicCheckpointer {
  public:
   /// Creates the directory if needed.
-  Checkpointer(std::string directory, std::size_t keep) : dir_(std::move(directory)), keep_(keep) {
+  BasicCheckpointer(std::string directory, std::size_t keep) : dir_(std::move(directory)), keep_(keep) {
     if (dir_.empty()) throw std::invalid_argument("rill: checkpoint directory must not be empty");
     if (keep_ == 0) throw std::invalid_argument("rill: checkpoint: the number of checkpoints to keep must be positive");
     if (const int err = io::makeDirectories(dir_))
@@ -9022,6 +9138,7 @@ class Checkpointer {
   std::size_t keep_;
   Time zero_;
 };
+using Checkpointer = BasicCheckpointer<>;
 
 }  // namespace rill::detail
 // ---- end rill/stream/checkpoint.hpp ----

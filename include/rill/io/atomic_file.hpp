@@ -7,6 +7,10 @@
 // it over the target, then fsync the directory so the rename itself survives
 // a power loss. The leading '.' keeps the temporary invisible to
 // DirectoryWatcher and to Hadoop-style hidden-file filters.
+//
+// `template <class Lazy = void>` on a function or class here means nothing but
+// "compile me only if called": a program that never uses it does not pay for it
+// (see README, "Compile cost").
 #include <rill/io/directory.hpp>
 #include <rill/io/system_error.hpp>
 #include <rill/io/unique_fd.hpp>
@@ -26,7 +30,8 @@ namespace rill::io {
 
 namespace detail {
 
-inline std::string tempPathFor(const SplitPath& target) {
+template <class Lazy = void>
+std::string tempPathFor(const SplitPath& target) {
   // The counter keeps concurrent writers in one process apart; the pid keeps
   // processes apart.
   static std::atomic<unsigned long long> counter{0};
@@ -37,7 +42,8 @@ inline std::string tempPathFor(const SplitPath& target) {
 
 // Makes a completed rename durable; without it the directory entry may still
 // point at the old file after a crash.
-inline void fsyncDirectory(const std::string& dir, const std::string& forPath) {
+template <class Lazy = void>
+void fsyncDirectory(const std::string& dir, const std::string& forPath) {
   UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!fd.valid() || ::fsync(fd.get()) != 0) {
     throwSystemError("cannot sync directory '" + dir + "' after writing '" + forPath + "'",
@@ -50,9 +56,10 @@ inline void fsyncDirectory(const std::string& dir, const std::string& forPath) {
 /// Streams a new version of a file and publishes it atomically on commit().
 /// Destroying the writer without commit() removes the temporary, so a failed
 /// job leaves the previous file untouched. Not thread-safe.
-class AtomicFileWriter {
+template <class Lazy = void>
+class BasicAtomicFileWriter {
  public:
-  explicit AtomicFileWriter(std::string path)
+  explicit BasicAtomicFileWriter(std::string path)
       : path_(std::move(path)), parts_(splitPath(path_)),
         tempPath_(detail::tempPathFor(parts_)) {
     if (parts_.name.empty()) {
@@ -66,12 +73,12 @@ class AtomicFileWriter {
     buffer_.reserve(kBufferSize);
   }
 
-  AtomicFileWriter(const AtomicFileWriter&) = delete;
-  AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
-  AtomicFileWriter(AtomicFileWriter&&) = delete;
-  AtomicFileWriter& operator=(AtomicFileWriter&&) = delete;
+  BasicAtomicFileWriter(const BasicAtomicFileWriter&) = delete;
+  BasicAtomicFileWriter& operator=(const BasicAtomicFileWriter&) = delete;
+  BasicAtomicFileWriter(BasicAtomicFileWriter&&) = delete;
+  BasicAtomicFileWriter& operator=(BasicAtomicFileWriter&&) = delete;
 
-  ~AtomicFileWriter() {
+  ~BasicAtomicFileWriter() {
     if (!committed_) {
       fd_.reset();
       ::unlink(tempPath_.c_str());
@@ -147,9 +154,11 @@ class AtomicFileWriter {
   std::string buffer_;
   bool committed_ = false;
 };
+using AtomicFileWriter = BasicAtomicFileWriter<>;
 
 /// Replaces (or creates) `path` with `contents` atomically and durably.
-inline void writeFileAtomically(const std::string& path, std::string_view contents) {
+template <class Lazy = void>
+void writeFileAtomically(const std::string& path, std::string_view contents) {
   AtomicFileWriter writer(path);
   writer.write(contents);
   writer.commit();

@@ -28,11 +28,14 @@
 
 namespace rill::io {
 
-class DirectoryWatcher {
+// A template only so that programs which never use it do not compile it (see
+// README, "Compile cost").
+template <class Lazy = void>
+class BasicDirectoryWatcher {
  public:
   /// Throws IoError if `dir` cannot be listed. With includeExisting == false
   /// (Spark's default) files already present are never reported.
-  explicit DirectoryWatcher(std::string dir, bool includeExisting = false)
+  explicit BasicDirectoryWatcher(std::string dir, bool includeExisting = false)
       : dir_(std::move(dir)) {
     std::vector<std::string> existing = newNames();
     if (!includeExisting) seen_.insert(existing.begin(), existing.end());
@@ -74,5 +77,6 @@ class DirectoryWatcher {
   std::string dir_;
   std::unordered_set<std::string> seen_;
 };
+using DirectoryWatcher = BasicDirectoryWatcher<>;
 
 }  // namespace rill::io

@@ -20,15 +20,18 @@
 
 namespace rill::io {
 
-class LineFramer {
+// A template only so that programs which never use it do not compile it (see
+// README, "Compile cost").
+template <class Lazy = void>
+class BasicLineFramer {
  public:
-  explicit LineFramer(std::size_t maxLineLength = std::size_t{1} << 20)
+  explicit BasicLineFramer(std::size_t maxLineLength = std::size_t{1} << 20)
       : maxLineLength_(maxLineLength) {}
 
-  LineFramer(const LineFramer&) = delete;
-  LineFramer& operator=(const LineFramer&) = delete;
-  LineFramer(LineFramer&&) noexcept = default;
-  LineFramer& operator=(LineFramer&&) noexcept = default;
+  BasicLineFramer(const BasicLineFramer&) = delete;
+  BasicLineFramer& operator=(const BasicLineFramer&) = delete;
+  BasicLineFramer(BasicLineFramer&&) noexcept = default;
+  BasicLineFramer& operator=(BasicLineFramer&&) noexcept = default;
 
   /// Splits `bytes` and calls onLine(std::string_view) for every line that is
   /// completed by it. The view is only valid during the call. Whatever
@@ -176,5 +179,6 @@ class LineFramer {
   bool pendingCR_ = false;   // a '\r' at maxLineLength_+1 awaits its '\n'
   bool discarding_ = false;  // inside an overlong line, skipping to '\n'
 };
+using LineFramer = BasicLineFramer<>;
 
 }  // namespace rill::io

@@ -100,21 +100,24 @@ class SparkContext {
   }
 
   /// range(start, end[, step, numSlices]): start, start+step, ... below end, generated lazily.
+  /// (range and textFile are templates only so that programs not calling them do not compile them.)
+  template <class Lazy = void>
   RDD<std::int64_t> range(std::int64_t start, std::int64_t end, std::int64_t step = 1, std::size_t numSlices = 0) {
     if (step == 0) throw std::invalid_argument("rill: range: step must not be 0");
     assertNotStopped();
-    return RDD<std::int64_t>(*this, std::make_shared<detail::RangeNode>(start, end, step, slices(numSlices)));
+    return RDD<std::int64_t>(*this, std::make_shared<detail::RangeNode<Lazy>>(start, end, step, slices(numSlices)));
   }
 
   /// textFile(path[, minPartitions]): the file's lines (without their newline). Throws
   /// rill::IoError naming the path when the file cannot be opened.
+  template <class Lazy = void>
   RDD<std::string> textFile(const std::string& path, std::size_t minPartitions = 0) {
     assertNotStopped();
     const auto size = io::fileSize(path);
     constexpr std::uintmax_t kSplit = 32u << 20;  // at least one split per 32 MiB, as Hadoop blocks
     std::size_t splits = std::max<std::size_t>(slices(minPartitions), static_cast<std::size_t>(size / kSplit + 1));
     if (size == 0) splits = 1;
-    return RDD<std::string>(*this, std::make_shared<detail::TextFileNode>(path, size, splits));
+    return RDD<std::string>(*this, std::make_shared<detail::TextFileNode<Lazy>>(path, size, splits));
   }
 
   template <class T>

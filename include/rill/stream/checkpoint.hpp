@@ -5,6 +5,10 @@
 // checkpoint file for that batch time. A restarted program rebuilds its graph
 // with the same code and restore() puts the data back participant by
 // participant, checking that the graph has the same participants.
+//
+// `template <class Lazy = void>` on a function or class here means nothing but
+// "compile me only if called": a program that never uses it does not pay for it
+// (see README, "Compile cost").
 #include <rill/core/errors.hpp>
 #include <rill/io/file_lines.hpp>
 #include <rill/io/system_error.hpp>
@@ -44,17 +48,18 @@ struct CheckpointData {
 // CheckpointData in exactly the bytes cereal's binary archive gives it (what
 // toBytes(data) writes: the three int64, the number of streams as a u64, then
 // per stream two strings, each a u64 length and its bytes; native byte order),
-// coded by hand: the Checkpointer is not a template, so calling cereal here
-// would instantiate cereal in every program that includes the stream layer,
-// checkpointing or not. Reading checks every size against the bytes left, as
+// coded by hand, so that writing it instantiates none of cereal's machinery
+// (the streams' own data still goes through cereal). Reading checks every size against the bytes left, as
 // CheckpointInputArchive does, and throws SparkException on malformed bytes.
-inline void appendCheckpointWord(std::string& out, std::uint64_t v) {
+template <class Lazy = void>
+void appendCheckpointWord(std::string& out, std::uint64_t v) {
   char bytes[sizeof v];
   std::memcpy(bytes, &v, sizeof v);
   out.append(bytes, sizeof v);
 }
 
-inline std::string encodeCheckpointData(const CheckpointData& data) {
+template <class Lazy = void>
+std::string encodeCheckpointData(const CheckpointData& data) {
   std::string out;
   for (std::int64_t v : {data.batchDuration, data.zeroTime, data.time})
     appendCheckpointWord(out, static_cast<std::uint64_t>(v));
@@ -68,6 +73,7 @@ inline std::string encodeCheckpointData(const CheckpointData& data) {
   return out;
 }
 
+template <class Lazy = void>
 class CheckpointDataReader {
  public:
   explicit CheckpointDataReader(std::string_view bytes) : bytes_(bytes) {}
@@ -114,12 +120,16 @@ class CheckpointDataReader {
   std::string_view bytes_;
 };
 
-inline CheckpointData decodeCheckpointData(std::string_view bytes) { return CheckpointDataReader(bytes).read(); }
+template <class Lazy = void>
+CheckpointData decodeCheckpointData(std::string_view bytes) { return CheckpointDataReader<Lazy>(bytes).read(); }
 
-class Checkpointer {
+// Templates only so that a program which never checkpoints does not compile
+// them (the parameter means nothing; see README, "Compile cost").
+template <class Lazy = void>
+class BasicCheckpointer {
  public:
   /// Creates the directory if needed.
-  Checkpointer(std::string directory, std::size_t keep) : dir_(std::move(directory)), keep_(keep) {
+  BasicCheckpointer(std::string directory, std::size_t keep) : dir_(std::move(directory)), keep_(keep) {
     if (dir_.empty()) throw std::invalid_argument("rill: checkpoint directory must not be empty");
     if (keep_ == 0) throw std::invalid_argument("rill: checkpoint: the number of checkpoints to keep must be positive");
     if (const int err = io::makeDirectories(dir_))
@@ -223,5 +233,6 @@ class Checkpointer {
   std::size_t keep_;
   Time zero_;
 };
+using Checkpointer = BasicCheckpointer<>;
 
 }  // namespace rill::detail

@@ -18,7 +18,9 @@
 
 namespace rill {
 
-class DStreamGraph;
+template <class Lazy = void>
+class BasicDStreamGraph;
+using DStreamGraph = BasicDStreamGraph<>;
 
 class DStreamBase {
  public:

@@ -40,9 +40,13 @@ class OutputOperation {
   virtual std::shared_ptr<DStreamBase> stream() const = 0;
 };
 
-class DStreamGraph {
+// A class template only so that its members compile in programs that stream,
+// not in every program that includes rill (the parameter means nothing; see
+// README, "Compile cost"). Declared, with its default, in dstream_node.hpp.
+template <class Lazy>
+class BasicDStreamGraph {
  public:
-  DStreamGraph(SparkContext& sc, Duration batchDuration) : sc_(&sc), batchDuration_(batchDuration) {}
+  BasicDStreamGraph(SparkContext& sc, Duration batchDuration) : sc_(&sc), batchDuration_(batchDuration) {}
 
   SparkContext& sparkContext() const { return *sc_; }
   Duration batchDuration() const { return batchDuration_; }

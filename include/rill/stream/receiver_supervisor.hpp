@@ -6,6 +6,10 @@
 // failing without storing anything, up to rill.streaming.receiverRestartDelayMax.
 // The restart wait is real time, not the streaming clock: a test on a
 // ManualClock need not advance batches to let a receiver reconnect.
+//
+// `template <class Lazy = void>` on a function or class here means nothing but
+// "compile me only if called": a program that never uses it does not pay for it
+// (see README, "Compile cost").
 #include <rill/stream/block_buffer.hpp>
 #include <rill/stream/clock.hpp>
 #include <rill/stream/listener.hpp>
@@ -33,7 +37,8 @@ class Receiver;
 
 namespace detail {
 
-inline std::string describeException(const std::exception_ptr& e) {
+template <class Lazy = void>
+std::string describeException(const std::exception_ptr& e) {
   try {
     std::rethrow_exception(e);
   } catch (const std::exception& ex) {

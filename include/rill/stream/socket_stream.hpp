@@ -20,9 +20,12 @@
 
 namespace rill {
 
-class SocketReceiver final : public Receiver<std::string> {
+// A template only so that programs which never use it do not compile it (see
+// README, "Compile cost").
+template <class Lazy = void>
+class BasicSocketReceiver final : public Receiver<std::string> {
  public:
-  SocketReceiver(std::string host, int port, const ReceiverSettings& settings)
+  BasicSocketReceiver(std::string host, int port, const ReceiverSettings& settings)
       : host_(std::move(host)), port_(port), maxLineLength_(settings.maxLineLength),
         connectTimeout_(settings.connectTimeout) {}
 
@@ -104,5 +107,6 @@ class SocketReceiver final : public Receiver<std::string> {
   std::chrono::milliseconds connectTimeout_;
   std::atomic<std::size_t> overlong_{0};
 };
+using SocketReceiver = BasicSocketReceiver<>;
 
 }  // namespace rill
