@@ -1926,6 +1926,7 @@ class ChunkSink {
 template <class T>
 class RDDNode {
  public:
+  using value_type = T;
   virtual ~RDDNode() = default;
   virtual std::size_t numPartitions() const = 0;
   /// Pushes partition `p` into `out`; false when `out` asked to stop.
@@ -1943,7 +1944,7 @@ class StoredNode final : public RDDNode<T> {
   using Partitions = std::vector<std::vector<T>>;
   explicit StoredNode(std::shared_ptr<const Partitions> parts) : parts_(std::move(parts)) {}
   explicit StoredNode(Partitions parts)
-      : parts_(std::make_shared<const Partitions>(std::move(parts))) {}
+      : parts_(new Partitions(std::move(parts))) {}  // not make_shared: see makeNode
 
   std::size_t numPartitions() const override { return parts_->size(); }
   bool compute(std::size_t p, ChunkSink<T>& out) const override {
@@ -1955,6 +1956,15 @@ class StoredNode final : public RDDNode<T> {
  private:
   std::shared_ptr<const Partitions> parts_;
 };
+
+/// A node as RDD<T> holds it. Built with `new` straight into the shared_ptr of
+/// its base rather than with make_shared<Node>: each make_shared<X> instantiates
+/// an allocator-aware control block for X and then a conversion to the base, and
+/// every program pays that compile time again for each element type it uses.
+template <class Node, class... Args>
+std::shared_ptr<const RDDNode<typename Node::value_type>> makeNode(Args&&... args) {
+  return std::shared_ptr<const RDDNode<typename Node::value_type>>(new Node(std::forward<Args>(args)...));
+}
 
 /// Splits `n` items into `slices` contiguous ranges the way Spark slices a
 /// collection: slice i covers [i*n/slices, (i+1)*n/slices).
@@ -3024,7 +3034,7 @@ class PartitionerHolder final : public AnyKeyPartitioner<K> {
 /// What an RDD of keys K partitioned by `p` remembers.
 template <class K, class P>
 std::shared_ptr<const AnyPartitioner> rememberPartitioner(const P& p) {
-  return std::make_shared<const PartitionerHolder<P, K>>(p);
+  return std::shared_ptr<const AnyPartitioner>(new PartitionerHolder<P, K>(p));  // see makeNode
 }
 
 /// True when `info` says the RDD is already partitioned exactly as `p` would
@@ -3230,7 +3240,7 @@ auto choosePartitioner(const Part& part, const Rs&... rdds) {
 /// Stored partitions that remember `part` as their partitioner.
 template <class Row, class P>
 RDD<Row> keyedRDD(SparkContext& sc, std::vector<std::vector<Row>> parts, const P& part) {
-  return RDD<Row>(sc, std::make_shared<StoredNode<Row>>(std::move(parts)),
+  return RDD<Row>(sc, makeNode<StoredNode<Row>>(std::move(parts)),
                   rememberPartitioner<typename Row::first_type>(part));
 }
 
@@ -3376,7 +3386,7 @@ auto combineByKey(const R& rdd, const Agg& agg, const Part& partArg) {
     auto tables = runPerPartition(rdd, makeWriter);
     std::vector<std::vector<Entry>> parts(tables.size());
     for (std::size_t p = 0; p < parts.size(); ++p) parts[p] = std::move(tables[p][0]);
-    return RDD<Entry>(sc, std::make_shared<StoredNode<Entry>>(std::move(parts)), std::move(kept));
+    return RDD<Entry>(sc, makeNode<StoredNode<Entry>>(std::move(parts)), std::move(kept));
   }
   auto parts = shuffle(rdd, part.numPartitions(), makeWriter,
                        [&](std::size_t, std::vector<std::vector<Entry>>& incoming) {
@@ -3411,7 +3421,7 @@ auto groupByKey(const R& rdd, const Part& partArg) {
           [&](std::vector<V>& values) { values.push_back(std::move(row.second)); });
     return std::move(table).take();
   });
-  return RDD<Out>(rdd.context(), std::make_shared<StoredNode<Out>>(std::move(groups)),
+  return RDD<Out>(rdd.context(), makeNode<StoredNode<Out>>(std::move(groups)),
                   kept ? std::move(kept) : rememberPartitioner<K>(part));
 }
 
@@ -3604,7 +3614,7 @@ RDD<typename A::value_type> setOperation(const A& a, const B& b, const Part& par
     else
       return withoutMatches(left[r], right[r], Whole{}, hash);
   });
-  return RDD<T>(a.context(), std::make_shared<StoredNode<T>>(std::move(parts)));
+  return RDD<T>(a.context(), makeNode<StoredNode<T>>(std::move(parts)));
 }
 
 /// Both RDDs' rows in the partitions of `part`, then fn(leftRows, rightRows) per partition.
@@ -4195,7 +4205,7 @@ class PairOps {
         auto sorted = [&](const auto& cmp) {
           auto strip = [](auto&& rows) { return detail::takeValues<T>(rows); };
           return RDD<T>(d().context(),
-                        std::make_shared<StoredNode<T>>(detail::sortByKey(keyed, numPartitions, cmp, strip).first));
+                        makeNode<StoredNode<T>>(detail::sortByKey(keyed, numPartitions, cmp, strip).first));
         };
         return ascending ? sorted(less) : sorted(detail::Reversed<Less>{less});
       }
@@ -4274,7 +4284,7 @@ class PairOps {
   auto cartesian(const Other& other) const {
     using T = typename D::value_type;
     using U = typename Other::value_type;
-    auto node = std::make_shared<detail::CartesianNode<T, U>>(d().toRDD().node(), other.toRDD().node());
+    auto node = makeNode<detail::CartesianNode<T, U>>(d().toRDD().node(), other.toRDD().node());
     return RDD<std::pair<T, U>>(d().context(), std::move(node));
   }
 
@@ -4804,13 +4814,13 @@ class TransformOps : public fuse::ElementOps<D> {
     static_assert(std::is_same_v<T, typename Other::value_type>,
                   "rill: union_ needs two RDDs of the same element type");
     std::vector<std::shared_ptr<const RDDNode<T>>> parents{d().toRDD().node(), other.toRDD().node()};
-    return RDD<T>(d().context(), std::make_shared<detail::UnionNode<T>>(std::move(parents)));
+    return RDD<T>(d().context(), makeNode<detail::UnionNode<T>>(std::move(parents)));
   }
 
   /// cache() / persist(): computes each partition once, on first use, and keeps it.
   auto cache() const {
     using T = typename D::value_type;
-    return RDD<T>(d().context(), std::make_shared<detail::CachedNode<T>>(d().toRDD().node()));
+    return RDD<T>(d().context(), makeNode<detail::CachedNode<T>>(d().toRDD().node()));
   }
   auto persist() const { return cache(); }
 
@@ -4822,7 +4832,7 @@ class TransformOps : public fuse::ElementOps<D> {
     if (shuffle) return repartition(n);
     auto parent = d().toRDD();
     if (n >= parent.numPartitions()) return parent;
-    return RDD<T>(d().context(), std::make_shared<detail::CoalescedNode<T>>(parent.node(), n));
+    return RDD<T>(d().context(), makeNode<detail::CoalescedNode<T>>(parent.node(), n));
   }
 
   /// repartition(n): spreads elements round-robin over n partitions (a shuffle).
@@ -4841,7 +4851,7 @@ class TransformOps : public fuse::ElementOps<D> {
           return detail::RoutingWriter<T, decltype(route)>{route, std::vector<std::vector<T>>(n)};
         },
         [](std::size_t, std::vector<std::vector<T>>& in) { return detail::concatenate(in); });
-    return RDD<T>(d().context(), std::make_shared<StoredNode<T>>(std::move(parts)));
+    return RDD<T>(d().context(), makeNode<StoredNode<T>>(std::move(parts)));
   }
 
   /// distinct([numPartitions]): each element once (a shuffle by hash).
@@ -4863,7 +4873,7 @@ class TransformOps : public fuse::ElementOps<D> {
               if (seen.insert(x).second) out.push_back(std::move(x));
           return out;
         });
-    return RDD<T>(d().context(), std::make_shared<StoredNode<T>>(std::move(parts)));
+    return RDD<T>(d().context(), makeNode<StoredNode<T>>(std::move(parts)));
   }
 
  private:
@@ -4987,7 +4997,7 @@ class PipedRDD : public RDDApi<PipedRDD<Src, Pipe>> {
 
   /// The storable form: the chain runs when a partition of the result is computed.
   RDD<value_type> toRDD() const {
-    return RDD<value_type>(context(), std::make_shared<detail::ChainNode<PipedRDD>>(*this), partitioner());
+    return RDD<value_type>(context(), makeNode<detail::ChainNode<PipedRDD>>(*this), partitioner());
   }
 
  private:
@@ -5156,7 +5166,7 @@ class SparkContext {
   RDD<std::int64_t> range(std::int64_t start, std::int64_t end, std::int64_t step = 1, std::size_t numSlices = 0) {
     if (step == 0) throw std::invalid_argument("rill: range: step must not be 0");
     assertNotStopped();
-    return RDD<std::int64_t>(*this, std::make_shared<detail::RangeNode<Lazy>>(start, end, step, slices(numSlices)));
+    return RDD<std::int64_t>(*this, makeNode<detail::RangeNode<Lazy>>(start, end, step, slices(numSlices)));
   }
 
   /// textFile(path[, minPartitions]): the file's lines (without their newline). Throws
@@ -5168,19 +5178,19 @@ class SparkContext {
     constexpr std::uintmax_t kSplit = 32u << 20;  // at least one split per 32 MiB, as Hadoop blocks
     std::size_t splits = std::max<std::size_t>(slices(minPartitions), static_cast<std::size_t>(size / kSplit + 1));
     if (size == 0) splits = 1;
-    return RDD<std::string>(*this, std::make_shared<detail::TextFileNode<Lazy>>(path, size, splits));
+    return RDD<std::string>(*this, makeNode<detail::TextFileNode<Lazy>>(path, size, splits));
   }
 
   template <class T>
   RDD<T> emptyRDD() {
     assertNotStopped();
-    return RDD<T>(*this, std::make_shared<StoredNode<T>>(typename StoredNode<T>::Partitions{}));
+    return RDD<T>(*this, makeNode<StoredNode<T>>(typename StoredNode<T>::Partitions{}));
   }
 
   /// Stored partitions as an RDD (what shuffles and stream batches produce).
   template <class T>
   RDD<T> fromPartitions(std::vector<std::vector<T>> parts) {
-    return RDD<T>(*this, std::make_shared<StoredNode<T>>(std::move(parts)));
+    return RDD<T>(*this, makeNode<StoredNode<T>>(std::move(parts)));
   }
 
  private:
@@ -5452,15 +5462,18 @@ template <class Lazy = void>
 class BasicDStreamGraph;
 using DStreamGraph = BasicDStreamGraph<>;
 
-class DStreamBase {
+// A template only so that programs which never stream do not compile it (see
+// README, "Compile cost").
+template <class Lazy = void>
+class BasicDStreamBase {
  public:
-  DStreamBase(DStreamGraph& graph, Duration slide, std::vector<std::shared_ptr<DStreamBase>> parents)
+  BasicDStreamBase(DStreamGraph& graph, Duration slide, std::vector<std::shared_ptr<BasicDStreamBase>> parents)
       : graph_(&graph), slide_(slide), parents_(std::move(parents)) {}
-  virtual ~DStreamBase() = default;
+  virtual ~BasicDStreamBase() = default;
 
   DStreamGraph& graph() const { return *graph_; }
   Duration slideDuration() const { return slide_; }
-  const std::vector<std::shared_ptr<DStreamBase>>& parents() const { return parents_; }
+  const std::vector<std::shared_ptr<BasicDStreamBase>>& parents() const { return parents_; }
   std::optional<Time> zeroTime() const { return zeroTime_; }
 
   /// A stream makes an RDD only at times after its start that fall on its slide.
@@ -5499,10 +5512,11 @@ class DStreamBase {
  private:
   DStreamGraph* graph_;
   Duration slide_;
-  std::vector<std::shared_ptr<DStreamBase>> parents_;
+  std::vector<std::shared_ptr<BasicDStreamBase>> parents_;
   std::optional<Time> zeroTime_;
   Duration rememberDuration_{0};
 };
+using DStreamBase = BasicDStreamBase<>;
 
 template <class T>
 class DStreamNode : public DStreamBase {
@@ -5625,7 +5639,10 @@ class CheckpointParticipant {
 };
 
 /// A graph's participants in definition order, and how often to checkpoint.
-class CheckpointRegistry {
+// A template only so that programs which never stream do not compile it (see
+// README, "Compile cost").
+template <class Lazy = void>
+class BasicCheckpointRegistry {
  public:
   void add(std::shared_ptr<CheckpointParticipant> p) {
     const void* id = p->identity();
@@ -5643,6 +5660,7 @@ class CheckpointRegistry {
   std::vector<std::shared_ptr<CheckpointParticipant>> participants_;
   std::optional<Duration> interval_;
 };
+using CheckpointRegistry = BasicCheckpointRegistry<>;
 
 }  // namespace rill
 // ---- end rill/stream/checkpoint_participant.hpp ----
@@ -7942,7 +7960,10 @@ class StreamingListener {
 };
 
 /// Delivers events to every listener, one event at a time.
-class ListenerBus {
+// A template only so that programs which never stream do not compile it (see
+// README, "Compile cost").
+template <class Lazy = void>
+class BasicListenerBus {
  public:
   void add(std::shared_ptr<StreamingListener> l) {
     std::lock_guard lock(mutex_);
@@ -7958,6 +7979,7 @@ class ListenerBus {
   std::mutex mutex_;
   std::vector<std::shared_ptr<StreamingListener>> listeners_;
 };
+using ListenerBus = BasicListenerBus<>;
 
 }  // namespace rill
 // ---- end rill/stream/listener.hpp ----

@@ -121,7 +121,7 @@ auto combineByKey(const R& rdd, const Agg& agg, const Part& partArg) {
     auto tables = runPerPartition(rdd, makeWriter);
     std::vector<std::vector<Entry>> parts(tables.size());
     for (std::size_t p = 0; p < parts.size(); ++p) parts[p] = std::move(tables[p][0]);
-    return RDD<Entry>(sc, std::make_shared<StoredNode<Entry>>(std::move(parts)), std::move(kept));
+    return RDD<Entry>(sc, makeNode<StoredNode<Entry>>(std::move(parts)), std::move(kept));
   }
   auto parts = shuffle(rdd, part.numPartitions(), makeWriter,
                        [&](std::size_t, std::vector<std::vector<Entry>>& incoming) {
@@ -156,7 +156,7 @@ auto groupByKey(const R& rdd, const Part& partArg) {
           [&](std::vector<V>& values) { values.push_back(std::move(row.second)); });
     return std::move(table).take();
   });
-  return RDD<Out>(rdd.context(), std::make_shared<StoredNode<Out>>(std::move(groups)),
+  return RDD<Out>(rdd.context(), makeNode<StoredNode<Out>>(std::move(groups)),
                   kept ? std::move(kept) : rememberPartitioner<K>(part));
 }
 

@@ -201,7 +201,7 @@ RDD<typename A::value_type> setOperation(const A& a, const B& b, const Part& par
     else
       return withoutMatches(left[r], right[r], Whole{}, hash);
   });
-  return RDD<T>(a.context(), std::make_shared<StoredNode<T>>(std::move(parts)));
+  return RDD<T>(a.context(), makeNode<StoredNode<T>>(std::move(parts)));
 }
 
 /// Both RDDs' rows in the partitions of `part`, then fn(leftRows, rightRows) per partition.

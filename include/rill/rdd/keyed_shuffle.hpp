@@ -83,7 +83,7 @@ auto choosePartitioner(const Part& part, const Rs&... rdds) {
 /// Stored partitions that remember `part` as their partitioner.
 template <class Row, class P>
 RDD<Row> keyedRDD(SparkContext& sc, std::vector<std::vector<Row>> parts, const P& part) {
-  return RDD<Row>(sc, std::make_shared<StoredNode<Row>>(std::move(parts)),
+  return RDD<Row>(sc, makeNode<StoredNode<Row>>(std::move(parts)),
                   rememberPartitioner<typename Row::first_type>(part));
 }
 

@@ -7,6 +7,7 @@
 #include <memory>
 #include <span>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace rill {
@@ -24,6 +25,7 @@ class ChunkSink {
 template <class T>
 class RDDNode {
  public:
+  using value_type = T;
   virtual ~RDDNode() = default;
   virtual std::size_t numPartitions() const = 0;
   /// Pushes partition `p` into `out`; false when `out` asked to stop.
@@ -41,7 +43,7 @@ class StoredNode final : public RDDNode<T> {
   using Partitions = std::vector<std::vector<T>>;
   explicit StoredNode(std::shared_ptr<const Partitions> parts) : parts_(std::move(parts)) {}
   explicit StoredNode(Partitions parts)
-      : parts_(std::make_shared<const Partitions>(std::move(parts))) {}
+      : parts_(new Partitions(std::move(parts))) {}  // not make_shared: see makeNode
 
   std::size_t numPartitions() const override { return parts_->size(); }
   bool compute(std::size_t p, ChunkSink<T>& out) const override {
@@ -53,6 +55,15 @@ class StoredNode final : public RDDNode<T> {
  private:
   std::shared_ptr<const Partitions> parts_;
 };
+
+/// A node as RDD<T> holds it. Built with `new` straight into the shared_ptr of
+/// its base rather than with make_shared<Node>: each make_shared<X> instantiates
+/// an allocator-aware control block for X and then a conversion to the base, and
+/// every program pays that compile time again for each element type it uses.
+template <class Node, class... Args>
+std::shared_ptr<const RDDNode<typename Node::value_type>> makeNode(Args&&... args) {
+  return std::shared_ptr<const RDDNode<typename Node::value_type>>(new Node(std::forward<Args>(args)...));
+}
 
 /// Splits `n` items into `slices` contiguous ranges the way Spark slices a
 /// collection: slice i covers [i*n/slices, (i+1)*n/slices).

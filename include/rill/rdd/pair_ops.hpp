@@ -337,7 +337,7 @@ class PairOps {
         auto sorted = [&](const auto& cmp) {
           auto strip = [](auto&& rows) { return detail::takeValues<T>(rows); };
           return RDD<T>(d().context(),
-                        std::make_shared<StoredNode<T>>(detail::sortByKey(keyed, numPartitions, cmp, strip).first));
+                        makeNode<StoredNode<T>>(detail::sortByKey(keyed, numPartitions, cmp, strip).first));
         };
         return ascending ? sorted(less) : sorted(detail::Reversed<Less>{less});
       }
@@ -416,7 +416,7 @@ class PairOps {
   auto cartesian(const Other& other) const {
     using T = typename D::value_type;
     using U = typename Other::value_type;
-    auto node = std::make_shared<detail::CartesianNode<T, U>>(d().toRDD().node(), other.toRDD().node());
+    auto node = makeNode<detail::CartesianNode<T, U>>(d().toRDD().node(), other.toRDD().node());
     return RDD<std::pair<T, U>>(d().context(), std::move(node));
   }
 

@@ -97,7 +97,7 @@ class PartitionerHolder final : public AnyKeyPartitioner<K> {
 /// What an RDD of keys K partitioned by `p` remembers.
 template <class K, class P>
 std::shared_ptr<const AnyPartitioner> rememberPartitioner(const P& p) {
-  return std::make_shared<const PartitionerHolder<P, K>>(p);
+  return std::shared_ptr<const AnyPartitioner>(new PartitionerHolder<P, K>(p));  // see makeNode
 }
 
 /// True when `info` says the RDD is already partitioned exactly as `p` would

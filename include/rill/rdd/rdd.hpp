@@ -132,7 +132,7 @@ class PipedRDD : public RDDApi<PipedRDD<Src, Pipe>> {
 
   /// The storable form: the chain runs when a partition of the result is computed.
   RDD<value_type> toRDD() const {
-    return RDD<value_type>(context(), std::make_shared<detail::ChainNode<PipedRDD>>(*this), partitioner());
+    return RDD<value_type>(context(), makeNode<detail::ChainNode<PipedRDD>>(*this), partitioner());
   }
 
  private:

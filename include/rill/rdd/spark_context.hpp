@@ -105,7 +105,7 @@ class SparkContext {
   RDD<std::int64_t> range(std::int64_t start, std::int64_t end, std::int64_t step = 1, std::size_t numSlices = 0) {
     if (step == 0) throw std::invalid_argument("rill: range: step must not be 0");
     assertNotStopped();
-    return RDD<std::int64_t>(*this, std::make_shared<detail::RangeNode<Lazy>>(start, end, step, slices(numSlices)));
+    return RDD<std::int64_t>(*this, makeNode<detail::RangeNode<Lazy>>(start, end, step, slices(numSlices)));
   }
 
   /// textFile(path[, minPartitions]): the file's lines (without their newline). Throws
@@ -117,19 +117,19 @@ class SparkContext {
     constexpr std::uintmax_t kSplit = 32u << 20;  // at least one split per 32 MiB, as Hadoop blocks
     std::size_t splits = std::max<std::size_t>(slices(minPartitions), static_cast<std::size_t>(size / kSplit + 1));
     if (size == 0) splits = 1;
-    return RDD<std::string>(*this, std::make_shared<detail::TextFileNode<Lazy>>(path, size, splits));
+    return RDD<std::string>(*this, makeNode<detail::TextFileNode<Lazy>>(path, size, splits));
   }
 
   template <class T>
   RDD<T> emptyRDD() {
     assertNotStopped();
-    return RDD<T>(*this, std::make_shared<StoredNode<T>>(typename StoredNode<T>::Partitions{}));
+    return RDD<T>(*this, makeNode<StoredNode<T>>(typename StoredNode<T>::Partitions{}));
   }
 
   /// Stored partitions as an RDD (what shuffles and stream batches produce).
   template <class T>
   RDD<T> fromPartitions(std::vector<std::vector<T>> parts) {
-    return RDD<T>(*this, std::make_shared<StoredNode<T>>(std::move(parts)));
+    return RDD<T>(*this, makeNode<StoredNode<T>>(std::move(parts)));
   }
 
  private:

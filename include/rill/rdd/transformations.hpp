@@ -55,13 +55,13 @@ class TransformOps : public fuse::ElementOps<D> {
     static_assert(std::is_same_v<T, typename Other::value_type>,
                   "rill: union_ needs two RDDs of the same element type");
     std::vector<std::shared_ptr<const RDDNode<T>>> parents{d().toRDD().node(), other.toRDD().node()};
-    return RDD<T>(d().context(), std::make_shared<detail::UnionNode<T>>(std::move(parents)));
+    return RDD<T>(d().context(), makeNode<detail::UnionNode<T>>(std::move(parents)));
   }
 
   /// cache() / persist(): computes each partition once, on first use, and keeps it.
   auto cache() const {
     using T = typename D::value_type;
-    return RDD<T>(d().context(), std::make_shared<detail::CachedNode<T>>(d().toRDD().node()));
+    return RDD<T>(d().context(), makeNode<detail::CachedNode<T>>(d().toRDD().node()));
   }
   auto persist() const { return cache(); }
 
@@ -73,7 +73,7 @@ class TransformOps : public fuse::ElementOps<D> {
     if (shuffle) return repartition(n);
     auto parent = d().toRDD();
     if (n >= parent.numPartitions()) return parent;
-    return RDD<T>(d().context(), std::make_shared<detail::CoalescedNode<T>>(parent.node(), n));
+    return RDD<T>(d().context(), makeNode<detail::CoalescedNode<T>>(parent.node(), n));
   }
 
   /// repartition(n): spreads elements round-robin over n partitions (a shuffle).
@@ -92,7 +92,7 @@ class TransformOps : public fuse::ElementOps<D> {
           return detail::RoutingWriter<T, decltype(route)>{route, std::vector<std::vector<T>>(n)};
         },
         [](std::size_t, std::vector<std::vector<T>>& in) { return detail::concatenate(in); });
-    return RDD<T>(d().context(), std::make_shared<StoredNode<T>>(std::move(parts)));
+    return RDD<T>(d().context(), makeNode<StoredNode<T>>(std::move(parts)));
   }
 
   /// distinct([numPartitions]): each element once (a shuffle by hash).
@@ -114,7 +114,7 @@ class TransformOps : public fuse::ElementOps<D> {
               if (seen.insert(x).second) out.push_back(std::move(x));
           return out;
         });
-    return RDD<T>(d().context(), std::make_shared<StoredNode<T>>(std::move(parts)));
+    return RDD<T>(d().context(), makeNode<StoredNode<T>>(std::move(parts)));
   }
 
  private:

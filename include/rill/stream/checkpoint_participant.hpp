@@ -38,7 +38,10 @@ class CheckpointParticipant {
 };
 
 /// A graph's participants in definition order, and how often to checkpoint.
-class CheckpointRegistry {
+// A template only so that programs which never stream do not compile it (see
+// README, "Compile cost").
+template <class Lazy = void>
+class BasicCheckpointRegistry {
  public:
   void add(std::shared_ptr<CheckpointParticipant> p) {
     const void* id = p->identity();
@@ -56,5 +59,6 @@ class CheckpointRegistry {
   std::vector<std::shared_ptr<CheckpointParticipant>> participants_;
   std::optional<Duration> interval_;
 };
+using CheckpointRegistry = BasicCheckpointRegistry<>;
 
 }  // namespace rill

@@ -22,15 +22,18 @@ template <class Lazy = void>
 class BasicDStreamGraph;
 using DStreamGraph = BasicDStreamGraph<>;
 
-class DStreamBase {
+// A template only so that programs which never stream do not compile it (see
+// README, "Compile cost").
+template <class Lazy = void>
+class BasicDStreamBase {
  public:
-  DStreamBase(DStreamGraph& graph, Duration slide, std::vector<std::shared_ptr<DStreamBase>> parents)
+  BasicDStreamBase(DStreamGraph& graph, Duration slide, std::vector<std::shared_ptr<BasicDStreamBase>> parents)
       : graph_(&graph), slide_(slide), parents_(std::move(parents)) {}
-  virtual ~DStreamBase() = default;
+  virtual ~BasicDStreamBase() = default;
 
   DStreamGraph& graph() const { return *graph_; }
   Duration slideDuration() const { return slide_; }
-  const std::vector<std::shared_ptr<DStreamBase>>& parents() const { return parents_; }
+  const std::vector<std::shared_ptr<BasicDStreamBase>>& parents() const { return parents_; }
   std::optional<Time> zeroTime() const { return zeroTime_; }
 
   /// A stream makes an RDD only at times after its start that fall on its slide.
@@ -69,10 +72,11 @@ class DStreamBase {
  private:
   DStreamGraph* graph_;
   Duration slide_;
-  std::vector<std::shared_ptr<DStreamBase>> parents_;
+  std::vector<std::shared_ptr<BasicDStreamBase>> parents_;
   std::optional<Time> zeroTime_;
   Duration rememberDuration_{0};
 };
+using DStreamBase = BasicDStreamBase<>;
 
 template <class T>
 class DStreamNode : public DStreamBase {

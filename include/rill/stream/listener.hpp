@@ -62,7 +62,10 @@ class StreamingListener {
 };
 
 /// Delivers events to every listener, one event at a time.
-class ListenerBus {
+// A template only so that programs which never stream do not compile it (see
+// README, "Compile cost").
+template <class Lazy = void>
+class BasicListenerBus {
  public:
   void add(std::shared_ptr<StreamingListener> l) {
     std::lock_guard lock(mutex_);
@@ -78,5 +81,6 @@ class ListenerBus {
   std::mutex mutex_;
   std::vector<std::shared_ptr<StreamingListener>> listeners_;
 };
+using ListenerBus = BasicListenerBus<>;
 
 }  // namespace rill
