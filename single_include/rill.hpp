@@ -5300,7 +5300,10 @@ class Clock {
   virtual void notifyProgress() {}
 };
 
-class SystemClock final : public Clock {
+// A template only so that programs which never use it do not compile it (see
+// README, "Compile cost").
+template <class Lazy = void>
+class BasicSystemClock final : public Clock {
  public:
   std::int64_t getTimeMillis() const override {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -5322,10 +5325,14 @@ class SystemClock final : public Clock {
   std::mutex mutex_;
   std::condition_variable cv_;
 };
+using SystemClock = BasicSystemClock<>;
 
-class ManualClock final : public Clock {
+// A template only so that programs which never use it do not compile it (see
+// README, "Compile cost").
+template <class Lazy = void>
+class BasicManualClock final : public Clock {
  public:
-  explicit ManualClock(std::int64_t startMillis = 0) : now_(startMillis) {}
+  explicit BasicManualClock(std::int64_t startMillis = 0) : now_(startMillis) {}
 
   std::int64_t getTimeMillis() const override {
     std::lock_guard lock(mutex_);
@@ -5386,6 +5393,7 @@ class ManualClock final : public Clock {
   std::int64_t now_;
   std::vector<const Observer*> observers_;
 };
+using ManualClock = BasicManualClock<>;
 
 }  // namespace rill
 // ---- end rill/stream/clock.hpp ----
@@ -8143,10 +8151,13 @@ class QueueInputNode final : public InputNode<T> {
 
 namespace rill {
 
-class RateLimiter {
+// A template only so that programs which never use it do not compile it (see
+// README, "Compile cost").
+template <class Lazy = void>
+class BasicRateLimiter {
  public:
   /// ratePerSecond == 0 means unlimited (acquire never waits).
-  RateLimiter(Clock& clock, double ratePerSecond) : clock_(&clock), rate_(ratePerSecond) {
+  BasicRateLimiter(Clock& clock, double ratePerSecond) : clock_(&clock), rate_(ratePerSecond) {
     if (!(ratePerSecond >= 0) || !std::isfinite(ratePerSecond))
       throw std::invalid_argument("rill: a receiver's maximum rate must be >= 0 records per second, got " +
                                   std::to_string(ratePerSecond));
@@ -8197,6 +8208,7 @@ class RateLimiter {
   double stored_ = 0;          // guarded by mutex_
   double nextFreeMicros_ = 0;  // guarded by mutex_
 };
+using RateLimiter = BasicRateLimiter<>;
 
 }  // namespace rill
 // ---- end rill/stream/rate_limiter.hpp ----

@@ -37,7 +37,10 @@ class Clock {
   virtual void notifyProgress() {}
 };
 
-class SystemClock final : public Clock {
+// A template only so that programs which never use it do not compile it (see
+// README, "Compile cost").
+template <class Lazy = void>
+class BasicSystemClock final : public Clock {
  public:
   std::int64_t getTimeMillis() const override {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -59,10 +62,14 @@ class SystemClock final : public Clock {
   std::mutex mutex_;
   std::condition_variable cv_;
 };
+using SystemClock = BasicSystemClock<>;
 
-class ManualClock final : public Clock {
+// A template only so that programs which never use it do not compile it (see
+// README, "Compile cost").
+template <class Lazy = void>
+class BasicManualClock final : public Clock {
  public:
-  explicit ManualClock(std::int64_t startMillis = 0) : now_(startMillis) {}
+  explicit BasicManualClock(std::int64_t startMillis = 0) : now_(startMillis) {}
 
   std::int64_t getTimeMillis() const override {
     std::lock_guard lock(mutex_);
@@ -123,5 +130,6 @@ class ManualClock final : public Clock {
   std::int64_t now_;
   std::vector<const Observer*> observers_;
 };
+using ManualClock = BasicManualClock<>;
 
 }  // namespace rill

@@ -17,10 +17,13 @@
 
 namespace rill {
 
-class RateLimiter {
+// A template only so that programs which never use it do not compile it (see
+// README, "Compile cost").
+template <class Lazy = void>
+class BasicRateLimiter {
  public:
   /// ratePerSecond == 0 means unlimited (acquire never waits).
-  RateLimiter(Clock& clock, double ratePerSecond) : clock_(&clock), rate_(ratePerSecond) {
+  BasicRateLimiter(Clock& clock, double ratePerSecond) : clock_(&clock), rate_(ratePerSecond) {
     if (!(ratePerSecond >= 0) || !std::isfinite(ratePerSecond))
       throw std::invalid_argument("rill: a receiver's maximum rate must be >= 0 records per second, got " +
                                   std::to_string(ratePerSecond));
@@ -71,5 +74,6 @@ class RateLimiter {
   double stored_ = 0;          // guarded by mutex_
   double nextFreeMicros_ = 0;  // guarded by mutex_
 };
+using RateLimiter = BasicRateLimiter<>;
 
 }  // namespace rill
