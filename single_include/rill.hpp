@@ -110,14 +110,55 @@ class IllegalStateException : public SparkException {
 // How elements are printed by print()/pprint() and saveAsTextFile: Spark uses
 // Scala's toString, so a pair prints as "(word,3)" with no space and a
 // double as Java prints it ("2.0", "1.0E-7").
-#include <charconv>
+
+// ---- begin rill/core/math.hpp ----
+// The few math functions rill needs (sqrt, exp, log, ...), without <cmath>:
+// since C++17 libstdc++'s <cmath> also declares the special functions (Bessel,
+// Legendre, ...), which every program including rill would parse (11 MB of g++
+// memory, about a tenth of a second; README, "Compile cost"). g++ and clang
+// compile these builtins to the same libm calls or instructions std:: would.
+#if !defined(__GNUC__)
 #include <cmath>
+#endif
+
+namespace rill::math {
+
+#if defined(__GNUC__)
+inline double sqrt(double x) { return __builtin_sqrt(x); }
+inline double exp(double x) { return __builtin_exp(x); }
+inline double log(double x) { return __builtin_log(x); }
+inline double log1p(double x) { return __builtin_log1p(x); }
+inline double floor(double x) { return __builtin_floor(x); }
+inline double ceil(double x) { return __builtin_ceil(x); }
+template <class F>
+bool isnan(F x) { return __builtin_isnan(x); }
+template <class F>
+bool isinf(F x) { return __builtin_isinf(x); }
+template <class F>
+bool isfinite(F x) { return __builtin_isfinite(x); }
+template <class F>
+bool signbit(F x) { return __builtin_signbit(x); }
+#else
+using std::ceil;
+using std::exp;
+using std::floor;
+using std::isfinite;
+using std::isinf;
+using std::isnan;
+using std::log;
+using std::log1p;
+using std::signbit;
+using std::sqrt;
+#endif
+
+}  // namespace rill::math
+// ---- end rill/core/math.hpp ----
+
+#include <charconv>
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <sstream>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace rill {
@@ -156,16 +197,16 @@ struct ShowTraits {
 /// 10^-3 <= |x| < 10^7, otherwise as "d.dddE<n>" ("1.0E-7", "1.2345678E7").
 template <class F>
 void showJavaFloating(std::ostream& os, F x) {
-  if (std::isnan(x)) {
+  if (math::isnan(x)) {
     os << "NaN";
     return;
   }
-  if (std::isinf(x)) {
+  if (math::isinf(x)) {
     os << (x < 0 ? "-Infinity" : "Infinity");
     return;
   }
   if (x == 0) {
-    os << (std::signbit(x) ? "-0.0" : "0.0");
+    os << (math::signbit(x) ? "-0.0" : "0.0");
     return;
   }
   char buf[64];
@@ -627,8 +668,25 @@ void writeFileAtomically(const std::string& path, std::string_view contents) {
 // grows with the number of files observed. Not thread-safe: poll from one
 // thread.
 
+// ---- begin rill/core/algorithm.hpp ----
+// The standard algorithms rill uses (std::sort, std::find_if, std::max, ...).
+// Since C++20 libstdc++'s <algorithm> also brings the std::ranges algorithms
+// and the parallel algorithms' declarations, which every program including
+// rill would parse (5 MB of g++ memory; README, "Compile cost"); libstdc++
+// keeps the classic algorithms in <bits/stl_algobase.h> and <bits/stl_algo.h>,
+// which its <functional> includes anyway. Other standard libraries get
+// <algorithm>. Include <algorithm> yourself for the rest of it.
+#include <version>  // defines __GLIBCXX__ for libstdc++
 
+#if defined(__GLIBCXX__) && __has_include(<bits/stl_algo.h>)
+#include <bits/stl_algobase.h>
+#include <bits/stl_algo.h>
+#else
 #include <algorithm>
+#endif
+// ---- end rill/core/algorithm.hpp ----
+
+
 #include <unordered_set>
 
 namespace rill::io {
@@ -862,6 +920,7 @@ std::string readFile(const std::string& path) {
 // because one unterminated 10 GB "line" from a misbehaving peer must not take
 // down the receiver.
 
+
 namespace rill::io {
 
 // A template only so that programs which never use it do not compile it (see
@@ -1041,6 +1100,21 @@ using LineFramer = BasicLineFramer<>;
 // "compile me only if called": a program that never uses it does not pay for it
 // (see README, "Compile cost").
 
+// ---- begin rill/core/chrono.hpp ----
+// std::chrono's durations, time points and clocks, which is all rill uses of
+// <chrono>. Since C++20 libstdc++'s <chrono> also brings the calendar types and
+// <sstream> for their printing, which every program including rill would parse
+// (7 MB of g++ memory; README, "Compile cost"); libstdc++ keeps the durations and
+// clocks in <bits/chrono.h>, which its <thread> and <mutex> include anyway. Other
+// standard libraries get <chrono>. Include <chrono> yourself for the rest of it.
+
+#if defined(__GLIBCXX__) && __has_include(<bits/chrono.h>)
+#include <bits/chrono.h>
+#else
+#include <chrono>
+#endif
+// ---- end rill/core/chrono.hpp ----
+
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -1049,7 +1123,6 @@ using LineFramer = BasicLineFramer<>;
 #include <sys/types.h>
 
 #include <climits>
-#include <chrono>
 
 namespace rill::io {
 
@@ -1661,6 +1734,7 @@ struct KeyByStage {
 // SparkConf: the application name, the master ("local", "local[N]",
 // "local[*]") and free-form settings such as spark.streaming.receiver.maxRate.
 
+
 namespace rill {
 
 class SparkConf {
@@ -2015,6 +2089,7 @@ auto runPerPartition(const R& rdd, MakeSink&& make) {
 // ---- end rill/rdd/fwd.hpp ----
 
 #include <queue>
+#include <unordered_map>
 
 namespace rill {
 
@@ -2471,8 +2546,8 @@ class StatCounter {
   double sampleVariance() const {
     return n_ > 1 ? m2_ / static_cast<double>(n_ - 1) : std::numeric_limits<double>::quiet_NaN();
   }
-  double stdev() const { return std::sqrt(variance()); }
-  double sampleStdev() const { return std::sqrt(sampleVariance()); }
+  double stdev() const { return math::sqrt(variance()); }
+  double sampleStdev() const { return math::sqrt(sampleVariance()); }
   /// Spark's layout: (count: 3, mean: 2.000000, stdev: 0.816497, max: 3.000000, min: 1.000000)
   std::string toString() const {
     std::ostringstream os;
@@ -3659,7 +3734,65 @@ auto cogroup(const Part& partArg, const Rs&... rdds) {
 // range, and the partitions sort in parallel. All keys of partition i precede
 // those of partition i+1, so the output is ordered across partitions.
 
-#include <random>
+// ---- begin rill/core/random.hpp ----
+// The random numbers sample() and sortByKey's key sampling draw: SplitMix64
+// (Steele, Lea and Flood, "Fast splittable pseudorandom number generators",
+// 2014), a 64-bit generator that passes BigCrush, seeded from (seed, stream) so
+// each partition draws its own sequence whatever the number of workers. Not
+// <random>: that header costs every program including rill 17 MB of g++ memory
+// (README, "Compile cost"), and sampling needs only uniform doubles, a bounded
+// integer and a Poisson count.
+
+
+namespace rill {
+
+class SplitMix64 {
+ public:
+  explicit constexpr SplitMix64(std::uint64_t seed, std::uint64_t stream = 0)
+      : state_(mix(seed) ^ mix(stream + 0x632B'E59B'D9B4'E019u)) {}
+
+  constexpr std::uint64_t next() { return mix(state_ += 0x9E37'79B9'7F4A'7C15u); }
+
+  /// Uniform in [0, 1), with 53 random bits.
+  constexpr double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+
+  /// Uniform in [0, n) for n > 0, without modulo bias (rejects the top
+  /// 2^64 mod n values).
+  constexpr std::uint64_t below(std::uint64_t n) {
+    const std::uint64_t reject = (0 - n) % n;  // 2^64 mod n
+    for (;;) {
+      const std::uint64_t r = next();
+      if (r >= reject) return r % n;
+    }
+  }
+
+  /// A Poisson(mean) count (Knuth's product of uniforms, in steps of a mean of
+  /// at most 16, since a sum of Poisson counts is Poisson with the summed mean;
+  /// exact, and O(mean) draws, which is the size of what sample() then emits).
+  int poisson(double mean) {
+    int k = 0;
+    while (mean > 0) {
+      const double step = mean < 16 ? mean : 16;
+      mean -= step;
+      const double limit = math::exp(-step);
+      for (double p = uniform(); p > limit; p *= uniform()) ++k;
+    }
+    return k;
+  }
+
+ private:
+  static constexpr std::uint64_t mix(std::uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xBF58'476D'1CE4'E5B9u;
+    z = (z ^ (z >> 27)) * 0x94D0'49BB'1331'11EBu;
+    return z ^ (z >> 31);
+  }
+
+  std::uint64_t state_;
+};
+
+}  // namespace rill
+// ---- end rill/core/random.hpp ----
+
 
 namespace rill {
 
@@ -3709,7 +3842,7 @@ struct Reversed {
 template <class K>
 struct KeySampleSink {
   std::size_t capacity;
-  std::mt19937_64 rng;
+  SplitMix64 rng;
   std::vector<K> sample;
   std::int64_t seen = 0;
   std::int64_t nextPick = 0;  // 0-based index of the next element to take
@@ -3720,12 +3853,12 @@ struct KeySampleSink {
     if (sample.size() < capacity) {
       sample.emplace_back(std::get<0>(std::forward<X>(x)));
       if (sample.size() == capacity) {
-        w = std::exp(std::log(uniform()) / static_cast<double>(capacity));
+        w = math::exp(math::log(uniform()) / static_cast<double>(capacity));
         skip();
       }
     } else if (seen == nextPick) {
-      sample[std::uniform_int_distribution<std::size_t>(0, capacity - 1)(rng)] = K(std::get<0>(std::forward<X>(x)));
-      w *= std::exp(std::log(uniform()) / static_cast<double>(capacity));
+      sample[rng.below(capacity)] = K(std::get<0>(std::forward<X>(x)));
+      w *= math::exp(math::log(uniform()) / static_cast<double>(capacity));
       skip();
     }
     ++seen;
@@ -3735,9 +3868,9 @@ struct KeySampleSink {
   std::pair<std::int64_t, std::vector<K>> result() && { return {seen, std::move(sample)}; }
 
  private:
-  double uniform() { return 1.0 - std::uniform_real_distribution<double>(0.0, 1.0)(rng); }  // (0, 1]
+  double uniform() { return 1.0 - rng.uniform(); }  // (0, 1]
   void skip() {
-    const double gap = std::floor(std::log(uniform()) / std::log1p(-w));
+    const double gap = math::floor(math::log(uniform()) / math::log1p(-w));
     const double far = static_cast<double>(std::numeric_limits<std::int64_t>::max() / 2);
     nextPick = seen + 1 + (gap < far ? static_cast<std::int64_t>(gap) : static_cast<std::int64_t>(far));
   }
@@ -3786,8 +3919,7 @@ auto sampleRangePartitioner(const R& rdd, std::size_t n, const Cmp& cmp) {
   const std::size_t inputs = std::max<std::size_t>(rdd.numPartitions(), 1);
   const std::size_t perPartition = (3 * sampleSize + inputs - 1) / inputs;
   auto samples = runPerPartition(rdd, [&](std::size_t p) {
-    std::seed_seq seed{0x5EED'0000u + static_cast<unsigned>(p), static_cast<unsigned>(p >> 32)};
-    return KeySampleSink<K>{std::max<std::size_t>(perPartition, 1), std::mt19937_64(seed), {}};
+    return KeySampleSink<K>{std::max<std::size_t>(perPartition, 1), SplitMix64(0x5EED, p), {}};
   });
   return RangePartitioner<K, Cmp>(rangeBounds(samples, n, cmp), cmp);
 }
@@ -4700,16 +4832,15 @@ struct SampleStage {
   struct Bound {
     bool withReplacement;
     double fraction;
-    std::mt19937_64 rng;
+    SplitMix64 rng;
     Next next;
     template <class X>
     bool push(X&& x) {
       if (!withReplacement) {
-        if (std::uniform_real_distribution<double>(0.0, 1.0)(rng) >= fraction) return true;
+        if (rng.uniform() >= fraction) return true;
         return next.push(std::forward<X>(x));
       }
-      if (!(fraction > 0)) return true;  // poisson_distribution needs a positive mean
-      auto copies = std::poisson_distribution<int>(fraction)(rng);
+      const int copies = rng.poisson(fraction);
       for (int i = 0; i < copies; ++i)
         if (!next.push(std::as_const(x))) return false;
       return true;
@@ -4718,9 +4849,7 @@ struct SampleStage {
   };
   template <class In, class Next>
   Bound<Next> bind(std::size_t partition, Next next) const {
-    std::seed_seq seq{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32),
-                      static_cast<std::uint32_t>(partition)};
-    return {withReplacement, fraction, std::mt19937_64(seq), std::move(next)};
+    return {withReplacement, fraction, SplitMix64(seed, partition), std::move(next)};
   }
 };
 
@@ -5273,6 +5402,7 @@ inline exec::Executor& executorOf(SparkContext& sc) { return sc.executor(); }
 // itself; a ManualClock moves only when a test calls advance(), which returns
 // once every batch that became due has completed — so tests never sleep.
 
+
 namespace rill {
 
 class Clock {
@@ -5411,6 +5541,7 @@ using ManualClock = BasicManualClock<>;
 // ---- begin rill/stream/time.hpp ----
 // Batch times and durations. A Time is milliseconds on the streaming clock and
 // prints as Spark's does ("1000 ms"); durations are std::chrono durations.
+
 #include <compare>
 
 namespace rill {
@@ -5463,6 +5594,7 @@ Duration requirePositiveDuration(std::chrono::duration<Rep, Period> d, const cha
 }  // namespace rill
 // ---- end rill/stream/time.hpp ----
 
+#include <map>
 
 namespace rill {
 
@@ -6123,160 +6255,336 @@ class DStreamOutputOps {
 // context's default parallelism) or a partitioner for the state.
 
 // ---- begin rill/core/serialization.hpp ----
-// How checkpoints write keys, values and state: cereal's binary archives.
+// How checkpoints write keys, values and state: a binary archive with cereal's
+// protocol and cereal's bytes, without cereal.
 //
 // Serialisable out of the box: arithmetic types and enums, std::string, pairs,
-// tuples, optionals, vectors, deques, maps, sets and their unordered forms, and
-// any nesting of those. A type of your own joins by giving cereal a serialize
-// function, as a member
+// tuples, optionals, and the standard containers — sequences (vector, deque,
+// list), maps and sets, ordered or unordered — with any nesting of those. A
+// type of your own joins as it would join cereal, by a serialize function, as a
+// member
 //     template <class Archive> void serialize(Archive& ar) { ar(x, y); }
 // or as a free function next to the type (same namespace)
 //     template <class Archive> void serialize(Archive& ar, Point& p) { ar(p.x, p.y); }
-// (cereal's save/load pairs work too); it must be default-constructible to be read back.
+// or by a save/load pair (members `void save(Archive&) const` and
+// `void load(Archive&)`, or free `save(Archive&, const T&)` / `load(Archive&, T&)`).
+// Private hooks need `friend struct rill::SerializationAccess;` (cereal's
+// `friend class cereal::access;`). The type must be default-constructible to be
+// read back. Not supported: cereal's versioned and *_minimal hooks and its
+// name-value pairs (binary archives ignore the names; pass the value itself).
 //
 // Checkpointable<T> says whether all that holds. Checkpoint code checks it
 // where it is instantiated, so a type that cannot be serialised only matters
 // to a program that checkpoints it. Checkpoint files are read back by the same
-// program on the same machine: the archive is cereal's native binary form.
-
-#include <cereal/archives/binary.hpp>
-#include <cereal/types/common.hpp>
-#include <cereal/types/deque.hpp>
-#include <cereal/types/map.hpp>
-#include <cereal/types/optional.hpp>
-#include <cereal/types/set.hpp>
-#include <cereal/types/string.hpp>
-#include <cereal/types/tuple.hpp>
-#include <cereal/types/unordered_map.hpp>
-#include <cereal/types/unordered_set.hpp>
-#include <cereal/types/utility.hpp>
-#include <cereal/types/vector.hpp>
+// program on the same machine, so sizes are u64s and values their bytes in the
+// machine's own order: exactly what cereal's BinaryOutputArchive writes
+// (tests/test_serialization_cereal_bytes.cpp checks it both ways), so files of
+// earlier versions, which used cereal, still restore.
+//
+// Why not cereal itself: its headers cost every program that includes rill
+// 26 MB of g++ memory, about 0.3 s (README, "Compile cost"), for the few types
+// above; and its binary input archive resizes a container to the size it reads
+// before reading the elements, which this reader checks against the bytes left.
 
 #include <cxxabi.h>
 
 #include <cstdlib>
-#include <set>
 
 namespace rill {
 
+/// Befriend it to keep serialize, save or load private.
+struct SerializationAccess {
+  template <class A, class T>
+  static auto serialize(A& ar, T& t) -> decltype(t.serialize(ar)) {
+    return t.serialize(ar);
+  }
+  template <class A, class T>
+  static auto save(A& ar, const T& t) -> decltype(t.save(ar)) {
+    return t.save(ar);
+  }
+  template <class A, class T>
+  static auto load(A& ar, T& t) -> decltype(t.load(ar)) {
+    return t.load(ar);
+  }
+};
+
 namespace detail {
 
-/// cereal's binary format, read from bytes in memory without trusting the
-/// sizes in them. cereal's BinaryInputArchive resizes a string or container to
-/// the size it reads before reading the elements, so one corrupt size in data
-/// that passed the checkpoint checksum (a file of another build, or crafted)
-/// made it allocate up to 2^64 bytes: std::bad_alloc, or the OOM killer. Here
-/// a size larger than the bytes left is an error, since every element takes
-/// at least one byte (so an allocation is at most a small multiple of the
-/// input). The one exception, elements that serialise to nothing (an empty
-/// struct), cannot be read back in vectors longer than the bytes that follow.
-class CheckpointInputArchive
-    : public cereal::InputArchive<CheckpointInputArchive, cereal::AllowEmptyClassElision> {
- public:
-  explicit CheckpointInputArchive(std::string_view bytes)
-      : cereal::InputArchive<CheckpointInputArchive, cereal::AllowEmptyClassElision>(this), bytes_(bytes) {}
+/// How one type is written and read: Codec<T>::save(ar, value) and
+/// Codec<T>::load(ar, value). Undefined (no members) for types that cannot be.
+template <class T>
+struct Codec {};
 
-  void loadBinary(void* data, std::size_t size) {
+template <class T>
+concept Serializable = requires {
+  &Codec<T>::save;
+  &Codec<T>::load;
+} && std::is_default_constructible_v<T>;
+
+/// Appends the bytes of values to a string.
+class BinaryWriter {
+ public:
+  explicit BinaryWriter(std::string& out) : out_(&out) {}
+  template <class... Ts>
+  void operator()(Ts&&... values) {
+    (Codec<std::remove_cvref_t<Ts>>::save(*this, values), ...);
+  }
+  void writeBytes(const void* data, std::size_t size) { out_->append(static_cast<const char*>(data), size); }
+  void writeSize(std::size_t n) {
+    const auto size = static_cast<std::uint64_t>(n);
+    writeBytes(&size, sizeof size);
+  }
+
+ private:
+  std::string* out_;
+};
+
+/// Reads values back from bytes in memory without trusting the sizes in them:
+/// a size larger than the bytes left is an error, since every element takes at
+/// least one byte (so an allocation is at most a small multiple of the input;
+/// elements that serialise to nothing, an empty struct, cannot be read back in
+/// containers longer than the bytes that follow).
+class BinaryReader {
+ public:
+  explicit BinaryReader(std::string_view bytes) : bytes_(bytes) {}
+  template <class... Ts>
+  void operator()(Ts&&... values) {
+    (Codec<std::remove_cvref_t<Ts>>::load(*this, values), ...);
+  }
+  void readBytes(void* data, std::size_t size) {
     if (size > bytes_.size())
-      throw cereal::Exception("needs " + std::to_string(size) + " more bytes, " + std::to_string(bytes_.size()) +
-                              " left");
+      fail("needs " + std::to_string(size) + " more bytes, " + std::to_string(bytes_.size()) + " left");
     if (size == 0) return;  // data may be null (an empty vector)
     std::memcpy(data, bytes_.data(), size);
     bytes_.remove_prefix(size);
   }
-  void checkSize(std::uint64_t elements) const {
-    if (elements > bytes_.size())
-      throw cereal::Exception("a size of " + std::to_string(elements) + " elements, with " +
-                              std::to_string(bytes_.size()) + " bytes left");
+  std::size_t readSize() {
+    std::uint64_t n = 0;
+    readBytes(&n, sizeof n);
+    if (n > bytes_.size())
+      fail("a size of " + std::to_string(n) + " elements, with " + std::to_string(bytes_.size()) + " bytes left");
+    return static_cast<std::size_t>(n);
+  }
+  [[noreturn]] static void fail(const std::string& why) {
+    throw SparkException("rill: cannot read checkpointed data: " + why);
   }
 
  private:
   std::string_view bytes_;
 };
 
-// What cereal needs of an input archive (as cereal/archives/binary.hpp gives
-// BinaryInputArchive), found by ADL.
-template <class T>
-std::enable_if_t<std::is_arithmetic_v<T>> CEREAL_LOAD_FUNCTION_NAME(CheckpointInputArchive& ar, T& t) {
-  if constexpr (std::is_same_v<T, bool>) {  // a byte other than 0 or 1 is no bool (reading it is UB)
-    unsigned char byte = 0;
-    ar.loadBinary(&byte, 1);
-    if (byte > 1) throw cereal::Exception("a bool of value " + std::to_string(byte));
-    t = byte == 1;
-  } else {
-    ar.loadBinary(std::addressof(t), sizeof(t));
-  }
-}
-template <class T>
-void CEREAL_SERIALIZE_FUNCTION_NAME(CheckpointInputArchive& ar, cereal::NameValuePair<T>& t) {
-  ar(t.value);
-}
-template <class T>
-void CEREAL_SERIALIZE_FUNCTION_NAME(CheckpointInputArchive& ar, cereal::SizeTag<T>& t) {
-  ar(t.size);
-  ar.checkSize(static_cast<std::uint64_t>(t.size));
-}
-template <class T>
-void CEREAL_LOAD_FUNCTION_NAME(CheckpointInputArchive& ar, cereal::BinaryData<T>& bd) {
-  ar.loadBinary(bd.data, static_cast<std::size_t>(bd.size));
-}
-
-// cereal's own traits accept std::vector<X> for any X (its vector code is an
-// unconstrained template) and fail deep inside on use; so containers are
-// looked through here and the leaves asked of cereal.
-template <class T>
-struct CheckpointableLeaf
-    : std::bool_constant<cereal::traits::is_output_serializable<T, cereal::BinaryOutputArchive>::value &&
-                         cereal::traits::is_input_serializable<T, CheckpointInputArchive>::value &&
-                         std::is_default_constructible_v<T>> {};
-
-template <class T>
-struct CheckpointableTraits : CheckpointableLeaf<T> {};
+// --- Arithmetic types and enums: their bytes. ---
 template <class T>
   requires(std::is_arithmetic_v<T> || std::is_enum_v<T>)
-struct CheckpointableTraits<T> : std::true_type {};
-template <class C, class Tr, class A>
-struct CheckpointableTraits<std::basic_string<C, Tr, A>> : std::is_arithmetic<C> {};
-template <class A, class B>
-struct CheckpointableTraits<std::pair<A, B>>
-    : std::bool_constant<CheckpointableTraits<std::remove_cv_t<A>>::value &&
-                         CheckpointableTraits<std::remove_cv_t<B>>::value> {};
-template <class... Ts>
-struct CheckpointableTraits<std::tuple<Ts...>>
-    : std::bool_constant<(CheckpointableTraits<std::remove_cv_t<Ts>>::value && ...)> {};
+struct Codec<T> {
+  static void save(BinaryWriter& ar, const T& v) { ar.writeBytes(&v, sizeof v); }
+  static void load(BinaryReader& ar, T& v) {
+    if constexpr (std::is_same_v<T, bool>) {  // a byte other than 0 or 1 is no bool (reading it is UB)
+      unsigned char byte = 0;
+      ar.readBytes(&byte, 1);
+      if (byte > 1) BinaryReader::fail("a bool of value " + std::to_string(byte));
+      v = byte == 1;
+    } else {
+      ar.readBytes(&v, sizeof v);
+    }
+  }
+};
+
+// --- User types: their own hooks, found as cereal finds them. ---
 template <class T>
-struct CheckpointableTraits<std::optional<T>> : CheckpointableTraits<T> {};
-template <class T, class A>
-struct CheckpointableTraits<std::vector<T, A>> : CheckpointableTraits<T> {};
-template <class T, class A>
-struct CheckpointableTraits<std::deque<T, A>> : CheckpointableTraits<T> {};
-template <class T, class C, class A>
-struct CheckpointableTraits<std::set<T, C, A>> : CheckpointableTraits<T> {};
-template <class T, class H, class E, class A>
-struct CheckpointableTraits<std::unordered_set<T, H, E, A>> : CheckpointableTraits<T> {};
-template <class K, class V, class C, class A>
-struct CheckpointableTraits<std::map<K, V, C, A>>
-    : std::bool_constant<CheckpointableTraits<K>::value && CheckpointableTraits<V>::value> {};
-template <class K, class V, class H, class E, class A>
-struct CheckpointableTraits<std::unordered_map<K, V, H, E, A>>
-    : std::bool_constant<CheckpointableTraits<K>::value && CheckpointableTraits<V>::value> {};
+concept HasMemberSerialize = requires(T& t, BinaryWriter& w, BinaryReader& r) {
+  SerializationAccess::serialize(w, t);
+  SerializationAccess::serialize(r, t);
+};
+template <class T>
+concept HasFreeSerialize = requires(T& t, BinaryWriter& w, BinaryReader& r) {
+  serialize(w, t);
+  serialize(r, t);
+};
+template <class T>
+concept HasMemberSaveLoad = requires(const T& c, T& t, BinaryWriter& w, BinaryReader& r) {
+  SerializationAccess::save(w, c);
+  SerializationAccess::load(r, t);
+};
+template <class T>
+concept HasFreeSaveLoad = requires(const T& c, T& t, BinaryWriter& w, BinaryReader& r) {
+  save(w, c);
+  load(r, t);
+};
+
+// Called from outside Codec: inside it, an unqualified save(ar, v) would find
+// Codec::save itself and never look in the user's namespace.
+template <class A, class T>
+void freeSerialize(A& ar, T& v) {
+  serialize(ar, v);
+}
+template <class T>
+void freeSave(BinaryWriter& ar, const T& v) {
+  save(ar, v);
+}
+template <class T>
+void freeLoad(BinaryReader& ar, T& v) {
+  load(ar, v);
+}
+
+template <class T>
+  requires(!std::is_arithmetic_v<T> && !std::is_enum_v<T> &&
+           (HasMemberSerialize<T> || HasFreeSerialize<T> || HasMemberSaveLoad<T> || HasFreeSaveLoad<T>))
+struct Codec<T> {
+  // A serialize function is one for both directions, so it takes a T&; saving
+  // hands it the value without const (as cereal does) and it only reads it.
+  static void save(BinaryWriter& ar, const T& v) {
+    if constexpr (HasMemberSerialize<T>) SerializationAccess::serialize(ar, const_cast<T&>(v));
+    else if constexpr (HasFreeSerialize<T>) freeSerialize(ar, const_cast<T&>(v));
+    else if constexpr (HasMemberSaveLoad<T>) SerializationAccess::save(ar, v);
+    else freeSave(ar, v);
+  }
+  static void load(BinaryReader& ar, T& v) {
+    if constexpr (HasMemberSerialize<T>) SerializationAccess::serialize(ar, v);
+    else if constexpr (HasFreeSerialize<T>) freeSerialize(ar, v);
+    else if constexpr (HasMemberSaveLoad<T>) SerializationAccess::load(ar, v);
+    else freeLoad(ar, v);
+  }
+};
+
+// --- Pairs, tuples, optionals. ---
+template <Serializable A, Serializable B>
+struct Codec<std::pair<A, B>> {
+  static void save(BinaryWriter& ar, const std::pair<A, B>& p) { ar(p.first, p.second); }
+  static void load(BinaryReader& ar, std::pair<A, B>& p) { ar(p.first, p.second); }
+};
+template <Serializable... Ts>
+struct Codec<std::tuple<Ts...>> {
+  static void save(BinaryWriter& ar, const std::tuple<Ts...>& t) {
+    std::apply([&ar](const auto&... xs) { ar(xs...); }, t);
+  }
+  static void load(BinaryReader& ar, std::tuple<Ts...>& t) {
+    std::apply([&ar](auto&... xs) { ar(xs...); }, t);
+  }
+};
+/// A flag that is true for std::nullopt (cereal's "nullopt"), then the value.
+template <Serializable T>
+struct Codec<std::optional<T>> {
+  static void save(BinaryWriter& ar, const std::optional<T>& o) {
+    ar(!o.has_value());
+    if (o) ar(*o);
+  }
+  static void load(BinaryReader& ar, std::optional<T>& o) {
+    bool empty = true;
+    ar(empty);
+    if (empty) {
+      o.reset();
+    } else {
+      o.emplace();
+      ar(*o);
+    }
+  }
+};
+
+// --- Containers, by what they can do rather than by name, so this header needs
+// none of <vector>, <map>, <set>, ... : the size as a u64, then the elements
+// (for a map, each key then its value). A contiguous sequence of arithmetic
+// values (std::string, std::vector<int>) is one block of bytes. ---
+template <class C>
+concept SequenceContainer = requires(C& c, const C& cc, typename C::value_type v) {
+  cc.size();
+  cc.begin();
+  c.clear();
+  c.push_back(std::move(v));
+} && !requires { typename C::key_type; };
+template <class C>
+concept BytesContainer = SequenceContainer<C> && std::is_arithmetic_v<typename C::value_type> &&
+                         !std::is_same_v<typename C::value_type, bool> && requires(C& c) {
+                           c.resize(std::size_t{});
+                           { c.data() } -> std::same_as<typename C::value_type*>;
+                         };
+template <class C>
+concept AssociativeContainer = requires(C& c, const C& cc, typename C::value_type v) {
+  typename C::key_type;
+  cc.size();
+  cc.begin();
+  c.clear();
+  c.emplace_hint(c.end(), std::move(v));
+};
+
+template <class T>
+concept HasUserHooks =
+    HasMemberSerialize<T> || HasFreeSerialize<T> || HasMemberSaveLoad<T> || HasFreeSaveLoad<T>;
+
+template <class C>
+  requires(SequenceContainer<C> && !HasUserHooks<C> && Serializable<typename C::value_type>)
+struct Codec<C> {
+  static void save(BinaryWriter& ar, const C& c) {
+    ar.writeSize(c.size());
+    if constexpr (BytesContainer<C>)
+      ar.writeBytes(c.data(), c.size() * sizeof(typename C::value_type));
+    else
+      for (const auto& x : c) ar(static_cast<const typename C::value_type&>(x));
+  }
+  static void load(BinaryReader& ar, C& c) {
+    const std::size_t n = ar.readSize();
+    if constexpr (BytesContainer<C>) {
+      c.resize(n);
+      ar.readBytes(c.data(), n * sizeof(typename C::value_type));
+    } else {
+      c.clear();
+      for (std::size_t i = 0; i < n; ++i) {
+        typename C::value_type x{};
+        ar(x);
+        c.push_back(std::move(x));
+      }
+    }
+  }
+};
+
+template <class C>
+struct ElementOf {
+  using type = typename C::key_type;  // a set
+};
+template <class C>
+  requires requires { typename C::mapped_type; }
+struct ElementOf<C> {
+  using type = std::pair<typename C::key_type, typename C::mapped_type>;  // a map: key, then value
+};
+
+template <class C>
+  requires(AssociativeContainer<C> && !HasUserHooks<C> && Serializable<typename ElementOf<C>::type>)
+struct Codec<C> {
+  using Element = typename ElementOf<C>::type;
+  static void save(BinaryWriter& ar, const C& c) {
+    ar.writeSize(c.size());
+    for (const auto& x : c) {
+      if constexpr (requires { typename C::mapped_type; })
+        ar(x.first, x.second);  // not the pair itself: its key is const
+      else
+        ar(x);
+    }
+  }
+  static void load(BinaryReader& ar, C& c) {
+    const std::size_t n = ar.readSize();
+    c.clear();
+    for (std::size_t i = 0; i < n; ++i) {
+      Element x{};
+      ar(x);
+      c.emplace_hint(c.end(), std::move(x));
+    }
+  }
+};
 
 }  // namespace detail
 
 /// T can be written to a checkpoint and read back (see the top of this header).
 template <class T>
-concept Checkpointable = detail::CheckpointableTraits<std::remove_cv_t<T>>::value;
+concept Checkpointable = detail::Serializable<std::remove_cv_t<T>>;
 
 namespace detail {
 
 template <Checkpointable T>
 std::string toBytes(const T& value) {
-  std::ostringstream os(std::ios::binary);
-  {
-    cereal::BinaryOutputArchive archive(os);
-    archive(value);
-  }
-  return std::move(os).str();
+  std::string bytes;
+  BinaryWriter archive(bytes);
+  archive(value);
+  return bytes;
 }
 
 /// Reads a value written by toBytes; malformed bytes throw SparkException (the
@@ -6285,12 +6593,8 @@ std::string toBytes(const T& value) {
 template <Checkpointable T>
 T fromBytes(std::string_view bytes) {
   T value{};
-  try {
-    CheckpointInputArchive archive(bytes);
-    archive(value);
-  } catch (const cereal::Exception& e) {
-    throw SparkException(std::string("rill: cannot read checkpointed data: ") + e.what());
-  }
+  BinaryReader archive(bytes);
+  archive(value);
   return value;
 }
 
@@ -6305,13 +6609,6 @@ std::string typeName() {
 
 }  // namespace detail
 }  // namespace rill
-
-// Tells cereal which output archive writes what CheckpointInputArchive reads
-// (used to check load_minimal/save_minimal pairs).
-template <>
-struct cereal::traits::detail::get_output_from_input<rill::detail::CheckpointInputArchive> {
-  using type = cereal::BinaryOutputArchive;
-};
 // ---- end rill/core/serialization.hpp ----
 
 // ---- begin rill/stream/checkpoint_streams.hpp ----
@@ -8158,7 +8455,7 @@ class BasicRateLimiter {
  public:
   /// ratePerSecond == 0 means unlimited (acquire never waits).
   BasicRateLimiter(Clock& clock, double ratePerSecond) : clock_(&clock), rate_(ratePerSecond) {
-    if (!(ratePerSecond >= 0) || !std::isfinite(ratePerSecond))
+    if (!(ratePerSecond >= 0) || !math::isfinite(ratePerSecond))
       throw std::invalid_argument("rill: a receiver's maximum rate must be >= 0 records per second, got " +
                                   std::to_string(ratePerSecond));
     if (limited()) {
@@ -8176,7 +8473,7 @@ class BasicRateLimiter {
   bool acquire(const std::function<bool()>& stopRequested) {
     if (!limited()) return true;
     const double moment = reserve();
-    const auto target = static_cast<std::int64_t>(std::ceil(moment / 1000.0));
+    const auto target = static_cast<std::int64_t>(math::ceil(moment / 1000.0));
     if (clock_->getTimeMillis() >= target) return true;
     return clock_->waitTillTime(target, stopRequested) >= target;
   }
@@ -8248,6 +8545,7 @@ using RateLimiter = BasicRateLimiter<>;
 // limit. While its receiver is being stopped the buffer stops blocking (a
 // stop must not wait for a batch that may never come) and takes the records
 // of the store() calls already in progress, so nothing received is lost.
+
 
 namespace rill::detail {
 

@@ -2,17 +2,16 @@
 // How elements are printed by print()/pprint() and saveAsTextFile: Spark uses
 // Scala's toString, so a pair prints as "(word,3)" with no space and a
 // double as Java prints it ("2.0", "1.0E-7").
+#include <rill/core/math.hpp>
+
 #include <charconv>
-#include <cmath>
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
 #include <tuple>
 #include <type_traits>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -52,16 +51,16 @@ struct ShowTraits {
 /// 10^-3 <= |x| < 10^7, otherwise as "d.dddE<n>" ("1.0E-7", "1.2345678E7").
 template <class F>
 void showJavaFloating(std::ostream& os, F x) {
-  if (std::isnan(x)) {
+  if (math::isnan(x)) {
     os << "NaN";
     return;
   }
-  if (std::isinf(x)) {
+  if (math::isinf(x)) {
     os << (x < 0 ? "-Infinity" : "Infinity");
     return;
   }
   if (x == 0) {
-    os << (std::signbit(x) ? "-0.0" : "0.0");
+    os << (math::signbit(x) ? "-0.0" : "0.0");
     return;
   }
   char buf[64];

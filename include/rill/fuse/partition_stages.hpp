@@ -3,12 +3,12 @@
 // (mapPartitionsWithIndex, zipWithIndex, sample). They still sit inside the
 // fused chain: the elements before them flow in one loop, and what they emit
 // flows on through the stages after them in the same loop.
+#include <rill/core/random.hpp>
 #include <rill/fuse/element_stages.hpp>
 
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <random>
 #include <utility>
 #include <vector>
 
@@ -133,16 +133,15 @@ struct SampleStage {
   struct Bound {
     bool withReplacement;
     double fraction;
-    std::mt19937_64 rng;
+    SplitMix64 rng;
     Next next;
     template <class X>
     bool push(X&& x) {
       if (!withReplacement) {
-        if (std::uniform_real_distribution<double>(0.0, 1.0)(rng) >= fraction) return true;
+        if (rng.uniform() >= fraction) return true;
         return next.push(std::forward<X>(x));
       }
-      if (!(fraction > 0)) return true;  // poisson_distribution needs a positive mean
-      auto copies = std::poisson_distribution<int>(fraction)(rng);
+      const int copies = rng.poisson(fraction);
       for (int i = 0; i < copies; ++i)
         if (!next.push(std::as_const(x))) return false;
       return true;
@@ -151,9 +150,7 @@ struct SampleStage {
   };
   template <class In, class Next>
   Bound<Next> bind(std::size_t partition, Next next) const {
-    std::seed_seq seq{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32),
-                      static_cast<std::uint32_t>(partition)};
-    return {withReplacement, fraction, std::mt19937_64(seq), std::move(next)};
+    return {withReplacement, fraction, SplitMix64(seed, partition), std::move(next)};
   }
 };
 

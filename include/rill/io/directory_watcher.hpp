@@ -15,12 +15,12 @@
 // the file is later deleted and recreated; the set of seen names therefore
 // grows with the number of files observed. Not thread-safe: poll from one
 // thread.
+#include <rill/core/algorithm.hpp>
 #include <rill/io/directory.hpp>
 #include <rill/io/system_error.hpp>
 
 #include <sys/stat.h>
 
-#include <algorithm>
 #include <string>
 #include <unordered_set>
 #include <utility>

@@ -11,7 +11,8 @@
 // the limit. It is dropped up to its newline and counted in overlongLines(),
 // because one unterminated 10 GB "line" from a misbehaving peer must not take
 // down the receiver.
-#include <algorithm>
+#include <rill/core/algorithm.hpp>
+
 #include <cstddef>
 #include <cstring>
 #include <memory>

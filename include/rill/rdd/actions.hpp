@@ -1,11 +1,11 @@
 #pragma once
 // Actions: they run the fused chain of every partition in parallel on the
 // executor and combine the per-partition results on the caller's thread.
+#include <rill/core/algorithm.hpp>
 #include <rill/core/concepts.hpp>
 #include <rill/core/errors.hpp>
 #include <rill/rdd/fwd.hpp>
 
-#include <algorithm>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>

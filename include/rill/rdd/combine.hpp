@@ -9,6 +9,7 @@
 // in parallel on the executor. groupByKey does no map-side combine (as Spark:
 // it would not shrink the data). An RDD already partitioned as asked is
 // combined or grouped in place, without a shuffle.
+#include <rill/core/algorithm.hpp>
 #include <rill/rdd/fwd.hpp>
 #include <rill/rdd/hash_table.hpp>
 #include <rill/rdd/keyed_shuffle.hpp>
@@ -16,7 +17,6 @@
 #include <rill/rdd/partitioner.hpp>
 #include <rill/rdd/shuffle.hpp>
 
-#include <algorithm>
 #include <cstddef>
 #include <memory>
 #include <tuple>

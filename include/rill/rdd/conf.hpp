@@ -1,7 +1,8 @@
 #pragma once
 // SparkConf: the application name, the master ("local", "local[N]",
 // "local[*]") and free-form settings such as spark.streaming.receiver.maxRate.
-#include <algorithm>
+#include <rill/core/algorithm.hpp>
+
 #include <cstddef>
 #include <exception>
 #include <stdexcept>

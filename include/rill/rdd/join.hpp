@@ -7,6 +7,7 @@
 // join, leftOuterJoin, rightOuterJoin and fullOuterJoin are one function: the
 // two flags say which side keeps its unmatched rows (with the other side as
 // std::nullopt). cogroup groups every side's values per key.
+#include <rill/core/algorithm.hpp>
 #include <rill/rdd/fwd.hpp>
 #include <rill/rdd/hash_table.hpp>
 #include <rill/rdd/keyed_shuffle.hpp>
@@ -14,7 +15,6 @@
 #include <rill/rdd/partitioner.hpp>
 #include <rill/rdd/shuffle.hpp>
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <functional>

@@ -3,13 +3,13 @@
 // step shared by partitionBy, groupByKey, the joins and cogroup (the combining
 // ops use combine.hpp's writer instead). When the RDD is already partitioned
 // that way, the rows are read in place and nothing moves.
+#include <rill/core/algorithm.hpp>
 #include <rill/rdd/fwd.hpp>
 #include <rill/rdd/keys.hpp>
 #include <rill/rdd/node.hpp>
 #include <rill/rdd/partitioner.hpp>
 #include <rill/rdd/shuffle.hpp>
 
-#include <algorithm>
 #include <concepts>
 #include <cstddef>
 #include <functional>

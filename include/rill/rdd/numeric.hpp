@@ -1,10 +1,10 @@
 #pragma once
 // Actions on RDDs of numbers: sum, mean, stats (Spark's DoubleRDDFunctions).
+#include <rill/core/algorithm.hpp>
 #include <rill/core/errors.hpp>
+#include <rill/core/math.hpp>
 #include <rill/rdd/fwd.hpp>
 
-#include <algorithm>
-#include <cmath>
 #include <concepts>
 #include <cstdint>
 #include <limits>
@@ -52,8 +52,8 @@ class StatCounter {
   double sampleVariance() const {
     return n_ > 1 ? m2_ / static_cast<double>(n_ - 1) : std::numeric_limits<double>::quiet_NaN();
   }
-  double stdev() const { return std::sqrt(variance()); }
-  double sampleStdev() const { return std::sqrt(sampleVariance()); }
+  double stdev() const { return math::sqrt(variance()); }
+  double sampleStdev() const { return math::sqrt(sampleVariance()); }
   /// Spark's layout: (count: 3, mean: 2.000000, stdev: 0.816497, max: 3.000000, min: 1.000000)
   std::string toString() const {
     std::ostringstream os;

@@ -2,6 +2,7 @@
 // RDD<T>, the named, storable RDD, and PipedRDD<T, Pipe>, an RDD<T> with a
 // fused chain of stages on top. Both get every operation from the same mixins;
 // a PipedRDD converts to RDD<U> (implicitly, or with toRDD()).
+#include <rill/core/algorithm.hpp>
 #include <rill/exec/cancellation.hpp>
 #include <rill/fuse/pipeline.hpp>
 #include <rill/rdd/actions.hpp>
@@ -11,11 +12,10 @@
 #include <rill/rdd/numeric.hpp>
 #include <rill/rdd/pair_ops.hpp>
 #include <rill/rdd/partitioner.hpp>
-#include <rill/rdd/value_stages.hpp>
 #include <rill/rdd/save.hpp>
 #include <rill/rdd/transformations.hpp>
+#include <rill/rdd/value_stages.hpp>
 
-#include <algorithm>
 #include <cstddef>
 #include <memory>
 #include <span>

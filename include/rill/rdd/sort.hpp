@@ -3,19 +3,19 @@
 // (Spark's RangePartitioner); every element goes to the partition of its
 // range, and the partitions sort in parallel. All keys of partition i precede
 // those of partition i+1, so the output is ordered across partitions.
+#include <rill/core/algorithm.hpp>
+#include <rill/core/math.hpp>
+#include <rill/core/random.hpp>
 #include <rill/rdd/fwd.hpp>
 #include <rill/rdd/keyed_shuffle.hpp>
 #include <rill/rdd/keys.hpp>
 
-#include <algorithm>
-#include <cmath>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <limits>
 #include <memory>
-#include <random>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -68,7 +68,7 @@ struct Reversed {
 template <class K>
 struct KeySampleSink {
   std::size_t capacity;
-  std::mt19937_64 rng;
+  SplitMix64 rng;
   std::vector<K> sample;
   std::int64_t seen = 0;
   std::int64_t nextPick = 0;  // 0-based index of the next element to take
@@ -79,12 +79,12 @@ struct KeySampleSink {
     if (sample.size() < capacity) {
       sample.emplace_back(std::get<0>(std::forward<X>(x)));
       if (sample.size() == capacity) {
-        w = std::exp(std::log(uniform()) / static_cast<double>(capacity));
+        w = math::exp(math::log(uniform()) / static_cast<double>(capacity));
         skip();
       }
     } else if (seen == nextPick) {
-      sample[std::uniform_int_distribution<std::size_t>(0, capacity - 1)(rng)] = K(std::get<0>(std::forward<X>(x)));
-      w *= std::exp(std::log(uniform()) / static_cast<double>(capacity));
+      sample[rng.below(capacity)] = K(std::get<0>(std::forward<X>(x)));
+      w *= math::exp(math::log(uniform()) / static_cast<double>(capacity));
       skip();
     }
     ++seen;
@@ -94,9 +94,9 @@ struct KeySampleSink {
   std::pair<std::int64_t, std::vector<K>> result() && { return {seen, std::move(sample)}; }
 
  private:
-  double uniform() { return 1.0 - std::uniform_real_distribution<double>(0.0, 1.0)(rng); }  // (0, 1]
+  double uniform() { return 1.0 - rng.uniform(); }  // (0, 1]
   void skip() {
-    const double gap = std::floor(std::log(uniform()) / std::log1p(-w));
+    const double gap = math::floor(math::log(uniform()) / math::log1p(-w));
     const double far = static_cast<double>(std::numeric_limits<std::int64_t>::max() / 2);
     nextPick = seen + 1 + (gap < far ? static_cast<std::int64_t>(gap) : static_cast<std::int64_t>(far));
   }
@@ -145,8 +145,7 @@ auto sampleRangePartitioner(const R& rdd, std::size_t n, const Cmp& cmp) {
   const std::size_t inputs = std::max<std::size_t>(rdd.numPartitions(), 1);
   const std::size_t perPartition = (3 * sampleSize + inputs - 1) / inputs;
   auto samples = runPerPartition(rdd, [&](std::size_t p) {
-    std::seed_seq seed{0x5EED'0000u + static_cast<unsigned>(p), static_cast<unsigned>(p >> 32)};
-    return KeySampleSink<K>{std::max<std::size_t>(perPartition, 1), std::mt19937_64(seed), {}};
+    return KeySampleSink<K>{std::max<std::size_t>(perPartition, 1), SplitMix64(0x5EED, p), {}};
   });
   return RangePartitioner<K, Cmp>(rangeBounds(samples, n, cmp), cmp);
 }

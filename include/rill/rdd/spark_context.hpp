@@ -1,6 +1,7 @@
 #pragma once
 // SparkContext: owns the executor (a fixed thread pool of N workers for
 // "local[N]") and creates RDDs from collections, ranges and files.
+#include <rill/core/algorithm.hpp>
 #include <rill/core/errors.hpp>
 #include <rill/exec/thread_pool.hpp>
 #include <rill/fuse/element_stages.hpp>
@@ -9,7 +10,6 @@
 #include <rill/rdd/rdd.hpp>
 #include <rill/rdd/sources.hpp>
 
-#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstddef>

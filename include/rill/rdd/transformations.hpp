@@ -3,6 +3,7 @@
 // filter, flatMap, keyBy, mapPartitions, glom) come from fuse::ElementOps;
 // sample and zipWithIndex also only append a stage to the chain's type; union,
 // coalesce and cache build a new node; repartition and distinct shuffle.
+#include <rill/core/algorithm.hpp>
 #include <rill/core/concepts.hpp>
 #include <rill/fuse/element_ops.hpp>
 #include <rill/fuse/partition_stages.hpp>
@@ -11,7 +12,6 @@
 #include <rill/rdd/fwd.hpp>
 #include <rill/rdd/shuffle.hpp>
 
-#include <algorithm>
 #include <concepts>
 #include <stdexcept>
 #include <string>

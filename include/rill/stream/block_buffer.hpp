@@ -5,8 +5,9 @@
 // limit. While its receiver is being stopped the buffer stops blocking (a
 // stop must not wait for a batch that may never come) and takes the records
 // of the store() calls already in progress, so nothing received is lost.
-#include <algorithm>
-#include <chrono>
+#include <rill/core/algorithm.hpp>
+#include <rill/core/chrono.hpp>
+
 #include <condition_variable>
 #include <cstddef>
 #include <mutex>

@@ -9,6 +9,7 @@
 // `template <class Lazy = void>` on a function or class here means nothing but
 // "compile me only if called": a program that never uses it does not pay for it
 // (see README, "Compile cost").
+#include <rill/core/algorithm.hpp>
 #include <rill/core/errors.hpp>
 #include <rill/io/file_lines.hpp>
 #include <rill/io/system_error.hpp>
@@ -18,7 +19,6 @@
 #include <rill/stream/listener.hpp>
 #include <rill/stream/time.hpp>
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>

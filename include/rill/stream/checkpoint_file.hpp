@@ -10,11 +10,11 @@
 // `template <class Lazy = void>` on a function or class here means nothing but
 // "compile me only if called": a program that never uses it does not pay for it
 // (see README, "Compile cost").
+#include <rill/core/algorithm.hpp>
 #include <rill/io/atomic_file.hpp>
 #include <rill/io/directory.hpp>
 #include <rill/io/file_lines.hpp>
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>

@@ -9,9 +9,9 @@
 //
 // This header is light on purpose (the graph includes it); the participants
 // themselves, which need the serialisation code, live with their streams.
+#include <rill/core/algorithm.hpp>
 #include <rill/stream/time.hpp>
 
-#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>

@@ -2,8 +2,9 @@
 // Every streaming component reads time from a Clock. The system clock runs by
 // itself; a ManualClock moves only when a test calls advance(), which returns
 // once every batch that became due has completed — so tests never sleep.
-#include <algorithm>
-#include <chrono>
+#include <rill/core/algorithm.hpp>
+#include <rill/core/chrono.hpp>
+
 #include <condition_variable>
 #include <cstdint>
 #include <functional>

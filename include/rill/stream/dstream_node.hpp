@@ -2,11 +2,11 @@
 // The storable side of a DStream: a node makes at most one RDD per batch time
 // and remembers it for as long as a window downstream may ask for it again.
 // Types are erased here, once per batch — never per element.
+#include <rill/core/algorithm.hpp>
 #include <rill/core/errors.hpp>
 #include <rill/rdd/rdd.hpp>
 #include <rill/stream/time.hpp>
 
-#include <algorithm>
 #include <functional>
 #include <map>
 #include <memory>

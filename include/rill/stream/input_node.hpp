@@ -3,11 +3,11 @@
 // the input has gathered into an RDD for that batch (InputStream::cut); the
 // stream hands that RDD out when the batch is computed. Inputs differ only in
 // where the records come from (takeBatch).
+#include <rill/core/algorithm.hpp>
 #include <rill/rdd/spark_context.hpp>
 #include <rill/stream/dstream_node.hpp>
 #include <rill/stream/graph.hpp>
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <iterator>

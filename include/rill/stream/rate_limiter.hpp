@@ -5,10 +5,10 @@
 // worth, for a later burst. This is the same algorithm, but it reads time from
 // the streaming Clock, so on a ManualClock a test decides exactly which
 // records get through before each batch.
+#include <rill/core/algorithm.hpp>
+#include <rill/core/math.hpp>
 #include <rill/stream/clock.hpp>
 
-#include <algorithm>
-#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <mutex>
@@ -24,7 +24,7 @@ class BasicRateLimiter {
  public:
   /// ratePerSecond == 0 means unlimited (acquire never waits).
   BasicRateLimiter(Clock& clock, double ratePerSecond) : clock_(&clock), rate_(ratePerSecond) {
-    if (!(ratePerSecond >= 0) || !std::isfinite(ratePerSecond))
+    if (!(ratePerSecond >= 0) || !math::isfinite(ratePerSecond))
       throw std::invalid_argument("rill: a receiver's maximum rate must be >= 0 records per second, got " +
                                   std::to_string(ratePerSecond));
     if (limited()) {
@@ -42,7 +42,7 @@ class BasicRateLimiter {
   bool acquire(const std::function<bool()>& stopRequested) {
     if (!limited()) return true;
     const double moment = reserve();
-    const auto target = static_cast<std::int64_t>(std::ceil(moment / 1000.0));
+    const auto target = static_cast<std::int64_t>(math::ceil(moment / 1000.0));
     if (clock_->getTimeMillis() >= target) return true;
     return clock_->waitTillTime(target, stopRequested) >= target;
   }

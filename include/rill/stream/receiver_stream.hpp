@@ -2,6 +2,7 @@
 // A receiver-based input stream (Spark's ReceiverInputDStream): the receiver
 // runs on its own threads from ssc.start() to ssc.stop() and stores records
 // into a bounded buffer; every batch takes what the buffer holds.
+#include <rill/core/chrono.hpp>
 #include <rill/stream/block_buffer.hpp>
 #include <rill/stream/clock.hpp>
 #include <rill/stream/dstream.hpp>
@@ -11,7 +12,6 @@
 #include <rill/stream/receiver_settings.hpp>
 #include <rill/stream/receiver_supervisor.hpp>
 
-#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <stdexcept>

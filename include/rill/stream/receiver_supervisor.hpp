@@ -10,13 +10,13 @@
 // `template <class Lazy = void>` on a function or class here means nothing but
 // "compile me only if called": a program that never uses it does not pay for it
 // (see README, "Compile cost").
+#include <rill/core/algorithm.hpp>
 #include <rill/stream/block_buffer.hpp>
 #include <rill/stream/clock.hpp>
 #include <rill/stream/listener.hpp>
 #include <rill/stream/rate_limiter.hpp>
 #include <rill/stream/receiver_settings.hpp>
 
-#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <exception>

@@ -9,6 +9,7 @@
 // As in Spark, a key whose values all left stays, with the value invF(x, x)
 // (0 for +/-), unless filterFunc removes it; what filterFunc removes is also
 // forgotten for the next window.
+#include <rill/core/algorithm.hpp>
 #include <rill/core/serialization.hpp>
 #include <rill/rdd/hash_table.hpp>
 #include <rill/stream/checkpoint_streams.hpp>
@@ -16,7 +17,6 @@
 #include <rill/stream/graph.hpp>
 #include <rill/stream/window_keyed.hpp>
 
-#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <mutex>

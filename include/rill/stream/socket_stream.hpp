@@ -4,6 +4,7 @@
 // dropped connection, or the end of the stream, restarts the receiver (which
 // reconnects after the restart delay); lines received before are kept. Lines
 // longer than rill.streaming.maxLineLength are dropped, counted and reported.
+#include <rill/core/chrono.hpp>
 #include <rill/core/errors.hpp>
 #include <rill/io/line_framer.hpp>
 #include <rill/io/socket.hpp>
@@ -11,7 +12,6 @@
 #include <rill/stream/receiver_settings.hpp>
 
 #include <atomic>
-#include <chrono>
 #include <cstddef>
 #include <string>
 #include <string_view>

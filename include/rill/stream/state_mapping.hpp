@@ -10,6 +10,7 @@
 // time is called once with isTimingOut() == true, after the batch's records,
 // and removed. rill checks timeouts in every batch; Spark only in its full-scan
 // (checkpoint) batches, every 10 batches by default, so Spark reports them later.
+#include <rill/core/algorithm.hpp>
 #include <rill/core/errors.hpp>
 #include <rill/core/serialization.hpp>
 #include <rill/stream/checkpoint_streams.hpp>
@@ -18,7 +19,6 @@
 #include <rill/stream/state.hpp>
 #include <rill/stream/window_keyed.hpp>
 
-#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <functional>

@@ -3,6 +3,7 @@
 // and runs each batch's jobs (the output operations, in definition order), one
 // batch at a time. A batch that takes longer than the interval delays the next
 // one; nothing is skipped, and the delay is reported to listeners.
+#include <rill/core/chrono.hpp>
 #include <rill/core/errors.hpp>
 #include <rill/rdd/spark_context.hpp>
 #include <rill/stream/checkpoint.hpp>
@@ -18,7 +19,6 @@
 #include <rill/stream/time.hpp>
 
 #include <atomic>
-#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <exception>
