@@ -157,7 +157,8 @@ using std::sqrt;
 #include <charconv>
 #include <cstdint>
 #include <optional>
-#include <sstream>
+#include <ostream>
+#include <streambuf>
 #include <string_view>
 #include <vector>
 
@@ -288,11 +289,41 @@ void show(std::ostream& os, const T& value) {
   detail::ShowTraits<T>::write(os, value);
 }
 
+namespace detail {
+/// A stream buffer that appends to a string: std::ostringstream's job without
+/// <sstream>, which every program including rill would parse (README, "Compile cost").
+class StringAppender final : public std::streambuf {
+ public:
+  explicit StringAppender(std::string& out) : out_(&out) {}
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (!traits_type::eq_int_type(c, traits_type::eof())) out_->push_back(traits_type::to_char_type(c));
+    return traits_type::not_eof(c);
+  }
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    out_->append(s, static_cast<std::size_t>(n));
+    return n;
+  }
+
+ private:
+  std::string* out_;
+};
+}  // namespace detail
+
+/// What write(os) writes to a std::ostream, as a string.
+template <class Write>
+std::string formatted(Write&& write) {
+  std::string out;
+  detail::StringAppender buf(out);
+  std::ostream os(&buf);
+  write(os);
+  return out;
+}
+
 template <class T>
 std::string toString(const T& value) {
-  std::ostringstream os;
-  show(os, value);
-  return os.str();
+  return formatted([&](std::ostream& os) { show(os, value); });
 }
 
 }  // namespace rill
@@ -687,7 +718,7 @@ void writeFileAtomically(const std::string& path, std::string_view contents) {
 // ---- end rill/core/algorithm.hpp ----
 
 
-#include <unordered_set>
+#include <iterator>
 
 namespace rill::io {
 
@@ -701,7 +732,7 @@ class BasicDirectoryWatcher {
   explicit BasicDirectoryWatcher(std::string dir, bool includeExisting = false)
       : dir_(std::move(dir)) {
     std::vector<std::string> existing = newNames();
-    if (!includeExisting) seen_.insert(existing.begin(), existing.end());
+    if (!includeExisting) remember(std::move(existing));
   }
 
   /// Full paths of regular files that appeared since the previous poll (or
@@ -711,10 +742,8 @@ class BasicDirectoryWatcher {
     std::sort(names.begin(), names.end());
     std::vector<std::string> paths;
     paths.reserve(names.size());
-    for (auto& name : names) {
-      paths.push_back(joinPath(dir_, name));
-      seen_.insert(std::move(name));
-    }
+    for (auto& name : names) paths.push_back(joinPath(dir_, name));
+    remember(std::move(names));
     return paths;
   }
 
@@ -728,7 +757,7 @@ class BasicDirectoryWatcher {
   std::vector<std::string> newNames() const {
     std::vector<std::string> names;
     for (auto& name : listDirectory(dir_)) {
-      if (hidden(name.c_str()) || seen_.count(name) != 0) continue;
+      if (hidden(name.c_str()) || std::binary_search(seen_.begin(), seen_.end(), name)) continue;
       // A file deleted between readdir and stat simply is not new yet.
       struct stat st {};
       if (::stat(joinPath(dir_, name).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
@@ -737,8 +766,16 @@ class BasicDirectoryWatcher {
     return names;
   }
 
+  // Adds names (none seen before) to seen_, which stays sorted.
+  void remember(std::vector<std::string> names) {
+    std::sort(names.begin(), names.end());
+    const auto middle = static_cast<std::ptrdiff_t>(seen_.size());
+    seen_.insert(seen_.end(), std::make_move_iterator(names.begin()), std::make_move_iterator(names.end()));
+    std::inplace_merge(seen_.begin(), seen_.begin() + middle, seen_.end());
+  }
+
   std::string dir_;
-  std::unordered_set<std::string> seen_;
+  std::vector<std::string> seen_;  // every name reported or skipped, sorted
 };
 using DirectoryWatcher = BasicDirectoryWatcher<>;
 
@@ -1592,23 +1629,16 @@ class ThreadPool final : public Executor {
 // stages (the Thrill function-stack idea, written with C++20 concepts).
 
 #include <array>
-#include <deque>
-#include <iterator>
-#include <list>
 
 namespace rill::fuse {
 
 namespace detail {
 // Elements of a container that the user's function returned by value are ours
-// to move; elements reached through a view may belong to the user.
+// to move; elements reached through a view may belong to the user. A container
+// is told by its allocator (vector, deque, list, ...: views have none), so this
+// needs no header of each container.
 template <class R>
-inline constexpr bool owns_elements = false;
-template <class T, class A>
-inline constexpr bool owns_elements<std::vector<T, A>> = true;
-template <class T, class A>
-inline constexpr bool owns_elements<std::deque<T, A>> = true;
-template <class T, class A>
-inline constexpr bool owns_elements<std::list<T, A>> = true;
+inline constexpr bool owns_elements = requires { typename R::allocator_type; };
 template <class T, std::size_t N>
 inline constexpr bool owns_elements<std::array<T, N>> = true;
 }  // namespace detail
@@ -1900,46 +1930,66 @@ struct SinkValue {
 
 namespace rill::fuse {
 
+// Stored as a head and the rest rather than in a std::tuple: a chain is built
+// and bound in every program that uses rill, and std::tuple's constructors,
+// constraints and tuple_cat cost the compiler far more than two members do.
 template <class... Stages>
-struct Pipeline {
-  std::tuple<Stages...> stages;
+struct Pipeline;
 
-  template <class In, std::size_t I = 0>
-  struct OutOf {
-    using type = In;
-  };
-  template <class In, std::size_t I>
-    requires(I < sizeof...(Stages))
-  struct OutOf<In, I> {
-    using stage = std::tuple_element_t<I, std::tuple<Stages...>>;
-    using type = typename OutOf<typename stage::template out<In>, I + 1>::type;
-  };
-  /// The element type that comes out of the pipeline when `In` goes in.
+template <>
+struct Pipeline<> {
   template <class In>
-  using out = typename OutOf<In>::type;
+  using out = In;
 
   template <class Stage>
-  Pipeline<Stages..., Stage> append(Stage s) const {
-    return {std::tuple_cat(stages, std::tuple<Stage>(std::move(s)))};
+  Pipeline<Stage> append(Stage s) const {
+    return {std::move(s), {}};
+  }
+  template <class In, class Tail>
+  Tail bindAll(std::size_t, Tail tail) const {
+    return tail;
+  }
+};
+
+template <class Stage, class... Rest>
+struct Pipeline<Stage, Rest...> {
+  Stage first;
+  [[no_unique_address]] Pipeline<Rest...> rest;
+
+  /// The element type that comes out of the pipeline when `In` goes in.
+  template <class In>
+  using out = typename Pipeline<Rest...>::template out<typename Stage::template out<In>>;
+
+  template <class Next>
+  Pipeline<Stage, Rest..., Next> append(Next s) const {
+    return {first, rest.append(std::move(s))};
   }
 
   /// The per-partition sink that runs every stage and ends in `sink`.
   template <class In, class Sink>
   auto bind(std::size_t partition, Sink& sink) const {
-    return bindFrom<In, 0>(partition, SinkRef<Sink>{&sink});
+    return bindAll<In>(partition, SinkRef<Sink>{&sink});
   }
 
   /// Like bind(), but the chain ends in a copy of `sink`, so a copy of the whole
   /// chain carries the sink's state (see LocalizableSink); finalSink() reaches it.
   template <class In, LocalizableSink Sink>
   auto bindCopy(std::size_t partition, const Sink& sink) const {
-    return bindFrom<In, 0>(partition, SinkValue<Sink>{sink});
+    return bindAll<In>(partition, SinkValue<Sink>{sink});
   }
 
   /// The sink a chain from bindCopy() ends in.
   template <class Bound>
   static auto& finalSink(Bound& bound) {
-    return nextOf<sizeof...(Stages)>(bound).sink;
+    return nextOf<1 + sizeof...(Rest)>(bound).sink;
+  }
+
+  /// Binds the stages last to first around `tail`: each stage's bound sink
+  /// holds the rest of the chain.
+  template <class In, class Tail>
+  auto bindAll(std::size_t partition, Tail tail) const {
+    using Next = typename Stage::template out<In>;
+    return first.template bind<In>(partition, rest.template bindAll<Next>(partition, std::move(tail)));
   }
 
  private:
@@ -1951,18 +2001,6 @@ struct Pipeline {
       static_assert(requires { bound.next; },
                     "rill: a stage's bound sink must keep the rest of the chain in a member named `next`");
       return nextOf<N - 1>(bound.next);
-    }
-  }
-
-  template <class In, std::size_t I, class Tail>
-  auto bindFrom(std::size_t partition, Tail tail) const {
-    if constexpr (I == sizeof...(Stages)) {
-      return tail;
-    } else {
-      const auto& stage = std::get<I>(stages);
-      using Stage = std::remove_cvref_t<decltype(stage)>;
-      using Next = typename Stage::template out<In>;
-      return stage.template bind<In>(partition, bindFrom<Next, I + 1>(partition, std::move(tail)));
     }
   }
 };
@@ -2088,7 +2126,6 @@ auto runPerPartition(const R& rdd, MakeSink&& make) {
 }  // namespace rill
 // ---- end rill/rdd/fwd.hpp ----
 
-#include <queue>
 #include <unordered_map>
 
 namespace rill {
@@ -2505,7 +2542,6 @@ class CoalescedNode final : public RDDNode<T> {
 // Actions on RDDs of numbers: sum, mean, stats (Spark's DoubleRDDFunctions).
 
 #include <limits>
-#include <ostream>
 
 namespace rill {
 
@@ -2550,12 +2586,12 @@ class StatCounter {
   double sampleStdev() const { return math::sqrt(sampleVariance()); }
   /// Spark's layout: (count: 3, mean: 2.000000, stdev: 0.816497, max: 3.000000, min: 1.000000)
   std::string toString() const {
-    std::ostringstream os;
-    os.setf(std::ios::fixed);
-    os.precision(6);
-    os << "(count: " << n_ << ", mean: " << mean() << ", stdev: " << stdev() << ", max: " << max_
-       << ", min: " << min_ << ")";
-    return os.str();
+    return formatted([&](std::ostream& os) {
+      os.setf(std::ios::fixed);
+      os.precision(6);
+      os << "(count: " << n_ << ", mean: " << mean() << ", stdev: " << stdev() << ", max: " << max_
+         << ", min: " << min_ << ")";
+    });
   }
 
  private:
@@ -4482,7 +4518,6 @@ class PairOps {
 
 #include <cstdio>
 #include <ios>
-#include <streambuf>
 
 namespace rill {
 
@@ -4995,11 +5030,12 @@ class TransformOps : public fuse::ElementOps<D> {
           return detail::RoutingWriter<T, decltype(route)>{route, std::vector<std::vector<T>>(n)};
         },
         [](std::size_t, std::vector<std::vector<T>>& in) {
-          std::unordered_set<T> seen;
-          std::vector<T> out;
+          detail::FlatMap<T, char, std::hash<T>> seen;  // first occurrences, in order
           for (auto& bucket : in)
-            for (auto& x : bucket)
-              if (seen.insert(x).second) out.push_back(std::move(x));
+            for (auto& x : bucket) seen.upsert(std::move(x), [] { return char{}; }, [](char&) {});
+          std::vector<T> out;
+          out.reserve(seen.size());
+          for (auto& e : seen.entries()) out.push_back(std::move(e.first));
           return out;
         });
     return RDD<T>(d().context(), makeNode<StoredNode<T>>(std::move(parts)));
@@ -5079,7 +5115,7 @@ class RDD : public RDDApi<RDD<T>> {
 
   template <class Stage>
   auto then(Stage stage) const {
-    return PipedRDD<T, fuse::Pipeline<Stage>>(*this, fuse::Pipeline<Stage>{{std::move(stage)}});
+    return PipedRDD<T, fuse::Pipeline<Stage>>(*this, fuse::Pipeline<Stage>{std::move(stage), {}});
   }
 
  private:
@@ -5273,10 +5309,14 @@ class SparkContext {
                   "rill: parallelize(range) needs an input range (a container, a view, or a generator)");
     assertNotStopped();
     using T = detail::parallelize_value_t<std::remove_reference_t<R>>;
-    std::vector<T> all;
-    if constexpr (requires { std::size(range); }) all.reserve(static_cast<std::size_t>(std::size(range)));
-    for (auto&& x : range) all.emplace_back(std::forward<decltype(x)>(x));
-    return fromVector(std::move(all), numSlices);
+    if constexpr (std::is_same_v<R, std::vector<T>>) {  // a vector handed over: its elements are ours to move
+      return fromVector(std::move(range), numSlices);
+    } else {
+      std::vector<T> all;
+      if constexpr (requires { std::size(range); }) all.reserve(static_cast<std::size_t>(std::size(range)));
+      for (auto&& x : range) all.emplace_back(std::forward<decltype(x)>(x));
+      return fromVector(std::move(all), numSlices);
+    }
   }
   template <class T>
   RDD<T> parallelize(std::initializer_list<T> values, std::size_t numSlices = 0) {
@@ -5371,7 +5411,8 @@ class SparkContext {
     for (std::size_t i = 0; i < n; ++i) {
       auto b = all.begin() + static_cast<std::ptrdiff_t>(sliceBegin(i, all.size(), n));
       auto e = all.begin() + static_cast<std::ptrdiff_t>(sliceBegin(i + 1, all.size(), n));
-      parts[i].assign(std::make_move_iterator(b), std::make_move_iterator(e));
+      parts[i].reserve(static_cast<std::size_t>(e - b));
+      for (; b != e; ++b) parts[i].push_back(std::move(*b));  // push_back(T&&): what other paths instantiate too
     }
     return fromPartitions(std::move(parts));
   }
@@ -5538,6 +5579,12 @@ using ManualClock = BasicManualClock<>;
 // and remembers it for as long as a window downstream may ask for it again.
 // Types are erased here, once per batch — never per element.
 
+// ---- begin rill/stream/by_time.hpp ----
+// What a stream keeps per batch time (its generated RDDs, the batches an input
+// has cut): few entries, added mostly in time order and dropped from the old
+// end. A sorted vector does that, and spares every program that includes rill
+// <map> (4 MB of g++ memory; README, "Compile cost").
+
 // ---- begin rill/stream/time.hpp ----
 // Batch times and durations. A Time is milliseconds on the streaming clock and
 // prints as Spark's does ("1000 ms"); durations are std::chrono durations.
@@ -5594,7 +5641,50 @@ Duration requirePositiveDuration(std::chrono::duration<Rep, Period> d, const cha
 }  // namespace rill
 // ---- end rill/stream/time.hpp ----
 
-#include <map>
+
+namespace rill::detail {
+
+template <class V>
+class ByTime {
+ public:
+  using value_type = std::pair<Time, V>;
+
+  V* find(Time t) {
+    auto it = lowerBound(t);
+    return it != entries_.end() && it->first == t ? &it->second : nullptr;
+  }
+  void insertOrAssign(Time t, V v) {
+    // Room for a few batches at once, so a stream in its steady state (one batch
+    // in, one out) allocates nothing per batch after its first.
+    if (entries_.capacity() == 0) entries_.reserve(8);
+    auto it = lowerBound(t);
+    if (it != entries_.end() && it->first == t)
+      it->second = std::move(v);
+    else
+      entries_.emplace(it, t, std::move(v));
+  }
+  void erase(Time t) {
+    auto it = lowerBound(t);
+    if (it != entries_.end() && it->first == t) entries_.erase(it);
+  }
+  /// Drops every entry before t.
+  void eraseBefore(Time t) { entries_.erase(entries_.begin(), lowerBound(t)); }
+
+  std::size_t size() const { return entries_.size(); }
+  auto begin() const { return entries_.begin(); }
+  auto end() const { return entries_.end(); }
+
+ private:
+  typename std::vector<value_type>::iterator lowerBound(Time t) {
+    return std::lower_bound(entries_.begin(), entries_.end(), t,
+                            [](const value_type& e, Time u) { return e.first < u; });
+  }
+  std::vector<value_type> entries_;  // by time, ascending
+};
+
+}  // namespace rill::detail
+// ---- end rill/stream/by_time.hpp ----
+
 
 namespace rill {
 
@@ -5667,11 +5757,11 @@ class DStreamNode : public DStreamBase {
   /// The RDD of batch `t`, computed once; nullopt when this stream has none at t.
   std::optional<RDD<T>> getOrCompute(Time t) {
     std::lock_guard lock(mutex_);
-    if (auto it = generated_.find(t); it != generated_.end()) return it->second;
+    if (auto* rdd = generated_.find(t)) return *rdd;
     if (!isTimeValid(t)) return std::nullopt;
     auto rdd = compute(t);
     if (rdd && cached_) rdd = rdd->cache();
-    if (rdd) generated_.emplace(t, *rdd);
+    if (rdd) generated_.insertOrAssign(t, *rdd);
     return rdd;
   }
 
@@ -5691,9 +5781,10 @@ class DStreamNode : public DStreamBase {
   /// Stores an RDD for time t (checkpoint recovery restores state this way).
   void restore(Time t, RDD<T> rdd) {
     std::lock_guard lock(mutex_);
-    generated_.insert_or_assign(t, std::move(rdd));
+    generated_.insertOrAssign(t, std::move(rdd));
   }
-  std::map<Time, RDD<T>> generatedRDDs() const {
+  /// (time, RDD) by time.
+  detail::ByTime<RDD<T>> generatedRDDs() const {
     std::lock_guard lock(mutex_);
     return generated_;
   }
@@ -5702,12 +5793,12 @@ class DStreamNode : public DStreamBase {
   virtual std::optional<RDD<T>> compute(Time t) = 0;
   void forgetBefore(Time limit) override {
     std::lock_guard lock(mutex_);
-    generated_.erase(generated_.begin(), generated_.lower_bound(limit + Duration(1)));
+    generated_.eraseBefore(limit + Duration(1));
   }
 
  private:
   mutable std::mutex mutex_;
-  std::map<Time, RDD<T>> generated_;
+  detail::ByTime<RDD<T>> generated_;
   bool cached_ = false;
 };
 
@@ -6638,7 +6729,7 @@ std::optional<std::string> unsupportedTypes(const std::string& what) {
     std::string missing;
     ((missing += Checkpointable<Ts> ? "" : (missing.empty() ? "" : ", ") + typeName<Ts>()), ...);
     return "rill: checkpointing needs to save " + what + ", but " + missing +
-           " cannot be serialised; give it a cereal serialize function (see rill/core/serialization.hpp)";
+           " cannot be serialised; give it a serialize function (see rill/core/serialization.hpp)";
   }
 }
 
@@ -6670,9 +6761,10 @@ class BatchesParticipant final : public CheckpointParticipant {
 
   std::string save(Time t) const override {
     if constexpr (Checkpointable<T>) {
-      std::map<std::int64_t, std::vector<std::vector<T>>> batches;
+      // (time in ms, partitions) by time: the bytes of the std::map earlier versions wrote.
+      std::vector<std::pair<std::int64_t, std::vector<std::vector<T>>>> batches;
       for (auto& [time, rdd] : node_->generatedRDDs())
-        if (time <= t) batches.emplace(time.milliseconds(), collectPartitions(rdd));
+        if (time <= t) batches.emplace_back(time.milliseconds(), collectPartitions(rdd));
       return toBytes(batches);
     } else {
       throwUnsupported(unsupportedReason());
@@ -6680,7 +6772,7 @@ class BatchesParticipant final : public CheckpointParticipant {
   }
   void restore(std::string_view bytes) override {
     if constexpr (Checkpointable<T>) {
-      auto batches = fromBytes<std::map<std::int64_t, std::vector<std::vector<T>>>>(bytes);
+      auto batches = fromBytes<std::vector<std::pair<std::int64_t, std::vector<std::vector<T>>>>>(bytes);
       auto& sc = node_->graph().sparkContext();
       for (auto& [ms, parts] : batches) node_->restore(Time(ms), sc.fromPartitions(std::move(parts)));
     } else {
@@ -6852,6 +6944,7 @@ void foldRows(FlatMap<K, V, Hash>& table, std::vector<std::pair<K, V>>& rows, co
 }  // namespace rill::detail
 // ---- end rill/stream/window_keyed.hpp ----
 
+#include <deque>
 
 namespace rill {
 
@@ -7098,7 +7191,7 @@ class MapWithStateDStream : public DStream<M> {
   DStream<M> checkpoint(Duration interval) const {
     static_assert(Checkpointable<std::pair<K, S>>,
                   "rill: checkpoint(interval) on a mapWithState stream saves its state, so the key and state types "
-                  "must be serialisable: give them a cereal serialize function (see rill/core/serialization.hpp)");
+                  "must be serialisable: give them a serialize function (see rill/core/serialization.hpp)");
     detail::requireCheckpointInterval(interval, this->slideDuration());
     this->graph().checkpoints().requestInterval(interval);
     return *this;
@@ -7501,7 +7594,7 @@ class DStreamStateOps {
     using T = T_<>;
     static_assert(Checkpointable<T>,
                   "rill: checkpoint(interval) saves this DStream's batches, so its element type must be "
-                  "serialisable: give it a cereal serialize function (see rill/core/serialization.hpp)");
+                  "serialisable: give it a serialize function (see rill/core/serialization.hpp)");
     detail::requireCheckpointInterval(interval, d().slideDuration());
     auto stream = d().toDStream();
     auto& registry = d().graph().checkpoints();
@@ -8085,7 +8178,7 @@ class DStream : public DStreamApi<DStream<T>> {
   template <class Stage>
   auto then(Stage stage) const {
     graph().checkNotStarted();
-    return PipedDStream<T, fuse::Pipeline<Stage>>(*this, fuse::Pipeline<Stage>{{std::move(stage)}});
+    return PipedDStream<T, fuse::Pipeline<Stage>>(*this, fuse::Pipeline<Stage>{std::move(stage), {}});
   }
 
  private:
@@ -8175,11 +8268,11 @@ class InputNode : public DStreamNode<T>, public InputStream {
   std::int64_t cut(Time t) final {
     auto [rdd, records] = takeBatch(t);
     std::lock_guard lock(cutMutex_);
-    cut_.insert_or_assign(t, std::move(rdd));
+    cut_.insertOrAssign(t, std::move(rdd));
     // Batches nothing asked for (an input no output reads, or batches a window
     // skips) are dropped once no window can reach back to them.
     const Duration keep = std::max(this->rememberDuration(), this->slideDuration());
-    cut_.erase(cut_.begin(), cut_.lower_bound(t - keep));
+    cut_.eraseBefore(t - keep);
     return records;
   }
 
@@ -8193,16 +8286,16 @@ class InputNode : public DStreamNode<T>, public InputStream {
 
   std::optional<RDD<T>> compute(Time t) override {
     std::lock_guard lock(cutMutex_);
-    auto it = cut_.find(t);
-    if (it == cut_.end()) return this->graph().sparkContext().template emptyRDD<T>();
-    auto rdd = std::move(it->second);
-    cut_.erase(it);
+    auto* found = cut_.find(t);
+    if (!found) return this->graph().sparkContext().template emptyRDD<T>();
+    auto rdd = std::move(*found);
+    cut_.erase(t);
     return rdd;
   }
 
  private:
   std::mutex cutMutex_;
-  std::map<Time, RDD<T>> cut_;  // guarded by cutMutex_
+  ByTime<RDD<T>> cut_;  // guarded by cutMutex_
 };
 
 }  // namespace rill::detail
@@ -9282,83 +9375,18 @@ struct CheckpointData {
   }
 };
 
-// CheckpointData in exactly the bytes cereal's binary archive gives it (what
-// toBytes(data) writes: the three int64, the number of streams as a u64, then
-// per stream two strings, each a u64 length and its bytes; native byte order),
-// coded by hand, so that writing it instantiates none of cereal's machinery
-// (the streams' own data still goes through cereal). Reading checks every size against the bytes left, as
-// CheckpointInputArchive does, and throws SparkException on malformed bytes.
-template <class Lazy = void>
-void appendCheckpointWord(std::string& out, std::uint64_t v) {
-  char bytes[sizeof v];
-  std::memcpy(bytes, &v, sizeof v);
-  out.append(bytes, sizeof v);
-}
-
+// A file's payload: CheckpointData through the checkpoint archive (the three
+// int64, the number of streams as a u64, then per stream two strings, each a
+// u64 length and its bytes; native byte order), which is what cereal wrote for
+// it in earlier versions. Malformed bytes throw SparkException.
 template <class Lazy = void>
 std::string encodeCheckpointData(const CheckpointData& data) {
-  std::string out;
-  for (std::int64_t v : {data.batchDuration, data.zeroTime, data.time})
-    appendCheckpointWord(out, static_cast<std::uint64_t>(v));
-  appendCheckpointWord(out, data.streams.size());
-  for (const auto& [description, bytes] : data.streams) {
-    appendCheckpointWord(out, description.size());
-    out.append(description);
-    appendCheckpointWord(out, bytes.size());
-    out.append(bytes);
-  }
-  return out;
+  return toBytes(data);
 }
-
 template <class Lazy = void>
-class CheckpointDataReader {
- public:
-  explicit CheckpointDataReader(std::string_view bytes) : bytes_(bytes) {}
-
-  CheckpointData read() {
-    CheckpointData data;
-    data.batchDuration = static_cast<std::int64_t>(word());
-    data.zeroTime = static_cast<std::int64_t>(word());
-    data.time = static_cast<std::int64_t>(word());
-    const std::uint64_t n = size();
-    data.streams.reserve(static_cast<std::size_t>(n));
-    for (std::uint64_t i = 0; i < n; ++i) {
-      std::string description = string();
-      data.streams.emplace_back(std::move(description), string());
-    }
-    return data;
-  }
-
- private:
-  [[noreturn]] static void fail(const std::string& what) {
-    throw SparkException("rill: cannot read checkpointed data: " + what);
-  }
-  std::uint64_t word() {
-    std::uint64_t v = 0;
-    if (bytes_.size() < sizeof v)
-      fail("needs " + std::to_string(sizeof v) + " more bytes, " + std::to_string(bytes_.size()) + " left");
-    std::memcpy(&v, bytes_.data(), sizeof v);
-    bytes_.remove_prefix(sizeof v);
-    return v;
-  }
-  std::uint64_t size() {
-    const std::uint64_t n = word();
-    if (n > bytes_.size())
-      fail("a size of " + std::to_string(n) + " elements, with " + std::to_string(bytes_.size()) + " bytes left");
-    return n;
-  }
-  std::string string() {
-    const auto n = static_cast<std::size_t>(size());
-    std::string s(bytes_.substr(0, n));
-    bytes_.remove_prefix(n);
-    return s;
-  }
-
-  std::string_view bytes_;
-};
-
-template <class Lazy = void>
-CheckpointData decodeCheckpointData(std::string_view bytes) { return CheckpointDataReader<Lazy>(bytes).read(); }
+CheckpointData decodeCheckpointData(std::string_view bytes) {
+  return fromBytes<CheckpointData>(bytes);
+}
 
 // Templates only so that a program which never checkpoints does not compile
 // them (the parameter means nothing; see README, "Compile cost").

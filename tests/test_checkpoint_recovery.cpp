@@ -207,7 +207,7 @@ TEST_CASE("state of a type that cannot be serialised: fine without checkpointing
   rill::StreamingContext ssc(sc, std::chrono::seconds(1), std::make_shared<rill::ManualClock>());
   ssc.checkpoint(freshDir("unserialisable"));
   define(ssc);
-  CHECK_THROWS_WITH_AS(ssc.start(), doctest::Contains("NotSerialisable cannot be serialised; give it a cereal serialize"),
+  CHECK_THROWS_WITH_AS(ssc.start(), doctest::Contains("NotSerialisable cannot be serialised; give it a serialize function"),
                        rill::IllegalStateException);
 }
 

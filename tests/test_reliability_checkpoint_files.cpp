@@ -6,8 +6,7 @@
 // rewrites them with the current writer:
 //   RILL_WRITE_FUZZ_CORPUS=1 build/<dir>/tests/test_reliability_checkpoint_files
 // Also: payloads that pass the header's checksum but lie about their sizes
-// are rejected with an exception, without allocating what they claim; and the
-// checkpointer's hand-written record coding matches cereal's bytes.
+// are rejected with an exception, without allocating what they claim.
 #include "checkpoint_program.hpp"
 #include "window_state_support.hpp"
 
@@ -168,26 +167,5 @@ TEST_CASE("a checkpoint whose times are not a batch of its stream is unusable, a
     REQUIRE(warnings.size() == 1);
     CHECK(warnings[0] == "rill: checkpoint file '" + rill::detail::checkpointPath(dir, 5000) + "' is unusable (" +
                              why + "); trying the previous one");
-  }
-}
-
-TEST_CASE("the checkpointer's own record coding is byte for byte cereal's, both ways") {
-  // The Checkpointer codes CheckpointData by hand (so programs that never checkpoint
-  // do not instantiate cereal); files must stay what cereal's binary archive wrote.
-  const std::vector<rill::detail::CheckpointData> records{
-      {1000, 0, 5000, {{"a stream", "its bytes"}}},
-      {2000, -2000, 0, {}},
-      {1, 2, 3, {{"", ""}, {"state (std::string -> long)", std::string("\0\x01\xff", 3)}}},
-  };
-  for (const auto& data : records) {
-    const std::string bytes = rill::detail::encodeCheckpointData(data);
-    CHECK(bytes == rill::detail::toBytes(data));
-    const auto back = rill::detail::decodeCheckpointData(rill::detail::toBytes(data));
-    CHECK(back.batchDuration == data.batchDuration);
-    CHECK(back.zeroTime == data.zeroTime);
-    CHECK(back.time == data.time);
-    CHECK(back.streams == data.streams);
-    CHECK_THROWS_AS(rill::detail::decodeCheckpointData(std::string_view(bytes).substr(0, bytes.size() - 1)),
-                    rill::SparkException);
   }
 }

@@ -2,8 +2,10 @@
 // cereal's BinaryOutputArchive and reads cereal's bytes back, for every kind of
 // type it supports and for user types through each hook: checkpoint files
 // written by earlier versions (which used cereal) still restore. cereal is a
-// dependency of this test only.
+// dependency of this test only. Also: the checkpoint file's own record
+// (CheckpointData) is what cereal wrote for it.
 #include <rill/core/serialization.hpp>
+#include <rill/stream/checkpoint.hpp>
 
 #include <cereal/archives/binary.hpp>
 #include <cereal/types/deque.hpp>
@@ -202,4 +204,23 @@ TEST_CASE("a type without a hook is not Checkpointable, in any container") {
   static_assert(!rill::Checkpointable<std::optional<std::tuple<int, Opaque>>>);
   static_assert(rill::Checkpointable<std::list<std::multimap<int, Member>>>);
   CHECK(rill::Checkpointable<Member>);
+}
+
+TEST_CASE("a checkpoint file's record is what cereal wrote for it, and a cut one is refused") {
+  const std::vector<rill::detail::CheckpointData> records{
+      {1000, 0, 5000, {{"a stream", "its bytes"}}},
+      {2000, -2000, 0, {}},
+      {1, 2, 3, {{"", ""}, {"state (std::string -> long)", std::string("\0\x01\xff", 3)}}},
+  };
+  for (const auto& data : records) {
+    const std::string bytes = rill::detail::encodeCheckpointData(data);
+    CHECK(bytes == cerealBytes(data));
+    const auto back = rill::detail::decodeCheckpointData(cerealBytes(data));
+    CHECK(back.batchDuration == data.batchDuration);
+    CHECK(back.zeroTime == data.zeroTime);
+    CHECK(back.time == data.time);
+    CHECK(back.streams == data.streams);
+    CHECK_THROWS_AS(rill::detail::decodeCheckpointData(std::string_view(bytes).substr(0, bytes.size() - 1)),
+                    rill::SparkException);
+  }
 }

@@ -7,7 +7,8 @@
 #include <charconv>
 #include <cstdint>
 #include <optional>
-#include <sstream>
+#include <ostream>
+#include <streambuf>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -142,11 +143,41 @@ void show(std::ostream& os, const T& value) {
   detail::ShowTraits<T>::write(os, value);
 }
 
+namespace detail {
+/// A stream buffer that appends to a string: std::ostringstream's job without
+/// <sstream>, which every program including rill would parse (README, "Compile cost").
+class StringAppender final : public std::streambuf {
+ public:
+  explicit StringAppender(std::string& out) : out_(&out) {}
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (!traits_type::eq_int_type(c, traits_type::eof())) out_->push_back(traits_type::to_char_type(c));
+    return traits_type::not_eof(c);
+  }
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    out_->append(s, static_cast<std::size_t>(n));
+    return n;
+  }
+
+ private:
+  std::string* out_;
+};
+}  // namespace detail
+
+/// What write(os) writes to a std::ostream, as a string.
+template <class Write>
+std::string formatted(Write&& write) {
+  std::string out;
+  detail::StringAppender buf(out);
+  std::ostream os(&buf);
+  write(os);
+  return out;
+}
+
 template <class T>
 std::string toString(const T& value) {
-  std::ostringstream os;
-  show(os, value);
-  return os.str();
+  return formatted([&](std::ostream& os) { show(os, value); });
 }
 
 }  // namespace rill

@@ -7,10 +7,8 @@
 
 #include <array>
 #include <cstddef>
-#include <deque>
 #include <functional>
 #include <iterator>
-#include <list>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -19,15 +17,11 @@ namespace rill::fuse {
 
 namespace detail {
 // Elements of a container that the user's function returned by value are ours
-// to move; elements reached through a view may belong to the user.
+// to move; elements reached through a view may belong to the user. A container
+// is told by its allocator (vector, deque, list, ...: views have none), so this
+// needs no header of each container.
 template <class R>
-inline constexpr bool owns_elements = false;
-template <class T, class A>
-inline constexpr bool owns_elements<std::vector<T, A>> = true;
-template <class T, class A>
-inline constexpr bool owns_elements<std::deque<T, A>> = true;
-template <class T, class A>
-inline constexpr bool owns_elements<std::list<T, A>> = true;
+inline constexpr bool owns_elements = requires { typename R::allocator_type; };
 template <class T, std::size_t N>
 inline constexpr bool owns_elements<std::array<T, N>> = true;
 }  // namespace detail

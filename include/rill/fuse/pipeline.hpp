@@ -5,51 +5,70 @@
 #include <rill/fuse/sink.hpp>
 
 #include <cstddef>
-#include <tuple>
 #include <utility>
 
 namespace rill::fuse {
 
+// Stored as a head and the rest rather than in a std::tuple: a chain is built
+// and bound in every program that uses rill, and std::tuple's constructors,
+// constraints and tuple_cat cost the compiler far more than two members do.
 template <class... Stages>
-struct Pipeline {
-  std::tuple<Stages...> stages;
+struct Pipeline;
 
-  template <class In, std::size_t I = 0>
-  struct OutOf {
-    using type = In;
-  };
-  template <class In, std::size_t I>
-    requires(I < sizeof...(Stages))
-  struct OutOf<In, I> {
-    using stage = std::tuple_element_t<I, std::tuple<Stages...>>;
-    using type = typename OutOf<typename stage::template out<In>, I + 1>::type;
-  };
-  /// The element type that comes out of the pipeline when `In` goes in.
+template <>
+struct Pipeline<> {
   template <class In>
-  using out = typename OutOf<In>::type;
+  using out = In;
 
   template <class Stage>
-  Pipeline<Stages..., Stage> append(Stage s) const {
-    return {std::tuple_cat(stages, std::tuple<Stage>(std::move(s)))};
+  Pipeline<Stage> append(Stage s) const {
+    return {std::move(s), {}};
+  }
+  template <class In, class Tail>
+  Tail bindAll(std::size_t, Tail tail) const {
+    return tail;
+  }
+};
+
+template <class Stage, class... Rest>
+struct Pipeline<Stage, Rest...> {
+  Stage first;
+  [[no_unique_address]] Pipeline<Rest...> rest;
+
+  /// The element type that comes out of the pipeline when `In` goes in.
+  template <class In>
+  using out = typename Pipeline<Rest...>::template out<typename Stage::template out<In>>;
+
+  template <class Next>
+  Pipeline<Stage, Rest..., Next> append(Next s) const {
+    return {first, rest.append(std::move(s))};
   }
 
   /// The per-partition sink that runs every stage and ends in `sink`.
   template <class In, class Sink>
   auto bind(std::size_t partition, Sink& sink) const {
-    return bindFrom<In, 0>(partition, SinkRef<Sink>{&sink});
+    return bindAll<In>(partition, SinkRef<Sink>{&sink});
   }
 
   /// Like bind(), but the chain ends in a copy of `sink`, so a copy of the whole
   /// chain carries the sink's state (see LocalizableSink); finalSink() reaches it.
   template <class In, LocalizableSink Sink>
   auto bindCopy(std::size_t partition, const Sink& sink) const {
-    return bindFrom<In, 0>(partition, SinkValue<Sink>{sink});
+    return bindAll<In>(partition, SinkValue<Sink>{sink});
   }
 
   /// The sink a chain from bindCopy() ends in.
   template <class Bound>
   static auto& finalSink(Bound& bound) {
-    return nextOf<sizeof...(Stages)>(bound).sink;
+    return nextOf<1 + sizeof...(Rest)>(bound).sink;
+  }
+
+  /// Binds the stages last to first around `tail`: each stage's bound sink
+  /// holds the rest of the chain.
+  template <class In, class Tail>
+  auto bindAll(std::size_t partition, Tail tail) const {
+    using Next = typename Stage::template out<In>;
+    return first.template bind<In>(partition, rest.template bindAll<Next>(partition, std::move(tail)));
   }
 
  private:
@@ -61,18 +80,6 @@ struct Pipeline {
       static_assert(requires { bound.next; },
                     "rill: a stage's bound sink must keep the rest of the chain in a member named `next`");
       return nextOf<N - 1>(bound.next);
-    }
-  }
-
-  template <class In, std::size_t I, class Tail>
-  auto bindFrom(std::size_t partition, Tail tail) const {
-    if constexpr (I == sizeof...(Stages)) {
-      return tail;
-    } else {
-      const auto& stage = std::get<I>(stages);
-      using Stage = std::remove_cvref_t<decltype(stage)>;
-      using Next = typename Stage::template out<In>;
-      return stage.template bind<In>(partition, bindFrom<Next, I + 1>(partition, std::move(tail)));
     }
   }
 };

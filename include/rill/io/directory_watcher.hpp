@@ -21,8 +21,9 @@
 
 #include <sys/stat.h>
 
+#include <cstddef>
+#include <iterator>
 #include <string>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -38,7 +39,7 @@ class BasicDirectoryWatcher {
   explicit BasicDirectoryWatcher(std::string dir, bool includeExisting = false)
       : dir_(std::move(dir)) {
     std::vector<std::string> existing = newNames();
-    if (!includeExisting) seen_.insert(existing.begin(), existing.end());
+    if (!includeExisting) remember(std::move(existing));
   }
 
   /// Full paths of regular files that appeared since the previous poll (or
@@ -48,10 +49,8 @@ class BasicDirectoryWatcher {
     std::sort(names.begin(), names.end());
     std::vector<std::string> paths;
     paths.reserve(names.size());
-    for (auto& name : names) {
-      paths.push_back(joinPath(dir_, name));
-      seen_.insert(std::move(name));
-    }
+    for (auto& name : names) paths.push_back(joinPath(dir_, name));
+    remember(std::move(names));
     return paths;
   }
 
@@ -65,7 +64,7 @@ class BasicDirectoryWatcher {
   std::vector<std::string> newNames() const {
     std::vector<std::string> names;
     for (auto& name : listDirectory(dir_)) {
-      if (hidden(name.c_str()) || seen_.count(name) != 0) continue;
+      if (hidden(name.c_str()) || std::binary_search(seen_.begin(), seen_.end(), name)) continue;
       // A file deleted between readdir and stat simply is not new yet.
       struct stat st {};
       if (::stat(joinPath(dir_, name).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
@@ -74,8 +73,16 @@ class BasicDirectoryWatcher {
     return names;
   }
 
+  // Adds names (none seen before) to seen_, which stays sorted.
+  void remember(std::vector<std::string> names) {
+    std::sort(names.begin(), names.end());
+    const auto middle = static_cast<std::ptrdiff_t>(seen_.size());
+    seen_.insert(seen_.end(), std::make_move_iterator(names.begin()), std::make_move_iterator(names.end()));
+    std::inplace_merge(seen_.begin(), seen_.begin() + middle, seen_.end());
+  }
+
   std::string dir_;
-  std::unordered_set<std::string> seen_;
+  std::vector<std::string> seen_;  // every name reported or skipped, sorted
 };
 using DirectoryWatcher = BasicDirectoryWatcher<>;
 

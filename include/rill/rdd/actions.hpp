@@ -11,7 +11,6 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
-#include <queue>
 #include <type_traits>
 #include <unordered_map>
 #include <utility>

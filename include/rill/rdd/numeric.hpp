@@ -3,13 +3,13 @@
 #include <rill/core/algorithm.hpp>
 #include <rill/core/errors.hpp>
 #include <rill/core/math.hpp>
+#include <rill/core/show.hpp>
 #include <rill/rdd/fwd.hpp>
 
 #include <concepts>
 #include <cstdint>
 #include <limits>
 #include <ostream>
-#include <sstream>
 #include <string>
 #include <type_traits>
 
@@ -56,12 +56,12 @@ class StatCounter {
   double sampleStdev() const { return math::sqrt(sampleVariance()); }
   /// Spark's layout: (count: 3, mean: 2.000000, stdev: 0.816497, max: 3.000000, min: 1.000000)
   std::string toString() const {
-    std::ostringstream os;
-    os.setf(std::ios::fixed);
-    os.precision(6);
-    os << "(count: " << n_ << ", mean: " << mean() << ", stdev: " << stdev() << ", max: " << max_
-       << ", min: " << min_ << ")";
-    return os.str();
+    return formatted([&](std::ostream& os) {
+      os.setf(std::ios::fixed);
+      os.precision(6);
+      os << "(count: " << n_ << ", mean: " << mean() << ", stdev: " << stdev() << ", max: " << max_
+         << ", min: " << min_ << ")";
+    });
   }
 
  private:

@@ -85,7 +85,7 @@ class RDD : public RDDApi<RDD<T>> {
 
   template <class Stage>
   auto then(Stage stage) const {
-    return PipedRDD<T, fuse::Pipeline<Stage>>(*this, fuse::Pipeline<Stage>{{std::move(stage)}});
+    return PipedRDD<T, fuse::Pipeline<Stage>>(*this, fuse::Pipeline<Stage>{std::move(stage), {}});
   }
 
  private:

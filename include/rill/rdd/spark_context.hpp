@@ -83,10 +83,14 @@ class SparkContext {
                   "rill: parallelize(range) needs an input range (a container, a view, or a generator)");
     assertNotStopped();
     using T = detail::parallelize_value_t<std::remove_reference_t<R>>;
-    std::vector<T> all;
-    if constexpr (requires { std::size(range); }) all.reserve(static_cast<std::size_t>(std::size(range)));
-    for (auto&& x : range) all.emplace_back(std::forward<decltype(x)>(x));
-    return fromVector(std::move(all), numSlices);
+    if constexpr (std::is_same_v<R, std::vector<T>>) {  // a vector handed over: its elements are ours to move
+      return fromVector(std::move(range), numSlices);
+    } else {
+      std::vector<T> all;
+      if constexpr (requires { std::size(range); }) all.reserve(static_cast<std::size_t>(std::size(range)));
+      for (auto&& x : range) all.emplace_back(std::forward<decltype(x)>(x));
+      return fromVector(std::move(all), numSlices);
+    }
   }
   template <class T>
   RDD<T> parallelize(std::initializer_list<T> values, std::size_t numSlices = 0) {
@@ -181,7 +185,8 @@ class SparkContext {
     for (std::size_t i = 0; i < n; ++i) {
       auto b = all.begin() + static_cast<std::ptrdiff_t>(sliceBegin(i, all.size(), n));
       auto e = all.begin() + static_cast<std::ptrdiff_t>(sliceBegin(i + 1, all.size(), n));
-      parts[i].assign(std::make_move_iterator(b), std::make_move_iterator(e));
+      parts[i].reserve(static_cast<std::size_t>(e - b));
+      for (; b != e; ++b) parts[i].push_back(std::move(*b));  // push_back(T&&): what other paths instantiate too
     }
     return fromPartitions(std::move(parts));
   }

@@ -10,6 +10,7 @@
 #include <rill/rdd/actions.hpp>
 #include <rill/rdd/derived_nodes.hpp>
 #include <rill/rdd/fwd.hpp>
+#include <rill/rdd/hash_table.hpp>
 #include <rill/rdd/shuffle.hpp>
 
 #include <concepts>
@@ -20,7 +21,6 @@
 #include <functional>
 #include <memory>
 #include <type_traits>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -107,11 +107,12 @@ class TransformOps : public fuse::ElementOps<D> {
           return detail::RoutingWriter<T, decltype(route)>{route, std::vector<std::vector<T>>(n)};
         },
         [](std::size_t, std::vector<std::vector<T>>& in) {
-          std::unordered_set<T> seen;
-          std::vector<T> out;
+          detail::FlatMap<T, char, std::hash<T>> seen;  // first occurrences, in order
           for (auto& bucket : in)
-            for (auto& x : bucket)
-              if (seen.insert(x).second) out.push_back(std::move(x));
+            for (auto& x : bucket) seen.upsert(std::move(x), [] { return char{}; }, [](char&) {});
+          std::vector<T> out;
+          out.reserve(seen.size());
+          for (auto& e : seen.entries()) out.push_back(std::move(e.first));
           return out;
         });
     return RDD<T>(d().context(), makeNode<StoredNode<T>>(std::move(parts)));

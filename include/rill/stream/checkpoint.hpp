@@ -11,6 +11,7 @@
 // (see README, "Compile cost").
 #include <rill/core/algorithm.hpp>
 #include <rill/core/errors.hpp>
+#include <rill/core/serialization.hpp>
 #include <rill/io/file_lines.hpp>
 #include <rill/io/system_error.hpp>
 #include <rill/stream/checkpoint_file.hpp>
@@ -21,7 +22,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <exception>
 #include <optional>
 #include <stdexcept>
@@ -45,83 +45,18 @@ struct CheckpointData {
   }
 };
 
-// CheckpointData in exactly the bytes cereal's binary archive gives it (what
-// toBytes(data) writes: the three int64, the number of streams as a u64, then
-// per stream two strings, each a u64 length and its bytes; native byte order),
-// coded by hand, so that writing it instantiates none of cereal's machinery
-// (the streams' own data still goes through cereal). Reading checks every size against the bytes left, as
-// CheckpointInputArchive does, and throws SparkException on malformed bytes.
-template <class Lazy = void>
-void appendCheckpointWord(std::string& out, std::uint64_t v) {
-  char bytes[sizeof v];
-  std::memcpy(bytes, &v, sizeof v);
-  out.append(bytes, sizeof v);
-}
-
+// A file's payload: CheckpointData through the checkpoint archive (the three
+// int64, the number of streams as a u64, then per stream two strings, each a
+// u64 length and its bytes; native byte order), which is what cereal wrote for
+// it in earlier versions. Malformed bytes throw SparkException.
 template <class Lazy = void>
 std::string encodeCheckpointData(const CheckpointData& data) {
-  std::string out;
-  for (std::int64_t v : {data.batchDuration, data.zeroTime, data.time})
-    appendCheckpointWord(out, static_cast<std::uint64_t>(v));
-  appendCheckpointWord(out, data.streams.size());
-  for (const auto& [description, bytes] : data.streams) {
-    appendCheckpointWord(out, description.size());
-    out.append(description);
-    appendCheckpointWord(out, bytes.size());
-    out.append(bytes);
-  }
-  return out;
+  return toBytes(data);
 }
-
 template <class Lazy = void>
-class CheckpointDataReader {
- public:
-  explicit CheckpointDataReader(std::string_view bytes) : bytes_(bytes) {}
-
-  CheckpointData read() {
-    CheckpointData data;
-    data.batchDuration = static_cast<std::int64_t>(word());
-    data.zeroTime = static_cast<std::int64_t>(word());
-    data.time = static_cast<std::int64_t>(word());
-    const std::uint64_t n = size();
-    data.streams.reserve(static_cast<std::size_t>(n));
-    for (std::uint64_t i = 0; i < n; ++i) {
-      std::string description = string();
-      data.streams.emplace_back(std::move(description), string());
-    }
-    return data;
-  }
-
- private:
-  [[noreturn]] static void fail(const std::string& what) {
-    throw SparkException("rill: cannot read checkpointed data: " + what);
-  }
-  std::uint64_t word() {
-    std::uint64_t v = 0;
-    if (bytes_.size() < sizeof v)
-      fail("needs " + std::to_string(sizeof v) + " more bytes, " + std::to_string(bytes_.size()) + " left");
-    std::memcpy(&v, bytes_.data(), sizeof v);
-    bytes_.remove_prefix(sizeof v);
-    return v;
-  }
-  std::uint64_t size() {
-    const std::uint64_t n = word();
-    if (n > bytes_.size())
-      fail("a size of " + std::to_string(n) + " elements, with " + std::to_string(bytes_.size()) + " bytes left");
-    return n;
-  }
-  std::string string() {
-    const auto n = static_cast<std::size_t>(size());
-    std::string s(bytes_.substr(0, n));
-    bytes_.remove_prefix(n);
-    return s;
-  }
-
-  std::string_view bytes_;
-};
-
-template <class Lazy = void>
-CheckpointData decodeCheckpointData(std::string_view bytes) { return CheckpointDataReader<Lazy>(bytes).read(); }
+CheckpointData decodeCheckpointData(std::string_view bytes) {
+  return fromBytes<CheckpointData>(bytes);
+}
 
 // Templates only so that a program which never checkpoints does not compile
 // them (the parameter means nothing; see README, "Compile cost").

@@ -14,7 +14,6 @@
 #include <rill/stream/graph.hpp>
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -40,7 +39,7 @@ std::optional<std::string> unsupportedTypes(const std::string& what) {
     std::string missing;
     ((missing += Checkpointable<Ts> ? "" : (missing.empty() ? "" : ", ") + typeName<Ts>()), ...);
     return "rill: checkpointing needs to save " + what + ", but " + missing +
-           " cannot be serialised; give it a cereal serialize function (see rill/core/serialization.hpp)";
+           " cannot be serialised; give it a serialize function (see rill/core/serialization.hpp)";
   }
 }
 
@@ -72,9 +71,10 @@ class BatchesParticipant final : public CheckpointParticipant {
 
   std::string save(Time t) const override {
     if constexpr (Checkpointable<T>) {
-      std::map<std::int64_t, std::vector<std::vector<T>>> batches;
+      // (time in ms, partitions) by time: the bytes of the std::map earlier versions wrote.
+      std::vector<std::pair<std::int64_t, std::vector<std::vector<T>>>> batches;
       for (auto& [time, rdd] : node_->generatedRDDs())
-        if (time <= t) batches.emplace(time.milliseconds(), collectPartitions(rdd));
+        if (time <= t) batches.emplace_back(time.milliseconds(), collectPartitions(rdd));
       return toBytes(batches);
     } else {
       throwUnsupported(unsupportedReason());
@@ -82,7 +82,7 @@ class BatchesParticipant final : public CheckpointParticipant {
   }
   void restore(std::string_view bytes) override {
     if constexpr (Checkpointable<T>) {
-      auto batches = fromBytes<std::map<std::int64_t, std::vector<std::vector<T>>>>(bytes);
+      auto batches = fromBytes<std::vector<std::pair<std::int64_t, std::vector<std::vector<T>>>>>(bytes);
       auto& sc = node_->graph().sparkContext();
       for (auto& [ms, parts] : batches) node_->restore(Time(ms), sc.fromPartitions(std::move(parts)));
     } else {

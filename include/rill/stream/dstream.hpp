@@ -58,7 +58,7 @@ class DStream : public DStreamApi<DStream<T>> {
   template <class Stage>
   auto then(Stage stage) const {
     graph().checkNotStarted();
-    return PipedDStream<T, fuse::Pipeline<Stage>>(*this, fuse::Pipeline<Stage>{{std::move(stage)}});
+    return PipedDStream<T, fuse::Pipeline<Stage>>(*this, fuse::Pipeline<Stage>{std::move(stage), {}});
   }
 
  private:

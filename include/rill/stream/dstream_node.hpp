@@ -5,10 +5,10 @@
 #include <rill/core/algorithm.hpp>
 #include <rill/core/errors.hpp>
 #include <rill/rdd/rdd.hpp>
+#include <rill/stream/by_time.hpp>
 #include <rill/stream/time.hpp>
 
 #include <functional>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -87,11 +87,11 @@ class DStreamNode : public DStreamBase {
   /// The RDD of batch `t`, computed once; nullopt when this stream has none at t.
   std::optional<RDD<T>> getOrCompute(Time t) {
     std::lock_guard lock(mutex_);
-    if (auto it = generated_.find(t); it != generated_.end()) return it->second;
+    if (auto* rdd = generated_.find(t)) return *rdd;
     if (!isTimeValid(t)) return std::nullopt;
     auto rdd = compute(t);
     if (rdd && cached_) rdd = rdd->cache();
-    if (rdd) generated_.emplace(t, *rdd);
+    if (rdd) generated_.insertOrAssign(t, *rdd);
     return rdd;
   }
 
@@ -111,9 +111,10 @@ class DStreamNode : public DStreamBase {
   /// Stores an RDD for time t (checkpoint recovery restores state this way).
   void restore(Time t, RDD<T> rdd) {
     std::lock_guard lock(mutex_);
-    generated_.insert_or_assign(t, std::move(rdd));
+    generated_.insertOrAssign(t, std::move(rdd));
   }
-  std::map<Time, RDD<T>> generatedRDDs() const {
+  /// (time, RDD) by time.
+  detail::ByTime<RDD<T>> generatedRDDs() const {
     std::lock_guard lock(mutex_);
     return generated_;
   }
@@ -122,12 +123,12 @@ class DStreamNode : public DStreamBase {
   virtual std::optional<RDD<T>> compute(Time t) = 0;
   void forgetBefore(Time limit) override {
     std::lock_guard lock(mutex_);
-    generated_.erase(generated_.begin(), generated_.lower_bound(limit + Duration(1)));
+    generated_.eraseBefore(limit + Duration(1));
   }
 
  private:
   mutable std::mutex mutex_;
-  std::map<Time, RDD<T>> generated_;
+  detail::ByTime<RDD<T>> generated_;
   bool cached_ = false;
 };
 

@@ -11,7 +11,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
-#include <map>
 #include <mutex>
 #include <optional>
 #include <utility>
@@ -47,11 +46,11 @@ class InputNode : public DStreamNode<T>, public InputStream {
   std::int64_t cut(Time t) final {
     auto [rdd, records] = takeBatch(t);
     std::lock_guard lock(cutMutex_);
-    cut_.insert_or_assign(t, std::move(rdd));
+    cut_.insertOrAssign(t, std::move(rdd));
     // Batches nothing asked for (an input no output reads, or batches a window
     // skips) are dropped once no window can reach back to them.
     const Duration keep = std::max(this->rememberDuration(), this->slideDuration());
-    cut_.erase(cut_.begin(), cut_.lower_bound(t - keep));
+    cut_.eraseBefore(t - keep);
     return records;
   }
 
@@ -65,16 +64,16 @@ class InputNode : public DStreamNode<T>, public InputStream {
 
   std::optional<RDD<T>> compute(Time t) override {
     std::lock_guard lock(cutMutex_);
-    auto it = cut_.find(t);
-    if (it == cut_.end()) return this->graph().sparkContext().template emptyRDD<T>();
-    auto rdd = std::move(it->second);
-    cut_.erase(it);
+    auto* found = cut_.find(t);
+    if (!found) return this->graph().sparkContext().template emptyRDD<T>();
+    auto rdd = std::move(*found);
+    cut_.erase(t);
     return rdd;
   }
 
  private:
   std::mutex cutMutex_;
-  std::map<Time, RDD<T>> cut_;  // guarded by cutMutex_
+  ByTime<RDD<T>> cut_;  // guarded by cutMutex_
 };
 
 }  // namespace rill::detail

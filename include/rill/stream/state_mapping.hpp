@@ -277,7 +277,7 @@ class MapWithStateDStream : public DStream<M> {
   DStream<M> checkpoint(Duration interval) const {
     static_assert(Checkpointable<std::pair<K, S>>,
                   "rill: checkpoint(interval) on a mapWithState stream saves its state, so the key and state types "
-                  "must be serialisable: give them a cereal serialize function (see rill/core/serialization.hpp)");
+                  "must be serialisable: give them a serialize function (see rill/core/serialization.hpp)");
     detail::requireCheckpointInterval(interval, this->slideDuration());
     this->graph().checkpoints().requestInterval(interval);
     return *this;

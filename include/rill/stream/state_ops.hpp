@@ -87,7 +87,7 @@ class DStreamStateOps {
     using T = T_<>;
     static_assert(Checkpointable<T>,
                   "rill: checkpoint(interval) saves this DStream's batches, so its element type must be "
-                  "serialisable: give it a cereal serialize function (see rill/core/serialization.hpp)");
+                  "serialisable: give it a serialize function (see rill/core/serialization.hpp)");
     detail::requireCheckpointInterval(interval, d().slideDuration());
     auto stream = d().toDStream();
     auto& registry = d().graph().checkpoints();
