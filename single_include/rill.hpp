@@ -1502,7 +1502,9 @@ class ThreadPool final : public Executor {
  public:
   explicit ThreadPool(std::size_t threads) : parallelism_(std::max<std::size_t>(threads, 1)) {
     queue_.reserve(kQueuedJobs);  // so a job allocates nothing to queue itself (nested jobs rarely exceed this)
-    for (std::size_t i = 1; i < parallelism_; ++i) workers_.emplace_back([this] { workerLoop(); });
+    // Sized first and assigned: no vector growth path is compiled for the threads.
+    workers_.resize(parallelism_ - 1);
+    for (auto& w : workers_) w = std::thread([this] { workerLoop(); });
   }
   ThreadPool(const ThreadPool&) = delete;
   ThreadPool& operator=(const ThreadPool&) = delete;
@@ -1531,7 +1533,8 @@ class ThreadPool final : public Executor {
     job.work();  // the caller helps; returns when no index is left to claim
     if (shared) {
       std::lock_guard lock(mutex_);
-      std::erase(queue_, &job);  // from here on no worker can join the job
+      // From here on no worker can join the job.
+      if (auto it = std::find(queue_.begin(), queue_.end(), &job); it != queue_.end()) queue_.erase(it);
     }
     job.waitDone();  // every task finished and every worker that joined has left
     if (job.error) std::rethrow_exception(job.error);
@@ -3020,8 +3023,9 @@ class FlatMap {
     auto [id, inserted] = index_.findOrInsert(
         hash_(std::as_const(key)), [&](std::uint32_t i) { return eq_(entries_[i].first, std::as_const(key)); },
         [&] {
-          entries_.emplace_back(std::piecewise_construct, std::forward_as_tuple(std::forward<KK>(key)),
-                                std::forward_as_tuple(make()));
+          // One push_back(Entry&&), the form the shuffle's buckets use too, so the
+          // vector's growth path is compiled once per entry type.
+          entries_.push_back(Entry(K(std::forward<KK>(key)), make()));
           return static_cast<std::uint32_t>(entries_.size() - 1);
         });
     if (!inserted) update(entries_[id].second);

@@ -21,7 +21,9 @@ class ThreadPool final : public Executor {
  public:
   explicit ThreadPool(std::size_t threads) : parallelism_(std::max<std::size_t>(threads, 1)) {
     queue_.reserve(kQueuedJobs);  // so a job allocates nothing to queue itself (nested jobs rarely exceed this)
-    for (std::size_t i = 1; i < parallelism_; ++i) workers_.emplace_back([this] { workerLoop(); });
+    // Sized first and assigned: no vector growth path is compiled for the threads.
+    workers_.resize(parallelism_ - 1);
+    for (auto& w : workers_) w = std::thread([this] { workerLoop(); });
   }
   ThreadPool(const ThreadPool&) = delete;
   ThreadPool& operator=(const ThreadPool&) = delete;
@@ -50,7 +52,8 @@ class ThreadPool final : public Executor {
     job.work();  // the caller helps; returns when no index is left to claim
     if (shared) {
       std::lock_guard lock(mutex_);
-      std::erase(queue_, &job);  // from here on no worker can join the job
+      // From here on no worker can join the job.
+      if (auto it = std::find(queue_.begin(), queue_.end(), &job); it != queue_.end()) queue_.erase(it);
     }
     job.waitDone();  // every task finished and every worker that joined has left
     if (job.error) std::rethrow_exception(job.error);

@@ -126,8 +126,9 @@ class FlatMap {
     auto [id, inserted] = index_.findOrInsert(
         hash_(std::as_const(key)), [&](std::uint32_t i) { return eq_(entries_[i].first, std::as_const(key)); },
         [&] {
-          entries_.emplace_back(std::piecewise_construct, std::forward_as_tuple(std::forward<KK>(key)),
-                                std::forward_as_tuple(make()));
+          // One push_back(Entry&&), the form the shuffle's buckets use too, so the
+          // vector's growth path is compiled once per entry type.
+          entries_.push_back(Entry(K(std::forward<KK>(key)), make()));
           return static_cast<std::uint32_t>(entries_.size() - 1);
         });
     if (!inserted) update(entries_[id].second);
