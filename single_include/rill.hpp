@@ -440,8 +440,8 @@ std::string joinPath(const std::string& dir, const std::string& name) {
 
 /// Appends the entry names of `dir` (all but "." and "..", in directory order) to
 /// `names`. Returns 0, or the errno that stopped the listing (ENOENT for a missing
-/// directory): the caller decides whether that is an error. Not a template (no
-/// callback) on purpose: every program that includes rill compiles it.
+/// directory): the caller decides whether that is an error. It takes no callback
+/// on purpose: one instantiation serves every caller.
 template <class Lazy = void>
 int readDirectory(const std::string& dir, std::vector<std::string>& names) {
   struct Closer {
@@ -731,15 +731,13 @@ class BasicDirectoryWatcher {
   /// (Spark's default) files already present are never reported.
   explicit BasicDirectoryWatcher(std::string dir, bool includeExisting = false)
       : dir_(std::move(dir)) {
-    std::vector<std::string> existing = newNames();
-    if (!includeExisting) remember(std::move(existing));
+    if (!includeExisting) remember(newNames());
   }
 
   /// Full paths of regular files that appeared since the previous poll (or
   /// since construction), sorted by name.
   std::vector<std::string> poll() {
     std::vector<std::string> names = newNames();
-    std::sort(names.begin(), names.end());
     std::vector<std::string> paths;
     paths.reserve(names.size());
     for (auto& name : names) paths.push_back(joinPath(dir_, name));
@@ -752,8 +750,9 @@ class BasicDirectoryWatcher {
  private:
   static bool hidden(const char* name) noexcept { return name[0] == '.' || name[0] == '_'; }
 
-  // Visible regular files not reported before. Names are only stat()ed once
-  // they are new, so a poll over a large, mostly-seen directory stays cheap.
+  // Visible regular files not reported before, sorted by name. Names are only
+  // stat()ed once they are new, so a poll over a large, mostly-seen directory
+  // stays cheap.
   std::vector<std::string> newNames() const {
     std::vector<std::string> names;
     for (auto& name : listDirectory(dir_)) {
@@ -763,12 +762,12 @@ class BasicDirectoryWatcher {
       if (::stat(joinPath(dir_, name).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
       names.push_back(std::move(name));
     }
+    std::sort(names.begin(), names.end());
     return names;
   }
 
-  // Adds names (none seen before) to seen_, which stays sorted.
+  // Adds names (sorted, none seen before) to seen_, which stays sorted.
   void remember(std::vector<std::string> names) {
-    std::sort(names.begin(), names.end());
     const auto middle = static_cast<std::ptrdiff_t>(seen_.size());
     seen_.insert(seen_.end(), std::make_move_iterator(names.begin()), std::make_move_iterator(names.end()));
     std::inplace_merge(seen_.begin(), seen_.begin() + middle, seen_.end());
@@ -6507,6 +6506,10 @@ concept HasFreeSaveLoad = requires(const T& c, T& t, BinaryWriter& w, BinaryRead
   load(r, t);
 };
 
+template <class T>
+concept HasUserHooks =
+    HasMemberSerialize<T> || HasFreeSerialize<T> || HasMemberSaveLoad<T> || HasFreeSaveLoad<T>;
+
 // Called from outside Codec: inside it, an unqualified save(ar, v) would find
 // Codec::save itself and never look in the user's namespace.
 template <class A, class T>
@@ -6523,8 +6526,7 @@ void freeLoad(BinaryReader& ar, T& v) {
 }
 
 template <class T>
-  requires(!std::is_arithmetic_v<T> && !std::is_enum_v<T> &&
-           (HasMemberSerialize<T> || HasFreeSerialize<T> || HasMemberSaveLoad<T> || HasFreeSaveLoad<T>))
+  requires(!std::is_arithmetic_v<T> && !std::is_enum_v<T> && HasUserHooks<T>)
 struct Codec<T> {
   // A serialize function is one for both directions, so it takes a T&; saving
   // hands it the value without const (as cereal does) and it only reads it.
@@ -6601,10 +6603,6 @@ concept AssociativeContainer = requires(C& c, const C& cc, typename C::value_typ
   c.clear();
   c.emplace_hint(c.end(), std::move(v));
 };
-
-template <class T>
-concept HasUserHooks =
-    HasMemberSerialize<T> || HasFreeSerialize<T> || HasMemberSaveLoad<T> || HasFreeSaveLoad<T>;
 
 template <class C>
   requires(SequenceContainer<C> && !HasUserHooks<C> && Serializable<typename C::value_type>)

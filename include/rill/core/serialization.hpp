@@ -168,6 +168,10 @@ concept HasFreeSaveLoad = requires(const T& c, T& t, BinaryWriter& w, BinaryRead
   load(r, t);
 };
 
+template <class T>
+concept HasUserHooks =
+    HasMemberSerialize<T> || HasFreeSerialize<T> || HasMemberSaveLoad<T> || HasFreeSaveLoad<T>;
+
 // Called from outside Codec: inside it, an unqualified save(ar, v) would find
 // Codec::save itself and never look in the user's namespace.
 template <class A, class T>
@@ -184,8 +188,7 @@ void freeLoad(BinaryReader& ar, T& v) {
 }
 
 template <class T>
-  requires(!std::is_arithmetic_v<T> && !std::is_enum_v<T> &&
-           (HasMemberSerialize<T> || HasFreeSerialize<T> || HasMemberSaveLoad<T> || HasFreeSaveLoad<T>))
+  requires(!std::is_arithmetic_v<T> && !std::is_enum_v<T> && HasUserHooks<T>)
 struct Codec<T> {
   // A serialize function is one for both directions, so it takes a T&; saving
   // hands it the value without const (as cereal does) and it only reads it.
@@ -262,10 +265,6 @@ concept AssociativeContainer = requires(C& c, const C& cc, typename C::value_typ
   c.clear();
   c.emplace_hint(c.end(), std::move(v));
 };
-
-template <class T>
-concept HasUserHooks =
-    HasMemberSerialize<T> || HasFreeSerialize<T> || HasMemberSaveLoad<T> || HasFreeSaveLoad<T>;
 
 template <class C>
   requires(SequenceContainer<C> && !HasUserHooks<C> && Serializable<typename C::value_type>)

@@ -44,8 +44,8 @@ std::string joinPath(const std::string& dir, const std::string& name) {
 
 /// Appends the entry names of `dir` (all but "." and "..", in directory order) to
 /// `names`. Returns 0, or the errno that stopped the listing (ENOENT for a missing
-/// directory): the caller decides whether that is an error. Not a template (no
-/// callback) on purpose: every program that includes rill compiles it.
+/// directory): the caller decides whether that is an error. It takes no callback
+/// on purpose: one instantiation serves every caller.
 template <class Lazy = void>
 int readDirectory(const std::string& dir, std::vector<std::string>& names) {
   struct Closer {

@@ -38,15 +38,13 @@ class BasicDirectoryWatcher {
   /// (Spark's default) files already present are never reported.
   explicit BasicDirectoryWatcher(std::string dir, bool includeExisting = false)
       : dir_(std::move(dir)) {
-    std::vector<std::string> existing = newNames();
-    if (!includeExisting) remember(std::move(existing));
+    if (!includeExisting) remember(newNames());
   }
 
   /// Full paths of regular files that appeared since the previous poll (or
   /// since construction), sorted by name.
   std::vector<std::string> poll() {
     std::vector<std::string> names = newNames();
-    std::sort(names.begin(), names.end());
     std::vector<std::string> paths;
     paths.reserve(names.size());
     for (auto& name : names) paths.push_back(joinPath(dir_, name));
@@ -59,8 +57,9 @@ class BasicDirectoryWatcher {
  private:
   static bool hidden(const char* name) noexcept { return name[0] == '.' || name[0] == '_'; }
 
-  // Visible regular files not reported before. Names are only stat()ed once
-  // they are new, so a poll over a large, mostly-seen directory stays cheap.
+  // Visible regular files not reported before, sorted by name. Names are only
+  // stat()ed once they are new, so a poll over a large, mostly-seen directory
+  // stays cheap.
   std::vector<std::string> newNames() const {
     std::vector<std::string> names;
     for (auto& name : listDirectory(dir_)) {
@@ -70,12 +69,12 @@ class BasicDirectoryWatcher {
       if (::stat(joinPath(dir_, name).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
       names.push_back(std::move(name));
     }
+    std::sort(names.begin(), names.end());
     return names;
   }
 
-  // Adds names (none seen before) to seen_, which stays sorted.
+  // Adds names (sorted, none seen before) to seen_, which stays sorted.
   void remember(std::vector<std::string> names) {
-    std::sort(names.begin(), names.end());
     const auto middle = static_cast<std::ptrdiff_t>(seen_.size());
     seen_.insert(seen_.end(), std::make_move_iterator(names.begin()), std::make_move_iterator(names.end()));
     std::inplace_merge(seen_.begin(), seen_.begin() + middle, seen_.end());
