@@ -19,6 +19,7 @@ configs=${RILL_CONFIGS:-gcc clang asan tsan fuzz}
 jobs=${RILL_JOBS:-2}
 total_pass=0 total_fail=0 status=0
 failed_configs=()
+flaky=()
 
 run_config() {  # name, then env assignments..., --, then cmake args
   local name=$1; shift
@@ -54,6 +55,12 @@ run_config() {  # name, then env assignments..., --, then cmake args
   elif [[ $rc -ne 0 ]]; then
     total_fail=$((total_fail + 1))
   fi
+  # A test that fails and then passes its one retry is flaky: name it in the
+  # summary instead of letting the retry hide it.
+  local attempt_failed
+  attempt_failed=$(grep -E 'Test +#[0-9]+: [^ ]+ .*\*\*\*(Failed|Exception|Timeout)' "$log" |
+    sed -E 's/.*Test +#[0-9]+: ([^ ]+) .*/\1/' | sort -u | tr '\n' ' ' || true)
+  if [[ -n $attempt_failed ]]; then flaky+=("[$name] $attempt_failed"); fi
   return "$rc"
 }
 
@@ -96,6 +103,11 @@ done
 
 if [[ ${#failed_configs[@]} -gt 0 ]]; then
   echo "FAILED configs: ${failed_configs[*]}"
+fi
+if [[ ${#flaky[@]} -gt 0 ]]; then
+  echo "tests with a failed attempt (flaky if they passed on retry): ${flaky[*]}"
+else
+  echo "no test needed its retry"
 fi
 echo "$total_pass passed, $total_fail failed"
 exit "$status"

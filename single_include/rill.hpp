@@ -344,7 +344,9 @@ inline std::vector<std::string> split(std::string_view line, char sep = ' ') {
   while (start < line.size()) {
     std::size_t end = line.find(sep, start);
     if (end == std::string_view::npos) end = line.size();
-    if (end > start) words.emplace_back(line.substr(start, end - start));
+    // push_back(std::string&&), not emplace_back(string_view): the growth path
+    // programs with strings compile anyway (see CollectSink).
+    if (end > start) words.push_back(std::string(line.substr(start, end - start)));
     start = end + 1;
   }
   return words;
@@ -1499,11 +1501,13 @@ namespace rill::exec {
 
 class ThreadPool final : public Executor {
  public:
-  explicit ThreadPool(std::size_t threads) : parallelism_(std::max<std::size_t>(threads, 1)) {
-    queue_.reserve(kQueuedJobs);  // so a job allocates nothing to queue itself (nested jobs rarely exceed this)
-    // Sized first and assigned: no vector growth path is compiled for the threads.
-    workers_.resize(parallelism_ - 1);
-    for (auto& w : workers_) w = std::thread([this] { workerLoop(); });
+  // The threads sit in a plain array and the queue is a list threaded through the
+  // jobs themselves: every program that makes a SparkContext compiles this class,
+  // and a std::vector of each would add ~50 functions (growth, relocation, erase)
+  // for what is a fixed set of threads and a handful of queued jobs.
+  explicit ThreadPool(std::size_t threads)
+      : parallelism_(std::max<std::size_t>(threads, 1)), workers_(new std::thread[parallelism_ - 1]) {
+    for (std::size_t w = 0; w + 1 < parallelism_; ++w) workers_[w] = std::thread([this] { workerLoop(); });
   }
   ThreadPool(const ThreadPool&) = delete;
   ThreadPool& operator=(const ThreadPool&) = delete;
@@ -1513,7 +1517,7 @@ class ThreadPool final : public Executor {
       stopping_ = true;
     }
     wake_.notify_all();
-    for (auto& w : workers_) w.join();
+    for (std::size_t w = 0; w + 1 < parallelism_; ++w) workers_[w].join();
   }
 
   std::size_t parallelism() const override { return parallelism_; }
@@ -1521,27 +1525,24 @@ class ThreadPool final : public Executor {
   void runTasks(std::size_t n, TaskRef task) override {
     if (n == 0) return;
     Job job(n, task);  // on this stack: workers reach it only between join() and leave()
-    const bool shared = n > 1 && !workers_.empty();
+    const bool shared = n > 1 && parallelism_ > 1;
     if (shared) {
       {
         std::lock_guard lock(mutex_);
-        queue_.push_back(&job);
+        enqueue(&job);
       }
       wake_.notify_all();
     }
     job.work();  // the caller helps; returns when no index is left to claim
     if (shared) {
       std::lock_guard lock(mutex_);
-      // From here on no worker can join the job.
-      if (auto it = std::find(queue_.begin(), queue_.end(), &job); it != queue_.end()) queue_.erase(it);
+      dequeue(&job);  // from here on no worker can join the job
     }
     job.waitDone();  // every task finished and every worker that joined has left
     if (job.error) std::rethrow_exception(job.error);
   }
 
  private:
-  static constexpr std::size_t kQueuedJobs = 16;
-
   struct Job {
     Job(std::size_t count, TaskRef fn) : n(count), task(fn) {}
     const std::size_t n;
@@ -1553,6 +1554,8 @@ class ThreadPool final : public Executor {
     std::size_t visitors = 0;  // workers inside work(); guarded by m
     std::mutex m;
     std::condition_variable finished;
+    Job* prevQueued = nullptr;  // the pool's queue; guarded by the pool's mutex
+    Job* nextQueued = nullptr;
 
     bool hasWork() const { return next.load(std::memory_order_relaxed) < n; }
     void work() {
@@ -1592,8 +1595,20 @@ class ThreadPool final : public Executor {
     }
   };
 
+  // The queue, oldest job first (guarded by mutex_). Jobs live on their callers'
+  // stacks, so linking them through themselves needs no allocation at all.
+  void enqueue(Job* job) {
+    job->prevQueued = last_;
+    (last_ ? last_->nextQueued : first_) = job;
+    last_ = job;
+  }
+  void dequeue(Job* job) {
+    (job->prevQueued ? job->prevQueued->nextQueued : first_) = job->nextQueued;
+    (job->nextQueued ? job->nextQueued->prevQueued : last_) = job->prevQueued;
+    job->prevQueued = job->nextQueued = nullptr;
+  }
   Job* claimable() const {
-    for (Job* j : queue_)
+    for (Job* j = first_; j; j = j->nextQueued)
       if (j->hasWork()) return j;
     return nullptr;
   }
@@ -1614,10 +1629,11 @@ class ThreadPool final : public Executor {
   }
 
   std::size_t parallelism_;
-  std::vector<std::thread> workers_;
+  std::unique_ptr<std::thread[]> workers_;  // parallelism_ - 1 threads
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::vector<Job*> queue_;  // jobs with tasks left, each owned by the runTasks call that queued it
+  Job* first_ = nullptr;  // jobs with tasks left, each owned by the runTasks call that queued it
+  Job* last_ = nullptr;
   bool stopping_ = false;
 };
 
@@ -1782,10 +1798,12 @@ class SparkConf {
     return *this;
   }
   SparkConf& set(const std::string& key, std::string value) {
-    if (std::string* old = find(key))
+    if (std::string* old = find(key)) {
       *old = std::move(value);
-    else
-      settings_.emplace_back(key, std::move(value));
+    } else {
+      settings_.push_back(key);
+      settings_.push_back(std::move(value));
+    }
     return *this;
   }
   std::string get(const std::string& key, const std::string& defaultValue = "") const {
@@ -1810,16 +1828,19 @@ class SparkConf {
   std::size_t threads() const { return threads_; }
 
   static std::size_t parseMaster(const std::string& master) {
-    if (master == "local") return 1;
-    const std::string prefix = "local[";
-    if (master.size() > prefix.size() + 1 && master.compare(0, prefix.size(), prefix) == 0 &&
-        master.back() == ']') {
-      const std::string inner = master.substr(prefix.size(), master.size() - prefix.size() - 1);
+    const std::string_view m = master;
+    constexpr std::string_view prefix = "local[";
+    if (m == "local") return 1;
+    if (m.size() > prefix.size() + 1 && m.starts_with(prefix) && m.back() == ']') {
+      const std::string_view inner = m.substr(prefix.size(), m.size() - prefix.size() - 1);
       if (inner == "*") return std::max(1u, std::thread::hardware_concurrency());
-      if (inner.find_first_not_of("0123456789") == std::string::npos && inner.size() < 6) {
-        const int n = std::stoi(inner);
-        if (n > 0) return static_cast<std::size_t>(n);
+      std::size_t n = 0;
+      bool digits = inner.size() < 6;  // up to 99999 threads
+      for (const char c : inner) {
+        digits = digits && c >= '0' && c <= '9';
+        n = n * 10 + static_cast<std::size_t>(c - '0');
       }
+      if (digits && n > 0) return n;
     }
     throw std::invalid_argument("rill: unsupported master '" + master +
                                 "': use \"local\", \"local[N]\" with N > 0, or \"local[*]\"");
@@ -1829,13 +1850,15 @@ class SparkConf {
   std::string appName_ = "rill";
   std::string master_ = "local";
   std::size_t threads_ = 1;
-  // A handful of settings at most: a vector searched in order costs the compiler
-  // far less than a std::map (every program that makes a SparkConf compiles it).
-  std::vector<std::pair<std::string, std::string>> settings_;
+  // key, value, key, value, ...: a handful of settings at most. Every program
+  // that makes a SparkConf compiles this member, and a vector of strings is one
+  // most programs compile anyway, where a std::map or a vector of pairs would be
+  // a container of its own.
+  std::vector<std::string> settings_;
 
   const std::string* find(const std::string& key) const {
-    for (const auto& [k, v] : settings_)
-      if (k == key) return &v;
+    for (std::size_t i = 0; i + 1 < settings_.size(); i += 2)
+      if (settings_[i] == key) return &settings_[i + 1];
     return nullptr;
   }
   std::string* find(const std::string& key) { return const_cast<std::string*>(std::as_const(*this).find(key)); }
@@ -2056,19 +2079,19 @@ class StoredNode final : public RDDNode<T> {
 
  public:
   using Partitions = std::vector<std::vector<T>>;
-  explicit StoredNode(std::shared_ptr<const Partitions> parts) : parts_(std::move(parts)) {}
-  explicit StoredNode(Partitions parts)
-      : parts_(new Partitions(std::move(parts))) {}  // not make_shared: see makeNode
+  // The node owns its partitions (RDDs share the node, not the partitions): a
+  // shared_ptr here would be one more control block type per element type.
+  explicit StoredNode(Partitions parts) : parts_(std::move(parts)) {}
 
-  std::size_t numPartitions() const override { return parts_->size(); }
+  std::size_t numPartitions() const override { return parts_.size(); }
   bool compute(std::size_t p, ChunkSink<T>& out) const override {
-    const auto& part = (*parts_)[p];
+    const auto& part = parts_[p];
     return part.empty() || out.consume(std::span<const T>(part.data(), part.size()));
   }
-  const Partitions& partitions() const { return *parts_; }
+  const Partitions& partitions() const { return parts_; }
 
  private:
-  std::shared_ptr<const Partitions> parts_;
+  Partitions parts_;
 };
 
 /// A node as RDD<T> holds it. Built with `new` straight into the shared_ptr of
@@ -2139,7 +2162,13 @@ struct CollectSink {
   std::vector<T> out;
   template <class X>
   bool push(X&& x) {
-    out.emplace_back(std::forward<X>(x));
+    // Through push_back(T&&) only, the growth path the other sinks and the
+    // shuffle instantiate too: each distinct argument form of emplace_back is
+    // another copy of the vector's reallocation code in every program.
+    if constexpr (std::is_same_v<X, T>)
+      out.push_back(std::move(x));
+    else
+      out.push_back(T(std::forward<X>(x)));
     return true;
   }
   bool finish() { return true; }
@@ -3194,26 +3223,39 @@ std::size_t partitionOf(const P& p, const K& key, std::size_t n) {
 // a distributed exchange (MPI alltoallv over serialised buckets) replaces this
 // class without touching the operations that build the buckets.
 
-
 namespace rill::exec {
 
-/// buckets[m][r]: what map task m sends to reduce partition r.
+/// rows x cols buckets in one flat vector. The map side of a shuffle fills row m
+/// with what map task m sends to each reduce partition; the exchange returns the
+/// transpose, whose row r holds what each map task sent to r, in map order. (Flat
+/// rather than a vector of vectors of buckets: every element type a program
+/// shuffles would otherwise compile a third vector level of its own.)
 template <class T>
-using Buckets = std::vector<std::vector<std::vector<T>>>;
+class BucketGrid {
+ public:
+  BucketGrid(std::size_t rows, std::size_t cols) : rows_(rows), cols_(cols), cells_(rows * cols) {}
+
+  std::size_t rows() const { return rows_; }
+  std::size_t cols() const { return cols_; }
+  std::span<std::vector<T>> row(std::size_t i) { return {cells_.data() + i * cols_, cols_}; }
+
+ private:
+  std::size_t rows_;
+  std::size_t cols_;
+  std::vector<std::vector<T>> cells_;
+};
 
 class LocalExchange {
  public:
-  /// Returns, for each reduce partition r, the buckets addressed to it in map
-  /// order (incoming[r][m]), consuming `buckets`.
+  /// Consumes the map side's grid (row m: map task m's bucket per reduce
+  /// partition) and returns one row per reduce partition (row r: the buckets
+  /// addressed to r, in map order).
   template <class T>
-  static std::vector<std::vector<std::vector<T>>> exchange(Buckets<T>&& buckets,
-                                                           std::size_t numReduce) {
-    std::vector<std::vector<std::vector<T>>> incoming(numReduce);
-    for (auto& row : incoming) row.reserve(buckets.size());
-    for (auto& fromMap : buckets)
-      for (std::size_t r = 0; r < numReduce; ++r) incoming[r].push_back(std::move(fromMap[r]));
-    buckets.clear();
-    return incoming;
+  static BucketGrid<T> exchange(BucketGrid<T>&& fromMaps) {
+    BucketGrid<T> toReduce(fromMaps.cols(), fromMaps.rows());
+    for (std::size_t m = 0; m < fromMaps.rows(); ++m)
+      for (std::size_t r = 0; r < fromMaps.cols(); ++r) toReduce.row(r)[m] = std::move(fromMaps.row(m)[r]);
+    return toReduce;
   }
 };
 
@@ -3231,18 +3273,34 @@ void forEachTarget(SparkContext& sc, std::size_t n, Fn&& fn) {
   executorOf(sc).runTasks(n, fn);
 }
 
+/// Map side: runs each partition m of `rdd` into the writer makeWriter(m), whose
+/// result() is one bucket (std::vector<U>) per target partition; returns them as
+/// a grid, row m holding map task m's buckets.
+template <class R, class MakeWriter>
+auto writeBuckets(const R& rdd, std::size_t numTargets, MakeWriter&& makeWriter) {
+  using Writer = decltype(makeWriter(std::size_t{}));
+  using U = typename decltype(std::declval<Writer&&>().result())::value_type::value_type;
+  exec::BucketGrid<U> grid(rdd.numPartitions(), numTargets);
+  forEachPartition(rdd, [&](std::size_t m) {
+    auto writer = makeWriter(m);
+    rdd.runPartition(m, writer);
+    auto buckets = std::move(writer).result();
+    for (std::size_t r = 0; r < numTargets; ++r) grid.row(m)[r] = std::move(buckets[r]);
+  });
+  return grid;
+}
+
 /// makeWriter(p) -> a sink whose result() is std::vector<std::vector<U>> with one
-/// bucket per target; reduce(r, std::vector<std::vector<U>>& incoming) -> std::vector<V>.
-/// Returns the target partitions.
+/// bucket per target; reduce(r, std::span<std::vector<U>> incoming) -> std::vector<V>,
+/// where incoming holds the buckets sent to r in map order (none when `rdd` has no
+/// partitions: every target still runs reduce). Returns the target partitions.
 template <class R, class MakeWriter, class Reduce>
 auto shuffle(const R& rdd, std::size_t numTargets, MakeWriter&& makeWriter, Reduce&& reduce) {
-  auto buckets = runPerPartition(rdd, makeWriter);
-  using U = typename decltype(buckets)::value_type::value_type::value_type;
-  if (buckets.empty()) buckets.emplace_back(numTargets);  // so every target still runs reduce
-  auto incoming = exec::LocalExchange::exchange<U>(std::move(buckets), numTargets);
-  using V = typename std::invoke_result_t<Reduce&, std::size_t, std::vector<std::vector<U>>&>::value_type;
+  auto incoming = exec::LocalExchange::exchange(writeBuckets(rdd, numTargets, makeWriter));
+  using Bucket = typename decltype(incoming.row(0))::value_type;
+  using V = typename std::invoke_result_t<Reduce&, std::size_t, std::span<Bucket>>::value_type;
   std::vector<std::vector<V>> out(numTargets);
-  forEachTarget(rdd.context(), numTargets, [&](std::size_t r) { out[r] = reduce(r, incoming[r]); });
+  forEachTarget(rdd.context(), numTargets, [&](std::size_t r) { out[r] = reduce(r, incoming.row(r)); });
   return out;
 }
 
@@ -3263,7 +3321,7 @@ struct RoutingWriter {
 
 /// The only non-empty bucket a target received, or nullptr when none or several are.
 template <class T>
-std::vector<T>* soleBucket(std::vector<std::vector<T>>& incoming) {
+std::vector<T>* soleBucket(std::span<std::vector<T>> incoming) {
   std::vector<T>* only = nullptr;
   for (auto& b : incoming) {
     if (b.empty()) continue;
@@ -3275,7 +3333,7 @@ std::vector<T>* soleBucket(std::vector<std::vector<T>>& incoming) {
 
 /// Concatenates the buckets a target partition received, in map order.
 template <class T>
-std::vector<T> concatenate(std::vector<std::vector<T>>& incoming) {
+std::vector<T> concatenate(std::span<std::vector<T>> incoming) {
   if (auto* only = soleBucket(incoming)) return std::move(*only);  // one sender: nothing to copy
   std::size_t total = 0;
   for (auto& b : incoming) total += b.size();
@@ -3330,7 +3388,7 @@ auto partitionRows(const R& rdd, const P& part) {
   const std::size_t n = part.numPartitions();
   return shuffle(
       rdd, n, [&](std::size_t) { return KeyRoutingWriter<Row, P>{&part, std::vector<std::vector<Row>>(n)}; },
-      [](std::size_t, std::vector<std::vector<Row>>& incoming) { return concatenate(incoming); });
+      [](std::size_t, std::span<std::vector<Row>> incoming) { return concatenate(incoming); });
 }
 
 /// The partitioner an op uses when given `part`: a partitioner as it is; a
@@ -3378,7 +3436,7 @@ auto partitionElements(const R& rdd, const P& part) {
         auto route = [&part, n](const T& x) { return partitionOf(part, x, n); };
         return RoutingWriter<T, decltype(route)>{route, std::vector<std::vector<T>>(n)};
       },
-      [](std::size_t, std::vector<std::vector<T>>& incoming) { return concatenate(incoming); });
+      [](std::size_t, std::span<std::vector<T>> incoming) { return concatenate(incoming); });
 }
 
 /// The table hasher for partitioner P: the partitioner's own when it has one.
@@ -3453,7 +3511,7 @@ struct CombineWriter {
 
 /// Reduce side: merges the combined buckets one target received.
 template <class K, class C, class Merge, class Hash>
-std::vector<std::pair<K, C>> mergeCombined(std::vector<std::vector<std::pair<K, C>>>& incoming,
+std::vector<std::pair<K, C>> mergeCombined(std::span<std::vector<std::pair<K, C>>> incoming,
                                            const Merge& merge, const Hash& hash) {
   if (auto* only = soleBucket(incoming)) return std::move(*only);  // one map table: keys are unique already
   std::size_t largest = 0;
@@ -3497,13 +3555,13 @@ auto combineByKey(const R& rdd, const Agg& agg, const Part& partArg) {
     return CombineWriter<K, C, Agg, P, Hash>{&agg, kept ? nullptr : &part, FlatMap<K, C, Hash>(hash)};
   };
   if (kept) {
-    auto tables = runPerPartition(rdd, makeWriter);
-    std::vector<std::vector<Entry>> parts(tables.size());
-    for (std::size_t p = 0; p < parts.size(); ++p) parts[p] = std::move(tables[p][0]);
+    auto tables = writeBuckets(rdd, 1, makeWriter);  // one bucket per partition: its table
+    std::vector<std::vector<Entry>> parts(tables.rows());
+    for (std::size_t p = 0; p < parts.size(); ++p) parts[p] = std::move(tables.row(p)[0]);
     return RDD<Entry>(sc, makeNode<StoredNode<Entry>>(std::move(parts)), std::move(kept));
   }
   auto parts = shuffle(rdd, part.numPartitions(), makeWriter,
-                       [&](std::size_t, std::vector<std::vector<Entry>>& incoming) {
+                       [&](std::size_t, std::span<std::vector<Entry>> incoming) {
                          return mergeCombined(incoming, agg.mergeCombiners, hash);
                        });
   return keyedRDD<Entry>(sc, std::move(parts), part);
@@ -4306,7 +4364,7 @@ class PairOps {
         return std::move(sink).result();
       }
       auto found = detail::runPerPartition(d(), [&](std::size_t) { return Sink{&key, {}}; });
-      return detail::concatenate(found);
+      return detail::concatenate(std::span(found));
     }
   }
 
@@ -5017,7 +5075,7 @@ class TransformOps : public fuse::ElementOps<D> {
           };
           return detail::RoutingWriter<T, decltype(route)>{route, std::vector<std::vector<T>>(n)};
         },
-        [](std::size_t, std::vector<std::vector<T>>& in) { return detail::concatenate(in); });
+        [](std::size_t, std::span<std::vector<T>> in) { return detail::concatenate(in); });
     return RDD<T>(d().context(), makeNode<StoredNode<T>>(std::move(parts)));
   }
 
@@ -5032,7 +5090,7 @@ class TransformOps : public fuse::ElementOps<D> {
           auto route = [n](const T& x) { return std::hash<T>{}(x) % n; };
           return detail::RoutingWriter<T, decltype(route)>{route, std::vector<std::vector<T>>(n)};
         },
-        [](std::size_t, std::vector<std::vector<T>>& in) {
+        [](std::size_t, std::span<std::vector<T>> in) {
           detail::FlatMap<T, char, std::hash<T>> seen;  // first occurrences, in order
           for (auto& bucket : in)
             for (auto& x : bucket) seen.upsert(std::move(x), [] { return char{}; }, [](char&) {});

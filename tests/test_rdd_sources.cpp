@@ -33,12 +33,26 @@ TEST_CASE("SparkConf: app name and masters") {
   CHECK(rill::SparkConf().setMaster("local").threads() == 1);
   CHECK(rill::SparkConf().setMaster("local[*]").threads() ==
         std::max(1u, std::thread::hardware_concurrency()));
+  CHECK(rill::SparkConf().setMaster("local[12]").threads() == 12);
+  CHECK(rill::SparkConf().setMaster("local[99999]").threads() == 99999);
   CHECK(rill::SparkConf().set("spark.x", "12").getLong("spark.x", 0) == 12);
   CHECK(rill::SparkConf().get("missing", "dflt") == "dflt");
 }
 
+TEST_CASE("SparkConf: settings are kept per key; setting a key again replaces its value") {
+  rill::SparkConf c;
+  c.set("a", "1").set("b", "2").set("c", "3").set("b", "20");
+  CHECK(c.get("a") == "1");
+  CHECK(c.get("b") == "20");
+  CHECK(c.get("c") == "3");
+  CHECK(c.contains("c"));
+  CHECK_FALSE(c.contains("1"));  // a value is not a key
+  CHECK(c.get("missing") == "");
+}
+
 TEST_CASE("SparkConf: unsupported masters are rejected, naming the master") {
-  for (const char* bad : {"yarn", "local[0]", "local[]", "local[x]", "local[-2]", "spark://h:7077", "Local"}) {
+  for (const char* bad : {"yarn", "local[0]", "local[00]", "local[]", "local[x]", "local[1x]", "local[ 2]", "local[-2]",
+                          "local[100000]", "local[2", "spark://h:7077", "Local"}) {
     CAPTURE(bad);
     CHECK_THROWS_AS(rill::SparkConf().setMaster(bad), std::invalid_argument);
     try {

@@ -122,3 +122,20 @@ TEST_CASE("jobs from several threads at once share the pool") {
   for (auto& t : clients) t.join();
   CHECK(total == 3 * 20 * 45);
 }
+
+TEST_CASE("many jobs queued at once: the queue has no fixed capacity and removes any of them") {
+  // 24 callers queue jobs on 2 threads, so jobs are added and removed at the
+  // front, middle and end of the queue while others wait in it.
+  ThreadPool pool(2);
+  std::atomic<long> total{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 24; ++c)
+    clients.emplace_back([&, c] {
+      for (int j = 0; j < 5; ++j)
+        pool.runTasks(4, [&](std::size_t i) { total += static_cast<long>(c * 100 + i); });
+    });
+  for (auto& t : clients) t.join();
+  long expected = 0;
+  for (int c = 0; c < 24; ++c) expected += 5 * (4 * c * 100 + 0 + 1 + 2 + 3);
+  CHECK(total == expected);
+}

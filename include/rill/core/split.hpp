@@ -16,7 +16,9 @@ inline std::vector<std::string> split(std::string_view line, char sep = ' ') {
   while (start < line.size()) {
     std::size_t end = line.find(sep, start);
     if (end == std::string_view::npos) end = line.size();
-    if (end > start) words.emplace_back(line.substr(start, end - start));
+    // push_back(std::string&&), not emplace_back(string_view): the growth path
+    // programs with strings compile anyway (see CollectSink).
+    if (end > start) words.push_back(std::string(line.substr(start, end - start)));
     start = end + 1;
   }
   return words;

@@ -11,19 +11,21 @@
 #include <condition_variable>
 #include <cstddef>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <thread>
-#include <vector>
 
 namespace rill::exec {
 
 class ThreadPool final : public Executor {
  public:
-  explicit ThreadPool(std::size_t threads) : parallelism_(std::max<std::size_t>(threads, 1)) {
-    queue_.reserve(kQueuedJobs);  // so a job allocates nothing to queue itself (nested jobs rarely exceed this)
-    // Sized first and assigned: no vector growth path is compiled for the threads.
-    workers_.resize(parallelism_ - 1);
-    for (auto& w : workers_) w = std::thread([this] { workerLoop(); });
+  // The threads sit in a plain array and the queue is a list threaded through the
+  // jobs themselves: every program that makes a SparkContext compiles this class,
+  // and a std::vector of each would add ~50 functions (growth, relocation, erase)
+  // for what is a fixed set of threads and a handful of queued jobs.
+  explicit ThreadPool(std::size_t threads)
+      : parallelism_(std::max<std::size_t>(threads, 1)), workers_(new std::thread[parallelism_ - 1]) {
+    for (std::size_t w = 0; w + 1 < parallelism_; ++w) workers_[w] = std::thread([this] { workerLoop(); });
   }
   ThreadPool(const ThreadPool&) = delete;
   ThreadPool& operator=(const ThreadPool&) = delete;
@@ -33,7 +35,7 @@ class ThreadPool final : public Executor {
       stopping_ = true;
     }
     wake_.notify_all();
-    for (auto& w : workers_) w.join();
+    for (std::size_t w = 0; w + 1 < parallelism_; ++w) workers_[w].join();
   }
 
   std::size_t parallelism() const override { return parallelism_; }
@@ -41,27 +43,24 @@ class ThreadPool final : public Executor {
   void runTasks(std::size_t n, TaskRef task) override {
     if (n == 0) return;
     Job job(n, task);  // on this stack: workers reach it only between join() and leave()
-    const bool shared = n > 1 && !workers_.empty();
+    const bool shared = n > 1 && parallelism_ > 1;
     if (shared) {
       {
         std::lock_guard lock(mutex_);
-        queue_.push_back(&job);
+        enqueue(&job);
       }
       wake_.notify_all();
     }
     job.work();  // the caller helps; returns when no index is left to claim
     if (shared) {
       std::lock_guard lock(mutex_);
-      // From here on no worker can join the job.
-      if (auto it = std::find(queue_.begin(), queue_.end(), &job); it != queue_.end()) queue_.erase(it);
+      dequeue(&job);  // from here on no worker can join the job
     }
     job.waitDone();  // every task finished and every worker that joined has left
     if (job.error) std::rethrow_exception(job.error);
   }
 
  private:
-  static constexpr std::size_t kQueuedJobs = 16;
-
   struct Job {
     Job(std::size_t count, TaskRef fn) : n(count), task(fn) {}
     const std::size_t n;
@@ -73,6 +72,8 @@ class ThreadPool final : public Executor {
     std::size_t visitors = 0;  // workers inside work(); guarded by m
     std::mutex m;
     std::condition_variable finished;
+    Job* prevQueued = nullptr;  // the pool's queue; guarded by the pool's mutex
+    Job* nextQueued = nullptr;
 
     bool hasWork() const { return next.load(std::memory_order_relaxed) < n; }
     void work() {
@@ -112,8 +113,20 @@ class ThreadPool final : public Executor {
     }
   };
 
+  // The queue, oldest job first (guarded by mutex_). Jobs live on their callers'
+  // stacks, so linking them through themselves needs no allocation at all.
+  void enqueue(Job* job) {
+    job->prevQueued = last_;
+    (last_ ? last_->nextQueued : first_) = job;
+    last_ = job;
+  }
+  void dequeue(Job* job) {
+    (job->prevQueued ? job->prevQueued->nextQueued : first_) = job->nextQueued;
+    (job->nextQueued ? job->nextQueued->prevQueued : last_) = job->prevQueued;
+    job->prevQueued = job->nextQueued = nullptr;
+  }
   Job* claimable() const {
-    for (Job* j : queue_)
+    for (Job* j = first_; j; j = j->nextQueued)
       if (j->hasWork()) return j;
     return nullptr;
   }
@@ -134,10 +147,11 @@ class ThreadPool final : public Executor {
   }
 
   std::size_t parallelism_;
-  std::vector<std::thread> workers_;
+  std::unique_ptr<std::thread[]> workers_;  // parallelism_ - 1 threads
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::vector<Job*> queue_;  // jobs with tasks left, each owned by the runTasks call that queued it
+  Job* first_ = nullptr;  // jobs with tasks left, each owned by the runTasks call that queued it
+  Job* last_ = nullptr;
   bool stopping_ = false;
 };
 

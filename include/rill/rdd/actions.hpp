@@ -25,7 +25,13 @@ struct CollectSink {
   std::vector<T> out;
   template <class X>
   bool push(X&& x) {
-    out.emplace_back(std::forward<X>(x));
+    // Through push_back(T&&) only, the growth path the other sinks and the
+    // shuffle instantiate too: each distinct argument form of emplace_back is
+    // another copy of the vector's reallocation code in every program.
+    if constexpr (std::is_same_v<X, T>)
+      out.push_back(std::move(x));
+    else
+      out.push_back(T(std::forward<X>(x)));
     return true;
   }
   bool finish() { return true; }

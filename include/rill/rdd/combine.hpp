@@ -19,6 +19,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <span>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -74,7 +75,7 @@ struct CombineWriter {
 
 /// Reduce side: merges the combined buckets one target received.
 template <class K, class C, class Merge, class Hash>
-std::vector<std::pair<K, C>> mergeCombined(std::vector<std::vector<std::pair<K, C>>>& incoming,
+std::vector<std::pair<K, C>> mergeCombined(std::span<std::vector<std::pair<K, C>>> incoming,
                                            const Merge& merge, const Hash& hash) {
   if (auto* only = soleBucket(incoming)) return std::move(*only);  // one map table: keys are unique already
   std::size_t largest = 0;
@@ -118,13 +119,13 @@ auto combineByKey(const R& rdd, const Agg& agg, const Part& partArg) {
     return CombineWriter<K, C, Agg, P, Hash>{&agg, kept ? nullptr : &part, FlatMap<K, C, Hash>(hash)};
   };
   if (kept) {
-    auto tables = runPerPartition(rdd, makeWriter);
-    std::vector<std::vector<Entry>> parts(tables.size());
-    for (std::size_t p = 0; p < parts.size(); ++p) parts[p] = std::move(tables[p][0]);
+    auto tables = writeBuckets(rdd, 1, makeWriter);  // one bucket per partition: its table
+    std::vector<std::vector<Entry>> parts(tables.rows());
+    for (std::size_t p = 0; p < parts.size(); ++p) parts[p] = std::move(tables.row(p)[0]);
     return RDD<Entry>(sc, makeNode<StoredNode<Entry>>(std::move(parts)), std::move(kept));
   }
   auto parts = shuffle(rdd, part.numPartitions(), makeWriter,
-                       [&](std::size_t, std::vector<std::vector<Entry>>& incoming) {
+                       [&](std::size_t, std::span<std::vector<Entry>> incoming) {
                          return mergeCombined(incoming, agg.mergeCombiners, hash);
                        });
   return keyedRDD<Entry>(sc, std::move(parts), part);

@@ -7,6 +7,7 @@
 #include <exception>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -26,10 +27,12 @@ class SparkConf {
     return *this;
   }
   SparkConf& set(const std::string& key, std::string value) {
-    if (std::string* old = find(key))
+    if (std::string* old = find(key)) {
       *old = std::move(value);
-    else
-      settings_.emplace_back(key, std::move(value));
+    } else {
+      settings_.push_back(key);
+      settings_.push_back(std::move(value));
+    }
     return *this;
   }
   std::string get(const std::string& key, const std::string& defaultValue = "") const {
@@ -54,16 +57,19 @@ class SparkConf {
   std::size_t threads() const { return threads_; }
 
   static std::size_t parseMaster(const std::string& master) {
-    if (master == "local") return 1;
-    const std::string prefix = "local[";
-    if (master.size() > prefix.size() + 1 && master.compare(0, prefix.size(), prefix) == 0 &&
-        master.back() == ']') {
-      const std::string inner = master.substr(prefix.size(), master.size() - prefix.size() - 1);
+    const std::string_view m = master;
+    constexpr std::string_view prefix = "local[";
+    if (m == "local") return 1;
+    if (m.size() > prefix.size() + 1 && m.starts_with(prefix) && m.back() == ']') {
+      const std::string_view inner = m.substr(prefix.size(), m.size() - prefix.size() - 1);
       if (inner == "*") return std::max(1u, std::thread::hardware_concurrency());
-      if (inner.find_first_not_of("0123456789") == std::string::npos && inner.size() < 6) {
-        const int n = std::stoi(inner);
-        if (n > 0) return static_cast<std::size_t>(n);
+      std::size_t n = 0;
+      bool digits = inner.size() < 6;  // up to 99999 threads
+      for (const char c : inner) {
+        digits = digits && c >= '0' && c <= '9';
+        n = n * 10 + static_cast<std::size_t>(c - '0');
       }
+      if (digits && n > 0) return n;
     }
     throw std::invalid_argument("rill: unsupported master '" + master +
                                 "': use \"local\", \"local[N]\" with N > 0, or \"local[*]\"");
@@ -73,13 +79,15 @@ class SparkConf {
   std::string appName_ = "rill";
   std::string master_ = "local";
   std::size_t threads_ = 1;
-  // A handful of settings at most: a vector searched in order costs the compiler
-  // far less than a std::map (every program that makes a SparkConf compiles it).
-  std::vector<std::pair<std::string, std::string>> settings_;
+  // key, value, key, value, ...: a handful of settings at most. Every program
+  // that makes a SparkConf compiles this member, and a vector of strings is one
+  // most programs compile anyway, where a std::map or a vector of pairs would be
+  // a container of its own.
+  std::vector<std::string> settings_;
 
   const std::string* find(const std::string& key) const {
-    for (const auto& [k, v] : settings_)
-      if (k == key) return &v;
+    for (std::size_t i = 0; i + 1 < settings_.size(); i += 2)
+      if (settings_[i] == key) return &settings_[i + 1];
     return nullptr;
   }
   std::string* find(const std::string& key) { return const_cast<std::string*>(std::as_const(*this).find(key)); }

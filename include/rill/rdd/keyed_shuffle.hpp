@@ -15,6 +15,7 @@
 #include <functional>
 #include <initializer_list>
 #include <memory>
+#include <span>
 #include <stdexcept>
 #include <type_traits>
 #include <utility>
@@ -59,7 +60,7 @@ auto partitionRows(const R& rdd, const P& part) {
   const std::size_t n = part.numPartitions();
   return shuffle(
       rdd, n, [&](std::size_t) { return KeyRoutingWriter<Row, P>{&part, std::vector<std::vector<Row>>(n)}; },
-      [](std::size_t, std::vector<std::vector<Row>>& incoming) { return concatenate(incoming); });
+      [](std::size_t, std::span<std::vector<Row>> incoming) { return concatenate(incoming); });
 }
 
 /// The partitioner an op uses when given `part`: a partitioner as it is; a
@@ -107,7 +108,7 @@ auto partitionElements(const R& rdd, const P& part) {
         auto route = [&part, n](const T& x) { return partitionOf(part, x, n); };
         return RoutingWriter<T, decltype(route)>{route, std::vector<std::vector<T>>(n)};
       },
-      [](std::size_t, std::vector<std::vector<T>>& incoming) { return concatenate(incoming); });
+      [](std::size_t, std::span<std::vector<T>> incoming) { return concatenate(incoming); });
 }
 
 /// The table hasher for partitioner P: the partitioner's own when it has one.

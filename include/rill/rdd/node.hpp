@@ -41,19 +41,19 @@ class StoredNode final : public RDDNode<T> {
 
  public:
   using Partitions = std::vector<std::vector<T>>;
-  explicit StoredNode(std::shared_ptr<const Partitions> parts) : parts_(std::move(parts)) {}
-  explicit StoredNode(Partitions parts)
-      : parts_(new Partitions(std::move(parts))) {}  // not make_shared: see makeNode
+  // The node owns its partitions (RDDs share the node, not the partitions): a
+  // shared_ptr here would be one more control block type per element type.
+  explicit StoredNode(Partitions parts) : parts_(std::move(parts)) {}
 
-  std::size_t numPartitions() const override { return parts_->size(); }
+  std::size_t numPartitions() const override { return parts_.size(); }
   bool compute(std::size_t p, ChunkSink<T>& out) const override {
-    const auto& part = (*parts_)[p];
+    const auto& part = parts_[p];
     return part.empty() || out.consume(std::span<const T>(part.data(), part.size()));
   }
-  const Partitions& partitions() const { return *parts_; }
+  const Partitions& partitions() const { return parts_; }
 
  private:
-  std::shared_ptr<const Partitions> parts_;
+  Partitions parts_;
 };
 
 /// A node as RDD<T> holds it. Built with `new` straight into the shared_ptr of

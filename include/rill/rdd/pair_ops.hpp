@@ -29,6 +29,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <tuple>
 #include <type_traits>
 #include <unordered_map>
@@ -267,7 +268,7 @@ class PairOps {
         return std::move(sink).result();
       }
       auto found = detail::runPerPartition(d(), [&](std::size_t) { return Sink{&key, {}}; });
-      return detail::concatenate(found);
+      return detail::concatenate(std::span(found));
     }
   }
 

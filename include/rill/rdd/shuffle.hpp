@@ -12,7 +12,8 @@
 #include <rill/rdd/fwd.hpp>
 
 #include <cstddef>
-#include <memory>
+#include <span>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -26,18 +27,34 @@ void forEachTarget(SparkContext& sc, std::size_t n, Fn&& fn) {
   executorOf(sc).runTasks(n, fn);
 }
 
+/// Map side: runs each partition m of `rdd` into the writer makeWriter(m), whose
+/// result() is one bucket (std::vector<U>) per target partition; returns them as
+/// a grid, row m holding map task m's buckets.
+template <class R, class MakeWriter>
+auto writeBuckets(const R& rdd, std::size_t numTargets, MakeWriter&& makeWriter) {
+  using Writer = decltype(makeWriter(std::size_t{}));
+  using U = typename decltype(std::declval<Writer&&>().result())::value_type::value_type;
+  exec::BucketGrid<U> grid(rdd.numPartitions(), numTargets);
+  forEachPartition(rdd, [&](std::size_t m) {
+    auto writer = makeWriter(m);
+    rdd.runPartition(m, writer);
+    auto buckets = std::move(writer).result();
+    for (std::size_t r = 0; r < numTargets; ++r) grid.row(m)[r] = std::move(buckets[r]);
+  });
+  return grid;
+}
+
 /// makeWriter(p) -> a sink whose result() is std::vector<std::vector<U>> with one
-/// bucket per target; reduce(r, std::vector<std::vector<U>>& incoming) -> std::vector<V>.
-/// Returns the target partitions.
+/// bucket per target; reduce(r, std::span<std::vector<U>> incoming) -> std::vector<V>,
+/// where incoming holds the buckets sent to r in map order (none when `rdd` has no
+/// partitions: every target still runs reduce). Returns the target partitions.
 template <class R, class MakeWriter, class Reduce>
 auto shuffle(const R& rdd, std::size_t numTargets, MakeWriter&& makeWriter, Reduce&& reduce) {
-  auto buckets = runPerPartition(rdd, makeWriter);
-  using U = typename decltype(buckets)::value_type::value_type::value_type;
-  if (buckets.empty()) buckets.emplace_back(numTargets);  // so every target still runs reduce
-  auto incoming = exec::LocalExchange::exchange<U>(std::move(buckets), numTargets);
-  using V = typename std::invoke_result_t<Reduce&, std::size_t, std::vector<std::vector<U>>&>::value_type;
+  auto incoming = exec::LocalExchange::exchange(writeBuckets(rdd, numTargets, makeWriter));
+  using Bucket = typename decltype(incoming.row(0))::value_type;
+  using V = typename std::invoke_result_t<Reduce&, std::size_t, std::span<Bucket>>::value_type;
   std::vector<std::vector<V>> out(numTargets);
-  forEachTarget(rdd.context(), numTargets, [&](std::size_t r) { out[r] = reduce(r, incoming[r]); });
+  forEachTarget(rdd.context(), numTargets, [&](std::size_t r) { out[r] = reduce(r, incoming.row(r)); });
   return out;
 }
 
@@ -58,7 +75,7 @@ struct RoutingWriter {
 
 /// The only non-empty bucket a target received, or nullptr when none or several are.
 template <class T>
-std::vector<T>* soleBucket(std::vector<std::vector<T>>& incoming) {
+std::vector<T>* soleBucket(std::span<std::vector<T>> incoming) {
   std::vector<T>* only = nullptr;
   for (auto& b : incoming) {
     if (b.empty()) continue;
@@ -70,7 +87,7 @@ std::vector<T>* soleBucket(std::vector<std::vector<T>>& incoming) {
 
 /// Concatenates the buckets a target partition received, in map order.
 template <class T>
-std::vector<T> concatenate(std::vector<std::vector<T>>& incoming) {
+std::vector<T> concatenate(std::span<std::vector<T>> incoming) {
   if (auto* only = soleBucket(incoming)) return std::move(*only);  // one sender: nothing to copy
   std::size_t total = 0;
   for (auto& b : incoming) total += b.size();

@@ -14,6 +14,7 @@
 #include <rill/rdd/shuffle.hpp>
 
 #include <concepts>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <cstddef>
@@ -91,7 +92,7 @@ class TransformOps : public fuse::ElementOps<D> {
           };
           return detail::RoutingWriter<T, decltype(route)>{route, std::vector<std::vector<T>>(n)};
         },
-        [](std::size_t, std::vector<std::vector<T>>& in) { return detail::concatenate(in); });
+        [](std::size_t, std::span<std::vector<T>> in) { return detail::concatenate(in); });
     return RDD<T>(d().context(), makeNode<StoredNode<T>>(std::move(parts)));
   }
 
@@ -106,7 +107,7 @@ class TransformOps : public fuse::ElementOps<D> {
           auto route = [n](const T& x) { return std::hash<T>{}(x) % n; };
           return detail::RoutingWriter<T, decltype(route)>{route, std::vector<std::vector<T>>(n)};
         },
-        [](std::size_t, std::vector<std::vector<T>>& in) {
+        [](std::size_t, std::span<std::vector<T>> in) {
           detail::FlatMap<T, char, std::hash<T>> seen;  // first occurrences, in order
           for (auto& bucket : in)
             for (auto& x : bucket) seen.upsert(std::move(x), [] { return char{}; }, [](char&) {});
