@@ -30,7 +30,7 @@ class SparkConf {
     if (std::string* old = find(key)) {
       *old = std::move(value);
     } else {
-      settings_.push_back(key);
+      settings_.push_back(std::string(key));  // push_back(std::string&&) only: one growth path
       settings_.push_back(std::move(value));
     }
     return *this;
