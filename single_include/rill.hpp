@@ -8,12 +8,50 @@
 // ---- begin rill/core/concepts.hpp ----
 // Concepts and traits shared by every layer: what a pair-like element is,
 // what a key needs, and how a function is checked against an element type.
-#include <concepts>
-#include <cstddef>
-#include <functional>
-#include <tuple>
+
+// ---- begin rill/core/functional.hpp ----
+// The parts of <functional> rill uses: std::hash, std::equal_to / std::less /
+// std::plus, std::reference_wrapper, std::function, and invoke. Since C++20
+// libstdc++'s <functional> also brings the searchers (with <unordered_map>,
+// <array> and <bits/stl_algo.h>), std::bind, std::not_fn and move_only_function,
+// which every program including rill would parse (README, "Compile cost");
+// libstdc++ keeps each part rill uses in an internal header of its own. Other
+// standard libraries get <functional>.
+#include <version>  // defines __GLIBCXX__ for libstdc++
+
 #include <type_traits>
 #include <utility>
+
+#if defined(__GLIBCXX__) && __has_include(<bits/std_function.h>)
+#include <bits/functional_hash.h>
+#include <bits/invoke.h>
+#include <bits/refwrap.h>
+#include <bits/std_function.h>
+#include <bits/stl_function.h>
+#define RILL_DETAIL_STD_INVOKE std::__invoke  // what libstdc++'s std::invoke calls
+#else
+#include <functional>
+#define RILL_DETAIL_STD_INVOKE std::invoke
+#endif
+
+namespace rill::detail {
+
+/// std::invoke (a callable, or a pointer to member with its object), which
+/// libstdc++ declares only in <functional> itself.
+template <class F, class... Args>
+constexpr std::invoke_result_t<F, Args...> invoke(F&& f, Args&&... args) noexcept(
+    std::is_nothrow_invocable_v<F, Args...>) {
+  return RILL_DETAIL_STD_INVOKE(std::forward<F>(f), std::forward<Args>(args)...);
+}
+
+}  // namespace rill::detail
+
+#undef RILL_DETAIL_STD_INVOKE
+// ---- end rill/core/functional.hpp ----
+
+#include <concepts>
+#include <cstddef>
+#include <tuple>
 
 namespace rill {
 
@@ -384,6 +422,26 @@ inline std::vector<std::string> split(std::string_view line, char sep = ' ') {
 // "compile me only if called": a program that never uses it does not pay for it
 // (see README, "Compile cost").
 
+// ---- begin rill/core/memory.hpp ----
+// The parts of <memory> rill uses: std::unique_ptr, std::shared_ptr with
+// make_shared and its casts, std::addressof and std::construct_at. Since C++20
+// libstdc++'s <memory> also brings the std::ranges uninitialized algorithms,
+// atomic shared_ptr, auto_ptr and the parallel algorithms' declarations, which
+// every program including rill would parse (README, "Compile cost"); libstdc++
+// keeps the parts rill uses in internal headers of their own. Other standard
+// libraries get <memory>.
+
+#if defined(__GLIBCXX__) && __has_include(<bits/shared_ptr.h>)
+#include <bits/allocator.h>
+#include <bits/move.h>
+#include <bits/shared_ptr.h>
+#include <bits/stl_construct.h>
+#include <bits/unique_ptr.h>
+#else
+#include <memory>
+#endif
+// ---- end rill/core/memory.hpp ----
+
 // ---- begin rill/io/system_error.hpp ----
 // One place that turns an errno value into the io layer's error text, so all
 // messages share the shape "rill: <what failed, naming the path/host>: <strerror>".
@@ -416,7 +474,6 @@ std::string systemErrorMessage(const std::string& what, int err) {
 #include <unistd.h>
 
 #include <cerrno>
-#include <memory>
 
 namespace rill::io {
 
@@ -706,10 +763,9 @@ void writeFileAtomically(const std::string& path, std::string_view contents) {
 // Since C++20 libstdc++'s <algorithm> also brings the std::ranges algorithms
 // and the parallel algorithms' declarations, which every program including
 // rill would parse (5 MB of g++ memory; README, "Compile cost"); libstdc++
-// keeps the classic algorithms in <bits/stl_algobase.h> and <bits/stl_algo.h>,
-// which its <functional> includes anyway. Other standard libraries get
-// <algorithm>. Include <algorithm> yourself for the rest of it.
-#include <version>  // defines __GLIBCXX__ for libstdc++
+// keeps the classic algorithms in <bits/stl_algobase.h> and <bits/stl_algo.h>.
+// Other standard libraries get <algorithm>. Include <algorithm> yourself for
+// the rest of it.
 
 #if defined(__GLIBCXX__) && __has_include(<bits/stl_algo.h>)
 #include <bits/stl_algobase.h>
@@ -1143,8 +1199,8 @@ using LineFramer = BasicLineFramer<>;
 // <chrono>. Since C++20 libstdc++'s <chrono> also brings the calendar types and
 // <sstream> for their printing, which every program including rill would parse
 // (7 MB of g++ memory; README, "Compile cost"); libstdc++ keeps the durations and
-// clocks in <bits/chrono.h>, which its <thread> and <mutex> include anyway. Other
-// standard libraries get <chrono>. Include <chrono> yourself for the rest of it.
+// clocks in <bits/chrono.h>. Other standard libraries get <chrono>. Include
+// <chrono> yourself for the rest of it.
 
 #if defined(__GLIBCXX__) && __has_include(<bits/chrono.h>)
 #include <bits/chrono.h>
@@ -1383,6 +1439,101 @@ using TcpListener = BasicTcpListener<>;
 // SparkContext: owns the executor (a fixed thread pool of N workers for
 // "local[N]") and creates RDDs from collections, ranges and files.
 
+// ---- begin rill/core/thread.hpp ----
+// Threads and locks: std::thread, std::mutex, std::lock_guard, std::unique_lock,
+// and rill::ConditionVariable. Since C++20 libstdc++'s <thread> and
+// <condition_variable> also bring std::jthread's <stop_token> with <semaphore>
+// and the atomic wait machinery, which every program including rill would
+// parse (README, "Compile cost"). libstdc++ keeps std::thread and the mutexes in
+// internal headers of their own; its std::condition_variable has none, so rill
+// has its own: the same POSIX condition variable libstdc++ wraps. Other standard
+// libraries get <thread> and <mutex>.
+
+
+#if defined(__GLIBCXX__) && __has_include(<bits/std_thread.h>)
+#include <bits/std_mutex.h>
+#include <bits/std_thread.h>
+#include <bits/unique_lock.h>
+#else
+#include <mutex>
+#include <thread>
+#endif
+
+#include <pthread.h>
+#include <time.h>
+
+
+namespace rill {
+
+/// std::condition_variable's interface (the waits rill uses) over a POSIX
+/// condition variable that times its waits on the monotonic clock, as
+/// std::condition_variable does for std::chrono::steady_clock.
+class ConditionVariable {
+ public:
+  ConditionVariable() noexcept {
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&cond_, &attr);
+    pthread_condattr_destroy(&attr);
+  }
+  ConditionVariable(const ConditionVariable&) = delete;
+  ConditionVariable& operator=(const ConditionVariable&) = delete;
+  ~ConditionVariable() { pthread_cond_destroy(&cond_); }
+
+  void notify_one() noexcept { pthread_cond_signal(&cond_); }
+  void notify_all() noexcept { pthread_cond_broadcast(&cond_); }
+
+  void wait(std::unique_lock<std::mutex>& lock) { pthread_cond_wait(&cond_, lock.mutex()->native_handle()); }
+  template <class Pred>
+  void wait(std::unique_lock<std::mutex>& lock, Pred ready) {
+    while (!ready()) wait(lock);
+  }
+
+  /// Waits until notified or `deadline` (on any clock) passes; true if it passed.
+  template <class Clock, class Duration>
+  bool wait_until(std::unique_lock<std::mutex>& lock, const std::chrono::time_point<Clock, Duration>& deadline) {
+    const auto left = deadline - Clock::now();
+    if (left <= left.zero()) return true;
+    // At most a day per wait: a far deadline cannot overflow the nanoseconds, and
+    // callers wait in loops that re-check their condition anyway.
+    constexpr std::int64_t kDayNs = 86'400'000'000'000;
+    const std::int64_t ns = left >= std::chrono::hours(24)
+                                ? kDayNs
+                                : std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
+    timespec at;
+    clock_gettime(CLOCK_MONOTONIC, &at);
+    const std::int64_t sum = at.tv_nsec + ns % 1'000'000'000;
+    at.tv_sec += static_cast<time_t>(ns / 1'000'000'000 + sum / 1'000'000'000);
+    at.tv_nsec = static_cast<long>(sum % 1'000'000'000);
+    pthread_cond_timedwait(&cond_, lock.mutex()->native_handle(), &at);
+    return Clock::now() >= deadline;
+  }
+  /// Waits until `ready()` or `deadline`; returns ready(), as std::condition_variable does.
+  template <class Clock, class Duration, class Pred>
+  bool wait_until(std::unique_lock<std::mutex>& lock, const std::chrono::time_point<Clock, Duration>& deadline,
+                  Pred ready) {
+    while (!ready())
+      if (wait_until(lock, deadline)) return ready();
+    return true;
+  }
+  template <class Rep, class Period, class Pred>
+  bool wait_for(std::unique_lock<std::mutex>& lock, const std::chrono::duration<Rep, Period>& timeout, Pred ready) {
+    using Steady = std::chrono::steady_clock;
+    // beyond ~30 years (e.g. milliseconds::max()) the deadline in nanoseconds would
+    // overflow: wait for the condition alone
+    if (std::chrono::duration<double>(timeout).count() > 1e9)
+      return wait_until(lock, Steady::time_point::max(), std::move(ready));
+    return wait_until(lock, Steady::now() + std::chrono::ceil<Steady::duration>(timeout), std::move(ready));
+  }
+
+ private:
+  pthread_cond_t cond_;
+};
+
+}  // namespace rill
+// ---- end rill/core/thread.hpp ----
+
 // ---- begin rill/exec/thread_pool.hpp ----
 // A fixed pool of N-1 threads; the thread that submits a job works on it too,
 // so "local[N]" computes on exactly N threads and a task that itself runs a job
@@ -1450,6 +1601,7 @@ class CancellationScope {
 // std::function it neither allocates nor makes the compiler instantiate a
 // manager, a handler and a copy path for every lambda an operation passes.
 
+
 namespace rill::exec {
 
 class TaskRef {
@@ -1493,9 +1645,6 @@ class Executor {
 }  // namespace rill::exec
 // ---- end rill/exec/executor.hpp ----
 
-#include <condition_variable>
-#include <mutex>
-#include <thread>
 
 namespace rill::exec {
 
@@ -1553,7 +1702,7 @@ class ThreadPool final : public Executor {
     std::size_t done = 0;      // guarded by m
     std::size_t visitors = 0;  // workers inside work(); guarded by m
     std::mutex m;
-    std::condition_variable finished;
+    ConditionVariable finished;
     Job* prevQueued = nullptr;  // the pool's queue; guarded by the pool's mutex
     Job* nextQueued = nullptr;
 
@@ -1631,7 +1780,7 @@ class ThreadPool final : public Executor {
   std::size_t parallelism_;
   std::unique_ptr<std::thread[]> workers_;  // parallelism_ - 1 threads
   std::mutex mutex_;
-  std::condition_variable wake_;
+  ConditionVariable wake_;
   Job* first_ = nullptr;  // jobs with tasks left, each owned by the runTasks call that queued it
   Job* last_ = nullptr;
   bool stopping_ = false;
@@ -1683,7 +1832,7 @@ struct MapStage {
     Next next;
     template <class X>
     bool push(X&& x) {
-      return next.push(std::invoke(*f, std::forward<X>(x)));
+      return next.push(rill::detail::invoke(*f, std::forward<X>(x)));
     }
     bool finish() { return next.finish(); }
   };
@@ -1705,7 +1854,7 @@ struct FilterStage {
     Next next;
     template <class X>
     bool push(X&& x) {
-      if (!std::invoke(*f, std::as_const(x))) return true;
+      if (!rill::detail::invoke(*f, std::as_const(x))) return true;
       return next.push(std::forward<X>(x));
     }
     bool finish() { return next.finish(); }
@@ -1730,8 +1879,8 @@ struct FlatMapStage {
     Next next;
     template <class X>
     bool push(X&& x) {
-      using R = decltype(std::invoke(*f, std::forward<X>(x)));
-      decltype(auto) range = std::invoke(*f, std::forward<X>(x));
+      using R = decltype(rill::detail::invoke(*f, std::forward<X>(x)));
+      decltype(auto) range = rill::detail::invoke(*f, std::forward<X>(x));
       for (auto&& y : range) {
         bool goOn;
         if constexpr (!std::is_reference_v<R> && detail::owns_elements<R>)
@@ -1764,7 +1913,7 @@ struct KeyByStage {
     template <class X>
     bool push(X&& x) {
       using In = std::remove_cvref_t<X>;
-      auto key = std::invoke(*f, std::as_const(x));
+      auto key = rill::detail::invoke(*f, std::as_const(x));
       return next.push(std::pair<result_of_t<F, In>, In>(std::move(key), std::forward<X>(x)));
     }
     bool finish() { return next.finish(); }
@@ -1781,6 +1930,62 @@ struct KeyByStage {
 // ---- begin rill/rdd/conf.hpp ----
 // SparkConf: the application name, the master ("local", "local[N]",
 // "local[*]") and free-form settings such as spark.streaming.receiver.maxRate.
+
+// ---- begin rill/core/message.hpp ----
+// Error messages built from pieces: rill::detail::message({"cannot read '", path,
+// "': ", n, " bytes left"}). Each std::operator+ form and std::to_string is a
+// template of its own that every program throwing such a message compiles and
+// optimises; message() is one small function for all of them, which took ~4 KB
+// of code and 4 MB of g++ memory off a word count (README, "Compile cost").
+#include <initializer_list>
+
+namespace rill::detail {
+
+/// One piece of a message: text, or an integer written in decimal.
+class MessagePart {
+ public:
+  MessagePart(const char* text) : MessagePart(std::string_view(text)) {}
+  MessagePart(const std::string& text) : MessagePart(std::string_view(text)) {}
+  MessagePart(std::string_view text) : text_(text.data()), size_(text.size()) {}
+  template <std::integral I>
+    requires(!std::same_as<I, bool> && !std::same_as<I, char>)
+  MessagePart(I n) : size_(0) {
+    const bool negative = n < 0;
+    // the magnitude as unsigned, so the most negative value does not overflow
+    unsigned long long v = negative ? 0ull - static_cast<unsigned long long>(n) : static_cast<unsigned long long>(n);
+    do {
+      digits_[sizeof digits_ - ++size_] = static_cast<char>('0' + v % 10);
+      v /= 10;
+    } while (v != 0);
+    if (negative) digits_[sizeof digits_ - ++size_] = '-';
+  }
+  MessagePart(const MessagePart&) = delete;
+  MessagePart& operator=(const MessagePart&) = delete;
+
+  const char* data() const { return text_ ? text_ : digits_ + (sizeof digits_ - size_); }
+  std::size_t size() const { return size_; }
+
+ private:
+  const char* text_ = nullptr;  // null for a number, which lives in digits_
+  std::size_t size_;
+  char digits_[24];  // right-aligned; 20 digits and a sign at most
+};
+
+/// The pieces joined, in one allocation.
+inline std::string message(std::initializer_list<MessagePart> parts) {
+  std::size_t size = 0;
+  for (const MessagePart& p : parts) size += p.size();
+  std::string out(size, '\0');
+  char* at = out.data();
+  for (const MessagePart& p : parts) {
+    if (p.size() != 0) std::memcpy(at, p.data(), p.size());
+    at += p.size();
+  }
+  return out;
+}
+
+}  // namespace rill::detail
+// ---- end rill/core/message.hpp ----
 
 
 namespace rill {
@@ -1819,7 +2024,7 @@ class SparkConf {
       if (used == value->size()) return v;
     } catch (const std::exception&) {
     }
-    throw std::invalid_argument("rill: setting '" + key + "' must be an integer, got '" + *value + "'");
+    throw std::invalid_argument(detail::message({"rill: setting '", key, "' must be an integer, got '", *value, "'"}));
   }
   bool contains(const std::string& key) const { return find(key) != nullptr; }
 
@@ -1842,8 +2047,8 @@ class SparkConf {
       }
       if (digits && n > 0) return n;
     }
-    throw std::invalid_argument("rill: unsupported master '" + master +
-                                "': use \"local\", \"local[N]\" with N > 0, or \"local[*]\"");
+    throw std::invalid_argument(detail::message(
+        {"rill: unsupported master '", master, "': use \"local\", \"local[N]\" with N > 0, or \"local[*]\""}));
   }
 
  private:
@@ -1881,6 +2086,7 @@ class SparkConf {
 // The push protocol every fused stage speaks. A sink receives elements with
 // push(x) and the end of its partition with finish(); both return false to ask
 // the producer to stop early (take(n) over a huge range returns at once).
+
 
 namespace rill::fuse {
 
@@ -2046,6 +2252,7 @@ struct Pipeline<Stage, Rest...> {
 // in chunks. This is the one place where types are erased — one virtual call
 // per chunk of elements, never per element — so RDD<T> can be named, stored
 // and passed around while the chains built on it still fuse.
+
 #include <span>
 
 namespace rill {
@@ -3196,8 +3403,7 @@ template <class P, class K>
 std::size_t partitionOf(const P& p, const K& key, std::size_t n) {
   const auto r = static_cast<std::size_t>(p.getPartition(key));
   if (r >= n)
-    throw std::out_of_range("rill: partitioner returned partition " + std::to_string(r) + " of " +
-                            std::to_string(n));
+    throw std::out_of_range(message({"rill: partitioner returned partition ", r, " of ", n}));
   return r;
 }
 
@@ -3347,7 +3553,6 @@ std::vector<T> concatenate(std::span<std::vector<T>> incoming) {
 }  // namespace rill::detail
 // ---- end rill/rdd/shuffle.hpp ----
 
-#include <initializer_list>
 
 namespace rill::detail {
 
@@ -4078,7 +4283,7 @@ struct MapValuesStage : ValueStage<F, MapValuesStage<F>> {
 
   template <class In, class X, class Next>
   static bool emit(const F& f, X&& x, Next& next) {
-    return next.push(out<In>(std::get<0>(std::forward<X>(x)), std::invoke(f, std::as_const(std::get<1>(x)))));
+    return next.push(out<In>(std::get<0>(std::forward<X>(x)), rill::detail::invoke(f, std::as_const(std::get<1>(x)))));
   }
 };
 
@@ -4093,7 +4298,7 @@ struct FlatMapValuesStage : ValueStage<F, FlatMapValuesStage<F>> {
   template <class In, class X, class Next>
   static bool emit(const F& f, X&& x, Next& next) {
     using R = range_t<In>;
-    decltype(auto) range = std::invoke(f, std::as_const(std::get<1>(x)));
+    decltype(auto) range = rill::detail::invoke(f, std::as_const(std::get<1>(x)));
     const auto& key = std::get<0>(x);
     for (auto&& y : range) {
       bool goOn;
@@ -4859,9 +5064,9 @@ struct MapPartitionsStage {
     bool finish() {
       bool goOn;
       if constexpr (WithIndex)
-        goOn = detail::pushAll(std::invoke(*f, partition, buffer), next);
+        goOn = detail::pushAll(rill::detail::invoke(*f, partition, buffer), next);
       else
-        goOn = detail::pushAll(std::invoke(*f, buffer), next);
+        goOn = detail::pushAll(rill::detail::invoke(*f, buffer), next);
       return goOn && next.finish();
     }
   };
@@ -5483,7 +5688,7 @@ class SparkContext {
   std::size_t parallelism_;
   Jobs jobs_;
   std::mutex jobsMutex_;
-  std::condition_variable jobsIdle_;
+  ConditionVariable jobsIdle_;
   std::size_t runningJobs_ = 0;  // guarded by jobsMutex_
   std::atomic<bool> stopped_{false};
   static inline thread_local SparkContext* insideTaskOf_ = nullptr;  // the context whose task this thread runs
@@ -5555,7 +5760,7 @@ class BasicSystemClock final : public Clock {
 
  private:
   std::mutex mutex_;
-  std::condition_variable cv_;
+  ConditionVariable cv_;
 };
 using SystemClock = BasicSystemClock<>;
 
@@ -5621,7 +5826,7 @@ class BasicManualClock final : public Clock {
 
  private:
   mutable std::mutex mutex_;
-  std::condition_variable cv_;
+  ConditionVariable cv_;
   std::int64_t now_;
   std::vector<const Observer*> observers_;
 };
@@ -8768,7 +8973,7 @@ class BlockBuffer {
 
   const std::size_t capacity_;
   mutable std::mutex mutex_;
-  mutable std::condition_variable changed_;
+  mutable ConditionVariable changed_;
   std::vector<T> records_;
   bool blocking_ = true;
 };
@@ -9036,7 +9241,7 @@ class ReceiverSupervisor {
   RateLimiter limiter_;
 
   std::mutex mutex_;
-  std::condition_variable requested_;
+  ConditionVariable requested_;
   bool finalStop_ = false;                    // guarded by mutex_
   std::optional<std::string> restartReason_;  // guarded by mutex_
   std::string stopReason_;                    // guarded by mutex_
@@ -9850,7 +10055,7 @@ class BasicStreamingContext final : private Clock::Observer {  // final: getOrCr
   std::optional<detail::CheckpointData> recovered_;
 
   mutable std::mutex mutex_;
-  std::condition_variable terminated_;
+  ConditionVariable terminated_;
   State state_ = State::INITIALIZED;
   std::exception_ptr error_;
   std::thread scheduler_;

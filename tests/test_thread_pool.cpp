@@ -1,10 +1,13 @@
 // exec::ThreadPool: every task runs once, the caller works too, nested jobs
 // cannot deadlock, and the first task exception is rethrown to the caller.
+// Also rill::ConditionVariable, which the pool and the streaming layer wait on.
 #include <doctest/doctest.h>
 
+#include <rill/core/thread.hpp>
 #include <rill/exec/thread_pool.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <set>
 #include <stdexcept>
@@ -138,4 +141,55 @@ TEST_CASE("many jobs queued at once: the queue has no fixed capacity and removes
   long expected = 0;
   for (int c = 0; c < 24; ++c) expected += 5 * (4 * c * 100 + 0 + 1 + 2 + 3);
   CHECK(total == expected);
+}
+
+TEST_CASE("ConditionVariable: notify wakes a waiter whose condition became true") {
+  std::mutex m;
+  rill::ConditionVariable cv;
+  int stage = 0;  // guarded by m
+  std::thread other([&] {
+    std::unique_lock lock(m);
+    cv.wait(lock, [&] { return stage == 1; });
+    stage = 2;
+    cv.notify_all();
+  });
+  {
+    std::unique_lock lock(m);
+    stage = 1;
+    cv.notify_one();
+    cv.wait(lock, [&] { return stage == 2; });
+    CHECK(stage == 2);
+  }
+  other.join();
+}
+
+TEST_CASE("ConditionVariable: timed waits return the condition, whatever the deadline's clock") {
+  std::mutex m;
+  rill::ConditionVariable cv;
+  std::unique_lock lock(m);
+  // a deadline already past: no wait at all, and it says the deadline passed
+  CHECK(cv.wait_until(lock, std::chrono::steady_clock::now() - std::chrono::seconds(1)));
+  CHECK(cv.wait_until(lock, std::chrono::system_clock::time_point{}));
+  // a condition already true is returned without waiting
+  CHECK(cv.wait_for(lock, std::chrono::hours(1), [] { return true; }));
+  // a condition that stays false: the wait ends at its deadline and returns false
+  CHECK_FALSE(cv.wait_for(lock, std::chrono::milliseconds(2), [] { return false; }));
+  CHECK_FALSE(cv.wait_until(lock, std::chrono::system_clock::now() + std::chrono::milliseconds(2), [] { return false; }));
+}
+
+TEST_CASE("ConditionVariable: a far deadline (time_point::max) still wakes on notify") {
+  std::mutex m;
+  rill::ConditionVariable cv;
+  bool ready = false;  // guarded by m
+  std::thread other([&] {
+    std::lock_guard lock(m);
+    ready = true;
+    cv.notify_all();
+  });
+  {
+    std::unique_lock lock(m);
+    CHECK(cv.wait_until(lock, std::chrono::steady_clock::time_point::max(), [&] { return ready; }));
+    CHECK(cv.wait_for(lock, std::chrono::milliseconds::max() / 2, [&] { return ready; }));
+  }
+  other.join();
 }

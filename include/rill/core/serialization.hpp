@@ -30,6 +30,7 @@
 // above; and its binary input archive resizes a container to the size it reads
 // before reading the elements, which this reader checks against the bytes left.
 #include <rill/core/errors.hpp>
+#include <rill/core/memory.hpp>
 
 #include <cxxabi.h>
 
@@ -37,7 +38,6 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>

@@ -4,9 +4,10 @@
 // are enough: the callable's address and one function that calls it. Unlike a
 // std::function it neither allocates nor makes the compiler instantiate a
 // manager, a handler and a copy path for every lambda an operation passes.
+#include <rill/core/memory.hpp>
+
 #include <concepts>
 #include <cstddef>
-#include <memory>
 #include <type_traits>
 
 namespace rill::exec {

@@ -3,17 +3,15 @@
 // so "local[N]" computes on exactly N threads and a task that itself runs a job
 // (an action inside foreachRDD, say) cannot deadlock the pool.
 #include <rill/core/algorithm.hpp>
+#include <rill/core/memory.hpp>
+#include <rill/core/thread.hpp>
 #include <rill/exec/cancellation.hpp>
 #include <rill/exec/executor.hpp>
 #include <rill/exec/task_ref.hpp>
 
 #include <atomic>
-#include <condition_variable>
 #include <cstddef>
 #include <exception>
-#include <memory>
-#include <mutex>
-#include <thread>
 
 namespace rill::exec {
 
@@ -71,7 +69,7 @@ class ThreadPool final : public Executor {
     std::size_t done = 0;      // guarded by m
     std::size_t visitors = 0;  // workers inside work(); guarded by m
     std::mutex m;
-    std::condition_variable finished;
+    ConditionVariable finished;
     Job* prevQueued = nullptr;  // the pool's queue; guarded by the pool's mutex
     Job* nextQueued = nullptr;
 
@@ -149,7 +147,7 @@ class ThreadPool final : public Executor {
   std::size_t parallelism_;
   std::unique_ptr<std::thread[]> workers_;  // parallelism_ - 1 threads
   std::mutex mutex_;
-  std::condition_variable wake_;
+  ConditionVariable wake_;
   Job* first_ = nullptr;  // jobs with tasks left, each owned by the runTasks call that queued it
   Job* last_ = nullptr;
   bool stopping_ = false;

@@ -4,10 +4,10 @@
 // folds at compile time into one function per element with no buffer between
 // stages (the Thrill function-stack idea, written with C++20 concepts).
 #include <rill/core/concepts.hpp>
+#include <rill/core/functional.hpp>
 
 #include <array>
 #include <cstddef>
-#include <functional>
 #include <iterator>
 #include <type_traits>
 #include <utility>
@@ -48,7 +48,7 @@ struct MapStage {
     Next next;
     template <class X>
     bool push(X&& x) {
-      return next.push(std::invoke(*f, std::forward<X>(x)));
+      return next.push(rill::detail::invoke(*f, std::forward<X>(x)));
     }
     bool finish() { return next.finish(); }
   };
@@ -70,7 +70,7 @@ struct FilterStage {
     Next next;
     template <class X>
     bool push(X&& x) {
-      if (!std::invoke(*f, std::as_const(x))) return true;
+      if (!rill::detail::invoke(*f, std::as_const(x))) return true;
       return next.push(std::forward<X>(x));
     }
     bool finish() { return next.finish(); }
@@ -95,8 +95,8 @@ struct FlatMapStage {
     Next next;
     template <class X>
     bool push(X&& x) {
-      using R = decltype(std::invoke(*f, std::forward<X>(x)));
-      decltype(auto) range = std::invoke(*f, std::forward<X>(x));
+      using R = decltype(rill::detail::invoke(*f, std::forward<X>(x)));
+      decltype(auto) range = rill::detail::invoke(*f, std::forward<X>(x));
       for (auto&& y : range) {
         bool goOn;
         if constexpr (!std::is_reference_v<R> && detail::owns_elements<R>)
@@ -129,7 +129,7 @@ struct KeyByStage {
     template <class X>
     bool push(X&& x) {
       using In = std::remove_cvref_t<X>;
-      auto key = std::invoke(*f, std::as_const(x));
+      auto key = rill::detail::invoke(*f, std::as_const(x));
       return next.push(std::pair<result_of_t<F, In>, In>(std::move(key), std::forward<X>(x)));
     }
     bool finish() { return next.finish(); }

@@ -3,12 +3,13 @@
 // (mapPartitionsWithIndex, zipWithIndex, sample). They still sit inside the
 // fused chain: the elements before them flow in one loop, and what they emit
 // flows on through the stages after them in the same loop.
+#include <rill/core/functional.hpp>
+#include <rill/core/memory.hpp>
 #include <rill/core/random.hpp>
 #include <rill/fuse/element_stages.hpp>
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <utility>
 #include <vector>
 
@@ -64,9 +65,9 @@ struct MapPartitionsStage {
     bool finish() {
       bool goOn;
       if constexpr (WithIndex)
-        goOn = detail::pushAll(std::invoke(*f, partition, buffer), next);
+        goOn = detail::pushAll(rill::detail::invoke(*f, partition, buffer), next);
       else
-        goOn = detail::pushAll(std::invoke(*f, buffer), next);
+        goOn = detail::pushAll(rill::detail::invoke(*f, buffer), next);
       return goOn && next.finish();
     }
   };

@@ -8,6 +8,7 @@
 // `template <class Lazy = void>` on a function or class here means nothing but
 // "compile me only if called": a program that never uses it does not pay for it
 // (see README, "Compile cost").
+#include <rill/core/memory.hpp>
 #include <rill/io/system_error.hpp>
 
 #include <dirent.h>
@@ -16,7 +17,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <memory>
 #include <string>
 #include <vector>
 

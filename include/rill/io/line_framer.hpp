@@ -12,10 +12,10 @@
 // because one unterminated 10 GB "line" from a misbehaving peer must not take
 // down the receiver.
 #include <rill/core/algorithm.hpp>
+#include <rill/core/memory.hpp>
 
 #include <cstddef>
 #include <cstring>
-#include <memory>
 #include <string_view>
 #include <utility>
 

@@ -12,6 +12,7 @@
 // (see README, "Compile cost").
 #include <rill/core/algorithm.hpp>
 #include <rill/core/chrono.hpp>
+#include <rill/core/memory.hpp>
 #include <rill/io/system_error.hpp>
 #include <rill/io/unique_fd.hpp>
 
@@ -28,7 +29,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>

@@ -4,12 +4,12 @@
 #include <rill/core/algorithm.hpp>
 #include <rill/core/concepts.hpp>
 #include <rill/core/errors.hpp>
+#include <rill/core/functional.hpp>
 #include <rill/rdd/fwd.hpp>
 
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <type_traits>
 #include <unordered_map>

@@ -4,11 +4,11 @@
 // Spark's CartesianRDD. Computed lazily, chunk by chunk (the product can be far
 // larger than either side); the right partition is read once per output
 // partition and held while the left one streams past it.
+#include <rill/core/memory.hpp>
 #include <rill/rdd/derived_nodes.hpp>
 #include <rill/rdd/node.hpp>
 
 #include <cstddef>
-#include <memory>
 #include <span>
 #include <utility>
 #include <vector>

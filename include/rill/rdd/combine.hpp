@@ -10,6 +10,7 @@
 // it would not shrink the data). An RDD already partitioned as asked is
 // combined or grouped in place, without a shuffle.
 #include <rill/core/algorithm.hpp>
+#include <rill/core/memory.hpp>
 #include <rill/rdd/fwd.hpp>
 #include <rill/rdd/hash_table.hpp>
 #include <rill/rdd/keyed_shuffle.hpp>
@@ -18,7 +19,6 @@
 #include <rill/rdd/shuffle.hpp>
 
 #include <cstddef>
-#include <memory>
 #include <span>
 #include <tuple>
 #include <type_traits>

@@ -2,13 +2,14 @@
 // SparkConf: the application name, the master ("local", "local[N]",
 // "local[*]") and free-form settings such as spark.streaming.receiver.maxRate.
 #include <rill/core/algorithm.hpp>
+#include <rill/core/message.hpp>
+#include <rill/core/thread.hpp>
 
 #include <cstddef>
 #include <exception>
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -48,7 +49,7 @@ class SparkConf {
       if (used == value->size()) return v;
     } catch (const std::exception&) {
     }
-    throw std::invalid_argument("rill: setting '" + key + "' must be an integer, got '" + *value + "'");
+    throw std::invalid_argument(detail::message({"rill: setting '", key, "' must be an integer, got '", *value, "'"}));
   }
   bool contains(const std::string& key) const { return find(key) != nullptr; }
 
@@ -71,8 +72,8 @@ class SparkConf {
       }
       if (digits && n > 0) return n;
     }
-    throw std::invalid_argument("rill: unsupported master '" + master +
-                                "': use \"local\", \"local[N]\" with N > 0, or \"local[*]\"");
+    throw std::invalid_argument(detail::message(
+        {"rill: unsupported master '", master, "': use \"local\", \"local[N]\" with N > 0, or \"local[*]\""}));
   }
 
  private:

@@ -1,12 +1,12 @@
 #pragma once
 // Nodes built from other RDDs without a shuffle: a fused chain turned into a
 // storable RDD, a union, a cache, a coalesce.
+#include <rill/core/memory.hpp>
+#include <rill/core/thread.hpp>
 #include <rill/rdd/node.hpp>
 
 #include <atomic>
 #include <cstddef>
-#include <memory>
-#include <mutex>
 #include <span>
 #include <utility>
 #include <vector>

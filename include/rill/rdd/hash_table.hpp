@@ -13,11 +13,11 @@
 // same mixed hash, growing the table never hashes a key again. What an id means
 // is the caller's: FlatMap keeps its entries densely in a vector, the joins
 // index rows they already hold, so keys are never copied into the index.
+#include <rill/core/functional.hpp>
 #include <rill/rdd/keys.hpp>
 
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <limits>
 #include <stdexcept>
 #include <tuple>

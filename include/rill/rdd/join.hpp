@@ -8,6 +8,8 @@
 // two flags say which side keeps its unmatched rows (with the other side as
 // std::nullopt). cogroup groups every side's values per key.
 #include <rill/core/algorithm.hpp>
+#include <rill/core/functional.hpp>
+#include <rill/core/memory.hpp>
 #include <rill/rdd/fwd.hpp>
 #include <rill/rdd/hash_table.hpp>
 #include <rill/rdd/keyed_shuffle.hpp>
@@ -17,8 +19,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <functional>
-#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <tuple>

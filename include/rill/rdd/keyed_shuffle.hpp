@@ -4,6 +4,8 @@
 // ops use combine.hpp's writer instead). When the RDD is already partitioned
 // that way, the rows are read in place and nothing moves.
 #include <rill/core/algorithm.hpp>
+#include <rill/core/functional.hpp>
+#include <rill/core/memory.hpp>
 #include <rill/rdd/fwd.hpp>
 #include <rill/rdd/keys.hpp>
 #include <rill/rdd/node.hpp>
@@ -12,9 +14,7 @@
 
 #include <concepts>
 #include <cstddef>
-#include <functional>
 #include <initializer_list>
-#include <memory>
 #include <span>
 #include <stdexcept>
 #include <type_traits>

@@ -3,8 +3,9 @@
 // in chunks. This is the one place where types are erased — one virtual call
 // per chunk of elements, never per element — so RDD<T> can be named, stored
 // and passed around while the chains built on it still fuse.
+#include <rill/core/memory.hpp>
+
 #include <cstddef>
-#include <memory>
 #include <span>
 #include <type_traits>
 #include <utility>

@@ -12,6 +12,8 @@
 // detail::choosePartitioner) or a partitioner (rill::HashPartitioner(n) or any
 // type with numPartitions() and getPartition(const K&)).
 #include <rill/core/concepts.hpp>
+#include <rill/core/functional.hpp>
+#include <rill/core/memory.hpp>
 #include <rill/fuse/element_stages.hpp>
 #include <rill/rdd/cartesian.hpp>
 #include <rill/rdd/combine.hpp>
@@ -26,8 +28,6 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
-#include <memory>
 #include <optional>
 #include <span>
 #include <tuple>

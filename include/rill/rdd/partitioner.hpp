@@ -7,11 +7,12 @@
 // AnyPartitioner (type-erased once per RDD, never consulted per element), so a
 // later reduceByKey/groupByKey/join with an equal partitioner skips its
 // shuffle, lookup(key) reads one partition, and mapValues/filter keep it.
+#include <rill/core/memory.hpp>
+#include <rill/core/message.hpp>
 #include <rill/rdd/keys.hpp>
 
 #include <concepts>
 #include <cstddef>
-#include <memory>
 #include <stdexcept>
 #include <string>
 #include <typeinfo>
@@ -116,8 +117,7 @@ template <class P, class K>
 std::size_t partitionOf(const P& p, const K& key, std::size_t n) {
   const auto r = static_cast<std::size_t>(p.getPartition(key));
   if (r >= n)
-    throw std::out_of_range("rill: partitioner returned partition " + std::to_string(r) + " of " +
-                            std::to_string(n));
+    throw std::out_of_range(message({"rill: partitioner returned partition ", r, " of ", n}));
   return r;
 }
 

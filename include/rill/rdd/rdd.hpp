@@ -3,6 +3,7 @@
 // fused chain of stages on top. Both get every operation from the same mixins;
 // a PipedRDD converts to RDD<U> (implicitly, or with toRDD()).
 #include <rill/core/algorithm.hpp>
+#include <rill/core/memory.hpp>
 #include <rill/exec/cancellation.hpp>
 #include <rill/fuse/pipeline.hpp>
 #include <rill/rdd/actions.hpp>
@@ -17,7 +18,6 @@
 #include <rill/rdd/value_stages.hpp>
 
 #include <cstddef>
-#include <memory>
 #include <span>
 #include <utility>
 

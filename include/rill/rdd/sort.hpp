@@ -4,7 +4,9 @@
 // range, and the partitions sort in parallel. All keys of partition i precede
 // those of partition i+1, so the output is ordered across partitions.
 #include <rill/core/algorithm.hpp>
+#include <rill/core/functional.hpp>
 #include <rill/core/math.hpp>
+#include <rill/core/memory.hpp>
 #include <rill/core/random.hpp>
 #include <rill/rdd/fwd.hpp>
 #include <rill/rdd/keyed_shuffle.hpp>
@@ -13,9 +15,7 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <limits>
-#include <memory>
 #include <tuple>
 #include <utility>
 #include <vector>

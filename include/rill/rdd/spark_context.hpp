@@ -3,6 +3,8 @@
 // "local[N]") and creates RDDs from collections, ranges and files.
 #include <rill/core/algorithm.hpp>
 #include <rill/core/errors.hpp>
+#include <rill/core/memory.hpp>
+#include <rill/core/thread.hpp>
 #include <rill/exec/thread_pool.hpp>
 #include <rill/fuse/element_stages.hpp>
 #include <rill/io/file_lines.hpp>
@@ -11,12 +13,9 @@
 #include <rill/rdd/sources.hpp>
 
 #include <atomic>
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
-#include <memory>
-#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -196,7 +195,7 @@ class SparkContext {
   std::size_t parallelism_;
   Jobs jobs_;
   std::mutex jobsMutex_;
-  std::condition_variable jobsIdle_;
+  ConditionVariable jobsIdle_;
   std::size_t runningJobs_ = 0;  // guarded by jobsMutex_
   std::atomic<bool> stopped_{false};
   static inline thread_local SparkContext* insideTaskOf_ = nullptr;  // the context whose task this thread runs

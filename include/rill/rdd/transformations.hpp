@@ -5,6 +5,8 @@
 // coalesce and cache build a new node; repartition and distinct shuffle.
 #include <rill/core/algorithm.hpp>
 #include <rill/core/concepts.hpp>
+#include <rill/core/functional.hpp>
+#include <rill/core/memory.hpp>
 #include <rill/fuse/element_ops.hpp>
 #include <rill/fuse/partition_stages.hpp>
 #include <rill/rdd/actions.hpp>
@@ -19,8 +21,6 @@
 #include <string>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
-#include <memory>
 #include <type_traits>
 #include <utility>
 #include <vector>

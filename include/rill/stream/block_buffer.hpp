@@ -7,10 +7,9 @@
 // of the store() calls already in progress, so nothing received is lost.
 #include <rill/core/algorithm.hpp>
 #include <rill/core/chrono.hpp>
+#include <rill/core/thread.hpp>
 
-#include <condition_variable>
 #include <cstddef>
-#include <mutex>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -83,7 +82,7 @@ class BlockBuffer {
 
   const std::size_t capacity_;
   mutable std::mutex mutex_;
-  mutable std::condition_variable changed_;
+  mutable ConditionVariable changed_;
   std::vector<T> records_;
   bool blocking_ = true;
 };

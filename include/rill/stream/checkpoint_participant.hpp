@@ -10,9 +10,9 @@
 // This header is light on purpose (the graph includes it); the participants
 // themselves, which need the serialisation code, live with their streams.
 #include <rill/core/algorithm.hpp>
+#include <rill/core/memory.hpp>
 #include <rill/stream/time.hpp>
 
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>

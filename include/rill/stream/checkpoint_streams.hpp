@@ -6,6 +6,7 @@
 // `template <class Lazy = void>` on a function or class here means nothing but
 // "compile me only if called": a program that never uses it does not pay for it
 // (see README, "Compile cost").
+#include <rill/core/memory.hpp>
 #include <rill/core/serialization.hpp>
 #include <rill/rdd/actions.hpp>
 #include <rill/rdd/spark_context.hpp>
@@ -14,7 +15,6 @@
 #include <rill/stream/graph.hpp>
 
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>

@@ -4,11 +4,10 @@
 // once every batch that became due has completed — so tests never sleep.
 #include <rill/core/algorithm.hpp>
 #include <rill/core/chrono.hpp>
+#include <rill/core/functional.hpp>
+#include <rill/core/thread.hpp>
 
-#include <condition_variable>
 #include <cstdint>
-#include <functional>
-#include <mutex>
 #include <vector>
 
 namespace rill {
@@ -61,7 +60,7 @@ class BasicSystemClock final : public Clock {
 
  private:
   std::mutex mutex_;
-  std::condition_variable cv_;
+  ConditionVariable cv_;
 };
 using SystemClock = BasicSystemClock<>;
 
@@ -127,7 +126,7 @@ class BasicManualClock final : public Clock {
 
  private:
   mutable std::mutex mutex_;
-  std::condition_variable cv_;
+  ConditionVariable cv_;
   std::int64_t now_;
   std::vector<const Observer*> observers_;
 };

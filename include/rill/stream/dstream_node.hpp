@@ -4,13 +4,13 @@
 // Types are erased here, once per batch — never per element.
 #include <rill/core/algorithm.hpp>
 #include <rill/core/errors.hpp>
+#include <rill/core/functional.hpp>
+#include <rill/core/memory.hpp>
+#include <rill/core/thread.hpp>
 #include <rill/rdd/rdd.hpp>
 #include <rill/stream/by_time.hpp>
 #include <rill/stream/time.hpp>
 
-#include <functional>
-#include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>

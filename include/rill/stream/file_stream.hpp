@@ -6,13 +6,13 @@
 // moved in (rename), so they are complete when they appear; files present at
 // start and names starting with '.' or '_' are ignored (io::DirectoryWatcher).
 #include <rill/core/errors.hpp>
+#include <rill/core/memory.hpp>
 #include <rill/io/directory_watcher.hpp>
 #include <rill/io/file_lines.hpp>
 #include <rill/stream/dstream.hpp>
 #include <rill/stream/input_node.hpp>
 #include <rill/stream/listener.hpp>
 
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>

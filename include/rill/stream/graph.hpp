@@ -3,16 +3,16 @@
 // received data into batches) and its output operations (which turn a batch
 // into jobs, in the order they were defined).
 #include <rill/core/errors.hpp>
+#include <rill/core/functional.hpp>
+#include <rill/core/memory.hpp>
+#include <rill/core/thread.hpp>
 #include <rill/rdd/spark_context.hpp>
 #include <rill/stream/checkpoint_participant.hpp>
 #include <rill/stream/dstream_node.hpp>
 #include <rill/stream/time.hpp>
 
 #include <cstdint>
-#include <functional>
 #include <iostream>
-#include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>

@@ -4,6 +4,7 @@
 // stream hands that RDD out when the batch is computed. Inputs differ only in
 // where the records come from (takeBatch).
 #include <rill/core/algorithm.hpp>
+#include <rill/core/thread.hpp>
 #include <rill/rdd/spark_context.hpp>
 #include <rill/stream/dstream_node.hpp>
 #include <rill/stream/graph.hpp>
@@ -11,7 +12,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
-#include <mutex>
 #include <optional>
 #include <utility>
 #include <vector>

@@ -2,11 +2,11 @@
 // StreamingListener: what happens to batches and receivers, as events. Events
 // are delivered one at a time (a bus with one lock), so a listener needs no
 // locking of its own unless other threads read what it records.
+#include <rill/core/memory.hpp>
+#include <rill/core/thread.hpp>
 #include <rill/stream/time.hpp>
 
 #include <cstdint>
-#include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>

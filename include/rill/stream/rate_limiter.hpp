@@ -6,12 +6,12 @@
 // the streaming Clock, so on a ManualClock a test decides exactly which
 // records get through before each batch.
 #include <rill/core/algorithm.hpp>
+#include <rill/core/functional.hpp>
 #include <rill/core/math.hpp>
+#include <rill/core/thread.hpp>
 #include <rill/stream/clock.hpp>
 
 #include <cstdint>
-#include <functional>
-#include <mutex>
 #include <stdexcept>
 #include <string>
 

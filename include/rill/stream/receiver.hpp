@@ -13,10 +13,10 @@
 // Receiving loops poll isStopped(), which turns true as soon as a restart or a
 // stop is requested.
 #include <rill/core/errors.hpp>
+#include <rill/core/functional.hpp>
 #include <rill/stream/receiver_supervisor.hpp>
 
 #include <atomic>
-#include <functional>
 #include <string>
 #include <utility>
 #include <vector>

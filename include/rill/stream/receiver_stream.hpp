@@ -3,6 +3,7 @@
 // runs on its own threads from ssc.start() to ssc.stop() and stores records
 // into a bounded buffer; every batch takes what the buffer holds.
 #include <rill/core/chrono.hpp>
+#include <rill/core/memory.hpp>
 #include <rill/stream/block_buffer.hpp>
 #include <rill/stream/clock.hpp>
 #include <rill/stream/dstream.hpp>
@@ -13,7 +14,6 @@
 #include <rill/stream/receiver_supervisor.hpp>
 
 #include <cstddef>
-#include <memory>
 #include <stdexcept>
 #include <type_traits>
 #include <utility>

@@ -11,6 +11,9 @@
 // "compile me only if called": a program that never uses it does not pay for it
 // (see README, "Compile cost").
 #include <rill/core/algorithm.hpp>
+#include <rill/core/functional.hpp>
+#include <rill/core/memory.hpp>
+#include <rill/core/thread.hpp>
 #include <rill/stream/block_buffer.hpp>
 #include <rill/stream/clock.hpp>
 #include <rill/stream/listener.hpp>
@@ -18,15 +21,10 @@
 #include <rill/stream/receiver_settings.hpp>
 
 #include <atomic>
-#include <condition_variable>
 #include <exception>
-#include <functional>
-#include <memory>
-#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -232,7 +230,7 @@ class ReceiverSupervisor {
   RateLimiter limiter_;
 
   std::mutex mutex_;
-  std::condition_variable requested_;
+  ConditionVariable requested_;
   bool finalStop_ = false;                    // guarded by mutex_
   std::optional<std::string> restartReason_;  // guarded by mutex_
   std::string stopReason_;                    // guarded by mutex_

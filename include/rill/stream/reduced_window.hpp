@@ -10,7 +10,9 @@
 // (0 for +/-), unless filterFunc removes it; what filterFunc removes is also
 // forgotten for the next window.
 #include <rill/core/algorithm.hpp>
+#include <rill/core/memory.hpp>
 #include <rill/core/serialization.hpp>
+#include <rill/core/thread.hpp>
 #include <rill/rdd/hash_table.hpp>
 #include <rill/stream/checkpoint_streams.hpp>
 #include <rill/stream/dstream_node.hpp>
@@ -18,8 +20,6 @@
 #include <rill/stream/window_keyed.hpp>
 
 #include <cstdint>
-#include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>

@@ -12,6 +12,8 @@
 // (checkpoint) batches, every 10 batches by default, so Spark reports them later.
 #include <rill/core/algorithm.hpp>
 #include <rill/core/errors.hpp>
+#include <rill/core/functional.hpp>
+#include <rill/core/memory.hpp>
 #include <rill/core/serialization.hpp>
 #include <rill/stream/checkpoint_streams.hpp>
 #include <rill/stream/dstream_node.hpp>
@@ -21,8 +23,6 @@
 
 #include <cstdint>
 #include <deque>
-#include <functional>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>

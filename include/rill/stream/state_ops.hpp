@@ -3,6 +3,7 @@
 // The keyed forms take, as the keyed RDD ops do, a number of partitions (0: the
 // context's default parallelism) or a partitioner for the state.
 #include <rill/core/concepts.hpp>
+#include <rill/core/memory.hpp>
 #include <rill/core/serialization.hpp>
 #include <rill/rdd/keys.hpp>
 #include <rill/stream/checkpoint_streams.hpp>
@@ -16,7 +17,6 @@
 
 #include <concepts>
 #include <cstddef>
-#include <memory>
 #include <optional>
 #include <type_traits>
 #include <utility>

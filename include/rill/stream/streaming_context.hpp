@@ -5,6 +5,8 @@
 // one; nothing is skipped, and the delay is reported to listeners.
 #include <rill/core/chrono.hpp>
 #include <rill/core/errors.hpp>
+#include <rill/core/memory.hpp>
+#include <rill/core/thread.hpp>
 #include <rill/rdd/spark_context.hpp>
 #include <rill/stream/checkpoint.hpp>
 #include <rill/stream/clock.hpp>
@@ -19,14 +21,10 @@
 #include <rill/stream/time.hpp>
 
 #include <atomic>
-#include <condition_variable>
 #include <cstddef>
 #include <exception>
-#include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <type_traits>
 #include <utility>
 
@@ -316,7 +314,7 @@ class BasicStreamingContext final : private Clock::Observer {  // final: getOrCr
   std::optional<detail::CheckpointData> recovered_;
 
   mutable std::mutex mutex_;
-  std::condition_variable terminated_;
+  ConditionVariable terminated_;
   State state_ = State::INITIALIZED;
   std::exception_ptr error_;
   std::thread scheduler_;

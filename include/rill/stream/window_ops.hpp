@@ -10,6 +10,8 @@
 // number of partitions (0: the context's default parallelism, as Spark
 // Streaming) or a partitioner (rill::HashPartitioner(n) or your own).
 #include <rill/core/concepts.hpp>
+#include <rill/core/functional.hpp>
+#include <rill/core/memory.hpp>
 #include <rill/rdd/keys.hpp>
 #include <rill/stream/derive.hpp>
 #include <rill/stream/reduced_window.hpp>
@@ -19,8 +21,6 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
-#include <memory>
 #include <type_traits>
 #include <utility>
 #include <vector>
