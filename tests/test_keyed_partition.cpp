@@ -90,7 +90,8 @@ TEST_CASE("a partitioner answering out of range is an error") {
   auto* sc = keyed_test::contexts()[1];
   auto rdd = sc->parallelize(std::vector<KV>{{1, 1}}, 1);
   CHECK_THROWS_AS(rdd.partitionBy(BadPartitioner{}), std::out_of_range);
-  CHECK_THROWS_AS(rdd.reduceByKey(plus, BadPartitioner{}), std::out_of_range);
+  CHECK_THROWS_WITH_AS(rdd.reduceByKey(plus, BadPartitioner{}), "rill: partitioner returned partition 5 of 2",
+                       std::out_of_range);
   CHECK_THROWS_AS(rill::HashPartitioner(0), std::invalid_argument);
   CHECK_THROWS_AS(rdd.reduceByKey(plus, -1), std::invalid_argument);
 }

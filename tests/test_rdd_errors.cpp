@@ -308,3 +308,13 @@ TEST_CASE("SparkContext::stop() from inside a task refuses new jobs; a later sto
   CHECK_THROWS_WITH_AS(sc.range(0, 3), kStopped, rill::IllegalStateException);
   CHECK_NOTHROW(sc.stop());
 }
+
+TEST_CASE("error messages join text, strings and integers exactly") {
+  using rill::detail::message;
+  const std::string path = "/tmp/x";
+  CHECK(message({}) == "");
+  CHECK(message({"cannot read '", path, "': ", std::string_view("gone")}) == "cannot read '/tmp/x': gone");
+  CHECK(message({0, " ", 7u, " ", -42, " ", std::size_t{18446744073709551615u}}) == "0 7 -42 18446744073709551615");
+  CHECK(message({std::numeric_limits<std::int64_t>::min()}) == "-9223372036854775808");
+  CHECK(message({std::numeric_limits<short>::min(), "|", std::numeric_limits<unsigned char>::max()}) == "-32768|255");
+}

@@ -63,6 +63,14 @@ TEST_CASE("SparkConf: unsupported masters are rejected, naming the master") {
   }
 }
 
+TEST_CASE("SparkConf: the messages of bad masters and settings, in full") {
+  CHECK_THROWS_WITH_AS(rill::SparkConf().setMaster("local[0]"),
+                       "rill: unsupported master 'local[0]': use \"local\", \"local[N]\" with N > 0, or \"local[*]\"",
+                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(rill::SparkConf().set("spark.x", "12b").getLong("spark.x", 0),
+                       "rill: setting 'spark.x' must be an integer, got '12b'", std::invalid_argument);
+}
+
 TEST_CASE("SparkContext: defaultParallelism is the worker count") {
   for (std::size_t w : {1u, 2u, 8u}) {
     rill::SparkContext sc(rill_test::conf(w));
