@@ -5598,7 +5598,8 @@ class SparkContext {
   /// range(start, end[, step, numSlices]): start, start+step, ... below end, generated lazily.
   /// (range and textFile are templates only so that programs not calling them do not compile them.)
   template <class Lazy = void>
-  RDD<std::int64_t> range(std::int64_t start, std::int64_t end, std::int64_t step = 1, std::size_t numSlices = 0) {
+  // -> RDD<std::int64_t>; deduced, so that declaring it compiles nothing (core/deferred.hpp)
+  auto range(std::int64_t start, std::int64_t end, std::int64_t step = 1, std::size_t numSlices = 0) {
     if (step == 0) throw std::invalid_argument("rill: range: step must not be 0");
     assertNotStopped();
     return RDD<std::int64_t>(*this, makeNode<detail::RangeNode<Lazy>>(start, end, step, slices(numSlices)));
@@ -5607,7 +5608,8 @@ class SparkContext {
   /// textFile(path[, minPartitions]): the file's lines (without their newline). Throws
   /// rill::IoError naming the path when the file cannot be opened.
   template <class Lazy = void>
-  RDD<std::string> textFile(const std::string& path, std::size_t minPartitions = 0) {
+  // -> RDD<std::string>; deduced, so that declaring it compiles nothing (core/deferred.hpp)
+  auto textFile(const std::string& path, std::size_t minPartitions = 0) {
     assertNotStopped();
     const auto size = io::fileSize(path);
     constexpr std::uintmax_t kSplit = 32u << 20;  // at least one split per 32 MiB, as Hadoop blocks
@@ -5708,6 +5710,31 @@ inline exec::Executor& executorOf(SparkContext& sc) { return sc.executor(); }
 // Every streaming component reads time from a Clock. The system clock runs by
 // itself; a ManualClock moves only when a test calls advance(), which returns
 // once every batch that became due has completed — so tests never sleep.
+
+// ---- begin rill/core/deferred.hpp ----
+// Deferred<T, Lazy>: T itself, but a dependent type inside a template on Lazy.
+// Much of rill is a class template only so that programs which never use a
+// part do not compile it (`template <class Lazy = void>`; README, "Compile
+// cost"). That alone is not enough: g++ completes a class template's member
+// types where the template is defined when they do not depend on its
+// parameters, so a member std::vector<std::shared_ptr<Listener>> would still
+// compile the vector, the shared_ptr and their helpers in every program.
+// Naming it std::vector<std::shared_ptr<Deferred<Listener, Lazy>>> waits for
+// the first use. The same holds for a base class, a parameter whose members a
+// template body calls, and a function's declared return type (which is why a
+// few members return `auto`).
+
+namespace rill::detail {
+
+template <class T, class Lazy>
+struct DeferredType {
+  using type = T;
+};
+template <class T, class Lazy>
+using Deferred = typename DeferredType<T, Lazy>::type;
+
+}  // namespace rill::detail
+// ---- end rill/core/deferred.hpp ----
 
 
 namespace rill {
@@ -5828,7 +5855,7 @@ class BasicManualClock final : public Clock {
   mutable std::mutex mutex_;
   ConditionVariable cv_;
   std::int64_t now_;
-  std::vector<const Observer*> observers_;
+  std::vector<const detail::Deferred<Observer, Lazy>*> observers_;
 };
 using ManualClock = BasicManualClock<>;
 
@@ -6009,22 +6036,24 @@ class BasicDStreamBase {
   DStreamGraph* graph_;
   Duration slide_;
   std::vector<std::shared_ptr<BasicDStreamBase>> parents_;
-  std::optional<Time> zeroTime_;
+  std::optional<detail::Deferred<Time, Lazy>> zeroTime_;
   Duration rememberDuration_{0};
 };
 using DStreamBase = BasicDStreamBase<>;
 
 template <class T>
-class DStreamNode : public DStreamBase {
+class DStreamNode : public BasicDStreamBase<detail::Deferred<void, T>> {  // DStreamBase (see core/deferred.hpp)
+  using Base = BasicDStreamBase<detail::Deferred<void, T>>;
+
  public:
-  using DStreamBase::DStreamBase;
+  using Base::Base;
   using value_type = T;
 
   /// The RDD of batch `t`, computed once; nullopt when this stream has none at t.
   std::optional<RDD<T>> getOrCompute(Time t) {
     std::lock_guard lock(mutex_);
     if (auto* rdd = generated_.find(t)) return *rdd;
-    if (!isTimeValid(t)) return std::nullopt;
+    if (!this->isTimeValid(t)) return std::nullopt;
     auto rdd = compute(t);
     if (rdd && cached_) rdd = rdd->cache();
     if (rdd) generated_.insertOrAssign(t, *rdd);
@@ -6035,10 +6064,12 @@ class DStreamNode : public DStreamBase {
   /// before the stream started.
   std::vector<RDD<T>> slice(Time from, Time to) {
     std::vector<RDD<T>> out;
-    if (!zeroTime()) throw SparkException("rill: slice() on a DStream that has not been initialized");
-    const auto step = slideDuration().count();
-    auto first = *zeroTime() + Duration(((std::max(from, *zeroTime() + slideDuration()) - *zeroTime()).count() + step - 1) / step * step);
-    for (Time t = first; t <= to; t = t + slideDuration())
+    const auto zero = this->zeroTime();
+    if (!zero) throw SparkException("rill: slice() on a DStream that has not been initialized");
+    const Duration slide = this->slideDuration();
+    const auto step = slide.count();
+    auto first = *zero + Duration(((std::max(from, *zero + slide) - *zero).count() + step - 1) / step * step);
+    for (Time t = first; t <= to; t = t + slide)
       if (auto r = getOrCompute(t)) out.push_back(std::move(*r));
     return out;
   }
@@ -6154,7 +6185,7 @@ class BasicCheckpointRegistry {
   std::optional<Duration> interval() const { return interval_; }
 
  private:
-  std::vector<std::shared_ptr<CheckpointParticipant>> participants_;
+  std::vector<std::shared_ptr<detail::Deferred<CheckpointParticipant, Lazy>>> participants_;
   std::optional<Duration> interval_;
 };
 using CheckpointRegistry = BasicCheckpointRegistry<>;
@@ -6250,17 +6281,17 @@ class BasicDStreamGraph {
   }
 
   /// The streams whose data checkpoints save, in definition order (see checkpoint_participant.hpp).
-  CheckpointRegistry& checkpoints() { return checkpoints_; }
-  const CheckpointRegistry& checkpoints() const { return checkpoints_; }
+  BasicCheckpointRegistry<Lazy>& checkpoints() { return checkpoints_; }
+  const BasicCheckpointRegistry<Lazy>& checkpoints() const { return checkpoints_; }
 
  private:
   SparkContext* sc_;
   Duration batchDuration_;
-  std::vector<std::shared_ptr<InputStream>> inputs_;
-  std::vector<std::shared_ptr<OutputOperation>> outputs_;
+  std::vector<std::shared_ptr<detail::Deferred<InputStream, Lazy>>> inputs_;
+  std::vector<std::shared_ptr<detail::Deferred<OutputOperation, Lazy>>> outputs_;
   std::ostream* printStream_ = &std::cout;
   bool started_ = false;
-  CheckpointRegistry checkpoints_;
+  BasicCheckpointRegistry<Lazy> checkpoints_;
 };
 
 }  // namespace rill
@@ -6580,7 +6611,7 @@ class DStreamOutputOps {
   void print(std::size_t num = 10) const {
     // The stream is looked up per batch, so ssc.setPrintStream() before start()
     // applies to print()s defined earlier too.
-    const DStreamGraph* graph = &d().graph();
+    const auto* graph = &d().graph();
     foreachRDD([num, graph](const auto& rdd, Time t) {
       auto first = rdd.take(num + 1);
       std::string text = "-------------------------------------------\nTime: " + t.toString() +
@@ -8528,7 +8559,7 @@ RDD<T> receivedBatch(SparkContext& sc, std::vector<T> records) {
 template <class T>
 class InputNode : public DStreamNode<T>, public InputStream {
  public:
-  explicit InputNode(DStreamGraph& graph) : DStreamNode<T>(graph, graph.batchDuration(), {}) {}
+  explicit InputNode(detail::Deferred<DStreamGraph, T>& graph) : DStreamNode<T>(graph, graph.batchDuration(), {}) {}
 
   std::int64_t cut(Time t) final {
     auto [rdd, records] = takeBatch(t);
@@ -8640,7 +8671,7 @@ class BasicListenerBus {
 
  private:
   std::mutex mutex_;
-  std::vector<std::shared_ptr<StreamingListener>> listeners_;
+  std::vector<std::shared_ptr<detail::Deferred<StreamingListener, Lazy>>> listeners_;
 };
 using ListenerBus = BasicListenerBus<>;
 
@@ -8654,18 +8685,21 @@ namespace rill::detail {
 // and batch machinery it instantiates, is compiled only by programs that call
 // textFileStream: a non-template class here cost every program including rill.
 template <class Watcher = io::DirectoryWatcher>
-class FileInputNode final : public InputNode<std::string> {
+class FileInputNode final : public InputNode<Deferred<std::string, Watcher>> {  // see core/deferred.hpp
+  using Line = Deferred<std::string, Watcher>;
+  using Batch = typename InputNode<Line>::Batch;
+
  public:
   /// Throws IoError now if `dir` cannot be listed, rather than at the first batch.
-  FileInputNode(DStreamGraph& graph, std::string dir, ListenerBus& bus)
-      : InputNode<std::string>(graph), dir_(std::move(dir)), bus_(&bus), watcher_(Watcher(dir_)) {}
+  FileInputNode(DStreamGraph& graph, std::string dir, Deferred<ListenerBus, Watcher>& bus)
+      : InputNode<Line>(graph), dir_(std::move(dir)), bus_(&bus), watcher_(Watcher(dir_)) {}
 
   /// Files already there when the context starts are not new.
   void start() override { watcher_.emplace(dir_); }
 
  protected:
   Batch takeBatch(Time t) override {
-    std::vector<std::string> lines;
+    std::vector<Line> lines;
     for (const auto& path : newFiles(t)) {
       try {
         io::forEachLine(path, [&lines](std::string_view line) { lines.emplace_back(line); });
@@ -8674,7 +8708,7 @@ class FileInputNode final : public InputNode<std::string> {
       }
     }
     const auto n = static_cast<std::int64_t>(lines.size());
-    return {receivedBatch(graph().sparkContext(), std::move(lines)), n};
+    return {receivedBatch(this->graph().sparkContext(), std::move(lines)), n};
   }
 
  private:
@@ -8693,17 +8727,18 @@ class FileInputNode final : public InputNode<std::string> {
   }
 
   std::string dir_;
-  ListenerBus* bus_;
+  Deferred<ListenerBus, Watcher>* bus_;
   std::optional<Watcher> watcher_;
 };
 
 /// Registers a textFileStream with the graph.
 template <class Watcher = io::DirectoryWatcher>
-DStream<std::string> addFileStream(DStreamGraph& graph, ListenerBus& bus, std::string dir) {
+auto addFileStream(Deferred<DStreamGraph, Watcher>& graph, Deferred<ListenerBus, Watcher>& bus,
+                   std::string dir) {
   graph.checkNotStarted();
   auto node = std::make_shared<FileInputNode<Watcher>>(graph, std::move(dir), bus);
   graph.addInput(node);
-  return DStream<std::string>(node);
+  return DStream<Deferred<std::string, Watcher>>(node);
 }
 
 }  // namespace rill::detail
@@ -9238,7 +9273,7 @@ class ReceiverSupervisor {
   Clock* clock_;
   BlockBuffer<T>* buffer_;
   std::string name_;
-  RateLimiter limiter_;
+  BasicRateLimiter<detail::Deferred<void, T>> limiter_;
 
   std::mutex mutex_;
   ConditionVariable requested_;
@@ -9356,7 +9391,7 @@ class ReceiverInputNode final : public InputNode<T> {
 
 /// Registers a receiver stream with the graph; settings come from the SparkConf.
 template <class T>
-DStream<T> addReceiverStream(DStreamGraph& graph, ListenerBus& bus, Clock& clock,
+DStream<T> addReceiverStream(detail::Deferred<DStreamGraph, T>& graph, ListenerBus& bus, Clock& clock,
                              std::shared_ptr<Receiver<T>> receiver) {
   graph.checkNotStarted();
   if (!receiver) throw std::invalid_argument("rill: receiverStream needs a receiver, got a null pointer");
@@ -9670,7 +9705,7 @@ class BasicCheckpointer {
   const std::string& directory() const { return dir_; }
 
   /// Refuses to start when some data could not be saved (a type without serialisation).
-  void start(const DStreamGraph& graph, Time zero) {
+  void start(const BasicDStreamGraph<Lazy>& graph, Time zero) {
     for (const auto& p : graph.checkpoints().participants())
       if (auto reason = p->unsupportedReason()) throw IllegalStateException(*reason);
     zero_ = zero;
@@ -9679,7 +9714,7 @@ class BasicCheckpointer {
   /// Writes the checkpoint of batch t when one is due (every batch, unless
   /// DStream::checkpoint(interval) asked otherwise). A failed write is reported
   /// as a warning and the program goes on, as in Spark.
-  void afterBatch(const DStreamGraph& graph, Time t, ListenerBus& bus) {
+  void afterBatch(const BasicDStreamGraph<Lazy>& graph, Time t, BasicListenerBus<Lazy>& bus) {
     const Duration interval = graph.checkpoints().interval().value_or(graph.batchDuration());
     if ((t - zero_).count() % interval.count() != 0) return;
     try {
@@ -9690,7 +9725,7 @@ class BasicCheckpointer {
     }
   }
 
-  void write(const DStreamGraph& graph, Time t) const {
+  void write(const BasicDStreamGraph<Lazy>& graph, Time t) const {
     CheckpointData data{graph.batchDuration().count(), zero_.milliseconds(), t.milliseconds(), {}};
     for (const auto& p : graph.checkpoints().participants()) data.streams.emplace_back(p->describe(), p->save(t));
     writeCheckpointFile(dir_, t.milliseconds(), encodeCheckpointData(data), keep_);
@@ -9699,7 +9734,8 @@ class BasicCheckpointer {
   /// The newest usable checkpoint in dir; unusable files (truncated, corrupt) are
   /// skipped with a warning. nullopt when there is none; throws when there are
   /// checkpoint files but none can be read (as Spark).
-  static std::optional<CheckpointData> readLatest(const std::string& dir, ListenerBus& bus) {
+  static std::optional<detail::Deferred<CheckpointData, Lazy>> readLatest(const std::string& dir,
+                                                                     BasicListenerBus<Lazy>& bus) {
     const auto files = listCheckpoints(dir);
     for (const auto& [time, path] : files) {
       std::string problem;
@@ -9741,7 +9777,8 @@ class BasicCheckpointer {
   }
 
   /// Puts the checkpointed data into a graph rebuilt by the same program.
-  static void restore(DStreamGraph& graph, const CheckpointData& data, const std::string& dir) {
+  static void restore(BasicDStreamGraph<Lazy>& graph, const detail::Deferred<CheckpointData, Lazy>& data,
+                      const std::string& dir) {
     if (data.batchDuration != graph.batchDuration().count())
       throw SparkException("rill: the checkpoint in '" + dir + "' was written with a batch duration of " +
                            toString(Duration(data.batchDuration)) + "; this program uses " +
@@ -9775,7 +9812,7 @@ namespace rill {
 // members (the scheduler, start/stop, checkpoint restore) are compiled by the
 // programs that use them, not by every program that includes rill (about 5 % of
 // a batch word count's build). The parameter means nothing else.
-template <class = void>
+template <class Lazy = void>
 class BasicStreamingContext final : private Clock::Observer {  // final: getOrCreate hands it out by unique_ptr
  public:
   enum class State { INITIALIZED, ACTIVE, STOPPED };
@@ -9786,7 +9823,7 @@ class BasicStreamingContext final : private Clock::Observer {  // final: getOrCr
   BasicStreamingContext(SparkContext& sc, std::chrono::duration<Rep, Period> batchDuration,
                    std::shared_ptr<Clock> clock = nullptr)
       : sc_(&sc),
-        clock_(clock ? std::move(clock) : std::make_shared<SystemClock>()),
+        clock_(clock ? std::move(clock) : std::make_shared<BasicSystemClock<Lazy>>()),
         graph_(std::make_unique<DStreamGraph>(sc, requirePositiveDuration(batchDuration, "batch duration"))) {}
   BasicStreamingContext(const BasicStreamingContext&) = delete;
   BasicStreamingContext& operator=(const BasicStreamingContext&) = delete;
@@ -9841,8 +9878,8 @@ class BasicStreamingContext final : private Clock::Observer {  // final: getOrCr
     std::unique_ptr<BasicStreamingContext> ssc = factory();
     if (!ssc) throw std::invalid_argument("rill: getOrCreate: the factory returned no StreamingContext");
     if (!ssc->checkpointer_) ssc->checkpoint(directory);
-    if (auto data = detail::Checkpointer::readLatest(directory, ssc->bus_)) {
-      detail::Checkpointer::restore(*ssc->graph_, *data, directory);
+    if (auto data = detail::BasicCheckpointer<Lazy>::readLatest(directory, ssc->bus_)) {
+      detail::BasicCheckpointer<Lazy>::restore(*ssc->graph_, *data, directory);
       ssc->recovered_ = std::move(data);
     }
     return ssc;
@@ -9871,7 +9908,8 @@ class BasicStreamingContext final : private Clock::Observer {  // final: getOrCr
   // A template only so that a program which never calls it does not compile the
   // receiver machinery (with textFileStream's, ~10% of a word count's build time).
   template <class LineReceiver = SocketReceiver>
-  DStream<std::string> socketTextStream(const std::string& host, int port) {
+  // -> DStream<std::string>; deduced, so that declaring it compiles nothing (core/deferred.hpp)
+  auto socketTextStream(const std::string& host, int port) {
     const auto settings = ReceiverSettings::fromConf(sc_->getConf());
     return receiverStream(std::make_shared<LineReceiver>(host, port, settings));
   }
@@ -9880,7 +9918,8 @@ class BasicStreamingContext final : private Clock::Observer {  // final: getOrCr
   /// after start(), read in the batch during which it appeared.
   // A template for the same reason as socketTextStream.
   template <class Watcher = io::DirectoryWatcher>
-  DStream<std::string> textFileStream(const std::string& directory) {
+  // -> DStream<std::string>; deduced, so that declaring it compiles nothing (core/deferred.hpp)
+  auto textFileStream(const std::string& directory) {
     return detail::addFileStream<Watcher>(*graph_, bus_, directory);
   }
 
@@ -10047,12 +10086,12 @@ class BasicStreamingContext final : private Clock::Observer {  // final: getOrCr
   }
 
   SparkContext* sc_;
-  std::shared_ptr<Clock> clock_;
-  std::unique_ptr<DStreamGraph> graph_;
-  ListenerBus bus_;
+  std::shared_ptr<detail::Deferred<Clock, Lazy>> clock_;
+  std::unique_ptr<BasicDStreamGraph<Lazy>> graph_;
+  BasicListenerBus<Lazy> bus_;
   Duration rememberAtLeast_{0};
-  std::optional<detail::Checkpointer> checkpointer_;
-  std::optional<detail::CheckpointData> recovered_;
+  std::optional<detail::BasicCheckpointer<Lazy>> checkpointer_;
+  std::optional<detail::Deferred<detail::CheckpointData, Lazy>> recovered_;
 
   mutable std::mutex mutex_;
   ConditionVariable terminated_;

@@ -105,7 +105,8 @@ class SparkContext {
   /// range(start, end[, step, numSlices]): start, start+step, ... below end, generated lazily.
   /// (range and textFile are templates only so that programs not calling them do not compile them.)
   template <class Lazy = void>
-  RDD<std::int64_t> range(std::int64_t start, std::int64_t end, std::int64_t step = 1, std::size_t numSlices = 0) {
+  // -> RDD<std::int64_t>; deduced, so that declaring it compiles nothing (core/deferred.hpp)
+  auto range(std::int64_t start, std::int64_t end, std::int64_t step = 1, std::size_t numSlices = 0) {
     if (step == 0) throw std::invalid_argument("rill: range: step must not be 0");
     assertNotStopped();
     return RDD<std::int64_t>(*this, makeNode<detail::RangeNode<Lazy>>(start, end, step, slices(numSlices)));
@@ -114,7 +115,8 @@ class SparkContext {
   /// textFile(path[, minPartitions]): the file's lines (without their newline). Throws
   /// rill::IoError naming the path when the file cannot be opened.
   template <class Lazy = void>
-  RDD<std::string> textFile(const std::string& path, std::size_t minPartitions = 0) {
+  // -> RDD<std::string>; deduced, so that declaring it compiles nothing (core/deferred.hpp)
+  auto textFile(const std::string& path, std::size_t minPartitions = 0) {
     assertNotStopped();
     const auto size = io::fileSize(path);
     constexpr std::uintmax_t kSplit = 32u << 20;  // at least one split per 32 MiB, as Hadoop blocks

@@ -10,6 +10,7 @@
 // "compile me only if called": a program that never uses it does not pay for it
 // (see README, "Compile cost").
 #include <rill/core/algorithm.hpp>
+#include <rill/core/deferred.hpp>
 #include <rill/core/errors.hpp>
 #include <rill/core/serialization.hpp>
 #include <rill/io/file_lines.hpp>
@@ -75,7 +76,7 @@ class BasicCheckpointer {
   const std::string& directory() const { return dir_; }
 
   /// Refuses to start when some data could not be saved (a type without serialisation).
-  void start(const DStreamGraph& graph, Time zero) {
+  void start(const BasicDStreamGraph<Lazy>& graph, Time zero) {
     for (const auto& p : graph.checkpoints().participants())
       if (auto reason = p->unsupportedReason()) throw IllegalStateException(*reason);
     zero_ = zero;
@@ -84,7 +85,7 @@ class BasicCheckpointer {
   /// Writes the checkpoint of batch t when one is due (every batch, unless
   /// DStream::checkpoint(interval) asked otherwise). A failed write is reported
   /// as a warning and the program goes on, as in Spark.
-  void afterBatch(const DStreamGraph& graph, Time t, ListenerBus& bus) {
+  void afterBatch(const BasicDStreamGraph<Lazy>& graph, Time t, BasicListenerBus<Lazy>& bus) {
     const Duration interval = graph.checkpoints().interval().value_or(graph.batchDuration());
     if ((t - zero_).count() % interval.count() != 0) return;
     try {
@@ -95,7 +96,7 @@ class BasicCheckpointer {
     }
   }
 
-  void write(const DStreamGraph& graph, Time t) const {
+  void write(const BasicDStreamGraph<Lazy>& graph, Time t) const {
     CheckpointData data{graph.batchDuration().count(), zero_.milliseconds(), t.milliseconds(), {}};
     for (const auto& p : graph.checkpoints().participants()) data.streams.emplace_back(p->describe(), p->save(t));
     writeCheckpointFile(dir_, t.milliseconds(), encodeCheckpointData(data), keep_);
@@ -104,7 +105,8 @@ class BasicCheckpointer {
   /// The newest usable checkpoint in dir; unusable files (truncated, corrupt) are
   /// skipped with a warning. nullopt when there is none; throws when there are
   /// checkpoint files but none can be read (as Spark).
-  static std::optional<CheckpointData> readLatest(const std::string& dir, ListenerBus& bus) {
+  static std::optional<detail::Deferred<CheckpointData, Lazy>> readLatest(const std::string& dir,
+                                                                     BasicListenerBus<Lazy>& bus) {
     const auto files = listCheckpoints(dir);
     for (const auto& [time, path] : files) {
       std::string problem;
@@ -146,7 +148,8 @@ class BasicCheckpointer {
   }
 
   /// Puts the checkpointed data into a graph rebuilt by the same program.
-  static void restore(DStreamGraph& graph, const CheckpointData& data, const std::string& dir) {
+  static void restore(BasicDStreamGraph<Lazy>& graph, const detail::Deferred<CheckpointData, Lazy>& data,
+                      const std::string& dir) {
     if (data.batchDuration != graph.batchDuration().count())
       throw SparkException("rill: the checkpoint in '" + dir + "' was written with a batch duration of " +
                            toString(Duration(data.batchDuration)) + "; this program uses " +

@@ -10,6 +10,7 @@
 // This header is light on purpose (the graph includes it); the participants
 // themselves, which need the serialisation code, live with their streams.
 #include <rill/core/algorithm.hpp>
+#include <rill/core/deferred.hpp>
 #include <rill/core/memory.hpp>
 #include <rill/stream/time.hpp>
 
@@ -56,7 +57,7 @@ class BasicCheckpointRegistry {
   std::optional<Duration> interval() const { return interval_; }
 
  private:
-  std::vector<std::shared_ptr<CheckpointParticipant>> participants_;
+  std::vector<std::shared_ptr<detail::Deferred<CheckpointParticipant, Lazy>>> participants_;
   std::optional<Duration> interval_;
 };
 using CheckpointRegistry = BasicCheckpointRegistry<>;

@@ -4,6 +4,7 @@
 // once every batch that became due has completed — so tests never sleep.
 #include <rill/core/algorithm.hpp>
 #include <rill/core/chrono.hpp>
+#include <rill/core/deferred.hpp>
 #include <rill/core/functional.hpp>
 #include <rill/core/thread.hpp>
 
@@ -128,7 +129,7 @@ class BasicManualClock final : public Clock {
   mutable std::mutex mutex_;
   ConditionVariable cv_;
   std::int64_t now_;
-  std::vector<const Observer*> observers_;
+  std::vector<const detail::Deferred<Observer, Lazy>*> observers_;
 };
 using ManualClock = BasicManualClock<>;
 

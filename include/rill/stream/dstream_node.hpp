@@ -3,6 +3,7 @@
 // and remembers it for as long as a window downstream may ask for it again.
 // Types are erased here, once per batch — never per element.
 #include <rill/core/algorithm.hpp>
+#include <rill/core/deferred.hpp>
 #include <rill/core/errors.hpp>
 #include <rill/core/functional.hpp>
 #include <rill/core/memory.hpp>
@@ -73,22 +74,24 @@ class BasicDStreamBase {
   DStreamGraph* graph_;
   Duration slide_;
   std::vector<std::shared_ptr<BasicDStreamBase>> parents_;
-  std::optional<Time> zeroTime_;
+  std::optional<detail::Deferred<Time, Lazy>> zeroTime_;
   Duration rememberDuration_{0};
 };
 using DStreamBase = BasicDStreamBase<>;
 
 template <class T>
-class DStreamNode : public DStreamBase {
+class DStreamNode : public BasicDStreamBase<detail::Deferred<void, T>> {  // DStreamBase (see core/deferred.hpp)
+  using Base = BasicDStreamBase<detail::Deferred<void, T>>;
+
  public:
-  using DStreamBase::DStreamBase;
+  using Base::Base;
   using value_type = T;
 
   /// The RDD of batch `t`, computed once; nullopt when this stream has none at t.
   std::optional<RDD<T>> getOrCompute(Time t) {
     std::lock_guard lock(mutex_);
     if (auto* rdd = generated_.find(t)) return *rdd;
-    if (!isTimeValid(t)) return std::nullopt;
+    if (!this->isTimeValid(t)) return std::nullopt;
     auto rdd = compute(t);
     if (rdd && cached_) rdd = rdd->cache();
     if (rdd) generated_.insertOrAssign(t, *rdd);
@@ -99,10 +102,12 @@ class DStreamNode : public DStreamBase {
   /// before the stream started.
   std::vector<RDD<T>> slice(Time from, Time to) {
     std::vector<RDD<T>> out;
-    if (!zeroTime()) throw SparkException("rill: slice() on a DStream that has not been initialized");
-    const auto step = slideDuration().count();
-    auto first = *zeroTime() + Duration(((std::max(from, *zeroTime() + slideDuration()) - *zeroTime()).count() + step - 1) / step * step);
-    for (Time t = first; t <= to; t = t + slideDuration())
+    const auto zero = this->zeroTime();
+    if (!zero) throw SparkException("rill: slice() on a DStream that has not been initialized");
+    const Duration slide = this->slideDuration();
+    const auto step = slide.count();
+    auto first = *zero + Duration(((std::max(from, *zero + slide) - *zero).count() + step - 1) / step * step);
+    for (Time t = first; t <= to; t = t + slide)
       if (auto r = getOrCompute(t)) out.push_back(std::move(*r));
     return out;
   }

@@ -5,6 +5,7 @@
 // read into that batch, each file once. Files must be written elsewhere and
 // moved in (rename), so they are complete when they appear; files present at
 // start and names starting with '.' or '_' are ignored (io::DirectoryWatcher).
+#include <rill/core/deferred.hpp>
 #include <rill/core/errors.hpp>
 #include <rill/core/memory.hpp>
 #include <rill/io/directory_watcher.hpp>
@@ -25,18 +26,21 @@ namespace rill::detail {
 // and batch machinery it instantiates, is compiled only by programs that call
 // textFileStream: a non-template class here cost every program including rill.
 template <class Watcher = io::DirectoryWatcher>
-class FileInputNode final : public InputNode<std::string> {
+class FileInputNode final : public InputNode<Deferred<std::string, Watcher>> {  // see core/deferred.hpp
+  using Line = Deferred<std::string, Watcher>;
+  using Batch = typename InputNode<Line>::Batch;
+
  public:
   /// Throws IoError now if `dir` cannot be listed, rather than at the first batch.
-  FileInputNode(DStreamGraph& graph, std::string dir, ListenerBus& bus)
-      : InputNode<std::string>(graph), dir_(std::move(dir)), bus_(&bus), watcher_(Watcher(dir_)) {}
+  FileInputNode(DStreamGraph& graph, std::string dir, Deferred<ListenerBus, Watcher>& bus)
+      : InputNode<Line>(graph), dir_(std::move(dir)), bus_(&bus), watcher_(Watcher(dir_)) {}
 
   /// Files already there when the context starts are not new.
   void start() override { watcher_.emplace(dir_); }
 
  protected:
   Batch takeBatch(Time t) override {
-    std::vector<std::string> lines;
+    std::vector<Line> lines;
     for (const auto& path : newFiles(t)) {
       try {
         io::forEachLine(path, [&lines](std::string_view line) { lines.emplace_back(line); });
@@ -45,7 +49,7 @@ class FileInputNode final : public InputNode<std::string> {
       }
     }
     const auto n = static_cast<std::int64_t>(lines.size());
-    return {receivedBatch(graph().sparkContext(), std::move(lines)), n};
+    return {receivedBatch(this->graph().sparkContext(), std::move(lines)), n};
   }
 
  private:
@@ -64,17 +68,18 @@ class FileInputNode final : public InputNode<std::string> {
   }
 
   std::string dir_;
-  ListenerBus* bus_;
+  Deferred<ListenerBus, Watcher>* bus_;
   std::optional<Watcher> watcher_;
 };
 
 /// Registers a textFileStream with the graph.
 template <class Watcher = io::DirectoryWatcher>
-DStream<std::string> addFileStream(DStreamGraph& graph, ListenerBus& bus, std::string dir) {
+auto addFileStream(Deferred<DStreamGraph, Watcher>& graph, Deferred<ListenerBus, Watcher>& bus,
+                   std::string dir) {
   graph.checkNotStarted();
   auto node = std::make_shared<FileInputNode<Watcher>>(graph, std::move(dir), bus);
   graph.addInput(node);
-  return DStream<std::string>(node);
+  return DStream<Deferred<std::string, Watcher>>(node);
 }
 
 }  // namespace rill::detail

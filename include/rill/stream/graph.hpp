@@ -2,6 +2,7 @@
 // The DStream graph of one StreamingContext: its input streams (which cut
 // received data into batches) and its output operations (which turn a batch
 // into jobs, in the order they were defined).
+#include <rill/core/deferred.hpp>
 #include <rill/core/errors.hpp>
 #include <rill/core/functional.hpp>
 #include <rill/core/memory.hpp>
@@ -103,17 +104,17 @@ class BasicDStreamGraph {
   }
 
   /// The streams whose data checkpoints save, in definition order (see checkpoint_participant.hpp).
-  CheckpointRegistry& checkpoints() { return checkpoints_; }
-  const CheckpointRegistry& checkpoints() const { return checkpoints_; }
+  BasicCheckpointRegistry<Lazy>& checkpoints() { return checkpoints_; }
+  const BasicCheckpointRegistry<Lazy>& checkpoints() const { return checkpoints_; }
 
  private:
   SparkContext* sc_;
   Duration batchDuration_;
-  std::vector<std::shared_ptr<InputStream>> inputs_;
-  std::vector<std::shared_ptr<OutputOperation>> outputs_;
+  std::vector<std::shared_ptr<detail::Deferred<InputStream, Lazy>>> inputs_;
+  std::vector<std::shared_ptr<detail::Deferred<OutputOperation, Lazy>>> outputs_;
   std::ostream* printStream_ = &std::cout;
   bool started_ = false;
-  CheckpointRegistry checkpoints_;
+  BasicCheckpointRegistry<Lazy> checkpoints_;
 };
 
 }  // namespace rill

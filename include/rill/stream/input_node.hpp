@@ -4,6 +4,7 @@
 // stream hands that RDD out when the batch is computed. Inputs differ only in
 // where the records come from (takeBatch).
 #include <rill/core/algorithm.hpp>
+#include <rill/core/deferred.hpp>
 #include <rill/core/thread.hpp>
 #include <rill/rdd/spark_context.hpp>
 #include <rill/stream/dstream_node.hpp>
@@ -41,7 +42,7 @@ RDD<T> receivedBatch(SparkContext& sc, std::vector<T> records) {
 template <class T>
 class InputNode : public DStreamNode<T>, public InputStream {
  public:
-  explicit InputNode(DStreamGraph& graph) : DStreamNode<T>(graph, graph.batchDuration(), {}) {}
+  explicit InputNode(detail::Deferred<DStreamGraph, T>& graph) : DStreamNode<T>(graph, graph.batchDuration(), {}) {}
 
   std::int64_t cut(Time t) final {
     auto [rdd, records] = takeBatch(t);

@@ -2,6 +2,7 @@
 // StreamingListener: what happens to batches and receivers, as events. Events
 // are delivered one at a time (a bus with one lock), so a listener needs no
 // locking of its own unless other threads read what it records.
+#include <rill/core/deferred.hpp>
 #include <rill/core/memory.hpp>
 #include <rill/core/thread.hpp>
 #include <rill/stream/time.hpp>
@@ -79,7 +80,7 @@ class BasicListenerBus {
 
  private:
   std::mutex mutex_;
-  std::vector<std::shared_ptr<StreamingListener>> listeners_;
+  std::vector<std::shared_ptr<detail::Deferred<StreamingListener, Lazy>>> listeners_;
 };
 using ListenerBus = BasicListenerBus<>;
 

@@ -64,7 +64,7 @@ class DStreamOutputOps {
   void print(std::size_t num = 10) const {
     // The stream is looked up per batch, so ssc.setPrintStream() before start()
     // applies to print()s defined earlier too.
-    const DStreamGraph* graph = &d().graph();
+    const auto* graph = &d().graph();
     foreachRDD([num, graph](const auto& rdd, Time t) {
       auto first = rdd.take(num + 1);
       std::string text = "-------------------------------------------\nTime: " + t.toString() +

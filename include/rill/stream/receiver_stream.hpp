@@ -3,6 +3,7 @@
 // runs on its own threads from ssc.start() to ssc.stop() and stores records
 // into a bounded buffer; every batch takes what the buffer holds.
 #include <rill/core/chrono.hpp>
+#include <rill/core/deferred.hpp>
 #include <rill/core/memory.hpp>
 #include <rill/stream/block_buffer.hpp>
 #include <rill/stream/clock.hpp>
@@ -54,7 +55,7 @@ class ReceiverInputNode final : public InputNode<T> {
 
 /// Registers a receiver stream with the graph; settings come from the SparkConf.
 template <class T>
-DStream<T> addReceiverStream(DStreamGraph& graph, ListenerBus& bus, Clock& clock,
+DStream<T> addReceiverStream(detail::Deferred<DStreamGraph, T>& graph, ListenerBus& bus, Clock& clock,
                              std::shared_ptr<Receiver<T>> receiver) {
   graph.checkNotStarted();
   if (!receiver) throw std::invalid_argument("rill: receiverStream needs a receiver, got a null pointer");

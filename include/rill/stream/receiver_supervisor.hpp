@@ -11,6 +11,7 @@
 // "compile me only if called": a program that never uses it does not pay for it
 // (see README, "Compile cost").
 #include <rill/core/algorithm.hpp>
+#include <rill/core/deferred.hpp>
 #include <rill/core/functional.hpp>
 #include <rill/core/memory.hpp>
 #include <rill/core/thread.hpp>
@@ -227,7 +228,7 @@ class ReceiverSupervisor {
   Clock* clock_;
   BlockBuffer<T>* buffer_;
   std::string name_;
-  RateLimiter limiter_;
+  BasicRateLimiter<detail::Deferred<void, T>> limiter_;
 
   std::mutex mutex_;
   ConditionVariable requested_;

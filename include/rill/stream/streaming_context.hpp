@@ -4,6 +4,7 @@
 // batch at a time. A batch that takes longer than the interval delays the next
 // one; nothing is skipped, and the delay is reported to listeners.
 #include <rill/core/chrono.hpp>
+#include <rill/core/deferred.hpp>
 #include <rill/core/errors.hpp>
 #include <rill/core/memory.hpp>
 #include <rill/core/thread.hpp>
@@ -34,7 +35,7 @@ namespace rill {
 // members (the scheduler, start/stop, checkpoint restore) are compiled by the
 // programs that use them, not by every program that includes rill (about 5 % of
 // a batch word count's build). The parameter means nothing else.
-template <class = void>
+template <class Lazy = void>
 class BasicStreamingContext final : private Clock::Observer {  // final: getOrCreate hands it out by unique_ptr
  public:
   enum class State { INITIALIZED, ACTIVE, STOPPED };
@@ -45,7 +46,7 @@ class BasicStreamingContext final : private Clock::Observer {  // final: getOrCr
   BasicStreamingContext(SparkContext& sc, std::chrono::duration<Rep, Period> batchDuration,
                    std::shared_ptr<Clock> clock = nullptr)
       : sc_(&sc),
-        clock_(clock ? std::move(clock) : std::make_shared<SystemClock>()),
+        clock_(clock ? std::move(clock) : std::make_shared<BasicSystemClock<Lazy>>()),
         graph_(std::make_unique<DStreamGraph>(sc, requirePositiveDuration(batchDuration, "batch duration"))) {}
   BasicStreamingContext(const BasicStreamingContext&) = delete;
   BasicStreamingContext& operator=(const BasicStreamingContext&) = delete;
@@ -100,8 +101,8 @@ class BasicStreamingContext final : private Clock::Observer {  // final: getOrCr
     std::unique_ptr<BasicStreamingContext> ssc = factory();
     if (!ssc) throw std::invalid_argument("rill: getOrCreate: the factory returned no StreamingContext");
     if (!ssc->checkpointer_) ssc->checkpoint(directory);
-    if (auto data = detail::Checkpointer::readLatest(directory, ssc->bus_)) {
-      detail::Checkpointer::restore(*ssc->graph_, *data, directory);
+    if (auto data = detail::BasicCheckpointer<Lazy>::readLatest(directory, ssc->bus_)) {
+      detail::BasicCheckpointer<Lazy>::restore(*ssc->graph_, *data, directory);
       ssc->recovered_ = std::move(data);
     }
     return ssc;
@@ -130,7 +131,8 @@ class BasicStreamingContext final : private Clock::Observer {  // final: getOrCr
   // A template only so that a program which never calls it does not compile the
   // receiver machinery (with textFileStream's, ~10% of a word count's build time).
   template <class LineReceiver = SocketReceiver>
-  DStream<std::string> socketTextStream(const std::string& host, int port) {
+  // -> DStream<std::string>; deduced, so that declaring it compiles nothing (core/deferred.hpp)
+  auto socketTextStream(const std::string& host, int port) {
     const auto settings = ReceiverSettings::fromConf(sc_->getConf());
     return receiverStream(std::make_shared<LineReceiver>(host, port, settings));
   }
@@ -139,7 +141,8 @@ class BasicStreamingContext final : private Clock::Observer {  // final: getOrCr
   /// after start(), read in the batch during which it appeared.
   // A template for the same reason as socketTextStream.
   template <class Watcher = io::DirectoryWatcher>
-  DStream<std::string> textFileStream(const std::string& directory) {
+  // -> DStream<std::string>; deduced, so that declaring it compiles nothing (core/deferred.hpp)
+  auto textFileStream(const std::string& directory) {
     return detail::addFileStream<Watcher>(*graph_, bus_, directory);
   }
 
@@ -306,12 +309,12 @@ class BasicStreamingContext final : private Clock::Observer {  // final: getOrCr
   }
 
   SparkContext* sc_;
-  std::shared_ptr<Clock> clock_;
-  std::unique_ptr<DStreamGraph> graph_;
-  ListenerBus bus_;
+  std::shared_ptr<detail::Deferred<Clock, Lazy>> clock_;
+  std::unique_ptr<BasicDStreamGraph<Lazy>> graph_;
+  BasicListenerBus<Lazy> bus_;
   Duration rememberAtLeast_{0};
-  std::optional<detail::Checkpointer> checkpointer_;
-  std::optional<detail::CheckpointData> recovered_;
+  std::optional<detail::BasicCheckpointer<Lazy>> checkpointer_;
+  std::optional<detail::Deferred<detail::CheckpointData, Lazy>> recovered_;
 
   mutable std::mutex mutex_;
   ConditionVariable terminated_;
