@@ -411,6 +411,88 @@ inline std::vector<std::string> split(std::string_view line, char sep = ' ') {
 // "compile me only if called": a program that never uses it does not pay for it
 // (see README, "Compile cost").
 
+#include <fcntl.h>
+
+// ---- begin rill/core/atomic.hpp ----
+// rill::Atomic<T>: the part of std::atomic rill uses (load, store, exchange,
+// compare_exchange_strong, fetch_add/fetch_sub and their operators) for
+// integers, bool and pointers, on the compiler's __atomic builtins, which is
+// what libstdc++'s std::atomic compiles to. Since C++20 <atomic> also brings
+// atomic waiting, atomic_ref and the floating-point and shared_ptr atomics,
+// which every program including rill would parse (6 MB of g++ memory for a word
+// count; README, "Compile cost").
+// The builtins are what ThreadSanitizer instruments, so it sees these as
+// atomics too. Programs keep using std::atomic for their own counters.
+
+namespace rill {
+
+enum class MemoryOrder : int {
+  relaxed = __ATOMIC_RELAXED,
+  acquire = __ATOMIC_ACQUIRE,
+  release = __ATOMIC_RELEASE,
+  seqCst = __ATOMIC_SEQ_CST,
+};
+
+template <class T>
+class Atomic {
+  static_assert(std::is_integral_v<T> || std::is_pointer_v<T>, "rill: Atomic<T> holds an integer, a bool or a pointer");
+
+ public:
+  constexpr Atomic() noexcept : value_() {}
+  constexpr Atomic(T value) noexcept : value_(value) {}  // NOLINT: implicit, as std::atomic
+  Atomic(const Atomic&) = delete;
+  Atomic& operator=(const Atomic&) = delete;
+
+  T load(MemoryOrder order = MemoryOrder::seqCst) const noexcept {
+    return __atomic_load_n(&value_, static_cast<int>(order));
+  }
+  void store(T value, MemoryOrder order = MemoryOrder::seqCst) noexcept {
+    __atomic_store_n(&value_, value, static_cast<int>(order));
+  }
+  T exchange(T value, MemoryOrder order = MemoryOrder::seqCst) noexcept {
+    return __atomic_exchange_n(&value_, value, static_cast<int>(order));
+  }
+  /// If the value is `expected`, replaces it with `desired` and returns true; else
+  /// returns false with the value in `expected`.
+  bool compare_exchange_strong(T& expected, T desired, MemoryOrder order = MemoryOrder::seqCst) noexcept {
+    return __atomic_compare_exchange_n(&value_, &expected, desired, false, static_cast<int>(order),
+                                       static_cast<int>(failureOrder(order)));
+  }
+  operator T() const noexcept { return load(); }  // NOLINT: implicit, as std::atomic
+  T operator=(T value) noexcept {
+    store(value);
+    return value;
+  }
+
+  /// Integers only (not bool, not pointers).
+  T fetch_add(T n, MemoryOrder order = MemoryOrder::seqCst) noexcept
+    requires(std::is_integral_v<T> && !std::is_same_v<T, bool>)
+  {
+    return __atomic_fetch_add(&value_, n, static_cast<int>(order));
+  }
+  T fetch_sub(T n, MemoryOrder order = MemoryOrder::seqCst) noexcept
+    requires(std::is_integral_v<T> && !std::is_same_v<T, bool>)
+  {
+    return __atomic_fetch_sub(&value_, n, static_cast<int>(order));
+  }
+  T operator++() noexcept { return fetch_add(1) + 1; }
+  T operator--() noexcept { return fetch_sub(1) - 1; }
+  T operator++(int) noexcept { return fetch_add(1); }
+  T operator--(int) noexcept { return fetch_sub(1); }
+  T operator+=(T n) noexcept { return fetch_add(n) + n; }
+  T operator-=(T n) noexcept { return fetch_sub(n) - n; }
+
+ private:
+  // A failed compare-exchange only reads: no release part (as std::atomic derives it).
+  static constexpr MemoryOrder failureOrder(MemoryOrder order) {
+    return order == MemoryOrder::release ? MemoryOrder::relaxed : order;
+  }
+  T value_;
+};
+
+}  // namespace rill
+// ---- end rill/core/atomic.hpp ----
+
 // ---- begin rill/io/directory.hpp ----
 // Directories on plain POSIX calls (mkdir, unlink, opendir/readdir): listing,
 // creating with parents, removing a file, joining paths. This is all that
@@ -595,10 +677,6 @@ class UniqueFd {
 }  // namespace rill::io
 // ---- end rill/io/unique_fd.hpp ----
 
-#include <fcntl.h>
-
-#include <atomic>
-
 namespace rill::io {
 
 namespace detail {
@@ -607,10 +685,10 @@ template <class Lazy = void>
 std::string tempPathFor(const SplitPath& target) {
   // The counter keeps concurrent writers in one process apart; the pid keeps
   // processes apart.
-  static std::atomic<unsigned long long> counter{0};
+  static Atomic<unsigned long long> counter{0};
   const std::string prefix = target.dir == "/" ? "/" : target.dir + "/";
   return prefix + "." + target.name + ".tmp-" + std::to_string(::getpid()) + "-" +
-         std::to_string(counter.fetch_add(1, std::memory_order_relaxed));
+         std::to_string(counter.fetch_add(1, MemoryOrder::relaxed));
 }
 
 // Makes a completed rename durable; without it the directory entry may still
@@ -1439,6 +1517,7 @@ using TcpListener = BasicTcpListener<>;
 // SparkContext: owns the executor (a fixed thread pool of N workers for
 // "local[N]") and creates RDDs from collections, ranges and files.
 
+
 // ---- begin rill/core/thread.hpp ----
 // Threads and locks: std::thread, std::mutex, std::lock_guard, std::unique_lock,
 // and rill::ConditionVariable. Since C++20 libstdc++'s <thread> and
@@ -1539,6 +1618,7 @@ class ConditionVariable {
 // so "local[N]" computes on exactly N threads and a task that itself runs a job
 // (an action inside foreachRDD, say) cannot deadlock the pool.
 
+
 // ---- begin rill/exec/cancellation.hpp ----
 // Stopping the other tasks of a job that has already failed. The executor marks
 // the job cancelled when a task throws and points a thread-local at that flag
@@ -1562,20 +1642,20 @@ class TaskCancelled final : public std::exception {
 };
 
 namespace detail {
-inline thread_local const std::atomic<bool>* currentJobCancelled = nullptr;
+inline thread_local const Atomic<bool>* currentJobCancelled = nullptr;
 }
 
 /// Throws TaskCancelled when the job of the task running on this thread has failed.
 inline void throwIfCancelled() {
-  const std::atomic<bool>* flag = detail::currentJobCancelled;
-  if (flag != nullptr && flag->load(std::memory_order_relaxed)) throw TaskCancelled();
+  const Atomic<bool>* flag = detail::currentJobCancelled;
+  if (flag != nullptr && flag->load(MemoryOrder::relaxed)) throw TaskCancelled();
 }
 
 /// While alive, tasks on this thread belong to the job whose flag it names. Nested
 /// jobs (an action run inside a task) restore the outer job's flag on the way out.
 class CancellationScope {
  public:
-  explicit CancellationScope(const std::atomic<bool>& flag) : outer_(detail::currentJobCancelled) {
+  explicit CancellationScope(const Atomic<bool>& flag) : outer_(detail::currentJobCancelled) {
     detail::currentJobCancelled = &flag;
   }
   CancellationScope(const CancellationScope&) = delete;
@@ -1583,7 +1663,7 @@ class CancellationScope {
   ~CancellationScope() { detail::currentJobCancelled = outer_; }
 
  private:
-  const std::atomic<bool>* outer_;
+  const Atomic<bool>* outer_;
 };
 
 }  // namespace rill::exec
@@ -1645,7 +1725,6 @@ class Executor {
 }  // namespace rill::exec
 // ---- end rill/exec/executor.hpp ----
 
-
 namespace rill::exec {
 
 class ThreadPool final : public Executor {
@@ -1696,8 +1775,8 @@ class ThreadPool final : public Executor {
     Job(std::size_t count, TaskRef fn) : n(count), task(fn) {}
     const std::size_t n;
     const TaskRef task;
-    std::atomic<std::size_t> next{0};
-    std::atomic<bool> cancelled{false};
+    Atomic<std::size_t> next{0};
+    Atomic<bool> cancelled{false};
     std::exception_ptr error;  // guarded by m
     std::size_t done = 0;      // guarded by m
     std::size_t visitors = 0;  // workers inside work(); guarded by m
@@ -1706,11 +1785,11 @@ class ThreadPool final : public Executor {
     Job* prevQueued = nullptr;  // the pool's queue; guarded by the pool's mutex
     Job* nextQueued = nullptr;
 
-    bool hasWork() const { return next.load(std::memory_order_relaxed) < n; }
+    bool hasWork() const { return next.load(MemoryOrder::relaxed) < n; }
     void work() {
       for (std::size_t i; (i = next.fetch_add(1)) < n;) {
         std::exception_ptr failure;
-        if (!cancelled.load(std::memory_order_relaxed)) {
+        if (!cancelled.load(MemoryOrder::relaxed)) {
           try {
             CancellationScope scope(cancelled);  // running tasks stop at their next check
             task(i);
@@ -2721,7 +2800,7 @@ class CachedNode final : public RDDNode<T> {
   std::size_t numPartitions() const override { return slots_.size(); }
   bool compute(std::size_t p, ChunkSink<T>& out) const override {
     auto& slot = slots_[p];
-    if (!slot.ready.load(std::memory_order_acquire)) fill(p, slot);
+    if (!slot.ready.load(MemoryOrder::acquire)) fill(p, slot);
     return slot.data.empty() || out.consume(std::span<const T>(slot.data.data(), slot.data.size()));
   }
 
@@ -2731,13 +2810,13 @@ class CachedNode final : public RDDNode<T> {
   // deadlocks with libstdc++ under TSan (and on some targets, GCC bug 66146).
   struct Slot {
     std::mutex m;
-    std::atomic<bool> ready{false};
+    Atomic<bool> ready{false};
     std::vector<T> data;
   };
 
   void fill(std::size_t p, Slot& slot) const {
     std::lock_guard lock(slot.m);
-    if (slot.ready.load(std::memory_order_relaxed)) return;  // another task filled it meanwhile
+    if (slot.ready.load(MemoryOrder::relaxed)) return;  // another task filled it meanwhile
     struct Collect final : ChunkSink<T> {
       std::vector<T> data;
       bool consume(std::span<const T> c) override {
@@ -2747,7 +2826,7 @@ class CachedNode final : public RDDNode<T> {
     } collect;
     parent_->compute(p, collect);  // may throw: the slot stays empty
     slot.data = std::move(collect.data);
-    slot.ready.store(true, std::memory_order_release);
+    slot.ready.store(true, MemoryOrder::release);
   }
 
   std::shared_ptr<const RDDNode<T>> parent_;
@@ -5513,7 +5592,6 @@ class TextFileNode final : public RDDNode<std::string> {
 }  // namespace rill::detail
 // ---- end rill/rdd/sources.hpp ----
 
-
 namespace rill {
 
 namespace detail {
@@ -5692,7 +5770,7 @@ class SparkContext {
   std::mutex jobsMutex_;
   ConditionVariable jobsIdle_;
   std::size_t runningJobs_ = 0;  // guarded by jobsMutex_
-  std::atomic<bool> stopped_{false};
+  Atomic<bool> stopped_{false};
   static inline thread_local SparkContext* insideTaskOf_ = nullptr;  // the context whose task this thread runs
 };
 
@@ -8918,6 +8996,7 @@ using RateLimiter = BasicRateLimiter<>;
 // Receiving loops poll isStopped(), which turns true as soon as a restart or a
 // stop is requested.
 
+
 // ---- begin rill/stream/receiver_supervisor.hpp ----
 // Runs one Receiver on its own thread, as Spark's ReceiverSupervisor does:
 // starts it, restarts it after a failure (onStop, report, wait, onStart), and
@@ -8930,6 +9009,7 @@ using RateLimiter = BasicRateLimiter<>;
 // `template <class Lazy = void>` on a function or class here means nothing but
 // "compile me only if called": a program that never uses it does not pay for it
 // (see README, "Compile cost").
+
 
 // ---- begin rill/stream/block_buffer.hpp ----
 // The records a receiver has stored and no batch has taken yet. The buffer is
@@ -9072,7 +9152,6 @@ struct ReceiverSettings {
 
 }  // namespace rill
 // ---- end rill/stream/receiver_settings.hpp ----
-
 
 namespace rill {
 
@@ -9280,8 +9359,8 @@ class ReceiverSupervisor {
   bool finalStop_ = false;                    // guarded by mutex_
   std::optional<std::string> restartReason_;  // guarded by mutex_
   std::string stopReason_;                    // guarded by mutex_
-  std::atomic<bool> running_{false};
-  std::atomic<bool> stored_{false};
+  Atomic<bool> running_{false};
+  Atomic<bool> stored_{false};
   std::thread thread_;
 
   std::mutex threadsMutex_;
@@ -9291,7 +9370,6 @@ class ReceiverSupervisor {
 }  // namespace detail
 }  // namespace rill
 // ---- end rill/stream/receiver_supervisor.hpp ----
-
 
 namespace rill {
 
@@ -9343,7 +9421,7 @@ class Receiver {
     return *s;
   }
 
-  std::atomic<detail::ReceiverSupervisor<T>*> supervisor_{nullptr};
+  Atomic<detail::ReceiverSupervisor<T>*> supervisor_{nullptr};
 };
 
 }  // namespace rill
@@ -9510,7 +9588,7 @@ class BasicSocketReceiver final : public Receiver<std::string> {
   int port_;
   std::size_t maxLineLength_;
   std::chrono::milliseconds connectTimeout_;
-  std::atomic<std::size_t> overlong_{0};
+  Atomic<std::size_t> overlong_{0};
 };
 using SocketReceiver = BasicSocketReceiver<>;
 
@@ -9522,6 +9600,7 @@ using SocketReceiver = BasicSocketReceiver<>;
 // and runs each batch's jobs (the output operations, in definition order), one
 // batch at a time. A batch that takes longer than the interval delays the next
 // one; nothing is skipped, and the delay is reported to listeners.
+
 
 // ---- begin rill/stream/checkpoint.hpp ----
 // Checkpointing a StreamingContext: after a completed batch, every registered
@@ -9804,7 +9883,6 @@ using Checkpointer = BasicCheckpointer<>;
 
 }  // namespace rill::detail
 // ---- end rill/stream/checkpoint.hpp ----
-
 
 namespace rill {
 
@@ -10098,11 +10176,11 @@ class BasicStreamingContext final : private Clock::Observer {  // final: getOrCr
   State state_ = State::INITIALIZED;
   std::exception_ptr error_;
   std::thread scheduler_;
-  std::atomic<bool> stopRequested_{false};
-  std::atomic<bool> graceful_{false};
-  std::atomic<bool> schedulerDone_{false};
+  Atomic<bool> stopRequested_{false};
+  Atomic<bool> graceful_{false};
+  Atomic<bool> schedulerDone_{false};
   bool stopSparkContextOnExit_ = false;  // set and read on the scheduler thread only
-  std::atomic<std::int64_t> nextBatch_{0};
+  Atomic<std::int64_t> nextBatch_{0};
 };
 
 using StreamingContext = BasicStreamingContext<>;

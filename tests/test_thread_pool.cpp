@@ -1,13 +1,16 @@
 // exec::ThreadPool: every task runs once, the caller works too, nested jobs
 // cannot deadlock, and the first task exception is rethrown to the caller.
-// Also rill::ConditionVariable, which the pool and the streaming layer wait on.
+// Also rill::ConditionVariable and rill::Atomic, which the pool and the
+// streaming layer wait on and count with.
 #include <doctest/doctest.h>
 
+#include <rill/core/atomic.hpp>
 #include <rill/core/thread.hpp>
 #include <rill/exec/thread_pool.hpp>
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <mutex>
 #include <set>
 #include <stdexcept>
@@ -192,4 +195,46 @@ TEST_CASE("ConditionVariable: a far deadline (time_point::max) still wakes on no
     CHECK(cv.wait_for(lock, std::chrono::milliseconds::max() / 2, [&] { return ready; }));
   }
   other.join();
+}
+
+TEST_CASE("Atomic: load, store, exchange and arithmetic, as std::atomic") {
+  rill::Atomic<std::size_t> n{5};
+  CHECK(n.load() == 5);
+  CHECK(n.fetch_add(3) == 5);
+  CHECK(++n == 9);
+  CHECK(n++ == 9);
+  CHECK(n.fetch_sub(2, rill::MemoryOrder::relaxed) == 10);
+  CHECK(--n == 7);
+  CHECK((n += 10) == 17);
+  CHECK((n -= 7) == 10);
+  n = 42;
+  CHECK(n.exchange(1) == 42);
+  CHECK(static_cast<std::size_t>(n) == 1);
+
+  rill::Atomic<bool> flag;
+  CHECK_FALSE(flag.load(rill::MemoryOrder::acquire));
+  flag.store(true, rill::MemoryOrder::release);
+  CHECK(flag);
+  CHECK(flag.exchange(false));
+
+  int x = 0, y = 0;
+  rill::Atomic<int*> p{&x};
+  CHECK(p.exchange(&y) == &x);
+  CHECK(p.load() == &y);
+  int* expected = &x;
+  CHECK_FALSE(p.compare_exchange_strong(expected, nullptr));  // holds &y: unchanged, expected = &y
+  CHECK(expected == &y);
+  CHECK(p.compare_exchange_strong(expected, nullptr, rill::MemoryOrder::release));
+  CHECK(p.load() == nullptr);
+}
+
+TEST_CASE("Atomic: increments from several threads are not lost") {
+  rill::Atomic<std::int64_t> count{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&] {
+      for (int i = 0; i < 100000; ++i) count.fetch_add(1, rill::MemoryOrder::relaxed);
+    });
+  for (auto& t : threads) t.join();
+  CHECK(count.load() == 400000);
 }

@@ -2,14 +2,14 @@
 // A fixed pool of N-1 threads; the thread that submits a job works on it too,
 // so "local[N]" computes on exactly N threads and a task that itself runs a job
 // (an action inside foreachRDD, say) cannot deadlock the pool.
+
 #include <rill/core/algorithm.hpp>
+#include <rill/core/atomic.hpp>
 #include <rill/core/memory.hpp>
 #include <rill/core/thread.hpp>
 #include <rill/exec/cancellation.hpp>
 #include <rill/exec/executor.hpp>
 #include <rill/exec/task_ref.hpp>
-
-#include <atomic>
 #include <cstddef>
 #include <exception>
 
@@ -63,8 +63,8 @@ class ThreadPool final : public Executor {
     Job(std::size_t count, TaskRef fn) : n(count), task(fn) {}
     const std::size_t n;
     const TaskRef task;
-    std::atomic<std::size_t> next{0};
-    std::atomic<bool> cancelled{false};
+    Atomic<std::size_t> next{0};
+    Atomic<bool> cancelled{false};
     std::exception_ptr error;  // guarded by m
     std::size_t done = 0;      // guarded by m
     std::size_t visitors = 0;  // workers inside work(); guarded by m
@@ -73,11 +73,11 @@ class ThreadPool final : public Executor {
     Job* prevQueued = nullptr;  // the pool's queue; guarded by the pool's mutex
     Job* nextQueued = nullptr;
 
-    bool hasWork() const { return next.load(std::memory_order_relaxed) < n; }
+    bool hasWork() const { return next.load(MemoryOrder::relaxed) < n; }
     void work() {
       for (std::size_t i; (i = next.fetch_add(1)) < n;) {
         std::exception_ptr failure;
-        if (!cancelled.load(std::memory_order_relaxed)) {
+        if (!cancelled.load(MemoryOrder::relaxed)) {
           try {
             CancellationScope scope(cancelled);  // running tasks stop at their next check
             task(i);

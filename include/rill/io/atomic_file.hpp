@@ -11,15 +11,14 @@
 // `template <class Lazy = void>` on a function or class here means nothing but
 // "compile me only if called": a program that never uses it does not pay for it
 // (see README, "Compile cost").
+
+#include <fcntl.h>
+#include <rill/core/atomic.hpp>
 #include <rill/io/directory.hpp>
 #include <rill/io/system_error.hpp>
 #include <rill/io/unique_fd.hpp>
-
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <atomic>
 #include <cerrno>
 #include <cstddef>
 #include <string>
@@ -34,10 +33,10 @@ template <class Lazy = void>
 std::string tempPathFor(const SplitPath& target) {
   // The counter keeps concurrent writers in one process apart; the pid keeps
   // processes apart.
-  static std::atomic<unsigned long long> counter{0};
+  static Atomic<unsigned long long> counter{0};
   const std::string prefix = target.dir == "/" ? "/" : target.dir + "/";
   return prefix + "." + target.name + ".tmp-" + std::to_string(::getpid()) + "-" +
-         std::to_string(counter.fetch_add(1, std::memory_order_relaxed));
+         std::to_string(counter.fetch_add(1, MemoryOrder::relaxed));
 }
 
 // Makes a completed rename durable; without it the directory entry may still

@@ -1,7 +1,9 @@
 #pragma once
 // SparkContext: owns the executor (a fixed thread pool of N workers for
 // "local[N]") and creates RDDs from collections, ranges and files.
+
 #include <rill/core/algorithm.hpp>
+#include <rill/core/atomic.hpp>
 #include <rill/core/errors.hpp>
 #include <rill/core/memory.hpp>
 #include <rill/core/thread.hpp>
@@ -11,8 +13,6 @@
 #include <rill/rdd/conf.hpp>
 #include <rill/rdd/rdd.hpp>
 #include <rill/rdd/sources.hpp>
-
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
@@ -199,7 +199,7 @@ class SparkContext {
   std::mutex jobsMutex_;
   ConditionVariable jobsIdle_;
   std::size_t runningJobs_ = 0;  // guarded by jobsMutex_
-  std::atomic<bool> stopped_{false};
+  Atomic<bool> stopped_{false};
   static inline thread_local SparkContext* insideTaskOf_ = nullptr;  // the context whose task this thread runs
 };
 

@@ -10,7 +10,9 @@
 // `template <class Lazy = void>` on a function or class here means nothing but
 // "compile me only if called": a program that never uses it does not pay for it
 // (see README, "Compile cost").
+
 #include <rill/core/algorithm.hpp>
+#include <rill/core/atomic.hpp>
 #include <rill/core/deferred.hpp>
 #include <rill/core/functional.hpp>
 #include <rill/core/memory.hpp>
@@ -20,8 +22,6 @@
 #include <rill/stream/listener.hpp>
 #include <rill/stream/rate_limiter.hpp>
 #include <rill/stream/receiver_settings.hpp>
-
-#include <atomic>
 #include <exception>
 #include <optional>
 #include <stdexcept>
@@ -235,8 +235,8 @@ class ReceiverSupervisor {
   bool finalStop_ = false;                    // guarded by mutex_
   std::optional<std::string> restartReason_;  // guarded by mutex_
   std::string stopReason_;                    // guarded by mutex_
-  std::atomic<bool> running_{false};
-  std::atomic<bool> stored_{false};
+  Atomic<bool> running_{false};
+  Atomic<bool> stored_{false};
   std::thread thread_;
 
   std::mutex threadsMutex_;

@@ -4,14 +4,14 @@
 // dropped connection, or the end of the stream, restarts the receiver (which
 // reconnects after the restart delay); lines received before are kept. Lines
 // longer than rill.streaming.maxLineLength are dropped, counted and reported.
+
+#include <rill/core/atomic.hpp>
 #include <rill/core/chrono.hpp>
 #include <rill/core/errors.hpp>
 #include <rill/io/line_framer.hpp>
 #include <rill/io/socket.hpp>
 #include <rill/stream/receiver.hpp>
 #include <rill/stream/receiver_settings.hpp>
-
-#include <atomic>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -105,7 +105,7 @@ class BasicSocketReceiver final : public Receiver<std::string> {
   int port_;
   std::size_t maxLineLength_;
   std::chrono::milliseconds connectTimeout_;
-  std::atomic<std::size_t> overlong_{0};
+  Atomic<std::size_t> overlong_{0};
 };
 using SocketReceiver = BasicSocketReceiver<>;
 

@@ -3,6 +3,8 @@
 // and runs each batch's jobs (the output operations, in definition order), one
 // batch at a time. A batch that takes longer than the interval delays the next
 // one; nothing is skipped, and the delay is reported to listeners.
+
+#include <rill/core/atomic.hpp>
 #include <rill/core/chrono.hpp>
 #include <rill/core/deferred.hpp>
 #include <rill/core/errors.hpp>
@@ -20,8 +22,6 @@
 #include <rill/stream/receiver_stream.hpp>
 #include <rill/stream/socket_stream.hpp>
 #include <rill/stream/time.hpp>
-
-#include <atomic>
 #include <cstddef>
 #include <exception>
 #include <optional>
@@ -321,11 +321,11 @@ class BasicStreamingContext final : private Clock::Observer {  // final: getOrCr
   State state_ = State::INITIALIZED;
   std::exception_ptr error_;
   std::thread scheduler_;
-  std::atomic<bool> stopRequested_{false};
-  std::atomic<bool> graceful_{false};
-  std::atomic<bool> schedulerDone_{false};
+  Atomic<bool> stopRequested_{false};
+  Atomic<bool> graceful_{false};
+  Atomic<bool> schedulerDone_{false};
   bool stopSparkContextOnExit_ = false;  // set and read on the scheduler thread only
-  std::atomic<std::int64_t> nextBatch_{0};
+  Atomic<std::int64_t> nextBatch_{0};
 };
 
 using StreamingContext = BasicStreamingContext<>;
