@@ -410,7 +410,6 @@ inline std::vector<std::string> split(std::string_view line, char sep = ' ') {
 // `template <class Lazy = void>` on a function or class here means nothing but
 // "compile me only if called": a program that never uses it does not pay for it
 // (see README, "Compile cost").
-
 #include <fcntl.h>
 
 // ---- begin rill/core/atomic.hpp ----
@@ -676,6 +675,7 @@ class UniqueFd {
 
 }  // namespace rill::io
 // ---- end rill/io/unique_fd.hpp ----
+
 
 namespace rill::io {
 
@@ -1517,7 +1517,6 @@ using TcpListener = BasicTcpListener<>;
 // SparkContext: owns the executor (a fixed thread pool of N workers for
 // "local[N]") and creates RDDs from collections, ranges and files.
 
-
 // ---- begin rill/core/thread.hpp ----
 // Threads and locks: std::thread, std::mutex, std::lock_guard, std::unique_lock,
 // and rill::ConditionVariable. Since C++20 libstdc++'s <thread> and
@@ -1618,7 +1617,6 @@ class ConditionVariable {
 // so "local[N]" computes on exactly N threads and a task that itself runs a job
 // (an action inside foreachRDD, say) cannot deadlock the pool.
 
-
 // ---- begin rill/exec/cancellation.hpp ----
 // Stopping the other tasks of a job that has already failed. The executor marks
 // the job cancelled when a task throws and points a thread-local at that flag
@@ -1626,6 +1624,7 @@ class ConditionVariable {
 // of elements, so a task over 10^12 elements stops within a few thousand of them
 // instead of running to the end. The check costs one thread-local load per
 // block, nothing per element.
+
 #include <exception>
 
 namespace rill::exec {
@@ -1724,6 +1723,7 @@ class Executor {
 
 }  // namespace rill::exec
 // ---- end rill/exec/executor.hpp ----
+
 
 namespace rill::exec {
 
@@ -5592,6 +5592,7 @@ class TextFileNode final : public RDDNode<std::string> {
 }  // namespace rill::detail
 // ---- end rill/rdd/sources.hpp ----
 
+
 namespace rill {
 
 namespace detail {
@@ -8996,7 +8997,6 @@ using RateLimiter = BasicRateLimiter<>;
 // Receiving loops poll isStopped(), which turns true as soon as a restart or a
 // stop is requested.
 
-
 // ---- begin rill/stream/receiver_supervisor.hpp ----
 // Runs one Receiver on its own thread, as Spark's ReceiverSupervisor does:
 // starts it, restarts it after a failure (onStop, report, wait, onStart), and
@@ -9009,7 +9009,6 @@ using RateLimiter = BasicRateLimiter<>;
 // `template <class Lazy = void>` on a function or class here means nothing but
 // "compile me only if called": a program that never uses it does not pay for it
 // (see README, "Compile cost").
-
 
 // ---- begin rill/stream/block_buffer.hpp ----
 // The records a receiver has stored and no batch has taken yet. The buffer is
@@ -9152,6 +9151,7 @@ struct ReceiverSettings {
 
 }  // namespace rill
 // ---- end rill/stream/receiver_settings.hpp ----
+
 
 namespace rill {
 
@@ -9370,6 +9370,7 @@ class ReceiverSupervisor {
 }  // namespace detail
 }  // namespace rill
 // ---- end rill/stream/receiver_supervisor.hpp ----
+
 
 namespace rill {
 
@@ -9600,7 +9601,6 @@ using SocketReceiver = BasicSocketReceiver<>;
 // and runs each batch's jobs (the output operations, in definition order), one
 // batch at a time. A batch that takes longer than the interval delays the next
 // one; nothing is skipped, and the delay is reported to listeners.
-
 
 // ---- begin rill/stream/checkpoint.hpp ----
 // Checkpointing a StreamingContext: after a completed batch, every registered
@@ -9883,6 +9883,7 @@ using Checkpointer = BasicCheckpointer<>;
 
 }  // namespace rill::detail
 // ---- end rill/stream/checkpoint.hpp ----
+
 
 namespace rill {
 

@@ -6,6 +6,7 @@
 // instead of running to the end. The check costs one thread-local load per
 // block, nothing per element.
 #include <rill/core/atomic.hpp>
+
 #include <exception>
 
 namespace rill::exec {

@@ -2,7 +2,6 @@
 // A fixed pool of N-1 threads; the thread that submits a job works on it too,
 // so "local[N]" computes on exactly N threads and a task that itself runs a job
 // (an action inside foreachRDD, say) cannot deadlock the pool.
-
 #include <rill/core/algorithm.hpp>
 #include <rill/core/atomic.hpp>
 #include <rill/core/memory.hpp>
@@ -10,6 +9,7 @@
 #include <rill/exec/cancellation.hpp>
 #include <rill/exec/executor.hpp>
 #include <rill/exec/task_ref.hpp>
+
 #include <cstddef>
 #include <exception>
 

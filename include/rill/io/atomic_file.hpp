@@ -11,12 +11,12 @@
 // `template <class Lazy = void>` on a function or class here means nothing but
 // "compile me only if called": a program that never uses it does not pay for it
 // (see README, "Compile cost").
-
 #include <fcntl.h>
 #include <rill/core/atomic.hpp>
 #include <rill/io/directory.hpp>
 #include <rill/io/system_error.hpp>
 #include <rill/io/unique_fd.hpp>
+
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cerrno>

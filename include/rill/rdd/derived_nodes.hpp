@@ -1,11 +1,11 @@
 #pragma once
 // Nodes built from other RDDs without a shuffle: a fused chain turned into a
 // storable RDD, a union, a cache, a coalesce.
-
 #include <rill/core/atomic.hpp>
 #include <rill/core/memory.hpp>
 #include <rill/core/thread.hpp>
 #include <rill/rdd/node.hpp>
+
 #include <cstddef>
 #include <span>
 #include <utility>

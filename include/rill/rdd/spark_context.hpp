@@ -1,7 +1,6 @@
 #pragma once
 // SparkContext: owns the executor (a fixed thread pool of N workers for
 // "local[N]") and creates RDDs from collections, ranges and files.
-
 #include <rill/core/algorithm.hpp>
 #include <rill/core/atomic.hpp>
 #include <rill/core/errors.hpp>
@@ -13,6 +12,7 @@
 #include <rill/rdd/conf.hpp>
 #include <rill/rdd/rdd.hpp>
 #include <rill/rdd/sources.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <iterator>

@@ -10,7 +10,6 @@
 // `template <class Lazy = void>` on a function or class here means nothing but
 // "compile me only if called": a program that never uses it does not pay for it
 // (see README, "Compile cost").
-
 #include <rill/core/algorithm.hpp>
 #include <rill/core/atomic.hpp>
 #include <rill/core/deferred.hpp>
@@ -22,6 +21,7 @@
 #include <rill/stream/listener.hpp>
 #include <rill/stream/rate_limiter.hpp>
 #include <rill/stream/receiver_settings.hpp>
+
 #include <exception>
 #include <optional>
 #include <stdexcept>

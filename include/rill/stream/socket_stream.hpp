@@ -4,7 +4,6 @@
 // dropped connection, or the end of the stream, restarts the receiver (which
 // reconnects after the restart delay); lines received before are kept. Lines
 // longer than rill.streaming.maxLineLength are dropped, counted and reported.
-
 #include <rill/core/atomic.hpp>
 #include <rill/core/chrono.hpp>
 #include <rill/core/errors.hpp>
@@ -12,6 +11,7 @@
 #include <rill/io/socket.hpp>
 #include <rill/stream/receiver.hpp>
 #include <rill/stream/receiver_settings.hpp>
+
 #include <cstddef>
 #include <string>
 #include <string_view>

@@ -3,7 +3,6 @@
 // and runs each batch's jobs (the output operations, in definition order), one
 // batch at a time. A batch that takes longer than the interval delays the next
 // one; nothing is skipped, and the delay is reported to listeners.
-
 #include <rill/core/atomic.hpp>
 #include <rill/core/chrono.hpp>
 #include <rill/core/deferred.hpp>
@@ -22,6 +21,7 @@
 #include <rill/stream/receiver_stream.hpp>
 #include <rill/stream/socket_stream.hpp>
 #include <rill/stream/time.hpp>
+
 #include <cstddef>
 #include <exception>
 #include <optional>
