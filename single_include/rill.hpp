@@ -429,6 +429,7 @@ enum class MemoryOrder : int {
   relaxed = __ATOMIC_RELAXED,
   acquire = __ATOMIC_ACQUIRE,
   release = __ATOMIC_RELEASE,
+  acqRel = __ATOMIC_ACQ_REL,
   seqCst = __ATOMIC_SEQ_CST,
 };
 
@@ -484,7 +485,8 @@ class Atomic {
  private:
   // A failed compare-exchange only reads: no release part (as std::atomic derives it).
   static constexpr MemoryOrder failureOrder(MemoryOrder order) {
-    return order == MemoryOrder::release ? MemoryOrder::relaxed : order;
+    if (order == MemoryOrder::release) return MemoryOrder::relaxed;
+    return order == MemoryOrder::acqRel ? MemoryOrder::acquire : order;
   }
   T value_;
 };
@@ -1617,6 +1619,62 @@ class ConditionVariable {
 // so "local[N]" computes on exactly N threads and a task that itself runs a job
 // (an action inside foreachRDD, say) cannot deadlock the pool.
 
+// ---- begin rill/core/message.hpp ----
+// Error messages built from pieces: rill::detail::message({"cannot read '", path,
+// "': ", n, " bytes left"}). Each std::operator+ form and std::to_string is a
+// template of its own that every program throwing such a message compiles and
+// optimises; message() is one small function for all of them, which took ~4 KB
+// of code and 4 MB of g++ memory off a word count (README, "Compile cost").
+#include <initializer_list>
+
+namespace rill::detail {
+
+/// One piece of a message: text, or an integer written in decimal.
+class MessagePart {
+ public:
+  MessagePart(const char* text) : MessagePart(std::string_view(text)) {}
+  MessagePart(const std::string& text) : MessagePart(std::string_view(text)) {}
+  MessagePart(std::string_view text) : text_(text.data()), size_(text.size()) {}
+  template <std::integral I>
+    requires(!std::same_as<I, bool> && !std::same_as<I, char>)
+  MessagePart(I n) : size_(0) {
+    const bool negative = n < 0;
+    // the magnitude as unsigned, so the most negative value does not overflow
+    unsigned long long v = negative ? 0ull - static_cast<unsigned long long>(n) : static_cast<unsigned long long>(n);
+    do {
+      digits_[sizeof digits_ - ++size_] = static_cast<char>('0' + v % 10);
+      v /= 10;
+    } while (v != 0);
+    if (negative) digits_[sizeof digits_ - ++size_] = '-';
+  }
+  MessagePart(const MessagePart&) = delete;
+  MessagePart& operator=(const MessagePart&) = delete;
+
+  const char* data() const { return text_ ? text_ : digits_ + (sizeof digits_ - size_); }
+  std::size_t size() const { return size_; }
+
+ private:
+  const char* text_ = nullptr;  // null for a number, which lives in digits_
+  std::size_t size_;
+  char digits_[24];  // right-aligned; 20 digits and a sign at most
+};
+
+/// The pieces joined, in one allocation.
+inline std::string message(std::initializer_list<MessagePart> parts) {
+  std::size_t size = 0;
+  for (const MessagePart& p : parts) size += p.size();
+  std::string out(size, '\0');
+  char* at = out.data();
+  for (const MessagePart& p : parts) {
+    if (p.size() != 0) std::memcpy(at, p.data(), p.size());
+    at += p.size();
+  }
+  return out;
+}
+
+}  // namespace rill::detail
+// ---- end rill/core/message.hpp ----
+
 // ---- begin rill/exec/cancellation.hpp ----
 // Stopping the other tasks of a job that has already failed. The executor marks
 // the job cancelled when a task throws and points a thread-local at that flag
@@ -1725,28 +1783,29 @@ class Executor {
 // ---- end rill/exec/executor.hpp ----
 
 
+
 namespace rill::exec {
 
 class ThreadPool final : public Executor {
  public:
-  // The threads sit in a plain array and the queue is a list threaded through the
-  // jobs themselves: every program that makes a SparkContext compiles this class,
-  // and a std::vector of each would add ~50 functions (growth, relocation, erase)
-  // for what is a fixed set of threads and a handful of queued jobs.
+  // The threads are POSIX threads in a plain array and the queue is a list
+  // threaded through the jobs themselves: every program that makes a
+  // SparkContext compiles this class, and std::thread in a std::vector or a
+  // std::unique_ptr<std::thread[]> would add a hundred functions (the thread's
+  // state and invoker, tuples, deleters, growth) for a fixed set of threads that
+  // only ever run workerLoop(). rill::ConditionVariable is POSIX already.
   explicit ThreadPool(std::size_t threads)
-      : parallelism_(std::max<std::size_t>(threads, 1)), workers_(new std::thread[parallelism_ - 1]) {
-    for (std::size_t w = 0; w + 1 < parallelism_; ++w) workers_[w] = std::thread([this] { workerLoop(); });
+      : parallelism_(std::max<std::size_t>(threads, 1)), workers_(new pthread_t[parallelism_ - 1]) {
+    for (; started_ + 1 < parallelism_; ++started_) {
+      if (const int rc = pthread_create(&workers_[started_], nullptr, &ThreadPool::runWorker, this)) {
+        stopAndJoin();  // the destructor does not run for a constructor that throws
+        failedToStart(started_ + 1, parallelism_ - 1, rc);
+      }
+    }
   }
   ThreadPool(const ThreadPool&) = delete;
   ThreadPool& operator=(const ThreadPool&) = delete;
-  ~ThreadPool() override {
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;
-    }
-    wake_.notify_all();
-    for (std::size_t w = 0; w + 1 < parallelism_; ++w) workers_[w].join();
-  }
+  ~ThreadPool() override { stopAndJoin(); }
 
   std::size_t parallelism() const override { return parallelism_; }
 
@@ -1841,6 +1900,24 @@ class ThreadPool final : public Executor {
     return nullptr;
   }
 
+  [[noreturn, gnu::cold, gnu::noinline]] static void failedToStart(std::size_t which, std::size_t of, int error) {
+    throw std::runtime_error(
+        rill::detail::message({"rill: cannot start worker thread ", which, " of ", of, ": ", std::strerror(error)}));
+  }
+  static void* runWorker(void* pool) noexcept {
+    static_cast<ThreadPool*>(pool)->workerLoop();
+    return nullptr;
+  }
+  void stopAndJoin() noexcept {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    for (std::size_t w = 0; w < started_; ++w) pthread_join(workers_[w], nullptr);
+    delete[] workers_;
+  }
+
   void workerLoop() {
     for (;;) {
       Job* job = nullptr;
@@ -1857,7 +1934,8 @@ class ThreadPool final : public Executor {
   }
 
   std::size_t parallelism_;
-  std::unique_ptr<std::thread[]> workers_;  // parallelism_ - 1 threads
+  pthread_t* workers_;       // parallelism_ - 1 threads, owned
+  std::size_t started_ = 0;  // how many of them run
   std::mutex mutex_;
   ConditionVariable wake_;
   Job* first_ = nullptr;  // jobs with tasks left, each owned by the runTasks call that queued it
@@ -2010,62 +2088,6 @@ struct KeyByStage {
 // SparkConf: the application name, the master ("local", "local[N]",
 // "local[*]") and free-form settings such as spark.streaming.receiver.maxRate.
 
-// ---- begin rill/core/message.hpp ----
-// Error messages built from pieces: rill::detail::message({"cannot read '", path,
-// "': ", n, " bytes left"}). Each std::operator+ form and std::to_string is a
-// template of its own that every program throwing such a message compiles and
-// optimises; message() is one small function for all of them, which took ~4 KB
-// of code and 4 MB of g++ memory off a word count (README, "Compile cost").
-#include <initializer_list>
-
-namespace rill::detail {
-
-/// One piece of a message: text, or an integer written in decimal.
-class MessagePart {
- public:
-  MessagePart(const char* text) : MessagePart(std::string_view(text)) {}
-  MessagePart(const std::string& text) : MessagePart(std::string_view(text)) {}
-  MessagePart(std::string_view text) : text_(text.data()), size_(text.size()) {}
-  template <std::integral I>
-    requires(!std::same_as<I, bool> && !std::same_as<I, char>)
-  MessagePart(I n) : size_(0) {
-    const bool negative = n < 0;
-    // the magnitude as unsigned, so the most negative value does not overflow
-    unsigned long long v = negative ? 0ull - static_cast<unsigned long long>(n) : static_cast<unsigned long long>(n);
-    do {
-      digits_[sizeof digits_ - ++size_] = static_cast<char>('0' + v % 10);
-      v /= 10;
-    } while (v != 0);
-    if (negative) digits_[sizeof digits_ - ++size_] = '-';
-  }
-  MessagePart(const MessagePart&) = delete;
-  MessagePart& operator=(const MessagePart&) = delete;
-
-  const char* data() const { return text_ ? text_ : digits_ + (sizeof digits_ - size_); }
-  std::size_t size() const { return size_; }
-
- private:
-  const char* text_ = nullptr;  // null for a number, which lives in digits_
-  std::size_t size_;
-  char digits_[24];  // right-aligned; 20 digits and a sign at most
-};
-
-/// The pieces joined, in one allocation.
-inline std::string message(std::initializer_list<MessagePart> parts) {
-  std::size_t size = 0;
-  for (const MessagePart& p : parts) size += p.size();
-  std::string out(size, '\0');
-  char* at = out.data();
-  for (const MessagePart& p : parts) {
-    if (p.size() != 0) std::memcpy(at, p.data(), p.size());
-    at += p.size();
-  }
-  return out;
-}
-
-}  // namespace rill::detail
-// ---- end rill/core/message.hpp ----
-
 
 namespace rill {
 
@@ -2155,6 +2177,108 @@ class SparkConf {
 // RDD<T>, the named, storable RDD, and PipedRDD<T, Pipe>, an RDD<T> with a
 // fused chain of stages on top. Both get every operation from the same mixins;
 // a PipedRDD converts to RDD<U> (implicitly, or with toRDD()).
+
+// ---- begin rill/core/ref.hpp ----
+// Ref<T>: a shared, counted reference to an object that derives from
+// RefCounted (an intrusive count, as Thrill's CountingPtr). RDD nodes and
+// partitioners are shared by every RDD built on them; std::shared_ptr would
+// compile a control block, its deleter and about thirty small functions for
+// every node type and element type a program uses, and a word count pays for
+// each of them at compile time (README, "Compile cost"). Here the counting is
+// one non-template class; Ref<T> only adds the typed accessors.
+
+
+namespace rill {
+
+namespace detail {
+class RefBase;
+}
+
+/// Base of objects held by Ref<T>: the count lives in the object.
+class RefCounted {
+ public:
+  RefCounted(const RefCounted&) = delete;
+  RefCounted& operator=(const RefCounted&) = delete;
+
+ protected:
+  RefCounted() = default;
+  virtual ~RefCounted() = default;
+
+ private:
+  friend class detail::RefBase;
+  mutable Atomic<std::size_t> refs_{0};
+};
+
+namespace detail {
+
+/// The untyped part of Ref<T>: copying, moving and releasing the count.
+class RefBase {
+ public:
+  RefBase(const RefBase& other) noexcept : p_(other.p_) { retain(); }
+  RefBase(RefBase&& other) noexcept : p_(other.p_) { other.p_ = nullptr; }
+  RefBase& operator=(RefBase other) noexcept {  // by value: self-assignment and moves alike
+    const RefCounted* held = p_;
+    p_ = other.p_;
+    other.p_ = held;
+    return *this;
+  }
+  ~RefBase() { release(); }
+
+ protected:
+  constexpr RefBase() noexcept = default;
+  explicit RefBase(const RefCounted* p) noexcept : p_(p) { retain(); }
+  const RefCounted* p_ = nullptr;
+
+ private:
+  void retain() const noexcept {
+    if (p_) p_->refs_.fetch_add(1, MemoryOrder::relaxed);
+  }
+  // acq_rel: the last owner must see every other owner's writes before it deletes.
+  void release() noexcept {
+    if (p_ && p_->refs_.fetch_sub(1, MemoryOrder::acqRel) == 1) delete p_;
+    p_ = nullptr;
+  }
+};
+
+}  // namespace detail
+
+/// A counted reference to a T (which derives from RefCounted; T may be const).
+/// Null by default; a Ref<Derived> converts to a Ref<Base>.
+template <class T>
+class Ref : public detail::RefBase {
+ public:
+  using element_type = T;
+
+  constexpr Ref() noexcept = default;
+  constexpr Ref(std::nullptr_t) noexcept {}  // NOLINT: implicit, as shared_ptr
+  /// Takes a share of `p`: a new object (count 0) or one another Ref already holds.
+  explicit Ref(T* p) noexcept : RefBase(p) {
+    static_assert(std::is_base_of_v<RefCounted, std::remove_cv_t<T>>, "rill: Ref<T> needs a T derived from RefCounted");
+  }
+  template <class U>
+    requires std::is_convertible_v<U*, T*>
+  Ref(const Ref<U>& other) noexcept : RefBase(other) {}  // NOLINT: implicit, as shared_ptr
+  template <class U>
+    requires std::is_convertible_v<U*, T*>
+  Ref(Ref<U>&& other) noexcept : RefBase(static_cast<RefBase&&>(other)) {}  // NOLINT
+
+  T* get() const noexcept { return const_cast<T*>(static_cast<const T*>(p_)); }
+  T& operator*() const noexcept { return *get(); }
+  T* operator->() const noexcept { return get(); }
+  explicit operator bool() const noexcept { return p_ != nullptr; }
+
+  friend bool operator==(const Ref& a, const Ref& b) noexcept { return a.p_ == b.p_; }
+  friend bool operator==(const Ref& a, std::nullptr_t) noexcept { return !a; }
+};
+
+/// Ref<T>(new T(args...)).
+template <class T, class... Args>
+Ref<T> makeRef(Args&&... args) {
+  return Ref<T>(new T(static_cast<Args&&>(args)...));
+}
+
+}  // namespace rill
+// ---- end rill/core/ref.hpp ----
 
 // ---- begin rill/fuse/pipeline.hpp ----
 // A pipeline is the type-level list of stages an RDD chain has accumulated.
@@ -2347,7 +2471,7 @@ class ChunkSink {
 };
 
 template <class T>
-class RDDNode {
+class RDDNode : public RefCounted {
  public:
   using value_type = T;
   virtual ~RDDNode() = default;
@@ -2356,17 +2480,29 @@ class RDDNode {
   virtual bool compute(std::size_t p, ChunkSink<T>& out) const = 0;
 };
 
-/// Partitions held in memory: parallelize, shuffle output, cached data, batches.
+/// Splits `n` items into `slices` contiguous ranges the way Spark slices a
+/// collection: slice i covers [i*n/slices, (i+1)*n/slices).
+inline std::size_t sliceBegin(std::size_t i, std::size_t n, std::size_t slices) {
+  return static_cast<std::size_t>((static_cast<unsigned __int128>(i) * n) / slices);
+}
+
+namespace detail {
+/// The base of the nodes that keep elements in a std::vector.
 template <class T>
-class StoredNode final : public RDDNode<T> {
+struct StorableElement {
   static_assert(!std::is_same_v<T, bool>,
                 "rill: an RDD of bool cannot be stored (std::vector<bool> has no contiguous storage); "
                 "map the elements to char or int");
+};
+}  // namespace detail
 
+/// Partitions held in memory: shuffle output, cached data, restored batches.
+template <class T>
+class StoredNode final : public RDDNode<T>, detail::StorableElement<T> {
  public:
   using Partitions = std::vector<std::vector<T>>;
   // The node owns its partitions (RDDs share the node, not the partitions): a
-  // shared_ptr here would be one more control block type per element type.
+  // shared pointer here would be one more pointer type per element type.
   explicit StoredNode(Partitions parts) : parts_(std::move(parts)) {}
 
   std::size_t numPartitions() const override { return parts_.size(); }
@@ -2380,19 +2516,33 @@ class StoredNode final : public RDDNode<T> {
   Partitions parts_;
 };
 
-/// A node as RDD<T> holds it. Built with `new` straight into the shared_ptr of
-/// its base rather than with make_shared<Node>: each make_shared<X> instantiates
-/// an allocator-aware control block for X and then a conversion to the base, and
-/// every program pays that compile time again for each element type it uses.
-template <class Node, class... Args>
-std::shared_ptr<const RDDNode<typename Node::value_type>> makeNode(Args&&... args) {
-  return std::shared_ptr<const RDDNode<typename Node::value_type>>(new Node(std::forward<Args>(args)...));
-}
+/// One vector cut into `slices` contiguous partitions (sliceBegin), where
+/// parallelize and a receiver's batch put their elements: nothing is moved to
+/// cut it, and a program compiles no vector of vectors for it.
+template <class T>
+class SlicedNode final : public RDDNode<T>, detail::StorableElement<T> {
+ public:
+  SlicedNode(std::vector<T> all, std::size_t slices) : all_(std::move(all)), slices_(slices) {}
 
-/// Splits `n` items into `slices` contiguous ranges the way Spark slices a
-/// collection: slice i covers [i*n/slices, (i+1)*n/slices).
-inline std::size_t sliceBegin(std::size_t i, std::size_t n, std::size_t slices) {
-  return static_cast<std::size_t>((static_cast<unsigned __int128>(i) * n) / slices);
+  std::size_t numPartitions() const override { return slices_; }
+  bool compute(std::size_t p, ChunkSink<T>& out) const override {
+    const std::size_t b = sliceBegin(p, all_.size(), slices_);
+    const std::size_t e = sliceBegin(p + 1, all_.size(), slices_);
+    return b == e || out.consume(std::span<const T>(all_.data() + b, e - b));
+  }
+  /// Elements in all partitions.
+  std::size_t size() const { return all_.size(); }
+
+ private:
+  std::vector<T> all_;
+  std::size_t slices_;
+};
+
+/// A node as RDD<T> holds it: a Ref (core/ref.hpp) of its base, so a node type
+/// costs the compiler its class and nothing more.
+template <class Node, class... Args>
+Ref<const RDDNode<typename Node::value_type>> makeNode(Args&&... args) {
+  return Ref<const RDDNode<typename Node::value_type>>(new Node(std::forward<Args>(args)...));
 }
 
 }  // namespace rill
@@ -2772,7 +2922,7 @@ class ChainNode final : public RDDNode<typename Chain::value_type> {
 template <class T>
 class UnionNode final : public RDDNode<T> {
  public:
-  explicit UnionNode(std::vector<std::shared_ptr<const RDDNode<T>>> parents)
+  explicit UnionNode(std::vector<Ref<const RDDNode<T>>> parents)
       : parents_(std::move(parents)) {}
   std::size_t numPartitions() const override {
     std::size_t n = 0;
@@ -2788,14 +2938,14 @@ class UnionNode final : public RDDNode<T> {
   }
 
  private:
-  std::vector<std::shared_ptr<const RDDNode<T>>> parents_;
+  std::vector<Ref<const RDDNode<T>>> parents_;
 };
 
 /// Materialises each partition of its parent the first time it is computed.
 template <class T>
 class CachedNode final : public RDDNode<T> {
  public:
-  explicit CachedNode(std::shared_ptr<const RDDNode<T>> parent)
+  explicit CachedNode(Ref<const RDDNode<T>> parent)
       : parent_(std::move(parent)), slots_(parent_->numPartitions()) {}
   std::size_t numPartitions() const override { return slots_.size(); }
   bool compute(std::size_t p, ChunkSink<T>& out) const override {
@@ -2829,7 +2979,7 @@ class CachedNode final : public RDDNode<T> {
     slot.ready.store(true, MemoryOrder::release);
   }
 
-  std::shared_ptr<const RDDNode<T>> parent_;
+  Ref<const RDDNode<T>> parent_;
   mutable std::vector<Slot> slots_;
 };
 
@@ -2837,7 +2987,7 @@ class CachedNode final : public RDDNode<T> {
 template <class T>
 class CoalescedNode final : public RDDNode<T> {
  public:
-  CoalescedNode(std::shared_ptr<const RDDNode<T>> parent, std::size_t n)
+  CoalescedNode(Ref<const RDDNode<T>> parent, std::size_t n)
       : parent_(std::move(parent)), n_(n) {}
   std::size_t numPartitions() const override { return n_; }
   bool compute(std::size_t p, ChunkSink<T>& out) const override {
@@ -2848,7 +2998,7 @@ class CoalescedNode final : public RDDNode<T> {
   }
 
  private:
-  std::shared_ptr<const RDDNode<T>> parent_;
+  Ref<const RDDNode<T>> parent_;
   std::size_t n_;
 };
 
@@ -3018,7 +3168,7 @@ struct AppendChunks final : ChunkSink<T> {
 template <class T, class U>
 class CartesianNode final : public RDDNode<std::pair<T, U>> {
  public:
-  CartesianNode(std::shared_ptr<const RDDNode<T>> left, std::shared_ptr<const RDDNode<U>> right)
+  CartesianNode(Ref<const RDDNode<T>> left, Ref<const RDDNode<U>> right)
       : left_(std::move(left)), right_(std::move(right)) {}
 
   std::size_t numPartitions() const override { return left_->numPartitions() * right_->numPartitions(); }
@@ -3043,8 +3193,8 @@ class CartesianNode final : public RDDNode<std::pair<T, U>> {
   }
 
  private:
-  std::shared_ptr<const RDDNode<T>> left_;
-  std::shared_ptr<const RDDNode<U>> right_;
+  Ref<const RDDNode<T>> left_;
+  Ref<const RDDNode<U>> right_;
 };
 
 }  // namespace rill::detail
@@ -3242,6 +3392,26 @@ class FlatIndex {
   static constexpr std::uint32_t npos = std::numeric_limits<std::uint32_t>::max();
 
   FlatIndex() = default;
+  FlatIndex(const FlatIndex& other)
+      : slots_(other.numSlots_ ? new std::uint64_t[other.numSlots_] : nullptr),
+        numSlots_(other.numSlots_),
+        bits_(other.bits_),
+        size_(other.size_) {
+    for (std::size_t i = 0; i < numSlots_; ++i) slots_[i] = other.slots_[i];
+  }
+  FlatIndex(FlatIndex&& other) noexcept
+      : slots_(std::exchange(other.slots_, nullptr)),
+        numSlots_(std::exchange(other.numSlots_, 0)),
+        bits_(std::exchange(other.bits_, 0)),
+        size_(std::exchange(other.size_, 0)) {}
+  FlatIndex& operator=(FlatIndex other) noexcept {  // by value: copy and move alike
+    std::swap(slots_, other.slots_);
+    std::swap(numSlots_, other.numSlots_);
+    std::swap(bits_, other.bits_);
+    std::swap(size_, other.size_);
+    return *this;
+  }
+  ~FlatIndex() { delete[] slots_; }
 
   std::size_t size() const { return size_; }
 
@@ -3249,13 +3419,13 @@ class FlatIndex {
   void reserve(std::size_t n) {
     unsigned bits = kMinBits;
     while (maxLoad(bits) < n) ++bits;
-    if (slots_.empty() || bits > bits_) rebuild(bits);
+    if (numSlots_ == 0 || bits > bits_) rebuild(bits);
   }
 
   /// The id stored under `hash` that same(id) accepts, or npos.
   template <class Same>
   std::uint32_t find(std::size_t hash, Same&& same) const {
-    if (slots_.empty()) return npos;
+    if (numSlots_ == 0) return npos;
     const std::uint64_t frag = fragment(hash);
     for (std::size_t pos = home(frag);; pos = next(pos)) {
       const std::uint64_t s = slots_[pos];
@@ -3268,7 +3438,7 @@ class FlatIndex {
   /// makeId() runs before anything is stored, so if it throws the index is unchanged.
   template <class Same, class MakeId>
   std::pair<std::uint32_t, bool> findOrInsert(std::size_t hash, Same&& same, MakeId&& makeId) {
-    if (slots_.empty() || size_ >= maxLoad(bits_)) rebuild(slots_.empty() ? kMinBits : bits_ + 1);
+    if (numSlots_ == 0 || size_ >= maxLoad(bits_)) rebuild(numSlots_ == 0 ? kMinBits : bits_ + 1);
     const std::uint64_t frag = fragment(hash);
     std::size_t pos = home(frag);
     for (;; pos = next(pos)) {
@@ -3294,22 +3464,29 @@ class FlatIndex {
   }
   static std::uint32_t idOf(std::uint64_t slot) { return static_cast<std::uint32_t>(slot) - 1; }
   std::size_t home(std::uint64_t frag) const { return static_cast<std::size_t>(frag >> (32 - bits_)); }
-  std::size_t next(std::size_t pos) const { return (pos + 1) & (slots_.size() - 1); }
+  std::size_t next(std::size_t pos) const { return (pos + 1) & (numSlots_ - 1); }
 
   void rebuild(unsigned bits) {
     if (bits > kMaxBits) throw std::length_error("rill: a keyed table cannot hold more than 2^31 keys");
-    std::vector<std::uint64_t> old(std::size_t{1} << bits, 0);
-    old.swap(slots_);
+    const std::size_t oldCount = numSlots_;
+    std::uint64_t* old = std::exchange(slots_, new std::uint64_t[std::size_t{1} << bits]());
+    numSlots_ = std::size_t{1} << bits;
     bits_ = bits;
-    for (std::uint64_t s : old) {
+    for (std::size_t i = 0; i < oldCount; ++i) {
+      const std::uint64_t s = old[i];
       if (s == 0) continue;
       std::size_t pos = home(s >> 32);
       while (slots_[pos] != 0) pos = next(pos);
       slots_[pos] = s;
     }
+    delete[] old;
   }
 
-  std::vector<std::uint64_t> slots_;
+  // An array of its own rather than a std::vector<std::uint64_t>: every program
+  // with a keyed operation compiles this class, and the vector would bring ~27
+  // functions of its own for a table that only ever grows by rebuilding.
+  std::uint64_t* slots_ = nullptr;
+  std::size_t numSlots_ = 0;
   unsigned bits_ = 0;
   std::size_t size_ = 0;
 };
@@ -3423,9 +3600,9 @@ concept PartitionerFor = PartitionerLike<P> && requires(const P& p, const K& k) 
 };
 
 /// How an RDD is partitioned, type-erased (Spark's rdd.partitioner).
-class AnyPartitioner {
+class AnyPartitioner : public RefCounted {
  public:
-  virtual ~AnyPartitioner() = default;
+  ~AnyPartitioner() override = default;
   virtual std::size_t numPartitions() const = 0;
   /// The partitioner itself when it is a P, else nullptr (as std::function::target).
   template <class P>
@@ -3462,8 +3639,8 @@ class PartitionerHolder final : public AnyKeyPartitioner<K> {
 
 /// What an RDD of keys K partitioned by `p` remembers.
 template <class K, class P>
-std::shared_ptr<const AnyPartitioner> rememberPartitioner(const P& p) {
-  return std::shared_ptr<const AnyPartitioner>(new PartitionerHolder<P, K>(p));  // see makeNode
+Ref<const AnyPartitioner> rememberPartitioner(const P& p) {
+  return Ref<const AnyPartitioner>(new PartitionerHolder<P, K>(p));
 }
 
 /// True when `info` says the RDD is already partitioned exactly as `p` would
@@ -3685,7 +3862,7 @@ auto choosePartitioner(const Part& part, const Rs&... rdds) {
     if constexpr (std::is_signed_v<Part>)
       if (part < 0) throw std::invalid_argument("rill: the number of partitions must not be negative");
     if (part != 0) return HashPartitioner<>(static_cast<std::size_t>(part));
-    for (const auto& info : {std::shared_ptr<const AnyPartitioner>(rdds.partitioner())...})
+    for (const auto& info : {Ref<const AnyPartitioner>(rdds.partitioner())...})
       if (const auto* hash = info ? info->template target<HashPartitioner<>>() : nullptr) return *hash;
     return HashPartitioner<>(std::max<std::size_t>({std::size_t{1}, rdds.numPartitions()...}));
   } else {
@@ -3813,8 +3990,8 @@ std::vector<std::pair<K, C>> mergeCombined(std::span<std::vector<std::pair<K, C>
 /// The RDD's own partitioner when `partArg` lets the op keep it: the default
 /// (0) on an RDD that has one, or a partitioner equal to the RDD's. Null otherwise.
 template <class R, class Part>
-std::shared_ptr<const AnyPartitioner> keptPartitioner(const R& rdd, const Part& partArg) {
-  std::shared_ptr<const AnyPartitioner> info = rdd.partitioner();
+Ref<const AnyPartitioner> keptPartitioner(const R& rdd, const Part& partArg) {
+  Ref<const AnyPartitioner> info = rdd.partitioner();
   if (!info) return info;
   if constexpr (std::is_integral_v<Part>)
     if (partArg == 0) return info;
@@ -5322,7 +5499,7 @@ class TransformOps : public fuse::ElementOps<D> {
     using T = typename D::value_type;
     static_assert(std::is_same_v<T, typename Other::value_type>,
                   "rill: union_ needs two RDDs of the same element type");
-    std::vector<std::shared_ptr<const RDDNode<T>>> parents{d().toRDD().node(), other.toRDD().node()};
+    std::vector<Ref<const RDDNode<T>>> parents{d().toRDD().node(), other.toRDD().node()};
     return RDD<T>(d().context(), makeNode<detail::UnionNode<T>>(std::move(parents)));
   }
 
@@ -5412,8 +5589,7 @@ class RDD : public RDDApi<RDD<T>> {
   /// An RDD with no partitions and no context (a placeholder to assign to).
   RDD() = default;
   /// `partitioner`: how a keyed shuffle placed the keys (null when unknown).
-  RDD(SparkContext& sc, std::shared_ptr<const RDDNode<T>> node,
-      std::shared_ptr<const AnyPartitioner> partitioner = nullptr)
+  RDD(SparkContext& sc, Ref<const RDDNode<T>> node, Ref<const AnyPartitioner> partitioner = nullptr)
       : sc_(&sc), node_(std::move(node)), partitioner_(std::move(partitioner)) {}
   /// A chain converts to the storable form.
   template <class Src, class Pipe>
@@ -5423,10 +5599,10 @@ class RDD : public RDDApi<RDD<T>> {
   std::size_t numPartitions() const { return node_ ? node_->numPartitions() : 0; }
   std::size_t getNumPartitions() const { return numPartitions(); }
   SparkContext& context() const { return *sc_; }
-  const std::shared_ptr<const RDDNode<T>>& node() const { return node_; }
+  const Ref<const RDDNode<T>>& node() const { return node_; }
   const RDD& toRDD() const { return *this; }
   /// Spark's rdd.partitioner: set on keyed shuffle results, kept by mapValues/filter.
-  const std::shared_ptr<const AnyPartitioner>& partitioner() const { return partitioner_; }
+  const Ref<const AnyPartitioner>& partitioner() const { return partitioner_; }
 
   /// Pushes partition p into `sink` (push/finish); false when the sink stopped early.
   template <class Sink>
@@ -5465,8 +5641,8 @@ class RDD : public RDDApi<RDD<T>> {
 
  private:
   SparkContext* sc_ = nullptr;
-  std::shared_ptr<const RDDNode<T>> node_;
-  std::shared_ptr<const AnyPartitioner> partitioner_;
+  Ref<const RDDNode<T>> node_;
+  Ref<const AnyPartitioner> partitioner_;
 };
 
 template <class Src, class Pipe>
@@ -5479,7 +5655,7 @@ class PipedRDD : public RDDApi<PipedRDD<Src, Pipe>> {
   std::size_t numPartitions() const { return source_.numPartitions(); }
   std::size_t getNumPartitions() const { return numPartitions(); }
   SparkContext& context() const { return source_.context(); }
-  std::shared_ptr<const AnyPartitioner> partitioner() const {
+  Ref<const AnyPartitioner> partitioner() const {
     if constexpr (detail::keeps_partitioning<Pipe>) return source_.partitioner();
     else return nullptr;
   }
@@ -5616,13 +5792,14 @@ class SparkContext {
  public:
   explicit SparkContext(SparkConf conf = SparkConf())
       : conf_(std::move(conf)),
-        pool_(std::make_unique<exec::ThreadPool>(conf_.threads())),
+        pool_(new exec::ThreadPool(conf_.threads())),
         parallelism_(pool_->parallelism()),
         jobs_(*this) {}
   SparkContext(const std::string& master, const std::string& appName)
       : SparkContext(SparkConf().setMaster(master).setAppName(appName)) {}
   SparkContext(const SparkContext&) = delete;
   SparkContext& operator=(const SparkContext&) = delete;
+  ~SparkContext() { delete pool_; }
 
   const SparkConf& getConf() const { return conf_; }
   const std::string& appName() const { return conf_.appName(); }
@@ -5642,7 +5819,7 @@ class SparkContext {
     stopped_ = true;
     if (insideTaskOf_ == this) return;  // a worker cannot join its own pool
     jobsIdle_.wait(lock, [&] { return runningJobs_ == 0; });
-    pool_.reset();
+    delete std::exchange(pool_, nullptr);
   }
   bool isStopped() const { return stopped_.load(); }
 
@@ -5703,10 +5880,17 @@ class SparkContext {
     return RDD<T>(*this, makeNode<StoredNode<T>>(typename StoredNode<T>::Partitions{}));
   }
 
-  /// Stored partitions as an RDD (what shuffles and stream batches produce).
+  /// Stored partitions as an RDD (what shuffles and restored stream batches produce).
   template <class T>
   RDD<T> fromPartitions(std::vector<std::vector<T>> parts) {
     return RDD<T>(*this, makeNode<StoredNode<T>>(std::move(parts)));
+  }
+  /// `all` cut into numSlices contiguous partitions, as parallelize cuts it
+  /// (what received stream batches produce).
+  template <class T>
+  RDD<T> fromSlices(std::vector<T> all, std::size_t numSlices) {
+    if (numSlices == 0) throw std::invalid_argument("rill: fromSlices needs at least one slice");
+    return RDD<T>(*this, makeNode<SlicedNode<T>>(std::move(all), numSlices));
   }
 
  private:
@@ -5753,19 +5937,14 @@ class SparkContext {
 
   template <class T>
   RDD<T> fromVector(std::vector<T> all, std::size_t numSlices) {
-    const std::size_t n = slices(numSlices);
-    std::vector<std::vector<T>> parts(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      auto b = all.begin() + static_cast<std::ptrdiff_t>(sliceBegin(i, all.size(), n));
-      auto e = all.begin() + static_cast<std::ptrdiff_t>(sliceBegin(i + 1, all.size(), n));
-      parts[i].reserve(static_cast<std::size_t>(e - b));
-      for (; b != e; ++b) parts[i].push_back(std::move(*b));  // push_back(T&&): what other paths instantiate too
-    }
-    return fromPartitions(std::move(parts));
+    return RDD<T>(*this, makeNode<SlicedNode<T>>(std::move(all), slices(numSlices)));
   }
 
   SparkConf conf_;
-  std::unique_ptr<exec::ThreadPool> pool_;  // reset (its threads joined) by stop()
+  // Owned; deleted (its threads joined) by stop() or the destructor. A plain
+  // pointer: std::unique_ptr would compile its tuple and deleter (~25 functions)
+  // into every program that makes a context.
+  exec::ThreadPool* pool_;
   std::size_t parallelism_;
   Jobs jobs_;
   std::mutex jobsMutex_;
@@ -8307,10 +8486,10 @@ DStream<Out> windowStream(const char* what, const DStream<In>& parent, Duration 
 /// The RDDs as one (Spark's UnionRDD): their partitions one after the other.
 template <class T>
 RDD<T> unionOf(SparkContext& sc, const std::vector<RDD<T>>& rdds) {
-  std::vector<std::shared_ptr<const RDDNode<T>>> nodes;
+  std::vector<Ref<const RDDNode<T>>> nodes;
   nodes.reserve(rdds.size());
   for (const auto& r : rdds) nodes.push_back(r.node());
-  return RDD<T>(sc, std::make_shared<UnionNode<T>>(std::move(nodes)));
+  return RDD<T>(sc, makeNode<UnionNode<T>>(std::move(nodes)));
 }
 
 }  // namespace detail
@@ -8622,17 +8801,7 @@ template <class T>
 RDD<T> receivedBatch(SparkContext& sc, std::vector<T> records) {
   if (records.empty()) return sc.template emptyRDD<T>();
   const std::size_t n = std::min(sc.defaultParallelism(), records.size());
-  std::vector<std::vector<T>> parts(n);
-  if (n == 1) {
-    parts[0] = std::move(records);
-  } else {
-    for (std::size_t i = 0; i < n; ++i) {
-      auto b = records.begin() + static_cast<std::ptrdiff_t>(sliceBegin(i, records.size(), n));
-      auto e = records.begin() + static_cast<std::ptrdiff_t>(sliceBegin(i + 1, records.size(), n));
-      parts[i].assign(std::make_move_iterator(b), std::make_move_iterator(e));
-    }
-  }
-  return sc.fromPartitions(std::move(parts));
+  return sc.fromSlices(std::move(records), n);
 }
 
 template <class T>
@@ -8864,7 +9033,9 @@ template <class T>
 std::int64_t storedCount(const RDD<T>& rdd) {
   // Input record counts for the listener: free for in-memory RDDs; other RDDs
   // would have to be computed, so they count as 0 rather than run twice.
-  auto stored = std::dynamic_pointer_cast<const StoredNode<T>>(rdd.node());
+  if (const auto* sliced = dynamic_cast<const SlicedNode<T>*>(rdd.node().get()))
+    return static_cast<std::int64_t>(sliced->size());
+  const auto* stored = dynamic_cast<const StoredNode<T>*>(rdd.node().get());
   if (!stored) return 0;
   std::int64_t n = 0;
   for (auto& p : stored->partitions()) n += static_cast<std::int64_t>(p.size());

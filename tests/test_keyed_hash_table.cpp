@@ -68,3 +68,30 @@ TEST_CASE("a value whose construction throws leaves the table unchanged") {
   table.upsert(std::string("b"), [] { return 2; }, [](int&) {});
   CHECK(*table.find(std::string_view("b")) == 2);
 }
+
+TEST_CASE("a copied table is independent; a moved-from table is empty and usable again") {
+  FlatMap<std::string, int> table;
+  for (int i = 0; i < 100; ++i) table.upsert("k" + std::to_string(i), [&] { return i; }, [](int&) {});
+  FlatMap<std::string, int> copy = table;  // the index's slot array is copied, not shared
+  table.upsert(std::string("k0"), [] { return -1; }, [](int& c) { c = 1000; });
+  table.upsert(std::string("new"), [] { return 7; }, [](int&) {});
+  REQUIRE(copy.size() == 100);
+  CHECK(*copy.find(std::string("k0")) == 0);
+  CHECK(*copy.find(std::string("k99")) == 99);
+  CHECK(copy.find(std::string("new")) == nullptr);
+  CHECK(*table.find(std::string("k0")) == 1000);
+  CHECK(*table.find(std::string("new")) == 7);
+
+  FlatMap<std::string, int> moved = std::move(copy);
+  CHECK(moved.size() == 100);
+  CHECK(*moved.find(std::string("k42")) == 42);
+  CHECK(copy.size() == 0);  // NOLINT: moved-from is empty
+  CHECK(copy.find(std::string("k42")) == nullptr);
+  copy.upsert(std::string("again"), [] { return 3; }, [](int&) {});
+  CHECK(*copy.find(std::string("again")) == 3);
+
+  moved = table;  // assignment replaces the old index
+  CHECK(moved.size() == 101);
+  CHECK(*moved.find(std::string("new")) == 7);
+  CHECK(moved.find(std::string("again")) == nullptr);
+}

@@ -95,6 +95,41 @@ TEST_CASE("parallelize slices like Spark: slice i is [i*n/k, (i+1)*n/k)") {
   CHECK(sc.makeRDD(iota(0, 4), 2).collect() == VI{0, 1, 2, 3});
 }
 
+namespace {
+struct Counted {  // counts how often parallelize copies or moves an element
+  static inline int copies = 0, moves = 0;
+  int v = 0;
+  explicit Counted(int x) : v(x) {}
+  Counted(const Counted& o) : v(o.v) { ++copies; }
+  Counted(Counted&& o) noexcept : v(o.v) { ++moves; }
+  Counted& operator=(const Counted&) = default;
+  Counted& operator=(Counted&&) = default;
+};
+}  // namespace
+
+TEST_CASE("parallelize of a vector handed over keeps its elements where they are: no copy, no move") {
+  rill::SparkContext sc(rill_test::conf(2));
+  std::vector<Counted> v;
+  v.reserve(5);
+  for (int i = 1; i <= 5; ++i) v.emplace_back(i);
+  Counted::copies = Counted::moves = 0;
+  auto rdd = sc.parallelize(std::move(v), 2);
+  CHECK(Counted::copies == 0);
+  CHECK(Counted::moves == 0);
+  auto parts = rdd.map([](const Counted& c) { return c.v; }).glom().collect();
+  CHECK(parts == VVI{{1, 2}, {3, 4, 5}});
+}
+
+TEST_CASE("fromSlices cuts a vector as parallelize does; fromPartitions keeps the partitions given") {
+  rill::SparkContext sc(rill_test::conf(2));
+  CHECK(sc.fromSlices(iota(0, 10), 3).glom().collect() == VVI{{0, 1, 2}, {3, 4, 5}, {6, 7, 8, 9}});
+  CHECK(sc.fromSlices(VI{1, 2}, 4).glom().collect() == VVI{{}, {1}, {}, {2}});
+  CHECK(sc.fromSlices(VI{}, 2).glom().collect() == VVI{{}, {}});
+  CHECK(sc.fromSlices(VI{7}, 1).count() == 1);
+  CHECK(sc.fromPartitions(VVI{{3}, {}, {1, 2}}).glom().collect() == VVI{{3}, {}, {1, 2}});
+  CHECK_THROWS_WITH_AS(sc.fromSlices(VI{1}, 0), "rill: fromSlices needs at least one slice", std::invalid_argument);
+}
+
 TEST_CASE("parallelize accepts containers, initializer lists, views and generators") {
   rill::SparkContext sc(rill_test::conf(2));
   SUBCASE("std::vector (lvalue and rvalue)") {

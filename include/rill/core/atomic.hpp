@@ -16,6 +16,7 @@ enum class MemoryOrder : int {
   relaxed = __ATOMIC_RELAXED,
   acquire = __ATOMIC_ACQUIRE,
   release = __ATOMIC_RELEASE,
+  acqRel = __ATOMIC_ACQ_REL,
   seqCst = __ATOMIC_SEQ_CST,
 };
 
@@ -71,7 +72,8 @@ class Atomic {
  private:
   // A failed compare-exchange only reads: no release part (as std::atomic derives it).
   static constexpr MemoryOrder failureOrder(MemoryOrder order) {
-    return order == MemoryOrder::release ? MemoryOrder::relaxed : order;
+    if (order == MemoryOrder::release) return MemoryOrder::relaxed;
+    return order == MemoryOrder::acqRel ? MemoryOrder::acquire : order;
   }
   T value_;
 };

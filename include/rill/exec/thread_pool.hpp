@@ -4,37 +4,41 @@
 // (an action inside foreachRDD, say) cannot deadlock the pool.
 #include <rill/core/algorithm.hpp>
 #include <rill/core/atomic.hpp>
-#include <rill/core/memory.hpp>
+#include <rill/core/message.hpp>
 #include <rill/core/thread.hpp>
 #include <rill/exec/cancellation.hpp>
 #include <rill/exec/executor.hpp>
 #include <rill/exec/task_ref.hpp>
 
+#include <pthread.h>
+
 #include <cstddef>
+#include <cstring>
 #include <exception>
+#include <stdexcept>
 
 namespace rill::exec {
 
 class ThreadPool final : public Executor {
  public:
-  // The threads sit in a plain array and the queue is a list threaded through the
-  // jobs themselves: every program that makes a SparkContext compiles this class,
-  // and a std::vector of each would add ~50 functions (growth, relocation, erase)
-  // for what is a fixed set of threads and a handful of queued jobs.
+  // The threads are POSIX threads in a plain array and the queue is a list
+  // threaded through the jobs themselves: every program that makes a
+  // SparkContext compiles this class, and std::thread in a std::vector or a
+  // std::unique_ptr<std::thread[]> would add a hundred functions (the thread's
+  // state and invoker, tuples, deleters, growth) for a fixed set of threads that
+  // only ever run workerLoop(). rill::ConditionVariable is POSIX already.
   explicit ThreadPool(std::size_t threads)
-      : parallelism_(std::max<std::size_t>(threads, 1)), workers_(new std::thread[parallelism_ - 1]) {
-    for (std::size_t w = 0; w + 1 < parallelism_; ++w) workers_[w] = std::thread([this] { workerLoop(); });
+      : parallelism_(std::max<std::size_t>(threads, 1)), workers_(new pthread_t[parallelism_ - 1]) {
+    for (; started_ + 1 < parallelism_; ++started_) {
+      if (const int rc = pthread_create(&workers_[started_], nullptr, &ThreadPool::runWorker, this)) {
+        stopAndJoin();  // the destructor does not run for a constructor that throws
+        failedToStart(started_ + 1, parallelism_ - 1, rc);
+      }
+    }
   }
   ThreadPool(const ThreadPool&) = delete;
   ThreadPool& operator=(const ThreadPool&) = delete;
-  ~ThreadPool() override {
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;
-    }
-    wake_.notify_all();
-    for (std::size_t w = 0; w + 1 < parallelism_; ++w) workers_[w].join();
-  }
+  ~ThreadPool() override { stopAndJoin(); }
 
   std::size_t parallelism() const override { return parallelism_; }
 
@@ -129,6 +133,24 @@ class ThreadPool final : public Executor {
     return nullptr;
   }
 
+  [[noreturn, gnu::cold, gnu::noinline]] static void failedToStart(std::size_t which, std::size_t of, int error) {
+    throw std::runtime_error(
+        rill::detail::message({"rill: cannot start worker thread ", which, " of ", of, ": ", std::strerror(error)}));
+  }
+  static void* runWorker(void* pool) noexcept {
+    static_cast<ThreadPool*>(pool)->workerLoop();
+    return nullptr;
+  }
+  void stopAndJoin() noexcept {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    for (std::size_t w = 0; w < started_; ++w) pthread_join(workers_[w], nullptr);
+    delete[] workers_;
+  }
+
   void workerLoop() {
     for (;;) {
       Job* job = nullptr;
@@ -145,7 +167,8 @@ class ThreadPool final : public Executor {
   }
 
   std::size_t parallelism_;
-  std::unique_ptr<std::thread[]> workers_;  // parallelism_ - 1 threads
+  pthread_t* workers_;       // parallelism_ - 1 threads, owned
+  std::size_t started_ = 0;  // how many of them run
   std::mutex mutex_;
   ConditionVariable wake_;
   Job* first_ = nullptr;  // jobs with tasks left, each owned by the runTasks call that queued it

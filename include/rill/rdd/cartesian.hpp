@@ -4,7 +4,7 @@
 // Spark's CartesianRDD. Computed lazily, chunk by chunk (the product can be far
 // larger than either side); the right partition is read once per output
 // partition and held while the left one streams past it.
-#include <rill/core/memory.hpp>
+#include <rill/core/ref.hpp>
 #include <rill/rdd/derived_nodes.hpp>
 #include <rill/rdd/node.hpp>
 
@@ -27,7 +27,7 @@ struct AppendChunks final : ChunkSink<T> {
 template <class T, class U>
 class CartesianNode final : public RDDNode<std::pair<T, U>> {
  public:
-  CartesianNode(std::shared_ptr<const RDDNode<T>> left, std::shared_ptr<const RDDNode<U>> right)
+  CartesianNode(Ref<const RDDNode<T>> left, Ref<const RDDNode<U>> right)
       : left_(std::move(left)), right_(std::move(right)) {}
 
   std::size_t numPartitions() const override { return left_->numPartitions() * right_->numPartitions(); }
@@ -52,8 +52,8 @@ class CartesianNode final : public RDDNode<std::pair<T, U>> {
   }
 
  private:
-  std::shared_ptr<const RDDNode<T>> left_;
-  std::shared_ptr<const RDDNode<U>> right_;
+  Ref<const RDDNode<T>> left_;
+  Ref<const RDDNode<U>> right_;
 };
 
 }  // namespace rill::detail

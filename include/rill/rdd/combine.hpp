@@ -10,7 +10,7 @@
 // it would not shrink the data). An RDD already partitioned as asked is
 // combined or grouped in place, without a shuffle.
 #include <rill/core/algorithm.hpp>
-#include <rill/core/memory.hpp>
+#include <rill/core/ref.hpp>
 #include <rill/rdd/fwd.hpp>
 #include <rill/rdd/hash_table.hpp>
 #include <rill/rdd/keyed_shuffle.hpp>
@@ -93,8 +93,8 @@ std::vector<std::pair<K, C>> mergeCombined(std::span<std::vector<std::pair<K, C>
 /// The RDD's own partitioner when `partArg` lets the op keep it: the default
 /// (0) on an RDD that has one, or a partitioner equal to the RDD's. Null otherwise.
 template <class R, class Part>
-std::shared_ptr<const AnyPartitioner> keptPartitioner(const R& rdd, const Part& partArg) {
-  std::shared_ptr<const AnyPartitioner> info = rdd.partitioner();
+Ref<const AnyPartitioner> keptPartitioner(const R& rdd, const Part& partArg) {
+  Ref<const AnyPartitioner> info = rdd.partitioner();
   if (!info) return info;
   if constexpr (std::is_integral_v<Part>)
     if (partArg == 0) return info;

@@ -2,7 +2,7 @@
 // Nodes built from other RDDs without a shuffle: a fused chain turned into a
 // storable RDD, a union, a cache, a coalesce.
 #include <rill/core/atomic.hpp>
-#include <rill/core/memory.hpp>
+#include <rill/core/ref.hpp>
 #include <rill/core/thread.hpp>
 #include <rill/rdd/node.hpp>
 
@@ -63,7 +63,7 @@ class ChainNode final : public RDDNode<typename Chain::value_type> {
 template <class T>
 class UnionNode final : public RDDNode<T> {
  public:
-  explicit UnionNode(std::vector<std::shared_ptr<const RDDNode<T>>> parents)
+  explicit UnionNode(std::vector<Ref<const RDDNode<T>>> parents)
       : parents_(std::move(parents)) {}
   std::size_t numPartitions() const override {
     std::size_t n = 0;
@@ -79,14 +79,14 @@ class UnionNode final : public RDDNode<T> {
   }
 
  private:
-  std::vector<std::shared_ptr<const RDDNode<T>>> parents_;
+  std::vector<Ref<const RDDNode<T>>> parents_;
 };
 
 /// Materialises each partition of its parent the first time it is computed.
 template <class T>
 class CachedNode final : public RDDNode<T> {
  public:
-  explicit CachedNode(std::shared_ptr<const RDDNode<T>> parent)
+  explicit CachedNode(Ref<const RDDNode<T>> parent)
       : parent_(std::move(parent)), slots_(parent_->numPartitions()) {}
   std::size_t numPartitions() const override { return slots_.size(); }
   bool compute(std::size_t p, ChunkSink<T>& out) const override {
@@ -120,7 +120,7 @@ class CachedNode final : public RDDNode<T> {
     slot.ready.store(true, MemoryOrder::release);
   }
 
-  std::shared_ptr<const RDDNode<T>> parent_;
+  Ref<const RDDNode<T>> parent_;
   mutable std::vector<Slot> slots_;
 };
 
@@ -128,7 +128,7 @@ class CachedNode final : public RDDNode<T> {
 template <class T>
 class CoalescedNode final : public RDDNode<T> {
  public:
-  CoalescedNode(std::shared_ptr<const RDDNode<T>> parent, std::size_t n)
+  CoalescedNode(Ref<const RDDNode<T>> parent, std::size_t n)
       : parent_(std::move(parent)), n_(n) {}
   std::size_t numPartitions() const override { return n_; }
   bool compute(std::size_t p, ChunkSink<T>& out) const override {
@@ -139,7 +139,7 @@ class CoalescedNode final : public RDDNode<T> {
   }
 
  private:
-  std::shared_ptr<const RDDNode<T>> parent_;
+  Ref<const RDDNode<T>> parent_;
   std::size_t n_;
 };
 

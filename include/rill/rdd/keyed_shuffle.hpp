@@ -5,7 +5,7 @@
 // that way, the rows are read in place and nothing moves.
 #include <rill/core/algorithm.hpp>
 #include <rill/core/functional.hpp>
-#include <rill/core/memory.hpp>
+#include <rill/core/ref.hpp>
 #include <rill/rdd/fwd.hpp>
 #include <rill/rdd/keys.hpp>
 #include <rill/rdd/node.hpp>
@@ -73,7 +73,7 @@ auto choosePartitioner(const Part& part, const Rs&... rdds) {
     if constexpr (std::is_signed_v<Part>)
       if (part < 0) throw std::invalid_argument("rill: the number of partitions must not be negative");
     if (part != 0) return HashPartitioner<>(static_cast<std::size_t>(part));
-    for (const auto& info : {std::shared_ptr<const AnyPartitioner>(rdds.partitioner())...})
+    for (const auto& info : {Ref<const AnyPartitioner>(rdds.partitioner())...})
       if (const auto* hash = info ? info->template target<HashPartitioner<>>() : nullptr) return *hash;
     return HashPartitioner<>(std::max<std::size_t>({std::size_t{1}, rdds.numPartitions()...}));
   } else {

@@ -3,7 +3,7 @@
 // in chunks. This is the one place where types are erased — one virtual call
 // per chunk of elements, never per element — so RDD<T> can be named, stored
 // and passed around while the chains built on it still fuse.
-#include <rill/core/memory.hpp>
+#include <rill/core/ref.hpp>
 
 #include <cstddef>
 #include <span>
@@ -24,7 +24,7 @@ class ChunkSink {
 };
 
 template <class T>
-class RDDNode {
+class RDDNode : public RefCounted {
  public:
   using value_type = T;
   virtual ~RDDNode() = default;
@@ -33,17 +33,29 @@ class RDDNode {
   virtual bool compute(std::size_t p, ChunkSink<T>& out) const = 0;
 };
 
-/// Partitions held in memory: parallelize, shuffle output, cached data, batches.
+/// Splits `n` items into `slices` contiguous ranges the way Spark slices a
+/// collection: slice i covers [i*n/slices, (i+1)*n/slices).
+inline std::size_t sliceBegin(std::size_t i, std::size_t n, std::size_t slices) {
+  return static_cast<std::size_t>((static_cast<unsigned __int128>(i) * n) / slices);
+}
+
+namespace detail {
+/// The base of the nodes that keep elements in a std::vector.
 template <class T>
-class StoredNode final : public RDDNode<T> {
+struct StorableElement {
   static_assert(!std::is_same_v<T, bool>,
                 "rill: an RDD of bool cannot be stored (std::vector<bool> has no contiguous storage); "
                 "map the elements to char or int");
+};
+}  // namespace detail
 
+/// Partitions held in memory: shuffle output, cached data, restored batches.
+template <class T>
+class StoredNode final : public RDDNode<T>, detail::StorableElement<T> {
  public:
   using Partitions = std::vector<std::vector<T>>;
   // The node owns its partitions (RDDs share the node, not the partitions): a
-  // shared_ptr here would be one more control block type per element type.
+  // shared pointer here would be one more pointer type per element type.
   explicit StoredNode(Partitions parts) : parts_(std::move(parts)) {}
 
   std::size_t numPartitions() const override { return parts_.size(); }
@@ -57,19 +69,33 @@ class StoredNode final : public RDDNode<T> {
   Partitions parts_;
 };
 
-/// A node as RDD<T> holds it. Built with `new` straight into the shared_ptr of
-/// its base rather than with make_shared<Node>: each make_shared<X> instantiates
-/// an allocator-aware control block for X and then a conversion to the base, and
-/// every program pays that compile time again for each element type it uses.
-template <class Node, class... Args>
-std::shared_ptr<const RDDNode<typename Node::value_type>> makeNode(Args&&... args) {
-  return std::shared_ptr<const RDDNode<typename Node::value_type>>(new Node(std::forward<Args>(args)...));
-}
+/// One vector cut into `slices` contiguous partitions (sliceBegin), where
+/// parallelize and a receiver's batch put their elements: nothing is moved to
+/// cut it, and a program compiles no vector of vectors for it.
+template <class T>
+class SlicedNode final : public RDDNode<T>, detail::StorableElement<T> {
+ public:
+  SlicedNode(std::vector<T> all, std::size_t slices) : all_(std::move(all)), slices_(slices) {}
 
-/// Splits `n` items into `slices` contiguous ranges the way Spark slices a
-/// collection: slice i covers [i*n/slices, (i+1)*n/slices).
-inline std::size_t sliceBegin(std::size_t i, std::size_t n, std::size_t slices) {
-  return static_cast<std::size_t>((static_cast<unsigned __int128>(i) * n) / slices);
+  std::size_t numPartitions() const override { return slices_; }
+  bool compute(std::size_t p, ChunkSink<T>& out) const override {
+    const std::size_t b = sliceBegin(p, all_.size(), slices_);
+    const std::size_t e = sliceBegin(p + 1, all_.size(), slices_);
+    return b == e || out.consume(std::span<const T>(all_.data() + b, e - b));
+  }
+  /// Elements in all partitions.
+  std::size_t size() const { return all_.size(); }
+
+ private:
+  std::vector<T> all_;
+  std::size_t slices_;
+};
+
+/// A node as RDD<T> holds it: a Ref (core/ref.hpp) of its base, so a node type
+/// costs the compiler its class and nothing more.
+template <class Node, class... Args>
+Ref<const RDDNode<typename Node::value_type>> makeNode(Args&&... args) {
+  return Ref<const RDDNode<typename Node::value_type>>(new Node(std::forward<Args>(args)...));
 }
 
 }  // namespace rill

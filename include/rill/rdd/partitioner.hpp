@@ -7,8 +7,8 @@
 // AnyPartitioner (type-erased once per RDD, never consulted per element), so a
 // later reduceByKey/groupByKey/join with an equal partitioner skips its
 // shuffle, lookup(key) reads one partition, and mapValues/filter keep it.
-#include <rill/core/memory.hpp>
 #include <rill/core/message.hpp>
+#include <rill/core/ref.hpp>
 #include <rill/rdd/keys.hpp>
 
 #include <concepts>
@@ -58,9 +58,9 @@ concept PartitionerFor = PartitionerLike<P> && requires(const P& p, const K& k) 
 };
 
 /// How an RDD is partitioned, type-erased (Spark's rdd.partitioner).
-class AnyPartitioner {
+class AnyPartitioner : public RefCounted {
  public:
-  virtual ~AnyPartitioner() = default;
+  ~AnyPartitioner() override = default;
   virtual std::size_t numPartitions() const = 0;
   /// The partitioner itself when it is a P, else nullptr (as std::function::target).
   template <class P>
@@ -97,8 +97,8 @@ class PartitionerHolder final : public AnyKeyPartitioner<K> {
 
 /// What an RDD of keys K partitioned by `p` remembers.
 template <class K, class P>
-std::shared_ptr<const AnyPartitioner> rememberPartitioner(const P& p) {
-  return std::shared_ptr<const AnyPartitioner>(new PartitionerHolder<P, K>(p));  // see makeNode
+Ref<const AnyPartitioner> rememberPartitioner(const P& p) {
+  return Ref<const AnyPartitioner>(new PartitionerHolder<P, K>(p));
 }
 
 /// True when `info` says the RDD is already partitioned exactly as `p` would

@@ -3,7 +3,7 @@
 // fused chain of stages on top. Both get every operation from the same mixins;
 // a PipedRDD converts to RDD<U> (implicitly, or with toRDD()).
 #include <rill/core/algorithm.hpp>
-#include <rill/core/memory.hpp>
+#include <rill/core/ref.hpp>
 #include <rill/exec/cancellation.hpp>
 #include <rill/fuse/pipeline.hpp>
 #include <rill/rdd/actions.hpp>
@@ -37,8 +37,7 @@ class RDD : public RDDApi<RDD<T>> {
   /// An RDD with no partitions and no context (a placeholder to assign to).
   RDD() = default;
   /// `partitioner`: how a keyed shuffle placed the keys (null when unknown).
-  RDD(SparkContext& sc, std::shared_ptr<const RDDNode<T>> node,
-      std::shared_ptr<const AnyPartitioner> partitioner = nullptr)
+  RDD(SparkContext& sc, Ref<const RDDNode<T>> node, Ref<const AnyPartitioner> partitioner = nullptr)
       : sc_(&sc), node_(std::move(node)), partitioner_(std::move(partitioner)) {}
   /// A chain converts to the storable form.
   template <class Src, class Pipe>
@@ -48,10 +47,10 @@ class RDD : public RDDApi<RDD<T>> {
   std::size_t numPartitions() const { return node_ ? node_->numPartitions() : 0; }
   std::size_t getNumPartitions() const { return numPartitions(); }
   SparkContext& context() const { return *sc_; }
-  const std::shared_ptr<const RDDNode<T>>& node() const { return node_; }
+  const Ref<const RDDNode<T>>& node() const { return node_; }
   const RDD& toRDD() const { return *this; }
   /// Spark's rdd.partitioner: set on keyed shuffle results, kept by mapValues/filter.
-  const std::shared_ptr<const AnyPartitioner>& partitioner() const { return partitioner_; }
+  const Ref<const AnyPartitioner>& partitioner() const { return partitioner_; }
 
   /// Pushes partition p into `sink` (push/finish); false when the sink stopped early.
   template <class Sink>
@@ -90,8 +89,8 @@ class RDD : public RDDApi<RDD<T>> {
 
  private:
   SparkContext* sc_ = nullptr;
-  std::shared_ptr<const RDDNode<T>> node_;
-  std::shared_ptr<const AnyPartitioner> partitioner_;
+  Ref<const RDDNode<T>> node_;
+  Ref<const AnyPartitioner> partitioner_;
 };
 
 template <class Src, class Pipe>
@@ -104,7 +103,7 @@ class PipedRDD : public RDDApi<PipedRDD<Src, Pipe>> {
   std::size_t numPartitions() const { return source_.numPartitions(); }
   std::size_t getNumPartitions() const { return numPartitions(); }
   SparkContext& context() const { return source_.context(); }
-  std::shared_ptr<const AnyPartitioner> partitioner() const {
+  Ref<const AnyPartitioner> partitioner() const {
     if constexpr (detail::keeps_partitioning<Pipe>) return source_.partitioner();
     else return nullptr;
   }

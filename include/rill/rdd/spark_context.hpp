@@ -4,7 +4,6 @@
 #include <rill/core/algorithm.hpp>
 #include <rill/core/atomic.hpp>
 #include <rill/core/errors.hpp>
-#include <rill/core/memory.hpp>
 #include <rill/core/thread.hpp>
 #include <rill/exec/thread_pool.hpp>
 #include <rill/fuse/element_stages.hpp>
@@ -44,13 +43,14 @@ class SparkContext {
  public:
   explicit SparkContext(SparkConf conf = SparkConf())
       : conf_(std::move(conf)),
-        pool_(std::make_unique<exec::ThreadPool>(conf_.threads())),
+        pool_(new exec::ThreadPool(conf_.threads())),
         parallelism_(pool_->parallelism()),
         jobs_(*this) {}
   SparkContext(const std::string& master, const std::string& appName)
       : SparkContext(SparkConf().setMaster(master).setAppName(appName)) {}
   SparkContext(const SparkContext&) = delete;
   SparkContext& operator=(const SparkContext&) = delete;
+  ~SparkContext() { delete pool_; }
 
   const SparkConf& getConf() const { return conf_; }
   const std::string& appName() const { return conf_.appName(); }
@@ -70,7 +70,7 @@ class SparkContext {
     stopped_ = true;
     if (insideTaskOf_ == this) return;  // a worker cannot join its own pool
     jobsIdle_.wait(lock, [&] { return runningJobs_ == 0; });
-    pool_.reset();
+    delete std::exchange(pool_, nullptr);
   }
   bool isStopped() const { return stopped_.load(); }
 
@@ -131,10 +131,17 @@ class SparkContext {
     return RDD<T>(*this, makeNode<StoredNode<T>>(typename StoredNode<T>::Partitions{}));
   }
 
-  /// Stored partitions as an RDD (what shuffles and stream batches produce).
+  /// Stored partitions as an RDD (what shuffles and restored stream batches produce).
   template <class T>
   RDD<T> fromPartitions(std::vector<std::vector<T>> parts) {
     return RDD<T>(*this, makeNode<StoredNode<T>>(std::move(parts)));
+  }
+  /// `all` cut into numSlices contiguous partitions, as parallelize cuts it
+  /// (what received stream batches produce).
+  template <class T>
+  RDD<T> fromSlices(std::vector<T> all, std::size_t numSlices) {
+    if (numSlices == 0) throw std::invalid_argument("rill: fromSlices needs at least one slice");
+    return RDD<T>(*this, makeNode<SlicedNode<T>>(std::move(all), numSlices));
   }
 
  private:
@@ -181,19 +188,14 @@ class SparkContext {
 
   template <class T>
   RDD<T> fromVector(std::vector<T> all, std::size_t numSlices) {
-    const std::size_t n = slices(numSlices);
-    std::vector<std::vector<T>> parts(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      auto b = all.begin() + static_cast<std::ptrdiff_t>(sliceBegin(i, all.size(), n));
-      auto e = all.begin() + static_cast<std::ptrdiff_t>(sliceBegin(i + 1, all.size(), n));
-      parts[i].reserve(static_cast<std::size_t>(e - b));
-      for (; b != e; ++b) parts[i].push_back(std::move(*b));  // push_back(T&&): what other paths instantiate too
-    }
-    return fromPartitions(std::move(parts));
+    return RDD<T>(*this, makeNode<SlicedNode<T>>(std::move(all), slices(numSlices)));
   }
 
   SparkConf conf_;
-  std::unique_ptr<exec::ThreadPool> pool_;  // reset (its threads joined) by stop()
+  // Owned; deleted (its threads joined) by stop() or the destructor. A plain
+  // pointer: std::unique_ptr would compile its tuple and deleter (~25 functions)
+  // into every program that makes a context.
+  exec::ThreadPool* pool_;
   std::size_t parallelism_;
   Jobs jobs_;
   std::mutex jobsMutex_;

@@ -55,7 +55,7 @@ class TransformOps : public fuse::ElementOps<D> {
     using T = typename D::value_type;
     static_assert(std::is_same_v<T, typename Other::value_type>,
                   "rill: union_ needs two RDDs of the same element type");
-    std::vector<std::shared_ptr<const RDDNode<T>>> parents{d().toRDD().node(), other.toRDD().node()};
+    std::vector<Ref<const RDDNode<T>>> parents{d().toRDD().node(), other.toRDD().node()};
     return RDD<T>(d().context(), makeNode<detail::UnionNode<T>>(std::move(parents)));
   }
 

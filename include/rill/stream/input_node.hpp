@@ -12,7 +12,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <iterator>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -26,17 +25,7 @@ template <class T>
 RDD<T> receivedBatch(SparkContext& sc, std::vector<T> records) {
   if (records.empty()) return sc.template emptyRDD<T>();
   const std::size_t n = std::min(sc.defaultParallelism(), records.size());
-  std::vector<std::vector<T>> parts(n);
-  if (n == 1) {
-    parts[0] = std::move(records);
-  } else {
-    for (std::size_t i = 0; i < n; ++i) {
-      auto b = records.begin() + static_cast<std::ptrdiff_t>(sliceBegin(i, records.size(), n));
-      auto e = records.begin() + static_cast<std::ptrdiff_t>(sliceBegin(i + 1, records.size(), n));
-      parts[i].assign(std::make_move_iterator(b), std::make_move_iterator(e));
-    }
-  }
-  return sc.fromPartitions(std::move(parts));
+  return sc.fromSlices(std::move(records), n);
 }
 
 template <class T>

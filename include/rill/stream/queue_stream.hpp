@@ -49,7 +49,9 @@ template <class T>
 std::int64_t storedCount(const RDD<T>& rdd) {
   // Input record counts for the listener: free for in-memory RDDs; other RDDs
   // would have to be computed, so they count as 0 rather than run twice.
-  auto stored = std::dynamic_pointer_cast<const StoredNode<T>>(rdd.node());
+  if (const auto* sliced = dynamic_cast<const SlicedNode<T>*>(rdd.node().get()))
+    return static_cast<std::int64_t>(sliced->size());
+  const auto* stored = dynamic_cast<const StoredNode<T>*>(rdd.node().get());
   if (!stored) return 0;
   std::int64_t n = 0;
   for (auto& p : stored->partitions()) n += static_cast<std::int64_t>(p.size());

@@ -81,10 +81,10 @@ DStream<Out> windowStream(const char* what, const DStream<In>& parent, Duration 
 /// The RDDs as one (Spark's UnionRDD): their partitions one after the other.
 template <class T>
 RDD<T> unionOf(SparkContext& sc, const std::vector<RDD<T>>& rdds) {
-  std::vector<std::shared_ptr<const RDDNode<T>>> nodes;
+  std::vector<Ref<const RDDNode<T>>> nodes;
   nodes.reserve(rdds.size());
   for (const auto& r : rdds) nodes.push_back(r.node());
-  return RDD<T>(sc, std::make_shared<UnionNode<T>>(std::move(nodes)));
+  return RDD<T>(sc, makeNode<UnionNode<T>>(std::move(nodes)));
 }
 
 }  // namespace detail
