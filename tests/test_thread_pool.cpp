@@ -226,6 +226,13 @@ TEST_CASE("Atomic: load, store, exchange and arithmetic, as std::atomic") {
   CHECK(expected == &y);
   CHECK(p.compare_exchange_strong(expected, nullptr, rill::MemoryOrder::release));
   CHECK(p.load() == nullptr);
+  expected = &x;  // acq_rel (what Ref's release uses): a failed exchange still reports the value
+  CHECK_FALSE(p.compare_exchange_strong(expected, &y, rill::MemoryOrder::acqRel));
+  CHECK(expected == nullptr);
+  CHECK(p.compare_exchange_strong(expected, &y, rill::MemoryOrder::acqRel));
+  CHECK(p.load() == &y);
+  CHECK(n.fetch_sub(1, rill::MemoryOrder::acqRel) == 1);
+  CHECK(n.load() == 0);
 }
 
 TEST_CASE("Atomic: increments from several threads are not lost") {
