@@ -32,20 +32,15 @@ class FlatIndex {
 
   FlatIndex() = default;
   FlatIndex(const FlatIndex& other)
-      : slots_(other.numSlots_ ? new std::uint64_t[other.numSlots_] : nullptr),
-        numSlots_(other.numSlots_),
-        bits_(other.bits_),
-        size_(other.size_) {
-    for (std::size_t i = 0; i < numSlots_; ++i) slots_[i] = other.slots_[i];
+      : slots_(other.slots_ ? new std::uint64_t[other.numSlots()] : nullptr), bits_(other.bits_), size_(other.size_) {
+    for (std::size_t i = 0; i < numSlots(); ++i) slots_[i] = other.slots_[i];
   }
   FlatIndex(FlatIndex&& other) noexcept
       : slots_(std::exchange(other.slots_, nullptr)),
-        numSlots_(std::exchange(other.numSlots_, 0)),
         bits_(std::exchange(other.bits_, 0)),
         size_(std::exchange(other.size_, 0)) {}
   FlatIndex& operator=(FlatIndex other) noexcept {  // by value: copy and move alike
     std::swap(slots_, other.slots_);
-    std::swap(numSlots_, other.numSlots_);
     std::swap(bits_, other.bits_);
     std::swap(size_, other.size_);
     return *this;
@@ -58,13 +53,13 @@ class FlatIndex {
   void reserve(std::size_t n) {
     unsigned bits = kMinBits;
     while (maxLoad(bits) < n) ++bits;
-    if (numSlots_ == 0 || bits > bits_) rebuild(bits);
+    if (!slots_ || bits > bits_) rebuild(bits);
   }
 
   /// The id stored under `hash` that same(id) accepts, or npos.
   template <class Same>
   std::uint32_t find(std::size_t hash, Same&& same) const {
-    if (numSlots_ == 0) return npos;
+    if (!slots_) return npos;
     const std::uint64_t frag = fragment(hash);
     for (std::size_t pos = home(frag);; pos = next(pos)) {
       const std::uint64_t s = slots_[pos];
@@ -77,7 +72,7 @@ class FlatIndex {
   /// makeId() runs before anything is stored, so if it throws the index is unchanged.
   template <class Same, class MakeId>
   std::pair<std::uint32_t, bool> findOrInsert(std::size_t hash, Same&& same, MakeId&& makeId) {
-    if (numSlots_ == 0 || size_ >= maxLoad(bits_)) rebuild(numSlots_ == 0 ? kMinBits : bits_ + 1);
+    if (!slots_ || size_ >= maxLoad(bits_)) rebuild(slots_ ? bits_ + 1 : kMinBits);
     const std::uint64_t frag = fragment(hash);
     std::size_t pos = home(frag);
     for (;; pos = next(pos)) {
@@ -103,13 +98,15 @@ class FlatIndex {
   }
   static std::uint32_t idOf(std::uint64_t slot) { return static_cast<std::uint32_t>(slot) - 1; }
   std::size_t home(std::uint64_t frag) const { return static_cast<std::size_t>(frag >> (32 - bits_)); }
-  std::size_t next(std::size_t pos) const { return (pos + 1) & (numSlots_ - 1); }
+  // 2^bits_ slots once the table has any (slots_ is null before the first insert or reserve).
+  std::size_t numSlots() const { return slots_ ? std::size_t{1} << bits_ : 0; }
+  // Only called while probing, that is with slots.
+  std::size_t next(std::size_t pos) const { return (pos + 1) & ((std::size_t{1} << bits_) - 1); }
 
   void rebuild(unsigned bits) {
     if (bits > kMaxBits) throw std::length_error("rill: a keyed table cannot hold more than 2^31 keys");
-    const std::size_t oldCount = numSlots_;
+    const std::size_t oldCount = numSlots();
     std::uint64_t* old = std::exchange(slots_, new std::uint64_t[std::size_t{1} << bits]());
-    numSlots_ = std::size_t{1} << bits;
     bits_ = bits;
     for (std::size_t i = 0; i < oldCount; ++i) {
       const std::uint64_t s = old[i];
@@ -125,7 +122,6 @@ class FlatIndex {
   // with a keyed operation compiles this class, and the vector would bring ~27
   // functions of its own for a table that only ever grows by rebuilding.
   std::uint64_t* slots_ = nullptr;
-  std::size_t numSlots_ = 0;
   unsigned bits_ = 0;
   std::size_t size_ = 0;
 };
