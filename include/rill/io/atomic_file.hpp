@@ -7,18 +7,16 @@
 // it over the target, then fsync the directory so the rename itself survives
 // a power loss. The leading '.' keeps the temporary invisible to
 // DirectoryWatcher and to Hadoop-style hidden-file filters.
-//
-// `template <class Lazy = void>` on a function or class here means nothing but
-// "compile me only if called": a program that never uses it does not pay for it
-// (see README, "Compile cost").
-#include <fcntl.h>
-#include <rill/core/atomic.hpp>
+#include <rill/core/errors.hpp>
 #include <rill/io/directory.hpp>
 #include <rill/io/system_error.hpp>
 #include <rill/io/unique_fd.hpp>
 
-#include <sys/stat.h>
+#include <fcntl.h>
+#include <sys/types.h>
 #include <unistd.h>
+
+#include <atomic>
 #include <cerrno>
 #include <cstddef>
 #include <string>
@@ -29,20 +27,18 @@ namespace rill::io {
 
 namespace detail {
 
-template <class Lazy = void>
-std::string tempPathFor(const SplitPath& target) {
+inline std::string tempPathFor(const SplitPath& target) {
   // The counter keeps concurrent writers in one process apart; the pid keeps
   // processes apart.
-  static Atomic<unsigned long long> counter{0};
+  static std::atomic<unsigned long long> counter{0};
   const std::string prefix = target.dir == "/" ? "/" : target.dir + "/";
   return prefix + "." + target.name + ".tmp-" + std::to_string(::getpid()) + "-" +
-         std::to_string(counter.fetch_add(1, MemoryOrder::relaxed));
+         std::to_string(counter.fetch_add(1, std::memory_order_relaxed));
 }
 
 // Makes a completed rename durable; without it the directory entry may still
 // point at the old file after a crash.
-template <class Lazy = void>
-void fsyncDirectory(const std::string& dir, const std::string& forPath) {
+inline void fsyncDirectory(const std::string& dir, const std::string& forPath) {
   UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!fd.valid() || ::fsync(fd.get()) != 0) {
     throwSystemError("cannot sync directory '" + dir + "' after writing '" + forPath + "'",
@@ -55,10 +51,9 @@ void fsyncDirectory(const std::string& dir, const std::string& forPath) {
 /// Streams a new version of a file and publishes it atomically on commit().
 /// Destroying the writer without commit() removes the temporary, so a failed
 /// job leaves the previous file untouched. Not thread-safe.
-template <class Lazy = void>
-class BasicAtomicFileWriter {
+class AtomicFileWriter {
  public:
-  explicit BasicAtomicFileWriter(std::string path)
+  explicit AtomicFileWriter(std::string path)
       : path_(std::move(path)), parts_(splitPath(path_)),
         tempPath_(detail::tempPathFor(parts_)) {
     if (parts_.name.empty()) {
@@ -72,12 +67,12 @@ class BasicAtomicFileWriter {
     buffer_.reserve(kBufferSize);
   }
 
-  BasicAtomicFileWriter(const BasicAtomicFileWriter&) = delete;
-  BasicAtomicFileWriter& operator=(const BasicAtomicFileWriter&) = delete;
-  BasicAtomicFileWriter(BasicAtomicFileWriter&&) = delete;
-  BasicAtomicFileWriter& operator=(BasicAtomicFileWriter&&) = delete;
+  AtomicFileWriter(const AtomicFileWriter&) = delete;
+  AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
+  AtomicFileWriter(AtomicFileWriter&&) = delete;
+  AtomicFileWriter& operator=(AtomicFileWriter&&) = delete;
 
-  ~BasicAtomicFileWriter() {
+  ~AtomicFileWriter() {
     if (!committed_) {
       fd_.reset();
       ::unlink(tempPath_.c_str());
@@ -153,11 +148,9 @@ class BasicAtomicFileWriter {
   std::string buffer_;
   bool committed_ = false;
 };
-using AtomicFileWriter = BasicAtomicFileWriter<>;
 
 /// Replaces (or creates) `path` with `contents` atomically and durably.
-template <class Lazy = void>
-void writeFileAtomically(const std::string& path, std::string_view contents) {
+inline void writeFileAtomically(const std::string& path, std::string_view contents) {
   AtomicFileWriter writer(path);
   writer.write(contents);
   writer.commit();

@@ -1,14 +1,8 @@
 #pragma once
 // Directories on plain POSIX calls (mkdir, unlink, opendir/readdir): listing,
 // creating with parents, removing a file, joining paths. This is all that
-// saveAsTextFile, the checkpoint files and the directory watcher need, and it
-// keeps <filesystem> out of rill: that header alone costs every program that
-// includes rill about a quarter of a second of compile time.
-//
-// `template <class Lazy = void>` on a function or class here means nothing but
-// "compile me only if called": a program that never uses it does not pay for it
-// (see README, "Compile cost").
-#include <rill/core/memory.hpp>
+// saveAsTextFile, the checkpoint files and the directory watcher need. Most calls
+// return an errno value so each caller decides whether "missing" is an error.
 #include <rill/io/system_error.hpp>
 
 #include <dirent.h>
@@ -16,7 +10,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -28,26 +24,22 @@ struct SplitPath {
   std::string name;
 };
 
-template <class Lazy = void>
-SplitPath splitPath(const std::string& path) {
+inline SplitPath splitPath(const std::string& path) {
   const auto slash = path.find_last_of('/');
   if (slash == std::string::npos) return {".", path};
   return {slash == 0 ? "/" : path.substr(0, slash), path.substr(slash + 1)};
 }
 
 /// dir + "/" + name, without doubling a trailing slash of dir; just name for an empty dir.
-template <class Lazy = void>
-std::string joinPath(const std::string& dir, const std::string& name) {
+inline std::string joinPath(const std::string& dir, const std::string& name) {
   if (dir.empty()) return name;
   return dir.back() == '/' ? dir + name : dir + "/" + name;
 }
 
 /// Appends the entry names of `dir` (all but "." and "..", in directory order) to
 /// `names`. Returns 0, or the errno that stopped the listing (ENOENT for a missing
-/// directory): the caller decides whether that is an error. It takes no callback
-/// on purpose: one instantiation serves every caller.
-template <class Lazy = void>
-int readDirectory(const std::string& dir, std::vector<std::string>& names) {
+/// directory): the caller decides whether that is an error.
+inline int readDirectory(const std::string& dir, std::vector<std::string>& names) {
   struct Closer {
     void operator()(DIR* d) const noexcept { ::closedir(d); }
   };
@@ -63,24 +55,21 @@ int readDirectory(const std::string& dir, std::vector<std::string>& names) {
 
 /// The entry names of `dir` in directory order; throws IoError naming the
 /// directory when it cannot be listed.
-template <class Lazy = void>
-std::vector<std::string> listDirectory(const std::string& dir) {
+inline std::vector<std::string> listDirectory(const std::string& dir) {
   std::vector<std::string> names;
   if (const int err = readDirectory(dir, names)) throwSystemError("cannot list directory '" + dir + "'", err);
   return names;
 }
 
 /// mkdir(path): 0, or the errno of the failure (EEXIST when anything is there already).
-template <class Lazy = void>
-int makeDirectory(const std::string& path) noexcept {
+inline int makeDirectory(const std::string& path) noexcept {
   return ::mkdir(path.c_str(), 0777) == 0 ? 0 : errno;
 }
 
 /// mkdir -p: creates `path` and its missing parents. Returns 0 (an existing
 /// directory included), or the errno of the first failure: EEXIST when `path`
 /// itself is something else than a directory, ENOTDIR when one of its parents is.
-template <class Lazy = void>
-int makeDirectories(const std::string& path) {
+inline int makeDirectories(const std::string& path) {
   auto isDirectory = [](const std::string& p) {
     struct stat st {};
     return ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
@@ -95,7 +84,6 @@ int makeDirectories(const std::string& path) {
 }
 
 /// unlink(path), best effort: false when the file could not be removed.
-template <class Lazy = void>
-bool removeFile(const std::string& path) noexcept { return ::unlink(path.c_str()) == 0; }
+inline bool removeFile(const std::string& path) noexcept { return ::unlink(path.c_str()) == 0; }
 
 }  // namespace rill::io

@@ -15,12 +15,11 @@
 // the file is later deleted and recreated; the set of seen names therefore
 // grows with the number of files observed. Not thread-safe: poll from one
 // thread.
-#include <rill/core/algorithm.hpp>
 #include <rill/io/directory.hpp>
-#include <rill/io/system_error.hpp>
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <iterator>
 #include <string>
@@ -29,14 +28,11 @@
 
 namespace rill::io {
 
-// A template only so that programs which never use it do not compile it (see
-// README, "Compile cost").
-template <class Lazy = void>
-class BasicDirectoryWatcher {
+class DirectoryWatcher {
  public:
   /// Throws IoError if `dir` cannot be listed. With includeExisting == false
   /// (Spark's default) files already present are never reported.
-  explicit BasicDirectoryWatcher(std::string dir, bool includeExisting = false)
+  explicit DirectoryWatcher(std::string dir, bool includeExisting = false)
       : dir_(std::move(dir)) {
     if (!includeExisting) remember(newNames());
   }
@@ -83,6 +79,5 @@ class BasicDirectoryWatcher {
   std::string dir_;
   std::vector<std::string> seen_;  // every name reported or skipped, sorted
 };
-using DirectoryWatcher = BasicDirectoryWatcher<>;
 
 }  // namespace rill::io

@@ -8,19 +8,18 @@
 // yields every line exactly once across the ranges. Lines end at '\n', one
 // trailing '\r' is stripped, empty lines are delivered, and an unterminated
 // last line is delivered too.
-//
-// `template <class Lazy = void>` on a function or class here means nothing but
-// "compile me only if called": a program that never uses it does not pay for it
-// (see README, "Compile cost").
-#include <rill/core/algorithm.hpp>
+#include <rill/core/errors.hpp>
 #include <rill/io/system_error.hpp>
 #include <rill/io/unique_fd.hpp>
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -31,8 +30,7 @@
 namespace rill::io {
 
 /// Size in bytes of the regular file at `path`.
-template <class Lazy = void>
-std::uintmax_t fileSize(const std::string& path) {
+inline std::uintmax_t fileSize(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     throwSystemError("cannot open file '" + path + "'", errno);
@@ -47,17 +45,15 @@ namespace detail {
 
 inline constexpr std::size_t kFileReadChunk = std::size_t{1} << 20;
 
-template <class Lazy = void>
-UniqueFd openForReading(const std::string& path) {
+inline UniqueFd openForReading(const std::string& path) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd.valid()) throwSystemError("cannot open file '" + path + "'", errno);
   return fd;
 }
 
 // Reads up to `n` bytes at `offset`; 0 means end of file.
-template <class Lazy = void>
-std::size_t readAt(int fd, const std::string& path, char* buf,
-                   std::size_t n, std::uintmax_t offset) {
+inline std::size_t readAt(int fd, const std::string& path, char* buf,
+                          std::size_t n, std::uintmax_t offset) {
   for (;;) {
     const ssize_t got = ::pread(fd, buf, n, static_cast<off_t>(offset));
     if (got >= 0) return static_cast<std::size_t>(got);
@@ -67,8 +63,7 @@ std::size_t readAt(int fd, const std::string& path, char* buf,
 
 // Small files get a small buffer; the size is only a hint, since reading
 // continues until EOF even if the file grows meanwhile.
-template <class Lazy = void>
-std::size_t readBufferSize(int fd, std::uintmax_t from) {
+inline std::size_t readBufferSize(int fd, std::uintmax_t from) {
   struct stat st {};
   if (::fstat(fd, &st) != 0 || st.st_size < 0) return kFileReadChunk;
   const auto size = static_cast<std::uintmax_t>(st.st_size);
@@ -76,8 +71,7 @@ std::size_t readBufferSize(int fd, std::uintmax_t from) {
   return static_cast<std::size_t>(std::clamp<std::uintmax_t>(left + 1, 4096, kFileReadChunk));
 }
 
-template <class Lazy = void>
-std::string_view stripCR(std::string_view line) noexcept {
+inline std::string_view stripCR(std::string_view line) noexcept {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   return line;
 }
@@ -156,8 +150,7 @@ void forEachLine(const std::string& path, OnLine&& onLine) {
 
 /// The whole content of `path`, bytes as they are; throws IoError naming the
 /// path when it cannot be opened or read.
-template <class Lazy = void>
-std::string readFile(const std::string& path) {
+inline std::string readFile(const std::string& path) {
   const UniqueFd fd = detail::openForReading(path);
   std::string out;
   for (;;) {

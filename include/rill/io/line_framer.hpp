@@ -11,28 +11,24 @@
 // the limit. It is dropped up to its newline and counted in overlongLines(),
 // because one unterminated 10 GB "line" from a misbehaving peer must not take
 // down the receiver.
-#include <rill/core/algorithm.hpp>
-#include <rill/core/memory.hpp>
-
+#include <algorithm>
 #include <cstddef>
 #include <cstring>
+#include <memory>
 #include <string_view>
 #include <utility>
 
 namespace rill::io {
 
-// A template only so that programs which never use it do not compile it (see
-// README, "Compile cost").
-template <class Lazy = void>
-class BasicLineFramer {
+class LineFramer {
  public:
-  explicit BasicLineFramer(std::size_t maxLineLength = std::size_t{1} << 20)
+  explicit LineFramer(std::size_t maxLineLength = std::size_t{1} << 20)
       : maxLineLength_(maxLineLength) {}
 
-  BasicLineFramer(const BasicLineFramer&) = delete;
-  BasicLineFramer& operator=(const BasicLineFramer&) = delete;
-  BasicLineFramer(BasicLineFramer&&) noexcept = default;
-  BasicLineFramer& operator=(BasicLineFramer&&) noexcept = default;
+  LineFramer(const LineFramer&) = delete;
+  LineFramer& operator=(const LineFramer&) = delete;
+  LineFramer(LineFramer&&) noexcept = default;
+  LineFramer& operator=(LineFramer&&) noexcept = default;
 
   /// Splits `bytes` and calls onLine(std::string_view) for every line that is
   /// completed by it. The view is only valid during the call. Whatever
@@ -180,6 +176,5 @@ class BasicLineFramer {
   bool pendingCR_ = false;   // a '\r' at maxLineLength_+1 awaits its '\n'
   bool discarding_ = false;  // inside an overlong line, skipping to '\n'
 };
-using LineFramer = BasicLineFramer<>;
 
 }  // namespace rill::io

@@ -6,13 +6,7 @@
 // so a receiver thread can notice its stop flag between reads instead of
 // hanging in recv() forever. Sends use MSG_NOSIGNAL so a vanished peer is an
 // IoError rather than a process-killing SIGPIPE.
-//
-// `template <class Lazy = void>` on a function or class here means nothing but
-// "compile me only if called": a program that never uses it does not pay for it
-// (see README, "Compile cost").
-#include <rill/core/algorithm.hpp>
-#include <rill/core/chrono.hpp>
-#include <rill/core/memory.hpp>
+#include <rill/core/errors.hpp>
 #include <rill/io/system_error.hpp>
 #include <rill/io/unique_fd.hpp>
 
@@ -24,11 +18,14 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <climits>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -39,9 +36,8 @@ namespace detail {
 
 // poll() on one descriptor; returns false on timeout. EINTR restarts the wait
 // with the remaining time so a signal cannot stretch or cut short a deadline.
-template <class Lazy = void>
-bool pollFor(int fd, short events, std::chrono::milliseconds timeout,
-             const std::string& what) {
+inline bool pollFor(int fd, short events, std::chrono::milliseconds timeout,
+                    const std::string& what) {
   using Clock = std::chrono::steady_clock;
   const auto deadline = Clock::now() + timeout;
   for (;;) {
@@ -55,14 +51,12 @@ bool pollFor(int fd, short events, std::chrono::milliseconds timeout,
   }
 }
 
-template <class Lazy = void>
-std::string endpointName(const std::string& host, int port) {
+inline std::string endpointName(const std::string& host, int port) {
   return host + ":" + std::to_string(port);
 }
 
 // "ip:port" of a connected socket's peer, used to name accepted connections.
-template <class Lazy = void>
-std::string peerName(int fd) {
+inline std::string peerName(int fd) {
   sockaddr_storage addr{};
   socklen_t len = sizeof addr;
   if (::getpeername(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return "unknown peer";
@@ -80,15 +74,14 @@ std::string peerName(int fd) {
 /// One connected TCP stream. Move-only; closes on destruction. readSome and
 /// sendAll may run on different threads; shutdownBoth() may be called from any
 /// thread to wake a reader, but close/destroy must not race with other calls.
-template <class Lazy = void>
-class BasicTcpConnection {
+class TcpConnection {
  public:
-  BasicTcpConnection() = default;
-  BasicTcpConnection(UniqueFd fd, std::string peer) : fd_(std::move(fd)), peer_(std::move(peer)) {}
+  TcpConnection() = default;
+  TcpConnection(UniqueFd fd, std::string peer) : fd_(std::move(fd)), peer_(std::move(peer)) {}
 
   /// Connects to host:port, trying every address getaddrinfo returns, within
   /// `timeout` per address. Throws IoError naming host:port and the reason.
-  static BasicTcpConnection connect(const std::string& host, int port,
+  static TcpConnection connect(const std::string& host, int port,
                                std::chrono::milliseconds timeout) {
     const std::string name = detail::endpointName(host, port);
     addrinfo hints{};
@@ -105,7 +98,7 @@ class BasicTcpConnection {
     std::string lastError = "no addresses";
     for (const addrinfo* ai = found; ai != nullptr; ai = ai->ai_next) {
       UniqueFd fd = tryConnect(*ai, timeout, lastError);
-      if (fd.valid()) return BasicTcpConnection(std::move(fd), name);
+      if (fd.valid()) return TcpConnection(std::move(fd), name);
     }
     throw IoError("rill: cannot connect to " + name + ": " + lastError);
   }
@@ -185,14 +178,12 @@ class BasicTcpConnection {
   UniqueFd fd_;
   std::string peer_;
 };
-using TcpConnection = BasicTcpConnection<>;
 
 /// A TCP server socket on 127.0.0.1, for tests and demos. Port 0 (the
 /// default) picks a free ephemeral port; port() reports it.
-template <class Lazy = void>
-class BasicTcpListener {
+class TcpListener {
  public:
-  explicit BasicTcpListener(int port = 0) {
+  explicit TcpListener(int port = 0) {
     const std::string name = detail::endpointName("127.0.0.1", port);
     fd_.reset(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
     if (!fd_.valid()) throwSystemError("cannot create socket to listen on " + name, errno);
@@ -244,6 +235,5 @@ class BasicTcpListener {
   UniqueFd fd_;
   int port_ = 0;
 };
-using TcpListener = BasicTcpListener<>;
 
 }  // namespace rill::io

@@ -1,10 +1,6 @@
 #pragma once
 // One place that turns an errno value into the io layer's error text, so all
 // messages share the shape "rill: <what failed, naming the path/host>: <strerror>".
-//
-// `template <class Lazy = void>` on a function or class here means nothing but
-// "compile me only if called": a program that never uses it does not pay for it
-// (see README, "Compile cost").
 #include <rill/core/errors.hpp>
 
 #include <cstring>
@@ -13,8 +9,7 @@
 namespace rill::io {
 
 /// Formats "rill: <what>: <strerror(err)>".
-template <class Lazy = void>
-std::string systemErrorMessage(const std::string& what, int err) {
+inline std::string systemErrorMessage(const std::string& what, int err) {
   return "rill: " + what + ": " + std::strerror(err);
 }
 
