@@ -1,10 +1,9 @@
 #pragma once
 // Concepts and traits shared by every layer: what a pair-like element is,
 // what a key needs, and how a function is checked against an element type.
-#include <rill/core/functional.hpp>
-
 #include <concepts>
 #include <cstddef>
+#include <functional>
 #include <tuple>
 #include <type_traits>
 #include <utility>

@@ -25,20 +25,12 @@ class BatchFailed : public SparkException {
   using SparkException::SparkException;
 };
 
-}  // namespace rill
-
-namespace rill {
-
 /// An operation that has no answer for this input, e.g. reduce on an empty RDD
 /// (Spark throws UnsupportedOperationException("empty collection")).
 class UnsupportedOperationException : public SparkException {
  public:
   using SparkException::SparkException;
 };
-
-}  // namespace rill
-
-namespace rill {
 
 /// A call that is not allowed in the object's current state, e.g. defining a
 /// DStream after StreamingContext::start() (Spark's IllegalStateException).

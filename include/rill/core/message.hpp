@@ -1,9 +1,6 @@
 #pragma once
 // Error messages built from pieces: rill::detail::message({"cannot read '", path,
-// "': ", n, " bytes left"}). Each std::operator+ form and std::to_string is a
-// template of its own that every program throwing such a message compiles and
-// optimises; message() is one small function for all of them, which took ~4 KB
-// of code and 4 MB of g++ memory off a word count (README, "Compile cost").
+// "': ", n, " bytes left"}), text and integers joined in one allocation.
 #include <concepts>
 #include <cstddef>
 #include <cstring>

@@ -2,12 +2,9 @@
 // The random numbers sample() and sortByKey's key sampling draw: SplitMix64
 // (Steele, Lea and Flood, "Fast splittable pseudorandom number generators",
 // 2014), a 64-bit generator that passes BigCrush, seeded from (seed, stream) so
-// each partition draws its own sequence whatever the number of workers. Not
-// <random>: that header costs every program including rill 17 MB of g++ memory
-// (README, "Compile cost"), and sampling needs only uniform doubles, a bounded
-// integer and a Poisson count.
-#include <rill/core/math.hpp>
-
+// each partition draws its own sequence whatever the number of workers.
+// Why not <random>: its distributions differ between standard libraries; this is the same sample for a seed on all.
+#include <cmath>
 #include <cstdint>
 
 namespace rill {
@@ -40,7 +37,7 @@ class SplitMix64 {
     while (mean > 0) {
       const double step = mean < 16 ? mean : 16;
       mean -= step;
-      const double limit = math::exp(-step);
+      const double limit = std::exp(-step);
       for (double p = uniform(); p > limit; p *= uniform()) ++k;
     }
     return k;

@@ -1,15 +1,12 @@
 #pragma once
 // Ref<T>: a shared, counted reference to an object that derives from
 // RefCounted (an intrusive count, as Thrill's CountingPtr). RDD nodes and
-// partitioners are shared by every RDD built on them; std::shared_ptr would
-// compile a control block, its deleter and about thirty small functions for
-// every node type and element type a program uses, and a word count pays for
-// each of them at compile time (README, "Compile cost"). Here the counting is
-// one non-template class; Ref<T> only adds the typed accessors.
-#include <rill/core/atomic.hpp>
-
+// partitioners are shared by every RDD built on them.
+// Why intrusive, not std::shared_ptr: a Ref is one pointer and the count sits in the node (no control block).
+#include <atomic>
 #include <cstddef>
 #include <type_traits>
+#include <utility>
 
 namespace rill {
 
@@ -29,7 +26,7 @@ class RefCounted {
 
  private:
   friend class detail::RefBase;
-  mutable Atomic<std::size_t> refs_{0};
+  mutable std::atomic<std::size_t> refs_{0};
 };
 
 namespace detail {
@@ -54,11 +51,11 @@ class RefBase {
 
  private:
   void retain() const noexcept {
-    if (p_) p_->refs_.fetch_add(1, MemoryOrder::relaxed);
+    if (p_) p_->refs_.fetch_add(1, std::memory_order_relaxed);
   }
   // acq_rel: the last owner must see every other owner's writes before it deletes.
   void release() noexcept {
-    if (p_ && p_->refs_.fetch_sub(1, MemoryOrder::acqRel) == 1) delete p_;
+    if (p_ && p_->refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete p_;
     p_ = nullptr;
   }
 };
@@ -83,7 +80,7 @@ class Ref : public detail::RefBase {
   Ref(const Ref<U>& other) noexcept : RefBase(other) {}  // NOLINT: implicit, as shared_ptr
   template <class U>
     requires std::is_convertible_v<U*, T*>
-  Ref(Ref<U>&& other) noexcept : RefBase(static_cast<RefBase&&>(other)) {}  // NOLINT
+  Ref(Ref<U>&& other) noexcept : RefBase(std::move(other)) {}  // NOLINT
 
   T* get() const noexcept { return const_cast<T*>(static_cast<const T*>(p_)); }
   T& operator*() const noexcept { return *get(); }
@@ -97,7 +94,7 @@ class Ref : public detail::RefBase {
 /// Ref<T>(new T(args...)).
 template <class T, class... Args>
 Ref<T> makeRef(Args&&... args) {
-  return Ref<T>(new T(static_cast<Args&&>(args)...));
+  return Ref<T>(new T(std::forward<Args>(args)...));
 }
 
 }  // namespace rill

@@ -2,13 +2,12 @@
 // How elements are printed by print()/pprint() and saveAsTextFile: Spark uses
 // Scala's toString, so a pair prints as "(word,3)" with no space and a
 // double as Java prints it ("2.0", "1.0E-7").
-#include <rill/core/math.hpp>
-
 #include <charconv>
-#include <cstdint>
+#include <cmath>
+#include <cstddef>
 #include <optional>
 #include <ostream>
-#include <streambuf>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -52,16 +51,16 @@ struct ShowTraits {
 /// 10^-3 <= |x| < 10^7, otherwise as "d.dddE<n>" ("1.0E-7", "1.2345678E7").
 template <class F>
 void showJavaFloating(std::ostream& os, F x) {
-  if (math::isnan(x)) {
+  if (std::isnan(x)) {
     os << "NaN";
     return;
   }
-  if (math::isinf(x)) {
+  if (std::isinf(x)) {
     os << (x < 0 ? "-Infinity" : "Infinity");
     return;
   }
   if (x == 0) {
-    os << (math::signbit(x) ? "-0.0" : "0.0");
+    os << (std::signbit(x) ? "-0.0" : "0.0");
     return;
   }
   char buf[64];
@@ -143,36 +142,12 @@ void show(std::ostream& os, const T& value) {
   detail::ShowTraits<T>::write(os, value);
 }
 
-namespace detail {
-/// A stream buffer that appends to a string: std::ostringstream's job without
-/// <sstream>, which every program including rill would parse (README, "Compile cost").
-class StringAppender final : public std::streambuf {
- public:
-  explicit StringAppender(std::string& out) : out_(&out) {}
-
- protected:
-  int_type overflow(int_type c) override {
-    if (!traits_type::eq_int_type(c, traits_type::eof())) out_->push_back(traits_type::to_char_type(c));
-    return traits_type::not_eof(c);
-  }
-  std::streamsize xsputn(const char* s, std::streamsize n) override {
-    out_->append(s, static_cast<std::size_t>(n));
-    return n;
-  }
-
- private:
-  std::string* out_;
-};
-}  // namespace detail
-
 /// What write(os) writes to a std::ostream, as a string.
 template <class Write>
 std::string formatted(Write&& write) {
-  std::string out;
-  detail::StringAppender buf(out);
-  std::ostream os(&buf);
+  std::ostringstream os;
   write(os);
-  return out;
+  return std::move(os).str();
 }
 
 template <class T>

@@ -4,6 +4,7 @@
 // separators are skipped, so "a  b" gives {"a", "b"}, not {"a", "", "b"}: no
 // word count wants to count the empty word. Owned strings, not views, so the
 // words outlive the line (a collect() of them must not dangle).
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,9 +17,7 @@ inline std::vector<std::string> split(std::string_view line, char sep = ' ') {
   while (start < line.size()) {
     std::size_t end = line.find(sep, start);
     if (end == std::string_view::npos) end = line.size();
-    // push_back(std::string&&), not emplace_back(string_view): the growth path
-    // programs with strings compile anyway (see CollectSink).
-    if (end > start) words.push_back(std::string(line.substr(start, end - start)));
+    if (end > start) words.emplace_back(line.substr(start, end - start));
     start = end + 1;
   }
   return words;

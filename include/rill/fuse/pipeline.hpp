@@ -9,9 +9,8 @@
 
 namespace rill::fuse {
 
-// Stored as a head and the rest rather than in a std::tuple: a chain is built
-// and bound in every program that uses rill, and std::tuple's constructors,
-// constraints and tuple_cat cost the compiler far more than two members do.
+// Stored as a head and the rest, so appending and binding are each one
+// recursion over the list.
 template <class... Stages>
 struct Pipeline;
 

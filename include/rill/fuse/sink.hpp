@@ -2,9 +2,8 @@
 // The push protocol every fused stage speaks. A sink receives elements with
 // push(x) and the end of its partition with finish(); both return false to ask
 // the producer to stop early (take(n) over a huge range returns at once).
-#include <rill/core/memory.hpp>
-
 #include <concepts>
+#include <memory>
 #include <type_traits>
 #include <utility>
 
