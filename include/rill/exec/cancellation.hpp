@@ -5,8 +5,7 @@
 // of elements, so a task over 10^12 elements stops within a few thousand of them
 // instead of running to the end. The check costs one thread-local load per
 // block, nothing per element.
-#include <rill/core/atomic.hpp>
-
+#include <atomic>
 #include <exception>
 
 namespace rill::exec {
@@ -23,20 +22,20 @@ class TaskCancelled final : public std::exception {
 };
 
 namespace detail {
-inline thread_local const Atomic<bool>* currentJobCancelled = nullptr;
+inline thread_local const std::atomic<bool>* currentJobCancelled = nullptr;
 }
 
 /// Throws TaskCancelled when the job of the task running on this thread has failed.
 inline void throwIfCancelled() {
-  const Atomic<bool>* flag = detail::currentJobCancelled;
-  if (flag != nullptr && flag->load(MemoryOrder::relaxed)) throw TaskCancelled();
+  const std::atomic<bool>* flag = detail::currentJobCancelled;
+  if (flag != nullptr && flag->load(std::memory_order_relaxed)) throw TaskCancelled();
 }
 
 /// While alive, tasks on this thread belong to the job whose flag it names. Nested
 /// jobs (an action run inside a task) restore the outer job's flag on the way out.
 class CancellationScope {
  public:
-  explicit CancellationScope(const Atomic<bool>& flag) : outer_(detail::currentJobCancelled) {
+  explicit CancellationScope(const std::atomic<bool>& flag) : outer_(detail::currentJobCancelled) {
     detail::currentJobCancelled = &flag;
   }
   CancellationScope(const CancellationScope&) = delete;
@@ -44,7 +43,7 @@ class CancellationScope {
   ~CancellationScope() { detail::currentJobCancelled = outer_; }
 
  private:
-  const Atomic<bool>* outer_;
+  const std::atomic<bool>* outer_;
 };
 
 }  // namespace rill::exec

@@ -13,9 +13,7 @@ namespace rill::exec {
 
 /// rows x cols buckets in one flat vector. The map side of a shuffle fills row m
 /// with what map task m sends to each reduce partition; the exchange returns the
-/// transpose, whose row r holds what each map task sent to r, in map order. (Flat
-/// rather than a vector of vectors of buckets: every element type a program
-/// shuffles would otherwise compile a third vector level of its own.)
+/// transpose, whose row r holds what each map task sent to r, in map order.
 template <class T>
 class BucketGrid {
  public:

@@ -1,13 +1,11 @@
 #pragma once
 // TaskRef: how a job's task body reaches the executor. A task is borrowed, not
 // owned (runTasks returns only when every task has finished), so two pointers
-// are enough: the callable's address and one function that calls it. Unlike a
-// std::function it neither allocates nor makes the compiler instantiate a
-// manager, a handler and a copy path for every lambda an operation passes.
-#include <rill/core/memory.hpp>
-
+// are enough: the callable's address and one function that calls it.
+// Why not std::function: a borrowed callable (a function_ref) needs no copy and no allocation.
 #include <concepts>
 #include <cstddef>
+#include <memory>
 #include <type_traits>
 
 namespace rill::exec {

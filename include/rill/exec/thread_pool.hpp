@@ -2,38 +2,36 @@
 // A fixed pool of N-1 threads; the thread that submits a job works on it too,
 // so "local[N]" computes on exactly N threads and a task that itself runs a job
 // (an action inside foreachRDD, say) cannot deadlock the pool.
-#include <rill/core/algorithm.hpp>
-#include <rill/core/atomic.hpp>
 #include <rill/core/message.hpp>
-#include <rill/core/thread.hpp>
 #include <rill/exec/cancellation.hpp>
 #include <rill/exec/executor.hpp>
 #include <rill/exec/task_ref.hpp>
 
-#include <pthread.h>
-
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
 #include <cstddef>
-#include <cstring>
 #include <exception>
+#include <mutex>
 #include <stdexcept>
+#include <system_error>
+#include <thread>
+#include <utility>
+#include <vector>
 
 namespace rill::exec {
 
 class ThreadPool final : public Executor {
  public:
-  // The threads are POSIX threads in a plain array and the queue is a list
-  // threaded through the jobs themselves: every program that makes a
-  // SparkContext compiles this class, and std::thread in a std::vector or a
-  // std::unique_ptr<std::thread[]> would add a hundred functions (the thread's
-  // state and invoker, tuples, deleters, growth) for a fixed set of threads that
-  // only ever run workerLoop(). rill::ConditionVariable is POSIX already.
-  explicit ThreadPool(std::size_t threads)
-      : parallelism_(std::max<std::size_t>(threads, 1)), workers_(new pthread_t[parallelism_ - 1]) {
-    for (; started_ + 1 < parallelism_; ++started_) {
-      if (const int rc = pthread_create(&workers_[started_], nullptr, &ThreadPool::runWorker, this)) {
-        stopAndJoin();  // the destructor does not run for a constructor that throws
-        failedToStart(started_ + 1, parallelism_ - 1, rc);
-      }
+  explicit ThreadPool(std::size_t threads) : parallelism_(std::max<std::size_t>(threads, 1)) {
+    workers_.reserve(parallelism_ - 1);
+    try {
+      while (workers_.size() + 1 < parallelism_) workers_.emplace_back([this] { workerLoop(); });
+    } catch (const std::system_error& e) {
+      const std::size_t failed = workers_.size() + 1;
+      stopAndJoin();  // the destructor does not run for a constructor that throws
+      throw std::runtime_error(rill::detail::message(
+          {"rill: cannot start worker thread ", failed, " of ", parallelism_ - 1, ": ", e.code().message()}));
     }
   }
   ThreadPool(const ThreadPool&) = delete;
@@ -67,21 +65,21 @@ class ThreadPool final : public Executor {
     Job(std::size_t count, TaskRef fn) : n(count), task(fn) {}
     const std::size_t n;
     const TaskRef task;
-    Atomic<std::size_t> next{0};
-    Atomic<bool> cancelled{false};
+    std::atomic<std::size_t> next{0};
+    std::atomic<bool> cancelled{false};
     std::exception_ptr error;  // guarded by m
     std::size_t done = 0;      // guarded by m
     std::size_t visitors = 0;  // workers inside work(); guarded by m
     std::mutex m;
-    ConditionVariable finished;
+    std::condition_variable finished;
     Job* prevQueued = nullptr;  // the pool's queue; guarded by the pool's mutex
     Job* nextQueued = nullptr;
 
-    bool hasWork() const { return next.load(MemoryOrder::relaxed) < n; }
+    bool hasWork() const { return next.load(std::memory_order_relaxed) < n; }
     void work() {
       for (std::size_t i; (i = next.fetch_add(1)) < n;) {
         std::exception_ptr failure;
-        if (!cancelled.load(MemoryOrder::relaxed)) {
+        if (!cancelled.load(std::memory_order_relaxed)) {
           try {
             CancellationScope scope(cancelled);  // running tasks stop at their next check
             task(i);
@@ -133,22 +131,14 @@ class ThreadPool final : public Executor {
     return nullptr;
   }
 
-  [[noreturn, gnu::cold, gnu::noinline]] static void failedToStart(std::size_t which, std::size_t of, int error) {
-    throw std::runtime_error(
-        rill::detail::message({"rill: cannot start worker thread ", which, " of ", of, ": ", std::strerror(error)}));
-  }
-  static void* runWorker(void* pool) noexcept {
-    static_cast<ThreadPool*>(pool)->workerLoop();
-    return nullptr;
-  }
   void stopAndJoin() noexcept {
     {
       std::lock_guard lock(mutex_);
       stopping_ = true;
     }
     wake_.notify_all();
-    for (std::size_t w = 0; w < started_; ++w) pthread_join(workers_[w], nullptr);
-    delete[] workers_;
+    for (std::thread& worker : workers_) worker.join();
+    workers_.clear();
   }
 
   void workerLoop() {
@@ -167,10 +157,9 @@ class ThreadPool final : public Executor {
   }
 
   std::size_t parallelism_;
-  pthread_t* workers_;       // parallelism_ - 1 threads, owned
-  std::size_t started_ = 0;  // how many of them run
+  std::vector<std::thread> workers_;  // parallelism_ - 1 threads
   std::mutex mutex_;
-  ConditionVariable wake_;
+  std::condition_variable wake_;
   Job* first_ = nullptr;  // jobs with tasks left, each owned by the runTasks call that queued it
   Job* last_ = nullptr;
   bool stopping_ = false;
