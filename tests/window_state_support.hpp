@@ -56,7 +56,7 @@ auto collect(const S& stream) {
   return out;
 }
 
-/// The stream as a DStream<T>, so the collecting output is compiled once per element type.
+/// The stream as a DStream<T>: one collecting output per element type, whatever chain produced it.
 template <class S>
 rill::DStream<typename S::value_type> asDStream(const S& stream) {
   return stream;

@@ -5,11 +5,13 @@
 // limit. While its receiver is being stopped the buffer stops blocking (a
 // stop must not wait for a batch that may never come) and takes the records
 // of the store() calls already in progress, so nothing received is lost.
-#include <rill/core/algorithm.hpp>
-#include <rill/core/chrono.hpp>
-#include <rill/core/thread.hpp>
+#include <rill/stream/wait_for.hpp>
 
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <cstddef>
+#include <mutex>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -72,7 +74,7 @@ class BlockBuffer {
   template <class Rep, class Period>
   bool awaitSize(std::size_t n, std::chrono::duration<Rep, Period> timeout) const {
     std::unique_lock lock(mutex_);
-    return changed_.wait_for(lock, timeout, [&] { return records_.size() >= n; });
+    return waitFor(changed_, lock, timeout, [&] { return records_.size() >= n; });
   }
 
  private:
@@ -82,7 +84,7 @@ class BlockBuffer {
 
   const std::size_t capacity_;
   mutable std::mutex mutex_;
-  mutable ConditionVariable changed_;
+  mutable std::condition_variable changed_;
   std::vector<T> records_;
   bool blocking_ = true;
 };

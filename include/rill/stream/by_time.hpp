@@ -1,11 +1,11 @@
 #pragma once
 // What a stream keeps per batch time (its generated RDDs, the batches an input
 // has cut): few entries, added mostly in time order and dropped from the old
-// end. A sorted vector does that, and spares every program that includes rill
-// <map> (4 MB of g++ memory; README, "Compile cost").
-#include <rill/core/algorithm.hpp>
+// end, which a vector sorted by time does with one allocation.
 #include <rill/stream/time.hpp>
 
+#include <algorithm>
+#include <cstddef>
 #include <utility>
 #include <vector>
 

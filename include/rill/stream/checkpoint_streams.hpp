@@ -2,11 +2,6 @@
 // Saving stream data in checkpoints: the helpers every participant uses, and
 // the participant that saves the batches a stream still remembers (what a
 // window or an incremental reduce needs again after a restart).
-//
-// `template <class Lazy = void>` on a function or class here means nothing but
-// "compile me only if called": a program that never uses it does not pay for it
-// (see README, "Compile cost").
-#include <rill/core/memory.hpp>
 #include <rill/core/serialization.hpp>
 #include <rill/rdd/actions.hpp>
 #include <rill/rdd/spark_context.hpp>
@@ -14,7 +9,9 @@
 #include <rill/stream/dstream_node.hpp>
 #include <rill/stream/graph.hpp>
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -50,8 +47,7 @@ std::optional<std::string> unsupportedTypes(const std::string& what) {
 }
 
 /// DStream::checkpoint(interval)'s rule (Spark's): a positive multiple of the stream's slide.
-template <class Lazy = void>
-void requireCheckpointInterval(Duration interval, Duration slide) {
+inline void requireCheckpointInterval(Duration interval, Duration slide) {
   requirePositiveDuration(interval, "checkpoint interval");
   if (!isMultipleOf(interval, slide))
     throw std::invalid_argument("rill: the checkpoint interval (" + toString(interval) +

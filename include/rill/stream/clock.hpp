@@ -2,13 +2,12 @@
 // Every streaming component reads time from a Clock. The system clock runs by
 // itself; a ManualClock moves only when a test calls advance(), which returns
 // once every batch that became due has completed — so tests never sleep.
-#include <rill/core/algorithm.hpp>
-#include <rill/core/chrono.hpp>
-#include <rill/core/deferred.hpp>
-#include <rill/core/functional.hpp>
-#include <rill/core/thread.hpp>
-
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <functional>
+#include <mutex>
 #include <vector>
 
 namespace rill {
@@ -38,10 +37,7 @@ class Clock {
   virtual void notifyProgress() {}
 };
 
-// A template only so that programs which never use it do not compile it (see
-// README, "Compile cost").
-template <class Lazy = void>
-class BasicSystemClock final : public Clock {
+class SystemClock final : public Clock {
  public:
   std::int64_t getTimeMillis() const override {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -61,16 +57,12 @@ class BasicSystemClock final : public Clock {
 
  private:
   std::mutex mutex_;
-  ConditionVariable cv_;
+  std::condition_variable cv_;
 };
-using SystemClock = BasicSystemClock<>;
 
-// A template only so that programs which never use it do not compile it (see
-// README, "Compile cost").
-template <class Lazy = void>
-class BasicManualClock final : public Clock {
+class ManualClock final : public Clock {
  public:
-  explicit BasicManualClock(std::int64_t startMillis = 0) : now_(startMillis) {}
+  explicit ManualClock(std::int64_t startMillis = 0) : now_(startMillis) {}
 
   std::int64_t getTimeMillis() const override {
     std::lock_guard lock(mutex_);
@@ -127,10 +119,9 @@ class BasicManualClock final : public Clock {
 
  private:
   mutable std::mutex mutex_;
-  ConditionVariable cv_;
+  std::condition_variable cv_;
   std::int64_t now_;
-  std::vector<const detail::Deferred<Observer, Lazy>*> observers_;
+  std::vector<const Observer*> observers_;
 };
-using ManualClock = BasicManualClock<>;
 
 }  // namespace rill

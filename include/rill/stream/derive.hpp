@@ -3,12 +3,13 @@
 // batch t is a function of its parents' RDDs at t. The function runs once per
 // batch; inside it the RDD operations fuse as usual.
 #include <rill/core/errors.hpp>
-#include <rill/core/memory.hpp>
 #include <rill/stream/dstream_node.hpp>
 #include <rill/stream/graph.hpp>
 
+#include <memory>
 #include <optional>
 #include <stdexcept>
+#include <string>
 #include <type_traits>
 #include <utility>
 

@@ -2,7 +2,6 @@
 // DStream<T>, the named, storable stream, and PipedDStream<T, Pipe>, a stream
 // with a fused chain of stages on top: per batch, the chain runs as one loop
 // into whatever consumes the batch (an action, a shuffle's combine table).
-#include <rill/core/memory.hpp>
 #include <rill/fuse/pipeline.hpp>
 #include <rill/rdd/rdd.hpp>
 #include <rill/stream/dstream_node.hpp>
@@ -13,6 +12,7 @@
 #include <rill/stream/state_ops.hpp>
 #include <rill/stream/window_ops.hpp>
 
+#include <memory>
 #include <optional>
 #include <type_traits>
 #include <utility>

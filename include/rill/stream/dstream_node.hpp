@@ -2,39 +2,32 @@
 // The storable side of a DStream: a node makes at most one RDD per batch time
 // and remembers it for as long as a window downstream may ask for it again.
 // Types are erased here, once per batch — never per element.
-#include <rill/core/algorithm.hpp>
-#include <rill/core/deferred.hpp>
 #include <rill/core/errors.hpp>
-#include <rill/core/functional.hpp>
-#include <rill/core/memory.hpp>
-#include <rill/core/thread.hpp>
 #include <rill/rdd/rdd.hpp>
 #include <rill/stream/by_time.hpp>
 #include <rill/stream/time.hpp>
 
+#include <algorithm>
+#include <functional>
+#include <memory>
+#include <mutex>
 #include <optional>
-#include <string>
 #include <utility>
 #include <vector>
 
 namespace rill {
 
-template <class Lazy = void>
-class BasicDStreamGraph;
-using DStreamGraph = BasicDStreamGraph<>;
+class DStreamGraph;
 
-// A template only so that programs which never stream do not compile it (see
-// README, "Compile cost").
-template <class Lazy = void>
-class BasicDStreamBase {
+class DStreamBase {
  public:
-  BasicDStreamBase(DStreamGraph& graph, Duration slide, std::vector<std::shared_ptr<BasicDStreamBase>> parents)
+  DStreamBase(DStreamGraph& graph, Duration slide, std::vector<std::shared_ptr<DStreamBase>> parents)
       : graph_(&graph), slide_(slide), parents_(std::move(parents)) {}
-  virtual ~BasicDStreamBase() = default;
+  virtual ~DStreamBase() = default;
 
   DStreamGraph& graph() const { return *graph_; }
   Duration slideDuration() const { return slide_; }
-  const std::vector<std::shared_ptr<BasicDStreamBase>>& parents() const { return parents_; }
+  const std::vector<std::shared_ptr<DStreamBase>>& parents() const { return parents_; }
   std::optional<Time> zeroTime() const { return zeroTime_; }
 
   /// A stream makes an RDD only at times after its start that fall on its slide.
@@ -73,18 +66,15 @@ class BasicDStreamBase {
  private:
   DStreamGraph* graph_;
   Duration slide_;
-  std::vector<std::shared_ptr<BasicDStreamBase>> parents_;
-  std::optional<detail::Deferred<Time, Lazy>> zeroTime_;
+  std::vector<std::shared_ptr<DStreamBase>> parents_;
+  std::optional<Time> zeroTime_;
   Duration rememberDuration_{0};
 };
-using DStreamBase = BasicDStreamBase<>;
 
 template <class T>
-class DStreamNode : public BasicDStreamBase<detail::Deferred<void, T>> {  // DStreamBase (see core/deferred.hpp)
-  using Base = BasicDStreamBase<detail::Deferred<void, T>>;
-
+class DStreamNode : public DStreamBase {
  public:
-  using Base::Base;
+  using DStreamBase::DStreamBase;
   using value_type = T;
 
   /// The RDD of batch `t`, computed once; nullopt when this stream has none at t.

@@ -19,8 +19,6 @@ namespace rill {
 template <class D>
 class DStreamOps : public fuse::ElementOps<D> {
   const D& d() const { return static_cast<const D&>(*this); }
-  template <class Late = void>
-  using T_ = typename std::conditional_t<true, D, Late>::value_type;
 
  public:
   auto repartition(std::size_t numPartitions) const {
@@ -30,7 +28,7 @@ class DStreamOps : public fuse::ElementOps<D> {
   /// union_(other): both streams' batches together (`union` is a C++ keyword).
   template <class Other>
   auto union_(const Other& other) const {
-    static_assert(std::is_same_v<T_<>, typename Other::value_type>,
+    static_assert(std::is_same_v<typename D::value_type, typename Other::value_type>,
                   "rill: union_ needs two DStreams of the same element type");
     return detail::deriveStream2(
         d(), other, [](const auto& a, const auto& b) { return a.union_(b); }, "union");
@@ -46,7 +44,7 @@ class DStreamOps : public fuse::ElementOps<D> {
   /// reduce(f): one element per batch, nothing for an empty batch.
   template <class F>
   auto reduce(F f) const {
-    using T = T_<>;
+    using T = typename D::value_type;
     static_assert(ReduceFunction<F, T>,
                   "rill: reduce(f) needs f callable as f(const T&, const T&) returning T, where T is "
                   "the DStream's element type");
@@ -69,7 +67,7 @@ class DStreamOps : public fuse::ElementOps<D> {
 
   /// countByValue([numPartitions]): (value, count) pairs per batch.
   auto countByValue(std::size_t numPartitions = 0) const {
-    using T = T_<>;
+    using T = typename D::value_type;
     return d()
         .map([](const T& x) { return std::pair<T, std::int64_t>(x, 1); })
         .reduceByKey([](std::int64_t a, std::int64_t b) { return a + b; }, numPartitions);

@@ -5,15 +5,16 @@
 // read into that batch, each file once. Files must be written elsewhere and
 // moved in (rename), so they are complete when they appear; files present at
 // start and names starting with '.' or '_' are ignored (io::DirectoryWatcher).
-#include <rill/core/deferred.hpp>
 #include <rill/core/errors.hpp>
-#include <rill/core/memory.hpp>
 #include <rill/io/directory_watcher.hpp>
 #include <rill/io/file_lines.hpp>
 #include <rill/stream/dstream.hpp>
+#include <rill/stream/graph.hpp>
 #include <rill/stream/input_node.hpp>
 #include <rill/stream/listener.hpp>
 
+#include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,25 +23,18 @@
 
 namespace rill::detail {
 
-// A template (on what lists the directory) so that its code, and the input node
-// and batch machinery it instantiates, is compiled only by programs that call
-// textFileStream: a non-template class here cost every program including rill.
-template <class Watcher = io::DirectoryWatcher>
-class FileInputNode final : public InputNode<Deferred<std::string, Watcher>> {  // see core/deferred.hpp
-  using Line = Deferred<std::string, Watcher>;
-  using Batch = typename InputNode<Line>::Batch;
-
+class FileInputNode final : public InputNode<std::string> {
  public:
   /// Throws IoError now if `dir` cannot be listed, rather than at the first batch.
-  FileInputNode(DStreamGraph& graph, std::string dir, Deferred<ListenerBus, Watcher>& bus)
-      : InputNode<Line>(graph), dir_(std::move(dir)), bus_(&bus), watcher_(Watcher(dir_)) {}
+  FileInputNode(DStreamGraph& graph, std::string dir, ListenerBus& bus)
+      : InputNode<std::string>(graph), dir_(std::move(dir)), bus_(&bus), watcher_(io::DirectoryWatcher(dir_)) {}
 
   /// Files already there when the context starts are not new.
   void start() override { watcher_.emplace(dir_); }
 
  protected:
   Batch takeBatch(Time t) override {
-    std::vector<Line> lines;
+    std::vector<std::string> lines;
     for (const auto& path : newFiles(t)) {
       try {
         io::forEachLine(path, [&lines](std::string_view line) { lines.emplace_back(line); });
@@ -49,7 +43,7 @@ class FileInputNode final : public InputNode<Deferred<std::string, Watcher>> {  
       }
     }
     const auto n = static_cast<std::int64_t>(lines.size());
-    return {receivedBatch(this->graph().sparkContext(), std::move(lines)), n};
+    return {receivedBatch(graph().sparkContext(), std::move(lines)), n};
   }
 
  private:
@@ -68,18 +62,16 @@ class FileInputNode final : public InputNode<Deferred<std::string, Watcher>> {  
   }
 
   std::string dir_;
-  Deferred<ListenerBus, Watcher>* bus_;
-  std::optional<Watcher> watcher_;
+  ListenerBus* bus_;
+  std::optional<io::DirectoryWatcher> watcher_;
 };
 
 /// Registers a textFileStream with the graph.
-template <class Watcher = io::DirectoryWatcher>
-auto addFileStream(Deferred<DStreamGraph, Watcher>& graph, Deferred<ListenerBus, Watcher>& bus,
-                   std::string dir) {
+inline DStream<std::string> addFileStream(DStreamGraph& graph, ListenerBus& bus, std::string dir) {
   graph.checkNotStarted();
-  auto node = std::make_shared<FileInputNode<Watcher>>(graph, std::move(dir), bus);
+  auto node = std::make_shared<FileInputNode>(graph, std::move(dir), bus);
   graph.addInput(node);
-  return DStream<Deferred<std::string, Watcher>>(node);
+  return DStream<std::string>(node);
 }
 
 }  // namespace rill::detail

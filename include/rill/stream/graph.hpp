@@ -2,20 +2,20 @@
 // The DStream graph of one StreamingContext: its input streams (which cut
 // received data into batches) and its output operations (which turn a batch
 // into jobs, in the order they were defined).
-#include <rill/core/deferred.hpp>
 #include <rill/core/errors.hpp>
-#include <rill/core/functional.hpp>
-#include <rill/core/memory.hpp>
-#include <rill/core/thread.hpp>
 #include <rill/rdd/spark_context.hpp>
 #include <rill/stream/checkpoint_participant.hpp>
 #include <rill/stream/dstream_node.hpp>
 #include <rill/stream/time.hpp>
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <iostream>
+#include <memory>
 #include <optional>
-#include <string>
+#include <ostream>
+#include <utility>
 #include <vector>
 
 namespace rill {
@@ -41,13 +41,9 @@ class OutputOperation {
   virtual std::shared_ptr<DStreamBase> stream() const = 0;
 };
 
-// A class template only so that its members compile in programs that stream,
-// not in every program that includes rill (the parameter means nothing; see
-// README, "Compile cost"). Declared, with its default, in dstream_node.hpp.
-template <class Lazy>
-class BasicDStreamGraph {
+class DStreamGraph {
  public:
-  BasicDStreamGraph(SparkContext& sc, Duration batchDuration) : sc_(&sc), batchDuration_(batchDuration) {}
+  DStreamGraph(SparkContext& sc, Duration batchDuration) : sc_(&sc), batchDuration_(batchDuration) {}
 
   SparkContext& sparkContext() const { return *sc_; }
   Duration batchDuration() const { return batchDuration_; }
@@ -104,17 +100,17 @@ class BasicDStreamGraph {
   }
 
   /// The streams whose data checkpoints save, in definition order (see checkpoint_participant.hpp).
-  BasicCheckpointRegistry<Lazy>& checkpoints() { return checkpoints_; }
-  const BasicCheckpointRegistry<Lazy>& checkpoints() const { return checkpoints_; }
+  CheckpointRegistry& checkpoints() { return checkpoints_; }
+  const CheckpointRegistry& checkpoints() const { return checkpoints_; }
 
  private:
   SparkContext* sc_;
   Duration batchDuration_;
-  std::vector<std::shared_ptr<detail::Deferred<InputStream, Lazy>>> inputs_;
-  std::vector<std::shared_ptr<detail::Deferred<OutputOperation, Lazy>>> outputs_;
+  std::vector<std::shared_ptr<InputStream>> inputs_;
+  std::vector<std::shared_ptr<OutputOperation>> outputs_;
   std::ostream* printStream_ = &std::cout;
   bool started_ = false;
-  BasicCheckpointRegistry<Lazy> checkpoints_;
+  CheckpointRegistry checkpoints_;
 };
 
 }  // namespace rill

@@ -3,15 +3,15 @@
 // the input has gathered into an RDD for that batch (InputStream::cut); the
 // stream hands that RDD out when the batch is computed. Inputs differ only in
 // where the records come from (takeBatch).
-#include <rill/core/algorithm.hpp>
-#include <rill/core/deferred.hpp>
-#include <rill/core/thread.hpp>
 #include <rill/rdd/spark_context.hpp>
+#include <rill/stream/by_time.hpp>
 #include <rill/stream/dstream_node.hpp>
 #include <rill/stream/graph.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -31,7 +31,7 @@ RDD<T> receivedBatch(SparkContext& sc, std::vector<T> records) {
 template <class T>
 class InputNode : public DStreamNode<T>, public InputStream {
  public:
-  explicit InputNode(detail::Deferred<DStreamGraph, T>& graph) : DStreamNode<T>(graph, graph.batchDuration(), {}) {}
+  explicit InputNode(DStreamGraph& graph) : DStreamNode<T>(graph, graph.batchDuration(), {}) {}
 
   std::int64_t cut(Time t) final {
     auto [rdd, records] = takeBatch(t);

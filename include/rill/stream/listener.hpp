@@ -2,14 +2,14 @@
 // StreamingListener: what happens to batches and receivers, as events. Events
 // are delivered one at a time (a bus with one lock), so a listener needs no
 // locking of its own unless other threads read what it records.
-#include <rill/core/deferred.hpp>
-#include <rill/core/memory.hpp>
-#include <rill/core/thread.hpp>
 #include <rill/stream/time.hpp>
 
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace rill {
@@ -63,10 +63,7 @@ class StreamingListener {
 };
 
 /// Delivers events to every listener, one event at a time.
-// A template only so that programs which never stream do not compile it (see
-// README, "Compile cost").
-template <class Lazy = void>
-class BasicListenerBus {
+class ListenerBus {
  public:
   void add(std::shared_ptr<StreamingListener> l) {
     std::lock_guard lock(mutex_);
@@ -80,8 +77,7 @@ class BasicListenerBus {
 
  private:
   std::mutex mutex_;
-  std::vector<std::shared_ptr<detail::Deferred<StreamingListener, Lazy>>> listeners_;
+  std::vector<std::shared_ptr<StreamingListener>> listeners_;
 };
-using ListenerBus = BasicListenerBus<>;
 
 }  // namespace rill

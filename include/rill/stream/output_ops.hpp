@@ -2,14 +2,14 @@
 // Output operations: the only things that make a streaming program do work.
 // Each one registers with the graph and yields one job per batch in which its
 // stream has an RDD; jobs of a batch run in the order the outputs were defined.
-#include <rill/core/functional.hpp>
-#include <rill/core/memory.hpp>
 #include <rill/core/show.hpp>
 #include <rill/stream/derive.hpp>
 #include <rill/stream/graph.hpp>
 
 #include <concepts>
 #include <cstddef>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>

@@ -1,14 +1,16 @@
 #pragma once
 // queueStream: batches taken from a queue of RDDs the program fills (for tests
 // and demos, as Spark's queueStream).
-#include <rill/core/memory.hpp>
-#include <rill/core/thread.hpp>
+#include <rill/rdd/rdd.hpp>
 #include <rill/stream/dstream_node.hpp>
 #include <rill/stream/graph.hpp>
 #include <rill/stream/input_node.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <utility>
 #include <vector>

@@ -5,26 +5,23 @@
 // worth, for a later burst. This is the same algorithm, but it reads time from
 // the streaming Clock, so on a ManualClock a test decides exactly which
 // records get through before each batch.
-#include <rill/core/algorithm.hpp>
-#include <rill/core/functional.hpp>
-#include <rill/core/math.hpp>
-#include <rill/core/thread.hpp>
 #include <rill/stream/clock.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
+#include <functional>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 
 namespace rill {
 
-// A template only so that programs which never use it do not compile it (see
-// README, "Compile cost").
-template <class Lazy = void>
-class BasicRateLimiter {
+class RateLimiter {
  public:
   /// ratePerSecond == 0 means unlimited (acquire never waits).
-  BasicRateLimiter(Clock& clock, double ratePerSecond) : clock_(&clock), rate_(ratePerSecond) {
-    if (!(ratePerSecond >= 0) || !math::isfinite(ratePerSecond))
+  RateLimiter(Clock& clock, double ratePerSecond) : clock_(&clock), rate_(ratePerSecond) {
+    if (!(ratePerSecond >= 0) || !std::isfinite(ratePerSecond))
       throw std::invalid_argument("rill: a receiver's maximum rate must be >= 0 records per second, got " +
                                   std::to_string(ratePerSecond));
     if (limited()) {
@@ -42,7 +39,7 @@ class BasicRateLimiter {
   bool acquire(const std::function<bool()>& stopRequested) {
     if (!limited()) return true;
     const double moment = reserve();
-    const auto target = static_cast<std::int64_t>(math::ceil(moment / 1000.0));
+    const auto target = static_cast<std::int64_t>(std::ceil(moment / 1000.0));
     if (clock_->getTimeMillis() >= target) return true;
     return clock_->waitTillTime(target, stopRequested) >= target;
   }
@@ -74,6 +71,5 @@ class BasicRateLimiter {
   double stored_ = 0;          // guarded by mutex_
   double nextFreeMicros_ = 0;  // guarded by mutex_
 };
-using RateLimiter = BasicRateLimiter<>;
 
 }  // namespace rill

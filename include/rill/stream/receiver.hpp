@@ -12,11 +12,11 @@
 // does the same. stop(reason) ends the receiver for good (the context runs on).
 // Receiving loops poll isStopped(), which turns true as soon as a restart or a
 // stop is requested.
-#include <rill/core/atomic.hpp>
 #include <rill/core/errors.hpp>
-#include <rill/core/functional.hpp>
 #include <rill/stream/receiver_supervisor.hpp>
 
+#include <atomic>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -71,7 +71,7 @@ class Receiver {
     return *s;
   }
 
-  Atomic<detail::ReceiverSupervisor<T>*> supervisor_{nullptr};
+  std::atomic<detail::ReceiverSupervisor<T>*> supervisor_{nullptr};
 };
 
 }  // namespace rill

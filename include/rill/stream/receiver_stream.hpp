@@ -2,9 +2,6 @@
 // A receiver-based input stream (Spark's ReceiverInputDStream): the receiver
 // runs on its own threads from ssc.start() to ssc.stop() and stores records
 // into a bounded buffer; every batch takes what the buffer holds.
-#include <rill/core/chrono.hpp>
-#include <rill/core/deferred.hpp>
-#include <rill/core/memory.hpp>
 #include <rill/stream/block_buffer.hpp>
 #include <rill/stream/clock.hpp>
 #include <rill/stream/dstream.hpp>
@@ -14,9 +11,11 @@
 #include <rill/stream/receiver_settings.hpp>
 #include <rill/stream/receiver_supervisor.hpp>
 
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <stdexcept>
-#include <type_traits>
 #include <utility>
 
 namespace rill::detail {
@@ -55,7 +54,7 @@ class ReceiverInputNode final : public InputNode<T> {
 
 /// Registers a receiver stream with the graph; settings come from the SparkConf.
 template <class T>
-DStream<T> addReceiverStream(detail::Deferred<DStreamGraph, T>& graph, ListenerBus& bus, Clock& clock,
+DStream<T> addReceiverStream(DStreamGraph& graph, ListenerBus& bus, Clock& clock,
                              std::shared_ptr<Receiver<T>> receiver) {
   graph.checkNotStarted();
   if (!receiver) throw std::invalid_argument("rill: receiverStream needs a receiver, got a null pointer");

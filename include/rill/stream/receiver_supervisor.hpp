@@ -6,26 +6,24 @@
 // failing without storing anything, up to rill.streaming.receiverRestartDelayMax.
 // The restart wait is real time, not the streaming clock: a test on a
 // ManualClock need not advance batches to let a receiver reconnect.
-//
-// `template <class Lazy = void>` on a function or class here means nothing but
-// "compile me only if called": a program that never uses it does not pay for it
-// (see README, "Compile cost").
-#include <rill/core/algorithm.hpp>
-#include <rill/core/atomic.hpp>
-#include <rill/core/deferred.hpp>
-#include <rill/core/functional.hpp>
-#include <rill/core/memory.hpp>
-#include <rill/core/thread.hpp>
 #include <rill/stream/block_buffer.hpp>
 #include <rill/stream/clock.hpp>
 #include <rill/stream/listener.hpp>
 #include <rill/stream/rate_limiter.hpp>
 #include <rill/stream/receiver_settings.hpp>
+#include <rill/stream/wait_for.hpp>
 
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
 #include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -36,8 +34,7 @@ class Receiver;
 
 namespace detail {
 
-template <class Lazy = void>
-std::string describeException(const std::exception_ptr& e) {
+inline std::string describeException(const std::exception_ptr& e) {
   try {
     std::rethrow_exception(e);
   } catch (const std::exception& ex) {
@@ -192,7 +189,7 @@ class ReceiverSupervisor {
       error.restartDelay = delay;
       bus_->post(&StreamingListener::onReceiverError, error);
       std::unique_lock lock(mutex_);
-      if (requested_.wait_for(lock, delay, [&] { return finalStop_; })) break;
+      if (waitFor(requested_, lock, delay, [&] { return finalStop_; })) break;
       delay = std::min(delay * 2, std::max(settings_.maxRestartDelay, settings_.restartDelay));
     }
     ReceiverInfo stopped = info(false);
@@ -228,15 +225,15 @@ class ReceiverSupervisor {
   Clock* clock_;
   BlockBuffer<T>* buffer_;
   std::string name_;
-  BasicRateLimiter<detail::Deferred<void, T>> limiter_;
+  RateLimiter limiter_;
 
   std::mutex mutex_;
-  ConditionVariable requested_;
+  std::condition_variable requested_;
   bool finalStop_ = false;                    // guarded by mutex_
   std::optional<std::string> restartReason_;  // guarded by mutex_
   std::string stopReason_;                    // guarded by mutex_
-  Atomic<bool> running_{false};
-  Atomic<bool> stored_{false};
+  std::atomic<bool> running_{false};
+  std::atomic<bool> stored_{false};
   std::thread thread_;
 
   std::mutex threadsMutex_;

@@ -9,17 +9,18 @@
 // As in Spark, a key whose values all left stays, with the value invF(x, x)
 // (0 for +/-), unless filterFunc removes it; what filterFunc removes is also
 // forgotten for the next window.
-#include <rill/core/algorithm.hpp>
-#include <rill/core/memory.hpp>
 #include <rill/core/serialization.hpp>
-#include <rill/core/thread.hpp>
 #include <rill/rdd/hash_table.hpp>
 #include <rill/stream/checkpoint_streams.hpp>
 #include <rill/stream/dstream_node.hpp>
 #include <rill/stream/graph.hpp>
 #include <rill/stream/window_keyed.hpp>
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>

@@ -4,14 +4,14 @@
 // dropped connection, or the end of the stream, restarts the receiver (which
 // reconnects after the restart delay); lines received before are kept. Lines
 // longer than rill.streaming.maxLineLength are dropped, counted and reported.
-#include <rill/core/atomic.hpp>
-#include <rill/core/chrono.hpp>
 #include <rill/core/errors.hpp>
 #include <rill/io/line_framer.hpp>
 #include <rill/io/socket.hpp>
 #include <rill/stream/receiver.hpp>
 #include <rill/stream/receiver_settings.hpp>
 
+#include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -20,12 +20,9 @@
 
 namespace rill {
 
-// A template only so that programs which never use it do not compile it (see
-// README, "Compile cost").
-template <class Lazy = void>
-class BasicSocketReceiver final : public Receiver<std::string> {
+class SocketReceiver final : public Receiver<std::string> {
  public:
-  BasicSocketReceiver(std::string host, int port, const ReceiverSettings& settings)
+  SocketReceiver(std::string host, int port, const ReceiverSettings& settings)
       : host_(std::move(host)), port_(port), maxLineLength_(settings.maxLineLength),
         connectTimeout_(settings.connectTimeout) {}
 
@@ -105,8 +102,7 @@ class BasicSocketReceiver final : public Receiver<std::string> {
   int port_;
   std::size_t maxLineLength_;
   std::chrono::milliseconds connectTimeout_;
-  Atomic<std::size_t> overlong_{0};
+  std::atomic<std::size_t> overlong_{0};
 };
-using SocketReceiver = BasicSocketReceiver<>;
 
 }  // namespace rill

@@ -9,5 +9,7 @@
 #include <rill/stream/receiver.hpp>
 #include <rill/stream/receiver_stream.hpp>
 #include <rill/stream/socket_stream.hpp>
+#include <rill/stream/state.hpp>
+#include <rill/stream/state_spec.hpp>
 #include <rill/stream/streaming_context.hpp>
 #include <rill/stream/time.hpp>

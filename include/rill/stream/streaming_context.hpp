@@ -3,12 +3,7 @@
 // and runs each batch's jobs (the output operations, in definition order), one
 // batch at a time. A batch that takes longer than the interval delays the next
 // one; nothing is skipped, and the delay is reported to listeners.
-#include <rill/core/atomic.hpp>
-#include <rill/core/chrono.hpp>
-#include <rill/core/deferred.hpp>
 #include <rill/core/errors.hpp>
-#include <rill/core/memory.hpp>
-#include <rill/core/thread.hpp>
 #include <rill/rdd/spark_context.hpp>
 #include <rill/stream/checkpoint.hpp>
 #include <rill/stream/clock.hpp>
@@ -18,39 +13,48 @@
 #include <rill/stream/listener.hpp>
 #include <rill/stream/queue_stream.hpp>
 #include <rill/stream/receiver.hpp>
+#include <rill/stream/receiver_settings.hpp>
 #include <rill/stream/receiver_stream.hpp>
+#include <rill/stream/receiver_supervisor.hpp>
 #include <rill/stream/socket_stream.hpp>
 #include <rill/stream/time.hpp>
+#include <rill/stream/wait_for.hpp>
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
 #include <optional>
+#include <ostream>
+#include <stdexcept>
 #include <string>
+#include <thread>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 namespace rill {
 
-// StreamingContext is BasicStreamingContext<>: a class template only so that its
-// members (the scheduler, start/stop, checkpoint restore) are compiled by the
-// programs that use them, not by every program that includes rill (about 5 % of
-// a batch word count's build). The parameter means nothing else.
-template <class Lazy = void>
-class BasicStreamingContext final : private Clock::Observer {  // final: getOrCreate hands it out by unique_ptr
+class StreamingContext final : private Clock::Observer {  // final: getOrCreate hands it out by unique_ptr
  public:
   enum class State { INITIALIZED, ACTIVE, STOPPED };
 
   /// StreamingContext(sc, batchDuration[, clock]): any std::chrono duration of at
   /// least a millisecond; the system clock unless a clock (e.g. ManualClock) is given.
   template <class Rep, class Period>
-  BasicStreamingContext(SparkContext& sc, std::chrono::duration<Rep, Period> batchDuration,
+  StreamingContext(SparkContext& sc, std::chrono::duration<Rep, Period> batchDuration,
                    std::shared_ptr<Clock> clock = nullptr)
       : sc_(&sc),
-        clock_(clock ? std::move(clock) : std::make_shared<BasicSystemClock<Lazy>>()),
+        clock_(clock ? std::move(clock) : std::make_shared<SystemClock>()),
         graph_(std::make_unique<DStreamGraph>(sc, requirePositiveDuration(batchDuration, "batch duration"))) {}
-  BasicStreamingContext(const BasicStreamingContext&) = delete;
-  BasicStreamingContext& operator=(const BasicStreamingContext&) = delete;
-  ~BasicStreamingContext() {
+  StreamingContext(const StreamingContext&) = delete;
+  StreamingContext& operator=(const StreamingContext&) = delete;
+  ~StreamingContext() {
     try {
       stop(false, false);
     } catch (...) {  // a destructor must not throw; awaitTermination reports errors
@@ -94,15 +98,15 @@ class BasicStreamingContext final : private Clock::Observer {  // final: getOrCr
   /// one. An unusable newest file is skipped for the one before it, with a warning to
   /// the listeners (StreamingListener::onWarning) the factory registered.
   template <class Factory>
-  static std::unique_ptr<BasicStreamingContext> getOrCreate(const std::string& directory, Factory&& factory) {
-    static_assert(std::is_convertible_v<std::invoke_result_t<Factory&>, std::unique_ptr<BasicStreamingContext>>,
+  static std::unique_ptr<StreamingContext> getOrCreate(const std::string& directory, Factory&& factory) {
+    static_assert(std::is_convertible_v<std::invoke_result_t<Factory&>, std::unique_ptr<StreamingContext>>,
                   "rill: getOrCreate(directory, factory) needs factory() to return a "
                   "std::unique_ptr<StreamingContext>");
-    std::unique_ptr<BasicStreamingContext> ssc = factory();
+    std::unique_ptr<StreamingContext> ssc = factory();
     if (!ssc) throw std::invalid_argument("rill: getOrCreate: the factory returned no StreamingContext");
     if (!ssc->checkpointer_) ssc->checkpoint(directory);
-    if (auto data = detail::BasicCheckpointer<Lazy>::readLatest(directory, ssc->bus_)) {
-      detail::BasicCheckpointer<Lazy>::restore(*ssc->graph_, *data, directory);
+    if (auto data = detail::Checkpointer::readLatest(directory, ssc->bus_)) {
+      detail::Checkpointer::restore(*ssc->graph_, *data, directory);
       ssc->recovered_ = std::move(data);
     }
     return ssc;
@@ -128,22 +132,15 @@ class BasicStreamingContext final : private Clock::Observer {  // final: getOrCr
 
   /// socketTextStream(host, port): the lines a TCP server sends (e.g. `nc -lk 9999`),
   /// received on a thread; reconnects after a refused or dropped connection.
-  // A template only so that a program which never calls it does not compile the
-  // receiver machinery (with textFileStream's, ~10% of a word count's build time).
-  template <class LineReceiver = SocketReceiver>
-  // -> DStream<std::string>; deduced, so that declaring it compiles nothing (core/deferred.hpp)
-  auto socketTextStream(const std::string& host, int port) {
+  DStream<std::string> socketTextStream(const std::string& host, int port) {
     const auto settings = ReceiverSettings::fromConf(sc_->getConf());
-    return receiverStream(std::make_shared<LineReceiver>(host, port, settings));
+    return receiverStream(std::make_shared<SocketReceiver>(host, port, settings));
   }
 
   /// textFileStream(directory): the lines of each file moved into the directory
   /// after start(), read in the batch during which it appeared.
-  // A template for the same reason as socketTextStream.
-  template <class Watcher = io::DirectoryWatcher>
-  // -> DStream<std::string>; deduced, so that declaring it compiles nothing (core/deferred.hpp)
-  auto textFileStream(const std::string& directory) {
-    return detail::addFileStream<Watcher>(*graph_, bus_, directory);
+  DStream<std::string> textFileStream(const std::string& directory) {
+    return detail::addFileStream(*graph_, bus_, directory);
   }
 
   /// receiverStream(receiver): the records a user-written rill::Receiver<T> stores.
@@ -157,7 +154,7 @@ class BasicStreamingContext final : private Clock::Observer {  // final: getOrCr
 
   /// union_(streams...): all the streams' batches together.
   template <class First, class... Rest>
-  auto union_(const First& first, const Rest&... rest) {
+  DStream<typename First::value_type> union_(const First& first, const Rest&... rest) {
     DStream<typename First::value_type> out = first.toDStream();
     ((out = out.union_(rest)), ...);
     return out;
@@ -215,7 +212,7 @@ class BasicStreamingContext final : private Clock::Observer {  // final: getOrCr
   template <class Rep, class Period>
   bool awaitTerminationOrTimeout(std::chrono::duration<Rep, Period> timeout) {
     std::unique_lock lock(mutex_);
-    terminated_.wait_for(lock, timeout, [&] { return state_ == State::STOPPED || error_; });
+    detail::waitFor(terminated_, lock, timeout, [&] { return state_ == State::STOPPED || error_; });
     rethrowError();
     return state_ == State::STOPPED;
   }
@@ -309,25 +306,23 @@ class BasicStreamingContext final : private Clock::Observer {  // final: getOrCr
   }
 
   SparkContext* sc_;
-  std::shared_ptr<detail::Deferred<Clock, Lazy>> clock_;
-  std::unique_ptr<BasicDStreamGraph<Lazy>> graph_;
-  BasicListenerBus<Lazy> bus_;
+  std::shared_ptr<Clock> clock_;
+  std::unique_ptr<DStreamGraph> graph_;
+  ListenerBus bus_;
   Duration rememberAtLeast_{0};
-  std::optional<detail::BasicCheckpointer<Lazy>> checkpointer_;
-  std::optional<detail::Deferred<detail::CheckpointData, Lazy>> recovered_;
+  std::optional<detail::Checkpointer> checkpointer_;
+  std::optional<detail::CheckpointData> recovered_;
 
   mutable std::mutex mutex_;
-  ConditionVariable terminated_;
+  std::condition_variable terminated_;
   State state_ = State::INITIALIZED;
   std::exception_ptr error_;
   std::thread scheduler_;
-  Atomic<bool> stopRequested_{false};
-  Atomic<bool> graceful_{false};
-  Atomic<bool> schedulerDone_{false};
+  std::atomic<bool> stopRequested_{false};
+  std::atomic<bool> graceful_{false};
+  std::atomic<bool> schedulerDone_{false};
   bool stopSparkContextOnExit_ = false;  // set and read on the scheduler thread only
-  Atomic<std::int64_t> nextBatch_{0};
+  std::atomic<std::int64_t> nextBatch_{0};
 };
-
-using StreamingContext = BasicStreamingContext<>;
 
 }  // namespace rill

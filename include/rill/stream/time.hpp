@@ -1,8 +1,7 @@
 #pragma once
 // Batch times and durations. A Time is milliseconds on the streaming clock and
 // prints as Spark's does ("1000 ms"); durations are std::chrono durations.
-#include <rill/core/chrono.hpp>
-
+#include <chrono>
 #include <compare>
 #include <cstdint>
 #include <ostream>

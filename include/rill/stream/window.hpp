@@ -4,14 +4,16 @@
 // reaching back before the stream's start holds only the batches that exist.
 // What "combine" means is the op's: a union for window(), a per-key merge of
 // aligned partitions for the keyed window ops.
-#include <rill/core/functional.hpp>
-#include <rill/core/memory.hpp>
+#include <rill/core/ref.hpp>
 #include <rill/rdd/derived_nodes.hpp>
+#include <rill/rdd/rdd.hpp>
 #include <rill/stream/checkpoint_streams.hpp>
 #include <rill/stream/dstream_node.hpp>
 #include <rill/stream/graph.hpp>
 #include <rill/stream/time.hpp>
 
+#include <functional>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
