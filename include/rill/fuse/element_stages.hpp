@@ -4,10 +4,10 @@
 // folds at compile time into one function per element with no buffer between
 // stages (the Thrill function-stack idea, written with C++20 concepts).
 #include <rill/core/concepts.hpp>
-#include <rill/core/functional.hpp>
 
 #include <array>
 #include <cstddef>
+#include <functional>
 #include <iterator>
 #include <type_traits>
 #include <utility>
@@ -24,6 +24,31 @@ template <class R>
 inline constexpr bool owns_elements = requires { typename R::allocator_type; };
 template <class T, std::size_t N>
 inline constexpr bool owns_elements<std::array<T, N>> = true;
+
+/// Calls f(args...), a user function returning a range, and hands each element
+/// to emit(y) until emit returns false; false if it did. The elements are moved
+/// when f returned a container as an rvalue (by value or std::move), forwarded
+/// otherwise.
+template <class Emit, class F, class... Args>
+bool emitEach(Emit&& emit, const F& f, Args&&... args) {
+  using R = std::invoke_result_t<const F&, Args...>;
+  decltype(auto) range = std::invoke(f, std::forward<Args>(args)...);
+  for (auto&& y : range) {
+    bool goOn;
+    if constexpr (!std::is_lvalue_reference_v<R> && owns_elements<std::remove_cvref_t<R>>)
+      goOn = emit(std::move(y));
+    else
+      goOn = emit(std::forward<decltype(y)>(y));
+    if (!goOn) return false;
+  }
+  return true;
+}
+
+/// A sink's push as a callable, for emitEach.
+template <class Next>
+auto pushTo(Next& next) {
+  return [&next](auto&& y) { return next.push(std::forward<decltype(y)>(y)); };
+}
 }  // namespace detail
 
 /// Anything a range-for can walk: a container, a std or range-v3 view, a tokenizer.
@@ -32,6 +57,7 @@ concept Iterable = requires(R& r) {
   std::begin(r);
   std::end(r);
 };
+
 
 template <Iterable R>
 using iterable_value_t = std::remove_cvref_t<decltype(*std::begin(std::declval<R&>()))>;
@@ -48,7 +74,7 @@ struct MapStage {
     Next next;
     template <class X>
     bool push(X&& x) {
-      return next.push(rill::detail::invoke(*f, std::forward<X>(x)));
+      return next.push(std::invoke(*f, std::forward<X>(x)));
     }
     bool finish() { return next.finish(); }
   };
@@ -70,7 +96,7 @@ struct FilterStage {
     Next next;
     template <class X>
     bool push(X&& x) {
-      if (!rill::detail::invoke(*f, std::as_const(x))) return true;
+      if (!std::invoke(*f, std::as_const(x))) return true;
       return next.push(std::forward<X>(x));
     }
     bool finish() { return next.finish(); }
@@ -95,17 +121,7 @@ struct FlatMapStage {
     Next next;
     template <class X>
     bool push(X&& x) {
-      using R = decltype(rill::detail::invoke(*f, std::forward<X>(x)));
-      decltype(auto) range = rill::detail::invoke(*f, std::forward<X>(x));
-      for (auto&& y : range) {
-        bool goOn;
-        if constexpr (!std::is_reference_v<R> && detail::owns_elements<R>)
-          goOn = next.push(std::move(y));
-        else
-          goOn = next.push(std::forward<decltype(y)>(y));
-        if (!goOn) return false;
-      }
-      return true;
+      return detail::emitEach(detail::pushTo(next), *f, std::forward<X>(x));
     }
     bool finish() { return next.finish(); }
   };
@@ -129,7 +145,7 @@ struct KeyByStage {
     template <class X>
     bool push(X&& x) {
       using In = std::remove_cvref_t<X>;
-      auto key = rill::detail::invoke(*f, std::as_const(x));
+      auto key = std::invoke(*f, std::as_const(x));
       return next.push(std::pair<result_of_t<F, In>, In>(std::move(key), std::forward<X>(x)));
     }
     bool finish() { return next.finish(); }

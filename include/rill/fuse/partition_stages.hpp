@@ -3,32 +3,19 @@
 // (mapPartitionsWithIndex, zipWithIndex, sample). They still sit inside the
 // fused chain: the elements before them flow in one loop, and what they emit
 // flows on through the stages after them in the same loop.
-#include <rill/core/functional.hpp>
-#include <rill/core/memory.hpp>
 #include <rill/core/random.hpp>
 #include <rill/fuse/element_stages.hpp>
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 namespace rill::fuse {
 
 namespace detail {
-template <class R, class Next>
-bool pushAll(R&& range, Next& next) {
-  for (auto&& y : range) {
-    bool goOn;
-    if constexpr (!std::is_reference_v<R> && owns_elements<std::remove_cvref_t<R>>)
-      goOn = next.push(std::move(y));
-    else
-      goOn = next.push(std::forward<decltype(y)>(y));
-    if (!goOn) return false;
-  }
-  return true;
-}
-
 // What f returns for a partition. A specialisation rather than std::conditional_t,
 // which would name both invoke results and fail on the signature f does not have.
 template <class F, bool WithIndex, class In>
@@ -65,9 +52,9 @@ struct MapPartitionsStage {
     bool finish() {
       bool goOn;
       if constexpr (WithIndex)
-        goOn = detail::pushAll(rill::detail::invoke(*f, partition, buffer), next);
+        goOn = detail::emitEach(detail::pushTo(next), *f, partition, buffer);
       else
-        goOn = detail::pushAll(rill::detail::invoke(*f, buffer), next);
+        goOn = detail::emitEach(detail::pushTo(next), *f, buffer);
       return goOn && next.finish();
     }
   };

@@ -1,15 +1,17 @@
 #pragma once
 // Actions: they run the fused chain of every partition in parallel on the
 // executor and combine the per-partition results on the caller's thread.
-#include <rill/core/algorithm.hpp>
 #include <rill/core/concepts.hpp>
 #include <rill/core/errors.hpp>
-#include <rill/core/functional.hpp>
+#include <rill/fuse/sink.hpp>
 #include <rill/rdd/fwd.hpp>
 
+#include <algorithm>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <iterator>
 #include <optional>
 #include <type_traits>
 #include <unordered_map>
@@ -25,13 +27,7 @@ struct CollectSink {
   std::vector<T> out;
   template <class X>
   bool push(X&& x) {
-    // Through push_back(T&&) only, the growth path the other sinks and the
-    // shuffle instantiate too: each distinct argument form of emplace_back is
-    // another copy of the vector's reallocation code in every program.
-    if constexpr (std::is_same_v<X, T>)
-      out.push_back(std::move(x));
-    else
-      out.push_back(T(std::forward<X>(x)));
+    out.emplace_back(std::forward<X>(x));
     return true;
   }
   bool finish() { return true; }

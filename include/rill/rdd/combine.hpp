@@ -9,15 +9,16 @@
 // in parallel on the executor. groupByKey does no map-side combine (as Spark:
 // it would not shrink the data). An RDD already partitioned as asked is
 // combined or grouped in place, without a shuffle.
-#include <rill/core/algorithm.hpp>
 #include <rill/core/ref.hpp>
 #include <rill/rdd/fwd.hpp>
 #include <rill/rdd/hash_table.hpp>
+#include <rill/rdd/keyed_args.hpp>
 #include <rill/rdd/keyed_shuffle.hpp>
 #include <rill/rdd/keys.hpp>
 #include <rill/rdd/partitioner.hpp>
 #include <rill/rdd/shuffle.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <span>
 #include <tuple>
@@ -98,7 +99,7 @@ Ref<const AnyPartitioner> keptPartitioner(const R& rdd, const Part& partArg) {
   if (!info) return info;
   if constexpr (std::is_integral_v<Part>)
     if (partArg == 0) return info;
-  return partitionedBy(info.get(), choosePartitioner(partArg, rdd)) ? info : nullptr;
+  return partitionedBy(info.get(), rddPartitioner(partArg, rdd)) ? info : nullptr;
 }
 
 /// combineByKey(rdd, aggregator, numPartitions or partitioner).
@@ -111,10 +112,10 @@ auto combineByKey(const R& rdd, const Agg& agg, const Part& partArg) {
   using Hash = hasher_of_t<Part>;
   auto& sc = rdd.context();
   auto kept = keptPartitioner(rdd, partArg);
-  const auto part = choosePartitioner(partArg, rdd);
+  const auto part = rddPartitioner(partArg, rdd);
   using P = std::remove_cvref_t<decltype(part)>;
   const Hash hash = hasherFrom<Hash>(part);
-  // One writer type for both paths, so the map side's fused loop is compiled once.
+  // In place, one table per partition (no target to cut it for); else one bucket per target.
   auto makeWriter = [&](std::size_t) {
     return CombineWriter<K, C, Agg, P, Hash>{&agg, kept ? nullptr : &part, FlatMap<K, C, Hash>(hash)};
   };
@@ -141,7 +142,7 @@ auto groupByKey(const R& rdd, const Part& partArg) {
   using Out = std::pair<K, std::vector<V>>;
   using Hash = hasher_of_t<Part>;
   auto kept = keptPartitioner(rdd, partArg);
-  const auto part = choosePartitioner(partArg, rdd);
+  const auto part = rddPartitioner(partArg, rdd);
   auto rows = kept ? runPerPartition(rdd, [](std::size_t) { return RowSink<Row>{}; }) : partitionRows(rdd, part);
   const Hash hash = hasherFrom<Hash>(part);
   auto groups = perPartition(rdd.context(), rows.size(), [&](std::size_t r) {

@@ -1,15 +1,15 @@
 #pragma once
 // SparkConf: the application name, the master ("local", "local[N]",
 // "local[*]") and free-form settings such as spark.streaming.receiver.maxRate.
-#include <rill/core/algorithm.hpp>
 #include <rill/core/message.hpp>
-#include <rill/core/thread.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <exception>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -28,12 +28,10 @@ class SparkConf {
     return *this;
   }
   SparkConf& set(const std::string& key, std::string value) {
-    if (std::string* old = find(key)) {
+    if (std::string* old = find(key))
       *old = std::move(value);
-    } else {
-      settings_.push_back(std::string(key));  // push_back(std::string&&) only: one growth path
-      settings_.push_back(std::move(value));
-    }
+    else
+      settings_.emplace_back(key, std::move(value));
     return *this;
   }
   std::string get(const std::string& key, const std::string& defaultValue = "") const {
@@ -80,15 +78,11 @@ class SparkConf {
   std::string appName_ = "rill";
   std::string master_ = "local";
   std::size_t threads_ = 1;
-  // key, value, key, value, ...: a handful of settings at most. Every program
-  // that makes a SparkConf compiles this member, and a vector of strings is one
-  // most programs compile anyway, where a std::map or a vector of pairs would be
-  // a container of its own.
-  std::vector<std::string> settings_;
+  std::vector<std::pair<std::string, std::string>> settings_;  // (key, value), in the order first set
 
   const std::string* find(const std::string& key) const {
-    for (std::size_t i = 0; i + 1 < settings_.size(); i += 2)
-      if (settings_[i] == key) return &settings_[i + 1];
+    for (const auto& [k, value] : settings_)
+      if (k == key) return &value;
     return nullptr;
   }
   std::string* find(const std::string& key) { return const_cast<std::string*>(std::as_const(*this).find(key)); }

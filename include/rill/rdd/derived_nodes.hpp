@@ -1,12 +1,12 @@
 #pragma once
 // Nodes built from other RDDs without a shuffle: a fused chain turned into a
 // storable RDD, a union, a cache, a coalesce.
-#include <rill/core/atomic.hpp>
 #include <rill/core/ref.hpp>
-#include <rill/core/thread.hpp>
 #include <rill/rdd/node.hpp>
 
+#include <atomic>
 #include <cstddef>
+#include <mutex>
 #include <span>
 #include <utility>
 #include <vector>
@@ -91,7 +91,7 @@ class CachedNode final : public RDDNode<T> {
   std::size_t numPartitions() const override { return slots_.size(); }
   bool compute(std::size_t p, ChunkSink<T>& out) const override {
     auto& slot = slots_[p];
-    if (!slot.ready.load(MemoryOrder::acquire)) fill(p, slot);
+    if (!slot.ready.load(std::memory_order_acquire)) fill(p, slot);
     return slot.data.empty() || out.consume(std::span<const T>(slot.data.data(), slot.data.size()));
   }
 
@@ -101,13 +101,13 @@ class CachedNode final : public RDDNode<T> {
   // deadlocks with libstdc++ under TSan (and on some targets, GCC bug 66146).
   struct Slot {
     std::mutex m;
-    Atomic<bool> ready{false};
+    std::atomic<bool> ready{false};
     std::vector<T> data;
   };
 
   void fill(std::size_t p, Slot& slot) const {
     std::lock_guard lock(slot.m);
-    if (slot.ready.load(MemoryOrder::relaxed)) return;  // another task filled it meanwhile
+    if (slot.ready.load(std::memory_order_relaxed)) return;  // another task filled it meanwhile
     struct Collect final : ChunkSink<T> {
       std::vector<T> data;
       bool consume(std::span<const T> c) override {
@@ -117,7 +117,7 @@ class CachedNode final : public RDDNode<T> {
     } collect;
     parent_->compute(p, collect);  // may throw: the slot stays empty
     slot.data = std::move(collect.data);
-    slot.ready.store(true, MemoryOrder::release);
+    slot.ready.store(true, std::memory_order_release);
   }
 
   Ref<const RDDNode<T>> parent_;

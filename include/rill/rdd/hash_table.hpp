@@ -13,11 +13,11 @@
 // same mixed hash, growing the table never hashes a key again. What an id means
 // is the caller's: FlatMap keeps its entries densely in a vector, the joins
 // index rows they already hold, so keys are never copied into the index.
-#include <rill/core/functional.hpp>
 #include <rill/rdd/keys.hpp>
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <stdexcept>
 #include <tuple>
@@ -30,36 +30,19 @@ class FlatIndex {
  public:
   static constexpr std::uint32_t npos = std::numeric_limits<std::uint32_t>::max();
 
-  FlatIndex() = default;
-  FlatIndex(const FlatIndex& other)
-      : slots_(other.slots_ ? new std::uint64_t[other.numSlots()] : nullptr), bits_(other.bits_), size_(other.size_) {
-    for (std::size_t i = 0; i < numSlots(); ++i) slots_[i] = other.slots_[i];
-  }
-  FlatIndex(FlatIndex&& other) noexcept
-      : slots_(std::exchange(other.slots_, nullptr)),
-        bits_(std::exchange(other.bits_, 0)),
-        size_(std::exchange(other.size_, 0)) {}
-  FlatIndex& operator=(FlatIndex other) noexcept {  // by value: copy and move alike
-    std::swap(slots_, other.slots_);
-    std::swap(bits_, other.bits_);
-    std::swap(size_, other.size_);
-    return *this;
-  }
-  ~FlatIndex() { delete[] slots_; }
-
   std::size_t size() const { return size_; }
 
   /// Makes room for n ids without growing on the way.
   void reserve(std::size_t n) {
     unsigned bits = kMinBits;
     while (maxLoad(bits) < n) ++bits;
-    if (!slots_ || bits > bits_) rebuild(bits);
+    if (slots_.empty() || bits > bits_) rebuild(bits);
   }
 
   /// The id stored under `hash` that same(id) accepts, or npos.
   template <class Same>
   std::uint32_t find(std::size_t hash, Same&& same) const {
-    if (!slots_) return npos;
+    if (slots_.empty()) return npos;
     const std::uint64_t frag = fragment(hash);
     for (std::size_t pos = home(frag);; pos = next(pos)) {
       const std::uint64_t s = slots_[pos];
@@ -72,7 +55,7 @@ class FlatIndex {
   /// makeId() runs before anything is stored, so if it throws the index is unchanged.
   template <class Same, class MakeId>
   std::pair<std::uint32_t, bool> findOrInsert(std::size_t hash, Same&& same, MakeId&& makeId) {
-    if (!slots_ || size_ >= maxLoad(bits_)) rebuild(slots_ ? bits_ + 1 : kMinBits);
+    if (slots_.empty() || size_ >= maxLoad(bits_)) rebuild(slots_.empty() ? kMinBits : bits_ + 1);
     const std::uint64_t frag = fragment(hash);
     std::size_t pos = home(frag);
     for (;; pos = next(pos)) {
@@ -98,30 +81,21 @@ class FlatIndex {
   }
   static std::uint32_t idOf(std::uint64_t slot) { return static_cast<std::uint32_t>(slot) - 1; }
   std::size_t home(std::uint64_t frag) const { return static_cast<std::size_t>(frag >> (32 - bits_)); }
-  // 2^bits_ slots once the table has any (slots_ is null before the first insert or reserve).
-  std::size_t numSlots() const { return slots_ ? std::size_t{1} << bits_ : 0; }
-  // Only called while probing, that is with slots.
   std::size_t next(std::size_t pos) const { return (pos + 1) & ((std::size_t{1} << bits_) - 1); }
 
   void rebuild(unsigned bits) {
     if (bits > kMaxBits) throw std::length_error("rill: a keyed table cannot hold more than 2^31 keys");
-    const std::size_t oldCount = numSlots();
-    std::uint64_t* old = std::exchange(slots_, new std::uint64_t[std::size_t{1} << bits]());
+    const auto old = std::exchange(slots_, std::vector<std::uint64_t>(std::size_t{1} << bits));
     bits_ = bits;
-    for (std::size_t i = 0; i < oldCount; ++i) {
-      const std::uint64_t s = old[i];
+    for (const std::uint64_t s : old) {
       if (s == 0) continue;
       std::size_t pos = home(s >> 32);
       while (slots_[pos] != 0) pos = next(pos);
       slots_[pos] = s;
     }
-    delete[] old;
   }
 
-  // An array of its own rather than a std::vector<std::uint64_t>: every program
-  // with a keyed operation compiles this class, and the vector would bring ~27
-  // functions of its own for a table that only ever grows by rebuilding.
-  std::uint64_t* slots_ = nullptr;
+  std::vector<std::uint64_t> slots_;  // 2^bits_ of them; none before the first insert or reserve
   unsigned bits_ = 0;
   std::size_t size_ = 0;
 };
@@ -149,9 +123,7 @@ class FlatMap {
     auto [id, inserted] = index_.findOrInsert(
         hash_(std::as_const(key)), [&](std::uint32_t i) { return eq_(entries_[i].first, std::as_const(key)); },
         [&] {
-          // One push_back(Entry&&), the form the shuffle's buckets use too, so the
-          // vector's growth path is compiled once per entry type.
-          entries_.push_back(Entry(K(std::forward<KK>(key)), make()));
+          entries_.emplace_back(K(std::forward<KK>(key)), make());
           return static_cast<std::uint32_t>(entries_.size() - 1);
         });
     if (!inserted) update(entries_[id].second);

@@ -1,17 +1,15 @@
 #pragma once
-// Joins and the set-like operations on two RDDs: both sides are brought into
-// the same partitions (partitionRows: a shuffle unless a side is already
-// partitioned so), then every partition is joined in parallel with a hash
-// join: a RowIndex over the right side's rows, probed with the left's.
+// Joins of two pair RDDs: both sides are brought into the same partitions
+// (partitionRows: a shuffle unless a side is already partitioned so), then
+// every partition is joined in parallel with a hash join: a RowIndex over the
+// right side's rows, probed with the left's.
 //
 // join, leftOuterJoin, rightOuterJoin and fullOuterJoin are one function: the
 // two flags say which side keeps its unmatched rows (with the other side as
 // std::nullopt). cogroup groups every side's values per key.
-#include <rill/core/algorithm.hpp>
-#include <rill/core/functional.hpp>
-#include <rill/core/memory.hpp>
 #include <rill/rdd/fwd.hpp>
 #include <rill/rdd/hash_table.hpp>
+#include <rill/rdd/keyed_args.hpp>
 #include <rill/rdd/keyed_shuffle.hpp>
 #include <rill/rdd/keys.hpp>
 #include <rill/rdd/partitioner.hpp>
@@ -78,12 +76,6 @@ struct RowKey {
     return row.first;
   }
 };
-struct Whole {
-  template <class X>
-  const X& operator()(const X& x) const {
-    return x;
-  }
-};
 
 /// A value, or the optional of it when that side may be missing.
 template <class V, bool MayBeMissing>
@@ -132,22 +124,6 @@ std::vector<L> withoutMatches(std::vector<L>& left, const std::vector<R>& right,
   return out;
 }
 
-/// The distinct elements of `left` that occur in `right` (intersection).
-template <class T, class Hash>
-std::vector<T> commonElements(std::vector<T>& left, const std::vector<T>& right, const Hash& hash) {
-  const RowIndex index(right, Whole{}, hash);
-  std::vector<char> taken(index.groups(), 0);
-  std::vector<T> out;
-  for (auto& x : left) {
-    const auto g = index.find(x);
-    if (g != index.npos && !taken[g]) {
-      taken[g] = 1;
-      out.push_back(std::move(x));
-    }
-  }
-  return out;
-}
-
 /// One partition of cogroup: per key, the values of every side (sides... moved from).
 /// Groups is std::pair<std::vector<V>, std::vector<W>> or a std::tuple of vectors.
 template <class K, class Groups, class Hash, class... Sides>
@@ -170,38 +146,6 @@ std::vector<std::pair<K, Groups>> cogroupPartition(const Hash& hash, Sides&... s
     (add(std::integral_constant<std::size_t, I>{}, sides), ...);
   }(std::index_sequence_for<Sides...>{});
   return std::move(table).take();
-}
-
-/// The partitioner of intersection and subtract: `part` itself, or HashPartitioner(n).
-/// n = 0 takes Spark's defaults: the larger partition count of the two for
-/// intersection, this RDD's for subtract (both partitioners are lost, as Spark's).
-template <bool Intersect, class Part, class A, class B>
-auto setPartitioner(const Part& part, const A& a, const B& b) {
-  if constexpr (std::is_integral_v<Part>) {
-    if (part != 0) return choosePartitioner(part, a, b);  // rejects a negative count
-    const std::size_t n = Intersect ? std::max(a.numPartitions(), b.numPartitions()) : a.numPartitions();
-    return HashPartitioner<>(std::max<std::size_t>(1, n));
-  } else {
-    return part;
-  }
-}
-
-/// intersection (Intersect) or subtract of two RDDs of T, both placed by the whole
-/// element; the tables hash with the partitioner's hasher, as the keyed ops do.
-template <bool Intersect, class A, class B, class Part>
-RDD<typename A::value_type> setOperation(const A& a, const B& b, const Part& partArg) {
-  using T = typename A::value_type;
-  const auto part = setPartitioner<Intersect>(partArg, a, b);
-  const auto hash = hasherFrom<hasher_of_t<Part>>(part);
-  auto left = partitionElements(a, part);
-  auto right = partitionElements(b, part);
-  auto parts = perPartition(a.context(), part.numPartitions(), [&](std::size_t r) {
-    if constexpr (Intersect)
-      return commonElements(left[r], right[r], hash);
-    else
-      return withoutMatches(left[r], right[r], Whole{}, hash);
-  });
-  return RDD<T>(a.context(), makeNode<StoredNode<T>>(std::move(parts)));
 }
 
 /// Both RDDs' rows in the partitions of `part`, then fn(leftRows, rightRows) per partition.
@@ -227,7 +171,7 @@ struct CogroupValues<V, W> {
 template <class Groups, class Part, class... Rs>
 auto cogroup(const Part& partArg, const Rs&... rdds) {
   using K = owned_key_t<key_of_t<typename std::tuple_element_t<0, std::tuple<Rs...>>::value_type>>;
-  const auto part = choosePartitioner(partArg, rdds...);
+  const auto part = rddPartitioner(partArg, rdds...);
   const auto hash = hasherFrom<hasher_of_t<Part>>(part);
   auto sides = std::tuple(partitionRows(rdds, part)...);
   auto& sc = std::get<0>(std::tie(rdds...)).context();

@@ -7,11 +7,11 @@
 // line), so a table or a shuffle output must own its keys. Lookups still take
 // the view, so an existing key costs no string construction.
 #include <rill/core/concepts.hpp>
-#include <rill/core/functional.hpp>
 #include <rill/rdd/byte_hash.hpp>
 
 #include <concepts>
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <type_traits>

@@ -54,8 +54,7 @@ template <class T>
 class StoredNode final : public RDDNode<T>, detail::StorableElement<T> {
  public:
   using Partitions = std::vector<std::vector<T>>;
-  // The node owns its partitions (RDDs share the node, not the partitions): a
-  // shared pointer here would be one more pointer type per element type.
+  // The node owns its partitions: RDDs share the node, not the partitions.
   explicit StoredNode(Partitions parts) : parts_(std::move(parts)) {}
 
   std::size_t numPartitions() const override { return parts_.size(); }
@@ -71,7 +70,7 @@ class StoredNode final : public RDDNode<T>, detail::StorableElement<T> {
 
 /// One vector cut into `slices` contiguous partitions (sliceBegin), where
 /// parallelize and a receiver's batch put their elements: nothing is moved to
-/// cut it, and a program compiles no vector of vectors for it.
+/// cut it.
 template <class T>
 class SlicedNode final : public RDDNode<T>, detail::StorableElement<T> {
  public:
@@ -91,8 +90,8 @@ class SlicedNode final : public RDDNode<T>, detail::StorableElement<T> {
   std::size_t slices_;
 };
 
-/// A node as RDD<T> holds it: a Ref (core/ref.hpp) of its base, so a node type
-/// costs the compiler its class and nothing more.
+/// A node as RDD<T> holds it: a Ref (core/ref.hpp) of its base, shared by every
+/// RDD and chain built on it.
 template <class Node, class... Args>
 Ref<const RDDNode<typename Node::value_type>> makeNode(Args&&... args) {
   return Ref<const RDDNode<typename Node::value_type>>(new Node(std::forward<Args>(args)...));

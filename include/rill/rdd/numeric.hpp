@@ -1,11 +1,10 @@
 #pragma once
 // Actions on RDDs of numbers: sum, mean, stats (Spark's DoubleRDDFunctions).
-#include <rill/core/algorithm.hpp>
-#include <rill/core/errors.hpp>
-#include <rill/core/math.hpp>
 #include <rill/core/show.hpp>
 #include <rill/rdd/fwd.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <concepts>
 #include <cstdint>
 #include <limits>
@@ -52,8 +51,8 @@ class StatCounter {
   double sampleVariance() const {
     return n_ > 1 ? m2_ / static_cast<double>(n_ - 1) : std::numeric_limits<double>::quiet_NaN();
   }
-  double stdev() const { return math::sqrt(variance()); }
-  double sampleStdev() const { return math::sqrt(sampleVariance()); }
+  double stdev() const { return std::sqrt(variance()); }
+  double sampleStdev() const { return std::sqrt(sampleVariance()); }
   /// Spark's layout: (count: 3, mean: 2.000000, stdev: 0.816497, max: 3.000000, min: 1.000000)
   std::string toString() const {
     return formatted([&](std::ostream& os) {
@@ -105,14 +104,13 @@ template <class D>
 class NumericOps {
   const D& d() const { return static_cast<const D&>(*this); }
 
-  template <class Unused>
   static constexpr void requireNumber() {
     static_assert(std::is_arithmetic_v<typename D::value_type>, "rill: sum/mean/stats need an RDD of numbers");
   }
 
  public:
   auto sum() const {
-    requireNumber<void>();
+    requireNumber();
     using S = sum_t<typename D::value_type>;
     S total{};
     for (auto s : detail::runPerPartition(d(), [](std::size_t) { return detail::SumSink<S>{}; })) total += s;
@@ -120,7 +118,7 @@ class NumericOps {
   }
 
   StatCounter stats() const {
-    requireNumber<void>();
+    requireNumber();
     StatCounter total;
     for (auto& s : detail::runPerPartition(d(), [](std::size_t) { return detail::StatSink{}; })) total.merge(s);
     return total;

@@ -1,24 +1,21 @@
 #pragma once
-// Operations on RDDs of key/value pairs (Spark's PairRDDFunctions) and the
-// two-RDD set operations. Members here only check types and pick the
-// machinery: combine.hpp (aggregation, groupByKey), join.hpp (joins, cogroup,
-// subtract, intersection), sort.hpp, value_stages.hpp (fused mapValues,
-// flatMapValues), cartesian.hpp.
+// Operations on RDDs of key/value pairs (Spark's PairRDDFunctions). Members
+// here only check types and pick the machinery: combine.hpp (aggregation,
+// groupByKey), join.hpp (joins, cogroup, subtractByKey), sort.hpp,
+// value_stages.hpp (fused mapValues, flatMapValues).
 //
 // The element is std::pair<K, V> or a 2-tuple. Shuffled results are
 // std::pair<owned_key_t<K>, ...> (a std::string_view key comes back as
 // std::string) and remember their partitioner. The optional last argument of
 // the hash-keyed ops is a number of partitions (0: as the input; see
-// detail::choosePartitioner) or a partitioner (rill::HashPartitioner(n) or any
+// detail::rddPartitioner) or a partitioner (rill::HashPartitioner(n) or any
 // type with numPartitions() and getPartition(const K&)).
 #include <rill/core/concepts.hpp>
-#include <rill/core/functional.hpp>
-#include <rill/core/memory.hpp>
 #include <rill/fuse/element_stages.hpp>
-#include <rill/rdd/cartesian.hpp>
 #include <rill/rdd/combine.hpp>
 #include <rill/rdd/fwd.hpp>
 #include <rill/rdd/join.hpp>
+#include <rill/rdd/keyed_args.hpp>
 #include <rill/rdd/keyed_shuffle.hpp>
 #include <rill/rdd/keys.hpp>
 #include <rill/rdd/partitioner.hpp>
@@ -28,7 +25,8 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
-#include <optional>
+#include <functional>
+#include <iterator>
 #include <span>
 #include <tuple>
 #include <type_traits>
@@ -39,35 +37,6 @@
 namespace rill {
 
 namespace detail {
-
-/// What every hash-keyed op asks of its keys and of its last argument, once
-/// the element is known to be a pair. The instantiation trace names the op.
-template <class T, class Part>
-constexpr bool checkKeyed() {
-  using K = owned_key_t<key_of_t<T>>;
-  constexpr bool partOk = std::is_integral_v<Part> || PartitionerFor<Part, K>;
-  static_assert(partOk,
-                "rill: the last argument of a keyed operation must be a number of partitions or a partitioner "
-                "(numPartitions() and getPartition(const K&) -> size_t)");
-  constexpr bool hashOk = HashableWith<K, hasher_of_t<Part>>;
-  static_assert(hashOk,
-                "rill: keyed operations need keys with std::hash and == (or a partitioner naming a "
-                "hasher_type, e.g. rill::HashPartitioner(n, hasher))");
-  return partOk && hashOk;
-}
-
-/// What intersection and subtract ask of their elements T and of their last argument:
-/// the partitioner places, and its hasher hashes, whole elements.
-template <class T, class Part>
-constexpr bool checkSetElements() {
-  static_assert(std::is_integral_v<Part> || PartitionerFor<Part, T>,
-                "rill: the last argument of intersection and subtract must be a number of partitions or a "
-                "partitioner of the elements (numPartitions() and getPartition(const T&) -> size_t)");
-  static_assert(HashableWith<T, hasher_of_t<Part>>,
-                "rill: intersection and subtract need elements with std::hash and == (or a partitioner "
-                "naming a hasher_type, e.g. rill::HashPartitioner(n, hasher))");
-  return (std::is_integral_v<Part> || PartitionerFor<Part, T>) && HashableWith<T, hasher_of_t<Part>>;
-}
 
 /// F callable with Args, returning something convertible to R.
 template <class F, class R, class... Args>
@@ -97,14 +66,6 @@ struct LookupSink {
   std::vector<V> result() && { return std::move(out); }
 };
 
-template <class V>
-std::vector<V> takeValues(auto&& rows) {
-  std::vector<V> out;
-  out.reserve(rows.size());
-  for (auto& row : rows) out.push_back(std::move(row.second));
-  return out;
-}
-
 }  // namespace detail
 
 template <class D>
@@ -118,7 +79,7 @@ class PairOps {
   template <class F, class Part = std::size_t>
   auto reduceByKey(F f, Part part = 0) const {
     using T = typename D::value_type;
-    static_assert(PairLike<T>, "rill: reduceByKey needs an RDD of key/value pairs (std::pair<K, V> or a 2-tuple)");
+    RILL_REQUIRE_PAIRS(T, "reduceByKey needs an RDD");
     if constexpr (PairLike<T>) {
       static_assert(ReduceFunction<F, mapped_of_t<T>>,
                     "rill: reduceByKey(f) needs f callable as f(const V&, const V&) returning V");
@@ -132,7 +93,7 @@ class PairOps {
   template <class Z, class F, class Part = std::size_t>
   auto foldByKey(const Z& zero, F f, Part part = 0) const {
     using T = typename D::value_type;
-    static_assert(PairLike<T>, "rill: foldByKey needs an RDD of key/value pairs (std::pair<K, V> or a 2-tuple)");
+    RILL_REQUIRE_PAIRS(T, "foldByKey needs an RDD");
     if constexpr (PairLike<T>) {
       using V = mapped_of_t<T>;
       static_assert(ReduceFunction<F, V> && std::convertible_to<const Z&, V>,
@@ -149,7 +110,7 @@ class PairOps {
   template <class U, class Seq, class Comb, class Part = std::size_t>
   auto aggregateByKey(U zero, Seq seqOp, Comb combOp, Part part = 0) const {
     using T = typename D::value_type;
-    static_assert(PairLike<T>, "rill: aggregateByKey needs an RDD of key/value pairs (std::pair<K, V> or a 2-tuple)");
+    RILL_REQUIRE_PAIRS(T, "aggregateByKey needs an RDD");
     if constexpr (PairLike<T>) {
       using V = mapped_of_t<T>;
       constexpr bool seqOk = detail::InvocableTo<Seq, U, const U&, const V&>;
@@ -169,7 +130,7 @@ class PairOps {
   auto combineByKey(Create createCombiner, MergeValue mergeValue, MergeCombiners mergeCombiners,
                     Part part = 0) const {
     using T = typename D::value_type;
-    static_assert(PairLike<T>, "rill: combineByKey needs an RDD of key/value pairs (std::pair<K, V> or a 2-tuple)");
+    RILL_REQUIRE_PAIRS(T, "combineByKey needs an RDD");
     if constexpr (PairLike<T>) {
       using V = mapped_of_t<T>;
       static_assert(std::invocable<const Create&, const V&>,
@@ -189,24 +150,22 @@ class PairOps {
   template <class Part = std::size_t>
   auto groupByKey(Part part = 0) const {
     using T = typename D::value_type;
-    static_assert(PairLike<T>, "rill: groupByKey needs an RDD of key/value pairs (std::pair<K, V> or a 2-tuple)");
-    if constexpr (PairLike<T>)
-      if constexpr (detail::checkKeyed<T, Part>()) return detail::groupByKey(d(), part);
+    RILL_REQUIRE_PAIRS(T, "groupByKey needs an RDD");
+    if constexpr (detail::checkKeyed<T, Part>()) return detail::groupByKey(d(), part);
   }
 
   /// countByKey(): an action, the number of elements per key.
   auto countByKey() const {
     using T = typename D::value_type;
-    static_assert(PairLike<T>, "rill: countByKey needs an RDD of key/value pairs (std::pair<K, V> or a 2-tuple)");
-    if constexpr (PairLike<T>)
-      if constexpr (detail::checkKeyed<T, std::size_t>()) {
-        auto one = [](const auto&) { return std::int64_t{1}; };
-        auto add = [](std::int64_t c, const auto&) { return c + 1; };
-        auto counts = detail::combineByKey(d(), detail::Aggregator{one, add, std::plus<std::int64_t>()},
-                                           std::size_t{0}).collect();
-        return std::unordered_map<owned_key_t<key_of_t<T>>, std::int64_t>(
-            std::make_move_iterator(counts.begin()), std::make_move_iterator(counts.end()));
-      }
+    RILL_REQUIRE_PAIRS(T, "countByKey needs an RDD");
+    if constexpr (detail::checkKeyed<T, std::size_t>()) {
+      auto one = [](const auto&) { return std::int64_t{1}; };
+      auto add = [](std::int64_t c, const auto&) { return c + 1; };
+      auto counts = detail::combineByKey(d(), detail::Aggregator{one, add, std::plus<std::int64_t>()},
+                                         std::size_t{0}).collect();
+      return std::unordered_map<owned_key_t<key_of_t<T>>, std::int64_t>(
+          std::make_move_iterator(counts.begin()), std::make_move_iterator(counts.end()));
+    }
   }
 
   // ---- per-key values ------------------------------------------------------------------------
@@ -215,7 +174,7 @@ class PairOps {
   template <class F>
   auto mapValues(F f) const {
     using T = typename D::value_type;
-    static_assert(PairLike<T>, "rill: mapValues needs an RDD of key/value pairs (std::pair<K, V> or a 2-tuple)");
+    RILL_REQUIRE_PAIRS(T, "mapValues needs an RDD");
     if constexpr (PairLike<T>) {
       static_assert(std::invocable<const F&, const mapped_of_t<T>&>,
                     "rill: mapValues(f) needs f callable as f(const V&), V the value type");
@@ -228,7 +187,7 @@ class PairOps {
   template <class F>
   auto flatMapValues(F f) const {
     using T = typename D::value_type;
-    static_assert(PairLike<T>, "rill: flatMapValues needs an RDD of key/value pairs (std::pair<K, V> or a 2-tuple)");
+    RILL_REQUIRE_PAIRS(T, "flatMapValues needs an RDD");
     if constexpr (PairLike<T>) {
       static_assert(std::invocable<const F&, const mapped_of_t<T>&>,
                     "rill: flatMapValues(f) needs f callable as f(const V&) returning a range");
@@ -242,11 +201,11 @@ class PairOps {
 
   /// keys() / values(): fused maps to the first / second member.
   auto keys() const {
-    static_assert(PairLike<typename D::value_type>, "rill: keys needs an RDD of key/value pairs");
+    RILL_REQUIRE_PAIRS(typename D::value_type, "keys needs an RDD");
     if constexpr (PairLike<typename D::value_type>) return d().then(fuse::MapStage<detail::Member<0>>{{}});
   }
   auto values() const {
-    static_assert(PairLike<typename D::value_type>, "rill: values needs an RDD of key/value pairs");
+    RILL_REQUIRE_PAIRS(typename D::value_type, "values needs an RDD");
     if constexpr (PairLike<typename D::value_type>) return d().then(fuse::MapStage<detail::Member<1>>{{}});
   }
 
@@ -255,7 +214,7 @@ class PairOps {
   template <class Key>
   auto lookup(const Key& key) const {
     using T = typename D::value_type;
-    static_assert(PairLike<T>, "rill: lookup needs an RDD of key/value pairs (std::pair<K, V> or a 2-tuple)");
+    RILL_REQUIRE_PAIRS(T, "lookup needs an RDD");
     if constexpr (PairLike<T>) {
       using K = owned_key_t<key_of_t<T>>;
       static_assert(std::equality_comparable_with<key_of_t<T>, Key> && std::constructible_from<K, const Key&>,
@@ -275,13 +234,12 @@ class PairOps {
   /// collectAsMap(): an action; for a key present more than once, the last value wins.
   auto collectAsMap() const {
     using T = typename D::value_type;
-    static_assert(PairLike<T>, "rill: collectAsMap needs an RDD of key/value pairs (std::pair<K, V> or a 2-tuple)");
-    if constexpr (PairLike<T>)
-      if constexpr (detail::checkKeyed<T, std::size_t>()) {
-        std::unordered_map<owned_key_t<key_of_t<T>>, mapped_of_t<T>> map;
-        for (auto& x : d().collect()) map.insert_or_assign(std::get<0>(std::move(x)), std::get<1>(std::move(x)));
-        return map;
-      }
+    RILL_REQUIRE_PAIRS(T, "collectAsMap needs an RDD");
+    if constexpr (detail::checkKeyed<T, std::size_t>()) {
+      std::unordered_map<owned_key_t<key_of_t<T>>, mapped_of_t<T>> map;
+      for (auto& x : d().collect()) map.insert_or_assign(std::get<0>(std::move(x)), std::get<1>(std::move(x)));
+      return map;
+    }
   }
 
   // ---- partitioning and sorting --------------------------------------------------------------
@@ -291,7 +249,7 @@ class PairOps {
   template <class P>
   auto partitionBy(const P& partitioner) const {
     using T = typename D::value_type;
-    static_assert(PairLike<T>, "rill: partitionBy needs an RDD of key/value pairs (std::pair<K, V> or a 2-tuple)");
+    RILL_REQUIRE_PAIRS(T, "partitionBy needs an RDD");
     if constexpr (PairLike<T>) {
       using Row = detail::row_t<T>;
       static_assert(PartitionerFor<P, typename Row::first_type>,
@@ -308,7 +266,7 @@ class PairOps {
   template <class Less = std::less<>>
   auto sortByKey(bool ascending = true, std::size_t numPartitions = 0, Less less = Less()) const {
     using T = typename D::value_type;
-    static_assert(PairLike<T>, "rill: sortByKey needs an RDD of key/value pairs (std::pair<K, V> or a 2-tuple)");
+    RILL_REQUIRE_PAIRS(T, "sortByKey needs an RDD");
     if constexpr (PairLike<T>) {
       using K = owned_key_t<key_of_t<T>>;
       static_assert(std::strict_weak_order<const Less&, const K&, const K&>,
@@ -317,28 +275,6 @@ class PairOps {
         auto sorted = [&](const auto& cmp) {
           auto [parts, part] = detail::sortByKey(d(), numPartitions, cmp, [](auto&& rows) { return std::move(rows); });
           return detail::keyedRDD<detail::row_t<T>>(d().context(), std::move(parts), part);
-        };
-        return ascending ? sorted(less) : sorted(detail::Reversed<Less>{less});
-      }
-    }
-  }
-
-  /// sortBy(f[, ascending, numPartitions, less]): the elements ordered by f(x).
-  template <class F, class Less = std::less<>>
-  auto sortBy(F f, bool ascending = true, std::size_t numPartitions = 0, Less less = Less()) const {
-    using T = typename D::value_type;
-    static_assert(std::invocable<const F&, const T&>, "rill: sortBy(f) needs f callable as f(const T&)");
-    if constexpr (std::invocable<const F&, const T&>) {
-      using K = owned_key_t<result_of_t<F, T>>;
-      static_assert(std::strict_weak_order<const Less&, const K&, const K&>,
-                    "rill: sortBy(f) needs f's results ordered by < "
-                    "(or pass a comparator: sortBy(f, ascending, n, less))");
-      if constexpr (std::strict_weak_order<const Less&, const K&, const K&>) {
-        auto keyed = d().keyBy(std::move(f));
-        auto sorted = [&](const auto& cmp) {
-          auto strip = [](auto&& rows) { return detail::takeValues<T>(rows); };
-          return RDD<T>(d().context(),
-                        makeNode<StoredNode<T>>(detail::sortByKey(keyed, numPartitions, cmp, strip).first));
         };
         return ascending ? sorted(less) : sorted(detail::Reversed<Less>{less});
       }
@@ -389,36 +325,13 @@ class PairOps {
                   "rill: subtractByKey needs two RDDs of key/value pairs with the same key type");
     if constexpr (detail::sameKeys<T, typename Other::value_type>())
       if constexpr (detail::checkKeyed<T, Part>()) {
-        const auto p = detail::choosePartitioner(part, d(), other);
+        const auto p = detail::rddPartitioner(part, d(), other);
         const auto hash = detail::hasherFrom<hasher_of_t<Part>>(p);
         auto parts = detail::coPartitioned(d(), other, p, [&](auto& left, auto& right) {
           return detail::withoutMatches(left, right, detail::RowKey{}, hash);
         });
         return detail::keyedRDD<detail::row_t<T>>(d().context(), std::move(parts), p);
       }
-  }
-
-  // ---- set operations on any element type -------------------------------------------------------
-
-  /// intersection(other[, n | partitioner]): the distinct elements present in both. The
-  /// partitioner places elements by the whole element (getPartition(const T&)).
-  template <class Other, class Part = std::size_t>
-  auto intersection(const Other& other, Part part = 0) const {
-    return setOperation<true>(other, part);
-  }
-  /// subtract(other[, n | partitioner]): the elements of this RDD (duplicates kept) that are not in other.
-  template <class Other, class Part = std::size_t>
-  auto subtract(const Other& other, Part part = 0) const {
-    return setOperation<false>(other, part);
-  }
-
-  /// cartesian(other): every (t, u); partition (i, j) pairs partition i with partition j.
-  template <class Other>
-  auto cartesian(const Other& other) const {
-    using T = typename D::value_type;
-    using U = typename Other::value_type;
-    auto node = makeNode<detail::CartesianNode<T, U>>(d().toRDD().node(), other.toRDD().node());
-    return RDD<std::pair<T, U>>(d().context(), std::move(node));
   }
 
  private:
@@ -430,7 +343,7 @@ class PairOps {
                   "with the same key type");
     if constexpr (detail::sameKeys<T, typename Other::value_type>())
       if constexpr (detail::checkKeyed<T, Part>()) {
-        const auto p = detail::choosePartitioner(part, d(), other);
+        const auto p = detail::rddPartitioner(part, d(), other);
         const auto hash = detail::hasherFrom<hasher_of_t<Part>>(p);
         auto parts = detail::coPartitioned(d(), other, p, [&](auto& left, auto& right) {
           return detail::joinPartition<KeepLeft, KeepRight>(left, right, hash);
@@ -452,15 +365,6 @@ class PairOps {
             typename detail::CogroupValues<mapped_of_t<T>, mapped_of_t<typename Others::value_type>...>::type;
         return detail::cogroup<Groups>(part, d(), others...);
       }
-  }
-
-  template <bool Intersect, class Other, class Part>
-  auto setOperation(const Other& other, const Part& part) const {
-    using T = typename D::value_type;
-    constexpr bool sameType = std::is_same_v<T, typename Other::value_type>;
-    static_assert(sameType, "rill: intersection and subtract need two RDDs of the same element type");
-    if constexpr (sameType)
-      if constexpr (detail::checkSetElements<T, Part>()) return detail::setOperation<Intersect>(d(), other, part);
   }
 };
 

@@ -2,7 +2,6 @@
 // RDD<T>, the named, storable RDD, and PipedRDD<T, Pipe>, an RDD<T> with a
 // fused chain of stages on top. Both get every operation from the same mixins;
 // a PipedRDD converts to RDD<U> (implicitly, or with toRDD()).
-#include <rill/core/algorithm.hpp>
 #include <rill/core/ref.hpp>
 #include <rill/exec/cancellation.hpp>
 #include <rill/fuse/pipeline.hpp>
@@ -14,11 +13,14 @@
 #include <rill/rdd/pair_ops.hpp>
 #include <rill/rdd/partitioner.hpp>
 #include <rill/rdd/save.hpp>
+#include <rill/rdd/set_ops.hpp>
 #include <rill/rdd/transformations.hpp>
 #include <rill/rdd/value_stages.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <span>
+#include <type_traits>
 #include <utility>
 
 namespace rill {
@@ -27,7 +29,7 @@ namespace rill {
 /// runPartition(p, sink), then(stage) and toRDD().
 template <class D>
 class RDDApi : public TransformOps<D>, public ActionOps<D>, public NumericOps<D>, public PairOps<D>,
-               public SaveOps<D> {};
+               public SetOps<D>, public SaveOps<D> {};
 
 template <class T>
 class RDD : public RDDApi<RDD<T>> {

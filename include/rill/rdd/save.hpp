@@ -7,10 +7,6 @@
 // half-written part. _SUCCESS is written only after every partition has been
 // committed; a failed job removes the parts it had committed and leaves the
 // (empty) directory, as Hadoop's abortJob does.
-//
-// `template <class Lazy = void>` on a function or class here means nothing but
-// "compile me only if called": a program that never uses it does not pay for it
-// (see README, "Compile cost").
 #include <rill/core/errors.hpp>
 #include <rill/core/show.hpp>
 #include <rill/io/atomic_file.hpp>
@@ -33,23 +29,20 @@ namespace rill {
 namespace detail {
 
 /// Hadoop's part file name: part-00000, part-00001, ... (five digits at least).
-template <class Lazy = void>
-std::string partFileName(std::size_t partition) {
+inline std::string partFileName(std::size_t partition) {
   char name[32];
   std::snprintf(name, sizeof name, "part-%05zu", partition);
   return name;
 }
 
 /// Where partition p of the output directory `dir` is written (and removed on abort).
-template <class Lazy = void>
-std::string partPath(const std::string& dir, std::size_t partition) {
+inline std::string partPath(const std::string& dir, std::size_t partition) {
   return io::joinPath(dir, partFileName(partition));
 }
 
 /// A std::streambuf over an AtomicFileWriter, so elements are formatted by
 /// rill::show straight into the file's buffer instead of through one
 /// std::string per element.
-template <class Lazy = void>
 class AtomicFileStreamBuf final : public std::streambuf {
  public:
   explicit AtomicFileStreamBuf(io::AtomicFileWriter& out) : out_(&out) { setp(buf_, buf_ + sizeof buf_); }
@@ -95,8 +88,7 @@ struct TextLineSink {
 
 /// Creates `dir` (and its parents); throws IoError if it already exists, as
 /// Spark refuses to overwrite an output directory.
-template <class Lazy = void>
-void createOutputDirectory(const std::string& dir) {
+inline void createOutputDirectory(const std::string& dir) {
   int err = io::makeDirectories(io::splitPath(dir).dir);
   if (err == 0) err = io::makeDirectory(dir);
   if (err == EEXIST) throw IoError("rill: Output directory '" + dir + "' already exists");
@@ -104,14 +96,12 @@ void createOutputDirectory(const std::string& dir) {
 }
 
 /// Hadoop's abortJob: take back the parts a failed job had already published.
-template <class Lazy = void>
-void removeCommittedParts(const std::string& dir, std::size_t partitions) {
+inline void removeCommittedParts(const std::string& dir, std::size_t partitions) {
   // Best effort: the job's own failure is what the user must see.
   for (std::size_t p = 0; p < partitions; ++p) io::removeFile(partPath(dir, p));
 }
 
-template <class Lazy = void>
-std::string withoutTrailingSlashes(std::string dir) {
+inline std::string withoutTrailingSlashes(std::string dir) {
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   return dir;
 }
@@ -143,7 +133,7 @@ class SaveOps {
  private:
   void writePart(const std::string& dir, std::size_t p) const {
     io::AtomicFileWriter file(detail::partPath(dir, p));
-    detail::AtomicFileStreamBuf<> buf(file);
+    detail::AtomicFileStreamBuf buf(file);
     std::ostream os(&buf);
     os.exceptions(std::ios_base::badbit);  // a failed write throws the writer's IoError, not a silent badbit
     detail::TextLineSink sink{&os};

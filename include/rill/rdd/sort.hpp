@@ -3,19 +3,19 @@
 // (Spark's RangePartitioner); every element goes to the partition of its
 // range, and the partitions sort in parallel. All keys of partition i precede
 // those of partition i+1, so the output is ordered across partitions.
-#include <rill/core/algorithm.hpp>
-#include <rill/core/functional.hpp>
-#include <rill/core/math.hpp>
-#include <rill/core/memory.hpp>
 #include <rill/core/random.hpp>
 #include <rill/rdd/fwd.hpp>
 #include <rill/rdd/keyed_shuffle.hpp>
 #include <rill/rdd/keys.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <limits>
+#include <memory>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -79,12 +79,12 @@ struct KeySampleSink {
     if (sample.size() < capacity) {
       sample.emplace_back(std::get<0>(std::forward<X>(x)));
       if (sample.size() == capacity) {
-        w = math::exp(math::log(uniform()) / static_cast<double>(capacity));
+        w = std::exp(std::log(uniform()) / static_cast<double>(capacity));
         skip();
       }
     } else if (seen == nextPick) {
       sample[rng.below(capacity)] = K(std::get<0>(std::forward<X>(x)));
-      w *= math::exp(math::log(uniform()) / static_cast<double>(capacity));
+      w *= std::exp(std::log(uniform()) / static_cast<double>(capacity));
       skip();
     }
     ++seen;
@@ -96,7 +96,7 @@ struct KeySampleSink {
  private:
   double uniform() { return 1.0 - rng.uniform(); }  // (0, 1]
   void skip() {
-    const double gap = math::floor(math::log(uniform()) / math::log1p(-w));
+    const double gap = std::floor(std::log(uniform()) / std::log1p(-w));
     const double far = static_cast<double>(std::numeric_limits<std::int64_t>::max() / 2);
     nextPick = seen + 1 + (gap < far ? static_cast<std::int64_t>(gap) : static_cast<std::int64_t>(far));
   }

@@ -7,17 +7,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
-#include <vector>
+#include <string_view>
+#include <utility>
 
 namespace rill::detail {
 
-// Both nodes are templates only so that a program which never calls range() or
-// textFile() does not compile them (the parameter means nothing; see README,
-// "Compile cost").
-
 /// start, start+step, ... below end (above end for a negative step); nothing is stored.
-template <class Lazy = void>
 class RangeNode final : public RDDNode<std::int64_t> {
  public:
   RangeNode(std::int64_t start, std::int64_t end, std::int64_t step, std::size_t slices)
@@ -55,7 +52,6 @@ class RangeNode final : public RDDNode<std::int64_t> {
 };
 
 /// textFile: split i reads the lines that start in its byte range, as Hadoop does.
-template <class Lazy = void>
 class TextFileNode final : public RDDNode<std::string> {
  public:
   TextFileNode(std::string path, std::uintmax_t size, std::size_t splits)

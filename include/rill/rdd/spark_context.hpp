@@ -1,10 +1,7 @@
 #pragma once
 // SparkContext: owns the executor (a fixed thread pool of N workers for
 // "local[N]") and creates RDDs from collections, ranges and files.
-#include <rill/core/algorithm.hpp>
-#include <rill/core/atomic.hpp>
 #include <rill/core/errors.hpp>
-#include <rill/core/thread.hpp>
 #include <rill/exec/thread_pool.hpp>
 #include <rill/fuse/element_stages.hpp>
 #include <rill/io/file_lines.hpp>
@@ -12,11 +9,18 @@
 #include <rill/rdd/rdd.hpp>
 #include <rill/rdd/sources.hpp>
 
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <iterator>
+#include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -43,14 +47,13 @@ class SparkContext {
  public:
   explicit SparkContext(SparkConf conf = SparkConf())
       : conf_(std::move(conf)),
-        pool_(new exec::ThreadPool(conf_.threads())),
+        pool_(std::make_unique<exec::ThreadPool>(conf_.threads())),
         parallelism_(pool_->parallelism()),
         jobs_(*this) {}
   SparkContext(const std::string& master, const std::string& appName)
       : SparkContext(SparkConf().setMaster(master).setAppName(appName)) {}
   SparkContext(const SparkContext&) = delete;
   SparkContext& operator=(const SparkContext&) = delete;
-  ~SparkContext() { delete pool_; }
 
   const SparkConf& getConf() const { return conf_; }
   const std::string& appName() const { return conf_.appName(); }
@@ -70,7 +73,7 @@ class SparkContext {
     stopped_ = true;
     if (insideTaskOf_ == this) return;  // a worker cannot join its own pool
     jobsIdle_.wait(lock, [&] { return runningJobs_ == 0; });
-    delete std::exchange(pool_, nullptr);
+    pool_.reset();
   }
   bool isStopped() const { return stopped_.load(); }
 
@@ -103,26 +106,21 @@ class SparkContext {
   }
 
   /// range(start, end[, step, numSlices]): start, start+step, ... below end, generated lazily.
-  /// (range and textFile are templates only so that programs not calling them do not compile them.)
-  template <class Lazy = void>
-  // -> RDD<std::int64_t>; deduced, so that declaring it compiles nothing (core/deferred.hpp)
-  auto range(std::int64_t start, std::int64_t end, std::int64_t step = 1, std::size_t numSlices = 0) {
+  RDD<std::int64_t> range(std::int64_t start, std::int64_t end, std::int64_t step = 1, std::size_t numSlices = 0) {
     if (step == 0) throw std::invalid_argument("rill: range: step must not be 0");
     assertNotStopped();
-    return RDD<std::int64_t>(*this, makeNode<detail::RangeNode<Lazy>>(start, end, step, slices(numSlices)));
+    return RDD<std::int64_t>(*this, makeNode<detail::RangeNode>(start, end, step, slices(numSlices)));
   }
 
   /// textFile(path[, minPartitions]): the file's lines (without their newline). Throws
   /// rill::IoError naming the path when the file cannot be opened.
-  template <class Lazy = void>
-  // -> RDD<std::string>; deduced, so that declaring it compiles nothing (core/deferred.hpp)
-  auto textFile(const std::string& path, std::size_t minPartitions = 0) {
+  RDD<std::string> textFile(const std::string& path, std::size_t minPartitions = 0) {
     assertNotStopped();
     const auto size = io::fileSize(path);
     constexpr std::uintmax_t kSplit = 32u << 20;  // at least one split per 32 MiB, as Hadoop blocks
     std::size_t splits = std::max<std::size_t>(slices(minPartitions), static_cast<std::size_t>(size / kSplit + 1));
     if (size == 0) splits = 1;
-    return RDD<std::string>(*this, makeNode<detail::TextFileNode<Lazy>>(path, size, splits));
+    return RDD<std::string>(*this, makeNode<detail::TextFileNode>(path, size, splits));
   }
 
   template <class T>
@@ -192,16 +190,13 @@ class SparkContext {
   }
 
   SparkConf conf_;
-  // Owned; deleted (its threads joined) by stop() or the destructor. A plain
-  // pointer: std::unique_ptr would compile its tuple and deleter (~25 functions)
-  // into every program that makes a context.
-  exec::ThreadPool* pool_;
+  std::unique_ptr<exec::ThreadPool> pool_;  // reset (its threads joined) by stop() or the destructor
   std::size_t parallelism_;
   Jobs jobs_;
   std::mutex jobsMutex_;
-  ConditionVariable jobsIdle_;
+  std::condition_variable jobsIdle_;
   std::size_t runningJobs_ = 0;  // guarded by jobsMutex_
-  Atomic<bool> stopped_{false};
+  std::atomic<bool> stopped_{false};
   static inline thread_local SparkContext* insideTaskOf_ = nullptr;  // the context whose task this thread runs
 };
 

@@ -3,10 +3,7 @@
 // filter, flatMap, keyBy, mapPartitions, glom) come from fuse::ElementOps;
 // sample and zipWithIndex also only append a stage to the chain's type; union,
 // coalesce and cache build a new node; repartition and distinct shuffle.
-#include <rill/core/algorithm.hpp>
 #include <rill/core/concepts.hpp>
-#include <rill/core/functional.hpp>
-#include <rill/core/memory.hpp>
 #include <rill/fuse/element_ops.hpp>
 #include <rill/fuse/partition_stages.hpp>
 #include <rill/rdd/actions.hpp>
@@ -15,12 +12,14 @@
 #include <rill/rdd/hash_table.hpp>
 #include <rill/rdd/shuffle.hpp>
 
-#include <concepts>
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
 #include <span>
 #include <stdexcept>
 #include <string>
-#include <cstddef>
-#include <cstdint>
 #include <type_traits>
 #include <utility>
 #include <vector>

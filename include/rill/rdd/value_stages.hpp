@@ -5,11 +5,11 @@
 // to, so the partitioner survives it (as Spark's mapValues, flatMapValues and
 // filter keep rdd.partitioner).
 #include <rill/core/concepts.hpp>
-#include <rill/core/functional.hpp>
 #include <rill/fuse/element_stages.hpp>
 #include <rill/fuse/pipeline.hpp>
 
 #include <cstddef>
+#include <functional>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -45,7 +45,7 @@ struct MapValuesStage : ValueStage<F, MapValuesStage<F>> {
 
   template <class In, class X, class Next>
   static bool emit(const F& f, X&& x, Next& next) {
-    return next.push(out<In>(std::get<0>(std::forward<X>(x)), rill::detail::invoke(f, std::as_const(std::get<1>(x)))));
+    return next.push(out<In>(std::get<0>(std::forward<X>(x)), std::invoke(f, std::as_const(std::get<1>(x)))));
   }
 };
 
@@ -59,18 +59,10 @@ struct FlatMapValuesStage : ValueStage<F, FlatMapValuesStage<F>> {
 
   template <class In, class X, class Next>
   static bool emit(const F& f, X&& x, Next& next) {
-    using R = range_t<In>;
-    decltype(auto) range = rill::detail::invoke(f, std::as_const(std::get<1>(x)));
     const auto& key = std::get<0>(x);
-    for (auto&& y : range) {
-      bool goOn;
-      if constexpr (!std::is_reference_v<R> && fuse::detail::owns_elements<R>)
-        goOn = next.push(out<In>(key, std::move(y)));
-      else
-        goOn = next.push(out<In>(key, std::forward<decltype(y)>(y)));
-      if (!goOn) return false;
-    }
-    return true;
+    return fuse::detail::emitEach(
+        [&](auto&& y) { return next.push(out<In>(key, std::forward<decltype(y)>(y))); }, f,
+        std::as_const(std::get<1>(x)));
   }
 };
 

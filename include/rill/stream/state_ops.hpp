@@ -3,8 +3,9 @@
 // The keyed forms take, as the keyed RDD ops do, a number of partitions (0: the
 // context's default parallelism) or a partitioner for the state.
 #include <rill/core/concepts.hpp>
-#include <rill/core/memory.hpp>
 #include <rill/core/serialization.hpp>
+#include <rill/rdd/keyed_args.hpp>
+#include <rill/rdd/keyed_shuffle.hpp>
 #include <rill/rdd/keys.hpp>
 #include <rill/stream/checkpoint_streams.hpp>
 #include <rill/stream/derive.hpp>
@@ -17,6 +18,7 @@
 
 #include <concepts>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <type_traits>
 #include <utility>
@@ -27,8 +29,6 @@ namespace rill {
 template <class D>
 class DStreamStateOps {
   const D& d() const { return static_cast<const D&>(*this); }
-  template <class Late = void>
-  using T_ = typename std::conditional_t<true, D, Late>::value_type;
 
  public:
   /// updateStateByKey(updateFn[, n | partitioner]): updateFn(const std::vector<V>& newValues,
@@ -53,8 +53,9 @@ class DStreamStateOps {
   /// MapWithStateDStream: the mapped values, and stateSnapshots().
   template <class F, class S, class Init, class Part>
   auto mapWithState(const StateSpecOf<F, S, Init, Part>& spec) const {
-    using T = T_<F>;
-    if constexpr (checkState<T, S, Part>("mapWithState")) {
+    using T = typename D::value_type;
+    RILL_REQUIRE_PAIRS(T, "mapWithState needs a DStream");
+    if constexpr (checkState<S, Part>()) {
       using K = owned_key_t<key_of_t<T>>;
       using V = mapped_of_t<T>;
       constexpr bool timed = std::invocable<const F&, Time, const K&, std::optional<V>, State<S>&>;
@@ -67,7 +68,7 @@ class DStreamStateOps {
         static_assert(!std::is_void_v<R>, "rill: mapWithState's function must return the mapped value");
         if constexpr (!std::is_void_v<R>) {
           using M = typename detail::MappedOf<R, timed>::type;
-          const auto p = detail::streamPartitioner(spec.getPartitioner(), d().sparkContext());
+          const auto p = detail::streamPartitioner(spec.getPartitioner(), d().sparkContext().defaultParallelism());
           using P = std::remove_cvref_t<decltype(p)>;
           auto node = std::make_shared<detail::MapWithStateNode<K, V, S, M, F, P, timed>>(
               d().graph(), d().slideDuration(), d().baseNode(), batchRows(p), spec.mappingFunction(), p,
@@ -84,7 +85,7 @@ class DStreamStateOps {
   /// serialisable (a compile-time check). State and incremental windows are saved
   /// whenever the context checkpoints, without this call.
   auto checkpoint(Duration interval) const {
-    using T = T_<>;
+    using T = typename D::value_type;
     static_assert(Checkpointable<T>,
                   "rill: checkpoint(interval) saves this DStream's batches, so its element type must be "
                   "serialisable: give it a serialize function (see rill/core/serialization.hpp)");
@@ -98,30 +99,26 @@ class DStreamStateOps {
   }
 
  private:
-  template <class T, class S, class Part>
-  static constexpr bool checkState(const char*) {
-    static_assert(PairLike<T>, "rill: state operations need a DStream of key/value pairs");
+  /// What both state operations ask of pairs: a state type, and the keys and
+  /// partitions every keyed operation asks (false for elements that are not pairs).
+  template <class S, class Part>
+  static constexpr bool checkState() {
+    using T = typename D::value_type;
     if constexpr (PairLike<T>) {
       constexpr bool named = !std::is_same_v<S, detail::DeduceState>;
       static_assert(named,
                     "rill: the state type S could not be read off the function (a generic lambda?): name it, as "
                     "updateStateByKey<S>(f) or StateSpec::function<S>(f), or give an initial state RDD");
-      using K = owned_key_t<key_of_t<T>>;
-      constexpr bool partOk = std::is_integral_v<Part> || PartitionerFor<Part, K>;
-      static_assert(partOk, "rill: the partitions of a state operation must be a number or a partitioner "
-                            "(numPartitions() and getPartition(const K&) -> size_t)");
-      constexpr bool hashOk = HashableWith<K, hasher_of_t<Part>>;
-      static_assert(hashOk, "rill: state operations need keys with std::hash and == (or a partitioner naming a "
-                            "hasher_type)");
-      return named && partOk && hashOk;
+      return detail::checkKeyed<T, Part>() && named;
     }
     return false;
   }
 
   template <class S, class F, class Part, class Init>
   auto updateState(F updateFn, Part part, Init initial) const {
-    using T = T_<F>;
-    if constexpr (checkState<T, S, Part>("updateStateByKey")) {
+    using T = typename D::value_type;
+    RILL_REQUIRE_PAIRS(T, "updateStateByKey needs a DStream");
+    if constexpr (checkState<S, Part>()) {
       using K = owned_key_t<key_of_t<T>>;
       using V = mapped_of_t<T>;
       using Values = const std::vector<V>&;
@@ -134,7 +131,7 @@ class DStreamStateOps {
         using R = typename detail::UpdateResult<timed, F, K, V, S>::type;
         static_assert(std::is_convertible_v<R, std::optional<S>>,
                       "rill: updateStateByKey's updateFn must return std::optional<S> (std::nullopt removes the key)");
-        const auto p = detail::streamPartitioner(part, d().sparkContext());
+        const auto p = detail::streamPartitioner(part, d().sparkContext().defaultParallelism());
         using P = std::remove_cvref_t<decltype(p)>;
         auto node = std::make_shared<detail::UpdateStateNode<K, V, S, F, P, timed>>(
             d().graph(), d().slideDuration(), d().baseNode(), batchRows(p), std::move(updateFn), p,
@@ -148,7 +145,7 @@ class DStreamStateOps {
   /// The parent's batch at t as rows in the partitions of p (erased once per batch).
   template <class P>
   auto batchRows(const P& p) const {
-    using Row = detail::row_t<T_<P>>;
+    using Row = detail::row_t<typename D::value_type>;
     return [parent = d(), p](Time t) -> std::optional<std::vector<std::vector<Row>>> {
       auto rdd = parent.rddAt(t);
       if (!rdd) return std::nullopt;

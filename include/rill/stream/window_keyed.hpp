@@ -4,36 +4,17 @@
 // the previous window or the previous state is done partition by partition
 // with no shuffle: partition r of the result reads partition r of each input.
 #include <rill/rdd/hash_table.hpp>
+#include <rill/rdd/keyed_args.hpp>
 #include <rill/rdd/keyed_shuffle.hpp>
-#include <rill/rdd/keys.hpp>
 #include <rill/rdd/partitioner.hpp>
 #include <rill/rdd/spark_context.hpp>
 
 #include <cstddef>
-#include <stdexcept>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
 namespace rill::detail {
-
-/// The partitioner of a keyed stream op: a number n > 0 as HashPartitioner(n),
-/// 0 as HashPartitioner(defaultParallelism) (Spark Streaming's default), a
-/// partitioner as it is.
-template <class Part>
-auto streamPartitioner(const Part& part, SparkContext& sc) {
-  if constexpr (std::is_integral_v<Part>) {
-    if constexpr (std::is_signed_v<Part>)
-      if (part < 0) throw std::invalid_argument("rill: the number of partitions must not be negative");
-    return HashPartitioner<>(part != 0 ? static_cast<std::size_t>(part) : sc.defaultParallelism());
-  } else {
-    return part;
-  }
-}
-
-/// The partitioner type streamPartitioner gives for a last argument of type Part.
-template <class Part>
-using stream_partitioner_t = decltype(streamPartitioner(std::declval<const Part&>(), std::declval<SparkContext&>()));
 
 /// Runs fn(r, inputs) for every partition r of `part`, in parallel; inputs[i]
 /// holds the rows of partition r of rdds[i] (an RDD not yet partitioned by

@@ -10,8 +10,8 @@
 // number of partitions (0: the context's default parallelism, as Spark
 // Streaming) or a partitioner (rill::HashPartitioner(n) or your own).
 #include <rill/core/concepts.hpp>
-#include <rill/core/functional.hpp>
-#include <rill/core/memory.hpp>
+#include <rill/rdd/hash_table.hpp>
+#include <rill/rdd/keyed_args.hpp>
 #include <rill/rdd/keys.hpp>
 #include <rill/stream/derive.hpp>
 #include <rill/stream/reduced_window.hpp>
@@ -21,6 +21,9 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <iterator>
+#include <memory>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -30,33 +33,19 @@ namespace rill {
 template <class D>
 class DStreamWindowOps {
   const D& d() const { return static_cast<const D&>(*this); }
-  template <class Late = void>
-  using T_ = typename std::conditional_t<true, D, Late>::value_type;
 
-  // The checks every keyed window op makes; the instantiation trace names the op.
+  // The checks of reduceByKeyAndWindow, for f and for invF.
   template <class F, class Part>
   static constexpr bool checkKeyedReduce() {
-    using T = T_<F>;
-    static_assert(PairLike<T>, "rill: this window operation needs a DStream of key/value pairs");
+    using T = typename D::value_type;
+    RILL_REQUIRE_PAIRS(T, "reduceByKeyAndWindow needs a DStream");
     if constexpr (PairLike<T>) {
       constexpr bool reduceOk = ReduceFunction<F, mapped_of_t<T>>;
       static_assert(reduceOk, "rill: reduceByKeyAndWindow needs f (and invF) callable as f(const V&, const V&) "
                               "returning V, where V is the value type");
-      return reduceOk && checkKeyed<Part>();
+      return reduceOk && detail::checkKeyed<T, Part>();
     }
     return false;
-  }
-  template <class Part>
-  static constexpr bool checkKeyed() {
-    using T = T_<Part>;
-    using K = owned_key_t<key_of_t<T>>;
-    constexpr bool partOk = std::is_integral_v<Part> || PartitionerFor<Part, K>;
-    static_assert(partOk, "rill: the last argument of a keyed window operation must be a number of partitions or "
-                          "a partitioner (numPartitions() and getPartition(const K&) -> size_t)");
-    constexpr bool hashOk = HashableWith<K, hasher_of_t<Part>>;
-    static_assert(hashOk, "rill: keyed window operations need keys with std::hash and == (or a partitioner naming a "
-                          "hasher_type)");
-    return partOk && hashOk;
   }
 
  public:
@@ -64,7 +53,7 @@ class DStreamWindowOps {
   /// (the slide defaults to the parent's).
   auto window(Duration windowDuration) const { return window(windowDuration, d().slideDuration()); }
   auto window(Duration windowDuration, Duration slideDuration) const {
-    using T = T_<>;
+    using T = typename D::value_type;
     auto parent = d().toDStream();
     SparkContext* sc = &parent.sparkContext();
     return detail::windowStream<T>("window", parent, windowDuration, slideDuration,
@@ -90,7 +79,7 @@ class DStreamWindowOps {
   template <class F, class G>
     requires(!std::is_convertible_v<G, Duration>)
   auto reduceByWindow(F f, G invF, Duration windowDuration, Duration slideDuration) const {
-    using T = T_<F>;
+    using T = typename D::value_type;
     static_assert(ReduceFunction<F, T> && ReduceFunction<G, T>,
                   "rill: reduceByWindow(f, invF, ...) needs f and invF callable as f(const T&, const T&) returning T");
     if constexpr (ReduceFunction<F, T> && ReduceFunction<G, T>)
@@ -109,10 +98,10 @@ class DStreamWindowOps {
   template <class F, class Part = std::size_t>
   auto reduceByKeyAndWindow(F f, Duration windowDuration, Duration slideDuration, Part part = 0) const {
     if constexpr (checkKeyedReduce<F, Part>()) {
-      using Row = detail::row_t<T_<F>>;
+      using Row = detail::row_t<typename D::value_type>;
       detail::requireWindowDurations("reduceByKeyAndWindow", windowDuration, slideDuration, d().slideDuration());
       SparkContext* sc = &d().sparkContext();
-      const auto p = detail::streamPartitioner(part, *sc);
+      const auto p = detail::streamPartitioner(part, sc->defaultParallelism());
       DStream<Row> perBatch = detail::deriveStream(d(), [f, p](const auto& rdd) { return rdd.reduceByKey(f, p); });
       return detail::windowStream<Row>(
           "reduceByKeyAndWindow", perBatch, windowDuration, slideDuration, [f, p, sc](std::vector<RDD<Row>> rdds) {
@@ -132,11 +121,11 @@ class DStreamWindowOps {
   auto reduceByKeyAndWindow(F f, G invF, Duration windowDuration, Duration slideDuration, Part part = 0,
                             Filter filterFunc = {}) const {
     if constexpr (checkKeyedReduce<F, Part>() && checkKeyedReduce<G, Part>() && checkFilter<Filter>()) {
-      using Row = detail::row_t<T_<F>>;
+      using Row = detail::row_t<typename D::value_type>;
       using K = typename Row::first_type;
       using V = typename Row::second_type;
       detail::requireWindowDurations("reduceByKeyAndWindow", windowDuration, slideDuration, d().slideDuration());
-      const auto p = detail::streamPartitioner(part, d().sparkContext());
+      const auto p = detail::streamPartitioner(part, d().sparkContext().defaultParallelism());
       using P = std::remove_cvref_t<decltype(p)>;
       DStream<Row> perBatch = detail::deriveStream(d(), [f, p](const auto& rdd) { return rdd.reduceByKey(f, p); });
       auto node = std::make_shared<detail::ReducedWindowNode<K, V, F, G, Filter, P>>(
@@ -153,7 +142,7 @@ class DStreamWindowOps {
   /// window); values whose count drops to 0 are removed.
   template <class Part = std::size_t>
   auto countByValueAndWindow(Duration windowDuration, Duration slideDuration, Part part = 0) const {
-    using T = T_<Part>;
+    using T = typename D::value_type;
     return d()
         .map([](const T& x) { return std::pair<T, std::int64_t>(x, 1); })
         .reduceByKeyAndWindow(std::plus<std::int64_t>(), std::minus<std::int64_t>(), windowDuration, slideDuration,
@@ -167,12 +156,14 @@ class DStreamWindowOps {
   }
   template <class Part = std::size_t>
   auto groupByKeyAndWindow(Duration windowDuration, Duration slideDuration, Part part = 0) const {
-    if constexpr (checkPairs<Part>() && checkKeyed<Part>()) {
-      using Row = detail::row_t<T_<Part>>;
+    using T = typename D::value_type;
+    RILL_REQUIRE_PAIRS(T, "groupByKeyAndWindow needs a DStream");
+    if constexpr (detail::checkKeyed<T, Part>()) {
+      using Row = detail::row_t<T>;
       using Group = std::pair<typename Row::first_type, std::vector<typename Row::second_type>>;
       detail::requireWindowDurations("groupByKeyAndWindow", windowDuration, slideDuration, d().slideDuration());
       SparkContext* sc = &d().sparkContext();
-      const auto p = detail::streamPartitioner(part, *sc);
+      const auto p = detail::streamPartitioner(part, sc->defaultParallelism());
       DStream<Group> perBatch = detail::deriveStream(d(), [p](const auto& rdd) { return rdd.groupByKey(p); });
       auto concat = [](auto a, auto b) {
         a.insert(a.end(), std::make_move_iterator(b.begin()), std::make_move_iterator(b.end()));
@@ -188,17 +179,12 @@ class DStreamWindowOps {
   }
 
  private:
-  template <class Late>
-  static constexpr bool checkPairs() {
-    static_assert(PairLike<T_<Late>>, "rill: this window operation needs a DStream of key/value pairs");
-    return PairLike<T_<Late>>;
-  }
   template <class Filter>
   static constexpr bool checkFilter() {
     if constexpr (std::is_same_v<Filter, detail::NoFilter>) {
       return true;
     } else {
-      using Row = detail::row_t<T_<Filter>>;
+      using Row = detail::row_t<typename D::value_type>;
       constexpr bool ok = std::is_invocable_r_v<bool, const Filter&, const Row&>;
       static_assert(ok, "rill: reduceByKeyAndWindow's filterFunc must be callable as f(const std::pair<K, V>&) -> bool");
       return ok;

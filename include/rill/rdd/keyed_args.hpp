@@ -1,0 +1,107 @@
+#pragma once
+// The arguments of the keyed operations, checked and read in one place for
+// RDDs and DStreams alike (per-batch pair ops, windows, state): the element
+// must be a key/value pair, the optional last argument is a number of
+// partitions or a partitioner, the keys must hash with that argument's hasher,
+// and a count of 0 means the operation's default partitioner (Spark's two
+// defaults: an RDD op takes its inputs', a stream op the default parallelism).
+#include <rill/core/concepts.hpp>
+#include <rill/core/ref.hpp>
+#include <rill/rdd/keys.hpp>
+#include <rill/rdd/partitioner.hpp>
+
+#include <algorithm>
+#include <concepts>
+#include <cstddef>
+#include <initializer_list>
+#include <stdexcept>
+#include <type_traits>
+
+/// Rejects an element type T that is not a key/value pair, naming the operation:
+/// RILL_REQUIRE_PAIRS(T, "reduceByKey needs an RDD") fails with "rill: reduceByKey
+/// needs an RDD of key/value pairs (std::pair<K, V> or a 2-tuple)". A macro because
+/// a static_assert message must be a string literal.
+#define RILL_REQUIRE_PAIRS(T, whoNeedsWhat) \
+  static_assert(::rill::PairLike<T>, "rill: " whoNeedsWhat " of key/value pairs (std::pair<K, V> or a 2-tuple)")
+
+namespace rill::detail {
+
+/// Part, the last argument of an operation, can place values of type X: it is a
+/// number of partitions or a partitioner of X.
+template <class Part, class X>
+concept PlacesBy = std::is_integral_v<Part> || PartitionerFor<Part, X>;
+
+/// X hashes with the hasher Part brings (DefaultHash for a number) and compares with ==.
+template <class X, class Part>
+concept HashesBy = HashableWith<X, hasher_of_t<Part>>;
+
+/// What a keyed operation asks of the keys of its elements T and of its last
+/// argument Part. False without a message when T is not a pair (RILL_REQUIRE_PAIRS
+/// says so); the instantiation trace names the operation.
+template <class T, class Part>
+constexpr bool checkKeyed() {
+  if constexpr (PairLike<T>) {
+    using K = owned_key_t<key_of_t<T>>;
+    static_assert(PlacesBy<Part, K>,
+                  "rill: the last argument of a keyed operation must be a number of partitions or a partitioner "
+                  "(numPartitions() and getPartition(const K&) -> size_t)");
+    static_assert(HashesBy<K, Part>,
+                  "rill: keyed operations need keys with std::hash and == (or a partitioner naming a "
+                  "hasher_type, e.g. rill::HashPartitioner(n, hasher))");
+    return PlacesBy<Part, K> && HashesBy<K, Part>;
+  } else {
+    return false;
+  }
+}
+
+/// The partitioner for a last argument `part`: a partitioner as it is; a number
+/// n > 0 as HashPartitioner(n); 0 as byDefault(), the operation's default.
+template <class Part, class Default>
+auto choosePartitioner(const Part& part, Default byDefault) {
+  if constexpr (std::is_integral_v<Part>) {
+    if constexpr (std::is_signed_v<Part>)
+      if (part < 0) throw std::invalid_argument("rill: the number of partitions must not be negative");
+    return part != 0 ? HashPartitioner<>(static_cast<std::size_t>(part)) : byDefault();
+  } else {
+    return part;
+  }
+}
+
+/// An RDD operation's partitioner for `part` over its inputs `rdds`. The default is
+/// Spark's defaultPartitioner: the first input's HashPartitioner if one has it, else
+/// HashPartitioner(the most partitions of any input).
+template <class Part, class... Rs>
+auto rddPartitioner(const Part& part, const Rs&... rdds) {
+  return choosePartitioner(part, [&] {
+    for (const auto& info : {Ref<const AnyPartitioner>(rdds.partitioner())...})
+      if (const auto* hash = info ? info->template target<HashPartitioner<>>() : nullptr) return *hash;
+    return HashPartitioner<>(std::max<std::size_t>({std::size_t{1}, rdds.numPartitions()...}));
+  });
+}
+
+/// A DStream operation's partitioner for `part`. The default is Spark Streaming's:
+/// HashPartitioner(the context's default parallelism).
+template <class Part>
+auto streamPartitioner(const Part& part, std::size_t defaultParallelism) {
+  return choosePartitioner(part, [=] { return HashPartitioner<>(defaultParallelism); });
+}
+
+/// The table hasher for partitioner P: the partitioner's own when it has one.
+template <class Hash, class P>
+Hash hasherFrom(const P& part) {
+  if constexpr (requires { Hash(part.hasher()); })
+    return Hash(part.hasher());
+  else
+    return Hash();
+}
+
+/// An RDD-like value (RDD<T> or a chain): what the two-RDD operations accept as `other`.
+template <class R>
+concept RDDLike = requires(const R& r) {
+  typename R::value_type;
+  { r.numPartitions() } -> std::convertible_to<std::size_t>;
+  r.partitioner();
+  r.toRDD();
+};
+
+}  // namespace rill::detail
