@@ -4,7 +4,7 @@
 
 #include "test_keyed_support.hpp"
 
-#include <rill/rdd/spark_context.hpp>
+#include <rill/rdd.hpp>
 
 #include <atomic>
 #include <string>

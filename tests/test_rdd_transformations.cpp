@@ -3,7 +3,7 @@
 // zipWithIndex, cache, repartition and coalesce — with generic lambdas.
 #include "rdd_test_support.hpp"
 
-#include <rill/core/split.hpp>
+#include <rill/rdd.hpp>
 
 #include <range/v3/range/conversion.hpp>
 #include <range/v3/view/iota.hpp>

@@ -1,7 +1,7 @@
 #pragma once
 // The hash table behind every keyed operation (map-side combine, merges,
 // groupByKey, joins). Chosen by measurement (benchmarks/bench_keyed.cpp,
-// BM_CombineTable; numbers in the README, "Combine table choice"): on a Zipf word count it
+// BM_CombineTable_*; figures in docs/benchmarks.md): on a Zipf word count it
 // combines 1.9x as fast as std::unordered_map probed with a string_view, it
 // allocates nothing per key, and it comes within ~8% of absl::flat_hash_map,
 // which would add a compiled-library dependency to a header-only library.
