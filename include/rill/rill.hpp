@@ -1,9 +1,7 @@
 #pragma once
-// rill: Spark's RDD and DStream model in one header-only C++20 library.
-#include <rill/core/concepts.hpp>
-#include <rill/core/errors.hpp>
-#include <rill/core/show.hpp>
-#include <rill/core/split.hpp>
+// rill: Spark's RDD and DStream model in one header-only C++20 library. This
+// header is all of it: batch programs (rill/rdd.hpp), streaming programs
+// (rill/streaming.hpp) and the I/O helpers (rill/io/io.hpp).
 #include <rill/io/io.hpp>
-#include <rill/rdd/spark_context.hpp>
-#include <rill/stream/stream.hpp>
+#include <rill/rdd.hpp>
+#include <rill/streaming.hpp>
