@@ -5,12 +5,6 @@
 // checkpoint file for that batch time. A restarted program rebuilds its graph
 // with the same code and restore() puts the data back participant by
 // participant, checking that the graph has the same participants.
-//
-// `template <class Lazy = void>` on a function or class here means nothing but
-// "compile me only if called": a program that never uses it does not pay for it
-// (see README, "Compile cost").
-#include <rill/core/algorithm.hpp>
-#include <rill/core/deferred.hpp>
 #include <rill/core/errors.hpp>
 #include <rill/core/serialization.hpp>
 #include <rill/io/file_lines.hpp>
@@ -21,6 +15,7 @@
 #include <rill/stream/listener.hpp>
 #include <rill/stream/time.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
@@ -50,22 +45,17 @@ struct CheckpointData {
 // int64, the number of streams as a u64, then per stream two strings, each a
 // u64 length and its bytes; native byte order), which is what cereal wrote for
 // it in earlier versions. Malformed bytes throw SparkException.
-template <class Lazy = void>
-std::string encodeCheckpointData(const CheckpointData& data) {
+inline std::string encodeCheckpointData(const CheckpointData& data) {
   return toBytes(data);
 }
-template <class Lazy = void>
-CheckpointData decodeCheckpointData(std::string_view bytes) {
+inline CheckpointData decodeCheckpointData(std::string_view bytes) {
   return fromBytes<CheckpointData>(bytes);
 }
 
-// Templates only so that a program which never checkpoints does not compile
-// them (the parameter means nothing; see README, "Compile cost").
-template <class Lazy = void>
-class BasicCheckpointer {
+class Checkpointer {
  public:
   /// Creates the directory if needed.
-  BasicCheckpointer(std::string directory, std::size_t keep) : dir_(std::move(directory)), keep_(keep) {
+  Checkpointer(std::string directory, std::size_t keep) : dir_(std::move(directory)), keep_(keep) {
     if (dir_.empty()) throw std::invalid_argument("rill: checkpoint directory must not be empty");
     if (keep_ == 0) throw std::invalid_argument("rill: checkpoint: the number of checkpoints to keep must be positive");
     if (const int err = io::makeDirectories(dir_))
@@ -76,7 +66,7 @@ class BasicCheckpointer {
   const std::string& directory() const { return dir_; }
 
   /// Refuses to start when some data could not be saved (a type without serialisation).
-  void start(const BasicDStreamGraph<Lazy>& graph, Time zero) {
+  void start(const DStreamGraph& graph, Time zero) {
     for (const auto& p : graph.checkpoints().participants())
       if (auto reason = p->unsupportedReason()) throw IllegalStateException(*reason);
     zero_ = zero;
@@ -85,7 +75,7 @@ class BasicCheckpointer {
   /// Writes the checkpoint of batch t when one is due (every batch, unless
   /// DStream::checkpoint(interval) asked otherwise). A failed write is reported
   /// as a warning and the program goes on, as in Spark.
-  void afterBatch(const BasicDStreamGraph<Lazy>& graph, Time t, BasicListenerBus<Lazy>& bus) {
+  void afterBatch(const DStreamGraph& graph, Time t, ListenerBus& bus) {
     const Duration interval = graph.checkpoints().interval().value_or(graph.batchDuration());
     if ((t - zero_).count() % interval.count() != 0) return;
     try {
@@ -96,7 +86,7 @@ class BasicCheckpointer {
     }
   }
 
-  void write(const BasicDStreamGraph<Lazy>& graph, Time t) const {
+  void write(const DStreamGraph& graph, Time t) const {
     CheckpointData data{graph.batchDuration().count(), zero_.milliseconds(), t.milliseconds(), {}};
     for (const auto& p : graph.checkpoints().participants()) data.streams.emplace_back(p->describe(), p->save(t));
     writeCheckpointFile(dir_, t.milliseconds(), encodeCheckpointData(data), keep_);
@@ -105,8 +95,8 @@ class BasicCheckpointer {
   /// The newest usable checkpoint in dir; unusable files (truncated, corrupt) are
   /// skipped with a warning. nullopt when there is none; throws when there are
   /// checkpoint files but none can be read (as Spark).
-  static std::optional<detail::Deferred<CheckpointData, Lazy>> readLatest(const std::string& dir,
-                                                                     BasicListenerBus<Lazy>& bus) {
+  static std::optional<CheckpointData> readLatest(const std::string& dir,
+                                                                     ListenerBus& bus) {
     const auto files = listCheckpoints(dir);
     for (const auto& [time, path] : files) {
       std::string problem;
@@ -148,7 +138,7 @@ class BasicCheckpointer {
   }
 
   /// Puts the checkpointed data into a graph rebuilt by the same program.
-  static void restore(BasicDStreamGraph<Lazy>& graph, const detail::Deferred<CheckpointData, Lazy>& data,
+  static void restore(DStreamGraph& graph, const CheckpointData& data,
                       const std::string& dir) {
     if (data.batchDuration != graph.batchDuration().count())
       throw SparkException("rill: the checkpoint in '" + dir + "' was written with a batch duration of " +
@@ -171,6 +161,5 @@ class BasicCheckpointer {
   std::size_t keep_;
   Time zero_;
 };
-using Checkpointer = BasicCheckpointer<>;
 
 }  // namespace rill::detail

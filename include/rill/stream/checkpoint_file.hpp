@@ -6,15 +6,11 @@
 // A truncated or corrupted file fails the length or checksum test and the
 // reader falls back to the previous file. Files are written atomically (temp
 // file, fsync, rename) and only the newest few are kept.
-//
-// `template <class Lazy = void>` on a function or class here means nothing but
-// "compile me only if called": a program that never uses it does not pay for it
-// (see README, "Compile cost").
-#include <rill/core/algorithm.hpp>
 #include <rill/io/atomic_file.hpp>
 #include <rill/io/directory.hpp>
 #include <rill/io/file_lines.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -30,8 +26,7 @@ inline constexpr std::uint32_t kCheckpointVersion = 1;
 inline constexpr std::size_t kCheckpointHeaderSize = 32;
 inline constexpr std::string_view kCheckpointPrefix = "checkpoint-";
 
-template <class Lazy = void>
-std::uint64_t fnv1a64(std::string_view bytes) {
+inline std::uint64_t fnv1a64(std::string_view bytes) {
   std::uint64_t h = 0xcbf29ce484222325ull;
   for (unsigned char c : bytes) {
     h ^= c;
@@ -40,20 +35,17 @@ std::uint64_t fnv1a64(std::string_view bytes) {
   return h;
 }
 
-template <class Lazy = void>
-void putLittleEndian(std::string& out, std::uint64_t v, int bytes) {
+inline void putLittleEndian(std::string& out, std::uint64_t v, int bytes) {
   for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
 }
-template <class Lazy = void>
-std::uint64_t getLittleEndian(std::string_view in, std::size_t at, int bytes) {
+inline std::uint64_t getLittleEndian(std::string_view in, std::size_t at, int bytes) {
   std::uint64_t v = 0;
   for (int i = 0; i < bytes; ++i) v |= std::uint64_t{static_cast<unsigned char>(in[at + i])} << (8 * i);
   return v;
 }
 
 /// The file contents for a payload: header then payload.
-template <class Lazy = void>
-std::string encodeCheckpoint(std::string_view payload) {
+inline std::string encodeCheckpoint(std::string_view payload) {
   std::string out(kCheckpointMagic);
   putLittleEndian(out, kCheckpointVersion, 4);
   putLittleEndian(out, 0, 4);
@@ -69,8 +61,7 @@ struct DecodedCheckpoint {
   std::string problem;
 };
 
-template <class Lazy = void>
-DecodedCheckpoint decodeCheckpoint(std::string_view file) {
+inline DecodedCheckpoint decodeCheckpoint(std::string_view file) {
   if (file.size() < kCheckpointHeaderSize) return {std::nullopt, "truncated header"};
   if (file.substr(0, kCheckpointMagic.size()) != kCheckpointMagic) return {std::nullopt, "not a rill checkpoint"};
   const auto version = getLittleEndian(file, 8, 4);
@@ -85,16 +76,14 @@ DecodedCheckpoint decodeCheckpoint(std::string_view file) {
   return {payload, {}};
 }
 
-template <class Lazy = void>
-std::string checkpointPath(const std::string& dir, std::int64_t timeMs) {
+inline std::string checkpointPath(const std::string& dir, std::int64_t timeMs) {
   return io::joinPath(dir, std::string(kCheckpointPrefix) + std::to_string(timeMs));
 }
 
 /// The checkpoint files in dir as (batch time, path), newest first. Other names
 /// (hidden temporaries of interrupted writes among them) are ignored; a missing
 /// or unreadable directory has none.
-template <class Lazy = void>
-std::vector<std::pair<std::int64_t, std::string>> listCheckpoints(const std::string& dir) {
+inline std::vector<std::pair<std::int64_t, std::string>> listCheckpoints(const std::string& dir) {
   std::vector<std::string> names;
   io::readDirectory(dir, names);
   std::vector<std::pair<std::int64_t, std::string>> found;
@@ -111,8 +100,7 @@ std::vector<std::pair<std::int64_t, std::string>> listCheckpoints(const std::str
 }
 
 /// Writes the checkpoint of batch timeMs atomically, then deletes all but the newest `keep`.
-template <class Lazy = void>
-void writeCheckpointFile(const std::string& dir, std::int64_t timeMs, std::string_view payload,
+inline void writeCheckpointFile(const std::string& dir, std::int64_t timeMs, std::string_view payload,
                          std::size_t keep) {
   io::writeFileAtomically(checkpointPath(dir, timeMs), encodeCheckpoint(payload));
   auto files = listCheckpoints(dir);
@@ -120,8 +108,7 @@ void writeCheckpointFile(const std::string& dir, std::int64_t timeMs, std::strin
 }
 
 /// Removes the hidden temporaries of checkpoint writes a killed program left behind.
-template <class Lazy = void>
-void removeStaleCheckpointTemps(const std::string& dir) {
+inline void removeStaleCheckpointTemps(const std::string& dir) {
   const std::string prefix = "." + std::string(kCheckpointPrefix);
   std::vector<std::string> names;
   io::readDirectory(dir, names);

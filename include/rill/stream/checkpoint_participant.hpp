@@ -9,11 +9,10 @@
 //
 // This header is light on purpose (the graph includes it); the participants
 // themselves, which need the serialisation code, live with their streams.
-#include <rill/core/algorithm.hpp>
-#include <rill/core/deferred.hpp>
-#include <rill/core/memory.hpp>
 #include <rill/stream/time.hpp>
 
+#include <algorithm>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,10 +38,7 @@ class CheckpointParticipant {
 };
 
 /// A graph's participants in definition order, and how often to checkpoint.
-// A template only so that programs which never stream do not compile it (see
-// README, "Compile cost").
-template <class Lazy = void>
-class BasicCheckpointRegistry {
+class CheckpointRegistry {
  public:
   void add(std::shared_ptr<CheckpointParticipant> p) {
     const void* id = p->identity();
@@ -57,9 +53,8 @@ class BasicCheckpointRegistry {
   std::optional<Duration> interval() const { return interval_; }
 
  private:
-  std::vector<std::shared_ptr<detail::Deferred<CheckpointParticipant, Lazy>>> participants_;
+  std::vector<std::shared_ptr<CheckpointParticipant>> participants_;
   std::optional<Duration> interval_;
 };
-using CheckpointRegistry = BasicCheckpointRegistry<>;
 
 }  // namespace rill

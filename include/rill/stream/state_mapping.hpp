@@ -10,10 +10,7 @@
 // time is called once with isTimingOut() == true, after the batch's records,
 // and removed. rill checks timeouts in every batch; Spark only in its full-scan
 // (checkpoint) batches, every 10 batches by default, so Spark reports them later.
-#include <rill/core/algorithm.hpp>
 #include <rill/core/errors.hpp>
-#include <rill/core/functional.hpp>
-#include <rill/core/memory.hpp>
 #include <rill/core/serialization.hpp>
 #include <rill/stream/checkpoint_streams.hpp>
 #include <rill/stream/dstream_node.hpp>
@@ -21,8 +18,13 @@
 #include <rill/stream/state.hpp>
 #include <rill/stream/window_keyed.hpp>
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
+#include <iterator>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>

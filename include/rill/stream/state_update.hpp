@@ -8,10 +8,7 @@
 // The state is an RDD hash-partitioned by key (the stream's partitioner); a
 // batch's values are shuffled to the same partitions, and each partition's
 // state is updated by one task on the pool, in parallel.
-#include <rill/core/functional.hpp>
-#include <rill/core/memory.hpp>
 #include <rill/core/serialization.hpp>
-#include <rill/core/thread.hpp>
 #include <rill/rdd/hash_table.hpp>
 #include <rill/stream/checkpoint_streams.hpp>
 #include <rill/stream/dstream_node.hpp>
@@ -19,6 +16,9 @@
 #include <rill/stream/window_keyed.hpp>
 
 #include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
