@@ -1,0 +1,142 @@
+#pragma once
+// Cluster: everything that crosses processes goes through these few collectives,
+// so the rdd and stream layers never see how ranks talk (one process, threads
+// in a test, or MPI). Every rank calls the same collectives in the same order
+// (SPMD, as Thrill and MPI programs do); each call carries a sequence number and
+// the operation's tag, and ranks that disagree fail with a message naming both.
+#include <rill/exec/collective.hpp>
+#include <rill/exec/failure_bytes.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace rill::exec {
+
+/// The bytes one rank sends another: a std::string, the buffer rill's archive
+/// (BinaryWriter) writes into, so serialised buckets move in without a copy.
+using Bytes = std::string;
+
+class Cluster {
+ public:
+  Cluster() = default;
+  Cluster(const Cluster&) = delete;
+  Cluster& operator=(const Cluster&) = delete;
+  virtual ~Cluster() = default;
+
+  virtual std::size_t rank() const = 0;
+  virtual std::size_t size() const = 0;
+  /// Rank 0, the one that prints (Spark's driver).
+  bool isDriver() const { return rank() == 0; }
+
+  /// How long a rank waits in a collective for the others (kClusterTimeoutSetting).
+  std::chrono::milliseconds timeout() const {
+    std::lock_guard lock(m_);
+    return timeout_;
+  }
+  void setTimeout(std::chrono::milliseconds timeout) {
+    if (timeout <= timeout.zero())
+      throw std::invalid_argument(rill::detail::message(
+          {"rill: ", kClusterTimeoutSetting, " must be positive, got ", timeout.count(), " ms"}));
+    std::lock_guard lock(m_);
+    timeout_ = timeout;
+  }
+
+  /// send[j] goes to rank j; returns one buffer per rank, [i] being what rank i sent here.
+  std::vector<Bytes> allToAll(std::string_view tag, std::vector<Bytes> send) {
+    if (send.size() != size())
+      throw std::invalid_argument(rill::detail::message({"rill: allToAll '", tag, "' needs one buffer per rank: got ",
+                                                         send.size(), " for ", size(), " ranks"}));
+    std::lock_guard lock(m_);
+    const CollectiveId id = next(CollectiveKind::allToAll, tag, 0);
+    if (size() == 1) return send;
+    return doAllToAll(id, std::move(send));
+  }
+
+  /// Every rank's buffer, in rank order.
+  std::vector<Bytes> allGather(std::string_view tag, Bytes mine) {
+    std::lock_guard lock(m_);
+    const CollectiveId id = next(CollectiveKind::allGather, tag, 0);
+    if (size() == 1) return onlyRank(std::move(mine));
+    return doAllGather(id, std::move(mine));
+  }
+
+  /// `root`'s data on every rank (the others' `data` is ignored).
+  Bytes broadcast(std::string_view tag, std::size_t root, Bytes data) {
+    if (root >= size())
+      throw std::invalid_argument(rill::detail::message(
+          {"rill: broadcast '", tag, "' from rank ", root, ", but there are ", size(), " ranks"}));
+    std::lock_guard lock(m_);
+    const CollectiveId id = next(CollectiveKind::broadcast, tag, root);
+    if (size() == 1) return data;
+    return doBroadcast(id, std::move(data));
+  }
+
+  /// Returns once every rank has called it.
+  void barrier(std::string_view tag) {
+    std::lock_guard lock(m_);
+    const CollectiveId id = next(CollectiveKind::barrier, tag, 0);
+    if (size() > 1) doBarrier(id);
+  }
+
+  /// Every rank passes its own failure (null if none). If any rank failed, every
+  /// rank throws the failure of the lowest failing rank: rill's and the standard
+  /// exception types keep their type and message, any other type becomes
+  /// SparkException("<type>: <message>"), on every rank including the one that failed.
+  void agreeOnFailure(std::string_view tag, const std::exception_ptr& failure) {
+    const std::vector<Bytes> all = allGather(tag, failure ? encodeFailure(failure) : Bytes());
+    for (const Bytes& f : all)
+      if (!f.empty()) throwFailure(f);
+  }
+
+ protected:
+  // Called with one rank's collectives serialised, and only when size() > 1.
+  virtual std::vector<Bytes> doAllToAll(const CollectiveId& id, std::vector<Bytes> send) = 0;
+  virtual std::vector<Bytes> doAllGather(const CollectiveId& id, Bytes mine) = 0;
+  virtual Bytes doBroadcast(const CollectiveId& id, Bytes data) = 0;
+  virtual void doBarrier(const CollectiveId& id) = 0;
+
+  /// For implementations, inside a do* call (the caller holds the lock).
+  std::chrono::milliseconds currentTimeout() const { return timeout_; }
+
+  /// allGather's answer on a cluster of one.
+  static std::vector<Bytes> onlyRank(Bytes mine) {
+    std::vector<Bytes> all(1);
+    all[0] = std::move(mine);
+    return all;
+  }
+
+ private:
+  CollectiveId next(CollectiveKind kind, std::string_view tag, std::size_t root) {
+    return CollectiveId(++sequence_, kind, static_cast<std::uint32_t>(root), tag);
+  }
+
+  // One collective at a time per rank: two threads of one rank calling
+  // collectives concurrently could pair them differently on different ranks.
+  mutable std::mutex m_;
+  std::uint64_t sequence_ = 0;
+  std::chrono::milliseconds timeout_ = kDefaultClusterTimeout;
+};
+
+/// The default: one process, rank 0 of 1. Every collective returns its input.
+class SingleProcessCluster final : public Cluster {
+ public:
+  std::size_t rank() const override { return 0; }
+  std::size_t size() const override { return 1; }
+
+ protected:
+  // Never called: Cluster answers every collective of a single rank itself.
+  std::vector<Bytes> doAllToAll(const CollectiveId&, std::vector<Bytes> send) override { return send; }
+  std::vector<Bytes> doAllGather(const CollectiveId&, Bytes mine) override { return onlyRank(std::move(mine)); }
+  Bytes doBroadcast(const CollectiveId&, Bytes data) override { return data; }
+  void doBarrier(const CollectiveId&) override {}
+};
+
+}  // namespace rill::exec

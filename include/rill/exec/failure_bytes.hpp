@@ -1,0 +1,152 @@
+#pragma once
+// An exception as bytes, so a failure on one rank can be thrown on every rank.
+// rill's exception types and the standard ones come back as the same type with
+// the same message; any other type becomes SparkException("<type>: <message>"),
+// since a rank cannot construct a type it knows nothing about.
+#include <rill/core/errors.hpp>
+#include <rill/core/message.hpp>
+
+#include <cxxabi.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <memory>
+#include <new>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <typeinfo>
+
+namespace rill::exec {
+
+namespace detail {
+
+/// What a rank knows of a failure: enough to throw it again elsewhere.
+struct FailureText {
+  std::string type;     // the demangled type name
+  std::string message;  // what(), for system_error without the ": <code message>" suffix
+  int code = 0;         // system_error only
+  int category = 0;     // system_error only: 1 generic, 2 system
+};
+
+template <class E>
+[[noreturn]] void raiseWithMessage(const FailureText& f) {
+  throw E(f.message);
+}
+template <class E>
+[[noreturn]] void raiseWithoutMessage(const FailureText&) {
+  throw E();
+}
+[[noreturn]] inline void raiseSystemError(const FailureText& f) {
+  const std::error_category& cat = f.category == 1 ? std::generic_category() : std::system_category();
+  throw std::system_error(std::error_code(f.code, cat), f.message);
+}
+
+struct KnownFailure {
+  const std::type_info* type;
+  void (*raise)(const FailureText&);
+};
+
+/// The types that keep their identity across ranks (matched exactly: a subclass
+/// is another type).
+inline std::span<const KnownFailure> knownFailures() {
+  static const KnownFailure known[] = {
+      {&typeid(SparkException), &raiseWithMessage<SparkException>},
+      {&typeid(IoError), &raiseWithMessage<IoError>},
+      {&typeid(BatchFailed), &raiseWithMessage<BatchFailed>},
+      {&typeid(UnsupportedOperationException), &raiseWithMessage<UnsupportedOperationException>},
+      {&typeid(IllegalStateException), &raiseWithMessage<IllegalStateException>},
+      {&typeid(std::logic_error), &raiseWithMessage<std::logic_error>},
+      {&typeid(std::invalid_argument), &raiseWithMessage<std::invalid_argument>},
+      {&typeid(std::domain_error), &raiseWithMessage<std::domain_error>},
+      {&typeid(std::length_error), &raiseWithMessage<std::length_error>},
+      {&typeid(std::out_of_range), &raiseWithMessage<std::out_of_range>},
+      {&typeid(std::runtime_error), &raiseWithMessage<std::runtime_error>},
+      {&typeid(std::range_error), &raiseWithMessage<std::range_error>},
+      {&typeid(std::overflow_error), &raiseWithMessage<std::overflow_error>},
+      {&typeid(std::underflow_error), &raiseWithMessage<std::underflow_error>},
+      {&typeid(std::system_error), &raiseSystemError},
+      {&typeid(std::bad_alloc), &raiseWithoutMessage<std::bad_alloc>},
+      {&typeid(std::exception), &raiseWithoutMessage<std::exception>},
+  };
+  return known;
+}
+
+inline std::string demangledName(const std::type_info& type) {
+  int status = 0;
+  std::unique_ptr<char, void (*)(void*)> name(abi::__cxa_demangle(type.name(), nullptr, nullptr, &status),
+                                               std::free);
+  return status == 0 && name ? std::string(name.get()) : std::string(type.name());
+}
+
+inline FailureText describeFailure(const std::exception_ptr& failure) {
+  try {
+    std::rethrow_exception(failure);
+  } catch (const std::system_error& e) {
+    FailureText f{demangledName(typeid(e)), e.what()};
+    const std::error_category& cat = e.code().category();
+    f.category = cat == std::generic_category() ? 1 : cat == std::system_category() ? 2 : 0;
+    f.code = e.code().value();
+    // system_error's what() is "<message>: <code message>"; keep the first part,
+    // the constructor on the other side adds the second again
+    const std::string suffix = ": " + e.code().message();
+    if (f.message.ends_with(suffix)) f.message.resize(f.message.size() - suffix.size());
+    return f;
+  } catch (const std::exception& e) {
+    return {demangledName(typeid(e)), e.what()};
+  } catch (...) {
+    return {"an exception of a type not derived from std::exception", ""};
+  }
+}
+
+inline void appendField(std::string& out, std::string_view field) {
+  const std::uint64_t n = field.size();
+  out.append(reinterpret_cast<const char*>(&n), sizeof n);
+  out.append(field);
+}
+
+inline std::string_view takeField(std::string_view& in) {
+  std::uint64_t n = 0;
+  if (in.size() < sizeof n) throw SparkException("rill: malformed failure record from another rank");
+  std::memcpy(&n, in.data(), sizeof n);
+  in.remove_prefix(sizeof n);
+  if (n > in.size()) throw SparkException("rill: malformed failure record from another rank");
+  const std::string_view field = in.substr(0, static_cast<std::size_t>(n));
+  in.remove_prefix(static_cast<std::size_t>(n));
+  return field;
+}
+
+}  // namespace detail
+
+/// Bytes from which throwFailure() throws the same error on any rank; never
+/// empty, so an empty buffer can stand for "no failure".
+inline std::string encodeFailure(const std::exception_ptr& failure) {
+  const detail::FailureText f = detail::describeFailure(failure);
+  std::string out;
+  detail::appendField(out, f.type);
+  detail::appendField(out, f.message);
+  detail::appendField(out, std::to_string(f.code));
+  detail::appendField(out, std::to_string(f.category));
+  return out;
+}
+
+/// Throws what encodeFailure() described: the same type and message when it is
+/// one of rill's or a standard exception type, else SparkException("<type>: <message>").
+[[noreturn]] inline void throwFailure(std::string_view bytes) {
+  detail::FailureText f;
+  f.type = detail::takeField(bytes);
+  f.message = detail::takeField(bytes);
+  f.code = std::atoi(std::string(detail::takeField(bytes)).c_str());
+  f.category = std::atoi(std::string(detail::takeField(bytes)).c_str());
+  const bool systemErrorOk = f.category != 0;  // a custom error category exists only where it was thrown
+  for (const detail::KnownFailure& k : detail::knownFailures())
+    if (detail::demangledName(*k.type) == f.type && (*k.type != typeid(std::system_error) || systemErrorOk))
+      k.raise(f);
+  throw SparkException(f.message.empty() ? f.type : rill::detail::message({f.type, ": ", f.message}));
+}
+
+}  // namespace rill::exec
