@@ -3,6 +3,8 @@
 // ranges (createRDD), the direct stream (createDirectStream), a transactional
 // sink, and librdkafka's mock cluster for tests and demos. See docs/kafka.md.
 #include <rill/kafka/consumer_record.hpp>
+#include <rill/kafka/consumer_strategy.hpp>
+#include <rill/kafka/direct_stream.hpp>
 #include <rill/kafka/errors.hpp>
 #include <rill/kafka/kafka_rdd.hpp>
 #include <rill/kafka/mock_cluster.hpp>

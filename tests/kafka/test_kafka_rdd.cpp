@@ -160,8 +160,9 @@ TEST_CASE("createRDD: a range retention removed fails naming topic, partition an
     message = e.what();
     CHECK(e.code() == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE);
   }
-  CHECK(message.starts_with("rill: Kafka topic 'big' partition 0, offsets [0, 10): offset 0 is no longer in the log "
-                            "(the log now starts at offset "));
+  CHECK(
+      message.starts_with("rill: Kafka topic 'big' partition 0, offsets [0, 10): offset 0 is no longer in the log "
+                          "(the log now starts at offset "));
   CHECK(message.find("retention or compaction removed it") != std::string::npos);
   // What the log still holds reads fine.
   auto tail = rill::kafka::createRDD(sc, cluster.params(), {{"big", 0, 790, 800}});

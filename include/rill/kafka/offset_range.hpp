@@ -55,8 +55,8 @@ inline std::ostream& operator<<(std::ostream& os, const OffsetRange& r) {
 namespace detail {
 /// "topic 'in' partition 0, offsets [3, 9)": how error messages name a range.
 inline std::string describe(const OffsetRange& r) {
-  return rill::detail::message({"topic '", r.topic, "' partition ", r.partition, ", offsets [", r.fromOffset, ", ",
-                                r.untilOffset, ")"});
+  return rill::detail::message(
+      {"topic '", r.topic, "' partition ", r.partition, ", offsets [", r.fromOffset, ", ", r.untilOffset, ")"});
 }
 
 /// A range a batch can read: a named topic, a partition and offsets that exist.

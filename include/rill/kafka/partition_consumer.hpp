@@ -108,7 +108,8 @@ class PartitionConsumer {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(pollTimeoutMs);
     while (stash_.empty()) {
       exec::throwIfCancelled();
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) throw noRecords(range, progress, pollTimeoutMs);
       // What has arrived, in one call; else wait for the next one (a batch call
       // would wait for a full batch or the whole timeout).
@@ -148,29 +149,27 @@ class PartitionConsumer {
     if (rd_kafka_query_watermark_offsets(client_.get(), tp_.topic.c_str(), tp_.partition, &low, &high, 2000))
       rd_kafka_get_watermark_offsets(client_.get(), tp_.topic.c_str(), tp_.partition, &low, &high);
     std::string where = low >= 0 ? rill::detail::message({" (the log now starts at offset ", low, ")"}) : "";
-    return KafkaException(rill::detail::message({"rill: Kafka ", describe(range), ": offset ", progress.next(),
-                                                 " is no longer in the log", where,
-                                                 "; retention or compaction removed it before the batch read it (",
-                                                 eventText(m), ")"}),
-                          RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE);
+    return KafkaException(
+        rill::detail::message({"rill: Kafka ", describe(range), ": offset ", progress.next(),
+                               " is no longer in the log", where,
+                               "; retention or compaction removed it before the batch read it (", eventText(m), ")"}),
+        RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE);
   }
 
   KafkaException noRecords(const OffsetRange& range, const RangeProgress& progress, std::int64_t pollTimeoutMs) const {
-    return KafkaException(rill::detail::message(
-        {"rill: Kafka ", describe(range), ": no record at or after offset ", progress.next(), " arrived within ",
-         pollTimeoutMs, " ms (spark.streaming.kafka.consumer.poll.ms)",
-         lastProblem_.empty() ? std::string() : "; last problem: " + lastProblem_}),
-                          RD_KAFKA_RESP_ERR__TIMED_OUT);
+    return KafkaException(
+        rill::detail::message({"rill: Kafka ", describe(range), ": no record at or after offset ", progress.next(),
+                               " arrived within ", pollTimeoutMs, " ms (spark.streaming.kafka.consumer.poll.ms)",
+                               lastProblem_.empty() ? std::string() : "; last problem: " + lastProblem_}),
+        RD_KAFKA_RESP_ERR__TIMED_OUT);
   }
 
-  static std::string eventText(const rd_kafka_message_t& m) {
-    return rd_kafka_message_errstr(&m);
-  }
+  static std::string eventText(const rd_kafka_message_t& m) { return rd_kafka_message_errstr(&m); }
 
   Client client_;
   rd_kafka_queue_t* queue_;
   TopicPartition tp_;
-  std::int64_t position_ = -1;             // where the stash and the queue go on from; -1: unknown
+  std::int64_t position_ = -1;    // where the stash and the queue go on from; -1: unknown
   std::deque<MessagePtr> stash_;  // polled, not handed out yet
   std::string lastProblem_;
 };

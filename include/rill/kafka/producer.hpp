@@ -95,26 +95,26 @@ class Producer {
     std::lock_guard lock(mutex_);
     if (failed_) return;
     failed_ = true;
-    firstFailure_ = rill::detail::message({"rill: a record for Kafka topic '", rd_kafka_topic_name(m->rkt),
-                                           "' partition ", m->partition,
-                                           " was not delivered: ", rd_kafka_message_errstr(m)});
+    firstFailure_ =
+        rill::detail::message({"rill: a record for Kafka topic '", rd_kafka_topic_name(m->rkt), "' partition ",
+                               m->partition, " was not delivered: ", rd_kafka_message_errstr(m)});
   }
 
   rd_kafka_resp_err_t produce(const ProducerRecord& r) {
     rd_kafka_headers_t* headers = rd_kafka_headers_new(r.headers.size());
     for (const auto& h : r.headers)
-      rd_kafka_header_add(headers, h.key.data(), static_cast<ssize_t>(h.key.size()), h.value ? h.value->data() : nullptr,
-                          h.value ? static_cast<ssize_t>(h.value->size()) : 0);
+      rd_kafka_header_add(headers, h.key.data(), static_cast<ssize_t>(h.key.size()),
+                          h.value ? h.value->data() : nullptr, h.value ? static_cast<ssize_t>(h.value->size()) : 0);
     // librdkafka's V_ macros cast their arguments: pass plain values.
     void* key = r.key ? const_cast<char*>(r.key->data()) : nullptr;
     const std::size_t keySize = r.key ? r.key->size() : 0;
     void* value = r.value ? const_cast<char*>(r.value->data()) : nullptr;
     const std::size_t valueSize = r.value ? r.value->size() : 0;
     const std::int32_t partition = r.partition.value_or(RD_KAFKA_PARTITION_UA);
-    const auto err = rd_kafka_producev(client_.get(), RD_KAFKA_V_TOPIC(r.topic.c_str()), RD_KAFKA_V_PARTITION(partition),
-                                       RD_KAFKA_V_KEY(key, keySize), RD_KAFKA_V_VALUE(value, valueSize),
-                                       RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_TIMESTAMP(r.timestamp),
-                                       RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+    const auto err =
+        rd_kafka_producev(client_.get(), RD_KAFKA_V_TOPIC(r.topic.c_str()), RD_KAFKA_V_PARTITION(partition),
+                          RD_KAFKA_V_KEY(key, keySize), RD_KAFKA_V_VALUE(value, valueSize), RD_KAFKA_V_HEADERS(headers),
+                          RD_KAFKA_V_TIMESTAMP(r.timestamp), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
     if (err) rd_kafka_headers_destroy(headers);  // librdkafka owns them only once the record is queued
     return err;
   }

@@ -28,7 +28,8 @@ struct ReadSettings {
                                   enabled + "'");
     s.cacheEnabled = enabled == "true";
     const long long capacity = conf.getLong("spark.streaming.kafka.consumer.cache.maxCapacity", 64);
-    if (capacity < 0) throw std::invalid_argument("rill: spark.streaming.kafka.consumer.cache.maxCapacity must be >= 0");
+    if (capacity < 0)
+      throw std::invalid_argument("rill: spark.streaming.kafka.consumer.cache.maxCapacity must be >= 0");
     s.cacheCapacity = static_cast<std::size_t>(capacity);
     return s;
   }

@@ -1,0 +1,358 @@
+#pragma once
+// createDirectStream: Spark's direct approach to Kafka. There is no receiver:
+// when a batch is cut, the stream fixes per Kafka partition the offsets
+// [from, until) the batch reads — from where the previous batch ended to where
+// the log ends now, at most maxRatePerPartition offsets per second of batch —
+// and the batch's RDD (a KafkaRDD, one partition per Kafka partition) reads
+// them when it is computed. The ranges are what checkpoints save: a job
+// restarted with getOrCreate reads again exactly the offsets after its last
+// checkpointed batch.
+#include <rill/core/serialization.hpp>
+#include <rill/kafka/consumer_pool.hpp>
+#include <rill/kafka/consumer_record.hpp>
+#include <rill/kafka/consumer_strategy.hpp>
+#include <rill/kafka/driver_consumer.hpp>
+#include <rill/kafka/errors.hpp>
+#include <rill/kafka/kafka_rdd.hpp>
+#include <rill/kafka/offset_range.hpp>
+#include <rill/kafka/stream_settings.hpp>
+#include <rill/stream/checkpoint_participant.hpp>
+#include <rill/stream/dstream.hpp>
+#include <rill/stream/graph.hpp>
+#include <rill/stream/input_node.hpp>
+#include <rill/stream/listener.hpp>
+#include <rill/stream/streaming_context.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace rill::kafka {
+
+/// What commitAsync calls back with: the ranges it was given, and why the
+/// commit failed (null when it succeeded). Called on the scheduler thread
+/// during a later batch, or when the stream is destroyed.
+using OffsetCommitCallback = std::function<void(const std::vector<OffsetRange>&, std::exception_ptr)>;
+
+namespace detail {
+
+using Offsets = std::map<TopicPartition, std::int64_t>;
+
+class DirectKafkaInputNode final : public rill::detail::InputNode<ConsumerRecord>, public CheckpointParticipant {
+ public:
+  DirectKafkaInputNode(DStreamGraph& graph, ListenerBus& bus, ConsumerStrategy strategy, StreamSettings settings)
+      : InputNode(graph),
+        bus_(&bus),
+        strategy_(std::move(strategy)),
+        settings_(std::move(settings)),
+        pool_(std::make_shared<ConsumerPool>(strategy_.kafkaParams(), settings_.read)),
+        driver_(strategy_.kafkaParams()) {}
+  ~DirectKafkaInputNode() override { sendCommits(); }  // the driver then waits (bounded) for the answers
+
+  /// Fixes the starting offsets now, as Spark's stream does when it starts (so
+  /// "latest" means the end of the log at start()). If the brokers cannot be
+  /// asked now, the first batch asks them.
+  void start() override {
+    std::lock_guard lock(mutex_);
+    if (started_) return;  // restored from a checkpoint
+    try {
+      offsets_ = retrying("at start", [&] { return startingOffsets(partitionsNow(), true); });
+      started_ = true;
+    } catch (const std::exception& e) {
+      warn(std::string(e.what()) + "; the first batch tries again");
+    }
+  }
+
+  void commitAsync(std::vector<OffsetRange> ranges, OffsetCommitCallback callback) {
+    if (!lookup(strategy_.kafkaParams(), "group.id"))
+      throw std::invalid_argument(
+          "rill: commitAsync needs kafkaParams' \"group.id\" (the consumer group the offsets are committed to)");
+    for (const auto& r : ranges) requireValid(r);
+    std::lock_guard lock(commitMutex_);
+    queued_.push_back({std::move(ranges), std::move(callback)});
+  }
+
+  // ---- checkpoints: the offset ranges of the batches up to the checkpointed one ----
+  std::string describe() const override { return "the offsets of a Kafka direct stream"; }
+  // A window over this stream would save its batches' records; the ranges say the same in a few bytes.
+  const void* identity() const override { return static_cast<const DStreamNode<ConsumerRecord>*>(this); }
+  std::string save(Time t) const override {
+    std::lock_guard lock(mutex_);
+    SavedBatches saved;
+    for (const auto& [time, ranges] : batches_)
+      if (time <= t) saved.emplace_back(time.milliseconds(), ranges);
+    return rill::detail::toBytes(saved);
+  }
+  void restore(std::string_view bytes) override {
+    auto saved = rill::detail::fromBytes<SavedBatches>(bytes);
+    std::lock_guard lock(mutex_);
+    for (auto& [ms, ranges] : saved) {
+      // The RDDs a window may still read again read the same ranges.
+      DStreamNode<ConsumerRecord>::restore(Time(ms), kafkaRDD(graph().sparkContext(), pool_, ranges));
+      batches_.insertOrAssign(Time(ms), std::move(ranges));
+    }
+    if (batches_.size() > 0) {
+      offsets_ = untilOf(std::prev(batches_.end())->second);
+      started_ = true;
+    }
+  }
+
+ protected:
+  Batch takeBatch(Time t) override {
+    sendCommits();
+    driver_.serveCommits(std::chrono::milliseconds(0));
+    std::lock_guard lock(mutex_);
+    // On failure nothing moves: the next batch starts where this one would have.
+    auto ranges = retrying("batch " + t.toString(), [&] { return nextRanges(); });
+    offsets_ = untilOf(ranges);
+    started_ = true;
+    batches_.insertOrAssign(t, ranges);
+    batches_.eraseBefore(t - std::max(rememberDuration(), slideDuration()));
+    std::int64_t n = 0;
+    for (const auto& r : ranges) n += r.count();
+    return {kafkaRDD(graph().sparkContext(), pool_, std::move(ranges)), n};
+  }
+
+ private:
+  using SavedBatches = std::vector<std::pair<std::int64_t, std::vector<OffsetRange>>>;
+  struct QueuedCommit {
+    std::vector<OffsetRange> ranges;
+    OffsetCommitCallback callback;
+  };
+
+  static Offsets untilOf(const std::vector<OffsetRange>& ranges) {
+    Offsets out;
+    for (const auto& r : ranges) out[r.topicPartition()] = r.untilOffset;
+    return out;
+  }
+
+  // The partitions the strategy reads now, by topic and partition.
+  std::vector<TopicPartition> partitionsNow() {
+    const auto topics = driver_.topics(settings_.driverTimeout);
+    std::vector<TopicPartition> out;
+    auto addAll = [&](const std::string& topic, int count) {
+      for (int p = 0; p < count; ++p) out.push_back({topic, p});
+    };
+    switch (strategy_.kind()) {
+      case ConsumerStrategy::Kind::Subscribe:
+        for (const auto& topic : strategy_.topics()) addAll(topic, partitionCount(topics, topic));
+        break;
+      case ConsumerStrategy::Kind::SubscribePattern:
+        for (const auto& [topic, count] : topics)
+          if (strategy_.wants(topic)) addAll(topic, count);
+        break;
+      case ConsumerStrategy::Kind::Assign:
+        for (const auto& tp : strategy_.assigned()) {
+          const int count = partitionCount(topics, tp.topic);
+          if (tp.partition >= count)
+            throw KafkaException(rill::detail::message({"topic '", tp.topic, "' has no partition ", tp.partition,
+                                                        " (it has ", count, ")"}),
+                                 RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION);
+          out.push_back(tp);
+        }
+        break;
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }
+  static int partitionCount(const std::map<std::string, int>& topics, const std::string& topic) {
+    const auto it = topics.find(topic);
+    if (it == topics.end())
+      throw KafkaException("topic '" + topic + "' does not exist", RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART);
+    return it->second;
+  }
+
+  // Where `tps` start: the strategy's offsets; when the stream starts, else the
+  // group's committed offsets, else auto.offset.reset (Kafka's default: latest);
+  // partitions that appear later, from their earliest offset.
+  Offsets startingOffsets(const std::vector<TopicPartition>& tps, bool atStart) {
+    Offsets out;
+    std::vector<TopicPartition> rest;
+    for (const auto& tp : tps) {
+      const auto it = strategy_.offsets().find(tp);
+      if (it != strategy_.offsets().end())
+        out[tp] = it->second;
+      else
+        rest.push_back(tp);
+    }
+    if (atStart && lookup(strategy_.kafkaParams(), "group.id") && !rest.empty()) {
+      const auto committed = driver_.committed(rest, settings_.driverTimeout);
+      std::vector<TopicPartition> none;
+      for (std::size_t i = 0; i < rest.size(); ++i)
+        if (committed[i] >= 0)
+          out[rest[i]] = committed[i];
+        else
+          none.push_back(rest[i]);
+      rest = std::move(none);
+    }
+    if (rest.empty()) return out;
+    const bool latest = atStart && resetToLatest(rest.front());
+    const auto found =
+        latest ? driver_.latest(rest, settings_.driverTimeout) : driver_.earliest(rest, settings_.driverTimeout);
+    for (std::size_t i = 0; i < rest.size(); ++i) out[rest[i]] = found[i];
+    return out;
+  }
+  bool resetToLatest(const TopicPartition& example) const {
+    const std::string reset = lookup(strategy_.kafkaParams(), "auto.offset.reset").value_or("latest");
+    if (reset == "latest" || reset == "largest" || reset == "end") return true;
+    if (reset == "earliest" || reset == "smallest" || reset == "beginning") return false;
+    throw KafkaException("no starting offset for topic '" + example.topic + "' partition " +
+                             std::to_string(example.partition) +
+                             ": none given, none committed, and auto.offset.reset is '" + reset +
+                             "' (set it to earliest or latest, or give the offsets)",
+                         RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET);
+  }
+
+  // The next batch's ranges: from where the last batch ended to the log's end now, limited by the rate.
+  std::vector<OffsetRange> nextRanges() {
+    const auto tps = partitionsNow();
+    Offsets from;
+    std::vector<TopicPartition> fresh;
+    for (const auto& tp : tps) {
+      const auto it = offsets_.find(tp);
+      if (it != offsets_.end())
+        from[tp] = it->second;
+      else
+        fresh.push_back(tp);
+    }
+    if (!fresh.empty()) from.merge(startingOffsets(fresh, !started_));
+    const auto latest = driver_.latest(tps, settings_.driverTimeout);
+    const auto limit = settings_.maxOffsetsPerPartition(slideDuration());
+    std::vector<OffsetRange> ranges;
+    for (std::size_t i = 0; i < tps.size(); ++i) {
+      const std::int64_t start = from[tps[i]];
+      if (latest[i] < start)
+        throw KafkaException(
+            rill::detail::message({"topic '", tps[i].topic, "' partition ", tps[i].partition,
+                                   ": the log ends at offset ", latest[i], ", before offset ", start,
+                                   " where this batch starts (was the topic deleted and made again?)"}),
+            RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE);
+      const std::int64_t until = limit ? std::min(latest[i], start + *limit) : latest[i];
+      ranges.push_back({tps[i].topic, tps[i].partition, start, until});
+    }
+    return ranges;
+  }
+
+  // Runs query(), asking again after a passing failure (brokers unreachable)
+  // up to spark.streaming.kafka.maxRetries times, with a doubling back-off;
+  // each failure is reported to the listeners.
+  template <class Query>
+  std::invoke_result_t<Query&> retrying(const std::string& when, Query&& query) {
+    auto backoff = settings_.retryBackoff;
+    for (int attempt = 0;; ++attempt) {
+      try {
+        return query();
+      } catch (const KafkaException& e) {
+        const std::string what = name() + ", " + when + ": " + e.what();
+        if (!isTransient(e.code())) throw KafkaException(what, e.code());
+        if (attempt >= settings_.maxRetries)
+          throw KafkaException(
+              rill::detail::message({what, " (gave up after ", attempt + 1,
+                                     " attempts, spark.streaming.kafka.maxRetries = ", settings_.maxRetries, ")"}),
+              e.code());
+        warn(rill::detail::message({what, "; asking again in ", backoff.count(), " ms (retry ", attempt + 1, " of ",
+                                    settings_.maxRetries, ")"}));
+        std::this_thread::sleep_for(backoff);
+        backoff *= 2;
+      }
+    }
+  }
+
+  std::string name() const {
+    return "rill: Kafka direct stream " + strategy_.describe() + " on " +
+           lookup(strategy_.kafkaParams(), "bootstrap.servers").value_or("?");
+  }
+  void warn(const std::string& message) { bus_->post(&StreamingListener::onWarning, message); }
+
+  // The ranges programs asked to commit since the last batch, as one commit.
+  void sendCommits() {
+    std::vector<QueuedCommit> queued;
+    {
+      std::lock_guard lock(commitMutex_);
+      queued.swap(queued_);
+    }
+    if (queued.empty()) return;
+    Offsets offsets;
+    for (const auto& q : queued)
+      for (const auto& r : q.ranges) offsets[r.topicPartition()] = std::max(offsets[r.topicPartition()], r.untilOffset);
+    const std::string group = lookup(strategy_.kafkaParams(), "group.id").value_or("");
+    driver_.commit(offsets, [this, group, queued = std::move(queued)](rd_kafka_resp_err_t err) {
+      std::exception_ptr error;
+      if (err)
+        error = std::make_exception_ptr(
+            KafkaException("rill: committing offsets to group '" + group + "' failed: " + errorText(err), err));
+      for (const auto& q : queued) {
+        if (!q.callback) continue;
+        try {
+          q.callback(q.ranges, error);
+        } catch (const std::exception& e) {
+          warn(std::string("rill: a commitAsync callback threw: ") + e.what());
+        }
+      }
+    });
+  }
+
+  ListenerBus* bus_;
+  ConsumerStrategy strategy_;
+  StreamSettings settings_;
+  std::shared_ptr<ConsumerPool> pool_;  // shared with the batches' RDDs, which may outlive the stream
+  DriverConsumer driver_;
+
+  mutable std::mutex mutex_;
+  Offsets offsets_;       // where the next batch starts; guarded by mutex_
+  bool started_ = false;  // whether offsets_ holds the starting offsets; guarded by mutex_
+  rill::detail::ByTime<std::vector<OffsetRange>> batches_;  // ranges of the remembered batches; guarded by mutex_
+
+  std::mutex commitMutex_;
+  std::vector<QueuedCommit> queued_;  // guarded by commitMutex_
+};
+
+}  // namespace detail
+
+/// A direct stream: a DStream of ConsumerRecords that can also commit offsets
+/// (Spark's CanCommitOffsets).
+class DirectKafkaDStream : public DStream<ConsumerRecord> {
+ public:
+  explicit DirectKafkaDStream(std::shared_ptr<detail::DirectKafkaInputNode> node)
+      : DStream<ConsumerRecord>(node), kafka_(std::move(node)) {}
+
+  /// commitAsync(offsetRanges[, callback]): commits each range's untilOffset to
+  /// kafkaParams' "group.id" when the next batch is cut (Spark's commitAsync),
+  /// then calls callback(offsetRanges, error). Typically, in foreachRDD, after
+  /// the batch's output: stream.commitAsync(rill::kafka::offsetRanges(rdd)).
+  void commitAsync(std::vector<OffsetRange> offsetRanges, OffsetCommitCallback callback = {}) const {
+    kafka_->commitAsync(std::move(offsetRanges), std::move(callback));
+  }
+
+ private:
+  std::shared_ptr<detail::DirectKafkaInputNode> kafka_;
+};
+
+/// createDirectStream(ssc, strategy): the records of the partitions `strategy`
+/// (Subscribe, SubscribePattern, Assign) names, batch by batch; each batch's
+/// RDD knows its offset ranges (offsetRanges(rdd)). Settings: see docs/kafka.md.
+inline DirectKafkaDStream createDirectStream(StreamingContext& ssc, ConsumerStrategy strategy) {
+  DStreamGraph& graph = ssc.graph();
+  graph.checkNotStarted();
+  auto settings = detail::StreamSettings::from(ssc.sparkContext().getConf(), strategy.kafkaParams());
+  auto node = std::make_shared<detail::DirectKafkaInputNode>(graph, ssc.listenerBus(), std::move(strategy),
+                                                             std::move(settings));
+  graph.addInput(node);
+  graph.checkpoints().add(node);
+  return DirectKafkaDStream(std::move(node));
+}
+
+}  // namespace rill::kafka

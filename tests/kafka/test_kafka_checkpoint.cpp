@@ -1,0 +1,152 @@
+// A direct stream restarted with getOrCreate reads again exactly the offsets
+// after its last checkpointed batch, so state computed from Kafka counts every
+// record once; ranges that a restored window needs are read again too.
+#include "kafka_test_support.hpp"
+#include "stream_test_support.hpp"
+#include "temp_dir.hpp"
+
+#include <rill/kafka.hpp>
+#include <rill/stream/streaming_context.hpp>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+using rill::kafka::ConsumerRecord;
+using rill::kafka::OffsetRange;
+using rill_kafka_test::Cluster;
+using namespace std::chrono_literals;
+
+namespace {
+
+using Counts = std::map<std::string, long>;
+using Ranges = std::vector<OffsetRange>;
+
+/// What one run of the program saw: the running counts and the ranges of each batch.
+struct Log {
+  std::mutex mutex;
+  std::map<std::int64_t, Counts> counts;
+  std::map<std::int64_t, Ranges> ranges;
+};
+
+/// A word count over topic "words" with updateStateByKey, checkpointed in `dir`
+/// every `every` batches; its output fails the batch at `failAt` (a crash in
+/// the middle of that batch: it is not checkpointed).
+struct Program {
+  Cluster* cluster;
+  std::string dir;
+  std::shared_ptr<rill::ManualClock> clock;
+  std::int64_t every = 1;
+  std::optional<std::int64_t> failAt;
+
+  std::unique_ptr<rill::StreamingContext> build(rill::SparkContext& sc, const std::shared_ptr<Log>& log) const {
+    auto ssc = std::make_unique<rill::StreamingContext>(sc, 1s, clock);
+    ssc->checkpoint(dir);
+    auto params = cluster->params();
+    params["auto.offset.reset"] = "earliest";
+    auto stream = rill::kafka::createDirectStream(*ssc, rill::kafka::Subscribe({"words"}, params));
+    stream.checkpoint(rill::Seconds(every));
+    stream.foreachRDD([log](const rill::RDD<ConsumerRecord>& rdd, rill::Time t) {
+      std::lock_guard lock(log->mutex);
+      log->ranges[t.milliseconds()] = rill::kafka::offsetRanges(rdd);
+    });
+    auto failAtMs = failAt;
+    stream.map([](const ConsumerRecord& r) { return std::pair(r.value(), 1L); })
+        .updateStateByKey([](const std::vector<long>& ones, std::optional<long> sum) {
+          long s = sum.value_or(0);
+          for (long one : ones) s += one;
+          return std::optional<long>(s);
+        })
+        .foreachRDD([log, failAtMs](const auto& rdd, rill::Time t) {
+          if (failAtMs == t.milliseconds()) throw std::runtime_error("crash in the middle of the batch");
+          Counts counts;
+          for (const auto& [word, n] : rdd.collect()) counts[word] = n;
+          std::lock_guard lock(log->mutex);
+          log->counts[t.milliseconds()] = counts;
+        });
+    return ssc;
+  }
+
+  /// Runs (or resumes) the program until the clock reads untilMs.
+  std::shared_ptr<Log> run(std::int64_t untilMs, std::optional<rill::Time>* restored = nullptr) const {
+    rill::SparkContext sc(rill_stream_test::conf());
+    auto log = std::make_shared<Log>();
+    auto ssc = rill::StreamingContext::getOrCreate(dir, [&] { return build(sc, log); });
+    if (restored) *restored = ssc->restoredBatchTime();
+    ssc->start();
+    clock->setTime(untilMs);
+    ssc->stop(false);
+    return log;
+  }
+};
+
+}  // namespace
+
+TEST_CASE(
+    "checkpointed direct stream: a restart replays the offsets after the last checkpoint, state counts each "
+    "record once") {
+  Cluster cluster;
+  cluster.mock.createTopic("words", 2);
+  rill_test::TempDir dir("kafka-checkpoint");
+  auto clock = std::make_shared<rill::ManualClock>(0);
+  Program program{&cluster, dir.file("checkpoints"), clock, 3, std::nullopt};
+
+  cluster.produce("words", 0, {"a", "b"});
+  cluster.produce("words", 1, {"a"});
+  // Batches 1000..5000; checkpoints at 3000 only (every 3 batches); records arrive before 1000, 2000 and 4000.
+  std::shared_ptr<Log> first;
+  {
+    rill::SparkContext sc(rill_stream_test::conf());
+    first = std::make_shared<Log>();
+    auto ssc = rill::StreamingContext::getOrCreate(program.dir, [&] { return program.build(sc, first); });
+    ssc->start();
+    clock->setTime(1000);
+    cluster.produce("words", 1, {"b", "c"});
+    clock->setTime(3000);
+    cluster.produce("words", 0, {"c", "c"});
+    clock->setTime(5000);
+    ssc->stop(false);
+  }
+  CHECK(first->counts[5000] == Counts{{"a", 2}, {"b", 2}, {"c", 3}});
+  CHECK(first->ranges[4000] == Ranges{{"words", 0, 2, 4}, {"words", 1, 3, 3}});
+
+  // The process "dies" after batch 5000; batches 4000 and 5000 are not in the checkpoint.
+  cluster.produce("words", 1, {"d"});
+  std::optional<rill::Time> restored;
+  auto second = program.run(6000, &restored);
+  REQUIRE(restored.has_value());
+  CHECK(restored->milliseconds() == 3000);
+  // Batch 4000 reads again from where batch 3000 ended, up to the log's end now.
+  CHECK(second->ranges.begin()->first == 4000);
+  CHECK(second->ranges[4000] == Ranges{{"words", 0, 2, 4}, {"words", 1, 3, 4}});
+  CHECK(second->ranges[5000] == Ranges{{"words", 0, 4, 4}, {"words", 1, 4, 4}});
+  CHECK(second->counts[6000] == Counts{{"a", 2}, {"b", 2}, {"c", 3}, {"d", 1}});
+}
+
+TEST_CASE("checkpointed direct stream: a batch that failed is read again after the restart") {
+  Cluster cluster;
+  cluster.mock.createTopic("words", 1);
+  rill_test::TempDir dir("kafka-checkpoint-fail");
+  auto clock = std::make_shared<rill::ManualClock>(0);
+  Program program{&cluster, dir.file("checkpoints"), clock, 1, 2000};
+
+  cluster.produce("words", 0, {"x"});
+  program.run(1000);
+  cluster.produce("words", 0, {"y", "y"});
+  const auto failed = program.run(2000);  // batch 2000 fails: checkpoint of 1000 stays the newest
+  CHECK(failed->counts.empty());
+
+  program.failAt.reset();
+  std::optional<rill::Time> restored;
+  const auto resumed = program.run(3000, &restored);
+  REQUIRE(restored.has_value());
+  CHECK(restored->milliseconds() == 1000);
+  CHECK(resumed->ranges[2000] == Ranges{{"words", 0, 1, 3}});
+  CHECK(resumed->counts[3000] == Counts{{"x", 1}, {"y", 2}});
+}
