@@ -11,3 +11,4 @@
 #include <rill/kafka/offset_range.hpp>
 #include <rill/kafka/params.hpp>
 #include <rill/kafka/producer.hpp>
+#include <rill/kafka/sink.hpp>

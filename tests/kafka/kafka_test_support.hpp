@@ -4,7 +4,9 @@
 #include <doctest/doctest.h>
 
 #include <rill/kafka.hpp>
+#include <rill/rdd/spark_context.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -30,6 +32,19 @@ struct Cluster {
     for (std::size_t i = 0; i < values.size(); ++i)
       producer.send({topic, partition, "k" + std::to_string(i), values[i], {{"n", std::to_string(i)}}, 0});
     producer.flush();
+  }
+
+  /// Every record of `topic` now, partition by partition.
+  std::vector<rill::kafka::ConsumerRecord> readAll(rill::SparkContext& sc, const std::string& topic) {
+    rill::kafka::detail::DriverConsumer driver(params());
+    const int partitions = driver.topics(std::chrono::seconds(5)).at(topic);
+    std::vector<rill::kafka::TopicPartition> tps;
+    for (int p = 0; p < partitions; ++p) tps.push_back({topic, p});
+    const auto low = driver.earliest(tps, std::chrono::seconds(5));
+    const auto high = driver.latest(tps, std::chrono::seconds(5));
+    std::vector<rill::kafka::OffsetRange> ranges;
+    for (int p = 0; p < partitions; ++p) ranges.push_back({topic, p, low[p], high[p]});
+    return rill::kafka::createRDD(sc, params(), ranges).collect();
   }
 };
 

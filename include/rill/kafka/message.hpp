@@ -30,6 +30,17 @@ inline std::vector<Header> headersOf(const rd_kafka_message_t& m) {
   return out;
 }
 
+/// The value of the last header named `name`, if `m` has one with a value.
+inline std::optional<std::string> headerValue(const rd_kafka_message_t& m, const char* name) {
+  rd_kafka_headers_t* hdrs = nullptr;
+  if (rd_kafka_message_headers(const_cast<rd_kafka_message_t*>(&m), &hdrs) != RD_KAFKA_RESP_ERR_NO_ERROR)
+    return std::nullopt;
+  const void* value = nullptr;
+  std::size_t size = 0;
+  if (rd_kafka_header_get_last(hdrs, name, &value, &size) != RD_KAFKA_RESP_ERR_NO_ERROR) return std::nullopt;
+  return bytesOf(value, size);
+}
+
 /// `m` (a message, not an error event) as a record of `topic`.
 inline ConsumerRecord toConsumerRecord(const rd_kafka_message_t& m, const std::string& topic) {
   rd_kafka_timestamp_type_t type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;

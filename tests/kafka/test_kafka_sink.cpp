@@ -1,0 +1,111 @@
+// writeToKafka: one transaction per batch, the batch time in every record's
+// header, a failed batch aborted, and a restarted job that does not write again
+// the batches an earlier run committed.
+#include "kafka_test_support.hpp"
+#include "stream_test_support.hpp"
+
+#include <rill/kafka.hpp>
+#include <rill/stream/streaming_context.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+using rill::kafka::ConsumerRecord;
+using rill_kafka_test::Cluster;
+using namespace std::chrono_literals;
+
+namespace {
+
+using Words = std::vector<std::vector<std::string>>;
+
+/// Writes one batch per element of `batches` (1 s apart, from batch 1000) to
+/// topic "out", upper-cased, keyed by the word; "boom" fails its batch.
+void runJob(Cluster& cluster, const Words& batches, std::int64_t untilMs) {
+  rill_stream_test::ManualContext ctx(rill_stream_test::conf().setAppName("words"));
+  auto queue = rill_stream_test::queueOf(ctx.sc, batches);
+  auto words = ctx.ssc.queueStream(queue);
+  rill::kafka::writeToKafka(
+      words, "out", cluster.params(), [](const std::string& w) { return w; },
+      [](const std::string& w) {
+        if (w == "boom") throw std::runtime_error("cannot write boom");
+        std::string up = w;
+        std::transform(up.begin(), up.end(), up.begin(), [](char c) { return static_cast<char>(c - 32); });
+        return up;
+      });
+  ctx.ssc.start();
+  ctx.clock->setTime(untilMs);
+  ctx.ssc.stop(false);
+}
+
+/// (batch time, value) of every record of "out", sorted.
+std::vector<std::pair<std::string, std::string>> written(Cluster& cluster) {
+  rill::SparkContext sc(rill_stream_test::conf());
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& r : cluster.readAll(sc, "out")) {
+    const auto* h = r.lastHeader("rill.batchTime");
+    out.emplace_back(h && h->value ? *h->value : "none", r.value());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+using Written = std::vector<std::pair<std::string, std::string>>;
+
+}  // namespace
+
+TEST_CASE("writeToKafka: every record in its batch's transaction, with the batch time in a header") {
+  Cluster cluster;
+  cluster.mock.createTopic("out", 2);
+  runJob(cluster, {{"a", "b"}, {"c"}}, 2000);
+  CHECK(written(cluster) == Written{{"1000", "A"}, {"1000", "B"}, {"2000", "C"}});
+  rill::SparkContext sc(rill_stream_test::conf());
+  for (const auto& r : cluster.readAll(sc, "out")) {
+    CHECK(r.hasKey());
+    CHECK(r.value() == std::string(1, static_cast<char>(r.key()[0] - 32)));
+  }
+}
+
+TEST_CASE("writeToKafka: a restarted job does not write again the batches an earlier run committed") {
+  Cluster cluster;
+  cluster.mock.createTopic("out", 3);
+  runJob(cluster, {{"a"}, {"b", "c"}}, 2000);
+  // The same job again, as after a restart from a checkpoint older than its last
+  // batches: batches 1000 and 2000 are recomputed; only 3000 is new.
+  runJob(cluster, {{"a"}, {"b", "c"}, {"d"}}, 3000);
+  CHECK(written(cluster) == Written{{"1000", "A"}, {"2000", "B"}, {"2000", "C"}, {"3000", "D"}});
+}
+
+TEST_CASE("writeToKafka: a batch whose records cannot be made fails and is not committed; the next batch is") {
+  Cluster cluster;
+  cluster.mock.createTopic("out", 1);
+  rill_stream_test::ManualContext ctx(rill_stream_test::conf().setAppName("words"));
+  auto queue = rill_stream_test::queueOf(ctx.sc, Words{{"a"}, {"boom"}, {"z"}});
+  rill::kafka::writeToKafka(
+      ctx.ssc.queueStream(queue), "out", cluster.params(), [](const std::string&) { return std::nullopt; },
+      [](const std::string& w) {
+        if (w == "boom") throw std::runtime_error("cannot write boom");
+        return w;
+      });
+  ctx.ssc.start();
+  ctx.clock->setTime(2000);
+  CHECK_THROWS_WITH(ctx.ssc.awaitTerminationOrTimeout(0s), "cannot write boom");
+  ctx.clock->setTime(3000);
+  ctx.ssc.stop(false);
+  CHECK(written(cluster) == Written{{"1000", "a"}, {"3000", "z"}});
+}
+
+TEST_CASE("writeToKafka refuses what cannot work at the call") {
+  Cluster cluster;
+  rill_stream_test::ManualContext ctx;
+  auto queue = std::make_shared<rill::RDDQueue<std::string>>();
+  auto words = ctx.ssc.queueStream(queue);
+  auto same = [](const std::string& w) { return w; };
+  CHECK_THROWS_AS(rill::kafka::writeToKafka(words, "", cluster.params(), same, same), std::invalid_argument);
+  CHECK_THROWS_AS(rill::kafka::writeToKafka(words, "out", {{"acks", "all"}}, same, same), std::invalid_argument);
+}
