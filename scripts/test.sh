@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Builds and runs every test in four configurations, each in build/<name>:
-#   gcc    g++ -O1 -g: tests + examples + benchmarks (benchmarks compiled, not run)
-#   clang  clang++ -O1 -g: tests + examples
+# Builds and runs every test in five configurations, each in build/<name>:
+#   gcc    g++ -O1: tests + examples + benchmarks (benchmarks compiled, not run)
+#   clang  clang++ -O1: tests + examples
 #   asan   clang++ -O0 with RILL_SANITIZE=address,undefined: tests
 #   tsan   g++ with RILL_SANITIZE=thread: tests only
 #   fuzz   clang++ libFuzzer targets (fuzz/), a bounded number of runs each
-# RILL_CONFIGS="gcc clang" restricts the set (default: all four).
+# RILL_CONFIGS="gcc clang" restricts the set (default: all five).
 # Exits non-zero on any configure/build/test failure and ends with a line
 # "N passed, N failed" summed over the configs. Budget: < 30 min on 2 cores
 # (builds are -j2; per-test CTest timeout is 300 s).
