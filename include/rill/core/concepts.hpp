@@ -12,12 +12,13 @@ namespace rill {
 
 /// A key/value element: std::pair<K, V> or a 2-tuple (Spark's pair RDD element).
 template <class T>
-concept PairLike = requires {
-  typename std::tuple_size<std::remove_cvref_t<T>>::type;
-  requires std::tuple_size_v<std::remove_cvref_t<T>> == 2;
-  typename std::tuple_element_t<0, std::remove_cvref_t<T>>;
-  typename std::tuple_element_t<1, std::remove_cvref_t<T>>;
-};
+concept PairLike =  // a chain, so a non-pair stops at its first unmet requirement
+    requires { typename std::tuple_size<std::remove_cvref_t<T>>::type; } &&
+    (std::tuple_size_v<std::remove_cvref_t<T>> == 2) &&
+    requires {
+      typename std::tuple_element_t<0, std::remove_cvref_t<T>>;
+      typename std::tuple_element_t<1, std::remove_cvref_t<T>>;
+    };
 
 template <PairLike P>
 using key_of_t = std::remove_cvref_t<std::tuple_element_t<0, std::remove_cvref_t<P>>>;
