@@ -83,7 +83,8 @@ std::unique_ptr<StreamingContext> build(SparkContext& sc, const Options& o, cons
   wordCounts.pprint(static_cast<std::size_t>(o.print));
   if (!o.outTopic.empty())  // the producer needs only the brokers (consumer settings would draw warnings)
     kafka::writeToKafka(
-        wordCounts, o.outTopic, {{"bootstrap.servers", params.at("bootstrap.servers")}}, [](const std::pair<std::string, long>& wc) { return wc.first; },
+        wordCounts, o.outTopic, {{"bootstrap.servers", params.at("bootstrap.servers")}},
+        [](const std::pair<std::string, long>& wc) { return wc.first; },
         [](const std::pair<std::string, long>& wc) { return std::to_string(wc.second); });
   return ssc;
 }
@@ -140,8 +141,10 @@ void runOn(const Options& o) {
 int main(int argc, char** argv) {
   const Options o = parse(argc, argv);
   try {
-    if (o.demo()) runDemo(o);
-    else runOn(o);
+    if (o.demo())
+      runDemo(o);
+    else
+      runOn(o);
   } catch (const std::exception& e) {
     std::cerr << "kafka_wordcount: " << e.what() << "\n";
     return 1;
