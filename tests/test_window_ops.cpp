@@ -1,6 +1,6 @@
 // Window operations, batch by batch, with the inputs and expected outputs of
 // Spark's WindowOperationsSuite (1 s batches, window 2 s / slide 1 s unless
-// said) plus the cases issue 5 asks for (window 3 slide 1, window 3 slide 2,
+// said) plus further cases (window 3 slide 1, window 3 slide 2,
 // keys vanishing with and without filterFunc, empty batches in between).
 #include "window_state_support.hpp"
 

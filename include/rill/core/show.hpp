@@ -150,9 +150,18 @@ std::string formatted(Write&& write) {
   return std::move(os).str();
 }
 
-template <class T>
-std::string toString(const T& value) {
-  return formatted([&](std::ostream& os) { show(os, value); });
-}
+namespace detail {
+struct ToString {
+  template <class T>
+  std::string operator()(const T& value) const {
+    return formatted([&](std::ostream& os) { show(os, value); });
+  }
+};
+}  // namespace detail
+
+/// `value` as Spark prints it. An object, not a function template, so that an
+/// unqualified toString(x) elsewhere (doctest's, a user's) never finds it by
+/// argument-dependent lookup and becomes ambiguous.
+inline constexpr detail::ToString toString{};
 
 }  // namespace rill

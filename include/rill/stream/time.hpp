@@ -1,6 +1,8 @@
 #pragma once
 // Batch times and durations. A Time is milliseconds on the streaming clock and
 // prints as Spark's does ("1000 ms"); durations are std::chrono durations.
+#include <rill/core/show.hpp>
+
 #include <chrono>
 #include <compare>
 #include <cstdint>
@@ -37,7 +39,13 @@ inline std::ostream& operator<<(std::ostream& os, Time t) { return os << t.toStr
 
 inline bool isMultipleOf(Duration d, Duration of) { return of.count() > 0 && d.count() % of.count() == 0; }
 
-inline std::string toString(Duration d) { return std::to_string(d.count()) + " ms"; }
+namespace detail {
+/// A Duration prints as Spark's Duration does ("2000 ms"), in messages and in data alike.
+template <>
+struct ShowTraits<Duration> {
+  static void write(std::ostream& os, Duration d) { os << d.count() << " ms"; }
+};
+}  // namespace detail
 
 /// Converts any std::chrono duration to milliseconds, refusing what a batch
 /// interval or window cannot be: zero, negative, or finer than a millisecond.
