@@ -3,8 +3,11 @@
 # Runs apt-get only if `dpkg -s` reports a package missing; uses sudo when not root.
 set -euo pipefail
 
+# Opt-in parts: OpenMPI (rill::mpi), librdkafka (rill::kafka), cpp-httplib and
+# Chromium (rill::ui and its browser test), zlib (.gz input).
 pkgs=(cmake ninja-build g++ clang libclang-rt-14-dev librange-v3-dev doctest-dev
-      libbenchmark-dev libcereal-dev ca-certificates netcat-openbsd)
+      libbenchmark-dev libcereal-dev ca-certificates netcat-openbsd
+      libopenmpi-dev openmpi-bin librdkafka-dev libcpp-httplib-dev chromium zlib1g-dev)
 
 missing=()
 for p in "${pkgs[@]}"; do
