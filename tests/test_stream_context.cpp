@@ -283,3 +283,32 @@ TEST_CASE("the listener's processing and total delays are the time the batch's j
   CHECK(started[1].processingStartTime.value().milliseconds() == 2500);
   CHECK_FALSE(started[1].processingEndTime.has_value());
 }
+
+// ---- waiting for termination from inside a batch ------------------------------
+
+TEST_CASE("awaitTermination from inside a batch throws IllegalStateException instead of waiting forever") {
+  const char* const kInside =
+      "rill: awaitTermination() cannot be called from inside a batch (a foreachRDD, a transformation or a listener): "
+      "the context cannot stop while the batch waits, so it would wait forever";
+  ManualContext m;
+  auto input = m.ssc.queueStream(queueOf(m.sc, Ints{{1}, {2}}));
+  std::vector<std::string> seen;  // written in the batch, read after advance() returned
+  input.foreachRDD([&](const auto&, rill::Time t) {
+    try {
+      (void)m.ssc.awaitTerminationOrTimeout(1s);
+    } catch (const rill::IllegalStateException& e) {
+      seen.push_back(e.what());
+    }
+    if (t.milliseconds() == 2000) m.ssc.awaitTermination();  // not caught: fails the batch
+  });
+  m.ssc.start();
+  m.clock->advance(1s);
+  CHECK_FALSE(m.ssc.awaitTerminationOrTimeout(0ms));
+  m.clock->advance(1s);
+  CHECK_THROWS_WITH_AS(m.ssc.awaitTermination(), kInside, rill::IllegalStateException);
+  m.ssc.stop(false);
+  REQUIRE(seen.size() == 2);
+  CHECK(seen[0] ==
+        "rill: awaitTerminationOrTimeout() cannot be called from inside a batch (a foreachRDD, a transformation or "
+        "a listener): the context cannot stop while the batch waits, so it would wait forever");
+}

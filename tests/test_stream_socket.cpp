@@ -143,3 +143,15 @@ TEST_CASE("a graceful stop counts every line the server sent") {
   for (const auto& b : c.events->completed()) total += b.numRecords;
   CHECK(total == n);
 }
+
+TEST_CASE("a port outside 1..65535 is refused when the stream is defined") {
+  ManualContext m;
+  for (const int port : {0, -1, 65536, 70000}) {  // 70000 would wrap to 4464 in 16 bits
+    CAPTURE(port);
+    CHECK_THROWS_WITH_AS(m.ssc.socketTextStream("127.0.0.1", port),
+                         ("rill: socketTextStream: port must be in 1..65535, got " + std::to_string(port)).c_str(),
+                         std::invalid_argument);
+  }
+  CHECK(m.ssc.graph().inputs().empty());
+  CHECK_NOTHROW(m.ssc.socketTextStream("127.0.0.1", 65535));
+}

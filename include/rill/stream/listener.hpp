@@ -74,9 +74,18 @@ class ListenerBus {
     std::lock_guard lock(mutex_);
     for (auto& l : listeners_) ((*l).*event)(args...);
   }
+  /// post, unless a listener has been busy for longer than `patience` (stuck in
+  /// a function that does not return): then nothing is delivered; false.
+  template <class Event, class... Args>
+  bool tryPost(Duration patience, Event event, const Args&... args) {
+    std::unique_lock lock(mutex_, patience);
+    if (!lock) return false;
+    for (auto& l : listeners_) ((*l).*event)(args...);
+    return true;
+  }
 
  private:
-  std::mutex mutex_;
+  std::timed_mutex mutex_;
   std::vector<std::shared_ptr<StreamingListener>> listeners_;
 };
 

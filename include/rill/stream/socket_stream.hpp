@@ -13,6 +13,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -22,8 +23,10 @@ namespace rill {
 
 class SocketReceiver final : public Receiver<std::string> {
  public:
+  /// Throws std::invalid_argument for a port outside 1..65535 (a wider int
+  /// would otherwise be cut to 16 bits and connect somewhere else).
   SocketReceiver(std::string host, int port, const ReceiverSettings& settings)
-      : host_(std::move(host)), port_(port), maxLineLength_(settings.maxLineLength),
+      : host_(std::move(host)), port_(checkedPort(port)), maxLineLength_(settings.maxLineLength),
         connectTimeout_(settings.connectTimeout) {}
 
   void onStart() override {
@@ -39,6 +42,12 @@ class SocketReceiver final : public Receiver<std::string> {
   // How often a waiting read looks at isStopped(): bounds how long ssc.stop() takes.
   static constexpr std::chrono::milliseconds kPoll{50};
   static constexpr std::size_t kReadSize = 64 * 1024;
+
+  static int checkedPort(int port) {
+    if (port < 1 || port > 65535)
+      throw std::invalid_argument("rill: socketTextStream: port must be in 1..65535, got " + std::to_string(port));
+    return port;
+  }
 
   std::string endpoint() const { return host_ + ":" + std::to_string(port_); }
 

@@ -1,10 +1,10 @@
 #pragma once
-// StreamingContext: cuts input into batches every batch interval on its clock
-// and runs each batch's jobs (the output operations, in definition order), one
-// batch at a time. A batch that takes longer than the interval delays the next
-// one; nothing is skipped, and the delay is reported to listeners.
+// StreamingContext: defines input streams and output operations on a DStream
+// graph, then cuts the input into batches every batch interval on its clock and
+// runs each batch's jobs, one batch at a time (batch_scheduler.hpp).
 #include <rill/core/errors.hpp>
 #include <rill/rdd/spark_context.hpp>
+#include <rill/stream/batch_scheduler.hpp>
 #include <rill/stream/checkpoint.hpp>
 #include <rill/stream/clock.hpp>
 #include <rill/stream/dstream.hpp>
@@ -16,16 +16,13 @@
 #include <rill/stream/receiver_settings.hpp>
 #include <rill/stream/receiver_stream.hpp>
 #include <rill/stream/receiver_supervisor.hpp>
+#include <rill/stream/shutdown_signals.hpp>
 #include <rill/stream/socket_stream.hpp>
 #include <rill/stream/time.hpp>
-#include <rill/stream/wait_for.hpp>
 
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
-#include <exception>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -33,25 +30,30 @@
 #include <ostream>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
 namespace rill {
 
-class StreamingContext final : private Clock::Observer {  // final: getOrCreate hands it out by unique_ptr
+class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
  public:
-  enum class State { INITIALIZED, ACTIVE, STOPPED };
+  using State = detail::ContextState;  // INITIALIZED, ACTIVE, STOPPED
 
   /// StreamingContext(sc, batchDuration[, clock]): any std::chrono duration of at
   /// least a millisecond; the system clock unless a clock (e.g. ManualClock) is given.
+  /// Reads how it stops from sc's settings (see stop()); a malformed one throws
+  /// std::invalid_argument here.
   template <class Rep, class Period>
   StreamingContext(SparkContext& sc, std::chrono::duration<Rep, Period> batchDuration,
                    std::shared_ptr<Clock> clock = nullptr)
       : sc_(&sc),
         clock_(clock ? std::move(clock) : std::make_shared<SystemClock>()),
-        graph_(std::make_unique<DStreamGraph>(sc, requirePositiveDuration(batchDuration, "batch duration"))) {}
+        scheduler_(std::make_shared<detail::BatchScheduler>(
+            sc, clock_, requirePositiveDuration(batchDuration, "batch duration"))),
+        graph_(&scheduler_->graph()),
+        bus_(scheduler_->bus()),
+        stopSettings_(detail::StopSettings::fromConf(sc.getConf(), graph_->batchDuration())) {}
   StreamingContext(const StreamingContext&) = delete;
   StreamingContext& operator=(const StreamingContext&) = delete;
   ~StreamingContext() {
@@ -59,16 +61,15 @@ class StreamingContext final : private Clock::Observer {  // final: getOrCreate 
       stop(false, false);
     } catch (...) {  // a destructor must not throw; awaitTermination reports errors
     }
+    std::lock_guard lifecycle(lifecycleMutex_);
+    releaseShutdownHook();  // also when stop() threw: the hook must not outlive this
   }
 
   SparkContext& sparkContext() const { return *sc_; }
   Duration batchDuration() const { return graph_->batchDuration(); }
   Clock& clock() const { return *clock_; }
   DStreamGraph& graph() const { return *graph_; }
-  State getState() const {
-    std::lock_guard lock(mutex_);
-    return state_;
-  }
+  State getState() const { return scheduler_->state(); }
 
   void addStreamingListener(std::shared_ptr<StreamingListener> listener) { bus_.add(std::move(listener)); }
   ListenerBus& listenerBus() { return bus_; }
@@ -86,7 +87,7 @@ class StreamingContext final : private Clock::Observer {  // final: getOrCreate 
   void checkpoint(const std::string& directory, std::size_t keep = 3) {
     if (getState() != State::INITIALIZED)
       throw IllegalStateException("rill: checkpoint(directory) must be set before the context starts");
-    checkpointer_.emplace(directory, keep);
+    checkpointer_ = std::make_shared<detail::Checkpointer>(directory, keep);
   }
 
   /// getOrCreate(directory, factory): factory() -> std::unique_ptr<StreamingContext>
@@ -163,11 +164,17 @@ class StreamingContext final : private Clock::Observer {  // final: getOrCreate 
   // ---- lifecycle -----------------------------------------------------------
 
   /// Starts receiving and the batch scheduler. The first batch falls on the
-  /// first multiple of the batch interval after the clock's current time.
+  /// first multiple of the batch interval after the clock's current time. With
+  /// spark.streaming.stopGracefullyOnShutdown=true, SIGINT and SIGTERM then stop
+  /// the context gracefully (on a thread of rill's; the signals' previous
+  /// handlers are back once it has stopped).
   void start() {
-    std::unique_lock lock(mutex_);
-    if (state_ == State::ACTIVE) throw IllegalStateException("rill: StreamingContext has already been started");
-    if (state_ == State::STOPPED)
+    if (scheduler_->onSchedulerThread())
+      throw IllegalStateException("rill: StreamingContext has already been started");
+    std::lock_guard lifecycle(lifecycleMutex_);
+    const State state = getState();
+    if (state == State::ACTIVE) throw IllegalStateException("rill: StreamingContext has already been started");
+    if (state == State::STOPPED)
       throw IllegalStateException("rill: StreamingContext has already been stopped; create a new one");
     if (sc_->isStopped())
       throw IllegalStateException("rill: cannot start the StreamingContext: its SparkContext has been stopped");
@@ -178,13 +185,8 @@ class StreamingContext final : private Clock::Observer {  // final: getOrCreate 
     const Time zero = recovered_ ? Time(recovered_->zeroTime) : first - batchDuration();
     if (checkpointer_) checkpointer_->start(*graph_, zero);
     graph_->start(zero, rememberAtLeast_);
-    nextBatch_ = first.milliseconds();
-    state_ = State::ACTIVE;
-    lock.unlock();
-    clock_->addObserver(this);
-    for (auto& in : graph_->inputs()) in->start();
-    bus_.post(&StreamingListener::onStreamingStarted, first);
-    scheduler_ = std::thread([this, first] { runScheduler(first); });
+    scheduler_->start(first, checkpointer_);
+    if (stopSettings_.gracefulOnShutdown) shutdownHook_ = detail::ShutdownSignals::add([this] { stopOnShutdown(); });
   }
 
   /// stop(stopSparkContext = true, stopGracefully = false), Spark's defaults. Graceful:
@@ -193,136 +195,69 @@ class StreamingContext final : private Clock::Observer {  // final: getOrCreate 
   /// stopSparkContext: then SparkContext::stop(), even if this context had stopped
   /// before (as Spark); called from inside a batch, once the scheduler has finished.
   /// stop(false, ...) leaves the SparkContext usable.
+  ///
+  /// stop() always returns. A graceful stop that has not finished within
+  /// spark.streaming.gracefulStopTimeout (default 10 batch intervals) goes on as
+  /// a forced stop, with a warning to the listeners. A batch still running
+  /// rill.streaming.forcedStopTimeout (default 10 s) after that is left behind
+  /// on its thread, with a warning: a user function that never returns is not
+  /// waited for. Called from inside a batch, stop() does not wait for the batch.
   void stop(bool stopSparkContext = true, bool stopGracefully = false) {
-    stopStreaming(stopGracefully);
-    if (!stopSparkContext) return;
-    if (scheduler_.get_id() == std::this_thread::get_id())
-      stopSparkContextOnExit_ = true;  // runScheduler stops it after the batch in progress
-    else
-      sc_->stop();
+    if (scheduler_->onSchedulerThread()) {
+      scheduler_->stopFromBatch(stopGracefully, stopSparkContext);
+      return;
+    }
+    {
+      std::lock_guard lifecycle(lifecycleMutex_);
+      stopStreaming(stopGracefully);
+    }
+    if (stopSparkContext) sc_->stop();
   }
 
   /// Waits until the context stops; rethrows the first exception a batch raised.
-  void awaitTermination() {
-    std::unique_lock lock(mutex_);
-    terminated_.wait(lock, [&] { return state_ == State::STOPPED || error_; });
-    rethrowError();
-  }
+  /// Throws IllegalStateException when called from inside a batch, where it
+  /// would wait forever.
+  void awaitTermination() { scheduler_->awaitTermination(); }
   /// Like awaitTermination, but gives up after `timeout` of real time; true if stopped.
   template <class Rep, class Period>
   bool awaitTerminationOrTimeout(std::chrono::duration<Rep, Period> timeout) {
-    std::unique_lock lock(mutex_);
-    detail::waitFor(terminated_, lock, timeout, [&] { return state_ == State::STOPPED || error_; });
-    rethrowError();
-    return state_ == State::STOPPED;
+    return scheduler_->awaitTerminationOrTimeout(timeout);
   }
 
  private:
+  // Called with lifecycleMutex_ held, not on the scheduler's thread.
   void stopStreaming(bool stopGracefully) {
-    {
-      std::lock_guard lock(mutex_);
-      if (state_ == State::INITIALIZED) {
-        state_ = State::STOPPED;
-        terminated_.notify_all();
-        return;
-      }
-      if (state_ == State::STOPPED && !scheduler_.joinable()) return;
-    }
-    for (auto& in : graph_->inputs()) in->stop();
-    graceful_ = stopGracefully;
-    stopRequested_ = true;
-    clock_->wake();
-    if (scheduler_.joinable() && scheduler_.get_id() != std::this_thread::get_id()) scheduler_.join();
-    clock_->removeObserver(this);
-    std::lock_guard lock(mutex_);
-    state_ = State::STOPPED;
-    terminated_.notify_all();
+    if (scheduler_->requestStop(stopGracefully)) scheduler_->finishStop(stopSettings_);
+    releaseShutdownHook();
   }
 
-  bool idleAt(std::int64_t now) const override { return nextBatch_.load() > now || schedulerDone_.load(); }
-
-  void rethrowError() {
-    if (error_) {
-      auto e = std::exchange(error_, nullptr);
-      std::rethrow_exception(e);
-    }
+  // Runs on the signal watcher's thread. A stop already under way (holding the
+  // lock) is left to finish; waiting for it here would keep the lock's holder
+  // from unregistering this hook.
+  void stopOnShutdown() {
+    std::unique_lock lifecycle(lifecycleMutex_, std::try_to_lock);
+    if (lifecycle) stopStreaming(true);
   }
 
-  void runScheduler(Time first) {
-    for (Time t = first;; t = t + batchDuration()) {
-      clock_->waitTillTime(t.milliseconds(), [&] { return stopRequested_.load(); });
-      if (stopRequested_ && !(graceful_ && graph_->hasPendingData())) break;
-      runBatch(t);
-      nextBatch_ = (t + batchDuration()).milliseconds();
-      clock_->notifyProgress();
-    }
-    schedulerDone_ = true;
-    clock_->notifyProgress();
-    if (stopSparkContextOnExit_) sc_->stop();
-  }
-
-  void runBatch(Time t) {
-    BatchInfo info;
-    info.batchTime = t;
-    info.submissionTime = Time(clock_->getTimeMillis());
-    std::exception_ptr failure;
-    std::vector<std::function<void()>> jobs;
-    try {
-      info.numRecords = graph_->cutBatch(t);
-    } catch (...) {
-      failure = std::current_exception();
-    }
-    bus_.post(&StreamingListener::onBatchSubmitted, info);
-    info.processingStartTime = Time(clock_->getTimeMillis());
-    bus_.post(&StreamingListener::onBatchStarted, info);
-    // Generating jobs computes the batch's shuffles (keyed ops run eagerly), so
-    // it counts as processing, not as scheduling delay.
-    try {
-      if (!failure) jobs = graph_->generateJobs(t);
-    } catch (...) {
-      failure = std::current_exception();
-    }
-    for (auto& job : jobs) {
-      try {
-        job();
-      } catch (...) {
-        if (!failure) failure = std::current_exception();
-      }
-    }
-    info.processingEndTime = Time(clock_->getTimeMillis());
-    if (failure) info.failureReason = detail::describeException(failure);
-    try {
-      graph_->clearMetadata(t);
-    } catch (...) {
-      if (!failure) failure = std::current_exception();
-    }
-    if (checkpointer_ && !failure) checkpointer_->afterBatch(*graph_, t, bus_);
-    bus_.post(&StreamingListener::onBatchCompleted, info);
-    if (failure) {
-      std::lock_guard lock(mutex_);
-      if (!error_) error_ = failure;
-      terminated_.notify_all();
-    }
+  // Called with lifecycleMutex_ held.
+  void releaseShutdownHook() {
+    if (const auto id = std::exchange(shutdownHook_, 0)) detail::ShutdownSignals::remove(id);
   }
 
   SparkContext* sc_;
   std::shared_ptr<Clock> clock_;
-  std::unique_ptr<DStreamGraph> graph_;
-  ListenerBus bus_;
+  // Shared with the scheduler's thread, with the graph and the listeners: they
+  // outlive this context when a stop leaves a stuck batch behind.
+  std::shared_ptr<detail::BatchScheduler> scheduler_;
+  DStreamGraph* graph_;  // the scheduler's
+  ListenerBus& bus_;     // the scheduler's
+  detail::StopSettings stopSettings_;
   Duration rememberAtLeast_{0};
-  std::optional<detail::Checkpointer> checkpointer_;
+  std::shared_ptr<detail::Checkpointer> checkpointer_;
   std::optional<detail::CheckpointData> recovered_;
 
-  mutable std::mutex mutex_;
-  std::condition_variable terminated_;
-  State state_ = State::INITIALIZED;
-  std::exception_ptr error_;
-  std::thread scheduler_;
-  std::atomic<bool> stopRequested_{false};
-  std::atomic<bool> graceful_{false};
-  std::atomic<bool> schedulerDone_{false};
-  bool stopSparkContextOnExit_ = false;  // set and read on the scheduler thread only
-  std::atomic<std::int64_t> nextBatch_{0};
+  std::mutex lifecycleMutex_;      // start() and stop() one at a time
+  std::uint64_t shutdownHook_ = 0;  // the signal hook's id, 0 for none; under lifecycleMutex_
 };
 
 }  // namespace rill

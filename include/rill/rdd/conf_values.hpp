@@ -1,0 +1,64 @@
+#pragma once
+// Typed readings of SparkConf settings, as Spark's getBoolean and getTimeAsMs
+// read them, refusing malformed text with a message naming the setting (a bad
+// value fails where the setting is read, not later in a thread).
+#include <rill/rdd/conf.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstdint>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace rill::detail {
+
+/// "true" or "false" (any case, as Spark's toBoolean), else `dflt` when unset.
+inline bool confBoolean(const SparkConf& conf, const std::string& key, bool dflt) {
+  if (!conf.contains(key)) return dflt;
+  std::string v = conf.get(key);
+  std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (v == "true") return true;
+  if (v == "false") return false;
+  throw std::invalid_argument("rill: setting '" + key + "' must be true or false, got '" + conf.get(key) + "'");
+}
+
+/// A duration as Spark writes one: a whole number with a unit (us, ms, s, m or
+/// min, h, d) or none (milliseconds), e.g. "500", "500ms", "10s"; `dflt` when
+/// unset. Negative values are refused.
+inline std::chrono::milliseconds confTimeMs(const SparkConf& conf, const std::string& key,
+                                            std::chrono::milliseconds dflt) {
+  if (!conf.contains(key)) return dflt;
+  const std::string text = conf.get(key);
+  auto bad = [&] {
+    return std::invalid_argument("rill: setting '" + key +
+                                 "' must be a duration such as 500ms, 10s or 2min (no unit: ms), got '" + text + "'");
+  };
+  std::string_view s = text;
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  std::int64_t n = 0;
+  std::size_t digits = 0;
+  for (; digits < s.size() && s[digits] >= '0' && s[digits] <= '9'; ++digits) {
+    if (n > (std::numeric_limits<std::int64_t>::max() - 9) / 10) throw bad();
+    n = n * 10 + (s[digits] - '0');
+  }
+  if (digits == 0) throw bad();
+  std::string unit(s.substr(digits));
+  std::transform(unit.begin(), unit.end(), unit.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::int64_t usPerUnit = 0;
+  if (unit.empty() || unit == "ms") usPerUnit = 1000;
+  else if (unit == "us") usPerUnit = 1;
+  else if (unit == "s") usPerUnit = 1000 * 1000;
+  else if (unit == "m" || unit == "min") usPerUnit = 60LL * 1000 * 1000;
+  else if (unit == "h") usPerUnit = 3600LL * 1000 * 1000;
+  else if (unit == "d") usPerUnit = 86400LL * 1000 * 1000;
+  else throw bad();
+  if (n > std::numeric_limits<std::int64_t>::max() / usPerUnit) throw bad();
+  return std::chrono::milliseconds(n * usPerUnit / 1000);  // "1500us" is 1 ms, as in Spark
+}
+
+}  // namespace rill::detail

@@ -1,0 +1,313 @@
+#pragma once
+// The batch scheduler of a StreamingContext: a thread that cuts the received
+// input into a batch at every batch interval on the context's clock and runs
+// the batch's jobs (the output operations, in definition order), one batch at
+// a time. A batch that takes longer than the interval delays the next one;
+// nothing is skipped, and the delay is reported to listeners.
+//
+// Stopping waits for the thread, but not forever. The scheduler owns, with the
+// context, everything a batch touches (graph, listeners, clock, checkpoints),
+// so a stop that gives up on a batch stuck in a user function can leave its
+// thread behind: the context may go away, and if the function ever returns,
+// the thread does nothing more.
+#include <rill/core/errors.hpp>
+#include <rill/rdd/conf_values.hpp>
+#include <rill/rdd/spark_context.hpp>
+#include <rill/stream/checkpoint.hpp>
+#include <rill/stream/clock.hpp>
+#include <rill/stream/graph.hpp>
+#include <rill/stream/listener.hpp>
+#include <rill/stream/receiver_supervisor.hpp>
+#include <rill/stream/time.hpp>
+#include <rill/stream/wait_for.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace rill::detail {
+
+/// How a StreamingContext stops, read from its SparkConf when it is made.
+struct StopSettings {
+  /// How long a graceful stop waits for what was received to be processed
+  /// (spark.streaming.gracefulStopTimeout; default 10 batch intervals).
+  Duration gracefulTimeout;
+  /// How long a stop waits for the batch in progress before leaving it behind
+  /// (rill.streaming.forcedStopTimeout; default 10 s).
+  Duration forcedTimeout{10'000};
+  /// SIGINT and SIGTERM stop the context gracefully (spark.streaming.stopGracefullyOnShutdown).
+  bool gracefulOnShutdown = false;
+
+  static StopSettings fromConf(const SparkConf& conf, Duration batchDuration) {
+    StopSettings s;
+    s.gracefulTimeout = confTimeMs(conf, "spark.streaming.gracefulStopTimeout", 10 * batchDuration);
+    s.forcedTimeout = confTimeMs(conf, "rill.streaming.forcedStopTimeout", s.forcedTimeout);
+    s.gracefulOnShutdown = confBoolean(conf, "spark.streaming.stopGracefullyOnShutdown", false);
+    return s;
+  }
+};
+
+enum class ContextState { INITIALIZED, ACTIVE, STOPPED };
+
+class BatchScheduler final : private Clock::Observer, public std::enable_shared_from_this<BatchScheduler> {
+ public:
+  BatchScheduler(SparkContext& sc, std::shared_ptr<Clock> clock, Duration batchDuration)
+      : sc_(&sc),
+        clock_(std::move(clock)),
+        graph_(std::make_shared<DStreamGraph>(sc, batchDuration)),
+        bus_(std::make_shared<ListenerBus>()) {}
+  BatchScheduler(const BatchScheduler&) = delete;
+  BatchScheduler& operator=(const BatchScheduler&) = delete;
+
+  DStreamGraph& graph() const { return *graph_; }
+  ListenerBus& bus() const { return *bus_; }
+  ContextState state() const {
+    std::lock_guard lock(mutex_);
+    return state_;
+  }
+  /// True on the scheduler's thread: inside a batch, or in a listener it calls.
+  bool onSchedulerThread() const { return current() == this; }
+
+  /// Starts receiving and the batches, the first at `first`; the graph is started.
+  void start(Time first, std::shared_ptr<Checkpointer> checkpointer) {
+    checkpointer_ = std::move(checkpointer);
+    {
+      std::lock_guard lock(mutex_);
+      nextBatch_ = first.milliseconds();
+      state_ = ContextState::ACTIVE;
+    }
+    clock_->addObserver(this);
+    for (auto& in : graph_->inputs()) in->start();
+    bus_->post(&StreamingListener::onStreamingStarted, first);
+    // Under the lock: a batch that calls stop() reads thread_.
+    std::lock_guard lock(mutex_);
+    thread_ = std::thread([self = shared_from_this(), first] { self->run(first); });
+  }
+
+  /// A context that never started is stopped at once. Otherwise stops the
+  /// inputs and tells the thread to stop: a graceful stop after what was
+  /// received has been processed, else after the batch in progress. False
+  /// when there is nothing more to stop.
+  bool requestStop(bool graceful) {
+    {
+      std::lock_guard lock(mutex_);
+      if (state_ == ContextState::INITIALIZED) {
+        state_ = ContextState::STOPPED;
+        terminated_.notify_all();
+        return false;
+      }
+      if (state_ == ContextState::STOPPED && !thread_.joinable()) return false;
+    }
+    for (auto& in : graph_->inputs()) in->stop();
+    graceful_ = graceful;
+    stopRequested_ = true;
+    clock_->wake();
+    return true;
+  }
+
+  /// stop() called from inside a batch: the thread stops after this batch (or,
+  /// graceful, once what was received is processed) and then stops the
+  /// SparkContext if asked; nothing waits here for the batch that called it.
+  void stopFromBatch(bool graceful, bool stopSparkContext) {
+    if (stopSparkContext) stopSparkContextOnExit_ = true;
+    if (!requestStop(graceful)) return;
+    markStopped();
+  }
+
+  /// After requestStop, from any thread but the scheduler's: waits for the
+  /// thread within the settings' bounds, leaves it behind (with a warning)
+  /// when a batch never ends, and marks the context stopped.
+  void finishStop(const StopSettings& settings) {
+    if (graceful_ && !awaitExit(settings.gracefulTimeout)) {
+      warn("rill: the graceful stop did not finish within spark.streaming.gracefulStopTimeout (" +
+           toString(settings.gracefulTimeout) +
+           "); data received and not yet processed is dropped, as in a forced stop");
+      graceful_ = false;
+      clock_->wake();
+    }
+    if (awaitExit(settings.forcedTimeout)) {
+      if (thread_.joinable()) thread_.join();
+    } else {
+      abandon(settings.forcedTimeout);
+    }
+    clock_->removeObserver(this);
+    markStopped();
+  }
+
+  /// Waits until the context stops; rethrows the first exception a batch raised.
+  void awaitTermination() {
+    refuseInsideBatch("awaitTermination()");
+    std::unique_lock lock(mutex_);
+    terminated_.wait(lock, [&] { return state_ == ContextState::STOPPED || error_; });
+    rethrowError();
+  }
+  /// Like awaitTermination, but gives up after `timeout` of real time; true if stopped.
+  template <class Rep, class Period>
+  bool awaitTerminationOrTimeout(std::chrono::duration<Rep, Period> timeout) {
+    refuseInsideBatch("awaitTerminationOrTimeout()");
+    std::unique_lock lock(mutex_);
+    waitFor(terminated_, lock, timeout, [&] { return state_ == ContextState::STOPPED || error_; });
+    rethrowError();
+    return state_ == ContextState::STOPPED;
+  }
+
+ private:
+  // The scheduler whose thread this is, if any.
+  static const BatchScheduler*& current() {
+    static thread_local const BatchScheduler* scheduler = nullptr;
+    return scheduler;
+  }
+
+  void refuseInsideBatch(const char* call) const {
+    if (onSchedulerThread())
+      throw IllegalStateException(std::string("rill: ") + call +
+                                  " cannot be called from inside a batch (a foreachRDD, a transformation or a "
+                                  "listener): the context cannot stop while the batch waits, so it would wait "
+                                  "forever");
+  }
+
+  void markStopped() {
+    std::lock_guard lock(mutex_);
+    state_ = ContextState::STOPPED;
+    terminated_.notify_all();
+  }
+
+  bool awaitExit(Duration timeout) {
+    std::unique_lock lock(mutex_);
+    return waitFor(exitCv_, lock, timeout, [&] { return exited_.load(); });
+  }
+
+  // The thread is stuck in a batch: from now on it does nothing when it returns.
+  void abandon(Duration waited) {
+    std::string batch = "a batch";
+    {
+      std::lock_guard lock(mutex_);
+      if (exited_) {
+        thread_.join();
+        return;
+      }
+      abandoned_ = true;
+      if (inProgress_) batch = "the batch of " + inProgress_->toString();
+      thread_.detach();
+    }
+    warn("rill: stop(): " + batch + " is still running after rill.streaming.forcedStopTimeout (" +
+         toString(waited) + "): a function of it does not return. The context stops without it; its thread is "
+                            "left behind and does nothing more if the function returns");
+  }
+
+  // A listener stuck in a function must not keep a stop from returning.
+  void warn(const std::string& message) {
+    bus_->tryPost(std::chrono::seconds(1), &StreamingListener::onWarning, message);
+  }
+
+  void rethrowError() {
+    if (error_) {
+      auto e = std::exchange(error_, nullptr);
+      std::rethrow_exception(e);
+    }
+  }
+
+  bool idleAt(std::int64_t now) const override { return nextBatch_.load() > now || exited_.load(); }
+
+  void run(Time first) {
+    current() = this;
+    for (Time t = first;; t = t + graph_->batchDuration()) {
+      clock_->waitTillTime(t.milliseconds(), [&] { return stopRequested_.load(); });
+      if (stopRequested_ && !(graceful_ && graph_->hasPendingData())) break;
+      runBatch(t);
+      if (abandoned_) return;
+      nextBatch_ = (t + graph_->batchDuration()).milliseconds();
+      clock_->notifyProgress();
+    }
+    {
+      std::lock_guard lock(mutex_);
+      if (abandoned_) return;
+      exited_ = true;
+      exitCv_.notify_all();
+    }
+    clock_->notifyProgress();
+    if (stopSparkContextOnExit_) sc_->stop();
+  }
+
+  void runBatch(Time t) {
+    {
+      std::lock_guard lock(mutex_);
+      inProgress_ = t;
+    }
+    BatchInfo info;
+    info.batchTime = t;
+    info.submissionTime = Time(clock_->getTimeMillis());
+    std::exception_ptr failure;
+    std::vector<std::function<void()>> jobs;
+    try {
+      info.numRecords = graph_->cutBatch(t);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    bus_->post(&StreamingListener::onBatchSubmitted, info);
+    info.processingStartTime = Time(clock_->getTimeMillis());
+    bus_->post(&StreamingListener::onBatchStarted, info);
+    // Generating jobs computes the batch's shuffles (keyed ops run eagerly), so
+    // it counts as processing, not as scheduling delay.
+    try {
+      if (!failure) jobs = graph_->generateJobs(t);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    for (auto& job : jobs) {
+      if (abandoned_) return;
+      try {
+        job();
+      } catch (...) {
+        if (!failure) failure = std::current_exception();
+      }
+    }
+    if (abandoned_) return;
+    info.processingEndTime = Time(clock_->getTimeMillis());
+    if (failure) info.failureReason = describeException(failure);
+    try {
+      graph_->clearMetadata(t);
+    } catch (...) {
+      if (!failure) failure = std::current_exception();
+    }
+    if (checkpointer_ && !failure) checkpointer_->afterBatch(*graph_, t, *bus_);
+    if (abandoned_) return;
+    bus_->post(&StreamingListener::onBatchCompleted, info);
+    std::lock_guard lock(mutex_);
+    inProgress_.reset();
+    if (failure && !error_) error_ = failure;
+    if (failure) terminated_.notify_all();
+  }
+
+  SparkContext* sc_;
+  std::shared_ptr<Clock> clock_;
+  std::shared_ptr<DStreamGraph> graph_;
+  std::shared_ptr<ListenerBus> bus_;
+  std::shared_ptr<Checkpointer> checkpointer_;  // set by start(); null without checkpoints
+
+  mutable std::mutex mutex_;
+  std::condition_variable terminated_;  // state_ or error_ changed
+  std::condition_variable exitCv_;      // exited_ set
+  ContextState state_ = ContextState::INITIALIZED;
+  std::exception_ptr error_;
+  std::optional<Time> inProgress_;
+  std::thread thread_;
+  std::atomic<bool> stopRequested_{false};
+  std::atomic<bool> graceful_{false};
+  std::atomic<bool> exited_{false};
+  std::atomic<bool> abandoned_{false};
+  std::atomic<bool> stopSparkContextOnExit_{false};
+  std::atomic<std::int64_t> nextBatch_{0};
+};
+
+}  // namespace rill::detail
