@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Builds and runs every test in five configurations, each in build/<name>:
-#   gcc    g++ -O1: tests + examples + benchmarks (benchmarks compiled, not run)
-#   clang  clang++ -O1: tests + examples
+#   gcc    g++ -O1: tests + examples + benchmarks (benchmarks compiled, not run),
+#          plus the tiers that need extra libraries: MPI (mpiexec -np 1..4),
+#          Kafka (librdkafka's mock cluster) and the UI (headless Chromium)
+#   clang  clang++ -O1: tests + examples + the Kafka tier
 #   asan   clang++ -O0 with RILL_SANITIZE=address,undefined: tests
 #   tsan   g++ with RILL_SANITIZE=thread: tests only
 #   fuzz   clang++ libFuzzer targets (fuzz/), a bounded number of runs each
 # RILL_CONFIGS="gcc clang" restricts the set (default: all five).
 # Exits non-zero on any configure/build/test failure and ends with a line
-# "N passed, N failed" summed over the configs. Budget: < 30 min on 2 cores
+# "N passed, N failed" summed over the configs. Budget: < 60 min on 2 cores
 # (builds are -j2; per-test CTest timeout is 300 s).
 set -uo pipefail
 
@@ -76,10 +78,12 @@ for c in $configs; do
   case $c in
     gcc)
       run_config gcc -- -DCMAKE_CXX_COMPILER=g++ "${common[@]}" \
-        -DRILL_BUILD_TESTS=ON -DRILL_BUILD_EXAMPLES=ON -DRILL_BUILD_BENCHMARKS=ON -DRILL_SANITIZE= ;;
+        -DRILL_BUILD_TESTS=ON -DRILL_BUILD_EXAMPLES=ON -DRILL_BUILD_BENCHMARKS=ON -DRILL_SANITIZE= \
+        -DRILL_BUILD_MPI_TESTS=ON -DRILL_BUILD_KAFKA_TESTS=ON -DRILL_BUILD_UI_TESTS=ON ;;
     clang)
       run_config clang -- -DCMAKE_CXX_COMPILER=clang++ "${common[@]}" \
-        -DRILL_BUILD_TESTS=ON -DRILL_BUILD_EXAMPLES=ON -DRILL_BUILD_BENCHMARKS=OFF -DRILL_SANITIZE= ;;
+        -DRILL_BUILD_TESTS=ON -DRILL_BUILD_EXAMPLES=ON -DRILL_BUILD_BENCHMARKS=OFF -DRILL_SANITIZE= \
+        -DRILL_BUILD_KAFKA_TESTS=ON ;;
     asan)
       run_config asan ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 -- \
         -DCMAKE_CXX_COMPILER=clang++ "${sanitized_o0[@]}" \
