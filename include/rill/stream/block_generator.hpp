@@ -1,0 +1,270 @@
+#pragma once
+// A receiver's records on their way into batches when the write-ahead log is
+// on (Spark's BlockGenerator with its WriteAheadLogBasedBlockHandler and
+// ReceivedBlockTracker): every spark.streaming.blockInterval on the streaming
+// clock, what the receiver stored since the last block is sealed into a block,
+// appended to the stream's log (write_ahead_log.hpp) and synced; only then
+// does the block count as received. A batch cut seals what is left, records
+// in the log which blocks it took, syncs, and takes them; so what store()
+// returned for is on disk by the end of its block interval, or by the cut of
+// its batch if that comes first.
+//
+// After a restart the blocks the restored checkpoint had not counted come back
+// first: each batch re-run after the checkpoint gets the blocks it had, and
+// the first new batch the blocks no batch took.
+//
+// Sealed blocks keep their records in memory up to the receiver's buffer bound;
+// beyond it (batches falling behind) a block keeps only its place in the log
+// and its batch reads it back, so memory stays bounded and store() need not
+// wait for the batches. On a ManualClock, advance() returns once the blocks
+// that became due are logged.
+#include <rill/core/serialization.hpp>
+#include <rill/io/append_log.hpp>
+#include <rill/stream/block_buffer.hpp>
+#include <rill/stream/clock.hpp>
+#include <rill/stream/listener.hpp>
+#include <rill/stream/time.hpp>
+#include <rill/stream/write_ahead_log.hpp>
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <iterator>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace rill::detail {
+
+template <class T>
+class BlockGenerator final : private Clock::Observer {
+ public:
+  /// How much of the sealed blocks stays in memory (the receiver's buffer bound).
+  struct MemoryBound {
+    std::size_t records = 0;
+    std::size_t bytes = 0;
+  };
+
+  /// Reads back what `log` holds for this run (see ReceivedBlockLog::recover).
+  BlockGenerator(ReceivedBlockLog log, std::optional<Time> restored, Duration blockInterval, BlockBuffer<T>& buffer,
+                 Clock& clock, ListenerBus& bus, std::string name, MemoryBound bound)
+      : log_(std::move(log)),
+        interval_(blockInterval.count()),
+        buffer_(&buffer),
+        clock_(&clock),
+        bus_(&bus),
+        name_(std::move(name)),
+        bound_(bound) {
+    auto found = log_.recover(restored);
+    for (auto& [t, spans] : found.batches) recovered_.push_back({t, logged(spans)});
+    unallocated_ = logged(found.unallocated);
+    reportRecovery(found, restored);
+  }
+  BlockGenerator(const BlockGenerator&) = delete;
+  BlockGenerator& operator=(const BlockGenerator&) = delete;
+  ~BlockGenerator() { stop(); }
+
+  const std::string& checkpointDirectory() const { return log_.checkpointDirectory(); }
+
+  /// Starts sealing a block every block interval.
+  void start() {
+    const std::int64_t now = clock_->getTimeMillis();
+    sealedThrough_ = now - now % interval_;
+    stopping_ = false;
+    clock_->addObserver(this);
+    thread_ = std::thread([this] { run(); });
+  }
+
+  /// Stops the timer and logs what the receiver stored last, so a stop loses
+  /// nothing store() returned for; the batches still take what is left.
+  void stop() {
+    if (!thread_.joinable()) return;
+    stopping_ = true;
+    clock_->wake();
+    thread_.join();
+    clock_->removeObserver(this);
+    sealAndSync();
+  }
+
+  /// The records of batch t (the blocks it had before a restart, or all sealed
+  /// since the last cut); the log then says that batch t took them.
+  std::vector<T> takeBatch(Time t) {
+    std::vector<Block> taken;
+    {
+      std::lock_guard lock(mutex_);
+      if (!recovered_.empty() && recovered_.front().time == t) {
+        taken = std::move(recovered_.front().blocks);
+        recovered_.erase(recovered_.begin());
+      } else {
+        takeNew(t, taken);
+      }
+    }
+    return records(std::move(taken));
+  }
+
+  bool hasPendingData() const {
+    std::lock_guard lock(mutex_);
+    return !blocks_.empty() || !recovered_.empty() || !unallocated_.empty() || buffer_->size() > 0;
+  }
+
+  /// The log ranges the batches up to t took (for the checkpoint of t).
+  void addRanges(Time t, std::vector<LogRange>& out) const {
+    std::lock_guard lock(mutex_);
+    log_.addRanges(t, out);
+  }
+
+ private:
+  struct Block {
+    io::LogSpan span;
+    bool isLogged = false;
+    std::size_t bytes = 0;               // of its log record's payload
+    std::optional<std::vector<T>> data;  // unset: read it back from the log
+  };
+  struct RecoveredBatch {
+    Time time;
+    std::vector<Block> blocks;
+  };
+
+  static std::vector<Block> logged(const std::vector<io::LogSpan>& spans) {
+    std::vector<Block> out;
+    for (const auto& s : spans) out.push_back({s, true, 0, std::nullopt});
+    return out;
+  }
+
+  bool idleAt(std::int64_t now) const override { return stopping_.load() || sealedThrough_.load() + interval_ > now; }
+
+  void run() {
+    while (!stopping_) {
+      clock_->waitTillTime(sealedThrough_.load() + interval_, [this] { return stopping_.load(); });
+      if (stopping_) break;
+      sealAndSync();
+      const std::int64_t now = clock_->getTimeMillis();
+      sealedThrough_ = now - now % interval_;
+      clock_->notifyProgress();
+    }
+  }
+
+  void sealAndSync() {
+    std::lock_guard lock(mutex_);
+    try {
+      if (seal()) log_.sync();
+    } catch (const std::exception& e) {
+      bus_->post(&StreamingListener::onWarning, "rill: " + name_ + ": could not write a block to the receiver "
+                                                    "write-ahead log (" + e.what() +
+                                                    "); its records reach the next batch but would not survive a crash");
+    }
+  }
+
+  // Moves what the receiver stored into a logged block (not yet synced);
+  // false when there was nothing. A block the log refused stays in memory only.
+  bool seal() {
+    std::vector<T> stored = buffer_->drain();
+    if (stored.empty()) return false;
+    Block block;
+    std::string payload = encode(stored);
+    try {
+      block.span = log_.appendBlock(payload);
+    } catch (...) {
+      block.data = std::move(stored);
+      blocks_.push_back(std::move(block));
+      throw;
+    }
+    block.isLogged = true;
+    block.bytes = payload.size();
+    if (inMemory_.records + stored.size() <= bound_.records && inMemory_.bytes + block.bytes <= bound_.bytes) {
+      inMemory_.records += stored.size();
+      inMemory_.bytes += block.bytes;
+      block.data = std::move(stored);
+    }
+    blocks_.push_back(std::move(block));
+    return true;
+  }
+
+  // A new batch: the blocks no batch took before a restart, then everything
+  // sealed since, and the log records the allocation before the batch runs.
+  void takeNew(Time t, std::vector<Block>& taken) {
+    while (!recovered_.empty() && recovered_.front().time < t) {  // batches the restarted scheduler did not cut
+      for (auto& b : recovered_.front().blocks) unallocated_.push_back(std::move(b));
+      recovered_.erase(recovered_.begin());
+    }
+    seal();
+    log_.allocate(t);
+    log_.sync();
+    taken = std::exchange(unallocated_, {});
+    for (auto& b : blocks_) taken.push_back(std::move(b));
+    blocks_.clear();
+    inMemory_ = {};
+    log_.rollIfDue(clock_->getTimeMillis());
+    log_.removeUnneeded();
+  }
+
+  std::vector<T> records(std::vector<Block> blocks) const {
+    std::vector<T> out;
+    for (auto& b : blocks) {
+      std::vector<T> part = b.data ? std::move(*b.data) : decode(log_.readBlock(b.span));
+      if (out.empty())
+        out = std::move(part);
+      else
+        out.insert(out.end(), std::make_move_iterator(part.begin()), std::make_move_iterator(part.end()));
+    }
+    return out;
+  }
+
+  static std::string encode(const std::vector<T>& records) {
+    std::string payload(1, kLoggedBlock);
+    if constexpr (Checkpointable<std::vector<T>>) {
+      BinaryWriter writer(payload);
+      writer(records);
+    } else {
+      throw std::logic_error("rill: a receiver write-ahead log cannot save " + typeName<T>());
+    }
+    return payload;
+  }
+  static std::vector<T> decode(std::string_view payload) {
+    if constexpr (Checkpointable<std::vector<T>>)
+      return fromBytes<std::vector<T>>(payload.substr(1));
+    else
+      throw std::logic_error("rill: a receiver write-ahead log cannot read " + typeName<T>());
+  }
+
+  void reportRecovery(const ReceivedBlockLog::Recovered& found, std::optional<Time> restored) {
+    std::size_t blocks = found.unallocated.size();
+    for (const auto& b : found.batches) blocks += b.second.size();
+    std::string text;
+    if (blocks > 0)
+      text = "replaying " + std::to_string(blocks) + " blocks from the receiver write-ahead log (" +
+             std::to_string(found.batches.size()) + " batches after " +
+             (restored ? "the checkpoint of " + restored->toString() : std::string("the start")) + ", and " +
+             std::to_string(found.unallocated.size()) + " blocks no batch took)";
+    if (found.tornSegments > 0)
+      text += (text.empty() ? "" : "; ") + std::string("ignored the torn last record of ") +
+              std::to_string(found.tornSegments) + " log segment(s) (a crash inside an append)";
+    if (!text.empty()) bus_->post(&StreamingListener::onWarning, "rill: " + name_ + ": " + text);
+  }
+
+  ReceivedBlockLog log_;
+  const std::int64_t interval_;
+  BlockBuffer<T>* buffer_;
+  Clock* clock_;
+  ListenerBus* bus_;
+  std::string name_;
+  MemoryBound bound_;
+
+  mutable std::mutex mutex_;             // one seal or cut at a time, in log order
+  std::vector<Block> blocks_;            // sealed since the last cut; guarded by mutex_
+  MemoryBound inMemory_;                 // what of blocks_ holds its records; guarded by mutex_
+  std::vector<RecoveredBatch> recovered_;  // guarded by mutex_
+  std::vector<Block> unallocated_;       // guarded by mutex_
+
+  std::atomic<std::int64_t> sealedThrough_{0};  // the last block boundary sealed
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
+}  // namespace rill::detail

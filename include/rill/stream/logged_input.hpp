@@ -1,0 +1,46 @@
+#pragma once
+// Input streams with a write-ahead log (receiver streams with
+// spark.streaming.receiver.writeAheadLog.enable), as the context and the
+// checkpoint see them: the log opens in the checkpoint directory when the
+// context starts, knowing which checkpoint was restored, and each checkpoint
+// names the log ranges its batches took. Light on purpose: the context and
+// the checkpoint code include it.
+#include <rill/stream/checkpoint_manifest.hpp>
+#include <rill/stream/graph.hpp>
+#include <rill/stream/time.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rill::detail {
+
+class LoggedInput {
+ public:
+  /// Opens the log under checkpointDirectory (empty: the context has none,
+  /// which a stream with its log on refuses) after the checkpoint of batch
+  /// `restored`, if one was restored. Opening the same directory again does nothing.
+  virtual void openLog(const std::string& checkpointDirectory, std::optional<Time> restored) = 0;
+  /// Appends the log ranges the batches up to t took.
+  virtual void addLogRanges(Time t, std::vector<LogRange>& out) const = 0;
+
+ protected:
+  ~LoggedInput() = default;
+};
+
+/// Opens the write-ahead logs of the graph's input streams (before they start).
+inline void openReceiverLogs(const DStreamGraph& graph, const std::string& checkpointDirectory,
+                             std::optional<Time> restored) {
+  for (const auto& in : graph.inputs())
+    if (auto* logged = dynamic_cast<LoggedInput*>(in.get())) logged->openLog(checkpointDirectory, restored);
+}
+
+/// The log ranges the batches up to t took, over all input streams (for the checkpoint of t).
+inline std::vector<LogRange> receiverLogRanges(const DStreamGraph& graph, Time t) {
+  std::vector<LogRange> out;
+  for (const auto& in : graph.inputs())
+    if (const auto* logged = dynamic_cast<const LoggedInput*>(in.get())) logged->addLogRanges(t, out);
+  return out;
+}
+
+}  // namespace rill::detail

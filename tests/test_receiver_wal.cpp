@@ -1,0 +1,346 @@
+// The receiver write-ahead log (spark.streaming.receiver.writeAheadLog.enable):
+// the append log's records and torn tails, blocks sealed every block interval
+// on the streaming clock, a restart that gives back what the restored
+// checkpoint had not counted, old segments deleted, the settings checked, and
+// without the setting nothing logged and nothing replayed.
+#include "receiver_wal_support.hpp"
+
+#include <rill/io/append_log.hpp>
+#include <rill/stream/write_ahead_log.hpp>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+using namespace wal_test;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Scanned {
+  std::vector<std::string> payloads;
+  rill::io::LogScan scan;
+};
+
+Scanned scan(const std::string& path, std::uint64_t segment = 1) {
+  Scanned s;
+  s.scan = rill::io::scanLogSegment(path, segment, [&](const rill::io::LogSpan&, std::string_view p) {
+    s.payloads.emplace_back(p);
+  });
+  return s;
+}
+
+void appendBytes(const std::string& path, std::string_view bytes) {
+  std::ofstream(path, std::ios::binary | std::ios::app) << bytes;
+}
+
+std::string logDir(const std::string& checkpointDir) { return checkpointDir + "/receivedData/0"; }
+
+/// The kinds of the records of a receiver log ('B' block, 'A' allocation), segment after segment.
+std::string recordKinds(const std::string& checkpointDir) {
+  std::string kinds;
+  const auto dir = logDir(checkpointDir);
+  for (auto n : rill::io::listLogSegments(dir))
+    rill::io::scanLogSegment(dir + "/" + rill::io::logSegmentName(n), n,
+                             [&](const rill::io::LogSpan&, std::string_view p) { kinds += p[0]; });
+  return kinds;
+}
+
+std::vector<std::string> linesOf(std::int64_t from, std::int64_t to) {
+  std::vector<std::string> v;
+  for (auto id = from; id < to; ++id) v.push_back(std::to_string(id) + " line");
+  return v;
+}
+
+std::map<std::int64_t, std::int64_t> onceEach(std::initializer_list<std::pair<std::int64_t, std::int64_t>> ranges) {
+  std::map<std::int64_t, std::int64_t> m;
+  for (auto [from, to] : ranges) m.merge(once(from, to));
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("an append log reads back its records in order and stops at a torn or corrupt one") {
+  const std::string dir = freshDir("append-log");
+  rill::io::AppendLog log(dir);
+  CHECK(log.currentSegment() == 1);
+  const auto a = log.append("first");
+  const auto b = log.append(std::string(1000, 'x'));
+  const auto c = log.append("");
+  log.sync();
+  CHECK(a == rill::io::LogSpan{1, 0, 24 + 5});
+  CHECK(b == rill::io::LogSpan{1, a.until, a.until + 24 + 1000});
+  CHECK(c.until == b.until + 24);
+  const std::string path = dir + "/log-0000000001";
+  REQUIRE(fs::exists(path));
+  auto s = scan(path);
+  CHECK(s.payloads == std::vector<std::string>{"first", std::string(1000, 'x'), ""});
+  CHECK_FALSE(s.scan.torn());
+  CHECK(rill::io::readLogRecord(path, b) == std::string(1000, 'x'));
+
+  SUBCASE("a torn last record (the writer died inside an append) is ignored") {
+    const std::string whole = rill::io::encodeLogRecord("the record being written");
+    for (std::size_t cut : {std::size_t{3}, std::size_t{24}, whole.size() - 1}) {
+      CAPTURE(cut);
+      fs::resize_file(path, c.until);
+      appendBytes(path, whole.substr(0, cut));
+      s = scan(path);
+      CHECK(s.payloads.size() == 3);
+      CHECK(s.scan.end == c.until);
+      CHECK(s.scan.torn());
+    }
+  }
+  SUBCASE("a corrupted record ends the intact part of its segment") {
+    std::fstream f(path, std::ios::binary | std::ios::in | std::ios::out);
+    f.seekp(static_cast<std::streamoff>(b.from + 24 + 500));
+    f.put('y');
+    f.close();
+    s = scan(path);
+    CHECK(s.payloads == std::vector<std::string>{"first"});
+    CHECK(s.scan.end == a.until);
+    CHECK_THROWS_AS(rill::io::readLogRecord(path, b), rill::IoError);
+  }
+  SUBCASE("a new log, and one after a roll, append to a new segment; old ones can be removed") {
+    rill::io::AppendLog again(dir);
+    CHECK(again.append("second run") == rill::io::LogSpan{2, 0, 24 + 10});
+    again.roll();
+    CHECK(again.append("rolled").segment == 3);
+    again.removeSegmentsBefore(3);
+    CHECK(rill::io::listLogSegments(dir) == std::vector<std::uint64_t>{3});
+  }
+  CHECK(rill::io::parseLogSegmentName("log-0000000042") == 42u);
+  CHECK_FALSE(rill::io::parseLogSegmentName("log-12x").has_value());
+  CHECK_FALSE(rill::io::parseLogSegmentName(".log-1.tmp").has_value());
+}
+
+TEST_CASE("the log settings are checked when the stream is defined") {
+  auto define = [](rill::SparkConf c) {
+    rill::SparkContext sc(c.setMaster("local[2]"));
+    rill::StreamingContext ssc(sc, 1s);
+    ssc.receiverStream(std::make_shared<Inbox>());
+  };
+  CHECK_NOTHROW(define(conf(true, "1s")));
+  CHECK_NOTHROW(define(conf(true, "50")));
+  CHECK_THROWS_WITH_AS(define(conf(true, "0ms")), doctest::Contains("spark.streaming.blockInterval"),
+                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(define(conf(true, "fast")), doctest::Contains("spark.streaming.blockInterval"),
+                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(define(conf(true).set("spark.streaming.receiver.writeAheadLog.enable", "yes")),
+                       doctest::Contains("writeAheadLog.enable"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(define(conf(true).set("spark.streaming.receiver.writeAheadLog.rollingIntervalSecs", "0")),
+                       doctest::Contains("rollingIntervalSecs"), std::invalid_argument);
+}
+
+TEST_CASE("with the log on, a context without a checkpoint directory refuses to start") {
+  rill::SparkContext sc(conf(true));
+  rill::StreamingContext ssc(sc, 1s, std::make_shared<rill::ManualClock>());
+  ssc.receiverStream(std::make_shared<Inbox>()).foreachRDD([](const auto&) {});
+  // What StreamingContext::start() calls first (with no directory here).
+  CHECK_THROWS_WITH_AS(rill::detail::openReceiverLogs(ssc.graph(), "", std::nullopt),
+                       doctest::Contains("needs a checkpoint directory"), rill::IllegalStateException);
+}
+
+TEST_CASE("with the log on, records a type cannot be saved as are refused at start") {
+  struct Opaque {
+    int* p = nullptr;
+  };
+  struct Source final : rill::Receiver<Opaque> {
+    void onStart() override {}
+    void onStop() override {}
+  };
+  rill::SparkContext sc(conf(true));
+  rill::StreamingContext ssc(sc, 1s, std::make_shared<rill::ManualClock>());
+  ssc.checkpoint(freshDir("opaque"));
+  ssc.receiverStream(std::make_shared<Source>()).foreachRDD([](const auto&) {});
+  CHECK_THROWS_WITH_AS(rill::detail::openReceiverLogs(ssc.graph(), freshDir("opaque"), std::nullopt),
+                       doctest::Contains("cannot be serialised"), rill::IllegalStateException);
+}
+
+TEST_CASE("stored records are logged as a block every block interval, and each batch logs what it took") {
+  const std::string dir = freshDir("blocks");
+  Program p(conf(true), dir);
+  p.store(1, 4);
+  CHECK(recordKinds(dir).empty());  // stored, not yet a block
+  p.advance(200ms);                 // returns once the block is logged
+  CHECK(recordKinds(dir) == "B");
+  p.store(4, 6);
+  p.advance(200ms);
+  p.advance(200ms);  // nothing stored: no block
+  CHECK(recordKinds(dir) == "BB");
+  p.store(6, 7);
+  p.advance(400ms);  // batch 1000 seals the last block and logs its allocation
+  CHECK(recordKinds(dir) == "BBBA");
+  CHECK(p.out->batches() == std::map<std::int64_t, std::vector<std::string>>{{1000, linesOf(1, 7)}});
+  p.advance(1s);  // an empty batch logs an (empty) allocation too
+  CHECK(recordKinds(dir) == "BBBAA");
+
+  // The blocks as logged: the records in order, in the checkpoint archive's bytes.
+  const std::string segment = logDir(dir) + "/log-0000000001";
+  auto s = scan(segment);
+  REQUIRE(s.payloads.size() == 5);
+  CHECK(rill::detail::fromBytes<std::vector<std::string>>(std::string_view(s.payloads[0]).substr(1)) == linesOf(1, 4));
+  CHECK(rill::detail::fromBytes<std::vector<std::string>>(std::string_view(s.payloads[2]).substr(1)) == linesOf(6, 7));
+
+  // The ranges the batches took, for the checkpoint: contiguous, ending at each allocation.
+  const auto ranges = rill::detail::receiverLogRanges(p.ssc->graph(), rill::Time(2000));
+  REQUIRE(ranges.size() == 2);
+  CHECK(ranges[0] == rill::detail::LogRange{0, 1000, "receivedData/0/log-0000000001", 0, ranges[1].from});
+  CHECK(ranges[1].batchTime == 2000);
+  CHECK(ranges[1].until == fs::file_size(segment));
+  CHECK(rill::detail::receiverLogRanges(p.ssc->graph(), rill::Time(1000)).size() == 1);
+}
+
+TEST_CASE("sealed blocks beyond the buffer bound wait in the log, and the batch reads them back") {
+  const std::string dir = freshDir("spill");
+  Program p(conf(true).set("rill.streaming.receiver.maxBufferedRecords", "4"), dir);
+  p.store(1, 4);
+  p.advance(200ms);
+  p.store(4, 7);  // with the first block this is more than 4 records: kept in the log only
+  p.advance(200ms);
+  p.store(7, 9);
+  p.advance(600ms);
+  CHECK(p.out->batches().at(1000) == linesOf(1, 9));
+  CHECK(p.out->state() == once(1, 9));
+}
+
+TEST_CASE("a restart gives back every logged block the restored checkpoint had not counted, once") {
+  const std::string dir = freshDir("restart");
+  {
+    Program p(conf(true), dir);
+    p.store(1, 6);
+    p.advance(1s);  // batch 1000 and its checkpoint
+    p.store(6, 8);
+    p.advance(200ms);  // a logged block no batch took
+    p.store(8, 9);     // stored, not yet sealed: the stop logs it
+  }                    // stop(false): a forced stop, with no batch for 6..8
+  Program p(conf(true), dir);
+  REQUIRE(p.restored == rill::Time(1000));
+  p.advance(1s);
+  CHECK(p.out->batches() == std::map<std::int64_t, std::vector<std::string>>{{2000, linesOf(6, 9)}});
+  CHECK(p.out->state() == once(1, 9));
+}
+
+TEST_CASE("batches after the restored checkpoint run again with the blocks they had") {
+  const std::string dir = freshDir("rerun");
+  std::map<std::int64_t, std::vector<std::string>> before;
+  {
+    Program p(conf(true), dir);
+    p.store(1, 3);
+    p.advance(1s);
+    p.store(3, 5);
+    p.advance(600ms);
+    p.store(5, 6);
+    p.advance(400ms);  // batch 2000
+    p.store(6, 9);
+    p.advance(1s);  // batch 3000
+    before = p.out->batches();
+    // Batches 2000 and 3000 ran, but only checkpoint 1000 stays: as if the
+    // program died before writing theirs.
+    for (const auto& e : fs::directory_iterator(dir))
+      if (e.path().filename() == "checkpoint-2000" || e.path().filename() == "checkpoint-3000") fs::remove(e.path());
+    p.store(9, 11);
+    p.advance(200ms);
+  }
+  Program p(conf(true), dir);
+  REQUIRE(p.restored == rill::Time(1000));
+  p.store(100, 102);
+  p.advance(3s);
+  const auto after = p.out->batches();
+  CHECK(after.at(2000) == before.at(2000));
+  CHECK(after.at(3000) == before.at(3000));
+  auto fourth = linesOf(9, 11);
+  for (auto& l : linesOf(100, 102)) fourth.push_back(l);
+  CHECK(after.at(4000) == fourth);
+  CHECK(p.out->state() == onceEach({{1, 11}, {100, 102}}));
+}
+
+TEST_CASE("a torn block at the end of the log is ignored on restart, with a warning") {
+  const std::string dir = freshDir("torn");
+  {
+    Program p(conf(true), dir);
+    p.store(1, 4);
+    p.advance(1s);
+    p.store(4, 6);
+    p.advance(200ms);
+  }
+  // A crash inside the append of the next block leaves half of it.
+  const auto segments = rill::io::listLogSegments(logDir(dir));
+  REQUIRE_FALSE(segments.empty());
+  std::string payload(1, rill::detail::kLoggedBlock);
+  rill::detail::BinaryWriter writer(payload);
+  writer(linesOf(6, 9));
+  const std::string record = rill::io::encodeLogRecord(payload);
+  appendBytes(logDir(dir) + "/" + rill::io::logSegmentName(segments.back()), record.substr(0, record.size() / 2));
+
+  struct Warnings final : rill::StreamingListener {
+    void onWarning(const std::string& w) override { seen += w + "\n"; }
+    std::string seen;
+  };
+  auto warnings = std::make_shared<Warnings>();
+  Program p(conf(true), dir, [&](rill::StreamingContext& ssc) { ssc.addStreamingListener(warnings); });
+  p.advance(1s);
+  CHECK(p.out->state() == once(1, 6));
+  CHECK(warnings->seen.find("replaying 1 blocks") != std::string::npos);
+  CHECK(warnings->seen.find("torn") != std::string::npos);
+}
+
+TEST_CASE("log segments no checkpoint needs any more are deleted") {
+  const std::string dir = freshDir("cleanup");
+  auto c = conf(true).set("spark.streaming.receiver.writeAheadLog.rollingIntervalSecs", "1");
+  {
+    Program p(c, dir);
+    for (int i = 0; i < 12; ++i) {
+      p.store(i * 10, i * 10 + 3);
+      p.advance(1s);
+    }
+    // A segment a second; the oldest of the 3 checkpoints kept (10000) needs
+    // the one its batch's allocation is in, and those after it.
+    const auto segments = rill::io::listLogSegments(logDir(dir));
+    CHECK(segments.size() <= 4);
+    CHECK(segments.front() >= 8);
+    CHECK(p.out->state().size() == 36);
+  }
+  // The oldest checkpoint still restores: the newest two are gone.
+  fs::remove(dir + "/checkpoint-12000");
+  fs::remove(dir + "/checkpoint-11000");
+  Program p(c, dir);
+  REQUIRE(p.restored == rill::Time(10000));
+  p.advance(2s);
+  std::map<std::int64_t, std::int64_t> expected;
+  for (int i = 0; i < 12; ++i) expected.merge(once(i * 10, i * 10 + 3));
+  CHECK(p.out->state() == expected);
+}
+
+TEST_CASE("a program that died before its first checkpoint gets all its logged blocks back") {
+  const std::string dir = freshDir("before-first");
+  {
+    Program p(conf(true), dir);
+    p.store(1, 4);
+    p.advance(200ms);
+  }
+  Program p(conf(true), dir);
+  CHECK_FALSE(p.restored.has_value());
+  p.advance(1s);
+  CHECK(p.out->state() == once(1, 4));
+}
+
+TEST_CASE("without the setting nothing is logged and a restart does not replay: at most once") {
+  const std::string dir = freshDir("no-log");
+  {
+    Program p(conf(false), dir);
+    p.store(1, 4);
+    p.advance(1s);
+    p.store(4, 6);
+    p.advance(200ms);
+  }
+  CHECK_FALSE(fs::exists(dir + "/receivedData"));
+  Program p(conf(false), dir);
+  REQUIRE(p.restored == rill::Time(1000));
+  p.advance(1s);
+  CHECK(p.out->state() == once(1, 4));  // 4 and 5 were received, then lost with the process
+}
