@@ -1,0 +1,52 @@
+#pragma once
+// One batch's page (as Spark's BatchPage): its times, delays, records, output
+// operations and, if it failed, the whole failure message.
+#include <rill/ui/format.hpp>
+#include <rill/ui/html.hpp>
+#include <rill/ui/snapshot.hpp>
+#include <rill/ui/statistics.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace rill::ui {
+
+/// The page of batch `id`, or nothing when no retained batch has that id.
+inline std::optional<std::string> batchPage(const StreamingSnapshot& s, std::int64_t id) {
+  const BatchRecord* b = s.findBatch(id);
+  if (!b) return std::nullopt;
+  const AppFacts& app = *s.app;
+  const auto delay = [](std::optional<Duration> d) { return d ? formatDuration(d->count()) : std::string("-"); };
+  const auto at = [](const std::optional<Time>& t) {
+    return t ? formatDateTime(t->milliseconds()) : std::string("-");
+  };
+  const OutputOpCounts ops = outputOpCounts(*b);
+  std::string body = "<h1>Details of batch at " + formatDateTime(b->id(), app.batchTimesNeedMillis()) +
+                     " (UTC)</h1><dl class=\"facts\" id=\"batch-facts\">";
+  const auto fact = [&body](const char* name, const std::string& id, const std::string& value) {
+    body += "<dt>" + std::string(name) + "</dt><dd id=\"" + id + "\">" + escapeHtml(value) + "</dd>";
+  };
+  fact("Status", "batch-status", toString(b->status) + std::string(b->failed() ? " (failed)" : ""));
+  fact("Batch duration", "batch-duration", formatDurationVerbose(app.batchDuration.count()));
+  fact("Input records", "batch-records", std::to_string(b->info.numRecords));
+  fact("Submitted", "batch-submitted", formatDateTime(b->info.submissionTime.milliseconds()));
+  fact("Processing started", "batch-started", at(b->info.processingStartTime));
+  fact("Processing ended", "batch-ended", at(b->info.processingEndTime));
+  fact("Scheduling delay", "batch-scheduling-delay", delay(b->info.schedulingDelay()));
+  fact("Processing time", "batch-processing-time", delay(b->info.processingDelay()));
+  fact("Total delay", "batch-total-delay", delay(b->info.totalDelay()));
+  fact("Output operations", "batch-output-ops",
+       std::to_string(ops.completed) + " succeeded, " + std::to_string(ops.failed) + " failed, " +
+           std::to_string(ops.active) + " running, of " + std::to_string(b->numOutputOps));
+  body += "</dl>";
+  if (b->failed())
+    body += "<h2>Failure Reason</h2><pre class=\"failure\" id=\"batch-failure\">" +
+            escapeHtml(*b->info.failureReason) + "</pre>";
+  body += "<p><a href=\"/streaming/\">Back to the Streaming page</a> &middot; <a href=\"/api/v1/applications/" +
+          escapeHtml(app.id) + "/streaming/batches/" + std::to_string(b->id()) + "\">this batch as JSON</a></p>";
+  return htmlPage(app, "Batch " + formatDateTime(b->id(), app.batchTimesNeedMillis()), body,
+                  b->status != BatchStatus::COMPLETED);
+}
+
+}  // namespace rill::ui

@@ -1,0 +1,164 @@
+#pragma once
+// The listener behind the UI: it copies each event into its own bounded record
+// under a short lock and hands readers immutable snapshots. The scheduler's
+// thread never waits for a reader longer than it takes to copy a list of
+// pointers, and never for the network: the server renders from snapshots.
+#include <rill/stream/graph.hpp>
+#include <rill/stream/listener.hpp>
+#include <rill/ui/snapshot.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace rill::ui {
+
+class StreamingProgressListener final : public StreamingListener {
+ public:
+  /// Longest message (failure reason, receiver error, warning) kept; the rest is cut.
+  static constexpr std::size_t kMaxMessageBytes = 8 * 1024;
+  static constexpr std::size_t kRetainedWarnings = 10;
+
+  /// `graph`: the watched context's, read once batches run (it no longer changes then).
+  StreamingProgressListener(std::shared_ptr<const AppFacts> app, const DStreamGraph& graph,
+                            std::size_t retainedBatches)
+      : app_(std::move(app)), graph_(&graph), retained_(std::max<std::size_t>(1, retainedBatches)) {}
+
+  void onStreamingStarted(Time startTime) override {
+    update([&] {
+      startTime_ = startTime;
+      startedAt_ = std::chrono::steady_clock::now();
+    });
+  }
+  void onBatchSubmitted(const BatchInfo& info) override {
+    const std::size_t outputs = graph_->numOutputs();
+    const std::size_t inputs = graph_->inputs().size();
+    update([&] {
+      numInputStreams_ = inputs;
+      BatchRecord& b = active_[info.batchTime.milliseconds()];
+      b.info = info;
+      b.status = BatchStatus::QUEUED;
+      b.numOutputOps = outputs;
+      numReceivedRecords_ += info.numRecords;
+    });
+  }
+  void onBatchStarted(const BatchInfo& info) override {
+    update([&] {
+      BatchRecord& b = active_[info.batchTime.milliseconds()];
+      b.info = info;
+      b.status = BatchStatus::PROCESSING;
+    });
+  }
+  void onBatchCompleted(const BatchInfo& info) override {
+    auto done = std::make_shared<BatchRecord>();
+    done->info = info;
+    if (done->info.failureReason) done->info.failureReason = bounded(*done->info.failureReason);
+    done->status = BatchStatus::COMPLETED;
+    done->numOutputOps = graph_->numOutputs();
+    update([&] {
+      active_.erase(info.batchTime.milliseconds());
+      completed_.push_back(std::move(done));
+      if (completed_.size() > retained_) completed_.pop_front();
+      ++numTotalCompletedBatches_;
+      if (info.failureReason) ++numTotalFailedBatches_;
+      numProcessedRecords_ += info.numRecords;
+    });
+  }
+  void onReceiverStarted(const ReceiverInfo& info) override { receiverEvent(info, false); }
+  void onReceiverError(const ReceiverInfo& info) override { receiverEvent(info, true); }
+  void onReceiverStopped(const ReceiverInfo& info) override { receiverEvent(info, false); }
+  void onWarning(const std::string& message) override {
+    std::string kept = bounded(message);
+    update([&] {
+      warnings_.push_back(std::move(kept));
+      if (warnings_.size() > kRetainedWarnings) warnings_.pop_front();
+    });
+  }
+
+  /// The state now; the same object until the next event.
+  std::shared_ptr<const StreamingSnapshot> snapshot() const {
+    std::lock_guard lock(mutex_);
+    if (!cached_ || cached_->version != version_) cached_ = makeSnapshot();
+    return cached_;
+  }
+
+ private:
+  template <class F>
+  void update(F&& change) {
+    std::lock_guard lock(mutex_);
+    change();
+    ++version_;
+  }
+
+  void receiverEvent(const ReceiverInfo& info, bool error) {
+    ReceiverInfo kept = info;
+    kept.name = bounded(kept.name);
+    kept.lastErrorMessage = bounded(kept.lastErrorMessage);
+    update([&] {
+      ReceiverRecord& r = receivers_[info.streamId];
+      const ReceiverInfo previous = r.info;
+      r.info = std::move(kept);
+      // A start or stop event carries no error: keep showing the last one.
+      if (!error && r.info.lastErrorMessage.empty()) {
+        r.info.lastErrorMessage = previous.lastErrorMessage;
+        r.info.lastErrorTime = previous.lastErrorTime;
+      }
+      if (error) ++r.numErrors;
+    });
+  }
+
+  static std::string bounded(const std::string& text) {
+    if (text.size() <= kMaxMessageBytes) return text;
+    return text.substr(0, kMaxMessageBytes) + "... (" + std::to_string(text.size() - kMaxMessageBytes) +
+           " more bytes)";
+  }
+
+  // Under mutex_.
+  std::shared_ptr<const StreamingSnapshot> makeSnapshot() const {
+    auto s = std::make_shared<StreamingSnapshot>();
+    s->app = app_;
+    s->startTime = startTime_;
+    s->startedAt = startedAt_;
+    s->completed.assign(completed_.begin(), completed_.end());
+    for (const auto& [id, b] : active_) s->active.push_back(b);
+    for (const auto& [id, r] : receivers_) s->receivers.push_back(r);
+    s->warnings.assign(warnings_.begin(), warnings_.end());
+    s->numTotalCompletedBatches = numTotalCompletedBatches_;
+    s->numTotalFailedBatches = numTotalFailedBatches_;
+    s->numReceivedRecords = numReceivedRecords_;
+    s->numProcessedRecords = numProcessedRecords_;
+    s->numInputStreams = numInputStreams_;
+    s->version = version_;
+    return s;
+  }
+
+  const std::shared_ptr<const AppFacts> app_;
+  const DStreamGraph* graph_;
+  const std::size_t retained_;
+
+  mutable std::mutex mutex_;
+  mutable std::shared_ptr<const StreamingSnapshot> cached_;
+  std::uint64_t version_ = 0;
+  std::optional<Time> startTime_;
+  std::optional<std::chrono::steady_clock::time_point> startedAt_;
+  std::deque<std::shared_ptr<const BatchRecord>> completed_;
+  std::map<std::int64_t, BatchRecord> active_;  // by batch time
+  std::map<int, ReceiverRecord> receivers_;     // by stream id
+  std::deque<std::string> warnings_;
+  std::int64_t numTotalCompletedBatches_ = 0;
+  std::int64_t numTotalFailedBatches_ = 0;
+  std::int64_t numReceivedRecords_ = 0;
+  std::int64_t numProcessedRecords_ = 0;
+  std::size_t numInputStreams_ = 0;
+};
+
+}  // namespace rill::ui

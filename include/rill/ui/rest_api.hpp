@@ -1,0 +1,218 @@
+#pragma once
+// Spark's monitoring REST API for a streaming application, answered from a
+// snapshot: /applications, and under /applications/<app-id>/streaming/:
+// statistics, receivers, receivers/<stream-id>, batches (?status=...),
+// batches/<batch-id>, batches/<batch-id>/operations[/<output-op-id>], with
+// Spark's field names. `path` is what follows "/api/v1".
+//
+// BatchInfo keeps a batch's first failure, not one result per output
+// operation: a failed batch counts one failed operation and the rest as
+// completed, and an operation's own times and failure are not reported.
+#include <rill/ui/json.hpp>
+#include <rill/ui/snapshot.hpp>
+#include <rill/ui/statistics.hpp>
+#include <rill/ui/format.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rill::ui {
+
+struct ApiAnswer {
+  int status = 200;  // 200, or 404 with a plain-text reason
+  std::string body;
+};
+
+namespace detail {
+
+inline std::vector<std::string_view> splitPath(std::string_view path) {
+  std::vector<std::string_view> parts;
+  while (!path.empty()) {
+    const auto slash = path.find('/');
+    const auto part = path.substr(0, slash);
+    if (!part.empty()) parts.push_back(part);
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return parts;
+}
+
+/// A non-negative decimal id, or nothing.
+inline std::optional<std::int64_t> parseId(std::string_view text) {
+  std::int64_t v = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || ptr != text.data() + text.size() || v < 0 || text.front() == '+') return std::nullopt;
+  return v;
+}
+
+inline ApiAnswer notFound(std::string why) { return {404, std::move(why) + "\n"}; }
+
+inline void writeApplication(JsonWriter& j, const AppFacts& app, std::int64_t nowWallMillis) {
+  j.beginObject().field("id", app.id).field("name", app.name).key("attempts").beginArray().beginObject();
+  j.field("startTime", formatJsonDate(app.startWallMillis))
+      .field("endTime", formatJsonDate(-1))
+      .field("lastUpdated", formatJsonDate(nowWallMillis))
+      .field("duration", nowWallMillis - app.startWallMillis)
+      .field("completed", false)
+      .field("startTimeEpoch", app.startWallMillis)
+      .field("endTimeEpoch", std::int64_t{-1})
+      .field("lastUpdatedEpoch", nowWallMillis);
+  j.endObject().endArray().endObject();
+}
+
+inline void writeStatistics(JsonWriter& j, const StreamingSnapshot& s) {
+  const StreamingStatistics st = statisticsOf(s);
+  j.beginObject();
+  if (s.startTime) j.field("startTime", formatJsonDate(s.startTime->milliseconds()));
+  j.field("batchDuration", s.app->batchDuration.count())
+      .field("numReceivers", st.numReceivers)
+      .field("numActiveReceivers", st.numActiveReceivers)
+      .field("numInactiveReceivers", st.numInactiveReceivers)
+      .field("numTotalCompletedBatches", s.numTotalCompletedBatches)
+      .field("numRetainedCompletedBatches", s.completed.size())
+      .field("numActiveBatches", s.active.size())
+      .field("numProcessedRecords", s.numProcessedRecords)
+      .field("numReceivedRecords", s.numReceivedRecords)
+      .field("avgInputRate", st.inputRate.average())
+      .field("avgSchedulingDelay", st.schedulingDelay.averageMillis())
+      .field("avgProcessingTime", st.processingTime.averageMillis())
+      .field("avgTotalDelay", st.totalDelay.averageMillis());
+  j.endObject();
+}
+
+inline void writeReceiver(JsonWriter& j, const StreamingSnapshot& s, const ReceiverRecord& r) {
+  const auto rates = receiverRates(s, r);
+  j.beginObject()
+      .field("streamId", r.info.streamId)
+      .field("streamName", r.info.name)
+      .field("isActive", r.info.active)
+      .field("executorId", "driver")
+      .field("executorHost", "localhost");
+  if (r.info.lastErrorTime) j.field("lastErrorTime", formatJsonDate(r.info.lastErrorTime->milliseconds()));
+  if (!r.info.lastErrorMessage.empty())
+    j.field("lastErrorMessage", r.info.lastErrorMessage).field("lastError", r.info.lastErrorMessage);
+  if (rates) j.field("avgEventRate", rates->average());
+  j.key("eventRates").beginArray();
+  if (rates)
+    for (const auto& [t, rate] : rates->points) j.beginArray().value(t).value(rate).endArray();
+  j.endArray().endObject();
+}
+
+inline void writeBatch(JsonWriter& j, const StreamingSnapshot& s, const BatchRecord& b) {
+  const OutputOpCounts ops = outputOpCounts(b);
+  const auto millis = [](std::optional<Duration> d) {
+    return d ? std::optional<std::int64_t>(d->count()) : std::nullopt;
+  };
+  j.beginObject()
+      .field("batchId", b.id())
+      .field("batchTime", formatJsonDate(b.id()))
+      .field("status", toString(b.status))
+      .field("batchDuration", s.app->batchDuration.count())
+      .field("inputSize", b.info.numRecords)
+      .field("schedulingDelay", millis(b.info.schedulingDelay()))
+      .field("processingTime", millis(b.info.processingDelay()))
+      .field("totalDelay", millis(b.info.totalDelay()))
+      .field("numActiveOutputOps", ops.active)
+      .field("numCompletedOutputOps", ops.completed)
+      .field("numFailedOutputOps", ops.failed)
+      .field("numTotalOutputOps", b.numOutputOps)
+      .field("firstFailureReason", b.info.failureReason)
+      .endObject();
+}
+
+inline void writeOutputOp(JsonWriter& j, std::size_t id) {
+  j.beginObject()
+      .field("outputOpId", id)
+      .field("name", "output operation " + std::to_string(id))
+      .field("description", "")
+      .key("jobIds")
+      .beginArray()
+      .endArray()
+      .endObject();
+}
+
+inline ApiAnswer answerBatch(const StreamingSnapshot& s, const std::vector<std::string_view>& rest) {
+  // rest: <batch-id> [operations [<output-op-id>]]
+  const auto id = parseId(rest[0]);
+  const BatchRecord* b = id ? s.findBatch(*id) : nullptr;
+  if (!b) return notFound("unknown batch: " + std::string(rest[0]));
+  JsonWriter j;
+  if (rest.size() == 1) {
+    writeBatch(j, s, *b);
+  } else if (rest[1] != "operations" || rest.size() > 3) {
+    return notFound("unknown path");
+  } else if (rest.size() == 2) {
+    j.beginArray();
+    for (std::size_t op = 0; op < b->numOutputOps; ++op) writeOutputOp(j, op);
+    j.endArray();
+  } else {
+    const auto op = parseId(rest[2]);
+    if (!op || static_cast<std::size_t>(*op) >= b->numOutputOps)
+      return notFound("unknown output operation: " + std::string(rest[2]));
+    writeOutputOp(j, static_cast<std::size_t>(*op));
+  }
+  return {200, j.str()};
+}
+
+inline ApiAnswer answerStreaming(const StreamingSnapshot& s, const std::vector<std::string_view>& rest,
+                                 const std::vector<std::string>& statusFilter) {
+  JsonWriter j;
+  const std::string_view what = rest.empty() ? std::string_view() : rest[0];
+  if (what == "statistics" && rest.size() == 1) {
+    writeStatistics(j, s);
+  } else if (what == "receivers" && rest.size() == 1) {
+    j.beginArray();
+    for (const auto& r : s.receivers) writeReceiver(j, s, r);
+    j.endArray();
+  } else if (what == "receivers" && rest.size() == 2) {
+    const auto id = parseId(rest[1]);
+    const ReceiverRecord* r = id && *id <= 1'000'000 ? s.findReceiver(static_cast<int>(*id)) : nullptr;
+    if (!r) return notFound("unknown receiver: " + std::string(rest[1]));
+    writeReceiver(j, s, *r);
+  } else if (what == "batches" && rest.size() == 1) {
+    auto batches = s.retainedBatches();
+    std::sort(batches.begin(), batches.end(), [](auto* a, auto* b) { return a->id() > b->id(); });
+    j.beginArray();
+    for (const BatchRecord* b : batches)
+      if (statusFilter.empty() ||
+          std::find(statusFilter.begin(), statusFilter.end(), toString(b->status)) != statusFilter.end())
+        writeBatch(j, s, *b);
+    j.endArray();
+  } else if (what == "batches" && rest.size() >= 2) {
+    return answerBatch(s, std::vector<std::string_view>(rest.begin() + 1, rest.end()));
+  } else {
+    return notFound("unknown path");
+  }
+  return {200, j.str()};
+}
+
+}  // namespace detail
+
+/// The answer to GET /api/v1<path> (`statusFilter`: the ?status= values of a batches request).
+inline ApiAnswer answerApi(const StreamingSnapshot& s, std::string_view path, const std::vector<std::string>& statusFilter,
+                           std::int64_t nowWallMillis) {
+  const auto parts = detail::splitPath(path);
+  if (parts.empty() || parts[0] != "applications") return detail::notFound("unknown path");
+  JsonWriter j;
+  if (parts.size() == 1) {
+    j.beginArray();
+    detail::writeApplication(j, *s.app, nowWallMillis);
+    j.endArray();
+    return {200, j.str()};
+  }
+  if (parts[1] != s.app->id) return detail::notFound("no such app: " + std::string(parts[1]));
+  if (parts.size() == 2) {
+    detail::writeApplication(j, *s.app, nowWallMillis);
+    return {200, j.str()};
+  }
+  if (parts[2] != "streaming") return detail::notFound("unknown path");
+  return detail::answerStreaming(s, std::vector<std::string_view>(parts.begin() + 3, parts.end()), statusFilter);
+}
+
+}  // namespace rill::ui

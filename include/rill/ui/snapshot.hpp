@@ -1,0 +1,94 @@
+#pragma once
+// What the UI shows, frozen at one moment: the application's fixed facts, the
+// retained batches and the receivers. A snapshot is immutable, so the server's
+// threads read it without any lock while the streaming job goes on.
+#include <rill/stream/listener.hpp>
+#include <rill/stream/time.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rill::ui {
+
+/// Spark's batch states: cut but not started, running, done (with or without a failure).
+enum class BatchStatus { QUEUED, PROCESSING, COMPLETED };
+
+inline const char* toString(BatchStatus s) {
+  switch (s) {
+    case BatchStatus::QUEUED: return "QUEUED";
+    case BatchStatus::PROCESSING: return "PROCESSING";
+    case BatchStatus::COMPLETED: return "COMPLETED";
+  }
+  return "COMPLETED";
+}
+
+struct BatchRecord {
+  BatchInfo info;
+  BatchStatus status = BatchStatus::QUEUED;
+  std::size_t numOutputOps = 0;  // the context's output operations
+
+  /// Spark's batch id: the batch time in milliseconds.
+  std::int64_t id() const { return info.batchTime.milliseconds(); }
+  bool failed() const { return info.failureReason.has_value(); }
+};
+
+struct ReceiverRecord {
+  ReceiverInfo info;  // as the latest event about it said
+  std::int64_t numErrors = 0;
+};
+
+/// What does not change while the UI runs.
+struct AppFacts {
+  std::string id;  // Spark's application id ("local-<start ms>")
+  std::string name;
+  std::string master;
+  Duration batchDuration{0};
+  std::int64_t startWallMillis = 0;  // wall clock when the UI was attached
+
+  /// Batch times are shown to the millisecond only when batches are not whole seconds.
+  bool batchTimesNeedMillis() const { return batchDuration.count() % 1000 != 0; }
+};
+
+struct StreamingSnapshot {
+  std::shared_ptr<const AppFacts> app;
+  std::optional<Time> startTime;  // the streaming clock's start (first batch time)
+  std::optional<std::chrono::steady_clock::time_point> startedAt;  // when it started, in real time
+  std::vector<std::shared_ptr<const BatchRecord>> completed;        // retained, oldest first
+  std::vector<BatchRecord> active;                                   // queued or processing, oldest first
+  std::vector<ReceiverRecord> receivers;                             // by stream id
+  std::vector<std::string> warnings;                                 // the latest few, oldest first
+  std::int64_t numTotalCompletedBatches = 0;
+  std::int64_t numTotalFailedBatches = 0;
+  std::int64_t numReceivedRecords = 0;   // in batches cut so far
+  std::int64_t numProcessedRecords = 0;  // in batches completed so far
+  std::size_t numInputStreams = 0;
+  std::uint64_t version = 0;  // changes with every event
+
+  const BatchRecord* findBatch(std::int64_t id) const {
+    for (const auto& b : active)
+      if (b.id() == id) return &b;
+    for (const auto& b : completed)
+      if (b->id() == id) return b.get();
+    return nullptr;
+  }
+  const ReceiverRecord* findReceiver(int streamId) const {
+    for (const auto& r : receivers)
+      if (r.info.streamId == streamId) return &r;
+    return nullptr;
+  }
+  /// Every retained batch, oldest first: the completed ones, then the active ones.
+  std::vector<const BatchRecord*> retainedBatches() const {
+    std::vector<const BatchRecord*> all;
+    all.reserve(completed.size() + active.size());
+    for (const auto& b : completed) all.push_back(b.get());
+    for (const auto& b : active) all.push_back(&b);
+    return all;
+  }
+};
+
+}  // namespace rill::ui

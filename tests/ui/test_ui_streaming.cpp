@@ -1,0 +1,455 @@
+// The streaming UI as a person and a monitoring system see it: a stream on a
+// ManualClock with known batch sizes and processing times, one batch whose
+// output throws, one batch still running and a receiver that reports an error;
+// the page rendered by headless Chromium, the REST API and the Prometheus
+// text checked value for value; user-supplied strings escaped everywhere.
+#include "ui_test_support.hpp"
+
+#include <doctest/doctest.h>
+
+#include <rill/streaming.hpp>
+#include <rill/ui.hpp>
+
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace rill;
+using namespace rill_ui_test;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr auto kSafety = 60s;
+const std::string kHostileApp = "<script>alert(1)</script>";
+
+/// Waits (up to kSafety) until pred() holds; false on timeout. Polls the UI's
+/// snapshot, which changes only with listener events.
+bool eventually(const std::function<bool()>& pred) {
+  const auto deadline = std::chrono::steady_clock::now() + kSafety;
+  while (!pred()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(2ms);
+  }
+  return true;
+}
+
+/// A receiver that stores nothing and reports one error with markup in it.
+class ComplainingReceiver final : public Receiver<int> {
+ public:
+  void onStart() override { reportError("connection refused: <b>db</b> & \"replica\""); }
+  void onStop() override {}
+  std::string name() const override { return "<i>rx</i>"; }
+};
+
+/// A gate a batch waits at until the test opens it (bounded, so nothing hangs).
+class Gate {
+ public:
+  void wait() {
+    std::unique_lock lock(mutex_);
+    cv_.wait_for(lock, kSafety, [&] { return open_; });
+  }
+  void open() {
+    std::lock_guard lock(mutex_);
+    open_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool open_ = false;
+};
+
+/// Batches of 3, 5, 7 and 2 records at 1 s, 2 s, 3 s and 4 s. Each output spends
+/// a known time on the clock: batch 2 s takes 1.2 s, so batch 3 s starts 200 ms
+/// late; batch 3 s throws; batch 5 s (4 records) waits at the gate, running.
+struct Scenario {
+  SparkContext sc;
+  std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>(0);
+  StreamingContext ssc{sc, 1s, clock};
+  std::shared_ptr<RDDQueue<int>> queue = std::make_shared<RDDQueue<int>>();
+  Gate gate;
+  std::thread fifth;
+
+  explicit Scenario(SparkConf conf) : sc(std::move(conf)) {
+    const std::map<std::int64_t, std::int64_t> spend{{1000, 30}, {2000, 1200}, {3000, 70}, {4000, 20}};
+    ssc.queueStream(queue).foreachRDD([this, spend](const RDD<int>& rdd, Time t) {
+      (void)rdd.count();
+      if (t == Time(5000)) gate.wait();
+      if (auto it = spend.find(t.milliseconds()); it != spend.end()) clock->spend(std::chrono::milliseconds(it->second));
+      if (t == Time(3000)) throw std::runtime_error("boom: record 42 is <bad> & \"broken\"");
+    });
+    ssc.receiverStream(std::make_shared<ComplainingReceiver>()).foreachRDD([](const RDD<int>&) {});
+  }
+  ~Scenario() {
+    gate.open();
+    if (fifth.joinable()) fifth.join();
+    ssc.stop(false);
+  }
+  void push(int n) {
+    std::vector<int> v(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) v[static_cast<std::size_t>(i)] = i;
+    queue->push(sc.parallelize(v, 2));
+  }
+  /// Runs the four batches, then starts the fifth and returns while it runs.
+  void run(const ui::StreamingUI& ui) {
+    ssc.start();
+    REQUIRE(eventually([&] {
+      auto s = ui.snapshot();
+      return !s->receivers.empty() && s->receivers[0].numErrors == 1;
+    }));
+    push(3);
+    clock->setTime(1000);
+    push(5);
+    push(7);
+    clock->setTime(2000);  // runs 2 s and, late, 3 s
+    push(2);
+    clock->setTime(4000);
+    push(4);
+    fifth = std::thread([this] { clock->setTime(5000); });
+    REQUIRE(eventually([&] {
+      auto s = ui.snapshot();
+      return s->active.size() == 1 && s->active[0].status == ui::BatchStatus::PROCESSING;
+    }));
+  }
+};
+
+SparkConf uiConf(const std::string& name) {
+  return SparkConf().setAppName(name).setMaster("local[2]").set("spark.ui.port", "0");
+}
+
+/// A queue stream whose output counts each batch, on a ManualClock.
+struct CountingStream {
+  SparkContext sc;
+  std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>(0);
+  StreamingContext ssc{sc, 1s, clock};
+  std::shared_ptr<RDDQueue<int>> queue = std::make_shared<RDDQueue<int>>();
+
+  explicit CountingStream(SparkConf conf) : sc(std::move(conf)) {
+    ssc.queueStream(queue).foreachRDD([](const RDD<int>& rdd) { (void)rdd.count(); });
+  }
+  ~CountingStream() { ssc.stop(false); }
+  /// Batches 1 s .. `batches` s, batch b holding b records.
+  void run(int batches) {
+    ssc.start();
+    for (int b = 1; b <= batches; ++b) {
+      queue->push(sc.parallelize(std::vector<int>(static_cast<std::size_t>(b), 1), 2));
+      clock->setTime(b * 1000);
+    }
+  }
+};
+
+}  // namespace
+
+TEST_CASE("the Streaming page in Chromium: batches, delays, the failure, the receiver and four charts") {
+  Scenario sc(uiConf(kHostileApp));
+  ui::StreamingUI ui(sc.ssc);
+  REQUIRE(ui.serving());
+  sc.run(ui);
+
+  const std::string dom = dumpDom(ui.url() + "streaming/");
+  INFO(dom);
+
+  // The four charts, drawn.
+  CHECK(count(dom, "<svg class=\"chart\"") == 4);
+  for (const char* id : {"chart-input-rate", "chart-scheduling-delay", "chart-processing-time", "chart-total-delay"})
+    CHECK(dom.find(std::string("id=\"") + id + "\"") != std::string::npos);
+  CHECK(count(dom, "<circle class=\"point\"") == 5 + 5 + 4 + 4);
+  CHECK(textOf(elementById(dom, "div", "chart-input-rate-avg")) == "Avg: 4.20 records/sec");
+  CHECK(textOf(elementById(dom, "div", "chart-scheduling-delay-avg")) == "Avg: 40 ms");
+  CHECK(textOf(elementById(dom, "div", "chart-processing-time-avg")) == "Avg: 330 ms");
+  CHECK(textOf(elementById(dom, "div", "chart-total-delay-avg")) == "Avg: 380 ms");
+
+  // The completed batches, newest first, with readable times and each delay.
+  using Cells = std::vector<std::string>;
+  CHECK(cellsOf(elementById(dom, "tr", "batch-1000")) ==
+        Cells{"1970/01/01 00:00:01", "3", "0 ms", "30 ms", "30 ms", "2/2", "-"});
+  CHECK(cellsOf(elementById(dom, "tr", "batch-2000")) ==
+        Cells{"1970/01/01 00:00:02", "5", "0 ms", "1.2 s", "1.2 s", "2/2", "-"});
+  CHECK(cellsOf(elementById(dom, "tr", "batch-3000")) ==
+        Cells{"1970/01/01 00:00:03", "7", "200 ms", "70 ms", "270 ms", "1/2 (1 failed)",
+              "boom: record 42 is &lt;bad&gt; &amp; \"broken\""});
+  CHECK(cellsOf(elementById(dom, "tr", "batch-4000")) ==
+        Cells{"1970/01/01 00:00:04", "2", "0 ms", "20 ms", "20 ms", "2/2", "-"});
+  CHECK(dom.find("<tr id=\"batch-4000\">") < dom.find("<tr id=\"batch-1000\">"));
+  CHECK(textOf(elementById(dom, "h2", "completed-title")) == "Completed Batches (last 4 out of 4)");
+
+  // The running batch.
+  CHECK(textOf(elementById(dom, "h2", "active-title")) == "Active Batches (1)");
+  CHECK(cellsOf(elementById(dom, "tr", "batch-5000")) ==
+        Cells{"1970/01/01 00:00:05", "4", "0 ms", "-", "0/2", "processing"});
+
+  // The receiver, its state and its last error, escaped.
+  CHECK(cellsOf(elementById(dom, "tr", "receiver-1")) ==
+        Cells{"&lt;i&gt;rx&lt;/i&gt;-1", "ACTIVE", "-", "1", "1970/01/01 00:00:00.000",
+              "connection refused: &lt;b&gt;db&lt;/b&gt; &amp; \"replica\""});
+
+  // What runs, and since when.
+  CHECK(textOf(elementById(dom, "dd", "fact-app-id")) == ui.appId());
+  CHECK(textOf(elementById(dom, "dd", "fact-master")) == "local[2]");
+  CHECK(textOf(elementById(dom, "dd", "fact-interval")) == "1 second");
+  CHECK(textOf(elementById(dom, "dd", "fact-failed")) == "1");
+  CHECK(textOf(elementById(dom, "p", "summary")).find("(4 completed batches, 17 records)") != std::string::npos);
+  CHECK(dom.find("<meta http-equiv=\"refresh\"") != std::string::npos);
+
+  // The hostile application name is text, never markup, and no script ran.
+  CHECK(textOf(elementById(dom, "dd", "fact-app")) == "&lt;script&gt;alert(1)&lt;/script&gt;");
+  CHECK(dom.find("<title>&lt;script&gt;alert(1)&lt;/script&gt; - Streaming</title>") != std::string::npos);
+  CHECK(dom.find(kHostileApp) == std::string::npos);
+  CHECK(dom.find("<script") == std::string::npos);
+}
+
+TEST_CASE("a batch's own page in Chromium shows its delays and the whole failure message") {
+  Scenario sc(uiConf("batch-page"));
+  ui::StreamingUI ui(sc.ssc);
+  sc.run(ui);
+  const std::string dom = dumpDom(ui.url() + "streaming/batch/?id=3000");
+  INFO(dom);
+  CHECK(textOf(elementById(dom, "dd", "batch-status")) == "COMPLETED (failed)");
+  CHECK(textOf(elementById(dom, "dd", "batch-records")) == "7");
+  CHECK(textOf(elementById(dom, "dd", "batch-scheduling-delay")) == "200 ms");
+  CHECK(textOf(elementById(dom, "dd", "batch-processing-time")) == "70 ms");
+  CHECK(textOf(elementById(dom, "dd", "batch-total-delay")) == "270 ms");
+  CHECK(textOf(elementById(dom, "dd", "batch-output-ops")) == "1 succeeded, 1 failed, 0 running, of 2");
+  CHECK(textOf(elementById(dom, "pre", "batch-failure")) == "boom: record 42 is &lt;bad&gt; &amp; \"broken\"");
+
+  const HttpResult missing = httpGet(ui.port(), "/streaming/batch/?id=123");
+  CHECK(missing.status == 404);
+}
+
+TEST_CASE("the REST API answers with Spark's field names and the exact values") {
+  Scenario sc(uiConf(kHostileApp));
+  ui::StreamingUI ui(sc.ssc);
+  sc.run(ui);
+  const std::string base = "/api/v1/applications/" + ui.appId() + "/streaming/";
+
+  const HttpResult apps = httpGet(ui.port(), "/api/v1/applications");
+  CHECK(apps.status == 200);
+  CHECK(apps.contentType == "application/json");
+  CHECK(apps.body.find("\"id\" : \"" + ui.appId() + "\"") != std::string::npos);
+  CHECK(apps.body.find(R"("name" : "\u003cscript\u003ealert(1)\u003c/script\u003e")") != std::string::npos);
+  CHECK(apps.body.find(kHostileApp) == std::string::npos);
+
+  CHECK(httpGet(ui.port(), base + "statistics").body ==
+        "{\n"
+        "  \"startTime\" : \"1970-01-01T00:00:01.000GMT\",\n"
+        "  \"batchDuration\" : 1000,\n"
+        "  \"numReceivers\" : 1,\n"
+        "  \"numActiveReceivers\" : 1,\n"
+        "  \"numInactiveReceivers\" : 0,\n"
+        "  \"numTotalCompletedBatches\" : 4,\n"
+        "  \"numRetainedCompletedBatches\" : 4,\n"
+        "  \"numActiveBatches\" : 1,\n"
+        "  \"numProcessedRecords\" : 17,\n"
+        "  \"numReceivedRecords\" : 21,\n"
+        "  \"avgInputRate\" : 4.2,\n"
+        "  \"avgSchedulingDelay\" : 40,\n"
+        "  \"avgProcessingTime\" : 330,\n"
+        "  \"avgTotalDelay\" : 380\n"
+        "}");
+
+  CHECK(httpGet(ui.port(), base + "batches/3000").body ==
+        "{\n"
+        "  \"batchId\" : 3000,\n"
+        "  \"batchTime\" : \"1970-01-01T00:00:03.000GMT\",\n"
+        "  \"status\" : \"COMPLETED\",\n"
+        "  \"batchDuration\" : 1000,\n"
+        "  \"inputSize\" : 7,\n"
+        "  \"schedulingDelay\" : 200,\n"
+        "  \"processingTime\" : 70,\n"
+        "  \"totalDelay\" : 270,\n"
+        "  \"numActiveOutputOps\" : 0,\n"
+        "  \"numCompletedOutputOps\" : 1,\n"
+        "  \"numFailedOutputOps\" : 1,\n"
+        "  \"numTotalOutputOps\" : 2,\n"
+        "  \"firstFailureReason\" : \"boom: record 42 is \\u003cbad\\u003e \\u0026 \\\"broken\\\"\"\n"
+        "}");
+
+  const std::string batches = httpGet(ui.port(), base + "batches").body;
+  std::vector<std::size_t> at;
+  for (const char* id : {"5000", "4000", "3000", "2000", "1000"}) at.push_back(batches.find(std::string("\"batchId\" : ") + id));
+  for (std::size_t i = 0; i < at.size(); ++i) CHECK(at[i] != std::string::npos);
+  CHECK(std::is_sorted(at.begin(), at.end()));  // newest first, as Spark
+  CHECK(batches.find("\"status\" : \"PROCESSING\"") < at[1]);
+
+  const std::string processing = httpGet(ui.port(), base + "batches?status=PROCESSING").body;
+  CHECK(count(processing, "\"batchId\"") == 1);
+  CHECK(processing.find("\"numActiveOutputOps\" : 2") != std::string::npos);
+  CHECK(count(httpGet(ui.port(), base + "batches?status=COMPLETED&status=QUEUED").body, "\"batchId\"") == 4);
+
+  CHECK(httpGet(ui.port(), base + "batches/3000/operations").body ==
+        "[\n"
+        "  {\n"
+        "    \"outputOpId\" : 0,\n"
+        "    \"name\" : \"output operation 0\",\n"
+        "    \"description\" : \"\",\n"
+        "    \"jobIds\" : []\n"
+        "  },\n"
+        "  {\n"
+        "    \"outputOpId\" : 1,\n"
+        "    \"name\" : \"output operation 1\",\n"
+        "    \"description\" : \"\",\n"
+        "    \"jobIds\" : []\n"
+        "  }\n"
+        "]");
+
+  CHECK(httpGet(ui.port(), base + "receivers/1").body ==
+        "{\n"
+        "  \"streamId\" : 1,\n"
+        "  \"streamName\" : \"\\u003ci\\u003erx\\u003c/i\\u003e-1\",\n"
+        "  \"isActive\" : true,\n"
+        "  \"executorId\" : \"driver\",\n"
+        "  \"executorHost\" : \"localhost\",\n"
+        "  \"lastErrorTime\" : \"1970-01-01T00:00:00.000GMT\",\n"
+        "  \"lastErrorMessage\" : \"connection refused: \\u003cb\\u003edb\\u003c/b\\u003e \\u0026 \\\"replica\\\"\",\n"
+        "  \"lastError\" : \"connection refused: \\u003cb\\u003edb\\u003c/b\\u003e \\u0026 \\\"replica\\\"\",\n"
+        "  \"eventRates\" : []\n"
+        "}");
+  CHECK(httpGet(ui.port(), base + "receivers").body.find("\"streamId\" : 1") != std::string::npos);
+
+  CHECK(httpGet(ui.port(), base + "batches/999").status == 404);
+  CHECK(httpGet(ui.port(), base + "batches/3000/operations/2").status == 404);
+  CHECK(httpGet(ui.port(), base + "receivers/7").status == 404);
+  CHECK(httpGet(ui.port(), "/api/v1/applications/other-app/streaming/statistics").status == 404);
+}
+
+TEST_CASE("the Prometheus text has the counts, the last and average delays and the receiver errors") {
+  Scenario sc(uiConf("metrics \"app\"\n"));
+  ui::StreamingUI ui(sc.ssc);
+  sc.run(ui);
+  const HttpResult m = httpGet(ui.port(), "/metrics/prometheus");
+  CHECK(m.status == 200);
+  CHECK(m.contentType == "text/plain; version=0.0.4; charset=utf-8");
+  std::vector<std::string> samples;
+  std::istringstream lines(m.body);
+  for (std::string line; std::getline(lines, line);)
+    if (!line.empty() && line[0] != '#') samples.push_back(line);
+  CHECK(samples == std::vector<std::string>{
+                       "rill_streaming_info{app_id=\"" + ui.appId() +
+                           "\",app_name=\"metrics \\\"app\\\"\\n\",master=\"local[2]\"} 1",
+                       "rill_streaming_batch_duration_ms 1000",
+                       "rill_streaming_received_records_total 21",
+                       "rill_streaming_processed_records_total 17",
+                       "rill_streaming_completed_batches_total 4",
+                       "rill_streaming_failed_batches_total 1",
+                       "rill_streaming_active_batches 1",
+                       "rill_streaming_retained_completed_batches 4",
+                       "rill_streaming_last_batch_records 2",
+                       "rill_streaming_last_batch_scheduling_delay_ms 0",
+                       "rill_streaming_last_batch_processing_time_ms 20",
+                       "rill_streaming_last_batch_total_delay_ms 20",
+                       "rill_streaming_avg_input_rate 4.2",
+                       "rill_streaming_avg_scheduling_delay_ms 40",
+                       "rill_streaming_avg_processing_time_ms 330",
+                       "rill_streaming_avg_total_delay_ms 380",
+                       "rill_streaming_receivers 1",
+                       "rill_streaming_active_receivers 1",
+                       "rill_streaming_receiver_errors_total{stream_id=\"1\",receiver=\"<i>rx</i>-1\"} 1",
+                   });
+  CHECK(m.body.find("# TYPE rill_streaming_received_records_total counter\n") != std::string::npos);
+}
+
+TEST_CASE("the UI is read-only: other methods get 405, unknown paths 404") {
+  Scenario sc(uiConf("read-only"));
+  ui::StreamingUI ui(sc.ssc);
+  httplib::Client cli("127.0.0.1", ui.port());
+  cli.set_read_timeout(10, 0);
+  const auto refused = [](const httplib::Result& res) {
+    REQUIRE(res);
+    CHECK(res->status == 405);
+    CHECK(res->get_header_value("Allow") == "GET, HEAD");
+  };
+  refused(cli.Post("/api/v1/applications", "x", "text/plain"));
+  refused(cli.Put("/streaming/", "x", "text/plain"));
+  refused(cli.Delete("/streaming/"));
+  CHECK(httpGet(ui.port(), "/nothing-here").status == 404);
+  const HttpResult page = httpGet(ui.port(), "/streaming/");
+  CHECK(page.status == 200);
+  CHECK(page.body.find("Waiting for the streaming context to start") != std::string::npos);
+  const auto root = cli.Get("/");
+  REQUIRE(root);
+  CHECK(root->status == 302);
+  CHECK(root->get_header_value("Location") == "/streaming/");
+}
+
+TEST_CASE("a taken port moves the UI to the next free one, as Spark does") {
+  ui::UiSettings settings;
+  settings.port = 0;
+  Scenario first(uiConf("first"));
+  ui::StreamingUI a(first.ssc, settings);
+  settings.port = a.port();
+  Scenario second(uiConf("second"));
+  ui::StreamingUI b(second.ssc, settings);
+  CHECK(b.port() > a.port());
+  CHECK(b.port() <= a.port() + settings.maxRetries);
+  CHECK(httpGet(b.port(), "/api/v1/applications").body.find("\"name\" : \"second\"") != std::string::npos);
+
+  settings.maxRetries = 0;
+  Scenario third(uiConf("third"));
+  CHECK_THROWS_AS(ui::StreamingUI(third.ssc, settings), IoError);
+}
+
+TEST_CASE("spark.ui.enabled decides whether attachIfEnabled serves; a bad setting is refused") {
+  Scenario off(uiConf("off"));
+  CHECK(ui::attachIfEnabled(off.ssc) == nullptr);
+  Scenario on(uiConf("on").set("spark.ui.enabled", "true"));
+  auto served = ui::attachIfEnabled(on.ssc);
+  REQUIRE(served);
+  CHECK(httpGet(served->port(), "/streaming/").status == 200);
+  Scenario bad(uiConf("bad").set("spark.ui.enabled", "yes"));
+  CHECK_THROWS_AS(ui::attachIfEnabled(bad.ssc), std::invalid_argument);
+  Scenario badPort(uiConf("bad").set("spark.ui.port", "70000"));
+  CHECK_THROWS_AS(ui::attach(badPort.ssc), std::invalid_argument);
+}
+
+TEST_CASE("spark.streaming.ui.retainedBatches bounds what is kept; totals go on counting") {
+  CountingStream stream(uiConf("retained").set("spark.streaming.ui.retainedBatches", "3"));
+  ui::StreamingUI ui(stream.ssc);
+  stream.run(10);
+  const auto s = ui.snapshot();
+  CHECK(s->completed.size() == 3);
+  CHECK(s->completed.front()->id() == 8000);
+  CHECK(s->numTotalCompletedBatches == 10);
+  CHECK(s->numProcessedRecords == 55);
+  const std::string stats = httpGet(ui.port(), "/api/v1/applications/" + ui.appId() + "/streaming/statistics").body;
+  CHECK(stats.find("\"numRetainedCompletedBatches\" : 3,") != std::string::npos);
+  CHECK(stats.find("\"avgInputRate\" : 9.0,") != std::string::npos);  // (8 + 9 + 10) / 3
+  CHECK(httpGet(ui.port(), "/streaming/batch/?id=1000").status == 404);
+}
+
+TEST_CASE("clients that connect and never finish a request do not hold up batches") {
+  CountingStream stream(uiConf("slow-clients").set("rill.ui.threads", "2"));
+  ui::StreamingUI ui(stream.ssc);
+  // More half-open requests than the server has threads: every one is stuck.
+  std::vector<int> sockets;
+  for (int i = 0; i < 6; ++i) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(ui.port()));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    const char partial[] = "GET /streaming/ HTTP/1.1\r\nHost: x\r\n";
+    REQUIRE(::send(fd, partial, sizeof partial - 1, 0) > 0);
+    sockets.push_back(fd);
+  }
+  const auto started = std::chrono::steady_clock::now();
+  stream.run(5);
+  CHECK(ui.snapshot()->numTotalCompletedBatches == 5);
+  CHECK(std::chrono::steady_clock::now() - started < 2s);  // well under the server's 5 s read timeout
+  for (const int fd : sockets) ::close(fd);
+}
