@@ -35,7 +35,9 @@ class HttpServer {
     });
     server_.set_read_timeout(5, 0);
     server_.set_write_timeout(5, 0);
-    server_.set_keep_alive_timeout(2);
+    // One request per connection: httplib keeps a thread on each open
+    // keep-alive connection, so many polling clients would queue behind a few.
+    server_.set_keep_alive_max_count(1);
     server_.set_payload_max_length(4096);
     server_.set_default_headers({
         {"X-Content-Type-Options", "nosniff"},
