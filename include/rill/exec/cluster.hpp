@@ -96,6 +96,25 @@ class Cluster {
       if (!f.empty()) throwFailure(f);
   }
 
+  /// Runs work(), then, with several ranks, agreeOnFailure(tag, its failure):
+  /// work that failed on any rank throws on every rank, so no rank goes on to
+  /// a collective the failed one will never reach. With one rank, work()'s own
+  /// exception propagates as it is.
+  template <class Work>
+  void runAndAgree(std::string_view tag, Work&& work) {
+    if (size() == 1) {
+      work();
+      return;
+    }
+    std::exception_ptr failure;
+    try {
+      work();
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    agreeOnFailure(tag, failure);
+  }
+
  protected:
   // Called with one rank's collectives serialised, and only when size() > 1.
   virtual std::vector<Bytes> doAllToAll(const CollectiveId& id, std::vector<Bytes> send) = 0;

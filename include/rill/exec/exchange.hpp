@@ -1,15 +1,60 @@
 #pragma once
 // The shuffle's data movement, behind one small interface: every map task has
 // cut its output into one bucket per target partition; the exchange hands each
-// target partition all buckets addressed to it. In one process that is a move;
-// a distributed exchange (MPI alltoallv over serialised buckets) replaces this
-// class without touching the operations that build the buckets.
+// target partition all buckets addressed to it. In one process that is a move
+// (LocalExchange); between ranks, rdd/shuffle.hpp serialises the buckets for
+// other ranks and sends them with Cluster::allToAll.
+#include <atomic>
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <utility>
 #include <vector>
 
 namespace rill::exec {
+
+/// What the exchanges of shuffles between ranks have cost so far (none with one
+/// rank, where buckets move without being serialised). Serialising and
+/// deserialising run in the tasks, so their times are summed over threads;
+/// exchange time is the wall time in the collective.
+struct ExchangeMetrics {
+  struct Snapshot {
+    std::uint64_t exchanges = 0;
+    std::uint64_t bytesSent = 0;  // to other ranks
+    std::uint64_t bytesReceived = 0;
+    std::chrono::nanoseconds serialize{0}, exchange{0}, deserialize{0};
+  };
+
+  std::atomic<std::uint64_t> exchanges{0}, bytesSent{0}, bytesReceived{0};
+  std::atomic<std::int64_t> serializeNanos{0}, exchangeNanos{0}, deserializeNanos{0};
+
+  Snapshot snapshot() const {
+    return {exchanges.load(), bytesSent.load(), bytesReceived.load(), std::chrono::nanoseconds(serializeNanos.load()),
+            std::chrono::nanoseconds(exchangeNanos.load()), std::chrono::nanoseconds(deserializeNanos.load())};
+  }
+  void reset() {
+    for (auto* c : {&exchanges, &bytesSent, &bytesReceived}) c->store(0);
+    for (auto* c : {&serializeNanos, &exchangeNanos, &deserializeNanos}) c->store(0);
+  }
+};
+
+/// Adds the time from its creation to its end to a counter of ExchangeMetrics.
+class TimedScope {
+ public:
+  explicit TimedScope(std::atomic<std::int64_t>& into) : into_(&into), start_(std::chrono::steady_clock::now()) {}
+  TimedScope(const TimedScope&) = delete;
+  TimedScope& operator=(const TimedScope&) = delete;
+  ~TimedScope() {
+    into_->fetch_add(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start_)
+                         .count(),
+                     std::memory_order_relaxed);
+  }
+
+ private:
+  std::atomic<std::int64_t>* into_;
+  std::chrono::steady_clock::time_point start_;
+};
 
 /// rows x cols buckets in one flat vector. The map side of a shuffle fills row m
 /// with what map task m sends to each reduce partition; the exchange returns the

@@ -1,10 +1,14 @@
 #pragma once
 // Actions: they run the fused chain of every partition in parallel on the
-// executor and combine the per-partition results on the caller's thread.
+// executor and combine the per-partition results on the caller's thread. With
+// several ranks each rank runs its own partitions and every rank receives every
+// result (jobs.hpp), so every rank returns the same value, combined in
+// partition order as one process combines it.
 #include <rill/core/concepts.hpp>
 #include <rill/core/errors.hpp>
 #include <rill/fuse/sink.hpp>
 #include <rill/rdd/fwd.hpp>
+#include <rill/rdd/jobs.hpp>
 
 #include <algorithm>
 #include <concepts>
@@ -112,6 +116,52 @@ struct CountByValueSink {
   std::unordered_map<T, std::int64_t> result() && { return std::move(counts); }
 };
 
+/// Up to n elements of one partition, then asks the producer to stop.
+template <class T>
+struct PrefixSink {
+  std::size_t n;
+  std::vector<T> out;
+  template <class X>
+  bool push(X&& x) {
+    out.emplace_back(std::forward<X>(x));
+    return out.size() < n;
+  }
+  bool finish() { return true; }
+  std::vector<T> result() && { return std::move(out); }
+};
+
+/// take(n) between ranks: rounds of partitions, each rank running its own in
+/// a round, until n elements are in hand; the first round scans one partition,
+/// later ones up to 4 times as many as scanned so far, estimated from the
+/// elements found (Spark's take). Every rank sees every round's results, so
+/// all take the same rounds and return the first n elements in partition order.
+template <class T, class R>
+std::vector<T> takeInRounds(const R& rdd, std::size_t n) {
+  std::vector<T> out;
+  const std::size_t total = rdd.numPartitions();
+  std::size_t scanned = 0;
+  while (out.size() < n && scanned < total) {
+    std::size_t next = 1;
+    if (scanned > 0) {
+      next = 4 * scanned;
+      if (!out.empty()) {
+        const std::size_t estimate = 3 * n * scanned / (2 * out.size());
+        next = std::min(next, std::max<std::size_t>(1, estimate > scanned ? estimate - scanned : 0));
+      }
+    }
+    const std::size_t to = std::min(total, scanned + next);
+    const std::size_t want = n - out.size();
+    auto parts = runPartitions(rdd, "take", scanned, to, [want](std::size_t) { return PrefixSink<T>{want, {}}; });
+    for (auto& part : parts)
+      for (auto& x : part) {
+        if (out.size() == n) break;
+        out.push_back(std::move(x));
+      }
+    scanned = to;
+  }
+  return out;
+}
+
 struct CountSink {
   std::int64_t n = 0;
   template <class X>
@@ -133,7 +183,7 @@ class ActionOps {
   /// All elements, partition by partition, in order.
   auto collect() const {
     using T = typename D::value_type;
-    auto parts = detail::runPerPartition(d(), [](std::size_t) { return detail::CollectSink<T>{}; });
+    auto parts = detail::runPerPartition(d(), "collect", [](std::size_t) { return detail::CollectSink<T>{}; });
     std::size_t total = 0;
     for (auto& p : parts) total += p.size();
     std::vector<T> out;
@@ -143,7 +193,7 @@ class ActionOps {
   }
 
   std::int64_t count() const {
-    auto counts = detail::runPerPartition(d(), [](std::size_t) { return detail::CountSink{}; });
+    auto counts = detail::runPerPartition(d(), "count", [](std::size_t) { return detail::CountSink{}; });
     std::int64_t total = 0;
     for (auto c : counts) total += c;
     return total;
@@ -155,6 +205,7 @@ class ActionOps {
     using T = typename D::value_type;
     std::vector<T> out;
     if (n == 0) return out;
+    if (detail::clusterOf(d().context()).size() > 1) return detail::takeInRounds<T>(d(), n);
     for (std::size_t p = 0; p < d().numPartitions() && out.size() < n; ++p) {
       detail::TakeSink<T> sink{&out, n};
       d().runPartition(p, sink);
@@ -178,7 +229,7 @@ class ActionOps {
                   "rill: takeOrdered(n, cmp) needs cmp(const T&, const T&) -> bool, a strict weak order "
                   "(the default needs operator< on T)");
     auto parts = detail::runPerPartition(
-        d(), [&](std::size_t) { return detail::BoundedHeapSink<T, Less>{n, less, {}}; });
+        d(), "takeOrdered", [&](std::size_t) { return detail::BoundedHeapSink<T, Less>{n, less, {}}; });
     std::vector<T> all;
     for (auto& p : parts) std::move(p.begin(), p.end(), std::back_inserter(all));
     std::sort(all.begin(), all.end(), less);
@@ -199,7 +250,7 @@ class ActionOps {
     static_assert(ReduceFunction<F, T>,
                   "rill: reduce(f) needs f callable as f(const T&, const T&) returning T, where T is "
                   "the RDD's element type");
-    auto parts = detail::runPerPartition(d(), [&](std::size_t) { return detail::ReduceSink<T, F>{{}, &f}; });
+    auto parts = detail::runPerPartition(d(), "reduce", [&](std::size_t) { return detail::ReduceSink<T, F>{{}, &f}; });
     std::optional<T> acc;
     for (auto& p : parts) {
       if (!p) continue;
@@ -219,7 +270,7 @@ class ActionOps {
     const T zero(zeroValue);
     static_assert(ReduceFunction<F, T>,
                   "rill: fold(zero, op) needs op callable as op(const T&, const T&) returning T");
-    auto parts = detail::runPerPartition(d(), [&](std::size_t) { return detail::FoldSink<T, F>{zero, &op}; });
+    auto parts = detail::runPerPartition(d(), "fold", [&](std::size_t) { return detail::FoldSink<T, F>{zero, &op}; });
     T acc = zero;
     for (auto& p : parts) acc = op(std::move(acc), std::move(p));
     return acc;
@@ -233,30 +284,33 @@ class ActionOps {
                   "rill: aggregate(zero, seqOp, combOp) needs seqOp(U, const T&) -> U, with U the type of zero");
     static_assert(ReduceFunction<Comb, U>,
                   "rill: aggregate(zero, seqOp, combOp) needs combOp(const U&, const U&) -> U");
-    auto parts = detail::runPerPartition(d(), [&](std::size_t) { return detail::FoldSink<U, Seq>{zero, &seqOp}; });
+    auto parts =
+        detail::runPerPartition(d(), "aggregate", [&](std::size_t) { return detail::FoldSink<U, Seq>{zero, &seqOp}; });
     U acc = zero;
     for (auto& p : parts) acc = combOp(std::move(acc), std::move(p));
     return acc;
   }
 
-  /// foreach(f): f(const T&) on every element, in parallel.
+  /// foreach(f): f(const T&) on every element, in parallel (with several ranks, on the
+  /// rank that owns the element's partition).
   template <class F>
   void foreach(F f) const {
     using T = typename D::value_type;
     static_assert(std::invocable<const F&, const T&>, "rill: foreach(f) needs f callable as f(const T&)");
-    detail::forEachPartition(d(), [&](std::size_t p) {
+    detail::forEachPartition(d(), "foreach", [&](std::size_t p) {
       auto sink = fuse::FunctionSink{[&](const auto& x) { f(x); }};
       d().runPartition(p, sink);
     });
   }
 
-  /// foreachPartition(f): f(std::vector<T>& partition) once per partition, in parallel.
+  /// foreachPartition(f): f(std::vector<T>& partition) once per partition, in parallel
+  /// (with several ranks, on the rank that owns the partition).
   template <class F>
   void foreachPartition(F f) const {
     using T = typename D::value_type;
     static_assert(std::invocable<const F&, std::vector<T>&>,
                   "rill: foreachPartition(f) needs f callable as f(std::vector<T>& partition)");
-    detail::forEachPartition(d(), [&](std::size_t p) {
+    detail::forEachPartition(d(), "foreachPartition", [&](std::size_t p) {
       detail::CollectSink<T> sink;
       d().runPartition(p, sink);
       f(sink.out);
@@ -267,7 +321,7 @@ class ActionOps {
   auto countByValue() const {
     using T = typename D::value_type;
     static_assert(HashableKey<T>, "rill: countByValue needs elements with std::hash and ==");
-    auto parts = detail::runPerPartition(d(), [](std::size_t) { return detail::CountByValueSink<T>{}; });
+    auto parts = detail::runPerPartition(d(), "countByValue", [](std::size_t) { return detail::CountByValueSink<T>{}; });
     std::unordered_map<T, std::int64_t> total;
     for (auto& p : parts)
       for (auto& [k, c] : p) total[k] += c;

@@ -3,7 +3,9 @@
 // i of the left RDD with every element of partition j of the right, as
 // Spark's CartesianRDD. Computed lazily, chunk by chunk (the product can be far
 // larger than either side); the right partition is read once per output
-// partition and held while the left one streams past it.
+// partition and held while the left one streams past it. With several ranks
+// the right side is first gathered on every rank, and partition (i, j) runs
+// where left partition i lives.
 #include <rill/core/ref.hpp>
 #include <rill/rdd/derived_nodes.hpp>
 #include <rill/rdd/node.hpp>
@@ -49,6 +51,10 @@ class CartesianNode final : public RDDNode<std::pair<T, U>> {
     pairing.sink.out = &out;
     pairing.sink.chunk.reserve(kChunkSize);
     return left_->compute(p / right_->numPartitions(), pairing) && pairing.sink.finish();
+  }
+  /// Where the left partition lives (with several ranks, the right side is on every rank).
+  std::size_t owner(std::size_t p, std::size_t ranks) const override {
+    return left_->owner(p / right_->numPartitions(), ranks);
   }
 
  private:

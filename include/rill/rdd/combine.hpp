@@ -12,6 +12,7 @@
 #include <rill/core/ref.hpp>
 #include <rill/rdd/fwd.hpp>
 #include <rill/rdd/hash_table.hpp>
+#include <rill/rdd/jobs.hpp>
 #include <rill/rdd/keyed_args.hpp>
 #include <rill/rdd/keyed_shuffle.hpp>
 #include <rill/rdd/keys.hpp>
@@ -21,6 +22,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <span>
+#include <string_view>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -92,19 +94,21 @@ std::vector<std::pair<K, C>> mergeCombined(std::span<std::vector<std::pair<K, C>
 }
 
 /// The RDD's own partitioner when `partArg` lets the op keep it: the default
-/// (0) on an RDD that has one, or a partitioner equal to the RDD's. Null otherwise.
+/// (0) on an RDD that has one, or a partitioner equal to the RDD's, with the
+/// partitions where a shuffle would put them. Null otherwise.
 template <class R, class Part>
 Ref<const AnyPartitioner> keptPartitioner(const R& rdd, const Part& partArg) {
   Ref<const AnyPartitioner> info = rdd.partitioner();
-  if (!info) return info;
+  if (!info || !placedInBlocks(rdd, clusterOf(rdd.context()).size())) return nullptr;
   if constexpr (std::is_integral_v<Part>)
     if (partArg == 0) return info;
   return partitionedBy(info.get(), rddPartitioner(partArg, rdd)) ? info : nullptr;
 }
 
-/// combineByKey(rdd, aggregator, numPartitions or partitioner).
+/// combineByKey(rdd, tag, aggregator, numPartitions or partitioner); `tag` names
+/// the operation (reduceByKey, aggregateByKey...).
 template <class R, class Agg, class Part>
-auto combineByKey(const R& rdd, const Agg& agg, const Part& partArg) {
+auto combineByKey(const R& rdd, std::string_view tag, const Agg& agg, const Part& partArg) {
   using T = typename R::value_type;
   using K = owned_key_t<key_of_t<T>>;
   using C = result_of_t<decltype(agg.create), mapped_of_t<T>>;
@@ -120,12 +124,12 @@ auto combineByKey(const R& rdd, const Agg& agg, const Part& partArg) {
     return CombineWriter<K, C, Agg, P, Hash>{&agg, kept ? nullptr : &part, FlatMap<K, C, Hash>(hash)};
   };
   if (kept) {
-    auto tables = writeBuckets(rdd, 1, makeWriter);  // one bucket per partition: its table
+    auto tables = writeBuckets(rdd, tag, 1, makeWriter);  // one bucket per partition: its table
     std::vector<std::vector<Entry>> parts(tables.rows());
     for (std::size_t p = 0; p < parts.size(); ++p) parts[p] = std::move(tables.row(p)[0]);
     return RDD<Entry>(sc, makeNode<StoredNode<Entry>>(std::move(parts)), std::move(kept));
   }
-  auto parts = shuffle(rdd, part.numPartitions(), makeWriter,
+  auto parts = shuffle(rdd, tag, part.numPartitions(), makeWriter,
                        [&](std::size_t, std::span<std::vector<Entry>> incoming) {
                          return mergeCombined(incoming, agg.mergeCombiners, hash);
                        });
@@ -143,9 +147,10 @@ auto groupByKey(const R& rdd, const Part& partArg) {
   using Hash = hasher_of_t<Part>;
   auto kept = keptPartitioner(rdd, partArg);
   const auto part = rddPartitioner(partArg, rdd);
-  auto rows = kept ? runPerPartition(rdd, [](std::size_t) { return RowSink<Row>{}; }) : partitionRows(rdd, part);
+  auto rows = kept ? runOwnedPartitions(rdd, "groupByKey", [](std::size_t) { return RowSink<Row>{}; })
+                   : partitionRows(rdd, "groupByKey", part);
   const Hash hash = hasherFrom<Hash>(part);
-  auto groups = perPartition(rdd.context(), rows.size(), [&](std::size_t r) {
+  auto groups = perPartition(rdd.context(), "groupByKey", rows.size(), [&](std::size_t r) {
     FlatMap<K, std::vector<V>, Hash> table(hash);
     for (auto& row : rows[r])
       table.upsert(

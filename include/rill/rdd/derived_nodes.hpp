@@ -55,6 +55,7 @@ class ChainNode final : public RDDNode<typename Chain::value_type> {
     chain_.runPartition(p, sink);
     return !sink.stopped;
   }
+  std::size_t owner(std::size_t p, std::size_t ranks) const override { return chain_.owner(p, ranks); }
 
  private:
   Chain chain_;
@@ -77,6 +78,14 @@ class UnionNode final : public RDDNode<T> {
     }
     return true;
   }
+  /// Each partition stays where its parent's partition lives.
+  std::size_t owner(std::size_t p, std::size_t ranks) const override {
+    for (auto& parent : parents_) {
+      if (p < parent->numPartitions()) return parent->owner(p, ranks);
+      p -= parent->numPartitions();
+    }
+    return 0;
+  }
 
  private:
   std::vector<Ref<const RDDNode<T>>> parents_;
@@ -94,6 +103,8 @@ class CachedNode final : public RDDNode<T> {
     if (!slot.ready.load(std::memory_order_acquire)) fill(p, slot);
     return slot.data.empty() || out.consume(std::span<const T>(slot.data.data(), slot.data.size()));
   }
+  /// Kept where computed: a rank caches only the partitions it owns.
+  std::size_t owner(std::size_t p, std::size_t ranks) const override { return parent_->owner(p, ranks); }
 
  private:
   // A mutex and a flag, not std::call_once: a parent that throws must leave the
@@ -124,7 +135,14 @@ class CachedNode final : public RDDNode<T> {
   mutable std::vector<Slot> slots_;
 };
 
-/// coalesce(n) without a shuffle: partition i reads a contiguous run of parents.
+/// The parents partition i of coalesce(n) reads: a contiguous run [first, last).
+inline std::pair<std::size_t, std::size_t> coalescedRun(std::size_t i, std::size_t parents, std::size_t n) {
+  return {sliceBegin(i, parents, n), sliceBegin(i + 1, parents, n)};
+}
+
+/// coalesce(n) without a shuffle: partition i reads a contiguous run of parents,
+/// on the rank of its first parent (coalesce moves the data first when a run's
+/// parents live on several ranks).
 template <class T>
 class CoalescedNode final : public RDDNode<T> {
  public:
@@ -132,10 +150,13 @@ class CoalescedNode final : public RDDNode<T> {
       : parent_(std::move(parent)), n_(n) {}
   std::size_t numPartitions() const override { return n_; }
   bool compute(std::size_t p, ChunkSink<T>& out) const override {
-    const std::size_t total = parent_->numPartitions();
-    for (std::size_t q = sliceBegin(p, total, n_); q < sliceBegin(p + 1, total, n_); ++q)
+    const auto [first, last] = coalescedRun(p, parent_->numPartitions(), n_);
+    for (std::size_t q = first; q < last; ++q)
       if (!parent_->compute(q, out)) return false;
     return true;
+  }
+  std::size_t owner(std::size_t p, std::size_t ranks) const override {
+    return parent_->owner(coalescedRun(p, parent_->numPartitions(), n_).first, ranks);
   }
 
  private:

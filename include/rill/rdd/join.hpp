@@ -9,6 +9,7 @@
 // std::nullopt). cogroup groups every side's values per key.
 #include <rill/rdd/fwd.hpp>
 #include <rill/rdd/hash_table.hpp>
+#include <rill/rdd/jobs.hpp>
 #include <rill/rdd/keyed_args.hpp>
 #include <rill/rdd/keyed_shuffle.hpp>
 #include <rill/rdd/keys.hpp>
@@ -19,6 +20,7 @@
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
+#include <string_view>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -150,10 +152,10 @@ std::vector<std::pair<K, Groups>> cogroupPartition(const Hash& hash, Sides&... s
 
 /// Both RDDs' rows in the partitions of `part`, then fn(leftRows, rightRows) per partition.
 template <class A, class B, class P, class Fn>
-auto coPartitioned(const A& a, const B& b, const P& part, Fn&& fn) {
-  auto left = partitionRows(a, part);
-  auto right = partitionRows(b, part);
-  return perPartition(a.context(), part.numPartitions(), [&](std::size_t r) { return fn(left[r], right[r]); });
+auto coPartitioned(const A& a, const B& b, std::string_view tag, const P& part, Fn&& fn) {
+  auto left = partitionRows(a, tag, part);
+  auto right = partitionRows(b, tag, part);
+  return perPartition(a.context(), tag, part.numPartitions(), [&](std::size_t r) { return fn(left[r], right[r]); });
 }
 
 /// A cogroup's value for sides with values Vs...: Spark's (Iterable[V], Iterable[W]) pair for
@@ -173,9 +175,9 @@ auto cogroup(const Part& partArg, const Rs&... rdds) {
   using K = owned_key_t<key_of_t<typename std::tuple_element_t<0, std::tuple<Rs...>>::value_type>>;
   const auto part = rddPartitioner(partArg, rdds...);
   const auto hash = hasherFrom<hasher_of_t<Part>>(part);
-  auto sides = std::tuple(partitionRows(rdds, part)...);
+  auto sides = std::tuple(partitionRows(rdds, "cogroup", part)...);
   auto& sc = std::get<0>(std::tie(rdds...)).context();
-  auto parts = perPartition(sc, part.numPartitions(), [&](std::size_t r) {
+  auto parts = perPartition(sc, "cogroup", part.numPartitions(), [&](std::size_t r) {
     return std::apply([&](auto&... side) { return cogroupPartition<K, Groups>(hash, side[r]...); }, sides);
   });
   return keyedRDD<std::pair<K, Groups>>(sc, std::move(parts), part);

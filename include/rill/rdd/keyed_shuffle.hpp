@@ -4,6 +4,7 @@
 // ops use combine.hpp's writer instead). When the RDD is already partitioned
 // that way, the rows are read in place and nothing moves.
 #include <rill/rdd/fwd.hpp>
+#include <rill/rdd/jobs.hpp>
 #include <rill/rdd/keys.hpp>
 #include <rill/rdd/node.hpp>
 #include <rill/rdd/partitioner.hpp>
@@ -11,6 +12,7 @@
 
 #include <cstddef>
 #include <span>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -45,16 +47,30 @@ struct RowSink {
   std::vector<Row> result() && { return std::move(rows); }
 };
 
-/// The rows of a pair RDD in the partitions of `part`, one vector per partition.
+/// Whether `rdd`'s partitions live where a shuffle into n partitions puts its
+/// output (block placement), so that rows partitioned by key can stay in place.
+template <class R>
+bool placedInBlocks(const R& rdd, std::size_t ranks) {
+  for (std::size_t p = 0; p < rdd.numPartitions(); ++p)
+    if (rdd.owner(p, ranks) != blockOwner(p, rdd.numPartitions(), ranks)) return false;
+  return true;
+}
+
+/// The rows of a pair RDD in the partitions of `part`, one vector per partition
+/// (those of partitions other ranks own empty).
 template <class R, class P>
-auto partitionRows(const R& rdd, const P& part) {
+auto partitionRows(const R& rdd, std::string_view tag, const P& part) {
   using Row = row_t<typename R::value_type>;
-  if (partitionedBy(rdd.partitioner().get(), part))
-    return runPerPartition(rdd, [](std::size_t) { return RowSink<Row>{}; });
+  if (partitionedBy(rdd.partitioner().get(), part) && placedInBlocks(rdd, clusterOf(rdd.context()).size()))
+    return runOwnedPartitions(rdd, tag, [](std::size_t) { return RowSink<Row>{}; });
   const std::size_t n = part.numPartitions();
   return shuffle(
-      rdd, n, [&](std::size_t) { return KeyRoutingWriter<Row, P>{&part, std::vector<std::vector<Row>>(n)}; },
+      rdd, tag, n, [&](std::size_t) { return KeyRoutingWriter<Row, P>{&part, std::vector<std::vector<Row>>(n)}; },
       [](std::size_t, std::span<std::vector<Row>> incoming) { return concatenate(incoming); });
+}
+template <class R, class P>
+auto partitionRows(const R& rdd, const P& part) {
+  return partitionRows(rdd, "partitionBy", part);
 }
 
 /// Stored partitions that remember `part` as their partitioner.
@@ -64,12 +80,17 @@ RDD<Row> keyedRDD(SparkContext& sc, std::vector<std::vector<Row>> parts, const P
                   rememberPartitioner<typename Row::first_type>(part));
 }
 
-/// out[r] = fn(r) -> std::vector<Out> for every partition r, in parallel.
+/// out[r] = fn(r) -> std::vector<Out> for every partition r this rank owns (by
+/// block placement, as a shuffle's output), in parallel.
+template <class Fn>
+auto perPartition(SparkContext& sc, std::string_view tag, std::size_t n, Fn&& fn) {
+  std::vector<std::invoke_result_t<Fn&, std::size_t>> out(n);
+  forEachTarget(sc, tag, n, [&](std::size_t r) { out[r] = fn(r); });
+  return out;
+}
 template <class Fn>
 auto perPartition(SparkContext& sc, std::size_t n, Fn&& fn) {
-  std::vector<std::invoke_result_t<Fn&, std::size_t>> out(n);
-  forEachTarget(sc, n, [&](std::size_t r) { out[r] = fn(r); });
-  return out;
+  return perPartition(sc, "perPartition", n, fn);
 }
 
 }  // namespace rill::detail

@@ -6,6 +6,7 @@
 #include <rill/core/ref.hpp>
 
 #include <cstddef>
+#include <iterator>
 #include <span>
 #include <type_traits>
 #include <utility>
@@ -31,12 +32,28 @@ class RDDNode : public RefCounted {
   virtual std::size_t numPartitions() const = 0;
   /// Pushes partition `p` into `out`; false when `out` asked to stop.
   virtual bool compute(std::size_t p, ChunkSink<T>& out) const = 0;
+  /// The rank whose tasks compute partition `p` when the job runs on `ranks`
+  /// ranks: by default the block placement (blockOwner), as sources and shuffle
+  /// outputs are placed; nodes built on others say where their parents live.
+  virtual std::size_t owner(std::size_t p, std::size_t ranks) const;
 };
 
 /// Splits `n` items into `slices` contiguous ranges the way Spark slices a
 /// collection: slice i covers [i*n/slices, (i+1)*n/slices).
 inline std::size_t sliceBegin(std::size_t i, std::size_t n, std::size_t slices) {
   return static_cast<std::size_t>((static_cast<unsigned __int128>(i) * n) / slices);
+}
+
+/// The rank owning partition p of n spread over `ranks` in blocks: rank r owns
+/// [sliceBegin(r, n, ranks), sliceBegin(r + 1, n, ranks)), the largest r whose
+/// block starts at or before p.
+inline std::size_t blockOwner(std::size_t p, std::size_t n, std::size_t ranks) {
+  return static_cast<std::size_t>(((static_cast<unsigned __int128>(p) + 1) * ranks - 1) / n);
+}
+
+template <class T>
+std::size_t RDDNode<T>::owner(std::size_t p, std::size_t ranks) const {
+  return blockOwner(p, numPartitions(), ranks);
 }
 
 namespace detail {
@@ -74,20 +91,32 @@ class StoredNode final : public RDDNode<T>, detail::StorableElement<T> {
 template <class T>
 class SlicedNode final : public RDDNode<T>, detail::StorableElement<T> {
  public:
-  SlicedNode(std::vector<T> all, std::size_t slices) : all_(std::move(all)), slices_(slices) {}
+  SlicedNode(std::vector<T> all, std::size_t slices) : SlicedNode(std::move(all), slices, 0, slices) {}
+  /// Keeps only the elements of slices [first, last), the only ones ever
+  /// computed here (a rank's own slices of a collection every rank holds).
+  SlicedNode(std::vector<T> all, std::size_t slices, std::size_t first, std::size_t last)
+      : total_(all.size()), offset_(sliceBegin(first, total_, slices)), slices_(slices) {
+    const std::size_t end = sliceBegin(last, total_, slices);
+    if (offset_ == 0 && end == total_) {
+      kept_ = std::move(all);
+    } else {  // a copy of the kept range, so the rest's memory goes now
+      const auto at = [&](std::size_t i) { return std::make_move_iterator(all.begin() + static_cast<std::ptrdiff_t>(i)); };
+      kept_.assign(at(offset_), at(end));
+    }
+  }
 
   std::size_t numPartitions() const override { return slices_; }
   bool compute(std::size_t p, ChunkSink<T>& out) const override {
-    const std::size_t b = sliceBegin(p, all_.size(), slices_);
-    const std::size_t e = sliceBegin(p + 1, all_.size(), slices_);
-    return b == e || out.consume(std::span<const T>(all_.data() + b, e - b));
+    const std::size_t b = sliceBegin(p, total_, slices_);
+    const std::size_t e = sliceBegin(p + 1, total_, slices_);
+    return b == e || out.consume(std::span<const T>(kept_.data() + (b - offset_), e - b));
   }
   /// Elements in all partitions.
-  std::size_t size() const { return all_.size(); }
+  std::size_t size() const { return total_; }
 
  private:
-  std::vector<T> all_;
-  std::size_t slices_;
+  std::size_t total_, offset_, slices_;
+  std::vector<T> kept_;
 };
 
 /// A node as RDD<T> holds it: a Ref (core/ref.hpp) of its base, shared by every

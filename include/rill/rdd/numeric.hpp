@@ -2,6 +2,7 @@
 // Actions on RDDs of numbers: sum, mean, stats (Spark's DoubleRDDFunctions).
 #include <rill/core/show.hpp>
 #include <rill/rdd/fwd.hpp>
+#include <rill/rdd/jobs.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -113,14 +114,14 @@ class NumericOps {
     requireNumber();
     using S = sum_t<typename D::value_type>;
     S total{};
-    for (auto s : detail::runPerPartition(d(), [](std::size_t) { return detail::SumSink<S>{}; })) total += s;
+    for (auto s : detail::runPerPartition(d(), "sum", [](std::size_t) { return detail::SumSink<S>{}; })) total += s;
     return total;
   }
 
   StatCounter stats() const {
     requireNumber();
     StatCounter total;
-    for (auto& s : detail::runPerPartition(d(), [](std::size_t) { return detail::StatSink{}; })) total.merge(s);
+    for (auto& s : detail::runPerPartition(d(), "stats", [](std::size_t) { return detail::StatSink{}; })) total.merge(s);
     return total;
   }
 

@@ -14,6 +14,7 @@
 #include <rill/fuse/element_stages.hpp>
 #include <rill/rdd/combine.hpp>
 #include <rill/rdd/fwd.hpp>
+#include <rill/rdd/jobs.hpp>
 #include <rill/rdd/join.hpp>
 #include <rill/rdd/keyed_args.hpp>
 #include <rill/rdd/keyed_shuffle.hpp>
@@ -84,7 +85,7 @@ class PairOps {
       static_assert(ReduceFunction<F, mapped_of_t<T>>,
                     "rill: reduceByKey(f) needs f callable as f(const V&, const V&) returning V");
       if constexpr (ReduceFunction<F, mapped_of_t<T>> && detail::checkKeyed<T, Part>())
-        return detail::combineByKey(d(), detail::Aggregator{detail::Identity{}, f, f}, part);
+        return detail::combineByKey(d(), "reduceByKey", detail::Aggregator{detail::Identity{}, f, f}, part);
     }
   }
 
@@ -100,7 +101,7 @@ class PairOps {
                     "rill: foldByKey(zero, f) needs zero convertible to V and f(const V&, const V&) returning V");
       if constexpr (ReduceFunction<F, V> && std::convertible_to<const Z&, V> && detail::checkKeyed<T, Part>()) {
         auto start = [z = V(zero), f](const V& v) { return V(f(z, v)); };
-        return detail::combineByKey(d(), detail::Aggregator{start, f, f}, part);
+        return detail::combineByKey(d(), "foldByKey", detail::Aggregator{start, f, f}, part);
       }
     }
   }
@@ -119,7 +120,7 @@ class PairOps {
       static_assert(ReduceFunction<Comb, U>, "rill: aggregateByKey(zero, seqOp, combOp) needs combOp(U, U) -> U");
       if constexpr (seqOk && ReduceFunction<Comb, U> && detail::checkKeyed<T, Part>()) {
         auto start = [zero, seqOp](const V& v) { return U(seqOp(zero, v)); };
-        return detail::combineByKey(d(), detail::Aggregator{start, seqOp, combOp}, part);
+        return detail::combineByKey(d(), "aggregateByKey", detail::Aggregator{start, seqOp, combOp}, part);
       }
     }
   }
@@ -141,7 +142,8 @@ class PairOps {
         static_assert(mergeOk, "rill: combineByKey needs mergeValue(C, const V&) -> C");
         static_assert(ReduceFunction<MergeCombiners, C>, "rill: combineByKey needs mergeCombiners(C, C) -> C");
         if constexpr (mergeOk && ReduceFunction<MergeCombiners, C> && detail::checkKeyed<T, Part>())
-          return detail::combineByKey(d(), detail::Aggregator{createCombiner, mergeValue, mergeCombiners}, part);
+          return detail::combineByKey(d(), "combineByKey", detail::Aggregator{createCombiner, mergeValue, mergeCombiners},
+                                      part);
       }
     }
   }
@@ -161,8 +163,9 @@ class PairOps {
     if constexpr (detail::checkKeyed<T, std::size_t>()) {
       auto one = [](const auto&) { return std::int64_t{1}; };
       auto add = [](std::int64_t c, const auto&) { return c + 1; };
-      auto counts = detail::combineByKey(d(), detail::Aggregator{one, add, std::plus<std::int64_t>()},
-                                         std::size_t{0}).collect();
+      auto counts = detail::combineByKey(d(), "countByKey", detail::Aggregator{one, add, std::plus<std::int64_t>()},
+                                         std::size_t{0})
+                        .collect();
       return std::unordered_map<owned_key_t<key_of_t<T>>, std::int64_t>(
           std::make_move_iterator(counts.begin()), std::make_move_iterator(counts.end()));
     }
@@ -222,11 +225,14 @@ class PairOps {
       using Sink = detail::LookupSink<mapped_of_t<T>, Key>;
       const auto info = d().partitioner();
       if (const auto* keyed = dynamic_cast<const AnyKeyPartitioner<K>*>(info.get())) {
+        const std::size_t p = keyed->partitionOf(K(key));
+        if (detail::clusterOf(d().context()).size() > 1)  // the partition's owner computes it for all
+          return std::move(detail::runPartitions(d(), "lookup", p, p + 1, [&](std::size_t) { return Sink{&key, {}}; })[0]);
         Sink sink{&key, {}};
-        d().runPartition(keyed->partitionOf(K(key)), sink);
+        d().runPartition(p, sink);
         return std::move(sink).result();
       }
-      auto found = detail::runPerPartition(d(), [&](std::size_t) { return Sink{&key, {}}; });
+      auto found = detail::runPerPartition(d(), "lookup", [&](std::size_t) { return Sink{&key, {}}; });
       return detail::concatenate(std::span(found));
     }
   }
@@ -257,7 +263,8 @@ class PairOps {
       if constexpr (PartitionerFor<P, typename Row::first_type>) {
         if constexpr (std::is_same_v<T, Row>)
           if (detail::partitionedBy(d().partitioner().get(), partitioner)) return RDD<Row>(d().toRDD());
-        return detail::keyedRDD<Row>(d().context(), detail::partitionRows(d(), partitioner), partitioner);
+        return detail::keyedRDD<Row>(d().context(), detail::partitionRows(d(), "partitionBy", partitioner),
+                                     partitioner);
       }
     }
   }
@@ -273,7 +280,8 @@ class PairOps {
                     "rill: sortByKey needs keys ordered by < (or pass a comparator: sortByKey(ascending, n, less))");
       if constexpr (std::strict_weak_order<const Less&, const K&, const K&>) {
         auto sorted = [&](const auto& cmp) {
-          auto [parts, part] = detail::sortByKey(d(), numPartitions, cmp, [](auto&& rows) { return std::move(rows); });
+          auto [parts, part] =
+              detail::sortByKey(d(), "sortByKey", numPartitions, cmp, [](auto&& rows) { return std::move(rows); });
           return detail::keyedRDD<detail::row_t<T>>(d().context(), std::move(parts), part);
         };
         return ascending ? sorted(less) : sorted(detail::Reversed<Less>{less});
@@ -327,7 +335,7 @@ class PairOps {
       if constexpr (detail::checkKeyed<T, Part>()) {
         const auto p = detail::rddPartitioner(part, d(), other);
         const auto hash = detail::hasherFrom<hasher_of_t<Part>>(p);
-        auto parts = detail::coPartitioned(d(), other, p, [&](auto& left, auto& right) {
+        auto parts = detail::coPartitioned(d(), other, "subtractByKey", p, [&](auto& left, auto& right) {
           return detail::withoutMatches(left, right, detail::RowKey{}, hash);
         });
         return detail::keyedRDD<detail::row_t<T>>(d().context(), std::move(parts), p);
@@ -345,7 +353,9 @@ class PairOps {
       if constexpr (detail::checkKeyed<T, Part>()) {
         const auto p = detail::rddPartitioner(part, d(), other);
         const auto hash = detail::hasherFrom<hasher_of_t<Part>>(p);
-        auto parts = detail::coPartitioned(d(), other, p, [&](auto& left, auto& right) {
+        constexpr const char* tag = KeepLeft ? (KeepRight ? "fullOuterJoin" : "leftOuterJoin")
+                                             : (KeepRight ? "rightOuterJoin" : "join");
+        auto parts = detail::coPartitioned(d(), other, tag, p, [&](auto& left, auto& right) {
           return detail::joinPartition<KeepLeft, KeepRight>(left, right, hash);
         });
         using Out = typename decltype(parts)::value_type::value_type;

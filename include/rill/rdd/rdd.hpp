@@ -53,6 +53,8 @@ class RDD : public RDDApi<RDD<T>> {
   const RDD& toRDD() const { return *this; }
   /// Spark's rdd.partitioner: set on keyed shuffle results, kept by mapValues/filter.
   const Ref<const AnyPartitioner>& partitioner() const { return partitioner_; }
+  /// The rank that computes partition p when jobs run on `ranks` ranks.
+  std::size_t owner(std::size_t p, std::size_t ranks) const { return ranks == 1 ? 0 : node_->owner(p, ranks); }
 
   /// Pushes partition p into `sink` (push/finish); false when the sink stopped early.
   template <class Sink>
@@ -105,6 +107,8 @@ class PipedRDD : public RDDApi<PipedRDD<Src, Pipe>> {
   std::size_t numPartitions() const { return source_.numPartitions(); }
   std::size_t getNumPartitions() const { return numPartitions(); }
   SparkContext& context() const { return source_.context(); }
+  /// A chain runs where its source's partition lives.
+  std::size_t owner(std::size_t p, std::size_t ranks) const { return source_.owner(p, ranks); }
   Ref<const AnyPartitioner> partitioner() const {
     if constexpr (detail::keeps_partitioning<Pipe>) return source_.partitioner();
     else return nullptr;

@@ -13,6 +13,7 @@
 #include <rill/io/directory.hpp>
 #include <rill/io/system_error.hpp>
 #include <rill/rdd/fwd.hpp>
+#include <rill/rdd/jobs.hpp>
 
 #include <cerrno>
 #include <cstddef>
@@ -95,10 +96,11 @@ inline void createOutputDirectory(const std::string& dir) {
   if (err != 0) io::throwSystemError("cannot create output directory '" + dir + "'", err);
 }
 
-/// Hadoop's abortJob: take back the parts a failed job had already published.
-inline void removeCommittedParts(const std::string& dir, std::size_t partitions) {
+/// Hadoop's abortJob: take back the parts a failed job had already published
+/// (each rank those of its own partitions).
+inline void removeCommittedParts(const std::string& dir, const std::vector<std::size_t>& partitions) {
   // Best effort: the job's own failure is what the user must see.
-  for (std::size_t p = 0; p < partitions; ++p) io::removeFile(partPath(dir, p));
+  for (const std::size_t p : partitions) io::removeFile(partPath(dir, p));
 }
 
 inline std::string withoutTrailingSlashes(std::string dir) {
@@ -117,17 +119,27 @@ class SaveOps {
   /// each element as rill::toString(x) + '\n') in parallel, then dir/_SUCCESS. Throws
   /// rill::IoError when `dir` already exists; rethrows a failure of the job after
   /// removing the parts already written, so no _SUCCESS and no partial output remain.
+  /// With several ranks, rank 0 creates `dir`, each rank writes the parts of its
+  /// partitions, and rank 0 writes _SUCCESS once every rank has succeeded; `dir`
+  /// must be on a filesystem every rank sees.
   void saveAsTextFile(const std::string& path) const {
+    constexpr std::string_view tag = "saveAsTextFile";
     const std::string dir = detail::withoutTrailingSlashes(path);
     if (dir.empty()) throw IoError("rill: saveAsTextFile needs an output directory, got an empty path");
-    detail::createOutputDirectory(dir);
+    exec::Cluster& cluster = detail::clusterOf(d().context());
+    cluster.runAndAgree(tag, [&] {
+      if (cluster.isDriver()) detail::createOutputDirectory(dir);
+    });
     try {
-      detail::forEachPartition(d(), [&](std::size_t p) { writePart(dir, p); });
+      detail::forEachPartition(d(), tag, [&](std::size_t p) { writePart(dir, p); });
     } catch (...) {
-      detail::removeCommittedParts(dir, d().numPartitions());
+      detail::removeCommittedParts(dir, detail::ownedPartitions(d(), cluster, 0, d().numPartitions()));
+      if (cluster.size() > 1) cluster.barrier(tag);  // no rank returns while another still removes its parts
       throw;
     }
-    io::writeFileAtomically(dir + "/_SUCCESS", "");
+    cluster.runAndAgree(tag, [&] {
+      if (cluster.isDriver()) io::writeFileAtomically(dir + "/_SUCCESS", "");
+    });
   }
 
  private:

@@ -4,8 +4,10 @@
 // element, then a hash table per partition, as join.hpp's), cartesian
 // (cartesian.hpp's node) and sortBy (sort.hpp's range partitioning, keyed by f).
 #include <rill/core/concepts.hpp>
+#include <rill/rdd/actions.hpp>
 #include <rill/rdd/cartesian.hpp>
 #include <rill/rdd/fwd.hpp>
+#include <rill/rdd/jobs.hpp>
 #include <rill/rdd/join.hpp>
 #include <rill/rdd/keyed_args.hpp>
 #include <rill/rdd/keyed_shuffle.hpp>
@@ -20,6 +22,7 @@
 #include <cstddef>
 #include <functional>
 #include <span>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -51,11 +54,11 @@ struct Whole {
 
 /// The elements of any RDD in the partitions of `part`, placed by the whole element.
 template <class R, class P>
-auto partitionElements(const R& rdd, const P& part) {
+auto partitionElements(const R& rdd, std::string_view tag, const P& part) {
   using T = typename R::value_type;
   const std::size_t n = part.numPartitions();
   return shuffle(
-      rdd, n,
+      rdd, tag, n,
       [&](std::size_t) {
         auto route = [&part, n](const T& x) { return partitionOf(part, x, n); };
         return RoutingWriter<T, decltype(route)>{route, std::vector<std::vector<T>>(n)};
@@ -98,9 +101,10 @@ RDD<typename A::value_type> setOperation(const A& a, const B& b, const Part& par
   using T = typename A::value_type;
   const auto part = setPartitioner<Intersect>(partArg, a, b);
   const auto hash = hasherFrom<hasher_of_t<Part>>(part);
-  auto left = partitionElements(a, part);
-  auto right = partitionElements(b, part);
-  auto parts = perPartition(a.context(), part.numPartitions(), [&](std::size_t r) {
+  constexpr std::string_view tag = Intersect ? "intersection" : "subtract";
+  auto left = partitionElements(a, tag, part);
+  auto right = partitionElements(b, tag, part);
+  auto parts = perPartition(a.context(), tag, part.numPartitions(), [&](std::size_t r) {
     if constexpr (Intersect)
       return commonElements(left[r], right[r], hash);
     else
@@ -142,7 +146,12 @@ class SetOps {
   auto cartesian(const Other& other) const {
     using T = typename D::value_type;
     using U = typename Other::value_type;
-    auto node = makeNode<detail::CartesianNode<T, U>>(d().toRDD().node(), other.toRDD().node());
+    auto right = other.toRDD().node();
+    if (detail::clusterOf(d().context()).size() > 1) {  // every rank pairs its left partitions with all the right side
+      auto parts = detail::runPerPartition(other, "cartesian", [](std::size_t) { return detail::CollectSink<U>{}; });
+      right = makeNode<StoredNode<U>>(std::move(parts));
+    }
+    auto node = makeNode<detail::CartesianNode<T, U>>(d().toRDD().node(), std::move(right));
     return RDD<std::pair<T, U>>(d().context(), std::move(node));
   }
 
@@ -161,7 +170,7 @@ class SetOps {
         auto sorted = [&](const auto& cmp) {
           auto strip = [](auto&& rows) { return detail::takeValues<T>(rows); };
           return RDD<T>(d().context(),
-                        makeNode<StoredNode<T>>(detail::sortByKey(keyed, numPartitions, cmp, strip).first));
+                        makeNode<StoredNode<T>>(detail::sortByKey(keyed, "sortBy", numPartitions, cmp, strip).first));
         };
         return ascending ? sorted(less) : sorted(detail::Reversed<Less>{less});
       }

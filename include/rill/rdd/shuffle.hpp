@@ -4,38 +4,40 @@
 //   1. map side: each input partition runs its fused chain into a writer that
 //      cuts its output into one bucket per target partition (and may combine
 //      on the way, as reduceByKey does);
-//   2. exchange: buckets move to their target partitions (exec::LocalExchange
-//      here; a distributed exchange later);
+//   2. exchange: buckets move to their target partitions;
 //   3. reduce side: each target partition turns what it received into its
 //      output, in parallel on the executor.
+// In one process the exchange is a move (exec::LocalExchange). Between ranks,
+// target partitions are placed in blocks (blockOwner); a map task serialises
+// the buckets for other ranks' targets as it finishes (exec/wire.hpp), one
+// allToAll sends them, and each target task deserialises what it received.
+// Every target sees its buckets in global map order either way, so a shuffle's
+// output is the same on any number of ranks.
 #include <rill/exec/exchange.hpp>
+#include <rill/exec/wire.hpp>
 #include <rill/rdd/fwd.hpp>
+#include <rill/rdd/jobs.hpp>
+#include <rill/rdd/node.hpp>
 
 #include <cstddef>
 #include <span>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
 namespace rill::detail {
 
-/// Runs fn(r) for r in [0, n) in parallel on the context's executor (the
-/// reduce side of a shuffle, or work on partitions that are already in place).
-template <class Fn>
-void forEachTarget(SparkContext& sc, std::size_t n, Fn&& fn) {
-  if (n == 0) return;
-  executorOf(sc).runTasks(n, fn);
-}
+template <class MakeWriter>
+using bucket_element_t = typename sink_result_t<MakeWriter>::value_type::value_type;
 
-/// Map side: runs each partition m of `rdd` into the writer makeWriter(m), whose
-/// result() is one bucket (std::vector<U>) per target partition; returns them as
-/// a grid, row m holding map task m's buckets.
+/// Map side: runs each partition m of `rdd` this rank owns into the writer
+/// makeWriter(m), whose result() is one bucket (std::vector<U>) per target
+/// partition; returns them as a grid, row m holding map task m's buckets.
 template <class R, class MakeWriter>
-auto writeBuckets(const R& rdd, std::size_t numTargets, MakeWriter&& makeWriter) {
-  using Writer = decltype(makeWriter(std::size_t{}));
-  using U = typename decltype(std::declval<Writer&&>().result())::value_type::value_type;
-  exec::BucketGrid<U> grid(rdd.numPartitions(), numTargets);
-  forEachPartition(rdd, [&](std::size_t m) {
+auto writeBuckets(const R& rdd, std::string_view tag, std::size_t numTargets, MakeWriter&& makeWriter) {
+  exec::BucketGrid<bucket_element_t<MakeWriter>> grid(rdd.numPartitions(), numTargets);
+  forEachPartition(rdd, tag, [&](std::size_t m) {
     auto writer = makeWriter(m);
     rdd.runPartition(m, writer);
     auto buckets = std::move(writer).result();
@@ -44,17 +46,127 @@ auto writeBuckets(const R& rdd, std::size_t numTargets, MakeWriter&& makeWriter)
   return grid;
 }
 
+/// The buckets of a shuffle between ranks, as this rank sees them: those its
+/// own map tasks wrote for its own targets stay as they are; those for other
+/// ranks are serialised per destination rank (targets ascending within a map
+/// task, map tasks ascending) and exchanged; a target's row is deserialised
+/// by the task that reduces it.
+template <class U>
+class ClusterBuckets {
+ public:
+  ClusterBuckets(SparkContext& sc, std::string_view tag, std::vector<std::size_t> mapOwners, std::size_t numTargets)
+      : cluster_(&clusterOf(sc)),
+        metrics_(&exchangeMetricsOf(sc)),
+        tag_(tag),
+        mapOwners_(std::move(mapOwners)),
+        targets_(numTargets),
+        first_(sliceBegin(cluster_->rank(), numTargets, cluster_->size())),
+        last_(sliceBegin(cluster_->rank() + 1, numTargets, cluster_->size())),
+        grid_(numTargets, mapOwners_.size()),
+        outgoing_(mapOwners_.size()),
+        frames_((last_ - first_) * mapOwners_.size()) {}
+
+  /// Map task m's buckets, one per target (called from m's task).
+  void put(std::size_t m, std::vector<std::vector<U>>&& buckets) {
+    exec::TimedScope timed(metrics_->serializeNanos);
+    std::vector<exec::Bytes>& out = outgoing_[m];
+    out.resize(cluster_->size());
+    for (std::size_t r = 0; r < targets_; ++r) {
+      if (r >= first_ && r < last_)
+        grid_.row(r)[m] = std::move(buckets[r]);
+      else
+        exec::appendFrame(out[blockOwner(r, targets_, cluster_->size())], buckets[r], tag_);
+    }
+  }
+
+  /// Sends every rank what this rank's map tasks wrote for it (a collective).
+  void exchange() {
+    std::vector<exec::Bytes> send(cluster_->size());
+    for (std::size_t d = 0; d < send.size(); ++d) {
+      std::size_t total = 0;
+      for (const auto& out : outgoing_)
+        if (!out.empty()) total += out[d].size();
+      send[d].reserve(total);
+      for (auto& out : outgoing_)
+        if (!out.empty()) send[d] += std::exchange(out[d], exec::Bytes());
+      metrics_->bytesSent.fetch_add(total, std::memory_order_relaxed);
+    }
+    outgoing_.clear();
+    {
+      exec::TimedScope timed(metrics_->exchangeNanos);
+      received_ = cluster_->allToAll(tag_, std::move(send));
+    }
+    metrics_->exchanges.fetch_add(1, std::memory_order_relaxed);
+    indexFrames();
+  }
+
+  /// The buckets sent to target r (one of this rank's), in map order.
+  std::span<std::vector<U>> row(std::size_t r) {
+    exec::TimedScope timed(metrics_->deserializeNanos);
+    for (std::size_t m = 0; m < mapOwners_.size(); ++m)
+      if (mapOwners_[m] != cluster_->rank())
+        grid_.row(r)[m] = exec::readWire<std::vector<U>>(frames_[(r - first_) * mapOwners_.size() + m], tag_);
+    return grid_.row(r);
+  }
+
+ private:
+  // Where each (map task, target) frame sits in the received buffers: in the
+  // order their senders wrote them.
+  void indexFrames() {
+    for (std::size_t s = 0; s < received_.size(); ++s) {
+      if (s == cluster_->rank()) continue;
+      metrics_->bytesReceived.fetch_add(received_[s].size(), std::memory_order_relaxed);
+      exec::FrameReader in(received_[s]);
+      for (std::size_t m = 0; m < mapOwners_.size(); ++m)
+        if (mapOwners_[m] == s)
+          for (std::size_t r = first_; r < last_; ++r) frames_[(r - first_) * mapOwners_.size() + m] = in.next();
+    }
+  }
+
+  exec::Cluster* cluster_;
+  exec::ExchangeMetrics* metrics_;
+  std::string_view tag_;
+  std::vector<std::size_t> mapOwners_;
+  std::size_t targets_, first_, last_;     // this rank's targets: [first_, last_)
+  exec::BucketGrid<U> grid_;               // row r: target r's buckets in map order
+  std::vector<std::vector<exec::Bytes>> outgoing_;  // [m][rank]: map task m's frames for that rank
+  std::vector<exec::Bytes> received_;
+  std::vector<std::string_view> frames_;  // [(r - first_) * maps + m], into received_
+};
+
+/// The map owners of `rdd` on `ranks` ranks.
+template <class R>
+std::vector<std::size_t> partitionOwners(const R& rdd, std::size_t ranks) {
+  std::vector<std::size_t> owners(rdd.numPartitions());
+  for (std::size_t m = 0; m < owners.size(); ++m) owners[m] = rdd.owner(m, ranks);
+  return owners;
+}
+
 /// makeWriter(p) -> a sink whose result() is std::vector<std::vector<U>> with one
 /// bucket per target; reduce(r, std::span<std::vector<U>> incoming) -> std::vector<V>,
 /// where incoming holds the buckets sent to r in map order (none when `rdd` has no
-/// partitions: every target still runs reduce). Returns the target partitions.
+/// partitions: every target still runs reduce). Returns the target partitions,
+/// those of other ranks empty.
 template <class R, class MakeWriter, class Reduce>
-auto shuffle(const R& rdd, std::size_t numTargets, MakeWriter&& makeWriter, Reduce&& reduce) {
-  auto incoming = exec::LocalExchange::exchange(writeBuckets(rdd, numTargets, makeWriter));
-  using Bucket = typename decltype(incoming.row(0))::value_type;
-  using V = typename std::invoke_result_t<Reduce&, std::size_t, std::span<Bucket>>::value_type;
+auto shuffle(const R& rdd, std::string_view tag, std::size_t numTargets, MakeWriter&& makeWriter, Reduce&& reduce) {
+  using U = bucket_element_t<MakeWriter>;
+  using V = typename std::invoke_result_t<Reduce&, std::size_t, std::span<std::vector<U>>>::value_type;
+  SparkContext& sc = rdd.context();
+  exec::Cluster& cluster = clusterOf(sc);
   std::vector<std::vector<V>> out(numTargets);
-  forEachTarget(rdd.context(), numTargets, [&](std::size_t r) { out[r] = reduce(r, incoming.row(r)); });
+  if (cluster.size() == 1) {
+    auto incoming = exec::LocalExchange::exchange(writeBuckets(rdd, tag, numTargets, makeWriter));
+    forEachTarget(sc, tag, numTargets, [&](std::size_t r) { out[r] = reduce(r, incoming.row(r)); });
+    return out;
+  }
+  ClusterBuckets<U> buckets(sc, tag, partitionOwners(rdd, cluster.size()), numTargets);
+  forEachPartition(rdd, tag, [&](std::size_t m) {
+    auto writer = makeWriter(m);
+    rdd.runPartition(m, writer);
+    buckets.put(m, std::move(writer).result());
+  });
+  buckets.exchange();
+  forEachTarget(sc, tag, numTargets, [&](std::size_t r) { out[r] = reduce(r, buckets.row(r)); });
   return out;
 }
 

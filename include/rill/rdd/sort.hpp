@@ -5,6 +5,7 @@
 // those of partition i+1, so the output is ordered across partitions.
 #include <rill/core/random.hpp>
 #include <rill/rdd/fwd.hpp>
+#include <rill/rdd/jobs.hpp>
 #include <rill/rdd/keyed_shuffle.hpp>
 #include <rill/rdd/keys.hpp>
 
@@ -16,6 +17,7 @@
 #include <functional>
 #include <limits>
 #include <memory>
+#include <string_view>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -136,7 +138,7 @@ std::vector<K> rangeBounds(std::vector<std::pair<std::int64_t, std::vector<K>>>&
 /// Samples the keys of a pair RDD (one job, as Spark's sortByKey) and returns the
 /// range partitioner for about n partitions by cmp.
 template <class R, class Cmp>
-auto sampleRangePartitioner(const R& rdd, std::size_t n, const Cmp& cmp) {
+auto sampleRangePartitioner(const R& rdd, std::string_view tag, std::size_t n, const Cmp& cmp) {
   using K = owned_key_t<key_of_t<typename R::value_type>>;
   // Spark samples 20 keys per target partition; 100 costs little more (Algorithm L
   // draws per taken key, not per element) and keeps partitions within a few percent
@@ -144,20 +146,21 @@ auto sampleRangePartitioner(const R& rdd, std::size_t n, const Cmp& cmp) {
   const std::size_t sampleSize = std::min<std::size_t>(100 * n, 1'000'000);
   const std::size_t inputs = std::max<std::size_t>(rdd.numPartitions(), 1);
   const std::size_t perPartition = (3 * sampleSize + inputs - 1) / inputs;
-  auto samples = runPerPartition(rdd, [&](std::size_t p) {
+  auto samples = runPerPartition(rdd, tag, [&](std::size_t p) {
     return KeySampleSink<K>{std::max<std::size_t>(perPartition, 1), SplitMix64(0x5EED, p), {}};
   });
   return RangePartitioner<K, Cmp>(rangeBounds(samples, n, cmp), cmp);
 }
 
 /// The elements of a pair RDD in range partitions by key, each partition sorted
-/// by cmp on the key and then handed to finish(rows) -> std::vector<Out>.
+/// by cmp on the key and then handed to finish(rows) -> std::vector<Out>. With
+/// several ranks every rank receives every sample, so all compute the same bounds.
 template <class R, class Cmp, class Finish>
-auto sortByKey(const R& rdd, std::size_t n, const Cmp& cmp, Finish finish) {
-  const auto part = sampleRangePartitioner(rdd, n ? n : std::max<std::size_t>(rdd.numPartitions(), 1), cmp);
-  auto rows = partitionRows(rdd, part);
+auto sortByKey(const R& rdd, std::string_view tag, std::size_t n, const Cmp& cmp, Finish finish) {
+  const auto part = sampleRangePartitioner(rdd, tag, n ? n : std::max<std::size_t>(rdd.numPartitions(), 1), cmp);
+  auto rows = partitionRows(rdd, tag, part);
   using Row = typename decltype(rows)::value_type::value_type;
-  auto parts = perPartition(rdd.context(), rows.size(), [&](std::size_t r) {
+  auto parts = perPartition(rdd.context(), tag, rows.size(), [&](std::size_t r) {
     std::sort(rows[r].begin(), rows[r].end(), [&](const Row& a, const Row& b) { return cmp(a.first, b.first); });
     return finish(std::move(rows[r]));
   });

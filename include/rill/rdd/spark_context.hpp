@@ -1,16 +1,24 @@
 #pragma once
 // SparkContext: owns the executor (a fixed thread pool of N workers for
-// "local[N]") and creates RDDs from collections, ranges and files.
+// "local[N]") and creates RDDs from collections, ranges and files. It runs on
+// a cluster of ranks (exec::Cluster): one process by default; with several
+// (rill::mpi::MpiCluster under mpirun, or exec::runLocalCluster in tests) every
+// rank creates its own context over the same program, and jobs run each
+// partition on the rank that owns it.
 #include <rill/core/errors.hpp>
+#include <rill/exec/cluster.hpp>
+#include <rill/exec/exchange.hpp>
 #include <rill/exec/thread_pool.hpp>
 #include <rill/fuse/element_stages.hpp>
 #include <rill/io/file_lines.hpp>
 #include <rill/rdd/conf.hpp>
+#include <rill/rdd/rank_sources.hpp>
 #include <rill/rdd/rdd.hpp>
 #include <rill/rdd/sources.hpp>
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -45,11 +53,13 @@ using parallelize_value_t = typename ParallelizeValue<R>::type;
 
 class SparkContext {
  public:
+  /// One process: the default cluster of one rank.
   explicit SparkContext(SparkConf conf = SparkConf())
-      : conf_(std::move(conf)),
-        pool_(std::make_unique<exec::ThreadPool>(conf_.threads())),
-        parallelism_(pool_->parallelism()),
-        jobs_(*this) {}
+      : SparkContext(std::move(conf), std::make_unique<exec::SingleProcessCluster>(), nullptr) {}
+  /// This rank's context on `cluster` (which must outlive it): every rank
+  /// creates one with the same settings. rill.cluster.timeout (milliseconds) sets
+  /// how long a rank waits in a collective for the others.
+  SparkContext(SparkConf conf, exec::Cluster& cluster) : SparkContext(std::move(conf), nullptr, &cluster) {}
   SparkContext(const std::string& master, const std::string& appName)
       : SparkContext(SparkConf().setMaster(master).setAppName(appName)) {}
   SparkContext(const SparkContext&) = delete;
@@ -57,10 +67,18 @@ class SparkContext {
 
   const SparkConf& getConf() const { return conf_; }
   const std::string& appName() const { return conf_.appName(); }
-  /// Partitions used when none are asked for: the number of worker threads.
-  std::size_t defaultParallelism() const { return parallelism_; }
-  /// Where jobs run; after stop() it refuses them.
+  /// Partitions used when none are asked for: the worker threads of all ranks, so
+  /// P ranks of local[N] cut data as one process of local[P*N] does.
+  std::size_t defaultParallelism() const { return cluster_->size() * parallelism_; }
+  /// Where this rank's tasks run (its own worker threads); after stop() it refuses them.
   exec::Executor& executor() { return jobs_; }
+  /// The ranks jobs run on.
+  exec::Cluster& cluster() { return *cluster_; }
+  /// Rank 0, the one that prints (Spark's driver).
+  bool isDriver() const { return cluster_->isDriver(); }
+  /// What shuffles between ranks have cost so far (bytes, serialise, exchange and
+  /// deserialise times); all zero on one rank.
+  exec::ExchangeMetrics& exchangeMetrics() { return metrics_; }
 
   /// stop(): Spark's SparkContext.stop(). Waits for the jobs already running, then
   /// joins the worker threads. Afterwards every job (any action) and every new RDD from
@@ -79,20 +97,40 @@ class SparkContext {
 
   /// parallelize(range[, numSlices]): any input range — a container, a std or
   /// range-v3 view, a generator — copied once and cut into numSlices partitions.
+  /// With several ranks every rank must pass the same collection (checked in
+  /// debug builds) and keeps only the slices it owns.
   template <class R>
   auto parallelize(R&& range, std::size_t numSlices = 0) {
     static_assert(fuse::Iterable<std::remove_reference_t<R>>,
                   "rill: parallelize(range) needs an input range (a container, a view, or a generator)");
     assertNotStopped();
+    return fromVector(toVector(std::forward<R>(range)), numSlices);
+  }
+  /// parallelizeFrom(root, range[, numSlices]): rank `root`'s collection, cut as
+  /// parallelize cuts it, each slice sent to the rank that owns it; the other
+  /// ranks' `range` is ignored. On one rank, parallelize.
+  template <class R>
+  auto parallelizeFrom(std::size_t root, R&& range, std::size_t numSlices = 0) {
+    static_assert(fuse::Iterable<std::remove_reference_t<R>>,
+                  "rill: parallelizeFrom(root, range) needs an input range (a container, a view, or a generator)");
+    assertNotStopped();
+    if (root >= cluster_->size())
+      throw std::invalid_argument(detail::message(
+          {"rill: parallelizeFrom: root rank ", root, ", but there are ", cluster_->size(), " ranks"}));
     using T = detail::parallelize_value_t<std::remove_reference_t<R>>;
-    if constexpr (std::is_same_v<R, std::vector<T>>) {  // a vector handed over: its elements are ours to move
-      return fromVector(std::move(range), numSlices);
-    } else {
-      std::vector<T> all;
-      if constexpr (requires { std::size(range); }) all.reserve(static_cast<std::size_t>(std::size(range)));
-      for (auto&& x : range) all.emplace_back(std::forward<decltype(x)>(x));
-      return fromVector(std::move(all), numSlices);
-    }
+    std::vector<T> all = cluster_->rank() == root ? toVector(std::forward<R>(range)) : std::vector<T>();
+    if (cluster_->size() == 1) return fromVector(std::move(all), numSlices);
+    return fromPartitions(detail::scatterSlices(*cluster_, root, std::move(all), slices(numSlices)));
+  }
+  /// fromLocal(range[, numSlices]): each rank's own data as its partitions: of the
+  /// numSlices partitions (default: defaultParallelism()), the ones this rank owns
+  /// hold its `range`, cut evenly. On one rank, parallelize.
+  template <class R>
+  auto fromLocal(R&& range, std::size_t numSlices = 0) {
+    static_assert(fuse::Iterable<std::remove_reference_t<R>>,
+                  "rill: fromLocal(range) needs an input range (a container, a view, or a generator)");
+    assertNotStopped();
+    return fromPartitions(detail::localPartitions(*cluster_, toVector(std::forward<R>(range)), slices(numSlices)));
   }
   template <class T>
   RDD<T> parallelize(std::initializer_list<T> values, std::size_t numSlices = 0) {
@@ -116,7 +154,7 @@ class SparkContext {
   /// rill::IoError naming the path when the file cannot be opened.
   RDD<std::string> textFile(const std::string& path, std::size_t minPartitions = 0) {
     assertNotStopped();
-    const auto size = io::fileSize(path);
+    const auto size = detail::agreedFileSize(*cluster_, path);  // every rank plans the same splits
     constexpr std::uintmax_t kSplit = 32u << 20;  // at least one split per 32 MiB, as Hadoop blocks
     std::size_t splits = std::max<std::size_t>(slices(minPartitions), static_cast<std::size_t>(size / kSplit + 1));
     if (size == 0) splits = 1;
@@ -130,6 +168,7 @@ class SparkContext {
   }
 
   /// Stored partitions as an RDD (what shuffles and restored stream batches produce).
+  /// With several ranks partition p holds what the rank that owns it passed.
   template <class T>
   RDD<T> fromPartitions(std::vector<std::vector<T>> parts) {
     return RDD<T>(*this, makeNode<StoredNode<T>>(std::move(parts)));
@@ -184,12 +223,48 @@ class SparkContext {
     SparkContext* sc_;
   };
 
+  // `own` is the cluster when `cluster` is null.
+  SparkContext(SparkConf conf, std::unique_ptr<exec::Cluster> own, exec::Cluster* cluster)
+      : conf_(std::move(conf)),
+        ownCluster_(std::move(own)),
+        cluster_(cluster ? cluster : ownCluster_.get()),
+        pool_(std::make_unique<exec::ThreadPool>(conf_.threads())),
+        parallelism_(pool_->parallelism()),
+        jobs_(*this) {
+    const std::string timeout(exec::kClusterTimeoutSetting);
+    if (conf_.contains(timeout)) cluster_->setTimeout(std::chrono::milliseconds(conf_.getLong(timeout, 0)));
+  }
+
+  /// The range's elements in a vector: a vector handed over is moved, anything else copied once.
+  template <class R>
+  static auto toVector(R&& range) {
+    using T = detail::parallelize_value_t<std::remove_reference_t<R>>;
+    if constexpr (std::is_same_v<R, std::vector<T>>) {  // a vector handed over: its elements are ours to move
+      return std::move(range);
+    } else {
+      std::vector<T> all;
+      if constexpr (requires { std::size(range); }) all.reserve(static_cast<std::size_t>(std::size(range)));
+      for (auto&& x : range) all.emplace_back(std::forward<decltype(x)>(x));
+      return all;
+    }
+  }
+
   template <class T>
   RDD<T> fromVector(std::vector<T> all, std::size_t numSlices) {
-    return RDD<T>(*this, makeNode<SlicedNode<T>>(std::move(all), slices(numSlices)));
+    const std::size_t n = slices(numSlices);
+    if (cluster_->size() == 1) return RDD<T>(*this, makeNode<SlicedNode<T>>(std::move(all), n));
+#ifndef NDEBUG
+    detail::requireSameOnEveryRank(*cluster_, "parallelize", all);
+#endif
+    const std::size_t rank = cluster_->rank(), ranks = cluster_->size();
+    return RDD<T>(*this, makeNode<SlicedNode<T>>(std::move(all), n, sliceBegin(rank, n, ranks),
+                                                 sliceBegin(rank + 1, n, ranks)));
   }
 
   SparkConf conf_;
+  std::unique_ptr<exec::Cluster> ownCluster_;  // the default single-process cluster, when no cluster was given
+  exec::Cluster* cluster_;
+  exec::ExchangeMetrics metrics_;
   std::unique_ptr<exec::ThreadPool> pool_;  // reset (its threads joined) by stop() or the destructor
   std::size_t parallelism_;
   Jobs jobs_;
@@ -202,6 +277,8 @@ class SparkContext {
 
 namespace detail {
 inline exec::Executor& executorOf(SparkContext& sc) { return sc.executor(); }
+inline exec::Cluster& clusterOf(SparkContext& sc) { return sc.cluster(); }
+inline exec::ExchangeMetrics& exchangeMetricsOf(SparkContext& sc) { return sc.exchangeMetrics(); }
 }  // namespace detail
 
 }  // namespace rill

@@ -10,6 +10,7 @@
 #include <rill/rdd/derived_nodes.hpp>
 #include <rill/rdd/fwd.hpp>
 #include <rill/rdd/hash_table.hpp>
+#include <rill/rdd/jobs.hpp>
 #include <rill/rdd/shuffle.hpp>
 
 #include <algorithm>
@@ -25,6 +26,20 @@
 #include <vector>
 
 namespace rill {
+
+namespace detail {
+/// Whether every run of parents that a partition of coalesce(n) reads lives on one rank.
+template <class R>
+bool runsOnOneRank(const R& parent, std::size_t n, std::size_t ranks) {
+  if (ranks == 1) return true;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto [first, last] = coalescedRun(i, parent.numPartitions(), n);
+    for (std::size_t q = first + 1; q < last; ++q)
+      if (parent.owner(q, ranks) != parent.owner(first, ranks)) return false;
+  }
+  return true;
+}
+}  // namespace detail
 
 template <class D>
 class TransformOps : public fuse::ElementOps<D> {
@@ -42,7 +57,7 @@ class TransformOps : public fuse::ElementOps<D> {
   /// zipWithIndex(): (x, index), indices ordered by partition then position. Like
   /// Spark, this runs a job to count the partitions before the last one.
   auto zipWithIndex() const {
-    auto counts = detail::runPerPartition(d(), [](std::size_t) { return detail::CountSink{}; });
+    auto counts = detail::runPerPartition(d(), "zipWithIndex", [](std::size_t) { return detail::CountSink{}; });
     auto starts = std::make_shared<std::vector<std::int64_t>>(counts.size(), 0);
     for (std::size_t p = 1; p < counts.size(); ++p) (*starts)[p] = (*starts)[p - 1] + counts[p - 1];
     return d().then(fuse::ZipWithIndexStage{std::move(starts)});
@@ -66,14 +81,26 @@ class TransformOps : public fuse::ElementOps<D> {
   auto persist() const { return cache(); }
 
   /// coalesce(n): fewer partitions by merging neighbours, no shuffle; coalesce(n, true)
-  /// is repartition(n).
+  /// is repartition(n). With several ranks, neighbours that live on different
+  /// ranks are first moved to one (the partitions and their order stay the same).
   auto coalesce(std::size_t n, bool shuffle = false) const {
     using T = typename D::value_type;
     requirePositive(n, "coalesce");
     if (shuffle) return repartition(n);
     auto parent = d().toRDD();
-    if (n >= parent.numPartitions()) return parent;
-    return RDD<T>(d().context(), makeNode<detail::CoalescedNode<T>>(parent.node(), n));
+    const std::size_t parents = parent.numPartitions();
+    if (n >= parents) return parent;
+    const std::size_t ranks = detail::clusterOf(d().context()).size();
+    if (detail::runsOnOneRank(parent, n, ranks))
+      return RDD<T>(d().context(), makeNode<detail::CoalescedNode<T>>(parent.node(), n));
+    auto parts = detail::shuffle(
+        parent, "coalesce", n,
+        [&](std::size_t m) {
+          auto route = [run = blockOwner(m, parents, n)](const T&) { return run; };  // the run holding parent m
+          return detail::RoutingWriter<T, decltype(route)>{route, std::vector<std::vector<T>>(n)};
+        },
+        [](std::size_t, std::span<std::vector<T>> in) { return detail::concatenate(in); });
+    return RDD<T>(d().context(), makeNode<StoredNode<T>>(std::move(parts)));
   }
 
   /// repartition(n): spreads elements round-robin over n partitions (a shuffle).
@@ -81,7 +108,7 @@ class TransformOps : public fuse::ElementOps<D> {
     using T = typename D::value_type;
     requirePositive(n, "repartition");
     auto parts = detail::shuffle(
-        d(), n,
+        d(), "repartition", n,
         [n](std::size_t p) {
           auto next = std::make_shared<std::size_t>(p % n);
           auto route = [next, n](const T&) {
@@ -101,7 +128,7 @@ class TransformOps : public fuse::ElementOps<D> {
     static_assert(HashableKey<T>, "rill: distinct needs elements with std::hash and ==");
     const std::size_t n = numPartitions ? numPartitions : std::max<std::size_t>(d().numPartitions(), 1);
     auto parts = detail::shuffle(
-        d(), n,
+        d(), "distinct", n,
         [n](std::size_t) {
           auto route = [n](const T& x) { return std::hash<T>{}(x) % n; };
           return detail::RoutingWriter<T, decltype(route)>{route, std::vector<std::vector<T>>(n)};

@@ -1,0 +1,128 @@
+#pragma once
+// Running a job's tasks where their partitions live. Every partition has an
+// owning rank (RDDNode::owner); each rank runs the tasks of the partitions it
+// owns, in parallel on its executor, then agrees with the other ranks on
+// failure, so a task that throws on one rank makes the job throw on every rank.
+// Actions then all-gather the per-partition results: every rank holds every
+// result and combines them in partition order, exactly as one process does.
+// With one rank (the default) nothing is serialised and nothing exchanged.
+//
+// `tag` names the operation (Spark's name: "collect", "reduceByKey"); every
+// collective carries it, so ranks that run different operations fail naming both.
+#include <rill/exec/cluster.hpp>
+#include <rill/exec/wire.hpp>
+#include <rill/rdd/fwd.hpp>
+#include <rill/rdd/node.hpp>
+
+#include <cstddef>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace rill::detail {
+
+/// The partitions in [from, to) of `rdd` that this rank owns, ascending.
+template <class R>
+std::vector<std::size_t> ownedPartitions(const R& rdd, const exec::Cluster& cluster, std::size_t from,
+                                         std::size_t to) {
+  std::vector<std::size_t> owned;
+  for (std::size_t p = from; p < to; ++p)
+    if (cluster.size() == 1 || rdd.owner(p, cluster.size()) == cluster.rank()) owned.push_back(p);
+  return owned;
+}
+
+/// Runs fn(p) for every partition p of `rdd` this rank owns (every partition with
+/// one rank) on the context's executor. An RDD without partitions still submits
+/// its (empty) job, so a stopped context refuses it as Spark's runJob does.
+template <class R, class Fn>
+void forEachPartition(const R& rdd, std::string_view tag, Fn&& fn) {
+  SparkContext& sc = rdd.context();
+  exec::Cluster& cluster = clusterOf(sc);
+  if (cluster.size() == 1) {
+    executorOf(sc).runTasks(rdd.numPartitions(), fn);
+    return;
+  }
+  cluster.runAndAgree(tag, [&] {
+    const auto owned = ownedPartitions(rdd, cluster, 0, rdd.numPartitions());
+    executorOf(sc).runTasks(owned.size(), [&](std::size_t i) { fn(owned[i]); });
+  });
+}
+
+/// Runs fn(r) for r in [0, n) that this rank owns by block placement (the
+/// partitions a shuffle produced here), in parallel on the context's executor.
+template <class Fn>
+void forEachTarget(SparkContext& sc, std::string_view tag, std::size_t n, Fn&& fn) {
+  if (n == 0) return;
+  exec::Cluster& cluster = clusterOf(sc);
+  if (cluster.size() == 1) {
+    executorOf(sc).runTasks(n, fn);
+    return;
+  }
+  const std::size_t first = sliceBegin(cluster.rank(), n, cluster.size());
+  const std::size_t last = sliceBegin(cluster.rank() + 1, n, cluster.size());
+  cluster.runAndAgree(tag, [&] { executorOf(sc).runTasks(last - first, [&](std::size_t i) { fn(first + i); }); });
+}
+
+template <class MakeSink>
+using sink_result_t = decltype(std::declval<decltype(std::declval<MakeSink&>()(std::size_t{}))&&>().result());
+
+/// Runs this rank's partitions of `rdd`, each into the sink make(p) returns, and
+/// gives back one result per partition (sink.result()); the slots of partitions
+/// other ranks own stay default-constructed.
+template <class R, class MakeSink>
+auto runOwnedPartitions(const R& rdd, std::string_view tag, MakeSink&& make) {
+  std::vector<sink_result_t<MakeSink>> results(rdd.numPartitions());
+  forEachPartition(rdd, tag, [&](std::size_t p) {
+    auto sink = make(p);
+    rdd.runPartition(p, sink);
+    results[p] = std::move(sink).result();
+  });
+  return results;
+}
+
+/// runOwnedPartitions over partitions [from, to) only, with every rank then
+/// holding every partition's result: each rank sends the results of the
+/// partitions it owns, in order, to all (allGather).
+template <class R, class MakeSink>
+auto runPartitions(const R& rdd, std::string_view tag, std::size_t from, std::size_t to, MakeSink&& make) {
+  using Result = sink_result_t<MakeSink>;
+  std::vector<Result> results(to - from);
+  SparkContext& sc = rdd.context();
+  exec::Cluster& cluster = clusterOf(sc);
+  const auto runOne = [&](std::size_t p) {
+    auto sink = make(p);
+    rdd.runPartition(p, sink);
+    results[p - from] = std::move(sink).result();
+  };
+  if (cluster.size() == 1) {
+    executorOf(sc).runTasks(to - from, [&](std::size_t i) { runOne(from + i); });
+    return results;
+  }
+  exec::Bytes mine;
+  cluster.runAndAgree(tag, [&] {
+    const auto owned = ownedPartitions(rdd, cluster, from, to);
+    executorOf(sc).runTasks(owned.size(), [&](std::size_t i) { runOne(owned[i]); });
+    for (const std::size_t p : owned) exec::appendFrame(mine, results[p - from], tag);
+  });
+  const std::vector<exec::Bytes> all = cluster.allGather(tag, std::move(mine));
+  for (std::size_t s = 0; s < all.size(); ++s) {
+    if (s == cluster.rank()) continue;
+    exec::FrameReader in(all[s]);
+    for (std::size_t p = from; p < to; ++p)
+      if (rdd.owner(p, cluster.size()) == s) results[p - from] = exec::readWire<Result>(in.next(), tag);
+  }
+  return results;
+}
+
+/// Every partition's result on every rank (Spark's runJob): the per-partition
+/// half of an action, which then combines the results in partition order.
+template <class R, class MakeSink>
+auto runPerPartition(const R& rdd, std::string_view tag, MakeSink&& make) {
+  return runPartitions(rdd, tag, 0, rdd.numPartitions(), make);
+}
+template <class R, class MakeSink>
+auto runPerPartition(const R& rdd, MakeSink&& make) {
+  return runPerPartition(rdd, "runJob", make);
+}
+
+}  // namespace rill::detail

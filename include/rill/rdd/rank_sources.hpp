@@ -1,0 +1,141 @@
+#pragma once
+// What the sources do when a program runs on several ranks: check that every
+// rank passed parallelize the same collection, send one rank's collection out
+// in slices to the ranks that own them (parallelizeFrom), cut each rank's own
+// data into its own partitions (fromLocal), and agree on a file's size
+// (textFile), so that every rank plans the same partitions.
+#include <rill/core/errors.hpp>
+#include <rill/core/message.hpp>
+#include <rill/exec/cluster.hpp>
+#include <rill/exec/trivial_bytes.hpp>
+#include <rill/exec/wire.hpp>
+#include <rill/io/file_lines.hpp>
+#include <rill/rdd/byte_hash.hpp>
+#include <rill/rdd/node.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <iterator>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace rill::detail {
+
+/// A hash of one element: of its bytes when they are its value, else std::hash's;
+/// 0 for elements with neither (they are then compared by number only).
+template <class T>
+std::uint64_t elementHash(const T& x) {
+  if constexpr (exec::RawWire<T>) {
+    char bytes[exec::encodedSize<T>()];
+    exec::detail::writeRaw(bytes, x);
+    return hashBytes(bytes, sizeof bytes);
+  } else if constexpr (requires { std::hash<T>{}(x); }) {
+    return std::hash<T>{}(x);
+  } else {
+    return 0;
+  }
+}
+
+/// A fingerprint of a collection: its size and its elements' hashes, in order.
+template <class T>
+std::pair<std::uint64_t, std::uint64_t> fingerprint(const std::vector<T>& all) {
+  std::uint64_t h = 0x9E3779B97F4A7C15ull;
+  for (const T& x : all) h = (h ^ elementHash(x)) * 0x100000001B3ull + 0x7F4A7C15ull;
+  return {all.size(), h};
+}
+
+/// Throws std::invalid_argument on every rank alike when the ranks passed `op`
+/// different collections (each rank must pass the same one).
+template <class T>
+void requireSameOnEveryRank(exec::Cluster& cluster, std::string_view op, const std::vector<T>& all) {
+  exec::Bytes mine;
+  exec::appendWire(mine, fingerprint(all), op);
+  const std::vector<exec::Bytes> every = cluster.allGather(op, std::move(mine));
+  for (std::size_t r = 1; r < every.size(); ++r) {
+    if (every[r] == every[0]) continue;
+    const auto first = exec::readWire<std::pair<std::uint64_t, std::uint64_t>>(every[0], op);
+    const auto other = exec::readWire<std::pair<std::uint64_t, std::uint64_t>>(every[r], op);
+    throw std::invalid_argument(message(
+        {"rill: ", op, " got different collections on different ranks: rank 0 passed ", first.first,
+         " elements and rank ", r, " passed ", other.first, first.first == other.first ? " other ones" : "",
+         "; every rank must pass the same collection (parallelizeFrom(root, data) spreads one rank's "
+         "collection, fromLocal(data) makes each rank's own data its partitions)"}));
+  }
+}
+
+/// Partition p of `all` cut into n slices as parallelize cuts it, moved out.
+template <class T>
+std::vector<T> takeSlice(std::vector<T>& all, std::size_t p, std::size_t n, std::size_t total) {
+  const auto at = [&](std::size_t i) { return std::make_move_iterator(all.begin() + static_cast<std::ptrdiff_t>(i)); };
+  return std::vector<T>(at(sliceBegin(p, total, n)), at(sliceBegin(p + 1, total, n)));
+}
+
+/// `root`'s collection `all` cut into n slices as parallelize cuts it, each slice
+/// sent to the rank that owns it (the other ranks' `all` is ignored). Returns
+/// this rank's slices in place, the others empty.
+template <class T>
+std::vector<std::vector<T>> scatterSlices(exec::Cluster& cluster, std::size_t root, std::vector<T> all,
+                                          std::size_t n) {
+  constexpr std::string_view tag = "parallelizeFrom";
+  std::vector<std::vector<T>> parts(n);
+  std::vector<exec::Bytes> send(cluster.size());
+  cluster.runAndAgree(tag, [&] {
+    if (cluster.rank() != root) return;
+    const std::size_t total = all.size();
+    for (std::size_t p = 0; p < n; ++p) {
+      const std::size_t owner = blockOwner(p, n, cluster.size());
+      if (owner == root)
+        parts[p] = takeSlice(all, p, n, total);
+      else
+        exec::appendFrame(send[owner], takeSlice(all, p, n, total), tag);
+    }
+  });
+  const std::vector<exec::Bytes> received = cluster.allToAll(tag, std::move(send));
+  if (cluster.rank() == root) return parts;
+  exec::FrameReader in(received[root]);
+  for (std::size_t p = sliceBegin(cluster.rank(), n, cluster.size()); p < sliceBegin(cluster.rank() + 1, n, cluster.size());
+       ++p)
+    parts[p] = exec::readWire<std::vector<T>>(in.next(), tag);
+  return parts;
+}
+
+/// This rank's `local` elements as the partitions of n it owns (block placement),
+/// cut as parallelize cuts a collection; the other partitions empty.
+template <class T>
+std::vector<std::vector<T>> localPartitions(const exec::Cluster& cluster, std::vector<T> local, std::size_t n) {
+  if (n < cluster.size())
+    throw std::invalid_argument(message({"rill: fromLocal needs at least one partition per rank: ", n,
+                                         " partitions for ", cluster.size(), " ranks"}));
+  const std::size_t first = sliceBegin(cluster.rank(), n, cluster.size());
+  const std::size_t mine = sliceBegin(cluster.rank() + 1, n, cluster.size()) - first;
+  std::vector<std::vector<T>> parts(n);
+  const std::size_t total = local.size();
+  for (std::size_t i = 0; i < mine; ++i) parts[first + i] = takeSlice(local, i, mine, total);
+  return parts;
+}
+
+/// The size of the file at `path`, the same on every rank; an IoError on every
+/// rank when a rank cannot read it or the ranks see different sizes (the file
+/// must be on a filesystem every rank sees).
+inline std::uintmax_t agreedFileSize(exec::Cluster& cluster, const std::string& path) {
+  constexpr std::string_view tag = "textFile";
+  std::uintmax_t size = 0;
+  cluster.runAndAgree(tag, [&] { size = io::fileSize(path); });
+  if (cluster.size() == 1) return size;
+  exec::Bytes mine;
+  exec::appendWire(mine, static_cast<std::uint64_t>(size), tag);
+  const std::vector<exec::Bytes> every = cluster.allGather(tag, std::move(mine));
+  for (std::size_t r = 1; r < every.size(); ++r)
+    if (every[r] != every[0])
+      throw IoError(message({"rill: textFile('", path, "'): rank 0 sees ",
+                             exec::readWire<std::uint64_t>(every[0], tag), " bytes and rank ", r, " sees ",
+                             exec::readWire<std::uint64_t>(every[r], tag),
+                             "; the file must be on a filesystem every rank sees"}));
+  return size;
+}
+
+}  // namespace rill::detail

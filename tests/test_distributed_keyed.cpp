@@ -1,0 +1,172 @@
+// Keyed, sorting and set operations on P in-process ranks of local[N] each give
+// every rank exactly what one process of local[P*N] gives (see
+// distributed_test_support.hpp): each shuffle's output partitions hold the
+// same elements in the same order (glom), whether the elements travel as raw
+// bytes (numbers) or through the archive (strings, vectors), and whether the
+// keys spread over every rank or all land on one.
+#include <doctest/doctest.h>
+
+#include <rill/rdd.hpp>
+
+#include "distributed_test_support.hpp"
+#include "rdd_test_support.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+using distributed_test::sameAsOneProcess;
+using distributed_test::sortedEntries;
+using rill::SparkContext;
+using rill_test::iota;
+
+namespace {
+
+using IntPairs = std::vector<std::pair<int, int>>;
+
+/// Pairs with keys spread widely, keys all equal (they land on one rank), and none.
+std::vector<IntPairs> pairShapes() {
+  IntPairs spread, one;
+  for (int i = 0; i < 300; ++i) spread.emplace_back((i * 37) % 41, i);
+  for (int i = 0; i < 50; ++i) one.emplace_back(7, i);
+  return {spread, one, {}, {{1, 2}}};
+}
+
+/// body(rdd) for every shape of pairs in a few partitionings.
+template <class Body>
+auto overPairs(SparkContext& sc, Body body) {
+  std::vector<decltype(body(sc.parallelize(IntPairs{}, 1)))> out;
+  for (const auto& data : pairShapes())
+    for (const std::size_t slices : {0, 1, 7}) out.push_back(body(sc.parallelize(data, slices)));
+  return out;
+}
+
+/// (word, 1) for a text of repeated words: string keys go through the archive.
+auto words(SparkContext& sc, std::size_t slices = 0) {
+  std::vector<std::string> text;
+  for (int i = 0; i < 500; ++i) text.push_back("w" + std::to_string((i * i) % 23));
+  return sc.parallelize(text, slices).map([](const std::string& w) { return std::pair<std::string, int>(w, 1); });
+}
+
+}  // namespace
+
+TEST_CASE("reduceByKey, foldByKey, aggregateByKey, combineByKey") {
+  sameAsOneProcess([](SparkContext& sc) {
+    return overPairs(sc, [](auto rdd) {
+      return std::tuple(
+          rdd.reduceByKey([](int a, int b) { return a * 3 + b; }).glom().collect(),
+          rdd.foldByKey(1, [](int a, int b) { return a - b; }, 4).glom().collect(),
+          rdd.aggregateByKey(0.5, [](double u, int v) { return u * 1.5 + v; }, [](double a, double b) { return a + b; })
+              .glom()
+              .collect(),
+          rdd.combineByKey([](int v) { return std::vector<int>{v}; },
+                           [](std::vector<int> c, int v) {
+                             c.push_back(v);
+                             return c;
+                           },
+                           [](std::vector<int> a, std::vector<int> b) {
+                             a.insert(a.end(), b.begin(), b.end());
+                             return a;
+                           },
+                           3)
+              .glom()
+              .collect());
+    });
+  });
+}
+
+TEST_CASE("word count with string keys") {
+  sameAsOneProcess([](SparkContext& sc) {
+    auto counts = words(sc).reduceByKey([](int a, int b) { return a + b; });
+    return std::tuple(counts.glom().collect(), words(sc, 3).reduceByKey([](int a, int b) { return a + b; }, 5).glom().collect(),
+                      sortedEntries(words(sc).countByKey()), sortedEntries(counts.collectAsMap()));
+  });
+}
+
+TEST_CASE("groupByKey, countByKey, lookup") {
+  sameAsOneProcess([](SparkContext& sc) {
+    return overPairs(sc, [](auto rdd) {
+      auto grouped = rdd.groupByKey();
+      return std::tuple(grouped.glom().collect(), rdd.groupByKey(2).glom().collect(), sortedEntries(rdd.countByKey()),
+                        rdd.lookup(7), grouped.lookup(7), grouped.lookup(1000));
+    });
+  });
+}
+
+TEST_CASE("partitionBy, and the keyed operations that then run in place") {
+  sameAsOneProcess([](SparkContext& sc) {
+    return overPairs(sc, [](auto rdd) {
+      const rill::HashPartitioner<> part(4);
+      auto placed = rdd.partitionBy(part);
+      auto values = placed.mapValues([](int v) { return v * 2; });
+      return std::tuple(placed.glom().collect(), values.reduceByKey([](int a, int b) { return a + b; }).glom().collect(),
+                        values.groupByKey().glom().collect(), placed.join(rdd).glom().collect(), placed.lookup(7),
+                        placed.partitionBy(part).glom().collect());
+    });
+  });
+}
+
+TEST_CASE("joins and cogroup") {
+  sameAsOneProcess([](SparkContext& sc) {
+    auto left = sc.parallelize(IntPairs{{1, 10}, {2, 20}, {2, 21}, {3, 30}, {9, 90}}, 3);
+    auto right = sc.parallelize(std::vector<std::pair<int, std::string>>{{2, "b"}, {3, "c"}, {3, "cc"}, {4, "d"}}, 2);
+    auto third = sc.parallelize(IntPairs{{4, -4}, {1, -1}}, 1);
+    return std::tuple(left.join(right).glom().collect(), left.leftOuterJoin(right).glom().collect(),
+                      left.rightOuterJoin(right, 5).glom().collect(), left.fullOuterJoin(right).glom().collect(),
+                      left.cogroup(right).glom().collect(), left.cogroup(right, third).glom().collect(),
+                      left.subtractByKey(right).glom().collect());
+  });
+}
+
+TEST_CASE("joins of larger inputs with keys on one rank") {
+  sameAsOneProcess([](SparkContext& sc) {
+    IntPairs a, b;
+    for (int i = 0; i < 200; ++i) a.emplace_back(i % 3 == 0 ? 5 : i, i);
+    for (int i = 0; i < 100; ++i) b.emplace_back(i % 2 == 0 ? 5 : i * 2, -i);
+    auto l = sc.parallelize(a, 6), r = sc.parallelize(b, 4);
+    return std::pair(l.join(r).glom().collect(), l.fullOuterJoin(r, 3).count());
+  });
+}
+
+TEST_CASE("sortByKey and sortBy: every rank computes the same bounds") {
+  sameAsOneProcess([](SparkContext& sc) {
+    return overPairs(sc, [](auto rdd) {
+      return std::tuple(rdd.sortByKey().glom().collect(), rdd.sortByKey(false, 3).glom().collect(),
+                        rdd.sortBy([](const std::pair<int, int>& p) { return p.second % 13; }, true, 5).glom().collect(),
+                        rdd.values().sortBy([](int v) { return -v; }).collect());
+    });
+  });
+}
+
+TEST_CASE("sortByKey of many string keys") {
+  sameAsOneProcess([](SparkContext& sc) {
+    std::vector<std::pair<std::string, int>> data;
+    for (int i = 0; i < 3000; ++i) data.emplace_back("k" + std::to_string((i * 7919) % 1009), i);
+    return sc.parallelize(data, 11).sortByKey().glom().collect();
+  });
+}
+
+TEST_CASE("intersection and subtract") {
+  sameAsOneProcess([](SparkContext& sc) {
+    auto a = sc.parallelize(iota(0, 60), 5).map([](int x) { return x % 17; });
+    auto b = sc.parallelize(iota(10, 30), 3);
+    return std::tuple(a.intersection(b).glom().collect(), a.subtract(b).glom().collect(),
+                      a.intersection(b, 4).glom().collect(), b.subtract(a, 2).glom().collect());
+  });
+}
+
+TEST_CASE("a chain of shuffles") {
+  sameAsOneProcess([](SparkContext& sc) {
+    return words(sc, 4)
+        .reduceByKey([](int a, int b) { return a + b; })
+        .map([](const std::pair<std::string, int>& p) { return std::pair(p.second, p.first); })
+        .groupByKey(3)
+        .sortByKey(false)
+        .mapValues([](const std::vector<std::string>& ws) { return ws.size(); })
+        .zipWithIndex()
+        .collect();
+  });
+}

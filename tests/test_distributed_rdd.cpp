@@ -1,0 +1,265 @@
+// Sources, actions and narrow transformations on P in-process ranks of local[N]
+// each give every rank exactly what one process of local[P*N] gives (see
+// distributed_test_support.hpp): the same partitions (glom), the same
+// elements in the same order, bit-identical floating-point results, the same
+// saved files. Keyed and set operations: test_distributed_keyed.cpp; failures
+// and misuse: test_distributed_failures.cpp.
+#include <doctest/doctest.h>
+
+#include <rill/rdd.hpp>
+
+#include "distributed_test_support.hpp"
+#include "rdd_test_support.hpp"
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+using distributed_test::sameAsOneProcess;
+using rill::SparkContext;
+using rill_test::iota;
+
+namespace {
+
+/// Collections of every shape: empty, one element, fewer elements than ranks, many.
+const std::vector<std::pair<std::vector<int>, std::size_t>>& shapes() {
+  static const std::vector<std::pair<std::vector<int>, std::size_t>> all = {
+      {{}, 0}, {{}, 3}, {{7}, 1}, {{4, 1, 3}, 9}, {{5, -3, 8, 8, 0, 2}, 0}, {iota(1, 101), 16}, {iota(-50, 250), 0}};
+  return all;
+}
+
+/// body(rdd) for every shape, as one vector of results.
+template <class Body>
+auto overShapes(SparkContext& sc, Body body) {
+  std::vector<decltype(body(sc.parallelize(std::vector<int>{}, 1)))> out;
+  for (const auto& [data, slices] : shapes()) out.push_back(body(sc.parallelize(data, slices)));
+  return out;
+}
+
+std::string sampleText() {
+  std::string text;
+  for (int i = 0; i < 400; ++i) text += "line " + std::to_string(i) + (i % 7 == 0 ? "\n\n" : "\n");
+  return text;
+}
+
+}  // namespace
+
+// ---- sources -------------------------------------------------------------------------------------
+
+TEST_CASE("parallelize cuts the same partitions on any number of ranks") {
+  sameAsOneProcess([](SparkContext& sc) { return overShapes(sc, [](auto rdd) { return rdd.glom().collect(); }); });
+}
+
+TEST_CASE("defaultParallelism counts every rank's threads") {
+  sameAsOneProcess([](SparkContext& sc) { return sc.defaultParallelism(); });
+}
+
+TEST_CASE("range is cut alike") {
+  sameAsOneProcess([](SparkContext& sc) {
+    return std::tuple(sc.range(0, 1000, 3).glom().collect(), sc.range(10, -10, -4, 7).glom().collect(),
+                      sc.range(5, 5).count());
+  });
+}
+
+TEST_CASE("textFile: each rank reads its splits of the same file") {
+  const std::string path = rill_test::tmpPath("distributed-text.txt");
+  rill_test::writeFile(path, sampleText());
+  sameAsOneProcess([&](SparkContext& sc) {
+    return std::pair(sc.textFile(path).glom().collect(), sc.textFile(path, 13).glom().collect());
+  });
+}
+
+TEST_CASE("parallelizeFrom gives the root's collection as parallelize would, whatever the others pass") {
+  sameAsOneProcess([](SparkContext& sc) {
+    const std::size_t root = sc.cluster().size() - 1;
+    const bool isRoot = sc.cluster().rank() == root;
+    std::vector<std::string> words;
+    for (int i = 0; i < 40; ++i) words.push_back("w" + std::to_string(i));
+    auto mine = isRoot ? words : std::vector<std::string>{"ignored"};
+    return std::pair(sc.parallelizeFrom(root, mine).glom().collect(),
+                     sc.parallelizeFrom(root, isRoot ? iota(0, 9) : std::vector<int>{}, 4).glom().collect());
+  });
+}
+
+TEST_CASE("fromLocal makes each rank's own data its partitions") {
+  for (const std::size_t ranks : distributed_test::kRanks)
+    for (const std::size_t threads : distributed_test::kThreads) {
+      CAPTURE(ranks);
+      CAPTURE(threads);
+      auto body = [](SparkContext& sc) {
+        const int r = static_cast<int>(sc.cluster().rank());
+        auto rdd = sc.fromLocal(iota(100 * r, 100 * r + 10 + r));
+        return std::pair(rdd.collect(), rdd.getNumPartitions());
+      };
+      std::vector<int> all;
+      for (std::size_t r = 0; r < ranks; ++r) {
+        const auto part = iota(100 * static_cast<int>(r), 100 * static_cast<int>(r) + 10 + static_cast<int>(r));
+        all.insert(all.end(), part.begin(), part.end());
+      }
+      for (const auto& got : distributed_test::onRanks(ranks, threads, body))
+        CHECK(got.value == std::pair(all, ranks * threads));
+    }
+}
+
+// ---- actions -------------------------------------------------------------------------------------
+
+TEST_CASE("collect, count, first, isEmpty") {
+  sameAsOneProcess([](SparkContext& sc) {
+    return overShapes(sc, [](auto rdd) {
+      const bool empty = rdd.isEmpty();
+      return std::tuple(rdd.collect(), rdd.count(), empty, empty ? -1 : rdd.first());
+    });
+  });
+}
+
+TEST_CASE("take scans partitions in rounds and gives the first n elements") {
+  sameAsOneProcess([](SparkContext& sc) {
+    return overShapes(sc, [&](auto rdd) {
+      std::vector<std::vector<int>> taken;
+      for (const std::size_t n : {0, 1, 2, 5, 17, 50, 1000}) taken.push_back(rdd.take(n));
+      taken.push_back(rdd.filter([](int x) { return x > 90; }).take(3));  // found only in the last partitions
+      return taken;
+    });
+  });
+}
+
+TEST_CASE("take stops early on a huge range") {
+  sameAsOneProcess([](SparkContext& sc) { return sc.range(0, std::int64_t{1} << 50, 1, 20).take(5); });
+}
+
+TEST_CASE("reduce, fold, aggregate, min, max") {
+  sameAsOneProcess([](SparkContext& sc) {
+    return overShapes(sc, [](auto rdd) {
+      const bool empty = rdd.isEmpty();
+      return std::tuple(empty ? 0 : rdd.reduce([](int a, int b) { return a * 3 + b; }),
+                        rdd.fold(1, [](int a, int b) { return a * 2 - b; }),
+                        rdd.aggregate(std::pair<int, int>(0, 0),
+                                      [](std::pair<int, int> acc, int x) { return std::pair(acc.first + x, acc.second + 1); },
+                                      [](std::pair<int, int> a, std::pair<int, int> b) {
+                                        return std::pair(a.first * 7 + b.first, a.second + b.second);
+                                      }),
+                        empty ? 0 : rdd.min(), empty ? 0 : rdd.max());
+    });
+  });
+}
+
+TEST_CASE("floating-point results are bit-identical") {
+  sameAsOneProcess([](SparkContext& sc) {
+    auto xs = sc.parallelize(iota(0, 1000), 23).map([](int i) { return 0.1 * i + 1.0 / (i + 1); });
+    const rill::StatCounter st = xs.stats();
+    return std::tuple(xs.sum(), xs.reduce([](double a, double b) { return a + b; }), st.mean(), st.variance(),
+                      st.min(), st.max(), xs.mean(), xs.stdev());
+  });
+}
+
+TEST_CASE("takeOrdered, top, countByValue") {
+  sameAsOneProcess([](SparkContext& sc) {
+    return overShapes(sc, [](auto rdd) {
+      auto mod = rdd.map([](int x) { return x % 5; });
+      return std::tuple(rdd.takeOrdered(4), rdd.top(3), rdd.takeOrdered(2, std::greater<>()),
+                        distributed_test::sortedEntries(mod.countByValue()));
+    });
+  });
+}
+
+TEST_CASE("actions on strings and pairs (serialised through the archive)") {
+  sameAsOneProcess([](SparkContext& sc) {
+    auto words = sc.parallelize(iota(0, 60), 7).map([](int i) { return std::string(static_cast<std::size_t>(i % 9), 'a' + i % 26); });
+    auto pairs = words.map([](const std::string& w) { return std::pair<std::string, double>(w, w.size() * 0.5); });
+    return std::tuple(words.collect(), words.take(11), words.reduce([](std::string a, const std::string& b) {
+      return a.size() > 40 ? b : a + b;
+    }),
+                      pairs.collect(), words.top(2));
+  });
+}
+
+// ---- narrow transformations ----------------------------------------------------------------------------
+
+TEST_CASE("map, filter, flatMap, mapPartitionsWithIndex, glom keep partitions") {
+  sameAsOneProcess([](SparkContext& sc) {
+    return overShapes(sc, [](auto rdd) {
+      return rdd.map([](int x) { return x * 2; })
+          .filter([](int x) { return x % 3 != 0; })
+          .flatMap([](int x) { return std::vector<int>(static_cast<std::size_t>(x & 3), x); })
+          .mapPartitionsWithIndex([](std::size_t p, std::vector<int> part) {
+            for (int& x : part) x += static_cast<int>(p) * 1000;
+            return part;
+          })
+          .glom()
+          .collect();
+    });
+  });
+}
+
+TEST_CASE("zipWithIndex and sample") {
+  sameAsOneProcess([](SparkContext& sc) {
+    return overShapes(sc, [](auto rdd) {
+      return std::tuple(rdd.zipWithIndex().collect(), rdd.sample(false, 0.4, 7).collect(),
+                        rdd.sample(true, 1.5, 3).glom().collect());
+    });
+  });
+}
+
+TEST_CASE("union keeps each side's partitions where they live") {
+  sameAsOneProcess([](SparkContext& sc) {
+    auto a = sc.parallelize(iota(0, 10), 3);
+    auto b = sc.parallelize(iota(100, 140), 7).map([](int x) { return -x; });
+    auto u = a.union_(b).union_(sc.parallelize(std::vector<int>{}, 2));
+    return std::pair(u.glom().collect(), u.map([](int x) { return x + 1; }).reduce([](int x, int y) { return x - y; }));
+  });
+}
+
+TEST_CASE("coalesce merges neighbours, moving them when they live on different ranks") {
+  sameAsOneProcess([](SparkContext& sc) {
+    auto rdd = sc.parallelize(iota(0, 200), 17);
+    std::vector<std::vector<std::vector<int>>> out;
+    for (const std::size_t n : {1, 2, 3, 5, 8, 16, 17, 30}) out.push_back(rdd.coalesce(n).glom().collect());
+    out.push_back(rdd.coalesce(4, true).glom().collect());
+    out.push_back(rdd.coalesce(3).map([](int x) { return x * x; }).coalesce(2).glom().collect());
+    return out;
+  });
+}
+
+TEST_CASE("repartition and distinct") {
+  sameAsOneProcess([](SparkContext& sc) {
+    return overShapes(sc, [](auto rdd) {
+      return std::tuple(rdd.repartition(5).glom().collect(), rdd.repartition(1).glom().collect(),
+                        rdd.map([](int x) { return x % 7; }).distinct().glom().collect(),
+                        rdd.distinct(3).glom().collect());
+    });
+  });
+}
+
+TEST_CASE("cache keeps each rank's own partitions") {
+  sameAsOneProcess([](SparkContext& sc) {
+    auto cached = sc.parallelize(iota(0, 100), 9).map([](int x) { return x * 3; }).cache();
+    return std::tuple(cached.count(), cached.collect(), cached.filter([](int x) { return x % 2 == 0; }).glom().collect());
+  });
+}
+
+TEST_CASE("cartesian pairs every partition of one side with every partition of the other") {
+  sameAsOneProcess([](SparkContext& sc) {
+    auto a = sc.parallelize(iota(0, 7), 3);
+    auto b = sc.parallelize(std::vector<std::string>{"x", "y", "z", "w"}, 2);
+    return std::pair(a.cartesian(b).glom().collect(), a.cartesian(sc.parallelize(std::vector<int>{}, 2)).count());
+  });
+}
+
+TEST_CASE("saveAsTextFile writes the same files, _SUCCESS once every rank has written") {
+  const std::string root = rill_test::tmpPath("distributed-save");
+  std::filesystem::create_directories(root);
+  sameAsOneProcess([&](SparkContext& sc, std::size_t run) {
+    const std::string dir = root + "/run" + std::to_string(run);
+    sc.parallelize(iota(0, 50), 6).map([](int x) { return std::pair(x, x * 0.5); }).saveAsTextFile(dir);
+    std::vector<std::pair<std::string, std::string>> files;
+    for (const auto& e : std::filesystem::directory_iterator(dir))
+      files.emplace_back(e.path().filename().string(), rill_test::readFile(e.path().string()));
+    std::sort(files.begin(), files.end());
+    return files;
+  });
+}
