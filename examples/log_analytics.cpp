@@ -10,9 +10,11 @@
 //   log_analytics --input access.log   a log file replayed, 10 lines a batch
 //   log_analytics --host H --port P    lines from a server (e.g. `nc -lk P`), until Ctrl-C
 //   log_analytics --dir D              lines of log files moved into D, until Ctrl-C
+//   log_analytics --ui [PORT]          also serve the streaming UI (rill::ui builds), until Ctrl-C
 #include "common/access_log.hpp"
 #include "common/demo_random.hpp"
 #include "common/streaming_app.hpp"
+#include "common/ui_option.hpp"
 
 #include <rill/rill.hpp>
 
@@ -117,7 +119,8 @@ void defineAnalytics(const DStream<std::string>& lines) {
   batchCounts.foreachRDD([](const auto& rdd, Time t) {
     std::int64_t total = 0, malformed = 0;
     for (auto& [kind, n] : countsOf(rdd)) (kind == "malformed" ? malformed : total) += n;
-    std::cout << "[" << t << "] batch: " << total + malformed << " lines (malformed: " << malformed << ")\n";
+    std::cout << "[" << examples::dateTime(t) << "] batch: " << total + malformed << " lines (malformed: " << malformed
+              << ")\n";
   });
 
   // Since the start: updateStateByKey adds each batch's count of a kind to the
@@ -129,8 +132,9 @@ void defineAnalytics(const DStream<std::string>& lines) {
   runningTotals.foreachRDD([](const auto& rdd, Time t) {
     auto totals = countsOf(rdd);
     const std::int64_t requests = totals["2xx"] + totals["3xx"] + totals["4xx"] + totals["5xx"] + totals["1xx"];
-    std::cout << "[" << t << "] since start: " << requests << " requests, 4xx " << percent(totals["4xx"], requests)
-              << ", 5xx " << percent(totals["5xx"], requests) << " (malformed lines: " << totals["malformed"] << ")\n";
+    std::cout << "[" << examples::dateTime(t) << "] since start: " << requests << " requests, 4xx "
+              << percent(totals["4xx"], requests) << ", 5xx " << percent(totals["5xx"], requests)
+              << " (malformed lines: " << totals["malformed"] << ")\n";
   });
 
   // Over the window: counts per key kept incrementally. Each slide adds the
@@ -146,7 +150,7 @@ void defineAnalytics(const DStream<std::string>& lines) {
       .foreachRDD([](const auto& rdd, Time t) {
         std::map<std::string, std::int64_t> byClass{{"2xx", 0}, {"3xx", 0}, {"4xx", 0}, {"5xx", 0}};
         for (auto& [cls, n] : countsOf(rdd)) byClass[cls] = n;
-        std::cout << "[" << t << "] last " << kWindow.count() / 1000 << " s, by status:";
+        std::cout << "[" << examples::dateTime(t) << "] last " << kWindow.count() / 1000 << " s, by status:";
         for (auto& [cls, n] : byClass) std::cout << " " << cls << "=" << n;
         std::cout << "\n";
       });
@@ -161,18 +165,22 @@ void defineAnalytics(const DStream<std::string>& lines) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  examples::UiOption ui(argc, argv);
   examples::InputOptions input(6);
   examples::CommandLine cli("log_analytics", "[--host H --port P | --dir D | --input FILE] [options]",
                             "Status classes, top paths and top clients of web-server access logs over a\n"
                             "4 s window sliding every 2 s (1 s batches), with running error rates and\n"
                             "malformed-line counts. Without an input it runs on built-in traffic.");
   input.addTo(cli);
+  ui.addTo(cli);
   cli.parse(argc, argv);
   input.check(cli);
   try {
     examples::StreamingApp app("LogAnalytics", input, kBatch, generateTraffic);
+    ui.attach(app.ssc());
     defineAnalytics(app.lines());
     app.run();
+    if (!input.live()) ui.serveUntilInterrupted();
   } catch (const std::exception& e) {
     std::cerr << "log_analytics: " << e.what() << "\n";
     return 1;

@@ -107,7 +107,7 @@ void defineAlerts(const DStream<std::string>& lines, double threshold, const std
                      State<HostState>& state) -> std::optional<std::string> {
     if (state.isTimingOut())  // no data for longer than the timeout: the last call for this host
       return "ALERT " + host + " down: no samples for more than " + std::to_string(kSilence.count() / 1000) +
-             " s (last at " + std::to_string(state.get().lastTimestamp) + ")";
+             " s (last at " + examples::dateTime(Time(state.get().lastTimestamp * 1000)) + ")";
     const HostState before = state.getOption().value_or(HostState{});
     state.update({std::max(before.lastTimestamp, batch->first), before.samples + batch->second});
     return std::nullopt;
@@ -118,7 +118,7 @@ void defineAlerts(const DStream<std::string>& lines, double threshold, const std
     std::vector<std::string> up;
     for (auto& [host, st] : rdd.collect()) up.push_back(host + "(" + std::to_string(st.samples) + ")");
     std::sort(up.begin(), up.end());
-    std::cout << "[" << t << "] hosts up (samples so far):";
+    std::cout << "[" << examples::dateTime(t) << "] hosts up (samples so far):";
     if (up.empty()) std::cout << " none";
     for (auto& h : up) std::cout << " " << h;
     std::cout << "\n";
@@ -152,7 +152,7 @@ void defineAlerts(const DStream<std::string>& lines, double threshold, const std
   alerts.foreachRDD([](const auto& rdd, Time t) {
     auto lines = rdd.collect();
     std::sort(lines.begin(), lines.end());  // hash-partition order means nothing to a reader
-    for (auto& line : lines) std::cout << "[" << t << "] " << line << "\n";
+    for (auto& line : lines) std::cout << "[" << examples::dateTime(t) << "] " << line << "\n";
     std::cout << std::flush;
   });
   if (!out.empty()) alerts.saveAsTextFiles(out);

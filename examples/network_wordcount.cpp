@@ -6,21 +6,21 @@
 //                                         a self-contained demo: the program plays `nc -lk`
 //                                         itself on a local port and sends a few lines per
 //                                         500 ms batch, for N batches (default 3); with
-//                                         --manual-clock the batch times are 500, 1000, ...
+//                                         --manual-clock the clock starts at a fixed time
 //                                         and the output is the same on every run.
+#include "common/batch_progress.hpp"
+#include "common/cli.hpp"
+#include "common/date_time.hpp"
+#include "common/problems.hpp"
+
 #include <rill/rill.hpp>
 
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
-#include <csignal>
-#include <cstdlib>
+#include <cstdint>
 #include <iostream>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -36,33 +36,21 @@ struct Options {
   bool demo() const { return host.empty(); }
 };
 
-[[noreturn]] void usage(const std::string& problem) {
-  std::cerr << "network_wordcount: " << problem << "\n"
-            << "usage: network_wordcount --host H --port P\n"
-            << "       network_wordcount [--batches N] [--manual-clock]\n";
-  std::exit(2);
-}
-
 Options parse(int argc, char** argv) {
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) usage(arg + " needs a value");
-      return argv[++i];
-    };
-    try {
-      if (arg == "--host") o.host = value();
-      else if (arg == "--port") o.port = std::stoi(value());
-      else if (arg == "--batches") o.batches = std::stoi(value());
-      else if (arg == "--manual-clock") o.manualClock = true;
-      else usage("unknown argument '" + arg + "'");
-    } catch (const std::logic_error&) {
-      usage(arg + " needs a number");
-    }
-  }
-  if (o.host.empty() != (o.port == 0)) usage("--host and --port go together");
-  if (o.batches < 1) usage("--batches must be at least 1");
+  examples::CommandLine cli("network_wordcount", "[--host H --port P] [--batches N] [--manual-clock]",
+                            "Spark Streaming's network word count: the words of the lines a server sends\n"
+                            "(e.g. `nc -lk 9999`), counted every 2 s until Ctrl-C. Without --host, a demo:\n"
+                            "the program plays the server itself and sends a few lines per 500 ms batch.");
+  cli.option("--host", o.host, "HOST", "the server to read lines from (with --port)")
+      .option("--port", o.port, "PORT", "the server's port")
+      .option("--batches", o.batches, "N", "demo: batches to run")
+      .flag("--manual-clock", o.manualClock, "demo: on a manual clock, the same output every run");
+  cli.parse(argc, argv);
+  cli.require(o.host.empty() == (o.port == 0), "--host and --port go together");
+  cli.require(o.port >= 0 && o.port < 65536, "--port must be in 1..65535");
+  cli.require(o.batches >= 1, "--batches must be at least 1");
+  cli.require(o.demo() || !o.manualClock, "--manual-clock goes with the demo (no --host)");
   return o;
 }
 
@@ -75,59 +63,25 @@ const std::vector<std::vector<std::string>> kText{
     {"to die to sleep", "no more"},
 };
 
-/// Counts completed batches so the demo knows when a batch has been printed.
-class BatchCounter final : public StreamingListener {
- public:
-  void onBatchCompleted(const BatchInfo&) override {
-    std::lock_guard lock(mutex_);
-    ++completed_;
-    changed_.notify_all();
-  }
-  void onReceiverError(const ReceiverInfo& info) override {
-    std::cerr << "receiver " << info.name << ": " << info.lastErrorMessage << "\n";
-  }
-  void awaitCompleted(int n) {
-    std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return completed_ >= n; });
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  int completed_ = 0;
-};
-
 /// Sends a few lines per batch to the stream's receiver, then stops the context
 /// gracefully. On a ManualClock it waits until the lines are received and then
 /// advances the clock, so every batch holds exactly one chunk of the text.
 void runDemo(StreamingContext& ssc, io::TcpListener& server, const DStream<std::string>& lines,
-             BatchCounter& counter, ManualClock* clock, int batches) {
+             examples::BatchProgress& progress, ManualClock* clock, int batches) {
   io::TcpConnection conn = server.accept(std::chrono::seconds(30));
-  for (int b = 0; b < batches; ++b) {
+  for (int b = 0; b < batches && ssc.getState() == StreamingContext::State::ACTIVE; ++b) {
     const auto& chunk = kText[static_cast<std::size_t>(b) % kText.size()];
     std::string bytes;
     for (const auto& line : chunk) bytes += line + "\n";
+    const std::int64_t sentAt = ssc.clock().getTimeMillis();
     conn.sendAll(bytes);
     if (clock) {
       if (!detail::awaitBuffered(lines, chunk.size(), std::chrono::seconds(30)))
         throw SparkException("network_wordcount: the demo's lines did not arrive");
       clock->advance(ssc.batchDuration());
     } else {
-      counter.awaitCompleted(b + 1);
+      progress.awaitBatchAfter(sentAt, ssc);
     }
-  }
-  ssc.stop(true, true);
-}
-
-std::atomic<bool> interrupted{false};
-extern "C" void onSignal(int) { interrupted = true; }
-
-/// ssc.awaitTermination(), but a SIGINT or SIGTERM stops the context gracefully
-/// first (what Spark's spark.streaming.stopGracefullyOnShutdown does).
-void awaitTerminationOrSignal(StreamingContext& ssc) {
-  std::signal(SIGINT, onSignal);
-  std::signal(SIGTERM, onSignal);
-  while (!interrupted && !ssc.awaitTerminationOrTimeout(std::chrono::milliseconds(100))) {
   }
   ssc.stop(true, true);
 }
@@ -140,29 +94,33 @@ int main(int argc, char** argv) {
   if (opt.demo()) server.emplace();
   const std::string host = opt.demo() ? "localhost" : opt.host;
   const int port = opt.demo() ? server->port() : opt.port;
-  auto manual = opt.manualClock ? std::make_shared<ManualClock>() : nullptr;
+  auto manual = opt.manualClock ? std::make_shared<ManualClock>(examples::kDemoStartMillis) : nullptr;
   const auto interval = opt.demo() ? std::chrono::milliseconds(500) : std::chrono::milliseconds(2000);
 
   try {
-    SparkConf conf = SparkConf().setAppName("SparkStreamingExample").setMaster("local[2]");
+    // SIGINT or SIGTERM (Ctrl-C) stops the context gracefully: what was received is counted first.
+    SparkConf conf = SparkConf()
+                         .setAppName("SparkStreamingExample")
+                         .setMaster("local[2]")
+                         .set("spark.streaming.stopGracefullyOnShutdown", "true");
     SparkContext sc(conf);
     StreamingContext ssc(sc, interval, manual);
+    examples::reportProblems(ssc);
     auto lines = ssc.socketTextStream(host, port);
     auto words = lines.flatMap([](const std::string& line) { return split(line, ' '); });
     auto pairs = words.map([](const auto& word) { return std::pair(word, 1); });
     auto wordCounts = pairs.reduceByKey([](int a, int b) { return a + b; });
     wordCounts.pprint();
 
-    auto counter = std::make_shared<BatchCounter>();
-    ssc.addStreamingListener(counter);
+    auto progress = std::make_shared<examples::BatchProgress>();
+    ssc.addStreamingListener(progress);
     ssc.start();
     if (opt.demo()) {
-      runDemo(ssc, *server, lines, *counter, manual.get(), opt.batches);
-      ssc.awaitTermination();
+      runDemo(ssc, *server, lines, *progress, manual.get(), opt.batches);
     } else {
       std::cerr << "counting words from " << host << ":" << port << "; Ctrl-C to stop\n";
-      awaitTerminationOrSignal(ssc);
     }
+    ssc.awaitTermination();
   } catch (const std::exception& e) {
     std::cerr << "network_wordcount: " << e.what() << "\n";
     return 1;

@@ -1,6 +1,8 @@
 // rdd_basics: the RDD core on one page — a context, parallelize, a fused chain
 // of transformations, actions, numeric stats, and laziness on a huge range.
 // Output is deterministic: actions return elements in partition order.
+#include "common/cli.hpp"
+
 #include <rill/core/show.hpp>          // rill::toString: Spark's print layout
 #include <rill/rdd/spark_context.hpp>  // the RDD core (<rill/rill.hpp> has everything)
 
@@ -20,7 +22,10 @@ std::vector<std::string> splitWords(const std::string& line) {
 }
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  const examples::CommandLine cli("rdd_basics", "[--help]",
+                                  "The RDD core on one page: transformations, actions and numeric stats.");
+  cli.parse(argc, argv);
   // A context with 4 worker threads ("local[4]"); partitions run in parallel on them.
   rill::SparkContext sc(rill::SparkConf().setAppName("rdd_basics").setMaster("local[4]"));
 

@@ -13,6 +13,9 @@
 //                  [--rate 800000 (lines/s of 10 words; 0 = as fast as the batches take them)]
 //                  [--buffer 200000 (rill.streaming.receiver.maxBufferedRecords)]
 // scripts/soak.sh builds it in Release and runs it.
+#include "common/cli.hpp"
+#include "common/problems.hpp"
+
 #include <rill/rill.hpp>
 
 #include <unistd.h>
@@ -22,9 +25,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <fstream>
-#include <iostream>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -49,30 +50,21 @@ struct Options {
   long buffer = 200'000;
 };
 
-[[noreturn]] void usage(const std::string& problem) {
-  std::cerr << "soak_wordcount: " << problem << "\n"
-            << "usage: soak_wordcount [--seconds S] [--warmup S] [--batch-ms MS] [--workers N] [--rate LINES_PER_S]"
-               " [--buffer LINES]\n";
-  std::exit(2);
-}
-
 Options parse(int argc, char** argv) {
   Options o;
-  for (int i = 1; i < argc; i += 2) {
-    const std::string flag = argv[i];
-    if (i + 1 >= argc) usage("missing value for " + flag);
-    const long v = std::atol(argv[i + 1]);
-    if (v < 0) usage("negative value for " + flag);
-    if (flag == "--seconds") o.seconds = static_cast<int>(v);
-    else if (flag == "--warmup") o.warmup = static_cast<int>(v);
-    else if (flag == "--batch-ms") o.batchMs = static_cast<int>(v);
-    else if (flag == "--workers") o.workers = static_cast<int>(v);
-    else if (flag == "--rate") o.rate = v;
-    else if (flag == "--buffer") o.buffer = v;
-    else usage("unknown option " + flag);
-  }
-  if (o.warmup < 1 || o.seconds <= o.warmup) usage("--warmup must be at least 1 and less than --seconds");
-  if (o.batchMs <= 0 || o.workers <= 0 || o.buffer <= 0) usage("--batch-ms, --workers and --buffer must be positive");
+  examples::CommandLine cli("soak_wordcount", "[options]",
+                            "The streaming word count at full speed for a bounded time, with a window and\n"
+                            "running state: checks that nothing is lost and that memory does not grow.");
+  cli.option("--seconds", o.seconds, "S", "how long to run")
+      .option("--warmup", o.warmup, "S", "seconds before memory is sampled")
+      .option("--batch-ms", o.batchMs, "MS", "the batch interval")
+      .option("--workers", o.workers, "N", "worker threads")
+      .option("--rate", o.rate, "LINES_PER_S", "lines a second the generator stores; 0: as fast as it can")
+      .option("--buffer", o.buffer, "LINES", "rill.streaming.receiver.maxBufferedRecords");
+  cli.parse(argc, argv);
+  cli.require(o.warmup >= 1 && o.seconds > o.warmup, "--warmup must be at least 1 and less than --seconds");
+  cli.require(o.batchMs > 0 && o.workers > 0 && o.buffer > 0, "--batch-ms, --workers and --buffer must be positive");
+  cli.require(o.rate >= 0, "--rate must not be negative");
   return o;
 }
 
@@ -145,7 +137,6 @@ class DelayListener final : public StreamingListener {
     std::lock_guard lock(tally_->mutex);
     ++tally_->batches;
     if (auto d = b.schedulingDelay()) tally_->maxSchedulingDelayMs = std::max(tally_->maxSchedulingDelayMs, d->count());
-    if (b.failureReason) std::cerr << "batch " << b.batchTime << " failed: " << *b.failureReason << "\n";
   }
 
  private:
@@ -165,6 +156,7 @@ int main(int argc, char** argv) {
                       .set("rill.streaming.receiver.maxBufferedRecords", std::to_string(o.buffer)));
   StreamingContext ssc(sc, batch);
   auto tally = std::make_shared<Tally>();
+  examples::reportProblems(ssc);
   ssc.addStreamingListener(std::make_shared<DelayListener>(tally));
   auto generator = std::make_shared<Generator>();
 

@@ -10,14 +10,15 @@
 //       a self-contained demo on a manual clock: a few batches of built-in lines,
 //       then the context is stopped and rebuilt from its checkpoint with
 //       StreamingContext::getOrCreate, and counting goes on (same output every run).
+#include "common/cli.hpp"
+#include "common/date_time.hpp"
+#include "common/problems.hpp"
+
 #include <rill/rill.hpp>
 
 #include <unistd.h>
 
-#include <atomic>
-#include <chrono>
-#include <csignal>
-#include <cstdlib>
+#include <cstdint>
 #include <filesystem>
 #include <iostream>
 #include <iterator>
@@ -70,13 +71,15 @@ void runDemo() {
     auto queue = std::make_shared<RDDQueue<std::string>>();
     auto ssc = StreamingContext::getOrCreate(dir.string(), [&] {
       auto made = std::make_unique<StreamingContext>(sc, Seconds(1), clock);
+      examples::reportProblems(*made);  // in the factory: it also reports a checkpoint skipped
       made->checkpoint(dir.string());
       defineCounts(sc, made->queueStream(queue));
       return made;
     });
-    if (auto t = ssc->restoredBatchTime()) std::cout << "(restarted from the checkpoint of " << *t << ")\n\n";
+    if (auto t = ssc->restoredBatchTime())
+      std::cout << "(restarted from the checkpoint of the batch of " << examples::dateTime(*t) << ")\n\n";
     // A restored context goes on with the batch after its checkpoint, on its old clock.
-    clock->setTime(ssc->restoredBatchTime().value_or(Time(0)).milliseconds());
+    clock->setTime(ssc->restoredBatchTime().value_or(Time(examples::kDemoStartMillis)).milliseconds());
     for (std::size_t b = 0; b < batches; ++b) queue->push(sc.parallelize(kLines[next++], 2));
     ssc->start();
     clock->advance(Seconds(static_cast<std::int64_t>(batches)));
@@ -89,32 +92,24 @@ void runDemo() {
 
 // ---- reading a socket -------------------------------------------------------------
 
-std::atomic<bool> interrupted{false};
-extern "C" void onSignal(int) { interrupted = true; }
-
 void runNetwork(const std::string& host, int port, const std::string& checkpointDir) {
-  SparkContext sc(SparkConf().setAppName("StatefulNetworkWordCount").setMaster("local[2]"));
+  // SIGINT or SIGTERM (Ctrl-C) stops the context gracefully: what was received is counted first.
+  SparkContext sc(SparkConf()
+                      .setAppName("StatefulNetworkWordCount")
+                      .setMaster("local[2]")
+                      .set("spark.streaming.stopGracefullyOnShutdown", "true"));
   auto ssc = StreamingContext::getOrCreate(checkpointDir, [&] {
     auto made = std::make_unique<StreamingContext>(sc, Seconds(1));
+    examples::reportProblems(*made);  // in the factory: it also reports a checkpoint skipped
     made->checkpoint(checkpointDir);
     defineCounts(sc, made->socketTextStream(host, port));
     return made;
   });
-  if (auto t = ssc->restoredBatchTime()) std::cerr << "resuming after the checkpoint of " << *t << "\n";
+  if (auto t = ssc->restoredBatchTime())
+    std::cerr << "resuming after the checkpoint of the batch of " << examples::dateTime(*t) << "\n";
   std::cerr << "counting words from " << host << ":" << port << "; Ctrl-C to stop\n";
-  std::signal(SIGINT, onSignal);
-  std::signal(SIGTERM, onSignal);
   ssc->start();
-  while (!interrupted && !ssc->awaitTerminationOrTimeout(std::chrono::milliseconds(100))) {
-  }
-  ssc->stop(true, true);
-}
-
-[[noreturn]] void usage(const std::string& problem) {
-  std::cerr << "stateful_network_wordcount: " << problem << "\n"
-            << "usage: stateful_network_wordcount --host H --port P [--checkpoint DIR]\n"
-            << "       stateful_network_wordcount   (built-in demo)\n";
-  std::exit(2);
+  ssc->awaitTermination();
 }
 
 }  // namespace
@@ -122,16 +117,17 @@ void runNetwork(const std::string& host, int port, const std::string& checkpoint
 int main(int argc, char** argv) {
   std::string host, checkpointDir = "checkpoint";
   int port = 0;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (i + 1 >= argc) usage(arg + " needs a value");
-    const std::string value = argv[++i];
-    if (arg == "--host") host = value;
-    else if (arg == "--port") port = std::atoi(value.c_str());
-    else if (arg == "--checkpoint") checkpointDir = value;
-    else usage("unknown argument '" + arg + "'");
-  }
-  if (host.empty() != (port <= 0)) usage("--host and --port go together");
+  examples::CommandLine cli("stateful_network_wordcount", "[--host H --port P [--checkpoint DIR]]",
+                            "A running count of every word a server sends (e.g. `nc -lk 9999`), kept with\n"
+                            "mapWithState and checkpointed every second: run it again with the same\n"
+                            "checkpoint directory and it goes on counting. Without --host, a demo on\n"
+                            "built-in lines that restarts itself from its checkpoint.");
+  cli.option("--host", host, "HOST", "the server to read lines from (with --port), until Ctrl-C")
+      .option("--port", port, "PORT", "the server's port")
+      .option("--checkpoint", checkpointDir, "DIR", "where checkpoints go");
+  cli.parse(argc, argv);
+  cli.require(host.empty() == (port == 0), "--host and --port go together");
+  cli.require(port >= 0 && port < 65536, "--port must be in 1..65535");
   try {
     if (host.empty())
       runDemo();

@@ -130,7 +130,8 @@ void defineRecommendations(const DStream<std::string>& lines, std::size_t k) {
         for (auto& [other, n] : *joined.second) row += " " + other + " (" + std::to_string(n) + ")";
       rows[item] = row;
     }
-    std::cout << "[" << t << "] recommendations from the last " << kWindow.count() / 1000 << " s:\n";
+    std::cout << "[" << examples::dateTime(t) << "] recommendations from the last " << kWindow.count() / 1000
+              << " s:\n";
     if (rows.empty()) std::cout << "  (no clicks in this batch)\n";
     for (auto& [item, row] : rows) std::cout << "  " << item << " " << row << "\n";
     std::cout << std::flush;

@@ -13,23 +13,25 @@
 // scripted: they feed --batches batches on a ManualClock that the program
 // advances itself, so a run takes milliseconds and its output is the same
 // byte for byte every time (with --realtime: one batch per interval of the
-// system clock instead). Every mode ends with a graceful stop.
+// system clock instead). Every mode ends with a graceful stop: at the end of
+// the script, or on SIGINT/SIGTERM (spark.streaming.stopGracefullyOnShutdown).
+// Problems (warnings, receiver errors, failed batches) are printed to stderr.
+#include "batch_progress.hpp"
 #include "cli.hpp"
-#include "shutdown.hpp"
+#include "date_time.hpp"
+#include "problems.hpp"
 
 #include <rill/rill.hpp>
 
 #include <unistd.h>
 
 #include <algorithm>
-#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iostream>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -83,9 +85,13 @@ class StreamingApp {
   StreamingApp(const std::string& appName, InputOptions in, rill::Duration batch, Generator gen)
       : in_(std::move(in)),
         generate_(std::move(gen)),
-        sc_(rill::SparkConf().setAppName(appName).setMaster("local[2]")),
-        clock_(scripted() && !in_.realtime ? std::make_shared<rill::ManualClock>() : nullptr),
+        sc_(rill::SparkConf()
+                .setAppName(appName)
+                .setMaster("local[2]")
+                .set("spark.streaming.stopGracefullyOnShutdown", "true")),
+        clock_(scripted() && !in_.realtime ? std::make_shared<rill::ManualClock>(kDemoStartMillis) : nullptr),
         ssc_(sc_, batch, clock_) {
+    reportProblems(ssc_);
     if (!in_.input.empty()) replay_ = readChunks(in_.input, static_cast<std::size_t>(in_.linesPerBatch));
     batches_ = std::max(in_.batches, replay_ ? static_cast<int>(replay_->size()) : 0);
   }
@@ -112,28 +118,27 @@ class StreamingApp {
   /// Starts the context, feeds the scripted batches (or waits for a stop signal),
   /// then stops gracefully. Rethrows the first exception a batch raised.
   void run() {
-    installStopSignals();
     auto progress = std::make_shared<BatchProgress>();
     ssc_.addStreamingListener(progress);
     ssc_.start();
     if (!scripted()) {
       std::cerr << "reading " << (in_.dir.empty() ? in_.host + ":" + std::to_string(in_.port) : in_.dir)
                 << "; Ctrl-C to stop\n";
-      awaitTerminationOrSignal(ssc_);
-      return;
     }
-    for (int b = 0; b < batches_ && !stopRequested(); ++b) {
+    for (int b = 0; scripted() && b < batches_ && running(); ++b) {
       const std::int64_t fedAt = ssc_.clock().getTimeMillis();
       feed(b);
       if (clock_) clock_->advance(ssc_.batchDuration());  // returns once the batch is done
-      else progress->awaitBatchAfter(fedAt);
+      else progress->awaitBatchAfter(fedAt, ssc_);
     }
-    ssc_.stop(true, true);
-    ssc_.awaitTermination();
+    if (scripted()) ssc_.stop(false, true);
+    ssc_.awaitTermination();  // a live run: until a signal has stopped it
+    ssc_.stop(true);
   }
 
  private:
   bool scripted() const { return !in_.live(); }
+  bool running() const { return ssc_.getState() == rill::StreamingContext::State::ACTIVE; }
 
   /// Batch b's lines into the input: the queue, or a file moved into the watched directory.
   void feed(int b) {
@@ -158,25 +163,6 @@ class StreamingApp {
     }
     return chunks;
   }
-
-  /// On the system clock, lets run() wait until the batch after a feed has completed.
-  class BatchProgress final : public rill::StreamingListener {
-   public:
-    void onBatchCompleted(const rill::BatchInfo& info) override {
-      std::lock_guard lock(mutex_);
-      last_ = info.batchTime.milliseconds();
-      changed_.notify_all();
-    }
-    void awaitBatchAfter(std::int64_t millis) {
-      std::unique_lock lock(mutex_);
-      changed_.wait(lock, [&] { return last_ > millis || stopRequested(); });
-    }
-
-   private:
-    std::mutex mutex_;
-    std::condition_variable changed_;
-    std::int64_t last_ = 0;
-  };
 
   InputOptions in_;
   Generator generate_;
