@@ -150,3 +150,38 @@ TEST_CASE("checkpointed direct stream: a batch that failed is read again after t
   CHECK(resumed->ranges[2000] == Ranges{{"words", 0, 1, 3}});
   CHECK(resumed->counts[3000] == Counts{{"x", 1}, {"y", 2}});
 }
+
+TEST_CASE("checkpointed direct stream: a window after a restart reads its earlier batches' ranges again") {
+  Cluster cluster;
+  cluster.mock.createTopic("words", 1);
+  rill_test::TempDir dir("kafka-checkpoint-window");
+  const std::string checkpoints = dir.file("checkpoints");
+  auto clock = std::make_shared<rill::ManualClock>(0);
+  auto windows = std::make_shared<std::map<std::int64_t, std::vector<std::string>>>();
+  auto run = [&](std::int64_t untilMs) {
+    rill::SparkContext sc(rill_stream_test::conf());
+    auto ssc = rill::StreamingContext::getOrCreate(checkpoints, [&] {
+      auto made = std::make_unique<rill::StreamingContext>(sc, 1s, clock);
+      auto params = cluster.params();
+      params["auto.offset.reset"] = "earliest";
+      auto stream = rill::kafka::createDirectStream(*made, rill::kafka::Subscribe({"words"}, params));
+      // The window is over the direct stream itself: the checkpoint keeps its batches as offset ranges.
+      stream.window(rill::Seconds(3))
+          .map([](const ConsumerRecord& r) { return r.value(); })
+          .foreachRDD([windows](const auto& rdd, rill::Time t) { (*windows)[t.milliseconds()] = rdd.collect(); });
+      return made;
+    });
+    ssc->start();
+    clock->setTime(untilMs);
+    ssc->stop(false);
+  };
+  // One record a batch; the process ends after batches 1000 and 2000.
+  cluster.produce("words", 0, {"a"});
+  run(1000);
+  cluster.produce("words", 0, {"b"});
+  run(2000);
+  cluster.produce("words", 0, {"c"});
+  run(4000);
+  CHECK((*windows)[3000] == std::vector<std::string>{"a", "b", "c"});
+  CHECK((*windows)[4000] == std::vector<std::string>{"b", "c"});
+}

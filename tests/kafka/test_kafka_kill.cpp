@@ -137,7 +137,8 @@ void checkRun(const std::vector<Kill>& kills) {
     ++records[t];
   }
   std::set<std::int64_t> times;
-  for (const auto& [p, seq] : runs) {
+  for (const auto& [partition, seq] : runs) {
+    const int p = partition;  // CAPTURE cannot name a structured binding (clang)
     CAPTURE(p);
     for (std::size_t i = 1; i < seq.size(); ++i) CHECK(seq[i - 1] < seq[i]);
     times.insert(seq.begin(), seq.end());

@@ -7,6 +7,7 @@
 #include <rill/rdd/spark_context.hpp>
 
 #include <cstdint>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -68,6 +69,12 @@ TEST_CASE("createRDD: partition i holds exactly the records of offset range i") 
   CHECK(r.headers()[0] == rill::kafka::Header{"n", "4"});
   CHECK(r.lastHeader("n")->value == "4");
   CHECK(r.lastHeader("m") == nullptr);
+  // As print() shows them.
+  CHECK(rill::toString(r) == "ConsumerRecord(topic = other, partition = 1, offset = 4, CreateTime = " +
+                                 std::to_string(r.timestamp()) + ", key = k4, value = o4)");
+  std::ostringstream range;
+  range << ranges[0];
+  CHECK(range.str() == "OffsetRange(topic: 'in', partition: 0, range: [1 -> 5])");
 }
 
 TEST_CASE("createRDD: an RDD read again reads the same records (readers are reused between reads)") {
