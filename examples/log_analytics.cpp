@@ -180,7 +180,7 @@ int main(int argc, char** argv) {
     ui.attach(app.ssc());
     defineAnalytics(app.lines());
     app.run();
-    if (!input.live()) ui.serveUntilInterrupted();
+    ui.serveUntilInterrupted();
   } catch (const std::exception& e) {
     std::cerr << "log_analytics: " << e.what() << "\n";
     return 1;
