@@ -43,6 +43,10 @@ class StreamingProgressListener final : public StreamingListener {
     const std::size_t outputs = graph_->numOutputs();
     const std::size_t inputs = graph_->inputs().size();
     update([&] {
+      if (!startTime_) {  // attached after the start: the first batch seen stands for it
+        startTime_ = info.batchTime;
+        startedAt_ = std::chrono::steady_clock::now();
+      }
       numInputStreams_ = inputs;
       BatchRecord& b = active_[info.batchTime.milliseconds()];
       b.info = info;
