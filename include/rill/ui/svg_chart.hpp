@@ -8,6 +8,7 @@
 #include <rill/ui/statistics.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <string>
@@ -30,6 +31,21 @@ inline std::string fixed1(double v) {
   return text;
 }
 
+/// The top of the value scale: the smallest 1, 2 or 5 times a power of ten
+/// that holds `v` (at least 2 ms or 1 record/s, so the middle tick is whole).
+inline double scaleTop(double v, ValueKind kind) {
+  v = std::max(v, kind == ValueKind::Millis ? 2.0 : 1.0);
+  const double power = std::pow(10.0, std::floor(std::log10(v)));
+  for (const double m : {1.0, 2.0, 5.0})
+    if (m * power >= v) return m * power;
+  return 10 * power;
+}
+
+/// A tick of the value scale: short enough for the margin.
+inline std::string tickLabel(double v, ValueKind kind) {
+  return kind == ValueKind::Millis ? formatDuration(static_cast<std::int64_t>(v)) : formatShortest(v) + "/s";
+}
+
 }  // namespace detail
 
 /// `id`: the element id (e.g. "chart-processing-time"); `title`: its accessible name.
@@ -48,7 +64,7 @@ inline std::string timelineSvg(const Series& series, std::string_view id, std::s
   const std::int64_t t0 = pts.front().first, t1 = pts.back().first;
   double maxV = 0;
   for (const auto& p : pts) maxV = std::max(maxV, p.second);
-  const double yMax = maxV > 0 ? maxV * 1.1 : 1.0;
+  const double yMax = detail::scaleTop(maxV, kind);
   const auto x = [&](std::int64_t t) {
     return t1 == t0 ? left + plotW / 2 : left + plotW * static_cast<double>(t - t0) / static_cast<double>(t1 - t0);
   };
@@ -57,7 +73,7 @@ inline std::string timelineSvg(const Series& series, std::string_view id, std::s
   for (const double v : {0.0, yMax / 2, yMax}) {  // scale
     svg += "<line class=\"grid\" x1=\"78\" x2=\"548\" y1=\"" + detail::fixed1(y(v)) + "\" y2=\"" + detail::fixed1(y(v)) +
            "\"/><text class=\"axis\" x=\"72\" y=\"" + detail::fixed1(y(v) + 4) + "\" text-anchor=\"end\">" +
-           escapeHtml(formatValue(v, kind)) + "</text>";
+           detail::tickLabel(v, kind) + "</text>";
   }
   svg += "<text class=\"axis\" x=\"78\" y=\"164\">" + formatClock(t0) + "</text>";
   if (t1 != t0) svg += "<text class=\"axis\" x=\"548\" y=\"164\" text-anchor=\"end\">" + formatClock(t1) + "</text>";
