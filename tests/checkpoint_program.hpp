@@ -17,6 +17,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -101,6 +102,52 @@ inline std::unique_ptr<rill::StreamingContext> buildProgram(rill::SparkContext& 
   seen.stateSnapshots().foreachRDD(record("seenState"));
   totalsWindow.foreachRDD(record("totalsWindow"));
   return ssc;
+}
+
+/// The warnings a run reported (a skipped checkpoint among them).
+class Warnings final : public rill::StreamingListener {
+ public:
+  void onWarning(const std::string& w) override {
+    std::lock_guard lock(mutex_);
+    seen_.push_back(w);
+  }
+  std::vector<std::string> seen() const {
+    std::lock_guard lock(mutex_);
+    return seen_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<std::string> seen_;
+};
+
+/// What one run of the program saw.
+struct ProgramRun {
+  std::map<std::int64_t, std::string> lines;
+  std::optional<rill::Time> restored;
+  std::vector<std::string> warnings;
+};
+
+inline rill::SparkConf programConf() {
+  return rill::SparkConf().setAppName("rill-checkpoint-test").setMaster("local[2]");
+}
+
+/// Runs the program (getOrCreate on dir) from a clock reading clockMs until it reads untilMs.
+inline ProgramRun runProgram(const std::string& dir, std::uint64_t seed, std::int64_t untilMs, std::int64_t clockMs = 0,
+                             const rill::SparkConf& conf = programConf()) {
+  rill::SparkContext sc(conf);
+  auto clock = std::make_shared<rill::ManualClock>(clockMs);
+  auto log = std::make_shared<ProgramLog>();
+  auto warnings = std::make_shared<Warnings>();
+  auto ssc = rill::StreamingContext::getOrCreate(dir, [&] {
+    auto made = buildProgram(sc, clock, dir, seed, log);
+    made->addStreamingListener(warnings);
+    return made;
+  });
+  ssc->start();
+  clock->setTime(untilMs);
+  ssc->stop(false);
+  return ProgramRun{log->lines(), ssc->restoredBatchTime(), warnings->seen()};
 }
 
 }  // namespace ws_test

@@ -1,10 +1,13 @@
 // updateStateByKey, batch by batch, with the inputs and expected outputs of
-// Spark's BasicOperationsSuite (1 s batches, 2 partitions per input batch).
+// Spark's BasicOperationsSuite (1 s batches, 2 partitions per input batch);
+// then what happens when the update function throws.
+#include "stream_test_support.hpp"
 #include "window_state_support.hpp"
 
 #include <rill/stream/streaming_context.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -14,6 +17,7 @@
 #include <numeric>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <utility>
@@ -263,5 +267,103 @@ TEST_CASE("updateStateByKey: the state partitions are updated in parallel, by ta
     CAPTURE(t);
     CHECK(record->calls.at(t) == 2);
     CHECK(entry.second.size() == 2);  // two partitions, two threads at once
+  }
+}
+
+namespace {
+
+/// (key, batch number) rows: batch i holds ("a", i) and its other keys.
+using KB = std::pair<std::string, int>;
+const Batches<KB> kNumbered = {{{"a", 1}}, {{"a", 2}, {"b", 2}}, {{"a", 3}, {"c", 3}}, {{"a", 4}}};
+
+/// Every value a key was given, in the order given; a fixed list per batch, so
+/// each result says which batch's values reached which update.
+std::optional<std::vector<int>> appendAll(const std::vector<int>& values, std::optional<std::vector<int>> state) {
+  std::vector<int> all = std::move(state).value_or(std::vector<int>{});
+  all.insert(all.end(), values.begin(), values.end());
+  return all;
+}
+
+/// The failure reason of every batch, "" for those that succeeded.
+std::vector<std::string> failureReasons(const rill_stream_test::Recorder& events) {
+  std::vector<std::string> out;
+  for (const auto& b : events.completed()) out.push_back(b.failureReason.value_or(""));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("updateStateByKey: a batch whose update throws fails alone; the next batch applies its values first") {
+  // The failure belongs to the batch at 2 s (its time is what the function
+  // rejects): had the next batch computed it again at 2 s, it would fail too.
+  rill::SparkContext sc(conf());
+  auto clock = std::make_shared<rill::ManualClock>();
+  rill::StreamingContext ssc(sc, 1s, clock);
+  auto events = rill_stream_test::record(ssc);
+  auto out = collect(asDStream(scriptedStream<KB>(ssc, present(kNumbered)).updateStateByKey(
+      [](rill::Time t, const std::string& key, const std::vector<int>& values, std::optional<std::vector<int>> state) {
+        if (t.milliseconds() == 2000) throw std::runtime_error("no update at 2 s (" + key + ")");
+        return appendAll(values, std::move(state));
+      })));
+  ssc.start();
+  clock->advance(4s);
+  ssc.stop(false);
+  const auto reasons = failureReasons(*events);
+  REQUIRE(reasons.size() == 4);
+  CHECK(reasons[0].empty());
+  CHECK(reasons[1].find("no update at 2 s") != std::string::npos);
+  CHECK(reasons[2].empty());
+  CHECK(reasons[3].empty());
+  CHECK(out->times == times({1000, 3000, 4000}));
+  using KV = std::pair<std::string, std::vector<int>>;
+  checkSorted(out->batches, Batches<KV>{{{"a", {1}}},
+                                        {{"a", {1, 2, 3}}, {"b", {2}}, {"c", {3}}},
+                                        {{"a", {1, 2, 3, 4}}, {"b", {2}}, {"c", {3}}}});
+}
+
+TEST_CASE("updateStateByKey: more failed batches than rill.streaming.state.maxPendingBatches stop the stream") {
+  rill::SparkContext sc(conf().set("rill.streaming.state.maxPendingBatches", "3"));
+  auto clock = std::make_shared<rill::ManualClock>();
+  rill::StreamingContext ssc(sc, 1s, clock);
+  auto events = rill_stream_test::record(ssc);
+  auto down = std::make_shared<std::atomic<bool>>(true);
+  auto out = collect(asDStream(scriptedStream<KB>(ssc, present(kNumbered)).updateStateByKey(
+      [down](const std::vector<int>& values, std::optional<std::vector<int>> state) {
+        if (*down) throw std::runtime_error("the dependency is down");
+        return appendAll(values, std::move(state));
+      })));
+  ssc.start();
+  clock->advance(3s);  // 3 batches wait: as many as allowed
+  CHECK_THROWS_WITH(ssc.awaitTermination(), doctest::Contains("the dependency is down"));
+  clock->advance(1s);  // a 4th would be one too many: the stream stops
+  *down = false;
+  clock->advance(1s);  // and stays stopped, though the function would work again
+  ssc.stop(false);
+  const std::string stopped =
+      "rill: updateStateByKey: the state could not be updated for 4 batches in a row (up to 4000 ms), more than "
+      "rill.streaming.state.maxPendingBatches (3) lets wait: the stream stops, and every later batch fails with this "
+      "error";
+  CHECK_THROWS_WITH(ssc.awaitTermination(), doctest::Contains(stopped.c_str()));
+  const auto reasons = failureReasons(*events);
+  REQUIRE(reasons.size() == 5);
+  for (std::size_t i = 0; i < 3; ++i) CHECK(reasons[i].find("the dependency is down") != std::string::npos);
+  CHECK(reasons[3].find(stopped) != std::string::npos);
+  CHECK(reasons[4].find(stopped) != std::string::npos);
+  CHECK(out->batches.empty());
+}
+
+TEST_CASE("updateStateByKey: rill.streaming.state.maxPendingBatches must be a positive number, checked at definition") {
+  for (const char* bad : {"0", "-2"}) {
+    CAPTURE(bad);
+    rill::SparkContext sc(conf().set("rill.streaming.state.maxPendingBatches", bad));
+    rill::StreamingContext ssc(sc, 1s, std::make_shared<rill::ManualClock>());
+    auto pairs = scriptedStream<KB>(ssc, present(kNumbered));
+    auto count = [](const std::vector<int>& values, std::optional<std::size_t> state) {
+      return std::optional<std::size_t>(state.value_or(0) + values.size());
+    };
+    CHECK_THROWS_WITH_AS(pairs.updateStateByKey(count),
+                         ("rill: setting 'rill.streaming.state.maxPendingBatches' must be positive, got " +
+                          std::string(bad)).c_str(),
+                         std::invalid_argument);
   }
 }

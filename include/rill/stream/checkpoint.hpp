@@ -1,55 +1,50 @@
 #pragma once
 // Checkpointing a StreamingContext: after a completed batch, every registered
 // participant (state, incremental windows, the batches windows still need; see
-// checkpoint_participant.hpp) saves its data, and the whole is written as one
-// checkpoint file for that batch time. A restarted program rebuilds its graph
-// with the same code and restore() puts the data back participant by
-// participant, checking that the graph has the same participants.
+// checkpoint_participant.hpp) saves its data, and a manifest naming each part
+// (checkpoint_manifest.hpp) is written as the checkpoint of that batch. A
+// restarted program rebuilds its graph with the same code, and recover() puts
+// the newest usable checkpoint back into it, whole or not at all, after
+// checking that the graph has the same participants.
 #include <rill/core/errors.hpp>
 #include <rill/core/serialization.hpp>
-#include <rill/io/file_lines.hpp>
 #include <rill/io/system_error.hpp>
 #include <rill/stream/checkpoint_file.hpp>
+#include <rill/stream/checkpoint_manifest.hpp>
 #include <rill/stream/checkpoint_participant.hpp>
 #include <rill/stream/graph.hpp>
 #include <rill/stream/listener.hpp>
+#include <rill/stream/logged_input.hpp>
 #include <rill/stream/time.hpp>
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
+#include <functional>
+#include <new>
 #include <optional>
 #include <stdexcept>
 #include <string>
-#include <string_view>
 #include <utility>
 #include <vector>
 
 namespace rill::detail {
 
-/// What a checkpoint file holds.
-struct CheckpointData {
-  std::int64_t batchDuration = 0;  // ms
-  std::int64_t zeroTime = 0;       // ms: one batch before the first
-  std::int64_t time = 0;           // ms: the batch the checkpoint was taken after
-  std::vector<std::pair<std::string, std::string>> streams;  // (participant description, its data)
-
-  template <class Archive>
-  void serialize(Archive& ar) {
-    ar(batchDuration, zeroTime, time, streams);
+/// What an exception thrown while reading or judging a checkpoint says about
+/// it; empty when fn() returned.
+template <class Fn>
+std::string problemOf(Fn&& fn) {
+  try {
+    fn();
+    return {};
+  } catch (const std::bad_alloc&) {
+    return "not enough memory to read it (std::bad_alloc)";
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "an exception of unknown type";
   }
-};
-
-// A file's payload: CheckpointData through the checkpoint archive (the three
-// int64, the number of streams as a u64, then per stream two strings, each a
-// u64 length and its bytes; native byte order), which is what cereal wrote for
-// it in earlier versions. Malformed bytes throw SparkException.
-inline std::string encodeCheckpointData(const CheckpointData& data) {
-  return toBytes(data);
-}
-inline CheckpointData decodeCheckpointData(std::string_view bytes) {
-  return fromBytes<CheckpointData>(bytes);
 }
 
 class Checkpointer {
@@ -87,46 +82,39 @@ class Checkpointer {
   }
 
   void write(const DStreamGraph& graph, Time t) const {
-    CheckpointData data{graph.batchDuration().count(), zero_.milliseconds(), t.milliseconds(), {}};
-    for (const auto& p : graph.checkpoints().participants()) data.streams.emplace_back(p->describe(), p->save(t));
-    writeCheckpointFile(dir_, t.milliseconds(), encodeCheckpointData(data), keep_);
+    CheckpointManifest manifest{graph.batchDuration().count(), zero_.milliseconds(), t.milliseconds(), 1, {}, {}, {}};
+    for (const auto& p : graph.checkpoints().participants()) manifest.parts.push_back({p->describe(), 0, p->save(t)});
+    manifest.receiverLog = receiverLogRanges(graph, t);
+    writeCheckpointFile(dir_, t.milliseconds(), toBytes(manifest), keep_);
   }
 
-  /// The newest usable checkpoint in dir; unusable files (truncated, corrupt) are
-  /// skipped with a warning. nullopt when there is none; throws when there are
-  /// checkpoint files but none can be read (as Spark).
-  static std::optional<CheckpointData> readLatest(const std::string& dir,
-                                                                     ListenerBus& bus) {
-    const auto files = listCheckpoints(dir);
-    for (const auto& [time, path] : files) {
-      std::string problem;
-      try {
-        const std::string bytes = io::readFile(path);  // e.g. deleted since the listing: IoError
-        const auto decoded = decodeCheckpoint(bytes);
-        problem = decoded.problem;
-        if (decoded.payload) {
-          CheckpointData data = decodeCheckpointData(*decoded.payload);
-          problem = implausibleTimes(data);
-          if (problem.empty()) return data;
-        }
-      } catch (const IoError& e) {
-        problem = e.what();
-      } catch (const SparkException& e) {
-        problem = e.what();
-      }
-      bus.post(&StreamingListener::onWarning,
-               "rill: checkpoint file '" + path + "' is unusable (" + problem + "); trying the previous one");
-    }
-    if (!files.empty())
-      throw SparkException("rill: failed to read a checkpoint from '" + dir + "': all " +
-                           std::to_string(files.size()) + " checkpoint files are unusable");
-    return std::nullopt;
+  /// Puts the newest usable checkpoint in dir into a graph rebuilt by the same
+  /// program and returns its manifest; nullopt when dir has none. A checkpoint
+  /// that cannot be used (truncated, corrupt, of another format version, with
+  /// data a stream refuses, or one whose reading threw anything) is skipped
+  /// for the previous one with a warning. Throws SparkException when there are
+  /// checkpoint files but none is usable (as Spark), or when the program's
+  /// streams do not fit the checkpoint.
+  static std::optional<CheckpointManifest> recover(DStreamGraph& graph, const std::string& dir, ListenerBus& bus) {
+    std::function<void()> putInPlace;
+    auto manifest = newestUsable(dir, bus, [&](const CheckpointManifest& m) {
+      checkFits(graph, m, dir);
+      return problemOf([&] { putInPlace = prepare(graph, m); });
+    });
+    if (manifest) putInPlace();
+    return manifest;
   }
 
-  /// Why a record that decoded cleanly still cannot be a checkpoint this library
-  /// wrote (empty when it can): the checksum catches accidents, this catches a
-  /// record whose times would put the scheduler somewhere absurd.
-  static std::string implausibleTimes(const CheckpointData& data) {
+  /// The newest checkpoint in dir whose file and manifest are usable, without
+  /// a graph to restore it into; otherwise as recover().
+  static std::optional<CheckpointManifest> readLatest(const std::string& dir, ListenerBus& bus) {
+    return newestUsable(dir, bus, [](const CheckpointManifest&) { return std::string(); });
+  }
+
+  /// Why a manifest that decoded cleanly still cannot be a checkpoint this
+  /// library wrote (empty when it can): the checksum catches accidents, this
+  /// catches a record whose times would put the scheduler somewhere absurd.
+  static std::string implausibleTimes(const CheckpointManifest& data) {
     constexpr std::int64_t kLimit = std::int64_t{1} << 53;  // ms: ~285,000 years
     if (data.batchDuration <= 0) return "batch duration " + std::to_string(data.batchDuration) + " ms";
     if (data.time <= -kLimit || data.time >= kLimit || data.zeroTime <= -kLimit || data.zeroTime >= kLimit)
@@ -137,29 +125,89 @@ class Checkpointer {
     return {};
   }
 
-  /// Puts the checkpointed data into a graph rebuilt by the same program.
-  static void restore(DStreamGraph& graph, const CheckpointData& data,
-                      const std::string& dir) {
+  /// Puts a checkpoint's data into a graph rebuilt by the same program, or throws.
+  static void restore(DStreamGraph& graph, const CheckpointManifest& data, const std::string& dir) {
+    checkFits(graph, data, dir);
+    prepare(graph, data)();
+  }
+
+ private:
+  /// The newest checkpoint whose file reads and whose manifest use(manifest)
+  /// finds no problem with; each unusable one is reported as a warning.
+  template <class Use>
+  static std::optional<CheckpointManifest> newestUsable(const std::string& dir, ListenerBus& bus, Use&& use) {
+    const auto files = listCheckpoints(dir);
+    std::string newest;
+    for (const auto& entry : files) {
+      const std::string& path = entry.second;  // not a structured binding: clang 14 cannot capture those
+      CheckpointManifest manifest;
+      std::string problem = problemOf([&] { manifest = readManifest(path); });
+      if (problem.empty()) problem = use(manifest);
+      if (problem.empty()) return manifest;
+      bus.post(&StreamingListener::onWarning,
+               "rill: checkpoint file '" + path + "' is unusable (" + problem + "); trying the previous one");
+      if (newest.empty()) newest = "'" + path + "': " + problem;
+    }
+    if (!files.empty())
+      throw SparkException("rill: failed to read a checkpoint from '" + dir + "': all " +
+                           std::to_string(files.size()) + " checkpoint files are unusable (the newest, " + newest +
+                           ")");
+    return std::nullopt;
+  }
+
+  /// The manifest of the file at path; throws when it cannot be used.
+  static CheckpointManifest readManifest(const std::string& path) {
+    auto manifest = fromBytes<CheckpointManifest>(readCheckpointPayload(path));
+    std::string problem = implausibleTimes(manifest);
+    if (problem.empty() && manifest.ranks == 0) problem = "a checkpoint of 0 processes";
+    for (const auto& part : manifest.parts)
+      if (problem.empty() && part.rank >= manifest.ranks)
+        problem = "a part of process " + std::to_string(part.rank) + " in a checkpoint of " +
+                  std::to_string(manifest.ranks);
+    if (!problem.empty()) throw CheckpointUnusable(problem);
+    return manifest;
+  }
+
+  /// Throws when the program's streams are not those the checkpoint saved: the
+  /// program, not the file, must change.
+  static void checkFits(const DStreamGraph& graph, const CheckpointManifest& data, const std::string& dir) {
     if (data.batchDuration != graph.batchDuration().count())
       throw SparkException("rill: the checkpoint in '" + dir + "' was written with a batch duration of " +
                            toString(Duration(data.batchDuration)) + "; this program uses " +
                            toString(graph.batchDuration()));
+    if (data.ranks != 1)
+      throw SparkException("rill: the checkpoint in '" + dir + "' was written by a job of " +
+                           std::to_string(data.ranks) + " processes; this one has 1");
     const auto& participants = graph.checkpoints().participants();
-    for (std::size_t i = 0; i < std::max(participants.size(), data.streams.size()); ++i) {
+    for (std::size_t i = 0; i < std::max(participants.size(), data.parts.size()); ++i) {
       const std::string now = i < participants.size() ? participants[i]->describe() : "nothing";
-      const std::string then = i < data.streams.size() ? data.streams[i].first : "nothing";
+      const std::string then = i < data.parts.size() ? data.parts[i].name : "nothing";
       if (now != then)
         throw SparkException("rill: the checkpoint in '" + dir + "' does not fit this program's DStream graph: "
                              "stateful stream #" + std::to_string(i + 1) + " was " + then + ", and is now " + now +
                              " (the program must define its streams as when the checkpoint was written)");
     }
-    for (std::size_t i = 0; i < participants.size(); ++i) participants[i]->restore(data.streams[i].second);
   }
 
- private:
+  /// Every participant reads its part (throwing when it cannot use it); the
+  /// result puts them all in place.
+  static std::function<void()> prepare(DStreamGraph& graph, const CheckpointManifest& data) {
+    const CheckpointTimes times{Time(data.zeroTime), Time(data.time)};
+    const auto& participants = graph.checkpoints().participants();
+    std::vector<std::function<void()>> steps;
+    for (std::size_t i = 0; i < participants.size(); ++i)
+      steps.push_back(participants[i]->prepareRestore(data.parts[i].bytes, times));
+    return [steps = std::move(steps)] {
+      for (const auto& step : steps) step();
+    };
+  }
+
   std::string dir_;
   std::size_t keep_;
   Time zero_;
 };
+
+// The manifest's former name, until StreamingContext names it as it is now.
+using CheckpointData = CheckpointManifest;
 
 }  // namespace rill::detail

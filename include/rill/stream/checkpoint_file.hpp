@@ -1,18 +1,26 @@
 #pragma once
 // Checkpoint files: "checkpoint-<batch time ms>" in the checkpoint directory,
-// each a 32-byte header and a payload:
-//   magic "RILLCKPT" (8 bytes), format version (u32), reserved (u32),
-//   payload length (u64), FNV-1a 64 checksum of the payload (u64); little-endian.
-// A truncated or corrupted file fails the length or checksum test and the
-// reader falls back to the previous file. Files are written atomically (temp
-// file, fsync, rename) and only the newest few are kept.
+// each a 32-byte header and a payload (the manifest, checkpoint_manifest.hpp):
+//   magic "RILLCKPT" (8 bytes), format version (u32), file kind (u32, 1: a
+//   manifest), payload length (u64), FNV-1a 64 checksum of the payload (u64);
+//   little-endian.
+// A file is judged by its header and size before its payload is read: a file
+// of another version or kind, or whose declared length is not what the file
+// holds or more than this machine's memory, is refused without reading it; a
+// corrupted payload fails the checksum. The reader then falls back to the
+// previous file. Files are written atomically (temp file, fsync, rename) and
+// only the newest few are kept.
+#include <rill/core/errors.hpp>
 #include <rill/io/atomic_file.hpp>
 #include <rill/io/directory.hpp>
 #include <rill/io/file_lines.hpp>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <fstream>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,9 +30,16 @@
 namespace rill::detail {
 
 inline constexpr std::string_view kCheckpointMagic = "RILLCKPT";
-inline constexpr std::uint32_t kCheckpointVersion = 1;
+inline constexpr std::uint32_t kCheckpointVersion = 2;
+inline constexpr std::uint32_t kCheckpointManifestKind = 1;
 inline constexpr std::size_t kCheckpointHeaderSize = 32;
 inline constexpr std::string_view kCheckpointPrefix = "checkpoint-";
+
+/// Why a checkpoint file cannot be used (its text says why, for the warning).
+class CheckpointUnusable : public SparkException {
+ public:
+  using SparkException::SparkException;
+};
 
 inline std::uint64_t fnv1a64(std::string_view bytes) {
   std::uint64_t h = 0xcbf29ce484222325ull;
@@ -44,36 +59,74 @@ inline std::uint64_t getLittleEndian(std::string_view in, std::size_t at, int by
   return v;
 }
 
-/// The file contents for a payload: header then payload.
+/// The file contents for a manifest's bytes: header then payload.
 inline std::string encodeCheckpoint(std::string_view payload) {
   std::string out(kCheckpointMagic);
   putLittleEndian(out, kCheckpointVersion, 4);
-  putLittleEndian(out, 0, 4);
+  putLittleEndian(out, kCheckpointManifestKind, 4);
   putLittleEndian(out, payload.size(), 8);
   putLittleEndian(out, fnv1a64(payload), 8);
   out.append(payload);
   return out;
 }
 
-/// The payload of a checkpoint file, or why the file cannot be used.
-struct DecodedCheckpoint {
-  std::optional<std::string_view> payload;
-  std::string problem;
-};
+/// The most a payload may declare: more than the machine's memory cannot be read back.
+inline std::uint64_t physicalMemoryBytes() {
+  const long pages = ::sysconf(_SC_PHYS_PAGES), pageSize = ::sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || pageSize <= 0) return UINT64_MAX;
+  return static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(pageSize);
+}
 
-inline DecodedCheckpoint decodeCheckpoint(std::string_view file) {
-  if (file.size() < kCheckpointHeaderSize) return {std::nullopt, "truncated header"};
-  if (file.substr(0, kCheckpointMagic.size()) != kCheckpointMagic) return {std::nullopt, "not a rill checkpoint"};
-  const auto version = getLittleEndian(file, 8, 4);
+/// The declared payload length of a file of fileSize bytes starting with
+/// `header`; throws CheckpointUnusable when the header rules the file out.
+inline std::uint64_t judgeCheckpointHeader(std::string_view header, std::uint64_t fileSize) {
+  if (header.size() < kCheckpointHeaderSize) throw CheckpointUnusable("truncated header");
+  if (header.substr(0, kCheckpointMagic.size()) != kCheckpointMagic) throw CheckpointUnusable("not a rill checkpoint");
+  const auto version = getLittleEndian(header, 8, 4);
+  const std::string ours = " (this rill reads version " + std::to_string(kCheckpointVersion) + " only)";
+  if (version > 0 && version < kCheckpointVersion)
+    throw CheckpointUnusable("written in checkpoint format version " + std::to_string(version) + " by an older rill" +
+                             ours);
   if (version != kCheckpointVersion)
-    return {std::nullopt, "unsupported format version " + std::to_string(version)};
-  const auto length = getLittleEndian(file, 16, 8);
+    throw CheckpointUnusable("unknown checkpoint format version " + std::to_string(version) + ours);
+  if (getLittleEndian(header, 12, 4) != kCheckpointManifestKind)
+    throw CheckpointUnusable("not a checkpoint manifest (file kind " + std::to_string(getLittleEndian(header, 12, 4)) +
+                             ")");
+  const auto length = getLittleEndian(header, 16, 8);
+  if (length != fileSize - kCheckpointHeaderSize)
+    throw CheckpointUnusable("length mismatch (header says " + std::to_string(length) + " bytes, file has " +
+                             std::to_string(fileSize - kCheckpointHeaderSize) + ")");
+  if (const auto memory = physicalMemoryBytes(); length > memory)
+    throw CheckpointUnusable("it declares " + std::to_string(length) + " bytes, more than this machine's memory (" +
+                             std::to_string(memory) + " bytes)");
+  return length;
+}
+
+inline void checkPayload(std::string_view header, std::string_view payload) {
+  if (fnv1a64(payload) != getLittleEndian(header, 24, 8)) throw CheckpointUnusable("checksum mismatch");
+}
+
+/// The payload of a checkpoint file's bytes; throws CheckpointUnusable.
+inline std::string_view checkpointPayload(std::string_view file) {
+  judgeCheckpointHeader(file.substr(0, kCheckpointHeaderSize), file.size());
   const auto payload = file.substr(kCheckpointHeaderSize);
-  if (payload.size() != length)
-    return {std::nullopt, "length mismatch (header says " + std::to_string(length) + " bytes, file has " +
-                              std::to_string(payload.size()) + ")"};
-  if (fnv1a64(payload) != getLittleEndian(file, 24, 8)) return {std::nullopt, "checksum mismatch"};
-  return {payload, {}};
+  checkPayload(file, payload);
+  return payload;
+}
+
+/// The payload of the checkpoint file at path, its header judged before the
+/// rest is read; throws CheckpointUnusable, or IoError when it cannot be read.
+inline std::string readCheckpointPayload(const std::string& path) {
+  const std::uint64_t size = io::fileSize(path);  // a directory or a vanished file: IoError
+  std::ifstream in(path, std::ios::binary);
+  std::string header(static_cast<std::size_t>(std::min<std::uint64_t>(size, kCheckpointHeaderSize)), '\0');
+  if (!in.read(header.data(), static_cast<std::streamsize>(header.size())))
+    throw IoError("rill: cannot read checkpoint file '" + path + "'");
+  std::string payload(static_cast<std::size_t>(judgeCheckpointHeader(header, size)), '\0');
+  if (!in.read(payload.data(), static_cast<std::streamsize>(payload.size())))
+    throw CheckpointUnusable("the file changed while it was read");
+  checkPayload(header, payload);
+  return payload;
 }
 
 inline std::string checkpointPath(const std::string& dir, std::int64_t timeMs) {
@@ -101,7 +154,7 @@ inline std::vector<std::pair<std::int64_t, std::string>> listCheckpoints(const s
 
 /// Writes the checkpoint of batch timeMs atomically, then deletes all but the newest `keep`.
 inline void writeCheckpointFile(const std::string& dir, std::int64_t timeMs, std::string_view payload,
-                         std::size_t keep) {
+                                std::size_t keep) {
   io::writeFileAtomically(checkpointPath(dir, timeMs), encodeCheckpoint(payload));
   auto files = listCheckpoints(dir);
   for (std::size_t i = keep; i < files.size(); ++i) io::removeFile(files[i].second);

@@ -7,18 +7,31 @@
 // the same code (StreamingContext::getOrCreate calls the factory again) and the
 // checkpoint fills the data back in, participant by participant.
 //
+// Restoring is all or nothing: every participant first reads its data and
+// judges it against the checkpoint's times (prepareRestore), and only when all
+// of them can be restored is any put in place. A checkpoint one of them cannot
+// use is skipped for the previous one.
+//
 // This header is light on purpose (the graph includes it); the participants
 // themselves, which need the serialisation code, live with their streams.
 #include <rill/stream/time.hpp>
 
 #include <algorithm>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace rill {
+
+/// The times of the checkpoint being restored, to judge saved data by.
+struct CheckpointTimes {
+  Time zero;   // one batch before the first batch of the stream
+  Time batch;  // the batch the checkpoint was taken after
+};
 
 class CheckpointParticipant {
  public:
@@ -30,8 +43,18 @@ class CheckpointParticipant {
   virtual std::optional<std::string> unsupportedReason() const { return std::nullopt; }
   /// The data as of the completed batch at `t` (called on the scheduler thread).
   virtual std::string save(Time t) const = 0;
-  /// Puts saved data back (before the context starts).
-  virtual void restore(std::string_view bytes) = 0;
+  /// Reads saved data (before the context starts) and returns what puts it in
+  /// place, changing nothing itself. Throws (anything) when the data cannot be
+  /// used, e.g. a time outside the checkpoint's. The default reads it when put
+  /// in place, through restore(bytes).
+  virtual std::function<void()> prepareRestore(std::string_view bytes, const CheckpointTimes&) {
+    return [this, saved = std::string(bytes)] { restore(saved); };
+  }
+  /// Puts saved data back: the one-step form, for participants whose data
+  /// needs no judging. Override this or prepareRestore.
+  virtual void restore(std::string_view) {
+    throw std::logic_error("rill: this checkpoint participant does not restore its data: " + describe());
+  }
   /// Participants with the same identity save the same data, so only the first
   /// registered is kept (two windows over one stream save its batches once).
   virtual const void* identity() const { return this; }

@@ -16,6 +16,7 @@
 #include <rill/stream/dstream_node.hpp>
 #include <rill/stream/graph.hpp>
 #include <rill/stream/state.hpp>
+#include <rill/stream/state_limits.hpp>
 #include <rill/stream/window_keyed.hpp>
 
 #include <algorithm>
@@ -94,6 +95,7 @@ class MapWithStateNode final : public DStreamNode<M>, public CheckpointParticipa
         part_(std::move(part)),
         initial_(std::move(initial)),
         timeout_(timeout),
+        maxPending_(maxPendingStateBatches(graph.sparkContext().getConf())),
         parts_(makePartitions()) {}
 
   std::optional<RDD<std::pair<K, S>>> snapshotAt(Time t) override {
@@ -120,20 +122,21 @@ class MapWithStateNode final : public DStreamNode<M>, public CheckpointParticipa
       throwUnsupported(unsupportedReason());
     }
   }
-  void restore(std::string_view bytes) override {
+  std::function<void()> prepareRestore(std::string_view bytes, const CheckpointTimes& times) override {
     if constexpr (Checkpointable<std::pair<K, S>>) {
-      auto [last, initialized, saved] = fromBytes<Saved>(bytes);
-      if (last) last_ = Time(*last);
-      initialized_ = initialized;
-      parts_ = makePartitions();
-      std::vector<std::tuple<K, S, std::int64_t>> all;
-      for (auto& part : saved) std::move(part.begin(), part.end(), std::back_inserter(all));
-      // The time order the timeout queue needs.
-      std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return std::get<2>(a) < std::get<2>(b); });
-      for (auto& [key, state, updated] : all) {
-        const std::size_t r = partitionOfKey(key);
-        store(r, std::move(key), std::move(state), updated);
+      auto saved = fromBytes<Saved>(bytes);
+      const std::optional<std::int64_t> last = std::get<0>(saved);
+      const bool initialized = std::get<1>(saved);
+      if (last) {
+        checkRestoredStateTime(Time(*last), times, this->slideDuration(), describe());
+        checkRestoredStateLag(Time(*last), times, this->slideDuration(), maxPending_, describe());
       }
+      auto parts = restoredPartitions(std::move(std::get<2>(saved)));
+      return [this, last, initialized, parts = std::move(parts)]() mutable {
+        if (last) last_ = Time(*last);
+        initialized_ = initialized;
+        parts_ = std::move(parts);
+      };
     } else {
       throwUnsupported(unsupportedReason());
     }
@@ -162,9 +165,22 @@ class MapWithStateNode final : public DStreamNode<M>, public CheckpointParticipa
   }
   std::size_t partitionOfKey(const K& key) const { return partitionOf(part_, key, parts_.size()); }
 
+  /// The partitions of a saved state: (key, state, update time) rows in any order.
+  std::vector<Partition> restoredPartitions(std::vector<std::vector<std::tuple<K, S, std::int64_t>>> saved) const {
+    std::vector<std::tuple<K, S, std::int64_t>> all;
+    for (auto& part : saved) std::move(part.begin(), part.end(), std::back_inserter(all));
+    // The time order the timeout queue needs.
+    std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return std::get<2>(a) < std::get<2>(b); });
+    auto parts = makePartitions();
+    for (auto& [key, state, updated] : all) {
+      const std::size_t r = partitionOf(part_, key, parts.size());
+      store(parts[r], std::move(key), std::move(state), updated);
+    }
+    return parts;
+  }
+
   /// Sets key's state (its update time `updated`); with a timeout, queues the key for it.
-  void store(std::size_t r, K key, S state, std::int64_t updated) {
-    auto& part = parts_[r];
+  void store(Partition& part, K key, S state, std::int64_t updated) const {
     auto it = part.table.find(key);
     const bool requeue = timeout_ && (it == part.table.end() || it->second.updated != updated);
     if (requeue) part.touched.emplace_back(updated, key);
@@ -194,7 +210,7 @@ class MapWithStateNode final : public DStreamNode<M>, public CheckpointParticipa
     for (auto& part : partitionRows(initial_, part_))
       for (auto& [key, state] : part) {
         const std::size_t r = partitionOfKey(key);
-        store(r, std::move(key), std::move(state), t.milliseconds());
+        store(parts_[r], std::move(key), std::move(state), t.milliseconds());
       }
   }
 
@@ -208,7 +224,7 @@ class MapWithStateNode final : public DStreamNode<M>, public CheckpointParticipa
       if (state.isRemoved()) {
         if (it != table.end()) table.erase(it);
       } else if (state.isUpdated() || (state.exists() && timeout_)) {
-        store(r, std::move(key), std::move(*StateAccess::take(state)), t.milliseconds());
+        store(parts_[r], std::move(key), std::move(*StateAccess::take(state)), t.milliseconds());
       } else if (it != table.end()) {
         it->second.state = std::move(*StateAccess::take(state));  // unchanged: put it back
       }
@@ -251,6 +267,7 @@ class MapWithStateNode final : public DStreamNode<M>, public CheckpointParticipa
   P part_;
   RDD<std::pair<K, S>> initial_;  // without a node when there is none
   std::optional<Duration> timeout_;
+  std::size_t maxPending_;
   // Touched only on the scheduler thread and, partition by partition, by its tasks.
   std::vector<Partition> parts_;
   std::optional<Time> last_;

@@ -8,13 +8,28 @@
 // The state is an RDD hash-partitioned by key (the stream's partitioner); a
 // batch's values are shuffled to the same partitions, and each partition's
 // state is updated by one task on the pool, in parallel.
+//
+// A failed update loses no input, and fails its batch only: the batch's values
+// wait, and the next batch's update gives them to the function before its own,
+// in batch order, in one call per key at that batch's time (Spark instead
+// recomputes the failed batch at its own time, which fails again when the
+// failure depends on it). At most rill.streaming.state.maxPendingBatches
+// batches wait (state_limits.hpp); one more stops the stream: that batch and
+// every later one fail with an error saying so. The state of a batch nothing
+// asked for (between the slides of a window over the state, or between a
+// restored state and the first batch after a restart) is still computed, at
+// its own time, one batch after another.
+#include <rill/core/errors.hpp>
 #include <rill/core/serialization.hpp>
 #include <rill/rdd/hash_table.hpp>
+#include <rill/stream/by_time.hpp>
 #include <rill/stream/checkpoint_streams.hpp>
 #include <rill/stream/dstream_node.hpp>
 #include <rill/stream/graph.hpp>
+#include <rill/stream/state_limits.hpp>
 #include <rill/stream/window_keyed.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -31,6 +46,26 @@ template <class K, class V, class S, class F, class P, bool Timed>
 class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public CheckpointParticipant {
   using StateRow = std::pair<K, S>;
   using Hash = hasher_of_t<P>;
+  using State = std::optional<RDD<StateRow>>;  // none: no state
+  // The states the stream remembers, by batch time (ms), each as its partitions.
+  using Saved = std::vector<std::pair<std::int64_t, std::optional<std::vector<std::vector<StateRow>>>>>;
+
+  // A key's values, and whether the update being computed called it already.
+  struct Group {
+    std::vector<V> values;
+    bool called = false;
+  };
+  using Groups = FlatMap<K, Group, Hash>;
+
+  /// The values of the batches not yet applied: those whose update failed, then
+  /// the batch being computed. They stay until an update succeeds.
+  struct Waiting {
+    std::vector<Groups> parts;                               // by partition of the state
+    std::vector<std::vector<std::pair<K, V>>> incoming;      // the newest batch, until its task groups it
+    std::size_t batches = 0;
+    std::optional<Time> through;                             // the newest batch among them
+    bool anyRDD = false;                                     // whether any of them had a batch RDD
+  };
 
  public:
   /// A batch's (key, value) rows, already in the partitions of the stream's partitioner.
@@ -42,30 +77,43 @@ class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public Checkp
         batch_(std::move(batch)),
         fn_(std::move(fn)),
         part_(std::move(part)),
-        initial_(std::move(initial)) {}
+        initial_(std::move(initial)),
+        maxPending_(maxPendingStateBatches(graph.sparkContext().getConf())),
+        waiting_(makeWaiting()) {}
 
   std::string describe() const override { return "the state of updateStateByKey (" + typeName<StateRow>() + ")"; }
   std::optional<std::string> unsupportedReason() const override { return unsupportedTypes<K, S>(describe()); }
+  /// The stream's own batches: it saves the states it remembers, which is what a
+  /// window over it would save again.
+  const void* identity() const override { return static_cast<const DStreamNode<StateRow>*>(this); }
   std::string save(Time) const override {
     if constexpr (Checkpointable<StateRow>) {
-      std::optional<std::pair<std::int64_t, std::optional<std::vector<std::vector<StateRow>>>>> saved;
-      if (auto last = lastState()) {
-        saved.emplace(last->first.milliseconds(), std::nullopt);
-        if (last->second) saved->second = collectPartitions(*last->second);
+      Saved saved;
+      for (const auto& [time, state] : appliedStates()) {
+        saved.emplace_back(time.milliseconds(), std::nullopt);
+        if (state) saved.back().second = collectPartitions(*state);
       }
       return toBytes(saved);
     } else {
       throwUnsupported(unsupportedReason());
     }
   }
-  void restore(std::string_view bytes) override {
+  std::function<void()> prepareRestore(std::string_view bytes, const CheckpointTimes& times) override {
     if constexpr (Checkpointable<StateRow>) {
-      auto saved = fromBytes<std::optional<std::pair<std::int64_t, std::optional<std::vector<std::vector<StateRow>>>>>>(bytes);
-      if (!saved) return;
-      std::optional<RDD<StateRow>> state;
-      if (saved->second) state = restoredRDD(std::move(*saved->second));
-      std::lock_guard lock(lastMutex_);
-      last_.emplace(Time(saved->first), std::move(state));
+      auto saved = fromBytes<Saved>(bytes);
+      ByTime<State> applied;
+      for (auto& [ms, parts] : saved) {
+        checkRestoredStateTime(Time(ms), times, this->slideDuration(), describe());
+        if (applied.size() > 0 && Time(ms) <= (applied.end() - 1)->first)
+          throw SparkException("rill: the saved states of " + describe() + " are not in time order");
+        applied.insertOrAssign(Time(ms), parts ? State(restoredRDD(std::move(*parts))) : std::nullopt);
+      }
+      if (applied.size() > 0)
+        checkRestoredStateLag((applied.end() - 1)->first, times, this->slideDuration(), maxPending_, describe());
+      return [this, applied = std::move(applied)]() mutable {
+        std::lock_guard lock(appliedMutex_);
+        applied_ = std::move(applied);
+      };
     } else {
       throwUnsupported(unsupportedReason());
     }
@@ -73,65 +121,141 @@ class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public Checkp
 
  protected:
   std::optional<RDD<StateRow>> compute(Time t) override {
-    auto [previous, fromInitial] = previousState(t);
-    auto values = batch_(t);
-    std::optional<RDD<StateRow>> out;
-    // Spark: no previous state and no batch RDD (or only the initial state) gives no RDD.
-    if (values || (previous && !fromInitial)) {
-      std::vector<RDD<StateRow>> inputs{previous ? *previous : this->graph().sparkContext().template emptyRDD<StateRow>()};
-      out = mergeAligned(this->graph().sparkContext(), part_, std::move(inputs),
-                         [&](std::size_t r, std::vector<std::vector<StateRow>>& in) {
-                           return update(t, in[0], values ? &(*values)[r] : nullptr);
-                         });
+    if (stopped_) throw SparkException(*stopped_);
+    if (waiting_.batches > 0 && waiting_.through == t) return applyWaiting(t);  // asked again after failing
+    if (auto last = lastState(); last && t <= last->first) return appliedAt(t);
+    State out;
+    for (Time u = nextBatch(); u <= t; u = u + this->slideDuration()) {
+      takeInput(u);
+      out = applyWaiting(u);
     }
-    std::lock_guard lock(lastMutex_);
-    last_.emplace(t, out);
     return out;
   }
 
  private:
-  // A key's new values, and whether it had a state (so it was already called).
-  struct Group {
-    std::vector<V> values;
-    bool called = false;
-  };
-
-  std::optional<std::pair<Time, std::optional<RDD<StateRow>>>> lastState() const {
-    std::lock_guard lock(lastMutex_);
-    return last_;
+  /// The newest applied batch and its state.
+  std::optional<std::pair<Time, State>> lastState() const {
+    std::lock_guard lock(appliedMutex_);
+    if (applied_.size() == 0) return std::nullopt;
+    return *(applied_.end() - 1);
+  }
+  /// The state after an applied batch the stream still remembers; none for older ones.
+  State appliedAt(Time t) {
+    std::lock_guard lock(appliedMutex_);
+    const State* state = applied_.find(t);
+    return state ? *state : std::nullopt;
+  }
+  ByTime<State> appliedStates() const {
+    std::lock_guard lock(appliedMutex_);
+    return applied_;
   }
 
-  /// The state a slide before t, else the initial state (as Spark, also when
-  /// the previous batch had no state); second: whether it is the initial state.
-  std::pair<std::optional<RDD<StateRow>>, bool> previousState(Time t) {
-    const Time previous = t - this->slideDuration();
-    std::optional<RDD<StateRow>> state;
-    if (auto last = lastState(); last && last->first == previous)
-      state = last->second;
-    else if (this->isTimeValid(previous))
-      state = compute(previous);  // a batch nothing asked for; not through getOrCompute, which holds this node's lock
+  /// The first batch whose values are not yet taken.
+  Time nextBatch() const {
+    if (waiting_.through) return *waiting_.through + this->slideDuration();
+    if (auto last = lastState()) return last->first + this->slideDuration();
+    return *this->zeroTime() + this->slideDuration();
+  }
+
+  Waiting makeWaiting() const {
+    Waiting w;
+    w.parts.reserve(part_.numPartitions());
+    for (std::size_t r = 0; r < part_.numPartitions(); ++r) w.parts.emplace_back(hasherFrom<Hash>(part_));
+    return w;
+  }
+
+  /// Adds batch u's values to the waiting ones (grouped later, by the update's tasks).
+  void takeInput(Time u) {
+    auto rows = batch_(u);  // a failure here takes nothing
+    ++waiting_.batches;
+    waiting_.through = u;
+    if (!rows) return;
+    waiting_.anyRDD = true;
+    waiting_.incoming = std::move(*rows);
+  }
+
+  /// The state after batch u: the previous state updated with every waiting value.
+  State applyWaiting(Time u) {
+    auto [previous, fromInitial] = previousState();
+    State out;
+    try {
+      // Spark: no previous state and no batch RDD (or only the initial state) gives no RDD.
+      if (waiting_.anyRDD || (previous && !fromInitial)) {
+        auto& sc = this->graph().sparkContext();
+        std::vector<RDD<StateRow>> inputs{previous ? *previous : sc.template emptyRDD<StateRow>()};
+        out = mergeAligned(sc, part_, std::move(inputs), [&](std::size_t r, std::vector<std::vector<StateRow>>& in) {
+          return update(u, in[0], r);
+        });
+      }
+    } catch (...) {
+      keepWaiting();
+      throw;
+    }
+    {
+      // Kept as long as a window over the state may ask for it (as the node's RDDs).
+      std::lock_guard lock(appliedMutex_);
+      applied_.insertOrAssign(u, out);
+      applied_.eraseBefore(u - this->rememberDuration() + Duration(1));
+    }
+    waiting_ = makeWaiting();
+    return out;
+  }
+
+  /// After a failed update: groups what its tasks did not reach, and stops the
+  /// stream when more batches wait than the setting allows.
+  void keepWaiting() {
+    for (std::size_t r = 0; r < waiting_.incoming.size(); ++r) group(r);
+    waiting_.incoming.clear();
+    if (waiting_.batches <= maxPending_) return;
+    stopped_ = "rill: updateStateByKey: the state could not be updated for " + std::to_string(waiting_.batches) +
+               " batches in a row (up to " + waiting_.through->toString() + "), more than " +
+               kMaxPendingStateBatches + " (" + std::to_string(maxPending_) +
+               ") lets wait: the stream stops, and every later batch fails with this error";
+    waiting_ = makeWaiting();
+    throw SparkException(*stopped_);
+  }
+
+  /// The state of the batch before the one being applied, else the initial state
+  /// (as Spark, also when the previous batch had no state); second: whether it is
+  /// the initial state.
+  std::pair<State, bool> previousState() const {
+    State state;
+    if (auto last = lastState()) state = last->second;
     if (state) return {std::move(state), false};
     if (!initial_.node()) return {std::nullopt, false};
     return {initial_, true};
   }
 
-  std::vector<StateRow> update(Time t, std::vector<StateRow>& states, std::vector<std::pair<K, V>>* rows) const {
-    FlatMap<K, Group, Hash> fresh(hasherFrom<Hash>(part_));
-    if (rows)
-      for (auto& row : *rows)
-        fresh.upsert(
-            std::move(row.first), [&] { return Group{{std::move(row.second)}, false}; },
-            [&](Group& g) { g.values.push_back(std::move(row.second)); });
+  /// Moves partition r of the newest batch into the waiting groups.
+  void group(std::size_t r) {
+    auto& rows = waiting_.incoming[r];
+    for (auto& row : rows)
+      waiting_.parts[r].upsert(
+          std::move(row.first), [&] { return Group{{std::move(row.second)}, false}; },
+          [&](Group& g) { g.values.push_back(std::move(row.second)); });
+    rows.clear();
+  }
+
+  /// Partition r of the new state (a task); reads the waiting values without
+  /// consuming them, so that a failed update leaves them for the next.
+  std::vector<StateRow> update(Time t, std::vector<StateRow>& states, std::size_t r) {
+    if (r < waiting_.incoming.size()) group(r);
+    Groups& groups = waiting_.parts[r];
+    for (auto& entry : groups.entries()) entry.second.called = false;
     std::vector<StateRow> out;
-    out.reserve(states.size() + fresh.size());
+    out.reserve(states.size() + groups.size());
     const std::vector<V> none;
     for (auto& [key, state] : states) {
-      Group* g = fresh.find(key);
+      Group* g = groups.find(key);
       if (g) g->called = true;
-      keep(out, key, call(t, key, g ? g->values : none, std::optional<S>(std::move(state))));
+      if (auto next = call(t, key, g ? g->values : none, std::optional<S>(std::move(state))))
+        out.emplace_back(std::move(key), std::move(*next));
     }
-    for (auto& [key, g] : fresh.entries())
-      if (!g.called) keep(out, key, call(t, key, g.values, std::optional<S>()));
+    const std::optional<S> absent;
+    for (auto& [key, g] : groups.entries())
+      if (g.called) continue;
+      else if (auto next = call(t, key, g.values, absent))
+        out.emplace_back(key, std::move(*next));  // copies the key: see above
     return out;
   }
 
@@ -140,9 +264,6 @@ class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public Checkp
       return fn_(t, key, values, std::move(state));
     else
       return fn_(values, std::move(state));
-  }
-  static void keep(std::vector<StateRow>& out, K& key, std::optional<S> state) {
-    if (state) out.emplace_back(std::move(key), std::move(*state));
   }
 
   RDD<StateRow> restoredRDD(std::vector<std::vector<StateRow>> parts) const {
@@ -155,8 +276,12 @@ class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public Checkp
   F fn_;
   P part_;
   RDD<StateRow> initial_;  // without a node when there is none
-  mutable std::mutex lastMutex_;
-  std::optional<std::pair<Time, std::optional<RDD<StateRow>>>> last_;  // guarded by lastMutex_
+  std::size_t maxPending_;
+  // On the scheduler thread, and partition by partition in the update's tasks.
+  Waiting waiting_;
+  std::optional<std::string> stopped_;  // why the stream stopped
+  mutable std::mutex appliedMutex_;
+  ByTime<State> applied_;  // guarded by appliedMutex_
 };
 
 }  // namespace rill::detail

@@ -1,0 +1,52 @@
+#pragma once
+// How far a state stream (updateStateByKey, mapWithState) may fall behind.
+// rill.streaming.state.maxPendingBatches (default 100,000) is the most batches
+// one state computation may have to apply at once: the batches whose update
+// failed, whose input waits for the next one, and the batches a restored state
+// is behind the checkpoint it came from. A restored state must also be of a
+// batch of its stream no later than the checkpoint's: anything else comes from
+// damaged or crafted bytes, and would make the restart walk every slide
+// between the two or fail every batch.
+#include <rill/core/errors.hpp>
+#include <rill/rdd/conf.hpp>
+#include <rill/stream/checkpoint_participant.hpp>
+#include <rill/stream/time.hpp>
+
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+
+namespace rill::detail {
+
+inline constexpr const char* kMaxPendingStateBatches = "rill.streaming.state.maxPendingBatches";
+
+/// The setting, read when a state stream is defined (a bad value fails there).
+inline std::size_t maxPendingStateBatches(const SparkConf& conf) {
+  const long long v = conf.getLong(kMaxPendingStateBatches, 100'000);
+  if (v <= 0)
+    throw std::invalid_argument(std::string("rill: setting '") + kMaxPendingStateBatches + "' must be positive, got " +
+                                std::to_string(v));
+  return static_cast<std::size_t>(v);
+}
+
+/// Throws SparkException unless `time`, the batch of a restored state, is a
+/// batch of a stream sliding every `slide` from times.zero, no later than times.batch.
+inline void checkRestoredStateTime(Time time, const CheckpointTimes& times, Duration slide, const std::string& what) {
+  if (time < times.zero || time > times.batch || (time - times.zero).count() % slide.count() != 0)
+    throw SparkException(what + " was last updated at " + time.toString() + ", which is not a batch of its stream (every " +
+                         toString(slide) + " from " + times.zero.toString() + ") up to the checkpoint's batch at " +
+                         times.batch.toString());
+}
+
+/// Throws SparkException when a restored state last updated at `last` (a
+/// checked time) is more than maxPending slides behind the checkpoint's batch.
+inline void checkRestoredStateLag(Time last, const CheckpointTimes& times, Duration slide, std::size_t maxPending,
+                                  const std::string& what) {
+  const auto behind = static_cast<std::size_t>((times.batch - last).count() / slide.count());
+  if (behind > maxPending)
+    throw SparkException(what + " was last updated at " + last.toString() + ", " + std::to_string(behind) +
+                         " batches before the checkpoint's batch at " + times.batch.toString() + ": more than " +
+                         kMaxPendingStateBatches + " (" + std::to_string(maxPending) + ")");
+}
+
+}  // namespace rill::detail
