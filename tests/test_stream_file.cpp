@@ -1,10 +1,13 @@
 // textFileStream: files moved into a directory are read, each once, in the
 // batch during which they appeared; files there before start and hidden names
-// are ignored; an unlistable directory fails at definition.
+// are ignored; an unlistable directory fails at definition; lines longer than
+// rill.streaming.maxLineLength are skipped with a warning.
 #include "stream_test_support.hpp"
 
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -71,4 +74,36 @@ TEST_CASE("a directory that cannot be listed fails at definition, and later give
   REQUIRE(events->warnings().size() == 1);
   CHECK(events->warnings()[0] == "rill: textFileStream " + dir + ", batch 1000 ms: rill: cannot list directory '" +
                                      dir + "': No such file or directory");
+}
+
+TEST_CASE("a line longer than rill.streaming.maxLineLength is skipped with a warning, never read whole") {
+  const auto dir = tmpDir("long-lines");
+  const auto staging = tmpDir("long-lines-staging");
+  ManualContext m(conf().set("rill.streaming.maxLineLength", "16"));
+  auto events = record(m.ssc);
+  auto out = collectBatches(m.ssc.textFileStream(dir));
+  m.ssc.start();
+  // 16 bytes (its "\r\n" not counted) is within the limit, 17 is not.
+  moveIn(staging, dir, "edge.txt", "0123456789abcdef\r\n0123456789abcdefg\nshort");
+  // A sparse 256 MiB run of zero bytes without a newline between two short lines.
+  const auto huge = std::filesystem::path(staging) / "huge.txt";
+  std::ofstream(huge, std::ios::binary) << "first\n";
+  std::filesystem::resize_file(huge, 6 + (std::uintmax_t{1} << 28));
+  std::ofstream(huge, std::ios::binary | std::ios::app) << "\nlast\n";
+  std::filesystem::rename(huge, std::filesystem::path(dir) / "huge.txt");
+  m.clock->advance(1s);
+  m.ssc.stop(false);
+
+  CHECK(out->values() == std::vector<Lines>{{"0123456789abcdef", "short", "first", "last"}});
+  REQUIRE(events->completed().size() == 1);
+  CHECK(events->completed()[0].numRecords == 4);
+  const std::string prefix = "rill: textFileStream " + dir + ", batch 1000 ms: skipped 1 line longer than 16 bytes "
+                             "(rill.streaming.maxLineLength) in '";
+  CHECK(events->warnings() == Lines{prefix + dir + "/edge.txt'", prefix + dir + "/huge.txt'"});
+}
+
+TEST_CASE("rill.streaming.maxLineLength must be positive for textFileStream too") {
+  ManualContext m(conf().set("rill.streaming.maxLineLength", "0"));
+  CHECK_THROWS_WITH_AS(m.ssc.textFileStream(tmpDir("no-limit")),
+                       "rill: setting 'rill.streaming.maxLineLength' must be positive, got 0", std::invalid_argument);
 }

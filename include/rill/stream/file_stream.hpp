@@ -5,14 +5,19 @@
 // read into that batch, each file once. Files must be written elsewhere and
 // moved in (rename), so they are complete when they appear; files present at
 // start and names starting with '.' or '_' are ignored (io::DirectoryWatcher).
+// A line longer than rill.streaming.maxLineLength is skipped and reported to
+// the listeners (onWarning), as socketTextStream drops and reports one: a file
+// that is not text must not become one huge line.
 #include <rill/core/errors.hpp>
 #include <rill/io/directory_watcher.hpp>
-#include <rill/io/file_lines.hpp>
+#include <rill/io/bounded_file_lines.hpp>
 #include <rill/stream/dstream.hpp>
 #include <rill/stream/graph.hpp>
 #include <rill/stream/input_node.hpp>
 #include <rill/stream/listener.hpp>
+#include <rill/stream/receiver_settings.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -26,8 +31,12 @@ namespace rill::detail {
 class FileInputNode final : public InputNode<std::string> {
  public:
   /// Throws IoError now if `dir` cannot be listed, rather than at the first batch.
-  FileInputNode(DStreamGraph& graph, std::string dir, ListenerBus& bus)
-      : InputNode<std::string>(graph), dir_(std::move(dir)), bus_(&bus), watcher_(io::DirectoryWatcher(dir_)) {}
+  FileInputNode(DStreamGraph& graph, std::string dir, ListenerBus& bus, std::size_t maxLineLength)
+      : InputNode<std::string>(graph),
+        dir_(std::move(dir)),
+        bus_(&bus),
+        maxLineLength_(maxLineLength),
+        watcher_(io::DirectoryWatcher(dir_)) {}
 
   /// Files already there when the context starts are not new.
   void start() override { watcher_.emplace(dir_); }
@@ -37,7 +46,9 @@ class FileInputNode final : public InputNode<std::string> {
     std::vector<std::string> lines;
     for (const auto& path : newFiles(t)) {
       try {
-        io::forEachLine(path, [&lines](std::string_view line) { lines.emplace_back(line); });
+        const std::size_t overlong = io::forEachBoundedLine(
+            path, maxLineLength_, [&lines](std::string_view line) { lines.emplace_back(line); });
+        if (overlong > 0) warnOverlong(t, path, overlong);
       } catch (const IoError& e) {  // e.g. deleted before its batch: skip it, keep the stream going
         warn(t, e.what());
       }
@@ -61,15 +72,22 @@ class FileInputNode final : public InputNode<std::string> {
     bus_->post(&StreamingListener::onWarning, "rill: textFileStream " + dir_ + ", batch " + t.toString() + ": " + what);
   }
 
+  void warnOverlong(Time t, const std::string& path, std::size_t n) {
+    warn(t, "skipped " + std::to_string(n) + (n == 1 ? " line" : " lines") + " longer than " +
+                std::to_string(maxLineLength_) + " bytes (rill.streaming.maxLineLength) in '" + path + "'");
+  }
+
   std::string dir_;
   ListenerBus* bus_;
+  std::size_t maxLineLength_;
   std::optional<io::DirectoryWatcher> watcher_;
 };
 
-/// Registers a textFileStream with the graph.
+/// Registers a textFileStream with the graph; its line limit comes from the SparkConf.
 inline DStream<std::string> addFileStream(DStreamGraph& graph, ListenerBus& bus, std::string dir) {
   graph.checkNotStarted();
-  auto node = std::make_shared<FileInputNode>(graph, std::move(dir), bus);
+  const std::size_t maxLineLength = ReceiverSettings::fromConf(graph.sparkContext().getConf()).maxLineLength;
+  auto node = std::make_shared<FileInputNode>(graph, std::move(dir), bus, maxLineLength);
   graph.addInput(node);
   return DStream<std::string>(node);
 }
