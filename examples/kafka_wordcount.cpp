@@ -12,7 +12,8 @@
 //       few lines to it before each of N (3) batches, and stops. It runs on a manual
 //       clock, so its output is the same on every run.
 #include "common/cli.hpp"
-#include "common/shutdown.hpp"
+#include "common/date_time.hpp"
+#include "common/problems.hpp"
 
 #include <rill/kafka.hpp>
 #include <rill/rill.hpp>
@@ -62,21 +63,11 @@ Options parse(int argc, char** argv) {
   return o;
 }
 
-/// Prints what goes wrong to stderr: warnings (a broker that cannot be reached,
-/// a checkpoint skipped) and failed batches.
-class Problems final : public StreamingListener {
- public:
-  void onWarning(const std::string& message) override { std::cerr << message << "\n"; }
-  void onBatchCompleted(const BatchInfo& info) override {
-    if (info.failureReason) std::cerr << "batch " << info.batchTime << " failed: " << *info.failureReason << "\n";
-  }
-};
-
 /// The streaming program: the same code on a new context and after a restart.
 std::unique_ptr<StreamingContext> build(SparkContext& sc, const Options& o, const kafka::KafkaParams& params,
                                         std::shared_ptr<Clock> clock) {
   auto ssc = std::make_unique<StreamingContext>(sc, std::chrono::milliseconds(o.batchMs), std::move(clock));
-  ssc->addStreamingListener(std::make_shared<Problems>());
+  examples::reportProblems(*ssc);  // a broker out of reach, a checkpoint skipped, a failed batch
   auto lines = kafka::createDirectStream(*ssc, kafka::Subscribe({o.topic}, params));
   auto words = lines.flatMap([](const kafka::ConsumerRecord& r) { return split(r.value(), ' '); });
   auto wordCounts = words.map([](const auto& word) { return std::pair(word, 1L); }).reduceByKey(std::plus<>());
@@ -109,7 +100,7 @@ void runDemo(Options o) {
                                   {"log_level", "3"}};
   kafka::Producer producer(params);
   SparkContext sc(SparkConf().setAppName("KafkaWordCount").setMaster("local[2]"));
-  auto clock = std::make_shared<ManualClock>();
+  auto clock = std::make_shared<ManualClock>(examples::kDemoStartMillis);
   auto ssc = build(sc, o, params, clock);
   ssc->start();
   for (int b = 0; b < o.batches; ++b) {
@@ -127,13 +118,16 @@ void runOn(const Options& o) {
   const kafka::KafkaParams params{{"bootstrap.servers", o.brokers},
                                   {"auto.offset.reset", o.latest ? "latest" : "earliest"},
                                   {"group.id", "kafka_wordcount"}};
-  SparkContext sc(SparkConf().setAppName("KafkaWordCount").setMaster("local[2]"));
+  // SIGINT or SIGTERM (Ctrl-C) stops the context gracefully: the batch under way is finished first.
+  SparkContext sc(SparkConf()
+                      .setAppName("KafkaWordCount")
+                      .setMaster("local[2]")
+                      .set("spark.streaming.stopGracefullyOnShutdown", "true"));
   auto make = [&] { return build(sc, o, params, nullptr); };
   auto ssc = o.checkpoint.empty() ? make() : StreamingContext::getOrCreate(o.checkpoint, make);
-  examples::installStopSignals();
   ssc->start();
   std::cerr << "counting the words of topic " << o.topic << " on " << o.brokers << "; Ctrl-C to stop\n";
-  examples::awaitTerminationOrSignal(*ssc);
+  ssc->awaitTermination();
 }
 
 }  // namespace
