@@ -14,7 +14,7 @@ using namespace rill::ui;
 
 TEST_CASE("escapeHtml escapes the five characters that can start markup or end an attribute") {
   CHECK(escapeHtml("<script>alert(1)</script>") == "&lt;script&gt;alert(1)&lt;/script&gt;");
-  CHECK(escapeHtml("a & \"b\" 'c'") == "a &amp; &quot;b&quot; &#39;c&#39;");
+  CHECK(escapeHtml("a & \"b\" 'c'") == "a &amp; &quot;b&quot; &#x27;c&#x27;");
   CHECK(escapeHtml("plain ü") == "plain ü");
 }
 

@@ -18,7 +18,7 @@ inline std::string escapeHtml(std::string_view s) {
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
       case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
+      case '\'': out += "&#x27;"; break;
       default: out += c;
     }
   }
