@@ -4,6 +4,7 @@
 // locking of its own unless other threads read what it records.
 #include <rill/stream/time.hpp>
 
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -66,26 +67,55 @@ class StreamingListener {
 class ListenerBus {
  public:
   void add(std::shared_ptr<StreamingListener> l) {
-    std::lock_guard lock(mutex_);
+    Turn turn(*this, std::nullopt);
     listeners_.push_back(std::move(l));
   }
   template <class Event, class... Args>
   void post(Event event, const Args&... args) {
-    std::lock_guard lock(mutex_);
+    Turn turn(*this, std::nullopt);
     for (auto& l : listeners_) ((*l).*event)(args...);
   }
   /// post, unless a listener has been busy for longer than `patience` (stuck in
   /// a function that does not return): then nothing is delivered; false.
   template <class Event, class... Args>
   bool tryPost(Duration patience, Event event, const Args&... args) {
-    std::unique_lock lock(mutex_, patience);
-    if (!lock) return false;
+    Turn turn(*this, patience);
+    if (!turn.taken) return false;
     for (auto& l : listeners_) ((*l).*event)(args...);
     return true;
   }
 
  private:
-  std::timed_mutex mutex_;
+  // The bus's turn, waited for at most `patience` (unset: without limit). A
+  // flag under a plain mutex rather than a std::timed_mutex, whose timed lock
+  // ThreadSanitizer does not see.
+  struct Turn {
+    Turn(ListenerBus& bus, std::optional<Duration> patience) : bus_(&bus) {
+      std::unique_lock lock(bus.mutex_);
+      auto free = [&] { return !bus.busy_; };
+      if (patience) {
+        taken = bus.free_.wait_for(lock, *patience, free);
+      } else {
+        bus.free_.wait(lock, free);
+        taken = true;
+      }
+      if (taken) bus.busy_ = true;
+    }
+    ~Turn() {
+      if (!taken) return;
+      std::lock_guard lock(bus_->mutex_);
+      bus_->busy_ = false;
+      bus_->free_.notify_one();
+    }
+    Turn(const Turn&) = delete;
+    Turn& operator=(const Turn&) = delete;
+    ListenerBus* bus_;
+    bool taken = false;
+  };
+
+  std::mutex mutex_;
+  std::condition_variable free_;
+  bool busy_ = false;  // an event (or add) is under way; under mutex_
   std::vector<std::shared_ptr<StreamingListener>> listeners_;
 };
 
