@@ -5,15 +5,28 @@
 // listener; a graceful stop still processes every record that was stored.
 // (Exact per-batch caps on a ManualClock, for the buffer bound and for
 // spark.streaming.receiver.maxRate, are in test_stream_receiver.cpp.)
+//
+// Backpressure (spark.streaming.backpressure.*): the PID rate estimator's
+// rates for given batches, the receiver's limiter following them under
+// maxRate, and on a ManualClock the scheduling delay that grows without
+// backpressure and settles with it.
 #include "stream_test_support.hpp"
 
+#include <rill/stream/rate_controller.hpp>
+#include <rill/stream/rate_estimator.hpp>
+#include <rill/stream/rate_limiter.hpp>
+#include <rill/stream/receiver_settings.hpp>
 #include <rill/stream/receiver_stream.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 using namespace rill_stream_test;
@@ -96,4 +109,285 @@ TEST_CASE("a producer far faster than processing: bounded buffer, blocked store(
   CHECK(total == firehose->stored.load());
   CHECK(processed == firehose->stored.load());
   CHECK(inOrder);
+}
+
+// ---- spark.streaming.backpressure.* ------------------------------------------
+
+namespace {
+
+rill::BackpressureSettings pid(double proportional, double integral, double derived, double minRate) {
+  rill::BackpressureSettings s;
+  s.enabled = true;
+  s.proportional = proportional;
+  s.integral = integral;
+  s.derived = derived;
+  s.minRate = minRate;
+  return s;
+}
+
+// Every permit free at the clock's time, as a receiver that is always ahead takes them.
+std::int64_t takeAll(rill::RateLimiter& limiter) {
+  std::int64_t n = 0;
+  while (limiter.tryAcquire()) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("the PID rate estimator gives Spark's rates for a batch that slows down, then recovers") {
+  // Spark's defaults: proportional 1, integral 0.2, derived 0, minRate 100; 1 s batches.
+  rill::detail::PIDRateEstimator pidRate(1s, pid(1.0, 0.2, 0.0, 100.0));
+  // The first batch only measures: 1000 records in 500 ms make 2000 records/s.
+  CHECK_FALSE(pidRate.compute(1000, 1000, 500, 0).has_value());
+  // 2000 records took 2 s (1000/s) after waiting 1 s: error 2000 - 1000, behind
+  // 1 s x 1000/s over 1 s = 1000, so 2000 - 1000 - 0.2 x 1000.
+  CHECK(pidRate.compute(2000, 2000, 2000, 1000) == 800.0);
+  // On target (800 in 1 s), but still 1 s behind: 800 - 0.2 x 800.
+  CHECK(pidRate.compute(3000, 800, 1000, 1000) == 640.0);
+  // Faster than asked (800/s): 640 + 160 - 0.2 x (0.8 s x 800/s).
+  CHECK(pidRate.compute(4000, 640, 800, 800) == 672.0);
+  // Much slower (100/s) and 3 s behind: 672 - 572 - 0.2 x 300 = 40, raised to minRate.
+  CHECK(pidRate.compute(5000, 100, 1000, 3000) == 100.0);
+  // No estimate for a batch not newer than the last, with no records, or taking no time.
+  CHECK_FALSE(pidRate.compute(5000, 100, 1000, 0).has_value());
+  CHECK_FALSE(pidRate.compute(6000, 0, 1000, 0).has_value());
+  CHECK_FALSE(pidRate.compute(6000, 10, 0, 0).has_value());
+  CHECK(pidRate.compute(7000, 100, 1000, 0) == 100.0);
+}
+
+TEST_CASE("the PID rate estimator's derivative term divides the error's change by the time since the last batch") {
+  rill::detail::PIDRateEstimator pidRate(1s, pid(1.0, 0.2, 0.5, 100.0));
+  CHECK_FALSE(pidRate.compute(1000, 1000, 500, 0).has_value());  // 2000/s
+  // 2 s later, 1000/s: error 1000, changed by 1000 over 2 s: 2000 - 1000 - 0.5 x 500.
+  CHECK(pidRate.compute(3000, 2000, 2000, 0) == 750.0);
+}
+
+TEST_CASE("a receiver's limiter starts at the initial rate under maxRate and follows updates, never above maxRate") {
+  auto clock = std::make_shared<rill::ManualClock>(0);
+  auto settings = [](const char* maxRate, const char* enabled, const char* initialRate) {
+    return rill::ReceiverSettings::fromConf(rill::SparkConf()
+                                                .set("spark.streaming.receiver.maxRate", maxRate)
+                                                .set("spark.streaming.backpressure.enabled", enabled)
+                                                .set("spark.streaming.backpressure.initialRate", initialRate));
+  };
+  CHECK(rill::RateLimiter(*clock, settings("0", "true", "10")).rate() == 10);
+  CHECK(rill::RateLimiter(*clock, settings("5", "true", "10")).rate() == 5);
+  CHECK(rill::RateLimiter(*clock, settings("0", "false", "10")).rate() == 0);  // initialRate is backpressure's
+  CHECK(rill::RateLimiter(*clock, settings("20", "false", "10")).rate() == 20);
+
+  rill::RateLimiter limiter(*clock, settings("15", "true", "10"));
+  CHECK(takeAll(limiter) == 1);  // permits at 0, 100, 200 ms, ...
+  clock->setTime(250);
+  CHECK(takeAll(limiter) == 2);  // 100 and 200 (the one at 300 is not due)
+  limiter.updateRate(20);
+  CHECK(limiter.rate() == 15);  // capped by maxRate
+  limiter.updateRate(0);
+  limiter.updateRate(-3);
+  CHECK(limiter.rate() == 15);  // Spark ignores rates <= 0
+  limiter.updateRate(4);
+  CHECK(limiter.rate() == 4);
+  clock->setTime(300);
+  CHECK(takeAll(limiter) == 1);  // the one due at 300 ms; from then one every 250 ms
+  clock->setTime(549);
+  CHECK(takeAll(limiter) == 0);
+  clock->setTime(550);
+  CHECK(takeAll(limiter) == 1);
+
+  // Unlimited until backpressure sets a first rate; from then spaced from that moment.
+  rill::RateLimiter open(*clock, rill::ReceiverSettings::fromConf(
+                                     rill::SparkConf().set("spark.streaming.backpressure.enabled", "true")));
+  CHECK_FALSE(open.limited());
+  CHECK(open.tryAcquire());
+  open.updateRate(2);
+  CHECK(takeAll(open) == 1);
+  clock->setTime(1049);
+  CHECK(takeAll(open) == 0);
+  clock->setTime(1050);
+  CHECK(takeAll(open) == 1);
+}
+
+namespace {
+
+// Stores nothing by itself: the simulation stores for it.
+class Inbox final : public rill::Receiver<std::int64_t> {
+ public:
+  void onStart() override {}
+  void onStop() override {}
+};
+
+// A receiver that is always ahead of its rate limit until `sourceEndMs`, and
+// batches that cost 1 ms of clock time per record (1000 records/s) until
+// `slowFromMs`, 2 ms (500 records/s) from then on, on a ManualClock moved in 10 ms steps: between batches by the test, during a batch
+// by its job (spend). After every step the receiver takes every permit then
+// free, as a receiver blocked in store() would, so every batch's records and
+// delays are exact.
+//
+// The rate limiter and its RateController are the ones a receiver stream has
+// with spark.streaming.backpressure.enabled, built from the same settings;
+// here they sit in front of store().
+class Simulation {
+ public:
+  static constexpr auto kStep = 10ms;
+
+  Simulation(const rill::SparkConf& receiverConf, std::int64_t slowFromMs, std::int64_t sourceEndMs)
+      : settings_(rill::ReceiverSettings::fromConf(receiverConf)),
+        limiter_(*m_.clock, settings_),
+        controller_(rill::detail::attachRateController(m_.ssc.listenerBus(), m_.ssc.batchDuration(), settings_,
+                                                       limiter_)),
+        events_(record(m_.ssc)),
+        inbox_(std::make_shared<Inbox>()),
+        slowFromMs_(slowFromMs),
+        sourceEndMs_(sourceEndMs) {
+    if (!limiter_.limited()) throw std::invalid_argument("the simulated receiver needs a rate limit");
+    m_.ssc.addStreamingListener(rates_);
+    rates_->controller = controller_;
+    m_.ssc.receiverStream(inbox_).foreachRDD([this](const auto& rdd, rill::Time t) {
+      const std::int64_t perRecordMs = t.milliseconds() < slowFromMs_ ? 1 : 2;
+      for (auto cost = static_cast<std::int64_t>(rdd.count()) * perRecordMs; cost > 0; cost -= kStep.count()) {
+        m_.clock->spend(std::chrono::milliseconds(std::min<std::int64_t>(cost, kStep.count())));
+        receive();
+      }
+    });
+    m_.ssc.start();
+  }
+  ~Simulation() { m_.ssc.stop(false); }
+
+  /// Runs until the source has ended and every batch it fed has completed.
+  void run() {
+    while (m_.clock->getTimeMillis() < sourceEndMs_ + 1000) {
+      receive();
+      m_.clock->advance(kStep);
+    }
+  }
+
+  std::vector<rill::BatchInfo> batches() const { return events_->completed(); }
+  /// The rate the controller had set after each batch (-1: none yet).
+  std::vector<std::int64_t> rates() const { return rates_->seen; }
+
+ private:
+  struct RateLog final : rill::StreamingListener {
+    void onBatchCompleted(const rill::BatchInfo&) override { seen.push_back(controller ? controller->latestRate() : -1); }
+    std::shared_ptr<rill::detail::RateController> controller;
+    std::vector<std::int64_t> seen;  // read when no batch runs
+  };
+
+  void receive() {
+    if (m_.clock->getTimeMillis() >= sourceEndMs_) return;
+    while (limiter_.tryAcquire()) inbox_->store(next_++);
+  }
+
+  ManualContext m_;
+  rill::ReceiverSettings settings_;
+  rill::RateLimiter limiter_;
+  std::shared_ptr<rill::detail::RateController> controller_;
+  std::shared_ptr<Recorder> events_;
+  std::shared_ptr<Inbox> inbox_;
+  std::int64_t slowFromMs_;
+  std::int64_t sourceEndMs_;
+  std::shared_ptr<RateLog> rates_ = std::make_shared<RateLog>();
+  std::int64_t next_ = 0;
+};
+
+std::string join(const std::vector<std::int64_t>& v) {
+  std::string out;
+  for (auto x : v) out += (out.empty() ? "" : " ") + std::to_string(x);
+  return out;
+}
+
+std::vector<std::int64_t> schedulingDelays(const std::vector<rill::BatchInfo>& batches) {
+  std::vector<std::int64_t> out;
+  for (const auto& b : batches) out.push_back(b.schedulingDelay()->count());
+  return out;
+}
+
+}  // namespace
+
+// Processing slows from 1000 to 500 records/s at 10 s (batch index 9) under a
+// receiver sending 800 records/s.
+constexpr std::int64_t kSlowFromMs = 10'000;
+constexpr std::size_t kFirstSlowBatch = 9;
+
+TEST_CASE("without backpressure, processing slower than the receiver makes the scheduling delay grow every batch") {
+  Simulation sim(rill::SparkConf().set("spark.streaming.receiver.maxRate", "800"), kSlowFromMs, 20'000);
+  sim.run();
+  const auto delays = schedulingDelays(sim.batches());
+  INFO("scheduling delays (ms): " << join(delays));
+  REQUIRE(delays.size() > kFirstSlowBatch + 5);
+  for (std::size_t i = 0; i <= kFirstSlowBatch; ++i) CHECK(delays[i] < 10);
+  // Each slow batch holds what arrived while the one before ran: 1.6 times as many records.
+  for (std::size_t i = kFirstSlowBatch + 1; i <= kFirstSlowBatch + 5; ++i) CHECK(delays[i] > delays[i - 1]);
+  CHECK(delays[kFirstSlowBatch + 5] > 10'000);
+}
+
+TEST_CASE("with backpressure the receiver's rate follows processing and the scheduling delay settles under one batch") {
+  Simulation sim(rill::SparkConf()
+                     .set("spark.streaming.receiver.maxRate", "800")
+                     .set("spark.streaming.backpressure.enabled", "true"),
+                 kSlowFromMs, 60'000);
+  sim.run();
+  const auto batches = sim.batches();
+  const auto delays = schedulingDelays(batches);
+  const auto rates = sim.rates();
+  INFO("scheduling delays (ms): " << join(delays));
+  INFO("rates (records/s): " << join(rates));
+  REQUIRE(batches.size() >= 55);
+  REQUIRE(rates.size() == batches.size());
+  // Batch 1 (793 records in 793 ms) only measures: 1000/s. Batch 2, 802 records
+  // in 802 ms after waiting 3 ms: 1000 - 0 - 0.2 x 3 = 999.4, published as 999;
+  // the limiter stays at maxRate (800).
+  CHECK(rates[0] == -1);
+  CHECK(rates[1] == 999);
+  // The first slow batch, 801 records in 1602 ms (500/s) after 7 ms:
+  // 999 - (999 - 500) - 0.2 x 3.5 = 499.3.
+  CHECK(batches[kFirstSlowBatch].batchTime.milliseconds() == kSlowFromMs);
+  CHECK(batches[kFirstSlowBatch].numRecords == 801);
+  CHECK(rates[kFirstSlowBatch] == 499);
+  // The backlog of the first slow batches is worked off within ten batches;
+  // from then every batch starts less than one interval late, and the rate
+  // stays at about what is processed.
+  for (std::size_t i = kFirstSlowBatch + 10; i + 1 < batches.size(); ++i) {
+    CAPTURE(i);
+    CHECK(delays[i] < 1000);
+    CHECK(rates[i + 1] >= 450);
+    CHECK(rates[i + 1] <= 500);
+  }
+  CHECK(*std::max_element(delays.begin(), delays.end()) < 6000);
+}
+
+TEST_CASE("backpressure settings: Spark's names and defaults, checked when read") {
+  auto fields = [](const rill::BackpressureSettings& b) {
+    return std::tuple(b.enabled, b.initialRate, b.proportional, b.integral, b.derived, b.minRate);
+  };
+  CHECK(fields(rill::ReceiverSettings::fromConf(rill::SparkConf()).backpressure) ==
+        std::tuple(false, std::int64_t{0}, 1.0, 0.2, 0.0, 100.0));
+
+  const auto set = rill::ReceiverSettings::fromConf(rill::SparkConf()
+                                                        .set("spark.streaming.backpressure.enabled", "true")
+                                                        .set("spark.streaming.backpressure.initialRate", "250")
+                                                        .set("spark.streaming.backpressure.rateEstimator", "pid")
+                                                        .set("spark.streaming.backpressure.pid.proportional", "0.5")
+                                                        .set("spark.streaming.backpressure.pid.integral", "0")
+                                                        .set("spark.streaming.backpressure.pid.derived", "1e-1")
+                                                        .set("spark.streaming.backpressure.pid.minRate", "10"))
+                       .backpressure;
+  CHECK(fields(set) == std::tuple(true, std::int64_t{250}, 0.5, 0.0, 0.1, 10.0));
+
+  struct Bad {
+    const char* key;
+    const char* value;
+    const char* message;
+  };
+  for (const auto& bad : std::vector<Bad>{
+           {"enabled", "yes", "must be true or false, got 'yes'"},
+           {"initialRate", "0", "must be positive, got 0"},
+           {"rateEstimator", "pi", "must be pid, got 'pi'"},
+           {"pid.proportional", "-1", "must be >= 0, got -1"},
+           {"pid.integral", "0.2x", "must be a number, got '0.2x'"},
+           {"pid.derived", "nan", "must be a number, got 'nan'"},
+           {"pid.minRate", "0", "must be > 0, got 0"},
+       }) {
+    const std::string key = std::string("spark.streaming.backpressure.") + bad.key;
+    CHECK_THROWS_WITH_AS(rill::ReceiverSettings::fromConf(rill::SparkConf().set(key, bad.value)),
+                         ("rill: setting '" + key + "' " + bad.message).c_str(), std::invalid_argument);
+  }
 }

@@ -1,0 +1,61 @@
+#pragma once
+// Backpressure (spark.streaming.backpressure.enabled), as Spark's
+// ReceiverRateController: a listener that, after every completed batch, asks
+// the PID rate estimator what the receiver should ingest at and sets that on
+// the receiver's RateLimiter (never above spark.streaming.receiver.maxRate).
+// When processing slows, the rate drops until a batch's records take about
+// one batch interval, so the scheduling delay stops growing.
+//
+// The estimate runs on the listener bus, at once: Spark computes it on another
+// thread, but it is a few arithmetic operations, and at once a test on a
+// ManualClock knows the rate of every batch. It reads BatchInfo.numRecords,
+// which counts every input stream of the batch: exact for one receiver.
+#include <rill/stream/listener.hpp>
+#include <rill/stream/rate_estimator.hpp>
+#include <rill/stream/rate_limiter.hpp>
+#include <rill/stream/receiver_settings.hpp>
+#include <rill/stream/time.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+
+namespace rill::detail {
+
+class RateController final : public StreamingListener {
+ public:
+  /// Adapts `limiter`, which must outlive the listener bus this is added to.
+  RateController(Duration batchInterval, const BackpressureSettings& s, RateLimiter& limiter)
+      : estimator_(batchInterval, s), limiter_(&limiter) {}
+
+  void onBatchCompleted(const BatchInfo& b) override {
+    const auto processing = b.processingDelay();
+    const auto scheduling = b.schedulingDelay();
+    if (!processing || !scheduling) return;
+    const auto rate =
+        estimator_.compute(b.processingEndTime->milliseconds(), b.numRecords, processing->count(), scheduling->count());
+    if (!rate) return;
+    latest_ = static_cast<std::int64_t>(*rate);  // whole records per second, as Spark publishes it
+    limiter_->updateRate(static_cast<double>(latest_.load()));
+  }
+
+  /// The last rate set, in records per second; -1 before the first estimate.
+  std::int64_t latestRate() const { return latest_.load(); }
+
+ private:
+  PIDRateEstimator estimator_;  // used on the listener bus only, one event at a time
+  RateLimiter* limiter_;
+  std::atomic<std::int64_t> latest_{-1};
+};
+
+/// With backpressure enabled in `s`, a RateController adapting `limiter`,
+/// added to `bus`; otherwise nothing.
+inline std::shared_ptr<RateController> attachRateController(ListenerBus& bus, Duration batchInterval,
+                                                            const ReceiverSettings& s, RateLimiter& limiter) {
+  if (!s.backpressure.enabled) return nullptr;
+  auto controller = std::make_shared<RateController>(batchInterval, s.backpressure, limiter);
+  bus.add(controller);
+  return controller;
+}
+
+}  // namespace rill::detail
