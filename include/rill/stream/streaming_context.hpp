@@ -96,8 +96,11 @@ class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
   /// it. When `directory` holds a checkpoint, its data (state, windows, the last
   /// checkpointed batch) is then put back into the rebuilt streams, matched by their
   /// order of definition, and start() goes on with the batch after the checkpointed
-  /// one. An unusable newest file is skipped for the one before it, with a warning to
-  /// the listeners (StreamingListener::onWarning) the factory registered.
+  /// one. A checkpoint is restored whole or not at all: an unusable newest one (a file
+  /// that cannot be read, of another format version, or with data a stream refuses) is
+  /// skipped for the one before it, with a warning to the listeners
+  /// (StreamingListener::onWarning) the factory registered. Throws SparkException when
+  /// no checkpoint file is usable, or when the program's streams do not fit them.
   template <class Factory>
   static std::unique_ptr<StreamingContext> getOrCreate(const std::string& directory, Factory&& factory) {
     static_assert(std::is_convertible_v<std::invoke_result_t<Factory&>, std::unique_ptr<StreamingContext>>,
@@ -106,10 +109,7 @@ class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
     std::unique_ptr<StreamingContext> ssc = factory();
     if (!ssc) throw std::invalid_argument("rill: getOrCreate: the factory returned no StreamingContext");
     if (!ssc->checkpointer_) ssc->checkpoint(directory);
-    if (auto data = detail::Checkpointer::readLatest(directory, ssc->bus_)) {
-      detail::Checkpointer::restore(*ssc->graph_, *data, directory);
-      ssc->recovered_ = std::move(data);
-    }
+    ssc->recovered_ = detail::Checkpointer::recover(*ssc->graph_, directory, ssc->bus_);
     return ssc;
   }
 
@@ -254,7 +254,7 @@ class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
   detail::StopSettings stopSettings_;
   Duration rememberAtLeast_{0};
   std::shared_ptr<detail::Checkpointer> checkpointer_;
-  std::optional<detail::CheckpointData> recovered_;
+  std::optional<detail::CheckpointManifest> recovered_;
 
   std::mutex lifecycleMutex_;      // start() and stop() one at a time
   std::uint64_t shutdownHook_ = 0;  // the signal hook's id, 0 for none; under lifecycleMutex_
