@@ -101,6 +101,18 @@ T readWire(std::string_view bytes, std::string_view op) {
   }
 }
 
+/// The bytes appendFrame(value) appends when they are known without encoding it
+/// (values sent as their own bytes), else 0: for reserving a buffer once.
+template <class T>
+std::size_t frameSizeHint(const T& value) {
+  if constexpr (detail::RawVector<T>::value)
+    return sizeof(std::uint64_t) + value.size() * encodedSize<typename detail::RawVector<T>::element>();
+  else if constexpr (RawWire<T>)
+    return sizeof(std::uint64_t) + encodedSize<T>();
+  else
+    return 0;
+}
+
 /// Appends `value` as one frame: its byte count (u64), then appendWire's bytes.
 template <class T>
 void appendFrame(Bytes& out, const T& value, std::string_view op) {

@@ -106,14 +106,14 @@ struct TakeSink {
 
 template <class T>
 struct CountByValueSink {
-  std::unordered_map<T, std::int64_t> counts;
+  std::unordered_map<T, std::int64_t, MapHash<T>> counts;
   template <class X>
   bool push(X&& x) {
     ++counts[std::forward<X>(x)];
     return true;
   }
   bool finish() { return true; }
-  std::unordered_map<T, std::int64_t> result() && { return std::move(counts); }
+  std::unordered_map<T, std::int64_t, MapHash<T>> result() && { return std::move(counts); }
 };
 
 /// Up to n elements of one partition, then asks the producer to stop.
@@ -204,7 +204,7 @@ class ActionOps {
   auto take(std::size_t n) const {
     using T = typename D::value_type;
     std::vector<T> out;
-    if (n == 0) return out;
+    if (n == 0 || d().numPartitions() == 0) return out;
     if (detail::clusterOf(d().context()).size() > 1) return detail::takeInRounds<T>(d(), n);
     for (std::size_t p = 0; p < d().numPartitions() && out.size() < n; ++p) {
       detail::TakeSink<T> sink{&out, n};
@@ -320,9 +320,9 @@ class ActionOps {
   /// countByValue(): how many times each element occurs.
   auto countByValue() const {
     using T = typename D::value_type;
-    static_assert(HashableKey<T>, "rill: countByValue needs elements with std::hash and ==");
+    static_assert(HashableKey<T>, RILL_KEY_HASH_RULE);
     auto parts = detail::runPerPartition(d(), "countByValue", [](std::size_t) { return detail::CountByValueSink<T>{}; });
-    std::unordered_map<T, std::int64_t> total;
+    std::unordered_map<T, std::int64_t, MapHash<T>> total;
     for (auto& p : parts)
       for (auto& [k, c] : p) total[k] += c;
     return total;

@@ -51,6 +51,7 @@ struct RowSink {
 /// output (block placement), so that rows partitioned by key can stay in place.
 template <class R>
 bool placedInBlocks(const R& rdd, std::size_t ranks) {
+  if (ranks == 1) return true;
   for (std::size_t p = 0; p < rdd.numPartitions(); ++p)
     if (rdd.owner(p, ranks) != blockOwner(p, rdd.numPartitions(), ranks)) return false;
   return true;

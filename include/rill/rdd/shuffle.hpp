@@ -19,7 +19,9 @@
 #include <rill/rdd/jobs.hpp>
 #include <rill/rdd/node.hpp>
 
+#include <atomic>
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <type_traits>
@@ -71,27 +73,37 @@ class ClusterBuckets {
     exec::TimedScope timed(metrics_->serializeNanos);
     std::vector<exec::Bytes>& out = outgoing_[m];
     out.resize(cluster_->size());
+    std::vector<std::size_t> sizes(out.size(), 0);  // allocated once where known (no regrowth)
+    for (std::size_t r = 0; r < targets_; ++r) sizes[owner(r)] += exec::frameSizeHint(buckets[r]);
+    for (std::size_t d = 0; d < out.size(); ++d) out[d].reserve(sizes[d]);
     for (std::size_t r = 0; r < targets_; ++r) {
       if (r >= first_ && r < last_)
         grid_.row(r)[m] = std::move(buckets[r]);
       else
-        exec::appendFrame(out[blockOwner(r, targets_, cluster_->size())], buckets[r], tag_);
+        exec::appendFrame(out[owner(r)], buckets[r], tag_);
     }
   }
 
   /// Sends every rank what this rank's map tasks wrote for it (a collective).
   void exchange() {
     std::vector<exec::Bytes> send(cluster_->size());
+    std::optional<exec::TimedScope> joining(metrics_->serializeNanos);
     for (std::size_t d = 0; d < send.size(); ++d) {
-      std::size_t total = 0;
+      std::size_t total = 0, senders = 0;
       for (const auto& out : outgoing_)
-        if (!out.empty()) total += out[d].size();
-      send[d].reserve(total);
-      for (auto& out : outgoing_)
-        if (!out.empty()) send[d] += std::exchange(out[d], exec::Bytes());
+        if (!out.empty() && !out[d].empty()) total += out[d].size(), ++senders;
+      if (senders > 1) send[d].reserve(total);
+      for (auto& out : outgoing_) {
+        if (out.empty() || out[d].empty()) continue;
+        if (senders == 1)
+          send[d] = std::move(out[d]);  // one sender's buffer goes as it is
+        else
+          send[d] += std::exchange(out[d], exec::Bytes());
+      }
       metrics_->bytesSent.fetch_add(total, std::memory_order_relaxed);
     }
     outgoing_.clear();
+    joining.reset();
     {
       exec::TimedScope timed(metrics_->exchangeNanos);
       received_ = cluster_->allToAll(tag_, std::move(send));
@@ -106,10 +118,14 @@ class ClusterBuckets {
     for (std::size_t m = 0; m < mapOwners_.size(); ++m)
       if (mapOwners_[m] != cluster_->rank())
         grid_.row(r)[m] = exec::readWire<std::vector<U>>(frames_[(r - first_) * mapOwners_.size() + m], tag_);
+    // The last row read frees what was received: every frame has been read.
+    if (rowsRead_.fetch_add(1, std::memory_order_acq_rel) + 1 == last_ - first_) received_ = {};
     return grid_.row(r);
   }
 
  private:
+  std::size_t owner(std::size_t target) const { return blockOwner(target, targets_, cluster_->size()); }
+
   // Where each (map task, target) frame sits in the received buffers: in the
   // order their senders wrote them.
   void indexFrames() {
@@ -132,6 +148,7 @@ class ClusterBuckets {
   std::vector<std::vector<exec::Bytes>> outgoing_;  // [m][rank]: map task m's frames for that rank
   std::vector<exec::Bytes> received_;
   std::vector<std::string_view> frames_;  // [(r - first_) * maps + m], into received_
+  std::atomic<std::size_t> rowsRead_{0};
 };
 
 /// The map owners of `rdd` on `ranks` ranks.
@@ -140,6 +157,16 @@ std::vector<std::size_t> partitionOwners(const R& rdd, std::size_t ranks) {
   std::vector<std::size_t> owners(rdd.numPartitions());
   for (std::size_t m = 0; m < owners.size(); ++m) owners[m] = rdd.owner(m, ranks);
   return owners;
+}
+
+/// reduce(r, incoming), then the incoming buckets' memory goes (the elements may
+/// have been moved out, their vectors' memory not), so the shuffle's input and
+/// output are not both held until every target is done.
+template <class Reduce, class U>
+auto reduceAndRelease(Reduce& reduce, std::size_t r, std::span<std::vector<U>> incoming) {
+  auto out = reduce(r, incoming);
+  for (auto& bucket : incoming) std::vector<U>().swap(bucket);
+  return out;
 }
 
 /// makeWriter(p) -> a sink whose result() is std::vector<std::vector<U>> with one
@@ -156,7 +183,7 @@ auto shuffle(const R& rdd, std::string_view tag, std::size_t numTargets, MakeWri
   std::vector<std::vector<V>> out(numTargets);
   if (cluster.size() == 1) {
     auto incoming = exec::LocalExchange::exchange(writeBuckets(rdd, tag, numTargets, makeWriter));
-    forEachTarget(sc, tag, numTargets, [&](std::size_t r) { out[r] = reduce(r, incoming.row(r)); });
+    forEachTarget(sc, tag, numTargets, [&](std::size_t r) { out[r] = reduceAndRelease(reduce, r, incoming.row(r)); });
     return out;
   }
   ClusterBuckets<U> buckets(sc, tag, partitionOwners(rdd, cluster.size()), numTargets);
@@ -166,7 +193,7 @@ auto shuffle(const R& rdd, std::string_view tag, std::size_t numTargets, MakeWri
     buckets.put(m, std::move(writer).result());
   });
   buckets.exchange();
-  forEachTarget(sc, tag, numTargets, [&](std::size_t r) { out[r] = reduce(r, buckets.row(r)); });
+  forEachTarget(sc, tag, numTargets, [&](std::size_t r) { out[r] = reduceAndRelease(reduce, r, buckets.row(r)); });
   return out;
 }
 
