@@ -27,7 +27,11 @@ using namespace std::chrono_literals;
 inline constexpr auto kSafety = 30s;
 
 inline rill::SparkConf conf(std::size_t workers = 2) {
-  return rill::SparkConf().setAppName("rill-stream-test").setMaster("local[" + std::to_string(workers) + "]");
+  // A graceful stop may take as long as any wait here (sanitizers slow batches down).
+  return rill::SparkConf()
+      .setAppName("rill-stream-test")
+      .setMaster("local[" + std::to_string(workers) + "]")
+      .set("spark.streaming.gracefulStopTimeout", "30s");
 }
 
 /// A SparkContext and a StreamingContext with a 1 s batch on a ManualClock at `start` ms.
