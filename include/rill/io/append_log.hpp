@@ -249,8 +249,11 @@ class AppendLog {
     }
   }
 
-  /// Closes the current segment: the next append opens a new one.
-  void roll() { fd_.reset(); }
+  /// Syncs and closes the current segment: the next append opens a new one.
+  void roll() {
+    sync();
+    fd_.reset();
+  }
 
   /// Deletes the segments numbered below `segment`, never the one being written.
   void removeSegmentsBefore(std::uint64_t segment) {
@@ -271,7 +274,7 @@ class AppendLog {
   // records go to a new segment, where a scan will find them.
   [[noreturn]] void fail(const std::string& what) {
     const int err = errno;
-    roll();
+    fd_.reset();
     throwSystemError(what, err);
   }
 

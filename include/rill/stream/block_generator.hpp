@@ -3,30 +3,33 @@
 // on (Spark's BlockGenerator with its WriteAheadLogBasedBlockHandler and
 // ReceivedBlockTracker): every spark.streaming.blockInterval on the streaming
 // clock, what the receiver stored since the last block is sealed into a block,
-// appended to the stream's log (write_ahead_log.hpp) and synced; only then
-// does the block count as received. A batch cut seals what is left, records
-// in the log which blocks it took, syncs, and takes them; so what store()
-// returned for is on disk by the end of its block interval, or by the cut of
-// its batch if that comes first.
+// appended to the stream's log (write_ahead_log.hpp) and synced, on a thread
+// of its own. A batch cut seals what is left and records in the log which
+// blocks it took, without waiting for the disk: the next block boundary syncs
+// that too, so what store() returned for is on disk by the end of its block
+// interval, and the batches never wait for a sync (a checkpoint does, for the
+// part of the log it names: see addRanges).
 //
 // After a restart the blocks the restored checkpoint had not counted come back
 // first: each batch re-run after the checkpoint gets the blocks it had, and
 // the first new batch the blocks no batch took.
 //
-// Sealed blocks keep their records in memory up to the receiver's buffer bound;
-// beyond it (batches falling behind) a block keeps only its place in the log
-// and its batch reads it back, so memory stays bounded and store() need not
-// wait for the batches. On a ManualClock, advance() returns once the blocks
+// The log changes nothing in flow control: the records sealed and not yet
+// taken by a batch count against the receiver's buffer bound with those still
+// buffered, and store() waits while they reach it (BlockGenerator is the
+// supervisor's StoreGate). On a ManualClock, advance() returns once the blocks
 // that became due are logged.
 #include <rill/core/serialization.hpp>
 #include <rill/io/append_log.hpp>
 #include <rill/stream/block_buffer.hpp>
 #include <rill/stream/clock.hpp>
 #include <rill/stream/listener.hpp>
+#include <rill/stream/receiver_supervisor.hpp>
 #include <rill/stream/time.hpp>
 #include <rill/stream/write_ahead_log.hpp>
 
 #include <atomic>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
@@ -43,9 +46,9 @@
 namespace rill::detail {
 
 template <class T>
-class BlockGenerator final : private Clock::Observer {
+class BlockGenerator final : public StoreGate, private Clock::Observer {
  public:
-  /// How much of the sealed blocks stays in memory (the receiver's buffer bound).
+  /// The receiver's buffer bound, for what is buffered and sealed together.
   struct MemoryBound {
     std::size_t records = 0;
     std::size_t bytes = 0;
@@ -113,18 +116,30 @@ class BlockGenerator final : private Clock::Observer {
     return !blocks_.empty() || !recovered_.empty() || !unallocated_.empty() || buffer_->size() > 0;
   }
 
-  /// The log ranges the batches up to t took (for the checkpoint of t).
-  void addRanges(Time t, std::vector<LogRange>& out) const {
+  /// Waits while what the receiver stored and no batch took reaches the bound.
+  void awaitRoom() override {
+    std::unique_lock lock(gateMutex_);
+    room_.wait(lock, [&] { return !gateBlocking_ || hasRoom(); });
+  }
+  /// While false, awaitRoom() does not wait (the receiver is stopping).
+  void setBlocking(bool blocking) override {
+    std::lock_guard lock(gateMutex_);
+    gateBlocking_ = blocking;
+    room_.notify_all();
+  }
+
+  /// The log ranges the batches up to t took, synced first: the checkpoint of
+  /// t must never name what a power cut could still take back.
+  void addRanges(Time t, std::vector<LogRange>& out) {
     std::lock_guard lock(mutex_);
+    syncIfDirty();
     log_.addRanges(t, out);
   }
 
  private:
   struct Block {
     io::LogSpan span;
-    bool isLogged = false;
-    std::size_t bytes = 0;               // of its log record's payload
-    std::optional<std::vector<T>> data;  // unset: read it back from the log
+    std::optional<std::vector<T>> data;  // unset: read it back from the log (a block from before a restart)
   };
   struct RecoveredBatch {
     Time time;
@@ -133,7 +148,7 @@ class BlockGenerator final : private Clock::Observer {
 
   static std::vector<Block> logged(const std::vector<io::LogSpan>& spans) {
     std::vector<Block> out;
-    for (const auto& s : spans) out.push_back({s, true, 0, std::nullopt});
+    for (const auto& s : spans) out.push_back({s, std::nullopt});
     return out;
   }
 
@@ -153,7 +168,8 @@ class BlockGenerator final : private Clock::Observer {
   void sealAndSync() {
     std::lock_guard lock(mutex_);
     try {
-      if (seal()) log_.sync();
+      seal();
+      syncIfDirty();
     } catch (const std::exception& e) {
       bus_->post(&StreamingListener::onWarning, "rill: " + name_ + ": could not write a block to the receiver "
                                                     "write-ahead log (" + e.what() +
@@ -161,29 +177,39 @@ class BlockGenerator final : private Clock::Observer {
     }
   }
 
-  // Moves what the receiver stored into a logged block (not yet synced);
-  // false when there was nothing. A block the log refused stays in memory only.
-  bool seal() {
+  // Guarded by gateMutex_.
+  bool hasRoom() const {
+    return sealed_.records + buffer_->size() < bound_.records && sealed_.bytes + buffer_->bytes() < bound_.bytes;
+  }
+
+  // Guarded by mutex_.
+  void syncIfDirty() {
+    if (!dirty_) return;
+    log_.sync();
+    dirty_ = false;
+  }
+
+  // Moves what the receiver stored into a logged block (not yet synced). A
+  // block the log refused stays in memory only. Guarded by mutex_.
+  void seal() {
     std::vector<T> stored = buffer_->drain();
-    if (stored.empty()) return false;
-    Block block;
-    std::string payload = encode(stored);
+    if (stored.empty()) return;
+    encode(stored, payload_);
+    const std::string& payload = payload_;
+    {
+      std::lock_guard lock(gateMutex_);
+      sealed_.records += stored.size();
+      sealed_.bytes += payload.size();
+    }
+    Block block{{}, std::move(stored)};
     try {
       block.span = log_.appendBlock(payload);
     } catch (...) {
-      block.data = std::move(stored);
       blocks_.push_back(std::move(block));
       throw;
     }
-    block.isLogged = true;
-    block.bytes = payload.size();
-    if (inMemory_.records + stored.size() <= bound_.records && inMemory_.bytes + block.bytes <= bound_.bytes) {
-      inMemory_.records += stored.size();
-      inMemory_.bytes += block.bytes;
-      block.data = std::move(stored);
-    }
+    dirty_ = true;
     blocks_.push_back(std::move(block));
-    return true;
   }
 
   // A new batch: the blocks no batch took before a restart, then everything
@@ -195,11 +221,15 @@ class BlockGenerator final : private Clock::Observer {
     }
     seal();
     log_.allocate(t);
-    log_.sync();
+    dirty_ = true;
     taken = std::exchange(unallocated_, {});
     for (auto& b : blocks_) taken.push_back(std::move(b));
     blocks_.clear();
-    inMemory_ = {};
+    {
+      std::lock_guard lock(gateMutex_);
+      sealed_ = {};
+      room_.notify_all();
+    }
     log_.rollIfDue(clock_->getTimeMillis());
     log_.removeUnneeded();
   }
@@ -216,15 +246,16 @@ class BlockGenerator final : private Clock::Observer {
     return out;
   }
 
-  static std::string encode(const std::vector<T>& records) {
-    std::string payload(1, kLoggedBlock);
+  // Into the same buffer every time: a block is megabytes, and a fresh
+  // allocation of that size costs page faults on every seal.
+  static void encode(const std::vector<T>& records, std::string& payload) {
+    payload.assign(1, kLoggedBlock);
     if constexpr (Checkpointable<std::vector<T>>) {
       BinaryWriter writer(payload);
       writer(records);
     } else {
       throw std::logic_error("rill: a receiver write-ahead log cannot save " + typeName<T>());
     }
-    return payload;
   }
   static std::vector<T> decode(std::string_view payload) {
     if constexpr (Checkpointable<std::vector<T>>)
@@ -256,11 +287,18 @@ class BlockGenerator final : private Clock::Observer {
   std::string name_;
   MemoryBound bound_;
 
-  mutable std::mutex mutex_;             // one seal or cut at a time, in log order
-  std::vector<Block> blocks_;            // sealed since the last cut; guarded by mutex_
-  MemoryBound inMemory_;                 // what of blocks_ holds its records; guarded by mutex_
+  mutable std::mutex mutex_;               // one seal or cut at a time, in log order
+  std::vector<Block> blocks_;              // sealed since the last cut; guarded by mutex_
   std::vector<RecoveredBatch> recovered_;  // guarded by mutex_
-  std::vector<Block> unallocated_;       // guarded by mutex_
+  std::vector<Block> unallocated_;         // guarded by mutex_
+  bool dirty_ = false;                     // appended since the last sync; guarded by mutex_
+  std::string payload_;                    // the block being logged; guarded by mutex_
+
+  // Apart from mutex_, so that store() never waits for a seal's write and sync.
+  std::mutex gateMutex_;
+  std::condition_variable room_;
+  MemoryBound sealed_;        // what blocks_ holds; guarded by gateMutex_
+  bool gateBlocking_ = true;  // guarded by gateMutex_
 
   std::atomic<std::int64_t> sealedThrough_{0};  // the last block boundary sealed
   std::atomic<bool> stopping_{false};

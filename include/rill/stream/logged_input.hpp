@@ -21,8 +21,8 @@ class LoggedInput {
   /// which a stream with its log on refuses) after the checkpoint of batch
   /// `restored`, if one was restored. Opening the same directory again does nothing.
   virtual void openLog(const std::string& checkpointDirectory, std::optional<Time> restored) = 0;
-  /// Appends the log ranges the batches up to t took.
-  virtual void addLogRanges(Time t, std::vector<LogRange>& out) const = 0;
+  /// Appends the log ranges the batches up to t took, once they are on disk.
+  virtual void addLogRanges(Time t, std::vector<LogRange>& out) = 0;
 
  protected:
   ~LoggedInput() = default;
@@ -39,7 +39,7 @@ inline void openReceiverLogs(const DStreamGraph& graph, const std::string& check
 inline std::vector<LogRange> receiverLogRanges(const DStreamGraph& graph, Time t) {
   std::vector<LogRange> out;
   for (const auto& in : graph.inputs())
-    if (const auto* logged = dynamic_cast<const LoggedInput*>(in.get())) logged->addLogRanges(t, out);
+    if (auto* logged = dynamic_cast<LoggedInput*>(in.get())) logged->addLogRanges(t, out);
   return out;
 }
 

@@ -63,8 +63,9 @@ class ReceiverInputNode final : public InputNode<T>, public LoggedInput {
     generator_ = std::make_unique<BlockGenerator<T>>(
         std::move(log), restored, logSettings_.blockInterval, buffer_, *clock_, *bus_, supervisor_.name(),
         typename BlockGenerator<T>::MemoryBound{settings_.maxBufferedRecords, settings_.maxBufferedBytes});
+    supervisor_.setGate(generator_.get());
   }
-  void addLogRanges(Time t, std::vector<LogRange>& out) const override {
+  void addLogRanges(Time t, std::vector<LogRange>& out) override {
     if (generator_) generator_->addRanges(t, out);
   }
 

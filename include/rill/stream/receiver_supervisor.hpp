@@ -44,6 +44,19 @@ inline std::string describeException(const std::exception_ptr& e) {
   }
 }
 
+/// What store() waits on besides the buffer: with the write-ahead log, the
+/// blocks sealed and not yet taken by a batch (block_generator.hpp).
+class StoreGate {
+ public:
+  /// Waits until one more store may go ahead (or blocking is off).
+  virtual void awaitRoom() = 0;
+  /// While false, awaitRoom() does not wait: the receiver is stopping.
+  virtual void setBlocking(bool blocking) = 0;
+
+ protected:
+  ~StoreGate() = default;
+};
+
 template <class T>
 class ReceiverSupervisor {
  public:
@@ -68,6 +81,9 @@ class ReceiverSupervisor {
     receiver_->supervisor_ = nullptr;
   }
 
+  /// Makes every store() wait on `gate` too (before start()).
+  void setGate(StoreGate* gate) { gate_ = gate; }
+
   /// Starts the supervising thread (which calls the receiver's onStart).
   void start() {
     thread_ = std::thread([this] { run(); });
@@ -90,6 +106,7 @@ class ReceiverSupervisor {
 
   void store(T record) {
     limiter_.acquire([this] { return !running_.load(); });
+    if (gate_) gate_->awaitRoom();
     buffer_->push(std::move(record));
     stored_ = true;
   }
@@ -99,6 +116,7 @@ class ReceiverSupervisor {
       for (auto& r : records) store(std::move(r));
       return;
     }
+    if (gate_) gate_->awaitRoom();
     buffer_->pushAll(std::move(records));
     stored_ = true;
   }
@@ -159,6 +177,7 @@ class ReceiverSupervisor {
     }
     stored_ = false;
     buffer_->setBlocking(true);
+    if (gate_) gate_->setBlocking(true);
     bus_->post(&StreamingListener::onReceiverStarted, info(true));
     try {
       receiver_->onStart();
@@ -203,6 +222,7 @@ class ReceiverSupervisor {
   // A writer blocked on a full buffer or on the rate limit must not hold up a stop.
   void releaseWriters() {
     buffer_->setBlocking(false);
+    if (gate_) gate_->setBlocking(false);
     clock_->wake();
   }
 
@@ -224,6 +244,7 @@ class ReceiverSupervisor {
   ListenerBus* bus_;
   Clock* clock_;
   BlockBuffer<T>* buffer_;
+  StoreGate* gate_ = nullptr;
   std::string name_;
   RateLimiter limiter_;
 

@@ -4,10 +4,11 @@
 // stored and, between them, which batch took which blocks. It lives in
 // <checkpoint directory>/receivedData/<stream id>/ as an io::AppendLog of two
 // kinds of record:
-//   'B' + the block's records (rill's checkpoint archive): a block, appended
-//       and synced before it counts as received;
+//   'B' + the block's records (rill's checkpoint archive): a block, synced by
+//       the end of its block interval;
 //   'A' + batch time (i64 ms): batch t took every block logged since the
-//       previous 'A' record, in log order. Synced before the batch runs.
+//       previous 'A' record, in log order; synced with the next block, and
+//       before a checkpoint names it.
 // So the log alone says, for a checkpoint of batch T, which blocks no batch up
 // to T took: those after the last 'A' record of a batch <= T. A restart replays
 // them, each 'A' record after that point giving a batch back the blocks it
@@ -150,7 +151,8 @@ class ReceivedBlockLog {
 
   void sync() { log_.sync(); }
 
-  /// Starts a new segment once the current one is older than the rolling interval.
+  /// Starts a new segment once the current one is older than the rolling
+  /// interval (syncing the one it closes).
   void rollIfDue(std::int64_t nowMs) {
     if (nowMs - segmentStart_ < rollingInterval_.count()) return;
     log_.roll();
