@@ -185,3 +185,20 @@ TEST_CASE("checkpointed direct stream: a window after a restart reads its earlie
   CHECK((*windows)[3000] == std::vector<std::string>{"a", "b", "c"});
   CHECK((*windows)[4000] == std::vector<std::string>{"b", "c"});
 }
+
+TEST_CASE("checkpointed direct stream: offsets saved for a batch outside the checkpoint make it unusable") {
+  Cluster cluster;
+  rill_stream_test::ManualContext ctx;
+  auto stream = rill::kafka::createDirectStream(ctx.ssc, rill::kafka::Subscribe({"words"}, cluster.params()));
+  auto participant = std::dynamic_pointer_cast<rill::CheckpointParticipant>(stream.node());
+  REQUIRE(participant);
+  using Saved = std::vector<std::pair<std::int64_t, Ranges>>;
+  const rill::CheckpointTimes times{rill::Time(0), rill::Time(3000)};
+  CHECK(participant->prepareRestore(rill::detail::toBytes(Saved{{3000, {{"words", 0, 4, 9}}}}), times));
+  CHECK_THROWS_WITH(participant->prepareRestore(rill::detail::toBytes(Saved{{5000, {{"words", 0, 4, 9}}}}), times),
+                    "rill: the Kafka offsets in the checkpoint are for batch 5000 ms, not a batch of this checkpoint "
+                    "(after 0 ms, up to 3000 ms)");
+  CHECK_THROWS_AS(participant->prepareRestore(rill::detail::toBytes(Saved{{2000, {{"words", 0, 9, 4}}}}), times),
+                  std::invalid_argument);
+  CHECK_THROWS(participant->prepareRestore("garbage", times));
+}

@@ -143,6 +143,31 @@ TEST_CASE("direct stream: spark.streaming.kafka.maxRatePerPartition limits each 
   ctx.ssc.stop(false);
 }
 
+TEST_CASE("direct stream: with backpressure, the estimated rate is shared by lag, at first the initial rate") {
+  Cluster cluster;
+  cluster.mock.createTopic("in", 2);
+  cluster.produce("in", 0, numbered("a", 30));
+  cluster.produce("in", 1, numbered("b", 10));
+  rill_stream_test::ManualContext ctx(rill_stream_test::conf()
+                                          .set("spark.streaming.backpressure.enabled", "true")
+                                          .set("spark.streaming.backpressure.initialRate", "10"));
+  auto stream = rill::kafka::createDirectStream(ctx.ssc, rill::kafka::Subscribe({"in"}, earliest(cluster)));
+  auto seen = watch(stream);
+  auto clock = ctx.clock;
+  stream.foreachRDD([clock](const rill::RDD<ConsumerRecord>&) { clock->spend(500ms); });  // each batch takes 0.5 s
+  ctx.ssc.start();
+  // 10 records/s shared 30:10 by lag (7.5 and 2.5, whole offsets): the initial rate.
+  ctx.clock->setTime(1000);
+  CHECK(seen->rangesAt(1000) == Ranges{{"in", 0, 0, 7}, {"in", 1, 0, 2}});
+  // The PID estimator's first batch only measures (18 records/s): still the initial rate.
+  ctx.clock->setTime(2000);
+  CHECK(seen->rangesAt(2000) == Ranges{{"in", 0, 7, 14}, {"in", 1, 2, 4}});
+  // Its first estimate: 18 records/s, raised to spark.streaming.backpressure.pid.minRate (100).
+  ctx.clock->setTime(3000);
+  CHECK(seen->rangesAt(3000) == Ranges{{"in", 0, 14, 30}, {"in", 1, 4, 10}});
+  ctx.ssc.stop(false);
+}
+
 TEST_CASE("direct stream: SubscribePattern reads every matching topic, also one made while it runs") {
   Cluster cluster;
   cluster.mock.createTopic("log-a", 2);

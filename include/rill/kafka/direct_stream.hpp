@@ -15,6 +15,7 @@
 #include <rill/kafka/errors.hpp>
 #include <rill/kafka/kafka_rdd.hpp>
 #include <rill/kafka/offset_range.hpp>
+#include <rill/kafka/rate_limit.hpp>
 #include <rill/kafka/stream_settings.hpp>
 #include <rill/stream/checkpoint_participant.hpp>
 #include <rill/stream/dstream.hpp>
@@ -52,11 +53,14 @@ using Offsets = std::map<TopicPartition, std::int64_t>;
 
 class DirectKafkaInputNode final : public rill::detail::InputNode<ConsumerRecord>, public CheckpointParticipant {
  public:
-  DirectKafkaInputNode(DStreamGraph& graph, ListenerBus& bus, ConsumerStrategy strategy, StreamSettings settings)
+  /// `rate`: the backpressure's rate, when it is on.
+  DirectKafkaInputNode(DStreamGraph& graph, ListenerBus& bus, ConsumerStrategy strategy, StreamSettings settings,
+                       std::shared_ptr<const BackpressureRate> rate)
       : InputNode(graph),
         bus_(&bus),
         strategy_(std::move(strategy)),
         settings_(std::move(settings)),
+        rate_(std::move(rate)),
         pool_(std::make_shared<ConsumerPool>(strategy_.kafkaParams(), settings_.read)),
         driver_(strategy_.kafkaParams()) {}
   ~DirectKafkaInputNode() override { sendCommits(); }  // the driver then waits (bounded) for the answers
@@ -95,18 +99,18 @@ class DirectKafkaInputNode final : public rill::detail::InputNode<ConsumerRecord
       if (time <= t) saved.emplace_back(time.milliseconds(), ranges);
     return rill::detail::toBytes(saved);
   }
-  void restore(std::string_view bytes) override {
+  std::function<void()> prepareRestore(std::string_view bytes, const CheckpointTimes& times) override {
     auto saved = rill::detail::fromBytes<SavedBatches>(bytes);
-    std::lock_guard lock(mutex_);
-    for (auto& [ms, ranges] : saved) {
-      // The RDDs a window may still read again read the same ranges.
-      DStreamNode<ConsumerRecord>::restore(Time(ms), kafkaRDD(graph().sparkContext(), pool_, ranges));
-      batches_.insertOrAssign(Time(ms), std::move(ranges));
+    for (const auto& [ms, ranges] : saved) {
+      const Time t(ms);
+      if (t <= times.zero || t > times.batch || (t - times.zero).count() % slideDuration().count() != 0)
+        throw SparkException(
+            rill::detail::message({"rill: the Kafka offsets in the checkpoint are for batch ", ms,
+                                   " ms, not a batch of this checkpoint (after ", times.zero.milliseconds(),
+                                   " ms, up to ", times.batch.milliseconds(), " ms)"}));
+      for (const auto& r : ranges) requireValid(r);
     }
-    if (batches_.size() > 0) {
-      offsets_ = untilOf(std::prev(batches_.end())->second);
-      started_ = true;
-    }
+    return [this, saved = std::move(saved)]() mutable { restoreBatches(std::move(saved)); };
   }
 
  protected:
@@ -127,6 +131,19 @@ class DirectKafkaInputNode final : public rill::detail::InputNode<ConsumerRecord
 
  private:
   using SavedBatches = std::vector<std::pair<std::int64_t, std::vector<OffsetRange>>>;
+
+  void restoreBatches(SavedBatches saved) {
+    std::lock_guard lock(mutex_);
+    for (auto& [ms, ranges] : saved) {
+      // The RDDs a window may still read again read the same ranges.
+      DStreamNode<ConsumerRecord>::restore(Time(ms), kafkaRDD(graph().sparkContext(), pool_, ranges));
+      batches_.insertOrAssign(Time(ms), std::move(ranges));
+    }
+    if (batches_.size() > 0) {
+      offsets_ = untilOf(std::prev(batches_.end())->second);
+      started_ = true;
+    }
+  }
   struct QueuedCommit {
     std::vector<OffsetRange> ranges;
     OffsetCommitCallback callback;
@@ -230,8 +247,7 @@ class DirectKafkaInputNode final : public rill::detail::InputNode<ConsumerRecord
     }
     if (!fresh.empty()) from.merge(startingOffsets(fresh, !started_));
     const auto latest = driver_.latest(tps, settings_.driverTimeout);
-    const auto limit = settings_.maxOffsetsPerPartition(slideDuration());
-    std::vector<OffsetRange> ranges;
+    std::vector<std::int64_t> lags;
     for (std::size_t i = 0; i < tps.size(); ++i) {
       const std::int64_t start = from[tps[i]];
       if (latest[i] < start)
@@ -240,7 +256,14 @@ class DirectKafkaInputNode final : public rill::detail::InputNode<ConsumerRecord
                                    ": the log ends at offset ", latest[i], ", before offset ", start,
                                    " where this batch starts (was the topic deleted and made again?)"}),
             RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE);
-      const std::int64_t until = limit ? std::min(latest[i], start + *limit) : latest[i];
+      lags.push_back(latest[i] - start);
+    }
+    const auto limits =
+        maxOffsetsPerPartition(settings_, slideDuration(), lags, rate_ ? rate_->rate() : std::optional<double>());
+    std::vector<OffsetRange> ranges;
+    for (std::size_t i = 0; i < tps.size(); ++i) {
+      const std::int64_t start = from[tps[i]];
+      const std::int64_t until = limits ? std::min(latest[i], start + (*limits)[i]) : latest[i];
       ranges.push_back({tps[i].topic, tps[i].partition, start, until});
     }
     return ranges;
@@ -308,7 +331,8 @@ class DirectKafkaInputNode final : public rill::detail::InputNode<ConsumerRecord
   ListenerBus* bus_;
   ConsumerStrategy strategy_;
   StreamSettings settings_;
-  std::shared_ptr<ConsumerPool> pool_;  // shared with the batches' RDDs, which may outlive the stream
+  std::shared_ptr<const BackpressureRate> rate_;  // null without backpressure
+  std::shared_ptr<ConsumerPool> pool_;            // shared with the batches' RDDs, which may outlive the stream
   DriverConsumer driver_;
 
   mutable std::mutex mutex_;
@@ -348,8 +372,13 @@ inline DirectKafkaDStream createDirectStream(StreamingContext& ssc, ConsumerStra
   DStreamGraph& graph = ssc.graph();
   graph.checkNotStarted();
   auto settings = detail::StreamSettings::from(ssc.sparkContext().getConf(), strategy.kafkaParams());
+  std::shared_ptr<detail::BackpressureRate> rate;
+  if (settings.backpressure.enabled) {
+    rate = std::make_shared<detail::BackpressureRate>(ssc.clock(), graph.batchDuration(), settings.backpressure);
+    ssc.addStreamingListener(rate);
+  }
   auto node = std::make_shared<detail::DirectKafkaInputNode>(graph, ssc.listenerBus(), std::move(strategy),
-                                                             std::move(settings));
+                                                             std::move(settings), std::move(rate));
   graph.addInput(node);
   graph.checkpoints().add(node);
   return DirectKafkaDStream(std::move(node));

@@ -4,12 +4,11 @@
 #include <rill/kafka/params.hpp>
 #include <rill/kafka/read_settings.hpp>
 #include <rill/rdd/conf.hpp>
+#include <rill/stream/receiver_settings.hpp>
 #include <rill/stream/time.hpp>
 
-#include <algorithm>
 #include <chrono>
 #include <cstdint>
-#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -28,6 +27,8 @@ struct StreamSettings {
   std::chrono::milliseconds driverTimeout{10000};
   /// kafkaParams' retry.backoff.ms: the first wait between attempts, doubled at each retry.
   std::chrono::milliseconds retryBackoff{100};
+  /// spark.streaming.backpressure.*: the rate adapts to how fast batches are processed.
+  BackpressureSettings backpressure;
   ReadSettings read;
 
   static StreamSettings from(const SparkConf& conf, const KafkaParams& params) {
@@ -40,14 +41,9 @@ struct StreamSettings {
       throw std::invalid_argument("rill: rill.streaming.kafka.driverTimeout.ms must be positive");
     if (auto backoff = lookup(params, "retry.backoff.ms"))
       s.retryBackoff = std::chrono::milliseconds(std::stoll(*backoff));
+    s.backpressure = ReceiverSettings::fromConf(conf).backpressure;  // read where receivers read it
     s.read = ReadSettings::fromConf(conf);
     return s;
-  }
-
-  /// The most offsets a batch of `batch` reads from one partition; nullopt: all there are.
-  std::optional<std::int64_t> maxOffsetsPerPartition(Duration batch) const {
-    if (maxRatePerPartition == 0) return std::nullopt;
-    return std::max(batch.count() * maxRatePerPartition / 1000, minRatePerPartition);
   }
 
  private:
