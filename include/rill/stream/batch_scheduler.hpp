@@ -5,12 +5,19 @@
 // a time. A batch that takes longer than the interval delays the next one;
 // nothing is skipped, and the delay is reported to listeners.
 //
+// With several ranks rank 0 leads: its clock and its stop requests decide,
+// and it broadcasts each batch's time (or the stop) before the batch; every
+// rank then runs the batch, its inputs being rank 0's. A failure on one rank
+// fails the batch on every rank, so all ranks go on alike.
+//
 // Stopping waits for the thread, but not forever. The scheduler owns, with the
 // context, everything a batch touches (graph, listeners, clock, checkpoints),
 // so a stop that gives up on a batch stuck in a user function can leave its
 // thread behind: the context may go away, and if the function ever returns,
 // the thread does nothing more.
 #include <rill/core/errors.hpp>
+#include <rill/exec/cluster.hpp>
+#include <rill/exec/wire.hpp>
 #include <rill/rdd/conf_values.hpp>
 #include <rill/rdd/spark_context.hpp>
 #include <rill/stream/checkpoint.hpp>
@@ -31,6 +38,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -87,7 +95,8 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
       state_ = ContextState::ACTIVE;
     }
     clock_->addObserver(this);
-    for (auto& in : graph_->inputs()) in->start();
+    if (sc_->isDriver())
+      for (auto& in : graph_->inputs()) in->start();
     bus_->post(&StreamingListener::onStreamingStarted, first);
     // Under the lock: a batch that calls stop() reads thread_.
     std::lock_guard lock(mutex_);
@@ -128,6 +137,8 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
   /// thread within the settings' bounds, leaves it behind (with a warning)
   /// when a batch never ends, and marks the context stopped.
   void finishStop(const StopSettings& settings) {
+    // Another rank stops when rank 0 says so, which may come later.
+    if (!sc_->isDriver()) awaitExit(sc_->cluster().timeout());
     if (graceful_ && !awaitExit(settings.gracefulTimeout)) {
       warn("rill: the graceful stop did not finish within spark.streaming.gracefulStopTimeout (" +
            toString(settings.gracefulTimeout) +
@@ -219,11 +230,55 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
 
   bool idleAt(std::int64_t now) const override { return nextBatch_.load() > now || exited_.load(); }
 
+  // The time of the batch due after `next` (rank 0's decision), or none: stop.
+  std::optional<Time> awaitBatch(Time next) {
+    exec::Cluster& cluster = sc_->cluster();
+    if (!cluster.isDriver()) return decodeBatch(cluster.broadcast(kBatchTag, 0, {}));
+    clock_->waitTillTime(next.milliseconds(), [&] { return stopRequested_.load(); });
+    const bool stop = stopRequested_ && !(graceful_ && graph_->hasPendingData());
+    const std::optional<Time> due = stop ? std::nullopt : std::optional<Time>(next);
+    if (cluster.size() > 1) cluster.broadcast(kBatchTag, 0, encodeBatch(due));
+    return due;
+  }
+  static exec::Bytes encodeBatch(std::optional<Time> t) {
+    exec::Bytes out;
+    exec::appendWire(out, std::pair<bool, std::int64_t>(t.has_value(), t ? t->milliseconds() : 0), kBatchTag);
+    return out;
+  }
+  static std::optional<Time> decodeBatch(const exec::Bytes& bytes) {
+    const auto [due, ms] = exec::readWire<std::pair<bool, std::int64_t>>(bytes, kBatchTag);
+    return due ? std::optional<Time>(Time(ms)) : std::nullopt;
+  }
+
+  // With several ranks, the failure of the lowest failing rank becomes every
+  // rank's, so that every rank skips, reports and checkpoints alike.
+  void agreeOnFailure(std::string_view tag, std::exception_ptr& failure) {
+    exec::Cluster& cluster = sc_->cluster();
+    if (cluster.size() == 1) return;
+    try {
+      cluster.agreeOnFailure(tag, failure);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+  }
+
+  void fail(std::exception_ptr failure) {
+    std::lock_guard lock(mutex_);
+    if (!error_) error_ = failure;
+    terminated_.notify_all();
+  }
+
   void run(Time first) {
     current() = this;
-    for (Time t = first;; t = t + graph_->batchDuration()) {
-      clock_->waitTillTime(t.milliseconds(), [&] { return stopRequested_.load(); });
-      if (stopRequested_ && !(graceful_ && graph_->hasPendingData())) break;
+    for (Time next = first;; next = next + graph_->batchDuration()) {
+      std::optional<Time> due;
+      try {
+        due = awaitBatch(next);
+      } catch (...) {  // the ranks lost each other: no batch can run any more
+        fail(std::current_exception());
+      }
+      if (!due) break;
+      const Time t = next = *due;
       runBatch(t);
       if (abandoned_) return;
       nextBatch_ = (t + graph_->batchDuration()).milliseconds();
@@ -236,6 +291,7 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
       exitCv_.notify_all();
     }
     clock_->notifyProgress();
+    if (!sc_->isDriver()) markStopped();  // rank 0's stop, or a lost rank 0, ends this rank's context
     if (stopSparkContextOnExit_) sc_->stop();
   }
 
@@ -264,22 +320,30 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
     } catch (...) {
       failure = std::current_exception();
     }
+    agreeOnFailure("batch jobs", failure);
+    if (failure) jobs.clear();  // every rank has the same jobs, or none
     for (auto& job : jobs) {
       if (abandoned_) return;
+      std::exception_ptr jobFailure;
       try {
         job();
       } catch (...) {
-        if (!failure) failure = std::current_exception();
+        jobFailure = std::current_exception();
       }
+      agreeOnFailure("batch job", jobFailure);
+      if (!failure) failure = jobFailure;
     }
     if (abandoned_) return;
     info.processingEndTime = Time(clock_->getTimeMillis());
     if (failure) info.failureReason = describeException(failure);
+    std::exception_ptr cleared;
     try {
       graph_->clearMetadata(t);
     } catch (...) {
-      if (!failure) failure = std::current_exception();
+      cleared = std::current_exception();
     }
+    agreeOnFailure("batch end", cleared);
+    if (!failure) failure = cleared;
     if (checkpointer_ && !failure) checkpointer_->afterBatch(*graph_, t, *bus_);
     if (abandoned_) return;
     bus_->post(&StreamingListener::onBatchCompleted, info);
@@ -288,6 +352,8 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
     if (failure && !error_) error_ = failure;
     if (failure) terminated_.notify_all();
   }
+
+  static constexpr std::string_view kBatchTag = "stream batch time";
 
   SparkContext* sc_;
   std::shared_ptr<Clock> clock_;

@@ -44,6 +44,8 @@ class FileInputNode final : public InputNode<std::string> {
  protected:
   Batch takeBatch(Time t) override {
     std::vector<std::string> lines;
+    // With several ranks rank 0 lists and reads; receivedBatch sends the lines out.
+    if (!graph().sparkContext().isDriver()) return {receivedBatch(graph().sparkContext(), std::move(lines)), 0};
     for (const auto& path : newFiles(t)) {
       try {
         const std::size_t overlong = io::forEachBoundedLine(

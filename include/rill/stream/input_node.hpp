@@ -5,6 +5,7 @@
 // where the records come from (takeBatch).
 #include <rill/rdd/spark_context.hpp>
 #include <rill/stream/by_time.hpp>
+#include <rill/stream/driver_batch.hpp>
 #include <rill/stream/dstream_node.hpp>
 #include <rill/stream/graph.hpp>
 
@@ -20,9 +21,11 @@ namespace rill::detail {
 
 /// A batch of received records as an RDD: contiguous runs in
 /// sc.defaultParallelism() partitions (none for an empty batch, as Spark's
-/// receiver streams make an RDD with no blocks).
+/// receiver streams make an RDD with no blocks). With several ranks the
+/// records are rank 0's, sent to the ranks that own their partitions.
 template <class T>
 RDD<T> receivedBatch(SparkContext& sc, std::vector<T> records) {
+  if (sc.cluster().size() > 1) return spreadRecordsFromDriver(sc, std::move(records));
   if (records.empty()) return sc.template emptyRDD<T>();
   const std::size_t n = std::min(sc.defaultParallelism(), records.size());
   return sc.fromSlices(std::move(records), n);

@@ -60,7 +60,8 @@ class DStreamOutputOps {
   }
 
   /// print(num = 10): Spark's layout — a line of dashes, "Time: <ms> ms", dashes,
-  /// the first num elements, "..." if there are more, and an empty line.
+  /// the first num elements, "..." if there are more, and an empty line. With
+  /// several ranks every rank takes the elements (a collective) and rank 0 prints.
   void print(std::size_t num = 10) const {
     // The stream is looked up per batch, so ssc.setPrintStream() before start()
     // applies to print()s defined earlier too.
@@ -72,7 +73,7 @@ class DStreamOutputOps {
       for (std::size_t i = 0; i < first.size() && i < num; ++i) text += rill::toString(first[i]) + "\n";
       if (first.size() > num) text += "...\n";
       text += "\n";
-      graph->printStream() << text << std::flush;
+      if (graph->sparkContext().isDriver()) graph->printStream() << text << std::flush;
     });
   }
   /// pprint is PySpark's name for print.

@@ -1,7 +1,10 @@
 #pragma once
 // queueStream: batches taken from a queue of RDDs the program fills (for tests
-// and demos, as Spark's queueStream).
+// and demos, as Spark's queueStream). With several ranks the queue is rank 0's:
+// rank 0 computes the RDD it takes alone and sends each partition to the rank
+// that owns it (driver_batch.hpp), so the RDDs it pushes must be rank 0's alone.
 #include <rill/rdd/rdd.hpp>
+#include <rill/stream/driver_batch.hpp>
 #include <rill/stream/dstream_node.hpp>
 #include <rill/stream/graph.hpp>
 #include <rill/stream/input_node.hpp>
@@ -71,6 +74,15 @@ class QueueInputNode final : public InputNode<T> {
 
  protected:
   typename InputNode<T>::Batch takeBatch(Time) override {
+    SparkContext& sc = this->graph().sparkContext();
+    if (sc.cluster().size() == 1) return takeLocal();
+    if (!sc.isDriver()) return {spreadFromDriver<T>(sc, {}), 0};
+    auto [rdd, n] = takeLocal();
+    return {spreadFromDriver(sc, computeOnDriver(rdd)), n};
+  }
+
+ private:
+  typename InputNode<T>::Batch takeLocal() {
     auto taken = queue_->take(oneAtATime_);
     RDD<T> batch;
     std::int64_t n = 0;
@@ -88,7 +100,6 @@ class QueueInputNode final : public InputNode<T> {
     return {std::move(batch), n};
   }
 
- private:
   std::shared_ptr<RDDQueue<T>> queue_;
   bool oneAtATime_;
   std::optional<RDD<T>> default_;

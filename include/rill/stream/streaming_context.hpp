@@ -3,6 +3,8 @@
 // graph, then cuts the input into batches every batch interval on its clock and
 // runs each batch's jobs, one batch at a time (batch_scheduler.hpp).
 #include <rill/core/errors.hpp>
+#include <rill/exec/cluster.hpp>
+#include <rill/exec/wire.hpp>
 #include <rill/rdd/spark_context.hpp>
 #include <rill/stream/batch_scheduler.hpp>
 #include <rill/stream/checkpoint.hpp>
@@ -30,6 +32,7 @@
 #include <ostream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -179,7 +182,7 @@ class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
     if (sc_->isStopped())
       throw IllegalStateException("rill: cannot start the StreamingContext: its SparkContext has been stopped");
     const auto interval = batchDuration().count();
-    const auto now = clock_->getTimeMillis();
+    const auto now = driverTime();
     // A restored context goes on after its checkpointed batch, on its old time line.
     const Time first = recovered_ ? Time(recovered_->time) + batchDuration() : Time((now / interval + 1) * interval);
     const Time zero = recovered_ ? Time(recovered_->zeroTime) : first - batchDuration();
@@ -225,6 +228,17 @@ class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
   }
 
  private:
+  // Rank 0's clock reading: with several ranks every rank starts on its time line.
+  std::int64_t driverTime() {
+    exec::Cluster& cluster = sc_->cluster();
+    std::int64_t now = clock_->getTimeMillis();
+    if (cluster.size() == 1) return now;
+    constexpr std::string_view tag = "stream start";
+    exec::Bytes mine;
+    if (cluster.isDriver()) exec::appendWire(mine, now, tag);
+    return exec::readWire<std::int64_t>(cluster.broadcast(tag, 0, std::move(mine)), tag);
+  }
+
   // Called with lifecycleMutex_ held, not on the scheduler's thread.
   void stopStreaming(bool stopGracefully) {
     if (scheduler_->requestStop(stopGracefully)) scheduler_->finishStop(stopSettings_);

@@ -1,0 +1,153 @@
+// Streams on several ranks (the in-process cluster, ranks as threads): rank 0
+// drives its ManualClock and feeds the input; every rank gets exactly the
+// batches one process of local[P*N] gets.
+#include <doctest/doctest.h>
+
+#include <rill/core/show.hpp>
+#include <rill/exec/local_cluster.hpp>
+#include <rill/stream/streaming_context.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace {
+
+using namespace std::chrono_literals;
+using Lines = std::vector<std::vector<std::string>>;
+using Output = std::vector<std::string>;
+
+constexpr std::chrono::milliseconds kTimeout{60'000};
+
+rill::SparkConf conf(std::size_t threads) {
+  return rill::SparkConf()
+      .setAppName("rill-distributed-stream-test")
+      .setMaster("local[" + std::to_string(threads) + "]")
+      .set("spark.streaming.gracefulStopTimeout", "30s");
+}
+
+const Lines kInput = {{"a b a", "c"}, {"b b", "d a c", "e"}, {}, {"a", "a a a"}, {"c d e f", "b"}, {"x"}};
+
+/// One rank's run: defines the job on a queue stream, feeds batch i of `input`
+/// on rank 0 and advances its clock; the other ranks follow. Returns what the
+/// job recorded on this rank, plus what it printed.
+template <class Job>
+Output runJob(rill::SparkContext& sc, const Lines& input, Job& job) {
+  auto clock = std::make_shared<rill::ManualClock>(0);
+  rill::StreamingContext ssc(sc, 1s, clock);
+  std::ostringstream printed;
+  ssc.setPrintStream(printed);
+  auto queue = std::make_shared<rill::RDDQueue<std::string>>();
+  Output out;
+  job(ssc.queueStream(queue), out);
+  ssc.start();
+  if (sc.isDriver()) {
+    for (const auto& lines : input) {
+      queue->push(sc.fromSlices(lines, 2));
+      clock->advance(1s);
+    }
+    ssc.stop(false);
+  } else {
+    CHECK(ssc.awaitTerminationOrTimeout(kTimeout));
+    ssc.stop(false);
+  }
+  out.push_back("printed: " + printed.str());
+  return out;
+}
+
+template <class Job>
+Output inOneProcess(std::size_t threads, Job job) {
+  rill::SparkContext sc(conf(threads));
+  return runJob(sc, kInput, job);
+}
+
+template <class Job>
+std::vector<Output> onRanks(std::size_t ranks, std::size_t threads, Job job) {
+  std::vector<Output> got(ranks);
+  rill::exec::runLocalCluster(
+      ranks,
+      [&](rill::exec::Cluster& cluster) {
+        rill::SparkContext sc(conf(threads), cluster);
+        got[cluster.rank()] = runJob(sc, kInput, job);
+      },
+      kTimeout);
+  return got;
+}
+
+/// Every rank of P in {1, 2, 3} ranks of local[N] records what one process of local[P*N] records.
+template <class Job>
+void sameBatchesAsOneProcess(Job job) {
+  for (const std::size_t ranks : {1, 2, 3})
+    for (const std::size_t threads : {1, 2}) {
+      CAPTURE(ranks);
+      CAPTURE(threads);
+      const Output expected = inOneProcess(ranks * threads, job);
+      REQUIRE(expected.size() == kInput.size() + 1);
+      const auto got = onRanks(ranks, threads, job);
+      for (std::size_t r = 0; r < ranks; ++r) {
+        CAPTURE(r);
+        // Only rank 0 prints.
+        Output want = expected;
+        if (r > 0) want.back() = "printed: ";
+        CHECK(got[r] == want);
+      }
+    }
+}
+
+template <class D>
+void record(const D& stream, Output& out) {
+  stream.foreachRDD([&out](const auto& rdd, rill::Time t) { out.push_back(t.toString() + " " + rill::toString(rdd.collect())); });
+}
+
+auto words(rill::DStream<std::string> lines) {
+  return lines
+      .flatMap([](const std::string& line) {
+        std::vector<std::string> ws;
+        std::istringstream in(line);
+        for (std::string w; in >> w;) ws.push_back(w);
+        return ws;
+      })
+      .map([](const std::string& w) { return std::pair<std::string, int>(w, 1); });
+}
+
+std::optional<int> runningSum(const std::vector<int>& values, std::optional<int> state) {
+  int sum = state.value_or(0);
+  for (int v : values) sum += v;
+  return sum;
+}
+
+}  // namespace
+
+TEST_CASE("network word count: the same batches on 1, 2 and 3 ranks as in one process; rank 0 prints") {
+  sameBatchesAsOneProcess([](rill::DStream<std::string> lines, Output& out) {
+    auto counts = words(lines).reduceByKey(std::plus<int>());
+    counts.print();
+    record(counts, out);
+  });
+}
+
+TEST_CASE("windowed and stateful: reduceByKeyAndWindow, updateStateByKey and mapWithState per batch") {
+  sameBatchesAsOneProcess([](rill::DStream<std::string> lines, Output& out) {
+    auto pairs = words(lines);
+    auto windowed = pairs.reduceByKeyAndWindow(std::plus<int>(), 3s, 1s);
+    auto inverse = pairs.reduceByKeyAndWindow(std::plus<int>(), std::minus<int>(), 3s, 1s);
+    auto state = pairs.updateStateByKey(runningSum);
+    auto mapped = pairs.mapWithState(rill::StateSpec::function(
+        [](const std::string& key, std::optional<int> value, rill::State<int>& s) {
+          const int sum = value.value_or(0) + s.getOption().value_or(0);
+          s.update(sum);
+          return key + "=" + std::to_string(sum);
+        }));
+    std::vector<std::string>* sink = &out;
+    windowed.union_(inverse).union_(state).foreachRDD([sink](const auto& rdd, rill::Time t) {
+      sink->push_back(t.toString() + " " + rill::toString(rdd.collect()));
+    });
+    mapped.foreachRDD([sink](const auto& rdd, rill::Time) { sink->back() += " " + rill::toString(rdd.collect()); });
+  });
+}
