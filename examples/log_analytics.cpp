@@ -10,9 +10,11 @@
 //   log_analytics --input access.log   a log file replayed, 10 lines a batch
 //   log_analytics --host H --port P    lines from a server (e.g. `nc -lk P`), until Ctrl-C
 //   log_analytics --dir D              lines of log files moved into D, until Ctrl-C
+//   log_analytics --kafka H:P --topic T  the values of a Kafka topic's records (rill::kafka builds), until Ctrl-C
 //   log_analytics --ui [PORT]          also serve the streaming UI (rill::ui builds), until Ctrl-C
 #include "common/access_log.hpp"
 #include "common/demo_random.hpp"
+#include "common/kafka_input.hpp"
 #include "common/streaming_app.hpp"
 #include "common/ui_option.hpp"
 
@@ -167,15 +169,27 @@ void defineAnalytics(const DStream<std::string>& lines) {
 int main(int argc, char** argv) {
   examples::UiOption ui(argc, argv);
   examples::InputOptions input(6);
-  examples::CommandLine cli("log_analytics", "[--host H --port P | --dir D | --input FILE] [options]",
+  examples::KafkaInput kafka;
+  examples::CommandLine cli("log_analytics",
+                            "[--host H --port P | --dir D | --input FILE | --kafka H:P --topic T] [options]",
                             "Status classes, top paths and top clients of web-server access logs over a\n"
                             "4 s window sliding every 2 s (1 s batches), with running error rates and\n"
                             "malformed-line counts. Without an input it runs on built-in traffic.");
   input.addTo(cli);
+  kafka.addTo(cli);
   ui.addTo(cli);
   cli.parse(argc, argv);
   input.check(cli);
+  kafka.check(cli, input);
   try {
+    if (kafka.requested()) {
+      kafka.run("LogAnalytics", kBatch, [&](StreamingContext& ssc, const DStream<std::string>& lines) {
+        ui.attach(ssc);
+        defineAnalytics(lines);
+      });
+      ui.serveUntilInterrupted();
+      return 0;
+    }
     examples::StreamingApp app("LogAnalytics", input, kBatch, generateTraffic);
     ui.attach(app.ssc());
     defineAnalytics(app.lines());
