@@ -7,6 +7,8 @@
 #include <rill/exec/local_cluster.hpp>
 #include <rill/stream/streaming_context.hpp>
 
+#include "temp_dir.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -150,4 +152,26 @@ TEST_CASE("windowed and stateful: reduceByKeyAndWindow, updateStateByKey and map
     });
     mapped.foreachRDD([sink](const auto& rdd, rill::Time) { sink->back() += " " + rill::toString(rdd.collect()); });
   });
+}
+
+TEST_CASE("a checkpointed stream on several ranks is refused at start with a message, on every rank") {
+  rill_test::TempDir dir("distributed-stream-checkpoint");
+  std::vector<std::string> errors(2);
+  rill::exec::runLocalCluster(
+      2,
+      [&](rill::exec::Cluster& cluster) {
+        rill::SparkContext sc(conf(1), cluster);
+        rill::StreamingContext ssc(sc, 1s, std::make_shared<rill::ManualClock>(0));
+        ssc.checkpoint(dir.file("checkpoints"));
+        ssc.queueStream(std::make_shared<rill::RDDQueue<int>>()).foreachRDD([](const auto&) {});
+        try {
+          ssc.start();
+        } catch (const rill::IllegalStateException& e) {
+          errors[cluster.rank()] = e.what();
+        }
+      },
+      kTimeout);
+  for (const auto& e : errors)
+    CHECK(e == "rill: checkpoints of a streaming job on several ranks are not supported yet (2 ranks); run it "
+               "without ssc.checkpoint() or getOrCreate()");
 }

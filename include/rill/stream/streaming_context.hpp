@@ -181,6 +181,12 @@ class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
       throw IllegalStateException("rill: StreamingContext has already been stopped; create a new one");
     if (sc_->isStopped())
       throw IllegalStateException("rill: cannot start the StreamingContext: its SparkContext has been stopped");
+    // Until each rank writes its own parts, a checkpoint of several ranks would
+    // hold one rank's data under every rank's name: refuse it rather than lose data.
+    if (checkpointer_ && sc_->cluster().size() > 1)
+      throw IllegalStateException("rill: checkpoints of a streaming job on several ranks are not supported yet (" +
+                                  std::to_string(sc_->cluster().size()) +
+                                  " ranks); run it without ssc.checkpoint() or getOrCreate()");
     const auto interval = batchDuration().count();
     const auto now = driverTime();
     // A restored context goes on after its checkpointed batch, on its old time line.
