@@ -101,7 +101,10 @@ class Checkpointer {
       checkFits(graph, m, dir);
       return problemOf([&] { putInPlace = prepare(graph, m); });
     });
-    if (manifest) putInPlace();
+    // Participants that read their data only as it is put in place (restore(bytes)) can still fail here.
+    if (const auto problem = manifest ? problemOf(putInPlace) : std::string(); !problem.empty())
+      throw SparkException("rill: the checkpoint of batch " + Time(manifest->time).toString() + " in '" + dir +
+                           "' could not be put back into the streams: " + problem);
     return manifest;
   }
 
@@ -111,6 +114,7 @@ class Checkpointer {
     return newestUsable(dir, bus, [](const CheckpointManifest&) { return std::string(); });
   }
 
+ private:
   /// Why a manifest that decoded cleanly still cannot be a checkpoint this
   /// library wrote (empty when it can): the checksum catches accidents, this
   /// catches a record whose times would put the scheduler somewhere absurd.
@@ -125,13 +129,6 @@ class Checkpointer {
     return {};
   }
 
-  /// Puts a checkpoint's data into a graph rebuilt by the same program, or throws.
-  static void restore(DStreamGraph& graph, const CheckpointManifest& data, const std::string& dir) {
-    checkFits(graph, data, dir);
-    prepare(graph, data)();
-  }
-
- private:
   /// The newest checkpoint whose file reads and whose manifest use(manifest)
   /// finds no problem with; each unusable one is reported as a warning.
   template <class Use>
@@ -206,8 +203,5 @@ class Checkpointer {
   std::size_t keep_;
   Time zero_;
 };
-
-// The manifest's former name, until StreamingContext names it as it is now.
-using CheckpointData = CheckpointManifest;
 
 }  // namespace rill::detail
