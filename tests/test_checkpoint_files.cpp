@@ -137,10 +137,9 @@ struct Crafted {
   std::string problem;                                    // the warning's reason
 };
 
-const std::string kUpdateState = "the state of updateStateByKey (std::pair<std::__cxx11::basic_string<char, "
-                                 "std::char_traits<char>, std::allocator<char> >, int>)";
-const std::string kMapState = "the state of mapWithState (std::pair<std::__cxx11::basic_string<char, "
-                              "std::char_traits<char>, std::allocator<char> >, int>)";
+const std::string kUpdateState =
+    "the state of updateStateByKey (" + rill::detail::typeName<std::pair<std::string, int>>() + ")";
+const std::string kMapState = "the state of mapWithState (" + rill::detail::typeName<std::pair<std::string, int>>() + ")";
 
 std::vector<Crafted> crafted() {
   const std::string beyond = ", which is not a batch of its stream (every 1000 ms from 0 ms) up to the checkpoint's "
