@@ -1,4 +1,4 @@
-// EXPECT: rill: distinct needs elements with std::hash and ==
+// EXPECT: rill: a key needs std::hash or a partitioner's hasher
 // distinct over an element type without std::hash.
 #include <rill/rdd/spark_context.hpp>
 

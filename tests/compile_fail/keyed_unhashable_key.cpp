@@ -1,4 +1,4 @@
-// EXPECT: keyed operations need keys with std::hash and ==
+// EXPECT: rill: a key needs std::hash or a partitioner's hasher
 #include <rill/rdd/spark_context.hpp>
 #include <utility>
 

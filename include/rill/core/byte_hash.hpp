@@ -1,5 +1,5 @@
 #pragma once
-// hashBytes: the hash DefaultHash uses for std::string and std::string_view keys.
+// hashBytes: the hash rill::Hash uses for std::string and std::string_view keys.
 //
 // Why not std::hash: on a word count (keys of a few bytes) libstdc++'s
 // murmur-based std::hash<std::string_view> took about 30% of the per-word

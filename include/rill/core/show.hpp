@@ -1,9 +1,13 @@
 #pragma once
 // How elements are printed by print()/pprint() and saveAsTextFile: Spark uses
-// Scala's toString, so a pair prints as "(word,3)" with no space and a
-// double as Java prints it ("2.0", "1.0E-7").
+// Scala's toString, so a pair prints as "(word,3)" with no space, a double as
+// Java prints it ("2.0", "1.0E-7"), a map (collectAsMap, countByKey,
+// countByValue) as "Map(a -> 1, b -> 2)" and a set as "Set(a, b)".
+#include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
+#include <concepts>
 #include <cstddef>
 #include <optional>
 #include <ostream>
@@ -19,6 +23,14 @@ namespace rill {
 
 template <class T>
 void show(std::ostream& os, const T& value);
+
+/// What write(os) writes to a std::ostream, as a string.
+template <class Write>
+std::string formatted(Write&& write) {
+  std::ostringstream os;
+  write(os);
+  return std::move(os).str();
+}
 
 namespace detail {
 
@@ -41,9 +53,76 @@ void showSequence(std::ostream& os, const Seq& seq) {
   os << ']';
 }
 
+/// A std::map, std::unordered_map or the like: key_type, mapped_type, iteration.
+template <class M>
+concept MapLike = requires(const M& m) {
+  typename M::key_type;
+  typename M::mapped_type;
+  m.begin();
+  m.end();
+};
+/// A std::set, std::unordered_set or the like: elements that are their own keys.
+template <class S>
+concept SetLike = !MapLike<S> && std::same_as<typename S::key_type, typename S::value_type> && requires(const S& s) {
+  s.begin();
+  s.end();
+};
+
+/// The key of a map's or a set's element.
+template <class C, class E>
+const auto& keyOf(const E& e) {
+  if constexpr (MapLike<C>)
+    return e.first;
+  else
+    return e;
+}
+
+/// A container's elements in the order they print: their own for an ordered
+/// one; by key for a hashed one (whose order is the hash's), so that the same
+/// contents always print alike. Keys without < sort by their printed form.
+template <class C>
+auto inPrintOrder(const C& c) {
+  std::vector<const typename C::value_type*> out;
+  for (const auto& e : c) out.push_back(&e);
+  if constexpr (requires { typename C::hasher; }) {
+    using K = typename C::key_type;
+    if constexpr (std::totally_ordered<K>) {
+      std::stable_sort(out.begin(), out.end(), [](auto* a, auto* b) { return keyOf<C>(*a) < keyOf<C>(*b); });
+    } else {
+      std::vector<std::pair<std::string, const typename C::value_type*>> shown;
+      for (auto* e : out) shown.emplace_back(formatted([&](std::ostream& os) { show(os, keyOf<C>(*e)); }), e);
+      std::stable_sort(shown.begin(), shown.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+      for (std::size_t i = 0; i < shown.size(); ++i) out[i] = shown[i].second;
+    }
+  }
+  return out;
+}
+
+/// Scala's layout: "Map(k -> v, ...)" or "Set(k, ...)".
+template <class C>
+void showCollection(std::ostream& os, const C& c) {
+  os << (MapLike<C> ? "Map(" : "Set(");
+  bool first = true;
+  for (const auto* e : inPrintOrder(c)) {
+    if (!first) os << ", ";
+    first = false;
+    show(os, keyOf<C>(*e));
+    if constexpr (MapLike<C>) {
+      os << " -> ";
+      show(os, e->second);
+    }
+  }
+  os << ')';
+}
+
 template <class T>
 struct ShowTraits {
   static void write(std::ostream& os, const T& v) { os << v; }
+};
+template <class C>
+  requires MapLike<C> || SetLike<C>
+struct ShowTraits<C> {
+  static void write(std::ostream& os, const C& c) { showCollection(os, c); }
 };
 /// Floating point as Java's Double.toString / Float.toString, which Scala's
 /// toString uses: the shortest digits that read back to the same value, in
@@ -131,6 +210,10 @@ template <class T, class A>
 struct ShowTraits<std::vector<T, A>> {
   static void write(std::ostream& os, const std::vector<T, A>& v) { showSequence(os, v); }
 };
+template <class T, std::size_t N>
+struct ShowTraits<std::array<T, N>> {
+  static void write(std::ostream& os, const std::array<T, N>& a) { showSequence(os, a); }
+};
 
 }  // namespace detail
 
@@ -140,14 +223,6 @@ struct ShowTraits<std::vector<T, A>> {
 template <class T>
 void show(std::ostream& os, const T& value) {
   detail::ShowTraits<T>::write(os, value);
-}
-
-/// What write(os) writes to a std::ostream, as a string.
-template <class Write>
-std::string formatted(Write&& write) {
-  std::ostringstream os;
-  write(os);
-  return std::move(os).str();
 }
 
 namespace detail {

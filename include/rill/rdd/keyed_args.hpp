@@ -45,9 +45,7 @@ constexpr bool checkKeyed() {
     static_assert(PlacesBy<Part, K>,
                   "rill: the last argument of a keyed operation must be a number of partitions or a partitioner "
                   "(numPartitions() and getPartition(const K&) -> size_t)");
-    static_assert(HashesBy<K, Part>,
-                  "rill: keyed operations need keys with std::hash and == (or a partitioner naming a "
-                  "hasher_type, e.g. rill::HashPartitioner(n, hasher))");
+    static_assert(HashesBy<K, Part>, RILL_KEY_HASH_RULE);
     return PlacesBy<Part, K> && HashesBy<K, Part>;
   } else {
     return false;

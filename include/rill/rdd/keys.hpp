@@ -7,11 +7,10 @@
 // line), so a table or a shuffle output must own its keys. Lookups still take
 // the view, so an existing key costs no string construction.
 #include <rill/core/concepts.hpp>
-#include <rill/rdd/byte_hash.hpp>
+#include <rill/core/hash.hpp>
 
 #include <concepts>
 #include <cstddef>
-#include <functional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -34,27 +33,11 @@ struct OwnedKey<std::basic_string_view<C, Tr>> {
 template <class K>
 using owned_key_t = typename detail::OwnedKey<std::remove_cvref_t<K>>::type;
 
-/// std::string and std::string_view: the keys hashed and compared as bytes.
-template <class T>
-concept StringKey = std::same_as<T, std::string> || std::same_as<T, std::string_view>;
-
-/// The keyed operations' hasher: std::hash<K>, except for std::string and
-/// std::string_view, which both get detail::hashBytes (faster on short keys, see
-/// byte_hash.hpp) and hash alike, so a table of std::string keys is probed with
-/// a view (is_transparent) without building a string.
-struct DefaultHash {
-  using is_transparent = void;
-  template <class K>
-    requires StringKey<K> || requires(const K& k) {
-      { std::hash<K>{}(k) } -> std::convertible_to<std::size_t>;
-    }
-  std::size_t operator()(const K& k) const {
-    if constexpr (StringKey<K>)
-      return detail::hashBytes(k.data(), k.size());
-    else
-      return std::hash<K>{}(k);
-  }
-};
+/// The keyed operations' hasher: rill::Hash<K> for a key of type K (core/hash.hpp:
+/// std::hash, a byte hash for strings, composite keys combined). Transparent: a
+/// std::string and a std::string_view of the same bytes hash alike, so a table of
+/// std::string keys is probed with a view without building a string.
+using DefaultHash = Hash<>;
 
 /// K can be hashed with H and compared with ==.
 template <class K, class H>

@@ -166,7 +166,8 @@ class PairOps {
       auto counts = detail::combineByKey(d(), "countByKey", detail::Aggregator{one, add, std::plus<std::int64_t>()},
                                          std::size_t{0})
                         .collect();
-      return std::unordered_map<owned_key_t<key_of_t<T>>, std::int64_t>(
+      using K = owned_key_t<key_of_t<T>>;
+      return std::unordered_map<K, std::int64_t, MapHash<K>>(
           std::make_move_iterator(counts.begin()), std::make_move_iterator(counts.end()));
     }
   }
@@ -242,7 +243,8 @@ class PairOps {
     using T = typename D::value_type;
     RILL_REQUIRE_PAIRS(T, "collectAsMap needs an RDD");
     if constexpr (detail::checkKeyed<T, std::size_t>()) {
-      std::unordered_map<owned_key_t<key_of_t<T>>, mapped_of_t<T>> map;
+      using K = owned_key_t<key_of_t<T>>;
+      std::unordered_map<K, mapped_of_t<T>, MapHash<K>> map;
       for (auto& x : d().collect()) map.insert_or_assign(std::get<0>(std::move(x)), std::get<1>(std::move(x)));
       return map;
     }

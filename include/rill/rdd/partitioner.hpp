@@ -21,7 +21,7 @@
 namespace rill {
 
 /// Spark's HashPartitioner: key -> hash(key) mod numPartitions. The hasher
-/// defaults to std::hash (DefaultHash); pass one for keys without std::hash —
+/// defaults to rill::Hash (DefaultHash); pass one for keys it does not hash —
 /// the keyed operations then use it for their tables too.
 template <class Hash = DefaultHash>
 class HashPartitioner {

@@ -4,13 +4,13 @@
 // in slices to the ranks that own them (parallelizeFrom), cut each rank's own
 // data into its own partitions (fromLocal), and agree on a file's size
 // (textFile), so that every rank plans the same partitions.
+#include <rill/core/byte_hash.hpp>
 #include <rill/core/errors.hpp>
 #include <rill/core/message.hpp>
 #include <rill/exec/cluster.hpp>
 #include <rill/exec/trivial_bytes.hpp>
 #include <rill/exec/wire.hpp>
 #include <rill/io/file_lines.hpp>
-#include <rill/rdd/byte_hash.hpp>
 #include <rill/rdd/node.hpp>
 
 #include <cstddef>

@@ -38,9 +38,7 @@ constexpr bool checkSetElements() {
   static_assert(PlacesBy<Part, T>,
                 "rill: the last argument of intersection and subtract must be a number of partitions or a "
                 "partitioner of the elements (numPartitions() and getPartition(const T&) -> size_t)");
-  static_assert(HashesBy<T, Part>,
-                "rill: intersection and subtract need elements with std::hash and == (or a partitioner "
-                "naming a hasher_type, e.g. rill::HashPartitioner(n, hasher))");
+  static_assert(HashesBy<T, Part>, RILL_KEY_HASH_RULE);
   return PlacesBy<Part, T> && HashesBy<T, Part>;
 }
 

@@ -125,16 +125,16 @@ class TransformOps : public fuse::ElementOps<D> {
   /// distinct([numPartitions]): each element once (a shuffle by hash).
   auto distinct(std::size_t numPartitions = 0) const {
     using T = typename D::value_type;
-    static_assert(HashableKey<T>, "rill: distinct needs elements with std::hash and ==");
+    static_assert(HashableKey<T>, RILL_KEY_HASH_RULE);
     const std::size_t n = numPartitions ? numPartitions : std::max<std::size_t>(d().numPartitions(), 1);
     auto parts = detail::shuffle(
         d(), "distinct", n,
         [n](std::size_t) {
-          auto route = [n](const T& x) { return std::hash<T>{}(x) % n; };
+          auto route = [n](const T& x) { return Hash<T>{}(x) % n; };
           return detail::RoutingWriter<T, decltype(route)>{route, std::vector<std::vector<T>>(n)};
         },
         [](std::size_t, std::span<std::vector<T>> in) {
-          detail::FlatMap<T, char, std::hash<T>> seen;  // first occurrences, in order
+          detail::FlatMap<T, char, Hash<T>> seen;  // first occurrences, in order
           for (auto& bucket : in)
             for (auto& x : bucket) seen.upsert(std::move(x), [] { return char{}; }, [](char&) {});
           std::vector<T> out;
