@@ -16,8 +16,9 @@
 //                  every rank runs the same collectives); counters per job: the
 //                  bytes its shuffle sent to other ranks, the time spent
 //                  serialising and deserialising (summed over threads) and in the
-//                  exchange, and the largest peak RSS of any rank against the
-//                  rank's share of the input.
+//                  exchange, rank 0's CPU time (all its threads), and the
+//                  largest peak RSS of any rank against the rank's share of the
+//                  input (job_over_share: less what the process held before).
 //   BM_Wire_*      serialising plus deserialising a bucket, one core (CPU time):
 //                  (int64, int64) pairs as raw bytes, (word, count) pairs through
 //                  the archive; _FreshMemory with the buffers' pages new to the
@@ -26,6 +27,7 @@
 // --pairs N (10^7), --threads N (2), --rounds R (5), --iterations K (3).
 #include <benchmark/benchmark.h>
 #include <malloc.h>
+#include <sys/resource.h>
 
 #include <rill/exec/wire.hpp>
 #include <rill/mpi.hpp>
@@ -196,6 +198,15 @@ double peakRssBytes() {
     if (line.rfind("VmHWM:", 0) == 0) return std::atof(line.c_str() + 6) * 1024.0;
   return 0;
 }
+/// CPU time of every thread of this process so far, in seconds: on a busy
+/// machine it shows the work done better than the wall time does.
+double processCpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  const auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  return seconds(u.ru_utime) + seconds(u.ru_stime);
+}
+
 /// Starts the peak over from the current resident set (Linux: clear_refs 5).
 void resetPeakRss() { std::ofstream("/proc/self/clear_refs") << "5"; }
 
@@ -239,11 +250,15 @@ void onCluster(benchmark::State& state, std::int64_t (*job)(rill::SparkContext&)
   rill::SparkContext sc(conf(), *cluster);
   resetPeakRss();
   sc.exchangeMetrics().reset();
+  const double before = maxOverRanks(peakRssBytes());  // what the process held before the job
+  const double cpuBefore = processCpuSeconds();
   for (auto _ : state) benchmark::DoNotOptimize(job(sc));
+  const double cpu = processCpuSeconds() - cpuBefore;
   const auto m = sc.exchangeMetrics().snapshot();
   const double runs = static_cast<double>(state.iterations());
   const auto ms = [&](std::chrono::nanoseconds t) { return static_cast<double>(t.count()) / 1e6 / runs; };
   state.counters["ranks"] = static_cast<double>(cluster->size());
+  state.counters["rank0_cpu_s"] = cpu / runs;
   state.counters["shuffle_MB"] = static_cast<double>(m.bytesSent) / 1e6 / runs;
   state.counters["serialize_ms"] = ms(m.serialize);
   state.counters["exchange_ms"] = ms(m.exchange);
@@ -252,6 +267,7 @@ void onCluster(benchmark::State& state, std::int64_t (*job)(rill::SparkContext&)
   const double share = inputBytes(job) / static_cast<double>(cluster->size());
   state.counters["peakRSS_MB"] = peak / 1e6;
   state.counters["peak_over_share"] = peak / share;
+  state.counters["job_over_share"] = (peak - before) / share;
 }
 
 /// Serialising and deserialising one bucket of `values`, as a shuffle does.

@@ -77,10 +77,12 @@ class ClusterBuckets {
     for (std::size_t r = 0; r < targets_; ++r) sizes[owner(r)] += exec::frameSizeHint(buckets[r]);
     for (std::size_t d = 0; d < out.size(); ++d) out[d].reserve(sizes[d]);
     for (std::size_t r = 0; r < targets_; ++r) {
-      if (r >= first_ && r < last_)
+      if (r >= first_ && r < last_) {
         grid_.row(r)[m] = std::move(buckets[r]);
-      else
+      } else {
         exec::appendFrame(out[owner(r)], buckets[r], tag_);
+        std::vector<U>().swap(buckets[r]);  // its bytes replace it: the map output is not held twice
+      }
     }
   }
 
