@@ -19,7 +19,7 @@
 // write-ahead log off (0) and on (1): lines/s the batches processed, and the
 // CPU time a line costs over all threads. BM_LogBlockSync appends one block
 // of the given size to a log segment and syncs it, as the log does every
-// block interval. Both write under RILL_BENCH_DIR (default: the working
+// block interval, timing each. Both write under RILL_BENCH_DIR (default: the working
 // directory), which should be on the disk the log would use (not a tmpfs).
 //   cmake -S . -B build/bench -G Ninja -DCMAKE_BUILD_TYPE=Release
 //   cmake --build build/bench --target bench_streaming && build/bench/benchmarks/bench_streaming
@@ -374,17 +374,26 @@ void BM_NetworkWordCountLog(benchmark::State& state) {
   state.counters["log_MiB"] = logBytes / (1 << 20);
 }
 
-/// Args: block size in KiB. One append of that size and its sync per iteration.
+/// Args: block size in KiB. One append of that size and its sync per
+/// iteration; the counters split the time between the two.
 void BM_LogBlockSync(benchmark::State& state) {
   BenchDir dir("log-sync");
   rill::io::AppendLog log(dir.path());
   const std::string block(static_cast<std::size_t>(state.range(0)) << 10, 'x');
+  double appendSeconds = 0, syncSeconds = 0;
   std::size_t appended = 0;
   for (auto _ : state) {
+    const auto start = SteadyClock::now();
     log.append(block);
+    const auto written = SteadyClock::now();
     log.sync();
+    appendSeconds += std::chrono::duration<double>(written - start).count();
+    syncSeconds += std::chrono::duration<double>(SteadyClock::now() - written).count();
     if (++appended % 64 == 0) log.roll();  // segments of a real log's size
   }
+  const auto n = static_cast<double>(state.iterations());
+  state.counters["append_ms"] = appendSeconds / n * 1e3;
+  state.counters["sync_ms"] = syncSeconds / n * 1e3;
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(block.size()));
 }
 

@@ -6,11 +6,18 @@
 //   magic "RLOG" (4 bytes), format version (u32, 1), payload length (u64),
 //   checksum (u64, logChecksum of the payload seeded with its length),
 // in the machine's byte order (the log is read back on the machine that wrote
-// it, as checkpoints are). A process that dies inside an append leaves a torn
-// record at the end of its segment: the scan detects it by its length or its
-// checksum and stops there. Appends after a failed write, and every new
-// AppendLog, go to a new segment, so a segment's intact records are always a
-// prefix of it and nothing valid ever follows a torn tail.
+// it, as checkpoints are), then zeros up to the next multiple of 4 KiB, where
+// the next record starts. The alignment lets segments be written with
+// O_DIRECT, straight from rill's buffer to the disk: a buffered write of a
+// block of megabytes costs 10 to 30 times the CPU time here, in the kernel's
+// copy into its page cache. A file system that refuses O_DIRECT gets buffered
+// writes of the same bytes.
+//
+// A process that dies inside an append leaves a torn record at the end of its
+// segment: the scan detects it by its length or its checksum and stops there.
+// Appends after a failed write, and every new AppendLog, go to a new segment,
+// so a segment's intact records are always a prefix of it and nothing valid
+// ever follows a torn tail.
 //
 // Not thread-safe: its owner serialises appends.
 #include <rill/core/errors.hpp>
@@ -21,14 +28,16 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
+#include <memory>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,6 +55,7 @@ struct LogSpan {
 };
 
 inline constexpr std::size_t kLogHeaderSize = 24;
+inline constexpr std::uint64_t kLogAlignment = 4096;
 inline constexpr std::string_view kLogMagic = "RLOG";
 inline constexpr std::uint32_t kLogVersion = 1;
 
@@ -73,6 +83,11 @@ inline std::uint64_t logChecksum(std::string_view bytes, std::uint64_t seed) {
   h ^= h >> 33;
   h *= 0xc4ceb9fe1a85ec53ull;
   return h ^ (h >> 33);
+}
+
+/// Where the next record starts after one that ends at `until`.
+inline std::uint64_t nextLogRecordAt(std::uint64_t until) {
+  return (until + kLogAlignment - 1) / kLogAlignment * kLogAlignment;
 }
 
 /// The header of a record holding `payload`.
@@ -150,12 +165,13 @@ inline bool readExactly(int fd, const std::string& path, char* out, std::size_t 
 
 }  // namespace detail
 
-/// What a scan of a segment found: its intact records end at `end` of `size` bytes.
+/// What a scan of a segment found: its intact records (with their padding)
+/// end at `end` of `size` bytes.
 struct LogScan {
   std::uint64_t end = 0;
   std::uint64_t size = 0;
   /// The segment ends inside a record (or in bytes that are none).
-  bool torn() const { return end != size; }
+  bool torn() const { return end < size; }
 };
 
 /// Calls fn(span, payload) for every intact record of a segment file, in order,
@@ -168,7 +184,8 @@ LogScan scanLogSegment(const std::string& path, std::uint64_t segment, Fn&& fn) 
   const auto size = static_cast<std::uint64_t>(st.st_size);
   std::string header(kLogHeaderSize, '\0'), payload;
   std::uint64_t at = 0;
-  while (size - at >= kLogHeaderSize && detail::readExactly(fd.get(), path, header.data(), kLogHeaderSize, at)) {
+  while (at < size && size - at >= kLogHeaderSize &&
+         detail::readExactly(fd.get(), path, header.data(), kLogHeaderSize, at)) {
     const auto length = logPayloadLength(header);
     if (!length || *length > size - at - kLogHeaderSize) break;
     payload.resize(static_cast<std::size_t>(*length));
@@ -177,9 +194,9 @@ LogScan scanLogSegment(const std::string& path, std::uint64_t segment, Fn&& fn) 
       break;
     const LogSpan span{segment, at, at + kLogHeaderSize + *length};
     fn(span, std::string_view(payload));
-    at = span.until;
+    at = nextLogRecordAt(span.until);
   }
-  return {at, size};
+  return {std::min(at, size), size};
 }
 
 /// The payload of the record at span in the segment file at path; throws
@@ -220,21 +237,20 @@ class AppendLog {
   /// Writes one record; durable only after sync().
   LogSpan append(std::string_view payload) {
     if (!fd_.valid()) open();
-    const std::string header = logRecordHeader(payload);
-    const LogSpan span{current_, size_, size_ + header.size() + payload.size()};
-    const std::size_t total = header.size() + payload.size();
-    for (std::size_t done = 0; done < total;) {
-      iovec parts[2];
-      int count = 0;
-      if (done < header.size()) parts[count++] = {const_cast<char*>(header.data()) + done, header.size() - done};
-      const std::size_t inPayload = done > header.size() ? done - header.size() : 0;
-      parts[count++] = {const_cast<char*>(payload.data()) + inPayload, payload.size() - inPayload};
-      const ssize_t n = ::writev(fd_.get(), parts, count);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) fail("cannot append to log segment '" + segmentPath(current_) + "'");
-      done += static_cast<std::size_t>(n);
+    const std::size_t used = kLogHeaderSize + payload.size();
+    const auto padded = static_cast<std::size_t>(nextLogRecordAt(used));
+    if (padded > stagedSize_) {
+      stagedSize_ = std::max(padded, 2 * stagedSize_);
+      staged_.reset(static_cast<char*>(std::aligned_alloc(kLogAlignment, stagedSize_)));
+      if (!staged_) throw std::bad_alloc();
     }
-    size_ = span.until;
+    const std::string header = logRecordHeader(payload);
+    std::memcpy(staged_.get(), header.data(), header.size());
+    std::memcpy(staged_.get() + header.size(), payload.data(), payload.size());
+    std::memset(staged_.get() + used, 0, padded - used);
+    writeAll(staged_.get(), padded);
+    const LogSpan span{current_, size_, size_ + used};
+    size_ += padded;
     return span;
   }
 
@@ -266,8 +282,34 @@ class AppendLog {
     current_ = next_++;
     size_ = 0;
     nameSynced_ = false;
-    fd_.reset(::open(segmentPath(current_).c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
-    if (!fd_.valid()) fail("cannot create log segment '" + segmentPath(current_) + "'");
+    const std::string path = segmentPath(current_);
+    constexpr int flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC;
+    fd_.reset(::open(path.c_str(), flags | O_DIRECT, 0644));
+    direct_ = fd_.valid();
+    if (!direct_ && errno == EINVAL) fd_.reset(::open(path.c_str(), flags, 0644));
+    if (!fd_.valid()) fail("cannot create log segment '" + path + "'");
+  }
+
+  void writeAll(const char* data, std::size_t n) {
+    while (n > 0) {
+      const ssize_t written = ::write(fd_.get(), data, n);
+      if (written < 0 && errno == EINTR) continue;
+      if (written < 0 && errno == EINVAL && direct_) {  // not a shape this file system writes directly
+        writeBuffered();
+        continue;
+      }
+      if (written < 0) fail("cannot append to log segment '" + segmentPath(current_) + "'");
+      data += written;
+      n -= static_cast<std::size_t>(written);
+      if (n > 0 && direct_) writeBuffered();  // what is left of a short write is no longer aligned
+    }
+  }
+
+  void writeBuffered() {
+    const int flags = ::fcntl(fd_.get(), F_GETFL);
+    if (flags < 0 || ::fcntl(fd_.get(), F_SETFL, flags & ~O_DIRECT) != 0)
+      fail("cannot write log segment '" + segmentPath(current_) + "'");
+    direct_ = false;
   }
 
   // After a failed write the segment may end in part of a record: later
@@ -284,6 +326,12 @@ class AppendLog {
   std::uint64_t next_ = 1;     // the segment the next open() creates
   std::uint64_t size_ = 0;     // bytes in the open segment
   bool nameSynced_ = false;
+  bool direct_ = false;        // the open segment is written with O_DIRECT
+  struct Free {
+    void operator()(char* p) const { std::free(p); }
+  };
+  std::unique_ptr<char, Free> staged_;  // a record and its padding, aligned for O_DIRECT
+  std::size_t stagedSize_ = 0;
 };
 
 }  // namespace rill::io
