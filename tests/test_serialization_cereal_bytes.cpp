@@ -2,10 +2,10 @@
 // cereal's BinaryOutputArchive and reads cereal's bytes back, for every kind of
 // type it supports and for user types through each hook: checkpoint files
 // written by earlier versions (which used cereal) still restore. cereal is a
-// dependency of this test only. Also: the checkpoint file's own record
-// (CheckpointData) is what cereal wrote for it.
+// dependency of this test only. Also: the checkpoint manifest
+// (stream/checkpoint_manifest.hpp) is what cereal writes for it.
 #include <rill/core/serialization.hpp>
-#include <rill/stream/checkpoint.hpp>
+#include <rill/stream/checkpoint_manifest.hpp>
 
 #include <cereal/archives/binary.hpp>
 #include <cereal/types/deque.hpp>
@@ -206,21 +206,18 @@ TEST_CASE("a type without a hook is not Checkpointable, in any container") {
   CHECK(rill::Checkpointable<Member>);
 }
 
-TEST_CASE("a checkpoint file's record is what cereal wrote for it, and a cut one is refused") {
-  const std::vector<rill::detail::CheckpointData> records{
-      {1000, 0, 5000, {{"a stream", "its bytes"}}},
-      {2000, -2000, 0, {}},
-      {1, 2, 3, {{"", ""}, {"state (std::string -> long)", std::string("\0\x01\xff", 3)}}},
+TEST_CASE("a checkpoint manifest is what cereal writes for it, and a cut one is refused") {
+  using rill::detail::CheckpointManifest;
+  const std::vector<CheckpointManifest> records{
+      {1000, 0, 5000, 1, {{"a stream", 0, "its bytes"}}, {}, {}},
+      {2000, -2000, 0, 1, {}, {{0, 1000, "segment-0", 0, 64}}, {{1, 1000, "words", 3, 10, 20}}},
+      {1, 2, 3, 2, {{"", 0, ""}, {"state (std::string -> long)", 1, std::string("\0\x01\xff", 3)}}, {}, {}},
   };
-  for (const auto& data : records) {
-    const std::string bytes = rill::detail::encodeCheckpointData(data);
-    CHECK(bytes == cerealBytes(data));
-    const auto back = rill::detail::decodeCheckpointData(cerealBytes(data));
-    CHECK(back.batchDuration == data.batchDuration);
-    CHECK(back.zeroTime == data.zeroTime);
-    CHECK(back.time == data.time);
-    CHECK(back.streams == data.streams);
-    CHECK_THROWS_AS(rill::detail::decodeCheckpointData(std::string_view(bytes).substr(0, bytes.size() - 1)),
+  for (const auto& manifest : records) {
+    const std::string bytes = rill::detail::toBytes(manifest);
+    CHECK(bytes == cerealBytes(manifest));
+    CHECK(rill::detail::fromBytes<CheckpointManifest>(cerealBytes(manifest)) == manifest);
+    CHECK_THROWS_AS(rill::detail::fromBytes<CheckpointManifest>(std::string_view(bytes).substr(0, bytes.size() - 1)),
                     rill::SparkException);
   }
 }
