@@ -158,9 +158,12 @@ std::vector<Crafted> crafted() {
       {"crafted-map-state-between-batches", [](const std::string& f) { return withMapStateTime(f, 3001); },
        kMapState + " was last updated at 3001 ms" + beyond},
       {"crafted-format-version-1", [](const std::string& f) { return withHeaderVersion(f, 1); },
-       "written in checkpoint format version 1 by an older rill (this rill reads version 2 only)"},
-      {"crafted-format-version-3", [](const std::string& f) { return withHeaderVersion(f, 3); },
-       "unknown checkpoint format version 3 (this rill reads version 2 only)"},
+       "written in checkpoint format version 1 by an older rill (this rill reads version 3 only)"},
+      // Version 2 placed keys by std::hash, not rill::Hash: its keyed state is refused.
+      {"crafted-format-version-2", [](const std::string& f) { return withHeaderVersion(f, 2); },
+       "written in checkpoint format version 2 by an older rill (this rill reads version 3 only)"},
+      {"crafted-format-version-4", [](const std::string& f) { return withHeaderVersion(f, 4); },
+       "unknown checkpoint format version 4 (this rill reads version 3 only)"},
   };
 }
 

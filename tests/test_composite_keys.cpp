@@ -6,6 +6,7 @@
 // and the Yahoo streaming benchmark's count per (campaign, 10 s window) over an
 // RDD, per batch over a DStream, in state and in windows.
 #include "distributed_test_support.hpp"
+#include "function_input.hpp"
 #include "window_state_support.hpp"
 
 #include <rill/core/hash.hpp>
@@ -16,6 +17,8 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <numeric>
 #include <optional>
 #include <set>
@@ -385,5 +388,66 @@ TEST_CASE("Yahoo benchmark over a DStream: windowed counts, naive and incrementa
     CHECK(sorted(naive.batches[i]) == expected);
     CHECK(sorted(incremental.batches[i]) == expected);
     CHECK(sorted(byValue.batches[i]) == expected);
+  }
+}
+
+namespace {
+
+/// The benchmark as a checkpointed streaming program: running counts per
+/// (campaign, window) in updateStateByKey and an incremental 3 s window, each
+/// batch's results as one line. Returns the lines of a run (getOrCreate on dir)
+/// until the clock reads untilMs, and the batch it restored from.
+std::pair<std::map<std::int64_t, std::string>, std::optional<rill::Time>> runCheckpointed(const std::string& dir,
+                                                                                           std::int64_t untilMs) {
+  rill::SparkContext sc(ws_test::conf());
+  auto clock = std::make_shared<rill::ManualClock>();
+  auto lines = std::make_shared<std::map<std::int64_t, std::string>>();
+  auto mutex = std::make_shared<std::mutex>();
+  auto ssc = rill::StreamingContext::getOrCreate(dir, [&] {
+    auto made = std::make_unique<rill::StreamingContext>(sc, std::chrono::seconds(1), clock);
+    made->checkpoint(dir);
+    auto events = ws_test::functionStream<Event>(
+        *made, [](rill::Time t) { return std::optional(eventsOfBatch(static_cast<int>(ws_test::batchIndex(t)))); });
+    auto keyed = events.filter(isView).map(ToCampaignWindow());
+    auto totals = keyed.updateStateByKey([](const std::vector<std::int64_t>& values, std::optional<std::int64_t> state) {
+      return std::optional<std::int64_t>(std::accumulate(values.begin(), values.end(), state.value_or(0)));
+    });
+    auto recent = keyed.reduceByKeyAndWindow(std::plus<std::int64_t>(), std::minus<std::int64_t>(), rill::Seconds(3),
+                                             rill::Seconds(1), 0, [](const auto& kv) { return kv.second != 0; });
+    auto record = [lines, mutex](const char* name) {
+      return [lines, mutex, name](const auto& rdd, rill::Time t) {
+        const std::string text = std::string(name) + "=" + rill::toString(sorted(rdd.collect())) + " ";
+        std::lock_guard lock(*mutex);
+        (*lines)[t.milliseconds()] += text;
+      };
+    };
+    totals.foreachRDD(record("totals"));
+    recent.foreachRDD(record("recent"));
+    return made;
+  });
+  ssc->start();
+  clock->setTime(untilMs);
+  ssc->stop(false);
+  std::lock_guard lock(*mutex);
+  return {*lines, ssc->restoredBatchTime()};
+}
+
+}  // namespace
+
+TEST_CASE("Yahoo benchmark: state and windows keyed by (campaign, window) restart from a checkpoint exactly") {
+  const auto [reference, notRestored] = runCheckpointed(ws_test::freshDir("composite-reference"), 16000);
+  CHECK_FALSE(notRestored.has_value());
+  REQUIRE(reference.size() == 16);
+  CHECK(reference.at(16000).find("totals=[((campaign-0,0),") != std::string::npos);
+
+  const std::string dir = ws_test::freshDir("composite-restart");
+  const auto [before, none] = runCheckpointed(dir, 8000);
+  CHECK_FALSE(none.has_value());
+  const auto [after, restored] = runCheckpointed(dir, 16000);
+  REQUIRE(restored.has_value());
+  CHECK(restored->milliseconds() == 8000);
+  for (std::int64_t t = 1000; t <= 16000; t += 1000) {
+    CAPTURE(t);
+    CHECK((t <= 8000 ? before : after).at(t) == reference.at(t));
   }
 }

@@ -30,7 +30,10 @@
 namespace rill::detail {
 
 inline constexpr std::string_view kCheckpointMagic = "RILLCKPT";
-inline constexpr std::uint32_t kCheckpointVersion = 2;
+/// 3: keyed state placed by rill::Hash (core/hash.hpp), which hashes composite keys
+/// by their elements where 2 used std::hash (std::optional keys among them): a
+/// version-2 checkpoint's keys would sit in the wrong partitions, so it is refused.
+inline constexpr std::uint32_t kCheckpointVersion = 3;
 inline constexpr std::uint32_t kCheckpointManifestKind = 1;
 inline constexpr std::size_t kCheckpointHeaderSize = 32;
 inline constexpr std::string_view kCheckpointPrefix = "checkpoint-";

@@ -6,7 +6,7 @@
 // "RILLCKPT", format version, file kind, payload length, payload checksum),
 // then this manifest through rill's checkpoint archive (core/serialization.hpp:
 // integers in native byte order, strings and vectors as a u64 count then their
-// elements). Format version 2:
+// elements). Format version 3:
 //
 //   batchDuration, zeroTime, time   i64 ms: the batch interval, the time one
 //                                   batch before the first, the batch T
