@@ -4,11 +4,13 @@
 // ReceivedBlockTracker): every spark.streaming.blockInterval on the streaming
 // clock, what the receiver stored since the last block is sealed into a block,
 // appended to the stream's log (write_ahead_log.hpp) and synced, on a thread
-// of its own. A batch cut seals what is left and records in the log which
-// blocks it took, without waiting for the disk: the next block boundary syncs
-// that too, so what store() returned for is on disk by the end of its block
-// interval, and the batches never wait for a sync (a checkpoint does, for the
-// part of the log it names: see addRanges).
+// of its own. A batch cut takes every sealed block and what the receiver
+// stored since the last one, encodes the latter, and hands it with the record
+// of what the batch took to that thread, which writes and syncs them while the
+// batch runs; the batch waits for them only at its end, before its checkpoint
+// (awaitWritten). So what store() returned for is on disk by the end of its
+// block interval or of its batch, and a checkpoint never names a part of the
+// log that is not on disk.
 //
 // After a restart the blocks the restored checkpoint had not counted come back
 // first: each batch re-run after the checkpoint gets the blocks it had, and
@@ -95,6 +97,15 @@ class BlockGenerator final : public StoreGate, private Clock::Observer {
     sealAndSync();
   }
 
+  /// Waits until what the batch cuts handed to the log is written and synced;
+  /// throws what went wrong if that failed (the batch then fails, and is not
+  /// checkpointed).
+  void awaitWritten() {
+    std::unique_lock lock(mutex_);
+    written_.wait(lock, [&] { return !pending_; });
+    if (writeFailure_) std::rethrow_exception(std::exchange(writeFailure_, nullptr));
+  }
+
   /// The records of batch t (the blocks it had before a restart, or all sealed
   /// since the last cut); the log then says that batch t took them.
   std::vector<T> takeBatch(Time t) {
@@ -108,6 +119,7 @@ class BlockGenerator final : public StoreGate, private Clock::Observer {
         takeNew(t, taken);
       }
     }
+    clock_->wake();  // the log thread writes what the cut handed it
     return records(std::move(taken));
   }
 
@@ -128,9 +140,10 @@ class BlockGenerator final : public StoreGate, private Clock::Observer {
     room_.notify_all();
   }
 
-  /// The log ranges the batches up to t took, synced first: the checkpoint of
-  /// t must never name what a power cut could still take back.
+  /// The log ranges the batches up to t took (written and synced first: the
+  /// checkpoint of t must never name what a crash could still take back).
   void addRanges(Time t, std::vector<LogRange>& out) {
+    awaitWritten();
     std::lock_guard lock(mutex_);
     syncIfDirty();
     log_.addRanges(t, out);
@@ -145,6 +158,12 @@ class BlockGenerator final : public StoreGate, private Clock::Observer {
     Time time;
     std::vector<Block> blocks;
   };
+  // What a cut hands to the log thread: the last block (encoded; empty for
+  // none) and the record that batch `allocation` took everything before it.
+  struct PendingWrite {
+    std::string block;
+    Time allocation;
+  };
 
   static std::vector<Block> logged(const std::vector<io::LogSpan>& spans) {
     std::vector<Block> out;
@@ -156,17 +175,50 @@ class BlockGenerator final : public StoreGate, private Clock::Observer {
 
   void run() {
     while (!stopping_) {
-      clock_->waitTillTime(sealedThrough_.load() + interval_, [this] { return stopping_.load(); });
+      const std::int64_t due = sealedThrough_.load() + interval_;
+      const std::int64_t now =
+          clock_->waitTillTime(due, [this] { return stopping_.load() || hasPendingWrite_.load(); });
       if (stopping_) break;
+      if (now < due) {
+        writePending();
+        continue;
+      }
       sealAndSync();
-      const std::int64_t now = clock_->getTimeMillis();
       sealedThrough_ = now - now % interval_;
       clock_->notifyProgress();
     }
   }
 
+  void writePending() {
+    std::lock_guard lock(mutex_);
+    writePendingLocked();
+  }
+
+  // Writes and syncs what the last cut handed over, then rolls and prunes the
+  // log as due. Guarded by mutex_.
+  void writePendingLocked() {
+    if (!pending_) return;
+    try {
+      if (!pending_->block.empty()) log_.appendBlock(pending_->block);
+      log_.allocate(pending_->allocation);
+      log_.sync();
+      dirty_ = false;
+      log_.rollIfDue(clock_->getTimeMillis());
+      log_.removeUnneeded();
+    } catch (...) {
+      writeFailure_ = std::current_exception();
+    }
+    cutPayload_ = std::move(pending_->block);  // its buffer serves the next cut
+    pending_.reset();
+    hasPendingWrite_ = false;
+    written_.notify_all();
+  }
+
+  // What a cut handed over goes first: the log keeps the order in which the
+  // receiver stored.
   void sealAndSync() {
     std::lock_guard lock(mutex_);
+    writePendingLocked();
     try {
       seal();
       syncIfDirty();
@@ -212,26 +264,29 @@ class BlockGenerator final : public StoreGate, private Clock::Observer {
     blocks_.push_back(std::move(block));
   }
 
-  // A new batch: the blocks no batch took before a restart, then everything
-  // sealed since, and the log records the allocation before the batch runs.
+  // A new batch: the blocks no batch took before a restart, the blocks sealed
+  // since the last cut, and what the receiver stored since; the log thread
+  // then writes the latter and the allocation. Guarded by mutex_.
   void takeNew(Time t, std::vector<Block>& taken) {
     while (!recovered_.empty() && recovered_.front().time < t) {  // batches the restarted scheduler did not cut
       for (auto& b : recovered_.front().blocks) unallocated_.push_back(std::move(b));
       recovered_.erase(recovered_.begin());
     }
-    seal();
-    log_.allocate(t);
-    dirty_ = true;
+    writePendingLocked();  // left over when no output reads this stream, so no batch waited for it
+    std::vector<T> stored = buffer_->drain();
+    if (stored.empty())
+      cutPayload_.clear();
+    else
+      encode(stored, cutPayload_);
+    pending_ = PendingWrite{std::move(cutPayload_), t};
+    hasPendingWrite_ = true;
     taken = std::exchange(unallocated_, {});
     for (auto& b : blocks_) taken.push_back(std::move(b));
     blocks_.clear();
-    {
-      std::lock_guard lock(gateMutex_);
-      sealed_ = {};
-      room_.notify_all();
-    }
-    log_.rollIfDue(clock_->getTimeMillis());
-    log_.removeUnneeded();
+    if (!stored.empty()) taken.push_back({{}, std::move(stored)});
+    std::lock_guard lock(gateMutex_);
+    sealed_ = {};
+    room_.notify_all();
   }
 
   std::vector<T> records(std::vector<Block> blocks) const {
@@ -292,7 +347,12 @@ class BlockGenerator final : public StoreGate, private Clock::Observer {
   std::vector<RecoveredBatch> recovered_;  // guarded by mutex_
   std::vector<Block> unallocated_;         // guarded by mutex_
   bool dirty_ = false;                     // appended since the last sync; guarded by mutex_
-  std::string payload_;                    // the block being logged; guarded by mutex_
+  std::string payload_;                    // the block being sealed; guarded by mutex_
+  std::string cutPayload_;                 // the block a cut encodes; guarded by mutex_
+  std::optional<PendingWrite> pending_;    // guarded by mutex_
+  std::exception_ptr writeFailure_;        // guarded by mutex_
+  std::condition_variable written_;        // pending_ was written
+  std::atomic<bool> hasPendingWrite_{false};
 
   // Apart from mutex_, so that store() never waits for a seal's write and sync.
   std::mutex gateMutex_;
