@@ -2676,6 +2676,16 @@ struct Codec<std::tuple<Ts...>> {
     std::apply([&ar](auto&... xs) { ar(xs...); }, t);
   }
 };
+/// The elements only, as cereal writes a std::array (its size is in the type).
+template <Serializable T, std::size_t N>
+struct Codec<std::array<T, N>> {
+  static void save(BinaryWriter& ar, const std::array<T, N>& a) {
+    for (const auto& x : a) ar(x);
+  }
+  static void load(BinaryReader& ar, std::array<T, N>& a) {
+    for (auto& x : a) ar(x);
+  }
+};
 /// A flag that is true for std::nullopt (cereal's "nullopt"), then the value.
 template <Serializable T>
 struct Codec<std::optional<T>> {
@@ -11181,11 +11191,13 @@ class Receiver {
 // ReceivedBlockTracker): every spark.streaming.blockInterval on the streaming
 // clock, what the receiver stored since the last block is sealed into a block,
 // appended to the stream's log (write_ahead_log.hpp) and synced, on a thread
-// of its own. A batch cut seals what is left and records in the log which
-// blocks it took, without waiting for the disk: the next block boundary syncs
-// that too, so what store() returned for is on disk by the end of its block
-// interval, and the batches never wait for a sync (a checkpoint does, for the
-// part of the log it names: see addRanges).
+// of its own. A batch cut takes every sealed block and what the receiver
+// stored since the last one, encodes the latter, and hands it with the record
+// of what the batch took to that thread, which writes and syncs them while the
+// batch runs; the batch waits for them only at its end, before its checkpoint
+// (awaitWritten). So what store() returned for is on disk by the end of its
+// block interval or of its batch, and a checkpoint never names a part of the
+// log that is not on disk.
 //
 // After a restart the blocks the restored checkpoint had not counted come back
 // first: each batch re-run after the checkpoint gets the blocks it had, and
@@ -11522,10 +11534,11 @@ class AppendLog {
 // <checkpoint directory>/receivedData/<stream id>/ as an io::AppendLog of two
 // kinds of record:
 //   'B' + the block's records (rill's checkpoint archive): a block, synced by
-//       the end of its block interval;
+//       the end of its block interval (a batch's last block: by the end of
+//       the batch);
 //   'A' + batch time (i64 ms): batch t took every block logged since the
-//       previous 'A' record, in log order; synced with the next block, and
-//       before a checkpoint names it.
+//       previous 'A' record, in log order; synced before batch t ends, so
+//       before its checkpoint.
 // So the log alone says, for a checkpoint of batch T, which blocks no batch up
 // to T took: those after the last 'A' record of a batch <= T. A restart replays
 // them, each 'A' record after that point giving a batch back the blocks it
@@ -11611,7 +11624,10 @@ inline std::chrono::milliseconds confTimeMs(const SparkConf& conf, const std::st
 namespace rill::detail {
 
 inline constexpr std::string_view kCheckpointMagic = "RILLCKPT";
-inline constexpr std::uint32_t kCheckpointVersion = 2;
+/// 3: keyed state placed by rill::Hash (core/hash.hpp), which hashes composite keys
+/// by their elements where 2 used std::hash (std::optional keys among them): a
+/// version-2 checkpoint's keys would sit in the wrong partitions, so it is refused.
+inline constexpr std::uint32_t kCheckpointVersion = 3;
 inline constexpr std::uint32_t kCheckpointManifestKind = 1;
 inline constexpr std::size_t kCheckpointHeaderSize = 32;
 inline constexpr std::string_view kCheckpointPrefix = "checkpoint-";
@@ -11762,7 +11778,7 @@ inline void removeStaleCheckpointTemps(const std::string& dir) {
 // "RILLCKPT", format version, file kind, payload length, payload checksum),
 // then this manifest through rill's checkpoint archive (core/serialization.hpp:
 // integers in native byte order, strings and vectors as a u64 count then their
-// elements). Format version 2:
+// elements). Format version 3:
 //
 //   batchDuration, zeroTime, time   i64 ms: the batch interval, the time one
 //                                   batch before the first, the batch T
@@ -12105,6 +12121,15 @@ class BlockGenerator final : public StoreGate, private Clock::Observer {
     sealAndSync();
   }
 
+  /// Waits until what the batch cuts handed to the log is written and synced;
+  /// throws what went wrong if that failed (the batch then fails, and is not
+  /// checkpointed).
+  void awaitWritten() {
+    std::unique_lock lock(mutex_);
+    written_.wait(lock, [&] { return !pending_; });
+    if (writeFailure_) std::rethrow_exception(std::exchange(writeFailure_, nullptr));
+  }
+
   /// The records of batch t (the blocks it had before a restart, or all sealed
   /// since the last cut); the log then says that batch t took them.
   std::vector<T> takeBatch(Time t) {
@@ -12118,6 +12143,7 @@ class BlockGenerator final : public StoreGate, private Clock::Observer {
         takeNew(t, taken);
       }
     }
+    clock_->wake();  // the log thread writes what the cut handed it
     return records(std::move(taken));
   }
 
@@ -12138,9 +12164,10 @@ class BlockGenerator final : public StoreGate, private Clock::Observer {
     room_.notify_all();
   }
 
-  /// The log ranges the batches up to t took, synced first: the checkpoint of
-  /// t must never name what a power cut could still take back.
+  /// The log ranges the batches up to t took (written and synced first: the
+  /// checkpoint of t must never name what a crash could still take back).
   void addRanges(Time t, std::vector<LogRange>& out) {
+    awaitWritten();
     std::lock_guard lock(mutex_);
     syncIfDirty();
     log_.addRanges(t, out);
@@ -12155,6 +12182,12 @@ class BlockGenerator final : public StoreGate, private Clock::Observer {
     Time time;
     std::vector<Block> blocks;
   };
+  // What a cut hands to the log thread: the last block (encoded; empty for
+  // none) and the record that batch `allocation` took everything before it.
+  struct PendingWrite {
+    std::string block;
+    Time allocation;
+  };
 
   static std::vector<Block> logged(const std::vector<io::LogSpan>& spans) {
     std::vector<Block> out;
@@ -12166,17 +12199,50 @@ class BlockGenerator final : public StoreGate, private Clock::Observer {
 
   void run() {
     while (!stopping_) {
-      clock_->waitTillTime(sealedThrough_.load() + interval_, [this] { return stopping_.load(); });
+      const std::int64_t due = sealedThrough_.load() + interval_;
+      const std::int64_t now =
+          clock_->waitTillTime(due, [this] { return stopping_.load() || hasPendingWrite_.load(); });
       if (stopping_) break;
+      if (now < due) {
+        writePending();
+        continue;
+      }
       sealAndSync();
-      const std::int64_t now = clock_->getTimeMillis();
       sealedThrough_ = now - now % interval_;
       clock_->notifyProgress();
     }
   }
 
+  void writePending() {
+    std::lock_guard lock(mutex_);
+    writePendingLocked();
+  }
+
+  // Writes and syncs what the last cut handed over, then rolls and prunes the
+  // log as due. Guarded by mutex_.
+  void writePendingLocked() {
+    if (!pending_) return;
+    try {
+      if (!pending_->block.empty()) log_.appendBlock(pending_->block);
+      log_.allocate(pending_->allocation);
+      log_.sync();
+      dirty_ = false;
+      log_.rollIfDue(clock_->getTimeMillis());
+      log_.removeUnneeded();
+    } catch (...) {
+      writeFailure_ = std::current_exception();
+    }
+    cutPayload_ = std::move(pending_->block);  // its buffer serves the next cut
+    pending_.reset();
+    hasPendingWrite_ = false;
+    written_.notify_all();
+  }
+
+  // What a cut handed over goes first: the log keeps the order in which the
+  // receiver stored.
   void sealAndSync() {
     std::lock_guard lock(mutex_);
+    writePendingLocked();
     try {
       seal();
       syncIfDirty();
@@ -12222,26 +12288,29 @@ class BlockGenerator final : public StoreGate, private Clock::Observer {
     blocks_.push_back(std::move(block));
   }
 
-  // A new batch: the blocks no batch took before a restart, then everything
-  // sealed since, and the log records the allocation before the batch runs.
+  // A new batch: the blocks no batch took before a restart, the blocks sealed
+  // since the last cut, and what the receiver stored since; the log thread
+  // then writes the latter and the allocation. Guarded by mutex_.
   void takeNew(Time t, std::vector<Block>& taken) {
     while (!recovered_.empty() && recovered_.front().time < t) {  // batches the restarted scheduler did not cut
       for (auto& b : recovered_.front().blocks) unallocated_.push_back(std::move(b));
       recovered_.erase(recovered_.begin());
     }
-    seal();
-    log_.allocate(t);
-    dirty_ = true;
+    writePendingLocked();  // left over when no output reads this stream, so no batch waited for it
+    std::vector<T> stored = buffer_->drain();
+    if (stored.empty())
+      cutPayload_.clear();
+    else
+      encode(stored, cutPayload_);
+    pending_ = PendingWrite{std::move(cutPayload_), t};
+    hasPendingWrite_ = true;
     taken = std::exchange(unallocated_, {});
     for (auto& b : blocks_) taken.push_back(std::move(b));
     blocks_.clear();
-    {
-      std::lock_guard lock(gateMutex_);
-      sealed_ = {};
-      room_.notify_all();
-    }
-    log_.rollIfDue(clock_->getTimeMillis());
-    log_.removeUnneeded();
+    if (!stored.empty()) taken.push_back({{}, std::move(stored)});
+    std::lock_guard lock(gateMutex_);
+    sealed_ = {};
+    room_.notify_all();
   }
 
   std::vector<T> records(std::vector<Block> blocks) const {
@@ -12302,7 +12371,12 @@ class BlockGenerator final : public StoreGate, private Clock::Observer {
   std::vector<RecoveredBatch> recovered_;  // guarded by mutex_
   std::vector<Block> unallocated_;         // guarded by mutex_
   bool dirty_ = false;                     // appended since the last sync; guarded by mutex_
-  std::string payload_;                    // the block being logged; guarded by mutex_
+  std::string payload_;                    // the block being sealed; guarded by mutex_
+  std::string cutPayload_;                 // the block a cut encodes; guarded by mutex_
+  std::optional<PendingWrite> pending_;    // guarded by mutex_
+  std::exception_ptr writeFailure_;        // guarded by mutex_
+  std::condition_variable written_;        // pending_ was written
+  std::atomic<bool> hasPendingWrite_{false};
 
   // Apart from mutex_, so that store() never waits for a seal's write and sync.
   std::mutex gateMutex_;
@@ -12418,6 +12492,13 @@ class ReceiverInputNode final : public InputNode<T>, public LoggedInput {
   }
 
  protected:
+  // Called at the end of every batch, before its checkpoint (clearMetadata):
+  // the checkpoint must not count blocks the log does not hold yet.
+  void forgetBefore(Time limit) override {
+    if (generator_) generator_->awaitWritten();
+    InputNode<T>::forgetBefore(limit);
+  }
+
   typename InputNode<T>::Batch takeBatch(Time t) override {
     auto records = generator_ ? generator_->takeBatch(t) : buffer_.drain();
     const auto n = static_cast<std::int64_t>(records.size());

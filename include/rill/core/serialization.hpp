@@ -30,6 +30,7 @@
 
 #include <cxxabi.h>
 
+#include <array>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -217,6 +218,16 @@ struct Codec<std::tuple<Ts...>> {
   }
   static void load(BinaryReader& ar, std::tuple<Ts...>& t) {
     std::apply([&ar](auto&... xs) { ar(xs...); }, t);
+  }
+};
+/// The elements only, as cereal writes a std::array (its size is in the type).
+template <Serializable T, std::size_t N>
+struct Codec<std::array<T, N>> {
+  static void save(BinaryWriter& ar, const std::array<T, N>& a) {
+    for (const auto& x : a) ar(x);
+  }
+  static void load(BinaryReader& ar, std::array<T, N>& a) {
+    for (auto& x : a) ar(x);
   }
 };
 /// A flag that is true for std::nullopt (cereal's "nullopt"), then the value.
