@@ -10924,7 +10924,7 @@ class ReceiverSupervisor {
         clock_(&clock),
         buffer_(&buffer),
         name_(receiver_->name() + "-" + std::to_string(streamId)),
-        limiter_(clock, static_cast<double>(settings.maxRate)) {
+        limiter_(clock, settings) {
     ReceiverSupervisor* expected = nullptr;
     if (!receiver_->supervisor_.compare_exchange_strong(expected, this))
       throw std::invalid_argument("rill: receiverStream: this Receiver already feeds another stream");
@@ -11006,6 +11006,8 @@ class ReceiverSupervisor {
 
   const std::string& name() const { return name_; }
   int streamId() const { return streamId_; }
+  /// The receiver's rate limit, which backpressure adapts (rate_controller.hpp).
+  RateLimiter& rateLimiter() { return limiter_; }
 
  private:
   ReceiverInfo info(bool active) const {
@@ -12277,15 +12279,15 @@ class BlockGenerator final : public StoreGate, private Clock::Observer {
       sealed_.records += stored.size();
       sealed_.bytes += payload.size();
     }
-    Block block{{}, std::move(stored)};
+    io::LogSpan span;
     try {
-      block.span = log_.appendBlock(payload);
+      span = log_.appendBlock(payload);
     } catch (...) {
-      blocks_.push_back(std::move(block));
+      blocks_.push_back(Block{{}, std::move(stored)});
       throw;
     }
     dirty_ = true;
-    blocks_.push_back(std::move(block));
+    blocks_.push_back(Block{span, std::move(stored)});
   }
 
   // A new batch: the blocks no batch took before a restart, the blocks sealed
@@ -12434,6 +12436,120 @@ inline std::vector<LogRange> receiverLogRanges(const DStreamGraph& graph, Time t
 }  // namespace rill::detail
 // ---- end rill/stream/logged_input.hpp ----
 
+// ---- begin rill/stream/rate_controller.hpp ----
+// Backpressure (spark.streaming.backpressure.enabled), as Spark's
+// ReceiverRateController: a listener that, after every completed batch, asks
+// the PID rate estimator what the receiver should ingest at and sets that on
+// the receiver's RateLimiter (never above spark.streaming.receiver.maxRate).
+// When processing slows, the rate drops until a batch's records take about
+// one batch interval, so the scheduling delay stops growing.
+//
+// The estimate runs on the listener bus, at once: Spark computes it on another
+// thread, but it is a few arithmetic operations, and at once a test on a
+// ManualClock knows the rate of every batch. It reads BatchInfo.numRecords,
+// which counts every input stream of the batch: exact for one receiver.
+
+// ---- begin rill/stream/rate_estimator.hpp ----
+// Spark's PID rate estimator (backpressure): after each batch, the rate a
+// receiver should ingest at, from how fast that batch was processed.
+//
+// The error is the rate set for the batch minus the rate it was processed at;
+// the scheduling delay stands for the records earlier batches left behind
+// (delay x processing rate of them, to be worked off over one batch interval),
+// and the change of the error since the last batch predicts where it goes:
+//   newRate = max(minRate, rate - proportional*error - integral*behind - derived*dError/dt).
+// The first usable batch only measures (its processing rate becomes the rate);
+// batches that processed nothing, took no time or are not newer than the
+// last one give no estimate.
+
+
+namespace rill::detail {
+
+class PIDRateEstimator {
+ public:
+  /// `s` as ReceiverSettings::fromConf checked it (weights >= 0, minRate > 0).
+  PIDRateEstimator(Duration batchInterval, const BackpressureSettings& s)
+      : intervalMillis_(static_cast<double>(batchInterval.count())), s_(s) {
+    if (batchInterval.count() <= 0) throw std::invalid_argument("rill: a rate estimator needs a positive batch interval");
+  }
+
+  /// A batch that completed at `endMillis`, having processed `records` in
+  /// `processingMillis` after waiting `schedulingMillis`: the new rate in
+  /// records per second, if this batch gives one.
+  std::optional<double> compute(std::int64_t endMillis, std::int64_t records, std::int64_t processingMillis,
+                                std::int64_t schedulingMillis) {
+    if (endMillis <= lastMillis_ || records <= 0 || processingMillis <= 0) return std::nullopt;
+    const double processedRate = static_cast<double>(records) * 1000.0 / static_cast<double>(processingMillis);
+    const double sinceLast = static_cast<double>(endMillis - lastMillis_) / 1000.0;
+    lastMillis_ = endMillis;
+    if (!rate_) {  // nothing to compare with yet
+      rate_ = processedRate;
+      error_ = 0;
+      return std::nullopt;
+    }
+    const double error = *rate_ - processedRate;
+    const double behind = static_cast<double>(schedulingMillis) * processedRate / intervalMillis_;
+    const double errorChange = (error - error_) / sinceLast;
+    const double next =
+        std::max(s_.minRate, *rate_ - s_.proportional * error - s_.integral * behind - s_.derived * errorChange);
+    rate_ = next;
+    error_ = error;
+    return next;
+  }
+
+ private:
+  double intervalMillis_;
+  BackpressureSettings s_;
+  std::int64_t lastMillis_ = -1;
+  std::optional<double> rate_;  // what the last estimate set (or measured, at first)
+  double error_ = 0;
+};
+
+}  // namespace rill::detail
+// ---- end rill/stream/rate_estimator.hpp ----
+
+
+namespace rill::detail {
+
+class RateController final : public StreamingListener {
+ public:
+  /// Adapts `limiter`, which must outlive the listener bus this is added to.
+  RateController(Duration batchInterval, const BackpressureSettings& s, RateLimiter& limiter)
+      : estimator_(batchInterval, s), limiter_(&limiter) {}
+
+  void onBatchCompleted(const BatchInfo& b) override {
+    const auto processing = b.processingDelay();
+    const auto scheduling = b.schedulingDelay();
+    if (!processing || !scheduling) return;
+    const auto rate =
+        estimator_.compute(b.processingEndTime->milliseconds(), b.numRecords, processing->count(), scheduling->count());
+    if (!rate) return;
+    latest_ = static_cast<std::int64_t>(*rate);  // whole records per second, as Spark publishes it
+    limiter_->updateRate(static_cast<double>(latest_.load()));
+  }
+
+  /// The last rate set, in records per second; -1 before the first estimate.
+  std::int64_t latestRate() const { return latest_.load(); }
+
+ private:
+  PIDRateEstimator estimator_;  // used on the listener bus only, one event at a time
+  RateLimiter* limiter_;
+  std::atomic<std::int64_t> latest_{-1};
+};
+
+/// With backpressure enabled in `s`, a RateController adapting `limiter`,
+/// added to `bus`; otherwise nothing.
+inline std::shared_ptr<RateController> attachRateController(ListenerBus& bus, Duration batchInterval,
+                                                            const ReceiverSettings& s, RateLimiter& limiter) {
+  if (!s.backpressure.enabled) return nullptr;
+  auto controller = std::make_shared<RateController>(batchInterval, s.backpressure, limiter);
+  bus.add(controller);
+  return controller;
+}
+
+}  // namespace rill::detail
+// ---- end rill/stream/rate_controller.hpp ----
+
 
 namespace rill::detail {
 
@@ -12450,7 +12566,9 @@ class ReceiverInputNode final : public InputNode<T>, public LoggedInput {
         bus_(&bus),
         clock_(&clock),
         buffer_(settings),
-        supervisor_(std::move(receiver), streamId, settings, bus, clock, buffer_) {}
+        supervisor_(std::move(receiver), streamId, settings, bus, clock, buffer_) {
+    attachRateController(bus, graph.batchDuration(), settings, supervisor_.rateLimiter());
+  }
   ~ReceiverInputNode() override { stop(); }
 
   void openLog(const std::string& checkpointDirectory, std::optional<Time> restored) override {

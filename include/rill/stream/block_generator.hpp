@@ -253,15 +253,15 @@ class BlockGenerator final : public StoreGate, private Clock::Observer {
       sealed_.records += stored.size();
       sealed_.bytes += payload.size();
     }
-    Block block{{}, std::move(stored)};
+    io::LogSpan span;
     try {
-      block.span = log_.appendBlock(payload);
+      span = log_.appendBlock(payload);
     } catch (...) {
-      blocks_.push_back(std::move(block));
+      blocks_.push_back(Block{{}, std::move(stored)});
       throw;
     }
     dirty_ = true;
-    blocks_.push_back(std::move(block));
+    blocks_.push_back(Block{span, std::move(stored)});
   }
 
   // A new batch: the blocks no batch took before a restart, the blocks sealed

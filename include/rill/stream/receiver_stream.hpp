@@ -15,6 +15,7 @@
 #include <rill/stream/input_node.hpp>
 #include <rill/stream/listener.hpp>
 #include <rill/stream/logged_input.hpp>
+#include <rill/stream/rate_controller.hpp>
 #include <rill/stream/receiver.hpp>
 #include <rill/stream/receiver_settings.hpp>
 #include <rill/stream/receiver_supervisor.hpp>
@@ -45,7 +46,9 @@ class ReceiverInputNode final : public InputNode<T>, public LoggedInput {
         bus_(&bus),
         clock_(&clock),
         buffer_(settings),
-        supervisor_(std::move(receiver), streamId, settings, bus, clock, buffer_) {}
+        supervisor_(std::move(receiver), streamId, settings, bus, clock, buffer_) {
+    attachRateController(bus, graph.batchDuration(), settings, supervisor_.rateLimiter());
+  }
   ~ReceiverInputNode() override { stop(); }
 
   void openLog(const std::string& checkpointDirectory, std::optional<Time> restored) override {

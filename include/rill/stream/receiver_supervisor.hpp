@@ -69,7 +69,7 @@ class ReceiverSupervisor {
         clock_(&clock),
         buffer_(&buffer),
         name_(receiver_->name() + "-" + std::to_string(streamId)),
-        limiter_(clock, static_cast<double>(settings.maxRate)) {
+        limiter_(clock, settings) {
     ReceiverSupervisor* expected = nullptr;
     if (!receiver_->supervisor_.compare_exchange_strong(expected, this))
       throw std::invalid_argument("rill: receiverStream: this Receiver already feeds another stream");
@@ -151,6 +151,8 @@ class ReceiverSupervisor {
 
   const std::string& name() const { return name_; }
   int streamId() const { return streamId_; }
+  /// The receiver's rate limit, which backpressure adapts (rate_controller.hpp).
+  RateLimiter& rateLimiter() { return limiter_; }
 
  private:
   ReceiverInfo info(bool active) const {
