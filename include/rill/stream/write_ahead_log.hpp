@@ -5,10 +5,11 @@
 // <checkpoint directory>/receivedData/<stream id>/ as an io::AppendLog of two
 // kinds of record:
 //   'B' + the block's records (rill's checkpoint archive): a block, synced by
-//       the end of its block interval;
+//       the end of its block interval (a batch's last block: by the end of
+//       the batch);
 //   'A' + batch time (i64 ms): batch t took every block logged since the
-//       previous 'A' record, in log order; synced with the next block, and
-//       before a checkpoint names it.
+//       previous 'A' record, in log order; synced before batch t ends, so
+//       before its checkpoint.
 // So the log alone says, for a checkpoint of batch T, which blocks no batch up
 // to T took: those after the last 'A' record of a batch <= T. A restart replays
 // them, each 'A' record after that point giving a batch back the blocks it
