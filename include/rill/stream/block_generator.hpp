@@ -140,8 +140,9 @@ class BlockGenerator final : public StoreGate, private Clock::Observer {
     room_.notify_all();
   }
 
-  /// The log ranges the batches up to t took (written and synced first: the
-  /// checkpoint of t must never name what a crash could still take back).
+  /// The log ranges the batches up to t took since the last call (written and
+  /// synced first: the checkpoint of t must never name what a crash could
+  /// still take back).
   void addRanges(Time t, std::vector<LogRange>& out) {
     awaitWritten();
     std::lock_guard lock(mutex_);

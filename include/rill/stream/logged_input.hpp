@@ -21,7 +21,8 @@ class LoggedInput {
   /// which a stream with its log on refuses) after the checkpoint of batch
   /// `restored`, if one was restored. Opening the same directory again does nothing.
   virtual void openLog(const std::string& checkpointDirectory, std::optional<Time> restored) = 0;
-  /// Appends the log ranges the batches up to t took, once they are on disk.
+  /// Appends the log ranges the batches up to t took since the last call,
+  /// once they are on disk.
   virtual void addLogRanges(Time t, std::vector<LogRange>& out) = 0;
 
  protected:
@@ -35,7 +36,8 @@ inline void openReceiverLogs(const DStreamGraph& graph, const std::string& check
     if (auto* logged = dynamic_cast<LoggedInput*>(in.get())) logged->openLog(checkpointDirectory, restored);
 }
 
-/// The log ranges the batches up to t took, over all input streams (for the checkpoint of t).
+/// The log ranges the batches up to t took since the last call, over all
+/// input streams (for the checkpoint of t, which names those of its batches).
 inline std::vector<LogRange> receiverLogRanges(const DStreamGraph& graph, Time t) {
   std::vector<LogRange> out;
   for (const auto& in : graph.inputs())

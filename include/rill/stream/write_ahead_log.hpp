@@ -26,9 +26,11 @@
 #include <rill/stream/checkpoint_manifest.hpp>
 #include <rill/stream/time.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -112,6 +114,7 @@ class ReceivedBlockLog {
     }
     std::size_t replayFrom = entries.size();
     if (restored) {
+      rangesReported_ = *restored;  // the restored checkpoint named those
       replayFrom = 0;
       for (std::size_t i = 0; i < entries.size(); ++i)
         if (entries[i].allocation && *entries[i].allocation <= *restored) replayFrom = i + 1;
@@ -170,11 +173,13 @@ class ReceivedBlockLog {
     return payload;
   }
 
-  /// The log ranges the batches up to t took, as far as the log still holds them.
-  void addRanges(Time t, std::vector<LogRange>& out) const {
+  /// The log ranges the batches up to t took since the last call (a
+  /// checkpoint names those of its batches since the previous checkpoint).
+  void addRanges(Time t, std::vector<LogRange>& out) {
     for (const auto& a : allocations_)
-      if (a.time <= t)
+      if (a.time > rangesReported_ && a.time <= t)
         for (const auto& r : a.ranges) out.push_back(r);
+    rangesReported_ = std::max(rangesReported_, t);
   }
 
   /// Deletes the segments that hold only what the oldest checkpoint in the
@@ -230,6 +235,7 @@ class ReceivedBlockLog {
   std::int64_t segmentStart_;
   std::map<std::uint64_t, std::uint64_t> segmentEnds_;  // segment -> where its intact records end
   std::vector<Allocation> allocations_;                 // in log order
+  Time rangesReported_{std::numeric_limits<std::int64_t>::min()};
 };
 
 }  // namespace rill::detail
