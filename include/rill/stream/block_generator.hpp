@@ -7,10 +7,10 @@
 // of its own. A batch cut takes every sealed block and what the receiver
 // stored since the last one, encodes the latter, and hands it with the record
 // of what the batch took to that thread, which writes and syncs them while the
-// batch runs; the batch waits for them only at its end, before its checkpoint
-// (awaitWritten). So what store() returned for is on disk by the end of its
-// block interval or of its batch, and a checkpoint never names a part of the
-// log that is not on disk.
+// batch runs; only the batch's checkpoint waits for them (addRanges), and the
+// next cut. So what store() returned for is on disk by the end of its block
+// interval or soon after its batch's cut, and a checkpoint never names a part
+// of the log that is not on disk.
 //
 // After a restart the blocks the restored checkpoint had not counted come back
 // first: each batch re-run after the checkpoint gets the blocks it had, and
@@ -95,15 +95,6 @@ class BlockGenerator final : public StoreGate, private Clock::Observer {
     thread_.join();
     clock_->removeObserver(this);
     sealAndSync();
-  }
-
-  /// Waits until what the batch cuts handed to the log is written and synced;
-  /// throws what went wrong if that failed (the batch then fails, and is not
-  /// checkpointed).
-  void awaitWritten() {
-    std::unique_lock lock(mutex_);
-    written_.wait(lock, [&] { return !pending_; });
-    if (writeFailure_) std::rethrow_exception(std::exchange(writeFailure_, nullptr));
   }
 
   /// The records of batch t (the blocks it had before a restart, or all sealed
@@ -193,6 +184,15 @@ class BlockGenerator final : public StoreGate, private Clock::Observer {
   void writePending() {
     std::lock_guard lock(mutex_);
     writePendingLocked();
+  }
+
+  // Waits until what the batch cuts handed to the log is written and synced;
+  // throws what went wrong if that failed (the checkpoint that waits is then
+  // not written).
+  void awaitWritten() {
+    std::unique_lock lock(mutex_);
+    written_.wait(lock, [&] { return !pending_; });
+    if (writeFailure_) std::rethrow_exception(std::exchange(writeFailure_, nullptr));
   }
 
   // Writes and syncs what the last cut handed over, then rolls and prunes the

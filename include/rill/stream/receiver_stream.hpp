@@ -90,13 +90,6 @@ class ReceiverInputNode final : public InputNode<T>, public LoggedInput {
   }
 
  protected:
-  // Called at the end of every batch, before its checkpoint (clearMetadata):
-  // the checkpoint must not count blocks the log does not hold yet.
-  void forgetBefore(Time limit) override {
-    if (generator_) generator_->awaitWritten();
-    InputNode<T>::forgetBefore(limit);
-  }
-
   typename InputNode<T>::Batch takeBatch(Time t) override {
     auto records = generator_ ? generator_->takeBatch(t) : buffer_.drain();
     const auto n = static_cast<std::int64_t>(records.size());
