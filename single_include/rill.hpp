@@ -11196,10 +11196,10 @@ class Receiver {
 // of its own. A batch cut takes every sealed block and what the receiver
 // stored since the last one, encodes the latter, and hands it with the record
 // of what the batch took to that thread, which writes and syncs them while the
-// batch runs; the batch waits for them only at its end, before its checkpoint
-// (awaitWritten). So what store() returned for is on disk by the end of its
-// block interval or of its batch, and a checkpoint never names a part of the
-// log that is not on disk.
+// batch runs; only the batch's checkpoint waits for them (addRanges), and the
+// next cut. So what store() returned for is on disk by the end of its block
+// interval or soon after its batch's cut, and a checkpoint never names a part
+// of the log that is not on disk.
 //
 // After a restart the blocks the restored checkpoint had not counted come back
 // first: each batch re-run after the checkpoint gets the blocks it had, and
@@ -11947,6 +11947,7 @@ class ReceivedBlockLog {
     }
     std::size_t replayFrom = entries.size();
     if (restored) {
+      rangesReported_ = *restored;  // the restored checkpoint named those
       replayFrom = 0;
       for (std::size_t i = 0; i < entries.size(); ++i)
         if (entries[i].allocation && *entries[i].allocation <= *restored) replayFrom = i + 1;
@@ -12005,11 +12006,13 @@ class ReceivedBlockLog {
     return payload;
   }
 
-  /// The log ranges the batches up to t took, as far as the log still holds them.
-  void addRanges(Time t, std::vector<LogRange>& out) const {
+  /// The log ranges the batches up to t took since the last call (a
+  /// checkpoint names those of its batches since the previous checkpoint).
+  void addRanges(Time t, std::vector<LogRange>& out) {
     for (const auto& a : allocations_)
-      if (a.time <= t)
+      if (a.time > rangesReported_ && a.time <= t)
         for (const auto& r : a.ranges) out.push_back(r);
+    rangesReported_ = std::max(rangesReported_, t);
   }
 
   /// Deletes the segments that hold only what the oldest checkpoint in the
@@ -12065,6 +12068,7 @@ class ReceivedBlockLog {
   std::int64_t segmentStart_;
   std::map<std::uint64_t, std::uint64_t> segmentEnds_;  // segment -> where its intact records end
   std::vector<Allocation> allocations_;                 // in log order
+  Time rangesReported_{std::numeric_limits<std::int64_t>::min()};
 };
 
 }  // namespace rill::detail
@@ -12123,15 +12127,6 @@ class BlockGenerator final : public StoreGate, private Clock::Observer {
     sealAndSync();
   }
 
-  /// Waits until what the batch cuts handed to the log is written and synced;
-  /// throws what went wrong if that failed (the batch then fails, and is not
-  /// checkpointed).
-  void awaitWritten() {
-    std::unique_lock lock(mutex_);
-    written_.wait(lock, [&] { return !pending_; });
-    if (writeFailure_) std::rethrow_exception(std::exchange(writeFailure_, nullptr));
-  }
-
   /// The records of batch t (the blocks it had before a restart, or all sealed
   /// since the last cut); the log then says that batch t took them.
   std::vector<T> takeBatch(Time t) {
@@ -12166,8 +12161,9 @@ class BlockGenerator final : public StoreGate, private Clock::Observer {
     room_.notify_all();
   }
 
-  /// The log ranges the batches up to t took (written and synced first: the
-  /// checkpoint of t must never name what a crash could still take back).
+  /// The log ranges the batches up to t took since the last call (written and
+  /// synced first: the checkpoint of t must never name what a crash could
+  /// still take back).
   void addRanges(Time t, std::vector<LogRange>& out) {
     awaitWritten();
     std::lock_guard lock(mutex_);
@@ -12218,6 +12214,15 @@ class BlockGenerator final : public StoreGate, private Clock::Observer {
   void writePending() {
     std::lock_guard lock(mutex_);
     writePendingLocked();
+  }
+
+  // Waits until what the batch cuts handed to the log is written and synced;
+  // throws what went wrong if that failed (the checkpoint that waits is then
+  // not written).
+  void awaitWritten() {
+    std::unique_lock lock(mutex_);
+    written_.wait(lock, [&] { return !pending_; });
+    if (writeFailure_) std::rethrow_exception(std::exchange(writeFailure_, nullptr));
   }
 
   // Writes and syncs what the last cut handed over, then rolls and prunes the
@@ -12411,7 +12416,8 @@ class LoggedInput {
   /// which a stream with its log on refuses) after the checkpoint of batch
   /// `restored`, if one was restored. Opening the same directory again does nothing.
   virtual void openLog(const std::string& checkpointDirectory, std::optional<Time> restored) = 0;
-  /// Appends the log ranges the batches up to t took, once they are on disk.
+  /// Appends the log ranges the batches up to t took since the last call,
+  /// once they are on disk.
   virtual void addLogRanges(Time t, std::vector<LogRange>& out) = 0;
 
  protected:
@@ -12425,7 +12431,8 @@ inline void openReceiverLogs(const DStreamGraph& graph, const std::string& check
     if (auto* logged = dynamic_cast<LoggedInput*>(in.get())) logged->openLog(checkpointDirectory, restored);
 }
 
-/// The log ranges the batches up to t took, over all input streams (for the checkpoint of t).
+/// The log ranges the batches up to t took since the last call, over all
+/// input streams (for the checkpoint of t, which names those of its batches).
 inline std::vector<LogRange> receiverLogRanges(const DStreamGraph& graph, Time t) {
   std::vector<LogRange> out;
   for (const auto& in : graph.inputs())
@@ -12610,13 +12617,6 @@ class ReceiverInputNode final : public InputNode<T>, public LoggedInput {
   }
 
  protected:
-  // Called at the end of every batch, before its checkpoint (clearMetadata):
-  // the checkpoint must not count blocks the log does not hold yet.
-  void forgetBefore(Time limit) override {
-    if (generator_) generator_->awaitWritten();
-    InputNode<T>::forgetBefore(limit);
-  }
-
   typename InputNode<T>::Batch takeBatch(Time t) override {
     auto records = generator_ ? generator_->takeBatch(t) : buffer_.drain();
     const auto n = static_cast<std::int64_t>(records.size());

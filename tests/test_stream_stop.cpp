@@ -130,7 +130,7 @@ TEST_CASE("a stop during a batch that ends in time waits for it, without warning
 
 TEST_CASE("stop settings: Spark's defaults and duration syntax; malformed values fail when the context is made") {
   using rill::detail::StopSettings;
-  const auto defaults = StopSettings::fromConf(conf(), rill::Milliseconds(250));
+  const auto defaults = StopSettings::fromConf(rill::SparkConf(), rill::Milliseconds(250));
   CHECK(defaults.gracefulTimeout == 2500ms);  // 10 batch intervals
   CHECK(defaults.forcedTimeout == 10s);
   CHECK_FALSE(defaults.gracefulOnShutdown);
