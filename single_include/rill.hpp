@@ -13605,6 +13605,8 @@ class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
     // A restored context goes on after its checkpointed batch, on its old time line.
     const Time first = recovered_ ? Time(recovered_->time) + batchDuration() : Time((now / interval + 1) * interval);
     const Time zero = recovered_ ? Time(recovered_->zeroTime) : first - batchDuration();
+    // Receivers' write-ahead logs open before the inputs start, replaying what a crash left.
+    detail::openReceiverLogs(*graph_, checkpointer_ ? checkpointer_->directory() : std::string(), restoredBatchTime());
     if (checkpointer_) checkpointer_->start(*graph_, zero);
     graph_->start(zero, rememberAtLeast_);
     scheduler_->start(first, checkpointer_);

@@ -13,6 +13,7 @@
 #include <rill/stream/file_stream.hpp>
 #include <rill/stream/graph.hpp>
 #include <rill/stream/listener.hpp>
+#include <rill/stream/logged_input.hpp>
 #include <rill/stream/queue_stream.hpp>
 #include <rill/stream/receiver.hpp>
 #include <rill/stream/receiver_settings.hpp>
@@ -192,6 +193,8 @@ class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
     // A restored context goes on after its checkpointed batch, on its old time line.
     const Time first = recovered_ ? Time(recovered_->time) + batchDuration() : Time((now / interval + 1) * interval);
     const Time zero = recovered_ ? Time(recovered_->zeroTime) : first - batchDuration();
+    // Receivers' write-ahead logs open before the inputs start, replaying what a crash left.
+    detail::openReceiverLogs(*graph_, checkpointer_ ? checkpointer_->directory() : std::string(), restoredBatchTime());
     if (checkpointer_) checkpointer_->start(*graph_, zero);
     graph_->start(zero, rememberAtLeast_);
     scheduler_->start(first, checkpointer_);
