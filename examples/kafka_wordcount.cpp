@@ -14,6 +14,7 @@
 #include "common/cli.hpp"
 #include "common/date_time.hpp"
 #include "common/problems.hpp"
+#include "common/ui_option.hpp"
 
 #include <rill/kafka.hpp>
 #include <rill/rill.hpp>
@@ -44,7 +45,7 @@ struct Options {
   bool demo() const { return brokers.empty(); }
 };
 
-Options parse(int argc, char** argv) {
+Options parse(int argc, char** argv, examples::UiOption& ui) {
   Options o;
   examples::CommandLine cli("kafka_wordcount", "[--brokers HOST:PORT --topic T ...] [--batches N]",
                             "Counts the words of each batch of a Kafka topic's records (Spark's direct stream).\n"
@@ -57,6 +58,7 @@ Options parse(int argc, char** argv) {
       .option("--print", o.print, "N", "print the first N counts of each batch")
       .flag("--latest", o.latest, "start from the end of the topic, not its earliest offsets")
       .option("--batches", o.batches, "N", "the demo's number of batches");
+  ui.addTo(cli);
   cli.parse(argc, argv);
   cli.require(o.demo() || !o.topic.empty(), "--brokers needs --topic");
   cli.require(o.batchMs > 0 && o.print >= 0 && o.batches > 0, "--batch-ms and --batches must be positive");
@@ -89,7 +91,7 @@ const std::vector<std::vector<std::string>> kText{
     {"to die to sleep", "no more"},
 };
 
-void runDemo(Options o) {
+void runDemo(Options o, examples::UiOption& ui) {
   kafka::MockCluster cluster;
   o.topic = "lines";
   o.batchMs = 500;
@@ -102,6 +104,7 @@ void runDemo(Options o) {
   SparkContext sc(SparkConf().setAppName("KafkaWordCount").setMaster("local[2]"));
   auto clock = std::make_shared<ManualClock>(examples::kDemoStartMillis);
   auto ssc = build(sc, o, params, clock);
+  ui.attach(*ssc);
   ssc->start();
   for (int b = 0; b < o.batches; ++b) {
     const auto& chunk = kText[static_cast<std::size_t>(b) % kText.size()];
@@ -114,7 +117,7 @@ void runDemo(Options o) {
   ssc->awaitTermination();
 }
 
-void runOn(const Options& o) {
+void runOn(const Options& o, examples::UiOption& ui) {
   const kafka::KafkaParams params{{"bootstrap.servers", o.brokers},
                                   {"auto.offset.reset", o.latest ? "latest" : "earliest"},
                                   {"group.id", "kafka_wordcount"}};
@@ -125,6 +128,7 @@ void runOn(const Options& o) {
                       .set("spark.streaming.stopGracefullyOnShutdown", "true"));
   auto make = [&] { return build(sc, o, params, nullptr); };
   auto ssc = o.checkpoint.empty() ? make() : StreamingContext::getOrCreate(o.checkpoint, make);
+  ui.attach(*ssc);
   ssc->start();
   std::cerr << "counting the words of topic " << o.topic << " on " << o.brokers << "; Ctrl-C to stop\n";
   ssc->awaitTermination();
@@ -133,12 +137,14 @@ void runOn(const Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const Options o = parse(argc, argv);
+  examples::UiOption ui(argc, argv);
+  const Options o = parse(argc, argv, ui);
   try {
     if (o.demo())
-      runDemo(o);
+      runDemo(o, ui);
     else
-      runOn(o);
+      runOn(o, ui);
+    ui.serveUntilInterrupted();
   } catch (const std::exception& e) {
     std::cerr << "kafka_wordcount: " << e.what() << "\n";
     return 1;

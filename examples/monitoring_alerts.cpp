@@ -14,6 +14,7 @@
 //   monitoring_alerts --host H --port P   samples from a server (e.g. `nc -lk P`), until Ctrl-C
 #include "common/demo_random.hpp"
 #include "common/streaming_app.hpp"
+#include "common/ui_option.hpp"
 
 #include <rill/rill.hpp>
 
@@ -161,6 +162,7 @@ void defineAlerts(const DStream<std::string>& lines, double threshold, const std
 }  // namespace
 
 int main(int argc, char** argv) {
+  examples::UiOption ui(argc, argv);
   examples::InputOptions input(10);
   double threshold = 90;
   std::string out;
@@ -171,12 +173,15 @@ int main(int argc, char** argv) {
   input.addTo(cli);
   cli.option("--threshold", threshold, "X", "alert when a 3 s mean goes above X")
       .option("--out", out, "PREFIX", "also save each batch's alerts to PREFIX-<batch ms>/ (saveAsTextFiles)");
+  ui.addTo(cli);
   cli.parse(argc, argv);
   input.check(cli);
   try {
     examples::StreamingApp app("MonitoringAlerts", input, kBatch, generateSamples);
+    ui.attach(app.ssc());
     defineAlerts(app.lines(), threshold, out);
     app.run();
+    ui.serveUntilInterrupted();
   } catch (const std::exception& e) {
     std::cerr << "monitoring_alerts: " << e.what() << "\n";
     return 1;

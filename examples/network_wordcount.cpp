@@ -12,6 +12,7 @@
 #include "common/cli.hpp"
 #include "common/date_time.hpp"
 #include "common/problems.hpp"
+#include "common/ui_option.hpp"
 
 #include <rill/rill.hpp>
 
@@ -36,7 +37,7 @@ struct Options {
   bool demo() const { return host.empty(); }
 };
 
-Options parse(int argc, char** argv) {
+Options parse(int argc, char** argv, examples::UiOption& ui) {
   Options o;
   examples::CommandLine cli("network_wordcount", "[--host H --port P] [--batches N] [--manual-clock]",
                             "Spark Streaming's network word count: the words of the lines a server sends\n"
@@ -46,6 +47,7 @@ Options parse(int argc, char** argv) {
       .option("--port", o.port, "PORT", "the server's port")
       .option("--batches", o.batches, "N", "demo: batches to run")
       .flag("--manual-clock", o.manualClock, "demo: on a manual clock, the same output every run");
+  ui.addTo(cli);
   cli.parse(argc, argv);
   cli.require(o.host.empty() == (o.port == 0), "--host and --port go together");
   cli.require(o.port >= 0 && o.port < 65536, "--port must be in 1..65535");
@@ -89,7 +91,8 @@ void runDemo(StreamingContext& ssc, io::TcpListener& server, const DStream<std::
 }  // namespace
 
 int main(int argc, char** argv) {
-  const Options opt = parse(argc, argv);
+  examples::UiOption ui(argc, argv);
+  const Options opt = parse(argc, argv, ui);
   std::optional<io::TcpListener> server;
   if (opt.demo()) server.emplace();
   const std::string host = opt.demo() ? "localhost" : opt.host;
@@ -114,6 +117,7 @@ int main(int argc, char** argv) {
 
     auto progress = std::make_shared<examples::BatchProgress>();
     ssc.addStreamingListener(progress);
+    ui.attach(ssc);
     ssc.start();
     if (opt.demo()) {
       runDemo(ssc, *server, lines, *progress, manual.get(), opt.batches);
@@ -121,6 +125,7 @@ int main(int argc, char** argv) {
       std::cerr << "counting words from " << host << ":" << port << "; Ctrl-C to stop\n";
     }
     ssc.awaitTermination();
+    ui.serveUntilInterrupted();
   } catch (const std::exception& e) {
     std::cerr << "network_wordcount: " << e.what() << "\n";
     return 1;

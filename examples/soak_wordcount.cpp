@@ -19,6 +19,7 @@
 // scripts/soak.sh builds it in Release and runs it.
 #include "common/cli.hpp"
 #include "common/problems.hpp"
+#include "common/ui_option.hpp"
 
 #include <rill/rill.hpp>
 #include <rill/stream/logged_input.hpp>
@@ -72,9 +73,10 @@ struct Options {
   int port = 0;
   std::string dir = "soak-checkpoint";
   int seed = 1;
+  std::vector<std::string> uiArgs;  // --ui [PORT] as given, passed on to each worker (which has the context)
 };
 
-Options parse(int argc, char** argv) {
+Options parse(int argc, char** argv, examples::UiOption& ui) {
   Options o;
   examples::CommandLine cli("soak_wordcount", "[--seconds S] [--kill-every S] [--rate LINES_PER_S] ...",
                             "A soak run: the stateful network word count with the receiver write-ahead log,\n"
@@ -89,6 +91,7 @@ Options parse(int argc, char** argv) {
       .option("--seed", o.seed, "N", "seed of the kill times")
       .flag("--worker", o.worker, "run as the worker (the driver starts it)")
       .option("--port", o.port, "P", "the worker's source port");
+  ui.addTo(cli);
   cli.parse(argc, argv);
   cli.require(o.seconds > 0 && o.killEvery > 0 && o.rate > 0 && o.batchMs > 0 && o.workers > 0,
               "--seconds, --kill-every, --rate, --batch-ms and --workers must be positive");
@@ -144,7 +147,7 @@ class Progress final : public StreamingListener {
   std::int64_t records_ = 0;
 };
 
-int runWorker(const Options& o) {
+int runWorker(const Options& o, examples::UiOption& ui) {
   SparkContext sc(SparkConf()
                       .setAppName("soak_wordcount")
                       .setMaster("local[" + std::to_string(o.workers) + "]")
@@ -197,6 +200,7 @@ int runWorker(const Options& o) {
   });
   // StreamingContext::start opens the receiver logs itself once it calls this; a second call does nothing.
   detail::openReceiverLogs(ssc->graph(), o.dir, ssc->restoredBatchTime());
+  ui.attach(*ssc);
   ssc->start();
   ssc->awaitTermination();  // until SIGTERM stops it gracefully
   std::ofstream state(o.dir + "/state.tmp", std::ios::trunc);
@@ -310,6 +314,7 @@ pid_t startWorker(const Options& o, int port, int run) {
   const std::string log = o.dir + "/worker-" + std::to_string(run) + ".log";
   std::vector<std::string> args = {"/proc/self/exe", "--worker", "--port", std::to_string(port), "--dir", o.dir,
                                    "--batch-ms", std::to_string(o.batchMs), "--workers", std::to_string(o.workers)};
+  args.insert(args.end(), o.uiArgs.begin(), o.uiArgs.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -445,6 +450,15 @@ int runDriver(const Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const Options o = parse(argc, argv);
-  return o.worker ? runWorker(o) : runDriver(o);
+  const std::vector<std::string> given(argv + 1, argv + argc);
+  examples::UiOption ui(argc, argv);
+  Options o = parse(argc, argv, ui);
+  // What UiOption took out of argv: the arguments given that are not left, in order.
+  for (int kept = 1; const auto& arg : given) {
+    if (kept < argc && arg == argv[kept])
+      ++kept;
+    else
+      o.uiArgs.push_back(arg);
+  }
+  return o.worker ? runWorker(o, ui) : runDriver(o);
 }

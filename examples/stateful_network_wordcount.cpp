@@ -13,6 +13,7 @@
 #include "common/cli.hpp"
 #include "common/date_time.hpp"
 #include "common/problems.hpp"
+#include "common/ui_option.hpp"
 
 #include <rill/rill.hpp>
 
@@ -58,7 +59,7 @@ const std::vector<std::vector<std::string>> kLines{
     {"goodbye world", "hello"},
 };
 
-void runDemo() {
+void runDemo(examples::UiOption& ui) {
   const auto dir = std::filesystem::temp_directory_path() /
                    ("rill-stateful-wordcount-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
@@ -79,6 +80,7 @@ void runDemo() {
     if (auto t = ssc->restoredBatchTime())
       std::cout << "(restarted from the checkpoint of the batch of " << examples::dateTime(*t) << ")\n\n";
     // A restored context goes on with the batch after its checkpoint, on its old clock.
+    ui.attach(*ssc);
     clock->setTime(ssc->restoredBatchTime().value_or(Time(examples::kDemoStartMillis)).milliseconds());
     for (std::size_t b = 0; b < batches; ++b) queue->push(sc.parallelize(kLines[next++], 2));
     ssc->start();
@@ -92,7 +94,7 @@ void runDemo() {
 
 // ---- reading a socket -------------------------------------------------------------
 
-void runNetwork(const std::string& host, int port, const std::string& checkpointDir) {
+void runNetwork(const std::string& host, int port, const std::string& checkpointDir, examples::UiOption& ui) {
   // SIGINT or SIGTERM (Ctrl-C) stops the context gracefully: what was received is counted first.
   SparkContext sc(SparkConf()
                       .setAppName("StatefulNetworkWordCount")
@@ -108,6 +110,7 @@ void runNetwork(const std::string& host, int port, const std::string& checkpoint
   if (auto t = ssc->restoredBatchTime())
     std::cerr << "resuming after the checkpoint of the batch of " << examples::dateTime(*t) << "\n";
   std::cerr << "counting words from " << host << ":" << port << "; Ctrl-C to stop\n";
+  ui.attach(*ssc);
   ssc->start();
   ssc->awaitTermination();
 }
@@ -115,6 +118,7 @@ void runNetwork(const std::string& host, int port, const std::string& checkpoint
 }  // namespace
 
 int main(int argc, char** argv) {
+  examples::UiOption ui(argc, argv);
   std::string host, checkpointDir = "checkpoint";
   int port = 0;
   examples::CommandLine cli("stateful_network_wordcount", "[--host H --port P [--checkpoint DIR]]",
@@ -125,14 +129,16 @@ int main(int argc, char** argv) {
   cli.option("--host", host, "HOST", "the server to read lines from (with --port), until Ctrl-C")
       .option("--port", port, "PORT", "the server's port")
       .option("--checkpoint", checkpointDir, "DIR", "where checkpoints go");
+  ui.addTo(cli);
   cli.parse(argc, argv);
   cli.require(host.empty() == (port == 0), "--host and --port go together");
   cli.require(port >= 0 && port < 65536, "--port must be in 1..65535");
   try {
     if (host.empty())
-      runDemo();
+      runDemo(ui);
     else
-      runNetwork(host, port, checkpointDir);
+      runNetwork(host, port, checkpointDir, ui);
+    ui.serveUntilInterrupted();
   } catch (const std::exception& e) {
     std::cerr << "stateful_network_wordcount: " << e.what() << "\n";
     return 1;

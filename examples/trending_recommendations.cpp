@@ -10,6 +10,7 @@
 //                                         clicks from a server (e.g. `nc -lk P`), until Ctrl-C
 #include "common/demo_random.hpp"
 #include "common/streaming_app.hpp"
+#include "common/ui_option.hpp"
 
 #include <rill/rill.hpp>
 
@@ -141,6 +142,7 @@ void defineRecommendations(const DStream<std::string>& lines, std::size_t k) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  examples::UiOption ui(argc, argv);
   examples::InputOptions input(6);
   int k = 3;
   examples::CommandLine cli("trending_recommendations", "[--host H --port P | --dir D | --input FILE] [options]",
@@ -149,13 +151,16 @@ int main(int argc, char** argv) {
                             "items for each item clicked. Without an input it runs on built-in clicks.");
   input.addTo(cli);
   cli.option("--k", k, "N", "recommendations per item");
+  ui.addTo(cli);
   cli.parse(argc, argv);
   input.check(cli);
   cli.require(k >= 1, "--k must be at least 1");
   try {
     examples::StreamingApp app("TrendingRecommendations", input, kBatch, generateClicks);
+    ui.attach(app.ssc());
     defineRecommendations(app.lines(), static_cast<std::size_t>(k));
     app.run();
+    ui.serveUntilInterrupted();
   } catch (const std::exception& e) {
     std::cerr << "trending_recommendations: " << e.what() << "\n";
     return 1;
