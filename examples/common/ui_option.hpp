@@ -72,6 +72,9 @@ class UiOption {
     if (!requested_) return;
     if (cli_) cli_->require(badPort_.empty(), "--ui PORT must be in 0..65535 (0: any free port), got " + badPort_);
 #ifdef RILL_EXAMPLES_WITH_UI
+    // A program may attach again to a context it made anew (a restarted demo): one hook, one UI.
+    if (signalHook_) rill::detail::ShutdownSignals::remove(*signalHook_);
+    ui_.reset();
     auto settings = rill::ui::UiSettings::fromConf(ssc.sparkContext().getConf());
     if (port_) settings.port = *port_;
     ui_ = std::make_unique<rill::ui::StreamingUI>(ssc, settings);
