@@ -71,6 +71,7 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
  public:
   BatchScheduler(SparkContext& sc, std::shared_ptr<Clock> clock, Duration batchDuration)
       : sc_(&sc),
+        ranks_(sc.cluster().size()),
         clock_(std::move(clock)),
         graph_(std::make_shared<DStreamGraph>(sc, batchDuration)),
         bus_(std::make_shared<ListenerBus>()) {}
@@ -232,12 +233,12 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
 
   // The time of the batch due after `next` (rank 0's decision), or none: stop.
   std::optional<Time> awaitBatch(Time next) {
-    exec::Cluster& cluster = sc_->cluster();
-    if (!cluster.isDriver()) return decodeBatch(cluster.broadcast(kBatchTag, 0, {}));
+    if (ranks_ > 1 && !sc_->cluster().isDriver())
+      return decodeBatch(sc_->cluster().broadcast(kBatchTag, 0, {}));
     clock_->waitTillTime(next.milliseconds(), [&] { return stopRequested_.load(); });
     const bool stop = stopRequested_ && !(graceful_ && graph_->hasPendingData());
     const std::optional<Time> due = stop ? std::nullopt : std::optional<Time>(next);
-    if (cluster.size() > 1) cluster.broadcast(kBatchTag, 0, encodeBatch(due));
+    if (ranks_ > 1) sc_->cluster().broadcast(kBatchTag, 0, encodeBatch(due));
     return due;
   }
   static exec::Bytes encodeBatch(std::optional<Time> t) {
@@ -253,10 +254,9 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
   // With several ranks, the failure of the lowest failing rank becomes every
   // rank's, so that every rank skips, reports and checkpoints alike.
   void agreeOnFailure(std::string_view tag, std::exception_ptr& failure) {
-    exec::Cluster& cluster = sc_->cluster();
-    if (cluster.size() == 1) return;
+    if (ranks_ == 1) return;
     try {
-      cluster.agreeOnFailure(tag, failure);
+      sc_->cluster().agreeOnFailure(tag, failure);
     } catch (...) {
       failure = std::current_exception();
     }
@@ -291,7 +291,7 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
       exitCv_.notify_all();
     }
     clock_->notifyProgress();
-    if (!sc_->isDriver()) markStopped();  // rank 0's stop, or a lost rank 0, ends this rank's context
+    if (ranks_ > 1 && !sc_->isDriver()) markStopped();  // rank 0's stop, or a lost rank 0, ends this rank's context
     if (stopSparkContextOnExit_) sc_->stop();
   }
 
@@ -356,6 +356,9 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
   static constexpr std::string_view kBatchTag = "stream batch time";
 
   SparkContext* sc_;
+  // Read once: a batch left behind by a stop may outlive the SparkContext, and
+  // with one rank it must never reach the context's cluster again.
+  std::size_t ranks_;
   std::shared_ptr<Clock> clock_;
   std::shared_ptr<DStreamGraph> graph_;
   std::shared_ptr<ListenerBus> bus_;
