@@ -1,4 +1,4 @@
-// compile-cost probe: the RDD layer and an empty main.
-#include <rill/rdd/spark_context.hpp>
+// compile-cost probe: rill/rdd.hpp and an empty main.
+#include <rill/rdd.hpp>
 
 int main() {}

@@ -1,5 +1,5 @@
-// compile-cost probe: a word count through the RDD layer alone.
+// compile-cost probe: a word count through rill/rdd.hpp, the header for batch programs.
 // Not part of the CMake build; tools/compile_cost compiles it.
-#include <rill/rdd/spark_context.hpp>
+#include <rill/rdd.hpp>
 
 #include "wordcount_body.inc"
