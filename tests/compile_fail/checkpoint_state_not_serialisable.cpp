@@ -8,16 +8,16 @@
 #include <utility>
 #include <vector>
 
-struct Session {  // no serialize function
+struct Visit {  // no serialize function
   int clicks = 0;
 };
 
 void define(rill::StreamingContext& ssc, std::shared_ptr<rill::RDDQueue<std::pair<int, int>>> queue) {
   ssc.queueStream(queue)
-      .updateStateByKey([](const std::vector<int>& v, std::optional<Session> s) {
-        Session out = s.value_or(Session{});
+      .updateStateByKey([](const std::vector<int>& v, std::optional<Visit> s) {
+        Visit out = s.value_or(Visit{});
         out.clicks += static_cast<int>(v.size());
-        return std::optional<Session>(out);
+        return std::optional<Visit>(out);
       })
       .checkpoint(rill::Seconds(10));
 }
