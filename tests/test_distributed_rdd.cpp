@@ -136,12 +136,12 @@ TEST_CASE("reduce, fold, aggregate, min, max") {
   sameAsOneProcess([](SparkContext& sc) {
     return overShapes(sc, [](auto rdd) {
       const bool empty = rdd.isEmpty();
-      return std::tuple(empty ? 0 : rdd.reduce([](int a, int b) { return a * 3 + b; }),
-                        rdd.fold(1, [](int a, int b) { return a * 2 - b; }),
+      return std::tuple(empty ? 0 : rdd.reduce([](int a, int b) { return (a * 3 + b) % 10007; }),
+                        rdd.fold(1, [](int a, int b) { return (a * 2 - b) % 10007; }),
                         rdd.aggregate(std::pair<int, int>(0, 0),
                                       [](std::pair<int, int> acc, int x) { return std::pair(acc.first + x, acc.second + 1); },
                                       [](std::pair<int, int> a, std::pair<int, int> b) {
-                                        return std::pair(a.first * 7 + b.first, a.second + b.second);
+                                        return std::pair((a.first * 7 + b.first) % 10007, a.second + b.second);
                                       }),
                         empty ? 0 : rdd.min(), empty ? 0 : rdd.max());
     });
