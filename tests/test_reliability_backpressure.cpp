@@ -371,6 +371,9 @@ TEST_CASE("backpressure settings: Spark's names and defaults, checked when read"
                                                         .set("spark.streaming.backpressure.pid.minRate", "10"))
                        .backpressure;
   CHECK(fields(set) == std::tuple(true, std::int64_t{250}, 0.5, 0.0, 0.1, 10.0));
+  // Spark reads booleans in any case.
+  CHECK(rill::ReceiverSettings::fromConf(rill::SparkConf().set("spark.streaming.backpressure.enabled", "TRUE"))
+            .backpressure.enabled);
 
   struct Bad {
     const char* key;

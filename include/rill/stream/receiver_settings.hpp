@@ -2,6 +2,7 @@
 // The knobs of every receiver, read once from the SparkConf when a receiver
 // stream is defined, so a bad value fails at definition, not in a thread.
 #include <rill/rdd/conf.hpp>
+#include <rill/rdd/conf_values.hpp>
 #include <rill/stream/time.hpp>
 
 #include <cmath>
@@ -67,7 +68,7 @@ struct ReceiverSettings {
  private:
   static BackpressureSettings backpressureFromConf(const SparkConf& conf) {
     BackpressureSettings b;
-    b.enabled = boolean(conf, "spark.streaming.backpressure.enabled", b.enabled);
+    b.enabled = detail::confBoolean(conf, "spark.streaming.backpressure.enabled", b.enabled);
     if (conf.contains("spark.streaming.backpressure.initialRate"))
       b.initialRate = positive(conf, "spark.streaming.backpressure.initialRate", b.initialRate);
     const std::string estimator = conf.get("spark.streaming.backpressure.rateEstimator", "pid");
@@ -95,11 +96,6 @@ struct ReceiverSettings {
     const long long v = conf.getLong(key, static_cast<long long>(dflt));
     if (v < 0) throw std::invalid_argument(message(key, ">= 0", std::to_string(v)));
     return static_cast<V>(v);
-  }
-  static bool boolean(const SparkConf& conf, const char* key, bool dflt) {
-    const std::string v = conf.get(key, dflt ? "true" : "false");
-    if (v != "true" && v != "false") throw std::invalid_argument(message(key, "true or false", "'" + v + "'"));
-    return v == "true";
   }
   // A finite number, >= 0 or > 0; text with anything after the number is refused.
   static double real(const SparkConf& conf, const char* key, double dflt, bool zeroAllowed) {
