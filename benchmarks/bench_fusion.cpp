@@ -17,6 +17,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include "workload.hpp"
+
 #include <range/v3/numeric/accumulate.hpp>
 #include <range/v3/range/operations.hpp>
 #include <range/v3/view/filter.hpp>
@@ -51,54 +53,10 @@ constexpr std::size_t kSlices = 4;  // partitions of each rill input: a few more
 // ---------------------------------------------------------------------------
 // The work, shared by every variant.
 
-const auto mapIn = [](int x) { return x * 3 + 1; };
-const auto keep = [](int y) { return y % 7 != 0; };
-const auto mapOut = [](int y) { return y ^ (y >> 3); };
-
-/// The words of a line (runs of non-blanks), as string_views into it. A forward
-/// range both range-v3 and std::ranges accept, so every variant tokenizes alike.
-class Words {
- public:
-  class iterator {
-   public:
-    using value_type = std::string_view;
-    using difference_type = std::ptrdiff_t;
-    using reference = std::string_view;
-    using iterator_category = std::forward_iterator_tag;
-    iterator() = default;
-    iterator(const char* p, const char* end) : end_(end) { seek(p); }
-    std::string_view operator*() const { return {begin_, static_cast<std::size_t>(stop_ - begin_)}; }
-    iterator& operator++() {
-      seek(stop_);
-      return *this;
-    }
-    iterator operator++(int) {
-      auto old = *this;
-      ++*this;
-      return old;
-    }
-    bool operator==(const iterator& o) const { return begin_ == o.begin_; }
-
-   private:
-    void seek(const char* p) {
-      while (p != end_ && *p == ' ') ++p;
-      begin_ = p;
-      while (p != end_ && *p != ' ') ++p;
-      stop_ = p;
-    }
-    const char* begin_ = nullptr;
-    const char* stop_ = nullptr;
-    const char* end_ = nullptr;
-  };
-
-  Words() = default;
-  explicit Words(std::string_view s) : s_(s) {}
-  iterator begin() const { return {s_.data(), s_.data() + s_.size()}; }
-  iterator end() const { return {s_.data() + s_.size(), s_.data() + s_.size()}; }
-
- private:
-  std::string_view s_;
-};
+using rill_bench::keep;
+using rill_bench::mapIn;
+using rill_bench::mapOut;
+using Words = rill_bench::Tokens;
 
 const auto tokenize = [](const std::string& line) { return Words(line); };
 

@@ -16,6 +16,8 @@
 //   build/bench/benchmarks/bench_keyed --benchmark_filter=PeakRSS
 #include <benchmark/benchmark.h>
 
+#include "workload.hpp"
+
 #include <rill/rdd/spark_context.hpp>
 
 #include <algorithm>
@@ -101,32 +103,7 @@ const Text& zipfText() {
   return text;
 }
 
-/// The words of a line as string_views: a lazy range, no allocation.
-struct Words {
-  std::string_view line;
-  struct End {};
-  struct Iter {
-    std::string_view rest;
-    std::size_t len;
-    std::string_view operator*() const { return rest.substr(0, len); }
-    Iter& operator++() {
-      rest.remove_prefix(std::min(len + 1, rest.size()));
-      skip();
-      return *this;
-    }
-    bool operator==(End) const { return rest.empty(); }
-    void skip() {
-      while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
-      len = std::min(rest.find(' '), rest.size());
-    }
-  };
-  Iter begin() const {
-    Iter it{line, 0};
-    it.skip();
-    return it;
-  }
-  End end() const { return {}; }
-};
+using Words = rill_bench::SpaceWords;
 
 const auto plus = [](long a, long b) { return a + b; };
 

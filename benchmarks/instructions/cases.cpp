@@ -7,6 +7,8 @@
 // cancels out. Not part of the CMake build; tools/instr_count compiles it.
 #include <rill/rdd/spark_context.hpp>
 
+#include "../workload.hpp"
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -54,71 +56,12 @@ std::vector<std::string> lines(std::size_t bytes) {
   return out;
 }
 
-/// The words of a line as string_views, bench_fusion's tokenizer: a forward range.
-class Tokens {
- public:
-  class iterator {
-   public:
-    using value_type = std::string_view;
-    using difference_type = std::ptrdiff_t;
-    iterator() = default;
-    iterator(const char* p, const char* end) : end_(end) { seek(p); }
-    std::string_view operator*() const { return {begin_, static_cast<std::size_t>(stop_ - begin_)}; }
-    iterator& operator++() {
-      seek(stop_);
-      return *this;
-    }
-    bool operator==(const iterator& o) const { return begin_ == o.begin_; }
+using rill_bench::keep;
+using rill_bench::mapIn;
+using rill_bench::mapOut;
+using rill_bench::Tokens;
+using Words = rill_bench::SpaceWords;
 
-   private:
-    void seek(const char* p) {
-      while (p != end_ && *p == ' ') ++p;
-      begin_ = p;
-      while (p != end_ && *p != ' ') ++p;
-      stop_ = p;
-    }
-    const char* begin_ = nullptr;
-    const char* stop_ = nullptr;
-    const char* end_ = nullptr;
-  };
-  explicit Tokens(std::string_view s) : s_(s) {}
-  iterator begin() const { return {s_.data(), s_.data() + s_.size()}; }
-  iterator end() const { return {s_.data() + s_.size(), s_.data() + s_.size()}; }
-
- private:
-  std::string_view s_;
-};
-
-/// The words of a line as string_views, bench_keyed's tokenizer.
-struct Words {
-  std::string_view line;
-  struct End {};
-  struct Iter {
-    std::string_view rest;
-    std::size_t len;
-    std::string_view operator*() const { return rest.substr(0, len); }
-    Iter& operator++() {
-      rest.remove_prefix(std::min(len + 1, rest.size()));
-      skip();
-      return *this;
-    }
-    bool operator==(End) const { return rest.empty(); }
-    void skip() {
-      while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
-      len = std::min(rest.find(' '), rest.size());
-    }
-  };
-  Iter begin() const {
-    Iter it{line, 0};
-    it.skip();
-    return it;
-  }
-  End end() const { return {}; }
-};
-
-const auto mapIn = [](int x) { return x * 3 + 1; };
-const auto keep = [](int y) { return y % 7 != 0; };
-const auto mapOut = [](int y) { return y ^ (y >> 3); };
 const auto plus = [](long a, long b) { return a + b; };
 
 }  // namespace
