@@ -4,6 +4,7 @@
 # links only rill::rill links nothing of Kafka. Installed consumers ask for it
 # with find_package(rill COMPONENTS kafka).
 include_guard(GLOBAL)
+include(RillComponent)
 
 option(RILL_BUILD_KAFKA_TESTS "Build the Kafka tests (tests/kafka; they need librdkafka)" OFF)
 
@@ -25,18 +26,14 @@ else()
 endif()
 
 if(RILL_RDKAFKA_LIBRARY)
-  add_library(rill_kafka INTERFACE)
-  add_library(rill::kafka ALIAS rill_kafka)
-  set_target_properties(rill_kafka PROPERTIES EXPORT_NAME kafka)
+  rill_add_component(kafka)
   # librdkafka by its full path, so the installed target needs no lookup of its own.
-  target_link_libraries(rill_kafka INTERFACE rill "${RILL_RDKAFKA_LIBRARY}")
+  target_link_libraries(rill_kafka INTERFACE "${RILL_RDKAFKA_LIBRARY}")
   if(RILL_RDKAFKA_INCLUDE_DIRS)
     target_include_directories(rill_kafka SYSTEM INTERFACE ${RILL_RDKAFKA_INCLUDE_DIRS})
   endif()
 
-  install(TARGETS rill_kafka EXPORT rillKafkaTargets)
-  install(EXPORT rillKafkaTargets NAMESPACE rill:: DESTINATION lib/cmake/rill)
-  install(FILES "${CMAKE_CURRENT_LIST_DIR}/rillKafkaConfig.cmake" DESTINATION lib/cmake/rill)
+  rill_install_component(kafka rillKafkaTargets "${CMAKE_CURRENT_LIST_DIR}/rillKafkaConfig.cmake")
   message(STATUS "rill: librdkafka found (${RILL_RDKAFKA_LIBRARY}), rill::kafka available")
 elseif(RILL_BUILD_KAFKA_TESTS)
   message(FATAL_ERROR "rill: RILL_BUILD_KAFKA_TESTS is ON but librdkafka was not found (Debian: librdkafka-dev)")

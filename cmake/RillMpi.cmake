@@ -3,6 +3,7 @@
 # program that links only rill::rill links nothing of MPI.
 # Installed consumers ask for it with find_package(rill COMPONENTS mpi).
 include_guard(GLOBAL)
+include(RillComponent)
 
 option(RILL_BUILD_MPI_TESTS "Build the MPI tests and run them under mpiexec (needs MPI)" OFF)
 
@@ -13,14 +14,9 @@ set(MPI_CXX_SKIP_MPICXX ON CACHE BOOL "rill uses MPI's C interface only")
 find_package(MPI QUIET COMPONENTS CXX)
 
 if(MPI_CXX_FOUND)
-  add_library(rill_mpi INTERFACE)
-  add_library(rill::mpi ALIAS rill_mpi)
-  set_target_properties(rill_mpi PROPERTIES EXPORT_NAME mpi)
-  target_link_libraries(rill_mpi INTERFACE rill MPI::MPI_CXX)
-
-  install(TARGETS rill_mpi EXPORT rillMpiTargets)
-  install(EXPORT rillMpiTargets NAMESPACE rill:: DESTINATION lib/cmake/rill)
-  install(FILES "${CMAKE_CURRENT_LIST_DIR}/rillMpiConfig.cmake" DESTINATION lib/cmake/rill)
+  rill_add_component(mpi)
+  target_link_libraries(rill_mpi INTERFACE MPI::MPI_CXX)
+  rill_install_component(mpi rillMpiTargets "${CMAKE_CURRENT_LIST_DIR}/rillMpiConfig.cmake")
   message(STATUS "rill: MPI ${MPI_CXX_VERSION} found, rill::mpi available")
 elseif(RILL_BUILD_MPI_TESTS)
   message(WARNING "rill: RILL_BUILD_MPI_TESTS is ON but MPI was not found: no MPI tests")

@@ -6,6 +6,7 @@
 # A program that links only rill::rill links nothing of HTTP. Installed
 # consumers ask for it with find_package(rill COMPONENTS ui).
 include_guard(GLOBAL)
+include(RillComponent)
 
 option(RILL_BUILD_UI_TESTS "Build the streaming UI tests (tests/ui; they need cpp-httplib and chromium)" OFF)
 
@@ -24,16 +25,14 @@ else()
 endif()
 
 if(RILL_UI_HTTPLIB_PACKAGE OR RILL_HTTPLIB_LIBRARY)
-  add_library(rill_ui INTERFACE)
-  add_library(rill::ui ALIAS rill_ui)
-  set_target_properties(rill_ui PROPERTIES EXPORT_NAME ui)
+  rill_add_component(ui)
   if(RILL_UI_HTTPLIB_PACKAGE)
-    target_link_libraries(rill_ui INTERFACE rill httplib::httplib)
+    target_link_libraries(rill_ui INTERFACE httplib::httplib)
     set(rill_ui_found "cpp-httplib's CMake package")
   else()
     # The library by its full path and the header's definitions as pkg-config
     # gives them, so the installed target needs no lookup of its own.
-    target_link_libraries(rill_ui INTERFACE rill "${RILL_HTTPLIB_LIBRARY}")
+    target_link_libraries(rill_ui INTERFACE "${RILL_HTTPLIB_LIBRARY}")
     target_compile_options(rill_ui INTERFACE ${CPPHTTPLIB_CFLAGS_OTHER})
     if(CPPHTTPLIB_INCLUDE_DIRS)
       target_include_directories(rill_ui SYSTEM INTERFACE ${CPPHTTPLIB_INCLUDE_DIRS})
@@ -41,10 +40,8 @@ if(RILL_UI_HTTPLIB_PACKAGE OR RILL_HTTPLIB_LIBRARY)
     set(rill_ui_found "${RILL_HTTPLIB_LIBRARY}")
   endif()
 
-  install(TARGETS rill_ui EXPORT rillUiTargets)
-  install(EXPORT rillUiTargets NAMESPACE rill:: DESTINATION lib/cmake/rill)
   configure_file("${CMAKE_CURRENT_LIST_DIR}/rillUiConfig.cmake.in" "${CMAKE_CURRENT_BINARY_DIR}/rillUiConfig.cmake" @ONLY)
-  install(FILES "${CMAKE_CURRENT_BINARY_DIR}/rillUiConfig.cmake" DESTINATION lib/cmake/rill)
+  rill_install_component(ui rillUiTargets "${CMAKE_CURRENT_BINARY_DIR}/rillUiConfig.cmake")
   message(STATUS "rill: cpp-httplib found (${rill_ui_found}), rill::ui available")
 elseif(RILL_BUILD_UI_TESTS)
   message(FATAL_ERROR "rill: RILL_BUILD_UI_TESTS is ON but cpp-httplib was not found (Debian: libcpp-httplib-dev)")
