@@ -11,10 +11,12 @@
 // collective carries it, so ranks that run different operations fail naming both.
 #include <rill/exec/cluster.hpp>
 #include <rill/exec/wire.hpp>
+#include <rill/rdd/accumulator_registry.hpp>
 #include <rill/rdd/fwd.hpp>
 #include <rill/rdd/node.hpp>
 
 #include <cstddef>
+#include <exception>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -31,6 +33,21 @@ std::vector<std::size_t> ownedPartitions(const R& rdd, const exec::Cluster& clus
   return owned;
 }
 
+/// With several ranks, runs this rank's tasks (runTasks()), then merges every
+/// rank's accumulator updates (accumulator_registry.hpp); every rank reaches the
+/// merge, also when a task failed here, and the failure is rethrown after it.
+template <class RunTasks>
+void runTasksThenMergeAccumulators(SparkContext& sc, RunTasks&& runTasks) {
+  std::exception_ptr failure;
+  try {
+    runTasks();
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  accumulatorsOf(sc).mergeAcrossRanks(clusterOf(sc));
+  if (failure) std::rethrow_exception(failure);
+}
+
 /// Runs fn(p) for every partition p of `rdd` this rank owns (every partition with
 /// one rank) on the context's executor. An RDD without partitions still submits
 /// its (empty) job, so a stopped context refuses it as Spark's runJob does.
@@ -44,7 +61,7 @@ void forEachPartition(const R& rdd, std::string_view tag, Fn&& fn) {
   }
   cluster.runAndAgree(tag, [&] {
     const auto owned = ownedPartitions(rdd, cluster, 0, rdd.numPartitions());
-    executorOf(sc).runTasks(owned.size(), [&](std::size_t i) { fn(owned[i]); });
+    runTasksThenMergeAccumulators(sc, [&] { executorOf(sc).runTasks(owned.size(), [&](std::size_t i) { fn(owned[i]); }); });
   });
 }
 
@@ -60,7 +77,9 @@ void forEachTarget(SparkContext& sc, std::string_view tag, std::size_t n, Fn&& f
   }
   const std::size_t first = sliceBegin(cluster.rank(), n, cluster.size());
   const std::size_t last = sliceBegin(cluster.rank() + 1, n, cluster.size());
-  cluster.runAndAgree(tag, [&] { executorOf(sc).runTasks(last - first, [&](std::size_t i) { fn(first + i); }); });
+  cluster.runAndAgree(tag, [&] {
+    runTasksThenMergeAccumulators(sc, [&] { executorOf(sc).runTasks(last - first, [&](std::size_t i) { fn(first + i); }); });
+  });
 }
 
 template <class MakeSink>
@@ -101,7 +120,7 @@ auto runPartitions(const R& rdd, std::string_view tag, std::size_t from, std::si
   exec::Bytes mine;
   cluster.runAndAgree(tag, [&] {
     const auto owned = ownedPartitions(rdd, cluster, from, to);
-    executorOf(sc).runTasks(owned.size(), [&](std::size_t i) { runOne(owned[i]); });
+    runTasksThenMergeAccumulators(sc, [&] { executorOf(sc).runTasks(owned.size(), [&](std::size_t i) { runOne(owned[i]); }); });
     for (const std::size_t p : owned) exec::appendFrame(mine, results[p - from], tag);
   });
   const std::vector<exec::Bytes> all = cluster.allGather(tag, std::move(mine));

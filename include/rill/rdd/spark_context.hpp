@@ -11,10 +11,14 @@
 #include <rill/exec/thread_pool.hpp>
 #include <rill/fuse/element_stages.hpp>
 #include <rill/io/file_lines.hpp>
+#include <rill/rdd/accumulator.hpp>
+#include <rill/rdd/accumulator_registry.hpp>
+#include <rill/rdd/broadcast.hpp>
 #include <rill/rdd/conf.hpp>
 #include <rill/rdd/rank_sources.hpp>
 #include <rill/rdd/rdd.hpp>
 #include <rill/rdd/sources.hpp>
+#include <rill/rdd/task_accumulators.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -26,6 +30,7 @@
 #include <iterator>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -67,6 +72,9 @@ class SparkContext {
 
   const SparkConf& getConf() const { return conf_; }
   const std::string& appName() const { return conf_.appName(); }
+  /// Spark's "local-<milliseconds since the epoch when the context started>"; rank
+  /// 0's on every rank.
+  const std::string& applicationId() const { return applicationId_; }
   /// Partitions used when none are asked for: the worker threads of all ranks, so
   /// P ranks of local[N] cut data as one process of local[P*N] does.
   std::size_t defaultParallelism() const { return cluster_->size() * parallelism_; }
@@ -161,6 +169,47 @@ class SparkContext {
     return RDD<std::string>(*this, makeNode<detail::TextFileNode>(path, size, splits));
   }
 
+  /// broadcast(value): a read-only value every task reads with .value(); with
+  /// several ranks rank 0's value, sent to every rank once, now (every rank calls it).
+  template <class T>
+  Broadcast<std::decay_t<T>> broadcast(T&& value) {
+    assertNotStopped();
+    using V = std::decay_t<T>;
+    V shared = detail::valueOfRankZero<V>(*cluster_, "broadcast", std::forward<T>(value));
+    return Broadcast<V>(nextBroadcastId_++, std::move(shared));
+  }
+
+  /// Accumulators: tasks add(), the driver reads value(); each successful task's
+  /// updates count once, a failed task's not at all. With several ranks every
+  /// rank creates the same ones, and after each job every rank reads the value
+  /// merged from all ranks.
+  LongAccumulator longAccumulator() { return registerAccumulator(LongCounter()); }
+  LongAccumulator longAccumulator(std::string name) { return registerAccumulator(LongCounter(), std::move(name)); }
+  DoubleAccumulator doubleAccumulator() { return registerAccumulator(DoubleCounter()); }
+  DoubleAccumulator doubleAccumulator(std::string name) {
+    return registerAccumulator(DoubleCounter(), std::move(name));
+  }
+  template <class T>
+  CollectionAccumulator<T> collectionAccumulator() {
+    return registerAccumulator(ElementList<T>());
+  }
+  template <class T>
+  CollectionAccumulator<T> collectionAccumulator(std::string name) {
+    return registerAccumulator(ElementList<T>(), std::move(name));
+  }
+  /// Spark's sc.register(acc[, name]) for a user-defined accumulator (see
+  /// accumulator.hpp for what A provides); `acc` is the starting value.
+  template <class A>
+  Accumulator<A> registerAccumulator(A acc, std::optional<std::string> name = std::nullopt) {
+    static_assert(AccumulatorType<A>,
+                  "rill: registerAccumulator needs a copyable type with merge(const A&), reset() and value() const "
+                  "(and the add(x) tasks call)");
+    auto cell = std::make_shared<detail::AccumulatorCell<A>>(std::move(acc), accumulators_.nextId(), std::move(name),
+                                                             cluster_->size() > 1);
+    accumulators_.add(cell);
+    return Accumulator<A>(std::move(cell));
+  }
+
   template <class T>
   RDD<T> emptyRDD() {
     assertNotStopped();
@@ -214,7 +263,7 @@ class SparkContext {
           SparkContext* outer;
           ~Restore() { insideTaskOf_ = outer; }
         } restore{outer};
-        task(i);
+        detail::TaskAccumulators::run([&] { task(i); });
       };
       sc_->pool_->runTasks(n, marked);
     }
@@ -233,6 +282,9 @@ class SparkContext {
         jobs_(*this) {
     const std::string timeout(exec::kClusterTimeoutSetting);
     if (conf_.contains(timeout)) cluster_->setTimeout(std::chrono::milliseconds(conf_.getLong(timeout, 0)));
+    const auto started = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now().time_since_epoch());
+    applicationId_ = detail::valueOfRankZero(*cluster_, "applicationId", "local-" + std::to_string(started.count()));
   }
 
   /// The range's elements in a vector: a vector handed over is moved, anything else copied once.
@@ -272,13 +324,18 @@ class SparkContext {
   std::condition_variable jobsIdle_;
   std::size_t runningJobs_ = 0;  // guarded by jobsMutex_
   std::atomic<bool> stopped_{false};
+  std::string applicationId_;
+  std::atomic<std::int64_t> nextBroadcastId_{0};
+  detail::AccumulatorRegistry accumulators_;
   static inline thread_local SparkContext* insideTaskOf_ = nullptr;  // the context whose task this thread runs
+  friend detail::AccumulatorRegistry& detail::accumulatorsOf(SparkContext&);
 };
 
 namespace detail {
 inline exec::Executor& executorOf(SparkContext& sc) { return sc.executor(); }
 inline exec::Cluster& clusterOf(SparkContext& sc) { return sc.cluster(); }
 inline exec::ExchangeMetrics& exchangeMetricsOf(SparkContext& sc) { return sc.exchangeMetrics(); }
+inline AccumulatorRegistry& accumulatorsOf(SparkContext& sc) { return sc.accumulators_; }
 }  // namespace detail
 
 }  // namespace rill

@@ -1,0 +1,133 @@
+// Shared variables and inputs on P in-process ranks of local[N] each give every
+// rank exactly what one process of local[P*N] gives (distributed_test_support.hpp):
+// broadcast values (rank 0's, sent once), accumulators (merged from every rank
+// after each job), applicationId (rank 0's).
+#include <doctest/doctest.h>
+
+#include <rill/rdd.hpp>
+
+#include "distributed_test_support.hpp"
+#include "rdd_test_support.hpp"
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+using distributed_test::sameAsOneProcess;
+using rill::SparkContext;
+using rill_test::iota;
+
+namespace {
+
+struct MinOf {
+  std::optional<int> least;
+  void add(int x) {
+    if (!least || x < *least) least = x;
+  }
+  void merge(const MinOf& o) {
+    if (o.least) add(*o.least);
+  }
+  void reset() { least.reset(); }
+  int value() const { return least.value_or(0); }
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(least);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("broadcast: every rank's tasks read rank 0's value") {
+  sameAsOneProcess([](SparkContext& sc) {
+    // Only rank 0's value counts: the others pass something else.
+    const std::map<int, std::string> mine =
+        sc.cluster().rank() == 0 ? std::map<int, std::string>{{1, "a"}, {2, "b"}} : std::map<int, std::string>{{1, "z"}};
+    const auto names = sc.broadcast(mine);
+    const auto factor = sc.broadcast(sc.cluster().rank() == 0 ? 10 : -1);
+    const auto got = sc.parallelize(iota(0, 40), 7)
+                         .map([names, factor](int x) {
+                           const auto it = names.value().find(x % 3);
+                           return (it == names.value().end() ? std::string("-") : it->second) +
+                                  std::to_string(x * factor.value());
+                         })
+                         .collect();
+    return std::make_tuple(got, names.value(), factor.value(), names.id(), factor.id());
+  });
+}
+
+TEST_CASE("accumulators: merged from every rank after each action") {
+  sameAsOneProcess([](SparkContext& sc) {
+    auto sum = sc.longAccumulator("sum");
+    auto halves = sc.doubleAccumulator("halves");
+    auto odd = sc.collectionAccumulator<int>("odd");
+    auto least = sc.registerAccumulator(MinOf{}, "min");
+    auto rdd = sc.parallelize(iota(-20, 80), 9).map([=](int x) {
+      sum.add(x);
+      halves.add(x * 0.5);
+      if (x % 2 != 0 && x > 60) odd.add(x);
+      least.add(x);
+      return x;
+    });
+    std::vector<std::int64_t> sums;
+    CHECK(rdd.count() == 100);
+    sums.push_back(sum.value());
+    rdd.foreach([](int) {});
+    sums.push_back(sum.value());
+    rdd.take(3);  // partitions computed only as far as take needs them
+    sums.push_back(sum.value());
+    sum.add(1000);  // on the driver: every rank runs this line, the value gets it once
+    sums.push_back(sum.value());
+    auto odds = odd.value();
+    std::sort(odds.begin(), odds.end());
+    return std::make_tuple(sums, sum.count(), halves.value(), halves.count(), odds, least.value(), least.id());
+  });
+}
+
+TEST_CASE("accumulators after a job whose every task fails: none of it counts") {
+  sameAsOneProcess([](SparkContext& sc) {
+    auto acc = sc.longAccumulator();
+    std::string error;
+    try {
+      sc.parallelize(iota(0, 30), 6).foreach([acc](int x) {
+        acc.add(1);
+        if (x % 5 == 4) throw std::runtime_error("partition failed");
+      });
+    } catch (const std::runtime_error& e) {
+      error = e.what();
+    }
+    const std::int64_t afterFailure = acc.value();
+    sc.parallelize(iota(0, 30), 6).foreach([acc](int) { acc.add(2); });
+    return std::make_tuple(error, afterFailure, acc.value(), acc.count());
+  });
+}
+
+TEST_CASE("accumulators in keyed jobs (shuffles run tasks on every rank)") {
+  sameAsOneProcess([](SparkContext& sc) {
+    auto seen = sc.longAccumulator();
+    auto counts = sc.parallelize(iota(0, 200), 5)
+                      .map([seen](int x) {
+                        seen.add(1);
+                        return std::pair<int, long>(x % 7, 1);
+                      })
+                      .reduceByKey([](long a, long b) { return a + b; }, 4)
+                      .collect();
+    std::sort(counts.begin(), counts.end());
+    return std::make_pair(counts, seen.value());
+  });
+}
+
+TEST_CASE("applicationId: rank 0's on every rank") {
+  for (const std::size_t ranks : {2u, 3u}) {
+    auto body = [](SparkContext& sc) { return sc.applicationId(); };
+    const auto got = distributed_test::onRanks(ranks, 1, body);
+    REQUIRE(got[0].value.has_value());
+    CHECK(got[0].value->rfind("local-", 0) == 0);
+    for (const auto& g : got) CHECK(g == got[0]);
+  }
+}
