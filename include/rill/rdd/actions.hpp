@@ -52,11 +52,33 @@ struct FoldSink {
   Acc result() && { return std::move(acc); }
 };
 
-/// Reduces a partition with f, empty partitions giving nullopt.
+/// Reduces a partition with f, empty partitions giving nullopt. The accumulator
+/// and its "holds a value" flag are plain members, as FoldSink's: the fused loop
+/// keeps them in registers, where an std::optional's union stays in memory.
 template <class T, class F>
 struct ReduceSink {
-  std::optional<T> acc;
   const F* f;
+  T acc{};
+  bool any = false;
+  template <class X>
+  bool push(X&& x) {
+    if (any) [[likely]] {
+      acc = (*f)(std::move(acc), std::forward<X>(x));
+    } else {
+      acc = std::forward<X>(x);
+      any = true;
+    }
+    return true;
+  }
+  bool finish() { return true; }
+  std::optional<T> result() && { return any ? std::optional<T>(std::move(acc)) : std::nullopt; }
+};
+/// A T without a default value waits in an std::optional.
+template <class T, class F>
+  requires(!std::is_default_constructible_v<T>)
+struct ReduceSink<T, F> {
+  const F* f;
+  std::optional<T> acc = std::nullopt;
   template <class X>
   bool push(X&& x) {
     if (acc)
@@ -250,7 +272,7 @@ class ActionOps {
     static_assert(ReduceFunction<F, T>,
                   "rill: reduce(f) needs f callable as f(const T&, const T&) returning T, where T is "
                   "the RDD's element type");
-    auto parts = detail::runPerPartition(d(), "reduce", [&](std::size_t) { return detail::ReduceSink<T, F>{{}, &f}; });
+    auto parts = detail::runPerPartition(d(), "reduce", [&](std::size_t) { return detail::ReduceSink<T, F>{&f}; });
     std::optional<T> acc;
     for (auto& p : parts) {
       if (!p) continue;

@@ -99,12 +99,22 @@ class CachedNode final : public RDDNode<T> {
       : parent_(std::move(parent)), slots_(parent_->numPartitions()) {}
   std::size_t numPartitions() const override { return slots_.size(); }
   bool compute(std::size_t p, ChunkSink<T>& out) const override {
+    if (!persisted_.load(std::memory_order_acquire)) return parent_->compute(p, out);
     auto& slot = slots_[p];
     if (!slot.ready.load(std::memory_order_acquire)) fill(p, slot);
     return slot.data.empty() || out.consume(std::span<const T>(slot.data.data(), slot.data.size()));
   }
   /// Kept where computed: a rank caches only the partitions it owns.
   std::size_t owner(std::size_t p, std::size_t ranks) const override { return parent_->owner(p, ranks); }
+  /// Spark's unpersist: the kept partitions go, and later computes read the parent.
+  void unpersist() const {
+    persisted_.store(false, std::memory_order_release);
+    for (auto& slot : slots_) {
+      std::lock_guard lock(slot.m);
+      slot.ready.store(false, std::memory_order_relaxed);
+      std::vector<T>().swap(slot.data);
+    }
+  }
 
  private:
   // A mutex and a flag, not std::call_once: a parent that throws must leave the
@@ -133,6 +143,7 @@ class CachedNode final : public RDDNode<T> {
 
   Ref<const RDDNode<T>> parent_;
   mutable std::vector<Slot> slots_;
+  mutable std::atomic<bool> persisted_{true};
 };
 
 /// The parents partition i of coalesce(n) reads: a contiguous run [first, last).

@@ -129,6 +129,9 @@ class NumericOps {
   double mean() const { return stats().mean(); }
   double stdev() const { return stats().stdev(); }
   double variance() const { return stats().variance(); }
+  /// The sample standard deviation / variance (dividing by count - 1); NaN below two elements.
+  double sampleStdev() const { return stats().sampleStdev(); }
+  double sampleVariance() const { return stats().sampleVariance(); }
 };
 
 }  // namespace rill

@@ -23,6 +23,7 @@
 #include <rill/rdd/sort.hpp>
 #include <rill/rdd/value_stages.hpp>
 
+#include <algorithm>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -65,6 +66,21 @@ struct LookupSink {
   }
   bool finish() { return true; }
   std::vector<V> result() && { return std::move(out); }
+};
+
+/// One partition reduced by key into a map (reduceByKeyLocally).
+template <class K, class V, class F>
+struct LocalReduceSink {
+  const F* f;
+  std::unordered_map<K, V, MapHash<K>> map;
+  template <class X>
+  bool push(X&& x) {
+    auto [at, fresh] = map.try_emplace(K(std::get<0>(x)), std::get<1>(std::forward<X>(x)));
+    if (!fresh) at->second = (*f)(std::move(at->second), std::get<1>(std::forward<X>(x)));
+    return true;
+  }
+  bool finish() { return true; }
+  std::unordered_map<K, V, MapHash<K>> result() && { return std::move(map); }
 };
 
 }  // namespace detail
@@ -154,6 +170,31 @@ class PairOps {
     using T = typename D::value_type;
     RILL_REQUIRE_PAIRS(T, "groupByKey needs an RDD");
     if constexpr (detail::checkKeyed<T, Part>()) return detail::groupByKey(d(), part);
+  }
+
+  /// reduceByKeyLocally(f): an action, each key's values reduced with f, as a map
+  /// (every partition reduced into its own map, the maps merged in partition order).
+  template <class F>
+  auto reduceByKeyLocally(F f) const {
+    using T = typename D::value_type;
+    RILL_REQUIRE_PAIRS(T, "reduceByKeyLocally needs an RDD");
+    if constexpr (PairLike<T>) {
+      using K = owned_key_t<key_of_t<T>>;
+      using V = mapped_of_t<T>;
+      static_assert(ReduceFunction<F, V>,
+                    "rill: reduceByKeyLocally(f) needs f callable as f(const V&, const V&) returning V");
+      if constexpr (ReduceFunction<F, V> && detail::checkKeyed<T, std::size_t>()) {
+        auto parts = detail::runPerPartition(d(), "reduceByKeyLocally",
+                                             [&](std::size_t) { return detail::LocalReduceSink<K, V, F>{&f, {}}; });
+        std::unordered_map<K, V, MapHash<K>> total;
+        for (auto& part : parts)
+          for (auto& [k, v] : part) {
+            auto [at, fresh] = total.try_emplace(k, v);
+            if (!fresh) at->second = f(std::move(at->second), std::move(v));
+          }
+        return total;
+      }
+    }
   }
 
   /// countByKey(): an action, the number of elements per key.
@@ -267,6 +308,32 @@ class PairOps {
           if (detail::partitionedBy(d().partitioner().get(), partitioner)) return RDD<Row>(d().toRDD());
         return detail::keyedRDD<Row>(d().context(), detail::partitionRows(d(), "partitionBy", partitioner),
                                      partitioner);
+      }
+    }
+  }
+
+  /// repartitionAndSortWithinPartitions(partitioner[, less]): partitionBy(partitioner), each
+  /// partition then sorted by key (equal keys keep their shuffle order); remembers the partitioner.
+  template <class P, class Less = std::less<>>
+  auto repartitionAndSortWithinPartitions(const P& partitioner, Less less = Less()) const {
+    using T = typename D::value_type;
+    RILL_REQUIRE_PAIRS(T, "repartitionAndSortWithinPartitions needs an RDD");
+    if constexpr (PairLike<T>) {
+      using Row = detail::row_t<T>;
+      using K = typename Row::first_type;
+      static_assert(PartitionerFor<P, K>, "rill: repartitionAndSortWithinPartitions(p) needs a partitioner: "
+                                          "numPartitions() and getPartition(const K&) -> size_t");
+      static_assert(std::strict_weak_order<const Less&, const K&, const K&>,
+                    "rill: repartitionAndSortWithinPartitions needs keys ordered by < (or pass a comparator)");
+      if constexpr (PartitionerFor<P, K> && std::strict_weak_order<const Less&, const K&, const K&>) {
+        constexpr const char* tag = "repartitionAndSortWithinPartitions";
+        auto rows = detail::partitionRows(d(), tag, partitioner);
+        auto parts = detail::perPartition(d().context(), tag, rows.size(), [&](std::size_t r) {
+          std::stable_sort(rows[r].begin(), rows[r].end(),
+                           [&](const Row& a, const Row& b) { return less(a.first, b.first); });
+          return std::move(rows[r]);
+        });
+        return detail::keyedRDD<Row>(d().context(), std::move(parts), partitioner);
       }
     }
   }

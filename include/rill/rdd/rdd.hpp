@@ -6,16 +6,21 @@
 #include <rill/exec/cancellation.hpp>
 #include <rill/fuse/pipeline.hpp>
 #include <rill/rdd/actions.hpp>
+#include <rill/rdd/approx.hpp>
 #include <rill/rdd/derived_nodes.hpp>
 #include <rill/rdd/fwd.hpp>
+#include <rill/rdd/histogram.hpp>
 #include <rill/rdd/node.hpp>
 #include <rill/rdd/numeric.hpp>
 #include <rill/rdd/pair_ops.hpp>
 #include <rill/rdd/partitioner.hpp>
+#include <rill/rdd/sampling.hpp>
 #include <rill/rdd/save.hpp>
 #include <rill/rdd/set_ops.hpp>
 #include <rill/rdd/transformations.hpp>
+#include <rill/rdd/tree_ops.hpp>
 #include <rill/rdd/value_stages.hpp>
+#include <rill/rdd/zip.hpp>
 
 #include <algorithm>
 #include <cstddef>
@@ -29,7 +34,8 @@ namespace rill {
 /// runPartition(p, sink), then(stage) and toRDD().
 template <class D>
 class RDDApi : public TransformOps<D>, public ActionOps<D>, public NumericOps<D>, public PairOps<D>,
-               public SetOps<D>, public SaveOps<D> {};
+               public SetOps<D>, public SaveOps<D>, public SamplingOps<D>, public ZipOps<D>,
+               public HistogramOps<D>, public TreeOps<D>, public ApproxOps<D> {};
 
 template <class T>
 class RDD : public RDDApi<RDD<T>> {

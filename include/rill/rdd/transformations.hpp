@@ -11,6 +11,7 @@
 #include <rill/rdd/fwd.hpp>
 #include <rill/rdd/hash_table.hpp>
 #include <rill/rdd/jobs.hpp>
+#include <rill/rdd/sampling.hpp>
 #include <rill/rdd/shuffle.hpp>
 
 #include <algorithm>
@@ -48,9 +49,7 @@ class TransformOps : public fuse::ElementOps<D> {
  public:
   /// sample(withReplacement, fraction, seed): deterministic for a seed and a partitioning.
   auto sample(bool withReplacement, double fraction, std::uint64_t seed = 42) const {
-    if (!(fraction >= 0) || (!withReplacement && fraction > 1))  // !(>= 0) also rejects NaN
-      throw std::invalid_argument("rill: sample: fraction must be in [0, 1] without replacement and >= 0 "
-                                  "with replacement, got " + std::to_string(fraction));
+    detail::checkFraction("sample", withReplacement, fraction);
     return d().then(fuse::SampleStage{withReplacement, fraction, seed});
   }
 
@@ -79,6 +78,23 @@ class TransformOps : public fuse::ElementOps<D> {
     return RDD<T>(d().context(), makeNode<detail::CachedNode<T>>(d().toRDD().node()));
   }
   auto persist() const { return cache(); }
+
+  /// unpersist([blocking]): on the RDD cache()/persist() returned, drops the kept
+  /// partitions; later actions compute them again, each time. Elsewhere it does nothing.
+  /// Not while a job reads the RDD. Returns this RDD.
+  D unpersist(bool /*blocking*/ = false) const {
+    if constexpr (requires { d().node(); }) {
+      using T = typename D::value_type;
+      if (const auto* cached = dynamic_cast<const detail::CachedNode<T>*>(d().node().get())) cached->unpersist();
+    }
+    return d();
+  }
+
+  /// groupBy(f[, n | partitioner]): (f(x), std::vector of the elements x with that key).
+  template <class F, class Part = std::size_t>
+  auto groupBy(F f, Part part = 0) const {
+    return d().keyBy(std::move(f)).groupByKey(part);
+  }
 
   /// coalesce(n): fewer partitions by merging neighbours, no shuffle; coalesce(n, true)
   /// is repartition(n). With several ranks, neighbours that live on different

@@ -1,0 +1,131 @@
+#pragma once
+// histogram on RDDs of numbers, as Spark's DoubleRDDFunctions.histogram: bucket
+// i counts the elements in [buckets[i], buckets[i+1]), the last bucket also
+// its upper bound; NaN and elements outside [first, last] are not counted.
+#include <rill/core/errors.hpp>
+#include <rill/rdd/fwd.hpp>
+#include <rill/rdd/jobs.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <stdexcept>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace rill {
+
+namespace detail {
+
+/// The bucket of e, or -1: by binary search, or for evenly spaced buckets
+/// (Spark's evenBuckets) by arithmetic.
+struct BucketOf {
+  const std::vector<double>* buckets;
+  bool even;
+  std::ptrdiff_t operator()(double e) const {
+    const auto& b = *buckets;
+    const auto last = static_cast<std::ptrdiff_t>(b.size()) - 1;
+    if (std::isnan(e) || e < b.front() || e > b.back()) return -1;
+    if (even) {
+      const double lo = b.front(), hi = b.back();
+      if (hi == lo) return 0;  // one value: every counted element equals it
+      // the ratio first, for precision (as Spark); e == hi belongs to the last bucket
+      const double at = (e - lo) / (hi - lo) * static_cast<double>(last);
+      return at < static_cast<double>(last) ? static_cast<std::ptrdiff_t>(at) : last - 1;  // NaN (inf - inf) too
+    }
+    const auto at = std::upper_bound(b.begin(), b.end(), e) - b.begin();
+    return std::min<std::ptrdiff_t>(at - 1, last - 1);
+  }
+};
+
+struct HistogramSink {
+  BucketOf bucketOf;
+  std::vector<std::int64_t> counts;
+  template <class X>
+  bool push(X x) {
+    const std::ptrdiff_t i = bucketOf(static_cast<double>(x));
+    if (i >= 0) ++counts[static_cast<std::size_t>(i)];
+    return true;
+  }
+  bool finish() { return true; }
+  std::vector<std::int64_t> result() && { return std::move(counts); }
+};
+
+/// The smallest and largest element of a partition ((+inf, -inf) when empty); a NaN
+/// makes both NaN, as Scala's math.min/max.
+struct MinMaxSink {
+  double lo = std::numeric_limits<double>::infinity();
+  double hi = -std::numeric_limits<double>::infinity();
+  template <class X>
+  bool push(X x) {
+    merge(static_cast<double>(x), static_cast<double>(x));
+    return true;
+  }
+  void merge(double otherLo, double otherHi) {
+    lo = std::isnan(lo) || std::isnan(otherLo) ? std::numeric_limits<double>::quiet_NaN() : std::min(lo, otherLo);
+    hi = std::isnan(hi) || std::isnan(otherHi) ? std::numeric_limits<double>::quiet_NaN() : std::max(hi, otherHi);
+  }
+  bool finish() { return true; }
+  std::pair<double, double> result() && { return {lo, hi}; }
+};
+
+/// Spark's customRange: min + i * (max - min) / count for i < count, then max itself.
+inline std::vector<double> evenBuckets(double lo, double hi, std::size_t count) {
+  if (lo == hi) return {lo, lo};
+  std::vector<double> out;
+  out.reserve(count + 1);
+  for (std::size_t i = 0; i < count; ++i) out.push_back(lo + static_cast<double>(i) * (hi - lo) / static_cast<double>(count));
+  out.push_back(hi);
+  return out;
+}
+
+}  // namespace detail
+
+template <class D>
+class HistogramOps {
+  const D& d() const { return static_cast<const D&>(*this); }
+
+  static constexpr void requireNumber() {
+    static_assert(std::is_arithmetic_v<typename D::value_type>, "rill: histogram needs an RDD of numbers");
+  }
+
+ public:
+  /// histogram(buckets[, evenBuckets]): counts per bucket [buckets[i], buckets[i+1])
+  /// (the last one closed). `buckets`: sorted, no duplicates, at least two;
+  /// evenBuckets = true says they are evenly spaced (counted without a search).
+  std::vector<std::int64_t> histogram(const std::vector<double>& buckets, bool evenBuckets = false) const {
+    requireNumber();
+    if (buckets.size() < 2)
+      throw std::invalid_argument("rill: histogram: buckets array must have at least two elements");
+    const detail::BucketOf bucketOf{&buckets, evenBuckets};
+    std::vector<std::int64_t> total(buckets.size() - 1, 0);
+    auto parts = detail::runPerPartition(d(), "histogram", [&](std::size_t) {
+      return detail::HistogramSink{bucketOf, std::vector<std::int64_t>(total.size(), 0)};
+    });
+    for (const auto& part : parts)
+      for (std::size_t i = 0; i < part.size(); ++i) total[i] += part[i];
+    return total;
+  }
+
+  /// histogram(bucketCount): bucketCount even buckets between the smallest and the largest
+  /// element (one bucket [x, x] when they are equal), and their counts.
+  std::pair<std::vector<double>, std::vector<std::int64_t>> histogram(std::size_t bucketCount) const {
+    requireNumber();
+    if (bucketCount == 0) throw std::invalid_argument("rill: histogram: Number of buckets must be >= 1, but got 0");
+    detail::MinMaxSink all;
+    for (auto [lo, hi] : detail::runPerPartition(d(), "histogram", [](std::size_t) { return detail::MinMaxSink{}; })) {
+      all.merge(lo, hi);
+    }
+    if (std::isnan(all.lo) || std::isnan(all.hi) || std::isinf(all.lo) || std::isinf(all.hi))
+      throw UnsupportedOperationException(
+          "rill: histogram on either an empty RDD or RDD containing +/-infinity or NaN");
+    auto buckets = detail::evenBuckets(all.lo, all.hi, bucketCount);
+    auto counts = histogram(buckets, true);
+    return {std::move(buckets), std::move(counts)};
+  }
+};
+
+}  // namespace rill

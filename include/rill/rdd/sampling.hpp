@@ -1,0 +1,197 @@
+#pragma once
+// Random samples beyond sample(): takeSample, randomSplit and sampleByKey.
+// Every draw comes from a SplitMix64 seeded from (seed, partition), as
+// sample()'s, so a seed gives the same result whatever the number of workers
+// or ranks (though other elements than Spark's XORShift sampler picks).
+#include <rill/core/concepts.hpp>
+#include <rill/core/errors.hpp>
+#include <rill/core/random.hpp>
+#include <rill/core/show.hpp>
+#include <rill/rdd/fwd.hpp>
+#include <rill/rdd/keyed_args.hpp>
+#include <rill/rdd/keys.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace rill {
+
+namespace detail {
+
+/// How many copies of an element a sample keeps: Bernoulli(fraction) without
+/// replacement, Poisson(fraction) with.
+inline int sampledCopies(SplitMix64& rng, bool withReplacement, double fraction) {
+  if (withReplacement) return rng.poisson(fraction);
+  return rng.uniform() < fraction ? 1 : 0;
+}
+
+/// Pushes `copies` copies of x; false when the sink stopped.
+template <class Next, class X>
+bool pushCopies(Next& next, const X& x, int copies) {
+  for (int i = 0; i < copies; ++i)
+    if (!next.push(x)) return false;
+  return true;
+}
+
+/// Throws unless fraction is a valid sampling rate (sample's rule).
+inline void checkFraction(const char* op, bool withReplacement, double fraction) {
+  if (!(fraction >= 0) || (!withReplacement && fraction > 1))  // !(>= 0) also rejects NaN
+    throw std::invalid_argument(std::string("rill: ") + op +
+                                ": fraction must be in [0, 1] without replacement and >= 0 with replacement, got " +
+                                std::to_string(fraction));
+}
+
+/// randomSplit's split [lower, upper): every split draws the same uniform per
+/// element, so the splits are disjoint and together hold every element once.
+struct RangeSampleStage {
+  double lower, upper;
+  std::uint64_t seed;
+  template <class In>
+  using out = In;
+  template <class Next>
+  struct Bound {
+    double lower, upper;
+    SplitMix64 rng;
+    Next next;
+    template <class X>
+    bool push(X&& x) {
+      const double u = rng.uniform();
+      return u < lower || u >= upper || next.push(std::forward<X>(x));
+    }
+    bool finish() { return next.finish(); }
+  };
+  template <class In, class Next>
+  Bound<Next> bind(std::size_t partition, Next next) const {
+    return {lower, upper, SplitMix64(seed, partition), std::move(next)};
+  }
+};
+
+/// sampleByKey: sample() with the fraction of each element's key.
+template <class Fractions>
+struct SampleByKeyStage {
+  bool withReplacement;
+  std::shared_ptr<const Fractions> fractions;
+  std::uint64_t seed;
+  template <class In>
+  using out = In;
+  template <class Next>
+  struct Bound {
+    bool withReplacement;
+    const Fractions* fractions;
+    SplitMix64 rng;
+    Next next;
+    template <class X>
+    bool push(X&& x) {
+      const auto& key = std::get<0>(x);
+      const auto at = fractions->find(key);
+      if (at == fractions->end())
+        throw SparkException("rill: sampleByKey: no fraction for key " + toString(key) + " (key not found)");
+      return pushCopies(next, x, sampledCopies(rng, withReplacement, static_cast<double>(at->second)));
+    }
+    bool finish() { return next.finish(); }
+  };
+  template <class In, class Next>
+  Bound<Next> bind(std::size_t partition, Next next) const {
+    return {withReplacement, fractions.get(), SplitMix64(seed, partition), std::move(next)};
+  }
+};
+
+/// Spark's SamplingUtils.computeFractionForSampleSize: a fraction that samples at
+/// least `num` of `total` elements with probability 0.9999.
+inline double fractionForSampleSize(std::size_t num, std::int64_t total, bool withReplacement) {
+  const double s = static_cast<double>(num), n = static_cast<double>(total);
+  if (withReplacement) {
+    const double stdevs = s < 6 ? 12 : (s < 16 ? 9 : 6);
+    return std::max(s + stdevs * std::sqrt(s), 1e-10) / n;
+  }
+  const double fraction = s / n, gamma = -std::log(1e-4) / n;
+  return std::min(1.0, std::max(1e-10, fraction + gamma + std::sqrt(gamma * gamma + 2 * gamma * fraction)));
+}
+
+/// Fisher-Yates, as Spark's Utils.randomizeInPlace.
+template <class T>
+void shuffleInPlace(std::vector<T>& v, SplitMix64& rng) {
+  for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[rng.below(i)]);
+}
+
+}  // namespace detail
+
+template <class D>
+class SamplingOps {
+  const D& d() const { return static_cast<const D&>(*this); }
+
+ public:
+  /// takeSample(withReplacement, num, seed): an action, `num` elements sampled (all of
+  /// them, shuffled, when num >= count() without replacement), in random order.
+  auto takeSample(bool withReplacement, std::size_t num, std::uint64_t seed = 42) const {
+    using T = typename D::value_type;
+    std::vector<T> out;
+    if (num == 0) return out;
+    const std::int64_t total = d().count();
+    if (total == 0) return out;
+    SplitMix64 rng(seed);
+    if (!withReplacement && num >= static_cast<std::size_t>(total)) {
+      out = d().collect();
+      detail::shuffleInPlace(out, rng);
+      return out;
+    }
+    const double fraction = detail::fractionForSampleSize(num, total, withReplacement);
+    // Spark's loop: a sample this large is short with probability 1e-4; draw again with a new seed.
+    do out = d().sample(withReplacement, fraction, rng.next()).collect();
+    while (out.size() < num);
+    detail::shuffleInPlace(out, rng);
+    out.resize(num);
+    return out;
+  }
+
+  /// randomSplit(weights, seed): one RDD per weight, disjoint, together every element once;
+  /// each element goes to split i with probability weights[i] / sum(weights).
+  auto randomSplit(const std::vector<double>& weights, std::uint64_t seed = 42) const {
+    double sum = 0;
+    for (const double w : weights) {
+      if (!(w >= 0)) throw std::invalid_argument("rill: randomSplit: weights must be nonnegative, got " + toString(weights));
+      sum += w;
+    }
+    if (!(sum > 0)) throw std::invalid_argument("rill: randomSplit: sum of weights must be positive, got " + toString(weights));
+    std::vector<decltype(d().then(detail::RangeSampleStage{}))> splits;
+    double lower = 0, cumulative = 0;
+    for (std::size_t i = 0; i < weights.size(); ++i) {
+      cumulative += weights[i];
+      const double upper = i + 1 == weights.size() ? 1.0 : cumulative / sum;  // the last split ends at 1 exactly
+      splits.push_back(d().then(detail::RangeSampleStage{lower, upper, seed}));
+      lower = upper;
+    }
+    return splits;
+  }
+
+  /// sampleByKey(withReplacement, fractions, seed): each element kept with the fraction of
+  /// its key (`fractions`: a map from key to double, e.g. std::map or std::unordered_map).
+  template <class Fractions>
+  auto sampleByKey(bool withReplacement, const Fractions& fractions, std::uint64_t seed = 42) const {
+    using T = typename D::value_type;
+    RILL_REQUIRE_PAIRS(T, "sampleByKey needs an RDD");
+    if constexpr (PairLike<T>) {
+      constexpr bool mapOk = requires(const Fractions& f, const key_of_t<T>& k) {
+        { f.find(k)->second } -> std::convertible_to<double>;
+        f.find(k) == f.end();
+      };
+      static_assert(mapOk, "rill: sampleByKey(withReplacement, fractions, seed) needs fractions to map the RDD's "
+                           "keys to doubles (find(key)->second)");
+      if constexpr (mapOk) {
+        for (const auto& entry : fractions) detail::checkFraction("sampleByKey", withReplacement, entry.second);
+        return d().then(detail::SampleByKeyStage<Fractions>{
+            withReplacement, std::make_shared<const Fractions>(fractions), seed});
+      }
+    }
+  }
+};
+
+}  // namespace rill

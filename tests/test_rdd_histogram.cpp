@@ -1,0 +1,99 @@
+// histogram with explicit buckets (binary search, and Spark's evenBuckets
+// arithmetic), with a bucket count, NaN and out-of-range elements, and
+// sampleStdev / sampleVariance, on every partition shape.
+#include "rdd_test_support.hpp"
+
+#include <rill/rdd.hpp>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+using rill_test::iota;
+using VD = std::vector<double>;
+using VL = std::vector<std::int64_t>;
+
+TEST_CASE("histogram(buckets): [b0, b1), [b1, b2), ..., the last one closed; outside and NaN not counted") {
+  rill_test::withWorkers([](rill::SparkContext& sc) {
+    const VD data{-1, 0, 0.5, 1, 5, 9.99, 10, 10.5, std::nan(""), 3, 3};
+    for (std::size_t slices : {1u, 4u, 20u}) {
+      auto rdd = sc.parallelize(data, slices);
+      CHECK(rdd.histogram(VD{0, 5, 10}) == VL{5, 3});
+      CHECK(rdd.histogram(VD{0, 5, 10}, true) == VL{5, 3});
+      CHECK(rdd.histogram(VD{0, 1, 3, 10}) == VL{2, 1, 5});
+      CHECK(rdd.histogram(VD{-10, 0}) == VL{2});
+      CHECK(rdd.histogram(VD{100, 200}) == VL{0});
+    }
+    // Integers count as numbers; uneven buckets use the search.
+    CHECK(sc.parallelize(iota(0, 100), 7).histogram(VD{0, 10, 50, 99}) == VL{10, 40, 50});
+    CHECK(sc.parallelize(iota(0, 100), 7).histogram(VD{0, 25, 50, 75, 100}, true) == VL{25, 25, 25, 25});
+    CHECK(sc.emptyRDD<double>().histogram(VD{0, 1, 2}) == VL{0, 0});
+    CHECK(sc.parallelize(VD{}, 3).histogram(VD{0, 1}) == VL{0});
+  });
+}
+
+TEST_CASE("histogram(bucketCount): even buckets from min to max, as Spark's customRange") {
+  rill_test::withWorkers([](rill::SparkContext& sc) {
+    for (const auto& shape : rill_test::shapes()) {
+      CAPTURE(shape.name);
+      auto rdd = sc.parallelize(shape.data, shape.slices);
+      if (shape.data.empty()) {
+        CHECK_THROWS_WITH_AS(rdd.histogram(3),
+                             "rill: histogram on either an empty RDD or RDD containing +/-infinity or NaN",
+                             rill::UnsupportedOperationException);
+        continue;
+      }
+      const auto [buckets, counts] = rdd.histogram(4);
+      std::int64_t total = 0;
+      for (auto c : counts) total += c;
+      CHECK(total == static_cast<std::int64_t>(shape.data.size()));
+      CHECK(buckets.front() == *std::min_element(shape.data.begin(), shape.data.end()));
+      CHECK(buckets.back() == *std::max_element(shape.data.begin(), shape.data.end()));
+    }
+    auto [b, c] = sc.parallelize(iota(1, 101), 16).histogram(3);  // 1 .. 100
+    CHECK(b == VD{1, 1 + 99.0 / 3, 1 + 2 * 99.0 / 3, 100});
+    CHECK(c == VL{33, 33, 34});
+    auto [b1, c1] = sc.parallelize(VD{2.5, 2.5, 2.5}, 2).histogram(10);  // min == max: one bucket
+    CHECK(b1 == VD{2.5, 2.5});
+    CHECK(c1 == VL{3});
+    auto [b2, c2] = sc.parallelize(VD{0, 1, 2, 3, 4, 5, 6}, 3).histogram(2);
+    CHECK(b2 == VD{0, 3, 6});
+    CHECK(c2 == VL{3, 4});
+    const double inf = std::numeric_limits<double>::infinity();
+    CHECK_THROWS_AS(sc.parallelize(VD{1, inf}, 2).histogram(2), rill::UnsupportedOperationException);
+    CHECK_THROWS_AS(sc.parallelize(VD{1, std::nan(""), 2}, 2).histogram(2), rill::UnsupportedOperationException);
+  });
+}
+
+TEST_CASE("histogram checks its arguments at the call") {
+  rill::SparkContext sc(rill_test::conf(1));
+  auto rdd = sc.parallelize(VD{1, 2}, 1);
+  CHECK_THROWS_WITH_AS(rdd.histogram(VD{1}), "rill: histogram: buckets array must have at least two elements",
+                       std::invalid_argument);
+  CHECK_THROWS_AS(rdd.histogram(std::size_t{0}), std::invalid_argument);
+}
+
+TEST_CASE("sampleStdev and sampleVariance divide by count - 1; NaN below two elements") {
+  rill_test::withWorkers([](rill::SparkContext& sc) {
+    for (const auto& shape : rill_test::shapes()) {
+      CAPTURE(shape.name);
+      auto rdd = sc.parallelize(shape.data, shape.slices);
+      const double n = static_cast<double>(shape.data.size());
+      if (shape.data.size() < 2) {
+        CHECK(std::isnan(rdd.sampleVariance()));
+        CHECK(std::isnan(rdd.sampleStdev()));
+        continue;
+      }
+      double mean = 0;
+      for (int x : shape.data) mean += x / n;
+      double m2 = 0;
+      for (int x : shape.data) m2 += (x - mean) * (x - mean);
+      CHECK(rdd.sampleVariance() == doctest::Approx(m2 / (n - 1)).epsilon(1e-12));
+      CHECK(rdd.sampleStdev() == doctest::Approx(std::sqrt(m2 / (n - 1))).epsilon(1e-12));
+    }
+    CHECK(sc.parallelize(VD{1, 2, 3, 4}, 3).sampleVariance() == doctest::Approx(5.0 / 3));
+  });
+}

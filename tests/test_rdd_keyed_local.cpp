@@ -1,0 +1,81 @@
+// reduceByKeyLocally and repartitionAndSortWithinPartitions: exact results on
+// every partition shape; unpersist on the RDD cache() returned.
+#include "rdd_test_support.hpp"
+
+#include <rill/rdd.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+using rill_test::iota;
+using VI = std::vector<int>;
+
+TEST_CASE("reduceByKeyLocally: each key's values reduced, as a map") {
+  rill_test::withWorkers([](rill::SparkContext& sc) {
+    for (const auto& shape : rill_test::shapes()) {
+      CAPTURE(shape.name);
+      auto pairs = sc.parallelize(shape.data, shape.slices).map([](int x) { return std::pair(x % 3, x); });
+      std::unordered_map<int, int> expected;
+      for (int x : shape.data) expected[x % 3] += x;
+      const auto got = pairs.reduceByKeyLocally([](int a, int b) { return a + b; });
+      CHECK(std::map<int, int>(got.begin(), got.end()) == std::map<int, int>(expected.begin(), expected.end()));
+    }
+    auto words = sc.parallelize(std::vector<std::string>{"a", "b", "a", "c", "a"}, 2)
+                     .map([](const std::string& w) { return std::pair<std::string, std::int64_t>(w, 1); });
+    const auto counts = words.reduceByKeyLocally([](std::int64_t a, std::int64_t b) { return a + b; });
+    CHECK(std::map<std::string, std::int64_t>(counts.begin(), counts.end()) ==
+          std::map<std::string, std::int64_t>{{"a", 3}, {"b", 1}, {"c", 1}});
+  });
+}
+
+TEST_CASE("repartitionAndSortWithinPartitions: the partitioner's partitions, each sorted by key") {
+  rill_test::withWorkers([](rill::SparkContext& sc) {
+    for (const auto& shape : rill_test::shapes()) {
+      CAPTURE(shape.name);
+      auto pairs = sc.parallelize(shape.data, shape.slices).map([](int x) { return std::pair(x, x * 10); });
+      const rill::HashPartitioner part(3);
+      auto sorted = pairs.repartitionAndSortWithinPartitions(part);
+      REQUIRE(sorted.getNumPartitions() == 3);
+      CHECK(sorted.partitioner() != nullptr);
+      const auto parts = sorted.glom().collect();
+      std::vector<std::vector<std::pair<int, int>>> expected(3);
+      for (int x : shape.data) expected[part.getPartition(x)].emplace_back(x, x * 10);
+      for (auto& p : expected) std::stable_sort(p.begin(), p.end(), [](auto& a, auto& b) { return a.first < b.first; });
+      CHECK(parts == expected);
+      auto descending = pairs.repartitionAndSortWithinPartitions(part, std::greater<>());
+      for (auto& p : expected) std::reverse(p.begin(), p.end());
+      CHECK(descending.glom().collect() == expected);
+    }
+    // Equal keys keep their order; the values are not compared.
+    auto ties = sc.parallelize(std::vector<std::pair<int, std::string>>{{2, "x"}, {1, "b"}, {2, "a"}, {1, "a"}}, 2);
+    CHECK(ties.repartitionAndSortWithinPartitions(rill::HashPartitioner(1)).collect() ==
+          std::vector<std::pair<int, std::string>>{{1, "b"}, {1, "a"}, {2, "x"}, {2, "a"}});
+  });
+}
+
+TEST_CASE("unpersist: the cached RDD drops its partitions and computes them again each time") {
+  rill_test::withWorkers([](rill::SparkContext& sc) {
+    std::atomic<int> computed{0};
+    auto cached = sc.parallelize(iota(0, 20), 4).map([&computed](int x) {
+      ++computed;
+      return x * 2;
+    }).cache();
+    CHECK(cached.sum() == 380);
+    CHECK(cached.sum() == 380);
+    CHECK(computed == 20);
+    auto same = cached.unpersist();
+    CHECK(same.node() == cached.node());
+    CHECK(cached.sum() == 380);
+    CHECK(cached.count() == 20);
+    CHECK(computed == 60);
+    // Not cached: nothing to drop.
+    auto plain = sc.parallelize(iota(0, 3), 2);
+    CHECK(plain.unpersist().collect() == VI{0, 1, 2});
+    CHECK(plain.map([](int x) { return x; }).unpersist(true).count() == 3);
+  });
+}
