@@ -24,6 +24,7 @@
 #include <rill/stream/clock.hpp>
 #include <rill/stream/graph.hpp>
 #include <rill/stream/listener.hpp>
+#include <rill/stream/output_job.hpp>
 #include <rill/stream/receiver_supervisor.hpp>
 #include <rill/stream/time.hpp>
 #include <rill/stream/wait_for.hpp>
@@ -31,6 +32,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <functional>
@@ -322,15 +324,9 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
     }
     agreeOnFailure("batch jobs", failure);
     if (failure) jobs.clear();  // every rank has the same jobs, or none
-    for (auto& job : jobs) {
+    for (std::size_t id = 0; id < jobs.size(); ++id) {
       if (abandoned_) return;
-      std::exception_ptr jobFailure;
-      try {
-        job();
-      } catch (...) {
-        jobFailure = std::current_exception();
-      }
-      agreeOnFailure("batch job", jobFailure);
+      std::exception_ptr jobFailure = runJob(t, id, jobs[id]);
       if (!failure) failure = jobFailure;
     }
     if (abandoned_) return;
@@ -351,6 +347,32 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
     inProgress_.reset();
     if (failure && !error_) error_ = failure;
     if (failure) terminated_.notify_all();
+  }
+
+  // Runs the id-th job of batch t between its onOutputOperationStarted and
+  // onOutputOperationCompleted; the failure every rank agreed on, if any.
+  std::exception_ptr runJob(Time t, std::size_t id, const std::function<void()>& job) {
+    OutputOperationInfo op;
+    op.batchTime = t;
+    op.id = static_cast<int>(id);
+    if (const auto* described = outputJobOf(job)) {
+      op.name = described->name;
+      op.description = described->description;
+    }
+    op.startTime = Time(clock_->getTimeMillis());
+    bus_->post(&StreamingListener::onOutputOperationStarted, op);
+    std::exception_ptr failure;
+    try {
+      job();
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    agreeOnFailure("batch job", failure);
+    if (abandoned_) return failure;
+    op.endTime = Time(clock_->getTimeMillis());
+    if (failure) op.failureReason = describeException(failure);
+    bus_->post(&StreamingListener::onOutputOperationCompleted, op);
+    return failure;
   }
 
   static constexpr std::string_view kBatchTag = "stream batch time";

@@ -88,17 +88,20 @@ class DStreamNode : public DStreamBase {
     return rdd;
   }
 
-  /// The RDDs at the valid times in [from, to] (Spark's slice), skipping times
-  /// before the stream started.
+  /// The RDDs at the valid times in [from, to] (Spark's slice), computing those
+  /// not generated yet. Times off the slide's grid are floored onto it, as Spark
+  /// does (so an unaligned `from` takes in the batch before it); times up to the
+  /// zero time have no RDD.
   std::vector<RDD<T>> slice(Time from, Time to) {
-    std::vector<RDD<T>> out;
     const auto zero = this->zeroTime();
     if (!zero) throw SparkException("rill: slice() on a DStream that has not been initialized");
     const Duration slide = this->slideDuration();
-    const auto step = slide.count();
-    auto first = *zero + Duration(((std::max(from, *zero + slide) - *zero).count() + step - 1) / step * step);
-    for (Time t = first; t <= to; t = t + slide)
-      if (auto r = getOrCompute(t)) out.push_back(std::move(*r));
+    // Truncating division, as Spark's Time.floor; times before the zero time are skipped anyway.
+    auto floor = [&](Time t) { return *zero + (t - *zero) / slide.count() * slide.count(); };
+    std::vector<RDD<T>> out;
+    for (Time t = floor(from); t <= floor(to); t = t + slide)
+      if (t > *zero)
+        if (auto r = getOrCompute(t)) out.push_back(std::move(*r));
     return out;
   }
 

@@ -86,9 +86,14 @@ class DStreamOps : public fuse::ElementOps<D> {
     }
   }
 
-  /// transformWith(other, f): f(rdd, otherRdd) -> an RDD.
+  /// transformWith(other, f): f(rdd, otherRdd) or f(rdd, otherRdd, time) -> an RDD.
   template <class Other, class F>
   auto transformWith(const Other& other, F f) const {
+    using A = detail::batch_rdd_t<D>;
+    using B = detail::batch_rdd_t<Other>;
+    static_assert(std::invocable<F&, const A&, const B&, Time> || std::invocable<F&, const A&, const B&>,
+                  "rill: transformWith(other, f) needs f callable as f(rdd, otherRdd) or f(rdd, otherRdd, "
+                  "rill::Time) returning an RDD");
     return detail::deriveStream2(d(), other, std::move(f), "transformWith");
   }
 

@@ -1,7 +1,8 @@
 #pragma once
 // DStream operations on key/value streams (Spark's PairDStreamFunctions): each
-// applies the RDD operation of the same name to every batch, with the stream
-// default for the number of partitions (0: the default parallelism).
+// applies the RDD operation of the same name to every batch. The last argument
+// is a number of partitions (0: the default parallelism, the stream default) or
+// a partitioner, as Spark's overloads (rdd/keyed_args.hpp reads it).
 #include <rill/core/concepts.hpp>
 #include <rill/rdd/keyed_args.hpp>
 #include <rill/stream/derive.hpp>
@@ -16,22 +17,23 @@ class DStreamPairOps {
   const D& d() const { return static_cast<const D&>(*this); }
 
  public:
-  template <class F>
-  auto reduceByKey(F f, std::size_t numPartitions = 0) const {
+  template <class F, class Part = std::size_t>
+  auto reduceByKey(F f, Part part = 0) const {
     RILL_REQUIRE_PAIRS(typename D::value_type, "reduceByKey needs a DStream");
-    if constexpr (PairLike<typename D::value_type>)
-      return perBatch(numPartitions, [f](const auto& rdd, const auto& p) { return rdd.reduceByKey(f, p); });
+    if constexpr (detail::checkKeyed<typename D::value_type, Part>())
+      return perBatch(part, [f](const auto& rdd, const auto& p) { return rdd.reduceByKey(f, p); });
   }
-  auto groupByKey(std::size_t numPartitions = 0) const {
+  template <class Part = std::size_t>
+  auto groupByKey(Part part = 0) const {
     RILL_REQUIRE_PAIRS(typename D::value_type, "groupByKey needs a DStream");
-    if constexpr (PairLike<typename D::value_type>)
-      return perBatch(numPartitions, [](const auto& rdd, const auto& p) { return rdd.groupByKey(p); });
+    if constexpr (detail::checkKeyed<typename D::value_type, Part>())
+      return perBatch(part, [](const auto& rdd, const auto& p) { return rdd.groupByKey(p); });
   }
-  template <class C, class M, class MC>
-  auto combineByKey(C createCombiner, M mergeValue, MC mergeCombiners, std::size_t numPartitions = 0) const {
+  template <class C, class M, class MC, class Part = std::size_t>
+  auto combineByKey(C createCombiner, M mergeValue, MC mergeCombiners, Part part = 0) const {
     RILL_REQUIRE_PAIRS(typename D::value_type, "combineByKey needs a DStream");
-    if constexpr (PairLike<typename D::value_type>)
-      return perBatch(numPartitions, [=](const auto& rdd, const auto& p) {
+    if constexpr (detail::checkKeyed<typename D::value_type, Part>())
+      return perBatch(part, [=](const auto& rdd, const auto& p) {
         return rdd.combineByKey(createCombiner, mergeValue, mergeCombiners, p);
       });
   }
@@ -48,50 +50,51 @@ class DStreamPairOps {
       return detail::deriveStream(d(), [f](const auto& rdd) { return rdd.flatMapValues(f); });
   }
 
-  template <class Other>
-  auto join(const Other& other, std::size_t numPartitions = 0) const {
-    return joinWith(other, numPartitions, "join", [](const auto& a, const auto& b, const auto& p) { return a.join(b, p); });
+  template <class Other, class Part = std::size_t>
+  auto join(const Other& other, Part part = 0) const {
+    return joinWith(other, part, "join", [](const auto& a, const auto& b, const auto& p) { return a.join(b, p); });
   }
-  template <class Other>
-  auto leftOuterJoin(const Other& other, std::size_t numPartitions = 0) const {
-    return joinWith(other, numPartitions, "leftOuterJoin",
+  template <class Other, class Part = std::size_t>
+  auto leftOuterJoin(const Other& other, Part part = 0) const {
+    return joinWith(other, part, "leftOuterJoin",
                     [](const auto& a, const auto& b, const auto& p) { return a.leftOuterJoin(b, p); });
   }
-  template <class Other>
-  auto rightOuterJoin(const Other& other, std::size_t numPartitions = 0) const {
-    return joinWith(other, numPartitions, "rightOuterJoin",
+  template <class Other, class Part = std::size_t>
+  auto rightOuterJoin(const Other& other, Part part = 0) const {
+    return joinWith(other, part, "rightOuterJoin",
                     [](const auto& a, const auto& b, const auto& p) { return a.rightOuterJoin(b, p); });
   }
-  template <class Other>
-  auto fullOuterJoin(const Other& other, std::size_t numPartitions = 0) const {
-    return joinWith(other, numPartitions, "fullOuterJoin",
+  template <class Other, class Part = std::size_t>
+  auto fullOuterJoin(const Other& other, Part part = 0) const {
+    return joinWith(other, part, "fullOuterJoin",
                     [](const auto& a, const auto& b, const auto& p) { return a.fullOuterJoin(b, p); });
   }
-  template <class Other>
-  auto cogroup(const Other& other, std::size_t numPartitions = 0) const {
-    return joinWith(other, numPartitions, "cogroup",
-                    [](const auto& a, const auto& b, const auto& p) { return a.cogroup(b, p); });
+  template <class Other, class Part = std::size_t>
+  auto cogroup(const Other& other, Part part = 0) const {
+    return joinWith(other, part, "cogroup", [](const auto& a, const auto& b, const auto& p) { return a.cogroup(b, p); });
   }
 
  private:
   /// The partitioner of every batch's keyed operation.
-  auto batchPartitioner(std::size_t numPartitions) const {
-    return detail::streamPartitioner(numPartitions, d().sparkContext().defaultParallelism());
+  template <class Part>
+  auto batchPartitioner(const Part& part) const {
+    return detail::streamPartitioner(part, d().sparkContext().defaultParallelism());
   }
 
   /// op(batch, partitioner) on every batch.
-  template <class Op>
-  auto perBatch(std::size_t numPartitions, Op op) const {
-    return detail::deriveStream(d(), [op, p = batchPartitioner(numPartitions)](const auto& rdd) { return op(rdd, p); });
+  template <class Part, class Op>
+  auto perBatch(const Part& part, Op op) const {
+    return detail::deriveStream(d(), [op, p = batchPartitioner(part)](const auto& rdd) { return op(rdd, p); });
   }
 
   /// op(left batch, right batch, partitioner) on every pair of batches.
-  template <class Other, class Op>
-  auto joinWith(const Other& other, std::size_t numPartitions, const char* name, Op op) const {
+  template <class Other, class Part, class Op>
+  auto joinWith(const Other& other, const Part& part, const char* name, Op op) const {
     RILL_REQUIRE_PAIRS(typename D::value_type, "join, the outer joins and cogroup need a DStream");
-    if constexpr (PairLike<typename D::value_type>)
+    if constexpr (detail::checkKeyed<typename D::value_type, Part>())
       return detail::deriveStream2(
-          d(), other, [op, p = batchPartitioner(numPartitions)](const auto& a, const auto& b) { return op(a, b, p); }, name);
+          d(), other, [op, p = batchPartitioner(part)](const auto& a, const auto& b, Time) { return op(a, b, p); },
+          name);
   }
 };
 

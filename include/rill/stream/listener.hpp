@@ -49,6 +49,22 @@ struct ReceiverInfo {
   std::optional<Duration> restartDelay;
 };
 
+/// One output operation's job in a batch (Spark's OutputOperationInfo).
+struct OutputOperationInfo {
+  Time batchTime;
+  int id = 0;               // its place among the jobs of this batch, from 0 (as Spark numbers them)
+  std::string name;         // the operation: "foreachRDD", "print", "saveAsTextFiles"
+  std::string description;  // the operation and its place among the context's outputs, e.g. "print (output 2 of 3)"
+  std::optional<Time> startTime;             // clock time when the job started
+  std::optional<Time> endTime;               // clock time when it ended (set on completion)
+  std::optional<std::string> failureReason;  // set when the job threw
+
+  std::optional<Duration> duration() const {
+    if (!startTime || !endTime) return std::nullopt;
+    return *endTime - *startTime;
+  }
+};
+
 class StreamingListener {
  public:
   virtual ~StreamingListener() = default;
@@ -56,6 +72,9 @@ class StreamingListener {
   virtual void onBatchSubmitted(const BatchInfo&) {}
   virtual void onBatchStarted(const BatchInfo&) {}
   virtual void onBatchCompleted(const BatchInfo&) {}
+  /// Around each output operation's job, in the batch's order (between onBatchStarted and onBatchCompleted).
+  virtual void onOutputOperationStarted(const OutputOperationInfo&) {}
+  virtual void onOutputOperationCompleted(const OutputOperationInfo&) {}
   virtual void onReceiverStarted(const ReceiverInfo&) {}
   virtual void onReceiverError(const ReceiverInfo&) {}
   virtual void onReceiverStopped(const ReceiverInfo&) {}
@@ -63,17 +82,24 @@ class StreamingListener {
   virtual void onWarning(const std::string& /*message*/) {}
 };
 
-/// Delivers events to every listener, one event at a time.
+/// Delivers events to every listener, one event at a time. An event goes to the
+/// listeners registered when it was posted; adding or removing a listener never
+/// waits for a delivery, so a listener may do either from inside an event.
 class ListenerBus {
  public:
   void add(std::shared_ptr<StreamingListener> l) {
-    Turn turn(*this, std::nullopt);
+    std::lock_guard lock(mutex_);
     listeners_.push_back(std::move(l));
+  }
+  /// Removes every registration of `l`; false when it was not registered.
+  bool remove(const StreamingListener* l) {
+    std::lock_guard lock(mutex_);
+    return std::erase_if(listeners_, [l](const auto& x) { return x.get() == l; }) > 0;
   }
   template <class Event, class... Args>
   void post(Event event, const Args&... args) {
     Turn turn(*this, std::nullopt);
-    for (auto& l : listeners_) ((*l).*event)(args...);
+    for (auto& l : turn.listeners) ((*l).*event)(args...);
   }
   /// post, unless a listener has been busy for longer than `patience` (stuck in
   /// a function that does not return): then nothing is delivered; false.
@@ -81,7 +107,7 @@ class ListenerBus {
   bool tryPost(Duration patience, Event event, const Args&... args) {
     Turn turn(*this, patience);
     if (!turn.taken) return false;
-    for (auto& l : listeners_) ((*l).*event)(args...);
+    for (auto& l : turn.listeners) ((*l).*event)(args...);
     return true;
   }
 
@@ -99,7 +125,10 @@ class ListenerBus {
         bus.free_.wait(lock, free);
         taken = true;
       }
-      if (taken) bus.busy_ = true;
+      if (taken) {
+        bus.busy_ = true;
+        listeners = bus.listeners_;
+      }
     }
     ~Turn() {
       if (!taken) return;
@@ -111,12 +140,13 @@ class ListenerBus {
     Turn& operator=(const Turn&) = delete;
     ListenerBus* bus_;
     bool taken = false;
+    std::vector<std::shared_ptr<StreamingListener>> listeners;  // those registered when the turn was taken
   };
 
   std::mutex mutex_;
   std::condition_variable free_;
-  bool busy_ = false;  // an event (or add) is under way; under mutex_
-  std::vector<std::shared_ptr<StreamingListener>> listeners_;
+  bool busy_ = false;  // an event is under way; under mutex_
+  std::vector<std::shared_ptr<StreamingListener>> listeners_;  // under mutex_
 };
 
 }  // namespace rill

@@ -5,6 +5,7 @@
 #include <rill/core/show.hpp>
 #include <rill/stream/derive.hpp>
 #include <rill/stream/graph.hpp>
+#include <rill/stream/output_job.hpp>
 
 #include <concepts>
 #include <cstddef>
@@ -22,11 +23,12 @@ namespace detail {
 template <class D, class F>
 class ForEachOutput final : public OutputOperation, public std::enable_shared_from_this<ForEachOutput<D, F>> {
  public:
-  ForEachOutput(D stream, F fn) : stream_(std::move(stream)), fn_(std::move(fn)) {}
+  ForEachOutput(D stream, F fn, std::string name, std::string description)
+      : stream_(std::move(stream)), fn_(std::move(fn)), name_(std::move(name)), description_(std::move(description)) {}
   std::optional<std::function<void()>> generateJob(Time t) override {
     auto rdd = stream_.rddAt(t);
     if (!rdd) return std::nullopt;
-    return [self = this->shared_from_this(), rdd = std::move(*rdd), t] {
+    auto body = [self = this->shared_from_this(), rdd = std::move(*rdd), t] {
       if constexpr (std::invocable<F&, const decltype(rdd)&, Time>) {
         self->fn_(rdd, t);
       } else {
@@ -34,12 +36,15 @@ class ForEachOutput final : public OutputOperation, public std::enable_shared_fr
         self->fn_(rdd);
       }
     };
+    return OutputJob{name_, description_, std::move(body)};
   }
   std::shared_ptr<DStreamBase> stream() const override { return stream_.baseNode(); }
 
  private:
   D stream_;
   F fn_;
+  std::string name_;
+  std::string description_;
 };
 
 }  // namespace detail
@@ -55,8 +60,7 @@ class DStreamOutputOps {
     using R = detail::batch_rdd_t<D>;
     static_assert(std::invocable<F&, const R&, Time> || std::invocable<F&, const R&>,
                   "rill: foreachRDD(f) needs f callable as f(rdd) or f(rdd, rill::Time)");
-    d().graph().checkNotStarted();
-    d().graph().addOutput(std::make_shared<detail::ForEachOutput<D, F>>(d(), std::move(f)));
+    addOutput("foreachRDD", std::move(f));
   }
 
   /// print(num = 10): Spark's layout — a line of dashes, "Time: <ms> ms", dashes,
@@ -66,7 +70,7 @@ class DStreamOutputOps {
     // The stream is looked up per batch, so ssc.setPrintStream() before start()
     // applies to print()s defined earlier too.
     const auto* graph = &d().graph();
-    foreachRDD([num, graph](const auto& rdd, Time t) {
+    addOutput("print", [num, graph](const auto& rdd, Time t) {
       auto first = rdd.take(num + 1);
       std::string text = "-------------------------------------------\nTime: " + t.toString() +
                          "\n-------------------------------------------\n";
@@ -82,9 +86,21 @@ class DStreamOutputOps {
   /// saveAsTextFiles(prefix, suffix): each batch into the directory
   /// "<prefix>-<time ms>[.<suffix>]", as Spark names them.
   void saveAsTextFiles(std::string prefix, std::string suffix = "") const {
-    foreachRDD([prefix = std::move(prefix), suffix = std::move(suffix)](const auto& rdd, Time t) {
+    addOutput("saveAsTextFiles", [prefix = std::move(prefix), suffix = std::move(suffix)](const auto& rdd, Time t) {
       rdd.saveAsTextFile(prefix + "-" + std::to_string(t.milliseconds()) + (suffix.empty() ? "" : "." + suffix));
     });
+  }
+
+ private:
+  /// Registers f(batch, time) as the output operation `name`, described by its
+  /// place among the context's outputs (listeners see both).
+  template <class F>
+  void addOutput(const char* name, F f) const {
+    DStreamGraph& graph = d().graph();
+    graph.checkNotStarted();
+    const std::string description =
+        std::string(name) + " (output operation " + std::to_string(graph.numOutputs()) + " of the context)";
+    graph.addOutput(std::make_shared<detail::ForEachOutput<D, F>>(d(), std::move(f), name, description));
   }
 };
 

@@ -34,6 +34,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -76,6 +77,8 @@ class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
   State getState() const { return scheduler_->state(); }
 
   void addStreamingListener(std::shared_ptr<StreamingListener> listener) { bus_.add(std::move(listener)); }
+  /// Stops events to `listener` (it may still get an event posted before); allowed inside an event.
+  void removeStreamingListener(const std::shared_ptr<StreamingListener>& listener) { bus_.remove(listener.get()); }
   ListenerBus& listenerBus() { return bus_; }
   /// Where print()/pprint() write (std::cout by default).
   void setPrintStream(std::ostream& os) { graph_->setPrintStream(os); }
@@ -164,6 +167,20 @@ class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
     ((out = out.union_(rest)), ...);
     return out;
   }
+
+  /// transform(streams, f): a stream whose batch is f(vector of the streams' batches[, time])
+  /// -> an RDD; the streams are DStreams of one type with one slide (Spark's ssc.transform).
+  template <class T, class F>
+  auto transform(const std::vector<DStream<T>>& streams, F f) {
+    return detail::transformStreams(*graph_, streams, std::move(f));
+  }
+  /// transform(std::tuple(a, b, ...), f): f(a's batch, b's batch, ...[, time]) -> an RDD,
+  /// for streams of different types.
+  template <class... S, class F>
+  auto transform(const std::tuple<S...>& streams, F f) {
+    return detail::transformStreams(*graph_, streams, std::move(f));
+  }
+
 
   // ---- lifecycle -----------------------------------------------------------
 
