@@ -6,12 +6,15 @@
 // and the batch's RDD (a KafkaRDD, one partition per Kafka partition) reads
 // them when it is computed. The ranges are what checkpoints save: a job
 // restarted with getOrCreate reads again exactly the offsets after its last
-// checkpointed batch.
+// checkpointed batch. With several ranks, rank 0 alone talks to Kafka about
+// offsets (it cuts the batches, commits) and sends each batch's ranges to the
+// others (driver_ranges.hpp); every rank reads the ranges of its partitions.
 #include <rill/core/serialization.hpp>
 #include <rill/kafka/consumer_pool.hpp>
 #include <rill/kafka/consumer_record.hpp>
 #include <rill/kafka/consumer_strategy.hpp>
 #include <rill/kafka/driver_consumer.hpp>
+#include <rill/kafka/driver_ranges.hpp>
 #include <rill/kafka/errors.hpp>
 #include <rill/kafka/kafka_rdd.hpp>
 #include <rill/kafka/offset_range.hpp>
@@ -62,7 +65,8 @@ class DirectKafkaInputNode final : public rill::detail::InputNode<ConsumerRecord
         settings_(std::move(settings)),
         rate_(std::move(rate)),
         pool_(std::make_shared<ConsumerPool>(strategy_.kafkaParams(), settings_.read)),
-        driver_(strategy_.kafkaParams()) {}
+        driver_(graph.sparkContext().isDriver() ? std::make_unique<DriverConsumer>(strategy_.kafkaParams())
+                                                : nullptr) {}
   ~DirectKafkaInputNode() override { sendCommits(); }  // the driver then waits (bounded) for the answers
 
   /// Fixes the starting offsets now, as Spark's stream does when it starts (so
@@ -70,7 +74,7 @@ class DirectKafkaInputNode final : public rill::detail::InputNode<ConsumerRecord
   /// asked now, the first batch asks them.
   void start() override {
     std::lock_guard lock(mutex_);
-    if (started_) return;  // restored from a checkpoint
+    if (started_ || !driver_) return;  // restored from a checkpoint, or not rank 0 (which cuts the batches)
     try {
       offsets_ = retrying("at start", [&] { return startingOffsets(partitionsNow(), true); });
       started_ = true;
@@ -84,6 +88,7 @@ class DirectKafkaInputNode final : public rill::detail::InputNode<ConsumerRecord
       throw std::invalid_argument(
           "rill: commitAsync needs kafkaParams' \"group.id\" (the consumer group the offsets are committed to)");
     for (const auto& r : ranges) requireValid(r);
+    if (!driver_) return;  // rank 0 commits the same ranges: every rank runs the same batches
     std::lock_guard lock(commitMutex_);
     queued_.push_back({std::move(ranges), std::move(callback)});
   }
@@ -115,15 +120,11 @@ class DirectKafkaInputNode final : public rill::detail::InputNode<ConsumerRecord
 
  protected:
   Batch takeBatch(Time t) override {
-    sendCommits();
-    driver_.serveCommits(std::chrono::milliseconds(0));
-    std::lock_guard lock(mutex_);
-    // On failure nothing moves: the next batch starts where this one would have.
-    auto ranges = retrying("batch " + t.toString(), [&] { return nextRanges(); });
-    offsets_ = untilOf(ranges);
-    started_ = true;
-    batches_.insertOrAssign(t, ranges);
-    batches_.eraseBefore(t - std::max(rememberDuration(), slideDuration()));
+    auto ranges = rangesFromDriver(graph().sparkContext().cluster(), [&] { return cutOnDriver(t); });
+    if (!driver_) {
+      std::lock_guard lock(mutex_);
+      remember(t, ranges);  // so that every rank's checkpoint names the same batches
+    }
     std::int64_t n = 0;
     for (const auto& r : ranges) n += r.count();
     return {kafkaRDD(graph().sparkContext(), pool_, std::move(ranges)), n};
@@ -131,6 +132,24 @@ class DirectKafkaInputNode final : public rill::detail::InputNode<ConsumerRecord
 
  private:
   using SavedBatches = std::vector<std::pair<std::int64_t, std::vector<OffsetRange>>>;
+
+  // Rank 0: batch t's ranges, from where the last batch ended. On failure
+  // nothing moves: the next batch starts where this one would have.
+  std::vector<OffsetRange> cutOnDriver(Time t) {
+    sendCommits();
+    driver_->serveCommits(std::chrono::milliseconds(0));
+    std::lock_guard lock(mutex_);
+    auto ranges = retrying("batch " + t.toString(), [&] { return nextRanges(); });
+    offsets_ = untilOf(ranges);
+    started_ = true;
+    remember(t, ranges);
+    return ranges;
+  }
+  // Called with mutex_ held.
+  void remember(Time t, const std::vector<OffsetRange>& ranges) {
+    batches_.insertOrAssign(t, ranges);
+    batches_.eraseBefore(t - std::max(rememberDuration(), slideDuration()));
+  }
 
   void restoreBatches(SavedBatches saved) {
     std::lock_guard lock(mutex_);
@@ -157,7 +176,7 @@ class DirectKafkaInputNode final : public rill::detail::InputNode<ConsumerRecord
 
   // The partitions the strategy reads now, by topic and partition.
   std::vector<TopicPartition> partitionsNow() {
-    const auto topics = driver_.topics(settings_.driverTimeout);
+    const auto topics = driver_->topics(settings_.driverTimeout);
     std::vector<TopicPartition> out;
     auto addAll = [&](const std::string& topic, int count) {
       for (int p = 0; p < count; ++p) out.push_back({topic, p});
@@ -206,7 +225,7 @@ class DirectKafkaInputNode final : public rill::detail::InputNode<ConsumerRecord
         rest.push_back(tp);
     }
     if (atStart && lookup(strategy_.kafkaParams(), "group.id") && !rest.empty()) {
-      const auto committed = driver_.committed(rest, settings_.driverTimeout);
+      const auto committed = driver_->committed(rest, settings_.driverTimeout);
       std::vector<TopicPartition> none;
       for (std::size_t i = 0; i < rest.size(); ++i)
         if (committed[i] >= 0)
@@ -218,7 +237,7 @@ class DirectKafkaInputNode final : public rill::detail::InputNode<ConsumerRecord
     if (rest.empty()) return out;
     const bool latest = atStart && resetToLatest(rest.front());
     const auto found =
-        latest ? driver_.latest(rest, settings_.driverTimeout) : driver_.earliest(rest, settings_.driverTimeout);
+        latest ? driver_->latest(rest, settings_.driverTimeout) : driver_->earliest(rest, settings_.driverTimeout);
     for (std::size_t i = 0; i < rest.size(); ++i) out[rest[i]] = found[i];
     return out;
   }
@@ -246,7 +265,7 @@ class DirectKafkaInputNode final : public rill::detail::InputNode<ConsumerRecord
         fresh.push_back(tp);
     }
     if (!fresh.empty()) from.merge(startingOffsets(fresh, !started_));
-    const auto latest = driver_.latest(tps, settings_.driverTimeout);
+    const auto latest = driver_->latest(tps, settings_.driverTimeout);
     std::vector<std::int64_t> lags;
     for (std::size_t i = 0; i < tps.size(); ++i) {
       const std::int64_t start = from[tps[i]];
@@ -302,6 +321,7 @@ class DirectKafkaInputNode final : public rill::detail::InputNode<ConsumerRecord
 
   // The ranges programs asked to commit since the last batch, as one commit.
   void sendCommits() {
+    if (!driver_) return;
     std::vector<QueuedCommit> queued;
     {
       std::lock_guard lock(commitMutex_);
@@ -312,7 +332,7 @@ class DirectKafkaInputNode final : public rill::detail::InputNode<ConsumerRecord
     for (const auto& q : queued)
       for (const auto& r : q.ranges) offsets[r.topicPartition()] = std::max(offsets[r.topicPartition()], r.untilOffset);
     const std::string group = lookup(strategy_.kafkaParams(), "group.id").value_or("");
-    driver_.commit(offsets, [this, group, queued = std::move(queued)](rd_kafka_resp_err_t err) {
+    driver_->commit(offsets, [this, group, queued = std::move(queued)](rd_kafka_resp_err_t err) {
       std::exception_ptr error;
       if (err)
         error = std::make_exception_ptr(
@@ -333,7 +353,7 @@ class DirectKafkaInputNode final : public rill::detail::InputNode<ConsumerRecord
   StreamSettings settings_;
   std::shared_ptr<const BackpressureRate> rate_;  // null without backpressure
   std::shared_ptr<ConsumerPool> pool_;            // shared with the batches' RDDs, which may outlive the stream
-  DriverConsumer driver_;
+  std::unique_ptr<DriverConsumer> driver_;  // rank 0's only: the others never ask Kafka about offsets
 
   mutable std::mutex mutex_;
   Offsets offsets_;       // where the next batch starts; guarded by mutex_
@@ -357,6 +377,8 @@ class DirectKafkaDStream : public DStream<ConsumerRecord> {
   /// kafkaParams' "group.id" when the next batch is cut (Spark's commitAsync),
   /// then calls callback(offsetRanges, error). Typically, in foreachRDD, after
   /// the batch's output: stream.commitAsync(rill::kafka::offsetRanges(rdd)).
+  /// With several ranks rank 0 commits (once) and calls callback; on the other
+  /// ranks, which run the same batches, the call only checks its arguments.
   void commitAsync(std::vector<OffsetRange> offsetRanges, OffsetCommitCallback callback = {}) const {
     kafka_->commitAsync(std::move(offsetRanges), std::move(callback));
   }
