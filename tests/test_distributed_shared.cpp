@@ -12,10 +12,12 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -130,4 +132,69 @@ TEST_CASE("applicationId: rank 0's on every rank") {
     CHECK(got[0].value->rfind("local-", 0) == 0);
     for (const auto& g : got) CHECK(g == got[0]);
   }
+}
+
+namespace {
+/// A directory of text files (and files Hadoop hides), for the input cases.
+std::string inputDir() {
+  const std::string dir = rill_test::tmpPath("inputs");
+  std::filesystem::create_directories(dir);
+  for (int f = 0; f < 7; ++f) {
+    std::string text;
+    for (int i = 0; i < 20 * f; ++i) text += "file" + std::to_string(f) + " line " + std::to_string(i) + "\n";
+    rill_test::writeFile(dir + "/part-" + std::to_string(f) + (f % 2 == 0 ? ".log" : ".txt"), text);
+  }
+  rill_test::writeFile(dir + "/_SUCCESS", "");
+  rill_test::writeFile(dir + "/.part-0.log.crc", "x\n");
+  rill_test::writeFile(dir + "/compressed.gz", "not read here\n");
+  return dir;
+}
+}  // namespace
+
+TEST_CASE("textFile on a directory and a glob, wholeTextFiles: the same splits on every rank") {
+  const std::string dir = inputDir();
+  std::filesystem::remove(dir + "/compressed.gz");
+  sameAsOneProcess([&](SparkContext& sc) {
+    return std::make_tuple(sc.textFile(dir).glom().collect(), sc.textFile(dir, 11).glom().collect(),
+                           sc.textFile(dir + "/*.log", 3).glom().collect(), sc.wholeTextFiles(dir).glom().collect(),
+                           sc.wholeTextFiles(dir + "/*.txt", 2).glom().collect());
+  });
+}
+
+TEST_CASE("textFile: no match and .gz without enableGzip() fail alike on every rank") {
+  const std::string dir = inputDir();
+  sameAsOneProcess([&](SparkContext& sc) {
+    std::vector<std::string> errors;
+    for (const std::string& path : {dir + "/*.csv", dir + "/missing", dir + "/compressed.gz"})
+      try {
+        errors.push_back(std::to_string(sc.textFile(path).count()));
+      } catch (const rill::IoError& e) {
+        errors.push_back(e.what());
+      }
+    return errors;
+  });
+}
+
+TEST_CASE("sc.union_: partitions concatenated, each where its parent's lives") {
+  sameAsOneProcess([](SparkContext& sc) {
+    const auto a = sc.parallelize(iota(0, 10), 3);
+    const auto b = sc.range(100, 105, 1, 2).map([](std::int64_t x) { return static_cast<int>(x); });
+    const auto keyed = sc.parallelize(iota(0, 20), 4)
+                           .map([](int x) { return std::pair<int, int>(x % 3, x); })
+                           .reduceByKey([](int x, int y) { return x + y; }, 2)
+                           .values();
+    const auto u = sc.union_(std::vector<rill::RDD<int>>{a, b, keyed});
+    return std::make_pair(u.glom().collect(), sc.union_(a, b).map([](int x) { return x + 1; }).collect());
+  });
+}
+
+TEST_CASE("a program that never calls enableGzip() (nor links zlib) is told what reading .gz needs") {
+  const std::string dir = inputDir();
+  SparkContext sc(rill_test::conf(2));
+  const std::string expected = "rill: cannot read '" + dir +
+                               "/compressed.gz': it is gzip-compressed, and reading .gz files needs zlib: include "
+                               "<rill/io/gzip.hpp>, call rill::io::enableGzip() once, and link the CMake target rill::gzip";
+  CHECK_THROWS_WITH_AS(sc.textFile(dir + "/compressed.gz").count(), expected.c_str(), rill::IoError);
+  CHECK_THROWS_WITH_AS(sc.wholeTextFiles(dir).count(), expected.c_str(), rill::IoError);
+  CHECK(sc.textFile(dir + "/*.txt").count() == 20 + 60 + 100);  // plain files still read
 }

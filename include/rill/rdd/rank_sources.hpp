@@ -2,15 +2,16 @@
 // What the sources do when a program runs on several ranks: check that every
 // rank passed parallelize the same collection, send one rank's collection out
 // in slices to the ranks that own them (parallelizeFrom), cut each rank's own
-// data into its own partitions (fromLocal), and agree on a file's size
-// (textFile), so that every rank plans the same partitions.
+// data into its own partitions (fromLocal), and agree on the input files and
+// their sizes (textFile, wholeTextFiles), so that every rank plans the same
+// partitions.
 #include <rill/core/byte_hash.hpp>
 #include <rill/core/errors.hpp>
 #include <rill/core/message.hpp>
 #include <rill/exec/cluster.hpp>
 #include <rill/exec/trivial_bytes.hpp>
 #include <rill/exec/wire.hpp>
-#include <rill/io/file_lines.hpp>
+#include <rill/io/input_files.hpp>
 #include <rill/rdd/node.hpp>
 
 #include <cstddef>
@@ -118,24 +119,32 @@ std::vector<std::vector<T>> localPartitions(const exec::Cluster& cluster, std::v
   return parts;
 }
 
-/// The size of the file at `path`, the same on every rank; an IoError on every
-/// rank when a rank cannot read it or the ranks see different sizes (the file
-/// must be on a filesystem every rank sees).
-inline std::uintmax_t agreedFileSize(exec::Cluster& cluster, const std::string& path) {
-  constexpr std::string_view tag = "textFile";
-  std::uintmax_t size = 0;
-  cluster.runAndAgree(tag, [&] { size = io::fileSize(path); });
-  if (cluster.size() == 1) return size;
-  exec::Bytes mine;
-  exec::appendWire(mine, static_cast<std::uint64_t>(size), tag);
-  const std::vector<exec::Bytes> every = cluster.allGather(tag, std::move(mine));
-  for (std::size_t r = 1; r < every.size(); ++r)
-    if (every[r] != every[0])
-      throw IoError(message({"rill: textFile('", path, "'): rank 0 sees ",
-                             exec::readWire<std::uint64_t>(every[0], tag), " bytes and rank ", r, " sees ",
-                             exec::readWire<std::uint64_t>(every[r], tag),
-                             "; the file must be on a filesystem every rank sees"}));
-  return size;
+/// The files `path` names (io::inputFiles: a file, a directory's files, a
+/// glob's matches) with their sizes, the same on every rank; an IoError on every
+/// rank when a rank cannot list them or the ranks see different files or sizes
+/// (the files must be on a filesystem every rank sees). `op` names the caller.
+inline std::vector<io::InputFile> agreedInputFiles(exec::Cluster& cluster, const std::string& path, std::string_view op) {
+  std::vector<io::InputFile> files;
+  cluster.runAndAgree(op, [&] { files = io::inputFiles(path); });
+  if (cluster.size() == 1) return files;
+  using Listing = std::vector<std::pair<std::string, std::uint64_t>>;
+  Listing mine;
+  for (const io::InputFile& f : files) mine.emplace_back(f.path, static_cast<std::uint64_t>(f.size));
+  exec::Bytes bytes;
+  exec::appendWire(bytes, mine, op);
+  const std::vector<exec::Bytes> every = cluster.allGather(op, std::move(bytes));
+  for (std::size_t r = 1; r < every.size(); ++r) {
+    if (every[r] == every[0]) continue;
+    const auto first = exec::readWire<Listing>(every[0], op);
+    const auto other = exec::readWire<Listing>(every[r], op);
+    const auto describe = [](const Listing& l) {
+      return l.size() == 1 ? message({"'", l[0].first, "' of ", l[0].second, " bytes"})
+                           : message({l.size(), " files"});
+    };
+    throw IoError(message({"rill: ", op, "('", path, "'): rank 0 sees ", describe(first), " and rank ", r, " sees ",
+                           describe(other), "; the files must be on a filesystem every rank sees"}));
+  }
+  return files;
 }
 
 }  // namespace rill::detail

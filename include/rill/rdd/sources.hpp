@@ -1,16 +1,20 @@
 #pragma once
 // Nodes that produce data from outside an RDD: a numeric range generated on
-// the fly, and the lines of a text file read split by split.
+// the fly, the lines of text files read split by split, and whole files.
+#include <rill/io/compressed_input.hpp>
 #include <rill/io/file_lines.hpp>
+#include <rill/io/input_files.hpp>
 #include <rill/rdd/derived_nodes.hpp>
 #include <rill/rdd/node.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace rill::detail {
 
@@ -51,25 +55,74 @@ class RangeNode final : public RDDNode<std::int64_t> {
   std::size_t slices_, count_ = 0;
 };
 
+/// One partition of textFile: the lines starting in [begin, end) of a file, or
+/// every line of a .gz file (gzip is not splittable, so one split per file).
+struct FileSplit {
+  std::string path;
+  std::uintmax_t begin = 0, end = 0;
+  bool gzip = false;
+};
+
+/// textFile's splits of `files` for at least `minPartitions` partitions, as
+/// Hadoop plans them: each file gets its share of minPartitions by size (one
+/// file: all of them), at least one split per 32 MiB (as Hadoop's blocks) and
+/// per file (an empty file too), cut evenly; a .gz file is one split.
+inline std::vector<FileSplit> textFileSplits(const std::vector<io::InputFile>& files, std::size_t minPartitions) {
+  constexpr std::uintmax_t kBlock = 32u << 20;
+  unsigned __int128 total = 0;
+  for (const io::InputFile& f : files)
+    if (!io::isGzipPath(f.path)) total += f.size;
+  std::vector<FileSplit> splits;
+  for (const io::InputFile& f : files) {
+    if (io::isGzipPath(f.path)) {
+      splits.push_back({f.path, 0, f.size, true});
+      continue;
+    }
+    const auto share = f.size == 0 ? 1 : static_cast<std::size_t>((minPartitions * f.size + total - 1) / total);
+    const std::size_t n = f.size == 0 ? 1 : std::max<std::size_t>(share, static_cast<std::size_t>(f.size / kBlock + 1));
+    for (std::size_t i = 0; i < n; ++i)
+      splits.push_back({f.path, sliceBegin(i, f.size, n), sliceBegin(i + 1, f.size, n), false});
+  }
+  return splits;
+}
+
 /// textFile: split i reads the lines that start in its byte range, as Hadoop does.
 class TextFileNode final : public RDDNode<std::string> {
  public:
-  TextFileNode(std::string path, std::uintmax_t size, std::size_t splits)
-      : path_(std::move(path)), size_(size), splits_(splits) {}
-  std::size_t numPartitions() const override { return splits_; }
+  explicit TextFileNode(std::vector<FileSplit> splits) : splits_(std::move(splits)) {}
+  std::size_t numPartitions() const override { return splits_.size(); }
   bool compute(std::size_t p, ChunkSink<std::string>& out) const override {
     ChunkingSink<std::string> sink{&out, {}};
+    const auto push = [&](std::string_view line) { return sink.push(std::string(line)); };
+    const FileSplit& split = splits_[p];
     // Stopped early (take): the last chunk was already handed on, so no finish().
-    if (!io::forEachLineInRange(path_, sliceBegin(p, size_, splits_), sliceBegin(p + 1, size_, splits_),
-                                [&](std::string_view line) { return sink.push(std::string(line)); }))
+    if (!(split.gzip ? io::forEachGzipLine(split.path, push)
+                     : io::forEachLineInRange(split.path, split.begin, split.end, push)))
       return false;
     return sink.finish();
   }
 
  private:
-  std::string path_;
-  std::uintmax_t size_;
-  std::size_t splits_;
+  std::vector<FileSplit> splits_;
+};
+
+/// wholeTextFiles: (path, content) of each file, the files cut into `parts`
+/// contiguous partitions by count (as parallelize cuts a collection).
+class WholeTextFilesNode final : public RDDNode<std::pair<std::string, std::string>> {
+ public:
+  using Element = std::pair<std::string, std::string>;
+  WholeTextFilesNode(std::vector<std::string> paths, std::size_t parts) : paths_(std::move(paths)), parts_(parts) {}
+  std::size_t numPartitions() const override { return parts_; }
+  bool compute(std::size_t p, ChunkSink<Element>& out) const override {
+    ChunkingSink<Element> sink{&out, {}};
+    for (std::size_t i = sliceBegin(p, paths_.size(), parts_); i < sliceBegin(p + 1, paths_.size(), parts_); ++i)
+      if (!sink.push(Element(paths_[i], io::readInputFile(paths_[i])))) return false;
+    return sink.finish();
+  }
+
+ private:
+  std::vector<std::string> paths_;
+  std::size_t parts_;
 };
 
 }  // namespace rill::detail

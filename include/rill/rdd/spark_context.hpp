@@ -10,7 +10,7 @@
 #include <rill/exec/exchange.hpp>
 #include <rill/exec/thread_pool.hpp>
 #include <rill/fuse/element_stages.hpp>
-#include <rill/io/file_lines.hpp>
+#include <rill/io/input_files.hpp>
 #include <rill/rdd/accumulator.hpp>
 #include <rill/rdd/accumulator_registry.hpp>
 #include <rill/rdd/broadcast.hpp>
@@ -158,15 +158,47 @@ class SparkContext {
     return RDD<std::int64_t>(*this, makeNode<detail::RangeNode>(start, end, step, slices(numSlices)));
   }
 
-  /// textFile(path[, minPartitions]): the file's lines (without their newline). Throws
-  /// rill::IoError naming the path when the file cannot be opened.
+  /// textFile(path[, minPartitions]): the lines (without their newline) of a
+  /// file, of the files in a directory, or of the files a glob (`logs/*.log`)
+  /// matches, in path order; hidden files ('.' or '_' first) skipped, as Hadoop
+  /// does. A .gz file is decompressed (after rill::io::enableGzip(), see
+  /// <rill/io/gzip.hpp>) as one partition. Throws rill::IoError naming the path
+  /// when it does not exist or a pattern matches nothing; an empty directory
+  /// gives an RDD without partitions.
   RDD<std::string> textFile(const std::string& path, std::size_t minPartitions = 0) {
     assertNotStopped();
-    const auto size = detail::agreedFileSize(*cluster_, path);  // every rank plans the same splits
-    constexpr std::uintmax_t kSplit = 32u << 20;  // at least one split per 32 MiB, as Hadoop blocks
-    std::size_t splits = std::max<std::size_t>(slices(minPartitions), static_cast<std::size_t>(size / kSplit + 1));
-    if (size == 0) splits = 1;
-    return RDD<std::string>(*this, makeNode<detail::TextFileNode>(path, size, splits));
+    auto files = detail::agreedInputFiles(*cluster_, path, "textFile");  // every rank plans the same splits
+    return RDD<std::string>(*this, makeNode<detail::TextFileNode>(detail::textFileSplits(files, slices(minPartitions))));
+  }
+
+  /// wholeTextFiles(path[, minPartitions]): one (file path, whole content) pair
+  /// per file `path` names (as textFile finds them: a file, a directory, a glob),
+  /// in path order, .gz files decompressed; min(minPartitions, files) partitions.
+  RDD<std::pair<std::string, std::string>> wholeTextFiles(const std::string& path, std::size_t minPartitions = 0) {
+    assertNotStopped();
+    std::vector<std::string> paths;
+    for (io::InputFile& f : detail::agreedInputFiles(*cluster_, path, "wholeTextFiles")) paths.push_back(std::move(f.path));
+    const std::size_t parts = std::min(slices(minPartitions), paths.size());
+    return RDD<std::pair<std::string, std::string>>(
+        *this, makeNode<detail::WholeTextFilesNode>(std::move(paths), parts));
+  }
+
+  /// union_(rdds) / union_(first, rest...): Spark's sc.union, the partitions of
+  /// every RDD one after the other (`union` is a C++ keyword).
+  template <class T>
+  RDD<T> union_(const std::vector<RDD<T>>& rdds) {
+    assertNotStopped();
+    std::vector<Ref<const RDDNode<T>>> parents;
+    for (const RDD<T>& rdd : rdds) parents.push_back(rdd.node());
+    return RDD<T>(*this, makeNode<detail::UnionNode<T>>(std::move(parents)));
+  }
+  template <class First, class... Rest>
+    requires(sizeof...(Rest) > 0)
+  auto union_(const First& first, const Rest&... rest) {
+    using T = typename First::value_type;
+    static_assert((std::is_same_v<T, typename Rest::value_type> && ...),
+                  "rill: union_ needs RDDs of the same element type");
+    return union_(std::vector<RDD<T>>{first.toRDD(), rest.toRDD()...});
   }
 
   /// broadcast(value): a read-only value every task reads with .value(); with
