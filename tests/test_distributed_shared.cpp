@@ -198,3 +198,18 @@ TEST_CASE("a program that never calls enableGzip() (nor links zlib) is told what
   CHECK_THROWS_WITH_AS(sc.wholeTextFiles(dir).count(), expected.c_str(), rill::IoError);
   CHECK(sc.textFile(dir + "/*.txt").count() == 20 + 60 + 100);  // plain files still read
 }
+
+TEST_CASE("ranks that created different accumulators all fail at the next job, saying so") {
+  auto body = [](SparkContext& sc) {
+    auto acc = sc.longAccumulator();
+    if (sc.cluster().rank() == 1) sc.longAccumulator("only here");
+    sc.parallelize(iota(0, 10), 4).foreach([acc](int x) { acc.add(x); });
+    return acc.value();
+  };
+  const auto got = distributed_test::onRanks(3, 2, body);
+  for (const auto& g : got) {
+    CHECK_FALSE(g.value.has_value());
+    CHECK(g.error.find("rill: rank ") != std::string::npos);
+    CHECK(g.error.find("; every rank must create the same accumulators") != std::string::npos);
+  }
+}

@@ -137,9 +137,12 @@ inline std::vector<io::InputFile> agreedInputFiles(exec::Cluster& cluster, const
     if (every[r] == every[0]) continue;
     const auto first = exec::readWire<Listing>(every[0], op);
     const auto other = exec::readWire<Listing>(every[r], op);
-    const auto describe = [](const Listing& l) {
-      return l.size() == 1 ? message({"'", l[0].first, "' of ", l[0].second, " bytes"})
-                           : message({l.size(), " files"});
+    // The first file that differs, or the counts when one listing ends first.
+    std::size_t i = 0;
+    while (i < first.size() && i < other.size() && first[i] == other[i]) ++i;
+    const auto describe = [i](const Listing& l) {
+      return i < l.size() ? message({"'", l[i].first, "' of ", l[i].second, " bytes"})
+                          : message({l.size(), " files"});
     };
     throw IoError(message({"rill: ", op, "('", path, "'): rank 0 sees ", describe(first), " and rank ", r, " sees ",
                            describe(other), "; the files must be on a filesystem every rank sees"}));
