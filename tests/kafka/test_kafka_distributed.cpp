@@ -224,11 +224,12 @@ TEST_CASE("direct stream on 1, 2 and 3 ranks: the batches of one process, each r
         CAPTURE(r);
         CHECK(outputs[r] == want);
         // Each rank read only the partitions it owns (block placement), each record once.
-        for (const auto& [partition, n] : got.reads[r]->byPartition) {
+        for (const auto& entry : got.reads[r]->byPartition) {
+          const auto partition = static_cast<std::size_t>(entry.first);
           CAPTURE(partition);
-          CHECK(rill::blockOwner(static_cast<std::size_t>(partition), kPartitions, ranks) == r);
-          CHECK(n == totals[static_cast<std::size_t>(partition)]);
-          read += n;
+          CHECK(rill::blockOwner(partition, kPartitions, ranks) == r);
+          CHECK(entry.second == totals[partition]);
+          read += entry.second;
         }
         // Rank 0 commits (and calls back) once per batch; the other ranks commit nothing.
         CHECK(got.reads[r]->committed.size() == (r == 0 ? std::size_t{kBatches} : 0));
