@@ -7,7 +7,7 @@
 #include <rill/exec/local_cluster.hpp>
 #include <rill/stream/streaming_context.hpp>
 
-#include "temp_dir.hpp"
+#include "distributed_checkpoint_job.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -107,22 +107,8 @@ void record(const D& stream, Output& out) {
   stream.foreachRDD([&out](const auto& rdd, rill::Time t) { out.push_back(t.toString() + " " + rill::toString(rdd.collect())); });
 }
 
-auto words(rill::DStream<std::string> lines) {
-  return lines
-      .flatMap([](const std::string& line) {
-        std::vector<std::string> ws;
-        std::istringstream in(line);
-        for (std::string w; in >> w;) ws.push_back(w);
-        return ws;
-      })
-      .map([](const std::string& w) { return std::pair<std::string, int>(w, 1); });
-}
-
-std::optional<int> runningSum(const std::vector<int>& values, std::optional<int> state) {
-  int sum = state.value_or(0);
-  for (int v : values) sum += v;
-  return sum;
-}
+using dc_test::runningSum;
+using dc_test::words;
 
 }  // namespace
 
@@ -152,26 +138,4 @@ TEST_CASE("windowed and stateful: reduceByKeyAndWindow, updateStateByKey and map
     });
     mapped.foreachRDD([sink](const auto& rdd, rill::Time) { sink->back() += " " + rill::toString(rdd.collect()); });
   });
-}
-
-TEST_CASE("a checkpointed stream on several ranks is refused at start with a message, on every rank") {
-  rill_test::TempDir dir("distributed-stream-checkpoint");
-  std::vector<std::string> errors(2);
-  rill::exec::runLocalCluster(
-      2,
-      [&](rill::exec::Cluster& cluster) {
-        rill::SparkContext sc(conf(1), cluster);
-        rill::StreamingContext ssc(sc, 1s, std::make_shared<rill::ManualClock>(0));
-        ssc.checkpoint(dir.file("checkpoints"));
-        ssc.queueStream(std::make_shared<rill::RDDQueue<int>>()).foreachRDD([](const auto&) {});
-        try {
-          ssc.start();
-        } catch (const rill::IllegalStateException& e) {
-          errors[cluster.rank()] = e.what();
-        }
-      },
-      kTimeout);
-  for (const auto& e : errors)
-    CHECK(e == "rill: checkpoints of a streaming job on several ranks are not supported yet (2 ranks); run it "
-               "without ssc.checkpoint() or getOrCreate()");
 }

@@ -6,8 +6,17 @@
 // restarted program rebuilds its graph with the same code, and recover() puts
 // the newest usable checkpoint back into it, whole or not at all, after
 // checking that the graph has the same participants.
+//
+// With several processes every process saves the partitions it owns into a
+// parts file of its own; rank 0 writes the manifest once every process has
+// written its file. On a restart (with as many processes) every process reads
+// its own parts, and the processes agree on each decision (which checkpoint is
+// usable, whether the program fits it), so they all restore the same one.
 #include <rill/core/errors.hpp>
 #include <rill/core/serialization.hpp>
+#include <rill/exec/cluster.hpp>
+#include <rill/io/atomic_file.hpp>
+#include <rill/io/directory.hpp>
 #include <rill/io/system_error.hpp>
 #include <rill/stream/checkpoint_file.hpp>
 #include <rill/stream/checkpoint_manifest.hpp>
@@ -82,10 +91,24 @@ class Checkpointer {
   }
 
   void write(const DStreamGraph& graph, Time t) const {
-    CheckpointManifest manifest{graph.batchDuration().count(), zero_.milliseconds(), t.milliseconds(), 1, {}, {}, {}};
-    for (const auto& p : graph.checkpoints().participants()) manifest.parts.push_back({p->describe(), 0, p->save(t)});
-    manifest.receiverLog = receiverLogRanges(graph, t);
-    writeCheckpointFile(dir_, t.milliseconds(), toBytes(manifest), keep_);
+    exec::Cluster& cluster = graph.sparkContext().cluster();
+    const auto rank = static_cast<std::uint32_t>(cluster.rank());
+    std::vector<CheckpointPart> parts;
+    // One agreement per participant: a save that fails on one process fails on
+    // all before any goes on to the next participant's collectives.
+    for (const auto& p : graph.checkpoints().participants())
+      cluster.runAndAgree("checkpoint participant", [&] { parts.push_back({p->describe(), rank, p->save(t)}); });
+    CheckpointManifest manifest{graph.batchDuration().count(), zero_.milliseconds(), t.milliseconds(),
+                                static_cast<std::uint32_t>(cluster.size()), {}, {}, {}};
+    if (cluster.size() == 1)
+      manifest.parts = std::move(parts);
+    else
+      manifest.rankFiles = writeRankParts(cluster, t, std::move(parts));
+    cluster.runAndAgree("checkpoint manifest", [&] {
+      if (!cluster.isDriver()) return;  // receivers, and their logs, live on rank 0
+      manifest.receiverLog = receiverLogRanges(graph, t);
+      writeCheckpointFile(dir_, t.milliseconds(), toBytes(manifest), keep_);
+    });
   }
 
   /// Puts the newest usable checkpoint in dir into a graph rebuilt by the same
@@ -96,22 +119,30 @@ class Checkpointer {
   /// checkpoint files but none is usable (as Spark), or when the program's
   /// streams do not fit the checkpoint.
   static std::optional<CheckpointManifest> recover(DStreamGraph& graph, const std::string& dir, ListenerBus& bus) {
+    exec::Cluster& cluster = graph.sparkContext().cluster();
     std::function<void()> putInPlace;
-    auto manifest = newestUsable(dir, bus, [&](const CheckpointManifest& m) {
+    auto manifest = newestUsable(cluster, dir, bus, [&](CheckpointManifest& m) {
+      checkRanks(m, cluster.size(), dir);
+      std::string problem = problemOf([&] { m.parts = partsOf(dir, m, static_cast<std::uint32_t>(cluster.rank())); });
+      if (!problem.empty()) return problem;
       checkFits(graph, m, dir);
       return problemOf([&] { putInPlace = prepare(graph, m); });
     });
     // Participants that read their data only as it is put in place (restore(bytes)) can still fail here.
-    if (const auto problem = manifest ? problemOf(putInPlace) : std::string(); !problem.empty())
-      throw SparkException("rill: the checkpoint of batch " + Time(manifest->time).toString() + " in '" + dir +
-                           "' could not be put back into the streams: " + problem);
+    const auto problem = manifest ? problemOf(putInPlace) : std::string();
+    cluster.runAndAgree("checkpoint restore", [&] {
+      if (!problem.empty())
+        throw SparkException("rill: the checkpoint of batch " + Time(manifest->time).toString() + " in '" + dir +
+                             "' could not be put back into the streams: " + problem);
+    });
     return manifest;
   }
 
   /// The newest checkpoint in dir whose file and manifest are usable, without
-  /// a graph to restore it into; otherwise as recover().
+  /// a graph to restore it into (as one process); otherwise as recover().
   static std::optional<CheckpointManifest> readLatest(const std::string& dir, ListenerBus& bus) {
-    return newestUsable(dir, bus, [](const CheckpointManifest&) { return std::string(); });
+    exec::SingleProcessCluster one;
+    return newestUsable(one, dir, bus, [](const CheckpointManifest&) { return std::string(); });
   }
 
  private:
@@ -130,31 +161,63 @@ class Checkpointer {
   }
 
   /// The newest checkpoint whose file reads and whose manifest use(manifest)
-  /// finds no problem with; each unusable one is reported as a warning.
+  /// finds no problem with, on every process; each unusable one is reported as
+  /// a warning. An exception from use() is every process's (the lowest rank's).
   template <class Use>
-  static std::optional<CheckpointManifest> newestUsable(const std::string& dir, ListenerBus& bus, Use&& use) {
-    const auto files = listCheckpoints(dir);
+  static std::optional<CheckpointManifest> newestUsable(exec::Cluster& cluster, const std::string& dir,
+                                                        ListenerBus& bus, Use&& use) {
+    const auto times = candidateTimes(cluster, dir);
     std::string newest;
-    for (const auto& entry : files) {
-      const std::string& path = entry.second;  // not a structured binding: clang 14 cannot capture those
+    for (const std::int64_t t : times) {
+      const std::string path = checkpointPath(dir, t);
       CheckpointManifest manifest;
-      std::string problem = problemOf([&] { manifest = readManifest(path); });
-      if (problem.empty()) problem = use(manifest);
+      std::string problem;
+      cluster.runAndAgree("checkpoint recovery", [&] {
+        problem = problemOf([&] { manifest = readManifest(path); });
+        if (problem.empty()) problem = use(manifest);
+      });
+      problem = agreedProblem(cluster, std::move(problem));
       if (problem.empty()) return manifest;
       bus.post(&StreamingListener::onWarning,
                "rill: checkpoint file '" + path + "' is unusable (" + problem + "); trying the previous one");
       if (newest.empty()) newest = "'" + path + "': " + problem;
     }
-    if (!files.empty())
+    if (!times.empty())
       throw SparkException("rill: failed to read a checkpoint from '" + dir + "': all " +
-                           std::to_string(files.size()) + " checkpoint files are unusable (the newest, " + newest +
+                           std::to_string(times.size()) + " checkpoint files are unusable (the newest, " + newest +
                            ")");
     return std::nullopt;
   }
 
+  /// The batch times of the checkpoints in dir, newest first, as rank 0 lists
+  /// them: every process then judges the same checkpoints in the same order.
+  static std::vector<std::int64_t> candidateTimes(exec::Cluster& cluster, const std::string& dir) {
+    std::vector<std::int64_t> times;
+    if (cluster.isDriver())
+      for (const auto& entry : listCheckpoints(dir)) times.push_back(entry.first);
+    if (cluster.size() == 1) return times;
+    return fromBytes<std::vector<std::int64_t>>(cluster.broadcast("checkpoint list", 0, toBytes(times)));
+  }
+
+  /// The first process's problem with a checkpoint (empty when none has one),
+  /// naming the process when there are several.
+  static std::string agreedProblem(exec::Cluster& cluster, std::string mine) {
+    if (cluster.size() == 1) return mine;
+    const auto all = cluster.allGather("checkpoint recovery", std::move(mine));
+    for (std::size_t r = 0; r < all.size(); ++r)
+      if (!all[r].empty()) return "rank " + std::to_string(r) + ": " + all[r];
+    return {};
+  }
+
   /// The manifest of the file at path; throws when it cannot be used.
   static CheckpointManifest readManifest(const std::string& path) {
-    auto manifest = fromBytes<CheckpointManifest>(readCheckpointPayload(path));
+    const CheckpointFile file = readCheckpointFile(path);
+    CheckpointManifest manifest;
+    BinaryReader archive(file.payload);
+    if (file.version == 3)
+      manifest.serializeVersion3(archive);
+    else
+      archive(manifest);
     std::string problem = implausibleTimes(manifest);
     if (problem.empty() && manifest.ranks == 0) problem = "a checkpoint of 0 processes";
     for (const auto& part : manifest.parts)
@@ -165,6 +228,65 @@ class Checkpointer {
     return manifest;
   }
 
+  /// Each process writes its parts file atomically; once every one has (a
+  /// failure on any fails the checkpoint on all), returns what the manifest
+  /// names them by, in rank order.
+  std::vector<RankFile> writeRankParts(exec::Cluster& cluster, Time t, std::vector<CheckpointPart> parts) const {
+    constexpr std::string_view tag = "checkpoint parts";
+    const auto rank = static_cast<std::uint32_t>(cluster.rank());
+    RankFile mine;
+    cluster.runAndAgree(tag, [&] {
+      const std::string payload =
+          toBytes(RankParts{t.milliseconds(), rank, static_cast<std::uint32_t>(cluster.size()), std::move(parts)});
+      mine = RankFile{rank, rankPartsName(t.milliseconds(), rank), payload.size(), fnv1a64(payload)};
+      io::writeFileAtomically(io::joinPath(dir_, mine.file), encodeCheckpoint(payload, kCheckpointRankPartsKind));
+    });
+    std::vector<RankFile> all;
+    for (const auto& bytes : cluster.allGather(tag, toBytes(mine))) all.push_back(fromBytes<RankFile>(bytes));
+    return all;
+  }
+
+  /// This process's parts of a checkpoint: the manifest's own with one
+  /// process, else those of the parts file the manifest names for `rank`.
+  /// Throws when they cannot be used.
+  static std::vector<CheckpointPart> partsOf(const std::string& dir, const CheckpointManifest& m, std::uint32_t rank) {
+    const std::string ranks = std::to_string(m.ranks);
+    if (m.ranks == 1) {
+      if (!m.rankFiles.empty()) throw CheckpointUnusable("a checkpoint of 1 process that names parts files");
+      return m.parts;
+    }
+    if (!m.parts.empty()) throw CheckpointUnusable("a checkpoint of " + ranks + " processes with parts in its manifest");
+    for (std::uint32_t r = 0; r < m.ranks; ++r)
+      if (m.rankFiles.size() != m.ranks || m.rankFiles[r].rank != r)
+        throw CheckpointUnusable("a checkpoint of " + ranks + " processes that does not name one parts file each");
+    const RankFile& named = m.rankFiles[rank];
+    if (named.file.empty() || named.file.find('/') != std::string::npos || named.file[0] == '.')
+      throw CheckpointUnusable("a parts file named '" + named.file + "', outside the checkpoint directory");
+    std::string payload;
+    if (auto problem = problemOf([&] { payload = readCheckpointFile(io::joinPath(dir, named.file),
+                                                                    kCheckpointRankPartsKind).payload; });
+        !problem.empty())
+      throw CheckpointUnusable("its parts file '" + named.file + "': " + problem);
+    if (payload.size() != named.length || fnv1a64(payload) != named.checksum)
+      throw CheckpointUnusable("its parts file '" + named.file +
+                               "' is not the one it names (written again since, by a later run)");
+    auto own = fromBytes<RankParts>(payload);
+    bool ours = own.time == m.time && own.rank == rank && own.ranks == m.ranks;
+    for (const auto& part : own.parts) ours = ours && part.rank == rank;
+    if (!ours) throw CheckpointUnusable("its parts file '" + named.file + "' holds the parts of another checkpoint");
+    return std::move(own.parts);
+  }
+
+  /// Throws when the checkpoint was written by a job of another number of
+  /// processes: its partitions and their owners would not match this job's.
+  static void checkRanks(const CheckpointManifest& data, std::size_t ranks, const std::string& dir) {
+    const auto processes = [](std::size_t n) { return std::to_string(n) + (n == 1 ? " process" : " processes"); };
+    if (data.ranks != ranks)
+      throw SparkException("rill: the checkpoint in '" + dir + "' was written by a job of " + processes(data.ranks) +
+                           "; this one has " + std::to_string(ranks) + " (restart it with " + processes(data.ranks) +
+                           ", or start afresh with another checkpoint directory)");
+  }
+
   /// Throws when the program's streams are not those the checkpoint saved: the
   /// program, not the file, must change.
   static void checkFits(const DStreamGraph& graph, const CheckpointManifest& data, const std::string& dir) {
@@ -172,9 +294,6 @@ class Checkpointer {
       throw SparkException("rill: the checkpoint in '" + dir + "' was written with a batch duration of " +
                            toString(Duration(data.batchDuration)) + "; this program uses " +
                            toString(graph.batchDuration()));
-    if (data.ranks != 1)
-      throw SparkException("rill: the checkpoint in '" + dir + "' was written by a job of " +
-                           std::to_string(data.ranks) + " processes; this one has 1");
     const auto& participants = graph.checkpoints().participants();
     for (std::size_t i = 0; i < std::max(participants.size(), data.parts.size()); ++i) {
       const std::string now = i < participants.size() ? participants[i]->describe() : "nothing";

@@ -3,7 +3,11 @@
 // the participant that saves the batches a stream still remembers (what a
 // window or an incremental reduce needs again after a restart).
 #include <rill/core/serialization.hpp>
+#include <rill/exec/cluster.hpp>
+#include <rill/exec/wire.hpp>
 #include <rill/rdd/actions.hpp>
+#include <rill/rdd/jobs.hpp>
+#include <rill/rdd/keyed_shuffle.hpp>
 #include <rill/rdd/spark_context.hpp>
 #include <rill/stream/checkpoint_participant.hpp>
 #include <rill/stream/dstream_node.hpp>
@@ -21,10 +25,32 @@
 
 namespace rill::detail {
 
-/// An RDD's partitions as vectors, partition by partition (computed in parallel).
+inline constexpr std::string_view kCheckpointSaveTag = "checkpoint save";
+
+/// An RDD's partitions as a checkpoint saves them (computed in parallel): with
+/// one process all of them; with several, each process those it owns by block
+/// placement, the others empty, so that fromPartitions puts each back where it
+/// was on a restart with as many processes. Partitions computed on another
+/// process (those of a union) are sent to their block owner first.
 template <class T>
-std::vector<std::vector<T>> collectPartitions(const RDD<T>& rdd) {
-  return runPerPartition(rdd, [](std::size_t) { return CollectSink<T>{}; });
+std::vector<std::vector<T>> savedPartitions(const RDD<T>& rdd) {
+  auto parts = runOwnedPartitions(rdd, kCheckpointSaveTag, [](std::size_t) { return CollectSink<T>{}; });
+  exec::Cluster& cluster = clusterOf(rdd.context());
+  const std::size_t ranks = cluster.size(), n = parts.size(), me = cluster.rank();
+  if (placedInBlocks(rdd, ranks)) return parts;
+  std::vector<exec::Bytes> send(ranks);
+  for (std::size_t p = 0; p < n; ++p)
+    if (const std::size_t to = blockOwner(p, n, ranks); rdd.owner(p, ranks) == me && to != me) {
+      exec::appendFrame(send[to], static_cast<std::uint64_t>(p), kCheckpointSaveTag);
+      exec::appendFrame(send[to], std::exchange(parts[p], {}), kCheckpointSaveTag);
+    }
+  for (const exec::Bytes& from : cluster.allToAll(kCheckpointSaveTag, std::move(send)))
+    for (exec::FrameReader in(from); !in.done();) {
+      const auto p = exec::readWire<std::uint64_t>(in.next(), kCheckpointSaveTag);
+      if (p >= n) throw SparkException("rill: checkpoint: another process sent partition " + std::to_string(p));
+      parts[p] = exec::readWire<std::vector<T>>(in.next(), kCheckpointSaveTag);
+    }
+  return parts;
 }
 
 /// Why data made of Ts cannot be checkpointed, or nullopt when it can.
@@ -70,7 +96,7 @@ class BatchesParticipant final : public CheckpointParticipant {
       // (time in ms, partitions) by time: the bytes of the std::map earlier versions wrote.
       std::vector<std::pair<std::int64_t, std::vector<std::vector<T>>>> batches;
       for (auto& [time, rdd] : node_->generatedRDDs())
-        if (time <= t) batches.emplace_back(time.milliseconds(), collectPartitions(rdd));
+        if (time <= t) batches.emplace_back(time.milliseconds(), savedPartitions(rdd));
       return toBytes(batches);
     } else {
       throwUnsupported(unsupportedReason());

@@ -55,7 +55,7 @@ class ReducedWindowNode final : public DStreamNode<std::pair<K, V>>, public Chec
   std::string save(Time) const override {
     if constexpr (Checkpointable<Row>) {
       std::optional<std::pair<std::int64_t, std::vector<std::vector<Row>>>> saved;
-      if (auto last = lastWindow()) saved.emplace(last->first.milliseconds(), collectPartitions(last->second));
+      if (auto last = lastWindow()) saved.emplace(last->first.milliseconds(), savedPartitions(last->second));
       return toBytes(saved);
     } else {
       throwUnsupported(unsupportedReason());

@@ -91,7 +91,7 @@ class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public Checkp
       Saved saved;
       for (const auto& [time, state] : appliedStates()) {
         saved.emplace_back(time.milliseconds(), std::nullopt);
-        if (state) saved.back().second = collectPartitions(*state);
+        if (state) saved.back().second = savedPartitions(*state);
       }
       return toBytes(saved);
     } else {

@@ -199,19 +199,18 @@ class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
       throw IllegalStateException("rill: StreamingContext has already been stopped; create a new one");
     if (sc_->isStopped())
       throw IllegalStateException("rill: cannot start the StreamingContext: its SparkContext has been stopped");
-    // Until each rank writes its own parts, a checkpoint of several ranks would
-    // hold one rank's data under every rank's name: refuse it rather than lose data.
-    if (checkpointer_ && sc_->cluster().size() > 1)
-      throw IllegalStateException("rill: checkpoints of a streaming job on several ranks are not supported yet (" +
-                                  std::to_string(sc_->cluster().size()) +
-                                  " ranks); run it without ssc.checkpoint() or getOrCreate()");
     const auto interval = batchDuration().count();
     const auto now = driverTime();
     // A restored context goes on after its checkpointed batch, on its old time line.
     const Time first = recovered_ ? Time(recovered_->time) + batchDuration() : Time((now / interval + 1) * interval);
     const Time zero = recovered_ ? Time(recovered_->zeroTime) : first - batchDuration();
-    // Receivers' write-ahead logs open before the inputs start, replaying what a crash left.
-    detail::openReceiverLogs(*graph_, checkpointer_ ? checkpointer_->directory() : std::string(), restoredBatchTime());
+    // Receivers' write-ahead logs open before the inputs start, replaying what a
+    // crash left; on rank 0 only, where receivers run, and a refusal is every rank's.
+    sc_->cluster().runAndAgree("stream start", [&] {
+      if (sc_->isDriver())
+        detail::openReceiverLogs(*graph_, checkpointer_ ? checkpointer_->directory() : std::string(),
+                                 restoredBatchTime());
+    });
     if (checkpointer_) checkpointer_->start(*graph_, zero);
     graph_->start(zero, rememberAtLeast_);
     scheduler_->start(first, checkpointer_);
