@@ -49,7 +49,8 @@ Placed place(Op op) {
     p.numPartitions = rdd.numPartitions();
     const auto& info = rdd.partitioner();
     p.byLength = info && info->template target<ByLength>() != nullptr;
-    if (const auto* h = info ? info->template target<rill::HashPartitioner<>>() : nullptr) p.hashed = h->numPartitions();
+    if (const auto* h = info ? info->template target<rill::HashPartitioner<>>() : nullptr)
+      p.hashed = h->numPartitions();
     for (const auto& part : rdd.glom().collect()) {
       std::vector<std::string> keys;
       for (const auto& kv : part) keys.push_back(kv.first);
@@ -168,18 +169,20 @@ TEST_CASE("ssc.transform(std::tuple(a, b, c), f(aRdd, bRdd, cRdd, time)): stream
   auto ints = m.ssc.queueStream(queueOf(m.sc, Ints{{1, 2}, {3}}));
   auto words = m.ssc.queueStream(queueOf(m.sc, std::vector<std::vector<std::string>>{{"x"}, {"y", "z"}}));
   auto pairs = m.ssc.queueStream(queueOf(m.sc, std::vector<std::vector<KV>>{{{"k", 7}}, {}}));
-  auto joined = m.ssc.transform(std::tuple(ints, words.map([](const std::string& w) { return w + w; }), pairs),
+  auto doubled = words.map([](const std::string& w) { return w + w; });
+  auto joined = m.ssc.transform(std::tuple(ints, doubled, pairs),
                                 [](const auto& i, const auto& w, const auto& p, rill::Time t) {
                                   const std::string at = "@" + std::to_string(t.milliseconds());
-                                  return i.map([at](int x) { return std::to_string(x) + at; })
-                                      .union_(w)
-                                      .union_(p.map([](const KV& kv) { return kv.first + "=" + std::to_string(kv.second); }));
+                                  auto show = [](const KV& kv) { return kv.first + "=" + std::to_string(kv.second); };
+                                  auto stamped = i.map([at](int x) { return std::to_string(x) + at; });
+                                  return stamped.union_(w).union_(p.map(show));
                                 });
   auto out = collectBatches(joined);
   m.ssc.start();
   m.clock->advance(2s);
   m.ssc.stop(false);
-  CHECK(out->values() == std::vector<std::vector<std::string>>{{"1@1000", "2@1000", "xx", "k=7"}, {"3@2000", "yy", "zz"}});
+  CHECK(out->values() ==
+        std::vector<std::vector<std::string>>{{"1@1000", "2@1000", "xx", "k=7"}, {"3@2000", "yy", "zz"}});
 }
 
 TEST_CASE("ssc.transform refuses no streams, other slides and other contexts, at the call") {
@@ -237,4 +240,23 @@ TEST_CASE("slice(from, to): the batches at valid times in [from, to], computing 
                        Ints{},                    // from after to
                        Ints{{4}},                 // one batch
                    });
+}
+
+TEST_CASE("ssc.transform fails the batch where a stream has no RDD, naming the time") {
+  ManualContext m;
+  auto a = m.ssc.queueStream(queueOf(m.sc, Ints{{1}, {2}, {3}}));
+  // `a`, without an RDD at 2000 (as a Spark test input whose batch is null).
+  auto gappy = rill::DStream<int>(std::make_shared<rill::FunctionNode<int>>(
+      a.graph(), a.slideDuration(), std::vector<std::shared_ptr<rill::DStreamBase>>{a.baseNode()},
+      [a](rill::Time t) { return t.milliseconds() == 2000 ? std::nullopt : a.rddAt(t); }));
+  auto both = [](const auto& x, const auto& y) { return x.union_(y); };
+  auto out = collectBatches(m.ssc.transform(std::tuple(a, gappy), both));
+  m.ssc.start();
+  m.clock->advance(2s);
+  CHECK_THROWS_WITH_AS(m.ssc.awaitTerminationOrTimeout(0ms),
+                       "rill: could not generate RDD from a parent for transform at time 2000 ms",
+                       rill::SparkException);
+  m.clock->advance(1s);  // the context runs on after a failed batch
+  m.ssc.stop(false);
+  CHECK(out->values() == Ints{{1, 1}, {3, 3}});
 }

@@ -134,7 +134,8 @@ auto deriveStreamOfAll(const char* op, DStreamGraph& graph, const std::vector<DS
     for (const auto& p : parents) rdds.push_back(requireBatch(p, op, t));
     return std::optional<RDD<U>>(RDD<U>(callBatchFn(perBatch, t, rdds)));
   };
-  return DStream<U>(std::make_shared<FunctionNode<U>>(graph, parents.front().slideDuration(), std::move(bases), std::move(fn)));
+  return DStream<U>(
+      std::make_shared<FunctionNode<U>>(graph, parents.front().slideDuration(), std::move(bases), std::move(fn)));
 }
 
 /// ssc.transform over DStreams of one type: f(vector of their batches[, time]).

@@ -71,7 +71,8 @@ class DStreamPairOps {
   }
   template <class Other, class Part = std::size_t>
   auto cogroup(const Other& other, Part part = 0) const {
-    return joinWith(other, part, "cogroup", [](const auto& a, const auto& b, const auto& p) { return a.cogroup(b, p); });
+    return joinWith(other, part, "cogroup",
+                    [](const auto& a, const auto& b, const auto& p) { return a.cogroup(b, p); });
   }
 
  private:
