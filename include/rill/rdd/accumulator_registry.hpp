@@ -74,7 +74,8 @@ class AccumulatorRegistry {
  private:
   std::mutex m_;
   std::int64_t nextId_ = 0;
-  std::vector<std::shared_ptr<AccumulatorCellBase>> cells_;  // kept for the context's life, as Spark's driver keeps them registered
+  // Kept for the context's life, as Spark's driver keeps them registered.
+  std::vector<std::shared_ptr<AccumulatorCellBase>> cells_;
 };
 
 // Defined in spark_context.hpp.

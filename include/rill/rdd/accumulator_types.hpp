@@ -26,7 +26,8 @@ class SumAndCount {
   N sum() const { return sum_; }
   std::int64_t count() const { return count_; }
   double avg() const {
-    return count_ == 0 ? std::numeric_limits<double>::quiet_NaN() : static_cast<double>(sum_) / static_cast<double>(count_);
+    if (count_ == 0) return std::numeric_limits<double>::quiet_NaN();
+    return static_cast<double>(sum_) / static_cast<double>(count_);
   }
 
  private:

@@ -33,14 +33,14 @@ std::vector<std::size_t> ownedPartitions(const R& rdd, const exec::Cluster& clus
   return owned;
 }
 
-/// With several ranks, runs this rank's tasks (runTasks()), then merges every
-/// rank's accumulator updates (accumulator_registry.hpp); every rank reaches the
-/// merge, also when a task failed here, and the failure is rethrown after it.
-template <class RunTasks>
-void runTasksThenMergeAccumulators(SparkContext& sc, RunTasks&& runTasks) {
+/// With several ranks: runs this rank's n tasks, then merges every rank's
+/// accumulator updates (accumulator_registry.hpp); every rank reaches the merge,
+/// also when a task failed here, and the failure is rethrown after it.
+template <class Task>
+void runRankTasks(SparkContext& sc, std::size_t n, Task&& task) {
   std::exception_ptr failure;
   try {
-    runTasks();
+    executorOf(sc).runTasks(n, task);
   } catch (...) {
     failure = std::current_exception();
   }
@@ -61,7 +61,7 @@ void forEachPartition(const R& rdd, std::string_view tag, Fn&& fn) {
   }
   cluster.runAndAgree(tag, [&] {
     const auto owned = ownedPartitions(rdd, cluster, 0, rdd.numPartitions());
-    runTasksThenMergeAccumulators(sc, [&] { executorOf(sc).runTasks(owned.size(), [&](std::size_t i) { fn(owned[i]); }); });
+    runRankTasks(sc, owned.size(), [&](std::size_t i) { fn(owned[i]); });
   });
 }
 
@@ -77,9 +77,7 @@ void forEachTarget(SparkContext& sc, std::string_view tag, std::size_t n, Fn&& f
   }
   const std::size_t first = sliceBegin(cluster.rank(), n, cluster.size());
   const std::size_t last = sliceBegin(cluster.rank() + 1, n, cluster.size());
-  cluster.runAndAgree(tag, [&] {
-    runTasksThenMergeAccumulators(sc, [&] { executorOf(sc).runTasks(last - first, [&](std::size_t i) { fn(first + i); }); });
-  });
+  cluster.runAndAgree(tag, [&] { runRankTasks(sc, last - first, [&](std::size_t i) { fn(first + i); }); });
 }
 
 template <class MakeSink>
@@ -120,7 +118,7 @@ auto runPartitions(const R& rdd, std::string_view tag, std::size_t from, std::si
   exec::Bytes mine;
   cluster.runAndAgree(tag, [&] {
     const auto owned = ownedPartitions(rdd, cluster, from, to);
-    runTasksThenMergeAccumulators(sc, [&] { executorOf(sc).runTasks(owned.size(), [&](std::size_t i) { runOne(owned[i]); }); });
+    runRankTasks(sc, owned.size(), [&](std::size_t i) { runOne(owned[i]); });
     for (const std::size_t p : owned) exec::appendFrame(mine, results[p - from], tag);
   });
   const std::vector<exec::Bytes> all = cluster.allGather(tag, std::move(mine));

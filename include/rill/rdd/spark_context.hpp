@@ -193,7 +193,7 @@ class SparkContext {
     return RDD<T>(*this, makeNode<detail::UnionNode<T>>(std::move(parents)));
   }
   template <class First, class... Rest>
-    requires(sizeof...(Rest) > 0)
+    requires requires(const First& first) { first.toRDD(); }
   auto union_(const First& first, const Rest&... rest) {
     using T = typename First::value_type;
     static_assert((std::is_same_v<T, typename Rest::value_type> && ...),
