@@ -77,3 +77,19 @@ TEST_CASE("reduce and treeReduce of a type without a default value") {
                     rill::UnsupportedOperationException);
   });
 }
+
+TEST_CASE("reduce starts every partition from its first element, also when it comes after many dropped ones") {
+  rill_test::withWorkers([](rill::SparkContext& sc) {
+    // Negative numbers: an accumulator starting from 0 would show as a maximum of 0.
+    auto negatives = sc.parallelize(iota(-20000, 0), 3).cache();
+    auto late = negatives.filter([](int x) { return x % 9000 == 0 || x > -3; });  // -18000, -9000, -2, -1
+    CHECK(late.reduce([](int a, int b) { return std::max(a, b); }) == -1);
+    CHECK(late.reduce([](int a, int b) { return a + b; }) == -27003);
+    CHECK(late.max() == -1);
+    CHECK(late.min() == -18000);
+    CHECK(negatives.reduce([](int a, int b) { return std::max(a, b); }) == -1);
+    CHECK(negatives.map([](int x) { return x * 2; }).max() == -2);
+    CHECK_THROWS_AS(negatives.filter([](int x) { return x > 0; }).reduce([](int a, int b) { return a + b; }),
+                    rill::UnsupportedOperationException);
+  });
+}

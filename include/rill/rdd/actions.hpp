@@ -52,6 +52,17 @@ struct FoldSink {
   Acc result() && { return std::move(acc); }
 };
 
+/// A sink whose push tests a flag until its first element (reduce's "holds a
+/// value yet?"). The loops pushing into it run in two parts: until primed(),
+/// then the rest, each push preceded by setPrimed() (a store of what the flag
+/// already holds, which shows the compiler its value, so the test folds away
+/// and reduce costs what fold does).
+template <class S>
+concept PrimingSink = requires(S& s) {
+  { s.primed() } -> std::convertible_to<bool>;
+  s.setPrimed();
+};
+
 /// Reduces a partition with f, empty partitions giving nullopt. The accumulator
 /// and its "holds a value" flag are plain members, as FoldSink's: the fused loop
 /// keeps them in registers, where an std::optional's union stays in memory.
@@ -71,6 +82,8 @@ struct ReduceSink {
     return true;
   }
   bool finish() { return true; }
+  bool primed() const { return any; }
+  void setPrimed() { any = true; }
   std::optional<T> result() && { return any ? std::optional<T>(std::move(acc)) : std::nullopt; }
 };
 /// A T without a default value waits in an std::optional.

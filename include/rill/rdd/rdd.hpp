@@ -83,8 +83,20 @@ class RDD : public RDDApi<RDD<T>> {
         constexpr std::size_t kBlock = 4096;
         for (std::size_t at = 0; at < chunk.size(); at += kBlock) {
           exec::throwIfCancelled();
-          for (const T& x : chunk.subspan(at, std::min(kBlock, chunk.size() - at)))
-            if (!to.push(x)) return false;
+          if (!pushBlock(chunk.subspan(at, std::min(kBlock, chunk.size() - at)), to)) return false;
+        }
+        return true;
+      }
+      // A PrimingSink is pushed to until primed, then in a second loop that says
+      // so before each push, where the compiler sees it and drops the sink's test.
+      static bool pushBlock(std::span<const T> block, Sink& to) {
+        std::size_t i = 0;
+        if constexpr (detail::PrimingSink<Sink>)
+          for (; i < block.size() && !to.primed(); ++i)
+            if (!to.push(block[i])) return false;
+        for (; i < block.size(); ++i) {
+          if constexpr (detail::PrimingSink<Sink>) to.setPrimed();  // already true here
+          if (!to.push(block[i])) return false;
         }
         return true;
       }
@@ -126,9 +138,16 @@ class PipedRDD : public RDDApi<PipedRDD<Src, Pipe>> {
       // The chain ends in a copy of the sink, so the source's loop can keep the
       // whole chain in registers (see LocalizableSink); the state comes back after.
       auto bound = pipe_.template bindCopy<Src>(p, sink);
-      const bool goOn = source_.runPartition(p, bound);
-      fuse::copyBack(sink, Pipe::finalSink(bound));
-      return goOn;
+      if constexpr (detail::PrimingSink<Sink>) {
+        PrimingChain<decltype(bound)> chain{bound};
+        const bool goOn = source_.runPartition(p, chain);
+        fuse::copyBack(sink, Pipe::finalSink(chain.bound));
+        return goOn;
+      } else {
+        const bool goOn = source_.runPartition(p, bound);
+        fuse::copyBack(sink, Pipe::finalSink(bound));
+        return goOn;
+      }
     } else {
       auto bound = pipe_.template bind<Src>(p, sink);
       return source_.runPartition(p, bound);
@@ -140,6 +159,19 @@ class PipedRDD : public RDDApi<PipedRDD<Src, Pipe>> {
     auto longer = pipe_.append(std::move(stage));
     return PipedRDD<Src, decltype(longer)>(source_, std::move(longer));
   }
+
+  /// A chain ending in a PrimingSink, primed when that sink is.
+  template <class Bound>
+  struct PrimingChain {
+    Bound bound;
+    template <class X>
+    bool push(X&& x) {
+      return bound.push(std::forward<X>(x));
+    }
+    bool finish() { return bound.finish(); }
+    bool primed() { return Pipe::finalSink(bound).primed(); }
+    void setPrimed() { Pipe::finalSink(bound).setPrimed(); }
+  };
 
   /// The storable form: the chain runs when a partition of the result is computed.
   RDD<value_type> toRDD() const {
