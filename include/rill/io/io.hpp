@@ -2,9 +2,11 @@
 // The whole io layer: line framing, file reading, atomic writes, directory
 // watching and TCP. It depends only on the standard library and POSIX.
 #include <rill/io/atomic_file.hpp>
+#include <rill/io/compressed_input.hpp>
 #include <rill/io/directory.hpp>
 #include <rill/io/directory_watcher.hpp>
 #include <rill/io/file_lines.hpp>
+#include <rill/io/input_files.hpp>
 #include <rill/io/line_framer.hpp>
 #include <rill/io/socket.hpp>
 #include <rill/io/system_error.hpp>
