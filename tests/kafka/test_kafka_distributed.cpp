@@ -2,8 +2,11 @@
 // against librdkafka's mock cluster: rank 0 cuts each batch's offset ranges
 // (the log's end, the rate limit) and sends them to the other ranks; every rank
 // gets exactly the batches one process of local[P*N] gets, each record is read
-// once, by the rank that owns its partition, and offsets are committed once.
+// once, by the rank that owns its partition, and offsets are committed once;
+// a checkpointed run killed and restarted on as many ranks goes on as one
+// uninterrupted process does.
 #include "kafka_test_support.hpp"
+#include "temp_dir.hpp"
 
 #include <rill/core/show.hpp>
 #include <rill/exec/local_cluster.hpp>
@@ -19,6 +22,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -186,6 +191,82 @@ std::vector<Output> outputsOf(const Run& run) {
   return outputs;
 }
 
+// ---- checkpoints: a run killed after some batches, restarted with getOrCreate on as many ranks ----
+
+/// Batch time (ms) -> that batch's ranges and running word counts (sorted: a
+/// restored state's rows come in another order).
+using Batches = std::map<std::int64_t, std::string>;
+
+/// What one rank's run of the checkpointed job saw.
+struct CheckpointedRun {
+  Batches batches;
+  std::optional<std::int64_t> restored;  // ms
+};
+
+/// A running count of the values of `topic` (updateStateByKey), checkpointed
+/// in `dir`, run from its checkpoint up to batch `until`; then the contexts are
+/// dropped without a graceful stop (killed).
+CheckpointedRun runCheckpointed(rill::SparkContext& sc, rill_kafka_test::Cluster& kafka, const std::string& topic,
+                                const std::string& dir, std::int64_t until) {
+  auto clock = std::make_shared<rill::ManualClock>(0);
+  auto lock = std::make_shared<std::mutex>();
+  auto batches = std::make_shared<Batches>();
+  auto ssc = rill::StreamingContext::getOrCreate(dir, [&] {
+    auto made = std::make_unique<rill::StreamingContext>(sc, 1s, clock);
+    made->checkpoint(dir);
+    auto params = kafka.params();
+    params["auto.offset.reset"] = "earliest";
+    auto stream = rill::kafka::createDirectStream(*made, rill::kafka::Subscribe({topic}, params));
+    stream.foreachRDD([lock, batches](const rill::RDD<ConsumerRecord>& rdd, rill::Time t) {
+      std::lock_guard guard(*lock);
+      (*batches)[t.milliseconds()] = rill::toString(rill::kafka::offsetRanges(rdd));
+    });
+    stream.map([](const ConsumerRecord& r) { return std::pair<std::string, long>(r.value().substr(0, 2), 1); })
+        .updateStateByKey([](const std::vector<long>& ones, std::optional<long> sum) {
+          return std::optional<long>(sum.value_or(0) + static_cast<long>(ones.size()));
+        })
+        .foreachRDD([lock, batches](const auto& rdd, rill::Time t) {
+          auto counts = rdd.collect();
+          std::sort(counts.begin(), counts.end());
+          std::lock_guard guard(*lock);
+          (*batches)[t.milliseconds()] += " " + rill::toString(counts);
+        });
+    return made;
+  });
+  CheckpointedRun run;
+  if (auto t = ssc->restoredBatchTime()) run.restored = t->milliseconds();
+  ssc->start();
+  if (sc.isDriver()) {
+    for (std::int64_t b = run.restored.value_or(0) / 1000 + 1; b <= until; ++b) clock->setTime(b * 1000);
+  } else if (!ssc->awaitTerminationOrTimeout(kTimeout)) {
+    throw std::runtime_error("rank 0 did not stop the job within the timeout");
+  }
+  ssc.reset();  // a forced stop
+  std::lock_guard guard(*lock);
+  run.batches = *batches;
+  return run;
+}
+
+/// A topic with all its records (kOld, kBefore and kLater) written before the
+/// job starts; read from the earliest offsets, the rate limit spreads them over
+/// batches 1 to 4.
+std::string filledTopic(rill_kafka_test::Cluster& kafka) {
+  const std::string topic = newTopic(kafka);
+  produce(kafka, topic, plus(kBefore, kLater), kOld);
+  return topic;
+}
+
+/// `batches` with their topic named 'T'.
+Batches named(Batches batches, const std::string& topic) {
+  Run run;
+  run.topic = topic;
+  for (const auto& [t, text] : batches) run.outputs.push_back({text});
+  const auto outputs = outputsOf(run);
+  std::size_t i = 0;
+  for (auto& entry : batches) entry.second = outputs[i++][0];
+  return batches;
+}
+
 }  // namespace
 
 TEST_CASE("direct stream on 1, 2 and 3 ranks: the batches of one process, each record read once where it lives") {
@@ -264,4 +345,43 @@ TEST_CASE("direct stream on 3 ranks: a batch rank 0 cannot cut fails on every ra
   const std::string expected = "rill::kafka::KafkaException: rill: Kafka direct stream Subscribe(nosuch) on " +
                                kafka.mock.bootstrapServers() + ", batch 1000 ms: topic 'nosuch' does not exist";
   for (const auto& e : errors) CHECK(e == expected);
+}
+
+TEST_CASE("checkpointed direct stream on 2 and 3 ranks: killed and restarted, it goes on as one uninterrupted process") {
+  rill_kafka_test::Cluster kafka;
+  for (const std::size_t ranks : {2, 3}) {
+    CAPTURE(ranks);
+    rill_test::TempDir tmp("kafka-distributed-checkpoint");
+    std::string topic = filledTopic(kafka);
+    Batches expected;
+    {
+      rill::SparkContext sc(conf(ranks));
+      expected = named(runCheckpointed(sc, kafka, topic, tmp.file("one-process"), kBatches).batches, topic);
+    }
+    REQUIRE(expected.size() == kBatches);
+    CHECK(expected[4000] ==
+          "[OffsetRange(topic: 'T', partition: 0, range: [9 -> 10]), OffsetRange(topic: 'T', partition: 1, range: "
+          "[5 -> 5]), OffsetRange(topic: 'T', partition: 2, range: [4 -> 4]), OffsetRange(topic: 'T', partition: 3, "
+          "range: [4 -> 4]), OffsetRange(topic: 'T', partition: 4, range: [9 -> 11])] [(p0,10), (p1,5), (p2,4), "
+          "(p3,4), (p4,11)]");
+
+    topic = filledTopic(kafka);
+    std::vector<CheckpointedRun> killed(ranks), resumed(ranks);
+    for (auto* runs : {&killed, &resumed})
+      rill::exec::runLocalCluster(
+          ranks,
+          [&](rill::exec::Cluster& cluster) {
+            rill::SparkContext sc(conf(1), cluster);
+            (*runs)[cluster.rank()] =
+                runCheckpointed(sc, kafka, topic, tmp.file("ranks"), runs == &killed ? 2 : kBatches);
+          },
+          kTimeout);
+    for (std::size_t r = 0; r < ranks; ++r) {
+      CAPTURE(r);
+      CHECK_FALSE(killed[r].restored.has_value());
+      CHECK(named(killed[r].batches, topic) == Batches(expected.begin(), expected.upper_bound(2000)));
+      CHECK(resumed[r].restored == std::optional<std::int64_t>(2000));
+      CHECK(named(resumed[r].batches, topic) == Batches(expected.upper_bound(2000), expected.end()));
+    }
+  }
 }
