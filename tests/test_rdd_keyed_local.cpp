@@ -5,6 +5,7 @@
 #include <rill/rdd.hpp>
 
 #include <atomic>
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -78,4 +79,26 @@ TEST_CASE("unpersist: the cached RDD drops its partitions and computes them agai
     CHECK(plain.unpersist().collect() == VI{0, 1, 2});
     CHECK(plain.map([](int x) { return x; }).unpersist(true).count() == 3);
   });
+}
+
+TEST_CASE("the new operations on an RDD without partitions") {
+  rill::SparkContext sc(rill_test::conf(2));
+  auto none = sc.emptyRDD<int>();
+  auto pairs = sc.emptyRDD<std::pair<int, int>>();
+  CHECK(none.takeSample(false, 3).empty());
+  CHECK(none.randomSplit({1, 1})[1].collect().empty());
+  CHECK(pairs.sampleByKey(false, std::map<int, double>{}).collect().empty());
+  CHECK(none.groupBy([](int x) { return x; }).collect().empty());
+  CHECK(none.zip(none).collect().empty());
+  CHECK(none.zipWithUniqueId().collect().empty());
+  CHECK(none.histogram(std::vector<double>{0, 1}) == std::vector<std::int64_t>{0});
+  CHECK_THROWS_AS(none.histogram(std::size_t{2}), rill::UnsupportedOperationException);
+  CHECK(none.treeAggregate(0, [](int a, int b) { return a + b; }, [](int a, int b) { return a + b; }) == 0);
+  CHECK_THROWS_AS(none.treeReduce([](int a, int b) { return a + b; }), rill::UnsupportedOperationException);
+  CHECK(none.countApproxDistinct() == 0);
+  CHECK(pairs.reduceByKeyLocally([](int a, int b) { return a + b; }).empty());
+  CHECK(pairs.repartitionAndSortWithinPartitions(rill::HashPartitioner(2)).glom().collect() ==
+        std::vector<std::vector<std::pair<int, int>>>{{}, {}});
+  CHECK(std::isnan(none.sampleStdev()));
+  CHECK(none.cache().unpersist().count() == 0);
 }
