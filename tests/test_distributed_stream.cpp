@@ -9,6 +9,7 @@
 
 #include "distributed_checkpoint_job.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -137,5 +138,23 @@ TEST_CASE("windowed and stateful: reduceByKeyAndWindow, updateStateByKey and map
       sink->push_back(t.toString() + " " + rill::toString(rdd.collect()));
     });
     mapped.foreachRDD([sink](const auto& rdd, rill::Time) { sink->back() += " " + rill::toString(rdd.collect()); });
+  });
+}
+
+TEST_CASE("keyed ops with a partitioner and transformWith with the time: the same on every rank count") {
+  sameBatchesAsOneProcess([](rill::DStream<std::string> lines, Output& out) {
+    auto pairs = words(lines);
+    auto counts = pairs.reduceByKey(std::plus<int>(), rill::HashPartitioner<>(3));
+    auto joined = counts.join(pairs.groupByKey(rill::HashPartitioner<>(3)), rill::HashPartitioner<>(4));
+    auto stamped = counts.transformWith(joined, [](const auto& c, const auto& j, rill::Time t) {
+      const auto ms = static_cast<int>(t.milliseconds());
+      return c.union_(j.mapValues([ms](const auto& v) { return v.first * 1000 + ms; }));
+    });
+    std::vector<std::string>* sink = &out;
+    stamped.foreachRDD([sink](const auto& rdd, rill::Time t) {
+      auto v = rdd.collect();
+      std::sort(v.begin(), v.end());
+      sink->push_back(t.toString() + " " + rill::toString(v) + " in " + std::to_string(rdd.numPartitions()));
+    });
   });
 }
