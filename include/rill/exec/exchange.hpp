@@ -1,9 +1,9 @@
 #pragma once
 // The shuffle's data movement, behind one small interface: every map task has
 // cut its output into one bucket per target partition; the exchange hands each
-// target partition all buckets addressed to it. In one process that is a move
-// (LocalExchange); between ranks, rdd/shuffle.hpp serialises the buckets for
-// other ranks and sends them with Cluster::allToAll.
+// target partition all buckets addressed to it. In one process that is a move;
+// between ranks, rdd/shuffle_exchange.hpp serialises the buckets for other ranks
+// and sends them with Cluster::allToAll.
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -56,9 +56,8 @@ class TimedScope {
   std::chrono::steady_clock::time_point start_;
 };
 
-/// rows x cols buckets in one flat vector. The map side of a shuffle fills row m
-/// with what map task m sends to each reduce partition; the exchange returns the
-/// transpose, whose row r holds what each map task sent to r, in map order.
+/// rows x cols buckets in one flat vector: in a shuffle, row r holds the buckets
+/// addressed to target partition r, one per map task, in map order.
 template <class T>
 class BucketGrid {
  public:
@@ -72,20 +71,6 @@ class BucketGrid {
   std::size_t rows_;
   std::size_t cols_;
   std::vector<std::vector<T>> cells_;
-};
-
-class LocalExchange {
- public:
-  /// Consumes the map side's grid (row m: map task m's bucket per reduce
-  /// partition) and returns one row per reduce partition (row r: the buckets
-  /// addressed to r, in map order).
-  template <class T>
-  static BucketGrid<T> exchange(BucketGrid<T>&& fromMaps) {
-    BucketGrid<T> toReduce(fromMaps.cols(), fromMaps.rows());
-    for (std::size_t m = 0; m < fromMaps.rows(); ++m)
-      for (std::size_t r = 0; r < fromMaps.cols(); ++r) toReduce.row(r)[m] = std::move(fromMaps.row(m)[r]);
-    return toReduce;
-  }
 };
 
 }  // namespace rill::exec

@@ -4,6 +4,7 @@
 // RunLocalMock). Ranks meet in shared mailboxes; buffers move between them
 // without being copied, and every wait is bounded by the rank's timeout.
 #include <rill/exec/cluster.hpp>
+#include <rill/exec/start_thread.hpp>
 
 #include <chrono>
 #include <condition_variable>
@@ -205,7 +206,7 @@ void runLocalCluster(std::size_t ranks, F fn, std::chrono::milliseconds timeout 
     }
   };
   try {
-    for (std::size_t r = 0; r < ranks; ++r) threads.emplace_back(runRank, r);
+    for (std::size_t r = 0; r < ranks; ++r) threads.push_back(startThread([&runRank, r] { runRank(r); }));
   } catch (...) {  // no thread for the remaining ranks: the started ones must not wait for them
     for (std::size_t r = threads.size(); r < ranks; ++r) hub->leave(r);
     for (std::thread& t : threads) t.join();

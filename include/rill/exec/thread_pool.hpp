@@ -5,6 +5,7 @@
 #include <rill/core/message.hpp>
 #include <rill/exec/cancellation.hpp>
 #include <rill/exec/executor.hpp>
+#include <rill/exec/start_thread.hpp>
 #include <rill/exec/task_ref.hpp>
 
 #include <algorithm>
@@ -26,7 +27,7 @@ class ThreadPool final : public Executor {
   explicit ThreadPool(std::size_t threads) : parallelism_(std::max<std::size_t>(threads, 1)) {
     workers_.reserve(parallelism_ - 1);
     try {
-      while (workers_.size() + 1 < parallelism_) workers_.emplace_back([this] { workerLoop(); });
+      while (workers_.size() + 1 < parallelism_) workers_.push_back(startThread([this] { workerLoop(); }));
     } catch (const std::system_error& e) {
       const std::size_t failed = workers_.size() + 1;
       stopAndJoin();  // the destructor does not run for a constructor that throws

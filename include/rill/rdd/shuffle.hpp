@@ -7,19 +7,16 @@
 //   2. exchange: buckets move to their target partitions;
 //   3. reduce side: each target partition turns what it received into its
 //      output, in parallel on the executor.
-// In one process the exchange is a move (exec::LocalExchange). Between ranks,
-// target partitions are placed in blocks (blockOwner); a map task serialises
-// the buckets for other ranks' targets as it finishes (exec/wire.hpp), one
-// allToAll sends them, and each target task deserialises what it received.
-// Every target sees its buckets in global map order either way, so a shuffle's
-// output is the same on any number of ranks.
+// In one process the exchange is a move into the target's row. Between ranks,
+// the buckets for other ranks' targets go through a ShuffleExchange
+// (shuffle_exchange.hpp). Every target sees its buckets in global map order
+// either way, so a shuffle's output is the same on any number of ranks.
 #include <rill/exec/exchange.hpp>
-#include <rill/exec/wire.hpp>
 #include <rill/rdd/fwd.hpp>
 #include <rill/rdd/jobs.hpp>
 #include <rill/rdd/node.hpp>
+#include <rill/rdd/shuffle_exchange.hpp>
 
-#include <atomic>
 #include <cstddef>
 #include <optional>
 #include <span>
@@ -47,111 +44,6 @@ auto writeBuckets(const R& rdd, std::string_view tag, std::size_t numTargets, Ma
   });
   return grid;
 }
-
-/// The buckets of a shuffle between ranks, as this rank sees them: those its
-/// own map tasks wrote for its own targets stay as they are; those for other
-/// ranks are serialised per destination rank (targets ascending within a map
-/// task, map tasks ascending) and exchanged; a target's row is deserialised
-/// by the task that reduces it.
-template <class U>
-class ClusterBuckets {
- public:
-  ClusterBuckets(SparkContext& sc, std::string_view tag, std::vector<std::size_t> mapOwners, std::size_t numTargets)
-      : cluster_(&clusterOf(sc)),
-        metrics_(&exchangeMetricsOf(sc)),
-        tag_(tag),
-        mapOwners_(std::move(mapOwners)),
-        targets_(numTargets),
-        first_(sliceBegin(cluster_->rank(), numTargets, cluster_->size())),
-        last_(sliceBegin(cluster_->rank() + 1, numTargets, cluster_->size())),
-        grid_(numTargets, mapOwners_.size()),
-        outgoing_(mapOwners_.size()),
-        frames_((last_ - first_) * mapOwners_.size()) {}
-
-  /// Map task m's buckets, one per target (called from m's task).
-  void put(std::size_t m, std::vector<std::vector<U>>&& buckets) {
-    exec::TimedScope timed(metrics_->serializeNanos);
-    std::vector<exec::Bytes>& out = outgoing_[m];
-    out.resize(cluster_->size());
-    std::vector<std::size_t> sizes(out.size(), 0);  // allocated once where known (no regrowth)
-    for (std::size_t r = 0; r < targets_; ++r) sizes[owner(r)] += exec::frameSizeHint(buckets[r]);
-    for (std::size_t d = 0; d < out.size(); ++d) out[d].reserve(sizes[d]);
-    for (std::size_t r = 0; r < targets_; ++r) {
-      if (r >= first_ && r < last_) {
-        grid_.row(r)[m] = std::move(buckets[r]);
-      } else {
-        exec::appendFrame(out[owner(r)], buckets[r], tag_);
-        std::vector<U>().swap(buckets[r]);  // its bytes replace it: the map output is not held twice
-      }
-    }
-  }
-
-  /// Sends every rank what this rank's map tasks wrote for it (a collective).
-  void exchange() {
-    std::vector<exec::Bytes> send(cluster_->size());
-    std::optional<exec::TimedScope> joining(metrics_->serializeNanos);
-    for (std::size_t d = 0; d < send.size(); ++d) {
-      std::size_t total = 0, senders = 0;
-      for (const auto& out : outgoing_)
-        if (!out.empty() && !out[d].empty()) total += out[d].size(), ++senders;
-      if (senders > 1) send[d].reserve(total);
-      for (auto& out : outgoing_) {
-        if (out.empty() || out[d].empty()) continue;
-        if (senders == 1)
-          send[d] = std::move(out[d]);  // one sender's buffer goes as it is
-        else
-          send[d] += std::exchange(out[d], exec::Bytes());
-      }
-      metrics_->bytesSent.fetch_add(total, std::memory_order_relaxed);
-    }
-    outgoing_.clear();
-    joining.reset();
-    {
-      exec::TimedScope timed(metrics_->exchangeNanos);
-      received_ = cluster_->allToAll(tag_, std::move(send));
-    }
-    metrics_->exchanges.fetch_add(1, std::memory_order_relaxed);
-    indexFrames();
-  }
-
-  /// The buckets sent to target r (one of this rank's), in map order.
-  std::span<std::vector<U>> row(std::size_t r) {
-    exec::TimedScope timed(metrics_->deserializeNanos);
-    for (std::size_t m = 0; m < mapOwners_.size(); ++m)
-      if (mapOwners_[m] != cluster_->rank())
-        grid_.row(r)[m] = exec::readWire<std::vector<U>>(frames_[(r - first_) * mapOwners_.size() + m], tag_);
-    // The last row read frees what was received: every frame has been read.
-    if (rowsRead_.fetch_add(1, std::memory_order_acq_rel) + 1 == last_ - first_) received_ = {};
-    return grid_.row(r);
-  }
-
- private:
-  std::size_t owner(std::size_t target) const { return blockOwner(target, targets_, cluster_->size()); }
-
-  // Where each (map task, target) frame sits in the received buffers: in the
-  // order their senders wrote them.
-  void indexFrames() {
-    for (std::size_t s = 0; s < received_.size(); ++s) {
-      if (s == cluster_->rank()) continue;
-      metrics_->bytesReceived.fetch_add(received_[s].size(), std::memory_order_relaxed);
-      exec::FrameReader in(received_[s]);
-      for (std::size_t m = 0; m < mapOwners_.size(); ++m)
-        if (mapOwners_[m] == s)
-          for (std::size_t r = first_; r < last_; ++r) frames_[(r - first_) * mapOwners_.size() + m] = in.next();
-    }
-  }
-
-  exec::Cluster* cluster_;
-  exec::ExchangeMetrics* metrics_;
-  std::string_view tag_;
-  std::vector<std::size_t> mapOwners_;
-  std::size_t targets_, first_, last_;     // this rank's targets: [first_, last_)
-  exec::BucketGrid<U> grid_;               // row r: target r's buckets in map order
-  std::vector<std::vector<exec::Bytes>> outgoing_;  // [m][rank]: map task m's frames for that rank
-  std::vector<exec::Bytes> received_;
-  std::vector<std::string_view> frames_;  // [(r - first_) * maps + m], into received_
-  std::atomic<std::size_t> rowsRead_{0};
-};
 
 /// The map owners of `rdd` on `ranks` ranks.
 template <class R>
@@ -182,20 +74,26 @@ auto shuffle(const R& rdd, std::string_view tag, std::size_t numTargets, MakeWri
   using V = typename std::invoke_result_t<Reduce&, std::size_t, std::span<std::vector<U>>>::value_type;
   SparkContext& sc = rdd.context();
   exec::Cluster& cluster = clusterOf(sc);
-  std::vector<std::vector<V>> out(numTargets);
-  if (cluster.size() == 1) {
-    auto incoming = exec::LocalExchange::exchange(writeBuckets(rdd, tag, numTargets, makeWriter));
-    forEachTarget(sc, tag, numTargets, [&](std::size_t r) { out[r] = reduceAndRelease(reduce, r, incoming.row(r)); });
-    return out;
-  }
-  ClusterBuckets<U> buckets(sc, tag, partitionOwners(rdd, cluster.size()), numTargets);
+  exec::BucketGrid<U> grid(numTargets, rdd.numPartitions());  // row r: target r's buckets in map order
+  std::optional<ShuffleExchange> ranks;                        // only between ranks
+  if (cluster.size() > 1)
+    ranks.emplace(cluster, exchangeMetricsOf(sc), tag, partitionOwners(rdd, cluster.size()), numTargets,
+                  bucketCodec<U>);
   forEachPartition(rdd, tag, [&](std::size_t m) {
     auto writer = makeWriter(m);
     rdd.runPartition(m, writer);
-    buckets.put(m, std::move(writer).result());
+    auto buckets = std::move(writer).result();
+    for (std::size_t r = 0; r < numTargets; ++r)
+      if (!ranks || ranks->isLocal(r)) grid.row(r)[m] = std::move(buckets[r]);
+    if (ranks) ranks->put(m, &buckets);
   });
-  buckets.exchange();
-  forEachTarget(sc, tag, numTargets, [&](std::size_t r) { out[r] = reduceAndRelease(reduce, r, buckets.row(r)); });
+  if (ranks) ranks->exchange();
+  std::vector<std::vector<V>> out(numTargets);
+  forEachTarget(sc, tag, numTargets, [&](std::size_t r) {
+    std::span<std::vector<U>> incoming = grid.row(r);
+    if (ranks) ranks->read(r, &incoming);
+    out[r] = reduceAndRelease(reduce, r, incoming);
+  });
   return out;
 }
 

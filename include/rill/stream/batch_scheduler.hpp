@@ -17,6 +17,7 @@
 // the thread does nothing more.
 #include <rill/core/errors.hpp>
 #include <rill/exec/cluster.hpp>
+#include <rill/exec/start_thread.hpp>
 #include <rill/exec/wire.hpp>
 #include <rill/rdd/conf_values.hpp>
 #include <rill/rdd/spark_context.hpp>
@@ -103,7 +104,7 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
     bus_->post(&StreamingListener::onStreamingStarted, first);
     // Under the lock: a batch that calls stop() reads thread_.
     std::lock_guard lock(mutex_);
-    thread_ = std::thread([self = shared_from_this(), first] { self->run(first); });
+    thread_ = exec::startThread([self = shared_from_this(), first] { self->run(first); });
   }
 
   /// A context that never started is stopped at once. Otherwise stops the

@@ -22,6 +22,7 @@
 // supervisor's StoreGate). On a ManualClock, advance() returns once the blocks
 // that became due are logged.
 #include <rill/core/serialization.hpp>
+#include <rill/exec/start_thread.hpp>
 #include <rill/io/append_log.hpp>
 #include <rill/stream/block_buffer.hpp>
 #include <rill/stream/clock.hpp>
@@ -83,7 +84,7 @@ class BlockGenerator final : public StoreGate, private Clock::Observer {
     sealedThrough_ = now - now % interval_;
     stopping_ = false;
     clock_->addObserver(this);
-    thread_ = std::thread([this] { run(); });
+    thread_ = exec::startThread([this] { run(); });
   }
 
   /// Stops the timer and logs what the receiver stored last, so a stop loses

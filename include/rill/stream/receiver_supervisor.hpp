@@ -6,6 +6,7 @@
 // failing without storing anything, up to rill.streaming.receiverRestartDelayMax.
 // The restart wait is real time, not the streaming clock: a test on a
 // ManualClock need not advance batches to let a receiver reconnect.
+#include <rill/exec/start_thread.hpp>
 #include <rill/stream/block_buffer.hpp>
 #include <rill/stream/clock.hpp>
 #include <rill/stream/listener.hpp>
@@ -86,7 +87,7 @@ class ReceiverSupervisor {
 
   /// Starts the supervising thread (which calls the receiver's onStart).
   void start() {
-    thread_ = std::thread([this] { run(); });
+    thread_ = exec::startThread([this] { run(); });
   }
 
   /// Stops the receiver for good and waits for its threads; what it stored stays buffered.
@@ -140,13 +141,14 @@ class ReceiverSupervisor {
   /// escaping body restarts the receiver.
   void spawn(std::function<void()> body) {
     std::lock_guard lock(threadsMutex_);
-    threads_.emplace_back([this, body = std::move(body)] {
+    threads_.reserve(threads_.size() + 1);  // so that push_back cannot throw with the thread running
+    threads_.push_back(exec::startThread([this, body = std::move(body)] {
       try {
         body();
       } catch (...) {
         requestRestart("rill: receiver " + name_ + " thread failed: " + describeException(std::current_exception()));
       }
-    });
+    }));
   }
 
   const std::string& name() const { return name_; }

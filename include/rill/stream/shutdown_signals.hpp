@@ -4,6 +4,8 @@
 // signal handler only writes the signal number to a pipe, the one thing a
 // handler may safely do; a watcher thread reads it and runs the hooks. The
 // handlers that were installed before come back when the last hook goes.
+#include <rill/exec/start_thread.hpp>
+
 #include <unistd.h>
 
 #include <atomic>
@@ -90,7 +92,7 @@ class ShutdownSignals {
     if (::pipe(fds) != 0) return;  // then the signals keep their previous effect
     shutdownSignalPipe = fds[1];
     watcherPid_ = ::getpid();
-    std::thread watcher([this, in = fds[0]] { watch(in); });
+    std::thread watcher = exec::startThread([this, in = fds[0]] { watch(in); });
     watcherThread_ = watcher.get_id();
     watcher.detach();
   }

@@ -1,0 +1,149 @@
+#pragma once
+// The cross-rank half of a shuffle, written once for every element type. Target
+// partitions are placed in blocks (blockOwner); a map task serialises its buckets
+// for other ranks' targets as it finishes (exec/wire.hpp), one allToAll sends
+// them, and each target task deserialises what it received. The element type
+// enters only through a BucketCodec (three small functions per type), so a
+// program compiles this protocol once, not once per shuffled type.
+#include <rill/exec/cluster.hpp>
+#include <rill/exec/exchange.hpp>
+#include <rill/exec/wire.hpp>
+#include <rill/rdd/node.hpp>
+
+#include <atomic>
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace rill::detail {
+
+/// The element-type-specific steps of a shuffle between ranks. `buckets` is a map
+/// task's std::vector<std::vector<U>> (one bucket per target), `row` a target's
+/// std::span<std::vector<U>> (one bucket per map task).
+struct BucketCodec {
+  std::size_t (*sizeHint)(const void* buckets, std::size_t target);
+  void (*encode)(exec::Bytes& out, void* buckets, std::size_t target, std::string_view tag);  // frees the bucket
+  void (*decode)(std::string_view frame, void* row, std::size_t map, std::string_view tag);
+};
+
+template <class U>
+inline constexpr BucketCodec bucketCodec{
+    [](const void* buckets, std::size_t r) {
+      return exec::frameSizeHint((*static_cast<const std::vector<std::vector<U>>*>(buckets))[r]);
+    },
+    [](exec::Bytes& out, void* buckets, std::size_t r, std::string_view tag) {
+      std::vector<U>& bucket = (*static_cast<std::vector<std::vector<U>>*>(buckets))[r];
+      exec::appendFrame(out, bucket, tag);
+      std::vector<U>().swap(bucket);  // its bytes replace it: the map output is not held twice
+    },
+    [](std::string_view frame, void* row, std::size_t m, std::string_view tag) {
+      (*static_cast<std::span<std::vector<U>>*>(row))[m] = exec::readWire<std::vector<U>>(frame, tag);
+    }};
+
+/// One shuffle's exchange between ranks, as this rank sees it: the buckets its own
+/// map tasks write for its own targets stay where they are (the caller keeps them);
+/// those for other ranks are serialised per destination rank (targets ascending
+/// within a map task, map tasks ascending), exchanged, and deserialised by the
+/// task that reduces their target.
+class ShuffleExchange {
+ public:
+  ShuffleExchange(exec::Cluster& cluster, exec::ExchangeMetrics& metrics, std::string_view tag,
+                  std::vector<std::size_t> mapOwners, std::size_t numTargets, const BucketCodec& codec)
+      : cluster_(&cluster),
+        metrics_(&metrics),
+        codec_(&codec),
+        tag_(tag),
+        mapOwners_(std::move(mapOwners)),
+        targets_(numTargets),
+        first_(sliceBegin(cluster.rank(), numTargets, cluster.size())),
+        last_(sliceBegin(cluster.rank() + 1, numTargets, cluster.size())),
+        outgoing_(mapOwners_.size()),
+        frames_((last_ - first_) * mapOwners_.size()) {}
+
+  /// Whether target r is reduced on this rank.
+  bool isLocal(std::size_t r) const { return r >= first_ && r < last_; }
+
+  /// Serialises map task m's buckets for other ranks' targets (called from m's task).
+  void put(std::size_t m, void* buckets) {
+    exec::TimedScope timed(metrics_->serializeNanos);
+    std::vector<exec::Bytes>& out = outgoing_[m];
+    out.resize(cluster_->size());
+    std::vector<std::size_t> sizes(out.size(), 0);  // allocated once where known (no regrowth)
+    for (std::size_t r = 0; r < targets_; ++r)
+      if (!isLocal(r)) sizes[owner(r)] += codec_->sizeHint(buckets, r);
+    for (std::size_t d = 0; d < out.size(); ++d) out[d].reserve(sizes[d]);
+    for (std::size_t r = 0; r < targets_; ++r)
+      if (!isLocal(r)) codec_->encode(out[owner(r)], buckets, r, tag_);
+  }
+
+  /// Sends every rank what this rank's map tasks wrote for it (a collective).
+  void exchange() {
+    std::vector<exec::Bytes> send(cluster_->size());
+    std::optional<exec::TimedScope> joining(metrics_->serializeNanos);
+    for (std::size_t d = 0; d < send.size(); ++d) {
+      std::size_t total = 0, senders = 0;
+      for (const auto& out : outgoing_)
+        if (!out.empty() && !out[d].empty()) total += out[d].size(), ++senders;
+      if (senders > 1) send[d].reserve(total);
+      for (auto& out : outgoing_) {
+        if (out.empty() || out[d].empty()) continue;
+        if (senders == 1)
+          send[d] = std::move(out[d]);  // one sender's buffer goes as it is
+        else
+          send[d] += std::exchange(out[d], exec::Bytes());
+      }
+      metrics_->bytesSent.fetch_add(total, std::memory_order_relaxed);
+    }
+    outgoing_.clear();
+    joining.reset();
+    {
+      exec::TimedScope timed(metrics_->exchangeNanos);
+      received_ = cluster_->allToAll(tag_, std::move(send));
+    }
+    metrics_->exchanges.fetch_add(1, std::memory_order_relaxed);
+    indexFrames();
+  }
+
+  /// Fills `row` (target r's buckets, one per map task; r one of this rank's) with
+  /// what the other ranks' map tasks sent to r.
+  void read(std::size_t r, void* row) {
+    exec::TimedScope timed(metrics_->deserializeNanos);
+    for (std::size_t m = 0; m < mapOwners_.size(); ++m)
+      if (mapOwners_[m] != cluster_->rank())
+        codec_->decode(frames_[(r - first_) * mapOwners_.size() + m], row, m, tag_);
+    // The last row read frees what was received: every frame has been read.
+    if (rowsRead_.fetch_add(1, std::memory_order_acq_rel) + 1 == last_ - first_) received_ = {};
+  }
+
+ private:
+  std::size_t owner(std::size_t target) const { return blockOwner(target, targets_, cluster_->size()); }
+
+  // Where each (map task, target) frame sits in the received buffers: in the
+  // order their senders wrote them.
+  void indexFrames() {
+    for (std::size_t s = 0; s < received_.size(); ++s) {
+      if (s == cluster_->rank()) continue;
+      metrics_->bytesReceived.fetch_add(received_[s].size(), std::memory_order_relaxed);
+      exec::FrameReader in(received_[s]);
+      for (std::size_t m = 0; m < mapOwners_.size(); ++m)
+        if (mapOwners_[m] == s)
+          for (std::size_t r = first_; r < last_; ++r) frames_[(r - first_) * mapOwners_.size() + m] = in.next();
+    }
+  }
+
+  exec::Cluster* cluster_;
+  exec::ExchangeMetrics* metrics_;
+  const BucketCodec* codec_;
+  std::string_view tag_;
+  std::vector<std::size_t> mapOwners_;
+  std::size_t targets_, first_, last_;              // this rank's targets: [first_, last_)
+  std::vector<std::vector<exec::Bytes>> outgoing_;  // [m][rank]: map task m's frames for that rank
+  std::vector<exec::Bytes> received_;
+  std::vector<std::string_view> frames_;  // [(r - first_) * maps + m], into received_
+  std::atomic<std::size_t> rowsRead_{0};
+};
+
+}  // namespace rill::detail
