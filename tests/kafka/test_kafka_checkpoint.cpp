@@ -1,6 +1,7 @@
 // A direct stream restarted with getOrCreate reads again exactly the offsets
 // after its last checkpointed batch, so state computed from Kafka counts every
-// record once; ranges that a restored window needs are read again too.
+// record once; the batches it had cut after that checkpoint run again with the
+// same ranges (the cut log); ranges that a restored window needs are read again too.
 #include "kafka_test_support.hpp"
 #include "stream_test_support.hpp"
 #include "temp_dir.hpp"
@@ -122,14 +123,17 @@ TEST_CASE(
   auto second = program.run(6000, &restored);
   REQUIRE(restored.has_value());
   CHECK(restored->milliseconds() == 3000);
-  // Batch 4000 reads again from where batch 3000 ended, up to the log's end now.
+  // Batches 4000 and 5000 run again with the ranges they were cut with (the
+  // cut log), not up to the log's end now; batch 6000 reads what came since.
   CHECK(second->ranges.begin()->first == 4000);
-  CHECK(second->ranges[4000] == Ranges{{"words", 0, 2, 4}, {"words", 1, 3, 4}});
-  CHECK(second->ranges[5000] == Ranges{{"words", 0, 4, 4}, {"words", 1, 4, 4}});
+  CHECK(second->ranges[4000] == first->ranges[4000]);
+  CHECK(second->ranges[5000] == Ranges{{"words", 0, 4, 4}, {"words", 1, 3, 3}});
+  CHECK(second->ranges[6000] == Ranges{{"words", 0, 4, 4}, {"words", 1, 3, 4}});
+  CHECK(second->counts[5000] == first->counts[5000]);
   CHECK(second->counts[6000] == Counts{{"a", 2}, {"b", 2}, {"c", 3}, {"d", 1}});
 }
 
-TEST_CASE("checkpointed direct stream: a batch that failed is read again after the restart") {
+TEST_CASE("checkpointed direct stream: a batch that failed runs again after the restart, with the same ranges") {
   Cluster cluster;
   cluster.mock.createTopic("words", 1);
   rill_test::TempDir dir("kafka-checkpoint-fail");
@@ -141,14 +145,18 @@ TEST_CASE("checkpointed direct stream: a batch that failed is read again after t
   cluster.produce("words", 0, {"y", "y"});
   const auto failed = program.run(2000);  // batch 2000 fails: checkpoint of 1000 stays the newest
   CHECK(failed->counts.empty());
+  CHECK(failed->ranges[2000] == Ranges{{"words", 0, 1, 3}});
 
+  cluster.produce("words", 0, {"z"});  // after the crash: not batch 2000's, which was cut before it
   program.failAt.reset();
   std::optional<rill::Time> restored;
   const auto resumed = program.run(3000, &restored);
   REQUIRE(restored.has_value());
   CHECK(restored->milliseconds() == 1000);
   CHECK(resumed->ranges[2000] == Ranges{{"words", 0, 1, 3}});
-  CHECK(resumed->counts[3000] == Counts{{"x", 1}, {"y", 2}});
+  CHECK(resumed->counts[2000] == Counts{{"x", 1}, {"y", 2}});
+  CHECK(resumed->ranges[3000] == Ranges{{"words", 0, 3, 4}});
+  CHECK(resumed->counts[3000] == Counts{{"x", 1}, {"y", 2}, {"z", 1}});
 }
 
 TEST_CASE("checkpointed direct stream: a window after a restart reads its earlier batches' ranges again") {

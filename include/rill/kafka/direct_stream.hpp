@@ -9,10 +9,14 @@
 // checkpointed batch. With several ranks, rank 0 alone talks to Kafka about
 // offsets (it cuts the batches, commits) and sends each batch's ranges to the
 // others (driver_ranges.hpp); every rank reads the ranges of its partitions.
+// With a checkpoint directory, each cut is on disk before its batch runs
+// (cut_log.hpp): a restart runs the batches cut after its checkpoint again with
+// the same ranges.
 #include <rill/core/serialization.hpp>
 #include <rill/kafka/consumer_pool.hpp>
 #include <rill/kafka/consumer_record.hpp>
 #include <rill/kafka/consumer_strategy.hpp>
+#include <rill/kafka/cut_log.hpp>
 #include <rill/kafka/driver_consumer.hpp>
 #include <rill/kafka/driver_ranges.hpp>
 #include <rill/kafka/errors.hpp>
@@ -25,6 +29,7 @@
 #include <rill/stream/graph.hpp>
 #include <rill/stream/input_node.hpp>
 #include <rill/stream/listener.hpp>
+#include <rill/stream/logged_input.hpp>
 #include <rill/stream/streaming_context.hpp>
 
 #include <algorithm>
@@ -35,6 +40,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -54,7 +60,9 @@ namespace detail {
 
 using Offsets = std::map<TopicPartition, std::int64_t>;
 
-class DirectKafkaInputNode final : public rill::detail::InputNode<ConsumerRecord>, public CheckpointParticipant {
+class DirectKafkaInputNode final : public rill::detail::InputNode<ConsumerRecord>,
+                                   public CheckpointParticipant,
+                                   public rill::detail::LoggedInput {
  public:
   /// `rate`: the backpressure's rate, when it is on.
   DirectKafkaInputNode(DStreamGraph& graph, ListenerBus& bus, ConsumerStrategy strategy, StreamSettings settings,
@@ -94,6 +102,30 @@ class DirectKafkaInputNode final : public rill::detail::InputNode<ConsumerRecord
   }
 
   // ---- checkpoints: the offset ranges of the batches up to the checkpointed one ----
+  // Rank 0 only (the context opens the logs there): the cut log in the
+  // checkpoint directory, and the cuts after the restored checkpoint to run again.
+  void openLog(const std::string& checkpointDirectory, std::optional<Time> restored) override {
+    if (checkpointDirectory.empty()) return;
+    std::lock_guard lock(mutex_);
+    if (cutLog_) return;
+    cutLog_.emplace(io::joinPath(checkpointDirectory, "kafka-cuts-" + std::to_string(inputIndex())));
+    if (!restored) return;  // a fresh start: the log of a run that never checkpointed is not replayed
+    try {
+      auto cuts = cutLog_->read();
+      replay_.insert(cuts.upper_bound(restored->milliseconds()), cuts.end());
+    } catch (const std::exception& e) {
+      warn(name() + ": the cut log '" + cutLog_->path() + "' cannot be read (" + e.what() +
+           "); the batches after the checkpoint are cut again");
+    }
+  }
+  // Called as the checkpoint of t is written: the log keeps the cuts after the
+  // checkpoint before it, which a restart uses if this one is unusable.
+  void addLogRanges(Time t, std::vector<rill::detail::LogRange>&) override {
+    std::lock_guard lock(mutex_);
+    forgetUpTo_ = lastCheckpoint_;
+    lastCheckpoint_ = t;
+  }
+
   std::string describe() const override { return "the offsets of a Kafka direct stream"; }
   // A window over this stream would save its batches' records; the ranges say the same in a few bytes.
   const void* identity() const override { return static_cast<const DStreamNode<ConsumerRecord>*>(this); }
@@ -139,11 +171,38 @@ class DirectKafkaInputNode final : public rill::detail::InputNode<ConsumerRecord
     sendCommits();
     driver_->serveCommits(std::chrono::milliseconds(0));
     std::lock_guard lock(mutex_);
-    auto ranges = retrying("batch " + t.toString(), [&] { return nextRanges(); });
+    auto cut = replayed(t);
+    auto ranges = cut ? std::move(*cut) : retrying("batch " + t.toString(), [&] { return nextRanges(); });
+    if (cutLog_) cutLog_->record(t, ranges, forgetUpTo_);  // a failed write fails the batch before it reads
     offsets_ = untilOf(ranges);
     started_ = true;
     remember(t, ranges);
     return ranges;
+  }
+  // Called with mutex_ held: batch t's ranges as cut before a restart, if
+  // they go on from where the restored batches ended (else none, and no more).
+  std::optional<std::vector<OffsetRange>> replayed(Time t) {
+    const auto it = replay_.find(t.milliseconds());
+    if (it == replay_.end()) return std::nullopt;
+    auto ranges = std::move(it->second);
+    replay_.erase(replay_.begin(), std::next(it));
+    for (const auto& r : ranges) {
+      const auto at = offsets_.find(r.topicPartition());
+      if (at != offsets_.end() && at->second != r.fromOffset) {
+        warn(rill::detail::message({name(), ": the cut log's batch ", t.toString(), " starts ", kafka::detail::describe(r),
+                                    " where the checkpoint ends at offset ", at->second, "; it is cut again"}));
+        replay_.clear();
+        return std::nullopt;
+      }
+    }
+    return ranges;
+  }
+  // This stream's place among the graph's inputs: its cut log's name, the same across restarts.
+  std::size_t inputIndex() const {
+    const auto& inputs = graph().inputs();
+    for (std::size_t i = 0; i < inputs.size(); ++i)
+      if (dynamic_cast<const DirectKafkaInputNode*>(inputs[i].get()) == this) return i;
+    return inputs.size();
   }
   // Called with mutex_ held.
   void remember(Time t, const std::vector<OffsetRange>& ranges) {
@@ -359,6 +418,9 @@ class DirectKafkaInputNode final : public rill::detail::InputNode<ConsumerRecord
   Offsets offsets_;       // where the next batch starts; guarded by mutex_
   bool started_ = false;  // whether offsets_ holds the starting offsets; guarded by mutex_
   rill::detail::ByTime<std::vector<OffsetRange>> batches_;  // ranges of the remembered batches; guarded by mutex_
+  std::optional<CutLog> cutLog_;  // rank 0's, with a checkpoint directory; guarded by mutex_
+  CutLog::Cuts replay_;           // cuts to run again after a restart; guarded by mutex_
+  Time lastCheckpoint_, forgetUpTo_;  // guarded by mutex_
 
   std::mutex commitMutex_;
   std::vector<QueuedCommit> queued_;  // guarded by commitMutex_
