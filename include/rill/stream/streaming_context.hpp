@@ -107,7 +107,9 @@ class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
   /// that cannot be read, of another format version, or with data a stream refuses) is
   /// skipped for the one before it, with a warning to the listeners
   /// (StreamingListener::onWarning) the factory registered. Throws SparkException when
-  /// no checkpoint file is usable, or when the program's streams do not fit them.
+  /// no checkpoint file is usable, or when the program's streams do not fit them. A job
+  /// on several ranks restarts on as many (each rank reads the parts it wrote); a
+  /// checkpoint of another number of ranks is refused with a SparkException naming both.
   template <class Factory>
   static std::unique_ptr<StreamingContext> getOrCreate(const std::string& directory, Factory&& factory) {
     static_assert(std::is_convertible_v<std::invoke_result_t<Factory&>, std::unique_ptr<StreamingContext>>,
