@@ -210,3 +210,42 @@ TEST_CASE("checkpointed direct stream: offsets saved for a batch outside the che
                   std::invalid_argument);
   CHECK_THROWS(participant->prepareRestore("garbage", times));
 }
+
+TEST_CASE("checkpointed direct stream: a cut log that does not go on from the checkpoint is reported, the batch cut again") {
+  Cluster cluster;
+  cluster.mock.createTopic("words", 1);
+  rill_test::TempDir dir("kafka-checkpoint-cut-log");
+  auto clock = std::make_shared<rill::ManualClock>(0);
+  Program program{&cluster, dir.file("checkpoints"), clock, 1, std::nullopt};
+  cluster.produce("words", 0, {"x"});
+  program.run(1000);
+  cluster.produce("words", 0, {"y"});
+  const std::string path = dir.file("checkpoints") + "/kafka-cuts-0";  // the program's first input stream
+  const std::string stream = "rill: Kafka direct stream Subscribe(words) on " + cluster.mock.bootstrapServers();
+  std::string expected;
+  SUBCASE("a cut that starts elsewhere") {
+    rill::kafka::detail::CutLog(path).record(rill::Time(2000), {{"words", 0, 5, 6}}, rill::Time(0));
+    expected = stream + ": the cut log's batch 2000 ms starts topic 'words' partition 0, offsets [5, 6) where the "
+                        "checkpoint ends at offset 1; it is cut again";
+  }
+  SUBCASE("a file that is not a cut log") {
+    rill::io::writeFileAtomically(path, "garbage");
+    expected = stream + ": the cut log '" + path + "' cannot be read (";
+  }
+  rill::SparkContext sc(rill_stream_test::conf());
+  auto log = std::make_shared<Log>();
+  std::shared_ptr<rill_stream_test::Recorder> events;
+  auto ssc = rill::StreamingContext::getOrCreate(program.dir, [&] {
+    auto made = program.build(sc, log);
+    events = rill_stream_test::record(*made);
+    return made;
+  });
+  ssc->start();
+  clock->setTime(2000);
+  ssc->stop(false);
+  CHECK(log->ranges[2000] == Ranges{{"words", 0, 1, 2}});
+  CHECK(log->counts[2000] == Counts{{"x", 1}, {"y", 1}});
+  const auto warnings = events->warnings();
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].substr(0, expected.size()) == expected);
+}
