@@ -211,7 +211,7 @@ TEST_CASE("checkpointed direct stream: offsets saved for a batch outside the che
   CHECK_THROWS(participant->prepareRestore("garbage", times));
 }
 
-TEST_CASE("checkpointed direct stream: a cut log that does not go on from the checkpoint is reported, the batch cut again") {
+TEST_CASE("checkpointed direct stream: a cut log that does not go on from the checkpoint is reported, cut again") {
   Cluster cluster;
   cluster.mock.createTopic("words", 1);
   rill_test::TempDir dir("kafka-checkpoint-cut-log");

@@ -187,7 +187,8 @@ std::vector<Output> outputsOf(const Run& run) {
   std::vector<Output> outputs = run.outputs;
   for (auto& out : outputs)
     for (auto& line : out)
-      for (auto at = line.find(name); at != std::string::npos; at = line.find(name, at + 3)) line.replace(at, name.size(), "'T'");
+      for (auto at = line.find(name); at != std::string::npos; at = line.find(name, at + 3))
+        line.replace(at, name.size(), "'T'");
   return outputs;
 }
 
@@ -347,7 +348,7 @@ TEST_CASE("direct stream on 3 ranks: a batch rank 0 cannot cut fails on every ra
   for (const auto& e : errors) CHECK(e == expected);
 }
 
-TEST_CASE("checkpointed direct stream on 2 and 3 ranks: killed and restarted, it goes on as one uninterrupted process") {
+TEST_CASE("checkpointed direct stream on 2 and 3 ranks: killed and restarted, it goes on as one process would") {
   rill_kafka_test::Cluster kafka;
   for (const std::size_t ranks : {2, 3}) {
     CAPTURE(ranks);

@@ -79,7 +79,8 @@ class Program {
   template <class Done>
   bool readUntil(Done done, std::chrono::steady_clock::time_point deadline) {
     while (!done(text_)) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       if (left <= 0ms) return false;
       pollfd p{out_, POLLIN, 0};
       const int ready = ::poll(&p, 1, static_cast<int>(left.count()));

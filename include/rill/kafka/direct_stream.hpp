@@ -189,8 +189,9 @@ class DirectKafkaInputNode final : public rill::detail::InputNode<ConsumerRecord
     for (const auto& r : ranges) {
       const auto at = offsets_.find(r.topicPartition());
       if (at != offsets_.end() && at->second != r.fromOffset) {
-        warn(rill::detail::message({name(), ": the cut log's batch ", t.toString(), " starts ", kafka::detail::describe(r),
-                                    " where the checkpoint ends at offset ", at->second, "; it is cut again"}));
+        warn(rill::detail::message({name(), ": the cut log's batch ", t.toString(), " starts ",
+                                    kafka::detail::describe(r), " where the checkpoint ends at offset ", at->second,
+                                    "; it is cut again"}));
         replay_.clear();
         return std::nullopt;
       }
