@@ -76,7 +76,7 @@ class Gate {
 
 /// Batches of 3, 5, 7 and 2 records at 1 s, 2 s, 3 s and 4 s. Each output spends
 /// a known time on the clock: batch 2 s takes 1.2 s, so batch 3 s starts 200 ms
-/// late; batch 3 s throws; batch 5 s (4 records) waits at the gate, running.
+/// late; both outputs of batch 3 s throw; batch 5 s (4 records) waits at the gate, running.
 struct Scenario {
   SparkContext sc;
   std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>(0);
@@ -93,7 +93,9 @@ struct Scenario {
       if (auto it = spend.find(t.milliseconds()); it != spend.end()) clock->spend(std::chrono::milliseconds(it->second));
       if (t == Time(3000)) throw std::runtime_error("boom: record 42 is <bad> & \"broken\"");
     });
-    ssc.receiverStream(std::make_shared<ComplainingReceiver>()).foreachRDD([](const RDD<int>&) {});
+    ssc.receiverStream(std::make_shared<ComplainingReceiver>()).foreachRDD([](const RDD<int>&, Time t) {
+      if (t == Time(3000)) throw std::runtime_error("second: <op 1> failed");
+    });
   }
   ~Scenario() {
     gate.open();
@@ -127,6 +129,33 @@ struct Scenario {
     }));
   }
 };
+
+/// Stores only what the test hands it, from the test's thread, into the next batch.
+class Inbox final : public Receiver<int> {
+ public:
+  explicit Inbox(std::string name) : name_(std::move(name)) {}
+  void onStart() override {}
+  void onStop() override {}
+  std::string name() const override { return name_; }
+
+ private:
+  std::string name_;
+};
+
+/// The cells of a foreachRDD's row in a batch page's output operations (started on 1970/01/01).
+std::vector<std::string> outputOpRow(int id, const std::string& started, const std::string& duration,
+                                     const std::string& status, const std::string& error) {
+  return {std::to_string(id), "foreachRDD",
+          "foreachRDD (output operation " + std::to_string(id) + " of the context)",
+          "1970/01/01 " + started, duration, status, error};
+}
+
+/// The number after "key" : in a JSON text (-2 when absent).
+std::int64_t jsonInteger(const std::string& json, const std::string& key) {
+  const auto at = json.find("\"" + key + "\" : ");
+  if (at == std::string::npos) return -2;
+  return std::stoll(json.substr(at + key.size() + 5));
+}
 
 SparkConf uiConf(const std::string& name) {
   return SparkConf().setAppName(name).setMaster("local[2]").set("spark.ui.port", "0");
@@ -180,9 +209,12 @@ TEST_CASE("the Streaming page in Chromium: batches, delays, the failure, the rec
         Cells{"1970/01/01 00:00:01", "3", "0 ms", "30 ms", "30 ms", "2/2", "-"});
   CHECK(cellsOf(elementById(dom, "tr", "batch-2000")) ==
         Cells{"1970/01/01 00:00:02", "5", "0 ms", "1.2 s", "1.2 s", "2/2", "-"});
+  // Every failure of the batch, each naming its output operation.
   CHECK(cellsOf(elementById(dom, "tr", "batch-3000")) ==
-        Cells{"1970/01/01 00:00:03", "7", "200 ms", "70 ms", "270 ms", "1/2 (1 failed)",
-              "boom: record 42 is &lt;bad&gt; &amp; \"broken\""});
+        Cells{"1970/01/01 00:00:03", "7", "200 ms", "70 ms", "270 ms", "0/2 (2 failed)",
+              "Output Op 0 (foreachRDD): boom: record 42 is &lt;bad&gt; &amp; \"broken\""
+              "Output Op 1 (foreachRDD): second: &lt;op 1&gt; failed"});
+  CHECK(count(elementById(dom, "tr", "batch-3000"), "<pre class=\"failure\">") == 2);
   CHECK(cellsOf(elementById(dom, "tr", "batch-4000")) ==
         Cells{"1970/01/01 00:00:04", "2", "0 ms", "20 ms", "20 ms", "2/2", "-"});
   CHECK(dom.find("<tr id=\"batch-4000\">") < dom.find("<tr id=\"batch-1000\">"));
@@ -193,9 +225,9 @@ TEST_CASE("the Streaming page in Chromium: batches, delays, the failure, the rec
   CHECK(cellsOf(elementById(dom, "tr", "batch-5000")) ==
         Cells{"1970/01/01 00:00:05", "4", "0 ms", "-", "0/2", "processing"});
 
-  // The receiver, its state and its last error, escaped.
+  // The receiver (it stored nothing), its state and its last error, escaped.
   CHECK(cellsOf(elementById(dom, "tr", "receiver-1")) ==
-        Cells{"&lt;i&gt;rx&lt;/i&gt;-1", "ACTIVE", "-", "1", "1970/01/01 00:00:00.000",
+        Cells{"&lt;i&gt;rx&lt;/i&gt;-1", "ACTIVE", "0.00", "1", "1970/01/01 00:00:00.000",
               "connection refused: &lt;b&gt;db&lt;/b&gt; &amp; \"replica\""});
 
   // What runs, and since when.
@@ -213,7 +245,7 @@ TEST_CASE("the Streaming page in Chromium: batches, delays, the failure, the rec
   CHECK(dom.find("<script") == std::string::npos);
 }
 
-TEST_CASE("a batch's own page in Chromium shows its delays and the whole failure message") {
+TEST_CASE("a batch's own page in Chromium shows its delays, its output operations and every failure message") {
   Scenario sc(uiConf("batch-page"));
   ui::StreamingUI ui(sc.ssc);
   sc.run(ui);
@@ -224,8 +256,20 @@ TEST_CASE("a batch's own page in Chromium shows its delays and the whole failure
   CHECK(textOf(elementById(dom, "dd", "batch-scheduling-delay")) == "200 ms");
   CHECK(textOf(elementById(dom, "dd", "batch-processing-time")) == "70 ms");
   CHECK(textOf(elementById(dom, "dd", "batch-total-delay")) == "270 ms");
-  CHECK(textOf(elementById(dom, "dd", "batch-output-ops")) == "1 succeeded, 1 failed, 0 running, of 2");
+  CHECK(textOf(elementById(dom, "dd", "batch-output-ops")) == "0 succeeded, 2 failed, 0 running, of 2");
+  CHECK(textOf(elementById(dom, "dd", "batch-stream-records")) == "stream 0: 7, stream 1: 0");
   CHECK(textOf(elementById(dom, "pre", "batch-failure")) == "boom: record 42 is &lt;bad&gt; &amp; \"broken\"");
+  CHECK(cellsOf(elementById(dom, "tr", "op-0")) ==
+        outputOpRow(0, "00:00:03.200", "70 ms", "Failed", "boom: record 42 is &lt;bad&gt; &amp; \"broken\""));
+  CHECK(cellsOf(elementById(dom, "tr", "op-1")) ==
+        outputOpRow(1, "00:00:03.270", "0 ms", "Failed", "second: &lt;op 1&gt; failed"));
+
+  const std::string ok = dumpDom(ui.url() + "streaming/batch/?id=2000");
+  INFO(ok);
+  CHECK(textOf(elementById(ok, "dd", "batch-output-ops")) == "2 succeeded, 0 failed, 0 running, of 2");
+  CHECK(cellsOf(elementById(ok, "tr", "op-0")) == outputOpRow(0, "00:00:02.000", "1.2 s", "Succeeded", "-"));
+  CHECK(cellsOf(elementById(ok, "tr", "op-1")) == outputOpRow(1, "00:00:03.200", "0 ms", "Succeeded", "-"));
+  CHECK(elementById(ok, "pre", "batch-failure").empty());
 
   const HttpResult missing = httpGet(ui.port(), "/streaming/batch/?id=123");
   CHECK(missing.status == 404);
@@ -243,6 +287,8 @@ TEST_CASE("the REST API answers with Spark's field names and the exact values") 
   CHECK(apps.body.find("\"id\" : \"" + ui.appId() + "\"") != std::string::npos);
   CHECK(apps.body.find(R"("name" : "\u003cscript\u003ealert(1)\u003c/script\u003e")") != std::string::npos);
   CHECK(apps.body.find(kHostileApp) == std::string::npos);
+  CHECK(apps.body.find("\"completed\" : false,") != std::string::npos);
+  CHECK(apps.body.find("\"endTimeEpoch\" : -1,") != std::string::npos);
 
   CHECK(httpGet(ui.port(), base + "statistics").body ==
         "{\n"
@@ -273,8 +319,8 @@ TEST_CASE("the REST API answers with Spark's field names and the exact values") 
         "  \"processingTime\" : 70,\n"
         "  \"totalDelay\" : 270,\n"
         "  \"numActiveOutputOps\" : 0,\n"
-        "  \"numCompletedOutputOps\" : 1,\n"
-        "  \"numFailedOutputOps\" : 1,\n"
+        "  \"numCompletedOutputOps\" : 0,\n"
+        "  \"numFailedOutputOps\" : 2,\n"
         "  \"numTotalOutputOps\" : 2,\n"
         "  \"firstFailureReason\" : \"boom: record 42 is \\u003cbad\\u003e \\u0026 \\\"broken\\\"\"\n"
         "}");
@@ -295,17 +341,35 @@ TEST_CASE("the REST API answers with Spark's field names and the exact values") 
         "[\n"
         "  {\n"
         "    \"outputOpId\" : 0,\n"
-        "    \"name\" : \"output operation 0\",\n"
-        "    \"description\" : \"\",\n"
+        "    \"name\" : \"foreachRDD\",\n"
+        "    \"description\" : \"foreachRDD (output operation 0 of the context)\",\n"
+        "    \"startTime\" : \"1970-01-01T00:00:03.200GMT\",\n"
+        "    \"endTime\" : \"1970-01-01T00:00:03.270GMT\",\n"
+        "    \"duration\" : 70,\n"
+        "    \"failureReason\" : \"boom: record 42 is \\u003cbad\\u003e \\u0026 \\\"broken\\\"\",\n"
         "    \"jobIds\" : []\n"
         "  },\n"
         "  {\n"
         "    \"outputOpId\" : 1,\n"
-        "    \"name\" : \"output operation 1\",\n"
-        "    \"description\" : \"\",\n"
+        "    \"name\" : \"foreachRDD\",\n"
+        "    \"description\" : \"foreachRDD (output operation 1 of the context)\",\n"
+        "    \"startTime\" : \"1970-01-01T00:00:03.270GMT\",\n"
+        "    \"endTime\" : \"1970-01-01T00:00:03.270GMT\",\n"
+        "    \"duration\" : 0,\n"
+        "    \"failureReason\" : \"second: \\u003cop 1\\u003e failed\",\n"
         "    \"jobIds\" : []\n"
         "  }\n"
         "]");
+  // The running batch: its first operation started, not ended; the second not started yet.
+  CHECK(httpGet(ui.port(), base + "batches/5000/operations/0").body ==
+        "{\n"
+        "  \"outputOpId\" : 0,\n"
+        "  \"name\" : \"foreachRDD\",\n"
+        "  \"description\" : \"foreachRDD (output operation 0 of the context)\",\n"
+        "  \"startTime\" : \"1970-01-01T00:00:05.000GMT\",\n"
+        "  \"jobIds\" : []\n"
+        "}");
+  CHECK(httpGet(ui.port(), base + "batches/5000/operations/1").status == 404);
 
   CHECK(httpGet(ui.port(), base + "receivers/1").body ==
         "{\n"
@@ -317,7 +381,14 @@ TEST_CASE("the REST API answers with Spark's field names and the exact values") 
         "  \"lastErrorTime\" : \"1970-01-01T00:00:00.000GMT\",\n"
         "  \"lastErrorMessage\" : \"connection refused: \\u003cb\\u003edb\\u003c/b\\u003e \\u0026 \\\"replica\\\"\",\n"
         "  \"lastError\" : \"connection refused: \\u003cb\\u003edb\\u003c/b\\u003e \\u0026 \\\"replica\\\"\",\n"
-        "  \"eventRates\" : []\n"
+        "  \"avgEventRate\" : 0.0,\n"
+        "  \"eventRates\" : [\n"
+        "    [\n      1000,\n      0.0\n    ],\n"
+        "    [\n      2000,\n      0.0\n    ],\n"
+        "    [\n      3000,\n      0.0\n    ],\n"
+        "    [\n      4000,\n      0.0\n    ],\n"
+        "    [\n      5000,\n      0.0\n    ]\n"
+        "  ]\n"
         "}");
   CHECK(httpGet(ui.port(), base + "receivers").body.find("\"streamId\" : 1") != std::string::npos);
 
@@ -452,4 +523,107 @@ TEST_CASE("clients that connect and never finish a request do not hold up batche
   CHECK(ui.snapshot()->numTotalCompletedBatches == 5);
   CHECK(std::chrono::steady_clock::now() - started < 2s);  // well under the server's 5 s read timeout
   for (const int fd : sockets) ::close(fd);
+}
+
+TEST_CASE("each receiver's own rate, the keys of each state stream, and a stopped context reported as completed") {
+  SparkContext sc(uiConf("two receivers"));
+  auto clock = std::make_shared<ManualClock>(0);
+  StreamingContext ssc(sc, 1s, clock);
+  auto left = std::make_shared<Inbox>("left");
+  auto right = std::make_shared<Inbox>("right");
+  // State stream 0: a running count per value of the left receiver's records.
+  ssc.receiverStream(left)
+      .map([](int v) { return std::pair<int, int>(v, 1); })
+      .updateStateByKey<int>([](const std::vector<int>& ones, std::optional<int> n) {
+        return std::optional<int>(n.value_or(0) + static_cast<int>(ones.size()));
+      })
+      .foreachRDD([](const RDD<std::pair<int, int>>& rdd) { (void)rdd.count(); });
+  // State stream 1: a value of the right receiver is kept until it comes again.
+  ssc.receiverStream(right)
+      .map([](int v) { return std::pair<int, int>(v, v); })
+      .mapWithState(StateSpec::function([](const int&, std::optional<int>, State<int>& st) {
+        if (st.exists()) st.remove();
+        else st.update(1);
+        return 0;
+      }))
+      .foreachRDD([](const RDD<int>& rdd) { (void)rdd.count(); });
+  ui::StreamingUI ui(ssc);
+  ssc.start();
+  REQUIRE(eventually([&] {
+    auto s = ui.snapshot();
+    return s->receivers.size() == 2 && s->receivers[0].info.active && s->receivers[1].info.active;
+  }));
+  // Left: 6, 2 and 1 records (keys 1..9); right: 2, 4 and 0 (10 twice: kept, then removed).
+  left->store(std::vector<int>{1, 2, 3, 4, 5, 6});
+  right->store(std::vector<int>{10, 11});
+  clock->setTime(1000);
+  left->store(std::vector<int>{7, 8});
+  right->store(std::vector<int>{10, 12, 13, 14});
+  clock->setTime(2000);
+  left->store(9);
+  clock->setTime(3000);
+  REQUIRE(eventually([&] { return ui.snapshot()->numTotalCompletedBatches == 3; }));
+  const std::string app = "/api/v1/applications/" + ui.appId();
+  const std::string base = app + "/streaming/";
+
+  // Each receiver's rate comes from its own stream's records.
+  const auto rates = [&](int stream) {
+    const std::string json = httpGet(ui.port(), base + "receivers/" + std::to_string(stream)).body;
+    const auto from = json.find("\"avgEventRate\"");
+    return from == std::string::npos ? json : json.substr(from);
+  };
+  CHECK(rates(0) ==
+        "\"avgEventRate\" : 3.0,\n"
+        "  \"eventRates\" : [\n"
+        "    [\n      1000,\n      6.0\n    ],\n"
+        "    [\n      2000,\n      2.0\n    ],\n"
+        "    [\n      3000,\n      1.0\n    ]\n"
+        "  ]\n"
+        "}");
+  CHECK(rates(1) ==
+        "\"avgEventRate\" : 2.0,\n"
+        "  \"eventRates\" : [\n"
+        "    [\n      1000,\n      2.0\n    ],\n"
+        "    [\n      2000,\n      4.0\n    ],\n"
+        "    [\n      3000,\n      0.0\n    ]\n"
+        "  ]\n"
+        "}");
+  CHECK(httpGet(ui.port(), base + "receivers").body.find("\"avgEventRate\" : 2.0") != std::string::npos);
+
+  // The keys of each state stream after each batch: on the batch's page, and the last in Prometheus.
+  const HttpResult second = httpGet(ui.port(), "/streaming/batch/?id=2000");
+  CHECK(textOf(elementById(second.body, "dd", "batch-state-keys")) == "stream 0: 8, stream 1: 4");
+  CHECK(textOf(elementById(second.body, "dd", "batch-stream-records")) == "stream 0: 2, stream 1: 4");
+  CHECK(textOf(elementById(httpGet(ui.port(), "/streaming/batch/?id=1000").body, "dd", "batch-state-keys")) ==
+        "stream 0: 6, stream 1: 2");
+  const std::string metrics = httpGet(ui.port(), "/metrics/prometheus").body;
+  CHECK(metrics.find("# TYPE rill_streaming_state_keys gauge\n"
+                     "rill_streaming_state_keys{stream=\"0\"} 9\n"
+                     "rill_streaming_state_keys{stream=\"1\"} 4\n") != std::string::npos);
+
+  // Running: not completed, and the page refreshes itself.
+  std::string apps = httpGet(ui.port(), "/api/v1/applications").body;
+  CHECK(apps.find("\"completed\" : false,") != std::string::npos);
+  CHECK(jsonInteger(apps, "endTimeEpoch") == -1);
+
+  ssc.stop(false);
+  apps = httpGet(ui.port(), "/api/v1/applications").body;
+  INFO(apps);
+  CHECK(apps.find("\"completed\" : true,") != std::string::npos);
+  const std::int64_t start = jsonInteger(apps, "startTimeEpoch"), end = jsonInteger(apps, "endTimeEpoch");
+  CHECK(end >= start);
+  CHECK(jsonInteger(apps, "duration") == end - start);
+  CHECK(jsonInteger(apps, "lastUpdatedEpoch") == end);
+  CHECK(apps.find("\"endTime\" : \"" + ui::formatJsonDate(end) + "\",") != std::string::npos);
+  CHECK(httpGet(ui.port(), app).body.find("\"completed\" : true,") != std::string::npos);
+
+  const std::string dom = dumpDom(ui.url() + "streaming/");
+  INFO(dom);
+  CHECK(textOf(elementById(dom, "p", "summary")) ==
+        "Stopped at 1970/01/01 00:00:03 after batches of 1 second since 1970/01/01 00:00:01 "
+        "(3 completed batches, 15 records)");
+  CHECK(dom.find("<meta http-equiv=\"refresh\"") == std::string::npos);
+  using Cells = std::vector<std::string>;
+  CHECK(cellsOf(elementById(dom, "tr", "receiver-0")) == Cells{"left-0", "INACTIVE", "3.00", "0", "-", "-"});
+  CHECK(cellsOf(elementById(dom, "tr", "receiver-1")) == Cells{"right-1", "INACTIVE", "2.00", "0", "-", "-"});
 }

@@ -27,9 +27,11 @@
 #include <rill/stream/listener.hpp>
 #include <rill/stream/output_job.hpp>
 #include <rill/stream/receiver_supervisor.hpp>
+#include <rill/stream/state_keys.hpp>
 #include <rill/stream/time.hpp>
 #include <rill/stream/wait_for.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -37,6 +39,7 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -218,6 +221,7 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
     warn("rill: stop(): " + batch + " is still running after rill.streaming.forcedStopTimeout (" +
          toString(waited) + "): a function of it does not return. The context stops without it; its thread is "
                             "left behind and does nothing more if the function returns");
+    bus_->tryPost(std::chrono::seconds(1), &StreamingListener::onStreamingStopped, Time(clock_->getTimeMillis()));
   }
 
   // A listener stuck in a function must not keep a stop from returning.
@@ -287,6 +291,8 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
       nextBatch_ = (t + graph_->batchDuration()).milliseconds();
       clock_->notifyProgress();
     }
+    // Before exited_: stop() returns only once the listeners know.
+    if (!abandoned_) bus_->post(&StreamingListener::onStreamingStopped, Time(clock_->getTimeMillis()));
     {
       std::lock_guard lock(mutex_);
       if (abandoned_) return;
@@ -309,7 +315,7 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
     std::exception_ptr failure;
     std::vector<std::function<void()>> jobs;
     try {
-      info.numRecords = graph_->cutBatch(t);
+      cutInputs(t, info);
     } catch (...) {
       failure = std::current_exception();
     }
@@ -343,11 +349,44 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
     if (!failure) failure = cleared;
     if (checkpointer_ && !failure) checkpointer_->afterBatch(*graph_, t, *bus_);
     if (abandoned_) return;
+    info.stateKeys = stateKeys(failure);
     bus_->post(&StreamingListener::onBatchCompleted, info);
     std::lock_guard lock(mutex_);
     inProgress_.reset();
     if (failure && !error_) error_ = failure;
     if (failure) terminated_.notify_all();
+  }
+
+  // Cuts every input's records into batch t, counting them per stream.
+  void cutInputs(Time t, BatchInfo& info) {
+    const auto& inputs = graph_->inputs();
+    for (std::size_t id = 0; id < inputs.size(); ++id) {
+      const std::int64_t n = inputs[id]->cut(t);
+      info.streamIdToInputInfo[static_cast<int>(id)] = StreamInputInfo{static_cast<int>(id), n};
+      info.numRecords += n;
+    }
+  }
+
+  // The keys each state stream holds, summed over the ranks (each holds its
+  // partitions' keys); a failure to gather them becomes the batch's.
+  std::map<int, std::int64_t> stateKeys(std::exception_ptr& failure) {
+    std::vector<std::int64_t> counts = stateKeyCounts(graph_->checkpoints());
+    if (ranks_ > 1 && !counts.empty()) {
+      try {
+        exec::Bytes mine;
+        exec::appendWire(mine, counts, kStateKeysTag);
+        std::fill(counts.begin(), counts.end(), 0);
+        for (const auto& rank : sc_->cluster().allGather(kStateKeysTag, std::move(mine))) {
+          const auto theirs = exec::readWire<std::vector<std::int64_t>>(rank, kStateKeysTag);
+          for (std::size_t i = 0; i < counts.size() && i < theirs.size(); ++i) counts[i] += theirs[i];
+        }
+      } catch (...) {
+        if (!failure) failure = std::current_exception();
+      }
+    }
+    std::map<int, std::int64_t> out;
+    for (std::size_t i = 0; i < counts.size(); ++i) out[static_cast<int>(i)] = counts[i];
+    return out;
   }
 
   // Runs the id-th job of batch t between its onOutputOperationStarted and
@@ -377,6 +416,7 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
   }
 
   static constexpr std::string_view kBatchTag = "stream batch time";
+  static constexpr std::string_view kStateKeysTag = "stream state keys";
 
   SparkContext* sc_;
   // Read once: a batch left behind by a stop may outlive the SparkContext, and

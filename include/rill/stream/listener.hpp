@@ -6,6 +6,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -15,6 +16,14 @@
 
 namespace rill {
 
+/// One input stream's share of a batch (Spark's StreamInputInfo).
+struct StreamInputInfo {
+  int inputStreamId = 0;  // the stream's id, as ReceiverInfo::streamId
+  std::int64_t numRecords = 0;
+
+  bool operator==(const StreamInputInfo&) const = default;
+};
+
 struct BatchInfo {
   Time batchTime;
   std::int64_t numRecords = 0;  // input records in this batch, over all input streams
@@ -22,6 +31,11 @@ struct BatchInfo {
   std::optional<Time> processingStartTime;
   std::optional<Time> processingEndTime;
   std::optional<std::string> failureReason;  // set when a job of the batch threw
+  std::map<int, StreamInputInfo> streamIdToInputInfo;  // numRecords of each input stream, by stream id
+  /// rill's own: the keys each state stream (updateStateByKey, mapWithState) holds
+  /// after the batch, by the stream's place among them in definition order (from
+  /// 0); summed over the ranks. Set in onBatchCompleted only.
+  std::map<int, std::int64_t> stateKeys;
 
   /// How long the batch waited for earlier batches to finish.
   std::optional<Duration> schedulingDelay() const {
@@ -69,6 +83,8 @@ class StreamingListener {
  public:
   virtual ~StreamingListener() = default;
   virtual void onStreamingStarted(Time /*startTime*/) {}
+  /// rill's own: the context stopped (after its last batch), at this clock time.
+  virtual void onStreamingStopped(Time /*stopTime*/) {}
   virtual void onBatchSubmitted(const BatchInfo&) {}
   virtual void onBatchStarted(const BatchInfo&) {}
   virtual void onBatchCompleted(const BatchInfo&) {}

@@ -16,6 +16,7 @@
 #include <rill/stream/dstream_node.hpp>
 #include <rill/stream/graph.hpp>
 #include <rill/stream/state.hpp>
+#include <rill/stream/state_keys.hpp>
 #include <rill/stream/state_limits.hpp>
 #include <rill/stream/window_keyed.hpp>
 
@@ -72,7 +73,10 @@ struct MappedOf<std::optional<M>, true> {
 };
 
 template <class K, class V, class S, class M, class F, class P, bool Timed>
-class MapWithStateNode final : public DStreamNode<M>, public CheckpointParticipant, public StateSnapshots<K, S> {
+class MapWithStateNode final : public DStreamNode<M>,
+                               public CheckpointParticipant,
+                               public StateSnapshots<K, S>,
+                               public KeyedState {
   using Hash = hasher_of_t<P>;
   struct Entry {
     S state;
@@ -104,6 +108,12 @@ class MapWithStateNode final : public DStreamNode<M>, public CheckpointParticipa
     for (std::size_t r = 0; r < parts_.size(); ++r)
       for (const auto& [key, entry] : parts_[r].table) out[r].emplace_back(key, entry.state);
     return keyedRDD<std::pair<K, S>>(this->graph().sparkContext(), std::move(out), part_);
+  }
+
+  std::int64_t numStateKeys() const override {
+    std::int64_t n = 0;
+    for (const auto& part : parts_) n += static_cast<std::int64_t>(part.table.size());
+    return n;
   }
 
   std::string describe() const override {

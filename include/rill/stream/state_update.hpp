@@ -26,9 +26,11 @@
 #include <rill/stream/checkpoint_streams.hpp>
 #include <rill/stream/dstream_node.hpp>
 #include <rill/stream/graph.hpp>
+#include <rill/stream/state_keys.hpp>
 #include <rill/stream/state_limits.hpp>
 #include <rill/stream/window_keyed.hpp>
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -43,7 +45,7 @@
 namespace rill::detail {
 
 template <class K, class V, class S, class F, class P, bool Timed>
-class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public CheckpointParticipant {
+class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public CheckpointParticipant, public KeyedState {
   using StateRow = std::pair<K, S>;
   using Hash = hasher_of_t<P>;
   using State = std::optional<RDD<StateRow>>;  // none: no state
@@ -82,6 +84,7 @@ class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public Checkp
         waiting_(makeWaiting()) {}
 
   std::string describe() const override { return "the state of updateStateByKey (" + typeName<StateRow>() + ")"; }
+  std::int64_t numStateKeys() const override { return keys_; }
   std::optional<std::string> unsupportedReason() const override { return unsupportedTypes<K, S>(describe()); }
   /// The stream's own batches: it saves the states it remembers, which is what a
   /// window over it would save again.
@@ -178,13 +181,16 @@ class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public Checkp
   State applyWaiting(Time u) {
     auto [previous, fromInitial] = previousState();
     State out;
+    std::atomic<std::int64_t> keys{0};
     try {
       // Spark: no previous state and no batch RDD (or only the initial state) gives no RDD.
       if (waiting_.anyRDD || (previous && !fromInitial)) {
         auto& sc = this->graph().sparkContext();
         std::vector<RDD<StateRow>> inputs{previous ? *previous : sc.template emptyRDD<StateRow>()};
         out = mergeAligned(sc, part_, std::move(inputs), [&](std::size_t r, std::vector<std::vector<StateRow>>& in) {
-          return update(u, in[0], r);
+          auto rows = update(u, in[0], r);
+          keys += static_cast<std::int64_t>(rows.size());
+          return rows;
         });
       }
     } catch (...) {
@@ -198,6 +204,7 @@ class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public Checkp
       applied_.eraseBefore(u - this->rememberDuration() + Duration(1));
     }
     waiting_ = makeWaiting();
+    keys_ = keys.load();
     return out;
   }
 
@@ -282,6 +289,7 @@ class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public Checkp
   std::optional<std::string> stopped_;  // why the stream stopped
   mutable std::mutex appliedMutex_;
   ByTime<State> applied_;  // guarded by appliedMutex_
+  std::atomic<std::int64_t> keys_{0};  // in the newest applied state, on this rank
 };
 
 }  // namespace rill::detail

@@ -1,16 +1,50 @@
 #pragma once
-// One batch's page (as Spark's BatchPage): its times, delays, records, output
-// operations and, if it failed, the whole failure message.
+// One batch's page (as Spark's BatchPage): its times, delays, records, the
+// records of each input stream, the keys of each state stream, and a table of
+// its output operations with their durations, states and whole failure messages.
 #include <rill/ui/format.hpp>
 #include <rill/ui/html.hpp>
 #include <rill/ui/snapshot.hpp>
 #include <rill/ui/statistics.hpp>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 
 namespace rill::ui {
+
+namespace detail {
+
+inline const char* outputOpStatus(const OutputOperationInfo& op) {
+  if (op.failureReason) return "Failed";
+  return op.endTime ? "Succeeded" : "Running";
+}
+
+inline std::string outputOpsTable(const BatchRecord& b) {
+  std::string html =
+      "<h2>Output Operations</h2><table id=\"output-ops\"><tr><th>Output Op Id</th><th>Name</th>"
+      "<th>Description</th><th>Started</th><th>Duration</th><th>Status</th><th>Error</th></tr>";
+  for (const auto& op : b.outputOps) {
+    const auto d = op.duration();
+    html += "<tr id=\"op-" + std::to_string(op.id) + "\">" + cell(std::to_string(op.id), "num") + cell(op.name) +
+            cell(op.description) + cell(op.startTime ? formatDateTime(op.startTime->milliseconds()) : "-") +
+            cell(d ? formatDuration(d->count()) : "-", "num") +
+            cell(outputOpStatus(op), op.failureReason ? "status failed" : "status") + "<td>" +
+            (op.failureReason ? failureHtml(*op.failureReason) : "-") + "</td></tr>";
+  }
+  return html + "</table>";
+}
+
+/// "stream 0: 3, stream 1: 0"
+inline std::string countsByStream(const std::map<int, std::int64_t>& counts) {
+  std::string text;
+  for (const auto& [stream, n] : counts)
+    text += (text.empty() ? "" : ", ") + ("stream " + std::to_string(stream) + ": " + std::to_string(n));
+  return text;
+}
+
+}  // namespace detail
 
 /// The page of batch `id`, or nothing when no retained batch has that id.
 inline std::optional<std::string> batchPage(const StreamingSnapshot& s, std::int64_t id) {
@@ -30,6 +64,10 @@ inline std::optional<std::string> batchPage(const StreamingSnapshot& s, std::int
   fact("Status", "batch-status", toString(b->status) + std::string(b->failed() ? " (failed)" : ""));
   fact("Batch duration", "batch-duration", formatDurationVerbose(app.batchDuration.count()));
   fact("Input records", "batch-records", std::to_string(b->info.numRecords));
+  std::map<int, std::int64_t> perStream;
+  for (const auto& [stream, input] : b->info.streamIdToInputInfo) perStream[stream] = input.numRecords;
+  if (!perStream.empty()) fact("Records by input stream", "batch-stream-records", detail::countsByStream(perStream));
+  if (!b->info.stateKeys.empty()) fact("State keys", "batch-state-keys", detail::countsByStream(b->info.stateKeys));
   fact("Submitted", "batch-submitted", formatDateTime(b->info.submissionTime.milliseconds()));
   fact("Processing started", "batch-started", at(b->info.processingStartTime));
   fact("Processing ended", "batch-ended", at(b->info.processingEndTime));
@@ -39,7 +77,7 @@ inline std::optional<std::string> batchPage(const StreamingSnapshot& s, std::int
   fact("Output operations", "batch-output-ops",
        std::to_string(ops.completed) + " succeeded, " + std::to_string(ops.failed) + " failed, " +
            std::to_string(ops.active) + " running, of " + std::to_string(b->numOutputOps));
-  body += "</dl>";
+  body += "</dl>" + detail::outputOpsTable(*b);
   if (b->failed())
     body += "<h2>Failure Reason</h2><pre class=\"failure\" id=\"batch-failure\">" +
             escapeHtml(*b->info.failureReason) + "</pre>";

@@ -39,15 +39,23 @@ class StreamingProgressListener final : public StreamingListener {
       startedAt_ = std::chrono::steady_clock::now();
     });
   }
+  void onStreamingStopped(Time stopTime) override {
+    const auto now = std::chrono::steady_clock::now();
+    const std::int64_t wall = wallClockMillis();
+    update([&] {
+      if (stopTime_) return;  // the first report stands
+      stopTime_ = stopTime;
+      stoppedAt_ = now;
+      stopWallMillis_ = wall;
+    });
+  }
   void onBatchSubmitted(const BatchInfo& info) override {
     const std::size_t outputs = graph_->numOutputs();
-    const std::size_t inputs = graph_->inputs().size();
     update([&] {
       if (!startTime_) {  // attached after the start: the first batch seen stands for it
         startTime_ = info.batchTime;
         startedAt_ = std::chrono::steady_clock::now();
       }
-      numInputStreams_ = inputs;
       BatchRecord& b = active_[info.batchTime.milliseconds()];
       b.info = info;
       b.status = BatchStatus::QUEUED;
@@ -67,9 +75,13 @@ class StreamingProgressListener final : public StreamingListener {
     done->info = info;
     if (done->info.failureReason) done->info.failureReason = bounded(*done->info.failureReason);
     done->status = BatchStatus::COMPLETED;
-    done->numOutputOps = graph_->numOutputs();
+    done->numOutputOps = graph_->numOutputs();  // unless its operations were seen
     update([&] {
-      active_.erase(info.batchTime.milliseconds());
+      if (auto it = active_.find(info.batchTime.milliseconds()); it != active_.end()) {
+        done->outputOps = std::move(it->second.outputOps);
+        done->numOutputOps = done->outputOps.size();
+        active_.erase(it);
+      }
       completed_.push_back(std::move(done));
       if (completed_.size() > retained_) completed_.pop_front();
       ++numTotalCompletedBatches_;
@@ -77,6 +89,8 @@ class StreamingProgressListener final : public StreamingListener {
       numProcessedRecords_ += info.numRecords;
     });
   }
+  void onOutputOperationStarted(const OutputOperationInfo& op) override { outputOpEvent(op); }
+  void onOutputOperationCompleted(const OutputOperationInfo& op) override { outputOpEvent(op); }
   void onReceiverStarted(const ReceiverInfo& info) override { receiverEvent(info, false); }
   void onReceiverError(const ReceiverInfo& info) override { receiverEvent(info, true); }
   void onReceiverStopped(const ReceiverInfo& info) override { receiverEvent(info, false); }
@@ -101,6 +115,17 @@ class StreamingProgressListener final : public StreamingListener {
     std::lock_guard lock(mutex_);
     change();
     ++version_;
+  }
+
+  void outputOpEvent(const OutputOperationInfo& op) {
+    OutputOperationInfo kept = op;
+    if (kept.failureReason) kept.failureReason = bounded(*kept.failureReason);
+    update([&] {
+      auto& ops = active_[op.batchTime.milliseconds()].outputOps;
+      const auto same = std::find_if(ops.begin(), ops.end(), [&](const auto& o) { return o.id == op.id; });
+      if (same != ops.end()) *same = std::move(kept);
+      else ops.push_back(std::move(kept));
+    });
   }
 
   void receiverEvent(const ReceiverInfo& info, bool error) {
@@ -132,6 +157,9 @@ class StreamingProgressListener final : public StreamingListener {
     s->app = app_;
     s->startTime = startTime_;
     s->startedAt = startedAt_;
+    s->stopTime = stopTime_;
+    s->stoppedAt = stoppedAt_;
+    s->stopWallMillis = stopWallMillis_;
     s->completed.assign(completed_.begin(), completed_.end());
     for (const auto& [id, b] : active_) s->active.push_back(b);
     for (const auto& [id, r] : receivers_) s->receivers.push_back(r);
@@ -140,7 +168,6 @@ class StreamingProgressListener final : public StreamingListener {
     s->numTotalFailedBatches = numTotalFailedBatches_;
     s->numReceivedRecords = numReceivedRecords_;
     s->numProcessedRecords = numProcessedRecords_;
-    s->numInputStreams = numInputStreams_;
     s->version = version_;
     return s;
   }
@@ -154,6 +181,9 @@ class StreamingProgressListener final : public StreamingListener {
   std::uint64_t version_ = 0;
   std::optional<Time> startTime_;
   std::optional<std::chrono::steady_clock::time_point> startedAt_;
+  std::optional<Time> stopTime_;
+  std::optional<std::chrono::steady_clock::time_point> stoppedAt_;
+  std::int64_t stopWallMillis_ = 0;
   std::deque<std::shared_ptr<const BatchRecord>> completed_;
   std::map<std::int64_t, BatchRecord> active_;  // by batch time
   std::map<int, ReceiverRecord> receivers_;     // by stream id
@@ -162,7 +192,6 @@ class StreamingProgressListener final : public StreamingListener {
   std::int64_t numTotalFailedBatches_ = 0;
   std::int64_t numReceivedRecords_ = 0;
   std::int64_t numProcessedRecords_ = 0;
-  std::size_t numInputStreams_ = 0;
 };
 
 }  // namespace rill::ui

@@ -2,7 +2,7 @@
 // The streaming metrics in Prometheus' text format (served at Spark's path,
 // /metrics/prometheus): records received and processed, batch counts, the
 // last completed batch's delays and the averages over the retained batches,
-// receivers and their errors. Names are rill's own (rill_streaming_*), with
+// receivers and their errors, the keys each state stream holds. Names are rill's own (rill_streaming_*), with
 // the application in an info metric's labels.
 #include <rill/ui/escape.hpp>
 #include <rill/ui/format.hpp>
@@ -101,6 +101,13 @@ inline std::string prometheusText(const StreamingSnapshot& s) {
       p.sample("receiver_errors_total", std::to_string(r.numErrors),
                detail::label("stream_id", std::to_string(r.info.streamId)) + "," +
                    detail::label("receiver", r.info.name));
+  }
+  if (last && !last->info.stateKeys.empty()) {
+    p.family("state_keys", "gauge",
+             "Keys each state stream (updateStateByKey, mapWithState; by definition order) held after the last "
+             "completed batch.");
+    for (const auto& [stream, keys] : last->info.stateKeys)
+      p.sample("state_keys", std::to_string(keys), detail::label("stream", std::to_string(stream)));
   }
   return p.str();
 }

@@ -3,11 +3,8 @@
 // snapshot: /applications, and under /applications/<app-id>/streaming/:
 // statistics, receivers, receivers/<stream-id>, batches (?status=...),
 // batches/<batch-id>, batches/<batch-id>/operations[/<output-op-id>], with
-// Spark's field names. `path` is what follows "/api/v1".
-//
-// BatchInfo keeps a batch's first failure, not one result per output
-// operation: a failed batch counts one failed operation and the rest as
-// completed, and an operation's own times and failure are not reported.
+// Spark's field names. `path` is what follows "/api/v1". An application
+// whose context stopped is completed, with its end time.
 #include <rill/ui/json.hpp>
 #include <rill/ui/snapshot.hpp>
 #include <rill/ui/statistics.hpp>
@@ -53,16 +50,20 @@ inline std::optional<std::int64_t> parseId(std::string_view text) {
 
 inline ApiAnswer notFound(std::string why) { return {404, std::move(why) + "\n"}; }
 
-inline void writeApplication(JsonWriter& j, const AppFacts& app, std::int64_t nowWallMillis) {
+inline void writeApplication(JsonWriter& j, const StreamingSnapshot& s, std::int64_t nowWallMillis) {
+  const AppFacts& app = *s.app;
+  const bool completed = s.stopTime.has_value();
+  const std::int64_t end = completed ? s.stopWallMillis : -1;  // Spark's -1: not ended
+  const std::int64_t updated = completed ? s.stopWallMillis : nowWallMillis;
   j.beginObject().field("id", app.id).field("name", app.name).key("attempts").beginArray().beginObject();
   j.field("startTime", formatJsonDate(app.startWallMillis))
-      .field("endTime", formatJsonDate(-1))
-      .field("lastUpdated", formatJsonDate(nowWallMillis))
-      .field("duration", nowWallMillis - app.startWallMillis)
-      .field("completed", false)
+      .field("endTime", formatJsonDate(end))
+      .field("lastUpdated", formatJsonDate(updated))
+      .field("duration", updated - app.startWallMillis)
+      .field("completed", completed)
       .field("startTimeEpoch", app.startWallMillis)
-      .field("endTimeEpoch", std::int64_t{-1})
-      .field("lastUpdatedEpoch", nowWallMillis);
+      .field("endTimeEpoch", end)
+      .field("lastUpdatedEpoch", updated);
   j.endObject().endArray().endObject();
 }
 
@@ -87,7 +88,7 @@ inline void writeStatistics(JsonWriter& j, const StreamingSnapshot& s) {
 }
 
 inline void writeReceiver(JsonWriter& j, const StreamingSnapshot& s, const ReceiverRecord& r) {
-  const auto rates = receiverRates(s, r);
+  const Series rates = receiverRates(s, r);
   j.beginObject()
       .field("streamId", r.info.streamId)
       .field("streamName", r.info.name)
@@ -97,10 +98,9 @@ inline void writeReceiver(JsonWriter& j, const StreamingSnapshot& s, const Recei
   if (r.info.lastErrorTime) j.field("lastErrorTime", formatJsonDate(r.info.lastErrorTime->milliseconds()));
   if (!r.info.lastErrorMessage.empty())
     j.field("lastErrorMessage", r.info.lastErrorMessage).field("lastError", r.info.lastErrorMessage);
-  if (rates) j.field("avgEventRate", rates->average());
+  j.field("avgEventRate", rates.average());
   j.key("eventRates").beginArray();
-  if (rates)
-    for (const auto& [t, rate] : rates->points) j.beginArray().value(t).value(rate).endArray();
+  for (const auto& [t, rate] : rates.points) j.beginArray().value(t).value(rate).endArray();
   j.endArray().endObject();
 }
 
@@ -126,11 +126,20 @@ inline void writeBatch(JsonWriter& j, const StreamingSnapshot& s, const BatchRec
       .endObject();
 }
 
-inline void writeOutputOp(JsonWriter& j, std::size_t id) {
+/// Spark's OutputOperationInfo (rill runs one job per operation and gives it no id: jobIds is empty).
+inline void writeOutputOp(JsonWriter& j, const OutputOperationInfo& op) {
+  const auto date = [](const std::optional<Time>& t) {
+    return t ? std::optional<std::string>(formatJsonDate(t->milliseconds())) : std::nullopt;
+  };
+  const auto duration = op.duration();
   j.beginObject()
-      .field("outputOpId", id)
-      .field("name", "output operation " + std::to_string(id))
-      .field("description", "")
+      .field("outputOpId", op.id)
+      .field("name", op.name)
+      .field("description", op.description)
+      .field("startTime", date(op.startTime))
+      .field("endTime", date(op.endTime))
+      .field("duration", duration ? std::optional<std::int64_t>(duration->count()) : std::nullopt)
+      .field("failureReason", op.failureReason)
       .key("jobIds")
       .beginArray()
       .endArray()
@@ -149,13 +158,13 @@ inline ApiAnswer answerBatch(const StreamingSnapshot& s, const std::vector<std::
     return notFound("unknown path");
   } else if (rest.size() == 2) {
     j.beginArray();
-    for (std::size_t op = 0; op < b->numOutputOps; ++op) writeOutputOp(j, op);
+    for (const auto& op : b->outputOps) writeOutputOp(j, op);
     j.endArray();
   } else {
-    const auto op = parseId(rest[2]);
-    if (!op || static_cast<std::size_t>(*op) >= b->numOutputOps)
-      return notFound("unknown output operation: " + std::string(rest[2]));
-    writeOutputOp(j, static_cast<std::size_t>(*op));
+    const auto opId = parseId(rest[2]);
+    const OutputOperationInfo* op = opId ? b->findOutputOp(*opId) : nullptr;
+    if (!op) return notFound("unknown output operation: " + std::string(rest[2]));
+    writeOutputOp(j, *op);
   }
   return {200, j.str()};
 }
@@ -202,13 +211,13 @@ inline ApiAnswer answerApi(const StreamingSnapshot& s, std::string_view path, co
   JsonWriter j;
   if (parts.size() == 1) {
     j.beginArray();
-    detail::writeApplication(j, *s.app, nowWallMillis);
+    detail::writeApplication(j, s, nowWallMillis);
     j.endArray();
     return {200, j.str()};
   }
   if (parts[1] != s.app->id) return detail::notFound("no such app: " + std::string(parts[1]));
   if (parts.size() == 2) {
-    detail::writeApplication(j, *s.app, nowWallMillis);
+    detail::writeApplication(j, s, nowWallMillis);
     return {200, j.str()};
   }
   if (parts[2] != "streaming") return detail::notFound("unknown path");

@@ -30,17 +30,30 @@ inline const char* toString(BatchStatus s) {
 struct BatchRecord {
   BatchInfo info;
   BatchStatus status = BatchStatus::QUEUED;
-  std::size_t numOutputOps = 0;  // the context's output operations
+  /// Its output operations: the context's while it runs, the jobs it ran once completed.
+  std::size_t numOutputOps = 0;
+  std::vector<OutputOperationInfo> outputOps;  // those started so far, by id
 
   /// Spark's batch id: the batch time in milliseconds.
   std::int64_t id() const { return info.batchTime.milliseconds(); }
   bool failed() const { return info.failureReason.has_value(); }
+  const OutputOperationInfo* findOutputOp(std::int64_t opId) const {
+    for (const auto& op : outputOps)
+      if (op.id == opId) return &op;
+    return nullptr;
+  }
 };
 
 struct ReceiverRecord {
   ReceiverInfo info;  // as the latest event about it said
   std::int64_t numErrors = 0;
 };
+
+/// The wall clock in milliseconds since the epoch (the application's dates).
+inline std::int64_t wallClockMillis() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
 
 /// What does not change while the UI runs.
 struct AppFacts {
@@ -58,6 +71,9 @@ struct StreamingSnapshot {
   std::shared_ptr<const AppFacts> app;
   std::optional<Time> startTime;  // the streaming clock's start (first batch time)
   std::optional<std::chrono::steady_clock::time_point> startedAt;  // when it started, in real time
+  std::optional<Time> stopTime;                                     // the streaming clock's, once it stopped
+  std::optional<std::chrono::steady_clock::time_point> stoppedAt;  // when it stopped, in real time
+  std::int64_t stopWallMillis = 0;                                  // wall clock when it stopped
   std::vector<std::shared_ptr<const BatchRecord>> completed;        // retained, oldest first
   std::vector<BatchRecord> active;                                   // queued or processing, oldest first
   std::vector<ReceiverRecord> receivers;                             // by stream id
@@ -66,7 +82,6 @@ struct StreamingSnapshot {
   std::int64_t numTotalFailedBatches = 0;
   std::int64_t numReceivedRecords = 0;   // in batches cut so far
   std::int64_t numProcessedRecords = 0;  // in batches completed so far
-  std::size_t numInputStreams = 0;
   std::uint64_t version = 0;  // changes with every event
 
   const BatchRecord* findBatch(std::int64_t id) const {

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -32,15 +33,16 @@ struct Series {
   }
 };
 
-/// A batch's input rate in records per second of batch interval.
-inline double inputRate(const BatchRecord& b, Duration batchDuration) {
-  return static_cast<double>(b.info.numRecords) * 1000.0 / static_cast<double>(batchDuration.count());
+/// Records of one batch as a rate: records per second of batch interval.
+inline double recordsPerSecond(std::int64_t records, Duration batchDuration) {
+  return static_cast<double>(records) * 1000.0 / static_cast<double>(batchDuration.count());
 }
 
 /// Input rate (records/s) of every retained batch.
 inline Series inputRateSeries(const StreamingSnapshot& s) {
   Series out;
-  for (const BatchRecord* b : s.retainedBatches()) out.points.emplace_back(b->id(), inputRate(*b, s.app->batchDuration));
+  for (const BatchRecord* b : s.retainedBatches())
+    out.points.emplace_back(b->id(), recordsPerSecond(b->info.numRecords, s.app->batchDuration));
   return out;
 }
 
@@ -52,19 +54,34 @@ inline Series delaySeries(const StreamingSnapshot& s, std::optional<Duration> (B
   return out;
 }
 
-/// A batch's output operations by state. BatchInfo keeps the first failure
-/// only, so a failed batch counts one failed operation and the rest completed.
+/// A batch's output operations by state, as Spark counts them: failed, ended
+/// without a failure, and (while the batch runs) not ended yet.
 struct OutputOpCounts {
   std::size_t active = 0, completed = 0, failed = 0;
 };
 inline OutputOpCounts outputOpCounts(const BatchRecord& b) {
   OutputOpCounts c;
-  if (b.status == BatchStatus::PROCESSING) c.active = b.numOutputOps;
-  if (b.status == BatchStatus::COMPLETED) {
-    c.failed = b.failed() ? std::min<std::size_t>(1, b.numOutputOps) : 0;
-    c.completed = b.numOutputOps - c.failed;
+  for (const auto& op : b.outputOps) {
+    if (op.failureReason) ++c.failed;
+    else if (op.endTime) ++c.completed;
   }
+  if (b.status != BatchStatus::COMPLETED) c.active = b.numOutputOps - std::min(b.numOutputOps, c.completed + c.failed);
   return c;
+}
+
+/// One failure of a batch: an output operation's, or (no operation) the batch's
+/// own when it failed before or after its jobs.
+struct BatchFailure {
+  const OutputOperationInfo* op = nullptr;
+  std::string reason;
+};
+/// Every failure of a batch, in output operation order.
+inline std::vector<BatchFailure> batchFailures(const BatchRecord& b) {
+  std::vector<BatchFailure> out;
+  for (const auto& op : b.outputOps)
+    if (op.failureReason) out.push_back({&op, *op.failureReason});
+  if (out.empty() && b.failed()) out.push_back({nullptr, *b.info.failureReason});
+  return out;
 }
 
 struct StreamingStatistics {
@@ -83,11 +100,16 @@ inline StreamingStatistics statisticsOf(const StreamingSnapshot& s) {
   return st;
 }
 
-/// A receiver's event rates per batch. BatchInfo counts records over all input
-/// streams, so they are known per receiver only when it is the only input.
-inline std::optional<Series> receiverRates(const StreamingSnapshot& s, const ReceiverRecord&) {
-  if (s.numInputStreams != 1) return std::nullopt;
-  return inputRateSeries(s);
+/// A receiver's event rate (records/s) in every retained batch: its stream's
+/// records in the batch (none counted: 0), as Spark's receivedRecordRateWithBatchTime.
+inline Series receiverRates(const StreamingSnapshot& s, const ReceiverRecord& r) {
+  Series out;
+  for (const BatchRecord* b : s.retainedBatches()) {
+    const auto it = b->info.streamIdToInputInfo.find(r.info.streamId);
+    const std::int64_t records = it == b->info.streamIdToInputInfo.end() ? 0 : it->second.numRecords;
+    out.points.emplace_back(b->id(), recordsPerSecond(records, s.app->batchDuration));
+  }
+  return out;
 }
 
 }  // namespace rill::ui

@@ -41,16 +41,21 @@ inline std::string outputOpsCell(const BatchRecord& b) {
 
 inline std::string overview(const StreamingSnapshot& s, std::chrono::steady_clock::time_point now) {
   const AppFacts& app = *s.app;
+  const auto until = s.stoppedAt ? *s.stoppedAt : now;  // a stopped context's uptime stays
   const std::string uptime =
       s.startedAt ? formatDurationVerbose(
-                        std::chrono::duration_cast<std::chrono::milliseconds>(now - *s.startedAt).count())
+                        std::chrono::duration_cast<std::chrono::milliseconds>(until - *s.startedAt).count())
                   : std::string("not started");
   std::string html = "<h1>Streaming Statistics</h1><p class=\"summary\" id=\"summary\">";
-  if (s.startedAt)
+  const std::string done = " (" + std::to_string(s.numTotalCompletedBatches) + " completed batches, " +
+                           std::to_string(s.numProcessedRecords) + " records)";
+  if (s.startedAt && s.stopTime)
+    html += "Stopped at " + formatDateTime(s.stopTime->milliseconds(), app.batchTimesNeedMillis()) +
+            " after batches of " + formatDurationVerbose(app.batchDuration.count()) + " since " +
+            formatDateTime(s.startTime->milliseconds(), app.batchTimesNeedMillis()) + done;
+  else if (s.startedAt)
     html += "Running batches of " + formatDurationVerbose(app.batchDuration.count()) + " for " + uptime + " since " +
-            formatDateTime(s.startTime->milliseconds(), app.batchTimesNeedMillis()) + " (" +
-            std::to_string(s.numTotalCompletedBatches) + " completed batches, " +
-            std::to_string(s.numProcessedRecords) + " records)";
+            formatDateTime(s.startTime->milliseconds(), app.batchTimesNeedMillis()) + done;
   else
     html += "Waiting for the streaming context to start";
   html += "</p><dl class=\"facts\"><dt>Application</dt><dd id=\"fact-app\">" + escapeHtml(app.name) +
@@ -92,8 +97,7 @@ inline std::string receiversTable(const StreamingSnapshot& s) {
       "<h2>Receivers</h2><table id=\"receivers\"><tr><th>Receiver</th><th>Status</th><th>Avg Events/sec</th>"
       "<th>Errors</th><th>Last Error Time</th><th>Last Error</th></tr>";
   for (const auto& r : s.receivers) {
-    const auto rates = receiverRates(s, r);
-    const auto avg = rates ? rates->average() : std::nullopt;
+    const auto avg = receiverRates(s, r).average();
     html += "<tr id=\"receiver-" + std::to_string(r.info.streamId) + "\">" + cell(r.info.name) +
             cell(r.info.active ? "ACTIVE" : "INACTIVE", r.info.active ? "status ok" : "status failed") +
             cell(avg ? formatDecimal(*avg) : "-", "num") + cell(std::to_string(r.numErrors), "num") +
@@ -101,6 +105,17 @@ inline std::string receiversTable(const StreamingSnapshot& s) {
             (r.info.lastErrorMessage.empty() ? "-" : failureHtml(r.info.lastErrorMessage)) + "</td></tr>";
   }
   return html + "</table>";
+}
+
+/// Every failure of a batch, each naming its output operation; "-" for none.
+inline std::string failuresHtml(const BatchRecord& b) {
+  const auto failures = batchFailures(b);
+  if (failures.empty()) return "-";
+  std::string html;
+  for (const auto& f : failures)
+    html += failureHtml(f.op ? "Output Op " + std::to_string(f.op->id) + " (" + f.op->name + "): " + f.reason
+                             : f.reason);
+  return html;
 }
 
 inline std::string activeTable(const StreamingSnapshot& s) {
@@ -143,7 +158,7 @@ inline std::string completedTable(const StreamingSnapshot& s, std::size_t page) 
     html += "<tr id=\"batch-" + std::to_string(b.id()) + "\">" + batchLink(*s.app, b) +
             cell(std::to_string(b.info.numRecords), "num records") + delayCell(b.info.schedulingDelay()) +
             delayCell(b.info.processingDelay()) + delayCell(b.info.totalDelay()) + outputOpsCell(b) + "<td>" +
-            (b.failed() ? failureHtml(*b.info.failureReason) : "-") + "</td></tr>";
+            failuresHtml(b) + "</td></tr>";
   }
   return html + "</table>";
 }
@@ -162,7 +177,7 @@ inline std::string streamingPage(const StreamingSnapshot& s, std::chrono::steady
                                  std::size_t page = 1) {
   const std::string body = detail::overview(s, now) + detail::charts(s) + detail::receiversTable(s) +
                            detail::activeTable(s) + detail::completedTable(s, page) + detail::warningsList(s);
-  return htmlPage(*s.app, "Streaming", body, true);
+  return htmlPage(*s.app, "Streaming", body, !s.stopTime);
 }
 
 }  // namespace rill::ui

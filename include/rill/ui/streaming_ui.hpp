@@ -43,7 +43,7 @@ class StreamingUI {
     if (!ssc.sparkContext().isDriver()) return;
     const SparkConf& conf = ssc.sparkContext().getConf();
     auto app = std::make_shared<AppFacts>();
-    app->startWallMillis = wallMillis();
+    app->startWallMillis = wallClockMillis();
     app->id = "local-" + std::to_string(app->startWallMillis);
     app->name = conf.appName();
     app->master = conf.master();
@@ -78,11 +78,6 @@ class StreamingUI {
   }
 
  private:
-  static std::int64_t wallMillis() {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-  }
-
   static std::int64_t numberParam(const httplib::Request& req, const char* name, std::int64_t dflt) {
     if (!req.has_param(name)) return dflt;
     const auto v = detail::parseId(req.get_param_value(name));
@@ -117,7 +112,7 @@ class StreamingUI {
       std::vector<std::string> statuses;
       for (std::size_t i = 0; i < req.get_param_value_count("status"); ++i)
         statuses.push_back(req.get_param_value("status", i));
-      const ApiAnswer a = answerApi(*listener->snapshot(), req.matches[1].str(), statuses, wallMillis());
+      const ApiAnswer a = answerApi(*listener->snapshot(), req.matches[1].str(), statuses, wallClockMillis());
       res.status = a.status;
       res.set_content(a.body, a.status == 200 ? "application/json" : "text/plain; charset=utf-8");
     });
