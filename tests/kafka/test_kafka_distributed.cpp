@@ -19,6 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -202,13 +203,18 @@ using Batches = std::map<std::int64_t, std::string>;
 struct CheckpointedRun {
   Batches batches;
   std::optional<std::int64_t> restored;  // ms
+  std::string error;                     // what awaitTermination threw
 };
 
 /// A running count of the values of `topic` (updateStateByKey), checkpointed
 /// in `dir`, run from its checkpoint up to batch `until`; then the contexts are
-/// dropped without a graceful stop (killed).
+/// dropped without a graceful stop (killed). The count's output throws at
+/// batch `failAt` (ms), after the batch's ranges were recorded; rank 0 calls
+/// beforeBatch(b) before batch b.
 CheckpointedRun runCheckpointed(rill::SparkContext& sc, rill_kafka_test::Cluster& kafka, const std::string& topic,
-                                const std::string& dir, std::int64_t until) {
+                                const std::string& dir, std::int64_t until,
+                                std::optional<std::int64_t> failAt = std::nullopt,
+                                const std::function<void(std::int64_t)>& beforeBatch = {}) {
   auto clock = std::make_shared<rill::ManualClock>(0);
   auto lock = std::make_shared<std::mutex>();
   auto batches = std::make_shared<Batches>();
@@ -226,7 +232,8 @@ CheckpointedRun runCheckpointed(rill::SparkContext& sc, rill_kafka_test::Cluster
         .updateStateByKey([](const std::vector<long>& ones, std::optional<long> sum) {
           return std::optional<long>(sum.value_or(0) + static_cast<long>(ones.size()));
         })
-        .foreachRDD([lock, batches](const auto& rdd, rill::Time t) {
+        .foreachRDD([lock, batches, failAt](const auto& rdd, rill::Time t) {
+          if (failAt == t.milliseconds()) throw std::runtime_error("a crash in the middle of the batch");
           auto counts = rdd.collect();
           std::sort(counts.begin(), counts.end());
           std::lock_guard guard(*lock);
@@ -237,10 +244,18 @@ CheckpointedRun runCheckpointed(rill::SparkContext& sc, rill_kafka_test::Cluster
   CheckpointedRun run;
   if (auto t = ssc->restoredBatchTime()) run.restored = t->milliseconds();
   ssc->start();
-  if (sc.isDriver()) {
-    for (std::int64_t b = run.restored.value_or(0) / 1000 + 1; b <= until; ++b) clock->setTime(b * 1000);
-  } else if (!ssc->awaitTerminationOrTimeout(kTimeout)) {
-    throw std::runtime_error("rank 0 did not stop the job within the timeout");
+  try {
+    if (sc.isDriver()) {
+      for (std::int64_t b = run.restored.value_or(0) / 1000 + 1; b <= until; ++b) {
+        if (beforeBatch) beforeBatch(b);
+        clock->setTime(b * 1000);
+      }
+      ssc->awaitTerminationOrTimeout(0s);
+    } else if (!ssc->awaitTerminationOrTimeout(kTimeout)) {
+      throw std::runtime_error("rank 0 did not stop the job within the timeout");
+    }
+  } catch (const std::exception& e) {
+    run.error = e.what();
   }
   ssc.reset();  // a forced stop
   std::lock_guard guard(*lock);
@@ -384,5 +399,53 @@ TEST_CASE("checkpointed direct stream on 2 and 3 ranks: killed and restarted, it
       CHECK(resumed[r].restored == std::optional<std::int64_t>(2000));
       CHECK(named(resumed[r].batches, topic) == Batches(expected.upper_bound(2000), expected.end()));
     }
+  }
+}
+
+TEST_CASE("checkpointed direct stream on 2 ranks: the batch that failed runs again with its ranges, not re-cut") {
+  rill_kafka_test::Cluster kafka;
+  rill_test::TempDir tmp("kafka-distributed-replay");
+  // Records written after batch 3 was cut: an uninterrupted run reads them in batch 4.
+  auto late = [&kafka](const std::string& topic) { kafka.produce(topic, 1, {"p1-late0", "p1-late1"}); };
+  std::string topic = filledTopic(kafka);
+  Batches expected;
+  {
+    rill::SparkContext sc(conf(2));
+    expected = named(runCheckpointed(sc, kafka, topic, tmp.file("one-process"), kBatches, std::nullopt,
+                                     [&](std::int64_t b) {
+                                       if (b == 4) late(topic);
+                                     })
+                         .batches,
+                     topic);
+  }
+  REQUIRE(expected.size() == kBatches);
+  CHECK(expected[4000].find("partition: 1, range: [5 -> 7]") != std::string::npos);
+
+  topic = filledTopic(kafka);
+  std::vector<CheckpointedRun> killed(2), resumed(2);
+  rill::exec::runLocalCluster(
+      2,
+      [&](rill::exec::Cluster& cluster) {
+        rill::SparkContext sc(conf(1), cluster);
+        killed[cluster.rank()] = runCheckpointed(sc, kafka, topic, tmp.file("ranks"), 3, 3000);
+      },
+      kTimeout);
+  late(topic);  // before the restart: re-cut, batch 3 would read them
+  rill::exec::runLocalCluster(
+      2,
+      [&](rill::exec::Cluster& cluster) {
+        rill::SparkContext sc(conf(1), cluster);
+        resumed[cluster.rank()] = runCheckpointed(sc, kafka, topic, tmp.file("ranks"), kBatches);
+      },
+      kTimeout);
+  for (std::size_t r = 0; r < 2; ++r) {
+    CAPTURE(r);
+    CHECK(killed[r].error == "a crash in the middle of the batch");
+    const Batches before = named(killed[r].batches, topic);
+    CHECK(Batches(before.begin(), before.upper_bound(2000)) == Batches(expected.begin(), expected.upper_bound(2000)));
+    CHECK(expected[3000].rfind(before.at(3000), 0) == 0);  // its ranges, then no counts
+    CHECK(resumed[r].restored == std::optional<std::int64_t>(2000));
+    CHECK(resumed[r].error.empty());
+    CHECK(named(resumed[r].batches, topic) == Batches(expected.upper_bound(2000), expected.end()));
   }
 }
