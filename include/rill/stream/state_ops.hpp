@@ -11,6 +11,7 @@
 #include <rill/stream/derive.hpp>
 #include <rill/stream/state.hpp>
 #include <rill/stream/state_mapping.hpp>
+#include <rill/stream/state_rows.hpp>
 #include <rill/stream/state_signature.hpp>
 #include <rill/stream/state_spec.hpp>
 #include <rill/stream/state_update.hpp>
@@ -31,22 +32,33 @@ class DStreamStateOps {
   const D& d() const { return static_cast<const D&>(*this); }
 
  public:
-  /// updateStateByKey(updateFn[, n | partitioner]): updateFn(const std::vector<V>& newValues,
-  /// std::optional<S> state) -> std::optional<S>, or updateFn(rill::Time, const K&, values, state),
-  /// called every batch for every key with new values or a state; std::nullopt removes
-  /// the key. Each batch's output is the whole state. S is read off updateFn's last
+  /// updateStateByKey(updateFn[, n | partitioner[, rememberPartitioner][, initialRDD]]):
+  /// updateFn(const std::vector<V>& newValues, std::optional<S> state) -> std::optional<S>,
+  /// or updateFn(rill::Time, const K&, values, state), called every batch for every key
+  /// with new values or a state; std::nullopt removes the key. Or the partition form,
+  /// updateFn(rill::StateUpdateRows<K, V, S>& rows) -> the partition's new (key, state)
+  /// pairs (e.g. a std::vector<std::pair<K, S>>), called every batch once per state
+  /// partition with a (key, values, state) tuple for each of its keys (state_rows.hpp).
+  /// Each batch's output is the whole state. S is read off updateFn's last
   /// parameter, or named: updateStateByKey<S>(updateFn).
+  /// rememberPartitioner (default true): whether the state RDDs keep the partitioner;
+  /// false when a partition function changes keys, so that each batch's state is
+  /// shuffled by key before the next update. initialRDD: keys start with its
+  /// (key, state) pairs.
   template <class S = detail::DeduceState, class F, class Part = std::size_t>
-  auto updateStateByKey(F updateFn, Part part = 0) const {
-    return updateState<detail::state_type_t<S, F>>(std::move(updateFn), part, detail::NoInitialState{});
+  auto updateStateByKey(F updateFn, Part part = 0, bool rememberPartitioner = true) const {
+    return updateState<detail::update_state_t<S, F>>(std::move(updateFn), part, rememberPartitioner,
+                                                     detail::NoInitialState{});
   }
-  /// updateStateByKey(updateFn, n | partitioner, initialRDD): keys start with the
-  /// (key, state) pairs of initialRDD.
-  template <class S = detail::DeduceState, class F, class Part, class R>
+  template <class S = detail::DeduceState, class F, class Part, detail::RDDLike R>
   auto updateStateByKey(F updateFn, Part part, const R& initialRDD) const {
-    using Named = detail::state_type_t<S, F>;
+    return updateStateByKey<S>(std::move(updateFn), part, true, initialRDD);
+  }
+  template <class S = detail::DeduceState, class F, class Part, detail::RDDLike R>
+  auto updateStateByKey(F updateFn, Part part, bool rememberPartitioner, const R& initialRDD) const {
+    using Named = detail::update_state_t<S, F>;
     using St = std::conditional_t<std::is_same_v<Named, detail::DeduceState>, mapped_of_t<typename R::value_type>, Named>;
-    return updateState<St>(std::move(updateFn), part, initialRDD.toRDD());
+    return updateState<St>(std::move(updateFn), part, rememberPartitioner, initialRDD.toRDD());
   }
 
   /// mapWithState(StateSpec::function(fn)...): see state_spec.hpp. Returns a
@@ -115,7 +127,7 @@ class DStreamStateOps {
   }
 
   template <class S, class F, class Part, class Init>
-  auto updateState(F updateFn, Part part, Init initial) const {
+  auto updateState(F updateFn, Part part, bool rememberPartitioner, Init initial) const {
     using T = typename D::value_type;
     RILL_REQUIRE_PAIRS(T, "updateStateByKey needs a DStream");
     if constexpr (checkState<S, Part>()) {
@@ -124,18 +136,30 @@ class DStreamStateOps {
       using Values = const std::vector<V>&;
       constexpr bool timed = std::invocable<const F&, Time, const K&, Values, std::optional<S>>;
       constexpr bool plain = std::invocable<const F&, Values, std::optional<S>>;
-      static_assert(timed || plain,
+      constexpr bool rows = detail::UpdatesRows<F, K, V, S>;
+      static_assert(timed || plain || rows,
                     "rill: updateStateByKey needs updateFn callable as f(const std::vector<V>&, std::optional<S>) or "
-                    "f(rill::Time, const K&, const std::vector<V>&, std::optional<S>), returning std::optional<S>");
-      if constexpr (timed || plain) {
-        using R = typename detail::UpdateResult<timed, F, K, V, S>::type;
-        static_assert(std::is_convertible_v<R, std::optional<S>>,
-                      "rill: updateStateByKey's updateFn must return std::optional<S> (std::nullopt removes the key)");
+                    "f(rill::Time, const K&, const std::vector<V>&, std::optional<S>), returning std::optional<S>; "
+                    "or as f(rill::StateUpdateRows<K, V, S>&), returning the new (key, state) pairs");
+      if constexpr (timed || plain || rows) {
+        constexpr auto form = timed ? detail::UpdateForm::perKeyTimed
+                              : plain ? detail::UpdateForm::perKey
+                                      : detail::UpdateForm::partition;
+        if constexpr (form == detail::UpdateForm::partition) {
+          static_assert(detail::StateRowsResult<detail::rows_result_t<F, K, V, S>, K, S>,
+                        "rill: updateStateByKey's partition function must return the partition's new (key, state) "
+                        "pairs, e.g. a std::vector<std::pair<K, S>>");
+        } else {
+          using R = typename detail::UpdateResult<timed, F, K, V, S>::type;
+          static_assert(std::is_convertible_v<R, std::optional<S>>,
+                        "rill: updateStateByKey's updateFn must return std::optional<S> (std::nullopt removes the "
+                        "key)");
+        }
         const auto p = detail::streamPartitioner(part, d().sparkContext().defaultParallelism());
         using P = std::remove_cvref_t<decltype(p)>;
-        auto node = std::make_shared<detail::UpdateStateNode<K, V, S, F, P, timed>>(
+        auto node = std::make_shared<detail::UpdateStateNode<K, V, S, F, P, form>>(
             d().graph(), d().slideDuration(), d().baseNode(), batchRows(p), std::move(updateFn), p,
-            initialRows<K, S>(initial));
+            rememberPartitioner, initialRows<K, S>(initial));
         d().graph().checkpoints().add(node);
         return DStream<std::pair<K, S>>(std::move(node));
       }

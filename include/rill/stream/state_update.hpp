@@ -2,12 +2,16 @@
 // updateStateByKey (Spark's StateDStream): every batch, the update function is
 // called for every key that has new values or a state, as
 // updateFn(values, std::optional<S> state) -> std::optional<S> (or with the
-// batch time and key first); std::nullopt removes the key. The output of each
-// batch is the whole state.
+// batch time and key first); std::nullopt removes the key. Or, the partition
+// form (state_rows.hpp), once per state partition with all its keys. The
+// output of each batch is the whole state.
 //
 // The state is an RDD hash-partitioned by key (the stream's partitioner); a
 // batch's values are shuffled to the same partitions, and each partition's
-// state is updated by one task on the pool, in parallel.
+// state is updated by one task on the pool, in parallel. Without
+// rememberPartitioner the state RDD does not claim the partitioner, and the
+// next update shuffles it by key first (what a partition function that
+// changes keys needs).
 //
 // A failed update loses no input, and fails its batch only: the batch's values
 // wait, and the next batch's update gives them to the function before its own,
@@ -28,6 +32,7 @@
 #include <rill/stream/graph.hpp>
 #include <rill/stream/state_keys.hpp>
 #include <rill/stream/state_limits.hpp>
+#include <rill/stream/state_rows.hpp>
 #include <rill/stream/window_keyed.hpp>
 
 #include <atomic>
@@ -44,7 +49,11 @@
 
 namespace rill::detail {
 
-template <class K, class V, class S, class F, class P, bool Timed>
+/// How updateStateByKey calls its function: per key (with or without the batch
+/// time and key), or per partition.
+enum class UpdateForm { perKey, perKeyTimed, partition };
+
+template <class K, class V, class S, class F, class P, UpdateForm Form>
 class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public CheckpointParticipant, public KeyedState {
   using StateRow = std::pair<K, S>;
   using Hash = hasher_of_t<P>;
@@ -74,11 +83,12 @@ class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public Checkp
   using Batch = std::function<std::optional<std::vector<std::vector<std::pair<K, V>>>>(Time)>;
 
   UpdateStateNode(DStreamGraph& graph, Duration slide, std::shared_ptr<DStreamBase> parent, Batch batch, F fn,
-                  P part, RDD<StateRow> initial /* without a node: none */)
+                  P part, bool rememberPartitioner, RDD<StateRow> initial /* without a node: none */)
       : DStreamNode<StateRow>(graph, slide, {std::move(parent)}),
         batch_(std::move(batch)),
         fn_(std::move(fn)),
         part_(std::move(part)),
+        remember_(rememberPartitioner),
         initial_(std::move(initial)),
         maxPending_(maxPendingStateBatches(graph.sparkContext().getConf())),
         waiting_(makeWaiting()) {}
@@ -192,6 +202,7 @@ class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public Checkp
           keys += static_cast<std::int64_t>(rows.size());
           return rows;
         });
+        if (!remember_) out = RDD<StateRow>(sc, out->node());  // the same partitions, no partitioner
       }
     } catch (...) {
       keepWaiting();
@@ -248,26 +259,42 @@ class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public Checkp
   std::vector<StateRow> update(Time t, std::vector<StateRow>& states, std::size_t r) {
     if (r < waiting_.incoming.size()) group(r);
     Groups& groups = waiting_.parts[r];
-    for (auto& entry : groups.entries()) entry.second.called = false;
     std::vector<StateRow> out;
-    out.reserve(states.size() + groups.size());
+    if constexpr (Form == UpdateForm::partition) {
+      // The function may keep what it is given: the values are copies.
+      StateUpdateRows<K, V, S> rows;
+      rows.reserve(states.size() + groups.size());
+      forEachKey(states, groups, [&](K key, const std::vector<V>& values, std::optional<S> state) {
+        rows.emplace_back(std::move(key), values, std::move(state));
+      });
+      out = toStateRows<K, S>(callWithRows(fn_, rows));
+    } else {
+      out.reserve(states.size() + groups.size());
+      forEachKey(states, groups, [&](K key, const std::vector<V>& values, std::optional<S> state) {
+        if (auto next = call(t, key, values, std::move(state))) out.emplace_back(std::move(key), std::move(*next));
+      });
+    }
+    return out;
+  }
+
+  /// visit(key, values, state) for every key with a state (in the state's
+  /// order), then every key with values only. The keys of the state are
+  /// moved; those of the values copied, as the values stay until the update succeeds.
+  template <class Visit>
+  static void forEachKey(std::vector<StateRow>& states, Groups& groups, Visit&& visit) {
+    for (auto& entry : groups.entries()) entry.second.called = false;
     const std::vector<V> none;
     for (auto& [key, state] : states) {
       Group* g = groups.find(key);
       if (g) g->called = true;
-      if (auto next = call(t, key, g ? g->values : none, std::optional<S>(std::move(state))))
-        out.emplace_back(std::move(key), std::move(*next));
+      visit(std::move(key), g ? g->values : none, std::optional<S>(std::move(state)));
     }
-    const std::optional<S> absent;
     for (auto& [key, g] : groups.entries())
-      if (g.called) continue;
-      else if (auto next = call(t, key, g.values, absent))
-        out.emplace_back(key, std::move(*next));  // copies the key: see above
-    return out;
+      if (!g.called) visit(key, g.values, std::nullopt);
   }
 
   std::optional<S> call(Time t, const K& key, const std::vector<V>& values, std::optional<S> state) const {
-    if constexpr (Timed)
+    if constexpr (Form == UpdateForm::perKeyTimed)
       return fn_(t, key, values, std::move(state));
     else
       return fn_(values, std::move(state));
@@ -275,13 +302,14 @@ class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public Checkp
 
   RDD<StateRow> restoredRDD(std::vector<std::vector<StateRow>> parts) const {
     auto& sc = this->graph().sparkContext();
-    if (parts.size() == part_.numPartitions()) return keyedRDD<StateRow>(sc, std::move(parts), part_);
-    return sc.fromPartitions(std::move(parts));  // saved with other partitions: shuffled on use
+    if (remember_ && parts.size() == part_.numPartitions()) return keyedRDD<StateRow>(sc, std::move(parts), part_);
+    return sc.fromPartitions(std::move(parts));  // not partitioned by part_: shuffled on use
   }
 
   Batch batch_;
   F fn_;
   P part_;
+  bool remember_;  // whether the state RDDs claim part_ (Spark's rememberPartitioner)
   RDD<StateRow> initial_;  // without a node when there is none
   std::size_t maxPending_;
   // On the scheduler thread, and partition by partition in the update's tasks.
