@@ -98,7 +98,9 @@ TEST_CASE("partition form: one call per state partition with all its keys; the b
   const std::vector<std::size_t> stateSizes = {1, 2, 3, 3, 3, 3};
   REQUIRE(calls->keys.size() == 6);
   std::size_t b = 0;
-  for (const auto& [t, perCall] : calls->keys) {
+  for (const auto& entry : calls->keys) {  // not a structured binding: clang 14 cannot capture those
+    const std::int64_t t = entry.first;
+    const auto& perCall = entry.second;
     CAPTURE(t);
     CHECK(perCall.size() == 2);
     std::size_t keys = 0;

@@ -15,6 +15,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -80,6 +81,16 @@ inline void requireCheckpointInterval(Duration interval, Duration slide) {
                                 ") must be a multiple of the DStream's slide duration (" + toString(slide) + ")");
 }
 
+/// Throws SparkException unless `time`, saved by `what`, is a batch of a
+/// stream sliding every `slide` from times.zero, no later than the checkpoint's
+/// batch: anything else comes from damaged or crafted bytes.
+inline void checkSavedBatchTime(Time time, const CheckpointTimes& times, Duration slide, const std::string& what) {
+  if (time <= times.zero || time > times.batch || (time - times.zero).count() % slide.count() != 0)
+    throw SparkException(what + " holds a batch at " + time.toString() + ", which is not a batch of its stream (every " +
+                         toString(slide) + " from " + times.zero.toString() + ") up to the checkpoint's batch at " +
+                         times.batch.toString());
+}
+
 /// Saves the batch RDDs a stream remembers and puts them back on restore.
 template <class T>
 class BatchesParticipant final : public CheckpointParticipant {
@@ -102,11 +113,20 @@ class BatchesParticipant final : public CheckpointParticipant {
       throwUnsupported(unsupportedReason());
     }
   }
-  void restore(std::string_view bytes) override {
+  std::function<void()> prepareRestore(std::string_view bytes, const CheckpointTimes& times) override {
     if constexpr (Checkpointable<T>) {
       auto batches = fromBytes<std::vector<std::pair<std::int64_t, std::vector<std::vector<T>>>>>(bytes);
       auto& sc = node_->graph().sparkContext();
-      for (auto& [ms, parts] : batches) node_->restore(Time(ms), sc.fromPartitions(std::move(parts)));
+      std::vector<std::pair<Time, RDD<T>>> rdds;
+      for (auto& [ms, parts] : batches) {
+        checkSavedBatchTime(Time(ms), times, node_->slideDuration(), describe());
+        if (!rdds.empty() && Time(ms) <= rdds.back().first)
+          throw SparkException("rill: the saved batches of " + describe() + " are not in time order");
+        rdds.emplace_back(Time(ms), sc.fromPartitions(std::move(parts)));
+      }
+      return [node = node_, rdds = std::move(rdds)] {
+        for (const auto& [t, rdd] : rdds) node->restore(t, rdd);
+      };
     } else {
       throwUnsupported(unsupportedReason());
     }

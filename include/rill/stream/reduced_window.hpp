@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -61,16 +62,20 @@ class ReducedWindowNode final : public DStreamNode<std::pair<K, V>>, public Chec
       throwUnsupported(unsupportedReason());
     }
   }
-  void restore(std::string_view bytes) override {
+  std::function<void()> prepareRestore(std::string_view bytes, const CheckpointTimes& times) override {
     if constexpr (Checkpointable<Row>) {
       auto saved = fromBytes<std::optional<std::pair<std::int64_t, std::vector<std::vector<Row>>>>>(bytes);
-      if (!saved) return;
+      if (!saved) return [] {};
+      const Time t(saved->first);
+      checkSavedBatchTime(t, times, this->slideDuration(), describe());
       auto& sc = this->graph().sparkContext();
       auto rdd = saved->second.size() == part_.numPartitions()
                      ? keyedRDD<Row>(sc, std::move(saved->second), part_)
                      : sc.fromPartitions(std::move(saved->second));  // partitioned otherwise: shuffled on use
-      std::lock_guard lock(lastMutex_);
-      last_.emplace(Time(saved->first), std::move(rdd));
+      return [this, t, rdd = std::move(rdd)] {
+        std::lock_guard lock(lastMutex_);
+        last_.emplace(t, rdd);
+      };
     } else {
       throwUnsupported(unsupportedReason());
     }
