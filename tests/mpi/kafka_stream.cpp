@@ -74,9 +74,9 @@ std::int64_t runStream(rill::SparkContext& sc, const rill::kafka::KafkaParams& p
     if (print) std::cout << t.milliseconds() << " ranges " << rill::toString(rill::kafka::offsetRanges(rdd)) << '\n';
   });
   stream
-      .flatMap([&read](const rill::kafka::ConsumerRecord& r) {
+      .flatMap([&read](const rill::kafka::ConsumerRecord& r) -> std::vector<std::string> {
         read.fetch_add(1, std::memory_order_relaxed);
-        return rill::split(r.value()).toVector();
+        return rill::split(r.value());
       })
       .map([](const std::string& word) { return std::pair<std::string, std::int64_t>(word, 1); })
       .reduceByKey([](std::int64_t a, std::int64_t b) { return a + b; })
