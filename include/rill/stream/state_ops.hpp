@@ -145,24 +145,37 @@ class DStreamStateOps {
         constexpr auto form = timed ? detail::UpdateForm::perKeyTimed
                               : plain ? detail::UpdateForm::perKey
                                       : detail::UpdateForm::partition;
-        if constexpr (form == detail::UpdateForm::partition) {
-          static_assert(detail::StateRowsResult<detail::rows_result_t<F, K, V, S>, K, S>,
-                        "rill: updateStateByKey's partition function must return the partition's new (key, state) "
-                        "pairs, e.g. a std::vector<std::pair<K, S>>");
-        } else {
-          using R = typename detail::UpdateResult<timed, F, K, V, S>::type;
-          static_assert(std::is_convertible_v<R, std::optional<S>>,
-                        "rill: updateStateByKey's updateFn must return std::optional<S> (std::nullopt removes the "
-                        "key)");
-        }
-        const auto p = detail::streamPartitioner(part, d().sparkContext().defaultParallelism());
-        using P = std::remove_cvref_t<decltype(p)>;
-        auto node = std::make_shared<detail::UpdateStateNode<K, V, S, F, P, form>>(
-            d().graph(), d().slideDuration(), d().baseNode(), batchRows(p), std::move(updateFn), p,
-            rememberPartitioner, initialRows<K, S>(initial));
-        d().graph().checkpoints().add(node);
-        return DStream<std::pair<K, S>>(std::move(node));
+        if constexpr (validUpdateResult<form, F, K, V, S>())
+          return updateStream<form, K, V, S>(std::move(updateFn), part, rememberPartitioner, initial);
       }
+    }
+  }
+
+  template <detail::UpdateForm Form, class K, class V, class S, class F, class Part, class Init>
+  DStream<std::pair<K, S>> updateStream(F updateFn, Part part, bool rememberPartitioner, const Init& initial) const {
+    const auto p = detail::streamPartitioner(part, d().sparkContext().defaultParallelism());
+    using P = std::remove_cvref_t<decltype(p)>;
+    auto node = std::make_shared<detail::UpdateStateNode<K, V, S, F, P, Form>>(
+        d().graph(), d().slideDuration(), d().baseNode(), batchRows(p), std::move(updateFn), p, rememberPartitioner,
+        initialRows<K, S>(initial));
+    d().graph().checkpoints().add(node);
+    return DStream<std::pair<K, S>>(std::move(node));
+  }
+
+  /// Whether updateFn returns what its form must (false with a message when not).
+  template <detail::UpdateForm Form, class F, class K, class V, class S>
+  static constexpr bool validUpdateResult() {
+    if constexpr (Form == detail::UpdateForm::partition) {
+      constexpr bool ok = detail::StateRowsResult<detail::rows_result_t<F, K, V, S>, K, S>;
+      static_assert(ok,
+                    "rill: updateStateByKey's partition function must return the partition's new (key, state) "
+                    "pairs, e.g. a std::vector<std::pair<K, S>>");
+      return ok;
+    } else {
+      constexpr bool ok = std::is_convertible_v<
+          typename detail::UpdateResult<Form == detail::UpdateForm::perKeyTimed, F, K, V, S>::type, std::optional<S>>;
+      static_assert(ok, "rill: updateStateByKey's updateFn must return std::optional<S> (std::nullopt removes the key)");
+      return ok;
     }
   }
 
