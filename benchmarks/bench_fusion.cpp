@@ -2,6 +2,8 @@
 //
 //   sum:   10^7 ints -> map -> filter -> map -> sum
 //   words: ~100 MB of text in lines of ~80 chars -> flatMap(tokenize) -> count
+//   act/<action>: the same 10^7 ints -> map -> filter -> map ending in each action
+//        (reduce, fold, aggregate, count, min, max, sum, foreach)
 //
 // Each case runs as (a) a hand-written loop, (b) rill on "local[1]", (c) range-v3
 // views, (d) std::ranges views (g++ only: clang 14 cannot compile libstdc++ 12's
@@ -10,6 +12,10 @@
 // the plumbing, not the work. main() checks that every variant gets the same
 // answer, then prints, after Google Benchmark's own table, each median as a ratio
 // to the hand-written loop and the 2-worker speedup.
+//
+// Each act/<action> runs as the hand loop a user would write for it (a_hand), that loop
+// over two halves on two std::threads (c_hand_2threads: how much a second core helps
+// this loop on this machine at all), rill on "local[1]" (b_rill_1w) and "local[2]" (f_rill_2w).
 //
 //   build/bench/benchmarks/bench_fusion                         # 5 repetitions, medians
 //   build/bench/benchmarks/bench_fusion --benchmark_filter=sum  # one case
@@ -39,7 +45,9 @@
 #include <map>
 #include <numeric>
 #include <string>
+#include <span>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -189,6 +197,39 @@ std::int64_t wordsRillSplit(const rill::RDD<std::string>& rdd) {
   return rdd.flatMap([](const std::string& l) { return l | ranges::views::split(' '); }).count();
 }
 
+
+// ---------------------------------------------------------------------------
+// Every action at the end of map -> filter -> map (workload.hpp holds the actions
+// and their hand loops).
+
+using rill_bench::Action;
+using rill_bench::hits;
+
+auto fused(const rill::RDD<int>& rdd) { return rdd.map(mapIn).filter(keep).map(mapOut); }
+
+std::int64_t handOne(Action a) {
+  hits = 0;
+  const std::int64_t r = rill_bench::handAction(a, ints());
+  return a == Action::foreach ? hits.load() : r;
+}
+
+/// The hand loop over two halves on two threads, merged: the calibration.
+std::int64_t handTwoThreads(Action a) {
+  const std::span<const int> all(ints());
+  hits = 0;
+  std::int64_t second = 0;
+  std::thread t([&] { second = rill_bench::handAction(a, all.subspan(all.size() / 2)); });
+  const std::int64_t first = rill_bench::handAction(a, all.first(all.size() / 2));
+  t.join();
+  return a == Action::foreach ? hits.load() : rill_bench::mergeAction(a, first, second);
+}
+
+std::int64_t rillOne(Action a, const rill::RDD<int>& rdd) {
+  hits = 0;
+  const std::int64_t r = rill_bench::rillAction(a, fused(rdd));
+  return a == Action::foreach ? hits.load() : r;
+}
+
 // ---------------------------------------------------------------------------
 // Registration and the ratio table.
 
@@ -237,7 +278,7 @@ void runVariant(benchmark::State& state, std::int64_t (*fn)()) {
 }
 
 struct Times {
-  double real, cpu;  // ms; cpu is the calling thread's only
+  double real, cpu;  // ms; cpu is the calling thread's only (act/: the whole process's)
 };
 
 /// Google Benchmark's console output, plus the median (or, without repetitions,
@@ -256,21 +297,27 @@ class RatioReporter : public benchmark::ConsoleReporter {
 };
 
 /// Ratios use wall time (what the 2-worker runs save); the CPU column is the
-/// calling thread's time, which shows when another process stole the core.
+/// calling thread's time (for act/ cases the process's), which shows when another
+/// process stole the core.
 void printRatios(const std::map<std::string, Times>& ms) {
-  for (const char* kase : {"sum", "words"}) {
-    const auto hand = ms.find(std::string(kase) + "/a_hand");
-    std::printf("\n%-26s %10s %10s %8s\n", kase, "median ms", "cpu ms", "x hand");
+  std::vector<std::string> kases{"sum", "words"};
+  for (Action a : rill_bench::kActions) kases.push_back(std::string("act/") + rill_bench::nameOf(a));
+  for (const std::string& kase : kases) {
+    const auto hand = ms.find(kase + "/a_hand");
+    std::printf("\n%-26s %10s %10s %8s\n", kase.c_str(), "median ms", "cpu ms", "x hand");
     for (const auto& [name, t] : ms) {
-      if (name.rfind(std::string(kase) + "/", 0) != 0) continue;
+      if (name.rfind(kase + "/", 0) != 0) continue;
       std::printf("%-26s %10.2f %10.2f", name.c_str(), t.real, t.cpu);
       if (hand != ms.end()) std::printf(" %8.2f", t.real / hand->second.real);
       std::printf("\n");
     }
-    const auto one = ms.find(std::string(kase) + "/b_rill_1w");
-    const auto two = ms.find(std::string(kase) + "/f_rill_2w");
+    const auto one = ms.find(kase + "/b_rill_1w");
+    const auto two = ms.find(kase + "/f_rill_2w");
+    const auto calib = ms.find(kase + "/c_hand_2threads");
     if (one != ms.end() && two != ms.end())
       std::printf("%-26s %10s %10s %8.2f\n", "speedup 2w over 1w", "", "", one->second.real / two->second.real);
+    if (calib != ms.end() && two != ms.end())
+      std::printf("%-26s %10s %10s %8.2f\n", "2w / hand on 2 threads", "", "", two->second.real / calib->second.real);
   }
 }
 
@@ -288,6 +335,17 @@ bool checkAnswers() {
         ok = false;
       }
     }
+  }
+  for (Action a : rill_bench::kActions) {
+    const std::int64_t expected = handOne(a);
+    const std::int64_t got[] = {handTwoThreads(a), rillOne(a, intRDD<1>()), rillOne(a, intRDD<2>())};
+    for (std::int64_t g : got)
+      if (g != expected) {
+        std::fprintf(stderr, "bench_fusion: %s gives %lld, the hand loop %lld\n", rill_bench::nameOf(a),
+                     static_cast<long long>(g),
+                     static_cast<long long>(expected));
+        ok = false;
+      }
   }
   return ok;
 }
@@ -312,6 +370,25 @@ int main(int argc, char** argv) {
         benchmark::RegisterBenchmark((kase + std::string(v.name)).c_str(), runVariant, v.*pick)
             ->Unit(benchmark::kMillisecond)
             ->UseRealTime();
+  for (Action a : rill_bench::kActions) {
+    const std::string kase = std::string("act/") + rill_bench::nameOf(a) + "/";
+    auto add = [&](const char* variant, auto fn) {
+      benchmark::RegisterBenchmark((kase + variant).c_str(),
+                                   [fn](benchmark::State& state) {
+                                     for (auto _ : state) {
+                                       auto result = fn();
+                                       benchmark::DoNotOptimize(result);
+                                     }
+                                   })
+          ->Unit(benchmark::kMillisecond)
+          ->UseRealTime()
+          ->MeasureProcessCPUTime();
+    };
+    add("a_hand", [a] { return handOne(a); });
+    add("b_rill_1w", [a] { return rillOne(a, intRDD<1>()); });
+    add("c_hand_2threads", [a] { return handTwoThreads(a); });
+    add("f_rill_2w", [a] { return rillOne(a, intRDD<2>()); });
+  }
   RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();

@@ -12,17 +12,29 @@
 // all (a shared or virtual machine may be far from 2x), and BM_Calibration_TableLoop/2 vs /1
 // how much it helps the word count's own table loop without rill; read the 2-worker numbers
 // against them.
+// BM_WordCount_RillAsWritten is the word count as a user writes it: rill::split, (std::string,
+// long) pairs, collectAsMap(); read it against BM_WordCount_HandLoop. The word counts' CPU
+// column is the whole process's CPU time (all workers), which other load on the machine
+// disturbs far less than the wall time.
 // Peak memory of the word count, in a process of its own (VmHWM counts the whole process):
 //   build/bench/benchmarks/bench_keyed --benchmark_filter=PeakRSS
+// BM_WordCount_TextFilePeakRSS writes the text to a file once (RILL_BENCH_TMP, default /tmp)
+// and reports the peak RSS (VmHWM, read by the child itself: getrusage would count the parent's
+// pages a spawned child shared before its exec) of a child process that runs the word count
+// as written over textFile on 2 workers and nothing else.
 #include <benchmark/benchmark.h>
 
 #include "workload.hpp"
 
+#include <rill/core/split.hpp>
 #include <rill/rdd/spark_context.hpp>
+
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
@@ -146,8 +158,19 @@ auto countStrings = [](const auto& lines) {
       .count();
 };
 
+/// The word count as a user writes it (Spark's example in C++): rill::split, a
+/// (std::string, 1) pair from a const std::string&, the counts collected as a map.
+auto countAsWritten = [](const auto& lines) {
+  return static_cast<std::int64_t>(lines.flatMap([](std::string_view line) { return rill::split(line, ' '); })
+                                       .map([](const std::string& w) { return std::pair<std::string, long>(w, 1); })
+                                       .reduceByKey(plus)
+                                       .collectAsMap()
+                                       .size());
+};
+
 void BM_WordCount_Rill(benchmark::State& state) { wordCount(state, countViews); }
 void BM_WordCount_RillStringPairs(benchmark::State& state) { wordCount(state, countStrings); }
+void BM_WordCount_RillAsWritten(benchmark::State& state) { wordCount(state, countAsWritten); }
 
 /// The combine table alone, single-threaded, on the same word stream: the
 /// measurement behind rill/rdd/hash_table.hpp. Both tables are probed with the
@@ -203,6 +226,58 @@ void BM_WordCount_PeakRSS(benchmark::State& state) {
   state.counters["peakRSS_MiB"] = after / 1024.0;
   state.counters["peak_over_input"] = after / inputKiB;
   state.counters["wordcount_extra_MiB"] = (after - before) / 1024.0;
+}
+
+/// The word count as written over a file read with textFile, on 2 workers, in this
+/// process (bench_keyed --textfile-wordcount PATH): what BM_WordCount_TextFilePeakRSS
+/// measures. Prints the distinct words and the process's peak RSS in KiB.
+int textFileWordCount(const char* path) {
+  std::size_t distinct = 0;
+  {
+    rill::SparkContext sc(rill::SparkConf().setAppName("bench_keyed").setMaster("local[2]"));
+    distinct = sc.textFile(path)
+                   .flatMap([](const std::string& line) { return rill::split(line, ' '); })
+                   .map([](const std::string& w) { return std::pair<std::string, long>(w, 1); })
+                   .reduceByKey(plus)
+                   .collectAsMap()
+                   .size();
+  }
+  std::printf("%zu %lld\n", distinct, static_cast<long long>(vmHighWaterKiB()));
+  return distinct == 0 ? 1 : 0;
+}
+
+/// The Zipf text as a file, written once, removed at exit.
+const std::string& zipfFile() {
+  struct TempFile {
+    std::string path;
+    ~TempFile() { std::remove(path.c_str()); }
+  };
+  static const TempFile file = [] {
+    const char* dir = std::getenv("RILL_BENCH_TMP");
+    TempFile f{std::string(dir ? dir : "/tmp") + "/rill_bench_zipf_" + std::to_string(::getpid()) + ".txt"};
+    std::ofstream(f.path, std::ios::binary) << zipfText().bytes;
+    return f;
+  }();
+  return file.path;
+}
+
+void BM_WordCount_TextFilePeakRSS(benchmark::State& state) {
+  const std::string command = "/proc/" + std::to_string(::getpid()) + "/exe --textfile-wordcount " + zipfFile();
+  double peakMiB = 0, distinct = 0;
+  for (auto _ : state) {
+    FILE* child = ::popen(command.c_str(), "r");
+    long long words = 0, kib = 0;
+    const bool read = child && std::fscanf(child, "%lld %lld", &words, &kib) == 2;
+    if (!child || ::pclose(child) != 0 || !read) {
+      state.SkipWithError("the child word count failed");
+      return;
+    }
+    peakMiB = std::max(peakMiB, static_cast<double>(kib) / 1024.0);
+    distinct = static_cast<double>(words);
+  }
+  state.counters["input_MiB"] = static_cast<double>(zipfText().bytes.size()) / (1 << 20);
+  state.counters["peakRSS_MiB"] = peakMiB;
+  state.counters["distinct"] = distinct;
 }
 
 // ---- join -------------------------------------------------------------------------------------
@@ -316,17 +391,41 @@ void BM_Calibration_TableLoop(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK(BM_Calibration_TableLoop)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Calibration_TableLoop)->Arg(1)->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MeasureProcessCPUTime();
 BENCHMARK(BM_Calibration_Spin)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_CombineTable_UnorderedMap)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_CombineTable_FlatMap)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_WordCount_HandLoop)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_WordCount_Rill)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_WordCount_RillStringPairs)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_WordCount_HandLoop)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MeasureProcessCPUTime();
+BENCHMARK(BM_WordCount_Rill)->Arg(1)->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MeasureProcessCPUTime();
+BENCHMARK(BM_WordCount_RillStringPairs)->Arg(1)->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MeasureProcessCPUTime();
+BENCHMARK(BM_WordCount_RillAsWritten)->Arg(1)->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MeasureProcessCPUTime();
 BENCHMARK(BM_WordCount_PeakRSS)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_WordCount_TextFilePeakRSS)->Iterations(3)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Join_HandLoop)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Join_Rill)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Sort_StdSort)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Sort_RillSortByKey)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  if (argc == 3 && std::string_view(argv[1]) == "--textfile-wordcount") return textFileWordCount(argv[2]);
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -1,10 +1,15 @@
 #pragma once
 // The work the fusion and word-count benchmarks share with the instruction-count
-// cases (instructions/cases.cpp): the map -> filter -> map stages and the two
-// tokenizers, so every variant and both tools measure the same code.
+// cases (instructions/cases.cpp): the map -> filter -> map stages, the actions ending
+// them with the hand loop of each, and the two tokenizers, so every variant and both
+// tools measure the same code.
 #include <algorithm>
+#include <atomic>
+#include <climits>
 #include <cstddef>
+#include <cstdint>
 #include <iterator>
+#include <span>
 #include <string_view>
 
 namespace rill_bench {
@@ -12,6 +17,84 @@ namespace rill_bench {
 inline constexpr auto mapIn = [](int x) { return x * 3 + 1; };
 inline constexpr auto keep = [](int y) { return y % 7 != 0; };
 inline constexpr auto mapOut = [](int y) { return y ^ (y >> 3); };
+
+/// The actions ending map -> filter -> map in bench_fusion's act/ cases.
+enum class Action { reduce, fold, aggregate, count, min, max, sum, foreach };
+inline constexpr Action kActions[] = {Action::reduce, Action::fold, Action::aggregate, Action::count,
+                                      Action::min,    Action::max,  Action::sum,       Action::foreach};
+inline constexpr const char* kActionNames[] = {"reduce", "fold", "aggregate", "count",
+                                               "min",    "max",  "sum",       "foreach"};
+inline const char* nameOf(Action a) { return kActionNames[static_cast<int>(a)]; }
+
+inline constexpr auto xorOp = [](int a, int b) { return a ^ b; };
+inline constexpr auto addTo = [](std::int64_t acc, int z) { return acc + z; };
+inline constexpr auto plus64 = [](std::int64_t a, std::int64_t b) { return a + b; };
+inline constexpr auto countOne = [](std::int64_t n, int) { return n + 1; };
+inline constexpr auto minOp = [](int a, int b) { return std::min(a, b); };
+inline constexpr auto maxOp = [](int a, int b) { return std::max(a, b); };
+/// foreach's function: a test on every element and, rarely, a shared counter (no
+/// contention between workers, nothing the compiler can drop).
+inline std::atomic<std::int64_t> hits{0};
+inline constexpr auto visit = [](int z) {
+  if ((z & 1023) == 0) hits.fetch_add(1, std::memory_order_relaxed);
+};
+
+/// The loop a user writes for an action: acc = step(acc, mapOut(y)) over y = mapIn(x), keep(y).
+template <class Acc, class Step>
+Acc handFold(std::span<const int> in, Acc acc, Step step) {
+  for (int x : in) {
+    const int y = mapIn(x);
+    if (keep(y)) acc = step(acc, mapOut(y));
+  }
+  return acc;
+}
+
+/// The hand loop of `a` over `in`. foreach adds to `hits` (reset it before).
+inline std::int64_t handAction(Action a, std::span<const int> in) {
+  switch (a) {
+    case Action::reduce:
+    case Action::fold: return handFold(in, 0, xorOp);
+    case Action::aggregate:
+    case Action::sum: return handFold(in, std::int64_t{0}, addTo);
+    case Action::count: return handFold(in, std::int64_t{0}, countOne);
+    case Action::min: return handFold(in, INT_MAX, minOp);
+    case Action::max: return handFold(in, INT_MIN, maxOp);
+    case Action::foreach:
+      handFold(in, 0, [](int acc, int z) {
+        visit(z);
+        return acc;
+      });
+      return 0;
+  }
+  return 0;
+}
+
+/// Two hand loops' results as one (foreach's are in `hits`).
+inline std::int64_t mergeAction(Action a, std::int64_t x, std::int64_t y) {
+  switch (a) {
+    case Action::reduce:
+    case Action::fold: return x ^ y;
+    case Action::min: return std::min(x, y);
+    case Action::max: return std::max(x, y);
+    default: return x + y;
+  }
+}
+
+/// rill's call for `a` on `chain` (an RDD of the fused ints). foreach adds to `hits`.
+template <class Chain>
+std::int64_t rillAction(Action a, const Chain& chain) {
+  switch (a) {
+    case Action::reduce: return chain.reduce(xorOp);
+    case Action::fold: return chain.fold(0, xorOp);
+    case Action::aggregate: return chain.aggregate(std::int64_t{0}, addTo, plus64);
+    case Action::count: return chain.count();
+    case Action::min: return chain.min();
+    case Action::max: return chain.max();
+    case Action::sum: return chain.sum();
+    case Action::foreach: chain.foreach(visit); return 0;
+  }
+  return 0;
+}
 
 /// The words of a line (runs of non-blanks), as string_views into it. A forward
 /// range both range-v3 and std::ranges accept, so every variant tokenizes alike.

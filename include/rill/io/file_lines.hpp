@@ -43,7 +43,9 @@ inline std::uintmax_t fileSize(const std::string& path) {
 
 namespace detail {
 
-inline constexpr std::size_t kFileReadChunk = std::size_t{1} << 20;
+// Large enough that a read costs little per byte, small enough that a task reading
+// a file holds little (textFile reads one split per worker at a time).
+inline constexpr std::size_t kFileReadChunk = std::size_t{256} << 10;
 
 inline UniqueFd openForReading(const std::string& path) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));

@@ -20,7 +20,9 @@
 #include <rill/rdd/shuffle.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string_view>
 #include <tuple>
@@ -54,6 +56,7 @@ struct CombineWriter {
   const Agg* agg;
   const P* part;  // null when combining in place: the whole table is one bucket
   FlatMap<K, C, Hash> table;
+  std::atomic<std::size_t>* keysSeen;  // the keys the last finished map task held (see combineByKey)
 
   template <class X>
   bool push(X&& x) {
@@ -63,15 +66,23 @@ struct CombineWriter {
     return true;
   }
   bool finish() { return true; }
-  /// The table cut into one bucket per target partition.
+  /// The table cut into one bucket per target partition, each allocated to its
+  /// exact size: map outputs wait for the reduce side, so their slack would add up.
   std::vector<std::vector<std::pair<K, C>>> result() && {
     const std::size_t n = part ? part->numPartitions() : 1;
     std::vector<std::vector<std::pair<K, C>>> buckets(n);
+    keysSeen->store(table.size(), std::memory_order_relaxed);
+    auto entries = std::move(table).take();
     if (n == 1) {
-      buckets[0] = std::move(table).take();
+      buckets[0] = std::move(entries);
       return buckets;
     }
-    for (auto& e : table.entries()) buckets[partitionOf(*part, e.first, n)].push_back(std::move(e));
+    std::vector<std::uint32_t> target(entries.size());
+    std::vector<std::size_t> sizes(n);
+    for (std::size_t i = 0; i < entries.size(); ++i)
+      ++sizes[target[i] = static_cast<std::uint32_t>(partitionOf(*part, entries[i].first, n))];
+    for (std::size_t r = 0; r < n; ++r) buckets[r].reserve(sizes[r]);
+    for (std::size_t i = 0; i < entries.size(); ++i) buckets[target[i]].push_back(std::move(entries[i]));
     return buckets;
   }
 };
@@ -84,12 +95,14 @@ std::vector<std::pair<K, C>> mergeCombined(std::span<std::vector<std::pair<K, C>
   std::size_t largest = 0;
   for (auto& bucket : incoming) largest = std::max(largest, bucket.size());
   FlatMap<K, C, Hash> table(hash);
-  table.reserve(largest);
-  for (auto& bucket : incoming)
+  table.reserve(largest + largest / 8);  // the keys of all: a few more than the largest's, seldom twice
+  for (auto& bucket : incoming) {
     for (auto& e : bucket)
       table.upsert(
           std::move(e.first), [&] { return std::move(e.second); },
           [&](C& c) { c = merge(std::move(c), std::move(e.second)); });
+    std::vector<std::pair<K, C>>().swap(bucket);  // merged: its memory can go now
+  }
   return std::move(table).take();
 }
 
@@ -120,8 +133,14 @@ auto combineByKey(const R& rdd, std::string_view tag, const Agg& agg, const Part
   using P = std::remove_cvref_t<decltype(part)>;
   const Hash hash = hasherFrom<Hash>(part);
   // In place, one table per partition (no target to cut it for); else one bucket per target.
+  // A map task's table starts with room for as many keys as the last finished task
+  // held: partitions of one input are alike, so it seldom grows, and the map outputs
+  // waiting for the reduce side do not sit beside tables at twice their size.
+  std::atomic<std::size_t> keysSeen{0};
   auto makeWriter = [&](std::size_t) {
-    return CombineWriter<K, C, Agg, P, Hash>{&agg, kept ? nullptr : &part, FlatMap<K, C, Hash>(hash)};
+    CombineWriter<K, C, Agg, P, Hash> writer{&agg, kept ? nullptr : &part, FlatMap<K, C, Hash>(hash), &keysSeen};
+    if (const std::size_t keys = keysSeen.load(std::memory_order_relaxed)) writer.table.reserve(keys);
+    return writer;
   };
   if (kept) {
     auto tables = writeBuckets(rdd, tag, 1, makeWriter);  // one bucket per partition: its table

@@ -137,7 +137,11 @@ class FlatMap {
   }
 
   std::vector<Entry>& entries() { return entries_; }
-  std::vector<Entry> take() && { return std::move(entries_); }
+  /// The entries; the index's memory goes at once (the entries often outlive the map's use).
+  std::vector<Entry> take() && {
+    index_ = FlatIndex();
+    return std::move(entries_);
+  }
 
  private:
   std::vector<Entry> entries_;
