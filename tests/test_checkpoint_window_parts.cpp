@@ -4,6 +4,10 @@
 // decode, or holds a time that is no batch of its stream up to the
 // checkpoint's, makes that checkpoint unusable, and the previous one is used
 // with a warning (before, getOrCreate threw once the other parts were in place).
+//
+// The crafted checkpoints are in the fuzz corpus (fuzz/corpus/checkpoint_reader,
+// crafted-window-*); with RILL_WRITE_FUZZ_CORPUS=1 in the environment this test
+// writes them again first.
 #include "checkpoint_test_support.hpp"
 #include "window_state_support.hpp"
 
@@ -14,6 +18,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -68,8 +73,14 @@ std::string withPart(const std::string& file, const std::string& name, Change ch
   });
 }
 
+fs::path corpusDir() {
+  const char* data = std::getenv("RILL_TEST_DATA");
+  REQUIRE(data != nullptr);
+  return fs::path(data).parent_path().parent_path() / "fuzz" / "corpus" / "checkpoint_reader";
+}
+
 struct Crafted {
-  std::string name;
+  std::string name;  // its corpus file's
   std::function<std::string(const std::string&)> make;  // from the real checkpoint
   std::string problem;                                    // how the warning's reason starts
 };
@@ -79,20 +90,20 @@ std::vector<Crafted> crafted() {
                              "batch at 5000 ms";
   auto cut = [](std::string& bytes) { bytes.resize(bytes.size() / 2); };
   return {
-      {"window cut short", [cut](const std::string& f) { return withPartBytes(f, kWindow, cut); }, ""},
-      {"window after the checkpoint",
+      {"crafted-window-cut-short", [cut](const std::string& f) { return withPartBytes(f, kWindow, cut); }, ""},
+      {"crafted-window-after-checkpoint",
        [](const std::string& f) { return withPart<WindowSaved>(f, kWindow, [](WindowSaved& s) { s->first = 6000; }); },
        kWindow + " holds a batch at 6000 ms" + beyond},
-      {"window between batches",
+      {"crafted-window-between-batches",
        [](const std::string& f) { return withPart<WindowSaved>(f, kWindow, [](WindowSaved& s) { s->first = 4500; }); },
        kWindow + " holds a batch at 4500 ms" + beyond},
-      {"batches cut short", [cut](const std::string& f) { return withPartBytes(f, kBatches, cut); }, ""},
-      {"batch long before the start",
+      {"crafted-window-batches-cut-short", [cut](const std::string& f) { return withPartBytes(f, kBatches, cut); }, ""},
+      {"crafted-window-batch-long-before-start",
        [](const std::string& f) {
          return withPart<BatchesSaved>(f, kBatches, [](BatchesSaved& s) { s.front().first = -1000000000000; });
        },
        kBatches + " holds a batch at -1000000000000 ms" + beyond},
-      {"batches out of order",
+      {"crafted-window-batches-out-of-order",
        [](const std::string& f) {
          return withPart<BatchesSaved>(f, kBatches, [](BatchesSaved& s) { std::swap(s.front(), s.back()); });
        },
@@ -112,8 +123,14 @@ TEST_CASE("a checkpoint whose window parts cannot be restored is skipped for the
   withPart<BatchesSaved>(real, kBatches, [&](BatchesSaved& s) { batches = s.size(); });
   REQUIRE(batches >= 2);
   withPart<WindowSaved>(real, kWindow, [](WindowSaved& s) { REQUIRE(s.has_value()); });
+  if (std::getenv("RILL_WRITE_FUZZ_CORPUS") != nullptr)
+    for (const auto& c : crafted()) writeBytes((corpusDir() / c.name).string(), c.make(real));
   for (const auto& c : crafted()) {
     CAPTURE(c.name);
+    const fs::path file = corpusDir() / c.name;
+    REQUIRE(fs::exists(file));
+    CHECK(fs::file_size(file) <= 4096);  // the fuzzer's -max_len
+    CHECK(readBytes(file.string()) == c.make(real));  // the corpus holds what this test makes
     const std::string dir = freshDir("window-parts");
     runProgram(dir, kSeed, kMs - 1000);  // checkpoints up to 4 s
     const std::string newest = rill::detail::checkpointPath(dir, kMs);
