@@ -144,3 +144,22 @@ TEST_CASE("a checkpoint whose window parts cannot be restored is skipped for the
     CHECK(resumed.warnings[0].substr(0, start.size()) == start);
   }
 }
+
+TEST_CASE("a window more slides behind its checkpoint than rill.streaming.state.maxPendingBatches is unusable") {
+  // The restart would make every window since, one after another.
+  const auto conf = programConf().set("rill.streaming.state.maxPendingBatches", "2");
+  const auto reference = runProgram(freshDir("window-behind-reference"), kSeed, kMs + 2000, 0, conf);
+  const std::string dir = freshDir("window-behind");
+  runProgram(dir, kSeed, kMs, 0, conf);
+  const std::string newest = rill::detail::checkpointPath(dir, kMs);
+  writeBytes(newest, withPart<WindowSaved>(readBytes(newest), kWindow, [](WindowSaved& s) { s->first = 2000; }));
+  const auto resumed = runProgram(dir, kSeed, kMs + 2000, 0, conf);
+  REQUIRE(resumed.restored.has_value());
+  CHECK(resumed.restored->milliseconds() == kMs - 1000);
+  checkSameFrom(resumed, reference, kMs);
+  CHECK(resumed.warnings == std::vector<std::string>{"rill: checkpoint file '" + newest + "' is unusable (" + kWindow +
+                                                     " was last updated at 2000 ms, 3 batches before the checkpoint's "
+                                                     "batch at 5000 ms: more than "
+                                                     "rill.streaming.state.maxPendingBatches (2)); trying the previous "
+                                                     "one"});
+}

@@ -14,6 +14,7 @@
 #include <rill/stream/checkpoint_streams.hpp>
 #include <rill/stream/dstream_node.hpp>
 #include <rill/stream/graph.hpp>
+#include <rill/stream/state_limits.hpp>
 #include <rill/stream/window_keyed.hpp>
 
 #include <algorithm>
@@ -47,7 +48,8 @@ class ReducedWindowNode final : public DStreamNode<std::pair<K, V>>, public Chec
         f_(std::move(f)),
         invF_(std::move(invF)),
         filter_(std::move(filter)),
-        part_(std::move(part)) {}
+        part_(std::move(part)),
+        maxPending_(maxPendingStateBatches(this->graph().sparkContext().getConf())) {}
 
   std::string describe() const override {
     return "the previous window of reduceByKeyAndWindow (" + typeName<Row>() + ")";
@@ -68,6 +70,8 @@ class ReducedWindowNode final : public DStreamNode<std::pair<K, V>>, public Chec
       if (!saved) return [] {};
       const Time t(saved->first);
       checkSavedBatchTime(t, times, this->slideDuration(), describe());
+      // The restart makes every window between it and the checkpoint's batch.
+      checkRestoredStateLag(t, times, this->slideDuration(), maxPending_, describe());
       auto& sc = this->graph().sparkContext();
       auto rdd = saved->second.size() == part_.numPartitions()
                      ? keyedRDD<Row>(sc, std::move(saved->second), part_)
@@ -120,11 +124,18 @@ class ReducedWindowNode final : public DStreamNode<std::pair<K, V>>, public Chec
 
   /// This stream's RDD a slide before t: empty before the stream's start.
   RDD<Row> previousWindow(Time t) {
-    const Time previous = t - this->slideDuration();
-    if (auto last = lastWindow(); last && last->first == previous) return last->second;
+    const Duration slide = this->slideDuration();
+    const Time previous = t - slide;
+    auto last = lastWindow();
+    if (last && last->first == previous) return last->second;
     if (!this->isTimeValid(previous)) return this->graph().sparkContext().template emptyRDD<Row>();
-    // Nothing asked for that window when it was due (a consumer that skips
-    // slides): make it now. Not through getOrCompute, which holds this node's lock.
+    // Nothing asked for the windows since the last one made (a consumer that
+    // skips slides, or a restored window): make them now, oldest first, in a
+    // loop (not one nested call per window). Not through getOrCompute, which
+    // holds this node's lock.
+    Time from = *this->zeroTime() + slide;
+    if (last && last->first < previous) from = last->first + slide;
+    for (Time u = from; u < previous; u = u + slide) compute(u);
     return *compute(previous);
   }
 
@@ -180,6 +191,7 @@ class ReducedWindowNode final : public DStreamNode<std::pair<K, V>>, public Chec
   G invF_;
   [[no_unique_address]] Filter filter_;
   P part_;
+  std::size_t maxPending_;  // how far behind its checkpoint a restored window may be
   mutable std::mutex lastMutex_;
   std::optional<std::pair<Time, RDD<Row>>> last_;  // guarded by lastMutex_
 };
