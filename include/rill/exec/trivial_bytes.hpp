@@ -7,8 +7,10 @@
 #include <rill/core/errors.hpp>
 #include <rill/core/message.hpp>
 
+#include <compare>
 #include <cstddef>
 #include <cstring>
+#include <iterator>
 #include <span>
 #include <string>
 #include <string_view>
@@ -59,15 +61,70 @@ const char* readRaw(const char* at, T& value) {
 }
 }  // namespace detail
 
-/// Appends the elements' bytes to `out`.
+namespace detail {
+/// Whether a T's bytes in memory are exactly its encoding (no padding: pairs of
+/// numbers of one size), so a whole span is written with one copy.
+template <class T>
+constexpr bool plainLayout() {
+  if constexpr (std::is_trivially_copyable_v<T>)
+    return true;
+  else
+    return std::is_standard_layout_v<T> && sizeof(T) == encodedSize<T>() && plainLayout<typename T::first_type>() &&
+           plainLayout<typename T::second_type>();
+}
+
+/// Elements read one by one from their encoding, as a random-access iterator, so
+/// a vector built from a range of them allocates once and writes each element
+/// once (no zero-filling first: on fresh pages that pass is what costs).
+template <class T>
+class RawIterator {
+ public:
+  using iterator_category = std::random_access_iterator_tag;
+  using value_type = T;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const T*;
+  using reference = T;
+
+  explicit RawIterator(const char* at) : at_(at) {}
+  T operator*() const {
+    T value{};
+    readRaw(at_, value);
+    return value;
+  }
+  T operator[](difference_type i) const { return *(*this + i); }
+  RawIterator& operator++() { return *this += 1; }
+  RawIterator operator++(int) { return std::exchange(*this, *this + 1); }
+  RawIterator& operator--() { return *this -= 1; }
+  RawIterator operator--(int) { return std::exchange(*this, *this - 1); }
+  RawIterator& operator+=(difference_type n) {
+    at_ += n * static_cast<difference_type>(encodedSize<T>());
+    return *this;
+  }
+  RawIterator& operator-=(difference_type n) { return *this += -n; }
+  friend RawIterator operator+(RawIterator it, difference_type n) { return it += n; }
+  friend RawIterator operator+(difference_type n, RawIterator it) { return it += n; }
+  friend RawIterator operator-(RawIterator it, difference_type n) { return it -= n; }
+  friend difference_type operator-(const RawIterator& a, const RawIterator& b) {
+    return (a.at_ - b.at_) / static_cast<difference_type>(encodedSize<T>());
+  }
+  friend bool operator==(const RawIterator&, const RawIterator&) = default;
+  friend auto operator<=>(const RawIterator&, const RawIterator&) = default;
+
+ private:
+  const char* at_;
+};
+}  // namespace detail
+
+/// Appends the elements' bytes to `out`, each byte written once.
 template <TriviallyEncodable T>
 void appendTrivial(std::string& out, std::span<const T> values) {
-  const std::size_t start = out.size();
-  out.resize(start + values.size() * encodedSize<T>());
-  char* at = out.data() + start;
-  if constexpr (std::is_trivially_copyable_v<T>) {
-    if (!values.empty()) std::memcpy(at, values.data(), values.size_bytes());
+  if constexpr (detail::plainLayout<T>()) {
+    // A T's object representation is its encoding: read as bytes, it is one copy.
+    out.append(reinterpret_cast<const char*>(values.data()), values.size_bytes());
   } else {
+    const std::size_t start = out.size();
+    out.resize(start + values.size() * encodedSize<T>());
+    char* at = out.data() + start;
     for (const T& v : values) at = detail::writeRaw(at, v);
   }
 }
@@ -79,14 +136,7 @@ std::vector<T> readTrivial(std::string_view bytes) {
   if (bytes.size() % each != 0)
     throw SparkException(rill::detail::message({"rill: ", bytes.size(), " bytes are not a whole number of ", each,
                                                 "-byte elements"}));
-  std::vector<T> values(bytes.size() / each);
-  if constexpr (std::is_trivially_copyable_v<T>) {
-    if (!values.empty()) std::memcpy(values.data(), bytes.data(), bytes.size());
-  } else {
-    const char* at = bytes.data();
-    for (T& v : values) at = detail::readRaw(at, v);
-  }
-  return values;
+  return std::vector<T>(detail::RawIterator<T>(bytes.data()), detail::RawIterator<T>(bytes.data() + bytes.size()));
 }
 
 }  // namespace rill::exec

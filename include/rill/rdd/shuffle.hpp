@@ -18,6 +18,7 @@
 #include <rill/rdd/shuffle_exchange.hpp>
 
 #include <cstddef>
+#include <iterator>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -63,6 +64,26 @@ auto reduceAndRelease(Reduce& reduce, std::size_t r, std::span<std::vector<U>> i
   return out;
 }
 
+/// Exchanges the buckets between ranks and decodes what arrived into `grid`'s
+/// rows, one sending rank at a time (this rank's targets in parallel), freeing
+/// each rank's bytes as soon as they are decoded.
+template <class U>
+void receive(SparkContext& sc, std::string_view tag, ShuffleExchange& ranks, exec::BucketGrid<U>& grid) {
+  ranks.exchange();
+  exec::Cluster& cluster = clusterOf(sc);
+  cluster.runAndAgree(tag, [&] {
+    for (std::size_t s = 0; s < cluster.size(); ++s) {
+      if (s == cluster.rank()) continue;
+      executorOf(sc).runTasks(ranks.endTarget() - ranks.firstTarget(), [&](std::size_t i) {
+        const std::size_t r = ranks.firstTarget() + i;
+        std::span<std::vector<U>> row = grid.row(r);
+        ranks.read(s, r, &row);
+      });
+      ranks.release(s);
+    }
+  });
+}
+
 /// makeWriter(p) -> a sink whose result() is std::vector<std::vector<U>> with one
 /// bucket per target; reduce(r, std::span<std::vector<U>> incoming) -> std::vector<V>,
 /// where incoming holds the buckets sent to r in map order (none when `rdd` has no
@@ -87,13 +108,10 @@ auto shuffle(const R& rdd, std::string_view tag, std::size_t numTargets, MakeWri
       if (!ranks || ranks->isLocal(r)) grid.row(r)[m] = std::move(buckets[r]);
     if (ranks) ranks->put(m, &buckets);
   });
-  if (ranks) ranks->exchange();
+  if (ranks) receive(sc, tag, *ranks, grid);
   std::vector<std::vector<V>> out(numTargets);
-  forEachTarget(sc, tag, numTargets, [&](std::size_t r) {
-    std::span<std::vector<U>> incoming = grid.row(r);
-    if (ranks) ranks->read(r, &incoming);
-    out[r] = reduceAndRelease(reduce, r, incoming);
-  });
+  forEachTarget(sc, tag, numTargets,
+                [&](std::size_t r) { out[r] = reduceAndRelease(reduce, r, std::span<std::vector<U>>(grid.row(r))); });
   return out;
 }
 
@@ -124,7 +142,9 @@ std::vector<T>* soleBucket(std::span<std::vector<T>> incoming) {
   return only;
 }
 
-/// Concatenates the buckets a target partition received, in map order.
+/// Concatenates the buckets a target partition received, in map order, freeing
+/// each bucket once its elements have moved (the buckets are used up): the
+/// partition is then held about once, not twice, while it is being built.
 template <class T>
 std::vector<T> concatenate(std::span<std::vector<T>> incoming) {
   if (auto* only = soleBucket(incoming)) return std::move(*only);  // one sender: nothing to copy
@@ -132,8 +152,10 @@ std::vector<T> concatenate(std::span<std::vector<T>> incoming) {
   for (auto& b : incoming) total += b.size();
   std::vector<T> out;
   out.reserve(total);
-  for (auto& b : incoming)
-    for (auto& x : b) out.push_back(std::move(x));
+  for (auto& b : incoming) {
+    out.insert(out.end(), std::make_move_iterator(b.begin()), std::make_move_iterator(b.end()));
+    std::vector<T>().swap(b);
+  }
   return out;
 }
 

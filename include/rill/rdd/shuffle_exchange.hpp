@@ -2,7 +2,8 @@
 // The cross-rank half of a shuffle, written once for every element type. Target
 // partitions are placed in blocks (blockOwner); a map task serialises its buckets
 // for other ranks' targets as it finishes (exec/wire.hpp), one allToAll sends
-// them, and each target task deserialises what it received. The element type
+// them, and this rank's target tasks deserialise them one sending rank at a time,
+// each rank's bytes freed once read. The element type
 // enters only through a BucketCodec (three small functions per type), so a
 // program compiles this protocol once, not once per shuffled type.
 #include <rill/exec/cluster.hpp>
@@ -10,7 +11,6 @@
 #include <rill/exec/wire.hpp>
 #include <rill/rdd/node.hpp>
 
-#include <atomic>
 #include <cstddef>
 #include <optional>
 #include <span>
@@ -46,8 +46,8 @@ inline constexpr BucketCodec bucketCodec{
 /// One shuffle's exchange between ranks, as this rank sees it: the buckets its own
 /// map tasks write for its own targets stay where they are (the caller keeps them);
 /// those for other ranks are serialised per destination rank (targets ascending
-/// within a map task, map tasks ascending), exchanged, and deserialised by the
-/// task that reduces their target.
+/// within a map task, map tasks ascending), exchanged, and deserialised into the
+/// rows of their targets.
 class ShuffleExchange {
  public:
   ShuffleExchange(exec::Cluster& cluster, exec::ExchangeMetrics& metrics, std::string_view tag,
@@ -107,16 +107,21 @@ class ShuffleExchange {
     indexFrames();
   }
 
+  /// This rank's targets: [firstTarget(), endTarget()).
+  std::size_t firstTarget() const { return first_; }
+  std::size_t endTarget() const { return last_; }
+
   /// Fills `row` (target r's buckets, one per map task; r one of this rank's) with
-  /// what the other ranks' map tasks sent to r.
-  void read(std::size_t r, void* row) {
+  /// what rank `sender`'s map tasks sent to r.
+  void read(std::size_t sender, std::size_t r, void* row) {
     exec::TimedScope timed(metrics_->deserializeNanos);
     for (std::size_t m = 0; m < mapOwners_.size(); ++m)
-      if (mapOwners_[m] != cluster_->rank())
-        codec_->decode(frames_[(r - first_) * mapOwners_.size() + m], row, m, tag_);
-    // The last row read frees what was received: every frame has been read.
-    if (rowsRead_.fetch_add(1, std::memory_order_acq_rel) + 1 == last_ - first_) received_ = {};
+      if (mapOwners_[m] == sender) codec_->decode(frames_[(r - first_) * mapOwners_.size() + m], row, m, tag_);
   }
+
+  /// Frees what `sender` sent, once every target has read it: reading sender by
+  /// sender, the received bytes and their decoded copy are never both whole.
+  void release(std::size_t sender) { exec::Bytes().swap(received_[sender]); }
 
  private:
   std::size_t owner(std::size_t target) const { return blockOwner(target, targets_, cluster_->size()); }
@@ -143,7 +148,6 @@ class ShuffleExchange {
   std::vector<std::vector<exec::Bytes>> outgoing_;  // [m][rank]: map task m's frames for that rank
   std::vector<exec::Bytes> received_;
   std::vector<std::string_view> frames_;  // [(r - first_) * maps + m], into received_
-  std::atomic<std::size_t> rowsRead_{0};
 };
 
 }  // namespace rill::detail
