@@ -95,6 +95,11 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
 
   /// Starts receiving and the batches, the first at `first`; the graph is started.
   void start(Time first, std::shared_ptr<Checkpointer> checkpointer) {
+    // Inputs first (rank 0's, where they run; a failure is every rank's): one
+    // that cannot start leaves the scheduler as it was, not started.
+    sc_->cluster().runAndAgree("stream inputs start", [&] {
+      if (sc_->isDriver()) graph_->startInputs();
+    });
     checkpointer_ = std::move(checkpointer);
     {
       std::lock_guard lock(mutex_);
@@ -102,8 +107,6 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
       state_ = ContextState::ACTIVE;
     }
     clock_->addObserver(this);
-    if (sc_->isDriver())
-      for (auto& in : graph_->inputs()) in->start();
     bus_->post(&StreamingListener::onStreamingStarted, first);
     // Under the lock: a batch that calls stop() reads thread_.
     std::lock_guard lock(mutex_);

@@ -79,11 +79,19 @@ class DStreamGraph {
   }
   bool started() const { return started_; }
 
-  std::int64_t cutBatch(Time t) {
-    std::int64_t n = 0;
-    for (auto& in : inputs_) n += in->cut(t);
-    return n;
+  /// Starts every input. When one throws, stops it and those started before
+  /// it, and rethrows: a context is started with all its inputs or none.
+  void startInputs() {
+    for (std::size_t i = 0; i < inputs_.size(); ++i) {
+      try {
+        inputs_[i]->start();
+      } catch (...) {
+        for (std::size_t j = i + 1; j-- > 0;) stopQuietly(*inputs_[j]);
+        throw;
+      }
+    }
   }
+
   bool hasPendingData() const {
     for (auto& in : inputs_)
       if (in->hasPendingData()) return true;
@@ -104,6 +112,14 @@ class DStreamGraph {
   const CheckpointRegistry& checkpoints() const { return checkpoints_; }
 
  private:
+  // The error that stopped a start is the one to report.
+  static void stopQuietly(InputStream& in) noexcept {
+    try {
+      in.stop();
+    } catch (...) {
+    }
+  }
+
   SparkContext* sc_;
   Duration batchDuration_;
   std::vector<std::shared_ptr<InputStream>> inputs_;

@@ -183,14 +183,14 @@ class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
     return detail::transformStreams(*graph_, streams, std::move(f));
   }
 
-
   // ---- lifecycle -----------------------------------------------------------
 
   /// Starts receiving and the batch scheduler. The first batch falls on the
   /// first multiple of the batch interval after the clock's current time. With
   /// spark.streaming.stopGracefullyOnShutdown=true, SIGINT and SIGTERM then stop
   /// the context gracefully (on a thread of rill's; the signals' previous
-  /// handlers are back once it has stopped).
+  /// handlers are back once it has stopped). An input that cannot start makes
+  /// start() throw its error, with its other inputs stopped again and the context stopped.
   void start() {
     if (scheduler_->onSchedulerThread())
       throw IllegalStateException("rill: StreamingContext has already been started");
@@ -215,7 +215,12 @@ class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
     });
     if (checkpointer_) checkpointer_->start(*graph_, zero);
     graph_->start(zero, rememberAtLeast_);
-    scheduler_->start(first, checkpointer_);
+    try {
+      scheduler_->start(first, checkpointer_);
+    } catch (...) {
+      scheduler_->requestStop(false);  // not started: now stopped, so that awaitTermination() returns
+      throw;
+    }
     if (stopSettings_.gracefulOnShutdown) shutdownHook_ = detail::ShutdownSignals::add([this] { stopOnShutdown(); });
   }
 
