@@ -68,7 +68,7 @@ auto reduceAndRelease(Reduce& reduce, std::size_t r, std::span<std::vector<U>> i
 /// rows, one sending rank at a time (this rank's targets in parallel), freeing
 /// each rank's bytes as soon as they are decoded.
 template <class U>
-void receive(SparkContext& sc, std::string_view tag, ShuffleExchange& ranks, exec::BucketGrid<U>& grid) {
+void receiveBuckets(SparkContext& sc, std::string_view tag, ShuffleExchange& ranks, exec::BucketGrid<U>& grid) {
   ranks.exchange();
   exec::Cluster& cluster = clusterOf(sc);
   cluster.runAndAgree(tag, [&] {
@@ -108,7 +108,7 @@ auto shuffle(const R& rdd, std::string_view tag, std::size_t numTargets, MakeWri
       if (!ranks || ranks->isLocal(r)) grid.row(r)[m] = std::move(buckets[r]);
     if (ranks) ranks->put(m, &buckets);
   });
-  if (ranks) receive(sc, tag, *ranks, grid);
+  if (ranks) receiveBuckets(sc, tag, *ranks, grid);
   std::vector<std::vector<V>> out(numTargets);
   forEachTarget(sc, tag, numTargets,
                 [&](std::size_t r) { out[r] = reduceAndRelease(reduce, r, std::span<std::vector<U>>(grid.row(r))); });
