@@ -59,8 +59,30 @@ concept Iterable = requires(R& r) {
 };
 
 
+/// The element type of an Iterable: its value_type where it declares one (split's
+/// words are std::strings once kept, though it yields views), else what it yields.
 template <Iterable R>
-using iterable_value_t = std::remove_cvref_t<decltype(*std::begin(std::declval<R&>()))>;
+struct iterable_value {
+  using type = std::remove_cvref_t<decltype(*std::begin(std::declval<R&>()))>;
+};
+template <Iterable R>
+  requires requires { typename R::value_type; }
+struct iterable_value<R> {
+  using type = typename R::value_type;
+};
+template <Iterable R>
+using iterable_value_t = typename iterable_value<R>::type;
+
+/// A function with one call signature (not a generic lambda): what it returns does
+/// not depend on what it is given, so it may be given a view where the element
+/// type is declared an owned string (see FlatMapStage).
+template <class F>
+concept FixedSignature = requires { &F::operator(); } || std::is_pointer_v<F>;
+
+/// f may be given an X as it is: a fixed signature that accepts it (a concept, so a
+/// generic lambda's body is never instantiated to ask).
+template <class F, class X>
+concept TakesAsIs = FixedSignature<F> && std::is_invocable_v<const F&, X>;
 
 template <class F>
 struct MapStage {
@@ -77,6 +99,9 @@ struct MapStage {
       return next.push(std::invoke(*f, std::forward<X>(x)));
     }
     bool finish() { return next.finish(); }
+    /// Whether f may be given an X where the element type is another (see FlatMapStage).
+    template <class X>
+    static constexpr bool takesAsIs = TakesAsIs<F, X>;
   };
   template <class In, class Next>
   Bound<Next> bind(std::size_t, Next next) const {
@@ -115,18 +140,39 @@ struct FlatMapStage {
   template <class In>
   using out = iterable_value_t<std::remove_reference_t<range_t<In>>>;
 
-  template <class Next>
+  /// Pushes the elements of f's ranges as Out. An element of another type (a word
+  /// of split(), a view) is made an Out on the way, unless the next stage is a map
+  /// whose function takes it as it is: then only what that function keeps is copied.
+  template <class Out, class Next>
   struct Bound {
     const F* f;
     Next next;
     template <class X>
     bool push(X&& x) {
-      return detail::emitEach(detail::pushTo(next), *f, std::forward<X>(x));
+      return detail::emitEach([&](auto&& y) { return pushOne(std::forward<decltype(y)>(y)); }, *f,
+                              std::forward<X>(x));
     }
     bool finish() { return next.finish(); }
+
+   private:
+    template <class Y>
+    bool pushOne(Y&& y) {
+      if constexpr (std::is_same_v<std::remove_cvref_t<Y>, Out> || !std::is_constructible_v<Out, Y&&> ||
+                    takenAsIs<Y>())
+        return next.push(std::forward<Y>(y));
+      else
+        return next.push(Out(std::forward<Y>(y)));
+    }
+    template <class Y>
+    static constexpr bool takenAsIs() {
+      if constexpr (requires { Next::template takesAsIs<Y>; })
+        return Next::template takesAsIs<Y>;
+      else
+        return false;
+    }
   };
   template <class In, class Next>
-  Bound<Next> bind(std::size_t, Next next) const {
+  Bound<out<In>, Next> bind(std::size_t, Next next) const {
     return {&f, std::move(next)};
   }
 };
