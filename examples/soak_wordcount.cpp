@@ -167,7 +167,7 @@ int runWorker(const Options& o, examples::UiOption& ui) {
     auto plus = [](std::int64_t a, std::int64_t b) { return a + b; };
     auto words = lines
                      .flatMap([](const std::string& line) {
-                       auto all = split(line, ' ');
+                       std::vector<std::string> all = split(line, ' ');
                        all.erase(all.begin());  // the id
                        return all;
                      })

@@ -79,3 +79,16 @@ TEST_CASE("flatMap(split) is an RDD of std::string, whatever the next function t
   CHECK(generic.reduceByKey(plus).sortByKey().collect() == Counts{{"a!", 1}, {"b!", 2}, {"c!", 3}});
   CHECK(words.filter([](const auto& w) { return w + "" != "b"; }).count() == 4);
 }
+
+TEST_CASE("a split of a line taken by value keeps its own copy, so its words outlive the parameter") {
+  std::string kept = "left as it was";
+  const auto copied = [](std::string line) { return rill::split(line); }(kept);
+  kept.assign(kept.size(), 'x');  // the split does not view the caller's string either
+  CHECK(copied == VS{"left", "as", "it", "was"});
+
+  rill::SparkContext sc(rill_test::conf(2));
+  auto lines = sc.parallelize(VS{"a b", "b  c", "", "c c"}, 3);
+  CHECK(sorted(lines.flatMap([](std::string l) { return rill::split(l); }).collect()) ==
+        VS{"a", "b", "b", "c", "c", "c"});
+  CHECK(sorted(lines.flatMap([](auto l) { return rill::split(l); }).collect()) == VS{"a", "b", "b", "c", "c", "c"});
+}

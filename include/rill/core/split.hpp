@@ -9,7 +9,7 @@
 // reaches it, so a word count allocates nothing per line (a vector of strings
 // per line was a quarter of its time). The words view the line: keep the line
 // alive while iterating (a flatMap's function gets a line that is). split() of
-// a temporary std::string keeps the string. value_type is std::string, what a
+// a temporary or non-const std::string keeps a copy of it. value_type is std::string, what a
 // word is once kept: flatMap(split) makes an RDD<std::string> (a collect() of
 // the words does not dangle), and a split converts to std::vector<std::string>.
 #include <concepts>
@@ -95,6 +95,11 @@ class Split {
 };
 
 inline Split<std::string_view> split(std::string_view line, char sep = ' ') { return {line, sep}; }
+/// A non-const std::string (a by-value parameter, a local) is copied: a
+/// flatMap function that takes its line by value, `[](std::string line) {
+/// return split(line); }`, returns words that outlive the parameter. A const
+/// one (`const std::string&`, the element a flatMap gives) is viewed.
+inline Split<std::string> split(std::string& line, char sep = ' ') { return {line, sep}; }
 /// A temporary std::string is kept, so `for (auto w : split(readLine()))` does not dangle.
 template <class S>
   requires std::same_as<S, std::string>

@@ -91,9 +91,23 @@ class RDD : public RDDApi<RDD<T>> {
       // so before each push, where the compiler sees it and drops the sink's test.
       static bool pushBlock(std::span<const T> block, Sink& to) {
         std::size_t i = 0;
-        if constexpr (detail::PrimingSink<Sink>)
+        if constexpr (detail::PrimingSink<Sink>) {
           for (; i < block.size() && !to.primed(); ++i)
             if (!to.push(block[i])) return false;
+          if constexpr (fuse::LocalizableSink<Sink>) {
+            // The primed loop on a fresh local: only then does clang keep the
+            // accumulator in a register (and vectorise a reduce).
+            if (i == block.size()) return true;
+            Sink local(to);
+            bool goOn = true;
+            for (; goOn && i < block.size(); ++i) {
+              local.setPrimed();
+              goOn = local.push(block[i]);
+            }
+            fuse::copyBack(to, local);
+            return goOn;
+          }
+        }
         for (; i < block.size(); ++i) {
           if constexpr (detail::PrimingSink<Sink>) to.setPrimed();  // already true here
           if (!to.push(block[i])) return false;
