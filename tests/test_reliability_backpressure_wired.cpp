@@ -5,6 +5,7 @@
 #include <rill/stream/receiver_stream.hpp>
 
 #include <atomic>
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,17 +27,19 @@ class Eager final : public rill::Receiver<int> {
 
 // Four batches at 10 records/s processed at 5 records/s (200 ms of clock time
 // per record, spent by the job), then the schedule catches up at once.
-std::vector<std::int64_t> recordsPerBatch(const rill::SparkConf& c) {
+std::vector<std::int64_t> recordsPerBatch(const rill::SparkConf& c, std::size_t awaitPerJob) {
   ManualContext m(c, 50);  // at 10/s, permits at 50, 150, ...: none on a batch time
   auto events = record(m.ssc);
   auto input = m.ssc.receiverStream(std::make_shared<Eager>());
-  // What the receiver takes during each job at 10/s (1 due + 10 saved + 1 now),
-  // less one: it may reserve its next permit before or after the clock jumps.
+  // Each job waits until the receiver has buffered `awaitPerJob` records: at a
+  // fixed 10/s that is what it takes during the job (1 due + 10 saved + 1 now,
+  // less one: it may reserve its next permit before or after the clock jumps),
+  // so a receiver thread slow to run (a loaded machine) cannot shrink a batch.
   std::atomic<int> batch{0};
   input.foreachRDD([&](const auto& rdd) {
     if (batch++ >= 4) return;
     m.clock->spend(std::chrono::milliseconds(200 * static_cast<std::int64_t>(rdd.count())));
-    rill::detail::awaitBuffered(input, 5, kSafety);
+    rill::detail::awaitBuffered(input, awaitPerJob, kSafety);
   });
   m.ssc.start();
   m.clock->setTime(999);
@@ -51,12 +54,13 @@ std::vector<std::int64_t> recordsPerBatch(const rill::SparkConf& c) {
 }  // namespace
 
 TEST_CASE("a receiver stream with backpressure starts at initialRate and slows to what its batches process") {
-  const auto fixed = recordsPerBatch(conf().set("spark.streaming.receiver.maxRate", "10"));
+  const auto fixed = recordsPerBatch(conf().set("spark.streaming.receiver.maxRate", "10"), 11);
   const auto adapted = recordsPerBatch(conf()
                                            .set("spark.streaming.receiver.maxRate", "100")
                                            .set("spark.streaming.backpressure.enabled", "true")
                                            .set("spark.streaming.backpressure.initialRate", "10")
-                                           .set("spark.streaming.backpressure.pid.minRate", "1"));
+                                           .set("spark.streaming.backpressure.pid.minRate", "1"),
+                                       1);
   REQUIRE(fixed.size() >= 4);
   REQUIRE(adapted.size() >= 4);
   CHECK(fixed[0] == 10);
