@@ -357,84 +357,14 @@ inline void writeFileAtomically(const std::string& path, std::string_view conten
 }  // namespace rill::io
 // ---- end rill/io/atomic_file.hpp ----
 
-// ---- begin rill/io/directory_watcher.hpp ----
-// Discovery of new files in a directory, the io half of Spark's
-// textFileStream / fileStream.
-//
-// Supported protocol (the same as Spark's): a producer writes the file
-// elsewhere, or under a hidden name in the same directory, and then rename()s
-// it into place. A file written in place may be reported while it is still
-// being written and is then read incomplete; AtomicFileWriter follows the
-// supported protocol. Names starting with '.' or '_' are ignored (temporaries,
-// _SUCCESS/_temporary markers), as Hadoop's hidden-file filter does, and so are
-// subdirectories and other non-regular files. Symbolic links to regular files
-// count as regular files.
-//
-// Each name is reported at most once for the lifetime of the watcher, even if
-// the file is later deleted and recreated; the set of seen names therefore
-// grows with the number of files observed. Not thread-safe: poll from one
-// thread.
-
-
-#include <algorithm>
-#include <iterator>
-
-namespace rill::io {
-
-class DirectoryWatcher {
- public:
-  /// Throws IoError if `dir` cannot be listed. With includeExisting == false
-  /// (Spark's default) files already present are never reported.
-  explicit DirectoryWatcher(std::string dir, bool includeExisting = false)
-      : dir_(std::move(dir)) {
-    if (!includeExisting) remember(newNames());
-  }
-
-  /// Full paths of regular files that appeared since the previous poll (or
-  /// since construction), sorted by name.
-  std::vector<std::string> poll() {
-    std::vector<std::string> names = newNames();
-    std::vector<std::string> paths;
-    paths.reserve(names.size());
-    for (auto& name : names) paths.push_back(joinPath(dir_, name));
-    remember(std::move(names));
-    return paths;
-  }
-
-  const std::string& directory() const noexcept { return dir_; }
-
- private:
-  static bool hidden(const char* name) noexcept { return name[0] == '.' || name[0] == '_'; }
-
-  // Visible regular files not reported before, sorted by name. Names are only
-  // stat()ed once they are new, so a poll over a large, mostly-seen directory
-  // stays cheap.
-  std::vector<std::string> newNames() const {
-    std::vector<std::string> names;
-    for (auto& name : listDirectory(dir_)) {
-      if (hidden(name.c_str()) || std::binary_search(seen_.begin(), seen_.end(), name)) continue;
-      // A file deleted between readdir and stat simply is not new yet.
-      struct stat st {};
-      if (::stat(joinPath(dir_, name).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
-      names.push_back(std::move(name));
-    }
-    std::sort(names.begin(), names.end());
-    return names;
-  }
-
-  // Adds names (sorted, none seen before) to seen_, which stays sorted.
-  void remember(std::vector<std::string> names) {
-    const auto middle = static_cast<std::ptrdiff_t>(seen_.size());
-    seen_.insert(seen_.end(), std::make_move_iterator(names.begin()), std::make_move_iterator(names.end()));
-    std::inplace_merge(seen_.begin(), seen_.begin() + middle, seen_.end());
-  }
-
-  std::string dir_;
-  std::vector<std::string> seen_;  // every name reported or skipped, sorted
-};
-
-}  // namespace rill::io
-// ---- end rill/io/directory_watcher.hpp ----
+// ---- begin rill/io/compressed_input.hpp ----
+// Reading gzip-compressed input (.gz) without making every program link zlib:
+// this header only knows that a .gz file needs a decompressor and where one is
+// registered. <rill/io/gzip.hpp> (CMake target rill::gzip, which links zlib)
+// provides it, and rill::io::enableGzip() registers it; until then reading a
+// .gz file throws, naming what to include, call and link. One registration for
+// the whole program, made at run time, so no two translation units can
+// disagree on it.
 
 // ---- begin rill/io/file_lines.hpp ----
 // Line-oriented reading of local files, including Hadoop-style byte-range
@@ -448,6 +378,7 @@ class DirectoryWatcher {
 // last line is delivered too.
 
 
+#include <algorithm>
 #include <cstdint>
 #include <type_traits>
 
@@ -467,7 +398,9 @@ inline std::uintmax_t fileSize(const std::string& path) {
 
 namespace detail {
 
-inline constexpr std::size_t kFileReadChunk = std::size_t{1} << 20;
+// Large enough that a read costs little per byte, small enough that a task reading
+// a file holds little (textFile reads one split per worker at a time).
+inline constexpr std::size_t kFileReadChunk = std::size_t{256} << 10;
 
 inline UniqueFd openForReading(const std::string& path) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
@@ -588,6 +521,251 @@ inline std::string readFile(const std::string& path) {
 
 }  // namespace rill::io
 // ---- end rill/io/file_lines.hpp ----
+
+
+namespace rill::io {
+
+/// A compressed file's bytes, decompressed chunk by chunk.
+class DecompressedReader {
+ public:
+  virtual ~DecompressedReader() = default;
+  /// Up to n bytes into buf; 0 at the end. Throws IoError naming the file.
+  virtual std::size_t read(char* buf, std::size_t n) = 0;
+};
+
+using OpenDecompressed = std::unique_ptr<DecompressedReader> (*)(const std::string& path);
+
+namespace detail {
+inline std::atomic<OpenDecompressed> gzipOpener{nullptr};  // set by enableGzip() (gzip.hpp)
+}  // namespace detail
+
+/// Whether `path` names a gzip-compressed file (Hadoop decides by the extension too).
+inline bool isGzipPath(std::string_view path) { return path.ends_with(".gz"); }
+
+/// The decompressed bytes of the .gz file at `path`.
+inline std::unique_ptr<DecompressedReader> openGzip(const std::string& path) {
+  const OpenDecompressed open = detail::gzipOpener.load(std::memory_order_acquire);
+  if (open == nullptr)
+    throw IoError("rill: cannot read '" + path +
+                  "': it is gzip-compressed, and reading .gz files needs zlib: include <rill/io/gzip.hpp>, call "
+                  "rill::io::enableGzip() once, and link the CMake target rill::gzip");
+  return open(path);
+}
+
+/// Calls onLine(std::string_view) for every line of the decompressed .gz file,
+/// with forEachLineInRange's rules (file_lines.hpp); a bool-returning onLine may
+/// stop early by returning false, which this then returns.
+template <class OnLine>
+bool forEachGzipLine(const std::string& path, OnLine&& onLine) {
+  const std::unique_ptr<DecompressedReader> in = openGzip(path);
+  std::vector<char> buf(detail::kFileReadChunk);
+  std::string carry;  // a line that spans chunks
+  for (;;) {
+    const std::size_t n = in->read(buf.data(), buf.size());
+    if (n == 0) break;
+    std::string_view rest(buf.data(), n);
+    for (std::size_t nl = rest.find('\n'); nl != std::string_view::npos; nl = rest.find('\n')) {
+      std::string_view line = rest.substr(0, nl);
+      if (!carry.empty()) line = carry.append(line);
+      if (!detail::invokeLine(onLine, detail::stripCR(line))) return false;
+      carry.clear();
+      rest.remove_prefix(nl + 1);
+    }
+    carry.append(rest);
+  }
+  return carry.empty() || detail::invokeLine(onLine, detail::stripCR(carry));
+}
+
+/// The whole decompressed content of a .gz file, or the bytes of any other file.
+inline std::string readInputFile(const std::string& path) {
+  if (!isGzipPath(path)) return readFile(path);
+  const std::unique_ptr<DecompressedReader> in = openGzip(path);
+  std::string out;
+  for (;;) {
+    const std::size_t had = out.size();
+    out.resize(had + detail::kFileReadChunk);
+    const std::size_t got = in->read(out.data() + had, detail::kFileReadChunk);
+    out.resize(had + got);
+    if (got == 0) return out;
+  }
+}
+
+}  // namespace rill::io
+// ---- end rill/io/compressed_input.hpp ----
+
+// ---- begin rill/io/directory_watcher.hpp ----
+// Discovery of new files in a directory, the io half of Spark's
+// textFileStream / fileStream.
+//
+// Supported protocol (the same as Spark's): a producer writes the file
+// elsewhere, or under a hidden name in the same directory, and then rename()s
+// it into place. A file written in place may be reported while it is still
+// being written and is then read incomplete; AtomicFileWriter follows the
+// supported protocol. Names starting with '.' or '_' are ignored (temporaries,
+// _SUCCESS/_temporary markers), as Hadoop's hidden-file filter does, and so are
+// subdirectories and other non-regular files. Symbolic links to regular files
+// count as regular files.
+//
+// Each name is reported at most once for the lifetime of the watcher, even if
+// the file is later deleted and recreated; the set of seen names therefore
+// grows with the number of files observed. Not thread-safe: poll from one
+// thread.
+
+
+#include <iterator>
+
+namespace rill::io {
+
+class DirectoryWatcher {
+ public:
+  /// Throws IoError if `dir` cannot be listed. With includeExisting == false
+  /// (Spark's default) files already present are never reported.
+  explicit DirectoryWatcher(std::string dir, bool includeExisting = false)
+      : dir_(std::move(dir)) {
+    if (!includeExisting) remember(newNames());
+  }
+
+  /// Full paths of regular files that appeared since the previous poll (or
+  /// since construction), sorted by name.
+  std::vector<std::string> poll() {
+    std::vector<std::string> names = newNames();
+    std::vector<std::string> paths;
+    paths.reserve(names.size());
+    for (auto& name : names) paths.push_back(joinPath(dir_, name));
+    remember(std::move(names));
+    return paths;
+  }
+
+  const std::string& directory() const noexcept { return dir_; }
+
+ private:
+  static bool hidden(const char* name) noexcept { return name[0] == '.' || name[0] == '_'; }
+
+  // Visible regular files not reported before, sorted by name. Names are only
+  // stat()ed once they are new, so a poll over a large, mostly-seen directory
+  // stays cheap.
+  std::vector<std::string> newNames() const {
+    std::vector<std::string> names;
+    for (auto& name : listDirectory(dir_)) {
+      if (hidden(name.c_str()) || std::binary_search(seen_.begin(), seen_.end(), name)) continue;
+      // A file deleted between readdir and stat simply is not new yet.
+      struct stat st {};
+      if (::stat(joinPath(dir_, name).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+      names.push_back(std::move(name));
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+
+  // Adds names (sorted, none seen before) to seen_, which stays sorted.
+  void remember(std::vector<std::string> names) {
+    const auto middle = static_cast<std::ptrdiff_t>(seen_.size());
+    seen_.insert(seen_.end(), std::make_move_iterator(names.begin()), std::make_move_iterator(names.end()));
+    std::inplace_merge(seen_.begin(), seen_.begin() + middle, seen_.end());
+  }
+
+  std::string dir_;
+  std::vector<std::string> seen_;  // every name reported or skipped, sorted
+};
+
+}  // namespace rill::io
+// ---- end rill/io/directory_watcher.hpp ----
+
+// ---- begin rill/io/input_files.hpp ----
+// The files an input path names, as Hadoop's FileInputFormat lists them for
+// Spark's textFile and wholeTextFiles: a file is itself; a directory is the
+// files directly in it; a glob (`logs/*.log`, `?`, `[a-z]`, `{a,b}`) is every
+// match, a matching directory standing for the files in it. Names starting
+// with '.' or '_' (hidden files, Hadoop's _SUCCESS markers) are skipped in
+// listings and matches; a directory inside a listed directory is an error, as
+// in Hadoop ("not a file"). The files come sorted by path.
+
+#include <glob.h>
+
+
+namespace rill::io {
+
+struct InputFile {
+  std::string path;
+  std::uintmax_t size = 0;
+  bool operator==(const InputFile&) const = default;
+};
+
+/// Hadoop's hidden files: names starting with '.' or '_'.
+inline bool isHiddenName(std::string_view name) { return !name.empty() && (name[0] == '.' || name[0] == '_'); }
+
+/// Whether `path` is a glob pattern (Hadoop's glob characters).
+inline bool isGlob(std::string_view path) { return path.find_first_of("*?[{") != std::string_view::npos; }
+
+namespace detail {
+
+inline bool statPath(const std::string& path, struct stat& st) { return ::stat(path.c_str(), &st) == 0; }
+
+/// The files directly in `dir`, hidden ones skipped; a directory among them is an error.
+inline void addDirectoryFiles(const std::string& dir, const std::string& input, std::vector<InputFile>& out) {
+  for (const std::string& name : listDirectory(dir)) {
+    if (isHiddenName(name)) continue;
+    const std::string path = joinPath(dir, name);
+    struct stat st {};
+    if (!statPath(path, st)) throwSystemError("cannot open file '" + path + "'", errno);
+    if (S_ISDIR(st.st_mode))
+      throw IoError("rill: input path '" + input + "': '" + path +
+                    "' is a directory, not a file (only the files directly in a directory are read)");
+    if (S_ISREG(st.st_mode)) out.push_back({path, static_cast<std::uintmax_t>(st.st_size)});
+  }
+}
+
+/// A file as itself, a directory as its files.
+inline void addPath(const std::string& path, const std::string& input, std::vector<InputFile>& out) {
+  struct stat st {};
+  if (!statPath(path, st)) throwSystemError("cannot open file '" + path + "'", errno);
+  if (S_ISDIR(st.st_mode))
+    addDirectoryFiles(path, input, out);
+  else if (S_ISREG(st.st_mode))
+    out.push_back({path, static_cast<std::uintmax_t>(st.st_size)});
+  else
+    throw IoError("rill: cannot open file '" + path + "': not a regular file");
+}
+
+/// The paths matching `pattern`, hidden names skipped.
+inline std::vector<std::string> globMatches(const std::string& pattern) {
+  int flags = 0;
+#ifdef GLOB_BRACE
+  flags |= GLOB_BRACE;  // {a,b}, as Hadoop's globs have
+#endif
+  glob_t found{};
+  const int rc = ::glob(pattern.c_str(), flags, nullptr, &found);
+  std::vector<std::string> matches;
+  if (rc == 0)
+    for (std::size_t i = 0; i < found.gl_pathc; ++i) {
+      std::string path = found.gl_pathv[i];
+      if (!isHiddenName(splitPath(path).name)) matches.push_back(std::move(path));
+    }
+  ::globfree(&found);
+  if (rc != 0 && rc != GLOB_NOMATCH) throw IoError("rill: cannot expand the input pattern '" + pattern + "'");
+  return matches;
+}
+
+}  // namespace detail
+
+/// The files `path` names (see the top of this file), sorted by path. Throws
+/// IoError naming the path when it does not exist or a pattern matches nothing;
+/// an empty directory gives no files.
+inline std::vector<InputFile> inputFiles(const std::string& path) {
+  std::vector<InputFile> files;
+  if (isGlob(path)) {
+    const std::vector<std::string> matches = detail::globMatches(path);
+    if (matches.empty()) throw IoError("rill: the input pattern '" + path + "' matches no files");
+    for (const std::string& match : matches) detail::addPath(match, path, files);
+  } else {
+    detail::addPath(path, path, files);
+  }
+  std::sort(files.begin(), files.end(), [](const InputFile& a, const InputFile& b) { return a.path < b.path; });
+  return files;
+}
+
+}  // namespace rill::io
+// ---- end rill/io/input_files.hpp ----
 
 // ---- begin rill/io/line_framer.hpp ----
 // Incremental splitting of a byte stream (a socket, a pipe) into text lines.
@@ -1524,21 +1702,102 @@ inline constexpr detail::ToString toString{};
 // split(line, sep): the words of a line, for the flatMap of a word count
 // (Python's line.split(" ") in Spark's examples). Empty pieces between repeated
 // separators are skipped, so "a  b" gives {"a", "b"}, not {"a", "", "b"}: no
-// word count wants to count the empty word. Owned strings, not views, so the
-// words outlive the line (a collect() of them must not dangle).
+// word count wants to count the empty word.
+//
+// Lazy: iterating gives each word as a SplitPiece, a std::string_view into the
+// line that converts to std::string where one is wanted, found as the loop
+// reaches it, so a word count allocates nothing per line (a vector of strings
+// per line was a quarter of its time). The words view the line: keep the line
+// alive while iterating (a flatMap's function gets a line that is). split() of
+// a temporary or non-const std::string keeps a copy of it. value_type is std::string, what a
+// word is once kept: flatMap(split) makes an RDD<std::string> (a collect() of
+// the words does not dangle), and a split converts to std::vector<std::string>.
 
 namespace rill {
 
-inline std::vector<std::string> split(std::string_view line, char sep = ' ') {
-  std::vector<std::string> words;
-  std::size_t start = 0;
-  while (start < line.size()) {
-    std::size_t end = line.find(sep, start);
-    if (end == std::string_view::npos) end = line.size();
-    if (end > start) words.emplace_back(line.substr(start, end - start));
-    start = end + 1;
+/// A word of a split line: a view into the line, converting to std::string as
+/// the std::string a split used to give (`for (std::string w : split(line))`).
+struct SplitPiece : std::string_view {
+  operator std::string() const { return std::string(static_cast<const std::string_view&>(*this)); }  // NOLINT
+};
+
+/// The non-empty pieces of a string between separators; what split() returns.
+/// `Line` is std::string_view, or std::string for a split that keeps its line.
+template <class Line>
+class Split {
+ public:
+  using value_type = std::string;
+
+  class iterator {
+   public:
+    using value_type = std::string;  // a word once kept
+    using reference = const SplitPiece&;
+    using difference_type = std::ptrdiff_t;
+    using iterator_category = std::input_iterator_tag;  // the word lives in the iterator
+
+    iterator() = default;
+    iterator(std::string_view rest, char sep) : rest_(rest), sep_(sep) { settle(); }
+    const SplitPiece& operator*() const { return word_; }
+    iterator& operator++() {
+      rest_.remove_prefix(word_.size());
+      settle();
+      return *this;
+    }
+    iterator operator++(int) {
+      iterator old = *this;
+      ++*this;
+      return old;
+    }
+    // Every iterator of a line ends where the line does, so where it starts tells them apart.
+    bool operator==(const iterator& o) const { return rest_.data() == o.rest_.data(); }
+
+   private:
+    // Skips separators to the next word and takes it.
+    void settle() {
+      while (!rest_.empty() && rest_.front() == sep_) rest_.remove_prefix(1);
+      word_ = {rest_.substr(0, rest_.find(sep_))};
+    }
+    std::string_view rest_;
+    SplitPiece word_;
+    char sep_ = ' ';
+  };
+
+  Split(Line line, char sep) : line_(std::move(line)), sep_(sep) {}
+
+  iterator begin() const { return {std::string_view(line_), sep_}; }
+  iterator end() const {
+    const std::string_view all(line_);
+    return {all.substr(all.size()), sep_};
   }
-  return words;
+  bool empty() const { return begin() == end(); }
+
+  /// The words as owned strings.
+  std::vector<std::string> toVector() const { return {begin(), end()}; }
+  operator std::vector<std::string>() const { return toVector(); }  // NOLINT: a vector of words, as before
+
+  friend bool operator==(const Split& s, const std::vector<std::string>& v) {
+    auto it = v.begin();
+    for (std::string_view w : s)
+      if (it == v.end() || *it++ != w) return false;
+    return it == v.end();
+  }
+
+ private:
+  Line line_;
+  char sep_;
+};
+
+inline Split<std::string_view> split(std::string_view line, char sep = ' ') { return {line, sep}; }
+/// A non-const std::string (a by-value parameter, a local) is copied: a
+/// flatMap function that takes its line by value, `[](std::string line) {
+/// return split(line); }`, returns words that outlive the parameter. A const
+/// one (`const std::string&`, the element a flatMap gives) is viewed.
+inline Split<std::string> split(std::string& line, char sep = ' ') { return {line, sep}; }
+/// A temporary std::string is kept, so `for (auto w : split(readLine()))` does not dangle.
+template <class S>
+  requires std::same_as<S, std::string>
+Split<std::string> split(S&& line, char sep = ' ') {
+  return {std::move(line), sep};
 }
 
 }  // namespace rill
@@ -2071,9 +2330,9 @@ class SingleProcessCluster final : public Cluster {
 // ---- begin rill/exec/exchange.hpp ----
 // The shuffle's data movement, behind one small interface: every map task has
 // cut its output into one bucket per target partition; the exchange hands each
-// target partition all buckets addressed to it. In one process that is a move
-// (LocalExchange); between ranks, rdd/shuffle.hpp serialises the buckets for
-// other ranks and sends them with Cluster::allToAll.
+// target partition all buckets addressed to it. In one process that is a move;
+// between ranks, rdd/shuffle_exchange.hpp serialises the buckets for other ranks
+// and sends them with Cluster::allToAll.
 
 namespace rill::exec {
 
@@ -2119,9 +2378,8 @@ class TimedScope {
   std::chrono::steady_clock::time_point start_;
 };
 
-/// rows x cols buckets in one flat vector. The map side of a shuffle fills row m
-/// with what map task m sends to each reduce partition; the exchange returns the
-/// transpose, whose row r holds what each map task sent to r, in map order.
+/// rows x cols buckets in one flat vector: in a shuffle, row r holds the buckets
+/// addressed to target partition r, one per map task, in map order.
 template <class T>
 class BucketGrid {
  public:
@@ -2135,20 +2393,6 @@ class BucketGrid {
   std::size_t rows_;
   std::size_t cols_;
   std::vector<std::vector<T>> cells_;
-};
-
-class LocalExchange {
- public:
-  /// Consumes the map side's grid (row m: map task m's bucket per reduce
-  /// partition) and returns one row per reduce partition (row r: the buckets
-  /// addressed to r, in map order).
-  template <class T>
-  static BucketGrid<T> exchange(BucketGrid<T>&& fromMaps) {
-    BucketGrid<T> toReduce(fromMaps.cols(), fromMaps.rows());
-    for (std::size_t m = 0; m < fromMaps.rows(); ++m)
-      for (std::size_t r = 0; r < fromMaps.cols(); ++r) toReduce.row(r)[m] = std::move(fromMaps.row(m)[r]);
-    return toReduce;
-  }
 };
 
 }  // namespace rill::exec
@@ -2838,6 +3082,7 @@ std::string typeName() {
 // what shuffles move most, so pairs of such types qualify too, written member
 // by member (no padding bytes).
 
+#include <compare>
 
 namespace rill::exec {
 
@@ -2882,15 +3127,70 @@ const char* readRaw(const char* at, T& value) {
 }
 }  // namespace detail
 
-/// Appends the elements' bytes to `out`.
+namespace detail {
+/// Whether a T's bytes in memory are exactly its encoding (no padding: pairs of
+/// numbers of one size), so a whole span is written with one copy.
+template <class T>
+constexpr bool plainLayout() {
+  if constexpr (std::is_trivially_copyable_v<T>)
+    return true;
+  else
+    return std::is_standard_layout_v<T> && sizeof(T) == encodedSize<T>() && plainLayout<typename T::first_type>() &&
+           plainLayout<typename T::second_type>();
+}
+
+/// Elements read one by one from their encoding, as a random-access iterator, so
+/// a vector built from a range of them allocates once and writes each element
+/// once (no zero-filling first: on fresh pages that pass is what costs).
+template <class T>
+class RawIterator {
+ public:
+  using iterator_category = std::random_access_iterator_tag;
+  using value_type = T;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const T*;
+  using reference = T;
+
+  explicit RawIterator(const char* at) : at_(at) {}
+  T operator*() const {
+    T value{};
+    readRaw(at_, value);
+    return value;
+  }
+  T operator[](difference_type i) const { return *(*this + i); }
+  RawIterator& operator++() { return *this += 1; }
+  RawIterator operator++(int) { return std::exchange(*this, *this + 1); }
+  RawIterator& operator--() { return *this -= 1; }
+  RawIterator operator--(int) { return std::exchange(*this, *this - 1); }
+  RawIterator& operator+=(difference_type n) {
+    at_ += n * static_cast<difference_type>(encodedSize<T>());
+    return *this;
+  }
+  RawIterator& operator-=(difference_type n) { return *this += -n; }
+  friend RawIterator operator+(RawIterator it, difference_type n) { return it += n; }
+  friend RawIterator operator+(difference_type n, RawIterator it) { return it += n; }
+  friend RawIterator operator-(RawIterator it, difference_type n) { return it -= n; }
+  friend difference_type operator-(const RawIterator& a, const RawIterator& b) {
+    return (a.at_ - b.at_) / static_cast<difference_type>(encodedSize<T>());
+  }
+  friend bool operator==(const RawIterator&, const RawIterator&) = default;
+  friend auto operator<=>(const RawIterator&, const RawIterator&) = default;
+
+ private:
+  const char* at_;
+};
+}  // namespace detail
+
+/// Appends the elements' bytes to `out`, each byte written once.
 template <TriviallyEncodable T>
 void appendTrivial(std::string& out, std::span<const T> values) {
-  const std::size_t start = out.size();
-  out.resize(start + values.size() * encodedSize<T>());
-  char* at = out.data() + start;
-  if constexpr (std::is_trivially_copyable_v<T>) {
-    if (!values.empty()) std::memcpy(at, values.data(), values.size_bytes());
+  if constexpr (detail::plainLayout<T>()) {
+    // A T's object representation is its encoding: read as bytes, it is one copy.
+    out.append(reinterpret_cast<const char*>(values.data()), values.size_bytes());
   } else {
+    const std::size_t start = out.size();
+    out.resize(start + values.size() * encodedSize<T>());
+    char* at = out.data() + start;
     for (const T& v : values) at = detail::writeRaw(at, v);
   }
 }
@@ -2902,14 +3202,7 @@ std::vector<T> readTrivial(std::string_view bytes) {
   if (bytes.size() % each != 0)
     throw SparkException(rill::detail::message({"rill: ", bytes.size(), " bytes are not a whole number of ", each,
                                                 "-byte elements"}));
-  std::vector<T> values(bytes.size() / each);
-  if constexpr (std::is_trivially_copyable_v<T>) {
-    if (!values.empty()) std::memcpy(values.data(), bytes.data(), bytes.size());
-  } else {
-    const char* at = bytes.data();
-    for (T& v : values) at = detail::readRaw(at, v);
-  }
-  return values;
+  return std::vector<T>(detail::RawIterator<T>(bytes.data()), detail::RawIterator<T>(bytes.data() + bytes.size()));
 }
 
 }  // namespace rill::exec
@@ -3042,6 +3335,81 @@ class FrameReader {
 }  // namespace rill::exec
 // ---- end rill/exec/wire.hpp ----
 
+// ---- begin rill/rdd/accumulator_registry.hpp ----
+// The accumulators a context has created, in creation order, and how ranks
+// agree on their values: each rank keeps what its successful tasks added since
+// the last job ("pending"); after every job the ranks all-gather their pending
+// updates and each merges all of them, in rank order, into its value. So
+// value() reads the same, exact value on every rank after each action, as
+// Spark's driver does. With one rank tasks merge straight into the value and
+// nothing is exchanged.
+
+
+namespace rill {
+class SparkContext;
+}
+
+namespace rill::detail {
+
+/// An accumulator as the registry sees it (once per job, never per element).
+class AccumulatorCellBase {
+ public:
+  virtual ~AccumulatorCellBase() = default;
+  /// Appends this rank's pending updates as one frame and clears them.
+  virtual void takePending(exec::Bytes& out, std::string_view tag) = 0;
+  /// Merges one rank's pending updates (a frame takePending wrote) into the value.
+  virtual void mergePending(std::string_view frame, std::string_view tag) = 0;
+};
+
+class AccumulatorRegistry {
+ public:
+  std::int64_t nextId() {
+    std::lock_guard lock(m_);
+    return nextId_++;
+  }
+  void add(std::shared_ptr<AccumulatorCellBase> cell) {
+    std::lock_guard lock(m_);
+    cells_.push_back(std::move(cell));
+  }
+
+  /// After a job on several ranks: every rank's pending updates merged into every
+  /// rank's values. A collective when the context has accumulators, so every rank
+  /// must create the same accumulators (every rank runs the same program).
+  void mergeAcrossRanks(exec::Cluster& cluster) {
+    constexpr std::string_view tag = "accumulators";
+    std::vector<std::shared_ptr<AccumulatorCellBase>> cells;
+    {
+      std::lock_guard lock(m_);
+      cells = cells_;
+    }
+    if (cells.empty() || cluster.size() == 1) return;
+    exec::Bytes mine;
+    exec::appendFrame(mine, static_cast<std::uint64_t>(cells.size()), tag);
+    for (const auto& cell : cells) cell->takePending(mine, tag);
+    const std::vector<exec::Bytes> all = cluster.allGather(tag, std::move(mine));
+    for (std::size_t r = 0; r < all.size(); ++r) {
+      exec::FrameReader in(all[r]);
+      const auto count = exec::readWire<std::uint64_t>(in.next(), tag);
+      if (count != cells.size())
+        throw SparkException(message({"rill: rank ", r, " has ", count, " accumulators and rank ", cluster.rank(),
+                                      " has ", cells.size(), "; every rank must create the same accumulators"}));
+      for (const auto& cell : cells) cell->mergePending(in.next(), tag);
+    }
+  }
+
+ private:
+  std::mutex m_;
+  std::int64_t nextId_ = 0;
+  // Kept for the context's life, as Spark's driver keeps them registered.
+  std::vector<std::shared_ptr<AccumulatorCellBase>> cells_;
+};
+
+// Defined in spark_context.hpp.
+AccumulatorRegistry& accumulatorsOf(SparkContext& sc);
+
+}  // namespace rill::detail
+// ---- end rill/rdd/accumulator_registry.hpp ----
+
 
 namespace rill::detail {
 
@@ -3053,6 +3421,21 @@ std::vector<std::size_t> ownedPartitions(const R& rdd, const exec::Cluster& clus
   for (std::size_t p = from; p < to; ++p)
     if (cluster.size() == 1 || rdd.owner(p, cluster.size()) == cluster.rank()) owned.push_back(p);
   return owned;
+}
+
+/// With several ranks: runs this rank's n tasks, then merges every rank's
+/// accumulator updates (accumulator_registry.hpp); every rank reaches the merge,
+/// also when a task failed here, and the failure is rethrown after it.
+template <class Task>
+void runRankTasks(SparkContext& sc, std::size_t n, Task&& task) {
+  std::exception_ptr failure;
+  try {
+    executorOf(sc).runTasks(n, task);
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  accumulatorsOf(sc).mergeAcrossRanks(clusterOf(sc));
+  if (failure) std::rethrow_exception(failure);
 }
 
 /// Runs fn(p) for every partition p of `rdd` this rank owns (every partition with
@@ -3068,7 +3451,7 @@ void forEachPartition(const R& rdd, std::string_view tag, Fn&& fn) {
   }
   cluster.runAndAgree(tag, [&] {
     const auto owned = ownedPartitions(rdd, cluster, 0, rdd.numPartitions());
-    executorOf(sc).runTasks(owned.size(), [&](std::size_t i) { fn(owned[i]); });
+    runRankTasks(sc, owned.size(), [&](std::size_t i) { fn(owned[i]); });
   });
 }
 
@@ -3084,7 +3467,7 @@ void forEachTarget(SparkContext& sc, std::string_view tag, std::size_t n, Fn&& f
   }
   const std::size_t first = sliceBegin(cluster.rank(), n, cluster.size());
   const std::size_t last = sliceBegin(cluster.rank() + 1, n, cluster.size());
-  cluster.runAndAgree(tag, [&] { executorOf(sc).runTasks(last - first, [&](std::size_t i) { fn(first + i); }); });
+  cluster.runAndAgree(tag, [&] { runRankTasks(sc, last - first, [&](std::size_t i) { fn(first + i); }); });
 }
 
 template <class MakeSink>
@@ -3125,7 +3508,7 @@ auto runPartitions(const R& rdd, std::string_view tag, std::size_t from, std::si
   exec::Bytes mine;
   cluster.runAndAgree(tag, [&] {
     const auto owned = ownedPartitions(rdd, cluster, from, to);
-    executorOf(sc).runTasks(owned.size(), [&](std::size_t i) { runOne(owned[i]); });
+    runRankTasks(sc, owned.size(), [&](std::size_t i) { runOne(owned[i]); });
     for (const std::size_t p : owned) exec::appendFrame(mine, results[p - from], tag);
   });
   const std::vector<exec::Bytes> all = cluster.allGather(tag, std::move(mine));
@@ -3270,6 +3653,9 @@ class NumericOps {
   double mean() const { return stats().mean(); }
   double stdev() const { return stats().stdev(); }
   double variance() const { return stats().variance(); }
+  /// The sample standard deviation / variance (dividing by count - 1); NaN below two elements.
+  double sampleStdev() const { return stats().sampleStdev(); }
+  double sampleVariance() const { return stats().sampleVariance(); }
 };
 
 }  // namespace rill
@@ -3717,11 +4103,46 @@ struct FoldSink {
   Acc result() && { return std::move(acc); }
 };
 
-/// Reduces a partition with f, empty partitions giving nullopt.
+/// A sink whose push tests a flag until its first element (reduce's "holds a
+/// value yet?"). The loops pushing into it run in two parts: until primed(),
+/// then the rest, each push preceded by setPrimed() (a store of what the flag
+/// already holds, which shows the compiler its value, so the test folds away
+/// and reduce costs what fold does).
+template <class S>
+concept PrimingSink = requires(S& s) {
+  { s.primed() } -> std::convertible_to<bool>;
+  s.setPrimed();
+};
+
+/// Reduces a partition with f, empty partitions giving nullopt. The accumulator
+/// and its "holds a value" flag are plain members, as FoldSink's: the fused loop
+/// keeps them in registers, where an std::optional's union stays in memory.
 template <class T, class F>
 struct ReduceSink {
-  std::optional<T> acc;
   const F* f;
+  T acc{};
+  bool any = false;
+  template <class X>
+  bool push(X&& x) {
+    if (any) [[likely]] {
+      acc = (*f)(std::move(acc), std::forward<X>(x));
+    } else {
+      acc = std::forward<X>(x);
+      any = true;
+    }
+    return true;
+  }
+  bool finish() { return true; }
+  bool primed() const { return any; }
+  void setPrimed() { any = true; }
+  std::optional<T> result() && { return any ? std::optional<T>(std::move(acc)) : std::nullopt; }
+};
+/// A T without a default value waits in an std::optional.
+template <class T, class F>
+  requires(!std::is_default_constructible_v<T>)
+struct ReduceSink<T, F> {
+  const F* f;
+  std::optional<T> acc = std::nullopt;
   template <class X>
   bool push(X&& x) {
     if (acc)
@@ -3915,7 +4336,7 @@ class ActionOps {
     static_assert(ReduceFunction<F, T>,
                   "rill: reduce(f) needs f callable as f(const T&, const T&) returning T, where T is "
                   "the RDD's element type");
-    auto parts = detail::runPerPartition(d(), "reduce", [&](std::size_t) { return detail::ReduceSink<T, F>{{}, &f}; });
+    auto parts = detail::runPerPartition(d(), "reduce", [&](std::size_t) { return detail::ReduceSink<T, F>{&f}; });
     std::optional<T> acc;
     for (auto& p : parts) {
       if (!p) continue;
@@ -4006,6 +4427,97 @@ class ActionOps {
 
 }  // namespace rill
 // ---- end rill/rdd/actions.hpp ----
+
+// ---- begin rill/rdd/approx.hpp ----
+// countApproxDistinct: a HyperLogLog (Flajolet, Fusy, Gandouet and Meunier,
+// 2007) per partition, merged register by register. The precision follows
+// Spark's HyperLogLog++ rule p = ceil(2 log2(1.054 / relativeSD)), so the
+// relative error is about relativeSD, and small counts use linear counting;
+// rill's 64-bit hash (rill::Hash, then a murmur3 finalizer) differs from
+// Spark's, so an estimate differs from Spark's within that error.
+
+#include <bit>
+
+namespace rill {
+
+namespace detail {
+
+/// p for relativeSD, as Spark's; throws outside Spark's range (p in [4, 32]).
+inline int hyperLogLogPrecision(double relativeSD) {
+  if (!(relativeSD > 0.000017))
+    throw std::invalid_argument("rill: countApproxDistinct: accuracy (" + std::to_string(relativeSD) +
+                                ") must be greater than 0.000017");
+  const int p = static_cast<int>(std::ceil(2.0 * std::log2(1.054 / relativeSD)));
+  if (p < 4)
+    throw std::invalid_argument("rill: countApproxDistinct: relativeSD must be below 0.3727 (at least 2^4 registers), got " +
+                                std::to_string(relativeSD));
+  return p;
+}
+
+/// 2^p registers, each the largest rank (leading zeros + 1 of the hash bits after
+/// the register index) seen among the elements hashed to it.
+template <class T>
+struct HyperLogLogSink {
+  int p;
+  std::vector<std::uint8_t> registers;
+  template <class X>
+  bool push(const X& x) {
+    std::uint64_t h = Hash<T>{}(x);
+    h ^= h >> 33;  // murmur3's fmix64: std::hash of an int is the identity
+    h *= 0xFF51'AFD7'ED55'8CCDu;
+    h ^= h >> 33;
+    h *= 0xC4CE'B9FE'1A85'EC53u;
+    h ^= h >> 33;
+    const std::size_t index = static_cast<std::size_t>(h >> (64 - p));
+    const auto rank = static_cast<std::uint8_t>(std::min(std::countl_zero(h << p), 64 - p) + 1);
+    registers[index] = std::max(registers[index], rank);
+    return true;
+  }
+  bool finish() { return true; }
+  std::vector<std::uint8_t> result() && { return std::move(registers); }
+};
+
+/// The raw estimate alpha m^2 / sum 2^-M, or linear counting m ln(m / zeros) below 2.5 m.
+inline std::int64_t hyperLogLogEstimate(const std::vector<std::uint8_t>& registers) {
+  const double m = static_cast<double>(registers.size());
+  double sum = 0;
+  std::size_t zeros = 0;
+  for (const std::uint8_t r : registers) {
+    sum += std::ldexp(1.0, -static_cast<int>(r));
+    zeros += r == 0;
+  }
+  const double alpha = m == 16 ? 0.673 : m == 32 ? 0.697 : m == 64 ? 0.709 : 0.7213 / (1 + 1.079 / m);
+  double estimate = alpha * m * m / sum;
+  if (estimate <= 2.5 * m && zeros > 0) estimate = m * std::log(m / static_cast<double>(zeros));
+  return std::llround(estimate);
+}
+
+}  // namespace detail
+
+template <class D>
+class ApproxOps {
+  const D& d() const { return static_cast<const D&>(*this); }
+
+ public:
+  /// countApproxDistinct([relativeSD = 0.05]): the number of distinct elements, estimated
+  /// with a relative standard deviation of about relativeSD (> 0.000017).
+  std::int64_t countApproxDistinct(double relativeSD = 0.05) const {
+    using T = typename D::value_type;
+    static_assert(HashableKey<T>, "rill: countApproxDistinct needs elements that hash: " RILL_KEY_HASH_RULE);
+    const int p = detail::hyperLogLogPrecision(relativeSD);
+    const std::size_t m = std::size_t{1} << p;
+    std::vector<std::uint8_t> all(m, 0);
+    auto parts = detail::runPerPartition(d(), "countApproxDistinct", [&](std::size_t) {
+      return detail::HyperLogLogSink<T>{p, std::vector<std::uint8_t>(m, 0)};
+    });
+    for (const auto& registers : parts)
+      for (std::size_t i = 0; i < registers.size(); ++i) all[i] = std::max(all[i], registers[i]);
+    return detail::hyperLogLogEstimate(all);
+  }
+};
+
+}  // namespace rill
+// ---- end rill/rdd/approx.hpp ----
 
 // ---- begin rill/rdd/derived_nodes.hpp ----
 // Nodes built from other RDDs without a shuffle: a fused chain turned into a
@@ -4100,12 +4612,22 @@ class CachedNode final : public RDDNode<T> {
       : parent_(std::move(parent)), slots_(parent_->numPartitions()) {}
   std::size_t numPartitions() const override { return slots_.size(); }
   bool compute(std::size_t p, ChunkSink<T>& out) const override {
+    if (!persisted_.load(std::memory_order_acquire)) return parent_->compute(p, out);
     auto& slot = slots_[p];
     if (!slot.ready.load(std::memory_order_acquire)) fill(p, slot);
     return slot.data.empty() || out.consume(std::span<const T>(slot.data.data(), slot.data.size()));
   }
   /// Kept where computed: a rank caches only the partitions it owns.
   std::size_t owner(std::size_t p, std::size_t ranks) const override { return parent_->owner(p, ranks); }
+  /// Spark's unpersist: the kept partitions go, and later computes read the parent.
+  void unpersist() const {
+    persisted_.store(false, std::memory_order_release);
+    for (auto& slot : slots_) {
+      std::lock_guard lock(slot.m);
+      slot.ready.store(false, std::memory_order_relaxed);
+      std::vector<T>().swap(slot.data);
+    }
+  }
 
  private:
   // A mutex and a flag, not std::call_once: a parent that throws must leave the
@@ -4134,6 +4656,7 @@ class CachedNode final : public RDDNode<T> {
 
   Ref<const RDDNode<T>> parent_;
   mutable std::vector<Slot> slots_;
+  mutable std::atomic<bool> persisted_{true};
 };
 
 /// The parents partition i of coalesce(n) reads: a contiguous run [first, last).
@@ -4167,6 +4690,127 @@ class CoalescedNode final : public RDDNode<T> {
 
 }  // namespace rill::detail
 // ---- end rill/rdd/derived_nodes.hpp ----
+
+// ---- begin rill/rdd/histogram.hpp ----
+// histogram on RDDs of numbers, as Spark's DoubleRDDFunctions.histogram: bucket
+// i counts the elements in [buckets[i], buckets[i+1]), the last bucket also
+// its upper bound; NaN and elements outside [first, last] are not counted.
+
+
+namespace rill {
+
+namespace detail {
+
+/// The bucket of e, or -1: by binary search, or for evenly spaced buckets
+/// (Spark's evenBuckets) by arithmetic.
+struct BucketOf {
+  const std::vector<double>* buckets;
+  bool even;
+  std::ptrdiff_t operator()(double e) const {
+    const auto& b = *buckets;
+    const auto last = static_cast<std::ptrdiff_t>(b.size()) - 1;
+    if (std::isnan(e) || e < b.front() || e > b.back()) return -1;
+    if (even) {
+      const double lo = b.front(), hi = b.back();
+      if (hi == lo) return 0;  // one value: every counted element equals it
+      // the ratio first, for precision (as Spark); e == hi belongs to the last bucket
+      const double at = (e - lo) / (hi - lo) * static_cast<double>(last);
+      return at < static_cast<double>(last) ? static_cast<std::ptrdiff_t>(at) : last - 1;  // NaN (inf - inf) too
+    }
+    const auto at = std::upper_bound(b.begin(), b.end(), e) - b.begin();
+    return std::min<std::ptrdiff_t>(at - 1, last - 1);
+  }
+};
+
+struct HistogramSink {
+  BucketOf bucketOf;
+  std::vector<std::int64_t> counts;
+  template <class X>
+  bool push(X x) {
+    const std::ptrdiff_t i = bucketOf(static_cast<double>(x));
+    if (i >= 0) ++counts[static_cast<std::size_t>(i)];
+    return true;
+  }
+  bool finish() { return true; }
+  std::vector<std::int64_t> result() && { return std::move(counts); }
+};
+
+/// The smallest and largest element of a partition ((+inf, -inf) when empty); a NaN
+/// makes both NaN, as Scala's math.min/max.
+struct MinMaxSink {
+  double lo = std::numeric_limits<double>::infinity();
+  double hi = -std::numeric_limits<double>::infinity();
+  template <class X>
+  bool push(X x) {
+    merge(static_cast<double>(x), static_cast<double>(x));
+    return true;
+  }
+  void merge(double otherLo, double otherHi) {
+    lo = std::isnan(lo) || std::isnan(otherLo) ? std::numeric_limits<double>::quiet_NaN() : std::min(lo, otherLo);
+    hi = std::isnan(hi) || std::isnan(otherHi) ? std::numeric_limits<double>::quiet_NaN() : std::max(hi, otherHi);
+  }
+  bool finish() { return true; }
+  std::pair<double, double> result() && { return {lo, hi}; }
+};
+
+/// Spark's customRange: min + i * (max - min) / count for i < count, then max itself.
+inline std::vector<double> evenBuckets(double lo, double hi, std::size_t count) {
+  if (lo == hi) return {lo, lo};
+  std::vector<double> out;
+  out.reserve(count + 1);
+  for (std::size_t i = 0; i < count; ++i) out.push_back(lo + static_cast<double>(i) * (hi - lo) / static_cast<double>(count));
+  out.push_back(hi);
+  return out;
+}
+
+}  // namespace detail
+
+template <class D>
+class HistogramOps {
+  const D& d() const { return static_cast<const D&>(*this); }
+
+  static constexpr void requireNumber() {
+    static_assert(std::is_arithmetic_v<typename D::value_type>, "rill: histogram needs an RDD of numbers");
+  }
+
+ public:
+  /// histogram(buckets[, evenBuckets]): counts per bucket [buckets[i], buckets[i+1])
+  /// (the last one closed). `buckets`: sorted, no duplicates, at least two;
+  /// evenBuckets = true says they are evenly spaced (counted without a search).
+  std::vector<std::int64_t> histogram(const std::vector<double>& buckets, bool evenBuckets = false) const {
+    requireNumber();
+    if (buckets.size() < 2)
+      throw std::invalid_argument("rill: histogram: buckets array must have at least two elements");
+    const detail::BucketOf bucketOf{&buckets, evenBuckets};
+    std::vector<std::int64_t> total(buckets.size() - 1, 0);
+    auto parts = detail::runPerPartition(d(), "histogram", [&](std::size_t) {
+      return detail::HistogramSink{bucketOf, std::vector<std::int64_t>(total.size(), 0)};
+    });
+    for (const auto& part : parts)
+      for (std::size_t i = 0; i < part.size(); ++i) total[i] += part[i];
+    return total;
+  }
+
+  /// histogram(bucketCount): bucketCount even buckets between the smallest and the largest
+  /// element (one bucket [x, x] when they are equal), and their counts.
+  std::pair<std::vector<double>, std::vector<std::int64_t>> histogram(std::size_t bucketCount) const {
+    requireNumber();
+    if (bucketCount == 0) throw std::invalid_argument("rill: histogram: Number of buckets must be >= 1, but got 0");
+    detail::MinMaxSink all;
+    for (auto [lo, hi] : detail::runPerPartition(d(), "histogram", [](std::size_t) { return detail::MinMaxSink{}; })) {
+      all.merge(lo, hi);
+    }
+    if (std::isnan(all.lo) || std::isnan(all.hi) || std::isinf(all.lo) || std::isinf(all.hi))
+      throw UnsupportedOperationException(
+          "rill: histogram on either an empty RDD or RDD containing +/-infinity or NaN");
+    auto buckets = detail::evenBuckets(all.lo, all.hi, bucketCount);
+    auto counts = histogram(buckets, true);
+    return {std::move(buckets), std::move(counts)};
+  }
+};
+
+}  // namespace rill
+// ---- end rill/rdd/histogram.hpp ----
 
 // ---- begin rill/rdd/pair_ops.hpp ----
 // Operations on RDDs of key/value pairs (Spark's PairRDDFunctions). Members
@@ -4234,8 +4878,30 @@ concept Iterable = requires(R& r) {
 };
 
 
+/// The element type of an Iterable: its value_type where it declares one (split's
+/// words are std::strings once kept, though it yields views), else what it yields.
 template <Iterable R>
-using iterable_value_t = std::remove_cvref_t<decltype(*std::begin(std::declval<R&>()))>;
+struct iterable_value {
+  using type = std::remove_cvref_t<decltype(*std::begin(std::declval<R&>()))>;
+};
+template <Iterable R>
+  requires requires { typename R::value_type; }
+struct iterable_value<R> {
+  using type = typename R::value_type;
+};
+template <Iterable R>
+using iterable_value_t = typename iterable_value<R>::type;
+
+/// A function with one call signature (not a generic lambda): what it returns does
+/// not depend on what it is given, so it may be given a view where the element
+/// type is declared an owned string (see FlatMapStage).
+template <class F>
+concept FixedSignature = requires { &F::operator(); } || std::is_pointer_v<F>;
+
+/// f may be given an X as it is: a fixed signature that accepts it (a concept, so a
+/// generic lambda's body is never instantiated to ask).
+template <class F, class X>
+concept TakesAsIs = FixedSignature<F> && std::is_invocable_v<const F&, X>;
 
 template <class F>
 struct MapStage {
@@ -4252,6 +4918,9 @@ struct MapStage {
       return next.push(std::invoke(*f, std::forward<X>(x)));
     }
     bool finish() { return next.finish(); }
+    /// Whether f may be given an X where the element type is another (see FlatMapStage).
+    template <class X>
+    static constexpr bool takesAsIs = TakesAsIs<F, X>;
   };
   template <class In, class Next>
   Bound<Next> bind(std::size_t, Next next) const {
@@ -4290,18 +4959,39 @@ struct FlatMapStage {
   template <class In>
   using out = iterable_value_t<std::remove_reference_t<range_t<In>>>;
 
-  template <class Next>
+  /// Pushes the elements of f's ranges as Out. An element of another type (a word
+  /// of split(), a view) is made an Out on the way, unless the next stage is a map
+  /// whose function takes it as it is: then only what that function keeps is copied.
+  template <class Out, class Next>
   struct Bound {
     const F* f;
     Next next;
     template <class X>
     bool push(X&& x) {
-      return detail::emitEach(detail::pushTo(next), *f, std::forward<X>(x));
+      return detail::emitEach([&](auto&& y) { return pushOne(std::forward<decltype(y)>(y)); }, *f,
+                              std::forward<X>(x));
     }
     bool finish() { return next.finish(); }
+
+   private:
+    template <class Y>
+    bool pushOne(Y&& y) {
+      if constexpr (std::is_same_v<std::remove_cvref_t<Y>, Out> || !std::is_constructible_v<Out, Y&&> ||
+                    takenAsIs<Y>())
+        return next.push(std::forward<Y>(y));
+      else
+        return next.push(Out(std::forward<Y>(y)));
+    }
+    template <class Y>
+    static constexpr bool takenAsIs() {
+      if constexpr (requires { Next::template takesAsIs<Y>; })
+        return Next::template takesAsIs<Y>;
+      else
+        return false;
+    }
   };
   template <class In, class Next>
-  Bound<Next> bind(std::size_t, Next next) const {
+  Bound<out<In>, Next> bind(std::size_t, Next next) const {
     return {&f, std::move(next)};
   }
 };
@@ -4476,7 +5166,11 @@ class FlatMap {
   }
 
   std::vector<Entry>& entries() { return entries_; }
-  std::vector<Entry> take() && { return std::move(entries_); }
+  /// The entries; the index's memory goes at once (the entries often outlive the map's use).
+  std::vector<Entry> take() && {
+    index_ = FlatIndex();
+    return std::move(entries_);
+  }
 
  private:
   std::vector<Entry> entries_;
@@ -4600,70 +5294,80 @@ concept RDDLike = requires(const R& r) {
 //   2. exchange: buckets move to their target partitions;
 //   3. reduce side: each target partition turns what it received into its
 //      output, in parallel on the executor.
-// In one process the exchange is a move (exec::LocalExchange). Between ranks,
-// target partitions are placed in blocks (blockOwner); a map task serialises
-// the buckets for other ranks' targets as it finishes (exec/wire.hpp), one
-// allToAll sends them, and each target task deserialises what it received.
-// Every target sees its buckets in global map order either way, so a shuffle's
-// output is the same on any number of ranks.
+// In one process the exchange is a move into the target's row. Between ranks,
+// the buckets for other ranks' targets go through a ShuffleExchange
+// (shuffle_exchange.hpp). Every target sees its buckets in global map order
+// either way, so a shuffle's output is the same on any number of ranks.
+
+// ---- begin rill/rdd/shuffle_exchange.hpp ----
+// The cross-rank half of a shuffle, written once for every element type. Target
+// partitions are placed in blocks (blockOwner); a map task serialises its buckets
+// for other ranks' targets as it finishes (exec/wire.hpp), one allToAll sends
+// them, and this rank's target tasks deserialise them one sending rank at a time,
+// each rank's bytes freed once read. The element type
+// enters only through a BucketCodec (three small functions per type), so a
+// program compiles this protocol once, not once per shuffled type.
 
 
 namespace rill::detail {
 
-template <class MakeWriter>
-using bucket_element_t = typename sink_result_t<MakeWriter>::value_type::value_type;
+/// The element-type-specific steps of a shuffle between ranks. `buckets` is a map
+/// task's std::vector<std::vector<U>> (one bucket per target), `row` a target's
+/// std::span<std::vector<U>> (one bucket per map task).
+struct BucketCodec {
+  std::size_t (*sizeHint)(const void* buckets, std::size_t target);
+  void (*encode)(exec::Bytes& out, void* buckets, std::size_t target, std::string_view tag);  // frees the bucket
+  void (*decode)(std::string_view frame, void* row, std::size_t map, std::string_view tag);
+};
 
-/// Map side: runs each partition m of `rdd` this rank owns into the writer
-/// makeWriter(m), whose result() is one bucket (std::vector<U>) per target
-/// partition; returns them as a grid, row m holding map task m's buckets.
-template <class R, class MakeWriter>
-auto writeBuckets(const R& rdd, std::string_view tag, std::size_t numTargets, MakeWriter&& makeWriter) {
-  exec::BucketGrid<bucket_element_t<MakeWriter>> grid(rdd.numPartitions(), numTargets);
-  forEachPartition(rdd, tag, [&](std::size_t m) {
-    auto writer = makeWriter(m);
-    rdd.runPartition(m, writer);
-    auto buckets = std::move(writer).result();
-    for (std::size_t r = 0; r < numTargets; ++r) grid.row(m)[r] = std::move(buckets[r]);
-  });
-  return grid;
-}
-
-/// The buckets of a shuffle between ranks, as this rank sees them: those its
-/// own map tasks wrote for its own targets stay as they are; those for other
-/// ranks are serialised per destination rank (targets ascending within a map
-/// task, map tasks ascending) and exchanged; a target's row is deserialised
-/// by the task that reduces it.
 template <class U>
-class ClusterBuckets {
+inline constexpr BucketCodec bucketCodec{
+    [](const void* buckets, std::size_t r) {
+      return exec::frameSizeHint((*static_cast<const std::vector<std::vector<U>>*>(buckets))[r]);
+    },
+    [](exec::Bytes& out, void* buckets, std::size_t r, std::string_view tag) {
+      std::vector<U>& bucket = (*static_cast<std::vector<std::vector<U>>*>(buckets))[r];
+      exec::appendFrame(out, bucket, tag);
+      std::vector<U>().swap(bucket);  // its bytes replace it: the map output is not held twice
+    },
+    [](std::string_view frame, void* row, std::size_t m, std::string_view tag) {
+      (*static_cast<std::span<std::vector<U>>*>(row))[m] = exec::readWire<std::vector<U>>(frame, tag);
+    }};
+
+/// One shuffle's exchange between ranks, as this rank sees it: the buckets its own
+/// map tasks write for its own targets stay where they are (the caller keeps them);
+/// those for other ranks are serialised per destination rank (targets ascending
+/// within a map task, map tasks ascending), exchanged, and deserialised into the
+/// rows of their targets.
+class ShuffleExchange {
  public:
-  ClusterBuckets(SparkContext& sc, std::string_view tag, std::vector<std::size_t> mapOwners, std::size_t numTargets)
-      : cluster_(&clusterOf(sc)),
-        metrics_(&exchangeMetricsOf(sc)),
+  ShuffleExchange(exec::Cluster& cluster, exec::ExchangeMetrics& metrics, std::string_view tag,
+                  std::vector<std::size_t> mapOwners, std::size_t numTargets, const BucketCodec& codec)
+      : cluster_(&cluster),
+        metrics_(&metrics),
+        codec_(&codec),
         tag_(tag),
         mapOwners_(std::move(mapOwners)),
         targets_(numTargets),
-        first_(sliceBegin(cluster_->rank(), numTargets, cluster_->size())),
-        last_(sliceBegin(cluster_->rank() + 1, numTargets, cluster_->size())),
-        grid_(numTargets, mapOwners_.size()),
+        first_(sliceBegin(cluster.rank(), numTargets, cluster.size())),
+        last_(sliceBegin(cluster.rank() + 1, numTargets, cluster.size())),
         outgoing_(mapOwners_.size()),
         frames_((last_ - first_) * mapOwners_.size()) {}
 
-  /// Map task m's buckets, one per target (called from m's task).
-  void put(std::size_t m, std::vector<std::vector<U>>&& buckets) {
+  /// Whether target r is reduced on this rank.
+  bool isLocal(std::size_t r) const { return r >= first_ && r < last_; }
+
+  /// Serialises map task m's buckets for other ranks' targets (called from m's task).
+  void put(std::size_t m, void* buckets) {
     exec::TimedScope timed(metrics_->serializeNanos);
     std::vector<exec::Bytes>& out = outgoing_[m];
     out.resize(cluster_->size());
     std::vector<std::size_t> sizes(out.size(), 0);  // allocated once where known (no regrowth)
-    for (std::size_t r = 0; r < targets_; ++r) sizes[owner(r)] += exec::frameSizeHint(buckets[r]);
+    for (std::size_t r = 0; r < targets_; ++r)
+      if (!isLocal(r)) sizes[owner(r)] += codec_->sizeHint(buckets, r);
     for (std::size_t d = 0; d < out.size(); ++d) out[d].reserve(sizes[d]);
-    for (std::size_t r = 0; r < targets_; ++r) {
-      if (r >= first_ && r < last_) {
-        grid_.row(r)[m] = std::move(buckets[r]);
-      } else {
-        exec::appendFrame(out[owner(r)], buckets[r], tag_);
-        std::vector<U>().swap(buckets[r]);  // its bytes replace it: the map output is not held twice
-      }
-    }
+    for (std::size_t r = 0; r < targets_; ++r)
+      if (!isLocal(r)) codec_->encode(out[owner(r)], buckets, r, tag_);
   }
 
   /// Sends every rank what this rank's map tasks wrote for it (a collective).
@@ -4694,16 +5398,21 @@ class ClusterBuckets {
     indexFrames();
   }
 
-  /// The buckets sent to target r (one of this rank's), in map order.
-  std::span<std::vector<U>> row(std::size_t r) {
+  /// This rank's targets: [firstTarget(), endTarget()).
+  std::size_t firstTarget() const { return first_; }
+  std::size_t endTarget() const { return last_; }
+
+  /// Fills `row` (target r's buckets, one per map task; r one of this rank's) with
+  /// what rank `sender`'s map tasks sent to r.
+  void read(std::size_t sender, std::size_t r, void* row) {
     exec::TimedScope timed(metrics_->deserializeNanos);
     for (std::size_t m = 0; m < mapOwners_.size(); ++m)
-      if (mapOwners_[m] != cluster_->rank())
-        grid_.row(r)[m] = exec::readWire<std::vector<U>>(frames_[(r - first_) * mapOwners_.size() + m], tag_);
-    // The last row read frees what was received: every frame has been read.
-    if (rowsRead_.fetch_add(1, std::memory_order_acq_rel) + 1 == last_ - first_) received_ = {};
-    return grid_.row(r);
+      if (mapOwners_[m] == sender) codec_->decode(frames_[(r - first_) * mapOwners_.size() + m], row, m, tag_);
   }
+
+  /// Frees what `sender` sent, once every target has read it: reading sender by
+  /// sender, the received bytes and their decoded copy are never both whole.
+  void release(std::size_t sender) { exec::Bytes().swap(received_[sender]); }
 
  private:
   std::size_t owner(std::size_t target) const { return blockOwner(target, targets_, cluster_->size()); }
@@ -4723,15 +5432,38 @@ class ClusterBuckets {
 
   exec::Cluster* cluster_;
   exec::ExchangeMetrics* metrics_;
+  const BucketCodec* codec_;
   std::string_view tag_;
   std::vector<std::size_t> mapOwners_;
-  std::size_t targets_, first_, last_;     // this rank's targets: [first_, last_)
-  exec::BucketGrid<U> grid_;               // row r: target r's buckets in map order
+  std::size_t targets_, first_, last_;              // this rank's targets: [first_, last_)
   std::vector<std::vector<exec::Bytes>> outgoing_;  // [m][rank]: map task m's frames for that rank
   std::vector<exec::Bytes> received_;
   std::vector<std::string_view> frames_;  // [(r - first_) * maps + m], into received_
-  std::atomic<std::size_t> rowsRead_{0};
 };
+
+}  // namespace rill::detail
+// ---- end rill/rdd/shuffle_exchange.hpp ----
+
+
+namespace rill::detail {
+
+template <class MakeWriter>
+using bucket_element_t = typename sink_result_t<MakeWriter>::value_type::value_type;
+
+/// Map side: runs each partition m of `rdd` this rank owns into the writer
+/// makeWriter(m), whose result() is one bucket (std::vector<U>) per target
+/// partition; returns them as a grid, row m holding map task m's buckets.
+template <class R, class MakeWriter>
+auto writeBuckets(const R& rdd, std::string_view tag, std::size_t numTargets, MakeWriter&& makeWriter) {
+  exec::BucketGrid<bucket_element_t<MakeWriter>> grid(rdd.numPartitions(), numTargets);
+  forEachPartition(rdd, tag, [&](std::size_t m) {
+    auto writer = makeWriter(m);
+    rdd.runPartition(m, writer);
+    auto buckets = std::move(writer).result();
+    for (std::size_t r = 0; r < numTargets; ++r) grid.row(m)[r] = std::move(buckets[r]);
+  });
+  return grid;
+}
 
 /// The map owners of `rdd` on `ranks` ranks.
 template <class R>
@@ -4751,6 +5483,26 @@ auto reduceAndRelease(Reduce& reduce, std::size_t r, std::span<std::vector<U>> i
   return out;
 }
 
+/// Exchanges the buckets between ranks and decodes what arrived into `grid`'s
+/// rows, one sending rank at a time (this rank's targets in parallel), freeing
+/// each rank's bytes as soon as they are decoded.
+template <class U>
+void receiveBuckets(SparkContext& sc, std::string_view tag, ShuffleExchange& ranks, exec::BucketGrid<U>& grid) {
+  ranks.exchange();
+  exec::Cluster& cluster = clusterOf(sc);
+  cluster.runAndAgree(tag, [&] {
+    for (std::size_t s = 0; s < cluster.size(); ++s) {
+      if (s == cluster.rank()) continue;
+      executorOf(sc).runTasks(ranks.endTarget() - ranks.firstTarget(), [&](std::size_t i) {
+        const std::size_t r = ranks.firstTarget() + i;
+        std::span<std::vector<U>> row = grid.row(r);
+        ranks.read(s, r, &row);
+      });
+      ranks.release(s);
+    }
+  });
+}
+
 /// makeWriter(p) -> a sink whose result() is std::vector<std::vector<U>> with one
 /// bucket per target; reduce(r, std::span<std::vector<U>> incoming) -> std::vector<V>,
 /// where incoming holds the buckets sent to r in map order (none when `rdd` has no
@@ -4762,20 +5514,23 @@ auto shuffle(const R& rdd, std::string_view tag, std::size_t numTargets, MakeWri
   using V = typename std::invoke_result_t<Reduce&, std::size_t, std::span<std::vector<U>>>::value_type;
   SparkContext& sc = rdd.context();
   exec::Cluster& cluster = clusterOf(sc);
-  std::vector<std::vector<V>> out(numTargets);
-  if (cluster.size() == 1) {
-    auto incoming = exec::LocalExchange::exchange(writeBuckets(rdd, tag, numTargets, makeWriter));
-    forEachTarget(sc, tag, numTargets, [&](std::size_t r) { out[r] = reduceAndRelease(reduce, r, incoming.row(r)); });
-    return out;
-  }
-  ClusterBuckets<U> buckets(sc, tag, partitionOwners(rdd, cluster.size()), numTargets);
+  exec::BucketGrid<U> grid(numTargets, rdd.numPartitions());  // row r: target r's buckets in map order
+  std::optional<ShuffleExchange> ranks;                        // only between ranks
+  if (cluster.size() > 1)
+    ranks.emplace(cluster, exchangeMetricsOf(sc), tag, partitionOwners(rdd, cluster.size()), numTargets,
+                  bucketCodec<U>);
   forEachPartition(rdd, tag, [&](std::size_t m) {
     auto writer = makeWriter(m);
     rdd.runPartition(m, writer);
-    buckets.put(m, std::move(writer).result());
+    auto buckets = std::move(writer).result();
+    for (std::size_t r = 0; r < numTargets; ++r)
+      if (!ranks || ranks->isLocal(r)) grid.row(r)[m] = std::move(buckets[r]);
+    if (ranks) ranks->put(m, &buckets);
   });
-  buckets.exchange();
-  forEachTarget(sc, tag, numTargets, [&](std::size_t r) { out[r] = reduceAndRelease(reduce, r, buckets.row(r)); });
+  if (ranks) receiveBuckets(sc, tag, *ranks, grid);
+  std::vector<std::vector<V>> out(numTargets);
+  forEachTarget(sc, tag, numTargets,
+                [&](std::size_t r) { out[r] = reduceAndRelease(reduce, r, std::span<std::vector<U>>(grid.row(r))); });
   return out;
 }
 
@@ -4806,7 +5561,9 @@ std::vector<T>* soleBucket(std::span<std::vector<T>> incoming) {
   return only;
 }
 
-/// Concatenates the buckets a target partition received, in map order.
+/// Concatenates the buckets a target partition received, in map order, freeing
+/// each bucket once its elements have moved (the buckets are used up): the
+/// partition is then held about once, not twice, while it is being built.
 template <class T>
 std::vector<T> concatenate(std::span<std::vector<T>> incoming) {
   if (auto* only = soleBucket(incoming)) return std::move(*only);  // one sender: nothing to copy
@@ -4814,8 +5571,10 @@ std::vector<T> concatenate(std::span<std::vector<T>> incoming) {
   for (auto& b : incoming) total += b.size();
   std::vector<T> out;
   out.reserve(total);
-  for (auto& b : incoming)
-    for (auto& x : b) out.push_back(std::move(x));
+  for (auto& b : incoming) {
+    out.insert(out.end(), std::make_move_iterator(b.begin()), std::make_move_iterator(b.end()));
+    std::vector<T>().swap(b);
+  }
   return out;
 }
 
@@ -4930,6 +5689,7 @@ struct CombineWriter {
   const Agg* agg;
   const P* part;  // null when combining in place: the whole table is one bucket
   FlatMap<K, C, Hash> table;
+  std::atomic<std::size_t>* keysSeen;  // the keys the last finished map task held (see combineByKey)
 
   template <class X>
   bool push(X&& x) {
@@ -4939,15 +5699,23 @@ struct CombineWriter {
     return true;
   }
   bool finish() { return true; }
-  /// The table cut into one bucket per target partition.
+  /// The table cut into one bucket per target partition, each allocated to its
+  /// exact size: map outputs wait for the reduce side, so their slack would add up.
   std::vector<std::vector<std::pair<K, C>>> result() && {
     const std::size_t n = part ? part->numPartitions() : 1;
     std::vector<std::vector<std::pair<K, C>>> buckets(n);
+    keysSeen->store(table.size(), std::memory_order_relaxed);
+    auto entries = std::move(table).take();
     if (n == 1) {
-      buckets[0] = std::move(table).take();
+      buckets[0] = std::move(entries);
       return buckets;
     }
-    for (auto& e : table.entries()) buckets[partitionOf(*part, e.first, n)].push_back(std::move(e));
+    std::vector<std::uint32_t> target(entries.size());
+    std::vector<std::size_t> sizes(n);
+    for (std::size_t i = 0; i < entries.size(); ++i)
+      ++sizes[target[i] = static_cast<std::uint32_t>(partitionOf(*part, entries[i].first, n))];
+    for (std::size_t r = 0; r < n; ++r) buckets[r].reserve(sizes[r]);
+    for (std::size_t i = 0; i < entries.size(); ++i) buckets[target[i]].push_back(std::move(entries[i]));
     return buckets;
   }
 };
@@ -4960,12 +5728,14 @@ std::vector<std::pair<K, C>> mergeCombined(std::span<std::vector<std::pair<K, C>
   std::size_t largest = 0;
   for (auto& bucket : incoming) largest = std::max(largest, bucket.size());
   FlatMap<K, C, Hash> table(hash);
-  table.reserve(largest);
-  for (auto& bucket : incoming)
+  table.reserve(largest + largest / 8);  // the keys of all: a few more than the largest's, seldom twice
+  for (auto& bucket : incoming) {
     for (auto& e : bucket)
       table.upsert(
           std::move(e.first), [&] { return std::move(e.second); },
           [&](C& c) { c = merge(std::move(c), std::move(e.second)); });
+    std::vector<std::pair<K, C>>().swap(bucket);  // merged: its memory can go now
+  }
   return std::move(table).take();
 }
 
@@ -4996,8 +5766,14 @@ auto combineByKey(const R& rdd, std::string_view tag, const Agg& agg, const Part
   using P = std::remove_cvref_t<decltype(part)>;
   const Hash hash = hasherFrom<Hash>(part);
   // In place, one table per partition (no target to cut it for); else one bucket per target.
+  // A map task's table starts with room for as many keys as the last finished task
+  // held: partitions of one input are alike, so it seldom grows, and the map outputs
+  // waiting for the reduce side do not sit beside tables at twice their size.
+  std::atomic<std::size_t> keysSeen{0};
   auto makeWriter = [&](std::size_t) {
-    return CombineWriter<K, C, Agg, P, Hash>{&agg, kept ? nullptr : &part, FlatMap<K, C, Hash>(hash)};
+    CombineWriter<K, C, Agg, P, Hash> writer{&agg, kept ? nullptr : &part, FlatMap<K, C, Hash>(hash), &keysSeen};
+    if (const std::size_t keys = keysSeen.load(std::memory_order_relaxed)) writer.table.reserve(keys);
+    return writer;
   };
   if (kept) {
     auto tables = writeBuckets(rdd, tag, 1, makeWriter);  // one bucket per partition: its table
@@ -5546,6 +6322,21 @@ struct LookupSink {
   std::vector<V> result() && { return std::move(out); }
 };
 
+/// One partition reduced by key into a map (reduceByKeyLocally).
+template <class K, class V, class F>
+struct LocalReduceSink {
+  const F* f;
+  std::unordered_map<K, V, MapHash<K>> map;
+  template <class X>
+  bool push(X&& x) {
+    auto [at, fresh] = map.try_emplace(K(std::get<0>(x)), std::get<1>(std::forward<X>(x)));
+    if (!fresh) at->second = (*f)(std::move(at->second), std::get<1>(std::forward<X>(x)));
+    return true;
+  }
+  bool finish() { return true; }
+  std::unordered_map<K, V, MapHash<K>> result() && { return std::move(map); }
+};
+
 }  // namespace detail
 
 template <class D>
@@ -5633,6 +6424,31 @@ class PairOps {
     using T = typename D::value_type;
     RILL_REQUIRE_PAIRS(T, "groupByKey needs an RDD");
     if constexpr (detail::checkKeyed<T, Part>()) return detail::groupByKey(d(), part);
+  }
+
+  /// reduceByKeyLocally(f): an action, each key's values reduced with f, as a map
+  /// (every partition reduced into its own map, the maps merged in partition order).
+  template <class F>
+  auto reduceByKeyLocally(F f) const {
+    using T = typename D::value_type;
+    RILL_REQUIRE_PAIRS(T, "reduceByKeyLocally needs an RDD");
+    if constexpr (PairLike<T>) {
+      using K = owned_key_t<key_of_t<T>>;
+      using V = mapped_of_t<T>;
+      static_assert(ReduceFunction<F, V>,
+                    "rill: reduceByKeyLocally(f) needs f callable as f(const V&, const V&) returning V");
+      if constexpr (ReduceFunction<F, V> && detail::checkKeyed<T, std::size_t>()) {
+        auto parts = detail::runPerPartition(d(), "reduceByKeyLocally",
+                                             [&](std::size_t) { return detail::LocalReduceSink<K, V, F>{&f, {}}; });
+        std::unordered_map<K, V, MapHash<K>> total;
+        for (auto& part : parts)
+          for (auto& [k, v] : part) {
+            auto [at, fresh] = total.try_emplace(k, v);
+            if (!fresh) at->second = f(std::move(at->second), std::move(v));
+          }
+        return total;
+      }
+    }
   }
 
   /// countByKey(): an action, the number of elements per key.
@@ -5750,6 +6566,32 @@ class PairOps {
     }
   }
 
+  /// repartitionAndSortWithinPartitions(partitioner[, less]): partitionBy(partitioner), each
+  /// partition then sorted by key (equal keys keep their shuffle order); remembers the partitioner.
+  template <class P, class Less = std::less<>>
+  auto repartitionAndSortWithinPartitions(const P& partitioner, Less less = Less()) const {
+    using T = typename D::value_type;
+    RILL_REQUIRE_PAIRS(T, "repartitionAndSortWithinPartitions needs an RDD");
+    if constexpr (PairLike<T>) {
+      using Row = detail::row_t<T>;
+      using K = typename Row::first_type;
+      static_assert(PartitionerFor<P, K>, "rill: repartitionAndSortWithinPartitions(p) needs a partitioner: "
+                                          "numPartitions() and getPartition(const K&) -> size_t");
+      static_assert(std::strict_weak_order<const Less&, const K&, const K&>,
+                    "rill: repartitionAndSortWithinPartitions needs keys ordered by < (or pass a comparator)");
+      if constexpr (PartitionerFor<P, K> && std::strict_weak_order<const Less&, const K&, const K&>) {
+        constexpr const char* tag = "repartitionAndSortWithinPartitions";
+        auto rows = detail::partitionRows(d(), tag, partitioner);
+        auto parts = detail::perPartition(d().context(), tag, rows.size(), [&](std::size_t r) {
+          std::stable_sort(rows[r].begin(), rows[r].end(),
+                           [&](const Row& a, const Row& b) { return less(a.first, b.first); });
+          return std::move(rows[r]);
+        });
+        return detail::keyedRDD<Row>(d().context(), std::move(parts), partitioner);
+      }
+    }
+  }
+
   /// sortByKey([ascending, numPartitions, less]): ordered within and across partitions.
   template <class Less = std::less<>>
   auto sortByKey(bool ascending = true, std::size_t numPartitions = 0, Less less = Less()) const {
@@ -5861,6 +6703,188 @@ class PairOps {
 
 }  // namespace rill
 // ---- end rill/rdd/pair_ops.hpp ----
+
+// ---- begin rill/rdd/sampling.hpp ----
+// Random samples beyond sample(): takeSample, randomSplit and sampleByKey.
+// Every draw comes from a SplitMix64 seeded from (seed, partition), as
+// sample()'s, so a seed gives the same result whatever the number of workers
+// or ranks (though other elements than Spark's XORShift sampler picks).
+
+
+namespace rill {
+
+namespace detail {
+
+/// How many copies of an element a sample keeps: Bernoulli(fraction) without
+/// replacement, Poisson(fraction) with.
+inline int sampledCopies(SplitMix64& rng, bool withReplacement, double fraction) {
+  if (withReplacement) return rng.poisson(fraction);
+  return rng.uniform() < fraction ? 1 : 0;
+}
+
+/// Pushes `copies` copies of x; false when the sink stopped.
+template <class Next, class X>
+bool pushCopies(Next& next, const X& x, int copies) {
+  for (int i = 0; i < copies; ++i)
+    if (!next.push(x)) return false;
+  return true;
+}
+
+/// Throws unless fraction is a valid sampling rate (sample's rule).
+inline void checkFraction(const char* op, bool withReplacement, double fraction) {
+  if (!(fraction >= 0) || (!withReplacement && fraction > 1))  // !(>= 0) also rejects NaN
+    throw std::invalid_argument(std::string("rill: ") + op +
+                                ": fraction must be in [0, 1] without replacement and >= 0 with replacement, got " +
+                                std::to_string(fraction));
+}
+
+/// randomSplit's split [lower, upper): every split draws the same uniform per
+/// element, so the splits are disjoint and together hold every element once.
+struct RangeSampleStage {
+  double lower, upper;
+  std::uint64_t seed;
+  template <class In>
+  using out = In;
+  template <class Next>
+  struct Bound {
+    double lower, upper;
+    SplitMix64 rng;
+    Next next;
+    template <class X>
+    bool push(X&& x) {
+      const double u = rng.uniform();
+      return u < lower || u >= upper || next.push(std::forward<X>(x));
+    }
+    bool finish() { return next.finish(); }
+  };
+  template <class In, class Next>
+  Bound<Next> bind(std::size_t partition, Next next) const {
+    return {lower, upper, SplitMix64(seed, partition), std::move(next)};
+  }
+};
+
+/// sampleByKey: sample() with the fraction of each element's key.
+template <class Fractions>
+struct SampleByKeyStage {
+  bool withReplacement;
+  std::shared_ptr<const Fractions> fractions;
+  std::uint64_t seed;
+  template <class In>
+  using out = In;
+  template <class Next>
+  struct Bound {
+    bool withReplacement;
+    const Fractions* fractions;
+    SplitMix64 rng;
+    Next next;
+    template <class X>
+    bool push(X&& x) {
+      const auto& key = std::get<0>(x);
+      const auto at = fractions->find(key);
+      if (at == fractions->end())
+        throw SparkException("rill: sampleByKey: no fraction for key " + toString(key) + " (key not found)");
+      return pushCopies(next, x, sampledCopies(rng, withReplacement, static_cast<double>(at->second)));
+    }
+    bool finish() { return next.finish(); }
+  };
+  template <class In, class Next>
+  Bound<Next> bind(std::size_t partition, Next next) const {
+    return {withReplacement, fractions.get(), SplitMix64(seed, partition), std::move(next)};
+  }
+};
+
+/// Spark's SamplingUtils.computeFractionForSampleSize: a fraction that samples at
+/// least `num` of `total` elements with probability 0.9999.
+inline double fractionForSampleSize(std::size_t num, std::int64_t total, bool withReplacement) {
+  const double s = static_cast<double>(num), n = static_cast<double>(total);
+  if (withReplacement) {
+    const double stdevs = s < 6 ? 12 : (s < 16 ? 9 : 6);
+    return std::max(s + stdevs * std::sqrt(s), 1e-10) / n;
+  }
+  const double fraction = s / n, gamma = -std::log(1e-4) / n;
+  return std::min(1.0, std::max(1e-10, fraction + gamma + std::sqrt(gamma * gamma + 2 * gamma * fraction)));
+}
+
+/// Fisher-Yates, as Spark's Utils.randomizeInPlace.
+template <class T>
+void shuffleInPlace(std::vector<T>& v, SplitMix64& rng) {
+  for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[rng.below(i)]);
+}
+
+}  // namespace detail
+
+template <class D>
+class SamplingOps {
+  const D& d() const { return static_cast<const D&>(*this); }
+
+ public:
+  /// takeSample(withReplacement, num, seed): an action, `num` elements sampled (all of
+  /// them, shuffled, when num >= count() without replacement), in random order.
+  auto takeSample(bool withReplacement, std::size_t num, std::uint64_t seed = 42) const {
+    using T = typename D::value_type;
+    std::vector<T> out;
+    if (num == 0) return out;
+    const std::int64_t total = d().count();
+    if (total == 0) return out;
+    SplitMix64 rng(seed);
+    if (!withReplacement && num >= static_cast<std::size_t>(total)) {
+      out = d().collect();
+      detail::shuffleInPlace(out, rng);
+      return out;
+    }
+    const double fraction = detail::fractionForSampleSize(num, total, withReplacement);
+    // Spark's loop: a sample this large is short with probability 1e-4; draw again with a new seed.
+    do out = d().sample(withReplacement, fraction, rng.next()).collect();
+    while (out.size() < num);
+    detail::shuffleInPlace(out, rng);
+    out.resize(num);
+    return out;
+  }
+
+  /// randomSplit(weights, seed): one RDD per weight, disjoint, together every element once;
+  /// each element goes to split i with probability weights[i] / sum(weights).
+  auto randomSplit(const std::vector<double>& weights, std::uint64_t seed = 42) const {
+    double sum = 0;
+    for (const double w : weights) {
+      if (!(w >= 0)) throw std::invalid_argument("rill: randomSplit: weights must be nonnegative, got " + toString(weights));
+      sum += w;
+    }
+    if (!(sum > 0)) throw std::invalid_argument("rill: randomSplit: sum of weights must be positive, got " + toString(weights));
+    std::vector<decltype(d().then(detail::RangeSampleStage{}))> splits;
+    double lower = 0, cumulative = 0;
+    for (std::size_t i = 0; i < weights.size(); ++i) {
+      cumulative += weights[i];
+      const double upper = i + 1 == weights.size() ? 1.0 : cumulative / sum;  // the last split ends at 1 exactly
+      splits.push_back(d().then(detail::RangeSampleStage{lower, upper, seed}));
+      lower = upper;
+    }
+    return splits;
+  }
+
+  /// sampleByKey(withReplacement, fractions, seed): each element kept with the fraction of
+  /// its key (`fractions`: a map from key to double, e.g. std::map or std::unordered_map).
+  template <class Fractions>
+  auto sampleByKey(bool withReplacement, const Fractions& fractions, std::uint64_t seed = 42) const {
+    using T = typename D::value_type;
+    RILL_REQUIRE_PAIRS(T, "sampleByKey needs an RDD");
+    if constexpr (PairLike<T>) {
+      constexpr bool mapOk = requires(const Fractions& f, const key_of_t<T>& k) {
+        { f.find(k)->second } -> std::convertible_to<double>;
+        f.find(k) == f.end();
+      };
+      static_assert(mapOk, "rill: sampleByKey(withReplacement, fractions, seed) needs fractions to map the RDD's "
+                           "keys to doubles (find(key)->second)");
+      if constexpr (mapOk) {
+        for (const auto& entry : fractions) detail::checkFraction("sampleByKey", withReplacement, entry.second);
+        return d().then(detail::SampleByKeyStage<Fractions>{
+            withReplacement, std::make_shared<const Fractions>(fractions), seed});
+      }
+    }
+  }
+};
+
+}  // namespace rill
+// ---- end rill/rdd/sampling.hpp ----
 
 // ---- begin rill/rdd/save.hpp ----
 // saveAsTextFile: one part file per partition, written in parallel, then an
@@ -6546,9 +7570,7 @@ class TransformOps : public fuse::ElementOps<D> {
  public:
   /// sample(withReplacement, fraction, seed): deterministic for a seed and a partitioning.
   auto sample(bool withReplacement, double fraction, std::uint64_t seed = 42) const {
-    if (!(fraction >= 0) || (!withReplacement && fraction > 1))  // !(>= 0) also rejects NaN
-      throw std::invalid_argument("rill: sample: fraction must be in [0, 1] without replacement and >= 0 "
-                                  "with replacement, got " + std::to_string(fraction));
+    detail::checkFraction("sample", withReplacement, fraction);
     return d().then(fuse::SampleStage{withReplacement, fraction, seed});
   }
 
@@ -6577,6 +7599,23 @@ class TransformOps : public fuse::ElementOps<D> {
     return RDD<T>(d().context(), makeNode<detail::CachedNode<T>>(d().toRDD().node()));
   }
   auto persist() const { return cache(); }
+
+  /// unpersist([blocking]): on the RDD cache()/persist() returned, drops the kept
+  /// partitions; later actions compute them again, each time. Elsewhere it does nothing.
+  /// Not while a job reads the RDD. Returns this RDD.
+  D unpersist(bool /*blocking*/ = false) const {
+    if constexpr (requires { d().node(); }) {
+      using T = typename D::value_type;
+      if (const auto* cached = dynamic_cast<const detail::CachedNode<T>*>(d().node().get())) cached->unpersist();
+    }
+    return d();
+  }
+
+  /// groupBy(f[, n | partitioner]): (f(x), std::vector of the elements x with that key).
+  template <class F, class Part = std::size_t>
+  auto groupBy(F f, Part part = 0) const {
+    return d().keyBy(std::move(f)).groupByKey(part);
+  }
 
   /// coalesce(n): fewer partitions by merging neighbours, no shuffle; coalesce(n, true)
   /// is repartition(n). With several ranks, neighbours that live on different
@@ -6652,6 +7691,230 @@ class TransformOps : public fuse::ElementOps<D> {
 }  // namespace rill
 // ---- end rill/rdd/transformations.hpp ----
 
+// ---- begin rill/rdd/tree_ops.hpp ----
+// treeAggregate and treeReduce: aggregate and reduce whose per-partition
+// results merge in levels, as Spark's: each level folds result i into slot
+// i % m, m shrinking by `scale` per level, while that saves a merge step.
+// Every rank already holds every partition's result (jobs.hpp), so the levels
+// run on the caller, in partition order: the same tree, the same value, on any
+// number of ranks.
+
+
+namespace rill {
+
+namespace detail {
+
+inline void checkDepth(int depth) {
+  if (depth < 1)
+    throw std::invalid_argument("rill: Depth must be greater than or equal to 1 but got " + std::to_string(depth) + ".");
+}
+
+/// Spark's tree of merges over per-partition results, then the final fold from zero.
+template <class U, class Comb>
+U mergeInTree(std::vector<U> level, const U& zero, const Comb& comb, int depth) {
+  std::size_t n = level.size();
+  const auto scale = std::max<std::size_t>(
+      static_cast<std::size_t>(std::ceil(std::pow(static_cast<double>(n), 1.0 / depth))), 2);
+  while (static_cast<double>(n) > static_cast<double>(scale) + std::ceil(static_cast<double>(n) / static_cast<double>(scale))) {
+    n /= scale;
+    std::vector<U> next(n, zero);
+    for (std::size_t i = 0; i < level.size(); ++i) next[i % n] = comb(std::move(next[i % n]), std::move(level[i]));
+    level = std::move(next);
+  }
+  U acc = zero;
+  for (auto& x : level) acc = comb(std::move(acc), std::move(x));
+  return acc;
+}
+
+}  // namespace detail
+
+template <class D>
+class TreeOps {
+  const D& d() const { return static_cast<const D&>(*this); }
+
+ public:
+  /// treeAggregate(zero, seqOp, combOp[, depth = 2]): aggregate, the per-partition
+  /// results merged in a tree of `depth` levels (depth >= 1).
+  template <class U, class Seq, class Comb>
+  U treeAggregate(U zero, Seq seqOp, Comb combOp, int depth = 2) const {
+    using T = typename D::value_type;
+    static_assert(std::is_invocable_r_v<U, const Seq&, U, const T&>,
+                  "rill: treeAggregate(zero, seqOp, combOp) needs seqOp(U, const T&) -> U, with U the type of zero");
+    static_assert(ReduceFunction<Comb, U>, "rill: treeAggregate(zero, seqOp, combOp) needs combOp(const U&, const U&) -> U");
+    detail::checkDepth(depth);
+    auto parts = detail::runPerPartition(d(), "treeAggregate",
+                                         [&](std::size_t) { return detail::FoldSink<U, Seq>{zero, &seqOp}; });
+    return detail::mergeInTree(std::move(parts), zero, combOp, depth);
+  }
+
+  /// treeReduce(f[, depth = 2]): reduce, merged in a tree; throws on an empty RDD.
+  template <class F>
+  auto treeReduce(F f, int depth = 2) const {
+    using T = typename D::value_type;
+    static_assert(ReduceFunction<F, T>,
+                  "rill: treeReduce(f) needs f callable as f(const T&, const T&) returning T, where T is "
+                  "the RDD's element type");
+    detail::checkDepth(depth);
+    auto parts = detail::runPerPartition(d(), "treeReduce", [&](std::size_t) { return detail::ReduceSink<T, F>{&f}; });
+    auto merge = [&f](std::optional<T> a, std::optional<T> b) {
+      if (!a) return b;
+      if (b) *a = f(std::move(*a), std::move(*b));
+      return a;
+    };
+    auto result = detail::mergeInTree(std::move(parts), std::optional<T>(), merge, depth);
+    if (!result) throw UnsupportedOperationException("rill: treeReduce() on an empty RDD: empty collection");
+    return std::move(*result);
+  }
+};
+
+}  // namespace rill
+// ---- end rill/rdd/tree_ops.hpp ----
+
+// ---- begin rill/rdd/zip.hpp ----
+// zip, zipPartitions and zipWithUniqueId. Partition p of a zip reads partition
+// p of both parents, where the left one lives; with several ranks, when the
+// right one lives elsewhere, the right side is first gathered on every rank
+// (as cartesian's).
+
+
+namespace rill {
+
+namespace detail {
+
+/// The element type zipPartitions' f returns a range of.
+template <class F, class T, class U>
+using zipped_t = fuse::iterable_value_t<std::remove_reference_t<std::invoke_result_t<const F&, std::vector<T>&, std::vector<U>&>>>;
+
+/// Partition p is f(left partition p, right partition p), both read whole.
+template <class T, class U, class F>
+class ZipPartitionsNode final : public RDDNode<zipped_t<F, T, U>> {
+  using V = zipped_t<F, T, U>;
+
+ public:
+  ZipPartitionsNode(Ref<const RDDNode<T>> left, Ref<const RDDNode<U>> right, F f)
+      : left_(std::move(left)), right_(std::move(right)), f_(std::move(f)) {}
+  std::size_t numPartitions() const override { return left_->numPartitions(); }
+  bool compute(std::size_t p, ChunkSink<V>& out) const override {
+    AppendChunks<T> left;
+    AppendChunks<U> right;
+    left_->compute(p, left);
+    right_->compute(p, right);
+    ChunkingSink<V> sink{&out, {}};
+    return fuse::detail::emitEach(fuse::detail::pushTo(sink), f_, left.data, right.data) && sink.finish();
+  }
+  std::size_t owner(std::size_t p, std::size_t ranks) const override { return left_->owner(p, ranks); }
+
+ private:
+  Ref<const RDDNode<T>> left_;
+  Ref<const RDDNode<U>> right_;
+  F f_;
+};
+
+/// zip's f: pairs the i-th elements of two partitions of the same length.
+template <class T, class U>
+struct PairUp {
+  std::vector<std::pair<T, U>> operator()(std::vector<T>& left, std::vector<U>& right) const {
+    if (left.size() != right.size())
+      throw SparkException("rill: zip: Can only zip RDDs with same number of elements in each partition");
+    std::vector<std::pair<T, U>> out;
+    out.reserve(left.size());
+    for (std::size_t i = 0; i < left.size(); ++i) out.emplace_back(std::move(left[i]), std::move(right[i]));
+    return out;
+  }
+};
+
+/// `right` as a node whose partition p can be computed where `left`'s lives:
+/// itself when every partition already lives there, else every partition gathered
+/// on every rank.
+template <class L, class R>
+auto besideLeft(const L& left, const R& right) {
+  using U = typename R::value_type;
+  auto node = right.toRDD().node();
+  const std::size_t ranks = clusterOf(left.context()).size();
+  bool same = true;
+  for (std::size_t p = 0; p < left.numPartitions() && ranks > 1; ++p) same = same && left.owner(p, ranks) == right.owner(p, ranks);
+  if (same) return node;
+  auto parts = runPerPartition(right, "zipPartitions", [](std::size_t) { return CollectSink<U>{}; });
+  return makeNode<StoredNode<U>>(std::move(parts));
+}
+
+/// zipWithUniqueId(): partition k of n numbers its elements k, n + k, 2n + k, ...
+struct ZipWithUniqueIdStage {
+  std::int64_t partitions;
+  template <class In>
+  using out = std::pair<In, std::int64_t>;
+  template <class Next>
+  struct Bound {
+    std::int64_t id, step;
+    Next next;
+    template <class X>
+    bool push(X&& x) {
+      using In = std::remove_cvref_t<X>;
+      const std::int64_t mine = id;
+      id += step;
+      return next.push(std::pair<In, std::int64_t>(std::forward<X>(x), mine));
+    }
+    bool finish() { return next.finish(); }
+  };
+  template <class In, class Next>
+  Bound<Next> bind(std::size_t partition, Next next) const {
+    return {static_cast<std::int64_t>(partition), partitions, std::move(next)};
+  }
+};
+
+}  // namespace detail
+
+template <class D>
+class ZipOps {
+  const D& d() const { return static_cast<const D&>(*this); }
+
+ public:
+  /// zipPartitions(other, f): partition p is the range f(std::vector<T>& p of this,
+  /// std::vector<U>& p of other) returns. Both RDDs need the same number of partitions.
+  template <class Other, class F>
+  auto zipPartitions(const Other& other, F f) const {
+    using T = typename D::value_type;
+    using U = typename Other::value_type;
+    constexpr bool ok = std::invocable<const F&, std::vector<T>&, std::vector<U>&>;
+    static_assert(ok, "rill: zipPartitions(other, f) needs f callable as f(std::vector<T>&, std::vector<U>&) "
+                      "returning a range");
+    if constexpr (ok) {
+      using R = std::remove_reference_t<std::invoke_result_t<const F&, std::vector<T>&, std::vector<U>&>>;
+      static_assert(fuse::Iterable<R>, "rill: zipPartitions(other, f) needs f to return a range (begin()/end())");
+      if constexpr (fuse::Iterable<R>) {
+        checkPartitions(other);
+        using V = detail::zipped_t<F, T, U>;
+        return RDD<V>(d().context(), makeNode<detail::ZipPartitionsNode<T, U, F>>(
+                                         d().toRDD().node(), detail::besideLeft(d(), other), std::move(f)));
+      }
+    }
+  }
+
+  /// zip(other): (i-th element of this, i-th element of other). Both RDDs need the same
+  /// number of partitions and of elements in each partition (checked when computed).
+  template <class Other>
+  auto zip(const Other& other) const {
+    return zipPartitions(other, detail::PairUp<typename D::value_type, typename Other::value_type>{});
+  }
+
+  /// zipWithUniqueId(): (x, id); partition k of n gives ids k, n + k, 2n + k, ... (no job).
+  auto zipWithUniqueId() const {
+    return d().then(detail::ZipWithUniqueIdStage{static_cast<std::int64_t>(d().numPartitions())});
+  }
+
+ private:
+  template <class Other>
+  void checkPartitions(const Other& other) const {
+    if (d().numPartitions() != other.numPartitions())
+      throw std::invalid_argument("rill: zip: Can't zip RDDs with unequal numbers of partitions: List(" +
+                                  std::to_string(d().numPartitions()) + ", " + std::to_string(other.numPartitions()) +
+                                  ")");
+  }
+};
+
+}  // namespace rill
+// ---- end rill/rdd/zip.hpp ----
+
 
 namespace rill {
 
@@ -6659,7 +7922,8 @@ namespace rill {
 /// runPartition(p, sink), then(stage) and toRDD().
 template <class D>
 class RDDApi : public TransformOps<D>, public ActionOps<D>, public NumericOps<D>, public PairOps<D>,
-               public SetOps<D>, public SaveOps<D> {};
+               public SetOps<D>, public SaveOps<D>, public SamplingOps<D>, public ZipOps<D>,
+               public HistogramOps<D>, public TreeOps<D>, public ApproxOps<D> {};
 
 template <class T>
 class RDD : public RDDApi<RDD<T>> {
@@ -6707,8 +7971,34 @@ class RDD : public RDDApi<RDD<T>> {
         constexpr std::size_t kBlock = 4096;
         for (std::size_t at = 0; at < chunk.size(); at += kBlock) {
           exec::throwIfCancelled();
-          for (const T& x : chunk.subspan(at, std::min(kBlock, chunk.size() - at)))
-            if (!to.push(x)) return false;
+          if (!pushBlock(chunk.subspan(at, std::min(kBlock, chunk.size() - at)), to)) return false;
+        }
+        return true;
+      }
+      // A PrimingSink is pushed to until primed, then in a second loop that says
+      // so before each push, where the compiler sees it and drops the sink's test.
+      static bool pushBlock(std::span<const T> block, Sink& to) {
+        std::size_t i = 0;
+        if constexpr (detail::PrimingSink<Sink>) {
+          for (; i < block.size() && !to.primed(); ++i)
+            if (!to.push(block[i])) return false;
+          if constexpr (fuse::LocalizableSink<Sink>) {
+            // The primed loop on a fresh local: only then does clang keep the
+            // accumulator in a register (and vectorise a reduce).
+            if (i == block.size()) return true;
+            Sink local(to);
+            bool goOn = true;
+            for (; goOn && i < block.size(); ++i) {
+              local.setPrimed();
+              goOn = local.push(block[i]);
+            }
+            fuse::copyBack(to, local);
+            return goOn;
+          }
+        }
+        for (; i < block.size(); ++i) {
+          if constexpr (detail::PrimingSink<Sink>) to.setPrimed();  // already true here
+          if (!to.push(block[i])) return false;
         }
         return true;
       }
@@ -6750,9 +8040,16 @@ class PipedRDD : public RDDApi<PipedRDD<Src, Pipe>> {
       // The chain ends in a copy of the sink, so the source's loop can keep the
       // whole chain in registers (see LocalizableSink); the state comes back after.
       auto bound = pipe_.template bindCopy<Src>(p, sink);
-      const bool goOn = source_.runPartition(p, bound);
-      fuse::copyBack(sink, Pipe::finalSink(bound));
-      return goOn;
+      if constexpr (detail::PrimingSink<Sink>) {
+        PrimingChain<decltype(bound)> chain{bound};
+        const bool goOn = source_.runPartition(p, chain);
+        fuse::copyBack(sink, Pipe::finalSink(chain.bound));
+        return goOn;
+      } else {
+        const bool goOn = source_.runPartition(p, bound);
+        fuse::copyBack(sink, Pipe::finalSink(bound));
+        return goOn;
+      }
     } else {
       auto bound = pipe_.template bind<Src>(p, sink);
       return source_.runPartition(p, bound);
@@ -6764,6 +8061,19 @@ class PipedRDD : public RDDApi<PipedRDD<Src, Pipe>> {
     auto longer = pipe_.append(std::move(stage));
     return PipedRDD<Src, decltype(longer)>(source_, std::move(longer));
   }
+
+  /// A chain ending in a PrimingSink, primed when that sink is.
+  template <class Bound>
+  struct PrimingChain {
+    Bound bound;
+    template <class X>
+    bool push(X&& x) {
+      return bound.push(std::forward<X>(x));
+    }
+    bool finish() { return bound.finish(); }
+    bool primed() { return Pipe::finalSink(bound).primed(); }
+    void setPrimed() { Pipe::finalSink(bound).setPrimed(); }
+  };
 
   /// The storable form: the chain runs when a partition of the result is computed.
   RDD<value_type> toRDD() const {
@@ -6791,6 +8101,21 @@ class PipedRDD : public RDDApi<PipedRDD<Src, Pipe>> {
 // so "local[N]" computes on exactly N threads and a task that itself runs a job
 // (an action inside foreachRDD, say) cannot deadlock the pool.
 
+// ---- begin rill/exec/start_thread.hpp ----
+// startThread(body): a std::thread running a std::function. The engine's and the
+// streams' threads start through it so that a program holds one thread-state type:
+// g++ -O2 treats every thread body in a translation unit as a possible target of
+// std::thread's internal virtual call, so one lambda type per thread would compile
+// every streaming thread (receivers, scheduler, block writers) into any program
+// that starts a pool.
+
+namespace rill::exec {
+
+inline std::thread startThread(std::function<void()> body) { return std::thread(std::move(body)); }
+
+}  // namespace rill::exec
+// ---- end rill/exec/start_thread.hpp ----
+
 #include <condition_variable>
 
 namespace rill::exec {
@@ -6800,7 +8125,7 @@ class ThreadPool final : public Executor {
   explicit ThreadPool(std::size_t threads) : parallelism_(std::max<std::size_t>(threads, 1)) {
     workers_.reserve(parallelism_ - 1);
     try {
-      while (workers_.size() + 1 < parallelism_) workers_.emplace_back([this] { workerLoop(); });
+      while (workers_.size() + 1 < parallelism_) workers_.push_back(startThread([this] { workerLoop(); }));
     } catch (const std::system_error& e) {
       const std::size_t failed = workers_.size() + 1;
       stopAndJoin();  // the destructor does not run for a constructor that throws
@@ -6942,12 +8267,334 @@ class ThreadPool final : public Executor {
 }  // namespace rill::exec
 // ---- end rill/exec/thread_pool.hpp ----
 
+// ---- begin rill/rdd/accumulator.hpp ----
+// Accumulator<A>: Spark's AccumulatorV2, a value tasks add to and the driver
+// reads. A is the accumulating type: the built-in LongCounter, DoubleCounter
+// and ElementList<T> (accumulator_types.hpp), or a user type with
+//   void add(x)                 what tasks add (any argument types)
+//   void merge(const A& other)  adds another copy's updates
+//   void reset()                makes it zero (Spark's reset)
+//   value() const               what value() returns
+// registered with sc.registerAccumulator(A, name). Each task adds into its own
+// copy (task_accumulators.hpp), merged once when the task succeeds; the handle
+// is cheap to copy into tasks' functions, and add() from several threads at
+// once is safe. Across ranks A travels as values do (exec/wire.hpp): trivially
+// copyable, or with a serialize function.
+
+// ---- begin rill/rdd/accumulator_types.hpp ----
+// The accumulating types of Spark's built-in accumulators: LongAccumulator and
+// DoubleAccumulator (a sum and a count) and CollectionAccumulator (a list of
+// every element added).
+
+namespace rill {
+
+/// A sum and the number of values added, of type N.
+template <class N>
+class SumAndCount {
+ public:
+  void add(N v) {
+    sum_ += v;
+    ++count_;
+  }
+  void merge(const SumAndCount& other) {
+    sum_ += other.sum_;
+    count_ += other.count_;
+  }
+  void reset() { *this = SumAndCount(); }
+  N value() const { return sum_; }
+  N sum() const { return sum_; }
+  std::int64_t count() const { return count_; }
+  double avg() const {
+    if (count_ == 0) return std::numeric_limits<double>::quiet_NaN();
+    return static_cast<double>(sum_) / static_cast<double>(count_);
+  }
+
+ private:
+  N sum_{};
+  std::int64_t count_ = 0;
+};
+
+/// What sc.longAccumulator() sums.
+using LongCounter = SumAndCount<std::int64_t>;
+/// What sc.doubleAccumulator() sums.
+using DoubleCounter = SumAndCount<double>;
+
+/// What sc.collectionAccumulator<T>() collects: every element added, each task's
+/// in the order it added them, tasks in the order they finished.
+template <class T>
+class ElementList {
+ public:
+  void add(T x) { items_.push_back(std::move(x)); }
+  void merge(const ElementList& other) { items_.insert(items_.end(), other.items_.begin(), other.items_.end()); }
+  void reset() { items_.clear(); }
+  const std::vector<T>& value() const { return items_; }
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(items_);
+  }
+
+ private:
+  std::vector<T> items_;
+};
+
+}  // namespace rill
+// ---- end rill/rdd/accumulator_types.hpp ----
+
+// ---- begin rill/rdd/task_accumulators.hpp ----
+// What a task adds to accumulators goes into copies of its own, one per
+// accumulator it touches, found through a thread-local pointer: no lock and no
+// shared write per element. The copies are merged into the accumulators only
+// when the task returns normally, so a task that throws counts for nothing
+// (Spark counts an accumulator update once per successful task).
+
+namespace rill::detail {
+
+/// One task's copy of one accumulator; commit() merges it into the accumulator.
+class TaskCopy {
+ public:
+  virtual ~TaskCopy() = default;
+  virtual void commit() = 0;
+};
+
+/// The copies of the task running on this thread.
+class TaskAccumulators {
+ public:
+  /// The running task's copies, or null on a thread that runs no task (the driver).
+  static TaskAccumulators* current() { return current_; }
+
+  /// The copy of the accumulator at `owner`, made by make() on its first use in the task.
+  template <class Copy, class Make>
+  Copy& copyOf(const void* owner, Make&& make) {
+    for (auto& [key, copy] : copies_)
+      if (key == owner) return static_cast<Copy&>(*copy);
+    std::unique_ptr<Copy> made = make();
+    Copy& copy = *made;
+    copies_.emplace_back(owner, std::move(made));
+    return copy;
+  }
+
+  /// Runs task() as one task on this thread; merges its copies if it returns.
+  template <class Task>
+  static void run(Task&& task) {
+    TaskAccumulators mine;
+    {
+      struct Restore {
+        TaskAccumulators* outer;
+        ~Restore() { current_ = outer; }
+      } restore{std::exchange(current_, &mine)};  // a task may run a job of its own
+      task();
+    }
+    for (auto& entry : mine.copies_) entry.second->commit();
+  }
+
+ private:
+  std::vector<std::pair<const void*, std::unique_ptr<TaskCopy>>> copies_;
+  static inline thread_local TaskAccumulators* current_ = nullptr;
+};
+
+}  // namespace rill::detail
+// ---- end rill/rdd/task_accumulators.hpp ----
+
+
+namespace rill {
+
+/// What registerAccumulator accepts.
+template <class A>
+concept AccumulatorType = std::copyable<A> && requires(A& a, const A& c) {
+  a.merge(c);
+  a.reset();
+  c.value();
+};
+
+namespace detail {
+
+/// One accumulator's state: the driver's value and, on several ranks, what this
+/// rank's successful tasks added since the last job.
+template <class A>
+class AccumulatorCell final : public AccumulatorCellBase {
+ public:
+  AccumulatorCell(A initial, std::int64_t id, std::optional<std::string> name, bool severalRanks)
+      : id_(id), name_(std::move(name)), severalRanks_(severalRanks), zero_(initial), value_(std::move(initial)) {
+    zero_.reset();
+    pending_ = zero_;
+  }
+
+  template <class... X>
+  void add(X&&... x) {
+    if (TaskAccumulators* task = TaskAccumulators::current()) {
+      task->copyOf<Copy>(this, [&] { return std::make_unique<Copy>(*this); }).value.add(std::forward<X>(x)...);
+    } else {  // on the driver, outside any task: straight into the value (on every rank alike)
+      std::lock_guard lock(m_);
+      value_.add(std::forward<X>(x)...);
+    }
+  }
+  A read() const {
+    std::lock_guard lock(m_);
+    return value_;
+  }
+  void reset() {
+    std::lock_guard lock(m_);
+    value_ = zero_;
+  }
+  std::int64_t id() const { return id_; }
+  const std::optional<std::string>& name() const { return name_; }
+
+  void takePending(exec::Bytes& out, std::string_view tag) override {
+    A pending = zero_;
+    {
+      std::lock_guard lock(m_);
+      std::swap(pending, pending_);
+    }
+    exec::appendFrame(out, pending, tag);
+  }
+  void mergePending(std::string_view frame, std::string_view tag) override {
+    const A other = exec::readWire<A>(frame, tag);
+    std::lock_guard lock(m_);
+    value_.merge(other);
+  }
+
+ private:
+  struct Copy final : TaskCopy {
+    explicit Copy(AccumulatorCell& c) : cell(&c), value(c.zero_) {}
+    void commit() override { cell->mergeTask(value); }
+    AccumulatorCell* cell;
+    A value;
+  };
+  void mergeTask(const A& task) {
+    std::lock_guard lock(m_);
+    (severalRanks_ ? pending_ : value_).merge(task);
+  }
+
+  const std::int64_t id_;
+  const std::optional<std::string> name_;
+  const bool severalRanks_;
+  A zero_;  // never changed after construction: task copies start from it without the lock
+  mutable std::mutex m_;
+  A value_;    // guarded by m_
+  A pending_;  // guarded by m_; several ranks only
+};
+
+}  // namespace detail
+
+template <class A>
+class Accumulator {
+ public:
+  /// Adds x (in a task: to the task's own copy; on the driver: to the value).
+  template <class... X>
+  void add(X&&... x) const {
+    cell_->add(std::forward<X>(x)...);
+  }
+  /// The driver's value (the same on every rank after each action).
+  auto value() const { return cell_->read().value(); }
+  /// Spark's LongAccumulator/DoubleAccumulator figures: the sum, the number of
+  /// adds, and sum / count (NaN before any add).
+  auto sum() const
+    requires requires(const A& a) { a.sum(); }
+  {
+    return cell_->read().sum();
+  }
+  auto count() const
+    requires requires(const A& a) { a.count(); }
+  {
+    return cell_->read().count();
+  }
+  auto avg() const
+    requires requires(const A& a) { a.avg(); }
+  {
+    return cell_->read().avg();
+  }
+  /// Sets the driver's value back to zero.
+  void reset() const { cell_->reset(); }
+  /// This context's number for it: 0, 1, ... in creation order (the same on every rank).
+  std::int64_t id() const { return cell_->id(); }
+  const std::optional<std::string>& name() const { return cell_->name(); }
+
+ private:
+  friend class SparkContext;
+  explicit Accumulator(std::shared_ptr<detail::AccumulatorCell<A>> cell) : cell_(std::move(cell)) {}
+  std::shared_ptr<detail::AccumulatorCell<A>> cell_;
+};
+
+using LongAccumulator = Accumulator<LongCounter>;
+using DoubleAccumulator = Accumulator<DoubleCounter>;
+template <class T>
+using CollectionAccumulator = Accumulator<ElementList<T>>;
+
+}  // namespace rill
+// ---- end rill/rdd/accumulator.hpp ----
+
+// ---- begin rill/rdd/broadcast.hpp ----
+// Broadcast<T>: Spark's broadcast variable, a read-only value every task of
+// every rank reads. sc.broadcast(value) sends the driver's (rank 0's) value to
+// the other ranks once, when it is created, so every rank holds the same value
+// and tasks read it without any exchange. The handle is cheap to copy into the
+// tasks' functions (it shares one value).
+
+
+namespace rill {
+
+namespace detail {
+/// Rank 0's `value` on every rank: sent once through the cluster's broadcast,
+/// serialised as values cross ranks (exec/wire.hpp). Every rank must call it.
+template <class T>
+T valueOfRankZero(exec::Cluster& cluster, std::string_view tag, T value) {
+  if (cluster.size() == 1) return value;
+  // Every rank refuses a type that cannot travel, so none waits for a rank 0 that threw.
+  if constexpr (!exec::WireEncodable<T>) exec::throwNotWireEncodable<T>(tag);
+  exec::Bytes bytes;
+  if (cluster.rank() == 0) exec::appendWire(bytes, value, tag);
+  bytes = cluster.broadcast(tag, 0, std::move(bytes));
+  if (cluster.rank() == 0) return value;
+  return exec::readWire<T>(bytes, tag);
+}
+}  // namespace detail
+
+template <class T>
+class Broadcast {
+ public:
+  /// The value: rank 0's on every rank. Throws rill::SparkException after destroy().
+  const T& value() const {
+    if (state_->destroyed.load(std::memory_order_acquire))
+      throw SparkException(detail::message({"rill: attempted to use ", toString(), " after it was destroyed"}));
+    return *state_->value;
+  }
+  /// This context's number for it: 0, 1, ... in creation order (the same on every rank).
+  std::int64_t id() const { return state_->id; }
+  /// Spark drops the executors' copies (and sends the value again when used);
+  /// every rank here keeps the value it holds, so there is nothing to drop.
+  void unpersist(bool /*blocking*/ = false) const {}
+  /// Frees the value; value() then throws. Destroying it while a job reads it
+  /// is a mistake, as in Spark.
+  void destroy() const {
+    state_->destroyed.store(true, std::memory_order_release);
+    state_->value.reset();
+  }
+  /// "Broadcast(<id>)", as Spark prints it.
+  std::string toString() const { return detail::message({"Broadcast(", state_->id, ")"}); }
+
+ private:
+  friend class SparkContext;
+  Broadcast(std::int64_t id, T value) : state_(std::make_shared<State>(id, std::move(value))) {}
+
+  struct State {
+    State(std::int64_t i, T v) : id(i), value(std::move(v)) {}
+    std::int64_t id;
+    std::optional<T> value;
+    std::atomic<bool> destroyed{false};
+  };
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace rill
+// ---- end rill/rdd/broadcast.hpp ----
+
 // ---- begin rill/rdd/rank_sources.hpp ----
 // What the sources do when a program runs on several ranks: check that every
 // rank passed parallelize the same collection, send one rank's collection out
 // in slices to the ranks that own them (parallelizeFrom), cut each rank's own
-// data into its own partitions (fromLocal), and agree on a file's size
-// (textFile), so that every rank plans the same partitions.
+// data into its own partitions (fromLocal), and agree on the input files and
+// their sizes (textFile, wholeTextFiles), so that every rank plans the same
+// partitions.
 
 
 namespace rill::detail {
@@ -7045,24 +8692,35 @@ std::vector<std::vector<T>> localPartitions(const exec::Cluster& cluster, std::v
   return parts;
 }
 
-/// The size of the file at `path`, the same on every rank; an IoError on every
-/// rank when a rank cannot read it or the ranks see different sizes (the file
-/// must be on a filesystem every rank sees).
-inline std::uintmax_t agreedFileSize(exec::Cluster& cluster, const std::string& path) {
-  constexpr std::string_view tag = "textFile";
-  std::uintmax_t size = 0;
-  cluster.runAndAgree(tag, [&] { size = io::fileSize(path); });
-  if (cluster.size() == 1) return size;
-  exec::Bytes mine;
-  exec::appendWire(mine, static_cast<std::uint64_t>(size), tag);
-  const std::vector<exec::Bytes> every = cluster.allGather(tag, std::move(mine));
-  for (std::size_t r = 1; r < every.size(); ++r)
-    if (every[r] != every[0])
-      throw IoError(message({"rill: textFile('", path, "'): rank 0 sees ",
-                             exec::readWire<std::uint64_t>(every[0], tag), " bytes and rank ", r, " sees ",
-                             exec::readWire<std::uint64_t>(every[r], tag),
-                             "; the file must be on a filesystem every rank sees"}));
-  return size;
+/// The files `path` names (io::inputFiles: a file, a directory's files, a
+/// glob's matches) with their sizes, the same on every rank; an IoError on every
+/// rank when a rank cannot list them or the ranks see different files or sizes
+/// (the files must be on a filesystem every rank sees). `op` names the caller.
+inline std::vector<io::InputFile> agreedInputFiles(exec::Cluster& cluster, const std::string& path, std::string_view op) {
+  std::vector<io::InputFile> files;
+  cluster.runAndAgree(op, [&] { files = io::inputFiles(path); });
+  if (cluster.size() == 1) return files;
+  using Listing = std::vector<std::pair<std::string, std::uint64_t>>;
+  Listing mine;
+  for (const io::InputFile& f : files) mine.emplace_back(f.path, static_cast<std::uint64_t>(f.size));
+  exec::Bytes bytes;
+  exec::appendWire(bytes, mine, op);
+  const std::vector<exec::Bytes> every = cluster.allGather(op, std::move(bytes));
+  for (std::size_t r = 1; r < every.size(); ++r) {
+    if (every[r] == every[0]) continue;
+    const auto first = exec::readWire<Listing>(every[0], op);
+    const auto other = exec::readWire<Listing>(every[r], op);
+    // The first file that differs, or the counts when one listing ends first.
+    std::size_t i = 0;
+    while (i < first.size() && i < other.size() && first[i] == other[i]) ++i;
+    const auto describe = [i](const Listing& l) {
+      return i < l.size() ? message({"'", l[i].first, "' of ", l[i].second, " bytes"})
+                          : message({l.size(), " files"});
+    };
+    throw IoError(message({"rill: ", op, "('", path, "'): rank 0 sees ", describe(first), " and rank ", r, " sees ",
+                           describe(other), "; the files must be on a filesystem every rank sees"}));
+  }
+  return files;
 }
 
 }  // namespace rill::detail
@@ -7070,7 +8728,7 @@ inline std::uintmax_t agreedFileSize(exec::Cluster& cluster, const std::string& 
 
 // ---- begin rill/rdd/sources.hpp ----
 // Nodes that produce data from outside an RDD: a numeric range generated on
-// the fly, and the lines of a text file read split by split.
+// the fly, the lines of text files read split by split, and whole files.
 
 
 namespace rill::detail {
@@ -7112,25 +8770,74 @@ class RangeNode final : public RDDNode<std::int64_t> {
   std::size_t slices_, count_ = 0;
 };
 
+/// One partition of textFile: the lines starting in [begin, end) of a file, or
+/// every line of a .gz file (gzip is not splittable, so one split per file).
+struct FileSplit {
+  std::string path;
+  std::uintmax_t begin = 0, end = 0;
+  bool gzip = false;
+};
+
+/// textFile's splits of `files` for at least `minPartitions` partitions, as
+/// Hadoop plans them: each file gets its share of minPartitions by size (one
+/// file: all of them), at least one split per 32 MiB (as Hadoop's blocks) and
+/// per file (an empty file too), cut evenly; a .gz file is one split.
+inline std::vector<FileSplit> textFileSplits(const std::vector<io::InputFile>& files, std::size_t minPartitions) {
+  constexpr std::uintmax_t kBlock = 32u << 20;
+  unsigned __int128 total = 0;
+  for (const io::InputFile& f : files)
+    if (!io::isGzipPath(f.path)) total += f.size;
+  std::vector<FileSplit> splits;
+  for (const io::InputFile& f : files) {
+    if (io::isGzipPath(f.path)) {
+      splits.push_back({f.path, 0, f.size, true});
+      continue;
+    }
+    const auto share = f.size == 0 ? 1 : static_cast<std::size_t>((minPartitions * f.size + total - 1) / total);
+    const std::size_t n = f.size == 0 ? 1 : std::max<std::size_t>(share, static_cast<std::size_t>(f.size / kBlock + 1));
+    for (std::size_t i = 0; i < n; ++i)
+      splits.push_back({f.path, sliceBegin(i, f.size, n), sliceBegin(i + 1, f.size, n), false});
+  }
+  return splits;
+}
+
 /// textFile: split i reads the lines that start in its byte range, as Hadoop does.
 class TextFileNode final : public RDDNode<std::string> {
  public:
-  TextFileNode(std::string path, std::uintmax_t size, std::size_t splits)
-      : path_(std::move(path)), size_(size), splits_(splits) {}
-  std::size_t numPartitions() const override { return splits_; }
+  explicit TextFileNode(std::vector<FileSplit> splits) : splits_(std::move(splits)) {}
+  std::size_t numPartitions() const override { return splits_.size(); }
   bool compute(std::size_t p, ChunkSink<std::string>& out) const override {
     ChunkingSink<std::string> sink{&out, {}};
+    const auto push = [&](std::string_view line) { return sink.push(std::string(line)); };
+    const FileSplit& split = splits_[p];
     // Stopped early (take): the last chunk was already handed on, so no finish().
-    if (!io::forEachLineInRange(path_, sliceBegin(p, size_, splits_), sliceBegin(p + 1, size_, splits_),
-                                [&](std::string_view line) { return sink.push(std::string(line)); }))
+    if (!(split.gzip ? io::forEachGzipLine(split.path, push)
+                     : io::forEachLineInRange(split.path, split.begin, split.end, push)))
       return false;
     return sink.finish();
   }
 
  private:
-  std::string path_;
-  std::uintmax_t size_;
-  std::size_t splits_;
+  std::vector<FileSplit> splits_;
+};
+
+/// wholeTextFiles: (path, content) of each file, the files cut into `parts`
+/// contiguous partitions by count (as parallelize cuts a collection).
+class WholeTextFilesNode final : public RDDNode<std::pair<std::string, std::string>> {
+ public:
+  using Element = std::pair<std::string, std::string>;
+  WholeTextFilesNode(std::vector<std::string> paths, std::size_t parts) : paths_(std::move(paths)), parts_(parts) {}
+  std::size_t numPartitions() const override { return parts_; }
+  bool compute(std::size_t p, ChunkSink<Element>& out) const override {
+    ChunkingSink<Element> sink{&out, {}};
+    for (std::size_t i = sliceBegin(p, paths_.size(), parts_); i < sliceBegin(p + 1, paths_.size(), parts_); ++i)
+      if (!sink.push(Element(paths_[i], io::readInputFile(paths_[i])))) return false;
+    return sink.finish();
+  }
+
+ private:
+  std::vector<std::string> paths_;
+  std::size_t parts_;
 };
 
 }  // namespace rill::detail
@@ -7172,6 +8879,9 @@ class SparkContext {
 
   const SparkConf& getConf() const { return conf_; }
   const std::string& appName() const { return conf_.appName(); }
+  /// Spark's "local-<milliseconds since the epoch when the context started>"; rank
+  /// 0's on every rank.
+  const std::string& applicationId() const { return applicationId_; }
   /// Partitions used when none are asked for: the worker threads of all ranks, so
   /// P ranks of local[N] cut data as one process of local[P*N] does.
   std::size_t defaultParallelism() const { return cluster_->size() * parallelism_; }
@@ -7255,15 +8965,88 @@ class SparkContext {
     return RDD<std::int64_t>(*this, makeNode<detail::RangeNode>(start, end, step, slices(numSlices)));
   }
 
-  /// textFile(path[, minPartitions]): the file's lines (without their newline). Throws
-  /// rill::IoError naming the path when the file cannot be opened.
+  /// textFile(path[, minPartitions]): the lines (without their newline) of a
+  /// file, of the files in a directory, or of the files a glob (`logs/*.log`)
+  /// matches, in path order; hidden files ('.' or '_' first) skipped, as Hadoop
+  /// does. A .gz file is decompressed (after rill::io::enableGzip(), see
+  /// <rill/io/gzip.hpp>) as one partition. Throws rill::IoError naming the path
+  /// when it does not exist or a pattern matches nothing; an empty directory
+  /// gives an RDD without partitions.
   RDD<std::string> textFile(const std::string& path, std::size_t minPartitions = 0) {
     assertNotStopped();
-    const auto size = detail::agreedFileSize(*cluster_, path);  // every rank plans the same splits
-    constexpr std::uintmax_t kSplit = 32u << 20;  // at least one split per 32 MiB, as Hadoop blocks
-    std::size_t splits = std::max<std::size_t>(slices(minPartitions), static_cast<std::size_t>(size / kSplit + 1));
-    if (size == 0) splits = 1;
-    return RDD<std::string>(*this, makeNode<detail::TextFileNode>(path, size, splits));
+    auto files = detail::agreedInputFiles(*cluster_, path, "textFile");  // every rank plans the same splits
+    return RDD<std::string>(*this, makeNode<detail::TextFileNode>(detail::textFileSplits(files, slices(minPartitions))));
+  }
+
+  /// wholeTextFiles(path[, minPartitions]): one (file path, whole content) pair
+  /// per file `path` names (as textFile finds them: a file, a directory, a glob),
+  /// in path order, .gz files decompressed; min(minPartitions, files) partitions.
+  RDD<std::pair<std::string, std::string>> wholeTextFiles(const std::string& path, std::size_t minPartitions = 0) {
+    assertNotStopped();
+    std::vector<std::string> paths;
+    for (io::InputFile& f : detail::agreedInputFiles(*cluster_, path, "wholeTextFiles")) paths.push_back(std::move(f.path));
+    const std::size_t parts = std::min(slices(minPartitions), paths.size());
+    return RDD<std::pair<std::string, std::string>>(
+        *this, makeNode<detail::WholeTextFilesNode>(std::move(paths), parts));
+  }
+
+  /// union_(rdds) / union_(first, rest...): Spark's sc.union, the partitions of
+  /// every RDD one after the other (`union` is a C++ keyword).
+  template <class T>
+  RDD<T> union_(const std::vector<RDD<T>>& rdds) {
+    assertNotStopped();
+    std::vector<Ref<const RDDNode<T>>> parents;
+    for (const RDD<T>& rdd : rdds) parents.push_back(rdd.node());
+    return RDD<T>(*this, makeNode<detail::UnionNode<T>>(std::move(parents)));
+  }
+  template <class First, class... Rest>
+    requires requires(const First& first) { first.toRDD(); }
+  auto union_(const First& first, const Rest&... rest) {
+    using T = typename First::value_type;
+    static_assert((std::is_same_v<T, typename Rest::value_type> && ...),
+                  "rill: union_ needs RDDs of the same element type");
+    return union_(std::vector<RDD<T>>{first.toRDD(), rest.toRDD()...});
+  }
+
+  /// broadcast(value): a read-only value every task reads with .value(); with
+  /// several ranks rank 0's value, sent to every rank once, now (every rank calls it).
+  template <class T>
+  Broadcast<std::decay_t<T>> broadcast(T&& value) {
+    assertNotStopped();
+    using V = std::decay_t<T>;
+    V shared = detail::valueOfRankZero<V>(*cluster_, "broadcast", std::forward<T>(value));
+    return Broadcast<V>(nextBroadcastId_++, std::move(shared));
+  }
+
+  /// Accumulators: tasks add(), the driver reads value(); each successful task's
+  /// updates count once, a failed task's not at all. With several ranks every
+  /// rank creates the same ones, and after each job every rank reads the value
+  /// merged from all ranks.
+  LongAccumulator longAccumulator() { return registerAccumulator(LongCounter()); }
+  LongAccumulator longAccumulator(std::string name) { return registerAccumulator(LongCounter(), std::move(name)); }
+  DoubleAccumulator doubleAccumulator() { return registerAccumulator(DoubleCounter()); }
+  DoubleAccumulator doubleAccumulator(std::string name) {
+    return registerAccumulator(DoubleCounter(), std::move(name));
+  }
+  template <class T>
+  CollectionAccumulator<T> collectionAccumulator() {
+    return registerAccumulator(ElementList<T>());
+  }
+  template <class T>
+  CollectionAccumulator<T> collectionAccumulator(std::string name) {
+    return registerAccumulator(ElementList<T>(), std::move(name));
+  }
+  /// Spark's sc.register(acc[, name]) for a user-defined accumulator (see
+  /// accumulator.hpp for what A provides); `acc` is the starting value.
+  template <class A>
+  Accumulator<A> registerAccumulator(A acc, std::optional<std::string> name = std::nullopt) {
+    static_assert(AccumulatorType<A>,
+                  "rill: registerAccumulator needs a copyable type with merge(const A&), reset() and value() const "
+                  "(and the add(x) tasks call)");
+    auto cell = std::make_shared<detail::AccumulatorCell<A>>(std::move(acc), accumulators_.nextId(), std::move(name),
+                                                             cluster_->size() > 1);
+    accumulators_.add(cell);
+    return Accumulator<A>(std::move(cell));
   }
 
   template <class T>
@@ -7319,7 +9102,7 @@ class SparkContext {
           SparkContext* outer;
           ~Restore() { insideTaskOf_ = outer; }
         } restore{outer};
-        task(i);
+        detail::TaskAccumulators::run([&] { task(i); });
       };
       sc_->pool_->runTasks(n, marked);
     }
@@ -7338,6 +9121,9 @@ class SparkContext {
         jobs_(*this) {
     const std::string timeout(exec::kClusterTimeoutSetting);
     if (conf_.contains(timeout)) cluster_->setTimeout(std::chrono::milliseconds(conf_.getLong(timeout, 0)));
+    const auto started = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now().time_since_epoch());
+    applicationId_ = detail::valueOfRankZero(*cluster_, "applicationId", "local-" + std::to_string(started.count()));
   }
 
   /// The range's elements in a vector: a vector handed over is moved, anything else copied once.
@@ -7377,13 +9163,18 @@ class SparkContext {
   std::condition_variable jobsIdle_;
   std::size_t runningJobs_ = 0;  // guarded by jobsMutex_
   std::atomic<bool> stopped_{false};
+  std::string applicationId_;
+  std::atomic<std::int64_t> nextBroadcastId_{0};
+  detail::AccumulatorRegistry accumulators_;
   static inline thread_local SparkContext* insideTaskOf_ = nullptr;  // the context whose task this thread runs
+  friend detail::AccumulatorRegistry& detail::accumulatorsOf(SparkContext&);
 };
 
 namespace detail {
 inline exec::Executor& executorOf(SparkContext& sc) { return sc.executor(); }
 inline exec::Cluster& clusterOf(SparkContext& sc) { return sc.cluster(); }
 inline exec::ExchangeMetrics& exchangeMetricsOf(SparkContext& sc) { return sc.exchangeMetrics(); }
+inline AccumulatorRegistry& accumulatorsOf(SparkContext& sc) { return sc.accumulators_; }
 }  // namespace detail
 
 }  // namespace rill
@@ -7540,7 +9331,6 @@ class ManualClock final : public Clock {
 // Batch times and durations. A Time is milliseconds on the streaming clock and
 // prints as Spark's does ("1000 ms"); durations are std::chrono durations.
 
-#include <compare>
 
 namespace rill {
 
@@ -7716,17 +9506,20 @@ class DStreamNode : public DStreamBase {
     return rdd;
   }
 
-  /// The RDDs at the valid times in [from, to] (Spark's slice), skipping times
-  /// before the stream started.
+  /// The RDDs at the valid times in [from, to] (Spark's slice), computing those
+  /// not generated yet. Times off the slide's grid are floored onto it, as Spark
+  /// does (so an unaligned `from` takes in the batch before it); times up to the
+  /// zero time have no RDD.
   std::vector<RDD<T>> slice(Time from, Time to) {
-    std::vector<RDD<T>> out;
     const auto zero = this->zeroTime();
     if (!zero) throw SparkException("rill: slice() on a DStream that has not been initialized");
     const Duration slide = this->slideDuration();
-    const auto step = slide.count();
-    auto first = *zero + Duration(((std::max(from, *zero + slide) - *zero).count() + step - 1) / step * step);
-    for (Time t = first; t <= to; t = t + slide)
-      if (auto r = getOrCompute(t)) out.push_back(std::move(*r));
+    // Truncating division, as Spark's Time.floor; times before the zero time are skipped anyway.
+    auto floor = [&](Time t) { return *zero + (t - *zero) / slide.count() * slide.count(); };
+    std::vector<RDD<T>> out;
+    for (Time t = floor(from); t <= floor(to); t = t + slide)
+      if (t > *zero)
+        if (auto r = getOrCompute(t)) out.push_back(std::move(*r));
     return out;
   }
 
@@ -7929,11 +9722,19 @@ class DStreamGraph {
   }
   bool started() const { return started_; }
 
-  std::int64_t cutBatch(Time t) {
-    std::int64_t n = 0;
-    for (auto& in : inputs_) n += in->cut(t);
-    return n;
+  /// Starts every input. When one throws, stops it and those started before
+  /// it, and rethrows: a context is started with all its inputs or none.
+  void startInputs() {
+    for (std::size_t i = 0; i < inputs_.size(); ++i) {
+      try {
+        inputs_[i]->start();
+      } catch (...) {
+        for (std::size_t j = i + 1; j-- > 0;) stopQuietly(*inputs_[j]);
+        throw;
+      }
+    }
   }
+
   bool hasPendingData() const {
     for (auto& in : inputs_)
       if (in->hasPendingData()) return true;
@@ -7954,6 +9755,14 @@ class DStreamGraph {
   const CheckpointRegistry& checkpoints() const { return checkpoints_; }
 
  private:
+  // The error that stopped a start is the one to report.
+  static void stopQuietly(InputStream& in) noexcept {
+    try {
+      in.stop();
+    } catch (...) {
+    }
+  }
+
   SparkContext* sc_;
   Duration batchDuration_;
   std::vector<std::shared_ptr<InputStream>> inputs_;
@@ -8004,29 +9813,116 @@ auto deriveStream(const D& parent, F perBatch, bool requireParent = false) {
       requireParent);
 }
 
-/// A stream whose batch is f(left's batch, right's batch); both must have one
-/// (Spark's transformWith, union and joins fail otherwise).
-template <class L, class R, class F>
-auto deriveStream2(const L& left, const R& right, F perBatch, const char* op) {
-  using Out = std::remove_cvref_t<std::invoke_result_t<F&, const batch_rdd_t<L>&, const batch_rdd_t<R>&>>;
-  using U = typename Out::value_type;
-  left.graph().checkNotStarted();
-  if (&left.graph() != &right.graph())
+/// f(rdds..., t) when f takes the batch time, else f(rdds...): the two forms
+/// every transform-like operation accepts.
+template <class F, class... R>
+decltype(auto) callBatchFn(F& f, Time t, const R&... rdds) {
+  if constexpr (std::invocable<F&, const R&..., Time>) {
+    return f(rdds..., t);
+  } else {
+    (void)t;  // clang: unused in this instantiation
+    return f(rdds...);
+  }
+}
+
+/// Refuses a parent from another context, or with another slide than the first
+/// parent's (Spark's TransformedDStream and UnionDStream checks).
+inline void requireSameContextAndSlide(const char* op, const DStreamGraph& graph, Duration slide,
+                                       const DStreamGraph& otherGraph, Duration otherSlide) {
+  if (&graph != &otherGraph)
     throw std::invalid_argument(std::string("rill: ") + op + " of DStreams from different StreamingContexts");
-  if (left.slideDuration() != right.slideDuration())
+  if (slide != otherSlide)
     throw std::invalid_argument(std::string("rill: ") + op + " of DStreams with different slide durations (" +
-                                toString(left.slideDuration()) + " and " + toString(right.slideDuration()) + ")");
-  auto fn = [left, right, perBatch = std::move(perBatch), op](Time t) mutable -> std::optional<RDD<U>> {
-    auto a = left.rddAt(t);
-    auto b = right.rddAt(t);
-    if (!a || !b)
-      throw SparkException(std::string("rill: could not generate RDD from a parent for ") + op + " at time " +
-                           t.toString());
-    return RDD<U>(perBatch(*a, *b));
+                                toString(slide) + " and " + toString(otherSlide) + ")");
+}
+
+/// A parent's batch at t, which a multi-parent stream cannot do without.
+template <class D>
+batch_rdd_t<D> requireBatch(const D& parent, const char* op, Time t) {
+  auto rdd = parent.rddAt(t);
+  if (!rdd)
+    throw SparkException(std::string("rill: could not generate RDD from a parent for ") + op + " at time " +
+                         t.toString());
+  return std::move(*rdd);
+}
+
+/// A stream whose batch is perBatch(each parent's batch..., t) (the time only when
+/// perBatch takes it); every parent must have a batch at t.
+template <class F, class First, class... Rest>
+auto deriveStreams(const char* op, F perBatch, const First& first, const Rest&... rest) {
+  using Out = std::remove_cvref_t<decltype(callBatchFn(
+      perBatch, Time(), std::declval<const batch_rdd_t<First>&>(), std::declval<const batch_rdd_t<Rest>&>()...))>;
+  using U = typename Out::value_type;
+  first.graph().checkNotStarted();
+  (requireSameContextAndSlide(op, first.graph(), first.slideDuration(), rest.graph(), rest.slideDuration()), ...);
+  auto fn = [parents = std::tuple(first, rest...), perBatch = std::move(perBatch), op](Time t) mutable {
+    return std::apply(
+        [&](const auto&... p) {
+          // Braces: the parents are asked in order, so the first missing one is named.
+          std::tuple<batch_rdd_t<std::remove_cvref_t<decltype(p)>>...> rdds{requireBatch(p, op, t)...};
+          return std::apply(
+              [&](const auto&... r) { return std::optional<RDD<U>>(RDD<U>(callBatchFn(perBatch, t, r...))); }, rdds);
+        },
+        parents);
   };
   return DStream<U>(std::make_shared<FunctionNode<U>>(
-      left.graph(), left.slideDuration(),
-      std::vector<std::shared_ptr<DStreamBase>>{left.baseNode(), right.baseNode()}, std::move(fn)));
+      first.graph(), first.slideDuration(),
+      std::vector<std::shared_ptr<DStreamBase>>{first.baseNode(), rest.baseNode()...}, std::move(fn)));
+}
+
+/// deriveStreams of two parents (union_, the joins, transformWith).
+template <class L, class R, class F>
+auto deriveStream2(const L& left, const R& right, F perBatch, const char* op) {
+  return deriveStreams(op, std::move(perBatch), left, right);
+}
+
+/// A stream whose batch is perBatch(vector of the parents' batches[, t]); the
+/// parents are DStreams of one type (Spark's ssc.transform over a list).
+template <class T, class F>
+auto deriveStreamOfAll(const char* op, DStreamGraph& graph, const std::vector<DStream<T>>& parents, F perBatch) {
+  if (parents.empty()) throw std::invalid_argument(std::string("rill: ") + op + " needs at least one DStream");
+  using Out = std::remove_cvref_t<decltype(callBatchFn(perBatch, Time(), std::declval<const std::vector<RDD<T>>&>()))>;
+  using U = typename Out::value_type;
+  graph.checkNotStarted();
+  std::vector<std::shared_ptr<DStreamBase>> bases;
+  for (const auto& p : parents) {
+    requireSameContextAndSlide(op, graph, parents.front().slideDuration(), p.graph(), p.slideDuration());
+    bases.push_back(p.baseNode());
+  }
+  auto fn = [parents, perBatch = std::move(perBatch), op](Time t) mutable {
+    std::vector<RDD<T>> rdds;
+    for (const auto& p : parents) rdds.push_back(requireBatch(p, op, t));
+    return std::optional<RDD<U>>(RDD<U>(callBatchFn(perBatch, t, rdds)));
+  };
+  return DStream<U>(
+      std::make_shared<FunctionNode<U>>(graph, parents.front().slideDuration(), std::move(bases), std::move(fn)));
+}
+
+/// ssc.transform over DStreams of one type: f(vector of their batches[, time]).
+template <class T, class F>
+auto transformStreams(DStreamGraph& graph, const std::vector<DStream<T>>& streams, F f) {
+  static_assert(std::invocable<F&, const std::vector<RDD<T>>&, Time> || std::invocable<F&, const std::vector<RDD<T>>&>,
+                "rill: ssc.transform(streams, f) needs f callable as f(const std::vector<rill::RDD<T>>&, rill::Time) "
+                "or f(rdds) returning an RDD");
+  return deriveStreamOfAll("transform", graph, streams, std::move(f));
+}
+
+/// ssc.transform over a tuple of DStreams of any types: f(each one's batch...[, time]).
+template <class... S, class F>
+auto transformStreams(DStreamGraph& graph, const std::tuple<S...>& streams, F f) {
+  static_assert(sizeof...(S) > 0, "rill: ssc.transform(std::tuple(streams...), f) needs at least one DStream");
+  if constexpr (sizeof...(S) > 0) {
+    static_assert(std::invocable<F&, const batch_rdd_t<std::remove_cvref_t<S>>&..., Time> ||
+                      std::invocable<F&, const batch_rdd_t<std::remove_cvref_t<S>>&...>,
+                  "rill: ssc.transform(std::tuple(a, b, ...), f) needs f callable as f(aRdd, bRdd, ..., rill::Time) "
+                  "or f(aRdd, bRdd, ...) returning an RDD");
+    return std::apply(
+        [&](const auto& first, const auto&... rest) {
+          requireSameContextAndSlide("transform", graph, first.slideDuration(), first.graph(), first.slideDuration());
+          return deriveStreams("transform", std::move(f), first, rest...);
+        },
+        streams);
+  }
 }
 
 }  // namespace detail
@@ -8106,9 +10002,14 @@ class DStreamOps : public fuse::ElementOps<D> {
     }
   }
 
-  /// transformWith(other, f): f(rdd, otherRdd) -> an RDD.
+  /// transformWith(other, f): f(rdd, otherRdd) or f(rdd, otherRdd, time) -> an RDD.
   template <class Other, class F>
   auto transformWith(const Other& other, F f) const {
+    using A = detail::batch_rdd_t<D>;
+    using B = detail::batch_rdd_t<Other>;
+    static_assert(std::invocable<F&, const A&, const B&, Time> || std::invocable<F&, const A&, const B&>,
+                  "rill: transformWith(other, f) needs f callable as f(rdd, otherRdd) or f(rdd, otherRdd, "
+                  "rill::Time) returning an RDD");
     return detail::deriveStream2(d(), other, std::move(f), "transformWith");
   }
 
@@ -8126,8 +10027,9 @@ class DStreamOps : public fuse::ElementOps<D> {
 
 // ---- begin rill/stream/dstream_pair_ops.hpp ----
 // DStream operations on key/value streams (Spark's PairDStreamFunctions): each
-// applies the RDD operation of the same name to every batch, with the stream
-// default for the number of partitions (0: the default parallelism).
+// applies the RDD operation of the same name to every batch. The last argument
+// is a number of partitions (0: the default parallelism, the stream default) or
+// a partitioner, as Spark's overloads (rdd/keyed_args.hpp reads it).
 
 
 namespace rill {
@@ -8137,22 +10039,23 @@ class DStreamPairOps {
   const D& d() const { return static_cast<const D&>(*this); }
 
  public:
-  template <class F>
-  auto reduceByKey(F f, std::size_t numPartitions = 0) const {
+  template <class F, class Part = std::size_t>
+  auto reduceByKey(F f, Part part = 0) const {
     RILL_REQUIRE_PAIRS(typename D::value_type, "reduceByKey needs a DStream");
-    if constexpr (PairLike<typename D::value_type>)
-      return perBatch(numPartitions, [f](const auto& rdd, const auto& p) { return rdd.reduceByKey(f, p); });
+    if constexpr (detail::checkKeyed<typename D::value_type, Part>())
+      return perBatch(part, [f](const auto& rdd, const auto& p) { return rdd.reduceByKey(f, p); });
   }
-  auto groupByKey(std::size_t numPartitions = 0) const {
+  template <class Part = std::size_t>
+  auto groupByKey(Part part = 0) const {
     RILL_REQUIRE_PAIRS(typename D::value_type, "groupByKey needs a DStream");
-    if constexpr (PairLike<typename D::value_type>)
-      return perBatch(numPartitions, [](const auto& rdd, const auto& p) { return rdd.groupByKey(p); });
+    if constexpr (detail::checkKeyed<typename D::value_type, Part>())
+      return perBatch(part, [](const auto& rdd, const auto& p) { return rdd.groupByKey(p); });
   }
-  template <class C, class M, class MC>
-  auto combineByKey(C createCombiner, M mergeValue, MC mergeCombiners, std::size_t numPartitions = 0) const {
+  template <class C, class M, class MC, class Part = std::size_t>
+  auto combineByKey(C createCombiner, M mergeValue, MC mergeCombiners, Part part = 0) const {
     RILL_REQUIRE_PAIRS(typename D::value_type, "combineByKey needs a DStream");
-    if constexpr (PairLike<typename D::value_type>)
-      return perBatch(numPartitions, [=](const auto& rdd, const auto& p) {
+    if constexpr (detail::checkKeyed<typename D::value_type, Part>())
+      return perBatch(part, [=](const auto& rdd, const auto& p) {
         return rdd.combineByKey(createCombiner, mergeValue, mergeCombiners, p);
       });
   }
@@ -8169,50 +10072,52 @@ class DStreamPairOps {
       return detail::deriveStream(d(), [f](const auto& rdd) { return rdd.flatMapValues(f); });
   }
 
-  template <class Other>
-  auto join(const Other& other, std::size_t numPartitions = 0) const {
-    return joinWith(other, numPartitions, "join", [](const auto& a, const auto& b, const auto& p) { return a.join(b, p); });
+  template <class Other, class Part = std::size_t>
+  auto join(const Other& other, Part part = 0) const {
+    return joinWith(other, part, "join", [](const auto& a, const auto& b, const auto& p) { return a.join(b, p); });
   }
-  template <class Other>
-  auto leftOuterJoin(const Other& other, std::size_t numPartitions = 0) const {
-    return joinWith(other, numPartitions, "leftOuterJoin",
+  template <class Other, class Part = std::size_t>
+  auto leftOuterJoin(const Other& other, Part part = 0) const {
+    return joinWith(other, part, "leftOuterJoin",
                     [](const auto& a, const auto& b, const auto& p) { return a.leftOuterJoin(b, p); });
   }
-  template <class Other>
-  auto rightOuterJoin(const Other& other, std::size_t numPartitions = 0) const {
-    return joinWith(other, numPartitions, "rightOuterJoin",
+  template <class Other, class Part = std::size_t>
+  auto rightOuterJoin(const Other& other, Part part = 0) const {
+    return joinWith(other, part, "rightOuterJoin",
                     [](const auto& a, const auto& b, const auto& p) { return a.rightOuterJoin(b, p); });
   }
-  template <class Other>
-  auto fullOuterJoin(const Other& other, std::size_t numPartitions = 0) const {
-    return joinWith(other, numPartitions, "fullOuterJoin",
+  template <class Other, class Part = std::size_t>
+  auto fullOuterJoin(const Other& other, Part part = 0) const {
+    return joinWith(other, part, "fullOuterJoin",
                     [](const auto& a, const auto& b, const auto& p) { return a.fullOuterJoin(b, p); });
   }
-  template <class Other>
-  auto cogroup(const Other& other, std::size_t numPartitions = 0) const {
-    return joinWith(other, numPartitions, "cogroup",
+  template <class Other, class Part = std::size_t>
+  auto cogroup(const Other& other, Part part = 0) const {
+    return joinWith(other, part, "cogroup",
                     [](const auto& a, const auto& b, const auto& p) { return a.cogroup(b, p); });
   }
 
  private:
   /// The partitioner of every batch's keyed operation.
-  auto batchPartitioner(std::size_t numPartitions) const {
-    return detail::streamPartitioner(numPartitions, d().sparkContext().defaultParallelism());
+  template <class Part>
+  auto batchPartitioner(const Part& part) const {
+    return detail::streamPartitioner(part, d().sparkContext().defaultParallelism());
   }
 
   /// op(batch, partitioner) on every batch.
-  template <class Op>
-  auto perBatch(std::size_t numPartitions, Op op) const {
-    return detail::deriveStream(d(), [op, p = batchPartitioner(numPartitions)](const auto& rdd) { return op(rdd, p); });
+  template <class Part, class Op>
+  auto perBatch(const Part& part, Op op) const {
+    return detail::deriveStream(d(), [op, p = batchPartitioner(part)](const auto& rdd) { return op(rdd, p); });
   }
 
   /// op(left batch, right batch, partitioner) on every pair of batches.
-  template <class Other, class Op>
-  auto joinWith(const Other& other, std::size_t numPartitions, const char* name, Op op) const {
+  template <class Other, class Part, class Op>
+  auto joinWith(const Other& other, const Part& part, const char* name, Op op) const {
     RILL_REQUIRE_PAIRS(typename D::value_type, "join, the outer joins and cogroup need a DStream");
-    if constexpr (PairLike<typename D::value_type>)
+    if constexpr (detail::checkKeyed<typename D::value_type, Part>())
       return detail::deriveStream2(
-          d(), other, [op, p = batchPartitioner(numPartitions)](const auto& a, const auto& b) { return op(a, b, p); }, name);
+          d(), other, [op, p = batchPartitioner(part)](const auto& a, const auto& b, Time) { return op(a, b, p); },
+          name);
   }
 };
 
@@ -8224,6 +10129,28 @@ class DStreamPairOps {
 // Each one registers with the graph and yields one job per batch in which its
 // stream has an RDD; jobs of a batch run in the order the outputs were defined.
 
+// ---- begin rill/stream/output_job.hpp ----
+// The job an output operation gives a batch, with what the listeners are told
+// about it. The graph hands jobs to the scheduler as plain std::function<void()>;
+// an OutputJob inside one is found again with std::function::target, so the
+// graph needs to know nothing of names.
+
+namespace rill::detail {
+
+struct OutputJob {
+  std::string name;         // the operation ("foreachRDD", "print", ...)
+  std::string description;  // the operation and its place among the context's outputs
+  std::function<void()> body;
+
+  void operator()() const { body(); }
+};
+
+/// The OutputJob inside `job`, or nullptr for a job of another kind.
+inline const OutputJob* outputJobOf(const std::function<void()>& job) { return job.target<OutputJob>(); }
+
+}  // namespace rill::detail
+// ---- end rill/stream/output_job.hpp ----
+
 
 namespace rill {
 
@@ -8232,11 +10159,12 @@ namespace detail {
 template <class D, class F>
 class ForEachOutput final : public OutputOperation, public std::enable_shared_from_this<ForEachOutput<D, F>> {
  public:
-  ForEachOutput(D stream, F fn) : stream_(std::move(stream)), fn_(std::move(fn)) {}
+  ForEachOutput(D stream, F fn, std::string name, std::string description)
+      : stream_(std::move(stream)), fn_(std::move(fn)), name_(std::move(name)), description_(std::move(description)) {}
   std::optional<std::function<void()>> generateJob(Time t) override {
     auto rdd = stream_.rddAt(t);
     if (!rdd) return std::nullopt;
-    return [self = this->shared_from_this(), rdd = std::move(*rdd), t] {
+    auto body = [self = this->shared_from_this(), rdd = std::move(*rdd), t] {
       if constexpr (std::invocable<F&, const decltype(rdd)&, Time>) {
         self->fn_(rdd, t);
       } else {
@@ -8244,12 +10172,15 @@ class ForEachOutput final : public OutputOperation, public std::enable_shared_fr
         self->fn_(rdd);
       }
     };
+    return OutputJob{name_, description_, std::move(body)};
   }
   std::shared_ptr<DStreamBase> stream() const override { return stream_.baseNode(); }
 
  private:
   D stream_;
   F fn_;
+  std::string name_;
+  std::string description_;
 };
 
 }  // namespace detail
@@ -8265,8 +10196,7 @@ class DStreamOutputOps {
     using R = detail::batch_rdd_t<D>;
     static_assert(std::invocable<F&, const R&, Time> || std::invocable<F&, const R&>,
                   "rill: foreachRDD(f) needs f callable as f(rdd) or f(rdd, rill::Time)");
-    d().graph().checkNotStarted();
-    d().graph().addOutput(std::make_shared<detail::ForEachOutput<D, F>>(d(), std::move(f)));
+    addOutput("foreachRDD", std::move(f));
   }
 
   /// print(num = 10): Spark's layout — a line of dashes, "Time: <ms> ms", dashes,
@@ -8276,7 +10206,7 @@ class DStreamOutputOps {
     // The stream is looked up per batch, so ssc.setPrintStream() before start()
     // applies to print()s defined earlier too.
     const auto* graph = &d().graph();
-    foreachRDD([num, graph](const auto& rdd, Time t) {
+    addOutput("print", [num, graph](const auto& rdd, Time t) {
       auto first = rdd.take(num + 1);
       std::string text = "-------------------------------------------\nTime: " + t.toString() +
                          "\n-------------------------------------------\n";
@@ -8292,9 +10222,21 @@ class DStreamOutputOps {
   /// saveAsTextFiles(prefix, suffix): each batch into the directory
   /// "<prefix>-<time ms>[.<suffix>]", as Spark names them.
   void saveAsTextFiles(std::string prefix, std::string suffix = "") const {
-    foreachRDD([prefix = std::move(prefix), suffix = std::move(suffix)](const auto& rdd, Time t) {
+    addOutput("saveAsTextFiles", [prefix = std::move(prefix), suffix = std::move(suffix)](const auto& rdd, Time t) {
       rdd.saveAsTextFile(prefix + "-" + std::to_string(t.milliseconds()) + (suffix.empty() ? "" : "." + suffix));
     });
+  }
+
+ private:
+  /// Registers f(batch, time) as the output operation `name`, described by its
+  /// place among the context's outputs (listeners see both).
+  template <class F>
+  void addOutput(const char* name, F f) const {
+    DStreamGraph& graph = d().graph();
+    graph.checkNotStarted();
+    const std::string description =
+        std::string(name) + " (output operation " + std::to_string(graph.numOutputs()) + " of the context)";
+    graph.addOutput(std::make_shared<detail::ForEachOutput<D, F>>(d(), std::move(f), name, description));
   }
 };
 
@@ -8314,10 +10256,32 @@ class DStreamOutputOps {
 
 namespace rill::detail {
 
-/// An RDD's partitions as vectors, partition by partition (computed in parallel).
+inline constexpr std::string_view kCheckpointSaveTag = "checkpoint save";
+
+/// An RDD's partitions as a checkpoint saves them (computed in parallel): with
+/// one process all of them; with several, each process those it owns by block
+/// placement, the others empty, so that fromPartitions puts each back where it
+/// was on a restart with as many processes. Partitions computed on another
+/// process (those of a union) are sent to their block owner first.
 template <class T>
-std::vector<std::vector<T>> collectPartitions(const RDD<T>& rdd) {
-  return runPerPartition(rdd, [](std::size_t) { return CollectSink<T>{}; });
+std::vector<std::vector<T>> savedPartitions(const RDD<T>& rdd) {
+  auto parts = runOwnedPartitions(rdd, kCheckpointSaveTag, [](std::size_t) { return CollectSink<T>{}; });
+  exec::Cluster& cluster = clusterOf(rdd.context());
+  const std::size_t ranks = cluster.size(), n = parts.size(), me = cluster.rank();
+  if (placedInBlocks(rdd, ranks)) return parts;
+  std::vector<exec::Bytes> send(ranks);
+  for (std::size_t p = 0; p < n; ++p)
+    if (const std::size_t to = blockOwner(p, n, ranks); rdd.owner(p, ranks) == me && to != me) {
+      exec::appendFrame(send[to], static_cast<std::uint64_t>(p), kCheckpointSaveTag);
+      exec::appendFrame(send[to], std::exchange(parts[p], {}), kCheckpointSaveTag);
+    }
+  for (const exec::Bytes& from : cluster.allToAll(kCheckpointSaveTag, std::move(send)))
+    for (exec::FrameReader in(from); !in.done();) {
+      const auto p = exec::readWire<std::uint64_t>(in.next(), kCheckpointSaveTag);
+      if (p >= n) throw SparkException("rill: checkpoint: another process sent partition " + std::to_string(p));
+      parts[p] = exec::readWire<std::vector<T>>(in.next(), kCheckpointSaveTag);
+    }
+  return parts;
 }
 
 /// Why data made of Ts cannot be checkpointed, or nullopt when it can.
@@ -8347,6 +10311,16 @@ inline void requireCheckpointInterval(Duration interval, Duration slide) {
                                 ") must be a multiple of the DStream's slide duration (" + toString(slide) + ")");
 }
 
+/// Throws SparkException unless `time`, saved by `what`, is a batch of a
+/// stream sliding every `slide` from times.zero, no later than the checkpoint's
+/// batch: anything else comes from damaged or crafted bytes.
+inline void checkSavedBatchTime(Time time, const CheckpointTimes& times, Duration slide, const std::string& what) {
+  if (time <= times.zero || time > times.batch || (time - times.zero).count() % slide.count() != 0)
+    throw SparkException(what + " holds a batch at " + time.toString() + ", which is not a batch of its stream (every " +
+                         toString(slide) + " from " + times.zero.toString() + ") up to the checkpoint's batch at " +
+                         times.batch.toString());
+}
+
 /// Saves the batch RDDs a stream remembers and puts them back on restore.
 template <class T>
 class BatchesParticipant final : public CheckpointParticipant {
@@ -8363,17 +10337,26 @@ class BatchesParticipant final : public CheckpointParticipant {
       // (time in ms, partitions) by time: the bytes of the std::map earlier versions wrote.
       std::vector<std::pair<std::int64_t, std::vector<std::vector<T>>>> batches;
       for (auto& [time, rdd] : node_->generatedRDDs())
-        if (time <= t) batches.emplace_back(time.milliseconds(), collectPartitions(rdd));
+        if (time <= t) batches.emplace_back(time.milliseconds(), savedPartitions(rdd));
       return toBytes(batches);
     } else {
       throwUnsupported(unsupportedReason());
     }
   }
-  void restore(std::string_view bytes) override {
+  std::function<void()> prepareRestore(std::string_view bytes, const CheckpointTimes& times) override {
     if constexpr (Checkpointable<T>) {
       auto batches = fromBytes<std::vector<std::pair<std::int64_t, std::vector<std::vector<T>>>>>(bytes);
       auto& sc = node_->graph().sparkContext();
-      for (auto& [ms, parts] : batches) node_->restore(Time(ms), sc.fromPartitions(std::move(parts)));
+      std::vector<std::pair<Time, RDD<T>>> rdds;
+      for (auto& [ms, parts] : batches) {
+        checkSavedBatchTime(Time(ms), times, node_->slideDuration(), describe());
+        if (!rdds.empty() && Time(ms) <= rdds.back().first)
+          throw SparkException("rill: the saved batches of " + describe() + " are not in time order");
+        rdds.emplace_back(Time(ms), sc.fromPartitions(std::move(parts)));
+      }
+      return [node = node_, rdds = std::move(rdds)] {
+        for (const auto& [t, rdd] : rdds) node->restore(t, rdd);
+      };
     } else {
       throwUnsupported(unsupportedReason());
     }
@@ -8481,6 +10464,36 @@ struct StateAccess {
 // time is called once with isTimingOut() == true, after the batch's records,
 // and removed. rill checks timeouts in every batch; Spark only in its full-scan
 // (checkpoint) batches, every 10 batches by default, so Spark reports them later.
+
+// ---- begin rill/stream/state_keys.hpp ----
+// How many keys the state streams (updateStateByKey, mapWithState) hold, for
+// the listener's BatchInfo::stateKeys. A state stream implements KeyedState;
+// the scheduler finds them among the graph's checkpoint participants, where
+// every state stream registers itself in definition order.
+
+
+namespace rill::detail {
+
+class KeyedState {
+ public:
+  /// The keys in the state after the latest batch applied, on this rank; read
+  /// on the scheduler thread between batches.
+  virtual std::int64_t numStateKeys() const = 0;
+
+ protected:
+  ~KeyedState() = default;
+};
+
+/// The key count of every state stream of `registry`, in definition order.
+inline std::vector<std::int64_t> stateKeyCounts(const CheckpointRegistry& registry) {
+  std::vector<std::int64_t> counts;
+  for (const auto& p : registry.participants())
+    if (const auto* state = dynamic_cast<const KeyedState*>(p.get())) counts.push_back(state->numStateKeys());
+  return counts;
+}
+
+}  // namespace rill::detail
+// ---- end rill/stream/state_keys.hpp ----
 
 // ---- begin rill/stream/state_limits.hpp ----
 // How far a state stream (updateStateByKey, mapWithState) may fall behind.
@@ -8611,7 +10624,10 @@ struct MappedOf<std::optional<M>, true> {
 };
 
 template <class K, class V, class S, class M, class F, class P, bool Timed>
-class MapWithStateNode final : public DStreamNode<M>, public CheckpointParticipant, public StateSnapshots<K, S> {
+class MapWithStateNode final : public DStreamNode<M>,
+                               public CheckpointParticipant,
+                               public StateSnapshots<K, S>,
+                               public KeyedState {
   using Hash = hasher_of_t<P>;
   struct Entry {
     S state;
@@ -8643,6 +10659,12 @@ class MapWithStateNode final : public DStreamNode<M>, public CheckpointParticipa
     for (std::size_t r = 0; r < parts_.size(); ++r)
       for (const auto& [key, entry] : parts_[r].table) out[r].emplace_back(key, entry.state);
     return keyedRDD<std::pair<K, S>>(this->graph().sparkContext(), std::move(out), part_);
+  }
+
+  std::int64_t numStateKeys() const override {
+    std::int64_t n = 0;
+    for (const auto& part : parts_) n += static_cast<std::int64_t>(part.table.size());
+    return n;
   }
 
   std::string describe() const override {
@@ -8848,6 +10870,14 @@ class MapWithStateDStream : public DStream<M> {
 }  // namespace rill
 // ---- end rill/stream/state_mapping.hpp ----
 
+// ---- begin rill/stream/state_rows.hpp ----
+// updateStateByKey's partition form (Spark's updateFunc over an Iterator of
+// (K, Seq[V], Option[S]) giving an Iterator of (K, S)): the function gets every
+// key of one state partition at once, as StateUpdateRows<K, V, S> (one row per
+// key with new values or a state), and returns the partition's new (key, state)
+// pairs. A key it does not return is removed; it may return other keys than it
+// was given (see rememberPartitioner in state_ops.hpp).
+
 // ---- begin rill/stream/state_signature.hpp ----
 // Which state type a state function works on, when the program does not name
 // it (updateStateByKey<S>(f), StateSpec::function<S>(f)): read off f's last
@@ -8952,6 +10982,73 @@ struct MappingResult<true, F, K, V, S> {
 }  // namespace rill::detail
 // ---- end rill/stream/state_signature.hpp ----
 
+#include <ranges>
+
+namespace rill {
+
+/// What updateStateByKey's partition form is given: (key, new values, state) per key.
+template <class K, class V, class S>
+using StateUpdateRows = std::vector<std::tuple<K, std::vector<V>, std::optional<S>>>;
+
+namespace detail {
+
+template <class Rows>
+struct RowsState {
+  using type = DeduceState;
+};
+template <class K, class V, class S>
+struct RowsState<StateUpdateRows<K, V, S>> {
+  using type = S;
+};
+
+/// S when named, else read off f's last parameter: std::optional<S>, State<S>&,
+/// or the partition form's StateUpdateRows<K, V, S>.
+template <class S, class F>
+using update_state_t = std::conditional_t<
+    !std::is_same_v<state_type_t<S, F>, DeduceState>, state_type_t<S, F>,
+    typename RowsState<typename LastParam<typename CallArgs<F>::type>::type>::type>;
+
+/// Whether f is the partition form for these types (taking the rows by value,
+/// by reference or by const reference).
+template <class F, class K, class V, class S>
+concept UpdatesRows = std::invocable<const F&, StateUpdateRows<K, V, S>&&> ||
+                      std::invocable<const F&, StateUpdateRows<K, V, S>&>;
+
+template <class F, class K, class V, class S>
+decltype(auto) callWithRows(const F& f, StateUpdateRows<K, V, S>& rows) {
+  if constexpr (std::invocable<const F&, StateUpdateRows<K, V, S>&&>)
+    return f(std::move(rows));
+  else
+    return f(rows);
+}
+
+template <class F, class K, class V, class S>
+using rows_result_t = std::remove_cvref_t<decltype(callWithRows(std::declval<const F&>(),
+                                                                 std::declval<StateUpdateRows<K, V, S>&>()))>;
+
+/// What the partition form may return: a range of (key, state) pairs.
+template <class R, class K, class S>
+concept StateRowsResult =
+    std::ranges::input_range<R> && PairLike<std::ranges::range_value_t<R>> &&
+    std::constructible_from<K, std::tuple_element_t<0, std::ranges::range_value_t<R>>> &&
+    std::constructible_from<S, std::tuple_element_t<1, std::ranges::range_value_t<R>>>;
+
+/// The partition form's result as the state's rows (moved when it already is).
+template <class K, class S, class R>
+std::vector<std::pair<K, S>> toStateRows(R result) {
+  if constexpr (std::is_same_v<R, std::vector<std::pair<K, S>>>) {
+    return result;
+  } else {
+    std::vector<std::pair<K, S>> out;
+    for (auto&& kv : result) out.emplace_back(K(std::get<0>(std::move(kv))), S(std::get<1>(std::move(kv))));
+    return out;
+  }
+}
+
+}  // namespace detail
+}  // namespace rill
+// ---- end rill/stream/state_rows.hpp ----
+
 // ---- begin rill/stream/state_spec.hpp ----
 // StateSpec: what mapWithState runs, built as in Spark:
 //   StateSpec::function(fn).initialState(rdd).numPartitions(n).timeout(d)
@@ -9027,12 +11124,16 @@ struct StateSpec {
 // updateStateByKey (Spark's StateDStream): every batch, the update function is
 // called for every key that has new values or a state, as
 // updateFn(values, std::optional<S> state) -> std::optional<S> (or with the
-// batch time and key first); std::nullopt removes the key. The output of each
-// batch is the whole state.
+// batch time and key first); std::nullopt removes the key. Or, the partition
+// form (state_rows.hpp), once per state partition with all its keys. The
+// output of each batch is the whole state.
 //
 // The state is an RDD hash-partitioned by key (the stream's partitioner); a
 // batch's values are shuffled to the same partitions, and each partition's
-// state is updated by one task on the pool, in parallel.
+// state is updated by one task on the pool, in parallel. Without
+// rememberPartitioner the state RDD does not claim the partitioner, and the
+// next update shuffles it by key first (what a partition function that
+// changes keys needs).
 //
 // A failed update loses no input, and fails its batch only: the batch's values
 // wait, and the next batch's update gives them to the function before its own,
@@ -9048,8 +11149,12 @@ struct StateSpec {
 
 namespace rill::detail {
 
-template <class K, class V, class S, class F, class P, bool Timed>
-class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public CheckpointParticipant {
+/// How updateStateByKey calls its function: per key (with or without the batch
+/// time and key), or per partition.
+enum class UpdateForm { perKey, perKeyTimed, partition };
+
+template <class K, class V, class S, class F, class P, UpdateForm Form>
+class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public CheckpointParticipant, public KeyedState {
   using StateRow = std::pair<K, S>;
   using Hash = hasher_of_t<P>;
   using State = std::optional<RDD<StateRow>>;  // none: no state
@@ -9078,16 +11183,18 @@ class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public Checkp
   using Batch = std::function<std::optional<std::vector<std::vector<std::pair<K, V>>>>(Time)>;
 
   UpdateStateNode(DStreamGraph& graph, Duration slide, std::shared_ptr<DStreamBase> parent, Batch batch, F fn,
-                  P part, RDD<StateRow> initial /* without a node: none */)
+                  P part, bool rememberPartitioner, RDD<StateRow> initial /* without a node: none */)
       : DStreamNode<StateRow>(graph, slide, {std::move(parent)}),
         batch_(std::move(batch)),
         fn_(std::move(fn)),
         part_(std::move(part)),
+        remember_(rememberPartitioner),
         initial_(std::move(initial)),
         maxPending_(maxPendingStateBatches(graph.sparkContext().getConf())),
         waiting_(makeWaiting()) {}
 
   std::string describe() const override { return "the state of updateStateByKey (" + typeName<StateRow>() + ")"; }
+  std::int64_t numStateKeys() const override { return keys_; }
   std::optional<std::string> unsupportedReason() const override { return unsupportedTypes<K, S>(describe()); }
   /// The stream's own batches: it saves the states it remembers, which is what a
   /// window over it would save again.
@@ -9097,7 +11204,7 @@ class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public Checkp
       Saved saved;
       for (const auto& [time, state] : appliedStates()) {
         saved.emplace_back(time.milliseconds(), std::nullopt);
-        if (state) saved.back().second = collectPartitions(*state);
+        if (state) saved.back().second = savedPartitions(*state);
       }
       return toBytes(saved);
     } else {
@@ -9184,14 +11291,18 @@ class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public Checkp
   State applyWaiting(Time u) {
     auto [previous, fromInitial] = previousState();
     State out;
+    std::atomic<std::int64_t> keys{0};
     try {
       // Spark: no previous state and no batch RDD (or only the initial state) gives no RDD.
       if (waiting_.anyRDD || (previous && !fromInitial)) {
         auto& sc = this->graph().sparkContext();
         std::vector<RDD<StateRow>> inputs{previous ? *previous : sc.template emptyRDD<StateRow>()};
         out = mergeAligned(sc, part_, std::move(inputs), [&](std::size_t r, std::vector<std::vector<StateRow>>& in) {
-          return update(u, in[0], r);
+          auto rows = update(u, in[0], r);
+          keys += static_cast<std::int64_t>(rows.size());
+          return rows;
         });
+        if (!remember_) out = RDD<StateRow>(sc, out->node());  // the same partitions, no partitioner
       }
     } catch (...) {
       keepWaiting();
@@ -9204,6 +11315,7 @@ class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public Checkp
       applied_.eraseBefore(u - this->rememberDuration() + Duration(1));
     }
     waiting_ = makeWaiting();
+    keys_ = keys.load();
     return out;
   }
 
@@ -9247,26 +11359,42 @@ class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public Checkp
   std::vector<StateRow> update(Time t, std::vector<StateRow>& states, std::size_t r) {
     if (r < waiting_.incoming.size()) group(r);
     Groups& groups = waiting_.parts[r];
-    for (auto& entry : groups.entries()) entry.second.called = false;
     std::vector<StateRow> out;
-    out.reserve(states.size() + groups.size());
+    if constexpr (Form == UpdateForm::partition) {
+      // The function may keep what it is given: the values are copies.
+      StateUpdateRows<K, V, S> rows;
+      rows.reserve(states.size() + groups.size());
+      forEachKey(states, groups, [&](K key, const std::vector<V>& values, std::optional<S> state) {
+        rows.emplace_back(std::move(key), values, std::move(state));
+      });
+      out = toStateRows<K, S>(callWithRows(fn_, rows));
+    } else {
+      out.reserve(states.size() + groups.size());
+      forEachKey(states, groups, [&](K key, const std::vector<V>& values, std::optional<S> state) {
+        if (auto next = call(t, key, values, std::move(state))) out.emplace_back(std::move(key), std::move(*next));
+      });
+    }
+    return out;
+  }
+
+  /// visit(key, values, state) for every key with a state (in the state's
+  /// order), then every key with values only. The keys of the state are
+  /// moved; those of the values copied, as the values stay until the update succeeds.
+  template <class Visit>
+  static void forEachKey(std::vector<StateRow>& states, Groups& groups, Visit&& visit) {
+    for (auto& entry : groups.entries()) entry.second.called = false;
     const std::vector<V> none;
     for (auto& [key, state] : states) {
       Group* g = groups.find(key);
       if (g) g->called = true;
-      if (auto next = call(t, key, g ? g->values : none, std::optional<S>(std::move(state))))
-        out.emplace_back(std::move(key), std::move(*next));
+      visit(std::move(key), g ? g->values : none, std::optional<S>(std::move(state)));
     }
-    const std::optional<S> absent;
     for (auto& [key, g] : groups.entries())
-      if (g.called) continue;
-      else if (auto next = call(t, key, g.values, absent))
-        out.emplace_back(key, std::move(*next));  // copies the key: see above
-    return out;
+      if (!g.called) visit(key, g.values, std::nullopt);
   }
 
   std::optional<S> call(Time t, const K& key, const std::vector<V>& values, std::optional<S> state) const {
-    if constexpr (Timed)
+    if constexpr (Form == UpdateForm::perKeyTimed)
       return fn_(t, key, values, std::move(state));
     else
       return fn_(values, std::move(state));
@@ -9274,13 +11402,14 @@ class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public Checkp
 
   RDD<StateRow> restoredRDD(std::vector<std::vector<StateRow>> parts) const {
     auto& sc = this->graph().sparkContext();
-    if (parts.size() == part_.numPartitions()) return keyedRDD<StateRow>(sc, std::move(parts), part_);
-    return sc.fromPartitions(std::move(parts));  // saved with other partitions: shuffled on use
+    if (remember_ && parts.size() == part_.numPartitions()) return keyedRDD<StateRow>(sc, std::move(parts), part_);
+    return sc.fromPartitions(std::move(parts));  // not partitioned by part_: shuffled on use
   }
 
   Batch batch_;
   F fn_;
   P part_;
+  bool remember_;  // whether the state RDDs claim part_ (Spark's rememberPartitioner)
   RDD<StateRow> initial_;  // without a node when there is none
   std::size_t maxPending_;
   // On the scheduler thread, and partition by partition in the update's tasks.
@@ -9288,6 +11417,7 @@ class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public Checkp
   std::optional<std::string> stopped_;  // why the stream stopped
   mutable std::mutex appliedMutex_;
   ByTime<State> applied_;  // guarded by appliedMutex_
+  std::atomic<std::int64_t> keys_{0};  // in the newest applied state, on this rank
 };
 
 }  // namespace rill::detail
@@ -9301,22 +11431,33 @@ class DStreamStateOps {
   const D& d() const { return static_cast<const D&>(*this); }
 
  public:
-  /// updateStateByKey(updateFn[, n | partitioner]): updateFn(const std::vector<V>& newValues,
-  /// std::optional<S> state) -> std::optional<S>, or updateFn(rill::Time, const K&, values, state),
-  /// called every batch for every key with new values or a state; std::nullopt removes
-  /// the key. Each batch's output is the whole state. S is read off updateFn's last
+  /// updateStateByKey(updateFn[, n | partitioner[, rememberPartitioner][, initialRDD]]):
+  /// updateFn(const std::vector<V>& newValues, std::optional<S> state) -> std::optional<S>,
+  /// or updateFn(rill::Time, const K&, values, state), called every batch for every key
+  /// with new values or a state; std::nullopt removes the key. Or the partition form,
+  /// updateFn(rill::StateUpdateRows<K, V, S>& rows) -> the partition's new (key, state)
+  /// pairs (e.g. a std::vector<std::pair<K, S>>), called every batch once per state
+  /// partition with a (key, values, state) tuple for each of its keys (state_rows.hpp).
+  /// Each batch's output is the whole state. S is read off updateFn's last
   /// parameter, or named: updateStateByKey<S>(updateFn).
+  /// rememberPartitioner (default true): whether the state RDDs keep the partitioner;
+  /// false when a partition function changes keys, so that each batch's state is
+  /// shuffled by key before the next update. initialRDD: keys start with its
+  /// (key, state) pairs.
   template <class S = detail::DeduceState, class F, class Part = std::size_t>
-  auto updateStateByKey(F updateFn, Part part = 0) const {
-    return updateState<detail::state_type_t<S, F>>(std::move(updateFn), part, detail::NoInitialState{});
+  auto updateStateByKey(F updateFn, Part part = 0, bool rememberPartitioner = true) const {
+    return updateState<detail::update_state_t<S, F>>(std::move(updateFn), part, rememberPartitioner,
+                                                     detail::NoInitialState{});
   }
-  /// updateStateByKey(updateFn, n | partitioner, initialRDD): keys start with the
-  /// (key, state) pairs of initialRDD.
-  template <class S = detail::DeduceState, class F, class Part, class R>
+  template <class S = detail::DeduceState, class F, class Part, detail::RDDLike R>
   auto updateStateByKey(F updateFn, Part part, const R& initialRDD) const {
-    using Named = detail::state_type_t<S, F>;
+    return updateStateByKey<S>(std::move(updateFn), part, true, initialRDD);
+  }
+  template <class S = detail::DeduceState, class F, class Part, detail::RDDLike R>
+  auto updateStateByKey(F updateFn, Part part, bool rememberPartitioner, const R& initialRDD) const {
+    using Named = detail::update_state_t<S, F>;
     using St = std::conditional_t<std::is_same_v<Named, detail::DeduceState>, mapped_of_t<typename R::value_type>, Named>;
-    return updateState<St>(std::move(updateFn), part, initialRDD.toRDD());
+    return updateState<St>(std::move(updateFn), part, rememberPartitioner, initialRDD.toRDD());
   }
 
   /// mapWithState(StateSpec::function(fn)...): see state_spec.hpp. Returns a
@@ -9385,7 +11526,7 @@ class DStreamStateOps {
   }
 
   template <class S, class F, class Part, class Init>
-  auto updateState(F updateFn, Part part, Init initial) const {
+  auto updateState(F updateFn, Part part, bool rememberPartitioner, Init initial) const {
     using T = typename D::value_type;
     RILL_REQUIRE_PAIRS(T, "updateStateByKey needs a DStream");
     if constexpr (checkState<S, Part>()) {
@@ -9394,21 +11535,46 @@ class DStreamStateOps {
       using Values = const std::vector<V>&;
       constexpr bool timed = std::invocable<const F&, Time, const K&, Values, std::optional<S>>;
       constexpr bool plain = std::invocable<const F&, Values, std::optional<S>>;
-      static_assert(timed || plain,
+      constexpr bool rows = detail::UpdatesRows<F, K, V, S>;
+      static_assert(timed || plain || rows,
                     "rill: updateStateByKey needs updateFn callable as f(const std::vector<V>&, std::optional<S>) or "
-                    "f(rill::Time, const K&, const std::vector<V>&, std::optional<S>), returning std::optional<S>");
-      if constexpr (timed || plain) {
-        using R = typename detail::UpdateResult<timed, F, K, V, S>::type;
-        static_assert(std::is_convertible_v<R, std::optional<S>>,
-                      "rill: updateStateByKey's updateFn must return std::optional<S> (std::nullopt removes the key)");
-        const auto p = detail::streamPartitioner(part, d().sparkContext().defaultParallelism());
-        using P = std::remove_cvref_t<decltype(p)>;
-        auto node = std::make_shared<detail::UpdateStateNode<K, V, S, F, P, timed>>(
-            d().graph(), d().slideDuration(), d().baseNode(), batchRows(p), std::move(updateFn), p,
-            initialRows<K, S>(initial));
-        d().graph().checkpoints().add(node);
-        return DStream<std::pair<K, S>>(std::move(node));
+                    "f(rill::Time, const K&, const std::vector<V>&, std::optional<S>), returning std::optional<S>; "
+                    "or as f(rill::StateUpdateRows<K, V, S>&), returning the new (key, state) pairs");
+      if constexpr (timed || plain || rows) {
+        constexpr auto form = timed ? detail::UpdateForm::perKeyTimed
+                              : plain ? detail::UpdateForm::perKey
+                                      : detail::UpdateForm::partition;
+        if constexpr (validUpdateResult<form, F, K, V, S>())
+          return updateStream<form, K, V, S>(std::move(updateFn), part, rememberPartitioner, initial);
       }
+    }
+  }
+
+  template <detail::UpdateForm Form, class K, class V, class S, class F, class Part, class Init>
+  DStream<std::pair<K, S>> updateStream(F updateFn, Part part, bool rememberPartitioner, const Init& initial) const {
+    const auto p = detail::streamPartitioner(part, d().sparkContext().defaultParallelism());
+    using P = std::remove_cvref_t<decltype(p)>;
+    auto node = std::make_shared<detail::UpdateStateNode<K, V, S, F, P, Form>>(
+        d().graph(), d().slideDuration(), d().baseNode(), batchRows(p), std::move(updateFn), p, rememberPartitioner,
+        initialRows<K, S>(initial));
+    d().graph().checkpoints().add(node);
+    return DStream<std::pair<K, S>>(std::move(node));
+  }
+
+  /// Whether updateFn returns what its form must (false with a message when not).
+  template <detail::UpdateForm Form, class F, class K, class V, class S>
+  static constexpr bool validUpdateResult() {
+    if constexpr (Form == detail::UpdateForm::partition) {
+      constexpr bool ok = detail::StateRowsResult<detail::rows_result_t<F, K, V, S>, K, S>;
+      static_assert(ok,
+                    "rill: updateStateByKey's partition function must return the partition's new (key, state) "
+                    "pairs, e.g. a std::vector<std::pair<K, S>>");
+      return ok;
+    } else {
+      constexpr bool ok = std::is_convertible_v<
+          typename detail::UpdateResult<Form == detail::UpdateForm::perKeyTimed, F, K, V, S>::type, std::optional<S>>;
+      static_assert(ok, "rill: updateStateByKey's updateFn must return std::optional<S> (std::nullopt removes the key)");
+      return ok;
     }
   }
 
@@ -9485,7 +11651,8 @@ class ReducedWindowNode final : public DStreamNode<std::pair<K, V>>, public Chec
         f_(std::move(f)),
         invF_(std::move(invF)),
         filter_(std::move(filter)),
-        part_(std::move(part)) {}
+        part_(std::move(part)),
+        maxPending_(maxPendingStateBatches(this->graph().sparkContext().getConf())) {}
 
   std::string describe() const override {
     return "the previous window of reduceByKeyAndWindow (" + typeName<Row>() + ")";
@@ -9494,22 +11661,28 @@ class ReducedWindowNode final : public DStreamNode<std::pair<K, V>>, public Chec
   std::string save(Time) const override {
     if constexpr (Checkpointable<Row>) {
       std::optional<std::pair<std::int64_t, std::vector<std::vector<Row>>>> saved;
-      if (auto last = lastWindow()) saved.emplace(last->first.milliseconds(), collectPartitions(last->second));
+      if (auto last = lastWindow()) saved.emplace(last->first.milliseconds(), savedPartitions(last->second));
       return toBytes(saved);
     } else {
       throwUnsupported(unsupportedReason());
     }
   }
-  void restore(std::string_view bytes) override {
+  std::function<void()> prepareRestore(std::string_view bytes, const CheckpointTimes& times) override {
     if constexpr (Checkpointable<Row>) {
       auto saved = fromBytes<std::optional<std::pair<std::int64_t, std::vector<std::vector<Row>>>>>(bytes);
-      if (!saved) return;
+      if (!saved) return [] {};
+      const Time t(saved->first);
+      checkSavedBatchTime(t, times, this->slideDuration(), describe());
+      // The restart makes every window between it and the checkpoint's batch.
+      checkRestoredStateLag(t, times, this->slideDuration(), maxPending_, describe());
       auto& sc = this->graph().sparkContext();
       auto rdd = saved->second.size() == part_.numPartitions()
                      ? keyedRDD<Row>(sc, std::move(saved->second), part_)
                      : sc.fromPartitions(std::move(saved->second));  // partitioned otherwise: shuffled on use
-      std::lock_guard lock(lastMutex_);
-      last_.emplace(Time(saved->first), std::move(rdd));
+      return [this, t, rdd = std::move(rdd)] {
+        std::lock_guard lock(lastMutex_);
+        last_.emplace(t, rdd);
+      };
     } else {
       throwUnsupported(unsupportedReason());
     }
@@ -9554,11 +11727,18 @@ class ReducedWindowNode final : public DStreamNode<std::pair<K, V>>, public Chec
 
   /// This stream's RDD a slide before t: empty before the stream's start.
   RDD<Row> previousWindow(Time t) {
-    const Time previous = t - this->slideDuration();
-    if (auto last = lastWindow(); last && last->first == previous) return last->second;
+    const Duration slide = this->slideDuration();
+    const Time previous = t - slide;
+    auto last = lastWindow();
+    if (last && last->first == previous) return last->second;
     if (!this->isTimeValid(previous)) return this->graph().sparkContext().template emptyRDD<Row>();
-    // Nothing asked for that window when it was due (a consumer that skips
-    // slides): make it now. Not through getOrCompute, which holds this node's lock.
+    // Nothing asked for the windows since the last one made (a consumer that
+    // skips slides, or a restored window): make them now, oldest first, in a
+    // loop (not one nested call per window). Not through getOrCompute, which
+    // holds this node's lock.
+    Time from = *this->zeroTime() + slide;
+    if (last && last->first < previous) from = last->first + slide;
+    for (Time u = from; u < previous; u = u + slide) compute(u);
     return *compute(previous);
   }
 
@@ -9614,6 +11794,7 @@ class ReducedWindowNode final : public DStreamNode<std::pair<K, V>>, public Chec
   G invF_;
   [[no_unique_address]] Filter filter_;
   P part_;
+  std::size_t maxPending_;  // how far behind its checkpoint a restored window may be
   mutable std::mutex lastMutex_;
   std::optional<std::pair<Time, RDD<Row>>> last_;  // guarded by lastMutex_
 };
@@ -10160,8 +12341,17 @@ class InputNode : public DStreamNode<T>, public InputStream {
 // are delivered one at a time (a bus with one lock), so a listener needs no
 // locking of its own unless other threads read what it records.
 
+#include <map>
 
 namespace rill {
+
+/// One input stream's share of a batch (Spark's StreamInputInfo).
+struct StreamInputInfo {
+  int inputStreamId = 0;  // the stream's id, as ReceiverInfo::streamId
+  std::int64_t numRecords = 0;
+
+  bool operator==(const StreamInputInfo&) const = default;
+};
 
 struct BatchInfo {
   Time batchTime;
@@ -10170,6 +12360,11 @@ struct BatchInfo {
   std::optional<Time> processingStartTime;
   std::optional<Time> processingEndTime;
   std::optional<std::string> failureReason;  // set when a job of the batch threw
+  std::map<int, StreamInputInfo> streamIdToInputInfo;  // numRecords of each input stream, by stream id
+  /// rill's own: the keys each state stream (updateStateByKey, mapWithState) holds
+  /// after the batch, by the stream's place among them in definition order (from
+  /// 0); summed over the ranks. Set in onBatchCompleted only.
+  std::map<int, std::int64_t> stateKeys;
 
   /// How long the batch waited for earlier batches to finish.
   std::optional<Duration> schedulingDelay() const {
@@ -10197,13 +12392,34 @@ struct ReceiverInfo {
   std::optional<Duration> restartDelay;
 };
 
+/// One output operation's job in a batch (Spark's OutputOperationInfo).
+struct OutputOperationInfo {
+  Time batchTime;
+  int id = 0;               // its place among the jobs of this batch, from 0 (as Spark numbers them)
+  std::string name;         // the operation: "foreachRDD", "print", "saveAsTextFiles"
+  std::string description;  // the operation and its place among the context's outputs, e.g. "print (output 2 of 3)"
+  std::optional<Time> startTime;             // clock time when the job started
+  std::optional<Time> endTime;               // clock time when it ended (set on completion)
+  std::optional<std::string> failureReason;  // set when the job threw
+
+  std::optional<Duration> duration() const {
+    if (!startTime || !endTime) return std::nullopt;
+    return *endTime - *startTime;
+  }
+};
+
 class StreamingListener {
  public:
   virtual ~StreamingListener() = default;
   virtual void onStreamingStarted(Time /*startTime*/) {}
+  /// rill's own: the context stopped (after its last batch), at this clock time.
+  virtual void onStreamingStopped(Time /*stopTime*/) {}
   virtual void onBatchSubmitted(const BatchInfo&) {}
   virtual void onBatchStarted(const BatchInfo&) {}
   virtual void onBatchCompleted(const BatchInfo&) {}
+  /// Around each output operation's job, in the batch's order (between onBatchStarted and onBatchCompleted).
+  virtual void onOutputOperationStarted(const OutputOperationInfo&) {}
+  virtual void onOutputOperationCompleted(const OutputOperationInfo&) {}
   virtual void onReceiverStarted(const ReceiverInfo&) {}
   virtual void onReceiverError(const ReceiverInfo&) {}
   virtual void onReceiverStopped(const ReceiverInfo&) {}
@@ -10211,17 +12427,24 @@ class StreamingListener {
   virtual void onWarning(const std::string& /*message*/) {}
 };
 
-/// Delivers events to every listener, one event at a time.
+/// Delivers events to every listener, one event at a time. An event goes to the
+/// listeners registered when it was posted; adding or removing a listener never
+/// waits for a delivery, so a listener may do either from inside an event.
 class ListenerBus {
  public:
   void add(std::shared_ptr<StreamingListener> l) {
-    Turn turn(*this, std::nullopt);
+    std::lock_guard lock(mutex_);
     listeners_.push_back(std::move(l));
+  }
+  /// Removes every registration of `l`; false when it was not registered.
+  bool remove(const StreamingListener* l) {
+    std::lock_guard lock(mutex_);
+    return std::erase_if(listeners_, [l](const auto& x) { return x.get() == l; }) > 0;
   }
   template <class Event, class... Args>
   void post(Event event, const Args&... args) {
     Turn turn(*this, std::nullopt);
-    for (auto& l : listeners_) ((*l).*event)(args...);
+    for (auto& l : turn.listeners) ((*l).*event)(args...);
   }
   /// post, unless a listener has been busy for longer than `patience` (stuck in
   /// a function that does not return): then nothing is delivered; false.
@@ -10229,7 +12452,7 @@ class ListenerBus {
   bool tryPost(Duration patience, Event event, const Args&... args) {
     Turn turn(*this, patience);
     if (!turn.taken) return false;
-    for (auto& l : listeners_) ((*l).*event)(args...);
+    for (auto& l : turn.listeners) ((*l).*event)(args...);
     return true;
   }
 
@@ -10247,7 +12470,10 @@ class ListenerBus {
         bus.free_.wait(lock, free);
         taken = true;
       }
-      if (taken) bus.busy_ = true;
+      if (taken) {
+        bus.busy_ = true;
+        listeners = bus.listeners_;
+      }
     }
     ~Turn() {
       if (!taken) return;
@@ -10259,12 +12485,13 @@ class ListenerBus {
     Turn& operator=(const Turn&) = delete;
     ListenerBus* bus_;
     bool taken = false;
+    std::vector<std::shared_ptr<StreamingListener>> listeners;  // those registered when the turn was taken
   };
 
   std::mutex mutex_;
   std::condition_variable free_;
-  bool busy_ = false;  // an event (or add) is under way; under mutex_
-  std::vector<std::shared_ptr<StreamingListener>> listeners_;
+  bool busy_ = false;  // an event is under way; under mutex_
+  std::vector<std::shared_ptr<StreamingListener>> listeners_;  // under mutex_
 };
 
 }  // namespace rill
@@ -10273,6 +12500,64 @@ class ListenerBus {
 // ---- begin rill/stream/receiver_settings.hpp ----
 // The knobs of every receiver, read once from the SparkConf when a receiver
 // stream is defined, so a bad value fails at definition, not in a thread.
+
+// ---- begin rill/rdd/conf_values.hpp ----
+// Typed readings of SparkConf settings, as Spark's getBoolean and getTimeAsMs
+// read them, refusing malformed text with a message naming the setting (a bad
+// value fails where the setting is read, not later in a thread).
+
+#include <cctype>
+
+namespace rill::detail {
+
+/// "true" or "false" (any case, as Spark's toBoolean), else `dflt` when unset.
+inline bool confBoolean(const SparkConf& conf, const std::string& key, bool dflt) {
+  if (!conf.contains(key)) return dflt;
+  std::string v = conf.get(key);
+  std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (v == "true") return true;
+  if (v == "false") return false;
+  throw std::invalid_argument("rill: setting '" + key + "' must be true or false, got '" + conf.get(key) + "'");
+}
+
+/// A duration as Spark writes one: a whole number with a unit (us, ms, s, m or
+/// min, h, d) or none (milliseconds), e.g. "500", "500ms", "10s"; `dflt` when
+/// unset. Negative values are refused.
+inline std::chrono::milliseconds confTimeMs(const SparkConf& conf, const std::string& key,
+                                            std::chrono::milliseconds dflt) {
+  if (!conf.contains(key)) return dflt;
+  const std::string text = conf.get(key);
+  auto bad = [&] {
+    return std::invalid_argument("rill: setting '" + key +
+                                 "' must be a duration such as 500ms, 10s or 2min (no unit: ms), got '" + text + "'");
+  };
+  std::string_view s = text;
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  std::int64_t n = 0;
+  std::size_t digits = 0;
+  for (; digits < s.size() && s[digits] >= '0' && s[digits] <= '9'; ++digits) {
+    if (n > (std::numeric_limits<std::int64_t>::max() - 9) / 10) throw bad();
+    n = n * 10 + (s[digits] - '0');
+  }
+  if (digits == 0) throw bad();
+  std::string unit(s.substr(digits));
+  std::transform(unit.begin(), unit.end(), unit.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::int64_t usPerUnit = 0;
+  if (unit.empty() || unit == "ms") usPerUnit = 1000;
+  else if (unit == "us") usPerUnit = 1;
+  else if (unit == "s") usPerUnit = 1000 * 1000;
+  else if (unit == "m" || unit == "min") usPerUnit = 60LL * 1000 * 1000;
+  else if (unit == "h") usPerUnit = 3600LL * 1000 * 1000;
+  else if (unit == "d") usPerUnit = 86400LL * 1000 * 1000;
+  else throw bad();
+  if (n > std::numeric_limits<std::int64_t>::max() / usPerUnit) throw bad();
+  return std::chrono::milliseconds(n * usPerUnit / 1000);  // "1500us" is 1 ms, as in Spark
+}
+
+}  // namespace rill::detail
+// ---- end rill/rdd/conf_values.hpp ----
 
 
 namespace rill {
@@ -10331,7 +12616,7 @@ struct ReceiverSettings {
  private:
   static BackpressureSettings backpressureFromConf(const SparkConf& conf) {
     BackpressureSettings b;
-    b.enabled = boolean(conf, "spark.streaming.backpressure.enabled", b.enabled);
+    b.enabled = detail::confBoolean(conf, "spark.streaming.backpressure.enabled", b.enabled);
     if (conf.contains("spark.streaming.backpressure.initialRate"))
       b.initialRate = positive(conf, "spark.streaming.backpressure.initialRate", b.initialRate);
     const std::string estimator = conf.get("spark.streaming.backpressure.rateEstimator", "pid");
@@ -10359,11 +12644,6 @@ struct ReceiverSettings {
     const long long v = conf.getLong(key, static_cast<long long>(dflt));
     if (v < 0) throw std::invalid_argument(message(key, ">= 0", std::to_string(v)));
     return static_cast<V>(v);
-  }
-  static bool boolean(const SparkConf& conf, const char* key, bool dflt) {
-    const std::string v = conf.get(key, dflt ? "true" : "false");
-    if (v != "true" && v != "false") throw std::invalid_argument(message(key, "true or false", "'" + v + "'"));
-    return v == "true";
   }
   // A finite number, >= 0 or > 0; text with anything after the number is refused.
   static double real(const SparkConf& conf, const char* key, double dflt, bool zeroAllowed) {
@@ -10730,7 +13010,6 @@ class RateLimiter {
 // record holds, without the container's own few bytes), sizeof otherwise. A
 // receiver that knows better (records holding strings or pointers) reports the
 // size itself when it stores the record.
-#include <ranges>
 
 namespace rill {
 
@@ -10941,7 +13220,7 @@ class ReceiverSupervisor {
 
   /// Starts the supervising thread (which calls the receiver's onStart).
   void start() {
-    thread_ = std::thread([this] { run(); });
+    thread_ = exec::startThread([this] { run(); });
   }
 
   /// Stops the receiver for good and waits for its threads; what it stored stays buffered.
@@ -10995,13 +13274,14 @@ class ReceiverSupervisor {
   /// escaping body restarts the receiver.
   void spawn(std::function<void()> body) {
     std::lock_guard lock(threadsMutex_);
-    threads_.emplace_back([this, body = std::move(body)] {
+    threads_.reserve(threads_.size() + 1);  // so that push_back cannot throw with the thread running
+    threads_.push_back(exec::startThread([this, body = std::move(body)] {
       try {
         body();
       } catch (...) {
         requestRestart("rill: receiver " + name_ + " thread failed: " + describeException(std::current_exception()));
       }
-    });
+    }));
   }
 
   const std::string& name() const { return name_; }
@@ -11549,70 +13829,14 @@ class AppendLog {
 // every start, and a segment is deleted once the oldest checkpoint on disk no
 // longer needs it.
 
-// ---- begin rill/rdd/conf_values.hpp ----
-// Typed readings of SparkConf settings, as Spark's getBoolean and getTimeAsMs
-// read them, refusing malformed text with a message naming the setting (a bad
-// value fails where the setting is read, not later in a thread).
-
-#include <cctype>
-
-namespace rill::detail {
-
-/// "true" or "false" (any case, as Spark's toBoolean), else `dflt` when unset.
-inline bool confBoolean(const SparkConf& conf, const std::string& key, bool dflt) {
-  if (!conf.contains(key)) return dflt;
-  std::string v = conf.get(key);
-  std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (v == "true") return true;
-  if (v == "false") return false;
-  throw std::invalid_argument("rill: setting '" + key + "' must be true or false, got '" + conf.get(key) + "'");
-}
-
-/// A duration as Spark writes one: a whole number with a unit (us, ms, s, m or
-/// min, h, d) or none (milliseconds), e.g. "500", "500ms", "10s"; `dflt` when
-/// unset. Negative values are refused.
-inline std::chrono::milliseconds confTimeMs(const SparkConf& conf, const std::string& key,
-                                            std::chrono::milliseconds dflt) {
-  if (!conf.contains(key)) return dflt;
-  const std::string text = conf.get(key);
-  auto bad = [&] {
-    return std::invalid_argument("rill: setting '" + key +
-                                 "' must be a duration such as 500ms, 10s or 2min (no unit: ms), got '" + text + "'");
-  };
-  std::string_view s = text;
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  std::int64_t n = 0;
-  std::size_t digits = 0;
-  for (; digits < s.size() && s[digits] >= '0' && s[digits] <= '9'; ++digits) {
-    if (n > (std::numeric_limits<std::int64_t>::max() - 9) / 10) throw bad();
-    n = n * 10 + (s[digits] - '0');
-  }
-  if (digits == 0) throw bad();
-  std::string unit(s.substr(digits));
-  std::transform(unit.begin(), unit.end(), unit.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  std::int64_t usPerUnit = 0;
-  if (unit.empty() || unit == "ms") usPerUnit = 1000;
-  else if (unit == "us") usPerUnit = 1;
-  else if (unit == "s") usPerUnit = 1000 * 1000;
-  else if (unit == "m" || unit == "min") usPerUnit = 60LL * 1000 * 1000;
-  else if (unit == "h") usPerUnit = 3600LL * 1000 * 1000;
-  else if (unit == "d") usPerUnit = 86400LL * 1000 * 1000;
-  else throw bad();
-  if (n > std::numeric_limits<std::int64_t>::max() / usPerUnit) throw bad();
-  return std::chrono::milliseconds(n * usPerUnit / 1000);  // "1500us" is 1 ms, as in Spark
-}
-
-}  // namespace rill::detail
-// ---- end rill/rdd/conf_values.hpp ----
-
 // ---- begin rill/stream/checkpoint_file.hpp ----
 // Checkpoint files: "checkpoint-<batch time ms>" in the checkpoint directory,
 // each a 32-byte header and a payload (the manifest, checkpoint_manifest.hpp):
 //   magic "RILLCKPT" (8 bytes), format version (u32), file kind (u32, 1: a
-//   manifest), payload length (u64), FNV-1a 64 checksum of the payload (u64);
-//   little-endian.
+//   manifest, 2: one process's parts of a checkpoint of several), payload
+//   length (u64), FNV-1a 64 checksum of the payload (u64); little-endian.
+// A job of several processes also writes "checkpoint-<ms>.rank-<r>", each
+// process its own, before rank 0 writes the manifest that names them.
 // A file is judged by its header and size before its payload is read: a file
 // of another version or kind, or whose declared length is not what the file
 // holds or more than this machine's memory, is refused without reading it; a
@@ -11629,8 +13853,12 @@ inline constexpr std::string_view kCheckpointMagic = "RILLCKPT";
 /// 3: keyed state placed by rill::Hash (core/hash.hpp), which hashes composite keys
 /// by their elements where 2 used std::hash (std::optional keys among them): a
 /// version-2 checkpoint's keys would sit in the wrong partitions, so it is refused.
-inline constexpr std::uint32_t kCheckpointVersion = 3;
+/// 4: the manifest names the files of each process's parts (jobs of several
+/// processes); a version-3 file is read as one of a single process.
+inline constexpr std::uint32_t kCheckpointVersion = 4;
+inline constexpr std::uint32_t kOldestCheckpointVersion = 3;
 inline constexpr std::uint32_t kCheckpointManifestKind = 1;
+inline constexpr std::uint32_t kCheckpointRankPartsKind = 2;
 inline constexpr std::size_t kCheckpointHeaderSize = 32;
 inline constexpr std::string_view kCheckpointPrefix = "checkpoint-";
 
@@ -11658,11 +13886,11 @@ inline std::uint64_t getLittleEndian(std::string_view in, std::size_t at, int by
   return v;
 }
 
-/// The file contents for a manifest's bytes: header then payload.
-inline std::string encodeCheckpoint(std::string_view payload) {
+/// The file contents for a payload of `kind` (a manifest by default): header then payload.
+inline std::string encodeCheckpoint(std::string_view payload, std::uint32_t kind = kCheckpointManifestKind) {
   std::string out(kCheckpointMagic);
   putLittleEndian(out, kCheckpointVersion, 4);
-  putLittleEndian(out, kCheckpointManifestKind, 4);
+  putLittleEndian(out, kind, 4);
   putLittleEndian(out, payload.size(), 8);
   putLittleEndian(out, fnv1a64(payload), 8);
   out.append(payload);
@@ -11676,21 +13904,32 @@ inline std::uint64_t physicalMemoryBytes() {
   return static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(pageSize);
 }
 
-/// The declared payload length of a file of fileSize bytes starting with
-/// `header`; throws CheckpointUnusable when the header rules the file out.
-inline std::uint64_t judgeCheckpointHeader(std::string_view header, std::uint64_t fileSize) {
+/// What a header says about the file it starts.
+struct CheckpointHeader {
+  std::uint32_t version = 0;
+  std::uint64_t length = 0;  // of the payload
+};
+
+inline std::string kindName(std::uint64_t kind) {
+  return kind == kCheckpointRankPartsKind ? "the parts of one process" : "a checkpoint manifest";
+}
+
+/// What the header of a file of fileSize bytes says; throws CheckpointUnusable
+/// when it rules the file out (or it is not of `kind`).
+inline CheckpointHeader judgeCheckpointHeader(std::string_view header, std::uint64_t fileSize,
+                                              std::uint32_t kind = kCheckpointManifestKind) {
   if (header.size() < kCheckpointHeaderSize) throw CheckpointUnusable("truncated header");
   if (header.substr(0, kCheckpointMagic.size()) != kCheckpointMagic) throw CheckpointUnusable("not a rill checkpoint");
   const auto version = getLittleEndian(header, 8, 4);
-  const std::string ours = " (this rill reads version " + std::to_string(kCheckpointVersion) + " only)";
-  if (version > 0 && version < kCheckpointVersion)
+  const std::string ours = " (this rill reads versions " + std::to_string(kOldestCheckpointVersion) + " to " +
+                           std::to_string(kCheckpointVersion) + ")";
+  if (version > 0 && version < kOldestCheckpointVersion)
     throw CheckpointUnusable("written in checkpoint format version " + std::to_string(version) + " by an older rill" +
                              ours);
-  if (version != kCheckpointVersion)
+  if (version < kOldestCheckpointVersion || version > kCheckpointVersion)
     throw CheckpointUnusable("unknown checkpoint format version " + std::to_string(version) + ours);
-  if (getLittleEndian(header, 12, 4) != kCheckpointManifestKind)
-    throw CheckpointUnusable("not a checkpoint manifest (file kind " + std::to_string(getLittleEndian(header, 12, 4)) +
-                             ")");
+  if (const auto found = getLittleEndian(header, 12, 4); found != kind)
+    throw CheckpointUnusable("not " + kindName(kind) + " (file kind " + std::to_string(found) + ")");
   const auto length = getLittleEndian(header, 16, 8);
   if (length != fileSize - kCheckpointHeaderSize)
     throw CheckpointUnusable("length mismatch (header says " + std::to_string(length) + " bytes, file has " +
@@ -11698,7 +13937,7 @@ inline std::uint64_t judgeCheckpointHeader(std::string_view header, std::uint64_
   if (const auto memory = physicalMemoryBytes(); length > memory)
     throw CheckpointUnusable("it declares " + std::to_string(length) + " bytes, more than this machine's memory (" +
                              std::to_string(memory) + " bytes)");
-  return length;
+  return {static_cast<std::uint32_t>(version), length};
 }
 
 inline void checkPayload(std::string_view header, std::string_view payload) {
@@ -11713,50 +13952,85 @@ inline std::string_view checkpointPayload(std::string_view file) {
   return payload;
 }
 
-/// The payload of the checkpoint file at path, its header judged before the
-/// rest is read; throws CheckpointUnusable, or IoError when it cannot be read.
-inline std::string readCheckpointPayload(const std::string& path) {
+/// A checkpoint file's format version and payload.
+struct CheckpointFile {
+  std::uint32_t version = 0;
+  std::string payload;
+};
+
+/// The checkpoint file of `kind` at path, its header judged before the rest is
+/// read; throws CheckpointUnusable, or IoError when it cannot be read.
+inline CheckpointFile readCheckpointFile(const std::string& path, std::uint32_t kind = kCheckpointManifestKind) {
   const std::uint64_t size = io::fileSize(path);  // a directory or a vanished file: IoError
   std::ifstream in(path, std::ios::binary);
   std::string header(static_cast<std::size_t>(std::min<std::uint64_t>(size, kCheckpointHeaderSize)), '\0');
   if (!in.read(header.data(), static_cast<std::streamsize>(header.size())))
     throw IoError("rill: cannot read checkpoint file '" + path + "'");
-  std::string payload(static_cast<std::size_t>(judgeCheckpointHeader(header, size)), '\0');
+  const CheckpointHeader judged = judgeCheckpointHeader(header, size, kind);
+  std::string payload(static_cast<std::size_t>(judged.length), '\0');
   if (!in.read(payload.data(), static_cast<std::streamsize>(payload.size())))
     throw CheckpointUnusable("the file changed while it was read");
   checkPayload(header, payload);
-  return payload;
+  return {judged.version, std::move(payload)};
 }
+
+/// The payload of the manifest file at path (readCheckpointFile).
+inline std::string readCheckpointPayload(const std::string& path) { return readCheckpointFile(path).payload; }
 
 inline std::string checkpointPath(const std::string& dir, std::int64_t timeMs) {
   return io::joinPath(dir, std::string(kCheckpointPrefix) + std::to_string(timeMs));
 }
 
-/// The checkpoint files in dir as (batch time, path), newest first. Other names
-/// (hidden temporaries of interrupted writes among them) are ignored; a missing
-/// or unreadable directory has none.
-inline std::vector<std::pair<std::int64_t, std::string>> listCheckpoints(const std::string& dir) {
+inline constexpr std::string_view kRankPartsInfix = ".rank-";
+
+/// The name of rank `rank`'s parts of the checkpoint of batch timeMs.
+inline std::string rankPartsName(std::int64_t timeMs, std::size_t rank) {
+  return std::string(kCheckpointPrefix) + std::to_string(timeMs) + std::string(kRankPartsInfix) + std::to_string(rank);
+}
+
+/// The files in dir named "checkpoint-<ms>" (rankParts false) or
+/// "checkpoint-<ms>.rank-<r>" (true) as (batch time, path), newest first.
+/// Other names (hidden temporaries of interrupted writes among them) are
+/// ignored; a missing or unreadable directory has none.
+inline std::vector<std::pair<std::int64_t, std::string>> listCheckpointFiles(const std::string& dir, bool rankParts) {
+  const auto digits = [](std::string_view d) {
+    return !d.empty() && d.size() <= 18 && std::all_of(d.begin(), d.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
   std::vector<std::string> names;
   io::readDirectory(dir, names);
   std::vector<std::pair<std::int64_t, std::string>> found;
   for (const auto& name : names) {
-    if (name.size() <= kCheckpointPrefix.size() || name.compare(0, kCheckpointPrefix.size(), kCheckpointPrefix) != 0)
-      continue;
-    const std::string digits = name.substr(kCheckpointPrefix.size());
-    if (digits.size() > 18 || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
-      continue;
-    found.emplace_back(std::stoll(digits), io::joinPath(dir, name));
+    if (name.compare(0, kCheckpointPrefix.size(), kCheckpointPrefix) != 0) continue;
+    std::string_view time = std::string_view(name).substr(kCheckpointPrefix.size());
+    const std::size_t infix = time.find(kRankPartsInfix);
+    if (rankParts != (infix != std::string_view::npos)) continue;
+    if (rankParts && !digits(time.substr(infix + kRankPartsInfix.size()))) continue;
+    time = time.substr(0, infix);
+    if (digits(time)) found.emplace_back(std::stoll(std::string(time)), io::joinPath(dir, name));
   }
   std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   return found;
 }
 
-/// Writes the checkpoint of batch timeMs atomically, then deletes all but the newest `keep`.
+/// The checkpoint manifests in dir as (batch time, path), newest first.
+inline std::vector<std::pair<std::int64_t, std::string>> listCheckpoints(const std::string& dir) {
+  return listCheckpointFiles(dir, false);
+}
+
+/// Writes the checkpoint of batch timeMs atomically, then deletes all but the
+/// newest `keep`, and the processes' parts no kept checkpoint names (those of
+/// batches after the newest may belong to a checkpoint being written).
 inline void writeCheckpointFile(const std::string& dir, std::int64_t timeMs, std::string_view payload,
                                 std::size_t keep) {
   io::writeFileAtomically(checkpointPath(dir, timeMs), encodeCheckpoint(payload));
   auto files = listCheckpoints(dir);
   for (std::size_t i = keep; i < files.size(); ++i) io::removeFile(files[i].second);
+  files.resize(std::min(keep, files.size()));
+  const auto kept = [&](std::int64_t t) {
+    return std::any_of(files.begin(), files.end(), [t](const auto& f) { return f.first == t; });
+  };
+  for (const auto& [t, path] : listCheckpointFiles(dir, true))
+    if (t <= timeMs && !kept(t)) io::removeFile(path);
 }
 
 /// Removes the hidden temporaries of checkpoint writes a killed program left behind.
@@ -11780,28 +14054,37 @@ inline void removeStaleCheckpointTemps(const std::string& dir) {
 // "RILLCKPT", format version, file kind, payload length, payload checksum),
 // then this manifest through rill's checkpoint archive (core/serialization.hpp:
 // integers in native byte order, strings and vectors as a u64 count then their
-// elements). Format version 3:
+// elements). Format version 4:
 //
 //   batchDuration, zeroTime, time   i64 ms: the batch interval, the time one
 //                                   batch before the first, the batch T
-//   ranks                           u32: processes of the job that wrote it (1)
+//   ranks                           u32: processes of the job that wrote it
 //   parts                           [(name, rank u32, bytes)]: the data of each
 //                                   checkpointed stream (state, incremental windows,
 //                                   remembered batches) in definition order, named
-//                                   by what it is and its types
+//                                   by what it is and its types; a job of one
+//                                   process only (with several, in rankFiles)
 //   receiverLog                     [(stream u32, batchTime i64, segment, from u64,
 //                                   until u64)]: the receiver write-ahead log ranges
 //                                   the batches up to T consumed
 //   sourceOffsets                   [(stream u32, batchTime i64, topic, partition i32,
 //                                   from i64, until i64)]: offset ranges of sources
 //                                   read by offset (a Kafka topic partition)
+//   rankFiles                       [(rank u32, file, length u64, checksum u64)]: with
+//                                   several processes, one per rank in rank order: the
+//                                   file (in the checkpoint directory) holding that
+//                                   process's parts, its payload's length and FNV-1a
+//                                   checksum; empty with one process
 //
-// The manifest is written last, atomically (io/atomic_file.hpp): a checkpoint
-// either exists whole or not at all. A job of several processes gives each
-// part the rank that saved it; a process's parts may then live in a file of
-// its own, written atomically before the manifest, which names it (a file
-// kind beside the manifest's). A file of another format version is refused by
-// name of its version, and the previous checkpoint is used.
+// A process's parts file ("checkpoint-<T>.rank-<r>", file kind 2) holds
+// (time i64, rank u32, ranks u32, parts): the parts of the partitions that
+// process owns. Every process writes its file atomically; once all have, rank 0
+// writes the manifest, last and atomically (io/atomic_file.hpp): a checkpoint
+// either exists whole or not at all, and a parts file that is missing or is not
+// the one the manifest names (its length or checksum differ) makes the
+// checkpoint unusable, as a corrupt manifest does. Version 3 is version 4
+// without rankFiles (a job of one process): it is still read. A file of another
+// version is refused by name of its version, and the previous checkpoint is used.
 
 namespace rill::detail {
 
@@ -11851,6 +14134,33 @@ struct OffsetRange {
   bool operator==(const OffsetRange&) const = default;
 };
 
+/// The file of one process's parts, as the manifest names it.
+struct RankFile {
+  std::uint32_t rank = 0;
+  std::string file;  // a name in the checkpoint directory
+  std::uint64_t length = 0;
+  std::uint64_t checksum = 0;
+
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(rank, file, length, checksum);
+  }
+  bool operator==(const RankFile&) const = default;
+};
+
+/// The payload of a process's parts file.
+struct RankParts {
+  std::int64_t time = 0;  // ms: the checkpoint's batch
+  std::uint32_t rank = 0;
+  std::uint32_t ranks = 0;
+  std::vector<CheckpointPart> parts;
+
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(time, rank, ranks, parts);
+  }
+};
+
 struct CheckpointManifest {
   std::int64_t batchDuration = 0;  // ms
   std::int64_t zeroTime = 0;       // ms: one batch before the first
@@ -11859,10 +14169,17 @@ struct CheckpointManifest {
   std::vector<CheckpointPart> parts;
   std::vector<LogRange> receiverLog;
   std::vector<OffsetRange> sourceOffsets;
+  std::vector<RankFile> rankFiles = {};  // = {}: records of one process may leave it out
 
+  /// The fields of format version 3.
+  template <class Archive>
+  void serializeVersion3(Archive& ar) {
+    ar(batchDuration, zeroTime, time, ranks, parts, receiverLog, sourceOffsets);
+  }
   template <class Archive>
   void serialize(Archive& ar) {
-    ar(batchDuration, zeroTime, time, ranks, parts, receiverLog, sourceOffsets);
+    serializeVersion3(ar);
+    ar(rankFiles);
   }
   bool operator==(const CheckpointManifest&) const = default;
 };
@@ -11870,7 +14187,6 @@ struct CheckpointManifest {
 }  // namespace rill::detail
 // ---- end rill/stream/checkpoint_manifest.hpp ----
 
-#include <map>
 
 namespace rill::detail {
 
@@ -12113,7 +14429,7 @@ class BlockGenerator final : public StoreGate, private Clock::Observer {
     sealedThrough_ = now - now % interval_;
     stopping_ = false;
     clock_->addObserver(this);
-    thread_ = std::thread([this] { run(); });
+    thread_ = exec::startThread([this] { run(); });
   }
 
   /// Stops the timer and logs what the receiver stored last, so a stop loses
@@ -12804,6 +15120,12 @@ class SocketReceiver final : public Receiver<std::string> {
 // restarted program rebuilds its graph with the same code, and recover() puts
 // the newest usable checkpoint back into it, whole or not at all, after
 // checking that the graph has the same participants.
+//
+// With several processes every process saves the partitions it owns into a
+// parts file of its own; rank 0 writes the manifest once every process has
+// written its file. On a restart (with as many processes) every process reads
+// its own parts, and the processes agree on each decision (which checkpoint is
+// usable, whether the program fits it), so they all restore the same one.
 
 
 namespace rill::detail {
@@ -12859,10 +15181,24 @@ class Checkpointer {
   }
 
   void write(const DStreamGraph& graph, Time t) const {
-    CheckpointManifest manifest{graph.batchDuration().count(), zero_.milliseconds(), t.milliseconds(), 1, {}, {}, {}};
-    for (const auto& p : graph.checkpoints().participants()) manifest.parts.push_back({p->describe(), 0, p->save(t)});
-    manifest.receiverLog = receiverLogRanges(graph, t);
-    writeCheckpointFile(dir_, t.milliseconds(), toBytes(manifest), keep_);
+    exec::Cluster& cluster = graph.sparkContext().cluster();
+    const auto rank = static_cast<std::uint32_t>(cluster.rank());
+    std::vector<CheckpointPart> parts;
+    // One agreement per participant: a save that fails on one process fails on
+    // all before any goes on to the next participant's collectives.
+    for (const auto& p : graph.checkpoints().participants())
+      cluster.runAndAgree("checkpoint participant", [&] { parts.push_back({p->describe(), rank, p->save(t)}); });
+    CheckpointManifest manifest{graph.batchDuration().count(), zero_.milliseconds(), t.milliseconds(),
+                                static_cast<std::uint32_t>(cluster.size()), {}, {}, {}};
+    if (cluster.size() == 1)
+      manifest.parts = std::move(parts);
+    else
+      manifest.rankFiles = writeRankParts(cluster, t, std::move(parts));
+    cluster.runAndAgree("checkpoint manifest", [&] {
+      if (!cluster.isDriver()) return;  // receivers, and their logs, live on rank 0
+      manifest.receiverLog = receiverLogRanges(graph, t);
+      writeCheckpointFile(dir_, t.milliseconds(), toBytes(manifest), keep_);
+    });
   }
 
   /// Puts the newest usable checkpoint in dir into a graph rebuilt by the same
@@ -12873,22 +15209,30 @@ class Checkpointer {
   /// checkpoint files but none is usable (as Spark), or when the program's
   /// streams do not fit the checkpoint.
   static std::optional<CheckpointManifest> recover(DStreamGraph& graph, const std::string& dir, ListenerBus& bus) {
+    exec::Cluster& cluster = graph.sparkContext().cluster();
     std::function<void()> putInPlace;
-    auto manifest = newestUsable(dir, bus, [&](const CheckpointManifest& m) {
+    auto manifest = newestUsable(cluster, dir, bus, [&](CheckpointManifest& m) {
+      checkRanks(m, cluster.size(), dir);
+      std::string problem = problemOf([&] { m.parts = partsOf(dir, m, static_cast<std::uint32_t>(cluster.rank())); });
+      if (!problem.empty()) return problem;
       checkFits(graph, m, dir);
       return problemOf([&] { putInPlace = prepare(graph, m); });
     });
     // Participants that read their data only as it is put in place (restore(bytes)) can still fail here.
-    if (const auto problem = manifest ? problemOf(putInPlace) : std::string(); !problem.empty())
-      throw SparkException("rill: the checkpoint of batch " + Time(manifest->time).toString() + " in '" + dir +
-                           "' could not be put back into the streams: " + problem);
+    const auto problem = manifest ? problemOf(putInPlace) : std::string();
+    cluster.runAndAgree("checkpoint restore", [&] {
+      if (!problem.empty())
+        throw SparkException("rill: the checkpoint of batch " + Time(manifest->time).toString() + " in '" + dir +
+                             "' could not be put back into the streams: " + problem);
+    });
     return manifest;
   }
 
   /// The newest checkpoint in dir whose file and manifest are usable, without
-  /// a graph to restore it into; otherwise as recover().
+  /// a graph to restore it into (as one process); otherwise as recover().
   static std::optional<CheckpointManifest> readLatest(const std::string& dir, ListenerBus& bus) {
-    return newestUsable(dir, bus, [](const CheckpointManifest&) { return std::string(); });
+    exec::SingleProcessCluster one;
+    return newestUsable(one, dir, bus, [](const CheckpointManifest&) { return std::string(); });
   }
 
  private:
@@ -12907,31 +15251,63 @@ class Checkpointer {
   }
 
   /// The newest checkpoint whose file reads and whose manifest use(manifest)
-  /// finds no problem with; each unusable one is reported as a warning.
+  /// finds no problem with, on every process; each unusable one is reported as
+  /// a warning. An exception from use() is every process's (the lowest rank's).
   template <class Use>
-  static std::optional<CheckpointManifest> newestUsable(const std::string& dir, ListenerBus& bus, Use&& use) {
-    const auto files = listCheckpoints(dir);
+  static std::optional<CheckpointManifest> newestUsable(exec::Cluster& cluster, const std::string& dir,
+                                                        ListenerBus& bus, Use&& use) {
+    const auto times = candidateTimes(cluster, dir);
     std::string newest;
-    for (const auto& entry : files) {
-      const std::string& path = entry.second;  // not a structured binding: clang 14 cannot capture those
+    for (const std::int64_t t : times) {
+      const std::string path = checkpointPath(dir, t);
       CheckpointManifest manifest;
-      std::string problem = problemOf([&] { manifest = readManifest(path); });
-      if (problem.empty()) problem = use(manifest);
+      std::string problem;
+      cluster.runAndAgree("checkpoint recovery", [&] {
+        problem = problemOf([&] { manifest = readManifest(path); });
+        if (problem.empty()) problem = use(manifest);
+      });
+      problem = agreedProblem(cluster, std::move(problem));
       if (problem.empty()) return manifest;
       bus.post(&StreamingListener::onWarning,
                "rill: checkpoint file '" + path + "' is unusable (" + problem + "); trying the previous one");
       if (newest.empty()) newest = "'" + path + "': " + problem;
     }
-    if (!files.empty())
+    if (!times.empty())
       throw SparkException("rill: failed to read a checkpoint from '" + dir + "': all " +
-                           std::to_string(files.size()) + " checkpoint files are unusable (the newest, " + newest +
+                           std::to_string(times.size()) + " checkpoint files are unusable (the newest, " + newest +
                            ")");
     return std::nullopt;
   }
 
+  /// The batch times of the checkpoints in dir, newest first, as rank 0 lists
+  /// them: every process then judges the same checkpoints in the same order.
+  static std::vector<std::int64_t> candidateTimes(exec::Cluster& cluster, const std::string& dir) {
+    std::vector<std::int64_t> times;
+    if (cluster.isDriver())
+      for (const auto& entry : listCheckpoints(dir)) times.push_back(entry.first);
+    if (cluster.size() == 1) return times;
+    return fromBytes<std::vector<std::int64_t>>(cluster.broadcast("checkpoint list", 0, toBytes(times)));
+  }
+
+  /// The first process's problem with a checkpoint (empty when none has one),
+  /// naming the process when there are several.
+  static std::string agreedProblem(exec::Cluster& cluster, std::string mine) {
+    if (cluster.size() == 1) return mine;
+    const auto all = cluster.allGather("checkpoint recovery", std::move(mine));
+    for (std::size_t r = 0; r < all.size(); ++r)
+      if (!all[r].empty()) return "rank " + std::to_string(r) + ": " + all[r];
+    return {};
+  }
+
   /// The manifest of the file at path; throws when it cannot be used.
   static CheckpointManifest readManifest(const std::string& path) {
-    auto manifest = fromBytes<CheckpointManifest>(readCheckpointPayload(path));
+    const CheckpointFile file = readCheckpointFile(path);
+    CheckpointManifest manifest;
+    BinaryReader archive(file.payload);
+    if (file.version == 3)
+      manifest.serializeVersion3(archive);
+    else
+      archive(manifest);
     std::string problem = implausibleTimes(manifest);
     if (problem.empty() && manifest.ranks == 0) problem = "a checkpoint of 0 processes";
     for (const auto& part : manifest.parts)
@@ -12942,6 +15318,65 @@ class Checkpointer {
     return manifest;
   }
 
+  /// Each process writes its parts file atomically; once every one has (a
+  /// failure on any fails the checkpoint on all), returns what the manifest
+  /// names them by, in rank order.
+  std::vector<RankFile> writeRankParts(exec::Cluster& cluster, Time t, std::vector<CheckpointPart> parts) const {
+    constexpr std::string_view tag = "checkpoint parts";
+    const auto rank = static_cast<std::uint32_t>(cluster.rank());
+    RankFile mine;
+    cluster.runAndAgree(tag, [&] {
+      const std::string payload =
+          toBytes(RankParts{t.milliseconds(), rank, static_cast<std::uint32_t>(cluster.size()), std::move(parts)});
+      mine = RankFile{rank, rankPartsName(t.milliseconds(), rank), payload.size(), fnv1a64(payload)};
+      io::writeFileAtomically(io::joinPath(dir_, mine.file), encodeCheckpoint(payload, kCheckpointRankPartsKind));
+    });
+    std::vector<RankFile> all;
+    for (const auto& bytes : cluster.allGather(tag, toBytes(mine))) all.push_back(fromBytes<RankFile>(bytes));
+    return all;
+  }
+
+  /// This process's parts of a checkpoint: the manifest's own with one
+  /// process, else those of the parts file the manifest names for `rank`.
+  /// Throws when they cannot be used.
+  static std::vector<CheckpointPart> partsOf(const std::string& dir, const CheckpointManifest& m, std::uint32_t rank) {
+    const std::string ranks = std::to_string(m.ranks);
+    if (m.ranks == 1) {
+      if (!m.rankFiles.empty()) throw CheckpointUnusable("a checkpoint of 1 process that names parts files");
+      return m.parts;
+    }
+    if (!m.parts.empty()) throw CheckpointUnusable("a checkpoint of " + ranks + " processes with parts in its manifest");
+    for (std::uint32_t r = 0; r < m.ranks; ++r)
+      if (m.rankFiles.size() != m.ranks || m.rankFiles[r].rank != r)
+        throw CheckpointUnusable("a checkpoint of " + ranks + " processes that does not name one parts file each");
+    const RankFile& named = m.rankFiles[rank];
+    if (named.file.empty() || named.file.find('/') != std::string::npos || named.file[0] == '.')
+      throw CheckpointUnusable("a parts file named '" + named.file + "', outside the checkpoint directory");
+    std::string payload;
+    if (auto problem = problemOf([&] { payload = readCheckpointFile(io::joinPath(dir, named.file),
+                                                                    kCheckpointRankPartsKind).payload; });
+        !problem.empty())
+      throw CheckpointUnusable("its parts file '" + named.file + "': " + problem);
+    if (payload.size() != named.length || fnv1a64(payload) != named.checksum)
+      throw CheckpointUnusable("its parts file '" + named.file +
+                               "' is not the one it names (written again since, by a later run)");
+    auto own = fromBytes<RankParts>(payload);
+    bool ours = own.time == m.time && own.rank == rank && own.ranks == m.ranks;
+    for (const auto& part : own.parts) ours = ours && part.rank == rank;
+    if (!ours) throw CheckpointUnusable("its parts file '" + named.file + "' holds the parts of another checkpoint");
+    return std::move(own.parts);
+  }
+
+  /// Throws when the checkpoint was written by a job of another number of
+  /// processes: its partitions and their owners would not match this job's.
+  static void checkRanks(const CheckpointManifest& data, std::size_t ranks, const std::string& dir) {
+    const auto processes = [](std::size_t n) { return std::to_string(n) + (n == 1 ? " process" : " processes"); };
+    if (data.ranks != ranks)
+      throw SparkException("rill: the checkpoint in '" + dir + "' was written by a job of " + processes(data.ranks) +
+                           "; this one has " + std::to_string(ranks) + " (restart it with " + processes(data.ranks) +
+                           ", or start afresh with another checkpoint directory)");
+  }
+
   /// Throws when the program's streams are not those the checkpoint saved: the
   /// program, not the file, must change.
   static void checkFits(const DStreamGraph& graph, const CheckpointManifest& data, const std::string& dir) {
@@ -12949,9 +15384,6 @@ class Checkpointer {
       throw SparkException("rill: the checkpoint in '" + dir + "' was written with a batch duration of " +
                            toString(Duration(data.batchDuration)) + "; this program uses " +
                            toString(graph.batchDuration()));
-    if (data.ranks != 1)
-      throw SparkException("rill: the checkpoint in '" + dir + "' was written by a job of " +
-                           std::to_string(data.ranks) + " processes; this one has 1");
     const auto& participants = graph.checkpoints().participants();
     for (std::size_t i = 0; i < std::max(participants.size(), data.parts.size()); ++i) {
       const std::string now = i < participants.size() ? participants[i]->describe() : "nothing";
@@ -13031,6 +15463,11 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
 
   /// Starts receiving and the batches, the first at `first`; the graph is started.
   void start(Time first, std::shared_ptr<Checkpointer> checkpointer) {
+    // Inputs first (rank 0's, where they run; a failure is every rank's): one
+    // that cannot start leaves the scheduler as it was, not started.
+    sc_->cluster().runAndAgree("stream inputs start", [&] {
+      if (sc_->isDriver()) graph_->startInputs();
+    });
     checkpointer_ = std::move(checkpointer);
     {
       std::lock_guard lock(mutex_);
@@ -13038,12 +15475,10 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
       state_ = ContextState::ACTIVE;
     }
     clock_->addObserver(this);
-    if (sc_->isDriver())
-      for (auto& in : graph_->inputs()) in->start();
     bus_->post(&StreamingListener::onStreamingStarted, first);
     // Under the lock: a batch that calls stop() reads thread_.
     std::lock_guard lock(mutex_);
-    thread_ = std::thread([self = shared_from_this(), first] { self->run(first); });
+    thread_ = exec::startThread([self = shared_from_this(), first] { self->run(first); });
   }
 
   /// A context that never started is stopped at once. Otherwise stops the
@@ -13157,6 +15592,7 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
     warn("rill: stop(): " + batch + " is still running after rill.streaming.forcedStopTimeout (" +
          toString(waited) + "): a function of it does not return. The context stops without it; its thread is "
                             "left behind and does nothing more if the function returns");
+    bus_->tryPost(std::chrono::seconds(1), &StreamingListener::onStreamingStopped, Time(clock_->getTimeMillis()));
   }
 
   // A listener stuck in a function must not keep a stop from returning.
@@ -13226,6 +15662,8 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
       nextBatch_ = (t + graph_->batchDuration()).milliseconds();
       clock_->notifyProgress();
     }
+    // Before exited_: stop() returns only once the listeners know.
+    if (!abandoned_) bus_->post(&StreamingListener::onStreamingStopped, Time(clock_->getTimeMillis()));
     {
       std::lock_guard lock(mutex_);
       if (abandoned_) return;
@@ -13248,7 +15686,7 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
     std::exception_ptr failure;
     std::vector<std::function<void()>> jobs;
     try {
-      info.numRecords = graph_->cutBatch(t);
+      cutInputs(t, info);
     } catch (...) {
       failure = std::current_exception();
     }
@@ -13264,15 +15702,9 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
     }
     agreeOnFailure("batch jobs", failure);
     if (failure) jobs.clear();  // every rank has the same jobs, or none
-    for (auto& job : jobs) {
+    for (std::size_t id = 0; id < jobs.size(); ++id) {
       if (abandoned_) return;
-      std::exception_ptr jobFailure;
-      try {
-        job();
-      } catch (...) {
-        jobFailure = std::current_exception();
-      }
-      agreeOnFailure("batch job", jobFailure);
+      std::exception_ptr jobFailure = runJob(t, id, jobs[id]);
       if (!failure) failure = jobFailure;
     }
     if (abandoned_) return;
@@ -13288,6 +15720,7 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
     if (!failure) failure = cleared;
     if (checkpointer_ && !failure) checkpointer_->afterBatch(*graph_, t, *bus_);
     if (abandoned_) return;
+    info.stateKeys = stateKeys(failure);
     bus_->post(&StreamingListener::onBatchCompleted, info);
     std::lock_guard lock(mutex_);
     inProgress_.reset();
@@ -13295,7 +15728,66 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
     if (failure) terminated_.notify_all();
   }
 
+  // Cuts every input's records into batch t, counting them per stream.
+  void cutInputs(Time t, BatchInfo& info) {
+    const auto& inputs = graph_->inputs();
+    for (std::size_t id = 0; id < inputs.size(); ++id) {
+      const std::int64_t n = inputs[id]->cut(t);
+      info.streamIdToInputInfo[static_cast<int>(id)] = StreamInputInfo{static_cast<int>(id), n};
+      info.numRecords += n;
+    }
+  }
+
+  // The keys each state stream holds, summed over the ranks (each holds its
+  // partitions' keys); a failure to gather them becomes the batch's.
+  std::map<int, std::int64_t> stateKeys(std::exception_ptr& failure) {
+    std::vector<std::int64_t> counts = stateKeyCounts(graph_->checkpoints());
+    if (ranks_ > 1 && !counts.empty()) {
+      try {
+        exec::Bytes mine;
+        exec::appendWire(mine, counts, kStateKeysTag);
+        std::fill(counts.begin(), counts.end(), 0);
+        for (const auto& rank : sc_->cluster().allGather(kStateKeysTag, std::move(mine))) {
+          const auto theirs = exec::readWire<std::vector<std::int64_t>>(rank, kStateKeysTag);
+          for (std::size_t i = 0; i < counts.size() && i < theirs.size(); ++i) counts[i] += theirs[i];
+        }
+      } catch (...) {
+        if (!failure) failure = std::current_exception();
+      }
+    }
+    std::map<int, std::int64_t> out;
+    for (std::size_t i = 0; i < counts.size(); ++i) out[static_cast<int>(i)] = counts[i];
+    return out;
+  }
+
+  // Runs the id-th job of batch t between its onOutputOperationStarted and
+  // onOutputOperationCompleted; the failure every rank agreed on, if any.
+  std::exception_ptr runJob(Time t, std::size_t id, const std::function<void()>& job) {
+    OutputOperationInfo op;
+    op.batchTime = t;
+    op.id = static_cast<int>(id);
+    if (const auto* described = outputJobOf(job)) {
+      op.name = described->name;
+      op.description = described->description;
+    }
+    op.startTime = Time(clock_->getTimeMillis());
+    bus_->post(&StreamingListener::onOutputOperationStarted, op);
+    std::exception_ptr failure;
+    try {
+      job();
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    agreeOnFailure("batch job", failure);
+    if (abandoned_) return failure;
+    op.endTime = Time(clock_->getTimeMillis());
+    if (failure) op.failureReason = describeException(failure);
+    bus_->post(&StreamingListener::onOutputOperationCompleted, op);
+    return failure;
+  }
+
   static constexpr std::string_view kBatchTag = "stream batch time";
+  static constexpr std::string_view kStateKeysTag = "stream state keys";
 
   SparkContext* sc_;
   // Read once: a batch left behind by a stop may outlive the SparkContext, and
@@ -13330,6 +15822,7 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
 // signal handler only writes the signal number to a pipe, the one thing a
 // handler may safely do; a watcher thread reads it and runs the hooks. The
 // handlers that were installed before come back when the last hook goes.
+
 
 #include <csignal>
 
@@ -13405,7 +15898,7 @@ class ShutdownSignals {
     if (::pipe(fds) != 0) return;  // then the signals keep their previous effect
     shutdownSignalPipe = fds[1];
     watcherPid_ = ::getpid();
-    std::thread watcher([this, in = fds[0]] { watch(in); });
+    std::thread watcher = exec::startThread([this, in = fds[0]] { watch(in); });
     watcherThread_ = watcher.get_id();
     watcher.detach();
   }
@@ -13491,6 +15984,8 @@ class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
   State getState() const { return scheduler_->state(); }
 
   void addStreamingListener(std::shared_ptr<StreamingListener> listener) { bus_.add(std::move(listener)); }
+  /// Stops events to `listener` (it may still get an event posted before); allowed inside an event.
+  void removeStreamingListener(const std::shared_ptr<StreamingListener>& listener) { bus_.remove(listener.get()); }
   ListenerBus& listenerBus() { return bus_; }
   /// Where print()/pprint() write (std::cout by default).
   void setPrintStream(std::ostream& os) { graph_->setPrintStream(os); }
@@ -13519,7 +16014,9 @@ class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
   /// that cannot be read, of another format version, or with data a stream refuses) is
   /// skipped for the one before it, with a warning to the listeners
   /// (StreamingListener::onWarning) the factory registered. Throws SparkException when
-  /// no checkpoint file is usable, or when the program's streams do not fit them.
+  /// no checkpoint file is usable, or when the program's streams do not fit them. A job
+  /// on several ranks restarts on as many (each rank reads the parts it wrote); a
+  /// checkpoint of another number of ranks is refused with a SparkException naming both.
   template <class Factory>
   static std::unique_ptr<StreamingContext> getOrCreate(const std::string& directory, Factory&& factory) {
     static_assert(std::is_convertible_v<std::invoke_result_t<Factory&>, std::unique_ptr<StreamingContext>>,
@@ -13580,13 +16077,27 @@ class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
     return out;
   }
 
+  /// transform(streams, f): a stream whose batch is f(vector of the streams' batches[, time])
+  /// -> an RDD; the streams are DStreams of one type with one slide (Spark's ssc.transform).
+  template <class T, class F>
+  auto transform(const std::vector<DStream<T>>& streams, F f) {
+    return detail::transformStreams(*graph_, streams, std::move(f));
+  }
+  /// transform(std::tuple(a, b, ...), f): f(a's batch, b's batch, ...[, time]) -> an RDD,
+  /// for streams of different types.
+  template <class... S, class F>
+  auto transform(const std::tuple<S...>& streams, F f) {
+    return detail::transformStreams(*graph_, streams, std::move(f));
+  }
+
   // ---- lifecycle -----------------------------------------------------------
 
   /// Starts receiving and the batch scheduler. The first batch falls on the
   /// first multiple of the batch interval after the clock's current time. With
   /// spark.streaming.stopGracefullyOnShutdown=true, SIGINT and SIGTERM then stop
   /// the context gracefully (on a thread of rill's; the signals' previous
-  /// handlers are back once it has stopped).
+  /// handlers are back once it has stopped). An input that cannot start makes
+  /// start() throw its error, with its other inputs stopped again and the context stopped.
   void start() {
     if (scheduler_->onSchedulerThread())
       throw IllegalStateException("rill: StreamingContext has already been started");
@@ -13597,22 +16108,26 @@ class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
       throw IllegalStateException("rill: StreamingContext has already been stopped; create a new one");
     if (sc_->isStopped())
       throw IllegalStateException("rill: cannot start the StreamingContext: its SparkContext has been stopped");
-    // Until each rank writes its own parts, a checkpoint of several ranks would
-    // hold one rank's data under every rank's name: refuse it rather than lose data.
-    if (checkpointer_ && sc_->cluster().size() > 1)
-      throw IllegalStateException("rill: checkpoints of a streaming job on several ranks are not supported yet (" +
-                                  std::to_string(sc_->cluster().size()) +
-                                  " ranks); run it without ssc.checkpoint() or getOrCreate()");
     const auto interval = batchDuration().count();
     const auto now = driverTime();
     // A restored context goes on after its checkpointed batch, on its old time line.
     const Time first = recovered_ ? Time(recovered_->time) + batchDuration() : Time((now / interval + 1) * interval);
     const Time zero = recovered_ ? Time(recovered_->zeroTime) : first - batchDuration();
-    // Receivers' write-ahead logs open before the inputs start, replaying what a crash left.
-    detail::openReceiverLogs(*graph_, checkpointer_ ? checkpointer_->directory() : std::string(), restoredBatchTime());
+    // Receivers' write-ahead logs open before the inputs start, replaying what a
+    // crash left; on rank 0 only, where receivers run, and a refusal is every rank's.
+    sc_->cluster().runAndAgree("stream start", [&] {
+      if (sc_->isDriver())
+        detail::openReceiverLogs(*graph_, checkpointer_ ? checkpointer_->directory() : std::string(),
+                                 restoredBatchTime());
+    });
     if (checkpointer_) checkpointer_->start(*graph_, zero);
     graph_->start(zero, rememberAtLeast_);
-    scheduler_->start(first, checkpointer_);
+    try {
+      scheduler_->start(first, checkpointer_);
+    } catch (...) {
+      scheduler_->requestStop(false);  // not started: now stopped, so that awaitTermination() returns
+      throw;
+    }
     if (stopSettings_.gracefulOnShutdown) shutdownHook_ = detail::ShutdownSignals::add([this] { stopOnShutdown(); });
   }
 
