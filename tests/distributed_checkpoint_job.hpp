@@ -92,23 +92,24 @@ struct JobRun {
   std::optional<std::int64_t> restored;  // the batch (ms) of the checkpoint it went on from
 };
 
-/// Runs the job on sc from its checkpoint in dir (getOrCreate; `listener` is
-/// registered by the factory): rank 0 feeds the batches after the restored one
-/// up to batch `until` (1-based) and drives its clock there; then, once
-/// `beforeStop` has run on rank 0, every rank's context is dropped without a
-/// graceful stop, the other ranks when rank 0's stop reaches them (within `timeout`).
-template <class BeforeStop = void (*)()>
-JobRun runJob(rill::SparkContext& sc, const std::string& dir, std::int64_t until,
-              std::shared_ptr<rill::StreamingListener> listener, std::chrono::milliseconds timeout,
-              BeforeStop beforeStop = [] {}) {
+/// Runs the job `define(lines, lock, out)` defines on sc from its checkpoint in
+/// dir (getOrCreate; `listener`, when given, is registered by the factory):
+/// rank 0 feeds the batches after the restored one up to batch `until`
+/// (1-based) and drives its clock there; then, once `beforeStop` has run on
+/// rank 0, every rank's context is dropped without a graceful stop, the other
+/// ranks when rank 0's stop reaches them (within `timeout`).
+template <class Define, class BeforeStop = void (*)()>
+JobRun runJobOf(Define define, rill::SparkContext& sc, const std::string& dir, std::int64_t until,
+                std::shared_ptr<rill::StreamingListener> listener, std::chrono::milliseconds timeout,
+                BeforeStop beforeStop = [] {}) {
   auto clock = std::make_shared<rill::ManualClock>(0);
   auto queue = std::make_shared<rill::RDDQueue<std::string>>();
   auto lock = std::make_shared<std::mutex>();
   auto out = std::make_shared<Output>();
   auto ssc = rill::StreamingContext::getOrCreate(dir, [&] {
     auto made = std::make_unique<rill::StreamingContext>(sc, 1s, clock);
-    made->addStreamingListener(listener);
-    defineJob(made->queueStream(queue), lock, out);
+    if (listener) made->addStreamingListener(listener);
+    define(made->queueStream(queue), lock, out);
     return made;
   });
   JobRun run;
@@ -127,6 +128,14 @@ JobRun runJob(rill::SparkContext& sc, const std::string& dir, std::int64_t until
   std::lock_guard guard(*lock);
   run.out = *out;
   return run;
+}
+
+/// runJobOf the windowed, stateful job above.
+template <class BeforeStop = void (*)()>
+JobRun runJob(rill::SparkContext& sc, const std::string& dir, std::int64_t until,
+              std::shared_ptr<rill::StreamingListener> listener, std::chrono::milliseconds timeout,
+              BeforeStop beforeStop = [] {}) {
+  return runJobOf(defineJob, sc, dir, until, std::move(listener), timeout, std::move(beforeStop));
 }
 
 }  // namespace dc_test

@@ -343,37 +343,11 @@ void defineJob(rill::DStream<std::string> lines, const std::shared_ptr<std::mute
       .foreachRDD(record("timed"));
 }
 
-struct JobRun {
-  Output out;
-  std::optional<std::int64_t> restored;
-};
+using dc_test::JobRun;
 
 /// Runs the job on sc, from its checkpoint in dir, through batch `until` (1-based); then drops the context.
 JobRun runJob(rill::SparkContext& sc, const std::string& dir, std::int64_t until) {
-  auto clock = std::make_shared<rill::ManualClock>(0);
-  auto queue = std::make_shared<rill::RDDQueue<std::string>>();
-  auto lock = std::make_shared<std::mutex>();
-  auto out = std::make_shared<Output>();
-  auto ssc = rill::StreamingContext::getOrCreate(dir, [&] {
-    auto made = std::make_unique<rill::StreamingContext>(sc, 1s, clock);
-    defineJob(made->queueStream(queue), lock, out);
-    return made;
-  });
-  JobRun run;
-  if (auto t = ssc->restoredBatchTime()) run.restored = t->milliseconds();
-  ssc->start();
-  if (sc.isDriver()) {
-    for (std::int64_t b = run.restored.value_or(0) / 1000; b < until; ++b) {
-      queue->push(sc.fromSlices(dc_test::kInput[static_cast<std::size_t>(b)], 2));
-      clock->setTime((b + 1) * 1000);
-    }
-  } else if (!ssc->awaitTerminationOrTimeout(kTimeout)) {
-    throw std::runtime_error("rank 0 did not stop the job within the timeout");
-  }
-  ssc.reset();
-  std::lock_guard guard(*lock);
-  run.out = *out;
-  return run;
+  return dc_test::runJobOf(defineJob, sc, dir, until, nullptr, kTimeout);
 }
 
 rill::SparkConf rankConf(std::size_t threads) {
