@@ -71,29 +71,17 @@ const auto tokenize = [](const std::string& line) { return Words(line); };
 // ---------------------------------------------------------------------------
 // The data, generated once, deterministically.
 
-std::uint32_t lcg(std::uint32_t& state) {
-  state = state * 1664525u + 1013904223u;
-  return state >> 8;
-}
+using rill_bench::lcg;
 
 const std::vector<int>& ints() {
-  static const std::vector<int> data = [] {
-    std::vector<int> v(kInts);
-    std::uint32_t s = 12345;
-    for (auto& x : v) x = static_cast<int>(lcg(s) & 0xffff);
-    return v;
-  }();
+  static const std::vector<int> data = rill_bench::randomInts(kInts);
   return data;
 }
 
 const std::vector<std::string>& lines() {
   static const std::vector<std::string> data = [] {
     std::uint32_t s = 67890;
-    std::vector<std::string> vocabulary(2000);
-    for (auto& w : vocabulary) {
-      const std::size_t len = 2 + lcg(s) % 9;
-      for (std::size_t i = 0; i < len; ++i) w += static_cast<char>('a' + lcg(s) % 26);
-    }
+    const std::vector<std::string> vocabulary = rill_bench::vocabulary(s);
     std::vector<std::string> out;
     out.reserve(kTextBytes / kLineChars + 1);
     for (std::size_t bytes = 0; bytes < kTextBytes;) {

@@ -8,11 +8,38 @@
 #include <climits>
 #include <cstddef>
 #include <cstdint>
+#include <cstdint>
 #include <iterator>
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace rill_bench {
+
+/// The benchmarks' generator: a 32-bit LCG, so every input is the same on every run and machine.
+inline std::uint32_t lcg(std::uint32_t& state) {
+  state = state * 1664525u + 1013904223u;
+  return state >> 8;
+}
+
+/// n ints in [0, 65536), the fused-loop input.
+inline std::vector<int> randomInts(std::size_t n) {
+  std::vector<int> v(n);
+  std::uint32_t s = 12345;
+  for (auto& x : v) x = static_cast<int>(lcg(s) & 0xffff);
+  return v;
+}
+
+/// The 2000 words of 2-10 letters the generated texts draw from; `s` goes on to draw the text.
+inline std::vector<std::string> vocabulary(std::uint32_t& s) {
+  std::vector<std::string> words(2000);
+  for (auto& w : words) {
+    const std::size_t len = 2 + lcg(s) % 9;
+    for (std::size_t i = 0; i < len; ++i) w += static_cast<char>('a' + lcg(s) % 26);
+  }
+  return words;
+}
 
 inline constexpr auto mapIn = [](int x) { return x * 3 + 1; };
 inline constexpr auto keep = [](int y) { return y % 7 != 0; };

@@ -28,27 +28,14 @@
 
 namespace {
 
-std::uint32_t lcg(std::uint32_t& state) {
-  state = state * 1664525u + 1013904223u;
-  return state >> 8;
-}
-
-std::vector<int> ints(std::size_t n) {
-  std::vector<int> v(n);
-  std::uint32_t s = 12345;
-  for (auto& x : v) x = static_cast<int>(lcg(s) & 0xffff);
-  return v;
-}
+using rill_bench::lcg;
+using rill_bench::randomInts;
 
 // Lines of ~80 chars of words drawn from a 2000-word vocabulary, skewed toward the
 // first words (about as a Zipf text: many repeats, a long tail).
 std::vector<std::string> lines(std::size_t bytes) {
   std::uint32_t s = 67890;
-  std::vector<std::string> vocabulary(2000);
-  for (auto& w : vocabulary) {
-    const std::size_t len = 2 + lcg(s) % 9;
-    for (std::size_t i = 0; i < len; ++i) w += static_cast<char>('a' + lcg(s) % 26);
-  }
+  const std::vector<std::string> vocabulary = rill_bench::vocabulary(s);
   std::vector<std::string> out;
   for (std::size_t total = 0; total < bytes;) {
     std::string line;
@@ -89,11 +76,11 @@ int main(int argc, char** argv) {
     return -1;
   };
   if (const auto a = action("act:"); a >= 0) {
-    const auto rdd = sc.parallelize(ints(1'000'000), 4);
+    const auto rdd = sc.parallelize(randomInts(1'000'000), 4);
     for (int i = 0; i < n; ++i)
       answer += rill_bench::rillAction(rill_bench::kActions[a], rdd.map(mapIn).filter(keep).map(mapOut));
   } else if (const auto h = action("hand:"); h >= 0) {
-    const auto in = ints(1'000'000);
+    const auto in = randomInts(1'000'000);
     for (int i = 0; i < n; ++i) {
       answer += rill_bench::handAction(rill_bench::kActions[h], in);
       asm volatile("" : : "r"(in.data()) : "memory");  // the loop runs n times, not once hoisted out
@@ -117,7 +104,7 @@ int main(int argc, char** argv) {
       }
     }
   } else if (kase == "sum") {
-    const auto rdd = sc.parallelize(ints(1'000'000), 4);
+    const auto rdd = sc.parallelize(randomInts(1'000'000), 4);
     for (int i = 0; i < n; ++i) answer += rdd.map(mapIn).filter(keep).map(mapOut).sum();
   } else if (kase == "words" || kase == "wordcount") {
     const auto text = lines(4u << 20);
