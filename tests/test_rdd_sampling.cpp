@@ -175,3 +175,37 @@ TEST_CASE("sample rejects a bad fraction with its own name") {
                        "rill: sample: fraction must be in [0, 1] without replacement and >= 0 with replacement, got 2.000000",
                        std::invalid_argument);
 }
+
+TEST_CASE("sample, sampleByKey and randomSplit draw alike: exact copies for a seed, with and without replacement") {
+  rill_test::withWorkers([](rill::SparkContext& sc) {
+    const VI data = iota(0, 500);
+    auto rdd = sc.parallelize(data, 3);
+    auto pairs = rdd.map([](int x) { return std::pair<int, int>(x % 4, x); });
+    const std::map<int, double> all{{0, 0.3}, {1, 0.3}, {2, 0.3}, {3, 0.3}};
+    const std::map<int, double> allTwice{{0, 2.5}, {1, 2.5}, {2, 2.5}, {3, 2.5}};
+    for (const bool withReplacement : {false, true}) {
+      CAPTURE(withReplacement);
+      const double fraction = withReplacement ? 2.5 : 0.3;
+      // Each element kept Poisson(fraction) times with replacement, else when its uniform is below fraction.
+      VI expected;
+      for (std::size_t p = 0; p < 3; ++p) {
+        rill::SplitMix64 rng(11, p);
+        for (std::size_t i = rill::sliceBegin(p, data.size(), 3); i < rill::sliceBegin(p + 1, data.size(), 3); ++i) {
+          const int copies = withReplacement ? rng.poisson(fraction) : rng.uniform() < fraction ? 1 : 0;
+          expected.insert(expected.end(), static_cast<std::size_t>(copies), data[i]);
+        }
+      }
+      CHECK(rdd.sample(withReplacement, fraction, 11).collect() == expected);
+      VI byKey;
+      for (const auto& [k, v] : pairs.sampleByKey(withReplacement, withReplacement ? allTwice : all, 11).collect())
+        byKey.push_back(v);
+      CHECK(byKey == expected);
+      if (!withReplacement) CHECK(rdd.randomSplit({0.3, 0.7}, 11)[0].collect() == expected);
+      // Elements made on the way (moved into the sample) arrive whole in every copy.
+      auto text = [](int x) { return std::string(40, static_cast<char>('a' + x % 26)); };
+      std::vector<std::string> expectedText;
+      for (const int x : expected) expectedText.push_back(text(x));
+      CHECK(rdd.map(text).sample(withReplacement, fraction, 11).collect() == expectedText);
+    }
+  });
+}

@@ -108,37 +108,52 @@ struct ZipWithIndexStage {
   }
 };
 
+/// The one draw behind sample, sampleByKey and randomSplit: how many copies of
+/// an element to keep, Spark's cell sampling. Without replacement one, when a
+/// uniform draw falls in the cell [lower, upper) (sample's is [0, fraction);
+/// randomSplit's splits draw alike and own disjoint cells); with replacement
+/// Poisson(upper - lower).
+inline int sampledCopies(SplitMix64& rng, bool withReplacement, double lower, double upper) {
+  if (withReplacement) return rng.poisson(upper - lower);
+  const double u = rng.uniform();
+  return u < lower || u >= upper ? 0 : 1;
+}
+
+/// Pushes `copies` copies of x, the last one moved when x is an rvalue; false
+/// when the sink stopped.
+template <class Next, class X>
+bool pushCopies(Next& next, X&& x, int copies) {
+  for (int i = 1; i < copies; ++i)
+    if (!next.push(std::as_const(x))) return false;
+  return copies < 1 || next.push(std::forward<X>(x));
+}
+
 /// sample(withReplacement, fraction, seed): Bernoulli or Poisson sampling with a
 /// generator seeded from (seed, partition), so a seed gives the same sample
-/// whatever the number of workers.
+/// whatever the number of workers. randomSplit's splits are samples of the cells
+/// [lower, fraction) of one draw per element.
 struct SampleStage {
   bool withReplacement;
   double fraction;
   std::uint64_t seed;
+  double lower = 0;
   template <class In>
   using out = In;
   template <class Next>
   struct Bound {
     bool withReplacement;
-    double fraction;
+    double lower, upper;
     SplitMix64 rng;
     Next next;
     template <class X>
     bool push(X&& x) {
-      if (!withReplacement) {
-        if (rng.uniform() >= fraction) return true;
-        return next.push(std::forward<X>(x));
-      }
-      const int copies = rng.poisson(fraction);
-      for (int i = 0; i < copies; ++i)
-        if (!next.push(std::as_const(x))) return false;
-      return true;
+      return pushCopies(next, std::forward<X>(x), sampledCopies(rng, withReplacement, lower, upper));
     }
     bool finish() { return next.finish(); }
   };
   template <class In, class Next>
   Bound<Next> bind(std::size_t partition, Next next) const {
-    return {withReplacement, fraction, SplitMix64(seed, partition), std::move(next)};
+    return {withReplacement, lower, fraction, SplitMix64(seed, partition), std::move(next)};
   }
 };
 

@@ -7,6 +7,7 @@
 #include <rill/core/errors.hpp>
 #include <rill/core/random.hpp>
 #include <rill/core/show.hpp>
+#include <rill/fuse/partition_stages.hpp>
 #include <rill/rdd/fwd.hpp>
 #include <rill/rdd/keyed_args.hpp>
 #include <rill/rdd/keys.hpp>
@@ -26,21 +27,6 @@ namespace rill {
 
 namespace detail {
 
-/// How many copies of an element a sample keeps: Bernoulli(fraction) without
-/// replacement, Poisson(fraction) with.
-inline int sampledCopies(SplitMix64& rng, bool withReplacement, double fraction) {
-  if (withReplacement) return rng.poisson(fraction);
-  return rng.uniform() < fraction ? 1 : 0;
-}
-
-/// Pushes `copies` copies of x; false when the sink stopped.
-template <class Next, class X>
-bool pushCopies(Next& next, const X& x, int copies) {
-  for (int i = 0; i < copies; ++i)
-    if (!next.push(x)) return false;
-  return true;
-}
-
 /// Throws unless fraction is a valid sampling rate (sample's rule).
 inline void checkFraction(const char* op, bool withReplacement, double fraction) {
   if (!(fraction >= 0) || (!withReplacement && fraction > 1))  // !(>= 0) also rejects NaN
@@ -48,31 +34,6 @@ inline void checkFraction(const char* op, bool withReplacement, double fraction)
                                 ": fraction must be in [0, 1] without replacement and >= 0 with replacement, got " +
                                 std::to_string(fraction));
 }
-
-/// randomSplit's split [lower, upper): every split draws the same uniform per
-/// element, so the splits are disjoint and together hold every element once.
-struct RangeSampleStage {
-  double lower, upper;
-  std::uint64_t seed;
-  template <class In>
-  using out = In;
-  template <class Next>
-  struct Bound {
-    double lower, upper;
-    SplitMix64 rng;
-    Next next;
-    template <class X>
-    bool push(X&& x) {
-      const double u = rng.uniform();
-      return u < lower || u >= upper || next.push(std::forward<X>(x));
-    }
-    bool finish() { return next.finish(); }
-  };
-  template <class In, class Next>
-  Bound<Next> bind(std::size_t partition, Next next) const {
-    return {lower, upper, SplitMix64(seed, partition), std::move(next)};
-  }
-};
 
 /// sampleByKey: sample() with the fraction of each element's key.
 template <class Fractions>
@@ -94,7 +55,8 @@ struct SampleByKeyStage {
       const auto at = fractions->find(key);
       if (at == fractions->end())
         throw SparkException("rill: sampleByKey: no fraction for key " + toString(key) + " (key not found)");
-      return pushCopies(next, x, sampledCopies(rng, withReplacement, static_cast<double>(at->second)));
+      return fuse::pushCopies(next, std::forward<X>(x),
+                              fuse::sampledCopies(rng, withReplacement, 0, static_cast<double>(at->second)));
     }
     bool finish() { return next.finish(); }
   };
@@ -161,12 +123,14 @@ class SamplingOps {
       sum += w;
     }
     if (!(sum > 0)) throw std::invalid_argument("rill: randomSplit: sum of weights must be positive, got " + toString(weights));
-    std::vector<decltype(d().then(detail::RangeSampleStage{}))> splits;
+    std::vector<decltype(d().then(fuse::SampleStage{}))> splits;
     double lower = 0, cumulative = 0;
     for (std::size_t i = 0; i < weights.size(); ++i) {
       cumulative += weights[i];
       const double upper = i + 1 == weights.size() ? 1.0 : cumulative / sum;  // the last split ends at 1 exactly
-      splits.push_back(d().then(detail::RangeSampleStage{lower, upper, seed}));
+      // Every split draws the same uniform per element and keeps its own cell of
+      // [0, 1): the splits are disjoint and together hold every element once.
+      splits.push_back(d().then(fuse::SampleStage{false, upper, seed, lower}));
       lower = upper;
     }
     return splits;
