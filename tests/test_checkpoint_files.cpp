@@ -423,3 +423,24 @@ TEST_CASE("a manifest whose times are not a batch of its stream is unusable, and
     CHECK(read.warnings[0].find("is unusable (" + why + "); trying the previous one") != std::string::npos);
   }
 }
+
+TEST_CASE("a saved time at the stream's zero is a state's last update, never a batch a stream remembers") {
+  using rill::detail::SavedTime;
+  const rill::CheckpointTimes times{rill::Time(0), rill::Time(5000)};
+  const rill::Duration slide(1000);
+  auto check = [&](std::int64_t ms, SavedTime kind) {
+    rill::detail::checkSavedTime(rill::Time(ms), times, slide, kind, "it");
+  };
+  const std::string beyond = ", which is not a batch of its stream (every 1000 ms from 0 ms) up to the checkpoint's "
+                             "batch at 5000 ms";
+  CHECK_NOTHROW(check(0, SavedTime::stateUpdate));
+  CHECK_THROWS_WITH_AS(check(0, SavedTime::batch), ("it holds a batch at 0 ms" + beyond).c_str(), rill::SparkException);
+  for (const SavedTime kind : {SavedTime::stateUpdate, SavedTime::batch}) {
+    CHECK_NOTHROW(check(1000, kind));
+    CHECK_NOTHROW(check(5000, kind));
+  }
+  CHECK_THROWS_WITH_AS(check(-1000, SavedTime::stateUpdate), ("it was last updated at -1000 ms" + beyond).c_str(),
+                       rill::SparkException);
+  CHECK_THROWS_WITH_AS(check(6000, SavedTime::batch), ("it holds a batch at 6000 ms" + beyond).c_str(),
+                       rill::SparkException);
+}

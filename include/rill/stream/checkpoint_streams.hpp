@@ -81,14 +81,22 @@ inline void requireCheckpointInterval(Duration interval, Duration slide) {
                                 ") must be a multiple of the DStream's slide duration (" + toString(slide) + ")");
 }
 
+/// What a saved time stands for: the batch a state was last updated at (which
+/// may be times.zero, the state before the first batch), or a batch a stream
+/// remembers (after times.zero).
+enum class SavedTime { stateUpdate, batch };
+
 /// Throws SparkException unless `time`, saved by `what`, is a batch of a
 /// stream sliding every `slide` from times.zero, no later than the checkpoint's
 /// batch: anything else comes from damaged or crafted bytes.
-inline void checkSavedBatchTime(Time time, const CheckpointTimes& times, Duration slide, const std::string& what) {
-  if (time <= times.zero || time > times.batch || (time - times.zero).count() % slide.count() != 0)
-    throw SparkException(what + " holds a batch at " + time.toString() + ", which is not a batch of its stream (every " +
-                         toString(slide) + " from " + times.zero.toString() + ") up to the checkpoint's batch at " +
-                         times.batch.toString());
+inline void checkSavedTime(Time time, const CheckpointTimes& times, Duration slide, SavedTime kind,
+                           const std::string& what) {
+  const bool state = kind == SavedTime::stateUpdate;
+  const bool early = state ? time < times.zero : time <= times.zero;
+  if (early || time > times.batch || (time - times.zero).count() % slide.count() != 0)
+    throw SparkException(what + (state ? " was last updated at " : " holds a batch at ") + time.toString() +
+                         ", which is not a batch of its stream (every " + toString(slide) + " from " +
+                         times.zero.toString() + ") up to the checkpoint's batch at " + times.batch.toString());
 }
 
 /// Saves the batch RDDs a stream remembers and puts them back on restore.
@@ -119,7 +127,7 @@ class BatchesParticipant final : public CheckpointParticipant {
       auto& sc = node_->graph().sparkContext();
       std::vector<std::pair<Time, RDD<T>>> rdds;
       for (auto& [ms, parts] : batches) {
-        checkSavedBatchTime(Time(ms), times, node_->slideDuration(), describe());
+        checkSavedTime(Time(ms), times, node_->slideDuration(), SavedTime::batch, describe());
         if (!rdds.empty() && Time(ms) <= rdds.back().first)
           throw SparkException("rill: the saved batches of " + describe() + " are not in time order");
         rdds.emplace_back(Time(ms), sc.fromPartitions(std::move(parts)));

@@ -69,7 +69,7 @@ class ReducedWindowNode final : public DStreamNode<std::pair<K, V>>, public Chec
       auto saved = fromBytes<std::optional<std::pair<std::int64_t, std::vector<std::vector<Row>>>>>(bytes);
       if (!saved) return [] {};
       const Time t(saved->first);
-      checkSavedBatchTime(t, times, this->slideDuration(), describe());
+      checkSavedTime(t, times, this->slideDuration(), SavedTime::batch, describe());
       // The restart makes every window between it and the checkpoint's batch.
       checkRestoredStateLag(t, times, this->slideDuration(), maxPending_, describe());
       auto& sc = this->graph().sparkContext();

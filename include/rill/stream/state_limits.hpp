@@ -3,10 +3,8 @@
 // rill.streaming.state.maxPendingBatches (default 100,000) is the most batches
 // one state computation may have to apply at once: the batches whose update
 // failed, whose input waits for the next one, and the batches a restored state
-// is behind the checkpoint it came from. A restored state must also be of a
-// batch of its stream no later than the checkpoint's: anything else comes from
-// damaged or crafted bytes, and would make the restart walk every slide
-// between the two or fail every batch.
+// is behind the checkpoint it came from (a restored state far behind would make
+// the restart walk every slide between the two).
 #include <rill/core/errors.hpp>
 #include <rill/rdd/conf.hpp>
 #include <rill/stream/checkpoint_participant.hpp>
@@ -27,15 +25,6 @@ inline std::size_t maxPendingStateBatches(const SparkConf& conf) {
     throw std::invalid_argument(std::string("rill: setting '") + kMaxPendingStateBatches + "' must be positive, got " +
                                 std::to_string(v));
   return static_cast<std::size_t>(v);
-}
-
-/// Throws SparkException unless `time`, the batch of a restored state, is a
-/// batch of a stream sliding every `slide` from times.zero, no later than times.batch.
-inline void checkRestoredStateTime(Time time, const CheckpointTimes& times, Duration slide, const std::string& what) {
-  if (time < times.zero || time > times.batch || (time - times.zero).count() % slide.count() != 0)
-    throw SparkException(what + " was last updated at " + time.toString() + ", which is not a batch of its stream (every " +
-                         toString(slide) + " from " + times.zero.toString() + ") up to the checkpoint's batch at " +
-                         times.batch.toString());
 }
 
 /// Throws SparkException when a restored state last updated at `last` (a

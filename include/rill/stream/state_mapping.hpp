@@ -138,7 +138,7 @@ class MapWithStateNode final : public DStreamNode<M>,
       const std::optional<std::int64_t> last = std::get<0>(saved);
       const bool initialized = std::get<1>(saved);
       if (last) {
-        checkRestoredStateTime(Time(*last), times, this->slideDuration(), describe());
+        checkSavedTime(Time(*last), times, this->slideDuration(), SavedTime::stateUpdate, describe());
         checkRestoredStateLag(Time(*last), times, this->slideDuration(), maxPending_, describe());
       }
       auto parts = restoredPartitions(std::move(std::get<2>(saved)));

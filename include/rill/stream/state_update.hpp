@@ -116,7 +116,7 @@ class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public Checkp
       auto saved = fromBytes<Saved>(bytes);
       ByTime<State> applied;
       for (auto& [ms, parts] : saved) {
-        checkRestoredStateTime(Time(ms), times, this->slideDuration(), describe());
+        checkSavedTime(Time(ms), times, this->slideDuration(), SavedTime::stateUpdate, describe());
         if (applied.size() > 0 && Time(ms) <= (applied.end() - 1)->first)
           throw SparkException("rill: the saved states of " + describe() + " are not in time order");
         applied.insertOrAssign(Time(ms), parts ? State(restoredRDD(std::move(*parts))) : std::nullopt);
