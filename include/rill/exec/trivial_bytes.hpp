@@ -6,7 +6,9 @@
 // by member (no padding bytes).
 #include <rill/core/errors.hpp>
 #include <rill/core/message.hpp>
+#include <rill/exec/huge_pages.hpp>
 
+#include <algorithm>
 #include <compare>
 #include <cstddef>
 #include <cstring>
@@ -118,12 +120,15 @@ class RawIterator {
 /// Appends the elements' bytes to `out`, each byte written once.
 template <TriviallyEncodable T>
 void appendTrivial(std::string& out, std::span<const T> values) {
+  const std::size_t bytes = values.size() * encodedSize<T>();
+  if (out.capacity() - out.size() < bytes)  // grown as append would, on huge pages when large
+    reserveOnHugePages(out, std::max(out.size() + bytes, 2 * out.capacity()));
   if constexpr (detail::plainLayout<T>()) {
     // A T's object representation is its encoding: read as bytes, it is one copy.
     out.append(reinterpret_cast<const char*>(values.data()), values.size_bytes());
   } else {
     const std::size_t start = out.size();
-    out.resize(start + values.size() * encodedSize<T>());
+    out.resize(start + bytes);
     char* at = out.data() + start;
     for (const T& v : values) at = detail::writeRaw(at, v);
   }
@@ -136,7 +141,10 @@ std::vector<T> readTrivial(std::string_view bytes) {
   if (bytes.size() % each != 0)
     throw SparkException(rill::detail::message({"rill: ", bytes.size(), " bytes are not a whole number of ", each,
                                                 "-byte elements"}));
-  return std::vector<T>(detail::RawIterator<T>(bytes.data()), detail::RawIterator<T>(bytes.data() + bytes.size()));
+  std::vector<T> out;
+  reserveOnHugePages(out, bytes.size() / each);
+  out.insert(out.end(), detail::RawIterator<T>(bytes.data()), detail::RawIterator<T>(bytes.data() + bytes.size()));
+  return out;
 }
 
 }  // namespace rill::exec

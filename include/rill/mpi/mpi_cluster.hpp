@@ -16,6 +16,7 @@
 // byte counts, so every rank plans the same rounds. The data follows in rounds
 // that keep every count and datatype size within an int.
 #include <rill/exec/cluster.hpp>
+#include <rill/exec/huge_pages.hpp>
 
 // rill uses MPI's C interface; the deprecated C++ bindings only cost compile time
 // (and warnings).
@@ -440,6 +441,7 @@ class MpiCluster final : public exec::Cluster {
     s.received.assign(size(), Bytes());
     for (std::size_t i = 0; i < size(); ++i) {
       recvTotal[i] = i == me ? 0 : headers[i].count;
+      exec::reserveOnHugePages(s.received[i], static_cast<std::size_t>(recvTotal[i]));
       s.received[i].resize(static_cast<std::size_t>(recvTotal[i]));
       largest = std::max(largest, headers[i].largest);  // the same on every rank
     }

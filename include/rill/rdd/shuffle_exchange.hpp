@@ -8,6 +8,7 @@
 // program compiles this protocol once, not once per shuffled type.
 #include <rill/exec/cluster.hpp>
 #include <rill/exec/exchange.hpp>
+#include <rill/exec/huge_pages.hpp>
 #include <rill/exec/wire.hpp>
 #include <rill/rdd/node.hpp>
 
@@ -74,7 +75,7 @@ class ShuffleExchange {
     std::vector<std::size_t> sizes(out.size(), 0);  // allocated once where known (no regrowth)
     for (std::size_t r = 0; r < targets_; ++r)
       if (!isLocal(r)) sizes[owner(r)] += codec_->sizeHint(buckets, r);
-    for (std::size_t d = 0; d < out.size(); ++d) out[d].reserve(sizes[d]);
+    for (std::size_t d = 0; d < out.size(); ++d) exec::reserveOnHugePages(out[d], sizes[d]);
     for (std::size_t r = 0; r < targets_; ++r)
       if (!isLocal(r)) codec_->encode(out[owner(r)], buckets, r, tag_);
   }
@@ -87,7 +88,7 @@ class ShuffleExchange {
       std::size_t total = 0, senders = 0;
       for (const auto& out : outgoing_)
         if (!out.empty() && !out[d].empty()) total += out[d].size(), ++senders;
-      if (senders > 1) send[d].reserve(total);
+      if (senders > 1) exec::reserveOnHugePages(send[d], total);
       for (auto& out : outgoing_) {
         if (out.empty() || out[d].empty()) continue;
         if (senders == 1)

@@ -1,0 +1,45 @@
+#pragma once
+// Large buffers (a shuffle's serialised buckets, received bytes, decoded
+// vectors) on pages new to the process cost one page fault per 4 KiB, which is
+// slower than the copy that fills them; Linux gives transparent huge pages (one
+// fault per 2 MiB) to memory that asks for them before it is first touched.
+#include <cstddef>
+#include <cstdint>
+
+#if defined(__linux__) && __has_include(<sys/mman.h>)
+#include <sys/mman.h>
+#endif
+
+namespace rill::exec {
+
+/// Buffers smaller than this are left as they are: a few huge pages would not
+/// pay for the system call, and a part-filled one would hold memory unused.
+inline constexpr std::size_t kHugePageMinBytes = std::size_t{8} << 20;
+
+/// Asks the kernel to back the 2 MiB-aligned interior of [data, data + bytes)
+/// with huge pages when they are first touched. Contents are unchanged; a
+/// refusal is ignored (it only costs speed); compiles to nothing where
+/// MADV_HUGEPAGE is unknown.
+inline void adviseHugePages(const void* data, std::size_t bytes) noexcept {
+#ifdef MADV_HUGEPAGE
+  constexpr std::uintptr_t huge = std::uintptr_t{2} << 20;
+  const auto begin = reinterpret_cast<std::uintptr_t>(data);
+  if (bytes < kHugePageMinBytes || begin > UINTPTR_MAX - bytes) return;
+  const std::uintptr_t first = (begin + huge - 1) & ~(huge - 1);
+  const std::uintptr_t last = (begin + bytes) & ~(huge - 1);
+  if (first < last) (void)::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+#else
+  (void)data;
+  (void)bytes;
+#endif
+}
+
+/// c.reserve(n), with the buffer on huge pages when it is large (c: a
+/// std::vector or std::string, reserved before it is filled).
+template <class Container>
+void reserveOnHugePages(Container& c, std::size_t n) {
+  c.reserve(n);
+  adviseHugePages(c.data(), c.capacity() * sizeof(*c.data()));
+}
+
+}  // namespace rill::exec
