@@ -49,15 +49,16 @@ std::pair<std::uint64_t, std::uint64_t> fingerprint(const std::vector<T>& all) {
   return {all.size(), h};
 }
 
-/// Throws std::invalid_argument on every rank alike when the ranks passed `op`
-/// different collections (each rank must pass the same one).
-template <class T>
-void requireSameOnEveryRank(exec::Cluster& cluster, std::string_view op, const std::vector<T>& all) {
+/// Throws std::invalid_argument on every rank alike when the ranks' fingerprints
+/// of what they passed `op` differ. One function for every element type: only
+/// the fingerprint depends on it.
+inline void requireSameFingerprintOnEveryRank(exec::Cluster& cluster, std::string_view op,
+                                              std::pair<std::uint64_t, std::uint64_t> mine) {
   // Built in the argument itself: g++ 12 at -O1 warns (falsely) on moving a named one in.
   const std::vector<exec::Bytes> every = cluster.allGather(op, [&] {
-    exec::Bytes mine;
-    exec::appendWire(mine, fingerprint(all), op);
-    return mine;
+    exec::Bytes bytes;
+    exec::appendWire(bytes, mine, op);
+    return bytes;
   }());
   for (std::size_t r = 1; r < every.size(); ++r) {
     if (every[r] == every[0]) continue;
@@ -69,6 +70,13 @@ void requireSameOnEveryRank(exec::Cluster& cluster, std::string_view op, const s
          "; every rank must pass the same collection (parallelizeFrom(root, data) spreads one rank's "
          "collection, fromLocal(data) makes each rank's own data its partitions)"}));
   }
+}
+
+/// Throws std::invalid_argument on every rank alike when the ranks passed `op`
+/// different collections (each rank must pass the same one).
+template <class T>
+void requireSameOnEveryRank(exec::Cluster& cluster, std::string_view op, const std::vector<T>& all) {
+  requireSameFingerprintOnEveryRank(cluster, op, fingerprint(all));
 }
 
 /// Partition p of `all` cut into n slices as parallelize cuts it, moved out.

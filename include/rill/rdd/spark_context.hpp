@@ -316,7 +316,9 @@ class SparkContext {
     if (conf_.contains(timeout)) cluster_->setTimeout(std::chrono::milliseconds(conf_.getLong(timeout, 0)));
     const auto started = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::system_clock::now().time_since_epoch());
-    applicationId_ = detail::valueOfRankZero(*cluster_, "applicationId", "local-" + std::to_string(started.count()));
+    // Rank 0's start time crosses as a number: a string would compile its codec into every program.
+    applicationId_ = "local-" + std::to_string(detail::valueOfRankZero<std::int64_t>(*cluster_, "applicationId",
+                                                                                      started.count()));
   }
 
   /// The range's elements in a vector: a vector handed over is moved, anything else copied once.
