@@ -17,6 +17,7 @@
 // that keep every count and datatype size within an int.
 #include <rill/exec/cluster.hpp>
 #include <rill/exec/huge_pages.hpp>
+#include <rill/exec/large_blocks.hpp>
 
 // rill uses MPI's C interface; the deprecated C++ bindings only cost compile time
 // (and warnings).
@@ -305,7 +306,9 @@ class MpiThread {
 /// keep it for the whole program: MPI can be initialised once per process.
 class MpiCluster final : public exec::Cluster {
  public:
-  MpiCluster() = default;
+  /// Also fixes the C heap's mmap threshold (exec/large_blocks.hpp): a rank's
+  /// memory then stays what one shuffle needs however many it runs.
+  MpiCluster() { exec::returnLargeBlocksWhenFreed(); }
 
   std::size_t rank() const override { return static_cast<std::size_t>(mpi_.rank()); }
   std::size_t size() const override { return static_cast<std::size_t>(mpi_.size()); }

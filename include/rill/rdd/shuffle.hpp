@@ -12,6 +12,7 @@
 // (shuffle_exchange.hpp). Every target sees its buckets in global map order
 // either way, so a shuffle's output is the same on any number of ranks.
 #include <rill/exec/exchange.hpp>
+#include <rill/exec/huge_pages.hpp>
 #include <rill/rdd/fwd.hpp>
 #include <rill/rdd/jobs.hpp>
 #include <rill/rdd/node.hpp>
@@ -151,7 +152,7 @@ std::vector<T> concatenate(std::span<std::vector<T>> incoming) {
   std::size_t total = 0;
   for (auto& b : incoming) total += b.size();
   std::vector<T> out;
-  out.reserve(total);
+  exec::reserveOnHugePages(out, total);
   for (auto& b : incoming) {
     out.insert(out.end(), std::make_move_iterator(b.begin()), std::make_move_iterator(b.end()));
     std::vector<T>().swap(b);
