@@ -62,6 +62,34 @@ void copyBack(S& to, const S& from) {
     std::construct_at(std::addressof(to), from);
 }
 
+/// A sink's stand-in for the length of a loop: a local copy of a LocalizableSink,
+/// copied back when the loop's function returns (or throws), else the sink itself.
+/// Made in the function holding the loop, so the compiler sees a local object there.
+template <class S>
+class LocalCopy {
+ public:
+  explicit LocalCopy(S& home) : home_(home) {}
+  LocalCopy(const LocalCopy&) = delete;
+  LocalCopy& operator=(const LocalCopy&) = delete;
+  S& sink() { return home_; }
+
+ private:
+  S& home_;
+};
+template <LocalizableSink S>
+class LocalCopy<S> {
+ public:
+  explicit LocalCopy(S& home) : home_(&home), local_(home) {}
+  LocalCopy(const LocalCopy&) = delete;
+  LocalCopy& operator=(const LocalCopy&) = delete;
+  ~LocalCopy() { copyBack(*home_, local_); }
+  S& sink() { return local_; }
+
+ private:
+  S* home_;
+  S local_;
+};
+
 /// Holds a LocalizableSink by value at the end of a bound chain, so a copy of
 /// the chain carries the sink's state with it.
 template <class S>
