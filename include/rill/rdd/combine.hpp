@@ -133,13 +133,14 @@ auto combineByKey(const R& rdd, std::string_view tag, const Agg& agg, const Part
   using P = std::remove_cvref_t<decltype(part)>;
   const Hash hash = hasherFrom<Hash>(part);
   // In place, one table per partition (no target to cut it for); else one bucket per target.
-  // A map task's table starts with room for as many keys as the last finished task
-  // held: partitions of one input are alike, so it seldom grows, and the map outputs
-  // waiting for the reduce side do not sit beside tables at twice their size.
+  // A map task's table starts with room for an eighth more keys than the last finished
+  // task held: partitions of one input are alike, so it seldom grows, and the map
+  // outputs waiting for the reduce side do not sit beside tables at twice their size
+  // (with room for exactly as many, a task holding a few keys more doubled its entries).
   std::atomic<std::size_t> keysSeen{0};
   auto makeWriter = [&](std::size_t) {
     CombineWriter<K, C, Agg, P, Hash> writer{&agg, kept ? nullptr : &part, FlatMap<K, C, Hash>(hash), &keysSeen};
-    if (const std::size_t keys = keysSeen.load(std::memory_order_relaxed)) writer.table.reserve(keys);
+    if (const std::size_t keys = keysSeen.load(std::memory_order_relaxed)) writer.table.reserve(keys + keys / 8);
     return writer;
   };
   if (kept) {
