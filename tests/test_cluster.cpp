@@ -261,6 +261,37 @@ TEST_CASE("a failure on one rank is thrown on every rank with its type and messa
   }
 }
 
+TEST_CASE("agree: every rank's payload in rank order, also when a rank failed, then the lowest failure") {
+  for (const std::size_t n : kRankCounts) {
+    CAPTURE(n);
+    struct Seen {
+      std::vector<Bytes> none, failed;
+      std::string thrown;
+    };
+    const auto seen = perRank<Seen>(n, [&](Cluster& c) {
+      Seen s;
+      const Bytes mine = cluster_test::rankBytes(c.rank(), 700);
+      const rill::exec::Agreement calm = c.agree("calm", nullptr, mine);
+      s.none = calm.payloads;
+      CHECK(calm.failure.empty());
+      calm.rethrow();
+      std::exception_ptr failure;
+      if (c.rank() == n - 1) failure = std::make_exception_ptr(std::out_of_range("the last rank"));
+      if (c.rank() == n / 2) failure = std::make_exception_ptr(std::domain_error("the middle rank"));
+      const rill::exec::Agreement stormy = c.agree("stormy", failure, mine);
+      s.failed = stormy.payloads;
+      s.thrown = messageOf<std::domain_error>([&] { stormy.rethrow(); });
+      return s;
+    });
+    for (std::size_t r = 0; r < n; ++r) {
+      CAPTURE(r);
+      CHECK(seen[r].none == cluster_test::gathered(n, 700));
+      CHECK(seen[r].failed == cluster_test::gathered(n, 700));
+      CHECK(seen[r].thrown == "the middle rank");
+    }
+  }
+}
+
 TEST_CASE("failure bytes keep the standard types exactly, a subclass is another type") {
   const auto rethrown = [](std::exception_ptr e) {
     return [bytes = rill::exec::encodeFailure(e)] { rill::exec::throwFailure(bytes); };

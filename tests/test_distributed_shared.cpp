@@ -7,6 +7,7 @@
 #include <rill/rdd.hpp>
 
 #include "distributed_test_support.hpp"
+#include "recording_cluster.hpp"
 #include "rdd_test_support.hpp"
 
 #include <algorithm>
@@ -206,10 +207,62 @@ TEST_CASE("ranks that created different accumulators all fail at the next job, s
     sc.parallelize(iota(0, 10), 4).foreach([acc](int x) { acc.add(x); });
     return acc.value();
   };
-  const auto got = distributed_test::onRanks(3, 2, body);
-  for (const auto& g : got) {
+  for (const auto& g : distributed_test::onRanks(3, 2, body)) {
     CHECK_FALSE(g.value.has_value());
-    CHECK(g.error.find("rill: rank ") != std::string::npos);
-    CHECK(g.error.find("; every rank must create the same accumulators") != std::string::npos);
+    CHECK(g.error == "rill::SparkException: rill: rank 1 has 2 accumulators and rank 0 has 1; every rank must create "
+                     "the same accumulators");
+  }
+  // A rank without any accumulator too.
+  auto noneOnRank0 = [](SparkContext& sc) {
+    if (sc.cluster().rank() != 0) sc.longAccumulator();
+    sc.parallelize(iota(0, 10), 4).foreach([](int) {});
+    return sc.parallelize(iota(0, 10), 4).count();
+  };
+  for (const auto& g : distributed_test::onRanks(3, 1, noneOnRank0))
+    CHECK(g.error == "rill::SparkException: rill: rank 1 has 1 accumulators and rank 0 has 0; every rank must create "
+                     "the same accumulators");
+}
+
+TEST_CASE("a job's accumulator updates travel with its failure agreement: no collective more than without") {
+  for (const std::size_t ranks : {2u, 3u}) {
+    CAPTURE(ranks);
+    using Tags = std::vector<std::string>;
+    std::vector<std::tuple<Tags, Tags, Tags, Tags, std::int64_t, std::int64_t>> got(ranks);
+    rill::exec::runLocalCluster(
+        ranks,
+        [&](rill::exec::Cluster& inner) {
+          cluster_test::RecordingCluster cluster(inner);
+          SparkContext sc(distributed_test::conf(2), cluster);
+          auto rdd = sc.parallelize(iota(0, 40), 6);
+          auto& [plain, withAccumulators, failed, count, sum, last] = got[cluster.rank()];
+          plain = cluster.tagsOf([&] { rdd.foreach([](int) {}); });
+          auto acc = sc.longAccumulator();
+          auto odd = sc.collectionAccumulator<int>();
+          auto counted = rdd.map([=](int x) {
+            acc.add(x);
+            if (x % 10 == 1) odd.add(x);
+            return x;
+          });
+          withAccumulators = cluster.tagsOf([&] { counted.foreach([](int) {}); });
+          sum = acc.value() + static_cast<std::int64_t>(odd.value().size());
+          failed = cluster.tagsOf([&] {
+            CHECK_THROWS_WITH_AS(counted.foreach([](int x) {
+              if (x == 39) throw std::out_of_range("the last");
+            }),
+                                 "the last", std::out_of_range);
+          });
+          count = cluster.tagsOf([&] { (void)counted.count(); });
+          last = acc.value() + static_cast<std::int64_t>(odd.value().size());
+        },
+        distributed_test::kTimeout);
+    for (const auto& [plain, withAccumulators, failed, count, sum, last] : got) {
+      CHECK(plain == Tags{"foreach"});
+      CHECK(withAccumulators == Tags{"foreach"});
+      CHECK(failed == Tags{"foreach"});
+      CHECK(count == Tags{"count", "count"});  // the agreement, then the partitions' counts
+      CHECK(sum == 780 + 4);                  // 0 + ... + 39, and 1, 11, 21, 31
+      CHECK(last == std::get<5>(got[0]));     // after a failed job too, every rank has every update
+      CHECK(last > 2 * sum);
+    }
   }
 }

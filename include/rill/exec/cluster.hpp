@@ -24,6 +24,29 @@ namespace rill::exec {
 /// (BinaryWriter) writes into, so serialised buckets move in without a copy.
 using Bytes = std::string;
 
+/// What the ranks said in an agreement (Cluster::agree): every rank's payload,
+/// in rank order, and the failure of the lowest failing rank as encodeFailure's
+/// bytes (empty when no rank failed).
+struct Agreement {
+  std::vector<Bytes> payloads;
+  Bytes failure;
+  /// Throws the agreed failure, if any, as agreeOnFailure does.
+  void rethrow() const {
+    if (!failure.empty()) throwFailure(failure);
+  }
+};
+
+/// What work() threw, or null when it returned.
+template <class Work>
+std::exception_ptr failureOf(Work&& work) {
+  try {
+    work();
+  } catch (...) {
+    return std::current_exception();
+  }
+  return nullptr;
+}
+
 class Cluster {
  public:
   Cluster() = default;
@@ -91,9 +114,24 @@ class Cluster {
   /// exception types keep their type and message, any other type becomes
   /// SparkException("<type>: <message>"), on every rank including the one that failed.
   void agreeOnFailure(std::string_view tag, const std::exception_ptr& failure) {
-    const std::vector<Bytes> all = allGather(tag, failure ? encodeFailure(failure) : Bytes());
-    for (const Bytes& f : all)
-      if (!f.empty()) throwFailure(f);
+    agree(tag, failure, {}).rethrow();
+  }
+
+  /// agreeOnFailure carrying a payload from every rank in the same collective:
+  /// every rank gets every rank's payload, also when one failed, and throws the
+  /// agreed failure with rethrow() once it has used them.
+  Agreement agree(std::string_view tag, const std::exception_ptr& failure, Bytes payload) {
+    Bytes mine;
+    detail::appendField(mine, failure ? encodeFailure(failure) : Bytes());
+    mine += payload;
+    Agreement agreed{allGather(tag, std::move(mine)), {}};
+    for (Bytes& rank : agreed.payloads) {
+      std::string_view rest = rank;
+      const std::string_view failed = detail::takeField(rest);
+      if (agreed.failure.empty()) agreed.failure = failed;
+      rank.erase(0, rank.size() - rest.size());
+    }
+    return agreed;
   }
 
   /// Runs work(), then, with several ranks, agreeOnFailure(tag, its failure):
@@ -106,13 +144,7 @@ class Cluster {
       work();
       return;
     }
-    std::exception_ptr failure;
-    try {
-      work();
-    } catch (...) {
-      failure = std::current_exception();
-    }
-    agreeOnFailure(tag, failure);
+    agreeOnFailure(tag, failureOf(work));
   }
 
  protected:

@@ -1,11 +1,11 @@
 #pragma once
 // The accumulators a context has created, in creation order, and how ranks
 // agree on their values: each rank keeps what its successful tasks added since
-// the last job ("pending"); after every job the ranks all-gather their pending
-// updates and each merges all of them, in rank order, into its value. So
-// value() reads the same, exact value on every rank after each action, as
-// Spark's driver does. With one rank tasks merge straight into the value and
-// nothing is exchanged.
+// the last job ("pending"); the agreement that ends every job carries every
+// rank's pending updates, and each rank merges all of them, in rank order, into
+// its value. So value() reads the same, exact value on every rank after each
+// action, as Spark's driver does. With one rank tasks merge straight into the
+// value and nothing is exchanged.
 #include <rill/core/errors.hpp>
 #include <rill/core/message.hpp>
 #include <rill/exec/cluster.hpp>
@@ -46,32 +46,47 @@ class AccumulatorRegistry {
     cells_.push_back(std::move(cell));
   }
 
-  /// After a job on several ranks: every rank's pending updates merged into every
-  /// rank's values. A collective when the context has accumulators, so every rank
-  /// must create the same accumulators (every rank runs the same program).
-  void mergeAcrossRanks(exec::Cluster& cluster) {
-    constexpr std::string_view tag = "accumulators";
-    std::vector<std::shared_ptr<AccumulatorCellBase>> cells;
-    {
-      std::lock_guard lock(m_);
-      cells = cells_;
-    }
-    if (cells.empty() || cluster.size() == 1) return;
+  /// This rank's pending updates, taken for the agreement that ends a job on
+  /// several ranks (jobs.hpp): their count, then one frame per accumulator;
+  /// nothing when the context has no accumulators.
+  exec::Bytes takePending() {
     exec::Bytes mine;
-    exec::appendFrame(mine, static_cast<std::uint64_t>(cells.size()), tag);
-    for (const auto& cell : cells) cell->takePending(mine, tag);
-    const std::vector<exec::Bytes> all = cluster.allGather(tag, std::move(mine));
-    for (std::size_t r = 0; r < all.size(); ++r) {
-      exec::FrameReader in(all[r]);
-      const auto count = exec::readWire<std::uint64_t>(in.next(), tag);
-      if (count != cells.size())
-        throw SparkException(message({"rill: rank ", r, " has ", count, " accumulators and rank ", cluster.rank(),
-                                      " has ", cells.size(), "; every rank must create the same accumulators"}));
-      for (const auto& cell : cells) cell->mergePending(in.next(), tag);
+    const auto all = cells();
+    if (all.empty()) return mine;
+    exec::appendFrame(mine, static_cast<std::uint64_t>(all.size()), kTag);
+    for (const auto& cell : all) cell->takePending(mine, kTag);
+    return mine;
+  }
+
+  /// Merges every rank's pending updates (takePending's, in rank order) into
+  /// every value. Every rank must create the same accumulators (every rank runs
+  /// the same program): else every rank throws the same error, merging nothing.
+  void mergePending(const std::vector<exec::Bytes>& ranks) {
+    const std::uint64_t count = countOf(ranks[0]);
+    for (std::size_t r = 1; r < ranks.size(); ++r)
+      if (const std::uint64_t theirs = countOf(ranks[r]); theirs != count)
+        throw SparkException(message({"rill: rank ", r, " has ", theirs, " accumulators and rank 0 has ", count,
+                                      "; every rank must create the same accumulators"}));
+    if (count == 0) return;
+    const auto all = cells();  // this rank's first `count`, and perhaps some created since
+    for (const exec::Bytes& pending : ranks) {
+      exec::FrameReader in(pending);
+      in.next();  // the count
+      for (std::size_t i = 0; i < count; ++i) all[i]->mergePending(in.next(), kTag);
     }
   }
 
  private:
+  static constexpr std::string_view kTag = "accumulators";
+
+  std::vector<std::shared_ptr<AccumulatorCellBase>> cells() {
+    std::lock_guard lock(m_);
+    return cells_;
+  }
+  static std::uint64_t countOf(const exec::Bytes& pending) {
+    return pending.empty() ? 0 : exec::readWire<std::uint64_t>(exec::FrameReader(pending).next(), kTag);
+  }
+
   std::mutex m_;
   std::int64_t nextId_ = 0;
   // Kept for the context's life, as Spark's driver keeps them registered.

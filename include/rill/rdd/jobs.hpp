@@ -2,7 +2,8 @@
 // Running a job's tasks where their partitions live. Every partition has an
 // owning rank (RDDNode::owner); each rank runs the tasks of the partitions it
 // owns, in parallel on its executor, then agrees with the other ranks on
-// failure, so a task that throws on one rank makes the job throw on every rank.
+// failure, so a task that throws on one rank makes the job throw on every rank;
+// the same collective carries the accumulators' updates.
 // Actions then all-gather the per-partition results: every rank holds every
 // result and combines them in partition order, exactly as one process does.
 // With one rank (the default) nothing is serialised and nothing exchanged.
@@ -33,19 +34,28 @@ std::vector<std::size_t> ownedPartitions(const R& rdd, const exec::Cluster& clus
   return owned;
 }
 
-/// With several ranks: runs this rank's n tasks, then merges every rank's
-/// accumulator updates (accumulator_registry.hpp); every rank reaches the merge,
-/// also when a task failed here, and the failure is rethrown after it.
-template <class Task>
-void runRankTasks(SparkContext& sc, std::size_t n, Task&& task) {
-  std::exception_ptr failure;
+/// The agreement that ends a job on several ranks (runRankJob): it carries
+/// every rank's accumulator updates (accumulator_registry.hpp), which every rank
+/// merges, also when a task failed somewhere; then the agreed failure is thrown.
+inline void agreeOnJob(SparkContext& sc, std::string_view tag, std::exception_ptr failure) {
+  AccumulatorRegistry& accumulators = accumulatorsOf(sc);
+  exec::Bytes pending;
   try {
-    executorOf(sc).runTasks(n, task);
+    pending = accumulators.takePending();
   } catch (...) {
-    failure = std::current_exception();
+    if (!failure) failure = std::current_exception();
   }
-  accumulatorsOf(sc).mergeAcrossRanks(clusterOf(sc));
-  if (failure) std::rethrow_exception(failure);
+  const exec::Agreement agreed = clusterOf(sc).agree(tag, failure, std::move(pending));
+  accumulators.mergePending(agreed.payloads);
+  agreed.rethrow();
+}
+
+/// With several ranks: runs work() (this rank's tasks of a job and what it
+/// makes of their results), then agreeOnJob: a task that throws on one rank
+/// makes the job throw on every rank, once every rank has its accumulators.
+template <class Work>
+void runRankJob(SparkContext& sc, std::string_view tag, Work&& work) {
+  agreeOnJob(sc, tag, exec::failureOf(work));
 }
 
 /// Runs fn(p) for every partition p of `rdd` this rank owns (every partition with
@@ -59,9 +69,9 @@ void forEachPartition(const R& rdd, std::string_view tag, Fn&& fn) {
     executorOf(sc).runTasks(rdd.numPartitions(), fn);
     return;
   }
-  cluster.runAndAgree(tag, [&] {
+  runRankJob(sc, tag, [&] {
     const auto owned = ownedPartitions(rdd, cluster, 0, rdd.numPartitions());
-    runRankTasks(sc, owned.size(), [&](std::size_t i) { fn(owned[i]); });
+    executorOf(sc).runTasks(owned.size(), [&](std::size_t i) { fn(owned[i]); });
   });
 }
 
@@ -77,7 +87,7 @@ void forEachTarget(SparkContext& sc, std::string_view tag, std::size_t n, Fn&& f
   }
   const std::size_t first = sliceBegin(cluster.rank(), n, cluster.size());
   const std::size_t last = sliceBegin(cluster.rank() + 1, n, cluster.size());
-  cluster.runAndAgree(tag, [&] { runRankTasks(sc, last - first, [&](std::size_t i) { fn(first + i); }); });
+  runRankJob(sc, tag, [&] { executorOf(sc).runTasks(last - first, [&](std::size_t i) { fn(first + i); }); });
 }
 
 template <class MakeSink>
@@ -116,9 +126,9 @@ auto runPartitions(const R& rdd, std::string_view tag, std::size_t from, std::si
     return results;
   }
   exec::Bytes mine;
-  cluster.runAndAgree(tag, [&] {
+  runRankJob(sc, tag, [&] {
     const auto owned = ownedPartitions(rdd, cluster, from, to);
-    runRankTasks(sc, owned.size(), [&](std::size_t i) { runOne(owned[i]); });
+    executorOf(sc).runTasks(owned.size(), [&](std::size_t i) { runOne(owned[i]); });
     for (const std::size_t p : owned) exec::appendFrame(mine, results[p - from], tag);
   });
   const std::vector<exec::Bytes> all = cluster.allGather(tag, std::move(mine));
