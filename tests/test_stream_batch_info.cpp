@@ -2,6 +2,7 @@
 // stream (Spark's streamIdToInputInfo) and the keys each state stream holds
 // after it (rill's stateKeys, summed over the ranks); and onStreamingStopped,
 // once, when the context stops.
+#include "recording_cluster.hpp"
 #include "stream_test_support.hpp"
 
 #include <rill/exec/local_cluster.hpp>
@@ -101,13 +102,15 @@ TEST_CASE("stateKeys: the keys each state stream holds after each batch; onStrea
   CHECK(stops->stops() == std::vector<rill::Time>{rill::Time(3500)});
 }
 
-TEST_CASE("stateKeys on 2 and 3 ranks: every rank reports the keys of all ranks") {
+TEST_CASE("stateKeys on 2 and 3 ranks: every rank reports the keys of all ranks, summed in the batch end agreement") {
   for (const std::size_t ranks : {2, 3}) {
     CAPTURE(ranks);
     std::vector<std::vector<Keys>> got(ranks);
+    std::vector<std::vector<std::string>> tags(ranks);
     rill::exec::runLocalCluster(
         ranks,
-        [&](rill::exec::Cluster& cluster) {
+        [&](rill::exec::Cluster& inner) {
+          cluster_test::RecordingCluster cluster(inner);
           rill::SparkContext sc(conf(2), cluster);
           auto clock = std::make_shared<rill::ManualClock>(0);
           rill::StreamingContext ssc(sc, 1s, clock);
@@ -126,11 +129,21 @@ TEST_CASE("stateKeys on 2 and 3 ranks: every rank reports the keys of all ranks"
             ssc.stop(false);
           }
           for (const auto& b : events->completed()) got[cluster.rank()].push_back(b.stateKeys);
+          tags[cluster.rank()] = cluster.tags();
         },
         std::chrono::milliseconds(60'000));
     for (std::size_t r = 0; r < ranks; ++r) {
       CAPTURE(r);
       CHECK(got[r] == kStateKeys);
+      // Without checkpoints, the batch end agreement is a batch's last collective.
+      std::size_t ends = 0;
+      for (std::size_t i = 0; i < tags[r].size(); ++i)
+        if (tags[r][i] == "batch end") {
+          ++ends;
+          CHECK(i + 1 < tags[r].size());
+          if (i + 1 < tags[r].size()) CHECK(tags[r][i + 1] == "stream batch time");
+        }
+      CHECK(ends == kBatches.size());
     }
   }
 }

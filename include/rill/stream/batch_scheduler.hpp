@@ -39,7 +39,6 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -262,14 +261,27 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
   }
 
   // With several ranks, the failure of the lowest failing rank becomes every
-  // rank's, so that every rank skips, reports and checkpoints alike.
-  void agreeOnFailure(std::string_view tag, std::exception_ptr& failure) {
-    if (ranks_ == 1) return;
+  // rank's, so that every rank skips, reports and checkpoints alike. `counts`
+  // travel with the agreement and come back summed over the ranks (zero when
+  // the ranks lost each other).
+  std::vector<std::int64_t> agreeOnFailure(std::string_view tag, std::exception_ptr& failure,
+                                           std::vector<std::int64_t> counts = {}) {
+    if (ranks_ == 1) return counts;
     try {
-      sc_->cluster().agreeOnFailure(tag, failure);
+      exec::Bytes mine;
+      if (!counts.empty()) exec::appendWire(mine, counts, tag);
+      std::fill(counts.begin(), counts.end(), 0);
+      const exec::Agreement agreed = sc_->cluster().agree(tag, failure, std::move(mine));
+      for (const exec::Bytes& rank : agreed.payloads) {
+        if (rank.empty()) continue;
+        const auto theirs = exec::readWire<std::vector<std::int64_t>>(rank, tag);
+        for (std::size_t i = 0; i < counts.size() && i < theirs.size(); ++i) counts[i] += theirs[i];
+      }
+      agreed.rethrow();
     } catch (...) {
       failure = std::current_exception();
     }
+    return counts;
   }
 
   void fail(std::exception_ptr failure) {
@@ -348,11 +360,12 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
     } catch (...) {
       cleared = std::current_exception();
     }
-    agreeOnFailure("batch end", cleared);
+    // Each rank holds the keys of its partitions of each state stream.
+    const auto keys = agreeOnFailure("batch end", cleared, stateKeyCounts(graph_->checkpoints()));
     if (!failure) failure = cleared;
     if (checkpointer_ && !failure) checkpointer_->afterBatch(*graph_, t, *bus_);
     if (abandoned_) return;
-    info.stateKeys = stateKeys(failure);
+    for (std::size_t i = 0; i < keys.size(); ++i) info.stateKeys[static_cast<int>(i)] = keys[i];
     bus_->post(&StreamingListener::onBatchCompleted, info);
     std::lock_guard lock(mutex_);
     inProgress_.reset();
@@ -368,28 +381,6 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
       info.streamIdToInputInfo[static_cast<int>(id)] = StreamInputInfo{static_cast<int>(id), n};
       info.numRecords += n;
     }
-  }
-
-  // The keys each state stream holds, summed over the ranks (each holds its
-  // partitions' keys); a failure to gather them becomes the batch's.
-  std::map<int, std::int64_t> stateKeys(std::exception_ptr& failure) {
-    std::vector<std::int64_t> counts = stateKeyCounts(graph_->checkpoints());
-    if (ranks_ > 1 && !counts.empty()) {
-      try {
-        exec::Bytes mine;
-        exec::appendWire(mine, counts, kStateKeysTag);
-        std::fill(counts.begin(), counts.end(), 0);
-        for (const auto& rank : sc_->cluster().allGather(kStateKeysTag, std::move(mine))) {
-          const auto theirs = exec::readWire<std::vector<std::int64_t>>(rank, kStateKeysTag);
-          for (std::size_t i = 0; i < counts.size() && i < theirs.size(); ++i) counts[i] += theirs[i];
-        }
-      } catch (...) {
-        if (!failure) failure = std::current_exception();
-      }
-    }
-    std::map<int, std::int64_t> out;
-    for (std::size_t i = 0; i < counts.size(); ++i) out[static_cast<int>(i)] = counts[i];
-    return out;
   }
 
   // Runs the id-th job of batch t between its onOutputOperationStarted and
@@ -419,7 +410,6 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
   }
 
   static constexpr std::string_view kBatchTag = "stream batch time";
-  static constexpr std::string_view kStateKeysTag = "stream state keys";
 
   SparkContext* sc_;
   // Read once: a batch left behind by a stop may outlive the SparkContext, and
