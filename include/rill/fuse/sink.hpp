@@ -44,7 +44,7 @@ struct SinkRef {
   bool finish() { return sink->finish(); }
 };
 
-/// A sink the fused loop may copy into a local for the length of a chunk and
+/// A sink the fused loop may copy into a local for the length of a block and
 /// copy back after. A sink reached through a pointer that escaped (as every sink
 /// behind the per-chunk virtual call has) is loaded and stored around each
 /// element; a local one, a running sum say, stays in a register. Only small
