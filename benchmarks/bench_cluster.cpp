@@ -20,17 +20,14 @@
 //                  largest peak RSS of any rank against the rank's share of the
 //                  input: first_over_share over the first run only (what one job
 //                  needs), peak_over_share over all runs (with what the C heap kept
-//                  from earlier runs: glibc's malloc raises its mmap threshold after
-//                  freeing a large block, so later blocks of that size stay in
-//                  per-thread arenas; MALLOC_MMAP_THRESHOLD_=1048576 turns that off),
-//                  job_over_share like peak_over_share, less what the process held
-//                  before the first run.
+//                  from earlier runs; MpiCluster fixes glibc's mmap threshold so that
+//                  large freed blocks go back to the system), job_over_share like
+//                  peak_over_share, less what the process held before the first run.
 //   BM_Wire_*      serialising plus deserialising a bucket, one core (CPU time):
 //                  (int64, int64) pairs as raw bytes, (word, count) pairs through
 //                  the archive; _FreshMemory with the buffers' pages new to the
-//                  process each time (page faults included: run it with
-//                  GLIBC_TUNABLES=glibc.malloc.hugetlb=1 for transparent huge pages),
-//                  the others with a heap that keeps freed memory.
+//                  process each time (page faults included, on the huge pages the
+//                  large buffers ask for), the others with a heap that keeps freed memory.
 // Options (before Google Benchmark's): --text FILE, --text-mb MB (200),
 // --pairs N (10^7), --threads N (2), --rounds R (5), --iterations K (3).
 #include <benchmark/benchmark.h>
