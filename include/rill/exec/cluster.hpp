@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <exception>
 #include <mutex>
 #include <stdexcept>
@@ -27,6 +28,26 @@ using Bytes = std::string;
 /// What the ranks said in an agreement (Cluster::agree): every rank's payload,
 /// in rank order, and the failure of the lowest failing rank as encodeFailure's
 /// bytes (empty when no rank failed).
+/// Appends `field` to `out` with its length after it, so a payload of any size
+/// can carry it without being copied to make room in front.
+inline void appendTrailer(Bytes& out, std::string_view field) {
+  const std::uint64_t n = field.size();
+  out.append(field);
+  out.append(reinterpret_cast<const char*>(&n), sizeof n);
+}
+
+/// Removes the field appendTrailer added last to `in` and returns it.
+inline Bytes takeTrailer(Bytes& in) {
+  std::uint64_t n = 0;
+  if (in.size() < sizeof n) throw SparkException("rill: malformed agreement record from another rank");
+  std::memcpy(&n, in.data() + in.size() - sizeof n, sizeof n);
+  if (n > in.size() - sizeof n) throw SparkException("rill: malformed agreement record from another rank");
+  const std::size_t begin = in.size() - sizeof n - static_cast<std::size_t>(n);
+  Bytes field = in.substr(begin, static_cast<std::size_t>(n));
+  in.resize(begin);
+  return field;
+}
+
 struct Agreement {
   std::vector<Bytes> payloads;
   Bytes failure;
@@ -121,15 +142,11 @@ class Cluster {
   /// every rank gets every rank's payload, also when one failed, and throws the
   /// agreed failure with rethrow() once it has used them.
   Agreement agree(std::string_view tag, const std::exception_ptr& failure, Bytes payload) {
-    Bytes mine;
-    detail::appendField(mine, failure ? encodeFailure(failure) : Bytes());
-    mine += payload;
-    Agreement agreed{allGather(tag, std::move(mine)), {}};
+    appendTrailer(payload, failure ? encodeFailure(failure) : Bytes());
+    Agreement agreed{allGather(tag, std::move(payload)), {}};
     for (Bytes& rank : agreed.payloads) {
-      std::string_view rest = rank;
-      const std::string_view failed = detail::takeField(rest);
-      if (agreed.failure.empty()) agreed.failure = failed;
-      rank.erase(0, rank.size() - rest.size());
+      Bytes failed = takeTrailer(rank);
+      if (agreed.failure.empty()) agreed.failure = std::move(failed);
     }
     return agreed;
   }

@@ -34,10 +34,12 @@ std::vector<std::size_t> ownedPartitions(const R& rdd, const exec::Cluster& clus
   return owned;
 }
 
-/// The agreement that ends a job on several ranks (runRankJob): it carries
-/// every rank's accumulator updates (accumulator_registry.hpp), which every rank
-/// merges, also when a task failed somewhere; then the agreed failure is thrown.
-inline void agreeOnJob(SparkContext& sc, std::string_view tag, std::exception_ptr failure) {
+/// The agreement that ends a job on several ranks: it carries every rank's
+/// accumulator updates (accumulator_registry.hpp), which every rank merges, also
+/// when a task failed somewhere, and every rank's `results` bytes, which it
+/// returns in rank order once no rank failed; else the agreed failure is thrown.
+inline std::vector<exec::Bytes> agreeOnJob(SparkContext& sc, std::string_view tag, std::exception_ptr failure,
+                                           exec::Bytes results = {}) {
   AccumulatorRegistry& accumulators = accumulatorsOf(sc);
   exec::Bytes pending;
   try {
@@ -45,14 +47,19 @@ inline void agreeOnJob(SparkContext& sc, std::string_view tag, std::exception_pt
   } catch (...) {
     if (!failure) failure = std::current_exception();
   }
-  const exec::Agreement agreed = clusterOf(sc).agree(tag, failure, std::move(pending));
-  accumulators.mergePending(agreed.payloads);
+  exec::Bytes payload = failure ? exec::Bytes() : std::move(results);  // a failed job's are never read
+  exec::appendTrailer(payload, pending);
+  exec::Agreement agreed = clusterOf(sc).agree(tag, failure, std::move(payload));
+  std::vector<exec::Bytes> updates;
+  for (exec::Bytes& rank : agreed.payloads) updates.push_back(exec::takeTrailer(rank));
+  accumulators.mergePending(updates);
   agreed.rethrow();
+  return std::move(agreed.payloads);
 }
 
-/// With several ranks: runs work() (this rank's tasks of a job and what it
-/// makes of their results), then agreeOnJob: a task that throws on one rank
-/// makes the job throw on every rank, once every rank has its accumulators.
+/// With several ranks: runs work() (this rank's tasks of a job), then
+/// agreeOnJob: a task that throws on one rank makes the job throw on every
+/// rank, once every rank has its accumulators.
 template <class Work>
 void runRankJob(SparkContext& sc, std::string_view tag, Work&& work) {
   agreeOnJob(sc, tag, exec::failureOf(work));
@@ -109,7 +116,7 @@ auto runOwnedPartitions(const R& rdd, std::string_view tag, MakeSink&& make) {
 
 /// runOwnedPartitions over partitions [from, to) only, with every rank then
 /// holding every partition's result: each rank sends the results of the
-/// partitions it owns, in order, to all (allGather).
+/// partitions it owns, in order, to all with the job's agreement.
 template <class R, class MakeSink>
 auto runPartitions(const R& rdd, std::string_view tag, std::size_t from, std::size_t to, MakeSink&& make) {
   using Result = sink_result_t<MakeSink>;
@@ -126,12 +133,12 @@ auto runPartitions(const R& rdd, std::string_view tag, std::size_t from, std::si
     return results;
   }
   exec::Bytes mine;
-  runRankJob(sc, tag, [&] {
+  std::exception_ptr failure = exec::failureOf([&] {
     const auto owned = ownedPartitions(rdd, cluster, from, to);
     executorOf(sc).runTasks(owned.size(), [&](std::size_t i) { runOne(owned[i]); });
     for (const std::size_t p : owned) exec::appendFrame(mine, results[p - from], tag);
   });
-  const std::vector<exec::Bytes> all = cluster.allGather(tag, std::move(mine));
+  const std::vector<exec::Bytes> all = agreeOnJob(sc, tag, std::move(failure), std::move(mine));
   for (std::size_t s = 0; s < all.size(); ++s) {
     if (s == cluster.rank()) continue;
     exec::FrameReader in(all[s]);
