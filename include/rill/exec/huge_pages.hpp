@@ -12,9 +12,8 @@
 
 namespace rill::exec {
 
-/// Buffers smaller than this are left as they are: a few huge pages would not
-/// pay for the system call, and a part-filled one would hold memory unused.
-inline constexpr std::size_t kHugePageMinBytes = std::size_t{8} << 20;
+/// Smaller buffers cannot hold a whole aligned huge page: they are left as they are.
+inline constexpr std::size_t kHugePageMinBytes = std::size_t{2} << 20;
 
 /// Asks the kernel to back the 2 MiB-aligned interior of [data, data + bytes)
 /// with huge pages when they are first touched. Contents are unchanged; a
