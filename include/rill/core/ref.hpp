@@ -1,7 +1,8 @@
 #pragma once
 // Ref<T>: a shared, counted reference to an object that derives from
 // RefCounted (an intrusive count, as Thrill's CountingPtr). RDD nodes and
-// partitioners are shared by every RDD built on them.
+// partitioners are shared by every RDD built on them, accumulator cells by
+// their handles and the context.
 // Why intrusive, not std::shared_ptr: a Ref is one pointer and the count sits in the node (no control block).
 #include <atomic>
 #include <cstddef>

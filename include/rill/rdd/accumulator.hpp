@@ -11,6 +11,7 @@
 // is cheap to copy into tasks' functions, and add() from several threads at
 // once is safe. Across ranks A travels as values do (exec/wire.hpp): trivially
 // copyable, or with a serialize function.
+#include <rill/core/ref.hpp>
 #include <rill/exec/wire.hpp>
 #include <rill/rdd/accumulator_registry.hpp>
 #include <rill/rdd/accumulator_types.hpp>
@@ -140,8 +141,8 @@ class Accumulator {
 
  private:
   friend class SparkContext;
-  explicit Accumulator(std::shared_ptr<detail::AccumulatorCell<A>> cell) : cell_(std::move(cell)) {}
-  std::shared_ptr<detail::AccumulatorCell<A>> cell_;
+  explicit Accumulator(Ref<detail::AccumulatorCell<A>> cell) : cell_(std::move(cell)) {}
+  Ref<detail::AccumulatorCell<A>> cell_;
 };
 
 using LongAccumulator = Accumulator<LongCounter>;

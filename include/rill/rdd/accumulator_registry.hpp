@@ -8,12 +8,12 @@
 // value and nothing is exchanged.
 #include <rill/core/errors.hpp>
 #include <rill/core/message.hpp>
+#include <rill/core/ref.hpp>
 #include <rill/exec/cluster.hpp>
 #include <rill/exec/wire.hpp>
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <mutex>
 #include <string_view>
 #include <utility>
@@ -26,9 +26,11 @@ class SparkContext;
 namespace rill::detail {
 
 /// An accumulator as the registry sees it (once per job, never per element).
-class AccumulatorCellBase {
+/// Counted in itself (Ref), not by a std::shared_ptr: a batch program that
+/// releases no shared_ptr does not compile, through g++ -O2's devirtualisation
+/// of the control block, every shared_ptr-owned type of rill/rill.hpp.
+class AccumulatorCellBase : public RefCounted {
  public:
-  virtual ~AccumulatorCellBase() = default;
   /// Appends this rank's pending updates as one frame and clears them.
   virtual void takePending(exec::Bytes& out, std::string_view tag) = 0;
   /// Merges one rank's pending updates (a frame takePending wrote) into the value.
@@ -41,7 +43,7 @@ class AccumulatorRegistry {
     std::lock_guard lock(m_);
     return nextId_++;
   }
-  void add(std::shared_ptr<AccumulatorCellBase> cell) {
+  void add(Ref<AccumulatorCellBase> cell) {
     std::lock_guard lock(m_);
     cells_.push_back(std::move(cell));
   }
@@ -79,7 +81,7 @@ class AccumulatorRegistry {
  private:
   static constexpr std::string_view kTag = "accumulators";
 
-  std::vector<std::shared_ptr<AccumulatorCellBase>> cells() {
+  std::vector<Ref<AccumulatorCellBase>> cells() {
     std::lock_guard lock(m_);
     return cells_;
   }
@@ -90,7 +92,7 @@ class AccumulatorRegistry {
   std::mutex m_;
   std::int64_t nextId_ = 0;
   // Kept for the context's life, as Spark's driver keeps them registered.
-  std::vector<std::shared_ptr<AccumulatorCellBase>> cells_;
+  std::vector<Ref<AccumulatorCellBase>> cells_;
 };
 
 // Defined in spark_context.hpp.

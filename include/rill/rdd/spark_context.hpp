@@ -236,8 +236,8 @@ class SparkContext {
     static_assert(AccumulatorType<A>,
                   "rill: registerAccumulator needs a copyable type with merge(const A&), reset() and value() const "
                   "(and the add(x) tasks call)");
-    auto cell = std::make_shared<detail::AccumulatorCell<A>>(std::move(acc), accumulators_.nextId(), std::move(name),
-                                                             cluster_->size() > 1);
+    auto cell = makeRef<detail::AccumulatorCell<A>>(std::move(acc), accumulators_.nextId(), std::move(name),
+                                                    cluster_->size() > 1);
     accumulators_.add(cell);
     return Accumulator<A>(std::move(cell));
   }
