@@ -2190,6 +2190,49 @@ namespace rill::exec {
 /// (BinaryWriter) writes into, so serialised buckets move in without a copy.
 using Bytes = std::string;
 
+/// What the ranks said in an agreement (Cluster::agree): every rank's payload,
+/// in rank order, and the failure of the lowest failing rank as encodeFailure's
+/// bytes (empty when no rank failed).
+/// Appends `field` to `out` with its length after it, so a payload of any size
+/// can carry it without being copied to make room in front.
+inline void appendTrailer(Bytes& out, std::string_view field) {
+  const std::uint64_t n = field.size();
+  out.append(field);
+  out.append(reinterpret_cast<const char*>(&n), sizeof n);
+}
+
+/// Removes the field appendTrailer added last to `in` and returns it.
+inline Bytes takeTrailer(Bytes& in) {
+  std::uint64_t n = 0;
+  if (in.size() < sizeof n) throw SparkException("rill: malformed agreement record from another rank");
+  std::memcpy(&n, in.data() + in.size() - sizeof n, sizeof n);
+  if (n > in.size() - sizeof n) throw SparkException("rill: malformed agreement record from another rank");
+  const std::size_t begin = in.size() - sizeof n - static_cast<std::size_t>(n);
+  Bytes field = in.substr(begin, static_cast<std::size_t>(n));
+  in.resize(begin);
+  return field;
+}
+
+struct Agreement {
+  std::vector<Bytes> payloads;
+  Bytes failure;
+  /// Throws the agreed failure, if any, as agreeOnFailure does.
+  void rethrow() const {
+    if (!failure.empty()) throwFailure(failure);
+  }
+};
+
+/// What work() threw, or null when it returned.
+template <class Work>
+std::exception_ptr failureOf(Work&& work) {
+  try {
+    work();
+  } catch (...) {
+    return std::current_exception();
+  }
+  return nullptr;
+}
+
 class Cluster {
  public:
   Cluster() = default;
@@ -2257,9 +2300,20 @@ class Cluster {
   /// exception types keep their type and message, any other type becomes
   /// SparkException("<type>: <message>"), on every rank including the one that failed.
   void agreeOnFailure(std::string_view tag, const std::exception_ptr& failure) {
-    const std::vector<Bytes> all = allGather(tag, failure ? encodeFailure(failure) : Bytes());
-    for (const Bytes& f : all)
-      if (!f.empty()) throwFailure(f);
+    agree(tag, failure, {}).rethrow();
+  }
+
+  /// agreeOnFailure carrying a payload from every rank in the same collective:
+  /// every rank gets every rank's payload, also when one failed, and throws the
+  /// agreed failure with rethrow() once it has used them.
+  Agreement agree(std::string_view tag, const std::exception_ptr& failure, Bytes payload) {
+    appendTrailer(payload, failure ? encodeFailure(failure) : Bytes());
+    Agreement agreed{allGather(tag, std::move(payload)), {}};
+    for (Bytes& rank : agreed.payloads) {
+      Bytes failed = takeTrailer(rank);
+      if (agreed.failure.empty()) agreed.failure = std::move(failed);
+    }
+    return agreed;
   }
 
   /// Runs work(), then, with several ranks, agreeOnFailure(tag, its failure):
@@ -2272,13 +2326,7 @@ class Cluster {
       work();
       return;
     }
-    std::exception_ptr failure;
-    try {
-      work();
-    } catch (...) {
-      failure = std::current_exception();
-    }
-    agreeOnFailure(tag, failure);
+    agreeOnFailure(tag, failureOf(work));
   }
 
  protected:
@@ -2461,7 +2509,8 @@ class Executor {
 // ---- begin rill/core/ref.hpp ----
 // Ref<T>: a shared, counted reference to an object that derives from
 // RefCounted (an intrusive count, as Thrill's CountingPtr). RDD nodes and
-// partitioners are shared by every RDD built on them.
+// partitioners are shared by every RDD built on them, accumulator cells by
+// their handles and the context.
 // Why intrusive, not std::shared_ptr: a Ref is one pointer and the count sits in the node (no control block).
 
 namespace rill {
@@ -2696,7 +2745,8 @@ exec::ExchangeMetrics& exchangeMetricsOf(SparkContext& sc);
 // Running a job's tasks where their partitions live. Every partition has an
 // owning rank (RDDNode::owner); each rank runs the tasks of the partitions it
 // owns, in parallel on its executor, then agrees with the other ranks on
-// failure, so a task that throws on one rank makes the job throw on every rank.
+// failure, so a task that throws on one rank makes the job throw on every rank;
+// the same collective carries the accumulators' updates.
 // Actions then all-gather the per-partition results: every rank holds every
 // result and combines them in partition order, exactly as one process does.
 // With one rank (the default) nothing is serialised and nothing exchanged.
@@ -3082,6 +3132,50 @@ std::string typeName() {
 // what shuffles move most, so pairs of such types qualify too, written member
 // by member (no padding bytes).
 
+// ---- begin rill/exec/huge_pages.hpp ----
+// Large buffers (a shuffle's serialised buckets, received bytes, decoded
+// vectors) on pages new to the process cost one page fault per 4 KiB, which is
+// slower than the copy that fills them; Linux gives transparent huge pages (one
+// fault per 2 MiB) to memory that asks for them before it is first touched.
+
+#if defined(__linux__) && __has_include(<sys/mman.h>)
+#include <sys/mman.h>
+#endif
+
+namespace rill::exec {
+
+/// Smaller buffers cannot hold a whole aligned huge page: they are left as they are.
+inline constexpr std::size_t kHugePageMinBytes = std::size_t{2} << 20;
+
+/// Asks the kernel to back the 2 MiB-aligned interior of [data, data + bytes)
+/// with huge pages when they are first touched. Contents are unchanged; a
+/// refusal is ignored (it only costs speed); compiles to nothing where
+/// MADV_HUGEPAGE is unknown.
+inline void adviseHugePages(const void* data, std::size_t bytes) noexcept {
+#ifdef MADV_HUGEPAGE
+  constexpr std::uintptr_t huge = std::uintptr_t{2} << 20;
+  const auto begin = reinterpret_cast<std::uintptr_t>(data);
+  if (bytes < kHugePageMinBytes || begin > UINTPTR_MAX - bytes) return;
+  const std::uintptr_t first = (begin + huge - 1) & ~(huge - 1);
+  const std::uintptr_t last = (begin + bytes) & ~(huge - 1);
+  if (first < last) (void)::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+#else
+  (void)data;
+  (void)bytes;
+#endif
+}
+
+/// c.reserve(n), with the buffer on huge pages when it is large (c: a
+/// std::vector or std::string, reserved before it is filled).
+template <class Container>
+void reserveOnHugePages(Container& c, std::size_t n) {
+  c.reserve(n);
+  adviseHugePages(c.data(), c.capacity() * sizeof(*c.data()));
+}
+
+}  // namespace rill::exec
+// ---- end rill/exec/huge_pages.hpp ----
+
 #include <compare>
 
 namespace rill::exec {
@@ -3184,12 +3278,15 @@ class RawIterator {
 /// Appends the elements' bytes to `out`, each byte written once.
 template <TriviallyEncodable T>
 void appendTrivial(std::string& out, std::span<const T> values) {
+  const std::size_t bytes = values.size() * encodedSize<T>();
+  if (out.capacity() - out.size() < bytes)  // grown as append would, on huge pages when large
+    reserveOnHugePages(out, std::max(out.size() + bytes, 2 * out.capacity()));
   if constexpr (detail::plainLayout<T>()) {
     // A T's object representation is its encoding: read as bytes, it is one copy.
     out.append(reinterpret_cast<const char*>(values.data()), values.size_bytes());
   } else {
     const std::size_t start = out.size();
-    out.resize(start + values.size() * encodedSize<T>());
+    out.resize(start + bytes);
     char* at = out.data() + start;
     for (const T& v : values) at = detail::writeRaw(at, v);
   }
@@ -3202,7 +3299,10 @@ std::vector<T> readTrivial(std::string_view bytes) {
   if (bytes.size() % each != 0)
     throw SparkException(rill::detail::message({"rill: ", bytes.size(), " bytes are not a whole number of ", each,
                                                 "-byte elements"}));
-  return std::vector<T>(detail::RawIterator<T>(bytes.data()), detail::RawIterator<T>(bytes.data() + bytes.size()));
+  std::vector<T> out;
+  reserveOnHugePages(out, bytes.size() / each);
+  out.insert(out.end(), detail::RawIterator<T>(bytes.data()), detail::RawIterator<T>(bytes.data() + bytes.size()));
+  return out;
 }
 
 }  // namespace rill::exec
@@ -3338,11 +3438,11 @@ class FrameReader {
 // ---- begin rill/rdd/accumulator_registry.hpp ----
 // The accumulators a context has created, in creation order, and how ranks
 // agree on their values: each rank keeps what its successful tasks added since
-// the last job ("pending"); after every job the ranks all-gather their pending
-// updates and each merges all of them, in rank order, into its value. So
-// value() reads the same, exact value on every rank after each action, as
-// Spark's driver does. With one rank tasks merge straight into the value and
-// nothing is exchanged.
+// the last job ("pending"); the agreement that ends every job carries every
+// rank's pending updates, and each rank merges all of them, in rank order, into
+// its value. So value() reads the same, exact value on every rank after each
+// action, as Spark's driver does. With one rank tasks merge straight into the
+// value and nothing is exchanged.
 
 
 namespace rill {
@@ -3352,9 +3452,11 @@ class SparkContext;
 namespace rill::detail {
 
 /// An accumulator as the registry sees it (once per job, never per element).
-class AccumulatorCellBase {
+/// Counted in itself (Ref), not by a std::shared_ptr: a batch program that
+/// releases no shared_ptr does not compile, through g++ -O2's devirtualisation
+/// of the control block, every shared_ptr-owned type of rill/rill.hpp.
+class AccumulatorCellBase : public RefCounted {
  public:
-  virtual ~AccumulatorCellBase() = default;
   /// Appends this rank's pending updates as one frame and clears them.
   virtual void takePending(exec::Bytes& out, std::string_view tag) = 0;
   /// Merges one rank's pending updates (a frame takePending wrote) into the value.
@@ -3367,41 +3469,56 @@ class AccumulatorRegistry {
     std::lock_guard lock(m_);
     return nextId_++;
   }
-  void add(std::shared_ptr<AccumulatorCellBase> cell) {
+  void add(Ref<AccumulatorCellBase> cell) {
     std::lock_guard lock(m_);
     cells_.push_back(std::move(cell));
   }
 
-  /// After a job on several ranks: every rank's pending updates merged into every
-  /// rank's values. A collective when the context has accumulators, so every rank
-  /// must create the same accumulators (every rank runs the same program).
-  void mergeAcrossRanks(exec::Cluster& cluster) {
-    constexpr std::string_view tag = "accumulators";
-    std::vector<std::shared_ptr<AccumulatorCellBase>> cells;
-    {
-      std::lock_guard lock(m_);
-      cells = cells_;
-    }
-    if (cells.empty() || cluster.size() == 1) return;
+  /// This rank's pending updates, taken for the agreement that ends a job on
+  /// several ranks (jobs.hpp): their count, then one frame per accumulator;
+  /// nothing when the context has no accumulators.
+  exec::Bytes takePending() {
     exec::Bytes mine;
-    exec::appendFrame(mine, static_cast<std::uint64_t>(cells.size()), tag);
-    for (const auto& cell : cells) cell->takePending(mine, tag);
-    const std::vector<exec::Bytes> all = cluster.allGather(tag, std::move(mine));
-    for (std::size_t r = 0; r < all.size(); ++r) {
-      exec::FrameReader in(all[r]);
-      const auto count = exec::readWire<std::uint64_t>(in.next(), tag);
-      if (count != cells.size())
-        throw SparkException(message({"rill: rank ", r, " has ", count, " accumulators and rank ", cluster.rank(),
-                                      " has ", cells.size(), "; every rank must create the same accumulators"}));
-      for (const auto& cell : cells) cell->mergePending(in.next(), tag);
+    const auto all = cells();
+    if (all.empty()) return mine;
+    exec::appendFrame(mine, static_cast<std::uint64_t>(all.size()), kTag);
+    for (const auto& cell : all) cell->takePending(mine, kTag);
+    return mine;
+  }
+
+  /// Merges every rank's pending updates (takePending's, in rank order) into
+  /// every value. Every rank must create the same accumulators (every rank runs
+  /// the same program): else every rank throws the same error, merging nothing.
+  void mergePending(const std::vector<exec::Bytes>& ranks) {
+    const std::uint64_t count = countOf(ranks[0]);
+    for (std::size_t r = 1; r < ranks.size(); ++r)
+      if (const std::uint64_t theirs = countOf(ranks[r]); theirs != count)
+        throw SparkException(message({"rill: rank ", r, " has ", theirs, " accumulators and rank 0 has ", count,
+                                      "; every rank must create the same accumulators"}));
+    if (count == 0) return;
+    const auto all = cells();  // this rank's first `count`, and perhaps some created since
+    for (const exec::Bytes& pending : ranks) {
+      exec::FrameReader in(pending);
+      in.next();  // the count
+      for (std::size_t i = 0; i < count; ++i) all[i]->mergePending(in.next(), kTag);
     }
   }
 
  private:
+  static constexpr std::string_view kTag = "accumulators";
+
+  std::vector<Ref<AccumulatorCellBase>> cells() {
+    std::lock_guard lock(m_);
+    return cells_;
+  }
+  static std::uint64_t countOf(const exec::Bytes& pending) {
+    return pending.empty() ? 0 : exec::readWire<std::uint64_t>(exec::FrameReader(pending).next(), kTag);
+  }
+
   std::mutex m_;
   std::int64_t nextId_ = 0;
   // Kept for the context's life, as Spark's driver keeps them registered.
-  std::vector<std::shared_ptr<AccumulatorCellBase>> cells_;
+  std::vector<Ref<AccumulatorCellBase>> cells_;
 };
 
 // Defined in spark_context.hpp.
@@ -3423,19 +3540,35 @@ std::vector<std::size_t> ownedPartitions(const R& rdd, const exec::Cluster& clus
   return owned;
 }
 
-/// With several ranks: runs this rank's n tasks, then merges every rank's
-/// accumulator updates (accumulator_registry.hpp); every rank reaches the merge,
-/// also when a task failed here, and the failure is rethrown after it.
-template <class Task>
-void runRankTasks(SparkContext& sc, std::size_t n, Task&& task) {
-  std::exception_ptr failure;
+/// The agreement that ends a job on several ranks: it carries every rank's
+/// accumulator updates (accumulator_registry.hpp), which every rank merges, also
+/// when a task failed somewhere, and every rank's `results` bytes, which it
+/// returns in rank order once no rank failed; else the agreed failure is thrown.
+inline std::vector<exec::Bytes> agreeOnJob(SparkContext& sc, std::string_view tag, std::exception_ptr failure,
+                                           exec::Bytes results = {}) {
+  AccumulatorRegistry& accumulators = accumulatorsOf(sc);
+  exec::Bytes pending;
   try {
-    executorOf(sc).runTasks(n, task);
+    pending = accumulators.takePending();
   } catch (...) {
-    failure = std::current_exception();
+    if (!failure) failure = std::current_exception();
   }
-  accumulatorsOf(sc).mergeAcrossRanks(clusterOf(sc));
-  if (failure) std::rethrow_exception(failure);
+  exec::Bytes payload = failure ? exec::Bytes() : std::move(results);  // a failed job's are never read
+  exec::appendTrailer(payload, pending);
+  exec::Agreement agreed = clusterOf(sc).agree(tag, failure, std::move(payload));
+  std::vector<exec::Bytes> updates;
+  for (exec::Bytes& rank : agreed.payloads) updates.push_back(exec::takeTrailer(rank));
+  accumulators.mergePending(updates);
+  agreed.rethrow();
+  return std::move(agreed.payloads);
+}
+
+/// With several ranks: runs work() (this rank's tasks of a job), then
+/// agreeOnJob: a task that throws on one rank makes the job throw on every
+/// rank, once every rank has its accumulators.
+template <class Work>
+void runRankJob(SparkContext& sc, std::string_view tag, Work&& work) {
+  agreeOnJob(sc, tag, exec::failureOf(work));
 }
 
 /// Runs fn(p) for every partition p of `rdd` this rank owns (every partition with
@@ -3449,9 +3582,9 @@ void forEachPartition(const R& rdd, std::string_view tag, Fn&& fn) {
     executorOf(sc).runTasks(rdd.numPartitions(), fn);
     return;
   }
-  cluster.runAndAgree(tag, [&] {
+  runRankJob(sc, tag, [&] {
     const auto owned = ownedPartitions(rdd, cluster, 0, rdd.numPartitions());
-    runRankTasks(sc, owned.size(), [&](std::size_t i) { fn(owned[i]); });
+    executorOf(sc).runTasks(owned.size(), [&](std::size_t i) { fn(owned[i]); });
   });
 }
 
@@ -3467,7 +3600,7 @@ void forEachTarget(SparkContext& sc, std::string_view tag, std::size_t n, Fn&& f
   }
   const std::size_t first = sliceBegin(cluster.rank(), n, cluster.size());
   const std::size_t last = sliceBegin(cluster.rank() + 1, n, cluster.size());
-  cluster.runAndAgree(tag, [&] { runRankTasks(sc, last - first, [&](std::size_t i) { fn(first + i); }); });
+  runRankJob(sc, tag, [&] { executorOf(sc).runTasks(last - first, [&](std::size_t i) { fn(first + i); }); });
 }
 
 template <class MakeSink>
@@ -3489,7 +3622,7 @@ auto runOwnedPartitions(const R& rdd, std::string_view tag, MakeSink&& make) {
 
 /// runOwnedPartitions over partitions [from, to) only, with every rank then
 /// holding every partition's result: each rank sends the results of the
-/// partitions it owns, in order, to all (allGather).
+/// partitions it owns, in order, to all with the job's agreement.
 template <class R, class MakeSink>
 auto runPartitions(const R& rdd, std::string_view tag, std::size_t from, std::size_t to, MakeSink&& make) {
   using Result = sink_result_t<MakeSink>;
@@ -3506,12 +3639,12 @@ auto runPartitions(const R& rdd, std::string_view tag, std::size_t from, std::si
     return results;
   }
   exec::Bytes mine;
-  cluster.runAndAgree(tag, [&] {
+  std::exception_ptr failure = exec::failureOf([&] {
     const auto owned = ownedPartitions(rdd, cluster, from, to);
-    runRankTasks(sc, owned.size(), [&](std::size_t i) { runOne(owned[i]); });
+    executorOf(sc).runTasks(owned.size(), [&](std::size_t i) { runOne(owned[i]); });
     for (const std::size_t p : owned) exec::appendFrame(mine, results[p - from], tag);
   });
-  const std::vector<exec::Bytes> all = cluster.allGather(tag, std::move(mine));
+  const std::vector<exec::Bytes> all = agreeOnJob(sc, tag, std::move(failure), std::move(mine));
   for (std::size_t s = 0; s < all.size(); ++s) {
     if (s == cluster.rank()) continue;
     exec::FrameReader in(all[s]);
@@ -3951,7 +4084,7 @@ struct SinkRef {
   bool finish() { return sink->finish(); }
 };
 
-/// A sink the fused loop may copy into a local for the length of a chunk and
+/// A sink the fused loop may copy into a local for the length of a block and
 /// copy back after. A sink reached through a pointer that escaped (as every sink
 /// behind the per-chunk virtual call has) is loaded and stored around each
 /// element; a local one, a running sum say, stays in a register. Only small
@@ -3968,6 +4101,34 @@ void copyBack(S& to, const S& from) {
   else
     std::construct_at(std::addressof(to), from);
 }
+
+/// A sink's stand-in for the length of a loop: a local copy of a LocalizableSink,
+/// copied back when the loop's function returns (or throws), else the sink itself.
+/// Made in the function holding the loop, so the compiler sees a local object there.
+template <class S>
+class LocalCopy {
+ public:
+  explicit LocalCopy(S& home) : home_(home) {}
+  LocalCopy(const LocalCopy&) = delete;
+  LocalCopy& operator=(const LocalCopy&) = delete;
+  S& sink() { return home_; }
+
+ private:
+  S& home_;
+};
+template <LocalizableSink S>
+class LocalCopy<S> {
+ public:
+  explicit LocalCopy(S& home) : home_(&home), local_(home) {}
+  LocalCopy(const LocalCopy&) = delete;
+  LocalCopy& operator=(const LocalCopy&) = delete;
+  ~LocalCopy() { copyBack(*home_, local_); }
+  S& sink() { return local_; }
+
+ private:
+  S* home_;
+  S local_;
+};
 
 /// Holds a LocalizableSink by value at the end of a bound chain, so a copy of
 /// the chain carries the sink's state with it.
@@ -5365,7 +5526,7 @@ class ShuffleExchange {
     std::vector<std::size_t> sizes(out.size(), 0);  // allocated once where known (no regrowth)
     for (std::size_t r = 0; r < targets_; ++r)
       if (!isLocal(r)) sizes[owner(r)] += codec_->sizeHint(buckets, r);
-    for (std::size_t d = 0; d < out.size(); ++d) out[d].reserve(sizes[d]);
+    for (std::size_t d = 0; d < out.size(); ++d) exec::reserveOnHugePages(out[d], sizes[d]);
     for (std::size_t r = 0; r < targets_; ++r)
       if (!isLocal(r)) codec_->encode(out[owner(r)], buckets, r, tag_);
   }
@@ -5378,7 +5539,7 @@ class ShuffleExchange {
       std::size_t total = 0, senders = 0;
       for (const auto& out : outgoing_)
         if (!out.empty() && !out[d].empty()) total += out[d].size(), ++senders;
-      if (senders > 1) send[d].reserve(total);
+      if (senders > 1) exec::reserveOnHugePages(send[d], total);
       for (auto& out : outgoing_) {
         if (out.empty() || out[d].empty()) continue;
         if (senders == 1)
@@ -5570,7 +5731,7 @@ std::vector<T> concatenate(std::span<std::vector<T>> incoming) {
   std::size_t total = 0;
   for (auto& b : incoming) total += b.size();
   std::vector<T> out;
-  out.reserve(total);
+  exec::reserveOnHugePages(out, total);
   for (auto& b : incoming) {
     out.insert(out.end(), std::make_move_iterator(b.begin()), std::make_move_iterator(b.end()));
     std::vector<T>().swap(b);
@@ -5766,13 +5927,14 @@ auto combineByKey(const R& rdd, std::string_view tag, const Agg& agg, const Part
   using P = std::remove_cvref_t<decltype(part)>;
   const Hash hash = hasherFrom<Hash>(part);
   // In place, one table per partition (no target to cut it for); else one bucket per target.
-  // A map task's table starts with room for as many keys as the last finished task
-  // held: partitions of one input are alike, so it seldom grows, and the map outputs
-  // waiting for the reduce side do not sit beside tables at twice their size.
+  // A map task's table starts with room for an eighth more keys than the last finished
+  // task held: partitions of one input are alike, so it seldom grows, and the map
+  // outputs waiting for the reduce side do not sit beside tables at twice their size
+  // (with room for exactly as many, a task holding a few keys more doubled its entries).
   std::atomic<std::size_t> keysSeen{0};
   auto makeWriter = [&](std::size_t) {
     CombineWriter<K, C, Agg, P, Hash> writer{&agg, kept ? nullptr : &part, FlatMap<K, C, Hash>(hash), &keysSeen};
-    if (const std::size_t keys = keysSeen.load(std::memory_order_relaxed)) writer.table.reserve(keys);
+    if (const std::size_t keys = keysSeen.load(std::memory_order_relaxed)) writer.table.reserve(keys + keys / 8);
     return writer;
   };
   if (kept) {
@@ -6710,25 +6872,164 @@ class PairOps {
 // sample()'s, so a seed gives the same result whatever the number of workers
 // or ranks (though other elements than Spark's XORShift sampler picks).
 
+// ---- begin rill/fuse/partition_stages.hpp ----
+// Stages that see a whole partition (mapPartitions, glom) or its position
+// (mapPartitionsWithIndex, zipWithIndex, sample). They still sit inside the
+// fused chain: the elements before them flow in one loop, and what they emit
+// flows on through the stages after them in the same loop.
+
+
+namespace rill::fuse {
+
+namespace detail {
+// What f returns for a partition. A specialisation rather than std::conditional_t,
+// which would name both invoke results and fail on the signature f does not have.
+template <class F, bool WithIndex, class In>
+struct PartitionResult {
+  using type = std::invoke_result_t<const F&, std::vector<In>&>;
+};
+template <class F, class In>
+struct PartitionResult<F, true, In> {
+  using type = std::invoke_result_t<const F&, std::size_t, std::vector<In>&>;
+};
+}  // namespace detail
+
+/// mapPartitionsWithIndex(f): f(partitionIndex, std::vector<T>& partition) -> range.
+/// mapPartitions is the same stage with the index dropped.
+template <class F, bool WithIndex>
+struct MapPartitionsStage {
+  F f;
+  template <class In>
+  using range_t = typename detail::PartitionResult<F, WithIndex, In>::type;
+  template <class In>
+  using out = iterable_value_t<std::remove_reference_t<range_t<In>>>;
+
+  template <class In, class Next>
+  struct Bound {
+    const F* f;
+    std::size_t partition;
+    Next next;
+    std::vector<In> buffer;
+    template <class X>
+    bool push(X&& x) {
+      buffer.emplace_back(std::forward<X>(x));
+      return true;
+    }
+    bool finish() {
+      bool goOn;
+      if constexpr (WithIndex)
+        goOn = detail::emitEach(detail::pushTo(next), *f, partition, buffer);
+      else
+        goOn = detail::emitEach(detail::pushTo(next), *f, buffer);
+      return goOn && next.finish();
+    }
+  };
+  template <class In, class Next>
+  Bound<In, Next> bind(std::size_t partition, Next next) const {
+    return {&f, partition, std::move(next), {}};
+  }
+};
+
+/// glom(): one std::vector<T> per partition.
+struct GlomStage {
+  template <class In>
+  using out = std::vector<In>;
+  template <class In, class Next>
+  struct Bound {
+    Next next;
+    std::vector<In> buffer;
+    template <class X>
+    bool push(X&& x) {
+      buffer.emplace_back(std::forward<X>(x));
+      return true;
+    }
+    bool finish() { return next.push(std::move(buffer)) && next.finish(); }
+  };
+  template <class In, class Next>
+  Bound<In, Next> bind(std::size_t, Next next) const {
+    return {std::move(next), {}};
+  }
+};
+
+/// zipWithIndex(): (x, global index); the start index of each partition comes
+/// from a count of the partitions before it, computed once when the RDD is defined.
+struct ZipWithIndexStage {
+  std::shared_ptr<const std::vector<std::int64_t>> starts;
+  template <class In>
+  using out = std::pair<In, std::int64_t>;
+  template <class Next>
+  struct Bound {
+    std::int64_t index;
+    Next next;
+    template <class X>
+    bool push(X&& x) {
+      using In = std::remove_cvref_t<X>;
+      return next.push(std::pair<In, std::int64_t>(std::forward<X>(x), index++));
+    }
+    bool finish() { return next.finish(); }
+  };
+  template <class In, class Next>
+  Bound<Next> bind(std::size_t partition, Next next) const {
+    return {(*starts)[partition], std::move(next)};
+  }
+};
+
+/// The one draw behind sample, sampleByKey and randomSplit: how many copies of
+/// an element to keep, Spark's cell sampling. Without replacement one, when a
+/// uniform draw falls in the cell [lower, upper) (sample's is [0, fraction);
+/// randomSplit's splits draw alike and own disjoint cells); with replacement
+/// Poisson(upper - lower).
+inline int sampledCopies(SplitMix64& rng, bool withReplacement, double lower, double upper) {
+  if (withReplacement) return rng.poisson(upper - lower);
+  const double u = rng.uniform();
+  return u < lower || u >= upper ? 0 : 1;
+}
+
+/// Pushes `copies` copies of x, the last one moved when x is an rvalue; false
+/// when the sink stopped.
+template <class Next, class X>
+bool pushCopies(Next& next, X&& x, int copies) {
+  for (int i = 1; i < copies; ++i)
+    if (!next.push(std::as_const(x))) return false;
+  return copies < 1 || next.push(std::forward<X>(x));
+}
+
+/// sample(withReplacement, fraction, seed): Bernoulli or Poisson sampling with a
+/// generator seeded from (seed, partition), so a seed gives the same sample
+/// whatever the number of workers. randomSplit's splits are samples of the cells
+/// [lower, fraction) of one draw per element.
+struct SampleStage {
+  bool withReplacement;
+  double fraction;
+  std::uint64_t seed;
+  double lower = 0;
+  template <class In>
+  using out = In;
+  template <class Next>
+  struct Bound {
+    bool withReplacement;
+    double lower, upper;
+    SplitMix64 rng;
+    Next next;
+    template <class X>
+    bool push(X&& x) {
+      return pushCopies(next, std::forward<X>(x), sampledCopies(rng, withReplacement, lower, upper));
+    }
+    bool finish() { return next.finish(); }
+  };
+  template <class In, class Next>
+  Bound<Next> bind(std::size_t partition, Next next) const {
+    return {withReplacement, lower, fraction, SplitMix64(seed, partition), std::move(next)};
+  }
+};
+
+}  // namespace rill::fuse
+// ---- end rill/fuse/partition_stages.hpp ----
+
 
 namespace rill {
 
 namespace detail {
-
-/// How many copies of an element a sample keeps: Bernoulli(fraction) without
-/// replacement, Poisson(fraction) with.
-inline int sampledCopies(SplitMix64& rng, bool withReplacement, double fraction) {
-  if (withReplacement) return rng.poisson(fraction);
-  return rng.uniform() < fraction ? 1 : 0;
-}
-
-/// Pushes `copies` copies of x; false when the sink stopped.
-template <class Next, class X>
-bool pushCopies(Next& next, const X& x, int copies) {
-  for (int i = 0; i < copies; ++i)
-    if (!next.push(x)) return false;
-  return true;
-}
 
 /// Throws unless fraction is a valid sampling rate (sample's rule).
 inline void checkFraction(const char* op, bool withReplacement, double fraction) {
@@ -6737,31 +7038,6 @@ inline void checkFraction(const char* op, bool withReplacement, double fraction)
                                 ": fraction must be in [0, 1] without replacement and >= 0 with replacement, got " +
                                 std::to_string(fraction));
 }
-
-/// randomSplit's split [lower, upper): every split draws the same uniform per
-/// element, so the splits are disjoint and together hold every element once.
-struct RangeSampleStage {
-  double lower, upper;
-  std::uint64_t seed;
-  template <class In>
-  using out = In;
-  template <class Next>
-  struct Bound {
-    double lower, upper;
-    SplitMix64 rng;
-    Next next;
-    template <class X>
-    bool push(X&& x) {
-      const double u = rng.uniform();
-      return u < lower || u >= upper || next.push(std::forward<X>(x));
-    }
-    bool finish() { return next.finish(); }
-  };
-  template <class In, class Next>
-  Bound<Next> bind(std::size_t partition, Next next) const {
-    return {lower, upper, SplitMix64(seed, partition), std::move(next)};
-  }
-};
 
 /// sampleByKey: sample() with the fraction of each element's key.
 template <class Fractions>
@@ -6783,7 +7059,8 @@ struct SampleByKeyStage {
       const auto at = fractions->find(key);
       if (at == fractions->end())
         throw SparkException("rill: sampleByKey: no fraction for key " + toString(key) + " (key not found)");
-      return pushCopies(next, x, sampledCopies(rng, withReplacement, static_cast<double>(at->second)));
+      return fuse::pushCopies(next, std::forward<X>(x),
+                              fuse::sampledCopies(rng, withReplacement, 0, static_cast<double>(at->second)));
     }
     bool finish() { return next.finish(); }
   };
@@ -6850,12 +7127,14 @@ class SamplingOps {
       sum += w;
     }
     if (!(sum > 0)) throw std::invalid_argument("rill: randomSplit: sum of weights must be positive, got " + toString(weights));
-    std::vector<decltype(d().then(detail::RangeSampleStage{}))> splits;
+    std::vector<decltype(d().then(fuse::SampleStage{}))> splits;
     double lower = 0, cumulative = 0;
     for (std::size_t i = 0; i < weights.size(); ++i) {
       cumulative += weights[i];
       const double upper = i + 1 == weights.size() ? 1.0 : cumulative / sum;  // the last split ends at 1 exactly
-      splits.push_back(d().then(detail::RangeSampleStage{lower, upper, seed}));
+      // Every split draws the same uniform per element and keeps its own cell of
+      // [0, 1): the splits are disjoint and together hold every element once.
+      splits.push_back(d().then(fuse::SampleStage{false, upper, seed, lower}));
       lower = upper;
     }
     return splits;
@@ -7355,145 +7634,6 @@ constexpr bool checkMapPartitionsWithIndex() {
 }  // namespace rill::fuse
 // ---- end rill/fuse/checks.hpp ----
 
-// ---- begin rill/fuse/partition_stages.hpp ----
-// Stages that see a whole partition (mapPartitions, glom) or its position
-// (mapPartitionsWithIndex, zipWithIndex, sample). They still sit inside the
-// fused chain: the elements before them flow in one loop, and what they emit
-// flows on through the stages after them in the same loop.
-
-
-namespace rill::fuse {
-
-namespace detail {
-// What f returns for a partition. A specialisation rather than std::conditional_t,
-// which would name both invoke results and fail on the signature f does not have.
-template <class F, bool WithIndex, class In>
-struct PartitionResult {
-  using type = std::invoke_result_t<const F&, std::vector<In>&>;
-};
-template <class F, class In>
-struct PartitionResult<F, true, In> {
-  using type = std::invoke_result_t<const F&, std::size_t, std::vector<In>&>;
-};
-}  // namespace detail
-
-/// mapPartitionsWithIndex(f): f(partitionIndex, std::vector<T>& partition) -> range.
-/// mapPartitions is the same stage with the index dropped.
-template <class F, bool WithIndex>
-struct MapPartitionsStage {
-  F f;
-  template <class In>
-  using range_t = typename detail::PartitionResult<F, WithIndex, In>::type;
-  template <class In>
-  using out = iterable_value_t<std::remove_reference_t<range_t<In>>>;
-
-  template <class In, class Next>
-  struct Bound {
-    const F* f;
-    std::size_t partition;
-    Next next;
-    std::vector<In> buffer;
-    template <class X>
-    bool push(X&& x) {
-      buffer.emplace_back(std::forward<X>(x));
-      return true;
-    }
-    bool finish() {
-      bool goOn;
-      if constexpr (WithIndex)
-        goOn = detail::emitEach(detail::pushTo(next), *f, partition, buffer);
-      else
-        goOn = detail::emitEach(detail::pushTo(next), *f, buffer);
-      return goOn && next.finish();
-    }
-  };
-  template <class In, class Next>
-  Bound<In, Next> bind(std::size_t partition, Next next) const {
-    return {&f, partition, std::move(next), {}};
-  }
-};
-
-/// glom(): one std::vector<T> per partition.
-struct GlomStage {
-  template <class In>
-  using out = std::vector<In>;
-  template <class In, class Next>
-  struct Bound {
-    Next next;
-    std::vector<In> buffer;
-    template <class X>
-    bool push(X&& x) {
-      buffer.emplace_back(std::forward<X>(x));
-      return true;
-    }
-    bool finish() { return next.push(std::move(buffer)) && next.finish(); }
-  };
-  template <class In, class Next>
-  Bound<In, Next> bind(std::size_t, Next next) const {
-    return {std::move(next), {}};
-  }
-};
-
-/// zipWithIndex(): (x, global index); the start index of each partition comes
-/// from a count of the partitions before it, computed once when the RDD is defined.
-struct ZipWithIndexStage {
-  std::shared_ptr<const std::vector<std::int64_t>> starts;
-  template <class In>
-  using out = std::pair<In, std::int64_t>;
-  template <class Next>
-  struct Bound {
-    std::int64_t index;
-    Next next;
-    template <class X>
-    bool push(X&& x) {
-      using In = std::remove_cvref_t<X>;
-      return next.push(std::pair<In, std::int64_t>(std::forward<X>(x), index++));
-    }
-    bool finish() { return next.finish(); }
-  };
-  template <class In, class Next>
-  Bound<Next> bind(std::size_t partition, Next next) const {
-    return {(*starts)[partition], std::move(next)};
-  }
-};
-
-/// sample(withReplacement, fraction, seed): Bernoulli or Poisson sampling with a
-/// generator seeded from (seed, partition), so a seed gives the same sample
-/// whatever the number of workers.
-struct SampleStage {
-  bool withReplacement;
-  double fraction;
-  std::uint64_t seed;
-  template <class In>
-  using out = In;
-  template <class Next>
-  struct Bound {
-    bool withReplacement;
-    double fraction;
-    SplitMix64 rng;
-    Next next;
-    template <class X>
-    bool push(X&& x) {
-      if (!withReplacement) {
-        if (rng.uniform() >= fraction) return true;
-        return next.push(std::forward<X>(x));
-      }
-      const int copies = rng.poisson(fraction);
-      for (int i = 0; i < copies; ++i)
-        if (!next.push(std::as_const(x))) return false;
-      return true;
-    }
-    bool finish() { return next.finish(); }
-  };
-  template <class In, class Next>
-  Bound<Next> bind(std::size_t partition, Next next) const {
-    return {withReplacement, fraction, SplitMix64(seed, partition), std::move(next)};
-  }
-};
-
-}  // namespace rill::fuse
-// ---- end rill/fuse/partition_stages.hpp ----
-
 
 namespace rill::fuse {
 
@@ -7956,16 +8096,7 @@ class RDD : public RDDApi<RDD<T>> {
     struct Adapter final : ChunkSink<T> {
       Sink* sink;
       explicit Adapter(Sink* s) : sink(s) {}
-      bool consume(std::span<const T> chunk) override {
-        if constexpr (fuse::LocalizableSink<Sink>) {
-          Sink local(*sink);  // keeps the sink's state in registers: see LocalizableSink
-          const bool goOn = pushAll(chunk, local);
-          fuse::copyBack(*sink, local);
-          return goOn;
-        } else {
-          return pushAll(chunk, *sink);
-        }
-      }
+      bool consume(std::span<const T> chunk) override { return pushAll(chunk, *sink); }
       // In blocks, so a task of a failed job stops within one block (see exec/cancellation.hpp).
       static bool pushAll(std::span<const T> chunk, Sink& to) {
         constexpr std::size_t kBlock = 4096;
@@ -7975,30 +8106,22 @@ class RDD : public RDDApi<RDD<T>> {
         }
         return true;
       }
-      // A PrimingSink is pushed to until primed, then in a second loop that says
-      // so before each push, where the compiler sees it and drops the sink's test.
+      // A LocalizableSink is pushed to as a copy made here, in the function holding the
+      // loop: clang optimises a callee's loop before inlining it, and on a copy passed by
+      // reference it kept the sink's state in two registers (count: 1.14x the hand loop's
+      // instructions). A PrimingSink is pushed to until primed, then in a second loop
+      // that says so before each push, where the compiler sees it and drops the sink's test.
       static bool pushBlock(std::span<const T> block, Sink& to) {
+        fuse::LocalCopy<Sink> local(to);
+        Sink& s = local.sink();
         std::size_t i = 0;
         if constexpr (detail::PrimingSink<Sink>) {
-          for (; i < block.size() && !to.primed(); ++i)
-            if (!to.push(block[i])) return false;
-          if constexpr (fuse::LocalizableSink<Sink>) {
-            // The primed loop on a fresh local: only then does clang keep the
-            // accumulator in a register (and vectorise a reduce).
-            if (i == block.size()) return true;
-            Sink local(to);
-            bool goOn = true;
-            for (; goOn && i < block.size(); ++i) {
-              local.setPrimed();
-              goOn = local.push(block[i]);
-            }
-            fuse::copyBack(to, local);
-            return goOn;
-          }
+          for (; i < block.size() && !s.primed(); ++i)
+            if (!s.push(block[i])) return false;
         }
         for (; i < block.size(); ++i) {
-          if constexpr (detail::PrimingSink<Sink>) to.setPrimed();  // already true here
-          if (!to.push(block[i])) return false;
+          if constexpr (detail::PrimingSink<Sink>) s.setPrimed();  // already true here
+          if (!s.push(block[i])) return false;
         }
         return true;
       }
@@ -8511,8 +8634,8 @@ class Accumulator {
 
  private:
   friend class SparkContext;
-  explicit Accumulator(std::shared_ptr<detail::AccumulatorCell<A>> cell) : cell_(std::move(cell)) {}
-  std::shared_ptr<detail::AccumulatorCell<A>> cell_;
+  explicit Accumulator(Ref<detail::AccumulatorCell<A>> cell) : cell_(std::move(cell)) {}
+  Ref<detail::AccumulatorCell<A>> cell_;
 };
 
 using LongAccumulator = Accumulator<LongCounter>;
@@ -8622,15 +8745,16 @@ std::pair<std::uint64_t, std::uint64_t> fingerprint(const std::vector<T>& all) {
   return {all.size(), h};
 }
 
-/// Throws std::invalid_argument on every rank alike when the ranks passed `op`
-/// different collections (each rank must pass the same one).
-template <class T>
-void requireSameOnEveryRank(exec::Cluster& cluster, std::string_view op, const std::vector<T>& all) {
+/// Throws std::invalid_argument on every rank alike when the ranks' fingerprints
+/// of what they passed `op` differ. One function for every element type: only
+/// the fingerprint depends on it.
+inline void requireSameFingerprintOnEveryRank(exec::Cluster& cluster, std::string_view op,
+                                              std::pair<std::uint64_t, std::uint64_t> mine) {
   // Built in the argument itself: g++ 12 at -O1 warns (falsely) on moving a named one in.
   const std::vector<exec::Bytes> every = cluster.allGather(op, [&] {
-    exec::Bytes mine;
-    exec::appendWire(mine, fingerprint(all), op);
-    return mine;
+    exec::Bytes bytes;
+    exec::appendWire(bytes, mine, op);
+    return bytes;
   }());
   for (std::size_t r = 1; r < every.size(); ++r) {
     if (every[r] == every[0]) continue;
@@ -8642,6 +8766,13 @@ void requireSameOnEveryRank(exec::Cluster& cluster, std::string_view op, const s
          "; every rank must pass the same collection (parallelizeFrom(root, data) spreads one rank's "
          "collection, fromLocal(data) makes each rank's own data its partitions)"}));
   }
+}
+
+/// Throws std::invalid_argument on every rank alike when the ranks passed `op`
+/// different collections (each rank must pass the same one).
+template <class T>
+void requireSameOnEveryRank(exec::Cluster& cluster, std::string_view op, const std::vector<T>& all) {
+  requireSameFingerprintOnEveryRank(cluster, op, fingerprint(all));
 }
 
 /// Partition p of `all` cut into n slices as parallelize cuts it, moved out.
@@ -9046,8 +9177,8 @@ class SparkContext {
     static_assert(AccumulatorType<A>,
                   "rill: registerAccumulator needs a copyable type with merge(const A&), reset() and value() const "
                   "(and the add(x) tasks call)");
-    auto cell = std::make_shared<detail::AccumulatorCell<A>>(std::move(acc), accumulators_.nextId(), std::move(name),
-                                                             cluster_->size() > 1);
+    auto cell = makeRef<detail::AccumulatorCell<A>>(std::move(acc), accumulators_.nextId(), std::move(name),
+                                                    cluster_->size() > 1);
     accumulators_.add(cell);
     return Accumulator<A>(std::move(cell));
   }
@@ -9126,7 +9257,9 @@ class SparkContext {
     if (conf_.contains(timeout)) cluster_->setTimeout(std::chrono::milliseconds(conf_.getLong(timeout, 0)));
     const auto started = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::system_clock::now().time_since_epoch());
-    applicationId_ = detail::valueOfRankZero(*cluster_, "applicationId", "local-" + std::to_string(started.count()));
+    // Rank 0's start time crosses as a number: a string would compile its codec into every program.
+    applicationId_ = "local-" + std::to_string(detail::valueOfRankZero<std::int64_t>(*cluster_, "applicationId",
+                                                                                      started.count()));
   }
 
   /// The range's elements in a vector: a vector handed over is moved, anything else copied once.
@@ -10314,14 +10447,22 @@ inline void requireCheckpointInterval(Duration interval, Duration slide) {
                                 ") must be a multiple of the DStream's slide duration (" + toString(slide) + ")");
 }
 
+/// What a saved time stands for: the batch a state was last updated at (which
+/// may be times.zero, the state before the first batch), or a batch a stream
+/// remembers (after times.zero).
+enum class SavedTime { stateUpdate, batch };
+
 /// Throws SparkException unless `time`, saved by `what`, is a batch of a
 /// stream sliding every `slide` from times.zero, no later than the checkpoint's
 /// batch: anything else comes from damaged or crafted bytes.
-inline void checkSavedBatchTime(Time time, const CheckpointTimes& times, Duration slide, const std::string& what) {
-  if (time <= times.zero || time > times.batch || (time - times.zero).count() % slide.count() != 0)
-    throw SparkException(what + " holds a batch at " + time.toString() + ", which is not a batch of its stream (every " +
-                         toString(slide) + " from " + times.zero.toString() + ") up to the checkpoint's batch at " +
-                         times.batch.toString());
+inline void checkSavedTime(Time time, const CheckpointTimes& times, Duration slide, SavedTime kind,
+                           const std::string& what) {
+  const bool state = kind == SavedTime::stateUpdate;
+  const bool early = state ? time < times.zero : time <= times.zero;
+  if (early || time > times.batch || (time - times.zero).count() % slide.count() != 0)
+    throw SparkException(what + (state ? " was last updated at " : " holds a batch at ") + time.toString() +
+                         ", which is not a batch of its stream (every " + toString(slide) + " from " +
+                         times.zero.toString() + ") up to the checkpoint's batch at " + times.batch.toString());
 }
 
 /// Saves the batch RDDs a stream remembers and puts them back on restore.
@@ -10352,7 +10493,7 @@ class BatchesParticipant final : public CheckpointParticipant {
       auto& sc = node_->graph().sparkContext();
       std::vector<std::pair<Time, RDD<T>>> rdds;
       for (auto& [ms, parts] : batches) {
-        checkSavedBatchTime(Time(ms), times, node_->slideDuration(), describe());
+        checkSavedTime(Time(ms), times, node_->slideDuration(), SavedTime::batch, describe());
         if (!rdds.empty() && Time(ms) <= rdds.back().first)
           throw SparkException("rill: the saved batches of " + describe() + " are not in time order");
         rdds.emplace_back(Time(ms), sc.fromPartitions(std::move(parts)));
@@ -10503,10 +10644,8 @@ inline std::vector<std::int64_t> stateKeyCounts(const CheckpointRegistry& regist
 // rill.streaming.state.maxPendingBatches (default 100,000) is the most batches
 // one state computation may have to apply at once: the batches whose update
 // failed, whose input waits for the next one, and the batches a restored state
-// is behind the checkpoint it came from. A restored state must also be of a
-// batch of its stream no later than the checkpoint's: anything else comes from
-// damaged or crafted bytes, and would make the restart walk every slide
-// between the two or fail every batch.
+// is behind the checkpoint it came from (a restored state far behind would make
+// the restart walk every slide between the two).
 
 
 namespace rill::detail {
@@ -10520,15 +10659,6 @@ inline std::size_t maxPendingStateBatches(const SparkConf& conf) {
     throw std::invalid_argument(std::string("rill: setting '") + kMaxPendingStateBatches + "' must be positive, got " +
                                 std::to_string(v));
   return static_cast<std::size_t>(v);
-}
-
-/// Throws SparkException unless `time`, the batch of a restored state, is a
-/// batch of a stream sliding every `slide` from times.zero, no later than times.batch.
-inline void checkRestoredStateTime(Time time, const CheckpointTimes& times, Duration slide, const std::string& what) {
-  if (time < times.zero || time > times.batch || (time - times.zero).count() % slide.count() != 0)
-    throw SparkException(what + " was last updated at " + time.toString() + ", which is not a batch of its stream (every " +
-                         toString(slide) + " from " + times.zero.toString() + ") up to the checkpoint's batch at " +
-                         times.batch.toString());
 }
 
 /// Throws SparkException when a restored state last updated at `last` (a
@@ -10692,7 +10822,7 @@ class MapWithStateNode final : public DStreamNode<M>,
       const std::optional<std::int64_t> last = std::get<0>(saved);
       const bool initialized = std::get<1>(saved);
       if (last) {
-        checkRestoredStateTime(Time(*last), times, this->slideDuration(), describe());
+        checkSavedTime(Time(*last), times, this->slideDuration(), SavedTime::stateUpdate, describe());
         checkRestoredStateLag(Time(*last), times, this->slideDuration(), maxPending_, describe());
       }
       auto parts = restoredPartitions(std::move(std::get<2>(saved)));
@@ -11219,7 +11349,7 @@ class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public Checkp
       auto saved = fromBytes<Saved>(bytes);
       ByTime<State> applied;
       for (auto& [ms, parts] : saved) {
-        checkRestoredStateTime(Time(ms), times, this->slideDuration(), describe());
+        checkSavedTime(Time(ms), times, this->slideDuration(), SavedTime::stateUpdate, describe());
         if (applied.size() > 0 && Time(ms) <= (applied.end() - 1)->first)
           throw SparkException("rill: the saved states of " + describe() + " are not in time order");
         applied.insertOrAssign(Time(ms), parts ? State(restoredRDD(std::move(*parts))) : std::nullopt);
@@ -11675,7 +11805,7 @@ class ReducedWindowNode final : public DStreamNode<std::pair<K, V>>, public Chec
       auto saved = fromBytes<std::optional<std::pair<std::int64_t, std::vector<std::vector<Row>>>>>(bytes);
       if (!saved) return [] {};
       const Time t(saved->first);
-      checkSavedBatchTime(t, times, this->slideDuration(), describe());
+      checkSavedTime(t, times, this->slideDuration(), SavedTime::batch, describe());
       // The restart makes every window between it and the checkpoint's batch.
       checkRestoredStateLag(t, times, this->slideDuration(), maxPending_, describe());
       auto& sc = this->graph().sparkContext();
@@ -15633,14 +15763,27 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
   }
 
   // With several ranks, the failure of the lowest failing rank becomes every
-  // rank's, so that every rank skips, reports and checkpoints alike.
-  void agreeOnFailure(std::string_view tag, std::exception_ptr& failure) {
-    if (ranks_ == 1) return;
+  // rank's, so that every rank skips, reports and checkpoints alike. `counts`
+  // travel with the agreement and come back summed over the ranks (zero when
+  // the ranks lost each other).
+  std::vector<std::int64_t> agreeOnFailure(std::string_view tag, std::exception_ptr& failure,
+                                           std::vector<std::int64_t> counts = {}) {
+    if (ranks_ == 1) return counts;
     try {
-      sc_->cluster().agreeOnFailure(tag, failure);
+      exec::Bytes mine;
+      if (!counts.empty()) exec::appendWire(mine, counts, tag);
+      std::fill(counts.begin(), counts.end(), 0);
+      const exec::Agreement agreed = sc_->cluster().agree(tag, failure, std::move(mine));
+      for (const exec::Bytes& rank : agreed.payloads) {
+        if (rank.empty()) continue;
+        const auto theirs = exec::readWire<std::vector<std::int64_t>>(rank, tag);
+        for (std::size_t i = 0; i < counts.size() && i < theirs.size(); ++i) counts[i] += theirs[i];
+      }
+      agreed.rethrow();
     } catch (...) {
       failure = std::current_exception();
     }
+    return counts;
   }
 
   void fail(std::exception_ptr failure) {
@@ -15719,11 +15862,12 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
     } catch (...) {
       cleared = std::current_exception();
     }
-    agreeOnFailure("batch end", cleared);
+    // Each rank holds the keys of its partitions of each state stream.
+    const auto keys = agreeOnFailure("batch end", cleared, stateKeyCounts(graph_->checkpoints()));
     if (!failure) failure = cleared;
     if (checkpointer_ && !failure) checkpointer_->afterBatch(*graph_, t, *bus_);
     if (abandoned_) return;
-    info.stateKeys = stateKeys(failure);
+    for (std::size_t i = 0; i < keys.size(); ++i) info.stateKeys[static_cast<int>(i)] = keys[i];
     bus_->post(&StreamingListener::onBatchCompleted, info);
     std::lock_guard lock(mutex_);
     inProgress_.reset();
@@ -15739,28 +15883,6 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
       info.streamIdToInputInfo[static_cast<int>(id)] = StreamInputInfo{static_cast<int>(id), n};
       info.numRecords += n;
     }
-  }
-
-  // The keys each state stream holds, summed over the ranks (each holds its
-  // partitions' keys); a failure to gather them becomes the batch's.
-  std::map<int, std::int64_t> stateKeys(std::exception_ptr& failure) {
-    std::vector<std::int64_t> counts = stateKeyCounts(graph_->checkpoints());
-    if (ranks_ > 1 && !counts.empty()) {
-      try {
-        exec::Bytes mine;
-        exec::appendWire(mine, counts, kStateKeysTag);
-        std::fill(counts.begin(), counts.end(), 0);
-        for (const auto& rank : sc_->cluster().allGather(kStateKeysTag, std::move(mine))) {
-          const auto theirs = exec::readWire<std::vector<std::int64_t>>(rank, kStateKeysTag);
-          for (std::size_t i = 0; i < counts.size() && i < theirs.size(); ++i) counts[i] += theirs[i];
-        }
-      } catch (...) {
-        if (!failure) failure = std::current_exception();
-      }
-    }
-    std::map<int, std::int64_t> out;
-    for (std::size_t i = 0; i < counts.size(); ++i) out[static_cast<int>(i)] = counts[i];
-    return out;
   }
 
   // Runs the id-th job of batch t between its onOutputOperationStarted and
@@ -15790,7 +15912,6 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
   }
 
   static constexpr std::string_view kBatchTag = "stream batch time";
-  static constexpr std::string_view kStateKeysTag = "stream state keys";
 
   SparkContext* sc_;
   // Read once: a batch left behind by a stop may outlive the SparkContext, and
