@@ -9,6 +9,7 @@
 // Alone in its executable, because VmHWM is the peak of the whole process; not
 // run under AddressSanitizer or ThreadSanitizer, whose shadow memory and
 // quarantine make resident memory meaningless.
+#include "sanitized.hpp"
 #include "stream_test_support.hpp"
 
 #include <rill/stream/receiver_stream.hpp>
@@ -21,14 +22,6 @@
 #include <memory>
 #include <string>
 #include <vector>
-
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define RILL_TEST_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define RILL_TEST_SANITIZED 1
-#endif
-#endif
 
 // Memory use means nothing under a sanitizer (shadow memory, quarantine): the
 // whole test is compiled without one only.
