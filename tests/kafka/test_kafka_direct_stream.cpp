@@ -226,6 +226,10 @@ TEST_CASE("direct stream: unreachable brokers are reported, retried with back-of
   cluster.produce("in", 0, numbered("a", 2));
   auto params = earliest(cluster);
   params["retry.backoff.ms"] = "10";
+  // librdkafka's reconnect back-off grows while the broker is down (up to 10 s by default): kept
+  // short so the client is back within the next batch's retries.
+  params["reconnect.backoff.ms"] = "10";
+  params["reconnect.backoff.max.ms"] = "50";
   rill_stream_test::ManualContext ctx(rill_stream_test::conf()
                                           .set("rill.streaming.kafka.driverTimeout.ms", "300")
                                           .set("spark.streaming.kafka.maxRetries", "2"));
