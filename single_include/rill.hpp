@@ -2190,9 +2190,6 @@ namespace rill::exec {
 /// (BinaryWriter) writes into, so serialised buckets move in without a copy.
 using Bytes = std::string;
 
-/// What the ranks said in an agreement (Cluster::agree): every rank's payload,
-/// in rank order, and the failure of the lowest failing rank as encodeFailure's
-/// bytes (empty when no rank failed).
 /// Appends `field` to `out` with its length after it, so a payload of any size
 /// can carry it without being copied to make room in front.
 inline void appendTrailer(Bytes& out, std::string_view field) {
@@ -2213,6 +2210,9 @@ inline Bytes takeTrailer(Bytes& in) {
   return field;
 }
 
+/// What the ranks said in an agreement (Cluster::agree): every rank's payload,
+/// in rank order, and the failure of the lowest failing rank as encodeFailure's
+/// bytes (empty when no rank failed).
 struct Agreement {
   std::vector<Bytes> payloads;
   Bytes failure;
@@ -2746,9 +2746,9 @@ exec::ExchangeMetrics& exchangeMetricsOf(SparkContext& sc);
 // owning rank (RDDNode::owner); each rank runs the tasks of the partitions it
 // owns, in parallel on its executor, then agrees with the other ranks on
 // failure, so a task that throws on one rank makes the job throw on every rank;
-// the same collective carries the accumulators' updates.
-// Actions then all-gather the per-partition results: every rank holds every
-// result and combines them in partition order, exactly as one process does.
+// the same collective carries the accumulators' updates and, for an action, the
+// per-partition results: every rank holds every result and combines them in
+// partition order, exactly as one process does.
 // With one rank (the default) nothing is serialised and nothing exchanged.
 //
 // `tag` names the operation (Spark's name: "collect", "reduceByKey"); every

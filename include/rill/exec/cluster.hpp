@@ -25,9 +25,6 @@ namespace rill::exec {
 /// (BinaryWriter) writes into, so serialised buckets move in without a copy.
 using Bytes = std::string;
 
-/// What the ranks said in an agreement (Cluster::agree): every rank's payload,
-/// in rank order, and the failure of the lowest failing rank as encodeFailure's
-/// bytes (empty when no rank failed).
 /// Appends `field` to `out` with its length after it, so a payload of any size
 /// can carry it without being copied to make room in front.
 inline void appendTrailer(Bytes& out, std::string_view field) {
@@ -48,6 +45,9 @@ inline Bytes takeTrailer(Bytes& in) {
   return field;
 }
 
+/// What the ranks said in an agreement (Cluster::agree): every rank's payload,
+/// in rank order, and the failure of the lowest failing rank as encodeFailure's
+/// bytes (empty when no rank failed).
 struct Agreement {
   std::vector<Bytes> payloads;
   Bytes failure;

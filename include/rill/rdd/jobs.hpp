@@ -3,9 +3,9 @@
 // owning rank (RDDNode::owner); each rank runs the tasks of the partitions it
 // owns, in parallel on its executor, then agrees with the other ranks on
 // failure, so a task that throws on one rank makes the job throw on every rank;
-// the same collective carries the accumulators' updates.
-// Actions then all-gather the per-partition results: every rank holds every
-// result and combines them in partition order, exactly as one process does.
+// the same collective carries the accumulators' updates and, for an action, the
+// per-partition results: every rank holds every result and combines them in
+// partition order, exactly as one process does.
 // With one rank (the default) nothing is serialised and nothing exchanged.
 //
 // `tag` names the operation (Spark's name: "collect", "reduceByKey"); every
