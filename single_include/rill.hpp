@@ -5442,7 +5442,7 @@ concept RDDLike = requires(const R& r) {
 
 // ---- begin rill/rdd/keyed_shuffle.hpp ----
 // Moving key/value rows to the partitions a partitioner picks: the shuffle
-// step shared by partitionBy, groupByKey, the joins and cogroup (the combining
+// step shared by partitionBy, groupByKey, the sorts, the joins and cogroup (the combining
 // ops use combine.hpp's writer instead). When the RDD is already partitioned
 // that way, the rows are read in place and nothing moves.
 
@@ -5644,24 +5644,21 @@ auto reduceAndRelease(Reduce& reduce, std::size_t r, std::span<std::vector<U>> i
   return out;
 }
 
-/// Exchanges the buckets between ranks and decodes what arrived into `grid`'s
-/// rows, one sending rank at a time (this rank's targets in parallel), freeing
-/// each rank's bytes as soon as they are decoded.
+/// Decodes what the exchange brought into `grid`'s rows, one sending rank at a
+/// time (this rank's targets in parallel), freeing each rank's bytes as soon as
+/// they are decoded. Runs inside the reduce job, whose agreement covers it.
 template <class U>
-void receiveBuckets(SparkContext& sc, std::string_view tag, ShuffleExchange& ranks, exec::BucketGrid<U>& grid) {
-  ranks.exchange();
+void decodeReceived(SparkContext& sc, ShuffleExchange& ranks, exec::BucketGrid<U>& grid) {
   exec::Cluster& cluster = clusterOf(sc);
-  cluster.runAndAgree(tag, [&] {
-    for (std::size_t s = 0; s < cluster.size(); ++s) {
-      if (s == cluster.rank()) continue;
-      executorOf(sc).runTasks(ranks.endTarget() - ranks.firstTarget(), [&](std::size_t i) {
-        const std::size_t r = ranks.firstTarget() + i;
-        std::span<std::vector<U>> row = grid.row(r);
-        ranks.read(s, r, &row);
-      });
-      ranks.release(s);
-    }
-  });
+  for (std::size_t s = 0; s < cluster.size(); ++s) {
+    if (s == cluster.rank()) continue;
+    executorOf(sc).runTasks(ranks.endTarget() - ranks.firstTarget(), [&](std::size_t i) {
+      const std::size_t r = ranks.firstTarget() + i;
+      std::span<std::vector<U>> row = grid.row(r);
+      ranks.read(s, r, &row);
+    });
+    ranks.release(s);
+  }
 }
 
 /// makeWriter(p) -> a sink whose result() is std::vector<std::vector<U>> with one
@@ -5688,10 +5685,20 @@ auto shuffle(const R& rdd, std::string_view tag, std::size_t numTargets, MakeWri
       if (!ranks || ranks->isLocal(r)) grid.row(r)[m] = std::move(buckets[r]);
     if (ranks) ranks->put(m, &buckets);
   });
-  if (ranks) receiveBuckets(sc, tag, *ranks, grid);
   std::vector<std::vector<V>> out(numTargets);
-  forEachTarget(sc, tag, numTargets,
-                [&](std::size_t r) { out[r] = reduceAndRelease(reduce, r, std::span<std::vector<U>>(grid.row(r))); });
+  const auto reduceTarget = [&](std::size_t r) {
+    out[r] = reduceAndRelease(reduce, r, std::span<std::vector<U>>(grid.row(r)));
+  };
+  if (!ranks) {
+    forEachTarget(sc, tag, numTargets, reduceTarget);
+    return out;
+  }
+  ranks->exchange();
+  runRankJob(sc, tag, [&] {  // one agreement for decoding what came in and reducing it
+    decodeReceived(sc, *ranks, grid);
+    executorOf(sc).runTasks(ranks->endTarget() - ranks->firstTarget(),
+                            [&](std::size_t i) { reduceTarget(ranks->firstTarget() + i); });
+  });
   return out;
 }
 
@@ -5783,17 +5790,29 @@ bool placedInBlocks(const R& rdd, std::size_t ranks) {
   return true;
 }
 
-/// The rows of a pair RDD in the partitions of `part`, one vector per partition
-/// (those of partitions other ranks own empty).
-template <class R, class P>
-auto partitionRows(const R& rdd, std::string_view tag, const P& part) {
+/// Collects a partition as Rows and hands them to then(rows) -> std::vector<Out>.
+template <class Row, class Then>
+struct RowSinkThen : RowSink<Row> {
+  const Then* then;
+  auto result() && { return (*then)(std::move(this->rows)); }
+};
+
+/// The rows of a pair RDD in the partitions of `part`, each partition's rows handed
+/// to then(rows) -> std::vector<Out> (a sort, a grouping) in the same job: one
+/// vector per partition, those of partitions other ranks own empty.
+template <class R, class P, class Then>
+auto partitionRows(const R& rdd, std::string_view tag, const P& part, const Then& then) {
   using Row = row_t<typename R::value_type>;
   if (partitionedBy(rdd.partitioner().get(), part) && placedInBlocks(rdd, clusterOf(rdd.context()).size()))
-    return runOwnedPartitions(rdd, tag, [](std::size_t) { return RowSink<Row>{}; });
+    return runOwnedPartitions(rdd, tag, [&](std::size_t) { return RowSinkThen<Row, Then>{{}, &then}; });
   const std::size_t n = part.numPartitions();
   return shuffle(
       rdd, tag, n, [&](std::size_t) { return KeyRoutingWriter<Row, P>{&part, std::vector<std::vector<Row>>(n)}; },
-      [](std::size_t, std::span<std::vector<Row>> incoming) { return concatenate(incoming); });
+      [&](std::size_t, std::span<std::vector<Row>> incoming) { return then(concatenate(incoming)); });
+}
+template <class R, class P>
+auto partitionRows(const R& rdd, std::string_view tag, const P& part) {
+  return partitionRows(rdd, tag, part, [](auto rows) { return rows; });
 }
 template <class R, class P>
 auto partitionRows(const R& rdd, const P& part) {
@@ -5961,12 +5980,10 @@ auto groupByKey(const R& rdd, const Part& partArg) {
   using Hash = hasher_of_t<Part>;
   auto kept = keptPartitioner(rdd, partArg);
   const auto part = rddPartitioner(partArg, rdd);
-  auto rows = kept ? runOwnedPartitions(rdd, "groupByKey", [](std::size_t) { return RowSink<Row>{}; })
-                   : partitionRows(rdd, "groupByKey", part);
   const Hash hash = hasherFrom<Hash>(part);
-  auto groups = perPartition(rdd.context(), "groupByKey", rows.size(), [&](std::size_t r) {
+  const auto group = [&](std::vector<Row> rows) {
     FlatMap<K, std::vector<V>, Hash> table(hash);
-    for (auto& row : rows[r])
+    for (auto& row : rows)
       table.upsert(
           std::move(row.first),
           [&] {
@@ -5976,7 +5993,10 @@ auto groupByKey(const R& rdd, const Part& partArg) {
           },
           [&](std::vector<V>& values) { values.push_back(std::move(row.second)); });
     return std::move(table).take();
-  });
+  };
+  auto groups = kept ? runOwnedPartitions(rdd, "groupByKey",
+                                          [&](std::size_t) { return RowSinkThen<Row, decltype(group)>{{}, &group}; })
+                     : partitionRows(rdd, "groupByKey", part, group);
   return RDD<Out>(rdd.context(), makeNode<StoredNode<Out>>(std::move(groups)),
                   kept ? std::move(kept) : rememberPartitioner<K>(part));
 }
@@ -6354,11 +6374,10 @@ auto sampleRangePartitioner(const R& rdd, std::string_view tag, std::size_t n, c
 template <class R, class Cmp, class Finish>
 auto sortByKey(const R& rdd, std::string_view tag, std::size_t n, const Cmp& cmp, Finish finish) {
   const auto part = sampleRangePartitioner(rdd, tag, n ? n : std::max<std::size_t>(rdd.numPartitions(), 1), cmp);
-  auto rows = partitionRows(rdd, tag, part);
-  using Row = typename decltype(rows)::value_type::value_type;
-  auto parts = perPartition(rdd.context(), tag, rows.size(), [&](std::size_t r) {
-    std::sort(rows[r].begin(), rows[r].end(), [&](const Row& a, const Row& b) { return cmp(a.first, b.first); });
-    return finish(std::move(rows[r]));
+  using Row = row_t<typename R::value_type>;
+  auto parts = partitionRows(rdd, tag, part, [&](std::vector<Row> rows) {
+    std::sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) { return cmp(a.first, b.first); });
+    return finish(std::move(rows));
   });
   return std::pair(std::move(parts), part);
 }
@@ -6743,11 +6762,9 @@ class PairOps {
                     "rill: repartitionAndSortWithinPartitions needs keys ordered by < (or pass a comparator)");
       if constexpr (PartitionerFor<P, K> && std::strict_weak_order<const Less&, const K&, const K&>) {
         constexpr const char* tag = "repartitionAndSortWithinPartitions";
-        auto rows = detail::partitionRows(d(), tag, partitioner);
-        auto parts = detail::perPartition(d().context(), tag, rows.size(), [&](std::size_t r) {
-          std::stable_sort(rows[r].begin(), rows[r].end(),
-                           [&](const Row& a, const Row& b) { return less(a.first, b.first); });
-          return std::move(rows[r]);
+        auto parts = detail::partitionRows(d(), tag, partitioner, [&](std::vector<Row> rows) {
+          std::stable_sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) { return less(a.first, b.first); });
+          return rows;
         });
         return detail::keyedRDD<Row>(d().context(), std::move(parts), partitioner);
       }

@@ -223,6 +223,44 @@ TEST_CASE("ranks that created different accumulators all fail at the next job, s
                      "the same accumulators");
 }
 
+TEST_CASE("a shuffle costs its exchange and one agreement, which also covers decoding what came in") {
+  for (const std::size_t ranks : {2u, 3u}) {
+    CAPTURE(ranks);
+    using Tags = std::vector<std::string>;
+    std::vector<std::tuple<Tags, Tags, std::vector<std::pair<int, int>>, std::string>> got(ranks);
+    rill::exec::runLocalCluster(
+        ranks,
+        [&](rill::exec::Cluster& inner) {
+          cluster_test::RecordingCluster cluster(inner);
+          SparkContext sc(distributed_test::conf(2), cluster);
+          auto pairs = sc.parallelize(iota(0, 40), 6).map([](int x) { return std::pair(x % 7, 1); });
+          auto& [shuffled, failing, counts, error] = got[cluster.rank()];
+          shuffled = cluster.tagsOf([&] { counts = pairs.reduceByKey(std::plus<>(), 4).sortByKey().collect(); });
+          failing = cluster.tagsOf([&] {
+            try {
+              (void)pairs
+                  .combineByKey(  // merging combiners runs on the reduce side only
+                      [](int v) { return v; }, [](int c, int v) { return c + v; },
+                      [](int, int) -> int { throw std::out_of_range("merged"); })
+                  .count();
+            } catch (const std::exception& e) {
+              error = rill::exec::detail::demangledName(typeid(e)) + ": " + e.what();
+            }
+          });
+        },
+        distributed_test::kTimeout);
+    for (const auto& [shuffled, failing, counts, error] : got) {
+      // A shuffle: the map job's agreement, the exchange, the reduce job's agreement, which also
+      // sorts. sortByKey adds its sampling job.
+      CHECK(shuffled == Tags{"reduceByKey", "reduceByKey", "reduceByKey", "sortByKey", "sortByKey", "sortByKey",
+                             "sortByKey", "collect"});
+      CHECK(counts == std::vector<std::pair<int, int>>{{0, 6}, {1, 6}, {2, 6}, {3, 6}, {4, 6}, {5, 5}, {6, 5}});
+      CHECK(failing == Tags{"combineByKey", "combineByKey", "combineByKey"});  // fails reducing: no count runs
+      CHECK(error == "std::out_of_range: merged");
+    }
+  }
+}
+
 TEST_CASE("a job's accumulator updates and results travel with its failure agreement: one collective per job") {
   for (const std::size_t ranks : {2u, 3u}) {
     CAPTURE(ranks);

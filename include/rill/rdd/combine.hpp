@@ -167,12 +167,10 @@ auto groupByKey(const R& rdd, const Part& partArg) {
   using Hash = hasher_of_t<Part>;
   auto kept = keptPartitioner(rdd, partArg);
   const auto part = rddPartitioner(partArg, rdd);
-  auto rows = kept ? runOwnedPartitions(rdd, "groupByKey", [](std::size_t) { return RowSink<Row>{}; })
-                   : partitionRows(rdd, "groupByKey", part);
   const Hash hash = hasherFrom<Hash>(part);
-  auto groups = perPartition(rdd.context(), "groupByKey", rows.size(), [&](std::size_t r) {
+  const auto group = [&](std::vector<Row> rows) {
     FlatMap<K, std::vector<V>, Hash> table(hash);
-    for (auto& row : rows[r])
+    for (auto& row : rows)
       table.upsert(
           std::move(row.first),
           [&] {
@@ -182,7 +180,10 @@ auto groupByKey(const R& rdd, const Part& partArg) {
           },
           [&](std::vector<V>& values) { values.push_back(std::move(row.second)); });
     return std::move(table).take();
-  });
+  };
+  auto groups = kept ? runOwnedPartitions(rdd, "groupByKey",
+                                          [&](std::size_t) { return RowSinkThen<Row, decltype(group)>{{}, &group}; })
+                     : partitionRows(rdd, "groupByKey", part, group);
   return RDD<Out>(rdd.context(), makeNode<StoredNode<Out>>(std::move(groups)),
                   kept ? std::move(kept) : rememberPartitioner<K>(part));
 }

@@ -1,6 +1,6 @@
 #pragma once
 // Moving key/value rows to the partitions a partitioner picks: the shuffle
-// step shared by partitionBy, groupByKey, the joins and cogroup (the combining
+// step shared by partitionBy, groupByKey, the sorts, the joins and cogroup (the combining
 // ops use combine.hpp's writer instead). When the RDD is already partitioned
 // that way, the rows are read in place and nothing moves.
 #include <rill/rdd/fwd.hpp>
@@ -57,17 +57,29 @@ bool placedInBlocks(const R& rdd, std::size_t ranks) {
   return true;
 }
 
-/// The rows of a pair RDD in the partitions of `part`, one vector per partition
-/// (those of partitions other ranks own empty).
-template <class R, class P>
-auto partitionRows(const R& rdd, std::string_view tag, const P& part) {
+/// Collects a partition as Rows and hands them to then(rows) -> std::vector<Out>.
+template <class Row, class Then>
+struct RowSinkThen : RowSink<Row> {
+  const Then* then;
+  auto result() && { return (*then)(std::move(this->rows)); }
+};
+
+/// The rows of a pair RDD in the partitions of `part`, each partition's rows handed
+/// to then(rows) -> std::vector<Out> (a sort, a grouping) in the same job: one
+/// vector per partition, those of partitions other ranks own empty.
+template <class R, class P, class Then>
+auto partitionRows(const R& rdd, std::string_view tag, const P& part, const Then& then) {
   using Row = row_t<typename R::value_type>;
   if (partitionedBy(rdd.partitioner().get(), part) && placedInBlocks(rdd, clusterOf(rdd.context()).size()))
-    return runOwnedPartitions(rdd, tag, [](std::size_t) { return RowSink<Row>{}; });
+    return runOwnedPartitions(rdd, tag, [&](std::size_t) { return RowSinkThen<Row, Then>{{}, &then}; });
   const std::size_t n = part.numPartitions();
   return shuffle(
       rdd, tag, n, [&](std::size_t) { return KeyRoutingWriter<Row, P>{&part, std::vector<std::vector<Row>>(n)}; },
-      [](std::size_t, std::span<std::vector<Row>> incoming) { return concatenate(incoming); });
+      [&](std::size_t, std::span<std::vector<Row>> incoming) { return then(concatenate(incoming)); });
+}
+template <class R, class P>
+auto partitionRows(const R& rdd, std::string_view tag, const P& part) {
+  return partitionRows(rdd, tag, part, [](auto rows) { return rows; });
 }
 template <class R, class P>
 auto partitionRows(const R& rdd, const P& part) {

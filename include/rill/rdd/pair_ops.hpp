@@ -327,11 +327,9 @@ class PairOps {
                     "rill: repartitionAndSortWithinPartitions needs keys ordered by < (or pass a comparator)");
       if constexpr (PartitionerFor<P, K> && std::strict_weak_order<const Less&, const K&, const K&>) {
         constexpr const char* tag = "repartitionAndSortWithinPartitions";
-        auto rows = detail::partitionRows(d(), tag, partitioner);
-        auto parts = detail::perPartition(d().context(), tag, rows.size(), [&](std::size_t r) {
-          std::stable_sort(rows[r].begin(), rows[r].end(),
-                           [&](const Row& a, const Row& b) { return less(a.first, b.first); });
-          return std::move(rows[r]);
+        auto parts = detail::partitionRows(d(), tag, partitioner, [&](std::vector<Row> rows) {
+          std::stable_sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) { return less(a.first, b.first); });
+          return rows;
         });
         return detail::keyedRDD<Row>(d().context(), std::move(parts), partitioner);
       }

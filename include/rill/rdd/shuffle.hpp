@@ -65,24 +65,21 @@ auto reduceAndRelease(Reduce& reduce, std::size_t r, std::span<std::vector<U>> i
   return out;
 }
 
-/// Exchanges the buckets between ranks and decodes what arrived into `grid`'s
-/// rows, one sending rank at a time (this rank's targets in parallel), freeing
-/// each rank's bytes as soon as they are decoded.
+/// Decodes what the exchange brought into `grid`'s rows, one sending rank at a
+/// time (this rank's targets in parallel), freeing each rank's bytes as soon as
+/// they are decoded. Runs inside the reduce job, whose agreement covers it.
 template <class U>
-void receiveBuckets(SparkContext& sc, std::string_view tag, ShuffleExchange& ranks, exec::BucketGrid<U>& grid) {
-  ranks.exchange();
+void decodeReceived(SparkContext& sc, ShuffleExchange& ranks, exec::BucketGrid<U>& grid) {
   exec::Cluster& cluster = clusterOf(sc);
-  cluster.runAndAgree(tag, [&] {
-    for (std::size_t s = 0; s < cluster.size(); ++s) {
-      if (s == cluster.rank()) continue;
-      executorOf(sc).runTasks(ranks.endTarget() - ranks.firstTarget(), [&](std::size_t i) {
-        const std::size_t r = ranks.firstTarget() + i;
-        std::span<std::vector<U>> row = grid.row(r);
-        ranks.read(s, r, &row);
-      });
-      ranks.release(s);
-    }
-  });
+  for (std::size_t s = 0; s < cluster.size(); ++s) {
+    if (s == cluster.rank()) continue;
+    executorOf(sc).runTasks(ranks.endTarget() - ranks.firstTarget(), [&](std::size_t i) {
+      const std::size_t r = ranks.firstTarget() + i;
+      std::span<std::vector<U>> row = grid.row(r);
+      ranks.read(s, r, &row);
+    });
+    ranks.release(s);
+  }
 }
 
 /// makeWriter(p) -> a sink whose result() is std::vector<std::vector<U>> with one
@@ -109,10 +106,20 @@ auto shuffle(const R& rdd, std::string_view tag, std::size_t numTargets, MakeWri
       if (!ranks || ranks->isLocal(r)) grid.row(r)[m] = std::move(buckets[r]);
     if (ranks) ranks->put(m, &buckets);
   });
-  if (ranks) receiveBuckets(sc, tag, *ranks, grid);
   std::vector<std::vector<V>> out(numTargets);
-  forEachTarget(sc, tag, numTargets,
-                [&](std::size_t r) { out[r] = reduceAndRelease(reduce, r, std::span<std::vector<U>>(grid.row(r))); });
+  const auto reduceTarget = [&](std::size_t r) {
+    out[r] = reduceAndRelease(reduce, r, std::span<std::vector<U>>(grid.row(r)));
+  };
+  if (!ranks) {
+    forEachTarget(sc, tag, numTargets, reduceTarget);
+    return out;
+  }
+  ranks->exchange();
+  runRankJob(sc, tag, [&] {  // one agreement for decoding what came in and reducing it
+    decodeReceived(sc, *ranks, grid);
+    executorOf(sc).runTasks(ranks->endTarget() - ranks->firstTarget(),
+                            [&](std::size_t i) { reduceTarget(ranks->firstTarget() + i); });
+  });
   return out;
 }
 

@@ -158,11 +158,10 @@ auto sampleRangePartitioner(const R& rdd, std::string_view tag, std::size_t n, c
 template <class R, class Cmp, class Finish>
 auto sortByKey(const R& rdd, std::string_view tag, std::size_t n, const Cmp& cmp, Finish finish) {
   const auto part = sampleRangePartitioner(rdd, tag, n ? n : std::max<std::size_t>(rdd.numPartitions(), 1), cmp);
-  auto rows = partitionRows(rdd, tag, part);
-  using Row = typename decltype(rows)::value_type::value_type;
-  auto parts = perPartition(rdd.context(), tag, rows.size(), [&](std::size_t r) {
-    std::sort(rows[r].begin(), rows[r].end(), [&](const Row& a, const Row& b) { return cmp(a.first, b.first); });
-    return finish(std::move(rows[r]));
+  using Row = row_t<typename R::value_type>;
+  auto parts = partitionRows(rdd, tag, part, [&](std::vector<Row> rows) {
+    std::sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) { return cmp(a.first, b.first); });
+    return finish(std::move(rows));
   });
   return std::pair(std::move(parts), part);
 }
