@@ -234,7 +234,11 @@ TEST_CASE("a shuffle costs its exchange and one agreement, which also covers dec
           cluster_test::RecordingCluster cluster(inner);
           SparkContext sc(distributed_test::conf(2), cluster);
           auto pairs = sc.parallelize(iota(0, 40), 6).map([](int x) { return std::pair(x % 7, 1); });
-          auto& [shuffled, failing, counts, error] = got[cluster.rank()];
+          auto& mine = got[cluster.rank()];  // named one by one: clang 14 lambdas cannot capture structured bindings
+          auto& shuffled = std::get<0>(mine);
+          auto& failing = std::get<1>(mine);
+          auto& counts = std::get<2>(mine);
+          auto& error = std::get<3>(mine);
           shuffled = cluster.tagsOf([&] { counts = pairs.reduceByKey(std::plus<>(), 4).sortByKey().collect(); });
           failing = cluster.tagsOf([&] {
             try {
