@@ -3588,19 +3588,29 @@ void forEachPartition(const R& rdd, std::string_view tag, Fn&& fn) {
   });
 }
 
-/// Runs fn(r) for r in [0, n) that this rank owns by block placement (the
-/// partitions a shuffle produced here), in parallel on the context's executor.
-template <class Fn>
-void forEachTarget(SparkContext& sc, std::string_view tag, std::size_t n, Fn&& fn) {
+/// Runs prepare(), then fn(r) for r in [0, n) that this rank owns by block
+/// placement (the partitions a shuffle produced here), in parallel on the
+/// context's executor: one job, so one agreement covers both (a shuffle decodes
+/// what the other ranks sent in prepare).
+template <class Prepare, class Fn>
+void forEachTarget(SparkContext& sc, std::string_view tag, std::size_t n, Prepare&& prepare, Fn&& fn) {
   if (n == 0) return;
   exec::Cluster& cluster = clusterOf(sc);
   if (cluster.size() == 1) {
+    prepare();
     executorOf(sc).runTasks(n, fn);
     return;
   }
   const std::size_t first = sliceBegin(cluster.rank(), n, cluster.size());
   const std::size_t last = sliceBegin(cluster.rank() + 1, n, cluster.size());
-  runRankJob(sc, tag, [&] { executorOf(sc).runTasks(last - first, [&](std::size_t i) { fn(first + i); }); });
+  runRankJob(sc, tag, [&] {
+    prepare();
+    executorOf(sc).runTasks(last - first, [&](std::size_t i) { fn(first + i); });
+  });
+}
+template <class Fn>
+void forEachTarget(SparkContext& sc, std::string_view tag, std::size_t n, Fn&& fn) {
+  forEachTarget(sc, tag, n, [] {}, fn);
 }
 
 template <class MakeSink>
@@ -5646,7 +5656,8 @@ auto reduceAndRelease(Reduce& reduce, std::size_t r, std::span<std::vector<U>> i
 
 /// Decodes what the exchange brought into `grid`'s rows, one sending rank at a
 /// time (this rank's targets in parallel), freeing each rank's bytes as soon as
-/// they are decoded. Runs inside the reduce job, whose agreement covers it.
+/// they are decoded. Runs in the reduce job (forEachTarget's prepare step), whose
+/// agreement covers it.
 template <class U>
 void decodeReceived(SparkContext& sc, ShuffleExchange& ranks, exec::BucketGrid<U>& grid) {
   exec::Cluster& cluster = clusterOf(sc);
@@ -5685,20 +5696,11 @@ auto shuffle(const R& rdd, std::string_view tag, std::size_t numTargets, MakeWri
       if (!ranks || ranks->isLocal(r)) grid.row(r)[m] = std::move(buckets[r]);
     if (ranks) ranks->put(m, &buckets);
   });
+  if (ranks) ranks->exchange();
   std::vector<std::vector<V>> out(numTargets);
-  const auto reduceTarget = [&](std::size_t r) {
-    out[r] = reduceAndRelease(reduce, r, std::span<std::vector<U>>(grid.row(r)));
-  };
-  if (!ranks) {
-    forEachTarget(sc, tag, numTargets, reduceTarget);
-    return out;
-  }
-  ranks->exchange();
-  runRankJob(sc, tag, [&] {  // one agreement for decoding what came in and reducing it
-    decodeReceived(sc, *ranks, grid);
-    executorOf(sc).runTasks(ranks->endTarget() - ranks->firstTarget(),
-                            [&](std::size_t i) { reduceTarget(ranks->firstTarget() + i); });
-  });
+  forEachTarget(
+      sc, tag, numTargets, [&] { if (ranks) decodeReceived(sc, *ranks, grid); },
+      [&](std::size_t r) { out[r] = reduceAndRelease(reduce, r, std::span<std::vector<U>>(grid.row(r))); });
   return out;
 }
 

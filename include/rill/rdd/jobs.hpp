@@ -82,19 +82,29 @@ void forEachPartition(const R& rdd, std::string_view tag, Fn&& fn) {
   });
 }
 
-/// Runs fn(r) for r in [0, n) that this rank owns by block placement (the
-/// partitions a shuffle produced here), in parallel on the context's executor.
-template <class Fn>
-void forEachTarget(SparkContext& sc, std::string_view tag, std::size_t n, Fn&& fn) {
+/// Runs prepare(), then fn(r) for r in [0, n) that this rank owns by block
+/// placement (the partitions a shuffle produced here), in parallel on the
+/// context's executor: one job, so one agreement covers both (a shuffle decodes
+/// what the other ranks sent in prepare).
+template <class Prepare, class Fn>
+void forEachTarget(SparkContext& sc, std::string_view tag, std::size_t n, Prepare&& prepare, Fn&& fn) {
   if (n == 0) return;
   exec::Cluster& cluster = clusterOf(sc);
   if (cluster.size() == 1) {
+    prepare();
     executorOf(sc).runTasks(n, fn);
     return;
   }
   const std::size_t first = sliceBegin(cluster.rank(), n, cluster.size());
   const std::size_t last = sliceBegin(cluster.rank() + 1, n, cluster.size());
-  runRankJob(sc, tag, [&] { executorOf(sc).runTasks(last - first, [&](std::size_t i) { fn(first + i); }); });
+  runRankJob(sc, tag, [&] {
+    prepare();
+    executorOf(sc).runTasks(last - first, [&](std::size_t i) { fn(first + i); });
+  });
+}
+template <class Fn>
+void forEachTarget(SparkContext& sc, std::string_view tag, std::size_t n, Fn&& fn) {
+  forEachTarget(sc, tag, n, [] {}, fn);
 }
 
 template <class MakeSink>

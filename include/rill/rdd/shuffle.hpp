@@ -67,7 +67,8 @@ auto reduceAndRelease(Reduce& reduce, std::size_t r, std::span<std::vector<U>> i
 
 /// Decodes what the exchange brought into `grid`'s rows, one sending rank at a
 /// time (this rank's targets in parallel), freeing each rank's bytes as soon as
-/// they are decoded. Runs inside the reduce job, whose agreement covers it.
+/// they are decoded. Runs in the reduce job (forEachTarget's prepare step), whose
+/// agreement covers it.
 template <class U>
 void decodeReceived(SparkContext& sc, ShuffleExchange& ranks, exec::BucketGrid<U>& grid) {
   exec::Cluster& cluster = clusterOf(sc);
@@ -106,20 +107,11 @@ auto shuffle(const R& rdd, std::string_view tag, std::size_t numTargets, MakeWri
       if (!ranks || ranks->isLocal(r)) grid.row(r)[m] = std::move(buckets[r]);
     if (ranks) ranks->put(m, &buckets);
   });
+  if (ranks) ranks->exchange();
   std::vector<std::vector<V>> out(numTargets);
-  const auto reduceTarget = [&](std::size_t r) {
-    out[r] = reduceAndRelease(reduce, r, std::span<std::vector<U>>(grid.row(r)));
-  };
-  if (!ranks) {
-    forEachTarget(sc, tag, numTargets, reduceTarget);
-    return out;
-  }
-  ranks->exchange();
-  runRankJob(sc, tag, [&] {  // one agreement for decoding what came in and reducing it
-    decodeReceived(sc, *ranks, grid);
-    executorOf(sc).runTasks(ranks->endTarget() - ranks->firstTarget(),
-                            [&](std::size_t i) { reduceTarget(ranks->firstTarget() + i); });
-  });
+  forEachTarget(
+      sc, tag, numTargets, [&] { if (ranks) decodeReceived(sc, *ranks, grid); },
+      [&](std::size_t r) { out[r] = reduceAndRelease(reduce, r, std::span<std::vector<U>>(grid.row(r))); });
   return out;
 }
 
