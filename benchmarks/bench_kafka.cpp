@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <memory>
@@ -39,6 +40,7 @@ constexpr std::int64_t kRecords = 640'000;  // 40,000 a partition: well under th
 constexpr std::int64_t kWordsPerRecord = 8;
 constexpr std::int64_t kOfferedPerSecond = 480'000;  // above the bare consumer's rate here
 constexpr int kRepetitions = 5;
+constexpr std::size_t kReadBatch = 512;  // messages a read call takes, as the direct stream's reader
 const std::string kTopic = "words";
 
 double seconds(Stopwatch::duration d) { return std::chrono::duration<double>(d).count(); }
@@ -90,13 +92,13 @@ rd_kafka_t* bareConsumer(const kafka::MockCluster& cluster, const std::vector<in
 
 /// Closes and frees a bare consumer; outside the timed part, as the direct stream closes its
 /// consumers when it stops.
-void close(rd_kafka_t* rk) {
+void closeConsumer(rd_kafka_t* rk) {
   rd_kafka_consumer_close(rk);
   rd_kafka_destroy(rk);
 }
 
 /// Reads from `rk` until `records` records came; the bytes read. Reads as the
-/// direct stream does: whatever has arrived, up to 512 messages a call, else waits for the next one.
+/// direct stream does: whatever has arrived, up to kReadBatch messages a call, else waits for the next one.
 std::int64_t drain(rd_kafka_t* rk, std::int64_t records) {
   rd_kafka_queue_t* queue = rd_kafka_queue_get_consumer(rk);
   std::int64_t seen = 0, bytes = 0;
@@ -105,8 +107,8 @@ std::int64_t drain(rd_kafka_t* rk, std::int64_t records) {
     rd_kafka_message_destroy(m);
   };
   while (seen < records) {
-    rd_kafka_message_t* batch[512];
-    const ssize_t n = rd_kafka_consume_batch_queue(queue, 0, batch, 512);
+    rd_kafka_message_t* batch[kReadBatch];
+    const ssize_t n = rd_kafka_consume_batch_queue(queue, 0, batch, kReadBatch);
     for (ssize_t i = 0; i < n; ++i) take(batch[i]);
     if (n <= 0)
       if (rd_kafka_message_t* m = rd_kafka_consume_queue(queue, 100)) take(m);
@@ -123,7 +125,7 @@ double bareOneHandle(const kafka::MockCluster& cluster) {
   rd_kafka_t* rk = bareConsumer(cluster, all);
   const std::int64_t bytes = drain(rk, kRecords);
   const double s = seconds(Stopwatch::now() - start);
-  close(rk);
+  closeConsumer(rk);
   if (bytes == 0) throw std::logic_error("no bytes read");
   return static_cast<double>(kRecords) / s;
 }
@@ -144,7 +146,7 @@ double bareHandlePerPartition(const kafka::MockCluster& cluster) {
   readHalf(0);
   other.join();
   const double s = seconds(Stopwatch::now() - start);
-  for (rd_kafka_t* rk : handles) close(rk);
+  for (rd_kafka_t* rk : handles) closeConsumer(rk);
   if (bytes == 0) throw std::logic_error("no bytes read");
   return static_cast<double>(kRecords) / s;
 }
