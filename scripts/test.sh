@@ -3,7 +3,8 @@
 #   gcc    g++ -O1: tests + examples + benchmarks (benchmarks compiled, not run),
 #          plus the tiers that need extra libraries: MPI (mpiexec -np 1..4),
 #          Kafka (librdkafka's mock cluster) and the UI (headless Chromium)
-#   clang  clang++ -O1: tests + examples
+#   clang  clang++ -O1: tests + examples, with rill's runtime compiled once
+#          (RILL_COMPILED_RUNTIME: rill_compile_runtime), so both ways are tested
 #   asan   clang++ -O0 with RILL_SANITIZE=address,undefined: tests
 #   tsan   g++ with RILL_SANITIZE=thread: the core and streaming tests
 #   fuzz   clang++ libFuzzer targets (fuzz/), a bounded number of runs each
@@ -85,7 +86,8 @@ for c in $configs; do
         -DRILL_BUILD_MPI_TESTS=ON -DRILL_BUILD_KAFKA_TESTS=ON -DRILL_BUILD_UI_TESTS=ON ;;
     clang)
       run_config clang -- -DCMAKE_CXX_COMPILER=clang++ "${common[@]}" \
-        -DRILL_BUILD_TESTS=ON -DRILL_BUILD_EXAMPLES=ON -DRILL_BUILD_BENCHMARKS=OFF -DRILL_SANITIZE= ;;
+        -DRILL_BUILD_TESTS=ON -DRILL_BUILD_EXAMPLES=ON -DRILL_BUILD_BENCHMARKS=OFF -DRILL_SANITIZE= \
+        -DRILL_COMPILED_RUNTIME=ON ;;
     asan)
       run_config asan ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 -- \
         -DCMAKE_CXX_COMPILER=clang++ "${sanitized_o0[@]}" \

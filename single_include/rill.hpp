@@ -65,6 +65,35 @@ class IllegalStateException : public SparkException {
 }  // namespace rill
 // ---- end rill/core/errors.hpp ----
 
+// ---- begin rill/core/runtime.hpp ----
+// Where rill's runtime is compiled. rill is header-only: by default every
+// translation unit compiles the functions it calls. The runtime (the context,
+// the thread pool, collectives, shuffles' exchange, the streaming scheduler:
+// plain functions that do not depend on a program's types) can instead be
+// compiled once, as fmt's compiled part is: CMake's rill_compile_runtime(target)
+// does it, or by hand one source file defines RILL_COMPILE_RUNTIME before
+// including <rill/rill.hpp> and every translation unit (that one too) is
+// compiled with RILL_SEPARATE_COMPILATION. See docs/benchmarks.md for what it
+// saves. Templates stay in the headers either way.
+//
+// A header declares such a function in its class (or with RILL_RUNTIME, for a
+// free function) and defines it, marked RILL_RUNTIME, below the class under
+// `#if RILL_RUNTIME_BODIES`. A virtual function is marked RILL_RUNTIME in its
+// class as well: declared there without `inline`, it would be the class's key
+// function, and every translation unit would compile the class's virtual table
+// and every function it points to.
+#if !defined(RILL_SEPARATE_COMPILATION)
+#define RILL_RUNTIME inline
+#define RILL_RUNTIME_BODIES 1
+#elif defined(RILL_COMPILE_RUNTIME)
+#define RILL_RUNTIME
+#define RILL_RUNTIME_BODIES 1
+#else
+#define RILL_RUNTIME
+#define RILL_RUNTIME_BODIES 0
+#endif
+// ---- end rill/core/runtime.hpp ----
+
 // ---- begin rill/io/directory.hpp ----
 // Directories on plain POSIX calls (mkdir, unlink, opendir/readdir): listing,
 // creating with parents, removing a file, joining paths. This is all that
@@ -80,15 +109,23 @@ class IllegalStateException : public SparkException {
 namespace rill::io {
 
 /// Formats "rill: <what>: <strerror(err)>".
-inline std::string systemErrorMessage(const std::string& what, int err) {
-  return "rill: " + what + ": " + std::strerror(err);
-}
+RILL_RUNTIME std::string systemErrorMessage(const std::string& what, int err);
 
 /// Throws IoError for a failed system call. Takes errno by value because any
 /// call made while building the message could overwrite the global.
-[[noreturn]] inline void throwSystemError(const std::string& what, int err) {
+[[noreturn]] RILL_RUNTIME void throwSystemError(const std::string& what, int err);
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME std::string systemErrorMessage(const std::string& what, int err) {
+  return "rill: " + what + ": " + std::strerror(err);
+}
+
+[[noreturn]] RILL_RUNTIME void throwSystemError(const std::string& what, int err) {
   throw IoError(systemErrorMessage(what, err));
 }
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::io
 // ---- end rill/io/system_error.hpp ----
@@ -110,22 +147,45 @@ struct SplitPath {
   std::string name;
 };
 
-inline SplitPath splitPath(const std::string& path) {
+RILL_RUNTIME SplitPath splitPath(const std::string& path);
+
+/// dir + "/" + name, without doubling a trailing slash of dir; just name for an empty dir.
+RILL_RUNTIME std::string joinPath(const std::string& dir, const std::string& name);
+
+/// Appends the entry names of `dir` (all but "." and "..", in directory order) to
+/// `names`. Returns 0, or the errno that stopped the listing (ENOENT for a missing
+/// directory): the caller decides whether that is an error.
+RILL_RUNTIME int readDirectory(const std::string& dir, std::vector<std::string>& names);
+
+/// The entry names of `dir` in directory order; throws IoError naming the
+/// directory when it cannot be listed.
+RILL_RUNTIME std::vector<std::string> listDirectory(const std::string& dir);
+
+/// mkdir(path): 0, or the errno of the failure (EEXIST when anything is there already).
+RILL_RUNTIME int makeDirectory(const std::string& path) noexcept;
+
+/// mkdir -p: creates `path` and its missing parents. Returns 0 (an existing
+/// directory included), or the errno of the first failure: EEXIST when `path`
+/// itself is something else than a directory, ENOTDIR when one of its parents is.
+RILL_RUNTIME int makeDirectories(const std::string& path);
+
+/// unlink(path), best effort: false when the file could not be removed.
+RILL_RUNTIME bool removeFile(const std::string& path) noexcept;
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME SplitPath splitPath(const std::string& path) {
   const auto slash = path.find_last_of('/');
   if (slash == std::string::npos) return {".", path};
   return {slash == 0 ? "/" : path.substr(0, slash), path.substr(slash + 1)};
 }
 
-/// dir + "/" + name, without doubling a trailing slash of dir; just name for an empty dir.
-inline std::string joinPath(const std::string& dir, const std::string& name) {
+RILL_RUNTIME std::string joinPath(const std::string& dir, const std::string& name) {
   if (dir.empty()) return name;
   return dir.back() == '/' ? dir + name : dir + "/" + name;
 }
 
-/// Appends the entry names of `dir` (all but "." and "..", in directory order) to
-/// `names`. Returns 0, or the errno that stopped the listing (ENOENT for a missing
-/// directory): the caller decides whether that is an error.
-inline int readDirectory(const std::string& dir, std::vector<std::string>& names) {
+RILL_RUNTIME int readDirectory(const std::string& dir, std::vector<std::string>& names) {
   struct Closer {
     void operator()(DIR* d) const noexcept { ::closedir(d); }
   };
@@ -135,27 +195,22 @@ inline int readDirectory(const std::string& dir, std::vector<std::string>& names
     errno = 0;
     const dirent* entry = ::readdir(d.get());
     if (entry == nullptr) return errno;
-    if (std::strcmp(entry->d_name, ".") != 0 && std::strcmp(entry->d_name, "..") != 0) names.emplace_back(entry->d_name);
+    if (std::strcmp(entry->d_name, ".") != 0 && std::strcmp(entry->d_name, "..") != 0)
+      names.emplace_back(entry->d_name);
   }
 }
 
-/// The entry names of `dir` in directory order; throws IoError naming the
-/// directory when it cannot be listed.
-inline std::vector<std::string> listDirectory(const std::string& dir) {
+RILL_RUNTIME std::vector<std::string> listDirectory(const std::string& dir) {
   std::vector<std::string> names;
   if (const int err = readDirectory(dir, names)) throwSystemError("cannot list directory '" + dir + "'", err);
   return names;
 }
 
-/// mkdir(path): 0, or the errno of the failure (EEXIST when anything is there already).
-inline int makeDirectory(const std::string& path) noexcept {
+RILL_RUNTIME int makeDirectory(const std::string& path) noexcept {
   return ::mkdir(path.c_str(), 0777) == 0 ? 0 : errno;
 }
 
-/// mkdir -p: creates `path` and its missing parents. Returns 0 (an existing
-/// directory included), or the errno of the first failure: EEXIST when `path`
-/// itself is something else than a directory, ENOTDIR when one of its parents is.
-inline int makeDirectories(const std::string& path) {
+RILL_RUNTIME int makeDirectories(const std::string& path) {
   auto isDirectory = [](const std::string& p) {
     struct stat st {};
     return ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
@@ -169,8 +224,9 @@ inline int makeDirectories(const std::string& path) {
   }
 }
 
-/// unlink(path), best effort: false when the file could not be removed.
-inline bool removeFile(const std::string& path) noexcept { return ::unlink(path.c_str()) == 0; }
+RILL_RUNTIME bool removeFile(const std::string& path) noexcept { return ::unlink(path.c_str()) == 0; }
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::io
 // ---- end rill/io/directory.hpp ----
@@ -225,24 +281,11 @@ namespace rill::io {
 
 namespace detail {
 
-inline std::string tempPathFor(const SplitPath& target) {
-  // The counter keeps concurrent writers in one process apart; the pid keeps
-  // processes apart.
-  static std::atomic<unsigned long long> counter{0};
-  const std::string prefix = target.dir == "/" ? "/" : target.dir + "/";
-  return prefix + "." + target.name + ".tmp-" + std::to_string(::getpid()) + "-" +
-         std::to_string(counter.fetch_add(1, std::memory_order_relaxed));
-}
+RILL_RUNTIME std::string tempPathFor(const SplitPath& target);
 
 // Makes a completed rename durable; without it the directory entry may still
 // point at the old file after a crash.
-inline void fsyncDirectory(const std::string& dir, const std::string& forPath) {
-  UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!fd.valid() || ::fsync(fd.get()) != 0) {
-    throwSystemError("cannot sync directory '" + dir + "' after writing '" + forPath + "'",
-                     errno);
-  }
-}
+RILL_RUNTIME void fsyncDirectory(const std::string& dir, const std::string& forPath);
 
 }  // namespace detail
 
@@ -251,31 +294,14 @@ inline void fsyncDirectory(const std::string& dir, const std::string& forPath) {
 /// job leaves the previous file untouched. Not thread-safe.
 class AtomicFileWriter {
  public:
-  explicit AtomicFileWriter(std::string path)
-      : path_(std::move(path)), parts_(splitPath(path_)),
-        tempPath_(detail::tempPathFor(parts_)) {
-    if (parts_.name.empty()) {
-      throw IoError("rill: cannot write file '" + path_ + "': path names a directory");
-    }
-    fd_.reset(::open(tempPath_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
-    if (!fd_.valid()) {
-      throwSystemError("cannot create temporary file '" + tempPath_ + "' for '" + path_ + "'",
-                       errno);
-    }
-    buffer_.reserve(kBufferSize);
-  }
+  explicit AtomicFileWriter(std::string path);
 
   AtomicFileWriter(const AtomicFileWriter&) = delete;
   AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
   AtomicFileWriter(AtomicFileWriter&&) = delete;
   AtomicFileWriter& operator=(AtomicFileWriter&&) = delete;
 
-  ~AtomicFileWriter() {
-    if (!committed_) {
-      fd_.reset();
-      ::unlink(tempPath_.c_str());
-    }
-  }
+  ~AtomicFileWriter();
 
   /// Appends bytes. Small writes are buffered so writing line by line does
   /// not cost a system call per line.
@@ -291,18 +317,7 @@ class AtomicFileWriter {
 
   /// Flushes, fsyncs, and renames the temporary over the target path. After
   /// a failed commit() the temporary is removed by the destructor.
-  void commit() {
-    requireOpen();
-    flush();
-    if (::fsync(fd_.get()) != 0) fail("cannot sync temporary file '" + tempPath_ + "'");
-    // close() can report deferred write errors (e.g. NFS), so check it.
-    if (::close(fd_.release()) != 0) fail("cannot close temporary file '" + tempPath_ + "'");
-    if (::rename(tempPath_.c_str(), path_.c_str()) != 0) {
-      fail("cannot rename '" + tempPath_ + "'");
-    }
-    committed_ = true;
-    detail::fsyncDirectory(parts_.dir, path_);
-  }
+  void commit();
 
   const std::string& path() const noexcept { return path_; }
   const std::string& tempPath() const noexcept { return tempPath_; }
@@ -316,28 +331,12 @@ class AtomicFileWriter {
     }
   }
 
-  void flush() {
-    writeFully(buffer_);
-    buffer_.clear();
-  }
+  void flush();
 
-  void writeFully(std::string_view bytes) {
-    while (!bytes.empty()) {
-      const ssize_t n = ::write(fd_.get(), bytes.data(), bytes.size());
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        fail("cannot write temporary file '" + tempPath_ + "'");
-      }
-      bytes.remove_prefix(static_cast<std::size_t>(n));
-    }
-  }
+  void writeFully(std::string_view bytes);
 
   // Every failure names the target too: the temp name alone would puzzle users.
-  [[noreturn]] void fail(const std::string& what) {
-    const int err = errno;
-    fd_.reset();
-    throwSystemError(what + " for '" + path_ + "'", err);
-  }
+  [[noreturn]] void fail(const std::string& what);
 
   std::string path_;
   SplitPath parts_;
@@ -348,11 +347,87 @@ class AtomicFileWriter {
 };
 
 /// Replaces (or creates) `path` with `contents` atomically and durably.
-inline void writeFileAtomically(const std::string& path, std::string_view contents) {
+RILL_RUNTIME void writeFileAtomically(const std::string& path, std::string_view contents);
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME std::string detail::tempPathFor(const SplitPath& target) {
+  // The counter keeps concurrent writers in one process apart; the pid keeps
+  // processes apart.
+  static std::atomic<unsigned long long> counter{0};
+  const std::string prefix = target.dir == "/" ? "/" : target.dir + "/";
+  return prefix + "." + target.name + ".tmp-" + std::to_string(::getpid()) + "-" +
+         std::to_string(counter.fetch_add(1, std::memory_order_relaxed));
+}
+
+RILL_RUNTIME void detail::fsyncDirectory(const std::string& dir, const std::string& forPath) {
+  UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd.valid() || ::fsync(fd.get()) != 0) {
+    throwSystemError("cannot sync directory '" + dir + "' after writing '" + forPath + "'", errno);
+  }
+}
+
+RILL_RUNTIME AtomicFileWriter::AtomicFileWriter(std::string path)
+    : path_(std::move(path)), parts_(splitPath(path_)), tempPath_(detail::tempPathFor(parts_)) {
+  if (parts_.name.empty()) {
+    throw IoError("rill: cannot write file '" + path_ + "': path names a directory");
+  }
+  fd_.reset(::open(tempPath_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+  if (!fd_.valid()) {
+    throwSystemError("cannot create temporary file '" + tempPath_ + "' for '" + path_ + "'", errno);
+  }
+  buffer_.reserve(kBufferSize);
+}
+
+RILL_RUNTIME AtomicFileWriter::~AtomicFileWriter() {
+  if (!committed_) {
+    fd_.reset();
+    ::unlink(tempPath_.c_str());
+  }
+}
+
+RILL_RUNTIME void AtomicFileWriter::commit() {
+  requireOpen();
+  flush();
+  if (::fsync(fd_.get()) != 0) fail("cannot sync temporary file '" + tempPath_ + "'");
+  // close() can report deferred write errors (e.g. NFS), so check it.
+  if (::close(fd_.release()) != 0) fail("cannot close temporary file '" + tempPath_ + "'");
+  if (::rename(tempPath_.c_str(), path_.c_str()) != 0) {
+    fail("cannot rename '" + tempPath_ + "'");
+  }
+  committed_ = true;
+  detail::fsyncDirectory(parts_.dir, path_);
+}
+
+RILL_RUNTIME void AtomicFileWriter::flush() {
+  writeFully(buffer_);
+  buffer_.clear();
+}
+
+RILL_RUNTIME void AtomicFileWriter::writeFully(std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::write(fd_.get(), bytes.data(), bytes.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail("cannot write temporary file '" + tempPath_ + "'");
+    }
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+[[noreturn]] RILL_RUNTIME void AtomicFileWriter::fail(const std::string& what) {
+  const int err = errno;
+  fd_.reset();
+  throwSystemError(what + " for '" + path_ + "'", err);
+}
+
+RILL_RUNTIME void writeFileAtomically(const std::string& path, std::string_view contents) {
   AtomicFileWriter writer(path);
   writer.write(contents);
   writer.commit();
 }
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::io
 // ---- end rill/io/atomic_file.hpp ----
@@ -385,16 +460,7 @@ inline void writeFileAtomically(const std::string& path, std::string_view conten
 namespace rill::io {
 
 /// Size in bytes of the regular file at `path`.
-inline std::uintmax_t fileSize(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) {
-    throwSystemError("cannot open file '" + path + "'", errno);
-  }
-  if (!S_ISREG(st.st_mode)) {
-    throw IoError("rill: cannot open file '" + path + "': not a regular file");
-  }
-  return static_cast<std::uintmax_t>(st.st_size);
-}
+RILL_RUNTIME std::uintmax_t fileSize(const std::string& path);
 
 namespace detail {
 
@@ -402,31 +468,14 @@ namespace detail {
 // a file holds little (textFile reads one split per worker at a time).
 inline constexpr std::size_t kFileReadChunk = std::size_t{256} << 10;
 
-inline UniqueFd openForReading(const std::string& path) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) throwSystemError("cannot open file '" + path + "'", errno);
-  return fd;
-}
+RILL_RUNTIME UniqueFd openForReading(const std::string& path);
 
 // Reads up to `n` bytes at `offset`; 0 means end of file.
-inline std::size_t readAt(int fd, const std::string& path, char* buf,
-                          std::size_t n, std::uintmax_t offset) {
-  for (;;) {
-    const ssize_t got = ::pread(fd, buf, n, static_cast<off_t>(offset));
-    if (got >= 0) return static_cast<std::size_t>(got);
-    if (errno != EINTR) throwSystemError("cannot read file '" + path + "'", errno);
-  }
-}
+RILL_RUNTIME std::size_t readAt(int fd, const std::string& path, char* buf, std::size_t n, std::uintmax_t offset);
 
 // Small files get a small buffer; the size is only a hint, since reading
 // continues until EOF even if the file grows meanwhile.
-inline std::size_t readBufferSize(int fd, std::uintmax_t from) {
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || st.st_size < 0) return kFileReadChunk;
-  const auto size = static_cast<std::uintmax_t>(st.st_size);
-  const std::uintmax_t left = size > from ? size - from : 0;
-  return static_cast<std::size_t>(std::clamp<std::uintmax_t>(left + 1, 4096, kFileReadChunk));
-}
+RILL_RUNTIME std::size_t readBufferSize(int fd, std::uintmax_t from);
 
 inline std::string_view stripCR(std::string_view line) noexcept {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
@@ -507,7 +556,45 @@ void forEachLine(const std::string& path, OnLine&& onLine) {
 
 /// The whole content of `path`, bytes as they are; throws IoError naming the
 /// path when it cannot be opened or read.
-inline std::string readFile(const std::string& path) {
+RILL_RUNTIME std::string readFile(const std::string& path);
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME std::uintmax_t fileSize(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    throwSystemError("cannot open file '" + path + "'", errno);
+  }
+  if (!S_ISREG(st.st_mode)) {
+    throw IoError("rill: cannot open file '" + path + "': not a regular file");
+  }
+  return static_cast<std::uintmax_t>(st.st_size);
+}
+
+RILL_RUNTIME UniqueFd detail::openForReading(const std::string& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) throwSystemError("cannot open file '" + path + "'", errno);
+  return fd;
+}
+
+RILL_RUNTIME std::size_t detail::readAt(int fd, const std::string& path, char* buf, std::size_t n,
+                                        std::uintmax_t offset) {
+  for (;;) {
+    const ssize_t got = ::pread(fd, buf, n, static_cast<off_t>(offset));
+    if (got >= 0) return static_cast<std::size_t>(got);
+    if (errno != EINTR) throwSystemError("cannot read file '" + path + "'", errno);
+  }
+}
+
+RILL_RUNTIME std::size_t detail::readBufferSize(int fd, std::uintmax_t from) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || st.st_size < 0) return kFileReadChunk;
+  const auto size = static_cast<std::uintmax_t>(st.st_size);
+  const std::uintmax_t left = size > from ? size - from : 0;
+  return static_cast<std::size_t>(std::clamp<std::uintmax_t>(left + 1, 4096, kFileReadChunk));
+}
+
+RILL_RUNTIME std::string readFile(const std::string& path) {
   const UniqueFd fd = detail::openForReading(path);
   std::string out;
   for (;;) {
@@ -518,6 +605,8 @@ inline std::string readFile(const std::string& path) {
     if (got == 0) return out;
   }
 }
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::io
 // ---- end rill/io/file_lines.hpp ----
@@ -543,14 +632,7 @@ inline std::atomic<OpenDecompressed> gzipOpener{nullptr};  // set by enableGzip(
 inline bool isGzipPath(std::string_view path) { return path.ends_with(".gz"); }
 
 /// The decompressed bytes of the .gz file at `path`.
-inline std::unique_ptr<DecompressedReader> openGzip(const std::string& path) {
-  const OpenDecompressed open = detail::gzipOpener.load(std::memory_order_acquire);
-  if (open == nullptr)
-    throw IoError("rill: cannot read '" + path +
-                  "': it is gzip-compressed, and reading .gz files needs zlib: include <rill/io/gzip.hpp>, call "
-                  "rill::io::enableGzip() once, and link the CMake target rill::gzip");
-  return open(path);
-}
+RILL_RUNTIME std::unique_ptr<DecompressedReader> openGzip(const std::string& path);
 
 /// Calls onLine(std::string_view) for every line of the decompressed .gz file,
 /// with forEachLineInRange's rules (file_lines.hpp); a bool-returning onLine may
@@ -577,7 +659,20 @@ bool forEachGzipLine(const std::string& path, OnLine&& onLine) {
 }
 
 /// The whole decompressed content of a .gz file, or the bytes of any other file.
-inline std::string readInputFile(const std::string& path) {
+RILL_RUNTIME std::string readInputFile(const std::string& path);
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME std::unique_ptr<DecompressedReader> openGzip(const std::string& path) {
+  const OpenDecompressed open = detail::gzipOpener.load(std::memory_order_acquire);
+  if (open == nullptr)
+    throw IoError("rill: cannot read '" + path +
+                  "': it is gzip-compressed, and reading .gz files needs zlib: include <rill/io/gzip.hpp>, call "
+                  "rill::io::enableGzip() once, and link the CMake target rill::gzip");
+  return open(path);
+}
+
+RILL_RUNTIME std::string readInputFile(const std::string& path) {
   if (!isGzipPath(path)) return readFile(path);
   const std::unique_ptr<DecompressedReader> in = openGzip(path);
   std::string out;
@@ -589,6 +684,8 @@ inline std::string readInputFile(const std::string& path) {
     if (got == 0) return out;
   }
 }
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::io
 // ---- end rill/io/compressed_input.hpp ----
@@ -620,21 +717,11 @@ class DirectoryWatcher {
  public:
   /// Throws IoError if `dir` cannot be listed. With includeExisting == false
   /// (Spark's default) files already present are never reported.
-  explicit DirectoryWatcher(std::string dir, bool includeExisting = false)
-      : dir_(std::move(dir)) {
-    if (!includeExisting) remember(newNames());
-  }
+  explicit DirectoryWatcher(std::string dir, bool includeExisting = false);
 
   /// Full paths of regular files that appeared since the previous poll (or
   /// since construction), sorted by name.
-  std::vector<std::string> poll() {
-    std::vector<std::string> names = newNames();
-    std::vector<std::string> paths;
-    paths.reserve(names.size());
-    for (auto& name : names) paths.push_back(joinPath(dir_, name));
-    remember(std::move(names));
-    return paths;
-  }
+  std::vector<std::string> poll();
 
   const std::string& directory() const noexcept { return dir_; }
 
@@ -644,29 +731,50 @@ class DirectoryWatcher {
   // Visible regular files not reported before, sorted by name. Names are only
   // stat()ed once they are new, so a poll over a large, mostly-seen directory
   // stays cheap.
-  std::vector<std::string> newNames() const {
-    std::vector<std::string> names;
-    for (auto& name : listDirectory(dir_)) {
-      if (hidden(name.c_str()) || std::binary_search(seen_.begin(), seen_.end(), name)) continue;
-      // A file deleted between readdir and stat simply is not new yet.
-      struct stat st {};
-      if (::stat(joinPath(dir_, name).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
-      names.push_back(std::move(name));
-    }
-    std::sort(names.begin(), names.end());
-    return names;
-  }
+  std::vector<std::string> newNames() const;
 
   // Adds names (sorted, none seen before) to seen_, which stays sorted.
-  void remember(std::vector<std::string> names) {
-    const auto middle = static_cast<std::ptrdiff_t>(seen_.size());
-    seen_.insert(seen_.end(), std::make_move_iterator(names.begin()), std::make_move_iterator(names.end()));
-    std::inplace_merge(seen_.begin(), seen_.begin() + middle, seen_.end());
-  }
+  void remember(std::vector<std::string> names);
 
   std::string dir_;
   std::vector<std::string> seen_;  // every name reported or skipped, sorted
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME DirectoryWatcher::DirectoryWatcher(std::string dir, bool includeExisting) : dir_(std::move(dir)) {
+  if (!includeExisting) remember(newNames());
+}
+
+RILL_RUNTIME std::vector<std::string> DirectoryWatcher::poll() {
+  std::vector<std::string> names = newNames();
+  std::vector<std::string> paths;
+  paths.reserve(names.size());
+  for (auto& name : names) paths.push_back(joinPath(dir_, name));
+  remember(std::move(names));
+  return paths;
+}
+
+RILL_RUNTIME std::vector<std::string> DirectoryWatcher::newNames() const {
+  std::vector<std::string> names;
+  for (auto& name : listDirectory(dir_)) {
+    if (hidden(name.c_str()) || std::binary_search(seen_.begin(), seen_.end(), name)) continue;
+    // A file deleted between readdir and stat simply is not new yet.
+    struct stat st {};
+    if (::stat(joinPath(dir_, name).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    names.push_back(std::move(name));
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+RILL_RUNTIME void DirectoryWatcher::remember(std::vector<std::string> names) {
+  const auto middle = static_cast<std::ptrdiff_t>(seen_.size());
+  seen_.insert(seen_.end(), std::make_move_iterator(names.begin()), std::make_move_iterator(names.end()));
+  std::inplace_merge(seen_.begin(), seen_.begin() + middle, seen_.end());
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::io
 // ---- end rill/io/directory_watcher.hpp ----
@@ -699,10 +807,30 @@ inline bool isGlob(std::string_view path) { return path.find_first_of("*?[{") !=
 
 namespace detail {
 
-inline bool statPath(const std::string& path, struct stat& st) { return ::stat(path.c_str(), &st) == 0; }
+RILL_RUNTIME bool statPath(const std::string& path, struct stat& st);
 
 /// The files directly in `dir`, hidden ones skipped; a directory among them is an error.
-inline void addDirectoryFiles(const std::string& dir, const std::string& input, std::vector<InputFile>& out) {
+RILL_RUNTIME void addDirectoryFiles(const std::string& dir, const std::string& input, std::vector<InputFile>& out);
+
+/// A file as itself, a directory as its files.
+RILL_RUNTIME void addPath(const std::string& path, const std::string& input, std::vector<InputFile>& out);
+
+/// The paths matching `pattern`, hidden names skipped.
+RILL_RUNTIME std::vector<std::string> globMatches(const std::string& pattern);
+
+}  // namespace detail
+
+/// The files `path` names (see the top of this file), sorted by path. Throws
+/// IoError naming the path when it does not exist or a pattern matches nothing;
+/// an empty directory gives no files.
+RILL_RUNTIME std::vector<InputFile> inputFiles(const std::string& path);
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME bool detail::statPath(const std::string& path, struct stat& st) { return ::stat(path.c_str(), &st) == 0; }
+
+RILL_RUNTIME void detail::addDirectoryFiles(const std::string& dir, const std::string& input,
+                                            std::vector<InputFile>& out) {
   for (const std::string& name : listDirectory(dir)) {
     if (isHiddenName(name)) continue;
     const std::string path = joinPath(dir, name);
@@ -715,8 +843,7 @@ inline void addDirectoryFiles(const std::string& dir, const std::string& input, 
   }
 }
 
-/// A file as itself, a directory as its files.
-inline void addPath(const std::string& path, const std::string& input, std::vector<InputFile>& out) {
+RILL_RUNTIME void detail::addPath(const std::string& path, const std::string& input, std::vector<InputFile>& out) {
   struct stat st {};
   if (!statPath(path, st)) throwSystemError("cannot open file '" + path + "'", errno);
   if (S_ISDIR(st.st_mode))
@@ -727,8 +854,7 @@ inline void addPath(const std::string& path, const std::string& input, std::vect
     throw IoError("rill: cannot open file '" + path + "': not a regular file");
 }
 
-/// The paths matching `pattern`, hidden names skipped.
-inline std::vector<std::string> globMatches(const std::string& pattern) {
+RILL_RUNTIME std::vector<std::string> detail::globMatches(const std::string& pattern) {
   int flags = 0;
 #ifdef GLOB_BRACE
   flags |= GLOB_BRACE;  // {a,b}, as Hadoop's globs have
@@ -746,12 +872,7 @@ inline std::vector<std::string> globMatches(const std::string& pattern) {
   return matches;
 }
 
-}  // namespace detail
-
-/// The files `path` names (see the top of this file), sorted by path. Throws
-/// IoError naming the path when it does not exist or a pattern matches nothing;
-/// an empty directory gives no files.
-inline std::vector<InputFile> inputFiles(const std::string& path) {
+RILL_RUNTIME std::vector<InputFile> inputFiles(const std::string& path) {
   std::vector<InputFile> files;
   if (isGlob(path)) {
     const std::vector<std::string> matches = detail::globMatches(path);
@@ -763,6 +884,8 @@ inline std::vector<InputFile> inputFiles(const std::string& path) {
   std::sort(files.begin(), files.end(), [](const InputFile& a, const InputFile& b) { return a.path < b.path; });
   return files;
 }
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::io
 // ---- end rill/io/input_files.hpp ----
@@ -967,38 +1090,14 @@ namespace detail {
 
 // poll() on one descriptor; returns false on timeout. EINTR restarts the wait
 // with the remaining time so a signal cannot stretch or cut short a deadline.
-inline bool pollFor(int fd, short events, std::chrono::milliseconds timeout,
-                    const std::string& what) {
-  using Clock = std::chrono::steady_clock;
-  const auto deadline = Clock::now() + timeout;
-  for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    const auto ms = std::clamp<std::chrono::milliseconds::rep>(left.count(), 0, INT_MAX);
-    pollfd p{fd, events, 0};
-    const int r = ::poll(&p, 1, static_cast<int>(ms));
-    if (r > 0) return true;
-    if (r == 0) return false;
-    if (errno != EINTR) throwSystemError(what, errno);
-  }
-}
+RILL_RUNTIME bool pollFor(int fd, short events, std::chrono::milliseconds timeout, const std::string& what);
 
 inline std::string endpointName(const std::string& host, int port) {
   return host + ":" + std::to_string(port);
 }
 
 // "ip:port" of a connected socket's peer, used to name accepted connections.
-inline std::string peerName(int fd) {
-  sockaddr_storage addr{};
-  socklen_t len = sizeof addr;
-  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return "unknown peer";
-  char host[NI_MAXHOST];
-  char port[NI_MAXSERV];
-  if (::getnameinfo(reinterpret_cast<sockaddr*>(&addr), len, host, sizeof host, port,
-                    sizeof port, NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
-    return "unknown peer";
-  }
-  return std::string(host) + ":" + port;
-}
+RILL_RUNTIME std::string peerName(int fd);
 
 }  // namespace detail
 
@@ -1012,64 +1111,19 @@ class TcpConnection {
 
   /// Connects to host:port, trying every address getaddrinfo returns, within
   /// `timeout` per address. Throws IoError naming host:port and the reason.
-  static TcpConnection connect(const std::string& host, int port,
-                               std::chrono::milliseconds timeout) {
-    const std::string name = detail::endpointName(host, port);
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    addrinfo* found = nullptr;
-    const int rc = ::getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found);
-    if (rc != 0) {
-      const std::string reason = rc == EAI_SYSTEM ? std::strerror(errno) : ::gai_strerror(rc);
-      throw IoError("rill: cannot resolve host '" + host + "' to connect to " + name + ": " +
-                    reason);
-    }
-    std::unique_ptr<addrinfo, void (*)(addrinfo*)> list(found, ::freeaddrinfo);
-    std::string lastError = "no addresses";
-    for (const addrinfo* ai = found; ai != nullptr; ai = ai->ai_next) {
-      UniqueFd fd = tryConnect(*ai, timeout, lastError);
-      if (fd.valid()) return TcpConnection(std::move(fd), name);
-    }
-    throw IoError("rill: cannot connect to " + name + ": " + lastError);
-  }
+  static TcpConnection connect(const std::string& host, int port, std::chrono::milliseconds timeout);
 
   /// Waits up to pollTimeout for data. Returns the number of bytes read, 0 on
   /// orderly EOF, or -1 if nothing arrived in time (so the caller can check a
   /// stop flag and call again). Throws IoError on a reset or other failure.
-  std::ptrdiff_t readSome(char* buf, std::size_t n, std::chrono::milliseconds pollTimeout) {
-    if (!detail::pollFor(fd_.get(), POLLIN, pollTimeout, "cannot wait for data from " + peer_)) {
-      return -1;
-    }
-    for (;;) {
-      const ssize_t got = ::recv(fd_.get(), buf, n, 0);
-      if (got >= 0) return static_cast<std::ptrdiff_t>(got);
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) return -1;
-      throwSystemError("cannot read from " + peer_, errno);
-    }
-  }
+  std::ptrdiff_t readSome(char* buf, std::size_t n, std::chrono::milliseconds pollTimeout);
 
   /// Sends every byte, waiting for buffer space as needed.
-  void sendAll(std::string_view bytes) {
-    while (!bytes.empty()) {
-      const ssize_t sent = ::send(fd_.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL);
-      if (sent >= 0) {
-        bytes.remove_prefix(static_cast<std::size_t>(sent));
-      } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
-        // Blocking semantics: wait (in one-hour slices) until the peer drains.
-        detail::pollFor(fd_.get(), POLLOUT, std::chrono::hours(1), "cannot send to " + peer_);
-      } else if (errno != EINTR) {
-        throwSystemError("cannot send to " + peer_, errno);
-      }
-    }
-  }
+  void sendAll(std::string_view bytes);
 
   /// Shuts down both directions: the peer sees EOF and a local reader wakes
   /// with EOF. Errors (e.g. already disconnected) are ignored on purpose.
-  void shutdownBoth() noexcept {
-    if (fd_.valid()) ::shutdown(fd_.get(), SHUT_RDWR);
-  }
+  void shutdownBoth() noexcept;
 
   void close() noexcept { fd_.reset(); }
   bool valid() const noexcept { return fd_.valid(); }
@@ -1079,32 +1133,7 @@ class TcpConnection {
 
  private:
   // Returns an invalid fd and sets lastError when this address fails.
-  static UniqueFd tryConnect(const addrinfo& ai, std::chrono::milliseconds timeout,
-                             std::string& lastError) {
-    UniqueFd fd(::socket(ai.ai_family, ai.ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                         ai.ai_protocol));
-    if (!fd.valid()) {
-      lastError = std::strerror(errno);
-      return {};
-    }
-    if (::connect(fd.get(), ai.ai_addr, ai.ai_addrlen) == 0) return fd;
-    if (errno != EINPROGRESS) {
-      lastError = std::strerror(errno);
-      return {};
-    }
-    if (!detail::pollFor(fd.get(), POLLOUT, timeout, "cannot connect")) {
-      lastError = "timed out after " + std::to_string(timeout.count()) + " ms";
-      return {};
-    }
-    int err = 0;
-    socklen_t len = sizeof err;
-    if (::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
-    if (err != 0) {
-      lastError = std::strerror(err);
-      return {};
-    }
-    return fd;
-  }
+  static UniqueFd tryConnect(const addrinfo& ai, std::chrono::milliseconds timeout, std::string& lastError);
 
   UniqueFd fd_;
   std::string peer_;
@@ -1114,51 +1143,12 @@ class TcpConnection {
 /// default) picks a free ephemeral port; port() reports it.
 class TcpListener {
  public:
-  explicit TcpListener(int port = 0) {
-    const std::string name = detail::endpointName("127.0.0.1", port);
-    fd_.reset(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-    if (!fd_.valid()) throwSystemError("cannot create socket to listen on " + name, errno);
-    // Lets a restarted demo rebind while old connections sit in TIME_WAIT.
-    const int one = 1;
-    if (::setsockopt(fd_.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0) {
-      throwSystemError("cannot set SO_REUSEADDR on " + name, errno);
-    }
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<std::uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::bind(fd_.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-      throwSystemError("cannot bind " + name, errno);
-    }
-    if (::listen(fd_.get(), SOMAXCONN) != 0) throwSystemError("cannot listen on " + name, errno);
-    socklen_t len = sizeof addr;
-    if (::getsockname(fd_.get(), reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-      throwSystemError("cannot query port of " + name, errno);
-    }
-    port_ = ntohs(addr.sin_port);
-  }
+  explicit TcpListener(int port = 0);
 
   int port() const noexcept { return port_; }
 
   /// Waits up to `timeout` for a client; throws IoError on timeout or failure.
-  TcpConnection accept(std::chrono::milliseconds timeout) {
-    const std::string name = detail::endpointName("127.0.0.1", port_);
-    for (;;) {
-      if (!detail::pollFor(fd_.get(), POLLIN, timeout, "cannot wait for connections on " + name)) {
-        throw IoError("rill: no connection on " + name + " within " +
-                      std::to_string(timeout.count()) + " ms");
-      }
-      UniqueFd conn(::accept4(fd_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
-      if (conn.valid()) {
-        std::string peer = detail::peerName(conn.get());
-        return TcpConnection(std::move(conn), std::move(peer));
-      }
-      // The client may have given up between poll and accept; wait again.
-      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != ECONNABORTED && errno != EINTR) {
-        throwSystemError("cannot accept on " + name, errno);
-      }
-    }
-  }
+  TcpConnection accept(std::chrono::milliseconds timeout);
 
   void close() noexcept { fd_.reset(); }
 
@@ -1166,6 +1156,157 @@ class TcpListener {
   UniqueFd fd_;
   int port_ = 0;
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME bool detail::pollFor(int fd, short events, std::chrono::milliseconds timeout, const std::string& what) {
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + timeout;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    const auto ms = std::clamp<std::chrono::milliseconds::rep>(left.count(), 0, INT_MAX);
+    pollfd p{fd, events, 0};
+    const int r = ::poll(&p, 1, static_cast<int>(ms));
+    if (r > 0) return true;
+    if (r == 0) return false;
+    if (errno != EINTR) throwSystemError(what, errno);
+  }
+}
+
+RILL_RUNTIME std::string detail::peerName(int fd) {
+  sockaddr_storage addr{};
+  socklen_t len = sizeof addr;
+  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return "unknown peer";
+  char host[NI_MAXHOST];
+  char port[NI_MAXSERV];
+  if (::getnameinfo(reinterpret_cast<sockaddr*>(&addr), len, host, sizeof host, port, sizeof port,
+                    NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+    return "unknown peer";
+  }
+  return std::string(host) + ":" + port;
+}
+
+RILL_RUNTIME TcpConnection TcpConnection::connect(const std::string& host, int port,
+                                                  std::chrono::milliseconds timeout) {
+  const std::string name = detail::endpointName(host, port);
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  const int rc = ::getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found);
+  if (rc != 0) {
+    const std::string reason = rc == EAI_SYSTEM ? std::strerror(errno) : ::gai_strerror(rc);
+    throw IoError("rill: cannot resolve host '" + host + "' to connect to " + name + ": " + reason);
+  }
+  std::unique_ptr<addrinfo, void (*)(addrinfo*)> list(found, ::freeaddrinfo);
+  std::string lastError = "no addresses";
+  for (const addrinfo* ai = found; ai != nullptr; ai = ai->ai_next) {
+    UniqueFd fd = tryConnect(*ai, timeout, lastError);
+    if (fd.valid()) return TcpConnection(std::move(fd), name);
+  }
+  throw IoError("rill: cannot connect to " + name + ": " + lastError);
+}
+
+RILL_RUNTIME std::ptrdiff_t TcpConnection::readSome(char* buf, std::size_t n, std::chrono::milliseconds pollTimeout) {
+  if (!detail::pollFor(fd_.get(), POLLIN, pollTimeout, "cannot wait for data from " + peer_)) {
+    return -1;
+  }
+  for (;;) {
+    const ssize_t got = ::recv(fd_.get(), buf, n, 0);
+    if (got >= 0) return static_cast<std::ptrdiff_t>(got);
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return -1;
+    throwSystemError("cannot read from " + peer_, errno);
+  }
+}
+
+RILL_RUNTIME void TcpConnection::sendAll(std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t sent = ::send(fd_.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    if (sent >= 0) {
+      bytes.remove_prefix(static_cast<std::size_t>(sent));
+    } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      // Blocking semantics: wait (in one-hour slices) until the peer drains.
+      detail::pollFor(fd_.get(), POLLOUT, std::chrono::hours(1), "cannot send to " + peer_);
+    } else if (errno != EINTR) {
+      throwSystemError("cannot send to " + peer_, errno);
+    }
+  }
+}
+
+RILL_RUNTIME void TcpConnection::shutdownBoth() noexcept {
+  if (fd_.valid()) ::shutdown(fd_.get(), SHUT_RDWR);
+}
+
+RILL_RUNTIME UniqueFd TcpConnection::tryConnect(const addrinfo& ai, std::chrono::milliseconds timeout,
+                                                std::string& lastError) {
+  UniqueFd fd(::socket(ai.ai_family, ai.ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai.ai_protocol));
+  if (!fd.valid()) {
+    lastError = std::strerror(errno);
+    return {};
+  }
+  if (::connect(fd.get(), ai.ai_addr, ai.ai_addrlen) == 0) return fd;
+  if (errno != EINPROGRESS) {
+    lastError = std::strerror(errno);
+    return {};
+  }
+  if (!detail::pollFor(fd.get(), POLLOUT, timeout, "cannot connect")) {
+    lastError = "timed out after " + std::to_string(timeout.count()) + " ms";
+    return {};
+  }
+  int err = 0;
+  socklen_t len = sizeof err;
+  if (::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+  if (err != 0) {
+    lastError = std::strerror(err);
+    return {};
+  }
+  return fd;
+}
+
+RILL_RUNTIME TcpListener::TcpListener(int port) {
+  const std::string name = detail::endpointName("127.0.0.1", port);
+  fd_.reset(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  if (!fd_.valid()) throwSystemError("cannot create socket to listen on " + name, errno);
+  // Lets a restarted demo rebind while old connections sit in TIME_WAIT.
+  const int one = 1;
+  if (::setsockopt(fd_.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0) {
+    throwSystemError("cannot set SO_REUSEADDR on " + name, errno);
+  }
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::bind(fd_.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    throwSystemError("cannot bind " + name, errno);
+  }
+  if (::listen(fd_.get(), SOMAXCONN) != 0) throwSystemError("cannot listen on " + name, errno);
+  socklen_t len = sizeof addr;
+  if (::getsockname(fd_.get(), reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    throwSystemError("cannot query port of " + name, errno);
+  }
+  port_ = ntohs(addr.sin_port);
+}
+
+RILL_RUNTIME TcpConnection TcpListener::accept(std::chrono::milliseconds timeout) {
+  const std::string name = detail::endpointName("127.0.0.1", port_);
+  for (;;) {
+    if (!detail::pollFor(fd_.get(), POLLIN, timeout, "cannot wait for connections on " + name)) {
+      throw IoError("rill: no connection on " + name + " within " + std::to_string(timeout.count()) + " ms");
+    }
+    UniqueFd conn(::accept4(fd_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
+    if (conn.valid()) {
+      std::string peer = detail::peerName(conn.get());
+      return TcpConnection(std::move(conn), std::move(peer));
+    }
+    // The client may have given up between poll and accept; wait again.
+    if (errno != EAGAIN && errno != EWOULDBLOCK && errno != ECONNABORTED && errno != EINTR) {
+      throwSystemError("cannot accept on " + name, errno);
+    }
+  }
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::io
 // ---- end rill/io/socket.hpp ----
@@ -1810,6 +1951,7 @@ Split<std::string> split(S&& line, char sep = ' ') {
 // ---- begin rill/core/message.hpp ----
 // Error messages built from pieces: rill::detail::message({"cannot read '", path,
 // "': ", n, " bytes left"}), text and integers joined in one allocation.
+
 #include <initializer_list>
 
 namespace rill::detail {
@@ -1845,7 +1987,11 @@ class MessagePart {
 };
 
 /// The pieces joined, in one allocation.
-inline std::string message(std::initializer_list<MessagePart> parts) {
+RILL_RUNTIME std::string message(std::initializer_list<MessagePart> parts);
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME std::string message(std::initializer_list<MessagePart> parts) {
   std::size_t size = 0;
   for (const MessagePart& p : parts) size += p.size();
   std::string out(size, '\0');
@@ -1856,6 +2002,8 @@ inline std::string message(std::initializer_list<MessagePart> parts) {
   }
   return out;
 }
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::detail
 // ---- end rill/core/message.hpp ----
@@ -1888,41 +2036,14 @@ class SparkConf {
     const std::string* value = find(key);
     return value ? *value : defaultValue;
   }
-  long long getLong(const std::string& key, long long defaultValue) const {
-    const std::string* value = find(key);
-    if (!value) return defaultValue;
-    try {
-      std::size_t used = 0;
-      long long v = std::stoll(*value, &used);
-      if (used == value->size()) return v;
-    } catch (const std::exception&) {
-    }
-    throw std::invalid_argument(detail::message({"rill: setting '", key, "' must be an integer, got '", *value, "'"}));
-  }
+  long long getLong(const std::string& key, long long defaultValue) const;
   bool contains(const std::string& key) const { return find(key) != nullptr; }
 
   const std::string& appName() const { return appName_; }
   const std::string& master() const { return master_; }
   std::size_t threads() const { return threads_; }
 
-  static std::size_t parseMaster(const std::string& master) {
-    const std::string_view m = master;
-    constexpr std::string_view prefix = "local[";
-    if (m == "local") return 1;
-    if (m.size() > prefix.size() + 1 && m.starts_with(prefix) && m.back() == ']') {
-      const std::string_view inner = m.substr(prefix.size(), m.size() - prefix.size() - 1);
-      if (inner == "*") return std::max(1u, std::thread::hardware_concurrency());
-      std::size_t n = 0;
-      bool digits = inner.size() < 6;  // up to 99999 threads
-      for (const char c : inner) {
-        digits = digits && c >= '0' && c <= '9';
-        n = n * 10 + static_cast<std::size_t>(c - '0');
-      }
-      if (digits && n > 0) return n;
-    }
-    throw std::invalid_argument(detail::message(
-        {"rill: unsupported master '", master, "': use \"local\", \"local[N]\" with N > 0, or \"local[*]\""}));
-  }
+  static std::size_t parseMaster(const std::string& master);
 
  private:
   std::string appName_ = "rill";
@@ -1937,6 +2058,41 @@ class SparkConf {
   }
   std::string* find(const std::string& key) { return const_cast<std::string*>(std::as_const(*this).find(key)); }
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME long long SparkConf::getLong(const std::string& key, long long defaultValue) const {
+  const std::string* value = find(key);
+  if (!value) return defaultValue;
+  try {
+    std::size_t used = 0;
+    long long v = std::stoll(*value, &used);
+    if (used == value->size()) return v;
+  } catch (const std::exception&) {
+  }
+  throw std::invalid_argument(detail::message({"rill: setting '", key, "' must be an integer, got '", *value, "'"}));
+}
+
+RILL_RUNTIME std::size_t SparkConf::parseMaster(const std::string& master) {
+  const std::string_view m = master;
+  constexpr std::string_view prefix = "local[";
+  if (m == "local") return 1;
+  if (m.size() > prefix.size() + 1 && m.starts_with(prefix) && m.back() == ']') {
+    const std::string_view inner = m.substr(prefix.size(), m.size() - prefix.size() - 1);
+    if (inner == "*") return std::max(1u, std::thread::hardware_concurrency());
+    std::size_t n = 0;
+    bool digits = inner.size() < 6;  // up to 99999 threads
+    for (const char c : inner) {
+      digits = digits && c >= '0' && c <= '9';
+      n = n * 10 + static_cast<std::size_t>(c - '0');
+    }
+    if (digits && n > 0) return n;
+  }
+  throw std::invalid_argument(detail::message(
+      {"rill: unsupported master '", master, "': use \"local\", \"local[N]\" with N > 0, or \"local[*]\""}));
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill
 // ---- end rill/rdd/conf.hpp ----
@@ -1975,15 +2131,7 @@ inline constexpr std::chrono::milliseconds kDefaultClusterTimeout{600'000};
 
 enum class CollectiveKind : std::uint32_t { allToAll, allGather, broadcast, barrier };
 
-inline const char* kindName(CollectiveKind kind) {
-  switch (kind) {
-    case CollectiveKind::allToAll: return "allToAll";
-    case CollectiveKind::allGather: return "allGather";
-    case CollectiveKind::broadcast: return "broadcast";
-    case CollectiveKind::barrier: return "barrier";
-  }
-  return "unknown collective";
-}
+RILL_RUNTIME const char* kindName(CollectiveKind kind);
 
 /// A fixed-size, trivially copyable record, so it travels as raw bytes. Tags are
 /// compared on their first kTagBytes - 1 bytes.
@@ -1996,10 +2144,7 @@ struct CollectiveId {
   char tag[kTagBytes] = {};
 
   CollectiveId() = default;
-  CollectiveId(std::uint64_t seq, CollectiveKind k, std::uint32_t rootRank, std::string_view name)
-      : sequence(seq), kind(k), root(rootRank) {
-    std::memcpy(tag, name.data(), std::min(name.size(), kTagBytes - 1));
-  }
+  CollectiveId(std::uint64_t seq, CollectiveKind k, std::uint32_t rootRank, std::string_view name);
 
   std::string_view tagView() const {
     return {tag, static_cast<std::size_t>(std::find(tag, tag + kTagBytes, '\0') - tag)};
@@ -2009,31 +2154,61 @@ struct CollectiveId {
   }
 
   /// "'collect' (allGather, collective #4)"
-  std::string describe() const {
-    const std::string rootText =
-        kind == CollectiveKind::broadcast ? rill::detail::message({" from rank ", root})
-                                          : std::string();
-    return rill::detail::message({"'", tagView(), "' (", kindName(kind), rootText, ", collective #", sequence, ")"});
-  }
+  std::string describe() const;
 };
 
 /// Throws, identically on every rank, if the ranks' ids differ: every rank sees
 /// the same ids, so each names the same pair (rank 0 and the first that differs).
-inline void checkSameCollective(std::span<const CollectiveId> ids) {
+RILL_RUNTIME void checkSameCollective(std::span<const CollectiveId> ids);
+
+/// The text of a timeout, `who` naming the ranks that did not arrive (or "not every rank").
+RILL_RUNTIME std::string collectiveTimeoutMessage(const CollectiveId& id, std::size_t rank, std::string_view who,
+                                                  std::chrono::milliseconds timeout);
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME const char* kindName(CollectiveKind kind) {
+  switch (kind) {
+    case CollectiveKind::allToAll:
+      return "allToAll";
+    case CollectiveKind::allGather:
+      return "allGather";
+    case CollectiveKind::broadcast:
+      return "broadcast";
+    case CollectiveKind::barrier:
+      return "barrier";
+  }
+  return "unknown collective";
+}
+
+RILL_RUNTIME CollectiveId::CollectiveId(std::uint64_t seq, CollectiveKind k, std::uint32_t rootRank,
+                                        std::string_view name)
+    : sequence(seq), kind(k), root(rootRank) {
+  std::memcpy(tag, name.data(), std::min(name.size(), kTagBytes - 1));
+}
+
+RILL_RUNTIME std::string CollectiveId::describe() const {
+  const std::string rootText =
+      kind == CollectiveKind::broadcast ? rill::detail::message({" from rank ", root}) : std::string();
+  return rill::detail::message({"'", tagView(), "' (", kindName(kind), rootText, ", collective #", sequence, ")"});
+}
+
+RILL_RUNTIME void checkSameCollective(std::span<const CollectiveId> ids) {
   for (std::size_t r = 1; r < ids.size(); ++r)
     if (!(ids[r] == ids[0]))
       throw SparkException(rill::detail::message({"rill: ranks called different collective operations: rank 0 called ",
-                                            ids[0].describe(), " while rank ", r, " called ", ids[r].describe(),
-                                            " (every rank must run the same jobs in the same order)"}));
+                                                  ids[0].describe(), " while rank ", r, " called ", ids[r].describe(),
+                                                  " (every rank must run the same jobs in the same order)"}));
 }
 
-/// The text of a timeout, `who` naming the ranks that did not arrive (or "not every rank").
-inline std::string collectiveTimeoutMessage(const CollectiveId& id, std::size_t rank, std::string_view who,
-                                            std::chrono::milliseconds timeout) {
+RILL_RUNTIME std::string collectiveTimeoutMessage(const CollectiveId& id, std::size_t rank, std::string_view who,
+                                                  std::chrono::milliseconds timeout) {
   return rill::detail::message({"rill: collective ", id.describe(), " on rank ", rank, ": ", who,
-                          " did not reach it within ", timeout.count(), " ms (", kClusterTimeoutSetting,
-                          "); a rank may have failed, returned early or taken another branch"});
+                                " did not reach it within ", timeout.count(), " ms (", kClusterTimeoutSetting,
+                                "); a rank may have failed, returned early or taken another branch"});
 }
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::exec
 // ---- end rill/exec/collective.hpp ----
@@ -2083,7 +2258,33 @@ struct KnownFailure {
 
 /// The types that keep their identity across ranks (matched exactly: a subclass
 /// is another type).
-inline std::span<const KnownFailure> knownFailures() {
+RILL_RUNTIME std::span<const KnownFailure> knownFailures();
+
+RILL_RUNTIME std::string demangledName(const std::type_info& type);
+
+RILL_RUNTIME FailureText describeFailure(const std::exception_ptr& failure);
+
+inline void appendField(std::string& out, std::string_view field) {
+  const std::uint64_t n = field.size();
+  out.append(reinterpret_cast<const char*>(&n), sizeof n);
+  out.append(field);
+}
+
+RILL_RUNTIME std::string_view takeField(std::string_view& in);
+
+}  // namespace detail
+
+/// Bytes from which throwFailure() throws the same error on any rank; never
+/// empty, so an empty buffer can stand for "no failure".
+RILL_RUNTIME std::string encodeFailure(const std::exception_ptr& failure);
+
+/// Throws what encodeFailure() described: the same type and message when it is
+/// one of rill's or a standard exception type, else SparkException("<type>: <message>").
+[[noreturn]] RILL_RUNTIME void throwFailure(std::string_view bytes);
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME std::span<const detail::KnownFailure> detail::knownFailures() {
   static const KnownFailure known[] = {
       {&typeid(SparkException), &raiseWithMessage<SparkException>},
       {&typeid(IoError), &raiseWithMessage<IoError>},
@@ -2106,14 +2307,13 @@ inline std::span<const KnownFailure> knownFailures() {
   return known;
 }
 
-inline std::string demangledName(const std::type_info& type) {
+RILL_RUNTIME std::string detail::demangledName(const std::type_info& type) {
   int status = 0;
-  std::unique_ptr<char, void (*)(void*)> name(abi::__cxa_demangle(type.name(), nullptr, nullptr, &status),
-                                               std::free);
+  std::unique_ptr<char, void (*)(void*)> name(abi::__cxa_demangle(type.name(), nullptr, nullptr, &status), std::free);
   return status == 0 && name ? std::string(name.get()) : std::string(type.name());
 }
 
-inline FailureText describeFailure(const std::exception_ptr& failure) {
+RILL_RUNTIME detail::FailureText detail::describeFailure(const std::exception_ptr& failure) {
   try {
     std::rethrow_exception(failure);
   } catch (const std::system_error& e) {
@@ -2133,13 +2333,7 @@ inline FailureText describeFailure(const std::exception_ptr& failure) {
   }
 }
 
-inline void appendField(std::string& out, std::string_view field) {
-  const std::uint64_t n = field.size();
-  out.append(reinterpret_cast<const char*>(&n), sizeof n);
-  out.append(field);
-}
-
-inline std::string_view takeField(std::string_view& in) {
+RILL_RUNTIME std::string_view detail::takeField(std::string_view& in) {
   std::uint64_t n = 0;
   if (in.size() < sizeof n) throw SparkException("rill: malformed failure record from another rank");
   std::memcpy(&n, in.data(), sizeof n);
@@ -2150,11 +2344,7 @@ inline std::string_view takeField(std::string_view& in) {
   return field;
 }
 
-}  // namespace detail
-
-/// Bytes from which throwFailure() throws the same error on any rank; never
-/// empty, so an empty buffer can stand for "no failure".
-inline std::string encodeFailure(const std::exception_ptr& failure) {
+RILL_RUNTIME std::string encodeFailure(const std::exception_ptr& failure) {
   const detail::FailureText f = detail::describeFailure(failure);
   std::string out;
   detail::appendField(out, f.type);
@@ -2164,9 +2354,7 @@ inline std::string encodeFailure(const std::exception_ptr& failure) {
   return out;
 }
 
-/// Throws what encodeFailure() described: the same type and message when it is
-/// one of rill's or a standard exception type, else SparkException("<type>: <message>").
-[[noreturn]] inline void throwFailure(std::string_view bytes) {
+[[noreturn]] RILL_RUNTIME void throwFailure(std::string_view bytes) {
   detail::FailureText f;
   f.type = detail::takeField(bytes);
   f.message = detail::takeField(bytes);
@@ -2174,10 +2362,11 @@ inline std::string encodeFailure(const std::exception_ptr& failure) {
   f.category = std::atoi(std::string(detail::takeField(bytes)).c_str());
   const bool systemErrorOk = f.category != 0;  // a custom error category exists only where it was thrown
   for (const detail::KnownFailure& k : detail::knownFailures())
-    if (detail::demangledName(*k.type) == f.type && (*k.type != typeid(std::system_error) || systemErrorOk))
-      k.raise(f);
+    if (detail::demangledName(*k.type) == f.type && (*k.type != typeid(std::system_error) || systemErrorOk)) k.raise(f);
   throw SparkException(f.message.empty() ? f.type : rill::detail::message({f.type, ": ", f.message}));
 }
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::exec
 // ---- end rill/exec/failure_bytes.hpp ----
@@ -2199,16 +2388,7 @@ inline void appendTrailer(Bytes& out, std::string_view field) {
 }
 
 /// Removes the field appendTrailer added last to `in` and returns it.
-inline Bytes takeTrailer(Bytes& in) {
-  std::uint64_t n = 0;
-  if (in.size() < sizeof n) throw SparkException("rill: malformed agreement record from another rank");
-  std::memcpy(&n, in.data() + in.size() - sizeof n, sizeof n);
-  if (n > in.size() - sizeof n) throw SparkException("rill: malformed agreement record from another rank");
-  const std::size_t begin = in.size() - sizeof n - static_cast<std::size_t>(n);
-  Bytes field = in.substr(begin, static_cast<std::size_t>(n));
-  in.resize(begin);
-  return field;
-}
+RILL_RUNTIME Bytes takeTrailer(Bytes& in);
 
 /// What the ranks said in an agreement (Cluster::agree): every rank's payload,
 /// in rank order, and the failure of the lowest failing rank as encodeFailure's
@@ -2250,50 +2430,19 @@ class Cluster {
     std::lock_guard lock(m_);
     return timeout_;
   }
-  void setTimeout(std::chrono::milliseconds timeout) {
-    if (timeout <= timeout.zero())
-      throw std::invalid_argument(rill::detail::message(
-          {"rill: ", kClusterTimeoutSetting, " must be positive, got ", timeout.count(), " ms"}));
-    std::lock_guard lock(m_);
-    timeout_ = timeout;
-  }
+  void setTimeout(std::chrono::milliseconds timeout);
 
   /// send[j] goes to rank j; returns one buffer per rank, [i] being what rank i sent here.
-  std::vector<Bytes> allToAll(std::string_view tag, std::vector<Bytes> send) {
-    if (send.size() != size())
-      throw std::invalid_argument(rill::detail::message({"rill: allToAll '", tag, "' needs one buffer per rank: got ",
-                                                         send.size(), " for ", size(), " ranks"}));
-    std::lock_guard lock(m_);
-    const CollectiveId id = next(CollectiveKind::allToAll, tag, 0);
-    if (size() == 1) return send;
-    return doAllToAll(id, std::move(send));
-  }
+  std::vector<Bytes> allToAll(std::string_view tag, std::vector<Bytes> send);
 
   /// Every rank's buffer, in rank order.
-  std::vector<Bytes> allGather(std::string_view tag, Bytes mine) {
-    std::lock_guard lock(m_);
-    const CollectiveId id = next(CollectiveKind::allGather, tag, 0);
-    if (size() == 1) return onlyRank(std::move(mine));
-    return doAllGather(id, std::move(mine));
-  }
+  std::vector<Bytes> allGather(std::string_view tag, Bytes mine);
 
   /// `root`'s data on every rank (the others' `data` is ignored).
-  Bytes broadcast(std::string_view tag, std::size_t root, Bytes data) {
-    if (root >= size())
-      throw std::invalid_argument(rill::detail::message(
-          {"rill: broadcast '", tag, "' from rank ", root, ", but there are ", size(), " ranks"}));
-    std::lock_guard lock(m_);
-    const CollectiveId id = next(CollectiveKind::broadcast, tag, root);
-    if (size() == 1) return data;
-    return doBroadcast(id, std::move(data));
-  }
+  Bytes broadcast(std::string_view tag, std::size_t root, Bytes data);
 
   /// Returns once every rank has called it.
-  void barrier(std::string_view tag) {
-    std::lock_guard lock(m_);
-    const CollectiveId id = next(CollectiveKind::barrier, tag, 0);
-    if (size() > 1) doBarrier(id);
-  }
+  void barrier(std::string_view tag);
 
   /// Every rank passes its own failure (null if none). If any rank failed, every
   /// rank throws the failure of the lowest failing rank: rill's and the standard
@@ -2306,15 +2455,7 @@ class Cluster {
   /// agreeOnFailure carrying a payload from every rank in the same collective:
   /// every rank gets every rank's payload, also when one failed, and throws the
   /// agreed failure with rethrow() once it has used them.
-  Agreement agree(std::string_view tag, const std::exception_ptr& failure, Bytes payload) {
-    appendTrailer(payload, failure ? encodeFailure(failure) : Bytes());
-    Agreement agreed{allGather(tag, std::move(payload)), {}};
-    for (Bytes& rank : agreed.payloads) {
-      Bytes failed = takeTrailer(rank);
-      if (agreed.failure.empty()) agreed.failure = std::move(failed);
-    }
-    return agreed;
-  }
+  Agreement agree(std::string_view tag, const std::exception_ptr& failure, Bytes payload);
 
   /// Runs work(), then, with several ranks, agreeOnFailure(tag, its failure):
   /// work that failed on any rank throws on every rank, so no rank goes on to
@@ -2372,6 +2513,72 @@ class SingleProcessCluster final : public Cluster {
   void doBarrier(const CollectiveId&) override {}
 };
 
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME Bytes takeTrailer(Bytes& in) {
+  std::uint64_t n = 0;
+  if (in.size() < sizeof n) throw SparkException("rill: malformed agreement record from another rank");
+  std::memcpy(&n, in.data() + in.size() - sizeof n, sizeof n);
+  if (n > in.size() - sizeof n) throw SparkException("rill: malformed agreement record from another rank");
+  const std::size_t begin = in.size() - sizeof n - static_cast<std::size_t>(n);
+  Bytes field = in.substr(begin, static_cast<std::size_t>(n));
+  in.resize(begin);
+  return field;
+}
+
+RILL_RUNTIME std::vector<Bytes> Cluster::allToAll(std::string_view tag, std::vector<Bytes> send) {
+  if (send.size() != size())
+    throw std::invalid_argument(rill::detail::message(
+        {"rill: allToAll '", tag, "' needs one buffer per rank: got ", send.size(), " for ", size(), " ranks"}));
+  std::lock_guard lock(m_);
+  const CollectiveId id = next(CollectiveKind::allToAll, tag, 0);
+  if (size() == 1) return send;
+  return doAllToAll(id, std::move(send));
+}
+
+RILL_RUNTIME std::vector<Bytes> Cluster::allGather(std::string_view tag, Bytes mine) {
+  std::lock_guard lock(m_);
+  const CollectiveId id = next(CollectiveKind::allGather, tag, 0);
+  if (size() == 1) return onlyRank(std::move(mine));
+  return doAllGather(id, std::move(mine));
+}
+
+RILL_RUNTIME Bytes Cluster::broadcast(std::string_view tag, std::size_t root, Bytes data) {
+  if (root >= size())
+    throw std::invalid_argument(
+        rill::detail::message({"rill: broadcast '", tag, "' from rank ", root, ", but there are ", size(), " ranks"}));
+  std::lock_guard lock(m_);
+  const CollectiveId id = next(CollectiveKind::broadcast, tag, root);
+  if (size() == 1) return data;
+  return doBroadcast(id, std::move(data));
+}
+
+RILL_RUNTIME void Cluster::barrier(std::string_view tag) {
+  std::lock_guard lock(m_);
+  const CollectiveId id = next(CollectiveKind::barrier, tag, 0);
+  if (size() > 1) doBarrier(id);
+}
+
+RILL_RUNTIME Agreement Cluster::agree(std::string_view tag, const std::exception_ptr& failure, Bytes payload) {
+  appendTrailer(payload, failure ? encodeFailure(failure) : Bytes());
+  Agreement agreed{allGather(tag, std::move(payload)), {}};
+  for (Bytes& rank : agreed.payloads) {
+    Bytes failed = takeTrailer(rank);
+    if (agreed.failure.empty()) agreed.failure = std::move(failed);
+  }
+  return agreed;
+}
+
+RILL_RUNTIME void Cluster::setTimeout(std::chrono::milliseconds timeout) {
+  if (timeout <= timeout.zero())
+    throw std::invalid_argument(
+        rill::detail::message({"rill: ", kClusterTimeoutSetting, " must be positive, got ", timeout.count(), " ms"}));
+  std::lock_guard lock(m_);
+  timeout_ = timeout;
+}
+
+#endif  // RILL_RUNTIME_BODIES
+
 }  // namespace rill::exec
 // ---- end rill/exec/cluster.hpp ----
 
@@ -2381,6 +2588,7 @@ class SingleProcessCluster final : public Cluster {
 // target partition all buckets addressed to it. In one process that is a move;
 // between ranks, rdd/shuffle_exchange.hpp serialises the buckets for other ranks
 // and sends them with Cluster::allToAll.
+
 
 namespace rill::exec {
 
@@ -2399,14 +2607,8 @@ struct ExchangeMetrics {
   std::atomic<std::uint64_t> exchanges{0}, bytesSent{0}, bytesReceived{0};
   std::atomic<std::int64_t> serializeNanos{0}, exchangeNanos{0}, deserializeNanos{0};
 
-  Snapshot snapshot() const {
-    return {exchanges.load(), bytesSent.load(), bytesReceived.load(), std::chrono::nanoseconds(serializeNanos.load()),
-            std::chrono::nanoseconds(exchangeNanos.load()), std::chrono::nanoseconds(deserializeNanos.load())};
-  }
-  void reset() {
-    for (auto* c : {&exchanges, &bytesSent, &bytesReceived}) c->store(0);
-    for (auto* c : {&serializeNanos, &exchangeNanos, &deserializeNanos}) c->store(0);
-  }
+  Snapshot snapshot() const;
+  void reset();
 };
 
 /// Adds the time from its creation to its end to a counter of ExchangeMetrics.
@@ -2415,11 +2617,7 @@ class TimedScope {
   explicit TimedScope(std::atomic<std::int64_t>& into) : into_(&into), start_(std::chrono::steady_clock::now()) {}
   TimedScope(const TimedScope&) = delete;
   TimedScope& operator=(const TimedScope&) = delete;
-  ~TimedScope() {
-    into_->fetch_add(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start_)
-                         .count(),
-                     std::memory_order_relaxed);
-  }
+  ~TimedScope();
 
  private:
   std::atomic<std::int64_t>* into_;
@@ -2442,6 +2640,30 @@ class BucketGrid {
   std::size_t cols_;
   std::vector<std::vector<T>> cells_;
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME ExchangeMetrics::Snapshot ExchangeMetrics::snapshot() const {
+  return {exchanges.load(),
+          bytesSent.load(),
+          bytesReceived.load(),
+          std::chrono::nanoseconds(serializeNanos.load()),
+          std::chrono::nanoseconds(exchangeNanos.load()),
+          std::chrono::nanoseconds(deserializeNanos.load())};
+}
+
+RILL_RUNTIME void ExchangeMetrics::reset() {
+  for (auto* c : {&exchanges, &bytesSent, &bytesReceived}) c->store(0);
+  for (auto* c : {&serializeNanos, &exchangeNanos, &deserializeNanos}) c->store(0);
+}
+
+RILL_RUNTIME TimedScope::~TimedScope() {
+  into_->fetch_add(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start_).count(),
+      std::memory_order_relaxed);
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::exec
 // ---- end rill/exec/exchange.hpp ----
@@ -2870,9 +3092,7 @@ class BinaryReader {
       fail("a size of " + std::to_string(n) + " elements, with " + std::to_string(bytes_.size()) + " bytes left");
     return static_cast<std::size_t>(n);
   }
-  [[noreturn]] static void fail(const std::string& why) {
-    throw SparkException("rill: cannot read checkpointed data: " + why);
-  }
+  [[noreturn]] static void fail(const std::string& why);
 
  private:
   std::string_view bytes_;
@@ -3121,6 +3341,14 @@ std::string typeName() {
   return status == 0 && name ? std::string(name.get()) : std::string(typeid(T).name());
 }
 
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME void BinaryReader::fail(const std::string& why) {
+  throw SparkException("rill: cannot read checkpointed data: " + why);
+}
+
+#endif  // RILL_RUNTIME_BODIES
+
 }  // namespace detail
 }  // namespace rill
 // ---- end rill/core/serialization.hpp ----
@@ -3138,6 +3366,7 @@ std::string typeName() {
 // slower than the copy that fills them; Linux gives transparent huge pages (one
 // fault per 2 MiB) to memory that asks for them before it is first touched.
 
+
 #if defined(__linux__) && __has_include(<sys/mman.h>)
 #include <sys/mman.h>
 #endif
@@ -3151,7 +3380,19 @@ inline constexpr std::size_t kHugePageMinBytes = std::size_t{2} << 20;
 /// with huge pages when they are first touched. Contents are unchanged; a
 /// refusal is ignored (it only costs speed); compiles to nothing where
 /// MADV_HUGEPAGE is unknown.
-inline void adviseHugePages(const void* data, std::size_t bytes) noexcept {
+RILL_RUNTIME void adviseHugePages(const void* data, std::size_t bytes) noexcept;
+
+/// c.reserve(n), with the buffer on huge pages when it is large (c: a
+/// std::vector or std::string, reserved before it is filled).
+template <class Container>
+void reserveOnHugePages(Container& c, std::size_t n) {
+  c.reserve(n);
+  adviseHugePages(c.data(), c.capacity() * sizeof(*c.data()));
+}
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME void adviseHugePages(const void* data, std::size_t bytes) noexcept {
 #ifdef MADV_HUGEPAGE
   constexpr std::uintptr_t huge = std::uintptr_t{2} << 20;
   const auto begin = reinterpret_cast<std::uintptr_t>(data);
@@ -3165,13 +3406,7 @@ inline void adviseHugePages(const void* data, std::size_t bytes) noexcept {
 #endif
 }
 
-/// c.reserve(n), with the buffer on huge pages when it is large (c: a
-/// std::vector or std::string, reserved before it is filled).
-template <class Container>
-void reserveOnHugePages(Container& c, std::size_t n) {
-  c.reserve(n);
-  adviseHugePages(c.data(), c.capacity() * sizeof(*c.data()));
-}
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::exec
 // ---- end rill/exec/huge_pages.hpp ----
@@ -3428,9 +3663,17 @@ class FrameReader {
   bool done() const { return rest_.empty(); }
 
  private:
-  [[noreturn]] static void malformed() { throw SparkException("rill: a buffer from another rank ends inside a frame"); }
+  [[noreturn]] static void malformed();
   std::string_view rest_;
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME void FrameReader::malformed() {
+  throw SparkException("rill: a buffer from another rank ends inside a frame");
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::exec
 // ---- end rill/exec/wire.hpp ----
@@ -3477,32 +3720,12 @@ class AccumulatorRegistry {
   /// This rank's pending updates, taken for the agreement that ends a job on
   /// several ranks (jobs.hpp): their count, then one frame per accumulator;
   /// nothing when the context has no accumulators.
-  exec::Bytes takePending() {
-    exec::Bytes mine;
-    const auto all = cells();
-    if (all.empty()) return mine;
-    exec::appendFrame(mine, static_cast<std::uint64_t>(all.size()), kTag);
-    for (const auto& cell : all) cell->takePending(mine, kTag);
-    return mine;
-  }
+  exec::Bytes takePending();
 
   /// Merges every rank's pending updates (takePending's, in rank order) into
   /// every value. Every rank must create the same accumulators (every rank runs
   /// the same program): else every rank throws the same error, merging nothing.
-  void mergePending(const std::vector<exec::Bytes>& ranks) {
-    const std::uint64_t count = countOf(ranks[0]);
-    for (std::size_t r = 1; r < ranks.size(); ++r)
-      if (const std::uint64_t theirs = countOf(ranks[r]); theirs != count)
-        throw SparkException(message({"rill: rank ", r, " has ", theirs, " accumulators and rank 0 has ", count,
-                                      "; every rank must create the same accumulators"}));
-    if (count == 0) return;
-    const auto all = cells();  // this rank's first `count`, and perhaps some created since
-    for (const exec::Bytes& pending : ranks) {
-      exec::FrameReader in(pending);
-      in.next();  // the count
-      for (std::size_t i = 0; i < count; ++i) all[i]->mergePending(in.next(), kTag);
-    }
-  }
+  void mergePending(const std::vector<exec::Bytes>& ranks);
 
  private:
   static constexpr std::string_view kTag = "accumulators";
@@ -3524,6 +3747,34 @@ class AccumulatorRegistry {
 // Defined in spark_context.hpp.
 AccumulatorRegistry& accumulatorsOf(SparkContext& sc);
 
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME exec::Bytes AccumulatorRegistry::takePending() {
+  exec::Bytes mine;
+  const auto all = cells();
+  if (all.empty()) return mine;
+  exec::appendFrame(mine, static_cast<std::uint64_t>(all.size()), kTag);
+  for (const auto& cell : all) cell->takePending(mine, kTag);
+  return mine;
+}
+
+RILL_RUNTIME void AccumulatorRegistry::mergePending(const std::vector<exec::Bytes>& ranks) {
+  const std::uint64_t count = countOf(ranks[0]);
+  for (std::size_t r = 1; r < ranks.size(); ++r)
+    if (const std::uint64_t theirs = countOf(ranks[r]); theirs != count)
+      throw SparkException(message({"rill: rank ", r, " has ", theirs, " accumulators and rank 0 has ", count,
+                                    "; every rank must create the same accumulators"}));
+  if (count == 0) return;
+  const auto all = cells();  // this rank's first `count`, and perhaps some created since
+  for (const exec::Bytes& pending : ranks) {
+    exec::FrameReader in(pending);
+    in.next();  // the count
+    for (std::size_t i = 0; i < count; ++i) all[i]->mergePending(in.next(), kTag);
+  }
+}
+
+#endif  // RILL_RUNTIME_BODIES
+
 }  // namespace rill::detail
 // ---- end rill/rdd/accumulator_registry.hpp ----
 
@@ -3544,24 +3795,8 @@ std::vector<std::size_t> ownedPartitions(const R& rdd, const exec::Cluster& clus
 /// accumulator updates (accumulator_registry.hpp), which every rank merges, also
 /// when a task failed somewhere, and every rank's `results` bytes, which it
 /// returns in rank order once no rank failed; else the agreed failure is thrown.
-inline std::vector<exec::Bytes> agreeOnJob(SparkContext& sc, std::string_view tag, std::exception_ptr failure,
-                                           exec::Bytes results = {}) {
-  AccumulatorRegistry& accumulators = accumulatorsOf(sc);
-  exec::Bytes pending;
-  try {
-    pending = accumulators.takePending();
-  } catch (...) {
-    if (!failure) failure = std::current_exception();
-  }
-  exec::Bytes payload = failure ? exec::Bytes() : std::move(results);  // a failed job's are never read
-  exec::appendTrailer(payload, pending);
-  exec::Agreement agreed = clusterOf(sc).agree(tag, failure, std::move(payload));
-  std::vector<exec::Bytes> updates;
-  for (exec::Bytes& rank : agreed.payloads) updates.push_back(exec::takeTrailer(rank));
-  accumulators.mergePending(updates);
-  agreed.rethrow();
-  return std::move(agreed.payloads);
-}
+RILL_RUNTIME std::vector<exec::Bytes> agreeOnJob(SparkContext& sc, std::string_view tag, std::exception_ptr failure,
+                                                 exec::Bytes results = {});
 
 /// With several ranks: runs work() (this rank's tasks of a job), then
 /// agreeOnJob: a task that throws on one rank makes the job throw on every
@@ -3675,6 +3910,29 @@ auto runPerPartition(const R& rdd, MakeSink&& make) {
   return runPerPartition(rdd, "runJob", make);
 }
 
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME std::vector<exec::Bytes> agreeOnJob(SparkContext& sc, std::string_view tag, std::exception_ptr failure,
+                                                 exec::Bytes results) {
+  AccumulatorRegistry& accumulators = accumulatorsOf(sc);
+  exec::Bytes pending;
+  try {
+    pending = accumulators.takePending();
+  } catch (...) {
+    if (!failure) failure = std::current_exception();
+  }
+  exec::Bytes payload = failure ? exec::Bytes() : std::move(results);  // a failed job's are never read
+  exec::appendTrailer(payload, pending);
+  exec::Agreement agreed = clusterOf(sc).agree(tag, failure, std::move(payload));
+  std::vector<exec::Bytes> updates;
+  for (exec::Bytes& rank : agreed.payloads) updates.push_back(exec::takeTrailer(rank));
+  accumulators.mergePending(updates);
+  agreed.rethrow();
+  return std::move(agreed.payloads);
+}
+
+#endif  // RILL_RUNTIME_BODIES
+
 }  // namespace rill::detail
 // ---- end rill/rdd/jobs.hpp ----
 
@@ -3696,20 +3954,7 @@ class StatCounter {
     max_ = std::max(max_, v);
     min_ = std::min(min_, v);
   }
-  void merge(const StatCounter& o) {
-    if (o.n_ == 0) return;
-    if (n_ == 0) {
-      *this = o;
-      return;
-    }
-    const double delta = o.mu_ - mu_;
-    const double n = static_cast<double>(n_ + o.n_);
-    mu_ += delta * static_cast<double>(o.n_) / n;
-    m2_ += o.m2_ + delta * delta * static_cast<double>(n_) * static_cast<double>(o.n_) / n;
-    n_ += o.n_;
-    max_ = std::max(max_, o.max_);
-    min_ = std::min(min_, o.min_);
-  }
+  void merge(const StatCounter& o);
   std::int64_t count() const { return n_; }
   double mean() const { return n_ ? mu_ : std::numeric_limits<double>::quiet_NaN(); }
   double sum() const { return mu_ * static_cast<double>(n_); }
@@ -3722,14 +3967,7 @@ class StatCounter {
   double stdev() const { return std::sqrt(variance()); }
   double sampleStdev() const { return std::sqrt(sampleVariance()); }
   /// Spark's layout: (count: 3, mean: 2.000000, stdev: 0.816497, max: 3.000000, min: 1.000000)
-  std::string toString() const {
-    return formatted([&](std::ostream& os) {
-      os.setf(std::ios::fixed);
-      os.precision(6);
-      os << "(count: " << n_ << ", mean: " << mean() << ", stdev: " << stdev() << ", max: " << max_
-         << ", min: " << min_ << ")";
-    });
-  }
+  std::string toString() const;
 
  private:
   std::int64_t n_ = 0;
@@ -3800,6 +4038,34 @@ class NumericOps {
   double sampleStdev() const { return stats().sampleStdev(); }
   double sampleVariance() const { return stats().sampleVariance(); }
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME void StatCounter::merge(const StatCounter& o) {
+  if (o.n_ == 0) return;
+  if (n_ == 0) {
+    *this = o;
+    return;
+  }
+  const double delta = o.mu_ - mu_;
+  const double n = static_cast<double>(n_ + o.n_);
+  mu_ += delta * static_cast<double>(o.n_) / n;
+  m2_ += o.m2_ + delta * delta * static_cast<double>(n_) * static_cast<double>(o.n_) / n;
+  n_ += o.n_;
+  max_ = std::max(max_, o.max_);
+  min_ = std::min(min_, o.min_);
+}
+
+RILL_RUNTIME std::string StatCounter::toString() const {
+  return formatted([&](std::ostream& os) {
+    os.setf(std::ios::fixed);
+    os.precision(6);
+    os << "(count: " << n_ << ", mean: " << mean() << ", stdev: " << stdev() << ", max: " << max_ << ", min: " << min_
+       << ")";
+  });
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill
 // ---- end rill/rdd/numeric.hpp ----
@@ -4614,16 +4880,7 @@ namespace rill {
 namespace detail {
 
 /// p for relativeSD, as Spark's; throws outside Spark's range (p in [4, 32]).
-inline int hyperLogLogPrecision(double relativeSD) {
-  if (!(relativeSD > 0.000017))
-    throw std::invalid_argument("rill: countApproxDistinct: accuracy (" + std::to_string(relativeSD) +
-                                ") must be greater than 0.000017");
-  const int p = static_cast<int>(std::ceil(2.0 * std::log2(1.054 / relativeSD)));
-  if (p < 4)
-    throw std::invalid_argument("rill: countApproxDistinct: relativeSD must be below 0.3727 (at least 2^4 registers), got " +
-                                std::to_string(relativeSD));
-  return p;
-}
+RILL_RUNTIME int hyperLogLogPrecision(double relativeSD);
 
 /// 2^p registers, each the largest rank (leading zeros + 1 of the hash bits after
 /// the register index) seen among the elements hashed to it.
@@ -4649,19 +4906,7 @@ struct HyperLogLogSink {
 };
 
 /// The raw estimate alpha m^2 / sum 2^-M, or linear counting m ln(m / zeros) below 2.5 m.
-inline std::int64_t hyperLogLogEstimate(const std::vector<std::uint8_t>& registers) {
-  const double m = static_cast<double>(registers.size());
-  double sum = 0;
-  std::size_t zeros = 0;
-  for (const std::uint8_t r : registers) {
-    sum += std::ldexp(1.0, -static_cast<int>(r));
-    zeros += r == 0;
-  }
-  const double alpha = m == 16 ? 0.673 : m == 32 ? 0.697 : m == 64 ? 0.709 : 0.7213 / (1 + 1.079 / m);
-  double estimate = alpha * m * m / sum;
-  if (estimate <= 2.5 * m && zeros > 0) estimate = m * std::log(m / static_cast<double>(zeros));
-  return std::llround(estimate);
-}
+RILL_RUNTIME std::int64_t hyperLogLogEstimate(const std::vector<std::uint8_t>& registers);
 
 }  // namespace detail
 
@@ -4686,6 +4931,36 @@ class ApproxOps {
     return detail::hyperLogLogEstimate(all);
   }
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME int detail::hyperLogLogPrecision(double relativeSD) {
+  if (!(relativeSD > 0.000017))
+    throw std::invalid_argument("rill: countApproxDistinct: accuracy (" + std::to_string(relativeSD) +
+                                ") must be greater than 0.000017");
+  const int p = static_cast<int>(std::ceil(2.0 * std::log2(1.054 / relativeSD)));
+  if (p < 4)
+    throw std::invalid_argument(
+        "rill: countApproxDistinct: relativeSD must be below 0.3727 (at least 2^4 registers), got " +
+        std::to_string(relativeSD));
+  return p;
+}
+
+RILL_RUNTIME std::int64_t detail::hyperLogLogEstimate(const std::vector<std::uint8_t>& registers) {
+  const double m = static_cast<double>(registers.size());
+  double sum = 0;
+  std::size_t zeros = 0;
+  for (const std::uint8_t r : registers) {
+    sum += std::ldexp(1.0, -static_cast<int>(r));
+    zeros += r == 0;
+  }
+  const double alpha = m == 16 ? 0.673 : m == 32 ? 0.697 : m == 64 ? 0.709 : 0.7213 / (1 + 1.079 / m);
+  double estimate = alpha * m * m / sum;
+  if (estimate <= 2.5 * m && zeros > 0) estimate = m * std::log(m / static_cast<double>(zeros));
+  return std::llround(estimate);
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill
 // ---- end rill/rdd/approx.hpp ----
@@ -4925,14 +5200,7 @@ struct MinMaxSink {
 };
 
 /// Spark's customRange: min + i * (max - min) / count for i < count, then max itself.
-inline std::vector<double> evenBuckets(double lo, double hi, std::size_t count) {
-  if (lo == hi) return {lo, lo};
-  std::vector<double> out;
-  out.reserve(count + 1);
-  for (std::size_t i = 0; i < count; ++i) out.push_back(lo + static_cast<double>(i) * (hi - lo) / static_cast<double>(count));
-  out.push_back(hi);
-  return out;
-}
+RILL_RUNTIME std::vector<double> evenBuckets(double lo, double hi, std::size_t count);
 
 }  // namespace detail
 
@@ -4979,6 +5247,20 @@ class HistogramOps {
     return {std::move(buckets), std::move(counts)};
   }
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME std::vector<double> detail::evenBuckets(double lo, double hi, std::size_t count) {
+  if (lo == hi) return {lo, lo};
+  std::vector<double> out;
+  out.reserve(count + 1);
+  for (std::size_t i = 0; i < count; ++i)
+    out.push_back(lo + static_cast<double>(i) * (hi - lo) / static_cast<double>(count));
+  out.push_back(hi);
+  return out;
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill
 // ---- end rill/rdd/histogram.hpp ----
@@ -5233,11 +5515,7 @@ class FlatIndex {
   std::size_t size() const { return size_; }
 
   /// Makes room for n ids without growing on the way.
-  void reserve(std::size_t n) {
-    unsigned bits = kMinBits;
-    while (maxLoad(bits) < n) ++bits;
-    if (slots_.empty() || bits > bits_) rebuild(bits);
-  }
+  void reserve(std::size_t n);
 
   /// The id stored under `hash` that same(id) accepts, or npos.
   template <class Same>
@@ -5283,17 +5561,7 @@ class FlatIndex {
   std::size_t home(std::uint64_t frag) const { return static_cast<std::size_t>(frag >> (32 - bits_)); }
   std::size_t next(std::size_t pos) const { return (pos + 1) & ((std::size_t{1} << bits_) - 1); }
 
-  void rebuild(unsigned bits) {
-    if (bits > kMaxBits) throw std::length_error("rill: a keyed table cannot hold more than 2^31 keys");
-    const auto old = std::exchange(slots_, std::vector<std::uint64_t>(std::size_t{1} << bits));
-    bits_ = bits;
-    for (const std::uint64_t s : old) {
-      if (s == 0) continue;
-      std::size_t pos = home(s >> 32);
-      while (slots_[pos] != 0) pos = next(pos);
-      slots_[pos] = s;
-    }
-  }
+  void rebuild(unsigned bits);
 
   std::vector<std::uint64_t> slots_;  // 2^bits_ of them; none before the first insert or reserve
   unsigned bits_ = 0;
@@ -5349,6 +5617,28 @@ class FlatMap {
   [[no_unique_address]] Hash hash_;
   [[no_unique_address]] Eq eq_;
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME void FlatIndex::reserve(std::size_t n) {
+  unsigned bits = kMinBits;
+  while (maxLoad(bits) < n) ++bits;
+  if (slots_.empty() || bits > bits_) rebuild(bits);
+}
+
+RILL_RUNTIME void FlatIndex::rebuild(unsigned bits) {
+  if (bits > kMaxBits) throw std::length_error("rill: a keyed table cannot hold more than 2^31 keys");
+  const auto old = std::exchange(slots_, std::vector<std::uint64_t>(std::size_t{1} << bits));
+  bits_ = bits;
+  for (const std::uint64_t s : old) {
+    if (s == 0) continue;
+    std::size_t pos = home(s >> 32);
+    while (slots_[pos] != 0) pos = next(pos);
+    slots_[pos] = s;
+  }
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::detail
 // ---- end rill/rdd/hash_table.hpp ----
@@ -5513,61 +5803,16 @@ inline constexpr BucketCodec bucketCodec{
 class ShuffleExchange {
  public:
   ShuffleExchange(exec::Cluster& cluster, exec::ExchangeMetrics& metrics, std::string_view tag,
-                  std::vector<std::size_t> mapOwners, std::size_t numTargets, const BucketCodec& codec)
-      : cluster_(&cluster),
-        metrics_(&metrics),
-        codec_(&codec),
-        tag_(tag),
-        mapOwners_(std::move(mapOwners)),
-        targets_(numTargets),
-        first_(sliceBegin(cluster.rank(), numTargets, cluster.size())),
-        last_(sliceBegin(cluster.rank() + 1, numTargets, cluster.size())),
-        outgoing_(mapOwners_.size()),
-        frames_((last_ - first_) * mapOwners_.size()) {}
+                  std::vector<std::size_t> mapOwners, std::size_t numTargets, const BucketCodec& codec);
 
   /// Whether target r is reduced on this rank.
   bool isLocal(std::size_t r) const { return r >= first_ && r < last_; }
 
   /// Serialises map task m's buckets for other ranks' targets (called from m's task).
-  void put(std::size_t m, void* buckets) {
-    exec::TimedScope timed(metrics_->serializeNanos);
-    std::vector<exec::Bytes>& out = outgoing_[m];
-    out.resize(cluster_->size());
-    std::vector<std::size_t> sizes(out.size(), 0);  // allocated once where known (no regrowth)
-    for (std::size_t r = 0; r < targets_; ++r)
-      if (!isLocal(r)) sizes[owner(r)] += codec_->sizeHint(buckets, r);
-    for (std::size_t d = 0; d < out.size(); ++d) exec::reserveOnHugePages(out[d], sizes[d]);
-    for (std::size_t r = 0; r < targets_; ++r)
-      if (!isLocal(r)) codec_->encode(out[owner(r)], buckets, r, tag_);
-  }
+  void put(std::size_t m, void* buckets);
 
   /// Sends every rank what this rank's map tasks wrote for it (a collective).
-  void exchange() {
-    std::vector<exec::Bytes> send(cluster_->size());
-    std::optional<exec::TimedScope> joining(metrics_->serializeNanos);
-    for (std::size_t d = 0; d < send.size(); ++d) {
-      std::size_t total = 0, senders = 0;
-      for (const auto& out : outgoing_)
-        if (!out.empty() && !out[d].empty()) total += out[d].size(), ++senders;
-      if (senders > 1) exec::reserveOnHugePages(send[d], total);
-      for (auto& out : outgoing_) {
-        if (out.empty() || out[d].empty()) continue;
-        if (senders == 1)
-          send[d] = std::move(out[d]);  // one sender's buffer goes as it is
-        else
-          send[d] += std::exchange(out[d], exec::Bytes());
-      }
-      metrics_->bytesSent.fetch_add(total, std::memory_order_relaxed);
-    }
-    outgoing_.clear();
-    joining.reset();
-    {
-      exec::TimedScope timed(metrics_->exchangeNanos);
-      received_ = cluster_->allToAll(tag_, std::move(send));
-    }
-    metrics_->exchanges.fetch_add(1, std::memory_order_relaxed);
-    indexFrames();
-  }
+  void exchange();
 
   /// This rank's targets: [firstTarget(), endTarget()).
   std::size_t firstTarget() const { return first_; }
@@ -5575,11 +5820,7 @@ class ShuffleExchange {
 
   /// Fills `row` (target r's buckets, one per map task; r one of this rank's) with
   /// what rank `sender`'s map tasks sent to r.
-  void read(std::size_t sender, std::size_t r, void* row) {
-    exec::TimedScope timed(metrics_->deserializeNanos);
-    for (std::size_t m = 0; m < mapOwners_.size(); ++m)
-      if (mapOwners_[m] == sender) codec_->decode(frames_[(r - first_) * mapOwners_.size() + m], row, m, tag_);
-  }
+  void read(std::size_t sender, std::size_t r, void* row);
 
   /// Frees what `sender` sent, once every target has read it: reading sender by
   /// sender, the received bytes and their decoded copy are never both whole.
@@ -5590,16 +5831,7 @@ class ShuffleExchange {
 
   // Where each (map task, target) frame sits in the received buffers: in the
   // order their senders wrote them.
-  void indexFrames() {
-    for (std::size_t s = 0; s < received_.size(); ++s) {
-      if (s == cluster_->rank()) continue;
-      metrics_->bytesReceived.fetch_add(received_[s].size(), std::memory_order_relaxed);
-      exec::FrameReader in(received_[s]);
-      for (std::size_t m = 0; m < mapOwners_.size(); ++m)
-        if (mapOwners_[m] == s)
-          for (std::size_t r = first_; r < last_; ++r) frames_[(r - first_) * mapOwners_.size() + m] = in.next();
-    }
-  }
+  void indexFrames();
 
   exec::Cluster* cluster_;
   exec::ExchangeMetrics* metrics_;
@@ -5611,6 +5843,80 @@ class ShuffleExchange {
   std::vector<exec::Bytes> received_;
   std::vector<std::string_view> frames_;  // [(r - first_) * maps + m], into received_
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME ShuffleExchange::ShuffleExchange(exec::Cluster& cluster, exec::ExchangeMetrics& metrics,
+                                              std::string_view tag, std::vector<std::size_t> mapOwners,
+                                              std::size_t numTargets, const BucketCodec& codec)
+    : cluster_(&cluster),
+      metrics_(&metrics),
+      codec_(&codec),
+      tag_(tag),
+      mapOwners_(std::move(mapOwners)),
+      targets_(numTargets),
+      first_(sliceBegin(cluster.rank(), numTargets, cluster.size())),
+      last_(sliceBegin(cluster.rank() + 1, numTargets, cluster.size())),
+      outgoing_(mapOwners_.size()),
+      frames_((last_ - first_) * mapOwners_.size()) {}
+
+RILL_RUNTIME void ShuffleExchange::put(std::size_t m, void* buckets) {
+  exec::TimedScope timed(metrics_->serializeNanos);
+  std::vector<exec::Bytes>& out = outgoing_[m];
+  out.resize(cluster_->size());
+  std::vector<std::size_t> sizes(out.size(), 0);  // allocated once where known (no regrowth)
+  for (std::size_t r = 0; r < targets_; ++r)
+    if (!isLocal(r)) sizes[owner(r)] += codec_->sizeHint(buckets, r);
+  for (std::size_t d = 0; d < out.size(); ++d) exec::reserveOnHugePages(out[d], sizes[d]);
+  for (std::size_t r = 0; r < targets_; ++r)
+    if (!isLocal(r)) codec_->encode(out[owner(r)], buckets, r, tag_);
+}
+
+RILL_RUNTIME void ShuffleExchange::exchange() {
+  std::vector<exec::Bytes> send(cluster_->size());
+  std::optional<exec::TimedScope> joining(metrics_->serializeNanos);
+  for (std::size_t d = 0; d < send.size(); ++d) {
+    std::size_t total = 0, senders = 0;
+    for (const auto& out : outgoing_)
+      if (!out.empty() && !out[d].empty()) total += out[d].size(), ++senders;
+    if (senders > 1) exec::reserveOnHugePages(send[d], total);
+    for (auto& out : outgoing_) {
+      if (out.empty() || out[d].empty()) continue;
+      if (senders == 1)
+        send[d] = std::move(out[d]);  // one sender's buffer goes as it is
+      else
+        send[d] += std::exchange(out[d], exec::Bytes());
+    }
+    metrics_->bytesSent.fetch_add(total, std::memory_order_relaxed);
+  }
+  outgoing_.clear();
+  joining.reset();
+  {
+    exec::TimedScope timed(metrics_->exchangeNanos);
+    received_ = cluster_->allToAll(tag_, std::move(send));
+  }
+  metrics_->exchanges.fetch_add(1, std::memory_order_relaxed);
+  indexFrames();
+}
+
+RILL_RUNTIME void ShuffleExchange::read(std::size_t sender, std::size_t r, void* row) {
+  exec::TimedScope timed(metrics_->deserializeNanos);
+  for (std::size_t m = 0; m < mapOwners_.size(); ++m)
+    if (mapOwners_[m] == sender) codec_->decode(frames_[(r - first_) * mapOwners_.size() + m], row, m, tag_);
+}
+
+RILL_RUNTIME void ShuffleExchange::indexFrames() {
+  for (std::size_t s = 0; s < received_.size(); ++s) {
+    if (s == cluster_->rank()) continue;
+    metrics_->bytesReceived.fetch_add(received_[s].size(), std::memory_order_relaxed);
+    exec::FrameReader in(received_[s]);
+    for (std::size_t m = 0; m < mapOwners_.size(); ++m)
+      if (mapOwners_[m] == s)
+        for (std::size_t r = first_; r < last_; ++r) frames_[(r - first_) * mapOwners_.size() + m] = in.next();
+  }
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::detail
 // ---- end rill/rdd/shuffle_exchange.hpp ----
@@ -7051,12 +7357,7 @@ namespace rill {
 namespace detail {
 
 /// Throws unless fraction is a valid sampling rate (sample's rule).
-inline void checkFraction(const char* op, bool withReplacement, double fraction) {
-  if (!(fraction >= 0) || (!withReplacement && fraction > 1))  // !(>= 0) also rejects NaN
-    throw std::invalid_argument(std::string("rill: ") + op +
-                                ": fraction must be in [0, 1] without replacement and >= 0 with replacement, got " +
-                                std::to_string(fraction));
-}
+RILL_RUNTIME void checkFraction(const char* op, bool withReplacement, double fraction);
 
 /// sampleByKey: sample() with the fraction of each element's key.
 template <class Fractions>
@@ -7091,15 +7392,7 @@ struct SampleByKeyStage {
 
 /// Spark's SamplingUtils.computeFractionForSampleSize: a fraction that samples at
 /// least `num` of `total` elements with probability 0.9999.
-inline double fractionForSampleSize(std::size_t num, std::int64_t total, bool withReplacement) {
-  const double s = static_cast<double>(num), n = static_cast<double>(total);
-  if (withReplacement) {
-    const double stdevs = s < 6 ? 12 : (s < 16 ? 9 : 6);
-    return std::max(s + stdevs * std::sqrt(s), 1e-10) / n;
-  }
-  const double fraction = s / n, gamma = -std::log(1e-4) / n;
-  return std::min(1.0, std::max(1e-10, fraction + gamma + std::sqrt(gamma * gamma + 2 * gamma * fraction)));
-}
+RILL_RUNTIME double fractionForSampleSize(std::size_t num, std::int64_t total, bool withReplacement);
 
 /// Fisher-Yates, as Spark's Utils.randomizeInPlace.
 template <class T>
@@ -7181,6 +7474,27 @@ class SamplingOps {
   }
 };
 
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME void detail::checkFraction(const char* op, bool withReplacement, double fraction) {
+  if (!(fraction >= 0) || (!withReplacement && fraction > 1))  // !(>= 0) also rejects NaN
+    throw std::invalid_argument(std::string("rill: ") + op +
+                                ": fraction must be in [0, 1] without replacement and >= 0 with replacement, got " +
+                                std::to_string(fraction));
+}
+
+RILL_RUNTIME double detail::fractionForSampleSize(std::size_t num, std::int64_t total, bool withReplacement) {
+  const double s = static_cast<double>(num), n = static_cast<double>(total);
+  if (withReplacement) {
+    const double stdevs = s < 6 ? 12 : (s < 16 ? 9 : 6);
+    return std::max(s + stdevs * std::sqrt(s), 1e-10) / n;
+  }
+  const double fraction = s / n, gamma = -std::log(1e-4) / n;
+  return std::min(1.0, std::max(1e-10, fraction + gamma + std::sqrt(gamma * gamma + 2 * gamma * fraction)));
+}
+
+#endif  // RILL_RUNTIME_BODIES
+
 }  // namespace rill
 // ---- end rill/rdd/sampling.hpp ----
 
@@ -7203,39 +7517,23 @@ namespace rill {
 namespace detail {
 
 /// Hadoop's part file name: part-00000, part-00001, ... (five digits at least).
-inline std::string partFileName(std::size_t partition) {
-  char name[32];
-  std::snprintf(name, sizeof name, "part-%05zu", partition);
-  return name;
-}
+RILL_RUNTIME std::string partFileName(std::size_t partition);
 
 /// Where partition p of the output directory `dir` is written (and removed on abort).
-inline std::string partPath(const std::string& dir, std::size_t partition) {
-  return io::joinPath(dir, partFileName(partition));
-}
+RILL_RUNTIME std::string partPath(const std::string& dir, std::size_t partition);
 
 /// A std::streambuf over an AtomicFileWriter, so elements are formatted by
 /// rill::show straight into the file's buffer instead of through one
 /// std::string per element.
 class AtomicFileStreamBuf final : public std::streambuf {
  public:
-  explicit AtomicFileStreamBuf(io::AtomicFileWriter& out) : out_(&out) { setp(buf_, buf_ + sizeof buf_); }
+  explicit AtomicFileStreamBuf(io::AtomicFileWriter& out);
   /// Hands what is buffered to the writer; call before commit().
-  void drain() {
-    out_->write(std::string_view(pbase(), static_cast<std::size_t>(pptr() - pbase())));
-    setp(buf_, buf_ + sizeof buf_);
-  }
+  void drain();
 
  protected:
-  int_type overflow(int_type ch) override {
-    drain();
-    if (!traits_type::eq_int_type(ch, traits_type::eof())) sputc(traits_type::to_char_type(ch));
-    return traits_type::not_eof(ch);
-  }
-  int sync() override {
-    drain();
-    return 0;
-  }
+  RILL_RUNTIME int_type overflow(int_type ch) override;
+  RILL_RUNTIME int sync() override;
 
  private:
   io::AtomicFileWriter* out_;
@@ -7262,24 +7560,13 @@ struct TextLineSink {
 
 /// Creates `dir` (and its parents); throws IoError if it already exists, as
 /// Spark refuses to overwrite an output directory.
-inline void createOutputDirectory(const std::string& dir) {
-  int err = io::makeDirectories(io::splitPath(dir).dir);
-  if (err == 0) err = io::makeDirectory(dir);
-  if (err == EEXIST) throw IoError("rill: Output directory '" + dir + "' already exists");
-  if (err != 0) io::throwSystemError("cannot create output directory '" + dir + "'", err);
-}
+RILL_RUNTIME void createOutputDirectory(const std::string& dir);
 
 /// Hadoop's abortJob: take back the parts a failed job had already published
 /// (each rank those of its own partitions).
-inline void removeCommittedParts(const std::string& dir, const std::vector<std::size_t>& partitions) {
-  // Best effort: the job's own failure is what the user must see.
-  for (const std::size_t p : partitions) io::removeFile(partPath(dir, p));
-}
+RILL_RUNTIME void removeCommittedParts(const std::string& dir, const std::vector<std::size_t>& partitions);
 
-inline std::string withoutTrailingSlashes(std::string dir) {
-  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
-  return dir;
-}
+RILL_RUNTIME std::string withoutTrailingSlashes(std::string dir);
 
 }  // namespace detail
 
@@ -7327,6 +7614,57 @@ class SaveOps {
     file.commit();
   }
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME std::string detail::partFileName(std::size_t partition) {
+  char name[32];
+  std::snprintf(name, sizeof name, "part-%05zu", partition);
+  return name;
+}
+
+RILL_RUNTIME std::string detail::partPath(const std::string& dir, std::size_t partition) {
+  return io::joinPath(dir, partFileName(partition));
+}
+
+RILL_RUNTIME detail::AtomicFileStreamBuf::AtomicFileStreamBuf(io::AtomicFileWriter& out) : out_(&out) {
+  setp(buf_, buf_ + sizeof buf_);
+}
+
+RILL_RUNTIME void detail::AtomicFileStreamBuf::drain() {
+  out_->write(std::string_view(pbase(), static_cast<std::size_t>(pptr() - pbase())));
+  setp(buf_, buf_ + sizeof buf_);
+}
+
+RILL_RUNTIME detail::AtomicFileStreamBuf::int_type detail::AtomicFileStreamBuf::overflow(int_type ch) {
+  drain();
+  if (!traits_type::eq_int_type(ch, traits_type::eof())) sputc(traits_type::to_char_type(ch));
+  return traits_type::not_eof(ch);
+}
+
+RILL_RUNTIME int detail::AtomicFileStreamBuf::sync() {
+  drain();
+  return 0;
+}
+
+RILL_RUNTIME void detail::createOutputDirectory(const std::string& dir) {
+  int err = io::makeDirectories(io::splitPath(dir).dir);
+  if (err == 0) err = io::makeDirectory(dir);
+  if (err == EEXIST) throw IoError("rill: Output directory '" + dir + "' already exists");
+  if (err != 0) io::throwSystemError("cannot create output directory '" + dir + "'", err);
+}
+
+RILL_RUNTIME void detail::removeCommittedParts(const std::string& dir, const std::vector<std::size_t>& partitions) {
+  // Best effort: the job's own failure is what the user must see.
+  for (const std::size_t p : partitions) io::removeFile(partPath(dir, p));
+}
+
+RILL_RUNTIME std::string detail::withoutTrailingSlashes(std::string dir) {
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  return dir;
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill
 // ---- end rill/rdd/save.hpp ----
@@ -7863,10 +8201,7 @@ namespace rill {
 
 namespace detail {
 
-inline void checkDepth(int depth) {
-  if (depth < 1)
-    throw std::invalid_argument("rill: Depth must be greater than or equal to 1 but got " + std::to_string(depth) + ".");
-}
+RILL_RUNTIME void checkDepth(int depth);
 
 /// Spark's tree of merges over per-partition results, then the final fold from zero.
 template <class U, class Comb>
@@ -7925,6 +8260,16 @@ class TreeOps {
     return std::move(*result);
   }
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME void detail::checkDepth(int depth) {
+  if (depth < 1)
+    throw std::invalid_argument("rill: Depth must be greater than or equal to 1 but got " + std::to_string(depth) +
+                                ".");
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill
 // ---- end rill/rdd/tree_ops.hpp ----
@@ -8264,42 +8609,14 @@ namespace rill::exec {
 
 class ThreadPool final : public Executor {
  public:
-  explicit ThreadPool(std::size_t threads) : parallelism_(std::max<std::size_t>(threads, 1)) {
-    workers_.reserve(parallelism_ - 1);
-    try {
-      while (workers_.size() + 1 < parallelism_) workers_.push_back(startThread([this] { workerLoop(); }));
-    } catch (const std::system_error& e) {
-      const std::size_t failed = workers_.size() + 1;
-      stopAndJoin();  // the destructor does not run for a constructor that throws
-      throw std::runtime_error(rill::detail::message(
-          {"rill: cannot start worker thread ", failed, " of ", parallelism_ - 1, ": ", e.code().message()}));
-    }
-  }
+  explicit ThreadPool(std::size_t threads);
   ThreadPool(const ThreadPool&) = delete;
   ThreadPool& operator=(const ThreadPool&) = delete;
-  ~ThreadPool() override { stopAndJoin(); }
+  RILL_RUNTIME ~ThreadPool() override;
 
   std::size_t parallelism() const override { return parallelism_; }
 
-  void runTasks(std::size_t n, TaskRef task) override {
-    if (n == 0) return;
-    Job job(n, task);  // on this stack: workers reach it only between join() and leave()
-    const bool shared = n > 1 && parallelism_ > 1;
-    if (shared) {
-      {
-        std::lock_guard lock(mutex_);
-        enqueue(&job);
-      }
-      wake_.notify_all();
-    }
-    job.work();  // the caller helps; returns when no index is left to claim
-    if (shared) {
-      std::lock_guard lock(mutex_);
-      dequeue(&job);  // from here on no worker can join the job
-    }
-    job.waitDone();  // every task finished and every worker that joined has left
-    if (job.error) std::rethrow_exception(job.error);
-  }
+  RILL_RUNTIME void runTasks(std::size_t n, TaskRef task) override;
 
  private:
   struct Job {
@@ -8317,27 +8634,7 @@ class ThreadPool final : public Executor {
     Job* nextQueued = nullptr;
 
     bool hasWork() const { return next.load(std::memory_order_relaxed) < n; }
-    void work() {
-      for (std::size_t i; (i = next.fetch_add(1)) < n;) {
-        std::exception_ptr failure;
-        if (!cancelled.load(std::memory_order_relaxed)) {
-          try {
-            CancellationScope scope(cancelled);  // running tasks stop at their next check
-            task(i);
-          } catch (...) {
-            failure = std::current_exception();
-            cancelled = true;
-          }
-        }
-        std::lock_guard lock(m);
-        // Keep or drop the exception under the lock: its reference count lives in
-        // uninstrumented libstdc++, so only the lock orders this thread's last
-        // touch of it before the caller's rethrow (TSan would see a race otherwise).
-        if (failure && !error) error = std::move(failure);
-        failure = nullptr;
-        if (++done == n) finished.notify_all();
-      }
-    }
+    void work();
     // A worker joins under the pool's lock, while the job is still queued, so the
     // caller's waitDone() cannot miss it; the last one out wakes the caller.
     void join() {
@@ -8372,30 +8669,8 @@ class ThreadPool final : public Executor {
     return nullptr;
   }
 
-  void stopAndJoin() noexcept {
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;
-    }
-    wake_.notify_all();
-    for (std::thread& worker : workers_) worker.join();
-    workers_.clear();
-  }
-
-  void workerLoop() {
-    for (;;) {
-      Job* job = nullptr;
-      {
-        std::unique_lock lock(mutex_);
-        // Claiming an index is lock-free, so a queued job may be used up when we look.
-        wake_.wait(lock, [&] { return stopping_ || (job = claimable()) != nullptr; });
-        if (stopping_) return;
-        job->join();
-      }
-      job->work();
-      job->leave();
-    }
-  }
+  void stopAndJoin() noexcept;
+  void workerLoop();
 
   std::size_t parallelism_;
   std::vector<std::thread> workers_;  // parallelism_ - 1 threads
@@ -8405,6 +8680,91 @@ class ThreadPool final : public Executor {
   Job* last_ = nullptr;
   bool stopping_ = false;
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME ThreadPool::ThreadPool(std::size_t threads) : parallelism_(std::max<std::size_t>(threads, 1)) {
+  workers_.reserve(parallelism_ - 1);
+  try {
+    while (workers_.size() + 1 < parallelism_) workers_.push_back(startThread([this] { workerLoop(); }));
+  } catch (const std::system_error& e) {
+    const std::size_t failed = workers_.size() + 1;
+    stopAndJoin();  // the destructor does not run for a constructor that throws
+    throw std::runtime_error(rill::detail::message(
+        {"rill: cannot start worker thread ", failed, " of ", parallelism_ - 1, ": ", e.code().message()}));
+  }
+}
+
+RILL_RUNTIME ThreadPool::~ThreadPool() { stopAndJoin(); }
+
+RILL_RUNTIME void ThreadPool::runTasks(std::size_t n, TaskRef task) {
+  if (n == 0) return;
+  Job job(n, task);  // on this stack: workers reach it only between join() and leave()
+  const bool shared = n > 1 && parallelism_ > 1;
+  if (shared) {
+    {
+      std::lock_guard lock(mutex_);
+      enqueue(&job);
+    }
+    wake_.notify_all();
+  }
+  job.work();  // the caller helps; returns when no index is left to claim
+  if (shared) {
+    std::lock_guard lock(mutex_);
+    dequeue(&job);  // from here on no worker can join the job
+  }
+  job.waitDone();  // every task finished and every worker that joined has left
+  if (job.error) std::rethrow_exception(job.error);
+}
+
+RILL_RUNTIME void ThreadPool::Job::work() {
+  for (std::size_t i; (i = next.fetch_add(1)) < n;) {
+    std::exception_ptr failure;
+    if (!cancelled.load(std::memory_order_relaxed)) {
+      try {
+        CancellationScope scope(cancelled);  // running tasks stop at their next check
+        task(i);
+      } catch (...) {
+        failure = std::current_exception();
+        cancelled = true;
+      }
+    }
+    std::lock_guard lock(m);
+    // Keep or drop the exception under the lock: its reference count lives in
+    // uninstrumented libstdc++, so only the lock orders this thread's last
+    // touch of it before the caller's rethrow (TSan would see a race otherwise).
+    if (failure && !error) error = std::move(failure);
+    failure = nullptr;
+    if (++done == n) finished.notify_all();
+  }
+}
+
+RILL_RUNTIME void ThreadPool::stopAndJoin() noexcept {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  for (std::thread& worker : workers_) worker.join();
+  workers_.clear();
+}
+
+RILL_RUNTIME void ThreadPool::workerLoop() {
+  for (;;) {
+    Job* job = nullptr;
+    {
+      std::unique_lock lock(mutex_);
+      // Claiming an index is lock-free, so a queued job may be used up when we look.
+      wake_.wait(lock, [&] { return stopping_ || (job = claimable()) != nullptr; });
+      if (stopping_) return;
+      job->join();
+    }
+    job->work();
+    job->leave();
+  }
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::exec
 // ---- end rill/exec/thread_pool.hpp ----
@@ -8767,25 +9127,8 @@ std::pair<std::uint64_t, std::uint64_t> fingerprint(const std::vector<T>& all) {
 /// Throws std::invalid_argument on every rank alike when the ranks' fingerprints
 /// of what they passed `op` differ. One function for every element type: only
 /// the fingerprint depends on it.
-inline void requireSameFingerprintOnEveryRank(exec::Cluster& cluster, std::string_view op,
-                                              std::pair<std::uint64_t, std::uint64_t> mine) {
-  // Built in the argument itself: g++ 12 at -O1 warns (falsely) on moving a named one in.
-  const std::vector<exec::Bytes> every = cluster.allGather(op, [&] {
-    exec::Bytes bytes;
-    exec::appendWire(bytes, mine, op);
-    return bytes;
-  }());
-  for (std::size_t r = 1; r < every.size(); ++r) {
-    if (every[r] == every[0]) continue;
-    const auto first = exec::readWire<std::pair<std::uint64_t, std::uint64_t>>(every[0], op);
-    const auto other = exec::readWire<std::pair<std::uint64_t, std::uint64_t>>(every[r], op);
-    throw std::invalid_argument(message(
-        {"rill: ", op, " got different collections on different ranks: rank 0 passed ", first.first,
-         " elements and rank ", r, " passed ", other.first, first.first == other.first ? " other ones" : "",
-         "; every rank must pass the same collection (parallelizeFrom(root, data) spreads one rank's "
-         "collection, fromLocal(data) makes each rank's own data its partitions)"}));
-  }
-}
+RILL_RUNTIME void requireSameFingerprintOnEveryRank(exec::Cluster& cluster, std::string_view op,
+                                                    std::pair<std::uint64_t, std::uint64_t> mine);
 
 /// Throws std::invalid_argument on every rank alike when the ranks passed `op`
 /// different collections (each rank must pass the same one).
@@ -8876,6 +9219,30 @@ inline std::vector<io::InputFile> agreedInputFiles(exec::Cluster& cluster, const
   return files;
 }
 
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME void requireSameFingerprintOnEveryRank(exec::Cluster& cluster, std::string_view op,
+                                                    std::pair<std::uint64_t, std::uint64_t> mine) {
+  // Built in the argument itself: g++ 12 at -O1 warns (falsely) on moving a named one in.
+  const std::vector<exec::Bytes> every = cluster.allGather(op, [&] {
+    exec::Bytes bytes;
+    exec::appendWire(bytes, mine, op);
+    return bytes;
+  }());
+  for (std::size_t r = 1; r < every.size(); ++r) {
+    if (every[r] == every[0]) continue;
+    const auto first = exec::readWire<std::pair<std::uint64_t, std::uint64_t>>(every[0], op);
+    const auto other = exec::readWire<std::pair<std::uint64_t, std::uint64_t>>(every[r], op);
+    throw std::invalid_argument(
+        message({"rill: ", op, " got different collections on different ranks: rank 0 passed ", first.first,
+                 " elements and rank ", r, " passed ", other.first, first.first == other.first ? " other ones" : "",
+                 "; every rank must pass the same collection (parallelizeFrom(root, data) spreads one rank's "
+                 "collection, fromLocal(data) makes each rank's own data its partitions)"}));
+  }
+}
+
+#endif  // RILL_RUNTIME_BODIES
+
 }  // namespace rill::detail
 // ---- end rill/rdd/rank_sources.hpp ----
 
@@ -8889,27 +9256,9 @@ namespace rill::detail {
 /// start, start+step, ... below end (above end for a negative step); nothing is stored.
 class RangeNode final : public RDDNode<std::int64_t> {
  public:
-  RangeNode(std::int64_t start, std::int64_t end, std::int64_t step, std::size_t slices)
-      : start_(start), step_(step), slices_(slices) {
-    // In 128 bits: end - start and -step overflow int64 for ranges wider than 2^63.
-    const bool empty = step > 0 ? start >= end : start <= end;
-    const __int128 diff = static_cast<__int128>(end) - start;
-    const auto span = static_cast<unsigned __int128>(diff < 0 ? -diff : diff);
-    const auto stride = static_cast<unsigned __int128>(step < 0 ? -static_cast<__int128>(step) : step);
-    count_ = empty ? 0 : static_cast<std::size_t>((span + stride - 1) / stride);
-  }
+  RangeNode(std::int64_t start, std::int64_t end, std::int64_t step, std::size_t slices);
   std::size_t numPartitions() const override { return slices_; }
-  bool compute(std::size_t p, ChunkSink<std::int64_t>& out) const override {
-    std::int64_t buf[kChunkSize];
-    std::size_t i = sliceBegin(p, count_, slices_);
-    const std::size_t end = sliceBegin(p + 1, count_, slices_);
-    while (i < end) {
-      std::size_t n = 0;
-      for (; n < kChunkSize && i < end; ++n, ++i) buf[n] = at(i);
-      if (!out.consume(std::span<const std::int64_t>(buf, n))) return false;
-    }
-    return true;
-  }
+  RILL_RUNTIME bool compute(std::size_t p, ChunkSink<std::int64_t>& out) const override;
 
  private:
   // start + i*step wraps in uint64 (defined) and lands back inside int64, where the
@@ -8935,7 +9284,58 @@ struct FileSplit {
 /// Hadoop plans them: each file gets its share of minPartitions by size (one
 /// file: all of them), at least one split per 32 MiB (as Hadoop's blocks) and
 /// per file (an empty file too), cut evenly; a .gz file is one split.
-inline std::vector<FileSplit> textFileSplits(const std::vector<io::InputFile>& files, std::size_t minPartitions) {
+RILL_RUNTIME std::vector<FileSplit> textFileSplits(const std::vector<io::InputFile>& files, std::size_t minPartitions);
+
+/// textFile: split i reads the lines that start in its byte range, as Hadoop does.
+class TextFileNode final : public RDDNode<std::string> {
+ public:
+  explicit TextFileNode(std::vector<FileSplit> splits) : splits_(std::move(splits)) {}
+  std::size_t numPartitions() const override { return splits_.size(); }
+  RILL_RUNTIME bool compute(std::size_t p, ChunkSink<std::string>& out) const override;
+
+ private:
+  std::vector<FileSplit> splits_;
+};
+
+/// wholeTextFiles: (path, content) of each file, the files cut into `parts`
+/// contiguous partitions by count (as parallelize cuts a collection).
+class WholeTextFilesNode final : public RDDNode<std::pair<std::string, std::string>> {
+ public:
+  using Element = std::pair<std::string, std::string>;
+  WholeTextFilesNode(std::vector<std::string> paths, std::size_t parts) : paths_(std::move(paths)), parts_(parts) {}
+  std::size_t numPartitions() const override { return parts_; }
+  RILL_RUNTIME bool compute(std::size_t p, ChunkSink<Element>& out) const override;
+
+ private:
+  std::vector<std::string> paths_;
+  std::size_t parts_;
+};
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME RangeNode::RangeNode(std::int64_t start, std::int64_t end, std::int64_t step, std::size_t slices)
+    : start_(start), step_(step), slices_(slices) {
+  // In 128 bits: end - start and -step overflow int64 for ranges wider than 2^63.
+  const bool empty = step > 0 ? start >= end : start <= end;
+  const __int128 diff = static_cast<__int128>(end) - start;
+  const auto span = static_cast<unsigned __int128>(diff < 0 ? -diff : diff);
+  const auto stride = static_cast<unsigned __int128>(step < 0 ? -static_cast<__int128>(step) : step);
+  count_ = empty ? 0 : static_cast<std::size_t>((span + stride - 1) / stride);
+}
+
+RILL_RUNTIME bool RangeNode::compute(std::size_t p, ChunkSink<std::int64_t>& out) const {
+  std::int64_t buf[kChunkSize];
+  std::size_t i = sliceBegin(p, count_, slices_);
+  const std::size_t end = sliceBegin(p + 1, count_, slices_);
+  while (i < end) {
+    std::size_t n = 0;
+    for (; n < kChunkSize && i < end; ++n, ++i) buf[n] = at(i);
+    if (!out.consume(std::span<const std::int64_t>(buf, n))) return false;
+  }
+  return true;
+}
+
+RILL_RUNTIME std::vector<FileSplit> textFileSplits(const std::vector<io::InputFile>& files, std::size_t minPartitions) {
   constexpr std::uintmax_t kBlock = 32u << 20;
   unsigned __int128 total = 0;
   for (const io::InputFile& f : files)
@@ -8954,44 +9354,25 @@ inline std::vector<FileSplit> textFileSplits(const std::vector<io::InputFile>& f
   return splits;
 }
 
-/// textFile: split i reads the lines that start in its byte range, as Hadoop does.
-class TextFileNode final : public RDDNode<std::string> {
- public:
-  explicit TextFileNode(std::vector<FileSplit> splits) : splits_(std::move(splits)) {}
-  std::size_t numPartitions() const override { return splits_.size(); }
-  bool compute(std::size_t p, ChunkSink<std::string>& out) const override {
-    ChunkingSink<std::string> sink{&out, {}};
-    const auto push = [&](std::string_view line) { return sink.push(std::string(line)); };
-    const FileSplit& split = splits_[p];
-    // Stopped early (take): the last chunk was already handed on, so no finish().
-    if (!(split.gzip ? io::forEachGzipLine(split.path, push)
-                     : io::forEachLineInRange(split.path, split.begin, split.end, push)))
-      return false;
-    return sink.finish();
-  }
+RILL_RUNTIME bool TextFileNode::compute(std::size_t p, ChunkSink<std::string>& out) const {
+  ChunkingSink<std::string> sink{&out, {}};
+  const auto push = [&](std::string_view line) { return sink.push(std::string(line)); };
+  const FileSplit& split = splits_[p];
+  // Stopped early (take): the last chunk was already handed on, so no finish().
+  if (!(split.gzip ? io::forEachGzipLine(split.path, push)
+                   : io::forEachLineInRange(split.path, split.begin, split.end, push)))
+    return false;
+  return sink.finish();
+}
 
- private:
-  std::vector<FileSplit> splits_;
-};
+RILL_RUNTIME bool WholeTextFilesNode::compute(std::size_t p, ChunkSink<Element>& out) const {
+  ChunkingSink<Element> sink{&out, {}};
+  for (std::size_t i = sliceBegin(p, paths_.size(), parts_); i < sliceBegin(p + 1, paths_.size(), parts_); ++i)
+    if (!sink.push(Element(paths_[i], io::readInputFile(paths_[i])))) return false;
+  return sink.finish();
+}
 
-/// wholeTextFiles: (path, content) of each file, the files cut into `parts`
-/// contiguous partitions by count (as parallelize cuts a collection).
-class WholeTextFilesNode final : public RDDNode<std::pair<std::string, std::string>> {
- public:
-  using Element = std::pair<std::string, std::string>;
-  WholeTextFilesNode(std::vector<std::string> paths, std::size_t parts) : paths_(std::move(paths)), parts_(parts) {}
-  std::size_t numPartitions() const override { return parts_; }
-  bool compute(std::size_t p, ChunkSink<Element>& out) const override {
-    ChunkingSink<Element> sink{&out, {}};
-    for (std::size_t i = sliceBegin(p, paths_.size(), parts_); i < sliceBegin(p + 1, paths_.size(), parts_); ++i)
-      if (!sink.push(Element(paths_[i], io::readInputFile(paths_[i])))) return false;
-    return sink.finish();
-  }
-
- private:
-  std::vector<std::string> paths_;
-  std::size_t parts_;
-};
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::detail
 // ---- end rill/rdd/sources.hpp ----
@@ -9054,13 +9435,7 @@ class SparkContext {
   /// StreamingContext::start() on this context. Calling it again does nothing. Called
   /// from inside a task of this context it only refuses new jobs; the threads are then
   /// joined by a later stop() or the destructor.
-  void stop() {
-    std::unique_lock lock(jobsMutex_);
-    stopped_ = true;
-    if (insideTaskOf_ == this) return;  // a worker cannot join its own pool
-    jobsIdle_.wait(lock, [&] { return runningJobs_ == 0; });
-    pool_.reset();
-  }
+  void stop();
   bool isStopped() const { return stopped_.load(); }
 
   /// parallelize(range[, numSlices]): any input range — a container, a std or
@@ -9112,11 +9487,7 @@ class SparkContext {
   }
 
   /// range(start, end[, step, numSlices]): start, start+step, ... below end, generated lazily.
-  RDD<std::int64_t> range(std::int64_t start, std::int64_t end, std::int64_t step = 1, std::size_t numSlices = 0) {
-    if (step == 0) throw std::invalid_argument("rill: range: step must not be 0");
-    assertNotStopped();
-    return RDD<std::int64_t>(*this, makeNode<detail::RangeNode>(start, end, step, slices(numSlices)));
-  }
+  RDD<std::int64_t> range(std::int64_t start, std::int64_t end, std::int64_t step = 1, std::size_t numSlices = 0);
 
   /// textFile(path[, minPartitions]): the lines (without their newline) of a
   /// file, of the files in a directory, or of the files a glob (`logs/*.log`)
@@ -9125,23 +9496,12 @@ class SparkContext {
   /// <rill/io/gzip.hpp>) as one partition. Throws rill::IoError naming the path
   /// when it does not exist or a pattern matches nothing; an empty directory
   /// gives an RDD without partitions.
-  RDD<std::string> textFile(const std::string& path, std::size_t minPartitions = 0) {
-    assertNotStopped();
-    auto files = detail::agreedInputFiles(*cluster_, path, "textFile");  // every rank plans the same splits
-    return RDD<std::string>(*this, makeNode<detail::TextFileNode>(detail::textFileSplits(files, slices(minPartitions))));
-  }
+  RDD<std::string> textFile(const std::string& path, std::size_t minPartitions = 0);
 
   /// wholeTextFiles(path[, minPartitions]): one (file path, whole content) pair
   /// per file `path` names (as textFile finds them: a file, a directory, a glob),
   /// in path order, .gz files decompressed; min(minPartitions, files) partitions.
-  RDD<std::pair<std::string, std::string>> wholeTextFiles(const std::string& path, std::size_t minPartitions = 0) {
-    assertNotStopped();
-    std::vector<std::string> paths;
-    for (io::InputFile& f : detail::agreedInputFiles(*cluster_, path, "wholeTextFiles")) paths.push_back(std::move(f.path));
-    const std::size_t parts = std::min(slices(minPartitions), paths.size());
-    return RDD<std::pair<std::string, std::string>>(
-        *this, makeNode<detail::WholeTextFilesNode>(std::move(paths), parts));
-  }
+  RDD<std::pair<std::string, std::string>> wholeTextFiles(const std::string& path, std::size_t minPartitions = 0);
 
   /// union_(rdds) / union_(first, rest...): Spark's sc.union, the partitions of
   /// every RDD one after the other (`union` is a C++ keyword).
@@ -9235,51 +9595,14 @@ class SparkContext {
    public:
     explicit Jobs(SparkContext& sc) : sc_(&sc) {}
     std::size_t parallelism() const override { return sc_->parallelism_; }
-    void runTasks(std::size_t n, exec::TaskRef task) override {
-      {
-        std::lock_guard lock(sc_->jobsMutex_);
-        sc_->assertNotStopped();
-        ++sc_->runningJobs_;
-      }
-      struct Leave {
-        SparkContext* sc;
-        ~Leave() {
-          std::lock_guard lock(sc->jobsMutex_);
-          if (--sc->runningJobs_ == 0) sc->jobsIdle_.notify_all();
-        }
-      } leave{sc_};
-      SparkContext* sc = sc_;
-      auto marked = [sc, task](std::size_t i) {
-        SparkContext* outer = std::exchange(insideTaskOf_, sc);
-        struct Restore {
-          SparkContext* outer;
-          ~Restore() { insideTaskOf_ = outer; }
-        } restore{outer};
-        detail::TaskAccumulators::run([&] { task(i); });
-      };
-      sc_->pool_->runTasks(n, marked);
-    }
+    RILL_RUNTIME void runTasks(std::size_t n, exec::TaskRef task) override;
 
    private:
     SparkContext* sc_;
   };
 
   // `own` is the cluster when `cluster` is null.
-  SparkContext(SparkConf conf, std::unique_ptr<exec::Cluster> own, exec::Cluster* cluster)
-      : conf_(std::move(conf)),
-        ownCluster_(std::move(own)),
-        cluster_(cluster ? cluster : ownCluster_.get()),
-        pool_(std::make_unique<exec::ThreadPool>(conf_.threads())),
-        parallelism_(pool_->parallelism()),
-        jobs_(*this) {
-    const std::string timeout(exec::kClusterTimeoutSetting);
-    if (conf_.contains(timeout)) cluster_->setTimeout(std::chrono::milliseconds(conf_.getLong(timeout, 0)));
-    const auto started = std::chrono::duration_cast<std::chrono::milliseconds>(
-        std::chrono::system_clock::now().time_since_epoch());
-    // Rank 0's start time crosses as a number: a string would compile its codec into every program.
-    applicationId_ = "local-" + std::to_string(detail::valueOfRankZero<std::int64_t>(*cluster_, "applicationId",
-                                                                                      started.count()));
-  }
+  SparkContext(SparkConf conf, std::unique_ptr<exec::Cluster> own, exec::Cluster* cluster);
 
   /// The range's elements in a vector: a vector handed over is moved, anything else copied once.
   template <class R>
@@ -9332,6 +9655,82 @@ inline exec::ExchangeMetrics& exchangeMetricsOf(SparkContext& sc) { return sc.ex
 inline AccumulatorRegistry& accumulatorsOf(SparkContext& sc) { return sc.accumulators_; }
 }  // namespace detail
 
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME void SparkContext::stop() {
+  std::unique_lock lock(jobsMutex_);
+  stopped_ = true;
+  if (insideTaskOf_ == this) return;  // a worker cannot join its own pool
+  jobsIdle_.wait(lock, [&] { return runningJobs_ == 0; });
+  pool_.reset();
+}
+
+RILL_RUNTIME RDD<std::int64_t> SparkContext::range(std::int64_t start, std::int64_t end, std::int64_t step,
+                                                   std::size_t numSlices) {
+  if (step == 0) throw std::invalid_argument("rill: range: step must not be 0");
+  assertNotStopped();
+  return RDD<std::int64_t>(*this, makeNode<detail::RangeNode>(start, end, step, slices(numSlices)));
+}
+
+RILL_RUNTIME RDD<std::string> SparkContext::textFile(const std::string& path, std::size_t minPartitions) {
+  assertNotStopped();
+  auto files = detail::agreedInputFiles(*cluster_, path, "textFile");  // every rank plans the same splits
+  return RDD<std::string>(*this, makeNode<detail::TextFileNode>(detail::textFileSplits(files, slices(minPartitions))));
+}
+
+RILL_RUNTIME RDD<std::pair<std::string, std::string>> SparkContext::wholeTextFiles(const std::string& path,
+                                                                                   std::size_t minPartitions) {
+  assertNotStopped();
+  std::vector<std::string> paths;
+  for (io::InputFile& f : detail::agreedInputFiles(*cluster_, path, "wholeTextFiles"))
+    paths.push_back(std::move(f.path));
+  const std::size_t parts = std::min(slices(minPartitions), paths.size());
+  return RDD<std::pair<std::string, std::string>>(*this, makeNode<detail::WholeTextFilesNode>(std::move(paths), parts));
+}
+
+RILL_RUNTIME void SparkContext::Jobs::runTasks(std::size_t n, exec::TaskRef task) {
+  {
+    std::lock_guard lock(sc_->jobsMutex_);
+    sc_->assertNotStopped();
+    ++sc_->runningJobs_;
+  }
+  struct Leave {
+    SparkContext* sc;
+    ~Leave() {
+      std::lock_guard lock(sc->jobsMutex_);
+      if (--sc->runningJobs_ == 0) sc->jobsIdle_.notify_all();
+    }
+  } leave{sc_};
+  SparkContext* sc = sc_;
+  auto marked = [sc, task](std::size_t i) {
+    SparkContext* outer = std::exchange(insideTaskOf_, sc);
+    struct Restore {
+      SparkContext* outer;
+      ~Restore() { insideTaskOf_ = outer; }
+    } restore{outer};
+    detail::TaskAccumulators::run([&] { task(i); });
+  };
+  sc_->pool_->runTasks(n, marked);
+}
+
+RILL_RUNTIME SparkContext::SparkContext(SparkConf conf, std::unique_ptr<exec::Cluster> own, exec::Cluster* cluster)
+    : conf_(std::move(conf)),
+      ownCluster_(std::move(own)),
+      cluster_(cluster ? cluster : ownCluster_.get()),
+      pool_(std::make_unique<exec::ThreadPool>(conf_.threads())),
+      parallelism_(pool_->parallelism()),
+      jobs_(*this) {
+  const std::string timeout(exec::kClusterTimeoutSetting);
+  if (conf_.contains(timeout)) cluster_->setTimeout(std::chrono::milliseconds(conf_.getLong(timeout, 0)));
+  const auto started =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
+  // Rank 0's start time crosses as a number: a string would compile its codec into every program.
+  applicationId_ =
+      "local-" + std::to_string(detail::valueOfRankZero<std::int64_t>(*cluster_, "applicationId", started.count()));
+}
+
+#endif  // RILL_RUNTIME_BODIES
+
 }  // namespace rill
 // ---- end rill/rdd/spark_context.hpp ----
 // ---- end rill/rdd.hpp ----
@@ -9349,6 +9748,7 @@ inline AccumulatorRegistry& accumulatorsOf(SparkContext& sc) { return sc.accumul
 // Every streaming component reads time from a Clock. The system clock runs by
 // itself; a ManualClock moves only when a test calls advance(), which returns
 // once every batch that became due has completed — so tests never sleep.
+
 
 namespace rill {
 
@@ -9379,21 +9779,9 @@ class Clock {
 
 class SystemClock final : public Clock {
  public:
-  std::int64_t getTimeMillis() const override {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-  }
-  std::int64_t waitTillTime(std::int64_t target, const std::function<bool()>& stopRequested) override {
-    std::unique_lock lock(mutex_);
-    const auto deadline = std::chrono::system_clock::time_point(std::chrono::milliseconds(target));
-    while (!stopRequested() && getTimeMillis() < target) cv_.wait_until(lock, deadline);
-    return getTimeMillis();
-  }
-  void wake() override {
-    std::lock_guard lock(mutex_);
-    cv_.notify_all();
-  }
+  RILL_RUNTIME std::int64_t getTimeMillis() const override;
+  RILL_RUNTIME std::int64_t waitTillTime(std::int64_t target, const std::function<bool()>& stopRequested) override;
+  RILL_RUNTIME void wake() override;
 
  private:
   std::mutex mutex_;
@@ -9408,15 +9796,8 @@ class ManualClock final : public Clock {
     std::lock_guard lock(mutex_);
     return now_;
   }
-  std::int64_t waitTillTime(std::int64_t target, const std::function<bool()>& stopRequested) override {
-    std::unique_lock lock(mutex_);
-    cv_.wait(lock, [&] { return now_ >= target || stopRequested(); });
-    return now_;
-  }
-  void wake() override {
-    std::lock_guard lock(mutex_);
-    cv_.notify_all();
-  }
+  RILL_RUNTIME std::int64_t waitTillTime(std::int64_t target, const std::function<bool()>& stopRequested) override;
+  RILL_RUNTIME void wake() override;
 
   /// Moves time forward and returns once every observing scheduler has run
   /// all the batches that are now due. Do not call it from inside a batch.
@@ -9424,14 +9805,7 @@ class ManualClock final : public Clock {
   void advance(std::chrono::duration<Rep, Period> d) {
     setTime(getTimeMillis() + std::chrono::duration_cast<std::chrono::milliseconds>(d).count());
   }
-  void setTime(std::int64_t millis) {
-    std::unique_lock lock(mutex_);
-    now_ = millis;
-    cv_.notify_all();
-    cv_.wait(lock, [&] {
-      return std::all_of(observers_.begin(), observers_.end(), [&](const Observer* o) { return o->idleAt(now_); });
-    });
-  }
+  void setTime(std::int64_t millis);
   /// Moves time forward and returns at once, without waiting for batches: what a
   /// job calls from inside a batch to stand for the time it takes to run (later
   /// batches then start late, as on a real clock). advance() waits for the batch
@@ -9443,19 +9817,9 @@ class ManualClock final : public Clock {
     cv_.notify_all();
   }
 
-  void addObserver(const Observer* o) override {
-    std::lock_guard lock(mutex_);
-    observers_.push_back(o);
-  }
-  void removeObserver(const Observer* o) override {
-    std::lock_guard lock(mutex_);
-    observers_.erase(std::remove(observers_.begin(), observers_.end(), o), observers_.end());
-    cv_.notify_all();
-  }
-  void notifyProgress() override {
-    std::lock_guard lock(mutex_);
-    cv_.notify_all();
-  }
+  RILL_RUNTIME void addObserver(const Observer* o) override;
+  RILL_RUNTIME void removeObserver(const Observer* o) override;
+  RILL_RUNTIME void notifyProgress() override;
 
  private:
   mutable std::mutex mutex_;
@@ -9463,6 +9827,63 @@ class ManualClock final : public Clock {
   std::int64_t now_;
   std::vector<const Observer*> observers_;
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME std::int64_t SystemClock::getTimeMillis() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+RILL_RUNTIME std::int64_t SystemClock::waitTillTime(std::int64_t target, const std::function<bool()>& stopRequested) {
+  std::unique_lock lock(mutex_);
+  const auto deadline = std::chrono::system_clock::time_point(std::chrono::milliseconds(target));
+  while (!stopRequested() && getTimeMillis() < target) cv_.wait_until(lock, deadline);
+  return getTimeMillis();
+}
+
+RILL_RUNTIME void SystemClock::wake() {
+  std::lock_guard lock(mutex_);
+  cv_.notify_all();
+}
+
+RILL_RUNTIME std::int64_t ManualClock::waitTillTime(std::int64_t target, const std::function<bool()>& stopRequested) {
+  std::unique_lock lock(mutex_);
+  cv_.wait(lock, [&] { return now_ >= target || stopRequested(); });
+  return now_;
+}
+
+RILL_RUNTIME void ManualClock::wake() {
+  std::lock_guard lock(mutex_);
+  cv_.notify_all();
+}
+
+RILL_RUNTIME void ManualClock::setTime(std::int64_t millis) {
+  std::unique_lock lock(mutex_);
+  now_ = millis;
+  cv_.notify_all();
+  cv_.wait(lock, [&] {
+    return std::all_of(observers_.begin(), observers_.end(), [&](const Observer* o) { return o->idleAt(now_); });
+  });
+}
+
+RILL_RUNTIME void ManualClock::addObserver(const Observer* o) {
+  std::lock_guard lock(mutex_);
+  observers_.push_back(o);
+}
+
+RILL_RUNTIME void ManualClock::removeObserver(const Observer* o) {
+  std::lock_guard lock(mutex_);
+  observers_.erase(std::remove(observers_.begin(), observers_.end(), o), observers_.end());
+  cv_.notify_all();
+}
+
+RILL_RUNTIME void ManualClock::notifyProgress() {
+  std::lock_guard lock(mutex_);
+  cv_.notify_all();
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill
 // ---- end rill/stream/clock.hpp ----
@@ -9610,23 +10031,12 @@ class DStreamBase {
 
   /// Sets the zero time (one batch before the first) on this stream and its parents.
   /// Every stream keeps at least its last batch (Spark's default remember duration).
-  void initialize(Time zero) {
-    if (zeroTime_ == zero) return;
-    zeroTime_ = zero;
-    rememberDuration_ = std::max(rememberDuration_, slide_);
-    for (auto& p : parents_) p->initialize(zero);
-  }
+  void initialize(Time zero);
   /// How far back generated RDDs must be kept (a window asks its parent for its length).
-  void remember(Duration d) {
-    rememberDuration_ = std::max(rememberDuration_, d);
-    for (auto& p : parents_) p->remember(parentRememberDuration());
-  }
+  void remember(Duration d);
   Duration rememberDuration() const { return rememberDuration_; }
   /// Forgets RDDs older than the remember duration; parents likewise.
-  void clearMetadata(Time now) {
-    forgetBefore(now - rememberDuration_);
-    for (auto& p : parents_) p->clearMetadata(now);
-  }
+  void clearMetadata(Time now);
 
   /// Called at the start of every batch, before any RDD of it is computed.
   virtual void onBatchStart(Time) {}
@@ -9719,6 +10129,27 @@ class FunctionNode final : public DStreamNode<T> {
   Fn fn_;
 };
 
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME void DStreamBase::initialize(Time zero) {
+  if (zeroTime_ == zero) return;
+  zeroTime_ = zero;
+  rememberDuration_ = std::max(rememberDuration_, slide_);
+  for (auto& p : parents_) p->initialize(zero);
+}
+
+RILL_RUNTIME void DStreamBase::remember(Duration d) {
+  rememberDuration_ = std::max(rememberDuration_, d);
+  for (auto& p : parents_) p->remember(parentRememberDuration());
+}
+
+RILL_RUNTIME void DStreamBase::clearMetadata(Time now) {
+  forgetBefore(now - rememberDuration_);
+  for (auto& p : parents_) p->clearMetadata(now);
+}
+
+#endif  // RILL_RUNTIME_BODIES
+
 }  // namespace rill
 // ---- end rill/stream/dstream_node.hpp ----
 
@@ -9794,11 +10225,7 @@ class CheckpointParticipant {
 /// A graph's participants in definition order, and how often to checkpoint.
 class CheckpointRegistry {
  public:
-  void add(std::shared_ptr<CheckpointParticipant> p) {
-    const void* id = p->identity();
-    auto same = [id](const auto& q) { return q->identity() == id; };
-    if (std::none_of(participants_.begin(), participants_.end(), same)) participants_.push_back(std::move(p));
-  }
+  void add(std::shared_ptr<CheckpointParticipant> p);
   const std::vector<std::shared_ptr<CheckpointParticipant>>& participants() const { return participants_; }
 
   /// DStream::checkpoint(interval) asks for a checkpoint at least this often;
@@ -9810,6 +10237,16 @@ class CheckpointRegistry {
   std::vector<std::shared_ptr<CheckpointParticipant>> participants_;
   std::optional<Duration> interval_;
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME void CheckpointRegistry::add(std::shared_ptr<CheckpointParticipant> p) {
+  const void* id = p->identity();
+  auto same = [id](const auto& q) { return q->identity() == id; };
+  if (std::none_of(participants_.begin(), participants_.end(), same)) participants_.push_back(std::move(p));
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill
 // ---- end rill/stream/checkpoint_participant.hpp ----
@@ -9846,21 +10283,9 @@ class DStreamGraph {
   SparkContext& sparkContext() const { return *sc_; }
   Duration batchDuration() const { return batchDuration_; }
 
-  void checkNotStarted() const {
-    if (started_)
-      throw IllegalStateException(
-          "rill: adding new inputs, transformations, and output operations after starting a context is not "
-          "supported");
-  }
-  int addInput(std::shared_ptr<InputStream> in) {
-    checkNotStarted();
-    inputs_.push_back(std::move(in));
-    return static_cast<int>(inputs_.size()) - 1;
-  }
-  void addOutput(std::shared_ptr<OutputOperation> out) {
-    checkNotStarted();
-    outputs_.push_back(std::move(out));
-  }
+  void checkNotStarted() const;
+  int addInput(std::shared_ptr<InputStream> in);
+  void addOutput(std::shared_ptr<OutputOperation> out);
   const std::vector<std::shared_ptr<InputStream>>& inputs() const { return inputs_; }
   std::size_t numOutputs() const { return outputs_.size(); }
 
@@ -9868,42 +10293,16 @@ class DStreamGraph {
   std::ostream& printStream() const { return *printStream_; }
   void setPrintStream(std::ostream& os) { printStream_ = &os; }
 
-  void start(Time zeroTime, Duration rememberAtLeast) {
-    if (outputs_.empty())
-      throw IllegalStateException("rill: no output operations registered, so nothing to execute");
-    for (auto& o : outputs_) o->stream()->initialize(zeroTime);
-    for (auto& o : outputs_) o->stream()->remember(rememberAtLeast);
-    started_ = true;
-  }
+  void start(Time zeroTime, Duration rememberAtLeast);
   bool started() const { return started_; }
 
   /// Starts every input. When one throws, stops it and those started before
   /// it, and rethrows: a context is started with all its inputs or none.
-  void startInputs() {
-    for (std::size_t i = 0; i < inputs_.size(); ++i) {
-      try {
-        inputs_[i]->start();
-      } catch (...) {
-        for (std::size_t j = i + 1; j-- > 0;) stopQuietly(*inputs_[j]);
-        throw;
-      }
-    }
-  }
+  void startInputs();
 
-  bool hasPendingData() const {
-    for (auto& in : inputs_)
-      if (in->hasPendingData()) return true;
-    return false;
-  }
-  std::vector<std::function<void()>> generateJobs(Time t) {
-    std::vector<std::function<void()>> jobs;
-    for (auto& o : outputs_)
-      if (auto job = o->generateJob(t)) jobs.push_back(std::move(*job));
-    return jobs;
-  }
-  void clearMetadata(Time t) {
-    for (auto& o : outputs_) o->stream()->clearMetadata(t);
-  }
+  bool hasPendingData() const;
+  std::vector<std::function<void()>> generateJobs(Time t);
+  void clearMetadata(Time t);
 
   /// The streams whose data checkpoints save, in definition order (see checkpoint_participant.hpp).
   CheckpointRegistry& checkpoints() { return checkpoints_; }
@@ -9911,12 +10310,7 @@ class DStreamGraph {
 
  private:
   // The error that stopped a start is the one to report.
-  static void stopQuietly(InputStream& in) noexcept {
-    try {
-      in.stop();
-    } catch (...) {
-    }
-  }
+  static void stopQuietly(InputStream& in) noexcept;
 
   SparkContext* sc_;
   Duration batchDuration_;
@@ -9926,6 +10320,70 @@ class DStreamGraph {
   bool started_ = false;
   CheckpointRegistry checkpoints_;
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME void DStreamGraph::checkNotStarted() const {
+  if (started_)
+    throw IllegalStateException(
+        "rill: adding new inputs, transformations, and output operations after starting a context is not "
+        "supported");
+}
+
+RILL_RUNTIME int DStreamGraph::addInput(std::shared_ptr<InputStream> in) {
+  checkNotStarted();
+  inputs_.push_back(std::move(in));
+  return static_cast<int>(inputs_.size()) - 1;
+}
+
+RILL_RUNTIME void DStreamGraph::addOutput(std::shared_ptr<OutputOperation> out) {
+  checkNotStarted();
+  outputs_.push_back(std::move(out));
+}
+
+RILL_RUNTIME void DStreamGraph::start(Time zeroTime, Duration rememberAtLeast) {
+  if (outputs_.empty()) throw IllegalStateException("rill: no output operations registered, so nothing to execute");
+  for (auto& o : outputs_) o->stream()->initialize(zeroTime);
+  for (auto& o : outputs_) o->stream()->remember(rememberAtLeast);
+  started_ = true;
+}
+
+RILL_RUNTIME void DStreamGraph::startInputs() {
+  for (std::size_t i = 0; i < inputs_.size(); ++i) {
+    try {
+      inputs_[i]->start();
+    } catch (...) {
+      for (std::size_t j = i + 1; j-- > 0;) stopQuietly(*inputs_[j]);
+      throw;
+    }
+  }
+}
+
+RILL_RUNTIME bool DStreamGraph::hasPendingData() const {
+  for (auto& in : inputs_)
+    if (in->hasPendingData()) return true;
+  return false;
+}
+
+RILL_RUNTIME std::vector<std::function<void()>> DStreamGraph::generateJobs(Time t) {
+  std::vector<std::function<void()>> jobs;
+  for (auto& o : outputs_)
+    if (auto job = o->generateJob(t)) jobs.push_back(std::move(*job));
+  return jobs;
+}
+
+RILL_RUNTIME void DStreamGraph::clearMetadata(Time t) {
+  for (auto& o : outputs_) o->stream()->clearMetadata(t);
+}
+
+RILL_RUNTIME void DStreamGraph::stopQuietly(InputStream& in) noexcept {
+  try {
+    in.stop();
+  } catch (...) {
+  }
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill
 // ---- end rill/stream/graph.hpp ----
@@ -9982,14 +10440,8 @@ decltype(auto) callBatchFn(F& f, Time t, const R&... rdds) {
 
 /// Refuses a parent from another context, or with another slide than the first
 /// parent's (Spark's TransformedDStream and UnionDStream checks).
-inline void requireSameContextAndSlide(const char* op, const DStreamGraph& graph, Duration slide,
-                                       const DStreamGraph& otherGraph, Duration otherSlide) {
-  if (&graph != &otherGraph)
-    throw std::invalid_argument(std::string("rill: ") + op + " of DStreams from different StreamingContexts");
-  if (slide != otherSlide)
-    throw std::invalid_argument(std::string("rill: ") + op + " of DStreams with different slide durations (" +
-                                toString(slide) + " and " + toString(otherSlide) + ")");
-}
+RILL_RUNTIME void requireSameContextAndSlide(const char* op, const DStreamGraph& graph, Duration slide,
+                                             const DStreamGraph& otherGraph, Duration otherSlide);
 
 /// A parent's batch at t, which a multi-parent stream cannot do without.
 template <class D>
@@ -10081,6 +10533,20 @@ auto transformStreams(DStreamGraph& graph, const std::tuple<S...>& streams, F f)
 }
 
 }  // namespace detail
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME void detail::requireSameContextAndSlide(const char* op, const DStreamGraph& graph, Duration slide,
+                                                     const DStreamGraph& otherGraph, Duration otherSlide) {
+  if (&graph != &otherGraph)
+    throw std::invalid_argument(std::string("rill: ") + op + " of DStreams from different StreamingContexts");
+  if (slide != otherSlide)
+    throw std::invalid_argument(std::string("rill: ") + op + " of DStreams with different slide durations (" +
+                                toString(slide) + " and " + toString(otherSlide) + ")");
+}
+
+#endif  // RILL_RUNTIME_BODIES
+
 }  // namespace rill
 // ---- end rill/stream/derive.hpp ----
 
@@ -10459,12 +10925,7 @@ std::optional<std::string> unsupportedTypes(const std::string& what) {
 }
 
 /// DStream::checkpoint(interval)'s rule (Spark's): a positive multiple of the stream's slide.
-inline void requireCheckpointInterval(Duration interval, Duration slide) {
-  requirePositiveDuration(interval, "checkpoint interval");
-  if (!isMultipleOf(interval, slide))
-    throw std::invalid_argument("rill: the checkpoint interval (" + toString(interval) +
-                                ") must be a multiple of the DStream's slide duration (" + toString(slide) + ")");
-}
+RILL_RUNTIME void requireCheckpointInterval(Duration interval, Duration slide);
 
 /// What a saved time stands for: the batch a state was last updated at (which
 /// may be times.zero, the state before the first batch), or a batch a stream
@@ -10474,15 +10935,8 @@ enum class SavedTime { stateUpdate, batch };
 /// Throws SparkException unless `time`, saved by `what`, is a batch of a
 /// stream sliding every `slide` from times.zero, no later than the checkpoint's
 /// batch: anything else comes from damaged or crafted bytes.
-inline void checkSavedTime(Time time, const CheckpointTimes& times, Duration slide, SavedTime kind,
-                           const std::string& what) {
-  const bool state = kind == SavedTime::stateUpdate;
-  const bool early = state ? time < times.zero : time <= times.zero;
-  if (early || time > times.batch || (time - times.zero).count() % slide.count() != 0)
-    throw SparkException(what + (state ? " was last updated at " : " holds a batch at ") + time.toString() +
-                         ", which is not a batch of its stream (every " + toString(slide) + " from " +
-                         times.zero.toString() + ") up to the checkpoint's batch at " + times.batch.toString());
-}
+RILL_RUNTIME void checkSavedTime(Time time, const CheckpointTimes& times, Duration slide, SavedTime kind,
+                                 const std::string& what);
 
 /// Saves the batch RDDs a stream remembers and puts them back on restore.
 template <class T>
@@ -10529,6 +10983,27 @@ class BatchesParticipant final : public CheckpointParticipant {
   std::shared_ptr<DStreamNode<T>> node_;
   std::string what_;
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME void requireCheckpointInterval(Duration interval, Duration slide) {
+  requirePositiveDuration(interval, "checkpoint interval");
+  if (!isMultipleOf(interval, slide))
+    throw std::invalid_argument("rill: the checkpoint interval (" + toString(interval) +
+                                ") must be a multiple of the DStream's slide duration (" + toString(slide) + ")");
+}
+
+RILL_RUNTIME void checkSavedTime(Time time, const CheckpointTimes& times, Duration slide, SavedTime kind,
+                                 const std::string& what) {
+  const bool state = kind == SavedTime::stateUpdate;
+  const bool early = state ? time < times.zero : time <= times.zero;
+  if (early || time > times.batch || (time - times.zero).count() % slide.count() != 0)
+    throw SparkException(what + (state ? " was last updated at " : " holds a batch at ") + time.toString() +
+                         ", which is not a batch of its stream (every " + toString(slide) + " from " +
+                         times.zero.toString() + ") up to the checkpoint's batch at " + times.batch.toString());
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::detail
 // ---- end rill/stream/checkpoint_streams.hpp ----
@@ -10648,12 +11123,18 @@ class KeyedState {
 };
 
 /// The key count of every state stream of `registry`, in definition order.
-inline std::vector<std::int64_t> stateKeyCounts(const CheckpointRegistry& registry) {
+RILL_RUNTIME std::vector<std::int64_t> stateKeyCounts(const CheckpointRegistry& registry);
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME std::vector<std::int64_t> stateKeyCounts(const CheckpointRegistry& registry) {
   std::vector<std::int64_t> counts;
   for (const auto& p : registry.participants())
     if (const auto* state = dynamic_cast<const KeyedState*>(p.get())) counts.push_back(state->numStateKeys());
   return counts;
 }
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::detail
 // ---- end rill/stream/state_keys.hpp ----
@@ -10672,7 +11153,16 @@ namespace rill::detail {
 inline constexpr const char* kMaxPendingStateBatches = "rill.streaming.state.maxPendingBatches";
 
 /// The setting, read when a state stream is defined (a bad value fails there).
-inline std::size_t maxPendingStateBatches(const SparkConf& conf) {
+RILL_RUNTIME std::size_t maxPendingStateBatches(const SparkConf& conf);
+
+/// Throws SparkException when a restored state last updated at `last` (a
+/// checked time) is more than maxPending slides behind the checkpoint's batch.
+RILL_RUNTIME void checkRestoredStateLag(Time last, const CheckpointTimes& times, Duration slide, std::size_t maxPending,
+                                        const std::string& what);
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME std::size_t maxPendingStateBatches(const SparkConf& conf) {
   const long long v = conf.getLong(kMaxPendingStateBatches, 100'000);
   if (v <= 0)
     throw std::invalid_argument(std::string("rill: setting '") + kMaxPendingStateBatches + "' must be positive, got " +
@@ -10680,16 +11170,16 @@ inline std::size_t maxPendingStateBatches(const SparkConf& conf) {
   return static_cast<std::size_t>(v);
 }
 
-/// Throws SparkException when a restored state last updated at `last` (a
-/// checked time) is more than maxPending slides behind the checkpoint's batch.
-inline void checkRestoredStateLag(Time last, const CheckpointTimes& times, Duration slide, std::size_t maxPending,
-                                  const std::string& what) {
+RILL_RUNTIME void checkRestoredStateLag(Time last, const CheckpointTimes& times, Duration slide, std::size_t maxPending,
+                                        const std::string& what) {
   const auto behind = static_cast<std::size_t>((times.batch - last).count() / slide.count());
   if (behind > maxPending)
     throw SparkException(what + " was last updated at " + last.toString() + ", " + std::to_string(behind) +
                          " batches before the checkpoint's batch at " + times.batch.toString() + ": more than " +
                          kMaxPendingStateBatches + " (" + std::to_string(maxPending) + ")");
 }
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::detail
 // ---- end rill/stream/state_limits.hpp ----
@@ -11971,18 +12461,7 @@ namespace detail {
 
 /// Spark's rule, checked when the stream is defined: window and slide are positive
 /// multiples of the parent's slide. `what` names the operation in the message.
-inline void requireWindowDurations(const char* what, Duration window, Duration slide, Duration parentSlide) {
-  requirePositiveDuration(window, "window duration");
-  requirePositiveDuration(slide, "slide duration");
-  auto require = [&](const char* name, Duration d) {
-    if (!isMultipleOf(d, parentSlide))
-      throw std::invalid_argument(std::string("rill: ") + what + ": the " + name + " (" + toString(d) +
-                                  ") must be a multiple of the parent DStream's slide duration (" +
-                                  toString(parentSlide) + ")");
-  };
-  require("window duration", window);
-  require("slide duration", slide);
-}
+RILL_RUNTIME void requireWindowDurations(const char* what, Duration window, Duration slide, Duration parentSlide);
 
 template <class In, class Out>
 class WindowNode final : public DStreamNode<Out> {
@@ -12032,6 +12511,25 @@ RDD<T> unionOf(SparkContext& sc, const std::vector<RDD<T>>& rdds) {
 }
 
 }  // namespace detail
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME void detail::requireWindowDurations(const char* what, Duration window, Duration slide,
+                                                 Duration parentSlide) {
+  requirePositiveDuration(window, "window duration");
+  requirePositiveDuration(slide, "slide duration");
+  auto require = [&](const char* name, Duration d) {
+    if (!isMultipleOf(d, parentSlide))
+      throw std::invalid_argument(std::string("rill: ") + what + ": the " + name + " (" + toString(d) +
+                                  ") must be a multiple of the parent DStream's slide duration (" +
+                                  toString(parentSlide) + ")");
+  };
+  require("window duration", window);
+  require("slide duration", slide);
+}
+
+#endif  // RILL_RUNTIME_BODIES
+
 }  // namespace rill
 // ---- end rill/stream/window.hpp ----
 
@@ -12584,15 +13082,9 @@ class StreamingListener {
 /// waits for a delivery, so a listener may do either from inside an event.
 class ListenerBus {
  public:
-  void add(std::shared_ptr<StreamingListener> l) {
-    std::lock_guard lock(mutex_);
-    listeners_.push_back(std::move(l));
-  }
+  void add(std::shared_ptr<StreamingListener> l);
   /// Removes every registration of `l`; false when it was not registered.
-  bool remove(const StreamingListener* l) {
-    std::lock_guard lock(mutex_);
-    return std::erase_if(listeners_, [l](const auto& x) { return x.get() == l; }) > 0;
-  }
+  bool remove(const StreamingListener* l);
   template <class Event, class... Args>
   void post(Event event, const Args&... args) {
     Turn turn(*this, std::nullopt);
@@ -12613,26 +13105,8 @@ class ListenerBus {
   // flag under a plain mutex rather than a std::timed_mutex, whose timed lock
   // ThreadSanitizer does not see.
   struct Turn {
-    Turn(ListenerBus& bus, std::optional<Duration> patience) : bus_(&bus) {
-      std::unique_lock lock(bus.mutex_);
-      auto free = [&] { return !bus.busy_; };
-      if (patience) {
-        taken = bus.free_.wait_for(lock, *patience, free);
-      } else {
-        bus.free_.wait(lock, free);
-        taken = true;
-      }
-      if (taken) {
-        bus.busy_ = true;
-        listeners = bus.listeners_;
-      }
-    }
-    ~Turn() {
-      if (!taken) return;
-      std::lock_guard lock(bus_->mutex_);
-      bus_->busy_ = false;
-      bus_->free_.notify_one();
-    }
+    Turn(ListenerBus& bus, std::optional<Duration> patience);
+    ~Turn();
     Turn(const Turn&) = delete;
     Turn& operator=(const Turn&) = delete;
     ListenerBus* bus_;
@@ -12645,6 +13119,42 @@ class ListenerBus {
   bool busy_ = false;  // an event is under way; under mutex_
   std::vector<std::shared_ptr<StreamingListener>> listeners_;  // under mutex_
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME void ListenerBus::add(std::shared_ptr<StreamingListener> l) {
+  std::lock_guard lock(mutex_);
+  listeners_.push_back(std::move(l));
+}
+
+RILL_RUNTIME bool ListenerBus::remove(const StreamingListener* l) {
+  std::lock_guard lock(mutex_);
+  return std::erase_if(listeners_, [l](const auto& x) { return x.get() == l; }) > 0;
+}
+
+RILL_RUNTIME ListenerBus::Turn::Turn(ListenerBus& bus, std::optional<Duration> patience) : bus_(&bus) {
+  std::unique_lock lock(bus.mutex_);
+  auto free = [&] { return !bus.busy_; };
+  if (patience) {
+    taken = bus.free_.wait_for(lock, *patience, free);
+  } else {
+    bus.free_.wait(lock, free);
+    taken = true;
+  }
+  if (taken) {
+    bus.busy_ = true;
+    listeners = bus.listeners_;
+  }
+}
+
+RILL_RUNTIME ListenerBus::Turn::~Turn() {
+  if (!taken) return;
+  std::lock_guard lock(bus_->mutex_);
+  bus_->busy_ = false;
+  bus_->free_.notify_one();
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill
 // ---- end rill/stream/listener.hpp ----
@@ -12663,7 +13173,17 @@ class ListenerBus {
 namespace rill::detail {
 
 /// "true" or "false" (any case, as Spark's toBoolean), else `dflt` when unset.
-inline bool confBoolean(const SparkConf& conf, const std::string& key, bool dflt) {
+RILL_RUNTIME bool confBoolean(const SparkConf& conf, const std::string& key, bool dflt);
+
+/// A duration as Spark writes one: a whole number with a unit (us, ms, s, m or
+/// min, h, d) or none (milliseconds), e.g. "500", "500ms", "10s"; `dflt` when
+/// unset. Negative values are refused.
+RILL_RUNTIME std::chrono::milliseconds confTimeMs(const SparkConf& conf, const std::string& key,
+                                                  std::chrono::milliseconds dflt);
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME bool confBoolean(const SparkConf& conf, const std::string& key, bool dflt) {
   if (!conf.contains(key)) return dflt;
   std::string v = conf.get(key);
   std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -12672,11 +13192,8 @@ inline bool confBoolean(const SparkConf& conf, const std::string& key, bool dflt
   throw std::invalid_argument("rill: setting '" + key + "' must be true or false, got '" + conf.get(key) + "'");
 }
 
-/// A duration as Spark writes one: a whole number with a unit (us, ms, s, m or
-/// min, h, d) or none (milliseconds), e.g. "500", "500ms", "10s"; `dflt` when
-/// unset. Negative values are refused.
-inline std::chrono::milliseconds confTimeMs(const SparkConf& conf, const std::string& key,
-                                            std::chrono::milliseconds dflt) {
+RILL_RUNTIME std::chrono::milliseconds confTimeMs(const SparkConf& conf, const std::string& key,
+                                                  std::chrono::milliseconds dflt) {
   if (!conf.contains(key)) return dflt;
   const std::string text = conf.get(key);
   auto bad = [&] {
@@ -12697,16 +13214,25 @@ inline std::chrono::milliseconds confTimeMs(const SparkConf& conf, const std::st
   std::transform(unit.begin(), unit.end(), unit.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   std::int64_t usPerUnit = 0;
-  if (unit.empty() || unit == "ms") usPerUnit = 1000;
-  else if (unit == "us") usPerUnit = 1;
-  else if (unit == "s") usPerUnit = 1000 * 1000;
-  else if (unit == "m" || unit == "min") usPerUnit = 60LL * 1000 * 1000;
-  else if (unit == "h") usPerUnit = 3600LL * 1000 * 1000;
-  else if (unit == "d") usPerUnit = 86400LL * 1000 * 1000;
-  else throw bad();
+  if (unit.empty() || unit == "ms")
+    usPerUnit = 1000;
+  else if (unit == "us")
+    usPerUnit = 1;
+  else if (unit == "s")
+    usPerUnit = 1000 * 1000;
+  else if (unit == "m" || unit == "min")
+    usPerUnit = 60LL * 1000 * 1000;
+  else if (unit == "h")
+    usPerUnit = 3600LL * 1000 * 1000;
+  else if (unit == "d")
+    usPerUnit = 86400LL * 1000 * 1000;
+  else
+    throw bad();
   if (n > std::numeric_limits<std::int64_t>::max() / usPerUnit) throw bad();
   return std::chrono::milliseconds(n * usPerUnit / 1000);  // "1500us" is 1 ms, as in Spark
 }
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::detail
 // ---- end rill/rdd/conf_values.hpp ----
@@ -12752,39 +13278,11 @@ struct ReceiverSettings {
   Duration connectTimeout{2000};
   BackpressureSettings backpressure;
 
-  static ReceiverSettings fromConf(const SparkConf& conf) {
-    ReceiverSettings s;
-    s.maxRate = nonNegative(conf, "spark.streaming.receiver.maxRate", s.maxRate);
-    s.maxBufferedRecords = positive(conf, "rill.streaming.receiver.maxBufferedRecords", s.maxBufferedRecords);
-    s.maxBufferedBytes = positive(conf, "rill.streaming.receiver.maxBufferedBytes", s.maxBufferedBytes);
-    s.restartDelay = Duration(nonNegative(conf, "spark.streaming.receiverRestartDelay", s.restartDelay.count()));
-    s.maxRestartDelay = Duration(nonNegative(conf, "rill.streaming.receiverRestartDelayMax", s.maxRestartDelay.count()));
-    s.maxLineLength = positive(conf, "rill.streaming.maxLineLength", s.maxLineLength);
-    s.connectTimeout = Duration(positive(conf, "rill.streaming.socket.connectTimeout", s.connectTimeout.count()));
-    s.backpressure = backpressureFromConf(conf);
-    return s;
-  }
+  static ReceiverSettings fromConf(const SparkConf& conf);
 
  private:
-  static BackpressureSettings backpressureFromConf(const SparkConf& conf) {
-    BackpressureSettings b;
-    b.enabled = detail::confBoolean(conf, "spark.streaming.backpressure.enabled", b.enabled);
-    if (conf.contains("spark.streaming.backpressure.initialRate"))
-      b.initialRate = positive(conf, "spark.streaming.backpressure.initialRate", b.initialRate);
-    const std::string estimator = conf.get("spark.streaming.backpressure.rateEstimator", "pid");
-    if (estimator != "pid")
-      throw std::invalid_argument("rill: setting 'spark.streaming.backpressure.rateEstimator' must be pid, got '" +
-                                  estimator + "'");
-    b.proportional = real(conf, "spark.streaming.backpressure.pid.proportional", b.proportional, true);
-    b.integral = real(conf, "spark.streaming.backpressure.pid.integral", b.integral, true);
-    b.derived = real(conf, "spark.streaming.backpressure.pid.derived", b.derived, true);
-    b.minRate = real(conf, "spark.streaming.backpressure.pid.minRate", b.minRate, false);
-    return b;
-  }
-
-  static std::string message(const char* key, const char* rule, const std::string& got) {
-    return std::string("rill: setting '") + key + "' must be " + rule + ", got " + got;
-  }
+  static BackpressureSettings backpressureFromConf(const SparkConf& conf);
+  static std::string message(const char* key, const char* rule, const std::string& got);
   template <class V>
   static V positive(const SparkConf& conf, const char* key, V dflt) {
     const long long v = conf.getLong(key, static_cast<long long>(dflt));
@@ -12798,22 +13296,61 @@ struct ReceiverSettings {
     return static_cast<V>(v);
   }
   // A finite number, >= 0 or > 0; text with anything after the number is refused.
-  static double real(const SparkConf& conf, const char* key, double dflt, bool zeroAllowed) {
-    if (!conf.contains(key)) return dflt;
-    const std::string text = conf.get(key);
-    double v = 0;
-    std::size_t used = 0;
-    try {
-      v = std::stod(text, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != text.size() || !std::isfinite(v))
-      throw std::invalid_argument(message(key, "a number", "'" + text + "'"));
-    if (v < 0 || (v == 0 && !zeroAllowed)) throw std::invalid_argument(message(key, zeroAllowed ? ">= 0" : "> 0", text));
-    return v;
-  }
+  static double real(const SparkConf& conf, const char* key, double dflt, bool zeroAllowed);
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME ReceiverSettings ReceiverSettings::fromConf(const SparkConf& conf) {
+  ReceiverSettings s;
+  s.maxRate = nonNegative(conf, "spark.streaming.receiver.maxRate", s.maxRate);
+  s.maxBufferedRecords = positive(conf, "rill.streaming.receiver.maxBufferedRecords", s.maxBufferedRecords);
+  s.maxBufferedBytes = positive(conf, "rill.streaming.receiver.maxBufferedBytes", s.maxBufferedBytes);
+  s.restartDelay = Duration(nonNegative(conf, "spark.streaming.receiverRestartDelay", s.restartDelay.count()));
+  s.maxRestartDelay = Duration(nonNegative(conf, "rill.streaming.receiverRestartDelayMax", s.maxRestartDelay.count()));
+  s.maxLineLength = positive(conf, "rill.streaming.maxLineLength", s.maxLineLength);
+  s.connectTimeout = Duration(positive(conf, "rill.streaming.socket.connectTimeout", s.connectTimeout.count()));
+  s.backpressure = backpressureFromConf(conf);
+  return s;
+}
+
+RILL_RUNTIME BackpressureSettings ReceiverSettings::backpressureFromConf(const SparkConf& conf) {
+  BackpressureSettings b;
+  b.enabled = detail::confBoolean(conf, "spark.streaming.backpressure.enabled", b.enabled);
+  if (conf.contains("spark.streaming.backpressure.initialRate"))
+    b.initialRate = positive(conf, "spark.streaming.backpressure.initialRate", b.initialRate);
+  const std::string estimator = conf.get("spark.streaming.backpressure.rateEstimator", "pid");
+  if (estimator != "pid")
+    throw std::invalid_argument("rill: setting 'spark.streaming.backpressure.rateEstimator' must be pid, got '" +
+                                estimator + "'");
+  b.proportional = real(conf, "spark.streaming.backpressure.pid.proportional", b.proportional, true);
+  b.integral = real(conf, "spark.streaming.backpressure.pid.integral", b.integral, true);
+  b.derived = real(conf, "spark.streaming.backpressure.pid.derived", b.derived, true);
+  b.minRate = real(conf, "spark.streaming.backpressure.pid.minRate", b.minRate, false);
+  return b;
+}
+
+RILL_RUNTIME std::string ReceiverSettings::message(const char* key, const char* rule, const std::string& got) {
+  return std::string("rill: setting '") + key + "' must be " + rule + ", got " + got;
+}
+
+RILL_RUNTIME double ReceiverSettings::real(const SparkConf& conf, const char* key, double dflt, bool zeroAllowed) {
+  if (!conf.contains(key)) return dflt;
+  const std::string text = conf.get(key);
+  double v = 0;
+  std::size_t used = 0;
+  try {
+    v = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != text.size() || !std::isfinite(v))
+    throw std::invalid_argument(message(key, "a number", "'" + text + "'"));
+  if (v < 0 || (v == 0 && !zeroAllowed)) throw std::invalid_argument(message(key, zeroAllowed ? ">= 0" : "> 0", text));
+  return v;
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill
 // ---- end rill/stream/receiver_settings.hpp ----
@@ -12824,53 +13361,21 @@ namespace rill::detail {
 class FileInputNode final : public InputNode<std::string> {
  public:
   /// Throws IoError now if `dir` cannot be listed, rather than at the first batch.
-  FileInputNode(DStreamGraph& graph, std::string dir, ListenerBus& bus, std::size_t maxLineLength)
-      : InputNode<std::string>(graph),
-        dir_(std::move(dir)),
-        bus_(&bus),
-        maxLineLength_(maxLineLength),
-        watcher_(io::DirectoryWatcher(dir_)) {}
+  FileInputNode(DStreamGraph& graph, std::string dir, ListenerBus& bus, std::size_t maxLineLength);
 
   /// Files already there when the context starts are not new.
   void start() override { watcher_.emplace(dir_); }
 
  protected:
-  Batch takeBatch(Time t) override {
-    std::vector<std::string> lines;
-    // With several ranks rank 0 lists and reads; receivedBatch sends the lines out.
-    if (!graph().sparkContext().isDriver()) return {receivedBatch(graph().sparkContext(), std::move(lines)), 0};
-    for (const auto& path : newFiles(t)) {
-      try {
-        const std::size_t overlong = io::forEachBoundedLine(
-            path, maxLineLength_, [&lines](std::string_view line) { lines.emplace_back(line); });
-        if (overlong > 0) warnOverlong(t, path, overlong);
-      } catch (const IoError& e) {  // e.g. deleted before its batch: skip it, keep the stream going
-        warn(t, e.what());
-      }
-    }
-    const auto n = static_cast<std::int64_t>(lines.size());
-    return {receivedBatch(graph().sparkContext(), std::move(lines)), n};
-  }
+  RILL_RUNTIME Batch takeBatch(Time t) override;
 
  private:
   // A directory that cannot be listed gives an empty batch and a warning, as in
   // Spark, so a passing problem (a remount) does not end the stream.
-  std::vector<std::string> newFiles(Time t) {
-    try {
-      return watcher_->poll();
-    } catch (const IoError& e) {
-      warn(t, e.what());
-      return {};
-    }
-  }
-  void warn(Time t, const std::string& what) {
-    bus_->post(&StreamingListener::onWarning, "rill: textFileStream " + dir_ + ", batch " + t.toString() + ": " + what);
-  }
+  std::vector<std::string> newFiles(Time t);
+  void warn(Time t, const std::string& what);
 
-  void warnOverlong(Time t, const std::string& path, std::size_t n) {
-    warn(t, "skipped " + std::to_string(n) + (n == 1 ? " line" : " lines") + " longer than " +
-                std::to_string(maxLineLength_) + " bytes (rill.streaming.maxLineLength) in '" + path + "'");
-  }
+  void warnOverlong(Time t, const std::string& path, std::size_t n);
 
   std::string dir_;
   ListenerBus* bus_;
@@ -12879,13 +13384,62 @@ class FileInputNode final : public InputNode<std::string> {
 };
 
 /// Registers a textFileStream with the graph; its line limit comes from the SparkConf.
-inline DStream<std::string> addFileStream(DStreamGraph& graph, ListenerBus& bus, std::string dir) {
+RILL_RUNTIME DStream<std::string> addFileStream(DStreamGraph& graph, ListenerBus& bus, std::string dir);
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME FileInputNode::FileInputNode(DStreamGraph& graph, std::string dir, ListenerBus& bus,
+                                          std::size_t maxLineLength)
+    : InputNode<std::string>(graph),
+      dir_(std::move(dir)),
+      bus_(&bus),
+      maxLineLength_(maxLineLength),
+      watcher_(io::DirectoryWatcher(dir_)) {}
+
+RILL_RUNTIME FileInputNode::Batch FileInputNode::takeBatch(Time t) {
+  std::vector<std::string> lines;
+  // With several ranks rank 0 lists and reads; receivedBatch sends the lines out.
+  if (!graph().sparkContext().isDriver()) return {receivedBatch(graph().sparkContext(), std::move(lines)), 0};
+  for (const auto& path : newFiles(t)) {
+    try {
+      const std::size_t overlong =
+          io::forEachBoundedLine(path, maxLineLength_, [&lines](std::string_view line) { lines.emplace_back(line); });
+      if (overlong > 0) warnOverlong(t, path, overlong);
+    } catch (const IoError& e) {  // e.g. deleted before its batch: skip it, keep the stream going
+      warn(t, e.what());
+    }
+  }
+  const auto n = static_cast<std::int64_t>(lines.size());
+  return {receivedBatch(graph().sparkContext(), std::move(lines)), n};
+}
+
+RILL_RUNTIME std::vector<std::string> FileInputNode::newFiles(Time t) {
+  try {
+    return watcher_->poll();
+  } catch (const IoError& e) {
+    warn(t, e.what());
+    return {};
+  }
+}
+
+RILL_RUNTIME void FileInputNode::warn(Time t, const std::string& what) {
+  bus_->post(&StreamingListener::onWarning, "rill: textFileStream " + dir_ + ", batch " + t.toString() + ": " + what);
+}
+
+RILL_RUNTIME void FileInputNode::warnOverlong(Time t, const std::string& path, std::size_t n) {
+  warn(t, "skipped " + std::to_string(n) + (n == 1 ? " line" : " lines") + " longer than " +
+              std::to_string(maxLineLength_) + " bytes (rill.streaming.maxLineLength) in '" + path + "'");
+}
+
+RILL_RUNTIME DStream<std::string> addFileStream(DStreamGraph& graph, ListenerBus& bus, std::string dir) {
   graph.checkNotStarted();
   const std::size_t maxLineLength = ReceiverSettings::fromConf(graph.sparkContext().getConf()).maxLineLength;
   auto node = std::make_shared<FileInputNode>(graph, std::move(dir), bus, maxLineLength);
   graph.addInput(node);
   return DStream<std::string>(node);
 }
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::detail
 // ---- end rill/stream/file_stream.hpp ----
@@ -13020,21 +13574,7 @@ class RateLimiter {
   /// Sets the rate to newRate records per second, or to maxRate if that is
   /// lower; a rate <= 0 is ignored (Spark's updateRate). Permits saved while
   /// idle keep their share of the one-second burst.
-  void updateRate(double newRate) {
-    if (!(newRate > 0) || !std::isfinite(newRate)) return;
-    const double applied = maxRate_ > 0 ? std::min(newRate, maxRate_) : newRate;
-    std::lock_guard lock(mutex_);
-    const double now = nowMicros();
-    const double oldMaxStored = maxStored_;
-    if (limited()) {
-      resync(now);
-      stored_ *= applied / oldMaxStored;
-    } else {  // from unlimited: no saved permits, the next one is due now
-      stored_ = 0;
-      nextFreeMicros_ = now;
-    }
-    setRateLocked(applied);
-  }
+  void updateRate(double newRate);
 
   /// Waits until one more record may pass. Returns early (false) once
   /// stopRequested() is true, checked whenever the clock is woken.
@@ -13058,22 +13598,8 @@ class RateLimiter {
   }
 
  private:
-  RateLimiter(Clock& clock, double maxRate, double initial) : clock_(&clock), maxRate_(maxRate) {
-    if (!(maxRate >= 0) || !std::isfinite(maxRate))
-      throw std::invalid_argument("rill: a receiver's maximum rate must be >= 0 records per second, got " +
-                                  std::to_string(maxRate));
-    if (initial > 0) {
-      setRateLocked(initial);
-      nextFreeMicros_ = nowMicros();
-    }
-  }
-
-  static double initialRate(const ReceiverSettings& s) {
-    const auto max = static_cast<double>(s.maxRate);
-    if (!s.backpressure.enabled || s.backpressure.initialRate <= 0) return max;
-    const auto initial = static_cast<double>(s.backpressure.initialRate);
-    return max > 0 ? std::min(initial, max) : initial;
-  }
+  RateLimiter(Clock& clock, double maxRate, double initial);
+  static double initialRate(const ReceiverSettings& s);
 
   double nowMicros() const { return static_cast<double>(clock_->getTimeMillis()) * 1000.0; }
 
@@ -13115,6 +13641,44 @@ class RateLimiter {
   double stored_ = 0;          // guarded by mutex_
   double nextFreeMicros_ = 0;  // guarded by mutex_
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME void RateLimiter::updateRate(double newRate) {
+  if (!(newRate > 0) || !std::isfinite(newRate)) return;
+  const double applied = maxRate_ > 0 ? std::min(newRate, maxRate_) : newRate;
+  std::lock_guard lock(mutex_);
+  const double now = nowMicros();
+  const double oldMaxStored = maxStored_;
+  if (limited()) {
+    resync(now);
+    stored_ *= applied / oldMaxStored;
+  } else {  // from unlimited: no saved permits, the next one is due now
+    stored_ = 0;
+    nextFreeMicros_ = now;
+  }
+  setRateLocked(applied);
+}
+
+RILL_RUNTIME RateLimiter::RateLimiter(Clock& clock, double maxRate, double initial)
+    : clock_(&clock), maxRate_(maxRate) {
+  if (!(maxRate >= 0) || !std::isfinite(maxRate))
+    throw std::invalid_argument("rill: a receiver's maximum rate must be >= 0 records per second, got " +
+                                std::to_string(maxRate));
+  if (initial > 0) {
+    setRateLocked(initial);
+    nextFreeMicros_ = nowMicros();
+  }
+}
+
+RILL_RUNTIME double RateLimiter::initialRate(const ReceiverSettings& s) {
+  const auto max = static_cast<double>(s.maxRate);
+  if (!s.backpressure.enabled || s.backpressure.initialRate <= 0) return max;
+  const auto initial = static_cast<double>(s.backpressure.initialRate);
+  return max > 0 ? std::min(initial, max) : initial;
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill
 // ---- end rill/stream/rate_limiter.hpp ----
@@ -13320,15 +13884,7 @@ class Receiver;
 
 namespace detail {
 
-inline std::string describeException(const std::exception_ptr& e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& ex) {
-    return ex.what();
-  } catch (...) {
-    return "unknown exception";
-  }
-}
+RILL_RUNTIME std::string describeException(const std::exception_ptr& e);
 
 /// What store() waits on besides the buffer: with the write-ahead log, the
 /// blocks sealed and not yet taken by a batch (block_generator.hpp).
@@ -13551,6 +14107,21 @@ class ReceiverSupervisor {
 };
 
 }  // namespace detail
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME std::string detail::describeException(const std::exception_ptr& e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    return ex.what();
+  } catch (...) {
+    return "unknown exception";
+  }
+}
+
+#endif  // RILL_RUNTIME_BODIES
+
 }  // namespace rill
 // ---- end rill/stream/receiver_supervisor.hpp ----
 
@@ -13746,46 +14317,17 @@ inline bool logPayloadIntact(std::string_view header, std::string_view payload) 
 }
 
 /// "log-" and the number, zero-padded so that listings sort in log order.
-inline std::string logSegmentName(std::uint64_t n) {
-  std::string digits = std::to_string(n);
-  return "log-" + std::string(digits.size() < 10 ? 10 - digits.size() : 0, '0') + digits;
-}
+RILL_RUNTIME std::string logSegmentName(std::uint64_t n);
 
-inline std::optional<std::uint64_t> parseLogSegmentName(std::string_view name) {
-  constexpr std::string_view prefix = "log-";
-  if (!name.starts_with(prefix) || name.size() == prefix.size() || name.size() > prefix.size() + 19) return std::nullopt;
-  std::uint64_t n = 0;
-  for (char c : name.substr(prefix.size())) {
-    if (c < '0' || c > '9') return std::nullopt;
-    n = n * 10 + static_cast<std::uint64_t>(c - '0');
-  }
-  return n;
-}
+RILL_RUNTIME std::optional<std::uint64_t> parseLogSegmentName(std::string_view name);
 
 /// The segment numbers in dir, ascending (none for a missing directory).
-inline std::vector<std::uint64_t> listLogSegments(const std::string& dir) {
-  std::vector<std::string> names;
-  readDirectory(dir, names);
-  std::vector<std::uint64_t> found;
-  for (const auto& name : names)
-    if (auto n = parseLogSegmentName(name)) found.push_back(*n);
-  std::sort(found.begin(), found.end());
-  return found;
-}
+RILL_RUNTIME std::vector<std::uint64_t> listLogSegments(const std::string& dir);
 
 namespace detail {
 
 /// Reads exactly n bytes at offset; false when the file ends first.
-inline bool readExactly(int fd, const std::string& path, char* out, std::size_t n, std::uint64_t offset) {
-  while (n > 0) {
-    const std::size_t got = readAt(fd, path, out, n, offset);
-    if (got == 0) return false;
-    out += got;
-    n -= got;
-    offset += got;
-  }
-  return true;
-}
+RILL_RUNTIME bool readExactly(int fd, const std::string& path, char* out, std::size_t n, std::uint64_t offset);
 
 }  // namespace detail
 
@@ -13825,33 +14367,13 @@ LogScan scanLogSegment(const std::string& path, std::uint64_t segment, Fn&& fn) 
 
 /// The payload of the record at span in the segment file at path; throws
 /// IoError when it is not there intact.
-inline std::string readLogRecord(const std::string& path, const LogSpan& span) {
-  const UniqueFd fd = detail::openForReading(path);
-  std::string header(kLogHeaderSize, '\0');
-  auto missing = [&] {
-    return IoError("rill: log segment '" + path + "' has no intact record at bytes [" + std::to_string(span.from) +
-                   ", " + std::to_string(span.until) + ")");
-  };
-  if (span.until < span.from + kLogHeaderSize || !detail::readExactly(fd.get(), path, header.data(), header.size(), span.from))
-    throw missing();
-  const auto length = logPayloadLength(header);
-  if (!length || *length != span.until - span.from - kLogHeaderSize) throw missing();
-  std::string payload(static_cast<std::size_t>(*length), '\0');
-  if (!detail::readExactly(fd.get(), path, payload.data(), payload.size(), span.from + kLogHeaderSize) ||
-      !logPayloadIntact(header, payload))
-    throw missing();
-  return payload;
-}
+RILL_RUNTIME std::string readLogRecord(const std::string& path, const LogSpan& span);
 
 class AppendLog {
  public:
   /// Opens the log in dir (created if needed); appends go to a new segment
   /// numbered after every segment already there.
-  explicit AppendLog(std::string dir) : dir_(std::move(dir)) {
-    if (const int err = makeDirectories(dir_)) throwSystemError("cannot create log directory '" + dir_ + "'", err);
-    const auto existing = listLogSegments(dir_);
-    next_ = existing.empty() ? 1 : existing.back() + 1;
-  }
+  explicit AppendLog(std::string dir);
 
   const std::string& directory() const { return dir_; }
   std::string segmentPath(std::uint64_t segment) const { return joinPath(dir_, logSegmentName(segment)); }
@@ -13859,90 +14381,27 @@ class AppendLog {
   std::uint64_t currentSegment() const { return fd_.valid() ? current_ : next_; }
 
   /// Writes one record; durable only after sync().
-  LogSpan append(std::string_view payload) {
-    if (!fd_.valid()) open();
-    const std::size_t used = kLogHeaderSize + payload.size();
-    const auto padded = static_cast<std::size_t>(nextLogRecordAt(used));
-    if (padded > stagedSize_) {
-      stagedSize_ = std::max(padded, 2 * stagedSize_);
-      staged_.reset(static_cast<char*>(std::aligned_alloc(kLogAlignment, stagedSize_)));
-      if (!staged_) throw std::bad_alloc();
-    }
-    const std::string header = logRecordHeader(payload);
-    std::memcpy(staged_.get(), header.data(), header.size());
-    std::memcpy(staged_.get() + header.size(), payload.data(), payload.size());
-    std::memset(staged_.get() + used, 0, padded - used);
-    writeAll(staged_.get(), padded);
-    const LogSpan span{current_, size_, size_ + used};
-    size_ += padded;
-    return span;
-  }
+  LogSpan append(std::string_view payload);
 
   /// Makes every append so far durable (and, once per segment, its name).
-  void sync() {
-    if (!fd_.valid()) return;
-    if (::fdatasync(fd_.get()) != 0) fail("cannot sync log segment '" + segmentPath(current_) + "'");
-    if (!nameSynced_) {
-      const UniqueFd dir(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-      if (!dir.valid() || ::fsync(dir.get()) != 0) fail("cannot sync log directory '" + dir_ + "'");
-      nameSynced_ = true;
-    }
-  }
+  void sync();
 
   /// Syncs and closes the current segment: the next append opens a new one.
-  void roll() {
-    sync();
-    fd_.reset();
-  }
+  void roll();
 
   /// Deletes the segments numbered below `segment`, never the one being written.
-  void removeSegmentsBefore(std::uint64_t segment) {
-    for (const auto n : listLogSegments(dir_))
-      if (n < segment && !(fd_.valid() && n == current_)) removeFile(segmentPath(n));
-  }
+  void removeSegmentsBefore(std::uint64_t segment);
 
  private:
-  void open() {
-    current_ = next_++;
-    size_ = 0;
-    nameSynced_ = false;
-    const std::string path = segmentPath(current_);
-    constexpr int flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC;
-    fd_.reset(::open(path.c_str(), flags | O_DIRECT, 0644));
-    direct_ = fd_.valid();
-    if (!direct_ && errno == EINVAL) fd_.reset(::open(path.c_str(), flags, 0644));
-    if (!fd_.valid()) fail("cannot create log segment '" + path + "'");
-  }
+  void open();
 
-  void writeAll(const char* data, std::size_t n) {
-    while (n > 0) {
-      const ssize_t written = ::write(fd_.get(), data, n);
-      if (written < 0 && errno == EINTR) continue;
-      if (written < 0 && errno == EINVAL && direct_) {  // not a shape this file system writes directly
-        writeBuffered();
-        continue;
-      }
-      if (written < 0) fail("cannot append to log segment '" + segmentPath(current_) + "'");
-      data += written;
-      n -= static_cast<std::size_t>(written);
-      if (n > 0 && direct_) writeBuffered();  // what is left of a short write is no longer aligned
-    }
-  }
+  void writeAll(const char* data, std::size_t n);
 
-  void writeBuffered() {
-    const int flags = ::fcntl(fd_.get(), F_GETFL);
-    if (flags < 0 || ::fcntl(fd_.get(), F_SETFL, flags & ~O_DIRECT) != 0)
-      fail("cannot write log segment '" + segmentPath(current_) + "'");
-    direct_ = false;
-  }
+  void writeBuffered();
 
   // After a failed write the segment may end in part of a record: later
   // records go to a new segment, where a scan will find them.
-  [[noreturn]] void fail(const std::string& what) {
-    const int err = errno;
-    fd_.reset();
-    throwSystemError(what, err);
-  }
+  [[noreturn]] void fail(const std::string& what);
 
   std::string dir_;
   UniqueFd fd_;
@@ -13957,6 +14416,152 @@ class AppendLog {
   std::unique_ptr<char, Free> staged_;  // a record and its padding, aligned for O_DIRECT
   std::size_t stagedSize_ = 0;
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME std::string logSegmentName(std::uint64_t n) {
+  std::string digits = std::to_string(n);
+  return "log-" + std::string(digits.size() < 10 ? 10 - digits.size() : 0, '0') + digits;
+}
+
+RILL_RUNTIME std::optional<std::uint64_t> parseLogSegmentName(std::string_view name) {
+  constexpr std::string_view prefix = "log-";
+  if (!name.starts_with(prefix) || name.size() == prefix.size() || name.size() > prefix.size() + 19)
+    return std::nullopt;
+  std::uint64_t n = 0;
+  for (char c : name.substr(prefix.size())) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  return n;
+}
+
+RILL_RUNTIME std::vector<std::uint64_t> listLogSegments(const std::string& dir) {
+  std::vector<std::string> names;
+  readDirectory(dir, names);
+  std::vector<std::uint64_t> found;
+  for (const auto& name : names)
+    if (auto n = parseLogSegmentName(name)) found.push_back(*n);
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
+RILL_RUNTIME bool detail::readExactly(int fd, const std::string& path, char* out, std::size_t n, std::uint64_t offset) {
+  while (n > 0) {
+    const std::size_t got = readAt(fd, path, out, n, offset);
+    if (got == 0) return false;
+    out += got;
+    n -= got;
+    offset += got;
+  }
+  return true;
+}
+
+RILL_RUNTIME std::string readLogRecord(const std::string& path, const LogSpan& span) {
+  const UniqueFd fd = detail::openForReading(path);
+  std::string header(kLogHeaderSize, '\0');
+  auto missing = [&] {
+    return IoError("rill: log segment '" + path + "' has no intact record at bytes [" + std::to_string(span.from) +
+                   ", " + std::to_string(span.until) + ")");
+  };
+  if (span.until < span.from + kLogHeaderSize ||
+      !detail::readExactly(fd.get(), path, header.data(), header.size(), span.from))
+    throw missing();
+  const auto length = logPayloadLength(header);
+  if (!length || *length != span.until - span.from - kLogHeaderSize) throw missing();
+  std::string payload(static_cast<std::size_t>(*length), '\0');
+  if (!detail::readExactly(fd.get(), path, payload.data(), payload.size(), span.from + kLogHeaderSize) ||
+      !logPayloadIntact(header, payload))
+    throw missing();
+  return payload;
+}
+
+RILL_RUNTIME AppendLog::AppendLog(std::string dir) : dir_(std::move(dir)) {
+  if (const int err = makeDirectories(dir_)) throwSystemError("cannot create log directory '" + dir_ + "'", err);
+  const auto existing = listLogSegments(dir_);
+  next_ = existing.empty() ? 1 : existing.back() + 1;
+}
+
+RILL_RUNTIME LogSpan AppendLog::append(std::string_view payload) {
+  if (!fd_.valid()) open();
+  const std::size_t used = kLogHeaderSize + payload.size();
+  const auto padded = static_cast<std::size_t>(nextLogRecordAt(used));
+  if (padded > stagedSize_) {
+    stagedSize_ = std::max(padded, 2 * stagedSize_);
+    staged_.reset(static_cast<char*>(std::aligned_alloc(kLogAlignment, stagedSize_)));
+    if (!staged_) throw std::bad_alloc();
+  }
+  const std::string header = logRecordHeader(payload);
+  std::memcpy(staged_.get(), header.data(), header.size());
+  std::memcpy(staged_.get() + header.size(), payload.data(), payload.size());
+  std::memset(staged_.get() + used, 0, padded - used);
+  writeAll(staged_.get(), padded);
+  const LogSpan span{current_, size_, size_ + used};
+  size_ += padded;
+  return span;
+}
+
+RILL_RUNTIME void AppendLog::sync() {
+  if (!fd_.valid()) return;
+  if (::fdatasync(fd_.get()) != 0) fail("cannot sync log segment '" + segmentPath(current_) + "'");
+  if (!nameSynced_) {
+    const UniqueFd dir(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!dir.valid() || ::fsync(dir.get()) != 0) fail("cannot sync log directory '" + dir_ + "'");
+    nameSynced_ = true;
+  }
+}
+
+RILL_RUNTIME void AppendLog::roll() {
+  sync();
+  fd_.reset();
+}
+
+RILL_RUNTIME void AppendLog::removeSegmentsBefore(std::uint64_t segment) {
+  for (const auto n : listLogSegments(dir_))
+    if (n < segment && !(fd_.valid() && n == current_)) removeFile(segmentPath(n));
+}
+
+RILL_RUNTIME void AppendLog::open() {
+  current_ = next_++;
+  size_ = 0;
+  nameSynced_ = false;
+  const std::string path = segmentPath(current_);
+  constexpr int flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC;
+  fd_.reset(::open(path.c_str(), flags | O_DIRECT, 0644));
+  direct_ = fd_.valid();
+  if (!direct_ && errno == EINVAL) fd_.reset(::open(path.c_str(), flags, 0644));
+  if (!fd_.valid()) fail("cannot create log segment '" + path + "'");
+}
+
+RILL_RUNTIME void AppendLog::writeAll(const char* data, std::size_t n) {
+  while (n > 0) {
+    const ssize_t written = ::write(fd_.get(), data, n);
+    if (written < 0 && errno == EINTR) continue;
+    if (written < 0 && errno == EINVAL && direct_) {  // not a shape this file system writes directly
+      writeBuffered();
+      continue;
+    }
+    if (written < 0) fail("cannot append to log segment '" + segmentPath(current_) + "'");
+    data += written;
+    n -= static_cast<std::size_t>(written);
+    if (n > 0 && direct_) writeBuffered();  // what is left of a short write is no longer aligned
+  }
+}
+
+RILL_RUNTIME void AppendLog::writeBuffered() {
+  const int flags = ::fcntl(fd_.get(), F_GETFL);
+  if (flags < 0 || ::fcntl(fd_.get(), F_SETFL, flags & ~O_DIRECT) != 0)
+    fail("cannot write log segment '" + segmentPath(current_) + "'");
+  direct_ = false;
+}
+
+[[noreturn]] RILL_RUNTIME void AppendLog::fail(const std::string& what) {
+  const int err = errno;
+  fd_.reset();
+  throwSystemError(what, err);
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::io
 // ---- end rill/io/append_log.hpp ----
@@ -14039,22 +14644,10 @@ inline std::uint64_t getLittleEndian(std::string_view in, std::size_t at, int by
 }
 
 /// The file contents for a payload of `kind` (a manifest by default): header then payload.
-inline std::string encodeCheckpoint(std::string_view payload, std::uint32_t kind = kCheckpointManifestKind) {
-  std::string out(kCheckpointMagic);
-  putLittleEndian(out, kCheckpointVersion, 4);
-  putLittleEndian(out, kind, 4);
-  putLittleEndian(out, payload.size(), 8);
-  putLittleEndian(out, fnv1a64(payload), 8);
-  out.append(payload);
-  return out;
-}
+RILL_RUNTIME std::string encodeCheckpoint(std::string_view payload, std::uint32_t kind = kCheckpointManifestKind);
 
 /// The most a payload may declare: more than the machine's memory cannot be read back.
-inline std::uint64_t physicalMemoryBytes() {
-  const long pages = ::sysconf(_SC_PHYS_PAGES), pageSize = ::sysconf(_SC_PAGESIZE);
-  if (pages <= 0 || pageSize <= 0) return UINT64_MAX;
-  return static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(pageSize);
-}
+RILL_RUNTIME std::uint64_t physicalMemoryBytes();
 
 /// What a header says about the file it starts.
 struct CheckpointHeader {
@@ -14068,8 +14661,81 @@ inline std::string kindName(std::uint64_t kind) {
 
 /// What the header of a file of fileSize bytes says; throws CheckpointUnusable
 /// when it rules the file out (or it is not of `kind`).
-inline CheckpointHeader judgeCheckpointHeader(std::string_view header, std::uint64_t fileSize,
-                                              std::uint32_t kind = kCheckpointManifestKind) {
+RILL_RUNTIME CheckpointHeader judgeCheckpointHeader(std::string_view header, std::uint64_t fileSize,
+                                                    std::uint32_t kind = kCheckpointManifestKind);
+
+inline void checkPayload(std::string_view header, std::string_view payload) {
+  if (fnv1a64(payload) != getLittleEndian(header, 24, 8)) throw CheckpointUnusable("checksum mismatch");
+}
+
+/// The payload of a checkpoint file's bytes; throws CheckpointUnusable.
+RILL_RUNTIME std::string_view checkpointPayload(std::string_view file);
+
+/// A checkpoint file's format version and payload.
+struct CheckpointFile {
+  std::uint32_t version = 0;
+  std::string payload;
+};
+
+/// The checkpoint file of `kind` at path, its header judged before the rest is
+/// read; throws CheckpointUnusable, or IoError when it cannot be read.
+RILL_RUNTIME CheckpointFile readCheckpointFile(const std::string& path, std::uint32_t kind = kCheckpointManifestKind);
+
+/// The payload of the manifest file at path (readCheckpointFile).
+inline std::string readCheckpointPayload(const std::string& path) { return readCheckpointFile(path).payload; }
+
+inline std::string checkpointPath(const std::string& dir, std::int64_t timeMs) {
+  return io::joinPath(dir, std::string(kCheckpointPrefix) + std::to_string(timeMs));
+}
+
+inline constexpr std::string_view kRankPartsInfix = ".rank-";
+
+/// The name of rank `rank`'s parts of the checkpoint of batch timeMs.
+inline std::string rankPartsName(std::int64_t timeMs, std::size_t rank) {
+  return std::string(kCheckpointPrefix) + std::to_string(timeMs) + std::string(kRankPartsInfix) + std::to_string(rank);
+}
+
+/// The files in dir named "checkpoint-<ms>" (rankParts false) or
+/// "checkpoint-<ms>.rank-<r>" (true) as (batch time, path), newest first.
+/// Other names (hidden temporaries of interrupted writes among them) are
+/// ignored; a missing or unreadable directory has none.
+RILL_RUNTIME std::vector<std::pair<std::int64_t, std::string>> listCheckpointFiles(const std::string& dir,
+                                                                                  bool rankParts);
+
+/// The checkpoint manifests in dir as (batch time, path), newest first.
+inline std::vector<std::pair<std::int64_t, std::string>> listCheckpoints(const std::string& dir) {
+  return listCheckpointFiles(dir, false);
+}
+
+/// Writes the checkpoint of batch timeMs atomically, then deletes all but the
+/// newest `keep`, and the processes' parts no kept checkpoint names (those of
+/// batches after the newest may belong to a checkpoint being written).
+RILL_RUNTIME void writeCheckpointFile(const std::string& dir, std::int64_t timeMs, std::string_view payload,
+                                      std::size_t keep);
+
+/// Removes the hidden temporaries of checkpoint writes a killed program left behind.
+RILL_RUNTIME void removeStaleCheckpointTemps(const std::string& dir);
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME std::string encodeCheckpoint(std::string_view payload, std::uint32_t kind) {
+  std::string out(kCheckpointMagic);
+  putLittleEndian(out, kCheckpointVersion, 4);
+  putLittleEndian(out, kind, 4);
+  putLittleEndian(out, payload.size(), 8);
+  putLittleEndian(out, fnv1a64(payload), 8);
+  out.append(payload);
+  return out;
+}
+
+RILL_RUNTIME std::uint64_t physicalMemoryBytes() {
+  const long pages = ::sysconf(_SC_PHYS_PAGES), pageSize = ::sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || pageSize <= 0) return UINT64_MAX;
+  return static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(pageSize);
+}
+
+RILL_RUNTIME CheckpointHeader judgeCheckpointHeader(std::string_view header, std::uint64_t fileSize,
+                                                    std::uint32_t kind) {
   if (header.size() < kCheckpointHeaderSize) throw CheckpointUnusable("truncated header");
   if (header.substr(0, kCheckpointMagic.size()) != kCheckpointMagic) throw CheckpointUnusable("not a rill checkpoint");
   const auto version = getLittleEndian(header, 8, 4);
@@ -14092,27 +14758,14 @@ inline CheckpointHeader judgeCheckpointHeader(std::string_view header, std::uint
   return {static_cast<std::uint32_t>(version), length};
 }
 
-inline void checkPayload(std::string_view header, std::string_view payload) {
-  if (fnv1a64(payload) != getLittleEndian(header, 24, 8)) throw CheckpointUnusable("checksum mismatch");
-}
-
-/// The payload of a checkpoint file's bytes; throws CheckpointUnusable.
-inline std::string_view checkpointPayload(std::string_view file) {
+RILL_RUNTIME std::string_view checkpointPayload(std::string_view file) {
   judgeCheckpointHeader(file.substr(0, kCheckpointHeaderSize), file.size());
   const auto payload = file.substr(kCheckpointHeaderSize);
   checkPayload(file, payload);
   return payload;
 }
 
-/// A checkpoint file's format version and payload.
-struct CheckpointFile {
-  std::uint32_t version = 0;
-  std::string payload;
-};
-
-/// The checkpoint file of `kind` at path, its header judged before the rest is
-/// read; throws CheckpointUnusable, or IoError when it cannot be read.
-inline CheckpointFile readCheckpointFile(const std::string& path, std::uint32_t kind = kCheckpointManifestKind) {
+RILL_RUNTIME CheckpointFile readCheckpointFile(const std::string& path, std::uint32_t kind) {
   const std::uint64_t size = io::fileSize(path);  // a directory or a vanished file: IoError
   std::ifstream in(path, std::ios::binary);
   std::string header(static_cast<std::size_t>(std::min<std::uint64_t>(size, kCheckpointHeaderSize)), '\0');
@@ -14126,25 +14779,8 @@ inline CheckpointFile readCheckpointFile(const std::string& path, std::uint32_t 
   return {judged.version, std::move(payload)};
 }
 
-/// The payload of the manifest file at path (readCheckpointFile).
-inline std::string readCheckpointPayload(const std::string& path) { return readCheckpointFile(path).payload; }
-
-inline std::string checkpointPath(const std::string& dir, std::int64_t timeMs) {
-  return io::joinPath(dir, std::string(kCheckpointPrefix) + std::to_string(timeMs));
-}
-
-inline constexpr std::string_view kRankPartsInfix = ".rank-";
-
-/// The name of rank `rank`'s parts of the checkpoint of batch timeMs.
-inline std::string rankPartsName(std::int64_t timeMs, std::size_t rank) {
-  return std::string(kCheckpointPrefix) + std::to_string(timeMs) + std::string(kRankPartsInfix) + std::to_string(rank);
-}
-
-/// The files in dir named "checkpoint-<ms>" (rankParts false) or
-/// "checkpoint-<ms>.rank-<r>" (true) as (batch time, path), newest first.
-/// Other names (hidden temporaries of interrupted writes among them) are
-/// ignored; a missing or unreadable directory has none.
-inline std::vector<std::pair<std::int64_t, std::string>> listCheckpointFiles(const std::string& dir, bool rankParts) {
+RILL_RUNTIME std::vector<std::pair<std::int64_t, std::string>> listCheckpointFiles(const std::string& dir,
+                                                                                   bool rankParts) {
   const auto digits = [](std::string_view d) {
     return !d.empty() && d.size() <= 18 && std::all_of(d.begin(), d.end(), [](char c) { return c >= '0' && c <= '9'; });
   };
@@ -14164,16 +14800,8 @@ inline std::vector<std::pair<std::int64_t, std::string>> listCheckpointFiles(con
   return found;
 }
 
-/// The checkpoint manifests in dir as (batch time, path), newest first.
-inline std::vector<std::pair<std::int64_t, std::string>> listCheckpoints(const std::string& dir) {
-  return listCheckpointFiles(dir, false);
-}
-
-/// Writes the checkpoint of batch timeMs atomically, then deletes all but the
-/// newest `keep`, and the processes' parts no kept checkpoint names (those of
-/// batches after the newest may belong to a checkpoint being written).
-inline void writeCheckpointFile(const std::string& dir, std::int64_t timeMs, std::string_view payload,
-                                std::size_t keep) {
+RILL_RUNTIME void writeCheckpointFile(const std::string& dir, std::int64_t timeMs, std::string_view payload,
+                                      std::size_t keep) {
   io::writeFileAtomically(checkpointPath(dir, timeMs), encodeCheckpoint(payload));
   auto files = listCheckpoints(dir);
   for (std::size_t i = keep; i < files.size(); ++i) io::removeFile(files[i].second);
@@ -14185,8 +14813,7 @@ inline void writeCheckpointFile(const std::string& dir, std::int64_t timeMs, std
     if (t <= timeMs && !kept(t)) io::removeFile(path);
 }
 
-/// Removes the hidden temporaries of checkpoint writes a killed program left behind.
-inline void removeStaleCheckpointTemps(const std::string& dir) {
+RILL_RUNTIME void removeStaleCheckpointTemps(const std::string& dir) {
   const std::string prefix = "." + std::string(kCheckpointPrefix);
   std::vector<std::string> names;
   io::readDirectory(dir, names);
@@ -14194,6 +14821,8 @@ inline void removeStaleCheckpointTemps(const std::string& dir) {
     if (name.compare(0, prefix.size(), prefix) == 0 && name.find(".tmp-") != std::string::npos)
       io::removeFile(io::joinPath(dir, name));
 }
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::detail
 // ---- end rill/stream/checkpoint_file.hpp ----
@@ -14350,21 +14979,7 @@ struct WriteAheadLogSettings {
   /// How often the log starts a new segment (spark.streaming.receiver.writeAheadLog.rollingIntervalSecs).
   Duration rollingInterval{60'000};
 
-  static WriteAheadLogSettings fromConf(const SparkConf& conf) {
-    WriteAheadLogSettings s;
-    s.enabled = confBoolean(conf, "spark.streaming.receiver.writeAheadLog.enable", s.enabled);
-    s.blockInterval = confTimeMs(conf, "spark.streaming.blockInterval", s.blockInterval);
-    if (s.blockInterval.count() <= 0)
-      throw std::invalid_argument("rill: setting 'spark.streaming.blockInterval' must be positive, got " +
-                                  std::to_string(s.blockInterval.count()) + " ms");
-    const long long rolling = conf.getLong("spark.streaming.receiver.writeAheadLog.rollingIntervalSecs", 60);
-    if (rolling <= 0)
-      throw std::invalid_argument(
-          "rill: setting 'spark.streaming.receiver.writeAheadLog.rollingIntervalSecs' must be positive, got " +
-          std::to_string(rolling));
-    s.rollingInterval = Seconds(rolling);
-    return s;
-  }
+  static WriteAheadLogSettings fromConf(const SparkConf& conf);
 };
 
 inline constexpr char kLoggedBlock = 'B';
@@ -14380,13 +14995,7 @@ class ReceivedBlockLog {
   };
 
   /// The log of input stream `stream` under checkpointDir.
-  ReceivedBlockLog(std::string checkpointDir, std::uint32_t stream, Duration rollingInterval, std::int64_t nowMs)
-      : checkpointDir_(std::move(checkpointDir)),
-        stream_(stream),
-        relativeDir_("receivedData/" + std::to_string(stream)),
-        log_(io::joinPath(checkpointDir_, relativeDir_)),
-        rollingInterval_(rollingInterval),
-        segmentStart_(nowMs) {}
+  ReceivedBlockLog(std::string checkpointDir, std::uint32_t stream, Duration rollingInterval, std::int64_t nowMs);
 
   const std::string& checkpointDirectory() const { return checkpointDir_; }
 
@@ -14396,109 +15005,31 @@ class ReceivedBlockLog {
   /// block, for the first batch, when the directory holds no checkpoint (the
   /// previous run died before its first), else none (a program that chose not
   /// to restore its checkpoints starts afresh).
-  Recovered recover(std::optional<Time> restored) {
-    struct Entry {
-      io::LogSpan span;
-      std::optional<Time> allocation;  // set for an 'A' record
-    };
-    std::vector<Entry> entries;
-    Recovered out;
-    for (const auto segment : io::listLogSegments(log_.directory())) {
-      const std::string path = log_.segmentPath(segment);
-      const auto scan = io::scanLogSegment(path, segment, [&](const io::LogSpan& span, std::string_view payload) {
-        if (payload.empty()) return;
-        if (payload[0] == kLoggedBlock) entries.push_back({span, std::nullopt});
-        if (payload[0] == kLoggedAllocation && payload.size() == 9) entries.push_back({span, decodeTime(payload)});
-      });
-      segmentEnds_[segment] = scan.end;
-      if (scan.torn()) ++out.tornSegments;
-    }
-    std::size_t replayFrom = entries.size();
-    if (restored) {
-      rangesReported_ = *restored;  // the restored checkpoint named those
-      replayFrom = 0;
-      for (std::size_t i = 0; i < entries.size(); ++i)
-        if (entries[i].allocation && *entries[i].allocation <= *restored) replayFrom = i + 1;
-    } else if (listCheckpoints(checkpointDir_).empty()) {
-      replayFrom = 0;
-    }
-    // Without the allocation of the restored batch (or any checkpoint), the
-    // log's batch times mean nothing to this run: every block goes to the first batch.
-    const bool regroup = restored && replayFrom > 0;
-    for (std::size_t i = 0; i < entries.size(); ++i) {
-      const Entry& e = entries[i];
-      if (e.allocation) remember(*e.allocation, e.span);
-      if (i < replayFrom) continue;
-      if (!e.allocation)
-        out.unallocated.push_back(e.span);
-      else if (regroup && *e.allocation > *restored)
-        out.batches.emplace_back(*e.allocation, std::exchange(out.unallocated, {}));
-    }
-    return out;
-  }
+  Recovered recover(std::optional<Time> restored);
 
   /// Appends a block record (payload starts with kLoggedBlock); durable after sync().
-  io::LogSpan appendBlock(std::string_view payload) {
-    const auto span = log_.append(payload);
-    segmentEnds_[span.segment] = span.until;
-    return span;
-  }
+  io::LogSpan appendBlock(std::string_view payload);
 
   /// Records that batch t took every block logged since the previous allocation.
-  void allocate(Time t) {
-    std::string payload(1, kLoggedAllocation);
-    const std::int64_t ms = t.milliseconds();
-    payload.append(reinterpret_cast<const char*>(&ms), sizeof ms);
-    const auto span = log_.append(payload);
-    segmentEnds_[span.segment] = span.until;
-    remember(t, span);
-  }
+  void allocate(Time t);
 
   void sync() { log_.sync(); }
 
   /// Starts a new segment once the current one is older than the rolling
   /// interval (syncing the one it closes).
-  void rollIfDue(std::int64_t nowMs) {
-    if (nowMs - segmentStart_ < rollingInterval_.count()) return;
-    log_.roll();
-    segmentStart_ = nowMs;
-  }
+  void rollIfDue(std::int64_t nowMs);
 
   /// The payload of a logged block (its kind byte first); throws IoError when
   /// it is not there intact.
-  std::string readBlock(const io::LogSpan& span) const {
-    std::string payload = io::readLogRecord(log_.segmentPath(span.segment), span);
-    if (payload.empty() || payload[0] != kLoggedBlock)
-      throw IoError("rill: log segment '" + log_.segmentPath(span.segment) + "' holds no block at byte " +
-                    std::to_string(span.from));
-    return payload;
-  }
+  std::string readBlock(const io::LogSpan& span) const;
 
   /// The log ranges the batches up to t took since the last call (a
   /// checkpoint names those of its batches since the previous checkpoint).
-  void addRanges(Time t, std::vector<LogRange>& out) {
-    for (const auto& a : allocations_)
-      if (a.time > rangesReported_ && a.time <= t)
-        for (const auto& r : a.ranges) out.push_back(r);
-    rangesReported_ = std::max(rangesReported_, t);
-  }
+  void addRanges(Time t, std::vector<LogRange>& out);
 
   /// Deletes the segments that hold only what the oldest checkpoint in the
   /// directory has already counted.
-  void removeUnneeded() {
-    if (segmentEnds_.empty() || segmentEnds_.begin()->first >= log_.currentSegment()) return;
-    const auto checkpoints = listCheckpoints(checkpointDir_);
-    if (checkpoints.empty()) return;
-    const Time oldest(checkpoints.back().first);
-    const Allocation* restorePoint = nullptr;
-    for (const auto& a : allocations_)
-      if (a.time <= oldest) restorePoint = &a;
-    if (restorePoint == nullptr) return;
-    const std::uint64_t keepFrom = restorePoint->end.segment;
-    log_.removeSegmentsBefore(keepFrom);
-    std::erase_if(allocations_, [&](const Allocation& a) { return a.end.segment < keepFrom; });
-    segmentEnds_.erase(segmentEnds_.begin(), segmentEnds_.lower_bound(keepFrom));
-  }
+  void removeUnneeded();
 
  private:
   struct Allocation {
@@ -14515,18 +15046,7 @@ class ReceivedBlockLog {
 
   // Batch t's ranges run from the end of the previous allocation (or the start
   // of the log) to the end of its own, one range per segment they touch.
-  void remember(Time t, const io::LogSpan& end) {
-    Allocation a{t, end, {}};
-    io::LogSpan from = allocations_.empty() ? io::LogSpan{segmentEnds_.begin()->first, 0, 0} : allocations_.back().end;
-    for (auto it = segmentEnds_.find(from.segment); it != segmentEnds_.end() && it->first <= end.segment; ++it) {
-      const std::uint64_t start = it->first == from.segment ? from.until : 0;
-      const std::uint64_t stop = it->first == end.segment ? end.until : it->second;
-      if (start == stop) continue;
-      a.ranges.push_back({stream_, t.milliseconds(), io::joinPath(relativeDir_, io::logSegmentName(it->first)), start,
-                          stop});
-    }
-    allocations_.push_back(std::move(a));
-  }
+  void remember(Time t, const io::LogSpan& end);
 
   std::string checkpointDir_;
   std::uint32_t stream_;
@@ -14538,6 +15058,140 @@ class ReceivedBlockLog {
   std::vector<Allocation> allocations_;                 // in log order
   Time rangesReported_{std::numeric_limits<std::int64_t>::min()};
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME WriteAheadLogSettings WriteAheadLogSettings::fromConf(const SparkConf& conf) {
+  WriteAheadLogSettings s;
+  s.enabled = confBoolean(conf, "spark.streaming.receiver.writeAheadLog.enable", s.enabled);
+  s.blockInterval = confTimeMs(conf, "spark.streaming.blockInterval", s.blockInterval);
+  if (s.blockInterval.count() <= 0)
+    throw std::invalid_argument("rill: setting 'spark.streaming.blockInterval' must be positive, got " +
+                                std::to_string(s.blockInterval.count()) + " ms");
+  const long long rolling = conf.getLong("spark.streaming.receiver.writeAheadLog.rollingIntervalSecs", 60);
+  if (rolling <= 0)
+    throw std::invalid_argument(
+        "rill: setting 'spark.streaming.receiver.writeAheadLog.rollingIntervalSecs' must be positive, got " +
+        std::to_string(rolling));
+  s.rollingInterval = Seconds(rolling);
+  return s;
+}
+
+RILL_RUNTIME ReceivedBlockLog::ReceivedBlockLog(std::string checkpointDir, std::uint32_t stream,
+                                                Duration rollingInterval, std::int64_t nowMs)
+    : checkpointDir_(std::move(checkpointDir)),
+      stream_(stream),
+      relativeDir_("receivedData/" + std::to_string(stream)),
+      log_(io::joinPath(checkpointDir_, relativeDir_)),
+      rollingInterval_(rollingInterval),
+      segmentStart_(nowMs) {}
+
+RILL_RUNTIME ReceivedBlockLog::Recovered ReceivedBlockLog::recover(std::optional<Time> restored) {
+  struct Entry {
+    io::LogSpan span;
+    std::optional<Time> allocation;  // set for an 'A' record
+  };
+  std::vector<Entry> entries;
+  Recovered out;
+  for (const auto segment : io::listLogSegments(log_.directory())) {
+    const std::string path = log_.segmentPath(segment);
+    const auto scan = io::scanLogSegment(path, segment, [&](const io::LogSpan& span, std::string_view payload) {
+      if (payload.empty()) return;
+      if (payload[0] == kLoggedBlock) entries.push_back({span, std::nullopt});
+      if (payload[0] == kLoggedAllocation && payload.size() == 9) entries.push_back({span, decodeTime(payload)});
+    });
+    segmentEnds_[segment] = scan.end;
+    if (scan.torn()) ++out.tornSegments;
+  }
+  std::size_t replayFrom = entries.size();
+  if (restored) {
+    rangesReported_ = *restored;  // the restored checkpoint named those
+    replayFrom = 0;
+    for (std::size_t i = 0; i < entries.size(); ++i)
+      if (entries[i].allocation && *entries[i].allocation <= *restored) replayFrom = i + 1;
+  } else if (listCheckpoints(checkpointDir_).empty()) {
+    replayFrom = 0;
+  }
+  // Without the allocation of the restored batch (or any checkpoint), the
+  // log's batch times mean nothing to this run: every block goes to the first batch.
+  const bool regroup = restored && replayFrom > 0;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const Entry& e = entries[i];
+    if (e.allocation) remember(*e.allocation, e.span);
+    if (i < replayFrom) continue;
+    if (!e.allocation)
+      out.unallocated.push_back(e.span);
+    else if (regroup && *e.allocation > *restored)
+      out.batches.emplace_back(*e.allocation, std::exchange(out.unallocated, {}));
+  }
+  return out;
+}
+
+RILL_RUNTIME io::LogSpan ReceivedBlockLog::appendBlock(std::string_view payload) {
+  const auto span = log_.append(payload);
+  segmentEnds_[span.segment] = span.until;
+  return span;
+}
+
+RILL_RUNTIME void ReceivedBlockLog::allocate(Time t) {
+  std::string payload(1, kLoggedAllocation);
+  const std::int64_t ms = t.milliseconds();
+  payload.append(reinterpret_cast<const char*>(&ms), sizeof ms);
+  const auto span = log_.append(payload);
+  segmentEnds_[span.segment] = span.until;
+  remember(t, span);
+}
+
+RILL_RUNTIME void ReceivedBlockLog::rollIfDue(std::int64_t nowMs) {
+  if (nowMs - segmentStart_ < rollingInterval_.count()) return;
+  log_.roll();
+  segmentStart_ = nowMs;
+}
+
+RILL_RUNTIME std::string ReceivedBlockLog::readBlock(const io::LogSpan& span) const {
+  std::string payload = io::readLogRecord(log_.segmentPath(span.segment), span);
+  if (payload.empty() || payload[0] != kLoggedBlock)
+    throw IoError("rill: log segment '" + log_.segmentPath(span.segment) + "' holds no block at byte " +
+                  std::to_string(span.from));
+  return payload;
+}
+
+RILL_RUNTIME void ReceivedBlockLog::addRanges(Time t, std::vector<LogRange>& out) {
+  for (const auto& a : allocations_)
+    if (a.time > rangesReported_ && a.time <= t)
+      for (const auto& r : a.ranges) out.push_back(r);
+  rangesReported_ = std::max(rangesReported_, t);
+}
+
+RILL_RUNTIME void ReceivedBlockLog::removeUnneeded() {
+  if (segmentEnds_.empty() || segmentEnds_.begin()->first >= log_.currentSegment()) return;
+  const auto checkpoints = listCheckpoints(checkpointDir_);
+  if (checkpoints.empty()) return;
+  const Time oldest(checkpoints.back().first);
+  const Allocation* restorePoint = nullptr;
+  for (const auto& a : allocations_)
+    if (a.time <= oldest) restorePoint = &a;
+  if (restorePoint == nullptr) return;
+  const std::uint64_t keepFrom = restorePoint->end.segment;
+  log_.removeSegmentsBefore(keepFrom);
+  std::erase_if(allocations_, [&](const Allocation& a) { return a.end.segment < keepFrom; });
+  segmentEnds_.erase(segmentEnds_.begin(), segmentEnds_.lower_bound(keepFrom));
+}
+
+RILL_RUNTIME void ReceivedBlockLog::remember(Time t, const io::LogSpan& end) {
+  Allocation a{t, end, {}};
+  io::LogSpan from = allocations_.empty() ? io::LogSpan{segmentEnds_.begin()->first, 0, 0} : allocations_.back().end;
+  for (auto it = segmentEnds_.find(from.segment); it != segmentEnds_.end() && it->first <= end.segment; ++it) {
+    const std::uint64_t start = it->first == from.segment ? from.until : 0;
+    const std::uint64_t stop = it->first == end.segment ? end.until : it->second;
+    if (start == stop) continue;
+    a.ranges.push_back(
+        {stream_, t.milliseconds(), io::joinPath(relativeDir_, io::logSegmentName(it->first)), start, stop});
+  }
+  allocations_.push_back(std::move(a));
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::detail
 // ---- end rill/stream/write_ahead_log.hpp ----
@@ -14893,20 +15547,29 @@ class LoggedInput {
 };
 
 /// Opens the write-ahead logs of the graph's input streams (before they start).
-inline void openReceiverLogs(const DStreamGraph& graph, const std::string& checkpointDirectory,
-                             std::optional<Time> restored) {
+RILL_RUNTIME void openReceiverLogs(const DStreamGraph& graph, const std::string& checkpointDirectory,
+                                   std::optional<Time> restored);
+
+/// The log ranges the batches up to t took since the last call, over all
+/// input streams (for the checkpoint of t, which names those of its batches).
+RILL_RUNTIME std::vector<LogRange> receiverLogRanges(const DStreamGraph& graph, Time t);
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME void openReceiverLogs(const DStreamGraph& graph, const std::string& checkpointDirectory,
+                                   std::optional<Time> restored) {
   for (const auto& in : graph.inputs())
     if (auto* logged = dynamic_cast<LoggedInput*>(in.get())) logged->openLog(checkpointDirectory, restored);
 }
 
-/// The log ranges the batches up to t took since the last call, over all
-/// input streams (for the checkpoint of t, which names those of its batches).
-inline std::vector<LogRange> receiverLogRanges(const DStreamGraph& graph, Time t) {
+RILL_RUNTIME std::vector<LogRange> receiverLogRanges(const DStreamGraph& graph, Time t) {
   std::vector<LogRange> out;
   for (const auto& in : graph.inputs())
     if (auto* logged = dynamic_cast<LoggedInput*>(in.get())) logged->addLogRanges(t, out);
   return out;
 }
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::detail
 // ---- end rill/stream/logged_input.hpp ----
@@ -14943,34 +15606,13 @@ namespace rill::detail {
 class PIDRateEstimator {
  public:
   /// `s` as ReceiverSettings::fromConf checked it (weights >= 0, minRate > 0).
-  PIDRateEstimator(Duration batchInterval, const BackpressureSettings& s)
-      : intervalMillis_(static_cast<double>(batchInterval.count())), s_(s) {
-    if (batchInterval.count() <= 0) throw std::invalid_argument("rill: a rate estimator needs a positive batch interval");
-  }
+  PIDRateEstimator(Duration batchInterval, const BackpressureSettings& s);
 
   /// A batch that completed at `endMillis`, having processed `records` in
   /// `processingMillis` after waiting `schedulingMillis`: the new rate in
   /// records per second, if this batch gives one.
   std::optional<double> compute(std::int64_t endMillis, std::int64_t records, std::int64_t processingMillis,
-                                std::int64_t schedulingMillis) {
-    if (endMillis <= lastMillis_ || records <= 0 || processingMillis <= 0) return std::nullopt;
-    const double processedRate = static_cast<double>(records) * 1000.0 / static_cast<double>(processingMillis);
-    const double sinceLast = static_cast<double>(endMillis - lastMillis_) / 1000.0;
-    lastMillis_ = endMillis;
-    if (!rate_) {  // nothing to compare with yet
-      rate_ = processedRate;
-      error_ = 0;
-      return std::nullopt;
-    }
-    const double error = *rate_ - processedRate;
-    const double behind = static_cast<double>(schedulingMillis) * processedRate / intervalMillis_;
-    const double errorChange = (error - error_) / sinceLast;
-    const double next =
-        std::max(s_.minRate, *rate_ - s_.proportional * error - s_.integral * behind - s_.derived * errorChange);
-    rate_ = next;
-    error_ = error;
-    return next;
-  }
+                                std::int64_t schedulingMillis);
 
  private:
   double intervalMillis_;
@@ -14979,6 +15621,37 @@ class PIDRateEstimator {
   std::optional<double> rate_;  // what the last estimate set (or measured, at first)
   double error_ = 0;
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME PIDRateEstimator::PIDRateEstimator(Duration batchInterval, const BackpressureSettings& s)
+    : intervalMillis_(static_cast<double>(batchInterval.count())), s_(s) {
+  if (batchInterval.count() <= 0) throw std::invalid_argument("rill: a rate estimator needs a positive batch interval");
+}
+
+RILL_RUNTIME std::optional<double> PIDRateEstimator::compute(std::int64_t endMillis, std::int64_t records,
+                                                             std::int64_t processingMillis,
+                                                             std::int64_t schedulingMillis) {
+  if (endMillis <= lastMillis_ || records <= 0 || processingMillis <= 0) return std::nullopt;
+  const double processedRate = static_cast<double>(records) * 1000.0 / static_cast<double>(processingMillis);
+  const double sinceLast = static_cast<double>(endMillis - lastMillis_) / 1000.0;
+  lastMillis_ = endMillis;
+  if (!rate_) {  // nothing to compare with yet
+    rate_ = processedRate;
+    error_ = 0;
+    return std::nullopt;
+  }
+  const double error = *rate_ - processedRate;
+  const double behind = static_cast<double>(schedulingMillis) * processedRate / intervalMillis_;
+  const double errorChange = (error - error_) / sinceLast;
+  const double next =
+      std::max(s_.minRate, *rate_ - s_.proportional * error - s_.integral * behind - s_.derived * errorChange);
+  rate_ = next;
+  error_ = error;
+  return next;
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::detail
 // ---- end rill/stream/rate_estimator.hpp ----
@@ -14992,16 +15665,7 @@ class RateController final : public StreamingListener {
   RateController(Duration batchInterval, const BackpressureSettings& s, RateLimiter& limiter)
       : estimator_(batchInterval, s), limiter_(&limiter) {}
 
-  void onBatchCompleted(const BatchInfo& b) override {
-    const auto processing = b.processingDelay();
-    const auto scheduling = b.schedulingDelay();
-    if (!processing || !scheduling) return;
-    const auto rate =
-        estimator_.compute(b.processingEndTime->milliseconds(), b.numRecords, processing->count(), scheduling->count());
-    if (!rate) return;
-    latest_ = static_cast<std::int64_t>(*rate);  // whole records per second, as Spark publishes it
-    limiter_->updateRate(static_cast<double>(latest_.load()));
-  }
+  RILL_RUNTIME void onBatchCompleted(const BatchInfo& b) override;
 
   /// The last rate set, in records per second; -1 before the first estimate.
   std::int64_t latestRate() const { return latest_.load(); }
@@ -15014,13 +15678,31 @@ class RateController final : public StreamingListener {
 
 /// With backpressure enabled in `s`, a RateController adapting `limiter`,
 /// added to `bus`; otherwise nothing.
-inline std::shared_ptr<RateController> attachRateController(ListenerBus& bus, Duration batchInterval,
-                                                            const ReceiverSettings& s, RateLimiter& limiter) {
+RILL_RUNTIME std::shared_ptr<RateController> attachRateController(ListenerBus& bus, Duration batchInterval,
+                                                                  const ReceiverSettings& s, RateLimiter& limiter);
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME void RateController::onBatchCompleted(const BatchInfo& b) {
+  const auto processing = b.processingDelay();
+  const auto scheduling = b.schedulingDelay();
+  if (!processing || !scheduling) return;
+  const auto rate =
+      estimator_.compute(b.processingEndTime->milliseconds(), b.numRecords, processing->count(), scheduling->count());
+  if (!rate) return;
+  latest_ = static_cast<std::int64_t>(*rate);  // whole records per second, as Spark publishes it
+  limiter_->updateRate(static_cast<double>(latest_.load()));
+}
+
+RILL_RUNTIME std::shared_ptr<RateController> attachRateController(ListenerBus& bus, Duration batchInterval,
+                                                                  const ReceiverSettings& s, RateLimiter& limiter) {
   if (!s.backpressure.enabled) return nullptr;
   auto controller = std::make_shared<RateController>(batchInterval, s.backpressure, limiter);
   bus.add(controller);
   return controller;
 }
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::detail
 // ---- end rill/stream/rate_controller.hpp ----
@@ -15149,13 +15831,9 @@ class SocketReceiver final : public Receiver<std::string> {
  public:
   /// Throws std::invalid_argument for a port outside 1..65535 (a wider int
   /// would otherwise be cut to 16 bits and connect somewhere else).
-  SocketReceiver(std::string host, int port, const ReceiverSettings& settings)
-      : host_(std::move(host)), port_(checkedPort(port)), maxLineLength_(settings.maxLineLength),
-        connectTimeout_(settings.connectTimeout) {}
+  SocketReceiver(std::string host, int port, const ReceiverSettings& settings);
 
-  void onStart() override {
-    spawn([this] { receive(); });
-  }
+  RILL_RUNTIME void onStart() override;
   void onStop() override {}  // receive() sees isStopped() within one poll interval and returns
   std::string name() const override { return "SocketReceiver"; }
 
@@ -15167,69 +15845,15 @@ class SocketReceiver final : public Receiver<std::string> {
   static constexpr std::chrono::milliseconds kPoll{50};
   static constexpr std::size_t kReadSize = 64 * 1024;
 
-  static int checkedPort(int port) {
-    if (port < 1 || port > 65535)
-      throw std::invalid_argument("rill: socketTextStream: port must be in 1..65535, got " + std::to_string(port));
-    return port;
-  }
+  static int checkedPort(int port);
 
   std::string endpoint() const { return host_ + ":" + std::to_string(port_); }
 
-  void receive() {
-    io::TcpConnection conn;
-    try {
-      conn = io::TcpConnection::connect(host_, port_, connectTimeout_);
-    } catch (const IoError& e) {
-      restart(e.what());
-      return;
-    }
-    io::LineFramer framer(maxLineLength_);
-    std::vector<std::string> lines;
-    auto collect = [&lines](std::string_view line) { lines.emplace_back(line); };
-    std::vector<char> buf(kReadSize);
-    std::size_t reported = 0;
-    try {
-      for (;;) {
-        // Once stopping, take only what already arrived (a graceful stop loses
-        // nothing the peer has delivered), then leave; a partial line is dropped.
-        const bool stopping = isStopped();
-        const auto n = conn.readSome(buf.data(), buf.size(), stopping ? std::chrono::milliseconds(0) : kPoll);
-        if (n < 0) {
-          if (stopping) return;
-          continue;
-        }
-        if (n == 0) {
-          framer.finish(collect);
-          storeLines(lines);
-          if (!isStopped()) restart("rill: socketTextStream " + endpoint() + ": the peer closed the connection");
-          return;
-        }
-        framer.feed(std::string_view(buf.data(), static_cast<std::size_t>(n)), collect);
-        storeLines(lines);
-        reportOverlong(framer, reported);
-      }
-    } catch (const IoError& e) {
-      storeLines(lines);
-      restart("rill: socketTextStream " + endpoint() + ": connection lost: " + e.what());
-    }
-  }
+  void receive();
 
-  void storeLines(std::vector<std::string>& lines) {
-    if (lines.empty()) return;
-    store(std::move(lines));
-    lines.clear();
-  }
+  void storeLines(std::vector<std::string>& lines);
 
-  void reportOverlong(const io::LineFramer& framer, std::size_t& reported) {
-    const std::size_t now = framer.overlongLines();
-    if (now == reported) return;
-    const std::size_t fresh = now - reported;
-    overlong_ += fresh;
-    reported = now;
-    reportError("rill: socketTextStream " + endpoint() + ": dropped " + std::to_string(fresh) +
-                (fresh == 1 ? " line" : " lines") + " longer than " + std::to_string(maxLineLength_) +
-                " bytes (rill.streaming.maxLineLength); " + std::to_string(overlong_.load()) + " dropped so far");
-  }
+  void reportOverlong(const io::LineFramer& framer, std::size_t& reported);
 
   std::string host_;
   int port_;
@@ -15237,6 +15861,82 @@ class SocketReceiver final : public Receiver<std::string> {
   std::chrono::milliseconds connectTimeout_;
   std::atomic<std::size_t> overlong_{0};
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME SocketReceiver::SocketReceiver(std::string host, int port, const ReceiverSettings& settings)
+    : host_(std::move(host)),
+      port_(checkedPort(port)),
+      maxLineLength_(settings.maxLineLength),
+      connectTimeout_(settings.connectTimeout) {}
+
+RILL_RUNTIME void SocketReceiver::onStart() {
+  spawn([this] { receive(); });
+}
+
+RILL_RUNTIME int SocketReceiver::checkedPort(int port) {
+  if (port < 1 || port > 65535)
+    throw std::invalid_argument("rill: socketTextStream: port must be in 1..65535, got " + std::to_string(port));
+  return port;
+}
+
+RILL_RUNTIME void SocketReceiver::receive() {
+  io::TcpConnection conn;
+  try {
+    conn = io::TcpConnection::connect(host_, port_, connectTimeout_);
+  } catch (const IoError& e) {
+    restart(e.what());
+    return;
+  }
+  io::LineFramer framer(maxLineLength_);
+  std::vector<std::string> lines;
+  auto collect = [&lines](std::string_view line) { lines.emplace_back(line); };
+  std::vector<char> buf(kReadSize);
+  std::size_t reported = 0;
+  try {
+    for (;;) {
+      // Once stopping, take only what already arrived (a graceful stop loses
+      // nothing the peer has delivered), then leave; a partial line is dropped.
+      const bool stopping = isStopped();
+      const auto n = conn.readSome(buf.data(), buf.size(), stopping ? std::chrono::milliseconds(0) : kPoll);
+      if (n < 0) {
+        if (stopping) return;
+        continue;
+      }
+      if (n == 0) {
+        framer.finish(collect);
+        storeLines(lines);
+        if (!isStopped()) restart("rill: socketTextStream " + endpoint() + ": the peer closed the connection");
+        return;
+      }
+      framer.feed(std::string_view(buf.data(), static_cast<std::size_t>(n)), collect);
+      storeLines(lines);
+      reportOverlong(framer, reported);
+    }
+  } catch (const IoError& e) {
+    storeLines(lines);
+    restart("rill: socketTextStream " + endpoint() + ": connection lost: " + e.what());
+  }
+}
+
+RILL_RUNTIME void SocketReceiver::storeLines(std::vector<std::string>& lines) {
+  if (lines.empty()) return;
+  store(std::move(lines));
+  lines.clear();
+}
+
+RILL_RUNTIME void SocketReceiver::reportOverlong(const io::LineFramer& framer, std::size_t& reported) {
+  const std::size_t now = framer.overlongLines();
+  if (now == reported) return;
+  const std::size_t fresh = now - reported;
+  overlong_ += fresh;
+  reported = now;
+  reportError("rill: socketTextStream " + endpoint() + ": dropped " + std::to_string(fresh) +
+              (fresh == 1 ? " line" : " lines") + " longer than " + std::to_string(maxLineLength_) +
+              " bytes (rill.streaming.maxLineLength); " + std::to_string(overlong_.load()) + " dropped so far");
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill
 // ---- end rill/stream/socket_stream.hpp ----
@@ -15301,57 +16001,19 @@ std::string problemOf(Fn&& fn) {
 class Checkpointer {
  public:
   /// Creates the directory if needed.
-  Checkpointer(std::string directory, std::size_t keep) : dir_(std::move(directory)), keep_(keep) {
-    if (dir_.empty()) throw std::invalid_argument("rill: checkpoint directory must not be empty");
-    if (keep_ == 0) throw std::invalid_argument("rill: checkpoint: the number of checkpoints to keep must be positive");
-    if (const int err = io::makeDirectories(dir_))
-      io::throwSystemError("cannot create checkpoint directory '" + dir_ + "'", err);
-    removeStaleCheckpointTemps(dir_);
-  }
+  Checkpointer(std::string directory, std::size_t keep);
 
   const std::string& directory() const { return dir_; }
 
   /// Refuses to start when some data could not be saved (a type without serialisation).
-  void start(const DStreamGraph& graph, Time zero) {
-    for (const auto& p : graph.checkpoints().participants())
-      if (auto reason = p->unsupportedReason()) throw IllegalStateException(*reason);
-    zero_ = zero;
-  }
+  void start(const DStreamGraph& graph, Time zero);
 
   /// Writes the checkpoint of batch t when one is due (every batch, unless
   /// DStream::checkpoint(interval) asked otherwise). A failed write is reported
   /// as a warning and the program goes on, as in Spark.
-  void afterBatch(const DStreamGraph& graph, Time t, ListenerBus& bus) {
-    const Duration interval = graph.checkpoints().interval().value_or(graph.batchDuration());
-    if ((t - zero_).count() % interval.count() != 0) return;
-    try {
-      write(graph, t);
-    } catch (const std::exception& e) {
-      bus.post(&StreamingListener::onWarning,
-               std::string("rill: could not write the checkpoint of batch ") + t.toString() + ": " + e.what());
-    }
-  }
+  void afterBatch(const DStreamGraph& graph, Time t, ListenerBus& bus);
 
-  void write(const DStreamGraph& graph, Time t) const {
-    exec::Cluster& cluster = graph.sparkContext().cluster();
-    const auto rank = static_cast<std::uint32_t>(cluster.rank());
-    std::vector<CheckpointPart> parts;
-    // One agreement per participant: a save that fails on one process fails on
-    // all before any goes on to the next participant's collectives.
-    for (const auto& p : graph.checkpoints().participants())
-      cluster.runAndAgree("checkpoint participant", [&] { parts.push_back({p->describe(), rank, p->save(t)}); });
-    CheckpointManifest manifest{graph.batchDuration().count(), zero_.milliseconds(), t.milliseconds(),
-                                static_cast<std::uint32_t>(cluster.size()), {}, {}, {}};
-    if (cluster.size() == 1)
-      manifest.parts = std::move(parts);
-    else
-      manifest.rankFiles = writeRankParts(cluster, t, std::move(parts));
-    cluster.runAndAgree("checkpoint manifest", [&] {
-      if (!cluster.isDriver()) return;  // receivers, and their logs, live on rank 0
-      manifest.receiverLog = receiverLogRanges(graph, t);
-      writeCheckpointFile(dir_, t.milliseconds(), toBytes(manifest), keep_);
-    });
-  }
+  void write(const DStreamGraph& graph, Time t) const;
 
   /// Puts the newest usable checkpoint in dir into a graph rebuilt by the same
   /// program and returns its manifest; nullopt when dir has none. A checkpoint
@@ -15360,47 +16022,17 @@ class Checkpointer {
   /// for the previous one with a warning. Throws SparkException when there are
   /// checkpoint files but none is usable (as Spark), or when the program's
   /// streams do not fit the checkpoint.
-  static std::optional<CheckpointManifest> recover(DStreamGraph& graph, const std::string& dir, ListenerBus& bus) {
-    exec::Cluster& cluster = graph.sparkContext().cluster();
-    std::function<void()> putInPlace;
-    auto manifest = newestUsable(cluster, dir, bus, [&](CheckpointManifest& m) {
-      checkRanks(m, cluster.size(), dir);
-      std::string problem = problemOf([&] { m.parts = partsOf(dir, m, static_cast<std::uint32_t>(cluster.rank())); });
-      if (!problem.empty()) return problem;
-      checkFits(graph, m, dir);
-      return problemOf([&] { putInPlace = prepare(graph, m); });
-    });
-    // Participants that read their data only as it is put in place (restore(bytes)) can still fail here.
-    const auto problem = manifest ? problemOf(putInPlace) : std::string();
-    cluster.runAndAgree("checkpoint restore", [&] {
-      if (!problem.empty())
-        throw SparkException("rill: the checkpoint of batch " + Time(manifest->time).toString() + " in '" + dir +
-                             "' could not be put back into the streams: " + problem);
-    });
-    return manifest;
-  }
+  static std::optional<CheckpointManifest> recover(DStreamGraph& graph, const std::string& dir, ListenerBus& bus);
 
   /// The newest checkpoint in dir whose file and manifest are usable, without
   /// a graph to restore it into (as one process); otherwise as recover().
-  static std::optional<CheckpointManifest> readLatest(const std::string& dir, ListenerBus& bus) {
-    exec::SingleProcessCluster one;
-    return newestUsable(one, dir, bus, [](const CheckpointManifest&) { return std::string(); });
-  }
+  static std::optional<CheckpointManifest> readLatest(const std::string& dir, ListenerBus& bus);
 
  private:
   /// Why a manifest that decoded cleanly still cannot be a checkpoint this
   /// library wrote (empty when it can): the checksum catches accidents, this
   /// catches a record whose times would put the scheduler somewhere absurd.
-  static std::string implausibleTimes(const CheckpointManifest& data) {
-    constexpr std::int64_t kLimit = std::int64_t{1} << 53;  // ms: ~285,000 years
-    if (data.batchDuration <= 0) return "batch duration " + std::to_string(data.batchDuration) + " ms";
-    if (data.time <= -kLimit || data.time >= kLimit || data.zeroTime <= -kLimit || data.zeroTime >= kLimit)
-      return "batch time out of range";
-    if (data.time <= data.zeroTime || (data.time - data.zeroTime) % data.batchDuration != 0)
-      return "batch time " + std::to_string(data.time) + " ms is not a batch after the start (" +
-             std::to_string(data.zeroTime) + " ms, every " + std::to_string(data.batchDuration) + " ms)";
-    return {};
-  }
+  static std::string implausibleTimes(const CheckpointManifest& data);
 
   /// The newest checkpoint whose file reads and whose manifest use(manifest)
   /// finds no problem with, on every process; each unusable one is reported as
@@ -15433,137 +16065,251 @@ class Checkpointer {
 
   /// The batch times of the checkpoints in dir, newest first, as rank 0 lists
   /// them: every process then judges the same checkpoints in the same order.
-  static std::vector<std::int64_t> candidateTimes(exec::Cluster& cluster, const std::string& dir) {
-    std::vector<std::int64_t> times;
-    if (cluster.isDriver())
-      for (const auto& entry : listCheckpoints(dir)) times.push_back(entry.first);
-    if (cluster.size() == 1) return times;
-    return fromBytes<std::vector<std::int64_t>>(cluster.broadcast("checkpoint list", 0, toBytes(times)));
-  }
+  static std::vector<std::int64_t> candidateTimes(exec::Cluster& cluster, const std::string& dir);
 
   /// The first process's problem with a checkpoint (empty when none has one),
   /// naming the process when there are several.
-  static std::string agreedProblem(exec::Cluster& cluster, std::string mine) {
-    if (cluster.size() == 1) return mine;
-    const auto all = cluster.allGather("checkpoint recovery", std::move(mine));
-    for (std::size_t r = 0; r < all.size(); ++r)
-      if (!all[r].empty()) return "rank " + std::to_string(r) + ": " + all[r];
-    return {};
-  }
+  static std::string agreedProblem(exec::Cluster& cluster, std::string mine);
 
   /// The manifest of the file at path; throws when it cannot be used.
-  static CheckpointManifest readManifest(const std::string& path) {
-    const CheckpointFile file = readCheckpointFile(path);
-    CheckpointManifest manifest;
-    BinaryReader archive(file.payload);
-    if (file.version == 3)
-      manifest.serializeVersion3(archive);
-    else
-      archive(manifest);
-    std::string problem = implausibleTimes(manifest);
-    if (problem.empty() && manifest.ranks == 0) problem = "a checkpoint of 0 processes";
-    for (const auto& part : manifest.parts)
-      if (problem.empty() && part.rank >= manifest.ranks)
-        problem = "a part of process " + std::to_string(part.rank) + " in a checkpoint of " +
-                  std::to_string(manifest.ranks);
-    if (!problem.empty()) throw CheckpointUnusable(problem);
-    return manifest;
-  }
+  static CheckpointManifest readManifest(const std::string& path);
 
   /// Each process writes its parts file atomically; once every one has (a
   /// failure on any fails the checkpoint on all), returns what the manifest
   /// names them by, in rank order.
-  std::vector<RankFile> writeRankParts(exec::Cluster& cluster, Time t, std::vector<CheckpointPart> parts) const {
-    constexpr std::string_view tag = "checkpoint parts";
-    const auto rank = static_cast<std::uint32_t>(cluster.rank());
-    RankFile mine;
-    cluster.runAndAgree(tag, [&] {
-      const std::string payload =
-          toBytes(RankParts{t.milliseconds(), rank, static_cast<std::uint32_t>(cluster.size()), std::move(parts)});
-      mine = RankFile{rank, rankPartsName(t.milliseconds(), rank), payload.size(), fnv1a64(payload)};
-      io::writeFileAtomically(io::joinPath(dir_, mine.file), encodeCheckpoint(payload, kCheckpointRankPartsKind));
-    });
-    std::vector<RankFile> all;
-    for (const auto& bytes : cluster.allGather(tag, toBytes(mine))) all.push_back(fromBytes<RankFile>(bytes));
-    return all;
-  }
+  std::vector<RankFile> writeRankParts(exec::Cluster& cluster, Time t, std::vector<CheckpointPart> parts) const;
 
   /// This process's parts of a checkpoint: the manifest's own with one
   /// process, else those of the parts file the manifest names for `rank`.
   /// Throws when they cannot be used.
-  static std::vector<CheckpointPart> partsOf(const std::string& dir, const CheckpointManifest& m, std::uint32_t rank) {
-    const std::string ranks = std::to_string(m.ranks);
-    if (m.ranks == 1) {
-      if (!m.rankFiles.empty()) throw CheckpointUnusable("a checkpoint of 1 process that names parts files");
-      return m.parts;
-    }
-    if (!m.parts.empty()) throw CheckpointUnusable("a checkpoint of " + ranks + " processes with parts in its manifest");
-    for (std::uint32_t r = 0; r < m.ranks; ++r)
-      if (m.rankFiles.size() != m.ranks || m.rankFiles[r].rank != r)
-        throw CheckpointUnusable("a checkpoint of " + ranks + " processes that does not name one parts file each");
-    const RankFile& named = m.rankFiles[rank];
-    if (named.file.empty() || named.file.find('/') != std::string::npos || named.file[0] == '.')
-      throw CheckpointUnusable("a parts file named '" + named.file + "', outside the checkpoint directory");
-    std::string payload;
-    if (auto problem = problemOf([&] { payload = readCheckpointFile(io::joinPath(dir, named.file),
-                                                                    kCheckpointRankPartsKind).payload; });
-        !problem.empty())
-      throw CheckpointUnusable("its parts file '" + named.file + "': " + problem);
-    if (payload.size() != named.length || fnv1a64(payload) != named.checksum)
-      throw CheckpointUnusable("its parts file '" + named.file +
-                               "' is not the one it names (written again since, by a later run)");
-    auto own = fromBytes<RankParts>(payload);
-    bool ours = own.time == m.time && own.rank == rank && own.ranks == m.ranks;
-    for (const auto& part : own.parts) ours = ours && part.rank == rank;
-    if (!ours) throw CheckpointUnusable("its parts file '" + named.file + "' holds the parts of another checkpoint");
-    return std::move(own.parts);
-  }
+  static std::vector<CheckpointPart> partsOf(const std::string& dir, const CheckpointManifest& m, std::uint32_t rank);
 
   /// Throws when the checkpoint was written by a job of another number of
   /// processes: its partitions and their owners would not match this job's.
-  static void checkRanks(const CheckpointManifest& data, std::size_t ranks, const std::string& dir) {
-    const auto processes = [](std::size_t n) { return std::to_string(n) + (n == 1 ? " process" : " processes"); };
-    if (data.ranks != ranks)
-      throw SparkException("rill: the checkpoint in '" + dir + "' was written by a job of " + processes(data.ranks) +
-                           "; this one has " + std::to_string(ranks) + " (restart it with " + processes(data.ranks) +
-                           ", or start afresh with another checkpoint directory)");
-  }
+  static void checkRanks(const CheckpointManifest& data, std::size_t ranks, const std::string& dir);
 
   /// Throws when the program's streams are not those the checkpoint saved: the
   /// program, not the file, must change.
-  static void checkFits(const DStreamGraph& graph, const CheckpointManifest& data, const std::string& dir) {
-    if (data.batchDuration != graph.batchDuration().count())
-      throw SparkException("rill: the checkpoint in '" + dir + "' was written with a batch duration of " +
-                           toString(Duration(data.batchDuration)) + "; this program uses " +
-                           toString(graph.batchDuration()));
-    const auto& participants = graph.checkpoints().participants();
-    for (std::size_t i = 0; i < std::max(participants.size(), data.parts.size()); ++i) {
-      const std::string now = i < participants.size() ? participants[i]->describe() : "nothing";
-      const std::string then = i < data.parts.size() ? data.parts[i].name : "nothing";
-      if (now != then)
-        throw SparkException("rill: the checkpoint in '" + dir + "' does not fit this program's DStream graph: "
-                             "stateful stream #" + std::to_string(i + 1) + " was " + then + ", and is now " + now +
-                             " (the program must define its streams as when the checkpoint was written)");
-    }
-  }
+  static void checkFits(const DStreamGraph& graph, const CheckpointManifest& data, const std::string& dir);
 
   /// Every participant reads its part (throwing when it cannot use it); the
   /// result puts them all in place.
-  static std::function<void()> prepare(DStreamGraph& graph, const CheckpointManifest& data) {
-    const CheckpointTimes times{Time(data.zeroTime), Time(data.time)};
-    const auto& participants = graph.checkpoints().participants();
-    std::vector<std::function<void()>> steps;
-    for (std::size_t i = 0; i < participants.size(); ++i)
-      steps.push_back(participants[i]->prepareRestore(data.parts[i].bytes, times));
-    return [steps = std::move(steps)] {
-      for (const auto& step : steps) step();
-    };
-  }
+  static std::function<void()> prepare(DStreamGraph& graph, const CheckpointManifest& data);
 
   std::string dir_;
   std::size_t keep_;
   Time zero_;
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME Checkpointer::Checkpointer(std::string directory, std::size_t keep)
+    : dir_(std::move(directory)), keep_(keep) {
+  if (dir_.empty()) throw std::invalid_argument("rill: checkpoint directory must not be empty");
+  if (keep_ == 0) throw std::invalid_argument("rill: checkpoint: the number of checkpoints to keep must be positive");
+  if (const int err = io::makeDirectories(dir_))
+    io::throwSystemError("cannot create checkpoint directory '" + dir_ + "'", err);
+  removeStaleCheckpointTemps(dir_);
+}
+
+RILL_RUNTIME void Checkpointer::start(const DStreamGraph& graph, Time zero) {
+  for (const auto& p : graph.checkpoints().participants())
+    if (auto reason = p->unsupportedReason()) throw IllegalStateException(*reason);
+  zero_ = zero;
+}
+
+RILL_RUNTIME void Checkpointer::afterBatch(const DStreamGraph& graph, Time t, ListenerBus& bus) {
+  const Duration interval = graph.checkpoints().interval().value_or(graph.batchDuration());
+  if ((t - zero_).count() % interval.count() != 0) return;
+  try {
+    write(graph, t);
+  } catch (const std::exception& e) {
+    bus.post(&StreamingListener::onWarning,
+             std::string("rill: could not write the checkpoint of batch ") + t.toString() + ": " + e.what());
+  }
+}
+
+RILL_RUNTIME void Checkpointer::write(const DStreamGraph& graph, Time t) const {
+  exec::Cluster& cluster = graph.sparkContext().cluster();
+  const auto rank = static_cast<std::uint32_t>(cluster.rank());
+  std::vector<CheckpointPart> parts;
+  // One agreement per participant: a save that fails on one process fails on
+  // all before any goes on to the next participant's collectives.
+  for (const auto& p : graph.checkpoints().participants())
+    cluster.runAndAgree("checkpoint participant", [&] { parts.push_back({p->describe(), rank, p->save(t)}); });
+  CheckpointManifest manifest{graph.batchDuration().count(),
+                              zero_.milliseconds(),
+                              t.milliseconds(),
+                              static_cast<std::uint32_t>(cluster.size()),
+                              {},
+                              {},
+                              {}};
+  if (cluster.size() == 1)
+    manifest.parts = std::move(parts);
+  else
+    manifest.rankFiles = writeRankParts(cluster, t, std::move(parts));
+  cluster.runAndAgree("checkpoint manifest", [&] {
+    if (!cluster.isDriver()) return;  // receivers, and their logs, live on rank 0
+    manifest.receiverLog = receiverLogRanges(graph, t);
+    writeCheckpointFile(dir_, t.milliseconds(), toBytes(manifest), keep_);
+  });
+}
+
+RILL_RUNTIME std::optional<CheckpointManifest> Checkpointer::recover(DStreamGraph& graph, const std::string& dir,
+                                                                     ListenerBus& bus) {
+  exec::Cluster& cluster = graph.sparkContext().cluster();
+  std::function<void()> putInPlace;
+  auto manifest = newestUsable(cluster, dir, bus, [&](CheckpointManifest& m) {
+    checkRanks(m, cluster.size(), dir);
+    std::string problem = problemOf([&] { m.parts = partsOf(dir, m, static_cast<std::uint32_t>(cluster.rank())); });
+    if (!problem.empty()) return problem;
+    checkFits(graph, m, dir);
+    return problemOf([&] { putInPlace = prepare(graph, m); });
+  });
+  // Participants that read their data only as it is put in place (restore(bytes)) can still fail here.
+  const auto problem = manifest ? problemOf(putInPlace) : std::string();
+  cluster.runAndAgree("checkpoint restore", [&] {
+    if (!problem.empty())
+      throw SparkException("rill: the checkpoint of batch " + Time(manifest->time).toString() + " in '" + dir +
+                           "' could not be put back into the streams: " + problem);
+  });
+  return manifest;
+}
+
+RILL_RUNTIME std::optional<CheckpointManifest> Checkpointer::readLatest(const std::string& dir, ListenerBus& bus) {
+  exec::SingleProcessCluster one;
+  return newestUsable(one, dir, bus, [](const CheckpointManifest&) { return std::string(); });
+}
+
+RILL_RUNTIME std::string Checkpointer::implausibleTimes(const CheckpointManifest& data) {
+  constexpr std::int64_t kLimit = std::int64_t{1} << 53;  // ms: ~285,000 years
+  if (data.batchDuration <= 0) return "batch duration " + std::to_string(data.batchDuration) + " ms";
+  if (data.time <= -kLimit || data.time >= kLimit || data.zeroTime <= -kLimit || data.zeroTime >= kLimit)
+    return "batch time out of range";
+  if (data.time <= data.zeroTime || (data.time - data.zeroTime) % data.batchDuration != 0)
+    return "batch time " + std::to_string(data.time) + " ms is not a batch after the start (" +
+           std::to_string(data.zeroTime) + " ms, every " + std::to_string(data.batchDuration) + " ms)";
+  return {};
+}
+
+RILL_RUNTIME std::vector<std::int64_t> Checkpointer::candidateTimes(exec::Cluster& cluster, const std::string& dir) {
+  std::vector<std::int64_t> times;
+  if (cluster.isDriver())
+    for (const auto& entry : listCheckpoints(dir)) times.push_back(entry.first);
+  if (cluster.size() == 1) return times;
+  return fromBytes<std::vector<std::int64_t>>(cluster.broadcast("checkpoint list", 0, toBytes(times)));
+}
+
+RILL_RUNTIME std::string Checkpointer::agreedProblem(exec::Cluster& cluster, std::string mine) {
+  if (cluster.size() == 1) return mine;
+  const auto all = cluster.allGather("checkpoint recovery", std::move(mine));
+  for (std::size_t r = 0; r < all.size(); ++r)
+    if (!all[r].empty()) return "rank " + std::to_string(r) + ": " + all[r];
+  return {};
+}
+
+RILL_RUNTIME CheckpointManifest Checkpointer::readManifest(const std::string& path) {
+  const CheckpointFile file = readCheckpointFile(path);
+  CheckpointManifest manifest;
+  BinaryReader archive(file.payload);
+  if (file.version == 3)
+    manifest.serializeVersion3(archive);
+  else
+    archive(manifest);
+  std::string problem = implausibleTimes(manifest);
+  if (problem.empty() && manifest.ranks == 0) problem = "a checkpoint of 0 processes";
+  for (const auto& part : manifest.parts)
+    if (problem.empty() && part.rank >= manifest.ranks)
+      problem =
+          "a part of process " + std::to_string(part.rank) + " in a checkpoint of " + std::to_string(manifest.ranks);
+  if (!problem.empty()) throw CheckpointUnusable(problem);
+  return manifest;
+}
+
+RILL_RUNTIME std::vector<RankFile> Checkpointer::writeRankParts(exec::Cluster& cluster, Time t,
+                                                                std::vector<CheckpointPart> parts) const {
+  constexpr std::string_view tag = "checkpoint parts";
+  const auto rank = static_cast<std::uint32_t>(cluster.rank());
+  RankFile mine;
+  cluster.runAndAgree(tag, [&] {
+    const std::string payload =
+        toBytes(RankParts{t.milliseconds(), rank, static_cast<std::uint32_t>(cluster.size()), std::move(parts)});
+    mine = RankFile{rank, rankPartsName(t.milliseconds(), rank), payload.size(), fnv1a64(payload)};
+    io::writeFileAtomically(io::joinPath(dir_, mine.file), encodeCheckpoint(payload, kCheckpointRankPartsKind));
+  });
+  std::vector<RankFile> all;
+  for (const auto& bytes : cluster.allGather(tag, toBytes(mine))) all.push_back(fromBytes<RankFile>(bytes));
+  return all;
+}
+
+RILL_RUNTIME std::vector<CheckpointPart> Checkpointer::partsOf(const std::string& dir, const CheckpointManifest& m,
+                                                               std::uint32_t rank) {
+  const std::string ranks = std::to_string(m.ranks);
+  if (m.ranks == 1) {
+    if (!m.rankFiles.empty()) throw CheckpointUnusable("a checkpoint of 1 process that names parts files");
+    return m.parts;
+  }
+  if (!m.parts.empty()) throw CheckpointUnusable("a checkpoint of " + ranks + " processes with parts in its manifest");
+  for (std::uint32_t r = 0; r < m.ranks; ++r)
+    if (m.rankFiles.size() != m.ranks || m.rankFiles[r].rank != r)
+      throw CheckpointUnusable("a checkpoint of " + ranks + " processes that does not name one parts file each");
+  const RankFile& named = m.rankFiles[rank];
+  if (named.file.empty() || named.file.find('/') != std::string::npos || named.file[0] == '.')
+    throw CheckpointUnusable("a parts file named '" + named.file + "', outside the checkpoint directory");
+  std::string payload;
+  if (auto problem = problemOf(
+          [&] { payload = readCheckpointFile(io::joinPath(dir, named.file), kCheckpointRankPartsKind).payload; });
+      !problem.empty())
+    throw CheckpointUnusable("its parts file '" + named.file + "': " + problem);
+  if (payload.size() != named.length || fnv1a64(payload) != named.checksum)
+    throw CheckpointUnusable("its parts file '" + named.file +
+                             "' is not the one it names (written again since, by a later run)");
+  auto own = fromBytes<RankParts>(payload);
+  bool ours = own.time == m.time && own.rank == rank && own.ranks == m.ranks;
+  for (const auto& part : own.parts) ours = ours && part.rank == rank;
+  if (!ours) throw CheckpointUnusable("its parts file '" + named.file + "' holds the parts of another checkpoint");
+  return std::move(own.parts);
+}
+
+RILL_RUNTIME void Checkpointer::checkRanks(const CheckpointManifest& data, std::size_t ranks, const std::string& dir) {
+  const auto processes = [](std::size_t n) { return std::to_string(n) + (n == 1 ? " process" : " processes"); };
+  if (data.ranks != ranks)
+    throw SparkException("rill: the checkpoint in '" + dir + "' was written by a job of " + processes(data.ranks) +
+                         "; this one has " + std::to_string(ranks) + " (restart it with " + processes(data.ranks) +
+                         ", or start afresh with another checkpoint directory)");
+}
+
+RILL_RUNTIME void Checkpointer::checkFits(const DStreamGraph& graph, const CheckpointManifest& data,
+                                          const std::string& dir) {
+  if (data.batchDuration != graph.batchDuration().count())
+    throw SparkException("rill: the checkpoint in '" + dir + "' was written with a batch duration of " +
+                         toString(Duration(data.batchDuration)) + "; this program uses " +
+                         toString(graph.batchDuration()));
+  const auto& participants = graph.checkpoints().participants();
+  for (std::size_t i = 0; i < std::max(participants.size(), data.parts.size()); ++i) {
+    const std::string now = i < participants.size() ? participants[i]->describe() : "nothing";
+    const std::string then = i < data.parts.size() ? data.parts[i].name : "nothing";
+    if (now != then)
+      throw SparkException("rill: the checkpoint in '" + dir +
+                           "' does not fit this program's DStream graph: "
+                           "stateful stream #" +
+                           std::to_string(i + 1) + " was " + then + ", and is now " + now +
+                           " (the program must define its streams as when the checkpoint was written)");
+  }
+}
+
+RILL_RUNTIME std::function<void()> Checkpointer::prepare(DStreamGraph& graph, const CheckpointManifest& data) {
+  const CheckpointTimes times{Time(data.zeroTime), Time(data.time)};
+  const auto& participants = graph.checkpoints().participants();
+  std::vector<std::function<void()>> steps;
+  for (std::size_t i = 0; i < participants.size(); ++i)
+    steps.push_back(participants[i]->prepareRestore(data.parts[i].bytes, times));
+  return [steps = std::move(steps)] {
+    for (const auto& step : steps) step();
+  };
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::detail
 // ---- end rill/stream/checkpoint.hpp ----
@@ -15582,25 +16328,14 @@ struct StopSettings {
   /// SIGINT and SIGTERM stop the context gracefully (spark.streaming.stopGracefullyOnShutdown).
   bool gracefulOnShutdown = false;
 
-  static StopSettings fromConf(const SparkConf& conf, Duration batchDuration) {
-    StopSettings s;
-    s.gracefulTimeout = confTimeMs(conf, "spark.streaming.gracefulStopTimeout", 10 * batchDuration);
-    s.forcedTimeout = confTimeMs(conf, "rill.streaming.forcedStopTimeout", s.forcedTimeout);
-    s.gracefulOnShutdown = confBoolean(conf, "spark.streaming.stopGracefullyOnShutdown", false);
-    return s;
-  }
+  static StopSettings fromConf(const SparkConf& conf, Duration batchDuration);
 };
 
 enum class ContextState { INITIALIZED, ACTIVE, STOPPED };
 
 class BatchScheduler final : private Clock::Observer, public std::enable_shared_from_this<BatchScheduler> {
  public:
-  BatchScheduler(SparkContext& sc, std::shared_ptr<Clock> clock, Duration batchDuration)
-      : sc_(&sc),
-        ranks_(sc.cluster().size()),
-        clock_(std::move(clock)),
-        graph_(std::make_shared<DStreamGraph>(sc, batchDuration)),
-        bus_(std::make_shared<ListenerBus>()) {}
+  BatchScheduler(SparkContext& sc, std::shared_ptr<Clock> clock, Duration batchDuration);
   BatchScheduler(const BatchScheduler&) = delete;
   BatchScheduler& operator=(const BatchScheduler&) = delete;
 
@@ -15614,84 +16349,26 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
   bool onSchedulerThread() const { return current() == this; }
 
   /// Starts receiving and the batches, the first at `first`; the graph is started.
-  void start(Time first, std::shared_ptr<Checkpointer> checkpointer) {
-    // Inputs first (rank 0's, where they run; a failure is every rank's): one
-    // that cannot start leaves the scheduler as it was, not started.
-    sc_->cluster().runAndAgree("stream inputs start", [&] {
-      if (sc_->isDriver()) graph_->startInputs();
-    });
-    checkpointer_ = std::move(checkpointer);
-    {
-      std::lock_guard lock(mutex_);
-      nextBatch_ = first.milliseconds();
-      state_ = ContextState::ACTIVE;
-    }
-    clock_->addObserver(this);
-    bus_->post(&StreamingListener::onStreamingStarted, first);
-    // Under the lock: a batch that calls stop() reads thread_.
-    std::lock_guard lock(mutex_);
-    thread_ = exec::startThread([self = shared_from_this(), first] { self->run(first); });
-  }
+  void start(Time first, std::shared_ptr<Checkpointer> checkpointer);
 
   /// A context that never started is stopped at once. Otherwise stops the
   /// inputs and tells the thread to stop: a graceful stop after what was
   /// received has been processed, else after the batch in progress. False
   /// when there is nothing more to stop.
-  bool requestStop(bool graceful) {
-    {
-      std::lock_guard lock(mutex_);
-      if (state_ == ContextState::INITIALIZED) {
-        state_ = ContextState::STOPPED;
-        terminated_.notify_all();
-        return false;
-      }
-      if (state_ == ContextState::STOPPED && !thread_.joinable()) return false;
-    }
-    for (auto& in : graph_->inputs()) in->stop();
-    graceful_ = graceful;
-    stopRequested_ = true;
-    clock_->wake();
-    return true;
-  }
+  bool requestStop(bool graceful);
 
   /// stop() called from inside a batch: the thread stops after this batch (or,
   /// graceful, once what was received is processed) and then stops the
   /// SparkContext if asked; nothing waits here for the batch that called it.
-  void stopFromBatch(bool graceful, bool stopSparkContext) {
-    if (stopSparkContext) stopSparkContextOnExit_ = true;
-    if (!requestStop(graceful)) return;
-    markStopped();
-  }
+  void stopFromBatch(bool graceful, bool stopSparkContext);
 
   /// After requestStop, from any thread but the scheduler's: waits for the
   /// thread within the settings' bounds, leaves it behind (with a warning)
   /// when a batch never ends, and marks the context stopped.
-  void finishStop(const StopSettings& settings) {
-    // Another rank stops when rank 0 says so, which may come later.
-    if (!sc_->isDriver()) awaitExit(sc_->cluster().timeout());
-    if (graceful_ && !awaitExit(settings.gracefulTimeout)) {
-      warn("rill: the graceful stop did not finish within spark.streaming.gracefulStopTimeout (" +
-           toString(settings.gracefulTimeout) +
-           "); data received and not yet processed is dropped, as in a forced stop");
-      graceful_ = false;
-      clock_->wake();
-    }
-    if (awaitExit(settings.forcedTimeout)) {
-      if (thread_.joinable()) thread_.join();
-    } else {
-      abandon(settings.forcedTimeout);
-    }
-    clock_->removeObserver(this);
-    markStopped();
-  }
+  void finishStop(const StopSettings& settings);
 
   /// Waits until the context stops; rethrows the first exception a batch raised.
-  void awaitTermination() {
-    refuseInsideBatch("awaitTermination()");
-    std::unique_lock lock(mutex_);
-    terminated_.wait(lock, [&] { return state_ == ContextState::STOPPED || error_; });
-    rethrowError();
-  }
+  void awaitTermination();
   /// Like awaitTermination, but gives up after `timeout` of real time; true if stopped.
   template <class Rep, class Period>
   bool awaitTerminationOrTimeout(std::chrono::duration<Rep, Period> timeout) {
@@ -15709,226 +16386,42 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
     return scheduler;
   }
 
-  void refuseInsideBatch(const char* call) const {
-    if (onSchedulerThread())
-      throw IllegalStateException(std::string("rill: ") + call +
-                                  " cannot be called from inside a batch (a foreachRDD, a transformation or a "
-                                  "listener): the context cannot stop while the batch waits, so it would wait "
-                                  "forever");
-  }
-
-  void markStopped() {
-    std::lock_guard lock(mutex_);
-    state_ = ContextState::STOPPED;
-    terminated_.notify_all();
-  }
-
-  bool awaitExit(Duration timeout) {
-    std::unique_lock lock(mutex_);
-    return waitFor(exitCv_, lock, timeout, [&] { return exited_.load(); });
-  }
+  void refuseInsideBatch(const char* call) const;
+  void markStopped();
+  bool awaitExit(Duration timeout);
 
   // The thread is stuck in a batch: from now on it does nothing when it returns.
-  void abandon(Duration waited) {
-    std::string batch = "a batch";
-    {
-      std::lock_guard lock(mutex_);
-      if (exited_) {
-        thread_.join();
-        return;
-      }
-      abandoned_ = true;
-      if (inProgress_) batch = "the batch of " + inProgress_->toString();
-      thread_.detach();
-    }
-    warn("rill: stop(): " + batch + " is still running after rill.streaming.forcedStopTimeout (" +
-         toString(waited) + "): a function of it does not return. The context stops without it; its thread is "
-                            "left behind and does nothing more if the function returns");
-    bus_->tryPost(std::chrono::seconds(1), &StreamingListener::onStreamingStopped, Time(clock_->getTimeMillis()));
-  }
+  void abandon(Duration waited);
 
   // A listener stuck in a function must not keep a stop from returning.
-  void warn(const std::string& message) {
-    bus_->tryPost(std::chrono::seconds(1), &StreamingListener::onWarning, message);
-  }
+  void warn(const std::string& message);
 
-  void rethrowError() {
-    if (error_) {
-      auto e = std::exchange(error_, nullptr);
-      std::rethrow_exception(e);
-    }
-  }
+  void rethrowError();
 
   bool idleAt(std::int64_t now) const override { return nextBatch_.load() > now || exited_.load(); }
 
   // The time of the batch due after `next` (rank 0's decision), or none: stop.
-  std::optional<Time> awaitBatch(Time next) {
-    if (ranks_ > 1 && !sc_->cluster().isDriver())
-      return decodeBatch(sc_->cluster().broadcast(kBatchTag, 0, {}));
-    clock_->waitTillTime(next.milliseconds(), [&] { return stopRequested_.load(); });
-    const bool stop = stopRequested_ && !(graceful_ && graph_->hasPendingData());
-    const std::optional<Time> due = stop ? std::nullopt : std::optional<Time>(next);
-    if (ranks_ > 1) sc_->cluster().broadcast(kBatchTag, 0, encodeBatch(due));
-    return due;
-  }
-  static exec::Bytes encodeBatch(std::optional<Time> t) {
-    exec::Bytes out;
-    exec::appendWire(out, std::pair<bool, std::int64_t>(t.has_value(), t ? t->milliseconds() : 0), kBatchTag);
-    return out;
-  }
-  static std::optional<Time> decodeBatch(const exec::Bytes& bytes) {
-    const auto [due, ms] = exec::readWire<std::pair<bool, std::int64_t>>(bytes, kBatchTag);
-    return due ? std::optional<Time>(Time(ms)) : std::nullopt;
-  }
+  std::optional<Time> awaitBatch(Time next);
+  static exec::Bytes encodeBatch(std::optional<Time> t);
+  static std::optional<Time> decodeBatch(const exec::Bytes& bytes);
 
   // With several ranks, the failure of the lowest failing rank becomes every
   // rank's, so that every rank skips, reports and checkpoints alike. `counts`
   // travel with the agreement and come back summed over the ranks (zero when
   // the ranks lost each other).
   std::vector<std::int64_t> agreeOnFailure(std::string_view tag, std::exception_ptr& failure,
-                                           std::vector<std::int64_t> counts = {}) {
-    if (ranks_ == 1) return counts;
-    try {
-      exec::Bytes mine;
-      if (!counts.empty()) exec::appendWire(mine, counts, tag);
-      std::fill(counts.begin(), counts.end(), 0);
-      const exec::Agreement agreed = sc_->cluster().agree(tag, failure, std::move(mine));
-      for (const exec::Bytes& rank : agreed.payloads) {
-        if (rank.empty()) continue;
-        const auto theirs = exec::readWire<std::vector<std::int64_t>>(rank, tag);
-        for (std::size_t i = 0; i < counts.size() && i < theirs.size(); ++i) counts[i] += theirs[i];
-      }
-      agreed.rethrow();
-    } catch (...) {
-      failure = std::current_exception();
-    }
-    return counts;
-  }
+                                           std::vector<std::int64_t> counts = {});
 
-  void fail(std::exception_ptr failure) {
-    std::lock_guard lock(mutex_);
-    if (!error_) error_ = failure;
-    terminated_.notify_all();
-  }
-
-  void run(Time first) {
-    current() = this;
-    for (Time next = first;; next = next + graph_->batchDuration()) {
-      std::optional<Time> due;
-      try {
-        due = awaitBatch(next);
-      } catch (...) {  // the ranks lost each other: no batch can run any more
-        fail(std::current_exception());
-      }
-      if (!due) break;
-      const Time t = next = *due;
-      runBatch(t);
-      if (abandoned_) return;
-      nextBatch_ = (t + graph_->batchDuration()).milliseconds();
-      clock_->notifyProgress();
-    }
-    // Before exited_: stop() returns only once the listeners know.
-    if (!abandoned_) bus_->post(&StreamingListener::onStreamingStopped, Time(clock_->getTimeMillis()));
-    {
-      std::lock_guard lock(mutex_);
-      if (abandoned_) return;
-      exited_ = true;
-      exitCv_.notify_all();
-    }
-    clock_->notifyProgress();
-    if (ranks_ > 1 && !sc_->isDriver()) markStopped();  // rank 0's stop, or a lost rank 0, ends this rank's context
-    if (stopSparkContextOnExit_) sc_->stop();
-  }
-
-  void runBatch(Time t) {
-    {
-      std::lock_guard lock(mutex_);
-      inProgress_ = t;
-    }
-    BatchInfo info;
-    info.batchTime = t;
-    info.submissionTime = Time(clock_->getTimeMillis());
-    std::exception_ptr failure;
-    std::vector<std::function<void()>> jobs;
-    try {
-      cutInputs(t, info);
-    } catch (...) {
-      failure = std::current_exception();
-    }
-    bus_->post(&StreamingListener::onBatchSubmitted, info);
-    info.processingStartTime = Time(clock_->getTimeMillis());
-    bus_->post(&StreamingListener::onBatchStarted, info);
-    // Generating jobs computes the batch's shuffles (keyed ops run eagerly), so
-    // it counts as processing, not as scheduling delay.
-    try {
-      if (!failure) jobs = graph_->generateJobs(t);
-    } catch (...) {
-      failure = std::current_exception();
-    }
-    agreeOnFailure("batch jobs", failure);
-    if (failure) jobs.clear();  // every rank has the same jobs, or none
-    for (std::size_t id = 0; id < jobs.size(); ++id) {
-      if (abandoned_) return;
-      std::exception_ptr jobFailure = runJob(t, id, jobs[id]);
-      if (!failure) failure = jobFailure;
-    }
-    if (abandoned_) return;
-    info.processingEndTime = Time(clock_->getTimeMillis());
-    if (failure) info.failureReason = describeException(failure);
-    std::exception_ptr cleared;
-    try {
-      graph_->clearMetadata(t);
-    } catch (...) {
-      cleared = std::current_exception();
-    }
-    // Each rank holds the keys of its partitions of each state stream.
-    const auto keys = agreeOnFailure("batch end", cleared, stateKeyCounts(graph_->checkpoints()));
-    if (!failure) failure = cleared;
-    if (checkpointer_ && !failure) checkpointer_->afterBatch(*graph_, t, *bus_);
-    if (abandoned_) return;
-    for (std::size_t i = 0; i < keys.size(); ++i) info.stateKeys[static_cast<int>(i)] = keys[i];
-    bus_->post(&StreamingListener::onBatchCompleted, info);
-    std::lock_guard lock(mutex_);
-    inProgress_.reset();
-    if (failure && !error_) error_ = failure;
-    if (failure) terminated_.notify_all();
-  }
+  void fail(std::exception_ptr failure);
+  void run(Time first);
+  void runBatch(Time t);
 
   // Cuts every input's records into batch t, counting them per stream.
-  void cutInputs(Time t, BatchInfo& info) {
-    const auto& inputs = graph_->inputs();
-    for (std::size_t id = 0; id < inputs.size(); ++id) {
-      const std::int64_t n = inputs[id]->cut(t);
-      info.streamIdToInputInfo[static_cast<int>(id)] = StreamInputInfo{static_cast<int>(id), n};
-      info.numRecords += n;
-    }
-  }
+  void cutInputs(Time t, BatchInfo& info);
 
   // Runs the id-th job of batch t between its onOutputOperationStarted and
   // onOutputOperationCompleted; the failure every rank agreed on, if any.
-  std::exception_ptr runJob(Time t, std::size_t id, const std::function<void()>& job) {
-    OutputOperationInfo op;
-    op.batchTime = t;
-    op.id = static_cast<int>(id);
-    if (const auto* described = outputJobOf(job)) {
-      op.name = described->name;
-      op.description = described->description;
-    }
-    op.startTime = Time(clock_->getTimeMillis());
-    bus_->post(&StreamingListener::onOutputOperationStarted, op);
-    std::exception_ptr failure;
-    try {
-      job();
-    } catch (...) {
-      failure = std::current_exception();
-    }
-    agreeOnFailure("batch job", failure);
-    if (abandoned_) return failure;
-    op.endTime = Time(clock_->getTimeMillis());
-    if (failure) op.failureReason = describeException(failure);
-    bus_->post(&StreamingListener::onOutputOperationCompleted, op);
-    return failure;
-  }
+  std::exception_ptr runJob(Time t, std::size_t id, const std::function<void()>& job);
 
   static constexpr std::string_view kBatchTag = "stream batch time";
 
@@ -15956,6 +16449,302 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
   std::atomic<std::int64_t> nextBatch_{0};
 };
 
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME StopSettings StopSettings::fromConf(const SparkConf& conf, Duration batchDuration) {
+  StopSettings s;
+  s.gracefulTimeout = confTimeMs(conf, "spark.streaming.gracefulStopTimeout", 10 * batchDuration);
+  s.forcedTimeout = confTimeMs(conf, "rill.streaming.forcedStopTimeout", s.forcedTimeout);
+  s.gracefulOnShutdown = confBoolean(conf, "spark.streaming.stopGracefullyOnShutdown", false);
+  return s;
+}
+
+RILL_RUNTIME BatchScheduler::BatchScheduler(SparkContext& sc, std::shared_ptr<Clock> clock, Duration batchDuration)
+    : sc_(&sc),
+      ranks_(sc.cluster().size()),
+      clock_(std::move(clock)),
+      graph_(std::make_shared<DStreamGraph>(sc, batchDuration)),
+      bus_(std::make_shared<ListenerBus>()) {}
+
+RILL_RUNTIME void BatchScheduler::start(Time first, std::shared_ptr<Checkpointer> checkpointer) {
+  // Inputs first (rank 0's, where they run; a failure is every rank's): one
+  // that cannot start leaves the scheduler as it was, not started.
+  sc_->cluster().runAndAgree("stream inputs start", [&] {
+    if (sc_->isDriver()) graph_->startInputs();
+  });
+  checkpointer_ = std::move(checkpointer);
+  {
+    std::lock_guard lock(mutex_);
+    nextBatch_ = first.milliseconds();
+    state_ = ContextState::ACTIVE;
+  }
+  clock_->addObserver(this);
+  bus_->post(&StreamingListener::onStreamingStarted, first);
+  // Under the lock: a batch that calls stop() reads thread_.
+  std::lock_guard lock(mutex_);
+  thread_ = exec::startThread([self = shared_from_this(), first] { self->run(first); });
+}
+
+RILL_RUNTIME bool BatchScheduler::requestStop(bool graceful) {
+  {
+    std::lock_guard lock(mutex_);
+    if (state_ == ContextState::INITIALIZED) {
+      state_ = ContextState::STOPPED;
+      terminated_.notify_all();
+      return false;
+    }
+    if (state_ == ContextState::STOPPED && !thread_.joinable()) return false;
+  }
+  for (auto& in : graph_->inputs()) in->stop();
+  graceful_ = graceful;
+  stopRequested_ = true;
+  clock_->wake();
+  return true;
+}
+
+RILL_RUNTIME void BatchScheduler::stopFromBatch(bool graceful, bool stopSparkContext) {
+  if (stopSparkContext) stopSparkContextOnExit_ = true;
+  if (!requestStop(graceful)) return;
+  markStopped();
+}
+
+RILL_RUNTIME void BatchScheduler::finishStop(const StopSettings& settings) {
+  // Another rank stops when rank 0 says so, which may come later.
+  if (!sc_->isDriver()) awaitExit(sc_->cluster().timeout());
+  if (graceful_ && !awaitExit(settings.gracefulTimeout)) {
+    warn("rill: the graceful stop did not finish within spark.streaming.gracefulStopTimeout (" +
+         toString(settings.gracefulTimeout) + "); data received and not yet processed is dropped, as in a forced stop");
+    graceful_ = false;
+    clock_->wake();
+  }
+  if (awaitExit(settings.forcedTimeout)) {
+    if (thread_.joinable()) thread_.join();
+  } else {
+    abandon(settings.forcedTimeout);
+  }
+  clock_->removeObserver(this);
+  markStopped();
+}
+
+RILL_RUNTIME void BatchScheduler::awaitTermination() {
+  refuseInsideBatch("awaitTermination()");
+  std::unique_lock lock(mutex_);
+  terminated_.wait(lock, [&] { return state_ == ContextState::STOPPED || error_; });
+  rethrowError();
+}
+
+RILL_RUNTIME void BatchScheduler::refuseInsideBatch(const char* call) const {
+  if (onSchedulerThread())
+    throw IllegalStateException(std::string("rill: ") + call +
+                                " cannot be called from inside a batch (a foreachRDD, a transformation or a "
+                                "listener): the context cannot stop while the batch waits, so it would wait "
+                                "forever");
+}
+
+RILL_RUNTIME void BatchScheduler::markStopped() {
+  std::lock_guard lock(mutex_);
+  state_ = ContextState::STOPPED;
+  terminated_.notify_all();
+}
+
+RILL_RUNTIME bool BatchScheduler::awaitExit(Duration timeout) {
+  std::unique_lock lock(mutex_);
+  return waitFor(exitCv_, lock, timeout, [&] { return exited_.load(); });
+}
+
+RILL_RUNTIME void BatchScheduler::abandon(Duration waited) {
+  std::string batch = "a batch";
+  {
+    std::lock_guard lock(mutex_);
+    if (exited_) {
+      thread_.join();
+      return;
+    }
+    abandoned_ = true;
+    if (inProgress_) batch = "the batch of " + inProgress_->toString();
+    thread_.detach();
+  }
+  warn("rill: stop(): " + batch + " is still running after rill.streaming.forcedStopTimeout (" + toString(waited) +
+       "): a function of it does not return. The context stops without it; its thread is "
+       "left behind and does nothing more if the function returns");
+  bus_->tryPost(std::chrono::seconds(1), &StreamingListener::onStreamingStopped, Time(clock_->getTimeMillis()));
+}
+
+RILL_RUNTIME void BatchScheduler::warn(const std::string& message) {
+  bus_->tryPost(std::chrono::seconds(1), &StreamingListener::onWarning, message);
+}
+
+RILL_RUNTIME void BatchScheduler::rethrowError() {
+  if (error_) {
+    auto e = std::exchange(error_, nullptr);
+    std::rethrow_exception(e);
+  }
+}
+
+RILL_RUNTIME std::optional<Time> BatchScheduler::awaitBatch(Time next) {
+  if (ranks_ > 1 && !sc_->cluster().isDriver()) return decodeBatch(sc_->cluster().broadcast(kBatchTag, 0, {}));
+  clock_->waitTillTime(next.milliseconds(), [&] { return stopRequested_.load(); });
+  const bool stop = stopRequested_ && !(graceful_ && graph_->hasPendingData());
+  const std::optional<Time> due = stop ? std::nullopt : std::optional<Time>(next);
+  if (ranks_ > 1) sc_->cluster().broadcast(kBatchTag, 0, encodeBatch(due));
+  return due;
+}
+
+RILL_RUNTIME exec::Bytes BatchScheduler::encodeBatch(std::optional<Time> t) {
+  exec::Bytes out;
+  exec::appendWire(out, std::pair<bool, std::int64_t>(t.has_value(), t ? t->milliseconds() : 0), kBatchTag);
+  return out;
+}
+
+RILL_RUNTIME std::optional<Time> BatchScheduler::decodeBatch(const exec::Bytes& bytes) {
+  const auto [due, ms] = exec::readWire<std::pair<bool, std::int64_t>>(bytes, kBatchTag);
+  return due ? std::optional<Time>(Time(ms)) : std::nullopt;
+}
+
+RILL_RUNTIME std::vector<std::int64_t> BatchScheduler::agreeOnFailure(std::string_view tag, std::exception_ptr& failure,
+                                                                      std::vector<std::int64_t> counts) {
+  if (ranks_ == 1) return counts;
+  try {
+    exec::Bytes mine;
+    if (!counts.empty()) exec::appendWire(mine, counts, tag);
+    std::fill(counts.begin(), counts.end(), 0);
+    const exec::Agreement agreed = sc_->cluster().agree(tag, failure, std::move(mine));
+    for (const exec::Bytes& rank : agreed.payloads) {
+      if (rank.empty()) continue;
+      const auto theirs = exec::readWire<std::vector<std::int64_t>>(rank, tag);
+      for (std::size_t i = 0; i < counts.size() && i < theirs.size(); ++i) counts[i] += theirs[i];
+    }
+    agreed.rethrow();
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  return counts;
+}
+
+RILL_RUNTIME void BatchScheduler::fail(std::exception_ptr failure) {
+  std::lock_guard lock(mutex_);
+  if (!error_) error_ = failure;
+  terminated_.notify_all();
+}
+
+RILL_RUNTIME void BatchScheduler::run(Time first) {
+  current() = this;
+  for (Time next = first;; next = next + graph_->batchDuration()) {
+    std::optional<Time> due;
+    try {
+      due = awaitBatch(next);
+    } catch (...) {  // the ranks lost each other: no batch can run any more
+      fail(std::current_exception());
+    }
+    if (!due) break;
+    const Time t = next = *due;
+    runBatch(t);
+    if (abandoned_) return;
+    nextBatch_ = (t + graph_->batchDuration()).milliseconds();
+    clock_->notifyProgress();
+  }
+  // Before exited_: stop() returns only once the listeners know.
+  if (!abandoned_) bus_->post(&StreamingListener::onStreamingStopped, Time(clock_->getTimeMillis()));
+  {
+    std::lock_guard lock(mutex_);
+    if (abandoned_) return;
+    exited_ = true;
+    exitCv_.notify_all();
+  }
+  clock_->notifyProgress();
+  if (ranks_ > 1 && !sc_->isDriver()) markStopped();  // rank 0's stop, or a lost rank 0, ends this rank's context
+  if (stopSparkContextOnExit_) sc_->stop();
+}
+
+RILL_RUNTIME void BatchScheduler::runBatch(Time t) {
+  {
+    std::lock_guard lock(mutex_);
+    inProgress_ = t;
+  }
+  BatchInfo info;
+  info.batchTime = t;
+  info.submissionTime = Time(clock_->getTimeMillis());
+  std::exception_ptr failure;
+  std::vector<std::function<void()>> jobs;
+  try {
+    cutInputs(t, info);
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  bus_->post(&StreamingListener::onBatchSubmitted, info);
+  info.processingStartTime = Time(clock_->getTimeMillis());
+  bus_->post(&StreamingListener::onBatchStarted, info);
+  // Generating jobs computes the batch's shuffles (keyed ops run eagerly), so
+  // it counts as processing, not as scheduling delay.
+  try {
+    if (!failure) jobs = graph_->generateJobs(t);
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  agreeOnFailure("batch jobs", failure);
+  if (failure) jobs.clear();  // every rank has the same jobs, or none
+  for (std::size_t id = 0; id < jobs.size(); ++id) {
+    if (abandoned_) return;
+    std::exception_ptr jobFailure = runJob(t, id, jobs[id]);
+    if (!failure) failure = jobFailure;
+  }
+  if (abandoned_) return;
+  info.processingEndTime = Time(clock_->getTimeMillis());
+  if (failure) info.failureReason = describeException(failure);
+  std::exception_ptr cleared;
+  try {
+    graph_->clearMetadata(t);
+  } catch (...) {
+    cleared = std::current_exception();
+  }
+  // Each rank holds the keys of its partitions of each state stream.
+  const auto keys = agreeOnFailure("batch end", cleared, stateKeyCounts(graph_->checkpoints()));
+  if (!failure) failure = cleared;
+  if (checkpointer_ && !failure) checkpointer_->afterBatch(*graph_, t, *bus_);
+  if (abandoned_) return;
+  for (std::size_t i = 0; i < keys.size(); ++i) info.stateKeys[static_cast<int>(i)] = keys[i];
+  bus_->post(&StreamingListener::onBatchCompleted, info);
+  std::lock_guard lock(mutex_);
+  inProgress_.reset();
+  if (failure && !error_) error_ = failure;
+  if (failure) terminated_.notify_all();
+}
+
+RILL_RUNTIME void BatchScheduler::cutInputs(Time t, BatchInfo& info) {
+  const auto& inputs = graph_->inputs();
+  for (std::size_t id = 0; id < inputs.size(); ++id) {
+    const std::int64_t n = inputs[id]->cut(t);
+    info.streamIdToInputInfo[static_cast<int>(id)] = StreamInputInfo{static_cast<int>(id), n};
+    info.numRecords += n;
+  }
+}
+
+RILL_RUNTIME std::exception_ptr BatchScheduler::runJob(Time t, std::size_t id, const std::function<void()>& job) {
+  OutputOperationInfo op;
+  op.batchTime = t;
+  op.id = static_cast<int>(id);
+  if (const auto* described = outputJobOf(job)) {
+    op.name = described->name;
+    op.description = described->description;
+  }
+  op.startTime = Time(clock_->getTimeMillis());
+  bus_->post(&StreamingListener::onOutputOperationStarted, op);
+  std::exception_ptr failure;
+  try {
+    job();
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  agreeOnFailure("batch job", failure);
+  if (abandoned_) return failure;
+  op.endTime = Time(clock_->getTimeMillis());
+  if (failure) op.failureReason = describeException(failure);
+  bus_->post(&StreamingListener::onOutputOperationCompleted, op);
+  return failure;
+}
+
+#endif  // RILL_RUNTIME_BODIES
+
 }  // namespace rill::detail
 // ---- end rill/stream/batch_scheduler.hpp ----
 
@@ -15977,15 +16766,7 @@ namespace rill::detail {
 inline std::atomic<int> shutdownSignalPipe{-1};
 static_assert(std::atomic<int>::is_always_lock_free);
 
-extern "C" inline void rillOnShutdownSignal(int sig) {
-  const int savedErrno = errno;
-  const unsigned char byte = static_cast<unsigned char>(sig);
-  const int fd = shutdownSignalPipe.load();
-  if (fd >= 0) {
-    [[maybe_unused]] const auto written = ::write(fd, &byte, 1);  // a full pipe already holds a request
-  }
-  errno = savedErrno;
-}
+extern "C" RILL_RUNTIME void rillOnShutdownSignal(int sig);
 
 class ShutdownSignals {
  public:
@@ -16005,75 +16786,18 @@ class ShutdownSignals {
   static constexpr std::size_t kCount = 2;
 
   // Never destroyed: the watcher thread may run while statics are destroyed at exit.
-  static ShutdownSignals& instance() {
-    static ShutdownSignals* const signals = new ShutdownSignals;
-    return *signals;
-  }
+  static ShutdownSignals& instance();
 
-  std::uint64_t addHook(Hook hook) {
-    std::lock_guard lock(mutex_);
-    startWatcher();
-    if (hooks_.empty()) {
-      struct sigaction action {};
-      action.sa_handler = rillOnShutdownSignal;
-      sigemptyset(&action.sa_mask);
-      action.sa_flags = SA_RESTART;
-      for (std::size_t i = 0; i < kCount; ++i) ::sigaction(kSignals[i], &action, &previous_[i]);
-    }
-    hooks_.emplace(++lastId_, std::move(hook));
-    return lastId_;
-  }
-
-  void removeHook(std::uint64_t id) {
-    std::unique_lock lock(mutex_);
-    if (hooks_.erase(id) == 0) return;
-    if (hooks_.empty())
-      for (std::size_t i = 0; i < kCount; ++i) ::sigaction(kSignals[i], &previous_[i], nullptr);
-    if (std::this_thread::get_id() != watcherThread_) idle_.wait(lock, [&] { return running_ != id; });
-  }
+  std::uint64_t addHook(Hook hook);
+  void removeHook(std::uint64_t id);
 
   // One watcher per process, started with the first hook and kept: it sleeps
   // in read() while no signal comes. A child made by fork() has no threads but
   // the forking one, so it starts its own.
-  void startWatcher() {
-    if (watcherPid_ == ::getpid()) return;
-    int fds[2];
-    if (::pipe(fds) != 0) return;  // then the signals keep their previous effect
-    shutdownSignalPipe = fds[1];
-    watcherPid_ = ::getpid();
-    std::thread watcher = exec::startThread([this, in = fds[0]] { watch(in); });
-    watcherThread_ = watcher.get_id();
-    watcher.detach();
-  }
+  void startWatcher();
 
-  void watch(int in) {
-    for (;;) {
-      unsigned char byte = 0;
-      const auto n = ::read(in, &byte, 1);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return;
-      runHooks();
-    }
-  }
-
-  void runHooks() {
-    std::unique_lock lock(mutex_);
-    for (std::uint64_t next = 0;;) {
-      auto it = hooks_.upper_bound(next);
-      if (it == hooks_.end()) return;
-      next = it->first;
-      Hook hook = it->second;
-      running_ = next;
-      lock.unlock();
-      try {
-        hook();
-      } catch (...) {  // a stop that failed must not end the watcher (nor the process)
-      }
-      lock.lock();
-      running_ = 0;
-      idle_.notify_all();
-    }
-  }
+  void watch(int in);
+  void runHooks();
 
   std::mutex mutex_;
   std::condition_variable idle_;
@@ -16084,6 +16808,87 @@ class ShutdownSignals {
   pid_t watcherPid_ = 0;
   std::thread::id watcherThread_;
 };
+
+#if RILL_RUNTIME_BODIES
+
+extern "C" RILL_RUNTIME void rillOnShutdownSignal(int sig) {
+  const int savedErrno = errno;
+  const unsigned char byte = static_cast<unsigned char>(sig);
+  const int fd = shutdownSignalPipe.load();
+  if (fd >= 0) {
+    [[maybe_unused]] const auto written = ::write(fd, &byte, 1);  // a full pipe already holds a request
+  }
+  errno = savedErrno;
+}
+
+RILL_RUNTIME ShutdownSignals& ShutdownSignals::instance() {
+  static ShutdownSignals* const signals = new ShutdownSignals;
+  return *signals;
+}
+
+RILL_RUNTIME std::uint64_t ShutdownSignals::addHook(Hook hook) {
+  std::lock_guard lock(mutex_);
+  startWatcher();
+  if (hooks_.empty()) {
+    struct sigaction action {};
+    action.sa_handler = rillOnShutdownSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    for (std::size_t i = 0; i < kCount; ++i) ::sigaction(kSignals[i], &action, &previous_[i]);
+  }
+  hooks_.emplace(++lastId_, std::move(hook));
+  return lastId_;
+}
+
+RILL_RUNTIME void ShutdownSignals::removeHook(std::uint64_t id) {
+  std::unique_lock lock(mutex_);
+  if (hooks_.erase(id) == 0) return;
+  if (hooks_.empty())
+    for (std::size_t i = 0; i < kCount; ++i) ::sigaction(kSignals[i], &previous_[i], nullptr);
+  if (std::this_thread::get_id() != watcherThread_) idle_.wait(lock, [&] { return running_ != id; });
+}
+
+RILL_RUNTIME void ShutdownSignals::startWatcher() {
+  if (watcherPid_ == ::getpid()) return;
+  int fds[2];
+  if (::pipe(fds) != 0) return;  // then the signals keep their previous effect
+  shutdownSignalPipe = fds[1];
+  watcherPid_ = ::getpid();
+  std::thread watcher = exec::startThread([this, in = fds[0]] { watch(in); });
+  watcherThread_ = watcher.get_id();
+  watcher.detach();
+}
+
+RILL_RUNTIME void ShutdownSignals::watch(int in) {
+  for (;;) {
+    unsigned char byte = 0;
+    const auto n = ::read(in, &byte, 1);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    runHooks();
+  }
+}
+
+RILL_RUNTIME void ShutdownSignals::runHooks() {
+  std::unique_lock lock(mutex_);
+  for (std::uint64_t next = 0;;) {
+    auto it = hooks_.upper_bound(next);
+    if (it == hooks_.end()) return;
+    next = it->first;
+    Hook hook = it->second;
+    running_ = next;
+    lock.unlock();
+    try {
+      hook();
+    } catch (...) {  // a stop that failed must not end the watcher (nor the process)
+    }
+    lock.lock();
+    running_ = 0;
+    idle_.notify_all();
+  }
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::detail
 // ---- end rill/stream/shutdown_signals.hpp ----
@@ -16111,14 +16916,7 @@ class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
         stopSettings_(detail::StopSettings::fromConf(sc.getConf(), graph_->batchDuration())) {}
   StreamingContext(const StreamingContext&) = delete;
   StreamingContext& operator=(const StreamingContext&) = delete;
-  ~StreamingContext() {
-    try {
-      stop(false, false);
-    } catch (...) {  // a destructor must not throw; awaitTermination reports errors
-    }
-    std::lock_guard lifecycle(lifecycleMutex_);
-    releaseShutdownHook();  // also when stop() threw: the hook must not outlive this
-  }
+  ~StreamingContext();
 
   SparkContext& sparkContext() const { return *sc_; }
   Duration batchDuration() const { return graph_->batchDuration(); }
@@ -16141,11 +16939,7 @@ class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
   /// DStream::checkpoint(interval) asks) save the state, the incremental windows and
   /// the batches windows still need as "directory/checkpoint-<batch time>", keeping
   /// the newest `keep` files. A batch that failed is not checkpointed.
-  void checkpoint(const std::string& directory, std::size_t keep = 3) {
-    if (getState() != State::INITIALIZED)
-      throw IllegalStateException("rill: checkpoint(directory) must be set before the context starts");
-    checkpointer_ = std::make_shared<detail::Checkpointer>(directory, keep);
-  }
+  void checkpoint(const std::string& directory, std::size_t keep = 3);
 
   /// getOrCreate(directory, factory): factory() -> std::unique_ptr<StreamingContext>
   /// defines the context and its DStreams (Spark's pattern). Unlike Spark, rill always
@@ -16192,16 +16986,11 @@ class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
 
   /// socketTextStream(host, port): the lines a TCP server sends (e.g. `nc -lk 9999`),
   /// received on a thread; reconnects after a refused or dropped connection.
-  DStream<std::string> socketTextStream(const std::string& host, int port) {
-    const auto settings = ReceiverSettings::fromConf(sc_->getConf());
-    return receiverStream(std::make_shared<SocketReceiver>(host, port, settings));
-  }
+  DStream<std::string> socketTextStream(const std::string& host, int port);
 
   /// textFileStream(directory): the lines of each file moved into the directory
   /// after start(), read in the batch during which it appeared.
-  DStream<std::string> textFileStream(const std::string& directory) {
-    return detail::addFileStream(*graph_, bus_, directory);
-  }
+  DStream<std::string> textFileStream(const std::string& directory);
 
   /// receiverStream(receiver): the records a user-written rill::Receiver<T> stores.
   template <class R>
@@ -16241,38 +17030,7 @@ class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
   /// the context gracefully (on a thread of rill's; the signals' previous
   /// handlers are back once it has stopped). An input that cannot start makes
   /// start() throw its error, with its other inputs stopped again and the context stopped.
-  void start() {
-    if (scheduler_->onSchedulerThread())
-      throw IllegalStateException("rill: StreamingContext has already been started");
-    std::lock_guard lifecycle(lifecycleMutex_);
-    const State state = getState();
-    if (state == State::ACTIVE) throw IllegalStateException("rill: StreamingContext has already been started");
-    if (state == State::STOPPED)
-      throw IllegalStateException("rill: StreamingContext has already been stopped; create a new one");
-    if (sc_->isStopped())
-      throw IllegalStateException("rill: cannot start the StreamingContext: its SparkContext has been stopped");
-    const auto interval = batchDuration().count();
-    const auto now = driverTime();
-    // A restored context goes on after its checkpointed batch, on its old time line.
-    const Time first = recovered_ ? Time(recovered_->time) + batchDuration() : Time((now / interval + 1) * interval);
-    const Time zero = recovered_ ? Time(recovered_->zeroTime) : first - batchDuration();
-    // Receivers' write-ahead logs open before the inputs start, replaying what a
-    // crash left; on rank 0 only, where receivers run, and a refusal is every rank's.
-    sc_->cluster().runAndAgree("stream start", [&] {
-      if (sc_->isDriver())
-        detail::openReceiverLogs(*graph_, checkpointer_ ? checkpointer_->directory() : std::string(),
-                                 restoredBatchTime());
-    });
-    if (checkpointer_) checkpointer_->start(*graph_, zero);
-    graph_->start(zero, rememberAtLeast_);
-    try {
-      scheduler_->start(first, checkpointer_);
-    } catch (...) {
-      scheduler_->requestStop(false);  // not started: now stopped, so that awaitTermination() returns
-      throw;
-    }
-    if (stopSettings_.gracefulOnShutdown) shutdownHook_ = detail::ShutdownSignals::add([this] { stopOnShutdown(); });
-  }
+  void start();
 
   /// stop(stopSparkContext = true, stopGracefully = false), Spark's defaults. Graceful:
   /// stop receiving, then process everything already received before returning.
@@ -16287,17 +17045,7 @@ class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
   /// rill.streaming.forcedStopTimeout (default 10 s) after that is left behind
   /// on its thread, with a warning: a user function that never returns is not
   /// waited for. Called from inside a batch, stop() does not wait for the batch.
-  void stop(bool stopSparkContext = true, bool stopGracefully = false) {
-    if (scheduler_->onSchedulerThread()) {
-      scheduler_->stopFromBatch(stopGracefully, stopSparkContext);
-      return;
-    }
-    {
-      std::lock_guard lifecycle(lifecycleMutex_);
-      stopStreaming(stopGracefully);
-    }
-    if (stopSparkContext) sc_->stop();
-  }
+  void stop(bool stopSparkContext = true, bool stopGracefully = false);
 
   /// Waits until the context stops; rethrows the first exception a batch raised.
   /// Throws IllegalStateException when called from inside a batch, where it
@@ -16311,34 +17059,18 @@ class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
 
  private:
   // Rank 0's clock reading: with several ranks every rank starts on its time line.
-  std::int64_t driverTime() {
-    exec::Cluster& cluster = sc_->cluster();
-    std::int64_t now = clock_->getTimeMillis();
-    if (cluster.size() == 1) return now;
-    constexpr std::string_view tag = "stream start";
-    exec::Bytes mine;
-    if (cluster.isDriver()) exec::appendWire(mine, now, tag);
-    return exec::readWire<std::int64_t>(cluster.broadcast(tag, 0, std::move(mine)), tag);
-  }
+  std::int64_t driverTime();
 
   // Called with lifecycleMutex_ held, not on the scheduler's thread.
-  void stopStreaming(bool stopGracefully) {
-    if (scheduler_->requestStop(stopGracefully)) scheduler_->finishStop(stopSettings_);
-    releaseShutdownHook();
-  }
+  void stopStreaming(bool stopGracefully);
 
   // Runs on the signal watcher's thread. A stop already under way (holding the
   // lock) is left to finish; waiting for it here would keep the lock's holder
   // from unregistering this hook.
-  void stopOnShutdown() {
-    std::unique_lock lifecycle(lifecycleMutex_, std::try_to_lock);
-    if (lifecycle) stopStreaming(true);
-  }
+  void stopOnShutdown();
 
   // Called with lifecycleMutex_ held.
-  void releaseShutdownHook() {
-    if (const auto id = std::exchange(shutdownHook_, 0)) detail::ShutdownSignals::remove(id);
-  }
+  void releaseShutdownHook();
 
   SparkContext* sc_;
   std::shared_ptr<Clock> clock_;
@@ -16355,6 +17087,102 @@ class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
   std::mutex lifecycleMutex_;      // start() and stop() one at a time
   std::uint64_t shutdownHook_ = 0;  // the signal hook's id, 0 for none; under lifecycleMutex_
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME StreamingContext::~StreamingContext() {
+  try {
+    stop(false, false);
+  } catch (...) {  // a destructor must not throw; awaitTermination reports errors
+  }
+  std::lock_guard lifecycle(lifecycleMutex_);
+  releaseShutdownHook();  // also when stop() threw: the hook must not outlive this
+}
+
+RILL_RUNTIME void StreamingContext::checkpoint(const std::string& directory, std::size_t keep) {
+  if (getState() != State::INITIALIZED)
+    throw IllegalStateException("rill: checkpoint(directory) must be set before the context starts");
+  checkpointer_ = std::make_shared<detail::Checkpointer>(directory, keep);
+}
+
+RILL_RUNTIME DStream<std::string> StreamingContext::socketTextStream(const std::string& host, int port) {
+  const auto settings = ReceiverSettings::fromConf(sc_->getConf());
+  return receiverStream(std::make_shared<SocketReceiver>(host, port, settings));
+}
+
+RILL_RUNTIME DStream<std::string> StreamingContext::textFileStream(const std::string& directory) {
+  return detail::addFileStream(*graph_, bus_, directory);
+}
+
+RILL_RUNTIME void StreamingContext::start() {
+  if (scheduler_->onSchedulerThread()) throw IllegalStateException("rill: StreamingContext has already been started");
+  std::lock_guard lifecycle(lifecycleMutex_);
+  const State state = getState();
+  if (state == State::ACTIVE) throw IllegalStateException("rill: StreamingContext has already been started");
+  if (state == State::STOPPED)
+    throw IllegalStateException("rill: StreamingContext has already been stopped; create a new one");
+  if (sc_->isStopped())
+    throw IllegalStateException("rill: cannot start the StreamingContext: its SparkContext has been stopped");
+  const auto interval = batchDuration().count();
+  const auto now = driverTime();
+  // A restored context goes on after its checkpointed batch, on its old time line.
+  const Time first = recovered_ ? Time(recovered_->time) + batchDuration() : Time((now / interval + 1) * interval);
+  const Time zero = recovered_ ? Time(recovered_->zeroTime) : first - batchDuration();
+  // Receivers' write-ahead logs open before the inputs start, replaying what a
+  // crash left; on rank 0 only, where receivers run, and a refusal is every rank's.
+  sc_->cluster().runAndAgree("stream start", [&] {
+    if (sc_->isDriver())
+      detail::openReceiverLogs(*graph_, checkpointer_ ? checkpointer_->directory() : std::string(),
+                               restoredBatchTime());
+  });
+  if (checkpointer_) checkpointer_->start(*graph_, zero);
+  graph_->start(zero, rememberAtLeast_);
+  try {
+    scheduler_->start(first, checkpointer_);
+  } catch (...) {
+    scheduler_->requestStop(false);  // not started: now stopped, so that awaitTermination() returns
+    throw;
+  }
+  if (stopSettings_.gracefulOnShutdown) shutdownHook_ = detail::ShutdownSignals::add([this] { stopOnShutdown(); });
+}
+
+RILL_RUNTIME void StreamingContext::stop(bool stopSparkContext, bool stopGracefully) {
+  if (scheduler_->onSchedulerThread()) {
+    scheduler_->stopFromBatch(stopGracefully, stopSparkContext);
+    return;
+  }
+  {
+    std::lock_guard lifecycle(lifecycleMutex_);
+    stopStreaming(stopGracefully);
+  }
+  if (stopSparkContext) sc_->stop();
+}
+
+RILL_RUNTIME std::int64_t StreamingContext::driverTime() {
+  exec::Cluster& cluster = sc_->cluster();
+  std::int64_t now = clock_->getTimeMillis();
+  if (cluster.size() == 1) return now;
+  constexpr std::string_view tag = "stream start";
+  exec::Bytes mine;
+  if (cluster.isDriver()) exec::appendWire(mine, now, tag);
+  return exec::readWire<std::int64_t>(cluster.broadcast(tag, 0, std::move(mine)), tag);
+}
+
+RILL_RUNTIME void StreamingContext::stopStreaming(bool stopGracefully) {
+  if (scheduler_->requestStop(stopGracefully)) scheduler_->finishStop(stopSettings_);
+  releaseShutdownHook();
+}
+
+RILL_RUNTIME void StreamingContext::stopOnShutdown() {
+  std::unique_lock lifecycle(lifecycleMutex_, std::try_to_lock);
+  if (lifecycle) stopStreaming(true);
+}
+
+RILL_RUNTIME void StreamingContext::releaseShutdownHook() {
+  if (const auto id = std::exchange(shutdownHook_, 0)) detail::ShutdownSignals::remove(id);
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill
 // ---- end rill/stream/streaming_context.hpp ----

@@ -12,4 +12,5 @@ rm -rf "$prefix" "$build/consumer-build"
   -DCMAKE_DISABLE_FIND_PACKAGE_range-v3=ON --no-warn-unused-cli
 "$cmake_bin" --build "$build/consumer-build"
 "$build/consumer-build/consumer"
+"$build/consumer-build/consumer_compiled_runtime"
 echo "install_consumer: OK"

@@ -1,6 +1,8 @@
 #pragma once
 // Error messages built from pieces: rill::detail::message({"cannot read '", path,
 // "': ", n, " bytes left"}), text and integers joined in one allocation.
+#include <rill/core/runtime.hpp>
+
 #include <concepts>
 #include <cstddef>
 #include <cstring>
@@ -41,7 +43,11 @@ class MessagePart {
 };
 
 /// The pieces joined, in one allocation.
-inline std::string message(std::initializer_list<MessagePart> parts) {
+RILL_RUNTIME std::string message(std::initializer_list<MessagePart> parts);
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME std::string message(std::initializer_list<MessagePart> parts) {
   std::size_t size = 0;
   for (const MessagePart& p : parts) size += p.size();
   std::string out(size, '\0');
@@ -52,5 +58,7 @@ inline std::string message(std::initializer_list<MessagePart> parts) {
   }
   return out;
 }
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::detail

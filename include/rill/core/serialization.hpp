@@ -27,6 +27,7 @@
 //
 // Why not cereal: the same protocol and bytes, but each size read is checked against the bytes left (fuzz-hardened).
 #include <rill/core/errors.hpp>
+#include <rill/core/runtime.hpp>
 
 #include <cxxabi.h>
 
@@ -120,9 +121,7 @@ class BinaryReader {
       fail("a size of " + std::to_string(n) + " elements, with " + std::to_string(bytes_.size()) + " bytes left");
     return static_cast<std::size_t>(n);
   }
-  [[noreturn]] static void fail(const std::string& why) {
-    throw SparkException("rill: cannot read checkpointed data: " + why);
-  }
+  [[noreturn]] static void fail(const std::string& why);
 
  private:
   std::string_view bytes_;
@@ -370,6 +369,14 @@ std::string typeName() {
                                                std::free);
   return status == 0 && name ? std::string(name.get()) : std::string(typeid(T).name());
 }
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME void BinaryReader::fail(const std::string& why) {
+  throw SparkException("rill: cannot read checkpointed data: " + why);
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace detail
 }  // namespace rill

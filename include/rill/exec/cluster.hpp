@@ -4,6 +4,7 @@
 // in a test, or MPI). Every rank calls the same collectives in the same order
 // (SPMD, as Thrill and MPI programs do); each call carries a sequence number and
 // the operation's tag, and ranks that disagree fail with a message naming both.
+#include <rill/core/runtime.hpp>
 #include <rill/exec/collective.hpp>
 #include <rill/exec/failure_bytes.hpp>
 
@@ -34,16 +35,7 @@ inline void appendTrailer(Bytes& out, std::string_view field) {
 }
 
 /// Removes the field appendTrailer added last to `in` and returns it.
-inline Bytes takeTrailer(Bytes& in) {
-  std::uint64_t n = 0;
-  if (in.size() < sizeof n) throw SparkException("rill: malformed agreement record from another rank");
-  std::memcpy(&n, in.data() + in.size() - sizeof n, sizeof n);
-  if (n > in.size() - sizeof n) throw SparkException("rill: malformed agreement record from another rank");
-  const std::size_t begin = in.size() - sizeof n - static_cast<std::size_t>(n);
-  Bytes field = in.substr(begin, static_cast<std::size_t>(n));
-  in.resize(begin);
-  return field;
-}
+RILL_RUNTIME Bytes takeTrailer(Bytes& in);
 
 /// What the ranks said in an agreement (Cluster::agree): every rank's payload,
 /// in rank order, and the failure of the lowest failing rank as encodeFailure's
@@ -85,50 +77,19 @@ class Cluster {
     std::lock_guard lock(m_);
     return timeout_;
   }
-  void setTimeout(std::chrono::milliseconds timeout) {
-    if (timeout <= timeout.zero())
-      throw std::invalid_argument(rill::detail::message(
-          {"rill: ", kClusterTimeoutSetting, " must be positive, got ", timeout.count(), " ms"}));
-    std::lock_guard lock(m_);
-    timeout_ = timeout;
-  }
+  void setTimeout(std::chrono::milliseconds timeout);
 
   /// send[j] goes to rank j; returns one buffer per rank, [i] being what rank i sent here.
-  std::vector<Bytes> allToAll(std::string_view tag, std::vector<Bytes> send) {
-    if (send.size() != size())
-      throw std::invalid_argument(rill::detail::message({"rill: allToAll '", tag, "' needs one buffer per rank: got ",
-                                                         send.size(), " for ", size(), " ranks"}));
-    std::lock_guard lock(m_);
-    const CollectiveId id = next(CollectiveKind::allToAll, tag, 0);
-    if (size() == 1) return send;
-    return doAllToAll(id, std::move(send));
-  }
+  std::vector<Bytes> allToAll(std::string_view tag, std::vector<Bytes> send);
 
   /// Every rank's buffer, in rank order.
-  std::vector<Bytes> allGather(std::string_view tag, Bytes mine) {
-    std::lock_guard lock(m_);
-    const CollectiveId id = next(CollectiveKind::allGather, tag, 0);
-    if (size() == 1) return onlyRank(std::move(mine));
-    return doAllGather(id, std::move(mine));
-  }
+  std::vector<Bytes> allGather(std::string_view tag, Bytes mine);
 
   /// `root`'s data on every rank (the others' `data` is ignored).
-  Bytes broadcast(std::string_view tag, std::size_t root, Bytes data) {
-    if (root >= size())
-      throw std::invalid_argument(rill::detail::message(
-          {"rill: broadcast '", tag, "' from rank ", root, ", but there are ", size(), " ranks"}));
-    std::lock_guard lock(m_);
-    const CollectiveId id = next(CollectiveKind::broadcast, tag, root);
-    if (size() == 1) return data;
-    return doBroadcast(id, std::move(data));
-  }
+  Bytes broadcast(std::string_view tag, std::size_t root, Bytes data);
 
   /// Returns once every rank has called it.
-  void barrier(std::string_view tag) {
-    std::lock_guard lock(m_);
-    const CollectiveId id = next(CollectiveKind::barrier, tag, 0);
-    if (size() > 1) doBarrier(id);
-  }
+  void barrier(std::string_view tag);
 
   /// Every rank passes its own failure (null if none). If any rank failed, every
   /// rank throws the failure of the lowest failing rank: rill's and the standard
@@ -141,15 +102,7 @@ class Cluster {
   /// agreeOnFailure carrying a payload from every rank in the same collective:
   /// every rank gets every rank's payload, also when one failed, and throws the
   /// agreed failure with rethrow() once it has used them.
-  Agreement agree(std::string_view tag, const std::exception_ptr& failure, Bytes payload) {
-    appendTrailer(payload, failure ? encodeFailure(failure) : Bytes());
-    Agreement agreed{allGather(tag, std::move(payload)), {}};
-    for (Bytes& rank : agreed.payloads) {
-      Bytes failed = takeTrailer(rank);
-      if (agreed.failure.empty()) agreed.failure = std::move(failed);
-    }
-    return agreed;
-  }
+  Agreement agree(std::string_view tag, const std::exception_ptr& failure, Bytes payload);
 
   /// Runs work(), then, with several ranks, agreeOnFailure(tag, its failure):
   /// work that failed on any rank throws on every rank, so no rank goes on to
@@ -206,5 +159,71 @@ class SingleProcessCluster final : public Cluster {
   Bytes doBroadcast(const CollectiveId&, Bytes data) override { return data; }
   void doBarrier(const CollectiveId&) override {}
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME Bytes takeTrailer(Bytes& in) {
+  std::uint64_t n = 0;
+  if (in.size() < sizeof n) throw SparkException("rill: malformed agreement record from another rank");
+  std::memcpy(&n, in.data() + in.size() - sizeof n, sizeof n);
+  if (n > in.size() - sizeof n) throw SparkException("rill: malformed agreement record from another rank");
+  const std::size_t begin = in.size() - sizeof n - static_cast<std::size_t>(n);
+  Bytes field = in.substr(begin, static_cast<std::size_t>(n));
+  in.resize(begin);
+  return field;
+}
+
+RILL_RUNTIME std::vector<Bytes> Cluster::allToAll(std::string_view tag, std::vector<Bytes> send) {
+  if (send.size() != size())
+    throw std::invalid_argument(rill::detail::message(
+        {"rill: allToAll '", tag, "' needs one buffer per rank: got ", send.size(), " for ", size(), " ranks"}));
+  std::lock_guard lock(m_);
+  const CollectiveId id = next(CollectiveKind::allToAll, tag, 0);
+  if (size() == 1) return send;
+  return doAllToAll(id, std::move(send));
+}
+
+RILL_RUNTIME std::vector<Bytes> Cluster::allGather(std::string_view tag, Bytes mine) {
+  std::lock_guard lock(m_);
+  const CollectiveId id = next(CollectiveKind::allGather, tag, 0);
+  if (size() == 1) return onlyRank(std::move(mine));
+  return doAllGather(id, std::move(mine));
+}
+
+RILL_RUNTIME Bytes Cluster::broadcast(std::string_view tag, std::size_t root, Bytes data) {
+  if (root >= size())
+    throw std::invalid_argument(
+        rill::detail::message({"rill: broadcast '", tag, "' from rank ", root, ", but there are ", size(), " ranks"}));
+  std::lock_guard lock(m_);
+  const CollectiveId id = next(CollectiveKind::broadcast, tag, root);
+  if (size() == 1) return data;
+  return doBroadcast(id, std::move(data));
+}
+
+RILL_RUNTIME void Cluster::barrier(std::string_view tag) {
+  std::lock_guard lock(m_);
+  const CollectiveId id = next(CollectiveKind::barrier, tag, 0);
+  if (size() > 1) doBarrier(id);
+}
+
+RILL_RUNTIME Agreement Cluster::agree(std::string_view tag, const std::exception_ptr& failure, Bytes payload) {
+  appendTrailer(payload, failure ? encodeFailure(failure) : Bytes());
+  Agreement agreed{allGather(tag, std::move(payload)), {}};
+  for (Bytes& rank : agreed.payloads) {
+    Bytes failed = takeTrailer(rank);
+    if (agreed.failure.empty()) agreed.failure = std::move(failed);
+  }
+  return agreed;
+}
+
+RILL_RUNTIME void Cluster::setTimeout(std::chrono::milliseconds timeout) {
+  if (timeout <= timeout.zero())
+    throw std::invalid_argument(
+        rill::detail::message({"rill: ", kClusterTimeoutSetting, " must be positive, got ", timeout.count(), " ms"}));
+  std::lock_guard lock(m_);
+  timeout_ = timeout;
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::exec

@@ -6,6 +6,7 @@
 // instead of pairing unrelated data (or hanging).
 #include <rill/core/errors.hpp>
 #include <rill/core/message.hpp>
+#include <rill/core/runtime.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -26,15 +27,7 @@ inline constexpr std::chrono::milliseconds kDefaultClusterTimeout{600'000};
 
 enum class CollectiveKind : std::uint32_t { allToAll, allGather, broadcast, barrier };
 
-inline const char* kindName(CollectiveKind kind) {
-  switch (kind) {
-    case CollectiveKind::allToAll: return "allToAll";
-    case CollectiveKind::allGather: return "allGather";
-    case CollectiveKind::broadcast: return "broadcast";
-    case CollectiveKind::barrier: return "barrier";
-  }
-  return "unknown collective";
-}
+RILL_RUNTIME const char* kindName(CollectiveKind kind);
 
 /// A fixed-size, trivially copyable record, so it travels as raw bytes. Tags are
 /// compared on their first kTagBytes - 1 bytes.
@@ -47,10 +40,7 @@ struct CollectiveId {
   char tag[kTagBytes] = {};
 
   CollectiveId() = default;
-  CollectiveId(std::uint64_t seq, CollectiveKind k, std::uint32_t rootRank, std::string_view name)
-      : sequence(seq), kind(k), root(rootRank) {
-    std::memcpy(tag, name.data(), std::min(name.size(), kTagBytes - 1));
-  }
+  CollectiveId(std::uint64_t seq, CollectiveKind k, std::uint32_t rootRank, std::string_view name);
 
   std::string_view tagView() const {
     return {tag, static_cast<std::size_t>(std::find(tag, tag + kTagBytes, '\0') - tag)};
@@ -60,30 +50,60 @@ struct CollectiveId {
   }
 
   /// "'collect' (allGather, collective #4)"
-  std::string describe() const {
-    const std::string rootText =
-        kind == CollectiveKind::broadcast ? rill::detail::message({" from rank ", root})
-                                          : std::string();
-    return rill::detail::message({"'", tagView(), "' (", kindName(kind), rootText, ", collective #", sequence, ")"});
-  }
+  std::string describe() const;
 };
 
 /// Throws, identically on every rank, if the ranks' ids differ: every rank sees
 /// the same ids, so each names the same pair (rank 0 and the first that differs).
-inline void checkSameCollective(std::span<const CollectiveId> ids) {
+RILL_RUNTIME void checkSameCollective(std::span<const CollectiveId> ids);
+
+/// The text of a timeout, `who` naming the ranks that did not arrive (or "not every rank").
+RILL_RUNTIME std::string collectiveTimeoutMessage(const CollectiveId& id, std::size_t rank, std::string_view who,
+                                                  std::chrono::milliseconds timeout);
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME const char* kindName(CollectiveKind kind) {
+  switch (kind) {
+    case CollectiveKind::allToAll:
+      return "allToAll";
+    case CollectiveKind::allGather:
+      return "allGather";
+    case CollectiveKind::broadcast:
+      return "broadcast";
+    case CollectiveKind::barrier:
+      return "barrier";
+  }
+  return "unknown collective";
+}
+
+RILL_RUNTIME CollectiveId::CollectiveId(std::uint64_t seq, CollectiveKind k, std::uint32_t rootRank,
+                                        std::string_view name)
+    : sequence(seq), kind(k), root(rootRank) {
+  std::memcpy(tag, name.data(), std::min(name.size(), kTagBytes - 1));
+}
+
+RILL_RUNTIME std::string CollectiveId::describe() const {
+  const std::string rootText =
+      kind == CollectiveKind::broadcast ? rill::detail::message({" from rank ", root}) : std::string();
+  return rill::detail::message({"'", tagView(), "' (", kindName(kind), rootText, ", collective #", sequence, ")"});
+}
+
+RILL_RUNTIME void checkSameCollective(std::span<const CollectiveId> ids) {
   for (std::size_t r = 1; r < ids.size(); ++r)
     if (!(ids[r] == ids[0]))
       throw SparkException(rill::detail::message({"rill: ranks called different collective operations: rank 0 called ",
-                                            ids[0].describe(), " while rank ", r, " called ", ids[r].describe(),
-                                            " (every rank must run the same jobs in the same order)"}));
+                                                  ids[0].describe(), " while rank ", r, " called ", ids[r].describe(),
+                                                  " (every rank must run the same jobs in the same order)"}));
 }
 
-/// The text of a timeout, `who` naming the ranks that did not arrive (or "not every rank").
-inline std::string collectiveTimeoutMessage(const CollectiveId& id, std::size_t rank, std::string_view who,
-                                            std::chrono::milliseconds timeout) {
+RILL_RUNTIME std::string collectiveTimeoutMessage(const CollectiveId& id, std::size_t rank, std::string_view who,
+                                                  std::chrono::milliseconds timeout) {
   return rill::detail::message({"rill: collective ", id.describe(), " on rank ", rank, ": ", who,
-                          " did not reach it within ", timeout.count(), " ms (", kClusterTimeoutSetting,
-                          "); a rank may have failed, returned early or taken another branch"});
+                                " did not reach it within ", timeout.count(), " ms (", kClusterTimeoutSetting,
+                                "); a rank may have failed, returned early or taken another branch"});
 }
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::exec

@@ -4,6 +4,8 @@
 // target partition all buckets addressed to it. In one process that is a move;
 // between ranks, rdd/shuffle_exchange.hpp serialises the buckets for other ranks
 // and sends them with Cluster::allToAll.
+#include <rill/core/runtime.hpp>
+
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -29,14 +31,8 @@ struct ExchangeMetrics {
   std::atomic<std::uint64_t> exchanges{0}, bytesSent{0}, bytesReceived{0};
   std::atomic<std::int64_t> serializeNanos{0}, exchangeNanos{0}, deserializeNanos{0};
 
-  Snapshot snapshot() const {
-    return {exchanges.load(), bytesSent.load(), bytesReceived.load(), std::chrono::nanoseconds(serializeNanos.load()),
-            std::chrono::nanoseconds(exchangeNanos.load()), std::chrono::nanoseconds(deserializeNanos.load())};
-  }
-  void reset() {
-    for (auto* c : {&exchanges, &bytesSent, &bytesReceived}) c->store(0);
-    for (auto* c : {&serializeNanos, &exchangeNanos, &deserializeNanos}) c->store(0);
-  }
+  Snapshot snapshot() const;
+  void reset();
 };
 
 /// Adds the time from its creation to its end to a counter of ExchangeMetrics.
@@ -45,11 +41,7 @@ class TimedScope {
   explicit TimedScope(std::atomic<std::int64_t>& into) : into_(&into), start_(std::chrono::steady_clock::now()) {}
   TimedScope(const TimedScope&) = delete;
   TimedScope& operator=(const TimedScope&) = delete;
-  ~TimedScope() {
-    into_->fetch_add(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start_)
-                         .count(),
-                     std::memory_order_relaxed);
-  }
+  ~TimedScope();
 
  private:
   std::atomic<std::int64_t>* into_;
@@ -72,5 +64,29 @@ class BucketGrid {
   std::size_t cols_;
   std::vector<std::vector<T>> cells_;
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME ExchangeMetrics::Snapshot ExchangeMetrics::snapshot() const {
+  return {exchanges.load(),
+          bytesSent.load(),
+          bytesReceived.load(),
+          std::chrono::nanoseconds(serializeNanos.load()),
+          std::chrono::nanoseconds(exchangeNanos.load()),
+          std::chrono::nanoseconds(deserializeNanos.load())};
+}
+
+RILL_RUNTIME void ExchangeMetrics::reset() {
+  for (auto* c : {&exchanges, &bytesSent, &bytesReceived}) c->store(0);
+  for (auto* c : {&serializeNanos, &exchangeNanos, &deserializeNanos}) c->store(0);
+}
+
+RILL_RUNTIME TimedScope::~TimedScope() {
+  into_->fetch_add(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start_).count(),
+      std::memory_order_relaxed);
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::exec

@@ -5,6 +5,7 @@
 // since a rank cannot construct a type it knows nothing about.
 #include <rill/core/errors.hpp>
 #include <rill/core/message.hpp>
+#include <rill/core/runtime.hpp>
 
 #include <cxxabi.h>
 
@@ -53,7 +54,33 @@ struct KnownFailure {
 
 /// The types that keep their identity across ranks (matched exactly: a subclass
 /// is another type).
-inline std::span<const KnownFailure> knownFailures() {
+RILL_RUNTIME std::span<const KnownFailure> knownFailures();
+
+RILL_RUNTIME std::string demangledName(const std::type_info& type);
+
+RILL_RUNTIME FailureText describeFailure(const std::exception_ptr& failure);
+
+inline void appendField(std::string& out, std::string_view field) {
+  const std::uint64_t n = field.size();
+  out.append(reinterpret_cast<const char*>(&n), sizeof n);
+  out.append(field);
+}
+
+RILL_RUNTIME std::string_view takeField(std::string_view& in);
+
+}  // namespace detail
+
+/// Bytes from which throwFailure() throws the same error on any rank; never
+/// empty, so an empty buffer can stand for "no failure".
+RILL_RUNTIME std::string encodeFailure(const std::exception_ptr& failure);
+
+/// Throws what encodeFailure() described: the same type and message when it is
+/// one of rill's or a standard exception type, else SparkException("<type>: <message>").
+[[noreturn]] RILL_RUNTIME void throwFailure(std::string_view bytes);
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME std::span<const detail::KnownFailure> detail::knownFailures() {
   static const KnownFailure known[] = {
       {&typeid(SparkException), &raiseWithMessage<SparkException>},
       {&typeid(IoError), &raiseWithMessage<IoError>},
@@ -76,14 +103,13 @@ inline std::span<const KnownFailure> knownFailures() {
   return known;
 }
 
-inline std::string demangledName(const std::type_info& type) {
+RILL_RUNTIME std::string detail::demangledName(const std::type_info& type) {
   int status = 0;
-  std::unique_ptr<char, void (*)(void*)> name(abi::__cxa_demangle(type.name(), nullptr, nullptr, &status),
-                                               std::free);
+  std::unique_ptr<char, void (*)(void*)> name(abi::__cxa_demangle(type.name(), nullptr, nullptr, &status), std::free);
   return status == 0 && name ? std::string(name.get()) : std::string(type.name());
 }
 
-inline FailureText describeFailure(const std::exception_ptr& failure) {
+RILL_RUNTIME detail::FailureText detail::describeFailure(const std::exception_ptr& failure) {
   try {
     std::rethrow_exception(failure);
   } catch (const std::system_error& e) {
@@ -103,13 +129,7 @@ inline FailureText describeFailure(const std::exception_ptr& failure) {
   }
 }
 
-inline void appendField(std::string& out, std::string_view field) {
-  const std::uint64_t n = field.size();
-  out.append(reinterpret_cast<const char*>(&n), sizeof n);
-  out.append(field);
-}
-
-inline std::string_view takeField(std::string_view& in) {
+RILL_RUNTIME std::string_view detail::takeField(std::string_view& in) {
   std::uint64_t n = 0;
   if (in.size() < sizeof n) throw SparkException("rill: malformed failure record from another rank");
   std::memcpy(&n, in.data(), sizeof n);
@@ -120,11 +140,7 @@ inline std::string_view takeField(std::string_view& in) {
   return field;
 }
 
-}  // namespace detail
-
-/// Bytes from which throwFailure() throws the same error on any rank; never
-/// empty, so an empty buffer can stand for "no failure".
-inline std::string encodeFailure(const std::exception_ptr& failure) {
+RILL_RUNTIME std::string encodeFailure(const std::exception_ptr& failure) {
   const detail::FailureText f = detail::describeFailure(failure);
   std::string out;
   detail::appendField(out, f.type);
@@ -134,9 +150,7 @@ inline std::string encodeFailure(const std::exception_ptr& failure) {
   return out;
 }
 
-/// Throws what encodeFailure() described: the same type and message when it is
-/// one of rill's or a standard exception type, else SparkException("<type>: <message>").
-[[noreturn]] inline void throwFailure(std::string_view bytes) {
+[[noreturn]] RILL_RUNTIME void throwFailure(std::string_view bytes) {
   detail::FailureText f;
   f.type = detail::takeField(bytes);
   f.message = detail::takeField(bytes);
@@ -144,9 +158,10 @@ inline std::string encodeFailure(const std::exception_ptr& failure) {
   f.category = std::atoi(std::string(detail::takeField(bytes)).c_str());
   const bool systemErrorOk = f.category != 0;  // a custom error category exists only where it was thrown
   for (const detail::KnownFailure& k : detail::knownFailures())
-    if (detail::demangledName(*k.type) == f.type && (*k.type != typeid(std::system_error) || systemErrorOk))
-      k.raise(f);
+    if (detail::demangledName(*k.type) == f.type && (*k.type != typeid(std::system_error) || systemErrorOk)) k.raise(f);
   throw SparkException(f.message.empty() ? f.type : rill::detail::message({f.type, ": ", f.message}));
 }
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::exec

@@ -3,6 +3,8 @@
 // vectors) on pages new to the process cost one page fault per 4 KiB, which is
 // slower than the copy that fills them; Linux gives transparent huge pages (one
 // fault per 2 MiB) to memory that asks for them before it is first touched.
+#include <rill/core/runtime.hpp>
+
 #include <cstddef>
 #include <cstdint>
 
@@ -19,7 +21,19 @@ inline constexpr std::size_t kHugePageMinBytes = std::size_t{2} << 20;
 /// with huge pages when they are first touched. Contents are unchanged; a
 /// refusal is ignored (it only costs speed); compiles to nothing where
 /// MADV_HUGEPAGE is unknown.
-inline void adviseHugePages(const void* data, std::size_t bytes) noexcept {
+RILL_RUNTIME void adviseHugePages(const void* data, std::size_t bytes) noexcept;
+
+/// c.reserve(n), with the buffer on huge pages when it is large (c: a
+/// std::vector or std::string, reserved before it is filled).
+template <class Container>
+void reserveOnHugePages(Container& c, std::size_t n) {
+  c.reserve(n);
+  adviseHugePages(c.data(), c.capacity() * sizeof(*c.data()));
+}
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME void adviseHugePages(const void* data, std::size_t bytes) noexcept {
 #ifdef MADV_HUGEPAGE
   constexpr std::uintptr_t huge = std::uintptr_t{2} << 20;
   const auto begin = reinterpret_cast<std::uintptr_t>(data);
@@ -33,12 +47,6 @@ inline void adviseHugePages(const void* data, std::size_t bytes) noexcept {
 #endif
 }
 
-/// c.reserve(n), with the buffer on huge pages when it is large (c: a
-/// std::vector or std::string, reserved before it is filled).
-template <class Container>
-void reserveOnHugePages(Container& c, std::size_t n) {
-  c.reserve(n);
-  adviseHugePages(c.data(), c.capacity() * sizeof(*c.data()));
-}
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::exec

@@ -3,6 +3,7 @@
 // so "local[N]" computes on exactly N threads and a task that itself runs a job
 // (an action inside foreachRDD, say) cannot deadlock the pool.
 #include <rill/core/message.hpp>
+#include <rill/core/runtime.hpp>
 #include <rill/exec/cancellation.hpp>
 #include <rill/exec/executor.hpp>
 #include <rill/exec/start_thread.hpp>
@@ -24,42 +25,14 @@ namespace rill::exec {
 
 class ThreadPool final : public Executor {
  public:
-  explicit ThreadPool(std::size_t threads) : parallelism_(std::max<std::size_t>(threads, 1)) {
-    workers_.reserve(parallelism_ - 1);
-    try {
-      while (workers_.size() + 1 < parallelism_) workers_.push_back(startThread([this] { workerLoop(); }));
-    } catch (const std::system_error& e) {
-      const std::size_t failed = workers_.size() + 1;
-      stopAndJoin();  // the destructor does not run for a constructor that throws
-      throw std::runtime_error(rill::detail::message(
-          {"rill: cannot start worker thread ", failed, " of ", parallelism_ - 1, ": ", e.code().message()}));
-    }
-  }
+  explicit ThreadPool(std::size_t threads);
   ThreadPool(const ThreadPool&) = delete;
   ThreadPool& operator=(const ThreadPool&) = delete;
-  ~ThreadPool() override { stopAndJoin(); }
+  RILL_RUNTIME ~ThreadPool() override;
 
   std::size_t parallelism() const override { return parallelism_; }
 
-  void runTasks(std::size_t n, TaskRef task) override {
-    if (n == 0) return;
-    Job job(n, task);  // on this stack: workers reach it only between join() and leave()
-    const bool shared = n > 1 && parallelism_ > 1;
-    if (shared) {
-      {
-        std::lock_guard lock(mutex_);
-        enqueue(&job);
-      }
-      wake_.notify_all();
-    }
-    job.work();  // the caller helps; returns when no index is left to claim
-    if (shared) {
-      std::lock_guard lock(mutex_);
-      dequeue(&job);  // from here on no worker can join the job
-    }
-    job.waitDone();  // every task finished and every worker that joined has left
-    if (job.error) std::rethrow_exception(job.error);
-  }
+  RILL_RUNTIME void runTasks(std::size_t n, TaskRef task) override;
 
  private:
   struct Job {
@@ -77,27 +50,7 @@ class ThreadPool final : public Executor {
     Job* nextQueued = nullptr;
 
     bool hasWork() const { return next.load(std::memory_order_relaxed) < n; }
-    void work() {
-      for (std::size_t i; (i = next.fetch_add(1)) < n;) {
-        std::exception_ptr failure;
-        if (!cancelled.load(std::memory_order_relaxed)) {
-          try {
-            CancellationScope scope(cancelled);  // running tasks stop at their next check
-            task(i);
-          } catch (...) {
-            failure = std::current_exception();
-            cancelled = true;
-          }
-        }
-        std::lock_guard lock(m);
-        // Keep or drop the exception under the lock: its reference count lives in
-        // uninstrumented libstdc++, so only the lock orders this thread's last
-        // touch of it before the caller's rethrow (TSan would see a race otherwise).
-        if (failure && !error) error = std::move(failure);
-        failure = nullptr;
-        if (++done == n) finished.notify_all();
-      }
-    }
+    void work();
     // A worker joins under the pool's lock, while the job is still queued, so the
     // caller's waitDone() cannot miss it; the last one out wakes the caller.
     void join() {
@@ -132,30 +85,8 @@ class ThreadPool final : public Executor {
     return nullptr;
   }
 
-  void stopAndJoin() noexcept {
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;
-    }
-    wake_.notify_all();
-    for (std::thread& worker : workers_) worker.join();
-    workers_.clear();
-  }
-
-  void workerLoop() {
-    for (;;) {
-      Job* job = nullptr;
-      {
-        std::unique_lock lock(mutex_);
-        // Claiming an index is lock-free, so a queued job may be used up when we look.
-        wake_.wait(lock, [&] { return stopping_ || (job = claimable()) != nullptr; });
-        if (stopping_) return;
-        job->join();
-      }
-      job->work();
-      job->leave();
-    }
-  }
+  void stopAndJoin() noexcept;
+  void workerLoop();
 
   std::size_t parallelism_;
   std::vector<std::thread> workers_;  // parallelism_ - 1 threads
@@ -165,5 +96,90 @@ class ThreadPool final : public Executor {
   Job* last_ = nullptr;
   bool stopping_ = false;
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME ThreadPool::ThreadPool(std::size_t threads) : parallelism_(std::max<std::size_t>(threads, 1)) {
+  workers_.reserve(parallelism_ - 1);
+  try {
+    while (workers_.size() + 1 < parallelism_) workers_.push_back(startThread([this] { workerLoop(); }));
+  } catch (const std::system_error& e) {
+    const std::size_t failed = workers_.size() + 1;
+    stopAndJoin();  // the destructor does not run for a constructor that throws
+    throw std::runtime_error(rill::detail::message(
+        {"rill: cannot start worker thread ", failed, " of ", parallelism_ - 1, ": ", e.code().message()}));
+  }
+}
+
+RILL_RUNTIME ThreadPool::~ThreadPool() { stopAndJoin(); }
+
+RILL_RUNTIME void ThreadPool::runTasks(std::size_t n, TaskRef task) {
+  if (n == 0) return;
+  Job job(n, task);  // on this stack: workers reach it only between join() and leave()
+  const bool shared = n > 1 && parallelism_ > 1;
+  if (shared) {
+    {
+      std::lock_guard lock(mutex_);
+      enqueue(&job);
+    }
+    wake_.notify_all();
+  }
+  job.work();  // the caller helps; returns when no index is left to claim
+  if (shared) {
+    std::lock_guard lock(mutex_);
+    dequeue(&job);  // from here on no worker can join the job
+  }
+  job.waitDone();  // every task finished and every worker that joined has left
+  if (job.error) std::rethrow_exception(job.error);
+}
+
+RILL_RUNTIME void ThreadPool::Job::work() {
+  for (std::size_t i; (i = next.fetch_add(1)) < n;) {
+    std::exception_ptr failure;
+    if (!cancelled.load(std::memory_order_relaxed)) {
+      try {
+        CancellationScope scope(cancelled);  // running tasks stop at their next check
+        task(i);
+      } catch (...) {
+        failure = std::current_exception();
+        cancelled = true;
+      }
+    }
+    std::lock_guard lock(m);
+    // Keep or drop the exception under the lock: its reference count lives in
+    // uninstrumented libstdc++, so only the lock orders this thread's last
+    // touch of it before the caller's rethrow (TSan would see a race otherwise).
+    if (failure && !error) error = std::move(failure);
+    failure = nullptr;
+    if (++done == n) finished.notify_all();
+  }
+}
+
+RILL_RUNTIME void ThreadPool::stopAndJoin() noexcept {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  for (std::thread& worker : workers_) worker.join();
+  workers_.clear();
+}
+
+RILL_RUNTIME void ThreadPool::workerLoop() {
+  for (;;) {
+    Job* job = nullptr;
+    {
+      std::unique_lock lock(mutex_);
+      // Claiming an index is lock-free, so a queued job may be used up when we look.
+      wake_.wait(lock, [&] { return stopping_ || (job = claimable()) != nullptr; });
+      if (stopping_) return;
+      job->join();
+    }
+    job->work();
+    job->leave();
+  }
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::exec

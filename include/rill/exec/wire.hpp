@@ -9,6 +9,7 @@
 // Several values share one buffer as frames: a u64 byte count, then the bytes.
 #include <rill/core/errors.hpp>
 #include <rill/core/message.hpp>
+#include <rill/core/runtime.hpp>
 #include <rill/core/serialization.hpp>
 #include <rill/exec/cluster.hpp>
 #include <rill/exec/trivial_bytes.hpp>
@@ -142,8 +143,16 @@ class FrameReader {
   bool done() const { return rest_.empty(); }
 
  private:
-  [[noreturn]] static void malformed() { throw SparkException("rill: a buffer from another rank ends inside a frame"); }
+  [[noreturn]] static void malformed();
   std::string_view rest_;
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME void FrameReader::malformed() {
+  throw SparkException("rill: a buffer from another rank ends inside a frame");
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::exec

@@ -21,6 +21,7 @@
 //
 // Not thread-safe: its owner serialises appends.
 #include <rill/core/errors.hpp>
+#include <rill/core/runtime.hpp>
 #include <rill/io/directory.hpp>
 #include <rill/io/file_lines.hpp>
 #include <rill/io/system_error.hpp>
@@ -122,46 +123,17 @@ inline bool logPayloadIntact(std::string_view header, std::string_view payload) 
 }
 
 /// "log-" and the number, zero-padded so that listings sort in log order.
-inline std::string logSegmentName(std::uint64_t n) {
-  std::string digits = std::to_string(n);
-  return "log-" + std::string(digits.size() < 10 ? 10 - digits.size() : 0, '0') + digits;
-}
+RILL_RUNTIME std::string logSegmentName(std::uint64_t n);
 
-inline std::optional<std::uint64_t> parseLogSegmentName(std::string_view name) {
-  constexpr std::string_view prefix = "log-";
-  if (!name.starts_with(prefix) || name.size() == prefix.size() || name.size() > prefix.size() + 19) return std::nullopt;
-  std::uint64_t n = 0;
-  for (char c : name.substr(prefix.size())) {
-    if (c < '0' || c > '9') return std::nullopt;
-    n = n * 10 + static_cast<std::uint64_t>(c - '0');
-  }
-  return n;
-}
+RILL_RUNTIME std::optional<std::uint64_t> parseLogSegmentName(std::string_view name);
 
 /// The segment numbers in dir, ascending (none for a missing directory).
-inline std::vector<std::uint64_t> listLogSegments(const std::string& dir) {
-  std::vector<std::string> names;
-  readDirectory(dir, names);
-  std::vector<std::uint64_t> found;
-  for (const auto& name : names)
-    if (auto n = parseLogSegmentName(name)) found.push_back(*n);
-  std::sort(found.begin(), found.end());
-  return found;
-}
+RILL_RUNTIME std::vector<std::uint64_t> listLogSegments(const std::string& dir);
 
 namespace detail {
 
 /// Reads exactly n bytes at offset; false when the file ends first.
-inline bool readExactly(int fd, const std::string& path, char* out, std::size_t n, std::uint64_t offset) {
-  while (n > 0) {
-    const std::size_t got = readAt(fd, path, out, n, offset);
-    if (got == 0) return false;
-    out += got;
-    n -= got;
-    offset += got;
-  }
-  return true;
-}
+RILL_RUNTIME bool readExactly(int fd, const std::string& path, char* out, std::size_t n, std::uint64_t offset);
 
 }  // namespace detail
 
@@ -201,33 +173,13 @@ LogScan scanLogSegment(const std::string& path, std::uint64_t segment, Fn&& fn) 
 
 /// The payload of the record at span in the segment file at path; throws
 /// IoError when it is not there intact.
-inline std::string readLogRecord(const std::string& path, const LogSpan& span) {
-  const UniqueFd fd = detail::openForReading(path);
-  std::string header(kLogHeaderSize, '\0');
-  auto missing = [&] {
-    return IoError("rill: log segment '" + path + "' has no intact record at bytes [" + std::to_string(span.from) +
-                   ", " + std::to_string(span.until) + ")");
-  };
-  if (span.until < span.from + kLogHeaderSize || !detail::readExactly(fd.get(), path, header.data(), header.size(), span.from))
-    throw missing();
-  const auto length = logPayloadLength(header);
-  if (!length || *length != span.until - span.from - kLogHeaderSize) throw missing();
-  std::string payload(static_cast<std::size_t>(*length), '\0');
-  if (!detail::readExactly(fd.get(), path, payload.data(), payload.size(), span.from + kLogHeaderSize) ||
-      !logPayloadIntact(header, payload))
-    throw missing();
-  return payload;
-}
+RILL_RUNTIME std::string readLogRecord(const std::string& path, const LogSpan& span);
 
 class AppendLog {
  public:
   /// Opens the log in dir (created if needed); appends go to a new segment
   /// numbered after every segment already there.
-  explicit AppendLog(std::string dir) : dir_(std::move(dir)) {
-    if (const int err = makeDirectories(dir_)) throwSystemError("cannot create log directory '" + dir_ + "'", err);
-    const auto existing = listLogSegments(dir_);
-    next_ = existing.empty() ? 1 : existing.back() + 1;
-  }
+  explicit AppendLog(std::string dir);
 
   const std::string& directory() const { return dir_; }
   std::string segmentPath(std::uint64_t segment) const { return joinPath(dir_, logSegmentName(segment)); }
@@ -235,90 +187,27 @@ class AppendLog {
   std::uint64_t currentSegment() const { return fd_.valid() ? current_ : next_; }
 
   /// Writes one record; durable only after sync().
-  LogSpan append(std::string_view payload) {
-    if (!fd_.valid()) open();
-    const std::size_t used = kLogHeaderSize + payload.size();
-    const auto padded = static_cast<std::size_t>(nextLogRecordAt(used));
-    if (padded > stagedSize_) {
-      stagedSize_ = std::max(padded, 2 * stagedSize_);
-      staged_.reset(static_cast<char*>(std::aligned_alloc(kLogAlignment, stagedSize_)));
-      if (!staged_) throw std::bad_alloc();
-    }
-    const std::string header = logRecordHeader(payload);
-    std::memcpy(staged_.get(), header.data(), header.size());
-    std::memcpy(staged_.get() + header.size(), payload.data(), payload.size());
-    std::memset(staged_.get() + used, 0, padded - used);
-    writeAll(staged_.get(), padded);
-    const LogSpan span{current_, size_, size_ + used};
-    size_ += padded;
-    return span;
-  }
+  LogSpan append(std::string_view payload);
 
   /// Makes every append so far durable (and, once per segment, its name).
-  void sync() {
-    if (!fd_.valid()) return;
-    if (::fdatasync(fd_.get()) != 0) fail("cannot sync log segment '" + segmentPath(current_) + "'");
-    if (!nameSynced_) {
-      const UniqueFd dir(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-      if (!dir.valid() || ::fsync(dir.get()) != 0) fail("cannot sync log directory '" + dir_ + "'");
-      nameSynced_ = true;
-    }
-  }
+  void sync();
 
   /// Syncs and closes the current segment: the next append opens a new one.
-  void roll() {
-    sync();
-    fd_.reset();
-  }
+  void roll();
 
   /// Deletes the segments numbered below `segment`, never the one being written.
-  void removeSegmentsBefore(std::uint64_t segment) {
-    for (const auto n : listLogSegments(dir_))
-      if (n < segment && !(fd_.valid() && n == current_)) removeFile(segmentPath(n));
-  }
+  void removeSegmentsBefore(std::uint64_t segment);
 
  private:
-  void open() {
-    current_ = next_++;
-    size_ = 0;
-    nameSynced_ = false;
-    const std::string path = segmentPath(current_);
-    constexpr int flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC;
-    fd_.reset(::open(path.c_str(), flags | O_DIRECT, 0644));
-    direct_ = fd_.valid();
-    if (!direct_ && errno == EINVAL) fd_.reset(::open(path.c_str(), flags, 0644));
-    if (!fd_.valid()) fail("cannot create log segment '" + path + "'");
-  }
+  void open();
 
-  void writeAll(const char* data, std::size_t n) {
-    while (n > 0) {
-      const ssize_t written = ::write(fd_.get(), data, n);
-      if (written < 0 && errno == EINTR) continue;
-      if (written < 0 && errno == EINVAL && direct_) {  // not a shape this file system writes directly
-        writeBuffered();
-        continue;
-      }
-      if (written < 0) fail("cannot append to log segment '" + segmentPath(current_) + "'");
-      data += written;
-      n -= static_cast<std::size_t>(written);
-      if (n > 0 && direct_) writeBuffered();  // what is left of a short write is no longer aligned
-    }
-  }
+  void writeAll(const char* data, std::size_t n);
 
-  void writeBuffered() {
-    const int flags = ::fcntl(fd_.get(), F_GETFL);
-    if (flags < 0 || ::fcntl(fd_.get(), F_SETFL, flags & ~O_DIRECT) != 0)
-      fail("cannot write log segment '" + segmentPath(current_) + "'");
-    direct_ = false;
-  }
+  void writeBuffered();
 
   // After a failed write the segment may end in part of a record: later
   // records go to a new segment, where a scan will find them.
-  [[noreturn]] void fail(const std::string& what) {
-    const int err = errno;
-    fd_.reset();
-    throwSystemError(what, err);
-  }
+  [[noreturn]] void fail(const std::string& what);
 
   std::string dir_;
   UniqueFd fd_;
@@ -333,5 +222,151 @@ class AppendLog {
   std::unique_ptr<char, Free> staged_;  // a record and its padding, aligned for O_DIRECT
   std::size_t stagedSize_ = 0;
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME std::string logSegmentName(std::uint64_t n) {
+  std::string digits = std::to_string(n);
+  return "log-" + std::string(digits.size() < 10 ? 10 - digits.size() : 0, '0') + digits;
+}
+
+RILL_RUNTIME std::optional<std::uint64_t> parseLogSegmentName(std::string_view name) {
+  constexpr std::string_view prefix = "log-";
+  if (!name.starts_with(prefix) || name.size() == prefix.size() || name.size() > prefix.size() + 19)
+    return std::nullopt;
+  std::uint64_t n = 0;
+  for (char c : name.substr(prefix.size())) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  return n;
+}
+
+RILL_RUNTIME std::vector<std::uint64_t> listLogSegments(const std::string& dir) {
+  std::vector<std::string> names;
+  readDirectory(dir, names);
+  std::vector<std::uint64_t> found;
+  for (const auto& name : names)
+    if (auto n = parseLogSegmentName(name)) found.push_back(*n);
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
+RILL_RUNTIME bool detail::readExactly(int fd, const std::string& path, char* out, std::size_t n, std::uint64_t offset) {
+  while (n > 0) {
+    const std::size_t got = readAt(fd, path, out, n, offset);
+    if (got == 0) return false;
+    out += got;
+    n -= got;
+    offset += got;
+  }
+  return true;
+}
+
+RILL_RUNTIME std::string readLogRecord(const std::string& path, const LogSpan& span) {
+  const UniqueFd fd = detail::openForReading(path);
+  std::string header(kLogHeaderSize, '\0');
+  auto missing = [&] {
+    return IoError("rill: log segment '" + path + "' has no intact record at bytes [" + std::to_string(span.from) +
+                   ", " + std::to_string(span.until) + ")");
+  };
+  if (span.until < span.from + kLogHeaderSize ||
+      !detail::readExactly(fd.get(), path, header.data(), header.size(), span.from))
+    throw missing();
+  const auto length = logPayloadLength(header);
+  if (!length || *length != span.until - span.from - kLogHeaderSize) throw missing();
+  std::string payload(static_cast<std::size_t>(*length), '\0');
+  if (!detail::readExactly(fd.get(), path, payload.data(), payload.size(), span.from + kLogHeaderSize) ||
+      !logPayloadIntact(header, payload))
+    throw missing();
+  return payload;
+}
+
+RILL_RUNTIME AppendLog::AppendLog(std::string dir) : dir_(std::move(dir)) {
+  if (const int err = makeDirectories(dir_)) throwSystemError("cannot create log directory '" + dir_ + "'", err);
+  const auto existing = listLogSegments(dir_);
+  next_ = existing.empty() ? 1 : existing.back() + 1;
+}
+
+RILL_RUNTIME LogSpan AppendLog::append(std::string_view payload) {
+  if (!fd_.valid()) open();
+  const std::size_t used = kLogHeaderSize + payload.size();
+  const auto padded = static_cast<std::size_t>(nextLogRecordAt(used));
+  if (padded > stagedSize_) {
+    stagedSize_ = std::max(padded, 2 * stagedSize_);
+    staged_.reset(static_cast<char*>(std::aligned_alloc(kLogAlignment, stagedSize_)));
+    if (!staged_) throw std::bad_alloc();
+  }
+  const std::string header = logRecordHeader(payload);
+  std::memcpy(staged_.get(), header.data(), header.size());
+  std::memcpy(staged_.get() + header.size(), payload.data(), payload.size());
+  std::memset(staged_.get() + used, 0, padded - used);
+  writeAll(staged_.get(), padded);
+  const LogSpan span{current_, size_, size_ + used};
+  size_ += padded;
+  return span;
+}
+
+RILL_RUNTIME void AppendLog::sync() {
+  if (!fd_.valid()) return;
+  if (::fdatasync(fd_.get()) != 0) fail("cannot sync log segment '" + segmentPath(current_) + "'");
+  if (!nameSynced_) {
+    const UniqueFd dir(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!dir.valid() || ::fsync(dir.get()) != 0) fail("cannot sync log directory '" + dir_ + "'");
+    nameSynced_ = true;
+  }
+}
+
+RILL_RUNTIME void AppendLog::roll() {
+  sync();
+  fd_.reset();
+}
+
+RILL_RUNTIME void AppendLog::removeSegmentsBefore(std::uint64_t segment) {
+  for (const auto n : listLogSegments(dir_))
+    if (n < segment && !(fd_.valid() && n == current_)) removeFile(segmentPath(n));
+}
+
+RILL_RUNTIME void AppendLog::open() {
+  current_ = next_++;
+  size_ = 0;
+  nameSynced_ = false;
+  const std::string path = segmentPath(current_);
+  constexpr int flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC;
+  fd_.reset(::open(path.c_str(), flags | O_DIRECT, 0644));
+  direct_ = fd_.valid();
+  if (!direct_ && errno == EINVAL) fd_.reset(::open(path.c_str(), flags, 0644));
+  if (!fd_.valid()) fail("cannot create log segment '" + path + "'");
+}
+
+RILL_RUNTIME void AppendLog::writeAll(const char* data, std::size_t n) {
+  while (n > 0) {
+    const ssize_t written = ::write(fd_.get(), data, n);
+    if (written < 0 && errno == EINTR) continue;
+    if (written < 0 && errno == EINVAL && direct_) {  // not a shape this file system writes directly
+      writeBuffered();
+      continue;
+    }
+    if (written < 0) fail("cannot append to log segment '" + segmentPath(current_) + "'");
+    data += written;
+    n -= static_cast<std::size_t>(written);
+    if (n > 0 && direct_) writeBuffered();  // what is left of a short write is no longer aligned
+  }
+}
+
+RILL_RUNTIME void AppendLog::writeBuffered() {
+  const int flags = ::fcntl(fd_.get(), F_GETFL);
+  if (flags < 0 || ::fcntl(fd_.get(), F_SETFL, flags & ~O_DIRECT) != 0)
+    fail("cannot write log segment '" + segmentPath(current_) + "'");
+  direct_ = false;
+}
+
+[[noreturn]] RILL_RUNTIME void AppendLog::fail(const std::string& what) {
+  const int err = errno;
+  fd_.reset();
+  throwSystemError(what, err);
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::io

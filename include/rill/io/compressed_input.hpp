@@ -7,6 +7,7 @@
 // the whole program, made at run time, so no two translation units can
 // disagree on it.
 #include <rill/core/errors.hpp>
+#include <rill/core/runtime.hpp>
 #include <rill/io/file_lines.hpp>
 
 #include <atomic>
@@ -36,14 +37,7 @@ inline std::atomic<OpenDecompressed> gzipOpener{nullptr};  // set by enableGzip(
 inline bool isGzipPath(std::string_view path) { return path.ends_with(".gz"); }
 
 /// The decompressed bytes of the .gz file at `path`.
-inline std::unique_ptr<DecompressedReader> openGzip(const std::string& path) {
-  const OpenDecompressed open = detail::gzipOpener.load(std::memory_order_acquire);
-  if (open == nullptr)
-    throw IoError("rill: cannot read '" + path +
-                  "': it is gzip-compressed, and reading .gz files needs zlib: include <rill/io/gzip.hpp>, call "
-                  "rill::io::enableGzip() once, and link the CMake target rill::gzip");
-  return open(path);
-}
+RILL_RUNTIME std::unique_ptr<DecompressedReader> openGzip(const std::string& path);
 
 /// Calls onLine(std::string_view) for every line of the decompressed .gz file,
 /// with forEachLineInRange's rules (file_lines.hpp); a bool-returning onLine may
@@ -70,7 +64,20 @@ bool forEachGzipLine(const std::string& path, OnLine&& onLine) {
 }
 
 /// The whole decompressed content of a .gz file, or the bytes of any other file.
-inline std::string readInputFile(const std::string& path) {
+RILL_RUNTIME std::string readInputFile(const std::string& path);
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME std::unique_ptr<DecompressedReader> openGzip(const std::string& path) {
+  const OpenDecompressed open = detail::gzipOpener.load(std::memory_order_acquire);
+  if (open == nullptr)
+    throw IoError("rill: cannot read '" + path +
+                  "': it is gzip-compressed, and reading .gz files needs zlib: include <rill/io/gzip.hpp>, call "
+                  "rill::io::enableGzip() once, and link the CMake target rill::gzip");
+  return open(path);
+}
+
+RILL_RUNTIME std::string readInputFile(const std::string& path) {
   if (!isGzipPath(path)) return readFile(path);
   const std::unique_ptr<DecompressedReader> in = openGzip(path);
   std::string out;
@@ -82,5 +89,7 @@ inline std::string readInputFile(const std::string& path) {
     if (got == 0) return out;
   }
 }
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::io

@@ -15,6 +15,7 @@
 // the file is later deleted and recreated; the set of seen names therefore
 // grows with the number of files observed. Not thread-safe: poll from one
 // thread.
+#include <rill/core/runtime.hpp>
 #include <rill/io/directory.hpp>
 
 #include <sys/stat.h>
@@ -32,21 +33,11 @@ class DirectoryWatcher {
  public:
   /// Throws IoError if `dir` cannot be listed. With includeExisting == false
   /// (Spark's default) files already present are never reported.
-  explicit DirectoryWatcher(std::string dir, bool includeExisting = false)
-      : dir_(std::move(dir)) {
-    if (!includeExisting) remember(newNames());
-  }
+  explicit DirectoryWatcher(std::string dir, bool includeExisting = false);
 
   /// Full paths of regular files that appeared since the previous poll (or
   /// since construction), sorted by name.
-  std::vector<std::string> poll() {
-    std::vector<std::string> names = newNames();
-    std::vector<std::string> paths;
-    paths.reserve(names.size());
-    for (auto& name : names) paths.push_back(joinPath(dir_, name));
-    remember(std::move(names));
-    return paths;
-  }
+  std::vector<std::string> poll();
 
   const std::string& directory() const noexcept { return dir_; }
 
@@ -56,28 +47,49 @@ class DirectoryWatcher {
   // Visible regular files not reported before, sorted by name. Names are only
   // stat()ed once they are new, so a poll over a large, mostly-seen directory
   // stays cheap.
-  std::vector<std::string> newNames() const {
-    std::vector<std::string> names;
-    for (auto& name : listDirectory(dir_)) {
-      if (hidden(name.c_str()) || std::binary_search(seen_.begin(), seen_.end(), name)) continue;
-      // A file deleted between readdir and stat simply is not new yet.
-      struct stat st {};
-      if (::stat(joinPath(dir_, name).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
-      names.push_back(std::move(name));
-    }
-    std::sort(names.begin(), names.end());
-    return names;
-  }
+  std::vector<std::string> newNames() const;
 
   // Adds names (sorted, none seen before) to seen_, which stays sorted.
-  void remember(std::vector<std::string> names) {
-    const auto middle = static_cast<std::ptrdiff_t>(seen_.size());
-    seen_.insert(seen_.end(), std::make_move_iterator(names.begin()), std::make_move_iterator(names.end()));
-    std::inplace_merge(seen_.begin(), seen_.begin() + middle, seen_.end());
-  }
+  void remember(std::vector<std::string> names);
 
   std::string dir_;
   std::vector<std::string> seen_;  // every name reported or skipped, sorted
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME DirectoryWatcher::DirectoryWatcher(std::string dir, bool includeExisting) : dir_(std::move(dir)) {
+  if (!includeExisting) remember(newNames());
+}
+
+RILL_RUNTIME std::vector<std::string> DirectoryWatcher::poll() {
+  std::vector<std::string> names = newNames();
+  std::vector<std::string> paths;
+  paths.reserve(names.size());
+  for (auto& name : names) paths.push_back(joinPath(dir_, name));
+  remember(std::move(names));
+  return paths;
+}
+
+RILL_RUNTIME std::vector<std::string> DirectoryWatcher::newNames() const {
+  std::vector<std::string> names;
+  for (auto& name : listDirectory(dir_)) {
+    if (hidden(name.c_str()) || std::binary_search(seen_.begin(), seen_.end(), name)) continue;
+    // A file deleted between readdir and stat simply is not new yet.
+    struct stat st {};
+    if (::stat(joinPath(dir_, name).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    names.push_back(std::move(name));
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+RILL_RUNTIME void DirectoryWatcher::remember(std::vector<std::string> names) {
+  const auto middle = static_cast<std::ptrdiff_t>(seen_.size());
+  seen_.insert(seen_.end(), std::make_move_iterator(names.begin()), std::make_move_iterator(names.end()));
+  std::inplace_merge(seen_.begin(), seen_.begin() + middle, seen_.end());
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::io

@@ -9,6 +9,7 @@
 // trailing '\r' is stripped, empty lines are delivered, and an unterminated
 // last line is delivered too.
 #include <rill/core/errors.hpp>
+#include <rill/core/runtime.hpp>
 #include <rill/io/system_error.hpp>
 #include <rill/io/unique_fd.hpp>
 
@@ -30,16 +31,7 @@
 namespace rill::io {
 
 /// Size in bytes of the regular file at `path`.
-inline std::uintmax_t fileSize(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) {
-    throwSystemError("cannot open file '" + path + "'", errno);
-  }
-  if (!S_ISREG(st.st_mode)) {
-    throw IoError("rill: cannot open file '" + path + "': not a regular file");
-  }
-  return static_cast<std::uintmax_t>(st.st_size);
-}
+RILL_RUNTIME std::uintmax_t fileSize(const std::string& path);
 
 namespace detail {
 
@@ -47,31 +39,14 @@ namespace detail {
 // a file holds little (textFile reads one split per worker at a time).
 inline constexpr std::size_t kFileReadChunk = std::size_t{256} << 10;
 
-inline UniqueFd openForReading(const std::string& path) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) throwSystemError("cannot open file '" + path + "'", errno);
-  return fd;
-}
+RILL_RUNTIME UniqueFd openForReading(const std::string& path);
 
 // Reads up to `n` bytes at `offset`; 0 means end of file.
-inline std::size_t readAt(int fd, const std::string& path, char* buf,
-                          std::size_t n, std::uintmax_t offset) {
-  for (;;) {
-    const ssize_t got = ::pread(fd, buf, n, static_cast<off_t>(offset));
-    if (got >= 0) return static_cast<std::size_t>(got);
-    if (errno != EINTR) throwSystemError("cannot read file '" + path + "'", errno);
-  }
-}
+RILL_RUNTIME std::size_t readAt(int fd, const std::string& path, char* buf, std::size_t n, std::uintmax_t offset);
 
 // Small files get a small buffer; the size is only a hint, since reading
 // continues until EOF even if the file grows meanwhile.
-inline std::size_t readBufferSize(int fd, std::uintmax_t from) {
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || st.st_size < 0) return kFileReadChunk;
-  const auto size = static_cast<std::uintmax_t>(st.st_size);
-  const std::uintmax_t left = size > from ? size - from : 0;
-  return static_cast<std::size_t>(std::clamp<std::uintmax_t>(left + 1, 4096, kFileReadChunk));
-}
+RILL_RUNTIME std::size_t readBufferSize(int fd, std::uintmax_t from);
 
 inline std::string_view stripCR(std::string_view line) noexcept {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
@@ -152,7 +127,45 @@ void forEachLine(const std::string& path, OnLine&& onLine) {
 
 /// The whole content of `path`, bytes as they are; throws IoError naming the
 /// path when it cannot be opened or read.
-inline std::string readFile(const std::string& path) {
+RILL_RUNTIME std::string readFile(const std::string& path);
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME std::uintmax_t fileSize(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    throwSystemError("cannot open file '" + path + "'", errno);
+  }
+  if (!S_ISREG(st.st_mode)) {
+    throw IoError("rill: cannot open file '" + path + "': not a regular file");
+  }
+  return static_cast<std::uintmax_t>(st.st_size);
+}
+
+RILL_RUNTIME UniqueFd detail::openForReading(const std::string& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) throwSystemError("cannot open file '" + path + "'", errno);
+  return fd;
+}
+
+RILL_RUNTIME std::size_t detail::readAt(int fd, const std::string& path, char* buf, std::size_t n,
+                                        std::uintmax_t offset) {
+  for (;;) {
+    const ssize_t got = ::pread(fd, buf, n, static_cast<off_t>(offset));
+    if (got >= 0) return static_cast<std::size_t>(got);
+    if (errno != EINTR) throwSystemError("cannot read file '" + path + "'", errno);
+  }
+}
+
+RILL_RUNTIME std::size_t detail::readBufferSize(int fd, std::uintmax_t from) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || st.st_size < 0) return kFileReadChunk;
+  const auto size = static_cast<std::uintmax_t>(st.st_size);
+  const std::uintmax_t left = size > from ? size - from : 0;
+  return static_cast<std::size_t>(std::clamp<std::uintmax_t>(left + 1, 4096, kFileReadChunk));
+}
+
+RILL_RUNTIME std::string readFile(const std::string& path) {
   const UniqueFd fd = detail::openForReading(path);
   std::string out;
   for (;;) {
@@ -163,5 +176,7 @@ inline std::string readFile(const std::string& path) {
     if (got == 0) return out;
   }
 }
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::io

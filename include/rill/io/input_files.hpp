@@ -7,6 +7,7 @@
 // listings and matches; a directory inside a listed directory is an error, as
 // in Hadoop ("not a file"). The files come sorted by path.
 #include <rill/core/errors.hpp>
+#include <rill/core/runtime.hpp>
 #include <rill/io/directory.hpp>
 #include <rill/io/system_error.hpp>
 
@@ -36,10 +37,30 @@ inline bool isGlob(std::string_view path) { return path.find_first_of("*?[{") !=
 
 namespace detail {
 
-inline bool statPath(const std::string& path, struct stat& st) { return ::stat(path.c_str(), &st) == 0; }
+RILL_RUNTIME bool statPath(const std::string& path, struct stat& st);
 
 /// The files directly in `dir`, hidden ones skipped; a directory among them is an error.
-inline void addDirectoryFiles(const std::string& dir, const std::string& input, std::vector<InputFile>& out) {
+RILL_RUNTIME void addDirectoryFiles(const std::string& dir, const std::string& input, std::vector<InputFile>& out);
+
+/// A file as itself, a directory as its files.
+RILL_RUNTIME void addPath(const std::string& path, const std::string& input, std::vector<InputFile>& out);
+
+/// The paths matching `pattern`, hidden names skipped.
+RILL_RUNTIME std::vector<std::string> globMatches(const std::string& pattern);
+
+}  // namespace detail
+
+/// The files `path` names (see the top of this file), sorted by path. Throws
+/// IoError naming the path when it does not exist or a pattern matches nothing;
+/// an empty directory gives no files.
+RILL_RUNTIME std::vector<InputFile> inputFiles(const std::string& path);
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME bool detail::statPath(const std::string& path, struct stat& st) { return ::stat(path.c_str(), &st) == 0; }
+
+RILL_RUNTIME void detail::addDirectoryFiles(const std::string& dir, const std::string& input,
+                                            std::vector<InputFile>& out) {
   for (const std::string& name : listDirectory(dir)) {
     if (isHiddenName(name)) continue;
     const std::string path = joinPath(dir, name);
@@ -52,8 +73,7 @@ inline void addDirectoryFiles(const std::string& dir, const std::string& input, 
   }
 }
 
-/// A file as itself, a directory as its files.
-inline void addPath(const std::string& path, const std::string& input, std::vector<InputFile>& out) {
+RILL_RUNTIME void detail::addPath(const std::string& path, const std::string& input, std::vector<InputFile>& out) {
   struct stat st {};
   if (!statPath(path, st)) throwSystemError("cannot open file '" + path + "'", errno);
   if (S_ISDIR(st.st_mode))
@@ -64,8 +84,7 @@ inline void addPath(const std::string& path, const std::string& input, std::vect
     throw IoError("rill: cannot open file '" + path + "': not a regular file");
 }
 
-/// The paths matching `pattern`, hidden names skipped.
-inline std::vector<std::string> globMatches(const std::string& pattern) {
+RILL_RUNTIME std::vector<std::string> detail::globMatches(const std::string& pattern) {
   int flags = 0;
 #ifdef GLOB_BRACE
   flags |= GLOB_BRACE;  // {a,b}, as Hadoop's globs have
@@ -83,12 +102,7 @@ inline std::vector<std::string> globMatches(const std::string& pattern) {
   return matches;
 }
 
-}  // namespace detail
-
-/// The files `path` names (see the top of this file), sorted by path. Throws
-/// IoError naming the path when it does not exist or a pattern matches nothing;
-/// an empty directory gives no files.
-inline std::vector<InputFile> inputFiles(const std::string& path) {
+RILL_RUNTIME std::vector<InputFile> inputFiles(const std::string& path) {
   std::vector<InputFile> files;
   if (isGlob(path)) {
     const std::vector<std::string> matches = detail::globMatches(path);
@@ -100,5 +114,7 @@ inline std::vector<InputFile> inputFiles(const std::string& path) {
   std::sort(files.begin(), files.end(), [](const InputFile& a, const InputFile& b) { return a.path < b.path; });
   return files;
 }
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::io

@@ -9,6 +9,7 @@
 #include <rill/core/errors.hpp>
 #include <rill/core/message.hpp>
 #include <rill/core/ref.hpp>
+#include <rill/core/runtime.hpp>
 #include <rill/exec/cluster.hpp>
 #include <rill/exec/wire.hpp>
 
@@ -51,32 +52,12 @@ class AccumulatorRegistry {
   /// This rank's pending updates, taken for the agreement that ends a job on
   /// several ranks (jobs.hpp): their count, then one frame per accumulator;
   /// nothing when the context has no accumulators.
-  exec::Bytes takePending() {
-    exec::Bytes mine;
-    const auto all = cells();
-    if (all.empty()) return mine;
-    exec::appendFrame(mine, static_cast<std::uint64_t>(all.size()), kTag);
-    for (const auto& cell : all) cell->takePending(mine, kTag);
-    return mine;
-  }
+  exec::Bytes takePending();
 
   /// Merges every rank's pending updates (takePending's, in rank order) into
   /// every value. Every rank must create the same accumulators (every rank runs
   /// the same program): else every rank throws the same error, merging nothing.
-  void mergePending(const std::vector<exec::Bytes>& ranks) {
-    const std::uint64_t count = countOf(ranks[0]);
-    for (std::size_t r = 1; r < ranks.size(); ++r)
-      if (const std::uint64_t theirs = countOf(ranks[r]); theirs != count)
-        throw SparkException(message({"rill: rank ", r, " has ", theirs, " accumulators and rank 0 has ", count,
-                                      "; every rank must create the same accumulators"}));
-    if (count == 0) return;
-    const auto all = cells();  // this rank's first `count`, and perhaps some created since
-    for (const exec::Bytes& pending : ranks) {
-      exec::FrameReader in(pending);
-      in.next();  // the count
-      for (std::size_t i = 0; i < count; ++i) all[i]->mergePending(in.next(), kTag);
-    }
-  }
+  void mergePending(const std::vector<exec::Bytes>& ranks);
 
  private:
   static constexpr std::string_view kTag = "accumulators";
@@ -97,5 +78,33 @@ class AccumulatorRegistry {
 
 // Defined in spark_context.hpp.
 AccumulatorRegistry& accumulatorsOf(SparkContext& sc);
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME exec::Bytes AccumulatorRegistry::takePending() {
+  exec::Bytes mine;
+  const auto all = cells();
+  if (all.empty()) return mine;
+  exec::appendFrame(mine, static_cast<std::uint64_t>(all.size()), kTag);
+  for (const auto& cell : all) cell->takePending(mine, kTag);
+  return mine;
+}
+
+RILL_RUNTIME void AccumulatorRegistry::mergePending(const std::vector<exec::Bytes>& ranks) {
+  const std::uint64_t count = countOf(ranks[0]);
+  for (std::size_t r = 1; r < ranks.size(); ++r)
+    if (const std::uint64_t theirs = countOf(ranks[r]); theirs != count)
+      throw SparkException(message({"rill: rank ", r, " has ", theirs, " accumulators and rank 0 has ", count,
+                                    "; every rank must create the same accumulators"}));
+  if (count == 0) return;
+  const auto all = cells();  // this rank's first `count`, and perhaps some created since
+  for (const exec::Bytes& pending : ranks) {
+    exec::FrameReader in(pending);
+    in.next();  // the count
+    for (std::size_t i = 0; i < count; ++i) all[i]->mergePending(in.next(), kTag);
+  }
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::detail

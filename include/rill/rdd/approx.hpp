@@ -7,6 +7,7 @@
 // Spark's, so an estimate differs from Spark's within that error.
 #include <rill/core/concepts.hpp>
 #include <rill/core/hash.hpp>
+#include <rill/core/runtime.hpp>
 #include <rill/rdd/fwd.hpp>
 #include <rill/rdd/jobs.hpp>
 
@@ -25,16 +26,7 @@ namespace rill {
 namespace detail {
 
 /// p for relativeSD, as Spark's; throws outside Spark's range (p in [4, 32]).
-inline int hyperLogLogPrecision(double relativeSD) {
-  if (!(relativeSD > 0.000017))
-    throw std::invalid_argument("rill: countApproxDistinct: accuracy (" + std::to_string(relativeSD) +
-                                ") must be greater than 0.000017");
-  const int p = static_cast<int>(std::ceil(2.0 * std::log2(1.054 / relativeSD)));
-  if (p < 4)
-    throw std::invalid_argument("rill: countApproxDistinct: relativeSD must be below 0.3727 (at least 2^4 registers), got " +
-                                std::to_string(relativeSD));
-  return p;
-}
+RILL_RUNTIME int hyperLogLogPrecision(double relativeSD);
 
 /// 2^p registers, each the largest rank (leading zeros + 1 of the hash bits after
 /// the register index) seen among the elements hashed to it.
@@ -60,19 +52,7 @@ struct HyperLogLogSink {
 };
 
 /// The raw estimate alpha m^2 / sum 2^-M, or linear counting m ln(m / zeros) below 2.5 m.
-inline std::int64_t hyperLogLogEstimate(const std::vector<std::uint8_t>& registers) {
-  const double m = static_cast<double>(registers.size());
-  double sum = 0;
-  std::size_t zeros = 0;
-  for (const std::uint8_t r : registers) {
-    sum += std::ldexp(1.0, -static_cast<int>(r));
-    zeros += r == 0;
-  }
-  const double alpha = m == 16 ? 0.673 : m == 32 ? 0.697 : m == 64 ? 0.709 : 0.7213 / (1 + 1.079 / m);
-  double estimate = alpha * m * m / sum;
-  if (estimate <= 2.5 * m && zeros > 0) estimate = m * std::log(m / static_cast<double>(zeros));
-  return std::llround(estimate);
-}
+RILL_RUNTIME std::int64_t hyperLogLogEstimate(const std::vector<std::uint8_t>& registers);
 
 }  // namespace detail
 
@@ -97,5 +77,35 @@ class ApproxOps {
     return detail::hyperLogLogEstimate(all);
   }
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME int detail::hyperLogLogPrecision(double relativeSD) {
+  if (!(relativeSD > 0.000017))
+    throw std::invalid_argument("rill: countApproxDistinct: accuracy (" + std::to_string(relativeSD) +
+                                ") must be greater than 0.000017");
+  const int p = static_cast<int>(std::ceil(2.0 * std::log2(1.054 / relativeSD)));
+  if (p < 4)
+    throw std::invalid_argument(
+        "rill: countApproxDistinct: relativeSD must be below 0.3727 (at least 2^4 registers), got " +
+        std::to_string(relativeSD));
+  return p;
+}
+
+RILL_RUNTIME std::int64_t detail::hyperLogLogEstimate(const std::vector<std::uint8_t>& registers) {
+  const double m = static_cast<double>(registers.size());
+  double sum = 0;
+  std::size_t zeros = 0;
+  for (const std::uint8_t r : registers) {
+    sum += std::ldexp(1.0, -static_cast<int>(r));
+    zeros += r == 0;
+  }
+  const double alpha = m == 16 ? 0.673 : m == 32 ? 0.697 : m == 64 ? 0.709 : 0.7213 / (1 + 1.079 / m);
+  double estimate = alpha * m * m / sum;
+  if (estimate <= 2.5 * m && zeros > 0) estimate = m * std::log(m / static_cast<double>(zeros));
+  return std::llround(estimate);
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill

@@ -2,6 +2,7 @@
 // SparkConf: the application name, the master ("local", "local[N]",
 // "local[*]") and free-form settings such as spark.streaming.receiver.maxRate.
 #include <rill/core/message.hpp>
+#include <rill/core/runtime.hpp>
 
 #include <algorithm>
 #include <cstddef>
@@ -38,41 +39,14 @@ class SparkConf {
     const std::string* value = find(key);
     return value ? *value : defaultValue;
   }
-  long long getLong(const std::string& key, long long defaultValue) const {
-    const std::string* value = find(key);
-    if (!value) return defaultValue;
-    try {
-      std::size_t used = 0;
-      long long v = std::stoll(*value, &used);
-      if (used == value->size()) return v;
-    } catch (const std::exception&) {
-    }
-    throw std::invalid_argument(detail::message({"rill: setting '", key, "' must be an integer, got '", *value, "'"}));
-  }
+  long long getLong(const std::string& key, long long defaultValue) const;
   bool contains(const std::string& key) const { return find(key) != nullptr; }
 
   const std::string& appName() const { return appName_; }
   const std::string& master() const { return master_; }
   std::size_t threads() const { return threads_; }
 
-  static std::size_t parseMaster(const std::string& master) {
-    const std::string_view m = master;
-    constexpr std::string_view prefix = "local[";
-    if (m == "local") return 1;
-    if (m.size() > prefix.size() + 1 && m.starts_with(prefix) && m.back() == ']') {
-      const std::string_view inner = m.substr(prefix.size(), m.size() - prefix.size() - 1);
-      if (inner == "*") return std::max(1u, std::thread::hardware_concurrency());
-      std::size_t n = 0;
-      bool digits = inner.size() < 6;  // up to 99999 threads
-      for (const char c : inner) {
-        digits = digits && c >= '0' && c <= '9';
-        n = n * 10 + static_cast<std::size_t>(c - '0');
-      }
-      if (digits && n > 0) return n;
-    }
-    throw std::invalid_argument(detail::message(
-        {"rill: unsupported master '", master, "': use \"local\", \"local[N]\" with N > 0, or \"local[*]\""}));
-  }
+  static std::size_t parseMaster(const std::string& master);
 
  private:
   std::string appName_ = "rill";
@@ -87,5 +61,40 @@ class SparkConf {
   }
   std::string* find(const std::string& key) { return const_cast<std::string*>(std::as_const(*this).find(key)); }
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME long long SparkConf::getLong(const std::string& key, long long defaultValue) const {
+  const std::string* value = find(key);
+  if (!value) return defaultValue;
+  try {
+    std::size_t used = 0;
+    long long v = std::stoll(*value, &used);
+    if (used == value->size()) return v;
+  } catch (const std::exception&) {
+  }
+  throw std::invalid_argument(detail::message({"rill: setting '", key, "' must be an integer, got '", *value, "'"}));
+}
+
+RILL_RUNTIME std::size_t SparkConf::parseMaster(const std::string& master) {
+  const std::string_view m = master;
+  constexpr std::string_view prefix = "local[";
+  if (m == "local") return 1;
+  if (m.size() > prefix.size() + 1 && m.starts_with(prefix) && m.back() == ']') {
+    const std::string_view inner = m.substr(prefix.size(), m.size() - prefix.size() - 1);
+    if (inner == "*") return std::max(1u, std::thread::hardware_concurrency());
+    std::size_t n = 0;
+    bool digits = inner.size() < 6;  // up to 99999 threads
+    for (const char c : inner) {
+      digits = digits && c >= '0' && c <= '9';
+      n = n * 10 + static_cast<std::size_t>(c - '0');
+    }
+    if (digits && n > 0) return n;
+  }
+  throw std::invalid_argument(detail::message(
+      {"rill: unsupported master '", master, "': use \"local\", \"local[N]\" with N > 0, or \"local[*]\""}));
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill

@@ -2,6 +2,7 @@
 // Typed readings of SparkConf settings, as Spark's getBoolean and getTimeAsMs
 // read them, refusing malformed text with a message naming the setting (a bad
 // value fails where the setting is read, not later in a thread).
+#include <rill/core/runtime.hpp>
 #include <rill/rdd/conf.hpp>
 
 #include <algorithm>
@@ -16,7 +17,17 @@
 namespace rill::detail {
 
 /// "true" or "false" (any case, as Spark's toBoolean), else `dflt` when unset.
-inline bool confBoolean(const SparkConf& conf, const std::string& key, bool dflt) {
+RILL_RUNTIME bool confBoolean(const SparkConf& conf, const std::string& key, bool dflt);
+
+/// A duration as Spark writes one: a whole number with a unit (us, ms, s, m or
+/// min, h, d) or none (milliseconds), e.g. "500", "500ms", "10s"; `dflt` when
+/// unset. Negative values are refused.
+RILL_RUNTIME std::chrono::milliseconds confTimeMs(const SparkConf& conf, const std::string& key,
+                                                  std::chrono::milliseconds dflt);
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME bool confBoolean(const SparkConf& conf, const std::string& key, bool dflt) {
   if (!conf.contains(key)) return dflt;
   std::string v = conf.get(key);
   std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -25,11 +36,8 @@ inline bool confBoolean(const SparkConf& conf, const std::string& key, bool dflt
   throw std::invalid_argument("rill: setting '" + key + "' must be true or false, got '" + conf.get(key) + "'");
 }
 
-/// A duration as Spark writes one: a whole number with a unit (us, ms, s, m or
-/// min, h, d) or none (milliseconds), e.g. "500", "500ms", "10s"; `dflt` when
-/// unset. Negative values are refused.
-inline std::chrono::milliseconds confTimeMs(const SparkConf& conf, const std::string& key,
-                                            std::chrono::milliseconds dflt) {
+RILL_RUNTIME std::chrono::milliseconds confTimeMs(const SparkConf& conf, const std::string& key,
+                                                  std::chrono::milliseconds dflt) {
   if (!conf.contains(key)) return dflt;
   const std::string text = conf.get(key);
   auto bad = [&] {
@@ -50,15 +58,24 @@ inline std::chrono::milliseconds confTimeMs(const SparkConf& conf, const std::st
   std::transform(unit.begin(), unit.end(), unit.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   std::int64_t usPerUnit = 0;
-  if (unit.empty() || unit == "ms") usPerUnit = 1000;
-  else if (unit == "us") usPerUnit = 1;
-  else if (unit == "s") usPerUnit = 1000 * 1000;
-  else if (unit == "m" || unit == "min") usPerUnit = 60LL * 1000 * 1000;
-  else if (unit == "h") usPerUnit = 3600LL * 1000 * 1000;
-  else if (unit == "d") usPerUnit = 86400LL * 1000 * 1000;
-  else throw bad();
+  if (unit.empty() || unit == "ms")
+    usPerUnit = 1000;
+  else if (unit == "us")
+    usPerUnit = 1;
+  else if (unit == "s")
+    usPerUnit = 1000 * 1000;
+  else if (unit == "m" || unit == "min")
+    usPerUnit = 60LL * 1000 * 1000;
+  else if (unit == "h")
+    usPerUnit = 3600LL * 1000 * 1000;
+  else if (unit == "d")
+    usPerUnit = 86400LL * 1000 * 1000;
+  else
+    throw bad();
   if (n > std::numeric_limits<std::int64_t>::max() / usPerUnit) throw bad();
   return std::chrono::milliseconds(n * usPerUnit / 1000);  // "1500us" is 1 ms, as in Spark
 }
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::detail

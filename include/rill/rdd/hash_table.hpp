@@ -13,6 +13,7 @@
 // same mixed hash, growing the table never hashes a key again. What an id means
 // is the caller's: FlatMap keeps its entries densely in a vector, the joins
 // index rows they already hold, so keys are never copied into the index.
+#include <rill/core/runtime.hpp>
 #include <rill/rdd/keys.hpp>
 
 #include <cstddef>
@@ -33,11 +34,7 @@ class FlatIndex {
   std::size_t size() const { return size_; }
 
   /// Makes room for n ids without growing on the way.
-  void reserve(std::size_t n) {
-    unsigned bits = kMinBits;
-    while (maxLoad(bits) < n) ++bits;
-    if (slots_.empty() || bits > bits_) rebuild(bits);
-  }
+  void reserve(std::size_t n);
 
   /// The id stored under `hash` that same(id) accepts, or npos.
   template <class Same>
@@ -83,17 +80,7 @@ class FlatIndex {
   std::size_t home(std::uint64_t frag) const { return static_cast<std::size_t>(frag >> (32 - bits_)); }
   std::size_t next(std::size_t pos) const { return (pos + 1) & ((std::size_t{1} << bits_) - 1); }
 
-  void rebuild(unsigned bits) {
-    if (bits > kMaxBits) throw std::length_error("rill: a keyed table cannot hold more than 2^31 keys");
-    const auto old = std::exchange(slots_, std::vector<std::uint64_t>(std::size_t{1} << bits));
-    bits_ = bits;
-    for (const std::uint64_t s : old) {
-      if (s == 0) continue;
-      std::size_t pos = home(s >> 32);
-      while (slots_[pos] != 0) pos = next(pos);
-      slots_[pos] = s;
-    }
-  }
+  void rebuild(unsigned bits);
 
   std::vector<std::uint64_t> slots_;  // 2^bits_ of them; none before the first insert or reserve
   unsigned bits_ = 0;
@@ -149,5 +136,27 @@ class FlatMap {
   [[no_unique_address]] Hash hash_;
   [[no_unique_address]] Eq eq_;
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME void FlatIndex::reserve(std::size_t n) {
+  unsigned bits = kMinBits;
+  while (maxLoad(bits) < n) ++bits;
+  if (slots_.empty() || bits > bits_) rebuild(bits);
+}
+
+RILL_RUNTIME void FlatIndex::rebuild(unsigned bits) {
+  if (bits > kMaxBits) throw std::length_error("rill: a keyed table cannot hold more than 2^31 keys");
+  const auto old = std::exchange(slots_, std::vector<std::uint64_t>(std::size_t{1} << bits));
+  bits_ = bits;
+  for (const std::uint64_t s : old) {
+    if (s == 0) continue;
+    std::size_t pos = home(s >> 32);
+    while (slots_[pos] != 0) pos = next(pos);
+    slots_[pos] = s;
+  }
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::detail

@@ -3,6 +3,7 @@
 // i counts the elements in [buckets[i], buckets[i+1]), the last bucket also
 // its upper bound; NaN and elements outside [first, last] are not counted.
 #include <rill/core/errors.hpp>
+#include <rill/core/runtime.hpp>
 #include <rill/rdd/fwd.hpp>
 #include <rill/rdd/jobs.hpp>
 
@@ -73,14 +74,7 @@ struct MinMaxSink {
 };
 
 /// Spark's customRange: min + i * (max - min) / count for i < count, then max itself.
-inline std::vector<double> evenBuckets(double lo, double hi, std::size_t count) {
-  if (lo == hi) return {lo, lo};
-  std::vector<double> out;
-  out.reserve(count + 1);
-  for (std::size_t i = 0; i < count; ++i) out.push_back(lo + static_cast<double>(i) * (hi - lo) / static_cast<double>(count));
-  out.push_back(hi);
-  return out;
-}
+RILL_RUNTIME std::vector<double> evenBuckets(double lo, double hi, std::size_t count);
 
 }  // namespace detail
 
@@ -127,5 +121,19 @@ class HistogramOps {
     return {std::move(buckets), std::move(counts)};
   }
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME std::vector<double> detail::evenBuckets(double lo, double hi, std::size_t count) {
+  if (lo == hi) return {lo, lo};
+  std::vector<double> out;
+  out.reserve(count + 1);
+  for (std::size_t i = 0; i < count; ++i)
+    out.push_back(lo + static_cast<double>(i) * (hi - lo) / static_cast<double>(count));
+  out.push_back(hi);
+  return out;
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill

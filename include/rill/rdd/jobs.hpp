@@ -10,6 +10,7 @@
 //
 // `tag` names the operation (Spark's name: "collect", "reduceByKey"); every
 // collective carries it, so ranks that run different operations fail naming both.
+#include <rill/core/runtime.hpp>
 #include <rill/exec/cluster.hpp>
 #include <rill/exec/wire.hpp>
 #include <rill/rdd/accumulator_registry.hpp>
@@ -38,24 +39,8 @@ std::vector<std::size_t> ownedPartitions(const R& rdd, const exec::Cluster& clus
 /// accumulator updates (accumulator_registry.hpp), which every rank merges, also
 /// when a task failed somewhere, and every rank's `results` bytes, which it
 /// returns in rank order once no rank failed; else the agreed failure is thrown.
-inline std::vector<exec::Bytes> agreeOnJob(SparkContext& sc, std::string_view tag, std::exception_ptr failure,
-                                           exec::Bytes results = {}) {
-  AccumulatorRegistry& accumulators = accumulatorsOf(sc);
-  exec::Bytes pending;
-  try {
-    pending = accumulators.takePending();
-  } catch (...) {
-    if (!failure) failure = std::current_exception();
-  }
-  exec::Bytes payload = failure ? exec::Bytes() : std::move(results);  // a failed job's are never read
-  exec::appendTrailer(payload, pending);
-  exec::Agreement agreed = clusterOf(sc).agree(tag, failure, std::move(payload));
-  std::vector<exec::Bytes> updates;
-  for (exec::Bytes& rank : agreed.payloads) updates.push_back(exec::takeTrailer(rank));
-  accumulators.mergePending(updates);
-  agreed.rethrow();
-  return std::move(agreed.payloads);
-}
+RILL_RUNTIME std::vector<exec::Bytes> agreeOnJob(SparkContext& sc, std::string_view tag, std::exception_ptr failure,
+                                                 exec::Bytes results = {});
 
 /// With several ranks: runs work() (this rank's tasks of a job), then
 /// agreeOnJob: a task that throws on one rank makes the job throw on every
@@ -168,5 +153,28 @@ template <class R, class MakeSink>
 auto runPerPartition(const R& rdd, MakeSink&& make) {
   return runPerPartition(rdd, "runJob", make);
 }
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME std::vector<exec::Bytes> agreeOnJob(SparkContext& sc, std::string_view tag, std::exception_ptr failure,
+                                                 exec::Bytes results) {
+  AccumulatorRegistry& accumulators = accumulatorsOf(sc);
+  exec::Bytes pending;
+  try {
+    pending = accumulators.takePending();
+  } catch (...) {
+    if (!failure) failure = std::current_exception();
+  }
+  exec::Bytes payload = failure ? exec::Bytes() : std::move(results);  // a failed job's are never read
+  exec::appendTrailer(payload, pending);
+  exec::Agreement agreed = clusterOf(sc).agree(tag, failure, std::move(payload));
+  std::vector<exec::Bytes> updates;
+  for (exec::Bytes& rank : agreed.payloads) updates.push_back(exec::takeTrailer(rank));
+  accumulators.mergePending(updates);
+  agreed.rethrow();
+  return std::move(agreed.payloads);
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::detail

@@ -1,5 +1,6 @@
 #pragma once
 // Actions on RDDs of numbers: sum, mean, stats (Spark's DoubleRDDFunctions).
+#include <rill/core/runtime.hpp>
 #include <rill/core/show.hpp>
 #include <rill/rdd/fwd.hpp>
 #include <rill/rdd/jobs.hpp>
@@ -29,20 +30,7 @@ class StatCounter {
     max_ = std::max(max_, v);
     min_ = std::min(min_, v);
   }
-  void merge(const StatCounter& o) {
-    if (o.n_ == 0) return;
-    if (n_ == 0) {
-      *this = o;
-      return;
-    }
-    const double delta = o.mu_ - mu_;
-    const double n = static_cast<double>(n_ + o.n_);
-    mu_ += delta * static_cast<double>(o.n_) / n;
-    m2_ += o.m2_ + delta * delta * static_cast<double>(n_) * static_cast<double>(o.n_) / n;
-    n_ += o.n_;
-    max_ = std::max(max_, o.max_);
-    min_ = std::min(min_, o.min_);
-  }
+  void merge(const StatCounter& o);
   std::int64_t count() const { return n_; }
   double mean() const { return n_ ? mu_ : std::numeric_limits<double>::quiet_NaN(); }
   double sum() const { return mu_ * static_cast<double>(n_); }
@@ -55,14 +43,7 @@ class StatCounter {
   double stdev() const { return std::sqrt(variance()); }
   double sampleStdev() const { return std::sqrt(sampleVariance()); }
   /// Spark's layout: (count: 3, mean: 2.000000, stdev: 0.816497, max: 3.000000, min: 1.000000)
-  std::string toString() const {
-    return formatted([&](std::ostream& os) {
-      os.setf(std::ios::fixed);
-      os.precision(6);
-      os << "(count: " << n_ << ", mean: " << mean() << ", stdev: " << stdev() << ", max: " << max_
-         << ", min: " << min_ << ")";
-    });
-  }
+  std::string toString() const;
 
  private:
   std::int64_t n_ = 0;
@@ -133,5 +114,33 @@ class NumericOps {
   double sampleStdev() const { return stats().sampleStdev(); }
   double sampleVariance() const { return stats().sampleVariance(); }
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME void StatCounter::merge(const StatCounter& o) {
+  if (o.n_ == 0) return;
+  if (n_ == 0) {
+    *this = o;
+    return;
+  }
+  const double delta = o.mu_ - mu_;
+  const double n = static_cast<double>(n_ + o.n_);
+  mu_ += delta * static_cast<double>(o.n_) / n;
+  m2_ += o.m2_ + delta * delta * static_cast<double>(n_) * static_cast<double>(o.n_) / n;
+  n_ += o.n_;
+  max_ = std::max(max_, o.max_);
+  min_ = std::min(min_, o.min_);
+}
+
+RILL_RUNTIME std::string StatCounter::toString() const {
+  return formatted([&](std::ostream& os) {
+    os.setf(std::ios::fixed);
+    os.precision(6);
+    os << "(count: " << n_ << ", mean: " << mean() << ", stdev: " << stdev() << ", max: " << max_ << ", min: " << min_
+       << ")";
+  });
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill

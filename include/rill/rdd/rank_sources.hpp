@@ -8,6 +8,7 @@
 #include <rill/core/byte_hash.hpp>
 #include <rill/core/errors.hpp>
 #include <rill/core/message.hpp>
+#include <rill/core/runtime.hpp>
 #include <rill/exec/cluster.hpp>
 #include <rill/exec/trivial_bytes.hpp>
 #include <rill/exec/wire.hpp>
@@ -52,25 +53,8 @@ std::pair<std::uint64_t, std::uint64_t> fingerprint(const std::vector<T>& all) {
 /// Throws std::invalid_argument on every rank alike when the ranks' fingerprints
 /// of what they passed `op` differ. One function for every element type: only
 /// the fingerprint depends on it.
-inline void requireSameFingerprintOnEveryRank(exec::Cluster& cluster, std::string_view op,
-                                              std::pair<std::uint64_t, std::uint64_t> mine) {
-  // Built in the argument itself: g++ 12 at -O1 warns (falsely) on moving a named one in.
-  const std::vector<exec::Bytes> every = cluster.allGather(op, [&] {
-    exec::Bytes bytes;
-    exec::appendWire(bytes, mine, op);
-    return bytes;
-  }());
-  for (std::size_t r = 1; r < every.size(); ++r) {
-    if (every[r] == every[0]) continue;
-    const auto first = exec::readWire<std::pair<std::uint64_t, std::uint64_t>>(every[0], op);
-    const auto other = exec::readWire<std::pair<std::uint64_t, std::uint64_t>>(every[r], op);
-    throw std::invalid_argument(message(
-        {"rill: ", op, " got different collections on different ranks: rank 0 passed ", first.first,
-         " elements and rank ", r, " passed ", other.first, first.first == other.first ? " other ones" : "",
-         "; every rank must pass the same collection (parallelizeFrom(root, data) spreads one rank's "
-         "collection, fromLocal(data) makes each rank's own data its partitions)"}));
-  }
-}
+RILL_RUNTIME void requireSameFingerprintOnEveryRank(exec::Cluster& cluster, std::string_view op,
+                                                    std::pair<std::uint64_t, std::uint64_t> mine);
 
 /// Throws std::invalid_argument on every rank alike when the ranks passed `op`
 /// different collections (each rank must pass the same one).
@@ -160,5 +144,29 @@ inline std::vector<io::InputFile> agreedInputFiles(exec::Cluster& cluster, const
   }
   return files;
 }
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME void requireSameFingerprintOnEveryRank(exec::Cluster& cluster, std::string_view op,
+                                                    std::pair<std::uint64_t, std::uint64_t> mine) {
+  // Built in the argument itself: g++ 12 at -O1 warns (falsely) on moving a named one in.
+  const std::vector<exec::Bytes> every = cluster.allGather(op, [&] {
+    exec::Bytes bytes;
+    exec::appendWire(bytes, mine, op);
+    return bytes;
+  }());
+  for (std::size_t r = 1; r < every.size(); ++r) {
+    if (every[r] == every[0]) continue;
+    const auto first = exec::readWire<std::pair<std::uint64_t, std::uint64_t>>(every[0], op);
+    const auto other = exec::readWire<std::pair<std::uint64_t, std::uint64_t>>(every[r], op);
+    throw std::invalid_argument(
+        message({"rill: ", op, " got different collections on different ranks: rank 0 passed ", first.first,
+                 " elements and rank ", r, " passed ", other.first, first.first == other.first ? " other ones" : "",
+                 "; every rank must pass the same collection (parallelizeFrom(root, data) spreads one rank's "
+                 "collection, fromLocal(data) makes each rank's own data its partitions)"}));
+  }
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::detail

@@ -6,6 +6,7 @@
 #include <rill/core/concepts.hpp>
 #include <rill/core/errors.hpp>
 #include <rill/core/random.hpp>
+#include <rill/core/runtime.hpp>
 #include <rill/core/show.hpp>
 #include <rill/fuse/partition_stages.hpp>
 #include <rill/rdd/fwd.hpp>
@@ -28,12 +29,7 @@ namespace rill {
 namespace detail {
 
 /// Throws unless fraction is a valid sampling rate (sample's rule).
-inline void checkFraction(const char* op, bool withReplacement, double fraction) {
-  if (!(fraction >= 0) || (!withReplacement && fraction > 1))  // !(>= 0) also rejects NaN
-    throw std::invalid_argument(std::string("rill: ") + op +
-                                ": fraction must be in [0, 1] without replacement and >= 0 with replacement, got " +
-                                std::to_string(fraction));
-}
+RILL_RUNTIME void checkFraction(const char* op, bool withReplacement, double fraction);
 
 /// sampleByKey: sample() with the fraction of each element's key.
 template <class Fractions>
@@ -68,15 +64,7 @@ struct SampleByKeyStage {
 
 /// Spark's SamplingUtils.computeFractionForSampleSize: a fraction that samples at
 /// least `num` of `total` elements with probability 0.9999.
-inline double fractionForSampleSize(std::size_t num, std::int64_t total, bool withReplacement) {
-  const double s = static_cast<double>(num), n = static_cast<double>(total);
-  if (withReplacement) {
-    const double stdevs = s < 6 ? 12 : (s < 16 ? 9 : 6);
-    return std::max(s + stdevs * std::sqrt(s), 1e-10) / n;
-  }
-  const double fraction = s / n, gamma = -std::log(1e-4) / n;
-  return std::min(1.0, std::max(1e-10, fraction + gamma + std::sqrt(gamma * gamma + 2 * gamma * fraction)));
-}
+RILL_RUNTIME double fractionForSampleSize(std::size_t num, std::int64_t total, bool withReplacement);
 
 /// Fisher-Yates, as Spark's Utils.randomizeInPlace.
 template <class T>
@@ -157,5 +145,26 @@ class SamplingOps {
     }
   }
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME void detail::checkFraction(const char* op, bool withReplacement, double fraction) {
+  if (!(fraction >= 0) || (!withReplacement && fraction > 1))  // !(>= 0) also rejects NaN
+    throw std::invalid_argument(std::string("rill: ") + op +
+                                ": fraction must be in [0, 1] without replacement and >= 0 with replacement, got " +
+                                std::to_string(fraction));
+}
+
+RILL_RUNTIME double detail::fractionForSampleSize(std::size_t num, std::int64_t total, bool withReplacement) {
+  const double s = static_cast<double>(num), n = static_cast<double>(total);
+  if (withReplacement) {
+    const double stdevs = s < 6 ? 12 : (s < 16 ? 9 : 6);
+    return std::max(s + stdevs * std::sqrt(s), 1e-10) / n;
+  }
+  const double fraction = s / n, gamma = -std::log(1e-4) / n;
+  return std::min(1.0, std::max(1e-10, fraction + gamma + std::sqrt(gamma * gamma + 2 * gamma * fraction)));
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill

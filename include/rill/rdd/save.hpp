@@ -8,6 +8,7 @@
 // committed; a failed job removes the parts it had committed and leaves the
 // (empty) directory, as Hadoop's abortJob does.
 #include <rill/core/errors.hpp>
+#include <rill/core/runtime.hpp>
 #include <rill/core/show.hpp>
 #include <rill/io/atomic_file.hpp>
 #include <rill/io/directory.hpp>
@@ -30,39 +31,23 @@ namespace rill {
 namespace detail {
 
 /// Hadoop's part file name: part-00000, part-00001, ... (five digits at least).
-inline std::string partFileName(std::size_t partition) {
-  char name[32];
-  std::snprintf(name, sizeof name, "part-%05zu", partition);
-  return name;
-}
+RILL_RUNTIME std::string partFileName(std::size_t partition);
 
 /// Where partition p of the output directory `dir` is written (and removed on abort).
-inline std::string partPath(const std::string& dir, std::size_t partition) {
-  return io::joinPath(dir, partFileName(partition));
-}
+RILL_RUNTIME std::string partPath(const std::string& dir, std::size_t partition);
 
 /// A std::streambuf over an AtomicFileWriter, so elements are formatted by
 /// rill::show straight into the file's buffer instead of through one
 /// std::string per element.
 class AtomicFileStreamBuf final : public std::streambuf {
  public:
-  explicit AtomicFileStreamBuf(io::AtomicFileWriter& out) : out_(&out) { setp(buf_, buf_ + sizeof buf_); }
+  explicit AtomicFileStreamBuf(io::AtomicFileWriter& out);
   /// Hands what is buffered to the writer; call before commit().
-  void drain() {
-    out_->write(std::string_view(pbase(), static_cast<std::size_t>(pptr() - pbase())));
-    setp(buf_, buf_ + sizeof buf_);
-  }
+  void drain();
 
  protected:
-  int_type overflow(int_type ch) override {
-    drain();
-    if (!traits_type::eq_int_type(ch, traits_type::eof())) sputc(traits_type::to_char_type(ch));
-    return traits_type::not_eof(ch);
-  }
-  int sync() override {
-    drain();
-    return 0;
-  }
+  RILL_RUNTIME int_type overflow(int_type ch) override;
+  RILL_RUNTIME int sync() override;
 
  private:
   io::AtomicFileWriter* out_;
@@ -89,24 +74,13 @@ struct TextLineSink {
 
 /// Creates `dir` (and its parents); throws IoError if it already exists, as
 /// Spark refuses to overwrite an output directory.
-inline void createOutputDirectory(const std::string& dir) {
-  int err = io::makeDirectories(io::splitPath(dir).dir);
-  if (err == 0) err = io::makeDirectory(dir);
-  if (err == EEXIST) throw IoError("rill: Output directory '" + dir + "' already exists");
-  if (err != 0) io::throwSystemError("cannot create output directory '" + dir + "'", err);
-}
+RILL_RUNTIME void createOutputDirectory(const std::string& dir);
 
 /// Hadoop's abortJob: take back the parts a failed job had already published
 /// (each rank those of its own partitions).
-inline void removeCommittedParts(const std::string& dir, const std::vector<std::size_t>& partitions) {
-  // Best effort: the job's own failure is what the user must see.
-  for (const std::size_t p : partitions) io::removeFile(partPath(dir, p));
-}
+RILL_RUNTIME void removeCommittedParts(const std::string& dir, const std::vector<std::size_t>& partitions);
 
-inline std::string withoutTrailingSlashes(std::string dir) {
-  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
-  return dir;
-}
+RILL_RUNTIME std::string withoutTrailingSlashes(std::string dir);
 
 }  // namespace detail
 
@@ -154,5 +128,56 @@ class SaveOps {
     file.commit();
   }
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME std::string detail::partFileName(std::size_t partition) {
+  char name[32];
+  std::snprintf(name, sizeof name, "part-%05zu", partition);
+  return name;
+}
+
+RILL_RUNTIME std::string detail::partPath(const std::string& dir, std::size_t partition) {
+  return io::joinPath(dir, partFileName(partition));
+}
+
+RILL_RUNTIME detail::AtomicFileStreamBuf::AtomicFileStreamBuf(io::AtomicFileWriter& out) : out_(&out) {
+  setp(buf_, buf_ + sizeof buf_);
+}
+
+RILL_RUNTIME void detail::AtomicFileStreamBuf::drain() {
+  out_->write(std::string_view(pbase(), static_cast<std::size_t>(pptr() - pbase())));
+  setp(buf_, buf_ + sizeof buf_);
+}
+
+RILL_RUNTIME detail::AtomicFileStreamBuf::int_type detail::AtomicFileStreamBuf::overflow(int_type ch) {
+  drain();
+  if (!traits_type::eq_int_type(ch, traits_type::eof())) sputc(traits_type::to_char_type(ch));
+  return traits_type::not_eof(ch);
+}
+
+RILL_RUNTIME int detail::AtomicFileStreamBuf::sync() {
+  drain();
+  return 0;
+}
+
+RILL_RUNTIME void detail::createOutputDirectory(const std::string& dir) {
+  int err = io::makeDirectories(io::splitPath(dir).dir);
+  if (err == 0) err = io::makeDirectory(dir);
+  if (err == EEXIST) throw IoError("rill: Output directory '" + dir + "' already exists");
+  if (err != 0) io::throwSystemError("cannot create output directory '" + dir + "'", err);
+}
+
+RILL_RUNTIME void detail::removeCommittedParts(const std::string& dir, const std::vector<std::size_t>& partitions) {
+  // Best effort: the job's own failure is what the user must see.
+  for (const std::size_t p : partitions) io::removeFile(partPath(dir, p));
+}
+
+RILL_RUNTIME std::string detail::withoutTrailingSlashes(std::string dir) {
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  return dir;
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill

@@ -6,6 +6,7 @@
 // each rank's bytes freed once read. The element type
 // enters only through a BucketCodec (three small functions per type), so a
 // program compiles this protocol once, not once per shuffled type.
+#include <rill/core/runtime.hpp>
 #include <rill/exec/cluster.hpp>
 #include <rill/exec/exchange.hpp>
 #include <rill/exec/huge_pages.hpp>
@@ -52,61 +53,16 @@ inline constexpr BucketCodec bucketCodec{
 class ShuffleExchange {
  public:
   ShuffleExchange(exec::Cluster& cluster, exec::ExchangeMetrics& metrics, std::string_view tag,
-                  std::vector<std::size_t> mapOwners, std::size_t numTargets, const BucketCodec& codec)
-      : cluster_(&cluster),
-        metrics_(&metrics),
-        codec_(&codec),
-        tag_(tag),
-        mapOwners_(std::move(mapOwners)),
-        targets_(numTargets),
-        first_(sliceBegin(cluster.rank(), numTargets, cluster.size())),
-        last_(sliceBegin(cluster.rank() + 1, numTargets, cluster.size())),
-        outgoing_(mapOwners_.size()),
-        frames_((last_ - first_) * mapOwners_.size()) {}
+                  std::vector<std::size_t> mapOwners, std::size_t numTargets, const BucketCodec& codec);
 
   /// Whether target r is reduced on this rank.
   bool isLocal(std::size_t r) const { return r >= first_ && r < last_; }
 
   /// Serialises map task m's buckets for other ranks' targets (called from m's task).
-  void put(std::size_t m, void* buckets) {
-    exec::TimedScope timed(metrics_->serializeNanos);
-    std::vector<exec::Bytes>& out = outgoing_[m];
-    out.resize(cluster_->size());
-    std::vector<std::size_t> sizes(out.size(), 0);  // allocated once where known (no regrowth)
-    for (std::size_t r = 0; r < targets_; ++r)
-      if (!isLocal(r)) sizes[owner(r)] += codec_->sizeHint(buckets, r);
-    for (std::size_t d = 0; d < out.size(); ++d) exec::reserveOnHugePages(out[d], sizes[d]);
-    for (std::size_t r = 0; r < targets_; ++r)
-      if (!isLocal(r)) codec_->encode(out[owner(r)], buckets, r, tag_);
-  }
+  void put(std::size_t m, void* buckets);
 
   /// Sends every rank what this rank's map tasks wrote for it (a collective).
-  void exchange() {
-    std::vector<exec::Bytes> send(cluster_->size());
-    std::optional<exec::TimedScope> joining(metrics_->serializeNanos);
-    for (std::size_t d = 0; d < send.size(); ++d) {
-      std::size_t total = 0, senders = 0;
-      for (const auto& out : outgoing_)
-        if (!out.empty() && !out[d].empty()) total += out[d].size(), ++senders;
-      if (senders > 1) exec::reserveOnHugePages(send[d], total);
-      for (auto& out : outgoing_) {
-        if (out.empty() || out[d].empty()) continue;
-        if (senders == 1)
-          send[d] = std::move(out[d]);  // one sender's buffer goes as it is
-        else
-          send[d] += std::exchange(out[d], exec::Bytes());
-      }
-      metrics_->bytesSent.fetch_add(total, std::memory_order_relaxed);
-    }
-    outgoing_.clear();
-    joining.reset();
-    {
-      exec::TimedScope timed(metrics_->exchangeNanos);
-      received_ = cluster_->allToAll(tag_, std::move(send));
-    }
-    metrics_->exchanges.fetch_add(1, std::memory_order_relaxed);
-    indexFrames();
-  }
+  void exchange();
 
   /// This rank's targets: [firstTarget(), endTarget()).
   std::size_t firstTarget() const { return first_; }
@@ -114,11 +70,7 @@ class ShuffleExchange {
 
   /// Fills `row` (target r's buckets, one per map task; r one of this rank's) with
   /// what rank `sender`'s map tasks sent to r.
-  void read(std::size_t sender, std::size_t r, void* row) {
-    exec::TimedScope timed(metrics_->deserializeNanos);
-    for (std::size_t m = 0; m < mapOwners_.size(); ++m)
-      if (mapOwners_[m] == sender) codec_->decode(frames_[(r - first_) * mapOwners_.size() + m], row, m, tag_);
-  }
+  void read(std::size_t sender, std::size_t r, void* row);
 
   /// Frees what `sender` sent, once every target has read it: reading sender by
   /// sender, the received bytes and their decoded copy are never both whole.
@@ -129,16 +81,7 @@ class ShuffleExchange {
 
   // Where each (map task, target) frame sits in the received buffers: in the
   // order their senders wrote them.
-  void indexFrames() {
-    for (std::size_t s = 0; s < received_.size(); ++s) {
-      if (s == cluster_->rank()) continue;
-      metrics_->bytesReceived.fetch_add(received_[s].size(), std::memory_order_relaxed);
-      exec::FrameReader in(received_[s]);
-      for (std::size_t m = 0; m < mapOwners_.size(); ++m)
-        if (mapOwners_[m] == s)
-          for (std::size_t r = first_; r < last_; ++r) frames_[(r - first_) * mapOwners_.size() + m] = in.next();
-    }
-  }
+  void indexFrames();
 
   exec::Cluster* cluster_;
   exec::ExchangeMetrics* metrics_;
@@ -150,5 +93,79 @@ class ShuffleExchange {
   std::vector<exec::Bytes> received_;
   std::vector<std::string_view> frames_;  // [(r - first_) * maps + m], into received_
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME ShuffleExchange::ShuffleExchange(exec::Cluster& cluster, exec::ExchangeMetrics& metrics,
+                                              std::string_view tag, std::vector<std::size_t> mapOwners,
+                                              std::size_t numTargets, const BucketCodec& codec)
+    : cluster_(&cluster),
+      metrics_(&metrics),
+      codec_(&codec),
+      tag_(tag),
+      mapOwners_(std::move(mapOwners)),
+      targets_(numTargets),
+      first_(sliceBegin(cluster.rank(), numTargets, cluster.size())),
+      last_(sliceBegin(cluster.rank() + 1, numTargets, cluster.size())),
+      outgoing_(mapOwners_.size()),
+      frames_((last_ - first_) * mapOwners_.size()) {}
+
+RILL_RUNTIME void ShuffleExchange::put(std::size_t m, void* buckets) {
+  exec::TimedScope timed(metrics_->serializeNanos);
+  std::vector<exec::Bytes>& out = outgoing_[m];
+  out.resize(cluster_->size());
+  std::vector<std::size_t> sizes(out.size(), 0);  // allocated once where known (no regrowth)
+  for (std::size_t r = 0; r < targets_; ++r)
+    if (!isLocal(r)) sizes[owner(r)] += codec_->sizeHint(buckets, r);
+  for (std::size_t d = 0; d < out.size(); ++d) exec::reserveOnHugePages(out[d], sizes[d]);
+  for (std::size_t r = 0; r < targets_; ++r)
+    if (!isLocal(r)) codec_->encode(out[owner(r)], buckets, r, tag_);
+}
+
+RILL_RUNTIME void ShuffleExchange::exchange() {
+  std::vector<exec::Bytes> send(cluster_->size());
+  std::optional<exec::TimedScope> joining(metrics_->serializeNanos);
+  for (std::size_t d = 0; d < send.size(); ++d) {
+    std::size_t total = 0, senders = 0;
+    for (const auto& out : outgoing_)
+      if (!out.empty() && !out[d].empty()) total += out[d].size(), ++senders;
+    if (senders > 1) exec::reserveOnHugePages(send[d], total);
+    for (auto& out : outgoing_) {
+      if (out.empty() || out[d].empty()) continue;
+      if (senders == 1)
+        send[d] = std::move(out[d]);  // one sender's buffer goes as it is
+      else
+        send[d] += std::exchange(out[d], exec::Bytes());
+    }
+    metrics_->bytesSent.fetch_add(total, std::memory_order_relaxed);
+  }
+  outgoing_.clear();
+  joining.reset();
+  {
+    exec::TimedScope timed(metrics_->exchangeNanos);
+    received_ = cluster_->allToAll(tag_, std::move(send));
+  }
+  metrics_->exchanges.fetch_add(1, std::memory_order_relaxed);
+  indexFrames();
+}
+
+RILL_RUNTIME void ShuffleExchange::read(std::size_t sender, std::size_t r, void* row) {
+  exec::TimedScope timed(metrics_->deserializeNanos);
+  for (std::size_t m = 0; m < mapOwners_.size(); ++m)
+    if (mapOwners_[m] == sender) codec_->decode(frames_[(r - first_) * mapOwners_.size() + m], row, m, tag_);
+}
+
+RILL_RUNTIME void ShuffleExchange::indexFrames() {
+  for (std::size_t s = 0; s < received_.size(); ++s) {
+    if (s == cluster_->rank()) continue;
+    metrics_->bytesReceived.fetch_add(received_[s].size(), std::memory_order_relaxed);
+    exec::FrameReader in(received_[s]);
+    for (std::size_t m = 0; m < mapOwners_.size(); ++m)
+      if (mapOwners_[m] == s)
+        for (std::size_t r = first_; r < last_; ++r) frames_[(r - first_) * mapOwners_.size() + m] = in.next();
+  }
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::detail

@@ -1,6 +1,7 @@
 #pragma once
 // Nodes that produce data from outside an RDD: a numeric range generated on
 // the fly, the lines of text files read split by split, and whole files.
+#include <rill/core/runtime.hpp>
 #include <rill/io/compressed_input.hpp>
 #include <rill/io/file_lines.hpp>
 #include <rill/io/input_files.hpp>
@@ -21,27 +22,9 @@ namespace rill::detail {
 /// start, start+step, ... below end (above end for a negative step); nothing is stored.
 class RangeNode final : public RDDNode<std::int64_t> {
  public:
-  RangeNode(std::int64_t start, std::int64_t end, std::int64_t step, std::size_t slices)
-      : start_(start), step_(step), slices_(slices) {
-    // In 128 bits: end - start and -step overflow int64 for ranges wider than 2^63.
-    const bool empty = step > 0 ? start >= end : start <= end;
-    const __int128 diff = static_cast<__int128>(end) - start;
-    const auto span = static_cast<unsigned __int128>(diff < 0 ? -diff : diff);
-    const auto stride = static_cast<unsigned __int128>(step < 0 ? -static_cast<__int128>(step) : step);
-    count_ = empty ? 0 : static_cast<std::size_t>((span + stride - 1) / stride);
-  }
+  RangeNode(std::int64_t start, std::int64_t end, std::int64_t step, std::size_t slices);
   std::size_t numPartitions() const override { return slices_; }
-  bool compute(std::size_t p, ChunkSink<std::int64_t>& out) const override {
-    std::int64_t buf[kChunkSize];
-    std::size_t i = sliceBegin(p, count_, slices_);
-    const std::size_t end = sliceBegin(p + 1, count_, slices_);
-    while (i < end) {
-      std::size_t n = 0;
-      for (; n < kChunkSize && i < end; ++n, ++i) buf[n] = at(i);
-      if (!out.consume(std::span<const std::int64_t>(buf, n))) return false;
-    }
-    return true;
-  }
+  RILL_RUNTIME bool compute(std::size_t p, ChunkSink<std::int64_t>& out) const override;
 
  private:
   // start + i*step wraps in uint64 (defined) and lands back inside int64, where the
@@ -67,7 +50,58 @@ struct FileSplit {
 /// Hadoop plans them: each file gets its share of minPartitions by size (one
 /// file: all of them), at least one split per 32 MiB (as Hadoop's blocks) and
 /// per file (an empty file too), cut evenly; a .gz file is one split.
-inline std::vector<FileSplit> textFileSplits(const std::vector<io::InputFile>& files, std::size_t minPartitions) {
+RILL_RUNTIME std::vector<FileSplit> textFileSplits(const std::vector<io::InputFile>& files, std::size_t minPartitions);
+
+/// textFile: split i reads the lines that start in its byte range, as Hadoop does.
+class TextFileNode final : public RDDNode<std::string> {
+ public:
+  explicit TextFileNode(std::vector<FileSplit> splits) : splits_(std::move(splits)) {}
+  std::size_t numPartitions() const override { return splits_.size(); }
+  RILL_RUNTIME bool compute(std::size_t p, ChunkSink<std::string>& out) const override;
+
+ private:
+  std::vector<FileSplit> splits_;
+};
+
+/// wholeTextFiles: (path, content) of each file, the files cut into `parts`
+/// contiguous partitions by count (as parallelize cuts a collection).
+class WholeTextFilesNode final : public RDDNode<std::pair<std::string, std::string>> {
+ public:
+  using Element = std::pair<std::string, std::string>;
+  WholeTextFilesNode(std::vector<std::string> paths, std::size_t parts) : paths_(std::move(paths)), parts_(parts) {}
+  std::size_t numPartitions() const override { return parts_; }
+  RILL_RUNTIME bool compute(std::size_t p, ChunkSink<Element>& out) const override;
+
+ private:
+  std::vector<std::string> paths_;
+  std::size_t parts_;
+};
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME RangeNode::RangeNode(std::int64_t start, std::int64_t end, std::int64_t step, std::size_t slices)
+    : start_(start), step_(step), slices_(slices) {
+  // In 128 bits: end - start and -step overflow int64 for ranges wider than 2^63.
+  const bool empty = step > 0 ? start >= end : start <= end;
+  const __int128 diff = static_cast<__int128>(end) - start;
+  const auto span = static_cast<unsigned __int128>(diff < 0 ? -diff : diff);
+  const auto stride = static_cast<unsigned __int128>(step < 0 ? -static_cast<__int128>(step) : step);
+  count_ = empty ? 0 : static_cast<std::size_t>((span + stride - 1) / stride);
+}
+
+RILL_RUNTIME bool RangeNode::compute(std::size_t p, ChunkSink<std::int64_t>& out) const {
+  std::int64_t buf[kChunkSize];
+  std::size_t i = sliceBegin(p, count_, slices_);
+  const std::size_t end = sliceBegin(p + 1, count_, slices_);
+  while (i < end) {
+    std::size_t n = 0;
+    for (; n < kChunkSize && i < end; ++n, ++i) buf[n] = at(i);
+    if (!out.consume(std::span<const std::int64_t>(buf, n))) return false;
+  }
+  return true;
+}
+
+RILL_RUNTIME std::vector<FileSplit> textFileSplits(const std::vector<io::InputFile>& files, std::size_t minPartitions) {
   constexpr std::uintmax_t kBlock = 32u << 20;
   unsigned __int128 total = 0;
   for (const io::InputFile& f : files)
@@ -86,43 +120,24 @@ inline std::vector<FileSplit> textFileSplits(const std::vector<io::InputFile>& f
   return splits;
 }
 
-/// textFile: split i reads the lines that start in its byte range, as Hadoop does.
-class TextFileNode final : public RDDNode<std::string> {
- public:
-  explicit TextFileNode(std::vector<FileSplit> splits) : splits_(std::move(splits)) {}
-  std::size_t numPartitions() const override { return splits_.size(); }
-  bool compute(std::size_t p, ChunkSink<std::string>& out) const override {
-    ChunkingSink<std::string> sink{&out, {}};
-    const auto push = [&](std::string_view line) { return sink.push(std::string(line)); };
-    const FileSplit& split = splits_[p];
-    // Stopped early (take): the last chunk was already handed on, so no finish().
-    if (!(split.gzip ? io::forEachGzipLine(split.path, push)
-                     : io::forEachLineInRange(split.path, split.begin, split.end, push)))
-      return false;
-    return sink.finish();
-  }
+RILL_RUNTIME bool TextFileNode::compute(std::size_t p, ChunkSink<std::string>& out) const {
+  ChunkingSink<std::string> sink{&out, {}};
+  const auto push = [&](std::string_view line) { return sink.push(std::string(line)); };
+  const FileSplit& split = splits_[p];
+  // Stopped early (take): the last chunk was already handed on, so no finish().
+  if (!(split.gzip ? io::forEachGzipLine(split.path, push)
+                   : io::forEachLineInRange(split.path, split.begin, split.end, push)))
+    return false;
+  return sink.finish();
+}
 
- private:
-  std::vector<FileSplit> splits_;
-};
+RILL_RUNTIME bool WholeTextFilesNode::compute(std::size_t p, ChunkSink<Element>& out) const {
+  ChunkingSink<Element> sink{&out, {}};
+  for (std::size_t i = sliceBegin(p, paths_.size(), parts_); i < sliceBegin(p + 1, paths_.size(), parts_); ++i)
+    if (!sink.push(Element(paths_[i], io::readInputFile(paths_[i])))) return false;
+  return sink.finish();
+}
 
-/// wholeTextFiles: (path, content) of each file, the files cut into `parts`
-/// contiguous partitions by count (as parallelize cuts a collection).
-class WholeTextFilesNode final : public RDDNode<std::pair<std::string, std::string>> {
- public:
-  using Element = std::pair<std::string, std::string>;
-  WholeTextFilesNode(std::vector<std::string> paths, std::size_t parts) : paths_(std::move(paths)), parts_(parts) {}
-  std::size_t numPartitions() const override { return parts_; }
-  bool compute(std::size_t p, ChunkSink<Element>& out) const override {
-    ChunkingSink<Element> sink{&out, {}};
-    for (std::size_t i = sliceBegin(p, paths_.size(), parts_); i < sliceBegin(p + 1, paths_.size(), parts_); ++i)
-      if (!sink.push(Element(paths_[i], io::readInputFile(paths_[i])))) return false;
-    return sink.finish();
-  }
-
- private:
-  std::vector<std::string> paths_;
-  std::size_t parts_;
-};
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::detail

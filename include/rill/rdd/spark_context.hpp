@@ -6,6 +6,7 @@
 // rank creates its own context over the same program, and jobs run each
 // partition on the rank that owns it.
 #include <rill/core/errors.hpp>
+#include <rill/core/runtime.hpp>
 #include <rill/exec/cluster.hpp>
 #include <rill/exec/exchange.hpp>
 #include <rill/exec/thread_pool.hpp>
@@ -94,13 +95,7 @@ class SparkContext {
   /// StreamingContext::start() on this context. Calling it again does nothing. Called
   /// from inside a task of this context it only refuses new jobs; the threads are then
   /// joined by a later stop() or the destructor.
-  void stop() {
-    std::unique_lock lock(jobsMutex_);
-    stopped_ = true;
-    if (insideTaskOf_ == this) return;  // a worker cannot join its own pool
-    jobsIdle_.wait(lock, [&] { return runningJobs_ == 0; });
-    pool_.reset();
-  }
+  void stop();
   bool isStopped() const { return stopped_.load(); }
 
   /// parallelize(range[, numSlices]): any input range — a container, a std or
@@ -152,11 +147,7 @@ class SparkContext {
   }
 
   /// range(start, end[, step, numSlices]): start, start+step, ... below end, generated lazily.
-  RDD<std::int64_t> range(std::int64_t start, std::int64_t end, std::int64_t step = 1, std::size_t numSlices = 0) {
-    if (step == 0) throw std::invalid_argument("rill: range: step must not be 0");
-    assertNotStopped();
-    return RDD<std::int64_t>(*this, makeNode<detail::RangeNode>(start, end, step, slices(numSlices)));
-  }
+  RDD<std::int64_t> range(std::int64_t start, std::int64_t end, std::int64_t step = 1, std::size_t numSlices = 0);
 
   /// textFile(path[, minPartitions]): the lines (without their newline) of a
   /// file, of the files in a directory, or of the files a glob (`logs/*.log`)
@@ -165,23 +156,12 @@ class SparkContext {
   /// <rill/io/gzip.hpp>) as one partition. Throws rill::IoError naming the path
   /// when it does not exist or a pattern matches nothing; an empty directory
   /// gives an RDD without partitions.
-  RDD<std::string> textFile(const std::string& path, std::size_t minPartitions = 0) {
-    assertNotStopped();
-    auto files = detail::agreedInputFiles(*cluster_, path, "textFile");  // every rank plans the same splits
-    return RDD<std::string>(*this, makeNode<detail::TextFileNode>(detail::textFileSplits(files, slices(minPartitions))));
-  }
+  RDD<std::string> textFile(const std::string& path, std::size_t minPartitions = 0);
 
   /// wholeTextFiles(path[, minPartitions]): one (file path, whole content) pair
   /// per file `path` names (as textFile finds them: a file, a directory, a glob),
   /// in path order, .gz files decompressed; min(minPartitions, files) partitions.
-  RDD<std::pair<std::string, std::string>> wholeTextFiles(const std::string& path, std::size_t minPartitions = 0) {
-    assertNotStopped();
-    std::vector<std::string> paths;
-    for (io::InputFile& f : detail::agreedInputFiles(*cluster_, path, "wholeTextFiles")) paths.push_back(std::move(f.path));
-    const std::size_t parts = std::min(slices(minPartitions), paths.size());
-    return RDD<std::pair<std::string, std::string>>(
-        *this, makeNode<detail::WholeTextFilesNode>(std::move(paths), parts));
-  }
+  RDD<std::pair<std::string, std::string>> wholeTextFiles(const std::string& path, std::size_t minPartitions = 0);
 
   /// union_(rdds) / union_(first, rest...): Spark's sc.union, the partitions of
   /// every RDD one after the other (`union` is a C++ keyword).
@@ -275,51 +255,14 @@ class SparkContext {
    public:
     explicit Jobs(SparkContext& sc) : sc_(&sc) {}
     std::size_t parallelism() const override { return sc_->parallelism_; }
-    void runTasks(std::size_t n, exec::TaskRef task) override {
-      {
-        std::lock_guard lock(sc_->jobsMutex_);
-        sc_->assertNotStopped();
-        ++sc_->runningJobs_;
-      }
-      struct Leave {
-        SparkContext* sc;
-        ~Leave() {
-          std::lock_guard lock(sc->jobsMutex_);
-          if (--sc->runningJobs_ == 0) sc->jobsIdle_.notify_all();
-        }
-      } leave{sc_};
-      SparkContext* sc = sc_;
-      auto marked = [sc, task](std::size_t i) {
-        SparkContext* outer = std::exchange(insideTaskOf_, sc);
-        struct Restore {
-          SparkContext* outer;
-          ~Restore() { insideTaskOf_ = outer; }
-        } restore{outer};
-        detail::TaskAccumulators::run([&] { task(i); });
-      };
-      sc_->pool_->runTasks(n, marked);
-    }
+    RILL_RUNTIME void runTasks(std::size_t n, exec::TaskRef task) override;
 
    private:
     SparkContext* sc_;
   };
 
   // `own` is the cluster when `cluster` is null.
-  SparkContext(SparkConf conf, std::unique_ptr<exec::Cluster> own, exec::Cluster* cluster)
-      : conf_(std::move(conf)),
-        ownCluster_(std::move(own)),
-        cluster_(cluster ? cluster : ownCluster_.get()),
-        pool_(std::make_unique<exec::ThreadPool>(conf_.threads())),
-        parallelism_(pool_->parallelism()),
-        jobs_(*this) {
-    const std::string timeout(exec::kClusterTimeoutSetting);
-    if (conf_.contains(timeout)) cluster_->setTimeout(std::chrono::milliseconds(conf_.getLong(timeout, 0)));
-    const auto started = std::chrono::duration_cast<std::chrono::milliseconds>(
-        std::chrono::system_clock::now().time_since_epoch());
-    // Rank 0's start time crosses as a number: a string would compile its codec into every program.
-    applicationId_ = "local-" + std::to_string(detail::valueOfRankZero<std::int64_t>(*cluster_, "applicationId",
-                                                                                      started.count()));
-  }
+  SparkContext(SparkConf conf, std::unique_ptr<exec::Cluster> own, exec::Cluster* cluster);
 
   /// The range's elements in a vector: a vector handed over is moved, anything else copied once.
   template <class R>
@@ -371,5 +314,81 @@ inline exec::Cluster& clusterOf(SparkContext& sc) { return sc.cluster(); }
 inline exec::ExchangeMetrics& exchangeMetricsOf(SparkContext& sc) { return sc.exchangeMetrics(); }
 inline AccumulatorRegistry& accumulatorsOf(SparkContext& sc) { return sc.accumulators_; }
 }  // namespace detail
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME void SparkContext::stop() {
+  std::unique_lock lock(jobsMutex_);
+  stopped_ = true;
+  if (insideTaskOf_ == this) return;  // a worker cannot join its own pool
+  jobsIdle_.wait(lock, [&] { return runningJobs_ == 0; });
+  pool_.reset();
+}
+
+RILL_RUNTIME RDD<std::int64_t> SparkContext::range(std::int64_t start, std::int64_t end, std::int64_t step,
+                                                   std::size_t numSlices) {
+  if (step == 0) throw std::invalid_argument("rill: range: step must not be 0");
+  assertNotStopped();
+  return RDD<std::int64_t>(*this, makeNode<detail::RangeNode>(start, end, step, slices(numSlices)));
+}
+
+RILL_RUNTIME RDD<std::string> SparkContext::textFile(const std::string& path, std::size_t minPartitions) {
+  assertNotStopped();
+  auto files = detail::agreedInputFiles(*cluster_, path, "textFile");  // every rank plans the same splits
+  return RDD<std::string>(*this, makeNode<detail::TextFileNode>(detail::textFileSplits(files, slices(minPartitions))));
+}
+
+RILL_RUNTIME RDD<std::pair<std::string, std::string>> SparkContext::wholeTextFiles(const std::string& path,
+                                                                                   std::size_t minPartitions) {
+  assertNotStopped();
+  std::vector<std::string> paths;
+  for (io::InputFile& f : detail::agreedInputFiles(*cluster_, path, "wholeTextFiles"))
+    paths.push_back(std::move(f.path));
+  const std::size_t parts = std::min(slices(minPartitions), paths.size());
+  return RDD<std::pair<std::string, std::string>>(*this, makeNode<detail::WholeTextFilesNode>(std::move(paths), parts));
+}
+
+RILL_RUNTIME void SparkContext::Jobs::runTasks(std::size_t n, exec::TaskRef task) {
+  {
+    std::lock_guard lock(sc_->jobsMutex_);
+    sc_->assertNotStopped();
+    ++sc_->runningJobs_;
+  }
+  struct Leave {
+    SparkContext* sc;
+    ~Leave() {
+      std::lock_guard lock(sc->jobsMutex_);
+      if (--sc->runningJobs_ == 0) sc->jobsIdle_.notify_all();
+    }
+  } leave{sc_};
+  SparkContext* sc = sc_;
+  auto marked = [sc, task](std::size_t i) {
+    SparkContext* outer = std::exchange(insideTaskOf_, sc);
+    struct Restore {
+      SparkContext* outer;
+      ~Restore() { insideTaskOf_ = outer; }
+    } restore{outer};
+    detail::TaskAccumulators::run([&] { task(i); });
+  };
+  sc_->pool_->runTasks(n, marked);
+}
+
+RILL_RUNTIME SparkContext::SparkContext(SparkConf conf, std::unique_ptr<exec::Cluster> own, exec::Cluster* cluster)
+    : conf_(std::move(conf)),
+      ownCluster_(std::move(own)),
+      cluster_(cluster ? cluster : ownCluster_.get()),
+      pool_(std::make_unique<exec::ThreadPool>(conf_.threads())),
+      parallelism_(pool_->parallelism()),
+      jobs_(*this) {
+  const std::string timeout(exec::kClusterTimeoutSetting);
+  if (conf_.contains(timeout)) cluster_->setTimeout(std::chrono::milliseconds(conf_.getLong(timeout, 0)));
+  const auto started =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
+  // Rank 0's start time crosses as a number: a string would compile its codec into every program.
+  applicationId_ =
+      "local-" + std::to_string(detail::valueOfRankZero<std::int64_t>(*cluster_, "applicationId", started.count()));
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill

@@ -7,6 +7,7 @@
 // number of ranks.
 #include <rill/core/concepts.hpp>
 #include <rill/core/errors.hpp>
+#include <rill/core/runtime.hpp>
 #include <rill/rdd/actions.hpp>
 #include <rill/rdd/fwd.hpp>
 #include <rill/rdd/jobs.hpp>
@@ -24,10 +25,7 @@ namespace rill {
 
 namespace detail {
 
-inline void checkDepth(int depth) {
-  if (depth < 1)
-    throw std::invalid_argument("rill: Depth must be greater than or equal to 1 but got " + std::to_string(depth) + ".");
-}
+RILL_RUNTIME void checkDepth(int depth);
 
 /// Spark's tree of merges over per-partition results, then the final fold from zero.
 template <class U, class Comb>
@@ -86,5 +84,15 @@ class TreeOps {
     return std::move(*result);
   }
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME void detail::checkDepth(int depth) {
+  if (depth < 1)
+    throw std::invalid_argument("rill: Depth must be greater than or equal to 1 but got " + std::to_string(depth) +
+                                ".");
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill

@@ -13,6 +13,7 @@
 // previous file. Files are written atomically (temp file, fsync, rename) and
 // only the newest few are kept.
 #include <rill/core/errors.hpp>
+#include <rill/core/runtime.hpp>
 #include <rill/io/atomic_file.hpp>
 #include <rill/io/directory.hpp>
 #include <rill/io/file_lines.hpp>
@@ -69,22 +70,10 @@ inline std::uint64_t getLittleEndian(std::string_view in, std::size_t at, int by
 }
 
 /// The file contents for a payload of `kind` (a manifest by default): header then payload.
-inline std::string encodeCheckpoint(std::string_view payload, std::uint32_t kind = kCheckpointManifestKind) {
-  std::string out(kCheckpointMagic);
-  putLittleEndian(out, kCheckpointVersion, 4);
-  putLittleEndian(out, kind, 4);
-  putLittleEndian(out, payload.size(), 8);
-  putLittleEndian(out, fnv1a64(payload), 8);
-  out.append(payload);
-  return out;
-}
+RILL_RUNTIME std::string encodeCheckpoint(std::string_view payload, std::uint32_t kind = kCheckpointManifestKind);
 
 /// The most a payload may declare: more than the machine's memory cannot be read back.
-inline std::uint64_t physicalMemoryBytes() {
-  const long pages = ::sysconf(_SC_PHYS_PAGES), pageSize = ::sysconf(_SC_PAGESIZE);
-  if (pages <= 0 || pageSize <= 0) return UINT64_MAX;
-  return static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(pageSize);
-}
+RILL_RUNTIME std::uint64_t physicalMemoryBytes();
 
 /// What a header says about the file it starts.
 struct CheckpointHeader {
@@ -98,8 +87,81 @@ inline std::string kindName(std::uint64_t kind) {
 
 /// What the header of a file of fileSize bytes says; throws CheckpointUnusable
 /// when it rules the file out (or it is not of `kind`).
-inline CheckpointHeader judgeCheckpointHeader(std::string_view header, std::uint64_t fileSize,
-                                              std::uint32_t kind = kCheckpointManifestKind) {
+RILL_RUNTIME CheckpointHeader judgeCheckpointHeader(std::string_view header, std::uint64_t fileSize,
+                                                    std::uint32_t kind = kCheckpointManifestKind);
+
+inline void checkPayload(std::string_view header, std::string_view payload) {
+  if (fnv1a64(payload) != getLittleEndian(header, 24, 8)) throw CheckpointUnusable("checksum mismatch");
+}
+
+/// The payload of a checkpoint file's bytes; throws CheckpointUnusable.
+RILL_RUNTIME std::string_view checkpointPayload(std::string_view file);
+
+/// A checkpoint file's format version and payload.
+struct CheckpointFile {
+  std::uint32_t version = 0;
+  std::string payload;
+};
+
+/// The checkpoint file of `kind` at path, its header judged before the rest is
+/// read; throws CheckpointUnusable, or IoError when it cannot be read.
+RILL_RUNTIME CheckpointFile readCheckpointFile(const std::string& path, std::uint32_t kind = kCheckpointManifestKind);
+
+/// The payload of the manifest file at path (readCheckpointFile).
+inline std::string readCheckpointPayload(const std::string& path) { return readCheckpointFile(path).payload; }
+
+inline std::string checkpointPath(const std::string& dir, std::int64_t timeMs) {
+  return io::joinPath(dir, std::string(kCheckpointPrefix) + std::to_string(timeMs));
+}
+
+inline constexpr std::string_view kRankPartsInfix = ".rank-";
+
+/// The name of rank `rank`'s parts of the checkpoint of batch timeMs.
+inline std::string rankPartsName(std::int64_t timeMs, std::size_t rank) {
+  return std::string(kCheckpointPrefix) + std::to_string(timeMs) + std::string(kRankPartsInfix) + std::to_string(rank);
+}
+
+/// The files in dir named "checkpoint-<ms>" (rankParts false) or
+/// "checkpoint-<ms>.rank-<r>" (true) as (batch time, path), newest first.
+/// Other names (hidden temporaries of interrupted writes among them) are
+/// ignored; a missing or unreadable directory has none.
+RILL_RUNTIME std::vector<std::pair<std::int64_t, std::string>> listCheckpointFiles(const std::string& dir,
+                                                                                  bool rankParts);
+
+/// The checkpoint manifests in dir as (batch time, path), newest first.
+inline std::vector<std::pair<std::int64_t, std::string>> listCheckpoints(const std::string& dir) {
+  return listCheckpointFiles(dir, false);
+}
+
+/// Writes the checkpoint of batch timeMs atomically, then deletes all but the
+/// newest `keep`, and the processes' parts no kept checkpoint names (those of
+/// batches after the newest may belong to a checkpoint being written).
+RILL_RUNTIME void writeCheckpointFile(const std::string& dir, std::int64_t timeMs, std::string_view payload,
+                                      std::size_t keep);
+
+/// Removes the hidden temporaries of checkpoint writes a killed program left behind.
+RILL_RUNTIME void removeStaleCheckpointTemps(const std::string& dir);
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME std::string encodeCheckpoint(std::string_view payload, std::uint32_t kind) {
+  std::string out(kCheckpointMagic);
+  putLittleEndian(out, kCheckpointVersion, 4);
+  putLittleEndian(out, kind, 4);
+  putLittleEndian(out, payload.size(), 8);
+  putLittleEndian(out, fnv1a64(payload), 8);
+  out.append(payload);
+  return out;
+}
+
+RILL_RUNTIME std::uint64_t physicalMemoryBytes() {
+  const long pages = ::sysconf(_SC_PHYS_PAGES), pageSize = ::sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || pageSize <= 0) return UINT64_MAX;
+  return static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(pageSize);
+}
+
+RILL_RUNTIME CheckpointHeader judgeCheckpointHeader(std::string_view header, std::uint64_t fileSize,
+                                                    std::uint32_t kind) {
   if (header.size() < kCheckpointHeaderSize) throw CheckpointUnusable("truncated header");
   if (header.substr(0, kCheckpointMagic.size()) != kCheckpointMagic) throw CheckpointUnusable("not a rill checkpoint");
   const auto version = getLittleEndian(header, 8, 4);
@@ -122,27 +184,14 @@ inline CheckpointHeader judgeCheckpointHeader(std::string_view header, std::uint
   return {static_cast<std::uint32_t>(version), length};
 }
 
-inline void checkPayload(std::string_view header, std::string_view payload) {
-  if (fnv1a64(payload) != getLittleEndian(header, 24, 8)) throw CheckpointUnusable("checksum mismatch");
-}
-
-/// The payload of a checkpoint file's bytes; throws CheckpointUnusable.
-inline std::string_view checkpointPayload(std::string_view file) {
+RILL_RUNTIME std::string_view checkpointPayload(std::string_view file) {
   judgeCheckpointHeader(file.substr(0, kCheckpointHeaderSize), file.size());
   const auto payload = file.substr(kCheckpointHeaderSize);
   checkPayload(file, payload);
   return payload;
 }
 
-/// A checkpoint file's format version and payload.
-struct CheckpointFile {
-  std::uint32_t version = 0;
-  std::string payload;
-};
-
-/// The checkpoint file of `kind` at path, its header judged before the rest is
-/// read; throws CheckpointUnusable, or IoError when it cannot be read.
-inline CheckpointFile readCheckpointFile(const std::string& path, std::uint32_t kind = kCheckpointManifestKind) {
+RILL_RUNTIME CheckpointFile readCheckpointFile(const std::string& path, std::uint32_t kind) {
   const std::uint64_t size = io::fileSize(path);  // a directory or a vanished file: IoError
   std::ifstream in(path, std::ios::binary);
   std::string header(static_cast<std::size_t>(std::min<std::uint64_t>(size, kCheckpointHeaderSize)), '\0');
@@ -156,25 +205,8 @@ inline CheckpointFile readCheckpointFile(const std::string& path, std::uint32_t 
   return {judged.version, std::move(payload)};
 }
 
-/// The payload of the manifest file at path (readCheckpointFile).
-inline std::string readCheckpointPayload(const std::string& path) { return readCheckpointFile(path).payload; }
-
-inline std::string checkpointPath(const std::string& dir, std::int64_t timeMs) {
-  return io::joinPath(dir, std::string(kCheckpointPrefix) + std::to_string(timeMs));
-}
-
-inline constexpr std::string_view kRankPartsInfix = ".rank-";
-
-/// The name of rank `rank`'s parts of the checkpoint of batch timeMs.
-inline std::string rankPartsName(std::int64_t timeMs, std::size_t rank) {
-  return std::string(kCheckpointPrefix) + std::to_string(timeMs) + std::string(kRankPartsInfix) + std::to_string(rank);
-}
-
-/// The files in dir named "checkpoint-<ms>" (rankParts false) or
-/// "checkpoint-<ms>.rank-<r>" (true) as (batch time, path), newest first.
-/// Other names (hidden temporaries of interrupted writes among them) are
-/// ignored; a missing or unreadable directory has none.
-inline std::vector<std::pair<std::int64_t, std::string>> listCheckpointFiles(const std::string& dir, bool rankParts) {
+RILL_RUNTIME std::vector<std::pair<std::int64_t, std::string>> listCheckpointFiles(const std::string& dir,
+                                                                                   bool rankParts) {
   const auto digits = [](std::string_view d) {
     return !d.empty() && d.size() <= 18 && std::all_of(d.begin(), d.end(), [](char c) { return c >= '0' && c <= '9'; });
   };
@@ -194,16 +226,8 @@ inline std::vector<std::pair<std::int64_t, std::string>> listCheckpointFiles(con
   return found;
 }
 
-/// The checkpoint manifests in dir as (batch time, path), newest first.
-inline std::vector<std::pair<std::int64_t, std::string>> listCheckpoints(const std::string& dir) {
-  return listCheckpointFiles(dir, false);
-}
-
-/// Writes the checkpoint of batch timeMs atomically, then deletes all but the
-/// newest `keep`, and the processes' parts no kept checkpoint names (those of
-/// batches after the newest may belong to a checkpoint being written).
-inline void writeCheckpointFile(const std::string& dir, std::int64_t timeMs, std::string_view payload,
-                                std::size_t keep) {
+RILL_RUNTIME void writeCheckpointFile(const std::string& dir, std::int64_t timeMs, std::string_view payload,
+                                      std::size_t keep) {
   io::writeFileAtomically(checkpointPath(dir, timeMs), encodeCheckpoint(payload));
   auto files = listCheckpoints(dir);
   for (std::size_t i = keep; i < files.size(); ++i) io::removeFile(files[i].second);
@@ -215,8 +239,7 @@ inline void writeCheckpointFile(const std::string& dir, std::int64_t timeMs, std
     if (t <= timeMs && !kept(t)) io::removeFile(path);
 }
 
-/// Removes the hidden temporaries of checkpoint writes a killed program left behind.
-inline void removeStaleCheckpointTemps(const std::string& dir) {
+RILL_RUNTIME void removeStaleCheckpointTemps(const std::string& dir) {
   const std::string prefix = "." + std::string(kCheckpointPrefix);
   std::vector<std::string> names;
   io::readDirectory(dir, names);
@@ -224,5 +247,7 @@ inline void removeStaleCheckpointTemps(const std::string& dir) {
     if (name.compare(0, prefix.size(), prefix) == 0 && name.find(".tmp-") != std::string::npos)
       io::removeFile(io::joinPath(dir, name));
 }
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::detail

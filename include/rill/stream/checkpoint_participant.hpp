@@ -14,6 +14,7 @@
 //
 // This header is light on purpose (the graph includes it); the participants
 // themselves, which need the serialisation code, live with their streams.
+#include <rill/core/runtime.hpp>
 #include <rill/stream/time.hpp>
 
 #include <algorithm>
@@ -63,11 +64,7 @@ class CheckpointParticipant {
 /// A graph's participants in definition order, and how often to checkpoint.
 class CheckpointRegistry {
  public:
-  void add(std::shared_ptr<CheckpointParticipant> p) {
-    const void* id = p->identity();
-    auto same = [id](const auto& q) { return q->identity() == id; };
-    if (std::none_of(participants_.begin(), participants_.end(), same)) participants_.push_back(std::move(p));
-  }
+  void add(std::shared_ptr<CheckpointParticipant> p);
   const std::vector<std::shared_ptr<CheckpointParticipant>>& participants() const { return participants_; }
 
   /// DStream::checkpoint(interval) asks for a checkpoint at least this often;
@@ -79,5 +76,15 @@ class CheckpointRegistry {
   std::vector<std::shared_ptr<CheckpointParticipant>> participants_;
   std::optional<Duration> interval_;
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME void CheckpointRegistry::add(std::shared_ptr<CheckpointParticipant> p) {
+  const void* id = p->identity();
+  auto same = [id](const auto& q) { return q->identity() == id; };
+  if (std::none_of(participants_.begin(), participants_.end(), same)) participants_.push_back(std::move(p));
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill

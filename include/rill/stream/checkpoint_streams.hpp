@@ -2,6 +2,7 @@
 // Saving stream data in checkpoints: the helpers every participant uses, and
 // the participant that saves the batches a stream still remembers (what a
 // window or an incremental reduce needs again after a restart).
+#include <rill/core/runtime.hpp>
 #include <rill/core/serialization.hpp>
 #include <rill/exec/cluster.hpp>
 #include <rill/exec/wire.hpp>
@@ -74,12 +75,7 @@ std::optional<std::string> unsupportedTypes(const std::string& what) {
 }
 
 /// DStream::checkpoint(interval)'s rule (Spark's): a positive multiple of the stream's slide.
-inline void requireCheckpointInterval(Duration interval, Duration slide) {
-  requirePositiveDuration(interval, "checkpoint interval");
-  if (!isMultipleOf(interval, slide))
-    throw std::invalid_argument("rill: the checkpoint interval (" + toString(interval) +
-                                ") must be a multiple of the DStream's slide duration (" + toString(slide) + ")");
-}
+RILL_RUNTIME void requireCheckpointInterval(Duration interval, Duration slide);
 
 /// What a saved time stands for: the batch a state was last updated at (which
 /// may be times.zero, the state before the first batch), or a batch a stream
@@ -89,15 +85,8 @@ enum class SavedTime { stateUpdate, batch };
 /// Throws SparkException unless `time`, saved by `what`, is a batch of a
 /// stream sliding every `slide` from times.zero, no later than the checkpoint's
 /// batch: anything else comes from damaged or crafted bytes.
-inline void checkSavedTime(Time time, const CheckpointTimes& times, Duration slide, SavedTime kind,
-                           const std::string& what) {
-  const bool state = kind == SavedTime::stateUpdate;
-  const bool early = state ? time < times.zero : time <= times.zero;
-  if (early || time > times.batch || (time - times.zero).count() % slide.count() != 0)
-    throw SparkException(what + (state ? " was last updated at " : " holds a batch at ") + time.toString() +
-                         ", which is not a batch of its stream (every " + toString(slide) + " from " +
-                         times.zero.toString() + ") up to the checkpoint's batch at " + times.batch.toString());
-}
+RILL_RUNTIME void checkSavedTime(Time time, const CheckpointTimes& times, Duration slide, SavedTime kind,
+                                 const std::string& what);
 
 /// Saves the batch RDDs a stream remembers and puts them back on restore.
 template <class T>
@@ -144,5 +133,26 @@ class BatchesParticipant final : public CheckpointParticipant {
   std::shared_ptr<DStreamNode<T>> node_;
   std::string what_;
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME void requireCheckpointInterval(Duration interval, Duration slide) {
+  requirePositiveDuration(interval, "checkpoint interval");
+  if (!isMultipleOf(interval, slide))
+    throw std::invalid_argument("rill: the checkpoint interval (" + toString(interval) +
+                                ") must be a multiple of the DStream's slide duration (" + toString(slide) + ")");
+}
+
+RILL_RUNTIME void checkSavedTime(Time time, const CheckpointTimes& times, Duration slide, SavedTime kind,
+                                 const std::string& what) {
+  const bool state = kind == SavedTime::stateUpdate;
+  const bool early = state ? time < times.zero : time <= times.zero;
+  if (early || time > times.batch || (time - times.zero).count() % slide.count() != 0)
+    throw SparkException(what + (state ? " was last updated at " : " holds a batch at ") + time.toString() +
+                         ", which is not a batch of its stream (every " + toString(slide) + " from " +
+                         times.zero.toString() + ") up to the checkpoint's batch at " + times.batch.toString());
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::detail

@@ -2,6 +2,8 @@
 // Every streaming component reads time from a Clock. The system clock runs by
 // itself; a ManualClock moves only when a test calls advance(), which returns
 // once every batch that became due has completed — so tests never sleep.
+#include <rill/core/runtime.hpp>
+
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
@@ -39,21 +41,9 @@ class Clock {
 
 class SystemClock final : public Clock {
  public:
-  std::int64_t getTimeMillis() const override {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-  }
-  std::int64_t waitTillTime(std::int64_t target, const std::function<bool()>& stopRequested) override {
-    std::unique_lock lock(mutex_);
-    const auto deadline = std::chrono::system_clock::time_point(std::chrono::milliseconds(target));
-    while (!stopRequested() && getTimeMillis() < target) cv_.wait_until(lock, deadline);
-    return getTimeMillis();
-  }
-  void wake() override {
-    std::lock_guard lock(mutex_);
-    cv_.notify_all();
-  }
+  RILL_RUNTIME std::int64_t getTimeMillis() const override;
+  RILL_RUNTIME std::int64_t waitTillTime(std::int64_t target, const std::function<bool()>& stopRequested) override;
+  RILL_RUNTIME void wake() override;
 
  private:
   std::mutex mutex_;
@@ -68,15 +58,8 @@ class ManualClock final : public Clock {
     std::lock_guard lock(mutex_);
     return now_;
   }
-  std::int64_t waitTillTime(std::int64_t target, const std::function<bool()>& stopRequested) override {
-    std::unique_lock lock(mutex_);
-    cv_.wait(lock, [&] { return now_ >= target || stopRequested(); });
-    return now_;
-  }
-  void wake() override {
-    std::lock_guard lock(mutex_);
-    cv_.notify_all();
-  }
+  RILL_RUNTIME std::int64_t waitTillTime(std::int64_t target, const std::function<bool()>& stopRequested) override;
+  RILL_RUNTIME void wake() override;
 
   /// Moves time forward and returns once every observing scheduler has run
   /// all the batches that are now due. Do not call it from inside a batch.
@@ -84,14 +67,7 @@ class ManualClock final : public Clock {
   void advance(std::chrono::duration<Rep, Period> d) {
     setTime(getTimeMillis() + std::chrono::duration_cast<std::chrono::milliseconds>(d).count());
   }
-  void setTime(std::int64_t millis) {
-    std::unique_lock lock(mutex_);
-    now_ = millis;
-    cv_.notify_all();
-    cv_.wait(lock, [&] {
-      return std::all_of(observers_.begin(), observers_.end(), [&](const Observer* o) { return o->idleAt(now_); });
-    });
-  }
+  void setTime(std::int64_t millis);
   /// Moves time forward and returns at once, without waiting for batches: what a
   /// job calls from inside a batch to stand for the time it takes to run (later
   /// batches then start late, as on a real clock). advance() waits for the batch
@@ -103,19 +79,9 @@ class ManualClock final : public Clock {
     cv_.notify_all();
   }
 
-  void addObserver(const Observer* o) override {
-    std::lock_guard lock(mutex_);
-    observers_.push_back(o);
-  }
-  void removeObserver(const Observer* o) override {
-    std::lock_guard lock(mutex_);
-    observers_.erase(std::remove(observers_.begin(), observers_.end(), o), observers_.end());
-    cv_.notify_all();
-  }
-  void notifyProgress() override {
-    std::lock_guard lock(mutex_);
-    cv_.notify_all();
-  }
+  RILL_RUNTIME void addObserver(const Observer* o) override;
+  RILL_RUNTIME void removeObserver(const Observer* o) override;
+  RILL_RUNTIME void notifyProgress() override;
 
  private:
   mutable std::mutex mutex_;
@@ -123,5 +89,62 @@ class ManualClock final : public Clock {
   std::int64_t now_;
   std::vector<const Observer*> observers_;
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME std::int64_t SystemClock::getTimeMillis() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+RILL_RUNTIME std::int64_t SystemClock::waitTillTime(std::int64_t target, const std::function<bool()>& stopRequested) {
+  std::unique_lock lock(mutex_);
+  const auto deadline = std::chrono::system_clock::time_point(std::chrono::milliseconds(target));
+  while (!stopRequested() && getTimeMillis() < target) cv_.wait_until(lock, deadline);
+  return getTimeMillis();
+}
+
+RILL_RUNTIME void SystemClock::wake() {
+  std::lock_guard lock(mutex_);
+  cv_.notify_all();
+}
+
+RILL_RUNTIME std::int64_t ManualClock::waitTillTime(std::int64_t target, const std::function<bool()>& stopRequested) {
+  std::unique_lock lock(mutex_);
+  cv_.wait(lock, [&] { return now_ >= target || stopRequested(); });
+  return now_;
+}
+
+RILL_RUNTIME void ManualClock::wake() {
+  std::lock_guard lock(mutex_);
+  cv_.notify_all();
+}
+
+RILL_RUNTIME void ManualClock::setTime(std::int64_t millis) {
+  std::unique_lock lock(mutex_);
+  now_ = millis;
+  cv_.notify_all();
+  cv_.wait(lock, [&] {
+    return std::all_of(observers_.begin(), observers_.end(), [&](const Observer* o) { return o->idleAt(now_); });
+  });
+}
+
+RILL_RUNTIME void ManualClock::addObserver(const Observer* o) {
+  std::lock_guard lock(mutex_);
+  observers_.push_back(o);
+}
+
+RILL_RUNTIME void ManualClock::removeObserver(const Observer* o) {
+  std::lock_guard lock(mutex_);
+  observers_.erase(std::remove(observers_.begin(), observers_.end(), o), observers_.end());
+  cv_.notify_all();
+}
+
+RILL_RUNTIME void ManualClock::notifyProgress() {
+  std::lock_guard lock(mutex_);
+  cv_.notify_all();
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill

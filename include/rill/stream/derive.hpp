@@ -3,6 +3,7 @@
 // batch t is a function of its parents' RDDs at t. The function runs once per
 // batch; inside it the RDD operations fuse as usual.
 #include <rill/core/errors.hpp>
+#include <rill/core/runtime.hpp>
 #include <rill/stream/dstream_node.hpp>
 #include <rill/stream/graph.hpp>
 
@@ -67,14 +68,8 @@ decltype(auto) callBatchFn(F& f, Time t, const R&... rdds) {
 
 /// Refuses a parent from another context, or with another slide than the first
 /// parent's (Spark's TransformedDStream and UnionDStream checks).
-inline void requireSameContextAndSlide(const char* op, const DStreamGraph& graph, Duration slide,
-                                       const DStreamGraph& otherGraph, Duration otherSlide) {
-  if (&graph != &otherGraph)
-    throw std::invalid_argument(std::string("rill: ") + op + " of DStreams from different StreamingContexts");
-  if (slide != otherSlide)
-    throw std::invalid_argument(std::string("rill: ") + op + " of DStreams with different slide durations (" +
-                                toString(slide) + " and " + toString(otherSlide) + ")");
-}
+RILL_RUNTIME void requireSameContextAndSlide(const char* op, const DStreamGraph& graph, Duration slide,
+                                             const DStreamGraph& otherGraph, Duration otherSlide);
 
 /// A parent's batch at t, which a multi-parent stream cannot do without.
 template <class D>
@@ -166,4 +161,18 @@ auto transformStreams(DStreamGraph& graph, const std::tuple<S...>& streams, F f)
 }
 
 }  // namespace detail
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME void detail::requireSameContextAndSlide(const char* op, const DStreamGraph& graph, Duration slide,
+                                                     const DStreamGraph& otherGraph, Duration otherSlide) {
+  if (&graph != &otherGraph)
+    throw std::invalid_argument(std::string("rill: ") + op + " of DStreams from different StreamingContexts");
+  if (slide != otherSlide)
+    throw std::invalid_argument(std::string("rill: ") + op + " of DStreams with different slide durations (" +
+                                toString(slide) + " and " + toString(otherSlide) + ")");
+}
+
+#endif  // RILL_RUNTIME_BODIES
+
 }  // namespace rill

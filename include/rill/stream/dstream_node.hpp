@@ -3,6 +3,7 @@
 // and remembers it for as long as a window downstream may ask for it again.
 // Types are erased here, once per batch — never per element.
 #include <rill/core/errors.hpp>
+#include <rill/core/runtime.hpp>
 #include <rill/rdd/rdd.hpp>
 #include <rill/stream/by_time.hpp>
 #include <rill/stream/time.hpp>
@@ -37,23 +38,12 @@ class DStreamBase {
 
   /// Sets the zero time (one batch before the first) on this stream and its parents.
   /// Every stream keeps at least its last batch (Spark's default remember duration).
-  void initialize(Time zero) {
-    if (zeroTime_ == zero) return;
-    zeroTime_ = zero;
-    rememberDuration_ = std::max(rememberDuration_, slide_);
-    for (auto& p : parents_) p->initialize(zero);
-  }
+  void initialize(Time zero);
   /// How far back generated RDDs must be kept (a window asks its parent for its length).
-  void remember(Duration d) {
-    rememberDuration_ = std::max(rememberDuration_, d);
-    for (auto& p : parents_) p->remember(parentRememberDuration());
-  }
+  void remember(Duration d);
   Duration rememberDuration() const { return rememberDuration_; }
   /// Forgets RDDs older than the remember duration; parents likewise.
-  void clearMetadata(Time now) {
-    forgetBefore(now - rememberDuration_);
-    for (auto& p : parents_) p->clearMetadata(now);
-  }
+  void clearMetadata(Time now);
 
   /// Called at the start of every batch, before any RDD of it is computed.
   virtual void onBatchStart(Time) {}
@@ -145,5 +135,26 @@ class FunctionNode final : public DStreamNode<T> {
  private:
   Fn fn_;
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME void DStreamBase::initialize(Time zero) {
+  if (zeroTime_ == zero) return;
+  zeroTime_ = zero;
+  rememberDuration_ = std::max(rememberDuration_, slide_);
+  for (auto& p : parents_) p->initialize(zero);
+}
+
+RILL_RUNTIME void DStreamBase::remember(Duration d) {
+  rememberDuration_ = std::max(rememberDuration_, d);
+  for (auto& p : parents_) p->remember(parentRememberDuration());
+}
+
+RILL_RUNTIME void DStreamBase::clearMetadata(Time now) {
+  forgetBefore(now - rememberDuration_);
+  for (auto& p : parents_) p->clearMetadata(now);
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill

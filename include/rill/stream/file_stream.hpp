@@ -9,6 +9,7 @@
 // the listeners (onWarning), as socketTextStream drops and reports one: a file
 // that is not text must not become one huge line.
 #include <rill/core/errors.hpp>
+#include <rill/core/runtime.hpp>
 #include <rill/io/directory_watcher.hpp>
 #include <rill/io/bounded_file_lines.hpp>
 #include <rill/stream/dstream.hpp>
@@ -31,53 +32,21 @@ namespace rill::detail {
 class FileInputNode final : public InputNode<std::string> {
  public:
   /// Throws IoError now if `dir` cannot be listed, rather than at the first batch.
-  FileInputNode(DStreamGraph& graph, std::string dir, ListenerBus& bus, std::size_t maxLineLength)
-      : InputNode<std::string>(graph),
-        dir_(std::move(dir)),
-        bus_(&bus),
-        maxLineLength_(maxLineLength),
-        watcher_(io::DirectoryWatcher(dir_)) {}
+  FileInputNode(DStreamGraph& graph, std::string dir, ListenerBus& bus, std::size_t maxLineLength);
 
   /// Files already there when the context starts are not new.
   void start() override { watcher_.emplace(dir_); }
 
  protected:
-  Batch takeBatch(Time t) override {
-    std::vector<std::string> lines;
-    // With several ranks rank 0 lists and reads; receivedBatch sends the lines out.
-    if (!graph().sparkContext().isDriver()) return {receivedBatch(graph().sparkContext(), std::move(lines)), 0};
-    for (const auto& path : newFiles(t)) {
-      try {
-        const std::size_t overlong = io::forEachBoundedLine(
-            path, maxLineLength_, [&lines](std::string_view line) { lines.emplace_back(line); });
-        if (overlong > 0) warnOverlong(t, path, overlong);
-      } catch (const IoError& e) {  // e.g. deleted before its batch: skip it, keep the stream going
-        warn(t, e.what());
-      }
-    }
-    const auto n = static_cast<std::int64_t>(lines.size());
-    return {receivedBatch(graph().sparkContext(), std::move(lines)), n};
-  }
+  RILL_RUNTIME Batch takeBatch(Time t) override;
 
  private:
   // A directory that cannot be listed gives an empty batch and a warning, as in
   // Spark, so a passing problem (a remount) does not end the stream.
-  std::vector<std::string> newFiles(Time t) {
-    try {
-      return watcher_->poll();
-    } catch (const IoError& e) {
-      warn(t, e.what());
-      return {};
-    }
-  }
-  void warn(Time t, const std::string& what) {
-    bus_->post(&StreamingListener::onWarning, "rill: textFileStream " + dir_ + ", batch " + t.toString() + ": " + what);
-  }
+  std::vector<std::string> newFiles(Time t);
+  void warn(Time t, const std::string& what);
 
-  void warnOverlong(Time t, const std::string& path, std::size_t n) {
-    warn(t, "skipped " + std::to_string(n) + (n == 1 ? " line" : " lines") + " longer than " +
-                std::to_string(maxLineLength_) + " bytes (rill.streaming.maxLineLength) in '" + path + "'");
-  }
+  void warnOverlong(Time t, const std::string& path, std::size_t n);
 
   std::string dir_;
   ListenerBus* bus_;
@@ -86,12 +55,61 @@ class FileInputNode final : public InputNode<std::string> {
 };
 
 /// Registers a textFileStream with the graph; its line limit comes from the SparkConf.
-inline DStream<std::string> addFileStream(DStreamGraph& graph, ListenerBus& bus, std::string dir) {
+RILL_RUNTIME DStream<std::string> addFileStream(DStreamGraph& graph, ListenerBus& bus, std::string dir);
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME FileInputNode::FileInputNode(DStreamGraph& graph, std::string dir, ListenerBus& bus,
+                                          std::size_t maxLineLength)
+    : InputNode<std::string>(graph),
+      dir_(std::move(dir)),
+      bus_(&bus),
+      maxLineLength_(maxLineLength),
+      watcher_(io::DirectoryWatcher(dir_)) {}
+
+RILL_RUNTIME FileInputNode::Batch FileInputNode::takeBatch(Time t) {
+  std::vector<std::string> lines;
+  // With several ranks rank 0 lists and reads; receivedBatch sends the lines out.
+  if (!graph().sparkContext().isDriver()) return {receivedBatch(graph().sparkContext(), std::move(lines)), 0};
+  for (const auto& path : newFiles(t)) {
+    try {
+      const std::size_t overlong =
+          io::forEachBoundedLine(path, maxLineLength_, [&lines](std::string_view line) { lines.emplace_back(line); });
+      if (overlong > 0) warnOverlong(t, path, overlong);
+    } catch (const IoError& e) {  // e.g. deleted before its batch: skip it, keep the stream going
+      warn(t, e.what());
+    }
+  }
+  const auto n = static_cast<std::int64_t>(lines.size());
+  return {receivedBatch(graph().sparkContext(), std::move(lines)), n};
+}
+
+RILL_RUNTIME std::vector<std::string> FileInputNode::newFiles(Time t) {
+  try {
+    return watcher_->poll();
+  } catch (const IoError& e) {
+    warn(t, e.what());
+    return {};
+  }
+}
+
+RILL_RUNTIME void FileInputNode::warn(Time t, const std::string& what) {
+  bus_->post(&StreamingListener::onWarning, "rill: textFileStream " + dir_ + ", batch " + t.toString() + ": " + what);
+}
+
+RILL_RUNTIME void FileInputNode::warnOverlong(Time t, const std::string& path, std::size_t n) {
+  warn(t, "skipped " + std::to_string(n) + (n == 1 ? " line" : " lines") + " longer than " +
+              std::to_string(maxLineLength_) + " bytes (rill.streaming.maxLineLength) in '" + path + "'");
+}
+
+RILL_RUNTIME DStream<std::string> addFileStream(DStreamGraph& graph, ListenerBus& bus, std::string dir) {
   graph.checkNotStarted();
   const std::size_t maxLineLength = ReceiverSettings::fromConf(graph.sparkContext().getConf()).maxLineLength;
   auto node = std::make_shared<FileInputNode>(graph, std::move(dir), bus, maxLineLength);
   graph.addInput(node);
   return DStream<std::string>(node);
 }
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::detail

@@ -2,6 +2,7 @@
 // StreamingListener: what happens to batches and receivers, as events. Events
 // are delivered one at a time (a bus with one lock), so a listener needs no
 // locking of its own unless other threads read what it records.
+#include <rill/core/runtime.hpp>
 #include <rill/stream/time.hpp>
 
 #include <condition_variable>
@@ -103,15 +104,9 @@ class StreamingListener {
 /// waits for a delivery, so a listener may do either from inside an event.
 class ListenerBus {
  public:
-  void add(std::shared_ptr<StreamingListener> l) {
-    std::lock_guard lock(mutex_);
-    listeners_.push_back(std::move(l));
-  }
+  void add(std::shared_ptr<StreamingListener> l);
   /// Removes every registration of `l`; false when it was not registered.
-  bool remove(const StreamingListener* l) {
-    std::lock_guard lock(mutex_);
-    return std::erase_if(listeners_, [l](const auto& x) { return x.get() == l; }) > 0;
-  }
+  bool remove(const StreamingListener* l);
   template <class Event, class... Args>
   void post(Event event, const Args&... args) {
     Turn turn(*this, std::nullopt);
@@ -132,26 +127,8 @@ class ListenerBus {
   // flag under a plain mutex rather than a std::timed_mutex, whose timed lock
   // ThreadSanitizer does not see.
   struct Turn {
-    Turn(ListenerBus& bus, std::optional<Duration> patience) : bus_(&bus) {
-      std::unique_lock lock(bus.mutex_);
-      auto free = [&] { return !bus.busy_; };
-      if (patience) {
-        taken = bus.free_.wait_for(lock, *patience, free);
-      } else {
-        bus.free_.wait(lock, free);
-        taken = true;
-      }
-      if (taken) {
-        bus.busy_ = true;
-        listeners = bus.listeners_;
-      }
-    }
-    ~Turn() {
-      if (!taken) return;
-      std::lock_guard lock(bus_->mutex_);
-      bus_->busy_ = false;
-      bus_->free_.notify_one();
-    }
+    Turn(ListenerBus& bus, std::optional<Duration> patience);
+    ~Turn();
     Turn(const Turn&) = delete;
     Turn& operator=(const Turn&) = delete;
     ListenerBus* bus_;
@@ -164,5 +141,41 @@ class ListenerBus {
   bool busy_ = false;  // an event is under way; under mutex_
   std::vector<std::shared_ptr<StreamingListener>> listeners_;  // under mutex_
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME void ListenerBus::add(std::shared_ptr<StreamingListener> l) {
+  std::lock_guard lock(mutex_);
+  listeners_.push_back(std::move(l));
+}
+
+RILL_RUNTIME bool ListenerBus::remove(const StreamingListener* l) {
+  std::lock_guard lock(mutex_);
+  return std::erase_if(listeners_, [l](const auto& x) { return x.get() == l; }) > 0;
+}
+
+RILL_RUNTIME ListenerBus::Turn::Turn(ListenerBus& bus, std::optional<Duration> patience) : bus_(&bus) {
+  std::unique_lock lock(bus.mutex_);
+  auto free = [&] { return !bus.busy_; };
+  if (patience) {
+    taken = bus.free_.wait_for(lock, *patience, free);
+  } else {
+    bus.free_.wait(lock, free);
+    taken = true;
+  }
+  if (taken) {
+    bus.busy_ = true;
+    listeners = bus.listeners_;
+  }
+}
+
+RILL_RUNTIME ListenerBus::Turn::~Turn() {
+  if (!taken) return;
+  std::lock_guard lock(bus_->mutex_);
+  bus_->busy_ = false;
+  bus_->free_.notify_one();
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill

@@ -5,6 +5,7 @@
 // context starts, knowing which checkpoint was restored, and each checkpoint
 // names the log ranges its batches took. Light on purpose: the context and
 // the checkpoint code include it.
+#include <rill/core/runtime.hpp>
 #include <rill/stream/checkpoint_manifest.hpp>
 #include <rill/stream/graph.hpp>
 #include <rill/stream/time.hpp>
@@ -30,19 +31,28 @@ class LoggedInput {
 };
 
 /// Opens the write-ahead logs of the graph's input streams (before they start).
-inline void openReceiverLogs(const DStreamGraph& graph, const std::string& checkpointDirectory,
-                             std::optional<Time> restored) {
+RILL_RUNTIME void openReceiverLogs(const DStreamGraph& graph, const std::string& checkpointDirectory,
+                                   std::optional<Time> restored);
+
+/// The log ranges the batches up to t took since the last call, over all
+/// input streams (for the checkpoint of t, which names those of its batches).
+RILL_RUNTIME std::vector<LogRange> receiverLogRanges(const DStreamGraph& graph, Time t);
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME void openReceiverLogs(const DStreamGraph& graph, const std::string& checkpointDirectory,
+                                   std::optional<Time> restored) {
   for (const auto& in : graph.inputs())
     if (auto* logged = dynamic_cast<LoggedInput*>(in.get())) logged->openLog(checkpointDirectory, restored);
 }
 
-/// The log ranges the batches up to t took since the last call, over all
-/// input streams (for the checkpoint of t, which names those of its batches).
-inline std::vector<LogRange> receiverLogRanges(const DStreamGraph& graph, Time t) {
+RILL_RUNTIME std::vector<LogRange> receiverLogRanges(const DStreamGraph& graph, Time t) {
   std::vector<LogRange> out;
   for (const auto& in : graph.inputs())
     if (auto* logged = dynamic_cast<LoggedInput*>(in.get())) logged->addLogRanges(t, out);
   return out;
 }
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::detail

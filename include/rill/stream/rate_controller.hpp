@@ -10,6 +10,7 @@
 // thread, but it is a few arithmetic operations, and at once a test on a
 // ManualClock knows the rate of every batch. It reads BatchInfo.numRecords,
 // which counts every input stream of the batch: exact for one receiver.
+#include <rill/core/runtime.hpp>
 #include <rill/stream/listener.hpp>
 #include <rill/stream/rate_estimator.hpp>
 #include <rill/stream/rate_limiter.hpp>
@@ -28,16 +29,7 @@ class RateController final : public StreamingListener {
   RateController(Duration batchInterval, const BackpressureSettings& s, RateLimiter& limiter)
       : estimator_(batchInterval, s), limiter_(&limiter) {}
 
-  void onBatchCompleted(const BatchInfo& b) override {
-    const auto processing = b.processingDelay();
-    const auto scheduling = b.schedulingDelay();
-    if (!processing || !scheduling) return;
-    const auto rate =
-        estimator_.compute(b.processingEndTime->milliseconds(), b.numRecords, processing->count(), scheduling->count());
-    if (!rate) return;
-    latest_ = static_cast<std::int64_t>(*rate);  // whole records per second, as Spark publishes it
-    limiter_->updateRate(static_cast<double>(latest_.load()));
-  }
+  RILL_RUNTIME void onBatchCompleted(const BatchInfo& b) override;
 
   /// The last rate set, in records per second; -1 before the first estimate.
   std::int64_t latestRate() const { return latest_.load(); }
@@ -50,12 +42,30 @@ class RateController final : public StreamingListener {
 
 /// With backpressure enabled in `s`, a RateController adapting `limiter`,
 /// added to `bus`; otherwise nothing.
-inline std::shared_ptr<RateController> attachRateController(ListenerBus& bus, Duration batchInterval,
-                                                            const ReceiverSettings& s, RateLimiter& limiter) {
+RILL_RUNTIME std::shared_ptr<RateController> attachRateController(ListenerBus& bus, Duration batchInterval,
+                                                                  const ReceiverSettings& s, RateLimiter& limiter);
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME void RateController::onBatchCompleted(const BatchInfo& b) {
+  const auto processing = b.processingDelay();
+  const auto scheduling = b.schedulingDelay();
+  if (!processing || !scheduling) return;
+  const auto rate =
+      estimator_.compute(b.processingEndTime->milliseconds(), b.numRecords, processing->count(), scheduling->count());
+  if (!rate) return;
+  latest_ = static_cast<std::int64_t>(*rate);  // whole records per second, as Spark publishes it
+  limiter_->updateRate(static_cast<double>(latest_.load()));
+}
+
+RILL_RUNTIME std::shared_ptr<RateController> attachRateController(ListenerBus& bus, Duration batchInterval,
+                                                                  const ReceiverSettings& s, RateLimiter& limiter) {
   if (!s.backpressure.enabled) return nullptr;
   auto controller = std::make_shared<RateController>(batchInterval, s.backpressure, limiter);
   bus.add(controller);
   return controller;
 }
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::detail

@@ -9,6 +9,7 @@
 // With backpressure the rate changes while the receiver runs (updateRate, from
 // the receiver's RateController), never above maxRate; it starts at
 // spark.streaming.backpressure.initialRate when that is set.
+#include <rill/core/runtime.hpp>
 #include <rill/stream/clock.hpp>
 #include <rill/stream/receiver_settings.hpp>
 
@@ -40,21 +41,7 @@ class RateLimiter {
   /// Sets the rate to newRate records per second, or to maxRate if that is
   /// lower; a rate <= 0 is ignored (Spark's updateRate). Permits saved while
   /// idle keep their share of the one-second burst.
-  void updateRate(double newRate) {
-    if (!(newRate > 0) || !std::isfinite(newRate)) return;
-    const double applied = maxRate_ > 0 ? std::min(newRate, maxRate_) : newRate;
-    std::lock_guard lock(mutex_);
-    const double now = nowMicros();
-    const double oldMaxStored = maxStored_;
-    if (limited()) {
-      resync(now);
-      stored_ *= applied / oldMaxStored;
-    } else {  // from unlimited: no saved permits, the next one is due now
-      stored_ = 0;
-      nextFreeMicros_ = now;
-    }
-    setRateLocked(applied);
-  }
+  void updateRate(double newRate);
 
   /// Waits until one more record may pass. Returns early (false) once
   /// stopRequested() is true, checked whenever the clock is woken.
@@ -78,22 +65,8 @@ class RateLimiter {
   }
 
  private:
-  RateLimiter(Clock& clock, double maxRate, double initial) : clock_(&clock), maxRate_(maxRate) {
-    if (!(maxRate >= 0) || !std::isfinite(maxRate))
-      throw std::invalid_argument("rill: a receiver's maximum rate must be >= 0 records per second, got " +
-                                  std::to_string(maxRate));
-    if (initial > 0) {
-      setRateLocked(initial);
-      nextFreeMicros_ = nowMicros();
-    }
-  }
-
-  static double initialRate(const ReceiverSettings& s) {
-    const auto max = static_cast<double>(s.maxRate);
-    if (!s.backpressure.enabled || s.backpressure.initialRate <= 0) return max;
-    const auto initial = static_cast<double>(s.backpressure.initialRate);
-    return max > 0 ? std::min(initial, max) : initial;
-  }
+  RateLimiter(Clock& clock, double maxRate, double initial);
+  static double initialRate(const ReceiverSettings& s);
 
   double nowMicros() const { return static_cast<double>(clock_->getTimeMillis()) * 1000.0; }
 
@@ -135,5 +108,43 @@ class RateLimiter {
   double stored_ = 0;          // guarded by mutex_
   double nextFreeMicros_ = 0;  // guarded by mutex_
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME void RateLimiter::updateRate(double newRate) {
+  if (!(newRate > 0) || !std::isfinite(newRate)) return;
+  const double applied = maxRate_ > 0 ? std::min(newRate, maxRate_) : newRate;
+  std::lock_guard lock(mutex_);
+  const double now = nowMicros();
+  const double oldMaxStored = maxStored_;
+  if (limited()) {
+    resync(now);
+    stored_ *= applied / oldMaxStored;
+  } else {  // from unlimited: no saved permits, the next one is due now
+    stored_ = 0;
+    nextFreeMicros_ = now;
+  }
+  setRateLocked(applied);
+}
+
+RILL_RUNTIME RateLimiter::RateLimiter(Clock& clock, double maxRate, double initial)
+    : clock_(&clock), maxRate_(maxRate) {
+  if (!(maxRate >= 0) || !std::isfinite(maxRate))
+    throw std::invalid_argument("rill: a receiver's maximum rate must be >= 0 records per second, got " +
+                                std::to_string(maxRate));
+  if (initial > 0) {
+    setRateLocked(initial);
+    nextFreeMicros_ = nowMicros();
+  }
+}
+
+RILL_RUNTIME double RateLimiter::initialRate(const ReceiverSettings& s) {
+  const auto max = static_cast<double>(s.maxRate);
+  if (!s.backpressure.enabled || s.backpressure.initialRate <= 0) return max;
+  const auto initial = static_cast<double>(s.backpressure.initialRate);
+  return max > 0 ? std::min(initial, max) : initial;
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill

@@ -3,6 +3,7 @@
 // the listener's BatchInfo::stateKeys. A state stream implements KeyedState;
 // the scheduler finds them among the graph's checkpoint participants, where
 // every state stream registers itself in definition order.
+#include <rill/core/runtime.hpp>
 #include <rill/stream/checkpoint_participant.hpp>
 
 #include <cstdint>
@@ -21,11 +22,17 @@ class KeyedState {
 };
 
 /// The key count of every state stream of `registry`, in definition order.
-inline std::vector<std::int64_t> stateKeyCounts(const CheckpointRegistry& registry) {
+RILL_RUNTIME std::vector<std::int64_t> stateKeyCounts(const CheckpointRegistry& registry);
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME std::vector<std::int64_t> stateKeyCounts(const CheckpointRegistry& registry) {
   std::vector<std::int64_t> counts;
   for (const auto& p : registry.participants())
     if (const auto* state = dynamic_cast<const KeyedState*>(p.get())) counts.push_back(state->numStateKeys());
   return counts;
 }
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::detail

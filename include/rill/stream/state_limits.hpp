@@ -6,6 +6,7 @@
 // is behind the checkpoint it came from (a restored state far behind would make
 // the restart walk every slide between the two).
 #include <rill/core/errors.hpp>
+#include <rill/core/runtime.hpp>
 #include <rill/rdd/conf.hpp>
 #include <rill/stream/checkpoint_participant.hpp>
 #include <rill/stream/time.hpp>
@@ -19,7 +20,16 @@ namespace rill::detail {
 inline constexpr const char* kMaxPendingStateBatches = "rill.streaming.state.maxPendingBatches";
 
 /// The setting, read when a state stream is defined (a bad value fails there).
-inline std::size_t maxPendingStateBatches(const SparkConf& conf) {
+RILL_RUNTIME std::size_t maxPendingStateBatches(const SparkConf& conf);
+
+/// Throws SparkException when a restored state last updated at `last` (a
+/// checked time) is more than maxPending slides behind the checkpoint's batch.
+RILL_RUNTIME void checkRestoredStateLag(Time last, const CheckpointTimes& times, Duration slide, std::size_t maxPending,
+                                        const std::string& what);
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME std::size_t maxPendingStateBatches(const SparkConf& conf) {
   const long long v = conf.getLong(kMaxPendingStateBatches, 100'000);
   if (v <= 0)
     throw std::invalid_argument(std::string("rill: setting '") + kMaxPendingStateBatches + "' must be positive, got " +
@@ -27,15 +37,15 @@ inline std::size_t maxPendingStateBatches(const SparkConf& conf) {
   return static_cast<std::size_t>(v);
 }
 
-/// Throws SparkException when a restored state last updated at `last` (a
-/// checked time) is more than maxPending slides behind the checkpoint's batch.
-inline void checkRestoredStateLag(Time last, const CheckpointTimes& times, Duration slide, std::size_t maxPending,
-                                  const std::string& what) {
+RILL_RUNTIME void checkRestoredStateLag(Time last, const CheckpointTimes& times, Duration slide, std::size_t maxPending,
+                                        const std::string& what) {
   const auto behind = static_cast<std::size_t>((times.batch - last).count() / slide.count());
   if (behind > maxPending)
     throw SparkException(what + " was last updated at " + last.toString() + ", " + std::to_string(behind) +
                          " batches before the checkpoint's batch at " + times.batch.toString() + ": more than " +
                          kMaxPendingStateBatches + " (" + std::to_string(maxPending) + ")");
 }
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::detail

@@ -3,6 +3,7 @@
 // graph, then cuts the input into batches every batch interval on its clock and
 // runs each batch's jobs, one batch at a time (batch_scheduler.hpp).
 #include <rill/core/errors.hpp>
+#include <rill/core/runtime.hpp>
 #include <rill/exec/cluster.hpp>
 #include <rill/exec/wire.hpp>
 #include <rill/rdd/spark_context.hpp>
@@ -61,14 +62,7 @@ class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
         stopSettings_(detail::StopSettings::fromConf(sc.getConf(), graph_->batchDuration())) {}
   StreamingContext(const StreamingContext&) = delete;
   StreamingContext& operator=(const StreamingContext&) = delete;
-  ~StreamingContext() {
-    try {
-      stop(false, false);
-    } catch (...) {  // a destructor must not throw; awaitTermination reports errors
-    }
-    std::lock_guard lifecycle(lifecycleMutex_);
-    releaseShutdownHook();  // also when stop() threw: the hook must not outlive this
-  }
+  ~StreamingContext();
 
   SparkContext& sparkContext() const { return *sc_; }
   Duration batchDuration() const { return graph_->batchDuration(); }
@@ -91,11 +85,7 @@ class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
   /// DStream::checkpoint(interval) asks) save the state, the incremental windows and
   /// the batches windows still need as "directory/checkpoint-<batch time>", keeping
   /// the newest `keep` files. A batch that failed is not checkpointed.
-  void checkpoint(const std::string& directory, std::size_t keep = 3) {
-    if (getState() != State::INITIALIZED)
-      throw IllegalStateException("rill: checkpoint(directory) must be set before the context starts");
-    checkpointer_ = std::make_shared<detail::Checkpointer>(directory, keep);
-  }
+  void checkpoint(const std::string& directory, std::size_t keep = 3);
 
   /// getOrCreate(directory, factory): factory() -> std::unique_ptr<StreamingContext>
   /// defines the context and its DStreams (Spark's pattern). Unlike Spark, rill always
@@ -142,16 +132,11 @@ class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
 
   /// socketTextStream(host, port): the lines a TCP server sends (e.g. `nc -lk 9999`),
   /// received on a thread; reconnects after a refused or dropped connection.
-  DStream<std::string> socketTextStream(const std::string& host, int port) {
-    const auto settings = ReceiverSettings::fromConf(sc_->getConf());
-    return receiverStream(std::make_shared<SocketReceiver>(host, port, settings));
-  }
+  DStream<std::string> socketTextStream(const std::string& host, int port);
 
   /// textFileStream(directory): the lines of each file moved into the directory
   /// after start(), read in the batch during which it appeared.
-  DStream<std::string> textFileStream(const std::string& directory) {
-    return detail::addFileStream(*graph_, bus_, directory);
-  }
+  DStream<std::string> textFileStream(const std::string& directory);
 
   /// receiverStream(receiver): the records a user-written rill::Receiver<T> stores.
   template <class R>
@@ -191,38 +176,7 @@ class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
   /// the context gracefully (on a thread of rill's; the signals' previous
   /// handlers are back once it has stopped). An input that cannot start makes
   /// start() throw its error, with its other inputs stopped again and the context stopped.
-  void start() {
-    if (scheduler_->onSchedulerThread())
-      throw IllegalStateException("rill: StreamingContext has already been started");
-    std::lock_guard lifecycle(lifecycleMutex_);
-    const State state = getState();
-    if (state == State::ACTIVE) throw IllegalStateException("rill: StreamingContext has already been started");
-    if (state == State::STOPPED)
-      throw IllegalStateException("rill: StreamingContext has already been stopped; create a new one");
-    if (sc_->isStopped())
-      throw IllegalStateException("rill: cannot start the StreamingContext: its SparkContext has been stopped");
-    const auto interval = batchDuration().count();
-    const auto now = driverTime();
-    // A restored context goes on after its checkpointed batch, on its old time line.
-    const Time first = recovered_ ? Time(recovered_->time) + batchDuration() : Time((now / interval + 1) * interval);
-    const Time zero = recovered_ ? Time(recovered_->zeroTime) : first - batchDuration();
-    // Receivers' write-ahead logs open before the inputs start, replaying what a
-    // crash left; on rank 0 only, where receivers run, and a refusal is every rank's.
-    sc_->cluster().runAndAgree("stream start", [&] {
-      if (sc_->isDriver())
-        detail::openReceiverLogs(*graph_, checkpointer_ ? checkpointer_->directory() : std::string(),
-                                 restoredBatchTime());
-    });
-    if (checkpointer_) checkpointer_->start(*graph_, zero);
-    graph_->start(zero, rememberAtLeast_);
-    try {
-      scheduler_->start(first, checkpointer_);
-    } catch (...) {
-      scheduler_->requestStop(false);  // not started: now stopped, so that awaitTermination() returns
-      throw;
-    }
-    if (stopSettings_.gracefulOnShutdown) shutdownHook_ = detail::ShutdownSignals::add([this] { stopOnShutdown(); });
-  }
+  void start();
 
   /// stop(stopSparkContext = true, stopGracefully = false), Spark's defaults. Graceful:
   /// stop receiving, then process everything already received before returning.
@@ -237,17 +191,7 @@ class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
   /// rill.streaming.forcedStopTimeout (default 10 s) after that is left behind
   /// on its thread, with a warning: a user function that never returns is not
   /// waited for. Called from inside a batch, stop() does not wait for the batch.
-  void stop(bool stopSparkContext = true, bool stopGracefully = false) {
-    if (scheduler_->onSchedulerThread()) {
-      scheduler_->stopFromBatch(stopGracefully, stopSparkContext);
-      return;
-    }
-    {
-      std::lock_guard lifecycle(lifecycleMutex_);
-      stopStreaming(stopGracefully);
-    }
-    if (stopSparkContext) sc_->stop();
-  }
+  void stop(bool stopSparkContext = true, bool stopGracefully = false);
 
   /// Waits until the context stops; rethrows the first exception a batch raised.
   /// Throws IllegalStateException when called from inside a batch, where it
@@ -261,34 +205,18 @@ class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
 
  private:
   // Rank 0's clock reading: with several ranks every rank starts on its time line.
-  std::int64_t driverTime() {
-    exec::Cluster& cluster = sc_->cluster();
-    std::int64_t now = clock_->getTimeMillis();
-    if (cluster.size() == 1) return now;
-    constexpr std::string_view tag = "stream start";
-    exec::Bytes mine;
-    if (cluster.isDriver()) exec::appendWire(mine, now, tag);
-    return exec::readWire<std::int64_t>(cluster.broadcast(tag, 0, std::move(mine)), tag);
-  }
+  std::int64_t driverTime();
 
   // Called with lifecycleMutex_ held, not on the scheduler's thread.
-  void stopStreaming(bool stopGracefully) {
-    if (scheduler_->requestStop(stopGracefully)) scheduler_->finishStop(stopSettings_);
-    releaseShutdownHook();
-  }
+  void stopStreaming(bool stopGracefully);
 
   // Runs on the signal watcher's thread. A stop already under way (holding the
   // lock) is left to finish; waiting for it here would keep the lock's holder
   // from unregistering this hook.
-  void stopOnShutdown() {
-    std::unique_lock lifecycle(lifecycleMutex_, std::try_to_lock);
-    if (lifecycle) stopStreaming(true);
-  }
+  void stopOnShutdown();
 
   // Called with lifecycleMutex_ held.
-  void releaseShutdownHook() {
-    if (const auto id = std::exchange(shutdownHook_, 0)) detail::ShutdownSignals::remove(id);
-  }
+  void releaseShutdownHook();
 
   SparkContext* sc_;
   std::shared_ptr<Clock> clock_;
@@ -305,5 +233,101 @@ class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
   std::mutex lifecycleMutex_;      // start() and stop() one at a time
   std::uint64_t shutdownHook_ = 0;  // the signal hook's id, 0 for none; under lifecycleMutex_
 };
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME StreamingContext::~StreamingContext() {
+  try {
+    stop(false, false);
+  } catch (...) {  // a destructor must not throw; awaitTermination reports errors
+  }
+  std::lock_guard lifecycle(lifecycleMutex_);
+  releaseShutdownHook();  // also when stop() threw: the hook must not outlive this
+}
+
+RILL_RUNTIME void StreamingContext::checkpoint(const std::string& directory, std::size_t keep) {
+  if (getState() != State::INITIALIZED)
+    throw IllegalStateException("rill: checkpoint(directory) must be set before the context starts");
+  checkpointer_ = std::make_shared<detail::Checkpointer>(directory, keep);
+}
+
+RILL_RUNTIME DStream<std::string> StreamingContext::socketTextStream(const std::string& host, int port) {
+  const auto settings = ReceiverSettings::fromConf(sc_->getConf());
+  return receiverStream(std::make_shared<SocketReceiver>(host, port, settings));
+}
+
+RILL_RUNTIME DStream<std::string> StreamingContext::textFileStream(const std::string& directory) {
+  return detail::addFileStream(*graph_, bus_, directory);
+}
+
+RILL_RUNTIME void StreamingContext::start() {
+  if (scheduler_->onSchedulerThread()) throw IllegalStateException("rill: StreamingContext has already been started");
+  std::lock_guard lifecycle(lifecycleMutex_);
+  const State state = getState();
+  if (state == State::ACTIVE) throw IllegalStateException("rill: StreamingContext has already been started");
+  if (state == State::STOPPED)
+    throw IllegalStateException("rill: StreamingContext has already been stopped; create a new one");
+  if (sc_->isStopped())
+    throw IllegalStateException("rill: cannot start the StreamingContext: its SparkContext has been stopped");
+  const auto interval = batchDuration().count();
+  const auto now = driverTime();
+  // A restored context goes on after its checkpointed batch, on its old time line.
+  const Time first = recovered_ ? Time(recovered_->time) + batchDuration() : Time((now / interval + 1) * interval);
+  const Time zero = recovered_ ? Time(recovered_->zeroTime) : first - batchDuration();
+  // Receivers' write-ahead logs open before the inputs start, replaying what a
+  // crash left; on rank 0 only, where receivers run, and a refusal is every rank's.
+  sc_->cluster().runAndAgree("stream start", [&] {
+    if (sc_->isDriver())
+      detail::openReceiverLogs(*graph_, checkpointer_ ? checkpointer_->directory() : std::string(),
+                               restoredBatchTime());
+  });
+  if (checkpointer_) checkpointer_->start(*graph_, zero);
+  graph_->start(zero, rememberAtLeast_);
+  try {
+    scheduler_->start(first, checkpointer_);
+  } catch (...) {
+    scheduler_->requestStop(false);  // not started: now stopped, so that awaitTermination() returns
+    throw;
+  }
+  if (stopSettings_.gracefulOnShutdown) shutdownHook_ = detail::ShutdownSignals::add([this] { stopOnShutdown(); });
+}
+
+RILL_RUNTIME void StreamingContext::stop(bool stopSparkContext, bool stopGracefully) {
+  if (scheduler_->onSchedulerThread()) {
+    scheduler_->stopFromBatch(stopGracefully, stopSparkContext);
+    return;
+  }
+  {
+    std::lock_guard lifecycle(lifecycleMutex_);
+    stopStreaming(stopGracefully);
+  }
+  if (stopSparkContext) sc_->stop();
+}
+
+RILL_RUNTIME std::int64_t StreamingContext::driverTime() {
+  exec::Cluster& cluster = sc_->cluster();
+  std::int64_t now = clock_->getTimeMillis();
+  if (cluster.size() == 1) return now;
+  constexpr std::string_view tag = "stream start";
+  exec::Bytes mine;
+  if (cluster.isDriver()) exec::appendWire(mine, now, tag);
+  return exec::readWire<std::int64_t>(cluster.broadcast(tag, 0, std::move(mine)), tag);
+}
+
+RILL_RUNTIME void StreamingContext::stopStreaming(bool stopGracefully) {
+  if (scheduler_->requestStop(stopGracefully)) scheduler_->finishStop(stopSettings_);
+  releaseShutdownHook();
+}
+
+RILL_RUNTIME void StreamingContext::stopOnShutdown() {
+  std::unique_lock lifecycle(lifecycleMutex_, std::try_to_lock);
+  if (lifecycle) stopStreaming(true);
+}
+
+RILL_RUNTIME void StreamingContext::releaseShutdownHook() {
+  if (const auto id = std::exchange(shutdownHook_, 0)) detail::ShutdownSignals::remove(id);
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill

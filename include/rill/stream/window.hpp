@@ -5,6 +5,7 @@
 // What "combine" means is the op's: a union for window(), a per-key merge of
 // aligned partitions for the keyed window ops.
 #include <rill/core/ref.hpp>
+#include <rill/core/runtime.hpp>
 #include <rill/rdd/derived_nodes.hpp>
 #include <rill/rdd/rdd.hpp>
 #include <rill/stream/checkpoint_streams.hpp>
@@ -29,18 +30,7 @@ namespace detail {
 
 /// Spark's rule, checked when the stream is defined: window and slide are positive
 /// multiples of the parent's slide. `what` names the operation in the message.
-inline void requireWindowDurations(const char* what, Duration window, Duration slide, Duration parentSlide) {
-  requirePositiveDuration(window, "window duration");
-  requirePositiveDuration(slide, "slide duration");
-  auto require = [&](const char* name, Duration d) {
-    if (!isMultipleOf(d, parentSlide))
-      throw std::invalid_argument(std::string("rill: ") + what + ": the " + name + " (" + toString(d) +
-                                  ") must be a multiple of the parent DStream's slide duration (" +
-                                  toString(parentSlide) + ")");
-  };
-  require("window duration", window);
-  require("slide duration", slide);
-}
+RILL_RUNTIME void requireWindowDurations(const char* what, Duration window, Duration slide, Duration parentSlide);
 
 template <class In, class Out>
 class WindowNode final : public DStreamNode<Out> {
@@ -90,4 +80,23 @@ RDD<T> unionOf(SparkContext& sc, const std::vector<RDD<T>>& rdds) {
 }
 
 }  // namespace detail
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME void detail::requireWindowDurations(const char* what, Duration window, Duration slide,
+                                                 Duration parentSlide) {
+  requirePositiveDuration(window, "window duration");
+  requirePositiveDuration(slide, "slide duration");
+  auto require = [&](const char* name, Duration d) {
+    if (!isMultipleOf(d, parentSlide))
+      throw std::invalid_argument(std::string("rill: ") + what + ": the " + name + " (" + toString(d) +
+                                  ") must be a multiple of the parent DStream's slide duration (" +
+                                  toString(parentSlide) + ")");
+  };
+  require("window duration", window);
+  require("slide duration", slide);
+}
+
+#endif  // RILL_RUNTIME_BODIES
+
 }  // namespace rill
