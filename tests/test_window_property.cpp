@@ -65,7 +65,7 @@ auto byTime(const S& stream) {
 /// missing (partial windows at the start). keepVanished: the form with invF and
 /// no filterFunc, where a key stays once it was in a window, with invF(x, x) = 0
 /// once its values left (batches between two windows, when s > w, are in no
-/// window and never counted: README, "Where rill differs from Spark", 7).
+/// window and never counted: README, "Coming from Spark", on incremental windows).
 std::map<std::int64_t, std::vector<SI>> oracle(const Batches<SI>& input, int w, int s, int endSeconds,
                                                bool keepVanished) {
   std::map<std::int64_t, std::vector<SI>> out;
