@@ -22,10 +22,7 @@ include_guard(GLOBAL)
 
 function(rill_compile_runtime)
   if(NOT TARGET rill_runtime)
-    set(source "${CMAKE_BINARY_DIR}/rill_runtime.cpp")
-    file(CONFIGURE OUTPUT "${source}" CONTENT
-         "// rill's runtime, compiled once for the targets of rill_compile_runtime()\n#define RILL_COMPILE_RUNTIME\n#include <rill/rill.hpp>\n")
-    add_library(rill_runtime STATIC "${source}")
+    add_library(rill_runtime STATIC "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/rill_runtime.cpp")
     target_link_libraries(rill_runtime PUBLIC rill::rill)
     target_compile_definitions(rill_runtime PUBLIC RILL_SEPARATE_COMPILATION)
   endif()

@@ -72,8 +72,9 @@ class IllegalStateException : public SparkException {
 // plain functions that do not depend on a program's types) can instead be
 // compiled once, as fmt's compiled part is: CMake's rill_compile_runtime(target)
 // does it, or by hand one source file defines RILL_COMPILE_RUNTIME before
-// including <rill/rill.hpp> and every translation unit (that one too) is
-// compiled with RILL_SEPARATE_COMPILATION. See docs/benchmarks.md for what it
+// including <rill/rill.hpp> (cmake/rill_runtime.cpp, installed beside rill's
+// CMake files) and every translation unit (that one too) is compiled with
+// RILL_SEPARATE_COMPILATION. See docs/benchmarks.md for what it
 // saves. Templates stay in the headers either way.
 //
 // A header declares such a function in its class (or with RILL_RUNTIME, for a
