@@ -2,6 +2,7 @@
 # Installs the current build tree into a scratch prefix, then configures, builds
 # and runs tests/consumer (a find_package(rill CONFIG REQUIRED) project) against
 # it, with range-v3 hidden from CMake: an installed rill needs only threads.
+# consumer_kafka is built when rill was built with librdkafka.
 # usage: install_consumer.sh <cmake> <build-dir> <prefix> <consumer-src> <cxx> <generator>
 set -euo pipefail
 cmake_bin=$1 build=$2 prefix=$3 src=$4 cxx=$5 gen=$6
@@ -13,4 +14,5 @@ rm -rf "$prefix" "$build/consumer-build"
 "$cmake_bin" --build "$build/consumer-build"
 "$build/consumer-build/consumer"
 "$build/consumer-build/consumer_compiled_runtime"
+if [[ -x "$build/consumer-build/consumer_kafka" ]]; then "$build/consumer-build/consumer_kafka"; fi
 echo "install_consumer: OK"

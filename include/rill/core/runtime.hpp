@@ -26,3 +26,14 @@
 #define RILL_RUNTIME
 #define RILL_RUNTIME_BODIES 0
 #endif
+
+// rill's opt-in parts (rill/mpi.hpp, rill/kafka.hpp, rill/ui.hpp) keep their
+// runtime the same way, under `#if RILL_PART_RUNTIME_BODIES`: each part's is
+// compiled once by a source that defines RILL_COMPILE_PART_RUNTIME and includes
+// the part's header (cmake/rill_<part>_runtime.cpp), so that library holds the
+// part's runtime and none of rill's, which is rill_runtime's.
+#if !defined(RILL_SEPARATE_COMPILATION) || defined(RILL_COMPILE_PART_RUNTIME)
+#define RILL_PART_RUNTIME_BODIES 1
+#else
+#define RILL_PART_RUNTIME_BODIES 0
+#endif

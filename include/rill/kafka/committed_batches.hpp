@@ -5,6 +5,7 @@
 // consumer sees no others) names the last batch whose transaction committed.
 // Only the end of each partition is read, further back only when no record
 // there carries the header.
+#include <rill/core/runtime.hpp>
 #include <rill/kafka/driver_consumer.hpp>
 #include <rill/kafka/message.hpp>
 #include <rill/kafka/offset_range.hpp>
@@ -27,15 +28,27 @@ inline constexpr const char* kBatchTimeHeader = "rill.batchTime";
 
 /// A sink's kafkaParams for reading only what transactions committed (without
 /// the producer's settings, which a consumer would warn about).
-inline KafkaParams readCommitted(KafkaParams params) {
+RILL_RUNTIME KafkaParams readCommitted(KafkaParams params);
+
+/// The newest batch time in the records [from, until) of one partition.
+RILL_RUNTIME std::optional<std::int64_t> newestBatchIn(const KafkaParams& params, const OffsetRange& range,
+                                                       std::int64_t pollTimeoutMs);
+
+/// The newest batch time a sink committed to `topic`; nullopt when none (or no topic).
+RILL_RUNTIME std::optional<std::int64_t> lastCommittedBatch(const KafkaParams& kafkaParams, const std::string& topic,
+                                                            std::chrono::milliseconds timeout,
+                                                            std::int64_t pollTimeoutMs);
+
+#if RILL_PART_RUNTIME_BODIES
+
+RILL_RUNTIME KafkaParams readCommitted(KafkaParams params) {
   for (const char* key : {"transactional.id", "enable.idempotence", "transaction.timeout.ms"}) params.erase(key);
   params["isolation.level"] = "read_committed";
   return params;
 }
 
-/// The newest batch time in the records [from, until) of one partition.
-inline std::optional<std::int64_t> newestBatchIn(const KafkaParams& params, const OffsetRange& range,
-                                                 std::int64_t pollTimeoutMs) {
+RILL_RUNTIME std::optional<std::int64_t> newestBatchIn(const KafkaParams& params, const OffsetRange& range,
+                                                       std::int64_t pollTimeoutMs) {
   std::optional<std::int64_t> newest;
   PartitionConsumer reader(params, range.topicPartition());
   reader.read(range, pollTimeoutMs, [&](const rd_kafka_message_t& m) {
@@ -49,9 +62,9 @@ inline std::optional<std::int64_t> newestBatchIn(const KafkaParams& params, cons
   return newest;
 }
 
-/// The newest batch time a sink committed to `topic`; nullopt when none (or no topic).
-inline std::optional<std::int64_t> lastCommittedBatch(const KafkaParams& kafkaParams, const std::string& topic,
-                                                      std::chrono::milliseconds timeout, std::int64_t pollTimeoutMs) {
+RILL_RUNTIME std::optional<std::int64_t> lastCommittedBatch(const KafkaParams& kafkaParams, const std::string& topic,
+                                                            std::chrono::milliseconds timeout,
+                                                            std::int64_t pollTimeoutMs) {
   const KafkaParams params = readCommitted(kafkaParams);
   DriverConsumer driver(params);
   const auto topics = driver.topics(timeout);
@@ -74,5 +87,7 @@ inline std::optional<std::int64_t> lastCommittedBatch(const KafkaParams& kafkaPa
   }
   return newest;
 }
+
+#endif  // RILL_PART_RUNTIME_BODIES
 
 }  // namespace rill::kafka::detail

@@ -4,6 +4,7 @@
 // costs connections and a metadata round trip, and a kept one has already
 // fetched ahead from where the last batch ended. Tasks lease a reader for their
 // partition and give it back; beyond the capacity the least recently used goes.
+#include <rill/core/runtime.hpp>
 #include <rill/kafka/offset_range.hpp>
 #include <rill/kafka/params.hpp>
 #include <rill/kafka/partition_consumer.hpp>
@@ -41,19 +42,7 @@ class ConsumerPool {
     std::unique_ptr<PartitionConsumer> consumer_;
   };
 
-  Lease lease(const TopicPartition& tp) {
-    {
-      std::lock_guard lock(mutex_);
-      auto same = [&](const auto& c) { return c->topicPartition() == tp; };
-      auto it = std::find_if(idle_.rbegin(), idle_.rend(), same);
-      if (it != idle_.rend()) {
-        auto c = std::move(*it);
-        idle_.erase(std::next(it).base());
-        return Lease(this, std::move(c));
-      }
-    }
-    return Lease(this, std::make_unique<PartitionConsumer>(params_, tp));
-  }
+  Lease lease(const TopicPartition& tp);
 
   /// Readers kept now (for tests).
   std::size_t idleCount() const {
@@ -62,24 +51,44 @@ class ConsumerPool {
   }
 
  private:
-  void giveBack(std::unique_ptr<PartitionConsumer> c) {
-    if (!settings_.cacheEnabled || settings_.cacheCapacity == 0) return;  // c closes here
-    std::unique_ptr<PartitionConsumer> evicted;
-    {
-      std::lock_guard lock(mutex_);
-      idle_.push_back(std::move(c));  // most recently used last
-      if (idle_.size() > settings_.cacheCapacity) {
-        evicted = std::move(idle_.front());
-        idle_.erase(idle_.begin());
-      }
-    }
-    // evicted closes here, outside the lock (closing a consumer waits for its threads)
-  }
+  void giveBack(std::unique_ptr<PartitionConsumer> c);
 
   KafkaParams params_;
   ReadSettings settings_;
   mutable std::mutex mutex_;
   std::vector<std::unique_ptr<PartitionConsumer>> idle_;  // guarded by mutex_
 };
+
+#if RILL_PART_RUNTIME_BODIES
+
+RILL_RUNTIME ConsumerPool::Lease ConsumerPool::lease(const TopicPartition& tp) {
+  {
+    std::lock_guard lock(mutex_);
+    auto same = [&](const auto& c) { return c->topicPartition() == tp; };
+    auto it = std::find_if(idle_.rbegin(), idle_.rend(), same);
+    if (it != idle_.rend()) {
+      auto c = std::move(*it);
+      idle_.erase(std::next(it).base());
+      return Lease(this, std::move(c));
+    }
+  }
+  return Lease(this, std::make_unique<PartitionConsumer>(params_, tp));
+}
+
+RILL_RUNTIME void ConsumerPool::giveBack(std::unique_ptr<PartitionConsumer> c) {
+  if (!settings_.cacheEnabled || settings_.cacheCapacity == 0) return;  // c closes here
+  std::unique_ptr<PartitionConsumer> evicted;
+  {
+    std::lock_guard lock(mutex_);
+    idle_.push_back(std::move(c));  // most recently used last
+    if (idle_.size() > settings_.cacheCapacity) {
+      evicted = std::move(idle_.front());
+      idle_.erase(idle_.begin());
+    }
+  }
+  // evicted closes here, outside the lock (closing a consumer waits for its threads)
+}
+
+#endif  // RILL_PART_RUNTIME_BODIES
 
 }  // namespace rill::kafka::detail

@@ -5,6 +5,8 @@
 // std::strings (key() and value() for text, keyBytes() and valueBytes() for
 // bytes); a null key or value (a tombstone) is told apart from an empty one by
 // hasKey() and hasValue().
+#include <rill/core/runtime.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -93,7 +95,11 @@ class ConsumerRecord {
 
 /// As print() shows a record: ConsumerRecord(topic = t, partition = 0, offset = 5,
 /// CreateTime = 1700000000000, key = k, value = v), null keys and values as "null".
-inline std::ostream& operator<<(std::ostream& os, const ConsumerRecord& r) {
+RILL_RUNTIME std::ostream& operator<<(std::ostream& os, const ConsumerRecord& r);
+
+#if RILL_PART_RUNTIME_BODIES
+
+RILL_RUNTIME std::ostream& operator<<(std::ostream& os, const ConsumerRecord& r) {
   const char* clock = r.timestampType() == TimestampType::CREATE_TIME       ? "CreateTime"
                       : r.timestampType() == TimestampType::LOG_APPEND_TIME ? "LogAppendTime"
                                                                             : "NoTimestampType";
@@ -102,5 +108,7 @@ inline std::ostream& operator<<(std::ostream& os, const ConsumerRecord& r) {
      << ", value = " << (r.hasValue() ? r.value() : "null") << ")";
   return os;
 }
+
+#endif  // RILL_PART_RUNTIME_BODIES
 
 }  // namespace rill::kafka

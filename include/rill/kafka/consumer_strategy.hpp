@@ -6,6 +6,7 @@
 // start at per partition. Subscriptions follow the topics: partitions and, for
 // a pattern, topics that appear while the stream runs are read from their
 // earliest offset.
+#include <rill/core/runtime.hpp>
 #include <rill/kafka/offset_range.hpp>
 #include <rill/kafka/params.hpp>
 
@@ -34,22 +35,10 @@ class ConsumerStrategy {
   const std::vector<TopicPartition>& assigned() const { return assigned_; }
 
   /// Whether the stream reads topic `name` (Subscribe, SubscribePattern).
-  bool wants(const std::string& name) const {
-    if (kind_ == Kind::SubscribePattern) return !isInternal(name) && std::regex_match(name, *regex_);
-    for (const auto& t : topics_)
-      if (t == name) return true;
-    return false;
-  }
+  bool wants(const std::string& name) const;
 
   /// "Subscribe(in, other)", "SubscribePattern(logs-.*)", "Assign(in-0, in-1)".
-  std::string describe() const {
-    std::string out = kind_ == Kind::Subscribe ? "Subscribe(" : kind_ == Kind::Assign ? "Assign(" : "SubscribePattern(";
-    if (kind_ == Kind::SubscribePattern) out += pattern_;
-    for (std::size_t i = 0; i < topics_.size(); ++i) out += (i ? ", " : "") + topics_[i];
-    for (std::size_t i = 0; i < assigned_.size(); ++i)
-      out += (i ? ", " : "") + assigned_[i].topic + "-" + std::to_string(assigned_[i].partition);
-    return out + ")";
-  }
+  std::string describe() const;
 
   friend ConsumerStrategy Subscribe(std::vector<std::string> topics, KafkaParams kafkaParams, StartingOffsets offsets);
   friend ConsumerStrategy SubscribePattern(const std::string& pattern, KafkaParams kafkaParams,
@@ -58,14 +47,7 @@ class ConsumerStrategy {
                                  StartingOffsets offsets);
 
  private:
-  ConsumerStrategy(Kind kind, KafkaParams params, StartingOffsets offsets)
-      : kind_(kind), params_(std::move(params)), offsets_(std::move(offsets)) {
-    detail::requireUsable(params_);
-    for (const auto& [tp, offset] : offsets_)
-      if (offset < 0)
-        throw std::invalid_argument("rill: the starting offset of Kafka topic '" + tp.topic + "' partition " +
-                                    std::to_string(tp.partition) + " must be >= 0, got " + std::to_string(offset));
-  }
+  ConsumerStrategy(Kind kind, KafkaParams params, StartingOffsets offsets);
   // Kafka's own topics, which pattern subscriptions leave out (as Kafka's
   // exclude.internal.topics does).
   static bool isInternal(const std::string& name) {
@@ -82,8 +64,47 @@ class ConsumerStrategy {
 };
 
 /// Subscribe(topics, kafkaParams[, offsets]): every partition of these topics.
-inline ConsumerStrategy Subscribe(std::vector<std::string> topics, KafkaParams kafkaParams,
-                                  StartingOffsets offsets = {}) {
+RILL_RUNTIME ConsumerStrategy Subscribe(std::vector<std::string> topics, KafkaParams kafkaParams,
+                                        StartingOffsets offsets = {});
+
+/// SubscribePattern(pattern, kafkaParams[, offsets]): every partition of the
+/// topics whose whole name matches `pattern`, as they come and go.
+RILL_RUNTIME ConsumerStrategy SubscribePattern(const std::string& pattern, KafkaParams kafkaParams,
+                                               StartingOffsets offsets = {});
+
+/// Assign(partitions, kafkaParams[, offsets]): exactly these partitions.
+RILL_RUNTIME ConsumerStrategy Assign(std::vector<TopicPartition> partitions, KafkaParams kafkaParams,
+                                     StartingOffsets offsets = {});
+
+#if RILL_PART_RUNTIME_BODIES
+
+RILL_RUNTIME bool ConsumerStrategy::wants(const std::string& name) const {
+  if (kind_ == Kind::SubscribePattern) return !isInternal(name) && std::regex_match(name, *regex_);
+  for (const auto& t : topics_)
+    if (t == name) return true;
+  return false;
+}
+
+RILL_RUNTIME std::string ConsumerStrategy::describe() const {
+  std::string out = kind_ == Kind::Subscribe ? "Subscribe(" : kind_ == Kind::Assign ? "Assign(" : "SubscribePattern(";
+  if (kind_ == Kind::SubscribePattern) out += pattern_;
+  for (std::size_t i = 0; i < topics_.size(); ++i) out += (i ? ", " : "") + topics_[i];
+  for (std::size_t i = 0; i < assigned_.size(); ++i)
+    out += (i ? ", " : "") + assigned_[i].topic + "-" + std::to_string(assigned_[i].partition);
+  return out + ")";
+}
+
+RILL_RUNTIME ConsumerStrategy::ConsumerStrategy(Kind kind, KafkaParams params, StartingOffsets offsets)
+    : kind_(kind), params_(std::move(params)), offsets_(std::move(offsets)) {
+  detail::requireUsable(params_);
+  for (const auto& [tp, offset] : offsets_)
+    if (offset < 0)
+      throw std::invalid_argument("rill: the starting offset of Kafka topic '" + tp.topic + "' partition " +
+                                  std::to_string(tp.partition) + " must be >= 0, got " + std::to_string(offset));
+}
+
+RILL_RUNTIME ConsumerStrategy Subscribe(std::vector<std::string> topics, KafkaParams kafkaParams,
+                                        StartingOffsets offsets) {
   if (topics.empty()) throw std::invalid_argument("rill: Subscribe needs at least one topic");
   for (const auto& t : topics)
     if (t.empty()) throw std::invalid_argument("rill: Subscribe: a topic name must not be empty");
@@ -92,10 +113,8 @@ inline ConsumerStrategy Subscribe(std::vector<std::string> topics, KafkaParams k
   return s;
 }
 
-/// SubscribePattern(pattern, kafkaParams[, offsets]): every partition of the
-/// topics whose whole name matches `pattern`, as they come and go.
-inline ConsumerStrategy SubscribePattern(const std::string& pattern, KafkaParams kafkaParams,
-                                         StartingOffsets offsets = {}) {
+RILL_RUNTIME ConsumerStrategy SubscribePattern(const std::string& pattern, KafkaParams kafkaParams,
+                                               StartingOffsets offsets) {
   ConsumerStrategy s(ConsumerStrategy::Kind::SubscribePattern, std::move(kafkaParams), std::move(offsets));
   try {
     s.regex_ = std::make_shared<const std::regex>(pattern);
@@ -106,9 +125,8 @@ inline ConsumerStrategy SubscribePattern(const std::string& pattern, KafkaParams
   return s;
 }
 
-/// Assign(partitions, kafkaParams[, offsets]): exactly these partitions.
-inline ConsumerStrategy Assign(std::vector<TopicPartition> partitions, KafkaParams kafkaParams,
-                               StartingOffsets offsets = {}) {
+RILL_RUNTIME ConsumerStrategy Assign(std::vector<TopicPartition> partitions, KafkaParams kafkaParams,
+                                     StartingOffsets offsets) {
   if (partitions.empty()) throw std::invalid_argument("rill: Assign needs at least one topic partition");
   for (const auto& tp : partitions)
     if (tp.topic.empty() || tp.partition < 0)
@@ -117,5 +135,7 @@ inline ConsumerStrategy Assign(std::vector<TopicPartition> partitions, KafkaPara
   s.assigned_ = std::move(partitions);
   return s;
 }
+
+#endif  // RILL_PART_RUNTIME_BODIES
 
 }  // namespace rill::kafka

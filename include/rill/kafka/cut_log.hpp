@@ -7,6 +7,7 @@
 // where the logs end by then: the same batches give the same output, which a
 // transactional sink has perhaps already committed (Spark re-runs the batches
 // its checkpoint names as pending the same way).
+#include <rill/core/runtime.hpp>
 #include <rill/core/serialization.hpp>
 #include <rill/io/atomic_file.hpp>
 #include <rill/kafka/offset_range.hpp>
@@ -33,24 +34,32 @@ class CutLog {
 
   /// What the file holds: none when there is no file; throws (SparkException)
   /// when it cannot be read as cuts.
-  Cuts read() const {
-    std::ifstream in(path_, std::ios::binary);
-    if (!in) return {};
-    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    return rill::detail::fromBytes<Cuts>(bytes);
-  }
+  Cuts read() const;
 
   /// Adds batch t's cut, forgets those at or before `forgetUpTo`, and returns
   /// once the file says so on disk (it is replaced atomically).
-  void record(Time t, const std::vector<OffsetRange>& ranges, Time forgetUpTo) {
-    cuts_.erase(cuts_.begin(), cuts_.upper_bound(forgetUpTo.milliseconds()));
-    cuts_[t.milliseconds()] = ranges;
-    io::writeFileAtomically(path_, rill::detail::toBytes(cuts_));
-  }
+  void record(Time t, const std::vector<OffsetRange>& ranges, Time forgetUpTo);
 
  private:
   std::string path_;
   Cuts cuts_;  // what the file holds
 };
+
+#if RILL_PART_RUNTIME_BODIES
+
+RILL_RUNTIME CutLog::Cuts CutLog::read() const {
+  std::ifstream in(path_, std::ios::binary);
+  if (!in) return {};
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return rill::detail::fromBytes<Cuts>(bytes);
+}
+
+RILL_RUNTIME void CutLog::record(Time t, const std::vector<OffsetRange>& ranges, Time forgetUpTo) {
+  cuts_.erase(cuts_.begin(), cuts_.upper_bound(forgetUpTo.milliseconds()));
+  cuts_[t.milliseconds()] = ranges;
+  io::writeFileAtomically(path_, rill::detail::toBytes(cuts_));
+}
+
+#endif  // RILL_PART_RUNTIME_BODIES
 
 }  // namespace rill::kafka::detail

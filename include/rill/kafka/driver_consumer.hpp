@@ -5,6 +5,7 @@
 // a fetch), never joins a group, and commits offsets for the program
 // (commitAsync) to the group of kafkaParams' "group.id".
 #include <rill/core/message.hpp>
+#include <rill/core/runtime.hpp>
 #include <rill/kafka/client.hpp>
 #include <rill/kafka/errors.hpp>
 #include <rill/kafka/offset_range.hpp>
@@ -30,30 +31,13 @@ class DriverConsumer {
   /// Called with librdkafka's answer to a commit (NO_ERROR when committed).
   using CommitDone = std::function<void(rd_kafka_resp_err_t)>;
 
-  explicit DriverConsumer(const KafkaParams& params)
-      : client_(RD_KAFKA_CONSUMER, params, {{"enable.auto.commit", "false"}}),
-        commits_(rd_kafka_queue_new(client_.get())) {}
+  explicit DriverConsumer(const KafkaParams& params);
   DriverConsumer(const DriverConsumer&) = delete;
   DriverConsumer& operator=(const DriverConsumer&) = delete;
-  ~DriverConsumer() {
-    // Commits in flight get their answer (bounded: an unreachable group coordinator
-    // must not hold the program up), so no callback is left behind unserved.
-    const auto deadline = std::chrono::steady_clock::now() + kCloseWait;
-    while (pending_ > 0 && std::chrono::steady_clock::now() < deadline) serveCommits(std::chrono::milliseconds(100));
-    rd_kafka_queue_destroy(commits_);
-  }
+  ~DriverConsumer();
 
   /// Every topic the cluster has now, with its number of partitions.
-  std::map<std::string, int> topics(std::chrono::milliseconds timeout) {
-    const rd_kafka_metadata_t* md = nullptr;
-    if (const auto err = rd_kafka_metadata(client_.get(), 1, nullptr, &md, ms(timeout)))
-      throw KafkaException("cannot list the topics: " + errorText(err), err);
-    std::map<std::string, int> out;
-    for (int i = 0; i < md->topic_cnt; ++i)
-      if (md->topics[i].err == RD_KAFKA_RESP_ERR_NO_ERROR) out[md->topics[i].topic] = md->topics[i].partition_cnt;
-    rd_kafka_metadata_destroy(md);
-    return out;
-  }
+  std::map<std::string, int> topics(std::chrono::milliseconds timeout);
 
   /// Where each partition's log ends (the next offset to be written; for
   /// read_committed, the end of the committed records), in the order given.
@@ -66,26 +50,11 @@ class DriverConsumer {
   }
 
   /// The offsets the group committed (-1 where it committed none).
-  std::vector<std::int64_t> committed(const std::vector<TopicPartition>& tps, std::chrono::milliseconds timeout) {
-    PartitionList list(tps, RD_KAFKA_OFFSET_INVALID);
-    if (const auto err = rd_kafka_committed(client_.get(), list.get(), ms(timeout)))
-      throw KafkaException("cannot read the committed offsets: " + errorText(err), err);
-    std::vector<std::int64_t> out;
-    for (int i = 0; i < list.size(); ++i) out.push_back(list[i].err ? -1 : std::max<std::int64_t>(list[i].offset, -1));
-    return out;
-  }
+  std::vector<std::int64_t> committed(const std::vector<TopicPartition>& tps, std::chrono::milliseconds timeout);
 
   /// Commits `offsets` (the next offset to read, per partition) without
   /// waiting; done(error) is called from serveCommits once Kafka answered.
-  void commit(const std::map<TopicPartition, std::int64_t>& offsets, CommitDone done) {
-    PartitionList list;
-    for (const auto& [tp, offset] : offsets) list.add(tp, offset);
-    auto* callback = new Pending{this, std::move(done)};
-    ++pending_;
-    if (const auto err =
-            rd_kafka_commit_queue(client_.get(), list.get(), commits_, &DriverConsumer::committedCb, callback))
-      committedCb(client_.get(), err, nullptr, callback);  // not taken: librdkafka will not call back
-  }
+  void commit(const std::map<TopicPartition, std::int64_t>& offsets, CommitDone done);
   /// Commits sent and not answered yet.
   int pending() const { return pending_; }
   /// Calls the done callbacks of commits Kafka has answered, waiting up to `wait` for one.
@@ -100,35 +69,87 @@ class DriverConsumer {
     DriverConsumer* self;
     CommitDone done;
   };
-  static void committedCb(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* offsets,
-                          void* opaque) {
-    std::unique_ptr<Pending> p(static_cast<Pending*>(opaque));
-    --p->self->pending_;
-    for (int i = 0; err == RD_KAFKA_RESP_ERR_NO_ERROR && offsets && i < offsets->cnt; ++i) err = offsets->elems[i].err;
-    p->done(err);
-  }
+  static void committedCb(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* offsets, void* opaque);
 
   std::vector<std::int64_t> lookup(const std::vector<TopicPartition>& tps, std::int64_t which,
-                                   std::chrono::milliseconds timeout) {
-    std::vector<std::int64_t> out;
-    if (tps.empty()) return out;
-    // ListOffsets with a "timestamp" of END or BEGINNING: one request per broker for all partitions.
-    PartitionList list(tps, which);
-    if (const auto err = rd_kafka_offsets_for_times(client_.get(), list.get(), ms(timeout)))
-      throw KafkaException("cannot look up offsets: " + errorText(err), err);
-    for (int i = 0; i < list.size(); ++i) {
-      if (list[i].err)
-        throw KafkaException(rill::detail::message({"cannot look up the offsets of topic '", list[i].topic,
-                                                    "' partition ", list[i].partition, ": ", errorText(list[i].err)}),
-                             list[i].err);
-      out.push_back(list[i].offset);
-    }
-    return out;
-  }
+                                   std::chrono::milliseconds timeout);
 
   Client client_;
   rd_kafka_queue_t* commits_;
   std::atomic<int> pending_{0};
 };
+
+#if RILL_PART_RUNTIME_BODIES
+
+RILL_RUNTIME DriverConsumer::DriverConsumer(const KafkaParams& params)
+    : client_(RD_KAFKA_CONSUMER, params, {{"enable.auto.commit", "false"}}),
+      commits_(rd_kafka_queue_new(client_.get())) {}
+
+RILL_RUNTIME DriverConsumer::~DriverConsumer() {
+  // Commits in flight get their answer (bounded: an unreachable group coordinator
+  // must not hold the program up), so no callback is left behind unserved.
+  const auto deadline = std::chrono::steady_clock::now() + kCloseWait;
+  while (pending_ > 0 && std::chrono::steady_clock::now() < deadline) serveCommits(std::chrono::milliseconds(100));
+  rd_kafka_queue_destroy(commits_);
+}
+
+RILL_RUNTIME std::map<std::string, int> DriverConsumer::topics(std::chrono::milliseconds timeout) {
+  const rd_kafka_metadata_t* md = nullptr;
+  if (const auto err = rd_kafka_metadata(client_.get(), 1, nullptr, &md, ms(timeout)))
+    throw KafkaException("cannot list the topics: " + errorText(err), err);
+  std::map<std::string, int> out;
+  for (int i = 0; i < md->topic_cnt; ++i)
+    if (md->topics[i].err == RD_KAFKA_RESP_ERR_NO_ERROR) out[md->topics[i].topic] = md->topics[i].partition_cnt;
+  rd_kafka_metadata_destroy(md);
+  return out;
+}
+
+RILL_RUNTIME std::vector<std::int64_t> DriverConsumer::committed(const std::vector<TopicPartition>& tps,
+                                                                 std::chrono::milliseconds timeout) {
+  PartitionList list(tps, RD_KAFKA_OFFSET_INVALID);
+  if (const auto err = rd_kafka_committed(client_.get(), list.get(), ms(timeout)))
+    throw KafkaException("cannot read the committed offsets: " + errorText(err), err);
+  std::vector<std::int64_t> out;
+  for (int i = 0; i < list.size(); ++i) out.push_back(list[i].err ? -1 : std::max<std::int64_t>(list[i].offset, -1));
+  return out;
+}
+
+RILL_RUNTIME void DriverConsumer::commit(const std::map<TopicPartition, std::int64_t>& offsets, CommitDone done) {
+  PartitionList list;
+  for (const auto& [tp, offset] : offsets) list.add(tp, offset);
+  auto* callback = new Pending{this, std::move(done)};
+  ++pending_;
+  if (const auto err =
+          rd_kafka_commit_queue(client_.get(), list.get(), commits_, &DriverConsumer::committedCb, callback))
+    committedCb(client_.get(), err, nullptr, callback);  // not taken: librdkafka will not call back
+}
+
+RILL_RUNTIME void DriverConsumer::committedCb(rd_kafka_t*, rd_kafka_resp_err_t err,
+                                              rd_kafka_topic_partition_list_t* offsets, void* opaque) {
+  std::unique_ptr<Pending> p(static_cast<Pending*>(opaque));
+  --p->self->pending_;
+  for (int i = 0; err == RD_KAFKA_RESP_ERR_NO_ERROR && offsets && i < offsets->cnt; ++i) err = offsets->elems[i].err;
+  p->done(err);
+}
+
+RILL_RUNTIME std::vector<std::int64_t> DriverConsumer::lookup(const std::vector<TopicPartition>& tps,
+                                                              std::int64_t which, std::chrono::milliseconds timeout) {
+  std::vector<std::int64_t> out;
+  if (tps.empty()) return out;
+  // ListOffsets with a "timestamp" of END or BEGINNING: one request per broker for all partitions.
+  PartitionList list(tps, which);
+  if (const auto err = rd_kafka_offsets_for_times(client_.get(), list.get(), ms(timeout)))
+    throw KafkaException("cannot look up offsets: " + errorText(err), err);
+  for (int i = 0; i < list.size(); ++i) {
+    if (list[i].err)
+      throw KafkaException(rill::detail::message({"cannot look up the offsets of topic '", list[i].topic,
+                                                  "' partition ", list[i].partition, ": ", errorText(list[i].err)}),
+                           list[i].err);
+    out.push_back(list[i].offset);
+  }
+  return out;
+}
+
+#endif  // RILL_PART_RUNTIME_BODIES
 
 }  // namespace rill::kafka::detail

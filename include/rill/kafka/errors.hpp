@@ -3,6 +3,7 @@
 // fails an operation. Its message names the topic, partition and offsets
 // involved; code() keeps librdkafka's error code for programs that branch on it.
 #include <rill/core/errors.hpp>
+#include <rill/core/runtime.hpp>
 
 #include <librdkafka/rdkafka.h>
 
@@ -26,7 +27,12 @@ inline std::string errorText(rd_kafka_resp_err_t err) { return rd_kafka_err2str(
 
 /// Whether asking again later may succeed: the brokers or the network, not the
 /// request (a topic that does not exist, a setting that is wrong).
-inline bool isTransient(rd_kafka_resp_err_t err) {
+RILL_RUNTIME bool isTransient(rd_kafka_resp_err_t err);
+}  // namespace detail
+
+#if RILL_PART_RUNTIME_BODIES
+
+RILL_RUNTIME bool detail::isTransient(rd_kafka_resp_err_t err) {
   switch (err) {
     case RD_KAFKA_RESP_ERR__TIMED_OUT:
     case RD_KAFKA_RESP_ERR__TRANSPORT:
@@ -46,6 +52,7 @@ inline bool isTransient(rd_kafka_resp_err_t err) {
       return false;
   }
 }
-}  // namespace detail
+
+#endif  // RILL_PART_RUNTIME_BODIES
 
 }  // namespace rill::kafka

@@ -3,6 +3,7 @@
 // one per Kafka partition, [fromOffset, untilOffset) as in Spark's OffsetRange.
 // Ranges are what checkpoints store and what a restarted job reads again.
 #include <rill/core/message.hpp>
+#include <rill/core/runtime.hpp>
 
 #include <compare>
 #include <cstdint>
@@ -47,24 +48,34 @@ struct OffsetRange {
 };
 
 /// Spark's layout: OffsetRange(topic: 'in', partition: 0, range: [0 -> 5])
-inline std::ostream& operator<<(std::ostream& os, const OffsetRange& r) {
+RILL_RUNTIME std::ostream& operator<<(std::ostream& os, const OffsetRange& r);
+
+namespace detail {
+/// "topic 'in' partition 0, offsets [3, 9)": how error messages name a range.
+RILL_RUNTIME std::string describe(const OffsetRange& r);
+
+/// A range a batch can read: a named topic, a partition and offsets that exist.
+RILL_RUNTIME void requireValid(const OffsetRange& r);
+}  // namespace detail
+
+#if RILL_PART_RUNTIME_BODIES
+
+RILL_RUNTIME std::ostream& operator<<(std::ostream& os, const OffsetRange& r) {
   return os << "OffsetRange(topic: '" << r.topic << "', partition: " << r.partition << ", range: [" << r.fromOffset
             << " -> " << r.untilOffset << "])";
 }
 
-namespace detail {
-/// "topic 'in' partition 0, offsets [3, 9)": how error messages name a range.
-inline std::string describe(const OffsetRange& r) {
+RILL_RUNTIME std::string detail::describe(const OffsetRange& r) {
   return rill::detail::message(
       {"topic '", r.topic, "' partition ", r.partition, ", offsets [", r.fromOffset, ", ", r.untilOffset, ")"});
 }
 
-/// A range a batch can read: a named topic, a partition and offsets that exist.
-inline void requireValid(const OffsetRange& r) {
+RILL_RUNTIME void detail::requireValid(const OffsetRange& r) {
   if (r.topic.empty() || r.partition < 0 || r.fromOffset < 0 || r.untilOffset < r.fromOffset)
     throw std::invalid_argument("rill: invalid Kafka offset range (" + describe(r) +
                                 "): it needs a topic, a partition >= 0 and 0 <= fromOffset <= untilOffset");
 }
-}  // namespace detail
+
+#endif  // RILL_PART_RUNTIME_BODIES
 
 }  // namespace rill::kafka

@@ -5,6 +5,7 @@
 // clients that read offset ranges (see partition_consumer.hpp); the rest is the
 // program's.
 #include <rill/core/message.hpp>
+#include <rill/core/runtime.hpp>
 
 #include <librdkafka/rdkafka.h>
 
@@ -28,7 +29,17 @@ inline std::optional<std::string> lookup(const KafkaParams& params, const std::s
 /// params with `overrides` on top, as a librdkafka configuration (the caller
 /// owns it until rd_kafka_new takes it). A setting librdkafka refuses throws
 /// std::invalid_argument naming it.
-inline rd_kafka_conf_t* makeConf(const KafkaParams& params, const KafkaParams& overrides = {}) {
+RILL_RUNTIME rd_kafka_conf_t* makeConf(const KafkaParams& params, const KafkaParams& overrides = {});
+
+/// Refuses, at the call, parameters no client could be made with: no brokers
+/// named, or a setting librdkafka does not accept.
+RILL_RUNTIME void requireUsable(const KafkaParams& params);
+
+}  // namespace detail
+
+#if RILL_PART_RUNTIME_BODIES
+
+RILL_RUNTIME rd_kafka_conf_t* detail::makeConf(const KafkaParams& params, const KafkaParams& overrides) {
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   char err[512];
   auto set = [&](const std::string& key, const std::string& value) {
@@ -45,13 +56,12 @@ inline rd_kafka_conf_t* makeConf(const KafkaParams& params, const KafkaParams& o
   return conf;
 }
 
-/// Refuses, at the call, parameters no client could be made with: no brokers
-/// named, or a setting librdkafka does not accept.
-inline void requireUsable(const KafkaParams& params) {
+RILL_RUNTIME void detail::requireUsable(const KafkaParams& params) {
   if (!params.contains("bootstrap.servers") && !params.contains("metadata.broker.list"))
     throw std::invalid_argument("rill: kafkaParams need \"bootstrap.servers\" (host:port of one or more brokers)");
   rd_kafka_conf_destroy(makeConf(params));
 }
 
-}  // namespace detail
+#endif  // RILL_PART_RUNTIME_BODIES
+
 }  // namespace rill::kafka

@@ -4,6 +4,7 @@
 // ranges it keeps its position, so a batch that starts where the previous one
 // ended reads on from what librdkafka already fetched instead of seeking.
 #include <rill/core/message.hpp>
+#include <rill/core/runtime.hpp>
 #include <rill/exec/cancellation.hpp>
 #include <rill/kafka/client.hpp>
 #include <rill/kafka/errors.hpp>
@@ -29,12 +30,7 @@ namespace rill::kafka::detail {
 /// event at the partition's end (how a range that ends in offsets without
 /// records is known to be complete), and a group id of its own (librdkafka
 /// wants one to consume; rill never joins the group).
-inline KafkaParams readerOverrides(const KafkaParams& params) {
-  return {{"enable.auto.commit", "false"},
-          {"auto.offset.reset", "error"},
-          {"enable.partition.eof", "true"},
-          {"group.id", "rill-executor-" + lookup(params, "group.id").value_or("default")}};
-}
+RILL_RUNTIME KafkaParams readerOverrides(const KafkaParams& params);
 
 struct FreeMessage {
   void operator()(rd_kafka_message_t* m) const { rd_kafka_message_destroy(m); }
@@ -43,16 +39,10 @@ using MessagePtr = std::unique_ptr<rd_kafka_message_t, FreeMessage>;
 
 class PartitionConsumer {
  public:
-  PartitionConsumer(const KafkaParams& params, TopicPartition tp)
-      : client_(RD_KAFKA_CONSUMER, params, readerOverrides(params)),
-        queue_(rd_kafka_queue_get_consumer(client_.get())),
-        tp_(std::move(tp)) {}
+  PartitionConsumer(const KafkaParams& params, TopicPartition tp);
   PartitionConsumer(const PartitionConsumer&) = delete;
   PartitionConsumer& operator=(const PartitionConsumer&) = delete;
-  ~PartitionConsumer() {
-    stash_.clear();
-    rd_kafka_queue_destroy(queue_);
-  }
+  ~PartitionConsumer();
 
   const TopicPartition& topicPartition() const { return tp_; }
 
@@ -91,16 +81,7 @@ class PartitionConsumer {
   static constexpr std::size_t kBatch = 512;
   static constexpr std::int64_t kCancelCheckMs = 100;  // a failed job's task stops within this
 
-  void seek(std::int64_t offset) {
-    stash_.clear();
-    PartitionList assignment;
-    assignment.add(tp_, offset);
-    // librdkafka drops what it fetched for the old assignment (its version barrier).
-    if (const auto err = rd_kafka_assign(client_.get(), assignment.get()))
-      throw KafkaException("rill: cannot assign Kafka topic '" + tp_.topic + "' partition " +
-                               std::to_string(tp_.partition) + " to a reader: " + errorText(err),
-                           err);
-  }
+  void seek(std::int64_t offset);
 
   // The next message or event: stashed first, else polled, waiting at most
   // pollTimeoutMs for one.
@@ -125,44 +106,11 @@ class PartitionConsumer {
     return m;
   }
 
-  void onEvent(const rd_kafka_message_t& m, const OffsetRange& range, RangeProgress& progress) {
-    switch (m.err) {
-      case RD_KAFKA_RESP_ERR__PARTITION_EOF:
-        progress.onEnd(m.offset);
-        return;
-      case RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET:
-      case RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE:
-        throw offsetsGone(range, progress, m);
-      case RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC:
-      case RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION:
-      case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
-      case RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
-        throw KafkaException("rill: cannot read Kafka " + describe(range) + ": " + eventText(m), m.err);
-      default:  // passing trouble (a broker restarting): librdkafka retries; the poll timeout bounds the wait
-        lastProblem_ = eventText(m);
-    }
-  }
+  void onEvent(const rd_kafka_message_t& m, const OffsetRange& range, RangeProgress& progress);
 
-  KafkaException offsetsGone(const OffsetRange& range, const RangeProgress& progress, const rd_kafka_message_t& m) {
-    std::int64_t low = -1, high = -1;
-    // The offsets the log holds now, to say how much is gone.
-    if (rd_kafka_query_watermark_offsets(client_.get(), tp_.topic.c_str(), tp_.partition, &low, &high, 2000))
-      rd_kafka_get_watermark_offsets(client_.get(), tp_.topic.c_str(), tp_.partition, &low, &high);
-    std::string where = low >= 0 ? rill::detail::message({" (the log now starts at offset ", low, ")"}) : "";
-    return KafkaException(
-        rill::detail::message({"rill: Kafka ", describe(range), ": offset ", progress.next(),
-                               " is no longer in the log", where,
-                               "; retention or compaction removed it before the batch read it (", eventText(m), ")"}),
-        RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE);
-  }
+  KafkaException offsetsGone(const OffsetRange& range, const RangeProgress& progress, const rd_kafka_message_t& m);
 
-  KafkaException noRecords(const OffsetRange& range, const RangeProgress& progress, std::int64_t pollTimeoutMs) const {
-    return KafkaException(
-        rill::detail::message({"rill: Kafka ", describe(range), ": no record at or after offset ", progress.next(),
-                               " arrived within ", pollTimeoutMs, " ms (spark.streaming.kafka.consumer.poll.ms)",
-                               lastProblem_.empty() ? std::string() : "; last problem: " + lastProblem_}),
-        RD_KAFKA_RESP_ERR__TIMED_OUT);
-  }
+  KafkaException noRecords(const OffsetRange& range, const RangeProgress& progress, std::int64_t pollTimeoutMs) const;
 
   static std::string eventText(const rd_kafka_message_t& m) { return rd_kafka_message_errstr(&m); }
 
@@ -173,5 +121,79 @@ class PartitionConsumer {
   std::deque<MessagePtr> stash_;  // polled, not handed out yet
   std::string lastProblem_;
 };
+
+#if RILL_PART_RUNTIME_BODIES
+
+RILL_RUNTIME KafkaParams readerOverrides(const KafkaParams& params) {
+  return {{"enable.auto.commit", "false"},
+          {"auto.offset.reset", "error"},
+          {"enable.partition.eof", "true"},
+          {"group.id", "rill-executor-" + lookup(params, "group.id").value_or("default")}};
+}
+
+RILL_RUNTIME PartitionConsumer::PartitionConsumer(const KafkaParams& params, TopicPartition tp)
+    : client_(RD_KAFKA_CONSUMER, params, readerOverrides(params)),
+      queue_(rd_kafka_queue_get_consumer(client_.get())),
+      tp_(std::move(tp)) {}
+
+RILL_RUNTIME PartitionConsumer::~PartitionConsumer() {
+  stash_.clear();
+  rd_kafka_queue_destroy(queue_);
+}
+
+RILL_RUNTIME void PartitionConsumer::seek(std::int64_t offset) {
+  stash_.clear();
+  PartitionList assignment;
+  assignment.add(tp_, offset);
+  // librdkafka drops what it fetched for the old assignment (its version barrier).
+  if (const auto err = rd_kafka_assign(client_.get(), assignment.get()))
+    throw KafkaException("rill: cannot assign Kafka topic '" + tp_.topic + "' partition " +
+                             std::to_string(tp_.partition) + " to a reader: " + errorText(err),
+                         err);
+}
+
+RILL_RUNTIME void PartitionConsumer::onEvent(const rd_kafka_message_t& m, const OffsetRange& range,
+                                             RangeProgress& progress) {
+  switch (m.err) {
+    case RD_KAFKA_RESP_ERR__PARTITION_EOF:
+      progress.onEnd(m.offset);
+      return;
+    case RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET:
+    case RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE:
+      throw offsetsGone(range, progress, m);
+    case RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC:
+    case RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION:
+    case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
+    case RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
+      throw KafkaException("rill: cannot read Kafka " + describe(range) + ": " + eventText(m), m.err);
+    default:  // passing trouble (a broker restarting): librdkafka retries; the poll timeout bounds the wait
+      lastProblem_ = eventText(m);
+  }
+}
+
+RILL_RUNTIME KafkaException PartitionConsumer::offsetsGone(const OffsetRange& range, const RangeProgress& progress,
+                                                           const rd_kafka_message_t& m) {
+  std::int64_t low = -1, high = -1;
+  // The offsets the log holds now, to say how much is gone.
+  if (rd_kafka_query_watermark_offsets(client_.get(), tp_.topic.c_str(), tp_.partition, &low, &high, 2000))
+    rd_kafka_get_watermark_offsets(client_.get(), tp_.topic.c_str(), tp_.partition, &low, &high);
+  std::string where = low >= 0 ? rill::detail::message({" (the log now starts at offset ", low, ")"}) : "";
+  return KafkaException(
+      rill::detail::message({"rill: Kafka ", describe(range), ": offset ", progress.next(), " is no longer in the log",
+                             where, "; retention or compaction removed it before the batch read it (", eventText(m),
+                             ")"}),
+      RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE);
+}
+
+RILL_RUNTIME KafkaException PartitionConsumer::noRecords(const OffsetRange& range, const RangeProgress& progress,
+                                                         std::int64_t pollTimeoutMs) const {
+  return KafkaException(
+      rill::detail::message({"rill: Kafka ", describe(range), ": no record at or after offset ", progress.next(),
+                             " arrived within ", pollTimeoutMs, " ms (spark.streaming.kafka.consumer.poll.ms)",
+                             lastProblem_.empty() ? std::string() : "; last problem: " + lastProblem_}),
+      RD_KAFKA_RESP_ERR__TIMED_OUT);
+}
+
+#endif  // RILL_PART_RUNTIME_BODIES
 
 }  // namespace rill::kafka::detail

@@ -4,6 +4,7 @@
 // is acknowledged and throws the first delivery failure. The Kafka sink writes
 // through it; tests and demos use it to fill topics.
 #include <rill/core/message.hpp>
+#include <rill/core/runtime.hpp>
 #include <rill/kafka/client.hpp>
 #include <rill/kafka/consumer_record.hpp>
 #include <rill/kafka/errors.hpp>
@@ -52,19 +53,7 @@ class Producer {
 
   /// Waits until every queued record is acknowledged; throws the first failed
   /// delivery since the last flush (and forgets it).
-  void flush(std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
-    const auto err = rd_kafka_flush(client_.get(), static_cast<int>(timeout.count()));
-    std::lock_guard lock(mutex_);
-    if (failed_) {
-      auto message = std::exchange(firstFailure_, {});
-      failed_ = false;
-      throw KafkaException(message);
-    }
-    if (err)
-      throw KafkaException("rill: Kafka records not acknowledged within " + std::to_string(timeout.count()) +
-                               " ms: " + detail::errorText(err),
-                           err);
-  }
+  void flush(std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
   // Transactions (the producer needs "transactional.id"): see librdkafka's
   // rd_kafka_*_transaction. Each throws KafkaException with librdkafka's reason.
@@ -82,23 +71,11 @@ class Producer {
   rd_kafka_t* get() const { return client_.get(); }
 
  private:
-  static rd_kafka_conf_t* conf(const KafkaParams& params, Producer* self) {
-    rd_kafka_conf_t* c = detail::makeConf(params);
-    rd_kafka_conf_set_opaque(c, self);
-    rd_kafka_conf_set_dr_msg_cb(c, &Producer::delivered);
-    return c;
-  }
+  static rd_kafka_conf_t* conf(const KafkaParams& params, Producer* self);
   static void delivered(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
     if (m->err) static_cast<Producer*>(opaque)->fail(m);
   }
-  void fail(const rd_kafka_message_t* m) {
-    std::lock_guard lock(mutex_);
-    if (failed_) return;
-    failed_ = true;
-    firstFailure_ =
-        rill::detail::message({"rill: a record for Kafka topic '", rd_kafka_topic_name(m->rkt), "' partition ",
-                               m->partition, " was not delivered: ", rd_kafka_message_errstr(m)});
-  }
+  void fail(const rd_kafka_message_t* m);
 
   rd_kafka_resp_err_t produce(const ProducerRecord& r) {
     rd_kafka_headers_t* headers = rd_kafka_headers_new(r.headers.size());
@@ -120,18 +97,54 @@ class Producer {
   }
 
   static int ms(std::chrono::milliseconds d) { return static_cast<int>(d.count()); }
-  static void check(rd_kafka_error_t* error, const char* what) {
-    if (!error) return;
-    const std::string text = rd_kafka_error_string(error);
-    const auto code = rd_kafka_error_code(error);
-    rd_kafka_error_destroy(error);
-    throw KafkaException(std::string("rill: Kafka producer cannot ") + what + ": " + text, code);
-  }
+  static void check(rd_kafka_error_t* error, const char* what);
 
   std::mutex mutex_;
   bool failed_ = false;
   std::string firstFailure_;
   detail::Client client_;  // last: destroyed first, while the delivery callback's members live
 };
+
+#if RILL_PART_RUNTIME_BODIES
+
+RILL_RUNTIME void Producer::flush(std::chrono::milliseconds timeout) {
+  const auto err = rd_kafka_flush(client_.get(), static_cast<int>(timeout.count()));
+  std::lock_guard lock(mutex_);
+  if (failed_) {
+    auto message = std::exchange(firstFailure_, {});
+    failed_ = false;
+    throw KafkaException(message);
+  }
+  if (err)
+    throw KafkaException("rill: Kafka records not acknowledged within " + std::to_string(timeout.count()) +
+                             " ms: " + detail::errorText(err),
+                         err);
+}
+
+RILL_RUNTIME rd_kafka_conf_t* Producer::conf(const KafkaParams& params, Producer* self) {
+  rd_kafka_conf_t* c = detail::makeConf(params);
+  rd_kafka_conf_set_opaque(c, self);
+  rd_kafka_conf_set_dr_msg_cb(c, &Producer::delivered);
+  return c;
+}
+
+RILL_RUNTIME void Producer::fail(const rd_kafka_message_t* m) {
+  std::lock_guard lock(mutex_);
+  if (failed_) return;
+  failed_ = true;
+  firstFailure_ =
+      rill::detail::message({"rill: a record for Kafka topic '", rd_kafka_topic_name(m->rkt), "' partition ",
+                             m->partition, " was not delivered: ", rd_kafka_message_errstr(m)});
+}
+
+RILL_RUNTIME void Producer::check(rd_kafka_error_t* error, const char* what) {
+  if (!error) return;
+  const std::string text = rd_kafka_error_string(error);
+  const auto code = rd_kafka_error_code(error);
+  rd_kafka_error_destroy(error);
+  throw KafkaException(std::string("rill: Kafka producer cannot ") + what + ": " + text, code);
+}
+
+#endif  // RILL_PART_RUNTIME_BODIES
 
 }  // namespace rill::kafka

@@ -6,6 +6,7 @@
 // shared among the partitions in proportion to how far each lags behind its
 // log's end, each share capped by maxRatePerPartition. Either way at least
 // minRatePerPartition, so no partition stalls.
+#include <rill/core/runtime.hpp>
 #include <rill/kafka/stream_settings.hpp>
 #include <rill/stream/clock.hpp>
 #include <rill/stream/listener.hpp>
@@ -34,12 +35,7 @@ class BackpressureRate final : public StreamingListener {
 
   /// Records per second over all partitions: the last estimate, else the
   /// initial rate; nullopt when there is neither yet.
-  std::optional<double> rate() const {
-    const std::int64_t latest = controller_.latestRate();
-    if (latest > 0) return static_cast<double>(latest);
-    if (initialRate_ > 0) return static_cast<double>(initialRate_);
-    return std::nullopt;
-  }
+  std::optional<double> rate() const;
 
  private:
   RateLimiter limiter_;
@@ -50,9 +46,22 @@ class BackpressureRate final : public StreamingListener {
 /// The most offsets each partition may span, given how far each lags
 /// (`lags`) and the backpressure's rate (records/s over all partitions;
 /// nullopt without one); nullopt: no limit.
-inline std::optional<std::vector<std::int64_t>> maxOffsetsPerPartition(const StreamSettings& s, Duration batch,
-                                                                       const std::vector<std::int64_t>& lags,
-                                                                       std::optional<double> rate) {
+RILL_RUNTIME std::optional<std::vector<std::int64_t>> maxOffsetsPerPartition(const StreamSettings& s, Duration batch,
+                                                                             const std::vector<std::int64_t>& lags,
+                                                                             std::optional<double> rate);
+
+#if RILL_PART_RUNTIME_BODIES
+
+RILL_RUNTIME std::optional<double> BackpressureRate::rate() const {
+  const std::int64_t latest = controller_.latestRate();
+  if (latest > 0) return static_cast<double>(latest);
+  if (initialRate_ > 0) return static_cast<double>(initialRate_);
+  return std::nullopt;
+}
+
+RILL_RUNTIME std::optional<std::vector<std::int64_t>> maxOffsetsPerPartition(const StreamSettings& s, Duration batch,
+                                                                             const std::vector<std::int64_t>& lags,
+                                                                             std::optional<double> rate) {
   std::vector<double> perSecond(lags.size(), static_cast<double>(s.maxRatePerPartition));
   if (rate && *rate > 0) {
     double totalLag = 0;
@@ -71,5 +80,7 @@ inline std::optional<std::vector<std::int64_t>> maxOffsetsPerPartition(const Str
     out.push_back(std::max(static_cast<std::int64_t>(seconds * r), s.minRatePerPartition));
   return out;
 }
+
+#endif  // RILL_PART_RUNTIME_BODIES
 
 }  // namespace rill::kafka::detail

@@ -10,6 +10,7 @@
 // restarted from a checkpoint recomputes but had already committed. Consumers
 // with isolation.level=read_committed then see every batch once. Spark's DStream
 // API has no such sink. What relies on the broker: docs/kafka.md.
+#include <rill/core/runtime.hpp>
 #include <rill/kafka/committed_batches.hpp>
 #include <rill/kafka/consumer_record.hpp>
 #include <rill/kafka/params.hpp>
@@ -38,12 +39,7 @@ class TransactionalSink {
       : topic_(std::move(topic)), params_(std::move(params)), settings_(std::move(settings)) {}
 
   /// Opens batch t's transaction; false when an earlier run committed batch t already.
-  bool begin(Time t) {
-    if (!producer_) open();
-    if (lastCommitted_ && t.milliseconds() <= *lastCommitted_) return false;
-    producer_->beginTransaction();
-    return true;
-  }
+  bool begin(Time t);
   /// Writes one record of batch t (from any thread).
   void send(Time t, std::optional<std::string> key, std::optional<std::string> value) {
     producer_->send({topic_,
@@ -53,26 +49,13 @@ class TransactionalSink {
                      {{kBatchTimeHeader, std::to_string(t.milliseconds())}},
                      0});
   }
-  void commit(Time t) {
-    producer_->commitTransaction(settings_.driverTimeout);
-    lastCommitted_ = t.milliseconds();
-  }
+  void commit(Time t);
   /// After a failure: the transaction is aborted and the producer closed; the
   /// next batch starts a new one (which fences whatever is left of this one).
-  void abandon() noexcept {
-    try {
-      producer_->abortTransaction(settings_.driverTimeout);
-    } catch (const std::exception&) {  // a fenced or broken producer: closing it is all that is left
-    }
-    producer_.reset();
-  }
+  void abandon() noexcept;
 
  private:
-  void open() {
-    producer_ = std::make_unique<Producer>(params_);
-    producer_->initTransactions(settings_.driverTimeout);  // aborts what a run before left open
-    lastCommitted_ = lastCommittedBatch(params_, topic_, settings_.driverTimeout, settings_.read.pollTimeoutMs);
-  }
+  void open();
 
   std::string topic_;
   KafkaParams params_;
@@ -126,5 +109,35 @@ void writeToKafka(const D& stream, std::string topic, KafkaParams kafkaParams, K
     }
   });
 }
+
+#if RILL_PART_RUNTIME_BODIES
+
+RILL_RUNTIME bool detail::TransactionalSink::begin(Time t) {
+  if (!producer_) open();
+  if (lastCommitted_ && t.milliseconds() <= *lastCommitted_) return false;
+  producer_->beginTransaction();
+  return true;
+}
+
+RILL_RUNTIME void detail::TransactionalSink::commit(Time t) {
+  producer_->commitTransaction(settings_.driverTimeout);
+  lastCommitted_ = t.milliseconds();
+}
+
+RILL_RUNTIME void detail::TransactionalSink::abandon() noexcept {
+  try {
+    producer_->abortTransaction(settings_.driverTimeout);
+  } catch (const std::exception&) {  // a fenced or broken producer: closing it is all that is left
+  }
+  producer_.reset();
+}
+
+RILL_RUNTIME void detail::TransactionalSink::open() {
+  producer_ = std::make_unique<Producer>(params_);
+  producer_->initTransactions(settings_.driverTimeout);  // aborts what a run before left open
+  lastCommitted_ = lastCommittedBatch(params_, topic_, settings_.driverTimeout, settings_.read.pollTimeoutMs);
+}
+
+#endif  // RILL_PART_RUNTIME_BODIES
 
 }  // namespace rill::kafka

@@ -1,6 +1,7 @@
 #pragma once
 // The settings a direct stream reads: Spark's, from the SparkConf, plus the
 // back-off between retries from kafkaParams (librdkafka's retry.backoff.ms).
+#include <rill/core/runtime.hpp>
 #include <rill/kafka/params.hpp>
 #include <rill/kafka/read_settings.hpp>
 #include <rill/rdd/conf.hpp>
@@ -31,27 +32,36 @@ struct StreamSettings {
   BackpressureSettings backpressure;
   ReadSettings read;
 
-  static StreamSettings from(const SparkConf& conf, const KafkaParams& params) {
-    StreamSettings s;
-    s.maxRatePerPartition = nonNegative(conf, "spark.streaming.kafka.maxRatePerPartition", 0);
-    s.minRatePerPartition = nonNegative(conf, "spark.streaming.kafka.minRatePerPartition", 1);
-    s.maxRetries = static_cast<int>(nonNegative(conf, "spark.streaming.kafka.maxRetries", 1));
-    s.driverTimeout = std::chrono::milliseconds(nonNegative(conf, "rill.streaming.kafka.driverTimeout.ms", 10000));
-    if (s.driverTimeout.count() == 0)
-      throw std::invalid_argument("rill: rill.streaming.kafka.driverTimeout.ms must be positive");
-    if (auto backoff = lookup(params, "retry.backoff.ms"))
-      s.retryBackoff = std::chrono::milliseconds(std::stoll(*backoff));
-    s.backpressure = ReceiverSettings::fromConf(conf).backpressure;  // read where receivers read it
-    s.read = ReadSettings::fromConf(conf);
-    return s;
-  }
+  static StreamSettings from(const SparkConf& conf, const KafkaParams& params);
 
  private:
-  static std::int64_t nonNegative(const SparkConf& conf, const std::string& key, std::int64_t fallback) {
-    const long long v = conf.getLong(key, fallback);
-    if (v < 0) throw std::invalid_argument("rill: " + key + " must not be negative, got " + std::to_string(v));
-    return v;
-  }
+  static std::int64_t nonNegative(const SparkConf& conf, const std::string& key, std::int64_t fallback);
 };
+
+#if RILL_PART_RUNTIME_BODIES
+
+RILL_RUNTIME StreamSettings StreamSettings::from(const SparkConf& conf, const KafkaParams& params) {
+  StreamSettings s;
+  s.maxRatePerPartition = nonNegative(conf, "spark.streaming.kafka.maxRatePerPartition", 0);
+  s.minRatePerPartition = nonNegative(conf, "spark.streaming.kafka.minRatePerPartition", 1);
+  s.maxRetries = static_cast<int>(nonNegative(conf, "spark.streaming.kafka.maxRetries", 1));
+  s.driverTimeout = std::chrono::milliseconds(nonNegative(conf, "rill.streaming.kafka.driverTimeout.ms", 10000));
+  if (s.driverTimeout.count() == 0)
+    throw std::invalid_argument("rill: rill.streaming.kafka.driverTimeout.ms must be positive");
+  if (auto backoff = lookup(params, "retry.backoff.ms"))
+    s.retryBackoff = std::chrono::milliseconds(std::stoll(*backoff));
+  s.backpressure = ReceiverSettings::fromConf(conf).backpressure;  // read where receivers read it
+  s.read = ReadSettings::fromConf(conf);
+  return s;
+}
+
+RILL_RUNTIME std::int64_t StreamSettings::nonNegative(const SparkConf& conf, const std::string& key,
+                                                      std::int64_t fallback) {
+  const long long v = conf.getLong(key, fallback);
+  if (v < 0) throw std::invalid_argument("rill: " + key + " must not be negative, got " + std::to_string(v));
+  return v;
+}
+
+#endif  // RILL_PART_RUNTIME_BODIES
 
 }  // namespace rill::kafka::detail

@@ -2,6 +2,7 @@
 // One batch's page (as Spark's BatchPage): its times, delays, records, the
 // records of each input stream, the keys of each state stream, and a table of
 // its output operations with their durations, states and whole failure messages.
+#include <rill/core/runtime.hpp>
 #include <rill/ui/format.hpp>
 #include <rill/ui/html.hpp>
 #include <rill/ui/snapshot.hpp>
@@ -16,12 +17,28 @@ namespace rill::ui {
 
 namespace detail {
 
-inline const char* outputOpStatus(const OutputOperationInfo& op) {
+RILL_RUNTIME const char* outputOpStatus(const OutputOperationInfo& op);
+
+RILL_RUNTIME std::string outputOpsTable(const BatchRecord& b);
+
+/// "stream 0: 3, stream 1: 0"
+RILL_RUNTIME std::string countsByStream(const std::map<int, std::int64_t>& counts);
+
+}  // namespace detail
+
+/// The page of batch `id`, or nothing when no retained batch has that id.
+RILL_RUNTIME std::optional<std::string> batchPage(const StreamingSnapshot& s, std::int64_t id);
+
+#if RILL_PART_RUNTIME_BODIES
+
+namespace detail {
+
+RILL_RUNTIME const char* outputOpStatus(const OutputOperationInfo& op) {
   if (op.failureReason) return "Failed";
   return op.endTime ? "Succeeded" : "Running";
 }
 
-inline std::string outputOpsTable(const BatchRecord& b) {
+RILL_RUNTIME std::string outputOpsTable(const BatchRecord& b) {
   std::string html =
       "<h2>Output Operations</h2><table id=\"output-ops\"><tr><th>Output Op Id</th><th>Name</th>"
       "<th>Description</th><th>Started</th><th>Duration</th><th>Status</th><th>Error</th></tr>";
@@ -36,8 +53,7 @@ inline std::string outputOpsTable(const BatchRecord& b) {
   return html + "</table>";
 }
 
-/// "stream 0: 3, stream 1: 0"
-inline std::string countsByStream(const std::map<int, std::int64_t>& counts) {
+RILL_RUNTIME std::string countsByStream(const std::map<int, std::int64_t>& counts) {
   std::string text;
   for (const auto& [stream, n] : counts)
     text += (text.empty() ? "" : ", ") + ("stream " + std::to_string(stream) + ": " + std::to_string(n));
@@ -46,8 +62,7 @@ inline std::string countsByStream(const std::map<int, std::int64_t>& counts) {
 
 }  // namespace detail
 
-/// The page of batch `id`, or nothing when no retained batch has that id.
-inline std::optional<std::string> batchPage(const StreamingSnapshot& s, std::int64_t id) {
+RILL_RUNTIME std::optional<std::string> batchPage(const StreamingSnapshot& s, std::int64_t id) {
   const BatchRecord* b = s.findBatch(id);
   if (!b) return std::nullopt;
   const AppFacts& app = *s.app;
@@ -86,5 +101,7 @@ inline std::optional<std::string> batchPage(const StreamingSnapshot& s, std::int
   return htmlPage(app, "Batch " + formatDateTime(b->id(), app.batchTimesNeedMillis()), body,
                   b->status != BatchStatus::COMPLETED);
 }
+
+#endif  // RILL_PART_RUNTIME_BODIES
 
 }  // namespace rill::ui

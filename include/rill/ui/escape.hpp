@@ -2,6 +2,8 @@
 // Escaping of text that came from users (application and receiver names,
 // exception messages) for each place the UI writes it: HTML, JSON strings and
 // Prometheus label values. Every such string goes through one of these.
+#include <rill/core/runtime.hpp>
+
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -9,7 +11,27 @@
 namespace rill::ui {
 
 /// Text for HTML element content and quoted attribute values.
-inline std::string escapeHtml(std::string_view s) {
+RILL_RUNTIME std::string escapeHtml(std::string_view s);
+
+namespace detail {
+
+/// Length of the valid UTF-8 sequence starting at s[i], or 0 if it is not one
+/// (JSON must be UTF-8; exception messages may hold any bytes).
+RILL_RUNTIME std::size_t utf8Length(std::string_view s, std::size_t i);
+
+}  // namespace detail
+
+/// A JSON string literal, quotes included. Invalid UTF-8 becomes U+FFFD; <, >
+/// and & are written as \u escapes so the text stays inert wherever it lands.
+RILL_RUNTIME std::string jsonString(std::string_view s);
+
+/// A Prometheus label value (inside its double quotes): backslash, quote and
+/// newline escaped, as the text exposition format requires.
+RILL_RUNTIME std::string escapePrometheusLabel(std::string_view s);
+
+#if RILL_PART_RUNTIME_BODIES
+
+RILL_RUNTIME std::string escapeHtml(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (const char c : s) {
@@ -27,9 +49,7 @@ inline std::string escapeHtml(std::string_view s) {
 
 namespace detail {
 
-/// Length of the valid UTF-8 sequence starting at s[i], or 0 if it is not one
-/// (JSON must be UTF-8; exception messages may hold any bytes).
-inline std::size_t utf8Length(std::string_view s, std::size_t i) {
+RILL_RUNTIME std::size_t utf8Length(std::string_view s, std::size_t i) {
   const auto b = static_cast<unsigned char>(s[i]);
   std::size_t n = 0;
   unsigned lo = 0x80, hi = 0xBF;  // the range of the second byte
@@ -56,9 +76,7 @@ inline std::size_t utf8Length(std::string_view s, std::size_t i) {
 
 }  // namespace detail
 
-/// A JSON string literal, quotes included. Invalid UTF-8 becomes U+FFFD; <, >
-/// and & are written as \u escapes so the text stays inert wherever it lands.
-inline std::string jsonString(std::string_view s) {
+RILL_RUNTIME std::string jsonString(std::string_view s) {
   static constexpr char hex[] = "0123456789abcdef";
   std::string out = "\"";
   for (std::size_t i = 0; i < s.size();) {
@@ -93,9 +111,7 @@ inline std::string jsonString(std::string_view s) {
   return out;
 }
 
-/// A Prometheus label value (inside its double quotes): backslash, quote and
-/// newline escaped, as the text exposition format requires.
-inline std::string escapePrometheusLabel(std::string_view s) {
+RILL_RUNTIME std::string escapePrometheusLabel(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (const char c : s) {
@@ -106,5 +122,7 @@ inline std::string escapePrometheusLabel(std::string_view s) {
   }
   return out;
 }
+
+#endif  // RILL_PART_RUNTIME_BODIES
 
 }  // namespace rill::ui

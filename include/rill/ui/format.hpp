@@ -2,6 +2,8 @@
 // How the UI writes times, durations and numbers: batch times as readable UTC
 // date-times, the REST API's dates as Spark's ("2015-07-12T08:39:47.234GMT"),
 // durations as Spark's UI rounds them.
+#include <rill/core/runtime.hpp>
+
 #include <charconv>
 #include <chrono>
 #include <cstdint>
@@ -18,7 +20,36 @@ struct CivilTime {
   long long hour, minute, second, millis;
 };
 
-inline CivilTime civilTime(std::int64_t epochMillis) {
+RILL_RUNTIME CivilTime civilTime(std::int64_t epochMillis);
+
+}  // namespace detail
+
+/// "2024/03/01 12:00:05" (UTC), with ".250" when `withMillis` (batches shorter than a second).
+RILL_RUNTIME std::string formatDateTime(std::int64_t epochMillis, bool withMillis = true);
+
+/// "12:00:05" (UTC): a chart's axis label.
+RILL_RUNTIME std::string formatClock(std::int64_t epochMillis);
+
+/// Spark's REST date: "2024-03-01T12:00:05.250GMT".
+RILL_RUNTIME std::string formatJsonDate(std::int64_t epochMillis);
+
+/// A delay as Spark's UI shows it: "350 ms", "1.2 s", "3.5 min", "2.0 h".
+RILL_RUNTIME std::string formatDuration(std::int64_t millis);
+
+/// An uptime or interval in words: "500 ms", "1 second", "2 minutes 5 seconds", "3 hours 1 minute".
+RILL_RUNTIME std::string formatDurationVerbose(std::int64_t millis);
+
+/// The shortest text that reads back as exactly `v` ("3.5", "5", "0.1"); finite values only.
+RILL_RUNTIME std::string formatShortest(double v);
+
+/// A rate or average with two decimals: "12.50".
+RILL_RUNTIME std::string formatDecimal(double v);
+
+#if RILL_PART_RUNTIME_BODIES
+
+namespace detail {
+
+RILL_RUNTIME CivilTime civilTime(std::int64_t epochMillis) {
   using namespace std::chrono;
   const sys_time<milliseconds> tp{milliseconds(epochMillis)};
   const auto midnight = floor<days>(tp);
@@ -31,8 +62,7 @@ inline CivilTime civilTime(std::int64_t epochMillis) {
 
 }  // namespace detail
 
-/// "2024/03/01 12:00:05" (UTC), with ".250" when `withMillis` (batches shorter than a second).
-inline std::string formatDateTime(std::int64_t epochMillis, bool withMillis = true) {
+RILL_RUNTIME std::string formatDateTime(std::int64_t epochMillis, bool withMillis) {
   const auto t = detail::civilTime(epochMillis);
   char text[48];
   std::snprintf(text, sizeof text, "%04d/%02u/%02u %02lld:%02lld:%02lld", t.year, t.month, t.day, t.hour, t.minute,
@@ -45,16 +75,14 @@ inline std::string formatDateTime(std::int64_t epochMillis, bool withMillis = tr
   return out;
 }
 
-/// "12:00:05" (UTC): a chart's axis label.
-inline std::string formatClock(std::int64_t epochMillis) {
+RILL_RUNTIME std::string formatClock(std::int64_t epochMillis) {
   const auto t = detail::civilTime(epochMillis);
   char text[24];
   std::snprintf(text, sizeof text, "%02lld:%02lld:%02lld", t.hour, t.minute, t.second);
   return text;
 }
 
-/// Spark's REST date: "2024-03-01T12:00:05.250GMT".
-inline std::string formatJsonDate(std::int64_t epochMillis) {
+RILL_RUNTIME std::string formatJsonDate(std::int64_t epochMillis) {
   const auto t = detail::civilTime(epochMillis);
   char text[48];
   std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02lld:%02lld:%02lld.%03lldGMT", t.year, t.month, t.day, t.hour,
@@ -62,8 +90,7 @@ inline std::string formatJsonDate(std::int64_t epochMillis) {
   return text;
 }
 
-/// A delay as Spark's UI shows it: "350 ms", "1.2 s", "3.5 min", "2.0 h".
-inline std::string formatDuration(std::int64_t millis) {
+RILL_RUNTIME std::string formatDuration(std::int64_t millis) {
   char text[32];
   const double ms = static_cast<double>(millis);
   if (millis < 1000) std::snprintf(text, sizeof text, "%lld ms", static_cast<long long>(millis));
@@ -73,8 +100,7 @@ inline std::string formatDuration(std::int64_t millis) {
   return text;
 }
 
-/// An uptime or interval in words: "500 ms", "1 second", "2 minutes 5 seconds", "3 hours 1 minute".
-inline std::string formatDurationVerbose(std::int64_t millis) {
+RILL_RUNTIME std::string formatDurationVerbose(std::int64_t millis) {
   auto unit = [](long long n, const char* name) {
     return std::to_string(n) + " " + name + (n == 1 ? "" : "s");
   };
@@ -86,17 +112,17 @@ inline std::string formatDurationVerbose(std::int64_t millis) {
   return unit(s / 86400, "day") + (s / 3600 % 24 ? " " + unit(s / 3600 % 24, "hour") : "");
 }
 
-/// The shortest text that reads back as exactly `v` ("3.5", "5", "0.1"); finite values only.
-inline std::string formatShortest(double v) {
+RILL_RUNTIME std::string formatShortest(double v) {
   char text[64];
   return std::string(text, std::to_chars(text, text + sizeof text, v).ptr);
 }
 
-/// A rate or average with two decimals: "12.50".
-inline std::string formatDecimal(double v) {
+RILL_RUNTIME std::string formatDecimal(double v) {
   char text[48];
   std::snprintf(text, sizeof text, "%.2f", v);
   return text;
 }
+
+#endif  // RILL_PART_RUNTIME_BODIES
 
 }  // namespace rill::ui

@@ -2,6 +2,7 @@
 // The frame every UI page shares: title, style, navigation and, for pages
 // that change, a refresh every few seconds. Pages carry no script: charts are
 // inline SVG, details are <details> elements, refreshing is a meta refresh.
+#include <rill/core/runtime.hpp>
 #include <rill/ui/escape.hpp>
 #include <rill/ui/snapshot.hpp>
 
@@ -41,7 +42,20 @@ details summary{cursor:pointer}.pages a,.pages strong{margin-right:8px}.note{col
 
 /// A complete page: `title` and `body` as given (the body is already HTML);
 /// `refresh`: reload it every kRefreshSeconds.
-inline std::string htmlPage(const AppFacts& app, std::string_view title, std::string_view body, bool refresh) {
+RILL_RUNTIME std::string htmlPage(const AppFacts& app, std::string_view title, std::string_view body, bool refresh);
+
+/// "<td class=...>text</td>" with `text` escaped.
+RILL_RUNTIME std::string cell(std::string_view text, std::string_view cls = {});
+
+/// A failure message: its first line, and the whole of it behind <details> when longer.
+RILL_RUNTIME std::string failureHtml(const std::string& reason);
+
+/// "-" for what is not known yet.
+inline std::string orDash(const std::optional<std::string>& text) { return text ? *text : "-"; }
+
+#if RILL_PART_RUNTIME_BODIES
+
+RILL_RUNTIME std::string htmlPage(const AppFacts& app, std::string_view title, std::string_view body, bool refresh) {
   std::string page = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">";
   if (refresh) page += "<meta http-equiv=\"refresh\" content=\"" + std::to_string(kRefreshSeconds) + "\">";
   page += "<title>" + escapeHtml(app.name) + " - " + std::string(title) + "</title><style>";
@@ -55,21 +69,18 @@ inline std::string htmlPage(const AppFacts& app, std::string_view title, std::st
   return page;
 }
 
-/// "<td class=...>text</td>" with `text` escaped.
-inline std::string cell(std::string_view text, std::string_view cls = {}) {
+RILL_RUNTIME std::string cell(std::string_view text, std::string_view cls) {
   std::string td = cls.empty() ? "<td>" : "<td class=\"" + std::string(cls) + "\">";
   return td + escapeHtml(text) + "</td>";
 }
 
-/// A failure message: its first line, and the whole of it behind <details> when longer.
-inline std::string failureHtml(const std::string& reason) {
+RILL_RUNTIME std::string failureHtml(const std::string& reason) {
   const auto eol = reason.find('\n');
   if (eol == std::string::npos) return "<pre class=\"failure\">" + escapeHtml(reason) + "</pre>";
   return "<details><summary class=\"failed\">" + escapeHtml(reason.substr(0, eol)) +
          "</summary><pre class=\"failure\">" + escapeHtml(reason) + "</pre></details>";
 }
 
-/// "-" for what is not known yet.
-inline std::string orDash(const std::optional<std::string>& text) { return text ? *text : "-"; }
+#endif  // RILL_PART_RUNTIME_BODIES
 
 }  // namespace rill::ui

@@ -6,6 +6,7 @@
 // and never anything of the streaming job. The port is chosen as Spark
 // chooses it: the one asked for, else the next free one, up to maxRetries.
 #include <rill/core/errors.hpp>
+#include <rill/core/runtime.hpp>
 
 #include <httplib.h>
 #include <netinet/in.h>
@@ -25,46 +26,7 @@ class HttpServer {
  public:
   using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
 
-  explicit HttpServer(std::size_t threads) {
-    server_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-    // Only SO_REUSEADDR: httplib's defaults add SO_REUSEPORT, which would let
-    // two UIs share a port instead of the second moving to the next one.
-    server_.set_socket_options([](socket_t sock) {
-      int yes = 1;
-      ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    });
-    server_.set_read_timeout(5, 0);
-    server_.set_write_timeout(5, 0);
-    // One request per connection: httplib keeps a thread on each open
-    // keep-alive connection, so many polling clients would queue behind a few.
-    server_.set_keep_alive_max_count(1);
-    server_.set_payload_max_length(4096);
-    server_.set_default_headers({
-        {"X-Content-Type-Options", "nosniff"},
-        {"Cache-Control", "no-store"},
-        {"Referrer-Policy", "no-referrer"},
-        {"X-Frame-Options", "DENY"},
-        {"Content-Security-Policy",
-         "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'none'; "
-         "frame-ancestors 'none'"},
-    });
-    server_.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
-      if (req.method == "GET" || req.method == "HEAD") return httplib::Server::HandlerResponse::Unhandled;
-      res.status = 405;
-      res.set_header("Allow", "GET, HEAD");
-      res.set_content("405 method not allowed: the UI is read-only\n", "text/plain; charset=utf-8");
-      return httplib::Server::HandlerResponse::Handled;
-    });
-    server_.set_error_handler([](const httplib::Request&, httplib::Response& res) {
-      if (res.body.empty())
-        res.set_content(std::to_string(res.status) + (res.status == 404 ? " not found\n" : " error\n"),
-                        "text/plain; charset=utf-8");
-    });
-    server_.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-      res.status = 500;
-      res.set_content("500 internal error\n", "text/plain; charset=utf-8");
-    });
-  }
+  explicit HttpServer(std::size_t threads);
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
   ~HttpServer() { stop(); }
@@ -74,23 +36,10 @@ class HttpServer {
 
   /// Binds `host` at `port` (0: any free port), else the next free port up to
   /// port + maxRetries, and starts serving; returns the port bound.
-  int start(const std::string& host, int port, int maxRetries) {
-    const int bound = bind(host, port, maxRetries);
-    server_.widenBacklog();
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    // stop() only ends a server that has begun listening: wait for that here.
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (!server_.is_running() && std::chrono::steady_clock::now() < deadline)
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    return bound;
-  }
+  int start(const std::string& host, int port, int maxRetries);
 
   /// Stops accepting, waits for requests in progress (bounded by the timeouts).
-  void stop() {
-    if (!thread_.joinable()) return;
-    server_.stop();
-    thread_.join();
-  }
+  void stop();
 
  private:
   // httplib listens with a backlog of 5: many pollers connecting at once would
@@ -100,21 +49,85 @@ class HttpServer {
     void widenBacklog() { ::listen(svr_sock_, SOMAXCONN); }
   };
 
-  int bind(const std::string& host, int port, int maxRetries) {
-    if (port == 0) {
-      const int any = server_.bind_to_any_port(host);
-      if (any > 0) return any;
-    } else {
-      for (int p = port; p <= port + maxRetries && p <= 65535; ++p)
-        if (server_.bind_to_port(host, p)) return p;
-    }
-    throw IoError("rill: the streaming UI could not bind " + host + ":" + std::to_string(port) +
-                  (port == 0 ? "" : " nor the " + std::to_string(maxRetries) + " ports after it") +
-                  " (spark.ui.port, spark.driver.bindAddress, spark.port.maxRetries)");
-  }
+  int bind(const std::string& host, int port, int maxRetries);
 
   Server server_;
   std::thread thread_;
 };
+
+#if RILL_PART_RUNTIME_BODIES
+
+RILL_RUNTIME HttpServer::HttpServer(std::size_t threads) {
+  server_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // Only SO_REUSEADDR: httplib's defaults add SO_REUSEPORT, which would let
+  // two UIs share a port instead of the second moving to the next one.
+  server_.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
+  server_.set_read_timeout(5, 0);
+  server_.set_write_timeout(5, 0);
+  // One request per connection: httplib keeps a thread on each open
+  // keep-alive connection, so many polling clients would queue behind a few.
+  server_.set_keep_alive_max_count(1);
+  server_.set_payload_max_length(4096);
+  server_.set_default_headers({
+      {"X-Content-Type-Options", "nosniff"},
+      {"Cache-Control", "no-store"},
+      {"Referrer-Policy", "no-referrer"},
+      {"X-Frame-Options", "DENY"},
+      {"Content-Security-Policy",
+       "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'none'; "
+       "frame-ancestors 'none'"},
+  });
+  server_.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (req.method == "GET" || req.method == "HEAD") return httplib::Server::HandlerResponse::Unhandled;
+    res.status = 405;
+    res.set_header("Allow", "GET, HEAD");
+    res.set_content("405 method not allowed: the UI is read-only\n", "text/plain; charset=utf-8");
+    return httplib::Server::HandlerResponse::Handled;
+  });
+  server_.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (res.body.empty())
+      res.set_content(std::to_string(res.status) + (res.status == 404 ? " not found\n" : " error\n"),
+                      "text/plain; charset=utf-8");
+  });
+  server_.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+    res.status = 500;
+    res.set_content("500 internal error\n", "text/plain; charset=utf-8");
+  });
+}
+
+RILL_RUNTIME int HttpServer::start(const std::string& host, int port, int maxRetries) {
+  const int bound = bind(host, port, maxRetries);
+  server_.widenBacklog();
+  thread_ = std::thread([this] { server_.listen_after_bind(); });
+  // stop() only ends a server that has begun listening: wait for that here.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!server_.is_running() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  return bound;
+}
+
+RILL_RUNTIME void HttpServer::stop() {
+  if (!thread_.joinable()) return;
+  server_.stop();
+  thread_.join();
+}
+
+RILL_RUNTIME int HttpServer::bind(const std::string& host, int port, int maxRetries) {
+  if (port == 0) {
+    const int any = server_.bind_to_any_port(host);
+    if (any > 0) return any;
+  } else {
+    for (int p = port; p <= port + maxRetries && p <= 65535; ++p)
+      if (server_.bind_to_port(host, p)) return p;
+  }
+  throw IoError("rill: the streaming UI could not bind " + host + ":" + std::to_string(port) +
+                (port == 0 ? "" : " nor the " + std::to_string(maxRetries) + " ports after it") +
+                " (spark.ui.port, spark.driver.bindAddress, spark.port.maxRetries)");
+}
+
+#endif  // RILL_PART_RUNTIME_BODIES
 
 }  // namespace rill::ui

@@ -3,6 +3,7 @@
 // ("key" : value). Strings go through jsonString; doubles are written in
 // their shortest exact form (3.5, 5.0); absent optionals are left out, as
 // Spark leaves out a None.
+#include <rill/core/runtime.hpp>
 #include <rill/ui/escape.hpp>
 #include <rill/ui/format.hpp>
 
@@ -23,13 +24,7 @@ class JsonWriter {
   JsonWriter& beginArray() { return open('['); }
   JsonWriter& endArray() { return close(']'); }
 
-  JsonWriter& key(std::string_view k) {
-    separate();
-    out_ += jsonString(k);
-    out_ += " : ";
-    afterKey_ = true;
-    return *this;
-  }
+  JsonWriter& key(std::string_view k);
   JsonWriter& value(std::string_view s) { return raw(jsonString(s)); }
   JsonWriter& value(const std::string& s) { return value(std::string_view(s)); }
   JsonWriter& value(const char* s) { return value(std::string_view(s)); }
@@ -39,12 +34,7 @@ class JsonWriter {
   JsonWriter& value(I n) {
     return raw(std::to_string(n));
   }
-  JsonWriter& value(double d) {
-    if (!std::isfinite(d)) return raw("null");
-    std::string s = formatShortest(d);
-    if (s.find_first_of(".e") == std::string::npos) s += ".0";
-    return raw(s);
-  }
+  JsonWriter& value(double d);
 
   template <class T>
   JsonWriter& field(std::string_view k, const T& v) {
@@ -60,43 +50,72 @@ class JsonWriter {
   const std::string& str() const { return out_; }
 
  private:
-  JsonWriter& open(char c) {
-    separate();
-    out_ += c;
-    first_.push_back(true);
-    return *this;
-  }
-  JsonWriter& close(char c) {
-    const bool empty = first_.back();
-    first_.pop_back();
-    if (!empty) newline();
-    out_ += c;
-    return *this;
-  }
-  JsonWriter& raw(std::string_view text) {
-    separate();
-    out_ += text;
-    return *this;
-  }
+  JsonWriter& open(char c);
+  JsonWriter& close(char c);
+  JsonWriter& raw(std::string_view text);
   // Before a key, or a value that has no key: a comma after a sibling, then a new line.
-  void separate() {
-    if (afterKey_) {
-      afterKey_ = false;
-      return;
-    }
-    if (first_.empty()) return;
-    if (!first_.back()) out_ += ',';
-    first_.back() = false;
-    newline();
-  }
-  void newline() {
-    out_ += '\n';
-    out_.append(2 * first_.size(), ' ');
-  }
+  void separate();
+  void newline();
 
   std::string out_;
   std::vector<bool> first_;  // per open container: nothing written in it yet
   bool afterKey_ = false;
 };
+
+#if RILL_PART_RUNTIME_BODIES
+
+RILL_RUNTIME JsonWriter& JsonWriter::key(std::string_view k) {
+  separate();
+  out_ += jsonString(k);
+  out_ += " : ";
+  afterKey_ = true;
+  return *this;
+}
+
+RILL_RUNTIME JsonWriter& JsonWriter::value(double d) {
+  if (!std::isfinite(d)) return raw("null");
+  std::string s = formatShortest(d);
+  if (s.find_first_of(".e") == std::string::npos) s += ".0";
+  return raw(s);
+}
+
+RILL_RUNTIME JsonWriter& JsonWriter::open(char c) {
+  separate();
+  out_ += c;
+  first_.push_back(true);
+  return *this;
+}
+
+RILL_RUNTIME JsonWriter& JsonWriter::close(char c) {
+  const bool empty = first_.back();
+  first_.pop_back();
+  if (!empty) newline();
+  out_ += c;
+  return *this;
+}
+
+RILL_RUNTIME JsonWriter& JsonWriter::raw(std::string_view text) {
+  separate();
+  out_ += text;
+  return *this;
+}
+
+RILL_RUNTIME void JsonWriter::separate() {
+  if (afterKey_) {
+    afterKey_ = false;
+    return;
+  }
+  if (first_.empty()) return;
+  if (!first_.back()) out_ += ',';
+  first_.back() = false;
+  newline();
+}
+
+RILL_RUNTIME void JsonWriter::newline() {
+  out_ += '\n';
+  out_.append(2 * first_.size(), ' ');
+}
+
+#endif  // RILL_PART_RUNTIME_BODIES
 
 }  // namespace rill::ui

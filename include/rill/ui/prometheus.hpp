@@ -4,6 +4,7 @@
 // last completed batch's delays and the averages over the retained batches,
 // receivers and their errors, the keys each state stream holds. Names are rill's own (rill_streaming_*), with
 // the application in an info metric's labels.
+#include <rill/core/runtime.hpp>
 #include <rill/ui/escape.hpp>
 #include <rill/ui/format.hpp>
 #include <rill/ui/snapshot.hpp>
@@ -21,27 +22,14 @@ namespace detail {
 class PrometheusText {
  public:
   /// A metric's HELP and TYPE lines.
-  PrometheusText& family(std::string_view name, std::string_view type, std::string_view help) {
-    out_ += "# HELP rill_streaming_";
-    out_.append(name).append(" ").append(help).append("\n# TYPE rill_streaming_");
-    out_.append(name).append(" ").append(type).append("\n");
-    return *this;
-  }
+  PrometheusText& family(std::string_view name, std::string_view type, std::string_view help);
   /// One sample; `labels` already escaped, without braces.
-  PrometheusText& sample(std::string_view name, const std::string& value, std::string_view labels = {}) {
-    out_.append("rill_streaming_").append(name);
-    if (!labels.empty()) out_.append("{").append(labels).append("}");
-    out_.append(" ").append(value).append("\n");
-    return *this;
-  }
+  PrometheusText& sample(std::string_view name, const std::string& value, std::string_view labels = {});
   PrometheusText& metric(std::string_view name, std::string_view type, std::string_view help, std::int64_t value) {
     return family(name, type, help).sample(name, std::to_string(value));
   }
   /// A gauge that is left out while it has no value (no batch completed yet).
-  PrometheusText& gauge(std::string_view name, std::string_view help, std::optional<double> value) {
-    if (!value) return *this;
-    return family(name, "gauge", help).sample(name, formatShortest(*value));
-  }
+  PrometheusText& gauge(std::string_view name, std::string_view help, std::optional<double> value);
   const std::string& str() const { return out_; }
 
  private:
@@ -61,7 +49,37 @@ inline std::optional<double> asDouble(std::optional<Duration> d) {
 
 }  // namespace detail
 
-inline std::string prometheusText(const StreamingSnapshot& s) {
+RILL_RUNTIME std::string prometheusText(const StreamingSnapshot& s);
+
+#if RILL_PART_RUNTIME_BODIES
+
+namespace detail {
+
+RILL_RUNTIME PrometheusText& PrometheusText::family(std::string_view name, std::string_view type,
+                                                    std::string_view help) {
+  out_ += "# HELP rill_streaming_";
+  out_.append(name).append(" ").append(help).append("\n# TYPE rill_streaming_");
+  out_.append(name).append(" ").append(type).append("\n");
+  return *this;
+}
+
+RILL_RUNTIME PrometheusText& PrometheusText::sample(std::string_view name, const std::string& value,
+                                                    std::string_view labels) {
+  out_.append("rill_streaming_").append(name);
+  if (!labels.empty()) out_.append("{").append(labels).append("}");
+  out_.append(" ").append(value).append("\n");
+  return *this;
+}
+
+RILL_RUNTIME PrometheusText& PrometheusText::gauge(std::string_view name, std::string_view help,
+                                                   std::optional<double> value) {
+  if (!value) return *this;
+  return family(name, "gauge", help).sample(name, formatShortest(*value));
+}
+
+}  // namespace detail
+
+RILL_RUNTIME std::string prometheusText(const StreamingSnapshot& s) {
   const StreamingStatistics st = statisticsOf(s);
   const BatchRecord* last = s.completed.empty() ? nullptr : s.completed.back().get();
   detail::PrometheusText p;
@@ -111,5 +129,7 @@ inline std::string prometheusText(const StreamingSnapshot& s) {
   }
   return p.str();
 }
+
+#endif  // RILL_PART_RUNTIME_BODIES
 
 }  // namespace rill::ui

@@ -5,6 +5,7 @@
 // batches/<batch-id>, batches/<batch-id>/operations[/<output-op-id>], with
 // Spark's field names. `path` is what follows "/api/v1". An application
 // whose context stopped is completed, with its end time.
+#include <rill/core/runtime.hpp>
 #include <rill/ui/json.hpp>
 #include <rill/ui/snapshot.hpp>
 #include <rill/ui/statistics.hpp>
@@ -28,7 +29,40 @@ struct ApiAnswer {
 
 namespace detail {
 
-inline std::vector<std::string_view> splitPath(std::string_view path) {
+RILL_RUNTIME std::vector<std::string_view> splitPath(std::string_view path);
+
+/// A non-negative decimal id, or nothing.
+RILL_RUNTIME std::optional<std::int64_t> parseId(std::string_view text);
+
+inline ApiAnswer notFound(std::string why) { return {404, std::move(why) + "\n"}; }
+
+RILL_RUNTIME void writeApplication(JsonWriter& j, const StreamingSnapshot& s, std::int64_t nowWallMillis);
+
+RILL_RUNTIME void writeStatistics(JsonWriter& j, const StreamingSnapshot& s);
+
+RILL_RUNTIME void writeReceiver(JsonWriter& j, const StreamingSnapshot& s, const ReceiverRecord& r);
+
+RILL_RUNTIME void writeBatch(JsonWriter& j, const StreamingSnapshot& s, const BatchRecord& b);
+
+/// Spark's OutputOperationInfo (rill runs one job per operation and gives it no id: jobIds is empty).
+RILL_RUNTIME void writeOutputOp(JsonWriter& j, const OutputOperationInfo& op);
+
+RILL_RUNTIME ApiAnswer answerBatch(const StreamingSnapshot& s, const std::vector<std::string_view>& rest);
+
+RILL_RUNTIME ApiAnswer answerStreaming(const StreamingSnapshot& s, const std::vector<std::string_view>& rest,
+                                       const std::vector<std::string>& statusFilter);
+
+}  // namespace detail
+
+/// The answer to GET /api/v1<path> (`statusFilter`: the ?status= values of a batches request).
+RILL_RUNTIME ApiAnswer answerApi(const StreamingSnapshot& s, std::string_view path,
+                                 const std::vector<std::string>& statusFilter, std::int64_t nowWallMillis);
+
+#if RILL_PART_RUNTIME_BODIES
+
+namespace detail {
+
+RILL_RUNTIME std::vector<std::string_view> splitPath(std::string_view path) {
   std::vector<std::string_view> parts;
   while (!path.empty()) {
     const auto slash = path.find('/');
@@ -40,17 +74,14 @@ inline std::vector<std::string_view> splitPath(std::string_view path) {
   return parts;
 }
 
-/// A non-negative decimal id, or nothing.
-inline std::optional<std::int64_t> parseId(std::string_view text) {
+RILL_RUNTIME std::optional<std::int64_t> parseId(std::string_view text) {
   std::int64_t v = 0;
   const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc() || ptr != text.data() + text.size() || v < 0 || text.front() == '+') return std::nullopt;
   return v;
 }
 
-inline ApiAnswer notFound(std::string why) { return {404, std::move(why) + "\n"}; }
-
-inline void writeApplication(JsonWriter& j, const StreamingSnapshot& s, std::int64_t nowWallMillis) {
+RILL_RUNTIME void writeApplication(JsonWriter& j, const StreamingSnapshot& s, std::int64_t nowWallMillis) {
   const AppFacts& app = *s.app;
   const bool completed = s.stopTime.has_value();
   const std::int64_t end = completed ? s.stopWallMillis : -1;  // Spark's -1: not ended
@@ -67,7 +98,7 @@ inline void writeApplication(JsonWriter& j, const StreamingSnapshot& s, std::int
   j.endObject().endArray().endObject();
 }
 
-inline void writeStatistics(JsonWriter& j, const StreamingSnapshot& s) {
+RILL_RUNTIME void writeStatistics(JsonWriter& j, const StreamingSnapshot& s) {
   const StreamingStatistics st = statisticsOf(s);
   j.beginObject();
   if (s.startTime) j.field("startTime", formatJsonDate(s.startTime->milliseconds()));
@@ -87,7 +118,7 @@ inline void writeStatistics(JsonWriter& j, const StreamingSnapshot& s) {
   j.endObject();
 }
 
-inline void writeReceiver(JsonWriter& j, const StreamingSnapshot& s, const ReceiverRecord& r) {
+RILL_RUNTIME void writeReceiver(JsonWriter& j, const StreamingSnapshot& s, const ReceiverRecord& r) {
   const Series rates = receiverRates(s, r);
   j.beginObject()
       .field("streamId", r.info.streamId)
@@ -104,7 +135,7 @@ inline void writeReceiver(JsonWriter& j, const StreamingSnapshot& s, const Recei
   j.endArray().endObject();
 }
 
-inline void writeBatch(JsonWriter& j, const StreamingSnapshot& s, const BatchRecord& b) {
+RILL_RUNTIME void writeBatch(JsonWriter& j, const StreamingSnapshot& s, const BatchRecord& b) {
   const OutputOpCounts ops = outputOpCounts(b);
   const auto millis = [](std::optional<Duration> d) {
     return d ? std::optional<std::int64_t>(d->count()) : std::nullopt;
@@ -126,8 +157,7 @@ inline void writeBatch(JsonWriter& j, const StreamingSnapshot& s, const BatchRec
       .endObject();
 }
 
-/// Spark's OutputOperationInfo (rill runs one job per operation and gives it no id: jobIds is empty).
-inline void writeOutputOp(JsonWriter& j, const OutputOperationInfo& op) {
+RILL_RUNTIME void writeOutputOp(JsonWriter& j, const OutputOperationInfo& op) {
   const auto date = [](const std::optional<Time>& t) {
     return t ? std::optional<std::string>(formatJsonDate(t->milliseconds())) : std::nullopt;
   };
@@ -146,7 +176,7 @@ inline void writeOutputOp(JsonWriter& j, const OutputOperationInfo& op) {
       .endObject();
 }
 
-inline ApiAnswer answerBatch(const StreamingSnapshot& s, const std::vector<std::string_view>& rest) {
+RILL_RUNTIME ApiAnswer answerBatch(const StreamingSnapshot& s, const std::vector<std::string_view>& rest) {
   // rest: <batch-id> [operations [<output-op-id>]]
   const auto id = parseId(rest[0]);
   const BatchRecord* b = id ? s.findBatch(*id) : nullptr;
@@ -169,8 +199,8 @@ inline ApiAnswer answerBatch(const StreamingSnapshot& s, const std::vector<std::
   return {200, j.str()};
 }
 
-inline ApiAnswer answerStreaming(const StreamingSnapshot& s, const std::vector<std::string_view>& rest,
-                                 const std::vector<std::string>& statusFilter) {
+RILL_RUNTIME ApiAnswer answerStreaming(const StreamingSnapshot& s, const std::vector<std::string_view>& rest,
+                                       const std::vector<std::string>& statusFilter) {
   JsonWriter j;
   const std::string_view what = rest.empty() ? std::string_view() : rest[0];
   if (what == "statistics" && rest.size() == 1) {
@@ -203,9 +233,8 @@ inline ApiAnswer answerStreaming(const StreamingSnapshot& s, const std::vector<s
 
 }  // namespace detail
 
-/// The answer to GET /api/v1<path> (`statusFilter`: the ?status= values of a batches request).
-inline ApiAnswer answerApi(const StreamingSnapshot& s, std::string_view path, const std::vector<std::string>& statusFilter,
-                           std::int64_t nowWallMillis) {
+RILL_RUNTIME ApiAnswer answerApi(const StreamingSnapshot& s, std::string_view path,
+                                 const std::vector<std::string>& statusFilter, std::int64_t nowWallMillis) {
   const auto parts = detail::splitPath(path);
   if (parts.empty() || parts[0] != "applications") return detail::notFound("unknown path");
   JsonWriter j;
@@ -223,5 +252,7 @@ inline ApiAnswer answerApi(const StreamingSnapshot& s, std::string_view path, co
   if (parts[2] != "streaming") return detail::notFound("unknown path");
   return detail::answerStreaming(s, std::vector<std::string_view>(parts.begin() + 3, parts.end()), statusFilter);
 }
+
+#endif  // RILL_PART_RUNTIME_BODIES
 
 }  // namespace rill::ui

@@ -1,6 +1,7 @@
 #pragma once
 // Where and how the streaming UI serves, read from the SparkConf of the
 // context it watches (Spark's setting names where Spark has one).
+#include <rill/core/runtime.hpp>
 #include <rill/rdd/conf.hpp>
 #include <rill/rdd/conf_values.hpp>
 
@@ -27,26 +28,35 @@ struct UiSettings {
   /// at most the read/write timeout; the streaming job never waits for any).
   std::size_t threads = 8;
 
-  static UiSettings fromConf(const SparkConf& conf) {
-    UiSettings s;
-    s.enabled = rill::detail::confBoolean(conf, "spark.ui.enabled", s.enabled);
-    s.port = static_cast<int>(inRange(conf, "spark.ui.port", s.port, 0, 65535));
-    s.bindAddress = conf.get("spark.driver.bindAddress", s.bindAddress);
-    s.maxRetries = static_cast<int>(inRange(conf, "spark.port.maxRetries", s.maxRetries, 0, 1000));
-    s.retainedBatches = static_cast<std::size_t>(
-        inRange(conf, "spark.streaming.ui.retainedBatches", static_cast<long long>(s.retainedBatches), 1, 1'000'000));
-    s.threads = static_cast<std::size_t>(inRange(conf, "rill.ui.threads", static_cast<long long>(s.threads), 1, 256));
-    return s;
-  }
+  static UiSettings fromConf(const SparkConf& conf);
 
  private:
-  static long long inRange(const SparkConf& conf, const std::string& key, long long dflt, long long lo, long long hi) {
-    const long long v = conf.getLong(key, dflt);
-    if (v < lo || v > hi)
-      throw std::invalid_argument("rill: setting '" + key + "' must be in " + std::to_string(lo) + ".." +
-                                  std::to_string(hi) + ", got " + std::to_string(v));
-    return v;
-  }
+  static long long inRange(const SparkConf& conf, const std::string& key, long long dflt, long long lo, long long hi);
 };
+
+#if RILL_PART_RUNTIME_BODIES
+
+RILL_RUNTIME UiSettings UiSettings::fromConf(const SparkConf& conf) {
+  UiSettings s;
+  s.enabled = rill::detail::confBoolean(conf, "spark.ui.enabled", s.enabled);
+  s.port = static_cast<int>(inRange(conf, "spark.ui.port", s.port, 0, 65535));
+  s.bindAddress = conf.get("spark.driver.bindAddress", s.bindAddress);
+  s.maxRetries = static_cast<int>(inRange(conf, "spark.port.maxRetries", s.maxRetries, 0, 1000));
+  s.retainedBatches = static_cast<std::size_t>(
+      inRange(conf, "spark.streaming.ui.retainedBatches", static_cast<long long>(s.retainedBatches), 1, 1'000'000));
+  s.threads = static_cast<std::size_t>(inRange(conf, "rill.ui.threads", static_cast<long long>(s.threads), 1, 256));
+  return s;
+}
+
+RILL_RUNTIME long long UiSettings::inRange(const SparkConf& conf, const std::string& key, long long dflt, long long lo,
+                                           long long hi) {
+  const long long v = conf.getLong(key, dflt);
+  if (v < lo || v > hi)
+    throw std::invalid_argument("rill: setting '" + key + "' must be in " + std::to_string(lo) + ".." +
+                                std::to_string(hi) + ", got " + std::to_string(v));
+  return v;
+}
+
+#endif  // RILL_PART_RUNTIME_BODIES
 
 }  // namespace rill::ui

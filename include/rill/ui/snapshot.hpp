@@ -2,6 +2,7 @@
 // What the UI shows, frozen at one moment: the application's fixed facts, the
 // retained batches and the receivers. A snapshot is immutable, so the server's
 // threads read it without any lock while the streaming job goes on.
+#include <rill/core/runtime.hpp>
 #include <rill/stream/listener.hpp>
 #include <rill/stream/time.hpp>
 
@@ -18,14 +19,7 @@ namespace rill::ui {
 /// Spark's batch states: cut but not started, running, done (with or without a failure).
 enum class BatchStatus { QUEUED, PROCESSING, COMPLETED };
 
-inline const char* toString(BatchStatus s) {
-  switch (s) {
-    case BatchStatus::QUEUED: return "QUEUED";
-    case BatchStatus::PROCESSING: return "PROCESSING";
-    case BatchStatus::COMPLETED: return "COMPLETED";
-  }
-  return "COMPLETED";
-}
+RILL_RUNTIME const char* toString(BatchStatus s);
 
 struct BatchRecord {
   BatchInfo info;
@@ -37,11 +31,7 @@ struct BatchRecord {
   /// Spark's batch id: the batch time in milliseconds.
   std::int64_t id() const { return info.batchTime.milliseconds(); }
   bool failed() const { return info.failureReason.has_value(); }
-  const OutputOperationInfo* findOutputOp(std::int64_t opId) const {
-    for (const auto& op : outputOps)
-      if (op.id == opId) return &op;
-    return nullptr;
-  }
+  const OutputOperationInfo* findOutputOp(std::int64_t opId) const;
 };
 
 struct ReceiverRecord {
@@ -50,10 +40,7 @@ struct ReceiverRecord {
 };
 
 /// The wall clock in milliseconds since the epoch (the application's dates).
-inline std::int64_t wallClockMillis() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
+RILL_RUNTIME std::int64_t wallClockMillis();
 
 /// What does not change while the UI runs.
 struct AppFacts {
@@ -84,26 +71,56 @@ struct StreamingSnapshot {
   std::int64_t numProcessedRecords = 0;  // in batches completed so far
   std::uint64_t version = 0;  // changes with every event
 
-  const BatchRecord* findBatch(std::int64_t id) const {
-    for (const auto& b : active)
-      if (b.id() == id) return &b;
-    for (const auto& b : completed)
-      if (b->id() == id) return b.get();
-    return nullptr;
-  }
-  const ReceiverRecord* findReceiver(int streamId) const {
-    for (const auto& r : receivers)
-      if (r.info.streamId == streamId) return &r;
-    return nullptr;
-  }
+  const BatchRecord* findBatch(std::int64_t id) const;
+  const ReceiverRecord* findReceiver(int streamId) const;
   /// Every retained batch, oldest first: the completed ones, then the active ones.
-  std::vector<const BatchRecord*> retainedBatches() const {
-    std::vector<const BatchRecord*> all;
-    all.reserve(completed.size() + active.size());
-    for (const auto& b : completed) all.push_back(b.get());
-    for (const auto& b : active) all.push_back(&b);
-    return all;
-  }
+  std::vector<const BatchRecord*> retainedBatches() const;
 };
+
+#if RILL_PART_RUNTIME_BODIES
+
+RILL_RUNTIME const char* toString(BatchStatus s) {
+  switch (s) {
+    case BatchStatus::QUEUED: return "QUEUED";
+    case BatchStatus::PROCESSING: return "PROCESSING";
+    case BatchStatus::COMPLETED: return "COMPLETED";
+  }
+  return "COMPLETED";
+}
+
+RILL_RUNTIME const OutputOperationInfo* BatchRecord::findOutputOp(std::int64_t opId) const {
+  for (const auto& op : outputOps)
+    if (op.id == opId) return &op;
+  return nullptr;
+}
+
+RILL_RUNTIME std::int64_t wallClockMillis() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+RILL_RUNTIME const BatchRecord* StreamingSnapshot::findBatch(std::int64_t id) const {
+  for (const auto& b : active)
+    if (b.id() == id) return &b;
+  for (const auto& b : completed)
+    if (b->id() == id) return b.get();
+  return nullptr;
+}
+
+RILL_RUNTIME const ReceiverRecord* StreamingSnapshot::findReceiver(int streamId) const {
+  for (const auto& r : receivers)
+    if (r.info.streamId == streamId) return &r;
+  return nullptr;
+}
+
+RILL_RUNTIME std::vector<const BatchRecord*> StreamingSnapshot::retainedBatches() const {
+  std::vector<const BatchRecord*> all;
+  all.reserve(completed.size() + active.size());
+  for (const auto& b : completed) all.push_back(b.get());
+  for (const auto& b : active) all.push_back(&b);
+  return all;
+}
+
+#endif  // RILL_PART_RUNTIME_BODIES
 
 }  // namespace rill::ui

@@ -3,6 +3,7 @@
 // when, the four charts (input rate, scheduling delay, processing time, total
 // delay) with their averages, the receivers, then the active and the
 // completed batches, newest first, each linking to its own page.
+#include <rill/core/runtime.hpp>
 #include <rill/ui/format.hpp>
 #include <rill/ui/html.hpp>
 #include <rill/ui/snapshot.hpp>
@@ -27,19 +28,53 @@ inline std::string delayCell(std::optional<Duration> d) {
   return cell(d ? formatDuration(d->count()) : "-", "num");
 }
 
-inline std::string batchLink(const AppFacts& app, const BatchRecord& b) {
+RILL_RUNTIME std::string batchLink(const AppFacts& app, const BatchRecord& b);
+
+RILL_RUNTIME std::string outputOpsCell(const BatchRecord& b);
+
+RILL_RUNTIME std::string overview(const StreamingSnapshot& s, std::chrono::steady_clock::time_point now);
+
+RILL_RUNTIME std::string chartRow(const Series& series, std::string_view id, std::string_view title, ValueKind kind,
+                                  const std::string& avgText);
+
+RILL_RUNTIME std::string charts(const StreamingSnapshot& s);
+
+RILL_RUNTIME std::string receiversTable(const StreamingSnapshot& s);
+
+/// Every failure of a batch, each naming its output operation; "-" for none.
+RILL_RUNTIME std::string failuresHtml(const BatchRecord& b);
+
+RILL_RUNTIME std::string activeTable(const StreamingSnapshot& s);
+
+RILL_RUNTIME std::string pageLinks(std::size_t pages, std::size_t page);
+
+RILL_RUNTIME std::string completedTable(const StreamingSnapshot& s, std::size_t page);
+
+RILL_RUNTIME std::string warningsList(const StreamingSnapshot& s);
+
+}  // namespace detail
+
+/// The Streaming page; `page`: which page of completed batches (1 = the newest).
+RILL_RUNTIME std::string streamingPage(const StreamingSnapshot& s, std::chrono::steady_clock::time_point now,
+                                       std::size_t page = 1);
+
+#if RILL_PART_RUNTIME_BODIES
+
+namespace detail {
+
+RILL_RUNTIME std::string batchLink(const AppFacts& app, const BatchRecord& b) {
   return "<td><a href=\"/streaming/batch/?id=" + std::to_string(b.id()) + "\">" +
          formatDateTime(b.id(), app.batchTimesNeedMillis()) + "</a></td>";
 }
 
-inline std::string outputOpsCell(const BatchRecord& b) {
+RILL_RUNTIME std::string outputOpsCell(const BatchRecord& b) {
   const OutputOpCounts c = outputOpCounts(b);
   std::string text = std::to_string(c.completed) + "/" + std::to_string(b.numOutputOps);
   if (c.failed) text += " (" + std::to_string(c.failed) + " failed)";
   return cell(text, c.failed ? "num failed" : "num");
 }
 
-inline std::string overview(const StreamingSnapshot& s, std::chrono::steady_clock::time_point now) {
+RILL_RUNTIME std::string overview(const StreamingSnapshot& s, std::chrono::steady_clock::time_point now) {
   const AppFacts& app = *s.app;
   const auto until = s.stoppedAt ? *s.stoppedAt : now;  // a stopped context's uptime stays
   const std::string uptime =
@@ -67,13 +102,13 @@ inline std::string overview(const StreamingSnapshot& s, std::chrono::steady_cloc
   return html;
 }
 
-inline std::string chartRow(const Series& series, std::string_view id, std::string_view title, ValueKind kind,
-                            const std::string& avgText) {
+RILL_RUNTIME std::string chartRow(const Series& series, std::string_view id, std::string_view title, ValueKind kind,
+                                  const std::string& avgText) {
   return "<tr><td><div class=\"metric\">" + std::string(title) + "</div><div class=\"avg\" id=\"" + std::string(id) +
          "-avg\">Avg: " + avgText + "</div></td><td>" + timelineSvg(series, id, title, kind) + "</td></tr>";
 }
 
-inline std::string charts(const StreamingSnapshot& s) {
+RILL_RUNTIME std::string charts(const StreamingSnapshot& s) {
   const StreamingStatistics st = statisticsOf(s);
   const auto avgMillis = [](const Series& series) {
     const auto a = series.averageMillis();
@@ -91,7 +126,7 @@ inline std::string charts(const StreamingSnapshot& s) {
          "</table>";
 }
 
-inline std::string receiversTable(const StreamingSnapshot& s) {
+RILL_RUNTIME std::string receiversTable(const StreamingSnapshot& s) {
   if (s.receivers.empty()) return "";
   std::string html =
       "<h2>Receivers</h2><table id=\"receivers\"><tr><th>Receiver</th><th>Status</th><th>Avg Events/sec</th>"
@@ -107,8 +142,7 @@ inline std::string receiversTable(const StreamingSnapshot& s) {
   return html + "</table>";
 }
 
-/// Every failure of a batch, each naming its output operation; "-" for none.
-inline std::string failuresHtml(const BatchRecord& b) {
+RILL_RUNTIME std::string failuresHtml(const BatchRecord& b) {
   const auto failures = batchFailures(b);
   if (failures.empty()) return "-";
   std::string html;
@@ -118,7 +152,7 @@ inline std::string failuresHtml(const BatchRecord& b) {
   return html;
 }
 
-inline std::string activeTable(const StreamingSnapshot& s) {
+RILL_RUNTIME std::string activeTable(const StreamingSnapshot& s) {
   std::string html = "<h2 id=\"active-title\">Active Batches (" + std::to_string(s.active.size()) +
                      ")</h2><table id=\"active-batches\"><tr><th>Batch Time (UTC)</th><th>Records</th>"
                      "<th>Scheduling Delay</th><th>Processing Time</th><th>Output Ops: Succeeded/Total</th>"
@@ -133,7 +167,7 @@ inline std::string activeTable(const StreamingSnapshot& s) {
   return html + "</table>";
 }
 
-inline std::string pageLinks(std::size_t pages, std::size_t page) {
+RILL_RUNTIME std::string pageLinks(std::size_t pages, std::size_t page) {
   if (pages <= 1) return "";
   std::string html = "<p class=\"pages\">Page: ";
   for (std::size_t p = 1; p <= pages; ++p)
@@ -142,7 +176,7 @@ inline std::string pageLinks(std::size_t pages, std::size_t page) {
   return html + "</p>";
 }
 
-inline std::string completedTable(const StreamingSnapshot& s, std::size_t page) {
+RILL_RUNTIME std::string completedTable(const StreamingSnapshot& s, std::size_t page) {
   const std::size_t n = s.completed.size();
   const std::size_t pages = std::max<std::size_t>(1, (n + kBatchesPerPage - 1) / kBatchesPerPage);
   page = std::clamp<std::size_t>(page, 1, pages);
@@ -163,7 +197,7 @@ inline std::string completedTable(const StreamingSnapshot& s, std::size_t page) 
   return html + "</table>";
 }
 
-inline std::string warningsList(const StreamingSnapshot& s) {
+RILL_RUNTIME std::string warningsList(const StreamingSnapshot& s) {
   if (s.warnings.empty()) return "";
   std::string html = "<h2>Warnings</h2><ul id=\"warnings\">";
   for (auto it = s.warnings.rbegin(); it != s.warnings.rend(); ++it) html += "<li>" + escapeHtml(*it) + "</li>";
@@ -172,12 +206,13 @@ inline std::string warningsList(const StreamingSnapshot& s) {
 
 }  // namespace detail
 
-/// The Streaming page; `page`: which page of completed batches (1 = the newest).
-inline std::string streamingPage(const StreamingSnapshot& s, std::chrono::steady_clock::time_point now,
-                                 std::size_t page = 1) {
+RILL_RUNTIME std::string streamingPage(const StreamingSnapshot& s, std::chrono::steady_clock::time_point now,
+                                       std::size_t page) {
   const std::string body = detail::overview(s, now) + detail::charts(s) + detail::receiversTable(s) +
                            detail::activeTable(s) + detail::completedTable(s, page) + detail::warningsList(s);
   return htmlPage(*s.app, "Streaming", body, !s.stopTime);
 }
+
+#endif  // RILL_PART_RUNTIME_BODIES
 
 }  // namespace rill::ui

@@ -13,6 +13,7 @@
 //   /streaming/batch/?id=<batch-id>      one batch
 //   /api/v1/applications/...             Spark's REST API (rest_api.hpp)
 //   /metrics/prometheus                  Prometheus text (prometheus.hpp)
+#include <rill/core/runtime.hpp>
 #include <rill/stream/streaming_context.hpp>
 #include <rill/ui/batch_page.hpp>
 #include <rill/ui/http_server.hpp>
@@ -39,23 +40,7 @@ class StreamingUI {
   explicit StreamingUI(StreamingContext& ssc) : StreamingUI(ssc, UiSettings::fromConf(ssc.sparkContext().getConf())) {}
 
   /// Serves `ssc` with `settings` (spark.ui.enabled is not consulted: attaching is asking).
-  StreamingUI(StreamingContext& ssc, const UiSettings& settings) {
-    if (!ssc.sparkContext().isDriver()) return;
-    const SparkConf& conf = ssc.sparkContext().getConf();
-    auto app = std::make_shared<AppFacts>();
-    app->startWallMillis = wallClockMillis();
-    app->id = "local-" + std::to_string(app->startWallMillis);
-    app->name = conf.appName();
-    app->master = conf.master();
-    app->batchDuration = ssc.batchDuration();
-    app_ = app;
-    listener_ = std::make_shared<StreamingProgressListener>(app_, ssc.graph(), settings.retainedBatches);
-    server_ = std::make_unique<HttpServer>(settings.threads);
-    route(*server_, listener_);
-    host_ = settings.bindAddress;
-    port_ = server_->start(settings.bindAddress, settings.port, settings.maxRetries);
-    ssc.addStreamingListener(listener_);  // once serving: a port that cannot be bound leaves the context as it was
-  }
+  StreamingUI(StreamingContext& ssc, const UiSettings& settings);
   StreamingUI(const StreamingUI&) = delete;
   StreamingUI& operator=(const StreamingUI&) = delete;
   ~StreamingUI() { stop(); }
@@ -72,54 +57,13 @@ class StreamingUI {
   std::shared_ptr<const StreamingSnapshot> snapshot() const { return listener_ ? listener_->snapshot() : nullptr; }
 
   /// Stops serving; requests in progress finish first. The streaming job is unaffected.
-  void stop() {
-    if (server_) server_->stop();
-    server_.reset();
-  }
+  void stop();
 
  private:
-  static std::int64_t numberParam(const httplib::Request& req, const char* name, std::int64_t dflt) {
-    if (!req.has_param(name)) return dflt;
-    const auto v = detail::parseId(req.get_param_value(name));
-    return v ? *v : -1;
-  }
+  static std::int64_t numberParam(const httplib::Request& req, const char* name, std::int64_t dflt);
 
   // Every handler reads one snapshot and renders from it; none touches the context.
-  static void route(HttpServer& server, std::shared_ptr<StreamingProgressListener> listener) {
-    constexpr const char* kHtml = "text/html; charset=utf-8";
-    server.get("/", [](const httplib::Request&, httplib::Response& res) { res.set_redirect("/streaming/"); });
-    server.get("/streaming/?", [listener](const httplib::Request& req, httplib::Response& res) {
-      const auto page = numberParam(req, "page", 1);
-      res.set_content(streamingPage(*listener->snapshot(), std::chrono::steady_clock::now(),
-                                    static_cast<std::size_t>(page < 1 ? 1 : page)),
-                      kHtml);
-    });
-    server.get("/streaming/batch/?", [listener](const httplib::Request& req, httplib::Response& res) {
-      const auto id = numberParam(req, "id", -1);
-      const auto s = listener->snapshot();
-      if (auto page = id < 0 ? std::nullopt : batchPage(*s, id)) {
-        res.set_content(*page, kHtml);
-      } else {
-        res.status = 404;
-        res.set_content(htmlPage(*s->app, "Batch not found",
-                                 "<h1>No such batch</h1><p>The batch is not among the retained batches "
-                                 "(spark.streaming.ui.retainedBatches).</p>",
-                                 false),
-                        kHtml);
-      }
-    });
-    server.get("/api/v1(/.*)?", [listener](const httplib::Request& req, httplib::Response& res) {
-      std::vector<std::string> statuses;
-      for (std::size_t i = 0; i < req.get_param_value_count("status"); ++i)
-        statuses.push_back(req.get_param_value("status", i));
-      const ApiAnswer a = answerApi(*listener->snapshot(), req.matches[1].str(), statuses, wallClockMillis());
-      res.status = a.status;
-      res.set_content(a.body, a.status == 200 ? "application/json" : "text/plain; charset=utf-8");
-    });
-    server.get("/metrics/prometheus/?", [listener](const httplib::Request&, httplib::Response& res) {
-      res.set_content(prometheusText(*listener->snapshot()), "text/plain; version=0.0.4; charset=utf-8");
-    });
-  }
+  static void route(HttpServer& server, std::shared_ptr<StreamingProgressListener> listener);
 
   std::shared_ptr<const AppFacts> app_;
   std::shared_ptr<StreamingProgressListener> listener_;
@@ -132,9 +76,80 @@ class StreamingUI {
 inline std::unique_ptr<StreamingUI> attach(StreamingContext& ssc) { return std::make_unique<StreamingUI>(ssc); }
 
 /// attach(ssc) if its SparkConf sets spark.ui.enabled=true, else nothing.
-inline std::unique_ptr<StreamingUI> attachIfEnabled(StreamingContext& ssc) {
+RILL_RUNTIME std::unique_ptr<StreamingUI> attachIfEnabled(StreamingContext& ssc);
+
+#if RILL_PART_RUNTIME_BODIES
+
+RILL_RUNTIME StreamingUI::StreamingUI(StreamingContext& ssc, const UiSettings& settings) {
+  if (!ssc.sparkContext().isDriver()) return;
+  const SparkConf& conf = ssc.sparkContext().getConf();
+  auto app = std::make_shared<AppFacts>();
+  app->startWallMillis = wallClockMillis();
+  app->id = "local-" + std::to_string(app->startWallMillis);
+  app->name = conf.appName();
+  app->master = conf.master();
+  app->batchDuration = ssc.batchDuration();
+  app_ = app;
+  listener_ = std::make_shared<StreamingProgressListener>(app_, ssc.graph(), settings.retainedBatches);
+  server_ = std::make_unique<HttpServer>(settings.threads);
+  route(*server_, listener_);
+  host_ = settings.bindAddress;
+  port_ = server_->start(settings.bindAddress, settings.port, settings.maxRetries);
+  ssc.addStreamingListener(listener_);  // once serving: a port that cannot be bound leaves the context as it was
+}
+
+RILL_RUNTIME void StreamingUI::stop() {
+  if (server_) server_->stop();
+  server_.reset();
+}
+
+RILL_RUNTIME std::int64_t StreamingUI::numberParam(const httplib::Request& req, const char* name, std::int64_t dflt) {
+  if (!req.has_param(name)) return dflt;
+  const auto v = detail::parseId(req.get_param_value(name));
+  return v ? *v : -1;
+}
+
+RILL_RUNTIME void StreamingUI::route(HttpServer& server, std::shared_ptr<StreamingProgressListener> listener) {
+  constexpr const char* kHtml = "text/html; charset=utf-8";
+  server.get("/", [](const httplib::Request&, httplib::Response& res) { res.set_redirect("/streaming/"); });
+  server.get("/streaming/?", [listener](const httplib::Request& req, httplib::Response& res) {
+    const auto page = numberParam(req, "page", 1);
+    res.set_content(streamingPage(*listener->snapshot(), std::chrono::steady_clock::now(),
+                                  static_cast<std::size_t>(page < 1 ? 1 : page)),
+                    kHtml);
+  });
+  server.get("/streaming/batch/?", [listener](const httplib::Request& req, httplib::Response& res) {
+    const auto id = numberParam(req, "id", -1);
+    const auto s = listener->snapshot();
+    if (auto page = id < 0 ? std::nullopt : batchPage(*s, id)) {
+      res.set_content(*page, kHtml);
+    } else {
+      res.status = 404;
+      res.set_content(htmlPage(*s->app, "Batch not found",
+                               "<h1>No such batch</h1><p>The batch is not among the retained batches "
+                               "(spark.streaming.ui.retainedBatches).</p>",
+                               false),
+                      kHtml);
+    }
+  });
+  server.get("/api/v1(/.*)?", [listener](const httplib::Request& req, httplib::Response& res) {
+    std::vector<std::string> statuses;
+    for (std::size_t i = 0; i < req.get_param_value_count("status"); ++i)
+      statuses.push_back(req.get_param_value("status", i));
+    const ApiAnswer a = answerApi(*listener->snapshot(), req.matches[1].str(), statuses, wallClockMillis());
+    res.status = a.status;
+    res.set_content(a.body, a.status == 200 ? "application/json" : "text/plain; charset=utf-8");
+  });
+  server.get("/metrics/prometheus/?", [listener](const httplib::Request&, httplib::Response& res) {
+    res.set_content(prometheusText(*listener->snapshot()), "text/plain; version=0.0.4; charset=utf-8");
+  });
+}
+
+RILL_RUNTIME std::unique_ptr<StreamingUI> attachIfEnabled(StreamingContext& ssc) {
   const UiSettings settings = UiSettings::fromConf(ssc.sparkContext().getConf());
   return settings.enabled ? std::make_unique<StreamingUI>(ssc, settings) : nullptr;
 }
+
+#endif  // RILL_PART_RUNTIME_BODIES
 
 }  // namespace rill::ui

@@ -3,6 +3,7 @@
 // library, nothing fetched, so the page works offline and under a strict
 // Content-Security-Policy. Points over batch time, a dashed line at the
 // average, the value scale on the left and the time span below.
+#include <rill/core/runtime.hpp>
 #include <rill/ui/escape.hpp>
 #include <rill/ui/format.hpp>
 #include <rill/ui/statistics.hpp>
@@ -25,21 +26,11 @@ inline std::string formatValue(double v, ValueKind kind) {
 
 namespace detail {
 
-inline std::string fixed1(double v) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f", v);
-  return text;
-}
+RILL_RUNTIME std::string fixed1(double v);
 
 /// The top of the value scale: the smallest 1, 2 or 5 times a power of ten
 /// that holds `v` (at least 2 ms or 1 record/s, so the middle tick is whole).
-inline double scaleTop(double v, ValueKind kind) {
-  v = std::max(v, kind == ValueKind::Millis ? 2.0 : 1.0);
-  const double power = std::pow(10.0, std::floor(std::log10(v)));
-  for (const double m : {1.0, 2.0, 5.0})
-    if (m * power >= v) return m * power;
-  return 10 * power;
-}
+RILL_RUNTIME double scaleTop(double v, ValueKind kind);
 
 /// A tick of the value scale: short enough for the margin.
 inline std::string tickLabel(double v, ValueKind kind) {
@@ -49,7 +40,30 @@ inline std::string tickLabel(double v, ValueKind kind) {
 }  // namespace detail
 
 /// `id`: the element id (e.g. "chart-processing-time"); `title`: its accessible name.
-inline std::string timelineSvg(const Series& series, std::string_view id, std::string_view title, ValueKind kind) {
+RILL_RUNTIME std::string timelineSvg(const Series& series, std::string_view id, std::string_view title, ValueKind kind);
+
+#if RILL_PART_RUNTIME_BODIES
+
+namespace detail {
+
+RILL_RUNTIME std::string fixed1(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f", v);
+  return text;
+}
+
+RILL_RUNTIME double scaleTop(double v, ValueKind kind) {
+  v = std::max(v, kind == ValueKind::Millis ? 2.0 : 1.0);
+  const double power = std::pow(10.0, std::floor(std::log10(v)));
+  for (const double m : {1.0, 2.0, 5.0})
+    if (m * power >= v) return m * power;
+  return 10 * power;
+}
+
+}  // namespace detail
+
+RILL_RUNTIME std::string timelineSvg(const Series& series, std::string_view id, std::string_view title,
+                                     ValueKind kind) {
   constexpr double W = 560, H = 170, left = 78, right = 12, top = 12, bottom = 26;
   constexpr std::size_t kMaxMarkers = 200;  // beyond this, a line only: the page stays small
   const double plotW = W - left - right, plotH = H - top - bottom;
@@ -92,5 +106,7 @@ inline std::string timelineSvg(const Series& series, std::string_view id, std::s
   svg += "</svg>";
   return svg;
 }
+
+#endif  // RILL_PART_RUNTIME_BODIES
 
 }  // namespace rill::ui
