@@ -23,6 +23,8 @@
 //                  from earlier runs; MpiCluster fixes glibc's mmap threshold so that
 //                  large freed blocks go back to the system), job_over_share like
 //                  peak_over_share, less what the process held before the first run.
+//   BM_Cluster_SmallShuffle  a job of a tiny shuffle against one agreement (the
+//                  raw transport's round trip), alternately, --rounds times: medians.
 //   BM_Wire_*      serialising plus deserialising a bucket, one core (CPU time):
 //                  (int64, int64) pairs as raw bytes, (word, count) pairs through
 //                  the archive; _FreshMemory with the buffers' pages new to the
@@ -280,6 +282,33 @@ void onCluster(benchmark::State& state, std::int64_t (*job)(rill::SparkContext&)
   state.counters["job_over_share"] = (peak - before) / share;
 }
 
+/// A tiny shuffle (1,000 pairs reduced by key into 4 partitions, then counted)
+/// against the raw transport, one agreement (an allGather of a few bytes), in
+/// alternating rounds of 300 each. The job's collectives: the exchange, which
+/// also ends the map job, the reduce job's agreement, and count's.
+void smallShuffle(benchmark::State& state) {
+  rill::SparkContext sc(conf(), *cluster);
+  std::vector<int> numbers(1000);
+  for (int i = 0; i < 1000; ++i) numbers[static_cast<std::size_t>(i)] = i;
+  auto pairs = sc.parallelize(numbers, 4).map([](int x) { return std::pair(x % 10, 1); });
+  constexpr int kRuns = 300;
+  const auto microsEach = [&](auto&& run) {
+    return secondsOf([&] {
+             for (int i = 0; i < kRuns; ++i) run();
+           }) /
+           kRuns * 1e6;
+  };
+  std::vector<double> jobUs, agreementUs;
+  for (auto _ : state)
+    for (int round = 0; round < options.rounds; ++round) {
+      jobUs.push_back(microsEach([&] { benchmark::DoNotOptimize(pairs.reduceByKey(std::plus<>(), 4).count()); }));
+      agreementUs.push_back(microsEach([&] { cluster->agreeOnFailure("agreement", nullptr); }));
+    }
+  state.counters["job_us"] = median(jobUs);
+  state.counters["agreement_us"] = median(agreementUs);
+  state.counters["job_in_agreements"] = median(jobUs) / median(agreementUs);
+}
+
 /// Serialising and deserialising one bucket of `values`, as a shuffle does.
 template <class T>
 void wireRoundTrip(benchmark::State& state, const std::vector<T>& values) {
@@ -351,6 +380,7 @@ int main(int argc, char** argv) {
   }
   fixed(benchmark::RegisterBenchmark("BM_Cluster_WordCount", onCluster, &wordCount));
   fixed(benchmark::RegisterBenchmark("BM_Cluster_SortByKey", onCluster, &sortPairs));
+  benchmark::RegisterBenchmark("BM_Cluster_SmallShuffle", smallShuffle)->Iterations(1)->UseRealTime();
   benchmark::RegisterBenchmark("BM_Wire_TrivialPairs_FreshMemory", BM_Wire_TrivialPairs_FreshMemory)
       ->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("BM_Wire_TrivialPairs", BM_Wire_TrivialPairs)->Unit(benchmark::kMillisecond);

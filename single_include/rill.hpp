@@ -2469,6 +2469,11 @@ class Cluster {
   /// agreed failure with rethrow() once it has used them.
   Agreement agree(std::string_view tag, const std::exception_ptr& failure, Bytes payload);
 
+  /// agree riding on an allToAll: send[j] goes to rank j with this rank's failure
+  /// appended, and payloads[i] is what rank i sent here. A collective that moves
+  /// data can so end a job too (a shuffle's exchange ends its map job).
+  Agreement agreeAllToAll(std::string_view tag, const std::exception_ptr& failure, std::vector<Bytes> send);
+
   /// Runs work(), then, with several ranks, agreeOnFailure(tag, its failure):
   /// work that failed on any rank throws on every rank, so no rank goes on to
   /// a collective the failed one will never reach. With one rank, work()'s own
@@ -2500,6 +2505,9 @@ class Cluster {
   }
 
  private:
+  // An agreement from what every rank sent, each ending with its failure.
+  static Agreement agreed(std::vector<Bytes> payloads);
+
   CollectiveId next(CollectiveKind kind, std::string_view tag, std::size_t root) {
     return CollectiveId(++sequence_, kind, static_cast<std::uint32_t>(root), tag);
   }
@@ -2573,8 +2581,19 @@ RILL_RUNTIME void Cluster::barrier(std::string_view tag) {
 
 RILL_RUNTIME Agreement Cluster::agree(std::string_view tag, const std::exception_ptr& failure, Bytes payload) {
   appendTrailer(payload, failure ? encodeFailure(failure) : Bytes());
-  Agreement agreed{allGather(tag, std::move(payload)), {}};
-  for (Bytes& rank : agreed.payloads) {
+  return agreed(allGather(tag, std::move(payload)));
+}
+
+RILL_RUNTIME Agreement Cluster::agreeAllToAll(std::string_view tag, const std::exception_ptr& failure,
+                                              std::vector<Bytes> send) {
+  const Bytes failed = failure ? encodeFailure(failure) : Bytes();
+  for (Bytes& to : send) appendTrailer(to, failed);
+  return agreed(allToAll(tag, std::move(send)));
+}
+
+RILL_RUNTIME Agreement Cluster::agreed(std::vector<Bytes> payloads) {
+  Agreement agreed{std::move(payloads), {}};
+  for (Bytes& rank : agreed.payloads) {  // in rank order: the lowest failing rank's failure wins
     Bytes failed = takeTrailer(rank);
     if (agreed.failure.empty()) agreed.failure = std::move(failed);
   }
@@ -3810,6 +3829,13 @@ std::vector<std::size_t> ownedPartitions(const R& rdd, const exec::Cluster& clus
 RILL_RUNTIME std::vector<exec::Bytes> agreeOnJob(SparkContext& sc, std::string_view tag, std::exception_ptr failure,
                                                  exec::Bytes results = {});
 
+/// agreeOnJob riding on an allToAll: send[j] goes to rank j, and this rank's
+/// accumulator updates and failure go to every rank with it. Returns what each
+/// rank sent here, in rank order, once no rank failed; else the agreed failure
+/// is thrown (the data are then never read).
+RILL_RUNTIME std::vector<exec::Bytes> exchangeOnJob(SparkContext& sc, std::string_view tag, std::exception_ptr failure,
+                                                    std::vector<exec::Bytes> send);
+
 /// With several ranks: runs work() (this rank's tasks of a job), then
 /// agreeOnJob: a task that throws on one rank makes the job throw on every
 /// rank, once every rank has its accumulators.
@@ -3818,21 +3844,27 @@ void runRankJob(SparkContext& sc, std::string_view tag, Work&& work) {
   agreeOnJob(sc, tag, exec::failureOf(work));
 }
 
+/// Runs fn(p) for every partition p of `rdd` this rank owns on the context's
+/// executor, and returns the failure for the collective that ends the job.
+template <class R, class Fn>
+std::exception_ptr runOwnedTasks(const R& rdd, Fn&& fn) {
+  return exec::failureOf([&] {
+    const auto owned = ownedPartitions(rdd, clusterOf(rdd.context()), 0, rdd.numPartitions());
+    executorOf(rdd.context()).runTasks(owned.size(), [&](std::size_t i) { fn(owned[i]); });
+  });
+}
+
 /// Runs fn(p) for every partition p of `rdd` this rank owns (every partition with
 /// one rank) on the context's executor. An RDD without partitions still submits
 /// its (empty) job, so a stopped context refuses it as Spark's runJob does.
 template <class R, class Fn>
 void forEachPartition(const R& rdd, std::string_view tag, Fn&& fn) {
   SparkContext& sc = rdd.context();
-  exec::Cluster& cluster = clusterOf(sc);
-  if (cluster.size() == 1) {
+  if (clusterOf(sc).size() == 1) {
     executorOf(sc).runTasks(rdd.numPartitions(), fn);
     return;
   }
-  runRankJob(sc, tag, [&] {
-    const auto owned = ownedPartitions(rdd, cluster, 0, rdd.numPartitions());
-    executorOf(sc).runTasks(owned.size(), [&](std::size_t i) { fn(owned[i]); });
-  });
+  agreeOnJob(sc, tag, runOwnedTasks(rdd, fn));
 }
 
 /// Runs prepare(), then fn(r) for r in [0, n) that this rank owns by block
@@ -3924,23 +3956,42 @@ auto runPerPartition(const R& rdd, MakeSink&& make) {
 
 #if RILL_RUNTIME_BODIES
 
-RILL_RUNTIME std::vector<exec::Bytes> agreeOnJob(SparkContext& sc, std::string_view tag, std::exception_ptr failure,
-                                                 exec::Bytes results) {
-  AccumulatorRegistry& accumulators = accumulatorsOf(sc);
-  exec::Bytes pending;
+// This rank's accumulator updates since the last job; a failure to take them
+// becomes the job's, if it has none.
+RILL_RUNTIME exec::Bytes takeAccumulatorUpdates(SparkContext& sc, std::exception_ptr& failure) {
   try {
-    pending = accumulators.takePending();
+    return accumulatorsOf(sc).takePending();
   } catch (...) {
     if (!failure) failure = std::current_exception();
+    return {};
   }
-  exec::Bytes payload = failure ? exec::Bytes() : std::move(results);  // a failed job's are never read
-  exec::appendTrailer(payload, pending);
-  exec::Agreement agreed = clusterOf(sc).agree(tag, failure, std::move(payload));
+}
+// Merges every rank's accumulator updates (each payload's trailer), also when
+// a rank failed, then throws the agreed failure or returns the payloads.
+RILL_RUNTIME std::vector<exec::Bytes> settleJob(SparkContext& sc, exec::Agreement agreed) {
   std::vector<exec::Bytes> updates;
   for (exec::Bytes& rank : agreed.payloads) updates.push_back(exec::takeTrailer(rank));
-  accumulators.mergePending(updates);
+  accumulatorsOf(sc).mergePending(updates);
   agreed.rethrow();
   return std::move(agreed.payloads);
+}
+
+RILL_RUNTIME std::vector<exec::Bytes> agreeOnJob(SparkContext& sc, std::string_view tag, std::exception_ptr failure,
+                                                 exec::Bytes results) {
+  const exec::Bytes pending = takeAccumulatorUpdates(sc, failure);
+  exec::Bytes payload = failure ? exec::Bytes() : std::move(results);  // a failed job's are never read
+  exec::appendTrailer(payload, pending);
+  return settleJob(sc, clusterOf(sc).agree(tag, failure, std::move(payload)));
+}
+
+RILL_RUNTIME std::vector<exec::Bytes> exchangeOnJob(SparkContext& sc, std::string_view tag, std::exception_ptr failure,
+                                                    std::vector<exec::Bytes> send) {
+  const exec::Bytes pending = takeAccumulatorUpdates(sc, failure);
+  for (exec::Bytes& to : send) {
+    if (failure) exec::Bytes().swap(to);  // a failed job's data are never read
+    exec::appendTrailer(to, pending);
+  }
+  return settleJob(sc, clusterOf(sc).agreeAllToAll(tag, failure, std::move(send)));
 }
 
 #endif  // RILL_RUNTIME_BODIES
@@ -5775,11 +5826,12 @@ concept RDDLike = requires(const R& r) {
 // ---- begin rill/rdd/shuffle_exchange.hpp ----
 // The cross-rank half of a shuffle, written once for every element type. Target
 // partitions are placed in blocks (blockOwner); a map task serialises its buckets
-// for other ranks' targets as it finishes (exec/wire.hpp), one allToAll sends
-// them, and this rank's target tasks deserialise them one sending rank at a time,
-// each rank's bytes freed once read. The element type
-// enters only through a BucketCodec (three small functions per type), so a
-// program compiles this protocol once, not once per shuffled type.
+// for other ranks' targets as it finishes (exec/wire.hpp); one allToAll sends
+// them and ends the map job (it carries the job's agreement); this rank's target
+// tasks deserialise them one sending rank at a time, each rank's bytes freed
+// once read. The element type enters only through a BucketCodec (three small
+// functions per type), so a program compiles this protocol once, not once per
+// shuffled type.
 
 
 namespace rill::detail {
@@ -5823,8 +5875,10 @@ class ShuffleExchange {
   /// Serialises map task m's buckets for other ranks' targets (called from m's task).
   void put(std::size_t m, void* buckets);
 
-  /// Sends every rank what this rank's map tasks wrote for it (a collective).
-  void exchange();
+  /// Sends every rank what this rank's map tasks wrote for it: the collective
+  /// that also ends the map job (exchangeOnJob), whose failure on this rank is
+  /// `mapFailure`. A map task that failed on any rank throws here on every rank.
+  void exchange(SparkContext& sc, std::exception_ptr mapFailure);
 
   /// This rank's targets: [firstTarget(), endTarget()).
   std::size_t firstTarget() const { return first_; }
@@ -5884,7 +5938,7 @@ RILL_RUNTIME void ShuffleExchange::put(std::size_t m, void* buckets) {
     if (!isLocal(r)) codec_->encode(out[owner(r)], buckets, r, tag_);
 }
 
-RILL_RUNTIME void ShuffleExchange::exchange() {
+RILL_RUNTIME void ShuffleExchange::exchange(SparkContext& sc, std::exception_ptr mapFailure) {
   std::vector<exec::Bytes> send(cluster_->size());
   std::optional<exec::TimedScope> joining(metrics_->serializeNanos);
   for (std::size_t d = 0; d < send.size(); ++d) {
@@ -5905,7 +5959,7 @@ RILL_RUNTIME void ShuffleExchange::exchange() {
   joining.reset();
   {
     exec::TimedScope timed(metrics_->exchangeNanos);
-    received_ = cluster_->allToAll(tag_, std::move(send));
+    received_ = exchangeOnJob(sc, tag_, std::move(mapFailure), std::move(send));
   }
   metrics_->exchanges.fetch_add(1, std::memory_order_relaxed);
   indexFrames();
@@ -6006,15 +6060,18 @@ auto shuffle(const R& rdd, std::string_view tag, std::size_t numTargets, MakeWri
   if (cluster.size() > 1)
     ranks.emplace(cluster, exchangeMetricsOf(sc), tag, partitionOwners(rdd, cluster.size()), numTargets,
                   bucketCodec<U>);
-  forEachPartition(rdd, tag, [&](std::size_t m) {
+  const auto mapTask = [&](std::size_t m) {
     auto writer = makeWriter(m);
     rdd.runPartition(m, writer);
     auto buckets = std::move(writer).result();
     for (std::size_t r = 0; r < numTargets; ++r)
       if (!ranks || ranks->isLocal(r)) grid.row(r)[m] = std::move(buckets[r]);
     if (ranks) ranks->put(m, &buckets);
-  });
-  if (ranks) ranks->exchange();
+  };
+  if (ranks)
+    ranks->exchange(sc, runOwnedTasks(rdd, mapTask));  // the exchange ends the map job
+  else
+    forEachPartition(rdd, tag, mapTask);
   std::vector<std::vector<V>> out(numTargets);
   forEachTarget(
       sc, tag, numTargets, [&] { if (ranks) decodeReceived(sc, *ranks, grid); },

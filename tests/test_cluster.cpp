@@ -261,32 +261,59 @@ TEST_CASE("a failure on one rank is thrown on every rank with its type and messa
   }
 }
 
+/// Every rank's view of two agreements, agree(cluster, tag, failure): a calm one, and
+/// one where the middle and the last rank fail.
+struct AgreementsSeen {
+  std::vector<Bytes> calm, stormy;
+  std::string thrown;  // what the stormy one rethrew
+};
+std::vector<AgreementsSeen> calmAndStormy(std::size_t n, auto agree) {
+  return perRank<AgreementsSeen>(n, [&](Cluster& c) {
+    AgreementsSeen s;
+    const rill::exec::Agreement calm = agree(c, "calm", nullptr);
+    s.calm = calm.payloads;
+    CHECK(calm.failure.empty());
+    calm.rethrow();
+    std::exception_ptr failure;
+    if (c.rank() == n - 1) failure = std::make_exception_ptr(std::out_of_range("the last rank"));
+    if (c.rank() == n / 2) failure = std::make_exception_ptr(std::domain_error("the middle rank"));
+    const rill::exec::Agreement stormy = agree(c, "stormy", failure);
+    s.stormy = stormy.payloads;
+    s.thrown = messageOf<std::domain_error>([&] { stormy.rethrow(); });
+    return s;
+  });
+}
+
 TEST_CASE("agree: every rank's payload in rank order, also when a rank failed, then the lowest failure") {
   for (const std::size_t n : kRankCounts) {
     CAPTURE(n);
-    struct Seen {
-      std::vector<Bytes> none, failed;
-      std::string thrown;
-    };
-    const auto seen = perRank<Seen>(n, [&](Cluster& c) {
-      Seen s;
-      const Bytes mine = cluster_test::rankBytes(c.rank(), 700);
-      const rill::exec::Agreement calm = c.agree("calm", nullptr, mine);
-      s.none = calm.payloads;
-      CHECK(calm.failure.empty());
-      calm.rethrow();
-      std::exception_ptr failure;
-      if (c.rank() == n - 1) failure = std::make_exception_ptr(std::out_of_range("the last rank"));
-      if (c.rank() == n / 2) failure = std::make_exception_ptr(std::domain_error("the middle rank"));
-      const rill::exec::Agreement stormy = c.agree("stormy", failure, mine);
-      s.failed = stormy.payloads;
-      s.thrown = messageOf<std::domain_error>([&] { stormy.rethrow(); });
-      return s;
+    const auto seen = calmAndStormy(n, [](Cluster& c, std::string_view tag, std::exception_ptr failure) {
+      return c.agree(tag, failure, cluster_test::rankBytes(c.rank(), 700));
     });
     for (std::size_t r = 0; r < n; ++r) {
       CAPTURE(r);
-      CHECK(seen[r].none == cluster_test::gathered(n, 700));
-      CHECK(seen[r].failed == cluster_test::gathered(n, 700));
+      CHECK(seen[r].calm == cluster_test::gathered(n, 700));
+      CHECK(seen[r].stormy == cluster_test::gathered(n, 700));
+      CHECK(seen[r].thrown == "the middle rank");
+    }
+  }
+}
+
+TEST_CASE("agreeAllToAll: what each rank sent here, in rank order, also when a rank failed, then the lowest failure") {
+  const auto path = [](std::size_t from, std::size_t to) { return std::to_string(from) + "->" + std::to_string(to); };
+  for (const std::size_t n : kRankCounts) {
+    CAPTURE(n);
+    const auto seen = calmAndStormy(n, [&](Cluster& c, std::string_view tag, std::exception_ptr failure) {
+      std::vector<Bytes> send;
+      for (std::size_t j = 0; j < n; ++j) send.push_back(path(c.rank(), j));
+      return c.agreeAllToAll(tag, failure, std::move(send));
+    });
+    for (std::size_t r = 0; r < n; ++r) {
+      CAPTURE(r);
+      std::vector<Bytes> toMe;
+      for (std::size_t i = 0; i < n; ++i) toMe.push_back(path(i, r));
+      CHECK(seen[r].calm == toMe);
+      CHECK(seen[r].stormy == toMe);
       CHECK(seen[r].thrown == "the middle rank");
     }
   }

@@ -104,6 +104,11 @@ class Cluster {
   /// agreed failure with rethrow() once it has used them.
   Agreement agree(std::string_view tag, const std::exception_ptr& failure, Bytes payload);
 
+  /// agree riding on an allToAll: send[j] goes to rank j with this rank's failure
+  /// appended, and payloads[i] is what rank i sent here. A collective that moves
+  /// data can so end a job too (a shuffle's exchange ends its map job).
+  Agreement agreeAllToAll(std::string_view tag, const std::exception_ptr& failure, std::vector<Bytes> send);
+
   /// Runs work(), then, with several ranks, agreeOnFailure(tag, its failure):
   /// work that failed on any rank throws on every rank, so no rank goes on to
   /// a collective the failed one will never reach. With one rank, work()'s own
@@ -135,6 +140,9 @@ class Cluster {
   }
 
  private:
+  // An agreement from what every rank sent, each ending with its failure.
+  static Agreement agreed(std::vector<Bytes> payloads);
+
   CollectiveId next(CollectiveKind kind, std::string_view tag, std::size_t root) {
     return CollectiveId(++sequence_, kind, static_cast<std::uint32_t>(root), tag);
   }
@@ -208,8 +216,19 @@ RILL_RUNTIME void Cluster::barrier(std::string_view tag) {
 
 RILL_RUNTIME Agreement Cluster::agree(std::string_view tag, const std::exception_ptr& failure, Bytes payload) {
   appendTrailer(payload, failure ? encodeFailure(failure) : Bytes());
-  Agreement agreed{allGather(tag, std::move(payload)), {}};
-  for (Bytes& rank : agreed.payloads) {
+  return agreed(allGather(tag, std::move(payload)));
+}
+
+RILL_RUNTIME Agreement Cluster::agreeAllToAll(std::string_view tag, const std::exception_ptr& failure,
+                                              std::vector<Bytes> send) {
+  const Bytes failed = failure ? encodeFailure(failure) : Bytes();
+  for (Bytes& to : send) appendTrailer(to, failed);
+  return agreed(allToAll(tag, std::move(send)));
+}
+
+RILL_RUNTIME Agreement Cluster::agreed(std::vector<Bytes> payloads) {
+  Agreement agreed{std::move(payloads), {}};
+  for (Bytes& rank : agreed.payloads) {  // in rank order: the lowest failing rank's failure wins
     Bytes failed = takeTrailer(rank);
     if (agreed.failure.empty()) agreed.failure = std::move(failed);
   }

@@ -42,6 +42,13 @@ std::vector<std::size_t> ownedPartitions(const R& rdd, const exec::Cluster& clus
 RILL_RUNTIME std::vector<exec::Bytes> agreeOnJob(SparkContext& sc, std::string_view tag, std::exception_ptr failure,
                                                  exec::Bytes results = {});
 
+/// agreeOnJob riding on an allToAll: send[j] goes to rank j, and this rank's
+/// accumulator updates and failure go to every rank with it. Returns what each
+/// rank sent here, in rank order, once no rank failed; else the agreed failure
+/// is thrown (the data are then never read).
+RILL_RUNTIME std::vector<exec::Bytes> exchangeOnJob(SparkContext& sc, std::string_view tag, std::exception_ptr failure,
+                                                    std::vector<exec::Bytes> send);
+
 /// With several ranks: runs work() (this rank's tasks of a job), then
 /// agreeOnJob: a task that throws on one rank makes the job throw on every
 /// rank, once every rank has its accumulators.
@@ -50,21 +57,27 @@ void runRankJob(SparkContext& sc, std::string_view tag, Work&& work) {
   agreeOnJob(sc, tag, exec::failureOf(work));
 }
 
+/// Runs fn(p) for every partition p of `rdd` this rank owns on the context's
+/// executor, and returns the failure for the collective that ends the job.
+template <class R, class Fn>
+std::exception_ptr runOwnedTasks(const R& rdd, Fn&& fn) {
+  return exec::failureOf([&] {
+    const auto owned = ownedPartitions(rdd, clusterOf(rdd.context()), 0, rdd.numPartitions());
+    executorOf(rdd.context()).runTasks(owned.size(), [&](std::size_t i) { fn(owned[i]); });
+  });
+}
+
 /// Runs fn(p) for every partition p of `rdd` this rank owns (every partition with
 /// one rank) on the context's executor. An RDD without partitions still submits
 /// its (empty) job, so a stopped context refuses it as Spark's runJob does.
 template <class R, class Fn>
 void forEachPartition(const R& rdd, std::string_view tag, Fn&& fn) {
   SparkContext& sc = rdd.context();
-  exec::Cluster& cluster = clusterOf(sc);
-  if (cluster.size() == 1) {
+  if (clusterOf(sc).size() == 1) {
     executorOf(sc).runTasks(rdd.numPartitions(), fn);
     return;
   }
-  runRankJob(sc, tag, [&] {
-    const auto owned = ownedPartitions(rdd, cluster, 0, rdd.numPartitions());
-    executorOf(sc).runTasks(owned.size(), [&](std::size_t i) { fn(owned[i]); });
-  });
+  agreeOnJob(sc, tag, runOwnedTasks(rdd, fn));
 }
 
 /// Runs prepare(), then fn(r) for r in [0, n) that this rank owns by block
@@ -156,23 +169,42 @@ auto runPerPartition(const R& rdd, MakeSink&& make) {
 
 #if RILL_RUNTIME_BODIES
 
-RILL_RUNTIME std::vector<exec::Bytes> agreeOnJob(SparkContext& sc, std::string_view tag, std::exception_ptr failure,
-                                                 exec::Bytes results) {
-  AccumulatorRegistry& accumulators = accumulatorsOf(sc);
-  exec::Bytes pending;
+// This rank's accumulator updates since the last job; a failure to take them
+// becomes the job's, if it has none.
+RILL_RUNTIME exec::Bytes takeAccumulatorUpdates(SparkContext& sc, std::exception_ptr& failure) {
   try {
-    pending = accumulators.takePending();
+    return accumulatorsOf(sc).takePending();
   } catch (...) {
     if (!failure) failure = std::current_exception();
+    return {};
   }
-  exec::Bytes payload = failure ? exec::Bytes() : std::move(results);  // a failed job's are never read
-  exec::appendTrailer(payload, pending);
-  exec::Agreement agreed = clusterOf(sc).agree(tag, failure, std::move(payload));
+}
+// Merges every rank's accumulator updates (each payload's trailer), also when
+// a rank failed, then throws the agreed failure or returns the payloads.
+RILL_RUNTIME std::vector<exec::Bytes> settleJob(SparkContext& sc, exec::Agreement agreed) {
   std::vector<exec::Bytes> updates;
   for (exec::Bytes& rank : agreed.payloads) updates.push_back(exec::takeTrailer(rank));
-  accumulators.mergePending(updates);
+  accumulatorsOf(sc).mergePending(updates);
   agreed.rethrow();
   return std::move(agreed.payloads);
+}
+
+RILL_RUNTIME std::vector<exec::Bytes> agreeOnJob(SparkContext& sc, std::string_view tag, std::exception_ptr failure,
+                                                 exec::Bytes results) {
+  const exec::Bytes pending = takeAccumulatorUpdates(sc, failure);
+  exec::Bytes payload = failure ? exec::Bytes() : std::move(results);  // a failed job's are never read
+  exec::appendTrailer(payload, pending);
+  return settleJob(sc, clusterOf(sc).agree(tag, failure, std::move(payload)));
+}
+
+RILL_RUNTIME std::vector<exec::Bytes> exchangeOnJob(SparkContext& sc, std::string_view tag, std::exception_ptr failure,
+                                                    std::vector<exec::Bytes> send) {
+  const exec::Bytes pending = takeAccumulatorUpdates(sc, failure);
+  for (exec::Bytes& to : send) {
+    if (failure) exec::Bytes().swap(to);  // a failed job's data are never read
+    exec::appendTrailer(to, pending);
+  }
+  return settleJob(sc, clusterOf(sc).agreeAllToAll(tag, failure, std::move(send)));
 }
 
 #endif  // RILL_RUNTIME_BODIES

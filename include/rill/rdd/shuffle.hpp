@@ -99,15 +99,18 @@ auto shuffle(const R& rdd, std::string_view tag, std::size_t numTargets, MakeWri
   if (cluster.size() > 1)
     ranks.emplace(cluster, exchangeMetricsOf(sc), tag, partitionOwners(rdd, cluster.size()), numTargets,
                   bucketCodec<U>);
-  forEachPartition(rdd, tag, [&](std::size_t m) {
+  const auto mapTask = [&](std::size_t m) {
     auto writer = makeWriter(m);
     rdd.runPartition(m, writer);
     auto buckets = std::move(writer).result();
     for (std::size_t r = 0; r < numTargets; ++r)
       if (!ranks || ranks->isLocal(r)) grid.row(r)[m] = std::move(buckets[r]);
     if (ranks) ranks->put(m, &buckets);
-  });
-  if (ranks) ranks->exchange();
+  };
+  if (ranks)
+    ranks->exchange(sc, runOwnedTasks(rdd, mapTask));  // the exchange ends the map job
+  else
+    forEachPartition(rdd, tag, mapTask);
   std::vector<std::vector<V>> out(numTargets);
   forEachTarget(
       sc, tag, numTargets, [&] { if (ranks) decodeReceived(sc, *ranks, grid); },

@@ -1,19 +1,23 @@
 #pragma once
 // The cross-rank half of a shuffle, written once for every element type. Target
 // partitions are placed in blocks (blockOwner); a map task serialises its buckets
-// for other ranks' targets as it finishes (exec/wire.hpp), one allToAll sends
-// them, and this rank's target tasks deserialise them one sending rank at a time,
-// each rank's bytes freed once read. The element type
-// enters only through a BucketCodec (three small functions per type), so a
-// program compiles this protocol once, not once per shuffled type.
+// for other ranks' targets as it finishes (exec/wire.hpp); one allToAll sends
+// them and ends the map job (it carries the job's agreement); this rank's target
+// tasks deserialise them one sending rank at a time, each rank's bytes freed
+// once read. The element type enters only through a BucketCodec (three small
+// functions per type), so a program compiles this protocol once, not once per
+// shuffled type.
 #include <rill/core/runtime.hpp>
 #include <rill/exec/cluster.hpp>
 #include <rill/exec/exchange.hpp>
 #include <rill/exec/huge_pages.hpp>
 #include <rill/exec/wire.hpp>
+#include <rill/rdd/fwd.hpp>
+#include <rill/rdd/jobs.hpp>
 #include <rill/rdd/node.hpp>
 
 #include <cstddef>
+#include <exception>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -61,8 +65,10 @@ class ShuffleExchange {
   /// Serialises map task m's buckets for other ranks' targets (called from m's task).
   void put(std::size_t m, void* buckets);
 
-  /// Sends every rank what this rank's map tasks wrote for it (a collective).
-  void exchange();
+  /// Sends every rank what this rank's map tasks wrote for it: the collective
+  /// that also ends the map job (exchangeOnJob), whose failure on this rank is
+  /// `mapFailure`. A map task that failed on any rank throws here on every rank.
+  void exchange(SparkContext& sc, std::exception_ptr mapFailure);
 
   /// This rank's targets: [firstTarget(), endTarget()).
   std::size_t firstTarget() const { return first_; }
@@ -122,7 +128,7 @@ RILL_RUNTIME void ShuffleExchange::put(std::size_t m, void* buckets) {
     if (!isLocal(r)) codec_->encode(out[owner(r)], buckets, r, tag_);
 }
 
-RILL_RUNTIME void ShuffleExchange::exchange() {
+RILL_RUNTIME void ShuffleExchange::exchange(SparkContext& sc, std::exception_ptr mapFailure) {
   std::vector<exec::Bytes> send(cluster_->size());
   std::optional<exec::TimedScope> joining(metrics_->serializeNanos);
   for (std::size_t d = 0; d < send.size(); ++d) {
@@ -143,7 +149,7 @@ RILL_RUNTIME void ShuffleExchange::exchange() {
   joining.reset();
   {
     exec::TimedScope timed(metrics_->exchangeNanos);
-    received_ = cluster_->allToAll(tag_, std::move(send));
+    received_ = exchangeOnJob(sc, tag_, std::move(mapFailure), std::move(send));
   }
   metrics_->exchanges.fetch_add(1, std::memory_order_relaxed);
   indexFrames();
