@@ -170,3 +170,16 @@ TEST_CASE("a chain of shuffles") {
         .collect();
   });
 }
+
+TEST_CASE("cache and sample keep the partitioner, so the joins after them run in place") {
+  sameAsOneProcess([](SparkContext& sc) {
+    auto other = sc.parallelize(IntPairs{{7, 1}, {1, 2}, {40, 3}, {7, 4}}, 5);
+    return overPairs(sc, [&other](auto rdd) {
+      auto placed = rdd.partitionBy(rill::HashPartitioner<>(3));
+      return std::tuple(placed.cache().join(other).glom().collect(),
+                        placed.sample(false, 0.5, 3).cogroup(other).glom().collect(),
+                        placed.persist().reduceByKey([](int a, int b) { return a + b; }).glom().collect(),
+                        placed.cache().partitioner() == placed.partitioner());
+    });
+  });
+}

@@ -192,3 +192,28 @@ TEST_CASE("sortByKey with a comparator, string keys, empty input; sortBy") {
             .sortBy([](const std::string& s) { return std::string_view(s); })
             .collect() == std::vector<std::string>{"a", "bb", "ccc"});
 }
+
+TEST_CASE("cache, persist, sample, sampleByKey and randomSplit keep the partitioner, as Spark's") {
+  const auto data = keyed_test::randomPairs(5, 200, 20);
+  std::map<int, double> all;
+  for (int k = 0; k < 20; ++k) all[k] = 0.5;
+  for (auto* sc : keyed_test::contexts()) {
+    auto parted = sc->parallelize(data, 2).partitionBy(rill::HashPartitioner(3));
+    const auto& mine = parted.partitioner();
+    CHECK((parted.cache().partitioner() == mine));
+    CHECK((parted.persist().partitioner() == mine));
+    CHECK((parted.sample(false, 0.5).partitioner() == mine));
+    CHECK((parted.sample(true, 2.0).partitioner() == mine));
+    CHECK((parted.sampleByKey(false, all).partitioner() == mine));
+    for (const auto& split : parted.randomSplit({1, 2})) CHECK((split.partitioner() == mine));
+    CHECK(parted.cache().glom().collect() == parted.glom().collect());
+    // So what follows runs in place: the very same partitioner, and 3 partitions, not 5.
+    CHECK((parted.cache().reduceByKey(plus).partitioner() == mine));
+    auto other = sc->parallelize(data, 5);
+    CHECK(parted.cache().join(other).getNumPartitions() == 3);
+    CHECK(parted.persist().cogroup(other).getNumPartitions() == 3);
+    CHECK(parted.sample(false, 1.0).leftOuterJoin(other).getNumPartitions() == 3);
+    // A map may change keys: its cache knows no partitioner.
+    CHECK_FALSE(parted.map([](const KV& kv) { return kv; }).cache().partitioner());
+  }
+}

@@ -73,9 +73,11 @@ class TransformOps : public fuse::ElementOps<D> {
   }
 
   /// cache() / persist(): computes each partition once, on first use, and keeps it.
+  /// Keeps the partitioner, as Spark's cache returns the RDD itself.
   auto cache() const {
     using T = typename D::value_type;
-    return RDD<T>(d().context(), makeNode<detail::CachedNode<T>>(d().toRDD().node()));
+    const RDD<T> parent = d().toRDD();
+    return RDD<T>(d().context(), makeNode<detail::CachedNode<T>>(parent.node()), parent.partitioner());
   }
   auto persist() const { return cache(); }
 

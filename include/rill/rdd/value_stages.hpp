@@ -2,10 +2,11 @@
 // Fused stages on the value of a key/value element (mapValues, flatMapValues)
 // and the trait saying which stages keep an RDD's partitioning: a stage that
 // never changes a key leaves every element in the partition its key belongs
-// to, so the partitioner survives it (as Spark's mapValues, flatMapValues and
-// filter keep rdd.partitioner).
+// to, so the partitioner survives it (as Spark's mapValues, flatMapValues,
+// filter, sample, sampleByKey and randomSplit keep rdd.partitioner).
 #include <rill/core/concepts.hpp>
 #include <rill/fuse/element_stages.hpp>
+#include <rill/fuse/partition_stages.hpp>
 #include <rill/fuse/pipeline.hpp>
 
 #include <cstddef>
@@ -75,6 +76,9 @@ struct Member {
   }
 };
 
+template <class Fractions>
+struct SampleByKeyStage;  // sampling.hpp
+
 /// Whether a stage leaves every key where it was.
 template <class Stage>
 inline constexpr bool keeps_partitioning = false;
@@ -84,6 +88,10 @@ template <class F>
 inline constexpr bool keeps_partitioning<MapValuesStage<F>> = true;
 template <class F>
 inline constexpr bool keeps_partitioning<FlatMapValuesStage<F>> = true;
+template <>
+inline constexpr bool keeps_partitioning<fuse::SampleStage> = true;  // sample and randomSplit
+template <class Fractions>
+inline constexpr bool keeps_partitioning<SampleByKeyStage<Fractions>> = true;
 template <class... Stages>
 inline constexpr bool keeps_partitioning<fuse::Pipeline<Stages...>> = (keeps_partitioning<Stages> && ...);
 
