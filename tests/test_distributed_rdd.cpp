@@ -263,3 +263,24 @@ TEST_CASE("saveAsTextFile writes the same files, _SUCCESS once every rank has wr
     return files;
   });
 }
+
+TEST_CASE("spark.default.parallelism is the partition count over all ranks, whatever their threads") {
+  const auto cut = [](SparkContext& sc) {
+    return std::pair(sc.defaultParallelism(), sc.parallelize(iota(0, 23)).glom().collect());
+  };
+  SparkContext one(distributed_test::conf(1).set("spark.default.parallelism", "7"));
+  const auto expected = cut(one);
+  CHECK(expected.first == 7);
+  for (const std::size_t ranks : distributed_test::kRanks) {
+    CAPTURE(ranks);
+    std::vector<decltype(cut(one))> got(ranks);
+    rill::exec::runLocalCluster(
+        ranks,
+        [&](rill::exec::Cluster& cluster) {
+          SparkContext sc(distributed_test::conf(3).set("spark.default.parallelism", "7"), cluster);
+          got[cluster.rank()] = cut(sc);
+        },
+        distributed_test::kTimeout);
+    for (const auto& rank : got) CHECK(rank == expected);
+  }
+}

@@ -85,6 +85,27 @@ TEST_CASE("SparkContext: defaultParallelism is the worker count") {
   CHECK(two.defaultParallelism() == 2);
 }
 
+TEST_CASE("SparkContext: spark.default.parallelism sets defaultParallelism, not the worker count") {
+  rill::SparkContext sc(rill_test::conf(2).set("spark.default.parallelism", "5"));
+  CHECK(sc.defaultParallelism() == 5);
+  CHECK(sc.executor().parallelism() == 2);  // the tasks still run on 2 threads
+  CHECK(sc.parallelize(iota(0, 7)).glom().collect() == VVI{{0}, {1}, {2, 3}, {4}, {5, 6}});
+  CHECK(sc.range(0, 10).getNumPartitions() == 5);
+  CHECK(rill::SparkContext(rill_test::conf(8).set("spark.default.parallelism", "1")).defaultParallelism() == 1);
+}
+
+TEST_CASE("SparkContext: a spark.default.parallelism that is not a positive integer is refused, naming it") {
+  const auto context = [](const char* value) { rill::SparkContext sc(rill_test::conf(2).set("spark.default.parallelism", value)); };
+  CHECK_THROWS_WITH_AS(context("0"), "rill: setting 'spark.default.parallelism' must be positive, got '0'",
+                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(context("-3"), "rill: setting 'spark.default.parallelism' must be positive, got '-3'",
+                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(context("four"), "rill: setting 'spark.default.parallelism' must be an integer, got 'four'",
+                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(context(""), "rill: setting 'spark.default.parallelism' must be an integer, got ''",
+                       std::invalid_argument);
+}
+
 TEST_CASE("parallelize slices like Spark: slice i is [i*n/k, (i+1)*n/k)") {
   rill::SparkContext sc(rill_test::conf(2));
   CHECK(sc.parallelize(iota(1, 6), 2).glom().collect() == VVI{{1, 2}, {3, 4, 5}});

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -313,4 +314,23 @@ TEST_CASE("window ops on string_view keys own their keys; generic lambdas work")
       },
       3);
   checkSorted(out.batches, Batches<SI>{{{"x", 2}, {"y", 1}}, {{"x", 2}, {"y", 2}}, {{"y", 1}}});
+}
+
+TEST_CASE("keyed stream ops default to spark.default.parallelism partitions when it is set") {
+  rill::SparkContext sc(conf(2).set("spark.default.parallelism", "5"));
+  auto clock = std::make_shared<rill::ManualClock>();
+  rill::StreamingContext ssc(sc, 1s, clock);
+  auto queue = std::make_shared<rill::RDDQueue<SI>>();
+  queue->push(sc.parallelize(std::vector<SI>{{"a", 1}, {"b", 1}, {"a", 2}}, 2));
+  auto input = ssc.queueStream(queue);
+  auto glommed = [](const auto& rdd) { return rdd.glom(); };
+  auto reduced = collect(input.reduceByKey(std::plus<int>()).transform(glommed));
+  auto grouped = collect(input.groupByKeyAndWindow(Seconds(2)).transform(glommed));
+  ssc.start();
+  clock->advance(1s);
+  ssc.stop(false);
+  REQUIRE(reduced->batches.size() == 1);
+  REQUIRE(grouped->batches.size() == 1);
+  CHECK(reduced->batches[0].size() == 5);
+  CHECK(grouped->batches[0].size() == 5);
 }

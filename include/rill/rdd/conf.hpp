@@ -62,6 +62,11 @@ class SparkConf {
   std::string* find(const std::string& key) { return const_cast<std::string*>(std::as_const(*this).find(key)); }
 };
 
+namespace detail {
+/// Spark's setting for the partitions an operation makes when none are asked for.
+inline constexpr std::string_view kDefaultParallelismSetting = "spark.default.parallelism";
+}  // namespace detail
+
 #if RILL_RUNTIME_BODIES
 
 RILL_RUNTIME long long SparkConf::getLong(const std::string& key, long long defaultValue) const {

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <stdexcept>
@@ -18,6 +19,9 @@ namespace rill::detail {
 
 /// "true" or "false" (any case, as Spark's toBoolean), else `dflt` when unset.
 RILL_RUNTIME bool confBoolean(const SparkConf& conf, const std::string& key, bool dflt);
+
+/// A whole number above 0 (a count of partitions, of threads...), else `dflt` when unset.
+RILL_RUNTIME std::size_t confPositive(const SparkConf& conf, const std::string& key, std::size_t dflt);
 
 /// A duration as Spark writes one: a whole number with a unit (us, ms, s, m or
 /// min, h, d) or none (milliseconds), e.g. "500", "500ms", "10s"; `dflt` when
@@ -34,6 +38,13 @@ RILL_RUNTIME bool confBoolean(const SparkConf& conf, const std::string& key, boo
   if (v == "true") return true;
   if (v == "false") return false;
   throw std::invalid_argument("rill: setting '" + key + "' must be true or false, got '" + conf.get(key) + "'");
+}
+
+RILL_RUNTIME std::size_t confPositive(const SparkConf& conf, const std::string& key, std::size_t dflt) {
+  if (!conf.contains(key)) return dflt;
+  const long long n = conf.getLong(key, 0);  // refuses what is not an integer, naming the setting
+  if (n <= 0) throw std::invalid_argument("rill: setting '" + key + "' must be positive, got '" + conf.get(key) + "'");
+  return static_cast<std::size_t>(n);
 }
 
 RILL_RUNTIME std::chrono::milliseconds confTimeMs(const SparkConf& conf, const std::string& key,

@@ -16,6 +16,7 @@
 #include <rill/rdd/accumulator_registry.hpp>
 #include <rill/rdd/broadcast.hpp>
 #include <rill/rdd/conf.hpp>
+#include <rill/rdd/conf_values.hpp>
 #include <rill/rdd/rank_sources.hpp>
 #include <rill/rdd/rdd.hpp>
 #include <rill/rdd/sources.hpp>
@@ -76,9 +77,13 @@ class SparkContext {
   /// Spark's "local-<milliseconds since the epoch when the context started>"; rank
   /// 0's on every rank.
   const std::string& applicationId() const { return applicationId_; }
-  /// Partitions used when none are asked for: the worker threads of all ranks, so
-  /// P ranks of local[N] cut data as one process of local[P*N] does.
-  std::size_t defaultParallelism() const { return cluster_->size() * parallelism_; }
+  /// Partitions used when none are asked for: spark.default.parallelism when set
+  /// (the total over all ranks), else the worker threads of all ranks, so P ranks
+  /// of local[N] cut data as one process of local[P*N] does. The threads that run
+  /// a rank's tasks stay executor().parallelism().
+  std::size_t defaultParallelism() const {
+    return configuredParallelism_ ? configuredParallelism_ : cluster_->size() * parallelism_;
+  }
   /// Where this rank's tasks run (its own worker threads); after stop() it refuses them.
   exec::Executor& executor() { return jobs_; }
   /// The ranks jobs run on.
@@ -291,6 +296,7 @@ class SparkContext {
   }
 
   SparkConf conf_;
+  std::size_t configuredParallelism_;  // spark.default.parallelism, 0 when unset
   std::unique_ptr<exec::Cluster> ownCluster_;  // the default single-process cluster, when no cluster was given
   exec::Cluster* cluster_;
   exec::ExchangeMetrics metrics_;
@@ -375,6 +381,7 @@ RILL_RUNTIME void SparkContext::Jobs::runTasks(std::size_t n, exec::TaskRef task
 
 RILL_RUNTIME SparkContext::SparkContext(SparkConf conf, std::unique_ptr<exec::Cluster> own, exec::Cluster* cluster)
     : conf_(std::move(conf)),
+      configuredParallelism_(detail::confPositive(conf_, std::string(detail::kDefaultParallelismSetting), 0)),
       ownCluster_(std::move(own)),
       cluster_(cluster ? cluster : ownCluster_.get()),
       pool_(std::make_unique<exec::ThreadPool>(conf_.threads())),
