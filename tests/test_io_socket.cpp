@@ -4,6 +4,8 @@
 #include <rill/io/line_framer.hpp>
 #include <rill/io/socket.hpp>
 
+#include "socket_test_support.hpp"
+
 #include <chrono>
 #include <string>
 #include <string_view>
@@ -92,11 +94,8 @@ TEST_CASE("shutdownBoth from another thread wakes a polling reader with EOF") {
 }
 
 TEST_CASE("connecting to a closed port is refused with host and port in the message") {
-  int port = 0;
-  {
-    TcpListener probe;  // find a port that is free once the listener closes
-    port = probe.port();
-  }
+  const rill_socket_test::RefusedPort refused;
+  const int port = refused.port();
   const std::string expected =
       "rill: cannot connect to 127.0.0.1:" + std::to_string(port) + ": Connection refused";
   CHECK_THROWS_WITH_AS(TcpConnection::connect("127.0.0.1", port, 2s), expected.c_str(),

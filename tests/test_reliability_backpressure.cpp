@@ -1,10 +1,10 @@
-// Backpressure: a receiver that produces far faster (unthrottled, so well over
-// ten times) than the batches process. Memory stays bounded because the
-// receiver's buffer (rill.streaming.receiver.maxBufferedRecords) blocks
-// store(); the batches falling behind show as scheduling delay in the
-// listener; a graceful stop still processes every record that was stored.
-// (Exact per-batch caps on a ManualClock, for the buffer bound and for
-// spark.streaming.receiver.maxRate, are in test_stream_receiver.cpp.)
+// Backpressure: a receiver that stores as fast as store() lets it, unthrottled,
+// while batch jobs take 3 batch intervals of a ManualClock. Memory stays bounded
+// because the receiver's buffer (rill.streaming.receiver.maxBufferedRecords)
+// blocks store(): each batch holds exactly the cap; the batches falling behind
+// show as exact scheduling delays in the listener; a graceful stop still
+// processes every record that was stored. (Per-batch caps for a few records,
+// and for spark.streaming.receiver.maxRate, are in test_stream_receiver.cpp.)
 //
 // Backpressure (spark.streaming.backpressure.*): the PID rate estimator's
 // rates for given batches, the receiver's limiter following them under
@@ -25,7 +25,6 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -53,61 +52,65 @@ class Firehose final : public rill::Receiver<std::int64_t> {
 
 TEST_CASE("a producer far faster than processing: bounded buffer, blocked store(), visible scheduling delay, no loss") {
   constexpr std::size_t kCap = 500;
-  constexpr auto kInterval = 20ms;
+  constexpr auto kInterval = 1s;  // ManualContext's batch
   constexpr int kSlowBatches = 4;
-  rill::SparkContext sc(conf().set("rill.streaming.receiver.maxBufferedRecords", std::to_string(kCap)));
-  rill::StreamingContext ssc(sc, kInterval);  // system clock
-  auto events = record(ssc);
+  ManualContext m(conf().set("rill.streaming.receiver.maxBufferedRecords", std::to_string(kCap)));
+  auto events = record(m.ssc);
   auto firehose = std::make_shared<Firehose>();
-  auto input = ssc.receiverStream(firehose);
+  auto input = m.ssc.receiverStream(firehose);
   auto node = std::dynamic_pointer_cast<rill::detail::ReceiverInputNode<std::int64_t>>(input.node());
   REQUIRE(static_cast<bool>(node));
 
   std::atomic<int> batch{0};
-  std::atomic<bool> blockedWhileFull{true};
+  std::atomic<bool> stopping{false};
+  std::atomic<bool> heldAtCap{true};
   std::atomic<std::int64_t> processed{0}, expectedNext{0};
   std::atomic<bool> inOrder{true};
   input.foreachRDD([&](const auto& rdd) {
     for (std::int64_t x : rdd.collect()) inOrder = inOrder && x == expectedNext++;
     processed += static_cast<std::int64_t>(rdd.count());
+    if (stopping) return;  // the receiver is stopped: nothing fills the buffer any more
+    // While the job runs no batch is cut: the producer fills the buffer and
+    // then waits in store(), so the next batch is cut from a full buffer.
+    if (!node->awaitBuffered(kCap, kSafety) || node->bufferedRecords() != kCap) heldAtCap = false;
     if (batch++ >= kSlowBatches) return;
-    // A slow job: while it runs no batch is cut, so the producer fills the
-    // buffer and then must wait in store() for the whole job.
-    if (!node->awaitBuffered(kCap, kSafety)) blockedWhileFull = false;
-    const std::int64_t storedWhenFull = firehose->stored;
-    std::this_thread::sleep_for(3 * kInterval);  // processing takes 3 intervals: the schedule falls behind
-    // The store() that filled the buffer may return after we read `stored`, so
-    // the counter may still move by that one record; an unblocked producer would
-    // have stored thousands more in 3 intervals.
-    if (firehose->stored - storedWhenFull > 1 || node->bufferedRecords() != kCap) blockedWhileFull = false;
+    m.clock->spend(3 * kInterval);  // a slow job: 3 intervals, so the schedule falls behind
+    if (node->bufferedRecords() != kCap) heldAtCap = false;
   });
-  ssc.start();
-  REQUIRE(events->waitUntil([](const Recorder& r) { return r.completed().size() >= kSlowBatches + 2; }));
-  ssc.stop(false, true);
+  m.ssc.start();
+  REQUIRE(node->awaitBuffered(kCap, kSafety));
+  // Runs batch 1000 and every batch due by the time it and the batches after
+  // it are done: the 4 slow ones end at 13000, and batches up to 13000 follow.
+  m.clock->advance(kInterval);
+  CHECK(m.clock->getTimeMillis() == 13000);
+  stopping = true;
+  m.ssc.stop(false, true);
 
-  CHECK(blockedWhileFull);
+  CHECK(heldAtCap);
   const auto done = events->completed();
-  std::int64_t total = 0;
-  // A batch never holds more than the buffer, except one cut during the stop:
-  // stopping releases the store() waiting on the full buffer, and its record
-  // is kept rather than lost (one blocked writer thread: one record more, once).
-  int overCap = 0;
+  REQUIRE(done.size() == 14);  // 1000 ... 13000, then the graceful stop's batch of what was left
   for (std::size_t i = 0; i < done.size(); ++i) {
     CAPTURE(i);
-    CHECK(done[i].numRecords <= static_cast<std::int64_t>(kCap + 1));
-    if (done[i].numRecords > static_cast<std::int64_t>(kCap)) ++overCap;
+    const std::int64_t batchMs = 1000 * static_cast<std::int64_t>(i + 1);
+    CHECK(done[i].batchTime.milliseconds() == batchMs);
     CHECK_FALSE(done[i].failureReason.has_value());
-    total += done[i].numRecords;
+    if (i + 1 == done.size()) break;
+    // Cut from a full buffer, never more: store() waited at the cap.
+    CHECK(done[i].numRecords == static_cast<std::int64_t>(kCap));
+    // The slow batches start 3 s apart from 1000; the others all start at 13000.
+    const std::int64_t startMs = i < kSlowBatches ? 1000 + 3000 * static_cast<std::int64_t>(i) : 13000;
+    CHECK(done[i].schedulingDelay().value().count() == startMs - batchMs);
+    CHECK(done[i].processingDelay().value().count() == (i < kSlowBatches ? 3000 : 0));
   }
-  CHECK(overCap <= 1);
-  // Batch 2 was due one interval after batch 1 but waited for its 3-interval job.
-  REQUIRE(done.size() >= 3);
-  CHECK(done[1].schedulingDelay().value() >= 2 * kInterval);
-  CHECK(done[2].schedulingDelay().value() >= 2 * kInterval);
-  CHECK(done[1].numRecords == static_cast<std::int64_t>(kCap));  // cut from a full buffer
+  CHECK(done[1].schedulingDelay().value() == 2 * kInterval);  // due at 2000, started when batch 1000 ended at 4000
+  // Stopping released the store() waiting on the full buffer, if one was: its
+  // record is kept rather than lost, so the last batch holds the cap or one more.
+  const std::int64_t stored = firehose->stored.load();
+  CHECK(done.back().numRecords == stored - 13 * static_cast<std::int64_t>(kCap));
+  CHECK(done.back().numRecords >= static_cast<std::int64_t>(kCap));
+  CHECK(done.back().numRecords <= static_cast<std::int64_t>(kCap + 1));
   // Graceful stop: everything stored was processed, in order, exactly once.
-  CHECK(total == firehose->stored.load());
-  CHECK(processed == firehose->stored.load());
+  CHECK(processed == stored);
   CHECK(inOrder);
 }
 

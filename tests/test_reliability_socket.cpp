@@ -4,13 +4,10 @@
 // and a misbehaving peer (a reset mid-line, invalid UTF-8, a 10 MB line,
 // binary garbage) costs exactly the records it should, no crash, no
 // unbounded memory.
+#include "socket_test_support.hpp"
 #include "stream_test_support.hpp"
 
 #include <rill/io/socket.hpp>
-
-#include <linux/sockios.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
 
 #include <atomic>
 #include <cstdint>
@@ -18,10 +15,11 @@
 #include <random>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 using namespace rill_stream_test;
+using rill_socket_test::awaitAcknowledged;
+using rill_socket_test::resetConnection;
 using Lines = std::vector<std::string>;
 
 namespace {
@@ -33,27 +31,6 @@ InputCase<std::string> socketCase(rill::SparkConf c, int port) {
 }
 
 rill::SparkConf quickRestarts() { return conf().set("spark.streaming.receiverRestartDelay", "10"); }
-
-/// Waits until the peer's TCP stack has acknowledged every byte sent on conn
-/// (they are then in the receiver's socket, where a stop still reads them).
-/// The kernel offers no notification for this, so it polls SIOCOUTQ.
-bool awaitAcknowledged(const rill::io::TcpConnection& conn) {
-  const auto deadline = std::chrono::steady_clock::now() + kSafety;
-  for (;;) {
-    int unacked = 0;
-    REQUIRE(::ioctl(conn.fd(), SIOCOUTQ, &unacked) == 0);
-    if (unacked == 0) return true;
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(1ms);
-  }
-}
-
-// Closes with a TCP reset instead of an orderly shutdown, as a crashed peer would.
-void resetConnection(rill::io::TcpConnection& conn) {
-  const linger hard{1, 0};
-  REQUIRE(::setsockopt(conn.fd(), SOL_SOCKET, SO_LINGER, &hard, sizeof hard) == 0);
-  conn.close();
-}
 
 /// Every line of every batch, in batch order.
 Lines concatenated(const Batches<std::string>& batches) {
@@ -117,7 +94,7 @@ TEST_CASE("a graceful stop on the system clock counts every line the peer sent, 
     text += expected.back() + "\n";
   }
   conn.sendAll(text);
-  REQUIRE(awaitAcknowledged(conn));
+  REQUIRE(awaitAcknowledged(conn, kSafety));
   ssc.stop(false, true);  // the connection stays open, as with `nc -lk`
   CHECK(counted->load() == n);
   CHECK(concatenated(*out) == expected);

@@ -334,7 +334,8 @@ TEST_CASE("updateStateByKey: more failed batches than rill.streaming.state.maxPe
       })));
   ssc.start();
   clock->advance(3s);  // 3 batches wait: as many as allowed
-  CHECK_THROWS_WITH(ssc.awaitTermination(), doctest::Contains("the dependency is down"));
+  CHECK_THROWS_WITH(ssc.awaitTerminationOrTimeout(rill_stream_test::kSafety),
+                    doctest::Contains("the dependency is down"));
   clock->advance(1s);  // a 4th would be one too many: the stream stops
   *down = false;
   clock->advance(1s);  // and stays stopped, though the function would work again

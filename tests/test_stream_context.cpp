@@ -2,6 +2,7 @@
 // ManualClock, scheduling delay when batches fall behind, listener batch
 // events (exact processing times), failures of user code, termination, and
 // stop(stopSparkContext, stopGracefully).
+#include "finishes.hpp"
 #include "stream_test_support.hpp"
 
 #include <algorithm>
@@ -112,7 +113,9 @@ TEST_CASE("an exception in a user function fails its batch and is rethrown by aw
   m.clock->advance(1s);
   CHECK_FALSE(m.ssc.awaitTerminationOrTimeout(0ms));
   m.clock->advance(1s);
-  CHECK_THROWS_WITH_AS(m.ssc.awaitTermination(), "unlucky 13", std::runtime_error);
+  // Bounded: were the failure not recorded, awaitTermination() would wait for a stop that never comes.
+  CHECK_THROWS_WITH_AS(rill_test::finishes("awaitTermination()", [&] { m.ssc.awaitTermination(); }), "unlucky 13",
+                       std::runtime_error);
   m.clock->advance(1s);  // the context keeps running, as Spark's does
   m.ssc.stop(false);
   CHECK(out->values() == std::vector<std::vector<int>>{{10, 20}, {40}});
@@ -129,7 +132,7 @@ TEST_CASE("awaitTerminationOrTimeout: false while running, true once stopped") {
   m.ssc.start();
   CHECK_FALSE(m.ssc.awaitTerminationOrTimeout(10ms));
   std::thread stopper([&] { m.ssc.stop(false); });
-  m.ssc.awaitTermination();
+  CHECK(m.ssc.awaitTerminationOrTimeout(kSafety));  // waits for the stop under way
   stopper.join();
   CHECK(m.ssc.awaitTerminationOrTimeout(0ms));
 }
@@ -226,7 +229,7 @@ TEST_CASE("stop(true) from inside a batch stops the SparkContext once the batch'
   m.ssc.start();
   m.clock->advance(1s);
   m.clock->advance(1s);
-  m.ssc.awaitTermination();
+  REQUIRE(m.ssc.awaitTerminationOrTimeout(kSafety));
   m.ssc.stop(false);  // joins the scheduler, which stopped the SparkContext as it finished
   CHECK(out->values() == Ints{{10}, {20}});
   CHECK(m.sc.isStopped());
@@ -305,7 +308,7 @@ TEST_CASE("awaitTermination from inside a batch throws IllegalStateException ins
   m.clock->advance(1s);
   CHECK_FALSE(m.ssc.awaitTerminationOrTimeout(0ms));
   m.clock->advance(1s);
-  CHECK_THROWS_WITH_AS(m.ssc.awaitTermination(), kInside, rill::IllegalStateException);
+  CHECK_THROWS_WITH_AS(m.ssc.awaitTerminationOrTimeout(kSafety), kInside, rill::IllegalStateException);
   m.ssc.stop(false);
   REQUIRE(seen.size() == 2);
   CHECK(seen[0] ==

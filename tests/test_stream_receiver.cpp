@@ -1,6 +1,7 @@
 // receiverStream with user-written receivers: stored records are cut into
 // batches; failures restart the receiver; the buffer bound and the rate limit
 // block the receiver; a graceful stop loses nothing.
+#include "finishes.hpp"
 #include "stream_test_support.hpp"
 
 #include <atomic>
@@ -195,7 +196,7 @@ TEST_CASE("stop returns while the receiver is blocked on a full buffer") {
   input.print();
   m.ssc.start();
   REQUIRE(rill::detail::awaitBuffered(input, 2, kSafety));
-  m.ssc.stop(false);
+  rill_test::finishes("stop() with the receiver blocked on a full buffer", [&] { m.ssc.stop(false); });
   CHECK(counter->stored <= 3);  // two buffered, at most one more let through by the stop
 }
 

@@ -1,17 +1,20 @@
 // socketTextStream against a real TCP server on 127.0.0.1: exact lines per
 // batch, retries after a refused connection, records kept across a dropped
 // connection, overlong lines reported, and a graceful stop that loses nothing.
+#include "finishes.hpp"
+#include "socket_test_support.hpp"
 #include "stream_test_support.hpp"
 
 #include <rill/io/socket.hpp>
-
-#include <sys/socket.h>
 
 #include <numeric>
 #include <string>
 #include <vector>
 
 using namespace rill_stream_test;
+using rill_socket_test::awaitAcknowledged;
+using rill_socket_test::RefusedPort;
+using rill_socket_test::resetConnection;
 using Lines = std::vector<std::string>;
 
 namespace {
@@ -19,16 +22,6 @@ namespace {
 rill::SparkConf quickRestarts() { return conf().set("spark.streaming.receiverRestartDelay", "10"); }
 
 std::string endpoint(int port) { return "127.0.0.1:" + std::to_string(port); }
-
-// Closes with a TCP reset instead of an orderly shutdown, as a crashed peer would.
-void resetConnection(rill::io::TcpConnection& conn) {
-  const linger hard{1, 0};
-  REQUIRE(::setsockopt(conn.fd(), SOL_SOCKET, SO_LINGER, &hard, sizeof hard) == 0);
-  conn.close();
-}
-
-/// A free port, listened on and closed again: connecting to it is refused.
-int refusedPort() { return rill::io::TcpListener().port(); }
 
 /// A started context reading host:port.
 InputCase<std::string> socketCase(rill::SparkConf c, const std::string& host, int port) {
@@ -54,7 +47,8 @@ TEST_CASE("lines sent over TCP arrive in the batch being filled, exactly") {
 }
 
 TEST_CASE("a refused connection is reported and retried until the server appears") {
-  const int port = refusedPort();
+  const RefusedPort refused;
+  const int port = refused.port();
   auto c = socketCase(quickRestarts(), "127.0.0.1", port);
   REQUIRE(c.events->waitUntil([](const Recorder& r) { return r.receiverErrors().size() >= 2; }));
   const auto first = c.events->receiverErrors()[0];
@@ -71,11 +65,11 @@ TEST_CASE("a refused connection is reported and retried until the server appears
 }
 
 TEST_CASE("stop() does not wait out a receiver's restart delay") {
-  const int port = refusedPort();
-  // A 1000 s restart delay: were stop() to wait for it, the test would time out.
-  auto c = socketCase(conf().set("spark.streaming.receiverRestartDelay", "1000000"), "127.0.0.1", port);
+  const RefusedPort refused;
+  // A 1000 s restart delay: were stop() to wait for it, finishes() would end the test with a message.
+  auto c = socketCase(conf().set("spark.streaming.receiverRestartDelay", "1000000"), "127.0.0.1", refused.port());
   REQUIRE(c.events->waitUntil([](const Recorder& r) { return r.receiverErrors().size() == 1; }));
-  c.m.ssc.stop(false);
+  rill_test::finishes("stop() during a receiver's restart delay", [&] { c.m.ssc.stop(false); });
   CHECK(c.events->receiverStopped().size() == 1);
 }
 
@@ -135,9 +129,10 @@ TEST_CASE("a graceful stop counts every line the server sent") {
   auto c = socketCase(conf(), "127.0.0.1", server.port());
   auto conn = server.accept(kSafety);
   std::string text;
-  const int n = 1000;  // ~9 KB: well inside the initial TCP window, so all of it is delivered when sendAll returns
+  const int n = 1000;
   for (int i = 0; i < n; ++i) text += "line " + std::to_string(i) + "\n";
   conn.sendAll(text);
+  REQUIRE(awaitAcknowledged(conn, kSafety));  // all of it is in the receiver's socket, where a stop still reads it
   c.m.ssc.stop(false, true);
   std::int64_t total = 0;
   for (const auto& b : c.events->completed()) total += b.numRecords;

@@ -50,6 +50,14 @@ class Farewell {
   std::promise<void> gone_;
 };
 
+/// Receives nothing. stop() stops the inputs before it waits for the batches,
+/// so this receiver's onReceiverStopped shows that a stop is under way.
+class Idle final : public rill::Receiver<int> {
+ public:
+  void onStart() override {}
+  void onStop() override {}
+};
+
 rill::SparkConf quickStops() {
   return conf().set("spark.streaming.gracefulStopTimeout", "50ms").set("rill.streaming.forcedStopTimeout", "50ms");
 }
@@ -118,14 +126,35 @@ TEST_CASE("a forced stop leaves a stuck batch behind; the context can go away be
 }
 
 TEST_CASE("a stop during a batch that ends in time waits for it, without warnings") {
-  ManualContext m(quickStops());
-  auto events = record(m.ssc);
-  auto out = collectBatches(m.ssc.queueStream(queueOf(m.sc, Ints{{1}, {2}, {3}})));
-  m.ssc.start();
-  m.clock->advance(1s);
-  m.ssc.stop(false, true);
-  CHECK(out->values() == Ints{{1}, {2}, {3}});
-  CHECK(events->warnings().empty());
+  for (const bool graceful : {false, true}) {
+    CAPTURE(graceful);
+    ManualContext m;  // default stop timeouts: far longer than the batch is held
+    auto events = record(m.ssc);
+    auto stuck = std::make_shared<Stuck>();
+    auto input = m.ssc.queueStream(queueOf(m.sc, Ints{{1}, {2}, {3}}));
+    input.foreachRDD([stuck](const auto&) { stuck->block(); });
+    auto out = collectBatches(input);  // the batch's second output, after the held one
+    m.ssc.receiverStream(std::make_shared<Idle>()).print();
+    m.ssc.start();
+    m.clock->spend(1s);  // batch 1000 becomes due; advance() would wait for it
+    REQUIRE(stuck->awaitEntered());
+
+    // What had been output when stop() returned.
+    auto stopped = std::async(std::launch::async, [&] {
+      m.ssc.stop(false, graceful);
+      return out->values();
+    });
+    REQUIRE(events->waitUntil([](const Recorder& r) { return !r.receiverStopped().empty(); }));  // stop() has begun
+    CHECK(stopped.wait_for(0s) == std::future_status::timeout);  // and cannot finish while the batch is held
+    stuck->release();
+    REQUIRE(stopped.wait_for(kSafety) == std::future_status::ready);
+    // stop() returned once the held batch had run to its end, its later output
+    // included; a graceful stop had also run the batches still queued, a forced one none.
+    CHECK(stopped.get() == (graceful ? Ints{{1}, {2}, {3}} : Ints{{1}}));
+    CHECK(events->completed().size() == (graceful ? 3u : 1u));
+    CHECK(events->warnings().empty());
+    CHECK((m.ssc.getState() == rill::StreamingContext::State::STOPPED));
+  }
 }
 
 TEST_CASE("stop settings: Spark's defaults and duration syntax; malformed values fail when the context is made") {

@@ -7,12 +7,9 @@
 #include <rill/exec/cancellation.hpp>
 #include <rill/exec/thread_pool.hpp>
 
+#include "finishes.hpp"
+
 #include <atomic>
-#include <chrono>
-#include <condition_variable>
-#include <cstdio>
-#include <cstdlib>
-#include <exception>
 #include <mutex>
 #include <set>
 #include <stdexcept>
@@ -21,43 +18,10 @@
 #include <vector>
 
 using rill::exec::ThreadPool;
+using rill_test::finishes;
 
-namespace {
-
-/// Runs `body` on a thread of its own and waits for it at most `limit`; rethrows
-/// what it threw. A deadlocked body cannot be stopped or joined (and the pool it
-/// uses cannot be destroyed), so a timeout ends the test program with a message.
-template <class Body>
-void finishes(Body body, std::chrono::seconds limit = std::chrono::seconds(60)) {
-  std::mutex m;
-  std::condition_variable cv;
-  bool done = false;  // guarded by m
-  std::exception_ptr error;
-  std::thread runner([&] {
-    try {
-      body();
-    } catch (...) {
-      error = std::current_exception();
-    }
-    std::lock_guard lock(m);
-    done = true;
-    cv.notify_all();
-  });
-  bool finished = false;
-  {
-    std::unique_lock lock(m);
-    finished = cv.wait_for(lock, limit, [&] { return done; });
-  }
-  if (!finished) {
-    std::fprintf(stderr, "test_thread_pool: a job did not finish within %llds: the pool deadlocked\n",
-                 static_cast<long long>(limit.count()));
-    std::_Exit(EXIT_FAILURE);
-  }
-  runner.join();
-  if (error) std::rethrow_exception(error);
-}
-
-}  // namespace
+// What a timeout names: a job that never returned means the pool deadlocked.
+constexpr const char* kJob = "a job of the pool (deadlocked)";
 
 TEST_CASE("runTasks runs every task exactly once") {
   for (std::size_t threads : {1u, 2u, 4u, 8u}) {
@@ -66,7 +30,7 @@ TEST_CASE("runTasks runs every task exactly once") {
     CHECK(pool.parallelism() == threads);
     for (std::size_t n : {0u, 1u, 3u, 1000u}) {
       std::vector<std::atomic<int>> runs(n);
-      finishes([&] { pool.runTasks(n, [&](std::size_t i) { ++runs[i]; }); });
+      finishes(kJob, [&] { pool.runTasks(n, [&](std::size_t i) { ++runs[i]; }); });
       for (std::size_t i = 0; i < n; ++i) CHECK(runs[i] == 1);
     }
   }
@@ -78,7 +42,7 @@ TEST_CASE("a 1-thread pool runs every task on the calling thread, in order") {
   std::vector<std::size_t> order;
   std::vector<std::thread::id> ids;
   std::thread::id caller;
-  finishes([&] {
+  finishes(kJob, [&] {
     caller = std::this_thread::get_id();
     pool.runTasks(5, [&](std::size_t i) {
       order.push_back(i);
@@ -95,7 +59,7 @@ TEST_CASE("an N-thread pool uses at most N threads, the caller among them") {
   std::set<std::thread::id> ids;
   std::thread::id caller;
   std::atomic<int> inside{0}, maxInside{0};
-  finishes([&] {
+  finishes(kJob, [&] {
     caller = std::this_thread::get_id();
     pool.runTasks(300, [&](std::size_t) {
       const int now = ++inside;
@@ -119,7 +83,7 @@ TEST_CASE("nested runTasks from inside a task does not deadlock") {
     CAPTURE(threads);
     ThreadPool pool(threads);
     std::atomic<int> leaves{0};
-    finishes([&] {
+    finishes(kJob, [&] {
       pool.runTasks(8, [&](std::size_t) {
         pool.runTasks(8, [&](std::size_t) {
           pool.runTasks(3, [&](std::size_t) { ++leaves; });
@@ -134,7 +98,7 @@ TEST_CASE("the first exception is rethrown; later tasks are skipped") {
   SUBCASE("1 thread: tasks run in order, so task 3's exception is the first and 4.. never run") {
     ThreadPool pool(1);
     std::atomic<int> ran{0};
-    CHECK_THROWS_WITH_AS(finishes([&] {
+    CHECK_THROWS_WITH_AS(finishes(kJob, [&] {
                            pool.runTasks(10, [&](std::size_t i) {
                              ++ran;
                              if (i >= 3) throw std::runtime_error("task " + std::to_string(i));
@@ -146,7 +110,7 @@ TEST_CASE("the first exception is rethrown; later tasks are skipped") {
   SUBCASE("4 threads: the one failing task's exception, type and message intact") {
     ThreadPool pool(4);
     for (int round = 0; round < 20; ++round) {
-      CHECK_THROWS_WITH_AS(finishes([&] {
+      CHECK_THROWS_WITH_AS(finishes(kJob, [&] {
                              pool.runTasks(64, [&](std::size_t i) {
                                if (i == 17) throw std::out_of_range("index 17");
                              });
@@ -155,12 +119,12 @@ TEST_CASE("the first exception is rethrown; later tasks are skipped") {
     }
     // After failures the pool still runs whole jobs.
     std::atomic<int> ran{0};
-    finishes([&] { pool.runTasks(64, [&](std::size_t) { ++ran; }); });
+    finishes(kJob, [&] { pool.runTasks(64, [&](std::size_t) { ++ran; }); });
     CHECK(ran == 64);
   }
   SUBCASE("an exception from a nested job propagates through the outer one") {
     ThreadPool pool(2);
-    CHECK_THROWS_WITH_AS(finishes([&] {
+    CHECK_THROWS_WITH_AS(finishes(kJob, [&] {
                            pool.runTasks(4, [&](std::size_t i) {
                              pool.runTasks(4, [&](std::size_t j) {
                                if (i == 2 && j == 1) throw std::logic_error("inner 2.1");
@@ -177,7 +141,7 @@ TEST_CASE("a failing task cancels the job's task still running, which stops at i
   ThreadPool pool(2);
   std::atomic<bool> secondStarted{false};
   std::atomic<int> cancelledChecks{0};
-  CHECK_THROWS_WITH_AS(finishes([&] {
+  CHECK_THROWS_WITH_AS(finishes(kJob, [&] {
                          pool.runTasks(2, [&](std::size_t i) {
                            if (i == 0) {
                              while (!secondStarted) std::this_thread::yield();
@@ -204,7 +168,7 @@ TEST_CASE("a failing task cancels the job's task still running, which stops at i
 TEST_CASE("jobs from several threads at once share the pool") {
   ThreadPool pool(3);
   std::atomic<long> total{0};
-  finishes([&] {
+  finishes(kJob, [&] {
     std::vector<std::thread> clients;
     for (int c = 0; c < 3; ++c)
       clients.emplace_back([&] {
@@ -220,7 +184,7 @@ TEST_CASE("many jobs queued at once: the queue has no fixed capacity and removes
   // front, middle and end of the queue while others wait in it.
   ThreadPool pool(2);
   std::atomic<long> total{0};
-  finishes([&] {
+  finishes(kJob, [&] {
     std::vector<std::thread> clients;
     for (int c = 0; c < 24; ++c)
       clients.emplace_back([&, c] {
