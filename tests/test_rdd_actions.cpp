@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <string>
@@ -122,7 +123,7 @@ TEST_CASE("mean and stats on every shape") {
     const auto st = rdd.stats();
     CHECK(st.count() == static_cast<std::int64_t>(data.size()));
     if (data.empty()) {
-      CHECK(std::isnan(rdd.mean()));
+      CHECK(rdd.mean() == 0.0);  // Spark's StatCounter starts at mean 0
       CHECK(std::isnan(st.stdev()));
       return;
     }
@@ -156,6 +157,90 @@ TEST_CASE("stats: exact count, mean, stdev, min and max for a small input") {
       CHECK(rdd.variance() == 4.0);
     }
   });
+}
+
+TEST_CASE("stats merges partitions with Spark's arithmetic: the same bits as Spark's for the same partitions") {
+  rill::SparkContext sc(rill_test::conf(2));
+  using VD = std::vector<double>;
+  // {0.1} then {0.2, 0.3}: sizes within ten times of each other, Spark's weighted mean.
+  auto three = sc.parallelize(VD{0.1, 0.2, 0.3}, 2);
+  REQUIRE(three.glom().collect() == std::vector<VD>{{0.1}, {0.2, 0.3}});
+  CHECK(three.mean() == 0.19999999999999998);
+  CHECK(three.variance() == 0.006666666666666665);
+  // {0.1, 0.2} then {0.3}
+  CHECK(sc.parallelize(VD{0.1, 0.2}, 1).union_(sc.parallelize(VD{0.3}, 1)).mean() == 0.20000000000000004);
+  // One element, then eleven: the larger side's mean minus the smaller side's share.
+  const VD eleven{0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2};
+  const rill::StatCounter small = sc.parallelize(VD{0.1}, 1).union_(sc.parallelize(eleven, 1)).stats();
+  CHECK(small.mean() == 0.65);
+  CHECK(small.variance() == 0.11916666666666668);
+  // Eleven, then one: the larger side's mean plus the smaller side's share.
+  VD twelve{0.1};
+  twelve.insert(twelve.end(), eleven.begin(), eleven.end() - 1);
+  const rill::StatCounter large = sc.parallelize(twelve, 1).union_(sc.parallelize(VD{1.2}, 1)).stats();
+  CHECK(large.mean() == 0.65);
+  CHECK(large.variance() == 0.1191666666666667);
+}
+
+TEST_CASE("stats of an empty RDD: Spark's empty StatCounter; an RDD without partitions throws") {
+  rill::SparkContext sc(rill_test::conf(2));
+  const double inf = std::numeric_limits<double>::infinity();
+  for (const auto& rdd : {sc.parallelize(std::vector<double>{}, 3),
+                          sc.parallelize(std::vector<double>{1, 2}, 2).filter([](double) { return false; }).toRDD()}) {
+    const rill::StatCounter st = rdd.stats();
+    CHECK(st.count() == 0);
+    CHECK(st.mean() == 0.0);
+    CHECK(st.sum() == 0.0);
+    CHECK(std::isnan(st.variance()));
+    CHECK(std::isnan(st.stdev()));
+    CHECK(std::isnan(st.sampleVariance()));
+    CHECK(std::isnan(st.sampleStdev()));
+    CHECK(st.max() == -inf);
+    CHECK(st.min() == inf);
+    CHECK(st.toString() == "(count: 0, mean: 0.000000, stdev: NaN, max: -Infinity, min: Infinity)");
+    CHECK(rdd.mean() == 0.0);
+    CHECK(std::isnan(rdd.variance()));
+  }
+  // Spark reduces the partitions' counters, and there are none to reduce.
+  const auto none = sc.emptyRDD<double>();
+  CHECK_THROWS_WITH_AS(none.stats(), "rill: stats() on an RDD without partitions: empty collection",
+                       rill::UnsupportedOperationException);
+  CHECK_THROWS_AS(none.mean(), rill::UnsupportedOperationException);
+  CHECK(none.sum() == 0.0);
+}
+
+TEST_CASE("stats with NaN, infinities and signed zeros: Java's Math.max/min, printed as Java's %f") {
+  rill::SparkContext sc(rill_test::conf(2));
+  using VD = std::vector<double>;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity();
+  for (std::size_t slices : {1u, 2u, 3u}) {
+    CAPTURE(slices);
+    const rill::StatCounter st = sc.parallelize(VD{1.0, nan, 3.0}, slices).stats();
+    CHECK(std::isnan(st.max()));
+    CHECK(std::isnan(st.min()));
+    CHECK(st.toString() == "(count: 3, mean: NaN, stdev: NaN, max: NaN, min: NaN)");
+    for (const VD& zeros : {VD{-0.0, 0.0}, VD{0.0, -0.0}}) {
+      const rill::StatCounter z = sc.parallelize(zeros, slices).stats();
+      CHECK(!std::signbit(z.max()));
+      CHECK(std::signbit(z.min()));
+    }
+  }
+  CHECK(sc.parallelize(VD{1.0, inf}, 1).stats().toString() ==
+        "(count: 2, mean: Infinity, stdev: NaN, max: Infinity, min: 1.000000)");
+  CHECK(sc.parallelize(VD{-inf}, 1).stats().toString() ==
+        "(count: 1, mean: -Infinity, stdev: NaN, max: -Infinity, min: -Infinity)");
+  // Java rounds the shortest decimal digits half up: 0.0078125 -> 0.007813 (printf: 0.007812),
+  // 5e-7 -> 0.000001 (printf: 0.000000, the double being a little below 5e-7).
+  CHECK(sc.parallelize(VD{0.0078125}, 1).stats().toString() ==
+        "(count: 1, mean: 0.007813, stdev: 0.000000, max: 0.007813, min: 0.007813)");
+  CHECK(sc.parallelize(VD{5e-7, 2.5e-7}, 1).stats().toString() ==
+        "(count: 2, mean: 0.000000, stdev: 0.000000, max: 0.000001, min: 0.000000)");
+  CHECK(sc.parallelize(VD{9.9999995, 1e20}, 2).stats().toString() ==
+        "(count: 2, mean: 50000000000000000000.000000, stdev: 50000000000000000000.000000, "
+        "max: 100000000000000000000.000000, min: 10.000000)");
+  CHECK(sc.parallelize(VD{-0.0}, 1).stats().toString() ==
+        "(count: 1, mean: 0.000000, stdev: 0.000000, max: -0.000000, min: -0.000000)");
 }
 
 TEST_CASE("sum of doubles, unsigned and 64-bit overflow-free ints") {

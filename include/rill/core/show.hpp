@@ -3,6 +3,8 @@
 // Scala's toString, so a pair prints as "(word,3)" with no space, a double as
 // Java prints it ("2.0", "1.0E-7"), a map (collectAsMap, countByKey,
 // countByValue) as "Map(a -> 1, b -> 2)" and a set as "Set(a, b)".
+#include <rill/core/runtime.hpp>
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -124,34 +126,50 @@ template <class C>
 struct ShowTraits<C> {
   static void write(std::ostream& os, const C& c) { showCollection(os, c); }
 };
-/// Floating point as Java's Double.toString / Float.toString, which Scala's
-/// toString uses: the shortest digits that read back to the same value, in
-/// plain notation with at least one decimal ("2.0", "0.001") when
-/// 10^-3 <= |x| < 10^7, otherwise as "d.dddE<n>" ("1.0E-7", "1.2345678E7").
+/// x (finite) as its shortest round-trip decimal digits: x = (negative ? -1 : 1) *
+/// d.ddd * 10^exp10, the digits without the point ("0" for zero).
+struct ShortestDigits {
+  bool negative;
+  std::string digits;
+  int exp10;
+};
 template <class F>
-void showJavaFloating(std::ostream& os, F x) {
-  if (std::isnan(x)) {
-    os << "NaN";
-    return;
-  }
-  if (std::isinf(x)) {
-    os << (x < 0 ? "-Infinity" : "Infinity");
-    return;
-  }
-  if (x == 0) {
-    os << (std::signbit(x) ? "-0.0" : "0.0");
-    return;
-  }
+ShortestDigits shortestDigits(F x) {
   char buf[64];
-  // Shortest round-trip digits, as "-d.ddde+XX": split into sign, digits and exponent.
-  const auto res = std::to_chars(buf, buf + sizeof buf, x, std::chars_format::scientific);
+  const auto res = std::to_chars(buf, buf + sizeof buf, x, std::chars_format::scientific);  // "-d.ddde+XX"
   std::string_view sci(buf, static_cast<std::size_t>(res.ptr - buf));
   const bool negative = sci.front() == '-';
   if (negative) sci.remove_prefix(1);
   const std::size_t e = sci.find('e');
   std::string digits(sci.substr(0, e));
   if (digits.size() > 1) digits.erase(1, 1);  // drop the '.'
-  const int exp10 = std::stoi(std::string(sci.substr(e + 1)));
+  return {negative, std::move(digits), std::stoi(std::string(sci.substr(e + 1)))};
+}
+
+/// Java's words for NaN and the infinities; false (nothing written) for a finite x.
+template <class F>
+bool showJavaNonFinite(std::ostream& os, F x) {
+  if (std::isnan(x))
+    os << "NaN";
+  else if (std::isinf(x))
+    os << (x < 0 ? "-Infinity" : "Infinity");
+  else
+    return false;
+  return true;
+}
+
+/// Floating point as Java's Double.toString / Float.toString, which Scala's
+/// toString uses: the shortest digits that read back to the same value, in
+/// plain notation with at least one decimal ("2.0", "0.001") when
+/// 10^-3 <= |x| < 10^7, otherwise as "d.dddE<n>" ("1.0E-7", "1.2345678E7").
+template <class F>
+void showJavaFloating(std::ostream& os, F x) {
+  if (showJavaNonFinite(os, x)) return;
+  if (x == 0) {
+    os << (std::signbit(x) ? "-0.0" : "0.0");
+    return;
+  }
+  const auto [negative, digits, exp10] = shortestDigits(x);
   std::string out = negative ? "-" : "";
   const F magnitude = negative ? -x : x;
   if (magnitude >= F(1e-3) && magnitude < F(1e7)) {
@@ -169,6 +187,12 @@ void showJavaFloating(std::ostream& os, F x) {
   }
   os << out;
 }
+
+/// A double as Java's String.format("%.<decimals>f") (Scala's "%f".format with 6):
+/// Java rounds the shortest decimal digits half up, not the binary value, so
+/// 0.0078125 gives "0.007813" where printf gives "0.007812"; NaN and the
+/// infinities print as words, and -0.0 keeps its sign.
+RILL_RUNTIME void showJavaFixed(std::ostream& os, double x, int decimals);
 
 template <>
 struct ShowTraits<double> {
@@ -238,5 +262,40 @@ struct ToString {
 /// unqualified toString(x) elsewhere (doctest's, a user's) never finds it by
 /// argument-dependent lookup and becomes ambiguous.
 inline constexpr detail::ToString toString{};
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME void detail::showJavaFixed(std::ostream& os, double x, int decimals) {
+  if (showJavaNonFinite(os, x)) return;
+  ShortestDigits d = shortestDigits(x);
+  std::string& digits = d.digits;
+  int point = d.exp10 + 1;  // digits before the decimal point (<= 0: that many zeros follow it first)
+  const int keep = point + decimals;
+  if (keep < 0) {
+    digits.clear();  // below a tenth of the last decimal's unit
+  } else if (static_cast<std::size_t>(keep) < digits.size()) {
+    const bool up = digits[static_cast<std::size_t>(keep)] >= '5';
+    digits.resize(static_cast<std::size_t>(keep));
+    std::size_t i = digits.size();
+    while (up && i > 0 && digits[i - 1] == '9') digits[--i] = '0';
+    if (up && i == 0) {
+      digits.insert(digits.begin(), '1');  // 9.9999995 -> 10.000000: one more integer digit
+      ++point;
+    } else if (up) {
+      ++digits[i - 1];
+    }
+  }
+  const auto digitAt = [&digits](int i) {
+    return i >= 0 && static_cast<std::size_t>(i) < digits.size() ? digits[static_cast<std::size_t>(i)] : '0';
+  };
+  std::string out = d.negative ? "-" : "";
+  if (point <= 0) out += '0';
+  for (int i = 0; i < point; ++i) out += digitAt(i);
+  if (decimals > 0) out += '.';
+  for (int i = 0; i < decimals; ++i) out += digitAt(point + i);
+  os << out;
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill

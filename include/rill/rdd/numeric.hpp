@@ -1,13 +1,13 @@
 #pragma once
 // Actions on RDDs of numbers: sum, mean, stats (Spark's DoubleRDDFunctions).
+#include <rill/core/errors.hpp>
+#include <rill/core/java_double.hpp>
 #include <rill/core/runtime.hpp>
 #include <rill/core/show.hpp>
 #include <rill/rdd/fwd.hpp>
 #include <rill/rdd/jobs.hpp>
 
-#include <algorithm>
 #include <cmath>
-#include <concepts>
 #include <cstdint>
 #include <limits>
 #include <ostream>
@@ -18,6 +18,9 @@ namespace rill {
 
 /// count, mean, variance, min and max in one pass, mergeable across partitions
 /// (Spark's StatCounter; stdev is the population standard deviation, as Spark's).
+/// The arithmetic is Spark's, so the same partitions merged in the same order give
+/// the same bits. Empty, it has mean 0 and sum 0, NaN variances, max -Infinity and
+/// min +Infinity; a NaN element makes max and min NaN (Java's Math.max/min).
 class StatCounter {
  public:
   template <class X>
@@ -27,12 +30,12 @@ class StatCounter {
     const double delta = v - mu_;
     mu_ += delta / static_cast<double>(n_);
     m2_ += delta * (v - mu_);
-    max_ = std::max(max_, v);
-    min_ = std::min(min_, v);
+    max_ = detail::javaMax(max_, v);
+    min_ = detail::javaMin(min_, v);
   }
   void merge(const StatCounter& o);
   std::int64_t count() const { return n_; }
-  double mean() const { return n_ ? mu_ : std::numeric_limits<double>::quiet_NaN(); }
+  double mean() const { return mu_; }
   double sum() const { return mu_ * static_cast<double>(n_); }
   double max() const { return max_; }
   double min() const { return min_; }
@@ -99,14 +102,19 @@ class NumericOps {
     return total;
   }
 
+  /// One StatCounter per partition, merged in partition order. Throws
+  /// UnsupportedOperationException on an RDD without partitions (Spark reduces
+  /// the partitions' counters); an empty RDD with partitions has count 0.
   StatCounter stats() const {
     requireNumber();
+    auto parts = detail::runPerPartition(d(), "stats", [](std::size_t) { return detail::StatSink{}; });
+    if (parts.empty()) throw UnsupportedOperationException("rill: stats() on an RDD without partitions: empty collection");
     StatCounter total;
-    for (auto& s : detail::runPerPartition(d(), "stats", [](std::size_t) { return detail::StatSink{}; })) total.merge(s);
+    for (auto& s : parts) total.merge(s);
     return total;
   }
 
-  /// The mean; NaN on an empty RDD, as Spark's.
+  /// The mean; 0 on an empty RDD, as Spark's.
   double mean() const { return stats().mean(); }
   double stdev() const { return stats().stdev(); }
   double variance() const { return stats().variance(); }
@@ -123,21 +131,35 @@ RILL_RUNTIME void StatCounter::merge(const StatCounter& o) {
     *this = o;
     return;
   }
+  // Spark's three ways to the merged mean (the smaller side's share when one side is
+  // over ten times the other, else the weighted mean), kept for identical results.
   const double delta = o.mu_ - mu_;
-  const double n = static_cast<double>(n_ + o.n_);
-  mu_ += delta * static_cast<double>(o.n_) / n;
-  m2_ += o.m2_ + delta * delta * static_cast<double>(n_) * static_cast<double>(o.n_) / n;
+  const double n = static_cast<double>(n_), on = static_cast<double>(o.n_);
+  const double total = static_cast<double>(n_ + o.n_);
+  if (o.n_ * 10 < n_)
+    mu_ = mu_ + (delta * on) / total;
+  else if (n_ * 10 < o.n_)
+    mu_ = o.mu_ - (delta * n) / total;
+  else
+    mu_ = (mu_ * n + o.mu_ * on) / total;
+  m2_ += o.m2_ + (delta * delta * n * on) / total;
   n_ += o.n_;
-  max_ = std::max(max_, o.max_);
-  min_ = std::min(min_, o.min_);
+  max_ = detail::javaMax(max_, o.max_);
+  min_ = detail::javaMin(min_, o.min_);
 }
 
 RILL_RUNTIME std::string StatCounter::toString() const {
   return formatted([&](std::ostream& os) {
-    os.setf(std::ios::fixed);
-    os.precision(6);
-    os << "(count: " << n_ << ", mean: " << mean() << ", stdev: " << stdev() << ", max: " << max_ << ", min: " << min_
-       << ")";
+    const auto field = [&os](const char* name, double x) {
+      os << ", " << name << ": ";
+      detail::showJavaFixed(os, x, 6);  // Scala's "%f"
+    };
+    os << "(count: " << n_;
+    field("mean", mean());
+    field("stdev", stdev());
+    field("max", max_);
+    field("min", min_);
+    os << ")";
   });
 }
 
