@@ -51,6 +51,14 @@ auto words(SparkContext& sc, std::size_t slices = 0) {
   return sc.parallelize(text, slices).map([](const std::string& w) { return std::pair<std::string, int>(w, 1); });
 }
 
+/// Key k to partition k mod n (the keys here are not negative).
+struct ModPartitioner {
+  std::size_t n;
+  std::size_t numPartitions() const { return n; }
+  std::size_t getPartition(int key) const { return static_cast<std::size_t>(key) % n; }
+  bool operator==(const ModPartitioner&) const = default;
+};
+
 }  // namespace
 
 TEST_CASE("reduceByKey, foldByKey, aggregateByKey, combineByKey") {
@@ -180,6 +188,20 @@ TEST_CASE("cache and sample keep the partitioner, so the joins after them run in
                         placed.sample(false, 0.5, 3).cogroup(other).glom().collect(),
                         placed.persist().reduceByKey([](int a, int b) { return a + b; }).glom().collect(),
                         placed.cache().partitioner() == placed.partitioner());
+    });
+  });
+}
+
+TEST_CASE("the default partitioner: the partitioned input with the most partitions, a user's too") {
+  sameAsOneProcess([](SparkContext& sc) {
+    auto fifty = sc.parallelize(IntPairs{{7, 1}, {1, 2}, {40, 3}, {7, 4}}, 50);
+    return overPairs(sc, [&fifty](auto rdd) {
+      auto two = rdd.partitionBy(rill::HashPartitioner<>(2));
+      auto four = rdd.partitionBy(rill::HashPartitioner<>(4));
+      auto mod = rdd.partitionBy(ModPartitioner{3});
+      return std::tuple(two.join(four).glom().collect(), mod.join(rdd).glom().collect(),
+                        mod.cogroup(two).glom().collect(), two.fullOuterJoin(fifty).glom().collect(),
+                        mod.reduceByKey([](int a, int b) { return a + b; }).glom().collect());
     });
   });
 }

@@ -217,3 +217,82 @@ TEST_CASE("cache, persist, sample, sampleByKey and randomSplit keep the partitio
     CHECK_FALSE(parted.map([](const KV& kv) { return kv; }).cache().partitioner());
   }
 }
+
+namespace {
+
+/// Key k to partition k mod n; counts its calls.
+struct ModPartitioner {
+  std::size_t n;
+  std::shared_ptr<std::atomic<int>> calls = std::make_shared<std::atomic<int>>(0);
+  std::size_t numPartitions() const { return n; }
+  std::size_t getPartition(int key) const {
+    ++*calls;
+    return static_cast<std::size_t>(key) % n;
+  }
+  bool operator==(const ModPartitioner& o) const { return n == o.n; }
+};
+
+std::size_t hashPartitions(const rill::Ref<const rill::AnyPartitioner>& info) {
+  const auto* hash = info ? info->target<rill::HashPartitioner<>>() : nullptr;
+  return hash ? hash->numPartitions() : 0;
+}
+
+}  // namespace
+
+TEST_CASE("the default partitioner of joins and cogroup is Spark's defaultPartitioner") {
+  const auto data = keyed_test::randomPairs(9, 300, 40);
+  for (auto* sc : keyed_test::contexts()) {
+    auto plain = sc->parallelize(data, 3);
+    auto two = plain.partitionBy(rill::HashPartitioner(2));
+    auto four = plain.partitionBy(rill::HashPartitioner(4));
+    auto nineteen = sc->parallelize(data, 19), fifty = sc->parallelize(data, 50);
+    // The partitioned input with the most partitions, whichever side it is on.
+    CHECK((two.join(four).partitioner() == four.partitioner()));
+    CHECK((four.join(two).partitioner() == four.partitioner()));
+    CHECK((two.cogroup(plain, four).partitioner() == four.partitioner()));
+    // ... when it has more than a tenth of the largest input's partitions: 2 of 19 does,
+    CHECK((two.leftOuterJoin(nineteen).partitioner() == two.partitioner()));
+    CHECK((nineteen.rightOuterJoin(two).partitioner() == two.partitioner()));
+    // 2 or 4 of 50 does not: HashPartitioner(50).
+    for (const auto& info : {two.join(fifty).partitioner(), fifty.fullOuterJoin(two).partitioner(),
+                             two.cogroup(fifty).partitioner(), two.cogroup(four, fifty).partitioner()})
+      CHECK(hashPartitions(info) == 50);
+    // No input partitioned: HashPartitioner(the most partitions).
+    CHECK(hashPartitions(plain.join(nineteen).partitioner()) == 19);
+    CHECK(hashPartitions(plain.reduceByKey(plus).partitioner()) == 3);
+    CHECK(plain.join(nineteen).count() == two.join(fifty).count());
+
+    // A user partitioner is kept too, and only the other side moves.
+    ModPartitioner mod{4};
+    auto byMod = plain.partitionBy(mod);
+    *mod.calls = 0;
+    auto joined = byMod.join(four);
+    CHECK(*mod.calls == static_cast<int>(data.size()));  // four's rows placed by mod; byMod's stay
+    CHECK((joined.partitioner() == byMod.partitioner()));
+    auto glommed = joined.glom().collect();
+    for (std::size_t p = 0; p < glommed.size(); ++p)
+      for (const auto& row : glommed[p]) CHECK(static_cast<std::size_t>(row.first) % 4 == p);
+    CHECK((four.join(byMod).partitioner() == four.partitioner()));  // equal counts: the first
+  }
+}
+
+TEST_CASE("with spark.default.parallelism set, the default partitioner's count is it") {
+  rill::SparkContext sc(rill::SparkConf().setMaster("local[2]").set("spark.default.parallelism", "6"));
+  const auto data = keyed_test::randomPairs(2, 100, 30);
+  auto plain = sc.parallelize(data, 3);
+  auto two = plain.partitionBy(rill::HashPartitioner(2));
+  auto eight = plain.partitionBy(rill::HashPartitioner(8));
+  auto hundred = sc.parallelize(data, 100);
+  CHECK(hashPartitions(plain.reduceByKey(plus).partitioner()) == 6);
+  CHECK(hashPartitions(plain.groupByKey().partitioner()) == 6);
+  CHECK(plain.groupBy([](const KV& kv) { return kv.second % 5; }).getNumPartitions() == 6);
+  CHECK(hashPartitions(plain.join(sc.parallelize(data, 2)).partitioner()) == 6);
+  CHECK(hashPartitions(two.join(hundred).partitioner()) == 6);      // 2 is neither close to 100 nor >= 6
+  CHECK((eight.join(hundred).partitioner() == eight.partitioner()));  // 8 >= 6
+  CHECK((two.reduceByKey(plus).partitioner() == two.partitioner()));  // its own partitioner first
+  CHECK(plain.keys().intersection(hundred.keys()).getNumPartitions() == 6);
+  // Not for the ops Spark sizes by their input.
+  CHECK(plain.distinct().getNumPartitions() == 3);
+  CHECK(plain.sortByKey().getNumPartitions() <= 3);
+  CHECK(plain.keys().subtract(hundred.keys()).getNumPartitions() == 3);
+}

@@ -7,14 +7,16 @@
 // defaults: an RDD op takes its inputs', a stream op the default parallelism).
 #include <rill/core/concepts.hpp>
 #include <rill/core/ref.hpp>
+#include <rill/rdd/conf.hpp>
 #include <rill/rdd/keys.hpp>
 #include <rill/rdd/partitioner.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <concepts>
 #include <cstddef>
-#include <initializer_list>
 #include <stdexcept>
+#include <string>
 #include <type_traits>
 
 /// Rejects an element type T that is not a key/value pair, naming the operation:
@@ -59,22 +61,56 @@ auto choosePartitioner(const Part& part, Default byDefault) {
   if constexpr (std::is_integral_v<Part>) {
     if constexpr (std::is_signed_v<Part>)
       if (part < 0) throw std::invalid_argument("rill: the number of partitions must not be negative");
-    return part != 0 ? HashPartitioner<>(static_cast<std::size_t>(part)) : byDefault();
+    using Chosen = decltype(byDefault());
+    return part != 0 ? Chosen(HashPartitioner<>(static_cast<std::size_t>(part))) : byDefault();
   } else {
     return part;
   }
 }
 
-/// An RDD operation's partitioner for `part` over its inputs `rdds`. The default is
-/// Spark's defaultPartitioner: the first input's HashPartitioner if one has it, else
-/// HashPartitioner(the most partitions of any input).
-template <class Part, class... Rs>
-auto rddPartitioner(const Part& part, const Rs&... rdds) {
-  return choosePartitioner(part, [&] {
-    for (const auto& info : {Ref<const AnyPartitioner>(rdds.partitioner())...})
-      if (const auto* hash = info ? info->template target<HashPartitioner<>>() : nullptr) return *hash;
-    return HashPartitioner<>(std::max<std::size_t>({std::size_t{1}, rdds.numPartitions()...}));
-  });
+/// How many partitions an operation's default HashPartitioner has when none of its
+/// inputs brings a partitioner: spark.default.parallelism when set, else `most`, the
+/// largest input's partitions (Spark's defaultNumPartitions).
+template <class Context>
+std::size_t defaultPartitionCount(Context& sc, std::size_t most) {
+  const bool configured = sc.getConf().contains(std::string(kDefaultParallelismSetting));
+  return std::max<std::size_t>(configured ? sc.defaultParallelism() : most, 1);
+}
+
+/// Spark's Partitioner.defaultPartitioner for an operation over `rdds` with keys K:
+/// of the inputs with a partitioner, the one with the most partitions (the first of
+/// those), if it has more than a tenth of the largest input's partitions (their
+/// log10 differ by less than 1, as Spark computes it) or at least the default count;
+/// else HashPartitioner(the default count): spark.default.parallelism when set,
+/// else the largest input's partitions.
+template <class K, class R, class... Rs>
+ChosenPartitioner<K> defaultPartitioner(const R& rdd, const Rs&... others) {
+  Ref<const AnyKeyPartitioner<K>> best;
+  std::size_t bestPartitions = 0, most = 0;
+  const auto consider = [&](const auto& input) {
+    const std::size_t n = input.numPartitions();
+    most = std::max(most, n);
+    const Ref<const AnyPartitioner> info = input.partitioner();
+    if (!info || info->numPartitions() == 0 || (best && n <= bestPartitions)) return;
+    if (const auto* keyed = dynamic_cast<const AnyKeyPartitioner<K>*>(info.get())) {
+      best = Ref<const AnyKeyPartitioner<K>>(keyed);
+      bestPartitions = n;
+    }
+  };
+  consider(rdd);
+  (consider(others), ...);
+  const std::size_t count = defaultPartitionCount(rdd.context(), most);
+  const auto log10 = [](std::size_t n) { return std::log10(static_cast<double>(n)); };
+  if (best && (log10(most) - log10(bestPartitions) < 1 || count <= bestPartitions))
+    return ChosenPartitioner<K>(std::move(best));
+  return ChosenPartitioner<K>(HashPartitioner<>(count));
+}
+
+/// An RDD operation's partitioner for `part` over its inputs; 0 is defaultPartitioner.
+template <class Part, class R, class... Rs>
+auto rddPartitioner(const Part& part, const R& rdd, const Rs&... others) {
+  using K = owned_key_t<key_of_t<typename R::value_type>>;
+  return choosePartitioner(part, [&] { return defaultPartitioner<K>(rdd, others...); });
 }
 
 /// A DStream operation's partitioner for `part`. The default is Spark Streaming's:

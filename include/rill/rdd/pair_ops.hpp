@@ -7,9 +7,9 @@
 // The element is std::pair<K, V> or a 2-tuple. Shuffled results are
 // std::pair<owned_key_t<K>, ...> (a std::string_view key comes back as
 // std::string) and remember their partitioner. The optional last argument of
-// the hash-keyed ops is a number of partitions (0: as the input; see
-// detail::rddPartitioner) or a partitioner (rill::HashPartitioner(n) or any
-// type with numPartitions() and getPartition(const K&)).
+// the hash-keyed ops is a number of partitions (0: Spark's default partitioner,
+// see detail::defaultPartitioner) or a partitioner (rill::HashPartitioner(n) or
+// any type with numPartitions() and getPartition(const K&)).
 #include <rill/core/concepts.hpp>
 #include <rill/fuse/element_stages.hpp>
 #include <rill/rdd/combine.hpp>

@@ -67,10 +67,13 @@ class AnyPartitioner : public RefCounted {
   const P* target() const {
     return type() == typeid(P) ? static_cast<const P*>(address()) : nullptr;
   }
+  /// Spark's == of partitioners: the same type and == (one without == equals only itself).
+  bool equals(const AnyPartitioner& other) const { return this == &other || sameAs(other); }
 
  private:
   virtual const std::type_info& type() const = 0;
   virtual const void* address() const = 0;
+  virtual bool sameAs(const AnyPartitioner& other) const = 0;
 };
 
 /// An AnyPartitioner that can place a key of type K (what lookup(key) needs).
@@ -82,6 +85,17 @@ class AnyKeyPartitioner : public AnyPartitioner {
 
 namespace detail {
 
+/// True when `info` says the RDD is already partitioned exactly as `p` would
+/// (same type and ==; a partitioner without == never counts as equal).
+template <class P>
+bool partitionedBy(const AnyPartitioner* info, const P& p) {
+  const P* mine = info ? info->template target<P>() : nullptr;
+  if constexpr (std::equality_comparable<P>)
+    return mine && *mine == p && mine->numPartitions() == p.numPartitions();
+  else
+    return false;
+}
+
 template <class P, class K>
 class PartitionerHolder final : public AnyKeyPartitioner<K> {
  public:
@@ -92,6 +106,7 @@ class PartitionerHolder final : public AnyKeyPartitioner<K> {
  private:
   const std::type_info& type() const override { return typeid(P); }
   const void* address() const override { return &p_; }
+  bool sameAs(const AnyPartitioner& other) const override { return partitionedBy(&other, p_); }
   P p_;
 };
 
@@ -101,15 +116,38 @@ Ref<const AnyPartitioner> rememberPartitioner(const P& p) {
   return Ref<const AnyPartitioner>(new PartitionerHolder<P, K>(p));
 }
 
-/// True when `info` says the RDD is already partitioned exactly as `p` would
-/// (same type and ==; a partitioner without == never counts as equal).
-template <class P>
-bool partitionedBy(const AnyPartitioner* info, const P& p) {
-  const P* mine = info ? info->template target<P>() : nullptr;
-  if constexpr (std::equality_comparable<P>)
-    return mine && *mine == p && mine->numPartitions() == p.numPartitions();
-  else
-    return false;
+/// The partitioner a keyed operation given a count picks when it runs
+/// (keyed_args.hpp): HashPartitioner(n), or an input's own partitioner, of a
+/// type only that input's AnyPartitioner knows (placing a key by it is then
+/// one virtual call).
+template <class K>
+class ChosenPartitioner {
+ public:
+  explicit ChosenPartitioner(HashPartitioner<> hash) : hash_(std::move(hash)) {}
+  explicit ChosenPartitioner(Ref<const AnyKeyPartitioner<K>> input) : hash_(1), input_(std::move(input)) {}
+  std::size_t numPartitions() const { return input_ ? input_->numPartitions() : hash_.numPartitions(); }
+  std::size_t getPartition(const K& key) const { return input_ ? input_->partitionOf(key) : hash_.getPartition(key); }
+  /// Whether an RDD that `info` describes is partitioned by this.
+  bool partitions(const AnyPartitioner* info) const {
+    return input_ ? info && input_->equals(*info) : partitionedBy(info, hash_);
+  }
+  /// What a result partitioned by this remembers: the input's partitioner itself, or the HashPartitioner.
+  Ref<const AnyPartitioner> remembered() const {
+    return input_ ? Ref<const AnyPartitioner>(input_) : rememberPartitioner<K>(hash_);
+  }
+
+ private:
+  HashPartitioner<> hash_;
+  Ref<const AnyKeyPartitioner<K>> input_;  // null: hash_ places the keys
+};
+
+template <class K>
+bool partitionedBy(const AnyPartitioner* info, const ChosenPartitioner<K>& p) {
+  return p.partitions(info);
+}
+template <class K, class KK>
+Ref<const AnyPartitioner> rememberPartitioner(const ChosenPartitioner<KK>& p) {
+  return p.remembered();
 }
 
 /// getPartition(key), checked: a user partitioner answering out of range is an error, not a crash.

@@ -81,14 +81,16 @@ std::vector<T> commonElements(std::vector<T>& left, const std::vector<T>& right,
 }
 
 /// The partitioner of intersection and subtract for `part`. A count of 0 takes
-/// Spark's defaults: HashPartitioner(the larger partition count of the two) for
-/// intersection, HashPartitioner(this RDD's) for subtract; the inputs'
-/// partitioners are not kept, as in Spark.
+/// Spark's defaults: for intersection (a cogroup of elements, which have no
+/// partitioner) HashPartitioner(spark.default.parallelism, else the larger
+/// partition count of the two), for subtract HashPartitioner(this RDD's).
 template <bool Intersect, class Part, class A, class B>
 auto setPartitioner(const Part& part, const A& a, const B& b) {
   return choosePartitioner(part, [&] {
-    const std::size_t n = Intersect ? std::max(a.numPartitions(), b.numPartitions()) : a.numPartitions();
-    return HashPartitioner<>(std::max<std::size_t>(1, n));
+    if constexpr (Intersect)
+      return HashPartitioner<>(defaultPartitionCount(a.context(), std::max(a.numPartitions(), b.numPartitions())));
+    else
+      return HashPartitioner<>(std::max<std::size_t>(1, a.numPartitions()));
   });
 }
 
