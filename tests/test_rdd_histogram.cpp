@@ -35,6 +35,36 @@ TEST_CASE("histogram(buckets): [b0, b1), [b1, b2), ..., the last one closed; out
   });
 }
 
+TEST_CASE("histogram orders as Java's Double.compare: -0.0 below 0.0, NaN only in a bucket ending at NaN") {
+  rill_test::withWorkers([](rill::SparkContext& sc) {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const double inf = std::numeric_limits<double>::infinity();
+    for (std::size_t slices : {1u, 2u, 6u}) {
+      CAPTURE(slices);
+      auto rdd = sc.parallelize(VD{-0.0, 0.0, 1.0, 10.0, inf, nan}, slices);
+      CHECK(rdd.histogram(VD{0, 10, nan}) == VL{2, 3});  // 10, inf and NaN in the last
+      CHECK(rdd.histogram(VD{0, 10}) == VL{3});          // -0.0 is below the first bucket
+      CHECK(rdd.histogram(VD{0, inf}) == VL{4});
+      CHECK(rdd.histogram(VD{-inf, 0, inf}) == VL{1, 4});
+      // Buckets are not checked, as Spark's: unsorted ones count what Java's binary search finds.
+      CHECK(rdd.histogram(VD{10, 0}) == VL{1});
+      // Spark's evenBuckets arithmetic compares with IEEE's <, so -0.0 is in [0, 10]; a NaN
+      // ratio (an infinite or NaN bound) is bucket 0.
+      CHECK(rdd.histogram(VD{0, 10}, true) == VL{4});
+      CHECK(rdd.histogram(VD{0, inf}, true) == VL{5});
+      CHECK(rdd.histogram(VD{0, 5, nan}, true) == VL{5, 0});
+    }
+    // min and max as Java's Math.min/max: -0.0 is the smaller zero, whatever the order.
+    for (const VD& zeros : {VD{0.0, -0.0}, VD{-0.0, 0.0}}) {
+      const auto [buckets, counts] = sc.parallelize(zeros, 1).histogram(3);
+      REQUIRE(buckets.size() == 2);
+      CHECK(std::signbit(buckets[0]));
+      CHECK(std::signbit(buckets[1]));
+      CHECK(counts == VL{2});
+    }
+  });
+}
+
 TEST_CASE("histogram(bucketCount): even buckets from min to max, as Spark's customRange") {
   rill_test::withWorkers([](rill::SparkContext& sc) {
     for (const auto& shape : rill_test::shapes()) {

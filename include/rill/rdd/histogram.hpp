@@ -1,13 +1,16 @@
 #pragma once
 // histogram on RDDs of numbers, as Spark's DoubleRDDFunctions.histogram: bucket
 // i counts the elements in [buckets[i], buckets[i+1]), the last bucket also
-// its upper bound; NaN and elements outside [first, last] are not counted.
+// its upper bound; elements outside [first, last] are not counted. Elements and
+// buckets compare as Java's Double.compare (-0.0 below 0.0, NaN above
+// +Infinity), so NaNs are counted only in a last bucket ending at NaN; evenly
+// spaced buckets use Spark's arithmetic, which compares by IEEE's < instead.
 #include <rill/core/errors.hpp>
+#include <rill/core/java_double.hpp>
 #include <rill/core/runtime.hpp>
 #include <rill/rdd/fwd.hpp>
 #include <rill/rdd/jobs.hpp>
 
-#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -26,19 +29,37 @@ namespace detail {
 struct BucketOf {
   const std::vector<double>* buckets;
   bool even;
-  std::ptrdiff_t operator()(double e) const {
+  std::ptrdiff_t operator()(double e) const { return even ? byArithmetic(e) : bySearch(e); }
+
+ private:
+  /// Spark's basicBucketFunction: java.util.Arrays.binarySearch, step for step, so
+  /// that unsorted or repeated buckets give Spark's counts too.
+  std::ptrdiff_t bySearch(double e) const {
     const auto& b = *buckets;
-    const auto last = static_cast<std::ptrdiff_t>(b.size()) - 1;
-    if (std::isnan(e) || e < b.front() || e > b.back()) return -1;
-    if (even) {
-      const double lo = b.front(), hi = b.back();
-      if (hi == lo) return 0;  // one value: every counted element equals it
-      // the ratio first, for precision (as Spark); e == hi belongs to the last bucket
-      const double at = (e - lo) / (hi - lo) * static_cast<double>(last);
-      return at < static_cast<double>(last) ? static_cast<std::ptrdiff_t>(at) : last - 1;  // NaN (inf - inf) too
+    const auto size = static_cast<std::ptrdiff_t>(b.size());
+    std::ptrdiff_t low = 0, high = size - 1;
+    while (low <= high) {
+      const std::ptrdiff_t mid = (low + high) / 2;
+      const int c = javaCompare(b[static_cast<std::size_t>(mid)], e);
+      if (c == 0) return mid < size - 1 ? mid : mid - 1;  // a bucket's start; the last bound closes the last one
+      if (c < 0)
+        low = mid + 1;
+      else
+        high = mid - 1;
     }
-    const auto at = std::upper_bound(b.begin(), b.end(), e) - b.begin();
-    return std::min<std::ptrdiff_t>(at - 1, last - 1);
+    return low > 0 && low < size ? low - 1 : -1;  // low: where e would be inserted
+  }
+  /// Spark's fastBucketFunction: the ratio first, for precision; e == max belongs to
+  /// the last bucket, and a NaN ratio (e.g. buckets {x, x}, or an infinite bound)
+  /// is bucket 0, as Java's (int) cast makes it.
+  std::ptrdiff_t byArithmetic(double e) const {
+    const auto& b = *buckets;
+    const double lo = b.front(), hi = b.back();
+    const auto count = static_cast<std::ptrdiff_t>(b.size()) - 1;
+    if (std::isnan(e) || e < lo || e > hi) return -1;
+    const double at = (e - lo) / (hi - lo) * static_cast<double>(count);
+    if (std::isnan(at)) return 0;
+    return at < static_cast<double>(count) ? static_cast<std::ptrdiff_t>(at) : count - 1;
   }
 };
 
@@ -55,8 +76,8 @@ struct HistogramSink {
   std::vector<std::int64_t> result() && { return std::move(counts); }
 };
 
-/// The smallest and largest element of a partition ((+inf, -inf) when empty); a NaN
-/// makes both NaN, as Scala's math.min/max.
+/// The smallest and largest element of a partition ((+inf, -inf) when empty), by
+/// Java's Math.min/max as Spark's: a NaN makes both NaN, and -0.0 is below 0.0.
 struct MinMaxSink {
   double lo = std::numeric_limits<double>::infinity();
   double hi = -std::numeric_limits<double>::infinity();
@@ -66,8 +87,8 @@ struct MinMaxSink {
     return true;
   }
   void merge(double otherLo, double otherHi) {
-    lo = std::isnan(lo) || std::isnan(otherLo) ? std::numeric_limits<double>::quiet_NaN() : std::min(lo, otherLo);
-    hi = std::isnan(hi) || std::isnan(otherHi) ? std::numeric_limits<double>::quiet_NaN() : std::max(hi, otherHi);
+    lo = javaMin(lo, otherLo);
+    hi = javaMax(hi, otherHi);
   }
   bool finish() { return true; }
   std::pair<double, double> result() && { return {lo, hi}; }
@@ -88,8 +109,9 @@ class HistogramOps {
 
  public:
   /// histogram(buckets[, evenBuckets]): counts per bucket [buckets[i], buckets[i+1])
-  /// (the last one closed). `buckets`: sorted, no duplicates, at least two;
-  /// evenBuckets = true says they are evenly spaced (counted without a search).
+  /// (the last one closed). `buckets`: sorted, no duplicates, at least two; a last
+  /// bucket bound of NaN counts the NaNs too. evenBuckets = true says they are
+  /// evenly spaced (counted without a search).
   std::vector<std::int64_t> histogram(const std::vector<double>& buckets, bool evenBuckets = false) const {
     requireNumber();
     if (buckets.size() < 2)
