@@ -194,6 +194,32 @@ TEST_CASE("saveAsTextFiles writes one directory per batch, named prefix-<ms>.suf
   CHECK(fs::exists(fs::path(root) / "plain-2000" / "_SUCCESS"));
 }
 
+TEST_CASE("saveAsTextFiles names as Spark's rddToFileName: no \"<prefix>-\" for an empty prefix, no suffix for an empty one") {
+  namespace fs = std::filesystem;
+  const fs::path root = tmpDir("saved-names");
+  // An empty prefix saves into the working directory, so run the batch from root.
+  struct WorkingDirectory {
+    fs::path before = fs::current_path();
+    explicit WorkingDirectory(const fs::path& dir) { fs::current_path(dir); }
+    ~WorkingDirectory() { fs::current_path(before); }
+  };
+  {
+    const WorkingDirectory in(root);
+    ManualContext m;
+    auto input = m.ssc.queueStream(queueOf(m.sc, Ints{{1}}));
+    input.saveAsTextFiles("", "txt");
+    input.saveAsTextFiles("");
+    input.saveAsTextFiles("p", "");
+    m.ssc.start();
+    m.clock->advance(1s);
+    m.ssc.stop(false);
+  }
+  CHECK(fs::exists(root / "1000.txt" / "_SUCCESS"));
+  CHECK(fs::exists(root / "1000" / "_SUCCESS"));
+  CHECK(fs::exists(root / "p-1000" / "_SUCCESS"));
+  CHECK_FALSE(fs::exists(root / "-1000.txt"));
+}
+
 TEST_CASE("foreachRDD(f(rdd)) runs once per batch, outputs in the order they were defined") {
   ManualContext m;
   std::vector<std::string> log;  // only the scheduler thread writes, between advances

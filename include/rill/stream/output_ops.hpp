@@ -47,6 +47,15 @@ class ForEachOutput final : public OutputOperation, public std::enable_shared_fr
   std::string description_;
 };
 
+/// A batch's file name, as Spark's rddToFileName: "<prefix>-<time ms>.<suffix>",
+/// without "<prefix>-" when the prefix is empty and ".<suffix>" when the suffix is.
+inline std::string batchFileName(const std::string& prefix, const std::string& suffix, Time t) {
+  std::string name = std::to_string(t.milliseconds());
+  if (!prefix.empty()) name = prefix + "-" + name;
+  if (!suffix.empty()) name += "." + suffix;
+  return name;
+}
+
 }  // namespace detail
 
 template <class D>
@@ -84,10 +93,11 @@ class DStreamOutputOps {
   void pprint(std::size_t num = 10) const { print(num); }
 
   /// saveAsTextFiles(prefix, suffix): each batch into the directory
-  /// "<prefix>-<time ms>[.<suffix>]", as Spark names them.
+  /// "<prefix>-<time ms>[.<suffix>]" ("<time ms>[.<suffix>]" for an empty prefix),
+  /// as Spark names them.
   void saveAsTextFiles(std::string prefix, std::string suffix = "") const {
     addOutput("saveAsTextFiles", [prefix = std::move(prefix), suffix = std::move(suffix)](const auto& rdd, Time t) {
-      rdd.saveAsTextFile(prefix + "-" + std::to_string(t.milliseconds()) + (suffix.empty() ? "" : "." + suffix));
+      rdd.saveAsTextFile(detail::batchFileName(prefix, suffix, t));
     });
   }
 
