@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -21,7 +22,11 @@ class DStreamOps : public fuse::ElementOps<D> {
   const D& d() const { return static_cast<const D&>(*this); }
 
  public:
+  /// repartition(n): every batch spread round-robin over n partitions; n = 0 throws
+  /// std::invalid_argument here, not in the first batch.
   auto repartition(std::size_t numPartitions) const {
+    if (numPartitions == 0)
+      throw std::invalid_argument("rill: repartition: the number of partitions must be positive");
     return detail::deriveStream(d(), [numPartitions](const auto& rdd) { return rdd.repartition(numPartitions); });
   }
 
