@@ -13,15 +13,19 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <poll.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -181,6 +185,61 @@ struct CountingStream {
     }
   }
 };
+
+/// A raw TCP connection to a UI, to send it part of a request or nothing.
+/// Closed when it goes: declared after the UI, it goes first, so the UI's
+/// stop() does not wait out the read timeout for it.
+class RawClient {
+ public:
+  explicit RawClient(int port) : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
+    REQUIRE(fd_ >= 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  }
+  RawClient(const RawClient&) = delete;
+  RawClient& operator=(const RawClient&) = delete;
+  ~RawClient() { ::close(fd_); }
+
+  void send(const std::string& bytes) {
+    REQUIRE(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size()));
+  }
+
+  /// The server has neither answered nor closed the connection.
+  bool waiting() const {
+    char byte = 0;
+    return ::recv(fd_, &byte, 1, MSG_DONTWAIT) < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+  }
+
+  /// What the server sent before it closed the connection, or nothing if it
+  /// did not close it within kSafety.
+  std::optional<std::string> readToEnd() {
+    std::string got;
+    const auto deadline = std::chrono::steady_clock::now() + kSafety;
+    for (;;) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return std::nullopt;
+      pollfd p{fd_, POLLIN, 0};
+      const int ready = ::poll(&p, 1, static_cast<int>(left.count()));
+      if (ready < 0 && errno == EINTR) continue;
+      REQUIRE(ready >= 0);
+      if (ready == 0) return std::nullopt;
+      char buf[4096];
+      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      REQUIRE(n >= 0);
+      if (n == 0) return got;
+      got.append(buf, static_cast<std::size_t>(n));
+    }
+  }
+
+ private:
+  int fd_;
+};
+
+/// The start of a request, never finished.
+constexpr const char* kPartialRequest = "GET /streaming/ HTTP/1.1\r\nHost: x\r\n";
 
 }  // namespace
 
@@ -503,26 +562,58 @@ TEST_CASE("spark.streaming.ui.retainedBatches bounds what is kept; totals go on 
 }
 
 TEST_CASE("clients that connect and never finish a request do not hold up batches") {
-  CountingStream stream(uiConf("slow-clients").set("rill.ui.threads", "2"));
+  // A read timeout far beyond the test: the server waits on the stuck clients throughout.
+  CountingStream stream(uiConf("slow-clients").set("rill.ui.threads", "2").set("rill.ui.readTimeout", "10min"));
   ui::StreamingUI ui(stream.ssc);
   // More half-open requests than the server has threads: every one is stuck.
-  std::vector<int> sockets;
-  for (int i = 0; i < 6; ++i) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<std::uint16_t>(ui.port()));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    const char partial[] = "GET /streaming/ HTTP/1.1\r\nHost: x\r\n";
-    REQUIRE(::send(fd, partial, sizeof partial - 1, 0) > 0);
-    sockets.push_back(fd);
-  }
-  const auto started = std::chrono::steady_clock::now();
+  std::deque<RawClient> stuck;
+  for (int i = 0; i < 6; ++i) stuck.emplace_back(ui.port()).send(kPartialRequest);
   stream.run(5);
-  CHECK(ui.snapshot()->numTotalCompletedBatches == 5);
-  CHECK(std::chrono::steady_clock::now() - started < 2s);  // well under the server's 5 s read timeout
-  for (const int fd : sockets) ::close(fd);
+  CHECK(eventually([&] { return ui.snapshot()->numTotalCompletedBatches == 5; }));
+  // The batches completed while the server was still waiting on every client.
+  for (const auto& client : stuck) CHECK(client.waiting());
+}
+
+TEST_CASE("rill.ui.readTimeout closes a client that does not send its request in time, and is checked") {
+  // Two UIs: one waits 10 min for a request, the other 1 s. Each has a client
+  // that sends nothing and one that sends part of a request. The patient UI's
+  // clients connect first: with one timeout for both UIs they would be closed first.
+  CountingStream patient(uiConf("patient").set("rill.ui.readTimeout", "10min"));
+  ui::StreamingUI patientUi(patient.ssc);
+  CountingStream brisk(uiConf("brisk").set("rill.ui.readTimeout", "1s"));
+  ui::StreamingUI briskUi(brisk.ssc);
+  RawClient patientIdle(patientUi.port()), patientPartial(patientUi.port());
+  patientPartial.send(kPartialRequest);
+  RawClient briskIdle(briskUi.port()), briskPartial(briskUi.port());
+  briskPartial.send(kPartialRequest);
+
+  CHECK(briskIdle.readToEnd() == std::string());  // closed without a word
+  const auto answer = briskPartial.readToEnd();   // the request was cut short: 400
+  REQUIRE(answer);
+  CHECK(answer->starts_with("HTTP/1.1 400 Bad Request\r\n"));
+  CHECK(patientIdle.waiting());
+  CHECK(patientPartial.waiting());
+
+  CHECK(ui::UiSettings().readTimeout == 5s);
+  CHECK(ui::UiSettings::fromConf(uiConf("default")).readTimeout == 5s);
+  CHECK(ui::UiSettings::fromConf(uiConf("minutes").set("rill.ui.readTimeout", "2min")).readTimeout == 120s);
+  const std::string refusal = "rill: setting 'rill.ui.readTimeout' must be whole seconds from 1s to 1h, got ";
+  CHECK_THROWS_WITH_AS(ui::UiSettings::fromConf(uiConf("part").set("rill.ui.readTimeout", "1500ms")),
+                       (refusal + "1500 ms").c_str(), std::invalid_argument);
+  for (const char* bad : {"0", "500ms", "2h", "-1s", "soon"}) {
+    CAPTURE(bad);
+    CHECK_THROWS_AS(ui::UiSettings::fromConf(uiConf("bad").set("rill.ui.readTimeout", bad)), std::invalid_argument);
+    CountingStream refused(uiConf("refused").set("rill.ui.readTimeout", bad));
+    CHECK_THROWS_AS(ui::attach(refused.ssc), std::invalid_argument);
+  }
+  ui::UiSettings settings;
+  settings.port = 0;
+  for (const auto bad : {0s, 3601s}) {
+    settings.readTimeout = bad;
+    CHECK_THROWS_WITH_AS(ui::StreamingUI(brisk.ssc, settings),
+                         (refusal + std::to_string(std::chrono::milliseconds(bad).count()) + " ms").c_str(),
+                         std::invalid_argument);
+  }
 }
 
 TEST_CASE("each receiver's own rate, the keys of each state stream, and a stopped context reported as completed") {

@@ -1,10 +1,10 @@
 #pragma once
 // The UI's HTTP server: cpp-httplib's, made read-only and bounded. Only GET
 // (and HEAD) are answered, anything else gets 405; requests are served by a
-// fixed pool of threads with read, write and keep-alive timeouts, so a slow
-// or hostile client ties up one of those threads for a few seconds at most
-// and never anything of the streaming job. The port is chosen as Spark
-// chooses it: the one asked for, else the next free one, up to maxRetries.
+// fixed pool of threads with read and write timeouts, so a slow or hostile
+// client ties up one of those threads for at most one of them and never
+// anything of the streaming job. The port is chosen as Spark chooses it: the
+// one asked for, else the next free one, up to maxRetries.
 #include <rill/core/errors.hpp>
 #include <rill/core/runtime.hpp>
 
@@ -26,7 +26,9 @@ class HttpServer {
  public:
   using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
 
-  explicit HttpServer(std::size_t threads);
+  /// Serves with `threads` threads; a connection that has not sent its whole
+  /// request within `readTimeout` is closed.
+  HttpServer(std::size_t threads, std::chrono::seconds readTimeout);
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
   ~HttpServer() { stop(); }
@@ -57,7 +59,7 @@ class HttpServer {
 
 #if RILL_PART_RUNTIME_BODIES
 
-RILL_RUNTIME HttpServer::HttpServer(std::size_t threads) {
+RILL_RUNTIME HttpServer::HttpServer(std::size_t threads, std::chrono::seconds readTimeout) {
   server_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   // Only SO_REUSEADDR: httplib's defaults add SO_REUSEPORT, which would let
   // two UIs share a port instead of the second moving to the next one.
@@ -65,7 +67,9 @@ RILL_RUNTIME HttpServer::HttpServer(std::size_t threads) {
     int yes = 1;
     ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   });
-  server_.set_read_timeout(5, 0);
+  server_.set_read_timeout(readTimeout.count(), 0);
+  // httplib waits for a connection's first byte with its keep-alive timeout.
+  server_.set_keep_alive_timeout(readTimeout.count());
   server_.set_write_timeout(5, 0);
   // One request per connection: httplib keeps a thread on each open
   // keep-alive connection, so many polling clients would queue behind a few.

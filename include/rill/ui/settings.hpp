@@ -5,6 +5,7 @@
 #include <rill/rdd/conf.hpp>
 #include <rill/rdd/conf_values.hpp>
 
+#include <chrono>
 #include <cstddef>
 #include <stdexcept>
 #include <string>
@@ -25,10 +26,18 @@ struct UiSettings {
   /// spark.streaming.ui.retainedBatches: completed batches kept for the page and the API.
   std::size_t retainedBatches = 1000;
   /// rill.ui.threads: threads answering requests (a slow client holds one for
-  /// at most the read/write timeout; the streaming job never waits for any).
+  /// at most readTimeout, or the 5 s write timeout; the streaming job never waits for any).
   std::size_t threads = 8;
+  /// rill.ui.readTimeout: how long a connection may take to send its request
+  /// before the server closes it (Spark's UI has a fixed one). Whole seconds
+  /// from 1 s to 1 h: httplib counts its wait for a request's first byte in seconds.
+  std::chrono::seconds readTimeout{5};
 
   static UiSettings fromConf(const SparkConf& conf);
+
+  /// `timeout` as a readTimeout; throws std::invalid_argument, naming the
+  /// setting, unless it is whole seconds from 1 s to 1 h.
+  static std::chrono::seconds checkedReadTimeout(std::chrono::milliseconds timeout);
 
  private:
   static long long inRange(const SparkConf& conf, const std::string& key, long long dflt, long long lo, long long hi);
@@ -45,7 +54,16 @@ RILL_RUNTIME UiSettings UiSettings::fromConf(const SparkConf& conf) {
   s.retainedBatches = static_cast<std::size_t>(
       inRange(conf, "spark.streaming.ui.retainedBatches", static_cast<long long>(s.retainedBatches), 1, 1'000'000));
   s.threads = static_cast<std::size_t>(inRange(conf, "rill.ui.threads", static_cast<long long>(s.threads), 1, 256));
+  s.readTimeout = checkedReadTimeout(rill::detail::confTimeMs(conf, "rill.ui.readTimeout", s.readTimeout));
   return s;
+}
+
+RILL_RUNTIME std::chrono::seconds UiSettings::checkedReadTimeout(std::chrono::milliseconds timeout) {
+  using namespace std::chrono_literals;
+  if (timeout < 1s || timeout > 1h || timeout % 1s != 0ms)
+    throw std::invalid_argument("rill: setting 'rill.ui.readTimeout' must be whole seconds from 1s to 1h, got " +
+                                std::to_string(timeout.count()) + " ms");
+  return std::chrono::duration_cast<std::chrono::seconds>(timeout);
 }
 
 RILL_RUNTIME long long UiSettings::inRange(const SparkConf& conf, const std::string& key, long long dflt, long long lo,

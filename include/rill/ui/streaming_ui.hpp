@@ -81,6 +81,7 @@ RILL_RUNTIME std::unique_ptr<StreamingUI> attachIfEnabled(StreamingContext& ssc)
 #if RILL_PART_RUNTIME_BODIES
 
 RILL_RUNTIME StreamingUI::StreamingUI(StreamingContext& ssc, const UiSettings& settings) {
+  const auto readTimeout = UiSettings::checkedReadTimeout(settings.readTimeout);
   if (!ssc.sparkContext().isDriver()) return;
   const SparkConf& conf = ssc.sparkContext().getConf();
   auto app = std::make_shared<AppFacts>();
@@ -91,7 +92,7 @@ RILL_RUNTIME StreamingUI::StreamingUI(StreamingContext& ssc, const UiSettings& s
   app->batchDuration = ssc.batchDuration();
   app_ = app;
   listener_ = std::make_shared<StreamingProgressListener>(app_, ssc.graph(), settings.retainedBatches);
-  server_ = std::make_unique<HttpServer>(settings.threads);
+  server_ = std::make_unique<HttpServer>(settings.threads, readTimeout);
   route(*server_, listener_);
   host_ = settings.bindAddress;
   port_ = server_->start(settings.bindAddress, settings.port, settings.maxRetries);
