@@ -9,6 +9,7 @@
 // there and then waits, so the kill always lands mid-run at that batch: no
 // polling, no sleeping, and no seed whose child finishes before the kill.
 #include "checkpoint_program.hpp"
+#include "child_process.hpp"
 #include "window_state_support.hpp"
 
 #include <rill/stream/checkpoint_file.hpp>
@@ -67,21 +68,13 @@ pid_t spawnChild(const std::string& dir, std::uint64_t seed, const std::string& 
   return pid;
 }
 
-int waitFor(pid_t pid) {
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-    REQUIRE(errno == EINTR);
-  }
-  return status;
-}
-
 struct ChildOutput {
   std::int64_t restored = -1;
   std::map<std::int64_t, std::string> lines;
 };
 
 ChildOutput runToEnd(const std::string& dir, std::uint64_t seed, const std::string& out) {
-  const int status = waitFor(spawnChild(dir, seed, out));
+  const int status = rill_test::waitFor(spawnChild(dir, seed, out), rill_test::kChildTimeout);
   REQUIRE(WIFEXITED(status));
   REQUIRE(WEXITSTATUS(status) == 0);
   ChildOutput result;
@@ -117,7 +110,7 @@ void runAndKill(const std::string& dir, std::uint64_t seed, const std::string& o
   const bool reached = ready == 1 && ::read(fds[0], &byte, 1) == 1;
   ::close(fds[0]);
   ::kill(pid, SIGKILL);
-  const int status = waitFor(pid);
+  const int status = rill_test::waitFor(pid, rill_test::kChildTimeout);
   REQUIRE_MESSAGE(reached, "the child did not reach its kill point (poll " << ready << ", exited "
                                                                           << WIFEXITED(status) << ")");
   // Killed while it waited at the kill point: it had not finished.

@@ -22,6 +22,7 @@
 // stored, and the lines missing must be among those stored after the last "D"
 // of a killed run. Without the log, the same kill loses lines that had been
 // received: at most once.
+#include "child_process.hpp"
 #include "receiver_wal_support.hpp"
 
 #include <rill/io/append_log.hpp>
@@ -217,9 +218,7 @@ int spawnRun(const RunPlan& plan) {
     if (ready == 1 && ::read(fds[0], &byte, 1) == 1) ::kill(pid, SIGKILL);
   }
   ::close(fds[0]);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) REQUIRE(errno == EINTR);
-  return status;
+  return rill_test::waitFor(pid, rill_test::kChildTimeout);
 }
 
 /// What a run's progress file says: the ids stored, and those of them synced.

@@ -13,6 +13,7 @@
 // job, reading them as committed, does not write it again (with a real broker,
 // read_committed consumers would not see them and the batch would be written
 // whole). So that batch's count of records is not checked.
+#include "child_process.hpp"
 #include "kafka_test_support.hpp"
 #include "temp_dir.hpp"
 
@@ -20,7 +21,6 @@
 #include <spawn.h>
 #include <sys/wait.h>
 
-#include <cerrno>
 #include <cstdint>
 #include <fstream>
 #include <map>
@@ -60,9 +60,7 @@ int runChild(const std::string& brokers, const std::string& dir, const std::stri
   argv.push_back(nullptr);
   pid_t pid = 0;
   REQUIRE(::posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ) == 0);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) REQUIRE(errno == EINTR);
-  return status;
+  return rill_test::waitFor(pid, rill_test::kChildTimeout);
 }
 
 /// The words of partition p, in offset order: from a small vocabulary, by a formula.

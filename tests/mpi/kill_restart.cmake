@@ -3,19 +3,20 @@
 # after batch 4 and restarted with as many ranks, prints for batches 5 to 8
 # exactly what one process of NP threads prints running batches 1 to 8 without
 # a break; restarted on NP + 1 ranks it is refused with a message naming both.
+include("${CMAKE_CURRENT_LIST_DIR}/bounded_run.cmake")
 file(REMOVE_RECURSE "${DIR}")
 file(MAKE_DIRECTORY "${DIR}")
-execute_process(COMMAND "${EXE}" "${DIR}/alone" 8 --threads ${NP} OUTPUT_VARIABLE alone RESULT_VARIABLE rc)
+bounded_run("${EXE} alone" COMMAND "${EXE}" "${DIR}/alone" 8 --threads ${NP} OUTPUT_VARIABLE alone)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "${EXE} alone exited with '${rc}'")
 endif()
-execute_process(COMMAND "${MPIEXEC}" -n ${NP} ${MPIFLAGS} "${EXE}" "${DIR}/ranks" 4 --kill
-                OUTPUT_QUIET ERROR_QUIET RESULT_VARIABLE rc)
+bounded_run("${EXE} on ${NP} ranks with --kill"
+            COMMAND "${MPIEXEC}" -n ${NP} ${MPIFLAGS} "${EXE}" "${DIR}/ranks" 4 --kill OUTPUT_QUIET ERROR_QUIET)
 if(rc EQUAL 0)
   message(FATAL_ERROR "${EXE} on ${NP} ranks with --kill exited with 0")
 endif()
-execute_process(COMMAND "${MPIEXEC}" -n ${NP} ${MPIFLAGS} "${EXE}" "${DIR}/ranks" 8
-                OUTPUT_VARIABLE resumed RESULT_VARIABLE rc)
+bounded_run("${EXE} restarted on ${NP} ranks"
+            COMMAND "${MPIEXEC}" -n ${NP} ${MPIFLAGS} "${EXE}" "${DIR}/ranks" 8 OUTPUT_VARIABLE resumed)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "${EXE} restarted on ${NP} ranks exited with '${rc}'")
 endif()
@@ -30,8 +31,8 @@ if(NOT resumed STREQUAL "restored 4000\n${after}")
     "--- alone ---\n${alone}--- restarted on ${NP} ranks ---\n${resumed}")
 endif()
 math(EXPR more "${NP} + 1")
-execute_process(COMMAND "${MPIEXEC}" -n ${more} ${MPIFLAGS} "${EXE}" "${DIR}/ranks" 8
-                OUTPUT_QUIET ERROR_VARIABLE refused RESULT_VARIABLE rc)
+bounded_run("${EXE} on ${more} ranks"
+            COMMAND "${MPIEXEC}" -n ${more} ${MPIFLAGS} "${EXE}" "${DIR}/ranks" 8 OUTPUT_QUIET ERROR_VARIABLE refused)
 string(FIND "${refused}" "was written by a job of ${NP} processes; this one has ${more}" named)
 if(rc EQUAL 0 OR named EQUAL -1)
   message(FATAL_ERROR "${EXE} on ${more} ranks was not refused (exit '${rc}'):\n${refused}")

@@ -1,11 +1,12 @@
 # cmake -DEXE=prog -DARGS=a;b -DMPIEXEC=mpiexec -DMPIFLAGS=f;g -DNP=n -DOUT=prefix -P same_as_one_process.cmake
 # Runs `prog ARGS` alone (one rank) and under `mpiexec -n NP MPIFLAGS prog ARGS`, and
 # fails unless both exit 0 and print the same, non-empty, stdout.
-execute_process(COMMAND "${EXE}" ${ARGS} OUTPUT_FILE "${OUT}.alone" RESULT_VARIABLE rc)
+include("${CMAKE_CURRENT_LIST_DIR}/bounded_run.cmake")
+bounded_run("${EXE} alone" COMMAND "${EXE}" ${ARGS} OUTPUT_FILE "${OUT}.alone")
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "${EXE} alone exited with '${rc}'")
 endif()
-execute_process(COMMAND "${MPIEXEC}" -n ${NP} ${MPIFLAGS} "${EXE}" ${ARGS} OUTPUT_FILE "${OUT}.np${NP}" RESULT_VARIABLE rc)
+bounded_run("${EXE} on ${NP} ranks" COMMAND "${MPIEXEC}" -n ${NP} ${MPIFLAGS} "${EXE}" ${ARGS} OUTPUT_FILE "${OUT}.np${NP}")
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "${EXE} on ${NP} ranks exited with '${rc}'")
 endif()
