@@ -3,7 +3,9 @@
 // each (the in-process cluster, ranks as threads) gives every rank exactly what
 // one process of local[P*N] gives: the same value, or the same exception type
 // and message. sameAsOneProcess(body) runs body(sc) both ways for P in
-// {1, 2, 3, 5} and N in {1, 3}; each test case is one body.
+// {1, 2, 3, 5} and N in {1, 3}; each test case is one body. With the value,
+// or (sameFailureAsOneProcess) the error, one process must give, the one
+// process is checked too.
 #include <doctest/doctest.h>
 
 #include <rill/core/show.hpp>
@@ -102,20 +104,44 @@ auto inOneProcess(std::size_t threads, Body& body) {
   return outcomeOf([&] { return callBody(body, sc, run); });
 }
 
-/// Checks that P ranks of local[N] give every rank what one process of local[P*N] gives.
-template <class Body>
-void sameAsOneProcess(Body body) {
+/// Checks that P ranks of local[N] give every rank what one process of
+/// local[P*N] gives, after checkOne(that outcome).
+template <class Body, class CheckOne>
+void compareWithOneProcess(Body& body, CheckOne checkOne) {
   for (const std::size_t ranks : kRanks)
     for (const std::size_t threads : kThreads) {
       CAPTURE(ranks);
       CAPTURE(threads);
       const auto expected = inOneProcess(ranks * threads, body);
+      checkOne(expected);
       const auto got = onRanks(ranks, threads, body);
       for (std::size_t r = 0; r < ranks; ++r) {
         CAPTURE(r);
         CHECK(got[r] == expected);
       }
     }
+}
+
+/// Checks that P ranks of local[N] give every rank what one process of local[P*N] gives.
+template <class Body>
+void sameAsOneProcess(Body body) {
+  compareWithOneProcess(body, [](const auto&) {});
+}
+
+/// sameAsOneProcess, where one process gives `value`: so ranks that agree
+/// with a wrong one-process result fail too.
+template <class Body, class R>
+void sameAsOneProcess(Body body, const R& value) {
+  compareWithOneProcess(body, [&](const auto& one) { CHECK(one == std::remove_cvref_t<decltype(one)>{value, {}}); });
+}
+
+/// sameAsOneProcess, where one process fails with `error`, "<exception type>:
+/// <message>" (e.g. "std::runtime_error: element 42 is bad"): so a failure
+/// every run swallowed, or turned into another, fails the test.
+template <class Body>
+void sameFailureAsOneProcess(Body body, const std::string& error) {
+  compareWithOneProcess(body,
+                        [&](const auto& one) { CHECK(one == std::remove_cvref_t<decltype(one)>{std::nullopt, error}); });
 }
 
 /// A sorted copy of a map's entries (unordered maps compare, and print, in one order).

@@ -19,10 +19,13 @@
 
 using distributed_test::onRanks;
 using distributed_test::sameAsOneProcess;
+using distributed_test::sameFailureAsOneProcess;
 using rill::SparkContext;
 using rill_test::iota;
 
 namespace {
+
+const std::string kBad42 = "std::runtime_error: element 42 is bad";
 
 /// Throws on one element only, so one task on one rank fails.
 int failOn42(int x) {
@@ -52,61 +55,76 @@ void onSeveralRanks(Body body, Check check) {
 }  // namespace
 
 TEST_CASE("a task failing on one rank fails the action on every rank, as in one process") {
-  sameAsOneProcess([](SparkContext& sc) { return sc.parallelize(iota(0, 100), 10).map(failOn42).collect(); });
-  sameAsOneProcess([](SparkContext& sc) { return sc.parallelize(iota(0, 100), 10).map(failOn42).count(); });
-  sameAsOneProcess([](SparkContext& sc) { return sc.parallelize(iota(0, 100), 10).map(failOn42).take(70); });
+  sameFailureAsOneProcess([](SparkContext& sc) { return sc.parallelize(iota(0, 100), 10).map(failOn42).collect(); },
+                          kBad42);
+  sameFailureAsOneProcess([](SparkContext& sc) { return sc.parallelize(iota(0, 100), 10).map(failOn42).count(); },
+                          kBad42);
+  sameFailureAsOneProcess([](SparkContext& sc) { return sc.parallelize(iota(0, 100), 10).map(failOn42).take(70); },
+                          kBad42);
 }
 
 TEST_CASE("a failure on either side of a shuffle fails it on every rank") {
-  sameAsOneProcess([](SparkContext& sc) {  // map side
-    return sc.parallelize(iota(0, 100), 10)
-        .map([](int x) { return std::pair(x % 10, failOn42(x)); })
-        .reduceByKey([](int a, int b) { return a + b; })
-        .collect();
-  });
-  sameAsOneProcess([](SparkContext& sc) {  // reduce side: combiners of key 2 from two map tasks meet
-    return sc.parallelize(iota(0, 100), 10)
-        .map([](int x) { return std::pair(x % 10, x); })
-        .reduceByKey([](int a, int b) {
-          if (b == 92) throw std::invalid_argument("merge failed");
-          return a + b;
-        })
-        .collect();
-  });
-  sameAsOneProcess([](SparkContext& sc) {  // the sort's sample job
-    return sc.parallelize(iota(0, 100), 10).map([](int x) { return std::pair(failOn42(x), x); }).sortByKey().count();
-  });
+  sameFailureAsOneProcess(
+      [](SparkContext& sc) {  // map side
+        return sc.parallelize(iota(0, 100), 10)
+            .map([](int x) { return std::pair(x % 10, failOn42(x)); })
+            .reduceByKey([](int a, int b) { return a + b; })
+            .collect();
+      },
+      kBad42);
+  sameFailureAsOneProcess(
+      [](SparkContext& sc) {  // reduce side: combiners of key 2 from two map tasks meet
+        return sc.parallelize(iota(0, 100), 10)
+            .map([](int x) { return std::pair(x % 10, x); })
+            .reduceByKey([](int a, int b) {
+              if (b == 92) throw std::invalid_argument("merge failed");
+              return a + b;
+            })
+            .collect();
+      },
+      "std::invalid_argument: merge failed");
+  sameFailureAsOneProcess(
+      [](SparkContext& sc) {  // the sort's sample job
+        return sc.parallelize(iota(0, 100), 10).map([](int x) { return std::pair(failOn42(x), x); }).sortByKey().count();
+      },
+      kBad42);
 }
 
 TEST_CASE("work after a failed job goes on normally on every rank") {
-  sameAsOneProcess([](SparkContext& sc) {
-    std::string error;
-    try {
-      sc.parallelize(iota(0, 100), 10).map(failOn42).collect();
-    } catch (const std::runtime_error& e) {
-      error = e.what();
-    }
-    return std::pair(error, sc.parallelize(iota(0, 100), 10).reduce([](int a, int b) { return a + b; }));
-  });
+  sameAsOneProcess(
+      [](SparkContext& sc) {
+        std::string error;
+        try {
+          sc.parallelize(iota(0, 100), 10).map(failOn42).collect();
+        } catch (const std::runtime_error& e) {
+          error = e.what();
+        }
+        return std::pair(error, sc.parallelize(iota(0, 100), 10).reduce([](int a, int b) { return a + b; }));
+      },
+      std::pair(std::string("element 42 is bad"), 4950));
 }
 
 TEST_CASE("saveAsTextFile that fails leaves no parts and no _SUCCESS on any rank") {
   const std::string root = rill_test::tmpPath("distributed-save-failure");
   std::filesystem::create_directories(root);
-  sameAsOneProcess([&](SparkContext& sc, std::size_t run) {
-    const std::string dir = root + "/run" + std::to_string(run);
-    std::string error;
-    try {
-      sc.parallelize(iota(0, 100), 8).map(failOn42).saveAsTextFile(dir);
-    } catch (const std::runtime_error& e) {
-      error = e.what();
-    }
-    return std::pair(error, std::filesystem::is_empty(dir));
-  });
+  sameAsOneProcess(
+      [&](SparkContext& sc, std::size_t run) {
+        const std::string dir = root + "/run" + std::to_string(run);
+        std::string error;
+        try {
+          sc.parallelize(iota(0, 100), 8).map(failOn42).saveAsTextFile(dir);
+        } catch (const std::runtime_error& e) {
+          error = e.what();
+        }
+        return std::pair(error, std::filesystem::is_empty(dir));
+      },
+      std::pair(std::string("element 42 is bad"), true));
 }
 
 TEST_CASE("a missing file fails textFile on every rank") {
-  sameAsOneProcess([](SparkContext& sc) { return sc.textFile(rill_test::tmpPath("no-such-file.txt")).count(); });
+  const std::string missing = rill_test::tmpPath("no-such-file.txt");
+  sameFailureAsOneProcess([&](SparkContext& sc) { return sc.textFile(missing).count(); },
+                          "rill::IoError: rill: cannot open file '" + missing + "': No such file or directory");
 }
 
 TEST_CASE("an exception of the program's own type arrives on other ranks as SparkException with its name") {
