@@ -286,3 +286,24 @@ TEST_CASE("fold uses zero once per partition and once for the merge, as Spark") 
   CHECK(sc.parallelize(VI{1, 2}, 2).aggregate(10, [](int a, int x) { return a + x; }, [](int a, int b) { return a + b; }) ==
         33);  // partitions 10+1 and 10+2, merged onto 10
 }
+
+TEST_CASE("max, min, top and takeOrdered on doubles order as Spark's Ordering.Double: NaN largest, -0.0 below 0.0") {
+  rill::SparkContext sc(rill_test::conf(2));
+  using VD = std::vector<double>;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (std::size_t slices : {1u, 2u, 3u}) {
+    CAPTURE(slices);
+    const auto d = sc.parallelize(VD{1.0, nan, 3.0, -0.0, 0.0}, slices);
+    CHECK(std::isnan(d.max()));
+    CHECK(d.min() == 0.0);
+    CHECK(std::signbit(d.min()));
+    const VD top = d.top(2);
+    REQUIRE(top.size() == 2);
+    CHECK(std::isnan(top[0]));
+    CHECK(top[1] == 3.0);
+    const VD least = d.takeOrdered(2);
+    REQUIRE(least.size() == 2);
+    CHECK((std::signbit(least[0]) && least[0] == 0.0));
+    CHECK((!std::signbit(least[1]) && least[1] == 0.0));
+  }
+}

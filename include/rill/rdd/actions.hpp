@@ -6,6 +6,7 @@
 // partition order as one process combines it.
 #include <rill/core/concepts.hpp>
 #include <rill/core/errors.hpp>
+#include <rill/core/java_double.hpp>
 #include <rill/fuse/sink.hpp>
 #include <rill/rdd/fwd.hpp>
 #include <rill/rdd/jobs.hpp>
@@ -256,8 +257,9 @@ class ActionOps {
 
   bool isEmpty() const { return take(1).empty(); }
 
-  /// The n smallest elements by `less` (default <), in ascending order.
-  template <class Less = std::less<>>
+  /// The n smallest elements by `less` (default: Spark's ordering, < except
+  /// floating point, which orders as Java's Double.compare), in ascending order.
+  template <class Less = detail::NaturalLess>
   auto takeOrdered(std::size_t n, Less less = {}) const {
     using T = typename D::value_type;
     static_assert(std::strict_weak_order<const Less&, const T&, const T&>,
@@ -273,7 +275,7 @@ class ActionOps {
   }
 
   /// The n largest elements, in descending order.
-  template <class Less = std::less<>>
+  template <class Less = detail::NaturalLess>
   auto top(std::size_t n, Less less = {}) const {
     return takeOrdered(n, [less](const auto& a, const auto& b) { return less(b, a); });
   }
@@ -363,12 +365,14 @@ class ActionOps {
     return total;
   }
 
-  /// min()/max(), by `less` (default <). Throw on an empty RDD.
-  template <class Less = std::less<>>
+  /// min()/max(), by `less` (default: Spark's ordering, < except floating point,
+  /// which orders as Java's Double.compare: NaN largest, -0.0 below 0.0). Throw
+  /// on an empty RDD.
+  template <class Less = detail::NaturalLess>
   auto min(Less less = {}) const {
     return reduce([less](const auto& a, const auto& b) { return less(b, a) ? b : a; });
   }
-  template <class Less = std::less<>>
+  template <class Less = detail::NaturalLess>
   auto max(Less less = {}) const {
     return reduce([less](const auto& a, const auto& b) { return less(a, b) ? b : a; });
   }
