@@ -192,7 +192,7 @@ TEST_CASE("cache and sample keep the partitioner, so the joins after them run in
   });
 }
 
-TEST_CASE("the default partitioner: the partitioned input with the most partitions, a user's too") {
+TEST_CASE("the default partitioner: the partitioned input with the most partitions, a user's too; subtractByKey's own") {
   sameAsOneProcess([](SparkContext& sc) {
     auto fifty = sc.parallelize(IntPairs{{7, 1}, {1, 2}, {40, 3}, {7, 4}}, 50);
     return overPairs(sc, [&fifty](auto rdd) {
@@ -201,7 +201,8 @@ TEST_CASE("the default partitioner: the partitioned input with the most partitio
       auto mod = rdd.partitionBy(ModPartitioner{3});
       return std::tuple(two.join(four).glom().collect(), mod.join(rdd).glom().collect(),
                         mod.cogroup(two).glom().collect(), two.fullOuterJoin(fifty).glom().collect(),
-                        mod.reduceByKey([](int a, int b) { return a + b; }).glom().collect());
+                        mod.reduceByKey([](int a, int b) { return a + b; }).glom().collect(),
+                        mod.subtractByKey(four).glom().collect(), rdd.subtractByKey(fifty).glom().collect());
     });
   });
 }

@@ -296,3 +296,30 @@ TEST_CASE("with spark.default.parallelism set, the default partitioner's count i
   CHECK(plain.sortByKey().getNumPartitions() <= 3);
   CHECK(plain.keys().subtract(hundred.keys()).getNumPartitions() == 3);
 }
+
+TEST_CASE("subtractByKey is partitioned as its own RDD by default, as Spark's") {
+  const auto data = keyed_test::randomPairs(4, 200, 30);
+  const auto drop = keyed_test::randomPairs(5, 50, 30);
+  for (auto* sc : keyed_test::contexts()) {
+    auto plain = sc->parallelize(data, 3);
+    auto fifty = sc->parallelize(drop, 50);
+    CHECK(hashPartitions(plain.subtractByKey(fifty).partitioner()) == 3);
+    auto two = plain.partitionBy(rill::HashPartitioner(2));
+    CHECK((two.subtractByKey(fifty).partitioner() == two.partitioner()));
+    CHECK((two.subtractByKey(fifty.partitionBy(rill::HashPartitioner(7))).partitioner() == two.partitioner()));
+    ModPartitioner mod{5};
+    auto byMod = plain.partitionBy(mod);
+    *mod.calls = 0;
+    auto left = byMod.subtractByKey(fifty);
+    CHECK(*mod.calls == static_cast<int>(drop.size()));  // only the other side moves
+    CHECK((left.partitioner() == byMod.partitioner()));
+    auto glommed = left.glom().collect();
+    REQUIRE(glommed.size() == 5);
+    for (std::size_t p = 0; p < glommed.size(); ++p)
+      for (const auto& row : glommed[p]) CHECK(static_cast<std::size_t>(row.first) % 5 == p);
+    CHECK(sorted(left.collect()) == sorted(plain.subtractByKey(fifty).collect()));
+    CHECK(plain.subtractByKey(fifty, 4).getNumPartitions() == 4);
+  }
+  rill::SparkContext configured(rill::SparkConf().setMaster("local[2]").set("spark.default.parallelism", "6"));
+  CHECK(configured.parallelize(data, 3).subtractByKey(configured.parallelize(drop, 2)).getNumPartitions() == 3);
+}

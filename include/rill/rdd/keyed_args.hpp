@@ -77,6 +77,13 @@ std::size_t defaultPartitionCount(Context& sc, std::size_t most) {
   return std::max<std::size_t>(configured ? sc.defaultParallelism() : most, 1);
 }
 
+/// The partitioner `rdd` remembers, when it places keys of type K; else null.
+template <class K, class R>
+Ref<const AnyKeyPartitioner<K>> keyPartitionerOf(const R& rdd) {
+  const Ref<const AnyPartitioner> info = rdd.partitioner();
+  return Ref<const AnyKeyPartitioner<K>>(dynamic_cast<const AnyKeyPartitioner<K>*>(info.get()));
+}
+
 /// Spark's Partitioner.defaultPartitioner for an operation over `rdds` with keys K:
 /// of the inputs with a partitioner, the one with the most partitions (the first of
 /// those), if it has more than a tenth of the largest input's partitions (their
@@ -90,10 +97,9 @@ ChosenPartitioner<K> defaultPartitioner(const R& rdd, const Rs&... others) {
   const auto consider = [&](const auto& input) {
     const std::size_t n = input.numPartitions();
     most = std::max(most, n);
-    const Ref<const AnyPartitioner> info = input.partitioner();
-    if (!info || info->numPartitions() == 0 || (best && n <= bestPartitions)) return;
-    if (const auto* keyed = dynamic_cast<const AnyKeyPartitioner<K>*>(info.get())) {
-      best = Ref<const AnyKeyPartitioner<K>>(keyed);
+    if (best && n <= bestPartitions) return;
+    if (auto keyed = keyPartitionerOf<K>(input); keyed && keyed->numPartitions() > 0) {
+      best = std::move(keyed);
       bestPartitions = n;
     }
   };
@@ -104,6 +110,14 @@ ChosenPartitioner<K> defaultPartitioner(const R& rdd, const Rs&... others) {
   if (best && (log10(most) - log10(bestPartitions) < 1 || count <= bestPartitions))
     return ChosenPartitioner<K>(std::move(best));
   return ChosenPartitioner<K>(HashPartitioner<>(count));
+}
+
+/// subtractByKey's default: the RDD's own partitioner, else HashPartitioner(its
+/// partitions) (Spark's self.partitioner.getOrElse(new HashPartitioner(self.partitions.length))).
+template <class K, class R>
+ChosenPartitioner<K> ownPartitioner(const R& rdd) {
+  if (auto keyed = keyPartitionerOf<K>(rdd)) return ChosenPartitioner<K>(std::move(keyed));
+  return ChosenPartitioner<K>(HashPartitioner<>(std::max<std::size_t>(rdd.numPartitions(), 1)));
 }
 
 /// An RDD operation's partitioner for `part` over its inputs; 0 is defaultPartitioner.

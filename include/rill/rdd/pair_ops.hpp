@@ -392,7 +392,8 @@ class PairOps {
     return cogrouped(part, other1, other2);
   }
 
-  /// subtractByKey(other[, n | partitioner]): the elements whose key is not in other.
+  /// subtractByKey(other[, n | partitioner]): the elements whose key is not in other. By
+  /// default partitioned as this RDD: its partitioner, else HashPartitioner(its partitions).
   template <class Other, class Part = std::size_t>
   auto subtractByKey(const Other& other, Part part = 0) const {
     using T = typename D::value_type;
@@ -400,7 +401,8 @@ class PairOps {
                   "rill: subtractByKey needs two RDDs of key/value pairs with the same key type");
     if constexpr (detail::sameKeys<T, typename Other::value_type>())
       if constexpr (detail::checkKeyed<T, Part>()) {
-        const auto p = detail::rddPartitioner(part, d(), other);
+        using K = owned_key_t<key_of_t<T>>;
+        const auto p = detail::choosePartitioner(part, [&] { return detail::ownPartitioner<K>(d()); });
         const auto hash = detail::hasherFrom<hasher_of_t<Part>>(p);
         auto parts = detail::coPartitioned(d(), other, "subtractByKey", p, [&](auto& left, auto& right) {
           return detail::withoutMatches(left, right, detail::RowKey{}, hash);
