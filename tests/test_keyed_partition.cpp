@@ -323,3 +323,32 @@ TEST_CASE("subtractByKey is partitioned as its own RDD by default, as Spark's") 
   rill::SparkContext configured(rill::SparkConf().setMaster("local[2]").set("spark.default.parallelism", "6"));
   CHECK(configured.parallelize(data, 3).subtractByKey(configured.parallelize(drop, 2)).getNumPartitions() == 3);
 }
+
+TEST_CASE("sortByKey and sortBy cut partitions where Spark does, descending too") {
+  using Pairs = std::vector<std::pair<int, int>>;
+  using Glom = std::vector<Pairs>;
+  Pairs tens;
+  for (int i = 0; i < 10; ++i) tens.emplace_back(i, i);
+  for (auto* sc : keyed_test::contexts()) {
+    // Every key sampled, each weighing 1: a bound is the key where the count first exceeds 10/3, 20/3.
+    auto rdd = sc->parallelize(tens, 3);
+    CHECK(rdd.sortByKey().glom().collect() ==
+          Glom{{{0, 0}, {1, 1}, {2, 2}, {3, 3}}, {{4, 4}, {5, 5}, {6, 6}}, {{7, 7}, {8, 8}, {9, 9}}});
+    // Descending: the same ascending bounds, the partitions numbered from the other end.
+    auto descending = rdd.sortByKey(false);
+    CHECK(descending.glom().collect() ==
+          Glom{{{9, 9}, {8, 8}, {7, 7}}, {{6, 6}, {5, 5}, {4, 4}}, {{3, 3}, {2, 2}, {1, 1}, {0, 0}}});
+    const auto* range = descending.partitioner()->target<rill::RangePartitioner<int>>();
+    REQUIRE(range != nullptr);
+    CHECK(range->bounds() == std::vector<int>{3, 6});
+    CHECK_FALSE(range->ascending());
+    CHECK(descending.lookup(8) == std::vector<int>{8});
+    CHECK(sc->parallelize(tens, 2).sortByKey(true, 4).keys().glom().collect() ==
+          std::vector<std::vector<int>>{{0, 1, 2}, {3, 4, 5}, {6, 7}, {8, 9}});
+
+    auto nums = sc->parallelize(std::vector<int>{5, 1, 4, 2, 3, 0}, 3);
+    const auto self = [](int x) { return x; };
+    CHECK(nums.sortBy(self, true, 2).glom().collect() == std::vector<std::vector<int>>{{0, 1, 2, 3}, {4, 5}});
+    CHECK(nums.sortBy(self, false, 2).glom().collect() == std::vector<std::vector<int>>{{5, 4}, {3, 2, 1, 0}});
+  }
+}

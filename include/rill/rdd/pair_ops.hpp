@@ -346,12 +346,9 @@ class PairOps {
       static_assert(std::strict_weak_order<const Less&, const K&, const K&>,
                     "rill: sortByKey needs keys ordered by < (or pass a comparator: sortByKey(ascending, n, less))");
       if constexpr (std::strict_weak_order<const Less&, const K&, const K&>) {
-        auto sorted = [&](const auto& cmp) {
-          auto [parts, part] =
-              detail::sortByKey(d(), "sortByKey", numPartitions, cmp, [](auto&& rows) { return std::move(rows); });
-          return detail::keyedRDD<detail::row_t<T>>(d().context(), std::move(parts), part);
-        };
-        return ascending ? sorted(less) : sorted(detail::Reversed<Less>{less});
+        auto [parts, part] = detail::sortByKey(d(), "sortByKey", numPartitions, less, ascending,
+                                               [](auto&& rows) { return std::move(rows); });
+        return detail::keyedRDD<detail::row_t<T>>(d().context(), std::move(parts), part);
       }
     }
   }

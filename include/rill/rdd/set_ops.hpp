@@ -167,12 +167,9 @@ class SetOps {
                     "(or pass a comparator: sortBy(f, ascending, n, less))");
       if constexpr (std::strict_weak_order<const Less&, const K&, const K&>) {
         auto keyed = d().keyBy(std::move(f));
-        auto sorted = [&](const auto& cmp) {
-          auto strip = [](auto&& rows) { return detail::takeValues<T>(rows); };
-          return RDD<T>(d().context(),
-                        makeNode<StoredNode<T>>(detail::sortByKey(keyed, "sortBy", numPartitions, cmp, strip).first));
-        };
-        return ascending ? sorted(less) : sorted(detail::Reversed<Less>{less});
+        auto strip = [](auto&& rows) { return detail::takeValues<T>(rows); };
+        auto parts = detail::sortByKey(keyed, "sortBy", numPartitions, less, ascending, strip).first;
+        return RDD<T>(d().context(), makeNode<StoredNode<T>>(std::move(parts)));
       }
     }
   }

@@ -24,25 +24,30 @@
 
 namespace rill {
 
-/// Partition i holds the keys k with bounds[i-1] < k <= bounds[i] (by `less`);
+/// Spark's RangePartitioner over `bounds`, ordered by `less`: ascending, partition i
+/// holds the keys k with bounds[i-1] < k <= bounds[i]; descending, those keys are
+/// in partition bounds.size() - i (the bounds stay in `less` order, as Spark's).
 /// numPartitions() is bounds.size() + 1.
 template <class K, class Less = std::less<>>
 class RangePartitioner {
  public:
-  explicit RangePartitioner(std::vector<K> bounds, Less less = Less())
-      : bounds_(std::make_shared<const std::vector<K>>(std::move(bounds))), less_(std::move(less)) {}
+  explicit RangePartitioner(std::vector<K> bounds, Less less = Less(), bool ascending = true)
+      : bounds_(std::make_shared<const std::vector<K>>(std::move(bounds))), less_(std::move(less)),
+        ascending_(ascending) {}
   std::size_t numPartitions() const { return bounds_->size() + 1; }
   template <class KK>
   std::size_t getPartition(const KK& key) const {
-    return static_cast<std::size_t>(std::lower_bound(bounds_->begin(), bounds_->end(), key, less_) -
-                                    bounds_->begin());
+    const auto range = static_cast<std::size_t>(std::lower_bound(bounds_->begin(), bounds_->end(), key, less_) -
+                                                bounds_->begin());
+    return ascending_ ? range : bounds_->size() - range;
   }
   const std::vector<K>& bounds() const { return *bounds_; }
   const Less& comparator() const { return less_; }
-  /// Equal bounds (keys without == never compare equal).
+  bool ascending() const { return ascending_; }
+  /// Equal bounds and direction (keys without == never compare equal).
   friend bool operator==(const RangePartitioner& a, const RangePartitioner& b) {
     if constexpr (std::equality_comparable<K>)
-      return a.bounds() == b.bounds();
+      return a.ascending_ == b.ascending_ && a.bounds() == b.bounds();
     else
       return false;
   }
@@ -50,6 +55,7 @@ class RangePartitioner {
  private:
   std::shared_ptr<const std::vector<K>> bounds_;  // shared: the partitioner is copied into every writer
   [[no_unique_address]] Less less_;
+  bool ascending_;
 };
 
 namespace detail {
@@ -105,8 +111,9 @@ struct KeySampleSink {
 };
 
 /// Spark's RangePartitioner.determineBounds: weighted quantiles of the samples
-/// (a key sampled from a partition of c elements with s samples weighs c/s),
-/// skipping duplicate bounds, so a few distinct keys give fewer partitions.
+/// (a key sampled from a partition of c elements with s samples weighs c/s; a
+/// bound is the key whose cumulative weight first exceeds a multiple of the
+/// total / n), skipping duplicate bounds, so a few distinct keys give fewer partitions.
 template <class K, class Cmp>
 std::vector<K> rangeBounds(std::vector<std::pair<std::int64_t, std::vector<K>>>& samples, std::size_t n,
                            const Cmp& cmp) {
@@ -125,7 +132,7 @@ std::vector<K> rangeBounds(std::vector<std::pair<std::int64_t, std::vector<K>>>&
   double cumulative = 0, target = step;
   for (std::size_t i = 0; i < candidates.size() && bounds.size() + 1 < n; ++i) {
     cumulative += candidates[i].second;
-    if (cumulative < target) continue;
+    if (cumulative <= target) continue;
     const K& key = *candidates[i].first;
     if (bounds.empty() || cmp(bounds.back(), key)) {
       bounds.push_back(key);
@@ -136,9 +143,9 @@ std::vector<K> rangeBounds(std::vector<std::pair<std::int64_t, std::vector<K>>>&
 }
 
 /// Samples the keys of a pair RDD (one job, as Spark's sortByKey) and returns the
-/// range partitioner for about n partitions by cmp.
-template <class R, class Cmp>
-auto sampleRangePartitioner(const R& rdd, std::string_view tag, std::size_t n, const Cmp& cmp) {
+/// range partitioner for about n partitions by less, ascending or not.
+template <class R, class Less>
+auto sampleRangePartitioner(const R& rdd, std::string_view tag, std::size_t n, const Less& less, bool ascending) {
   using K = owned_key_t<key_of_t<typename R::value_type>>;
   // Spark samples 20 keys per target partition; 100 costs little more (Algorithm L
   // draws per taken key, not per element) and keeps partitions within a few percent
@@ -149,18 +156,25 @@ auto sampleRangePartitioner(const R& rdd, std::string_view tag, std::size_t n, c
   auto samples = runPerPartition(rdd, tag, [&](std::size_t p) {
     return KeySampleSink<K>{std::max<std::size_t>(perPartition, 1), SplitMix64(0x5EED, p), {}};
   });
-  return RangePartitioner<K, Cmp>(rangeBounds(samples, n, cmp), cmp);
+  return RangePartitioner<K, Less>(rangeBounds(samples, n, less), less, ascending);
 }
 
 /// The elements of a pair RDD in range partitions by key, each partition sorted
-/// by cmp on the key and then handed to finish(rows) -> std::vector<Out>. With
-/// several ranks every rank receives every sample, so all compute the same bounds.
-template <class R, class Cmp, class Finish>
-auto sortByKey(const R& rdd, std::string_view tag, std::size_t n, const Cmp& cmp, Finish finish) {
-  const auto part = sampleRangePartitioner(rdd, tag, n ? n : std::max<std::size_t>(rdd.numPartitions(), 1), cmp);
+/// by key (by less, or reversed) and then handed to finish(rows) -> std::vector<Out>.
+/// With several ranks every rank receives every sample, so all compute the same bounds.
+template <class R, class Less, class Finish>
+auto sortByKey(const R& rdd, std::string_view tag, std::size_t n, const Less& less, bool ascending, Finish finish) {
+  const auto part =
+      sampleRangePartitioner(rdd, tag, n ? n : std::max<std::size_t>(rdd.numPartitions(), 1), less, ascending);
   using Row = row_t<typename R::value_type>;
   auto parts = partitionRows(rdd, tag, part, [&](std::vector<Row> rows) {
-    std::sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) { return cmp(a.first, b.first); });
+    const auto byKey = [&](const auto& cmp) {
+      std::sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) { return cmp(a.first, b.first); });
+    };
+    if (ascending)
+      byKey(less);
+    else
+      byKey(Reversed<Less>{less});
     return finish(std::move(rows));
   });
   return std::pair(std::move(parts), part);
