@@ -206,3 +206,18 @@ TEST_CASE("the default partitioner: the partitioned input with the most partitio
     });
   });
 }
+
+TEST_CASE("a union of RDDs with one partitioner: partition i of each on one rank, moved there if it lives elsewhere") {
+  sameAsOneProcess([](SparkContext& sc) {
+    const ModPartitioner mod{4};
+    auto a = sc.parallelize(IntPairs{{0, 1}, {5, 2}, {2, 3}, {7, 4}, {4, 5}}, 2).partitionBy(mod);
+    auto b = sc.parallelize(IntPairs{{3, 6}, {1, 7}, {6, 8}}, 3).partitionBy(mod);
+    // Partition k holds key k, but the partitions live where the two parallelized halves put them.
+    auto halves = sc.parallelize(IntPairs{{0, 9}, {1, 10}}, 2).union_(sc.parallelize(IntPairs{{2, 11}, {3, 12}}, 2));
+    rill::RDD<std::pair<int, int>> scattered(sc, halves.node(), rill::detail::rememberPartitioner<int>(mod));
+    auto u = a.union_(b);
+    return std::tuple(u.glom().collect(), u.reduceByKey([](int x, int y) { return x + y; }).glom().collect(),
+                      sc.union_(a, scattered, b).glom().collect(), a.union_(scattered).join(b).glom().collect(),
+                      u.partitioner() == a.partitioner());
+  });
+}

@@ -1,5 +1,6 @@
 // Transformations: exact results of map, filter, flatMap (containers, views,
-// tokenizers), keyBy, glom, mapPartitions[WithIndex], union_, distinct, sample,
+// tokenizers), keyBy, glom, mapPartitions[WithIndex], union_ (partitioner-aware
+// too), distinct, sample,
 // zipWithIndex, cache, repartition and coalesce — with generic lambdas.
 #include "rdd_test_support.hpp"
 
@@ -74,6 +75,14 @@ VS splitWords(const std::string& line) {
   for (auto w : Words(line)) out.emplace_back(w);
   return out;
 }
+
+/// Key k to partition k mod n.
+struct ModPartitioner {
+  std::size_t n;
+  std::size_t numPartitions() const { return n; }
+  std::size_t getPartition(int key) const { return static_cast<std::size_t>(key) % n; }
+  bool operator==(const ModPartitioner&) const = default;
+};
 
 const VS kLines{"to be or", "", "not  to be", "that is"};
 const VS kWords{"to", "be", "or", "not", "to", "be", "that", "is"};
@@ -176,6 +185,33 @@ TEST_CASE("union_ keeps both sides' partitions in order") {
   CHECK(b.union_(a).map([](int x) { return -x; }).collect() == VI{-11, -21, -1, -2, -3});
   CHECK(a.union_(sc.emptyRDD<int>()).collect() == VI{1, 2, 3});
   CHECK(a.union_(a).count() == 6);
+}
+
+TEST_CASE("union_ of RDDs with the same partitioner: partition i of each in turn, the partitioner kept") {
+  using Pairs = std::vector<std::pair<int, char>>;
+  using Glom = std::vector<Pairs>;
+  rill_test::withWorkers([](rill::SparkContext& sc) {
+    auto a = sc.parallelize(Pairs{{0, 'a'}, {1, 'b'}, {2, 'c'}, {3, 'd'}}, 2).partitionBy(ModPartitioner{3});
+    auto b = sc.parallelize(Pairs{{4, 'e'}, {5, 'f'}, {6, 'g'}}, 1).partitionBy(ModPartitioner{3});
+    const Glom both{{{0, 'a'}, {3, 'd'}, {6, 'g'}}, {{1, 'b'}, {4, 'e'}}, {{2, 'c'}, {5, 'f'}}};
+    auto u = a.union_(b);
+    CHECK(u.glom().collect() == both);
+    CHECK((u.partitioner() == a.partitioner()));
+    CHECK(sc.union_(a, b, sc.emptyRDD<std::pair<int, char>>()).glom().collect() == both);
+    CHECK((sc.union_(std::vector<rill::RDD<std::pair<int, char>>>{b, a}).partitioner() == b.partitioner()));
+    CHECK((a.union_(sc.emptyRDD<std::pair<int, char>>()).partitioner() == a.partitioner()));
+    CHECK((u.join(sc.parallelize(Pairs{{3, 'x'}}, 7)).partitioner() == a.partitioner()));  // in place
+    // Equal partitioners of separate partitionBy calls count as the same.
+    auto h1 = sc.parallelize(iota(0, 20), 2).keyBy([](int x) { return x % 7; }).partitionBy(rill::HashPartitioner(3));
+    auto h2 = sc.parallelize(iota(20, 30), 5).keyBy([](int x) { return x % 7; }).partitionBy(rill::HashPartitioner(3));
+    CHECK(h1.union_(h2).getNumPartitions() == 3);
+    CHECK(h1.union_(h2).count() == 30);
+    // Otherwise the partitions one after the other, no partitioner.
+    auto other = sc.parallelize(Pairs{{7, 'h'}}, 1).partitionBy(ModPartitioner{2});
+    CHECK(a.union_(other).glom().collect() == Glom{{{0, 'a'}, {3, 'd'}}, {{1, 'b'}}, {{2, 'c'}}, {}, {{7, 'h'}}});
+    CHECK_FALSE(a.union_(other).partitioner());
+    CHECK(a.union_(b.mapValues([](char c) { return c; }).map([](const auto& kv) { return kv; })).getNumPartitions() == 6);
+  });
 }
 
 TEST_CASE("distinct keeps each element once") {

@@ -1,6 +1,6 @@
 #pragma once
 // Nodes built from other RDDs without a shuffle: a fused chain turned into a
-// storable RDD, a union, a cache, a coalesce.
+// storable RDD, the two unions, a cache, a coalesce.
 #include <rill/core/ref.hpp>
 #include <rill/rdd/node.hpp>
 
@@ -89,6 +89,25 @@ class UnionNode final : public RDDNode<T> {
 
  private:
   std::vector<Ref<const RDDNode<T>>> parents_;
+};
+
+/// Spark's PartitionerAwareUnionRDD: parents with one partitioner (as many
+/// partitions each, partition i of each on one rank); partition i is partition i
+/// of every parent in turn, so the union keeps their partitioner.
+template <class T>
+class PartitionwiseUnionNode final : public RDDNode<T> {
+ public:
+  explicit PartitionwiseUnionNode(std::vector<Ref<const RDDNode<T>>> parents) : parents_(std::move(parents)) {}
+  std::size_t numPartitions() const override { return parents_.front()->numPartitions(); }
+  bool compute(std::size_t p, ChunkSink<T>& out) const override {
+    for (auto& parent : parents_)
+      if (!parent->compute(p, out)) return false;
+    return true;
+  }
+  std::size_t owner(std::size_t p, std::size_t ranks) const override { return parents_.front()->owner(p, ranks); }
+
+ private:
+  std::vector<Ref<const RDDNode<T>>> parents_;  // at least one
 };
 
 /// Materialises each partition of its parent the first time it is computed.

@@ -168,14 +168,14 @@ class SparkContext {
   /// in path order, .gz files decompressed; min(minPartitions, files) partitions.
   RDD<std::pair<std::string, std::string>> wholeTextFiles(const std::string& path, std::size_t minPartitions = 0);
 
-  /// union_(rdds) / union_(first, rest...): Spark's sc.union, the partitions of
-  /// every RDD one after the other (`union` is a C++ keyword).
+  /// union_(rdds) / union_(first, rest...): Spark's sc.union (`union` is a C++
+  /// keyword): the partitions of every RDD one after the other, or, when every RDD
+  /// with partitions has the same partitioner, partition i of each in turn, the
+  /// partitioner kept.
   template <class T>
   RDD<T> union_(const std::vector<RDD<T>>& rdds) {
     assertNotStopped();
-    std::vector<Ref<const RDDNode<T>>> parents;
-    for (const RDD<T>& rdd : rdds) parents.push_back(rdd.node());
-    return RDD<T>(*this, makeNode<detail::UnionNode<T>>(std::move(parents)));
+    return detail::unionAll(*this, rdds);
   }
   template <class First, class... Rest>
     requires requires(const First& first) { first.toRDD(); }

@@ -2,7 +2,8 @@
 // Narrow transformations. The element-wise ones shared with DStream (map,
 // filter, flatMap, keyBy, mapPartitions, glom) come from fuse::ElementOps;
 // sample and zipWithIndex also only append a stage to the chain's type; union,
-// coalesce and cache build a new node; repartition and distinct shuffle.
+// coalesce and cache build a new node (moving partitions between ranks first
+// where they must be on one); repartition and distinct shuffle.
 #include <rill/core/concepts.hpp>
 #include <rill/fuse/element_ops.hpp>
 #include <rill/fuse/partition_stages.hpp>
@@ -11,6 +12,8 @@
 #include <rill/rdd/fwd.hpp>
 #include <rill/rdd/hash_table.hpp>
 #include <rill/rdd/jobs.hpp>
+#include <rill/rdd/keyed_shuffle.hpp>
+#include <rill/rdd/partitioner.hpp>
 #include <rill/rdd/sampling.hpp>
 #include <rill/rdd/shuffle.hpp>
 
@@ -22,6 +25,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -29,6 +33,51 @@
 namespace rill {
 
 namespace detail {
+/// The partitions of `parent` moved whole by a shuffle: partition m's elements go,
+/// in order, to partition to(m) of n, which holds what it receives in partition order.
+template <class R, class To>
+auto movePartitions(const R& parent, std::string_view tag, std::size_t n, To to) {
+  using T = typename R::value_type;
+  return shuffle(
+      parent, tag, n,
+      [&](std::size_t m) {
+        auto route = [target = to(m)](const T&) { return target; };
+        return RoutingWriter<T, decltype(route)>{route, std::vector<std::vector<T>>(n)};
+      },
+      [](std::size_t, std::span<std::vector<T>> in) { return concatenate(in); });
+}
+
+/// Spark's sc.union: when every RDD with partitions has the same partitioner,
+/// partition i holds partition i of each, in order, and the union keeps the
+/// partitioner (PartitionerAwareUnionRDD); else the partitions of all, one RDD
+/// after the other. On several ranks a partitioned RDD whose partitions live
+/// elsewhere than a shuffle puts them is moved there first, so that partition i
+/// of every RDD is on one rank.
+template <class T>
+RDD<T> unionAll(SparkContext& sc, const std::vector<RDD<T>>& rdds) {
+  std::vector<RDD<T>> nonEmpty;
+  for (const RDD<T>& rdd : rdds)
+    if (rdd.numPartitions() > 0) nonEmpty.push_back(rdd);
+  const AnyPartitioner* shared = nonEmpty.empty() ? nullptr : nonEmpty.front().partitioner().get();
+  const auto alike = [&](const RDD<T>& rdd) {
+    return rdd.partitioner() && shared->equals(*rdd.partitioner()) &&
+           rdd.numPartitions() == nonEmpty.front().numPartitions();
+  };
+  std::vector<Ref<const RDDNode<T>>> parents;
+  if (!shared || !std::all_of(nonEmpty.begin(), nonEmpty.end(), alike)) {
+    for (const RDD<T>& rdd : rdds) parents.push_back(rdd.node());
+    return RDD<T>(sc, makeNode<UnionNode<T>>(std::move(parents)));
+  }
+  const std::size_t ranks = clusterOf(sc).size();
+  for (const RDD<T>& rdd : nonEmpty) {
+    const std::size_t n = rdd.numPartitions();
+    parents.push_back(placedInBlocks(rdd, ranks)
+                          ? rdd.node()
+                          : makeNode<StoredNode<T>>(movePartitions(rdd, "union", n, [](std::size_t m) { return m; })));
+  }
+  return RDD<T>(sc, makeNode<PartitionwiseUnionNode<T>>(std::move(parents)), nonEmpty.front().partitioner());
+}
+
 /// Whether every run of parents that a partition of coalesce(n) reads lives on one rank.
 template <class R>
 bool runsOnOneRank(const R& parent, std::size_t n, std::size_t ranks) {
@@ -62,14 +111,15 @@ class TransformOps : public fuse::ElementOps<D> {
     return d().then(fuse::ZipWithIndexStage{std::move(starts)});
   }
 
-  /// union_(other): the partitions of both (Spark's union; `union` is a C++ keyword).
+  /// union_(other): Spark's union (`union` is a C++ keyword), sc.union_ of both: the
+  /// partitions of this RDD then those of other, or, when both have the same
+  /// partitioner, partition i of this then of other, the partitioner kept.
   template <class Other>
   auto union_(const Other& other) const {
     using T = typename D::value_type;
     static_assert(std::is_same_v<T, typename Other::value_type>,
                   "rill: union_ needs two RDDs of the same element type");
-    std::vector<Ref<const RDDNode<T>>> parents{d().toRDD().node(), other.toRDD().node()};
-    return RDD<T>(d().context(), makeNode<detail::UnionNode<T>>(std::move(parents)));
+    return detail::unionAll(d().context(), std::vector<RDD<T>>{d().toRDD(), other.toRDD()});
   }
 
   /// cache() / persist(): computes each partition once, on first use, and keeps it.
@@ -111,13 +161,8 @@ class TransformOps : public fuse::ElementOps<D> {
     const std::size_t ranks = detail::clusterOf(d().context()).size();
     if (detail::runsOnOneRank(parent, n, ranks))
       return RDD<T>(d().context(), makeNode<detail::CoalescedNode<T>>(parent.node(), n));
-    auto parts = detail::shuffle(
-        parent, "coalesce", n,
-        [&](std::size_t m) {
-          auto route = [run = blockOwner(m, parents, n)](const T&) { return run; };  // the run holding parent m
-          return detail::RoutingWriter<T, decltype(route)>{route, std::vector<std::vector<T>>(n)};
-        },
-        [](std::size_t, std::span<std::vector<T>> in) { return detail::concatenate(in); });
+    // Each parent to the run holding it.
+    auto parts = detail::movePartitions(parent, "coalesce", n, [&](std::size_t m) { return blockOwner(m, parents, n); });
     return RDD<T>(d().context(), makeNode<StoredNode<T>>(std::move(parts)));
   }
 
