@@ -187,7 +187,7 @@ TEST_CASE("cache and sample keep the partitioner, so the joins after them run in
       return std::tuple(placed.cache().join(other).glom().collect(),
                         placed.sample(false, 0.5, 3).cogroup(other).glom().collect(),
                         placed.persist().reduceByKey([](int a, int b) { return a + b; }).glom().collect(),
-                        placed.cache().partitioner() == placed.partitioner());
+                        placed.cache().partitioner() == placed.partitioner(), placed.distinct().glom().collect());
     });
   });
 }
@@ -218,6 +218,7 @@ TEST_CASE("a union of RDDs with one partitioner: partition i of each on one rank
     auto u = a.union_(b);
     return std::tuple(u.glom().collect(), u.reduceByKey([](int x, int y) { return x + y; }).glom().collect(),
                       sc.union_(a, scattered, b).glom().collect(), a.union_(scattered).join(b).glom().collect(),
-                      u.partitioner() == a.partitioner());
+                      u.partitioner() == a.partitioner(), scattered.union_(scattered).distinct().glom().collect(),
+                      sc.union_(b, b).distinct().glom().collect());
   });
 }

@@ -352,3 +352,20 @@ TEST_CASE("sortByKey and sortBy cut partitions where Spark does, descending too"
     CHECK(nums.sortBy(self, false, 2).glom().collect() == std::vector<std::vector<int>>{{5, 4}, {3, 2, 1, 0}});
   }
 }
+
+TEST_CASE("distinct of an RDD with a partitioner drops duplicates in place and keeps it, as Spark's") {
+  using Pairs = std::vector<std::pair<int, int>>;
+  for (auto* sc : keyed_test::contexts()) {
+    auto parted = sc->parallelize(Pairs{{1, 1}, {4, 1}, {1, 1}, {2, 2}, {4, 1}, {7, 0}, {2, 2}}, 2)
+                      .partitionBy(ModPartitioner{3});
+    const std::vector<Pairs> once{{}, {{1, 1}, {4, 1}, {7, 0}}, {{2, 2}}};
+    CHECK(parted.distinct().glom().collect() == once);
+    CHECK((parted.distinct().partitioner() == parted.partitioner()));
+    CHECK((parted.filter([](const auto&) { return true; }).distinct(3).partitioner() == parted.partitioner()));
+    // Into another number of partitions: a shuffle, no partitioner.
+    auto two = parted.distinct(2);
+    CHECK(two.getNumPartitions() == 2);
+    CHECK_FALSE(two.partitioner());
+    CHECK(sorted(two.collect()) == Pairs{{1, 1}, {2, 2}, {4, 1}, {7, 0}});
+  }
+}

@@ -3,7 +3,8 @@
 // filter, flatMap, keyBy, mapPartitions, glom) come from fuse::ElementOps;
 // sample and zipWithIndex also only append a stage to the chain's type; union,
 // coalesce and cache build a new node (moving partitions between ranks first
-// where they must be on one); repartition and distinct shuffle.
+// where they must be on one); repartition and distinct shuffle (distinct not
+// on an RDD with a partitioner).
 #include <rill/core/concepts.hpp>
 #include <rill/fuse/element_ops.hpp>
 #include <rill/fuse/partition_stages.hpp>
@@ -47,6 +48,33 @@ auto movePartitions(const R& parent, std::string_view tag, std::size_t n, To to)
       [](std::size_t, std::span<std::vector<T>> in) { return concatenate(in); });
 }
 
+/// `rdd` with every partition on the rank where a shuffle puts it (block placement),
+/// moved there first when some partition lives elsewhere; the partitioner kept.
+template <class T>
+RDD<T> placedAsShuffled(const RDD<T>& rdd, std::string_view tag) {
+  if (placedInBlocks(rdd, clusterOf(rdd.context()).size())) return rdd;
+  auto parts = movePartitions(rdd, tag, rdd.numPartitions(), [](std::size_t m) { return m; });
+  return RDD<T>(rdd.context(), makeNode<StoredNode<T>>(std::move(parts)), rdd.partitioner());
+}
+
+/// Each element once, at its first occurrence (distinct).
+template <class T>
+struct FirstOccurrences {
+  FlatMap<T, char, Hash<T>> seen{Hash<T>()};
+  template <class X>
+  bool push(X&& x) {
+    seen.upsert(std::forward<X>(x), [] { return char{}; }, [](char&) {});
+    return true;
+  }
+  bool finish() { return true; }
+  std::vector<T> result() && {
+    std::vector<T> out;
+    out.reserve(seen.size());
+    for (auto& e : seen.entries()) out.push_back(std::move(e.first));
+    return out;
+  }
+};
+
 /// Spark's sc.union: when every RDD with partitions has the same partitioner,
 /// partition i holds partition i of each, in order, and the union keeps the
 /// partitioner (PartitionerAwareUnionRDD); else the partitions of all, one RDD
@@ -68,13 +96,7 @@ RDD<T> unionAll(SparkContext& sc, const std::vector<RDD<T>>& rdds) {
     for (const RDD<T>& rdd : rdds) parents.push_back(rdd.node());
     return RDD<T>(sc, makeNode<UnionNode<T>>(std::move(parents)));
   }
-  const std::size_t ranks = clusterOf(sc).size();
-  for (const RDD<T>& rdd : nonEmpty) {
-    const std::size_t n = rdd.numPartitions();
-    parents.push_back(placedInBlocks(rdd, ranks)
-                          ? rdd.node()
-                          : makeNode<StoredNode<T>>(movePartitions(rdd, "union", n, [](std::size_t m) { return m; })));
-  }
+  for (const RDD<T>& rdd : nonEmpty) parents.push_back(placedAsShuffled(rdd, "union").node());
   return RDD<T>(sc, makeNode<PartitionwiseUnionNode<T>>(std::move(parents)), nonEmpty.front().partitioner());
 }
 
@@ -185,11 +207,18 @@ class TransformOps : public fuse::ElementOps<D> {
     return RDD<T>(d().context(), makeNode<StoredNode<T>>(std::move(parts)));
   }
 
-  /// distinct([numPartitions]): each element once (a shuffle by hash).
+  /// distinct([numPartitions]): each element once (a shuffle by hash). On an RDD with a
+  /// partitioner, into as many partitions as it has, each partition's duplicates are
+  /// dropped in place and the partitioner kept, as Spark's.
   auto distinct(std::size_t numPartitions = 0) const {
     using T = typename D::value_type;
     static_assert(HashableKey<T>, RILL_KEY_HASH_RULE);
     const std::size_t n = numPartitions ? numPartitions : std::max<std::size_t>(d().numPartitions(), 1);
+    if (d().partitioner() && n == d().numPartitions()) {
+      const RDD<T> placed = detail::placedAsShuffled(d().toRDD(), "distinct");
+      auto parts = detail::runOwnedPartitions(placed, "distinct", [](std::size_t) { return detail::FirstOccurrences<T>{}; });
+      return RDD<T>(d().context(), makeNode<StoredNode<T>>(std::move(parts)), placed.partitioner());
+    }
     auto parts = detail::shuffle(
         d(), "distinct", n,
         [n](std::size_t) {
@@ -197,13 +226,10 @@ class TransformOps : public fuse::ElementOps<D> {
           return detail::RoutingWriter<T, decltype(route)>{route, std::vector<std::vector<T>>(n)};
         },
         [](std::size_t, std::span<std::vector<T>> in) {
-          detail::FlatMap<T, char, Hash<T>> seen;  // first occurrences, in order
+          detail::FirstOccurrences<T> seen;
           for (auto& bucket : in)
-            for (auto& x : bucket) seen.upsert(std::move(x), [] { return char{}; }, [](char&) {});
-          std::vector<T> out;
-          out.reserve(seen.size());
-          for (auto& e : seen.entries()) out.push_back(std::move(e.first));
-          return out;
+            for (auto& x : bucket) seen.push(std::move(x));
+          return std::move(seen).result();
         });
     return RDD<T>(d().context(), makeNode<StoredNode<T>>(std::move(parts)));
   }
