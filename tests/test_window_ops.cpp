@@ -334,3 +334,21 @@ TEST_CASE("keyed stream ops default to spark.default.parallelism partitions when
   CHECK(reduced->batches[0].size() == 5);
   CHECK(grouped->batches[0].size() == 5);
 }
+
+TEST_CASE("window of batches that share a partitioner keeps it, partition i holding partition i of each (Spark's sc.union)") {
+  using Batch = std::vector<SI>;
+  const Batches<SI> in = {Batch{{"a", 1}, {"b", 1}}, Batch{{"a", 2}, {"c", 1}}, Batch{{"b", 3}}};
+  // Each batch reduced into 3 partitions by the same HashPartitioner: a window of two has 3, not 6.
+  auto out = runOperation(
+      in,
+      [](auto s) {
+        return s.reduceByKey(std::plus<int>(), 3).window(Seconds(2)).transform([](const auto& rdd) { return rdd.glom(); });
+      },
+      3);
+  REQUIRE(out.batches.size() == 3);
+  for (const auto& glommed : out.batches) CHECK(glommed.size() == 3);
+  // The same window without the shared partitioner lists each batch's partitions in turn.
+  auto plain = runOperation(
+      in, [](auto s) { return s.window(Seconds(2)).transform([](const auto& rdd) { return rdd.glom(); }); }, 3);
+  CHECK(plain.batches[1].size() == 4);
+}

@@ -6,7 +6,6 @@
 // aligned partitions for the keyed window ops.
 #include <rill/core/ref.hpp>
 #include <rill/core/runtime.hpp>
-#include <rill/rdd/derived_nodes.hpp>
 #include <rill/rdd/rdd.hpp>
 #include <rill/stream/checkpoint_streams.hpp>
 #include <rill/stream/dstream_node.hpp>
@@ -68,15 +67,6 @@ DStream<Out> windowStream(const char* what, const DStream<In>& parent, Duration 
   requireWindowDurations(what, window, slide, parent.slideDuration());
   parent.graph().checkpoints().add(std::make_shared<BatchesParticipant<In>>(parent.node(), "the batches windows read"));
   return DStream<Out>(std::make_shared<WindowNode<In, Out>>(parent.node(), window, slide, std::move(combine)));
-}
-
-/// The RDDs as one (Spark's UnionRDD): their partitions one after the other.
-template <class T>
-RDD<T> unionOf(SparkContext& sc, const std::vector<RDD<T>>& rdds) {
-  std::vector<Ref<const RDDNode<T>>> nodes;
-  nodes.reserve(rdds.size());
-  for (const auto& r : rdds) nodes.push_back(r.node());
-  return RDD<T>(sc, makeNode<UnionNode<T>>(std::move(nodes)));
 }
 
 }  // namespace detail

@@ -13,6 +13,7 @@
 #include <rill/rdd/hash_table.hpp>
 #include <rill/rdd/keyed_args.hpp>
 #include <rill/rdd/keys.hpp>
+#include <rill/rdd/transformations.hpp>
 #include <rill/stream/derive.hpp>
 #include <rill/stream/reduced_window.hpp>
 #include <rill/stream/window.hpp>
@@ -57,7 +58,7 @@ class DStreamWindowOps {
     auto parent = d().toDStream();
     SparkContext* sc = &parent.sparkContext();
     return detail::windowStream<T>("window", parent, windowDuration, slideDuration,
-                                   [sc](std::vector<RDD<T>> rdds) { return detail::unionOf(*sc, rdds); });
+                                   [sc](std::vector<RDD<T>> rdds) { return detail::unionAll(*sc, rdds); });  // Spark's sc.union
   }
 
   /// countByWindow(window, slide): the number of elements in each window, one int64.
