@@ -195,3 +195,36 @@ TEST_CASE("a listener added inside an event gets the events after it") {
                                                   "completed 2000 ms #0 foreachRDD [2000, 2000]",
                                                   "batch completed 2000 ms"});
 }
+
+TEST_CASE("a listener that throws is skipped for that event: the others get every event and a warning naming it") {
+  ManualContext m;
+  struct Thrower final : rill::StreamingListener {
+    void onBatchStarted(const rill::BatchInfo& b) override {
+      throw std::runtime_error("listener broke at " + b.batchTime.toString());
+    }
+    void onBatchCompleted(const rill::BatchInfo&) override { throw 42; }  // not a std::exception
+    void onWarning(const std::string&) override { throw std::runtime_error("and on warnings too"); }
+  };
+  m.ssc.addStreamingListener(std::make_shared<Thrower>());
+  auto kept = std::make_shared<OutputRecorder>();
+  m.ssc.addStreamingListener(kept);
+  auto warnings = record(m.ssc);
+  auto out = collectBatches(m.ssc.queueStream(queueOf(m.sc, Ints{{1}, {2}})));
+  m.ssc.start();
+  m.clock->advance(1s);
+  m.clock->advance(1s);
+  CHECK_FALSE(m.ssc.awaitTerminationOrTimeout(0ms));  // no batch failed
+  m.ssc.stop(false);
+  CHECK(out->values() == Ints{{1}, {2}});
+  CHECK(kept->lines() == std::vector<std::string>{
+                             "batch started 1000 ms", "started 1000 ms #0 foreachRDD [1000, -]",
+                             "completed 1000 ms #0 foreachRDD [1000, 1000]", "batch completed 1000 ms",
+                             "batch started 2000 ms", "started 2000 ms #0 foreachRDD [2000, -]",
+                             "completed 2000 ms #0 foreachRDD [2000, 2000]", "batch completed 2000 ms"});
+  const std::string skipped = "rill: a StreamingListener threw from an event and was skipped: ";
+  CHECK(warnings->warnings() == std::vector<std::string>{skipped + "listener broke at 1000 ms",
+                                                         skipped + "unknown exception",
+                                                         skipped + "listener broke at 2000 ms",
+                                                         skipped + "unknown exception"});
+  CHECK(warnings->completed().size() == 2);
+}

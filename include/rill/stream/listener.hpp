@@ -7,11 +7,13 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <exception>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -110,7 +112,7 @@ class ListenerBus {
   template <class Event, class... Args>
   void post(Event event, const Args&... args) {
     Turn turn(*this, std::nullopt);
-    for (auto& l : turn.listeners) ((*l).*event)(args...);
+    deliver(turn.listeners, event, args...);
   }
   /// post, unless a listener has been busy for longer than `patience` (stuck in
   /// a function that does not return): then nothing is delivered; false.
@@ -118,11 +120,35 @@ class ListenerBus {
   bool tryPost(Duration patience, Event event, const Args&... args) {
     Turn turn(*this, patience);
     if (!turn.taken) return false;
-    for (auto& l : turn.listeners) ((*l).*event)(args...);
+    deliver(turn.listeners, event, args...);
     return true;
   }
 
  private:
+  using Listeners = std::vector<std::shared_ptr<StreamingListener>>;
+
+  // A listener that throws does not stop the others nor the context (Spark's
+  // listener bus logs and goes on): the others are warned through onWarning.
+  // A throw from onWarning is dropped, so a warning never begets another.
+  template <class Event, class... Args>
+  static void deliver(const Listeners& listeners, Event event, const Args&... args) {
+    for (const auto& l : listeners) {
+      try {
+        ((*l).*event)(args...);
+      } catch (...) {
+        if (!isWarning(event)) warnOthers(listeners, *l, std::current_exception());
+      }
+    }
+  }
+  template <class Event>
+  static bool isWarning(Event event) {
+    if constexpr (std::is_same_v<Event, decltype(&StreamingListener::onWarning)>)
+      return event == &StreamingListener::onWarning;
+    else
+      return false;
+  }
+  static void warnOthers(const Listeners& listeners, const StreamingListener& thrower, std::exception_ptr error);
+
   // The bus's turn, waited for at most `patience` (unset: without limit). A
   // flag under a plain mutex rather than a std::timed_mutex, whose timed lock
   // ThreadSanitizer does not see.
@@ -133,7 +159,7 @@ class ListenerBus {
     Turn& operator=(const Turn&) = delete;
     ListenerBus* bus_;
     bool taken = false;
-    std::vector<std::shared_ptr<StreamingListener>> listeners;  // those registered when the turn was taken
+    Listeners listeners;  // those registered when the turn was taken
   };
 
   std::mutex mutex_;
@@ -152,6 +178,25 @@ RILL_RUNTIME void ListenerBus::add(std::shared_ptr<StreamingListener> l) {
 RILL_RUNTIME bool ListenerBus::remove(const StreamingListener* l) {
   std::lock_guard lock(mutex_);
   return std::erase_if(listeners_, [l](const auto& x) { return x.get() == l; }) > 0;
+}
+
+RILL_RUNTIME void ListenerBus::warnOthers(const Listeners& listeners, const StreamingListener& thrower,
+                                          std::exception_ptr error) {
+  std::string what = "unknown exception";
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    what = e.what();
+  } catch (...) {
+  }
+  const std::string message = "rill: a StreamingListener threw from an event and was skipped: " + what;
+  for (const auto& l : listeners) {
+    if (l.get() == &thrower) continue;
+    try {
+      l->onWarning(message);
+    } catch (...) {
+    }
+  }
 }
 
 RILL_RUNTIME ListenerBus::Turn::Turn(ListenerBus& bus, std::optional<Duration> patience) : bus_(&bus) {
