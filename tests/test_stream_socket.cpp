@@ -150,3 +150,10 @@ TEST_CASE("a port outside 1..65535 is refused when the stream is defined") {
   CHECK(m.ssc.graph().inputs().empty());
   CHECK_NOTHROW(m.ssc.socketTextStream("127.0.0.1", 65535));
 }
+
+TEST_CASE("an empty host is refused when the stream is defined, instead of a receiver retrying it forever") {
+  ManualContext m;
+  CHECK_THROWS_WITH_AS(m.ssc.socketTextStream("", 9999),
+                       "rill: socketTextStream needs a host name or address, got an empty one", std::invalid_argument);
+  CHECK(m.ssc.graph().inputs().empty());
+}

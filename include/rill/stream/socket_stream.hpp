@@ -24,7 +24,8 @@ namespace rill {
 
 class SocketReceiver final : public Receiver<std::string> {
  public:
-  /// Throws std::invalid_argument for a port outside 1..65535 (a wider int
+  /// Throws std::invalid_argument for an empty host (it never resolves, so the
+  /// receiver would retry forever) and for a port outside 1..65535 (a wider int
   /// would otherwise be cut to 16 bits and connect somewhere else).
   SocketReceiver(std::string host, int port, const ReceiverSettings& settings);
 
@@ -40,6 +41,7 @@ class SocketReceiver final : public Receiver<std::string> {
   static constexpr std::chrono::milliseconds kPoll{50};
   static constexpr std::size_t kReadSize = 64 * 1024;
 
+  static std::string checkedHost(std::string host);
   static int checkedPort(int port);
 
   std::string endpoint() const { return host_ + ":" + std::to_string(port_); }
@@ -60,13 +62,18 @@ class SocketReceiver final : public Receiver<std::string> {
 #if RILL_RUNTIME_BODIES
 
 RILL_RUNTIME SocketReceiver::SocketReceiver(std::string host, int port, const ReceiverSettings& settings)
-    : host_(std::move(host)),
+    : host_(checkedHost(std::move(host))),
       port_(checkedPort(port)),
       maxLineLength_(settings.maxLineLength),
       connectTimeout_(settings.connectTimeout) {}
 
 RILL_RUNTIME void SocketReceiver::onStart() {
   spawn([this] { receive(); });
+}
+
+RILL_RUNTIME std::string SocketReceiver::checkedHost(std::string host) {
+  if (host.empty()) throw std::invalid_argument("rill: socketTextStream needs a host name or address, got an empty one");
+  return host;
 }
 
 RILL_RUNTIME int SocketReceiver::checkedPort(int port) {
