@@ -9,6 +9,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <limits>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -27,6 +29,38 @@ TEST_CASE("a batch duration must be positive and whole milliseconds") {
                        std::invalid_argument);
   CHECK_THROWS_AS(rill::StreamingContext(sc, 1500us), std::invalid_argument);
   CHECK_NOTHROW(rill::StreamingContext(sc, 1ms));
+}
+
+TEST_CASE("a floating-point batch duration that is NaN, infinite or too large is refused before any conversion") {
+  rill::SparkContext sc(conf());
+  using Seconds = std::chrono::duration<double>;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity();
+  CHECK_THROWS_WITH_AS(rill::StreamingContext(sc, Seconds(nan)),
+                       doctest::Contains("rill: batch duration must be finite and under 9e15 ms, got "),
+                       std::invalid_argument);
+  CHECK_THROWS_AS(rill::StreamingContext(sc, Seconds(inf)), std::invalid_argument);
+  CHECK_THROWS_AS(rill::StreamingContext(sc, Seconds(-inf)), std::invalid_argument);
+  CHECK_THROWS_AS(rill::StreamingContext(sc, Seconds(1e300)), std::invalid_argument);
+  CHECK_THROWS_AS(rill::StreamingContext(sc, Seconds(-1e300)), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(rill::StreamingContext(sc, Seconds(-2.0)), "rill: batch duration must be positive, got -2000000 us",
+                       std::invalid_argument);
+  CHECK(rill::StreamingContext(sc, Seconds(1.5)).batchDuration() == 1500ms);
+}
+
+TEST_CASE("queueStream refuses a null queue at the call") {
+  ManualContext m;
+  CHECK_THROWS_WITH_AS(m.ssc.queueStream(std::shared_ptr<rill::RDDQueue<int>>()),
+                       "rill: queueStream needs a queue, got a null pointer", std::invalid_argument);
+  CHECK(m.ssc.graph().inputs().empty());
+}
+
+TEST_CASE("remember refuses a negative duration; zero is allowed") {
+  ManualContext m;
+  CHECK_THROWS_WITH_AS(m.ssc.remember(-1s), "rill: remember(duration) needs a duration of zero or more, got -1000 ms",
+                       std::invalid_argument);
+  CHECK_NOTHROW(m.ssc.remember(0s));
+  CHECK_NOTHROW(m.ssc.remember(5s));
 }
 
 TEST_CASE("start needs an output, happens once, and freezes the graph") {

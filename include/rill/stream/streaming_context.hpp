@@ -76,8 +76,14 @@ class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
   ListenerBus& listenerBus() { return bus_; }
   /// Where print()/pprint() write (std::cout by default).
   void setPrintStream(std::ostream& os) { graph_->setPrintStream(os); }
-  /// Keep each batch's RDDs at least this long (Spark's remember).
-  void remember(Duration d) { rememberAtLeast_ = d; }
+  /// Keep each batch's RDDs at least this long (Spark's remember). Throws
+  /// std::invalid_argument for a negative duration; zero adds nothing to what
+  /// the windows already keep.
+  void remember(Duration d) {
+    if (d < Duration::zero())
+      throw std::invalid_argument("rill: remember(duration) needs a duration of zero or more, got " + toString(d));
+    rememberAtLeast_ = d;
+  }
 
   // ---- checkpointing (checkpoint.hpp) ------------------------------------------
 
@@ -121,9 +127,11 @@ class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
 
   /// queueStream(queue, oneAtATime = true, defaultRDD): each batch takes the next RDD
   /// (or all queued RDDs, as one union), else defaultRDD, else an empty RDD.
+  /// Throws std::invalid_argument for a null queue.
   template <class T>
   DStream<T> queueStream(std::shared_ptr<RDDQueue<T>> queue, bool oneAtATime = true,
                          std::optional<std::type_identity_t<RDD<T>>> defaultRDD = std::nullopt) {
+    if (!queue) throw std::invalid_argument("rill: queueStream needs a queue, got a null pointer");
     auto node = std::make_shared<detail::QueueInputNode<T>>(*graph_, std::move(queue), oneAtATime,
                                                             std::move(defaultRDD));
     graph_->addInput(node);

@@ -4,11 +4,13 @@
 #include <rill/core/show.hpp>
 
 #include <chrono>
+#include <cmath>
 #include <compare>
 #include <cstdint>
 #include <ostream>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 namespace rill {
 
@@ -48,14 +50,22 @@ struct ShowTraits<Duration> {
 }  // namespace detail
 
 /// Converts any std::chrono duration to milliseconds, refusing what a batch
-/// interval or window cannot be: zero, negative, or finer than a millisecond.
+/// interval or window cannot be: zero, negative, finer than a millisecond, or
+/// (floating-point) NaN, infinite or too large to count in microseconds.
 template <class Rep, class Period>
 Duration requirePositiveDuration(std::chrono::duration<Rep, Period> d, const char* what) {
-  const auto ms = std::chrono::duration_cast<Duration>(d);
+  if constexpr (std::is_floating_point_v<Rep>) {
+    // Casting NaN, an infinity or an out-of-range value to an integer count is undefined.
+    const long double ms = std::chrono::duration<long double, std::milli>(d).count();
+    if (!std::isfinite(ms) || std::fabs(ms) >= 9e15L)
+      throw std::invalid_argument(std::string("rill: ") + what + " must be finite and under 9e15 ms, got " +
+                                  std::to_string(ms) + " ms");
+  }
   if (d <= d.zero())
     throw std::invalid_argument(std::string("rill: ") + what + " must be positive, got " +
                                 std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(d).count()) +
                                 " us");
+  const auto ms = std::chrono::duration_cast<Duration>(d);
   if (std::chrono::duration_cast<decltype(d)>(ms) != d)
     throw std::invalid_argument(std::string("rill: ") + what + " must be a whole number of milliseconds, got " +
                                 std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(d).count()) +
