@@ -4,6 +4,7 @@
 // whatever the batch RDD does next;
 // the others derive a new stream whose batch is an RDD operation on the parent's.
 #include <rill/fuse/element_ops.hpp>
+#include <rill/rdd/keyed_args.hpp>
 #include <rill/stream/derive.hpp>
 
 #include <concepts>
@@ -16,6 +17,21 @@
 #include <vector>
 
 namespace rill {
+
+namespace detail {
+/// Whether f, called as a transform-like function with batches of types R...
+/// (and the time when it takes it), returns an RDD or an RDD chain. True when f
+/// cannot be called so at all: the caller's own check names that mistake.
+template <class F, class... R>
+constexpr bool returnsRDD() {
+  if constexpr (std::invocable<F&, const R&..., Time>)
+    return RDDLike<std::remove_cvref_t<std::invoke_result_t<F&, const R&..., Time>>>;
+  else if constexpr (std::invocable<F&, const R&...>)
+    return RDDLike<std::remove_cvref_t<std::invoke_result_t<F&, const R&...>>>;
+  else
+    return true;
+}
+}  // namespace detail
 
 template <class D>
 class DStreamOps : public fuse::ElementOps<D> {
@@ -82,6 +98,7 @@ class DStreamOps : public fuse::ElementOps<D> {
   template <class F>
   auto transform(F f) const {
     using R = detail::batch_rdd_t<D>;
+    static_assert(detail::returnsRDD<F, R>(), "rill: transform(f) needs f to return an RDD (or an RDD chain)");
     if constexpr (std::invocable<F&, const R&, Time>) {
       return detail::deriveStreamTimed(d(), std::move(f));
     } else {
@@ -99,6 +116,8 @@ class DStreamOps : public fuse::ElementOps<D> {
     static_assert(std::invocable<F&, const A&, const B&, Time> || std::invocable<F&, const A&, const B&>,
                   "rill: transformWith(other, f) needs f callable as f(rdd, otherRdd) or f(rdd, otherRdd, "
                   "rill::Time) returning an RDD");
+    static_assert(detail::returnsRDD<F, A, B>(),
+                  "rill: transformWith(other, f) needs f to return an RDD (or an RDD chain)");
     return detail::deriveStream2(d(), other, std::move(f), "transformWith");
   }
 

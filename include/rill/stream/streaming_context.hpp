@@ -167,12 +167,16 @@ class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
   /// -> an RDD; the streams are DStreams of one type with one slide (Spark's ssc.transform).
   template <class T, class F>
   auto transform(const std::vector<DStream<T>>& streams, F f) {
+    static_assert(detail::returnsRDD<F, std::vector<RDD<T>>>(),
+                  "rill: ssc.transform(streams, f) needs f to return an RDD (or an RDD chain)");
     return detail::transformStreams(*graph_, streams, std::move(f));
   }
   /// transform(std::tuple(a, b, ...), f): f(a's batch, b's batch, ...[, time]) -> an RDD,
   /// for streams of different types.
   template <class... S, class F>
   auto transform(const std::tuple<S...>& streams, F f) {
+    static_assert(detail::returnsRDD<F, detail::batch_rdd_t<std::remove_cvref_t<S>>...>(),
+                  "rill: ssc.transform(streams, f) needs f to return an RDD (or an RDD chain)");
     return detail::transformStreams(*graph_, streams, std::move(f));
   }
 
