@@ -150,6 +150,10 @@ TEST_CASE("an exception in a user function fails its batch and is rethrown by aw
   // Bounded: were the failure not recorded, awaitTermination() would wait for a stop that never comes.
   CHECK_THROWS_WITH_AS(rill_test::finishes("awaitTermination()", [&] { m.ssc.awaitTermination(); }), "unlucky 13",
                        std::runtime_error);
+  // The failure is kept, as Spark's ContextWaiter keeps it: every later wait rethrows it.
+  CHECK_THROWS_WITH_AS(m.ssc.awaitTerminationOrTimeout(0ms), "unlucky 13", std::runtime_error);
+  CHECK_THROWS_WITH_AS(rill_test::finishes("awaitTermination()", [&] { m.ssc.awaitTermination(); }), "unlucky 13",
+                       std::runtime_error);
   m.clock->advance(1s);  // the context keeps running, as Spark's does
   m.ssc.stop(false);
   CHECK(out->values() == std::vector<std::vector<int>>{{10, 20}, {40}});
@@ -158,6 +162,7 @@ TEST_CASE("an exception in a user function fails its batch and is rethrown by aw
   CHECK_FALSE(done[0].failureReason.has_value());
   CHECK(done[1].failureReason.value_or("") == "unlucky 13");
   CHECK_FALSE(done[2].failureReason.has_value());
+  CHECK_THROWS_WITH_AS(m.ssc.awaitTerminationOrTimeout(0ms), "unlucky 13", std::runtime_error);  // also once stopped
 }
 
 TEST_CASE("awaitTerminationOrTimeout: false while running, true once stopped") {

@@ -101,7 +101,8 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
   /// when a batch never ends, and marks the context stopped.
   void finishStop(const StopSettings& settings);
 
-  /// Waits until the context stops; rethrows the first exception a batch raised.
+  /// Waits until the context stops; rethrows the first exception a batch raised,
+  /// again on every later call.
   void awaitTermination();
   /// Like awaitTermination, but gives up after `timeout` of real time; true if stopped.
   template <class Rep, class Period>
@@ -309,10 +310,8 @@ RILL_RUNTIME void BatchScheduler::warn(const std::string& message) {
 }
 
 RILL_RUNTIME void BatchScheduler::rethrowError() {
-  if (error_) {
-    auto e = std::exchange(error_, nullptr);
-    std::rethrow_exception(e);
-  }
+  // Kept, not cleared: every later wait sees the same failure (Spark's ContextWaiter).
+  if (error_) std::rethrow_exception(error_);
 }
 
 RILL_RUNTIME std::optional<Time> BatchScheduler::awaitBatch(Time next) {
