@@ -5,11 +5,14 @@
 
 #include <rill/rdd.hpp>
 
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -116,11 +119,21 @@ TEST_CASE("randomSplit: disjoint splits holding every element once, exactly as t
   });
 }
 
-TEST_CASE("randomSplit rejects negative weights and a zero sum") {
+TEST_CASE("randomSplit rejects negative or non-finite weights and a zero sum") {
   rill::SparkContext sc(rill_test::conf(2));
   auto rdd = sc.parallelize(iota(0, 10), 2);
-  CHECK_THROWS_WITH_AS(rdd.randomSplit({1, -1}), "rill: randomSplit: weights must be nonnegative, got [1.0, -1.0]",
+  CHECK_THROWS_WITH_AS(rdd.randomSplit({1, -1}),
+                       "rill: randomSplit: weights must be finite and nonnegative, got [1.0, -1.0]",
                        std::invalid_argument);
+  const double inf = std::numeric_limits<double>::infinity();
+  CHECK_THROWS_AS(rdd.randomSplit({inf, 1}), std::invalid_argument);
+  CHECK_THROWS_AS(rdd.randomSplit({1, std::nan("")}), std::invalid_argument);
+  // Finite weights whose sum overflows split as their ratio: half and half, each element once.
+  const double big = std::numeric_limits<double>::max();
+  const auto halves = rdd.randomSplit({big, big}, 3);
+  const auto expected = rdd.randomSplit({1, 1}, 3);
+  CHECK(halves[0].collect() == expected[0].collect());
+  CHECK(halves[1].collect() == expected[1].collect());
   CHECK_THROWS_WITH_AS(rdd.randomSplit({0, 0}), "rill: randomSplit: sum of weights must be positive, got [0.0, 0.0]",
                        std::invalid_argument);
   CHECK_THROWS_AS(rdd.randomSplit({}), std::invalid_argument);
@@ -172,8 +185,37 @@ TEST_CASE("sampleByKey checks the fractions at the call and a missing key when c
 TEST_CASE("sample rejects a bad fraction with its own name") {
   rill::SparkContext sc(rill_test::conf(1));
   CHECK_THROWS_WITH_AS(sc.parallelize(iota(0, 3), 1).sample(false, 2.0),
-                       "rill: sample: fraction must be in [0, 1] without replacement and >= 0 with replacement, got 2.000000",
+                       "rill: sample: fraction must be in [0, 1] without replacement and finite and >= 0 with "
+                       "replacement, got 2.000000",
                        std::invalid_argument);
+  const double inf = std::numeric_limits<double>::infinity();
+  CHECK_THROWS_AS(sc.parallelize(iota(0, 3), 1).sample(true, inf), std::invalid_argument);
+  CHECK_THROWS_AS(sc.parallelize(iota(0, 3), 1).sample(true, std::nan("")), std::invalid_argument);
+  CHECK_THROWS_AS(sc.parallelize(std::vector<std::pair<int, int>>{{1, 1}}, 1)
+                      .sampleByKey(true, std::map<int, double>{{1, inf}}),
+                  std::invalid_argument);
+}
+
+TEST_CASE("takeSample refuses Spark's too-large sample sizes at the call") {
+  rill::SparkContext sc(rill_test::conf(1));
+  auto rdd = sc.parallelize(iota(0, 3), 1);
+  for (const bool withReplacement : {true, false}) {
+    CHECK_THROWS_AS(rdd.takeSample(withReplacement, std::numeric_limits<std::size_t>::max()), std::invalid_argument);
+    CHECK_THROWS_AS(rdd.takeSample(withReplacement, 2147100000), std::invalid_argument);  // > INT_MAX - 10 * sqrt(INT_MAX)
+  }
+  CHECK_THROWS_WITH_AS(rdd.takeSample(true, 2147100000),
+                       "rill: takeSample: Cannot support a sample size > Int.MaxValue - 10.0 * "
+                       "math.sqrt(Int.MaxValue), got 2147100000",
+                       std::invalid_argument);
+  CHECK(rdd.takeSample(false, 2147000000).size() == 3);  // below the bound: all of them
+}
+
+TEST_CASE("poisson counts in 64 bits: a mean above INT_MAX does not overflow") {
+  static_assert(std::is_same_v<decltype(std::declval<rill::SplitMix64&>().poisson(1.0)), std::int64_t>);
+  rill::SplitMix64 rng(1);
+  const std::int64_t k = rng.poisson(1e5);
+  CHECK(k > 1e5 - 2000);  // 6 standard deviations
+  CHECK(k < 1e5 + 2000);
 }
 
 TEST_CASE("sample, sampleByKey and randomSplit draw alike: exact copies for a seed, with and without replacement") {

@@ -32,8 +32,9 @@ class SplitMix64 {
   /// A Poisson(mean) count (Knuth's product of uniforms, in steps of a mean of
   /// at most 16, since a sum of Poisson counts is Poisson with the summed mean;
   /// exact, and O(mean) draws, which is the size of what sample() then emits).
-  int poisson(double mean) {
-    int k = 0;
+  /// 64-bit: a mean above INT_MAX (sample with replacement, a large fraction) is a count above it too.
+  std::int64_t poisson(double mean) {
+    std::int64_t k = 0;
     while (mean > 0) {
       const double step = mean < 16 ? mean : 16;
       mean -= step;

@@ -18,6 +18,7 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -66,6 +67,13 @@ struct SampleByKeyStage {
 /// least `num` of `total` elements with probability 0.9999.
 RILL_RUNTIME double fractionForSampleSize(std::size_t num, std::int64_t total, bool withReplacement);
 
+/// Spark's takeSample bound: larger samples would make the fraction's margin overflow an Int.
+RILL_RUNTIME void checkSampleSize(std::size_t num);
+
+/// Spark's randomSplit rule (every weight finite and >= 0, a positive sum), then each
+/// weight divided by the sum, as Spark's weights.map(_ / sum).
+RILL_RUNTIME std::vector<double> normalisedWeights(const std::vector<double>& weights);
+
 /// Fisher-Yates, as Spark's Utils.randomizeInPlace.
 template <class T>
 void shuffleInPlace(std::vector<T>& v, SplitMix64& rng) {
@@ -83,6 +91,7 @@ class SamplingOps {
   /// them, shuffled, when num >= count() without replacement), in random order.
   auto takeSample(bool withReplacement, std::size_t num, std::uint64_t seed = 42) const {
     using T = typename D::value_type;
+    detail::checkSampleSize(num);
     std::vector<T> out;
     if (num == 0) return out;
     const std::int64_t total = d().count();
@@ -105,17 +114,12 @@ class SamplingOps {
   /// randomSplit(weights, seed): one RDD per weight, disjoint, together every element once;
   /// each element goes to split i with probability weights[i] / sum(weights).
   auto randomSplit(const std::vector<double>& weights, std::uint64_t seed = 42) const {
-    double sum = 0;
-    for (const double w : weights) {
-      if (!(w >= 0)) throw std::invalid_argument("rill: randomSplit: weights must be nonnegative, got " + toString(weights));
-      sum += w;
-    }
-    if (!(sum > 0)) throw std::invalid_argument("rill: randomSplit: sum of weights must be positive, got " + toString(weights));
+    const std::vector<double> fractions = detail::normalisedWeights(weights);
     std::vector<decltype(d().then(fuse::SampleStage{}))> splits;
     double lower = 0, cumulative = 0;
-    for (std::size_t i = 0; i < weights.size(); ++i) {
-      cumulative += weights[i];
-      const double upper = i + 1 == weights.size() ? 1.0 : cumulative / sum;  // the last split ends at 1 exactly
+    for (std::size_t i = 0; i < fractions.size(); ++i) {
+      cumulative += fractions[i];
+      const double upper = i + 1 == fractions.size() ? 1.0 : std::min(cumulative, 1.0);  // the last ends at 1 exactly  // the last split ends at 1 exactly
       // Every split draws the same uniform per element and keeps its own cell of
       // [0, 1): the splits are disjoint and together hold every element once.
       splits.push_back(d().then(fuse::SampleStage{false, upper, seed, lower}));
@@ -149,10 +153,42 @@ class SamplingOps {
 #if RILL_RUNTIME_BODIES
 
 RILL_RUNTIME void detail::checkFraction(const char* op, bool withReplacement, double fraction) {
-  if (!(fraction >= 0) || (!withReplacement && fraction > 1))  // !(>= 0) also rejects NaN
+  if (!std::isfinite(fraction) || fraction < 0 || (!withReplacement && fraction > 1))
     throw std::invalid_argument(std::string("rill: ") + op +
-                                ": fraction must be in [0, 1] without replacement and >= 0 with replacement, got " +
-                                std::to_string(fraction));
+                                ": fraction must be in [0, 1] without replacement and finite and >= 0 with "
+                                "replacement, got " + std::to_string(fraction));
+}
+
+RILL_RUNTIME void detail::checkSampleSize(std::size_t num) {
+  constexpr double intMax = std::numeric_limits<std::int32_t>::max();
+  const double maxSampleSize = intMax - 10 * std::sqrt(intMax);
+  if (static_cast<double>(num) > maxSampleSize)
+    throw std::invalid_argument(
+        "rill: takeSample: Cannot support a sample size > Int.MaxValue - 10.0 * math.sqrt(Int.MaxValue), got " +
+        std::to_string(num));
+}
+
+RILL_RUNTIME std::vector<double> detail::normalisedWeights(const std::vector<double>& weights) {
+  double sum = 0, largest = 0;
+  for (const double w : weights) {
+    if (!std::isfinite(w) || w < 0)
+      throw std::invalid_argument("rill: randomSplit: weights must be finite and nonnegative, got " +
+                                  toString(weights));
+    sum += w;
+    largest = std::max(largest, w);
+  }
+  if (!(sum > 0))
+    throw std::invalid_argument("rill: randomSplit: sum of weights must be positive, got " + toString(weights));
+  // Finite weights whose sum overflows: scale them by the largest first (a sum of at most size()).
+  const double scale = std::isfinite(sum) ? 1 : largest;
+  if (scale != 1) {
+    sum = 0;
+    for (const double w : weights) sum += w / scale;
+  }
+  std::vector<double> out;
+  out.reserve(weights.size());
+  for (const double w : weights) out.push_back(w / scale / sum);
+  return out;
 }
 
 RILL_RUNTIME double detail::fractionForSampleSize(std::size_t num, std::int64_t total, bool withReplacement) {
