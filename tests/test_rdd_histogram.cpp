@@ -46,8 +46,6 @@ TEST_CASE("histogram orders as Java's Double.compare: -0.0 below 0.0, NaN only i
       CHECK(rdd.histogram(VD{0, 10}) == VL{3});          // -0.0 is below the first bucket
       CHECK(rdd.histogram(VD{0, inf}) == VL{4});
       CHECK(rdd.histogram(VD{-inf, 0, inf}) == VL{1, 4});
-      // Buckets are not checked, as Spark's: unsorted ones count what Java's binary search finds.
-      CHECK(rdd.histogram(VD{10, 0}) == VL{1});
       // Spark's evenBuckets arithmetic compares with IEEE's <, so -0.0 is in [0, 10]; a NaN
       // ratio (an infinite or NaN bound) is bucket 0.
       CHECK(rdd.histogram(VD{0, 10}, true) == VL{4});
@@ -104,6 +102,19 @@ TEST_CASE("histogram checks its arguments at the call") {
   CHECK_THROWS_WITH_AS(rdd.histogram(VD{1}), "rill: histogram: buckets array must have at least two elements",
                        std::invalid_argument);
   CHECK_THROWS_AS(rdd.histogram(std::size_t{0}), std::invalid_argument);
+  // Sorted by Double.compare, no duplicates, a NaN only last (it counts the NaNs).
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity();
+  for (const VD& bad : {VD{10, 0}, VD{0, 5, 5, 10}, VD{0, 0}, VD{0, nan, 10}, VD{nan, 0}, VD{0, nan, nan},
+                        VD{0.0, -0.0}, VD{inf, inf}, VD{0, 10, 5}}) {
+    CAPTURE(bad);
+    for (const bool even : {false, true})
+      CHECK_THROWS_WITH_AS(rdd.histogram(bad, even),
+                           "rill: histogram: buckets must be sorted and must not contain duplicates",
+                           std::invalid_argument);
+  }
+  CHECK(rdd.histogram(VD{-0.0, 0.0, nan}) == VL{0, 2});  // -0.0 below 0.0: accepted
+  CHECK_NOTHROW(rdd.histogram(VD{-inf, 0, inf, nan}));
 }
 
 TEST_CASE("sampleStdev and sampleVariance divide by count - 1; NaN below two elements") {

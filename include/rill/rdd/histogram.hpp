@@ -32,8 +32,7 @@ struct BucketOf {
   std::ptrdiff_t operator()(double e) const { return even ? byArithmetic(e) : bySearch(e); }
 
  private:
-  /// Spark's basicBucketFunction: java.util.Arrays.binarySearch, step for step, so
-  /// that unsorted or repeated buckets give Spark's counts too.
+  /// Spark's basicBucketFunction: java.util.Arrays.binarySearch, step for step.
   std::ptrdiff_t bySearch(double e) const {
     const auto& b = *buckets;
     const auto size = static_cast<std::ptrdiff_t>(b.size());
@@ -97,6 +96,10 @@ struct MinMaxSink {
 /// Spark's customRange: min + i * (max - min) / count for i < count, then max itself.
 RILL_RUNTIME std::vector<double> evenBuckets(double lo, double hi, std::size_t count);
 
+/// Throws unless buckets has at least two entries, strictly increasing by Double.compare
+/// (so no duplicates, and a NaN only as the last one, where it counts the NaNs).
+RILL_RUNTIME void checkBuckets(const std::vector<double>& buckets);
+
 }  // namespace detail
 
 template <class D>
@@ -114,16 +117,8 @@ class HistogramOps {
   /// evenly spaced (counted without a search).
   std::vector<std::int64_t> histogram(const std::vector<double>& buckets, bool evenBuckets = false) const {
     requireNumber();
-    if (buckets.size() < 2)
-      throw std::invalid_argument("rill: histogram: buckets array must have at least two elements");
-    const detail::BucketOf bucketOf{&buckets, evenBuckets};
-    std::vector<std::int64_t> total(buckets.size() - 1, 0);
-    auto parts = detail::runPerPartition(d(), "histogram", [&](std::size_t) {
-      return detail::HistogramSink{bucketOf, std::vector<std::int64_t>(total.size(), 0)};
-    });
-    for (const auto& part : parts)
-      for (std::size_t i = 0; i < part.size(); ++i) total[i] += part[i];
-    return total;
+    detail::checkBuckets(buckets);
+    return countIn(buckets, evenBuckets);
   }
 
   /// histogram(bucketCount): bucketCount even buckets between the smallest and the largest
@@ -139,8 +134,20 @@ class HistogramOps {
       throw UnsupportedOperationException(
           "rill: histogram on either an empty RDD or RDD containing +/-infinity or NaN");
     auto buckets = detail::evenBuckets(all.lo, all.hi, bucketCount);
-    auto counts = histogram(buckets, true);
+    auto counts = countIn(buckets, true);  // buckets {x, x} when min == max: not a valid argument, counted all the same
     return {std::move(buckets), std::move(counts)};
+  }
+
+ private:
+  std::vector<std::int64_t> countIn(const std::vector<double>& buckets, bool evenBuckets) const {
+    const detail::BucketOf bucketOf{&buckets, evenBuckets};
+    std::vector<std::int64_t> total(buckets.size() - 1, 0);
+    auto parts = detail::runPerPartition(d(), "histogram", [&](std::size_t) {
+      return detail::HistogramSink{bucketOf, std::vector<std::int64_t>(total.size(), 0)};
+    });
+    for (const auto& part : parts)
+      for (std::size_t i = 0; i < part.size(); ++i) total[i] += part[i];
+    return total;
   }
 };
 
@@ -154,6 +161,14 @@ RILL_RUNTIME std::vector<double> detail::evenBuckets(double lo, double hi, std::
     out.push_back(lo + static_cast<double>(i) * (hi - lo) / static_cast<double>(count));
   out.push_back(hi);
   return out;
+}
+
+RILL_RUNTIME void detail::checkBuckets(const std::vector<double>& buckets) {
+  if (buckets.size() < 2)
+    throw std::invalid_argument("rill: histogram: buckets array must have at least two elements");
+  for (std::size_t i = 1; i < buckets.size(); ++i)
+    if (javaCompare(buckets[i - 1], buckets[i]) >= 0)
+      throw std::invalid_argument("rill: histogram: buckets must be sorted and must not contain duplicates");
 }
 
 #endif  // RILL_RUNTIME_BODIES
