@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <concepts>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -306,4 +307,20 @@ TEST_CASE("max, min, top and takeOrdered on doubles order as Spark's Ordering.Do
     CHECK((std::signbit(least[0]) && least[0] == 0.0));
     CHECK((!std::signbit(least[1]) && least[1] == 0.0));
   }
+}
+
+namespace {
+struct Unordered {
+  int v;
+};
+}  // namespace
+
+// The default order is constrained, so top, takeOrdered, min and max can say "needs
+// operator<" themselves (tests/compile_fail/*_unordered.cpp) instead of failing inside it.
+TEST_CASE("the default order requires operator< (or floating point)") {
+  static_assert(!rill::detail::OrdersBy<rill::detail::NaturalLess, Unordered>);
+  static_assert(!std::strict_weak_order<rill::detail::NaturalLess, const Unordered&, const Unordered&>);
+  static_assert(rill::detail::OrdersBy<rill::detail::NaturalLess, double>);
+  static_assert(rill::detail::OrdersBy<rill::detail::NaturalLess, std::pair<int, std::string>>);
+  CHECK(rill::detail::NaturalLess{}(1, 2));
 }

@@ -4,6 +4,7 @@
 // +Infinity, all NaNs equal) and Math.max / Math.min (a NaN wins, -0.0 is the
 // smaller zero).
 #include <cmath>
+#include <concepts>
 #include <type_traits>
 
 namespace rill::detail {
@@ -36,7 +37,13 @@ inline double javaMin(double a, double b) {
 /// The order Spark's implicit Ordering gives an element: < for everything but
 /// floating point, which orders by Double.compare (as Scala's Ordering.Double).
 struct NaturalLess {
+  // Constrained, so that a type without < is not a strict_weak_order and the
+  // operation's own static_assert says so.
   template <class A, class B>
+    requires(std::is_floating_point_v<A> && std::is_floating_point_v<B>) ||
+            requires(const A& a, const B& b) {
+              { a < b } -> std::convertible_to<bool>;
+            }
   bool operator()(const A& a, const B& b) const {
     if constexpr (std::is_floating_point_v<A> && std::is_floating_point_v<B>)
       return javaCompare(static_cast<double>(a), static_cast<double>(b)) < 0;

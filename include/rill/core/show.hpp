@@ -119,7 +119,13 @@ void showCollection(std::ostream& os, const C& c) {
 
 template <class T>
 struct ShowTraits {
-  static void write(std::ostream& os, const T& v) { os << v; }
+  static void write(std::ostream& os, const T& v) {
+    constexpr bool printable = requires(std::ostream& o, const T& x) { o << x; };
+    static_assert(printable,
+                  "rill: printing an element (toString, saveAsTextFile, print, saveAsTextFiles) needs operator<< "
+                  "for it or a rill::detail::ShowTraits specialisation");
+    if constexpr (printable) os << v;
+  }
 };
 template <class C>
   requires MapLike<C> || SetLike<C>

@@ -51,7 +51,13 @@ template <class F, class T>
 constexpr bool checkKeyBy() {
   static_assert(std::invocable<const F&, const T&>,
                 "rill: keyBy(f) needs f callable as f(const T&) with the element type T");
-  return std::invocable<const F&, const T&>;
+  if constexpr (std::invocable<const F&, const T&>) {
+    constexpr bool returnsKey = !std::is_void_v<std::invoke_result_t<const F&, const T&>>;
+    static_assert(returnsKey, "rill: keyBy(f): f returns void; it must return the key");
+    return returnsKey;
+  } else {
+    return false;
+  }
 }
 
 /// f(args...) returns a range. A concept, so the conjunction short-circuits: with a

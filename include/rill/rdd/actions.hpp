@@ -27,6 +27,10 @@ namespace rill {
 
 namespace detail {
 
+/// `less` orders T as takeOrdered, top, min and max need.
+template <class Less, class T>
+concept OrdersBy = std::strict_weak_order<const Less&, const T&, const T&>;
+
 template <class T>
 struct CollectSink {
   std::vector<T> out;
@@ -262,22 +266,29 @@ class ActionOps {
   template <class Less = detail::NaturalLess>
   auto takeOrdered(std::size_t n, Less less = {}) const {
     using T = typename D::value_type;
-    static_assert(std::strict_weak_order<const Less&, const T&, const T&>,
+    constexpr bool ordered = detail::OrdersBy<Less, T>;
+    static_assert(ordered,
                   "rill: takeOrdered(n, cmp) needs cmp(const T&, const T&) -> bool, a strict weak order "
                   "(the default needs operator< on T)");
-    auto parts = detail::runPerPartition(
-        d(), "takeOrdered", [&](std::size_t) { return detail::BoundedHeapSink<T, Less>{n, less, {}}; });
-    std::vector<T> all;
-    for (auto& p : parts) std::move(p.begin(), p.end(), std::back_inserter(all));
-    std::sort(all.begin(), all.end(), less);
-    if (all.size() > n) all.resize(n);
-    return all;
+    if constexpr (ordered) {
+      auto parts = detail::runPerPartition(
+          d(), "takeOrdered", [&](std::size_t) { return detail::BoundedHeapSink<T, Less>{n, less, {}}; });
+      std::vector<T> all;
+      for (auto& p : parts) std::move(p.begin(), p.end(), std::back_inserter(all));
+      std::sort(all.begin(), all.end(), less);
+      if (all.size() > n) all.resize(n);
+      return all;
+    }
   }
 
   /// The n largest elements, in descending order.
   template <class Less = detail::NaturalLess>
   auto top(std::size_t n, Less less = {}) const {
-    return takeOrdered(n, [less](const auto& a, const auto& b) { return less(b, a); });
+    constexpr bool ordered = detail::OrdersBy<Less, typename D::value_type>;
+    static_assert(ordered,
+                  "rill: top(n, cmp) needs cmp(const T&, const T&) -> bool, a strict weak order "
+                  "(the default needs operator< on T)");
+    if constexpr (ordered) return takeOrdered(n, [less](const auto& a, const auto& b) { return less(b, a); });
   }
 
   /// reduce(f): f(T, T) -> T, associative and commutative. Throws on an empty RDD.
@@ -370,11 +381,15 @@ class ActionOps {
   /// on an empty RDD.
   template <class Less = detail::NaturalLess>
   auto min(Less less = {}) const {
-    return reduce([less](const auto& a, const auto& b) { return less(b, a) ? b : a; });
+    constexpr bool ordered = detail::OrdersBy<Less, typename D::value_type>;
+    static_assert(ordered, "rill: min() needs operator< on T, or a comparator min(cmp) with cmp(const T&, const T&) -> bool");
+    if constexpr (ordered) return reduce([less](const auto& a, const auto& b) { return less(b, a) ? b : a; });
   }
   template <class Less = detail::NaturalLess>
   auto max(Less less = {}) const {
-    return reduce([less](const auto& a, const auto& b) { return less(a, b) ? b : a; });
+    constexpr bool ordered = detail::OrdersBy<Less, typename D::value_type>;
+    static_assert(ordered, "rill: max() needs operator< on T, or a comparator max(cmp) with cmp(const T&, const T&) -> bool");
+    if constexpr (ordered) return reduce([less](const auto& a, const auto& b) { return less(a, b) ? b : a; });
   }
 };
 

@@ -12,6 +12,7 @@
 #include <rill/rdd/derived_nodes.hpp>
 #include <rill/rdd/fwd.hpp>
 #include <rill/rdd/jobs.hpp>
+#include <rill/rdd/keyed_args.hpp>
 #include <rill/rdd/node.hpp>
 
 #include <concepts>
@@ -119,8 +120,29 @@ class ZipOps {
   /// std::vector<U>& p of other) returns. Both RDDs need the same number of partitions.
   template <class Other, class F>
   auto zipPartitions(const Other& other, F f) const {
+    constexpr bool isRDD = detail::RDDLike<Other>;
+    static_assert(isRDD, "rill: zipPartitions needs an RDD");
+    if constexpr (isRDD) return zipPartitionsOf<typename Other::value_type>(other, std::move(f));
+  }
+
+  /// zip(other): (i-th element of this, i-th element of other). Both RDDs need the same
+  /// number of partitions and of elements in each partition (checked when computed).
+  template <class Other>
+  auto zip(const Other& other) const {
+    constexpr bool isRDD = detail::RDDLike<Other>;
+    static_assert(isRDD, "rill: zip needs an RDD");
+    if constexpr (isRDD) return zipPartitions(other, detail::PairUp<typename D::value_type, typename Other::value_type>{});
+  }
+
+  /// zipWithUniqueId(): (x, id); partition k of n gives ids k, n + k, 2n + k, ... (no job).
+  auto zipWithUniqueId() const {
+    return d().then(detail::ZipWithUniqueIdStage{static_cast<std::int64_t>(d().numPartitions())});
+  }
+
+ private:
+  template <class U, class Other, class F>
+  auto zipPartitionsOf(const Other& other, F f) const {
     using T = typename D::value_type;
-    using U = typename Other::value_type;
     constexpr bool ok = std::invocable<const F&, std::vector<T>&, std::vector<U>&>;
     static_assert(ok, "rill: zipPartitions(other, f) needs f callable as f(std::vector<T>&, std::vector<U>&) "
                       "returning a range");
@@ -136,19 +158,6 @@ class ZipOps {
     }
   }
 
-  /// zip(other): (i-th element of this, i-th element of other). Both RDDs need the same
-  /// number of partitions and of elements in each partition (checked when computed).
-  template <class Other>
-  auto zip(const Other& other) const {
-    return zipPartitions(other, detail::PairUp<typename D::value_type, typename Other::value_type>{});
-  }
-
-  /// zipWithUniqueId(): (x, id); partition k of n gives ids k, n + k, 2n + k, ... (no job).
-  auto zipWithUniqueId() const {
-    return d().then(detail::ZipWithUniqueIdStage{static_cast<std::int64_t>(d().numPartitions())});
-  }
-
- private:
   template <class Other>
   void checkPartitions(const Other& other) const {
     if (d().numPartitions() != other.numPartitions())
