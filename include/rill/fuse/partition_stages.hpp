@@ -113,7 +113,7 @@ struct ZipWithIndexStage {
 /// uniform draw falls in the cell [lower, upper) (sample's is [0, fraction);
 /// randomSplit's splits draw alike and own disjoint cells); with replacement
 /// Poisson(upper - lower).
-inline int sampledCopies(SplitMix64& rng, bool withReplacement, double lower, double upper) {
+inline std::int64_t sampledCopies(SplitMix64& rng, bool withReplacement, double lower, double upper) {
   if (withReplacement) return rng.poisson(upper - lower);
   const double u = rng.uniform();
   return u < lower || u >= upper ? 0 : 1;
@@ -122,8 +122,8 @@ inline int sampledCopies(SplitMix64& rng, bool withReplacement, double lower, do
 /// Pushes `copies` copies of x, the last one moved when x is an rvalue; false
 /// when the sink stopped.
 template <class Next, class X>
-bool pushCopies(Next& next, X&& x, int copies) {
-  for (int i = 1; i < copies; ++i)
+bool pushCopies(Next& next, X&& x, std::int64_t copies) {
+  for (std::int64_t i = 1; i < copies; ++i)
     if (!next.push(std::as_const(x))) return false;
   return copies < 1 || next.push(std::forward<X>(x));
 }
