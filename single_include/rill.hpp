@@ -1623,6 +1623,7 @@ inline constexpr bool always_false = false;
 // Scala's toString, so a pair prints as "(word,3)" with no space, a double as
 // Java prints it ("2.0", "1.0E-7"), a map (collectAsMap, countByKey,
 // countByValue) as "Map(a -> 1, b -> 2)" and a set as "Set(a, b)".
+
 #include <charconv>
 #include <cmath>
 #include <ostream>
@@ -1726,41 +1727,63 @@ void showCollection(std::ostream& os, const C& c) {
 
 template <class T>
 struct ShowTraits {
-  static void write(std::ostream& os, const T& v) { os << v; }
+  static void write(std::ostream& os, const T& v) {
+    constexpr bool printable = requires(std::ostream& o, const T& x) { o << x; };
+    static_assert(printable,
+                  "rill: printing an element (toString, saveAsTextFile, print, saveAsTextFiles) needs operator<< "
+                  "for it or a rill::detail::ShowTraits specialisation");
+    if constexpr (printable) os << v;
+  }
 };
 template <class C>
   requires MapLike<C> || SetLike<C>
 struct ShowTraits<C> {
   static void write(std::ostream& os, const C& c) { showCollection(os, c); }
 };
-/// Floating point as Java's Double.toString / Float.toString, which Scala's
-/// toString uses: the shortest digits that read back to the same value, in
-/// plain notation with at least one decimal ("2.0", "0.001") when
-/// 10^-3 <= |x| < 10^7, otherwise as "d.dddE<n>" ("1.0E-7", "1.2345678E7").
+/// x (finite) as its shortest round-trip decimal digits: x = (negative ? -1 : 1) *
+/// d.ddd * 10^exp10, the digits without the point ("0" for zero).
+struct ShortestDigits {
+  bool negative;
+  std::string digits;
+  int exp10;
+};
 template <class F>
-void showJavaFloating(std::ostream& os, F x) {
-  if (std::isnan(x)) {
-    os << "NaN";
-    return;
-  }
-  if (std::isinf(x)) {
-    os << (x < 0 ? "-Infinity" : "Infinity");
-    return;
-  }
-  if (x == 0) {
-    os << (std::signbit(x) ? "-0.0" : "0.0");
-    return;
-  }
+ShortestDigits shortestDigits(F x) {
   char buf[64];
-  // Shortest round-trip digits, as "-d.ddde+XX": split into sign, digits and exponent.
-  const auto res = std::to_chars(buf, buf + sizeof buf, x, std::chars_format::scientific);
+  const auto res = std::to_chars(buf, buf + sizeof buf, x, std::chars_format::scientific);  // "-d.ddde+XX"
   std::string_view sci(buf, static_cast<std::size_t>(res.ptr - buf));
   const bool negative = sci.front() == '-';
   if (negative) sci.remove_prefix(1);
   const std::size_t e = sci.find('e');
   std::string digits(sci.substr(0, e));
   if (digits.size() > 1) digits.erase(1, 1);  // drop the '.'
-  const int exp10 = std::stoi(std::string(sci.substr(e + 1)));
+  return {negative, std::move(digits), std::stoi(std::string(sci.substr(e + 1)))};
+}
+
+/// Java's words for NaN and the infinities; false (nothing written) for a finite x.
+template <class F>
+bool showJavaNonFinite(std::ostream& os, F x) {
+  if (std::isnan(x))
+    os << "NaN";
+  else if (std::isinf(x))
+    os << (x < 0 ? "-Infinity" : "Infinity");
+  else
+    return false;
+  return true;
+}
+
+/// Floating point as Java's Double.toString / Float.toString, which Scala's
+/// toString uses: the shortest digits that read back to the same value, in
+/// plain notation with at least one decimal ("2.0", "0.001") when
+/// 10^-3 <= |x| < 10^7, otherwise as "d.dddE<n>" ("1.0E-7", "1.2345678E7").
+template <class F>
+void showJavaFloating(std::ostream& os, F x) {
+  if (showJavaNonFinite(os, x)) return;
+  if (x == 0) {
+    os << (std::signbit(x) ? "-0.0" : "0.0");
+    return;
+  }
+  const auto [negative, digits, exp10] = shortestDigits(x);
   std::string out = negative ? "-" : "";
   const F magnitude = negative ? -x : x;
   if (magnitude >= F(1e-3) && magnitude < F(1e7)) {
@@ -1778,6 +1801,12 @@ void showJavaFloating(std::ostream& os, F x) {
   }
   os << out;
 }
+
+/// A double as Java's String.format("%.<decimals>f") (Scala's "%f".format with 6):
+/// Java rounds the shortest decimal digits half up, not the binary value, so
+/// 0.0078125 gives "0.007813" where printf gives "0.007812"; NaN and the
+/// infinities print as words, and -0.0 keeps its sign.
+RILL_RUNTIME void showJavaFixed(std::ostream& os, double x, int decimals);
 
 template <>
 struct ShowTraits<double> {
@@ -1847,6 +1876,41 @@ struct ToString {
 /// unqualified toString(x) elsewhere (doctest's, a user's) never finds it by
 /// argument-dependent lookup and becomes ambiguous.
 inline constexpr detail::ToString toString{};
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME void detail::showJavaFixed(std::ostream& os, double x, int decimals) {
+  if (showJavaNonFinite(os, x)) return;
+  ShortestDigits d = shortestDigits(x);
+  std::string& digits = d.digits;
+  int point = d.exp10 + 1;  // digits before the decimal point (<= 0: that many zeros follow it first)
+  const int keep = point + decimals;
+  if (keep < 0) {
+    digits.clear();  // below a tenth of the last decimal's unit
+  } else if (static_cast<std::size_t>(keep) < digits.size()) {
+    const bool up = digits[static_cast<std::size_t>(keep)] >= '5';
+    digits.resize(static_cast<std::size_t>(keep));
+    std::size_t i = digits.size();
+    while (up && i > 0 && digits[i - 1] == '9') digits[--i] = '0';
+    if (up && i == 0) {
+      digits.insert(digits.begin(), '1');  // 9.9999995 -> 10.000000: one more integer digit
+      ++point;
+    } else if (up) {
+      ++digits[i - 1];
+    }
+  }
+  const auto digitAt = [&digits](int i) {
+    return i >= 0 && static_cast<std::size_t>(i) < digits.size() ? digits[static_cast<std::size_t>(i)] : '0';
+  };
+  std::string out = d.negative ? "-" : "";
+  if (point <= 0) out += '0';
+  for (int i = 0; i < point; ++i) out += digitAt(i);
+  if (decimals > 0) out += '.';
+  for (int i = 0; i < decimals; ++i) out += digitAt(point + i);
+  os << out;
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill
 // ---- end rill/core/show.hpp ----
@@ -2071,6 +2135,11 @@ class SparkConf {
   std::string* find(const std::string& key) { return const_cast<std::string*>(std::as_const(*this).find(key)); }
 };
 
+namespace detail {
+/// Spark's setting for the partitions an operation makes when none are asked for.
+inline constexpr std::string_view kDefaultParallelismSetting = "spark.default.parallelism";
+}  // namespace detail
+
 #if RILL_RUNTIME_BODIES
 
 RILL_RUNTIME long long SparkConf::getLong(const std::string& key, long long defaultValue) const {
@@ -2111,6 +2180,60 @@ RILL_RUNTIME std::size_t SparkConf::parseMaster(const std::string& master) {
 
 // ---- begin rill/rdd/numeric.hpp ----
 // Actions on RDDs of numbers: sum, mean, stats (Spark's DoubleRDDFunctions).
+
+// ---- begin rill/core/java_double.hpp ----
+// Java's rules for doubles, where Spark's results follow them and IEEE's < or
+// std::max would not: Double.compare's total order (-0.0 below 0.0, NaN above
+// +Infinity, all NaNs equal) and Math.max / Math.min (a NaN wins, -0.0 is the
+// smaller zero).
+
+namespace rill::detail {
+
+/// java.lang.Double.compare(a, b): -1, 0 or 1.
+inline int javaCompare(double a, double b) {
+  if (a < b) return -1;
+  if (a > b) return 1;
+  const bool nanA = std::isnan(a), nanB = std::isnan(b);
+  if (nanA || nanB) return static_cast<int>(nanA) - static_cast<int>(nanB);
+  return static_cast<int>(std::signbit(b)) - static_cast<int>(std::signbit(a));  // equal but for a zero's sign
+}
+
+/// java.lang.Math.max(a, b).
+inline double javaMax(double a, double b) {
+  if (std::isnan(a)) return a;
+  if (std::isnan(b)) return b;
+  if (a == b) return std::signbit(a) ? b : a;
+  return a > b ? a : b;
+}
+
+/// java.lang.Math.min(a, b).
+inline double javaMin(double a, double b) {
+  if (std::isnan(a)) return a;
+  if (std::isnan(b)) return b;
+  if (a == b) return std::signbit(a) ? a : b;
+  return a < b ? a : b;
+}
+
+/// The order Spark's implicit Ordering gives an element: < for everything but
+/// floating point, which orders by Double.compare (as Scala's Ordering.Double).
+struct NaturalLess {
+  // Constrained, so that a type without < is not a strict_weak_order and the
+  // operation's own static_assert says so.
+  template <class A, class B>
+    requires(std::is_floating_point_v<A> && std::is_floating_point_v<B>) ||
+            requires(const A& a, const B& b) {
+              { a < b } -> std::convertible_to<bool>;
+            }
+  bool operator()(const A& a, const B& b) const {
+    if constexpr (std::is_floating_point_v<A> && std::is_floating_point_v<B>)
+      return javaCompare(static_cast<double>(a), static_cast<double>(b)) < 0;
+    else
+      return a < b;
+  }
+};
+
+}  // namespace rill::detail
+// ---- end rill/core/java_double.hpp ----
 
 // ---- begin rill/rdd/fwd.hpp ----
 // Declarations the RDD operation headers share: the RDD types, the context
@@ -4005,6 +4128,9 @@ namespace rill {
 
 /// count, mean, variance, min and max in one pass, mergeable across partitions
 /// (Spark's StatCounter; stdev is the population standard deviation, as Spark's).
+/// The arithmetic is Spark's, so the same partitions merged in the same order give
+/// the same bits. Empty, it has mean 0 and sum 0, NaN variances, max -Infinity and
+/// min +Infinity; a NaN element makes max and min NaN (Java's Math.max/min).
 class StatCounter {
  public:
   template <class X>
@@ -4014,12 +4140,12 @@ class StatCounter {
     const double delta = v - mu_;
     mu_ += delta / static_cast<double>(n_);
     m2_ += delta * (v - mu_);
-    max_ = std::max(max_, v);
-    min_ = std::min(min_, v);
+    max_ = detail::javaMax(max_, v);
+    min_ = detail::javaMin(min_, v);
   }
   void merge(const StatCounter& o);
   std::int64_t count() const { return n_; }
-  double mean() const { return n_ ? mu_ : std::numeric_limits<double>::quiet_NaN(); }
+  double mean() const { return mu_; }
   double sum() const { return mu_ * static_cast<double>(n_); }
   double max() const { return max_; }
   double min() const { return min_; }
@@ -4086,14 +4212,19 @@ class NumericOps {
     return total;
   }
 
+  /// One StatCounter per partition, merged in partition order. Throws
+  /// UnsupportedOperationException on an RDD without partitions (Spark reduces
+  /// the partitions' counters); an empty RDD with partitions has count 0.
   StatCounter stats() const {
     requireNumber();
+    auto parts = detail::runPerPartition(d(), "stats", [](std::size_t) { return detail::StatSink{}; });
+    if (parts.empty()) throw UnsupportedOperationException("rill: stats() on an RDD without partitions: empty collection");
     StatCounter total;
-    for (auto& s : detail::runPerPartition(d(), "stats", [](std::size_t) { return detail::StatSink{}; })) total.merge(s);
+    for (auto& s : parts) total.merge(s);
     return total;
   }
 
-  /// The mean; NaN on an empty RDD, as Spark's.
+  /// The mean; 0 on an empty RDD, as Spark's.
   double mean() const { return stats().mean(); }
   double stdev() const { return stats().stdev(); }
   double variance() const { return stats().variance(); }
@@ -4110,21 +4241,35 @@ RILL_RUNTIME void StatCounter::merge(const StatCounter& o) {
     *this = o;
     return;
   }
+  // Spark's three ways to the merged mean (the smaller side's share when one side is
+  // over ten times the other, else the weighted mean), kept for identical results.
   const double delta = o.mu_ - mu_;
-  const double n = static_cast<double>(n_ + o.n_);
-  mu_ += delta * static_cast<double>(o.n_) / n;
-  m2_ += o.m2_ + delta * delta * static_cast<double>(n_) * static_cast<double>(o.n_) / n;
+  const double n = static_cast<double>(n_), on = static_cast<double>(o.n_);
+  const double total = static_cast<double>(n_ + o.n_);
+  if (o.n_ * 10 < n_)
+    mu_ = mu_ + (delta * on) / total;
+  else if (n_ * 10 < o.n_)
+    mu_ = o.mu_ - (delta * n) / total;
+  else
+    mu_ = (mu_ * n + o.mu_ * on) / total;
+  m2_ += o.m2_ + (delta * delta * n * on) / total;
   n_ += o.n_;
-  max_ = std::max(max_, o.max_);
-  min_ = std::min(min_, o.min_);
+  max_ = detail::javaMax(max_, o.max_);
+  min_ = detail::javaMin(min_, o.min_);
 }
 
 RILL_RUNTIME std::string StatCounter::toString() const {
   return formatted([&](std::ostream& os) {
-    os.setf(std::ios::fixed);
-    os.precision(6);
-    os << "(count: " << n_ << ", mean: " << mean() << ", stdev: " << stdev() << ", max: " << max_ << ", min: " << min_
-       << ")";
+    const auto field = [&os](const char* name, double x) {
+      os << ", " << name << ": ";
+      detail::showJavaFixed(os, x, 6);  // Scala's "%f"
+    };
+    os << "(count: " << n_;
+    field("mean", mean());
+    field("stdev", stdev());
+    field("max", max_);
+    field("min", min_);
+    os << ")";
   });
 }
 
@@ -4264,10 +4409,13 @@ class AnyPartitioner : public RefCounted {
   const P* target() const {
     return type() == typeid(P) ? static_cast<const P*>(address()) : nullptr;
   }
+  /// Spark's == of partitioners: the same type and == (one without == equals only itself).
+  bool equals(const AnyPartitioner& other) const { return this == &other || sameAs(other); }
 
  private:
   virtual const std::type_info& type() const = 0;
   virtual const void* address() const = 0;
+  virtual bool sameAs(const AnyPartitioner& other) const = 0;
 };
 
 /// An AnyPartitioner that can place a key of type K (what lookup(key) needs).
@@ -4279,6 +4427,17 @@ class AnyKeyPartitioner : public AnyPartitioner {
 
 namespace detail {
 
+/// True when `info` says the RDD is already partitioned exactly as `p` would
+/// (same type and ==; a partitioner without == never counts as equal).
+template <class P>
+bool partitionedBy(const AnyPartitioner* info, const P& p) {
+  const P* mine = info ? info->template target<P>() : nullptr;
+  if constexpr (std::equality_comparable<P>)
+    return mine && *mine == p && mine->numPartitions() == p.numPartitions();
+  else
+    return false;
+}
+
 template <class P, class K>
 class PartitionerHolder final : public AnyKeyPartitioner<K> {
  public:
@@ -4289,6 +4448,7 @@ class PartitionerHolder final : public AnyKeyPartitioner<K> {
  private:
   const std::type_info& type() const override { return typeid(P); }
   const void* address() const override { return &p_; }
+  bool sameAs(const AnyPartitioner& other) const override { return partitionedBy(&other, p_); }
   P p_;
 };
 
@@ -4298,15 +4458,38 @@ Ref<const AnyPartitioner> rememberPartitioner(const P& p) {
   return Ref<const AnyPartitioner>(new PartitionerHolder<P, K>(p));
 }
 
-/// True when `info` says the RDD is already partitioned exactly as `p` would
-/// (same type and ==; a partitioner without == never counts as equal).
-template <class P>
-bool partitionedBy(const AnyPartitioner* info, const P& p) {
-  const P* mine = info ? info->template target<P>() : nullptr;
-  if constexpr (std::equality_comparable<P>)
-    return mine && *mine == p && mine->numPartitions() == p.numPartitions();
-  else
-    return false;
+/// The partitioner a keyed operation given a count picks when it runs
+/// (keyed_args.hpp): HashPartitioner(n), or an input's own partitioner, of a
+/// type only that input's AnyPartitioner knows (placing a key by it is then
+/// one virtual call).
+template <class K>
+class ChosenPartitioner {
+ public:
+  explicit ChosenPartitioner(HashPartitioner<> hash) : hash_(std::move(hash)) {}
+  explicit ChosenPartitioner(Ref<const AnyKeyPartitioner<K>> input) : hash_(1), input_(std::move(input)) {}
+  std::size_t numPartitions() const { return input_ ? input_->numPartitions() : hash_.numPartitions(); }
+  std::size_t getPartition(const K& key) const { return input_ ? input_->partitionOf(key) : hash_.getPartition(key); }
+  /// Whether an RDD that `info` describes is partitioned by this.
+  bool partitions(const AnyPartitioner* info) const {
+    return input_ ? info && input_->equals(*info) : partitionedBy(info, hash_);
+  }
+  /// What a result partitioned by this remembers: the input's partitioner itself, or the HashPartitioner.
+  Ref<const AnyPartitioner> remembered() const {
+    return input_ ? Ref<const AnyPartitioner>(input_) : rememberPartitioner<K>(hash_);
+  }
+
+ private:
+  HashPartitioner<> hash_;
+  Ref<const AnyKeyPartitioner<K>> input_;  // null: hash_ places the keys
+};
+
+template <class K>
+bool partitionedBy(const AnyPartitioner* info, const ChosenPartitioner<K>& p) {
+  return p.partitions(info);
+}
+template <class K, class KK>
+Ref<const AnyPartitioner> rememberPartitioner(const ChosenPartitioner<KK>& p) {
+  return p.remembered();
 }
 
 /// getPartition(key), checked: a user partitioner answering out of range is an error, not a crash.
@@ -4577,6 +4760,10 @@ namespace rill {
 
 namespace detail {
 
+/// `less` orders T as takeOrdered, top, min and max need.
+template <class Less, class T>
+concept OrdersBy = std::strict_weak_order<const Less&, const T&, const T&>;
+
 template <class T>
 struct CollectSink {
   std::vector<T> out;
@@ -4807,26 +4994,34 @@ class ActionOps {
 
   bool isEmpty() const { return take(1).empty(); }
 
-  /// The n smallest elements by `less` (default <), in ascending order.
-  template <class Less = std::less<>>
+  /// The n smallest elements by `less` (default: Spark's ordering, < except
+  /// floating point, which orders as Java's Double.compare), in ascending order.
+  template <class Less = detail::NaturalLess>
   auto takeOrdered(std::size_t n, Less less = {}) const {
     using T = typename D::value_type;
-    static_assert(std::strict_weak_order<const Less&, const T&, const T&>,
+    constexpr bool ordered = detail::OrdersBy<Less, T>;
+    static_assert(ordered,
                   "rill: takeOrdered(n, cmp) needs cmp(const T&, const T&) -> bool, a strict weak order "
                   "(the default needs operator< on T)");
-    auto parts = detail::runPerPartition(
-        d(), "takeOrdered", [&](std::size_t) { return detail::BoundedHeapSink<T, Less>{n, less, {}}; });
-    std::vector<T> all;
-    for (auto& p : parts) std::move(p.begin(), p.end(), std::back_inserter(all));
-    std::sort(all.begin(), all.end(), less);
-    if (all.size() > n) all.resize(n);
-    return all;
+    if constexpr (ordered) {
+      auto parts = detail::runPerPartition(
+          d(), "takeOrdered", [&](std::size_t) { return detail::BoundedHeapSink<T, Less>{n, less, {}}; });
+      std::vector<T> all;
+      for (auto& p : parts) std::move(p.begin(), p.end(), std::back_inserter(all));
+      std::sort(all.begin(), all.end(), less);
+      if (all.size() > n) all.resize(n);
+      return all;
+    }
   }
 
   /// The n largest elements, in descending order.
-  template <class Less = std::less<>>
+  template <class Less = detail::NaturalLess>
   auto top(std::size_t n, Less less = {}) const {
-    return takeOrdered(n, [less](const auto& a, const auto& b) { return less(b, a); });
+    constexpr bool ordered = detail::OrdersBy<Less, typename D::value_type>;
+    static_assert(ordered,
+                  "rill: top(n, cmp) needs cmp(const T&, const T&) -> bool, a strict weak order "
+                  "(the default needs operator< on T)");
+    if constexpr (ordered) return takeOrdered(n, [less](const auto& a, const auto& b) { return less(b, a); });
   }
 
   /// reduce(f): f(T, T) -> T, associative and commutative. Throws on an empty RDD.
@@ -4914,14 +5109,20 @@ class ActionOps {
     return total;
   }
 
-  /// min()/max(), by `less` (default <). Throw on an empty RDD.
-  template <class Less = std::less<>>
+  /// min()/max(), by `less` (default: Spark's ordering, < except floating point,
+  /// which orders as Java's Double.compare: NaN largest, -0.0 below 0.0). Throw
+  /// on an empty RDD.
+  template <class Less = detail::NaturalLess>
   auto min(Less less = {}) const {
-    return reduce([less](const auto& a, const auto& b) { return less(b, a) ? b : a; });
+    constexpr bool ordered = detail::OrdersBy<Less, typename D::value_type>;
+    static_assert(ordered, "rill: min() needs operator< on T, or a comparator min(cmp) with cmp(const T&, const T&) -> bool");
+    if constexpr (ordered) return reduce([less](const auto& a, const auto& b) { return less(b, a) ? b : a; });
   }
-  template <class Less = std::less<>>
+  template <class Less = detail::NaturalLess>
   auto max(Less less = {}) const {
-    return reduce([less](const auto& a, const auto& b) { return less(a, b) ? b : a; });
+    constexpr bool ordered = detail::OrdersBy<Less, typename D::value_type>;
+    static_assert(ordered, "rill: max() needs operator< on T, or a comparator max(cmp) with cmp(const T&, const T&) -> bool");
+    if constexpr (ordered) return reduce([less](const auto& a, const auto& b) { return less(a, b) ? b : a; });
   }
 };
 
@@ -5030,7 +5231,7 @@ RILL_RUNTIME std::int64_t detail::hyperLogLogEstimate(const std::vector<std::uin
 
 // ---- begin rill/rdd/derived_nodes.hpp ----
 // Nodes built from other RDDs without a shuffle: a fused chain turned into a
-// storable RDD, a union, a cache, a coalesce.
+// storable RDD, the two unions, a cache, a coalesce.
 
 
 namespace rill::detail {
@@ -5111,6 +5312,25 @@ class UnionNode final : public RDDNode<T> {
 
  private:
   std::vector<Ref<const RDDNode<T>>> parents_;
+};
+
+/// Spark's PartitionerAwareUnionRDD: parents with one partitioner (as many
+/// partitions each, partition i of each on one rank); partition i is partition i
+/// of every parent in turn, so the union keeps their partitioner.
+template <class T>
+class PartitionwiseUnionNode final : public RDDNode<T> {
+ public:
+  explicit PartitionwiseUnionNode(std::vector<Ref<const RDDNode<T>>> parents) : parents_(std::move(parents)) {}
+  std::size_t numPartitions() const override { return parents_.front()->numPartitions(); }
+  bool compute(std::size_t p, ChunkSink<T>& out) const override {
+    for (auto& parent : parents_)
+      if (!parent->compute(p, out)) return false;
+    return true;
+  }
+  std::size_t owner(std::size_t p, std::size_t ranks) const override { return parents_.front()->owner(p, ranks); }
+
+ private:
+  std::vector<Ref<const RDDNode<T>>> parents_;  // at least one
 };
 
 /// Materialises each partition of its parent the first time it is computed.
@@ -5203,7 +5423,10 @@ class CoalescedNode final : public RDDNode<T> {
 // ---- begin rill/rdd/histogram.hpp ----
 // histogram on RDDs of numbers, as Spark's DoubleRDDFunctions.histogram: bucket
 // i counts the elements in [buckets[i], buckets[i+1]), the last bucket also
-// its upper bound; NaN and elements outside [first, last] are not counted.
+// its upper bound; elements outside [first, last] are not counted. Elements and
+// buckets compare as Java's Double.compare (-0.0 below 0.0, NaN above
+// +Infinity), so NaNs are counted only in a last bucket ending at NaN; evenly
+// spaced buckets use Spark's arithmetic, which compares by IEEE's < instead.
 
 
 namespace rill {
@@ -5215,19 +5438,36 @@ namespace detail {
 struct BucketOf {
   const std::vector<double>* buckets;
   bool even;
-  std::ptrdiff_t operator()(double e) const {
+  std::ptrdiff_t operator()(double e) const { return even ? byArithmetic(e) : bySearch(e); }
+
+ private:
+  /// Spark's basicBucketFunction: java.util.Arrays.binarySearch, step for step.
+  std::ptrdiff_t bySearch(double e) const {
     const auto& b = *buckets;
-    const auto last = static_cast<std::ptrdiff_t>(b.size()) - 1;
-    if (std::isnan(e) || e < b.front() || e > b.back()) return -1;
-    if (even) {
-      const double lo = b.front(), hi = b.back();
-      if (hi == lo) return 0;  // one value: every counted element equals it
-      // the ratio first, for precision (as Spark); e == hi belongs to the last bucket
-      const double at = (e - lo) / (hi - lo) * static_cast<double>(last);
-      return at < static_cast<double>(last) ? static_cast<std::ptrdiff_t>(at) : last - 1;  // NaN (inf - inf) too
+    const auto size = static_cast<std::ptrdiff_t>(b.size());
+    std::ptrdiff_t low = 0, high = size - 1;
+    while (low <= high) {
+      const std::ptrdiff_t mid = (low + high) / 2;
+      const int c = javaCompare(b[static_cast<std::size_t>(mid)], e);
+      if (c == 0) return mid < size - 1 ? mid : mid - 1;  // a bucket's start; the last bound closes the last one
+      if (c < 0)
+        low = mid + 1;
+      else
+        high = mid - 1;
     }
-    const auto at = std::upper_bound(b.begin(), b.end(), e) - b.begin();
-    return std::min<std::ptrdiff_t>(at - 1, last - 1);
+    return low > 0 && low < size ? low - 1 : -1;  // low: where e would be inserted
+  }
+  /// Spark's fastBucketFunction: the ratio first, for precision; e == max belongs to
+  /// the last bucket, and a NaN ratio (e.g. buckets {x, x}, or an infinite bound)
+  /// is bucket 0, as Java's (int) cast makes it.
+  std::ptrdiff_t byArithmetic(double e) const {
+    const auto& b = *buckets;
+    const double lo = b.front(), hi = b.back();
+    const auto count = static_cast<std::ptrdiff_t>(b.size()) - 1;
+    if (std::isnan(e) || e < lo || e > hi) return -1;
+    const double at = (e - lo) / (hi - lo) * static_cast<double>(count);
+    if (std::isnan(at)) return 0;
+    return at < static_cast<double>(count) ? static_cast<std::ptrdiff_t>(at) : count - 1;
   }
 };
 
@@ -5244,8 +5484,8 @@ struct HistogramSink {
   std::vector<std::int64_t> result() && { return std::move(counts); }
 };
 
-/// The smallest and largest element of a partition ((+inf, -inf) when empty); a NaN
-/// makes both NaN, as Scala's math.min/max.
+/// The smallest and largest element of a partition ((+inf, -inf) when empty), by
+/// Java's Math.min/max as Spark's: a NaN makes both NaN, and -0.0 is below 0.0.
 struct MinMaxSink {
   double lo = std::numeric_limits<double>::infinity();
   double hi = -std::numeric_limits<double>::infinity();
@@ -5255,8 +5495,8 @@ struct MinMaxSink {
     return true;
   }
   void merge(double otherLo, double otherHi) {
-    lo = std::isnan(lo) || std::isnan(otherLo) ? std::numeric_limits<double>::quiet_NaN() : std::min(lo, otherLo);
-    hi = std::isnan(hi) || std::isnan(otherHi) ? std::numeric_limits<double>::quiet_NaN() : std::max(hi, otherHi);
+    lo = javaMin(lo, otherLo);
+    hi = javaMax(hi, otherHi);
   }
   bool finish() { return true; }
   std::pair<double, double> result() && { return {lo, hi}; }
@@ -5264,6 +5504,10 @@ struct MinMaxSink {
 
 /// Spark's customRange: min + i * (max - min) / count for i < count, then max itself.
 RILL_RUNTIME std::vector<double> evenBuckets(double lo, double hi, std::size_t count);
+
+/// Throws unless buckets has at least two entries, strictly increasing by Double.compare
+/// (so no duplicates, and a NaN only as the last one, where it counts the NaNs).
+RILL_RUNTIME void checkBuckets(const std::vector<double>& buckets);
 
 }  // namespace detail
 
@@ -5277,20 +5521,13 @@ class HistogramOps {
 
  public:
   /// histogram(buckets[, evenBuckets]): counts per bucket [buckets[i], buckets[i+1])
-  /// (the last one closed). `buckets`: sorted, no duplicates, at least two;
-  /// evenBuckets = true says they are evenly spaced (counted without a search).
+  /// (the last one closed). `buckets`: sorted, no duplicates, at least two; a last
+  /// bucket bound of NaN counts the NaNs too. evenBuckets = true says they are
+  /// evenly spaced (counted without a search).
   std::vector<std::int64_t> histogram(const std::vector<double>& buckets, bool evenBuckets = false) const {
     requireNumber();
-    if (buckets.size() < 2)
-      throw std::invalid_argument("rill: histogram: buckets array must have at least two elements");
-    const detail::BucketOf bucketOf{&buckets, evenBuckets};
-    std::vector<std::int64_t> total(buckets.size() - 1, 0);
-    auto parts = detail::runPerPartition(d(), "histogram", [&](std::size_t) {
-      return detail::HistogramSink{bucketOf, std::vector<std::int64_t>(total.size(), 0)};
-    });
-    for (const auto& part : parts)
-      for (std::size_t i = 0; i < part.size(); ++i) total[i] += part[i];
-    return total;
+    detail::checkBuckets(buckets);
+    return countIn(buckets, evenBuckets);
   }
 
   /// histogram(bucketCount): bucketCount even buckets between the smallest and the largest
@@ -5306,8 +5543,20 @@ class HistogramOps {
       throw UnsupportedOperationException(
           "rill: histogram on either an empty RDD or RDD containing +/-infinity or NaN");
     auto buckets = detail::evenBuckets(all.lo, all.hi, bucketCount);
-    auto counts = histogram(buckets, true);
+    auto counts = countIn(buckets, true);  // buckets {x, x} when min == max: not a valid argument, counted all the same
     return {std::move(buckets), std::move(counts)};
+  }
+
+ private:
+  std::vector<std::int64_t> countIn(const std::vector<double>& buckets, bool evenBuckets) const {
+    const detail::BucketOf bucketOf{&buckets, evenBuckets};
+    std::vector<std::int64_t> total(buckets.size() - 1, 0);
+    auto parts = detail::runPerPartition(d(), "histogram", [&](std::size_t) {
+      return detail::HistogramSink{bucketOf, std::vector<std::int64_t>(total.size(), 0)};
+    });
+    for (const auto& part : parts)
+      for (std::size_t i = 0; i < part.size(); ++i) total[i] += part[i];
+    return total;
   }
 };
 
@@ -5321,6 +5570,14 @@ RILL_RUNTIME std::vector<double> detail::evenBuckets(double lo, double hi, std::
     out.push_back(lo + static_cast<double>(i) * (hi - lo) / static_cast<double>(count));
   out.push_back(hi);
   return out;
+}
+
+RILL_RUNTIME void detail::checkBuckets(const std::vector<double>& buckets) {
+  if (buckets.size() < 2)
+    throw std::invalid_argument("rill: histogram: buckets array must have at least two elements");
+  for (std::size_t i = 1; i < buckets.size(); ++i)
+    if (javaCompare(buckets[i - 1], buckets[i]) >= 0)
+      throw std::invalid_argument("rill: histogram: buckets must be sorted and must not contain duplicates");
 }
 
 #endif  // RILL_RUNTIME_BODIES
@@ -5337,9 +5594,9 @@ RILL_RUNTIME std::vector<double> detail::evenBuckets(double lo, double hi, std::
 // The element is std::pair<K, V> or a 2-tuple. Shuffled results are
 // std::pair<owned_key_t<K>, ...> (a std::string_view key comes back as
 // std::string) and remember their partitioner. The optional last argument of
-// the hash-keyed ops is a number of partitions (0: as the input; see
-// detail::rddPartitioner) or a partitioner (rill::HashPartitioner(n) or any
-// type with numPartitions() and getPartition(const K&)).
+// the hash-keyed ops is a number of partitions (0: Spark's default partitioner,
+// see detail::defaultPartitioner) or a partitioner (rill::HashPartitioner(n) or
+// any type with numPartitions() and getPartition(const K&)).
 
 // ---- begin rill/fuse/element_stages.hpp ----
 // Per-element stages: map, filter, flatMap, keyBy. Each is a plain struct
@@ -5757,22 +6014,70 @@ auto choosePartitioner(const Part& part, Default byDefault) {
   if constexpr (std::is_integral_v<Part>) {
     if constexpr (std::is_signed_v<Part>)
       if (part < 0) throw std::invalid_argument("rill: the number of partitions must not be negative");
-    return part != 0 ? HashPartitioner<>(static_cast<std::size_t>(part)) : byDefault();
+    using Chosen = decltype(byDefault());
+    return part != 0 ? Chosen(HashPartitioner<>(static_cast<std::size_t>(part))) : byDefault();
   } else {
     return part;
   }
 }
 
-/// An RDD operation's partitioner for `part` over its inputs `rdds`. The default is
-/// Spark's defaultPartitioner: the first input's HashPartitioner if one has it, else
-/// HashPartitioner(the most partitions of any input).
-template <class Part, class... Rs>
-auto rddPartitioner(const Part& part, const Rs&... rdds) {
-  return choosePartitioner(part, [&] {
-    for (const auto& info : {Ref<const AnyPartitioner>(rdds.partitioner())...})
-      if (const auto* hash = info ? info->template target<HashPartitioner<>>() : nullptr) return *hash;
-    return HashPartitioner<>(std::max<std::size_t>({std::size_t{1}, rdds.numPartitions()...}));
-  });
+/// How many partitions an operation's default HashPartitioner has when none of its
+/// inputs brings a partitioner: spark.default.parallelism when set, else `most`, the
+/// largest input's partitions (Spark's defaultNumPartitions).
+template <class Context>
+std::size_t defaultPartitionCount(Context& sc, std::size_t most) {
+  const bool configured = sc.getConf().contains(std::string(kDefaultParallelismSetting));
+  return std::max<std::size_t>(configured ? sc.defaultParallelism() : most, 1);
+}
+
+/// The partitioner `rdd` remembers, when it places keys of type K; else null.
+template <class K, class R>
+Ref<const AnyKeyPartitioner<K>> keyPartitionerOf(const R& rdd) {
+  const Ref<const AnyPartitioner> info = rdd.partitioner();
+  return Ref<const AnyKeyPartitioner<K>>(dynamic_cast<const AnyKeyPartitioner<K>*>(info.get()));
+}
+
+/// Spark's Partitioner.defaultPartitioner for an operation over `rdds` with keys K:
+/// of the inputs with a partitioner, the one with the most partitions (the first of
+/// those), if it has more than a tenth of the largest input's partitions (their
+/// log10 differ by less than 1, as Spark computes it) or at least the default count;
+/// else HashPartitioner(the default count): spark.default.parallelism when set,
+/// else the largest input's partitions.
+template <class K, class R, class... Rs>
+ChosenPartitioner<K> defaultPartitioner(const R& rdd, const Rs&... others) {
+  Ref<const AnyKeyPartitioner<K>> best;
+  std::size_t bestPartitions = 0, most = 0;
+  const auto consider = [&](const auto& input) {
+    const std::size_t n = input.numPartitions();
+    most = std::max(most, n);
+    if (best && n <= bestPartitions) return;
+    if (auto keyed = keyPartitionerOf<K>(input); keyed && keyed->numPartitions() > 0) {
+      best = std::move(keyed);
+      bestPartitions = n;
+    }
+  };
+  consider(rdd);
+  (consider(others), ...);
+  const std::size_t count = defaultPartitionCount(rdd.context(), most);
+  const auto log10 = [](std::size_t n) { return std::log10(static_cast<double>(n)); };
+  if (best && (log10(most) - log10(bestPartitions) < 1 || count <= bestPartitions))
+    return ChosenPartitioner<K>(std::move(best));
+  return ChosenPartitioner<K>(HashPartitioner<>(count));
+}
+
+/// subtractByKey's default: the RDD's own partitioner, else HashPartitioner(its
+/// partitions) (Spark's self.partitioner.getOrElse(new HashPartitioner(self.partitions.length))).
+template <class K, class R>
+ChosenPartitioner<K> ownPartitioner(const R& rdd) {
+  if (auto keyed = keyPartitionerOf<K>(rdd)) return ChosenPartitioner<K>(std::move(keyed));
+  return ChosenPartitioner<K>(HashPartitioner<>(std::max<std::size_t>(rdd.numPartitions(), 1)));
+}
+
+/// An RDD operation's partitioner for `part` over its inputs; 0 is defaultPartitioner.
+template <class Part, class R, class... Rs>
+auto rddPartitioner(const Part& part, const R& rdd, const Rs&... others) {
+  using K = owned_key_t<key_of_t<typename R::value_type>>;
+  return choosePartitioner(part, [&] { return defaultPartitioner<K>(rdd, others...); });
 }
 
 /// A DStream operation's partitioner for `part`. The default is Spark Streaming's:
@@ -6590,8 +6895,9 @@ class SplitMix64 {
   /// A Poisson(mean) count (Knuth's product of uniforms, in steps of a mean of
   /// at most 16, since a sum of Poisson counts is Poisson with the summed mean;
   /// exact, and O(mean) draws, which is the size of what sample() then emits).
-  int poisson(double mean) {
-    int k = 0;
+  /// 64-bit: a mean above INT_MAX (sample with replacement, a large fraction) is a count above it too.
+  std::int64_t poisson(double mean) {
+    std::int64_t k = 0;
     while (mean > 0) {
       const double step = mean < 16 ? mean : 16;
       mean -= step;
@@ -6617,25 +6923,30 @@ class SplitMix64 {
 
 namespace rill {
 
-/// Partition i holds the keys k with bounds[i-1] < k <= bounds[i] (by `less`);
+/// Spark's RangePartitioner over `bounds`, ordered by `less`: ascending, partition i
+/// holds the keys k with bounds[i-1] < k <= bounds[i]; descending, those keys are
+/// in partition bounds.size() - i (the bounds stay in `less` order, as Spark's).
 /// numPartitions() is bounds.size() + 1.
 template <class K, class Less = std::less<>>
 class RangePartitioner {
  public:
-  explicit RangePartitioner(std::vector<K> bounds, Less less = Less())
-      : bounds_(std::make_shared<const std::vector<K>>(std::move(bounds))), less_(std::move(less)) {}
+  explicit RangePartitioner(std::vector<K> bounds, Less less = Less(), bool ascending = true)
+      : bounds_(std::make_shared<const std::vector<K>>(std::move(bounds))), less_(std::move(less)),
+        ascending_(ascending) {}
   std::size_t numPartitions() const { return bounds_->size() + 1; }
   template <class KK>
   std::size_t getPartition(const KK& key) const {
-    return static_cast<std::size_t>(std::lower_bound(bounds_->begin(), bounds_->end(), key, less_) -
-                                    bounds_->begin());
+    const auto range = static_cast<std::size_t>(std::lower_bound(bounds_->begin(), bounds_->end(), key, less_) -
+                                                bounds_->begin());
+    return ascending_ ? range : bounds_->size() - range;
   }
   const std::vector<K>& bounds() const { return *bounds_; }
   const Less& comparator() const { return less_; }
-  /// Equal bounds (keys without == never compare equal).
+  bool ascending() const { return ascending_; }
+  /// Equal bounds and direction (keys without == never compare equal).
   friend bool operator==(const RangePartitioner& a, const RangePartitioner& b) {
     if constexpr (std::equality_comparable<K>)
-      return a.bounds() == b.bounds();
+      return a.ascending_ == b.ascending_ && a.bounds() == b.bounds();
     else
       return false;
   }
@@ -6643,6 +6954,7 @@ class RangePartitioner {
  private:
   std::shared_ptr<const std::vector<K>> bounds_;  // shared: the partitioner is copied into every writer
   [[no_unique_address]] Less less_;
+  bool ascending_;
 };
 
 namespace detail {
@@ -6698,8 +7010,9 @@ struct KeySampleSink {
 };
 
 /// Spark's RangePartitioner.determineBounds: weighted quantiles of the samples
-/// (a key sampled from a partition of c elements with s samples weighs c/s),
-/// skipping duplicate bounds, so a few distinct keys give fewer partitions.
+/// (a key sampled from a partition of c elements with s samples weighs c/s; a
+/// bound is the key whose cumulative weight first exceeds a multiple of the
+/// total / n), skipping duplicate bounds, so a few distinct keys give fewer partitions.
 template <class K, class Cmp>
 std::vector<K> rangeBounds(std::vector<std::pair<std::int64_t, std::vector<K>>>& samples, std::size_t n,
                            const Cmp& cmp) {
@@ -6718,7 +7031,7 @@ std::vector<K> rangeBounds(std::vector<std::pair<std::int64_t, std::vector<K>>>&
   double cumulative = 0, target = step;
   for (std::size_t i = 0; i < candidates.size() && bounds.size() + 1 < n; ++i) {
     cumulative += candidates[i].second;
-    if (cumulative < target) continue;
+    if (cumulative <= target) continue;
     const K& key = *candidates[i].first;
     if (bounds.empty() || cmp(bounds.back(), key)) {
       bounds.push_back(key);
@@ -6729,9 +7042,9 @@ std::vector<K> rangeBounds(std::vector<std::pair<std::int64_t, std::vector<K>>>&
 }
 
 /// Samples the keys of a pair RDD (one job, as Spark's sortByKey) and returns the
-/// range partitioner for about n partitions by cmp.
-template <class R, class Cmp>
-auto sampleRangePartitioner(const R& rdd, std::string_view tag, std::size_t n, const Cmp& cmp) {
+/// range partitioner for about n partitions by less, ascending or not.
+template <class R, class Less>
+auto sampleRangePartitioner(const R& rdd, std::string_view tag, std::size_t n, const Less& less, bool ascending) {
   using K = owned_key_t<key_of_t<typename R::value_type>>;
   // Spark samples 20 keys per target partition; 100 costs little more (Algorithm L
   // draws per taken key, not per element) and keeps partitions within a few percent
@@ -6742,18 +7055,25 @@ auto sampleRangePartitioner(const R& rdd, std::string_view tag, std::size_t n, c
   auto samples = runPerPartition(rdd, tag, [&](std::size_t p) {
     return KeySampleSink<K>{std::max<std::size_t>(perPartition, 1), SplitMix64(0x5EED, p), {}};
   });
-  return RangePartitioner<K, Cmp>(rangeBounds(samples, n, cmp), cmp);
+  return RangePartitioner<K, Less>(rangeBounds(samples, n, less), less, ascending);
 }
 
 /// The elements of a pair RDD in range partitions by key, each partition sorted
-/// by cmp on the key and then handed to finish(rows) -> std::vector<Out>. With
-/// several ranks every rank receives every sample, so all compute the same bounds.
-template <class R, class Cmp, class Finish>
-auto sortByKey(const R& rdd, std::string_view tag, std::size_t n, const Cmp& cmp, Finish finish) {
-  const auto part = sampleRangePartitioner(rdd, tag, n ? n : std::max<std::size_t>(rdd.numPartitions(), 1), cmp);
+/// by key (by less, or reversed) and then handed to finish(rows) -> std::vector<Out>.
+/// With several ranks every rank receives every sample, so all compute the same bounds.
+template <class R, class Less, class Finish>
+auto sortByKey(const R& rdd, std::string_view tag, std::size_t n, const Less& less, bool ascending, Finish finish) {
+  const auto part =
+      sampleRangePartitioner(rdd, tag, n ? n : std::max<std::size_t>(rdd.numPartitions(), 1), less, ascending);
   using Row = row_t<typename R::value_type>;
   auto parts = partitionRows(rdd, tag, part, [&](std::vector<Row> rows) {
-    std::sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) { return cmp(a.first, b.first); });
+    const auto byKey = [&](const auto& cmp) {
+      std::sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) { return cmp(a.first, b.first); });
+    };
+    if (ascending)
+      byKey(less);
+    else
+      byKey(Reversed<Less>{less});
     return finish(std::move(rows));
   });
   return std::pair(std::move(parts), part);
@@ -6767,8 +7087,162 @@ auto sortByKey(const R& rdd, std::string_view tag, std::size_t n, const Cmp& cmp
 // Fused stages on the value of a key/value element (mapValues, flatMapValues)
 // and the trait saying which stages keep an RDD's partitioning: a stage that
 // never changes a key leaves every element in the partition its key belongs
-// to, so the partitioner survives it (as Spark's mapValues, flatMapValues and
-// filter keep rdd.partitioner).
+// to, so the partitioner survives it (as Spark's mapValues, flatMapValues,
+// filter, sample, sampleByKey and randomSplit keep rdd.partitioner).
+
+// ---- begin rill/fuse/partition_stages.hpp ----
+// Stages that see a whole partition (mapPartitions, glom) or its position
+// (mapPartitionsWithIndex, zipWithIndex, sample). They still sit inside the
+// fused chain: the elements before them flow in one loop, and what they emit
+// flows on through the stages after them in the same loop.
+
+
+namespace rill::fuse {
+
+namespace detail {
+// What f returns for a partition. A specialisation rather than std::conditional_t,
+// which would name both invoke results and fail on the signature f does not have.
+template <class F, bool WithIndex, class In>
+struct PartitionResult {
+  using type = std::invoke_result_t<const F&, std::vector<In>&>;
+};
+template <class F, class In>
+struct PartitionResult<F, true, In> {
+  using type = std::invoke_result_t<const F&, std::size_t, std::vector<In>&>;
+};
+}  // namespace detail
+
+/// mapPartitionsWithIndex(f): f(partitionIndex, std::vector<T>& partition) -> range.
+/// mapPartitions is the same stage with the index dropped.
+template <class F, bool WithIndex>
+struct MapPartitionsStage {
+  F f;
+  template <class In>
+  using range_t = typename detail::PartitionResult<F, WithIndex, In>::type;
+  template <class In>
+  using out = iterable_value_t<std::remove_reference_t<range_t<In>>>;
+
+  template <class In, class Next>
+  struct Bound {
+    const F* f;
+    std::size_t partition;
+    Next next;
+    std::vector<In> buffer;
+    template <class X>
+    bool push(X&& x) {
+      buffer.emplace_back(std::forward<X>(x));
+      return true;
+    }
+    bool finish() {
+      bool goOn;
+      if constexpr (WithIndex)
+        goOn = detail::emitEach(detail::pushTo(next), *f, partition, buffer);
+      else
+        goOn = detail::emitEach(detail::pushTo(next), *f, buffer);
+      return goOn && next.finish();
+    }
+  };
+  template <class In, class Next>
+  Bound<In, Next> bind(std::size_t partition, Next next) const {
+    return {&f, partition, std::move(next), {}};
+  }
+};
+
+/// glom(): one std::vector<T> per partition.
+struct GlomStage {
+  template <class In>
+  using out = std::vector<In>;
+  template <class In, class Next>
+  struct Bound {
+    Next next;
+    std::vector<In> buffer;
+    template <class X>
+    bool push(X&& x) {
+      buffer.emplace_back(std::forward<X>(x));
+      return true;
+    }
+    bool finish() { return next.push(std::move(buffer)) && next.finish(); }
+  };
+  template <class In, class Next>
+  Bound<In, Next> bind(std::size_t, Next next) const {
+    return {std::move(next), {}};
+  }
+};
+
+/// zipWithIndex(): (x, global index); the start index of each partition comes
+/// from a count of the partitions before it, computed once when the RDD is defined.
+struct ZipWithIndexStage {
+  std::shared_ptr<const std::vector<std::int64_t>> starts;
+  template <class In>
+  using out = std::pair<In, std::int64_t>;
+  template <class Next>
+  struct Bound {
+    std::int64_t index;
+    Next next;
+    template <class X>
+    bool push(X&& x) {
+      using In = std::remove_cvref_t<X>;
+      return next.push(std::pair<In, std::int64_t>(std::forward<X>(x), index++));
+    }
+    bool finish() { return next.finish(); }
+  };
+  template <class In, class Next>
+  Bound<Next> bind(std::size_t partition, Next next) const {
+    return {(*starts)[partition], std::move(next)};
+  }
+};
+
+/// The one draw behind sample, sampleByKey and randomSplit: how many copies of
+/// an element to keep, Spark's cell sampling. Without replacement one, when a
+/// uniform draw falls in the cell [lower, upper) (sample's is [0, fraction);
+/// randomSplit's splits draw alike and own disjoint cells); with replacement
+/// Poisson(upper - lower).
+inline std::int64_t sampledCopies(SplitMix64& rng, bool withReplacement, double lower, double upper) {
+  if (withReplacement) return rng.poisson(upper - lower);
+  const double u = rng.uniform();
+  return u < lower || u >= upper ? 0 : 1;
+}
+
+/// Pushes `copies` copies of x, the last one moved when x is an rvalue; false
+/// when the sink stopped.
+template <class Next, class X>
+bool pushCopies(Next& next, X&& x, std::int64_t copies) {
+  for (std::int64_t i = 1; i < copies; ++i)
+    if (!next.push(std::as_const(x))) return false;
+  return copies < 1 || next.push(std::forward<X>(x));
+}
+
+/// sample(withReplacement, fraction, seed): Bernoulli or Poisson sampling with a
+/// generator seeded from (seed, partition), so a seed gives the same sample
+/// whatever the number of workers. randomSplit's splits are samples of the cells
+/// [lower, fraction) of one draw per element.
+struct SampleStage {
+  bool withReplacement;
+  double fraction;
+  std::uint64_t seed;
+  double lower = 0;
+  template <class In>
+  using out = In;
+  template <class Next>
+  struct Bound {
+    bool withReplacement;
+    double lower, upper;
+    SplitMix64 rng;
+    Next next;
+    template <class X>
+    bool push(X&& x) {
+      return pushCopies(next, std::forward<X>(x), sampledCopies(rng, withReplacement, lower, upper));
+    }
+    bool finish() { return next.finish(); }
+  };
+  template <class In, class Next>
+  Bound<Next> bind(std::size_t partition, Next next) const {
+    return {withReplacement, lower, fraction, SplitMix64(seed, partition), std::move(next)};
+  }
+};
+
+}  // namespace rill::fuse
+// ---- end rill/fuse/partition_stages.hpp ----
 
 
 namespace rill::detail {
@@ -6832,6 +7306,9 @@ struct Member {
   }
 };
 
+template <class Fractions>
+struct SampleByKeyStage;  // sampling.hpp
+
 /// Whether a stage leaves every key where it was.
 template <class Stage>
 inline constexpr bool keeps_partitioning = false;
@@ -6841,6 +7318,10 @@ template <class F>
 inline constexpr bool keeps_partitioning<MapValuesStage<F>> = true;
 template <class F>
 inline constexpr bool keeps_partitioning<FlatMapValuesStage<F>> = true;
+template <>
+inline constexpr bool keeps_partitioning<fuse::SampleStage> = true;  // sample and randomSplit
+template <class Fractions>
+inline constexpr bool keeps_partitioning<SampleByKeyStage<Fractions>> = true;
 template <class... Stages>
 inline constexpr bool keeps_partitioning<fuse::Pipeline<Stages...>> = (keeps_partitioning<Stages> && ...);
 
@@ -7158,12 +7639,9 @@ class PairOps {
       static_assert(std::strict_weak_order<const Less&, const K&, const K&>,
                     "rill: sortByKey needs keys ordered by < (or pass a comparator: sortByKey(ascending, n, less))");
       if constexpr (std::strict_weak_order<const Less&, const K&, const K&>) {
-        auto sorted = [&](const auto& cmp) {
-          auto [parts, part] =
-              detail::sortByKey(d(), "sortByKey", numPartitions, cmp, [](auto&& rows) { return std::move(rows); });
-          return detail::keyedRDD<detail::row_t<T>>(d().context(), std::move(parts), part);
-        };
-        return ascending ? sorted(less) : sorted(detail::Reversed<Less>{less});
+        auto [parts, part] = detail::sortByKey(d(), "sortByKey", numPartitions, less, ascending,
+                                               [](auto&& rows) { return std::move(rows); });
+        return detail::keyedRDD<detail::row_t<T>>(d().context(), std::move(parts), part);
       }
     }
   }
@@ -7204,7 +7682,8 @@ class PairOps {
     return cogrouped(part, other1, other2);
   }
 
-  /// subtractByKey(other[, n | partitioner]): the elements whose key is not in other.
+  /// subtractByKey(other[, n | partitioner]): the elements whose key is not in other. By
+  /// default partitioned as this RDD: its partitioner, else HashPartitioner(its partitions).
   template <class Other, class Part = std::size_t>
   auto subtractByKey(const Other& other, Part part = 0) const {
     using T = typename D::value_type;
@@ -7212,7 +7691,8 @@ class PairOps {
                   "rill: subtractByKey needs two RDDs of key/value pairs with the same key type");
     if constexpr (detail::sameKeys<T, typename Other::value_type>())
       if constexpr (detail::checkKeyed<T, Part>()) {
-        const auto p = detail::rddPartitioner(part, d(), other);
+        using K = owned_key_t<key_of_t<T>>;
+        const auto p = detail::choosePartitioner(part, [&] { return detail::ownPartitioner<K>(d()); });
         const auto hash = detail::hasherFrom<hasher_of_t<Part>>(p);
         auto parts = detail::coPartitioned(d(), other, "subtractByKey", p, [&](auto& left, auto& right) {
           return detail::withoutMatches(left, right, detail::RowKey{}, hash);
@@ -7266,160 +7746,6 @@ class PairOps {
 // sample()'s, so a seed gives the same result whatever the number of workers
 // or ranks (though other elements than Spark's XORShift sampler picks).
 
-// ---- begin rill/fuse/partition_stages.hpp ----
-// Stages that see a whole partition (mapPartitions, glom) or its position
-// (mapPartitionsWithIndex, zipWithIndex, sample). They still sit inside the
-// fused chain: the elements before them flow in one loop, and what they emit
-// flows on through the stages after them in the same loop.
-
-
-namespace rill::fuse {
-
-namespace detail {
-// What f returns for a partition. A specialisation rather than std::conditional_t,
-// which would name both invoke results and fail on the signature f does not have.
-template <class F, bool WithIndex, class In>
-struct PartitionResult {
-  using type = std::invoke_result_t<const F&, std::vector<In>&>;
-};
-template <class F, class In>
-struct PartitionResult<F, true, In> {
-  using type = std::invoke_result_t<const F&, std::size_t, std::vector<In>&>;
-};
-}  // namespace detail
-
-/// mapPartitionsWithIndex(f): f(partitionIndex, std::vector<T>& partition) -> range.
-/// mapPartitions is the same stage with the index dropped.
-template <class F, bool WithIndex>
-struct MapPartitionsStage {
-  F f;
-  template <class In>
-  using range_t = typename detail::PartitionResult<F, WithIndex, In>::type;
-  template <class In>
-  using out = iterable_value_t<std::remove_reference_t<range_t<In>>>;
-
-  template <class In, class Next>
-  struct Bound {
-    const F* f;
-    std::size_t partition;
-    Next next;
-    std::vector<In> buffer;
-    template <class X>
-    bool push(X&& x) {
-      buffer.emplace_back(std::forward<X>(x));
-      return true;
-    }
-    bool finish() {
-      bool goOn;
-      if constexpr (WithIndex)
-        goOn = detail::emitEach(detail::pushTo(next), *f, partition, buffer);
-      else
-        goOn = detail::emitEach(detail::pushTo(next), *f, buffer);
-      return goOn && next.finish();
-    }
-  };
-  template <class In, class Next>
-  Bound<In, Next> bind(std::size_t partition, Next next) const {
-    return {&f, partition, std::move(next), {}};
-  }
-};
-
-/// glom(): one std::vector<T> per partition.
-struct GlomStage {
-  template <class In>
-  using out = std::vector<In>;
-  template <class In, class Next>
-  struct Bound {
-    Next next;
-    std::vector<In> buffer;
-    template <class X>
-    bool push(X&& x) {
-      buffer.emplace_back(std::forward<X>(x));
-      return true;
-    }
-    bool finish() { return next.push(std::move(buffer)) && next.finish(); }
-  };
-  template <class In, class Next>
-  Bound<In, Next> bind(std::size_t, Next next) const {
-    return {std::move(next), {}};
-  }
-};
-
-/// zipWithIndex(): (x, global index); the start index of each partition comes
-/// from a count of the partitions before it, computed once when the RDD is defined.
-struct ZipWithIndexStage {
-  std::shared_ptr<const std::vector<std::int64_t>> starts;
-  template <class In>
-  using out = std::pair<In, std::int64_t>;
-  template <class Next>
-  struct Bound {
-    std::int64_t index;
-    Next next;
-    template <class X>
-    bool push(X&& x) {
-      using In = std::remove_cvref_t<X>;
-      return next.push(std::pair<In, std::int64_t>(std::forward<X>(x), index++));
-    }
-    bool finish() { return next.finish(); }
-  };
-  template <class In, class Next>
-  Bound<Next> bind(std::size_t partition, Next next) const {
-    return {(*starts)[partition], std::move(next)};
-  }
-};
-
-/// The one draw behind sample, sampleByKey and randomSplit: how many copies of
-/// an element to keep, Spark's cell sampling. Without replacement one, when a
-/// uniform draw falls in the cell [lower, upper) (sample's is [0, fraction);
-/// randomSplit's splits draw alike and own disjoint cells); with replacement
-/// Poisson(upper - lower).
-inline int sampledCopies(SplitMix64& rng, bool withReplacement, double lower, double upper) {
-  if (withReplacement) return rng.poisson(upper - lower);
-  const double u = rng.uniform();
-  return u < lower || u >= upper ? 0 : 1;
-}
-
-/// Pushes `copies` copies of x, the last one moved when x is an rvalue; false
-/// when the sink stopped.
-template <class Next, class X>
-bool pushCopies(Next& next, X&& x, int copies) {
-  for (int i = 1; i < copies; ++i)
-    if (!next.push(std::as_const(x))) return false;
-  return copies < 1 || next.push(std::forward<X>(x));
-}
-
-/// sample(withReplacement, fraction, seed): Bernoulli or Poisson sampling with a
-/// generator seeded from (seed, partition), so a seed gives the same sample
-/// whatever the number of workers. randomSplit's splits are samples of the cells
-/// [lower, fraction) of one draw per element.
-struct SampleStage {
-  bool withReplacement;
-  double fraction;
-  std::uint64_t seed;
-  double lower = 0;
-  template <class In>
-  using out = In;
-  template <class Next>
-  struct Bound {
-    bool withReplacement;
-    double lower, upper;
-    SplitMix64 rng;
-    Next next;
-    template <class X>
-    bool push(X&& x) {
-      return pushCopies(next, std::forward<X>(x), sampledCopies(rng, withReplacement, lower, upper));
-    }
-    bool finish() { return next.finish(); }
-  };
-  template <class In, class Next>
-  Bound<Next> bind(std::size_t partition, Next next) const {
-    return {withReplacement, lower, fraction, SplitMix64(seed, partition), std::move(next)};
-  }
-};
-
-}  // namespace rill::fuse
-// ---- end rill/fuse/partition_stages.hpp ----
-
 
 namespace rill {
 
@@ -7463,6 +7789,13 @@ struct SampleByKeyStage {
 /// least `num` of `total` elements with probability 0.9999.
 RILL_RUNTIME double fractionForSampleSize(std::size_t num, std::int64_t total, bool withReplacement);
 
+/// Spark's takeSample bound: larger samples would make the fraction's margin overflow an Int.
+RILL_RUNTIME void checkSampleSize(std::size_t num);
+
+/// Spark's randomSplit rule (every weight finite and >= 0, a positive sum), then each
+/// weight divided by the sum, as Spark's weights.map(_ / sum).
+RILL_RUNTIME std::vector<double> normalisedWeights(const std::vector<double>& weights);
+
 /// Fisher-Yates, as Spark's Utils.randomizeInPlace.
 template <class T>
 void shuffleInPlace(std::vector<T>& v, SplitMix64& rng) {
@@ -7480,6 +7813,7 @@ class SamplingOps {
   /// them, shuffled, when num >= count() without replacement), in random order.
   auto takeSample(bool withReplacement, std::size_t num, std::uint64_t seed = 42) const {
     using T = typename D::value_type;
+    detail::checkSampleSize(num);
     std::vector<T> out;
     if (num == 0) return out;
     const std::int64_t total = d().count();
@@ -7502,17 +7836,12 @@ class SamplingOps {
   /// randomSplit(weights, seed): one RDD per weight, disjoint, together every element once;
   /// each element goes to split i with probability weights[i] / sum(weights).
   auto randomSplit(const std::vector<double>& weights, std::uint64_t seed = 42) const {
-    double sum = 0;
-    for (const double w : weights) {
-      if (!(w >= 0)) throw std::invalid_argument("rill: randomSplit: weights must be nonnegative, got " + toString(weights));
-      sum += w;
-    }
-    if (!(sum > 0)) throw std::invalid_argument("rill: randomSplit: sum of weights must be positive, got " + toString(weights));
+    const std::vector<double> fractions = detail::normalisedWeights(weights);
     std::vector<decltype(d().then(fuse::SampleStage{}))> splits;
     double lower = 0, cumulative = 0;
-    for (std::size_t i = 0; i < weights.size(); ++i) {
-      cumulative += weights[i];
-      const double upper = i + 1 == weights.size() ? 1.0 : cumulative / sum;  // the last split ends at 1 exactly
+    for (std::size_t i = 0; i < fractions.size(); ++i) {
+      cumulative += fractions[i];
+      const double upper = i + 1 == fractions.size() ? 1.0 : std::min(cumulative, 1.0);  // the last ends at 1 exactly  // the last split ends at 1 exactly
       // Every split draws the same uniform per element and keeps its own cell of
       // [0, 1): the splits are disjoint and together hold every element once.
       splits.push_back(d().then(fuse::SampleStage{false, upper, seed, lower}));
@@ -7546,10 +7875,42 @@ class SamplingOps {
 #if RILL_RUNTIME_BODIES
 
 RILL_RUNTIME void detail::checkFraction(const char* op, bool withReplacement, double fraction) {
-  if (!(fraction >= 0) || (!withReplacement && fraction > 1))  // !(>= 0) also rejects NaN
+  if (!std::isfinite(fraction) || fraction < 0 || (!withReplacement && fraction > 1))
     throw std::invalid_argument(std::string("rill: ") + op +
-                                ": fraction must be in [0, 1] without replacement and >= 0 with replacement, got " +
-                                std::to_string(fraction));
+                                ": fraction must be in [0, 1] without replacement and finite and >= 0 with "
+                                "replacement, got " + std::to_string(fraction));
+}
+
+RILL_RUNTIME void detail::checkSampleSize(std::size_t num) {
+  constexpr double intMax = std::numeric_limits<std::int32_t>::max();
+  const double maxSampleSize = intMax - 10 * std::sqrt(intMax);
+  if (static_cast<double>(num) > maxSampleSize)
+    throw std::invalid_argument(
+        "rill: takeSample: Cannot support a sample size > Int.MaxValue - 10.0 * math.sqrt(Int.MaxValue), got " +
+        std::to_string(num));
+}
+
+RILL_RUNTIME std::vector<double> detail::normalisedWeights(const std::vector<double>& weights) {
+  double sum = 0, largest = 0;
+  for (const double w : weights) {
+    if (!std::isfinite(w) || w < 0)
+      throw std::invalid_argument("rill: randomSplit: weights must be finite and nonnegative, got " +
+                                  toString(weights));
+    sum += w;
+    largest = std::max(largest, w);
+  }
+  if (!(sum > 0))
+    throw std::invalid_argument("rill: randomSplit: sum of weights must be positive, got " + toString(weights));
+  // Finite weights whose sum overflows: scale them by the largest first (a sum of at most size()).
+  const double scale = std::isfinite(sum) ? 1 : largest;
+  if (scale != 1) {
+    sum = 0;
+    for (const double w : weights) sum += w / scale;
+  }
+  std::vector<double> out;
+  out.reserve(weights.size());
+  for (const double w : weights) out.push_back(w / scale / sum);
+  return out;
 }
 
 RILL_RUNTIME double detail::fractionForSampleSize(std::size_t num, std::int64_t total, bool withReplacement) {
@@ -7859,14 +8220,16 @@ std::vector<T> commonElements(std::vector<T>& left, const std::vector<T>& right,
 }
 
 /// The partitioner of intersection and subtract for `part`. A count of 0 takes
-/// Spark's defaults: HashPartitioner(the larger partition count of the two) for
-/// intersection, HashPartitioner(this RDD's) for subtract; the inputs'
-/// partitioners are not kept, as in Spark.
+/// Spark's defaults: for intersection (a cogroup of elements, which have no
+/// partitioner) HashPartitioner(spark.default.parallelism, else the larger
+/// partition count of the two), for subtract HashPartitioner(this RDD's).
 template <bool Intersect, class Part, class A, class B>
 auto setPartitioner(const Part& part, const A& a, const B& b) {
   return choosePartitioner(part, [&] {
-    const std::size_t n = Intersect ? std::max(a.numPartitions(), b.numPartitions()) : a.numPartitions();
-    return HashPartitioner<>(std::max<std::size_t>(1, n));
+    if constexpr (Intersect)
+      return HashPartitioner<>(defaultPartitionCount(a.context(), std::max(a.numPartitions(), b.numPartitions())));
+    else
+      return HashPartitioner<>(std::max<std::size_t>(1, a.numPartitions()));
   });
 }
 
@@ -7943,12 +8306,9 @@ class SetOps {
                     "(or pass a comparator: sortBy(f, ascending, n, less))");
       if constexpr (std::strict_weak_order<const Less&, const K&, const K&>) {
         auto keyed = d().keyBy(std::move(f));
-        auto sorted = [&](const auto& cmp) {
-          auto strip = [](auto&& rows) { return detail::takeValues<T>(rows); };
-          return RDD<T>(d().context(),
-                        makeNode<StoredNode<T>>(detail::sortByKey(keyed, "sortBy", numPartitions, cmp, strip).first));
-        };
-        return ascending ? sorted(less) : sorted(detail::Reversed<Less>{less});
+        auto strip = [](auto&& rows) { return detail::takeValues<T>(rows); };
+        auto parts = detail::sortByKey(keyed, "sortBy", numPartitions, less, ascending, strip).first;
+        return RDD<T>(d().context(), makeNode<StoredNode<T>>(std::move(parts)));
       }
     }
   }
@@ -7971,7 +8331,9 @@ class SetOps {
 // Narrow transformations. The element-wise ones shared with DStream (map,
 // filter, flatMap, keyBy, mapPartitions, glom) come from fuse::ElementOps;
 // sample and zipWithIndex also only append a stage to the chain's type; union,
-// coalesce and cache build a new node; repartition and distinct shuffle.
+// coalesce and cache build a new node (moving partitions between ranks first
+// where they must be on one); repartition and distinct shuffle (distinct not
+// on an RDD with a partitioner).
 
 // ---- begin rill/fuse/element_ops.hpp ----
 // The element-wise operations RDD and DStream share: each checks the user's
@@ -8031,7 +8393,13 @@ template <class F, class T>
 constexpr bool checkKeyBy() {
   static_assert(std::invocable<const F&, const T&>,
                 "rill: keyBy(f) needs f callable as f(const T&) with the element type T");
-  return std::invocable<const F&, const T&>;
+  if constexpr (std::invocable<const F&, const T&>) {
+    constexpr bool returnsKey = !std::is_void_v<std::invoke_result_t<const F&, const T&>>;
+    static_assert(returnsKey, "rill: keyBy(f): f returns void; it must return the key");
+    return returnsKey;
+  } else {
+    return false;
+  }
 }
 
 /// f(args...) returns a range. A concept, so the conjunction short-circuits: with a
@@ -8116,6 +8484,72 @@ class ElementOps {
 namespace rill {
 
 namespace detail {
+/// The partitions of `parent` moved whole by a shuffle: partition m's elements go,
+/// in order, to partition to(m) of n, which holds what it receives in partition order.
+template <class R, class To>
+auto movePartitions(const R& parent, std::string_view tag, std::size_t n, To to) {
+  using T = typename R::value_type;
+  return shuffle(
+      parent, tag, n,
+      [&](std::size_t m) {
+        auto route = [target = to(m)](const T&) { return target; };
+        return RoutingWriter<T, decltype(route)>{route, std::vector<std::vector<T>>(n)};
+      },
+      [](std::size_t, std::span<std::vector<T>> in) { return concatenate(in); });
+}
+
+/// `rdd` with every partition on the rank where a shuffle puts it (block placement),
+/// moved there first when some partition lives elsewhere; the partitioner kept.
+template <class T>
+RDD<T> placedAsShuffled(const RDD<T>& rdd, std::string_view tag) {
+  if (placedInBlocks(rdd, clusterOf(rdd.context()).size())) return rdd;
+  auto parts = movePartitions(rdd, tag, rdd.numPartitions(), [](std::size_t m) { return m; });
+  return RDD<T>(rdd.context(), makeNode<StoredNode<T>>(std::move(parts)), rdd.partitioner());
+}
+
+/// Each element once, at its first occurrence (distinct).
+template <class T>
+struct FirstOccurrences {
+  FlatMap<T, char, Hash<T>> seen{Hash<T>()};
+  template <class X>
+  bool push(X&& x) {
+    seen.upsert(std::forward<X>(x), [] { return char{}; }, [](char&) {});
+    return true;
+  }
+  bool finish() { return true; }
+  std::vector<T> result() && {
+    std::vector<T> out;
+    out.reserve(seen.size());
+    for (auto& e : seen.entries()) out.push_back(std::move(e.first));
+    return out;
+  }
+};
+
+/// Spark's sc.union: when every RDD with partitions has the same partitioner,
+/// partition i holds partition i of each, in order, and the union keeps the
+/// partitioner (PartitionerAwareUnionRDD); else the partitions of all, one RDD
+/// after the other. On several ranks a partitioned RDD whose partitions live
+/// elsewhere than a shuffle puts them is moved there first, so that partition i
+/// of every RDD is on one rank.
+template <class T>
+RDD<T> unionAll(SparkContext& sc, const std::vector<RDD<T>>& rdds) {
+  std::vector<RDD<T>> nonEmpty;
+  for (const RDD<T>& rdd : rdds)
+    if (rdd.numPartitions() > 0) nonEmpty.push_back(rdd);
+  const AnyPartitioner* shared = nonEmpty.empty() ? nullptr : nonEmpty.front().partitioner().get();
+  const auto alike = [&](const RDD<T>& rdd) {
+    return rdd.partitioner() && shared->equals(*rdd.partitioner()) &&
+           rdd.numPartitions() == nonEmpty.front().numPartitions();
+  };
+  std::vector<Ref<const RDDNode<T>>> parents;
+  if (!shared || !std::all_of(nonEmpty.begin(), nonEmpty.end(), alike)) {
+    for (const RDD<T>& rdd : rdds) parents.push_back(rdd.node());
+    return RDD<T>(sc, makeNode<UnionNode<T>>(std::move(parents)));
+  }
+  for (const RDD<T>& rdd : nonEmpty) parents.push_back(placedAsShuffled(rdd, "union").node());
+  return RDD<T>(sc, makeNode<PartitionwiseUnionNode<T>>(std::move(parents)), nonEmpty.front().partitioner());
+}
+
 /// Whether every run of parents that a partition of coalesce(n) reads lives on one rank.
 template <class R>
 bool runsOnOneRank(const R& parent, std::size_t n, std::size_t ranks) {
@@ -8149,20 +8583,23 @@ class TransformOps : public fuse::ElementOps<D> {
     return d().then(fuse::ZipWithIndexStage{std::move(starts)});
   }
 
-  /// union_(other): the partitions of both (Spark's union; `union` is a C++ keyword).
+  /// union_(other): Spark's union (`union` is a C++ keyword), sc.union_ of both: the
+  /// partitions of this RDD then those of other, or, when both have the same
+  /// partitioner, partition i of this then of other, the partitioner kept.
   template <class Other>
   auto union_(const Other& other) const {
     using T = typename D::value_type;
     static_assert(std::is_same_v<T, typename Other::value_type>,
                   "rill: union_ needs two RDDs of the same element type");
-    std::vector<Ref<const RDDNode<T>>> parents{d().toRDD().node(), other.toRDD().node()};
-    return RDD<T>(d().context(), makeNode<detail::UnionNode<T>>(std::move(parents)));
+    return detail::unionAll(d().context(), std::vector<RDD<T>>{d().toRDD(), other.toRDD()});
   }
 
   /// cache() / persist(): computes each partition once, on first use, and keeps it.
+  /// Keeps the partitioner, as Spark's cache returns the RDD itself.
   auto cache() const {
     using T = typename D::value_type;
-    return RDD<T>(d().context(), makeNode<detail::CachedNode<T>>(d().toRDD().node()));
+    const RDD<T> parent = d().toRDD();
+    return RDD<T>(d().context(), makeNode<detail::CachedNode<T>>(parent.node()), parent.partitioner());
   }
   auto persist() const { return cache(); }
 
@@ -8196,13 +8633,8 @@ class TransformOps : public fuse::ElementOps<D> {
     const std::size_t ranks = detail::clusterOf(d().context()).size();
     if (detail::runsOnOneRank(parent, n, ranks))
       return RDD<T>(d().context(), makeNode<detail::CoalescedNode<T>>(parent.node(), n));
-    auto parts = detail::shuffle(
-        parent, "coalesce", n,
-        [&](std::size_t m) {
-          auto route = [run = blockOwner(m, parents, n)](const T&) { return run; };  // the run holding parent m
-          return detail::RoutingWriter<T, decltype(route)>{route, std::vector<std::vector<T>>(n)};
-        },
-        [](std::size_t, std::span<std::vector<T>> in) { return detail::concatenate(in); });
+    // Each parent to the run holding it.
+    auto parts = detail::movePartitions(parent, "coalesce", n, [&](std::size_t m) { return blockOwner(m, parents, n); });
     return RDD<T>(d().context(), makeNode<StoredNode<T>>(std::move(parts)));
   }
 
@@ -8225,11 +8657,18 @@ class TransformOps : public fuse::ElementOps<D> {
     return RDD<T>(d().context(), makeNode<StoredNode<T>>(std::move(parts)));
   }
 
-  /// distinct([numPartitions]): each element once (a shuffle by hash).
+  /// distinct([numPartitions]): each element once (a shuffle by hash). On an RDD with a
+  /// partitioner, into as many partitions as it has, each partition's duplicates are
+  /// dropped in place and the partitioner kept, as Spark's.
   auto distinct(std::size_t numPartitions = 0) const {
     using T = typename D::value_type;
     static_assert(HashableKey<T>, RILL_KEY_HASH_RULE);
     const std::size_t n = numPartitions ? numPartitions : std::max<std::size_t>(d().numPartitions(), 1);
+    if (d().partitioner() && n == d().numPartitions()) {
+      const RDD<T> placed = detail::placedAsShuffled(d().toRDD(), "distinct");
+      auto parts = detail::runOwnedPartitions(placed, "distinct", [](std::size_t) { return detail::FirstOccurrences<T>{}; });
+      return RDD<T>(d().context(), makeNode<StoredNode<T>>(std::move(parts)), placed.partitioner());
+    }
     auto parts = detail::shuffle(
         d(), "distinct", n,
         [n](std::size_t) {
@@ -8237,13 +8676,10 @@ class TransformOps : public fuse::ElementOps<D> {
           return detail::RoutingWriter<T, decltype(route)>{route, std::vector<std::vector<T>>(n)};
         },
         [](std::size_t, std::span<std::vector<T>> in) {
-          detail::FlatMap<T, char, Hash<T>> seen;  // first occurrences, in order
+          detail::FirstOccurrences<T> seen;
           for (auto& bucket : in)
-            for (auto& x : bucket) seen.upsert(std::move(x), [] { return char{}; }, [](char&) {});
-          std::vector<T> out;
-          out.reserve(seen.size());
-          for (auto& e : seen.entries()) out.push_back(std::move(e.first));
-          return out;
+            for (auto& x : bucket) seen.push(std::move(x));
+          return std::move(seen).result();
         });
     return RDD<T>(d().context(), makeNode<StoredNode<T>>(std::move(parts)));
   }
@@ -8446,8 +8882,29 @@ class ZipOps {
   /// std::vector<U>& p of other) returns. Both RDDs need the same number of partitions.
   template <class Other, class F>
   auto zipPartitions(const Other& other, F f) const {
+    constexpr bool isRDD = detail::RDDLike<Other>;
+    static_assert(isRDD, "rill: zipPartitions needs an RDD");
+    if constexpr (isRDD) return zipPartitionsOf<typename Other::value_type>(other, std::move(f));
+  }
+
+  /// zip(other): (i-th element of this, i-th element of other). Both RDDs need the same
+  /// number of partitions and of elements in each partition (checked when computed).
+  template <class Other>
+  auto zip(const Other& other) const {
+    constexpr bool isRDD = detail::RDDLike<Other>;
+    static_assert(isRDD, "rill: zip needs an RDD");
+    if constexpr (isRDD) return zipPartitions(other, detail::PairUp<typename D::value_type, typename Other::value_type>{});
+  }
+
+  /// zipWithUniqueId(): (x, id); partition k of n gives ids k, n + k, 2n + k, ... (no job).
+  auto zipWithUniqueId() const {
+    return d().then(detail::ZipWithUniqueIdStage{static_cast<std::int64_t>(d().numPartitions())});
+  }
+
+ private:
+  template <class U, class Other, class F>
+  auto zipPartitionsOf(const Other& other, F f) const {
     using T = typename D::value_type;
-    using U = typename Other::value_type;
     constexpr bool ok = std::invocable<const F&, std::vector<T>&, std::vector<U>&>;
     static_assert(ok, "rill: zipPartitions(other, f) needs f callable as f(std::vector<T>&, std::vector<U>&) "
                       "returning a range");
@@ -8463,19 +8920,6 @@ class ZipOps {
     }
   }
 
-  /// zip(other): (i-th element of this, i-th element of other). Both RDDs need the same
-  /// number of partitions and of elements in each partition (checked when computed).
-  template <class Other>
-  auto zip(const Other& other) const {
-    return zipPartitions(other, detail::PairUp<typename D::value_type, typename Other::value_type>{});
-  }
-
-  /// zipWithUniqueId(): (x, id); partition k of n gives ids k, n + k, 2n + k, ... (no job).
-  auto zipWithUniqueId() const {
-    return d().then(detail::ZipWithUniqueIdStage{static_cast<std::int64_t>(d().numPartitions())});
-  }
-
- private:
   template <class Other>
   void checkPartitions(const Other& other) const {
     if (d().numPartitions() != other.numPartitions())
@@ -9159,6 +9603,90 @@ class Broadcast {
 }  // namespace rill
 // ---- end rill/rdd/broadcast.hpp ----
 
+// ---- begin rill/rdd/conf_values.hpp ----
+// Typed readings of SparkConf settings, as Spark's getBoolean and getTimeAsMs
+// read them, refusing malformed text with a message naming the setting (a bad
+// value fails where the setting is read, not later in a thread).
+
+#include <cctype>
+
+namespace rill::detail {
+
+/// "true" or "false" (any case, as Spark's toBoolean), else `dflt` when unset.
+RILL_RUNTIME bool confBoolean(const SparkConf& conf, const std::string& key, bool dflt);
+
+/// A whole number above 0 (a count of partitions, of threads...), else `dflt` when unset.
+RILL_RUNTIME std::size_t confPositive(const SparkConf& conf, const std::string& key, std::size_t dflt);
+
+/// A duration as Spark writes one: a whole number with a unit (us, ms, s, m or
+/// min, h, d) or none (milliseconds), e.g. "500", "500ms", "10s"; `dflt` when
+/// unset. Negative values are refused.
+RILL_RUNTIME std::chrono::milliseconds confTimeMs(const SparkConf& conf, const std::string& key,
+                                                  std::chrono::milliseconds dflt);
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME bool confBoolean(const SparkConf& conf, const std::string& key, bool dflt) {
+  if (!conf.contains(key)) return dflt;
+  std::string v = conf.get(key);
+  std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (v == "true") return true;
+  if (v == "false") return false;
+  throw std::invalid_argument("rill: setting '" + key + "' must be true or false, got '" + conf.get(key) + "'");
+}
+
+RILL_RUNTIME std::size_t confPositive(const SparkConf& conf, const std::string& key, std::size_t dflt) {
+  if (!conf.contains(key)) return dflt;
+  const long long n = conf.getLong(key, 0);  // refuses what is not an integer, naming the setting
+  if (n <= 0) throw std::invalid_argument("rill: setting '" + key + "' must be positive, got '" + conf.get(key) + "'");
+  return static_cast<std::size_t>(n);
+}
+
+RILL_RUNTIME std::chrono::milliseconds confTimeMs(const SparkConf& conf, const std::string& key,
+                                                  std::chrono::milliseconds dflt) {
+  if (!conf.contains(key)) return dflt;
+  const std::string text = conf.get(key);
+  auto bad = [&] {
+    return std::invalid_argument("rill: setting '" + key +
+                                 "' must be a duration such as 500ms, 10s or 2min (no unit: ms), got '" + text + "'");
+  };
+  std::string_view s = text;
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  std::int64_t n = 0;
+  std::size_t digits = 0;
+  for (; digits < s.size() && s[digits] >= '0' && s[digits] <= '9'; ++digits) {
+    if (n > (std::numeric_limits<std::int64_t>::max() - 9) / 10) throw bad();
+    n = n * 10 + (s[digits] - '0');
+  }
+  if (digits == 0) throw bad();
+  std::string unit(s.substr(digits));
+  std::transform(unit.begin(), unit.end(), unit.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::int64_t usPerUnit = 0;
+  if (unit.empty() || unit == "ms")
+    usPerUnit = 1000;
+  else if (unit == "us")
+    usPerUnit = 1;
+  else if (unit == "s")
+    usPerUnit = 1000 * 1000;
+  else if (unit == "m" || unit == "min")
+    usPerUnit = 60LL * 1000 * 1000;
+  else if (unit == "h")
+    usPerUnit = 3600LL * 1000 * 1000;
+  else if (unit == "d")
+    usPerUnit = 86400LL * 1000 * 1000;
+  else
+    throw bad();
+  if (n > std::numeric_limits<std::int64_t>::max() / usPerUnit) throw bad();
+  return std::chrono::milliseconds(n * usPerUnit / 1000);  // "1500us" is 1 ms, as in Spark
+}
+
+#endif  // RILL_RUNTIME_BODIES
+
+}  // namespace rill::detail
+// ---- end rill/rdd/conf_values.hpp ----
+
 // ---- begin rill/rdd/rank_sources.hpp ----
 // What the sources do when a program runs on several ranks: check that every
 // rank passed parallelize the same collection, send one rank's collection out
@@ -9485,9 +10013,13 @@ class SparkContext {
   /// Spark's "local-<milliseconds since the epoch when the context started>"; rank
   /// 0's on every rank.
   const std::string& applicationId() const { return applicationId_; }
-  /// Partitions used when none are asked for: the worker threads of all ranks, so
-  /// P ranks of local[N] cut data as one process of local[P*N] does.
-  std::size_t defaultParallelism() const { return cluster_->size() * parallelism_; }
+  /// Partitions used when none are asked for: spark.default.parallelism when set
+  /// (the total over all ranks), else the worker threads of all ranks, so P ranks
+  /// of local[N] cut data as one process of local[P*N] does. The threads that run
+  /// a rank's tasks stay executor().parallelism().
+  std::size_t defaultParallelism() const {
+    return configuredParallelism_ ? configuredParallelism_ : cluster_->size() * parallelism_;
+  }
   /// Where this rank's tasks run (its own worker threads); after stop() it refuses them.
   exec::Executor& executor() { return jobs_; }
   /// The ranks jobs run on.
@@ -9572,14 +10104,14 @@ class SparkContext {
   /// in path order, .gz files decompressed; min(minPartitions, files) partitions.
   RDD<std::pair<std::string, std::string>> wholeTextFiles(const std::string& path, std::size_t minPartitions = 0);
 
-  /// union_(rdds) / union_(first, rest...): Spark's sc.union, the partitions of
-  /// every RDD one after the other (`union` is a C++ keyword).
+  /// union_(rdds) / union_(first, rest...): Spark's sc.union (`union` is a C++
+  /// keyword): the partitions of every RDD one after the other, or, when every RDD
+  /// with partitions has the same partitioner, partition i of each in turn, the
+  /// partitioner kept.
   template <class T>
   RDD<T> union_(const std::vector<RDD<T>>& rdds) {
     assertNotStopped();
-    std::vector<Ref<const RDDNode<T>>> parents;
-    for (const RDD<T>& rdd : rdds) parents.push_back(rdd.node());
-    return RDD<T>(*this, makeNode<detail::UnionNode<T>>(std::move(parents)));
+    return detail::unionAll(*this, rdds);
   }
   template <class First, class... Rest>
     requires requires(const First& first) { first.toRDD(); }
@@ -9700,6 +10232,7 @@ class SparkContext {
   }
 
   SparkConf conf_;
+  std::size_t configuredParallelism_;  // spark.default.parallelism, 0 when unset
   std::unique_ptr<exec::Cluster> ownCluster_;  // the default single-process cluster, when no cluster was given
   exec::Cluster* cluster_;
   exec::ExchangeMetrics metrics_;
@@ -9784,6 +10317,7 @@ RILL_RUNTIME void SparkContext::Jobs::runTasks(std::size_t n, exec::TaskRef task
 
 RILL_RUNTIME SparkContext::SparkContext(SparkConf conf, std::unique_ptr<exec::Cluster> own, exec::Cluster* cluster)
     : conf_(std::move(conf)),
+      configuredParallelism_(detail::confPositive(conf_, std::string(detail::kDefaultParallelismSetting), 0)),
       ownCluster_(std::move(own)),
       cluster_(cluster ? cluster : ownCluster_.get()),
       pool_(std::make_unique<exec::ThreadPool>(conf_.threads())),
@@ -10015,14 +10549,22 @@ struct ShowTraits<Duration> {
 }  // namespace detail
 
 /// Converts any std::chrono duration to milliseconds, refusing what a batch
-/// interval or window cannot be: zero, negative, or finer than a millisecond.
+/// interval or window cannot be: zero, negative, finer than a millisecond, or
+/// (floating-point) NaN, infinite or too large to count in microseconds.
 template <class Rep, class Period>
 Duration requirePositiveDuration(std::chrono::duration<Rep, Period> d, const char* what) {
-  const auto ms = std::chrono::duration_cast<Duration>(d);
+  if constexpr (std::is_floating_point_v<Rep>) {
+    // Casting NaN, an infinity or an out-of-range value to an integer count is undefined.
+    const long double ms = std::chrono::duration<long double, std::milli>(d).count();
+    if (!std::isfinite(ms) || std::fabs(ms) >= 9e15L)
+      throw std::invalid_argument(std::string("rill: ") + what + " must be finite and under 9e15 ms, got " +
+                                  std::to_string(ms) + " ms");
+  }
   if (d <= d.zero())
     throw std::invalid_argument(std::string("rill: ") + what + " must be positive, got " +
                                 std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(d).count()) +
                                 " us");
+  const auto ms = std::chrono::duration_cast<Duration>(d);
   if (std::chrono::duration_cast<decltype(d)>(ms) != d)
     throw std::invalid_argument(std::string("rill: ") + what + " must be a whole number of milliseconds, got " +
                                 std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(d).count()) +
@@ -10622,12 +11164,31 @@ RILL_RUNTIME void detail::requireSameContextAndSlide(const char* op, const DStre
 
 namespace rill {
 
+namespace detail {
+/// Whether f, called as a transform-like function with batches of types R...
+/// (and the time when it takes it), returns an RDD or an RDD chain. True when f
+/// cannot be called so at all: the caller's own check names that mistake.
+template <class F, class... R>
+constexpr bool returnsRDD() {
+  if constexpr (std::invocable<F&, const R&..., Time>)
+    return RDDLike<std::remove_cvref_t<std::invoke_result_t<F&, const R&..., Time>>>;
+  else if constexpr (std::invocable<F&, const R&...>)
+    return RDDLike<std::remove_cvref_t<std::invoke_result_t<F&, const R&...>>>;
+  else
+    return true;
+}
+}  // namespace detail
+
 template <class D>
 class DStreamOps : public fuse::ElementOps<D> {
   const D& d() const { return static_cast<const D&>(*this); }
 
  public:
+  /// repartition(n): every batch spread round-robin over n partitions; n = 0 throws
+  /// std::invalid_argument here, not in the first batch.
   auto repartition(std::size_t numPartitions) const {
+    if (numPartitions == 0)
+      throw std::invalid_argument("rill: repartition: the number of partitions must be positive");
     return detail::deriveStream(d(), [numPartitions](const auto& rdd) { return rdd.repartition(numPartitions); });
   }
 
@@ -10683,6 +11244,7 @@ class DStreamOps : public fuse::ElementOps<D> {
   template <class F>
   auto transform(F f) const {
     using R = detail::batch_rdd_t<D>;
+    static_assert(detail::returnsRDD<F, R>(), "rill: transform(f) needs f to return an RDD (or an RDD chain)");
     if constexpr (std::invocable<F&, const R&, Time>) {
       return detail::deriveStreamTimed(d(), std::move(f));
     } else {
@@ -10700,6 +11262,8 @@ class DStreamOps : public fuse::ElementOps<D> {
     static_assert(std::invocable<F&, const A&, const B&, Time> || std::invocable<F&, const A&, const B&>,
                   "rill: transformWith(other, f) needs f callable as f(rdd, otherRdd) or f(rdd, otherRdd, "
                   "rill::Time) returning an RDD");
+    static_assert(detail::returnsRDD<F, A, B>(),
+                  "rill: transformWith(other, f) needs f to return an RDD (or an RDD chain)");
     return detail::deriveStream2(d(), other, std::move(f), "transformWith");
   }
 
@@ -10873,6 +11437,15 @@ class ForEachOutput final : public OutputOperation, public std::enable_shared_fr
   std::string description_;
 };
 
+/// A batch's file name, as Spark's rddToFileName: "<prefix>-<time ms>.<suffix>",
+/// without "<prefix>-" when the prefix is empty and ".<suffix>" when the suffix is.
+inline std::string batchFileName(const std::string& prefix, const std::string& suffix, Time t) {
+  std::string name = std::to_string(t.milliseconds());
+  if (!prefix.empty()) name = prefix + "-" + name;
+  if (!suffix.empty()) name += "." + suffix;
+  return name;
+}
+
 }  // namespace detail
 
 template <class D>
@@ -10910,10 +11483,11 @@ class DStreamOutputOps {
   void pprint(std::size_t num = 10) const { print(num); }
 
   /// saveAsTextFiles(prefix, suffix): each batch into the directory
-  /// "<prefix>-<time ms>[.<suffix>]", as Spark names them.
+  /// "<prefix>-<time ms>[.<suffix>]" ("<time ms>[.<suffix>]" for an empty prefix),
+  /// as Spark names them.
   void saveAsTextFiles(std::string prefix, std::string suffix = "") const {
     addOutput("saveAsTextFiles", [prefix = std::move(prefix), suffix = std::move(suffix)](const auto& rdd, Time t) {
-      rdd.saveAsTextFile(prefix + "-" + std::to_string(t.milliseconds()) + (suffix.empty() ? "" : "." + suffix));
+      rdd.saveAsTextFile(detail::batchFileName(prefix, suffix, t));
     });
   }
 
@@ -12570,15 +13144,6 @@ DStream<Out> windowStream(const char* what, const DStream<In>& parent, Duration 
   return DStream<Out>(std::make_shared<WindowNode<In, Out>>(parent.node(), window, slide, std::move(combine)));
 }
 
-/// The RDDs as one (Spark's UnionRDD): their partitions one after the other.
-template <class T>
-RDD<T> unionOf(SparkContext& sc, const std::vector<RDD<T>>& rdds) {
-  std::vector<Ref<const RDDNode<T>>> nodes;
-  nodes.reserve(rdds.size());
-  for (const auto& r : rdds) nodes.push_back(r.node());
-  return RDD<T>(sc, makeNode<UnionNode<T>>(std::move(nodes)));
-}
-
 }  // namespace detail
 
 #if RILL_RUNTIME_BODIES
@@ -12632,7 +13197,7 @@ class DStreamWindowOps {
     auto parent = d().toDStream();
     SparkContext* sc = &parent.sparkContext();
     return detail::windowStream<T>("window", parent, windowDuration, slideDuration,
-                                   [sc](std::vector<RDD<T>> rdds) { return detail::unionOf(*sc, rdds); });
+                                   [sc](std::vector<RDD<T>> rdds) { return detail::unionAll(*sc, rdds); });  // Spark's sc.union
   }
 
   /// countByWindow(window, slide): the number of elements in each window, one int64.
@@ -13149,6 +13714,11 @@ class StreamingListener {
 /// Delivers events to every listener, one event at a time. An event goes to the
 /// listeners registered when it was posted; adding or removing a listener never
 /// waits for a delivery, so a listener may do either from inside an event.
+namespace detail {
+/// An exception's what(), or "unknown exception" for one that is not a std::exception.
+RILL_RUNTIME std::string describeException(const std::exception_ptr& e);
+}  // namespace detail
+
 class ListenerBus {
  public:
   void add(std::shared_ptr<StreamingListener> l);
@@ -13157,7 +13727,7 @@ class ListenerBus {
   template <class Event, class... Args>
   void post(Event event, const Args&... args) {
     Turn turn(*this, std::nullopt);
-    for (auto& l : turn.listeners) ((*l).*event)(args...);
+    deliver(turn.listeners, event, args...);
   }
   /// post, unless a listener has been busy for longer than `patience` (stuck in
   /// a function that does not return): then nothing is delivered; false.
@@ -13165,11 +13735,35 @@ class ListenerBus {
   bool tryPost(Duration patience, Event event, const Args&... args) {
     Turn turn(*this, patience);
     if (!turn.taken) return false;
-    for (auto& l : turn.listeners) ((*l).*event)(args...);
+    deliver(turn.listeners, event, args...);
     return true;
   }
 
  private:
+  using Listeners = std::vector<std::shared_ptr<StreamingListener>>;
+
+  // A listener that throws does not stop the others nor the context (Spark's
+  // listener bus logs and goes on): the others are warned through onWarning.
+  // A throw from onWarning is dropped, so a warning never begets another.
+  template <class Event, class... Args>
+  static void deliver(const Listeners& listeners, Event event, const Args&... args) {
+    for (const auto& l : listeners) {
+      try {
+        ((*l).*event)(args...);
+      } catch (...) {
+        if (!isWarning(event)) warnOthers(listeners, *l, std::current_exception());
+      }
+    }
+  }
+  template <class Event>
+  static bool isWarning(Event event) {
+    if constexpr (std::is_same_v<Event, decltype(&StreamingListener::onWarning)>)
+      return event == &StreamingListener::onWarning;
+    else
+      return false;
+  }
+  static void warnOthers(const Listeners& listeners, const StreamingListener& thrower, std::exception_ptr error);
+
   // The bus's turn, waited for at most `patience` (unset: without limit). A
   // flag under a plain mutex rather than a std::timed_mutex, whose timed lock
   // ThreadSanitizer does not see.
@@ -13180,7 +13774,7 @@ class ListenerBus {
     Turn& operator=(const Turn&) = delete;
     ListenerBus* bus_;
     bool taken = false;
-    std::vector<std::shared_ptr<StreamingListener>> listeners;  // those registered when the turn was taken
+    Listeners listeners;  // those registered when the turn was taken
   };
 
   std::mutex mutex_;
@@ -13199,6 +13793,29 @@ RILL_RUNTIME void ListenerBus::add(std::shared_ptr<StreamingListener> l) {
 RILL_RUNTIME bool ListenerBus::remove(const StreamingListener* l) {
   std::lock_guard lock(mutex_);
   return std::erase_if(listeners_, [l](const auto& x) { return x.get() == l; }) > 0;
+}
+
+RILL_RUNTIME std::string detail::describeException(const std::exception_ptr& e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    return ex.what();
+  } catch (...) {
+    return "unknown exception";
+  }
+}
+
+RILL_RUNTIME void ListenerBus::warnOthers(const Listeners& listeners, const StreamingListener& thrower,
+                                          std::exception_ptr error) {
+  const std::string message =
+      "rill: a StreamingListener threw from an event and was skipped: " + detail::describeException(error);
+  for (const auto& l : listeners) {
+    if (l.get() == &thrower) continue;
+    try {
+      l->onWarning(message);
+    } catch (...) {
+    }
+  }
 }
 
 RILL_RUNTIME ListenerBus::Turn::Turn(ListenerBus& bus, std::optional<Duration> patience) : bus_(&bus) {
@@ -13231,80 +13848,6 @@ RILL_RUNTIME ListenerBus::Turn::~Turn() {
 // ---- begin rill/stream/receiver_settings.hpp ----
 // The knobs of every receiver, read once from the SparkConf when a receiver
 // stream is defined, so a bad value fails at definition, not in a thread.
-
-// ---- begin rill/rdd/conf_values.hpp ----
-// Typed readings of SparkConf settings, as Spark's getBoolean and getTimeAsMs
-// read them, refusing malformed text with a message naming the setting (a bad
-// value fails where the setting is read, not later in a thread).
-
-#include <cctype>
-
-namespace rill::detail {
-
-/// "true" or "false" (any case, as Spark's toBoolean), else `dflt` when unset.
-RILL_RUNTIME bool confBoolean(const SparkConf& conf, const std::string& key, bool dflt);
-
-/// A duration as Spark writes one: a whole number with a unit (us, ms, s, m or
-/// min, h, d) or none (milliseconds), e.g. "500", "500ms", "10s"; `dflt` when
-/// unset. Negative values are refused.
-RILL_RUNTIME std::chrono::milliseconds confTimeMs(const SparkConf& conf, const std::string& key,
-                                                  std::chrono::milliseconds dflt);
-
-#if RILL_RUNTIME_BODIES
-
-RILL_RUNTIME bool confBoolean(const SparkConf& conf, const std::string& key, bool dflt) {
-  if (!conf.contains(key)) return dflt;
-  std::string v = conf.get(key);
-  std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (v == "true") return true;
-  if (v == "false") return false;
-  throw std::invalid_argument("rill: setting '" + key + "' must be true or false, got '" + conf.get(key) + "'");
-}
-
-RILL_RUNTIME std::chrono::milliseconds confTimeMs(const SparkConf& conf, const std::string& key,
-                                                  std::chrono::milliseconds dflt) {
-  if (!conf.contains(key)) return dflt;
-  const std::string text = conf.get(key);
-  auto bad = [&] {
-    return std::invalid_argument("rill: setting '" + key +
-                                 "' must be a duration such as 500ms, 10s or 2min (no unit: ms), got '" + text + "'");
-  };
-  std::string_view s = text;
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  std::int64_t n = 0;
-  std::size_t digits = 0;
-  for (; digits < s.size() && s[digits] >= '0' && s[digits] <= '9'; ++digits) {
-    if (n > (std::numeric_limits<std::int64_t>::max() - 9) / 10) throw bad();
-    n = n * 10 + (s[digits] - '0');
-  }
-  if (digits == 0) throw bad();
-  std::string unit(s.substr(digits));
-  std::transform(unit.begin(), unit.end(), unit.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  std::int64_t usPerUnit = 0;
-  if (unit.empty() || unit == "ms")
-    usPerUnit = 1000;
-  else if (unit == "us")
-    usPerUnit = 1;
-  else if (unit == "s")
-    usPerUnit = 1000 * 1000;
-  else if (unit == "m" || unit == "min")
-    usPerUnit = 60LL * 1000 * 1000;
-  else if (unit == "h")
-    usPerUnit = 3600LL * 1000 * 1000;
-  else if (unit == "d")
-    usPerUnit = 86400LL * 1000 * 1000;
-  else
-    throw bad();
-  if (n > std::numeric_limits<std::int64_t>::max() / usPerUnit) throw bad();
-  return std::chrono::milliseconds(n * usPerUnit / 1000);  // "1500us" is 1 ms, as in Spark
-}
-
-#endif  // RILL_RUNTIME_BODIES
-
-}  // namespace rill::detail
-// ---- end rill/rdd/conf_values.hpp ----
 
 
 namespace rill {
@@ -13953,8 +14496,6 @@ class Receiver;
 
 namespace detail {
 
-RILL_RUNTIME std::string describeException(const std::exception_ptr& e);
-
 /// What store() waits on besides the buffer: with the write-ahead log, the
 /// blocks sealed and not yet taken by a batch (block_generator.hpp).
 class StoreGate {
@@ -14176,20 +14717,6 @@ class ReceiverSupervisor {
 };
 
 }  // namespace detail
-
-#if RILL_RUNTIME_BODIES
-
-RILL_RUNTIME std::string detail::describeException(const std::exception_ptr& e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& ex) {
-    return ex.what();
-  } catch (...) {
-    return "unknown exception";
-  }
-}
-
-#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill
 // ---- end rill/stream/receiver_supervisor.hpp ----
@@ -15898,7 +16425,8 @@ namespace rill {
 
 class SocketReceiver final : public Receiver<std::string> {
  public:
-  /// Throws std::invalid_argument for a port outside 1..65535 (a wider int
+  /// Throws std::invalid_argument for an empty host (it never resolves, so the
+  /// receiver would retry forever) and for a port outside 1..65535 (a wider int
   /// would otherwise be cut to 16 bits and connect somewhere else).
   SocketReceiver(std::string host, int port, const ReceiverSettings& settings);
 
@@ -15914,6 +16442,7 @@ class SocketReceiver final : public Receiver<std::string> {
   static constexpr std::chrono::milliseconds kPoll{50};
   static constexpr std::size_t kReadSize = 64 * 1024;
 
+  static std::string checkedHost(std::string host);
   static int checkedPort(int port);
 
   std::string endpoint() const { return host_ + ":" + std::to_string(port_); }
@@ -15934,13 +16463,18 @@ class SocketReceiver final : public Receiver<std::string> {
 #if RILL_RUNTIME_BODIES
 
 RILL_RUNTIME SocketReceiver::SocketReceiver(std::string host, int port, const ReceiverSettings& settings)
-    : host_(std::move(host)),
+    : host_(checkedHost(std::move(host))),
       port_(checkedPort(port)),
       maxLineLength_(settings.maxLineLength),
       connectTimeout_(settings.connectTimeout) {}
 
 RILL_RUNTIME void SocketReceiver::onStart() {
   spawn([this] { receive(); });
+}
+
+RILL_RUNTIME std::string SocketReceiver::checkedHost(std::string host) {
+  if (host.empty()) throw std::invalid_argument("rill: socketTextStream needs a host name or address, got an empty one");
+  return host;
 }
 
 RILL_RUNTIME int SocketReceiver::checkedPort(int port) {
@@ -16436,7 +16970,8 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
   /// when a batch never ends, and marks the context stopped.
   void finishStop(const StopSettings& settings);
 
-  /// Waits until the context stops; rethrows the first exception a batch raised.
+  /// Waits until the context stops; rethrows the first exception a batch raised,
+  /// again on every later call.
   void awaitTermination();
   /// Like awaitTermination, but gives up after `timeout` of real time; true if stopped.
   template <class Rep, class Period>
@@ -16644,10 +17179,8 @@ RILL_RUNTIME void BatchScheduler::warn(const std::string& message) {
 }
 
 RILL_RUNTIME void BatchScheduler::rethrowError() {
-  if (error_) {
-    auto e = std::exchange(error_, nullptr);
-    std::rethrow_exception(e);
-  }
+  // Kept, not cleared: every later wait sees the same failure (Spark's ContextWaiter).
+  if (error_) std::rethrow_exception(error_);
 }
 
 RILL_RUNTIME std::optional<Time> BatchScheduler::awaitBatch(Time next) {
@@ -16999,8 +17532,14 @@ class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
   ListenerBus& listenerBus() { return bus_; }
   /// Where print()/pprint() write (std::cout by default).
   void setPrintStream(std::ostream& os) { graph_->setPrintStream(os); }
-  /// Keep each batch's RDDs at least this long (Spark's remember).
-  void remember(Duration d) { rememberAtLeast_ = d; }
+  /// Keep each batch's RDDs at least this long (Spark's remember). Throws
+  /// std::invalid_argument for a negative duration; zero adds nothing to what
+  /// the windows already keep.
+  void remember(Duration d) {
+    if (d < Duration::zero())
+      throw std::invalid_argument("rill: remember(duration) needs a duration of zero or more, got " + toString(d));
+    rememberAtLeast_ = d;
+  }
 
   // ---- checkpointing (checkpoint.hpp) ------------------------------------------
 
@@ -17044,9 +17583,11 @@ class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
 
   /// queueStream(queue, oneAtATime = true, defaultRDD): each batch takes the next RDD
   /// (or all queued RDDs, as one union), else defaultRDD, else an empty RDD.
+  /// Throws std::invalid_argument for a null queue.
   template <class T>
   DStream<T> queueStream(std::shared_ptr<RDDQueue<T>> queue, bool oneAtATime = true,
                          std::optional<std::type_identity_t<RDD<T>>> defaultRDD = std::nullopt) {
+    if (!queue) throw std::invalid_argument("rill: queueStream needs a queue, got a null pointer");
     auto node = std::make_shared<detail::QueueInputNode<T>>(*graph_, std::move(queue), oneAtATime,
                                                             std::move(defaultRDD));
     graph_->addInput(node);
@@ -17082,12 +17623,16 @@ class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
   /// -> an RDD; the streams are DStreams of one type with one slide (Spark's ssc.transform).
   template <class T, class F>
   auto transform(const std::vector<DStream<T>>& streams, F f) {
+    static_assert(detail::returnsRDD<F, std::vector<RDD<T>>>(),
+                  "rill: ssc.transform(streams, f) needs f to return an RDD (or an RDD chain)");
     return detail::transformStreams(*graph_, streams, std::move(f));
   }
   /// transform(std::tuple(a, b, ...), f): f(a's batch, b's batch, ...[, time]) -> an RDD,
   /// for streams of different types.
   template <class... S, class F>
   auto transform(const std::tuple<S...>& streams, F f) {
+    static_assert(detail::returnsRDD<F, detail::batch_rdd_t<std::remove_cvref_t<S>>...>(),
+                  "rill: ssc.transform(streams, f) needs f to return an RDD (or an RDD chain)");
     return detail::transformStreams(*graph_, streams, std::move(f));
   }
 
@@ -17116,8 +17661,8 @@ class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
   /// waited for. Called from inside a batch, stop() does not wait for the batch.
   void stop(bool stopSparkContext = true, bool stopGracefully = false);
 
-  /// Waits until the context stops; rethrows the first exception a batch raised.
-  /// Throws IllegalStateException when called from inside a batch, where it
+  /// Waits until the context stops; rethrows the first exception a batch raised,
+  /// and the same exception on every later call (as Spark does). Throws IllegalStateException when called from inside a batch, where it
   /// would wait forever.
   void awaitTermination() { scheduler_->awaitTermination(); }
   /// Like awaitTermination, but gives up after `timeout` of real time; true if stopped.

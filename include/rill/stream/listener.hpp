@@ -104,6 +104,11 @@ class StreamingListener {
 /// Delivers events to every listener, one event at a time. An event goes to the
 /// listeners registered when it was posted; adding or removing a listener never
 /// waits for a delivery, so a listener may do either from inside an event.
+namespace detail {
+/// An exception's what(), or "unknown exception" for one that is not a std::exception.
+RILL_RUNTIME std::string describeException(const std::exception_ptr& e);
+}  // namespace detail
+
 class ListenerBus {
  public:
   void add(std::shared_ptr<StreamingListener> l);
@@ -180,16 +185,20 @@ RILL_RUNTIME bool ListenerBus::remove(const StreamingListener* l) {
   return std::erase_if(listeners_, [l](const auto& x) { return x.get() == l; }) > 0;
 }
 
+RILL_RUNTIME std::string detail::describeException(const std::exception_ptr& e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    return ex.what();
+  } catch (...) {
+    return "unknown exception";
+  }
+}
+
 RILL_RUNTIME void ListenerBus::warnOthers(const Listeners& listeners, const StreamingListener& thrower,
                                           std::exception_ptr error) {
-  std::string what = "unknown exception";
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    what = e.what();
-  } catch (...) {
-  }
-  const std::string message = "rill: a StreamingListener threw from an event and was skipped: " + what;
+  const std::string message =
+      "rill: a StreamingListener threw from an event and was skipped: " + detail::describeException(error);
   for (const auto& l : listeners) {
     if (l.get() == &thrower) continue;
     try {

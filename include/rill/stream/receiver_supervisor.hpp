@@ -6,7 +6,6 @@
 // failing without storing anything, up to rill.streaming.receiverRestartDelayMax.
 // The restart wait is real time, not the streaming clock: a test on a
 // ManualClock need not advance batches to let a receiver reconnect.
-#include <rill/core/runtime.hpp>
 #include <rill/exec/start_thread.hpp>
 #include <rill/stream/block_buffer.hpp>
 #include <rill/stream/clock.hpp>
@@ -35,8 +34,6 @@ template <class T>
 class Receiver;
 
 namespace detail {
-
-RILL_RUNTIME std::string describeException(const std::exception_ptr& e);
 
 /// What store() waits on besides the buffer: with the write-ahead log, the
 /// blocks sealed and not yet taken by a batch (block_generator.hpp).
@@ -259,19 +256,5 @@ class ReceiverSupervisor {
 };
 
 }  // namespace detail
-
-#if RILL_RUNTIME_BODIES
-
-RILL_RUNTIME std::string detail::describeException(const std::exception_ptr& e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& ex) {
-    return ex.what();
-  } catch (...) {
-    return "unknown exception";
-  }
-}
-
-#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill
