@@ -7841,7 +7841,7 @@ class SamplingOps {
     double lower = 0, cumulative = 0;
     for (std::size_t i = 0; i < fractions.size(); ++i) {
       cumulative += fractions[i];
-      const double upper = i + 1 == fractions.size() ? 1.0 : std::min(cumulative, 1.0);  // the last ends at 1 exactly  // the last split ends at 1 exactly
+      const double upper = i + 1 == fractions.size() ? 1.0 : std::min(cumulative, 1.0);  // the last split ends at 1 exactly
       // Every split draws the same uniform per element and keeps its own cell of
       // [0, 1): the splits are disjoint and together hold every element once.
       splits.push_back(d().then(fuse::SampleStage{false, upper, seed, lower}));
@@ -8484,6 +8484,11 @@ class ElementOps {
 namespace rill {
 
 namespace detail {
+/// Refuses a partition count of 0 for `op` (repartition, coalesce), at the call.
+inline void requirePositivePartitions(std::size_t n, const char* op) {
+  if (n == 0) throw std::invalid_argument(std::string("rill: ") + op + ": the number of partitions must be positive");
+}
+
 /// The partitions of `parent` moved whole by a shuffle: partition m's elements go,
 /// in order, to partition to(m) of n, which holds what it receives in partition order.
 template <class R, class To>
@@ -8625,7 +8630,7 @@ class TransformOps : public fuse::ElementOps<D> {
   /// ranks are first moved to one (the partitions and their order stay the same).
   auto coalesce(std::size_t n, bool shuffle = false) const {
     using T = typename D::value_type;
-    requirePositive(n, "coalesce");
+    detail::requirePositivePartitions(n, "coalesce");
     if (shuffle) return repartition(n);
     auto parent = d().toRDD();
     const std::size_t parents = parent.numPartitions();
@@ -8641,7 +8646,7 @@ class TransformOps : public fuse::ElementOps<D> {
   /// repartition(n): spreads elements round-robin over n partitions (a shuffle).
   auto repartition(std::size_t n) const {
     using T = typename D::value_type;
-    requirePositive(n, "repartition");
+    detail::requirePositivePartitions(n, "repartition");
     auto parts = detail::shuffle(
         d(), "repartition", n,
         [n](std::size_t p) {
@@ -8682,11 +8687,6 @@ class TransformOps : public fuse::ElementOps<D> {
           return std::move(seen).result();
         });
     return RDD<T>(d().context(), makeNode<StoredNode<T>>(std::move(parts)));
-  }
-
- private:
-  static void requirePositive(std::size_t n, const char* op) {
-    if (n == 0) throw std::invalid_argument(std::string("rill: ") + op + ": the number of partitions must be positive");
   }
 };
 
@@ -11187,8 +11187,7 @@ class DStreamOps : public fuse::ElementOps<D> {
   /// repartition(n): every batch spread round-robin over n partitions; n = 0 throws
   /// std::invalid_argument here, not in the first batch.
   auto repartition(std::size_t numPartitions) const {
-    if (numPartitions == 0)
-      throw std::invalid_argument("rill: repartition: the number of partitions must be positive");
+    detail::requirePositivePartitions(numPartitions, "repartition");
     return detail::deriveStream(d(), [numPartitions](const auto& rdd) { return rdd.repartition(numPartitions); });
   }
 

@@ -119,7 +119,7 @@ class SamplingOps {
     double lower = 0, cumulative = 0;
     for (std::size_t i = 0; i < fractions.size(); ++i) {
       cumulative += fractions[i];
-      const double upper = i + 1 == fractions.size() ? 1.0 : std::min(cumulative, 1.0);  // the last ends at 1 exactly  // the last split ends at 1 exactly
+      const double upper = i + 1 == fractions.size() ? 1.0 : std::min(cumulative, 1.0);  // the last split ends at 1 exactly
       // Every split draws the same uniform per element and keeps its own cell of
       // [0, 1): the splits are disjoint and together hold every element once.
       splits.push_back(d().then(fuse::SampleStage{false, upper, seed, lower}));

@@ -34,6 +34,11 @@
 namespace rill {
 
 namespace detail {
+/// Refuses a partition count of 0 for `op` (repartition, coalesce), at the call.
+inline void requirePositivePartitions(std::size_t n, const char* op) {
+  if (n == 0) throw std::invalid_argument(std::string("rill: ") + op + ": the number of partitions must be positive");
+}
+
 /// The partitions of `parent` moved whole by a shuffle: partition m's elements go,
 /// in order, to partition to(m) of n, which holds what it receives in partition order.
 template <class R, class To>
@@ -175,7 +180,7 @@ class TransformOps : public fuse::ElementOps<D> {
   /// ranks are first moved to one (the partitions and their order stay the same).
   auto coalesce(std::size_t n, bool shuffle = false) const {
     using T = typename D::value_type;
-    requirePositive(n, "coalesce");
+    detail::requirePositivePartitions(n, "coalesce");
     if (shuffle) return repartition(n);
     auto parent = d().toRDD();
     const std::size_t parents = parent.numPartitions();
@@ -191,7 +196,7 @@ class TransformOps : public fuse::ElementOps<D> {
   /// repartition(n): spreads elements round-robin over n partitions (a shuffle).
   auto repartition(std::size_t n) const {
     using T = typename D::value_type;
-    requirePositive(n, "repartition");
+    detail::requirePositivePartitions(n, "repartition");
     auto parts = detail::shuffle(
         d(), "repartition", n,
         [n](std::size_t p) {
@@ -232,11 +237,6 @@ class TransformOps : public fuse::ElementOps<D> {
           return std::move(seen).result();
         });
     return RDD<T>(d().context(), makeNode<StoredNode<T>>(std::move(parts)));
-  }
-
- private:
-  static void requirePositive(std::size_t n, const char* op) {
-    if (n == 0) throw std::invalid_argument(std::string("rill: ") + op + ": the number of partitions must be positive");
   }
 };
 

@@ -5,13 +5,13 @@
 // the others derive a new stream whose batch is an RDD operation on the parent's.
 #include <rill/fuse/element_ops.hpp>
 #include <rill/rdd/keyed_args.hpp>
+#include <rill/rdd/transformations.hpp>
 #include <rill/stream/derive.hpp>
 
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <stdexcept>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -41,8 +41,7 @@ class DStreamOps : public fuse::ElementOps<D> {
   /// repartition(n): every batch spread round-robin over n partitions; n = 0 throws
   /// std::invalid_argument here, not in the first batch.
   auto repartition(std::size_t numPartitions) const {
-    if (numPartitions == 0)
-      throw std::invalid_argument("rill: repartition: the number of partitions must be positive");
+    detail::requirePositivePartitions(numPartitions, "repartition");
     return detail::deriveStream(d(), [numPartitions](const auto& rdd) { return rdd.repartition(numPartitions); });
   }
 
