@@ -2091,6 +2091,15 @@ namespace rill {
 
 class SparkConf {
  public:
+  // Defined in the runtime (rill/core/runtime.hpp), so passing a SparkConf
+  // around does not compile the copying of its settings into every program.
+  SparkConf();
+  SparkConf(const SparkConf&);
+  SparkConf(SparkConf&&) noexcept;
+  SparkConf& operator=(const SparkConf&);
+  SparkConf& operator=(SparkConf&&) noexcept;
+  ~SparkConf();
+
   SparkConf& setAppName(std::string name) {
     appName_ = std::move(name);
     return *this;
@@ -2141,6 +2150,13 @@ inline constexpr std::string_view kDefaultParallelismSetting = "spark.default.pa
 }  // namespace detail
 
 #if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME SparkConf::SparkConf() = default;
+RILL_RUNTIME SparkConf::SparkConf(const SparkConf&) = default;
+RILL_RUNTIME SparkConf::SparkConf(SparkConf&&) noexcept = default;
+RILL_RUNTIME SparkConf& SparkConf::operator=(const SparkConf&) = default;
+RILL_RUNTIME SparkConf& SparkConf::operator=(SparkConf&&) noexcept = default;
+RILL_RUNTIME SparkConf::~SparkConf() = default;
 
 RILL_RUNTIME long long SparkConf::getLong(const std::string& key, long long defaultValue) const {
   const std::string* value = find(key);
@@ -3233,8 +3249,7 @@ class BinaryReader {
     (Codec<std::remove_cvref_t<Ts>>::load(*this, values), ...);
   }
   void readBytes(void* data, std::size_t size) {
-    if (size > bytes_.size())
-      fail("needs " + std::to_string(size) + " more bytes, " + std::to_string(bytes_.size()) + " left");
+    if (size > bytes_.size()) shortOf(size, bytes_.size());
     if (size == 0) return;  // data may be null (an empty vector)
     std::memcpy(data, bytes_.data(), size);
     bytes_.remove_prefix(size);
@@ -3242,13 +3257,17 @@ class BinaryReader {
   std::size_t readSize() {
     std::uint64_t n = 0;
     readBytes(&n, sizeof n);
-    if (n > bytes_.size())
-      fail("a size of " + std::to_string(n) + " elements, with " + std::to_string(bytes_.size()) + " bytes left");
+    if (n > bytes_.size()) sizeTooLarge(n, bytes_.size());
     return static_cast<std::size_t>(n);
   }
   [[noreturn]] static void fail(const std::string& why);
 
  private:
+  // The failures' messages are built out of line: readBytes and readSize are
+  // inlined into every element's load, and the messages would be copied there.
+  [[noreturn]] static void shortOf(std::size_t wanted, std::size_t left);
+  [[noreturn]] static void sizeTooLarge(std::uint64_t n, std::size_t left);
+
   std::string_view bytes_;
 };
 
@@ -3499,6 +3518,12 @@ std::string typeName() {
 
 RILL_RUNTIME void BinaryReader::fail(const std::string& why) {
   throw SparkException("rill: cannot read checkpointed data: " + why);
+}
+RILL_RUNTIME void BinaryReader::shortOf(std::size_t wanted, std::size_t left) {
+  fail("needs " + std::to_string(wanted) + " more bytes, " + std::to_string(left) + " left");
+}
+RILL_RUNTIME void BinaryReader::sizeTooLarge(std::uint64_t n, std::size_t left) {
+  fail("a size of " + std::to_string(n) + " elements, with " + std::to_string(left) + " bytes left");
 }
 
 #endif  // RILL_RUNTIME_BODIES
@@ -6173,6 +6198,7 @@ class ShuffleExchange {
  public:
   ShuffleExchange(exec::Cluster& cluster, exec::ExchangeMetrics& metrics, std::string_view tag,
                   std::vector<std::size_t> mapOwners, std::size_t numTargets, const BucketCodec& codec);
+  ~ShuffleExchange();
 
   /// Whether target r is reduced on this rank.
   bool isLocal(std::size_t r) const { return r >= first_ && r < last_; }
@@ -6216,6 +6242,8 @@ class ShuffleExchange {
 };
 
 #if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME ShuffleExchange::~ShuffleExchange() = default;
 
 RILL_RUNTIME ShuffleExchange::ShuffleExchange(exec::Cluster& cluster, exec::ExchangeMetrics& metrics,
                                               std::string_view tag, std::vector<std::size_t> mapOwners,
@@ -9997,8 +10025,7 @@ using parallelize_value_t = typename ParallelizeValue<R>::type;
 class SparkContext {
  public:
   /// One process: the default cluster of one rank.
-  explicit SparkContext(SparkConf conf = SparkConf())
-      : SparkContext(std::move(conf), std::make_unique<exec::SingleProcessCluster>(), nullptr) {}
+  explicit SparkContext(SparkConf conf = SparkConf());
   /// This rank's context on `cluster` (which must outlive it): every rank
   /// creates one with the same settings. rill.cluster.timeout (milliseconds) sets
   /// how long a rank waits in a collective for the others.
@@ -10007,6 +10034,9 @@ class SparkContext {
       : SparkContext(SparkConf().setMaster(master).setAppName(appName)) {}
   SparkContext(const SparkContext&) = delete;
   SparkContext& operator=(const SparkContext&) = delete;
+  /// Joins the worker threads. Defined in the runtime, so a program does not
+  /// compile the pool's and the cluster's teardown into every translation unit.
+  ~SparkContext();
 
   const SparkConf& getConf() const { return conf_; }
   const std::string& appName() const { return conf_.appName(); }
@@ -10314,6 +10344,11 @@ RILL_RUNTIME void SparkContext::Jobs::runTasks(std::size_t n, exec::TaskRef task
   };
   sc_->pool_->runTasks(n, marked);
 }
+
+RILL_RUNTIME SparkContext::SparkContext(SparkConf conf)
+    : SparkContext(std::move(conf), std::make_unique<exec::SingleProcessCluster>(), nullptr) {}
+
+RILL_RUNTIME SparkContext::~SparkContext() = default;
 
 RILL_RUNTIME SparkContext::SparkContext(SparkConf conf, std::unique_ptr<exec::Cluster> own, exec::Cluster* cluster)
     : conf_(std::move(conf)),

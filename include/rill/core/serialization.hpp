@@ -108,8 +108,7 @@ class BinaryReader {
     (Codec<std::remove_cvref_t<Ts>>::load(*this, values), ...);
   }
   void readBytes(void* data, std::size_t size) {
-    if (size > bytes_.size())
-      fail("needs " + std::to_string(size) + " more bytes, " + std::to_string(bytes_.size()) + " left");
+    if (size > bytes_.size()) shortOf(size, bytes_.size());
     if (size == 0) return;  // data may be null (an empty vector)
     std::memcpy(data, bytes_.data(), size);
     bytes_.remove_prefix(size);
@@ -117,13 +116,17 @@ class BinaryReader {
   std::size_t readSize() {
     std::uint64_t n = 0;
     readBytes(&n, sizeof n);
-    if (n > bytes_.size())
-      fail("a size of " + std::to_string(n) + " elements, with " + std::to_string(bytes_.size()) + " bytes left");
+    if (n > bytes_.size()) sizeTooLarge(n, bytes_.size());
     return static_cast<std::size_t>(n);
   }
   [[noreturn]] static void fail(const std::string& why);
 
  private:
+  // The failures' messages are built out of line: readBytes and readSize are
+  // inlined into every element's load, and the messages would be copied there.
+  [[noreturn]] static void shortOf(std::size_t wanted, std::size_t left);
+  [[noreturn]] static void sizeTooLarge(std::uint64_t n, std::size_t left);
+
   std::string_view bytes_;
 };
 
@@ -374,6 +377,12 @@ std::string typeName() {
 
 RILL_RUNTIME void BinaryReader::fail(const std::string& why) {
   throw SparkException("rill: cannot read checkpointed data: " + why);
+}
+RILL_RUNTIME void BinaryReader::shortOf(std::size_t wanted, std::size_t left) {
+  fail("needs " + std::to_string(wanted) + " more bytes, " + std::to_string(left) + " left");
+}
+RILL_RUNTIME void BinaryReader::sizeTooLarge(std::uint64_t n, std::size_t left) {
+  fail("a size of " + std::to_string(n) + " elements, with " + std::to_string(left) + " bytes left");
 }
 
 #endif  // RILL_RUNTIME_BODIES

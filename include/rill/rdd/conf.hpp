@@ -18,6 +18,15 @@ namespace rill {
 
 class SparkConf {
  public:
+  // Defined in the runtime (rill/core/runtime.hpp), so passing a SparkConf
+  // around does not compile the copying of its settings into every program.
+  SparkConf();
+  SparkConf(const SparkConf&);
+  SparkConf(SparkConf&&) noexcept;
+  SparkConf& operator=(const SparkConf&);
+  SparkConf& operator=(SparkConf&&) noexcept;
+  ~SparkConf();
+
   SparkConf& setAppName(std::string name) {
     appName_ = std::move(name);
     return *this;
@@ -68,6 +77,13 @@ inline constexpr std::string_view kDefaultParallelismSetting = "spark.default.pa
 }  // namespace detail
 
 #if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME SparkConf::SparkConf() = default;
+RILL_RUNTIME SparkConf::SparkConf(const SparkConf&) = default;
+RILL_RUNTIME SparkConf::SparkConf(SparkConf&&) noexcept = default;
+RILL_RUNTIME SparkConf& SparkConf::operator=(const SparkConf&) = default;
+RILL_RUNTIME SparkConf& SparkConf::operator=(SparkConf&&) noexcept = default;
+RILL_RUNTIME SparkConf::~SparkConf() = default;
 
 RILL_RUNTIME long long SparkConf::getLong(const std::string& key, long long defaultValue) const {
   const std::string* value = find(key);

@@ -58,6 +58,7 @@ class ShuffleExchange {
  public:
   ShuffleExchange(exec::Cluster& cluster, exec::ExchangeMetrics& metrics, std::string_view tag,
                   std::vector<std::size_t> mapOwners, std::size_t numTargets, const BucketCodec& codec);
+  ~ShuffleExchange();
 
   /// Whether target r is reduced on this rank.
   bool isLocal(std::size_t r) const { return r >= first_ && r < last_; }
@@ -101,6 +102,8 @@ class ShuffleExchange {
 };
 
 #if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME ShuffleExchange::~ShuffleExchange() = default;
 
 RILL_RUNTIME ShuffleExchange::ShuffleExchange(exec::Cluster& cluster, exec::ExchangeMetrics& metrics,
                                               std::string_view tag, std::vector<std::size_t> mapOwners,

@@ -61,8 +61,7 @@ using parallelize_value_t = typename ParallelizeValue<R>::type;
 class SparkContext {
  public:
   /// One process: the default cluster of one rank.
-  explicit SparkContext(SparkConf conf = SparkConf())
-      : SparkContext(std::move(conf), std::make_unique<exec::SingleProcessCluster>(), nullptr) {}
+  explicit SparkContext(SparkConf conf = SparkConf());
   /// This rank's context on `cluster` (which must outlive it): every rank
   /// creates one with the same settings. rill.cluster.timeout (milliseconds) sets
   /// how long a rank waits in a collective for the others.
@@ -71,6 +70,9 @@ class SparkContext {
       : SparkContext(SparkConf().setMaster(master).setAppName(appName)) {}
   SparkContext(const SparkContext&) = delete;
   SparkContext& operator=(const SparkContext&) = delete;
+  /// Joins the worker threads. Defined in the runtime, so a program does not
+  /// compile the pool's and the cluster's teardown into every translation unit.
+  ~SparkContext();
 
   const SparkConf& getConf() const { return conf_; }
   const std::string& appName() const { return conf_.appName(); }
@@ -378,6 +380,11 @@ RILL_RUNTIME void SparkContext::Jobs::runTasks(std::size_t n, exec::TaskRef task
   };
   sc_->pool_->runTasks(n, marked);
 }
+
+RILL_RUNTIME SparkContext::SparkContext(SparkConf conf)
+    : SparkContext(std::move(conf), std::make_unique<exec::SingleProcessCluster>(), nullptr) {}
+
+RILL_RUNTIME SparkContext::~SparkContext() = default;
 
 RILL_RUNTIME SparkContext::SparkContext(SparkConf conf, std::unique_ptr<exec::Cluster> own, exec::Cluster* cluster)
     : conf_(std::move(conf)),
