@@ -3115,6 +3115,7 @@ Ref<const RDDNode<typename Node::value_type>> makeNode(Args&&... args) {
 }  // namespace rill
 // ---- end rill/rdd/node.hpp ----
 
+
 namespace rill {
 
 class SparkContext;
@@ -3128,6 +3129,15 @@ namespace detail {
 exec::Executor& executorOf(SparkContext& sc);
 exec::Cluster& clusterOf(SparkContext& sc);
 exec::ExchangeMetrics& exchangeMetricsOf(SparkContext& sc);
+
+/// An RDD-like value (RDD<T> or a chain): what the two-RDD operations accept as `other`.
+template <class R>
+concept RDDLike = requires(const R& r) {
+  typename R::value_type;
+  { r.numPartitions() } -> std::convertible_to<std::size_t>;
+  r.partitioner();
+  r.toRDD();
+};
 }  // namespace detail
 
 }  // namespace rill
@@ -4180,6 +4190,9 @@ class StatCounter {
   }
   double stdev() const { return std::sqrt(variance()); }
   double sampleStdev() const { return std::sqrt(sampleVariance()); }
+  /// Spark's explicit names for variance() and stdev() (dividing by count).
+  double popVariance() const { return variance(); }
+  double popStdev() const { return stdev(); }
   /// Spark's layout: (count: 3, mean: 2.000000, stdev: 0.816497, max: 3.000000, min: 1.000000)
   std::string toString() const;
 
@@ -4256,6 +4269,9 @@ class NumericOps {
   /// The sample standard deviation / variance (dividing by count - 1); NaN below two elements.
   double sampleStdev() const { return stats().sampleStdev(); }
   double sampleVariance() const { return stats().sampleVariance(); }
+  /// Spark's explicit names for variance() and stdev() (dividing by count).
+  double popVariance() const { return stats().popVariance(); }
+  double popStdev() const { return stats().popStdev(); }
 };
 
 #if RILL_RUNTIME_BODIES
@@ -6120,15 +6136,6 @@ Hash hasherFrom(const P& part) {
   else
     return Hash();
 }
-
-/// An RDD-like value (RDD<T> or a chain): what the two-RDD operations accept as `other`.
-template <class R>
-concept RDDLike = requires(const R& r) {
-  typename R::value_type;
-  { r.numPartitions() } -> std::convertible_to<std::size_t>;
-  r.partitioner();
-  r.toRDD();
-};
 
 }  // namespace rill::detail
 // ---- end rill/rdd/keyed_args.hpp ----
@@ -8311,15 +8318,9 @@ class SetOps {
   /// cartesian(other): every (t, u); partition (i, j) pairs partition i with partition j.
   template <class Other>
   auto cartesian(const Other& other) const {
-    using T = typename D::value_type;
-    using U = typename Other::value_type;
-    auto right = other.toRDD().node();
-    if (detail::clusterOf(d().context()).size() > 1) {  // every rank pairs its left partitions with all the right side
-      auto parts = detail::runPerPartition(other, "cartesian", [](std::size_t) { return detail::CollectSink<U>{}; });
-      right = makeNode<StoredNode<U>>(std::move(parts));
-    }
-    auto node = makeNode<detail::CartesianNode<T, U>>(d().toRDD().node(), std::move(right));
-    return RDD<std::pair<T, U>>(d().context(), std::move(node));
+    constexpr bool isRDD = detail::RDDLike<Other>;
+    static_assert(isRDD, "rill: cartesian needs an RDD");
+    if constexpr (isRDD) return cartesianWith(other);
   }
 
   /// sortBy(f[, ascending, numPartitions, less]): the elements ordered by f(x).
@@ -8342,13 +8343,30 @@ class SetOps {
   }
 
  private:
+  template <class Other>
+  auto cartesianWith(const Other& other) const {
+    using T = typename D::value_type;
+    using U = typename Other::value_type;
+    auto right = other.toRDD().node();
+    if (detail::clusterOf(d().context()).size() > 1) {  // every rank pairs its left partitions with all the right side
+      auto parts = detail::runPerPartition(other, "cartesian", [](std::size_t) { return detail::CollectSink<U>{}; });
+      right = makeNode<StoredNode<U>>(std::move(parts));
+    }
+    auto node = makeNode<detail::CartesianNode<T, U>>(d().toRDD().node(), std::move(right));
+    return RDD<std::pair<T, U>>(d().context(), std::move(node));
+  }
+
   template <bool Intersect, class Other, class Part>
   auto setOperation(const Other& other, const Part& part) const {
     using T = typename D::value_type;
-    constexpr bool sameType = std::is_same_v<T, typename Other::value_type>;
-    static_assert(sameType, "rill: intersection and subtract need two RDDs of the same element type");
-    if constexpr (sameType)
-      if constexpr (detail::checkSetElements<T, Part>()) return detail::setOperation<Intersect>(d(), other, part);
+    constexpr bool isRDD = detail::RDDLike<Other>;
+    static_assert(isRDD, "rill: intersection and subtract need an RDD");
+    if constexpr (isRDD) {
+      constexpr bool sameType = std::is_same_v<T, typename Other::value_type>;
+      static_assert(sameType, "rill: intersection and subtract need two RDDs of the same element type");
+      if constexpr (sameType)
+        if constexpr (detail::checkSetElements<T, Part>()) return detail::setOperation<Intersect>(d(), other, part);
+    }
   }
 };
 
@@ -8622,9 +8640,13 @@ class TransformOps : public fuse::ElementOps<D> {
   template <class Other>
   auto union_(const Other& other) const {
     using T = typename D::value_type;
-    static_assert(std::is_same_v<T, typename Other::value_type>,
-                  "rill: union_ needs two RDDs of the same element type");
-    return detail::unionAll(d().context(), std::vector<RDD<T>>{d().toRDD(), other.toRDD()});
+    constexpr bool isRDD = detail::RDDLike<Other>;
+    static_assert(isRDD, "rill: union_ needs an RDD");
+    if constexpr (isRDD) {
+      static_assert(std::is_same_v<T, typename Other::value_type>,
+                    "rill: union_ needs two RDDs of the same element type");
+      return detail::unionAll(d().context(), std::vector<RDD<T>>{d().toRDD(), other.toRDD()});
+    }
   }
 
   /// cache() / persist(): computes each partition once, on first use, and keeps it.
@@ -10144,12 +10166,15 @@ class SparkContext {
     return detail::unionAll(*this, rdds);
   }
   template <class First, class... Rest>
-    requires requires(const First& first) { first.toRDD(); }
   auto union_(const First& first, const Rest&... rest) {
-    using T = typename First::value_type;
-    static_assert((std::is_same_v<T, typename Rest::value_type> && ...),
-                  "rill: union_ needs RDDs of the same element type");
-    return union_(std::vector<RDD<T>>{first.toRDD(), rest.toRDD()...});
+    constexpr bool allRDDs = (detail::RDDLike<First> && ... && detail::RDDLike<Rest>);
+    static_assert(allRDDs, "rill: union_ needs RDDs (or one std::vector of RDDs)");
+    if constexpr (allRDDs) {
+      using T = typename First::value_type;
+      static_assert((std::is_same_v<T, typename Rest::value_type> && ...),
+                    "rill: union_ needs RDDs of the same element type");
+      return union_(std::vector<RDD<T>>{first.toRDD(), rest.toRDD()...});
+    }
   }
 
   /// broadcast(value): a read-only value every task reads with .value(); with

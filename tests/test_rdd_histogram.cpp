@@ -138,3 +138,15 @@ TEST_CASE("sampleStdev and sampleVariance divide by count - 1; NaN below two ele
     CHECK(sc.parallelize(VD{1, 2, 3, 4}, 3).sampleVariance() == doctest::Approx(5.0 / 3));
   });
 }
+
+TEST_CASE("popVariance and popStdev are Spark's names for variance and stdev (dividing by count)") {
+  rill_test::withWorkers([](rill::SparkContext& sc) {
+    auto rdd = sc.parallelize(VD{1, 2, 3, 4}, 3);
+    CHECK(rdd.popVariance() == 1.25);  // ((1.5^2 + 0.5^2) * 2) / 4, exact in binary
+    CHECK(rdd.popStdev() == std::sqrt(1.25));
+    const rill::StatCounter st = rdd.stats();
+    CHECK(st.popVariance() == 1.25);
+    CHECK(st.popStdev() == std::sqrt(1.25));
+    CHECK(std::isnan(sc.parallelize(VD{}, 2).popVariance()));
+  });
+}

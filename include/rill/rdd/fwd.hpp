@@ -7,6 +7,9 @@
 #include <rill/exec/executor.hpp>
 #include <rill/rdd/node.hpp>
 
+#include <concepts>
+#include <cstddef>
+
 namespace rill {
 
 class SparkContext;
@@ -20,6 +23,15 @@ namespace detail {
 exec::Executor& executorOf(SparkContext& sc);
 exec::Cluster& clusterOf(SparkContext& sc);
 exec::ExchangeMetrics& exchangeMetricsOf(SparkContext& sc);
+
+/// An RDD-like value (RDD<T> or a chain): what the two-RDD operations accept as `other`.
+template <class R>
+concept RDDLike = requires(const R& r) {
+  typename R::value_type;
+  { r.numPartitions() } -> std::convertible_to<std::size_t>;
+  r.partitioner();
+  r.toRDD();
+};
 }  // namespace detail
 
 }  // namespace rill

@@ -143,13 +143,4 @@ Hash hasherFrom(const P& part) {
     return Hash();
 }
 
-/// An RDD-like value (RDD<T> or a chain): what the two-RDD operations accept as `other`.
-template <class R>
-concept RDDLike = requires(const R& r) {
-  typename R::value_type;
-  { r.numPartitions() } -> std::convertible_to<std::size_t>;
-  r.partitioner();
-  r.toRDD();
-};
-
 }  // namespace rill::detail

@@ -45,6 +45,9 @@ class StatCounter {
   }
   double stdev() const { return std::sqrt(variance()); }
   double sampleStdev() const { return std::sqrt(sampleVariance()); }
+  /// Spark's explicit names for variance() and stdev() (dividing by count).
+  double popVariance() const { return variance(); }
+  double popStdev() const { return stdev(); }
   /// Spark's layout: (count: 3, mean: 2.000000, stdev: 0.816497, max: 3.000000, min: 1.000000)
   std::string toString() const;
 
@@ -121,6 +124,9 @@ class NumericOps {
   /// The sample standard deviation / variance (dividing by count - 1); NaN below two elements.
   double sampleStdev() const { return stats().sampleStdev(); }
   double sampleVariance() const { return stats().sampleVariance(); }
+  /// Spark's explicit names for variance() and stdev() (dividing by count).
+  double popVariance() const { return stats().popVariance(); }
+  double popStdev() const { return stats().popStdev(); }
 };
 
 #if RILL_RUNTIME_BODIES

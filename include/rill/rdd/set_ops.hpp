@@ -144,15 +144,9 @@ class SetOps {
   /// cartesian(other): every (t, u); partition (i, j) pairs partition i with partition j.
   template <class Other>
   auto cartesian(const Other& other) const {
-    using T = typename D::value_type;
-    using U = typename Other::value_type;
-    auto right = other.toRDD().node();
-    if (detail::clusterOf(d().context()).size() > 1) {  // every rank pairs its left partitions with all the right side
-      auto parts = detail::runPerPartition(other, "cartesian", [](std::size_t) { return detail::CollectSink<U>{}; });
-      right = makeNode<StoredNode<U>>(std::move(parts));
-    }
-    auto node = makeNode<detail::CartesianNode<T, U>>(d().toRDD().node(), std::move(right));
-    return RDD<std::pair<T, U>>(d().context(), std::move(node));
+    constexpr bool isRDD = detail::RDDLike<Other>;
+    static_assert(isRDD, "rill: cartesian needs an RDD");
+    if constexpr (isRDD) return cartesianWith(other);
   }
 
   /// sortBy(f[, ascending, numPartitions, less]): the elements ordered by f(x).
@@ -175,13 +169,30 @@ class SetOps {
   }
 
  private:
+  template <class Other>
+  auto cartesianWith(const Other& other) const {
+    using T = typename D::value_type;
+    using U = typename Other::value_type;
+    auto right = other.toRDD().node();
+    if (detail::clusterOf(d().context()).size() > 1) {  // every rank pairs its left partitions with all the right side
+      auto parts = detail::runPerPartition(other, "cartesian", [](std::size_t) { return detail::CollectSink<U>{}; });
+      right = makeNode<StoredNode<U>>(std::move(parts));
+    }
+    auto node = makeNode<detail::CartesianNode<T, U>>(d().toRDD().node(), std::move(right));
+    return RDD<std::pair<T, U>>(d().context(), std::move(node));
+  }
+
   template <bool Intersect, class Other, class Part>
   auto setOperation(const Other& other, const Part& part) const {
     using T = typename D::value_type;
-    constexpr bool sameType = std::is_same_v<T, typename Other::value_type>;
-    static_assert(sameType, "rill: intersection and subtract need two RDDs of the same element type");
-    if constexpr (sameType)
-      if constexpr (detail::checkSetElements<T, Part>()) return detail::setOperation<Intersect>(d(), other, part);
+    constexpr bool isRDD = detail::RDDLike<Other>;
+    static_assert(isRDD, "rill: intersection and subtract need an RDD");
+    if constexpr (isRDD) {
+      constexpr bool sameType = std::is_same_v<T, typename Other::value_type>;
+      static_assert(sameType, "rill: intersection and subtract need two RDDs of the same element type");
+      if constexpr (sameType)
+        if constexpr (detail::checkSetElements<T, Part>()) return detail::setOperation<Intersect>(d(), other, part);
+    }
   }
 };
 

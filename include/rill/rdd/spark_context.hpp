@@ -180,12 +180,15 @@ class SparkContext {
     return detail::unionAll(*this, rdds);
   }
   template <class First, class... Rest>
-    requires requires(const First& first) { first.toRDD(); }
   auto union_(const First& first, const Rest&... rest) {
-    using T = typename First::value_type;
-    static_assert((std::is_same_v<T, typename Rest::value_type> && ...),
-                  "rill: union_ needs RDDs of the same element type");
-    return union_(std::vector<RDD<T>>{first.toRDD(), rest.toRDD()...});
+    constexpr bool allRDDs = (detail::RDDLike<First> && ... && detail::RDDLike<Rest>);
+    static_assert(allRDDs, "rill: union_ needs RDDs (or one std::vector of RDDs)");
+    if constexpr (allRDDs) {
+      using T = typename First::value_type;
+      static_assert((std::is_same_v<T, typename Rest::value_type> && ...),
+                    "rill: union_ needs RDDs of the same element type");
+      return union_(std::vector<RDD<T>>{first.toRDD(), rest.toRDD()...});
+    }
   }
 
   /// broadcast(value): a read-only value every task reads with .value(); with

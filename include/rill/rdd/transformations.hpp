@@ -144,9 +144,13 @@ class TransformOps : public fuse::ElementOps<D> {
   template <class Other>
   auto union_(const Other& other) const {
     using T = typename D::value_type;
-    static_assert(std::is_same_v<T, typename Other::value_type>,
-                  "rill: union_ needs two RDDs of the same element type");
-    return detail::unionAll(d().context(), std::vector<RDD<T>>{d().toRDD(), other.toRDD()});
+    constexpr bool isRDD = detail::RDDLike<Other>;
+    static_assert(isRDD, "rill: union_ needs an RDD");
+    if constexpr (isRDD) {
+      static_assert(std::is_same_v<T, typename Other::value_type>,
+                    "rill: union_ needs two RDDs of the same element type");
+      return detail::unionAll(d().context(), std::vector<RDD<T>>{d().toRDD(), other.toRDD()});
+    }
   }
 
   /// cache() / persist(): computes each partition once, on first use, and keeps it.
