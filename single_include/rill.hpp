@@ -2085,7 +2085,10 @@ RILL_RUNTIME std::string message(std::initializer_list<MessagePart> parts) {
 // ---- end rill/core/message.hpp ----
 
 #include <exception>
-#include <thread>
+
+#if RILL_RUNTIME_BODIES
+#include <thread>  // parseMaster's local[*]
+#endif
 
 namespace rill {
 
@@ -2110,19 +2113,10 @@ class SparkConf {
     master_ = std::move(master);
     return *this;
   }
-  SparkConf& set(const std::string& key, std::string value) {
-    if (std::string* old = find(key))
-      *old = std::move(value);
-    else
-      settings_.emplace_back(key, std::move(value));
-    return *this;
-  }
-  std::string get(const std::string& key, const std::string& defaultValue = "") const {
-    const std::string* value = find(key);
-    return value ? *value : defaultValue;
-  }
+  SparkConf& set(const std::string& key, std::string value);
+  std::string get(const std::string& key, const std::string& defaultValue = "") const;
   long long getLong(const std::string& key, long long defaultValue) const;
-  bool contains(const std::string& key) const { return find(key) != nullptr; }
+  bool contains(const std::string& key) const;
 
   const std::string& appName() const { return appName_; }
   const std::string& master() const { return master_; }
@@ -2136,11 +2130,7 @@ class SparkConf {
   std::size_t threads_ = 1;
   std::vector<std::pair<std::string, std::string>> settings_;  // (key, value), in the order first set
 
-  const std::string* find(const std::string& key) const {
-    for (const auto& [k, value] : settings_)
-      if (k == key) return &value;
-    return nullptr;
-  }
+  const std::string* find(const std::string& key) const;
   std::string* find(const std::string& key) { return const_cast<std::string*>(std::as_const(*this).find(key)); }
 };
 
@@ -2157,6 +2147,24 @@ RILL_RUNTIME SparkConf::SparkConf(SparkConf&&) noexcept = default;
 RILL_RUNTIME SparkConf& SparkConf::operator=(const SparkConf&) = default;
 RILL_RUNTIME SparkConf& SparkConf::operator=(SparkConf&&) noexcept = default;
 RILL_RUNTIME SparkConf::~SparkConf() = default;
+
+RILL_RUNTIME SparkConf& SparkConf::set(const std::string& key, std::string value) {
+  if (std::string* old = find(key))
+    *old = std::move(value);
+  else
+    settings_.emplace_back(key, std::move(value));
+  return *this;
+}
+RILL_RUNTIME std::string SparkConf::get(const std::string& key, const std::string& defaultValue) const {
+  const std::string* value = find(key);
+  return value ? *value : defaultValue;
+}
+RILL_RUNTIME bool SparkConf::contains(const std::string& key) const { return find(key) != nullptr; }
+RILL_RUNTIME const std::string* SparkConf::find(const std::string& key) const {
+  for (const auto& [k, value] : settings_)
+    if (k == key) return &value;
+  return nullptr;
+}
 
 RILL_RUNTIME long long SparkConf::getLong(const std::string& key, long long defaultValue) const {
   const std::string* value = find(key);
@@ -3897,14 +3905,8 @@ class AccumulatorCellBase : public RefCounted {
 
 class AccumulatorRegistry {
  public:
-  std::int64_t nextId() {
-    std::lock_guard lock(m_);
-    return nextId_++;
-  }
-  void add(Ref<AccumulatorCellBase> cell) {
-    std::lock_guard lock(m_);
-    cells_.push_back(std::move(cell));
-  }
+  std::int64_t nextId();
+  void add(Ref<AccumulatorCellBase> cell);
 
   /// This rank's pending updates, taken for the agreement that ends a job on
   /// several ranks (jobs.hpp): their count, then one frame per accumulator;
@@ -3919,13 +3921,8 @@ class AccumulatorRegistry {
  private:
   static constexpr std::string_view kTag = "accumulators";
 
-  std::vector<Ref<AccumulatorCellBase>> cells() {
-    std::lock_guard lock(m_);
-    return cells_;
-  }
-  static std::uint64_t countOf(const exec::Bytes& pending) {
-    return pending.empty() ? 0 : exec::readWire<std::uint64_t>(exec::FrameReader(pending).next(), kTag);
-  }
+  std::vector<Ref<AccumulatorCellBase>> cells();
+  static std::uint64_t countOf(const exec::Bytes& pending);
 
   std::mutex m_;
   std::int64_t nextId_ = 0;
@@ -3937,6 +3934,22 @@ class AccumulatorRegistry {
 AccumulatorRegistry& accumulatorsOf(SparkContext& sc);
 
 #if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME std::int64_t AccumulatorRegistry::nextId() {
+  std::lock_guard lock(m_);
+  return nextId_++;
+}
+RILL_RUNTIME void AccumulatorRegistry::add(Ref<AccumulatorCellBase> cell) {
+  std::lock_guard lock(m_);
+  cells_.push_back(std::move(cell));
+}
+RILL_RUNTIME std::vector<Ref<AccumulatorCellBase>> AccumulatorRegistry::cells() {
+  std::lock_guard lock(m_);
+  return cells_;
+}
+RILL_RUNTIME std::uint64_t AccumulatorRegistry::countOf(const exec::Bytes& pending) {
+  return pending.empty() ? 0 : exec::readWire<std::uint64_t>(exec::FrameReader(pending).next(), kTag);
+}
 
 RILL_RUNTIME exec::Bytes AccumulatorRegistry::takePending() {
   exec::Bytes mine;
@@ -9146,192 +9159,6 @@ class PipedRDD : public RDDApi<PipedRDD<Src, Pipe>> {
 // rank creates its own context over the same program, and jobs run each
 // partition on the rank that owns it.
 
-// ---- begin rill/exec/thread_pool.hpp ----
-// A fixed pool of N-1 threads; the thread that submits a job works on it too,
-// so "local[N]" computes on exactly N threads and a task that itself runs a job
-// (an action inside foreachRDD, say) cannot deadlock the pool.
-
-// ---- begin rill/exec/start_thread.hpp ----
-// startThread(body): a std::thread running a std::function. The engine's and the
-// streams' threads start through it so that a program holds one thread-state type:
-// g++ -O2 treats every thread body in a translation unit as a possible target of
-// std::thread's internal virtual call, so one lambda type per thread would compile
-// every streaming thread (receivers, scheduler, block writers) into any program
-// that starts a pool.
-
-namespace rill::exec {
-
-inline std::thread startThread(std::function<void()> body) { return std::thread(std::move(body)); }
-
-}  // namespace rill::exec
-// ---- end rill/exec/start_thread.hpp ----
-
-#include <condition_variable>
-
-namespace rill::exec {
-
-class ThreadPool final : public Executor {
- public:
-  explicit ThreadPool(std::size_t threads);
-  ThreadPool(const ThreadPool&) = delete;
-  ThreadPool& operator=(const ThreadPool&) = delete;
-  RILL_RUNTIME ~ThreadPool() override;
-
-  std::size_t parallelism() const override { return parallelism_; }
-
-  RILL_RUNTIME void runTasks(std::size_t n, TaskRef task) override;
-
- private:
-  struct Job {
-    Job(std::size_t count, TaskRef fn) : n(count), task(fn) {}
-    const std::size_t n;
-    const TaskRef task;
-    std::atomic<std::size_t> next{0};
-    std::atomic<bool> cancelled{false};
-    std::exception_ptr error;  // guarded by m
-    std::size_t done = 0;      // guarded by m
-    std::size_t visitors = 0;  // workers inside work(); guarded by m
-    std::mutex m;
-    std::condition_variable finished;
-    Job* prevQueued = nullptr;  // the pool's queue; guarded by the pool's mutex
-    Job* nextQueued = nullptr;
-
-    bool hasWork() const { return next.load(std::memory_order_relaxed) < n; }
-    void work();
-    // A worker joins under the pool's lock, while the job is still queued, so the
-    // caller's waitDone() cannot miss it; the last one out wakes the caller.
-    void join() {
-      std::lock_guard lock(m);
-      ++visitors;
-    }
-    void leave() {
-      std::lock_guard lock(m);
-      if (--visitors == 0 && done == n) finished.notify_all();
-    }
-    void waitDone() {
-      std::unique_lock lock(m);
-      finished.wait(lock, [&] { return done == n && visitors == 0; });
-    }
-  };
-
-  // The queue, oldest job first (guarded by mutex_). Jobs live on their callers'
-  // stacks, so linking them through themselves needs no allocation at all.
-  void enqueue(Job* job) {
-    job->prevQueued = last_;
-    (last_ ? last_->nextQueued : first_) = job;
-    last_ = job;
-  }
-  void dequeue(Job* job) {
-    (job->prevQueued ? job->prevQueued->nextQueued : first_) = job->nextQueued;
-    (job->nextQueued ? job->nextQueued->prevQueued : last_) = job->prevQueued;
-    job->prevQueued = job->nextQueued = nullptr;
-  }
-  Job* claimable() const {
-    for (Job* j = first_; j; j = j->nextQueued)
-      if (j->hasWork()) return j;
-    return nullptr;
-  }
-
-  void stopAndJoin() noexcept;
-  void workerLoop();
-
-  std::size_t parallelism_;
-  std::vector<std::thread> workers_;  // parallelism_ - 1 threads
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  Job* first_ = nullptr;  // jobs with tasks left, each owned by the runTasks call that queued it
-  Job* last_ = nullptr;
-  bool stopping_ = false;
-};
-
-#if RILL_RUNTIME_BODIES
-
-RILL_RUNTIME ThreadPool::ThreadPool(std::size_t threads) : parallelism_(std::max<std::size_t>(threads, 1)) {
-  workers_.reserve(parallelism_ - 1);
-  try {
-    while (workers_.size() + 1 < parallelism_) workers_.push_back(startThread([this] { workerLoop(); }));
-  } catch (const std::system_error& e) {
-    const std::size_t failed = workers_.size() + 1;
-    stopAndJoin();  // the destructor does not run for a constructor that throws
-    throw std::runtime_error(rill::detail::message(
-        {"rill: cannot start worker thread ", failed, " of ", parallelism_ - 1, ": ", e.code().message()}));
-  }
-}
-
-RILL_RUNTIME ThreadPool::~ThreadPool() { stopAndJoin(); }
-
-RILL_RUNTIME void ThreadPool::runTasks(std::size_t n, TaskRef task) {
-  if (n == 0) return;
-  Job job(n, task);  // on this stack: workers reach it only between join() and leave()
-  const bool shared = n > 1 && parallelism_ > 1;
-  if (shared) {
-    {
-      std::lock_guard lock(mutex_);
-      enqueue(&job);
-    }
-    wake_.notify_all();
-  }
-  job.work();  // the caller helps; returns when no index is left to claim
-  if (shared) {
-    std::lock_guard lock(mutex_);
-    dequeue(&job);  // from here on no worker can join the job
-  }
-  job.waitDone();  // every task finished and every worker that joined has left
-  if (job.error) std::rethrow_exception(job.error);
-}
-
-RILL_RUNTIME void ThreadPool::Job::work() {
-  for (std::size_t i; (i = next.fetch_add(1)) < n;) {
-    std::exception_ptr failure;
-    if (!cancelled.load(std::memory_order_relaxed)) {
-      try {
-        CancellationScope scope(cancelled);  // running tasks stop at their next check
-        task(i);
-      } catch (...) {
-        failure = std::current_exception();
-        cancelled = true;
-      }
-    }
-    std::lock_guard lock(m);
-    // Keep or drop the exception under the lock: its reference count lives in
-    // uninstrumented libstdc++, so only the lock orders this thread's last
-    // touch of it before the caller's rethrow (TSan would see a race otherwise).
-    if (failure && !error) error = std::move(failure);
-    failure = nullptr;
-    if (++done == n) finished.notify_all();
-  }
-}
-
-RILL_RUNTIME void ThreadPool::stopAndJoin() noexcept {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  for (std::thread& worker : workers_) worker.join();
-  workers_.clear();
-}
-
-RILL_RUNTIME void ThreadPool::workerLoop() {
-  for (;;) {
-    Job* job = nullptr;
-    {
-      std::unique_lock lock(mutex_);
-      // Claiming an index is lock-free, so a queued job may be used up when we look.
-      wake_.wait(lock, [&] { return stopping_ || (job = claimable()) != nullptr; });
-      if (stopping_) return;
-      job->join();
-    }
-    job->work();
-    job->leave();
-  }
-}
-
-#endif  // RILL_RUNTIME_BODIES
-
-}  // namespace rill::exec
-// ---- end rill/exec/thread_pool.hpp ----
-
 // ---- begin rill/rdd/accumulator.hpp ----
 // Accumulator<A>: Spark's AccumulatorV2, a value tasks add to and the driver
 // reads. A is the accumulating type: the built-in LongCounter, DoubleCounter
@@ -9839,7 +9666,33 @@ std::vector<std::vector<T>> localPartitions(const exec::Cluster& cluster, std::v
 /// glob's matches) with their sizes, the same on every rank; an IoError on every
 /// rank when a rank cannot list them or the ranks see different files or sizes
 /// (the files must be on a filesystem every rank sees). `op` names the caller.
-inline std::vector<io::InputFile> agreedInputFiles(exec::Cluster& cluster, const std::string& path, std::string_view op) {
+RILL_RUNTIME std::vector<io::InputFile> agreedInputFiles(exec::Cluster& cluster, const std::string& path,
+                                                         std::string_view op);
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME void requireSameFingerprintOnEveryRank(exec::Cluster& cluster, std::string_view op,
+                                                    std::pair<std::uint64_t, std::uint64_t> mine) {
+  // Built in the argument itself: g++ 12 at -O1 warns (falsely) on moving a named one in.
+  const std::vector<exec::Bytes> every = cluster.allGather(op, [&] {
+    exec::Bytes bytes;
+    exec::appendWire(bytes, mine, op);
+    return bytes;
+  }());
+  for (std::size_t r = 1; r < every.size(); ++r) {
+    if (every[r] == every[0]) continue;
+    const auto first = exec::readWire<std::pair<std::uint64_t, std::uint64_t>>(every[0], op);
+    const auto other = exec::readWire<std::pair<std::uint64_t, std::uint64_t>>(every[r], op);
+    throw std::invalid_argument(
+        message({"rill: ", op, " got different collections on different ranks: rank 0 passed ", first.first,
+                 " elements and rank ", r, " passed ", other.first, first.first == other.first ? " other ones" : "",
+                 "; every rank must pass the same collection (parallelizeFrom(root, data) spreads one rank's "
+                 "collection, fromLocal(data) makes each rank's own data its partitions)"}));
+  }
+}
+
+RILL_RUNTIME std::vector<io::InputFile> agreedInputFiles(exec::Cluster& cluster, const std::string& path,
+                                                         std::string_view op) {
   std::vector<io::InputFile> files;
   cluster.runAndAgree(op, [&] { files = io::inputFiles(path); });
   if (cluster.size() == 1) return files;
@@ -9866,28 +9719,6 @@ inline std::vector<io::InputFile> agreedInputFiles(exec::Cluster& cluster, const
   return files;
 }
 
-#if RILL_RUNTIME_BODIES
-
-RILL_RUNTIME void requireSameFingerprintOnEveryRank(exec::Cluster& cluster, std::string_view op,
-                                                    std::pair<std::uint64_t, std::uint64_t> mine) {
-  // Built in the argument itself: g++ 12 at -O1 warns (falsely) on moving a named one in.
-  const std::vector<exec::Bytes> every = cluster.allGather(op, [&] {
-    exec::Bytes bytes;
-    exec::appendWire(bytes, mine, op);
-    return bytes;
-  }());
-  for (std::size_t r = 1; r < every.size(); ++r) {
-    if (every[r] == every[0]) continue;
-    const auto first = exec::readWire<std::pair<std::uint64_t, std::uint64_t>>(every[0], op);
-    const auto other = exec::readWire<std::pair<std::uint64_t, std::uint64_t>>(every[r], op);
-    throw std::invalid_argument(
-        message({"rill: ", op, " got different collections on different ranks: rank 0 passed ", first.first,
-                 " elements and rank ", r, " passed ", other.first, first.first == other.first ? " other ones" : "",
-                 "; every rank must pass the same collection (parallelizeFrom(root, data) spreads one rank's "
-                 "collection, fromLocal(data) makes each rank's own data its partitions)"}));
-  }
-}
-
 #endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::detail
@@ -9897,6 +9728,10 @@ RILL_RUNTIME void requireSameFingerprintOnEveryRank(exec::Cluster& cluster, std:
 // Nodes that produce data from outside an RDD: a numeric range generated on
 // the fly, the lines of text files read split by split, and whole files.
 
+
+// What only the bodies below use (textFile's and wholeTextFiles' nodes).
+#if RILL_RUNTIME_BODIES
+#endif
 
 namespace rill::detail {
 
@@ -9918,6 +9753,10 @@ class RangeNode final : public RDDNode<std::int64_t> {
   std::int64_t start_, step_;
   std::size_t slices_, count_ = 0;
 };
+
+#if RILL_RUNTIME_BODIES
+
+// textFile's and wholeTextFiles' nodes, which only SparkContext's runtime creates.
 
 /// One partition of textFile: the lines starting in [begin, end) of a file, or
 /// every line of a .gz file (gzip is not splittable, so one split per file).
@@ -9958,7 +9797,6 @@ class WholeTextFilesNode final : public RDDNode<std::pair<std::string, std::stri
   std::size_t parts_;
 };
 
-#if RILL_RUNTIME_BODIES
 
 RILL_RUNTIME RangeNode::RangeNode(std::int64_t start, std::int64_t end, std::int64_t step, std::size_t slices)
     : start_(start), step_(step), slices_(slices) {
@@ -10024,6 +9862,202 @@ RILL_RUNTIME bool WholeTextFilesNode::compute(std::size_t p, ChunkSink<Element>&
 }  // namespace rill::detail
 // ---- end rill/rdd/sources.hpp ----
 
+
+// What only the bodies below use: a program built against the compiled runtime
+// does not parse the pool's and the job count's threading headers.
+#if RILL_RUNTIME_BODIES
+
+// ---- begin rill/exec/thread_pool.hpp ----
+// A fixed pool of N-1 threads; the thread that submits a job works on it too,
+// so "local[N]" computes on exactly N threads and a task that itself runs a job
+// (an action inside foreachRDD, say) cannot deadlock the pool.
+
+// ---- begin rill/exec/start_thread.hpp ----
+// startThread(body): a std::thread running a std::function. The engine's and the
+// streams' threads start through it so that a program holds one thread-state type:
+// g++ -O2 treats every thread body in a translation unit as a possible target of
+// std::thread's internal virtual call, so one lambda type per thread would compile
+// every streaming thread (receivers, scheduler, block writers) into any program
+// that starts a pool.
+
+namespace rill::exec {
+
+inline std::thread startThread(std::function<void()> body) { return std::thread(std::move(body)); }
+
+}  // namespace rill::exec
+// ---- end rill/exec/start_thread.hpp ----
+
+#include <condition_variable>
+
+namespace rill::exec {
+
+class ThreadPool final : public Executor {
+ public:
+  explicit ThreadPool(std::size_t threads);
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+  RILL_RUNTIME ~ThreadPool() override;
+
+  std::size_t parallelism() const override { return parallelism_; }
+
+  RILL_RUNTIME void runTasks(std::size_t n, TaskRef task) override;
+
+ private:
+  struct Job {
+    Job(std::size_t count, TaskRef fn) : n(count), task(fn) {}
+    const std::size_t n;
+    const TaskRef task;
+    std::atomic<std::size_t> next{0};
+    std::atomic<bool> cancelled{false};
+    std::exception_ptr error;  // guarded by m
+    std::size_t done = 0;      // guarded by m
+    std::size_t visitors = 0;  // workers inside work(); guarded by m
+    std::mutex m;
+    std::condition_variable finished;
+    Job* prevQueued = nullptr;  // the pool's queue; guarded by the pool's mutex
+    Job* nextQueued = nullptr;
+
+    bool hasWork() const { return next.load(std::memory_order_relaxed) < n; }
+    void work();
+    // A worker joins under the pool's lock, while the job is still queued, so the
+    // caller's waitDone() cannot miss it; the last one out wakes the caller.
+    void join() {
+      std::lock_guard lock(m);
+      ++visitors;
+    }
+    void leave() {
+      std::lock_guard lock(m);
+      if (--visitors == 0 && done == n) finished.notify_all();
+    }
+    void waitDone() {
+      std::unique_lock lock(m);
+      finished.wait(lock, [&] { return done == n && visitors == 0; });
+    }
+  };
+
+  // The queue, oldest job first (guarded by mutex_). Jobs live on their callers'
+  // stacks, so linking them through themselves needs no allocation at all.
+  void enqueue(Job* job) {
+    job->prevQueued = last_;
+    (last_ ? last_->nextQueued : first_) = job;
+    last_ = job;
+  }
+  void dequeue(Job* job) {
+    (job->prevQueued ? job->prevQueued->nextQueued : first_) = job->nextQueued;
+    (job->nextQueued ? job->nextQueued->prevQueued : last_) = job->prevQueued;
+    job->prevQueued = job->nextQueued = nullptr;
+  }
+  Job* claimable() const {
+    for (Job* j = first_; j; j = j->nextQueued)
+      if (j->hasWork()) return j;
+    return nullptr;
+  }
+
+  void stopAndJoin() noexcept;
+  void workerLoop();
+
+  std::size_t parallelism_;
+  std::vector<std::thread> workers_;  // parallelism_ - 1 threads
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  Job* first_ = nullptr;  // jobs with tasks left, each owned by the runTasks call that queued it
+  Job* last_ = nullptr;
+  bool stopping_ = false;
+};
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME ThreadPool::ThreadPool(std::size_t threads) : parallelism_(std::max<std::size_t>(threads, 1)) {
+  workers_.reserve(parallelism_ - 1);
+  try {
+    while (workers_.size() + 1 < parallelism_) workers_.push_back(startThread([this] { workerLoop(); }));
+  } catch (const std::system_error& e) {
+    const std::size_t failed = workers_.size() + 1;
+    stopAndJoin();  // the destructor does not run for a constructor that throws
+    throw std::runtime_error(rill::detail::message(
+        {"rill: cannot start worker thread ", failed, " of ", parallelism_ - 1, ": ", e.code().message()}));
+  }
+}
+
+RILL_RUNTIME ThreadPool::~ThreadPool() { stopAndJoin(); }
+
+RILL_RUNTIME void ThreadPool::runTasks(std::size_t n, TaskRef task) {
+  if (n == 0) return;
+  Job job(n, task);  // on this stack: workers reach it only between join() and leave()
+  const bool shared = n > 1 && parallelism_ > 1;
+  if (shared) {
+    {
+      std::lock_guard lock(mutex_);
+      enqueue(&job);
+    }
+    wake_.notify_all();
+  }
+  job.work();  // the caller helps; returns when no index is left to claim
+  if (shared) {
+    std::lock_guard lock(mutex_);
+    dequeue(&job);  // from here on no worker can join the job
+  }
+  job.waitDone();  // every task finished and every worker that joined has left
+  if (job.error) std::rethrow_exception(job.error);
+}
+
+RILL_RUNTIME void ThreadPool::Job::work() {
+  for (std::size_t i; (i = next.fetch_add(1)) < n;) {
+    std::exception_ptr failure;
+    if (!cancelled.load(std::memory_order_relaxed)) {
+      try {
+        CancellationScope scope(cancelled);  // running tasks stop at their next check
+        task(i);
+      } catch (...) {
+        failure = std::current_exception();
+        cancelled = true;
+      }
+    }
+    std::lock_guard lock(m);
+    // Keep or drop the exception under the lock: its reference count lives in
+    // uninstrumented libstdc++, so only the lock orders this thread's last
+    // touch of it before the caller's rethrow (TSan would see a race otherwise).
+    if (failure && !error) error = std::move(failure);
+    failure = nullptr;
+    if (++done == n) finished.notify_all();
+  }
+}
+
+RILL_RUNTIME void ThreadPool::stopAndJoin() noexcept {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  for (std::thread& worker : workers_) worker.join();
+  workers_.clear();
+}
+
+RILL_RUNTIME void ThreadPool::workerLoop() {
+  for (;;) {
+    Job* job = nullptr;
+    {
+      std::unique_lock lock(mutex_);
+      // Claiming an index is lock-free, so a queued job may be used up when we look.
+      wake_.wait(lock, [&] { return stopping_ || (job = claimable()) != nullptr; });
+      if (stopping_) return;
+      job->join();
+    }
+    job->work();
+    job->leave();
+  }
+}
+
+#endif  // RILL_RUNTIME_BODIES
+
+}  // namespace rill::exec
+// ---- end rill/exec/thread_pool.hpp ----
+
+#endif
+
+namespace rill::exec {
+class ThreadPool;
+}  // namespace rill::exec
 
 namespace rill {
 
@@ -10191,12 +10225,10 @@ class SparkContext {
   /// updates count once, a failed task's not at all. With several ranks every
   /// rank creates the same ones, and after each job every rank reads the value
   /// merged from all ranks.
-  LongAccumulator longAccumulator() { return registerAccumulator(LongCounter()); }
-  LongAccumulator longAccumulator(std::string name) { return registerAccumulator(LongCounter(), std::move(name)); }
-  DoubleAccumulator doubleAccumulator() { return registerAccumulator(DoubleCounter()); }
-  DoubleAccumulator doubleAccumulator(std::string name) {
-    return registerAccumulator(DoubleCounter(), std::move(name));
-  }
+  LongAccumulator longAccumulator();
+  LongAccumulator longAccumulator(std::string name);
+  DoubleAccumulator doubleAccumulator();
+  DoubleAccumulator doubleAccumulator(std::string name);
   template <class T>
   CollectionAccumulator<T> collectionAccumulator() {
     return registerAccumulator(ElementList<T>());
@@ -10294,9 +10326,8 @@ class SparkContext {
   std::unique_ptr<exec::ThreadPool> pool_;  // reset (its threads joined) by stop() or the destructor
   std::size_t parallelism_;
   Jobs jobs_;
-  std::mutex jobsMutex_;
-  std::condition_variable jobsIdle_;
-  std::size_t runningJobs_ = 0;  // guarded by jobsMutex_
+  struct RunningJobs;  // counted so that stop() can wait for them (defined with the bodies)
+  std::unique_ptr<RunningJobs> running_;
   std::atomic<bool> stopped_{false};
   std::string applicationId_;
   std::atomic<std::int64_t> nextBroadcastId_{0};
@@ -10314,12 +10345,27 @@ inline AccumulatorRegistry& accumulatorsOf(SparkContext& sc) { return sc.accumul
 
 #if RILL_RUNTIME_BODIES
 
+struct SparkContext::RunningJobs {
+  std::mutex mutex;
+  std::condition_variable idle;
+  std::size_t count = 0;  // guarded by mutex
+};
+
 RILL_RUNTIME void SparkContext::stop() {
-  std::unique_lock lock(jobsMutex_);
+  std::unique_lock lock(running_->mutex);
   stopped_ = true;
   if (insideTaskOf_ == this) return;  // a worker cannot join its own pool
-  jobsIdle_.wait(lock, [&] { return runningJobs_ == 0; });
+  running_->idle.wait(lock, [&] { return running_->count == 0; });
   pool_.reset();
+}
+
+RILL_RUNTIME LongAccumulator SparkContext::longAccumulator() { return registerAccumulator(LongCounter()); }
+RILL_RUNTIME LongAccumulator SparkContext::longAccumulator(std::string name) {
+  return registerAccumulator(LongCounter(), std::move(name));
+}
+RILL_RUNTIME DoubleAccumulator SparkContext::doubleAccumulator() { return registerAccumulator(DoubleCounter()); }
+RILL_RUNTIME DoubleAccumulator SparkContext::doubleAccumulator(std::string name) {
+  return registerAccumulator(DoubleCounter(), std::move(name));
 }
 
 RILL_RUNTIME RDD<std::int64_t> SparkContext::range(std::int64_t start, std::int64_t end, std::int64_t step,
@@ -10347,15 +10393,16 @@ RILL_RUNTIME RDD<std::pair<std::string, std::string>> SparkContext::wholeTextFil
 
 RILL_RUNTIME void SparkContext::Jobs::runTasks(std::size_t n, exec::TaskRef task) {
   {
-    std::lock_guard lock(sc_->jobsMutex_);
+    std::lock_guard lock(sc_->running_->mutex);
     sc_->assertNotStopped();
-    ++sc_->runningJobs_;
+    ++sc_->running_->count;
   }
   struct Leave {
     SparkContext* sc;
     ~Leave() {
-      std::lock_guard lock(sc->jobsMutex_);
-      if (--sc->runningJobs_ == 0) sc->jobsIdle_.notify_all();
+      RunningJobs& running = *sc->running_;
+      std::lock_guard lock(running.mutex);
+      if (--running.count == 0) running.idle.notify_all();
     }
   } leave{sc_};
   SparkContext* sc = sc_;
@@ -10382,7 +10429,8 @@ RILL_RUNTIME SparkContext::SparkContext(SparkConf conf, std::unique_ptr<exec::Cl
       cluster_(cluster ? cluster : ownCluster_.get()),
       pool_(std::make_unique<exec::ThreadPool>(conf_.threads())),
       parallelism_(pool_->parallelism()),
-      jobs_(*this) {
+      jobs_(*this),
+      running_(std::make_unique<RunningJobs>()) {
   const std::string timeout(exec::kClusterTimeoutSetting);
   if (conf_.contains(timeout)) cluster_->setTimeout(std::chrono::milliseconds(conf_.getLong(timeout, 0)));
   const auto started =

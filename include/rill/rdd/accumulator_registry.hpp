@@ -40,14 +40,8 @@ class AccumulatorCellBase : public RefCounted {
 
 class AccumulatorRegistry {
  public:
-  std::int64_t nextId() {
-    std::lock_guard lock(m_);
-    return nextId_++;
-  }
-  void add(Ref<AccumulatorCellBase> cell) {
-    std::lock_guard lock(m_);
-    cells_.push_back(std::move(cell));
-  }
+  std::int64_t nextId();
+  void add(Ref<AccumulatorCellBase> cell);
 
   /// This rank's pending updates, taken for the agreement that ends a job on
   /// several ranks (jobs.hpp): their count, then one frame per accumulator;
@@ -62,13 +56,8 @@ class AccumulatorRegistry {
  private:
   static constexpr std::string_view kTag = "accumulators";
 
-  std::vector<Ref<AccumulatorCellBase>> cells() {
-    std::lock_guard lock(m_);
-    return cells_;
-  }
-  static std::uint64_t countOf(const exec::Bytes& pending) {
-    return pending.empty() ? 0 : exec::readWire<std::uint64_t>(exec::FrameReader(pending).next(), kTag);
-  }
+  std::vector<Ref<AccumulatorCellBase>> cells();
+  static std::uint64_t countOf(const exec::Bytes& pending);
 
   std::mutex m_;
   std::int64_t nextId_ = 0;
@@ -80,6 +69,22 @@ class AccumulatorRegistry {
 AccumulatorRegistry& accumulatorsOf(SparkContext& sc);
 
 #if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME std::int64_t AccumulatorRegistry::nextId() {
+  std::lock_guard lock(m_);
+  return nextId_++;
+}
+RILL_RUNTIME void AccumulatorRegistry::add(Ref<AccumulatorCellBase> cell) {
+  std::lock_guard lock(m_);
+  cells_.push_back(std::move(cell));
+}
+RILL_RUNTIME std::vector<Ref<AccumulatorCellBase>> AccumulatorRegistry::cells() {
+  std::lock_guard lock(m_);
+  return cells_;
+}
+RILL_RUNTIME std::uint64_t AccumulatorRegistry::countOf(const exec::Bytes& pending) {
+  return pending.empty() ? 0 : exec::readWire<std::uint64_t>(exec::FrameReader(pending).next(), kTag);
+}
 
 RILL_RUNTIME exec::Bytes AccumulatorRegistry::takePending() {
   exec::Bytes mine;

@@ -10,9 +10,12 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <utility>
 #include <vector>
+
+#if RILL_RUNTIME_BODIES
+#include <thread>  // parseMaster's local[*]
+#endif
 
 namespace rill {
 
@@ -37,19 +40,10 @@ class SparkConf {
     master_ = std::move(master);
     return *this;
   }
-  SparkConf& set(const std::string& key, std::string value) {
-    if (std::string* old = find(key))
-      *old = std::move(value);
-    else
-      settings_.emplace_back(key, std::move(value));
-    return *this;
-  }
-  std::string get(const std::string& key, const std::string& defaultValue = "") const {
-    const std::string* value = find(key);
-    return value ? *value : defaultValue;
-  }
+  SparkConf& set(const std::string& key, std::string value);
+  std::string get(const std::string& key, const std::string& defaultValue = "") const;
   long long getLong(const std::string& key, long long defaultValue) const;
-  bool contains(const std::string& key) const { return find(key) != nullptr; }
+  bool contains(const std::string& key) const;
 
   const std::string& appName() const { return appName_; }
   const std::string& master() const { return master_; }
@@ -63,11 +57,7 @@ class SparkConf {
   std::size_t threads_ = 1;
   std::vector<std::pair<std::string, std::string>> settings_;  // (key, value), in the order first set
 
-  const std::string* find(const std::string& key) const {
-    for (const auto& [k, value] : settings_)
-      if (k == key) return &value;
-    return nullptr;
-  }
+  const std::string* find(const std::string& key) const;
   std::string* find(const std::string& key) { return const_cast<std::string*>(std::as_const(*this).find(key)); }
 };
 
@@ -84,6 +74,24 @@ RILL_RUNTIME SparkConf::SparkConf(SparkConf&&) noexcept = default;
 RILL_RUNTIME SparkConf& SparkConf::operator=(const SparkConf&) = default;
 RILL_RUNTIME SparkConf& SparkConf::operator=(SparkConf&&) noexcept = default;
 RILL_RUNTIME SparkConf::~SparkConf() = default;
+
+RILL_RUNTIME SparkConf& SparkConf::set(const std::string& key, std::string value) {
+  if (std::string* old = find(key))
+    *old = std::move(value);
+  else
+    settings_.emplace_back(key, std::move(value));
+  return *this;
+}
+RILL_RUNTIME std::string SparkConf::get(const std::string& key, const std::string& defaultValue) const {
+  const std::string* value = find(key);
+  return value ? *value : defaultValue;
+}
+RILL_RUNTIME bool SparkConf::contains(const std::string& key) const { return find(key) != nullptr; }
+RILL_RUNTIME const std::string* SparkConf::find(const std::string& key) const {
+  for (const auto& [k, value] : settings_)
+    if (k == key) return &value;
+  return nullptr;
+}
 
 RILL_RUNTIME long long SparkConf::getLong(const std::string& key, long long defaultValue) const {
   const std::string* value = find(key);

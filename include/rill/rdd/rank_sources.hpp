@@ -118,7 +118,33 @@ std::vector<std::vector<T>> localPartitions(const exec::Cluster& cluster, std::v
 /// glob's matches) with their sizes, the same on every rank; an IoError on every
 /// rank when a rank cannot list them or the ranks see different files or sizes
 /// (the files must be on a filesystem every rank sees). `op` names the caller.
-inline std::vector<io::InputFile> agreedInputFiles(exec::Cluster& cluster, const std::string& path, std::string_view op) {
+RILL_RUNTIME std::vector<io::InputFile> agreedInputFiles(exec::Cluster& cluster, const std::string& path,
+                                                         std::string_view op);
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME void requireSameFingerprintOnEveryRank(exec::Cluster& cluster, std::string_view op,
+                                                    std::pair<std::uint64_t, std::uint64_t> mine) {
+  // Built in the argument itself: g++ 12 at -O1 warns (falsely) on moving a named one in.
+  const std::vector<exec::Bytes> every = cluster.allGather(op, [&] {
+    exec::Bytes bytes;
+    exec::appendWire(bytes, mine, op);
+    return bytes;
+  }());
+  for (std::size_t r = 1; r < every.size(); ++r) {
+    if (every[r] == every[0]) continue;
+    const auto first = exec::readWire<std::pair<std::uint64_t, std::uint64_t>>(every[0], op);
+    const auto other = exec::readWire<std::pair<std::uint64_t, std::uint64_t>>(every[r], op);
+    throw std::invalid_argument(
+        message({"rill: ", op, " got different collections on different ranks: rank 0 passed ", first.first,
+                 " elements and rank ", r, " passed ", other.first, first.first == other.first ? " other ones" : "",
+                 "; every rank must pass the same collection (parallelizeFrom(root, data) spreads one rank's "
+                 "collection, fromLocal(data) makes each rank's own data its partitions)"}));
+  }
+}
+
+RILL_RUNTIME std::vector<io::InputFile> agreedInputFiles(exec::Cluster& cluster, const std::string& path,
+                                                         std::string_view op) {
   std::vector<io::InputFile> files;
   cluster.runAndAgree(op, [&] { files = io::inputFiles(path); });
   if (cluster.size() == 1) return files;
@@ -143,28 +169,6 @@ inline std::vector<io::InputFile> agreedInputFiles(exec::Cluster& cluster, const
                            describe(other), "; the files must be on a filesystem every rank sees"}));
   }
   return files;
-}
-
-#if RILL_RUNTIME_BODIES
-
-RILL_RUNTIME void requireSameFingerprintOnEveryRank(exec::Cluster& cluster, std::string_view op,
-                                                    std::pair<std::uint64_t, std::uint64_t> mine) {
-  // Built in the argument itself: g++ 12 at -O1 warns (falsely) on moving a named one in.
-  const std::vector<exec::Bytes> every = cluster.allGather(op, [&] {
-    exec::Bytes bytes;
-    exec::appendWire(bytes, mine, op);
-    return bytes;
-  }());
-  for (std::size_t r = 1; r < every.size(); ++r) {
-    if (every[r] == every[0]) continue;
-    const auto first = exec::readWire<std::pair<std::uint64_t, std::uint64_t>>(every[0], op);
-    const auto other = exec::readWire<std::pair<std::uint64_t, std::uint64_t>>(every[r], op);
-    throw std::invalid_argument(
-        message({"rill: ", op, " got different collections on different ranks: rank 0 passed ", first.first,
-                 " elements and rank ", r, " passed ", other.first, first.first == other.first ? " other ones" : "",
-                 "; every rank must pass the same collection (parallelizeFrom(root, data) spreads one rank's "
-                 "collection, fromLocal(data) makes each rank's own data its partitions)"}));
-  }
 }
 
 #endif  // RILL_RUNTIME_BODIES

@@ -2,9 +2,6 @@
 // Nodes that produce data from outside an RDD: a numeric range generated on
 // the fly, the lines of text files read split by split, and whole files.
 #include <rill/core/runtime.hpp>
-#include <rill/io/compressed_input.hpp>
-#include <rill/io/file_lines.hpp>
-#include <rill/io/input_files.hpp>
 #include <rill/rdd/derived_nodes.hpp>
 #include <rill/rdd/node.hpp>
 
@@ -16,6 +13,13 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+// What only the bodies below use (textFile's and wholeTextFiles' nodes).
+#if RILL_RUNTIME_BODIES
+#include <rill/io/compressed_input.hpp>
+#include <rill/io/file_lines.hpp>
+#include <rill/io/input_files.hpp>
+#endif
 
 namespace rill::detail {
 
@@ -37,6 +41,10 @@ class RangeNode final : public RDDNode<std::int64_t> {
   std::int64_t start_, step_;
   std::size_t slices_, count_ = 0;
 };
+
+#if RILL_RUNTIME_BODIES
+
+// textFile's and wholeTextFiles' nodes, which only SparkContext's runtime creates.
 
 /// One partition of textFile: the lines starting in [begin, end) of a file, or
 /// every line of a .gz file (gzip is not splittable, so one split per file).
@@ -77,7 +85,6 @@ class WholeTextFilesNode final : public RDDNode<std::pair<std::string, std::stri
   std::size_t parts_;
 };
 
-#if RILL_RUNTIME_BODIES
 
 RILL_RUNTIME RangeNode::RangeNode(std::int64_t start, std::int64_t end, std::int64_t step, std::size_t slices)
     : start_(start), step_(step), slices_(slices) {

@@ -9,7 +9,6 @@
 #include <rill/core/runtime.hpp>
 #include <rill/exec/cluster.hpp>
 #include <rill/exec/exchange.hpp>
-#include <rill/exec/thread_pool.hpp>
 #include <rill/fuse/element_stages.hpp>
 #include <rill/io/input_files.hpp>
 #include <rill/rdd/accumulator.hpp>
@@ -25,19 +24,30 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
 #include <iterator>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <utility>
 #include <vector>
+
+// What only the bodies below use: a program built against the compiled runtime
+// does not parse the pool's and the job count's threading headers.
+#if RILL_RUNTIME_BODIES
+#include <rill/exec/thread_pool.hpp>
+
+#include <condition_variable>
+#include <mutex>
+#endif
+
+namespace rill::exec {
+class ThreadPool;
+}  // namespace rill::exec
 
 namespace rill {
 
@@ -205,12 +215,10 @@ class SparkContext {
   /// updates count once, a failed task's not at all. With several ranks every
   /// rank creates the same ones, and after each job every rank reads the value
   /// merged from all ranks.
-  LongAccumulator longAccumulator() { return registerAccumulator(LongCounter()); }
-  LongAccumulator longAccumulator(std::string name) { return registerAccumulator(LongCounter(), std::move(name)); }
-  DoubleAccumulator doubleAccumulator() { return registerAccumulator(DoubleCounter()); }
-  DoubleAccumulator doubleAccumulator(std::string name) {
-    return registerAccumulator(DoubleCounter(), std::move(name));
-  }
+  LongAccumulator longAccumulator();
+  LongAccumulator longAccumulator(std::string name);
+  DoubleAccumulator doubleAccumulator();
+  DoubleAccumulator doubleAccumulator(std::string name);
   template <class T>
   CollectionAccumulator<T> collectionAccumulator() {
     return registerAccumulator(ElementList<T>());
@@ -308,9 +316,8 @@ class SparkContext {
   std::unique_ptr<exec::ThreadPool> pool_;  // reset (its threads joined) by stop() or the destructor
   std::size_t parallelism_;
   Jobs jobs_;
-  std::mutex jobsMutex_;
-  std::condition_variable jobsIdle_;
-  std::size_t runningJobs_ = 0;  // guarded by jobsMutex_
+  struct RunningJobs;  // counted so that stop() can wait for them (defined with the bodies)
+  std::unique_ptr<RunningJobs> running_;
   std::atomic<bool> stopped_{false};
   std::string applicationId_;
   std::atomic<std::int64_t> nextBroadcastId_{0};
@@ -328,12 +335,27 @@ inline AccumulatorRegistry& accumulatorsOf(SparkContext& sc) { return sc.accumul
 
 #if RILL_RUNTIME_BODIES
 
+struct SparkContext::RunningJobs {
+  std::mutex mutex;
+  std::condition_variable idle;
+  std::size_t count = 0;  // guarded by mutex
+};
+
 RILL_RUNTIME void SparkContext::stop() {
-  std::unique_lock lock(jobsMutex_);
+  std::unique_lock lock(running_->mutex);
   stopped_ = true;
   if (insideTaskOf_ == this) return;  // a worker cannot join its own pool
-  jobsIdle_.wait(lock, [&] { return runningJobs_ == 0; });
+  running_->idle.wait(lock, [&] { return running_->count == 0; });
   pool_.reset();
+}
+
+RILL_RUNTIME LongAccumulator SparkContext::longAccumulator() { return registerAccumulator(LongCounter()); }
+RILL_RUNTIME LongAccumulator SparkContext::longAccumulator(std::string name) {
+  return registerAccumulator(LongCounter(), std::move(name));
+}
+RILL_RUNTIME DoubleAccumulator SparkContext::doubleAccumulator() { return registerAccumulator(DoubleCounter()); }
+RILL_RUNTIME DoubleAccumulator SparkContext::doubleAccumulator(std::string name) {
+  return registerAccumulator(DoubleCounter(), std::move(name));
 }
 
 RILL_RUNTIME RDD<std::int64_t> SparkContext::range(std::int64_t start, std::int64_t end, std::int64_t step,
@@ -361,15 +383,16 @@ RILL_RUNTIME RDD<std::pair<std::string, std::string>> SparkContext::wholeTextFil
 
 RILL_RUNTIME void SparkContext::Jobs::runTasks(std::size_t n, exec::TaskRef task) {
   {
-    std::lock_guard lock(sc_->jobsMutex_);
+    std::lock_guard lock(sc_->running_->mutex);
     sc_->assertNotStopped();
-    ++sc_->runningJobs_;
+    ++sc_->running_->count;
   }
   struct Leave {
     SparkContext* sc;
     ~Leave() {
-      std::lock_guard lock(sc->jobsMutex_);
-      if (--sc->runningJobs_ == 0) sc->jobsIdle_.notify_all();
+      RunningJobs& running = *sc->running_;
+      std::lock_guard lock(running.mutex);
+      if (--running.count == 0) running.idle.notify_all();
     }
   } leave{sc_};
   SparkContext* sc = sc_;
@@ -396,7 +419,8 @@ RILL_RUNTIME SparkContext::SparkContext(SparkConf conf, std::unique_ptr<exec::Cl
       cluster_(cluster ? cluster : ownCluster_.get()),
       pool_(std::make_unique<exec::ThreadPool>(conf_.threads())),
       parallelism_(pool_->parallelism()),
-      jobs_(*this) {
+      jobs_(*this),
+      running_(std::make_unique<RunningJobs>()) {
   const std::string timeout(exec::kClusterTimeoutSetting);
   if (conf_.contains(timeout)) cluster_->setTimeout(std::chrono::milliseconds(conf_.getLong(timeout, 0)));
   const auto started =
