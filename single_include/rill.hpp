@@ -5169,13 +5169,15 @@ class ActionOps {
   template <class Less = detail::NaturalLess>
   auto min(Less less = {}) const {
     constexpr bool ordered = detail::OrdersBy<Less, typename D::value_type>;
-    static_assert(ordered, "rill: min() needs operator< on T, or a comparator min(cmp) with cmp(const T&, const T&) -> bool");
+    static_assert(ordered,
+                  "rill: min() needs operator< on T, or a comparator min(cmp) with cmp(const T&, const T&) -> bool");
     if constexpr (ordered) return reduce([less](const auto& a, const auto& b) { return less(b, a) ? b : a; });
   }
   template <class Less = detail::NaturalLess>
   auto max(Less less = {}) const {
     constexpr bool ordered = detail::OrdersBy<Less, typename D::value_type>;
-    static_assert(ordered, "rill: max() needs operator< on T, or a comparator max(cmp) with cmp(const T&, const T&) -> bool");
+    static_assert(ordered,
+                  "rill: max() needs operator< on T, or a comparator max(cmp) with cmp(const T&, const T&) -> bool");
     if constexpr (ordered) return reduce([less](const auto& a, const auto& b) { return less(a, b) ? b : a; });
   }
 };
@@ -9797,7 +9799,6 @@ class WholeTextFilesNode final : public RDDNode<std::pair<std::string, std::stri
   std::size_t parts_;
 };
 
-
 RILL_RUNTIME RangeNode::RangeNode(std::int64_t start, std::int64_t end, std::int64_t step, std::size_t slices)
     : start_(start), step_(step), slices_(slices) {
   // In 128 bits: end - start and -step overflow int64 for ranges wider than 2^63.
@@ -13818,14 +13819,14 @@ class StreamingListener {
   virtual void onWarning(const std::string& /*message*/) {}
 };
 
-/// Delivers events to every listener, one event at a time. An event goes to the
-/// listeners registered when it was posted; adding or removing a listener never
-/// waits for a delivery, so a listener may do either from inside an event.
 namespace detail {
 /// An exception's what(), or "unknown exception" for one that is not a std::exception.
 RILL_RUNTIME std::string describeException(const std::exception_ptr& e);
 }  // namespace detail
 
+/// Delivers events to every listener, one event at a time. An event goes to the
+/// listeners registered when it was posted; adding or removing a listener never
+/// waits for a delivery, so a listener may do either from inside an event.
 class ListenerBus {
  public:
   void add(std::shared_ptr<StreamingListener> l);
@@ -17769,8 +17770,8 @@ class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
   void stop(bool stopSparkContext = true, bool stopGracefully = false);
 
   /// Waits until the context stops; rethrows the first exception a batch raised,
-  /// and the same exception on every later call (as Spark does). Throws IllegalStateException when called from inside a batch, where it
-  /// would wait forever.
+  /// and the same exception on every later call (as Spark does). Throws
+  /// IllegalStateException when called from inside a batch, where it would wait forever.
   void awaitTermination() { scheduler_->awaitTermination(); }
   /// Like awaitTermination, but gives up after `timeout` of real time; true if stopped.
   template <class Rep, class Period>

@@ -382,13 +382,15 @@ class ActionOps {
   template <class Less = detail::NaturalLess>
   auto min(Less less = {}) const {
     constexpr bool ordered = detail::OrdersBy<Less, typename D::value_type>;
-    static_assert(ordered, "rill: min() needs operator< on T, or a comparator min(cmp) with cmp(const T&, const T&) -> bool");
+    static_assert(ordered,
+                  "rill: min() needs operator< on T, or a comparator min(cmp) with cmp(const T&, const T&) -> bool");
     if constexpr (ordered) return reduce([less](const auto& a, const auto& b) { return less(b, a) ? b : a; });
   }
   template <class Less = detail::NaturalLess>
   auto max(Less less = {}) const {
     constexpr bool ordered = detail::OrdersBy<Less, typename D::value_type>;
-    static_assert(ordered, "rill: max() needs operator< on T, or a comparator max(cmp) with cmp(const T&, const T&) -> bool");
+    static_assert(ordered,
+                  "rill: max() needs operator< on T, or a comparator max(cmp) with cmp(const T&, const T&) -> bool");
     if constexpr (ordered) return reduce([less](const auto& a, const auto& b) { return less(a, b) ? b : a; });
   }
 };

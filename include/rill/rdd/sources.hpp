@@ -85,7 +85,6 @@ class WholeTextFilesNode final : public RDDNode<std::pair<std::string, std::stri
   std::size_t parts_;
 };
 
-
 RILL_RUNTIME RangeNode::RangeNode(std::int64_t start, std::int64_t end, std::int64_t step, std::size_t slices)
     : start_(start), step_(step), slices_(slices) {
   // In 128 bits: end - start and -step overflow int64 for ranges wider than 2^63.

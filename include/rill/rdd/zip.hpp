@@ -12,7 +12,6 @@
 #include <rill/rdd/derived_nodes.hpp>
 #include <rill/rdd/fwd.hpp>
 #include <rill/rdd/jobs.hpp>
-#include <rill/rdd/keyed_args.hpp>
 #include <rill/rdd/node.hpp>
 
 #include <concepts>

@@ -4,7 +4,7 @@
 // whatever the batch RDD does next;
 // the others derive a new stream whose batch is an RDD operation on the parent's.
 #include <rill/fuse/element_ops.hpp>
-#include <rill/rdd/keyed_args.hpp>
+#include <rill/rdd/fwd.hpp>
 #include <rill/rdd/transformations.hpp>
 #include <rill/stream/derive.hpp>
 

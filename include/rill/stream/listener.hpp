@@ -101,14 +101,14 @@ class StreamingListener {
   virtual void onWarning(const std::string& /*message*/) {}
 };
 
-/// Delivers events to every listener, one event at a time. An event goes to the
-/// listeners registered when it was posted; adding or removing a listener never
-/// waits for a delivery, so a listener may do either from inside an event.
 namespace detail {
 /// An exception's what(), or "unknown exception" for one that is not a std::exception.
 RILL_RUNTIME std::string describeException(const std::exception_ptr& e);
 }  // namespace detail
 
+/// Delivers events to every listener, one event at a time. An event goes to the
+/// listeners registered when it was posted; adding or removing a listener never
+/// waits for a delivery, so a listener may do either from inside an event.
 class ListenerBus {
  public:
   void add(std::shared_ptr<StreamingListener> l);

@@ -206,8 +206,8 @@ class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
   void stop(bool stopSparkContext = true, bool stopGracefully = false);
 
   /// Waits until the context stops; rethrows the first exception a batch raised,
-  /// and the same exception on every later call (as Spark does). Throws IllegalStateException when called from inside a batch, where it
-  /// would wait forever.
+  /// and the same exception on every later call (as Spark does). Throws
+  /// IllegalStateException when called from inside a batch, where it would wait forever.
   void awaitTermination() { scheduler_->awaitTermination(); }
   /// Like awaitTermination, but gives up after `timeout` of real time; true if stopped.
   template <class Rep, class Period>
