@@ -3983,13 +3983,28 @@ RILL_RUNTIME void AccumulatorRegistry::mergePending(const std::vector<exec::Byte
 
 namespace rill::detail {
 
+/// The rank owning each partition in [from, to) of `rdd` on `ranks` ranks:
+/// entry i is partition from + i's.
+template <class R>
+std::vector<std::size_t> partitionOwners(const R& rdd, std::size_t ranks, std::size_t from, std::size_t to) {
+  std::vector<std::size_t> owners(to - from);
+  for (std::size_t i = 0; i < owners.size(); ++i) owners[i] = rdd.owner(from + i, ranks);
+  return owners;
+}
+template <class R>
+std::vector<std::size_t> partitionOwners(const R& rdd, std::size_t ranks) {
+  return partitionOwners(rdd, ranks, 0, rdd.numPartitions());
+}
+
+/// The entries i of `owners` that are `rank`, ascending.
+RILL_RUNTIME std::vector<std::size_t> ownedEntries(const std::vector<std::size_t>& owners, std::size_t rank);
+
 /// The partitions in [from, to) of `rdd` that this rank owns, ascending.
 template <class R>
 std::vector<std::size_t> ownedPartitions(const R& rdd, const exec::Cluster& cluster, std::size_t from,
                                          std::size_t to) {
-  std::vector<std::size_t> owned;
-  for (std::size_t p = from; p < to; ++p)
-    if (cluster.size() == 1 || rdd.owner(p, cluster.size()) == cluster.rank()) owned.push_back(p);
+  std::vector<std::size_t> owned = ownedEntries(partitionOwners(rdd, cluster.size(), from, to), cluster.rank());
+  for (std::size_t& p : owned) p += from;
   return owned;
 }
 
@@ -4080,6 +4095,29 @@ auto runOwnedPartitions(const R& rdd, std::string_view tag, MakeSink&& make) {
   return results;
 }
 
+/// How per-partition results of one type cross ranks: `results` is a
+/// std::vector<Result>, `i` an index into it. The result type enters only here,
+/// so shareResults, the rest of the protocol, is compiled once.
+struct ResultCodec {
+  void (*encode)(exec::Bytes& out, const void* results, std::size_t i, std::string_view tag);
+  void (*decode)(std::string_view frame, void* results, std::size_t i, std::string_view tag);
+};
+
+template <class Result>
+inline constexpr ResultCodec resultCodec{
+    [](exec::Bytes& out, const void* results, std::size_t i, std::string_view tag) {
+      exec::appendFrame(out, (*static_cast<const std::vector<Result>*>(results))[i], tag);
+    },
+    [](std::string_view frame, void* results, std::size_t i, std::string_view tag) {
+      (*static_cast<std::vector<Result>*>(results))[i] = exec::readWire<Result>(frame, tag);
+    }};
+
+/// With several ranks: runs run(i) for every entry i of `owners` that is this
+/// rank, each filling results[i], then sends those results to every rank with
+/// the job's agreement, so every rank ends with every entry of `results` filled.
+RILL_RUNTIME void shareResults(SparkContext& sc, std::string_view tag, const std::vector<std::size_t>& owners,
+                               exec::TaskRef run, const ResultCodec& codec, void* results);
+
 /// runOwnedPartitions over partitions [from, to) only, with every rank then
 /// holding every partition's result: each rank sends the results of the
 /// partitions it owns, in order, to all with the job's agreement.
@@ -4089,28 +4127,15 @@ auto runPartitions(const R& rdd, std::string_view tag, std::size_t from, std::si
   std::vector<Result> results(to - from);
   SparkContext& sc = rdd.context();
   exec::Cluster& cluster = clusterOf(sc);
-  const auto runOne = [&](std::size_t p) {
-    auto sink = make(p);
-    rdd.runPartition(p, sink);
-    results[p - from] = std::move(sink).result();
+  const auto runOne = [&](std::size_t i) {
+    auto sink = make(from + i);
+    rdd.runPartition(from + i, sink);
+    results[i] = std::move(sink).result();
   };
-  if (cluster.size() == 1) {
-    executorOf(sc).runTasks(to - from, [&](std::size_t i) { runOne(from + i); });
-    return results;
-  }
-  exec::Bytes mine;
-  std::exception_ptr failure = exec::failureOf([&] {
-    const auto owned = ownedPartitions(rdd, cluster, from, to);
-    executorOf(sc).runTasks(owned.size(), [&](std::size_t i) { runOne(owned[i]); });
-    for (const std::size_t p : owned) exec::appendFrame(mine, results[p - from], tag);
-  });
-  const std::vector<exec::Bytes> all = agreeOnJob(sc, tag, std::move(failure), std::move(mine));
-  for (std::size_t s = 0; s < all.size(); ++s) {
-    if (s == cluster.rank()) continue;
-    exec::FrameReader in(all[s]);
-    for (std::size_t p = from; p < to; ++p)
-      if (rdd.owner(p, cluster.size()) == s) results[p - from] = exec::readWire<Result>(in.next(), tag);
-  }
+  if (cluster.size() == 1)
+    executorOf(sc).runTasks(to - from, runOne);
+  else
+    shareResults(sc, tag, partitionOwners(rdd, cluster.size(), from, to), runOne, resultCodec<Result>, &results);
   return results;
 }
 
@@ -4153,6 +4178,31 @@ RILL_RUNTIME std::vector<exec::Bytes> agreeOnJob(SparkContext& sc, std::string_v
   exec::Bytes payload = failure ? exec::Bytes() : std::move(results);  // a failed job's are never read
   exec::appendTrailer(payload, pending);
   return settleJob(sc, clusterOf(sc).agree(tag, failure, std::move(payload)));
+}
+
+RILL_RUNTIME std::vector<std::size_t> ownedEntries(const std::vector<std::size_t>& owners, std::size_t rank) {
+  std::vector<std::size_t> owned;
+  for (std::size_t i = 0; i < owners.size(); ++i)
+    if (owners[i] == rank) owned.push_back(i);
+  return owned;
+}
+
+RILL_RUNTIME void shareResults(SparkContext& sc, std::string_view tag, const std::vector<std::size_t>& owners,
+                               exec::TaskRef run, const ResultCodec& codec, void* results) {
+  const std::size_t rank = clusterOf(sc).rank();
+  exec::Bytes mine;
+  std::exception_ptr failure = exec::failureOf([&] {
+    const std::vector<std::size_t> owned = ownedEntries(owners, rank);
+    executorOf(sc).runTasks(owned.size(), [&](std::size_t k) { run(owned[k]); });
+    for (const std::size_t i : owned) codec.encode(mine, results, i, tag);
+  });
+  const std::vector<exec::Bytes> all = agreeOnJob(sc, tag, std::move(failure), std::move(mine));
+  for (std::size_t s = 0; s < all.size(); ++s) {
+    if (s == rank) continue;
+    exec::FrameReader in(all[s]);
+    for (std::size_t i = 0; i < owners.size(); ++i)
+      if (owners[i] == s) codec.decode(in.next(), results, i, tag);
+  }
 }
 
 RILL_RUNTIME std::vector<exec::Bytes> exchangeOnJob(SparkContext& sc, std::string_view tag, std::exception_ptr failure,
@@ -6361,14 +6411,6 @@ auto writeBuckets(const R& rdd, std::string_view tag, std::size_t numTargets, Ma
     for (std::size_t r = 0; r < numTargets; ++r) grid.row(m)[r] = std::move(buckets[r]);
   });
   return grid;
-}
-
-/// The map owners of `rdd` on `ranks` ranks.
-template <class R>
-std::vector<std::size_t> partitionOwners(const R& rdd, std::size_t ranks) {
-  std::vector<std::size_t> owners(rdd.numPartitions());
-  for (std::size_t m = 0; m < owners.size(); ++m) owners[m] = rdd.owner(m, ranks);
-  return owners;
 }
 
 /// reduce(r, incoming), then the incoming buckets' memory goes (the elements may

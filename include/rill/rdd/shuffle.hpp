@@ -47,14 +47,6 @@ auto writeBuckets(const R& rdd, std::string_view tag, std::size_t numTargets, Ma
   return grid;
 }
 
-/// The map owners of `rdd` on `ranks` ranks.
-template <class R>
-std::vector<std::size_t> partitionOwners(const R& rdd, std::size_t ranks) {
-  std::vector<std::size_t> owners(rdd.numPartitions());
-  for (std::size_t m = 0; m < owners.size(); ++m) owners[m] = rdd.owner(m, ranks);
-  return owners;
-}
-
 /// reduce(r, incoming), then the incoming buckets' memory goes (the elements may
 /// have been moved out, their vectors' memory not), so the shuffle's input and
 /// output are not both held until every target is done.
