@@ -159,6 +159,46 @@ TEST_CASE("checkpointed direct stream: a batch that failed runs again after the 
   CHECK(resumed->counts[3000] == Counts{{"x", 1}, {"y", 2}, {"z", 1}});
 }
 
+TEST_CASE("checkpointed direct stream: a crash while replaying the cut log keeps the cuts not yet replayed") {
+  Cluster cluster;
+  cluster.mock.createTopic("words", 1);
+  rill_test::TempDir dir("kafka-checkpoint-replay-crash");
+  auto clock = std::make_shared<rill::ManualClock>(0);
+  Program program{&cluster, dir.file("checkpoints"), clock, 3, std::nullopt};
+
+  // Batches 1000..5000 with a record before each; checkpoints at 3000 only, so
+  // 4000 and 5000 are in the cut log and not in the checkpoint.
+  std::shared_ptr<Log> first;
+  {
+    rill::SparkContext sc(rill_stream_test::conf());
+    first = std::make_shared<Log>();
+    auto ssc = rill::StreamingContext::getOrCreate(program.dir, [&] { return program.build(sc, first); });
+    ssc->start();
+    for (std::int64_t t = 1000; t <= 5000; t += 1000) {
+      cluster.produce("words", 0, {"w" + std::to_string(t)});
+      clock->setTime(t);
+    }
+    ssc->stop(false);
+  }
+  REQUIRE(first->ranges[5000] == Ranges{{"words", 0, 4, 5}});
+
+  cluster.produce("words", 0, {"late"});  // a batch cut again now would read it too
+  program.failAt = 4000;                  // the restart dies in the first batch it replays
+  const auto second = program.run(4000);
+  CHECK(second->ranges[4000] == first->ranges[4000]);
+  CHECK(second->counts.empty());
+
+  program.failAt.reset();
+  std::optional<rill::Time> restored;
+  const auto third = program.run(6000, &restored);
+  REQUIRE(restored.has_value());
+  CHECK(restored->milliseconds() == 3000);
+  CHECK(third->ranges[4000] == first->ranges[4000]);
+  CHECK(third->ranges[5000] == first->ranges[5000]);  // from the cut log, as the first run cut it
+  CHECK(third->ranges[6000] == Ranges{{"words", 0, 5, 6}});
+  CHECK(third->counts[5000] == first->counts[5000]);
+}
+
 TEST_CASE("checkpointed direct stream: a window after a restart reads its earlier batches' ranges again") {
   Cluster cluster;
   cluster.mock.createTopic("words", 1);

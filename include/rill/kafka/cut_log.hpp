@@ -32,9 +32,11 @@ class CutLog {
 
   const std::string& path() const { return path_; }
 
-  /// What the file holds: none when there is no file; throws (SparkException)
-  /// when it cannot be read as cuts.
-  Cuts read() const;
+  /// Reads what the file holds (none when there is no file; throws
+  /// SparkException when it cannot be read as cuts) and returns it. The cuts
+  /// read stay in the log: a restart that dies again before it has replayed
+  /// them all finds the rest still there.
+  Cuts load();
 
   /// Adds batch t's cut, forgets those at or before `forgetUpTo`, and returns
   /// once the file says so on disk (it is replaced atomically).
@@ -42,16 +44,16 @@ class CutLog {
 
  private:
   std::string path_;
-  Cuts cuts_;  // what the file holds
+  Cuts cuts_;  // what the file holds: what load() read, then what record() added
 };
 
 #if RILL_PART_RUNTIME_BODIES
 
-RILL_RUNTIME CutLog::Cuts CutLog::read() const {
+RILL_RUNTIME CutLog::Cuts CutLog::load() {
   std::ifstream in(path_, std::ios::binary);
-  if (!in) return {};
+  if (!in) return cuts_ = {};
   const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return rill::detail::fromBytes<Cuts>(bytes);
+  return cuts_ = rill::detail::fromBytes<Cuts>(bytes);
 }
 
 RILL_RUNTIME void CutLog::record(Time t, const std::vector<OffsetRange>& ranges, Time forgetUpTo) {

@@ -250,7 +250,7 @@ RILL_RUNTIME void detail::DirectKafkaInputNode::openLog(const std::string& check
   cutLog_.emplace(io::joinPath(checkpointDirectory, "kafka-cuts-" + std::to_string(inputIndex())));
   if (!restored) return;  // a fresh start: the log of a run that never checkpointed is not replayed
   try {
-    auto cuts = cutLog_->read();
+    const auto cuts = cutLog_->load();
     replay_.insert(cuts.upper_bound(restored->milliseconds()), cuts.end());
   } catch (const std::exception& e) {
     warn(name() + ": the cut log '" + cutLog_->path() + "' cannot be read (" + e.what() +
