@@ -59,7 +59,7 @@ auto outcomeOf(F&& f) {
   try {
     out.value.emplace(f());
   } catch (const std::exception& e) {
-    out.error = rill::exec::detail::demangledName(typeid(e)) + ": " + e.what();
+    out.error = rill::detail::demangledName(typeid(e)) + ": " + e.what();
   }
   return out;
 }

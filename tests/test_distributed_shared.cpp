@@ -248,7 +248,7 @@ TEST_CASE("a shuffle costs two collectives: its exchange, which ends the map job
                       [](int, int) -> int { throw std::out_of_range("merged"); })
                   .count();
             } catch (const std::exception& e) {
-              error = rill::exec::detail::demangledName(typeid(e)) + ": " + e.what();
+              error = rill::detail::demangledName(typeid(e)) + ": " + e.what();
             }
           });
         },

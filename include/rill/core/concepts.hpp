@@ -4,11 +4,8 @@
 #include <rill/core/hash.hpp>
 
 #include <concepts>
-#include <cstddef>
-#include <functional>
 #include <tuple>
 #include <type_traits>
-#include <utility>
 
 namespace rill {
 
@@ -47,10 +44,5 @@ using result_of_t = std::remove_cvref_t<std::invoke_result_t<const F&, const Arg
 template <class F, class T>
 concept ReduceFunction = std::invocable<const F&, const T&, const T&> &&
     std::convertible_to<std::invoke_result_t<const F&, const T&, const T&>, T>;
-
-namespace detail {
-template <class>
-inline constexpr bool always_false = false;
-}  // namespace detail
 
 }  // namespace rill

@@ -29,21 +29,16 @@
 #include <rill/core/errors.hpp>
 #include <rill/core/runtime.hpp>
 
-#include <cxxabi.h>
-
 #include <array>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <cstring>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <tuple>
 #include <type_traits>
-#include <typeinfo>
 #include <utility>
 
 namespace rill {
@@ -362,15 +357,6 @@ T fromBytes(std::string_view bytes) {
   BinaryReader archive(bytes);
   archive(value);
   return value;
-}
-
-/// The readable name of a type, for messages ("std::pair<std::string, long>" style).
-template <class T>
-std::string typeName() {
-  int status = 0;
-  std::unique_ptr<char, void (*)(void*)> name(abi::__cxa_demangle(typeid(T).name(), nullptr, nullptr, &status),
-                                               std::free);
-  return status == 0 && name ? std::string(name.get()) : std::string(typeid(T).name());
 }
 
 #if RILL_RUNTIME_BODIES

@@ -4,6 +4,8 @@
 // in a test, or MPI). Every rank calls the same collectives in the same order
 // (SPMD, as Thrill and MPI programs do); each call carries a sequence number and
 // the operation's tag, and ranks that disagree fail with a message naming both.
+#include <rill/core/errors.hpp>
+#include <rill/core/message.hpp>
 #include <rill/core/runtime.hpp>
 #include <rill/exec/collective.hpp>
 #include <rill/exec/failure_bytes.hpp>

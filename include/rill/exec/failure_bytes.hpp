@@ -6,8 +6,8 @@
 #include <rill/core/errors.hpp>
 #include <rill/core/message.hpp>
 #include <rill/core/runtime.hpp>
-
-#include <cxxabi.h>
+#include <rill/core/type_name.hpp>
+#include <rill/exec/frames.hpp>
 
 #include <cstdint>
 #include <cstdlib>
@@ -56,17 +56,7 @@ struct KnownFailure {
 /// is another type).
 RILL_RUNTIME std::span<const KnownFailure> knownFailures();
 
-RILL_RUNTIME std::string demangledName(const std::type_info& type);
-
 RILL_RUNTIME FailureText describeFailure(const std::exception_ptr& failure);
-
-inline void appendField(std::string& out, std::string_view field) {
-  const std::uint64_t n = field.size();
-  out.append(reinterpret_cast<const char*>(&n), sizeof n);
-  out.append(field);
-}
-
-RILL_RUNTIME std::string_view takeField(std::string_view& in);
 
 }  // namespace detail
 
@@ -103,17 +93,11 @@ RILL_RUNTIME std::span<const detail::KnownFailure> detail::knownFailures() {
   return known;
 }
 
-RILL_RUNTIME std::string detail::demangledName(const std::type_info& type) {
-  int status = 0;
-  std::unique_ptr<char, void (*)(void*)> name(abi::__cxa_demangle(type.name(), nullptr, nullptr, &status), std::free);
-  return status == 0 && name ? std::string(name.get()) : std::string(type.name());
-}
-
 RILL_RUNTIME detail::FailureText detail::describeFailure(const std::exception_ptr& failure) {
   try {
     std::rethrow_exception(failure);
   } catch (const std::system_error& e) {
-    FailureText f{demangledName(typeid(e)), e.what()};
+    FailureText f{rill::detail::demangledName(typeid(e)), e.what()};
     const std::error_category& cat = e.code().category();
     f.category = cat == std::generic_category() ? 1 : cat == std::system_category() ? 2 : 0;
     f.code = e.code().value();
@@ -123,42 +107,33 @@ RILL_RUNTIME detail::FailureText detail::describeFailure(const std::exception_pt
     if (f.message.ends_with(suffix)) f.message.resize(f.message.size() - suffix.size());
     return f;
   } catch (const std::exception& e) {
-    return {demangledName(typeid(e)), e.what()};
+    return {rill::detail::demangledName(typeid(e)), e.what()};
   } catch (...) {
     return {"an exception of a type not derived from std::exception", ""};
   }
 }
 
-RILL_RUNTIME std::string_view detail::takeField(std::string_view& in) {
-  std::uint64_t n = 0;
-  if (in.size() < sizeof n) throw SparkException("rill: malformed failure record from another rank");
-  std::memcpy(&n, in.data(), sizeof n);
-  in.remove_prefix(sizeof n);
-  if (n > in.size()) throw SparkException("rill: malformed failure record from another rank");
-  const std::string_view field = in.substr(0, static_cast<std::size_t>(n));
-  in.remove_prefix(static_cast<std::size_t>(n));
-  return field;
-}
-
 RILL_RUNTIME std::string encodeFailure(const std::exception_ptr& failure) {
   const detail::FailureText f = detail::describeFailure(failure);
   std::string out;
-  detail::appendField(out, f.type);
-  detail::appendField(out, f.message);
-  detail::appendField(out, std::to_string(f.code));
-  detail::appendField(out, std::to_string(f.category));
+  appendFrameBytes(out, f.type);
+  appendFrameBytes(out, f.message);
+  appendFrameBytes(out, std::to_string(f.code));
+  appendFrameBytes(out, std::to_string(f.category));
   return out;
 }
 
 [[noreturn]] RILL_RUNTIME void throwFailure(std::string_view bytes) {
+  FrameReader in(bytes);
   detail::FailureText f;
-  f.type = detail::takeField(bytes);
-  f.message = detail::takeField(bytes);
-  f.code = std::atoi(std::string(detail::takeField(bytes)).c_str());
-  f.category = std::atoi(std::string(detail::takeField(bytes)).c_str());
+  f.type = in.next();
+  f.message = in.next();
+  f.code = std::atoi(std::string(in.next()).c_str());
+  f.category = std::atoi(std::string(in.next()).c_str());
   const bool systemErrorOk = f.category != 0;  // a custom error category exists only where it was thrown
   for (const detail::KnownFailure& k : detail::knownFailures())
-    if (detail::demangledName(*k.type) == f.type && (*k.type != typeid(std::system_error) || systemErrorOk)) k.raise(f);
+    if (rill::detail::demangledName(*k.type) == f.type && (*k.type != typeid(std::system_error) || systemErrorOk))
+      k.raise(f);
   throw SparkException(f.message.empty() ? f.type : rill::detail::message({f.type, ": ", f.message}));
 }
 

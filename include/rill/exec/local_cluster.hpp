@@ -3,10 +3,13 @@
 // run as P ranks inside one executable, under TSan and ASan too (Thrill's
 // RunLocalMock). Ranks meet in shared mailboxes; buffers move between them
 // without being copied, and every wait is bounded by the rank's timeout.
+#include <rill/core/errors.hpp>
+#include <rill/core/message.hpp>
 #include <rill/exec/cluster.hpp>
 #include <rill/exec/start_thread.hpp>
 
 #include <chrono>
+#include <concepts>
 #include <condition_variable>
 #include <cstddef>
 #include <exception>

@@ -6,12 +6,14 @@
 // A type neither covers still compiles: it fails, naming the operation and
 // the type, only when a program sends it to another rank.
 //
-// Several values share one buffer as frames: a u64 byte count, then the bytes.
+// Several values share one buffer as frames (frames.hpp).
 #include <rill/core/errors.hpp>
 #include <rill/core/message.hpp>
 #include <rill/core/runtime.hpp>
 #include <rill/core/serialization.hpp>
+#include <rill/core/type_name.hpp>
 #include <rill/exec/cluster.hpp>
+#include <rill/exec/frames.hpp>
 #include <rill/exec/trivial_bytes.hpp>
 
 #include <cstddef>
@@ -123,36 +125,5 @@ void appendFrame(Bytes& out, const T& value, std::string_view op) {
   const std::uint64_t length = out.size() - at - sizeof(std::uint64_t);
   std::memcpy(out.data() + at, &length, sizeof length);
 }
-
-/// Reads frames one after another from a buffer of appendFrame output.
-class FrameReader {
- public:
-  explicit FrameReader(std::string_view bytes) : rest_(bytes) {}
-
-  /// The next frame's bytes; throws when the buffer ends before it.
-  std::string_view next() {
-    std::uint64_t length = 0;
-    if (rest_.size() < sizeof length) malformed();
-    std::memcpy(&length, rest_.data(), sizeof length);
-    rest_.remove_prefix(sizeof length);
-    if (length > rest_.size()) malformed();
-    const std::string_view frame = rest_.substr(0, static_cast<std::size_t>(length));
-    rest_.remove_prefix(static_cast<std::size_t>(length));
-    return frame;
-  }
-  bool done() const { return rest_.empty(); }
-
- private:
-  [[noreturn]] static void malformed();
-  std::string_view rest_;
-};
-
-#if RILL_RUNTIME_BODIES
-
-RILL_RUNTIME void FrameReader::malformed() {
-  throw SparkException("rill: a buffer from another rank ends inside a frame");
-}
-
-#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill::exec

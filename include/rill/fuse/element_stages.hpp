@@ -11,7 +11,6 @@
 #include <iterator>
 #include <type_traits>
 #include <utility>
-#include <vector>
 
 namespace rill::fuse {
 

@@ -9,12 +9,6 @@
 
 namespace rill::fuse {
 
-template <class S, class T>
-concept SinkFor = requires(S& s, T&& x) {
-  { s.push(std::forward<T>(x)) } -> std::convertible_to<bool>;
-  { s.finish() } -> std::convertible_to<bool>;
-};
-
 /// Adapts a callable to a sink. The callable may return void (always go on) or bool.
 template <class F>
 struct FunctionSink {

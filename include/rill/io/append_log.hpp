@@ -207,7 +207,7 @@ class AppendLog {
 
   // After a failed write the segment may end in part of a record: later
   // records go to a new segment, where a scan will find them.
-  [[noreturn]] void fail(const std::string& what);
+  [[noreturn]] void fail(const std::string& what, int err = errno);
 
   std::string dir_;
   UniqueFd fd_;
@@ -311,8 +311,7 @@ RILL_RUNTIME void AppendLog::sync() {
   if (!fd_.valid()) return;
   if (::fdatasync(fd_.get()) != 0) fail("cannot sync log segment '" + segmentPath(current_) + "'");
   if (!nameSynced_) {
-    const UniqueFd dir(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!dir.valid() || ::fsync(dir.get()) != 0) fail("cannot sync log directory '" + dir_ + "'");
+    if (const int err = syncDirectory(dir_)) fail("cannot sync log directory '" + dir_ + "'", err);
     nameSynced_ = true;
   }
 }
@@ -361,8 +360,7 @@ RILL_RUNTIME void AppendLog::writeBuffered() {
   direct_ = false;
 }
 
-[[noreturn]] RILL_RUNTIME void AppendLog::fail(const std::string& what) {
-  const int err = errno;
+[[noreturn]] RILL_RUNTIME void AppendLog::fail(const std::string& what, int err) {
   fd_.reset();
   throwSystemError(what, err);
 }

@@ -30,10 +30,6 @@ namespace detail {
 
 RILL_RUNTIME std::string tempPathFor(const SplitPath& target);
 
-// Makes a completed rename durable; without it the directory entry may still
-// point at the old file after a crash.
-RILL_RUNTIME void fsyncDirectory(const std::string& dir, const std::string& forPath);
-
 }  // namespace detail
 
 /// Streams a new version of a file and publishes it atomically on commit().
@@ -107,13 +103,6 @@ RILL_RUNTIME std::string detail::tempPathFor(const SplitPath& target) {
          std::to_string(counter.fetch_add(1, std::memory_order_relaxed));
 }
 
-RILL_RUNTIME void detail::fsyncDirectory(const std::string& dir, const std::string& forPath) {
-  UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!fd.valid() || ::fsync(fd.get()) != 0) {
-    throwSystemError("cannot sync directory '" + dir + "' after writing '" + forPath + "'", errno);
-  }
-}
-
 RILL_RUNTIME AtomicFileWriter::AtomicFileWriter(std::string path)
     : path_(std::move(path)), parts_(splitPath(path_)), tempPath_(detail::tempPathFor(parts_)) {
   if (parts_.name.empty()) {
@@ -143,7 +132,8 @@ RILL_RUNTIME void AtomicFileWriter::commit() {
     fail("cannot rename '" + tempPath_ + "'");
   }
   committed_ = true;
-  detail::fsyncDirectory(parts_.dir, path_);
+  if (const int err = syncDirectory(parts_.dir))
+    throwSystemError("cannot sync directory '" + parts_.dir + "' after writing '" + path_ + "'", err);
 }
 
 RILL_RUNTIME void AtomicFileWriter::flush() {

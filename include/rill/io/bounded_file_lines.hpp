@@ -18,8 +18,8 @@ namespace rill::io {
 
 /// Calls onLine(std::string_view) for every line of `path` of at most
 /// maxLineLength bytes (the '\r' of a "\r\n" not counted); returns how many
-/// longer lines were skipped. Memory stays within one read buffer (1 MiB at
-/// most) plus maxLineLength.
+/// longer lines were skipped. Memory stays within one read buffer
+/// (detail::kFileReadChunk at most) plus maxLineLength.
 template <class OnLine>
 std::size_t forEachBoundedLine(const std::string& path, std::size_t maxLineLength, OnLine&& onLine) {
   const UniqueFd fd = detail::openForReading(path);

@@ -5,8 +5,10 @@
 // return an errno value so each caller decides whether "missing" is an error.
 #include <rill/core/runtime.hpp>
 #include <rill/io/system_error.hpp>
+#include <rill/io/unique_fd.hpp>
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,6 +17,7 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace rill::io {
@@ -49,6 +52,14 @@ RILL_RUNTIME int makeDirectories(const std::string& path);
 
 /// unlink(path), best effort: false when the file could not be removed.
 RILL_RUNTIME bool removeFile(const std::string& path) noexcept;
+
+/// fsync of `dir`, which makes the creation or rename of a file in it durable
+/// (without it the entry may still name the old file after a crash): 0, or the
+/// errno of the failure.
+RILL_RUNTIME int syncDirectory(const std::string& dir) noexcept;
+
+/// Hadoop's hidden files: names starting with '.' or '_'.
+inline bool isHiddenName(std::string_view name) { return !name.empty() && (name[0] == '.' || name[0] == '_'); }
 
 #if RILL_RUNTIME_BODIES
 
@@ -103,6 +114,12 @@ RILL_RUNTIME int makeDirectories(const std::string& path) {
 }
 
 RILL_RUNTIME bool removeFile(const std::string& path) noexcept { return ::unlink(path.c_str()) == 0; }
+
+RILL_RUNTIME int syncDirectory(const std::string& dir) noexcept {
+  const UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd.valid() || ::fsync(fd.get()) != 0) return errno;  // read before fd's close can change it
+  return 0;
+}
 
 #endif  // RILL_RUNTIME_BODIES
 

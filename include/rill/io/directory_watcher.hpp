@@ -42,8 +42,6 @@ class DirectoryWatcher {
   const std::string& directory() const noexcept { return dir_; }
 
  private:
-  static bool hidden(const char* name) noexcept { return name[0] == '.' || name[0] == '_'; }
-
   // Visible regular files not reported before, sorted by name. Names are only
   // stat()ed once they are new, so a poll over a large, mostly-seen directory
   // stays cheap.
@@ -74,7 +72,7 @@ RILL_RUNTIME std::vector<std::string> DirectoryWatcher::poll() {
 RILL_RUNTIME std::vector<std::string> DirectoryWatcher::newNames() const {
   std::vector<std::string> names;
   for (auto& name : listDirectory(dir_)) {
-    if (hidden(name.c_str()) || std::binary_search(seen_.begin(), seen_.end(), name)) continue;
+    if (isHiddenName(name) || std::binary_search(seen_.begin(), seen_.end(), name)) continue;
     // A file deleted between readdir and stat simply is not new yet.
     struct stat st {};
     if (::stat(joinPath(dir_, name).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;

@@ -29,9 +29,6 @@ struct InputFile {
   bool operator==(const InputFile&) const = default;
 };
 
-/// Hadoop's hidden files: names starting with '.' or '_'.
-inline bool isHiddenName(std::string_view name) { return !name.empty() && (name[0] == '.' || name[0] == '_'); }
-
 /// Whether `path` is a glob pattern (Hadoop's glob characters).
 inline bool isGlob(std::string_view path) { return path.find_first_of("*?[{") != std::string_view::npos; }
 

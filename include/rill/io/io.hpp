@@ -1,7 +1,9 @@
 #pragma once
-// The whole io layer: line framing, file reading, atomic writes, directory
-// watching and TCP. It depends only on the standard library and POSIX.
+// The whole io layer but the opt-in gzip.hpp (it needs zlib): line framing,
+// file reading, atomic writes, append-only logs, directory watching and TCP. It depends only on the standard library and POSIX.
+#include <rill/io/append_log.hpp>
 #include <rill/io/atomic_file.hpp>
+#include <rill/io/bounded_file_lines.hpp>
 #include <rill/io/compressed_input.hpp>
 #include <rill/io/directory.hpp>
 #include <rill/io/directory_watcher.hpp>

@@ -32,6 +32,7 @@
 #include <rill/stream/listener.hpp>
 #include <rill/stream/logged_input.hpp>
 #include <rill/stream/streaming_context.hpp>
+#include <rill/stream/time.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -277,7 +278,7 @@ RILL_RUNTIME std::function<void()> detail::DirectKafkaInputNode::prepareRestore(
   auto saved = rill::detail::fromBytes<SavedBatches>(bytes);
   for (const auto& [ms, ranges] : saved) {
     const Time t(ms);
-    if (t <= times.zero || t > times.batch || (t - times.zero).count() % slideDuration().count() != 0)
+    if (t <= times.zero || t > times.batch || !isMultipleOf(t - times.zero, slideDuration()))
       throw SparkException(
           rill::detail::message({"rill: the Kafka offsets in the checkpoint are for batch ", ms,
                                  " ms, not a batch of this checkpoint (after ", times.zero.milliseconds(),

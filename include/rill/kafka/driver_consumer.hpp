@@ -55,8 +55,6 @@ class DriverConsumer {
   /// Commits `offsets` (the next offset to read, per partition) without
   /// waiting; done(error) is called from serveCommits once Kafka answered.
   void commit(const std::map<TopicPartition, std::int64_t>& offsets, CommitDone done);
-  /// Commits sent and not answered yet.
-  int pending() const { return pending_; }
   /// Calls the done callbacks of commits Kafka has answered, waiting up to `wait` for one.
   void serveCommits(std::chrono::milliseconds wait) { rd_kafka_queue_poll_callback(commits_, ms(wait)); }
 

@@ -15,6 +15,8 @@
 // collective id, so mismatched operations fail on every rank alike, and its
 // byte counts, so every rank plans the same rounds. The data follows in rounds
 // that keep every count and datatype size within an int.
+#include <rill/core/errors.hpp>
+#include <rill/core/message.hpp>
 #include <rill/core/runtime.hpp>
 #include <rill/exec/cluster.hpp>
 #include <rill/exec/huge_pages.hpp>

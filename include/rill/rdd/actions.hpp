@@ -15,7 +15,6 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <iterator>
 #include <optional>
 #include <type_traits>
@@ -108,6 +107,14 @@ struct ReduceSink<T, F> {
   bool finish() { return true; }
   std::optional<T> result() && { return std::move(acc); }
 };
+
+/// Two partial results of reduce(f) merged (nullopt: an empty partition).
+template <class T, class F>
+std::optional<T> mergeReduced(const F& f, std::optional<T> a, std::optional<T> b) {
+  if (!a) return b;
+  if (b) *a = f(std::move(*a), std::move(*b));
+  return a;
+}
 
 /// Keeps the n smallest elements by `less` seen so far (a bounded max-heap).
 template <class T, class Less>
@@ -300,13 +307,7 @@ class ActionOps {
                   "the RDD's element type");
     auto parts = detail::runPerPartition(d(), "reduce", [&](std::size_t) { return detail::ReduceSink<T, F>{&f}; });
     std::optional<T> acc;
-    for (auto& p : parts) {
-      if (!p) continue;
-      if (acc)
-        *acc = f(std::move(*acc), std::move(*p));
-      else
-        acc = std::move(p);
-    }
+    for (auto& p : parts) acc = detail::mergeReduced(f, std::move(acc), std::move(p));
     if (!acc) throw UnsupportedOperationException("rill: reduce() on an empty RDD: empty collection");
     return std::move(*acc);
   }

@@ -17,15 +17,6 @@
 
 namespace rill::detail {
 
-template <class T>
-struct AppendChunks final : ChunkSink<T> {
-  std::vector<T> data;
-  bool consume(std::span<const T> chunk) override {
-    data.insert(data.end(), chunk.begin(), chunk.end());
-    return true;
-  }
-};
-
 template <class T, class U>
 class CartesianNode final : public RDDNode<std::pair<T, U>> {
  public:

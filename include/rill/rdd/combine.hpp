@@ -144,9 +144,11 @@ auto combineByKey(const R& rdd, std::string_view tag, const Agg& agg, const Part
     return writer;
   };
   if (kept) {
-    auto tables = writeBuckets(rdd, tag, 1, makeWriter);  // one bucket per partition: its table
-    std::vector<std::vector<Entry>> parts(tables.rows());
-    for (std::size_t p = 0; p < parts.size(); ++p) parts[p] = std::move(tables.row(p)[0]);
+    // In place: each partition's table is its output ({table}; {} where another rank owns it).
+    auto tables = runOwnedPartitions(rdd, tag, makeWriter);
+    std::vector<std::vector<Entry>> parts(tables.size());
+    for (std::size_t p = 0; p < parts.size(); ++p)
+      if (!tables[p].empty()) parts[p] = std::move(tables[p][0]);
     return RDD<Entry>(sc, makeNode<StoredNode<Entry>>(std::move(parts)), std::move(kept));
   }
   auto parts = shuffle(rdd, tag, part.numPartitions(), makeWriter,

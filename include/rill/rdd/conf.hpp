@@ -21,8 +21,9 @@ namespace rill {
 
 class SparkConf {
  public:
-  // Defined in the runtime (rill/core/runtime.hpp), so passing a SparkConf
-  // around does not compile the copying of its settings into every program.
+  // Defined below under RILL_RUNTIME_BODIES (compiled once with the runtime when
+  // it is built separately: rill/core/runtime.hpp), so passing a SparkConf around
+  // does not compile the copying of its settings into every program.
   SparkConf();
   SparkConf(const SparkConf&);
   SparkConf(SparkConf&&) noexcept;

@@ -148,13 +148,7 @@ class CachedNode final : public RDDNode<T> {
   void fill(std::size_t p, Slot& slot) const {
     std::lock_guard lock(slot.m);
     if (slot.ready.load(std::memory_order_relaxed)) return;  // another task filled it meanwhile
-    struct Collect final : ChunkSink<T> {
-      std::vector<T> data;
-      bool consume(std::span<const T> c) override {
-        data.insert(data.end(), c.begin(), c.end());
-        return true;
-      }
-    } collect;
+    AppendChunks<T> collect;
     parent_->compute(p, collect);  // may throw: the slot stays empty
     slot.data = std::move(collect.data);
     slot.ready.store(true, std::memory_order_release);

@@ -21,7 +21,6 @@
 #include <functional>
 #include <limits>
 #include <stdexcept>
-#include <tuple>
 #include <utility>
 #include <vector>
 

@@ -109,11 +109,10 @@ void forEachTarget(SparkContext& sc, std::string_view tag, std::size_t n, Prepar
     executorOf(sc).runTasks(n, fn);
     return;
   }
-  const std::size_t first = sliceBegin(cluster.rank(), n, cluster.size());
-  const std::size_t last = sliceBegin(cluster.rank() + 1, n, cluster.size());
+  const Block mine = ownedBlock(cluster.rank(), n, cluster.size());
   runRankJob(sc, tag, [&] {
     prepare();
-    executorOf(sc).runTasks(last - first, [&](std::size_t i) { fn(first + i); });
+    executorOf(sc).runTasks(mine.last - mine.first, [&](std::size_t i) { fn(mine.first + i); });
   });
 }
 template <class Fn>
@@ -187,10 +186,6 @@ auto runPartitions(const R& rdd, std::string_view tag, std::size_t from, std::si
 template <class R, class MakeSink>
 auto runPerPartition(const R& rdd, std::string_view tag, MakeSink&& make) {
   return runPartitions(rdd, tag, 0, rdd.numPartitions(), make);
-}
-template <class R, class MakeSink>
-auto runPerPartition(const R& rdd, MakeSink&& make) {
-  return runPerPartition(rdd, "runJob", make);
 }
 
 #if RILL_RUNTIME_BODIES

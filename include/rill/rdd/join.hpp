@@ -9,12 +9,10 @@
 // std::nullopt). cogroup groups every side's values per key.
 #include <rill/rdd/fwd.hpp>
 #include <rill/rdd/hash_table.hpp>
-#include <rill/rdd/jobs.hpp>
 #include <rill/rdd/keyed_args.hpp>
 #include <rill/rdd/keyed_shuffle.hpp>
 #include <rill/rdd/keys.hpp>
 #include <rill/rdd/partitioner.hpp>
-#include <rill/rdd/shuffle.hpp>
 
 #include <cstddef>
 #include <cstdint>

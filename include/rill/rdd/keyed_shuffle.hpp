@@ -47,8 +47,8 @@ struct RowSink {
   std::vector<Row> result() && { return std::move(rows); }
 };
 
-/// Whether `rdd`'s partitions live where a shuffle into n partitions puts its
-/// output (block placement), so that rows partitioned by key can stay in place.
+/// Whether `rdd`'s partitions live where a shuffle into as many partitions puts
+/// its output (block placement), so that rows partitioned by key can stay in place.
 template <class R>
 bool placedInBlocks(const R& rdd, std::size_t ranks) {
   if (ranks == 1) return true;
@@ -81,10 +81,6 @@ template <class R, class P>
 auto partitionRows(const R& rdd, std::string_view tag, const P& part) {
   return partitionRows(rdd, tag, part, [](auto rows) { return rows; });
 }
-template <class R, class P>
-auto partitionRows(const R& rdd, const P& part) {
-  return partitionRows(rdd, "partitionBy", part);
-}
 
 /// Stored partitions that remember `part` as their partitioner.
 template <class Row, class P>
@@ -100,10 +96,6 @@ auto perPartition(SparkContext& sc, std::string_view tag, std::size_t n, Fn&& fn
   std::vector<std::invoke_result_t<Fn&, std::size_t>> out(n);
   forEachTarget(sc, tag, n, [&](std::size_t r) { out[r] = fn(r); });
   return out;
-}
-template <class Fn>
-auto perPartition(SparkContext& sc, std::size_t n, Fn&& fn) {
-  return perPartition(sc, "perPartition", n, fn);
 }
 
 }  // namespace rill::detail

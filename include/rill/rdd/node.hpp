@@ -24,6 +24,18 @@ class ChunkSink {
   ~ChunkSink() = default;
 };
 
+namespace detail {
+/// A ChunkSink that copies a whole partition into `data`.
+template <class T>
+struct AppendChunks final : ChunkSink<T> {
+  std::vector<T> data;
+  bool consume(std::span<const T> chunk) override {
+    data.insert(data.end(), chunk.begin(), chunk.end());
+    return true;
+  }
+};
+}  // namespace detail
+
 template <class T>
 class RDDNode : public RefCounted {
  public:
@@ -51,6 +63,15 @@ inline std::size_t blockOwner(std::size_t p, std::size_t n, std::size_t ranks) {
   return static_cast<std::size_t>(((static_cast<unsigned __int128>(p) + 1) * ranks - 1) / n);
 }
 
+/// The partitions [first, last) that `rank` owns of n spread over `ranks` in
+/// blocks (blockOwner's inverse).
+struct Block {
+  std::size_t first, last;
+};
+inline Block ownedBlock(std::size_t rank, std::size_t n, std::size_t ranks) {
+  return {sliceBegin(rank, n, ranks), sliceBegin(rank + 1, n, ranks)};
+}
+
 template <class T>
 std::size_t RDDNode<T>::owner(std::size_t p, std::size_t ranks) const {
   return blockOwner(p, numPartitions(), ranks);
@@ -66,7 +87,8 @@ struct StorableElement {
 };
 }  // namespace detail
 
-/// Partitions held in memory: shuffle output, cached data, restored batches.
+/// Partitions held in memory: shuffle output and what fromPartitions is given
+/// (stream batches, restored checkpoints). cache() keeps its own in CachedNode.
 template <class T>
 class StoredNode final : public RDDNode<T>, detail::StorableElement<T> {
  public:

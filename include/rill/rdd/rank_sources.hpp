@@ -93,9 +93,8 @@ std::vector<std::vector<T>> scatterSlices(exec::Cluster& cluster, std::size_t ro
   const std::vector<exec::Bytes> received = cluster.allToAll(tag, std::move(send));
   if (cluster.rank() == root) return parts;
   exec::FrameReader in(received[root]);
-  for (std::size_t p = sliceBegin(cluster.rank(), n, cluster.size()); p < sliceBegin(cluster.rank() + 1, n, cluster.size());
-       ++p)
-    parts[p] = exec::readWire<std::vector<T>>(in.next(), tag);
+  const Block mine = ownedBlock(cluster.rank(), n, cluster.size());
+  for (std::size_t p = mine.first; p < mine.last; ++p) parts[p] = exec::readWire<std::vector<T>>(in.next(), tag);
   return parts;
 }
 
@@ -106,11 +105,11 @@ std::vector<std::vector<T>> localPartitions(const exec::Cluster& cluster, std::v
   if (n < cluster.size())
     throw std::invalid_argument(message({"rill: fromLocal needs at least one partition per rank: ", n,
                                          " partitions for ", cluster.size(), " ranks"}));
-  const std::size_t first = sliceBegin(cluster.rank(), n, cluster.size());
-  const std::size_t mine = sliceBegin(cluster.rank() + 1, n, cluster.size()) - first;
+  const Block mine = ownedBlock(cluster.rank(), n, cluster.size());
+  const std::size_t count = mine.last - mine.first;
   std::vector<std::vector<T>> parts(n);
   const std::size_t total = local.size();
-  for (std::size_t i = 0; i < mine; ++i) parts[first + i] = takeSlice(local, i, mine, total);
+  for (std::size_t i = 0; i < count; ++i) parts[mine.first + i] = takeSlice(local, i, count, total);
   return parts;
 }
 

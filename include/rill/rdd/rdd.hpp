@@ -31,7 +31,7 @@
 namespace rill {
 
 /// Everything an RDD can do. D provides value_type, numPartitions(), context(),
-/// runPartition(p, sink), then(stage) and toRDD().
+/// owner(p, ranks), partitioner(), runPartition(p, sink), then(stage) and toRDD().
 template <class D>
 class RDDApi : public TransformOps<D>, public ActionOps<D>, public NumericOps<D>, public PairOps<D>,
                public SetOps<D>, public SaveOps<D>, public SamplingOps<D>, public ZipOps<D>,

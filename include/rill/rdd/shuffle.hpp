@@ -15,7 +15,6 @@
 #include <rill/exec/huge_pages.hpp>
 #include <rill/rdd/fwd.hpp>
 #include <rill/rdd/jobs.hpp>
-#include <rill/rdd/node.hpp>
 #include <rill/rdd/shuffle_exchange.hpp>
 
 #include <cstddef>
@@ -31,21 +30,6 @@ namespace rill::detail {
 
 template <class MakeWriter>
 using bucket_element_t = typename sink_result_t<MakeWriter>::value_type::value_type;
-
-/// Map side: runs each partition m of `rdd` this rank owns into the writer
-/// makeWriter(m), whose result() is one bucket (std::vector<U>) per target
-/// partition; returns them as a grid, row m holding map task m's buckets.
-template <class R, class MakeWriter>
-auto writeBuckets(const R& rdd, std::string_view tag, std::size_t numTargets, MakeWriter&& makeWriter) {
-  exec::BucketGrid<bucket_element_t<MakeWriter>> grid(rdd.numPartitions(), numTargets);
-  forEachPartition(rdd, tag, [&](std::size_t m) {
-    auto writer = makeWriter(m);
-    rdd.runPartition(m, writer);
-    auto buckets = std::move(writer).result();
-    for (std::size_t r = 0; r < numTargets; ++r) grid.row(m)[r] = std::move(buckets[r]);
-  });
-  return grid;
-}
 
 /// reduce(r, incoming), then the incoming buckets' memory goes (the elements may
 /// have been moved out, their vectors' memory not), so the shuffle's input and

@@ -61,7 +61,7 @@ class ShuffleExchange {
   ~ShuffleExchange();
 
   /// Whether target r is reduced on this rank.
-  bool isLocal(std::size_t r) const { return r >= first_ && r < last_; }
+  bool isLocal(std::size_t r) const { return r >= mine_.first && r < mine_.last; }
 
   /// Serialises map task m's buckets for other ranks' targets (called from m's task).
   void put(std::size_t m, void* buckets);
@@ -72,8 +72,8 @@ class ShuffleExchange {
   void exchange(SparkContext& sc, std::exception_ptr mapFailure);
 
   /// This rank's targets: [firstTarget(), endTarget()).
-  std::size_t firstTarget() const { return first_; }
-  std::size_t endTarget() const { return last_; }
+  std::size_t firstTarget() const { return mine_.first; }
+  std::size_t endTarget() const { return mine_.last; }
 
   /// Fills `row` (target r's buckets, one per map task; r one of this rank's) with
   /// what rank `sender`'s map tasks sent to r.
@@ -95,10 +95,11 @@ class ShuffleExchange {
   const BucketCodec* codec_;
   std::string_view tag_;
   std::vector<std::size_t> mapOwners_;
-  std::size_t targets_, first_, last_;              // this rank's targets: [first_, last_)
+  std::size_t targets_;
+  Block mine_;  // this rank's targets
   std::vector<std::vector<exec::Bytes>> outgoing_;  // [m][rank]: map task m's frames for that rank
   std::vector<exec::Bytes> received_;
-  std::vector<std::string_view> frames_;  // [(r - first_) * maps + m], into received_
+  std::vector<std::string_view> frames_;  // [(r - mine_.first) * maps + m], into received_
 };
 
 #if RILL_RUNTIME_BODIES
@@ -114,10 +115,9 @@ RILL_RUNTIME ShuffleExchange::ShuffleExchange(exec::Cluster& cluster, exec::Exch
       tag_(tag),
       mapOwners_(std::move(mapOwners)),
       targets_(numTargets),
-      first_(sliceBegin(cluster.rank(), numTargets, cluster.size())),
-      last_(sliceBegin(cluster.rank() + 1, numTargets, cluster.size())),
+      mine_(ownedBlock(cluster.rank(), numTargets, cluster.size())),
       outgoing_(mapOwners_.size()),
-      frames_((last_ - first_) * mapOwners_.size()) {}
+      frames_((mine_.last - mine_.first) * mapOwners_.size()) {}
 
 RILL_RUNTIME void ShuffleExchange::put(std::size_t m, void* buckets) {
   exec::TimedScope timed(metrics_->serializeNanos);
@@ -161,7 +161,7 @@ RILL_RUNTIME void ShuffleExchange::exchange(SparkContext& sc, std::exception_ptr
 RILL_RUNTIME void ShuffleExchange::read(std::size_t sender, std::size_t r, void* row) {
   exec::TimedScope timed(metrics_->deserializeNanos);
   for (std::size_t m = 0; m < mapOwners_.size(); ++m)
-    if (mapOwners_[m] == sender) codec_->decode(frames_[(r - first_) * mapOwners_.size() + m], row, m, tag_);
+    if (mapOwners_[m] == sender) codec_->decode(frames_[(r - mine_.first) * mapOwners_.size() + m], row, m, tag_);
 }
 
 RILL_RUNTIME void ShuffleExchange::indexFrames() {
@@ -171,7 +171,8 @@ RILL_RUNTIME void ShuffleExchange::indexFrames() {
     exec::FrameReader in(received_[s]);
     for (std::size_t m = 0; m < mapOwners_.size(); ++m)
       if (mapOwners_[m] == s)
-        for (std::size_t r = first_; r < last_; ++r) frames_[(r - first_) * mapOwners_.size() + m] = in.next();
+        for (std::size_t r = mine_.first; r < mine_.last; ++r)
+          frames_[(r - mine_.first) * mapOwners_.size() + m] = in.next();
   }
 }
 

@@ -6,6 +6,7 @@
 // rank creates its own context over the same program, and jobs run each
 // partition on the rank that owns it.
 #include <rill/core/errors.hpp>
+#include <rill/core/message.hpp>
 #include <rill/core/runtime.hpp>
 #include <rill/exec/cluster.hpp>
 #include <rill/exec/exchange.hpp>
@@ -303,9 +304,8 @@ class SparkContext {
 #ifndef NDEBUG
     detail::requireSameOnEveryRank(*cluster_, "parallelize", all);
 #endif
-    const std::size_t rank = cluster_->rank(), ranks = cluster_->size();
-    return RDD<T>(*this, makeNode<SlicedNode<T>>(std::move(all), n, sliceBegin(rank, n, ranks),
-                                                 sliceBegin(rank + 1, n, ranks)));
+    const Block mine = ownedBlock(cluster_->rank(), n, cluster_->size());
+    return RDD<T>(*this, makeNode<SlicedNode<T>>(std::move(all), n, mine.first, mine.last));
   }
 
   SparkConf conf_;

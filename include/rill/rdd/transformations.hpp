@@ -1,10 +1,10 @@
 #pragma once
 // Narrow transformations. The element-wise ones shared with DStream (map,
 // filter, flatMap, keyBy, mapPartitions, glom) come from fuse::ElementOps;
-// sample and zipWithIndex also only append a stage to the chain's type; union,
-// coalesce and cache build a new node (moving partitions between ranks first
-// where they must be on one); repartition and distinct shuffle (distinct not
-// on an RDD with a partitioner).
+// sample only appends a stage to the chain's type, zipWithIndex one after a job
+// that counts the partitions' elements; union, coalesce and cache build a new
+// node (moving partitions between ranks first where they must be on one);
+// repartition and distinct shuffle (distinct not on an RDD with a partitioner).
 #include <rill/core/concepts.hpp>
 #include <rill/fuse/element_ops.hpp>
 #include <rill/fuse/partition_stages.hpp>
@@ -21,7 +21,6 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <span>
 #include <stdexcept>

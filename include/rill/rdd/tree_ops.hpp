@@ -12,6 +12,7 @@
 #include <rill/rdd/fwd.hpp>
 #include <rill/rdd/jobs.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <optional>
@@ -75,9 +76,7 @@ class TreeOps {
     detail::checkDepth(depth);
     auto parts = detail::runPerPartition(d(), "treeReduce", [&](std::size_t) { return detail::ReduceSink<T, F>{&f}; });
     auto merge = [&f](std::optional<T> a, std::optional<T> b) {
-      if (!a) return b;
-      if (b) *a = f(std::move(*a), std::move(*b));
-      return a;
+      return detail::mergeReduced(f, std::move(a), std::move(b));
     };
     auto result = detail::mergeInTree(std::move(parts), std::optional<T>(), merge, depth);
     if (!result) throw UnsupportedOperationException("rill: treeReduce() on an empty RDD: empty collection");

@@ -3,12 +3,10 @@
 // p of both parents, where the left one lives; with several ranks, when the
 // right one lives elsewhere, the right side is first gathered on every rank
 // (as cartesian's).
-#include <rill/core/concepts.hpp>
 #include <rill/core/errors.hpp>
 #include <rill/core/ref.hpp>
 #include <rill/fuse/element_stages.hpp>
 #include <rill/rdd/actions.hpp>
-#include <rill/rdd/cartesian.hpp>
 #include <rill/rdd/derived_nodes.hpp>
 #include <rill/rdd/fwd.hpp>
 #include <rill/rdd/jobs.hpp>

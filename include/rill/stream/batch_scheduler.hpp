@@ -27,7 +27,6 @@
 #include <rill/stream/graph.hpp>
 #include <rill/stream/listener.hpp>
 #include <rill/stream/output_job.hpp>
-#include <rill/stream/receiver_supervisor.hpp>
 #include <rill/stream/state_keys.hpp>
 #include <rill/stream/time.hpp>
 #include <rill/stream/wait_for.hpp>
@@ -135,7 +134,8 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
 
   bool idleAt(std::int64_t now) const override { return nextBatch_.load() > now || exited_.load(); }
 
-  // The time of the batch due after `next` (rank 0's decision), or none: stop.
+  // Waits for the batch due at `next` and returns its time (rank 0 decides and
+  // broadcasts it), or none: stop.
   std::optional<Time> awaitBatch(Time next);
   static exec::Bytes encodeBatch(std::optional<Time> t);
   static std::optional<Time> decodeBatch(const exec::Bytes& bytes);

@@ -2,7 +2,7 @@
 // The records a receiver has stored and no batch has taken yet. The buffer is
 // bounded in records (rill.streaming.receiver.maxBufferedRecords) and in bytes
 // (rill.streaming.receiver.maxBufferedBytes, each record counted as
-// recordBytes() says or as its receiver reports): a receiver that gets ahead
+// recordBytes() says): a receiver that gets ahead
 // of the batches waits in store() instead of growing memory without limit. A
 // record larger than the byte bound is taken when the buffer is empty, so it
 // delays its receiver instead of blocking it forever. While its receiver is
@@ -39,7 +39,8 @@ class BlockBuffer {
     const std::size_t bytes = recordBytes(record);
     push(std::move(record), bytes);
   }
-  /// Appends one record that counts for `bytes` (its receiver's measure).
+  /// Appends one record that counts for `bytes` (receivers store through
+  /// push(record), which counts recordBytes()).
   void push(T record, std::size_t bytes) {
     std::unique_lock lock(mutex_);
     waitForRoom(lock, bytes);

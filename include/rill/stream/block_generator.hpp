@@ -22,6 +22,7 @@
 // supervisor's StoreGate). On a ManualClock, advance() returns once the blocks
 // that became due are logged.
 #include <rill/core/serialization.hpp>
+#include <rill/core/type_name.hpp>
 #include <rill/exec/start_thread.hpp>
 #include <rill/io/append_log.hpp>
 #include <rill/stream/block_buffer.hpp>

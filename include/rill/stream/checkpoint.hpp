@@ -179,7 +179,7 @@ RILL_RUNTIME void Checkpointer::start(const DStreamGraph& graph, Time zero) {
 
 RILL_RUNTIME void Checkpointer::afterBatch(const DStreamGraph& graph, Time t, ListenerBus& bus) {
   const Duration interval = graph.checkpoints().interval().value_or(graph.batchDuration());
-  if ((t - zero_).count() % interval.count() != 0) return;
+  if (!isMultipleOf(t - zero_, interval)) return;
   try {
     write(graph, t);
   } catch (const std::exception& e) {

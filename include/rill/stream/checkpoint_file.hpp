@@ -24,7 +24,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <fstream>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>

@@ -4,6 +4,7 @@
 // window or an incremental reduce needs again after a restart).
 #include <rill/core/runtime.hpp>
 #include <rill/core/serialization.hpp>
+#include <rill/core/type_name.hpp>
 #include <rill/exec/cluster.hpp>
 #include <rill/exec/wire.hpp>
 #include <rill/rdd/actions.hpp>
@@ -13,6 +14,7 @@
 #include <rill/stream/checkpoint_participant.hpp>
 #include <rill/stream/dstream_node.hpp>
 #include <rill/stream/graph.hpp>
+#include <rill/stream/time.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -147,7 +149,7 @@ RILL_RUNTIME void checkSavedTime(Time time, const CheckpointTimes& times, Durati
                                  const std::string& what) {
   const bool state = kind == SavedTime::stateUpdate;
   const bool early = state ? time < times.zero : time <= times.zero;
-  if (early || time > times.batch || (time - times.zero).count() % slide.count() != 0)
+  if (early || time > times.batch || !isMultipleOf(time - times.zero, slide))
     throw SparkException(what + (state ? " was last updated at " : " holds a batch at ") + time.toString() +
                          ", which is not a batch of its stream (every " + toString(slide) + " from " +
                          times.zero.toString() + ") up to the checkpoint's batch at " + times.batch.toString());

@@ -1,7 +1,8 @@
 #pragma once
-// How every non-fused DStream operation is built: a new node whose RDD at
-// batch t is a function of its parents' RDDs at t. The function runs once per
-// batch; inside it the RDD operations fuse as usual.
+// How the per-batch DStream operations (transform, union, the keyed ones,
+// count, reduce...) are built: a new node whose RDD at batch t is a function of
+// its parents' RDDs at t. The function runs once per batch; inside it the RDD
+// operations fuse as usual.
 #include <rill/core/errors.hpp>
 #include <rill/core/runtime.hpp>
 #include <rill/stream/dstream_node.hpp>
@@ -30,7 +31,7 @@ using batch_rdd_t = std::remove_cvref_t<decltype(*std::declval<const D&>().rddAt
 /// A stream whose batch is perBatch(parent's batch, t). When the parent has no
 /// RDD at t the result has none either, unless requireParent (Spark's transform).
 template <class D, class F>
-auto deriveStreamTimed(const D& parent, F perBatch, bool requireParent = true) {
+auto deriveStreamTimed(const D& parent, F perBatch, bool requireParent) {
   using R = std::remove_cvref_t<std::invoke_result_t<F&, const batch_rdd_t<D>&, Time>>;
   using U = typename R::value_type;
   parent.graph().checkNotStarted();

@@ -47,8 +47,8 @@ RDD<T> spreadFromDriver(SparkContext& sc, std::vector<std::vector<T>> parts) {
   const std::vector<exec::Bytes> received = cluster.allToAll(kDriverBatchTag, std::move(send));
   if (!driver) {
     exec::FrameReader in(received[0]);
-    const std::size_t rank = cluster.rank();
-    for (std::size_t p = sliceBegin(rank, n, ranks); p < sliceBegin(rank + 1, n, ranks); ++p)
+    const Block mine = ownedBlock(cluster.rank(), n, ranks);
+    for (std::size_t p = mine.first; p < mine.last; ++p)
       parts[p] = exec::readWire<std::vector<T>>(in.next(), kDriverBatchTag);
   }
   return sc.fromPartitions(std::move(parts));

@@ -4,6 +4,7 @@
 // into whatever consumes the batch (an action, a shuffle's combine table).
 #include <rill/fuse/pipeline.hpp>
 #include <rill/rdd/rdd.hpp>
+#include <rill/stream/derive.hpp>
 #include <rill/stream/dstream_node.hpp>
 #include <rill/stream/dstream_ops.hpp>
 #include <rill/stream/dstream_pair_ops.hpp>
@@ -23,8 +24,8 @@ namespace rill {
 template <class T, class Pipe>
 class PipedDStream;
 
-/// Everything a DStream can do. D provides value_type, graph(), slideDuration(),
-/// rddAt(t), baseNode(), then(stage) and toDStream().
+/// Everything a DStream can do. D provides value_type, graph(), sparkContext(),
+/// slideDuration(), rddAt(t), baseNode(), then(stage) and toDStream().
 template <class D>
 class DStreamApi : public DStreamOps<D>,
                    public DStreamPairOps<D>,

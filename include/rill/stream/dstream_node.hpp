@@ -33,7 +33,7 @@ class DStreamBase {
 
   /// A stream makes an RDD only at times after its start that fall on its slide.
   bool isTimeValid(Time t) const {
-    return zeroTime_ && t > *zeroTime_ && (t - *zeroTime_).count() % slide_.count() == 0;
+    return zeroTime_ && t > *zeroTime_ && isMultipleOf(t - *zeroTime_, slide_);
   }
 
   /// Sets the zero time (one batch before the first) on this stream and its parents.
@@ -44,9 +44,6 @@ class DStreamBase {
   Duration rememberDuration() const { return rememberDuration_; }
   /// Forgets RDDs older than the remember duration; parents likewise.
   void clearMetadata(Time now);
-
-  /// Called at the start of every batch, before any RDD of it is computed.
-  virtual void onBatchStart(Time) {}
 
  protected:
   /// What this stream needs its parents to remember (a window: its length).
@@ -121,7 +118,8 @@ class DStreamNode : public DStreamBase {
 };
 
 /// A node whose batch RDD is a function of time (and of its parents, which the
-/// function reads): every transformation that is not fused into a chain.
+/// function reads): the per-batch transformations of derive.hpp and
+/// stateSnapshots(); windows and state have nodes of their own.
 template <class T>
 class FunctionNode final : public DStreamNode<T> {
  public:

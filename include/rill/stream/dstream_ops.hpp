@@ -99,7 +99,7 @@ class DStreamOps : public fuse::ElementOps<D> {
     using R = detail::batch_rdd_t<D>;
     static_assert(detail::returnsRDD<F, R>(), "rill: transform(f) needs f to return an RDD (or an RDD chain)");
     if constexpr (std::invocable<F&, const R&, Time>) {
-      return detail::deriveStreamTimed(d(), std::move(f));
+      return detail::deriveStreamTimed(d(), std::move(f), true);
     } else {
       static_assert(std::invocable<F&, const R&>,
                     "rill: transform(f) needs f callable as f(rdd) or f(rdd, rill::Time) returning an RDD");

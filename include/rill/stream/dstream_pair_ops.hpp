@@ -8,7 +8,6 @@
 #include <rill/stream/derive.hpp>
 
 #include <cstddef>
-#include <utility>
 
 namespace rill {
 

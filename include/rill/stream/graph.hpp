@@ -50,7 +50,10 @@ class DStreamGraph {
   Duration batchDuration() const { return batchDuration_; }
 
   void checkNotStarted() const;
-  int addInput(std::shared_ptr<InputStream> in);
+  void addInput(std::shared_ptr<InputStream> in);
+  /// The stream id the next addInput() gives: its index in inputs(), as
+  /// BatchInfo::streamIdToInputInfo uses it.
+  int nextInputId() const { return static_cast<int>(inputs_.size()); }
   void addOutput(std::shared_ptr<OutputOperation> out);
   const std::vector<std::shared_ptr<InputStream>>& inputs() const { return inputs_; }
   std::size_t numOutputs() const { return outputs_.size(); }
@@ -96,10 +99,9 @@ RILL_RUNTIME void DStreamGraph::checkNotStarted() const {
         "supported");
 }
 
-RILL_RUNTIME int DStreamGraph::addInput(std::shared_ptr<InputStream> in) {
+RILL_RUNTIME void DStreamGraph::addInput(std::shared_ptr<InputStream> in) {
   checkNotStarted();
   inputs_.push_back(std::move(in));
-  return static_cast<int>(inputs_.size()) - 1;
 }
 
 RILL_RUNTIME void DStreamGraph::addOutput(std::shared_ptr<OutputOperation> out) {

@@ -71,7 +71,9 @@ struct OutputOperationInfo {
   Time batchTime;
   int id = 0;               // its place among the jobs of this batch, from 0 (as Spark numbers them)
   std::string name;         // the operation: "foreachRDD", "print", "saveAsTextFiles"
-  std::string description;  // the operation and its place among the context's outputs, e.g. "print (output 2 of 3)"
+  // The operation and its place among the context's outputs, from 0:
+  // e.g. "print (output operation 2 of the context)".
+  std::string description;
   std::optional<Time> startTime;             // clock time when the job started
   std::optional<Time> endTime;               // clock time when it ended (set on completion)
   std::optional<std::string> failureReason;  // set when the job threw

@@ -5,7 +5,6 @@
 // graph needs to know nothing of names.
 #include <functional>
 #include <string>
-#include <utility>
 
 namespace rill::detail {
 

@@ -28,14 +28,7 @@ class ForEachOutput final : public OutputOperation, public std::enable_shared_fr
   std::optional<std::function<void()>> generateJob(Time t) override {
     auto rdd = stream_.rddAt(t);
     if (!rdd) return std::nullopt;
-    auto body = [self = this->shared_from_this(), rdd = std::move(*rdd), t] {
-      if constexpr (std::invocable<F&, const decltype(rdd)&, Time>) {
-        self->fn_(rdd, t);
-      } else {
-        (void)t;  // clang: a capture unused in this instantiation
-        self->fn_(rdd);
-      }
-    };
+    auto body = [self = this->shared_from_this(), rdd = std::move(*rdd), t] { callBatchFn(self->fn_, t, rdd); };
     return OutputJob{name_, description_, std::move(body)};
   }
   std::shared_ptr<DStreamBase> stream() const override { return stream_.baseNode(); }

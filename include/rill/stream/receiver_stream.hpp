@@ -6,7 +6,6 @@
 // logged in the checkpoint directory first (block_generator.hpp), and a
 // restarted program gets back those its restored checkpoint had not counted.
 #include <rill/core/errors.hpp>
-#include <rill/core/serialization.hpp>
 #include <rill/stream/block_buffer.hpp>
 #include <rill/stream/block_generator.hpp>
 #include <rill/stream/checkpoint_streams.hpp>
@@ -120,7 +119,7 @@ DStream<T> addReceiverStream(DStreamGraph& graph, ListenerBus& bus, Clock& clock
   const auto& conf = graph.sparkContext().getConf();
   const auto settings = ReceiverSettings::fromConf(conf);
   const auto logSettings = WriteAheadLogSettings::fromConf(conf);
-  const int streamId = static_cast<int>(graph.inputs().size());
+  const int streamId = graph.nextInputId();
   auto node =
       std::make_shared<ReceiverInputNode<T>>(graph, std::move(receiver), streamId, settings, logSettings, bus, clock);
   graph.addInput(node);

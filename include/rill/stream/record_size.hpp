@@ -2,9 +2,7 @@
 // How many bytes a received record counts for against its receiver's buffer
 // bound (rill.streaming.receiver.maxBufferedBytes): the byte length of a string
 // or of another contiguous container of trivially copyable elements (what the
-// record holds, without the container's own few bytes), sizeof otherwise. A
-// receiver that knows better (records holding strings or pointers) reports the
-// size itself when it stores the record.
+// record holds, without the container's own few bytes), sizeof otherwise.
 #include <cstddef>
 #include <ranges>
 #include <type_traits>

@@ -10,6 +10,7 @@
 // (0 for +/-), unless filterFunc removes it; what filterFunc removes is also
 // forgotten for the next window.
 #include <rill/core/serialization.hpp>
+#include <rill/core/type_name.hpp>
 #include <rill/rdd/hash_table.hpp>
 #include <rill/stream/checkpoint_streams.hpp>
 #include <rill/stream/dstream_node.hpp>
@@ -103,7 +104,7 @@ class ReducedWindowNode final : public DStreamNode<std::pair<K, V>>, public Chec
     inputs.insert(inputs.end(), leaving.begin(), leaving.end());
     inputs.insert(inputs.end(), entering.begin(), entering.end());
     const std::size_t numLeaving = leaving.size();
-    auto out = mergeAligned(this->graph().sparkContext(), part_, std::move(inputs),
+    auto out = mergeAligned(this->graph().sparkContext(), "reduceByKeyAndWindow", part_, std::move(inputs),
                             [&](std::size_t, std::vector<std::vector<Row>>& in) { return merge(in, numLeaving); });
     std::lock_guard lock(lastMutex_);
     last_.emplace(t, out);

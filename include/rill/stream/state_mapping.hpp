@@ -12,6 +12,7 @@
 // (checkpoint) batches, every 10 batches by default, so Spark reports them later.
 #include <rill/core/errors.hpp>
 #include <rill/core/serialization.hpp>
+#include <rill/core/type_name.hpp>
 #include <rill/stream/checkpoint_streams.hpp>
 #include <rill/stream/dstream_node.hpp>
 #include <rill/stream/graph.hpp>
@@ -205,7 +206,7 @@ class MapWithStateNode final : public DStreamNode<M>,
     if (!initialized_) loadInitial(t);
     auto rows = batch_(t);
     last_ = t;  // before running: a batch that fails part-way is not applied twice
-    auto out = perPartition(sc, parts_.size(), [&](std::size_t r) {
+    auto out = perPartition(sc, "mapWithState", parts_.size(), [&](std::size_t r) {
       std::vector<M> mapped;
       if (rows) applyRecords(r, (*rows)[r], t, mapped);
       if (timeout_) applyTimeouts(r, t, mapped);
@@ -217,7 +218,7 @@ class MapWithStateNode final : public DStreamNode<M>,
   void loadInitial(Time t) {
     initialized_ = true;
     if (!initial_.node()) return;
-    for (auto& part : partitionRows(initial_, part_))
+    for (auto& part : partitionRows(initial_, "mapWithState", part_))
       for (auto& [key, state] : part) {
         const std::size_t r = partitionOfKey(key);
         store(parts_[r], std::move(key), std::move(state), t.milliseconds());

@@ -21,6 +21,7 @@
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -83,7 +84,7 @@ class DStreamStateOps {
           const auto p = detail::streamPartitioner(spec.getPartitioner(), d().sparkContext().defaultParallelism());
           using P = std::remove_cvref_t<decltype(p)>;
           auto node = std::make_shared<detail::MapWithStateNode<K, V, S, M, F, P, timed>>(
-              d().graph(), d().slideDuration(), d().baseNode(), batchRows(p), spec.mappingFunction(), p,
+              d().graph(), d().slideDuration(), d().baseNode(), batchRows("mapWithState", p), spec.mappingFunction(), p,
               initialRows<K, S>(spec.getInitialState()), spec.getTimeout());
           d().graph().checkpoints().add(node);
           return MapWithStateDStream<K, S, M>(node, node);
@@ -156,7 +157,8 @@ class DStreamStateOps {
     const auto p = detail::streamPartitioner(part, d().sparkContext().defaultParallelism());
     using P = std::remove_cvref_t<decltype(p)>;
     auto node = std::make_shared<detail::UpdateStateNode<K, V, S, F, P, Form>>(
-        d().graph(), d().slideDuration(), d().baseNode(), batchRows(p), std::move(updateFn), p, rememberPartitioner,
+        d().graph(), d().slideDuration(), d().baseNode(), batchRows("updateStateByKey", p), std::move(updateFn), p,
+        rememberPartitioner,
         initialRows<K, S>(initial));
     d().graph().checkpoints().add(node);
     return DStream<std::pair<K, S>>(std::move(node));
@@ -179,14 +181,15 @@ class DStreamStateOps {
     }
   }
 
-  /// The parent's batch at t as rows in the partitions of p (erased once per batch).
+  /// The parent's batch at t as rows in the partitions of p (erased once per
+  /// batch); `tag` names the operation (rdd/jobs.hpp).
   template <class P>
-  auto batchRows(const P& p) const {
+  auto batchRows(std::string_view tag, const P& p) const {
     using Row = detail::row_t<typename D::value_type>;
-    return [parent = d(), p](Time t) -> std::optional<std::vector<std::vector<Row>>> {
+    return [parent = d(), tag, p](Time t) -> std::optional<std::vector<std::vector<Row>>> {
       auto rdd = parent.rddAt(t);
       if (!rdd) return std::nullopt;
-      return detail::partitionRows(*rdd, p);
+      return detail::partitionRows(*rdd, tag, p);
     };
   }
 

@@ -7,7 +7,6 @@
 #include <rill/stream/state.hpp>
 #include <rill/stream/time.hpp>
 
-#include <cstddef>
 #include <optional>
 #include <tuple>
 #include <type_traits>

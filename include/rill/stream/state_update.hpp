@@ -25,6 +25,7 @@
 // its own time, one batch after another.
 #include <rill/core/errors.hpp>
 #include <rill/core/serialization.hpp>
+#include <rill/core/type_name.hpp>
 #include <rill/rdd/hash_table.hpp>
 #include <rill/stream/by_time.hpp>
 #include <rill/stream/checkpoint_streams.hpp>
@@ -197,11 +198,12 @@ class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public Checkp
       if (waiting_.anyRDD || (previous && !fromInitial)) {
         auto& sc = this->graph().sparkContext();
         std::vector<RDD<StateRow>> inputs{previous ? *previous : sc.template emptyRDD<StateRow>()};
-        out = mergeAligned(sc, part_, std::move(inputs), [&](std::size_t r, std::vector<std::vector<StateRow>>& in) {
+        const auto updatePartition = [&](std::size_t r, std::vector<std::vector<StateRow>>& in) {
           auto rows = update(u, in[0], r);
           keys += static_cast<std::int64_t>(rows.size());
           return rows;
-        });
+        };
+        out = mergeAligned(sc, "updateStateByKey", part_, std::move(inputs), updatePartition);
         if (!remember_) out = RDD<StateRow>(sc, out->node());  // the same partitions, no partitioner
       }
     } catch (...) {

@@ -19,7 +19,6 @@
 #include <rill/stream/receiver.hpp>
 #include <rill/stream/receiver_settings.hpp>
 #include <rill/stream/receiver_stream.hpp>
-#include <rill/stream/receiver_supervisor.hpp>
 #include <rill/stream/shutdown_signals.hpp>
 #include <rill/stream/socket_stream.hpp>
 #include <rill/stream/time.hpp>
@@ -27,7 +26,6 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>

@@ -4,7 +4,6 @@
 // reaching back before the stream's start holds only the batches that exist.
 // What "combine" means is the op's: a union for window(), a per-key merge of
 // aligned partitions for the keyed window ops.
-#include <rill/core/ref.hpp>
 #include <rill/core/runtime.hpp>
 #include <rill/rdd/rdd.hpp>
 #include <rill/stream/checkpoint_streams.hpp>
@@ -42,8 +41,6 @@ class WindowNode final : public DStreamNode<Out> {
         parent_(std::move(parent)),
         window_(window),
         combine_(std::move(combine)) {}
-
-  Duration windowDuration() const { return window_; }
 
  protected:
   std::optional<RDD<Out>> compute(Time t) override {

@@ -10,6 +10,7 @@
 #include <rill/rdd/spark_context.hpp>
 
 #include <cstddef>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -19,13 +20,13 @@ namespace rill::detail {
 /// Runs fn(r, inputs) for every partition r of `part`, in parallel; inputs[i]
 /// holds the rows of partition r of rdds[i] (an RDD not yet partitioned by
 /// `part` is shuffled first). fn returns the rows of partition r of the
-/// result, which remembers `part`.
+/// result, which remembers `part`. `tag` names the operation (jobs.hpp).
 template <class Row, class P, class Fn>
-auto mergeAligned(SparkContext& sc, const P& part, std::vector<RDD<Row>> rdds, Fn&& fn) {
+auto mergeAligned(SparkContext& sc, std::string_view tag, const P& part, std::vector<RDD<Row>> rdds, Fn&& fn) {
   for (auto& rdd : rdds)
-    if (!partitionedBy(rdd.partitioner().get(), part)) rdd = keyedRDD<Row>(sc, partitionRows(rdd, part), part);
+    if (!partitionedBy(rdd.partitioner().get(), part)) rdd = keyedRDD<Row>(sc, partitionRows(rdd, tag, part), part);
   using Out = typename std::invoke_result_t<Fn&, std::size_t, std::vector<std::vector<Row>>&>::value_type;
-  auto parts = perPartition(sc, part.numPartitions(), [&](std::size_t r) {
+  auto parts = perPartition(sc, tag, part.numPartitions(), [&](std::size_t r) {
     std::vector<std::vector<Row>> inputs;
     inputs.reserve(rdds.size());
     for (const auto& rdd : rdds) {

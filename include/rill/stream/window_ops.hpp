@@ -106,9 +106,8 @@ class DStreamWindowOps {
       DStream<Row> perBatch = detail::deriveStream(d(), [f, p](const auto& rdd) { return rdd.reduceByKey(f, p); });
       return detail::windowStream<Row>(
           "reduceByKeyAndWindow", perBatch, windowDuration, slideDuration, [f, p, sc](std::vector<RDD<Row>> rdds) {
-            return detail::mergeAligned(*sc, p, std::move(rdds), [&](std::size_t, std::vector<std::vector<Row>>& in) {
-              return foldWindow(in, p, f);
-            });
+            const auto fold = [&](std::size_t, std::vector<std::vector<Row>>& in) { return foldWindow(in, p, f); };
+            return detail::mergeAligned(*sc, "reduceByKeyAndWindow", p, std::move(rdds), fold);
           });
     }
   }
@@ -172,9 +171,10 @@ class DStreamWindowOps {
       };
       return detail::windowStream<Group>(
           "groupByKeyAndWindow", perBatch, windowDuration, slideDuration, [p, sc, concat](std::vector<RDD<Group>> rdds) {
-            return detail::mergeAligned(*sc, p, std::move(rdds), [&](std::size_t, std::vector<std::vector<Group>>& in) {
+            const auto fold = [&](std::size_t, std::vector<std::vector<Group>>& in) {
               return foldWindow(in, p, concat);
-            });
+            };
+            return detail::mergeAligned(*sc, "groupByKeyAndWindow", p, std::move(rdds), fold);
           });
     }
   }

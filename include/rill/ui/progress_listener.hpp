@@ -1,8 +1,9 @@
 #pragma once
 // The listener behind the UI: it copies each event into its own bounded record
 // under a short lock and hands readers immutable snapshots. The scheduler's
-// thread never waits for a reader longer than it takes to copy a list of
-// pointers, and never for the network: the server renders from snapshots.
+// thread never waits for a reader longer than it takes to copy the active
+// batches, the receivers and the recent warnings (completed batches are shared
+// by pointer), and never for the network: the server renders from snapshots.
 #include <rill/core/runtime.hpp>
 #include <rill/stream/graph.hpp>
 #include <rill/stream/listener.hpp>
