@@ -12367,6 +12367,14 @@ auto mergeAligned(SparkContext& sc, std::string_view tag, const P& part, std::ve
   return keyedRDD<Out>(sc, std::move(parts), part);
 }
 
+/// Partitions saved from an RDD partitioned by `part`, as an RDD again: keyed
+/// by `part` when there are as many as it makes, else plain (shuffled on use).
+template <class Row, class P>
+RDD<Row> restoredKeyedRDD(SparkContext& sc, std::vector<std::vector<Row>> parts, const P& part) {
+  if (parts.size() == part.numPartitions()) return keyedRDD<Row>(sc, std::move(parts), part);
+  return sc.fromPartitions(std::move(parts));
+}
+
 /// table[key] = merge(table[key], value) for every row, or value for a new key.
 template <class K, class V, class Hash, class Merge>
 void foldRows(FlatMap<K, V, Hash>& table, std::vector<std::pair<K, V>>& rows, const Merge& merge) {
@@ -13197,8 +13205,7 @@ class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public Checkp
 
   RDD<StateRow> restoredRDD(std::vector<std::vector<StateRow>> parts) const {
     auto& sc = this->graph().sparkContext();
-    if (remember_ && parts.size() == part_.numPartitions()) return keyedRDD<StateRow>(sc, std::move(parts), part_);
-    return sc.fromPartitions(std::move(parts));  // not partitioned by part_: shuffled on use
+    return remember_ ? restoredKeyedRDD(sc, std::move(parts), part_) : sc.fromPartitions(std::move(parts));
   }
 
   Batch batch_;
@@ -13473,9 +13480,7 @@ class ReducedWindowNode final : public DStreamNode<std::pair<K, V>>, public Chec
       // The restart makes every window between it and the checkpoint's batch.
       checkRestoredStateLag(t, times, this->slideDuration(), maxPending_, describe());
       auto& sc = this->graph().sparkContext();
-      auto rdd = saved->second.size() == part_.numPartitions()
-                     ? keyedRDD<Row>(sc, std::move(saved->second), part_)
-                     : sc.fromPartitions(std::move(saved->second));  // partitioned otherwise: shuffled on use
+      auto rdd = restoredKeyedRDD(sc, std::move(saved->second), part_);
       return [this, t, rdd = std::move(rdd)] {
         std::lock_guard lock(lastMutex_);
         last_.emplace(t, rdd);

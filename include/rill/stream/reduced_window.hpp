@@ -74,9 +74,7 @@ class ReducedWindowNode final : public DStreamNode<std::pair<K, V>>, public Chec
       // The restart makes every window between it and the checkpoint's batch.
       checkRestoredStateLag(t, times, this->slideDuration(), maxPending_, describe());
       auto& sc = this->graph().sparkContext();
-      auto rdd = saved->second.size() == part_.numPartitions()
-                     ? keyedRDD<Row>(sc, std::move(saved->second), part_)
-                     : sc.fromPartitions(std::move(saved->second));  // partitioned otherwise: shuffled on use
+      auto rdd = restoredKeyedRDD(sc, std::move(saved->second), part_);
       return [this, t, rdd = std::move(rdd)] {
         std::lock_guard lock(lastMutex_);
         last_.emplace(t, rdd);

@@ -304,8 +304,7 @@ class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public Checkp
 
   RDD<StateRow> restoredRDD(std::vector<std::vector<StateRow>> parts) const {
     auto& sc = this->graph().sparkContext();
-    if (remember_ && parts.size() == part_.numPartitions()) return keyedRDD<StateRow>(sc, std::move(parts), part_);
-    return sc.fromPartitions(std::move(parts));  // not partitioned by part_: shuffled on use
+    return remember_ ? restoredKeyedRDD(sc, std::move(parts), part_) : sc.fromPartitions(std::move(parts));
   }
 
   Batch batch_;

@@ -39,6 +39,14 @@ auto mergeAligned(SparkContext& sc, std::string_view tag, const P& part, std::ve
   return keyedRDD<Out>(sc, std::move(parts), part);
 }
 
+/// Partitions saved from an RDD partitioned by `part`, as an RDD again: keyed
+/// by `part` when there are as many as it makes, else plain (shuffled on use).
+template <class Row, class P>
+RDD<Row> restoredKeyedRDD(SparkContext& sc, std::vector<std::vector<Row>> parts, const P& part) {
+  if (parts.size() == part.numPartitions()) return keyedRDD<Row>(sc, std::move(parts), part);
+  return sc.fromPartitions(std::move(parts));
+}
+
 /// table[key] = merge(table[key], value) for every row, or value for a new key.
 template <class K, class V, class Hash, class Merge>
 void foldRows(FlatMap<K, V, Hash>& table, std::vector<std::pair<K, V>>& rows, const Merge& merge) {
