@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -289,6 +290,31 @@ TEST_CASE("batches after the restored checkpoint run again with the blocks they 
   for (auto& l : linesOf(100, 102)) fourth.push_back(l);
   CHECK(after.at(4000) == fourth);
   CHECK(p.out->state() == onceEach({{1, 11}, {100, 102}}));
+}
+
+TEST_CASE("a graceful stop runs the batch of what the receiver still holds and checkpoints it, without warnings") {
+  const std::string dir = freshDir("graceful-stop");
+  // Short stop timeouts bound the test: a last batch whose checkpoint waited for
+  // the receiver's stopped log thread made the stop give up after them, warning.
+  auto c = conf(true).set("spark.streaming.gracefulStopTimeout", "3s").set("rill.streaming.forcedStopTimeout", "2s");
+  struct Warnings final : rill::StreamingListener {
+    void onWarning(const std::string& w) override {
+      std::lock_guard lock(m);
+      seen.push_back(w);
+    }
+    std::mutex m;
+    std::vector<std::string> seen;
+  };
+  auto warnings = std::make_shared<Warnings>();
+  Program p(c, dir, [&](rill::StreamingContext& ssc) { ssc.addStreamingListener(warnings); });
+  p.store(1, 4);
+  p.advance(1s);  // batch 1000 and its checkpoint
+  p.store(4, 6);  // stored after it: the graceful stop runs one more batch for it
+  p.ssc->stop(false, true);
+  CHECK(p.out->state() == once(1, 6));
+  CHECK(fs::exists(dir + "/checkpoint-2000"));
+  std::lock_guard lock(warnings->m);
+  CHECK(warnings->seen.empty());
 }
 
 TEST_CASE("a torn block at the end of the log is ignored on restart, with a warning") {

@@ -193,6 +193,7 @@ class BlockGenerator final : public StoreGate, private Clock::Observer {
   // not written).
   void awaitWritten() {
     std::unique_lock lock(mutex_);
+    writePendingLocked();  // the log thread is gone when stop() ran before this batch was cut
     written_.wait(lock, [&] { return !pending_; });
     if (writeFailure_) std::rethrow_exception(std::exchange(writeFailure_, nullptr));
   }
