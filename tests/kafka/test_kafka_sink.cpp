@@ -4,10 +4,12 @@
 #include "kafka_test_support.hpp"
 #include "stream_test_support.hpp"
 
+#include <rill/exec/local_cluster.hpp>
 #include <rill/kafka.hpp>
 #include <rill/stream/streaming_context.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -79,6 +81,77 @@ TEST_CASE("writeToKafka: a restarted job does not write again the batches an ear
   // batches: batches 1000 and 2000 are recomputed; only 3000 is new.
   runJob(cluster, {{"a"}, {"b", "c"}, {"d"}}, 3000);
   CHECK(written(cluster) == Written{{"1000", "A"}, {"2000", "B"}, {"2000", "C"}, {"3000", "D"}});
+}
+
+TEST_CASE("writeToKafka: two sinks on one topic (two transactional ids) each write every batch once") {
+  Cluster cluster;
+  cluster.mock.createTopic("out", 1);
+  const auto twoSinks = [&](const Words& batches, std::int64_t untilMs) {
+    rill_stream_test::ManualContext ctx(rill_stream_test::conf().setAppName("two-sinks"));
+    auto words = ctx.ssc.queueStream(rill_stream_test::queueOf(ctx.sc, batches));
+    for (const std::string sink : {"one", "two"}) {
+      auto params = cluster.params();
+      params["transactional.id"] = sink;
+      rill::kafka::writeToKafka(
+          words, "out", params, [](const std::string&) { return std::nullopt; },
+          [sink](const std::string& w) { return sink + ":" + w; });
+    }
+    ctx.ssc.start();
+    ctx.clock->setTime(untilMs);
+    ctx.ssc.stop(false);
+  };
+  twoSinks({{"a"}, {"b"}}, 2000);
+  // Restarted, recomputing both batches: each sink skips what it committed itself.
+  twoSinks({{"a"}, {"b"}, {"c"}}, 3000);
+  CHECK(written(cluster) == Written{{"1000", "one:a"},
+                                    {"1000", "two:a"},
+                                    {"2000", "one:b"},
+                                    {"2000", "two:b"},
+                                    {"3000", "one:c"},
+                                    {"3000", "two:c"}});
+}
+
+TEST_CASE("writeToKafka on 2 ranks: rank 0 alone writes, every rank's records in the batch's one transaction") {
+  Cluster cluster;
+  cluster.mock.createTopic("out", 2);
+  constexpr std::chrono::milliseconds kTimeout{60'000};
+  rill::exec::runLocalCluster(
+      2,
+      [&](rill::exec::Cluster& ranks) {
+        rill::SparkContext sc(rill_stream_test::conf().setAppName("ranks").set(
+                                  "rill.streaming.kafka.driverTimeout.ms", "3000"),
+                              ranks);
+        auto clock = std::make_shared<rill::ManualClock>(0);
+        rill::StreamingContext ssc(sc, 1s, clock);
+        auto params = cluster.params();
+        // Only rank 0 may talk to Kafka: had another rank opened a producer (with
+        // the same transactional id, fencing rank 0's), its batch would fail.
+        if (!sc.isDriver()) params["bootstrap.servers"] = "127.0.0.1:9";
+        auto queue = std::make_shared<rill::RDDQueue<std::string>>();
+        rill::kafka::writeToKafka(
+            ssc.queueStream(queue), "out", params, [](const std::string& w) { return w; },
+            [](const std::string& w) { return std::string(1, static_cast<char>(w[0] - 32)); });
+        ssc.start();
+        if (sc.isDriver()) {  // the queue is rank 0's; its batches are spread over both ranks
+          for (const auto& batch : Words{{"a", "b", "c", "d"}, {"e", "f"}}) {
+            queue->push(sc.fromSlices(batch, 2));
+            clock->advance(1s);
+          }
+          ssc.stop(false);
+        } else {
+          CHECK(ssc.awaitTerminationOrTimeout(kTimeout));
+          ssc.stop(false);
+        }
+      },
+      kTimeout);
+  CHECK(written(cluster) ==
+        Written{{"1000", "A"}, {"1000", "B"}, {"1000", "C"}, {"1000", "D"}, {"2000", "E"}, {"2000", "F"}});
+  rill::SparkContext sc(rill_stream_test::conf());
+  for (const auto& r : cluster.readAll(sc, "out")) {
+    const auto* sink = r.lastHeader("rill.sink");
+    REQUIRE(sink);
+    CHECK(sink->value == std::optional<std::string>("ranks-out"));
+  }
 }
 
 TEST_CASE("writeToKafka: a batch whose records cannot be made fails and is not committed; the next batch is") {

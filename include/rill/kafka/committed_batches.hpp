@@ -1,10 +1,11 @@
 #pragma once
 // Which batch a transactional sink committed last: every record the sink
-// writes carries its batch's time in the header "rill.batchTime", so the
-// newest such record among the committed records of the topic (a read_committed
-// consumer sees no others) names the last batch whose transaction committed.
-// Only the end of each partition is read, further back only when no record
-// there carries the header.
+// writes carries its batch's time in the header "rill.batchTime" and its
+// transactional id in "rill.sink", so the newest of its records among the
+// committed records of the topic (a read_committed consumer sees no others)
+// names the last batch whose transaction committed; other writers' records,
+// another sink's included, do not count. Only the end of each partition is
+// read, further back only when no record of the sink is there.
 #include <rill/core/runtime.hpp>
 #include <rill/kafka/driver_consumer.hpp>
 #include <rill/kafka/message.hpp>
@@ -25,18 +26,20 @@
 namespace rill::kafka::detail {
 
 inline constexpr const char* kBatchTimeHeader = "rill.batchTime";
+inline constexpr const char* kSinkHeader = "rill.sink";
 
 /// A sink's kafkaParams for reading only what transactions committed (without
 /// the producer's settings, which a consumer would warn about).
 RILL_RUNTIME KafkaParams readCommitted(KafkaParams params);
 
-/// The newest batch time in the records [from, until) of one partition.
+/// The newest batch time of sink `sink`'s records in [from, until) of one partition.
 RILL_RUNTIME std::optional<std::int64_t> newestBatchIn(const KafkaParams& params, const OffsetRange& range,
-                                                       std::int64_t pollTimeoutMs);
+                                                       const std::string& sink, std::int64_t pollTimeoutMs);
 
-/// The newest batch time a sink committed to `topic`; nullopt when none (or no topic).
+/// The newest batch time the sink with transactional id `sink` committed to
+/// `topic`; nullopt when none (or no topic).
 RILL_RUNTIME std::optional<std::int64_t> lastCommittedBatch(const KafkaParams& kafkaParams, const std::string& topic,
-                                                            std::chrono::milliseconds timeout,
+                                                            const std::string& sink, std::chrono::milliseconds timeout,
                                                             std::int64_t pollTimeoutMs);
 
 #if RILL_PART_RUNTIME_BODIES
@@ -48,10 +51,11 @@ RILL_RUNTIME KafkaParams readCommitted(KafkaParams params) {
 }
 
 RILL_RUNTIME std::optional<std::int64_t> newestBatchIn(const KafkaParams& params, const OffsetRange& range,
-                                                       std::int64_t pollTimeoutMs) {
+                                                       const std::string& sink, std::int64_t pollTimeoutMs) {
   std::optional<std::int64_t> newest;
   PartitionConsumer reader(params, range.topicPartition());
   reader.read(range, pollTimeoutMs, [&](const rd_kafka_message_t& m) {
+    if (headerValue(m, kSinkHeader) != sink) return true;
     if (const auto text = headerValue(m, kBatchTimeHeader)) {
       std::int64_t t = 0;
       const auto [end, err] = std::from_chars(text->data(), text->data() + text->size(), t);
@@ -63,7 +67,7 @@ RILL_RUNTIME std::optional<std::int64_t> newestBatchIn(const KafkaParams& params
 }
 
 RILL_RUNTIME std::optional<std::int64_t> lastCommittedBatch(const KafkaParams& kafkaParams, const std::string& topic,
-                                                            std::chrono::milliseconds timeout,
+                                                            const std::string& sink, std::chrono::milliseconds timeout,
                                                             std::int64_t pollTimeoutMs) {
   const KafkaParams params = readCommitted(kafkaParams);
   DriverConsumer driver(params);
@@ -80,7 +84,7 @@ RILL_RUNTIME std::optional<std::int64_t> lastCommittedBatch(const KafkaParams& k
     // marker: a short look back finds them unless other writers came after.
     for (std::int64_t back = 16; high[i] > low[i]; back *= 8) {
       const std::int64_t from = std::max(low[i], high[i] - back);
-      const auto t = newestBatchIn(params, {topic, tps[i].partition, from, high[i]}, pollTimeoutMs);
+      const auto t = newestBatchIn(params, {topic, tps[i].partition, from, high[i]}, sink, pollTimeoutMs);
       if (t) newest = std::max(newest.value_or(*t), *t);
       if (t || from == low[i]) break;
     }

@@ -5,12 +5,16 @@
 // batch fails). The transactional id is derived from the application name and
 // the topic, so a restarted job fences the run before it (its open transaction
 // is aborted). Each record carries its batch's time in the header
-// "rill.batchTime"; a (re)started sink reads the newest one the topic's
-// committed records hold and does not write those batches again — what a job
+// "rill.batchTime" and the sink's transactional id in "rill.sink"; a
+// (re)started sink reads the newest batch time of its own records among the
+// topic's committed ones and does not write those batches again — what a job
 // restarted from a checkpoint recomputes but had already committed. Consumers
-// with isolation.level=read_committed then see every batch once. Spark's DStream
-// API has no such sink. What relies on the broker: docs/kafka.md.
+// with isolation.level=read_committed then see every batch once. With several
+// ranks, rank 0 alone writes (one producer, so one transaction a batch); the
+// others send it their records. Spark's DStream API has no such sink. What
+// relies on the broker: docs/kafka.md.
 #include <rill/core/runtime.hpp>
+#include <rill/exec/cluster.hpp>
 #include <rill/kafka/committed_batches.hpp>
 #include <rill/kafka/consumer_record.hpp>
 #include <rill/kafka/params.hpp>
@@ -36,7 +40,10 @@ namespace detail {
 class TransactionalSink {
  public:
   TransactionalSink(std::string topic, KafkaParams params, StreamSettings settings)
-      : topic_(std::move(topic)), params_(std::move(params)), settings_(std::move(settings)) {}
+      : topic_(std::move(topic)),
+        params_(std::move(params)),
+        id_(params_.at("transactional.id")),
+        settings_(std::move(settings)) {}
 
   /// Opens batch t's transaction; false when an earlier run committed batch t already.
   bool begin(Time t);
@@ -46,7 +53,7 @@ class TransactionalSink {
                      std::nullopt,
                      std::move(key),
                      std::move(value),
-                     {{kBatchTimeHeader, std::to_string(t.milliseconds())}},
+                     {{kBatchTimeHeader, std::to_string(t.milliseconds())}, {kSinkHeader, id_}},
                      0});
   }
   void commit(Time t);
@@ -59,6 +66,7 @@ class TransactionalSink {
 
   std::string topic_;
   KafkaParams params_;
+  std::string id_;  // the transactional id
   StreamSettings settings_;
   std::unique_ptr<Producer> producer_;
   std::optional<std::int64_t> lastCommitted_;  // ms
@@ -99,14 +107,31 @@ void writeToKafka(const D& stream, std::string topic, KafkaParams kafkaParams, K
   auto sink =
       std::make_shared<detail::TransactionalSink>(std::move(topic), std::move(kafkaParams), std::move(settings));
   stream.foreachRDD([sink, keyFn = std::move(keyFn), valueFn = std::move(valueFn)](const auto& rdd, Time t) {
-    if (!sink->begin(t)) return;  // committed by an earlier run
-    try {
-      rdd.foreach ([&](const T& x) { sink->send(t, detail::bytes(keyFn(x)), detail::bytes(valueFn(x))); });
-      sink->commit(t);
-    } catch (...) {
-      sink->abandon();
-      throw;
+    const auto inTransaction = [&](auto&& sendAll) {
+      if (!sink->begin(t)) return;  // committed by an earlier run
+      try {
+        sendAll();
+        sink->commit(t);
+      } catch (...) {
+        sink->abandon();
+        throw;
+      }
+    };
+    exec::Cluster& cluster = rdd.context().cluster();
+    if (cluster.size() == 1) {
+      inTransaction([&] {
+        rdd.foreach ([&](const T& x) { sink->send(t, detail::bytes(keyFn(x)), detail::bytes(valueFn(x))); });
+      });
+      return;
     }
+    // Several ranks: one transaction needs one producer, rank 0's. The records
+    // go to it first (a failure on any rank fails the batch on every rank).
+    auto records = rdd.map([&](const T& x) { return std::pair(detail::bytes(keyFn(x)), detail::bytes(valueFn(x))); })
+                       .collect();
+    if (!cluster.isDriver()) return;
+    inTransaction([&] {
+      for (auto& [key, value] : records) sink->send(t, std::move(key), std::move(value));
+    });
   });
 }
 
@@ -135,7 +160,7 @@ RILL_RUNTIME void detail::TransactionalSink::abandon() noexcept {
 RILL_RUNTIME void detail::TransactionalSink::open() {
   producer_ = std::make_unique<Producer>(params_);
   producer_->initTransactions(settings_.driverTimeout);  // aborts what a run before left open
-  lastCommitted_ = lastCommittedBatch(params_, topic_, settings_.driverTimeout, settings_.read.pollTimeoutMs);
+  lastCommitted_ = lastCommittedBatch(params_, topic_, id_, settings_.driverTimeout, settings_.read.pollTimeoutMs);
 }
 
 #endif  // RILL_PART_RUNTIME_BODIES
