@@ -10,6 +10,7 @@
 #include <rill/stream/streaming_context.hpp>
 
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -197,6 +198,45 @@ TEST_CASE("checkpointed direct stream: a crash while replaying the cut log keeps
   CHECK(third->ranges[5000] == first->ranges[5000]);  // from the cut log, as the first run cut it
   CHECK(third->ranges[6000] == Ranges{{"words", 0, 5, 6}});
   CHECK(third->counts[5000] == first->counts[5000]);
+}
+
+TEST_CASE("checkpointed direct stream: a checkpoint that could not be written does not make the cut log forget") {
+  Cluster cluster;
+  cluster.mock.createTopic("words", 1);
+  rill_test::TempDir dir("kafka-checkpoint-failed-write");
+  auto clock = std::make_shared<rill::ManualClock>(0);
+  Program program{&cluster, dir.file("checkpoints"), clock, 1, 4000};  // batch 4000 dies: not checkpointed
+  // A directory where the checkpoint of 2000 would go: its write fails (a warning).
+  const std::string blocker = dir.file("checkpoints") + "/checkpoint-2000";
+  std::shared_ptr<Log> first;
+  {
+    rill::SparkContext sc(rill_stream_test::conf());
+    first = std::make_shared<Log>();
+    auto ssc = rill::StreamingContext::getOrCreate(program.dir, [&] { return program.build(sc, first); });
+    std::filesystem::create_directories(blocker + "/x");
+    ssc->start();
+    for (std::int64_t t = 1000; t <= 4000; t += 1000) {
+      cluster.produce("words", 0, {"w" + std::to_string(t)});
+      clock->setTime(t);
+    }
+    ssc->stop(false);
+  }
+  REQUIRE(first->ranges[2000] == Ranges{{"words", 0, 1, 2}});
+  std::filesystem::remove_all(blocker);
+  // The newest checkpoint is torn: the restart falls back to the one before it that exists (1000).
+  const std::string newest = dir.file("checkpoints") + "/checkpoint-3000";
+  REQUIRE(std::filesystem::exists(newest));
+  std::filesystem::resize_file(newest, std::filesystem::file_size(newest) / 2);
+
+  cluster.produce("words", 0, {"late"});  // a batch cut again now would read it too
+  program.failAt.reset();
+  std::optional<rill::Time> restored;
+  const auto second = program.run(4000, &restored);
+  REQUIRE(restored.has_value());
+  CHECK(restored->milliseconds() == 1000);
+  CHECK(second->ranges[2000] == first->ranges[2000]);
+  CHECK(second->ranges[3000] == first->ranges[3000]);
+  CHECK(second->ranges[4000] == first->ranges[4000]);
 }
 
 TEST_CASE("checkpointed direct stream: a window after a restart reads its earlier batches' ranges again") {

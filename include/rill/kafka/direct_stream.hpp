@@ -82,9 +82,11 @@ class DirectKafkaInputNode final : public rill::detail::InputNode<ConsumerRecord
   // Rank 0 only (the context opens the logs there): the cut log in the
   // checkpoint directory, and the cuts after the restored checkpoint to run again.
   RILL_RUNTIME void openLog(const std::string& checkpointDirectory, std::optional<Time> restored) override;
-  // Called as the checkpoint of t is written: the log keeps the cuts after the
-  // checkpoint before it, which a restart uses if this one is unusable.
-  RILL_RUNTIME void addLogRanges(Time t, std::vector<rill::detail::LogRange>&) override;
+  // The cut log names no receiver log ranges.
+  void addLogRanges(Time, std::vector<rill::detail::LogRange>&) override {}
+  // Once the checkpoint of t is on disk the log keeps the cuts after the
+  // checkpoint written before it, which a restart uses if this one is unusable.
+  RILL_RUNTIME void checkpointWritten(Time t) override;
 
   std::string describe() const override { return "the offsets of a Kafka direct stream"; }
   // A window over this stream would save its batches' records; the ranges say the same in a few bytes.
@@ -259,7 +261,7 @@ RILL_RUNTIME void detail::DirectKafkaInputNode::openLog(const std::string& check
   }
 }
 
-RILL_RUNTIME void detail::DirectKafkaInputNode::addLogRanges(Time t, std::vector<rill::detail::LogRange>&) {
+RILL_RUNTIME void detail::DirectKafkaInputNode::checkpointWritten(Time t) {
   std::lock_guard lock(mutex_);
   forgetUpTo_ = lastCheckpoint_;
   lastCheckpoint_ = t;

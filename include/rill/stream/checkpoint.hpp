@@ -211,6 +211,7 @@ RILL_RUNTIME void Checkpointer::write(const DStreamGraph& graph, Time t) const {
     if (!cluster.isDriver()) return;  // receivers, and their logs, live on rank 0
     manifest.receiverLog = receiverLogRanges(graph, t);
     writeCheckpointFile(dir_, t.milliseconds(), toBytes(manifest), keep_);
+    logsCheckpointed(graph, t);
   });
 }
 

@@ -25,6 +25,8 @@ class LoggedInput {
   /// Appends the log ranges the batches up to t took since the last call,
   /// once they are on disk.
   virtual void addLogRanges(Time t, std::vector<LogRange>& out) = 0;
+  /// Called once the checkpoint of t is on disk (a failed write does not call it).
+  virtual void checkpointWritten(Time) {}
 
  protected:
   ~LoggedInput() = default;
@@ -37,6 +39,9 @@ RILL_RUNTIME void openReceiverLogs(const DStreamGraph& graph, const std::string&
 /// The log ranges the batches up to t took since the last call, over all
 /// input streams (for the checkpoint of t, which names those of its batches).
 RILL_RUNTIME std::vector<LogRange> receiverLogRanges(const DStreamGraph& graph, Time t);
+
+/// Tells the graph's logged input streams that the checkpoint of t is on disk.
+RILL_RUNTIME void logsCheckpointed(const DStreamGraph& graph, Time t);
 
 #if RILL_RUNTIME_BODIES
 
@@ -51,6 +56,11 @@ RILL_RUNTIME std::vector<LogRange> receiverLogRanges(const DStreamGraph& graph, 
   for (const auto& in : graph.inputs())
     if (auto* logged = dynamic_cast<LoggedInput*>(in.get())) logged->addLogRanges(t, out);
   return out;
+}
+
+RILL_RUNTIME void logsCheckpointed(const DStreamGraph& graph, Time t) {
+  for (const auto& in : graph.inputs())
+    if (auto* logged = dynamic_cast<LoggedInput*>(in.get())) logged->checkpointWritten(t);
 }
 
 #endif  // RILL_RUNTIME_BODIES
