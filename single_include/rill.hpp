@@ -3504,6 +3504,10 @@ std::size_t RDDNode<T>::owner(std::size_t p, std::size_t ranks) const {
 }
 
 namespace detail {
+/// The error of computing a slice of a parallelized collection on a rank that
+/// does not hold it (RDDs of sc.parallelize keep each rank's own slices only).
+[[noreturn]] RILL_RUNTIME void throwSliceElsewhere(std::size_t p, std::size_t first, std::size_t last);
+
 /// The base of the nodes that keep elements in a std::vector.
 template <class T>
 struct StorableElement {
@@ -3543,7 +3547,11 @@ class SlicedNode final : public RDDNode<T>, detail::StorableElement<T> {
   /// Keeps only the elements of slices [first, last), the only ones ever
   /// computed here (a rank's own slices of a collection every rank holds).
   SlicedNode(std::vector<T> all, std::size_t slices, std::size_t first, std::size_t last)
-      : total_(all.size()), offset_(sliceBegin(first, total_, slices)), slices_(slices) {
+      : total_(all.size()),
+        offset_(sliceBegin(first, total_, slices)),
+        slices_(slices),
+        first_(first),
+        last_(last) {
     const std::size_t end = sliceBegin(last, total_, slices);
     if (offset_ == 0 && end == total_) {
       kept_ = std::move(all);
@@ -3555,6 +3563,7 @@ class SlicedNode final : public RDDNode<T>, detail::StorableElement<T> {
 
   std::size_t numPartitions() const override { return slices_; }
   bool compute(std::size_t p, ChunkSink<T>& out) const override {
+    if (p < first_ || p >= last_) detail::throwSliceElsewhere(p, first_, last_);
     const std::size_t b = sliceBegin(p, total_, slices_);
     const std::size_t e = sliceBegin(p + 1, total_, slices_);
     return b == e || out.consume(std::span<const T>(kept_.data() + (b - offset_), e - b));
@@ -3564,6 +3573,7 @@ class SlicedNode final : public RDDNode<T>, detail::StorableElement<T> {
 
  private:
   std::size_t total_, offset_, slices_;
+  std::size_t first_, last_;  // the slices kept here
   std::vector<T> kept_;
 };
 
@@ -3573,6 +3583,18 @@ template <class Node, class... Args>
 Ref<const RDDNode<typename Node::value_type>> makeNode(Args&&... args) {
   return Ref<const RDDNode<typename Node::value_type>>(new Node(std::forward<Args>(args)...));
 }
+
+#if RILL_RUNTIME_BODIES
+
+[[noreturn]] RILL_RUNTIME void detail::throwSliceElsewhere(std::size_t p, std::size_t first, std::size_t last) {
+  throw SparkException(
+      message({"rill: partition ", p, " of a parallelized collection is computed on a rank that holds only its ",
+               "partitions [", first, ", ", last, "): with several ranks, sc.parallelize keeps each rank's own ",
+               "partitions; an RDD that one rank computes alone (a queueStream's, on rank 0) is made with ",
+               "sc.fromSlices or sc.fromPartitions"}));
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill
 // ---- end rill/rdd/node.hpp ----
@@ -13976,16 +13998,22 @@ inline constexpr std::string_view kDriverBatchTag = "stream batch";
 
 /// Rank 0's partitions `parts` (the other ranks' are ignored) as one RDD on
 /// every rank: partition p goes to the rank that owns it (block placement).
+/// `failure` is rank 0's when it could not make them: every rank then throws it,
+/// so the ranks stay in step.
 template <class T>
-RDD<T> spreadFromDriver(SparkContext& sc, std::vector<std::vector<T>> parts) {
+RDD<T> spreadFromDriver(SparkContext& sc, std::vector<std::vector<T>> parts, std::exception_ptr failure = nullptr) {
   exec::Cluster& cluster = sc.cluster();
-  if (cluster.size() == 1) return sc.fromPartitions(std::move(parts));
+  if (cluster.size() == 1) {
+    if (failure) std::rethrow_exception(failure);
+    return sc.fromPartitions(std::move(parts));
+  }
   const bool driver = cluster.isDriver();
   const std::size_t ranks = cluster.size();
   exec::Bytes count;
-  if (driver) exec::appendWire(count, static_cast<std::uint64_t>(parts.size()), kDriverBatchTag);
-  const auto n = static_cast<std::size_t>(
-      exec::readWire<std::uint64_t>(cluster.broadcast(kDriverBatchTag, 0, std::move(count)), kDriverBatchTag));
+  if (driver && !failure) exec::appendWire(count, static_cast<std::uint64_t>(parts.size()), kDriverBatchTag);
+  const exec::Agreement agreed = cluster.agree(kDriverBatchTag, failure, std::move(count));
+  agreed.rethrow();
+  const auto n = static_cast<std::size_t>(exec::readWire<std::uint64_t>(agreed.payloads[0], kDriverBatchTag));
   std::vector<exec::Bytes> send(ranks);
   if (driver) {
     for (std::size_t p = 0; p < n; ++p) {
@@ -14607,8 +14635,17 @@ class QueueInputNode final : public InputNode<T> {
     SparkContext& sc = this->graph().sparkContext();
     if (sc.cluster().size() == 1) return takeLocal();
     if (!sc.isDriver()) return {spreadFromDriver<T>(sc, {}), 0};
-    auto [rdd, n] = takeLocal();
-    return {spreadFromDriver(sc, computeOnDriver(rdd)), n};
+    std::vector<std::vector<T>> parts;
+    std::int64_t n = 0;
+    std::exception_ptr failure;
+    try {
+      auto [rdd, count] = takeLocal();
+      parts = computeOnDriver(rdd);
+      n = count;
+    } catch (...) {  // every rank fails the batch with rank 0's reason
+      failure = std::current_exception();
+    }
+    return {spreadFromDriver(sc, std::move(parts), failure), n};
   }
 
  private:
@@ -16270,6 +16307,8 @@ class LoggedInput {
   /// Appends the log ranges the batches up to t took since the last call,
   /// once they are on disk.
   virtual void addLogRanges(Time t, std::vector<LogRange>& out) = 0;
+  /// Called once the checkpoint of t is on disk (a failed write does not call it).
+  virtual void checkpointWritten(Time) {}
 
  protected:
   ~LoggedInput() = default;
@@ -16282,6 +16321,9 @@ RILL_RUNTIME void openReceiverLogs(const DStreamGraph& graph, const std::string&
 /// The log ranges the batches up to t took since the last call, over all
 /// input streams (for the checkpoint of t, which names those of its batches).
 RILL_RUNTIME std::vector<LogRange> receiverLogRanges(const DStreamGraph& graph, Time t);
+
+/// Tells the graph's logged input streams that the checkpoint of t is on disk.
+RILL_RUNTIME void logsCheckpointed(const DStreamGraph& graph, Time t);
 
 #if RILL_RUNTIME_BODIES
 
@@ -16296,6 +16338,11 @@ RILL_RUNTIME std::vector<LogRange> receiverLogRanges(const DStreamGraph& graph, 
   for (const auto& in : graph.inputs())
     if (auto* logged = dynamic_cast<LoggedInput*>(in.get())) logged->addLogRanges(t, out);
   return out;
+}
+
+RILL_RUNTIME void logsCheckpointed(const DStreamGraph& graph, Time t) {
+  for (const auto& in : graph.inputs())
+    if (auto* logged = dynamic_cast<LoggedInput*>(in.get())) logged->checkpointWritten(t);
 }
 
 #endif  // RILL_RUNTIME_BODIES
@@ -16888,6 +16935,7 @@ RILL_RUNTIME void Checkpointer::write(const DStreamGraph& graph, Time t) const {
     if (!cluster.isDriver()) return;  // receivers, and their logs, live on rank 0
     manifest.receiverLog = receiverLogRanges(graph, t);
     writeCheckpointFile(dir_, t.milliseconds(), toBytes(manifest), keep_);
+    logsCheckpointed(graph, t);
   });
 }
 

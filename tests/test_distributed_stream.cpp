@@ -158,3 +158,35 @@ TEST_CASE("keyed ops with a partitioner and transformWith with the time: the sam
     });
   });
 }
+
+TEST_CASE("queueStream on 2 ranks: an RDD of sc.parallelize in rank 0's queue fails its batch with the reason") {
+  std::vector<std::string> errors(2);
+  rill::exec::runLocalCluster(
+      2,
+      [&](rill::exec::Cluster& cluster) {
+        rill::SparkContext sc(conf(1), cluster);
+        auto clock = std::make_shared<rill::ManualClock>(0);
+        rill::StreamingContext ssc(sc, 1s, clock);
+        auto queue = std::make_shared<rill::RDDQueue<int>>();
+        ssc.queueStream(queue).foreachRDD([](const rill::RDD<int>& rdd) { rdd.count(); });
+        // Each rank keeps its own two of the four slices: rank 0 cannot compute the others.
+        auto parallelized = sc.parallelize(std::vector<int>{1, 2, 3, 4}, 4);
+        ssc.start();
+        if (sc.isDriver()) {
+          queue->push(parallelized);
+          clock->advance(1s);
+        }
+        try {
+          ssc.awaitTerminationOrTimeout(kTimeout);
+        } catch (const std::exception& e) {
+          errors[cluster.rank()] = e.what();
+        }
+        ssc.stop(false);
+      },
+      kTimeout);
+  const std::string expected =
+      "rill: partition 2 of a parallelized collection is computed on a rank that holds only its partitions [0, 2): "
+      "with several ranks, sc.parallelize keeps each rank's own partitions; an RDD that one rank computes alone (a "
+      "queueStream's, on rank 0) is made with sc.fromSlices or sc.fromPartitions";
+  for (const auto& e : errors) CHECK(e == expected);
+}

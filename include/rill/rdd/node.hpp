@@ -3,7 +3,10 @@
 // in chunks. This is the one place where types are erased — one virtual call
 // per chunk of elements, never per element — so RDD<T> can be named, stored
 // and passed around while the chains built on it still fuse.
+#include <rill/core/errors.hpp>
+#include <rill/core/message.hpp>
 #include <rill/core/ref.hpp>
+#include <rill/core/runtime.hpp>
 
 #include <cstddef>
 #include <iterator>
@@ -78,6 +81,10 @@ std::size_t RDDNode<T>::owner(std::size_t p, std::size_t ranks) const {
 }
 
 namespace detail {
+/// The error of computing a slice of a parallelized collection on a rank that
+/// does not hold it (RDDs of sc.parallelize keep each rank's own slices only).
+[[noreturn]] RILL_RUNTIME void throwSliceElsewhere(std::size_t p, std::size_t first, std::size_t last);
+
 /// The base of the nodes that keep elements in a std::vector.
 template <class T>
 struct StorableElement {
@@ -117,7 +124,11 @@ class SlicedNode final : public RDDNode<T>, detail::StorableElement<T> {
   /// Keeps only the elements of slices [first, last), the only ones ever
   /// computed here (a rank's own slices of a collection every rank holds).
   SlicedNode(std::vector<T> all, std::size_t slices, std::size_t first, std::size_t last)
-      : total_(all.size()), offset_(sliceBegin(first, total_, slices)), slices_(slices) {
+      : total_(all.size()),
+        offset_(sliceBegin(first, total_, slices)),
+        slices_(slices),
+        first_(first),
+        last_(last) {
     const std::size_t end = sliceBegin(last, total_, slices);
     if (offset_ == 0 && end == total_) {
       kept_ = std::move(all);
@@ -129,6 +140,7 @@ class SlicedNode final : public RDDNode<T>, detail::StorableElement<T> {
 
   std::size_t numPartitions() const override { return slices_; }
   bool compute(std::size_t p, ChunkSink<T>& out) const override {
+    if (p < first_ || p >= last_) detail::throwSliceElsewhere(p, first_, last_);
     const std::size_t b = sliceBegin(p, total_, slices_);
     const std::size_t e = sliceBegin(p + 1, total_, slices_);
     return b == e || out.consume(std::span<const T>(kept_.data() + (b - offset_), e - b));
@@ -138,6 +150,7 @@ class SlicedNode final : public RDDNode<T>, detail::StorableElement<T> {
 
  private:
   std::size_t total_, offset_, slices_;
+  std::size_t first_, last_;  // the slices kept here
   std::vector<T> kept_;
 };
 
@@ -147,5 +160,17 @@ template <class Node, class... Args>
 Ref<const RDDNode<typename Node::value_type>> makeNode(Args&&... args) {
   return Ref<const RDDNode<typename Node::value_type>>(new Node(std::forward<Args>(args)...));
 }
+
+#if RILL_RUNTIME_BODIES
+
+[[noreturn]] RILL_RUNTIME void detail::throwSliceElsewhere(std::size_t p, std::size_t first, std::size_t last) {
+  throw SparkException(
+      message({"rill: partition ", p, " of a parallelized collection is computed on a rank that holds only its ",
+               "partitions [", first, ", ", last, "): with several ranks, sc.parallelize keeps each rank's own ",
+               "partitions; an RDD that one rank computes alone (a queueStream's, on rank 0) is made with ",
+               "sc.fromSlices or sc.fromPartitions"}));
+}
+
+#endif  // RILL_RUNTIME_BODIES
 
 }  // namespace rill

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <span>
 #include <string_view>
 #include <utility>
@@ -23,16 +24,22 @@ inline constexpr std::string_view kDriverBatchTag = "stream batch";
 
 /// Rank 0's partitions `parts` (the other ranks' are ignored) as one RDD on
 /// every rank: partition p goes to the rank that owns it (block placement).
+/// `failure` is rank 0's when it could not make them: every rank then throws it,
+/// so the ranks stay in step.
 template <class T>
-RDD<T> spreadFromDriver(SparkContext& sc, std::vector<std::vector<T>> parts) {
+RDD<T> spreadFromDriver(SparkContext& sc, std::vector<std::vector<T>> parts, std::exception_ptr failure = nullptr) {
   exec::Cluster& cluster = sc.cluster();
-  if (cluster.size() == 1) return sc.fromPartitions(std::move(parts));
+  if (cluster.size() == 1) {
+    if (failure) std::rethrow_exception(failure);
+    return sc.fromPartitions(std::move(parts));
+  }
   const bool driver = cluster.isDriver();
   const std::size_t ranks = cluster.size();
   exec::Bytes count;
-  if (driver) exec::appendWire(count, static_cast<std::uint64_t>(parts.size()), kDriverBatchTag);
-  const auto n = static_cast<std::size_t>(
-      exec::readWire<std::uint64_t>(cluster.broadcast(kDriverBatchTag, 0, std::move(count)), kDriverBatchTag));
+  if (driver && !failure) exec::appendWire(count, static_cast<std::uint64_t>(parts.size()), kDriverBatchTag);
+  const exec::Agreement agreed = cluster.agree(kDriverBatchTag, failure, std::move(count));
+  agreed.rethrow();
+  const auto n = static_cast<std::size_t>(exec::readWire<std::uint64_t>(agreed.payloads[0], kDriverBatchTag));
   std::vector<exec::Bytes> send(ranks);
   if (driver) {
     for (std::size_t p = 0; p < n; ++p) {

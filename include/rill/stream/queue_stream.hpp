@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -77,8 +78,17 @@ class QueueInputNode final : public InputNode<T> {
     SparkContext& sc = this->graph().sparkContext();
     if (sc.cluster().size() == 1) return takeLocal();
     if (!sc.isDriver()) return {spreadFromDriver<T>(sc, {}), 0};
-    auto [rdd, n] = takeLocal();
-    return {spreadFromDriver(sc, computeOnDriver(rdd)), n};
+    std::vector<std::vector<T>> parts;
+    std::int64_t n = 0;
+    std::exception_ptr failure;
+    try {
+      auto [rdd, count] = takeLocal();
+      parts = computeOnDriver(rdd);
+      n = count;
+    } catch (...) {  // every rank fails the batch with rank 0's reason
+      failure = std::current_exception();
+    }
+    return {spreadFromDriver(sc, std::move(parts), failure), n};
   }
 
  private:
