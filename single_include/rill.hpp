@@ -14046,17 +14046,6 @@ RDD<T> spreadRecordsFromDriver(SparkContext& sc, std::vector<T> records) {
   return spreadFromDriver(sc, std::move(parts));
 }
 
-/// Collects one partition of an RDD rank 0 computes alone.
-template <class T>
-class PartitionCollector final : public ChunkSink<T> {
- public:
-  bool consume(std::span<const T> chunk) override {
-    out.insert(out.end(), chunk.begin(), chunk.end());
-    return true;
-  }
-  std::vector<T> out;
-};
-
 /// Every partition of `rdd`, computed here on rank 0 without the other ranks
 /// (so its lineage must be rank 0's alone: fromSlices, fromPartitions and
 /// narrow transformations of them, as RDDQueue's RDDs are).
@@ -14065,9 +14054,9 @@ std::vector<std::vector<T>> computeOnDriver(const RDD<T>& rdd) {
   const auto& node = *rdd.node();
   std::vector<std::vector<T>> parts(node.numPartitions());
   for (std::size_t p = 0; p < parts.size(); ++p) {
-    PartitionCollector<T> sink;
+    AppendChunks<T> sink;
     node.compute(p, sink);
-    parts[p] = std::move(sink.out);
+    parts[p] = std::move(sink.data);
   }
   return parts;
 }
@@ -14637,14 +14626,11 @@ class QueueInputNode final : public InputNode<T> {
     if (!sc.isDriver()) return {spreadFromDriver<T>(sc, {}), 0};
     std::vector<std::vector<T>> parts;
     std::int64_t n = 0;
-    std::exception_ptr failure;
-    try {
+    const std::exception_ptr failure = exec::failureOf([&] {  // every rank fails the batch with rank 0's reason
       auto [rdd, count] = takeLocal();
       parts = computeOnDriver(rdd);
       n = count;
-    } catch (...) {  // every rank fails the batch with rank 0's reason
-      failure = std::current_exception();
-    }
+    });
     return {spreadFromDriver(sc, std::move(parts), failure), n};
   }
 

@@ -13,7 +13,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <exception>
-#include <span>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -72,17 +71,6 @@ RDD<T> spreadRecordsFromDriver(SparkContext& sc, std::vector<T> records) {
   return spreadFromDriver(sc, std::move(parts));
 }
 
-/// Collects one partition of an RDD rank 0 computes alone.
-template <class T>
-class PartitionCollector final : public ChunkSink<T> {
- public:
-  bool consume(std::span<const T> chunk) override {
-    out.insert(out.end(), chunk.begin(), chunk.end());
-    return true;
-  }
-  std::vector<T> out;
-};
-
 /// Every partition of `rdd`, computed here on rank 0 without the other ranks
 /// (so its lineage must be rank 0's alone: fromSlices, fromPartitions and
 /// narrow transformations of them, as RDDQueue's RDDs are).
@@ -91,9 +79,9 @@ std::vector<std::vector<T>> computeOnDriver(const RDD<T>& rdd) {
   const auto& node = *rdd.node();
   std::vector<std::vector<T>> parts(node.numPartitions());
   for (std::size_t p = 0; p < parts.size(); ++p) {
-    PartitionCollector<T> sink;
+    AppendChunks<T> sink;
     node.compute(p, sink);
-    parts[p] = std::move(sink.out);
+    parts[p] = std::move(sink.data);
   }
   return parts;
 }

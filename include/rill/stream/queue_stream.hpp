@@ -3,6 +3,7 @@
 // and demos, as Spark's queueStream). With several ranks the queue is rank 0's:
 // rank 0 computes the RDD it takes alone and sends each partition to the rank
 // that owns it (driver_batch.hpp), so the RDDs it pushes must be rank 0's alone.
+#include <rill/exec/cluster.hpp>
 #include <rill/rdd/rdd.hpp>
 #include <rill/stream/driver_batch.hpp>
 #include <rill/stream/dstream_node.hpp>
@@ -80,14 +81,11 @@ class QueueInputNode final : public InputNode<T> {
     if (!sc.isDriver()) return {spreadFromDriver<T>(sc, {}), 0};
     std::vector<std::vector<T>> parts;
     std::int64_t n = 0;
-    std::exception_ptr failure;
-    try {
+    const std::exception_ptr failure = exec::failureOf([&] {  // every rank fails the batch with rank 0's reason
       auto [rdd, count] = takeLocal();
       parts = computeOnDriver(rdd);
       n = count;
-    } catch (...) {  // every rank fails the batch with rank 0's reason
-      failure = std::current_exception();
-    }
+    });
     return {spreadFromDriver(sc, std::move(parts), failure), n};
   }
 
