@@ -15302,8 +15302,8 @@ class Receiver {
 // of its own. A batch cut takes every sealed block and what the receiver
 // stored since the last one, encodes the latter, and hands it with the record
 // of what the batch took to that thread, which writes and syncs them while the
-// batch runs; only the batch's checkpoint waits for them (addRanges), and the
-// next cut. So what store() returned for is on disk by the end of its block
+// batch runs; only the batch's checkpoint needs them (addRanges writes them
+// itself when the thread has not yet, or is gone), and the next cut. So what store() returned for is on disk by the end of its block
 // interval or soon after its batch's cut, and a checkpoint never names a part
 // of the log that is not on disk.
 //
@@ -16038,8 +16038,8 @@ class BlockGenerator final : public StoreGate, private Clock::Observer {
   /// synced first: the checkpoint of t must never name what a crash could
   /// still take back).
   void addRanges(Time t, std::vector<LogRange>& out) {
-    awaitWritten();
     std::lock_guard lock(mutex_);
+    writeHandedOverLocked();
     syncIfDirty();
     log_.addRanges(t, out);
   }
@@ -16089,13 +16089,12 @@ class BlockGenerator final : public StoreGate, private Clock::Observer {
     writePendingLocked();
   }
 
-  // Waits until what the batch cuts handed to the log is written and synced;
-  // throws what went wrong if that failed (the checkpoint that waits is then
-  // not written).
-  void awaitWritten() {
-    std::unique_lock lock(mutex_);
-    writePendingLocked();  // the log thread is gone when stop() ran before this batch was cut
-    written_.wait(lock, [&] { return !pending_; });
+  // Writes and syncs what the batch cuts handed to the log, unless the log
+  // thread already has (it is gone when stop() ran before this batch was cut);
+  // throws what went wrong if that failed (the checkpoint is then not
+  // written). Guarded by mutex_.
+  void writeHandedOverLocked() {
+    writePendingLocked();
     if (writeFailure_) std::rethrow_exception(std::exchange(writeFailure_, nullptr));
   }
 
@@ -16116,7 +16115,6 @@ class BlockGenerator final : public StoreGate, private Clock::Observer {
     cutPayload_ = std::move(pending_->block);  // its buffer serves the next cut
     pending_.reset();
     hasPendingWrite_ = false;
-    written_.notify_all();
   }
 
   // What a cut handed over goes first: the log keeps the order in which the
@@ -16256,7 +16254,6 @@ class BlockGenerator final : public StoreGate, private Clock::Observer {
   std::string cutPayload_;                 // the block a cut encodes; guarded by mutex_
   std::optional<PendingWrite> pending_;    // guarded by mutex_
   std::exception_ptr writeFailure_;        // guarded by mutex_
-  std::condition_variable written_;        // pending_ was written
   std::atomic<bool> hasPendingWrite_{false};
 
   // Apart from mutex_, so that store() never waits for a seal's write and sync.
