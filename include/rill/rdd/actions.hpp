@@ -138,19 +138,6 @@ struct BoundedHeapSink {
   std::vector<T> result() && { return std::move(heap); }
 };
 
-/// Appends to `out` until it holds n elements, then asks the producer to stop.
-template <class T>
-struct TakeSink {
-  std::vector<T>* out;
-  std::size_t n;
-  template <class X>
-  bool push(X&& x) {
-    out->emplace_back(std::forward<X>(x));
-    return out->size() < n;
-  }
-  bool finish() { return true; }
-};
-
 template <class T>
 struct CountByValueSink {
   std::unordered_map<T, std::int64_t, MapHash<T>> counts;
@@ -177,6 +164,15 @@ struct PrefixSink {
   std::vector<T> result() && { return std::move(out); }
 };
 
+/// Moves `part`'s elements to the end of `out` until `out` holds n.
+template <class T>
+void appendUpTo(std::vector<T>& out, std::vector<T>&& part, std::size_t n) {
+  for (auto& x : part) {
+    if (out.size() == n) return;
+    out.push_back(std::move(x));
+  }
+}
+
 /// take(n) between ranks: rounds of partitions, each rank running its own in
 /// a round, until n elements are in hand; the first round scans one partition,
 /// later ones up to 4 times as many as scanned so far, estimated from the
@@ -199,11 +195,7 @@ std::vector<T> takeInRounds(const R& rdd, std::size_t n) {
     const std::size_t to = std::min(total, scanned + next);
     const std::size_t want = n - out.size();
     auto parts = runPartitions(rdd, "take", scanned, to, [want](std::size_t) { return PrefixSink<T>{want, {}}; });
-    for (auto& part : parts)
-      for (auto& x : part) {
-        if (out.size() == n) break;
-        out.push_back(std::move(x));
-      }
+    for (auto& part : parts) appendUpTo(out, std::move(part), n);
     scanned = to;
   }
   return out;
@@ -254,8 +246,9 @@ class ActionOps {
     if (n == 0 || d().numPartitions() == 0) return out;
     if (detail::clusterOf(d().context()).size() > 1) return detail::takeInRounds<T>(d(), n);
     for (std::size_t p = 0; p < d().numPartitions() && out.size() < n; ++p) {
-      detail::TakeSink<T> sink{&out, n};
+      detail::PrefixSink<T> sink{n - out.size(), {}};
       d().runPartition(p, sink);
+      detail::appendUpTo(out, std::move(sink).result(), n);
     }
     return out;
   }
