@@ -12799,7 +12799,6 @@ struct MappingResult<true, F, K, V, S> {
 }  // namespace rill::detail
 // ---- end rill/stream/state_signature.hpp ----
 
-#include <ranges>
 
 namespace rill {
 
@@ -12843,12 +12842,19 @@ template <class F, class K, class V, class S>
 using rows_result_t = std::remove_cvref_t<decltype(callWithRows(std::declval<const F&>(),
                                                                  std::declval<StateUpdateRows<K, V, S>&>()))>;
 
+/// The element type of a range R (std::ranges::range_value_t, spelled with
+/// <iterator> so that streaming programs do not parse <ranges>).
+template <class R>
+using RowOf = std::iter_value_t<decltype(std::ranges::begin(std::declval<R&>()))>;
+
 /// What the partition form may return: a range of (key, state) pairs.
 template <class R, class K, class S>
 concept StateRowsResult =
-    std::ranges::input_range<R> && PairLike<std::ranges::range_value_t<R>> &&
-    std::constructible_from<K, std::tuple_element_t<0, std::ranges::range_value_t<R>>> &&
-    std::constructible_from<S, std::tuple_element_t<1, std::ranges::range_value_t<R>>>;
+    requires(R& rows) {
+      { std::ranges::begin(rows) } -> std::input_iterator;
+      std::ranges::end(rows);
+    } && PairLike<RowOf<R>> && std::constructible_from<K, std::tuple_element_t<0, RowOf<R>>> &&
+    std::constructible_from<S, std::tuple_element_t<1, RowOf<R>>>;
 
 /// The partition form's result as the state's rows (moved when it already is).
 template <class K, class S, class R>
@@ -14837,15 +14843,25 @@ RILL_RUNTIME double RateLimiter::initialRate(const ReceiverSettings& s) {
 // bound (rill.streaming.receiver.maxBufferedBytes): the byte length of a string
 // or of another contiguous container of trivially copyable elements (what the
 // record holds, without the container's own few bytes), sizeof otherwise.
+// Spelled with <iterator>'s range access rather than <ranges>' concepts, which
+// would cost every streaming program the parsing of <ranges>.
 
 namespace rill {
 
 namespace detail {
 
+/// The element type of a range's iterator.
 template <class T>
-concept ContiguousBytes = std::ranges::contiguous_range<const T&> && std::ranges::sized_range<const T&> &&
-                          !std::ranges::view<T> &&  // a view does not own what it shows
-                          std::is_trivially_copyable_v<std::ranges::range_value_t<const T&>>;
+using RecordElementOf = std::iter_value_t<decltype(std::ranges::begin(std::declval<const T&>()))>;
+
+/// A container that owns contiguous trivially copyable elements. A trivially
+/// copyable T (a std::array, or a view such as std::string_view that does not
+/// own what it shows) holds all its bytes in itself, so sizeof counts it.
+template <class T>
+concept ContiguousBytes = !std::is_trivially_copyable_v<T> && requires(const T& record) {
+  { std::ranges::begin(record) } -> std::contiguous_iterator;
+  std::ranges::size(record);
+} && std::is_trivially_copyable_v<RecordElementOf<T>>;
 
 }  // namespace detail
 
@@ -14853,7 +14869,7 @@ concept ContiguousBytes = std::ranges::contiguous_range<const T&> && std::ranges
 template <class T>
 std::size_t recordBytes(const T& record) {
   if constexpr (detail::ContiguousBytes<T>)
-    return std::ranges::size(record) * sizeof(std::ranges::range_value_t<const T&>);
+    return std::ranges::size(record) * sizeof(detail::RecordElementOf<T>);
   else
     return sizeof(T);
 }

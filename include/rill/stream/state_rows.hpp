@@ -10,7 +10,7 @@
 
 #include <concepts>
 #include <optional>
-#include <ranges>
+#include <iterator>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -58,12 +58,19 @@ template <class F, class K, class V, class S>
 using rows_result_t = std::remove_cvref_t<decltype(callWithRows(std::declval<const F&>(),
                                                                  std::declval<StateUpdateRows<K, V, S>&>()))>;
 
+/// The element type of a range R (std::ranges::range_value_t, spelled with
+/// <iterator> so that streaming programs do not parse <ranges>).
+template <class R>
+using RowOf = std::iter_value_t<decltype(std::ranges::begin(std::declval<R&>()))>;
+
 /// What the partition form may return: a range of (key, state) pairs.
 template <class R, class K, class S>
 concept StateRowsResult =
-    std::ranges::input_range<R> && PairLike<std::ranges::range_value_t<R>> &&
-    std::constructible_from<K, std::tuple_element_t<0, std::ranges::range_value_t<R>>> &&
-    std::constructible_from<S, std::tuple_element_t<1, std::ranges::range_value_t<R>>>;
+    requires(R& rows) {
+      { std::ranges::begin(rows) } -> std::input_iterator;
+      std::ranges::end(rows);
+    } && PairLike<RowOf<R>> && std::constructible_from<K, std::tuple_element_t<0, RowOf<R>>> &&
+    std::constructible_from<S, std::tuple_element_t<1, RowOf<R>>>;
 
 /// The partition form's result as the state's rows (moved when it already is).
 template <class K, class S, class R>
