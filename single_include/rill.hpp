@@ -11338,6 +11338,11 @@ class CheckpointParticipant {
   virtual std::string describe() const = 0;
   /// Why this data cannot be saved (a type with no serialisation), or nullopt.
   virtual std::optional<std::string> unsupportedReason() const { return std::nullopt; }
+  /// Before the checkpoint of batch t is saved, as part of batch t: computes
+  /// what the stream has not computed yet through t because no output asked
+  /// for it (a batch between two slides of a window). Its input is gone after
+  /// a restart from this checkpoint, so the checkpoint must hold it.
+  virtual void computeThrough(Time) {}
   /// The data as of the completed batch at `t` (called on the scheduler thread).
   virtual std::string save(Time t) const = 0;
   /// Reads saved data (before the context starts) and returns what puts it in
@@ -12116,6 +12121,18 @@ class BatchesParticipant final : public CheckpointParticipant {
   std::optional<std::string> unsupportedReason() const override { return unsupportedTypes<T>(describe()); }
   const void* identity() const override { return node_.get(); }
 
+  /// The batches after the newest one made (and within what the stream
+  /// remembers), through t.
+  void computeThrough(Time t) override {
+    const auto zero = node_->zeroTime();
+    if (!zero) return;
+    const Duration slide = node_->slideDuration();
+    Time from = std::max(*zero, t - node_->rememberDuration());
+    if (const auto made = node_->generatedRDDs(); made.size() > 0) from = std::max(from, (made.end() - 1)->first);
+    from = *zero + (from - *zero) / slide.count() * slide.count();  // onto the stream's grid
+    for (Time u = from + slide; u <= t; u = u + slide) node_->getOrCompute(u);
+  }
+
   std::string save(Time t) const override {
     if constexpr (Checkpointable<T>) {
       // (time in ms, partitions) by time: the bytes of the std::map earlier versions wrote.
@@ -12488,6 +12505,9 @@ class MapWithStateNode final : public DStreamNode<M>,
     return "the state of mapWithState (" + typeName<std::pair<K, S>>() + ")";
   }
   std::optional<std::string> unsupportedReason() const override { return unsupportedTypes<K, S>(describe()); }
+  void computeThrough(Time t) override {
+    if (this->isTimeValid(t)) this->getOrCompute(t);
+  }
   std::string save(Time) const override {
     if constexpr (Checkpointable<std::pair<K, S>>) {
       Saved saved{last_ ? std::optional(last_->milliseconds()) : std::nullopt, initialized_, {}};
@@ -13019,6 +13039,9 @@ class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public Checkp
   std::string describe() const override { return "the state of updateStateByKey (" + typeName<StateRow>() + ")"; }
   std::int64_t numStateKeys() const override { return keys_; }
   std::optional<std::string> unsupportedReason() const override { return unsupportedTypes<K, S>(describe()); }
+  void computeThrough(Time t) override {
+    if (this->isTimeValid(t)) this->getOrCompute(t);
+  }
   /// The stream's own batches: it saves the states it remembers, which is what a
   /// window over it would save again.
   const void* identity() const override { return static_cast<const DStreamNode<StateRow>*>(this); }
@@ -16783,6 +16806,10 @@ class Checkpointer {
   /// Refuses to start when some data could not be saved (a type without serialisation).
   void start(const DStreamGraph& graph, Time zero);
 
+  /// Part of batch t when its checkpoint is due: every participant computes
+  /// what no output has read yet through t (CheckpointParticipant::computeThrough).
+  void computeThrough(const DStreamGraph& graph, Time t) const;
+
   /// Writes the checkpoint of batch t when one is due (every batch, unless
   /// DStream::checkpoint(interval) asked otherwise). A failed write is reported
   /// as a warning and the program goes on, as in Spark.
@@ -16808,6 +16835,9 @@ class Checkpointer {
   /// library wrote (empty when it can): the checksum catches accidents, this
   /// catches a record whose times would put the scheduler somewhere absurd.
   static std::string implausibleTimes(const CheckpointManifest& data);
+
+  /// Whether the checkpoint of batch t is due.
+  bool due(const DStreamGraph& graph, Time t) const;
 
   /// The newest checkpoint whose file reads and whose manifest use(manifest)
   /// finds no problem with, on every process; each unusable one is reported as
@@ -16893,9 +16923,17 @@ RILL_RUNTIME void Checkpointer::start(const DStreamGraph& graph, Time zero) {
   zero_ = zero;
 }
 
+RILL_RUNTIME bool Checkpointer::due(const DStreamGraph& graph, Time t) const {
+  return isMultipleOf(t - zero_, graph.checkpoints().interval().value_or(graph.batchDuration()));
+}
+
+RILL_RUNTIME void Checkpointer::computeThrough(const DStreamGraph& graph, Time t) const {
+  if (!due(graph, t)) return;
+  for (const auto& p : graph.checkpoints().participants()) p->computeThrough(t);
+}
+
 RILL_RUNTIME void Checkpointer::afterBatch(const DStreamGraph& graph, Time t, ListenerBus& bus) {
-  const Duration interval = graph.checkpoints().interval().value_or(graph.batchDuration());
-  if (!isMultipleOf(t - zero_, interval)) return;
+  if (!due(graph, t)) return;
   try {
     write(graph, t);
   } catch (const std::exception& e) {
@@ -17465,17 +17503,22 @@ RILL_RUNTIME void BatchScheduler::runBatch(Time t) {
     if (!failure) failure = jobFailure;
   }
   if (abandoned_) return;
-  info.processingEndTime = Time(clock_->getTimeMillis());
-  if (failure) info.failureReason = describeException(failure);
   std::exception_ptr cleared;
+  try {
+    if (checkpointer_ && !failure) checkpointer_->computeThrough(*graph_, t);
+  } catch (...) {
+    cleared = std::current_exception();
+  }
   try {
     graph_->clearMetadata(t);
   } catch (...) {
-    cleared = std::current_exception();
+    if (!cleared) cleared = std::current_exception();
   }
   // Each rank holds the keys of its partitions of each state stream.
   const auto keys = agreeOnFailure("batch end", cleared, stateKeyCounts(graph_->checkpoints()));
   if (!failure) failure = cleared;
+  info.processingEndTime = Time(clock_->getTimeMillis());
+  if (failure) info.failureReason = describeException(failure);
   if (checkpointer_ && !failure) checkpointer_->afterBatch(*graph_, t, *bus_);
   if (abandoned_) return;
   for (std::size_t i = 0; i < keys.size(); ++i) info.stateKeys[static_cast<int>(i)] = keys[i];

@@ -404,3 +404,47 @@ TEST_CASE("without the setting nothing is logged and a restart does not replay: 
   p.advance(1s);
   CHECK(p.out->state() == once(1, 4));  // 4 and 5 were received, then lost with the process
 }
+
+TEST_CASE("a checkpoint between two slides of a window keeps the batch no output has read yet") {
+  // window(4 s, 2 s) over the mapped lines and a running count read every 2 s:
+  // at the checkpoint of 3000 nothing has read batch 3000 yet. The restart,
+  // whose log gives back nothing of batches up to 3000, must still count it.
+  const std::string dir = freshDir("between-slides");
+  auto windows = std::make_shared<Outputs>();
+  const auto extra = [windows](rill::StreamingContext& ssc) {
+    auto lines = rill::DStream<std::string>(std::dynamic_pointer_cast<rill::DStreamNode<std::string>>(
+        ssc.graph().inputs().front()));
+    lines.map([](const std::string& l) { return l; })
+        .window(rill::Seconds(4), rill::Seconds(2))
+        .foreachRDD([windows](const auto& rdd, rill::Time t) {
+          auto v = rdd.collect();
+          std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return idOf(a) < idOf(b); });
+          windows->batch(t.milliseconds(), std::move(v));
+        });
+    lines.map([](const std::string& l) { return std::pair<std::int64_t, std::int64_t>(idOf(l), 1); })
+        .updateStateByKey([](const std::vector<std::int64_t>& v, std::optional<std::int64_t> s) {
+          return std::optional<std::int64_t>(s.value_or(0) + static_cast<std::int64_t>(v.size()));
+        })
+        .window(rill::Seconds(2), rill::Seconds(2))
+        .foreachRDD([windows](const auto& rdd, rill::Time t) {
+          std::map<std::int64_t, std::int64_t> last;  // the window holds two states: keep the newer counts
+          for (const auto& [id, n] : rdd.collect()) last[id] = std::max(last[id], n);
+          windows->state(t.milliseconds(), {last.begin(), last.end()});
+        });
+  };
+  {
+    Program p(conf(true), dir, extra);
+    p.store(1, 3);
+    p.advance(1s);
+    p.store(3, 5);
+    p.advance(1s);
+    p.store(5, 7);
+    p.advance(1s);  // batch 3000 and its checkpoint
+  }
+  Program p(conf(true), dir, extra);
+  REQUIRE(p.restored == rill::Time(3000));
+  p.store(7, 9);
+  p.advance(1s);
+  CHECK(rill::toString(windows->batches().at(4000)) == rill::toString(linesOf(1, 9)));
+  CHECK(rill::toString(windows->state()) == rill::toString(once(1, 9)));
+}

@@ -422,17 +422,22 @@ RILL_RUNTIME void BatchScheduler::runBatch(Time t) {
     if (!failure) failure = jobFailure;
   }
   if (abandoned_) return;
-  info.processingEndTime = Time(clock_->getTimeMillis());
-  if (failure) info.failureReason = describeException(failure);
   std::exception_ptr cleared;
+  try {
+    if (checkpointer_ && !failure) checkpointer_->computeThrough(*graph_, t);
+  } catch (...) {
+    cleared = std::current_exception();
+  }
   try {
     graph_->clearMetadata(t);
   } catch (...) {
-    cleared = std::current_exception();
+    if (!cleared) cleared = std::current_exception();
   }
   // Each rank holds the keys of its partitions of each state stream.
   const auto keys = agreeOnFailure("batch end", cleared, stateKeyCounts(graph_->checkpoints()));
   if (!failure) failure = cleared;
+  info.processingEndTime = Time(clock_->getTimeMillis());
+  if (failure) info.failureReason = describeException(failure);
   if (checkpointer_ && !failure) checkpointer_->afterBatch(*graph_, t, *bus_);
   if (abandoned_) return;
   for (std::size_t i = 0; i < keys.size(); ++i) info.stateKeys[static_cast<int>(i)] = keys[i];

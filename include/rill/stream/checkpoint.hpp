@@ -67,6 +67,10 @@ class Checkpointer {
   /// Refuses to start when some data could not be saved (a type without serialisation).
   void start(const DStreamGraph& graph, Time zero);
 
+  /// Part of batch t when its checkpoint is due: every participant computes
+  /// what no output has read yet through t (CheckpointParticipant::computeThrough).
+  void computeThrough(const DStreamGraph& graph, Time t) const;
+
   /// Writes the checkpoint of batch t when one is due (every batch, unless
   /// DStream::checkpoint(interval) asked otherwise). A failed write is reported
   /// as a warning and the program goes on, as in Spark.
@@ -92,6 +96,9 @@ class Checkpointer {
   /// library wrote (empty when it can): the checksum catches accidents, this
   /// catches a record whose times would put the scheduler somewhere absurd.
   static std::string implausibleTimes(const CheckpointManifest& data);
+
+  /// Whether the checkpoint of batch t is due.
+  bool due(const DStreamGraph& graph, Time t) const;
 
   /// The newest checkpoint whose file reads and whose manifest use(manifest)
   /// finds no problem with, on every process; each unusable one is reported as
@@ -177,9 +184,17 @@ RILL_RUNTIME void Checkpointer::start(const DStreamGraph& graph, Time zero) {
   zero_ = zero;
 }
 
+RILL_RUNTIME bool Checkpointer::due(const DStreamGraph& graph, Time t) const {
+  return isMultipleOf(t - zero_, graph.checkpoints().interval().value_or(graph.batchDuration()));
+}
+
+RILL_RUNTIME void Checkpointer::computeThrough(const DStreamGraph& graph, Time t) const {
+  if (!due(graph, t)) return;
+  for (const auto& p : graph.checkpoints().participants()) p->computeThrough(t);
+}
+
 RILL_RUNTIME void Checkpointer::afterBatch(const DStreamGraph& graph, Time t, ListenerBus& bus) {
-  const Duration interval = graph.checkpoints().interval().value_or(graph.batchDuration());
-  if (!isMultipleOf(t - zero_, interval)) return;
+  if (!due(graph, t)) return;
   try {
     write(graph, t);
   } catch (const std::exception& e) {

@@ -42,6 +42,11 @@ class CheckpointParticipant {
   virtual std::string describe() const = 0;
   /// Why this data cannot be saved (a type with no serialisation), or nullopt.
   virtual std::optional<std::string> unsupportedReason() const { return std::nullopt; }
+  /// Before the checkpoint of batch t is saved, as part of batch t: computes
+  /// what the stream has not computed yet through t because no output asked
+  /// for it (a batch between two slides of a window). Its input is gone after
+  /// a restart from this checkpoint, so the checkpoint must hold it.
+  virtual void computeThrough(Time) {}
   /// The data as of the completed batch at `t` (called on the scheduler thread).
   virtual std::string save(Time t) const = 0;
   /// Reads saved data (before the context starts) and returns what puts it in

@@ -16,6 +16,7 @@
 #include <rill/stream/graph.hpp>
 #include <rill/stream/time.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -100,6 +101,18 @@ class BatchesParticipant final : public CheckpointParticipant {
   std::string describe() const override { return what_ + " (" + typeName<T>() + ")"; }
   std::optional<std::string> unsupportedReason() const override { return unsupportedTypes<T>(describe()); }
   const void* identity() const override { return node_.get(); }
+
+  /// The batches after the newest one made (and within what the stream
+  /// remembers), through t.
+  void computeThrough(Time t) override {
+    const auto zero = node_->zeroTime();
+    if (!zero) return;
+    const Duration slide = node_->slideDuration();
+    Time from = std::max(*zero, t - node_->rememberDuration());
+    if (const auto made = node_->generatedRDDs(); made.size() > 0) from = std::max(from, (made.end() - 1)->first);
+    from = *zero + (from - *zero) / slide.count() * slide.count();  // onto the stream's grid
+    for (Time u = from + slide; u <= t; u = u + slide) node_->getOrCompute(u);
+  }
 
   std::string save(Time t) const override {
     if constexpr (Checkpointable<T>) {

@@ -121,6 +121,9 @@ class MapWithStateNode final : public DStreamNode<M>,
     return "the state of mapWithState (" + typeName<std::pair<K, S>>() + ")";
   }
   std::optional<std::string> unsupportedReason() const override { return unsupportedTypes<K, S>(describe()); }
+  void computeThrough(Time t) override {
+    if (this->isTimeValid(t)) this->getOrCompute(t);
+  }
   std::string save(Time) const override {
     if constexpr (Checkpointable<std::pair<K, S>>) {
       Saved saved{last_ ? std::optional(last_->milliseconds()) : std::nullopt, initialized_, {}};

@@ -97,6 +97,9 @@ class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public Checkp
   std::string describe() const override { return "the state of updateStateByKey (" + typeName<StateRow>() + ")"; }
   std::int64_t numStateKeys() const override { return keys_; }
   std::optional<std::string> unsupportedReason() const override { return unsupportedTypes<K, S>(describe()); }
+  void computeThrough(Time t) override {
+    if (this->isTimeValid(t)) this->getOrCompute(t);
+  }
   /// The stream's own batches: it saves the states it remembers, which is what a
   /// window over it would save again.
   const void* identity() const override { return static_cast<const DStreamNode<StateRow>*>(this); }
