@@ -192,3 +192,28 @@ TEST_CASE("stop settings: Spark's defaults and duration syntax; malformed values
                        "rill: setting 'spark.streaming.stopGracefullyOnShutdown' must be true or false, got 'yes'",
                        std::invalid_argument);
 }
+
+TEST_CASE("stop() from a listener's event stops a context whose receiver reports its stop to the listeners") {
+  // The receiver's onReceiverStopped event waits for the bus, which the
+  // listener calling stop() holds: stop() must not wait for it there.
+  struct Idle final : rill::Receiver<int> {
+    void onStart() override {}
+    void onStop() override {}
+  };
+  struct StopOnCompleted final : rill::StreamingListener {
+    explicit StopOnCompleted(rill::StreamingContext& c) : ssc(&c) {}
+    void onBatchCompleted(const rill::BatchInfo&) override { ssc->stop(false); }
+    rill::StreamingContext* ssc;
+  };
+  ManualContext m;
+  auto events = record(m.ssc);
+  m.ssc.receiverStream(std::make_shared<Idle>()).foreachRDD([](const auto&) {});
+  m.ssc.addStreamingListener(std::make_shared<StopOnCompleted>(m.ssc));
+  m.ssc.start();
+  auto advanced = std::async(std::launch::async, [&] { m.clock->advance(1s); });
+  REQUIRE(m.ssc.awaitTerminationOrTimeout(10s));
+  REQUIRE(advanced.wait_for(10s) == std::future_status::ready);
+  m.ssc.stop(false);
+  CHECK(events->completed().size() == 1);
+  CHECK(events->waitUntil([](const Recorder& r) { return r.receiverStopped().size() == 1; }));
+}

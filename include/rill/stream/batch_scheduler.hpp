@@ -86,8 +86,10 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
 
   /// A context that never started is stopped at once. Otherwise stops the
   /// inputs and tells the thread to stop: a graceful stop after what was
-  /// received has been processed, else after the batch in progress. False
-  /// when there is nothing more to stop.
+  /// received has been processed, else after the batch in progress. On the
+  /// scheduler's thread the thread stops the inputs once the batch is over:
+  /// a receiver reports its stop to the listeners, and a listener may be the
+  /// caller. False when there is nothing more to stop.
   bool requestStop(bool graceful);
 
   /// stop() called from inside a batch: the thread stops after this batch (or,
@@ -122,6 +124,8 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
 
   void refuseInsideBatch(const char* call) const;
   void markStopped();
+  // Once, whoever asks first; a later caller waits until they are stopped.
+  void stopInputs();
   bool awaitExit(Duration timeout);
 
   // The thread is stuck in a batch: from now on it does nothing when it returns.
@@ -176,6 +180,7 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
   std::exception_ptr error_;
   std::optional<Time> inProgress_;
   std::thread thread_;
+  std::once_flag inputsStopped_;
   std::atomic<bool> stopRequested_{false};
   std::atomic<bool> graceful_{false};
   std::atomic<bool> exited_{false};
@@ -230,7 +235,7 @@ RILL_RUNTIME bool BatchScheduler::requestStop(bool graceful) {
     }
     if (state_ == ContextState::STOPPED && !thread_.joinable()) return false;
   }
-  for (auto& in : graph_->inputs()) in->stop();
+  if (!onSchedulerThread()) stopInputs();
   graceful_ = graceful;
   stopRequested_ = true;
   clock_->wake();
@@ -274,6 +279,12 @@ RILL_RUNTIME void BatchScheduler::refuseInsideBatch(const char* call) const {
                                 " cannot be called from inside a batch (a foreachRDD, a transformation or a "
                                 "listener): the context cannot stop while the batch waits, so it would wait "
                                 "forever");
+}
+
+RILL_RUNTIME void BatchScheduler::stopInputs() {
+  std::call_once(inputsStopped_, [&] {
+    for (auto& in : graph_->inputs()) in->stop();
+  });
 }
 
 RILL_RUNTIME void BatchScheduler::markStopped() {
@@ -373,6 +384,7 @@ RILL_RUNTIME void BatchScheduler::run(Time first) {
     const Time t = next = *due;
     runBatch(t);
     if (abandoned_) return;
+    if (stopRequested_) stopInputs();  // asked inside the batch, where it could not be done
     nextBatch_ = (t + graph_->batchDuration()).milliseconds();
     clock_->notifyProgress();
   }
