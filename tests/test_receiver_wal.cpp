@@ -1,15 +1,19 @@
 // The receiver write-ahead log (spark.streaming.receiver.writeAheadLog.enable):
-// the append log's records and torn tails, blocks sealed every block interval
-// on the streaming clock, a restart that gives back what the restored
-// checkpoint had not counted, old segments deleted, the settings checked, and
-// without the setting nothing logged and nothing replayed.
+// the append log's records, torn tails and failed writes (reported by the
+// next sync), blocks sealed every block interval on the streaming clock, a
+// restart that gives back what the restored checkpoint had not counted, old
+// segments deleted, the settings checked, and without the setting nothing
+// logged and nothing replayed.
 #include "receiver_wal_support.hpp"
 
 #include <rill/io/append_log.hpp>
 #include <rill/stream/write_ahead_log.hpp>
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <unistd.h>
+
+#include <csignal>
 
 #include <cstdint>
 #include <filesystem>
@@ -64,6 +68,29 @@ std::map<std::int64_t, std::int64_t> onceEach(std::initializer_list<std::pair<st
   for (auto [from, to] : ranges) m.merge(once(from, to));
   return m;
 }
+
+/// Holds this process's file size limit at `bytes` while it lives: a write
+/// past the limit fails (EFBIG), as on a full disk, instead of raising SIGXFSZ.
+class FileSizeLimit {
+ public:
+  explicit FileSizeLimit(rlim_t bytes) {
+    REQUIRE(::getrlimit(RLIMIT_FSIZE, &saved_) == 0);
+    REQUIRE(bytes <= saved_.rlim_max);
+    savedSignal_ = std::signal(SIGXFSZ, SIG_IGN);
+    const rlimit limited{bytes, saved_.rlim_max};
+    REQUIRE(::setrlimit(RLIMIT_FSIZE, &limited) == 0);
+  }
+  FileSizeLimit(const FileSizeLimit&) = delete;
+  FileSizeLimit& operator=(const FileSizeLimit&) = delete;
+  ~FileSizeLimit() {
+    ::setrlimit(RLIMIT_FSIZE, &saved_);
+    std::signal(SIGXFSZ, savedSignal_);
+  }
+
+ private:
+  rlimit saved_{};
+  void (*savedSignal_)(int) = SIG_DFL;
+};
 
 }  // namespace
 
@@ -122,6 +149,38 @@ TEST_CASE("an append log reads back its records in order and stops at a torn or 
   CHECK(rill::io::parseLogSegmentName("log-0000000042") == 42u);
   CHECK_FALSE(rill::io::parseLogSegmentName("log-12x").has_value());
   CHECK_FALSE(rill::io::parseLogSegmentName(".log-1.tmp").has_value());
+}
+
+TEST_CASE("a sync after a failed append closed its segment reports that the appends before it may be lost") {
+  const std::string dir = freshDir("append-log-failed-write");
+  const std::string first = dir + "/log-0000000001";
+  rill::io::AppendLog log(dir);
+  REQUIRE(log.append("synced") == rill::io::LogSpan{1, 0, 24 + 6});
+  log.sync();
+
+  SUBCASE("appends not yet synced when the segment closed: the next sync throws, naming the segment, once") {
+    REQUIRE(log.append("not yet synced") == rill::io::LogSpan{1, 4096, 4096 + 24 + 14});
+    {
+      const FileSizeLimit full(2 * 4096);  // the next record would start at 8192
+      const std::string failed = "cannot append to log segment '" + first + "'";
+      CHECK_THROWS_WITH_AS(log.append("past the end"), doctest::Contains(failed.c_str()), rill::IoError);
+    }
+    const std::string closed = "log segment '" + first + "' was closed by a failure";
+    CHECK_THROWS_WITH_AS(log.sync(), doctest::Contains(closed.c_str()), rill::IoError);
+    // The failure was reported: what is appended after it (to a new segment) syncs.
+    CHECK(log.append("after") == rill::io::LogSpan{2, 0, 24 + 5});
+    CHECK_NOTHROW(log.sync());
+    CHECK(scan(dir + "/log-0000000002", 2).payloads == std::vector<std::string>{"after"});
+  }
+  SUBCASE("every append before the failure was synced: nothing is lost, the sync succeeds") {
+    {
+      const FileSizeLimit full(4096);
+      CHECK_THROWS_AS(log.append("past the end"), rill::IoError);
+    }
+    CHECK_NOTHROW(log.sync());
+    CHECK(log.append("after").segment == 2);
+  }
+  CHECK(scan(first).payloads.front() == "synced");
 }
 
 TEST_CASE("the log settings are checked when the stream is defined") {

@@ -17,7 +17,8 @@
 // segment: the scan detects it by its length or its checksum and stops there.
 // Appends after a failed write, and every new AppendLog, go to a new segment,
 // so a segment's intact records are always a prefix of it and nothing valid
-// ever follows a torn tail.
+// ever follows a torn tail. A failure that closes a segment before its
+// appends were synced makes the next sync() throw: they may not be on disk.
 //
 // Not thread-safe: its owner serialises appends.
 #include <rill/core/errors.hpp>
@@ -190,6 +191,9 @@ class AppendLog {
   LogSpan append(std::string_view payload);
 
   /// Makes every append so far durable (and, once per segment, its name).
+  /// Throws IoError when it cannot: when syncing fails, or when a failure
+  /// closed a segment before its appends were synced (that sync reports it,
+  /// once: later syncs answer for the appends after it).
   void sync();
 
   /// Syncs and closes the current segment: the next append opens a new one.
@@ -206,7 +210,9 @@ class AppendLog {
   void writeBuffered();
 
   // After a failed write the segment may end in part of a record: later
-  // records go to a new segment, where a scan will find them.
+  // records go to a new segment, where a scan will find them. Closing it
+  // leaves its unsynced appends to chance, which the next sync() reports
+  // (after a failed sync too: its caller may sync again and think them safe).
   [[noreturn]] void fail(const std::string& what, int err = errno);
 
   std::string dir_;
@@ -216,6 +222,8 @@ class AppendLog {
   std::uint64_t size_ = 0;     // bytes in the open segment
   bool nameSynced_ = false;
   bool direct_ = false;        // the open segment is written with O_DIRECT
+  bool unsynced_ = false;      // the open segment has appends not yet synced
+  std::string lost_;           // why a segment closed before its appends were synced, until sync() reports it
   struct Free {
     void operator()(char* p) const { std::free(p); }
   };
@@ -302,18 +310,22 @@ RILL_RUNTIME LogSpan AppendLog::append(std::string_view payload) {
   std::memcpy(staged_.get() + header.size(), payload.data(), payload.size());
   std::memset(staged_.get() + used, 0, padded - used);
   writeAll(staged_.get(), padded);
+  unsynced_ = true;
   const LogSpan span{current_, size_, size_ + used};
   size_ += padded;
   return span;
 }
 
 RILL_RUNTIME void AppendLog::sync() {
-  if (!fd_.valid()) return;
-  if (::fdatasync(fd_.get()) != 0) fail("cannot sync log segment '" + segmentPath(current_) + "'");
-  if (!nameSynced_) {
-    if (const int err = syncDirectory(dir_)) fail("cannot sync log directory '" + dir_ + "'", err);
-    nameSynced_ = true;
+  if (fd_.valid()) {
+    if (::fdatasync(fd_.get()) != 0) fail("cannot sync log segment '" + segmentPath(current_) + "'");
+    if (!nameSynced_) {
+      if (const int err = syncDirectory(dir_)) fail("cannot sync log directory '" + dir_ + "'", err);
+      nameSynced_ = true;
+    }
+    unsynced_ = false;
   }
+  if (!lost_.empty()) throw IoError(std::exchange(lost_, {}));
 }
 
 RILL_RUNTIME void AppendLog::roll() {
@@ -361,6 +373,11 @@ RILL_RUNTIME void AppendLog::writeBuffered() {
 }
 
 [[noreturn]] RILL_RUNTIME void AppendLog::fail(const std::string& what, int err) {
+  if (unsynced_ && lost_.empty())  // the first such segment is named; any failure makes sync() throw
+    lost_ = "rill: log segment '" + segmentPath(current_) +
+            "' was closed by a failure before its appends were synced: they may not be on disk (" +
+            systemErrorMessage(what, err) + ")";
+  unsynced_ = false;
   fd_.reset();
   throwSystemError(what, err);
 }
