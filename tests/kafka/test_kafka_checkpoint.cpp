@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -83,6 +84,23 @@ struct Program {
     if (restored) *restored = ssc->restoredBatchTime();
     ssc->start();
     clock->setTime(untilMs);
+    ssc->stop(false);
+    return log;
+  }
+
+  /// A first run until the clock reads untilMs: before each batch from 1000 on,
+  /// a record "w<batch time>" in partition 0, then the clock moves to the batch.
+  /// `beforeStart` runs once the context is made, before it starts.
+  std::shared_ptr<Log> runRecordPerBatch(std::int64_t untilMs, const std::function<void()>& beforeStart = [] {}) const {
+    rill::SparkContext sc(rill_stream_test::conf());
+    auto log = std::make_shared<Log>();
+    auto ssc = rill::StreamingContext::getOrCreate(dir, [&] { return build(sc, log); });
+    beforeStart();
+    ssc->start();
+    for (std::int64_t t = 1000; t <= untilMs; t += 1000) {
+      cluster->produce("words", 0, {"w" + std::to_string(t)});
+      clock->setTime(t);
+    }
     ssc->stop(false);
     return log;
   }
@@ -169,18 +187,7 @@ TEST_CASE("checkpointed direct stream: a crash while replaying the cut log keeps
 
   // Batches 1000..5000 with a record before each; checkpoints at 3000 only, so
   // 4000 and 5000 are in the cut log and not in the checkpoint.
-  std::shared_ptr<Log> first;
-  {
-    rill::SparkContext sc(rill_stream_test::conf());
-    first = std::make_shared<Log>();
-    auto ssc = rill::StreamingContext::getOrCreate(program.dir, [&] { return program.build(sc, first); });
-    ssc->start();
-    for (std::int64_t t = 1000; t <= 5000; t += 1000) {
-      cluster.produce("words", 0, {"w" + std::to_string(t)});
-      clock->setTime(t);
-    }
-    ssc->stop(false);
-  }
+  const auto first = program.runRecordPerBatch(5000);
   REQUIRE(first->ranges[5000] == Ranges{{"words", 0, 4, 5}});
 
   cluster.produce("words", 0, {"late"});  // a batch cut again now would read it too
@@ -208,19 +215,7 @@ TEST_CASE("checkpointed direct stream: a checkpoint that could not be written do
   Program program{&cluster, dir.file("checkpoints"), clock, 1, 4000};  // batch 4000 dies: not checkpointed
   // A directory where the checkpoint of 2000 would go: its write fails (a warning).
   const std::string blocker = dir.file("checkpoints") + "/checkpoint-2000";
-  std::shared_ptr<Log> first;
-  {
-    rill::SparkContext sc(rill_stream_test::conf());
-    first = std::make_shared<Log>();
-    auto ssc = rill::StreamingContext::getOrCreate(program.dir, [&] { return program.build(sc, first); });
-    std::filesystem::create_directories(blocker + "/x");
-    ssc->start();
-    for (std::int64_t t = 1000; t <= 4000; t += 1000) {
-      cluster.produce("words", 0, {"w" + std::to_string(t)});
-      clock->setTime(t);
-    }
-    ssc->stop(false);
-  }
+  const auto first = program.runRecordPerBatch(4000, [&] { std::filesystem::create_directories(blocker + "/x"); });
   REQUIRE(first->ranges[2000] == Ranges{{"words", 0, 1, 2}});
   std::filesystem::remove_all(blocker);
   // The newest checkpoint is torn: the restart falls back to the one before it that exists (1000).
