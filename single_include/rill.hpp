@@ -17253,6 +17253,33 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
   void run(Time first);
   void runBatch(Time t);
 
+  // Marks batch t in progress, cuts the inputs into it and tells the
+  // listeners it was submitted and started; returns what the cut threw. A
+  // batch whose cut failed is still reported, submitted to completed: the
+  // listeners learn of its failure as of any other.
+  std::exception_ptr startBatch(Time t, BatchInfo& info);
+
+  // The output jobs of batch t, unless it has already failed. Generating them
+  // computes the batch's shuffles (keyed ops run eagerly), so it counts as
+  // processing, not as scheduling delay. The ranks agree on the failure, so
+  // that every rank runs the same jobs, or none.
+  std::vector<std::function<void()>> batchJobs(Time t, std::exception_ptr& failure);
+
+  // Runs every job, even after one failed (each output operation is Spark's
+  // own job); `failure` keeps the first failure. False when a stop abandoned
+  // the thread meanwhile: nothing more of the batch may run or be reported.
+  bool runJobs(Time t, const std::vector<std::function<void()>>& jobs, std::exception_ptr& failure);
+
+  // Unless the batch failed, computes what its checkpoint must hold
+  // (Checkpointer::computeThrough); then forgets what batch t no longer needs.
+  // Every rank takes part in the agreement, failed batch or not, which also
+  // sums each state stream's keys over the ranks: those are returned.
+  std::vector<std::int64_t> endBatch(Time t, std::exception_ptr& failure);
+
+  // Tells the listeners the batch completed, then marks it no longer in
+  // progress; a failure ends awaitTermination() with it.
+  void completeBatch(BatchInfo& info, const std::vector<std::int64_t>& keys, std::exception_ptr failure);
+
   // Cuts every input's records into batch t, counting them per stream.
   void cutInputs(Time t, BatchInfo& info);
 
@@ -17500,56 +17527,64 @@ RILL_RUNTIME void BatchScheduler::run(Time first) {
 }
 
 RILL_RUNTIME void BatchScheduler::runBatch(Time t) {
-  {
-    std::lock_guard lock(mutex_);
-    inProgress_ = t;
-  }
   BatchInfo info;
-  info.batchTime = t;
-  info.submissionTime = Time(clock_->getTimeMillis());
-  std::exception_ptr failure;
-  std::vector<std::function<void()>> jobs;
-  try {
-    cutInputs(t, info);
-  } catch (...) {
-    failure = std::current_exception();
-  }
-  bus_->post(&StreamingListener::onBatchSubmitted, info);
-  info.processingStartTime = Time(clock_->getTimeMillis());
-  bus_->post(&StreamingListener::onBatchStarted, info);
-  // Generating jobs computes the batch's shuffles (keyed ops run eagerly), so
-  // it counts as processing, not as scheduling delay.
-  try {
-    if (!failure) jobs = graph_->generateJobs(t);
-  } catch (...) {
-    failure = std::current_exception();
-  }
-  agreeOnFailure("batch jobs", failure);
-  if (failure) jobs.clear();  // every rank has the same jobs, or none
-  for (std::size_t id = 0; id < jobs.size(); ++id) {
-    if (abandoned_) return;
-    std::exception_ptr jobFailure = runJob(t, id, jobs[id]);
-    if (!failure) failure = jobFailure;
-  }
-  if (abandoned_) return;
-  std::exception_ptr cleared;
-  try {
-    if (checkpointer_ && !failure) checkpointer_->computeThrough(*graph_, t);
-  } catch (...) {
-    cleared = std::current_exception();
-  }
-  try {
-    graph_->clearMetadata(t);
-  } catch (...) {
-    if (!cleared) cleared = std::current_exception();
-  }
-  // Each rank holds the keys of its partitions of each state stream.
-  const auto keys = agreeOnFailure("batch end", cleared, stateKeyCounts(graph_->checkpoints()));
-  if (!failure) failure = cleared;
+  std::exception_ptr failure = startBatch(t, info);
+  const auto jobs = batchJobs(t, failure);
+  if (!runJobs(t, jobs, failure)) return;
+  const auto keys = endBatch(t, failure);
   info.processingEndTime = Time(clock_->getTimeMillis());
   if (failure) info.failureReason = describeException(failure);
   if (checkpointer_ && !failure) checkpointer_->afterBatch(*graph_, t, *bus_);
   if (abandoned_) return;
+  completeBatch(info, keys, failure);
+}
+
+RILL_RUNTIME std::exception_ptr BatchScheduler::startBatch(Time t, BatchInfo& info) {
+  {
+    std::lock_guard lock(mutex_);
+    inProgress_ = t;
+  }
+  info.batchTime = t;
+  info.submissionTime = Time(clock_->getTimeMillis());
+  std::exception_ptr failure = exec::failureOf([&] { cutInputs(t, info); });
+  bus_->post(&StreamingListener::onBatchSubmitted, info);
+  info.processingStartTime = Time(clock_->getTimeMillis());
+  bus_->post(&StreamingListener::onBatchStarted, info);
+  return failure;
+}
+
+RILL_RUNTIME std::vector<std::function<void()>> BatchScheduler::batchJobs(Time t, std::exception_ptr& failure) {
+  std::vector<std::function<void()>> jobs;
+  if (!failure) failure = exec::failureOf([&] { jobs = graph_->generateJobs(t); });
+  agreeOnFailure("batch jobs", failure);
+  if (failure) jobs.clear();  // every rank has the same jobs, or none
+  return jobs;
+}
+
+RILL_RUNTIME bool BatchScheduler::runJobs(Time t, const std::vector<std::function<void()>>& jobs,
+                                          std::exception_ptr& failure) {
+  for (std::size_t id = 0; id < jobs.size(); ++id) {
+    if (abandoned_) return false;
+    std::exception_ptr jobFailure = runJob(t, id, jobs[id]);
+    if (!failure) failure = jobFailure;
+  }
+  return !abandoned_;
+}
+
+RILL_RUNTIME std::vector<std::int64_t> BatchScheduler::endBatch(Time t, std::exception_ptr& failure) {
+  std::exception_ptr ended = exec::failureOf([&] {
+    if (checkpointer_ && !failure) checkpointer_->computeThrough(*graph_, t);
+  });
+  const std::exception_ptr cleared = exec::failureOf([&] { graph_->clearMetadata(t); });
+  if (!ended) ended = cleared;
+  // Each rank holds the keys of its partitions of each state stream.
+  const auto keys = agreeOnFailure("batch end", ended, stateKeyCounts(graph_->checkpoints()));
+  if (!failure) failure = ended;
+  return keys;
+}
+
+RILL_RUNTIME void BatchScheduler::completeBatch(BatchInfo& info, const std::vector<std::int64_t>& keys,
+                                                std::exception_ptr failure) {
   for (std::size_t i = 0; i < keys.size(); ++i) info.stateKeys[static_cast<int>(i)] = keys[i];
   bus_->post(&StreamingListener::onBatchCompleted, info);
   std::lock_guard lock(mutex_);
