@@ -16,10 +16,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <exception>
+#include <ios>
 #include <mutex>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -44,6 +46,11 @@ std::vector<T> perRank(std::size_t ranks, auto body, std::chrono::milliseconds t
 struct CustomError : std::exception {
   const char* what() const noexcept override { return "custom failure"; }
 };
+
+/// A function that throws `e` as another rank would, from its failure bytes.
+auto rethrown(std::exception_ptr e) {
+  return [bytes = rill::exec::encodeFailure(e)] { rill::exec::throwFailure(bytes); };
+}
 
 }  // namespace
 
@@ -320,9 +327,6 @@ TEST_CASE("agreeAllToAll: what each rank sent here, in rank order, also when a r
 }
 
 TEST_CASE("failure bytes keep the standard types exactly, a subclass is another type") {
-  const auto rethrown = [](std::exception_ptr e) {
-    return [bytes = rill::exec::encodeFailure(e)] { rill::exec::throwFailure(bytes); };
-  };
   CHECK(messageOf<std::out_of_range>(rethrown(std::make_exception_ptr(std::out_of_range("i")))) == "i");
   CHECK(messageOf<std::bad_alloc>(rethrown(std::make_exception_ptr(std::bad_alloc()))) == std::bad_alloc().what());
   const std::system_error sys(std::make_error_code(std::errc::no_such_file_or_directory), "open 'x'");
@@ -338,6 +342,26 @@ TEST_CASE("failure bytes keep the standard types exactly, a subclass is another 
   } catch (const rill::BatchFailed& e) {
     CHECK(std::string(e.what()) == "batch 3 failed");
   }
+}
+
+TEST_CASE("failure bytes keep a system_error's or its subclass's what() as it was") {
+  // Made without a message of its own, what() is the code's message alone.
+  const std::system_error bare(std::make_error_code(std::errc::no_such_file_or_directory));
+  const std::system_error empty(std::make_error_code(std::errc::no_such_file_or_directory), "");
+  for (const std::system_error& sys : {bare, empty}) {
+    CAPTURE(std::string(sys.what()));
+    try {
+      rethrown(std::make_exception_ptr(sys))();
+      FAIL("expected an exception");
+    } catch (const std::system_error& e) {
+      CHECK(std::string(e.what()) == sys.what());
+      CHECK(e.code() == sys.code());
+    }
+  }
+  // A subclass becomes a SparkException, whose message keeps all of what().
+  const std::ios_base::failure io("read failed");
+  const std::string ioMessage = messageOf<rill::SparkException>(rethrown(std::make_exception_ptr(io)));
+  CHECK(ioMessage.ends_with(std::string(": ") + io.what()));
 }
 
 TEST_CASE("the single-process cluster returns every input as it is") {

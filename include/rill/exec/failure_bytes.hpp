@@ -32,6 +32,7 @@ struct FailureText {
   std::string message;  // what(), for system_error without the ": <code message>" suffix
   int code = 0;         // system_error only
   int category = 0;     // system_error only: 1 generic, 2 system
+  bool bare = false;    // system_error only: made without a message, what() is the code's alone
 };
 
 template <class E>
@@ -44,6 +45,7 @@ template <class E>
 }
 [[noreturn]] inline void raiseSystemError(const FailureText& f) {
   const std::error_category& cat = f.category == 1 ? std::generic_category() : std::system_category();
+  if (f.bare) throw std::system_error(std::error_code(f.code, cat));
   throw std::system_error(std::error_code(f.code, cat), f.message);
 }
 
@@ -101,10 +103,20 @@ RILL_RUNTIME detail::FailureText detail::describeFailure(const std::exception_pt
     const std::error_category& cat = e.code().category();
     f.category = cat == std::generic_category() ? 1 : cat == std::system_category() ? 2 : 0;
     f.code = e.code().value();
-    // system_error's what() is "<message>: <code message>"; keep the first part,
-    // the constructor on the other side adds the second again
-    const std::string suffix = ": " + e.code().message();
-    if (f.message.ends_with(suffix)) f.message.resize(f.message.size() - suffix.size());
+    // Only a std::system_error of a standard category is built again on the other
+    // side; a subclass or another category becomes a SparkException keeping what().
+    if (typeid(e) != typeid(std::system_error) || f.category == 0) return f;
+    // system_error's what() is "<message>: <code message>", or the code message
+    // alone when made without one; keep the first part, the constructor on the
+    // other side adds the second again
+    const std::string codeMessage = e.code().message();
+    const std::string suffix = ": " + codeMessage;
+    if (f.message == codeMessage) {
+      f.bare = true;
+      f.message.clear();
+    } else if (f.message.ends_with(suffix)) {
+      f.message.resize(f.message.size() - suffix.size());
+    }
     return f;
   } catch (const std::exception& e) {
     return {rill::detail::demangledName(typeid(e)), e.what()};
@@ -120,6 +132,7 @@ RILL_RUNTIME std::string encodeFailure(const std::exception_ptr& failure) {
   appendFrameBytes(out, f.message);
   appendFrameBytes(out, std::to_string(f.code));
   appendFrameBytes(out, std::to_string(f.category));
+  appendFrameBytes(out, f.bare ? "1" : "0");
   return out;
 }
 
@@ -130,6 +143,7 @@ RILL_RUNTIME std::string encodeFailure(const std::exception_ptr& failure) {
   f.message = in.next();
   f.code = std::atoi(std::string(in.next()).c_str());
   f.category = std::atoi(std::string(in.next()).c_str());
+  f.bare = in.next() == "1";
   const bool systemErrorOk = f.category != 0;  // a custom error category exists only where it was thrown
   for (const detail::KnownFailure& k : detail::knownFailures())
     if (rill::detail::demangledName(*k.type) == f.type && (*k.type != typeid(std::system_error) || systemErrorOk))
