@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <stdexcept>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -126,6 +127,33 @@ TEST_CASE("take scans partitions in rounds and gives the first n elements") {
       return taken;
     });
   });
+}
+
+TEST_CASE("take computes the same partitions on one rank as on several") {
+  // Partitions of one element each: take(3) scans partition 0, then 1 to 3 in
+  // one round, on one rank as on several, so what those partitions do (count
+  // into an accumulator, throw) comes out the same.
+  sameAsOneProcess(
+      [](SparkContext& sc) {
+        auto computed = sc.longAccumulator();
+        auto rdd = sc.parallelize(iota(0, 10), 10).map([computed](int x) {
+          computed.add(1);
+          return x;
+        });
+        const auto firstThree = rdd.take(3);
+        return std::pair(firstThree, computed.value());
+      },
+      std::pair(std::vector<int>{0, 1, 2}, std::int64_t{4}));
+  distributed_test::sameFailureAsOneProcess(
+      [](SparkContext& sc) {
+        return sc.parallelize(iota(0, 10), 10)
+            .map([](int x) {
+              if (x == 3) throw std::domain_error("bad element 3");
+              return x;
+            })
+            .take(3);
+      },
+      "std::domain_error: bad element 3");
 }
 
 TEST_CASE("take stops early on a huge range") {

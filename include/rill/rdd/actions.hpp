@@ -173,10 +173,10 @@ void appendUpTo(std::vector<T>& out, std::vector<T>&& part, std::size_t n) {
   }
 }
 
-/// take(n) between ranks: rounds of partitions, each rank running its own in
-/// a round, until n elements are in hand; the first round scans one partition,
-/// later ones up to 4 times as many as scanned so far, estimated from the
-/// elements found (Spark's take). Every rank sees every round's results, so
+/// take(n): rounds of partitions, each rank running its own in a round (one
+/// rank all of them, in parallel), until n elements are in hand; the first
+/// round scans one partition, later ones up to 4 times as many as scanned so
+/// far, estimated from the elements found (Spark's take). Every rank sees every round's results, so
 /// all take the same rounds and return the first n elements in partition order.
 template <class T, class R>
 std::vector<T> takeInRounds(const R& rdd, std::size_t n) {
@@ -238,20 +238,11 @@ class ActionOps {
     return total;
   }
 
-  /// The first n elements. Scans partitions in order and stops as soon as it has n,
-  /// so take(5) over a range of 10^12 elements returns at once.
-  auto take(std::size_t n) const {
-    using T = typename D::value_type;
-    std::vector<T> out;
-    if (n == 0 || d().numPartitions() == 0) return out;
-    if (detail::clusterOf(d().context()).size() > 1) return detail::takeInRounds<T>(d(), n);
-    for (std::size_t p = 0; p < d().numPartitions() && out.size() < n; ++p) {
-      detail::PrefixSink<T> sink{n - out.size(), {}};
-      d().runPartition(p, sink);
-      detail::appendUpTo(out, std::move(sink).result(), n);
-    }
-    return out;
-  }
+  /// The first n elements. Scans partitions in rounds, as Spark's take, each
+  /// partition only until it has given what is still missing, and stops as soon
+  /// as it has n, so take(5) over a range of 10^12 elements returns at once. The
+  /// rounds are the same on any number of ranks: so are the partitions computed.
+  auto take(std::size_t n) const { return detail::takeInRounds<typename D::value_type>(d(), n); }
 
   auto first() const {
     auto one = take(1);
