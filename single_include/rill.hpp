@@ -3066,6 +3066,19 @@ class Cluster {
   /// Returns once every rank has called it.
   void barrier(std::string_view tag);
 
+  /// broadcast of what `root` makes: there make(data) appends the payload to
+  /// `data`. When make() throws, `root` rethrows its exception and every other
+  /// rank throws it as throwFailure does, instead of waiting for a payload
+  /// that never comes.
+  template <class Make>
+  Bytes broadcastMade(std::string_view tag, std::size_t root, Make&& make) {
+    Bytes data;
+    const std::exception_ptr failure = rank() == root ? failureOf([&] { make(data); }) : nullptr;
+    data = broadcastWithFailure(tag, root, failure, std::move(data));
+    if (failure) std::rethrow_exception(failure);
+    return data;
+  }
+
   /// Every rank passes its own failure (null if none). If any rank failed, every
   /// rank throws the failure of the lowest failing rank: rill's and the standard
   /// exception types keep their type and message, any other type becomes
@@ -3117,6 +3130,9 @@ class Cluster {
  private:
   // An agreement from what every rank sent, each ending with its failure.
   static Agreement agreed(std::vector<Bytes> payloads);
+
+  // broadcastMade's collective: `root`'s data, or its failure thrown on every other rank.
+  Bytes broadcastWithFailure(std::string_view tag, std::size_t root, const std::exception_ptr& failure, Bytes data);
 
   CollectiveId next(CollectiveKind kind, std::string_view tag, std::size_t root) {
     return CollectiveId(++sequence_, kind, static_cast<std::uint32_t>(root), tag);
@@ -3208,6 +3224,16 @@ RILL_RUNTIME Agreement Cluster::agreed(std::vector<Bytes> payloads) {
     if (agreed.failure.empty()) agreed.failure = std::move(failed);
   }
   return agreed;
+}
+
+RILL_RUNTIME Bytes Cluster::broadcastWithFailure(std::string_view tag, std::size_t root,
+                                                const std::exception_ptr& failure, Bytes data) {
+  if (failure) data.clear();
+  appendTrailer(data, failure ? encodeFailure(failure) : Bytes());
+  Bytes got = broadcast(tag, root, std::move(data));
+  const Bytes failed = takeTrailer(got);
+  if (!failed.empty() && !failure) throwFailure(failed);
+  return got;
 }
 
 RILL_RUNTIME void Cluster::setTimeout(std::chrono::milliseconds timeout) {
@@ -9875,15 +9901,14 @@ namespace rill {
 
 namespace detail {
 /// Rank 0's `value` on every rank: sent once through the cluster's broadcast,
-/// serialised as values cross ranks (exec/wire.hpp). Every rank must call it.
+/// serialised as values cross ranks (exec/wire.hpp); when serialising it fails,
+/// every rank throws that failure. Every rank must call it.
 template <class T>
 T valueOfRankZero(exec::Cluster& cluster, std::string_view tag, T value) {
   if (cluster.size() == 1) return value;
   // Every rank refuses a type that cannot travel, so none waits for a rank 0 that threw.
   if constexpr (!exec::WireEncodable<T>) exec::throwNotWireEncodable<T>(tag);
-  exec::Bytes bytes;
-  if (cluster.rank() == 0) exec::appendWire(bytes, value, tag);
-  bytes = cluster.broadcast(tag, 0, std::move(bytes));
+  const exec::Bytes bytes = cluster.broadcastMade(tag, 0, [&](exec::Bytes& out) { exec::appendWire(out, value, tag); });
   if (cluster.rank() == 0) return value;
   return exec::readWire<T>(bytes, tag);
 }

@@ -11,6 +11,7 @@
 #include "rdd_test_support.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -19,6 +20,7 @@
 #include <stdexcept>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -44,7 +46,39 @@ struct MinOf {
   }
 };
 
+/// A value whose serialize refuses to write it (as a check of the user's might).
+struct Unsendable {
+  std::string text;
+  template <class Archive>
+  void serialize(Archive& ar) {
+    if constexpr (std::is_same_v<Archive, rill::detail::BinaryWriter>)
+      throw std::invalid_argument("Unsendable: cannot be sent");
+    ar(text);
+  }
+};
+
 }  // namespace
+
+TEST_CASE("broadcast: rank 0 failing to send its value fails every rank with that reason, not a timeout") {
+  for (const std::size_t ranks : {2, 3}) {
+    CAPTURE(ranks);
+    std::vector<distributed_test::Outcome<int>> got(ranks);
+    rill::exec::runLocalCluster(
+        ranks,
+        [&](rill::exec::Cluster& cluster) {
+          SparkContext sc(distributed_test::conf(1), cluster);
+          got[cluster.rank()] = distributed_test::outcomeOf([&] {
+            sc.broadcast(Unsendable{});
+            return 0;
+          });
+        },
+        std::chrono::seconds(5));
+    for (std::size_t r = 0; r < ranks; ++r) {
+      CAPTURE(r);
+      CHECK(got[r].error == "std::invalid_argument: Unsendable: cannot be sent");
+    }
+  }
+}
 
 TEST_CASE("broadcast: every rank's tasks read rank 0's value") {
   sameAsOneProcess([](SparkContext& sc) {

@@ -93,6 +93,19 @@ class Cluster {
   /// Returns once every rank has called it.
   void barrier(std::string_view tag);
 
+  /// broadcast of what `root` makes: there make(data) appends the payload to
+  /// `data`. When make() throws, `root` rethrows its exception and every other
+  /// rank throws it as throwFailure does, instead of waiting for a payload
+  /// that never comes.
+  template <class Make>
+  Bytes broadcastMade(std::string_view tag, std::size_t root, Make&& make) {
+    Bytes data;
+    const std::exception_ptr failure = rank() == root ? failureOf([&] { make(data); }) : nullptr;
+    data = broadcastWithFailure(tag, root, failure, std::move(data));
+    if (failure) std::rethrow_exception(failure);
+    return data;
+  }
+
   /// Every rank passes its own failure (null if none). If any rank failed, every
   /// rank throws the failure of the lowest failing rank: rill's and the standard
   /// exception types keep their type and message, any other type becomes
@@ -144,6 +157,9 @@ class Cluster {
  private:
   // An agreement from what every rank sent, each ending with its failure.
   static Agreement agreed(std::vector<Bytes> payloads);
+
+  // broadcastMade's collective: `root`'s data, or its failure thrown on every other rank.
+  Bytes broadcastWithFailure(std::string_view tag, std::size_t root, const std::exception_ptr& failure, Bytes data);
 
   CollectiveId next(CollectiveKind kind, std::string_view tag, std::size_t root) {
     return CollectiveId(++sequence_, kind, static_cast<std::uint32_t>(root), tag);
@@ -235,6 +251,16 @@ RILL_RUNTIME Agreement Cluster::agreed(std::vector<Bytes> payloads) {
     if (agreed.failure.empty()) agreed.failure = std::move(failed);
   }
   return agreed;
+}
+
+RILL_RUNTIME Bytes Cluster::broadcastWithFailure(std::string_view tag, std::size_t root,
+                                                const std::exception_ptr& failure, Bytes data) {
+  if (failure) data.clear();
+  appendTrailer(data, failure ? encodeFailure(failure) : Bytes());
+  Bytes got = broadcast(tag, root, std::move(data));
+  const Bytes failed = takeTrailer(got);
+  if (!failed.empty() && !failure) throwFailure(failed);
+  return got;
 }
 
 RILL_RUNTIME void Cluster::setTimeout(std::chrono::milliseconds timeout) {

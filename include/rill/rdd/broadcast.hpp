@@ -21,15 +21,14 @@ namespace rill {
 
 namespace detail {
 /// Rank 0's `value` on every rank: sent once through the cluster's broadcast,
-/// serialised as values cross ranks (exec/wire.hpp). Every rank must call it.
+/// serialised as values cross ranks (exec/wire.hpp); when serialising it fails,
+/// every rank throws that failure. Every rank must call it.
 template <class T>
 T valueOfRankZero(exec::Cluster& cluster, std::string_view tag, T value) {
   if (cluster.size() == 1) return value;
   // Every rank refuses a type that cannot travel, so none waits for a rank 0 that threw.
   if constexpr (!exec::WireEncodable<T>) exec::throwNotWireEncodable<T>(tag);
-  exec::Bytes bytes;
-  if (cluster.rank() == 0) exec::appendWire(bytes, value, tag);
-  bytes = cluster.broadcast(tag, 0, std::move(bytes));
+  const exec::Bytes bytes = cluster.broadcastMade(tag, 0, [&](exec::Bytes& out) { exec::appendWire(out, value, tag); });
   if (cluster.rank() == 0) return value;
   return exec::readWire<T>(bytes, tag);
 }
