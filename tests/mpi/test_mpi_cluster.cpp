@@ -57,6 +57,8 @@ void checkRounds(MpiCluster& c) {
   checkExchanges(c, 20'000, "in rounds of 1000 bytes");
   c.setRoundBytes(1);  // one byte per round: fewer bytes than ranks
   checkExchanges(c, 3, "in rounds of 1 byte");
+  c.setRoundBytes(c.rank() == 0 ? 1000 : 3000);  // a round size of each rank's own: the smallest counts
+  checkExchanges(c, 20'000, "in rounds of 1000 bytes on rank 0 and 3000 on the others");
   c.setRoundBytes(rill::mpi::kMaxRoundBytes);
 }
 

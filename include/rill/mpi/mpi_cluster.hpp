@@ -72,6 +72,7 @@ struct Header {
   exec::CollectiveId id;
   std::uint64_t count = 0;     // bytes for the receiving rank (allToAll), or this rank's / the root's buffer size
   std::uint64_t largest = 0;   // the most this rank sends any one rank
+  std::uint64_t roundBytes = 0;  // this rank's round size: every rank plans with the smallest
 };
 static_assert(std::is_trivially_copyable_v<Header>);
 
@@ -190,7 +191,8 @@ class MpiCluster final : public exec::Cluster {
   std::size_t size() const override { return static_cast<std::size_t>(mpi_.size()); }
 
   /// The most bytes a rank sends or receives in one MPI call of a collective
-  /// (1 to kMaxRoundBytes); larger exchanges take several rounds.
+  /// (1 to kMaxRoundBytes); larger exchanges take several rounds. Where ranks
+  /// set different sizes, a collective runs in rounds of the smallest.
   void setRoundBytes(std::size_t bytes);
   std::size_t roundBytes() const { return roundBytes_; }
 
@@ -458,7 +460,7 @@ RILL_RUNTIME const std::vector<detail::Header>& MpiCluster::exchangeHeaders(Call
   detail::Scratch& s = *c.scratch;
   const std::uint64_t largest = countTo.empty() ? 0 : *std::max_element(countTo.begin(), countTo.end());
   s.sendHeaders.clear();
-  for (const std::uint64_t count : countTo) s.sendHeaders.push_back(detail::Header{c.id, count, largest});
+  for (const std::uint64_t count : countTo) s.sendHeaders.push_back(detail::Header{c.id, count, largest, c.roundBytes});
   s.recvHeaders.assign(size(), detail::Header{});
   constexpr int kBytes = sizeof(detail::Header);
   detail::check(MPI_Ialltoall(s.sendHeaders.data(), kBytes, MPI_BYTE, s.recvHeaders.data(), kBytes, MPI_BYTE,
@@ -468,6 +470,8 @@ RILL_RUNTIME const std::vector<detail::Header>& MpiCluster::exchangeHeaders(Call
   std::vector<exec::CollectiveId> ids;
   for (const detail::Header& h : s.recvHeaders) ids.push_back(h.id);
   exec::checkSameCollective(ids);
+  // Rounds must pair up: a rank whose round size was set otherwise still plans the same ones.
+  for (const detail::Header& h : s.recvHeaders) c.roundBytes = std::min(c.roundBytes, h.roundBytes);
   return s.recvHeaders;
 }
 
