@@ -10572,11 +10572,10 @@ class SparkContext {
   const std::string& applicationId() const { return applicationId_; }
   /// Partitions used when none are asked for: spark.default.parallelism when set
   /// (the total over all ranks), else the worker threads of all ranks, so P ranks
-  /// of local[N] cut data as one process of local[P*N] does. The threads that run
-  /// a rank's tasks stay executor().parallelism().
-  std::size_t defaultParallelism() const {
-    return configuredParallelism_ ? configuredParallelism_ : cluster_->size() * parallelism_;
-  }
+  /// of local[N] cut data as one process of local[P*N] does (and ranks of
+  /// local[*] on hosts of different sizes agree). The threads that run a rank's
+  /// tasks stay executor().parallelism().
+  std::size_t defaultParallelism() const { return configuredParallelism_ ? configuredParallelism_ : allThreads_; }
   /// Where this rank's tasks run (its own worker threads); after stop() it refuses them.
   exec::Executor& executor() { return jobs_; }
   /// The ranks jobs run on.
@@ -10795,6 +10794,7 @@ class SparkContext {
   exec::ExchangeMetrics metrics_;
   std::unique_ptr<exec::ThreadPool> pool_;  // reset (its threads joined) by stop() or the destructor
   std::size_t parallelism_;
+  std::size_t allThreads_ = 0;  // the worker threads of every rank, summed
   Jobs jobs_;
   struct RunningJobs;  // counted so that stop() can wait for them (defined with the bodies)
   std::unique_ptr<RunningJobs> running_;
@@ -10905,9 +10905,18 @@ RILL_RUNTIME SparkContext::SparkContext(SparkConf conf, std::unique_ptr<exec::Cl
   if (conf_.contains(timeout)) cluster_->setTimeout(std::chrono::milliseconds(conf_.getLong(timeout, 0)));
   const auto started =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
-  // Rank 0's start time crosses as a number: a string would compile its codec into every program.
-  applicationId_ =
-      "local-" + std::to_string(detail::valueOfRankZero<std::int64_t>(*cluster_, "applicationId", started.count()));
+  // Every rank's start time and threads, in one collective; rank 0's time names the
+  // application. Numbers cross: a string would compile its codec into every program.
+  using StartAndThreads = std::pair<std::int64_t, std::uint64_t>;
+  constexpr std::string_view tag = "SparkContext";
+  exec::Bytes mine;
+  exec::appendWire(mine, StartAndThreads(started.count(), parallelism_), tag);
+  const std::vector<exec::Bytes> every = cluster_->allGather(tag, std::move(mine));
+  for (std::size_t r = 0; r < every.size(); ++r) {
+    const auto [start, threads] = exec::readWire<StartAndThreads>(every[r], tag);
+    if (r == 0) applicationId_ = "local-" + std::to_string(start);
+    allThreads_ += static_cast<std::size_t>(threads);
+  }
 }
 
 #endif  // RILL_RUNTIME_BODIES

@@ -18,6 +18,7 @@
 #include <stdexcept>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -58,6 +59,25 @@ TEST_CASE("parallelize cuts the same partitions on any number of ranks") {
 
 TEST_CASE("defaultParallelism counts every rank's threads") {
   sameAsOneProcess([](SparkContext& sc) { return sc.defaultParallelism(); });
+}
+
+TEST_CASE("ranks of different thread counts agree on defaultParallelism: all their threads") {
+  // As local[*] gives on hosts of different sizes: rank 0 runs 1 thread, rank 1 runs 3.
+  auto body = [](SparkContext& sc) {
+    return std::pair(sc.defaultParallelism(), sc.parallelize(iota(0, 20)).glom().collect());
+  };
+  const auto one = distributed_test::inOneProcess(4, body);
+  CHECK(one.value->first == 4);
+  std::vector<std::remove_const_t<decltype(one)>> got(2);
+  rill::exec::runLocalCluster(
+      2,
+      [&](rill::exec::Cluster& cluster) {
+        SparkContext sc(distributed_test::conf(cluster.rank() == 0 ? 1 : 3), cluster);
+        got[cluster.rank()] = distributed_test::outcomeOf([&] { return body(sc); });
+      },
+      distributed_test::kTimeout);
+  CHECK(got[0] == one);
+  CHECK(got[1] == one);
 }
 
 TEST_CASE("range is cut alike") {
