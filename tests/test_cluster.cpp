@@ -22,6 +22,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -204,6 +205,19 @@ TEST_CASE("a rank that never reaches a collective is reported after the timeout"
       CHECK(contains(messages[r][1], timeout));
     }
     CHECK(contains(messages[absent][0], timeout));
+  }
+}
+
+TEST_CASE("a timeout beyond the clock's range waits as long as it takes") {
+  // Long.MaxValue milliseconds, as "never time out" is often written.
+  for (const auto timeout : {std::chrono::milliseconds::max(), std::chrono::milliseconds(std::int64_t{1} << 50)}) {
+    CAPTURE(timeout.count());
+    const auto got = perRank<std::vector<Bytes>>(3, [&](Cluster& c) {
+      c.setTimeout(timeout);
+      if (c.rank() == 2) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      return c.allGather("late", cluster_test::rankBytes(c.rank(), 3));
+    });
+    for (std::size_t r = 0; r < 3; ++r) CHECK(got[r] == cluster_test::gathered(3, 3));
   }
 }
 

@@ -19,6 +19,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -60,6 +61,13 @@ void checkRounds(MpiCluster& c) {
   c.setRoundBytes(c.rank() == 0 ? 1000 : 3000);  // a round size of each rank's own: the smallest counts
   checkExchanges(c, 20'000, "in rounds of 1000 bytes on rank 0 and 3000 on the others");
   c.setRoundBytes(rill::mpi::kMaxRoundBytes);
+}
+
+void checkEndlessTimeout(MpiCluster& c) {
+  c.setTimeout(std::chrono::milliseconds::max());  // Long.MaxValue milliseconds: wait as long as it takes
+  if (c.rank() == 1) std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the others wait for it
+  checkExchanges(c, 1000, "with a timeout of Long.MaxValue ms");
+  c.setTimeout(std::chrono::milliseconds(60'000));
 }
 
 void checkMismatch(MpiCluster& c) {
@@ -150,6 +158,7 @@ int main(int argc, char** argv) {
     checkExchanges(c, 0, "of empty buffers");
     checkExchanges(c, 1 << 20, "of up to 4 MB");
     checkRounds(c);
+    checkEndlessTimeout(c);
     checkMismatch(c);
     checkFailures(c);
     checkTrivialPairs(c);

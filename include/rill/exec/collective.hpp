@@ -57,6 +57,10 @@ struct CollectiveId {
 /// the same ids, so each names the same pair (rank 0 and the first that differs).
 RILL_RUNTIME void checkSameCollective(std::span<const CollectiveId> ids);
 
+/// When a wait of `timeout` from now ends on the steady clock: its last time point
+/// when the timeout reaches beyond it (Long.MaxValue milliseconds: no end).
+RILL_RUNTIME std::chrono::steady_clock::time_point deadlineAfter(std::chrono::milliseconds timeout);
+
 /// The text of a timeout, `who` naming the ranks that did not arrive (or "not every rank").
 RILL_RUNTIME std::string collectiveTimeoutMessage(const CollectiveId& id, std::size_t rank, std::string_view who,
                                                   std::chrono::milliseconds timeout);
@@ -95,6 +99,14 @@ RILL_RUNTIME void checkSameCollective(std::span<const CollectiveId> ids) {
       throw SparkException(rill::detail::message({"rill: ranks called different collective operations: rank 0 called ",
                                                   ids[0].describe(), " while rank ", r, " called ", ids[r].describe(),
                                                   " (every rank must run the same jobs in the same order)"}));
+}
+
+RILL_RUNTIME std::chrono::steady_clock::time_point deadlineAfter(std::chrono::milliseconds timeout) {
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point now = Clock::now();
+  // In milliseconds, rounded down: now + timeout then stays within the clock's range.
+  const auto room = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::time_point::max() - now);
+  return timeout < room ? now + timeout : Clock::time_point::max();
 }
 
 RILL_RUNTIME std::string collectiveTimeoutMessage(const CollectiveId& id, std::size_t rank, std::string_view who,

@@ -88,7 +88,7 @@ class LocalHub {
 
   void arrive(std::size_t rank, const CollectiveId& id, std::vector<Bytes> payload,
               std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    const auto deadline = deadlineAfter(timeout);
     std::unique_lock lock(m_);
     // Ranks still reading the previous collective's boxes finish without blocking.
     if (!cv_.wait_until(lock, deadline, [&] { return gathering_ || !broken_.empty(); }))

@@ -440,7 +440,7 @@ RILL_RUNTIME void MpiCluster::doBarrier(const exec::CollectiveId& id) {
 }
 
 RILL_RUNTIME void MpiCluster::await(Call& c) {
-  const auto deadline = std::chrono::steady_clock::now() + c.timeout;
+  const auto deadline = exec::deadlineAfter(c.timeout);
   detail::Backoff backoff;
   for (;;) {
     int done = 0;
