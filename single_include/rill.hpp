@@ -10060,11 +10060,19 @@ RILL_RUNTIME std::chrono::milliseconds confTimeMs(const SparkConf& conf, const s
 
 namespace rill::detail {
 
+/// Whether every byte a T is sent as belongs to its value: no padding, whose bytes
+/// may differ between equal values (pairs are sent member by member).
+template <class T>
+inline constexpr bool kBytesAreValue =
+    std::has_unique_object_representations_v<T> || std::is_same_v<T, float> || std::is_same_v<T, double>;
+template <class A, class B>
+inline constexpr bool kBytesAreValue<std::pair<A, B>> = kBytesAreValue<A> && kBytesAreValue<B>;
+
 /// A hash of one element: of its bytes when they are its value, else std::hash's;
 /// 0 for elements with neither (they are then compared by number only).
 template <class T>
 std::uint64_t elementHash(const T& x) {
-  if constexpr (exec::RawWire<T>) {
+  if constexpr (exec::RawWire<T> && kBytesAreValue<T>) {
     char bytes[exec::encodedSize<T>()];
     exec::detail::writeRaw(bytes, x);
     return hashBytes(bytes, sizeof bytes);

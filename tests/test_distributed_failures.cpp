@@ -11,6 +11,8 @@
 #include "rdd_test_support.hpp"
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -200,6 +202,27 @@ TEST_CASE("parallelize checks that every rank passed the same collection (debug 
       });
 }
 #endif
+
+TEST_CASE("parallelize compares the ranks' elements by value, not by the padding bytes inside them") {
+  struct Padded {
+    char c;
+    std::int64_t n;  // 7 bytes of padding before it
+  };
+  sameAsOneProcess(
+      [](SparkContext& sc) {
+        // The same values on every rank, over padding that holds other bytes on each
+        // (as objects built elsewhere may hold).
+        std::vector<Padded> data(6);
+        const int junk = static_cast<int>(sc.cluster().rank() * 37 + 1);
+        std::memset(static_cast<void*>(data.data()), junk, data.size() * sizeof(Padded));
+        for (std::size_t i = 0; i < data.size(); ++i) {
+          data[i].c = static_cast<char>('a' + i);
+          data[i].n = static_cast<std::int64_t>(i);
+        }
+        return sc.parallelize(data, 4).map([](const Padded& p) { return p.n; }).collect();
+      },
+      std::vector<std::int64_t>{0, 1, 2, 3, 4, 5});
+}
 
 TEST_CASE("fromLocal needs a partition per rank") {
   onSeveralRanks([](SparkContext& sc) { return sc.fromLocal(iota(0, 3), 1).count(); },
