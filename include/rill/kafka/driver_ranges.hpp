@@ -7,10 +7,8 @@
 // never come.
 #include <rill/core/serialization.hpp>
 #include <rill/exec/cluster.hpp>
-#include <rill/exec/failure_bytes.hpp>
 #include <rill/kafka/offset_range.hpp>
 
-#include <exception>
 #include <string_view>
 #include <vector>
 
@@ -23,22 +21,13 @@ inline constexpr std::string_view kRangesTag = "Kafka offset ranges";
 template <class Cut>
 std::vector<OffsetRange> rangesFromDriver(exec::Cluster& cluster, Cut&& cut) {
   if (cluster.size() == 1) return cut();
-  // The first byte says which follows: 'R' the ranges, 'F' the failure.
-  exec::Bytes message;
-  std::exception_ptr failure;
-  if (cluster.isDriver()) {
-    try {
-      message = "R" + rill::detail::toBytes(cut());
-    } catch (...) {
-      failure = std::current_exception();
-      message = "F" + exec::encodeFailure(failure);
-    }
-  }
-  message = cluster.broadcast(kRangesTag, 0, std::move(message));
-  if (failure) std::rethrow_exception(failure);
-  const std::string_view body = std::string_view(message).substr(1);
-  if (message.front() == 'F') exec::throwFailure(body);
-  return rill::detail::fromBytes<std::vector<OffsetRange>>(body);
+  std::vector<OffsetRange> ranges;
+  const exec::Bytes bytes = cluster.broadcastMade(kRangesTag, 0, [&](exec::Bytes& out) {
+    ranges = cut();
+    out += rill::detail::toBytes(ranges);
+  });
+  if (cluster.isDriver()) return ranges;
+  return rill::detail::fromBytes<std::vector<OffsetRange>>(bytes);
 }
 
 }  // namespace rill::kafka::detail
