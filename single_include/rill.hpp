@@ -10410,6 +10410,8 @@ class ThreadPool final : public Executor {
 
     bool hasWork() const { return next.load(std::memory_order_relaxed) < n; }
     void work();
+    // Keeps the job's first failure, then cancels the job's other tasks.
+    void fail(std::exception_ptr failure);
     // A worker joins under the pool's lock, while the job is still queued, so the
     // caller's waitDone() cannot miss it; the last one out wakes the caller.
     void join() {
@@ -10494,24 +10496,31 @@ RILL_RUNTIME void ThreadPool::runTasks(std::size_t n, TaskRef task) {
 
 RILL_RUNTIME void ThreadPool::Job::work() {
   for (std::size_t i; (i = next.fetch_add(1)) < n;) {
-    std::exception_ptr failure;
     if (!cancelled.load(std::memory_order_relaxed)) {
       try {
         CancellationScope scope(cancelled);  // running tasks stop at their next check
         task(i);
       } catch (...) {
-        failure = std::current_exception();
-        cancelled = true;
+        fail(std::current_exception());
       }
     }
+    std::lock_guard lock(m);
+    if (++done == n) finished.notify_all();
+  }
+}
+
+RILL_RUNTIME void ThreadPool::Job::fail(std::exception_ptr failure) {
+  {
     std::lock_guard lock(m);
     // Keep or drop the exception under the lock: its reference count lives in
     // uninstrumented libstdc++, so only the lock orders this thread's last
     // touch of it before the caller's rethrow (TSan would see a race otherwise).
-    if (failure && !error) error = std::move(failure);
+    if (!error) error = std::move(failure);
     failure = nullptr;
-    if (++done == n) finished.notify_all();
   }
+  // Cancel only once the failure is kept: a task that sees the flag stops with
+  // TaskCancelled, which must never be what the job reports.
+  cancelled = true;
 }
 
 RILL_RUNTIME void ThreadPool::stopAndJoin() noexcept {
