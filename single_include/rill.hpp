@@ -993,7 +993,96 @@ RILL_RUNTIME void writeFileAtomically(const std::string& path, std::string_view 
 // (a 1 GiB file without a newline must not become one 1 GiB string): the bytes
 // go through a LineFramer, so lines end and are stripped exactly as
 // forEachLine's, but a line longer than maxLineLength is skipped to its
-// newline, never held, and counted.
+// newline, never held, and counted. forEachBoundedTextLine reads a .gz file's
+// decompressed lines so.
+
+// ---- begin rill/io/compressed_input.hpp ----
+// Reading gzip-compressed input (.gz) without making every program link zlib:
+// this header only knows that a .gz file needs a decompressor and where one is
+// registered. <rill/io/gzip.hpp> (CMake target rill::gzip, which links zlib)
+// provides it, and rill::io::enableGzip() registers it; until then reading a
+// .gz file throws, naming what to include, call and link. One registration for
+// the whole program, made at run time, so no two translation units can
+// disagree on it.
+
+
+namespace rill::io {
+
+/// A compressed file's bytes, decompressed chunk by chunk.
+class DecompressedReader {
+ public:
+  virtual ~DecompressedReader() = default;
+  /// Up to n bytes into buf; 0 at the end. Throws IoError naming the file.
+  virtual std::size_t read(char* buf, std::size_t n) = 0;
+};
+
+using OpenDecompressed = std::unique_ptr<DecompressedReader> (*)(const std::string& path);
+
+namespace detail {
+inline std::atomic<OpenDecompressed> gzipOpener{nullptr};  // set by enableGzip() (gzip.hpp)
+}  // namespace detail
+
+/// Whether `path` names a gzip-compressed file (Hadoop decides by the extension too).
+inline bool isGzipPath(std::string_view path) { return path.ends_with(".gz"); }
+
+/// The decompressed bytes of the .gz file at `path`.
+RILL_RUNTIME std::unique_ptr<DecompressedReader> openGzip(const std::string& path);
+
+/// Calls onLine(std::string_view) for every line of the decompressed .gz file,
+/// with forEachLineInRange's rules (file_lines.hpp); a bool-returning onLine may
+/// stop early by returning false, which this then returns.
+template <class OnLine>
+bool forEachGzipLine(const std::string& path, OnLine&& onLine) {
+  const std::unique_ptr<DecompressedReader> in = openGzip(path);
+  std::vector<char> buf(detail::kFileReadChunk);
+  std::string carry;  // a line that spans chunks
+  for (;;) {
+    const std::size_t n = in->read(buf.data(), buf.size());
+    if (n == 0) break;
+    std::string_view rest(buf.data(), n);
+    for (std::size_t nl = rest.find('\n'); nl != std::string_view::npos; nl = rest.find('\n')) {
+      std::string_view line = rest.substr(0, nl);
+      if (!carry.empty()) line = carry.append(line);
+      if (!detail::invokeLine(onLine, detail::stripCR(line))) return false;
+      carry.clear();
+      rest.remove_prefix(nl + 1);
+    }
+    carry.append(rest);
+  }
+  return carry.empty() || detail::invokeLine(onLine, detail::stripCR(carry));
+}
+
+/// The whole decompressed content of a .gz file, or the bytes of any other file.
+RILL_RUNTIME std::string readInputFile(const std::string& path);
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME std::unique_ptr<DecompressedReader> openGzip(const std::string& path) {
+  const OpenDecompressed open = detail::gzipOpener.load(std::memory_order_acquire);
+  if (open == nullptr)
+    throw IoError("rill: cannot read '" + path +
+                  "': it is gzip-compressed, and reading .gz files needs zlib: include <rill/io/gzip.hpp>, call "
+                  "rill::io::enableGzip() once, and link the CMake target rill::gzip");
+  return open(path);
+}
+
+RILL_RUNTIME std::string readInputFile(const std::string& path) {
+  if (!isGzipPath(path)) return readFile(path);
+  const std::unique_ptr<DecompressedReader> in = openGzip(path);
+  std::string out;
+  for (;;) {
+    const std::size_t had = out.size();
+    out.resize(had + detail::kFileReadChunk);
+    const std::size_t got = in->read(out.data() + had, detail::kFileReadChunk);
+    out.resize(had + got);
+    if (got == 0) return out;
+  }
+}
+
+#endif  // RILL_RUNTIME_BODIES
+
+}  // namespace rill::io
+// ---- end rill/io/compressed_input.hpp ----
 
 // ---- begin rill/io/line_framer.hpp ----
 // Incremental splitting of a byte stream (a socket, a pipe) into text lines.
@@ -1174,6 +1263,25 @@ class LineFramer {
 
 namespace rill::io {
 
+namespace detail {
+
+// Frames the bytes read(buf, n) gives (0 at the end) into lines of at most
+// maxLineLength bytes; returns how many longer lines were skipped.
+template <class Read, class OnLine>
+std::size_t forEachBoundedLineRead(Read&& read, std::size_t bufferSize, std::size_t maxLineLength, OnLine& onLine) {
+  LineFramer framer(maxLineLength);
+  std::vector<char> buf(bufferSize);
+  for (;;) {
+    const std::size_t n = read(buf.data(), buf.size());
+    if (n == 0) break;
+    framer.feed(std::string_view(buf.data(), n), onLine);
+  }
+  framer.finish(onLine);
+  return framer.overlongLines();
+}
+
+}  // namespace detail
+
 /// Calls onLine(std::string_view) for every line of `path` of at most
 /// maxLineLength bytes (the '\r' of a "\r\n" not counted); returns how many
 /// longer lines were skipped. Memory stays within one read buffer
@@ -1181,108 +1289,27 @@ namespace rill::io {
 template <class OnLine>
 std::size_t forEachBoundedLine(const std::string& path, std::size_t maxLineLength, OnLine&& onLine) {
   const UniqueFd fd = detail::openForReading(path);
-  LineFramer framer(maxLineLength);
-  std::vector<char> buf(detail::readBufferSize(fd.get(), 0));
-  for (std::uintmax_t offset = 0;;) {
-    const std::size_t n = detail::readAt(fd.get(), path, buf.data(), buf.size(), offset);
-    if (n == 0) break;
-    framer.feed(std::string_view(buf.data(), n), onLine);
-    offset += n;
-  }
-  framer.finish(onLine);
-  return framer.overlongLines();
+  std::uintmax_t offset = 0;
+  const auto read = [&](char* buf, std::size_t n) {
+    const std::size_t got = detail::readAt(fd.get(), path, buf, n, offset);
+    offset += got;
+    return got;
+  };
+  return detail::forEachBoundedLineRead(read, detail::readBufferSize(fd.get(), 0), maxLineLength, onLine);
+}
+
+/// forEachBoundedLine of a text file as textFile reads it: a .gz file's
+/// decompressed lines (compressed_input.hpp), any other file's as they are.
+template <class OnLine>
+std::size_t forEachBoundedTextLine(const std::string& path, std::size_t maxLineLength, OnLine&& onLine) {
+  if (!isGzipPath(path)) return forEachBoundedLine(path, maxLineLength, onLine);
+  const std::unique_ptr<DecompressedReader> in = openGzip(path);
+  const auto read = [&in](char* buf, std::size_t n) { return in->read(buf, n); };
+  return detail::forEachBoundedLineRead(read, detail::kFileReadChunk, maxLineLength, onLine);
 }
 
 }  // namespace rill::io
 // ---- end rill/io/bounded_file_lines.hpp ----
-
-// ---- begin rill/io/compressed_input.hpp ----
-// Reading gzip-compressed input (.gz) without making every program link zlib:
-// this header only knows that a .gz file needs a decompressor and where one is
-// registered. <rill/io/gzip.hpp> (CMake target rill::gzip, which links zlib)
-// provides it, and rill::io::enableGzip() registers it; until then reading a
-// .gz file throws, naming what to include, call and link. One registration for
-// the whole program, made at run time, so no two translation units can
-// disagree on it.
-
-
-namespace rill::io {
-
-/// A compressed file's bytes, decompressed chunk by chunk.
-class DecompressedReader {
- public:
-  virtual ~DecompressedReader() = default;
-  /// Up to n bytes into buf; 0 at the end. Throws IoError naming the file.
-  virtual std::size_t read(char* buf, std::size_t n) = 0;
-};
-
-using OpenDecompressed = std::unique_ptr<DecompressedReader> (*)(const std::string& path);
-
-namespace detail {
-inline std::atomic<OpenDecompressed> gzipOpener{nullptr};  // set by enableGzip() (gzip.hpp)
-}  // namespace detail
-
-/// Whether `path` names a gzip-compressed file (Hadoop decides by the extension too).
-inline bool isGzipPath(std::string_view path) { return path.ends_with(".gz"); }
-
-/// The decompressed bytes of the .gz file at `path`.
-RILL_RUNTIME std::unique_ptr<DecompressedReader> openGzip(const std::string& path);
-
-/// Calls onLine(std::string_view) for every line of the decompressed .gz file,
-/// with forEachLineInRange's rules (file_lines.hpp); a bool-returning onLine may
-/// stop early by returning false, which this then returns.
-template <class OnLine>
-bool forEachGzipLine(const std::string& path, OnLine&& onLine) {
-  const std::unique_ptr<DecompressedReader> in = openGzip(path);
-  std::vector<char> buf(detail::kFileReadChunk);
-  std::string carry;  // a line that spans chunks
-  for (;;) {
-    const std::size_t n = in->read(buf.data(), buf.size());
-    if (n == 0) break;
-    std::string_view rest(buf.data(), n);
-    for (std::size_t nl = rest.find('\n'); nl != std::string_view::npos; nl = rest.find('\n')) {
-      std::string_view line = rest.substr(0, nl);
-      if (!carry.empty()) line = carry.append(line);
-      if (!detail::invokeLine(onLine, detail::stripCR(line))) return false;
-      carry.clear();
-      rest.remove_prefix(nl + 1);
-    }
-    carry.append(rest);
-  }
-  return carry.empty() || detail::invokeLine(onLine, detail::stripCR(carry));
-}
-
-/// The whole decompressed content of a .gz file, or the bytes of any other file.
-RILL_RUNTIME std::string readInputFile(const std::string& path);
-
-#if RILL_RUNTIME_BODIES
-
-RILL_RUNTIME std::unique_ptr<DecompressedReader> openGzip(const std::string& path) {
-  const OpenDecompressed open = detail::gzipOpener.load(std::memory_order_acquire);
-  if (open == nullptr)
-    throw IoError("rill: cannot read '" + path +
-                  "': it is gzip-compressed, and reading .gz files needs zlib: include <rill/io/gzip.hpp>, call "
-                  "rill::io::enableGzip() once, and link the CMake target rill::gzip");
-  return open(path);
-}
-
-RILL_RUNTIME std::string readInputFile(const std::string& path) {
-  if (!isGzipPath(path)) return readFile(path);
-  const std::unique_ptr<DecompressedReader> in = openGzip(path);
-  std::string out;
-  for (;;) {
-    const std::size_t had = out.size();
-    out.resize(had + detail::kFileReadChunk);
-    const std::size_t got = in->read(out.data() + had, detail::kFileReadChunk);
-    out.resize(had + got);
-    if (got == 0) return out;
-  }
-}
-
-#endif  // RILL_RUNTIME_BODIES
-
-}  // namespace rill::io
-// ---- end rill/io/compressed_input.hpp ----
 
 // ---- begin rill/io/directory_watcher.hpp ----
 // Discovery of new files in a directory, the io half of Spark's
@@ -14084,7 +14111,9 @@ class PipedDStream : public DStreamApi<PipedDStream<Src, Pipe>> {
 // start and names starting with '.' or '_' are ignored (io::DirectoryWatcher).
 // A line longer than rill.streaming.maxLineLength is skipped and reported to
 // the listeners (onWarning), as socketTextStream drops and reports one: a file
-// that is not text must not become one huge line.
+// that is not text must not become one huge line. A .gz file is read
+// decompressed, as Spark's TextInputFormat reads it, once rill::io::enableGzip()
+// was called (<rill/io/gzip.hpp>); before that it is skipped with a warning.
 
 // ---- begin rill/stream/input_node.hpp ----
 // The common part of every input stream: at batch time the scheduler cuts what
@@ -14623,8 +14652,8 @@ RILL_RUNTIME FileInputNode::Batch FileInputNode::takeBatch(Time t) {
   if (!graph().sparkContext().isDriver()) return {receivedBatch(graph().sparkContext(), std::move(lines)), 0};
   for (const auto& path : newFiles(t)) {
     try {
-      const std::size_t overlong =
-          io::forEachBoundedLine(path, maxLineLength_, [&lines](std::string_view line) { lines.emplace_back(line); });
+      const auto add = [&lines](std::string_view line) { lines.emplace_back(line); };
+      const std::size_t overlong = io::forEachBoundedTextLine(path, maxLineLength_, add);
       if (overlong > 0) warnOverlong(t, path, overlong);
     } catch (const IoError& e) {  // e.g. deleted before its batch: skip it, keep the stream going
       warn(t, e.what());

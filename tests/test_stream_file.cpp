@@ -1,8 +1,13 @@
 // textFileStream: files moved into a directory are read, each once, in the
 // batch during which they appeared; files there before start and hidden names
 // are ignored; an unlistable directory fails at definition; lines longer than
-// rill.streaming.maxLineLength are skipped with a warning.
+// rill.streaming.maxLineLength are skipped with a warning; .gz files are read
+// decompressed.
 #include "stream_test_support.hpp"
+
+#include <rill/io/gzip.hpp>
+
+#include <zlib.h>
 
 #include <cstdint>
 #include <filesystem>
@@ -20,6 +25,16 @@ namespace {
 void moveIn(const std::string& staging, const std::string& dir, const std::string& name, const std::string& text) {
   const auto tmp = std::filesystem::path(staging) / name;
   std::ofstream(tmp, std::ios::binary) << text;
+  std::filesystem::rename(tmp, std::filesystem::path(dir) / name);
+}
+
+// Compressed with zlib in the staging directory, then renamed in.
+void moveInGzip(const std::string& staging, const std::string& dir, const std::string& name, const std::string& text) {
+  const auto tmp = std::filesystem::path(staging) / name;
+  gzFile f = gzopen(tmp.c_str(), "wb");
+  REQUIRE(f != nullptr);
+  REQUIRE(gzwrite(f, text.data(), static_cast<unsigned>(text.size())) == static_cast<int>(text.size()));
+  REQUIRE(gzclose(f) == Z_OK);
   std::filesystem::rename(tmp, std::filesystem::path(dir) / name);
 }
 
@@ -106,4 +121,29 @@ TEST_CASE("rill.streaming.maxLineLength must be positive for textFileStream too"
   ManualContext m(conf().set("rill.streaming.maxLineLength", "0"));
   CHECK_THROWS_WITH_AS(m.ssc.textFileStream(tmpDir("no-limit")),
                        "rill: setting 'rill.streaming.maxLineLength' must be positive, got 0", std::invalid_argument);
+}
+
+TEST_CASE("a .gz file moved in gives its decompressed lines, within rill.streaming.maxLineLength") {
+  rill::io::enableGzip();
+  const auto dir = tmpDir("gzip");
+  const auto staging = tmpDir("gzip-staging");
+  ManualContext m(conf().set("rill.streaming.maxLineLength", "8"));
+  auto out = collectBatches(m.ssc.textFileStream(dir));
+  auto events = record(m.ssc);
+  m.ssc.start();
+  moveInGzip(staging, dir, "a.log.gz", "x\r\ny\n\n0123456789\nlast");
+  moveIn(staging, dir, "b.txt", "plain\n");
+  m.clock->advance(1s);
+  moveIn(staging, dir, "fake.gz", "not compressed\n");
+  m.clock->advance(1s);
+  m.ssc.stop(false);
+
+  CHECK(out->values() == std::vector<Lines>{{"x", "y", "", "last", "plain"}, {}});
+  REQUIRE(events->completed().size() == 2);
+  CHECK(events->completed()[0].numRecords == 5);
+  const std::string batch = "rill: textFileStream " + dir + ", batch ";
+  CHECK(events->warnings() == Lines{batch + "1000 ms: skipped 1 line longer than 8 bytes "
+                                            "(rill.streaming.maxLineLength) in '" + dir + "/a.log.gz'",
+                                    batch + "2000 ms: rill: cannot decompress '" + dir +
+                                        "/fake.gz': not in gzip format"});
 }

@@ -7,7 +7,9 @@
 // start and names starting with '.' or '_' are ignored (io::DirectoryWatcher).
 // A line longer than rill.streaming.maxLineLength is skipped and reported to
 // the listeners (onWarning), as socketTextStream drops and reports one: a file
-// that is not text must not become one huge line.
+// that is not text must not become one huge line. A .gz file is read
+// decompressed, as Spark's TextInputFormat reads it, once rill::io::enableGzip()
+// was called (<rill/io/gzip.hpp>); before that it is skipped with a warning.
 #include <rill/core/errors.hpp>
 #include <rill/core/runtime.hpp>
 #include <rill/io/directory_watcher.hpp>
@@ -73,8 +75,8 @@ RILL_RUNTIME FileInputNode::Batch FileInputNode::takeBatch(Time t) {
   if (!graph().sparkContext().isDriver()) return {receivedBatch(graph().sparkContext(), std::move(lines)), 0};
   for (const auto& path : newFiles(t)) {
     try {
-      const std::size_t overlong =
-          io::forEachBoundedLine(path, maxLineLength_, [&lines](std::string_view line) { lines.emplace_back(line); });
+      const auto add = [&lines](std::string_view line) { lines.emplace_back(line); };
+      const std::size_t overlong = io::forEachBoundedTextLine(path, maxLineLength_, add);
       if (overlong > 0) warnOverlong(t, path, overlong);
     } catch (const IoError& e) {  // e.g. deleted before its batch: skip it, keep the stream going
       warn(t, e.what());
