@@ -16489,8 +16489,9 @@ RILL_RUNTIME void logsCheckpointed(const DStreamGraph& graph, Time t) {
 //
 // The estimate runs on the listener bus, at once: Spark computes it on another
 // thread, but it is a few arithmetic operations, and at once a test on a
-// ManualClock knows the rate of every batch. It reads BatchInfo.numRecords,
-// which counts every input stream of the batch: exact for one receiver.
+// ManualClock knows the rate of every batch. It reads the records of its own
+// stream (BatchInfo.streamIdToInputInfo), as Spark's: a batch's other inputs
+// do not count, and a batch without an entry for the stream gives no estimate.
 
 // ---- begin rill/stream/rate_estimator.hpp ----
 // Spark's PID rate estimator (backpressure): after each batch, the rate a
@@ -16566,9 +16567,10 @@ namespace rill::detail {
 
 class RateController final : public StreamingListener {
  public:
-  /// Adapts `limiter`, which must outlive the listener bus this is added to.
-  RateController(Duration batchInterval, const BackpressureSettings& s, RateLimiter& limiter)
-      : estimator_(batchInterval, s), limiter_(&limiter) {}
+  /// Adapts `limiter`, the one of input stream `streamId`, which must outlive
+  /// the listener bus this is added to.
+  RateController(int streamId, Duration batchInterval, const BackpressureSettings& s, RateLimiter& limiter)
+      : streamId_(streamId), estimator_(batchInterval, s), limiter_(&limiter) {}
 
   RILL_RUNTIME void onBatchCompleted(const BatchInfo& b) override;
 
@@ -16576,33 +16578,37 @@ class RateController final : public StreamingListener {
   std::int64_t latestRate() const { return latest_.load(); }
 
  private:
+  int streamId_;
   PIDRateEstimator estimator_;  // used on the listener bus only, one event at a time
   RateLimiter* limiter_;
   std::atomic<std::int64_t> latest_{-1};
 };
 
-/// With backpressure enabled in `s`, a RateController adapting `limiter`,
-/// added to `bus`; otherwise nothing.
-RILL_RUNTIME std::shared_ptr<RateController> attachRateController(ListenerBus& bus, Duration batchInterval,
-                                                                  const ReceiverSettings& s, RateLimiter& limiter);
+/// With backpressure enabled in `s`, a RateController adapting `limiter` (input
+/// stream `streamId`'s), added to `bus`; otherwise nothing.
+RILL_RUNTIME std::shared_ptr<RateController> attachRateController(ListenerBus& bus, int streamId,
+                                                                  Duration batchInterval, const ReceiverSettings& s,
+                                                                  RateLimiter& limiter);
 
 #if RILL_RUNTIME_BODIES
 
 RILL_RUNTIME void RateController::onBatchCompleted(const BatchInfo& b) {
   const auto processing = b.processingDelay();
   const auto scheduling = b.schedulingDelay();
-  if (!processing || !scheduling) return;
-  const auto rate =
-      estimator_.compute(b.processingEndTime->milliseconds(), b.numRecords, processing->count(), scheduling->count());
+  const auto input = b.streamIdToInputInfo.find(streamId_);
+  if (!processing || !scheduling || input == b.streamIdToInputInfo.end()) return;
+  const auto rate = estimator_.compute(b.processingEndTime->milliseconds(), input->second.numRecords,
+                                       processing->count(), scheduling->count());
   if (!rate) return;
   latest_ = static_cast<std::int64_t>(*rate);  // whole records per second, as Spark publishes it
   limiter_->updateRate(static_cast<double>(latest_.load()));
 }
 
-RILL_RUNTIME std::shared_ptr<RateController> attachRateController(ListenerBus& bus, Duration batchInterval,
-                                                                  const ReceiverSettings& s, RateLimiter& limiter) {
+RILL_RUNTIME std::shared_ptr<RateController> attachRateController(ListenerBus& bus, int streamId,
+                                                                  Duration batchInterval, const ReceiverSettings& s,
+                                                                  RateLimiter& limiter) {
   if (!s.backpressure.enabled) return nullptr;
-  auto controller = std::make_shared<RateController>(batchInterval, s.backpressure, limiter);
+  auto controller = std::make_shared<RateController>(streamId, batchInterval, s.backpressure, limiter);
   bus.add(controller);
   return controller;
 }
@@ -16629,7 +16635,7 @@ class ReceiverInputNode final : public InputNode<T>, public LoggedInput {
         clock_(&clock),
         buffer_(settings),
         supervisor_(std::move(receiver), streamId, settings, bus, clock, buffer_) {
-    attachRateController(bus, graph.batchDuration(), settings, supervisor_.rateLimiter());
+    attachRateController(bus, streamId, graph.batchDuration(), settings, supervisor_.rateLimiter());
   }
   ~ReceiverInputNode() override { stop(); }
 

@@ -23,6 +23,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <tuple>
@@ -209,6 +210,31 @@ TEST_CASE("a receiver's limiter starts at the initial rate under maxRate and fol
   CHECK(takeAll(open) == 1);
 }
 
+TEST_CASE("a receiver's rate follows the records of its own stream, not those of every input of the batch") {
+  // Spark's ReceiverRateController reads its stream's streamIdToInputInfo entry.
+  auto clock = std::make_shared<rill::ManualClock>(0);
+  rill::RateLimiter limiter(*clock, 0.0);
+  rill::detail::RateController controller(1, 1s, pid(1.0, 0.2, 0.0, 100.0), limiter);
+  // Stream 1 is this receiver's; stream 0 (another input) had 3000 records in every batch.
+  const auto batch = [](std::int64_t t, std::optional<std::int64_t> own) {
+    rill::BatchInfo b;
+    b.batchTime = rill::Time(t);
+    b.processingStartTime = rill::Time(t);
+    b.processingEndTime = rill::Time(t + 1000);
+    b.streamIdToInputInfo[0] = {0, 3000};
+    if (own) b.streamIdToInputInfo[1] = {1, *own};
+    b.numRecords = 3000 + own.value_or(0);
+    return b;
+  };
+  controller.onBatchCompleted(batch(1000, 600));  // only measures: 600/s
+  CHECK(controller.latestRate() == -1);
+  controller.onBatchCompleted(batch(2000, 500));  // 600 - (600 - 500)
+  CHECK(controller.latestRate() == 500);
+  CHECK(limiter.rate() == 500);
+  controller.onBatchCompleted(batch(3000, std::nullopt));  // nothing of its stream: no estimate
+  CHECK(controller.latestRate() == 500);
+}
+
 namespace {
 
 // Stores nothing by itself: the simulation stores for it.
@@ -235,8 +261,8 @@ class Simulation {
   Simulation(const rill::SparkConf& receiverConf, std::int64_t slowFromMs, std::int64_t sourceEndMs)
       : settings_(rill::ReceiverSettings::fromConf(receiverConf)),
         limiter_(*m_.clock, settings_),
-        controller_(rill::detail::attachRateController(m_.ssc.listenerBus(), m_.ssc.batchDuration(), settings_,
-                                                       limiter_)),
+        controller_(rill::detail::attachRateController(m_.ssc.listenerBus(), m_.ssc.graph().nextInputId(),
+                                                       m_.ssc.batchDuration(), settings_, limiter_)),
         events_(record(m_.ssc)),
         inbox_(std::make_shared<Inbox>()),
         slowFromMs_(slowFromMs),

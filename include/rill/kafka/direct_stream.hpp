@@ -514,7 +514,8 @@ RILL_RUNTIME DirectKafkaDStream createDirectStream(StreamingContext& ssc, Consum
   auto settings = detail::StreamSettings::from(ssc.sparkContext().getConf(), strategy.kafkaParams());
   std::shared_ptr<detail::BackpressureRate> rate;
   if (settings.backpressure.enabled) {
-    rate = std::make_shared<detail::BackpressureRate>(ssc.clock(), graph.batchDuration(), settings.backpressure);
+    rate = std::make_shared<detail::BackpressureRate>(ssc.clock(), graph.nextInputId(), graph.batchDuration(),
+                                                      settings.backpressure);
     ssc.addStreamingListener(rate);
   }
   auto node = std::make_shared<detail::DirectKafkaInputNode>(graph, ssc.listenerBus(), std::move(strategy),

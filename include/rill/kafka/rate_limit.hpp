@@ -28,8 +28,9 @@ namespace rill::kafka::detail {
 /// limiter here only holds the estimate: no receiver takes permits from it.
 class BackpressureRate final : public StreamingListener {
  public:
-  BackpressureRate(Clock& clock, Duration batch, const BackpressureSettings& s)
-      : limiter_(clock, 0.0), controller_(batch, s, limiter_), initialRate_(s.initialRate) {}
+  /// The rate of input stream `streamId`, from the records it had in each batch.
+  BackpressureRate(Clock& clock, int streamId, Duration batch, const BackpressureSettings& s)
+      : limiter_(clock, 0.0), controller_(streamId, batch, s, limiter_), initialRate_(s.initialRate) {}
 
   void onBatchCompleted(const BatchInfo& b) override { controller_.onBatchCompleted(b); }
 

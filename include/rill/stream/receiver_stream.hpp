@@ -46,7 +46,7 @@ class ReceiverInputNode final : public InputNode<T>, public LoggedInput {
         clock_(&clock),
         buffer_(settings),
         supervisor_(std::move(receiver), streamId, settings, bus, clock, buffer_) {
-    attachRateController(bus, graph.batchDuration(), settings, supervisor_.rateLimiter());
+    attachRateController(bus, streamId, graph.batchDuration(), settings, supervisor_.rateLimiter());
   }
   ~ReceiverInputNode() override { stop(); }
 
