@@ -1519,6 +1519,7 @@ RILL_RUNTIME std::vector<InputFile> inputFiles(const std::string& path) {
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include <chrono>
@@ -1560,6 +1561,11 @@ class TcpConnection {
 
   /// Sends every byte, waiting for buffer space as needed.
   void sendAll(std::string_view bytes);
+
+  /// Bytes that have arrived and wait to be read (FIONREAD); throws IoError on failure.
+  std::size_t available() const;
+  /// True when the peer has closed its side and every byte it sent was read; never waits.
+  bool atEnd() const;
 
   /// Shuts down both directions: the peer sees EOF and a local reader wakes
   /// with EOF. Errors (e.g. already disconnected) are ignored on purpose.
@@ -1672,6 +1678,17 @@ RILL_RUNTIME void TcpConnection::sendAll(std::string_view bytes) {
       throwSystemError("cannot send to " + peer_, errno);
     }
   }
+}
+
+RILL_RUNTIME std::size_t TcpConnection::available() const {
+  int queued = 0;
+  if (::ioctl(fd_.get(), FIONREAD, &queued) != 0) throwSystemError("cannot query data from " + peer_, errno);
+  return static_cast<std::size_t>(std::max(queued, 0));
+}
+
+RILL_RUNTIME bool TcpConnection::atEnd() const {
+  char next = 0;
+  return ::recv(fd_.get(), &next, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
 }
 
 RILL_RUNTIME void TcpConnection::shutdownBoth() noexcept {
@@ -16811,16 +16828,22 @@ RILL_RUNTIME void SocketReceiver::receive() {
   auto collect = [&lines](std::string_view line) { lines.emplace_back(line); };
   std::vector<char> buf(kReadSize);
   std::size_t reported = 0;
+  // Once stopping: the bytes that had arrived when the stop came. Only those
+  // are still read (a graceful stop loses nothing the peer has delivered, and
+  // ends although a peer that never pauses sends on), and the end of the
+  // stream if it came after them; a partial line is dropped.
+  std::optional<std::size_t> leftToRead;
   try {
     for (;;) {
-      // Once stopping, take only what already arrived (a graceful stop loses
-      // nothing the peer has delivered), then leave; a partial line is dropped.
-      const bool stopping = isStopped();
-      const auto n = conn.readSome(buf.data(), buf.size(), stopping ? std::chrono::milliseconds(0) : kPoll);
+      if (!leftToRead && isStopped()) leftToRead = conn.available();
+      if (leftToRead && *leftToRead == 0 && !conn.atEnd()) return;
+      const std::size_t want = leftToRead && *leftToRead > 0 ? std::min(buf.size(), *leftToRead) : buf.size();
+      const auto n = conn.readSome(buf.data(), want, leftToRead ? std::chrono::milliseconds(0) : kPoll);
       if (n < 0) {
-        if (stopping) return;
+        if (leftToRead) return;
         continue;
       }
+      if (leftToRead) *leftToRead -= std::min(*leftToRead, static_cast<std::size_t>(n));
       if (n == 0) {
         framer.finish(collect);
         storeLines(lines);

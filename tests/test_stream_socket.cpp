@@ -1,14 +1,20 @@
 // socketTextStream against a real TCP server on 127.0.0.1: exact lines per
 // batch, retries after a refused connection, records kept across a dropped
-// connection, overlong lines reported, and a graceful stop that loses nothing.
+// connection, overlong lines reported, and a graceful stop that loses nothing
+// yet ends while the peer goes on sending.
 #include "finishes.hpp"
 #include "socket_test_support.hpp"
 #include "stream_test_support.hpp"
 
 #include <rill/io/socket.hpp>
 
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
 #include <numeric>
 #include <string>
+#include <string_view>
 #include <vector>
 
 using namespace rill_stream_test;
@@ -137,6 +143,62 @@ TEST_CASE("a graceful stop counts every line the server sent") {
   std::int64_t total = 0;
   for (const auto& b : c.events->completed()) total += b.numRecords;
   CHECK(total == n);
+}
+
+namespace {
+
+// A peer that never pauses: every time the receiver reports the overlong lines
+// of a chunk it read (on its own thread), the next chunk is already sent, so
+// there is always more to read. Counts the reports made once the receiver was
+// stopping (ReceiverInfo.active false), sending on for up to 1000 of them.
+class EndlessPeer final : public rill::StreamingListener {
+ public:
+  static constexpr std::string_view kChunk = "0123456789\n0123456789\n";  // two lines over a limit of 8
+
+  void onReceiverError(const rill::ReceiverInfo& r) override {
+    std::lock_guard lock(mutex_);
+    ++reports_;
+    if (!r.active) ++afterStop_;
+    if (afterStop_ < 1000) conn_.load()->sendAll(kChunk);
+    changed_.notify_all();
+  }
+  void start(rill::io::TcpConnection& conn) {
+    conn_ = &conn;
+    conn.sendAll(kChunk);
+  }
+  bool awaitReports(int n) {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, kSafety, [&] { return reports_ >= n; });
+  }
+  int afterStop() {
+    std::lock_guard lock(mutex_);
+    return afterStop_;
+  }
+
+ private:
+  std::atomic<rill::io::TcpConnection*> conn_{nullptr};
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  int reports_ = 0;    // guarded by mutex_
+  int afterStop_ = 0;  // guarded by mutex_
+};
+
+}  // namespace
+
+TEST_CASE("a stop reads what had arrived when it came, not what a peer that never pauses sends after it") {
+  rill::io::TcpListener server;
+  rill::io::TcpConnection conn;  // outlives the context, which the peer's listener sends from
+  ManualContext m(conf().set("rill.streaming.maxLineLength", "8"));
+  auto peer = std::make_shared<EndlessPeer>();
+  m.ssc.addStreamingListener(peer);
+  auto out = collectBatches(m.ssc.socketTextStream("127.0.0.1", server.port()));
+  m.ssc.start();
+  conn = server.accept(kSafety);
+  peer->start(conn);
+  REQUIRE(peer->awaitReports(3));
+  rill_test::finishes("ssc.stop", [&] { m.ssc.stop(false); });
+  // At most the chunk that was there when the stop came, and one sent while it was reported.
+  CHECK(peer->afterStop() <= 2);
 }
 
 TEST_CASE("a port outside 1..65535 is refused when the stream is defined") {

@@ -15,6 +15,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -67,6 +68,11 @@ class TcpConnection {
 
   /// Sends every byte, waiting for buffer space as needed.
   void sendAll(std::string_view bytes);
+
+  /// Bytes that have arrived and wait to be read (FIONREAD); throws IoError on failure.
+  std::size_t available() const;
+  /// True when the peer has closed its side and every byte it sent was read; never waits.
+  bool atEnd() const;
 
   /// Shuts down both directions: the peer sees EOF and a local reader wakes
   /// with EOF. Errors (e.g. already disconnected) are ignored on purpose.
@@ -179,6 +185,17 @@ RILL_RUNTIME void TcpConnection::sendAll(std::string_view bytes) {
       throwSystemError("cannot send to " + peer_, errno);
     }
   }
+}
+
+RILL_RUNTIME std::size_t TcpConnection::available() const {
+  int queued = 0;
+  if (::ioctl(fd_.get(), FIONREAD, &queued) != 0) throwSystemError("cannot query data from " + peer_, errno);
+  return static_cast<std::size_t>(std::max(queued, 0));
+}
+
+RILL_RUNTIME bool TcpConnection::atEnd() const {
+  char next = 0;
+  return ::recv(fd_.get(), &next, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
 }
 
 RILL_RUNTIME void TcpConnection::shutdownBoth() noexcept {

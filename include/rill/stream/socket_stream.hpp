@@ -11,9 +11,11 @@
 #include <rill/stream/receiver.hpp>
 #include <rill/stream/receiver_settings.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -95,16 +97,22 @@ RILL_RUNTIME void SocketReceiver::receive() {
   auto collect = [&lines](std::string_view line) { lines.emplace_back(line); };
   std::vector<char> buf(kReadSize);
   std::size_t reported = 0;
+  // Once stopping: the bytes that had arrived when the stop came. Only those
+  // are still read (a graceful stop loses nothing the peer has delivered, and
+  // ends although a peer that never pauses sends on), and the end of the
+  // stream if it came after them; a partial line is dropped.
+  std::optional<std::size_t> leftToRead;
   try {
     for (;;) {
-      // Once stopping, take only what already arrived (a graceful stop loses
-      // nothing the peer has delivered), then leave; a partial line is dropped.
-      const bool stopping = isStopped();
-      const auto n = conn.readSome(buf.data(), buf.size(), stopping ? std::chrono::milliseconds(0) : kPoll);
+      if (!leftToRead && isStopped()) leftToRead = conn.available();
+      if (leftToRead && *leftToRead == 0 && !conn.atEnd()) return;
+      const std::size_t want = leftToRead && *leftToRead > 0 ? std::min(buf.size(), *leftToRead) : buf.size();
+      const auto n = conn.readSome(buf.data(), want, leftToRead ? std::chrono::milliseconds(0) : kPoll);
       if (n < 0) {
-        if (stopping) return;
+        if (leftToRead) return;
         continue;
       }
+      if (leftToRead) *leftToRead -= std::min(*leftToRead, static_cast<std::size_t>(n));
       if (n == 0) {
         framer.finish(collect);
         storeLines(lines);
