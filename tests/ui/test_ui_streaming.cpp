@@ -395,6 +395,9 @@ TEST_CASE("the REST API answers with Spark's field names and the exact values") 
   CHECK(count(processing, "\"batchId\"") == 1);
   CHECK(processing.find("\"numActiveOutputOps\" : 2") != std::string::npos);
   CHECK(count(httpGet(ui.port(), base + "batches?status=COMPLETED&status=QUEUED").body, "\"batchId\"") == 4);
+  // Spark reads the status as BatchStatus.fromString does, ignoring case.
+  CHECK(count(httpGet(ui.port(), base + "batches?status=completed").body, "\"batchId\"") == 4);
+  CHECK(count(httpGet(ui.port(), base + "batches?status=Processing").body, "\"batchId\"") == 1);
 
   CHECK(httpGet(ui.port(), base + "batches/3000/operations").body ==
         "[\n"

@@ -12,6 +12,7 @@
 #include <rill/ui/format.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
@@ -33,6 +34,9 @@ RILL_RUNTIME std::vector<std::string_view> splitPath(std::string_view path);
 
 /// A non-negative decimal id, or nothing.
 RILL_RUNTIME std::optional<std::int64_t> parseId(std::string_view text);
+
+/// Whether a ?status= value names `status`, its case ignored (Spark's BatchStatus.fromString).
+RILL_RUNTIME bool namesStatus(std::string_view value, BatchStatus status);
 
 inline ApiAnswer notFound(std::string why) { return {404, std::move(why) + "\n"}; }
 
@@ -79,6 +83,13 @@ RILL_RUNTIME std::optional<std::int64_t> parseId(std::string_view text) {
   const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc() || ptr != text.data() + text.size() || v < 0 || text.front() == '+') return std::nullopt;
   return v;
+}
+
+RILL_RUNTIME bool namesStatus(std::string_view value, BatchStatus status) {
+  const std::string_view name = toString(status);
+  return value.size() == name.size() && std::equal(value.begin(), value.end(), name.begin(), [](char v, char n) {
+           return std::toupper(static_cast<unsigned char>(v)) == n;
+         });
 }
 
 RILL_RUNTIME void writeApplication(JsonWriter& j, const StreamingSnapshot& s, std::int64_t nowWallMillis) {
@@ -219,8 +230,8 @@ RILL_RUNTIME ApiAnswer answerStreaming(const StreamingSnapshot& s, const std::ve
     std::sort(batches.begin(), batches.end(), [](auto* a, auto* b) { return a->id() > b->id(); });
     j.beginArray();
     for (const BatchRecord* b : batches)
-      if (statusFilter.empty() ||
-          std::find(statusFilter.begin(), statusFilter.end(), toString(b->status)) != statusFilter.end())
+      if (statusFilter.empty() || std::any_of(statusFilter.begin(), statusFilter.end(),
+                                              [&](const std::string& v) { return namesStatus(v, b->status); }))
         writeBatch(j, s, *b);
     j.endArray();
   } else if (what == "batches" && rest.size() >= 2) {
