@@ -43,12 +43,22 @@ TEST_CASE("DirectoryWatcher reports only files that appear after construction") 
   CHECK(watcher.poll() == Paths{tmp.file("a.txt"), tmp.file("b.txt")});
   CHECK(watcher.poll() == Paths{});
 
-  // Rewriting or recreating a seen name does not report it again.
+  // Rewriting a seen name, or deleting and recreating it between two polls,
+  // does not report it again.
   touch(tmp.file("a.txt"), "changed\n");
   fs::remove(tmp.file("b.txt"));
   touch(tmp.file("b.txt"));
   touch(tmp.file("c.txt"));
   CHECK(watcher.poll() == Paths{tmp.file("c.txt")});
+  CHECK(watcher.poll() == Paths{});
+
+  // A name a poll no longer listed is forgotten: made again later, it is new.
+  fs::remove(tmp.file("a.txt"));
+  fs::remove(tmp.file("old.txt"));
+  CHECK(watcher.poll() == Paths{});
+  touch(tmp.file("old.txt"));
+  touch(tmp.file("a.txt"));
+  CHECK(watcher.poll() == Paths{tmp.file("a.txt"), tmp.file("old.txt")});
   CHECK(watcher.poll() == Paths{});
 }
 

@@ -60,7 +60,7 @@ TEST_CASE("files moved into the directory become the lines of the next batch, ea
   moveIn(staging, dir, "b.txt", "b1\nb2\n");
   m.clock->advance(1s);
   std::filesystem::remove(std::filesystem::path(dir) / "a.txt");
-  moveIn(staging, dir, "a.txt", "a again\n");  // same name: already seen
+  moveIn(staging, dir, "a.txt", "a again\n");  // listed at every batch: already seen
   m.clock->advance(1s);
   m.ssc.stop(false);
 

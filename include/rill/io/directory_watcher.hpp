@@ -11,10 +11,11 @@
 // subdirectories and other non-regular files. Symbolic links to regular files
 // count as regular files.
 //
-// Each name is reported at most once for the lifetime of the watcher, even if
-// the file is later deleted and recreated; the set of seen names therefore
-// grows with the number of files observed. Not thread-safe: poll from one
-// thread.
+// A name is reported once while it stays listed: rewriting a file, or deleting
+// and recreating it between two polls, is not news. A name no longer listed at
+// a poll is forgotten, so the watcher holds no more names than the directory
+// does, and a file made under it later is new (in Spark, its modification time
+// would make it new). Not thread-safe: poll from one thread.
 #include <rill/core/runtime.hpp>
 #include <rill/io/directory.hpp>
 
@@ -42,26 +43,30 @@ class DirectoryWatcher {
   const std::string& directory() const noexcept { return dir_; }
 
  private:
-  // Visible regular files not reported before, sorted by name. Names are only
-  // stat()ed once they are new, so a poll over a large, mostly-seen directory
-  // stays cheap.
-  std::vector<std::string> newNames() const;
+  // The directory's names, sorted; seen_ keeps only those among them.
+  std::vector<std::string> listAndForgetMissing();
+
+  // Visible regular files of `listed` (sorted) not reported before, sorted.
+  // Names are only stat()ed once they are new, so a poll over a large,
+  // mostly-seen directory stays cheap.
+  std::vector<std::string> newNames(std::vector<std::string> listed) const;
 
   // Adds names (sorted, none seen before) to seen_, which stays sorted.
   void remember(std::vector<std::string> names);
 
   std::string dir_;
-  std::vector<std::string> seen_;  // every name reported or skipped, sorted
+  std::vector<std::string> seen_;  // every listed name reported or skipped, sorted
 };
 
 #if RILL_RUNTIME_BODIES
 
 RILL_RUNTIME DirectoryWatcher::DirectoryWatcher(std::string dir, bool includeExisting) : dir_(std::move(dir)) {
-  if (!includeExisting) remember(newNames());
+  std::vector<std::string> listed = listAndForgetMissing();  // throws IoError for a directory it cannot list
+  if (!includeExisting) remember(newNames(std::move(listed)));
 }
 
 RILL_RUNTIME std::vector<std::string> DirectoryWatcher::poll() {
-  std::vector<std::string> names = newNames();
+  std::vector<std::string> names = newNames(listAndForgetMissing());
   std::vector<std::string> paths;
   paths.reserve(names.size());
   for (auto& name : names) paths.push_back(joinPath(dir_, name));
@@ -69,17 +74,26 @@ RILL_RUNTIME std::vector<std::string> DirectoryWatcher::poll() {
   return paths;
 }
 
-RILL_RUNTIME std::vector<std::string> DirectoryWatcher::newNames() const {
+RILL_RUNTIME std::vector<std::string> DirectoryWatcher::listAndForgetMissing() {
+  std::vector<std::string> listed = listDirectory(dir_);
+  std::sort(listed.begin(), listed.end());
+  std::vector<std::string> kept;
+  std::set_intersection(std::make_move_iterator(seen_.begin()), std::make_move_iterator(seen_.end()), listed.begin(),
+                        listed.end(), std::back_inserter(kept));
+  seen_ = std::move(kept);
+  return listed;
+}
+
+RILL_RUNTIME std::vector<std::string> DirectoryWatcher::newNames(std::vector<std::string> listed) const {
   std::vector<std::string> names;
-  for (auto& name : listDirectory(dir_)) {
+  for (auto& name : listed) {
     if (isHiddenName(name) || std::binary_search(seen_.begin(), seen_.end(), name)) continue;
     // A file deleted between readdir and stat simply is not new yet.
     struct stat st {};
     if (::stat(joinPath(dir_, name).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
     names.push_back(std::move(name));
   }
-  std::sort(names.begin(), names.end());
-  return names;
+  return names;  // in the listing's order: sorted
 }
 
 RILL_RUNTIME void DirectoryWatcher::remember(std::vector<std::string> names) {
