@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -36,6 +37,11 @@ void moveInGzip(const std::string& staging, const std::string& dir, const std::s
   REQUIRE(gzwrite(f, text.data(), static_cast<unsigned>(text.size())) == static_cast<int>(text.size()));
   REQUIRE(gzclose(f) == Z_OK);
   std::filesystem::rename(tmp, std::filesystem::path(dir) / name);
+}
+
+std::string contentsOf(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 }  // namespace
@@ -145,5 +151,46 @@ TEST_CASE("a .gz file moved in gives its decompressed lines, within rill.streami
   CHECK(events->warnings() == Lines{batch + "1000 ms: skipped 1 line longer than 8 bytes "
                                             "(rill.streaming.maxLineLength) in '" + dir + "/a.log.gz'",
                                     batch + "2000 ms: rill: cannot decompress '" + dir +
-                                        "/fake.gz': not in gzip format"});
+                                        "/fake.gz': not in gzip format (read again at the next batch: attempt 2 of 3)"});
+}
+
+TEST_CASE("a file that cannot be read is read again at the next batches, and its lines join a batch whole") {
+  rill::io::enableGzip();
+  const auto dir = tmpDir("retry");
+  const auto staging = tmpDir("retry-staging");
+  ManualContext m;
+  auto out = collectBatches(m.ssc.textFileStream(dir));
+  auto events = record(m.ssc);
+  m.ssc.start();
+  // A cut-off .gz file fails after its first lines; completed, it reads.
+  moveInGzip(staging, dir, "whole.gz", "one\ntwo\nthree\n");
+  const std::string whole = contentsOf(dir + "/whole.gz");
+  std::filesystem::remove(std::filesystem::path(dir) / "whole.gz");
+  moveIn(staging, dir, "cut.gz", whole.substr(0, whole.size() - 12));
+  m.clock->advance(1s);
+  std::ofstream(std::filesystem::path(dir) / "cut.gz", std::ios::binary) << whole;
+  moveIn(staging, dir, "gone.gz", "not compressed\n");
+  moveIn(staging, dir, "bad.gz", "not compressed\n");
+  m.clock->advance(1s);
+  std::filesystem::remove(std::filesystem::path(dir) / "gone.gz");
+  m.clock->advance(1s);
+  m.clock->advance(1s);
+  m.clock->advance(1s);
+  m.ssc.stop(false);
+
+  CHECK(out->values() == std::vector<Lines>{{}, {"one", "two", "three"}, {}, {}, {}});
+  const std::string batch = "rill: textFileStream " + dir + ", batch ";
+  const std::string bad = "rill: cannot decompress '" + dir + "/bad.gz': not in gzip format";
+  const std::string gone = "rill: cannot decompress '" + dir + "/gone.gz': not in gzip format";
+  const auto warnings = events->warnings();
+  REQUIRE(warnings.size() == 6);
+  CHECK(warnings[0].starts_with(batch + "1000 ms: rill: cannot decompress '" + dir + "/cut.gz'"));
+  CHECK(warnings[0].ends_with(" (read again at the next batch: attempt 2 of 3)"));
+  CHECK(Lines(warnings.begin() + 1, warnings.end()) ==
+        Lines{batch + "2000 ms: " + bad + " (read again at the next batch: attempt 2 of 3)",
+              batch + "2000 ms: " + gone + " (read again at the next batch: attempt 2 of 3)",
+              batch + "3000 ms: " + bad + " (read again at the next batch: attempt 3 of 3)",
+              batch + "3000 ms: rill: cannot open file '" + dir +
+                  "/gone.gz': No such file or directory (the file is gone: skipped)",
+              batch + "4000 ms: " + bad + " (skipped after 3 attempts)"});
 }

@@ -10,7 +10,11 @@
 // that is not text must not become one huge line. A .gz file is read
 // decompressed, as Spark's TextInputFormat reads it, once rill::io::enableGzip()
 // was called (<rill/io/gzip.hpp>); before that it is skipped with a warning.
+// A file that cannot be read is reported (onWarning) and read again at the next
+// batches, kReadAttempts times in all, unless it was deleted; a file's lines join
+// a batch only once all of it was read, so a retry repeats none.
 #include <rill/core/errors.hpp>
+#include <rill/core/message.hpp>
 #include <rill/core/runtime.hpp>
 #include <rill/io/directory_watcher.hpp>
 #include <rill/io/bounded_file_lines.hpp>
@@ -19,6 +23,8 @@
 #include <rill/stream/input_node.hpp>
 #include <rill/stream/listener.hpp>
 #include <rill/stream/receiver_settings.hpp>
+
+#include <unistd.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -50,10 +56,21 @@ class FileInputNode final : public InputNode<std::string> {
 
   void warnOverlong(Time t, const std::string& path, std::size_t n);
 
+  struct PendingFile {
+    std::string path;
+    int failedReads = 0;
+  };
+  static constexpr int kReadAttempts = 3;
+
+  // Appends all of the file's lines to `lines`, or none; a failed read is
+  // reported and, while attempts remain and the file exists, queued again.
+  void readFile(Time t, PendingFile file, std::vector<std::string>& lines);
+
   std::string dir_;
   ListenerBus* bus_;
   std::size_t maxLineLength_;
   std::optional<io::DirectoryWatcher> watcher_;
+  std::vector<PendingFile> retry_;  // files to read again at the next batch
 };
 
 /// Registers a textFileStream with the graph; its line limit comes from the SparkConf.
@@ -73,17 +90,32 @@ RILL_RUNTIME FileInputNode::Batch FileInputNode::takeBatch(Time t) {
   std::vector<std::string> lines;
   // With several ranks rank 0 lists and reads; receivedBatch sends the lines out.
   if (!graph().sparkContext().isDriver()) return {receivedBatch(graph().sparkContext(), std::move(lines)), 0};
-  for (const auto& path : newFiles(t)) {
-    try {
-      const auto add = [&lines](std::string_view line) { lines.emplace_back(line); };
-      const std::size_t overlong = io::forEachBoundedTextLine(path, maxLineLength_, add);
-      if (overlong > 0) warnOverlong(t, path, overlong);
-    } catch (const IoError& e) {  // e.g. deleted before its batch: skip it, keep the stream going
-      warn(t, e.what());
-    }
-  }
+  std::vector<PendingFile> files = std::exchange(retry_, {});
+  for (auto& path : newFiles(t)) files.push_back({std::move(path)});
+  for (auto& file : files) readFile(t, std::move(file), lines);
   const auto n = static_cast<std::int64_t>(lines.size());
   return {receivedBatch(graph().sparkContext(), std::move(lines)), n};
+}
+
+RILL_RUNTIME void FileInputNode::readFile(Time t, PendingFile file, std::vector<std::string>& lines) {
+  const std::size_t before = lines.size();
+  try {
+    const auto add = [&lines](std::string_view line) { lines.emplace_back(line); };
+    const std::size_t overlong = io::forEachBoundedTextLine(file.path, maxLineLength_, add);
+    if (overlong > 0) warnOverlong(t, file.path, overlong);
+  } catch (const IoError& e) {  // the stream goes on either way
+    lines.resize(before);
+    ++file.failedReads;
+    if (::access(file.path.c_str(), F_OK) != 0) {
+      warn(t, std::string(e.what()) + " (the file is gone: skipped)");
+    } else if (file.failedReads < kReadAttempts) {
+      warn(t, rill::detail::message({e.what(), " (read again at the next batch: attempt ", file.failedReads + 1,
+                                     " of ", kReadAttempts, ")"}));
+      retry_.push_back(std::move(file));
+    } else {
+      warn(t, rill::detail::message({e.what(), " (skipped after ", kReadAttempts, " attempts)"}));
+    }
+  }
 }
 
 RILL_RUNTIME std::vector<std::string> FileInputNode::newFiles(Time t) {
