@@ -14138,8 +14138,9 @@ class PipedDStream : public DStreamApi<PipedDStream<Src, Pipe>> {
 // Spark's FileInputDStream. It is not a receiver: at each batch time the
 // directory is listed and every file that appeared since the last batch is
 // read into that batch, each file once. Files must be written elsewhere and
-// moved in (rename), so they are complete when they appear; files present at
-// start and names starting with '.' or '_' are ignored (io::DirectoryWatcher).
+// moved in (rename), so they are complete when they appear; files present when
+// the stream is defined and names starting with '.' or '_' are ignored
+// (io::DirectoryWatcher).
 // A line longer than rill.streaming.maxLineLength is skipped and reported to
 // the listeners (onWarning), as socketTextStream drops and reports one: a file
 // that is not text must not become one huge line. A .gz file is read
@@ -14646,10 +14647,9 @@ namespace rill::detail {
 class FileInputNode final : public InputNode<std::string> {
  public:
   /// Throws IoError now if `dir` cannot be listed, rather than at the first batch.
+  /// Files already there now are not new (Spark takes its cutoff time here too),
+  /// files that arrive before the context starts are.
   FileInputNode(DStreamGraph& graph, std::string dir, ListenerBus& bus, std::size_t maxLineLength);
-
-  /// Files already there when the context starts are not new.
-  void start() override { watcher_.emplace(dir_); }
 
  protected:
   RILL_RUNTIME Batch takeBatch(Time t) override;
@@ -14675,7 +14675,7 @@ class FileInputNode final : public InputNode<std::string> {
   std::string dir_;
   ListenerBus* bus_;
   std::size_t maxLineLength_;
-  std::optional<io::DirectoryWatcher> watcher_;
+  io::DirectoryWatcher watcher_;
   std::vector<PendingFile> retry_;  // files to read again at the next batch
 };
 
@@ -14690,7 +14690,7 @@ RILL_RUNTIME FileInputNode::FileInputNode(DStreamGraph& graph, std::string dir, 
       dir_(std::move(dir)),
       bus_(&bus),
       maxLineLength_(maxLineLength),
-      watcher_(io::DirectoryWatcher(dir_)) {}
+      watcher_(dir_) {}
 
 RILL_RUNTIME FileInputNode::Batch FileInputNode::takeBatch(Time t) {
   std::vector<std::string> lines;
@@ -14726,7 +14726,7 @@ RILL_RUNTIME void FileInputNode::readFile(Time t, PendingFile file, std::vector<
 
 RILL_RUNTIME std::vector<std::string> FileInputNode::newFiles(Time t) {
   try {
-    return watcher_->poll();
+    return watcher_.poll();
   } catch (const IoError& e) {
     warn(t, e.what());
     return {};

@@ -1,5 +1,5 @@
 // textFileStream: files moved into a directory are read, each once, in the
-// batch during which they appeared; files there before start and hidden names
+// batch during which they appeared; files there when the stream is defined and hidden names
 // are ignored; an unlistable directory fails at definition; lines longer than
 // rill.streaming.maxLineLength are skipped with a warning; .gz files are read
 // decompressed.
@@ -54,7 +54,7 @@ TEST_CASE("files moved into the directory become the lines of the next batch, ea
   auto events = record(m.ssc);
   auto lines = m.ssc.textFileStream(dir);
   auto out = collectBatches(lines);
-  moveIn(staging, dir, "early.txt", "defined, not started\n");
+  moveIn(staging, dir, "early.txt", "defined, not started\n");  // after the definition: new
   m.ssc.start();
 
   moveIn(staging, dir, "a.txt", "a1\na2\r\n\na4");
@@ -70,10 +70,11 @@ TEST_CASE("files moved into the directory become the lines of the next batch, ea
   m.clock->advance(1s);
   m.ssc.stop(false);
 
-  CHECK(out->values() == std::vector<Lines>{{"a1", "a2", "", "a4"}, {}, {"b1", "b2", "c1"}, {}});
+  CHECK(out->values() ==
+        std::vector<Lines>{{"a1", "a2", "", "a4", "defined, not started"}, {}, {"b1", "b2", "c1"}, {}});
   std::vector<std::int64_t> counts;
   for (const auto& b : events->completed()) counts.push_back(b.numRecords);
-  CHECK(counts == std::vector<std::int64_t>{4, 0, 3, 0});
+  CHECK(counts == std::vector<std::int64_t>{5, 0, 3, 0});
   CHECK(events->warnings().empty());
 }
 
