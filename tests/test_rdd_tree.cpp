@@ -59,6 +59,25 @@ TEST_CASE("treeAggregate merges in Spark's tree: the order of a non-commutative 
   CHECK_THROWS_AS(rdd.treeReduce([](int a, int b) { return a + b; }, -1), std::invalid_argument);
 }
 
+TEST_CASE("treeAggregate uses a non-neutral zero where Spark's does: a level's foldByKey, then the final fold") {
+  rill::SparkContext sc(rill_test::conf(2));
+  const auto plus = [](int a, int b) { return a + b; };
+  // No level: partitions 1+1 and 1+2, each folded from 1 (3, 4), merged onto 1.
+  CHECK(sc.parallelize(VI{1, 2}, 2).treeAggregate(1, plus, plus) == 8);
+  CHECK(sc.parallelize(VI{1, 2}, 2).treeAggregate(1, plus, plus, 1) == 8);
+  // 8 partitions of one element, depth 2: partitions i + 1; one level into 2 slots, each
+  // result entering it from 1 (slots 2+4+6+8 = 20, 3+5+7+9 = 24); then 1 + (1 + 20) + (1 + 24).
+  CHECK(sc.parallelize(iota(0, 8), 8).treeAggregate(1, plus, plus) == 47);
+  // Depth 1, no level: 1 + the sum of 1 + (i + 1).
+  CHECK(sc.parallelize(iota(0, 8), 8).treeAggregate(1, plus, plus, 1) == 1 + 8 * 2 + 28);
+  // The order within a level and of the final fold: partition order.
+  auto concat = [](std::string a, const std::string& b) { return a + b; };
+  auto seq = [](std::string acc, int x) { return acc + std::to_string(x); };
+  CHECK(sc.parallelize(iota(0, 8), 8).treeAggregate(std::string("z"), seq, concat) ==
+        "z" "zzz0zz2zz4zz6" "zzz1zz3zz5zz7");
+  CHECK(sc.parallelize(VI{}, 3).treeAggregate(1, plus, plus) == 7);  // three empty partitions: 1 + 3 * (1 + 1)
+}
+
 namespace {
 struct NoDefault {
   explicit NoDefault(int v) : value(v) {}

@@ -29,6 +29,9 @@ namespace detail {
 RILL_RUNTIME void checkDepth(int depth);
 
 /// Spark's tree of merges over per-partition results, then the final fold from zero.
+/// zero goes where Spark's puts it: a level is a foldByKey, so every result entering
+/// it starts from zero (comb(zero, x)); the last is a fold, zero starting each
+/// result left and the merge of them all.
 template <class U, class Comb>
 U mergeInTree(std::vector<U> level, const U& zero, const Comb& comb, int depth) {
   std::size_t n = level.size();
@@ -36,12 +39,19 @@ U mergeInTree(std::vector<U> level, const U& zero, const Comb& comb, int depth) 
       static_cast<std::size_t>(std::ceil(std::pow(static_cast<double>(n), 1.0 / depth))), 2);
   while (static_cast<double>(n) > static_cast<double>(scale) + std::ceil(static_cast<double>(n) / static_cast<double>(scale))) {
     n /= scale;
-    std::vector<U> next(n, zero);
-    for (std::size_t i = 0; i < level.size(); ++i) next[i % n] = comb(std::move(next[i % n]), std::move(level[i]));
+    std::vector<U> next;
+    next.reserve(n);
+    for (std::size_t i = 0; i < level.size(); ++i) {
+      U folded = comb(zero, std::move(level[i]));
+      if (i < n)
+        next.push_back(std::move(folded));
+      else
+        next[i % n] = comb(std::move(next[i % n]), std::move(folded));
+    }
     level = std::move(next);
   }
   U acc = zero;
-  for (auto& x : level) acc = comb(std::move(acc), std::move(x));
+  for (auto& x : level) acc = comb(std::move(acc), comb(zero, std::move(x)));
   return acc;
 }
 
@@ -53,7 +63,8 @@ class TreeOps {
 
  public:
   /// treeAggregate(zero, seqOp, combOp[, depth = 2]): aggregate, the per-partition
-  /// results merged in a tree of `depth` levels (depth >= 1).
+  /// results merged in a tree of `depth` levels (depth >= 1). A zero that is not
+  /// neutral counts as often as in Spark's (see mergeInTree).
   template <class U, class Seq, class Comb>
   U treeAggregate(U zero, Seq seqOp, Comb combOp, int depth = 2) const {
     using T = typename D::value_type;
