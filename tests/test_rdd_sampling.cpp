@@ -208,6 +208,9 @@ TEST_CASE("takeSample refuses Spark's too-large sample sizes at the call") {
                        "math.sqrt(Int.MaxValue), got 2147100000",
                        std::invalid_argument);
   CHECK(rdd.takeSample(false, 2147000000).size() == 3);  // below the bound: all of them
+  // The bound itself, Int.MaxValue - 463409 (Spark truncates the margin 463409.5 first), is allowed.
+  CHECK(rdd.takeSample(false, 2147020238).size() == 3);
+  CHECK_THROWS_AS(rdd.takeSample(false, 2147020239), std::invalid_argument);
 }
 
 TEST_CASE("poisson counts in 64 bits: a mean above INT_MAX does not overflow") {

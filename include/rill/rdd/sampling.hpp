@@ -160,9 +160,11 @@ RILL_RUNTIME void detail::checkFraction(const char* op, bool withReplacement, do
 }
 
 RILL_RUNTIME void detail::checkSampleSize(std::size_t num) {
-  constexpr double intMax = std::numeric_limits<std::int32_t>::max();
-  const double maxSampleSize = intMax - 10 * std::sqrt(intMax);
-  if (static_cast<double>(num) > maxSampleSize)
+  // Spark's Int.MaxValue - (10.0 * math.sqrt(Int.MaxValue)).toInt: the margin truncated first.
+  constexpr std::int32_t intMax = std::numeric_limits<std::int32_t>::max();
+  const auto maxSampleSize =
+      static_cast<std::size_t>(intMax - static_cast<std::int32_t>(10 * std::sqrt(static_cast<double>(intMax))));
+  if (num > maxSampleSize)
     throw std::invalid_argument(
         "rill: takeSample: Cannot support a sample size > Int.MaxValue - 10.0 * math.sqrt(Int.MaxValue), got " +
         std::to_string(num));
