@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <functional>
+#include <limits>
 #include <map>
 #include <tuple>
 #include <stdexcept>
@@ -350,6 +351,32 @@ TEST_CASE("sortByKey and sortBy cut partitions where Spark does, descending too"
     const auto self = [](int x) { return x; };
     CHECK(nums.sortBy(self, true, 2).glom().collect() == std::vector<std::vector<int>>{{0, 1, 2, 3}, {4, 5}});
     CHECK(nums.sortBy(self, false, 2).glom().collect() == std::vector<std::vector<int>>{{5, 4}, {3, 2, 1, 0}});
+  }
+}
+
+TEST_CASE("the sorts order doubles as Spark: NaN last, -0.0 before 0.0") {
+  using Pairs = std::vector<std::pair<double, int>>;
+  const double nan = std::numeric_limits<double>::quiet_NaN(), inf = std::numeric_limits<double>::infinity();
+  const std::vector<double> keys{3.0, nan, 1.0, -inf, 0.0, inf, -0.0, nan, -1.0, 2.0};
+  Pairs pairs;
+  for (const double k : keys) pairs.emplace_back(k, 0);
+  const std::string ascending = "[-Infinity, -1.0, -0.0, 0.0, 1.0, 2.0, 3.0, Infinity, NaN, NaN]";
+  const std::string descending = "[NaN, NaN, Infinity, 3.0, 2.0, 1.0, 0.0, -0.0, -1.0, -Infinity]";
+  for (auto* sc : keyed_test::contexts()) {
+    for (const std::size_t n : {1, 3}) {
+      CAPTURE(n);
+      auto rdd = sc->parallelize(pairs, 2);
+      CHECK(rill::toString(rdd.sortByKey(true, n).keys().collect()) == ascending);
+      CHECK(rill::toString(rdd.sortByKey(false, n).keys().collect()) == descending);
+      const auto self = [](double x) { return x; };
+      CHECK(rill::toString(sc->parallelize(keys, 2).sortBy(self, true, n).collect()) == ascending);
+      CHECK(rill::toString(sc->parallelize(keys, 2).sortBy(self, false, n).collect()) == descending);
+    }
+    // Every key sampled: bounds 0.0 and 3.0 (the keys where the count first exceeds 10/3, 20/3); NaN above Infinity.
+    auto parts = sc->parallelize(pairs, 2).sortByKey(true, 3).keys().glom().collect();
+    CHECK(rill::toString(parts) == "[[-Infinity, -1.0, -0.0, 0.0], [1.0, 2.0, 3.0], [Infinity, NaN, NaN]]");
+    CHECK(rill::toString(sc->parallelize(pairs, 3).repartitionAndSortWithinPartitions(rill::HashPartitioner(1))
+                             .keys().collect()) == ascending);
   }
 }
 

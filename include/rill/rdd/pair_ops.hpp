@@ -328,7 +328,9 @@ class PairOps {
       if constexpr (PartitionerFor<P, K> && std::strict_weak_order<const Less&, const K&, const K&>) {
         constexpr const char* tag = "repartitionAndSortWithinPartitions";
         auto parts = detail::partitionRows(d(), tag, partitioner, [&](std::vector<Row> rows) {
-          std::stable_sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) { return less(a.first, b.first); });
+          const auto order = detail::keyOrder(less);
+          std::stable_sort(rows.begin(), rows.end(),
+                           [&](const Row& a, const Row& b) { return order(a.first, b.first); });
           return rows;
         });
         return detail::keyedRDD<Row>(d().context(), std::move(parts), partitioner);

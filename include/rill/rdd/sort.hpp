@@ -3,6 +3,7 @@
 // (Spark's RangePartitioner); every element goes to the partition of its
 // range, and the partitions sort in parallel. All keys of partition i precede
 // those of partition i+1, so the output is ordered across partitions.
+#include <rill/core/java_double.hpp>
 #include <rill/core/random.hpp>
 #include <rill/rdd/fwd.hpp>
 #include <rill/rdd/jobs.hpp>
@@ -19,14 +20,26 @@
 #include <memory>
 #include <string_view>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 namespace rill {
 
-/// Spark's RangePartitioner over `bounds`, ordered by `less`: ascending, partition i
-/// holds the keys k with bounds[i-1] < k <= bounds[i]; descending, those keys are
-/// in partition bounds.size() - i (the bounds stay in `less` order, as Spark's).
+namespace detail {
+/// The order a sort's comparator stands for. The default, std::less<>, orders floating
+/// point keys as Spark's Ordering.Double (Java's Double.compare: NaN above +Infinity,
+/// -0.0 below 0.0), since < leaves NaN unordered and would leave the sort unsorted.
+template <class Less>
+const Less& keyOrder(const Less& less) {
+  return less;
+}
+inline NaturalLess keyOrder(const std::less<>&) { return {}; }
+}  // namespace detail
+
+/// Spark's RangePartitioner over `bounds`, ordered by `less` (std::less<>: as detail::keyOrder
+/// says): ascending, partition i holds the keys k with bounds[i-1] < k <= bounds[i]; descending,
+/// those keys are in partition bounds.size() - i (the bounds stay in `less` order, as Spark's).
 /// numPartitions() is bounds.size() + 1.
 template <class K, class Less = std::less<>>
 class RangePartitioner {
@@ -37,8 +50,8 @@ class RangePartitioner {
   std::size_t numPartitions() const { return bounds_->size() + 1; }
   template <class KK>
   std::size_t getPartition(const KK& key) const {
-    const auto range = static_cast<std::size_t>(std::lower_bound(bounds_->begin(), bounds_->end(), key, less_) -
-                                                bounds_->begin());
+    const auto range = static_cast<std::size_t>(
+        std::lower_bound(bounds_->begin(), bounds_->end(), key, detail::keyOrder(less_)) - bounds_->begin());
     return ascending_ ? range : bounds_->size() - range;
   }
   const std::vector<K>& bounds() const { return *bounds_; }
@@ -156,7 +169,7 @@ auto sampleRangePartitioner(const R& rdd, std::string_view tag, std::size_t n, c
   auto samples = runPerPartition(rdd, tag, [&](std::size_t p) {
     return KeySampleSink<K>{std::max<std::size_t>(perPartition, 1), SplitMix64(0x5EED, p), {}};
   });
-  return RangePartitioner<K, Less>(rangeBounds(samples, n, less), less, ascending);
+  return RangePartitioner<K, Less>(rangeBounds(samples, n, keyOrder(less)), less, ascending);
 }
 
 /// The elements of a pair RDD in range partitions by key, each partition sorted
@@ -171,10 +184,11 @@ auto sortByKey(const R& rdd, std::string_view tag, std::size_t n, const Less& le
     const auto byKey = [&](const auto& cmp) {
       std::sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) { return cmp(a.first, b.first); });
     };
+    const auto order = keyOrder(less);
     if (ascending)
-      byKey(less);
+      byKey(order);
     else
-      byKey(Reversed<Less>{less});
+      byKey(Reversed<std::remove_const_t<decltype(order)>>{order});
     return finish(std::move(rows));
   });
   return std::pair(std::move(parts), part);
