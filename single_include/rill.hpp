@@ -8626,15 +8626,16 @@ class SaveOps {
  public:
   /// saveAsTextFile(dir): writes dir/part-00000, dir/part-00001, ... (one per partition,
   /// each element as rill::toString(x) + '\n') in parallel, then dir/_SUCCESS. Throws
-  /// rill::IoError when `dir` already exists; rethrows a failure of the job after
-  /// removing the parts already written, so no _SUCCESS and no partial output remain.
+  /// rill::IoError when `dir` already exists, std::invalid_argument when it is empty;
+  /// rethrows a failure of the job after removing the parts already written, so no
+  /// _SUCCESS and no partial output remain.
   /// With several ranks, rank 0 creates `dir`, each rank writes the parts of its
   /// partitions, and rank 0 writes _SUCCESS once every rank has succeeded; `dir`
   /// must be on a filesystem every rank sees.
   void saveAsTextFile(const std::string& path) const {
     constexpr std::string_view tag = "saveAsTextFile";
     const std::string dir = detail::withoutTrailingSlashes(path);
-    if (dir.empty()) throw IoError("rill: saveAsTextFile needs an output directory, got an empty path");
+    if (dir.empty()) throw std::invalid_argument("rill: saveAsTextFile: Can not create a Path from an empty string");
     exec::Cluster& cluster = detail::clusterOf(d().context());
     cluster.runAndAgree(tag, [&] {
       if (cluster.isDriver()) detail::createOutputDirectory(dir);
@@ -10242,7 +10243,8 @@ std::vector<std::vector<T>> localPartitions(const exec::Cluster& cluster, std::v
 /// The files `path` names (io::inputFiles: a file, a directory's files, a
 /// glob's matches) with their sizes, the same on every rank; an IoError on every
 /// rank when a rank cannot list them or the ranks see different files or sizes
-/// (the files must be on a filesystem every rank sees). `op` names the caller.
+/// (the files must be on a filesystem every rank sees). `op` names the caller. An empty
+/// path is an invalid argument, as Hadoop's Path refuses it.
 RILL_RUNTIME std::vector<io::InputFile> agreedInputFiles(exec::Cluster& cluster, const std::string& path,
                                                          std::string_view op);
 
@@ -10270,6 +10272,8 @@ RILL_RUNTIME void requireSameFingerprintOnEveryRank(exec::Cluster& cluster, std:
 
 RILL_RUNTIME std::vector<io::InputFile> agreedInputFiles(exec::Cluster& cluster, const std::string& path,
                                                          std::string_view op) {
+  if (path.empty())
+    throw std::invalid_argument(message({"rill: ", op, ": Can not create a Path from an empty string"}));
   std::vector<io::InputFile> files;
   cluster.runAndAgree(op, [&] { files = io::inputFiles(path); });
   if (cluster.size() == 1) return files;

@@ -8,6 +8,7 @@
 #include <zlib.h>
 
 #include <filesystem>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -123,6 +124,11 @@ TEST_CASE("textFile: a missing path or a glob without matches is an error naming
   CHECK(sc.textFile(empty).collect().empty());
   CHECK(sc.wholeTextFiles(empty).getNumPartitions() == 0);
   CHECK(sc.wholeTextFiles(empty).count() == 0);
+  // An empty path is an invalid argument (Hadoop's Path refuses it), not a missing file.
+  CHECK_THROWS_WITH_AS(sc.textFile(""), "rill: textFile: Can not create a Path from an empty string",
+                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(sc.wholeTextFiles(""), "rill: wholeTextFiles: Can not create a Path from an empty string",
+                       std::invalid_argument);
 }
 
 TEST_CASE("textFile reads .gz files decompressed, each as one partition") {

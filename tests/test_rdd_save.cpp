@@ -134,6 +134,12 @@ TEST_CASE("saveAsTextFile refuses an existing output directory") {
   CHECK(readFile(dir + "/part-00001") == "2\n");  // the first save is untouched
 }
 
+TEST_CASE("saveAsTextFile refuses an empty path as an invalid argument, as Hadoop's Path does") {
+  rill::SparkContext sc(rill_test::conf(1));
+  CHECK_THROWS_WITH_AS(sc.parallelize(VI{1}, 1).saveAsTextFile(""),
+                       "rill: saveAsTextFile: Can not create a Path from an empty string", std::invalid_argument);
+}
+
 TEST_CASE("saveAsTextFile: a failing job leaves no _SUCCESS and no part files") {
   rill_test::withWorkers([](rill::SparkContext& sc) {
     const auto dir = rill_test::tmpPath("failed-" + std::to_string(sc.defaultParallelism()));

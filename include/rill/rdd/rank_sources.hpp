@@ -125,7 +125,8 @@ std::vector<std::vector<T>> localPartitions(const exec::Cluster& cluster, std::v
 /// The files `path` names (io::inputFiles: a file, a directory's files, a
 /// glob's matches) with their sizes, the same on every rank; an IoError on every
 /// rank when a rank cannot list them or the ranks see different files or sizes
-/// (the files must be on a filesystem every rank sees). `op` names the caller.
+/// (the files must be on a filesystem every rank sees). `op` names the caller. An empty
+/// path is an invalid argument, as Hadoop's Path refuses it.
 RILL_RUNTIME std::vector<io::InputFile> agreedInputFiles(exec::Cluster& cluster, const std::string& path,
                                                          std::string_view op);
 
@@ -153,6 +154,8 @@ RILL_RUNTIME void requireSameFingerprintOnEveryRank(exec::Cluster& cluster, std:
 
 RILL_RUNTIME std::vector<io::InputFile> agreedInputFiles(exec::Cluster& cluster, const std::string& path,
                                                          std::string_view op) {
+  if (path.empty())
+    throw std::invalid_argument(message({"rill: ", op, ": Can not create a Path from an empty string"}));
   std::vector<io::InputFile> files;
   cluster.runAndAgree(op, [&] { files = io::inputFiles(path); });
   if (cluster.size() == 1) return files;

@@ -21,6 +21,7 @@
 #include <cstdio>
 #include <ios>
 #include <ostream>
+#include <stdexcept>
 #include <streambuf>
 #include <string>
 #include <string_view>
@@ -91,15 +92,16 @@ class SaveOps {
  public:
   /// saveAsTextFile(dir): writes dir/part-00000, dir/part-00001, ... (one per partition,
   /// each element as rill::toString(x) + '\n') in parallel, then dir/_SUCCESS. Throws
-  /// rill::IoError when `dir` already exists; rethrows a failure of the job after
-  /// removing the parts already written, so no _SUCCESS and no partial output remain.
+  /// rill::IoError when `dir` already exists, std::invalid_argument when it is empty;
+  /// rethrows a failure of the job after removing the parts already written, so no
+  /// _SUCCESS and no partial output remain.
   /// With several ranks, rank 0 creates `dir`, each rank writes the parts of its
   /// partitions, and rank 0 writes _SUCCESS once every rank has succeeded; `dir`
   /// must be on a filesystem every rank sees.
   void saveAsTextFile(const std::string& path) const {
     constexpr std::string_view tag = "saveAsTextFile";
     const std::string dir = detail::withoutTrailingSlashes(path);
-    if (dir.empty()) throw IoError("rill: saveAsTextFile needs an output directory, got an empty path");
+    if (dir.empty()) throw std::invalid_argument("rill: saveAsTextFile: Can not create a Path from an empty string");
     exec::Cluster& cluster = detail::clusterOf(d().context());
     cluster.runAndAgree(tag, [&] {
       if (cluster.isDriver()) detail::createOutputDirectory(dir);
