@@ -2692,8 +2692,18 @@ inline double javaMin(double a, double b) {
   return a < b ? a : b;
 }
 
+/// std::pair and std::tuple, which Spark orders member by member (Ordering.Tuple2...).
+template <class T>
+inline constexpr bool isPairOrTuple = false;
+template <class A, class B>
+inline constexpr bool isPairOrTuple<std::pair<A, B>> = true;
+template <class... Ts>
+inline constexpr bool isPairOrTuple<std::tuple<Ts...>> = true;
+
 /// The order Spark's implicit Ordering gives an element: < for everything but
-/// floating point, which orders by Double.compare (as Scala's Ordering.Double).
+/// floating point, which orders by Double.compare (as Scala's Ordering.Double),
+/// also as a member of a pair or tuple (compared member by member, as Scala's
+/// Ordering.Tuple2, Tuple3, ...).
 struct NaturalLess {
   // Constrained, so that a type without < is not a strict_weak_order and the
   // operation's own static_assert says so.
@@ -2703,10 +2713,26 @@ struct NaturalLess {
               { a < b } -> std::convertible_to<bool>;
             }
   bool operator()(const A& a, const B& b) const {
-    if constexpr (std::is_floating_point_v<A> && std::is_floating_point_v<B>)
+    if constexpr (std::is_floating_point_v<A> && std::is_floating_point_v<B>) {
       return javaCompare(static_cast<double>(a), static_cast<double>(b)) < 0;
-    else
+    } else if constexpr (isPairOrTuple<A> && std::is_same_v<A, B>) {
+      return membersLess<0>(a, b);
+    } else {
       return a < b;
+    }
+  }
+
+ private:
+  /// The first member from I on that differs decides.
+  template <std::size_t I, class T>
+  bool membersLess(const T& a, const T& b) const {
+    if constexpr (I == std::tuple_size_v<T>) {
+      return false;
+    } else {
+      if ((*this)(std::get<I>(a), std::get<I>(b))) return true;
+      if ((*this)(std::get<I>(b), std::get<I>(a))) return false;
+      return membersLess<I + 1>(a, b);
+    }
   }
 };
 
@@ -7529,7 +7555,8 @@ namespace rill {
 namespace detail {
 /// The order a sort's comparator stands for. The default, std::less<>, orders floating
 /// point keys as Spark's Ordering.Double (Java's Double.compare: NaN above +Infinity,
-/// -0.0 below 0.0), since < leaves NaN unordered and would leave the sort unsorted.
+/// -0.0 below 0.0), also inside pair and tuple keys (NaturalLess), since < leaves NaN
+/// unordered and would leave the sort unsorted.
 template <class Less>
 const Less& keyOrder(const Less& less) {
   return less;

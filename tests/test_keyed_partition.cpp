@@ -377,6 +377,11 @@ TEST_CASE("the sorts order doubles as Spark: NaN last, -0.0 before 0.0") {
     CHECK(rill::toString(parts) == "[[-Infinity, -1.0, -0.0, 0.0], [1.0, 2.0, 3.0], [Infinity, NaN, NaN]]");
     CHECK(rill::toString(sc->parallelize(pairs, 3).repartitionAndSortWithinPartitions(rill::HashPartitioner(1))
                              .keys().collect()) == ascending);
+    // A pair key orders its doubles alike, member by member.
+    std::vector<std::pair<std::pair<double, int>, int>> nested;
+    for (std::size_t i = 0; i < keys.size(); ++i) nested.push_back({{keys[i], static_cast<int>(i % 2)}, 0});
+    CHECK(rill::toString(sc->parallelize(nested, 2).sortByKey(true, 3).keys().collect()) ==
+          "[(-Infinity,1), (-1.0,0), (-0.0,0), (0.0,0), (1.0,0), (2.0,1), (3.0,0), (Infinity,1), (NaN,1), (NaN,1)]");
   }
 }
 

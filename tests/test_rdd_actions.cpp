@@ -12,6 +12,7 @@
 #include <map>
 #include <numeric>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -306,6 +307,24 @@ TEST_CASE("max, min, top and takeOrdered on doubles order as Spark's Ordering.Do
     REQUIRE(least.size() == 2);
     CHECK((std::signbit(least[0]) && least[0] == 0.0));
     CHECK((!std::signbit(least[1]) && least[1] == 0.0));
+  }
+}
+
+TEST_CASE("max, min, top and takeOrdered on pairs and tuples order their doubles as Spark's Ordering.Tuple2") {
+  rill::SparkContext sc(rill_test::conf(2));
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  using P = std::pair<double, int>;
+  const std::vector<P> pairs{{3.0, 1}, {nan, 2}, {1.0, 3}, {nan, 0}, {-0.0, 5}, {0.0, 4}, {2.0, 6}, {1.0, 0}};
+  for (std::size_t slices : {1u, 3u}) {
+    CAPTURE(slices);
+    const auto d = sc.parallelize(pairs, slices);
+    CHECK(rill::toString(d.takeOrdered(8)) ==
+          "[(-0.0,5), (0.0,4), (1.0,0), (1.0,3), (2.0,6), (3.0,1), (NaN,0), (NaN,2)]");
+    CHECK(rill::toString(d.top(3)) == "[(NaN,2), (NaN,0), (3.0,1)]");
+    CHECK(rill::toString(d.max()) == "(NaN,2)");
+    CHECK(rill::toString(d.min()) == "(-0.0,5)");
+    const std::vector<std::tuple<int, double>> tuples{{1, nan}, {1, 2.0}, {0, nan}, {1, -0.0}};
+    CHECK(rill::toString(sc.parallelize(tuples, slices).takeOrdered(4)) == "[(0,NaN), (1,-0.0), (1,2.0), (1,NaN)]");
   }
 }
 

@@ -29,7 +29,8 @@ namespace rill {
 namespace detail {
 /// The order a sort's comparator stands for. The default, std::less<>, orders floating
 /// point keys as Spark's Ordering.Double (Java's Double.compare: NaN above +Infinity,
-/// -0.0 below 0.0), since < leaves NaN unordered and would leave the sort unsorted.
+/// -0.0 below 0.0), also inside pair and tuple keys (NaturalLess), since < leaves NaN
+/// unordered and would leave the sort unsorted.
 template <class Less>
 const Less& keyOrder(const Less& less) {
   return less;
