@@ -6670,6 +6670,17 @@ constexpr bool checkKeyed() {
   }
 }
 
+/// A partition count given as any integer type, as a size_t: a negative one is refused
+/// at the call, where a std::size_t parameter would take -1 as SIZE_MAX. `op` names the caller.
+template <std::integral N>
+std::size_t partitionCount(N n, const char* op) {
+  if constexpr (std::is_signed_v<N>)
+    if (n < 0)
+      throw std::invalid_argument(std::string("rill: ") + op + ": the number of partitions must not be negative, got " +
+                                  std::to_string(n));
+  return static_cast<std::size_t>(n);
+}
+
 /// The partitioner for a last argument `part`: a partitioner as it is; a number
 /// n > 0 as HashPartitioner(n); 0 as byDefault(), the operation's default.
 template <class Part, class Default>
@@ -8274,8 +8285,8 @@ class PairOps {
   }
 
   /// sortByKey([ascending, numPartitions, less]): ordered within and across partitions.
-  template <class Less = std::less<>>
-  auto sortByKey(bool ascending = true, std::size_t numPartitions = 0, Less less = Less()) const {
+  template <std::integral N = std::size_t, class Less = std::less<>>
+  auto sortByKey(bool ascending = true, N numPartitions = 0, Less less = Less()) const {
     using T = typename D::value_type;
     RILL_REQUIRE_PAIRS(T, "sortByKey needs an RDD");
     if constexpr (PairLike<T>) {
@@ -8283,7 +8294,8 @@ class PairOps {
       static_assert(std::strict_weak_order<const Less&, const K&, const K&>,
                     "rill: sortByKey needs keys ordered by < (or pass a comparator: sortByKey(ascending, n, less))");
       if constexpr (std::strict_weak_order<const Less&, const K&, const K&>) {
-        auto [parts, part] = detail::sortByKey(d(), "sortByKey", numPartitions, less, ascending,
+        const std::size_t n = detail::partitionCount(numPartitions, "sortByKey");
+        auto [parts, part] = detail::sortByKey(d(), "sortByKey", n, less, ascending,
                                                [](auto&& rows) { return std::move(rows); });
         return detail::keyedRDD<detail::row_t<T>>(d().context(), std::move(parts), part);
       }
@@ -8927,8 +8939,8 @@ class SetOps {
   }
 
   /// sortBy(f[, ascending, numPartitions, less]): the elements ordered by f(x).
-  template <class F, class Less = std::less<>>
-  auto sortBy(F f, bool ascending = true, std::size_t numPartitions = 0, Less less = Less()) const {
+  template <class F, std::integral N = std::size_t, class Less = std::less<>>
+  auto sortBy(F f, bool ascending = true, N numPartitions = 0, Less less = Less()) const {
     using T = typename D::value_type;
     static_assert(std::invocable<const F&, const T&>, "rill: sortBy(f) needs f callable as f(const T&)");
     if constexpr (std::invocable<const F&, const T&>) {
@@ -8937,9 +8949,10 @@ class SetOps {
                     "rill: sortBy(f) needs f's results ordered by < "
                     "(or pass a comparator: sortBy(f, ascending, n, less))");
       if constexpr (std::strict_weak_order<const Less&, const K&, const K&>) {
+        const std::size_t n = detail::partitionCount(numPartitions, "sortBy");
         auto keyed = d().keyBy(std::move(f));
         auto strip = [](auto&& rows) { return detail::takeValues<T>(rows); };
-        auto parts = detail::sortByKey(keyed, "sortBy", numPartitions, less, ascending, strip).first;
+        auto parts = detail::sortByKey(keyed, "sortBy", n, less, ascending, strip).first;
         return RDD<T>(d().context(), makeNode<StoredNode<T>>(std::move(parts)));
       }
     }
@@ -9281,8 +9294,10 @@ class TransformOps : public fuse::ElementOps<D> {
   /// coalesce(n): fewer partitions by merging neighbours, no shuffle; coalesce(n, true)
   /// is repartition(n). With several ranks, neighbours that live on different
   /// ranks are first moved to one (the partitions and their order stay the same).
-  auto coalesce(std::size_t n, bool shuffle = false) const {
+  template <std::integral N>
+  auto coalesce(N numPartitions, bool shuffle = false) const {
     using T = typename D::value_type;
+    const std::size_t n = detail::partitionCount(numPartitions, "coalesce");
     detail::requirePositivePartitions(n, "coalesce");
     if (shuffle) return repartition(n);
     auto parent = d().toRDD();
@@ -9297,8 +9312,10 @@ class TransformOps : public fuse::ElementOps<D> {
   }
 
   /// repartition(n): spreads elements round-robin over n partitions (a shuffle).
-  auto repartition(std::size_t n) const {
+  template <std::integral N>
+  auto repartition(N numPartitions) const {
     using T = typename D::value_type;
+    const std::size_t n = detail::partitionCount(numPartitions, "repartition");
     detail::requirePositivePartitions(n, "repartition");
     auto parts = detail::shuffle(
         d(), "repartition", n,
@@ -9318,10 +9335,12 @@ class TransformOps : public fuse::ElementOps<D> {
   /// distinct([numPartitions]): each element once (a shuffle by hash). On an RDD with a
   /// partitioner, into as many partitions as it has, each partition's duplicates are
   /// dropped in place and the partitioner kept, as Spark's.
-  auto distinct(std::size_t numPartitions = 0) const {
+  template <std::integral N = std::size_t>
+  auto distinct(N numPartitions = 0) const {
     using T = typename D::value_type;
     static_assert(HashableKey<T>, RILL_KEY_HASH_RULE);
-    const std::size_t n = numPartitions ? numPartitions : std::max<std::size_t>(d().numPartitions(), 1);
+    const std::size_t given = detail::partitionCount(numPartitions, "distinct");
+    const std::size_t n = given ? given : std::max<std::size_t>(d().numPartitions(), 1);
     if (d().partitioner() && n == d().numPartitions()) {
       const RDD<T> placed = detail::placedAsShuffled(d().toRDD(), "distinct");
       auto parts = detail::runOwnedPartitions(placed, "distinct", [](std::size_t) { return detail::FirstOccurrences<T>{}; });

@@ -207,6 +207,29 @@ TEST_CASE("bad arguments: sample fraction, partition counts, range step") {
   CHECK_THROWS_AS(sc.range(0, 1, 0), std::invalid_argument);
 }
 
+TEST_CASE("a negative partition count is refused at the call, not taken as SIZE_MAX") {
+  rill::SparkContext sc(rill_test::conf(2));
+  auto rdd = sc.parallelize(iota(0, 10), 2);
+  auto pairs = rdd.map([](int x) { return std::pair(x % 3, x); });
+  const int n = -1;
+  const auto refused = [](const char* op) {
+    return std::string("rill: ") + op + ": the number of partitions must not be negative, got -1";
+  };
+  CHECK_THROWS_WITH_AS(pairs.sortByKey(true, n), refused("sortByKey").c_str(), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(rdd.sortBy([](int x) { return -x; }, true, n), refused("sortBy").c_str(),
+                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(rdd.coalesce(n), refused("coalesce").c_str(), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(rdd.coalesce(n, true), refused("coalesce").c_str(), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(rdd.repartition(n), refused("repartition").c_str(), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(rdd.distinct(n), refused("distinct").c_str(), std::invalid_argument);
+  // Counts of any integer type in range work as before.
+  CHECK(pairs.sortByKey(false, 3).getNumPartitions() == 3);
+  CHECK(rdd.sortBy([](int x) { return -x; }, true, 2u).first() == 9);
+  CHECK(rdd.coalesce(1).getNumPartitions() == 1);
+  CHECK(rdd.repartition(std::int64_t{4}).getNumPartitions() == 4);
+  CHECK(rdd.distinct(3).count() == 10);
+}
+
 // ---- SparkContext::stop() ------------------------------------------------------
 
 namespace {

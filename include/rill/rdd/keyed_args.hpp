@@ -54,6 +54,17 @@ constexpr bool checkKeyed() {
   }
 }
 
+/// A partition count given as any integer type, as a size_t: a negative one is refused
+/// at the call, where a std::size_t parameter would take -1 as SIZE_MAX. `op` names the caller.
+template <std::integral N>
+std::size_t partitionCount(N n, const char* op) {
+  if constexpr (std::is_signed_v<N>)
+    if (n < 0)
+      throw std::invalid_argument(std::string("rill: ") + op + ": the number of partitions must not be negative, got " +
+                                  std::to_string(n));
+  return static_cast<std::size_t>(n);
+}
+
 /// The partitioner for a last argument `part`: a partitioner as it is; a number
 /// n > 0 as HashPartitioner(n); 0 as byDefault(), the operation's default.
 template <class Part, class Default>

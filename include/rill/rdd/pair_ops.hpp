@@ -339,8 +339,8 @@ class PairOps {
   }
 
   /// sortByKey([ascending, numPartitions, less]): ordered within and across partitions.
-  template <class Less = std::less<>>
-  auto sortByKey(bool ascending = true, std::size_t numPartitions = 0, Less less = Less()) const {
+  template <std::integral N = std::size_t, class Less = std::less<>>
+  auto sortByKey(bool ascending = true, N numPartitions = 0, Less less = Less()) const {
     using T = typename D::value_type;
     RILL_REQUIRE_PAIRS(T, "sortByKey needs an RDD");
     if constexpr (PairLike<T>) {
@@ -348,7 +348,8 @@ class PairOps {
       static_assert(std::strict_weak_order<const Less&, const K&, const K&>,
                     "rill: sortByKey needs keys ordered by < (or pass a comparator: sortByKey(ascending, n, less))");
       if constexpr (std::strict_weak_order<const Less&, const K&, const K&>) {
-        auto [parts, part] = detail::sortByKey(d(), "sortByKey", numPartitions, less, ascending,
+        const std::size_t n = detail::partitionCount(numPartitions, "sortByKey");
+        auto [parts, part] = detail::sortByKey(d(), "sortByKey", n, less, ascending,
                                                [](auto&& rows) { return std::move(rows); });
         return detail::keyedRDD<detail::row_t<T>>(d().context(), std::move(parts), part);
       }

@@ -150,8 +150,8 @@ class SetOps {
   }
 
   /// sortBy(f[, ascending, numPartitions, less]): the elements ordered by f(x).
-  template <class F, class Less = std::less<>>
-  auto sortBy(F f, bool ascending = true, std::size_t numPartitions = 0, Less less = Less()) const {
+  template <class F, std::integral N = std::size_t, class Less = std::less<>>
+  auto sortBy(F f, bool ascending = true, N numPartitions = 0, Less less = Less()) const {
     using T = typename D::value_type;
     static_assert(std::invocable<const F&, const T&>, "rill: sortBy(f) needs f callable as f(const T&)");
     if constexpr (std::invocable<const F&, const T&>) {
@@ -160,9 +160,10 @@ class SetOps {
                     "rill: sortBy(f) needs f's results ordered by < "
                     "(or pass a comparator: sortBy(f, ascending, n, less))");
       if constexpr (std::strict_weak_order<const Less&, const K&, const K&>) {
+        const std::size_t n = detail::partitionCount(numPartitions, "sortBy");
         auto keyed = d().keyBy(std::move(f));
         auto strip = [](auto&& rows) { return detail::takeValues<T>(rows); };
-        auto parts = detail::sortByKey(keyed, "sortBy", numPartitions, less, ascending, strip).first;
+        auto parts = detail::sortByKey(keyed, "sortBy", n, less, ascending, strip).first;
         return RDD<T>(d().context(), makeNode<StoredNode<T>>(std::move(parts)));
       }
     }

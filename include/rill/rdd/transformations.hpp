@@ -13,12 +13,14 @@
 #include <rill/rdd/fwd.hpp>
 #include <rill/rdd/hash_table.hpp>
 #include <rill/rdd/jobs.hpp>
+#include <rill/rdd/keyed_args.hpp>
 #include <rill/rdd/keyed_shuffle.hpp>
 #include <rill/rdd/partitioner.hpp>
 #include <rill/rdd/sampling.hpp>
 #include <rill/rdd/shuffle.hpp>
 
 #include <algorithm>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -181,8 +183,10 @@ class TransformOps : public fuse::ElementOps<D> {
   /// coalesce(n): fewer partitions by merging neighbours, no shuffle; coalesce(n, true)
   /// is repartition(n). With several ranks, neighbours that live on different
   /// ranks are first moved to one (the partitions and their order stay the same).
-  auto coalesce(std::size_t n, bool shuffle = false) const {
+  template <std::integral N>
+  auto coalesce(N numPartitions, bool shuffle = false) const {
     using T = typename D::value_type;
+    const std::size_t n = detail::partitionCount(numPartitions, "coalesce");
     detail::requirePositivePartitions(n, "coalesce");
     if (shuffle) return repartition(n);
     auto parent = d().toRDD();
@@ -197,8 +201,10 @@ class TransformOps : public fuse::ElementOps<D> {
   }
 
   /// repartition(n): spreads elements round-robin over n partitions (a shuffle).
-  auto repartition(std::size_t n) const {
+  template <std::integral N>
+  auto repartition(N numPartitions) const {
     using T = typename D::value_type;
+    const std::size_t n = detail::partitionCount(numPartitions, "repartition");
     detail::requirePositivePartitions(n, "repartition");
     auto parts = detail::shuffle(
         d(), "repartition", n,
@@ -218,10 +224,12 @@ class TransformOps : public fuse::ElementOps<D> {
   /// distinct([numPartitions]): each element once (a shuffle by hash). On an RDD with a
   /// partitioner, into as many partitions as it has, each partition's duplicates are
   /// dropped in place and the partitioner kept, as Spark's.
-  auto distinct(std::size_t numPartitions = 0) const {
+  template <std::integral N = std::size_t>
+  auto distinct(N numPartitions = 0) const {
     using T = typename D::value_type;
     static_assert(HashableKey<T>, RILL_KEY_HASH_RULE);
-    const std::size_t n = numPartitions ? numPartitions : std::max<std::size_t>(d().numPartitions(), 1);
+    const std::size_t given = detail::partitionCount(numPartitions, "distinct");
+    const std::size_t n = given ? given : std::max<std::size_t>(d().numPartitions(), 1);
     if (d().partitioner() && n == d().numPartitions()) {
       const RDD<T> placed = detail::placedAsShuffled(d().toRDD(), "distinct");
       auto parts = detail::runOwnedPartitions(placed, "distinct", [](std::size_t) { return detail::FirstOccurrences<T>{}; });
