@@ -44,6 +44,10 @@ class FileInputNode final : public InputNode<std::string> {
   /// files that arrive before the context starts are.
   FileInputNode(DStreamGraph& graph, std::string dir, ListenerBus& bus, std::size_t maxLineLength);
 
+  /// A directory gone since the definition fails start() (IoError), as a
+  /// misconfigured input should, rather than warn at every batch.
+  void start() override { (void)io::listDirectory(dir_); }
+
  protected:
   RILL_RUNTIME Batch takeBatch(Time t) override;
 
