@@ -12346,11 +12346,9 @@ class BatchesParticipant final : public CheckpointParticipant {
   void computeThrough(Time t) override {
     const auto zero = node_->zeroTime();
     if (!zero) return;
-    const Duration slide = node_->slideDuration();
     Time from = std::max(*zero, t - node_->rememberDuration());
     if (const auto made = node_->generatedRDDs(); made.size() > 0) from = std::max(from, (made.end() - 1)->first);
-    from = *zero + (from - *zero) / slide.count() * slide.count();  // onto the stream's grid
-    for (Time u = from + slide; u <= t; u = u + slide) node_->getOrCompute(u);
+    node_->slice(from + node_->slideDuration(), t);  // floors onto the grid, computes what is missing
   }
 
   std::string save(Time t) const override {
