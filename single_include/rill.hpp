@@ -12433,25 +12433,26 @@ class State {
  public:
   State() = default;
 
-  bool exists() const { return state_.has_value(); }
+  bool exists() const { return !removed_ && (updated_ || current_ != nullptr); }
   /// The state; throws NoSuchElementException when there is none.
   const S& get() const {
-    if (!state_) throw NoSuchElementException("rill: State is not set");
-    return *state_;
+    if (updated_) return *next_;
+    if (!removed_ && current_ != nullptr) return *current_;
+    throw NoSuchElementException("rill: State is not set");
   }
-  std::optional<S> getOption() const { return state_; }
+  std::optional<S> getOption() const { return exists() ? std::optional<S>(get()) : std::nullopt; }
   /// Sets the state. Not allowed after remove() or while timing out (std::invalid_argument).
   void update(S newState) {
     if (removed_) throw std::invalid_argument("rill: cannot update the state after it has been removed");
     if (timingOut_) throw std::invalid_argument("rill: cannot update the state that is timing out");
-    state_ = std::move(newState);
+    next_ = std::move(newState);
     updated_ = true;
   }
   /// Removes the key's state. Not allowed twice or while timing out (std::invalid_argument).
   void remove() {
     if (timingOut_) throw std::invalid_argument("rill: cannot remove the state that is timing out");
     if (removed_) throw std::invalid_argument("rill: cannot remove the state that has already been removed");
-    state_.reset();
+    next_.reset();
     updated_ = false;
     removed_ = true;
   }
@@ -12462,7 +12463,10 @@ class State {
 
  private:
   friend struct detail::StateAccess;
-  std::optional<S> state_;
+  // The key's state as the call found it, read in place and never changed: a
+  // call that throws leaves the key's state as it was.
+  const S* current_ = nullptr;
+  std::optional<S> next_;  // what update() set
   bool timingOut_ = false;
   bool updated_ = false;
   bool removed_ = false;
@@ -12470,21 +12474,23 @@ class State {
 
 namespace detail {
 
-/// How mapWithState hands a key's state to the user function and takes it back.
+/// How mapWithState hands a key's state to the user function and takes the new one.
 struct StateAccess {
+  /// `current`: the key's state (null: none), which must outlive the call.
   template <class S>
-  static void wrap(State<S>& s, std::optional<S> current) {
+  static void wrap(State<S>& s, const S* current) {
     s = State<S>();
-    s.state_ = std::move(current);
+    s.current_ = current;
   }
   template <class S>
-  static void wrapTimingOut(State<S>& s, S current) {
-    wrap(s, std::optional<S>(std::move(current)));
+  static void wrapTimingOut(State<S>& s, const S& current) {
+    wrap(s, &current);
     s.timingOut_ = true;
   }
+  /// The state update() set.
   template <class S>
-  static std::optional<S> take(State<S>& s) {
-    return std::move(s.state_);
+  static S takeUpdated(State<S>& s) {
+    return std::move(*s.next_);
   }
 };
 
@@ -12504,6 +12510,14 @@ struct StateAccess {
 // time is called once with isTimingOut() == true, after the batch's records,
 // and removed. rill checks timeouts in every batch; Spark only in its full-scan
 // (checkpoint) batches, every 10 batches by default, so Spark reports them later.
+//
+// A call that throws fails its batch and changes nothing of its key: that
+// record and every later one its task had not applied wait, and the next
+// batch's tasks apply them first, at that batch's time (Spark instead
+// recomputes the failed batch from the state before it). The records before
+// it stay applied, so each record changes the state once. As for
+// updateStateByKey, more than rill.streaming.state.maxPendingBatches failed
+// batches in a row stop the stream (state_limits.hpp).
 
 // ---- begin rill/stream/state_keys.hpp ----
 // How many keys the state streams (updateStateByKey, mapWithState) hold, for
@@ -12562,6 +12576,12 @@ RILL_RUNTIME std::size_t maxPendingStateBatches(const SparkConf& conf);
 RILL_RUNTIME void checkRestoredStateLag(Time last, const CheckpointTimes& times, Duration slide, std::size_t maxPending,
                                         const std::string& what);
 
+/// The error that stops a state stream (`op`: "updateStateByKey", "mapWithState")
+/// once `batches` batches in a row, up to `through`, failed to update its state,
+/// more than maxPending: their input would otherwise pile up without bound.
+RILL_RUNTIME std::string tooManyFailedStateBatches(std::string_view op, std::size_t batches, Time through,
+                                                   std::size_t maxPending);
+
 #if RILL_RUNTIME_BODIES
 
 RILL_RUNTIME std::size_t maxPendingStateBatches(const SparkConf& conf) {
@@ -12579,6 +12599,13 @@ RILL_RUNTIME void checkRestoredStateLag(Time last, const CheckpointTimes& times,
     throw SparkException(what + " was last updated at " + last.toString() + ", " + std::to_string(behind) +
                          " batches before the checkpoint's batch at " + times.batch.toString() + ": more than " +
                          kMaxPendingStateBatches + " (" + std::to_string(maxPending) + ")");
+}
+
+RILL_RUNTIME std::string tooManyFailedStateBatches(std::string_view op, std::size_t batches, Time through,
+                                                   std::size_t maxPending) {
+  return "rill: " + std::string(op) + ": the state could not be updated for " + std::to_string(batches) +
+         " batches in a row (up to " + through.toString() + "), more than " + kMaxPendingStateBatches + " (" +
+         std::to_string(maxPending) + ") lets wait: the stream stops, and every later batch fails with this error";
 }
 
 #endif  // RILL_RUNTIME_BODIES
@@ -12685,9 +12712,11 @@ class MapWithStateNode final : public DStreamNode<M>,
     S state;
     std::int64_t updated;  // batch time (ms) of the last update, for timeouts
   };
+  using Table = std::unordered_map<K, Entry, Hash, std::equal_to<>>;
   struct Partition {
-    std::unordered_map<K, Entry, Hash, std::equal_to<>> table;
+    Table table;
     std::deque<std::pair<std::int64_t, K>> touched;  // (time, key) in time order; only with a timeout
+    std::vector<std::pair<K, V>> pending;             // records not yet applied, in order
   };
   using Saved = std::tuple<std::optional<std::int64_t>, bool, std::vector<std::vector<std::tuple<K, S, std::int64_t>>>>;
 
@@ -12760,9 +12789,10 @@ class MapWithStateNode final : public DStreamNode<M>,
 
  protected:
   std::optional<RDD<M>> compute(Time t) override {
+    if (stopped_) throw SparkException(*stopped_);
+    if (failedAt_ == t) return applyPending(t);  // asked again after failing: its records wait already
     if (last_ && t <= *last_)
-      throw SparkException("rill: mapWithState: the batch at " + t.toString() +
-                           " was already applied to the state (an earlier attempt failed part-way)");
+      throw SparkException("rill: mapWithState: the batch at " + t.toString() + " was already applied to the state");
     // Batches nothing asked for still change the state: apply them first, in order.
     const Time first = last_ ? *last_ + this->slideDuration() : t;
     for (Time u = first; u < t; u = u + this->slideDuration())
@@ -12776,7 +12806,7 @@ class MapWithStateNode final : public DStreamNode<M>,
     parts.reserve(part_.numPartitions());
     const Hash hash = hasherFrom<Hash>(part_);
     for (std::size_t r = 0; r < part_.numPartitions(); ++r)
-      parts.push_back(Partition{std::unordered_map<K, Entry, Hash, std::equal_to<>>(0, hash), {}});
+      parts.push_back(Partition{Table(0, hash), {}, {}});
     return parts;
   }
   std::size_t partitionOfKey(const K& key) const { return partitionOf(part_, key, parts_.size()); }
@@ -12798,26 +12828,71 @@ class MapWithStateNode final : public DStreamNode<M>,
   /// Sets key's state (its update time `updated`); with a timeout, queues the key for it.
   void store(Partition& part, K key, S state, std::int64_t updated) const {
     auto it = part.table.find(key);
-    const bool requeue = timeout_ && (it == part.table.end() || it->second.updated != updated);
-    if (requeue) part.touched.emplace_back(updated, key);
-    if (it == part.table.end())
-      part.table.emplace(std::move(key), Entry{std::move(state), updated});
-    else
-      it->second = Entry{std::move(state), updated};
+    if (it != part.table.end()) {
+      it->second.state = std::move(state);
+      touch(part, it, updated);
+      return;
+    }
+    it = part.table.emplace(std::move(key), Entry{std::move(state), updated}).first;
+    if (timeout_) part.touched.emplace_back(updated, it->first);
+  }
+  /// The key at `it` was updated or had data at `updated`: with a timeout, its idle time starts again.
+  void touch(Partition& part, typename Table::iterator it, std::int64_t updated) const {
+    if (it->second.updated == updated) return;
+    it->second.updated = updated;
+    if (timeout_) part.touched.emplace_back(updated, it->first);
   }
 
+  /// Batch t: its records join those a failed batch left, and all are applied.
   RDD<M> apply(Time t) {
-    auto& sc = this->graph().sparkContext();
     if (!initialized_) loadInitial(t);
-    auto rows = batch_(t);
-    last_ = t;  // before running: a batch that fails part-way is not applied twice
-    auto out = perPartition(sc, "mapWithState", parts_.size(), [&](std::size_t r) {
-      std::vector<M> mapped;
-      if (rows) applyRecords(r, (*rows)[r], t, mapped);
-      if (timeout_) applyTimeouts(r, t, mapped);
-      return mapped;
-    });
-    return sc.fromPartitions(std::move(out));
+    if (auto rows = batch_(t)) {  // a failure here takes nothing
+      for (std::size_t r = 0; r < parts_.size(); ++r) {
+        auto& pending = parts_[r].pending;
+        if (pending.empty()) pending = std::move((*rows)[r]);
+        else std::move((*rows)[r].begin(), (*rows)[r].end(), std::back_inserter(pending));
+      }
+    }
+    last_ = t;
+    return applyPending(t);
+  }
+
+  /// Applies every waiting record at time t, then the timeouts; each partition's
+  /// task counts what it applied, so a failure keeps exactly the rest.
+  RDD<M> applyPending(Time t) {
+    auto& sc = this->graph().sparkContext();
+    std::vector<std::size_t> applied(parts_.size(), 0);
+    try {
+      auto out = perPartition(sc, "mapWithState", parts_.size(), [&](std::size_t r) {
+        std::vector<M> mapped;
+        applyRecords(r, t, applied[r], mapped);
+        if (timeout_) applyTimeouts(r, t, mapped);
+        return mapped;
+      });
+      for (auto& part : parts_) std::vector<std::pair<K, V>>().swap(part.pending);
+      failedAt_.reset();
+      failedBatches_ = 0;
+      return sc.fromPartitions(std::move(out));
+    } catch (...) {
+      keepPending(applied, t);
+      throw;
+    }
+  }
+
+  /// After a failed batch: drops the records that were applied, and stops the
+  /// stream when more batches failed in a row than the setting allows. Every rank
+  /// counts the same batches, as a failure fails the batch on every rank.
+  void keepPending(const std::vector<std::size_t>& applied, Time t) {
+    for (std::size_t r = 0; r < parts_.size(); ++r) {
+      auto& pending = parts_[r].pending;
+      pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(applied[r]));
+    }
+    if (failedAt_ != t) ++failedBatches_;
+    failedAt_ = t;
+    if (failedBatches_ <= maxPending_) return;
+    stopped_ = tooManyFailedStateBatches("mapWithState", failedBatches_, t, maxPending_);
+    for (auto& part : parts_) std::vector<std::pair<K, V>>().swap(part.pending);
+    throw SparkException(*stopped_);
   }
 
   void loadInitial(Time t) {
@@ -12830,36 +12905,40 @@ class MapWithStateNode final : public DStreamNode<M>,
       }
   }
 
-  void applyRecords(std::size_t r, std::vector<std::pair<K, V>>& records, Time t, std::vector<M>& mapped) {
-    auto& table = parts_[r].table;
+  /// Applies partition r's waiting records from `applied` on, counting them. The
+  /// function gets a copy of each value: a call that throws leaves the record whole.
+  void applyRecords(std::size_t r, Time t, std::size_t& applied, std::vector<M>& mapped) {
+    auto& part = parts_[r];
     State<S> state;
-    for (auto& [key, value] : records) {
-      auto it = table.find(key);
-      StateAccess::wrap(state, it == table.end() ? std::optional<S>() : std::optional<S>(std::move(it->second.state)));
-      emit(mapped, call(t, key, std::optional<V>(std::move(value)), state));
+    for (; applied < part.pending.size(); ++applied) {
+      auto& [key, value] = part.pending[applied];
+      auto it = part.table.find(key);
+      StateAccess::wrap(state, it == part.table.end() ? nullptr : &it->second.state);
+      emit(mapped, call(t, key, std::optional<V>(std::as_const(value)), state));
       if (state.isRemoved()) {
-        if (it != table.end()) table.erase(it);
-      } else if (state.isUpdated() || (state.exists() && timeout_)) {
-        store(parts_[r], std::move(key), std::move(*StateAccess::take(state)), t.milliseconds());
-      } else if (it != table.end()) {
-        it->second.state = std::move(*StateAccess::take(state));  // unchanged: put it back
+        if (it != part.table.end()) part.table.erase(it);
+      } else if (state.isUpdated()) {
+        store(part, std::move(key), StateAccess::takeUpdated(state), t.milliseconds());
+      } else if (it != part.table.end() && timeout_) {
+        touch(part, it, t.milliseconds());
       }
     }
   }
 
   /// Spark's rule: keys last updated before batchTime - timeout time out.
   void applyTimeouts(std::size_t r, Time t, std::vector<M>& mapped) {
-    auto& [table, touched] = parts_[r];
+    auto& table = parts_[r].table;
+    auto& touched = parts_[r].touched;
     const std::int64_t threshold = (t - *timeout_).milliseconds();
     State<S> state;
     while (!touched.empty() && touched.front().first < threshold) {
-      auto [time, key] = std::move(touched.front());
+      auto it = table.find(touched.front().second);
+      if (it != table.end() && it->second.updated == touched.front().first) {  // not removed or updated since
+        StateAccess::wrapTimingOut(state, it->second.state);
+        emit(mapped, call(t, it->first, std::optional<V>(), state));  // throws: the key times out next batch
+        table.erase(it);
+      }
       touched.pop_front();
-      auto it = table.find(key);
-      if (it == table.end() || it->second.updated != time) continue;  // removed, or updated since
-      StateAccess::wrapTimingOut(state, std::move(it->second.state));
-      emit(mapped, call(t, it->first, std::optional<V>(), state));
-      table.erase(it);
     }
   }
 
@@ -12888,6 +12967,9 @@ class MapWithStateNode final : public DStreamNode<M>,
   std::vector<Partition> parts_;
   std::optional<Time> last_;
   bool initialized_ = false;
+  std::optional<Time> failedAt_;      // the batch that failed last, while its records wait
+  std::size_t failedBatches_ = 0;     // failed batches in a row
+  std::optional<std::string> stopped_;  // why the stream stopped
 };
 
 }  // namespace detail
@@ -13390,10 +13472,7 @@ class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public Checkp
     for (std::size_t r = 0; r < waiting_.incoming.size(); ++r) group(r);
     waiting_.incoming.clear();
     if (waiting_.batches <= maxPending_) return;
-    stopped_ = "rill: updateStateByKey: the state could not be updated for " + std::to_string(waiting_.batches) +
-               " batches in a row (up to " + waiting_.through->toString() + "), more than " +
-               kMaxPendingStateBatches + " (" + std::to_string(maxPending_) +
-               ") lets wait: the stream stops, and every later batch fails with this error";
+    stopped_ = tooManyFailedStateBatches("updateStateByKey", waiting_.batches, *waiting_.through, maxPending_);
     waiting_ = makeWaiting();
     throw SparkException(*stopped_);
   }

@@ -61,6 +61,12 @@ class Recorder final : public rill::StreamingListener {
   std::vector<rill::ReceiverInfo> receiverErrors() const { return get(receiverErrors_); }
   std::vector<rill::ReceiverInfo> receiverStopped() const { return get(receiverStopped_); }
   std::vector<std::string> warnings() const { return get(warnings_); }
+  /// The failure reason of every completed batch, "" for those that succeeded.
+  std::vector<std::string> failureReasons() const {
+    std::vector<std::string> out;
+    for (const auto& b : completed()) out.push_back(b.failureReason.value_or(""));
+    return out;
+  }
 
   /// Waits (up to kSafety) until pred(*this) holds; false on timeout.
   bool waitUntil(const std::function<bool(const Recorder&)>& pred) const {

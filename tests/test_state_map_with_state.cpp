@@ -1,9 +1,11 @@
 // mapWithState and State<S>, batch by batch, with the inputs, mapped outputs and
 // state snapshots of Spark's MapWithStateSuite (1 s batches).
+#include "stream_test_support.hpp"
 #include "window_state_support.hpp"
 
 #include <rill/stream/streaming_context.hpp>
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -82,7 +84,8 @@ TEST_CASE("State: get, exists, update, remove and timing out, as Spark's StateIm
   CHECK_THROWS_AS(state.remove(), std::invalid_argument);
   CHECK_THROWS_AS(state.update(-1), std::invalid_argument);
 
-  rill::detail::StateAccess::wrapTimingOut(state, 3);
+  const int three = 3;
+  rill::detail::StateAccess::wrapTimingOut(state, three);
   CHECK(state.isTimingOut());
   CHECK(state.get() == 3);
   CHECK_THROWS_AS(state.remove(), std::invalid_argument);
@@ -224,4 +227,105 @@ TEST_CASE("mapWithState: a generic lambda names its state type; a partitioner pl
   for (auto& part : snapshots->batches[0]) all.insert(all.end(), part.begin(), part.end());
   CHECK(rill::toString(sorted(all)) == "[(x,4), (y,2)]");
   CHECK(rill::toString(sorted(outputs->batches[0])) == "[x, x, y]");
+}
+
+namespace {
+
+/// (key, word) rows; the state is every word its key was given, in order.
+using KW = std::pair<std::string, std::string>;
+
+/// Appends the word to its key's state and returns the new state; throws for "!"
+/// while `down` holds, after updating the state (what the function did before
+/// throwing must not count).
+auto appendWords(std::shared_ptr<std::atomic<bool>> down) {
+  return rill::StateSpec::function([down](const std::string&, std::optional<std::string> word,
+                                          rill::State<std::string>& state) {
+    state.update(state.getOption().value_or("") + *word);
+    if (*word == "!" && *down) throw std::runtime_error("no '!' while down");
+    return state.get();
+  });
+}
+
+}  // namespace
+
+TEST_CASE("mapWithState: a batch whose function throws keeps its key's state, and the next batch applies the rest") {
+  // The batch at 2 s applies "b", then the call for "!" throws: the state keeps
+  // "ab", and "!" and "c" wait for the batch at 3 s, which applies them before
+  // its own "d". Every word is applied once, in order.
+  rill::SparkContext sc(conf());
+  auto clock = std::make_shared<rill::ManualClock>();
+  rill::StreamingContext ssc(sc, 1s, clock);
+  auto events = rill_stream_test::record(ssc);
+  auto down = std::make_shared<std::atomic<bool>>(true);
+  const Batches<KW> input = {{{"k", "a"}}, {{"k", "b"}, {"k", "!"}, {"k", "c"}}, {{"k", "d"}}, {}};
+  auto stateful = scriptedStream<KW>(ssc, present(input), 1).mapWithState(appendWords(down).numPartitions(1));
+  auto outputs = collect(stateful);
+  auto snapshots = collect(stateful.stateSnapshots());
+  ssc.start();
+  clock->advance(2s);
+  *down = false;
+  clock->advance(2s);
+  ssc.stop(false);
+  const auto reasons = events->failureReasons();
+  REQUIRE(reasons.size() == 4);
+  CHECK(reasons[1].find("no '!' while down") != std::string::npos);
+  CHECK(outputs->times == times({1000, 3000, 4000}));
+  CHECK(outputs->batches == Batches<std::string>{{"a"}, {"ab!", "ab!c", "ab!cd"}, {}});
+  CHECK(snapshots->batches == Batches<KW>{{{"k", "a"}}, {{"k", "ab!cd"}}, {{"k", "ab!cd"}}});
+}
+
+TEST_CASE("mapWithState: more failed batches than rill.streaming.state.maxPendingBatches stop the stream") {
+  rill::SparkContext sc(conf().set("rill.streaming.state.maxPendingBatches", "2"));
+  auto clock = std::make_shared<rill::ManualClock>();
+  rill::StreamingContext ssc(sc, 1s, clock);
+  auto events = rill_stream_test::record(ssc);
+  auto down = std::make_shared<std::atomic<bool>>(true);
+  const Batches<KW> input = {{{"k", "!"}}, {{"k", "a"}}, {{"k", "b"}}, {{"k", "c"}}};
+  auto outputs = collect(scriptedStream<KW>(ssc, present(input), 1).mapWithState(appendWords(down)));
+  ssc.start();
+  clock->advance(2s);  // 2 batches wait: as many as allowed
+  clock->advance(1s);  // a 3rd is one too many: the stream stops
+  *down = false;
+  clock->advance(1s);  // and stays stopped, though the function would work again
+  ssc.stop(false);
+  const std::string stopped =
+      "rill: mapWithState: the state could not be updated for 3 batches in a row (up to 3000 ms), more than "
+      "rill.streaming.state.maxPendingBatches (2) lets wait: the stream stops, and every later batch fails with this "
+      "error";
+  const auto reasons = events->failureReasons();
+  REQUIRE(reasons.size() == 4);
+  for (std::size_t i = 0; i < 2; ++i) CHECK(reasons[i].find("no '!' while down") != std::string::npos);
+  CHECK(reasons[2].find(stopped) != std::string::npos);
+  CHECK(reasons[3].find(stopped) != std::string::npos);
+  CHECK(outputs->batches.empty());
+}
+
+TEST_CASE("mapWithState: a timing-out call that throws keeps the key, which times out at the next batch") {
+  rill::SparkContext sc(conf());
+  auto clock = std::make_shared<rill::ManualClock>();
+  rill::StreamingContext ssc(sc, 1s, clock);
+  auto events = rill_stream_test::record(ssc);
+  auto down = std::make_shared<std::atomic<bool>>(true);
+  auto spec = rill::StateSpec::function([down](rill::Time, const std::string& key, std::optional<int> value,
+                                               rill::State<int>& state) -> std::optional<std::string> {
+                if (value) state.update(*value);
+                if (!state.isTimingOut()) return std::nullopt;
+                if (*down) throw std::runtime_error("no timeout while down");
+                return key + "=" + std::to_string(state.get());
+              }).timeout(rill::Seconds(2));
+  const Batches<SI> input = {{{"a", 7}}, {}, {}, {}, {}};
+  auto stateful = scriptedStream<SI>(ssc, present(input), 1).mapWithState(spec);
+  auto outputs = collect(stateful);
+  auto snapshots = collect(stateful.stateSnapshots());
+  ssc.start();
+  clock->advance(4s);  // a, updated at 1 s, times out at 4 s: that call throws
+  *down = false;
+  clock->advance(1s);
+  ssc.stop(false);
+  const auto reasons = events->failureReasons();
+  REQUIRE(reasons.size() == 5);
+  CHECK(reasons[3].find("no timeout while down") != std::string::npos);
+  CHECK(outputs->times == times({1000, 2000, 3000, 5000}));
+  CHECK(outputs->batches == Batches<std::string>{{}, {}, {}, {"a=7"}});
+  CHECK(snapshots->batches == Batches<SI>{{{"a", 7}}, {{"a", 7}}, {{"a", 7}}, {}});
 }

@@ -284,13 +284,6 @@ std::optional<std::vector<int>> appendAll(const std::vector<int>& values, std::o
   return all;
 }
 
-/// The failure reason of every batch, "" for those that succeeded.
-std::vector<std::string> failureReasons(const rill_stream_test::Recorder& events) {
-  std::vector<std::string> out;
-  for (const auto& b : events.completed()) out.push_back(b.failureReason.value_or(""));
-  return out;
-}
-
 }  // namespace
 
 TEST_CASE("updateStateByKey: a batch whose update throws fails alone; the next batch applies its values first") {
@@ -308,7 +301,7 @@ TEST_CASE("updateStateByKey: a batch whose update throws fails alone; the next b
   ssc.start();
   clock->advance(4s);
   ssc.stop(false);
-  const auto reasons = failureReasons(*events);
+  const auto reasons = events->failureReasons();
   REQUIRE(reasons.size() == 4);
   CHECK(reasons[0].empty());
   CHECK(reasons[1].find("no update at 2 s") != std::string::npos);
@@ -346,7 +339,7 @@ TEST_CASE("updateStateByKey: more failed batches than rill.streaming.state.maxPe
       "error";
   // awaitTermination keeps the first failure; the stop shows in the later batches' reasons.
   CHECK_THROWS_WITH(ssc.awaitTermination(), doctest::Contains("the dependency is down"));
-  const auto reasons = failureReasons(*events);
+  const auto reasons = events->failureReasons();
   REQUIRE(reasons.size() == 5);
   for (std::size_t i = 0; i < 3; ++i) CHECK(reasons[i].find("the dependency is down") != std::string::npos);
   CHECK(reasons[3].find(stopped) != std::string::npos);

@@ -25,25 +25,26 @@ class State {
  public:
   State() = default;
 
-  bool exists() const { return state_.has_value(); }
+  bool exists() const { return !removed_ && (updated_ || current_ != nullptr); }
   /// The state; throws NoSuchElementException when there is none.
   const S& get() const {
-    if (!state_) throw NoSuchElementException("rill: State is not set");
-    return *state_;
+    if (updated_) return *next_;
+    if (!removed_ && current_ != nullptr) return *current_;
+    throw NoSuchElementException("rill: State is not set");
   }
-  std::optional<S> getOption() const { return state_; }
+  std::optional<S> getOption() const { return exists() ? std::optional<S>(get()) : std::nullopt; }
   /// Sets the state. Not allowed after remove() or while timing out (std::invalid_argument).
   void update(S newState) {
     if (removed_) throw std::invalid_argument("rill: cannot update the state after it has been removed");
     if (timingOut_) throw std::invalid_argument("rill: cannot update the state that is timing out");
-    state_ = std::move(newState);
+    next_ = std::move(newState);
     updated_ = true;
   }
   /// Removes the key's state. Not allowed twice or while timing out (std::invalid_argument).
   void remove() {
     if (timingOut_) throw std::invalid_argument("rill: cannot remove the state that is timing out");
     if (removed_) throw std::invalid_argument("rill: cannot remove the state that has already been removed");
-    state_.reset();
+    next_.reset();
     updated_ = false;
     removed_ = true;
   }
@@ -54,7 +55,10 @@ class State {
 
  private:
   friend struct detail::StateAccess;
-  std::optional<S> state_;
+  // The key's state as the call found it, read in place and never changed: a
+  // call that throws leaves the key's state as it was.
+  const S* current_ = nullptr;
+  std::optional<S> next_;  // what update() set
   bool timingOut_ = false;
   bool updated_ = false;
   bool removed_ = false;
@@ -62,21 +66,23 @@ class State {
 
 namespace detail {
 
-/// How mapWithState hands a key's state to the user function and takes it back.
+/// How mapWithState hands a key's state to the user function and takes the new one.
 struct StateAccess {
+  /// `current`: the key's state (null: none), which must outlive the call.
   template <class S>
-  static void wrap(State<S>& s, std::optional<S> current) {
+  static void wrap(State<S>& s, const S* current) {
     s = State<S>();
-    s.state_ = std::move(current);
+    s.current_ = current;
   }
   template <class S>
-  static void wrapTimingOut(State<S>& s, S current) {
-    wrap(s, std::optional<S>(std::move(current)));
+  static void wrapTimingOut(State<S>& s, const S& current) {
+    wrap(s, &current);
     s.timingOut_ = true;
   }
+  /// The state update() set.
   template <class S>
-  static std::optional<S> take(State<S>& s) {
-    return std::move(s.state_);
+  static S takeUpdated(State<S>& s) {
+    return std::move(*s.next_);
   }
 };
 

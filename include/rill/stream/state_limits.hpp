@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace rill::detail {
 
@@ -26,6 +27,12 @@ RILL_RUNTIME std::size_t maxPendingStateBatches(const SparkConf& conf);
 /// checked time) is more than maxPending slides behind the checkpoint's batch.
 RILL_RUNTIME void checkRestoredStateLag(Time last, const CheckpointTimes& times, Duration slide, std::size_t maxPending,
                                         const std::string& what);
+
+/// The error that stops a state stream (`op`: "updateStateByKey", "mapWithState")
+/// once `batches` batches in a row, up to `through`, failed to update its state,
+/// more than maxPending: their input would otherwise pile up without bound.
+RILL_RUNTIME std::string tooManyFailedStateBatches(std::string_view op, std::size_t batches, Time through,
+                                                   std::size_t maxPending);
 
 #if RILL_RUNTIME_BODIES
 
@@ -44,6 +51,13 @@ RILL_RUNTIME void checkRestoredStateLag(Time last, const CheckpointTimes& times,
     throw SparkException(what + " was last updated at " + last.toString() + ", " + std::to_string(behind) +
                          " batches before the checkpoint's batch at " + times.batch.toString() + ": more than " +
                          kMaxPendingStateBatches + " (" + std::to_string(maxPending) + ")");
+}
+
+RILL_RUNTIME std::string tooManyFailedStateBatches(std::string_view op, std::size_t batches, Time through,
+                                                   std::size_t maxPending) {
+  return "rill: " + std::string(op) + ": the state could not be updated for " + std::to_string(batches) +
+         " batches in a row (up to " + through.toString() + "), more than " + kMaxPendingStateBatches + " (" +
+         std::to_string(maxPending) + ") lets wait: the stream stops, and every later batch fails with this error";
 }
 
 #endif  // RILL_RUNTIME_BODIES

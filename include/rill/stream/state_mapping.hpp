@@ -10,6 +10,14 @@
 // time is called once with isTimingOut() == true, after the batch's records,
 // and removed. rill checks timeouts in every batch; Spark only in its full-scan
 // (checkpoint) batches, every 10 batches by default, so Spark reports them later.
+//
+// A call that throws fails its batch and changes nothing of its key: that
+// record and every later one its task had not applied wait, and the next
+// batch's tasks apply them first, at that batch's time (Spark instead
+// recomputes the failed batch from the state before it). The records before
+// it stay applied, so each record changes the state once. As for
+// updateStateByKey, more than rill.streaming.state.maxPendingBatches failed
+// batches in a row stop the stream (state_limits.hpp).
 #include <rill/core/errors.hpp>
 #include <rill/core/serialization.hpp>
 #include <rill/core/type_name.hpp>
@@ -83,9 +91,11 @@ class MapWithStateNode final : public DStreamNode<M>,
     S state;
     std::int64_t updated;  // batch time (ms) of the last update, for timeouts
   };
+  using Table = std::unordered_map<K, Entry, Hash, std::equal_to<>>;
   struct Partition {
-    std::unordered_map<K, Entry, Hash, std::equal_to<>> table;
+    Table table;
     std::deque<std::pair<std::int64_t, K>> touched;  // (time, key) in time order; only with a timeout
+    std::vector<std::pair<K, V>> pending;             // records not yet applied, in order
   };
   using Saved = std::tuple<std::optional<std::int64_t>, bool, std::vector<std::vector<std::tuple<K, S, std::int64_t>>>>;
 
@@ -158,9 +168,10 @@ class MapWithStateNode final : public DStreamNode<M>,
 
  protected:
   std::optional<RDD<M>> compute(Time t) override {
+    if (stopped_) throw SparkException(*stopped_);
+    if (failedAt_ == t) return applyPending(t);  // asked again after failing: its records wait already
     if (last_ && t <= *last_)
-      throw SparkException("rill: mapWithState: the batch at " + t.toString() +
-                           " was already applied to the state (an earlier attempt failed part-way)");
+      throw SparkException("rill: mapWithState: the batch at " + t.toString() + " was already applied to the state");
     // Batches nothing asked for still change the state: apply them first, in order.
     const Time first = last_ ? *last_ + this->slideDuration() : t;
     for (Time u = first; u < t; u = u + this->slideDuration())
@@ -174,7 +185,7 @@ class MapWithStateNode final : public DStreamNode<M>,
     parts.reserve(part_.numPartitions());
     const Hash hash = hasherFrom<Hash>(part_);
     for (std::size_t r = 0; r < part_.numPartitions(); ++r)
-      parts.push_back(Partition{std::unordered_map<K, Entry, Hash, std::equal_to<>>(0, hash), {}});
+      parts.push_back(Partition{Table(0, hash), {}, {}});
     return parts;
   }
   std::size_t partitionOfKey(const K& key) const { return partitionOf(part_, key, parts_.size()); }
@@ -196,26 +207,71 @@ class MapWithStateNode final : public DStreamNode<M>,
   /// Sets key's state (its update time `updated`); with a timeout, queues the key for it.
   void store(Partition& part, K key, S state, std::int64_t updated) const {
     auto it = part.table.find(key);
-    const bool requeue = timeout_ && (it == part.table.end() || it->second.updated != updated);
-    if (requeue) part.touched.emplace_back(updated, key);
-    if (it == part.table.end())
-      part.table.emplace(std::move(key), Entry{std::move(state), updated});
-    else
-      it->second = Entry{std::move(state), updated};
+    if (it != part.table.end()) {
+      it->second.state = std::move(state);
+      touch(part, it, updated);
+      return;
+    }
+    it = part.table.emplace(std::move(key), Entry{std::move(state), updated}).first;
+    if (timeout_) part.touched.emplace_back(updated, it->first);
+  }
+  /// The key at `it` was updated or had data at `updated`: with a timeout, its idle time starts again.
+  void touch(Partition& part, typename Table::iterator it, std::int64_t updated) const {
+    if (it->second.updated == updated) return;
+    it->second.updated = updated;
+    if (timeout_) part.touched.emplace_back(updated, it->first);
   }
 
+  /// Batch t: its records join those a failed batch left, and all are applied.
   RDD<M> apply(Time t) {
-    auto& sc = this->graph().sparkContext();
     if (!initialized_) loadInitial(t);
-    auto rows = batch_(t);
-    last_ = t;  // before running: a batch that fails part-way is not applied twice
-    auto out = perPartition(sc, "mapWithState", parts_.size(), [&](std::size_t r) {
-      std::vector<M> mapped;
-      if (rows) applyRecords(r, (*rows)[r], t, mapped);
-      if (timeout_) applyTimeouts(r, t, mapped);
-      return mapped;
-    });
-    return sc.fromPartitions(std::move(out));
+    if (auto rows = batch_(t)) {  // a failure here takes nothing
+      for (std::size_t r = 0; r < parts_.size(); ++r) {
+        auto& pending = parts_[r].pending;
+        if (pending.empty()) pending = std::move((*rows)[r]);
+        else std::move((*rows)[r].begin(), (*rows)[r].end(), std::back_inserter(pending));
+      }
+    }
+    last_ = t;
+    return applyPending(t);
+  }
+
+  /// Applies every waiting record at time t, then the timeouts; each partition's
+  /// task counts what it applied, so a failure keeps exactly the rest.
+  RDD<M> applyPending(Time t) {
+    auto& sc = this->graph().sparkContext();
+    std::vector<std::size_t> applied(parts_.size(), 0);
+    try {
+      auto out = perPartition(sc, "mapWithState", parts_.size(), [&](std::size_t r) {
+        std::vector<M> mapped;
+        applyRecords(r, t, applied[r], mapped);
+        if (timeout_) applyTimeouts(r, t, mapped);
+        return mapped;
+      });
+      for (auto& part : parts_) std::vector<std::pair<K, V>>().swap(part.pending);
+      failedAt_.reset();
+      failedBatches_ = 0;
+      return sc.fromPartitions(std::move(out));
+    } catch (...) {
+      keepPending(applied, t);
+      throw;
+    }
+  }
+
+  /// After a failed batch: drops the records that were applied, and stops the
+  /// stream when more batches failed in a row than the setting allows. Every rank
+  /// counts the same batches, as a failure fails the batch on every rank.
+  void keepPending(const std::vector<std::size_t>& applied, Time t) {
+    for (std::size_t r = 0; r < parts_.size(); ++r) {
+      auto& pending = parts_[r].pending;
+      pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(applied[r]));
+    }
+    if (failedAt_ != t) ++failedBatches_;
+    failedAt_ = t;
+    if (failedBatches_ <= maxPending_) return;
+    stopped_ = tooManyFailedStateBatches("mapWithState", failedBatches_, t, maxPending_);
+    for (auto& part : parts_) std::vector<std::pair<K, V>>().swap(part.pending);
+    throw SparkException(*stopped_);
   }
 
   void loadInitial(Time t) {
@@ -228,36 +284,40 @@ class MapWithStateNode final : public DStreamNode<M>,
       }
   }
 
-  void applyRecords(std::size_t r, std::vector<std::pair<K, V>>& records, Time t, std::vector<M>& mapped) {
-    auto& table = parts_[r].table;
+  /// Applies partition r's waiting records from `applied` on, counting them. The
+  /// function gets a copy of each value: a call that throws leaves the record whole.
+  void applyRecords(std::size_t r, Time t, std::size_t& applied, std::vector<M>& mapped) {
+    auto& part = parts_[r];
     State<S> state;
-    for (auto& [key, value] : records) {
-      auto it = table.find(key);
-      StateAccess::wrap(state, it == table.end() ? std::optional<S>() : std::optional<S>(std::move(it->second.state)));
-      emit(mapped, call(t, key, std::optional<V>(std::move(value)), state));
+    for (; applied < part.pending.size(); ++applied) {
+      auto& [key, value] = part.pending[applied];
+      auto it = part.table.find(key);
+      StateAccess::wrap(state, it == part.table.end() ? nullptr : &it->second.state);
+      emit(mapped, call(t, key, std::optional<V>(std::as_const(value)), state));
       if (state.isRemoved()) {
-        if (it != table.end()) table.erase(it);
-      } else if (state.isUpdated() || (state.exists() && timeout_)) {
-        store(parts_[r], std::move(key), std::move(*StateAccess::take(state)), t.milliseconds());
-      } else if (it != table.end()) {
-        it->second.state = std::move(*StateAccess::take(state));  // unchanged: put it back
+        if (it != part.table.end()) part.table.erase(it);
+      } else if (state.isUpdated()) {
+        store(part, std::move(key), StateAccess::takeUpdated(state), t.milliseconds());
+      } else if (it != part.table.end() && timeout_) {
+        touch(part, it, t.milliseconds());
       }
     }
   }
 
   /// Spark's rule: keys last updated before batchTime - timeout time out.
   void applyTimeouts(std::size_t r, Time t, std::vector<M>& mapped) {
-    auto& [table, touched] = parts_[r];
+    auto& table = parts_[r].table;
+    auto& touched = parts_[r].touched;
     const std::int64_t threshold = (t - *timeout_).milliseconds();
     State<S> state;
     while (!touched.empty() && touched.front().first < threshold) {
-      auto [time, key] = std::move(touched.front());
+      auto it = table.find(touched.front().second);
+      if (it != table.end() && it->second.updated == touched.front().first) {  // not removed or updated since
+        StateAccess::wrapTimingOut(state, it->second.state);
+        emit(mapped, call(t, it->first, std::optional<V>(), state));  // throws: the key times out next batch
+        table.erase(it);
+      }
       touched.pop_front();
-      auto it = table.find(key);
-      if (it == table.end() || it->second.updated != time) continue;  // removed, or updated since
-      StateAccess::wrapTimingOut(state, std::move(it->second.state));
-      emit(mapped, call(t, it->first, std::optional<V>(), state));
-      table.erase(it);
     }
   }
 
@@ -286,6 +346,9 @@ class MapWithStateNode final : public DStreamNode<M>,
   std::vector<Partition> parts_;
   std::optional<Time> last_;
   bool initialized_ = false;
+  std::optional<Time> failedAt_;      // the batch that failed last, while its records wait
+  std::size_t failedBatches_ = 0;     // failed batches in a row
+  std::optional<std::string> stopped_;  // why the stream stopped
 };
 
 }  // namespace detail

@@ -230,10 +230,7 @@ class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public Checkp
     for (std::size_t r = 0; r < waiting_.incoming.size(); ++r) group(r);
     waiting_.incoming.clear();
     if (waiting_.batches <= maxPending_) return;
-    stopped_ = "rill: updateStateByKey: the state could not be updated for " + std::to_string(waiting_.batches) +
-               " batches in a row (up to " + waiting_.through->toString() + "), more than " +
-               kMaxPendingStateBatches + " (" + std::to_string(maxPending_) +
-               ") lets wait: the stream stops, and every later batch fails with this error";
+    stopped_ = tooManyFailedStateBatches("updateStateByKey", waiting_.batches, *waiting_.through, maxPending_);
     waiting_ = makeWaiting();
     throw SparkException(*stopped_);
   }
