@@ -6673,23 +6673,22 @@ constexpr bool checkKeyed() {
 /// A partition count given as any integer type, as a size_t: a negative one is refused
 /// at the call, where a std::size_t parameter would take -1 as SIZE_MAX. `op` names the caller.
 template <std::integral N>
-std::size_t partitionCount(N n, const char* op) {
+std::size_t partitionCount(N n, std::string_view op) {
   if constexpr (std::is_signed_v<N>)
     if (n < 0)
-      throw std::invalid_argument(std::string("rill: ") + op + ": the number of partitions must not be negative, got " +
-                                  std::to_string(n));
+      throw std::invalid_argument(std::string("rill: ").append(op).append(
+          ": the number of partitions must not be negative, got " + std::to_string(n)));
   return static_cast<std::size_t>(n);
 }
 
-/// The partitioner for a last argument `part`: a partitioner as it is; a number
-/// n > 0 as HashPartitioner(n); 0 as byDefault(), the operation's default.
+/// The partitioner for a last argument `part` of the operation `op`: a partitioner as
+/// it is; a number n > 0 as HashPartitioner(n); 0 as byDefault(), the operation's default.
 template <class Part, class Default>
-auto choosePartitioner(const Part& part, Default byDefault) {
+auto choosePartitioner(const Part& part, std::string_view op, Default byDefault) {
   if constexpr (std::is_integral_v<Part>) {
-    if constexpr (std::is_signed_v<Part>)
-      if (part < 0) throw std::invalid_argument("rill: the number of partitions must not be negative");
+    const std::size_t n = partitionCount(part, op);
     using Chosen = decltype(byDefault());
-    return part != 0 ? Chosen(HashPartitioner<>(static_cast<std::size_t>(part))) : byDefault();
+    return n != 0 ? Chosen(HashPartitioner<>(n)) : byDefault();
   } else {
     return part;
   }
@@ -6747,18 +6746,18 @@ ChosenPartitioner<K> ownPartitioner(const R& rdd) {
   return ChosenPartitioner<K>(HashPartitioner<>(std::max<std::size_t>(rdd.numPartitions(), 1)));
 }
 
-/// An RDD operation's partitioner for `part` over its inputs; 0 is defaultPartitioner.
+/// The RDD operation `op`'s partitioner for `part` over its inputs; 0 is defaultPartitioner.
 template <class Part, class R, class... Rs>
-auto rddPartitioner(const Part& part, const R& rdd, const Rs&... others) {
+auto rddPartitioner(const Part& part, std::string_view op, const R& rdd, const Rs&... others) {
   using K = owned_key_t<key_of_t<typename R::value_type>>;
-  return choosePartitioner(part, [&] { return defaultPartitioner<K>(rdd, others...); });
+  return choosePartitioner(part, op, [&] { return defaultPartitioner<K>(rdd, others...); });
 }
 
-/// A DStream operation's partitioner for `part`. The default is Spark Streaming's:
+/// The DStream operation `op`'s partitioner for `part`. The default is Spark Streaming's:
 /// HashPartitioner(the context's default parallelism).
 template <class Part>
-auto streamPartitioner(const Part& part, std::size_t defaultParallelism) {
-  return choosePartitioner(part, [=] { return HashPartitioner<>(defaultParallelism); });
+auto streamPartitioner(const Part& part, std::string_view op, std::size_t defaultParallelism) {
+  return choosePartitioner(part, op, [=] { return HashPartitioner<>(defaultParallelism); });
 }
 
 /// The table hasher for partitioner P: the partitioner's own when it has one.
@@ -7241,14 +7240,14 @@ std::vector<std::pair<K, C>> mergeCombined(std::span<std::vector<std::pair<K, C>
 
 /// The RDD's own partitioner when `partArg` lets the op keep it: the default
 /// (0) on an RDD that has one, or a partitioner equal to the RDD's, with the
-/// partitions where a shuffle would put them. Null otherwise.
+/// partitions where a shuffle would put them. Null otherwise. `op` names the operation.
 template <class R, class Part>
-Ref<const AnyPartitioner> keptPartitioner(const R& rdd, const Part& partArg) {
+Ref<const AnyPartitioner> keptPartitioner(const R& rdd, std::string_view op, const Part& partArg) {
   Ref<const AnyPartitioner> info = rdd.partitioner();
   if (!info || !placedInBlocks(rdd, clusterOf(rdd.context()).size())) return nullptr;
   if constexpr (std::is_integral_v<Part>)
     if (partArg == 0) return info;
-  return partitionedBy(info.get(), rddPartitioner(partArg, rdd)) ? info : nullptr;
+  return partitionedBy(info.get(), rddPartitioner(partArg, op, rdd)) ? info : nullptr;
 }
 
 /// combineByKey(rdd, tag, aggregator, numPartitions or partitioner); `tag` names
@@ -7261,8 +7260,8 @@ auto combineByKey(const R& rdd, std::string_view tag, const Agg& agg, const Part
   using Entry = std::pair<K, C>;
   using Hash = hasher_of_t<Part>;
   auto& sc = rdd.context();
-  auto kept = keptPartitioner(rdd, partArg);
-  const auto part = rddPartitioner(partArg, rdd);
+  auto kept = keptPartitioner(rdd, tag, partArg);
+  const auto part = rddPartitioner(partArg, tag, rdd);
   using P = std::remove_cvref_t<decltype(part)>;
   const Hash hash = hasherFrom<Hash>(part);
   // In place, one table per partition (no target to cut it for); else one bucket per target.
@@ -7300,8 +7299,8 @@ auto groupByKey(const R& rdd, const Part& partArg) {
   using V = typename Row::second_type;
   using Out = std::pair<K, std::vector<V>>;
   using Hash = hasher_of_t<Part>;
-  auto kept = keptPartitioner(rdd, partArg);
-  const auto part = rddPartitioner(partArg, rdd);
+  auto kept = keptPartitioner(rdd, "groupByKey", partArg);
+  const auto part = rddPartitioner(partArg, "groupByKey", rdd);
   const Hash hash = hasherFrom<Hash>(part);
   const auto group = [&](std::vector<Row> rows) {
     FlatMap<K, std::vector<V>, Hash> table(hash);
@@ -7484,7 +7483,7 @@ struct CogroupValues<V, W> {
 template <class Groups, class Part, class... Rs>
 auto cogroup(const Part& partArg, const Rs&... rdds) {
   using K = owned_key_t<key_of_t<typename std::tuple_element_t<0, std::tuple<Rs...>>::value_type>>;
-  const auto part = rddPartitioner(partArg, rdds...);
+  const auto part = rddPartitioner(partArg, "cogroup", rdds...);
   const auto hash = hasherFrom<hasher_of_t<Part>>(part);
   auto sides = std::tuple(partitionRows(rdds, "cogroup", part)...);
   auto& sc = std::get<0>(std::tie(rdds...)).context();
@@ -8348,7 +8347,7 @@ class PairOps {
     if constexpr (detail::sameKeys<T, typename Other::value_type>())
       if constexpr (detail::checkKeyed<T, Part>()) {
         using K = owned_key_t<key_of_t<T>>;
-        const auto p = detail::choosePartitioner(part, [&] { return detail::ownPartitioner<K>(d()); });
+        const auto p = detail::choosePartitioner(part, "subtractByKey", [&] { return detail::ownPartitioner<K>(d()); });
         const auto hash = detail::hasherFrom<hasher_of_t<Part>>(p);
         auto parts = detail::coPartitioned(d(), other, "subtractByKey", p, [&](auto& left, auto& right) {
           return detail::withoutMatches(left, right, detail::RowKey{}, hash);
@@ -8366,10 +8365,10 @@ class PairOps {
                   "with the same key type");
     if constexpr (detail::sameKeys<T, typename Other::value_type>())
       if constexpr (detail::checkKeyed<T, Part>()) {
-        const auto p = detail::rddPartitioner(part, d(), other);
-        const auto hash = detail::hasherFrom<hasher_of_t<Part>>(p);
         constexpr const char* tag = KeepLeft ? (KeepRight ? "fullOuterJoin" : "leftOuterJoin")
                                              : (KeepRight ? "rightOuterJoin" : "join");
+        const auto p = detail::rddPartitioner(part, tag, d(), other);
+        const auto hash = detail::hasherFrom<hasher_of_t<Part>>(p);
         auto parts = detail::coPartitioned(d(), other, tag, p, [&](auto& left, auto& right) {
           return detail::joinPartition<KeepLeft, KeepRight>(left, right, hash);
         });
@@ -8869,13 +8868,13 @@ std::vector<T> commonElements(std::vector<T>& left, const std::vector<T>& right,
   return out;
 }
 
-/// The partitioner of intersection and subtract for `part`. A count of 0 takes
+/// The partitioner of intersection and subtract (`tag` names which) for `part`. A count of 0 takes
 /// Spark's defaults: for intersection (a cogroup of elements, which have no
 /// partitioner) HashPartitioner(spark.default.parallelism, else the larger
 /// partition count of the two), for subtract HashPartitioner(this RDD's).
 template <bool Intersect, class Part, class A, class B>
-auto setPartitioner(const Part& part, const A& a, const B& b) {
-  return choosePartitioner(part, [&] {
+auto setPartitioner(const Part& part, std::string_view tag, const A& a, const B& b) {
+  return choosePartitioner(part, tag, [&] {
     if constexpr (Intersect)
       return HashPartitioner<>(defaultPartitionCount(a.context(), std::max(a.numPartitions(), b.numPartitions())));
     else
@@ -8888,9 +8887,9 @@ auto setPartitioner(const Part& part, const A& a, const B& b) {
 template <bool Intersect, class A, class B, class Part>
 RDD<typename A::value_type> setOperation(const A& a, const B& b, const Part& partArg) {
   using T = typename A::value_type;
-  const auto part = setPartitioner<Intersect>(partArg, a, b);
-  const auto hash = hasherFrom<hasher_of_t<Part>>(part);
   constexpr std::string_view tag = Intersect ? "intersection" : "subtract";
+  const auto part = setPartitioner<Intersect>(partArg, tag, a, b);
+  const auto hash = hasherFrom<hasher_of_t<Part>>(part);
   auto left = partitionElements(a, tag, part);
   auto right = partitionElements(b, tag, part);
   auto parts = perPartition(a.context(), tag, part.numPartitions(), [&](std::size_t r) {
@@ -12053,19 +12052,19 @@ class DStreamPairOps {
   auto reduceByKey(F f, Part part = 0) const {
     RILL_REQUIRE_PAIRS(typename D::value_type, "reduceByKey needs a DStream");
     if constexpr (detail::checkKeyed<typename D::value_type, Part>())
-      return perBatch(part, [f](const auto& rdd, const auto& p) { return rdd.reduceByKey(f, p); });
+      return perBatch(part, "reduceByKey", [f](const auto& rdd, const auto& p) { return rdd.reduceByKey(f, p); });
   }
   template <class Part = std::size_t>
   auto groupByKey(Part part = 0) const {
     RILL_REQUIRE_PAIRS(typename D::value_type, "groupByKey needs a DStream");
     if constexpr (detail::checkKeyed<typename D::value_type, Part>())
-      return perBatch(part, [](const auto& rdd, const auto& p) { return rdd.groupByKey(p); });
+      return perBatch(part, "groupByKey", [](const auto& rdd, const auto& p) { return rdd.groupByKey(p); });
   }
   template <class C, class M, class MC, class Part = std::size_t>
   auto combineByKey(C createCombiner, M mergeValue, MC mergeCombiners, Part part = 0) const {
     RILL_REQUIRE_PAIRS(typename D::value_type, "combineByKey needs a DStream");
     if constexpr (detail::checkKeyed<typename D::value_type, Part>())
-      return perBatch(part, [=](const auto& rdd, const auto& p) {
+      return perBatch(part, "combineByKey", [=](const auto& rdd, const auto& p) {
         return rdd.combineByKey(createCombiner, mergeValue, mergeCombiners, p);
       });
   }
@@ -12108,16 +12107,16 @@ class DStreamPairOps {
   }
 
  private:
-  /// The partitioner of every batch's keyed operation.
+  /// The partitioner of every batch's keyed operation, `name`.
   template <class Part>
-  auto batchPartitioner(const Part& part) const {
-    return detail::streamPartitioner(part, d().sparkContext().defaultParallelism());
+  auto batchPartitioner(const Part& part, const char* name) const {
+    return detail::streamPartitioner(part, name, d().sparkContext().defaultParallelism());
   }
 
-  /// op(batch, partitioner) on every batch.
+  /// op(batch, partitioner) on every batch; `name` names the operation.
   template <class Part, class Op>
-  auto perBatch(const Part& part, Op op) const {
-    return detail::deriveStream(d(), [op, p = batchPartitioner(part)](const auto& rdd) { return op(rdd, p); });
+  auto perBatch(const Part& part, const char* name, Op op) const {
+    return detail::deriveStream(d(), [op, p = batchPartitioner(part, name)](const auto& rdd) { return op(rdd, p); });
   }
 
   /// op(left batch, right batch, partitioner) on every pair of batches.
@@ -12126,7 +12125,8 @@ class DStreamPairOps {
     RILL_REQUIRE_PAIRS(typename D::value_type, "join, the outer joins and cogroup need a DStream");
     if constexpr (detail::checkKeyed<typename D::value_type, Part>())
       return detail::deriveStream2(
-          d(), other, [op, p = batchPartitioner(part)](const auto& a, const auto& b, Time) { return op(a, b, p); },
+          d(), other,
+          [op, p = batchPartitioner(part, name)](const auto& a, const auto& b, Time) { return op(a, b, p); },
           name);
   }
 };
@@ -13622,7 +13622,8 @@ class DStreamStateOps {
         static_assert(!std::is_void_v<R>, "rill: mapWithState's function must return the mapped value");
         if constexpr (!std::is_void_v<R>) {
           using M = typename detail::MappedOf<R, timed>::type;
-          const auto p = detail::streamPartitioner(spec.getPartitioner(), d().sparkContext().defaultParallelism());
+          const auto p =
+              detail::streamPartitioner(spec.getPartitioner(), "mapWithState", d().sparkContext().defaultParallelism());
           using P = std::remove_cvref_t<decltype(p)>;
           auto node = std::make_shared<detail::MapWithStateNode<K, V, S, M, F, P, timed>>(
               d().graph(), d().slideDuration(), d().baseNode(), batchRows("mapWithState", p), spec.mappingFunction(), p,
@@ -13695,7 +13696,7 @@ class DStreamStateOps {
 
   template <detail::UpdateForm Form, class K, class V, class S, class F, class Part, class Init>
   DStream<std::pair<K, S>> updateStream(F updateFn, Part part, bool rememberPartitioner, const Init& initial) const {
-    const auto p = detail::streamPartitioner(part, d().sparkContext().defaultParallelism());
+    const auto p = detail::streamPartitioner(part, "updateStateByKey", d().sparkContext().defaultParallelism());
     using P = std::remove_cvref_t<decltype(p)>;
     auto node = std::make_shared<detail::UpdateStateNode<K, V, S, F, P, Form>>(
         d().graph(), d().slideDuration(), d().baseNode(), batchRows("updateStateByKey", p), std::move(updateFn), p,
@@ -14097,7 +14098,7 @@ class DStreamWindowOps {
       using Row = detail::row_t<typename D::value_type>;
       detail::requireWindowDurations("reduceByKeyAndWindow", windowDuration, slideDuration, d().slideDuration());
       SparkContext* sc = &d().sparkContext();
-      const auto p = detail::streamPartitioner(part, sc->defaultParallelism());
+      const auto p = detail::streamPartitioner(part, "reduceByKeyAndWindow", sc->defaultParallelism());
       DStream<Row> perBatch = detail::deriveStream(d(), [f, p](const auto& rdd) { return rdd.reduceByKey(f, p); });
       return detail::windowStream<Row>(
           "reduceByKeyAndWindow", perBatch, windowDuration, slideDuration, [f, p, sc](std::vector<RDD<Row>> rdds) {
@@ -14120,7 +14121,8 @@ class DStreamWindowOps {
       using K = typename Row::first_type;
       using V = typename Row::second_type;
       detail::requireWindowDurations("reduceByKeyAndWindow", windowDuration, slideDuration, d().slideDuration());
-      const auto p = detail::streamPartitioner(part, d().sparkContext().defaultParallelism());
+      const auto p =
+          detail::streamPartitioner(part, "reduceByKeyAndWindow", d().sparkContext().defaultParallelism());
       using P = std::remove_cvref_t<decltype(p)>;
       DStream<Row> perBatch = detail::deriveStream(d(), [f, p](const auto& rdd) { return rdd.reduceByKey(f, p); });
       auto node = std::make_shared<detail::ReducedWindowNode<K, V, F, G, Filter, P>>(
@@ -14138,10 +14140,12 @@ class DStreamWindowOps {
   template <class Part = std::size_t>
   auto countByValueAndWindow(Duration windowDuration, Duration slideDuration, Part part = 0) const {
     using T = typename D::value_type;
+    // Chosen here, not by reduceByKeyAndWindow, so that a negative count is refused in this operation's name.
+    const auto p = detail::streamPartitioner(part, "countByValueAndWindow", d().sparkContext().defaultParallelism());
     return d()
         .map([](const T& x) { return std::pair<T, std::int64_t>(x, 1); })
-        .reduceByKeyAndWindow(std::plus<std::int64_t>(), std::minus<std::int64_t>(), windowDuration, slideDuration,
-                              part, [](const auto& kv) { return kv.second != 0; });
+        .reduceByKeyAndWindow(std::plus<std::int64_t>(), std::minus<std::int64_t>(), windowDuration, slideDuration, p,
+                              [](const auto& kv) { return kv.second != 0; });
   }
 
   /// groupByKeyAndWindow(window[, slide[, n | partitioner]]): (key, std::vector of its
@@ -14158,7 +14162,7 @@ class DStreamWindowOps {
       using Group = std::pair<typename Row::first_type, std::vector<typename Row::second_type>>;
       detail::requireWindowDurations("groupByKeyAndWindow", windowDuration, slideDuration, d().slideDuration());
       SparkContext* sc = &d().sparkContext();
-      const auto p = detail::streamPartitioner(part, sc->defaultParallelism());
+      const auto p = detail::streamPartitioner(part, "groupByKeyAndWindow", sc->defaultParallelism());
       DStream<Group> perBatch = detail::deriveStream(d(), [p](const auto& rdd) { return rdd.groupByKey(p); });
       auto concat = [](auto a, auto b) {
         a.insert(a.end(), std::make_move_iterator(b.begin()), std::make_move_iterator(b.end()));

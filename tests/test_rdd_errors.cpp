@@ -222,6 +222,14 @@ TEST_CASE("a negative partition count is refused at the call, not taken as SIZE_
   CHECK_THROWS_WITH_AS(rdd.coalesce(n, true), refused("coalesce").c_str(), std::invalid_argument);
   CHECK_THROWS_WITH_AS(rdd.repartition(n), refused("repartition").c_str(), std::invalid_argument);
   CHECK_THROWS_WITH_AS(rdd.distinct(n), refused("distinct").c_str(), std::invalid_argument);
+  // The keyed operations' counts are refused in the operation's name too.
+  CHECK_THROWS_WITH_AS(pairs.reduceByKey(std::plus<int>(), n), refused("reduceByKey").c_str(), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(pairs.groupByKey(n), refused("groupByKey").c_str(), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(pairs.leftOuterJoin(pairs, n), refused("leftOuterJoin").c_str(), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(pairs.cogroup(pairs, n), refused("cogroup").c_str(), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(pairs.subtractByKey(pairs, n), refused("subtractByKey").c_str(), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(rdd.intersection(rdd, n), refused("intersection").c_str(), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(rdd.subtract(rdd, n), refused("subtract").c_str(), std::invalid_argument);
   // Counts of any integer type in range work as before.
   CHECK(pairs.sortByKey(false, 3).getNumPartitions() == 3);
   CHECK(rdd.sortBy([](int x) { return -x; }, true, 2u).first() == 9);

@@ -118,7 +118,8 @@ TEST_CASE("keyed per-batch operations: a number gives a HashPartitioner of that 
   CHECK(explicitHash.contents == "[(a,(1,10)), (a,(3,10)), (ccc,(4,30))]");
   ManualContext m;
   auto a = m.ssc.queueStream(queueOf(m.sc, std::vector<std::vector<KV>>{}));
-  CHECK_THROWS_WITH_AS(a.groupByKey(-1), "rill: the number of partitions must not be negative", std::invalid_argument);
+  CHECK_THROWS_WITH_AS(a.groupByKey(-1), "rill: groupByKey: the number of partitions must not be negative, got -1",
+                       std::invalid_argument);
 }
 
 namespace {

@@ -333,20 +333,25 @@ TEST_CASE("partition counts are checked at the call, not in the first batch") {
                        std::invalid_argument);
   // The keyed operations take 0 as their default (the context's parallelism); below 0 is refused.
   auto pairs = input.map([](int x) { return std::pair<int, int>(x % 2, x); });
-  const char* negative = "rill: the number of partitions must not be negative";
-  CHECK_THROWS_WITH_AS(pairs.reduceByKey(std::plus<int>(), -1), negative, std::invalid_argument);
-  CHECK_THROWS_WITH_AS(pairs.groupByKey(-1), negative, std::invalid_argument);
-  CHECK_THROWS_WITH_AS(pairs.join(pairs, -1), negative, std::invalid_argument);
-  CHECK_THROWS_WITH_AS(pairs.cogroup(pairs, -1), negative, std::invalid_argument);
-  CHECK_THROWS_WITH_AS(pairs.reduceByKeyAndWindow(std::plus<int>(), 2s, 1s, -1), negative, std::invalid_argument);
-  CHECK_THROWS_WITH_AS(pairs.reduceByKeyAndWindow(std::plus<int>(), std::minus<int>(), 2s, 1s, -1), negative,
+  const auto negative = [](const char* op) {
+    return std::string("rill: ") + op + ": the number of partitions must not be negative, got -1";
+  };
+  CHECK_THROWS_WITH_AS(pairs.reduceByKey(std::plus<int>(), -1), negative("reduceByKey").c_str(), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(pairs.groupByKey(-1), negative("groupByKey").c_str(), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(pairs.join(pairs, -1), negative("join").c_str(), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(pairs.cogroup(pairs, -1), negative("cogroup").c_str(), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(pairs.reduceByKeyAndWindow(std::plus<int>(), 2s, 1s, -1),
+                       negative("reduceByKeyAndWindow").c_str(), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(pairs.reduceByKeyAndWindow(std::plus<int>(), std::minus<int>(), 2s, 1s, -1),
+                       negative("reduceByKeyAndWindow").c_str(), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(pairs.groupByKeyAndWindow(2s, 1s, -1), negative("groupByKeyAndWindow").c_str(),
                        std::invalid_argument);
-  CHECK_THROWS_WITH_AS(pairs.groupByKeyAndWindow(2s, 1s, -1), negative, std::invalid_argument);
-  CHECK_THROWS_WITH_AS(input.countByValueAndWindow(2s, 1s, -1), negative, std::invalid_argument);
+  CHECK_THROWS_WITH_AS(input.countByValueAndWindow(2s, 1s, -1), negative("countByValueAndWindow").c_str(),
+                       std::invalid_argument);
   auto sum = [](const std::vector<int>& values, std::optional<int> state) -> std::optional<int> {
     return std::accumulate(values.begin(), values.end(), state.value_or(0));
   };
-  CHECK_THROWS_WITH_AS(pairs.updateStateByKey(sum, -1), negative, std::invalid_argument);
+  CHECK_THROWS_WITH_AS(pairs.updateStateByKey(sum, -1), negative("updateStateByKey").c_str(), std::invalid_argument);
   // Nothing failed was registered: the valid stream runs.
   auto out = collectBatches(input.repartition(1).glom());
   m.ssc.start();

@@ -108,14 +108,14 @@ std::vector<std::pair<K, C>> mergeCombined(std::span<std::vector<std::pair<K, C>
 
 /// The RDD's own partitioner when `partArg` lets the op keep it: the default
 /// (0) on an RDD that has one, or a partitioner equal to the RDD's, with the
-/// partitions where a shuffle would put them. Null otherwise.
+/// partitions where a shuffle would put them. Null otherwise. `op` names the operation.
 template <class R, class Part>
-Ref<const AnyPartitioner> keptPartitioner(const R& rdd, const Part& partArg) {
+Ref<const AnyPartitioner> keptPartitioner(const R& rdd, std::string_view op, const Part& partArg) {
   Ref<const AnyPartitioner> info = rdd.partitioner();
   if (!info || !placedInBlocks(rdd, clusterOf(rdd.context()).size())) return nullptr;
   if constexpr (std::is_integral_v<Part>)
     if (partArg == 0) return info;
-  return partitionedBy(info.get(), rddPartitioner(partArg, rdd)) ? info : nullptr;
+  return partitionedBy(info.get(), rddPartitioner(partArg, op, rdd)) ? info : nullptr;
 }
 
 /// combineByKey(rdd, tag, aggregator, numPartitions or partitioner); `tag` names
@@ -128,8 +128,8 @@ auto combineByKey(const R& rdd, std::string_view tag, const Agg& agg, const Part
   using Entry = std::pair<K, C>;
   using Hash = hasher_of_t<Part>;
   auto& sc = rdd.context();
-  auto kept = keptPartitioner(rdd, partArg);
-  const auto part = rddPartitioner(partArg, rdd);
+  auto kept = keptPartitioner(rdd, tag, partArg);
+  const auto part = rddPartitioner(partArg, tag, rdd);
   using P = std::remove_cvref_t<decltype(part)>;
   const Hash hash = hasherFrom<Hash>(part);
   // In place, one table per partition (no target to cut it for); else one bucket per target.
@@ -167,8 +167,8 @@ auto groupByKey(const R& rdd, const Part& partArg) {
   using V = typename Row::second_type;
   using Out = std::pair<K, std::vector<V>>;
   using Hash = hasher_of_t<Part>;
-  auto kept = keptPartitioner(rdd, partArg);
-  const auto part = rddPartitioner(partArg, rdd);
+  auto kept = keptPartitioner(rdd, "groupByKey", partArg);
+  const auto part = rddPartitioner(partArg, "groupByKey", rdd);
   const Hash hash = hasherFrom<Hash>(part);
   const auto group = [&](std::vector<Row> rows) {
     FlatMap<K, std::vector<V>, Hash> table(hash);

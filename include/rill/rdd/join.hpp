@@ -171,7 +171,7 @@ struct CogroupValues<V, W> {
 template <class Groups, class Part, class... Rs>
 auto cogroup(const Part& partArg, const Rs&... rdds) {
   using K = owned_key_t<key_of_t<typename std::tuple_element_t<0, std::tuple<Rs...>>::value_type>>;
-  const auto part = rddPartitioner(partArg, rdds...);
+  const auto part = rddPartitioner(partArg, "cogroup", rdds...);
   const auto hash = hasherFrom<hasher_of_t<Part>>(part);
   auto sides = std::tuple(partitionRows(rdds, "cogroup", part)...);
   auto& sc = std::get<0>(std::tie(rdds...)).context();

@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <type_traits>
 
 /// Rejects an element type T that is not a key/value pair, naming the operation:
@@ -57,23 +58,22 @@ constexpr bool checkKeyed() {
 /// A partition count given as any integer type, as a size_t: a negative one is refused
 /// at the call, where a std::size_t parameter would take -1 as SIZE_MAX. `op` names the caller.
 template <std::integral N>
-std::size_t partitionCount(N n, const char* op) {
+std::size_t partitionCount(N n, std::string_view op) {
   if constexpr (std::is_signed_v<N>)
     if (n < 0)
-      throw std::invalid_argument(std::string("rill: ") + op + ": the number of partitions must not be negative, got " +
-                                  std::to_string(n));
+      throw std::invalid_argument(std::string("rill: ").append(op).append(
+          ": the number of partitions must not be negative, got " + std::to_string(n)));
   return static_cast<std::size_t>(n);
 }
 
-/// The partitioner for a last argument `part`: a partitioner as it is; a number
-/// n > 0 as HashPartitioner(n); 0 as byDefault(), the operation's default.
+/// The partitioner for a last argument `part` of the operation `op`: a partitioner as
+/// it is; a number n > 0 as HashPartitioner(n); 0 as byDefault(), the operation's default.
 template <class Part, class Default>
-auto choosePartitioner(const Part& part, Default byDefault) {
+auto choosePartitioner(const Part& part, std::string_view op, Default byDefault) {
   if constexpr (std::is_integral_v<Part>) {
-    if constexpr (std::is_signed_v<Part>)
-      if (part < 0) throw std::invalid_argument("rill: the number of partitions must not be negative");
+    const std::size_t n = partitionCount(part, op);
     using Chosen = decltype(byDefault());
-    return part != 0 ? Chosen(HashPartitioner<>(static_cast<std::size_t>(part))) : byDefault();
+    return n != 0 ? Chosen(HashPartitioner<>(n)) : byDefault();
   } else {
     return part;
   }
@@ -131,18 +131,18 @@ ChosenPartitioner<K> ownPartitioner(const R& rdd) {
   return ChosenPartitioner<K>(HashPartitioner<>(std::max<std::size_t>(rdd.numPartitions(), 1)));
 }
 
-/// An RDD operation's partitioner for `part` over its inputs; 0 is defaultPartitioner.
+/// The RDD operation `op`'s partitioner for `part` over its inputs; 0 is defaultPartitioner.
 template <class Part, class R, class... Rs>
-auto rddPartitioner(const Part& part, const R& rdd, const Rs&... others) {
+auto rddPartitioner(const Part& part, std::string_view op, const R& rdd, const Rs&... others) {
   using K = owned_key_t<key_of_t<typename R::value_type>>;
-  return choosePartitioner(part, [&] { return defaultPartitioner<K>(rdd, others...); });
+  return choosePartitioner(part, op, [&] { return defaultPartitioner<K>(rdd, others...); });
 }
 
-/// A DStream operation's partitioner for `part`. The default is Spark Streaming's:
+/// The DStream operation `op`'s partitioner for `part`. The default is Spark Streaming's:
 /// HashPartitioner(the context's default parallelism).
 template <class Part>
-auto streamPartitioner(const Part& part, std::size_t defaultParallelism) {
-  return choosePartitioner(part, [=] { return HashPartitioner<>(defaultParallelism); });
+auto streamPartitioner(const Part& part, std::string_view op, std::size_t defaultParallelism) {
+  return choosePartitioner(part, op, [=] { return HashPartitioner<>(defaultParallelism); });
 }
 
 /// The table hasher for partitioner P: the partitioner's own when it has one.

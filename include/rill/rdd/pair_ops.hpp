@@ -402,7 +402,7 @@ class PairOps {
     if constexpr (detail::sameKeys<T, typename Other::value_type>())
       if constexpr (detail::checkKeyed<T, Part>()) {
         using K = owned_key_t<key_of_t<T>>;
-        const auto p = detail::choosePartitioner(part, [&] { return detail::ownPartitioner<K>(d()); });
+        const auto p = detail::choosePartitioner(part, "subtractByKey", [&] { return detail::ownPartitioner<K>(d()); });
         const auto hash = detail::hasherFrom<hasher_of_t<Part>>(p);
         auto parts = detail::coPartitioned(d(), other, "subtractByKey", p, [&](auto& left, auto& right) {
           return detail::withoutMatches(left, right, detail::RowKey{}, hash);
@@ -420,10 +420,10 @@ class PairOps {
                   "with the same key type");
     if constexpr (detail::sameKeys<T, typename Other::value_type>())
       if constexpr (detail::checkKeyed<T, Part>()) {
-        const auto p = detail::rddPartitioner(part, d(), other);
-        const auto hash = detail::hasherFrom<hasher_of_t<Part>>(p);
         constexpr const char* tag = KeepLeft ? (KeepRight ? "fullOuterJoin" : "leftOuterJoin")
                                              : (KeepRight ? "rightOuterJoin" : "join");
+        const auto p = detail::rddPartitioner(part, tag, d(), other);
+        const auto hash = detail::hasherFrom<hasher_of_t<Part>>(p);
         auto parts = detail::coPartitioned(d(), other, tag, p, [&](auto& left, auto& right) {
           return detail::joinPartition<KeepLeft, KeepRight>(left, right, hash);
         });

@@ -80,13 +80,13 @@ std::vector<T> commonElements(std::vector<T>& left, const std::vector<T>& right,
   return out;
 }
 
-/// The partitioner of intersection and subtract for `part`. A count of 0 takes
+/// The partitioner of intersection and subtract (`tag` names which) for `part`. A count of 0 takes
 /// Spark's defaults: for intersection (a cogroup of elements, which have no
 /// partitioner) HashPartitioner(spark.default.parallelism, else the larger
 /// partition count of the two), for subtract HashPartitioner(this RDD's).
 template <bool Intersect, class Part, class A, class B>
-auto setPartitioner(const Part& part, const A& a, const B& b) {
-  return choosePartitioner(part, [&] {
+auto setPartitioner(const Part& part, std::string_view tag, const A& a, const B& b) {
+  return choosePartitioner(part, tag, [&] {
     if constexpr (Intersect)
       return HashPartitioner<>(defaultPartitionCount(a.context(), std::max(a.numPartitions(), b.numPartitions())));
     else
@@ -99,9 +99,9 @@ auto setPartitioner(const Part& part, const A& a, const B& b) {
 template <bool Intersect, class A, class B, class Part>
 RDD<typename A::value_type> setOperation(const A& a, const B& b, const Part& partArg) {
   using T = typename A::value_type;
-  const auto part = setPartitioner<Intersect>(partArg, a, b);
-  const auto hash = hasherFrom<hasher_of_t<Part>>(part);
   constexpr std::string_view tag = Intersect ? "intersection" : "subtract";
+  const auto part = setPartitioner<Intersect>(partArg, tag, a, b);
+  const auto hash = hasherFrom<hasher_of_t<Part>>(part);
   auto left = partitionElements(a, tag, part);
   auto right = partitionElements(b, tag, part);
   auto parts = perPartition(a.context(), tag, part.numPartitions(), [&](std::size_t r) {

@@ -20,19 +20,19 @@ class DStreamPairOps {
   auto reduceByKey(F f, Part part = 0) const {
     RILL_REQUIRE_PAIRS(typename D::value_type, "reduceByKey needs a DStream");
     if constexpr (detail::checkKeyed<typename D::value_type, Part>())
-      return perBatch(part, [f](const auto& rdd, const auto& p) { return rdd.reduceByKey(f, p); });
+      return perBatch(part, "reduceByKey", [f](const auto& rdd, const auto& p) { return rdd.reduceByKey(f, p); });
   }
   template <class Part = std::size_t>
   auto groupByKey(Part part = 0) const {
     RILL_REQUIRE_PAIRS(typename D::value_type, "groupByKey needs a DStream");
     if constexpr (detail::checkKeyed<typename D::value_type, Part>())
-      return perBatch(part, [](const auto& rdd, const auto& p) { return rdd.groupByKey(p); });
+      return perBatch(part, "groupByKey", [](const auto& rdd, const auto& p) { return rdd.groupByKey(p); });
   }
   template <class C, class M, class MC, class Part = std::size_t>
   auto combineByKey(C createCombiner, M mergeValue, MC mergeCombiners, Part part = 0) const {
     RILL_REQUIRE_PAIRS(typename D::value_type, "combineByKey needs a DStream");
     if constexpr (detail::checkKeyed<typename D::value_type, Part>())
-      return perBatch(part, [=](const auto& rdd, const auto& p) {
+      return perBatch(part, "combineByKey", [=](const auto& rdd, const auto& p) {
         return rdd.combineByKey(createCombiner, mergeValue, mergeCombiners, p);
       });
   }
@@ -75,16 +75,16 @@ class DStreamPairOps {
   }
 
  private:
-  /// The partitioner of every batch's keyed operation.
+  /// The partitioner of every batch's keyed operation, `name`.
   template <class Part>
-  auto batchPartitioner(const Part& part) const {
-    return detail::streamPartitioner(part, d().sparkContext().defaultParallelism());
+  auto batchPartitioner(const Part& part, const char* name) const {
+    return detail::streamPartitioner(part, name, d().sparkContext().defaultParallelism());
   }
 
-  /// op(batch, partitioner) on every batch.
+  /// op(batch, partitioner) on every batch; `name` names the operation.
   template <class Part, class Op>
-  auto perBatch(const Part& part, Op op) const {
-    return detail::deriveStream(d(), [op, p = batchPartitioner(part)](const auto& rdd) { return op(rdd, p); });
+  auto perBatch(const Part& part, const char* name, Op op) const {
+    return detail::deriveStream(d(), [op, p = batchPartitioner(part, name)](const auto& rdd) { return op(rdd, p); });
   }
 
   /// op(left batch, right batch, partitioner) on every pair of batches.
@@ -93,7 +93,8 @@ class DStreamPairOps {
     RILL_REQUIRE_PAIRS(typename D::value_type, "join, the outer joins and cogroup need a DStream");
     if constexpr (detail::checkKeyed<typename D::value_type, Part>())
       return detail::deriveStream2(
-          d(), other, [op, p = batchPartitioner(part)](const auto& a, const auto& b, Time) { return op(a, b, p); },
+          d(), other,
+          [op, p = batchPartitioner(part, name)](const auto& a, const auto& b, Time) { return op(a, b, p); },
           name);
   }
 };

@@ -81,7 +81,8 @@ class DStreamStateOps {
         static_assert(!std::is_void_v<R>, "rill: mapWithState's function must return the mapped value");
         if constexpr (!std::is_void_v<R>) {
           using M = typename detail::MappedOf<R, timed>::type;
-          const auto p = detail::streamPartitioner(spec.getPartitioner(), d().sparkContext().defaultParallelism());
+          const auto p =
+              detail::streamPartitioner(spec.getPartitioner(), "mapWithState", d().sparkContext().defaultParallelism());
           using P = std::remove_cvref_t<decltype(p)>;
           auto node = std::make_shared<detail::MapWithStateNode<K, V, S, M, F, P, timed>>(
               d().graph(), d().slideDuration(), d().baseNode(), batchRows("mapWithState", p), spec.mappingFunction(), p,
@@ -154,7 +155,7 @@ class DStreamStateOps {
 
   template <detail::UpdateForm Form, class K, class V, class S, class F, class Part, class Init>
   DStream<std::pair<K, S>> updateStream(F updateFn, Part part, bool rememberPartitioner, const Init& initial) const {
-    const auto p = detail::streamPartitioner(part, d().sparkContext().defaultParallelism());
+    const auto p = detail::streamPartitioner(part, "updateStateByKey", d().sparkContext().defaultParallelism());
     using P = std::remove_cvref_t<decltype(p)>;
     auto node = std::make_shared<detail::UpdateStateNode<K, V, S, F, P, Form>>(
         d().graph(), d().slideDuration(), d().baseNode(), batchRows("updateStateByKey", p), std::move(updateFn), p,

@@ -102,7 +102,7 @@ class DStreamWindowOps {
       using Row = detail::row_t<typename D::value_type>;
       detail::requireWindowDurations("reduceByKeyAndWindow", windowDuration, slideDuration, d().slideDuration());
       SparkContext* sc = &d().sparkContext();
-      const auto p = detail::streamPartitioner(part, sc->defaultParallelism());
+      const auto p = detail::streamPartitioner(part, "reduceByKeyAndWindow", sc->defaultParallelism());
       DStream<Row> perBatch = detail::deriveStream(d(), [f, p](const auto& rdd) { return rdd.reduceByKey(f, p); });
       return detail::windowStream<Row>(
           "reduceByKeyAndWindow", perBatch, windowDuration, slideDuration, [f, p, sc](std::vector<RDD<Row>> rdds) {
@@ -125,7 +125,8 @@ class DStreamWindowOps {
       using K = typename Row::first_type;
       using V = typename Row::second_type;
       detail::requireWindowDurations("reduceByKeyAndWindow", windowDuration, slideDuration, d().slideDuration());
-      const auto p = detail::streamPartitioner(part, d().sparkContext().defaultParallelism());
+      const auto p =
+          detail::streamPartitioner(part, "reduceByKeyAndWindow", d().sparkContext().defaultParallelism());
       using P = std::remove_cvref_t<decltype(p)>;
       DStream<Row> perBatch = detail::deriveStream(d(), [f, p](const auto& rdd) { return rdd.reduceByKey(f, p); });
       auto node = std::make_shared<detail::ReducedWindowNode<K, V, F, G, Filter, P>>(
@@ -143,10 +144,12 @@ class DStreamWindowOps {
   template <class Part = std::size_t>
   auto countByValueAndWindow(Duration windowDuration, Duration slideDuration, Part part = 0) const {
     using T = typename D::value_type;
+    // Chosen here, not by reduceByKeyAndWindow, so that a negative count is refused in this operation's name.
+    const auto p = detail::streamPartitioner(part, "countByValueAndWindow", d().sparkContext().defaultParallelism());
     return d()
         .map([](const T& x) { return std::pair<T, std::int64_t>(x, 1); })
-        .reduceByKeyAndWindow(std::plus<std::int64_t>(), std::minus<std::int64_t>(), windowDuration, slideDuration,
-                              part, [](const auto& kv) { return kv.second != 0; });
+        .reduceByKeyAndWindow(std::plus<std::int64_t>(), std::minus<std::int64_t>(), windowDuration, slideDuration, p,
+                              [](const auto& kv) { return kv.second != 0; });
   }
 
   /// groupByKeyAndWindow(window[, slide[, n | partitioner]]): (key, std::vector of its
@@ -163,7 +166,7 @@ class DStreamWindowOps {
       using Group = std::pair<typename Row::first_type, std::vector<typename Row::second_type>>;
       detail::requireWindowDurations("groupByKeyAndWindow", windowDuration, slideDuration, d().slideDuration());
       SparkContext* sc = &d().sparkContext();
-      const auto p = detail::streamPartitioner(part, sc->defaultParallelism());
+      const auto p = detail::streamPartitioner(part, "groupByKeyAndWindow", sc->defaultParallelism());
       DStream<Group> perBatch = detail::deriveStream(d(), [p](const auto& rdd) { return rdd.groupByKey(p); });
       auto concat = [](auto a, auto b) {
         a.insert(a.end(), std::make_move_iterator(b.begin()), std::make_move_iterator(b.end()));
