@@ -10101,7 +10101,22 @@ class Broadcast {
 // read them, refusing malformed text with a message naming the setting (a bad
 // value fails where the setting is read, not later in a thread).
 
-#include <cctype>
+// ---- begin rill/core/ascii.hpp ----
+// Case-insensitive comparison in ASCII, one rule for the names rill reads (settings, units, REST query
+// values), as Spark's equalsIgnoreCase and toLowerCase(Locale.ROOT): the program's locale plays no part.
+
+namespace rill::detail {
+
+/// Whether a and b are the same text once ASCII letters' case is ignored.
+constexpr bool equalsIgnoreCase(std::string_view a, std::string_view b) {
+  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) { return lower(x) == lower(y); });
+}
+
+}  // namespace rill::detail
+// ---- end rill/core/ascii.hpp ----
+
 
 namespace rill::detail {
 
@@ -10121,11 +10136,10 @@ RILL_RUNTIME std::chrono::milliseconds confTimeMs(const SparkConf& conf, const s
 
 RILL_RUNTIME bool confBoolean(const SparkConf& conf, const std::string& key, bool dflt) {
   if (!conf.contains(key)) return dflt;
-  std::string v = conf.get(key);
-  std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (v == "true") return true;
-  if (v == "false") return false;
-  throw std::invalid_argument("rill: setting '" + key + "' must be true or false, got '" + conf.get(key) + "'");
+  const std::string v = conf.get(key);
+  if (equalsIgnoreCase(v, "true")) return true;
+  if (equalsIgnoreCase(v, "false")) return false;
+  throw std::invalid_argument("rill: setting '" + key + "' must be true or false, got '" + v + "'");
 }
 
 RILL_RUNTIME std::size_t confPositive(const SparkConf& conf, const std::string& key, std::size_t dflt) {
@@ -10153,21 +10167,20 @@ RILL_RUNTIME std::chrono::milliseconds confTimeMs(const SparkConf& conf, const s
     n = n * 10 + (s[digits] - '0');
   }
   if (digits == 0) throw bad();
-  std::string unit(s.substr(digits));
-  std::transform(unit.begin(), unit.end(), unit.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string_view unit = s.substr(digits);
+  const auto is = [&](std::string_view name) { return equalsIgnoreCase(unit, name); };
   std::int64_t usPerUnit = 0;
-  if (unit.empty() || unit == "ms")
+  if (unit.empty() || is("ms"))
     usPerUnit = 1000;
-  else if (unit == "us")
+  else if (is("us"))
     usPerUnit = 1;
-  else if (unit == "s")
+  else if (is("s"))
     usPerUnit = 1000 * 1000;
-  else if (unit == "m" || unit == "min")
+  else if (is("m") || is("min"))
     usPerUnit = 60LL * 1000 * 1000;
-  else if (unit == "h")
+  else if (is("h"))
     usPerUnit = 3600LL * 1000 * 1000;
-  else if (unit == "d")
+  else if (is("d"))
     usPerUnit = 86400LL * 1000 * 1000;
   else
     throw bad();

@@ -175,6 +175,8 @@ TEST_CASE("stop settings: Spark's defaults and duration syntax; malformed values
   CHECK(timeout("1h") == 3'600'000);
   CHECK(timeout("1d") == 86'400'000);
   CHECK(timeout("1500us") == 1);
+  CHECK(timeout("10S") == 10'000);  // units in any case, as Spark's
+  CHECK(timeout("2Min") == 120'000);
   CHECK(timeout("0") == 0);
   for (const char* bad : {"", "soon", "-1s", "10 s", "1.5s", "10sec", "99999999999999999999"}) {
     CAPTURE(bad);

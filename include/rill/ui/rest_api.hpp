@@ -5,6 +5,7 @@
 // batches/<batch-id>, batches/<batch-id>/operations[/<output-op-id>], with
 // Spark's field names. `path` is what follows "/api/v1". An application
 // whose context stopped is completed, with its end time.
+#include <rill/core/ascii.hpp>
 #include <rill/core/runtime.hpp>
 #include <rill/ui/json.hpp>
 #include <rill/ui/snapshot.hpp>
@@ -12,7 +13,6 @@
 #include <rill/ui/format.hpp>
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
@@ -86,10 +86,7 @@ RILL_RUNTIME std::optional<std::int64_t> parseId(std::string_view text) {
 }
 
 RILL_RUNTIME bool namesStatus(std::string_view value, BatchStatus status) {
-  const std::string_view name = toString(status);
-  return value.size() == name.size() && std::equal(value.begin(), value.end(), name.begin(), [](char v, char n) {
-           return std::toupper(static_cast<unsigned char>(v)) == n;
-         });
+  return rill::detail::equalsIgnoreCase(value, toString(status));
 }
 
 RILL_RUNTIME void writeApplication(JsonWriter& j, const StreamingSnapshot& s, std::int64_t nowWallMillis) {
