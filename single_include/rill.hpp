@@ -12343,6 +12343,18 @@ enum class SavedTime { stateUpdate, batch };
 RILL_RUNTIME void checkSavedTime(Time time, const CheckpointTimes& times, Duration slide, SavedTime kind,
                                  const std::string& what);
 
+/// A stream that saves its own data in checkpoints (the state streams): before a
+/// checkpoint it computes its batch at t if no output asked for it, since the
+/// batch's input is gone after a restart from that checkpoint.
+template <class T>
+class SelfCheckpointingNode : public DStreamNode<T>, public CheckpointParticipant {
+ public:
+  using DStreamNode<T>::DStreamNode;
+  void computeThrough(Time t) override {
+    if (this->isTimeValid(t)) this->getOrCompute(t);
+  }
+};
+
 /// Saves the batch RDDs a stream remembers and puts them back on restore.
 template <class T>
 class BatchesParticipant final : public CheckpointParticipant {
@@ -12716,10 +12728,7 @@ struct MappedOf<std::optional<M>, true> {
 };
 
 template <class K, class V, class S, class M, class F, class P, bool Timed>
-class MapWithStateNode final : public DStreamNode<M>,
-                               public CheckpointParticipant,
-                               public StateSnapshots<K, S>,
-                               public KeyedState {
+class MapWithStateNode final : public SelfCheckpointingNode<M>, public StateSnapshots<K, S>, public KeyedState {
   using Hash = hasher_of_t<P>;
   struct Entry {
     S state;
@@ -12738,7 +12747,7 @@ class MapWithStateNode final : public DStreamNode<M>,
 
   MapWithStateNode(DStreamGraph& graph, Duration slide, std::shared_ptr<DStreamBase> parent, Batch batch, F fn, P part,
                    RDD<std::pair<K, S>> initial /* without a node: none */, std::optional<Duration> timeout)
-      : DStreamNode<M>(graph, slide, {std::move(parent)}),
+      : SelfCheckpointingNode<M>(graph, slide, {std::move(parent)}),
         batch_(std::move(batch)),
         fn_(std::move(fn)),
         part_(std::move(part)),
@@ -12765,9 +12774,6 @@ class MapWithStateNode final : public DStreamNode<M>,
     return "the state of mapWithState (" + typeName<std::pair<K, S>>() + ")";
   }
   std::optional<std::string> unsupportedReason() const override { return unsupportedTypes<K, S>(describe()); }
-  void computeThrough(Time t) override {
-    if (this->isTimeValid(t)) this->getOrCompute(t);
-  }
   std::string save(Time) const override {
     if constexpr (Checkpointable<std::pair<K, S>>) {
       Saved saved{last_ ? std::optional(last_->milliseconds()) : std::nullopt, initialized_, {}};
@@ -13310,7 +13316,7 @@ namespace rill::detail {
 enum class UpdateForm { perKey, perKeyTimed, partition };
 
 template <class K, class V, class S, class F, class P, UpdateForm Form>
-class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public CheckpointParticipant, public KeyedState {
+class UpdateStateNode final : public SelfCheckpointingNode<std::pair<K, S>>, public KeyedState {
   using StateRow = std::pair<K, S>;
   using Hash = hasher_of_t<P>;
   using State = std::optional<RDD<StateRow>>;  // none: no state
@@ -13340,7 +13346,7 @@ class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public Checkp
 
   UpdateStateNode(DStreamGraph& graph, Duration slide, std::shared_ptr<DStreamBase> parent, Batch batch, F fn,
                   P part, bool rememberPartitioner, RDD<StateRow> initial /* without a node: none */)
-      : DStreamNode<StateRow>(graph, slide, {std::move(parent)}),
+      : SelfCheckpointingNode<StateRow>(graph, slide, {std::move(parent)}),
         batch_(std::move(batch)),
         fn_(std::move(fn)),
         part_(std::move(part)),
@@ -13352,9 +13358,6 @@ class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public Checkp
   std::string describe() const override { return "the state of updateStateByKey (" + typeName<StateRow>() + ")"; }
   std::int64_t numStateKeys() const override { return keys_; }
   std::optional<std::string> unsupportedReason() const override { return unsupportedTypes<K, S>(describe()); }
-  void computeThrough(Time t) override {
-    if (this->isTimeValid(t)) this->getOrCompute(t);
-  }
   /// The stream's own batches: it saves the states it remembers, which is what a
   /// window over it would save again.
   const void* identity() const override { return static_cast<const DStreamNode<StateRow>*>(this); }

@@ -91,6 +91,18 @@ enum class SavedTime { stateUpdate, batch };
 RILL_RUNTIME void checkSavedTime(Time time, const CheckpointTimes& times, Duration slide, SavedTime kind,
                                  const std::string& what);
 
+/// A stream that saves its own data in checkpoints (the state streams): before a
+/// checkpoint it computes its batch at t if no output asked for it, since the
+/// batch's input is gone after a restart from that checkpoint.
+template <class T>
+class SelfCheckpointingNode : public DStreamNode<T>, public CheckpointParticipant {
+ public:
+  using DStreamNode<T>::DStreamNode;
+  void computeThrough(Time t) override {
+    if (this->isTimeValid(t)) this->getOrCompute(t);
+  }
+};
+
 /// Saves the batch RDDs a stream remembers and puts them back on restore.
 template <class T>
 class BatchesParticipant final : public CheckpointParticipant {

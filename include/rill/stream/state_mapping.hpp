@@ -82,10 +82,7 @@ struct MappedOf<std::optional<M>, true> {
 };
 
 template <class K, class V, class S, class M, class F, class P, bool Timed>
-class MapWithStateNode final : public DStreamNode<M>,
-                               public CheckpointParticipant,
-                               public StateSnapshots<K, S>,
-                               public KeyedState {
+class MapWithStateNode final : public SelfCheckpointingNode<M>, public StateSnapshots<K, S>, public KeyedState {
   using Hash = hasher_of_t<P>;
   struct Entry {
     S state;
@@ -104,7 +101,7 @@ class MapWithStateNode final : public DStreamNode<M>,
 
   MapWithStateNode(DStreamGraph& graph, Duration slide, std::shared_ptr<DStreamBase> parent, Batch batch, F fn, P part,
                    RDD<std::pair<K, S>> initial /* without a node: none */, std::optional<Duration> timeout)
-      : DStreamNode<M>(graph, slide, {std::move(parent)}),
+      : SelfCheckpointingNode<M>(graph, slide, {std::move(parent)}),
         batch_(std::move(batch)),
         fn_(std::move(fn)),
         part_(std::move(part)),
@@ -131,9 +128,6 @@ class MapWithStateNode final : public DStreamNode<M>,
     return "the state of mapWithState (" + typeName<std::pair<K, S>>() + ")";
   }
   std::optional<std::string> unsupportedReason() const override { return unsupportedTypes<K, S>(describe()); }
-  void computeThrough(Time t) override {
-    if (this->isTimeValid(t)) this->getOrCompute(t);
-  }
   std::string save(Time) const override {
     if constexpr (Checkpointable<std::pair<K, S>>) {
       Saved saved{last_ ? std::optional(last_->milliseconds()) : std::nullopt, initialized_, {}};

@@ -55,7 +55,7 @@ namespace rill::detail {
 enum class UpdateForm { perKey, perKeyTimed, partition };
 
 template <class K, class V, class S, class F, class P, UpdateForm Form>
-class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public CheckpointParticipant, public KeyedState {
+class UpdateStateNode final : public SelfCheckpointingNode<std::pair<K, S>>, public KeyedState {
   using StateRow = std::pair<K, S>;
   using Hash = hasher_of_t<P>;
   using State = std::optional<RDD<StateRow>>;  // none: no state
@@ -85,7 +85,7 @@ class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public Checkp
 
   UpdateStateNode(DStreamGraph& graph, Duration slide, std::shared_ptr<DStreamBase> parent, Batch batch, F fn,
                   P part, bool rememberPartitioner, RDD<StateRow> initial /* without a node: none */)
-      : DStreamNode<StateRow>(graph, slide, {std::move(parent)}),
+      : SelfCheckpointingNode<StateRow>(graph, slide, {std::move(parent)}),
         batch_(std::move(batch)),
         fn_(std::move(fn)),
         part_(std::move(part)),
@@ -97,9 +97,6 @@ class UpdateStateNode final : public DStreamNode<std::pair<K, S>>, public Checkp
   std::string describe() const override { return "the state of updateStateByKey (" + typeName<StateRow>() + ")"; }
   std::int64_t numStateKeys() const override { return keys_; }
   std::optional<std::string> unsupportedReason() const override { return unsupportedTypes<K, S>(describe()); }
-  void computeThrough(Time t) override {
-    if (this->isTimeValid(t)) this->getOrCompute(t);
-  }
   /// The stream's own batches: it saves the states it remembers, which is what a
   /// window over it would save again.
   const void* identity() const override { return static_cast<const DStreamNode<StateRow>*>(this); }
