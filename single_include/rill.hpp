@@ -248,7 +248,16 @@ RILL_RUNTIME int syncDirectory(const std::string& dir) noexcept;
 /// Hadoop's hidden files: names starting with '.' or '_'.
 inline bool isHiddenName(std::string_view name) { return !name.empty() && (name[0] == '.' || name[0] == '_'); }
 
+/// Refuses an empty path given to the operation `op` with std::invalid_argument, as
+/// Hadoop's Path does, rather than letting the system calls read it as missing.
+RILL_RUNTIME void requireNonEmptyPath(std::string_view path, std::string_view op);
+
 #if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME void requireNonEmptyPath(std::string_view path, std::string_view op) {
+  if (path.empty())
+    throw std::invalid_argument(std::string("rill: ").append(op).append(": Can not create a Path from an empty string"));
+}
 
 RILL_RUNTIME SplitPath splitPath(const std::string& path) {
   const auto slash = path.find_last_of('/');
@@ -8673,7 +8682,7 @@ class SaveOps {
   void saveAsTextFile(const std::string& path) const {
     constexpr std::string_view tag = "saveAsTextFile";
     const std::string dir = detail::withoutTrailingSlashes(path);
-    if (dir.empty()) throw std::invalid_argument("rill: saveAsTextFile: Can not create a Path from an empty string");
+    io::requireNonEmptyPath(dir, tag);
     exec::Cluster& cluster = detail::clusterOf(d().context());
     cluster.runAndAgree(tag, [&] {
       if (cluster.isDriver()) detail::createOutputDirectory(dir);
@@ -10330,8 +10339,7 @@ RILL_RUNTIME void requireSameFingerprintOnEveryRank(exec::Cluster& cluster, std:
 
 RILL_RUNTIME std::vector<io::InputFile> agreedInputFiles(exec::Cluster& cluster, const std::string& path,
                                                          std::string_view op) {
-  if (path.empty())
-    throw std::invalid_argument(message({"rill: ", op, ": Can not create a Path from an empty string"}));
+  io::requireNonEmptyPath(path, op);
   std::vector<io::InputFile> files;
   cluster.runAndAgree(op, [&] { files = io::inputFiles(path); });
   if (cluster.size() == 1) return files;

@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstring>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,7 +62,16 @@ RILL_RUNTIME int syncDirectory(const std::string& dir) noexcept;
 /// Hadoop's hidden files: names starting with '.' or '_'.
 inline bool isHiddenName(std::string_view name) { return !name.empty() && (name[0] == '.' || name[0] == '_'); }
 
+/// Refuses an empty path given to the operation `op` with std::invalid_argument, as
+/// Hadoop's Path does, rather than letting the system calls read it as missing.
+RILL_RUNTIME void requireNonEmptyPath(std::string_view path, std::string_view op);
+
 #if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME void requireNonEmptyPath(std::string_view path, std::string_view op) {
+  if (path.empty())
+    throw std::invalid_argument(std::string("rill: ").append(op).append(": Can not create a Path from an empty string"));
+}
 
 RILL_RUNTIME SplitPath splitPath(const std::string& path) {
   const auto slash = path.find_last_of('/');

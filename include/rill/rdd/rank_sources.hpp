@@ -12,6 +12,7 @@
 #include <rill/exec/cluster.hpp>
 #include <rill/exec/trivial_bytes.hpp>
 #include <rill/exec/wire.hpp>
+#include <rill/io/directory.hpp>
 #include <rill/io/input_files.hpp>
 #include <rill/rdd/node.hpp>
 
@@ -154,8 +155,7 @@ RILL_RUNTIME void requireSameFingerprintOnEveryRank(exec::Cluster& cluster, std:
 
 RILL_RUNTIME std::vector<io::InputFile> agreedInputFiles(exec::Cluster& cluster, const std::string& path,
                                                          std::string_view op) {
-  if (path.empty())
-    throw std::invalid_argument(message({"rill: ", op, ": Can not create a Path from an empty string"}));
+  io::requireNonEmptyPath(path, op);
   std::vector<io::InputFile> files;
   cluster.runAndAgree(op, [&] { files = io::inputFiles(path); });
   if (cluster.size() == 1) return files;

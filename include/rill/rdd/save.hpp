@@ -21,7 +21,6 @@
 #include <cstdio>
 #include <ios>
 #include <ostream>
-#include <stdexcept>
 #include <streambuf>
 #include <string>
 #include <string_view>
@@ -101,7 +100,7 @@ class SaveOps {
   void saveAsTextFile(const std::string& path) const {
     constexpr std::string_view tag = "saveAsTextFile";
     const std::string dir = detail::withoutTrailingSlashes(path);
-    if (dir.empty()) throw std::invalid_argument("rill: saveAsTextFile: Can not create a Path from an empty string");
+    io::requireNonEmptyPath(dir, tag);
     exec::Cluster& cluster = detail::clusterOf(d().context());
     cluster.runAndAgree(tag, [&] {
       if (cluster.isDriver()) detail::createOutputDirectory(dir);
