@@ -96,6 +96,22 @@ TEST_CASE("listDirectory gives every entry but . and .., and names a directory i
   CHECK(sorted(kept) == Names{".hidden", "b.txt", "before", "sub"});
 }
 
+TEST_CASE("requireListableDirectory fails as listDirectory would, without listing") {
+  TempDir tmp("listable");
+  const std::string dir = tmp.file("d");
+  REQUIRE(rill::io::makeDirectory(dir) == 0);
+  CHECK_NOTHROW(rill::io::requireListableDirectory(dir));
+  const std::string missing = tmp.file("missing");
+  CHECK_THROWS_WITH_AS(rill::io::requireListableDirectory(missing),
+                       ("rill: cannot list directory '" + missing + "': No such file or directory").c_str(),
+                       rill::IoError);
+  writeFile(dir + "/file", "f");
+  CHECK_THROWS_WITH_AS(rill::io::requireListableDirectory(dir + "/file"),
+                       ("rill: cannot list directory '" + dir + "/file': Not a directory").c_str(), rill::IoError);
+  CHECK_THROWS_WITH_AS(rill::io::listDirectory(dir + "/file"),
+                       ("rill: cannot list directory '" + dir + "/file': Not a directory").c_str(), rill::IoError);
+}
+
 TEST_CASE("removeFile removes a file and reports what it could not remove") {
   TempDir tmp("remove");
   writeFile(tmp.file("f"), "x");

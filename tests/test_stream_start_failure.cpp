@@ -41,7 +41,8 @@ TEST_CASE("an input that cannot start: start() throws, the started inputs stop, 
   ssc.textFileStream(dir).print();
   fs::remove_all(dir);
 
-  CHECK_THROWS_AS(ssc.start(), std::exception);
+  CHECK_THROWS_WITH_AS(ssc.start(), ("rill: cannot list directory '" + dir + "': No such file or directory").c_str(),
+                       rill::IoError);
   CHECK((ssc.getState() == rill::StreamingContext::State::STOPPED));
   CHECK(receiver->stops == receiver->starts);  // started before the failing input, stopped again
   CHECK(ssc.awaitTerminationOrTimeout(kSafety));

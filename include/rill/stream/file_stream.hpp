@@ -17,6 +17,7 @@
 #include <rill/core/errors.hpp>
 #include <rill/core/message.hpp>
 #include <rill/core/runtime.hpp>
+#include <rill/io/directory.hpp>
 #include <rill/io/directory_watcher.hpp>
 #include <rill/io/bounded_file_lines.hpp>
 #include <rill/stream/dstream.hpp>
@@ -45,8 +46,9 @@ class FileInputNode final : public InputNode<std::string> {
   FileInputNode(DStreamGraph& graph, std::string dir, ListenerBus& bus, std::size_t maxLineLength);
 
   /// A directory gone since the definition fails start() (IoError), as a
-  /// misconfigured input should, rather than warn at every batch.
-  void start() override { (void)io::listDirectory(dir_); }
+  /// misconfigured input should, rather than warn at every batch. Opening it
+  /// tells as much as listing it, which for a large directory costs far more.
+  void start() override { io::requireListableDirectory(dir_); }
 
  protected:
   RILL_RUNTIME Batch takeBatch(Time t) override;
