@@ -11501,6 +11501,13 @@ class DStreamNode : public DStreamBase {
     std::lock_guard lock(mutex_);
     return generated_;
   }
+  /// The time of the newest RDD generated or restored (nullopt: none), read
+  /// without copying them all as generatedRDDs() does.
+  std::optional<Time> newestGeneratedTime() const {
+    std::lock_guard lock(mutex_);
+    if (generated_.size() == 0) return std::nullopt;
+    return (generated_.end() - 1)->first;
+  }
 
  protected:
   virtual std::optional<RDD<T>> compute(Time t) = 0;
@@ -12397,7 +12404,7 @@ class BatchesParticipant final : public CheckpointParticipant {
     const auto zero = node_->zeroTime();
     if (!zero) return;
     Time from = std::max(*zero, t - node_->rememberDuration());
-    if (const auto made = node_->generatedRDDs(); made.size() > 0) from = std::max(from, (made.end() - 1)->first);
+    if (const auto newest = node_->newestGeneratedTime()) from = std::max(from, *newest);
     node_->slice(from + node_->slideDuration(), t);  // floors onto the grid, computes what is missing
   }
 

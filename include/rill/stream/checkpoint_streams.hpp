@@ -120,7 +120,7 @@ class BatchesParticipant final : public CheckpointParticipant {
     const auto zero = node_->zeroTime();
     if (!zero) return;
     Time from = std::max(*zero, t - node_->rememberDuration());
-    if (const auto made = node_->generatedRDDs(); made.size() > 0) from = std::max(from, (made.end() - 1)->first);
+    if (const auto newest = node_->newestGeneratedTime()) from = std::max(from, *newest);
     node_->slice(from + node_->slideDuration(), t);  // floors onto the grid, computes what is missing
   }
 

@@ -103,6 +103,13 @@ class DStreamNode : public DStreamBase {
     std::lock_guard lock(mutex_);
     return generated_;
   }
+  /// The time of the newest RDD generated or restored (nullopt: none), read
+  /// without copying them all as generatedRDDs() does.
+  std::optional<Time> newestGeneratedTime() const {
+    std::lock_guard lock(mutex_);
+    if (generated_.size() == 0) return std::nullopt;
+    return (generated_.end() - 1)->first;
+  }
 
  protected:
   virtual std::optional<RDD<T>> compute(Time t) = 0;
