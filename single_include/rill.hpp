@@ -346,15 +346,225 @@ RILL_RUNTIME int syncDirectory(const std::string& dir) noexcept {
 // A line "starts" at offset 0 or right after a '\n'. The range [begin, end)
 // owns exactly the lines starting inside it; a line is read to completion even
 // when it runs past `end`. Cutting a file at arbitrary offsets therefore
-// yields every line exactly once across the ranges. Lines end at '\n', one
-// trailing '\r' is stripped, empty lines are delivered, and an unterminated
-// last line is delivered too.
+// yields every line exactly once across the ranges. What a line is (where it
+// ends, what is stripped, the last line) is LineFramer's (line_framer.hpp).
+
+// ---- begin rill/io/line_framer.hpp ----
+// Splitting a byte stream into text lines: the one place rill decides what a
+// line is, for every reader of lines (textFile's file ranges and .gz files,
+// textFileStream, socketTextStream), so that they cannot disagree.
+//
+// A line ends at '\n'; one '\r' right before it is stripped (so CRLF input
+// works), and a partial last line is delivered by finish() at end of stream.
+// A lone '\r' is a byte of its line, not an end of line as in Hadoop's
+// LineRecordReader and Java's BufferedReader.readLine: rill frames on '\n'
+// only. Bytes are passed through untouched, so invalid UTF-8 or binary data
+// never causes an error.
+//
+// Memory is bounded: a line longer than maxLineLength is never buffered past
+// the limit. It is dropped up to its newline and counted in overlongLines(),
+// because one unterminated 10 GB "line" from a misbehaving peer must not take
+// down the receiver.
+#include <algorithm>
+#include <type_traits>
+
+namespace rill::io {
+
+/// Where the first line of `bytes` ends: the offset of its '\n', or npos.
+inline std::size_t findLineEnd(std::string_view bytes) noexcept {
+  const void* nl = std::memchr(bytes.data(), '\n', bytes.size());
+  return nl == nullptr ? std::string_view::npos : static_cast<std::size_t>(static_cast<const char*>(nl) - bytes.data());
+}
+
+namespace detail {
+
+// Lets callers pass a void callback where stopping early is never needed.
+template <class OnLine>
+bool invokeLine(OnLine& onLine, std::string_view line) {
+  if constexpr (std::is_void_v<std::invoke_result_t<OnLine&, std::string_view>>) {
+    onLine(line);
+    return true;
+  } else {
+    return static_cast<bool>(onLine(line));
+  }
+}
+
+}  // namespace detail
+
+class LineFramer {
+ public:
+  explicit LineFramer(std::size_t maxLineLength = std::size_t{1} << 20)
+      : maxLineLength_(maxLineLength) {}
+
+  LineFramer(const LineFramer&) = delete;
+  LineFramer& operator=(const LineFramer&) = delete;
+  LineFramer(LineFramer&&) noexcept = default;
+  LineFramer& operator=(LineFramer&&) noexcept = default;
+
+  /// Splits `bytes` and calls onLine(std::string_view) for every line that is
+  /// completed by it. The view is only valid during the call. Whatever
+  /// follows the last '\n' is kept for the next feed() or finish(). onLine
+  /// may return bool: false stops the framing (the rest of `bytes` is not
+  /// framed) and makes feed() return false.
+  template <class OnLine>
+  bool feed(std::string_view bytes, OnLine&& onLine) {
+    for (std::size_t nl = findLineEnd(bytes); nl != std::string_view::npos; nl = findLineEnd(bytes)) {
+      std::string_view line = bytes.substr(0, nl);
+      bytes.remove_prefix(nl + 1);
+      const bool complete = endLine(line);
+      // One call site, so that the compiler inlines onLine into this loop.
+      if (complete && !detail::invokeLine(onLine, line)) return false;
+    }
+    if (!bytes.empty()) appendPartial(bytes);
+    return true;
+  }
+
+  /// Signals end of stream: delivers a non-empty unterminated last line (one
+  /// trailing '\r' stripped, as for any line) and resets the framer. Returns
+  /// what a bool-returning onLine returned for it, else true.
+  template <class OnLine>
+  bool finish(OnLine&& onLine) {
+    const bool hadCR = pendingCR_;
+    const bool hadTail = size_ > 0 || hadCR;
+    const bool wasDiscarding = discarding_;
+    const std::size_t len = size_;
+    resetLine();
+    if (wasDiscarding || !hadTail) return true;
+    std::string_view line(buffer_.get(), len);
+    // A pending CR was already left out of the buffer; otherwise strip here.
+    if (!hadCR && line.back() == '\r') line.remove_suffix(1);
+    return detail::invokeLine(onLine, line);
+  }
+
+  /// Drops the bytes up to the next '\n' (included) without counting them as
+  /// an overlong line: a reader that starts inside a file (one split of it)
+  /// begins at the first line that starts after its first byte.
+  void skipPartialLine() noexcept {
+    resetLine();
+    discarding_ = true;
+  }
+
+  /// Whether the bytes fed so far end inside a line (held, or being skipped):
+  /// a reader of a byte range reads on past its end to finish such a line.
+  bool midLine() const noexcept { return size_ > 0 || pendingCR_ || discarding_; }
+
+  /// Number of lines dropped so far for exceeding maxLineLength.
+  std::size_t overlongLines() const noexcept { return overlong_; }
+  /// Bytes of the current partial line held between feed() calls.
+  std::size_t bufferedBytes() const noexcept { return size_; }
+  /// Bytes allocated for partial lines; never exceeds maxLineLength().
+  std::size_t bufferCapacity() const noexcept { return capacity_; }
+  std::size_t maxLineLength() const noexcept { return maxLineLength_; }
+
+ private:
+  // Called with the bytes before a '\n' (the newline itself excluded), turns
+  // them into the line they complete and says whether there is one (not when
+  // it was overlong). The line may view the buffer, which holds it until more
+  // bytes are framed.
+  bool endLine(std::string_view& line) {
+    if (size_ == 0 && !pendingCR_ && !discarding_) {  // fast path: whole line is in `line`
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      if (line.size() <= maxLineLength_) return true;
+      ++overlong_;
+      return false;
+    }
+    return endHeldLine(line);
+  }
+
+  // endLine of a line begun in an earlier feed().
+  bool endHeldLine(std::string_view& line) {
+    std::string_view seg = line;
+    if (discarding_) {  // the overlong line ends here; already counted
+      resetLine();
+      return false;
+    }
+    if (pendingCR_) {
+      // The buffer holds exactly maxLineLength bytes followed by a '\r' we
+      // did not store; only an immediate '\n' keeps the line within limits.
+      const bool fits = seg.empty();
+      line = std::string_view(buffer_.get(), size_);
+      resetLine();
+      if (!fits) ++overlong_;
+      return fits;
+    }
+    // Strip exactly one '\r' before the '\n', wherever it landed.
+    if (!seg.empty() && seg.back() == '\r') {
+      seg.remove_suffix(1);
+    } else if (seg.empty() && buffer_[size_ - 1] == '\r') {
+      --size_;
+    }
+    const bool fits = size_ + seg.size() <= maxLineLength_;
+    if (fits) append(seg);
+    line = std::string_view(buffer_.get(), size_);
+    // Reset before calling out so a throwing callback leaves a clean framer.
+    resetLine();
+    if (!fits) ++overlong_;
+    return fits;
+  }
+
+  // Buffers bytes of a line whose '\n' has not arrived yet.
+  void appendPartial(std::string_view seg) {
+    if (discarding_) return;
+    if (pendingCR_) {  // the '\r' was not followed by '\n': line too long
+      startDiscarding();
+      return;
+    }
+    const std::size_t newSize = size_ + seg.size();
+    if (newSize <= maxLineLength_) {
+      append(seg);
+    } else if (newSize == maxLineLength_ + 1 && seg.back() == '\r') {
+      // May still be a maximal line ending in CRLF; remember the '\r' as a
+      // flag instead of exceeding the buffer limit by one byte.
+      append(seg.substr(0, seg.size() - 1));
+      pendingCR_ = true;
+    } else {
+      startDiscarding();
+    }
+  }
+
+  void startDiscarding() {
+    ++overlong_;
+    resetLine();
+    discarding_ = true;
+  }
+
+  void resetLine() noexcept {
+    size_ = 0;
+    pendingCR_ = false;
+    discarding_ = false;
+  }
+
+  // Grows geometrically but never past maxLineLength_; std::string::reserve
+  // may over-allocate, which would break the documented memory bound.
+  void append(std::string_view seg) {
+    const std::size_t needed = size_ + seg.size();
+    if (needed > capacity_) {
+      const std::size_t grown = std::max({needed, capacity_ * 2, std::size_t{256}});
+      const std::size_t newCap = std::min(grown, maxLineLength_);
+      auto fresh = std::make_unique<char[]>(newCap);
+      if (size_ > 0) std::memcpy(fresh.get(), buffer_.get(), size_);
+      buffer_ = std::move(fresh);
+      capacity_ = newCap;
+    }
+    if (!seg.empty()) std::memcpy(buffer_.get() + size_, seg.data(), seg.size());
+    size_ = needed;
+  }
+
+  std::size_t maxLineLength_;
+  std::unique_ptr<char[]> buffer_;
+  std::size_t capacity_ = 0;
+  std::size_t size_ = 0;
+  std::size_t overlong_ = 0;
+  bool pendingCR_ = false;   // a '\r' at maxLineLength_+1 awaits its '\n'
+  bool discarding_ = false;  // inside an overlong line, skipping to '\n'
+};
+
+}  // namespace rill::io
+// ---- end rill/io/line_framer.hpp ----
 
 #include <sys/types.h>
 
-#include <algorithm>
 #include <cstdint>
-#include <type_traits>
 
 namespace rill::io {
 
@@ -376,21 +586,40 @@ RILL_RUNTIME std::size_t readAt(int fd, const std::string& path, char* buf, std:
 // continues until EOF even if the file grows meanwhile.
 RILL_RUNTIME std::size_t readBufferSize(int fd, std::uintmax_t from);
 
-inline std::string_view stripCR(std::string_view line) noexcept {
-  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-  return line;
+// The next bytes of a byte range [begin, end) for its framer, read at `offset`
+// (advanced past them): up to `end`, then, when `midLine` (a line is open
+// there), the rest of that line through its '\n'; 0 when done or at the end.
+RILL_RUNTIME std::size_t readRange(int fd, const std::string& path, char* buf, std::size_t n, std::uintmax_t& offset,
+                                   std::uintmax_t end, bool midLine);
+
+// Feeds `framer` what read(buf, n) gives until it gives 0, then finishes; false
+// when onLine (or the framer) stopped it.
+template <class Read, class OnLine>
+bool frameReads(LineFramer& framer, Read&& read, std::size_t bufferSize, OnLine& onLine) {
+  std::vector<char> buf(bufferSize);
+  for (std::size_t n = read(buf.data(), buf.size()); n != 0; n = read(buf.data(), buf.size()))
+    if (!framer.feed(std::string_view(buf.data(), n), onLine)) return false;
+  return framer.finish(onLine);
 }
 
-// Lets callers pass a void callback where stopping early is never needed.
+// Frames the lines of `path` that start in [begin, end), as forEachLineInRange.
 template <class OnLine>
-bool invokeLine(OnLine& onLine, std::string_view line) {
-  if constexpr (std::is_void_v<std::invoke_result_t<OnLine&, std::string_view>>) {
-    onLine(line);
-    return true;
-  } else {
-    return static_cast<bool>(onLine(line));
-  }
+bool frameRange(const std::string& path, std::uintmax_t begin, std::uintmax_t end, LineFramer& framer,
+                OnLine& onLine) {
+  const UniqueFd fd = openForReading(path);
+  if (begin >= end) return true;
+  // Starting one byte early lets "skip through the first '\n'" handle both a
+  // range that begins mid-line and one that begins exactly at a line start.
+  std::uintmax_t offset = begin > 0 ? begin - 1 : 0;
+  if (begin > 0) framer.skipPartialLine();
+  const auto read = [&](char* buf, std::size_t n) {
+    return readRange(fd.get(), path, buf, n, offset, end, framer.midLine());
+  };
+  return frameReads(framer, read, readBufferSize(fd.get(), offset), onLine);
 }
+
+// No bound on a line's length: forEachLine reads lines as long as they come.
+inline constexpr std::size_t kUnboundedLine = SIZE_MAX;
 
 }  // namespace detail
 
@@ -399,51 +628,9 @@ bool invokeLine(OnLine& onLine, std::string_view line) {
 /// makes this function return false. Returns true when the range was
 /// exhausted. The view is valid only during the call.
 template <class OnLine>
-bool forEachLineInRange(const std::string& path, std::uintmax_t begin,
-                        std::uintmax_t end, OnLine&& onLine) {
-  UniqueFd fd = detail::openForReading(path);
-  if (begin >= end) return true;
-  // Starting one byte early lets "skip through the first '\n'" handle both a
-  // split that begins mid-line and one that begins exactly at a line start.
-  bool skipping = begin > 0;
-  std::uintmax_t chunkBase = skipping ? begin - 1 : 0;
-  std::uintmax_t lineStart = chunkBase;
-  std::vector<char> buf(detail::readBufferSize(fd.get(), chunkBase));
-  std::string carry;  // a line that spans chunk boundaries
-
-  for (;;) {
-    const std::size_t n = detail::readAt(fd.get(), path, buf.data(), buf.size(), chunkBase);
-    if (n == 0) break;
-    std::string_view rest(buf.data(), n);
-    while (!rest.empty()) {
-      const auto* nl = static_cast<const char*>(std::memchr(rest.data(), '\n', rest.size()));
-      if (skipping) {
-        if (nl == nullptr) break;
-        skipping = false;
-      } else {
-        if (lineStart >= end) return true;  // owned by the next range
-        if (nl == nullptr) {
-          carry.append(rest);
-          break;
-        }
-        std::string_view seg(rest.data(), static_cast<std::size_t>(nl - rest.data()));
-        if (!carry.empty()) {
-          carry.append(seg);
-          seg = carry;
-        }
-        if (!detail::invokeLine(onLine, detail::stripCR(seg))) return false;
-        carry.clear();
-      }
-      const auto consumed = static_cast<std::size_t>(nl - rest.data()) + 1;
-      lineStart = chunkBase + static_cast<std::uintmax_t>(nl - buf.data()) + 1;
-      rest.remove_prefix(consumed);
-    }
-    chunkBase += n;
-  }
-  if (!skipping && lineStart < end && !carry.empty()) {
-    return detail::invokeLine(onLine, detail::stripCR(carry));
-  }
-  return true;
+bool forEachLineInRange(const std::string& path, std::uintmax_t begin, std::uintmax_t end, OnLine&& onLine) {
+  LineFramer framer(detail::kUnboundedLine);
+  return detail::frameRange(path, begin, end, framer, onLine);
 }
 
 /// Calls onLine for every line of `path`; a bool-returning onLine may stop
@@ -483,6 +670,17 @@ RILL_RUNTIME std::size_t detail::readAt(int fd, const std::string& path, char* b
     if (got >= 0) return static_cast<std::size_t>(got);
     if (errno != EINTR) throwSystemError("cannot read file '" + path + "'", errno);
   }
+}
+
+RILL_RUNTIME std::size_t detail::readRange(int fd, const std::string& path, char* buf, std::size_t n,
+                                           std::uintmax_t& offset, std::uintmax_t end, bool midLine) {
+  if (offset >= end && !midLine) return 0;
+  if (offset < end) n = static_cast<std::size_t>(std::min<std::uintmax_t>(n, end - offset));
+  std::size_t got = readAt(fd, path, buf, n, offset);
+  const std::size_t nl = offset >= end ? findLineEnd(std::string_view(buf, got)) : std::string_view::npos;
+  if (nl != std::string_view::npos) got = nl + 1;
+  offset += got;
+  return got;
 }
 
 RILL_RUNTIME std::size_t detail::readBufferSize(int fd, std::uintmax_t from) {
@@ -1016,11 +1214,10 @@ RILL_RUNTIME void writeFileAtomically(const std::string& path, std::string_view 
 
 // ---- begin rill/io/bounded_file_lines.hpp ----
 // A file's lines with a bound on their length, for files that may not be text
-// (a 1 GiB file without a newline must not become one 1 GiB string): the bytes
-// go through a LineFramer, so lines end and are stripped exactly as
-// forEachLine's, but a line longer than maxLineLength is skipped to its
-// newline, never held, and counted. forEachBoundedTextLine reads a .gz file's
-// decompressed lines so.
+// (a 1 GiB file without a newline must not become one 1 GiB string): framed
+// as forEachLine frames them, but a line longer than maxLineLength is skipped
+// to its newline, never held, and counted. forEachBoundedTextLine reads a .gz
+// file's decompressed lines so.
 
 // ---- begin rill/io/compressed_input.hpp ----
 // Reading gzip-compressed input (.gz) without making every program link zlib:
@@ -1054,28 +1251,25 @@ inline bool isGzipPath(std::string_view path) { return path.ends_with(".gz"); }
 /// The decompressed bytes of the .gz file at `path`.
 RILL_RUNTIME std::unique_ptr<DecompressedReader> openGzip(const std::string& path);
 
+namespace detail {
+
+// Frames the lines of the decompressed .gz file at `path`, as frameRange a plain file's.
+template <class OnLine>
+bool frameGzip(const std::string& path, LineFramer& framer, OnLine& onLine) {
+  const std::unique_ptr<DecompressedReader> in = openGzip(path);
+  const auto read = [&in](char* buf, std::size_t n) { return in->read(buf, n); };
+  return frameReads(framer, read, kFileReadChunk, onLine);
+}
+
+}  // namespace detail
+
 /// Calls onLine(std::string_view) for every line of the decompressed .gz file,
 /// with forEachLineInRange's rules (file_lines.hpp); a bool-returning onLine may
 /// stop early by returning false, which this then returns.
 template <class OnLine>
 bool forEachGzipLine(const std::string& path, OnLine&& onLine) {
-  const std::unique_ptr<DecompressedReader> in = openGzip(path);
-  std::vector<char> buf(detail::kFileReadChunk);
-  std::string carry;  // a line that spans chunks
-  for (;;) {
-    const std::size_t n = in->read(buf.data(), buf.size());
-    if (n == 0) break;
-    std::string_view rest(buf.data(), n);
-    for (std::size_t nl = rest.find('\n'); nl != std::string_view::npos; nl = rest.find('\n')) {
-      std::string_view line = rest.substr(0, nl);
-      if (!carry.empty()) line = carry.append(line);
-      if (!detail::invokeLine(onLine, detail::stripCR(line))) return false;
-      carry.clear();
-      rest.remove_prefix(nl + 1);
-    }
-    carry.append(rest);
-  }
-  return carry.empty() || detail::invokeLine(onLine, detail::stripCR(carry));
+  LineFramer framer(detail::kUnboundedLine);
+  return detail::frameGzip(path, framer, onLine);
 }
 
 /// The whole decompressed content of a .gz file, or the bytes of any other file.
@@ -1110,203 +1304,8 @@ RILL_RUNTIME std::string readInputFile(const std::string& path) {
 }  // namespace rill::io
 // ---- end rill/io/compressed_input.hpp ----
 
-// ---- begin rill/io/line_framer.hpp ----
-// Incremental splitting of a byte stream (a socket, a pipe) into text lines.
-//
-// Semantics follow Java's BufferedReader.readLine as used by Spark's socket
-// receiver, restricted to '\n' framing: a line ends at '\n', one trailing '\r'
-// is stripped (so CRLF input works), and a partial last line is delivered by
-// finish() at end of stream. Bytes are passed through untouched, so invalid
-// UTF-8 or binary data never causes an error.
-//
-// Memory is bounded: a line longer than maxLineLength is never buffered past
-// the limit. It is dropped up to its newline and counted in overlongLines(),
-// because one unterminated 10 GB "line" from a misbehaving peer must not take
-// down the receiver.
 
 namespace rill::io {
-
-class LineFramer {
- public:
-  explicit LineFramer(std::size_t maxLineLength = std::size_t{1} << 20)
-      : maxLineLength_(maxLineLength) {}
-
-  LineFramer(const LineFramer&) = delete;
-  LineFramer& operator=(const LineFramer&) = delete;
-  LineFramer(LineFramer&&) noexcept = default;
-  LineFramer& operator=(LineFramer&&) noexcept = default;
-
-  /// Splits `bytes` and calls onLine(std::string_view) for every line that is
-  /// completed by it. The view is only valid during the call. Whatever
-  /// follows the last '\n' is kept for the next feed() or finish().
-  template <class OnLine>
-  void feed(std::string_view bytes, OnLine&& onLine) {
-    while (!bytes.empty()) {
-      const void* nl = std::memchr(bytes.data(), '\n', bytes.size());
-      if (nl == nullptr) {
-        appendPartial(bytes);
-        return;
-      }
-      const auto segLen =
-          static_cast<std::size_t>(static_cast<const char*>(nl) - bytes.data());
-      completeLine(bytes.substr(0, segLen), onLine);
-      bytes.remove_prefix(segLen + 1);
-    }
-  }
-
-  /// Signals end of stream: delivers a non-empty unterminated last line (one
-  /// trailing '\r' stripped, as for any line) and resets the framer.
-  template <class OnLine>
-  void finish(OnLine&& onLine) {
-    const bool hadCR = pendingCR_;
-    const bool hadTail = size_ > 0 || hadCR;
-    const bool wasDiscarding = discarding_;
-    const std::size_t len = size_;
-    resetLine();
-    if (wasDiscarding || !hadTail) return;
-    std::string_view line(buffer_.get(), len);
-    // A pending CR was already left out of the buffer; otherwise strip here.
-    if (!hadCR && line.back() == '\r') line.remove_suffix(1);
-    onLine(line);
-  }
-
-  /// Number of lines dropped so far for exceeding maxLineLength.
-  std::size_t overlongLines() const noexcept { return overlong_; }
-  /// Bytes of the current partial line held between feed() calls.
-  std::size_t bufferedBytes() const noexcept { return size_; }
-  /// Bytes allocated for partial lines; never exceeds maxLineLength().
-  std::size_t bufferCapacity() const noexcept { return capacity_; }
-  std::size_t maxLineLength() const noexcept { return maxLineLength_; }
-
- private:
-  // Called with the bytes before a '\n' (the newline itself excluded).
-  template <class OnLine>
-  void completeLine(std::string_view seg, OnLine& onLine) {
-    if (discarding_) {  // the overlong line ends here; already counted
-      resetLine();
-      return;
-    }
-    if (size_ == 0 && !pendingCR_) {  // fast path: whole line is in `seg`
-      if (!seg.empty() && seg.back() == '\r') seg.remove_suffix(1);
-      if (seg.size() > maxLineLength_) {
-        ++overlong_;
-        return;
-      }
-      onLine(seg);
-      return;
-    }
-    if (pendingCR_) {
-      // The buffer holds exactly maxLineLength bytes followed by a '\r' we
-      // did not store; only an immediate '\n' keeps the line within limits.
-      const bool fits = seg.empty();
-      const std::size_t len = size_;
-      resetLine();
-      if (!fits) {
-        ++overlong_;
-        return;
-      }
-      onLine(std::string_view(buffer_.get(), len));
-      return;
-    }
-    // Strip exactly one '\r' before the '\n', wherever it landed.
-    if (!seg.empty() && seg.back() == '\r') {
-      seg.remove_suffix(1);
-    } else if (seg.empty() && buffer_[size_ - 1] == '\r') {
-      --size_;
-    }
-    if (size_ + seg.size() > maxLineLength_) {
-      resetLine();
-      ++overlong_;
-      return;
-    }
-    append(seg);
-    const std::size_t len = size_;
-    // Reset before calling out so a throwing callback leaves a clean framer.
-    resetLine();
-    onLine(std::string_view(buffer_.get(), len));
-  }
-
-  // Buffers bytes of a line whose '\n' has not arrived yet.
-  void appendPartial(std::string_view seg) {
-    if (discarding_) return;
-    if (pendingCR_) {  // the '\r' was not followed by '\n': line too long
-      startDiscarding();
-      return;
-    }
-    const std::size_t newSize = size_ + seg.size();
-    if (newSize <= maxLineLength_) {
-      append(seg);
-    } else if (newSize == maxLineLength_ + 1 && seg.back() == '\r') {
-      // May still be a maximal line ending in CRLF; remember the '\r' as a
-      // flag instead of exceeding the buffer limit by one byte.
-      append(seg.substr(0, seg.size() - 1));
-      pendingCR_ = true;
-    } else {
-      startDiscarding();
-    }
-  }
-
-  void startDiscarding() {
-    ++overlong_;
-    resetLine();
-    discarding_ = true;
-  }
-
-  void resetLine() noexcept {
-    size_ = 0;
-    pendingCR_ = false;
-    discarding_ = false;
-  }
-
-  // Grows geometrically but never past maxLineLength_; std::string::reserve
-  // may over-allocate, which would break the documented memory bound.
-  void append(std::string_view seg) {
-    const std::size_t needed = size_ + seg.size();
-    if (needed > capacity_) {
-      const std::size_t grown = std::max({needed, capacity_ * 2, std::size_t{256}});
-      const std::size_t newCap = std::min(grown, maxLineLength_);
-      auto fresh = std::make_unique<char[]>(newCap);
-      if (size_ > 0) std::memcpy(fresh.get(), buffer_.get(), size_);
-      buffer_ = std::move(fresh);
-      capacity_ = newCap;
-    }
-    if (!seg.empty()) std::memcpy(buffer_.get() + size_, seg.data(), seg.size());
-    size_ = needed;
-  }
-
-  std::size_t maxLineLength_;
-  std::unique_ptr<char[]> buffer_;
-  std::size_t capacity_ = 0;
-  std::size_t size_ = 0;
-  std::size_t overlong_ = 0;
-  bool pendingCR_ = false;   // a '\r' at maxLineLength_+1 awaits its '\n'
-  bool discarding_ = false;  // inside an overlong line, skipping to '\n'
-};
-
-}  // namespace rill::io
-// ---- end rill/io/line_framer.hpp ----
-
-
-namespace rill::io {
-
-namespace detail {
-
-// Frames the bytes read(buf, n) gives (0 at the end) into lines of at most
-// maxLineLength bytes; returns how many longer lines were skipped.
-template <class Read, class OnLine>
-std::size_t forEachBoundedLineRead(Read&& read, std::size_t bufferSize, std::size_t maxLineLength, OnLine& onLine) {
-  LineFramer framer(maxLineLength);
-  std::vector<char> buf(bufferSize);
-  for (;;) {
-    const std::size_t n = read(buf.data(), buf.size());
-    if (n == 0) break;
-    framer.feed(std::string_view(buf.data(), n), onLine);
-  }
-  framer.finish(onLine);
-  return framer.overlongLines();
-}
-
-}  // namespace detail
 
 /// Calls onLine(std::string_view) for every line of `path` of at most
 /// maxLineLength bytes (the '\r' of a "\r\n" not counted); returns how many
@@ -1314,14 +1313,9 @@ std::size_t forEachBoundedLineRead(Read&& read, std::size_t bufferSize, std::siz
 /// (detail::kFileReadChunk at most) plus maxLineLength.
 template <class OnLine>
 std::size_t forEachBoundedLine(const std::string& path, std::size_t maxLineLength, OnLine&& onLine) {
-  const UniqueFd fd = detail::openForReading(path);
-  std::uintmax_t offset = 0;
-  const auto read = [&](char* buf, std::size_t n) {
-    const std::size_t got = detail::readAt(fd.get(), path, buf, n, offset);
-    offset += got;
-    return got;
-  };
-  return detail::forEachBoundedLineRead(read, detail::readBufferSize(fd.get(), 0), maxLineLength, onLine);
+  LineFramer framer(maxLineLength);
+  detail::frameRange(path, 0, UINTMAX_MAX, framer, onLine);
+  return framer.overlongLines();
 }
 
 /// forEachBoundedLine of a text file as textFile reads it: a .gz file's
@@ -1329,9 +1323,9 @@ std::size_t forEachBoundedLine(const std::string& path, std::size_t maxLineLengt
 template <class OnLine>
 std::size_t forEachBoundedTextLine(const std::string& path, std::size_t maxLineLength, OnLine&& onLine) {
   if (!isGzipPath(path)) return forEachBoundedLine(path, maxLineLength, onLine);
-  const std::unique_ptr<DecompressedReader> in = openGzip(path);
-  const auto read = [&in](char* buf, std::size_t n) { return in->read(buf, n); };
-  return detail::forEachBoundedLineRead(read, detail::kFileReadChunk, maxLineLength, onLine);
+  LineFramer framer(maxLineLength);
+  detail::frameGzip(path, framer, onLine);
+  return framer.overlongLines();
 }
 
 }  // namespace rill::io

@@ -141,3 +141,40 @@ TEST_CASE("LineFramer with a zero limit accepts only empty lines") {
   CHECK(framer.overlongLines() == 1);
   CHECK(framer.bufferCapacity() == 0);
 }
+
+TEST_CASE("LineFramer stops where a bool-returning onLine returns false") {
+  LineFramer framer;
+  Lines out;
+  auto upToTwo = [&](std::string_view line) {
+    out.emplace_back(line);
+    return out.size() < 2;
+  };
+  CHECK_FALSE(framer.feed("a\nb\nc\n", upToTwo));
+  CHECK(out == Lines{"a", "b"});
+  LineFramer tail;
+  out.clear();
+  CHECK(tail.feed("x\ny", upToTwo));
+  CHECK_FALSE(tail.finish(upToTwo));
+  CHECK(out == Lines{"x", "y"});
+}
+
+TEST_CASE("LineFramer skips a partial first line without counting it, and says when a line is open") {
+  LineFramer framer(4);
+  CHECK_FALSE(framer.midLine());
+  framer.skipPartialLine();
+  CHECK(framer.midLine());
+  Lines out;
+  auto collect = [&](std::string_view line) { out.emplace_back(line); };
+  framer.feed("longer than four bytes", collect);
+  CHECK(framer.midLine());
+  framer.feed("\r\nok\nsec", collect);
+  CHECK(framer.midLine());
+  framer.feed("\n", collect);
+  CHECK_FALSE(framer.midLine());
+  CHECK(out == Lines{"ok", "sec"});
+  CHECK(framer.overlongLines() == 0);
+  framer.feed("end\r", collect);
+  CHECK(framer.midLine());
+  framer.finish(collect);
+  CHECK(out == Lines{"ok", "sec", "end"});
+}

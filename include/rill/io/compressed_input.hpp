@@ -9,13 +9,13 @@
 #include <rill/core/errors.hpp>
 #include <rill/core/runtime.hpp>
 #include <rill/io/file_lines.hpp>
+#include <rill/io/line_framer.hpp>
 
 #include <atomic>
 #include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace rill::io {
 
@@ -39,28 +39,25 @@ inline bool isGzipPath(std::string_view path) { return path.ends_with(".gz"); }
 /// The decompressed bytes of the .gz file at `path`.
 RILL_RUNTIME std::unique_ptr<DecompressedReader> openGzip(const std::string& path);
 
+namespace detail {
+
+// Frames the lines of the decompressed .gz file at `path`, as frameRange a plain file's.
+template <class OnLine>
+bool frameGzip(const std::string& path, LineFramer& framer, OnLine& onLine) {
+  const std::unique_ptr<DecompressedReader> in = openGzip(path);
+  const auto read = [&in](char* buf, std::size_t n) { return in->read(buf, n); };
+  return frameReads(framer, read, kFileReadChunk, onLine);
+}
+
+}  // namespace detail
+
 /// Calls onLine(std::string_view) for every line of the decompressed .gz file,
 /// with forEachLineInRange's rules (file_lines.hpp); a bool-returning onLine may
 /// stop early by returning false, which this then returns.
 template <class OnLine>
 bool forEachGzipLine(const std::string& path, OnLine&& onLine) {
-  const std::unique_ptr<DecompressedReader> in = openGzip(path);
-  std::vector<char> buf(detail::kFileReadChunk);
-  std::string carry;  // a line that spans chunks
-  for (;;) {
-    const std::size_t n = in->read(buf.data(), buf.size());
-    if (n == 0) break;
-    std::string_view rest(buf.data(), n);
-    for (std::size_t nl = rest.find('\n'); nl != std::string_view::npos; nl = rest.find('\n')) {
-      std::string_view line = rest.substr(0, nl);
-      if (!carry.empty()) line = carry.append(line);
-      if (!detail::invokeLine(onLine, detail::stripCR(line))) return false;
-      carry.clear();
-      rest.remove_prefix(nl + 1);
-    }
-    carry.append(rest);
-  }
-  return carry.empty() || detail::invokeLine(onLine, detail::stripCR(carry));
+  LineFramer framer(detail::kUnboundedLine);
+  return detail::frameGzip(path, framer, onLine);
 }
 
 /// The whole decompressed content of a .gz file, or the bytes of any other file.

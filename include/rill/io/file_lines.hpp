@@ -5,11 +5,11 @@
 // A line "starts" at offset 0 or right after a '\n'. The range [begin, end)
 // owns exactly the lines starting inside it; a line is read to completion even
 // when it runs past `end`. Cutting a file at arbitrary offsets therefore
-// yields every line exactly once across the ranges. Lines end at '\n', one
-// trailing '\r' is stripped, empty lines are delivered, and an unterminated
-// last line is delivered too.
+// yields every line exactly once across the ranges. What a line is (where it
+// ends, what is stripped, the last line) is LineFramer's (line_framer.hpp).
 #include <rill/core/errors.hpp>
 #include <rill/core/runtime.hpp>
+#include <rill/io/line_framer.hpp>
 #include <rill/io/system_error.hpp>
 #include <rill/io/unique_fd.hpp>
 
@@ -22,10 +22,8 @@
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <string>
 #include <string_view>
-#include <type_traits>
 #include <vector>
 
 namespace rill::io {
@@ -48,21 +46,40 @@ RILL_RUNTIME std::size_t readAt(int fd, const std::string& path, char* buf, std:
 // continues until EOF even if the file grows meanwhile.
 RILL_RUNTIME std::size_t readBufferSize(int fd, std::uintmax_t from);
 
-inline std::string_view stripCR(std::string_view line) noexcept {
-  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-  return line;
+// The next bytes of a byte range [begin, end) for its framer, read at `offset`
+// (advanced past them): up to `end`, then, when `midLine` (a line is open
+// there), the rest of that line through its '\n'; 0 when done or at the end.
+RILL_RUNTIME std::size_t readRange(int fd, const std::string& path, char* buf, std::size_t n, std::uintmax_t& offset,
+                                   std::uintmax_t end, bool midLine);
+
+// Feeds `framer` what read(buf, n) gives until it gives 0, then finishes; false
+// when onLine (or the framer) stopped it.
+template <class Read, class OnLine>
+bool frameReads(LineFramer& framer, Read&& read, std::size_t bufferSize, OnLine& onLine) {
+  std::vector<char> buf(bufferSize);
+  for (std::size_t n = read(buf.data(), buf.size()); n != 0; n = read(buf.data(), buf.size()))
+    if (!framer.feed(std::string_view(buf.data(), n), onLine)) return false;
+  return framer.finish(onLine);
 }
 
-// Lets callers pass a void callback where stopping early is never needed.
+// Frames the lines of `path` that start in [begin, end), as forEachLineInRange.
 template <class OnLine>
-bool invokeLine(OnLine& onLine, std::string_view line) {
-  if constexpr (std::is_void_v<std::invoke_result_t<OnLine&, std::string_view>>) {
-    onLine(line);
-    return true;
-  } else {
-    return static_cast<bool>(onLine(line));
-  }
+bool frameRange(const std::string& path, std::uintmax_t begin, std::uintmax_t end, LineFramer& framer,
+                OnLine& onLine) {
+  const UniqueFd fd = openForReading(path);
+  if (begin >= end) return true;
+  // Starting one byte early lets "skip through the first '\n'" handle both a
+  // range that begins mid-line and one that begins exactly at a line start.
+  std::uintmax_t offset = begin > 0 ? begin - 1 : 0;
+  if (begin > 0) framer.skipPartialLine();
+  const auto read = [&](char* buf, std::size_t n) {
+    return readRange(fd.get(), path, buf, n, offset, end, framer.midLine());
+  };
+  return frameReads(framer, read, readBufferSize(fd.get(), offset), onLine);
 }
+
+// No bound on a line's length: forEachLine reads lines as long as they come.
+inline constexpr std::size_t kUnboundedLine = SIZE_MAX;
 
 }  // namespace detail
 
@@ -71,51 +88,9 @@ bool invokeLine(OnLine& onLine, std::string_view line) {
 /// makes this function return false. Returns true when the range was
 /// exhausted. The view is valid only during the call.
 template <class OnLine>
-bool forEachLineInRange(const std::string& path, std::uintmax_t begin,
-                        std::uintmax_t end, OnLine&& onLine) {
-  UniqueFd fd = detail::openForReading(path);
-  if (begin >= end) return true;
-  // Starting one byte early lets "skip through the first '\n'" handle both a
-  // split that begins mid-line and one that begins exactly at a line start.
-  bool skipping = begin > 0;
-  std::uintmax_t chunkBase = skipping ? begin - 1 : 0;
-  std::uintmax_t lineStart = chunkBase;
-  std::vector<char> buf(detail::readBufferSize(fd.get(), chunkBase));
-  std::string carry;  // a line that spans chunk boundaries
-
-  for (;;) {
-    const std::size_t n = detail::readAt(fd.get(), path, buf.data(), buf.size(), chunkBase);
-    if (n == 0) break;
-    std::string_view rest(buf.data(), n);
-    while (!rest.empty()) {
-      const auto* nl = static_cast<const char*>(std::memchr(rest.data(), '\n', rest.size()));
-      if (skipping) {
-        if (nl == nullptr) break;
-        skipping = false;
-      } else {
-        if (lineStart >= end) return true;  // owned by the next range
-        if (nl == nullptr) {
-          carry.append(rest);
-          break;
-        }
-        std::string_view seg(rest.data(), static_cast<std::size_t>(nl - rest.data()));
-        if (!carry.empty()) {
-          carry.append(seg);
-          seg = carry;
-        }
-        if (!detail::invokeLine(onLine, detail::stripCR(seg))) return false;
-        carry.clear();
-      }
-      const auto consumed = static_cast<std::size_t>(nl - rest.data()) + 1;
-      lineStart = chunkBase + static_cast<std::uintmax_t>(nl - buf.data()) + 1;
-      rest.remove_prefix(consumed);
-    }
-    chunkBase += n;
-  }
-  if (!skipping && lineStart < end && !carry.empty()) {
-    return detail::invokeLine(onLine, detail::stripCR(carry));
-  }
-  return true;
+bool forEachLineInRange(const std::string& path, std::uintmax_t begin, std::uintmax_t end, OnLine&& onLine) {
+  LineFramer framer(detail::kUnboundedLine);
+  return detail::frameRange(path, begin, end, framer, onLine);
 }
 
 /// Calls onLine for every line of `path`; a bool-returning onLine may stop
@@ -155,6 +130,17 @@ RILL_RUNTIME std::size_t detail::readAt(int fd, const std::string& path, char* b
     if (got >= 0) return static_cast<std::size_t>(got);
     if (errno != EINTR) throwSystemError("cannot read file '" + path + "'", errno);
   }
+}
+
+RILL_RUNTIME std::size_t detail::readRange(int fd, const std::string& path, char* buf, std::size_t n,
+                                           std::uintmax_t& offset, std::uintmax_t end, bool midLine) {
+  if (offset >= end && !midLine) return 0;
+  if (offset < end) n = static_cast<std::size_t>(std::min<std::uintmax_t>(n, end - offset));
+  std::size_t got = readAt(fd, path, buf, n, offset);
+  const std::size_t nl = offset >= end ? findLineEnd(std::string_view(buf, got)) : std::string_view::npos;
+  if (nl != std::string_view::npos) got = nl + 1;
+  offset += got;
+  return got;
 }
 
 RILL_RUNTIME std::size_t detail::readBufferSize(int fd, std::uintmax_t from) {

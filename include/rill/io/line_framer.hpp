@@ -1,11 +1,14 @@
 #pragma once
-// Incremental splitting of a byte stream (a socket, a pipe) into text lines.
+// Splitting a byte stream into text lines: the one place rill decides what a
+// line is, for every reader of lines (textFile's file ranges and .gz files,
+// textFileStream, socketTextStream), so that they cannot disagree.
 //
-// Semantics follow Java's BufferedReader.readLine as used by Spark's socket
-// receiver, restricted to '\n' framing: a line ends at '\n', one trailing '\r'
-// is stripped (so CRLF input works), and a partial last line is delivered by
-// finish() at end of stream. Bytes are passed through untouched, so invalid
-// UTF-8 or binary data never causes an error.
+// A line ends at '\n'; one '\r' right before it is stripped (so CRLF input
+// works), and a partial last line is delivered by finish() at end of stream.
+// A lone '\r' is a byte of its line, not an end of line as in Hadoop's
+// LineRecordReader and Java's BufferedReader.readLine: rill frames on '\n'
+// only. Bytes are passed through untouched, so invalid UTF-8 or binary data
+// never causes an error.
 //
 // Memory is bounded: a line longer than maxLineLength is never buffered past
 // the limit. It is dropped up to its newline and counted in overlongLines(),
@@ -16,9 +19,31 @@
 #include <cstring>
 #include <memory>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 namespace rill::io {
+
+/// Where the first line of `bytes` ends: the offset of its '\n', or npos.
+inline std::size_t findLineEnd(std::string_view bytes) noexcept {
+  const void* nl = std::memchr(bytes.data(), '\n', bytes.size());
+  return nl == nullptr ? std::string_view::npos : static_cast<std::size_t>(static_cast<const char*>(nl) - bytes.data());
+}
+
+namespace detail {
+
+// Lets callers pass a void callback where stopping early is never needed.
+template <class OnLine>
+bool invokeLine(OnLine& onLine, std::string_view line) {
+  if constexpr (std::is_void_v<std::invoke_result_t<OnLine&, std::string_view>>) {
+    onLine(line);
+    return true;
+  } else {
+    return static_cast<bool>(onLine(line));
+  }
+}
+
+}  // namespace detail
 
 class LineFramer {
  public:
@@ -32,37 +57,50 @@ class LineFramer {
 
   /// Splits `bytes` and calls onLine(std::string_view) for every line that is
   /// completed by it. The view is only valid during the call. Whatever
-  /// follows the last '\n' is kept for the next feed() or finish().
+  /// follows the last '\n' is kept for the next feed() or finish(). onLine
+  /// may return bool: false stops the framing (the rest of `bytes` is not
+  /// framed) and makes feed() return false.
   template <class OnLine>
-  void feed(std::string_view bytes, OnLine&& onLine) {
-    while (!bytes.empty()) {
-      const void* nl = std::memchr(bytes.data(), '\n', bytes.size());
-      if (nl == nullptr) {
-        appendPartial(bytes);
-        return;
-      }
-      const auto segLen =
-          static_cast<std::size_t>(static_cast<const char*>(nl) - bytes.data());
-      completeLine(bytes.substr(0, segLen), onLine);
-      bytes.remove_prefix(segLen + 1);
+  bool feed(std::string_view bytes, OnLine&& onLine) {
+    for (std::size_t nl = findLineEnd(bytes); nl != std::string_view::npos; nl = findLineEnd(bytes)) {
+      std::string_view line = bytes.substr(0, nl);
+      bytes.remove_prefix(nl + 1);
+      const bool complete = endLine(line);
+      // One call site, so that the compiler inlines onLine into this loop.
+      if (complete && !detail::invokeLine(onLine, line)) return false;
     }
+    if (!bytes.empty()) appendPartial(bytes);
+    return true;
   }
 
   /// Signals end of stream: delivers a non-empty unterminated last line (one
-  /// trailing '\r' stripped, as for any line) and resets the framer.
+  /// trailing '\r' stripped, as for any line) and resets the framer. Returns
+  /// what a bool-returning onLine returned for it, else true.
   template <class OnLine>
-  void finish(OnLine&& onLine) {
+  bool finish(OnLine&& onLine) {
     const bool hadCR = pendingCR_;
     const bool hadTail = size_ > 0 || hadCR;
     const bool wasDiscarding = discarding_;
     const std::size_t len = size_;
     resetLine();
-    if (wasDiscarding || !hadTail) return;
+    if (wasDiscarding || !hadTail) return true;
     std::string_view line(buffer_.get(), len);
     // A pending CR was already left out of the buffer; otherwise strip here.
     if (!hadCR && line.back() == '\r') line.remove_suffix(1);
-    onLine(line);
+    return detail::invokeLine(onLine, line);
   }
+
+  /// Drops the bytes up to the next '\n' (included) without counting them as
+  /// an overlong line: a reader that starts inside a file (one split of it)
+  /// begins at the first line that starts after its first byte.
+  void skipPartialLine() noexcept {
+    resetLine();
+    discarding_ = true;
+  }
+
+  /// Whether the bytes fed so far end inside a line (held, or being skipped):
+  /// a reader of a byte range reads on past its end to finish such a line.
+  bool midLine() const noexcept { return size_ > 0 || pendingCR_ || discarding_; }
 
   /// Number of lines dropped so far for exceeding maxLineLength.
   std::size_t overlongLines() const noexcept { return overlong_; }
@@ -73,34 +111,35 @@ class LineFramer {
   std::size_t maxLineLength() const noexcept { return maxLineLength_; }
 
  private:
-  // Called with the bytes before a '\n' (the newline itself excluded).
-  template <class OnLine>
-  void completeLine(std::string_view seg, OnLine& onLine) {
+  // Called with the bytes before a '\n' (the newline itself excluded), turns
+  // them into the line they complete and says whether there is one (not when
+  // it was overlong). The line may view the buffer, which holds it until more
+  // bytes are framed.
+  bool endLine(std::string_view& line) {
+    if (size_ == 0 && !pendingCR_ && !discarding_) {  // fast path: whole line is in `line`
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      if (line.size() <= maxLineLength_) return true;
+      ++overlong_;
+      return false;
+    }
+    return endHeldLine(line);
+  }
+
+  // endLine of a line begun in an earlier feed().
+  bool endHeldLine(std::string_view& line) {
+    std::string_view seg = line;
     if (discarding_) {  // the overlong line ends here; already counted
       resetLine();
-      return;
-    }
-    if (size_ == 0 && !pendingCR_) {  // fast path: whole line is in `seg`
-      if (!seg.empty() && seg.back() == '\r') seg.remove_suffix(1);
-      if (seg.size() > maxLineLength_) {
-        ++overlong_;
-        return;
-      }
-      onLine(seg);
-      return;
+      return false;
     }
     if (pendingCR_) {
       // The buffer holds exactly maxLineLength bytes followed by a '\r' we
       // did not store; only an immediate '\n' keeps the line within limits.
       const bool fits = seg.empty();
-      const std::size_t len = size_;
+      line = std::string_view(buffer_.get(), size_);
       resetLine();
-      if (!fits) {
-        ++overlong_;
-        return;
-      }
-      onLine(std::string_view(buffer_.get(), len));
-      return;
+      if (!fits) ++overlong_;
+      return fits;
     }
     // Strip exactly one '\r' before the '\n', wherever it landed.
     if (!seg.empty() && seg.back() == '\r') {
@@ -108,16 +147,13 @@ class LineFramer {
     } else if (seg.empty() && buffer_[size_ - 1] == '\r') {
       --size_;
     }
-    if (size_ + seg.size() > maxLineLength_) {
-      resetLine();
-      ++overlong_;
-      return;
-    }
-    append(seg);
-    const std::size_t len = size_;
+    const bool fits = size_ + seg.size() <= maxLineLength_;
+    if (fits) append(seg);
+    line = std::string_view(buffer_.get(), size_);
     // Reset before calling out so a throwing callback leaves a clean framer.
     resetLine();
-    onLine(std::string_view(buffer_.get(), len));
+    if (!fits) ++overlong_;
+    return fits;
   }
 
   // Buffers bytes of a line whose '\n' has not arrived yet.
