@@ -348,6 +348,8 @@ RILL_RUNTIME int syncDirectory(const std::string& dir) noexcept {
 // when it runs past `end`. Cutting a file at arbitrary offsets therefore
 // yields every line exactly once across the ranges. What a line is (where it
 // ends, what is stripped, the last line) is LineFramer's (line_framer.hpp).
+// A line is at most maxLineLength bytes (its "\r\n" not counted): a longer one
+// throws IoError, so a file without newlines is never held whole.
 
 // ---- begin rill/io/line_framer.hpp ----
 // Splitting a byte stream into text lines: the one place rill decides what a
@@ -364,7 +366,8 @@ RILL_RUNTIME int syncDirectory(const std::string& dir) noexcept {
 // Memory is bounded: a line longer than maxLineLength is never buffered past
 // the limit. It is dropped up to its newline and counted in overlongLines(),
 // because one unterminated 10 GB "line" from a misbehaving peer must not take
-// down the receiver.
+// down the receiver. A reader that fails rather than skips (a batch job must
+// not lose lines unseen) asks the framer to stop there (Overlong::stop).
 #include <algorithm>
 #include <type_traits>
 
@@ -391,10 +394,14 @@ bool invokeLine(OnLine& onLine, std::string_view line) {
 
 }  // namespace detail
 
+/// What a LineFramer does at a line longer than its maxLineLength, once counted:
+/// skip it and go on, or stop framing there (feed() returns false).
+enum class Overlong { skip, stop };
+
 class LineFramer {
  public:
-  explicit LineFramer(std::size_t maxLineLength = std::size_t{1} << 20)
-      : maxLineLength_(maxLineLength) {}
+  explicit LineFramer(std::size_t maxLineLength = std::size_t{1} << 20, Overlong onOverlong = Overlong::skip)
+      : maxLineLength_(maxLineLength), onOverlong_(onOverlong) {}
 
   LineFramer(const LineFramer&) = delete;
   LineFramer& operator=(const LineFramer&) = delete;
@@ -405,18 +412,18 @@ class LineFramer {
   /// completed by it. The view is only valid during the call. Whatever
   /// follows the last '\n' is kept for the next feed() or finish(). onLine
   /// may return bool: false stops the framing (the rest of `bytes` is not
-  /// framed) and makes feed() return false.
+  /// framed) and makes feed() return false, as an overlong line does under
+  /// Overlong::stop.
   template <class OnLine>
   bool feed(std::string_view bytes, OnLine&& onLine) {
     for (std::size_t nl = findLineEnd(bytes); nl != std::string_view::npos; nl = findLineEnd(bytes)) {
       std::string_view line = bytes.substr(0, nl);
       bytes.remove_prefix(nl + 1);
-      const bool complete = endLine(line);
+      const End end = endLine(line);
       // One call site, so that the compiler inlines onLine into this loop.
-      if (complete && !detail::invokeLine(onLine, line)) return false;
+      if (end == End::line ? !detail::invokeLine(onLine, line) : end == End::stop) return false;
     }
-    if (!bytes.empty()) appendPartial(bytes);
-    return true;
+    return bytes.empty() || appendPartial(bytes);
   }
 
   /// Signals end of stream: delivers a non-empty unterminated last line (one
@@ -457,26 +464,27 @@ class LineFramer {
   std::size_t maxLineLength() const noexcept { return maxLineLength_; }
 
  private:
+  // What a '\n' ends: a line to deliver, none (the line was overlong and
+  // skipped), or the framing (an overlong line under Overlong::stop).
+  enum class End { line, none, stop };
+
   // Called with the bytes before a '\n' (the newline itself excluded), turns
-  // them into the line they complete and says whether there is one (not when
-  // it was overlong). The line may view the buffer, which holds it until more
-  // bytes are framed.
-  bool endLine(std::string_view& line) {
+  // them into the line they complete. The line may view the buffer, which
+  // holds it until more bytes are framed.
+  End endLine(std::string_view& line) {
     if (size_ == 0 && !pendingCR_ && !discarding_) {  // fast path: whole line is in `line`
       if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      if (line.size() <= maxLineLength_) return true;
-      ++overlong_;
-      return false;
+      return line.size() <= maxLineLength_ ? End::line : countOverlong();
     }
     return endHeldLine(line);
   }
 
   // endLine of a line begun in an earlier feed().
-  bool endHeldLine(std::string_view& line) {
+  End endHeldLine(std::string_view& line) {
     std::string_view seg = line;
     if (discarding_) {  // the overlong line ends here; already counted
       resetLine();
-      return false;
+      return End::none;
     }
     if (pendingCR_) {
       // The buffer holds exactly maxLineLength bytes followed by a '\r' we
@@ -484,8 +492,7 @@ class LineFramer {
       const bool fits = seg.empty();
       line = std::string_view(buffer_.get(), size_);
       resetLine();
-      if (!fits) ++overlong_;
-      return fits;
+      return fits ? End::line : countOverlong();
     }
     // Strip exactly one '\r' before the '\n', wherever it landed.
     if (!seg.empty() && seg.back() == '\r') {
@@ -498,17 +505,14 @@ class LineFramer {
     line = std::string_view(buffer_.get(), size_);
     // Reset before calling out so a throwing callback leaves a clean framer.
     resetLine();
-    if (!fits) ++overlong_;
-    return fits;
+    return fits ? End::line : countOverlong();
   }
 
-  // Buffers bytes of a line whose '\n' has not arrived yet.
-  void appendPartial(std::string_view seg) {
-    if (discarding_) return;
-    if (pendingCR_) {  // the '\r' was not followed by '\n': line too long
-      startDiscarding();
-      return;
-    }
+  // Buffers bytes of a line whose '\n' has not arrived yet; false when the
+  // line turned out overlong under Overlong::stop.
+  bool appendPartial(std::string_view seg) {
+    if (discarding_) return true;
+    if (pendingCR_) return startDiscarding();  // the '\r' was not followed by '\n': line too long
     const std::size_t newSize = size_ + seg.size();
     if (newSize <= maxLineLength_) {
       append(seg);
@@ -518,14 +522,20 @@ class LineFramer {
       append(seg.substr(0, seg.size() - 1));
       pendingCR_ = true;
     } else {
-      startDiscarding();
+      return startDiscarding();
     }
+    return true;
   }
 
-  void startDiscarding() {
-    ++overlong_;
+  bool startDiscarding() {
     resetLine();
     discarding_ = true;
+    return countOverlong() != End::stop;
+  }
+
+  End countOverlong() noexcept {
+    ++overlong_;
+    return onOverlong_ == Overlong::stop ? End::stop : End::none;
   }
 
   void resetLine() noexcept {
@@ -551,6 +561,7 @@ class LineFramer {
   }
 
   std::size_t maxLineLength_;
+  Overlong onOverlong_;
   std::unique_ptr<char[]> buffer_;
   std::size_t capacity_ = 0;
   std::size_t size_ = 0;
@@ -570,6 +581,11 @@ namespace rill::io {
 
 /// Size in bytes of the regular file at `path`.
 RILL_RUNTIME std::uintmax_t fileSize(const std::string& path);
+
+/// The longest line the readers below return unless told a bound: 2^31 - 1
+/// bytes, the most Hadoop's LineRecordReader reads before it fails ("Too many
+/// bytes before newline"), so Spark's textFile reads no longer line either.
+inline constexpr std::size_t kDefaultMaxLineLength = 2147483647;
 
 namespace detail {
 
@@ -618,23 +634,42 @@ bool frameRange(const std::string& path, std::uintmax_t begin, std::uintmax_t en
   return frameReads(framer, read, readBufferSize(fd.get(), offset), onLine);
 }
 
-// No bound on a line's length: forEachLine reads lines as long as they come.
-inline constexpr std::size_t kUnboundedLine = SIZE_MAX;
+[[noreturn]] RILL_RUNTIME void throwLineTooLong(const std::string& path, std::size_t maxLineLength);
+
+// frame(framer) with a framer that stops at a line longer than maxLineLength,
+// which then throws IoError naming `path`: a batch reader must not skip lines
+// unseen. Returns what frame returned otherwise.
+template <class Frame>
+bool frameWithin(const std::string& path, std::size_t maxLineLength, Frame&& frame) {
+  LineFramer framer(maxLineLength, Overlong::stop);
+  if (frame(framer)) return true;
+  if (framer.overlongLines() > 0) throwLineTooLong(path, maxLineLength);
+  return false;
+}
 
 }  // namespace detail
 
 /// Calls onLine(std::string_view) for each line of `path` that starts in the
 /// byte range [begin, end). onLine may return bool; false stops the scan and
 /// makes this function return false. Returns true when the range was
-/// exhausted. The view is valid only during the call.
+/// exhausted. The view is valid only during the call. A line longer than
+/// maxLineLength bytes throws IoError ("rill: cannot read '<path>': a line is
+/// longer than <maxLineLength> bytes") when it is reached.
 template <class OnLine>
-bool forEachLineInRange(const std::string& path, std::uintmax_t begin, std::uintmax_t end, OnLine&& onLine) {
-  LineFramer framer(detail::kUnboundedLine);
-  return detail::frameRange(path, begin, end, framer, onLine);
+bool forEachLineInRange(const std::string& path, std::uintmax_t begin, std::uintmax_t end, std::size_t maxLineLength,
+                        OnLine&& onLine) {
+  return detail::frameWithin(path, maxLineLength,
+                             [&](LineFramer& framer) { return detail::frameRange(path, begin, end, framer, onLine); });
 }
 
-/// Calls onLine for every line of `path`; a bool-returning onLine may stop
-/// early by returning false.
+/// forEachLineInRange within kDefaultMaxLineLength.
+template <class OnLine>
+bool forEachLineInRange(const std::string& path, std::uintmax_t begin, std::uintmax_t end, OnLine&& onLine) {
+  return forEachLineInRange(path, begin, end, kDefaultMaxLineLength, onLine);
+}
+
+/// Calls onLine for every line of `path` (within kDefaultMaxLineLength); a
+/// bool-returning onLine may stop early by returning false.
 template <class OnLine>
 void forEachLine(const std::string& path, OnLine&& onLine) {
   forEachLineInRange(path, 0, UINTMAX_MAX, onLine);
@@ -681,6 +716,10 @@ RILL_RUNTIME std::size_t detail::readRange(int fd, const std::string& path, char
   if (nl != std::string_view::npos) got = nl + 1;
   offset += got;
   return got;
+}
+
+[[noreturn]] RILL_RUNTIME void detail::throwLineTooLong(const std::string& path, std::size_t maxLineLength) {
+  throw IoError("rill: cannot read '" + path + "': a line is longer than " + std::to_string(maxLineLength) + " bytes");
 }
 
 RILL_RUNTIME std::size_t detail::readBufferSize(int fd, std::uintmax_t from) {
@@ -1264,12 +1303,19 @@ bool frameGzip(const std::string& path, LineFramer& framer, OnLine& onLine) {
 }  // namespace detail
 
 /// Calls onLine(std::string_view) for every line of the decompressed .gz file,
-/// with forEachLineInRange's rules (file_lines.hpp); a bool-returning onLine may
-/// stop early by returning false, which this then returns.
+/// with forEachLineInRange's rules (file_lines.hpp), the bound on a line's
+/// length and the IoError past it included; a bool-returning onLine may stop
+/// early by returning false, which this then returns.
+template <class OnLine>
+bool forEachGzipLine(const std::string& path, std::size_t maxLineLength, OnLine&& onLine) {
+  return detail::frameWithin(path, maxLineLength,
+                             [&](LineFramer& framer) { return detail::frameGzip(path, framer, onLine); });
+}
+
+/// forEachGzipLine within kDefaultMaxLineLength.
 template <class OnLine>
 bool forEachGzipLine(const std::string& path, OnLine&& onLine) {
-  LineFramer framer(detail::kUnboundedLine);
-  return detail::frameGzip(path, framer, onLine);
+  return forEachGzipLine(path, kDefaultMaxLineLength, onLine);
 }
 
 /// The whole decompressed content of a .gz file, or the bytes of any other file.
@@ -10430,15 +10476,18 @@ struct FileSplit {
 /// per file (an empty file too), cut evenly; a .gz file is one split.
 RILL_RUNTIME std::vector<FileSplit> textFileSplits(const std::vector<io::InputFile>& files, std::size_t minPartitions);
 
-/// textFile: split i reads the lines that start in its byte range, as Hadoop does.
+/// textFile: split i reads the lines that start in its byte range, as Hadoop does;
+/// a line longer than maxLineLength bytes fails the task with IoError.
 class TextFileNode final : public RDDNode<std::string> {
  public:
-  explicit TextFileNode(std::vector<FileSplit> splits) : splits_(std::move(splits)) {}
+  TextFileNode(std::vector<FileSplit> splits, std::size_t maxLineLength)
+      : splits_(std::move(splits)), maxLineLength_(maxLineLength) {}
   std::size_t numPartitions() const override { return splits_.size(); }
   RILL_RUNTIME bool compute(std::size_t p, ChunkSink<std::string>& out) const override;
 
  private:
   std::vector<FileSplit> splits_;
+  std::size_t maxLineLength_;
 };
 
 /// wholeTextFiles: (path, content) of each file, the files cut into `parts`
@@ -10501,8 +10550,8 @@ RILL_RUNTIME bool TextFileNode::compute(std::size_t p, ChunkSink<std::string>& o
   const auto push = [&](std::string_view line) { return sink.push(std::string(line)); };
   const FileSplit& split = splits_[p];
   // Stopped early (take): the last chunk was already handed on, so no finish().
-  if (!(split.gzip ? io::forEachGzipLine(split.path, push)
-                   : io::forEachLineInRange(split.path, split.begin, split.end, push)))
+  if (!(split.gzip ? io::forEachGzipLine(split.path, maxLineLength_, push)
+                   : io::forEachLineInRange(split.path, split.begin, split.end, maxLineLength_, push)))
     return false;
   return sink.finish();
 }
@@ -10847,7 +10896,9 @@ class SparkContext {
   /// does. A .gz file is decompressed (after rill::io::enableGzip(), see
   /// <rill/io/gzip.hpp>) as one partition. Throws rill::IoError naming the path
   /// when it does not exist or a pattern matches nothing; an empty directory
-  /// gives an RDD without partitions.
+  /// gives an RDD without partitions. A line longer than the setting
+  /// rill.textFile.maxLineLength (bytes, default 2^31 - 1 as Hadoop's reader)
+  /// fails the job with rill::IoError rather than be held or skipped.
   RDD<std::string> textFile(const std::string& path, std::size_t minPartitions = 0);
 
   /// wholeTextFiles(path[, minPartitions]): one (file path, whole content) pair
@@ -11042,8 +11093,11 @@ RILL_RUNTIME RDD<std::int64_t> SparkContext::range(std::int64_t start, std::int6
 
 RILL_RUNTIME RDD<std::string> SparkContext::textFile(const std::string& path, std::size_t minPartitions) {
   assertNotStopped();
+  const std::size_t maxLineLength =
+      detail::confPositive(conf_, "rill.textFile.maxLineLength", io::kDefaultMaxLineLength);
   auto files = detail::agreedInputFiles(*cluster_, path, "textFile");  // every rank plans the same splits
-  return RDD<std::string>(*this, makeNode<detail::TextFileNode>(detail::textFileSplits(files, slices(minPartitions))));
+  return RDD<std::string>(*this, makeNode<detail::TextFileNode>(detail::textFileSplits(files, slices(minPartitions)),
+                                                                maxLineLength));
 }
 
 RILL_RUNTIME RDD<std::pair<std::string, std::string>> SparkContext::wholeTextFiles(const std::string& path,

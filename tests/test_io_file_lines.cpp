@@ -128,6 +128,22 @@ TEST_CASE("lines longer than the read buffer are read whole and split correctly"
   for (std::uintmax_t parts = 1; parts <= 7; ++parts) CHECK(readInParts(path, parts) == expected);
 }
 
+TEST_CASE("a line longer than the bound throws naming the path; a range starting inside it goes on after it") {
+  TempDir dir("file-bound");
+  const std::string path = dir.file("b.txt");
+  writeFile(path, "aa\n" + std::string(10, 'x') + "\nbbbb\r\n");  // the long line starts at 3, bbbb at 14
+  auto range = [&](std::uintmax_t b, std::uintmax_t e) {
+    Lines out;
+    rill::io::forEachLineInRange(path, b, e, 4, [&](std::string_view l) { out.emplace_back(l); });
+    return out;
+  };
+  const std::string error = "rill: cannot read '" + path + "': a line is longer than 4 bytes";
+  CHECK_THROWS_WITH_AS(range(0, 20), error.c_str(), rill::IoError);
+  CHECK_THROWS_WITH_AS(range(3, 4), error.c_str(), rill::IoError);
+  CHECK(range(0, 3) == Lines{"aa"});
+  CHECK(range(4, 20) == Lines{"bbbb"});
+}
+
 TEST_CASE("returning false stops the scan early") {
   TempDir dir("file-stop");
   const std::string path = dir.file("s.txt");

@@ -178,3 +178,24 @@ TEST_CASE("LineFramer skips a partial first line without counting it, and says w
   framer.finish(collect);
   CHECK(out == Lines{"ok", "sec", "end"});
 }
+
+TEST_CASE("LineFramer under Overlong::stop stops at the first overlong line, held or not") {
+  for (const char* input : {"ok\ntoolong\nafter\n", "ok\ntoolong", "ok\nfour\r+\nafter\n"}) {
+    LineFramer framer(4, rill::io::Overlong::stop);
+    Lines out;
+    const bool went = framer.feed(input, [&](std::string_view line) { out.emplace_back(line); });
+    CHECK_FALSE(went);
+    CHECK(out == Lines{"ok"});
+    CHECK(framer.overlongLines() == 1);
+    CHECK(framer.bufferCapacity() <= 4);
+  }
+  LineFramer byByte(4, rill::io::Overlong::stop);
+  std::string_view input = "abcd\r\nabcde";
+  Lines out;
+  bool went = true;
+  for (; went && !input.empty(); input.remove_prefix(1))
+    went = byByte.feed(input.substr(0, 1), [&](std::string_view line) { out.emplace_back(line); });
+  CHECK_FALSE(went);
+  CHECK(input.empty());  // stopped at the fifth byte of the second line, the last one
+  CHECK(out == Lines{"abcd"});
+}

@@ -174,6 +174,29 @@ TEST_CASE("a broken or fake .gz is an IoError naming the file") {
                        rill::IoError);
 }
 
+TEST_CASE("textFile fails on a line longer than rill.textFile.maxLineLength, a .gz file as a plain one") {
+  rill::SparkContext sc(rill_test::conf(2).set("rill.textFile.maxLineLength", "16"));
+  const std::string dir = rill_test::tmpPath("overlong");
+  std::filesystem::create_directories(dir);
+  const std::string text = "head\n" + std::string(17, 'x') + "\nafter\n";
+  writeFile(dir + "/long.txt", text);
+  writeGzip(dir + "/long.gz", text);
+  writeGzip(dir + "/unending.gz", std::string(1 << 20, 'z'));  // no newline at all, 64 Ki times the bound
+  for (const char* name : {"/long.txt", "/long.gz", "/unending.gz"}) {
+    const std::string path = dir + name;
+    CHECK_THROWS_WITH_AS(sc.textFile(path, 3).collect(),
+                         ("rill: cannot read '" + path + "': a line is longer than 16 bytes").c_str(), rill::IoError);
+  }
+  // 16 bytes, its "\r\n" not counted, is within the bound.
+  writeFile(dir + "/edge.txt", "0123456789abcdef\r\nshort");
+  writeGzip(dir + "/edge.gz", "0123456789abcdef\r\nshort");
+  CHECK(sc.textFile(dir + "/edge.txt", 3).collect() == VS{"0123456789abcdef", "short"});
+  CHECK(sc.textFile(dir + "/edge.gz").collect() == VS{"0123456789abcdef", "short"});
+  rill::SparkContext zero(rill_test::conf(1).set("rill.textFile.maxLineLength", "0"));
+  CHECK_THROWS_WITH_AS(zero.textFile(dir + "/edge.txt"),
+                       "rill: setting 'rill.textFile.maxLineLength' must be positive, got '0'", std::invalid_argument);
+}
+
 TEST_CASE("wholeTextFiles: (path, content) per file, in path order") {
   rill_test::withWorkers([](rill::SparkContext& sc) {
     const std::string dir = logsDir("whole");

@@ -52,12 +52,19 @@ bool frameGzip(const std::string& path, LineFramer& framer, OnLine& onLine) {
 }  // namespace detail
 
 /// Calls onLine(std::string_view) for every line of the decompressed .gz file,
-/// with forEachLineInRange's rules (file_lines.hpp); a bool-returning onLine may
-/// stop early by returning false, which this then returns.
+/// with forEachLineInRange's rules (file_lines.hpp), the bound on a line's
+/// length and the IoError past it included; a bool-returning onLine may stop
+/// early by returning false, which this then returns.
+template <class OnLine>
+bool forEachGzipLine(const std::string& path, std::size_t maxLineLength, OnLine&& onLine) {
+  return detail::frameWithin(path, maxLineLength,
+                             [&](LineFramer& framer) { return detail::frameGzip(path, framer, onLine); });
+}
+
+/// forEachGzipLine within kDefaultMaxLineLength.
 template <class OnLine>
 bool forEachGzipLine(const std::string& path, OnLine&& onLine) {
-  LineFramer framer(detail::kUnboundedLine);
-  return detail::frameGzip(path, framer, onLine);
+  return forEachGzipLine(path, kDefaultMaxLineLength, onLine);
 }
 
 /// The whole decompressed content of a .gz file, or the bytes of any other file.

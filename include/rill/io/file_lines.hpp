@@ -7,6 +7,8 @@
 // when it runs past `end`. Cutting a file at arbitrary offsets therefore
 // yields every line exactly once across the ranges. What a line is (where it
 // ends, what is stripped, the last line) is LineFramer's (line_framer.hpp).
+// A line is at most maxLineLength bytes (its "\r\n" not counted): a longer one
+// throws IoError, so a file without newlines is never held whole.
 #include <rill/core/errors.hpp>
 #include <rill/core/runtime.hpp>
 #include <rill/io/line_framer.hpp>
@@ -30,6 +32,11 @@ namespace rill::io {
 
 /// Size in bytes of the regular file at `path`.
 RILL_RUNTIME std::uintmax_t fileSize(const std::string& path);
+
+/// The longest line the readers below return unless told a bound: 2^31 - 1
+/// bytes, the most Hadoop's LineRecordReader reads before it fails ("Too many
+/// bytes before newline"), so Spark's textFile reads no longer line either.
+inline constexpr std::size_t kDefaultMaxLineLength = 2147483647;
 
 namespace detail {
 
@@ -78,23 +85,42 @@ bool frameRange(const std::string& path, std::uintmax_t begin, std::uintmax_t en
   return frameReads(framer, read, readBufferSize(fd.get(), offset), onLine);
 }
 
-// No bound on a line's length: forEachLine reads lines as long as they come.
-inline constexpr std::size_t kUnboundedLine = SIZE_MAX;
+[[noreturn]] RILL_RUNTIME void throwLineTooLong(const std::string& path, std::size_t maxLineLength);
+
+// frame(framer) with a framer that stops at a line longer than maxLineLength,
+// which then throws IoError naming `path`: a batch reader must not skip lines
+// unseen. Returns what frame returned otherwise.
+template <class Frame>
+bool frameWithin(const std::string& path, std::size_t maxLineLength, Frame&& frame) {
+  LineFramer framer(maxLineLength, Overlong::stop);
+  if (frame(framer)) return true;
+  if (framer.overlongLines() > 0) throwLineTooLong(path, maxLineLength);
+  return false;
+}
 
 }  // namespace detail
 
 /// Calls onLine(std::string_view) for each line of `path` that starts in the
 /// byte range [begin, end). onLine may return bool; false stops the scan and
 /// makes this function return false. Returns true when the range was
-/// exhausted. The view is valid only during the call.
+/// exhausted. The view is valid only during the call. A line longer than
+/// maxLineLength bytes throws IoError ("rill: cannot read '<path>': a line is
+/// longer than <maxLineLength> bytes") when it is reached.
 template <class OnLine>
-bool forEachLineInRange(const std::string& path, std::uintmax_t begin, std::uintmax_t end, OnLine&& onLine) {
-  LineFramer framer(detail::kUnboundedLine);
-  return detail::frameRange(path, begin, end, framer, onLine);
+bool forEachLineInRange(const std::string& path, std::uintmax_t begin, std::uintmax_t end, std::size_t maxLineLength,
+                        OnLine&& onLine) {
+  return detail::frameWithin(path, maxLineLength,
+                             [&](LineFramer& framer) { return detail::frameRange(path, begin, end, framer, onLine); });
 }
 
-/// Calls onLine for every line of `path`; a bool-returning onLine may stop
-/// early by returning false.
+/// forEachLineInRange within kDefaultMaxLineLength.
+template <class OnLine>
+bool forEachLineInRange(const std::string& path, std::uintmax_t begin, std::uintmax_t end, OnLine&& onLine) {
+  return forEachLineInRange(path, begin, end, kDefaultMaxLineLength, onLine);
+}
+
+/// Calls onLine for every line of `path` (within kDefaultMaxLineLength); a
+/// bool-returning onLine may stop early by returning false.
 template <class OnLine>
 void forEachLine(const std::string& path, OnLine&& onLine) {
   forEachLineInRange(path, 0, UINTMAX_MAX, onLine);
@@ -141,6 +167,10 @@ RILL_RUNTIME std::size_t detail::readRange(int fd, const std::string& path, char
   if (nl != std::string_view::npos) got = nl + 1;
   offset += got;
   return got;
+}
+
+[[noreturn]] RILL_RUNTIME void detail::throwLineTooLong(const std::string& path, std::size_t maxLineLength) {
+  throw IoError("rill: cannot read '" + path + "': a line is longer than " + std::to_string(maxLineLength) + " bytes");
 }
 
 RILL_RUNTIME std::size_t detail::readBufferSize(int fd, std::uintmax_t from) {

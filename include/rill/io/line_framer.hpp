@@ -13,7 +13,8 @@
 // Memory is bounded: a line longer than maxLineLength is never buffered past
 // the limit. It is dropped up to its newline and counted in overlongLines(),
 // because one unterminated 10 GB "line" from a misbehaving peer must not take
-// down the receiver.
+// down the receiver. A reader that fails rather than skips (a batch job must
+// not lose lines unseen) asks the framer to stop there (Overlong::stop).
 #include <algorithm>
 #include <cstddef>
 #include <cstring>
@@ -45,10 +46,14 @@ bool invokeLine(OnLine& onLine, std::string_view line) {
 
 }  // namespace detail
 
+/// What a LineFramer does at a line longer than its maxLineLength, once counted:
+/// skip it and go on, or stop framing there (feed() returns false).
+enum class Overlong { skip, stop };
+
 class LineFramer {
  public:
-  explicit LineFramer(std::size_t maxLineLength = std::size_t{1} << 20)
-      : maxLineLength_(maxLineLength) {}
+  explicit LineFramer(std::size_t maxLineLength = std::size_t{1} << 20, Overlong onOverlong = Overlong::skip)
+      : maxLineLength_(maxLineLength), onOverlong_(onOverlong) {}
 
   LineFramer(const LineFramer&) = delete;
   LineFramer& operator=(const LineFramer&) = delete;
@@ -59,18 +64,18 @@ class LineFramer {
   /// completed by it. The view is only valid during the call. Whatever
   /// follows the last '\n' is kept for the next feed() or finish(). onLine
   /// may return bool: false stops the framing (the rest of `bytes` is not
-  /// framed) and makes feed() return false.
+  /// framed) and makes feed() return false, as an overlong line does under
+  /// Overlong::stop.
   template <class OnLine>
   bool feed(std::string_view bytes, OnLine&& onLine) {
     for (std::size_t nl = findLineEnd(bytes); nl != std::string_view::npos; nl = findLineEnd(bytes)) {
       std::string_view line = bytes.substr(0, nl);
       bytes.remove_prefix(nl + 1);
-      const bool complete = endLine(line);
+      const End end = endLine(line);
       // One call site, so that the compiler inlines onLine into this loop.
-      if (complete && !detail::invokeLine(onLine, line)) return false;
+      if (end == End::line ? !detail::invokeLine(onLine, line) : end == End::stop) return false;
     }
-    if (!bytes.empty()) appendPartial(bytes);
-    return true;
+    return bytes.empty() || appendPartial(bytes);
   }
 
   /// Signals end of stream: delivers a non-empty unterminated last line (one
@@ -111,26 +116,27 @@ class LineFramer {
   std::size_t maxLineLength() const noexcept { return maxLineLength_; }
 
  private:
+  // What a '\n' ends: a line to deliver, none (the line was overlong and
+  // skipped), or the framing (an overlong line under Overlong::stop).
+  enum class End { line, none, stop };
+
   // Called with the bytes before a '\n' (the newline itself excluded), turns
-  // them into the line they complete and says whether there is one (not when
-  // it was overlong). The line may view the buffer, which holds it until more
-  // bytes are framed.
-  bool endLine(std::string_view& line) {
+  // them into the line they complete. The line may view the buffer, which
+  // holds it until more bytes are framed.
+  End endLine(std::string_view& line) {
     if (size_ == 0 && !pendingCR_ && !discarding_) {  // fast path: whole line is in `line`
       if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      if (line.size() <= maxLineLength_) return true;
-      ++overlong_;
-      return false;
+      return line.size() <= maxLineLength_ ? End::line : countOverlong();
     }
     return endHeldLine(line);
   }
 
   // endLine of a line begun in an earlier feed().
-  bool endHeldLine(std::string_view& line) {
+  End endHeldLine(std::string_view& line) {
     std::string_view seg = line;
     if (discarding_) {  // the overlong line ends here; already counted
       resetLine();
-      return false;
+      return End::none;
     }
     if (pendingCR_) {
       // The buffer holds exactly maxLineLength bytes followed by a '\r' we
@@ -138,8 +144,7 @@ class LineFramer {
       const bool fits = seg.empty();
       line = std::string_view(buffer_.get(), size_);
       resetLine();
-      if (!fits) ++overlong_;
-      return fits;
+      return fits ? End::line : countOverlong();
     }
     // Strip exactly one '\r' before the '\n', wherever it landed.
     if (!seg.empty() && seg.back() == '\r') {
@@ -152,17 +157,14 @@ class LineFramer {
     line = std::string_view(buffer_.get(), size_);
     // Reset before calling out so a throwing callback leaves a clean framer.
     resetLine();
-    if (!fits) ++overlong_;
-    return fits;
+    return fits ? End::line : countOverlong();
   }
 
-  // Buffers bytes of a line whose '\n' has not arrived yet.
-  void appendPartial(std::string_view seg) {
-    if (discarding_) return;
-    if (pendingCR_) {  // the '\r' was not followed by '\n': line too long
-      startDiscarding();
-      return;
-    }
+  // Buffers bytes of a line whose '\n' has not arrived yet; false when the
+  // line turned out overlong under Overlong::stop.
+  bool appendPartial(std::string_view seg) {
+    if (discarding_) return true;
+    if (pendingCR_) return startDiscarding();  // the '\r' was not followed by '\n': line too long
     const std::size_t newSize = size_ + seg.size();
     if (newSize <= maxLineLength_) {
       append(seg);
@@ -172,14 +174,20 @@ class LineFramer {
       append(seg.substr(0, seg.size() - 1));
       pendingCR_ = true;
     } else {
-      startDiscarding();
+      return startDiscarding();
     }
+    return true;
   }
 
-  void startDiscarding() {
-    ++overlong_;
+  bool startDiscarding() {
     resetLine();
     discarding_ = true;
+    return countOverlong() != End::stop;
+  }
+
+  End countOverlong() noexcept {
+    ++overlong_;
+    return onOverlong_ == Overlong::stop ? End::stop : End::none;
   }
 
   void resetLine() noexcept {
@@ -205,6 +213,7 @@ class LineFramer {
   }
 
   std::size_t maxLineLength_;
+  Overlong onOverlong_;
   std::unique_ptr<char[]> buffer_;
   std::size_t capacity_ = 0;
   std::size_t size_ = 0;

@@ -60,15 +60,18 @@ struct FileSplit {
 /// per file (an empty file too), cut evenly; a .gz file is one split.
 RILL_RUNTIME std::vector<FileSplit> textFileSplits(const std::vector<io::InputFile>& files, std::size_t minPartitions);
 
-/// textFile: split i reads the lines that start in its byte range, as Hadoop does.
+/// textFile: split i reads the lines that start in its byte range, as Hadoop does;
+/// a line longer than maxLineLength bytes fails the task with IoError.
 class TextFileNode final : public RDDNode<std::string> {
  public:
-  explicit TextFileNode(std::vector<FileSplit> splits) : splits_(std::move(splits)) {}
+  TextFileNode(std::vector<FileSplit> splits, std::size_t maxLineLength)
+      : splits_(std::move(splits)), maxLineLength_(maxLineLength) {}
   std::size_t numPartitions() const override { return splits_.size(); }
   RILL_RUNTIME bool compute(std::size_t p, ChunkSink<std::string>& out) const override;
 
  private:
   std::vector<FileSplit> splits_;
+  std::size_t maxLineLength_;
 };
 
 /// wholeTextFiles: (path, content) of each file, the files cut into `parts`
@@ -131,8 +134,8 @@ RILL_RUNTIME bool TextFileNode::compute(std::size_t p, ChunkSink<std::string>& o
   const auto push = [&](std::string_view line) { return sink.push(std::string(line)); };
   const FileSplit& split = splits_[p];
   // Stopped early (take): the last chunk was already handed on, so no finish().
-  if (!(split.gzip ? io::forEachGzipLine(split.path, push)
-                   : io::forEachLineInRange(split.path, split.begin, split.end, push)))
+  if (!(split.gzip ? io::forEachGzipLine(split.path, maxLineLength_, push)
+                   : io::forEachLineInRange(split.path, split.begin, split.end, maxLineLength_, push)))
     return false;
   return sink.finish();
 }

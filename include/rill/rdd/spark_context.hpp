@@ -42,6 +42,7 @@
 // does not parse the pool's and the job count's threading headers.
 #if RILL_RUNTIME_BODIES
 #include <rill/exec/thread_pool.hpp>
+#include <rill/io/file_lines.hpp>
 
 #include <condition_variable>
 #include <mutex>
@@ -173,7 +174,9 @@ class SparkContext {
   /// does. A .gz file is decompressed (after rill::io::enableGzip(), see
   /// <rill/io/gzip.hpp>) as one partition. Throws rill::IoError naming the path
   /// when it does not exist or a pattern matches nothing; an empty directory
-  /// gives an RDD without partitions.
+  /// gives an RDD without partitions. A line longer than the setting
+  /// rill.textFile.maxLineLength (bytes, default 2^31 - 1 as Hadoop's reader)
+  /// fails the job with rill::IoError rather than be held or skipped.
   RDD<std::string> textFile(const std::string& path, std::size_t minPartitions = 0);
 
   /// wholeTextFiles(path[, minPartitions]): one (file path, whole content) pair
@@ -368,8 +371,11 @@ RILL_RUNTIME RDD<std::int64_t> SparkContext::range(std::int64_t start, std::int6
 
 RILL_RUNTIME RDD<std::string> SparkContext::textFile(const std::string& path, std::size_t minPartitions) {
   assertNotStopped();
+  const std::size_t maxLineLength =
+      detail::confPositive(conf_, "rill.textFile.maxLineLength", io::kDefaultMaxLineLength);
   auto files = detail::agreedInputFiles(*cluster_, path, "textFile");  // every rank plans the same splits
-  return RDD<std::string>(*this, makeNode<detail::TextFileNode>(detail::textFileSplits(files, slices(minPartitions))));
+  return RDD<std::string>(*this, makeNode<detail::TextFileNode>(detail::textFileSplits(files, slices(minPartitions)),
+                                                                maxLineLength));
 }
 
 RILL_RUNTIME RDD<std::pair<std::string, std::string>> SparkContext::wholeTextFiles(const std::string& path,
