@@ -7,6 +7,8 @@
 #include <rill/kafka.hpp>
 #include <rill/stream/streaming_context.hpp>
 
+#include <librdkafka/rdkafka_mock.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <exception>
@@ -65,8 +67,25 @@ rill::kafka::KafkaParams earliest(const Cluster& c) {
   return p;
 }
 
+/// earliest(c), asking the brokers again 10 ms after a failed query.
+rill::kafka::KafkaParams retryingSoon(const Cluster& c) {
+  auto p = earliest(c);
+  p["retry.backoff.ms"] = "10";
+  return p;
+}
+
 using Ranges = std::vector<OffsetRange>;
 using Values = std::vector<std::string>;
+
+/// The KafkaException the context stopped with ("" if none).
+std::string kafkaFailure(rill_stream_test::ManualContext& ctx) {
+  try {
+    ctx.ssc.awaitTerminationOrTimeout(0s);
+  } catch (const rill::kafka::KafkaException& e) {
+    return e.what();
+  }
+  return "";
+}
 
 }  // namespace
 
@@ -224,8 +243,7 @@ TEST_CASE("direct stream: unreachable brokers are reported, retried with back-of
   Cluster cluster;
   cluster.mock.createTopic("in", 1);
   cluster.produce("in", 0, numbered("a", 2));
-  auto params = earliest(cluster);
-  params["retry.backoff.ms"] = "10";
+  auto params = retryingSoon(cluster);
   // librdkafka's reconnect back-off grows while the broker is down (up to 10 s by default): kept
   // short so the client is back within the next batch's retries.
   params["reconnect.backoff.ms"] = "10";
@@ -246,12 +264,7 @@ TEST_CASE("direct stream: unreachable brokers are reported, retried with back-of
   CHECK(warnings[0].find("batch 2000 ms: ") != std::string::npos);
   CHECK(warnings[0].find("; asking again in 10 ms (retry 1 of 2)") != std::string::npos);
   CHECK(warnings[1].find("; asking again in 20 ms (retry 2 of 2)") != std::string::npos);
-  std::string failure;
-  try {
-    ctx.ssc.awaitTerminationOrTimeout(0s);
-  } catch (const rill::kafka::KafkaException& e) {
-    failure = e.what();
-  }
+  const std::string failure = kafkaFailure(ctx);
   CHECK(failure.find("batch 2000 ms: ") != std::string::npos);
   CHECK(failure.find("(gave up after 3 attempts, spark.streaming.kafka.maxRetries = 2)") != std::string::npos);
 
@@ -259,6 +272,38 @@ TEST_CASE("direct stream: unreachable brokers are reported, retried with back-of
   ctx.clock->advance(1s);  // the next batch reads what the failed one would have
   CHECK(seen->rangesAt(3000) == Ranges{{"in", 0, 2, 4}});
   CHECK(seen->valuesAt(3000) == Values{"a2", "a3"});
+  ctx.ssc.stop(false);
+}
+
+TEST_CASE("direct stream: a topic whose metadata comes with an error fails the batch, not read again from its start") {
+  Cluster cluster;
+  cluster.mock.createTopic("log-a", 1);
+  cluster.produce("log-a", 0, numbered("a", 3));
+  rill_stream_test::ManualContext ctx;
+  auto events = rill_stream_test::record(ctx.ssc);
+  std::shared_ptr<Seen> seen;
+  SUBCASE("SubscribePattern") {
+    seen = startWatching(ctx, rill::kafka::SubscribePattern("log-.*", retryingSoon(cluster)));
+  }
+  SUBCASE("Subscribe") { seen = startWatching(ctx, rill::kafka::Subscribe({"log-a"}, retryingSoon(cluster))); }
+  ctx.clock->advance(1s);
+  CHECK(seen->rangesAt(1000) == Ranges{{"log-a", 0, 0, 3}});
+
+  // The topic's leader moves: for a while the metadata names the topic with an error.
+  rd_kafka_mock_topic_set_error(cluster.mock.get(), "log-a", RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE);
+  ctx.clock->advance(1s);
+  const std::string failure = kafkaFailure(ctx);
+  CHECK(failure.find("batch 2000 ms: topic 'log-a' is not available: ") != std::string::npos);
+  CHECK(failure.find("(gave up after 2 attempts, spark.streaming.kafka.maxRetries = 1)") != std::string::npos);
+  const auto warnings = events->warnings();  // the first attempt's, retried
+  CHECK(warnings.size() == 1);
+  for (const auto& w : warnings) CHECK(w.find("batch 2000 ms: topic 'log-a' is not available: ") != std::string::npos);
+
+  rd_kafka_mock_topic_set_error(cluster.mock.get(), "log-a", RD_KAFKA_RESP_ERR_NO_ERROR);
+  cluster.produce("log-a", 0, {"a3"});
+  ctx.clock->advance(1s);  // goes on where batch 1000 ended
+  CHECK(seen->rangesAt(3000) == Ranges{{"log-a", 0, 3, 4}});
+  CHECK(seen->valuesAt(3000) == Values{"a3"});
   ctx.ssc.stop(false);
 }
 

@@ -34,7 +34,7 @@ class ConsumerStrategy {
   const std::vector<std::string>& topics() const { return topics_; }
   const std::vector<TopicPartition>& assigned() const { return assigned_; }
 
-  /// Whether the stream reads topic `name` (Subscribe, SubscribePattern).
+  /// Whether the stream reads (partitions of) topic `name`.
   bool wants(const std::string& name) const;
 
   /// "Subscribe(in, other)", "SubscribePattern(logs-.*)", "Assign(in-0, in-1)".
@@ -82,6 +82,8 @@ RILL_RUNTIME bool ConsumerStrategy::wants(const std::string& name) const {
   if (kind_ == Kind::SubscribePattern) return !isInternal(name) && std::regex_match(name, *regex_);
   for (const auto& t : topics_)
     if (t == name) return true;
+  for (const auto& tp : assigned_)
+    if (tp.topic == name) return true;
   return false;
 }
 

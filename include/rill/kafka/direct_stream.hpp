@@ -364,7 +364,8 @@ RILL_RUNTIME detail::Offsets detail::DirectKafkaInputNode::untilOf(const std::ve
 }
 
 RILL_RUNTIME std::vector<TopicPartition> detail::DirectKafkaInputNode::partitionsNow() {
-  const auto topics = driver_->topics(settings_.driverTimeout);
+  const auto wanted = [&](const std::string& topic) { return strategy_.wants(topic); };
+  const auto topics = driver_->topics(settings_.driverTimeout, wanted);
   std::vector<TopicPartition> out;
   auto addAll = [&](const std::string& topic, int count) {
     for (int p = 0; p < count; ++p) out.push_back({topic, p});

@@ -36,8 +36,12 @@ class DriverConsumer {
   DriverConsumer& operator=(const DriverConsumer&) = delete;
   ~DriverConsumer();
 
-  /// Every topic the cluster has now, with its number of partitions.
-  std::map<std::string, int> topics(std::chrono::milliseconds timeout);
+  /// Every topic the cluster has now, with its number of partitions. A topic
+  /// `wanted` names whose metadata comes with an error (its leader moving, say)
+  /// throws that error: left out, it would look deleted, and be read again
+  /// from its start once back.
+  std::map<std::string, int> topics(std::chrono::milliseconds timeout,
+                                    const std::function<bool(const std::string&)>& wanted = {});
 
   /// Where each partition's log ends (the next offset to be written; for
   /// read_committed, the end of the committed records), in the order given.
@@ -91,14 +95,21 @@ RILL_RUNTIME DriverConsumer::~DriverConsumer() {
   rd_kafka_queue_destroy(commits_);
 }
 
-RILL_RUNTIME std::map<std::string, int> DriverConsumer::topics(std::chrono::milliseconds timeout) {
-  const rd_kafka_metadata_t* md = nullptr;
-  if (const auto err = rd_kafka_metadata(client_.get(), 1, nullptr, &md, ms(timeout)))
+RILL_RUNTIME std::map<std::string, int> DriverConsumer::topics(std::chrono::milliseconds timeout,
+                                                               const std::function<bool(const std::string&)>& wanted) {
+  const rd_kafka_metadata_t* raw = nullptr;
+  if (const auto err = rd_kafka_metadata(client_.get(), 1, nullptr, &raw, ms(timeout)))
     throw KafkaException("cannot list the topics: " + errorText(err), err);
+  const std::unique_ptr<const rd_kafka_metadata_t, void (*)(const rd_kafka_metadata_t*)> md(raw,
+                                                                                            rd_kafka_metadata_destroy);
   std::map<std::string, int> out;
-  for (int i = 0; i < md->topic_cnt; ++i)
-    if (md->topics[i].err == RD_KAFKA_RESP_ERR_NO_ERROR) out[md->topics[i].topic] = md->topics[i].partition_cnt;
-  rd_kafka_metadata_destroy(md);
+  for (int i = 0; i < md->topic_cnt; ++i) {
+    const rd_kafka_metadata_topic_t& t = md->topics[i];
+    if (t.err == RD_KAFKA_RESP_ERR_NO_ERROR)
+      out[t.topic] = t.partition_cnt;
+    else if (t.err != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART && wanted && wanted(t.topic))  // else: being deleted
+      throw KafkaException(std::string("topic '") + t.topic + "' is not available: " + errorText(t.err), t.err);
+  }
   return out;
 }
 
