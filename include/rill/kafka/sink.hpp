@@ -46,6 +46,7 @@ class TransactionalSink {
         settings_(std::move(settings)) {}
 
   /// Opens batch t's transaction; false when an earlier run committed batch t already.
+  /// Throws when it cannot tell (the sink opens again at the next batch).
   bool begin(Time t);
   /// Writes one record of batch t (from any thread).
   void send(Time t, std::optional<std::string> key, std::optional<std::string> value) {
@@ -158,9 +159,12 @@ RILL_RUNTIME void detail::TransactionalSink::abandon() noexcept {
 }
 
 RILL_RUNTIME void detail::TransactionalSink::open() {
-  producer_ = std::make_unique<Producer>(params_);
-  producer_->initTransactions(settings_.driverTimeout);  // aborts what a run before left open
+  // All or nothing: a producer kept without knowing the last committed batch
+  // would write committed batches again, one that failed to initialize would fail the next batch too.
+  auto producer = std::make_unique<Producer>(params_);
+  producer->initTransactions(settings_.driverTimeout);  // aborts what a run before left open
   lastCommitted_ = lastCommittedBatch(params_, topic_, id_, settings_.driverTimeout, settings_.read.pollTimeoutMs);
+  producer_ = std::move(producer);
 }
 
 #endif  // RILL_PART_RUNTIME_BODIES
