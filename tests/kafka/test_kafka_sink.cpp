@@ -96,6 +96,21 @@ TEST_CASE("writeToKafka: a restart whose look for the committed batches fails on
   CHECK(written(cluster) == Written{{"1000", "A"}, {"2000", "B"}, {"2000", "C"}, {"3000", "D"}});
 }
 
+TEST_CASE("writeToKafka: a topic whose metadata comes with an error is not taken for one without committed batches") {
+  Cluster cluster;
+  cluster.mock.createTopic("out", 1);
+  runJob(cluster, {{"a"}}, 1000);
+  const auto lastCommitted = [&] {
+    return rill::kafka::detail::lastCommittedBatch(cluster.params(), "out", "words-out", 5s, 5000);
+  };
+  // Its leader moving: a sink opening now cannot tell which batches it committed, so it must not write any.
+  rd_kafka_mock_topic_set_error(cluster.mock.get(), "out", RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE);
+  CHECK_THROWS_WITH_AS(lastCommitted(), doctest::Contains("topic 'out' is not available: "),
+                       rill::kafka::KafkaException);
+  rd_kafka_mock_topic_set_error(cluster.mock.get(), "out", RD_KAFKA_RESP_ERR_NO_ERROR);
+  CHECK(lastCommitted() == std::optional<std::int64_t>(1000));
+}
+
 TEST_CASE("writeToKafka: two sinks on one topic (two transactional ids) each write every batch once") {
   Cluster cluster;
   cluster.mock.createTopic("out", 1);

@@ -37,7 +37,7 @@ RILL_RUNTIME std::optional<std::int64_t> newestBatchIn(const KafkaParams& params
                                                        const std::string& sink, std::int64_t pollTimeoutMs);
 
 /// The newest batch time the sink with transactional id `sink` committed to
-/// `topic`; nullopt when none (or no topic).
+/// `topic`; nullopt when none (or no topic). Throws KafkaException when it cannot tell.
 RILL_RUNTIME std::optional<std::int64_t> lastCommittedBatch(const KafkaParams& kafkaParams, const std::string& topic,
                                                             const std::string& sink, std::chrono::milliseconds timeout,
                                                             std::int64_t pollTimeoutMs);
@@ -71,7 +71,8 @@ RILL_RUNTIME std::optional<std::int64_t> lastCommittedBatch(const KafkaParams& k
                                                             std::int64_t pollTimeoutMs) {
   const KafkaParams params = readCommitted(kafkaParams);
   DriverConsumer driver(params);
-  const auto topics = driver.topics(timeout);
+  // A topic whose metadata has an error throws: none committed would write them all again.
+  const auto topics = driver.topics(timeout, [&](const std::string& t) { return t == topic; });
   const auto found = topics.find(topic);
   if (found == topics.end()) return std::nullopt;
   std::vector<TopicPartition> tps;
