@@ -209,4 +209,15 @@ TEST_CASE("writeToKafka refuses what cannot work at the call") {
   auto same = [](const std::string& w) { return w; };
   CHECK_THROWS_AS(rill::kafka::writeToKafka(words, "", cluster.params(), same, same), std::invalid_argument);
   CHECK_THROWS_AS(rill::kafka::writeToKafka(words, "out", {{"acks", "all"}}, same, same), std::invalid_argument);
+  // Settings a transactional producer cannot have, which librdkafka refuses only when the producer is made.
+  const auto refused = [&](const std::string& key, const std::string& value) {
+    auto params = cluster.params();
+    params[key] = value;
+    CHECK_THROWS_WITH_AS(rill::kafka::writeToKafka(words, "out", params, same, same),
+                         doctest::Contains(key.c_str()), std::invalid_argument);
+  };
+  refused("acks", "1");
+  refused("enable.idempotence", "false");
+  refused("max.in.flight", "10");
+  refused("transactional.id", "");
 }

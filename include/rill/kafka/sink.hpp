@@ -15,8 +15,10 @@
 // relies on the broker: docs/kafka.md.
 #include <rill/core/runtime.hpp>
 #include <rill/exec/cluster.hpp>
+#include <rill/kafka/client.hpp>
 #include <rill/kafka/committed_batches.hpp>
 #include <rill/kafka/consumer_record.hpp>
+#include <rill/kafka/errors.hpp>
 #include <rill/kafka/params.hpp>
 #include <rill/kafka/producer.hpp>
 #include <rill/kafka/stream_settings.hpp>
@@ -73,6 +75,12 @@ class TransactionalSink {
   std::optional<std::int64_t> lastCommitted_;  // ms
 };
 
+/// Refuses, at the call, kafkaParams no transactional producer can be made
+/// with: librdkafka refuses settings that conflict with transactions (acks=1,
+/// enable.idempotence=false, ...) only when the producer is made, which would
+/// fail every batch instead. So one is made here and closed at once.
+RILL_RUNTIME void requireTransactional(const KafkaParams& params);
+
 /// A key or value as bytes: a std::string (or anything that converts to one),
 /// or std::optional<std::string> / std::nullopt for one that may be null.
 template <class R>
@@ -104,6 +112,7 @@ void writeToKafka(const D& stream, std::string topic, KafkaParams kafkaParams, K
   detail::requireUsable(kafkaParams);
   auto& sc = stream.graph().sparkContext();
   kafkaParams.emplace("transactional.id", sc.appName() + "-" + topic);
+  detail::requireTransactional(kafkaParams);
   auto settings = detail::StreamSettings::from(sc.getConf(), kafkaParams);
   auto sink =
       std::make_shared<detail::TransactionalSink>(std::move(topic), std::move(kafkaParams), std::move(settings));
@@ -137,6 +146,17 @@ void writeToKafka(const D& stream, std::string topic, KafkaParams kafkaParams, K
 }
 
 #if RILL_PART_RUNTIME_BODIES
+
+RILL_RUNTIME void detail::requireTransactional(const KafkaParams& params) {
+  if (params.at("transactional.id").empty())
+    throw std::invalid_argument("rill: writeToKafka: kafkaParams' \"transactional.id\" must not be empty");
+  try {
+    const Client probe(RD_KAFKA_PRODUCER, params);
+  } catch (const KafkaException& e) {
+    throw std::invalid_argument(std::string("rill: writeToKafka: kafkaParams make no transactional producer (") +
+                                e.what() + ")");
+  }
+}
 
 RILL_RUNTIME bool detail::TransactionalSink::begin(Time t) {
   if (!producer_) open();
