@@ -162,6 +162,19 @@ TEST_CASE("direct stream: spark.streaming.kafka.maxRatePerPartition limits each 
   ctx.ssc.stop(false);
 }
 
+TEST_CASE("direct stream: a maxRatePerPartition too large for a batch's offsets is no limit, not one offset") {
+  Cluster cluster;
+  cluster.mock.createTopic("in", 1);
+  cluster.produce("in", 0, numbered("a", 5));
+  // 2^63 - 1 offsets a second, which as a double is 2^63: more than an offset can count.
+  rill_stream_test::ManualContext ctx(
+      rill_stream_test::conf().set("spark.streaming.kafka.maxRatePerPartition", "9223372036854775807"));
+  auto seen = startWatching(ctx, rill::kafka::Subscribe({"in"}, earliest(cluster)));
+  ctx.clock->advance(1s);
+  CHECK(seen->rangesAt(1000) == Ranges{{"in", 0, 0, 5}});
+  ctx.ssc.stop(false);
+}
+
 TEST_CASE("direct stream: with backpressure, the estimated rate is shared by lag, at first the initial rate") {
   Cluster cluster;
   cluster.mock.createTopic("in", 2);

@@ -470,7 +470,8 @@ RILL_RUNTIME std::vector<OffsetRange> detail::DirectKafkaInputNode::nextRanges()
   std::vector<OffsetRange> ranges;
   for (std::size_t i = 0; i < tps.size(); ++i) {
     const std::int64_t start = from[tps[i]];
-    const std::int64_t until = limits ? std::min(latest[i], start + (*limits)[i]) : latest[i];
+    // The limit compared with the lag, not added to start: it may be near 2^63.
+    const std::int64_t until = limits && (*limits)[i] < lags[i] ? start + (*limits)[i] : latest[i];
     ranges.push_back({tps[i].topic, tps[i].partition, start, until});
   }
   return ranges;

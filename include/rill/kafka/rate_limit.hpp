@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <vector>
 
@@ -77,8 +78,13 @@ RILL_RUNTIME std::optional<std::vector<std::int64_t>> maxOffsetsPerPartition(con
   }
   std::vector<std::int64_t> out;
   const double seconds = static_cast<double>(batch.count()) / 1000.0;
-  for (const double r : perSecond)
-    out.push_back(std::max(static_cast<std::int64_t>(seconds * r), s.minRatePerPartition));
+  // Saturated: a double past the largest offset count does not convert (it came out as the smallest).
+  constexpr auto most = std::numeric_limits<std::int64_t>::max();
+  for (const double r : perSecond) {
+    const double n = seconds * r;
+    const std::int64_t offsets = n >= static_cast<double>(most) ? most : static_cast<std::int64_t>(n);
+    out.push_back(std::max(offsets, s.minRatePerPartition));
+  }
   return out;
 }
 
