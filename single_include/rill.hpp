@@ -5115,21 +5115,31 @@ using hasher_of_t = typename detail::HasherOf<P>::type;
 
 namespace rill {
 
+namespace detail {
+/// HashPartitioner(0) asked to place a key: there is no partition to answer (Spark's
+/// nonNegativeMod fails with "/ by zero"). Out of line, so getPartition stays small.
+[[noreturn]] inline void noPartitionForKey() {
+  throw std::out_of_range("rill: HashPartitioner(0) has no partition for a key");
+}
+}  // namespace detail
+
 /// Spark's HashPartitioner: key -> hash(key) mod numPartitions. The hasher
 /// defaults to rill::Hash (DefaultHash); pass one for keys it does not hash —
-/// the keyed operations then use it for their tables too.
+/// the keyed operations then use it for their tables too. 0 partitions is allowed,
+/// as in Spark: it is the default partitioner of a keyed operation over inputs
+/// without partitions, which has no key to place.
 template <class Hash = DefaultHash>
 class HashPartitioner {
  public:
   using hasher_type = Hash;
 
   explicit HashPartitioner(std::size_t numPartitions, Hash hash = Hash())
-      : n_(numPartitions), hash_(std::move(hash)) {
-    if (n_ == 0) throw std::invalid_argument("rill: HashPartitioner needs at least one partition");
-  }
+      : n_(numPartitions), hash_(std::move(hash)) {}
   std::size_t numPartitions() const { return n_; }
   template <class K>
   std::size_t getPartition(const K& key) const {
+    if (n_ == 0) [[unlikely]]
+      detail::noPartitionForKey();
     return static_cast<std::size_t>(hash_(key)) % n_;
   }
   const Hash& hasher() const { return hash_; }
@@ -6762,11 +6772,12 @@ auto choosePartitioner(const Part& part, std::string_view op, Default byDefault)
 
 /// How many partitions an operation's default HashPartitioner has when none of its
 /// inputs brings a partitioner: spark.default.parallelism when set, else `most`, the
-/// largest input's partitions (Spark's defaultNumPartitions).
+/// largest input's partitions (Spark's defaultNumPartitions), so 0 when no input has
+/// any: the result of a shuffle of nothing has no partitions, as in Spark.
 template <class Context>
 std::size_t defaultPartitionCount(Context& sc, std::size_t most) {
   const bool configured = sc.getConf().contains(std::string(kDefaultParallelismSetting));
-  return std::max<std::size_t>(configured ? sc.defaultParallelism() : most, 1);
+  return configured ? sc.defaultParallelism() : most;
 }
 
 /// The partitioner `rdd` remembers, when it places keys of type K; else null.
@@ -6809,7 +6820,7 @@ ChosenPartitioner<K> defaultPartitioner(const R& rdd, const Rs&... others) {
 template <class K, class R>
 ChosenPartitioner<K> ownPartitioner(const R& rdd) {
   if (auto keyed = keyPartitionerOf<K>(rdd)) return ChosenPartitioner<K>(std::move(keyed));
-  return ChosenPartitioner<K>(HashPartitioner<>(std::max<std::size_t>(rdd.numPartitions(), 1)));
+  return ChosenPartitioner<K>(HashPartitioner<>(rdd.numPartitions()));
 }
 
 /// The RDD operation `op`'s partitioner for `part` over its inputs; 0 is defaultPartitioner.
@@ -8278,6 +8289,9 @@ class PairOps {
       using Sink = detail::LookupSink<mapped_of_t<T>, Key>;
       const auto info = d().partitioner();
       if (const auto* keyed = dynamic_cast<const AnyKeyPartitioner<K>*>(info.get())) {
+        // A partitioner of 0 partitions (a shuffle of nothing) has no partition to read; Spark's
+        // getPartition would divide by zero, but the answer is known: no values.
+        if (keyed->numPartitions() == 0) return std::vector<mapped_of_t<T>>{};
         const std::size_t p = keyed->partitionOf(K(key));
         if (detail::clusterOf(d().context()).size() > 1)  // the partition's owner computes it for all
           return std::move(detail::runPartitions(d(), "lookup", p, p + 1, [&](std::size_t) { return Sink{&key, {}}; })[0]);
@@ -8944,7 +8958,7 @@ auto setPartitioner(const Part& part, std::string_view tag, const A& a, const B&
     if constexpr (Intersect)
       return HashPartitioner<>(defaultPartitionCount(a.context(), std::max(a.numPartitions(), b.numPartitions())));
     else
-      return HashPartitioner<>(std::max<std::size_t>(1, a.numPartitions()));
+      return HashPartitioner<>(a.numPartitions());
   });
 }
 
@@ -9405,7 +9419,7 @@ class TransformOps : public fuse::ElementOps<D> {
     using T = typename D::value_type;
     static_assert(HashableKey<T>, RILL_KEY_HASH_RULE);
     const std::size_t given = detail::partitionCount(numPartitions, "distinct");
-    const std::size_t n = given ? given : std::max<std::size_t>(d().numPartitions(), 1);
+    const std::size_t n = given ? given : d().numPartitions();  // Spark's distinct(partitions.length): 0 for none
     if (d().partitioner() && n == d().numPartitions()) {
       const RDD<T> placed = detail::placedAsShuffled(d().toRDD(), "distinct");
       auto parts = detail::runOwnedPartitions(placed, "distinct", [](std::size_t) { return detail::FirstOccurrences<T>{}; });

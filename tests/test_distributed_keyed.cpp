@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -221,4 +222,63 @@ TEST_CASE("a union of RDDs with one partitioner: partition i of each on one rank
                       u.partitioner() == a.partitioner(), scattered.union_(scattered).distinct().glom().collect(),
                       sc.union_(b, b).distinct().glom().collect());
   });
+}
+
+TEST_CASE("keyed operations over inputs without partitions give no partitions, as Spark's defaultPartitioner") {
+  // Spark's default is HashPartitioner(the largest input's partition count), and distinct()
+  // is distinct(partitions.length): both 0 here. The sorts' RangePartitioner has one partition
+  // at least, and repartition keeps its count.
+  const auto plus = [](int a, int b) { return a + b; };
+  using Counts = std::vector<std::size_t>;
+  sameAsOneProcess(
+      [&](SparkContext& sc) {
+        auto none = sc.emptyRDD<std::pair<int, int>>();
+        auto ints = sc.emptyRDD<int>();
+        auto summed = none.reduceByKey(plus);
+        const std::vector<rill::RDD<std::pair<int, int>>> pairResults{
+            summed,
+            none.foldByKey(0, plus),
+            none.aggregateByKey(0, plus, plus),
+            none.combineByKey([](int v) { return v; }, plus, plus),
+            none.subtractByKey(none),
+            summed.reduceByKey(plus),  // its HashPartitioner(0) is not a default: Spark skips empty ones
+            none.union_(summed).reduceByKey(plus)};
+        Counts counts;
+        std::int64_t elements = 0;
+        for (const auto& rdd : pairResults) {
+          counts.push_back(rdd.getNumPartitions());
+          elements += rdd.count() + static_cast<std::int64_t>(rdd.collect().size());
+        }
+        counts.push_back(none.groupByKey().getNumPartitions());
+        counts.push_back(none.join(none).getNumPartitions());
+        counts.push_back(none.cogroup(none, none).getNumPartitions());
+        counts.push_back(none.fullOuterJoin(none).getNumPartitions());
+        counts.push_back(ints.distinct().getNumPartitions());
+        counts.push_back(ints.groupBy([](int x) { return x; }).getNumPartitions());
+        counts.push_back(ints.intersection(ints).getNumPartitions());
+        counts.push_back(ints.subtract(ints).getNumPartitions());
+        counts.push_back(summed.partitioner() ? summed.partitioner()->numPartitions() : 99);
+        counts.push_back(none.sortByKey().getNumPartitions());
+        counts.push_back(ints.sortBy([](int x) { return x; }).getNumPartitions());
+        counts.push_back(ints.repartition(3).getNumPartitions());
+        elements += ints.distinct().count() + static_cast<std::int64_t>(summed.lookup(7).size()) +
+                    static_cast<std::int64_t>(none.countByKey().size()) + none.join(none).count();
+        return std::pair(counts, elements);
+      },
+      std::pair(Counts{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 3}, std::int64_t{0}));
+}
+
+TEST_CASE("HashPartitioner(0) partitions nothing; placing a key by it is an error") {
+  sameAsOneProcess(
+      [](SparkContext& sc) {
+        auto placed = sc.emptyRDD<std::pair<int, int>>().partitionBy(rill::HashPartitioner<>(0));
+        return std::tuple(placed.getNumPartitions(), placed.collect(), placed.lookup(1));
+      },
+      std::tuple(std::size_t{0}, IntPairs{}, std::vector<int>{}));
+  distributed_test::sameFailureAsOneProcess(
+      [](SparkContext& sc) {
+        auto pairs = sc.parallelize(IntPairs{{1, 2}, {3, 4}}, 2);
+        return pairs.reduceByKey(std::plus<>(), rill::HashPartitioner<>(0)).count();
+      },
+      "std::out_of_range: rill: HashPartitioner(0) has no partition for a key");
 }

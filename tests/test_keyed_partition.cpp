@@ -93,7 +93,8 @@ TEST_CASE("a partitioner answering out of range is an error") {
   CHECK_THROWS_AS(rdd.partitionBy(BadPartitioner{}), std::out_of_range);
   CHECK_THROWS_WITH_AS(rdd.reduceByKey(plus, BadPartitioner{}), "rill: partitioner returned partition 5 of 2",
                        std::out_of_range);
-  CHECK_THROWS_AS(rill::HashPartitioner(0), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(rdd.partitionBy(rill::HashPartitioner(0)), "rill: HashPartitioner(0) has no partition for a key",
+                       std::out_of_range);
   CHECK_THROWS_AS(rdd.reduceByKey(plus, -1), std::invalid_argument);
 }
 

@@ -81,11 +81,12 @@ auto choosePartitioner(const Part& part, std::string_view op, Default byDefault)
 
 /// How many partitions an operation's default HashPartitioner has when none of its
 /// inputs brings a partitioner: spark.default.parallelism when set, else `most`, the
-/// largest input's partitions (Spark's defaultNumPartitions).
+/// largest input's partitions (Spark's defaultNumPartitions), so 0 when no input has
+/// any: the result of a shuffle of nothing has no partitions, as in Spark.
 template <class Context>
 std::size_t defaultPartitionCount(Context& sc, std::size_t most) {
   const bool configured = sc.getConf().contains(std::string(kDefaultParallelismSetting));
-  return std::max<std::size_t>(configured ? sc.defaultParallelism() : most, 1);
+  return configured ? sc.defaultParallelism() : most;
 }
 
 /// The partitioner `rdd` remembers, when it places keys of type K; else null.
@@ -128,7 +129,7 @@ ChosenPartitioner<K> defaultPartitioner(const R& rdd, const Rs&... others) {
 template <class K, class R>
 ChosenPartitioner<K> ownPartitioner(const R& rdd) {
   if (auto keyed = keyPartitionerOf<K>(rdd)) return ChosenPartitioner<K>(std::move(keyed));
-  return ChosenPartitioner<K>(HashPartitioner<>(std::max<std::size_t>(rdd.numPartitions(), 1)));
+  return ChosenPartitioner<K>(HashPartitioner<>(rdd.numPartitions()));
 }
 
 /// The RDD operation `op`'s partitioner for `part` over its inputs; 0 is defaultPartitioner.

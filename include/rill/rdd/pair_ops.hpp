@@ -267,6 +267,9 @@ class PairOps {
       using Sink = detail::LookupSink<mapped_of_t<T>, Key>;
       const auto info = d().partitioner();
       if (const auto* keyed = dynamic_cast<const AnyKeyPartitioner<K>*>(info.get())) {
+        // A partitioner of 0 partitions (a shuffle of nothing) has no partition to read; Spark's
+        // getPartition would divide by zero, but the answer is known: no values.
+        if (keyed->numPartitions() == 0) return std::vector<mapped_of_t<T>>{};
         const std::size_t p = keyed->partitionOf(K(key));
         if (detail::clusterOf(d().context()).size() > 1)  // the partition's owner computes it for all
           return std::move(detail::runPartitions(d(), "lookup", p, p + 1, [&](std::size_t) { return Sink{&key, {}}; })[0]);

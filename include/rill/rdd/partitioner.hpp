@@ -20,21 +20,31 @@
 
 namespace rill {
 
+namespace detail {
+/// HashPartitioner(0) asked to place a key: there is no partition to answer (Spark's
+/// nonNegativeMod fails with "/ by zero"). Out of line, so getPartition stays small.
+[[noreturn]] inline void noPartitionForKey() {
+  throw std::out_of_range("rill: HashPartitioner(0) has no partition for a key");
+}
+}  // namespace detail
+
 /// Spark's HashPartitioner: key -> hash(key) mod numPartitions. The hasher
 /// defaults to rill::Hash (DefaultHash); pass one for keys it does not hash —
-/// the keyed operations then use it for their tables too.
+/// the keyed operations then use it for their tables too. 0 partitions is allowed,
+/// as in Spark: it is the default partitioner of a keyed operation over inputs
+/// without partitions, which has no key to place.
 template <class Hash = DefaultHash>
 class HashPartitioner {
  public:
   using hasher_type = Hash;
 
   explicit HashPartitioner(std::size_t numPartitions, Hash hash = Hash())
-      : n_(numPartitions), hash_(std::move(hash)) {
-    if (n_ == 0) throw std::invalid_argument("rill: HashPartitioner needs at least one partition");
-  }
+      : n_(numPartitions), hash_(std::move(hash)) {}
   std::size_t numPartitions() const { return n_; }
   template <class K>
   std::size_t getPartition(const K& key) const {
+    if (n_ == 0) [[unlikely]]
+      detail::noPartitionForKey();
     return static_cast<std::size_t>(hash_(key)) % n_;
   }
   const Hash& hasher() const { return hash_; }

@@ -90,7 +90,7 @@ auto setPartitioner(const Part& part, std::string_view tag, const A& a, const B&
     if constexpr (Intersect)
       return HashPartitioner<>(defaultPartitionCount(a.context(), std::max(a.numPartitions(), b.numPartitions())));
     else
-      return HashPartitioner<>(std::max<std::size_t>(1, a.numPartitions()));
+      return HashPartitioner<>(a.numPartitions());
   });
 }
 

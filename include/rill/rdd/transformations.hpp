@@ -229,7 +229,7 @@ class TransformOps : public fuse::ElementOps<D> {
     using T = typename D::value_type;
     static_assert(HashableKey<T>, RILL_KEY_HASH_RULE);
     const std::size_t given = detail::partitionCount(numPartitions, "distinct");
-    const std::size_t n = given ? given : std::max<std::size_t>(d().numPartitions(), 1);
+    const std::size_t n = given ? given : d().numPartitions();  // Spark's distinct(partitions.length): 0 for none
     if (d().partitioner() && n == d().numPartitions()) {
       const RDD<T> placed = detail::placedAsShuffled(d().toRDD(), "distinct");
       auto parts = detail::runOwnedPartitions(placed, "distinct", [](std::size_t) { return detail::FirstOccurrences<T>{}; });
