@@ -9373,6 +9373,8 @@ class TransformOps : public fuse::ElementOps<D> {
   /// coalesce(n): fewer partitions by merging neighbours, no shuffle; coalesce(n, true)
   /// is repartition(n). With several ranks, neighbours that live on different
   /// ranks are first moved to one (the partitions and their order stay the same).
+  /// The result has no partitioner, even when n leaves the partitions as they are:
+  /// Spark's coalesce always makes a CoalescedRDD, which does not keep its parent's.
   template <std::integral N>
   auto coalesce(N numPartitions, bool shuffle = false) const {
     using T = typename D::value_type;
@@ -9381,10 +9383,9 @@ class TransformOps : public fuse::ElementOps<D> {
     if (shuffle) return repartition(n);
     auto parent = d().toRDD();
     const std::size_t parents = parent.numPartitions();
-    if (n >= parents) return parent;
     const std::size_t ranks = detail::clusterOf(d().context()).size();
-    if (detail::runsOnOneRank(parent, n, ranks))
-      return RDD<T>(d().context(), makeNode<detail::CoalescedNode<T>>(parent.node(), n));
+    if (n >= parents || detail::runsOnOneRank(parent, n, ranks))
+      return RDD<T>(d().context(), makeNode<detail::CoalescedNode<T>>(parent.node(), std::min(n, parents)));
     // Each parent to the run holding it.
     auto parts = detail::movePartitions(parent, "coalesce", n, [&](std::size_t m) { return blockOwner(m, parents, n); });
     return RDD<T>(d().context(), makeNode<StoredNode<T>>(std::move(parts)));

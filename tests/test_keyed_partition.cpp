@@ -87,6 +87,27 @@ TEST_CASE("a user partitioner: placement, remembered, and later shuffles skipped
   CHECK(*split.calls == 0);
 }
 
+TEST_CASE("coalesce without a shuffle drops the partitioner, as Spark's CoalescedRDD: a later reduceByKey shuffles") {
+  for (auto* sc : keyed_test::contexts()) {
+    const auto data = keyed_test::randomPairs(7, 120, 40);
+    SplitPartitioner split{20};
+    auto parted = sc->parallelize(data, 3).partitionBy(split);
+    REQUIRE(parted.partitioner());
+    for (const int n : {2, 5}) {  // as many partitions as it has, and more: they stay as they are
+      CAPTURE(n);
+      auto same = parted.coalesce(n);
+      CHECK_FALSE(same.partitioner());
+      CHECK(same.glom().collect() == parted.glom().collect());
+      *split.calls = 0;
+      auto sums = same.reduceByKey(plus, split);
+      CHECK(*split.calls > 0);  // placed its keys: a shuffle
+      CHECK(sums.partitioner()->equals(*parted.partitioner()));
+      CHECK(sums.glom().collect() == parted.reduceByKey(plus).glom().collect());
+    }
+    CHECK_FALSE(parted.coalesce(1).partitioner());
+  }
+}
+
 TEST_CASE("a partitioner answering out of range is an error") {
   auto* sc = keyed_test::contexts()[1];
   auto rdd = sc->parallelize(std::vector<KV>{{1, 1}}, 1);
