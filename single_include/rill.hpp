@@ -2657,6 +2657,10 @@ class SparkConf {
 namespace detail {
 /// Spark's setting for the partitions an operation makes when none are asked for.
 inline constexpr std::string_view kDefaultParallelismSetting = "spark.default.parallelism";
+/// Spark's settings for how take() grows its rounds: the first round's partitions, and at
+/// most how many times the partitions scanned so far a later round scans.
+inline constexpr std::string_view kTakeInitialPartitionsSetting = "spark.rdd.limit.initialNumPartitions";
+inline constexpr std::string_view kTakeScaleUpSetting = "spark.rdd.limit.scaleUpFactor";
 }  // namespace detail
 
 #if RILL_RUNTIME_BODIES
@@ -5511,6 +5515,103 @@ struct Pipeline<Stage, Rest...> {
 // result (jobs.hpp), so every rank returns the same value, combined in
 // partition order as one process combines it.
 
+// ---- begin rill/rdd/conf_values.hpp ----
+// Typed readings of SparkConf settings, as Spark's getBoolean and getTimeAsMs
+// read them, refusing malformed text with a message naming the setting (a bad
+// value fails where the setting is read, not later in a thread).
+
+// ---- begin rill/core/ascii.hpp ----
+// Case-insensitive comparison in ASCII, one rule for the names rill reads (settings, units, REST query
+// values), as Spark's equalsIgnoreCase and toLowerCase(Locale.ROOT): the program's locale plays no part.
+
+namespace rill::detail {
+
+/// Whether a and b are the same text once ASCII letters' case is ignored.
+constexpr bool equalsIgnoreCase(std::string_view a, std::string_view b) {
+  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) { return lower(x) == lower(y); });
+}
+
+}  // namespace rill::detail
+// ---- end rill/core/ascii.hpp ----
+
+
+namespace rill::detail {
+
+/// "true" or "false" (any case, as Spark's toBoolean), else `dflt` when unset.
+RILL_RUNTIME bool confBoolean(const SparkConf& conf, const std::string& key, bool dflt);
+
+/// A whole number above 0 (a count of partitions, of threads...), else `dflt` when unset.
+RILL_RUNTIME std::size_t confPositive(const SparkConf& conf, const std::string& key, std::size_t dflt);
+
+/// A duration as Spark writes one: a whole number with a unit (us, ms, s, m or
+/// min, h, d) or none (milliseconds), e.g. "500", "500ms", "10s"; `dflt` when
+/// unset. Negative values are refused.
+RILL_RUNTIME std::chrono::milliseconds confTimeMs(const SparkConf& conf, const std::string& key,
+                                                  std::chrono::milliseconds dflt);
+
+#if RILL_RUNTIME_BODIES
+
+RILL_RUNTIME bool confBoolean(const SparkConf& conf, const std::string& key, bool dflt) {
+  if (!conf.contains(key)) return dflt;
+  const std::string v = conf.get(key);
+  if (equalsIgnoreCase(v, "true")) return true;
+  if (equalsIgnoreCase(v, "false")) return false;
+  throw std::invalid_argument("rill: setting '" + key + "' must be true or false, got '" + v + "'");
+}
+
+RILL_RUNTIME std::size_t confPositive(const SparkConf& conf, const std::string& key, std::size_t dflt) {
+  if (!conf.contains(key)) return dflt;
+  const long long n = conf.getLong(key, 0);  // refuses what is not an integer, naming the setting
+  if (n <= 0) throw std::invalid_argument("rill: setting '" + key + "' must be positive, got '" + conf.get(key) + "'");
+  return static_cast<std::size_t>(n);
+}
+
+RILL_RUNTIME std::chrono::milliseconds confTimeMs(const SparkConf& conf, const std::string& key,
+                                                  std::chrono::milliseconds dflt) {
+  if (!conf.contains(key)) return dflt;
+  const std::string text = conf.get(key);
+  auto bad = [&] {
+    return std::invalid_argument("rill: setting '" + key +
+                                 "' must be a duration such as 500ms, 10s or 2min (no unit: ms), got '" + text + "'");
+  };
+  std::string_view s = text;
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  std::int64_t n = 0;
+  std::size_t digits = 0;
+  for (; digits < s.size() && s[digits] >= '0' && s[digits] <= '9'; ++digits) {
+    if (n > (std::numeric_limits<std::int64_t>::max() - 9) / 10) throw bad();
+    n = n * 10 + (s[digits] - '0');
+  }
+  if (digits == 0) throw bad();
+  const std::string_view unit = s.substr(digits);
+  const auto is = [&](std::string_view name) { return equalsIgnoreCase(unit, name); };
+  std::int64_t usPerUnit = 0;
+  if (unit.empty() || is("ms"))
+    usPerUnit = 1000;
+  else if (is("us"))
+    usPerUnit = 1;
+  else if (is("s"))
+    usPerUnit = 1000 * 1000;
+  else if (is("m") || is("min"))
+    usPerUnit = 60LL * 1000 * 1000;
+  else if (is("h"))
+    usPerUnit = 3600LL * 1000 * 1000;
+  else if (is("d"))
+    usPerUnit = 86400LL * 1000 * 1000;
+  else
+    throw bad();
+  if (n > std::numeric_limits<std::int64_t>::max() / usPerUnit) throw bad();
+  return std::chrono::milliseconds(n * usPerUnit / 1000);  // "1500us" is 1 ms, as in Spark
+}
+
+#endif  // RILL_RUNTIME_BODIES
+
+}  // namespace rill::detail
+// ---- end rill/rdd/conf_values.hpp ----
+
 #include <unordered_map>
 
 namespace rill {
@@ -5664,26 +5765,48 @@ void appendUpTo(std::vector<T>& out, std::vector<T>&& part, std::size_t n) {
   }
 }
 
+/// How take() grows its rounds, Spark's settings: the first round scans
+/// spark.rdd.limit.initialNumPartitions (1), a later one at most
+/// spark.rdd.limit.scaleUpFactor (4, at least 2) times the partitions scanned so far.
+struct TakeGrowth {
+  std::size_t initial;
+  std::size_t scaleUp;
+};
+
+inline TakeGrowth takeGrowth(const SparkConf& conf) {
+  const long long scaleUp = conf.getLong(std::string(kTakeScaleUpSetting), 4);
+  return {confPositive(conf, std::string(kTakeInitialPartitionsSetting), 1),
+          static_cast<std::size_t>(std::max(scaleUp, 2LL))};
+}
+
+/// Spark's RDD.take: how many partitions the next round scans, after `scanned`
+/// partitions gave `found` of the n wanted (found < n). None found: scaleUp times
+/// as many; else 1.5 times the partitions the rest should need at the rate so far,
+/// ceil(1.5 * (n - found) * scanned / found), capped at that. The estimate is a
+/// double, as Spark's, and the cap saturates, so no n (SIZE_MAX too) overflows.
+inline std::size_t partitionsToTry(const TakeGrowth& growth, std::size_t n, std::size_t found, std::size_t scanned) {
+  if (scanned == 0) return growth.initial;
+  constexpr std::size_t most = std::numeric_limits<std::size_t>::max();
+  const std::size_t cap = scanned > most / growth.scaleUp ? most : scanned * growth.scaleUp;
+  if (found == 0) return cap;
+  const double estimate = std::ceil(1.5 * static_cast<double>(n - found) * static_cast<double>(scanned) /
+                                    static_cast<double>(found));
+  return estimate < static_cast<double>(cap) ? static_cast<std::size_t>(estimate) : cap;
+}
+
 /// take(n): rounds of partitions, each rank running its own in a round (one
-/// rank all of them, in parallel), until n elements are in hand; the first
-/// round scans one partition, later ones up to 4 times as many as scanned so
-/// far, estimated from the elements found (Spark's take). Every rank sees every round's results, so
-/// all take the same rounds and return the first n elements in partition order.
+/// rank all of them, in parallel), until n elements are in hand, grown as
+/// partitionsToTry says. Every rank sees every round's results, so all take
+/// the same rounds and return the first n elements in partition order.
 template <class T, class R>
 std::vector<T> takeInRounds(const R& rdd, std::size_t n) {
   std::vector<T> out;
   const std::size_t total = rdd.numPartitions();
+  if (n == 0 || total == 0) return out;
+  const TakeGrowth growth = takeGrowth(rdd.context().getConf());
   std::size_t scanned = 0;
   while (out.size() < n && scanned < total) {
-    std::size_t next = 1;
-    if (scanned > 0) {
-      next = 4 * scanned;
-      if (!out.empty()) {
-        const std::size_t estimate = 3 * n * scanned / (2 * out.size());
-        next = std::min(next, std::max<std::size_t>(1, estimate > scanned ? estimate - scanned : 0));
-      }
-    }
-    const std::size_t to = std::min(total, scanned + next);
+    const std::size_t to = scanned + std::min(partitionsToTry(growth, n, out.size(), scanned), total - scanned);
     const std::size_t want = n - out.size();
     auto parts = runPartitions(rdd, "take", scanned, to, [want](std::size_t) { return PrefixSink<T>{want, {}}; });
     for (auto& part : parts) appendUpTo(out, std::move(part), n);
@@ -10176,103 +10299,6 @@ class Broadcast {
 
 }  // namespace rill
 // ---- end rill/rdd/broadcast.hpp ----
-
-// ---- begin rill/rdd/conf_values.hpp ----
-// Typed readings of SparkConf settings, as Spark's getBoolean and getTimeAsMs
-// read them, refusing malformed text with a message naming the setting (a bad
-// value fails where the setting is read, not later in a thread).
-
-// ---- begin rill/core/ascii.hpp ----
-// Case-insensitive comparison in ASCII, one rule for the names rill reads (settings, units, REST query
-// values), as Spark's equalsIgnoreCase and toLowerCase(Locale.ROOT): the program's locale plays no part.
-
-namespace rill::detail {
-
-/// Whether a and b are the same text once ASCII letters' case is ignored.
-constexpr bool equalsIgnoreCase(std::string_view a, std::string_view b) {
-  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) { return lower(x) == lower(y); });
-}
-
-}  // namespace rill::detail
-// ---- end rill/core/ascii.hpp ----
-
-
-namespace rill::detail {
-
-/// "true" or "false" (any case, as Spark's toBoolean), else `dflt` when unset.
-RILL_RUNTIME bool confBoolean(const SparkConf& conf, const std::string& key, bool dflt);
-
-/// A whole number above 0 (a count of partitions, of threads...), else `dflt` when unset.
-RILL_RUNTIME std::size_t confPositive(const SparkConf& conf, const std::string& key, std::size_t dflt);
-
-/// A duration as Spark writes one: a whole number with a unit (us, ms, s, m or
-/// min, h, d) or none (milliseconds), e.g. "500", "500ms", "10s"; `dflt` when
-/// unset. Negative values are refused.
-RILL_RUNTIME std::chrono::milliseconds confTimeMs(const SparkConf& conf, const std::string& key,
-                                                  std::chrono::milliseconds dflt);
-
-#if RILL_RUNTIME_BODIES
-
-RILL_RUNTIME bool confBoolean(const SparkConf& conf, const std::string& key, bool dflt) {
-  if (!conf.contains(key)) return dflt;
-  const std::string v = conf.get(key);
-  if (equalsIgnoreCase(v, "true")) return true;
-  if (equalsIgnoreCase(v, "false")) return false;
-  throw std::invalid_argument("rill: setting '" + key + "' must be true or false, got '" + v + "'");
-}
-
-RILL_RUNTIME std::size_t confPositive(const SparkConf& conf, const std::string& key, std::size_t dflt) {
-  if (!conf.contains(key)) return dflt;
-  const long long n = conf.getLong(key, 0);  // refuses what is not an integer, naming the setting
-  if (n <= 0) throw std::invalid_argument("rill: setting '" + key + "' must be positive, got '" + conf.get(key) + "'");
-  return static_cast<std::size_t>(n);
-}
-
-RILL_RUNTIME std::chrono::milliseconds confTimeMs(const SparkConf& conf, const std::string& key,
-                                                  std::chrono::milliseconds dflt) {
-  if (!conf.contains(key)) return dflt;
-  const std::string text = conf.get(key);
-  auto bad = [&] {
-    return std::invalid_argument("rill: setting '" + key +
-                                 "' must be a duration such as 500ms, 10s or 2min (no unit: ms), got '" + text + "'");
-  };
-  std::string_view s = text;
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  std::int64_t n = 0;
-  std::size_t digits = 0;
-  for (; digits < s.size() && s[digits] >= '0' && s[digits] <= '9'; ++digits) {
-    if (n > (std::numeric_limits<std::int64_t>::max() - 9) / 10) throw bad();
-    n = n * 10 + (s[digits] - '0');
-  }
-  if (digits == 0) throw bad();
-  const std::string_view unit = s.substr(digits);
-  const auto is = [&](std::string_view name) { return equalsIgnoreCase(unit, name); };
-  std::int64_t usPerUnit = 0;
-  if (unit.empty() || is("ms"))
-    usPerUnit = 1000;
-  else if (is("us"))
-    usPerUnit = 1;
-  else if (is("s"))
-    usPerUnit = 1000 * 1000;
-  else if (is("m") || is("min"))
-    usPerUnit = 60LL * 1000 * 1000;
-  else if (is("h"))
-    usPerUnit = 3600LL * 1000 * 1000;
-  else if (is("d"))
-    usPerUnit = 86400LL * 1000 * 1000;
-  else
-    throw bad();
-  if (n > std::numeric_limits<std::int64_t>::max() / usPerUnit) throw bad();
-  return std::chrono::milliseconds(n * usPerUnit / 1000);  // "1500us" is 1 ms, as in Spark
-}
-
-#endif  // RILL_RUNTIME_BODIES
-
-}  // namespace rill::detail
-// ---- end rill/rdd/conf_values.hpp ----
 
 // ---- begin rill/rdd/rank_sources.hpp ----
 // What the sources do when a program runs on several ranks: check that every

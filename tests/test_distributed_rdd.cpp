@@ -10,11 +10,13 @@
 
 #include "distributed_test_support.hpp"
 #include "rdd_test_support.hpp"
+#include "recording_cluster.hpp"
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <tuple>
@@ -178,6 +180,95 @@ TEST_CASE("take computes the same partitions on one rank as on several") {
 
 TEST_CASE("take stops early on a huge range") {
   sameAsOneProcess([](SparkContext& sc) { return sc.range(0, std::int64_t{1} << 50, 1, 20).take(5); });
+}
+
+// Spark's RDD.take: a round after `scanned` partitions gave `found` of n scans
+// ceil(1.5 * (n - found) * scanned / found) partitions, at most scaleUpFactor (4) times
+// scanned, and scaleUpFactor times scanned when none was found.
+constexpr std::size_t kMost = std::numeric_limits<std::size_t>::max();
+
+TEST_CASE("take scans the partitions Spark's take scans, for any n") {
+  // One element per partition: take(10) scans 1, then min(14, 4), then min(8, 20) partitions.
+  // take of nearly every element scans 1, 4, 20, then the 5 left, where 3 * n * scanned
+  // once wrapped around for n = SIZE_MAX / 3 + 1.
+  for (const std::size_t n : {std::size_t{10}, kMost / 3 + 1, kMost}) {
+    CAPTURE(n);
+    const std::size_t expectedSize = std::min<std::size_t>(n, 30);
+    sameAsOneProcess(
+        [n](SparkContext& sc) {
+          auto computed = sc.longAccumulator();
+          auto rdd = sc.parallelize(iota(0, 30), 30).map([computed](int x) {
+            computed.add(1);
+            return x;
+          });
+          const auto taken = rdd.take(n);
+          return std::pair(taken, computed.value());
+        },
+        std::pair(iota(0, static_cast<int>(expectedSize)), std::int64_t{n == 10 ? 13 : 30}));
+  }
+}
+
+TEST_CASE("take's rounds grow as Spark's, spark.rdd.limit.initialNumPartitions and scaleUpFactor too") {
+  // Each round is one collective tagged "take" on two ranks: the rounds over 30 partitions
+  // of one element each, and over 30 whose first 20 are empty.
+  struct Case {
+    std::size_t n;
+    std::vector<std::pair<std::string, std::string>> settings;
+    std::size_t rounds;  // over partitions of one element each
+    std::size_t roundsPastEmpty;
+  };
+  const std::string initial = "spark.rdd.limit.initialNumPartitions", scaleUp = "spark.rdd.limit.scaleUpFactor";
+  const std::vector<Case> cases{
+      {10, {}, 3, 4},             // 1, 4, 8 | 1, 4, 20 (none found), then min(ceil(1.5*5*25/5), 100)
+      {kMost / 3 + 1, {}, 4, 4},  // 1, 4, 20, 5
+      {kMost, {}, 4, 4},
+      {kMost, {{scaleUp, "2"}}, 5, 5},  // 1, 2, 6, 18, 3
+      {kMost, {{scaleUp, "1"}}, 5, 5},  // at least 2
+      {kMost, {{initial, "3"}}, 3, 3},  // 3, 12, 15
+      {kMost, {{initial, "3"}, {scaleUp, "9223372036854775807"}}, 2, 2},  // 3 * scaleUp saturates: 3, 27
+      {2, {{initial, "3"}}, 1, 3},  // 3 | 3, 12, 15
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.n);
+    CAPTURE(c.settings.size());
+    std::vector<std::pair<std::size_t, std::size_t>> rounds(2);
+    std::vector<std::pair<std::vector<int>, std::vector<int>>> taken(2);
+    rill::exec::runLocalCluster(
+        2,
+        [&](rill::exec::Cluster& inner) {
+          cluster_test::RecordingCluster cluster(inner);
+          rill::SparkConf conf = distributed_test::conf(2);
+          for (const auto& [key, value] : c.settings) conf.set(key, value);
+          SparkContext sc(conf, cluster);
+          auto ones = sc.parallelize(iota(0, 30), 30);
+          auto late = ones.filter([](int x) { return x >= 20; });
+          const auto count = [](const std::vector<std::string>& tags) {
+            return static_cast<std::size_t>(std::count(tags.begin(), tags.end(), "take"));
+          };
+          auto& mine = taken[cluster.rank()].first;  // not a structured binding: clang 14 lambdas cannot capture one
+          auto& mineLate = taken[cluster.rank()].second;
+          rounds[cluster.rank()] = std::pair(count(cluster.tagsOf([&] { mine = ones.take(c.n); })),
+                                             count(cluster.tagsOf([&] { mineLate = late.take(c.n); })));
+        },
+        distributed_test::kTimeout);
+    for (std::size_t r = 0; r < 2; ++r) {
+      CHECK(rounds[r].first == c.rounds);
+      CHECK(rounds[r].second == c.roundsPastEmpty);
+      CHECK(taken[r].first == iota(0, static_cast<int>(std::min<std::size_t>(c.n, 30))));
+      CHECK(taken[r].second == iota(20, 20 + static_cast<int>(std::min<std::size_t>(c.n, 10))));
+    }
+  }
+}
+
+TEST_CASE("take refuses a malformed spark.rdd.limit setting, naming it") {
+  SparkContext sc(distributed_test::conf(1).set("spark.rdd.limit.initialNumPartitions", "0"));
+  CHECK_THROWS_WITH_AS(sc.parallelize(iota(0, 3), 3).take(2),
+                       "rill: setting 'spark.rdd.limit.initialNumPartitions' must be positive, got '0'",
+                       std::invalid_argument);
+  SparkContext other(distributed_test::conf(1).set("spark.rdd.limit.scaleUpFactor", "x"));
+  CHECK_THROWS_WITH_AS(other.parallelize(iota(0, 3), 3).take(2),
+                       "rill: setting 'spark.rdd.limit.scaleUpFactor' must be an integer, got 'x'",
+                       std::invalid_argument);
 }
 
 TEST_CASE("reduce, fold, aggregate, min, max") {

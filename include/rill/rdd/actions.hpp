@@ -8,15 +8,20 @@
 #include <rill/core/errors.hpp>
 #include <rill/core/java_double.hpp>
 #include <rill/fuse/sink.hpp>
+#include <rill/rdd/conf.hpp>
+#include <rill/rdd/conf_values.hpp>
 #include <rill/rdd/fwd.hpp>
 #include <rill/rdd/jobs.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
+#include <limits>
 #include <optional>
+#include <string>
 #include <type_traits>
 #include <unordered_map>
 #include <utility>
@@ -173,26 +178,48 @@ void appendUpTo(std::vector<T>& out, std::vector<T>&& part, std::size_t n) {
   }
 }
 
+/// How take() grows its rounds, Spark's settings: the first round scans
+/// spark.rdd.limit.initialNumPartitions (1), a later one at most
+/// spark.rdd.limit.scaleUpFactor (4, at least 2) times the partitions scanned so far.
+struct TakeGrowth {
+  std::size_t initial;
+  std::size_t scaleUp;
+};
+
+inline TakeGrowth takeGrowth(const SparkConf& conf) {
+  const long long scaleUp = conf.getLong(std::string(kTakeScaleUpSetting), 4);
+  return {confPositive(conf, std::string(kTakeInitialPartitionsSetting), 1),
+          static_cast<std::size_t>(std::max(scaleUp, 2LL))};
+}
+
+/// Spark's RDD.take: how many partitions the next round scans, after `scanned`
+/// partitions gave `found` of the n wanted (found < n). None found: scaleUp times
+/// as many; else 1.5 times the partitions the rest should need at the rate so far,
+/// ceil(1.5 * (n - found) * scanned / found), capped at that. The estimate is a
+/// double, as Spark's, and the cap saturates, so no n (SIZE_MAX too) overflows.
+inline std::size_t partitionsToTry(const TakeGrowth& growth, std::size_t n, std::size_t found, std::size_t scanned) {
+  if (scanned == 0) return growth.initial;
+  constexpr std::size_t most = std::numeric_limits<std::size_t>::max();
+  const std::size_t cap = scanned > most / growth.scaleUp ? most : scanned * growth.scaleUp;
+  if (found == 0) return cap;
+  const double estimate = std::ceil(1.5 * static_cast<double>(n - found) * static_cast<double>(scanned) /
+                                    static_cast<double>(found));
+  return estimate < static_cast<double>(cap) ? static_cast<std::size_t>(estimate) : cap;
+}
+
 /// take(n): rounds of partitions, each rank running its own in a round (one
-/// rank all of them, in parallel), until n elements are in hand; the first
-/// round scans one partition, later ones up to 4 times as many as scanned so
-/// far, estimated from the elements found (Spark's take). Every rank sees every round's results, so
-/// all take the same rounds and return the first n elements in partition order.
+/// rank all of them, in parallel), until n elements are in hand, grown as
+/// partitionsToTry says. Every rank sees every round's results, so all take
+/// the same rounds and return the first n elements in partition order.
 template <class T, class R>
 std::vector<T> takeInRounds(const R& rdd, std::size_t n) {
   std::vector<T> out;
   const std::size_t total = rdd.numPartitions();
+  if (n == 0 || total == 0) return out;
+  const TakeGrowth growth = takeGrowth(rdd.context().getConf());
   std::size_t scanned = 0;
   while (out.size() < n && scanned < total) {
-    std::size_t next = 1;
-    if (scanned > 0) {
-      next = 4 * scanned;
-      if (!out.empty()) {
-        const std::size_t estimate = 3 * n * scanned / (2 * out.size());
-        next = std::min(next, std::max<std::size_t>(1, estimate > scanned ? estimate - scanned : 0));
-      }
-    }
-    const std::size_t to = std::min(total, scanned + next);
+    const std::size_t to = scanned + std::min(partitionsToTry(growth, n, out.size(), scanned), total - scanned);
     const std::size_t want = n - out.size();
     auto parts = runPartitions(rdd, "take", scanned, to, [want](std::size_t) { return PrefixSink<T>{want, {}}; });
     for (auto& part : parts) appendUpTo(out, std::move(part), n);

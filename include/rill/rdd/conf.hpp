@@ -65,6 +65,10 @@ class SparkConf {
 namespace detail {
 /// Spark's setting for the partitions an operation makes when none are asked for.
 inline constexpr std::string_view kDefaultParallelismSetting = "spark.default.parallelism";
+/// Spark's settings for how take() grows its rounds: the first round's partitions, and at
+/// most how many times the partitions scanned so far a later round scans.
+inline constexpr std::string_view kTakeInitialPartitionsSetting = "spark.rdd.limit.initialNumPartitions";
+inline constexpr std::string_view kTakeScaleUpSetting = "spark.rdd.limit.scaleUpFactor";
 }  // namespace detail
 
 #if RILL_RUNTIME_BODIES
