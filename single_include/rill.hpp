@@ -8612,6 +8612,11 @@ namespace detail {
 /// Throws unless fraction is a valid sampling rate (sample's rule).
 RILL_RUNTIME void checkFraction(const char* op, bool withReplacement, double fraction);
 
+/// Throws unless fraction is a valid rate for sampleByKey: Spark's rule, >= 0 only, as its
+/// draw u < fraction simply keeps every element of a key whose fraction is 1 or more
+/// (infinity too) without replacement; with replacement it is a Poisson mean, so finite.
+RILL_RUNTIME void checkKeyFraction(bool withReplacement, double fraction);
+
 /// sampleByKey: sample() with the fraction of each element's key.
 template <class Fractions>
 struct SampleByKeyStage {
@@ -8722,7 +8727,7 @@ class SamplingOps {
       static_assert(mapOk, "rill: sampleByKey(withReplacement, fractions, seed) needs fractions to map the RDD's "
                            "keys to doubles (find(key)->second)");
       if constexpr (mapOk) {
-        for (const auto& entry : fractions) detail::checkFraction("sampleByKey", withReplacement, entry.second);
+        for (const auto& entry : fractions) detail::checkKeyFraction(withReplacement, entry.second);
         return d().then(detail::SampleByKeyStage<Fractions>{
             withReplacement, std::make_shared<const Fractions>(fractions), seed});
       }
@@ -8737,6 +8742,12 @@ RILL_RUNTIME void detail::checkFraction(const char* op, bool withReplacement, do
     throw std::invalid_argument(std::string("rill: ") + op +
                                 ": fraction must be in [0, 1] without replacement and finite and >= 0 with "
                                 "replacement, got " + std::to_string(fraction));
+}
+
+RILL_RUNTIME void detail::checkKeyFraction(bool withReplacement, double fraction) {
+  if (!(fraction >= 0) || (withReplacement && !std::isfinite(fraction)))
+    throw std::invalid_argument("rill: sampleByKey: a fraction must be >= 0, and finite with replacement, got " +
+                                std::to_string(fraction));
 }
 
 RILL_RUNTIME void detail::checkSampleSize(std::size_t num) {

@@ -175,11 +175,34 @@ TEST_CASE("sampleByKey: each key with its own fraction, exactly as the seed draw
 TEST_CASE("sampleByKey checks the fractions at the call and a missing key when computed") {
   rill::SparkContext sc(rill_test::conf(2));
   auto rdd = sc.parallelize(std::vector<std::pair<int, int>>{{1, 1}, {2, 2}}, 2);
-  CHECK_THROWS_AS(rdd.sampleByKey(false, std::map<int, double>{{1, -0.5}}), std::invalid_argument);
-  CHECK_THROWS_AS(rdd.sampleByKey(false, std::map<int, double>{{1, 1.5}}), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(rdd.sampleByKey(false, std::map<int, double>{{1, -0.5}}),
+                       "rill: sampleByKey: a fraction must be >= 0, and finite with replacement, got -0.500000",
+                       std::invalid_argument);
+  CHECK_THROWS_AS(rdd.sampleByKey(false, std::map<int, double>{{1, std::nan("")}}), std::invalid_argument);
   CHECK_NOTHROW(rdd.sampleByKey(true, std::map<int, double>{{1, 1.5}, {2, 0}}));
   auto missing = rdd.sampleByKey(false, std::map<int, double>{{1, 1.0}});
   CHECK_THROWS_WITH_AS(missing.collect(), "rill: sampleByKey: no fraction for key 2 (key not found)", rill::SparkException);
+}
+
+TEST_CASE("sampleByKey without replacement keeps every element of a key whose fraction is 1 or more, as Spark's") {
+  // Spark requires only fractions >= 0 and keeps an element when its uniform draw is below
+  // the key's fraction: always above 1, infinity too. Sampling with replacement still needs
+  // a finite fraction (a Poisson mean).
+  const double inf = std::numeric_limits<double>::infinity();
+  rill_test::withWorkers([&](rill::SparkContext& sc) {
+    std::vector<std::pair<int, int>> data;
+    for (int i = 0; i < 60; ++i) data.emplace_back(i % 4, i);
+    auto rdd = sc.parallelize(data, 4);
+    const std::map<int, double> fractions{{0, 1.5}, {1, inf}, {2, 0.0}, {3, 1.0}};
+    std::vector<std::pair<int, int>> expected;
+    for (const auto& kv : data)
+      if (kv.first != 2) expected.push_back(kv);
+    CHECK(rdd.sampleByKey(false, fractions, 5).collect() == expected);
+    CHECK(rdd.sampleByKey(false, std::map<int, double>{{0, 2.0}, {1, 2.0}, {2, 2.0}, {3, 2.0}}).collect() == data);
+    CHECK_THROWS_WITH_AS(rdd.sampleByKey(true, fractions),
+                         "rill: sampleByKey: a fraction must be >= 0, and finite with replacement, got inf",
+                         std::invalid_argument);
+  });
 }
 
 TEST_CASE("sample rejects a bad fraction with its own name") {
