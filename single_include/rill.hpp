@@ -6011,7 +6011,7 @@ namespace rill {
 
 namespace detail {
 
-/// p for relativeSD, as Spark's; throws outside Spark's range (p in [4, 32]).
+/// p for relativeSD, as Spark's: at least 4; throws for a relativeSD of 0.000017 or less (p above 32).
 RILL_RUNTIME int hyperLogLogPrecision(double relativeSD);
 
 /// 2^p registers, each the largest rank (leading zeros + 1 of the hash bits after
@@ -6070,12 +6070,10 @@ RILL_RUNTIME int detail::hyperLogLogPrecision(double relativeSD) {
   if (!(relativeSD > 0.000017))
     throw std::invalid_argument("rill: countApproxDistinct: accuracy (" + std::to_string(relativeSD) +
                                 ") must be greater than 0.000017");
+  // A relativeSD of 0.3727 or more asks for fewer than 2^4 registers: Spark raises p to 4 then, as
+  // its HyperLogLog++ needs at least that many, so such a relativeSD is allowed and gives 2^4.
   const int p = static_cast<int>(std::ceil(2.0 * std::log2(1.054 / relativeSD)));
-  if (p < 4)
-    throw std::invalid_argument(
-        "rill: countApproxDistinct: relativeSD must be below 0.3727 (at least 2^4 registers), got " +
-        std::to_string(relativeSD));
-  return p;
+  return std::max(p, 4);
 }
 
 RILL_RUNTIME std::int64_t detail::hyperLogLogEstimate(const std::vector<std::uint8_t>& registers) {
