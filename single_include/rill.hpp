@@ -8414,6 +8414,13 @@ class PairOps {
         // getPartition would divide by zero, but the answer is known: no values.
         if (keyed->numPartitions() == 0) return std::vector<mapped_of_t<T>>{};
         const std::size_t p = keyed->partitionOf(K(key));
+        // A partitioner may answer a partition the RDD does not have (e.g. -1 for a negative
+        // key): Spark's job over it is refused with an IllegalArgumentException, not run.
+        // A negative int answer arrives here wrapped around, so it is shown signed, as Spark's.
+        if (p >= d().numPartitions())
+          throw std::invalid_argument(detail::message({"rill: Attempting to access a non-existent partition: ",
+                                                       static_cast<std::int64_t>(p), ". Total number of partitions: ",
+                                                       d().numPartitions()}));
         if (detail::clusterOf(d().context()).size() > 1)  // the partition's owner computes it for all
           return std::move(detail::runPartitions(d(), "lookup", p, p + 1, [&](std::size_t) { return Sink{&key, {}}; })[0]);
         Sink sink{&key, {}};
