@@ -126,27 +126,29 @@ struct KeySampleSink {
 
 /// Spark's RangePartitioner.determineBounds: weighted quantiles of the samples
 /// (a key sampled from a partition of c elements with s samples weighs c/s; a
-/// bound is the key whose cumulative weight first exceeds a multiple of the
+/// bound is the key whose cumulative weight first reaches a multiple of the
 /// total / n), skipping duplicate bounds, so a few distinct keys give fewer partitions.
+/// The weights are floats summed in key order and a bound is taken at >=, as Spark's,
+/// so that where every key is sampled (weight 1) the bounds are Spark's, ties included.
 template <class K, class Cmp>
 std::vector<K> rangeBounds(std::vector<std::pair<std::int64_t, std::vector<K>>>& samples, std::size_t n,
                            const Cmp& cmp) {
-  std::vector<std::pair<K*, double>> candidates;
-  double total = 0;
+  std::vector<std::pair<K*, float>> candidates;
   for (auto& [count, keys] : samples) {
     if (keys.empty()) continue;
-    const double weight = static_cast<double>(count) / static_cast<double>(keys.size());
+    const auto weight = static_cast<float>(static_cast<double>(count) / static_cast<double>(keys.size()));
     for (auto& k : keys) candidates.emplace_back(&k, weight);
-    total += static_cast<double>(count);
   }
-  std::sort(candidates.begin(), candidates.end(),
-            [&](const auto& a, const auto& b) { return cmp(*a.first, *b.first); });
+  std::stable_sort(candidates.begin(), candidates.end(),  // stable, as Scala's sortBy: equal keys sum alike
+                   [&](const auto& a, const auto& b) { return cmp(*a.first, *b.first); });
+  double total = 0;
+  for (const auto& candidate : candidates) total += static_cast<double>(candidate.second);
   std::vector<K> bounds;
   const double step = total / static_cast<double>(n);
   double cumulative = 0, target = step;
   for (std::size_t i = 0; i < candidates.size() && bounds.size() + 1 < n; ++i) {
-    cumulative += candidates[i].second;
-    if (cumulative <= target) continue;
+    cumulative += static_cast<double>(candidates[i].second);
+    if (cumulative < target) continue;
     const K& key = *candidates[i].first;
     if (bounds.empty() || cmp(bounds.back(), key)) {
       bounds.push_back(key);
