@@ -7861,7 +7861,8 @@ struct KeySampleSink {
 /// Spark's RangePartitioner.determineBounds: weighted quantiles of the samples
 /// (a key sampled from a partition of c elements with s samples weighs c/s; a
 /// bound is the key whose cumulative weight first reaches a multiple of the
-/// total / n), skipping duplicate bounds, so a few distinct keys give fewer partitions.
+/// total / n, n at most the number of samples), skipping duplicate bounds, so a few
+/// distinct keys give fewer partitions.
 /// The weights are floats summed in key order and a bound is taken at >=, as Spark's,
 /// so that where every key is sampled (weight 1) the bounds are Spark's, ties included.
 template <class K, class Cmp>
@@ -7878,6 +7879,9 @@ std::vector<K> rangeBounds(std::vector<std::pair<std::int64_t, std::vector<K>>>&
   double total = 0;
   for (const auto& candidate : candidates) total += static_cast<double>(candidate.second);
   std::vector<K> bounds;
+  // Spark asks for at most as many partitions as there are candidates: 3 keys into 22 give 3.
+  n = std::min(n, candidates.size());
+  if (n == 0) return bounds;
   const double step = total / static_cast<double>(n);
   double cumulative = 0, target = step;
   for (std::size_t i = 0; i < candidates.size() && bounds.size() + 1 < n; ++i) {
