@@ -117,7 +117,34 @@ TEST_CASE("RDDSuite: SPARK-23778: empty RDD in union should not produce a UnionR
     auto unionAllEmpty = sc.union_(empty, empty);
     CHECK_FALSE(unionAllEmpty.partitioner());
     CHECK(unionAllEmpty.collect().empty());
+    // "SparkContext.union creates UnionRDD if at least one RDD has no partitioner"
+    auto withoutPartitioner = sc.parallelize(std::vector<P>{{2, true}});
+    CHECK_FALSE(sc.union_(withoutPartitioner, withPartitioner).partitioner());
   });
+}
+
+TEST_CASE("RDDSuite: partitioner aware union") {
+  using P = std::pair<int, int>;
+  sameAsOneProcess([](SparkContext& sc) {
+    const auto withPartitioner = [&](int from, int to) {
+      std::vector<P> pairs;
+      for (int x = from; x <= to; ++x) pairs.emplace_back(x, 0);
+      return sc.makeRDD(pairs, 1).partitionBy(rill::HashPartitioner(2));
+    };
+    auto nums1 = withPartitioner(1, 4), nums2 = withPartitioner(5, 8);
+    CHECK(nums1.partitioner()->equals(*nums2.partitioner()));
+    auto both = sc.union_(nums1, nums2);
+    CHECK((both.partitioner() == nums1.partitioner()));
+    const auto nums1Parts = nums1.glom().collect(), nums2Parts = nums2.glom().collect();
+    const auto unionParts = both.glom().collect();
+    REQUIRE(unionParts.size() == 2);
+    for (std::size_t i = 0; i < 2; ++i) {
+      auto expected = nums1Parts[i];
+      expected.insert(expected.end(), nums2Parts[i].begin(), nums2Parts[i].end());
+      CHECK(unionParts[i] == expected);
+    }
+    return sorted(both.keys().collect());
+  }, iota(1, 9));
 }
 
 TEST_CASE("RDDSuite: fold, aggregate, treeAggregate and treeReduce") {
@@ -131,6 +158,18 @@ TEST_CASE("RDDSuite: fold, aggregate, treeAggregate and treeReduce") {
     }
     return sums;
   }, std::vector<std::int64_t>(19, -1000));
+  // "fold with op modifying first arg", "treeAggregate with ops modifying first args": an op that
+  // changes its first argument and returns it must not change the zero another partition starts from.
+  sameAsOneProcess([](SparkContext& sc) {
+    auto rdd = sc.makeRDD(iota(-1000, 1000), 10).map([](int x) { return VI{x}; });
+    const auto op = [](VI c, const VI& x) {
+      c[0] += x[0];
+      return c;
+    };
+    VI sums{rdd.fold(VI{0}, op)[0]};
+    for (int depth = 1; depth < 10; ++depth) sums.push_back(rdd.treeAggregate(VI{0}, op, op, depth)[0]);
+    return sums;
+  }, VI(10, -1000));
   // "aggregate": a map of sums per key.
   sameAsOneProcess([](SparkContext& sc) {
     using StringMap = std::map<std::string, int>;
