@@ -10,6 +10,7 @@
 #include <librdkafka/rdkafka_mock.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <exception>
 #include <map>
@@ -360,6 +361,60 @@ TEST_CASE("direct stream: commitAsync commits the ranges to the group when the n
   std::lock_guard lock(done->mutex);
   CHECK(done->ranges == std::vector<Ranges>{{{"in", 0, 0, 3}, {"in", 1, 0, 1}}, {{"in", 0, 3, 3}, {"in", 1, 1, 2}}});
   CHECK(done->errors == 0);
+}
+
+TEST_CASE("direct stream: a partition's error in the committed offsets is retried, not taken for none committed") {
+  Cluster cluster;
+  // OffsetFetch v0-1 has no error of its own: an error the coordinator answers comes on each partition,
+  // while rd_kafka_committed succeeds.
+  rd_kafka_mock_set_apiversion(cluster.mock.get(), 9, 0, 1);
+  cluster.mock.createTopic("in", 1);
+  cluster.produce("in", 0, numbered("a", 5));
+  auto params = retryingSoon(cluster);
+  params["group.id"] = "readers";
+  {
+    rill::kafka::detail::DriverConsumer group(params);
+    std::atomic<bool> answered{false};
+    rd_kafka_resp_err_t result = RD_KAFKA_RESP_ERR_UNKNOWN;
+    group.commit({{{"in", 0}, 2}}, [&](rd_kafka_resp_err_t err) {
+      result = err;
+      answered = true;
+    });
+    const auto deadline = std::chrono::steady_clock::now() + rill_stream_test::kSafety;
+    while (!answered && std::chrono::steady_clock::now() < deadline) group.serveCommits(100ms);
+    REQUIRE(answered);
+    REQUIRE(result == RD_KAFKA_RESP_ERR_NO_ERROR);
+  }
+  rill_stream_test::ManualContext ctx;
+  auto events = rill_stream_test::record(ctx.ssc);
+  SUBCASE("one error: asked again") {
+    rd_kafka_mock_push_request_errors(cluster.mock.get(), 9, 1, RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS);
+    auto seen = startWatching(ctx, rill::kafka::Subscribe({"in"}, params));
+    ctx.clock->advance(1s);
+    CHECK(seen->rangesAt(1000) == Ranges{{"in", 0, 2, 5}});
+    CHECK(seen->valuesAt(1000) == Values{"a2", "a3", "a4"});
+    const auto warnings = events->warnings();
+    REQUIRE(warnings.size() == 1);
+    CHECK(warnings[0].find("at start: cannot read the committed offset of topic 'in' partition 0: ") !=
+          std::string::npos);
+  }
+  SUBCASE("more errors than retries: start and the first batch fail, the next batch reads from the committed offset") {
+    rd_kafka_mock_push_request_errors(cluster.mock.get(), 9, 4, RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS,
+                                      RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS,
+                                      RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS,
+                                      RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS);
+    auto seen = startWatching(ctx, rill::kafka::Subscribe({"in"}, params));
+    ctx.clock->advance(1s);
+    const std::string failure = kafkaFailure(ctx);
+    CHECK(failure.find("batch 1000 ms: cannot read the committed offset of topic 'in' partition 0: ") !=
+          std::string::npos);
+    CHECK(failure.find("(gave up after 2 attempts, spark.streaming.kafka.maxRetries = 1)") != std::string::npos);
+    CHECK(seen->rangesAt(1000).empty());
+    ctx.clock->advance(1s);
+    CHECK(seen->rangesAt(2000) == Ranges{{"in", 0, 2, 5}});
+    CHECK(seen->valuesAt(2000) == Values{"a2", "a3", "a4"});
+  }
+  ctx.ssc.stop(false);
 }
 
 TEST_CASE("direct stream: bad arguments fail at the call") {

@@ -75,6 +75,10 @@ class DriverConsumer {
 
   std::vector<std::int64_t> lookup(const std::vector<TopicPartition>& tps, std::int64_t which,
                                    std::chrono::milliseconds timeout);
+  // Throws p's own error (an answer can succeed with a partition failing), as
+  // "cannot <what> of topic 't' partition n: ...", keeping its code so that a
+  // passing one is asked again.
+  static void throwIfFailed(const rd_kafka_topic_partition_t& p, const char* what);
 
   Client client_;
   rd_kafka_queue_t* commits_;
@@ -119,7 +123,11 @@ RILL_RUNTIME std::vector<std::int64_t> DriverConsumer::committed(const std::vect
   if (const auto err = rd_kafka_committed(client_.get(), list.get(), ms(timeout)))
     throw KafkaException("cannot read the committed offsets: " + errorText(err), err);
   std::vector<std::int64_t> out;
-  for (int i = 0; i < list.size(); ++i) out.push_back(list[i].err ? -1 : std::max<std::int64_t>(list[i].offset, -1));
+  for (int i = 0; i < list.size(); ++i) {
+    // Not "none committed": starting from auto.offset.reset would skip or read again what the group committed.
+    throwIfFailed(list[i], "read the committed offset");
+    out.push_back(std::max<std::int64_t>(list[i].offset, -1));
+  }
   return out;
 }
 
@@ -150,13 +158,17 @@ RILL_RUNTIME std::vector<std::int64_t> DriverConsumer::lookup(const std::vector<
   if (const auto err = rd_kafka_offsets_for_times(client_.get(), list.get(), ms(timeout)))
     throw KafkaException("cannot look up offsets: " + errorText(err), err);
   for (int i = 0; i < list.size(); ++i) {
-    if (list[i].err)
-      throw KafkaException(rill::detail::message({"cannot look up the offsets of topic '", list[i].topic,
-                                                  "' partition ", list[i].partition, ": ", errorText(list[i].err)}),
-                           list[i].err);
+    throwIfFailed(list[i], "look up the offsets");
     out.push_back(list[i].offset);
   }
   return out;
+}
+
+RILL_RUNTIME void DriverConsumer::throwIfFailed(const rd_kafka_topic_partition_t& p, const char* what) {
+  if (p.err)
+    throw KafkaException(rill::detail::message({"cannot ", what, " of topic '", p.topic, "' partition ", p.partition,
+                                                ": ", errorText(p.err)}),
+                         p.err);
 }
 
 #endif  // RILL_PART_RUNTIME_BODIES

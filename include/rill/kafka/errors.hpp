@@ -47,6 +47,7 @@ RILL_RUNTIME bool detail::isTransient(rd_kafka_resp_err_t err) {
     case RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE:
     case RD_KAFKA_RESP_ERR_NOT_COORDINATOR:
     case RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS:
+    case RD_KAFKA_RESP_ERR_UNSTABLE_OFFSET_COMMIT:  // a transaction's offsets not yet committed or aborted
       return true;
     default:
       return false;
