@@ -17664,6 +17664,8 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
 
   DStreamGraph& graph() const { return *graph_; }
   ListenerBus& bus() const { return *bus_; }
+  /// The bus, for what may outlive this scheduler (a stream the program keeps).
+  std::weak_ptr<ListenerBus> busHandle() const { return bus_; }
   ContextState state() const {
     std::lock_guard lock(mutex_);
     return state_;
@@ -17786,8 +17788,10 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
   // with one rank it must never reach the context's cluster again.
   std::size_t ranks_;
   std::shared_ptr<Clock> clock_;
-  std::shared_ptr<DStreamGraph> graph_;
+  // Declared before the graph, so destroyed after it: the graph's streams warn
+  // the listeners as they go (a Kafka stream's last commits are answered then).
   std::shared_ptr<ListenerBus> bus_;
+  std::shared_ptr<DStreamGraph> graph_;
   std::shared_ptr<Checkpointer> checkpointer_;  // set by start(); null without checkpoints
 
   mutable std::mutex mutex_;
@@ -17820,8 +17824,8 @@ RILL_RUNTIME BatchScheduler::BatchScheduler(SparkContext& sc, std::shared_ptr<Cl
     : sc_(&sc),
       ranks_(sc.cluster().size()),
       clock_(std::move(clock)),
-      graph_(std::make_shared<DStreamGraph>(sc, batchDuration)),
-      bus_(std::make_shared<ListenerBus>()) {}
+      bus_(std::make_shared<ListenerBus>()),
+      graph_(std::make_shared<DStreamGraph>(sc, batchDuration)) {}
 
 RILL_RUNTIME void BatchScheduler::start(Time first, std::shared_ptr<Checkpointer> checkpointer) {
   // Inputs first (rank 0's, where they run; a failure is every rank's): one
@@ -18303,6 +18307,10 @@ class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
   /// Stops events to `listener` (it may still get an event posted before); allowed inside an event.
   void removeStreamingListener(const std::shared_ptr<StreamingListener>& listener) { bus_.remove(listener.get()); }
   ListenerBus& listenerBus() { return bus_; }
+  /// The listener bus for a stream that may outlive this context (a handle the
+  /// program keeps): empty once the context and its graph are gone. Weak, as a
+  /// listener may hold the stream: owning the bus would keep both alive.
+  std::weak_ptr<ListenerBus> listenerBusHandle() const { return scheduler_->busHandle(); }
   /// Where print()/pprint() write (std::cout by default).
   void setPrintStream(std::ostream& os) { graph_->setPrintStream(os); }
   /// Keep each batch's RDDs at least this long (Spark's remember). Throws

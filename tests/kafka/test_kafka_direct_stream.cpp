@@ -16,6 +16,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -415,6 +417,52 @@ TEST_CASE("direct stream: a partition's error in the committed offsets is retrie
     CHECK(seen->valuesAt(2000) == Values{"a2", "a3", "a4"});
   }
   ctx.ssc.stop(false);
+}
+
+TEST_CASE("direct stream: a commit answered as the stream goes calls back safely, with or without its context") {
+  Cluster cluster;
+  cluster.mock.createTopic("in", 1);
+  cluster.produce("in", 0, numbered("a", 3));
+  auto params = earliest(cluster);
+  params["group.id"] = "counters";
+  auto calls = std::make_shared<std::atomic<int>>(0);
+  std::shared_ptr<rill_stream_test::Recorder> events;
+  std::optional<rill::kafka::DirectKafkaDStream> kept;
+  const bool keep = [] {
+    bool k = false;
+    SUBCASE("the context destroys the stream") { k = false; }
+    SUBCASE("the program keeps the stream after its context") { k = true; }
+    return k;
+  }();
+  {
+    rill_stream_test::ManualContext ctx;
+    events = rill_stream_test::record(ctx.ssc);
+    auto stream = rill::kafka::createDirectStream(ctx.ssc, rill::kafka::Subscribe({"in"}, params));
+    stream.foreachRDD([stream, calls](const rill::RDD<ConsumerRecord>& rdd) {
+      // The commit is sent when the stream goes (no later batch), and answered then.
+      stream.commitAsync(rill::kafka::offsetRanges(rdd), [calls](const Ranges&, std::exception_ptr error) {
+        if (!error) ++*calls;
+        throw std::runtime_error("callback failed");
+      });
+    });
+    if (keep) kept = stream;
+    ctx.ssc.start();
+    ctx.clock->advance(1s);
+    ctx.ssc.stop(false);
+  }
+  const std::string threw = "rill: a commitAsync callback threw: callback failed";
+  const auto warned = [&] {
+    const auto w = events->warnings();
+    return std::count(w.begin(), w.end(), threw);
+  };
+  if (keep) {
+    CHECK(*calls == 0);
+    kept.reset();    // sends the commit; its callback's throw has no listener left
+  }
+  CHECK(warned() == (keep ? 0 : 1));
+  CHECK(*calls == 1);
+  rill::kafka::detail::DriverConsumer group(params);
+  CHECK(group.committed({{"in", 0}}, 5s) == std::vector<std::int64_t>{3});
 }
 
 TEST_CASE("direct stream: bad arguments fail at the call") {

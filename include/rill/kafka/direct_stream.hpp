@@ -67,8 +67,8 @@ class DirectKafkaInputNode final : public rill::detail::InputNode<ConsumerRecord
                                    public rill::detail::LoggedInput {
  public:
   /// `rate`: the backpressure's rate, when it is on.
-  DirectKafkaInputNode(DStreamGraph& graph, ListenerBus& bus, ConsumerStrategy strategy, StreamSettings settings,
-                       std::shared_ptr<const BackpressureRate> rate);
+  DirectKafkaInputNode(DStreamGraph& graph, std::weak_ptr<ListenerBus> bus, ConsumerStrategy strategy,
+                       StreamSettings settings, std::shared_ptr<const BackpressureRate> rate);
   ~DirectKafkaInputNode() override { sendCommits(); }  // the driver then waits (bounded) for the answers
 
   /// Fixes the starting offsets now, as Spark's stream does when it starts (so
@@ -158,12 +158,16 @@ class DirectKafkaInputNode final : public rill::detail::InputNode<ConsumerRecord
   }
 
   std::string name() const;
-  void warn(const std::string& message) { bus_->post(&StreamingListener::onWarning, message); }
+  // Nobody to tell once the context is gone (the program kept this stream, whose last commits are answered now).
+  void warn(const std::string& message) {
+    if (const auto bus = bus_.lock()) bus->post(&StreamingListener::onWarning, message);
+  }
 
   // The ranges programs asked to commit since the last batch, as one commit.
   void sendCommits();
 
-  ListenerBus* bus_;
+  // Weak: the context's, which it keeps until its graph is gone; a program may keep this stream longer.
+  std::weak_ptr<ListenerBus> bus_;
   ConsumerStrategy strategy_;
   StreamSettings settings_;
   std::shared_ptr<const BackpressureRate> rate_;  // null without backpressure
@@ -212,11 +216,11 @@ RILL_RUNTIME DirectKafkaDStream createDirectStream(StreamingContext& ssc, Consum
 
 #if RILL_PART_RUNTIME_BODIES
 
-RILL_RUNTIME detail::DirectKafkaInputNode::DirectKafkaInputNode(DStreamGraph& graph, ListenerBus& bus,
+RILL_RUNTIME detail::DirectKafkaInputNode::DirectKafkaInputNode(DStreamGraph& graph, std::weak_ptr<ListenerBus> bus,
                                                                 ConsumerStrategy strategy, StreamSettings settings,
                                                                 std::shared_ptr<const BackpressureRate> rate)
     : InputNode(graph),
-      bus_(&bus),
+      bus_(std::move(bus)),
       strategy_(std::move(strategy)),
       settings_(std::move(settings)),
       rate_(std::move(rate)),
@@ -520,7 +524,7 @@ RILL_RUNTIME DirectKafkaDStream createDirectStream(StreamingContext& ssc, Consum
                                                       settings.backpressure);
     ssc.addStreamingListener(rate);
   }
-  auto node = std::make_shared<detail::DirectKafkaInputNode>(graph, ssc.listenerBus(), std::move(strategy),
+  auto node = std::make_shared<detail::DirectKafkaInputNode>(graph, ssc.listenerBusHandle(), std::move(strategy),
                                                              std::move(settings), std::move(rate));
   graph.addInput(node);
   graph.checkpoints().add(node);

@@ -74,6 +74,8 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
 
   DStreamGraph& graph() const { return *graph_; }
   ListenerBus& bus() const { return *bus_; }
+  /// The bus, for what may outlive this scheduler (a stream the program keeps).
+  std::weak_ptr<ListenerBus> busHandle() const { return bus_; }
   ContextState state() const {
     std::lock_guard lock(mutex_);
     return state_;
@@ -196,8 +198,10 @@ class BatchScheduler final : private Clock::Observer, public std::enable_shared_
   // with one rank it must never reach the context's cluster again.
   std::size_t ranks_;
   std::shared_ptr<Clock> clock_;
-  std::shared_ptr<DStreamGraph> graph_;
+  // Declared before the graph, so destroyed after it: the graph's streams warn
+  // the listeners as they go (a Kafka stream's last commits are answered then).
   std::shared_ptr<ListenerBus> bus_;
+  std::shared_ptr<DStreamGraph> graph_;
   std::shared_ptr<Checkpointer> checkpointer_;  // set by start(); null without checkpoints
 
   mutable std::mutex mutex_;
@@ -230,8 +234,8 @@ RILL_RUNTIME BatchScheduler::BatchScheduler(SparkContext& sc, std::shared_ptr<Cl
     : sc_(&sc),
       ranks_(sc.cluster().size()),
       clock_(std::move(clock)),
-      graph_(std::make_shared<DStreamGraph>(sc, batchDuration)),
-      bus_(std::make_shared<ListenerBus>()) {}
+      bus_(std::make_shared<ListenerBus>()),
+      graph_(std::make_shared<DStreamGraph>(sc, batchDuration)) {}
 
 RILL_RUNTIME void BatchScheduler::start(Time first, std::shared_ptr<Checkpointer> checkpointer) {
   // Inputs first (rank 0's, where they run; a failure is every rank's): one

@@ -72,6 +72,10 @@ class StreamingContext final {  // final: getOrCreate hands it out by unique_ptr
   /// Stops events to `listener` (it may still get an event posted before); allowed inside an event.
   void removeStreamingListener(const std::shared_ptr<StreamingListener>& listener) { bus_.remove(listener.get()); }
   ListenerBus& listenerBus() { return bus_; }
+  /// The listener bus for a stream that may outlive this context (a handle the
+  /// program keeps): empty once the context and its graph are gone. Weak, as a
+  /// listener may hold the stream: owning the bus would keep both alive.
+  std::weak_ptr<ListenerBus> listenerBusHandle() const { return scheduler_->busHandle(); }
   /// Where print()/pprint() write (std::cout by default).
   void setPrintStream(std::ostream& os) { graph_->setPrintStream(os); }
   /// Keep each batch's RDDs at least this long (Spark's remember). Throws
