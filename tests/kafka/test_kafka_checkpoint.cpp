@@ -234,6 +234,46 @@ TEST_CASE("checkpointed direct stream: a checkpoint that could not be written do
   CHECK(second->ranges[4000] == first->ranges[4000]);
 }
 
+TEST_CASE("checkpointed direct stream: while checkpoints fail, the cut log holds at most maxPendingBatches cuts") {
+  Cluster cluster;
+  cluster.mock.createTopic("words", 1);
+  rill_test::TempDir dir("kafka-checkpoint-max-pending");
+  auto clock = std::make_shared<rill::ManualClock>(0);
+  const Program program{&cluster, dir.file("checkpoints"), clock, 1, std::nullopt};
+  // Directories where the checkpoints after 1000 would go: their writes fail.
+  for (std::int64_t t = 2000; t <= 6000; t += 1000)
+    std::filesystem::create_directories(program.dir + "/checkpoint-" + std::to_string(t) + "/x");
+  rill::SparkContext sc(rill_stream_test::conf().set("rill.streaming.state.maxPendingBatches", "3"));
+  auto log = std::make_shared<Log>();
+  auto ssc = program.build(sc, log);
+  auto events = rill_stream_test::record(*ssc);
+  ssc->start();
+  for (std::int64_t t = 1000; t <= 6000; t += 1000) {
+    cluster.produce("words", 0, {"w" + std::to_string(t)});
+    clock->setTime(t);
+  }
+  ssc->stop(false);
+
+  const std::string path = program.dir + "/kafka-cuts-0";
+  std::vector<std::int64_t> logged;
+  for (const auto& [t, ranges] : rill::kafka::detail::CutLog(path, 3).load()) logged.push_back(t);
+  CHECK(logged == std::vector<std::int64_t>{1000, 2000, 3000, 4000});
+  CHECK(log->ranges.count(4000) == 1);
+  CHECK(log->ranges.count(5000) == 0);
+  CHECK(log->ranges.count(6000) == 0);
+  std::map<std::int64_t, std::string> failures;
+  for (const auto& b : events->completed())
+    if (b.failureReason) failures[b.batchTime.milliseconds()] = *b.failureReason;
+  REQUIRE(failures.size() == 2);
+  for (const auto t : {5000, 6000}) {
+    INFO(failures[t]);
+    CHECK(failures[t].find("batch " + std::to_string(t) + " ms: the cut log '" + path +
+                           "' would hold 4 batches after the last checkpoint on disk, more than "
+                           "rill.streaming.state.maxPendingBatches (3); this batch and every later one fail until "
+                           "checkpoints succeed") != std::string::npos);
+  }
+}
+
 TEST_CASE("checkpointed direct stream: a window after a restart reads its earlier batches' ranges again") {
   Cluster cluster;
   cluster.mock.createTopic("words", 1);
@@ -299,7 +339,8 @@ TEST_CASE("checkpointed direct stream: a cut log that does not go on from the ch
   const std::string stream = "rill: Kafka direct stream Subscribe(words) on " + cluster.mock.bootstrapServers();
   std::string expected;
   SUBCASE("a cut that starts elsewhere") {
-    rill::kafka::detail::CutLog(path).record(rill::Time(2000), {{"words", 0, 5, 6}}, rill::Time(0));
+    rill::kafka::detail::CutLog(path, 100).record(rill::Time(2000), {{"words", 0, 5, 6}}, rill::Time(0),
+                                                  rill::Time(0));
     expected = stream + ": the cut log's batch 2000 ms starts topic 'words' partition 0, offsets [5, 6) where the "
                         "checkpoint ends at offset 1; it is cut again";
   }

@@ -7,12 +7,15 @@
 // where the logs end by then: the same batches give the same output, which a
 // transactional sink has perhaps already committed (Spark re-runs the batches
 // its checkpoint names as pending the same way).
+#include <rill/core/errors.hpp>
 #include <rill/core/runtime.hpp>
 #include <rill/core/serialization.hpp>
 #include <rill/io/atomic_file.hpp>
 #include <rill/kafka/offset_range.hpp>
+#include <rill/stream/state_limits.hpp>
 #include <rill/stream/time.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <fstream>
 #include <iterator>
@@ -28,7 +31,9 @@ class CutLog {
   /// Batch time (ms) -> the ranges the batch was cut with.
   using Cuts = std::map<std::int64_t, std::vector<OffsetRange>>;
 
-  explicit CutLog(std::string path) : path_(std::move(path)) {}
+  /// `maxPending`: the most cuts the log holds after the last checkpoint on
+  /// disk (rill.streaming.state.maxPendingBatches).
+  CutLog(std::string path, std::size_t maxPending) : path_(std::move(path)), maxPending_(maxPending) {}
 
   const std::string& path() const { return path_; }
 
@@ -39,11 +44,16 @@ class CutLog {
   Cuts load();
 
   /// Adds batch t's cut, forgets those at or before `forgetUpTo`, and returns
-  /// once the file says so on disk (it is replaced atomically).
-  void record(Time t, const std::vector<OffsetRange>& ranges, Time forgetUpTo);
+  /// once the file says so on disk (it is replaced atomically). Throws
+  /// SparkException, adding nothing, when t's cut would be more than
+  /// maxPending cuts after `checkpointed`, the last checkpoint on disk (one
+  /// restored counts): while checkpoints fail, or batches fail and write none,
+  /// the log would otherwise grow by a cut each batch, rewritten whole each time.
+  void record(Time t, const std::vector<OffsetRange>& ranges, Time forgetUpTo, Time checkpointed);
 
  private:
   std::string path_;
+  std::size_t maxPending_;
   Cuts cuts_;  // what the file holds: what load() read, then what record() added
 };
 
@@ -56,7 +66,16 @@ RILL_RUNTIME CutLog::Cuts CutLog::load() {
   return cuts_ = rill::detail::fromBytes<Cuts>(bytes);
 }
 
-RILL_RUNTIME void CutLog::record(Time t, const std::vector<OffsetRange>& ranges, Time forgetUpTo) {
+RILL_RUNTIME void CutLog::record(Time t, const std::vector<OffsetRange>& ranges, Time forgetUpTo, Time checkpointed) {
+  auto pending =
+      static_cast<std::size_t>(std::distance(cuts_.upper_bound(checkpointed.milliseconds()), cuts_.end()));
+  // A batch replayed after a restart is in the log already.
+  if (t > checkpointed && !cuts_.contains(t.milliseconds())) ++pending;
+  if (pending > maxPending_)
+    throw SparkException("rill: Kafka direct stream, batch " + t.toString() + ": the cut log '" + path_ +
+                         "' would hold " + std::to_string(pending) + " batches after the last checkpoint on disk, more "
+                         "than " + rill::detail::kMaxPendingStateBatches + " (" + std::to_string(maxPending_) +
+                         "); this batch and every later one fail until checkpoints succeed");
   cuts_.erase(cuts_.begin(), cuts_.upper_bound(forgetUpTo.milliseconds()));
   cuts_[t.milliseconds()] = ranges;
   io::writeFileAtomically(path_, rill::detail::toBytes(cuts_));

@@ -254,8 +254,10 @@ RILL_RUNTIME void detail::DirectKafkaInputNode::openLog(const std::string& check
   if (checkpointDirectory.empty()) return;
   std::lock_guard lock(mutex_);
   if (cutLog_) return;
-  cutLog_.emplace(io::joinPath(checkpointDirectory, "kafka-cuts-" + std::to_string(inputIndex())));
+  cutLog_.emplace(io::joinPath(checkpointDirectory, "kafka-cuts-" + std::to_string(inputIndex())),
+                  settings_.maxPendingBatches);
   if (!restored) return;  // a fresh start: the log of a run that never checkpointed is not replayed
+  lastCheckpoint_ = *restored;  // on disk: the cuts after it are the pending ones
   try {
     const auto cuts = cutLog_->load();
     replay_.insert(cuts.upper_bound(restored->milliseconds()), cuts.end());
@@ -311,7 +313,8 @@ RILL_RUNTIME std::vector<OffsetRange> detail::DirectKafkaInputNode::cutOnDriver(
   std::lock_guard lock(mutex_);
   auto cut = replayed(t);
   auto ranges = cut ? std::move(*cut) : retrying("batch " + t.toString(), [&] { return nextRanges(); });
-  if (cutLog_) cutLog_->record(t, ranges, forgetUpTo_);  // a failed write fails the batch before it reads
+  // A failed write (or too many batches since the last checkpoint) fails the batch before it reads.
+  if (cutLog_) cutLog_->record(t, ranges, forgetUpTo_, lastCheckpoint_);
   offsets_ = untilOf(ranges);
   started_ = true;
   remember(t, ranges);

@@ -6,9 +6,11 @@
 #include <rill/kafka/read_settings.hpp>
 #include <rill/rdd/conf.hpp>
 #include <rill/stream/receiver_settings.hpp>
+#include <rill/stream/state_limits.hpp>
 #include <rill/stream/time.hpp>
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -31,6 +33,9 @@ struct StreamSettings {
   /// spark.streaming.backpressure.*: the rate adapts to how fast batches are processed.
   BackpressureSettings backpressure;
   ReadSettings read;
+  /// rill.streaming.state.maxPendingBatches: the most batches the cut log
+  /// holds after the last checkpoint on disk.
+  std::size_t maxPendingBatches = 100'000;
 
   static StreamSettings from(const SparkConf& conf, const KafkaParams& params);
 
@@ -52,6 +57,7 @@ RILL_RUNTIME StreamSettings StreamSettings::from(const SparkConf& conf, const Ka
     s.retryBackoff = std::chrono::milliseconds(std::stoll(*backoff));
   s.backpressure = ReceiverSettings::fromConf(conf).backpressure;  // read where receivers read it
   s.read = ReadSettings::fromConf(conf);
+  s.maxPendingBatches = rill::detail::maxPendingStateBatches(conf);
   return s;
 }
 
