@@ -1,6 +1,7 @@
 // libFuzzer target: the socket sources' line framing. Whatever bytes arrive,
-// in whatever pieces, the framer must emit exactly the lines a one-shot split
-// gives (overlong ones dropped and counted) and never hold more than its limit.
+// in whatever pieces, the framer must emit exactly the lines the byte-by-byte
+// reference gives (overlong ones dropped and counted) and never hold more than its limit.
+#include "../tests/line_reference.hpp"  // the tests' byte-by-byte statement of the rule
 #include <rill/io/line_framer.hpp>
 
 #include <cstddef>
@@ -9,30 +10,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-namespace {
-
-// The reference: split the whole input at once.
-std::vector<std::string> referenceLines(std::string_view data, std::size_t limit, std::size_t& overlong) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  auto take = [&](std::string_view line) {
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.size() > limit)
-      ++overlong;
-    else
-      out.emplace_back(line);
-  };
-  for (std::size_t i = 0; i < data.size(); ++i)
-    if (data[i] == '\n') {
-      take(data.substr(start, i - start));
-      start = i + 1;
-    }
-  if (start < data.size()) take(data.substr(start));
-  return out;
-}
-
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t size) {
   if (size < 2) return 0;
@@ -45,11 +22,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
   auto onLine = [&](std::string_view line) { got.emplace_back(line); };
   for (std::size_t i = 0; i < data.size(); i += piece) {
     framer.feed(data.substr(i, piece), onLine);
-    if (framer.bufferedBytes() > limit + 1) std::abort();  // memory must stay bounded
+    if (framer.bufferedBytes() > limit) std::abort();  // memory must stay bounded
   }
   framer.finish(onLine);
 
   std::size_t overlong = 0;
-  if (got != referenceLines(data, limit, overlong) || framer.overlongLines() != overlong) std::abort();
+  if (got != rill_test::referenceLines(data, limit, overlong) || framer.overlongLines() != overlong) std::abort();
   return 0;
 }

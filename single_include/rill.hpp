@@ -343,12 +343,13 @@ RILL_RUNTIME int syncDirectory(const std::string& dir) noexcept {
 // Line-oriented reading of local files, including Hadoop-style byte-range
 // splits so a text file can be cut into partitions that are read in parallel.
 //
-// A line "starts" at offset 0 or right after a '\n'. The range [begin, end)
-// owns exactly the lines starting inside it; a line is read to completion even
+// A line "starts" at offset 0 or right after a line's end ('\n', "\r\n", or a
+// '\r' not followed by '\n'). The range [begin, end) owns exactly the lines
+// starting inside it; a line is read to completion even
 // when it runs past `end`. Cutting a file at arbitrary offsets therefore
 // yields every line exactly once across the ranges. What a line is (where it
 // ends, what is stripped, the last line) is LineFramer's (line_framer.hpp).
-// A line is at most maxLineLength bytes (its "\r\n" not counted): a longer one
+// A line is at most maxLineLength bytes (its terminator not counted): a longer one
 // throws IoError, so a file without newlines is never held whole.
 
 // ---- begin rill/io/line_framer.hpp ----
@@ -356,15 +357,17 @@ RILL_RUNTIME int syncDirectory(const std::string& dir) noexcept {
 // line is, for every reader of lines (textFile's file ranges and .gz files,
 // textFileStream, socketTextStream), so that they cannot disagree.
 //
-// A line ends at '\n'; one '\r' right before it is stripped (so CRLF input
-// works), and a partial last line is delivered by finish() at end of stream.
-// A lone '\r' is a byte of its line, not an end of line as in Hadoop's
-// LineRecordReader and Java's BufferedReader.readLine: rill frames on '\n'
-// only. Bytes are passed through untouched, so invalid UTF-8 or binary data
-// never causes an error.
+// A line ends at '\n', at "\r\n" and at a '\r' followed by anything else, as
+// in Hadoop's LineReader (textFile, textFileStream) and Java's
+// BufferedReader.readLine (socketTextStream); the terminator is not part of
+// the line. A '\r' delivers its line at once and a '\n' right after it is
+// skipped, also when it comes in the next feed(), so "\r\n" is one terminator
+// however the bytes are cut. A partial last line is delivered by finish() at
+// end of stream; a trailing terminator adds no empty line. Bytes are passed
+// through untouched, so invalid UTF-8 or binary data never causes an error.
 //
 // Memory is bounded: a line longer than maxLineLength is never buffered past
-// the limit. It is dropped up to its newline and counted in overlongLines(),
+// the limit. It is dropped up to its terminator and counted in overlongLines(),
 // because one unterminated 10 GB "line" from a misbehaving peer must not take
 // down the receiver. A reader that fails rather than skips (a batch job must
 // not lose lines unseen) asks the framer to stop there (Overlong::stop).
@@ -373,10 +376,11 @@ RILL_RUNTIME int syncDirectory(const std::string& dir) noexcept {
 
 namespace rill::io {
 
-/// Where the first line of `bytes` ends: the offset of its '\n', or npos.
+/// Where the first line of `bytes` ends: the offset of its first '\n' or
+/// '\r', or npos.
 inline std::size_t findLineEnd(std::string_view bytes) noexcept {
-  const void* nl = std::memchr(bytes.data(), '\n', bytes.size());
-  return nl == nullptr ? std::string_view::npos : static_cast<std::size_t>(static_cast<const char*>(nl) - bytes.data());
+  const std::size_t nl = bytes.find('\n');
+  return std::min(nl, bytes.substr(0, nl).find('\r'));
 }
 
 namespace detail {
@@ -410,50 +414,76 @@ class LineFramer {
 
   /// Splits `bytes` and calls onLine(std::string_view) for every line that is
   /// completed by it. The view is only valid during the call. Whatever
-  /// follows the last '\n' is kept for the next feed() or finish(). onLine
-  /// may return bool: false stops the framing (the rest of `bytes` is not
-  /// framed) and makes feed() return false, as an overlong line does under
+  /// follows the last terminator is kept for the next feed() or finish().
+  /// onLine may return bool: false stops the framing (the rest of `bytes` is
+  /// not framed) and makes feed() return false, as an overlong line does under
   /// Overlong::stop.
   template <class OnLine>
   bool feed(std::string_view bytes, OnLine&& onLine) {
-    for (std::size_t nl = findLineEnd(bytes); nl != std::string_view::npos; nl = findLineEnd(bytes)) {
-      std::string_view line = bytes.substr(0, nl);
-      bytes.remove_prefix(nl + 1);
-      const End end = endLine(line);
-      // One call site, so that the compiler inlines onLine into this loop.
-      if (end == End::line ? !detail::invokeLine(onLine, line) : end == End::stop) return false;
+    const char* p = bytes.data();
+    const char* const end = p + bytes.size();
+    if (p == end) return true;
+    if (skipLF_) {  // the '\r' that ended the last feed's line may be half of a "\r\n"
+      skipLF_ = false;
+      if (*p == '\n') ++p;
     }
-    return bytes.empty() || appendPartial(bytes);
+    // Both searched once and kept until passed: a '\n'-only file costs one
+    // memchr and one compare per line, and a '\r'-only one never rescans for
+    // a '\n' that is not there.
+    const char* nl = find(p, end, '\n');
+    const char* cr = find(p, end, '\r');
+    for (;;) {
+      std::string_view line;
+      if (nl < cr) {
+        line = std::string_view(p, static_cast<std::size_t>(nl - p));
+        p = nl + 1;
+        nl = find(p, end, '\n');
+      } else if (cr != end) {
+        line = std::string_view(p, static_cast<std::size_t>(cr - p));
+        p = cr + 1;
+        if (p == end) {
+          skipLF_ = true;
+        } else if (*p == '\n') {
+          nl = find(++p, end, '\n');
+        }
+        cr = find(p, end, '\r');
+      } else {
+        break;
+      }
+      const End e = endLine(line);
+      // One call site, so that the compiler inlines onLine into this loop.
+      if (e == End::line ? !detail::invokeLine(onLine, line) : e == End::stop) return false;
+    }
+    return p == end || appendPartial(std::string_view(p, static_cast<std::size_t>(end - p)));
   }
 
-  /// Signals end of stream: delivers a non-empty unterminated last line (one
-  /// trailing '\r' stripped, as for any line) and resets the framer. Returns
-  /// what a bool-returning onLine returned for it, else true.
+  /// Signals end of stream: delivers a non-empty unterminated last line and
+  /// resets the framer. Returns what a bool-returning onLine returned for it,
+  /// else true.
   template <class OnLine>
   bool finish(OnLine&& onLine) {
-    const bool hadCR = pendingCR_;
-    const bool hadTail = size_ > 0 || hadCR;
-    const bool wasDiscarding = discarding_;
+    const bool hasTail = size_ > 0 && !discarding_;
     const std::size_t len = size_;
     resetLine();
-    if (wasDiscarding || !hadTail) return true;
-    std::string_view line(buffer_.get(), len);
-    // A pending CR was already left out of the buffer; otherwise strip here.
-    if (!hadCR && line.back() == '\r') line.remove_suffix(1);
-    return detail::invokeLine(onLine, line);
+    skipLF_ = false;
+    if (!hasTail) return true;
+    return detail::invokeLine(onLine, std::string_view(buffer_.get(), len));
   }
 
-  /// Drops the bytes up to the next '\n' (included) without counting them as
-  /// an overlong line: a reader that starts inside a file (one split of it)
-  /// begins at the first line that starts after its first byte.
+  /// Drops the bytes up to the next line end (included) without counting
+  /// them as an overlong line: a reader that starts inside a file (one split
+  /// of it) begins at the first line that starts after its first byte.
   void skipPartialLine() noexcept {
     resetLine();
+    skipLF_ = false;
     discarding_ = true;
   }
 
   /// Whether the bytes fed so far end inside a line (held, or being skipped):
   /// a reader of a byte range reads on past its end to finish such a line.
-  bool midLine() const noexcept { return size_ > 0 || pendingCR_ || discarding_; }
+  /// Not after a '\r': its line has ended, a '\n' after it only completes
+  /// the terminator.
+  bool midLine() const noexcept { return size_ > 0 || discarding_; }
 
   /// Number of lines dropped so far for exceeding maxLineLength.
   std::size_t overlongLines() const noexcept { return overlong_; }
@@ -464,66 +494,44 @@ class LineFramer {
   std::size_t maxLineLength() const noexcept { return maxLineLength_; }
 
  private:
-  // What a '\n' ends: a line to deliver, none (the line was overlong and
-  // skipped), or the framing (an overlong line under Overlong::stop).
+  // What a terminator ends: a line to deliver, none (the line was overlong
+  // and skipped), or the framing (an overlong line under Overlong::stop).
   enum class End { line, none, stop };
 
-  // Called with the bytes before a '\n' (the newline itself excluded), turns
-  // them into the line they complete. The line may view the buffer, which
-  // holds it until more bytes are framed.
+  static const char* find(const char* from, const char* end, char c) noexcept {
+    const void* at = std::memchr(from, c, static_cast<std::size_t>(end - from));
+    return at == nullptr ? end : static_cast<const char*>(at);
+  }
+
+  // Called with the bytes before a terminator, turns them into the line they
+  // complete. The line may view the buffer, which holds it until more bytes
+  // are framed.
   End endLine(std::string_view& line) {
-    if (size_ == 0 && !pendingCR_ && !discarding_) {  // fast path: whole line is in `line`
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (size_ == 0 && !discarding_)  // fast path: whole line is in `line`
       return line.size() <= maxLineLength_ ? End::line : countOverlong();
-    }
     return endHeldLine(line);
   }
 
   // endLine of a line begun in an earlier feed().
   End endHeldLine(std::string_view& line) {
-    std::string_view seg = line;
     if (discarding_) {  // the overlong line ends here; already counted
       resetLine();
       return End::none;
     }
-    if (pendingCR_) {
-      // The buffer holds exactly maxLineLength bytes followed by a '\r' we
-      // did not store; only an immediate '\n' keeps the line within limits.
-      const bool fits = seg.empty();
-      line = std::string_view(buffer_.get(), size_);
-      resetLine();
-      return fits ? End::line : countOverlong();
-    }
-    // Strip exactly one '\r' before the '\n', wherever it landed.
-    if (!seg.empty() && seg.back() == '\r') {
-      seg.remove_suffix(1);
-    } else if (seg.empty() && buffer_[size_ - 1] == '\r') {
-      --size_;
-    }
-    const bool fits = size_ + seg.size() <= maxLineLength_;
-    if (fits) append(seg);
+    const bool fits = size_ + line.size() <= maxLineLength_;
+    if (fits) append(line);
     line = std::string_view(buffer_.get(), size_);
     // Reset before calling out so a throwing callback leaves a clean framer.
     resetLine();
     return fits ? End::line : countOverlong();
   }
 
-  // Buffers bytes of a line whose '\n' has not arrived yet; false when the
-  // line turned out overlong under Overlong::stop.
+  // Buffers bytes of a line whose terminator has not arrived yet; false when
+  // the line turned out overlong under Overlong::stop.
   bool appendPartial(std::string_view seg) {
     if (discarding_) return true;
-    if (pendingCR_) return startDiscarding();  // the '\r' was not followed by '\n': line too long
-    const std::size_t newSize = size_ + seg.size();
-    if (newSize <= maxLineLength_) {
-      append(seg);
-    } else if (newSize == maxLineLength_ + 1 && seg.back() == '\r') {
-      // May still be a maximal line ending in CRLF; remember the '\r' as a
-      // flag instead of exceeding the buffer limit by one byte.
-      append(seg.substr(0, seg.size() - 1));
-      pendingCR_ = true;
-    } else {
-      return startDiscarding();
-    }
+    if (size_ + seg.size() > maxLineLength_) return startDiscarding();
+    append(seg);
     return true;
   }
 
@@ -540,7 +548,6 @@ class LineFramer {
 
   void resetLine() noexcept {
     size_ = 0;
-    pendingCR_ = false;
     discarding_ = false;
   }
 
@@ -566,8 +573,8 @@ class LineFramer {
   std::size_t capacity_ = 0;
   std::size_t size_ = 0;
   std::size_t overlong_ = 0;
-  bool pendingCR_ = false;   // a '\r' at maxLineLength_+1 awaits its '\n'
-  bool discarding_ = false;  // inside an overlong line, skipping to '\n'
+  bool skipLF_ = false;      // the last byte fed was a '\r': a '\n' next completes its terminator
+  bool discarding_ = false;  // inside an overlong line, skipping to its terminator
 };
 
 }  // namespace rill::io
@@ -604,7 +611,9 @@ RILL_RUNTIME std::size_t readBufferSize(int fd, std::uintmax_t from);
 
 // The next bytes of a byte range [begin, end) for its framer, read at `offset`
 // (advanced past them): up to `end`, then, when `midLine` (a line is open
-// there), the rest of that line through its '\n'; 0 when done or at the end.
+// there), the rest of that line through its '\n' or '\r' (a '\n' after that
+// '\r' only completes the terminator, and no line of this range follows);
+// 0 when done or at the end.
 RILL_RUNTIME std::size_t readRange(int fd, const std::string& path, char* buf, std::size_t n, std::uintmax_t& offset,
                                    std::uintmax_t end, bool midLine);
 
@@ -624,8 +633,10 @@ bool frameRange(const std::string& path, std::uintmax_t begin, std::uintmax_t en
                 OnLine& onLine) {
   const UniqueFd fd = openForReading(path);
   if (begin >= end) return true;
-  // Starting one byte early lets "skip through the first '\n'" handle both a
-  // range that begins mid-line and one that begins exactly at a line start.
+  // Starting one byte early lets "skip through the first line end" handle a
+  // range that begins mid-line, one that begins exactly at a line start, and
+  // one that begins at the '\n' of a "\r\n" (the framer skips it after the
+  // '\r' rather than take it for an empty line).
   std::uintmax_t offset = begin > 0 ? begin - 1 : 0;
   if (begin > 0) framer.skipPartialLine();
   const auto read = [&](char* buf, std::size_t n) {
@@ -1354,7 +1365,7 @@ RILL_RUNTIME std::string readInputFile(const std::string& path) {
 namespace rill::io {
 
 /// Calls onLine(std::string_view) for every line of `path` of at most
-/// maxLineLength bytes (the '\r' of a "\r\n" not counted); returns how many
+/// maxLineLength bytes (its terminator not counted); returns how many
 /// longer lines were skipped. Memory stays within one read buffer
 /// (detail::kFileReadChunk at most) plus maxLineLength.
 template <class OnLine>
@@ -10955,10 +10966,11 @@ class SparkContext {
   /// range(start, end[, step, numSlices]): start, start+step, ... below end, generated lazily.
   RDD<std::int64_t> range(std::int64_t start, std::int64_t end, std::int64_t step = 1, std::size_t numSlices = 0);
 
-  /// textFile(path[, minPartitions]): the lines (without their newline) of a
-  /// file, of the files in a directory, or of the files a glob (`logs/*.log`)
-  /// matches, in path order; hidden files ('.' or '_' first) skipped, as Hadoop
-  /// does. A .gz file is decompressed (after rill::io::enableGzip(), see
+  /// textFile(path[, minPartitions]): the lines (without their '\n', "\r\n" or
+  /// lone '\r', as Hadoop's LineReader) of a file, of the files in a directory,
+  /// or of the files a glob (`logs/*.log`) matches, in path order; hidden
+  /// files ('.' or '_' first) skipped, as Hadoop does. A .gz file is
+  /// decompressed (after rill::io::enableGzip(), see
   /// <rill/io/gzip.hpp>) as one partition. Throws rill::IoError naming the path
   /// when it does not exist or a pattern matches nothing; an empty directory
   /// gives an RDD without partitions. A line longer than the setting

@@ -1,6 +1,7 @@
 // Tests for rill::io file reading: whole-file lines, and byte-range splits
 // that must together yield every line exactly once.
 #include <doctest/doctest.h>
+#include "line_reference.hpp"
 #include "temp_dir.hpp"
 #include <rill/io/file_lines.hpp>
 
@@ -9,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,19 +33,25 @@ Lines readAll(const std::string& path) {
   return out;
 }
 
-// Reads the file as `parts` ranges cut at equal byte offsets.
-Lines readInParts(const std::string& path, std::uintmax_t parts) {
-  const std::uintmax_t size = rill::io::fileSize(path);
+// Reads the file as the ranges between consecutive `cuts` (offsets, in order).
+Lines readCut(const std::string& path, const std::vector<std::uintmax_t>& cuts) {
   Lines out;
-  for (std::uintmax_t i = 0; i < parts; ++i) {
-    const bool done = rill::io::forEachLineInRange(
-        path, size * i / parts, size * (i + 1) / parts, [&](std::string_view line) {
-          out.emplace_back(line);
-          return true;
-        });
+  for (std::size_t i = 0; i + 1 < cuts.size(); ++i) {
+    const bool done = rill::io::forEachLineInRange(path, cuts[i], cuts[i + 1], [&](std::string_view line) {
+      out.emplace_back(line);
+      return true;
+    });
     CHECK(done);
   }
   return out;
+}
+
+// Reads the file as `parts` ranges cut at equal byte offsets.
+Lines readInParts(const std::string& path, std::uintmax_t parts) {
+  const std::uintmax_t size = rill::io::fileSize(path);
+  std::vector<std::uintmax_t> cuts;
+  for (std::uintmax_t i = 0; i <= parts; ++i) cuts.push_back(size * i / parts);
+  return readCut(path, cuts);
 }
 
 }  // namespace
@@ -63,7 +71,12 @@ TEST_CASE("forEachLine reads exact lines") {
       {"a\n\n\nb\n", {"a", "", "", "b"}},
       {"one\r\ntwo\r\n", {"one", "two"}},
       {"one\r\ntwo", {"one", "two"}},
-      {"x\r\r\n\r\n", {"x\r", ""}},
+      {"x\r\r\n\r\n", {"x", "", ""}},
+      {"\r", {""}},
+      {"\r\r", {"", ""}},
+      {"a\rb", {"a", "b"}},
+      {"a\rb\r", {"a", "b"}},
+      {"a\n\rb\r\n", {"a", "", "b"}},
   };
   for (const auto& c : cases) {
     const std::string path = dir.file("f.txt");
@@ -83,6 +96,7 @@ TEST_CASE("splitting a file into 1..7 ranges yields every line exactly once") {
       "alpha\nbeta\ngamma",
       "\n\nx\n\n\ny\n\n",
       "crlf one\r\ncrlf two\r\n\r\nlast\r\n",
+      "cr\rcr\r\r\nmixed\n\r\rend\r",
       "a\nbb\nccc\ndddd\neeeee\nffffff\nggggggg\nhhhhhhhh\n",
   };
   for (const auto& text : contents) {
@@ -93,6 +107,40 @@ TEST_CASE("splitting a file into 1..7 ranges yields every line exactly once") {
       INFO("contents: '" << text << "', parts: " << parts);
       CHECK(readInParts(path, parts) == whole);
     }
+  }
+}
+
+TEST_CASE("random mixes of a, b, \\r and \\n cut at every offset and every pair of offsets give each line once") {
+  TempDir dir("file-mixes");
+  const std::string path = dir.file("mix.txt");
+  std::mt19937 random(5);
+  for (int round = 0; round < 40; ++round) {
+    const std::string text = rill_test::randomLineBytes(random, 1 + random() % 24);
+    writeFile(path, text);
+    const Lines expected = rill_test::referenceLines(text);
+    INFO("round " << round);
+    REQUIRE(readAll(path) == expected);
+    const std::uintmax_t size = text.size();
+    for (std::uintmax_t i = 0; i <= size; ++i) {
+      CHECK(readCut(path, {0, i, size}) == expected);
+      for (std::uintmax_t j = i; j <= size; ++j) CHECK(readCut(path, {0, i, j, size}) == expected);
+    }
+  }
+}
+
+TEST_CASE("a \\r\\n split across two reads of the file is one terminator, in whole and in ranges") {
+  TempDir dir("file-crlf-reads");
+  const std::string path = dir.file("c.txt");
+  // The first read takes detail::kFileReadChunk bytes: the '\r' is its last.
+  const std::size_t chunk = rill::io::detail::kFileReadChunk;
+  for (const std::string after : {"\nnext\n", "next\r\n", "\r\nnext"}) {
+    const std::string text = std::string(chunk - 1, 'x') + "\r" + after;
+    writeFile(path, text);
+    const Lines expected = rill_test::referenceLines(text);
+    INFO("after: " << after.size() << " bytes");
+    CHECK(readAll(path) == expected);
+    for (std::uintmax_t cut = chunk - 2; cut <= chunk + 2; ++cut)
+      CHECK(readCut(path, {0, cut, text.size()}) == expected);
   }
 }
 

@@ -1,8 +1,11 @@
-// Tests for rill::io::LineFramer: exact framing, CRLF, partial tails across
-// every split point, and the memory bound for overlong lines.
+// Tests for rill::io::LineFramer: exact framing, '\r' and "\r\n", partial
+// tails across every split point, and the memory bound for overlong lines.
 #include <doctest/doctest.h>
+#include "line_reference.hpp"
 #include <rill/io/line_framer.hpp>
 
+#include <algorithm>
+#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,13 +41,49 @@ TEST_CASE("LineFramer splits on newline and keeps empty lines") {
   CHECK(frame("\n\n") == Lines{"", ""});
 }
 
-TEST_CASE("LineFramer strips exactly one carriage return before newline") {
+TEST_CASE("LineFramer ends a line at \\r\\n and at a lone \\r, as Hadoop's LineReader") {
   CHECK(frame("a\r\nb\r\n") == Lines{"a", "b"});
-  CHECK(frame("a\r\r\n") == Lines{"a\r"});
-  CHECK(frame("a\rb\n") == Lines{"a\rb"});
+  CHECK(frame("a\r\r\n") == Lines{"a", ""});
+  CHECK(frame("a\rb\n") == Lines{"a", "b"});
+  CHECK(frame("a\rb") == Lines{"a", "b"});
   CHECK(frame("\r\n") == Lines{""});
+  CHECK(frame("\r") == Lines{""});
+  CHECK(frame("\r\r") == Lines{"", ""});
+  CHECK(frame("\n\r") == Lines{"", ""});
+  CHECK(frame("\r\n\n") == Lines{"", ""});
   CHECK(frame("last\r") == Lines{"last"});
   CHECK(frame("x\n\r") == Lines{"x", ""});
+}
+
+TEST_CASE("LineFramer takes a \\r\\n split across feeds, empty feeds between, for one terminator") {
+  LineFramer framer;
+  CHECK(frameAll(framer, {"a\r", "\nb"}) == Lines{"a", "b"});
+  CHECK(frameAll(framer, {"a\r", "", "", "\nb\r", "\r", "\n"}) == Lines{"a", "b", ""});
+  CHECK(frameAll(framer, {"a\r", "b"}) == Lines{"a", "b"});
+  // finish() forgets the '\r': a '\n' opening the next stream is a line end of its own.
+  CHECK(frameAll(framer, {"a\r"}) == Lines{"a"});
+  CHECK(frameAll(framer, {"\nb"}) == Lines{"", "b"});
+}
+
+TEST_CASE("LineFramer frames random mixes of a, b, \\r and \\n fed in random pieces as the reference does") {
+  std::mt19937 random(11);
+  for (int round = 0; round < 3000; ++round) {
+    const std::string input = rill_test::randomLineBytes(random, random() % 40);
+    const std::size_t limit = round % 2 == 0 ? std::size_t{1} << 20 : random() % 4;
+    std::vector<std::string_view> pieces;
+    for (std::size_t at = 0; at < input.size();) {
+      const std::size_t n = std::min<std::size_t>(random() % 6, input.size() - at);  // 0 gives an empty feed
+      pieces.push_back(std::string_view(input).substr(at, n));
+      at += n;
+    }
+    std::size_t overlong = 0;
+    const Lines expected = rill_test::referenceLines(input, limit, overlong);
+    LineFramer framer(limit);
+    INFO("round " << round << ", limit " << limit);
+    CHECK(frameAll(framer, pieces) == expected);
+    CHECK(framer.overlongLines() == overlong);
+    CHECK(framer.bufferCapacity() <= limit);
+  }
 }
 
 TEST_CASE("LineFramer passes arbitrary bytes through unchanged") {
@@ -53,8 +92,8 @@ TEST_CASE("LineFramer passes arbitrary bytes through unchanged") {
 }
 
 TEST_CASE("LineFramer gives the same lines for every split into two and three pieces") {
-  const std::string input = "alpha\r\nbeta\n\ngamma\r\n\rdelta";
-  const Lines expected{"alpha", "beta", "", "gamma", "\rdelta"};
+  const std::string input = "alpha\r\nbeta\n\ngamma\r\n\rdelta\r\repsilon\rzeta";
+  const Lines expected{"alpha", "beta", "", "gamma", "", "delta", "", "epsilon", "zeta"};
   const std::string_view all(input);
   for (std::size_t i = 0; i <= input.size(); ++i) {
     LineFramer two;
@@ -74,12 +113,12 @@ TEST_CASE("LineFramer treats lines at exactly the limit as valid, one more as ov
   const std::size_t limit = 8;
   const std::string exact(limit, 'x');
   const std::string over(limit + 1, 'y');
-  const std::string input = exact + "\n" + over + "\n" + exact + "\r\n" + over + "\r\nok\n";
+  const std::string input = exact + "\n" + over + "\n" + exact + "\r\n" + over + "\r\nok\r" + over + "\r";
   const std::string_view all(input);
   for (std::size_t i = 0; i <= input.size(); ++i) {
     LineFramer framer(limit);
     CHECK(frameAll(framer, {all.substr(0, i), all.substr(i)}) == Lines{exact, exact, "ok"});
-    CHECK(framer.overlongLines() == 2);
+    CHECK(framer.overlongLines() == 3);
     CHECK(framer.bufferCapacity() <= limit);
   }
 }
@@ -173,14 +212,20 @@ TEST_CASE("LineFramer skips a partial first line without counting it, and says w
   CHECK_FALSE(framer.midLine());
   CHECK(out == Lines{"ok", "sec"});
   CHECK(framer.overlongLines() == 0);
-  framer.feed("end\r", collect);
-  CHECK(framer.midLine());
+  framer.feed("end\r", collect);  // the '\r' ends the line: a '\n' next only completes it
+  CHECK_FALSE(framer.midLine());
+  CHECK(out == Lines{"ok", "sec", "end"});
   framer.finish(collect);
   CHECK(out == Lines{"ok", "sec", "end"});
+  framer.skipPartialLine();
+  framer.feed("x\r", collect);
+  CHECK_FALSE(framer.midLine());
+  framer.feed("\nnext\n", collect);
+  CHECK(out == Lines{"ok", "sec", "end", "next"});
 }
 
 TEST_CASE("LineFramer under Overlong::stop stops at the first overlong line, held or not") {
-  for (const char* input : {"ok\ntoolong\nafter\n", "ok\ntoolong", "ok\nfour\r+\nafter\n"}) {
+  for (const char* input : {"ok\ntoolong\nafter\n", "ok\ntoolong", "ok\ntoolong\rafter\n"}) {
     LineFramer framer(4, rill::io::Overlong::stop);
     Lines out;
     const bool went = framer.feed(input, [&](std::string_view line) { out.emplace_back(line); });

@@ -1,5 +1,6 @@
 // Inputs beyond one file: textFile on a directory and on a glob, gzip-compressed
 // files (.gz, through <rill/io/gzip.hpp>), wholeTextFiles, and sc.union_.
+#include "line_reference.hpp"
 #include "rdd_test_support.hpp"
 
 #include <rill/io/gzip.hpp>
@@ -7,7 +8,9 @@
 
 #include <zlib.h>
 
+#include <cstdint>
 #include <filesystem>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -131,6 +134,26 @@ TEST_CASE("textFile: a missing path or a glob without matches is an error naming
                        std::invalid_argument);
 }
 
+TEST_CASE("textFile ends lines at \\n, \\r\\n and a lone \\r at 1..22 partitions, a .gz file as a plain one") {
+  rill::SparkContext sc(rill_test::conf(2));
+  const std::string dir = rill_test::tmpPath("line-ends");
+  std::filesystem::create_directories(dir);
+  std::mt19937 random(3);
+  const std::string text = "first\r\rsecond\r\n" + rill_test::randomLineBytes(random, 300) + "\rlast\r";
+  writeFile(dir + "/mixed.txt", text);
+  writeGzip(dir + "/mixed.gz", text);
+  const VS expected = rill_test::referenceLines(text);
+  REQUIRE(expected.size() > 100);
+  for (std::size_t parts = 1; parts <= 22; ++parts) {
+    INFO(parts << " partitions");
+    const auto rdd = sc.textFile(dir + "/mixed.txt", parts);
+    CHECK(rdd.getNumPartitions() == parts);
+    CHECK(rdd.collect() == expected);
+  }
+  CHECK(sc.textFile(dir + "/mixed.gz").collect() == expected);
+  CHECK(sc.textFile(dir + "/mixed.txt").count() == static_cast<std::int64_t>(expected.size()));
+}
+
 TEST_CASE("textFile reads .gz files decompressed, each as one partition") {
   rill_test::withWorkers([](rill::SparkContext& sc) {
     const std::string dir = rill_test::tmpPath("gz");
@@ -187,11 +210,12 @@ TEST_CASE("textFile fails on a line longer than rill.textFile.maxLineLength, a .
     CHECK_THROWS_WITH_AS(sc.textFile(path, 3).collect(),
                          ("rill: cannot read '" + path + "': a line is longer than 16 bytes").c_str(), rill::IoError);
   }
-  // 16 bytes, its "\r\n" not counted, is within the bound.
-  writeFile(dir + "/edge.txt", "0123456789abcdef\r\nshort");
-  writeGzip(dir + "/edge.gz", "0123456789abcdef\r\nshort");
-  CHECK(sc.textFile(dir + "/edge.txt", 3).collect() == VS{"0123456789abcdef", "short"});
-  CHECK(sc.textFile(dir + "/edge.gz").collect() == VS{"0123456789abcdef", "short"});
+  // 16 bytes, its "\r\n" not counted, is within the bound, and so is a line ended by a lone '\r'.
+  writeFile(dir + "/edge.txt", "0123456789abcdef\r\nshort\r0123456789abcdef\r");
+  writeGzip(dir + "/edge.gz", "0123456789abcdef\r\nshort\r0123456789abcdef\r");
+  const VS edge{"0123456789abcdef", "short", "0123456789abcdef"};
+  CHECK(sc.textFile(dir + "/edge.txt", 3).collect() == edge);
+  CHECK(sc.textFile(dir + "/edge.gz").collect() == edge);
   rill::SparkContext zero(rill_test::conf(1).set("rill.textFile.maxLineLength", "0"));
   CHECK_THROWS_WITH_AS(zero.textFile(dir + "/edge.txt"),
                        "rill: setting 'rill.textFile.maxLineLength' must be positive, got '0'", std::invalid_argument);

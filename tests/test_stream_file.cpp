@@ -62,7 +62,7 @@ TEST_CASE("files moved into the directory become the lines of the next batch, ea
   moveIn(staging, dir, "_temporary", "never\n");
   m.clock->advance(1s);
   m.clock->advance(1s);
-  moveIn(staging, dir, "c.txt", "c1\n");
+  moveIn(staging, dir, "c.txt", "c1\rc2\r\rc4\r");  // a lone '\r' ends a line, as in Hadoop's LineReader
   moveIn(staging, dir, "b.txt", "b1\nb2\n");
   m.clock->advance(1s);
   std::filesystem::remove(std::filesystem::path(dir) / "a.txt");
@@ -71,10 +71,10 @@ TEST_CASE("files moved into the directory become the lines of the next batch, ea
   m.ssc.stop(false);
 
   CHECK(out->values() ==
-        std::vector<Lines>{{"a1", "a2", "", "a4", "defined, not started"}, {}, {"b1", "b2", "c1"}, {}});
+        std::vector<Lines>{{"a1", "a2", "", "a4", "defined, not started"}, {}, {"b1", "b2", "c1", "c2", "", "c4"}, {}});
   std::vector<std::int64_t> counts;
   for (const auto& b : events->completed()) counts.push_back(b.numRecords);
-  CHECK(counts == std::vector<std::int64_t>{5, 0, 3, 0});
+  CHECK(counts == std::vector<std::int64_t>{5, 0, 6, 0});
   CHECK(events->warnings().empty());
 }
 

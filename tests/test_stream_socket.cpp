@@ -52,6 +52,20 @@ TEST_CASE("lines sent over TCP arrive in the batch being filled, exactly") {
   CHECK(c.out->values() == std::vector<Lines>{{"hello world", "second", "", "third"}, {}, {"4", "5"}});
 }
 
+TEST_CASE("a \\r ends a socket line at once, and a \\r\\n split across two reads is one terminator") {
+  rill::io::TcpListener server;
+  auto c = socketCase(conf(), "127.0.0.1", server.port());
+  auto conn = server.accept(kSafety);
+  conn.sendAll("one\rtwo\r");
+  // "two" is stored, so the '\r' was the last byte of a read: the '\n' comes in the next one.
+  REQUIRE(rill::detail::awaitBuffered(c.input, 2, kSafety));
+  conn.sendAll("\nthree\r\r\nend\n");
+  REQUIRE(rill::detail::awaitBuffered(c.input, 5, kSafety));
+  c.m.clock->advance(1s);
+  c.m.ssc.stop(false);
+  CHECK(c.out->values() == std::vector<Lines>{{"one", "two", "three", "", "end"}});
+}
+
 TEST_CASE("a refused connection is reported and retried until the server appears") {
   const RefusedPort refused;
   const int port = refused.port();

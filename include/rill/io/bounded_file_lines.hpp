@@ -15,7 +15,7 @@
 namespace rill::io {
 
 /// Calls onLine(std::string_view) for every line of `path` of at most
-/// maxLineLength bytes (the '\r' of a "\r\n" not counted); returns how many
+/// maxLineLength bytes (its terminator not counted); returns how many
 /// longer lines were skipped. Memory stays within one read buffer
 /// (detail::kFileReadChunk at most) plus maxLineLength.
 template <class OnLine>

@@ -2,12 +2,13 @@
 // Line-oriented reading of local files, including Hadoop-style byte-range
 // splits so a text file can be cut into partitions that are read in parallel.
 //
-// A line "starts" at offset 0 or right after a '\n'. The range [begin, end)
-// owns exactly the lines starting inside it; a line is read to completion even
+// A line "starts" at offset 0 or right after a line's end ('\n', "\r\n", or a
+// '\r' not followed by '\n'). The range [begin, end) owns exactly the lines
+// starting inside it; a line is read to completion even
 // when it runs past `end`. Cutting a file at arbitrary offsets therefore
 // yields every line exactly once across the ranges. What a line is (where it
 // ends, what is stripped, the last line) is LineFramer's (line_framer.hpp).
-// A line is at most maxLineLength bytes (its "\r\n" not counted): a longer one
+// A line is at most maxLineLength bytes (its terminator not counted): a longer one
 // throws IoError, so a file without newlines is never held whole.
 #include <rill/core/errors.hpp>
 #include <rill/core/runtime.hpp>
@@ -55,7 +56,9 @@ RILL_RUNTIME std::size_t readBufferSize(int fd, std::uintmax_t from);
 
 // The next bytes of a byte range [begin, end) for its framer, read at `offset`
 // (advanced past them): up to `end`, then, when `midLine` (a line is open
-// there), the rest of that line through its '\n'; 0 when done or at the end.
+// there), the rest of that line through its '\n' or '\r' (a '\n' after that
+// '\r' only completes the terminator, and no line of this range follows);
+// 0 when done or at the end.
 RILL_RUNTIME std::size_t readRange(int fd, const std::string& path, char* buf, std::size_t n, std::uintmax_t& offset,
                                    std::uintmax_t end, bool midLine);
 
@@ -75,8 +78,10 @@ bool frameRange(const std::string& path, std::uintmax_t begin, std::uintmax_t en
                 OnLine& onLine) {
   const UniqueFd fd = openForReading(path);
   if (begin >= end) return true;
-  // Starting one byte early lets "skip through the first '\n'" handle both a
-  // range that begins mid-line and one that begins exactly at a line start.
+  // Starting one byte early lets "skip through the first line end" handle a
+  // range that begins mid-line, one that begins exactly at a line start, and
+  // one that begins at the '\n' of a "\r\n" (the framer skips it after the
+  // '\r' rather than take it for an empty line).
   std::uintmax_t offset = begin > 0 ? begin - 1 : 0;
   if (begin > 0) framer.skipPartialLine();
   const auto read = [&](char* buf, std::size_t n) {

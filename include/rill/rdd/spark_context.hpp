@@ -168,10 +168,11 @@ class SparkContext {
   /// range(start, end[, step, numSlices]): start, start+step, ... below end, generated lazily.
   RDD<std::int64_t> range(std::int64_t start, std::int64_t end, std::int64_t step = 1, std::size_t numSlices = 0);
 
-  /// textFile(path[, minPartitions]): the lines (without their newline) of a
-  /// file, of the files in a directory, or of the files a glob (`logs/*.log`)
-  /// matches, in path order; hidden files ('.' or '_' first) skipped, as Hadoop
-  /// does. A .gz file is decompressed (after rill::io::enableGzip(), see
+  /// textFile(path[, minPartitions]): the lines (without their '\n', "\r\n" or
+  /// lone '\r', as Hadoop's LineReader) of a file, of the files in a directory,
+  /// or of the files a glob (`logs/*.log`) matches, in path order; hidden
+  /// files ('.' or '_' first) skipped, as Hadoop does. A .gz file is
+  /// decompressed (after rill::io::enableGzip(), see
   /// <rill/io/gzip.hpp>) as one partition. Throws rill::IoError naming the path
   /// when it does not exist or a pattern matches nothing; an empty directory
   /// gives an RDD without partitions. A line longer than the setting
