@@ -242,7 +242,7 @@ class MapWithStateNode final : public SelfCheckpointingNode<M>, public StateSnap
         if (timeout_) applyTimeouts(r, t, mapped);
         return mapped;
       });
-      for (auto& part : parts_) std::vector<std::pair<K, V>>().swap(part.pending);
+      dropPending();
       failedAt_.reset();
       failedBatches_ = 0;
       return sc.fromPartitions(std::move(out));
@@ -250,6 +250,12 @@ class MapWithStateNode final : public SelfCheckpointingNode<M>, public StateSnap
       keepPending(applied, t);
       throw;
     }
+  }
+
+  /// Forgets every waiting record and gives their memory back: on the normal
+  /// path they are the whole batch's input.
+  void dropPending() {
+    for (auto& part : parts_) std::vector<std::pair<K, V>>().swap(part.pending);
   }
 
   /// After a failed batch: drops the records that were applied, and stops the
@@ -264,7 +270,7 @@ class MapWithStateNode final : public SelfCheckpointingNode<M>, public StateSnap
     failedAt_ = t;
     if (failedBatches_ <= maxPending_) return;
     stopped_ = tooManyFailedStateBatches("mapWithState", failedBatches_, t, maxPending_);
-    for (auto& part : parts_) std::vector<std::pair<K, V>>().swap(part.pending);
+    dropPending();
     throw SparkException(*stopped_);
   }
 
