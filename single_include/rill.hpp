@@ -18196,7 +18196,7 @@ class ShutdownSignals {
   void startWatcher();
 
   void watch(int in);
-  void runHooks();
+  void runHooks();  // those registered when the signal was read, in order
 
   std::mutex mutex_;
   std::condition_variable idle_;
@@ -18270,9 +18270,12 @@ RILL_RUNTIME void ShutdownSignals::watch(int in) {
 
 RILL_RUNTIME void ShutdownSignals::runHooks() {
   std::unique_lock lock(mutex_);
+  // A hook added after the signal came (a context started while another one
+  // stops) was not asked to stop.
+  const std::uint64_t newest = lastId_;
   for (std::uint64_t next = 0;;) {
     auto it = hooks_.upper_bound(next);
-    if (it == hooks_.end()) return;
+    if (it == hooks_.end() || it->first > newest) return;
     next = it->first;
     Hook hook = it->second;
     running_ = next;

@@ -7,7 +7,10 @@
 #include <signal.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <csignal>
+#include <cstdint>
+#include <mutex>
 #include <vector>
 
 using namespace rill_stream_test;
@@ -94,4 +97,35 @@ TEST_CASE("without the setting, rill leaves SIGTERM alone") {
   m.clock->advance(1s);
   m.ssc.stop(false);
   CHECK(out->values() == Ints{{1}});
+}
+
+TEST_CASE("a signal runs the hooks registered when it came, not one added while they run") {
+  using rill::detail::ShutdownSignals;
+  RecordingHandler recording(SIGTERM);
+  std::mutex mutex;
+  std::condition_variable changed;
+  int firstRuns = 0;
+  std::atomic<int> laterRuns{0};
+  std::uint64_t later = 0;
+  // The first hook registers another one while the watcher is running hooks, as
+  // a program that starts a new context when the old one stops.
+  const std::uint64_t first = ShutdownSignals::add([&] {
+    const std::uint64_t id = ShutdownSignals::add([&] { ++laterRuns; });
+    std::lock_guard lock(mutex);
+    later = id;
+    ++firstRuns;
+    changed.notify_all();
+  });
+  std::raise(SIGTERM);
+  {
+    std::unique_lock lock(mutex);
+    REQUIRE(changed.wait_for(lock, kSafety, [&] { return firstRuns == 1; }));
+  }
+  // remove() returns once the watcher has gone past the first hook, and the
+  // second remove() waits for the later hook if the watcher went on to it.
+  ShutdownSignals::remove(first);
+  ShutdownSignals::remove(later);
+  CHECK(laterRuns == 0);
+  CHECK(currentHandlerIs(SIGTERM, recordSignal));
+  CHECK(lastSignal == 0);
 }
