@@ -5526,6 +5526,45 @@ struct Pipeline<Stage, Rest...> {
 // result (jobs.hpp), so every rank returns the same value, combined in
 // partition order as one process combines it.
 
+// ---- begin rill/core/counts.hpp ----
+// Counts given by the user (partitions, slices, elements) as any integer type.
+// Spark takes them as Int, so a program passes -1 where a std::size_t
+// parameter would read SIZE_MAX: every public count goes through here instead.
+
+namespace rill::detail {
+
+/// n as a size_t; a negative n is refused at the call with "rill: <op>: <what>
+/// must not be negative, got n".
+template <std::integral N>
+std::size_t nonNegativeCount(N n, std::string_view op, std::string_view what) {
+  if constexpr (std::is_signed_v<N>)
+    if (n < 0)
+      throw std::invalid_argument(std::string("rill: ")
+                                      .append(op)
+                                      .append(": ")
+                                      .append(what)
+                                      .append(" must not be negative, got ")
+                                      .append(std::to_string(n)));
+  return static_cast<std::size_t>(n);
+}
+
+/// A number of partitions or slices for `op`, negative refused.
+template <std::integral N>
+std::size_t partitionCount(N n, std::string_view op) {
+  return nonNegativeCount(n, op, "the number of partitions");
+}
+
+/// n as a size_t, a negative n as 0: Spark's take(n) returns nothing for n <= 0.
+template <std::integral N>
+std::size_t atLeastZero(N n) {
+  if constexpr (std::is_signed_v<N>)
+    if (n < 0) return 0;
+  return static_cast<std::size_t>(n);
+}
+
+}  // namespace rill::detail
+// ---- end rill/core/counts.hpp ----
+
 // ---- begin rill/rdd/conf_values.hpp ----
 // Typed readings of SparkConf settings, as Spark's getBoolean and getTimeAsMs
 // read them, refusing malformed text with a message naming the setting (a bad
@@ -5867,7 +5906,11 @@ class ActionOps {
   /// partition only until it has given what is still missing, and stops as soon
   /// as it has n, so take(5) over a range of 10^12 elements returns at once. The
   /// rounds are the same on any number of ranks: so are the partitions computed.
-  auto take(std::size_t n) const { return detail::takeInRounds<typename D::value_type>(d(), n); }
+  /// As Spark's, take(n) for n <= 0 returns nothing.
+  template <std::integral N>
+  auto take(N n) const {
+    return detail::takeInRounds<typename D::value_type>(d(), detail::atLeastZero(n));
+  }
 
   auto first() const {
     auto one = take(1);
@@ -5879,9 +5922,11 @@ class ActionOps {
 
   /// The n smallest elements by `less` (default: Spark's ordering, < except
   /// floating point, which orders as Java's Double.compare), in ascending order.
-  template <class Less = detail::NaturalLess>
-  auto takeOrdered(std::size_t n, Less less = {}) const {
+  /// A negative n throws std::invalid_argument.
+  template <class Less = detail::NaturalLess, std::integral N>
+  auto takeOrdered(N num, Less less = {}) const {
     using T = typename D::value_type;
+    const std::size_t n = detail::nonNegativeCount(num, "takeOrdered", "num");
     constexpr bool ordered = detail::OrdersBy<Less, T>;
     static_assert(ordered,
                   "rill: takeOrdered(n, cmp) needs cmp(const T&, const T&) -> bool, a strict weak order "
@@ -5897,9 +5942,10 @@ class ActionOps {
     }
   }
 
-  /// The n largest elements, in descending order.
-  template <class Less = detail::NaturalLess>
-  auto top(std::size_t n, Less less = {}) const {
+  /// The n largest elements, in descending order. A negative n throws std::invalid_argument.
+  template <class Less = detail::NaturalLess, std::integral N>
+  auto top(N num, Less less = {}) const {
+    const std::size_t n = detail::nonNegativeCount(num, "top", "num");
     constexpr bool ordered = detail::OrdersBy<Less, typename D::value_type>;
     static_assert(ordered,
                   "rill: top(n, cmp) needs cmp(const T&, const T&) -> bool, a strict weak order "
@@ -6876,17 +6922,6 @@ constexpr bool checkKeyed() {
   } else {
     return false;
   }
-}
-
-/// A partition count given as any integer type, as a size_t: a negative one is refused
-/// at the call, where a std::size_t parameter would take -1 as SIZE_MAX. `op` names the caller.
-template <std::integral N>
-std::size_t partitionCount(N n, std::string_view op) {
-  if constexpr (std::is_signed_v<N>)
-    if (n < 0)
-      throw std::invalid_argument(std::string("rill: ").append(op).append(
-          ": the number of partitions must not be negative, got " + std::to_string(n)));
-  return static_cast<std::size_t>(n);
 }
 
 /// The partitioner for a last argument `part` of the operation `op`: a partitioner as
@@ -8674,8 +8709,9 @@ struct SampleByKeyStage {
 /// least `num` of `total` elements with probability 0.9999.
 RILL_RUNTIME double fractionForSampleSize(std::size_t num, std::int64_t total, bool withReplacement);
 
-/// Spark's takeSample bound: larger samples would make the fraction's margin overflow an Int.
-RILL_RUNTIME void checkSampleSize(std::size_t num);
+/// Spark's takeSample rules, num as a size_t: not negative, and no larger than what keeps
+/// the fraction's margin within an Int.
+RILL_RUNTIME std::size_t checkSampleSize(std::int64_t num);
 
 /// Spark's randomSplit rule (every weight finite and >= 0, a positive sum), then each
 /// weight divided by the sum, as Spark's weights.map(_ / sum).
@@ -8696,9 +8732,9 @@ class SamplingOps {
  public:
   /// takeSample(withReplacement, num, seed): an action, `num` elements sampled (all of
   /// them, shuffled, when num >= count() without replacement), in random order.
-  auto takeSample(bool withReplacement, std::size_t num, std::uint64_t seed = 42) const {
+  auto takeSample(bool withReplacement, std::int64_t numRequested, std::uint64_t seed = 42) const {
     using T = typename D::value_type;
-    detail::checkSampleSize(num);
+    const std::size_t num = detail::checkSampleSize(numRequested);
     std::vector<T> out;
     if (num == 0) return out;
     const std::int64_t total = d().count();
@@ -8772,15 +8808,17 @@ RILL_RUNTIME void detail::checkKeyFraction(bool withReplacement, double fraction
                                 std::to_string(fraction));
 }
 
-RILL_RUNTIME void detail::checkSampleSize(std::size_t num) {
+RILL_RUNTIME std::size_t detail::checkSampleSize(std::int64_t num) {
+  if (num < 0) throw std::invalid_argument("rill: takeSample: Negative number of elements requested");
   // Spark's Int.MaxValue - (10.0 * math.sqrt(Int.MaxValue)).toInt: the margin truncated first.
   constexpr std::int32_t intMax = std::numeric_limits<std::int32_t>::max();
   const auto maxSampleSize =
-      static_cast<std::size_t>(intMax - static_cast<std::int32_t>(10 * std::sqrt(static_cast<double>(intMax))));
+      static_cast<std::int64_t>(intMax - static_cast<std::int32_t>(10 * std::sqrt(static_cast<double>(intMax))));
   if (num > maxSampleSize)
     throw std::invalid_argument(
         "rill: takeSample: Cannot support a sample size > Int.MaxValue - 10.0 * math.sqrt(Int.MaxValue), got " +
         std::to_string(num));
+  return static_cast<std::size_t>(num);
 }
 
 RILL_RUNTIME std::vector<double> detail::normalisedWeights(const std::vector<double>& weights) {
@@ -10920,51 +10958,54 @@ class SparkContext {
   /// With several ranks every rank must pass the same collection (checked in
   /// debug builds) and keeps only the slices it owns.
   template <class R>
-  auto parallelize(R&& range, std::size_t numSlices = 0) {
+  auto parallelize(R&& range, std::int64_t numSlices = 0) {
     static_assert(fuse::Iterable<std::remove_reference_t<R>>,
                   "rill: parallelize(range) needs an input range (a container, a view, or a generator)");
     assertNotStopped();
-    return fromVector(toVector(std::forward<R>(range)), numSlices);
+    const std::size_t n = slices(numSlices, "parallelize");
+    return fromVector(toVector(std::forward<R>(range)), n);
   }
   /// parallelizeFrom(root, range[, numSlices]): rank `root`'s collection, cut as
   /// parallelize cuts it, each slice sent to the rank that owns it; the other
   /// ranks' `range` is ignored. On one rank, parallelize.
   template <class R>
-  auto parallelizeFrom(std::size_t root, R&& range, std::size_t numSlices = 0) {
+  auto parallelizeFrom(std::size_t root, R&& range, std::int64_t numSlices = 0) {
     static_assert(fuse::Iterable<std::remove_reference_t<R>>,
                   "rill: parallelizeFrom(root, range) needs an input range (a container, a view, or a generator)");
     assertNotStopped();
+    const std::size_t n = slices(numSlices, "parallelizeFrom");
     if (root >= cluster_->size())
       throw std::invalid_argument(detail::message(
           {"rill: parallelizeFrom: root rank ", root, ", but there are ", cluster_->size(), " ranks"}));
     using T = detail::parallelize_value_t<std::remove_reference_t<R>>;
     std::vector<T> all = cluster_->rank() == root ? toVector(std::forward<R>(range)) : std::vector<T>();
-    if (cluster_->size() == 1) return fromVector(std::move(all), numSlices);
-    return fromPartitions(detail::scatterSlices(*cluster_, root, std::move(all), slices(numSlices)));
+    if (cluster_->size() == 1) return fromVector(std::move(all), n);
+    return fromPartitions(detail::scatterSlices(*cluster_, root, std::move(all), n));
   }
   /// fromLocal(range[, numSlices]): each rank's own data as its partitions: of the
   /// numSlices partitions (default: defaultParallelism()), the ones this rank owns
   /// hold its `range`, cut evenly. On one rank, parallelize.
   template <class R>
-  auto fromLocal(R&& range, std::size_t numSlices = 0) {
+  auto fromLocal(R&& range, std::int64_t numSlices = 0) {
     static_assert(fuse::Iterable<std::remove_reference_t<R>>,
                   "rill: fromLocal(range) needs an input range (a container, a view, or a generator)");
     assertNotStopped();
-    return fromPartitions(detail::localPartitions(*cluster_, toVector(std::forward<R>(range)), slices(numSlices)));
+    const std::size_t n = slices(numSlices, "fromLocal");
+    return fromPartitions(detail::localPartitions(*cluster_, toVector(std::forward<R>(range)), n));
   }
   template <class T>
-  RDD<T> parallelize(std::initializer_list<T> values, std::size_t numSlices = 0) {
+  RDD<T> parallelize(std::initializer_list<T> values, std::int64_t numSlices = 0) {
     assertNotStopped();
-    return fromVector(std::vector<T>(values), numSlices);
+    return fromVector(std::vector<T>(values), slices(numSlices, "parallelize"));
   }
   /// makeRDD is Spark's other name for parallelize.
   template <class R>
-  auto makeRDD(R&& range, std::size_t numSlices = 0) {
+  auto makeRDD(R&& range, std::int64_t numSlices = 0) {
     return parallelize(std::forward<R>(range), numSlices);
   }
 
   /// range(start, end[, step, numSlices]): start, start+step, ... below end, generated lazily.
-  RDD<std::int64_t> range(std::int64_t start, std::int64_t end, std::int64_t step = 1, std::size_t numSlices = 0);
+  RDD<std::int64_t> range(std::int64_t start, std::int64_t end, std::int64_t step = 1, std::int64_t numSlices = 0);
 
   /// textFile(path[, minPartitions]): the lines (without their '\n', "\r\n" or
   /// lone '\r', as Hadoop's LineReader) of a file, of the files in a directory,
@@ -10976,12 +11017,12 @@ class SparkContext {
   /// gives an RDD without partitions. A line longer than the setting
   /// rill.textFile.maxLineLength (bytes, default 2^31 - 1 as Hadoop's reader)
   /// fails the job with rill::IoError rather than be held or skipped.
-  RDD<std::string> textFile(const std::string& path, std::size_t minPartitions = 0);
+  RDD<std::string> textFile(const std::string& path, std::int64_t minPartitions = 0);
 
   /// wholeTextFiles(path[, minPartitions]): one (file path, whole content) pair
   /// per file `path` names (as textFile finds them: a file, a directory, a glob),
   /// in path order, .gz files decompressed; min(minPartitions, files) partitions.
-  RDD<std::pair<std::string, std::string>> wholeTextFiles(const std::string& path, std::size_t minPartitions = 0);
+  RDD<std::pair<std::string, std::string>> wholeTextFiles(const std::string& path, std::int64_t minPartitions = 0);
 
   /// union_(rdds) / union_(first, rest...): Spark's sc.union (`union` is a C++
   /// keyword): the partitions of every RDD one after the other, or, when every RDD
@@ -11064,7 +11105,11 @@ class SparkContext {
   }
 
  private:
-  std::size_t slices(std::size_t asked) const { return asked ? asked : defaultParallelism(); }
+  // The partitions a source asked for `asked` makes: 0 for the default parallelism.
+  std::size_t slices(std::int64_t asked, std::string_view op) const {
+    const std::size_t n = detail::partitionCount(asked, op);
+    return n ? n : defaultParallelism();
+  }
 
   void assertNotStopped() const {
     if (stopped_) throw IllegalStateException("rill: this SparkContext has been stopped");
@@ -11100,8 +11145,7 @@ class SparkContext {
   }
 
   template <class T>
-  RDD<T> fromVector(std::vector<T> all, std::size_t numSlices) {
-    const std::size_t n = slices(numSlices);
+  RDD<T> fromVector(std::vector<T> all, std::size_t n) {
     if (cluster_->size() == 1) return RDD<T>(*this, makeNode<SlicedNode<T>>(std::move(all), n));
 #ifndef NDEBUG
     detail::requireSameOnEveryRank(*cluster_, "parallelize", all);
@@ -11162,28 +11206,29 @@ RILL_RUNTIME DoubleAccumulator SparkContext::doubleAccumulator(std::string name)
 }
 
 RILL_RUNTIME RDD<std::int64_t> SparkContext::range(std::int64_t start, std::int64_t end, std::int64_t step,
-                                                   std::size_t numSlices) {
+                                                   std::int64_t numSlices) {
   if (step == 0) throw std::invalid_argument("rill: range: step must not be 0");
   assertNotStopped();
-  return RDD<std::int64_t>(*this, makeNode<detail::RangeNode>(start, end, step, slices(numSlices)));
+  return RDD<std::int64_t>(*this, makeNode<detail::RangeNode>(start, end, step, slices(numSlices, "range")));
 }
 
-RILL_RUNTIME RDD<std::string> SparkContext::textFile(const std::string& path, std::size_t minPartitions) {
+RILL_RUNTIME RDD<std::string> SparkContext::textFile(const std::string& path, std::int64_t minPartitions) {
   assertNotStopped();
   const std::size_t maxLineLength =
       detail::confPositive(conf_, "rill.textFile.maxLineLength", io::kDefaultMaxLineLength);
+  const std::size_t n = slices(minPartitions, "textFile");
   auto files = detail::agreedInputFiles(*cluster_, path, "textFile");  // every rank plans the same splits
-  return RDD<std::string>(*this, makeNode<detail::TextFileNode>(detail::textFileSplits(files, slices(minPartitions)),
-                                                                maxLineLength));
+  return RDD<std::string>(*this, makeNode<detail::TextFileNode>(detail::textFileSplits(files, n), maxLineLength));
 }
 
 RILL_RUNTIME RDD<std::pair<std::string, std::string>> SparkContext::wholeTextFiles(const std::string& path,
-                                                                                   std::size_t minPartitions) {
+                                                                                   std::int64_t minPartitions) {
   assertNotStopped();
+  const std::size_t n = slices(minPartitions, "wholeTextFiles");
   std::vector<std::string> paths;
   for (io::InputFile& f : detail::agreedInputFiles(*cluster_, path, "wholeTextFiles"))
     paths.push_back(std::move(f.path));
-  const std::size_t parts = std::min(slices(minPartitions), paths.size());
+  const std::size_t parts = std::min(n, paths.size());
   return RDD<std::pair<std::string, std::string>>(*this, makeNode<detail::WholeTextFilesNode>(std::move(paths), parts));
 }
 
@@ -12112,9 +12157,11 @@ class DStreamOps : public fuse::ElementOps<D> {
  public:
   /// repartition(n): every batch spread round-robin over n partitions; n = 0 throws
   /// std::invalid_argument here, not in the first batch.
-  auto repartition(std::size_t numPartitions) const {
-    detail::requirePositivePartitions(numPartitions, "repartition");
-    return detail::deriveStream(d(), [numPartitions](const auto& rdd) { return rdd.repartition(numPartitions); });
+  template <std::integral N>
+  auto repartition(N numPartitions) const {
+    const std::size_t n = detail::partitionCount(numPartitions, "repartition");
+    detail::requirePositivePartitions(n, "repartition");
+    return detail::deriveStream(d(), [n](const auto& rdd) { return rdd.repartition(n); });
   }
 
   /// union_(other): both streams' batches together (`union` is a C++ keyword).
@@ -12158,11 +12205,13 @@ class DStreamOps : public fuse::ElementOps<D> {
   }
 
   /// countByValue([numPartitions]): (value, count) pairs per batch.
-  auto countByValue(std::size_t numPartitions = 0) const {
+  template <std::integral N = std::size_t>
+  auto countByValue(N numPartitions = 0) const {
     using T = typename D::value_type;
+    const std::size_t n = detail::partitionCount(numPartitions, "countByValue");
     return d()
         .map([](const T& x) { return std::pair<T, std::int64_t>(x, 1); })
-        .reduceByKey([](std::int64_t a, std::int64_t b) { return a + b; }, numPartitions);
+        .reduceByKey([](std::int64_t a, std::int64_t b) { return a + b; }, n);
   }
 
   /// transform(f): f(rdd) or f(rdd, time) -> an RDD, any RDD operation per batch.
@@ -12384,22 +12433,25 @@ class DStreamOutputOps {
   /// print(num = 10): Spark's layout — a line of dashes, "Time: <ms> ms", dashes,
   /// the first num elements, "..." if there are more, and an empty line. With
   /// several ranks every rank takes the elements (a collective) and rank 0 prints.
-  void print(std::size_t num = 10) const {
+  /// A negative num prints no element, as Spark's print, whose take(num + 1) makes
+  /// print(-1) print only "...".
+  void print(std::int64_t num = 10) const {
     // The stream is looked up per batch, so ssc.setPrintStream() before start()
     // applies to print()s defined earlier too.
     const auto* graph = &d().graph();
     addOutput("print", [num, graph](const auto& rdd, Time t) {
-      auto first = rdd.take(num + 1);
+      auto first = rdd.take(num == std::numeric_limits<std::int64_t>::max() ? num : num + 1);
+      const auto taken = static_cast<std::int64_t>(first.size());
       std::string text = "-------------------------------------------\nTime: " + t.toString() +
                          "\n-------------------------------------------\n";
-      for (std::size_t i = 0; i < first.size() && i < num; ++i) text += rill::toString(first[i]) + "\n";
-      if (first.size() > num) text += "...\n";
+      for (std::int64_t i = 0; i < taken && i < num; ++i) text += rill::toString(first[i]) + "\n";
+      if (taken > num) text += "...\n";
       text += "\n";
       if (graph->sparkContext().isDriver()) graph->printStream() << text << std::flush;
     });
   }
   /// pprint is PySpark's name for print.
-  void pprint(std::size_t num = 10) const { print(num); }
+  void pprint(std::int64_t num = 10) const { print(num); }
 
   /// saveAsTextFiles(prefix, suffix): each batch into the directory
   /// "<prefix>-<time ms>[.<suffix>]" ("<time ms>[.<suffix>]" for an empty prefix),
@@ -13409,7 +13461,11 @@ class StateSpecOf {
     return StateSpecOf<F, St, RDD<Row>, Part>(fn_, rdd.toRDD(), part_, timeout_);
   }
   /// numPartitions(n): the state lives in n hash partitions (default: the context's parallelism).
-  auto numPartitions(std::size_t n) const { return StateSpecOf<F, S, Init, std::size_t>(fn_, initial_, n, timeout_); }
+  template <std::integral N>
+  auto numPartitions(N n) const {
+    const std::size_t count = detail::partitionCount(n, "StateSpec.numPartitions");
+    return StateSpecOf<F, S, Init, std::size_t>(fn_, initial_, count, timeout_);
+  }
   /// partitioner(p): the state is partitioned by p (rill::HashPartitioner(n) or your own).
   template <class P>
   auto partitioner(P p) const {

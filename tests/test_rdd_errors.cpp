@@ -238,6 +238,40 @@ TEST_CASE("a negative partition count is refused at the call, not taken as SIZE_
   CHECK(rdd.distinct(3).count() == 10);
 }
 
+TEST_CASE("a source's negative partition count is refused at the call; take(-1) is empty, as Spark's") {
+  rill::SparkContext sc(rill_test::conf(2));
+  const int n = -1;
+  const auto refused = [](const char* op) {
+    return std::string("rill: ") + op + ": the number of partitions must not be negative, got -1";
+  };
+  CHECK_THROWS_WITH_AS(sc.parallelize(iota(0, 10), n), refused("parallelize").c_str(), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(sc.parallelize({1, 2, 3}, n), refused("parallelize").c_str(), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(sc.makeRDD(iota(0, 10), n), refused("parallelize").c_str(), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(sc.parallelizeFrom(0, iota(0, 10), n), refused("parallelizeFrom").c_str(),
+                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(sc.fromLocal(iota(0, 10), n), refused("fromLocal").c_str(), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(sc.range(0, 10, 1, n), refused("range").c_str(), std::invalid_argument);
+  const std::string file = "no-such-file.txt";  // the count is refused before any file is read
+  CHECK_THROWS_WITH_AS(sc.textFile(file, n), refused("textFile").c_str(), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(sc.wholeTextFiles(file, n), refused("wholeTextFiles").c_str(), std::invalid_argument);
+  // Counts of any integer type in range, and 0 for the default, work as before.
+  CHECK(sc.parallelize(iota(0, 10), 3u).getNumPartitions() == 3);
+  CHECK(sc.parallelize(iota(0, 10)).getNumPartitions() == 2);
+  CHECK(sc.range(0, 10, 1, std::size_t{5}).getNumPartitions() == 5);
+
+  auto rdd = sc.parallelize(iota(0, 10), 2);
+  CHECK(rdd.take(n).empty());
+  CHECK(rdd.take(std::int64_t{-5}).empty());
+  CHECK(rdd.take(0).empty());
+  CHECK(rdd.take(3u) == std::vector<int>{0, 1, 2});
+  CHECK_THROWS_WITH_AS(rdd.takeOrdered(n), "rill: takeOrdered: num must not be negative, got -1", std::invalid_argument);
+  CHECK_THROWS_WITH_AS(rdd.top(n), "rill: top: num must not be negative, got -1", std::invalid_argument);
+  CHECK(rdd.top(2) == std::vector<int>{9, 8});
+  CHECK(rdd.takeOrdered(std::size_t{2}) == std::vector<int>{0, 1});
+  CHECK_THROWS_WITH_AS(rdd.takeSample(false, n), "rill: takeSample: Negative number of elements requested",
+                       std::invalid_argument);
+}
+
 // ---- SparkContext::stop() ------------------------------------------------------
 
 namespace {

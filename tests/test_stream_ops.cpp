@@ -177,6 +177,22 @@ TEST_CASE("print(n) writes Spark's layout byte for byte") {
   CHECK(printed.str() == expected);
 }
 
+TEST_CASE("print(n) with n <= 0 prints no element, as Spark's take(n + 1) makes it") {
+  ManualContext m;
+  std::ostringstream printed;
+  m.ssc.setPrintStream(printed);
+  auto input = m.ssc.queueStream(queueOf(m.sc, Ints{{1, 2, 3}}));
+  input.print(0);
+  input.print(-1);  // take(0): nothing, and 0 elements > -1 prints "..."
+  input.print(-2);  // take(-1): nothing, as take(0)
+  m.ssc.start();
+  m.clock->advance(1s);
+  m.ssc.stop(false);
+  const std::string dashes = "-------------------------------------------\n";
+  const std::string header = dashes + "Time: 1000 ms\n" + dashes;
+  CHECK(printed.str() == header + "...\n\n" + header + "...\n\n" + header + "...\n\n");
+}
+
 TEST_CASE("saveAsTextFiles writes one directory per batch, named prefix-<ms>.suffix") {
   const auto root = tmpDir("saved");
   ManualContext m;
@@ -352,6 +368,14 @@ TEST_CASE("partition counts are checked at the call, not in the first batch") {
     return std::accumulate(values.begin(), values.end(), state.value_or(0));
   };
   CHECK_THROWS_WITH_AS(pairs.updateStateByKey(sum, -1), negative("updateStateByKey").c_str(), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(input.repartition(-1), negative("repartition").c_str(), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(input.countByValue(-1), negative("countByValue").c_str(), std::invalid_argument);
+  const auto track = [](const int&, const std::optional<int>& v, rill::State<int>& state) {
+    state.update(state.getOption().value_or(0) + v.value_or(0));
+    return state.get();
+  };
+  CHECK_THROWS_WITH_AS(rill::StateSpec::function(track).numPartitions(-1),
+                       negative("StateSpec.numPartitions").c_str(), std::invalid_argument);
   // Nothing failed was registered: the valid stream runs.
   auto out = collectBatches(input.repartition(1).glom());
   m.ssc.start();

@@ -5,6 +5,7 @@
 // result (jobs.hpp), so every rank returns the same value, combined in
 // partition order as one process combines it.
 #include <rill/core/concepts.hpp>
+#include <rill/core/counts.hpp>
 #include <rill/core/errors.hpp>
 #include <rill/core/java_double.hpp>
 #include <rill/fuse/sink.hpp>
@@ -269,7 +270,11 @@ class ActionOps {
   /// partition only until it has given what is still missing, and stops as soon
   /// as it has n, so take(5) over a range of 10^12 elements returns at once. The
   /// rounds are the same on any number of ranks: so are the partitions computed.
-  auto take(std::size_t n) const { return detail::takeInRounds<typename D::value_type>(d(), n); }
+  /// As Spark's, take(n) for n <= 0 returns nothing.
+  template <std::integral N>
+  auto take(N n) const {
+    return detail::takeInRounds<typename D::value_type>(d(), detail::atLeastZero(n));
+  }
 
   auto first() const {
     auto one = take(1);
@@ -281,9 +286,11 @@ class ActionOps {
 
   /// The n smallest elements by `less` (default: Spark's ordering, < except
   /// floating point, which orders as Java's Double.compare), in ascending order.
-  template <class Less = detail::NaturalLess>
-  auto takeOrdered(std::size_t n, Less less = {}) const {
+  /// A negative n throws std::invalid_argument.
+  template <class Less = detail::NaturalLess, std::integral N>
+  auto takeOrdered(N num, Less less = {}) const {
     using T = typename D::value_type;
+    const std::size_t n = detail::nonNegativeCount(num, "takeOrdered", "num");
     constexpr bool ordered = detail::OrdersBy<Less, T>;
     static_assert(ordered,
                   "rill: takeOrdered(n, cmp) needs cmp(const T&, const T&) -> bool, a strict weak order "
@@ -299,9 +306,10 @@ class ActionOps {
     }
   }
 
-  /// The n largest elements, in descending order.
-  template <class Less = detail::NaturalLess>
-  auto top(std::size_t n, Less less = {}) const {
+  /// The n largest elements, in descending order. A negative n throws std::invalid_argument.
+  template <class Less = detail::NaturalLess, std::integral N>
+  auto top(N num, Less less = {}) const {
+    const std::size_t n = detail::nonNegativeCount(num, "top", "num");
     constexpr bool ordered = detail::OrdersBy<Less, typename D::value_type>;
     static_assert(ordered,
                   "rill: top(n, cmp) needs cmp(const T&, const T&) -> bool, a strict weak order "

@@ -6,6 +6,7 @@
 // and a count of 0 means the operation's default partitioner (Spark's two
 // defaults: an RDD op takes its inputs', a stream op the default parallelism).
 #include <rill/core/concepts.hpp>
+#include <rill/core/counts.hpp>
 #include <rill/core/ref.hpp>
 #include <rill/rdd/conf.hpp>
 #include <rill/rdd/keys.hpp>
@@ -13,9 +14,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <concepts>
 #include <cstddef>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -53,17 +52,6 @@ constexpr bool checkKeyed() {
   } else {
     return false;
   }
-}
-
-/// A partition count given as any integer type, as a size_t: a negative one is refused
-/// at the call, where a std::size_t parameter would take -1 as SIZE_MAX. `op` names the caller.
-template <std::integral N>
-std::size_t partitionCount(N n, std::string_view op) {
-  if constexpr (std::is_signed_v<N>)
-    if (n < 0)
-      throw std::invalid_argument(std::string("rill: ").append(op).append(
-          ": the number of partitions must not be negative, got " + std::to_string(n)));
-  return static_cast<std::size_t>(n);
 }
 
 /// The partitioner for a last argument `part` of the operation `op`: a partitioner as

@@ -72,8 +72,9 @@ struct SampleByKeyStage {
 /// least `num` of `total` elements with probability 0.9999.
 RILL_RUNTIME double fractionForSampleSize(std::size_t num, std::int64_t total, bool withReplacement);
 
-/// Spark's takeSample bound: larger samples would make the fraction's margin overflow an Int.
-RILL_RUNTIME void checkSampleSize(std::size_t num);
+/// Spark's takeSample rules, num as a size_t: not negative, and no larger than what keeps
+/// the fraction's margin within an Int.
+RILL_RUNTIME std::size_t checkSampleSize(std::int64_t num);
 
 /// Spark's randomSplit rule (every weight finite and >= 0, a positive sum), then each
 /// weight divided by the sum, as Spark's weights.map(_ / sum).
@@ -94,9 +95,9 @@ class SamplingOps {
  public:
   /// takeSample(withReplacement, num, seed): an action, `num` elements sampled (all of
   /// them, shuffled, when num >= count() without replacement), in random order.
-  auto takeSample(bool withReplacement, std::size_t num, std::uint64_t seed = 42) const {
+  auto takeSample(bool withReplacement, std::int64_t numRequested, std::uint64_t seed = 42) const {
     using T = typename D::value_type;
-    detail::checkSampleSize(num);
+    const std::size_t num = detail::checkSampleSize(numRequested);
     std::vector<T> out;
     if (num == 0) return out;
     const std::int64_t total = d().count();
@@ -170,15 +171,17 @@ RILL_RUNTIME void detail::checkKeyFraction(bool withReplacement, double fraction
                                 std::to_string(fraction));
 }
 
-RILL_RUNTIME void detail::checkSampleSize(std::size_t num) {
+RILL_RUNTIME std::size_t detail::checkSampleSize(std::int64_t num) {
+  if (num < 0) throw std::invalid_argument("rill: takeSample: Negative number of elements requested");
   // Spark's Int.MaxValue - (10.0 * math.sqrt(Int.MaxValue)).toInt: the margin truncated first.
   constexpr std::int32_t intMax = std::numeric_limits<std::int32_t>::max();
   const auto maxSampleSize =
-      static_cast<std::size_t>(intMax - static_cast<std::int32_t>(10 * std::sqrt(static_cast<double>(intMax))));
+      static_cast<std::int64_t>(intMax - static_cast<std::int32_t>(10 * std::sqrt(static_cast<double>(intMax))));
   if (num > maxSampleSize)
     throw std::invalid_argument(
         "rill: takeSample: Cannot support a sample size > Int.MaxValue - 10.0 * math.sqrt(Int.MaxValue), got " +
         std::to_string(num));
+  return static_cast<std::size_t>(num);
 }
 
 RILL_RUNTIME std::vector<double> detail::normalisedWeights(const std::vector<double>& weights) {

@@ -5,6 +5,7 @@
 // (rill::mpi::MpiCluster under mpirun, or exec::runLocalCluster in tests) every
 // rank creates its own context over the same program, and jobs run each
 // partition on the rank that owns it.
+#include <rill/core/counts.hpp>
 #include <rill/core/errors.hpp>
 #include <rill/core/message.hpp>
 #include <rill/core/runtime.hpp>
@@ -122,51 +123,54 @@ class SparkContext {
   /// With several ranks every rank must pass the same collection (checked in
   /// debug builds) and keeps only the slices it owns.
   template <class R>
-  auto parallelize(R&& range, std::size_t numSlices = 0) {
+  auto parallelize(R&& range, std::int64_t numSlices = 0) {
     static_assert(fuse::Iterable<std::remove_reference_t<R>>,
                   "rill: parallelize(range) needs an input range (a container, a view, or a generator)");
     assertNotStopped();
-    return fromVector(toVector(std::forward<R>(range)), numSlices);
+    const std::size_t n = slices(numSlices, "parallelize");
+    return fromVector(toVector(std::forward<R>(range)), n);
   }
   /// parallelizeFrom(root, range[, numSlices]): rank `root`'s collection, cut as
   /// parallelize cuts it, each slice sent to the rank that owns it; the other
   /// ranks' `range` is ignored. On one rank, parallelize.
   template <class R>
-  auto parallelizeFrom(std::size_t root, R&& range, std::size_t numSlices = 0) {
+  auto parallelizeFrom(std::size_t root, R&& range, std::int64_t numSlices = 0) {
     static_assert(fuse::Iterable<std::remove_reference_t<R>>,
                   "rill: parallelizeFrom(root, range) needs an input range (a container, a view, or a generator)");
     assertNotStopped();
+    const std::size_t n = slices(numSlices, "parallelizeFrom");
     if (root >= cluster_->size())
       throw std::invalid_argument(detail::message(
           {"rill: parallelizeFrom: root rank ", root, ", but there are ", cluster_->size(), " ranks"}));
     using T = detail::parallelize_value_t<std::remove_reference_t<R>>;
     std::vector<T> all = cluster_->rank() == root ? toVector(std::forward<R>(range)) : std::vector<T>();
-    if (cluster_->size() == 1) return fromVector(std::move(all), numSlices);
-    return fromPartitions(detail::scatterSlices(*cluster_, root, std::move(all), slices(numSlices)));
+    if (cluster_->size() == 1) return fromVector(std::move(all), n);
+    return fromPartitions(detail::scatterSlices(*cluster_, root, std::move(all), n));
   }
   /// fromLocal(range[, numSlices]): each rank's own data as its partitions: of the
   /// numSlices partitions (default: defaultParallelism()), the ones this rank owns
   /// hold its `range`, cut evenly. On one rank, parallelize.
   template <class R>
-  auto fromLocal(R&& range, std::size_t numSlices = 0) {
+  auto fromLocal(R&& range, std::int64_t numSlices = 0) {
     static_assert(fuse::Iterable<std::remove_reference_t<R>>,
                   "rill: fromLocal(range) needs an input range (a container, a view, or a generator)");
     assertNotStopped();
-    return fromPartitions(detail::localPartitions(*cluster_, toVector(std::forward<R>(range)), slices(numSlices)));
+    const std::size_t n = slices(numSlices, "fromLocal");
+    return fromPartitions(detail::localPartitions(*cluster_, toVector(std::forward<R>(range)), n));
   }
   template <class T>
-  RDD<T> parallelize(std::initializer_list<T> values, std::size_t numSlices = 0) {
+  RDD<T> parallelize(std::initializer_list<T> values, std::int64_t numSlices = 0) {
     assertNotStopped();
-    return fromVector(std::vector<T>(values), numSlices);
+    return fromVector(std::vector<T>(values), slices(numSlices, "parallelize"));
   }
   /// makeRDD is Spark's other name for parallelize.
   template <class R>
-  auto makeRDD(R&& range, std::size_t numSlices = 0) {
+  auto makeRDD(R&& range, std::int64_t numSlices = 0) {
     return parallelize(std::forward<R>(range), numSlices);
   }
 
   /// range(start, end[, step, numSlices]): start, start+step, ... below end, generated lazily.
-  RDD<std::int64_t> range(std::int64_t start, std::int64_t end, std::int64_t step = 1, std::size_t numSlices = 0);
+  RDD<std::int64_t> range(std::int64_t start, std::int64_t end, std::int64_t step = 1, std::int64_t numSlices = 0);
 
   /// textFile(path[, minPartitions]): the lines (without their '\n', "\r\n" or
   /// lone '\r', as Hadoop's LineReader) of a file, of the files in a directory,
@@ -178,12 +182,12 @@ class SparkContext {
   /// gives an RDD without partitions. A line longer than the setting
   /// rill.textFile.maxLineLength (bytes, default 2^31 - 1 as Hadoop's reader)
   /// fails the job with rill::IoError rather than be held or skipped.
-  RDD<std::string> textFile(const std::string& path, std::size_t minPartitions = 0);
+  RDD<std::string> textFile(const std::string& path, std::int64_t minPartitions = 0);
 
   /// wholeTextFiles(path[, minPartitions]): one (file path, whole content) pair
   /// per file `path` names (as textFile finds them: a file, a directory, a glob),
   /// in path order, .gz files decompressed; min(minPartitions, files) partitions.
-  RDD<std::pair<std::string, std::string>> wholeTextFiles(const std::string& path, std::size_t minPartitions = 0);
+  RDD<std::pair<std::string, std::string>> wholeTextFiles(const std::string& path, std::int64_t minPartitions = 0);
 
   /// union_(rdds) / union_(first, rest...): Spark's sc.union (`union` is a C++
   /// keyword): the partitions of every RDD one after the other, or, when every RDD
@@ -266,7 +270,11 @@ class SparkContext {
   }
 
  private:
-  std::size_t slices(std::size_t asked) const { return asked ? asked : defaultParallelism(); }
+  // The partitions a source asked for `asked` makes: 0 for the default parallelism.
+  std::size_t slices(std::int64_t asked, std::string_view op) const {
+    const std::size_t n = detail::partitionCount(asked, op);
+    return n ? n : defaultParallelism();
+  }
 
   void assertNotStopped() const {
     if (stopped_) throw IllegalStateException("rill: this SparkContext has been stopped");
@@ -302,8 +310,7 @@ class SparkContext {
   }
 
   template <class T>
-  RDD<T> fromVector(std::vector<T> all, std::size_t numSlices) {
-    const std::size_t n = slices(numSlices);
+  RDD<T> fromVector(std::vector<T> all, std::size_t n) {
     if (cluster_->size() == 1) return RDD<T>(*this, makeNode<SlicedNode<T>>(std::move(all), n));
 #ifndef NDEBUG
     detail::requireSameOnEveryRank(*cluster_, "parallelize", all);
@@ -364,28 +371,29 @@ RILL_RUNTIME DoubleAccumulator SparkContext::doubleAccumulator(std::string name)
 }
 
 RILL_RUNTIME RDD<std::int64_t> SparkContext::range(std::int64_t start, std::int64_t end, std::int64_t step,
-                                                   std::size_t numSlices) {
+                                                   std::int64_t numSlices) {
   if (step == 0) throw std::invalid_argument("rill: range: step must not be 0");
   assertNotStopped();
-  return RDD<std::int64_t>(*this, makeNode<detail::RangeNode>(start, end, step, slices(numSlices)));
+  return RDD<std::int64_t>(*this, makeNode<detail::RangeNode>(start, end, step, slices(numSlices, "range")));
 }
 
-RILL_RUNTIME RDD<std::string> SparkContext::textFile(const std::string& path, std::size_t minPartitions) {
+RILL_RUNTIME RDD<std::string> SparkContext::textFile(const std::string& path, std::int64_t minPartitions) {
   assertNotStopped();
   const std::size_t maxLineLength =
       detail::confPositive(conf_, "rill.textFile.maxLineLength", io::kDefaultMaxLineLength);
+  const std::size_t n = slices(minPartitions, "textFile");
   auto files = detail::agreedInputFiles(*cluster_, path, "textFile");  // every rank plans the same splits
-  return RDD<std::string>(*this, makeNode<detail::TextFileNode>(detail::textFileSplits(files, slices(minPartitions)),
-                                                                maxLineLength));
+  return RDD<std::string>(*this, makeNode<detail::TextFileNode>(detail::textFileSplits(files, n), maxLineLength));
 }
 
 RILL_RUNTIME RDD<std::pair<std::string, std::string>> SparkContext::wholeTextFiles(const std::string& path,
-                                                                                   std::size_t minPartitions) {
+                                                                                   std::int64_t minPartitions) {
   assertNotStopped();
+  const std::size_t n = slices(minPartitions, "wholeTextFiles");
   std::vector<std::string> paths;
   for (io::InputFile& f : detail::agreedInputFiles(*cluster_, path, "wholeTextFiles"))
     paths.push_back(std::move(f.path));
-  const std::size_t parts = std::min(slices(minPartitions), paths.size());
+  const std::size_t parts = std::min(n, paths.size());
   return RDD<std::pair<std::string, std::string>>(*this, makeNode<detail::WholeTextFilesNode>(std::move(paths), parts));
 }
 

@@ -3,6 +3,7 @@
 // RDD) append a stage to the stream's chain type, so per batch they fuse with
 // whatever the batch RDD does next;
 // the others derive a new stream whose batch is an RDD operation on the parent's.
+#include <rill/core/counts.hpp>
 #include <rill/fuse/element_ops.hpp>
 #include <rill/rdd/fwd.hpp>
 #include <rill/rdd/transformations.hpp>
@@ -40,9 +41,11 @@ class DStreamOps : public fuse::ElementOps<D> {
  public:
   /// repartition(n): every batch spread round-robin over n partitions; n = 0 throws
   /// std::invalid_argument here, not in the first batch.
-  auto repartition(std::size_t numPartitions) const {
-    detail::requirePositivePartitions(numPartitions, "repartition");
-    return detail::deriveStream(d(), [numPartitions](const auto& rdd) { return rdd.repartition(numPartitions); });
+  template <std::integral N>
+  auto repartition(N numPartitions) const {
+    const std::size_t n = detail::partitionCount(numPartitions, "repartition");
+    detail::requirePositivePartitions(n, "repartition");
+    return detail::deriveStream(d(), [n](const auto& rdd) { return rdd.repartition(n); });
   }
 
   /// union_(other): both streams' batches together (`union` is a C++ keyword).
@@ -86,11 +89,13 @@ class DStreamOps : public fuse::ElementOps<D> {
   }
 
   /// countByValue([numPartitions]): (value, count) pairs per batch.
-  auto countByValue(std::size_t numPartitions = 0) const {
+  template <std::integral N = std::size_t>
+  auto countByValue(N numPartitions = 0) const {
     using T = typename D::value_type;
+    const std::size_t n = detail::partitionCount(numPartitions, "countByValue");
     return d()
         .map([](const T& x) { return std::pair<T, std::int64_t>(x, 1); })
-        .reduceByKey([](std::int64_t a, std::int64_t b) { return a + b; }, numPartitions);
+        .reduceByKey([](std::int64_t a, std::int64_t b) { return a + b; }, n);
   }
 
   /// transform(f): f(rdd) or f(rdd, time) -> an RDD, any RDD operation per batch.

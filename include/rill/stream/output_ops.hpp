@@ -9,7 +9,9 @@
 
 #include <concepts>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -68,22 +70,25 @@ class DStreamOutputOps {
   /// print(num = 10): Spark's layout — a line of dashes, "Time: <ms> ms", dashes,
   /// the first num elements, "..." if there are more, and an empty line. With
   /// several ranks every rank takes the elements (a collective) and rank 0 prints.
-  void print(std::size_t num = 10) const {
+  /// A negative num prints no element, as Spark's print, whose take(num + 1) makes
+  /// print(-1) print only "...".
+  void print(std::int64_t num = 10) const {
     // The stream is looked up per batch, so ssc.setPrintStream() before start()
     // applies to print()s defined earlier too.
     const auto* graph = &d().graph();
     addOutput("print", [num, graph](const auto& rdd, Time t) {
-      auto first = rdd.take(num + 1);
+      auto first = rdd.take(num == std::numeric_limits<std::int64_t>::max() ? num : num + 1);
+      const auto taken = static_cast<std::int64_t>(first.size());
       std::string text = "-------------------------------------------\nTime: " + t.toString() +
                          "\n-------------------------------------------\n";
-      for (std::size_t i = 0; i < first.size() && i < num; ++i) text += rill::toString(first[i]) + "\n";
-      if (first.size() > num) text += "...\n";
+      for (std::int64_t i = 0; i < taken && i < num; ++i) text += rill::toString(first[i]) + "\n";
+      if (taken > num) text += "...\n";
       text += "\n";
       if (graph->sparkContext().isDriver()) graph->printStream() << text << std::flush;
     });
   }
   /// pprint is PySpark's name for print.
-  void pprint(std::size_t num = 10) const { print(num); }
+  void pprint(std::int64_t num = 10) const { print(num); }
 
   /// saveAsTextFiles(prefix, suffix): each batch into the directory
   /// "<prefix>-<time ms>[.<suffix>]" ("<time ms>[.<suffix>]" for an empty prefix),

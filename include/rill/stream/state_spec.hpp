@@ -6,10 +6,12 @@
 // std::optional<mapped> (only engaged results are emitted, as Spark's form with
 // the batch time). S is read off fn's State<S>& parameter; name it,
 // StateSpec::function<S>(fn), when fn is a generic lambda (or give an initial state).
+#include <rill/core/counts.hpp>
 #include <rill/rdd/rdd.hpp>
 #include <rill/stream/state_signature.hpp>
 #include <rill/stream/time.hpp>
 
+#include <concepts>
 #include <cstddef>
 #include <optional>
 #include <type_traits>
@@ -40,7 +42,11 @@ class StateSpecOf {
     return StateSpecOf<F, St, RDD<Row>, Part>(fn_, rdd.toRDD(), part_, timeout_);
   }
   /// numPartitions(n): the state lives in n hash partitions (default: the context's parallelism).
-  auto numPartitions(std::size_t n) const { return StateSpecOf<F, S, Init, std::size_t>(fn_, initial_, n, timeout_); }
+  template <std::integral N>
+  auto numPartitions(N n) const {
+    const std::size_t count = detail::partitionCount(n, "StateSpec.numPartitions");
+    return StateSpecOf<F, S, Init, std::size_t>(fn_, initial_, count, timeout_);
+  }
   /// partitioner(p): the state is partitioned by p (rill::HashPartitioner(n) or your own).
   template <class P>
   auto partitioner(P p) const {
