@@ -3557,9 +3557,10 @@ class Executor {
   virtual ~Executor() = default;
   /// How many tasks can run at once.
   virtual std::size_t parallelism() const = 0;
-  /// Runs task(0) .. task(n-1), returns when all have finished. The first
-  /// exception a task throws is rethrown here; tasks not yet started are skipped
-  /// and running ones stop at their next exec::throwIfCancelled() check.
+  /// Runs task(0) .. task(n-1), returns when all have finished. When tasks
+  /// throw, the exception of the lowest-numbered one is rethrown here, whatever
+  /// the order they ran in; once task i has thrown, the tasks after it are
+  /// skipped or stop at their next exec::throwIfCancelled() check.
   virtual void runTasks(std::size_t n, TaskRef task) = 0;
 };
 
@@ -5289,19 +5290,22 @@ std::size_t partitionOf(const P& p, const K& key, std::size_t n) {
 // a PipedRDD converts to RDD<U> (implicitly, or with toRDD()).
 
 // ---- begin rill/exec/cancellation.hpp ----
-// Stopping the other tasks of a job that has already failed. The executor marks
-// the job cancelled when a task throws and points a thread-local at that flag
-// while it runs each task; the partition loop (rdd.hpp) checks it between blocks
-// of elements, so a task over 10^12 elements stops within a few thousand of them
-// instead of running to the end. The check costs one thread-local load per
-// block, nothing per element.
+// Stopping the tasks of a job that cannot change its outcome any more. A job
+// reports the failure of its lowest-numbered failed task, as one thread running
+// the tasks in order would, so that the error does not depend on the thread
+// count: once task i has failed, tasks after i are skipped or stopped, and the
+// tasks before i run on (one of them may still fail first in that order). The
+// executor points a thread-local at the job's lowest failed index while it runs
+// each task; the partition loop (rdd.hpp) checks it between blocks of elements,
+// so a task over 10^12 elements stops within a few thousand of them instead of
+// running to the end. The check costs one thread-local load per block, nothing
+// per element.
 
 namespace rill::exec {
 
-/// Thrown by a task that stops because another task of its job failed. The job
-/// already holds that first failure, which is what the caller sees; this one is
-/// dropped. It unwinds like any failure, so nothing half-computed is kept (a
-/// cached partition stays empty).
+/// Thrown by a task that stops because a task before it in its job failed. The
+/// job reports that failure; this one is dropped. It unwinds like any failure,
+/// so nothing half-computed is kept (a cached partition stays empty).
 class TaskCancelled final : public std::exception {
  public:
   const char* what() const noexcept override {
@@ -5310,28 +5314,35 @@ class TaskCancelled final : public std::exception {
 };
 
 namespace detail {
-inline thread_local const std::atomic<bool>* currentJobCancelled = nullptr;
-}
+/// The task running on this thread: its index, and its job's lowest failed index.
+struct RunningTask {
+  const std::atomic<std::size_t>* failedAt = nullptr;
+  std::size_t index = 0;
+};
+inline thread_local RunningTask currentTask;
+}  // namespace detail
 
-/// Throws TaskCancelled when the job of the task running on this thread has failed.
+/// Throws TaskCancelled when a task before the one running on this thread has
+/// failed in its job.
 inline void throwIfCancelled() {
-  const std::atomic<bool>* flag = detail::currentJobCancelled;
-  if (flag != nullptr && flag->load(std::memory_order_relaxed)) throw TaskCancelled();
+  const detail::RunningTask& task = detail::currentTask;
+  if (task.failedAt != nullptr && task.failedAt->load(std::memory_order_relaxed) < task.index) throw TaskCancelled();
 }
 
-/// While alive, tasks on this thread belong to the job whose flag it names. Nested
-/// jobs (an action run inside a task) restore the outer job's flag on the way out.
+/// While alive, the task on this thread is task `index` of the job whose lowest
+/// failed index `failedAt` holds. Nested jobs (an action run inside a task)
+/// restore the outer task on the way out.
 class CancellationScope {
  public:
-  explicit CancellationScope(const std::atomic<bool>& flag) : outer_(detail::currentJobCancelled) {
-    detail::currentJobCancelled = &flag;
+  CancellationScope(const std::atomic<std::size_t>& failedAt, std::size_t index) : outer_(detail::currentTask) {
+    detail::currentTask = {&failedAt, index};
   }
   CancellationScope(const CancellationScope&) = delete;
   CancellationScope& operator=(const CancellationScope&) = delete;
-  ~CancellationScope() { detail::currentJobCancelled = outer_; }
+  ~CancellationScope() { detail::currentTask = outer_; }
 
  private:
-  const std::atomic<bool>* outer_;
+  detail::RunningTask outer_;
 };
 
 }  // namespace rill::exec
@@ -10724,12 +10735,12 @@ class ThreadPool final : public Executor {
 
  private:
   struct Job {
-    Job(std::size_t count, TaskRef fn) : n(count), task(fn) {}
+    Job(std::size_t count, TaskRef fn) : n(count), task(fn), failedAt(count) {}
     const std::size_t n;
     const TaskRef task;
     std::atomic<std::size_t> next{0};
-    std::atomic<bool> cancelled{false};
-    std::exception_ptr error;  // guarded by m
+    std::atomic<std::size_t> failedAt;  // the lowest failed task's index, n while none failed; written under m
+    std::exception_ptr error;           // that task's exception; guarded by m
     std::size_t done = 0;      // guarded by m
     std::size_t visitors = 0;  // workers inside work(); guarded by m
     std::mutex m;
@@ -10739,8 +10750,8 @@ class ThreadPool final : public Executor {
 
     bool hasWork() const { return next.load(std::memory_order_relaxed) < n; }
     void work();
-    // Keeps the job's first failure, then cancels the job's other tasks.
-    void fail(std::exception_ptr failure);
+    // Keeps task i's failure when no task before it has failed, which cancels the tasks after it.
+    void fail(std::size_t i, std::exception_ptr failure);
     // A worker joins under the pool's lock, while the job is still queued, so the
     // caller's waitDone() cannot miss it; the last one out wakes the caller.
     void join() {
@@ -10825,12 +10836,12 @@ RILL_RUNTIME void ThreadPool::runTasks(std::size_t n, TaskRef task) {
 
 RILL_RUNTIME void ThreadPool::Job::work() {
   for (std::size_t i; (i = next.fetch_add(1)) < n;) {
-    if (!cancelled.load(std::memory_order_relaxed)) {
+    if (i < failedAt.load(std::memory_order_relaxed)) {
       try {
-        CancellationScope scope(cancelled);  // running tasks stop at their next check
+        CancellationScope scope(failedAt, i);  // stops at its next check once a task before it fails
         task(i);
       } catch (...) {
-        fail(std::current_exception());
+        fail(i, std::current_exception());
       }
     }
     std::lock_guard lock(m);
@@ -10838,18 +10849,17 @@ RILL_RUNTIME void ThreadPool::Job::work() {
   }
 }
 
-RILL_RUNTIME void ThreadPool::Job::fail(std::exception_ptr failure) {
-  {
-    std::lock_guard lock(m);
-    // Keep or drop the exception under the lock: its reference count lives in
-    // uninstrumented libstdc++, so only the lock orders this thread's last
-    // touch of it before the caller's rethrow (TSan would see a race otherwise).
-    if (!error) error = std::move(failure);
-    failure = nullptr;
+RILL_RUNTIME void ThreadPool::Job::fail(std::size_t i, std::exception_ptr failure) {
+  std::lock_guard lock(m);
+  // Keep or drop the exception under the lock: its reference count lives in
+  // uninstrumented libstdc++, so only the lock orders this thread's last
+  // touch of it before the caller's rethrow (TSan would see a race otherwise).
+  // A TaskCancelled comes from a task after failedAt, so it is never kept.
+  if (i < failedAt.load(std::memory_order_relaxed)) {
+    error = std::move(failure);
+    failedAt.store(i, std::memory_order_relaxed);
   }
-  // Cancel only once the failure is kept: a task that sees the flag stops with
-  // TaskCancelled, which must never be what the job reports.
-  cancelled = true;
+  failure = nullptr;
 }
 
 RILL_RUNTIME void ThreadPool::stopAndJoin() noexcept {

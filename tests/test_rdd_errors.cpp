@@ -93,10 +93,10 @@ TEST_CASE("a failed cache computation is retried by the next action") {
 }
 
 namespace {
-/// True once the job of the task running on this thread has been marked failed.
+/// True once a task before the one running on this thread has failed in its job.
 bool ownJobCancelled() {
-  const auto* flag = rill::exec::detail::currentJobCancelled;
-  return flag != nullptr && flag->load();
+  const auto& task = rill::exec::detail::currentTask;
+  return task.failedAt != nullptr && task.failedAt->load() < task.index;
 }
 /// Waits (without sleeping) until `ready()`, failing loudly after 30 s instead of hanging.
 template <class Ready>

@@ -1,6 +1,6 @@
 // exec::ThreadPool: every task runs once, the caller works too, nested jobs
-// cannot deadlock, the first task exception is rethrown to the caller and the
-// job's other running tasks are cancelled. Every job runs under finishes(), so a
+// cannot deadlock, the lowest-numbered failed task's exception is rethrown to
+// the caller and the job's later running tasks are cancelled. Every job runs under finishes(), so a
 // pool that deadlocks fails the test within a minute instead of hanging.
 #include <doctest/doctest.h>
 
@@ -163,6 +163,31 @@ TEST_CASE("a failing task cancels the job's task still running, which stops at i
   CHECK(cancelledChecks == 1);
   // Outside a job nothing is cancelled.
   CHECK_NOTHROW(rill::exec::throwIfCancelled());
+}
+
+TEST_CASE("the lowest-numbered failed task's exception is rethrown, whichever failed first") {
+  // Task 3 fails first; task 1, running at the same time, fails only after that,
+  // and is not cancelled by task 3's failure: one thread, running them in order,
+  // would have reported task 1's.
+  ThreadPool pool(4);
+  std::atomic<bool> thirdFailed{false};
+  std::atomic<int> firstChecks{0};
+  CHECK_THROWS_WITH_AS(finishes(kJob, [&] {
+                         pool.runTasks(4, [&](std::size_t i) {
+                           if (i == 3) {
+                             thirdFailed = true;
+                             throw std::runtime_error("task 3 failed");
+                           }
+                           if (i == 1) {
+                             while (!thirdFailed) std::this_thread::yield();
+                             rill::exec::throwIfCancelled();  // a later task's failure does not stop it
+                             ++firstChecks;
+                             throw std::logic_error("task 1 failed");
+                           }
+                         });
+                       }),
+                       "task 1 failed", std::logic_error);
+  CHECK(firstChecks == 1);
 }
 
 TEST_CASE("jobs from several threads at once share the pool") {

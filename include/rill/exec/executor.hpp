@@ -13,9 +13,10 @@ class Executor {
   virtual ~Executor() = default;
   /// How many tasks can run at once.
   virtual std::size_t parallelism() const = 0;
-  /// Runs task(0) .. task(n-1), returns when all have finished. The first
-  /// exception a task throws is rethrown here; tasks not yet started are skipped
-  /// and running ones stop at their next exec::throwIfCancelled() check.
+  /// Runs task(0) .. task(n-1), returns when all have finished. When tasks
+  /// throw, the exception of the lowest-numbered one is rethrown here, whatever
+  /// the order they ran in; once task i has thrown, the tasks after it are
+  /// skipped or stop at their next exec::throwIfCancelled() check.
   virtual void runTasks(std::size_t n, TaskRef task) = 0;
 };
 

@@ -36,12 +36,12 @@ class ThreadPool final : public Executor {
 
  private:
   struct Job {
-    Job(std::size_t count, TaskRef fn) : n(count), task(fn) {}
+    Job(std::size_t count, TaskRef fn) : n(count), task(fn), failedAt(count) {}
     const std::size_t n;
     const TaskRef task;
     std::atomic<std::size_t> next{0};
-    std::atomic<bool> cancelled{false};
-    std::exception_ptr error;  // guarded by m
+    std::atomic<std::size_t> failedAt;  // the lowest failed task's index, n while none failed; written under m
+    std::exception_ptr error;           // that task's exception; guarded by m
     std::size_t done = 0;      // guarded by m
     std::size_t visitors = 0;  // workers inside work(); guarded by m
     std::mutex m;
@@ -51,8 +51,8 @@ class ThreadPool final : public Executor {
 
     bool hasWork() const { return next.load(std::memory_order_relaxed) < n; }
     void work();
-    // Keeps the job's first failure, then cancels the job's other tasks.
-    void fail(std::exception_ptr failure);
+    // Keeps task i's failure when no task before it has failed, which cancels the tasks after it.
+    void fail(std::size_t i, std::exception_ptr failure);
     // A worker joins under the pool's lock, while the job is still queued, so the
     // caller's waitDone() cannot miss it; the last one out wakes the caller.
     void join() {
@@ -137,12 +137,12 @@ RILL_RUNTIME void ThreadPool::runTasks(std::size_t n, TaskRef task) {
 
 RILL_RUNTIME void ThreadPool::Job::work() {
   for (std::size_t i; (i = next.fetch_add(1)) < n;) {
-    if (!cancelled.load(std::memory_order_relaxed)) {
+    if (i < failedAt.load(std::memory_order_relaxed)) {
       try {
-        CancellationScope scope(cancelled);  // running tasks stop at their next check
+        CancellationScope scope(failedAt, i);  // stops at its next check once a task before it fails
         task(i);
       } catch (...) {
-        fail(std::current_exception());
+        fail(i, std::current_exception());
       }
     }
     std::lock_guard lock(m);
@@ -150,18 +150,17 @@ RILL_RUNTIME void ThreadPool::Job::work() {
   }
 }
 
-RILL_RUNTIME void ThreadPool::Job::fail(std::exception_ptr failure) {
-  {
-    std::lock_guard lock(m);
-    // Keep or drop the exception under the lock: its reference count lives in
-    // uninstrumented libstdc++, so only the lock orders this thread's last
-    // touch of it before the caller's rethrow (TSan would see a race otherwise).
-    if (!error) error = std::move(failure);
-    failure = nullptr;
+RILL_RUNTIME void ThreadPool::Job::fail(std::size_t i, std::exception_ptr failure) {
+  std::lock_guard lock(m);
+  // Keep or drop the exception under the lock: its reference count lives in
+  // uninstrumented libstdc++, so only the lock orders this thread's last
+  // touch of it before the caller's rethrow (TSan would see a race otherwise).
+  // A TaskCancelled comes from a task after failedAt, so it is never kept.
+  if (i < failedAt.load(std::memory_order_relaxed)) {
+    error = std::move(failure);
+    failedAt.store(i, std::memory_order_relaxed);
   }
-  // Cancel only once the failure is kept: a task that sees the flag stops with
-  // TaskCancelled, which must never be what the job reports.
-  cancelled = true;
+  failure = nullptr;
 }
 
 RILL_RUNTIME void ThreadPool::stopAndJoin() noexcept {
