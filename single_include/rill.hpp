@@ -12677,11 +12677,10 @@ class State {
  public:
   State() = default;
 
-  bool exists() const { return !removed_ && (updated_ || current_ != nullptr); }
+  bool exists() const { return value() != nullptr; }
   /// The state; throws NoSuchElementException when there is none.
   const S& get() const {
-    if (updated_) return *next_;
-    if (!removed_ && current_ != nullptr) return *current_;
+    if (const S* v = value()) return *v;
     throw NoSuchElementException("rill: State is not set");
   }
   std::optional<S> getOption() const { return exists() ? std::optional<S>(get()) : std::nullopt; }
@@ -12707,6 +12706,11 @@ class State {
 
  private:
   friend struct detail::StateAccess;
+  // The state a call sees: update()'s value, else the one it found, none after remove().
+  const S* value() const {
+    if (updated_) return &*next_;
+    return removed_ ? nullptr : current_;
+  }
   // The key's state as the call found it, read in place and never changed: a
   // call that throws leaves the key's state as it was.
   const S* current_ = nullptr;
