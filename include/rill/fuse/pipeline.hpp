@@ -4,6 +4,7 @@
 // stages, last to first, into one nested sink object the compiler inlines.
 #include <rill/fuse/sink.hpp>
 
+#include <concepts>
 #include <cstddef>
 #include <utility>
 
@@ -31,6 +32,12 @@ struct Pipeline<> {
 
 template <class Stage, class... Rest>
 struct Pipeline<Stage, Rest...> {
+  // A chain is a value: appending a stage, converting it to an RDD and running
+  // it on each stream batch copy it. Checked here, once for every operation.
+  static_assert(std::copy_constructible<Stage>,
+                "rill: the functions of map, filter, flatMap and the other element-wise operations must be "
+                "copyable (rill copies a chain as Spark copies closures): keep move-only state behind a "
+                "std::shared_ptr");
   Stage first;
   [[no_unique_address]] Pipeline<Rest...> rest;
 
