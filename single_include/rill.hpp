@@ -5571,6 +5571,16 @@ std::size_t partitionCount(N n, std::string_view op) {
   return nonNegativeCount(n, op, "the number of partitions");
 }
 
+/// A number of partitions for `op` that must be at least 1 (repartition,
+/// coalesce): negative and 0 refused at the call.
+template <std::integral N>
+std::size_t positivePartitionCount(N n, std::string_view op) {
+  const std::size_t count = partitionCount(n, op);
+  if (count == 0)
+    throw std::invalid_argument(std::string("rill: ").append(op).append(": the number of partitions must be positive"));
+  return count;
+}
+
 /// n as a size_t, a negative n as 0: Spark's take(n) returns nothing for n <= 0.
 template <std::integral N>
 std::size_t atLeastZero(N n) {
@@ -9436,11 +9446,6 @@ class ElementOps {
 namespace rill {
 
 namespace detail {
-/// Refuses a partition count of 0 for `op` (repartition, coalesce), at the call.
-inline void requirePositivePartitions(std::size_t n, const char* op) {
-  if (n == 0) throw std::invalid_argument(std::string("rill: ") + op + ": the number of partitions must be positive");
-}
-
 /// The partitions of `parent` moved whole by a shuffle: partition m's elements go,
 /// in order, to partition to(m) of n, which holds what it receives in partition order.
 template <class R, class To>
@@ -9589,8 +9594,7 @@ class TransformOps : public fuse::ElementOps<D> {
   template <std::integral N>
   auto coalesce(N numPartitions, bool shuffle = false) const {
     using T = typename D::value_type;
-    const std::size_t n = detail::partitionCount(numPartitions, "coalesce");
-    detail::requirePositivePartitions(n, "coalesce");
+    const std::size_t n = detail::positivePartitionCount(numPartitions, "coalesce");
     if (shuffle) return repartition(n);
     auto parent = d().toRDD();
     const std::size_t parents = parent.numPartitions();
@@ -9606,8 +9610,7 @@ class TransformOps : public fuse::ElementOps<D> {
   template <std::integral N>
   auto repartition(N numPartitions) const {
     using T = typename D::value_type;
-    const std::size_t n = detail::partitionCount(numPartitions, "repartition");
-    detail::requirePositivePartitions(n, "repartition");
+    const std::size_t n = detail::positivePartitionCount(numPartitions, "repartition");
     auto parts = detail::shuffle(
         d(), "repartition", n,
         [n](std::size_t p) {
@@ -10747,8 +10750,8 @@ class ThreadPool final : public Executor {
     std::atomic<std::size_t> next{0};
     std::atomic<std::size_t> failedAt;  // the lowest failed task's index, n while none failed; written under m
     std::exception_ptr error;           // that task's exception; guarded by m
-    std::size_t done = 0;      // guarded by m
-    std::size_t visitors = 0;  // workers inside work(); guarded by m
+    std::size_t done = 0;               // guarded by m
+    std::size_t visitors = 0;           // workers inside work(); guarded by m
     std::mutex m;
     std::condition_variable finished;
     Job* prevQueued = nullptr;  // the pool's queue; guarded by the pool's mutex
@@ -12175,8 +12178,7 @@ class DStreamOps : public fuse::ElementOps<D> {
   /// std::invalid_argument here, not in the first batch.
   template <std::integral N>
   auto repartition(N numPartitions) const {
-    const std::size_t n = detail::partitionCount(numPartitions, "repartition");
-    detail::requirePositivePartitions(n, "repartition");
+    const std::size_t n = detail::positivePartitionCount(numPartitions, "repartition");
     return detail::deriveStream(d(), [n](const auto& rdd) { return rdd.repartition(n); });
   }
 
@@ -12689,7 +12691,10 @@ class State {
     if (const S* v = value()) return *v;
     throw NoSuchElementException("rill: State is not set");
   }
-  std::optional<S> getOption() const { return exists() ? std::optional<S>(get()) : std::nullopt; }
+  std::optional<S> getOption() const {
+    if (const S* v = value()) return *v;
+    return std::nullopt;
+  }
   /// Sets the state. Not allowed after remove() or while timing out (std::invalid_argument).
   void update(S newState) {
     if (removed_) throw std::invalid_argument("rill: cannot update the state after it has been removed");

@@ -207,14 +207,18 @@ TEST_CASE("bad arguments: sample fraction, partition counts, range step") {
   CHECK_THROWS_AS(sc.range(0, 1, 0), std::invalid_argument);
 }
 
+namespace {
+/// What `op` throws for a partition count of -1.
+std::string refused(const char* op) {
+  return std::string("rill: ") + op + ": the number of partitions must not be negative, got -1";
+}
+}  // namespace
+
 TEST_CASE("a negative partition count is refused at the call, not taken as SIZE_MAX") {
   rill::SparkContext sc(rill_test::conf(2));
   auto rdd = sc.parallelize(iota(0, 10), 2);
   auto pairs = rdd.map([](int x) { return std::pair(x % 3, x); });
   const int n = -1;
-  const auto refused = [](const char* op) {
-    return std::string("rill: ") + op + ": the number of partitions must not be negative, got -1";
-  };
   CHECK_THROWS_WITH_AS(pairs.sortByKey(true, n), refused("sortByKey").c_str(), std::invalid_argument);
   CHECK_THROWS_WITH_AS(rdd.sortBy([](int x) { return -x; }, true, n), refused("sortBy").c_str(),
                        std::invalid_argument);
@@ -241,9 +245,6 @@ TEST_CASE("a negative partition count is refused at the call, not taken as SIZE_
 TEST_CASE("a source's negative partition count is refused at the call; take(-1) is empty, as Spark's") {
   rill::SparkContext sc(rill_test::conf(2));
   const int n = -1;
-  const auto refused = [](const char* op) {
-    return std::string("rill: ") + op + ": the number of partitions must not be negative, got -1";
-  };
   CHECK_THROWS_WITH_AS(sc.parallelize(iota(0, 10), n), refused("parallelize").c_str(), std::invalid_argument);
   CHECK_THROWS_WITH_AS(sc.parallelize({1, 2, 3}, n), refused("parallelize").c_str(), std::invalid_argument);
   CHECK_THROWS_WITH_AS(sc.makeRDD(iota(0, 10), n), refused("parallelize").c_str(), std::invalid_argument);

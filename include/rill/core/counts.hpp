@@ -32,6 +32,16 @@ std::size_t partitionCount(N n, std::string_view op) {
   return nonNegativeCount(n, op, "the number of partitions");
 }
 
+/// A number of partitions for `op` that must be at least 1 (repartition,
+/// coalesce): negative and 0 refused at the call.
+template <std::integral N>
+std::size_t positivePartitionCount(N n, std::string_view op) {
+  const std::size_t count = partitionCount(n, op);
+  if (count == 0)
+    throw std::invalid_argument(std::string("rill: ").append(op).append(": the number of partitions must be positive"));
+  return count;
+}
+
 /// n as a size_t, a negative n as 0: Spark's take(n) returns nothing for n <= 0.
 template <std::integral N>
 std::size_t atLeastZero(N n) {

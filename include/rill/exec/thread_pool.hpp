@@ -42,8 +42,8 @@ class ThreadPool final : public Executor {
     std::atomic<std::size_t> next{0};
     std::atomic<std::size_t> failedAt;  // the lowest failed task's index, n while none failed; written under m
     std::exception_ptr error;           // that task's exception; guarded by m
-    std::size_t done = 0;      // guarded by m
-    std::size_t visitors = 0;  // workers inside work(); guarded by m
+    std::size_t done = 0;               // guarded by m
+    std::size_t visitors = 0;           // workers inside work(); guarded by m
     std::mutex m;
     std::condition_variable finished;
     Job* prevQueued = nullptr;  // the pool's queue; guarded by the pool's mutex

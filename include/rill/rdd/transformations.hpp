@@ -25,8 +25,6 @@
 #include <cstdint>
 #include <memory>
 #include <span>
-#include <stdexcept>
-#include <string>
 #include <string_view>
 #include <type_traits>
 #include <utility>
@@ -35,11 +33,6 @@
 namespace rill {
 
 namespace detail {
-/// Refuses a partition count of 0 for `op` (repartition, coalesce), at the call.
-inline void requirePositivePartitions(std::size_t n, const char* op) {
-  if (n == 0) throw std::invalid_argument(std::string("rill: ") + op + ": the number of partitions must be positive");
-}
-
 /// The partitions of `parent` moved whole by a shuffle: partition m's elements go,
 /// in order, to partition to(m) of n, which holds what it receives in partition order.
 template <class R, class To>
@@ -188,8 +181,7 @@ class TransformOps : public fuse::ElementOps<D> {
   template <std::integral N>
   auto coalesce(N numPartitions, bool shuffle = false) const {
     using T = typename D::value_type;
-    const std::size_t n = detail::partitionCount(numPartitions, "coalesce");
-    detail::requirePositivePartitions(n, "coalesce");
+    const std::size_t n = detail::positivePartitionCount(numPartitions, "coalesce");
     if (shuffle) return repartition(n);
     auto parent = d().toRDD();
     const std::size_t parents = parent.numPartitions();
@@ -205,8 +197,7 @@ class TransformOps : public fuse::ElementOps<D> {
   template <std::integral N>
   auto repartition(N numPartitions) const {
     using T = typename D::value_type;
-    const std::size_t n = detail::partitionCount(numPartitions, "repartition");
-    detail::requirePositivePartitions(n, "repartition");
+    const std::size_t n = detail::positivePartitionCount(numPartitions, "repartition");
     auto parts = detail::shuffle(
         d(), "repartition", n,
         [n](std::size_t p) {

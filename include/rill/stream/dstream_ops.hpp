@@ -43,8 +43,7 @@ class DStreamOps : public fuse::ElementOps<D> {
   /// std::invalid_argument here, not in the first batch.
   template <std::integral N>
   auto repartition(N numPartitions) const {
-    const std::size_t n = detail::partitionCount(numPartitions, "repartition");
-    detail::requirePositivePartitions(n, "repartition");
+    const std::size_t n = detail::positivePartitionCount(numPartitions, "repartition");
     return detail::deriveStream(d(), [n](const auto& rdd) { return rdd.repartition(n); });
   }
 

@@ -31,7 +31,10 @@ class State {
     if (const S* v = value()) return *v;
     throw NoSuchElementException("rill: State is not set");
   }
-  std::optional<S> getOption() const { return exists() ? std::optional<S>(get()) : std::nullopt; }
+  std::optional<S> getOption() const {
+    if (const S* v = value()) return *v;
+    return std::nullopt;
+  }
   /// Sets the state. Not allowed after remove() or while timing out (std::invalid_argument).
   void update(S newState) {
     if (removed_) throw std::invalid_argument("rill: cannot update the state after it has been removed");
